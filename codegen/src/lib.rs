@@ -10,11 +10,14 @@
 //! - [`since::annotate`]: all releases -> newest IR with `since` filled
 
 pub mod backend;
+pub mod changelog;
 pub mod diagnostics;
 pub mod diff;
 pub mod frontend;
+pub mod inputs;
 pub mod ir;
 pub mod parallel;
+pub mod pipeline;
 pub mod since;
 
 pub use diagnostics::{Diagnostic, Lowered, Severity};

@@ -17,7 +17,7 @@
 //!   in [`Annotated::removed`], with the reason they are absent, so the
 //!   backend can write a removal note.
 
-use crate::diff::{normalise_name, Item};
+use crate::ir::{normalise_name, Item};
 use crate::ir::{release_key, Api};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

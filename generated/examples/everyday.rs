@@ -34,12 +34,11 @@
 //! `tests/tests/examples.rs` runs [`everyday`] against the local NITRO
 //! test server.
 //!
-//! Models are `#[non_exhaustive]`: outside the crate they are built from
-//! `Default` and then their public fields are set, one statement each
-//! (struct literal syntax, even with `..Default::default()`, is refused
-//! for non-exhaustive structs).
+//! Each object is one expression: `new` takes its key properties and a
+//! chained setter per property its `add` sends (`impl Into<String>` for
+//! text, the enum itself for a fixed set of values).
 
-use netscaler::adc::basic::{Server, Servicegroup, ServicegroupServicegroupmemberBinding, ServiceServicetype};
+use netscaler::adc::basic::{Server, Servicegroup, ServicegroupServicegroupmemberBinding, Servicetype};
 use netscaler::adc::lb::{Lbvserver, LbvserverServicegroupBinding, LbvserverServicetype, LbvserverStats};
 use netscaler::adc::ns::Nsconfig;
 use netscaler::{Client, Outcome};
@@ -133,29 +132,12 @@ pub async fn everyday(client: &Client, plan: &Plan) -> netscaler::Result<Report>
     let http: Vec<Lbvserver> = client.send(Lbvserver::get_all().filter("servicetype", "HTTP")).await?;
     report.http_vservers_before = http.into_iter().filter_map(|vserver| vserver.name).collect();
 
-    // Build each object from Default, then set its public fields.
-    let mut server = Server::default();
-    server.name = Some(plan.server.clone());
-    server.ipaddress = Some(plan.server_ip.clone());
-
-    let mut group = Servicegroup::default();
-    group.servicegroupname = Some(plan.servicegroup.clone());
-    group.servicetype = Some(ServiceServicetype::Http.into());
-
-    let mut member = ServicegroupServicegroupmemberBinding::default();
-    member.servicegroupname = Some(plan.servicegroup.clone());
-    member.servername = Some(plan.server.clone());
-    member.port = Some(plan.port);
-
-    let mut vserver = Lbvserver::default();
-    vserver.name = Some(plan.vserver.clone());
-    vserver.servicetype = Some(LbvserverServicetype::Http.into());
-    vserver.ipv46 = Some(plan.vip.clone());
-    vserver.port = Some(plan.port);
-
-    let mut binding = LbvserverServicegroupBinding::default();
-    binding.name = Some(plan.vserver.clone());
-    binding.servicegroupname = Some(plan.servicegroup.clone());
+    // One expression per object: `new` takes the key, setters the rest.
+    let server = Server::new(&plan.server).ipaddress(&plan.server_ip);
+    let group = Servicegroup::new(&plan.servicegroup).servicetype(Servicetype::Http);
+    let member = ServicegroupServicegroupmemberBinding::new(&plan.servicegroup).servername(&plan.server).port(plan.port);
+    let vserver = Lbvserver::new(&plan.vserver).servicetype(LbvserverServicetype::Http).ipv46(&plan.vip).port(plan.port);
+    let binding = LbvserverServicegroupBinding::new(&plan.vserver).servicegroupname(&plan.servicegroup);
 
     let steps = [
         (format!("add or update server {} ({})", plan.server, plan.server_ip), server.add().upsert()),

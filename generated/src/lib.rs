@@ -90,7 +90,7 @@
 //! - `transform`: NetScaler ADC group `transform` (18 resources)
 //! - `tunnel`: NetScaler ADC group `tunnel` (6 resources)
 //! - `ulfd`: NetScaler ADC group `ulfd` (1 resource)
-//! - `unknown`: NetScaler ADC group `unknown` (15 resources)
+//! - `ungrouped`: NetScaler ADC group `ungrouped` (15 resources)
 //! - `urlfiltering`: NetScaler ADC group `urlfiltering` (3 resources)
 //! - `user`: NetScaler ADC group `user` (3 resources)
 //! - `utility`: NetScaler ADC group `utility` (9 resources)
@@ -129,10 +129,11 @@
 //!     println!("{:?}", vserver.name);
 //! }
 //!
-//! // Models are built from `Default`, then their public fields are set.
-//! let mut vserver = Lbvserver::default();
-//! vserver.name = Some("web-vs".into());
-//! vserver.servicetype = Some(netscaler::adc::lb::LbvserverServicetype::Http.into());
+//! // One expression per object: `new` takes the key, setters the rest.
+//! let vserver = Lbvserver::new("web-vs")
+//!     .servicetype(netscaler::adc::lb::LbvserverServicetype::Http)
+//!     .ipv46("10.0.0.100")
+//!     .port(80);
 //! match client.send(vserver.add()).await {
 //!     Ok(_) => {}
 //!     Err(error) if error.is_already_exists() => {}
@@ -272,12 +273,17 @@
 //!
 //! # Building models
 //!
+//! An ADC model is one expression: `new` takes its key properties and a chained
+//! setter per property its `add` sends (`Server::new("web-1").ipaddress("10.0.0.11")`);
+//! a setter is named after its field, or `with_<field>` where the field's name is
+//! already one of the type's functions (`with_count`). Other fields (and every
+//! field of ADM models, which have no setters: compile cost) are public `Option`s.
 //! Structs and enums are `#[non_exhaustive]`, so a later release can add
-//! properties and values without a breaking change. Outside this crate a model
-//! is built with `Default` and field assignments (`let mut x = T::default();
-//! x.field = Some(..);`); struct literals, even with `..Default::default()`, are
-//! refused by the compiler for non-exhaustive structs, and `match`es on enums
-//! need a wildcard arm. Values a release does not list arrive as `Open::Unknown`.
+//! properties and values without a breaking change: struct literals are refused
+//! outside the crate, and `match`es on enums need a wildcard arm. Values a release
+//! does not list arrive as `Open::Unknown`. A list of values several properties
+//! share is one enum named after its values (`OnOff`, `EnabledDisabled`) or the
+//! property they share (`Servicetype`).
 //!
 //! # Versions
 //!

@@ -179,8 +179,8 @@ fn removal_notes_name_what_older_releases_had() {
         std::fs::write(folder.join(format!("{}.json", api.release)), serde_json::to_string(api).unwrap()).unwrap();
     }
 
-    let inputs = codegen::backend::load_specs(&specs);
-    let emitted = codegen::backend::emit_inputs(&inputs, &EmitSettings::default());
+    let inputs = codegen::inputs::load_specs(&specs);
+    let emitted = codegen::pipeline::emit_all(&inputs, &EmitSettings::default());
     let file = |path: &str| emitted.files[std::path::Path::new(path)].as_str();
     assert!(file("src/adc/mod.rs").contains("//! - `oldservice` (`12.9`): removed"), "{}", file("src/adc/mod.rs"));
     let lb = file("src/adc/lb.rs");

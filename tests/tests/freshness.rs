@@ -2,23 +2,30 @@
 //! emission is deterministic, and the freshness comparison itself finds
 //! stale, missing and extra files (and leaves the runtime alone).
 
-use codegen::backend::{emit_inputs, load_specs, plan_write, EmitSettings, Emitted, Plan};
+use codegen::backend::{plan_write, EmitSettings, Emitted, Plan};
+use codegen::inputs::load_specs;
+use codegen::pipeline::{self, Generated};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn emit_committed_specs() -> Emitted {
+/// What `cargo xtask codegen --check` runs: the same entry function.
+fn generate_committed_specs() -> Generated {
     let root = netscaler_tests::workspace_root();
-    let inputs = load_specs(&root.join("specs"));
+    let run = pipeline::generate(&root.join("specs"), &root.join("generated"), &BTreeMap::new(), &EmitSettings::default())
+        .expect("generated/ is readable");
     let errors: Vec<String> =
-        inputs.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Error).map(|d| d.to_string()).collect();
+        run.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Error).map(|d| d.to_string()).collect();
     assert!(errors.is_empty(), "specs/ has broken snapshots:\n{}", errors.join("\n"));
-    emit_inputs(&inputs, &EmitSettings::default())
+    run
+}
+
+fn emit_committed_specs() -> Emitted {
+    generate_committed_specs().emitted
 }
 
 #[test]
 fn committed_generated_crate_is_fresh() {
-    let emitted = emit_committed_specs();
-    let generated = netscaler_tests::workspace_root().join("generated");
-    let plan = plan_write(&generated, &emitted).expect("generated/ is readable");
+    let plan = generate_committed_specs().plan.expect("no errors: a plan");
     assert!(
         plan.is_fresh(),
         "generated/ is out of date (run `cargo xtask codegen`):\nstale: {:?}\nmissing: {:?}\nextra: {:?}",
@@ -102,7 +109,7 @@ fn plan_of_an_identical_tree_is_fresh() {
 #[test]
 fn committed_targets_are_the_releases_the_crate_names() {
     let root = netscaler_tests::workspace_root();
-    let targets = codegen::backend::inputs::read_targets(&root.join("specs")).expect("specs/targets.json reads");
+    let targets = codegen::inputs::read_targets(&root.join("specs")).expect("specs/targets.json reads");
     assert!(!targets.is_empty(), "specs/targets.json names the release of each product");
     let inputs = load_specs(&root.join("specs"));
     for (product, release) in &targets {

@@ -39,7 +39,7 @@ fn lower(path: &Path, product: Product, origin_file: &str) -> Api {
 /// Emits a module whose runtime is the `netscaler` crate's, so the same
 /// text compiles in a crate of its own.
 fn emit(api: &Api, input: &str) -> (String, Vec<String>) {
-    let settings = HttpSettings { runtime: "netscaler::runtime".into(), inputs: vec![input.into()], title: "Fixture".into() };
+    let settings = HttpSettings { runtime: "netscaler::runtime".into(), inputs: vec![input.into()], title: "Fixture".into(), generator: "`cargo xtask codegen`" };
     let mut diagnostics = Vec::new();
     let text = emit_http_module(api, &settings, &mut diagnostics);
     assert!(diagnostics.iter().all(|d| d.severity != Severity::Error), "{input}: {diagnostics:#?}");

@@ -56,7 +56,7 @@ fn public_documents_lower_emit_and_compile() {
         let expected = BROKEN.iter().find(|(name, _)| *name == file).map_or(0, |(_, count)| *count);
         let degraded = lowered.diagnostics.iter().find(|d| d.message.contains("part(s) degraded")).map_or(0, |d| d.message.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0));
         assert_eq!(degraded, expected, "{file}: {:#?}", lowered.diagnostics);
-        let settings = HttpSettings { runtime: "netscaler::runtime".into(), inputs: vec![file.clone()], title: file.clone() };
+        let settings = HttpSettings { runtime: "netscaler::runtime".into(), inputs: vec![file.clone()], title: file.clone(), generator: "`cargo xtask codegen`" };
         let mut diagnostics = Vec::new();
         let text = emit_http_module(&lowered.api, &settings, &mut diagnostics);
         assert!(diagnostics.iter().all(|d| d.severity != Severity::Error), "{file}: {diagnostics:#?}");

@@ -466,9 +466,9 @@ fn count_pages(docs: &Path) -> usize {
 /// library calls as `codegen_cmd`.
 fn child_regen(root: &Path) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let inputs = codegen::backend::load_specs(&root.join("specs"));
+    let inputs = codegen::inputs::load_specs(&root.join("specs"));
     let loaded = started.elapsed().as_secs_f64();
-    let emitted = codegen::backend::emit_inputs(&inputs, &codegen::backend::EmitSettings::default());
+    let emitted = codegen::pipeline::emit_all(&inputs, &codegen::backend::EmitSettings::default());
     let emitted_at = started.elapsed().as_secs_f64();
     let plan = codegen::backend::plan_write(&root.join("generated"), &emitted).context("comparing generated/")?;
     let seconds = started.elapsed().as_secs_f64();

@@ -16,13 +16,14 @@
 //! nothing ([`crate::write`]).
 
 use anyhow::Context;
-use codegen::backend::{self, is_marker_line, EmitSettings, Plan, GENERATED_MARKER, TARGETS_FILE};
+use codegen::backend::{self, is_marker_line, EmitSettings, Plan, GENERATED_MARKER};
+use codegen::inputs::TARGETS_FILE;
+use codegen::pipeline;
 use codegen::ir::Product;
 use codegen::Severity;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -61,11 +62,10 @@ impl Args {
 }
 
 fn parse_target(text: &str) -> Result<(Product, String), String> {
-    backend::inputs::parse_target(text)
+    codegen::inputs::parse_target(text)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
     let root = crate::workspace_root();
     let generated = args.out.clone().unwrap_or_else(|| root.join("generated"));
     let specs = args.specs.clone().unwrap_or_else(|| root.join("specs"));
@@ -77,11 +77,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     let targets: BTreeMap<Product, String> = args.target.iter().cloned().collect();
-    crate::progress(&format!("reading {} ...", specs.display()));
-    let inputs = backend::load_specs_for(&specs, &targets);
-    if !inputs.releases.keys().any(|product| matches!(product, Product::Adc | Product::Adm))
-        && !inputs.diagnostics.iter().any(|d| d.severity == Severity::Error)
-    {
+    crate::progress(&format!("reading {} and emitting ...", specs.display()));
+    let settings = EmitSettings { descriptions: args.descriptions, ..Default::default() };
+    let run = pipeline::generate(&specs, &generated, &targets, &settings).with_context(|| format!("comparing {shown}/"))?;
+    let (inputs, emitted) = (&run.inputs, &run.emitted);
+    if !inputs.releases.keys().any(|product| matches!(product, Product::Adc | Product::Adm)) && run.errors() == 0 {
         eprintln!("error: no IR snapshots under {} (specs/nitro/<product>/<release>.json); {left}", specs.join("nitro").display());
         return Ok(ExitCode::FAILURE);
     }
@@ -95,26 +95,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         println!("{}: emitting {emitting} ({why}); releases read: {}", product.as_str(), releases.join(", "));
     }
-    let read_time = started.elapsed();
-    crate::progress("emitting ...");
-    let settings = EmitSettings { descriptions: args.descriptions, ..Default::default() };
-    let mut emitted = backend::emit_inputs(&inputs, &settings);
-    let emit_time = started.elapsed() - read_time;
-    let mut diagnostics = inputs.diagnostics;
-    diagnostics.append(&mut emitted.diagnostics);
-    diagnostics.sort();
-    let errors = report_diagnostics(&diagnostics);
-    if errors > 0 {
+    let errors = report_diagnostics(&run.diagnostics);
+    let Some(plan) = run.plan.as_ref().filter(|_| errors == 0) else {
         eprintln!("error: {errors} error(s) in the inputs; {left}");
         return Ok(ExitCode::FAILURE);
-    }
-
-    let plan = backend::plan_write(&generated, &emitted).with_context(|| format!("comparing {shown}/"))?;
+    };
     if !crate::verbosity().eq(&crate::Verbosity::Quiet) {
         for path in &plan.unmanaged {
             eprintln!("warning: {shown}/{} is not written by the backend (no @generated marker); left alone", path.display());
         }
     }
+    let (read_time, emit_time) = (run.read_time, run.emit_time);
     let summary = format!(
         "{} files, {} lines, {} bytes; specs read and annotated in {:.2} s, emitted in {:.2} s",
         emitted.files.len(),
@@ -155,7 +146,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     crate::progress(&format!("writing {shown}/ ..."));
-    write(&generated, &emitted, &plan)?;
+    write(&generated, emitted, plan)?;
     println!(
         "{summary}; wrote {} ({} new), deleted {}, unchanged {}",
         plan.stale.len() + plan.missing.len(),
@@ -170,7 +161,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("targets not recorded in specs/{TARGETS_FILE}: --out without --specs writes a trial crate");
         } else {
             let path = specs.join(TARGETS_FILE);
-            crate::write::write_file(&path, backend::inputs::targets_json(&inputs.targets))?;
+            crate::write::write_file(&path, codegen::inputs::targets_json(&inputs.targets))?;
             println!("targets recorded in {}", path.strip_prefix(&root).unwrap_or(&path).display());
         }
     }

@@ -61,6 +61,10 @@ pub struct Args {
     quick: bool,
     #[command(flatten)]
     limits: crate::limits::LimitArgs,
+    /// Leave the document's `description` texts out of the doc comments
+    /// (kept by default: the document is the user's own)
+    #[arg(long)]
+    no_descriptions: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -82,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let started = Instant::now();
     let file_name = args.document.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let lowered = read_openapi(&args.document, &OpenApiSettings { product: Product::Openapi, origin_file: file_name.clone(), descriptions: false, limits: args.limits.limits() });
+    let lowered = read_openapi(&args.document, &OpenApiSettings { product: Product::Openapi, origin_file: file_name.clone(), descriptions: !args.no_descriptions, limits: args.limits.limits() });
     let mut diagnostics = lowered.diagnostics.clone();
     let emitted = if lowered.has_errors() {
         None

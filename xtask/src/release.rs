@@ -2,7 +2,7 @@
 //! snapshot, so that a build number or a mislabelled file never becomes a
 //! release that `codegen` would then rank above every real one.
 
-use codegen::backend::inputs::release_major_minor;
+use codegen::inputs::release_major_minor;
 use std::path::Path;
 
 /// Checks the release a snapshot is about to be written with: it must

@@ -24,7 +24,7 @@
 //! so a broken generated/ never stops regeneration.
 
 use anyhow::{bail, Context};
-use codegen::backend::inputs::{read_targets, release_major_minor};
+use codegen::inputs::{read_targets, release_major_minor};
 use codegen::frontend::bundle::{read_bundle, BundleSettings};
 use codegen::ir::{release_key, Api, Product};
 use codegen::Severity;

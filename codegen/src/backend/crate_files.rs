@@ -5,23 +5,26 @@ use super::index::{self, GroupInfo, ProductIndex};
 use super::model::{self, ident};
 use super::{docs, header, print_rust, EmitSettings};
 use crate::diagnostics::Diagnostic;
-use crate::diff::Item;
+use crate::ir::Item;
 use crate::ir::{Product, ResourceKind};
 use quote::quote;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// The `[dependencies]` of the generated crate: exactly what the
-/// hand-written runtime uses (see the list at the top of
-/// `generated/src/runtime/mod.rs`). Change both together.
-pub const RUNTIME_DEPENDENCIES: &str = r#"percent-encoding = "2.3"
-reqwest = { version = "0.12", default-features = false, features = ["json", "cookies"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-thiserror = "2"
-tokio = { version = "1", features = ["sync", "time"] }
-tracing = { version = "0.1", optional = true }
-"#;
+/// The `[dependencies]` of the generated crate and of a standalone crate
+/// (`standalone::manifest`): exactly what the hand-written runtime uses,
+/// as (name, version) in manifest syntax. The one list; the runtime's
+/// module docs repeat it for readers, and a test checks they agree. The
+/// TLS backend comes from [`RUNTIME_FEATURES`].
+pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
+    ("percent-encoding", r#""2.3""#),
+    ("reqwest", r#"{ version = "0.12", default-features = false, features = ["json", "cookies"] }"#),
+    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", r#""1""#),
+    ("thiserror", r#""2""#),
+    ("tokio", r#"{ version = "1", features = ["sync", "time"] }"#),
+    ("tracing", r#"{ version = "0.1", optional = true }"#),
+];
 
 /// The runtime's own features (TLS backend, tracing), besides the group
 /// features; `rustls` is on by default. Same list in
@@ -39,7 +42,7 @@ tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 /// Version of the generated crate. Bumped by hand when a release is cut,
 /// following `docs/semver.md`: minor for a breaking change (the changelog
 /// says which release pairs have one), patch otherwise.
-pub const CRATE_VERSION: &str = "0.1.0";
+pub const CRATE_VERSION: &str = "0.2.0";
 
 /// Minimum supported Rust version of the generated crate.
 const RUST_VERSION: &str = "1.80";
@@ -209,7 +212,9 @@ targets = ["x86_64-unknown-linux-gnu"]
         .replace("@VERSION@", CRATE_VERSION)
         .replace("@RUST_VERSION@", RUST_VERSION),
     );
-    text.push_str(RUNTIME_DEPENDENCIES);
+    for (name, version) in RUNTIME_DEPENDENCIES {
+        let _ = writeln!(text, "{name} = {version}");
+    }
     text.push_str("\n[dev-dependencies]\n");
     text.push_str(DEV_DEPENDENCIES);
 
@@ -329,10 +334,11 @@ pub fn lib_rs(info: &CrateInfo) -> String {
                 "    println!(\"{:?}\", vserver.name);",
                 "}",
                 "",
-                "// Models are built from `Default`, then their public fields are set.",
-                "let mut vserver = Lbvserver::default();",
-                "vserver.name = Some(\"web-vs\".into());",
-                "vserver.servicetype = Some(netscaler::adc::lb::LbvserverServicetype::Http.into());",
+                "// One expression per object: `new` takes the key, setters the rest.",
+                "let vserver = Lbvserver::new(\"web-vs\")",
+                "    .servicetype(netscaler::adc::lb::LbvserverServicetype::Http)",
+                "    .ipv46(\"10.0.0.100\")",
+                "    .port(80);",
                 "match client.send(vserver.add()).await {",
                 "    Ok(_) => {}",
                 "    Err(error) if error.is_already_exists() => {}",
@@ -376,12 +382,17 @@ pub fn lib_rs(info: &CrateInfo) -> String {
             "",
             "# Building models",
             "",
+            "An ADC model is one expression: `new` takes its key properties and a chained",
+            "setter per property its `add` sends (`Server::new(\"web-1\").ipaddress(\"10.0.0.11\")`);",
+            "a setter is named after its field, or `with_<field>` where the field's name is",
+            "already one of the type's functions (`with_count`). Other fields (and every",
+            "field of ADM models, which have no setters: compile cost) are public `Option`s.",
             "Structs and enums are `#[non_exhaustive]`, so a later release can add",
-            "properties and values without a breaking change. Outside this crate a model",
-            "is built with `Default` and field assignments (`let mut x = T::default();",
-            "x.field = Some(..);`); struct literals, even with `..Default::default()`, are",
-            "refused by the compiler for non-exhaustive structs, and `match`es on enums",
-            "need a wildcard arm. Values a release does not list arrive as `Open::Unknown`.",
+            "properties and values without a breaking change: struct literals are refused",
+            "outside the crate, and `match`es on enums need a wildcard arm. Values a release",
+            "does not list arrive as `Open::Unknown`. A list of values several properties",
+            "share is one enum named after its values (`OnOff`, `EnabledDisabled`) or the",
+            "property they share (`Servicetype`).",
             "",
             "# Versions",
             "",
@@ -642,7 +653,7 @@ NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
 
 /// `README.md` of the generated crate (facts only, our words).
 pub fn readme(info: &CrateInfo) -> String {
-    let mut text = header(info.inputs, "<!--").replace(". Do not edit.\n", ". Do not edit. -->\n");
+    let mut text = super::header_by(super::CODEGEN_COMMAND, info.inputs, "<!--", " -->");
     text.push_str("\n# netscaler\n\nTyped async client for the NetScaler (Citrix ADC) NITRO REST API, generated from the API reference.\n\n");
     text.push_str("Generated from:\n\n");
     for product in info.products {
@@ -695,20 +706,23 @@ gives the NITRO URL, key, operations and the release that introduced it.
 
 ## Building models
 
-Structs and enums are `#[non_exhaustive]`, so a new release can add
-properties and values without breaking your code. Build a model from
-`Default` and assign its public fields:
+An ADC model is one expression: `new` takes its key properties, and each
+property its `add` sends has a chained setter named after the field
+(`with_<field>` where that name is already one of the type's functions,
+such as `with_count`):
 
 ```rust,ignore
-let mut server = Server::default();
-server.name = Some("web-1".into());
-server.ipaddress = Some("10.0.0.11".into());
+let server = Server::new("web-1").ipaddress("10.0.0.11");
 client.send(server.add()).await?;
 ```
 
-(`Server {{ name: .., ..Default::default() }}` is refused by the compiler for
-non-exhaustive structs.) Enum values the crate does not know arrive as
-`Open::Unknown`.
+Other fields, and ADM models (no setters, for compile time), are public
+`Option` fields: `let mut x = T::default(); x.field = Some(..);`. Structs
+and enums are `#[non_exhaustive]`, so a new release can add properties and
+values without breaking your code. Enum values the crate does not know
+arrive as `Open::Unknown`. A list of values several properties share is one
+enum named after its values (`OnOff`, `EnabledDisabled`) or the property
+they share (`Servicetype`).
 
 ## Versions
 

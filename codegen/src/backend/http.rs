@@ -49,6 +49,9 @@ pub struct HttpSettings {
     pub inputs: Vec<String>,
     /// Product title for the module docs (`NetScaler Next-Gen API`).
     pub title: String,
+    /// The command the `@generated` header names (`` `cargo xtask openapi` ``
+    /// for a standalone crate).
+    pub generator: &'static str,
 }
 
 /// Field name every model has for keys it does not document.
@@ -90,7 +93,7 @@ pub fn emit_http_module(api: &Api, settings: &HttpSettings, diagnostics: &mut Ve
         #auth
         #items
     };
-    super::print_rust(&settings.inputs, tokens)
+    super::print_rust_by(settings.generator, &settings.inputs, tokens)
 }
 
 fn ident(name: &str) -> Ident {
@@ -337,6 +340,7 @@ fn emit_error_table(api: &Api) -> TokenStream {
 fn emit_schema(names: &Names, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
     let type_ident = names.type_ident(&schema.name);
     let mut doc = vec![format!("Schema {}.", docs::code(&schema.name))];
+    with_description(&mut doc, schema.description.as_deref());
     if schema.inferred {
         doc.push(String::new());
         doc.push("Inferred: not confirmed by a primary source (`x-inferred`).".to_string());
@@ -439,12 +443,11 @@ fn emit_object(
     let wires: Vec<&str> = fields.keys().map(String::as_str).collect();
     let nullable: Vec<&str> = fields.values().filter(|f| f.nullable).map(|f| f.name.as_str()).collect();
     let nullable_table = (!nullable.is_empty()).then(|| quote! { const NULLABLE: &'static [&'static str] = &[#(#nullable),*]; });
-    // Indexes come only from the runtime codec walking `FIELDS`.
-    let (body, body_mut) = if wires.is_empty() {
-        (quote! { let _ = index; unreachable!() }, quote! { let _ = index; unreachable!() })
-    } else {
-        (quote! { match index { #arms _ => unreachable!() } }, quote! { match index { #arms_mut _ => unreachable!() } })
-    };
+    // Indexes come only from the runtime codec walking `FIELDS`; index
+    // `FIELDS.len()` is the unknown fields (`Model::unknown_fields`).
+    let unknown_at = proc_macro2::Literal::usize_unsuffixed(wires.len());
+    let body = quote! { match index { #arms #unknown_at => rt::FieldRef::Unknown(&self.unknown_fields), _ => unreachable!() } };
+    let body_mut = quote! { match index { #arms_mut #unknown_at => rt::FieldMut::Unknown(&mut self.unknown_fields), _ => unreachable!() } };
     let doc = docs::attrs(doc);
     let unknown_doc = docs::attrs(&["Keys the description does not name, kept as received.".to_string()]);
     let accessor_impl = (!accessors.is_empty()).then(|| quote! { impl #type_ident { #accessors } });
@@ -466,8 +469,6 @@ fn emit_object(
             #[inline(always)]
             fn field(&self, index: usize) -> rt::FieldRef<'_> { #body }
             fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> { #body_mut }
-            fn unknown_fields(&self) -> &rt::UnknownFields { &self.unknown_fields }
-            fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields { &mut self.unknown_fields }
         }
 
         impl ::serde::Serialize for #type_ident {
@@ -565,7 +566,19 @@ fn field_doc(names: &Names, field: &Field) -> Vec<String> {
     if field.inferred {
         facts.push("inferred".into());
     }
-    vec![format!("{}.", facts.join(", "))]
+    let mut lines = vec![format!("{}.", facts.join(", "))];
+    with_description(&mut lines, field.description.as_deref());
+    lines
+}
+
+/// The document's own description, when the frontend read it (a user's
+/// document by default; never the vendor's Next-Gen description, read
+/// with `descriptions: false`).
+fn with_description(lines: &mut Vec<String>, description: Option<&str>) {
+    if let Some(description) = description {
+        lines.push(String::new());
+        lines.extend(docs::prose(description));
+    }
 }
 
 fn emit_enum(schema: &Schema, type_ident: &Ident, values: &[EnumLiteral], mut doc: Vec<String>, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
@@ -1067,6 +1080,7 @@ fn emit_answer_enum(names: &Names, endpoint: &Endpoint, responses: &[&Response],
 fn endpoint_doc(names: &Names, api: &Api, endpoint: &Endpoint) -> Vec<String> {
     let base = api.base_path.trim_end_matches('/');
     let mut lines = vec![format!("{} ({}).", docs::code(&format!("{} {base}{}", endpoint.method.as_str(), endpoint.path)), docs::code(&endpoint.operation_id))];
+    with_description(&mut lines, endpoint.description.as_deref());
     let status_text = |status: &StatusSpec| match status {
         StatusSpec::Code(code) => code.to_string(),
         StatusSpec::Range(digit) => format!("{digit}XX"),

@@ -9,8 +9,7 @@
 use super::docs;
 use super::naming::{self, Case, Rename, Scope};
 use crate::diagnostics::Diagnostic;
-use crate::diff::Item;
-use crate::ir::{Api, DataType, Origin, Product, Resource, ResourceKind};
+use crate::ir::{Api, DataType, Item, Origin, Product, Resource, ResourceKind};
 use crate::since::{Gone, GoneReason};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -96,15 +95,55 @@ pub struct TypeInfo {
     pub group: String,
     /// Struct name (`Lbvserver`, `LbvserverStats`).
     pub ident: String,
-    /// Property wire name -> enum name, for properties with possible values.
+    /// Property wire name -> the enum of its values, for properties with
+    /// possible values. One enum per distinct list of values in a group.
     pub enums: BTreeMap<String, String>,
-    /// Property wire name -> the enum its enum name is an alias of, for
-    /// properties whose values (and value `since`s) an earlier property of
-    /// the same group already has.
-    pub enum_alias_of: BTreeMap<String, String>,
-    /// Property wire name -> the other properties (`resource.property`)
-    /// whose enum names are aliases of this property's enum.
-    pub enum_shared_with: BTreeMap<String, Vec<String>>,
+    /// Properties whose enum an earlier property of the group defines
+    /// (its first user, in resource and property order).
+    pub enum_defined_elsewhere: BTreeSet<String>,
+    /// Property wire name -> every property (`resource.property`) whose
+    /// values its enum holds, for the properties that define an enum.
+    pub enum_users: BTreeMap<String, Vec<String>>,
+}
+
+/// The group the derived facts give a resource they do not place.
+const UNGROUPED_IN_FACTS: &str = "unknown";
+
+/// A distinct list of possible values in a group and the properties
+/// (resource id, property) that take it.
+struct ValueSet<'a> {
+    values: &'a Vec<String>,
+    users: Vec<(String, String)>,
+}
+
+/// Most values a set may have to be named after its values (`OnOff`,
+/// `EnabledDisabled`, `YesNoAuto`).
+const NAMED_BY_VALUES: usize = 3;
+
+/// The name of a value set's enum: `{Struct}{Property}` when one property
+/// uses it (`LbvserverLbmethod`); when several do, a name that belongs to
+/// none of them: its values when it has few (`OnOff`, `EnabledDisabled`),
+/// else the property name most of its users share (`Servicetype`).
+fn enum_plain_name(set: &ValueSet, struct_names: &BTreeMap<String, String>) -> String {
+    if let [(id, property)] = set.users.as_slice() {
+        return format!("{}{}", struct_names[id], naming::camel_part(property));
+    }
+    let mut distinct: Vec<&String> = Vec::new();
+    for value in set.values {
+        if !distinct.contains(&value) {
+            distinct.push(value);
+        }
+    }
+    let parts: Vec<String> = distinct.iter().map(|value| naming::camel_part(value)).collect();
+    if parts.len() <= NAMED_BY_VALUES && parts.iter().all(|part| part.starts_with(|c: char| c.is_ascii_alphabetic())) {
+        return parts.concat();
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, property) in &set.users {
+        *counts.entry(property.as_str()).or_default() += 1;
+    }
+    let most = counts.iter().max_by_key(|(name, count)| (**count, std::cmp::Reverse(**name))).map(|(name, _)| *name).unwrap_or("value");
+    naming::camel_part(most)
 }
 
 impl ProductIndex<'_> {
@@ -171,44 +210,63 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
             let resource = &api.resources[&rename.wire];
             diagnostics.push(rename_note(&resource.origin, Some(&resource.name), "type", &rename));
         }
-        let mut enum_keys = Vec::new();
+        // One enum per distinct list of values (and value `since`s) in a
+        // group, whichever properties use it: hundreds of properties share
+        // `ENABLED`/`DISABLED`, and each enum costs a dozen trait impls to
+        // compile. Its users, in resource and property order.
+        let mut value_sets: Vec<ValueSet> = Vec::new();
+        let mut set_of: BTreeMap<(&Vec<String>, &BTreeMap<String, String>), usize> = BTreeMap::new();
         for resource in &resources {
             for property in resource.properties.values() {
-                if has_enum(&property.data_type, &property.enum_values) {
-                    enum_keys.push(format!("{}\u{0}{}", resource.id(), property.name));
+                if !has_enum(&property.data_type, &property.enum_values) {
+                    continue;
                 }
+                let next = value_sets.len();
+                let at = *set_of.entry((&property.enum_values, &property.enum_since)).or_insert(next);
+                if at == next {
+                    value_sets.push(ValueSet { values: &property.enum_values, users: Vec::new() });
+                }
+                value_sets[at].users.push((resource.id(), property.name.clone()));
             }
         }
+        let set_keys: Vec<String> = (0..value_sets.len()).map(|i| format!("{i:06}")).collect();
         let enums_scope = Scope::new(Case::Camel)
             .reserve_all(naming::reserved_types())
             .reserve_all(struct_names.values().map(String::as_str));
-        let (enum_names, renames) = enums_scope.resolve_with(enum_keys.iter().map(String::as_str), |key| {
-            let (id, property) = key.split_once('\u{0}').expect("enum keys hold a separator");
-            format!("{}{}", struct_names[id], naming::camel_part(property))
+        // A name two shared sets would take (`Servicetype` for two lists
+        // of service types) goes to the one with the most users (then the
+        // first); the others are named after their first user
+        // (`GslbserviceServicetype`).
+        let mut plain_names: Vec<String> = value_sets.iter().map(|set| enum_plain_name(set, &struct_names)).collect();
+        let mut by_users: Vec<usize> = (0..value_sets.len()).filter(|&i| value_sets[i].users.len() > 1).collect();
+        by_users.sort_by_key(|&i| (std::cmp::Reverse(value_sets[i].users.len()), i));
+        let mut claimed: BTreeSet<String> = BTreeSet::new();
+        for i in by_users {
+            if !claimed.insert(plain_names[i].clone()) {
+                let (id, property) = &value_sets[i].users[0];
+                plain_names[i] = format!("{}{}", struct_names[id], naming::camel_part(property));
+            }
+        }
+        let (enum_names, renames) = enums_scope.resolve_with(set_keys.iter().map(String::as_str), |key| {
+            plain_names[key.parse::<usize>().expect("set keys are numbers")].clone()
         });
         for rename in renames {
-            let (id, property) = rename.wire.split_once('\u{0}').expect("enum keys hold a separator");
+            let set = &value_sets[rename.wire.parse::<usize>().expect("set keys are numbers")];
+            let (id, property) = &set.users[0];
             let resource = &api.resources[id];
             let origin = Origin { row: resource.properties[property].row, ..resource.origin.clone() };
-            let rename = Rename { wire: property.to_string(), ..rename };
+            let rename = Rename { wire: property.clone(), ..rename };
             diagnostics.push(rename_note(&origin, Some(&resource.name), "enum of property", &rename));
         }
-        // One enum per distinct list of values in a group; the other
-        // properties with that list get a type alias of the first one's
-        // enum. Hundreds of properties share `ENABLED`/`DISABLED`, and each
-        // enum costs a dozen trait impls to compile.
-        let mut first_with_values: BTreeMap<(&Vec<String>, &BTreeMap<String, String>), &str> = BTreeMap::new();
-        let mut alias_of: BTreeMap<&str, &str> = BTreeMap::new();
-        let mut shared_with: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for key in &enum_keys {
-            let (id, property) = key.split_once('\u{0}').expect("enum keys hold a separator");
-            let property = &api.resources[id].properties[property];
-            let canonical = *first_with_values.entry((&property.enum_values, &property.enum_since)).or_insert(key);
-            if canonical != key {
-                alias_of.insert(key, canonical);
-                let user = format!("{}.{}", api.resources[id].name, property.name);
-                shared_with.entry(canonical).or_default().push(user);
+        let mut enum_of: BTreeMap<(String, String), (String, bool)> = BTreeMap::new();
+        let mut users_of: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for (set, key) in value_sets.iter().zip(&set_keys) {
+            let name = &enum_names[key];
+            for (position, user) in set.users.iter().enumerate() {
+                enum_of.insert(user.clone(), (name.clone(), position == 0));
             }
+            let users = set.users.iter().map(|(id, property)| format!("{}.{property}", api.resources[id].name)).collect();
+            users_of.insert(set.users[0].clone(), users);
         }
         for resource in &resources {
             let id = resource.id();
@@ -216,17 +274,18 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
                 group: group.clone(),
                 ident: struct_names[&id].clone(),
                 enums: BTreeMap::new(),
-                enum_alias_of: BTreeMap::new(),
-                enum_shared_with: BTreeMap::new(),
+                enum_defined_elsewhere: BTreeSet::new(),
+                enum_users: BTreeMap::new(),
             };
             for property in resource.properties.values().filter(|p| has_enum(&p.data_type, &p.enum_values)) {
-                let key = format!("{id}\u{0}{}", property.name);
-                info.enums.insert(property.name.clone(), enum_names[&key].clone());
-                if let Some(canonical) = alias_of.get(key.as_str()) {
-                    info.enum_alias_of.insert(property.name.clone(), enum_names[*canonical].clone());
+                let key = (id.clone(), property.name.clone());
+                let (name, defines) = &enum_of[&key];
+                info.enums.insert(property.name.clone(), name.clone());
+                if !defines {
+                    info.enum_defined_elsewhere.insert(property.name.clone());
                 }
-                if let Some(users) = shared_with.get(key.as_str()) {
-                    info.enum_shared_with.insert(property.name.clone(), users.clone());
+                if let Some(users) = users_of.get(&key) {
+                    info.enum_users.insert(property.name.clone(), users.clone());
                 }
             }
             types.insert(id.clone(), info);
@@ -263,9 +322,12 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
     ProductIndex { api, module, spec_path, groups, types, oldest_since, removed: &[] }
 }
 
-/// Group name, with an empty group (bad input) kept apart as `ungrouped`.
+/// Group name, with resources no source places in a group kept apart as
+/// `ungrouped`: an empty group (bad input) and the derived facts' `unknown`
+/// (resources only the facts list, such as `login`, `ospfrouter`, `routemap`,
+/// with no reference page to give their group).
 pub fn group_name(resource: &Resource) -> String {
-    if resource.group.trim().is_empty() {
+    if resource.group.trim().is_empty() || resource.group == UNGROUPED_IN_FACTS {
         "ungrouped".to_string()
     } else {
         resource.group.clone()
@@ -313,4 +375,83 @@ pub fn rename_note(origin: &Origin, resource: Option<&str>, what: &str, rename: 
 
 fn naming_list(names: &[String]) -> String {
     names.iter().map(|n| if n.starts_with('(') { n.clone() } else { format!("`{n}`") }).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Property;
+
+    fn property(name: &str, values: &[&str]) -> Property {
+        Property { name: name.into(), enum_values: values.iter().map(|v| v.to_string()).collect(), ..Property::default() }
+    }
+
+    fn resource(name: &str, properties: Vec<Property>) -> Resource {
+        Resource {
+            name: name.into(),
+            group: "lb".into(),
+            properties: properties.into_iter().map(|p| (p.name.clone(), p)).collect(),
+            ..Resource::default()
+        }
+    }
+
+    fn enums_of(api: &Api, id: &str) -> BTreeMap<String, String> {
+        let mut diagnostics = Vec::new();
+        build(api, &mut diagnostics).types[id].enums.clone()
+    }
+
+    /// Shared lists get a name of their own (values, or the shared property
+    /// name), a list one property uses keeps `{Struct}{Property}`, and no
+    /// enum is named after another resource.
+    #[test]
+    fn shared_value_lists_get_neutral_names() {
+        let types = ["HTTP", "SSL", "TCP", "UDP"];
+        let other_types = ["HTTP", "FTP", "DNS", "ANY"];
+        let mut api = Api::default();
+        for resource in [
+            resource("lbvserver", vec![property("authentication", &["ON", "OFF"]), property("servicetype", &types), property("lbmethod", &["ROUNDROBIN", "LEASTCONNECTION"])]),
+            resource("lbparameter", vec![property("retainservicestate", &["ON", "OFF"])]),
+            resource("service", vec![property("servicetype", &types), property("state", &["ENABLED", "DISABLED"])]),
+            resource("servicegroup", vec![property("servicetype", &types), property("state", &["ENABLED", "DISABLED"])]),
+            resource("gslbservice", vec![property("servicetype", &other_types)]),
+            resource("gslbvserver", vec![property("servicetype", &other_types)]),
+        ] {
+            api.resources.insert(resource.id(), resource);
+        }
+        let lbvserver = enums_of(&api, "lbvserver");
+        assert_eq!(lbvserver["authentication"], "OnOff");
+        assert_eq!(lbvserver["servicetype"], "Servicetype");
+        assert_eq!(lbvserver["lbmethod"], "LbvserverLbmethod");
+        assert_eq!(enums_of(&api, "lbparameter")["retainservicestate"], "OnOff");
+        assert_eq!(enums_of(&api, "servicegroup")["servicetype"], "Servicetype");
+        assert_eq!(enums_of(&api, "servicegroup")["state"], "EnabledDisabled");
+        // A second shared list wanting `Servicetype`: named after its first user.
+        assert_eq!(enums_of(&api, "gslbvserver")["servicetype"], "GslbserviceServicetype");
+
+        let mut diagnostics = Vec::new();
+        let index = build(&api, &mut diagnostics);
+        let defined: Vec<(&str, &str)> = index
+            .types
+            .iter()
+            .flat_map(|(id, info)| info.enums.keys().filter(|p| !info.enum_defined_elsewhere.contains(*p)).map(move |p| (id.as_str(), p.as_str())))
+            .collect();
+        // One definition per list: OnOff, Servicetype, LbvserverLbmethod,
+        // EnabledDisabled, GslbserviceServicetype.
+        assert_eq!(defined.len(), 5, "{defined:?}");
+        // The first user (resource order) defines it; its docs list all.
+        assert!(index.types["lbvserver"].enum_defined_elsewhere.contains("authentication"));
+        assert_eq!(index.types["lbparameter"].enum_users["retainservicestate"], ["lbparameter.retainservicestate", "lbvserver.authentication"]);
+    }
+
+    #[test]
+    fn facts_unknown_group_is_ungrouped() {
+        let mut api = Api::default();
+        let mut login = resource("login", vec![]);
+        login.group = "unknown".into();
+        api.resources.insert(login.id(), login);
+        let mut diagnostics = Vec::new();
+        let index = build(&api, &mut diagnostics);
+        assert_eq!(index.groups.keys().collect::<Vec<_>>(), ["ungrouped"]);
+        assert_eq!(index.groups["ungrouped"].feature, "ungrouped");
+    }
 }

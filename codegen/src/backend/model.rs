@@ -13,12 +13,11 @@ use super::index::{self, ProductIndex};
 use super::naming::{self, Case, Scope};
 use super::EmitSettings;
 use crate::diagnostics::Diagnostic;
-use crate::diff::Item;
-use crate::ir::{Access, DataType, Method, Operation, Origin, Product, Property, Resource, ResourceKind};
+use crate::ir::{Access, DataType, Item, Method, Operation, Origin, Product, Property, Resource, ResourceKind};
 use crate::since::Gone;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Gone enum values of one property listed one by one up to this many;
 /// more are counted.
@@ -26,6 +25,23 @@ const GONE_VALUES_LISTED: usize = 12;
 
 /// Field name every model has for keys it does not document.
 const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// The constructor of a config or binding model that has key properties.
+const CONSTRUCTOR: &str = "new";
+
+/// Prefix of a setter whose field name is already an endpoint function
+/// of the same type (`with_count` when the type has `count()`), or the
+/// method of a standard trait (`with_sub`: clippy's
+/// `should_implement_trait` reads `sub(self, ..) -> Self` as `Sub::sub`).
+const SETTER_PREFIX: &str = "with_";
+
+/// Method names of standard traits (clippy's `should_implement_trait`
+/// list) that a setter does not take.
+const TRAIT_METHODS: &[&str] = &[
+    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "cmp", "default", "deref",
+    "deref_mut", "div", "drop", "eq", "from_iter", "from_str", "hash", "index", "index_mut", "into_iter", "mul", "neg",
+    "next", "not", "rem", "shl", "shr", "sub",
+];
 
 /// All items of one resource, in order: struct, enums, impls.
 pub fn emit_resource(
@@ -52,13 +68,15 @@ pub fn emit_resource(
         diagnostics.push(index::rename_note(&origin, Some(&resource.name), "property", &rename));
     }
 
-    // Struct fields in the reference's row order; the `Model` table in
-    // byte order of wire names (the order of the IR map).
-    let mut in_row_order: Vec<&Property> = resource.properties.values().collect();
-    in_row_order.sort_by_key(|p| (p.row.unwrap_or(u32::MAX), p.name.clone()));
-
+    // Struct fields: the key properties in the order the resource lists
+    // them, then the others by wire name (a reader can guess where a field
+    // is; the reference's row order put properties only older releases
+    // document first). The `Model` table is in byte order of wire names
+    // (the order of the IR map).
+    let keys = resource.keys.iter().filter_map(|key| resource.properties.get(key));
+    let others = resource.properties.values().filter(|p| !resource.keys.contains(&p.name));
     let mut fields = TokenStream::new();
-    for property in &in_row_order {
+    for property in keys.chain(others) {
         let field_ident = ident(&field_names[&property.name]);
         let field_type = field_type(index, resource, property, diagnostics);
         let doc = docs::attrs(&field_doc(index, resource, property, &field_names[&property.name], settings));
@@ -82,13 +100,15 @@ pub fn emit_resource(
     let enums = emit_enums(index, resource, &info.enums, diagnostics);
     let model_impl = emit_model_impl(resource, &struct_ident, &field_names);
     let resource_impl = emit_resource_impl(index, resource, &struct_ident);
-    let endpoints = emit_endpoints(index, resource, &struct_ident, &field_names, diagnostics);
+    let (endpoints, function_names) = emit_endpoints(index, resource, &struct_ident, &field_names, diagnostics);
+    let builder = emit_builder(index, resource, &struct_ident, &field_names, &function_names);
 
     quote! {
         #struct_item
         #enums
         #model_impl
         #resource_impl
+        #builder
         #endpoints
     }
 }
@@ -174,15 +194,11 @@ fn emit_enums(
     for (property_name, enum_name) in enums {
         let property = &resource.properties[property_name];
         let enum_ident = ident(enum_name);
-        let subject = format!("Values of {}.{} ([`{}`])", docs::code(&resource.name), docs::code(&property.name), info.ident);
-
-        // Same values as an enum emitted for an earlier property: an alias.
-        if let Some(canonical) = info.enum_alias_of.get(property_name) {
-            let canonical_ident = ident(canonical);
-            let doc = docs::attrs(&[format!("{subject}: the same values as [`{canonical}`].")]);
-            tokens.extend(quote! { #doc pub type #enum_ident = #canonical_ident; });
+        // Another property of the group defines the enum of these values.
+        if info.enum_defined_elsewhere.contains(property_name) {
             continue;
         }
+        let users = info.enum_users.get(property_name).map(Vec::as_slice).unwrap_or_default();
 
         // Variant names: one scope per enum.
         let (variant_names, renames) = Scope::new(Case::Camel).resolve(property.enum_values.iter().map(String::as_str));
@@ -215,11 +231,11 @@ fn emit_enums(
             variants.extend(quote! { #doc #variant, });
             table.extend(quote! { (Self::#variant, #value), });
         }
-        let mut lines = vec![format!("{subject}.")];
-        if let Some(users) = info.enum_shared_with.get(property_name) {
-            lines.push(String::new());
-            lines.push(format!("Also the values of {}.", docs::code_list(users.iter().map(String::as_str))));
-        }
+        let lines = if users.len() > 1 {
+            vec![format!("Values of {}.", docs::code_list(users.iter().map(String::as_str)))]
+        } else {
+            vec![format!("Values of {}.{} ([`{}`]).", docs::code(&resource.name), docs::code(&property.name), info.ident)]
+        };
         let doc = docs::attrs(&lines);
         // No `PartialOrd`/`Ord`: the order of a reference's values means
         // nothing on the wire, and the two derives on ~1,000 enums cost
@@ -250,14 +266,13 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
         arms.extend(quote!(#position => self.#field.as_field(),));
         arms_mut.extend(quote!(#position => self.#field.as_field_mut(),));
     }
-    // Indexes come only from the runtime codec walking `FIELDS`; any other
-    // index is a bug in the runtime, not bad input.
-    let (body, body_mut) = if wires.is_empty() {
-        let message = format!("{} has no documented fields", resource.name);
-        (quote! { let _ = index; unreachable!(#message) }, quote! { let _ = index; unreachable!(#message) })
-    } else {
-        (quote! { match index { #arms _ => unreachable!() } }, quote! { match index { #arms_mut _ => unreachable!() } })
-    };
+    // Indexes come only from the runtime codec walking `FIELDS`; index
+    // `FIELDS.len()` is the unknown fields (`Model::unknown_fields`, so no
+    // function of its own: 5,082 of them cost ~90 MB of the all-features
+    // check); any other index is a bug in the runtime, not bad input.
+    let unknown_at = proc_macro2::Literal::usize_unsuffixed(wires.len());
+    let body = quote! { match index { #arms #unknown_at => rt::FieldRef::Unknown(&self.unknown_fields), _ => unreachable!() } };
+    let body_mut = quote! { match index { #arms_mut #unknown_at => rt::FieldMut::Unknown(&mut self.unknown_fields), _ => unreachable!() } };
     // Secrets are redacted by `Debug` (`rt::model::debug_model`).
     let secrets: Vec<proc_macro2::Literal> = resource.properties.values().enumerate().filter(|(_, p)| p.secret).map(|(i, _)| field_position(i)).collect();
     let secrets = (!secrets.is_empty()).then(|| quote! { const SECRETS: &'static [u16] = &[#(#secrets),*]; });
@@ -270,8 +285,6 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
             #[inline(always)]
             fn field(&self, index: usize) -> rt::FieldRef<'_> { #body }
             fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> { #body_mut }
-            fn unknown_fields(&self) -> &rt::UnknownFields { &self.unknown_fields }
-            fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields { &mut self.unknown_fields }
         }
 
         impl ::serde::Serialize for #struct_ident {
@@ -296,6 +309,140 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
     }
 }
 
+/// One expression per object: `new` taking the key properties, and a
+/// chained setter per property that a write operation of the type sends
+/// (`add`, `update`, an action: `is_written`), named after its field
+/// (`Lbvserver::new("web-vs").ipv46("10.0.0.100").port(80)`). A field
+/// whose name is one of the type's endpoint functions (`count`, `get`,
+/// an action), `new` or a standard trait's method (`sub`) gets its setter
+/// as `with_<field>`. Statistics are read-only: neither. The keys `new`
+/// takes (`constructor_keys`) have no setter; a model without `new` starts
+/// from `Default`.
+///
+/// Compile cost decides the set: a setter on every writable field (21,900
+/// functions) took the all-features check from 1.85 to 2.25 GB, over the
+/// 2 GB target; fields no write sends (most of ADM's, which documents few
+/// operations' keys) could be set but never reach the appliance, so they
+/// get none (9,555 setters). Every setter is a generic one-liner
+/// (`impl Into<..>`): a plain parameter type saved only ~100 MB of the 400.
+fn emit_builder(
+    index: &ProductIndex,
+    resource: &Resource,
+    struct_ident: &Ident,
+    field_names: &BTreeMap<String, String>,
+    function_names: &BTreeSet<String>,
+) -> TokenStream {
+    if resource.kind == ResourceKind::Stat || index.api.product != Product::Adc {
+        return TokenStream::new();
+    }
+    let mut functions = TokenStream::new();
+    let keys = constructor_keys(resource);
+    if !keys.is_empty() {
+        let mut params = TokenStream::new();
+        let mut inits = TokenStream::new();
+        for key in &keys {
+            let field = ident(&field_names[&key.name]);
+            let (param_type, value) = setter_input(index, resource, key, &field);
+            params.extend(quote! { #field: #param_type, });
+            inits.extend(quote! { #field: Some(#value), });
+        }
+        let doc = docs::attrs(&[format!(
+            "A {} named by its {}, every other field unset.",
+            docs::code(&resource.name),
+            if keys.len() == 1 { "key".to_string() } else { format!("keys ({})", docs::code_list(keys.iter().map(|k| k.name.as_str()))) }
+        )]);
+        functions.extend(quote! {
+            #doc
+            pub fn new(#params) -> Self { Self { #inits ..Self::default() } }
+        });
+    }
+    for property in resource.properties.values() {
+        if keys.iter().any(|key| key.name == property.name) || !is_written(resource, property) {
+            continue;
+        }
+        let field_name = &field_names[&property.name];
+        let field = ident(field_name);
+        let setter = if function_names.contains(field_name) || field_name == CONSTRUCTOR || TRAIT_METHODS.contains(&field_name.as_str()) {
+            ident(&format!("{SETTER_PREFIX}{}", field_name.trim_start_matches('_')))
+        } else {
+            field.clone()
+        };
+        let (param_type, value) = setter_input(index, resource, property, &field);
+        let doc = docs::attrs(&[format!("Sets [`{field_name}`](Self::{field_name}).")]);
+        functions.extend(quote! {
+            #doc
+            pub fn #setter(mut self, #field: #param_type) -> Self { self.#field = Some(#value); self }
+        });
+    }
+    if functions.is_empty() {
+        return TokenStream::new();
+    }
+    quote! { impl #struct_ident { #functions } }
+}
+
+/// The keys `new` takes: the one key of a resource with one; of a
+/// composite key, those `add` marks mandatory (`Route::new(network,
+/// gateway, netmask)`: `td`, `vlan`, `ownergroup` are optional parts of its
+/// identity and get setters). A composite key with none marked (alternatives
+/// such as `ntpserver`'s `serverip` or `servername`) gets no `new`: a
+/// constructor must not make a caller invent a value that is then sent.
+fn constructor_keys(resource: &Resource) -> Vec<&Property> {
+    let keys: Vec<&Property> = resource.keys.iter().filter_map(|key| resource.properties.get(key)).collect();
+    if keys.len() <= 1 {
+        return keys;
+    }
+    let mandatory: BTreeSet<&str> = resource
+        .operations
+        .values()
+        .filter(|operation| matches!(classify(operation), Some(Endpoint::Add)))
+        .flat_map(|operation| operation.payload.iter().filter(|key| key.mandatory).map(|key| key.name.as_str()))
+        .collect();
+    keys.into_iter().filter(|key| mandatory.contains(key.name.as_str())).collect()
+}
+
+/// A setter's parameter type and the expression that turns the parameter
+/// (`field`) into the field's value inside `Some(..)`: `impl Into<T>` for
+/// one value, `impl IntoIterator` of `impl Into<T>` for a list.
+fn setter_input(
+    index: &ProductIndex,
+    resource: &Resource,
+    property: &Property,
+    field: &Ident,
+) -> (TokenStream, TokenStream) {
+    let info = &index.types[&resource.id()];
+    let enum_ident = info.enums.get(&property.name).map(|name| ident(name));
+    let one = |t: TokenStream| (quote!(impl Into<#t>), quote!(#field.into()));
+    let list = |t: TokenStream| (quote!(impl IntoIterator<Item = impl Into<#t>>), quote!(#field.into_iter().map(Into::into).collect()));
+    match (&property.data_type, enum_ident) {
+        (DataType::String, Some(e)) => (quote!(#e), quote!(rt::Open::Known(#field))),
+        (DataType::StringList, Some(e)) => {
+            (quote!(impl IntoIterator<Item = #e>), quote!(#field.into_iter().map(rt::Open::Known).collect()))
+        }
+        (DataType::String, None) => one(quote!(String)),
+        (DataType::StringList, None) => list(quote!(String)),
+        (DataType::Double, _) => one(quote!(rt::Number)),
+        (DataType::Integer, _) => (quote!(i64), quote!(#field)),
+        (DataType::Boolean, _) => (quote!(bool), quote!(#field)),
+        (DataType::DoubleList, _) => list(quote!(rt::Number)),
+        (DataType::IntegerList, _) => list(quote!(i64)),
+        (DataType::BindingList(target), _) | (DataType::ObjectList(target), _) => match index.type_path(target, &info.group) {
+            Some(path) => {
+                let path = path_tokens(&path);
+                (quote!(impl IntoIterator<Item = #path>), quote!(#field.into_iter().collect()))
+            }
+            None => one(quote!(serde_json::Value)),
+        },
+        (DataType::Object(target), _) => match index.type_path(target, &info.group) {
+            Some(path) => {
+                let path = path_tokens(&path);
+                (quote!(#path), quote!(Box::new(#field)))
+            }
+            None => one(quote!(serde_json::Value)),
+        },
+        (DataType::Unknown, _) => one(quote!(serde_json::Value)),
+    }
+}
+
 /// A field's index in `Model::FIELDS`, written as an unsuffixed literal
 /// of the runtime's `u16` (the widest resource has a few hundred
 /// properties; `emit_resource` reports one with more than `u16::MAX`).
@@ -309,23 +456,30 @@ fn field_position(index: usize) -> proc_macro2::Literal {
 /// (derived facts, some actions) sends every property that is not
 /// read-only: never a read-only field, never an unknown one.
 fn sent_fields(resource: &Resource, operation: &Operation) -> Vec<proc_macro2::Literal> {
-    let listed: std::collections::BTreeSet<&str> = operation.payload.iter().map(|key| key.name.as_str()).collect();
     resource
         .properties
         .values()
         .enumerate()
-        .filter(|(_, property)| {
-            if resource.keys.contains(&property.name) {
-                return true;
-            }
-            if listed.is_empty() {
-                property.access != Access::ReadOnly
-            } else {
-                listed.contains(property.name.as_str())
-            }
-        })
+        .filter(|(_, property)| resource.keys.contains(&property.name) || is_sent(operation, property))
         .map(|(index, _)| field_position(index))
         .collect()
+}
+
+/// Whether a write operation's body carries a property that is not a key
+/// (`sent_fields`): the reference lists it for the operation, or the
+/// operation is listed without keys and the property is not read-only.
+fn is_sent(operation: &Operation, property: &Property) -> bool {
+    if operation.payload.is_empty() {
+        property.access != Access::ReadOnly
+    } else {
+        operation.payload.iter().any(|key| key.name == property.name)
+    }
+}
+
+/// Whether `add` of a resource sends a property: the fields that get a
+/// setter.
+fn is_written(resource: &Resource, property: &Property) -> bool {
+    resource.operations.values().filter(|operation| matches!(classify(operation), Some(Endpoint::Add))).any(|operation| is_sent(operation, property))
 }
 
 /// The `?args=` entries of a delete: one per argument, or alternatives
@@ -425,7 +579,7 @@ fn emit_endpoints(
     struct_ident: &Ident,
     field_names: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> TokenStream {
+) -> (TokenStream, BTreeSet<String>) {
     let mut fixed = Vec::new();
     let mut actions = Vec::new();
     for operation in resource.operations.values() {
@@ -445,28 +599,6 @@ fn emit_endpoints(
     let has_get_all = fixed.iter().any(|(e, _)| matches!(e, Endpoint::GetAll));
     if resource.keys.is_empty() {
         fixed.retain(|(e, _)| !(has_get_all && matches!(e, Endpoint::Get)));
-    }
-
-    let mut fixed_names: Vec<&str> = Vec::new();
-    for (endpoint, _) in &fixed {
-        fixed_names.extend(match endpoint {
-            Endpoint::Add => &["add", "add_bulk"][..],
-            Endpoint::Update if resource.keys.is_empty() => &["update"],
-            Endpoint::Update => &["update", "update_bulk"],
-            Endpoint::Unset => &["unset"],
-            Endpoint::Delete if resource.keys.is_empty() => &["delete"],
-            Endpoint::Delete => &["delete", "delete_bulk"],
-            Endpoint::Get if resource.keys.is_empty() => &["get_all"],
-            Endpoint::Get => &["get"],
-            Endpoint::GetAll => &["get_all"],
-            Endpoint::Count => &["count"],
-            Endpoint::Action(_) => &[],
-        });
-    }
-    let (action_names, renames) =
-        Scope::new(Case::Snake).reserve_all(fixed_names.iter().copied()).resolve(actions.iter().map(|(v, _)| *v));
-    for rename in renames {
-        diagnostics.push(index::rename_note(&resource.origin, Some(&resource.name), "action", &rename));
     }
 
     let base = index.api.base_path.trim_end_matches('/');
@@ -589,6 +721,16 @@ fn emit_endpoints(
         };
         functions.extend(function);
     }
+    // The names the fixed functions took (read from what was emitted, so
+    // there is no second list to keep in step); `new` is the constructor
+    // (`emit_builder`). Actions get the rest.
+    let fixed_names = function_names(&functions);
+    let (action_names, renames) = Scope::new(Case::Snake)
+        .reserve_all(fixed_names.iter().map(String::as_str).chain([CONSTRUCTOR]))
+        .resolve(actions.iter().map(|(v, _)| *v));
+    for rename in renames {
+        diagnostics.push(index::rename_note(&resource.origin, Some(&resource.name), "action", &rename));
+    }
     for (verb, operation) in &actions {
         let function = ident(&action_names[*verb]);
         let value = operation.action.clone().unwrap_or_else(|| verb.to_string());
@@ -600,12 +742,28 @@ fn emit_endpoints(
             pub fn #function(&self) -> rt::Request<rt::Outcome> { rt::Request::action_only(self, #value, &[#(#fields),*]) }
         });
     }
+    let names: BTreeSet<String> = fixed_names.into_iter().chain(action_names.into_values()).collect();
     if functions.is_empty() {
-        return TokenStream::new();
+        return (TokenStream::new(), names);
     }
-    quote! {
-        impl #struct_ident { #functions }
+    (quote! { impl #struct_ident { #functions } }, names)
+}
+
+/// Names of the functions in `tokens` (each `fn <name>`), in order.
+fn function_names(tokens: &TokenStream) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut after_fn = false;
+    for token in tokens.clone() {
+        if let proc_macro2::TokenTree::Ident(ident) = &token {
+            if after_fn {
+                names.push(ident.to_string());
+            }
+            after_fn = ident == "fn";
+        } else {
+            after_fn = false;
+        }
     }
+    names
 }
 
 /// The method and URL of an operation as a code span, marked when the
@@ -659,7 +817,7 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
         "NITRO {} resource {} of {product} group {}.",
         resource.kind.as_str(),
         docs::code(&resource.name),
-        docs::code(&resource.group)
+        docs::code(&index::group_name(resource))
     )];
     if settings.descriptions {
         if let Some(description) = &resource.description {
@@ -681,6 +839,31 @@ fn struct_doc(index: &ProductIndex, resource: &Resource, settings: &EmitSettings
     if let Some(since) = index.since_note(resource.since.as_ref()) {
         lines.push(format!("- Since: {}", docs::code(since)));
     }
+    if resource.origin.file.ends_with(".md") {
+        lines.push(format!("- Reference page: {}", docs::code(&resource.origin.file)));
+    }
+    // Its statistics and bindings, where they are in the same module
+    // (a link into another group's module breaks without its feature).
+    let info = &index.types[&resource.id()];
+    let related = |id: String| index.types.get(&id).filter(|other| other.group == info.group).map(|other| format!("[`{}`]", other.ident));
+    if resource.kind != ResourceKind::Stat {
+        if let Some(stats) = related(format!("stat/{}", resource.name)) {
+            lines.push(format!("- Statistics: {stats}"));
+        }
+    }
+    if resource.kind == ResourceKind::Config {
+        let prefix = format!("{}_", resource.name);
+        let bindings: Vec<String> = index
+            .api
+            .resources
+            .values()
+            .filter(|other| other.kind == ResourceKind::Binding && other.name.starts_with(&prefix) && other.name.ends_with("_binding"))
+            .filter_map(|other| related(other.id()))
+            .collect();
+        if !bindings.is_empty() {
+            lines.push(format!("- Bindings: {}", bindings.join(", ")));
+        }
+    }
     if resource.no_table {
         lines.push("- The reference page has no properties table".to_string());
     }
@@ -699,19 +882,35 @@ fn field_doc(
     field_name: &str,
     settings: &EmitSettings,
 ) -> Vec<String> {
-    let access = match property.access {
-        Access::ReadWrite => "read-write",
-        Access::ReadOnly => "read-only",
-        Access::Unknown => "access not known",
-    };
-    let mut first = format!("{}, {access}.", docs::code(&property.data_type.reference_spelling()));
+    // What the signature does not say: the wire name when the field's
+    // differs, read-only, the facts below; not the type again.
+    let mut first = Vec::new();
     if field_name != property.name {
-        first = format!("Wire name {}. Type {first}", docs::code(&property.name));
+        first.push(format!("Wire name {}.", docs::code(&property.name)));
     }
-    let mut lines = vec![first];
+    match property.access {
+        Access::ReadOnly => first.push("Read-only: never sent.".to_string()),
+        Access::Unknown => first.push("Access not documented.".to_string()),
+        Access::ReadWrite => {}
+    }
+    if matches!(property.data_type, DataType::Double | DataType::DoubleList) {
+        first.push(format!("Reference type {}.", docs::code(&property.data_type.reference_spelling())));
+    }
+    let mut lines = Vec::new();
+    if !first.is_empty() {
+        lines.push(first.join(" "));
+    }
+    if let Some(unconfirmed) = property.provenance.as_deref().filter(|p| p.contains("not confirmed")) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("Unconfirmed: from {} (the derived facts of {} do not list it).", docs::code(unconfirmed.split(' ').next().unwrap_or(unconfirmed)), docs::code(&index.api.release)));
+    }
     if settings.descriptions {
         if let Some(description) = &property.description {
-            lines.push(String::new());
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
             lines.extend(docs::prose(description));
         }
     }
@@ -759,7 +958,9 @@ fn field_doc(
         facts.push(format!("Values of older releases that {release} lacks: {note}."));
     }
     for fact in facts {
-        lines.push(String::new());
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
         lines.push(fact);
     }
     lines
@@ -779,5 +980,84 @@ fn kind_segment(resource: &Resource) -> &'static str {
     match resource.kind {
         ResourceKind::Stat => "stat",
         _ => "config",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Api, Operation};
+
+    fn emitted(resource: Resource) -> String {
+        let mut api = Api::default();
+        api.resources.insert(resource.id(), resource.clone());
+        let mut diagnostics = Vec::new();
+        let index = index::build(&api, &mut diagnostics);
+        emit_resource(&index, &resource, &EmitSettings::default(), &mut diagnostics).to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn property(name: &str, data_type: DataType, access: Access) -> Property {
+        Property { name: name.into(), data_type, access, ..Property::default() }
+    }
+
+    /// `new` takes the key; each property `add` sends gets a setter named
+    /// after its field, `with_<field>` where that is a function of the type
+    /// or a standard trait's method; read-only properties and properties
+    /// only `update` sends get none.
+    #[test]
+    fn constructor_and_setters() {
+        let mut resource = Resource { name: "widget".into(), group: "lb".into(), keys: vec!["name".into()], ..Resource::default() };
+        for p in [
+            property("name", DataType::String, Access::ReadWrite),
+            property("port", DataType::Integer, Access::ReadWrite),
+            property("count", DataType::Integer, Access::ReadWrite),
+            property("sub", DataType::String, Access::ReadWrite),
+            property("state", DataType::String, Access::ReadOnly),
+            property("later", DataType::String, Access::ReadWrite),
+        ] {
+            resource.properties.insert(p.name.clone(), p);
+        }
+        let key = |name: &str| crate::ir::PayloadKey { name: name.into(), ..Default::default() };
+        resource.operations.insert(
+            "add".into(),
+            Operation { name: "add".into(), method: Method::Post, payload: vec![key("name"), key("port"), key("count"), key("sub")], ..Operation::default() },
+        );
+        resource.operations.insert("update".into(), Operation { name: "update".into(), method: Method::Put, payload: vec![key("name"), key("later")], ..Operation::default() });
+        resource.operations.insert("count".into(), Operation { name: "count".into(), method: Method::Get, ..Operation::default() });
+        let code = emitted(resource);
+        assert!(code.contains("pub fn new (name : impl Into < String > ,) -> Self { Self { name : Some (name . into ()) , .. Self :: default () } }"), "{code}");
+        assert!(code.contains("pub fn port (mut self , port : i64) -> Self"), "{code}");
+        assert!(code.contains("pub fn with_count (mut self , count : i64) -> Self"), "{code}");
+        assert!(code.contains("pub fn with_sub (mut self , sub : impl Into < String >) -> Self"), "{code}");
+        assert!(!code.contains("fn state ("), "read-only: no setter");
+        assert!(!code.contains("fn later ("), "only update sends it: no setter");
+        assert!(!code.contains("fn name ("), "the key is set by new");
+        // Fields: the key first, then by wire name.
+        let fields: Vec<&str> = code.split("pub ").filter_map(|s| s.split_once(" : Option")).map(|(name, _)| name).collect();
+        assert_eq!(fields, ["name", "count", "later", "port", "state", "sub"]);
+    }
+
+    /// A composite key: `new` takes the parts `add` marks mandatory, the
+    /// optional parts get setters; with none marked (alternatives), no `new`.
+    #[test]
+    fn composite_keys() {
+        let key = |name: &str, mandatory: bool| crate::ir::PayloadKey { name: name.into(), mandatory };
+        let with_keys = |name: &str, keys: &[(&str, bool)]| {
+            let mut resource =
+                Resource { name: name.into(), group: "network".into(), keys: keys.iter().map(|(k, _)| k.to_string()).collect(), ..Resource::default() };
+            for (k, _) in keys {
+                let p = property(k, DataType::String, Access::ReadWrite);
+                resource.properties.insert(p.name.clone(), p);
+            }
+            let payload = keys.iter().map(|(k, m)| key(k, *m)).collect();
+            resource.operations.insert("add".into(), Operation { name: "add".into(), method: Method::Post, payload, ..Operation::default() });
+            emitted(resource)
+        };
+        let route = with_keys("route", &[("network", true), ("gateway", true), ("td", false)]);
+        assert!(route.contains("pub fn new (network : impl Into < String > , gateway : impl Into < String > ,) -> Self"), "{route}");
+        assert!(route.contains("pub fn td (mut self , td : impl Into < String >) -> Self"), "{route}");
+        let ntp = with_keys("ntpserver", &[("serverip", false), ("servername", false)]);
+        assert!(!ntp.contains("fn new"), "{ntp}");
+        assert!(ntp.contains("pub fn serverip (mut self") && ntp.contains("pub fn servername (mut self"), "{ntp}");
     }
 }

@@ -51,17 +51,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("transport.rs", include_str!("../../../generated/src/runtime/transport.rs")),
 ];
 
-/// Dependencies of those runtime files (versions as in
-/// `generated/Cargo.toml`; a test checks they agree).
-pub const DEPENDENCIES: &[(&str, &str)] = &[
-    ("percent-encoding", "\"2.3\""),
-    ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"json\", \"cookies\"] }"),
-    ("serde", "{ version = \"1\", features = [\"derive\"] }"),
-    ("serde_json", "\"1\""),
-    ("thiserror", "\"2\""),
-    ("tokio", "{ version = \"1\", features = [\"sync\", \"time\"] }"),
-    ("tracing", "{ version = \"0.1\", optional = true }"),
-];
+/// Dependencies of those runtime files: the `netscaler` crate's list.
+pub use super::crate_files::RUNTIME_DEPENDENCIES as DEPENDENCIES;
 
 /// Emits the crate for the one API of `apis` (an OpenAPI document or the
 /// Next-Gen description); anything else is reported.
@@ -78,8 +69,13 @@ pub fn emit_standalone(apis: &[Api], standalone: &Standalone) -> Emitted {
         diagnostics.push(Diagnostic::warning(origin, "NITRO APIs have no place in a standalone OpenAPI client; they are left out"));
     }
     let generator = "`cargo xtask openapi`";
-    let settings = HttpSettings { runtime: "crate::runtime".into(), inputs: vec![standalone.document.clone()], title: format!("The API of `{}`", standalone.document) };
-    let api_rs = emit_http_module(api, &settings, &mut diagnostics).replacen("`cargo xtask codegen`", generator, 1);
+    let settings = HttpSettings {
+        runtime: "crate::runtime".into(),
+        inputs: vec![standalone.document.clone()],
+        title: format!("The API of `{}`", standalone.document),
+        generator,
+    };
+    let api_rs = emit_http_module(api, &settings, &mut diagnostics);
     files.insert(PathBuf::from("src/api.rs"), api_rs);
     for (file, text) in RUNTIME {
         // The marker line first (the `openapi` command overwrites only
@@ -182,12 +178,14 @@ fn readme(standalone: &Standalone, api: &Api) -> String {
 mod tests {
     use super::*;
 
+    /// The runtime's module docs list its dependencies for readers: the
+    /// same lines as the one list the manifests are written from.
     #[test]
-    fn dependencies_agree_with_the_netscaler_manifest() {
-        let manifest = include_str!("../../../generated/Cargo.toml");
+    fn runtime_docs_list_the_dependencies() {
+        let docs = include_str!("../../../generated/src/runtime/mod.rs");
         for (name, version) in DEPENDENCIES {
-            let line = format!("{name} = {version}");
-            assert!(manifest.lines().any(|l| l == line), "generated/Cargo.toml has no line `{line}`");
+            let line = format!("//! {name} = {version}");
+            assert!(docs.lines().any(|l| l == line), "generated/src/runtime/mod.rs does not list `{name} = {version}`");
         }
     }
 

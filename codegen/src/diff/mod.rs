@@ -87,7 +87,8 @@ mod openapi;
 mod render;
 mod series;
 
-pub use names::normalise_name;
+// The shared vocabulary lives in the IR; re-exported for the diff's users.
+pub use crate::ir::{normalise_name, Item};
 pub(crate) use names::{pair, value_set, Pair};
 pub use render::{json, markdown};
 pub use series::compare_series;
@@ -182,36 +183,6 @@ impl Class {
     }
 }
 
-/// The thing a change is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Item {
-    Api,
-    Resource,
-    Property,
-    EnumValue,
-    Operation,
-    Schema,
-    Field,
-    Endpoint,
-    Parameter,
-}
-
-impl Item {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Item::Api => "api",
-            Item::Resource => "resource",
-            Item::Property => "property",
-            Item::EnumValue => "enum value",
-            Item::Operation => "operation",
-            Item::Schema => "schema",
-            Item::Field => "field",
-            Item::Endpoint => "endpoint",
-            Item::Parameter => "parameter",
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -1,22 +1,8 @@
-//! Name matching across releases: names are compared after Unicode
-//! compatibility normalisation (NFKC), so a page that spells a name with a
-//! typographic ligature (`nsicapproﬁle`, U+FB01) still matches the plain
-//! spelling of another release. NFKC folds ligatures and full-width forms
-//! but keeps case, which matters because `I` and `i` are distinct
-//! properties.
+//! Matching the entries of two releases by name, through the IR's
+//! [`normalise_name`].
 
-use std::borrow::Cow;
+use crate::ir::normalise_name;
 use std::collections::BTreeMap;
-use unicode_normalization::UnicodeNormalization;
-
-/// The name as it is compared across releases.
-pub fn normalise_name(name: &str) -> Cow<'_, str> {
-    if name.is_ascii() {
-        Cow::Borrowed(name)
-    } else {
-        Cow::Owned(name.nfkc().collect())
-    }
-}
 
 /// Entries of a map keyed by normalised name. Names already in normal form
 /// claim their key first; a name whose normal form is taken by another

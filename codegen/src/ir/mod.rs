@@ -13,8 +13,10 @@
 
 mod http;
 pub mod secret;
+mod vocabulary;
 
 pub use http::*;
+pub use vocabulary::{normalise_name, Item};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -14,33 +14,27 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaacertparams {
-    /// `String`, read-write.
-    ///
     /// Length: at most 64.
     pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
     pub groupnamefield: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AaacertparamsTwofactor`]): `ON`, `OFF`.
-    pub twofactor: Option<rt::Open<AaacertparamsTwofactor>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub twofactor: Option<rt::Open<OnOff>>,
     pub usernamefield: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaacertparams`.`twofactor` ([`Aaacertparams`]).
-///
-/// Also the values of `aaaldapparams.nestedgroupextraction`, `aaaotpparameter.encryption`, `aaaparameter.dynaddr`, `aaaradiusparams.accounting`, `aaaradiusparams.authentication`, `aaatacacsparams.accounting`, `aaatacacsparams.auditfailedcmds`, `aaatacacsparams.authorization`.
+/// Values of `aaacertparams.twofactor`, `aaaldapparams.nestedgroupextraction`, `aaaotpparameter.encryption`, `aaaparameter.dynaddr`, `aaaradiusparams.accounting`, `aaaradiusparams.authentication`, `aaatacacsparams.accounting`, `aaatacacsparams.auditfailedcmds`, `aaatacacsparams.authorization`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AaacertparamsTwofactor {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for AaacertparamsTwofactor {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
@@ -60,6 +54,7 @@ impl rt::Model for Aaacertparams {
             1 => self.groupnamefield.as_field(),
             2 => self.twofactor.as_field(),
             3 => self.usernamefield.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -69,14 +64,9 @@ impl rt::Model for Aaacertparams {
             1 => self.groupnamefield.as_field_mut(),
             2 => self.twofactor.as_field_mut(),
             3 => self.usernamefield.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaacertparams {
@@ -132,31 +122,25 @@ impl Aaacertparams {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaglobalAaapreauthenticationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub bindpolicytype: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AaaglobalAaapreauthenticationpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<
-        Vec<rt::Open<AaaglobalAaapreauthenticationpolicyBindingBuiltin>>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     /// Length: at least 1.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaaglobal_aaapreauthenticationpolicy_binding`.`builtin` ([`AaaglobalAaapreauthenticationpolicyBinding`]).
-///
-/// Also the values of `aaapreauthenticationaction.builtin`, `aaapreauthenticationparameter.builtin`, `aaapreauthenticationpolicy.builtin`.
+/// Values of `aaaglobal_aaapreauthenticationpolicy_binding.builtin`, `aaapreauthenticationaction.builtin`, `aaapreauthenticationparameter.builtin`, `aaapreauthenticationpolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AaaglobalAaapreauthenticationpolicyBindingBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -168,7 +152,7 @@ pub enum AaaglobalAaapreauthenticationpolicyBindingBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for AaaglobalAaapreauthenticationpolicyBindingBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -192,6 +176,7 @@ impl rt::Model for AaaglobalAaapreauthenticationpolicyBinding {
             2 => self.builtin.as_field(),
             3 => self.policy.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -202,14 +187,9 @@ impl rt::Model for AaaglobalAaapreauthenticationpolicyBinding {
             2 => self.builtin.as_field_mut(),
             3 => self.policy.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaglobalAaapreauthenticationpolicyBinding {
@@ -244,6 +224,18 @@ impl rt::Resource for AaaglobalAaapreauthenticationpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl AaaglobalAaapreauthenticationpolicyBinding {
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl AaaglobalAaapreauthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/aaaglobal_aaapreauthenticationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[3, 4])
@@ -275,10 +267,10 @@ impl AaaglobalAaapreauthenticationpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaglobalAuthenticationnegotiateactionBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: 1 to 32.
     pub windowsprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -291,6 +283,7 @@ impl rt::Model for AaaglobalAuthenticationnegotiateactionBinding {
         match index {
             0 => self.count.as_field(),
             1 => self.windowsprofile.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -298,14 +291,9 @@ impl rt::Model for AaaglobalAuthenticationnegotiateactionBinding {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.windowsprofile.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaglobalAuthenticationnegotiateactionBinding {
@@ -340,6 +328,13 @@ impl rt::Resource for AaaglobalAuthenticationnegotiateactionBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl AaaglobalAuthenticationnegotiateactionBinding {
+    /// Sets [`windowsprofile`](Self::windowsprofile).
+    pub fn windowsprofile(mut self, windowsprofile: impl Into<String>) -> Self {
+        self.windowsprofile = Some(windowsprofile.into());
+        self
+    }
+}
+impl AaaglobalAuthenticationnegotiateactionBinding {
     /// `PUT /nitro/v1/config/aaaglobal_authenticationnegotiateaction_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1])
@@ -368,16 +363,17 @@ impl AaaglobalAuthenticationnegotiateactionBinding {
 /// - URL: `/nitro/v1/config/aaaglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/aaa/aaaglobal_binding/aaaglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaglobalBinding {
-    /// `aaaglobal_authenticationnegotiateaction_binding[]`, read-only.
-    pub aaaglobal_authenticationnegotiateaction_binding: Option<
-        Vec<AaaglobalAuthenticationnegotiateactionBinding>,
-    >,
-    /// `aaaglobal_aaapreauthenticationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub aaaglobal_aaapreauthenticationpolicy_binding: Option<
         Vec<AaaglobalAaapreauthenticationpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub aaaglobal_authenticationnegotiateaction_binding: Option<
+        Vec<AaaglobalAuthenticationnegotiateactionBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -392,6 +388,7 @@ impl rt::Model for AaaglobalBinding {
         match index {
             0 => self.aaaglobal_aaapreauthenticationpolicy_binding.as_field(),
             1 => self.aaaglobal_authenticationnegotiateaction_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -399,14 +396,9 @@ impl rt::Model for AaaglobalBinding {
         match index {
             0 => self.aaaglobal_aaapreauthenticationpolicy_binding.as_field_mut(),
             1 => self.aaaglobal_authenticationnegotiateaction_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaglobalBinding {
@@ -451,20 +443,20 @@ impl AaaglobalBinding {
 /// - URL: `/nitro/v1/config/aaagroup`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Bindings: [`AaagroupAaauserBinding`], [`AaagroupAuditnslogpolicyBinding`], [`AaagroupAuditsyslogpolicyBinding`], [`AaagroupAuthorizationpolicyBinding`], [`AaagroupBinding`], [`AaagroupIntranetip6Binding`], [`AaagroupIntranetipBinding`], [`AaagroupTmsessionpolicyBinding`], [`AaagroupVpnintranetapplicationBinding`], [`AaagroupVpnsessionpolicyBinding`], [`AaagroupVpntrafficpolicyBinding`], [`AaagroupVpnurlBinding`], [`AaagroupVpnurlpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaagroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `Boolean`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub loggedin: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -489,6 +481,7 @@ impl rt::Model for Aaagroup {
             1 => self.groupname.as_field(),
             2 => self.loggedin.as_field(),
             3 => self.weight.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -498,14 +491,9 @@ impl rt::Model for Aaagroup {
             1 => self.groupname.as_field_mut(),
             2 => self.loggedin.as_field_mut(),
             3 => self.weight.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaagroup {
@@ -538,6 +526,20 @@ impl rt::Resource for Aaagroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl Aaagroup {
+    /// A `aaagroup` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl Aaagroup {
     /// `POST /nitro/v1/config/aaagroup`
@@ -579,19 +581,16 @@ impl Aaagroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupAaauserBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -610,6 +609,7 @@ impl rt::Model for AaagroupAaauserBinding {
             1 => self.gotopriorityexpression.as_field(),
             2 => self.groupname.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -619,14 +619,9 @@ impl rt::Model for AaagroupAaauserBinding {
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.groupname.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupAaauserBinding {
@@ -659,6 +654,28 @@ impl rt::Resource for AaagroupAaauserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupAaauserBinding {
+    /// A `aaagroup_aaauser_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`username`](Self::username).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
 }
 impl AaagroupAaauserBinding {
     /// `PUT /nitro/v1/config/aaagroup_aaauser_binding`
@@ -702,43 +719,38 @@ impl AaagroupAaauserBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `REQUEST`.
     ///
-    /// Possible values (see [`AaagroupAuditnslogpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
     ///
     /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaagroupAuditnslogpolicyBindingType>>,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaagroup_auditnslogpolicy_binding`.`type` ([`AaagroupAuditnslogpolicyBinding`]).
-///
-/// Also the values of `aaagroup_auditsyslogpolicy_binding.type`, `aaagroup_authorizationpolicy_binding.type`, `aaagroup_tmsessionpolicy_binding.type`, `aaagroup_vpnsessionpolicy_binding.type`, `aaagroup_vpntrafficpolicy_binding.type`, `aaagroup_vpnurlpolicy_binding.type`, `aaauser_auditnslogpolicy_binding.type`, `aaauser_auditsyslogpolicy_binding.type`, `aaauser_authorizationpolicy_binding.type`, `aaauser_tmsessionpolicy_binding.type`, `aaauser_vpnsessionpolicy_binding.type`, `aaauser_vpntrafficpolicy_binding.type`, `aaauser_vpnurlpolicy_binding.type`.
+/// Values of `aaagroup_auditnslogpolicy_binding.type`, `aaagroup_auditsyslogpolicy_binding.type`, `aaagroup_authorizationpolicy_binding.type`, `aaagroup_tmsessionpolicy_binding.type`, `aaagroup_vpnsessionpolicy_binding.type`, `aaagroup_vpntrafficpolicy_binding.type`, `aaagroup_vpnurlpolicy_binding.type`, `aaauser_auditnslogpolicy_binding.type`, `aaauser_auditsyslogpolicy_binding.type`, `aaauser_authorizationpolicy_binding.type`, `aaauser_tmsessionpolicy_binding.type`, `aaauser_vpnsessionpolicy_binding.type`, `aaauser_vpntrafficpolicy_binding.type`, `aaauser_vpnurlpolicy_binding.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AaagroupAuditnslogpolicyBindingType {
+pub enum Type {
     /// `REQUEST`
     Request,
     /// `UDP_REQUEST`
@@ -748,7 +760,7 @@ pub enum AaagroupAuditnslogpolicyBindingType {
     /// `ICMP_REQUEST`
     IcmpRequest,
 }
-impl rt::WireEnum for AaagroupAuditnslogpolicyBindingType {
+impl rt::WireEnum for Type {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::UdpRequest, "UDP_REQUEST"),
@@ -776,6 +788,7 @@ impl rt::Model for AaagroupAuditnslogpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -788,14 +801,9 @@ impl rt::Model for AaagroupAuditnslogpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupAuditnslogpolicyBinding {
@@ -828,6 +836,38 @@ impl rt::Resource for AaagroupAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupAuditnslogpolicyBinding {
+    /// A `aaagroup_auditnslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaagroupAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/aaagroup_auditnslogpolicy_binding`
@@ -871,39 +911,34 @@ impl AaagroupAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `REQUEST`.
     ///
-    /// Possible values (see [`AaagroupAuditsyslogpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
     ///
     /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaagroupAuditsyslogpolicyBindingType>>,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaagroup_auditsyslogpolicy_binding`.`type` ([`AaagroupAuditsyslogpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaagroupAuditsyslogpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaagroupAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -924,6 +959,7 @@ impl rt::Model for AaagroupAuditsyslogpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -936,14 +972,9 @@ impl rt::Model for AaagroupAuditsyslogpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupAuditsyslogpolicyBinding {
@@ -976,6 +1007,38 @@ impl rt::Resource for AaagroupAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupAuditsyslogpolicyBinding {
+    /// A `aaagroup_auditsyslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaagroupAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/aaagroup_auditsyslogpolicy_binding`
@@ -1019,39 +1082,34 @@ impl AaagroupAuditsyslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupAuthorizationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `REQUEST`.
     ///
-    /// Possible values (see [`AaagroupAuthorizationpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
     ///
     /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaagroupAuthorizationpolicyBindingType>>,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaagroup_authorizationpolicy_binding`.`type` ([`AaagroupAuthorizationpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaagroupAuthorizationpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaagroupAuthorizationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1072,6 +1130,7 @@ impl rt::Model for AaagroupAuthorizationpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1084,14 +1143,9 @@ impl rt::Model for AaagroupAuthorizationpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupAuthorizationpolicyBinding {
@@ -1124,6 +1178,38 @@ impl rt::Resource for AaagroupAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupAuthorizationpolicyBinding {
+    /// A `aaagroup_authorizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaagroupAuthorizationpolicyBinding {
     /// `PUT /nitro/v1/config/aaagroup_authorizationpolicy_binding`
@@ -1164,43 +1250,42 @@ impl AaagroupAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/aaagroup_binding`
 /// - Key: `groupname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/aaa/aaagroup_binding/aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub groupname: Option<String>,
-    /// `aaagroup_auditnslogpolicy_binding[]`, read-only.
-    pub aaagroup_auditnslogpolicy_binding: Option<Vec<AaagroupAuditnslogpolicyBinding>>,
-    /// `aaagroup_intranetip6_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub aaagroup_intranetip6_binding: Option<Vec<AaagroupIntranetip6Binding>>,
-    /// `aaagroup_vpnsessionpolicy_binding[]`, read-only.
-    pub aaagroup_vpnsessionpolicy_binding: Option<Vec<AaagroupVpnsessionpolicyBinding>>,
-    /// `aaagroup_intranetip_binding[]`, read-only.
-    pub aaagroup_intranetip_binding: Option<Vec<AaagroupIntranetipBinding>>,
-    /// `aaagroup_aaauser_binding[]`, read-only.
+    /// Read-only: never sent.
     pub aaagroup_aaauser_binding: Option<Vec<AaagroupAaauserBinding>>,
-    /// `aaagroup_vpntrafficpolicy_binding[]`, read-only.
-    pub aaagroup_vpntrafficpolicy_binding: Option<Vec<AaagroupVpntrafficpolicyBinding>>,
-    /// `aaagroup_vpnintranetapplication_binding[]`, read-only.
-    pub aaagroup_vpnintranetapplication_binding: Option<
-        Vec<AaagroupVpnintranetapplicationBinding>,
-    >,
-    /// `aaagroup_authorizationpolicy_binding[]`, read-only.
-    pub aaagroup_authorizationpolicy_binding: Option<
-        Vec<AaagroupAuthorizationpolicyBinding>,
-    >,
-    /// `aaagroup_auditsyslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub aaagroup_auditnslogpolicy_binding: Option<Vec<AaagroupAuditnslogpolicyBinding>>,
+    /// Read-only: never sent.
     pub aaagroup_auditsyslogpolicy_binding: Option<
         Vec<AaagroupAuditsyslogpolicyBinding>,
     >,
-    /// `aaagroup_vpnurl_binding[]`, read-only.
-    pub aaagroup_vpnurl_binding: Option<Vec<AaagroupVpnurlBinding>>,
-    /// `aaagroup_tmsessionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub aaagroup_authorizationpolicy_binding: Option<
+        Vec<AaagroupAuthorizationpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub aaagroup_intranetip6_binding: Option<Vec<AaagroupIntranetip6Binding>>,
+    /// Read-only: never sent.
+    pub aaagroup_intranetip_binding: Option<Vec<AaagroupIntranetipBinding>>,
+    /// Read-only: never sent.
     pub aaagroup_tmsessionpolicy_binding: Option<Vec<AaagroupTmsessionpolicyBinding>>,
+    /// Read-only: never sent.
+    pub aaagroup_vpnintranetapplication_binding: Option<
+        Vec<AaagroupVpnintranetapplicationBinding>,
+    >,
+    /// Read-only: never sent.
+    pub aaagroup_vpnsessionpolicy_binding: Option<Vec<AaagroupVpnsessionpolicyBinding>>,
+    /// Read-only: never sent.
+    pub aaagroup_vpntrafficpolicy_binding: Option<Vec<AaagroupVpntrafficpolicyBinding>>,
+    /// Read-only: never sent.
+    pub aaagroup_vpnurl_binding: Option<Vec<AaagroupVpnurlBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1234,6 +1319,7 @@ impl rt::Model for AaagroupBinding {
             9 => self.aaagroup_vpntrafficpolicy_binding.as_field(),
             10 => self.aaagroup_vpnurl_binding.as_field(),
             11 => self.groupname.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1251,14 +1337,9 @@ impl rt::Model for AaagroupBinding {
             9 => self.aaagroup_vpntrafficpolicy_binding.as_field_mut(),
             10 => self.aaagroup_vpnurl_binding.as_field_mut(),
             11 => self.groupname.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupBinding {
@@ -1293,6 +1374,15 @@ impl rt::Resource for AaagroupBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl AaagroupBinding {
+    /// A `aaagroup_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AaagroupBinding {
     /// `GET /nitro/v1/config/aaagroup_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -1311,27 +1401,23 @@ impl AaagroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupIntranetip6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
     pub intranetip6: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub numaddr: Option<rt::Number>,
@@ -1354,6 +1440,7 @@ impl rt::Model for AaagroupIntranetip6Binding {
             2 => self.groupname.as_field(),
             3 => self.intranetip6.as_field(),
             4 => self.numaddr.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1364,14 +1451,9 @@ impl rt::Model for AaagroupIntranetip6Binding {
             2 => self.groupname.as_field_mut(),
             3 => self.intranetip6.as_field_mut(),
             4 => self.numaddr.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupIntranetip6Binding {
@@ -1404,6 +1486,33 @@ impl rt::Resource for AaagroupIntranetip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupIntranetip6Binding {
+    /// A `aaagroup_intranetip6_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetip6`](Self::intranetip6).
+    pub fn intranetip6(mut self, intranetip6: impl Into<String>) -> Self {
+        self.intranetip6 = Some(intranetip6.into());
+        self
+    }
+    /// Sets [`numaddr`](Self::numaddr).
+    pub fn numaddr(mut self, numaddr: impl Into<rt::Number>) -> Self {
+        self.numaddr = Some(numaddr.into());
+        self
+    }
 }
 impl AaagroupIntranetip6Binding {
     /// `PUT /nitro/v1/config/aaagroup_intranetip6_binding`
@@ -1447,21 +1556,17 @@ impl AaagroupIntranetip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupIntranetipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub intranetip: Option<String>,
-    /// `String`, read-write.
     pub netmask: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1482,6 +1587,7 @@ impl rt::Model for AaagroupIntranetipBinding {
             2 => self.groupname.as_field(),
             3 => self.intranetip.as_field(),
             4 => self.netmask.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1492,14 +1598,9 @@ impl rt::Model for AaagroupIntranetipBinding {
             2 => self.groupname.as_field_mut(),
             3 => self.intranetip.as_field_mut(),
             4 => self.netmask.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupIntranetipBinding {
@@ -1532,6 +1633,33 @@ impl rt::Resource for AaagroupIntranetipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupIntranetipBinding {
+    /// A `aaagroup_intranetip_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetip`](Self::intranetip).
+    pub fn intranetip(mut self, intranetip: impl Into<String>) -> Self {
+        self.intranetip = Some(intranetip.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
 }
 impl AaagroupIntranetipBinding {
     /// `PUT /nitro/v1/config/aaagroup_intranetip_binding`
@@ -1575,39 +1703,34 @@ impl AaagroupIntranetipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupTmsessionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `REQUEST`.
     ///
-    /// Possible values (see [`AaagroupTmsessionpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
     ///
     /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaagroupTmsessionpolicyBindingType>>,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaagroup_tmsessionpolicy_binding`.`type` ([`AaagroupTmsessionpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaagroupTmsessionpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaagroupTmsessionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1628,6 +1751,7 @@ impl rt::Model for AaagroupTmsessionpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1640,14 +1764,9 @@ impl rt::Model for AaagroupTmsessionpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupTmsessionpolicyBinding {
@@ -1680,6 +1799,38 @@ impl rt::Resource for AaagroupTmsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupTmsessionpolicyBinding {
+    /// A `aaagroup_tmsessionpolicy_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaagroupTmsessionpolicyBinding {
     /// `PUT /nitro/v1/config/aaagroup_tmsessionpolicy_binding`
@@ -1723,21 +1874,18 @@ impl AaagroupTmsessionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpnintranetapplicationBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub intranetapplication: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1758,6 +1906,7 @@ impl rt::Model for AaagroupVpnintranetapplicationBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.groupname.as_field(),
             4 => self.intranetapplication.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1768,14 +1917,9 @@ impl rt::Model for AaagroupVpnintranetapplicationBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.groupname.as_field_mut(),
             4 => self.intranetapplication.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpnintranetapplicationBinding {
@@ -1808,6 +1952,31 @@ impl rt::Resource for AaagroupVpnintranetapplicationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupVpnintranetapplicationBinding {
+    /// A `aaagroup_vpnintranetapplication_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetapplication`](Self::intranetapplication).
+    pub fn intranetapplication(
+        mut self,
+        intranetapplication: impl Into<String>,
+    ) -> Self {
+        self.intranetapplication = Some(intranetapplication.into());
+        self
+    }
 }
 impl AaagroupVpnintranetapplicationBinding {
     /// `PUT /nitro/v1/config/aaagroup_vpnintranetapplication_binding`
@@ -1851,39 +2020,34 @@ impl AaagroupVpnintranetapplicationBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpnsessionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `REQUEST`.
     ///
-    /// Possible values (see [`AaagroupVpnsessionpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
     ///
     /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaagroupVpnsessionpolicyBindingType>>,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaagroup_vpnsessionpolicy_binding`.`type` ([`AaagroupVpnsessionpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaagroupVpnsessionpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaagroupVpnsessionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1904,6 +2068,7 @@ impl rt::Model for AaagroupVpnsessionpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1916,14 +2081,9 @@ impl rt::Model for AaagroupVpnsessionpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpnsessionpolicyBinding {
@@ -1956,6 +2116,38 @@ impl rt::Resource for AaagroupVpnsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupVpnsessionpolicyBinding {
+    /// A `aaagroup_vpnsessionpolicy_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaagroupVpnsessionpolicyBinding {
     /// `PUT /nitro/v1/config/aaagroup_vpnsessionpolicy_binding`
@@ -1999,39 +2191,34 @@ impl AaagroupVpnsessionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpntrafficpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `REQUEST`.
     ///
-    /// Possible values (see [`AaagroupVpntrafficpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
     ///
     /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaagroupVpntrafficpolicyBindingType>>,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaagroup_vpntrafficpolicy_binding`.`type` ([`AaagroupVpntrafficpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaagroupVpntrafficpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaagroupVpntrafficpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2052,6 +2239,7 @@ impl rt::Model for AaagroupVpntrafficpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2064,14 +2252,9 @@ impl rt::Model for AaagroupVpntrafficpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpntrafficpolicyBinding {
@@ -2104,6 +2287,38 @@ impl rt::Resource for AaagroupVpntrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupVpntrafficpolicyBinding {
+    /// A `aaagroup_vpntrafficpolicy_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaagroupVpntrafficpolicyBinding {
     /// `PUT /nitro/v1/config/aaagroup_vpntrafficpolicy_binding`
@@ -2147,21 +2362,18 @@ impl AaagroupVpntrafficpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpnurlBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     pub urlname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2182,6 +2394,7 @@ impl rt::Model for AaagroupVpnurlBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.groupname.as_field(),
             4 => self.urlname.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2192,14 +2405,9 @@ impl rt::Model for AaagroupVpnurlBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.groupname.as_field_mut(),
             4 => self.urlname.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpnurlBinding {
@@ -2232,6 +2440,28 @@ impl rt::Resource for AaagroupVpnurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupVpnurlBinding {
+    /// A `aaagroup_vpnurl_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`urlname`](Self::urlname).
+    pub fn urlname(mut self, urlname: impl Into<String>) -> Self {
+        self.urlname = Some(urlname.into());
+        self
+    }
 }
 impl AaagroupVpnurlBinding {
     /// `PUT /nitro/v1/config/aaagroup_vpnurl_binding`
@@ -2276,45 +2506,37 @@ impl AaagroupVpnurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaagroupVpnurlpolicyBinding {
-    /// `Double`, access not known.
-    ///
-    /// Since `14.1`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Access not documented. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub acttype: Option<rt::Number>,
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
     /// Since `13.1`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `REQUEST`.
     ///
-    /// Possible values (see [`AaagroupVpnurlpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
     ///
     /// Since `13.1`.
-    pub type_: Option<rt::Open<AaagroupVpnurlpolicyBindingType>>,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaagroup_vpnurlpolicy_binding`.`type` ([`AaagroupVpnurlpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaagroupVpnurlpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaagroupVpnurlpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "acttype",
@@ -2333,6 +2555,7 @@ impl rt::Model for AaagroupVpnurlpolicyBinding {
             3 => self.policy.as_field(),
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2344,14 +2567,9 @@ impl rt::Model for AaagroupVpnurlpolicyBinding {
             3 => self.policy.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpnurlpolicyBinding {
@@ -2384,6 +2602,43 @@ impl rt::Resource for AaagroupVpnurlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl AaagroupVpnurlpolicyBinding {
+    /// A `aaagroup_vpnurlpolicy_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acttype`](Self::acttype).
+    pub fn acttype(mut self, acttype: impl Into<rt::Number>) -> Self {
+        self.acttype = Some(acttype.into());
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaagroupVpnurlpolicyBinding {
     /// `PUT /nitro/v1/config/aaagroup_vpnurlpolicy_binding` (method inferred: the reference gives none)
@@ -2423,35 +2678,26 @@ impl AaagroupVpnurlpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaakcdaccount {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub cacert: Option<String>,
-    /// `String`, read-write.
-    pub delegateduser: Option<String>,
-    /// `String`, read-write.
-    pub enterpriserealm: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub kcdaccount: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub cacert: Option<String>,
+    pub delegateduser: Option<String>,
+    pub enterpriserealm: Option<String>,
     pub kcdpassword: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub kcdspn: Option<String>,
-    /// `String`, read-write.
     pub keytab: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub principle: Option<String>,
-    /// `String`, read-write.
     pub realmstr: Option<String>,
-    /// `String`, read-write.
     pub servicespn: Option<String>,
-    /// `String`, read-write.
     pub usercert: Option<String>,
-    /// `String`, read-write.
     pub userrealm: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2489,6 +2735,7 @@ impl rt::Model for Aaakcdaccount {
             10 => self.servicespn.as_field(),
             11 => self.usercert.as_field(),
             12 => self.userrealm.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2507,14 +2754,9 @@ impl rt::Model for Aaakcdaccount {
             10 => self.servicespn.as_field_mut(),
             11 => self.usercert.as_field_mut(),
             12 => self.userrealm.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaakcdaccount {
@@ -2547,6 +2789,60 @@ impl rt::Resource for Aaakcdaccount {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["kcdaccount"];
+}
+impl Aaakcdaccount {
+    /// A `aaakcdaccount` named by its key, every other field unset.
+    pub fn new(kcdaccount: impl Into<String>) -> Self {
+        Self {
+            kcdaccount: Some(kcdaccount.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cacert`](Self::cacert).
+    pub fn cacert(mut self, cacert: impl Into<String>) -> Self {
+        self.cacert = Some(cacert.into());
+        self
+    }
+    /// Sets [`delegateduser`](Self::delegateduser).
+    pub fn delegateduser(mut self, delegateduser: impl Into<String>) -> Self {
+        self.delegateduser = Some(delegateduser.into());
+        self
+    }
+    /// Sets [`enterpriserealm`](Self::enterpriserealm).
+    pub fn enterpriserealm(mut self, enterpriserealm: impl Into<String>) -> Self {
+        self.enterpriserealm = Some(enterpriserealm.into());
+        self
+    }
+    /// Sets [`kcdpassword`](Self::kcdpassword).
+    pub fn kcdpassword(mut self, kcdpassword: impl Into<String>) -> Self {
+        self.kcdpassword = Some(kcdpassword.into());
+        self
+    }
+    /// Sets [`keytab`](Self::keytab).
+    pub fn keytab(mut self, keytab: impl Into<String>) -> Self {
+        self.keytab = Some(keytab.into());
+        self
+    }
+    /// Sets [`realmstr`](Self::realmstr).
+    pub fn realmstr(mut self, realmstr: impl Into<String>) -> Self {
+        self.realmstr = Some(realmstr.into());
+        self
+    }
+    /// Sets [`servicespn`](Self::servicespn).
+    pub fn servicespn(mut self, servicespn: impl Into<String>) -> Self {
+        self.servicespn = Some(servicespn.into());
+        self
+    }
+    /// Sets [`usercert`](Self::usercert).
+    pub fn usercert(mut self, usercert: impl Into<String>) -> Self {
+        self.usercert = Some(usercert.into());
+        self
+    }
+    /// Sets [`userrealm`](Self::userrealm).
+    pub fn userrealm(mut self, userrealm: impl Into<String>) -> Self {
+        self.userrealm = Some(userrealm.into());
+        self
+    }
 }
 impl Aaakcdaccount {
     /// `POST /nitro/v1/config/aaakcdaccount`
@@ -2608,90 +2904,63 @@ impl Aaakcdaccount {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaaldapparams {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `3`.
     pub authtimeout: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AaaldapparamsBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.1`.
     pub builtin: Option<Vec<rt::Open<AaaldapparamsBuiltin>>>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 64.
     pub defaultauthenticationgroup: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
     pub groupattrname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub groupauthname: Option<String>,
-    /// `String`, read-write.
     pub groupnameidentifier: Option<String>,
-    /// `String`, read-write.
     pub groupsearchattribute: Option<String>,
-    /// `String`, read-write.
     pub groupsearchfilter: Option<String>,
-    /// `String`, read-write.
     pub groupsearchsubattribute: Option<String>,
-    /// `String`, read-write.
     pub ldapbase: Option<String>,
-    /// `String`, read-write.
     pub ldapbinddn: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ldapbinddnpassword: Option<String>,
-    /// `String`, read-write.
     pub ldaploginname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 2.
     ///
     /// Default: `2`.
     pub maxnestinglevel: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AaaldapparamsNestedgroupextraction`]): `ON`, `OFF`.
-    pub nestedgroupextraction: Option<rt::Open<AaaldapparamsNestedgroupextraction>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub nestedgroupextraction: Option<rt::Open<OnOff>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AaaldapparamsPasswdchange`]): `ENABLED`, `DISABLED`.
-    pub passwdchange: Option<rt::Open<AaaldapparamsPasswdchange>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub passwdchange: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub searchfilter: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PLAINTEXT`.
     ///
     /// Possible values (see [`AaaldapparamsSectype`]): `PLAINTEXT`, `TLS`, `SSL`.
     pub sectype: Option<rt::Open<AaaldapparamsSectype>>,
-    /// `String`, read-write.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Default: `389`.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
     pub ssonameattribute: Option<String>,
-    /// `String`, read-write.
     pub subattributename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `AAA_LDAP_SERVER_TYPE_DEFAULT`.
     ///
     /// Possible values (see [`AaaldapparamsSvrtype`]): `AD`, `NDS`.
@@ -2699,9 +2968,7 @@ pub struct Aaaldapparams {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaaldapparams`.`builtin` ([`Aaaldapparams`]).
-///
-/// Also the values of `aaaradiusparams.builtin`, `aaatacacsparams.builtin`.
+/// Values of `aaaldapparams.builtin`, `aaaradiusparams.builtin`, `aaatacacsparams.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AaaldapparamsBuiltin {
@@ -2722,20 +2989,16 @@ impl rt::WireEnum for AaaldapparamsBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `aaaldapparams`.`nestedgroupextraction` ([`Aaaldapparams`]): the same values as [`AaacertparamsTwofactor`].
-pub type AaaldapparamsNestedgroupextraction = AaacertparamsTwofactor;
-/// Values of `aaaldapparams`.`passwdchange` ([`Aaaldapparams`]).
-///
-/// Also the values of `aaaparameter.apitokencache`, `aaaparameter.defaultcspheader`, `aaaparameter.loginencryption`, `aaaparameter.persistentloginattempts`, `aaaradiusparams.callingstationid`, `aaaradiusparams.radnasip`, `aaaradiusparams.tunnelendpointclientip`.
+/// Values of `aaaldapparams.passwdchange`, `aaaparameter.apitokencache`, `aaaparameter.defaultcspheader`, `aaaparameter.loginencryption`, `aaaparameter.persistentloginattempts`, `aaaradiusparams.callingstationid`, `aaaradiusparams.radnasip`, `aaaradiusparams.tunnelendpointclientip`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AaaldapparamsPasswdchange {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for AaaldapparamsPasswdchange {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -2829,6 +3092,7 @@ impl rt::Model for Aaaldapparams {
             21 => self.ssonameattribute.as_field(),
             22 => self.subattributename.as_field(),
             23 => self.svrtype.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2858,14 +3122,9 @@ impl rt::Model for Aaaldapparams {
             21 => self.ssonameattribute.as_field_mut(),
             22 => self.subattributename.as_field_mut(),
             23 => self.svrtype.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaaldapparams {
@@ -2928,13 +3187,11 @@ impl Aaaldapparams {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaaotpparameter {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaotpparameterEncryption`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub encryption: Option<rt::Open<AaaotpparameterEncryption>>,
-    /// `Double`, read-write.
+    pub encryption: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 255.
     ///
@@ -2943,8 +3200,6 @@ pub struct Aaaotpparameter {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaaotpparameter`.`encryption` ([`Aaaotpparameter`]): the same values as [`AaacertparamsTwofactor`].
-pub type AaaotpparameterEncryption = AaacertparamsTwofactor;
 impl rt::Model for Aaaotpparameter {
     const FIELDS: &'static [&'static str] = &["encryption", "maxotpdevices"];
     #[inline(always)]
@@ -2952,6 +3207,7 @@ impl rt::Model for Aaaotpparameter {
         match index {
             0 => self.encryption.as_field(),
             1 => self.maxotpdevices.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2959,14 +3215,9 @@ impl rt::Model for Aaaotpparameter {
         match index {
             0 => self.encryption.as_field_mut(),
             1 => self.maxotpdevices.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaaotpparameter {
@@ -3022,156 +3273,119 @@ impl Aaaotpparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaaparameter {
-    /// `String`, read-write.
-    ///
     /// Default: `INFORMATIONAL`.
     ///
-    /// Possible values (see [`AaaparameterAaadloglevel`]): `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
+    /// Possible values (see [`Aaadloglevel`]): `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
     ///
     /// Since `12.0`.
-    pub aaadloglevel: Option<rt::Open<AaaparameterAaadloglevel>>,
-    /// `String`, read-write.
+    pub aaadloglevel: Option<rt::Open<Aaadloglevel>>,
     pub aaadnatip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DEFAULT_LOGLEVEL_AAA`.
     ///
-    /// Possible values (see [`AaaparameterAaasessionloglevel`]): `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
+    /// Possible values (see [`Aaadloglevel`]): `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
     ///
     /// Since `11.1`.
-    pub aaasessionloglevel: Option<rt::Open<AaaparameterAaasessionloglevel>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaparameterApitokencache`]): `ENABLED`, `DISABLED`.
+    pub aaasessionloglevel: Option<rt::Open<Aaadloglevel>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub apitokencache: Option<rt::Open<AaaparameterApitokencache>>,
-    /// `unknown`, read-only.
+    pub apitokencache: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `LOCAL`.
     ///
     /// Possible values (see [`AaaparameterDefaultauthtype`]): `LOCAL`, `LDAP`, `RADIUS`, `TACACS`, `CERT`.
     pub defaultauthtype: Option<rt::Open<AaaparameterDefaultauthtype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaparameterDefaultcspheader`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub defaultcspheader: Option<rt::Open<AaaparameterDefaultcspheader>>,
-    /// `String`, read-write.
-    ///
+    pub defaultcspheader: Option<rt::Open<EnabledDisabled>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AaaparameterDynaddr`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.1`.
-    pub dynaddr: Option<rt::Open<AaaparameterDynaddr>>,
-    /// `String`, read-write.
-    ///
+    pub dynaddr: Option<rt::Open<OnOff>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`AaaparameterEnableenhancedauthfeedback`]): `YES`, `NO`.
-    pub enableenhancedauthfeedback: Option<
-        rt::Open<AaaparameterEnableenhancedauthfeedback>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub enableenhancedauthfeedback: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`AaaparameterEnablesessionstickiness`]): `YES`, `NO`.
-    pub enablesessionstickiness: Option<rt::Open<AaaparameterEnablesessionstickiness>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub enablesessionstickiness: Option<rt::Open<YesNo>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`AaaparameterEnablestaticpagecaching`]): `YES`, `NO`.
-    pub enablestaticpagecaching: Option<rt::Open<AaaparameterEnablestaticpagecaching>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaparameterEnhancedepa`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub enablestaticpagecaching: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub enhancedepa: Option<rt::Open<AaaparameterEnhancedepa>>,
-    /// `Double`, read-write.
+    pub enhancedepa: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 525600.
     pub failedlogintimeout: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
     /// Possible values (see [`AaaparameterFtmode`]): `ON`, `HA`, `OFF`.
     ///
     /// Since `11.1`.
     pub ftmode: Option<rt::Open<AaaparameterFtmode>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaparameterHttponlycookie`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub httponlycookie: Option<rt::Open<AaaparameterHttponlycookie>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaparameterLoginencryption`]): `ENABLED`, `DISABLED`.
+    pub httponlycookie: Option<rt::Open<DisabledEnabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub loginencryption: Option<rt::Open<AaaparameterLoginencryption>>,
-    /// `Double`, read-write.
+    pub loginencryption: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub maxaaausers: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 6.
     ///
     /// Since `12.1`.
     pub maxkbquestions: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub maxloginattempts: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub maxsamldeflatesize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AaaparameterPersistentloginattempts`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub persistentloginattempts: Option<rt::Open<AaaparameterPersistentloginattempts>>,
-    /// `Double`, read-write.
+    pub persistentloginattempts: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `12.1`.
     pub pwdexpirynotificationdays: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AaaparameterSamesite`]): `None`, `LAX`, `STRICT`.
     ///
     /// Since `13.1`.
     pub samesite: Option<rt::Open<AaaparameterSamesite>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaparameterSecurityinsights`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub securityinsights: Option<rt::Open<AaaparameterSecurityinsights>>,
-    /// `Double`, read-write.
+    pub securityinsights: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub tokenintrospectioninterval: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AaaparameterWafprotection`]): `AUTH`, `DEFAULT`, `DISABLED`, `PORTAL`, `VPN`.
     ///
     /// Since `14.1`.
@@ -3179,12 +3393,10 @@ pub struct Aaaparameter {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaaparameter`.`aaadloglevel` ([`Aaaparameter`]).
-///
-/// Also the values of `aaaparameter.aaasessionloglevel`.
+/// Values of `aaaparameter.aaadloglevel`, `aaaparameter.aaasessionloglevel`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AaaparameterAaadloglevel {
+pub enum Aaadloglevel {
     /// `EMERGENCY`
     Emergency,
     /// `ALERT`
@@ -3202,7 +3414,7 @@ pub enum AaaparameterAaadloglevel {
     /// `DEBUG`
     Debug,
 }
-impl rt::WireEnum for AaaparameterAaadloglevel {
+impl rt::WireEnum for Aaadloglevel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Emergency, "EMERGENCY"),
         (Self::Alert, "ALERT"),
@@ -3214,10 +3426,6 @@ impl rt::WireEnum for AaaparameterAaadloglevel {
         (Self::Debug, "DEBUG"),
     ];
 }
-/// Values of `aaaparameter`.`aaasessionloglevel` ([`Aaaparameter`]): the same values as [`AaaparameterAaadloglevel`].
-pub type AaaparameterAaasessionloglevel = AaaparameterAaadloglevel;
-/// Values of `aaaparameter`.`apitokencache` ([`Aaaparameter`]): the same values as [`AaaldapparamsPasswdchange`].
-pub type AaaparameterApitokencache = AaaldapparamsPasswdchange;
 /// Values of `aaaparameter`.`defaultauthtype` ([`Aaaparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3242,43 +3450,31 @@ impl rt::WireEnum for AaaparameterDefaultauthtype {
         (Self::Cert, "CERT"),
     ];
 }
-/// Values of `aaaparameter`.`defaultcspheader` ([`Aaaparameter`]): the same values as [`AaaldapparamsPasswdchange`].
-pub type AaaparameterDefaultcspheader = AaaldapparamsPasswdchange;
-/// Values of `aaaparameter`.`dynaddr` ([`Aaaparameter`]): the same values as [`AaacertparamsTwofactor`].
-pub type AaaparameterDynaddr = AaacertparamsTwofactor;
-/// Values of `aaaparameter`.`enableenhancedauthfeedback` ([`Aaaparameter`]).
-///
-/// Also the values of `aaaparameter.enablesessionstickiness`, `aaaparameter.enablestaticpagecaching`.
+/// Values of `aaaparameter.enableenhancedauthfeedback`, `aaaparameter.enablesessionstickiness`, `aaaparameter.enablestaticpagecaching`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AaaparameterEnableenhancedauthfeedback {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for AaaparameterEnableenhancedauthfeedback {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `aaaparameter`.`enablesessionstickiness` ([`Aaaparameter`]): the same values as [`AaaparameterEnableenhancedauthfeedback`].
-pub type AaaparameterEnablesessionstickiness = AaaparameterEnableenhancedauthfeedback;
-/// Values of `aaaparameter`.`enablestaticpagecaching` ([`Aaaparameter`]): the same values as [`AaaparameterEnableenhancedauthfeedback`].
-pub type AaaparameterEnablestaticpagecaching = AaaparameterEnableenhancedauthfeedback;
-/// Values of `aaaparameter`.`enhancedepa` ([`Aaaparameter`]).
-///
-/// Also the values of `aaaparameter.httponlycookie`, `aaaparameter.securityinsights`.
+/// Values of `aaaparameter.enhancedepa`, `aaaparameter.httponlycookie`, `aaaparameter.securityinsights`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AaaparameterEnhancedepa {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for AaaparameterEnhancedepa {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
@@ -3302,12 +3498,6 @@ impl rt::WireEnum for AaaparameterFtmode {
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `aaaparameter`.`httponlycookie` ([`Aaaparameter`]): the same values as [`AaaparameterEnhancedepa`].
-pub type AaaparameterHttponlycookie = AaaparameterEnhancedepa;
-/// Values of `aaaparameter`.`loginencryption` ([`Aaaparameter`]): the same values as [`AaaldapparamsPasswdchange`].
-pub type AaaparameterLoginencryption = AaaldapparamsPasswdchange;
-/// Values of `aaaparameter`.`persistentloginattempts` ([`Aaaparameter`]): the same values as [`AaaldapparamsPasswdchange`].
-pub type AaaparameterPersistentloginattempts = AaaldapparamsPasswdchange;
 /// Values of `aaaparameter`.`samesite` ([`Aaaparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3326,8 +3516,6 @@ impl rt::WireEnum for AaaparameterSamesite {
         (Self::Strict, "STRICT"),
     ];
 }
-/// Values of `aaaparameter`.`securityinsights` ([`Aaaparameter`]): the same values as [`AaaparameterEnhancedepa`].
-pub type AaaparameterSecurityinsights = AaaparameterEnhancedepa;
 /// Values of `aaaparameter`.`wafprotection` ([`Aaaparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3412,6 +3600,7 @@ impl rt::Model for Aaaparameter {
             24 => self.securityinsights.as_field(),
             25 => self.tokenintrospectioninterval.as_field(),
             26 => self.wafprotection.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3444,14 +3633,9 @@ impl rt::Model for Aaaparameter {
             24 => self.securityinsights.as_field_mut(),
             25 => self.tokenintrospectioninterval.as_field_mut(),
             26 => self.wafprotection.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaaparameter {
@@ -3510,55 +3694,43 @@ impl Aaaparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaapreauthenticationaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AaapreauthenticationactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AaapreauthenticationactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    ///
-    /// Since `11.0`.
-    pub defaultepagroup: Option<String>,
-    /// `String`, read-write.
-    pub deletefiles: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    pub killprocess: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`AaapreauthenticationactionPreauthenticationaction`]): `ALLOW`, `DENY`.
-    pub preauthenticationaction: Option<
-        rt::Open<AaapreauthenticationactionPreauthenticationaction>,
-    >,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Length: at most 64.
+    ///
+    /// Since `11.0`.
+    pub defaultepagroup: Option<String>,
+    pub deletefiles: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    pub killprocess: Option<String>,
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    pub preauthenticationaction: Option<rt::Open<AllowDeny>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaapreauthenticationaction`.`builtin` ([`Aaapreauthenticationaction`]): the same values as [`AaaglobalAaapreauthenticationpolicyBindingBuiltin`].
-pub type AaapreauthenticationactionBuiltin = AaaglobalAaapreauthenticationpolicyBindingBuiltin;
-/// Values of `aaapreauthenticationaction`.`preauthenticationaction` ([`Aaapreauthenticationaction`]).
-///
-/// Also the values of `aaapreauthenticationparameter.preauthenticationaction`.
+/// Values of `aaapreauthenticationaction.preauthenticationaction`, `aaapreauthenticationparameter.preauthenticationaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AaapreauthenticationactionPreauthenticationaction {
+pub enum AllowDeny {
     /// `ALLOW`
     Allow,
     /// `DENY`
     Deny,
 }
-impl rt::WireEnum for AaapreauthenticationactionPreauthenticationaction {
+impl rt::WireEnum for AllowDeny {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Allow, "ALLOW"),
         (Self::Deny, "DENY"),
@@ -3586,6 +3758,7 @@ impl rt::Model for Aaapreauthenticationaction {
             5 => self.killprocess.as_field(),
             6 => self.name.as_field(),
             7 => self.preauthenticationaction.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3599,14 +3772,9 @@ impl rt::Model for Aaapreauthenticationaction {
             5 => self.killprocess.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.preauthenticationaction.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaapreauthenticationaction {
@@ -3639,6 +3807,38 @@ impl rt::Resource for Aaapreauthenticationaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Aaapreauthenticationaction {
+    /// A `aaapreauthenticationaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`defaultepagroup`](Self::defaultepagroup).
+    pub fn defaultepagroup(mut self, defaultepagroup: impl Into<String>) -> Self {
+        self.defaultepagroup = Some(defaultepagroup.into());
+        self
+    }
+    /// Sets [`deletefiles`](Self::deletefiles).
+    pub fn deletefiles(mut self, deletefiles: impl Into<String>) -> Self {
+        self.deletefiles = Some(deletefiles.into());
+        self
+    }
+    /// Sets [`killprocess`](Self::killprocess).
+    pub fn killprocess(mut self, killprocess: impl Into<String>) -> Self {
+        self.killprocess = Some(killprocess.into());
+        self
+    }
+    /// Sets [`preauthenticationaction`](Self::preauthenticationaction).
+    pub fn preauthenticationaction(
+        mut self,
+        preauthenticationaction: AllowDeny,
+    ) -> Self {
+        self.preauthenticationaction = Some(rt::Open::Known(preauthenticationaction));
+        self
+    }
 }
 impl Aaapreauthenticationaction {
     /// `POST /nitro/v1/config/aaapreauthenticationaction`
@@ -3692,33 +3892,22 @@ impl Aaapreauthenticationaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaapreauthenticationparameter {
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AaapreauthenticationparameterBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AaapreauthenticationparameterBuiltin>>>,
-    /// `String`, read-write.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     pub deletefiles: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
     pub killprocess: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaapreauthenticationparameterPreauthenticationaction`]): `ALLOW`, `DENY`.
-    pub preauthenticationaction: Option<
-        rt::Open<AaapreauthenticationparameterPreauthenticationaction>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    pub preauthenticationaction: Option<rt::Open<AllowDeny>>,
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaapreauthenticationparameter`.`builtin` ([`Aaapreauthenticationparameter`]): the same values as [`AaaglobalAaapreauthenticationpolicyBindingBuiltin`].
-pub type AaapreauthenticationparameterBuiltin = AaaglobalAaapreauthenticationpolicyBindingBuiltin;
-/// Values of `aaapreauthenticationparameter`.`preauthenticationaction` ([`Aaapreauthenticationparameter`]): the same values as [`AaapreauthenticationactionPreauthenticationaction`].
-pub type AaapreauthenticationparameterPreauthenticationaction = AaapreauthenticationactionPreauthenticationaction;
 impl rt::Model for Aaapreauthenticationparameter {
     const FIELDS: &'static [&'static str] = &[
         "builtin",
@@ -3737,6 +3926,7 @@ impl rt::Model for Aaapreauthenticationparameter {
             3 => self.killprocess.as_field(),
             4 => self.preauthenticationaction.as_field(),
             5 => self.rule.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3748,14 +3938,9 @@ impl rt::Model for Aaapreauthenticationparameter {
             3 => self.killprocess.as_field_mut(),
             4 => self.preauthenticationaction.as_field_mut(),
             5 => self.rule.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaapreauthenticationparameter {
@@ -3808,40 +3993,35 @@ impl Aaapreauthenticationparameter {
 /// - URL: `/nitro/v1/config/aaapreauthenticationpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AaapreauthenticationpolicyAaaglobalBinding`], [`AaapreauthenticationpolicyBinding`], [`AaapreauthenticationpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaapreauthenticationpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AaapreauthenticationpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AaapreauthenticationpolicyBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaapreauthenticationpolicy`.`builtin` ([`Aaapreauthenticationpolicy`]): the same values as [`AaaglobalAaapreauthenticationpolicyBindingBuiltin`].
-pub type AaapreauthenticationpolicyBuiltin = AaaglobalAaapreauthenticationpolicyBindingBuiltin;
 impl rt::Model for Aaapreauthenticationpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3862,6 +4042,7 @@ impl rt::Model for Aaapreauthenticationpolicy {
             4 => self.name.as_field(),
             5 => self.reqaction.as_field(),
             6 => self.rule.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3874,14 +4055,9 @@ impl rt::Model for Aaapreauthenticationpolicy {
             4 => self.name.as_field_mut(),
             5 => self.reqaction.as_field_mut(),
             6 => self.rule.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaapreauthenticationpolicy {
@@ -3914,6 +4090,25 @@ impl rt::Resource for Aaapreauthenticationpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Aaapreauthenticationpolicy {
+    /// A `aaapreauthenticationpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Aaapreauthenticationpolicy {
     /// `POST /nitro/v1/config/aaapreauthenticationpolicy`
@@ -3960,31 +4155,28 @@ impl Aaapreauthenticationpolicy {
 /// - URL: `/nitro/v1/config/aaapreauthenticationpolicy_aaaglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/aaa/aaapreauthenticationpolicy_aaaglobal_binding/aaapreauthenticationpolicy_aaaglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaapreauthenticationpolicyAaaglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4004,6 +4196,7 @@ impl rt::Model for AaapreauthenticationpolicyAaaglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4014,14 +4207,9 @@ impl rt::Model for AaapreauthenticationpolicyAaaglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaapreauthenticationpolicyAaaglobalBinding {
@@ -4056,6 +4244,15 @@ impl rt::Resource for AaapreauthenticationpolicyAaaglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AaapreauthenticationpolicyAaaglobalBinding {
+    /// A `aaapreauthenticationpolicy_aaaglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AaapreauthenticationpolicyAaaglobalBinding {
     /// `GET /nitro/v1/config/aaapreauthenticationpolicy_aaaglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4074,20 +4271,19 @@ impl AaapreauthenticationpolicyAaaglobalBinding {
 /// - URL: `/nitro/v1/config/aaapreauthenticationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/aaa/aaapreauthenticationpolicy_binding/aaapreauthenticationpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaapreauthenticationpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `aaapreauthenticationpolicy_vpnvserver_binding[]`, read-only.
-    pub aaapreauthenticationpolicy_vpnvserver_binding: Option<
-        Vec<AaapreauthenticationpolicyVpnvserverBinding>,
-    >,
-    /// `aaapreauthenticationpolicy_aaaglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub aaapreauthenticationpolicy_aaaglobal_binding: Option<
         Vec<AaapreauthenticationpolicyAaaglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub aaapreauthenticationpolicy_vpnvserver_binding: Option<
+        Vec<AaapreauthenticationpolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4104,6 +4300,7 @@ impl rt::Model for AaapreauthenticationpolicyBinding {
             0 => self.aaapreauthenticationpolicy_aaaglobal_binding.as_field(),
             1 => self.aaapreauthenticationpolicy_vpnvserver_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4112,14 +4309,9 @@ impl rt::Model for AaapreauthenticationpolicyBinding {
             0 => self.aaapreauthenticationpolicy_aaaglobal_binding.as_field_mut(),
             1 => self.aaapreauthenticationpolicy_vpnvserver_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaapreauthenticationpolicyBinding {
@@ -4154,6 +4346,15 @@ impl rt::Resource for AaapreauthenticationpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AaapreauthenticationpolicyBinding {
+    /// A `aaapreauthenticationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AaapreauthenticationpolicyBinding {
     /// `GET /nitro/v1/config/aaapreauthenticationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4168,31 +4369,28 @@ impl AaapreauthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/aaapreauthenticationpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/aaa/aaapreauthenticationpolicy_vpnvserver_binding/aaapreauthenticationpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaapreauthenticationpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4212,6 +4410,7 @@ impl rt::Model for AaapreauthenticationpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4222,14 +4421,9 @@ impl rt::Model for AaapreauthenticationpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaapreauthenticationpolicyVpnvserverBinding {
@@ -4264,6 +4458,15 @@ impl rt::Resource for AaapreauthenticationpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AaapreauthenticationpolicyVpnvserverBinding {
+    /// A `aaapreauthenticationpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AaapreauthenticationpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/aaapreauthenticationpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4285,19 +4488,15 @@ impl AaapreauthenticationpolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaaradiusparams {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaradiusparamsAccounting`]): `ON`, `OFF`.
-    pub accounting: Option<rt::Open<AaaradiusparamsAccounting>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub accounting: Option<rt::Open<OnOff>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AaaradiusparamsAuthentication`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `12.0`.
-    pub authentication: Option<rt::Open<AaaradiusparamsAuthentication>>,
-    /// `Double`, read-write.
+    pub authentication: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 10.
     ///
@@ -4305,113 +4504,84 @@ pub struct Aaaradiusparams {
     ///
     /// Since `11.1`.
     pub authservretry: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `3`.
     pub authtimeout: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AaaradiusparamsBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    /// Possible values (see [`AaaldapparamsBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.1`.
-    pub builtin: Option<Vec<rt::Open<AaaradiusparamsBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    pub builtin: Option<Vec<rt::Open<AaaldapparamsBuiltin>>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AaaradiusparamsCallingstationid`]): `ENABLED`, `DISABLED`.
-    pub callingstationid: Option<rt::Open<AaaradiusparamsCallingstationid>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub callingstationid: Option<rt::Open<EnabledDisabled>>,
     /// Length: at most 64.
     pub defaultauthenticationgroup: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub groupauthname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub ipattributetype: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub ipvendorid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AaaradiusparamsMessageauthenticator`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
     pub messageauthenticator: Option<rt::Open<AaaradiusparamsMessageauthenticator>>,
-    /// `String`, read-write.
-    ///
     /// Default: `pap`.
     ///
     /// Possible values (see [`AaaradiusparamsPassencoding`]): `pap`, `chap`, `mschapv1`, `mschapv2`.
     pub passencoding: Option<rt::Open<AaaradiusparamsPassencoding>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub pwdattributetype: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub pwdvendorid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub radattributetype: Option<rt::Number>,
-    /// `String`, read-write.
     pub radgroupseparator: Option<String>,
-    /// `String`, read-write.
     pub radgroupsprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub radkey: Option<String>,
-    /// `String`, read-write.
     pub radnasid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaaradiusparamsRadnasip`]): `ENABLED`, `DISABLED`.
-    pub radnasip: Option<rt::Open<AaaradiusparamsRadnasip>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub radnasip: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub radvendorid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Default: `1812`.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AaaradiusparamsTunnelendpointclientip`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub tunnelendpointclientip: Option<rt::Open<AaaradiusparamsTunnelendpointclientip>>,
+    pub tunnelendpointclientip: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaaradiusparams`.`accounting` ([`Aaaradiusparams`]): the same values as [`AaacertparamsTwofactor`].
-pub type AaaradiusparamsAccounting = AaacertparamsTwofactor;
-/// Values of `aaaradiusparams`.`authentication` ([`Aaaradiusparams`]): the same values as [`AaacertparamsTwofactor`].
-pub type AaaradiusparamsAuthentication = AaacertparamsTwofactor;
-/// Values of `aaaradiusparams`.`builtin` ([`Aaaradiusparams`]): the same values as [`AaaldapparamsBuiltin`].
-pub type AaaradiusparamsBuiltin = AaaldapparamsBuiltin;
-/// Values of `aaaradiusparams`.`callingstationid` ([`Aaaradiusparams`]): the same values as [`AaaldapparamsPasswdchange`].
-pub type AaaradiusparamsCallingstationid = AaaldapparamsPasswdchange;
 /// Values of `aaaradiusparams`.`messageauthenticator` ([`Aaaradiusparams`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4448,10 +4618,6 @@ impl rt::WireEnum for AaaradiusparamsPassencoding {
         (Self::Mschapv2, "mschapv2"),
     ];
 }
-/// Values of `aaaradiusparams`.`radnasip` ([`Aaaradiusparams`]): the same values as [`AaaldapparamsPasswdchange`].
-pub type AaaradiusparamsRadnasip = AaaldapparamsPasswdchange;
-/// Values of `aaaradiusparams`.`tunnelendpointclientip` ([`Aaaradiusparams`]): the same values as [`AaaldapparamsPasswdchange`].
-pub type AaaradiusparamsTunnelendpointclientip = AaaldapparamsPasswdchange;
 impl rt::Model for Aaaradiusparams {
     const FIELDS: &'static [&'static str] = &[
         "accounting",
@@ -4511,6 +4677,7 @@ impl rt::Model for Aaaradiusparams {
             23 => self.serverip.as_field(),
             24 => self.serverport.as_field(),
             25 => self.tunnelendpointclientip.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4542,14 +4709,9 @@ impl rt::Model for Aaaradiusparams {
             23 => self.serverip.as_field_mut(),
             24 => self.serverport.as_field_mut(),
             25 => self.tunnelendpointclientip.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaaradiusparams {
@@ -4611,68 +4773,59 @@ impl Aaaradiusparams {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaasession {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub all: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub destip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub destport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub groupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub iip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub intranetip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub intranetip6: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub netmask: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub peid: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub privateip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub privateport: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub publicip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub publicport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.1`.
     pub sessionkey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -4723,6 +4876,7 @@ impl rt::Model for Aaasession {
             16 => self.publicport.as_field(),
             17 => self.sessionkey.as_field(),
             18 => self.username.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4747,14 +4901,9 @@ impl rt::Model for Aaasession {
             16 => self.publicport.as_field_mut(),
             17 => self.sessionkey.as_field_mut(),
             18 => self.username.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaasession {
@@ -4811,24 +4960,18 @@ impl Aaasession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaassoprofile {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -4847,6 +4990,7 @@ impl rt::Model for Aaassoprofile {
             0 => self.name.as_field(),
             1 => self.password.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4855,14 +4999,9 @@ impl rt::Model for Aaassoprofile {
             0 => self.name.as_field_mut(),
             1 => self.password.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaassoprofile {
@@ -4895,6 +5034,25 @@ impl rt::Resource for Aaassoprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Aaassoprofile {
+    /// A `aaassoprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`username`](Self::username).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
 }
 impl Aaassoprofile {
     /// `POST /nitro/v1/config/aaassoprofile` (method inferred: the reference gives none)
@@ -4942,67 +5100,43 @@ impl Aaassoprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaatacacsparams {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaatacacsparamsAccounting`]): `ON`, `OFF`.
-    pub accounting: Option<rt::Open<AaatacacsparamsAccounting>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaatacacsparamsAuditfailedcmds`]): `ON`, `OFF`.
-    pub auditfailedcmds: Option<rt::Open<AaatacacsparamsAuditfailedcmds>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AaatacacsparamsAuthorization`]): `ON`, `OFF`.
-    pub authorization: Option<rt::Open<AaatacacsparamsAuthorization>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub accounting: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub auditfailedcmds: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authorization: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `3`.
     pub authtimeout: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AaatacacsparamsBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    /// Possible values (see [`AaaldapparamsBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.1`.
-    pub builtin: Option<Vec<rt::Open<AaatacacsparamsBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    pub builtin: Option<Vec<rt::Open<AaaldapparamsBuiltin>>>,
     /// Length: at most 64.
     pub defaultauthenticationgroup: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub groupattrname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Default: `49`.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub tacacssecret: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaatacacsparams`.`accounting` ([`Aaatacacsparams`]): the same values as [`AaacertparamsTwofactor`].
-pub type AaatacacsparamsAccounting = AaacertparamsTwofactor;
-/// Values of `aaatacacsparams`.`auditfailedcmds` ([`Aaatacacsparams`]): the same values as [`AaacertparamsTwofactor`].
-pub type AaatacacsparamsAuditfailedcmds = AaacertparamsTwofactor;
-/// Values of `aaatacacsparams`.`authorization` ([`Aaatacacsparams`]): the same values as [`AaacertparamsTwofactor`].
-pub type AaatacacsparamsAuthorization = AaacertparamsTwofactor;
-/// Values of `aaatacacsparams`.`builtin` ([`Aaatacacsparams`]): the same values as [`AaaldapparamsBuiltin`].
-pub type AaatacacsparamsBuiltin = AaaldapparamsBuiltin;
 impl rt::Model for Aaatacacsparams {
     const FIELDS: &'static [&'static str] = &[
         "accounting",
@@ -5032,6 +5166,7 @@ impl rt::Model for Aaatacacsparams {
             8 => self.serverip.as_field(),
             9 => self.serverport.as_field(),
             10 => self.tacacssecret.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5048,14 +5183,9 @@ impl rt::Model for Aaatacacsparams {
             8 => self.serverip.as_field_mut(),
             9 => self.serverport.as_field_mut(),
             10 => self.tacacssecret.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaatacacsparams {
@@ -5108,23 +5238,21 @@ impl Aaatacacsparams {
 /// - URL: `/nitro/v1/config/aaauser`
 /// - Key: `username`
 /// - Operations: `action:unlock`, `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AaauserAaagroupBinding`], [`AaauserAuditnslogpolicyBinding`], [`AaauserAuditsyslogpolicyBinding`], [`AaauserAuthorizationpolicyBinding`], [`AaauserBinding`], [`AaauserIntranetip6Binding`], [`AaauserIntranetipBinding`], [`AaauserTmsessionpolicyBinding`], [`AaauserVpnintranetapplicationBinding`], [`AaauserVpnsessionpolicyBinding`], [`AaauserVpntrafficpolicyBinding`], [`AaauserVpnurlBinding`], [`AaauserVpnurlpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Aaauser {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub loggedin: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub loggedin: Option<bool>,
+    /// Length: at least 1.
+    pub password: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5143,6 +5271,7 @@ impl rt::Model for Aaauser {
             1 => self.loggedin.as_field(),
             2 => self.password.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5152,14 +5281,9 @@ impl rt::Model for Aaauser {
             1 => self.loggedin.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaauser {
@@ -5192,6 +5316,20 @@ impl rt::Resource for Aaauser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl Aaauser {
+    /// A `aaauser` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
 }
 impl Aaauser {
     /// `POST /nitro/v1/config/aaauser`
@@ -5244,27 +5382,22 @@ impl Aaauser {
 /// - URL: `/nitro/v1/config/aaauser_aaagroup_binding`
 /// - Key: `username`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/aaa/aaauser_aaagroup_binding/aaauser_aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserAaagroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub groupname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub groupname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5282,6 +5415,7 @@ impl rt::Model for AaauserAaagroupBinding {
             1 => self.gotopriorityexpression.as_field(),
             2 => self.groupname.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5291,14 +5425,9 @@ impl rt::Model for AaauserAaagroupBinding {
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.groupname.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserAaagroupBinding {
@@ -5333,6 +5462,15 @@ impl rt::Resource for AaauserAaagroupBinding {
     const KEYS: &'static [&'static str] = &["username"];
 }
 impl AaauserAaagroupBinding {
+    /// A `aaauser_aaagroup_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AaauserAaagroupBinding {
     /// `GET /nitro/v1/config/aaauser_aaagroup_binding/{username}?count=yes`
     pub fn count(username: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(username)
@@ -5354,39 +5492,34 @@ impl AaauserAaagroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub policy: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 2147483647.
-    pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Default: `REQUEST`.
-    ///
-    /// Possible values (see [`AaauserAuditnslogpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
-    ///
-    /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaauserAuditnslogpolicyBindingType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub policy: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 2147483647.
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Default: `REQUEST`.
+    ///
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    ///
+    /// Since `12.0-FR4`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaauser_auditnslogpolicy_binding`.`type` ([`AaauserAuditnslogpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaauserAuditnslogpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaauserAuditnslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5407,6 +5540,7 @@ impl rt::Model for AaauserAuditnslogpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5419,14 +5553,9 @@ impl rt::Model for AaauserAuditnslogpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserAuditnslogpolicyBinding {
@@ -5459,6 +5588,38 @@ impl rt::Resource for AaauserAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserAuditnslogpolicyBinding {
+    /// A `aaauser_auditnslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaauserAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/aaauser_auditnslogpolicy_binding`
@@ -5502,39 +5663,34 @@ impl AaauserAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub policy: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 2147483647.
-    pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Default: `REQUEST`.
-    ///
-    /// Possible values (see [`AaauserAuditsyslogpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
-    ///
-    /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaauserAuditsyslogpolicyBindingType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub policy: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 2147483647.
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Default: `REQUEST`.
+    ///
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    ///
+    /// Since `12.0-FR4`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaauser_auditsyslogpolicy_binding`.`type` ([`AaauserAuditsyslogpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaauserAuditsyslogpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaauserAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5555,6 +5711,7 @@ impl rt::Model for AaauserAuditsyslogpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5567,14 +5724,9 @@ impl rt::Model for AaauserAuditsyslogpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserAuditsyslogpolicyBinding {
@@ -5607,6 +5759,38 @@ impl rt::Resource for AaauserAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserAuditsyslogpolicyBinding {
+    /// A `aaauser_auditsyslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaauserAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/aaauser_auditsyslogpolicy_binding`
@@ -5650,39 +5834,34 @@ impl AaauserAuditsyslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserAuthorizationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub policy: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 2147483647.
-    pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Default: `REQUEST`.
-    ///
-    /// Possible values (see [`AaauserAuthorizationpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
-    ///
-    /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaauserAuthorizationpolicyBindingType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub policy: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 2147483647.
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Default: `REQUEST`.
+    ///
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    ///
+    /// Since `12.0-FR4`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaauser_authorizationpolicy_binding`.`type` ([`AaauserAuthorizationpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaauserAuthorizationpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaauserAuthorizationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5703,6 +5882,7 @@ impl rt::Model for AaauserAuthorizationpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5715,14 +5895,9 @@ impl rt::Model for AaauserAuthorizationpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserAuthorizationpolicyBinding {
@@ -5755,6 +5930,38 @@ impl rt::Resource for AaauserAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserAuthorizationpolicyBinding {
+    /// A `aaauser_authorizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaauserAuthorizationpolicyBinding {
     /// `PUT /nitro/v1/config/aaauser_authorizationpolicy_binding`
@@ -5795,41 +6002,40 @@ impl AaauserAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/aaauser_binding`
 /// - Key: `username`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/aaa/aaauser_binding/aaauser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub username: Option<String>,
-    /// `aaauser_auditnslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub aaauser_aaagroup_binding: Option<Vec<AaauserAaagroupBinding>>,
+    /// Read-only: never sent.
     pub aaauser_auditnslogpolicy_binding: Option<Vec<AaauserAuditnslogpolicyBinding>>,
-    /// `aaauser_intranetip6_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub aaauser_intranetip6_binding: Option<Vec<AaauserIntranetip6Binding>>,
-    /// `aaauser_vpnsessionpolicy_binding[]`, read-only.
-    pub aaauser_vpnsessionpolicy_binding: Option<Vec<AaauserVpnsessionpolicyBinding>>,
-    /// `aaauser_authorizationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub aaauser_auditsyslogpolicy_binding: Option<Vec<AaauserAuditsyslogpolicyBinding>>,
+    /// Read-only: never sent.
     pub aaauser_authorizationpolicy_binding: Option<
         Vec<AaauserAuthorizationpolicyBinding>,
     >,
-    /// `aaauser_intranetip_binding[]`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub aaauser_intranetip6_binding: Option<Vec<AaauserIntranetip6Binding>>,
+    /// Read-only: never sent.
     pub aaauser_intranetip_binding: Option<Vec<AaauserIntranetipBinding>>,
-    /// `aaauser_auditsyslogpolicy_binding[]`, read-only.
-    pub aaauser_auditsyslogpolicy_binding: Option<Vec<AaauserAuditsyslogpolicyBinding>>,
-    /// `aaauser_aaagroup_binding[]`, read-only.
-    pub aaauser_aaagroup_binding: Option<Vec<AaauserAaagroupBinding>>,
-    /// `aaauser_vpnurl_binding[]`, read-only.
-    pub aaauser_vpnurl_binding: Option<Vec<AaauserVpnurlBinding>>,
-    /// `aaauser_vpntrafficpolicy_binding[]`, read-only.
-    pub aaauser_vpntrafficpolicy_binding: Option<Vec<AaauserVpntrafficpolicyBinding>>,
-    /// `aaauser_vpnintranetapplication_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub aaauser_tmsessionpolicy_binding: Option<Vec<AaauserTmsessionpolicyBinding>>,
+    /// Read-only: never sent.
     pub aaauser_vpnintranetapplication_binding: Option<
         Vec<AaauserVpnintranetapplicationBinding>,
     >,
-    /// `aaauser_tmsessionpolicy_binding[]`, read-only.
-    pub aaauser_tmsessionpolicy_binding: Option<Vec<AaauserTmsessionpolicyBinding>>,
+    /// Read-only: never sent.
+    pub aaauser_vpnsessionpolicy_binding: Option<Vec<AaauserVpnsessionpolicyBinding>>,
+    /// Read-only: never sent.
+    pub aaauser_vpntrafficpolicy_binding: Option<Vec<AaauserVpntrafficpolicyBinding>>,
+    /// Read-only: never sent.
+    pub aaauser_vpnurl_binding: Option<Vec<AaauserVpnurlBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5863,6 +6069,7 @@ impl rt::Model for AaauserBinding {
             9 => self.aaauser_vpntrafficpolicy_binding.as_field(),
             10 => self.aaauser_vpnurl_binding.as_field(),
             11 => self.username.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5880,14 +6087,9 @@ impl rt::Model for AaauserBinding {
             9 => self.aaauser_vpntrafficpolicy_binding.as_field_mut(),
             10 => self.aaauser_vpnurl_binding.as_field_mut(),
             11 => self.username.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserBinding {
@@ -5922,6 +6124,15 @@ impl rt::Resource for AaauserBinding {
     const KEYS: &'static [&'static str] = &["username"];
 }
 impl AaauserBinding {
+    /// A `aaauser_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AaauserBinding {
     /// `GET /nitro/v1/config/aaauser_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -5940,30 +6151,26 @@ impl AaauserBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserIntranetip6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub intranetip6: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub numaddr: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub username: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub intranetip6: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub numaddr: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5983,6 +6190,7 @@ impl rt::Model for AaauserIntranetip6Binding {
             2 => self.intranetip6.as_field(),
             3 => self.numaddr.as_field(),
             4 => self.username.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5993,14 +6201,9 @@ impl rt::Model for AaauserIntranetip6Binding {
             2 => self.intranetip6.as_field_mut(),
             3 => self.numaddr.as_field_mut(),
             4 => self.username.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserIntranetip6Binding {
@@ -6033,6 +6236,33 @@ impl rt::Resource for AaauserIntranetip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserIntranetip6Binding {
+    /// A `aaauser_intranetip6_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetip6`](Self::intranetip6).
+    pub fn intranetip6(mut self, intranetip6: impl Into<String>) -> Self {
+        self.intranetip6 = Some(intranetip6.into());
+        self
+    }
+    /// Sets [`numaddr`](Self::numaddr).
+    pub fn numaddr(mut self, numaddr: impl Into<rt::Number>) -> Self {
+        self.numaddr = Some(numaddr.into());
+        self
+    }
 }
 impl AaauserIntranetip6Binding {
     /// `PUT /nitro/v1/config/aaauser_intranetip6_binding`
@@ -6076,22 +6306,18 @@ impl AaauserIntranetip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserIntranetipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub intranetip: Option<String>,
-    /// `String`, read-write.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub intranetip: Option<String>,
+    pub netmask: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6111,6 +6337,7 @@ impl rt::Model for AaauserIntranetipBinding {
             2 => self.intranetip.as_field(),
             3 => self.netmask.as_field(),
             4 => self.username.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6121,14 +6348,9 @@ impl rt::Model for AaauserIntranetipBinding {
             2 => self.intranetip.as_field_mut(),
             3 => self.netmask.as_field_mut(),
             4 => self.username.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserIntranetipBinding {
@@ -6161,6 +6383,33 @@ impl rt::Resource for AaauserIntranetipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserIntranetipBinding {
+    /// A `aaauser_intranetip_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetip`](Self::intranetip).
+    pub fn intranetip(mut self, intranetip: impl Into<String>) -> Self {
+        self.intranetip = Some(intranetip.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
 }
 impl AaauserIntranetipBinding {
     /// `PUT /nitro/v1/config/aaauser_intranetip_binding`
@@ -6204,39 +6453,34 @@ impl AaauserIntranetipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserTmsessionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub policy: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 2147483647.
-    pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Default: `REQUEST`.
-    ///
-    /// Possible values (see [`AaauserTmsessionpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
-    ///
-    /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaauserTmsessionpolicyBindingType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub policy: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 2147483647.
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Default: `REQUEST`.
+    ///
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    ///
+    /// Since `12.0-FR4`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaauser_tmsessionpolicy_binding`.`type` ([`AaauserTmsessionpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaauserTmsessionpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaauserTmsessionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6257,6 +6501,7 @@ impl rt::Model for AaauserTmsessionpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6269,14 +6514,9 @@ impl rt::Model for AaauserTmsessionpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserTmsessionpolicyBinding {
@@ -6309,6 +6549,38 @@ impl rt::Resource for AaauserTmsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserTmsessionpolicyBinding {
+    /// A `aaauser_tmsessionpolicy_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaauserTmsessionpolicyBinding {
     /// `PUT /nitro/v1/config/aaauser_tmsessionpolicy_binding`
@@ -6352,22 +6624,19 @@ impl AaauserTmsessionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpnintranetapplicationBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub intranetapplication: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub intranetapplication: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6387,6 +6656,7 @@ impl rt::Model for AaauserVpnintranetapplicationBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.intranetapplication.as_field(),
             4 => self.username.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6397,14 +6667,9 @@ impl rt::Model for AaauserVpnintranetapplicationBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.intranetapplication.as_field_mut(),
             4 => self.username.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpnintranetapplicationBinding {
@@ -6437,6 +6702,31 @@ impl rt::Resource for AaauserVpnintranetapplicationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserVpnintranetapplicationBinding {
+    /// A `aaauser_vpnintranetapplication_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetapplication`](Self::intranetapplication).
+    pub fn intranetapplication(
+        mut self,
+        intranetapplication: impl Into<String>,
+    ) -> Self {
+        self.intranetapplication = Some(intranetapplication.into());
+        self
+    }
 }
 impl AaauserVpnintranetapplicationBinding {
     /// `PUT /nitro/v1/config/aaauser_vpnintranetapplication_binding`
@@ -6480,39 +6770,34 @@ impl AaauserVpnintranetapplicationBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpnsessionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub policy: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 2147483647.
-    pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Default: `REQUEST`.
-    ///
-    /// Possible values (see [`AaauserVpnsessionpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
-    ///
-    /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaauserVpnsessionpolicyBindingType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub policy: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 2147483647.
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Default: `REQUEST`.
+    ///
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    ///
+    /// Since `12.0-FR4`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaauser_vpnsessionpolicy_binding`.`type` ([`AaauserVpnsessionpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaauserVpnsessionpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaauserVpnsessionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6533,6 +6818,7 @@ impl rt::Model for AaauserVpnsessionpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6545,14 +6831,9 @@ impl rt::Model for AaauserVpnsessionpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpnsessionpolicyBinding {
@@ -6585,6 +6866,38 @@ impl rt::Resource for AaauserVpnsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserVpnsessionpolicyBinding {
+    /// A `aaauser_vpnsessionpolicy_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaauserVpnsessionpolicyBinding {
     /// `PUT /nitro/v1/config/aaauser_vpnsessionpolicy_binding`
@@ -6628,39 +6941,34 @@ impl AaauserVpnsessionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpntrafficpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub policy: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 2147483647.
-    pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Default: `REQUEST`.
-    ///
-    /// Possible values (see [`AaauserVpntrafficpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
-    ///
-    /// Since `12.0-FR4`.
-    pub type_: Option<rt::Open<AaauserVpntrafficpolicyBindingType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub policy: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 2147483647.
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Default: `REQUEST`.
+    ///
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    ///
+    /// Since `12.0-FR4`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaauser_vpntrafficpolicy_binding`.`type` ([`AaauserVpntrafficpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaauserVpntrafficpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaauserVpntrafficpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6681,6 +6989,7 @@ impl rt::Model for AaauserVpntrafficpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6693,14 +7002,9 @@ impl rt::Model for AaauserVpntrafficpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpntrafficpolicyBinding {
@@ -6733,6 +7037,38 @@ impl rt::Resource for AaauserVpntrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserVpntrafficpolicyBinding {
+    /// A `aaauser_vpntrafficpolicy_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaauserVpntrafficpolicyBinding {
     /// `PUT /nitro/v1/config/aaauser_vpntrafficpolicy_binding`
@@ -6776,22 +7112,19 @@ impl AaauserVpntrafficpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpnurlBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    pub urlname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    pub urlname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6811,6 +7144,7 @@ impl rt::Model for AaauserVpnurlBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.urlname.as_field(),
             4 => self.username.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6821,14 +7155,9 @@ impl rt::Model for AaauserVpnurlBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.urlname.as_field_mut(),
             4 => self.username.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpnurlBinding {
@@ -6861,6 +7190,28 @@ impl rt::Resource for AaauserVpnurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserVpnurlBinding {
+    /// A `aaauser_vpnurl_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`urlname`](Self::urlname).
+    pub fn urlname(mut self, urlname: impl Into<String>) -> Self {
+        self.urlname = Some(urlname.into());
+        self
+    }
 }
 impl AaauserVpnurlBinding {
     /// `PUT /nitro/v1/config/aaauser_vpnurl_binding`
@@ -6905,45 +7256,37 @@ impl AaauserVpnurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaauserVpnurlpolicyBinding {
-    /// `Double`, access not known.
-    ///
-    /// Since `14.1`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub policy: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 2147483647.
-    ///
-    /// Since `13.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Default: `REQUEST`.
-    ///
-    /// Possible values (see [`AaauserVpnurlpolicyBindingType`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
-    ///
-    /// Since `13.1`.
-    pub type_: Option<rt::Open<AaauserVpnurlpolicyBindingType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub username: Option<String>,
+    /// Access not documented. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub acttype: Option<rt::Number>,
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub policy: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 2147483647.
+    ///
+    /// Since `13.1`.
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Default: `REQUEST`.
+    ///
+    /// Possible values (see [`Type`]): `REQUEST`, `UDP_REQUEST`, `DNS_REQUEST`, `ICMP_REQUEST`.
+    ///
+    /// Since `13.1`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `aaauser_vpnurlpolicy_binding`.`type` ([`AaauserVpnurlpolicyBinding`]): the same values as [`AaagroupAuditnslogpolicyBindingType`].
-pub type AaauserVpnurlpolicyBindingType = AaagroupAuditnslogpolicyBindingType;
 impl rt::Model for AaauserVpnurlpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "acttype",
@@ -6962,6 +7305,7 @@ impl rt::Model for AaauserVpnurlpolicyBinding {
             3 => self.priority.as_field(),
             4 => self.type_.as_field(),
             5 => self.username.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6973,14 +7317,9 @@ impl rt::Model for AaauserVpnurlpolicyBinding {
             3 => self.priority.as_field_mut(),
             4 => self.type_.as_field_mut(),
             5 => self.username.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpnurlpolicyBinding {
@@ -7013,6 +7352,43 @@ impl rt::Resource for AaauserVpnurlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl AaauserVpnurlpolicyBinding {
+    /// A `aaauser_vpnurlpolicy_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acttype`](Self::acttype).
+    pub fn acttype(mut self, acttype: impl Into<rt::Number>) -> Self {
+        self.acttype = Some(acttype.into());
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AaauserVpnurlpolicyBinding {
     /// `PUT /nitro/v1/config/aaauser_vpnurlpolicy_binding` (method inferred: the reference gives none)
@@ -7052,80 +7428,78 @@ impl AaauserVpnurlpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaaStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthnonhttpfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthnonhttpfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthnonhttpsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthnonhttpsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthonlyhttpfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthonlyhttpfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthonlyhttpsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthonlyhttpsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaaauthsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacuricaconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacuricaconnrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacuricaonlyconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacuricaonlyconnrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacuricasessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacuricasessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacursessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacurtmsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaacurtmsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaasessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaasessiontimeoutrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaatmsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaatmtotwafblock: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaatmwafblockrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaatotsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaatotsessiontimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aaatottmsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaatotwafblock: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaawafblockrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AaaStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<AaaStatsClearstats>>,
     /// Keys the reference does not document, kept as received.
@@ -7218,6 +7592,7 @@ impl rt::Model for AaaStats {
             30 => self.aaatotwafblock.as_field(),
             31 => self.aaawafblockrate.as_field(),
             32 => self.clearstats.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7256,14 +7631,9 @@ impl rt::Model for AaaStats {
             30 => self.aaatotwafblock.as_field_mut(),
             31 => self.aaawafblockrate.as_field_mut(),
             32 => self.clearstats.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaStats {

@@ -15,13 +15,11 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Admparameter {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AdmparameterAdmserviceconnect`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
     pub admserviceconnect: Option<rt::Open<AdmparameterAdmserviceconnect>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub lowtouchonboard: Option<serde_json::Value>,
@@ -50,6 +48,7 @@ impl rt::Model for Admparameter {
         match index {
             0 => self.admserviceconnect.as_field(),
             1 => self.lowtouchonboard.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57,14 +56,9 @@ impl rt::Model for Admparameter {
         match index {
             0 => self.admserviceconnect.as_field_mut(),
             1 => self.lowtouchonboard.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Admparameter {

@@ -15,8 +15,6 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnalyticsglobalAnalyticsprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
@@ -30,20 +28,16 @@ impl rt::Model for AnalyticsglobalAnalyticsprofileBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.analyticsprofile.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnalyticsglobalAnalyticsprofileBinding {
@@ -78,6 +72,13 @@ impl rt::Resource for AnalyticsglobalAnalyticsprofileBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl AnalyticsglobalAnalyticsprofileBinding {
+    /// Sets [`analyticsprofile`](Self::analyticsprofile).
+    pub fn analyticsprofile(mut self, analyticsprofile: impl Into<String>) -> Self {
+        self.analyticsprofile = Some(analyticsprofile.into());
+        self
+    }
+}
+impl AnalyticsglobalAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/analyticsglobal_analyticsprofile_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0])
@@ -108,291 +109,213 @@ impl AnalyticsglobalAnalyticsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Analyticsprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileAllhttpheaders`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub allhttpheaders: Option<rt::Open<AnalyticsprofileAllhttpheaders>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analyticsauthtoken: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analyticsendpointcontenttype: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analyticsendpointmetadata: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analyticsendpointurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileAuditlogs`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub auditlogs: Option<rt::Open<AnalyticsprofileAuditlogs>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.1`.
-    pub collectors: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileCqareporting`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub cqareporting: Option<rt::Open<AnalyticsprofileCqareporting>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dataformatfile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileEvents`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub events: Option<rt::Open<AnalyticsprofileEvents>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileGrpcstatus`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub grpcstatus: Option<rt::Open<AnalyticsprofileGrpcstatus>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpauthentication`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpauthentication: Option<rt::Open<AnalyticsprofileHttpauthentication>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpclientsidemeasurements`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpclientsidemeasurements: Option<
-        rt::Open<AnalyticsprofileHttpclientsidemeasurements>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpcontenttype`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpcontenttype: Option<rt::Open<AnalyticsprofileHttpcontenttype>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpcookie`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpcookie: Option<rt::Open<AnalyticsprofileHttpcookie>>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpcustomheaders: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpdomainname`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpdomainname: Option<rt::Open<AnalyticsprofileHttpdomainname>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttphost`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httphost: Option<rt::Open<AnalyticsprofileHttphost>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttplocation`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httplocation: Option<rt::Open<AnalyticsprofileHttplocation>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpmethod`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpmethod: Option<rt::Open<AnalyticsprofileHttpmethod>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttppagetracking`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httppagetracking: Option<rt::Open<AnalyticsprofileHttppagetracking>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpreferer`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpreferer: Option<rt::Open<AnalyticsprofileHttpreferer>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpsetcookie`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpsetcookie: Option<rt::Open<AnalyticsprofileHttpsetcookie>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpsetcookie2`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpsetcookie2: Option<rt::Open<AnalyticsprofileHttpsetcookie2>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpurl`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpurl: Option<rt::Open<AnalyticsprofileHttpurl>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpurlquery`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpurlquery: Option<rt::Open<AnalyticsprofileHttpurlquery>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpuseragent`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpuseragent: Option<rt::Open<AnalyticsprofileHttpuseragent>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpvia`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpvia: Option<rt::Open<AnalyticsprofileHttpvia>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileHttpxforwardedforheader`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub httpxforwardedforheader: Option<
-        rt::Open<AnalyticsprofileHttpxforwardedforheader>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileIntegratedcache`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub integratedcache: Option<rt::Open<AnalyticsprofileIntegratedcache>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AnalyticsprofileManagementlog`]): `ACCESS`, `ALL`, `NONE`, `NSMGMT`, `SHELL`.
-    ///
-    /// Since `14.1`.
-    pub managementlog: Option<Vec<rt::Open<AnalyticsprofileManagementlog>>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`AnalyticsprofileMetrics`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub metrics: Option<rt::Open<AnalyticsprofileMetrics>>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metricsexportfrequency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub allhttpheaders: Option<rt::Open<EnabledDisabled>>,
+    /// Since `14.1`.
+    pub analyticsauthtoken: Option<String>,
+    /// Since `14.1`.
+    pub analyticsendpointcontenttype: Option<String>,
+    /// Since `14.1`.
+    pub analyticsendpointmetadata: Option<String>,
+    /// Since `14.1`.
+    pub analyticsendpointurl: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub auditlogs: Option<rt::Open<EnabledDisabled>>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.1`.
+    pub collectors: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub cqareporting: Option<rt::Open<EnabledDisabled>>,
+    /// Since `14.1`.
+    pub dataformatfile: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub events: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub grpcstatus: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpauthentication: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpclientsidemeasurements: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpcontenttype: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpcookie: Option<rt::Open<EnabledDisabled>>,
+    /// Since `14.1`.
+    pub httpcustomheaders: Option<Vec<String>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpdomainname: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httphost: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httplocation: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpmethod: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httppagetracking: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpreferer: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpsetcookie: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpsetcookie2: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpurl: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpurlquery: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpuseragent: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpvia: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub httpxforwardedforheader: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub integratedcache: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`AnalyticsprofileManagementlog`]): `ACCESS`, `ALL`, `NONE`, `NSMGMT`, `SHELL`.
+    ///
+    /// Since `14.1`.
+    pub managementlog: Option<Vec<rt::Open<AnalyticsprofileManagementlog>>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub metrics: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub metricsexportfrequency: Option<rt::Number>,
     /// Default: `avro`.
     ///
     /// Possible values (see [`AnalyticsprofileOutputmode`]): `avro`, `prometheus`, `influx`, `json`.
     ///
     /// Since `13.1`.
     pub outputmode: Option<rt::Open<AnalyticsprofileOutputmode>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub refcnt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub schemafile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AnalyticsprofileServemode`]): `Pull`, `Push`.
     ///
     /// Since `14.1`.
     pub servemode: Option<rt::Open<AnalyticsprofileServemode>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`AnalyticsprofileTcpburstreporting`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub tcpburstreporting: Option<rt::Open<AnalyticsprofileTcpburstreporting>>,
-    /// `String`, read-write.
-    ///
+    pub tcpburstreporting: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`AnalyticsprofileTopn`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub topn: Option<rt::Open<AnalyticsprofileTopn>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`AnalyticsprofileType`]): `global`, `webinsight`, `tcpinsight`, `securityinsight`, `videoinsight`, `hdxinsight`, `gatewayinsight`, `timeseries`, `lsninsight`, `botinsight`, `CIinsight`, `ngsinsight`, `streaminsight`, `udpinsight`, `httpstream`.
     ///
@@ -400,78 +323,30 @@ pub struct Analyticsprofile {
     ///
     /// Since `12.1`.
     pub type_: Option<rt::Open<AnalyticsprofileType>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AnalyticsprofileUrlcategory`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub urlcategory: Option<rt::Open<AnalyticsprofileUrlcategory>>,
+    pub urlcategory: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `analyticsprofile`.`allhttpheaders` ([`Analyticsprofile`]).
-///
-/// Also the values of `analyticsprofile.auditlogs`, `analyticsprofile.cqareporting`, `analyticsprofile.events`, `analyticsprofile.grpcstatus`, `analyticsprofile.httpauthentication`, `analyticsprofile.httpclientsidemeasurements`, `analyticsprofile.httpcontenttype`, `analyticsprofile.httpcookie`, `analyticsprofile.httpdomainname`, `analyticsprofile.httphost`, `analyticsprofile.httplocation`, `analyticsprofile.httpmethod`, `analyticsprofile.httppagetracking`, `analyticsprofile.httpreferer`, `analyticsprofile.httpsetcookie`, `analyticsprofile.httpsetcookie2`, `analyticsprofile.httpurl`, `analyticsprofile.httpurlquery`, `analyticsprofile.httpuseragent`, `analyticsprofile.httpvia`, `analyticsprofile.httpxforwardedforheader`, `analyticsprofile.integratedcache`, `analyticsprofile.metrics`, `analyticsprofile.tcpburstreporting`, `analyticsprofile.urlcategory`.
+/// Values of `analyticsprofile.allhttpheaders`, `analyticsprofile.auditlogs`, `analyticsprofile.cqareporting`, `analyticsprofile.events`, `analyticsprofile.grpcstatus`, `analyticsprofile.httpauthentication`, `analyticsprofile.httpclientsidemeasurements`, `analyticsprofile.httpcontenttype`, `analyticsprofile.httpcookie`, `analyticsprofile.httpdomainname`, `analyticsprofile.httphost`, `analyticsprofile.httplocation`, `analyticsprofile.httpmethod`, `analyticsprofile.httppagetracking`, `analyticsprofile.httpreferer`, `analyticsprofile.httpsetcookie`, `analyticsprofile.httpsetcookie2`, `analyticsprofile.httpurl`, `analyticsprofile.httpurlquery`, `analyticsprofile.httpuseragent`, `analyticsprofile.httpvia`, `analyticsprofile.httpxforwardedforheader`, `analyticsprofile.integratedcache`, `analyticsprofile.metrics`, `analyticsprofile.tcpburstreporting`, `analyticsprofile.urlcategory`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AnalyticsprofileAllhttpheaders {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for AnalyticsprofileAllhttpheaders {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `analyticsprofile`.`auditlogs` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileAuditlogs = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`cqareporting` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileCqareporting = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`events` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileEvents = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`grpcstatus` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileGrpcstatus = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpauthentication` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpauthentication = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpclientsidemeasurements` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpclientsidemeasurements = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpcontenttype` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpcontenttype = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpcookie` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpcookie = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpdomainname` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpdomainname = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httphost` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttphost = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httplocation` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttplocation = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpmethod` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpmethod = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httppagetracking` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttppagetracking = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpreferer` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpreferer = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpsetcookie` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpsetcookie = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpsetcookie2` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpsetcookie2 = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpurl` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpurl = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpurlquery` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpurlquery = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpuseragent` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpuseragent = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpvia` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpvia = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`httpxforwardedforheader` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileHttpxforwardedforheader = AnalyticsprofileAllhttpheaders;
-/// Values of `analyticsprofile`.`integratedcache` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileIntegratedcache = AnalyticsprofileAllhttpheaders;
 /// Values of `analyticsprofile`.`managementlog` ([`Analyticsprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -496,8 +371,6 @@ impl rt::WireEnum for AnalyticsprofileManagementlog {
         (Self::Shell, "SHELL"),
     ];
 }
-/// Values of `analyticsprofile`.`metrics` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileMetrics = AnalyticsprofileAllhttpheaders;
 /// Values of `analyticsprofile`.`outputmode` ([`Analyticsprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -536,8 +409,6 @@ impl rt::WireEnum for AnalyticsprofileServemode {
         (Self::Push, "Push"),
     ];
 }
-/// Values of `analyticsprofile`.`tcpburstreporting` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileTcpburstreporting = AnalyticsprofileAllhttpheaders;
 /// Values of `analyticsprofile`.`topn` ([`Analyticsprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -621,8 +492,6 @@ impl rt::WireEnum for AnalyticsprofileType {
         (Self::Udpinsight, "udpinsight"),
     ];
 }
-/// Values of `analyticsprofile`.`urlcategory` ([`Analyticsprofile`]): the same values as [`AnalyticsprofileAllhttpheaders`].
-pub type AnalyticsprofileUrlcategory = AnalyticsprofileAllhttpheaders;
 impl rt::Model for Analyticsprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -716,6 +585,7 @@ impl rt::Model for Analyticsprofile {
             40 => self.topn.as_field(),
             41 => self.type_.as_field(),
             42 => self.urlcategory.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -764,14 +634,9 @@ impl rt::Model for Analyticsprofile {
             40 => self.topn.as_field_mut(),
             41 => self.type_.as_field_mut(),
             42 => self.urlcategory.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Analyticsprofile {
@@ -804,6 +669,138 @@ impl rt::Resource for Analyticsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Analyticsprofile {
+    /// A `analyticsprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`collectors`](Self::collectors).
+    pub fn collectors(mut self, collectors: impl Into<String>) -> Self {
+        self.collectors = Some(collectors.into());
+        self
+    }
+    /// Sets [`cqareporting`](Self::cqareporting).
+    pub fn cqareporting(mut self, cqareporting: EnabledDisabled) -> Self {
+        self.cqareporting = Some(rt::Open::Known(cqareporting));
+        self
+    }
+    /// Sets [`httpauthentication`](Self::httpauthentication).
+    pub fn httpauthentication(mut self, httpauthentication: EnabledDisabled) -> Self {
+        self.httpauthentication = Some(rt::Open::Known(httpauthentication));
+        self
+    }
+    /// Sets [`httpclientsidemeasurements`](Self::httpclientsidemeasurements).
+    pub fn httpclientsidemeasurements(
+        mut self,
+        httpclientsidemeasurements: EnabledDisabled,
+    ) -> Self {
+        self.httpclientsidemeasurements = Some(
+            rt::Open::Known(httpclientsidemeasurements),
+        );
+        self
+    }
+    /// Sets [`httpcontenttype`](Self::httpcontenttype).
+    pub fn httpcontenttype(mut self, httpcontenttype: EnabledDisabled) -> Self {
+        self.httpcontenttype = Some(rt::Open::Known(httpcontenttype));
+        self
+    }
+    /// Sets [`httpcookie`](Self::httpcookie).
+    pub fn httpcookie(mut self, httpcookie: EnabledDisabled) -> Self {
+        self.httpcookie = Some(rt::Open::Known(httpcookie));
+        self
+    }
+    /// Sets [`httpdomainname`](Self::httpdomainname).
+    pub fn httpdomainname(mut self, httpdomainname: EnabledDisabled) -> Self {
+        self.httpdomainname = Some(rt::Open::Known(httpdomainname));
+        self
+    }
+    /// Sets [`httphost`](Self::httphost).
+    pub fn httphost(mut self, httphost: EnabledDisabled) -> Self {
+        self.httphost = Some(rt::Open::Known(httphost));
+        self
+    }
+    /// Sets [`httplocation`](Self::httplocation).
+    pub fn httplocation(mut self, httplocation: EnabledDisabled) -> Self {
+        self.httplocation = Some(rt::Open::Known(httplocation));
+        self
+    }
+    /// Sets [`httpmethod`](Self::httpmethod).
+    pub fn httpmethod(mut self, httpmethod: EnabledDisabled) -> Self {
+        self.httpmethod = Some(rt::Open::Known(httpmethod));
+        self
+    }
+    /// Sets [`httppagetracking`](Self::httppagetracking).
+    pub fn httppagetracking(mut self, httppagetracking: EnabledDisabled) -> Self {
+        self.httppagetracking = Some(rt::Open::Known(httppagetracking));
+        self
+    }
+    /// Sets [`httpreferer`](Self::httpreferer).
+    pub fn httpreferer(mut self, httpreferer: EnabledDisabled) -> Self {
+        self.httpreferer = Some(rt::Open::Known(httpreferer));
+        self
+    }
+    /// Sets [`httpsetcookie`](Self::httpsetcookie).
+    pub fn httpsetcookie(mut self, httpsetcookie: EnabledDisabled) -> Self {
+        self.httpsetcookie = Some(rt::Open::Known(httpsetcookie));
+        self
+    }
+    /// Sets [`httpsetcookie2`](Self::httpsetcookie2).
+    pub fn httpsetcookie2(mut self, httpsetcookie2: EnabledDisabled) -> Self {
+        self.httpsetcookie2 = Some(rt::Open::Known(httpsetcookie2));
+        self
+    }
+    /// Sets [`httpurl`](Self::httpurl).
+    pub fn httpurl(mut self, httpurl: EnabledDisabled) -> Self {
+        self.httpurl = Some(rt::Open::Known(httpurl));
+        self
+    }
+    /// Sets [`httpurlquery`](Self::httpurlquery).
+    pub fn httpurlquery(mut self, httpurlquery: EnabledDisabled) -> Self {
+        self.httpurlquery = Some(rt::Open::Known(httpurlquery));
+        self
+    }
+    /// Sets [`httpuseragent`](Self::httpuseragent).
+    pub fn httpuseragent(mut self, httpuseragent: EnabledDisabled) -> Self {
+        self.httpuseragent = Some(rt::Open::Known(httpuseragent));
+        self
+    }
+    /// Sets [`httpvia`](Self::httpvia).
+    pub fn httpvia(mut self, httpvia: EnabledDisabled) -> Self {
+        self.httpvia = Some(rt::Open::Known(httpvia));
+        self
+    }
+    /// Sets [`httpxforwardedforheader`](Self::httpxforwardedforheader).
+    pub fn httpxforwardedforheader(
+        mut self,
+        httpxforwardedforheader: EnabledDisabled,
+    ) -> Self {
+        self.httpxforwardedforheader = Some(rt::Open::Known(httpxforwardedforheader));
+        self
+    }
+    /// Sets [`integratedcache`](Self::integratedcache).
+    pub fn integratedcache(mut self, integratedcache: EnabledDisabled) -> Self {
+        self.integratedcache = Some(rt::Open::Known(integratedcache));
+        self
+    }
+    /// Sets [`tcpburstreporting`](Self::tcpburstreporting).
+    pub fn tcpburstreporting(mut self, tcpburstreporting: EnabledDisabled) -> Self {
+        self.tcpburstreporting = Some(rt::Open::Known(tcpburstreporting));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: AnalyticsprofileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`urlcategory`](Self::urlcategory).
+    pub fn urlcategory(mut self, urlcategory: EnabledDisabled) -> Self {
+        self.urlcategory = Some(rt::Open::Known(urlcategory));
+        self
+    }
 }
 impl Analyticsprofile {
     /// `POST /nitro/v1/config/analyticsprofile`

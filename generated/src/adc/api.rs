@@ -12,19 +12,16 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
+/// - Bindings: [`ApiprofileApispecBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apiprofile {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Possible values (see [`ApiprofileApivisibility`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub apivisibility: Option<rt::Open<ApiprofileApivisibility>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -50,6 +47,7 @@ impl rt::Model for Apiprofile {
         match index {
             0 => self.apivisibility.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57,14 +55,9 @@ impl rt::Model for Apiprofile {
         match index {
             0 => self.apivisibility.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Apiprofile {
@@ -97,6 +90,20 @@ impl rt::Resource for Apiprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Apiprofile {
+    /// A `apiprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`apivisibility`](Self::apivisibility).
+    pub fn apivisibility(mut self, apivisibility: ApiprofileApivisibility) -> Self {
+        self.apivisibility = Some(rt::Open::Known(apivisibility));
+        self
+    }
 }
 impl Apiprofile {
     /// `POST /nitro/v1/config/apiprofile` (method inferred: the reference gives none)
@@ -149,14 +156,10 @@ impl Apiprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiprofileApispecBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub apispec: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub apispec: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -167,6 +170,7 @@ impl rt::Model for ApiprofileApispecBinding {
         match index {
             0 => self.apispec.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -174,14 +178,9 @@ impl rt::Model for ApiprofileApispecBinding {
         match index {
             0 => self.apispec.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiprofileApispecBinding {
@@ -214,6 +213,20 @@ impl rt::Resource for ApiprofileApispecBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ApiprofileApispecBinding {
+    /// A `apiprofile_apispec_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`apispec`](Self::apispec).
+    pub fn apispec(mut self, apispec: impl Into<String>) -> Self {
+        self.apispec = Some(apispec.into());
+        self
+    }
 }
 impl ApiprofileApispecBinding {
     /// `PUT /nitro/v1/config/apiprofile_apispec_binding` (method inferred: the reference gives none)
@@ -251,36 +264,29 @@ impl ApiprofileApispecBinding {
 /// - Key: `name`
 /// - Operations: `action:change`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
+/// - Statistics: [`ApispecStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apispec {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub encrypted: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub file: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ready: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`ApispecSkipvalidation`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
     pub skipvalidation: Option<rt::Open<ApispecSkipvalidation>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ApispecType`]): `GRAPHQL`, `OAS`, `PROTO`.
     ///
@@ -342,6 +348,7 @@ impl rt::Model for Apispec {
             4 => self.ready.as_field(),
             5 => self.skipvalidation.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -354,14 +361,9 @@ impl rt::Model for Apispec {
             4 => self.ready.as_field_mut(),
             5 => self.skipvalidation.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Apispec {
@@ -394,6 +396,35 @@ impl rt::Resource for Apispec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Apispec {
+    /// A `apispec` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`encrypted`](Self::encrypted).
+    pub fn encrypted(mut self, encrypted: bool) -> Self {
+        self.encrypted = Some(encrypted);
+        self
+    }
+    /// Sets [`file`](Self::file).
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+    /// Sets [`skipvalidation`](Self::skipvalidation).
+    pub fn skipvalidation(mut self, skipvalidation: ApispecSkipvalidation) -> Self {
+        self.skipvalidation = Some(rt::Open::Known(skipvalidation));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ApispecType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Apispec {
     /// `POST /nitro/v1/config/apispec` (method inferred: the reference gives none)
@@ -438,16 +469,10 @@ impl Apispec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Apispecfile {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub overwrite: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -461,6 +486,7 @@ impl rt::Model for Apispecfile {
             0 => self.name.as_field(),
             1 => self.overwrite.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -469,14 +495,9 @@ impl rt::Model for Apispecfile {
             0 => self.name.as_field_mut(),
             1 => self.overwrite.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Apispecfile {
@@ -509,6 +530,15 @@ impl rt::Resource for Apispecfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Apispecfile {
+    /// A `apispecfile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Apispecfile {
     /// `GET /nitro/v1/config/apispecfile?count=yes` (method inferred: the reference gives none)
@@ -545,36 +575,32 @@ impl Apispecfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApispecStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispechits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispechitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispecsuccessfullyvalidated: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispecsuccessfullyvalidatedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispecunmatched: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub apispecunmatchedrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub clearstats: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -602,6 +628,7 @@ impl rt::Model for ApispecStats {
             5 => self.apispecunmatchedrate.as_field(),
             6 => self.clearstats.as_field(),
             7 => self.name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -615,14 +642,9 @@ impl rt::Model for ApispecStats {
             5 => self.apispecunmatchedrate.as_field_mut(),
             6 => self.clearstats.as_field_mut(),
             7 => self.name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApispecStats {

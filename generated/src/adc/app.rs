@@ -14,11 +14,8 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Application {
-    /// `String`, read-write.
     pub appname: Option<String>,
-    /// `String`, read-write.
     pub apptemplatefilename: Option<String>,
-    /// `String`, read-write.
     pub deploymentfilename: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -35,6 +32,7 @@ impl rt::Model for Application {
             0 => self.appname.as_field(),
             1 => self.apptemplatefilename.as_field(),
             2 => self.deploymentfilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -43,14 +41,9 @@ impl rt::Model for Application {
             0 => self.appname.as_field_mut(),
             1 => self.apptemplatefilename.as_field_mut(),
             2 => self.deploymentfilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Application {

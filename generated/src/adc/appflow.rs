@@ -11,87 +11,66 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/appflowaction`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`AppflowactionAnalyticsprofileBinding`], [`AppflowactionBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowactionBotinsight`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub botinsight: Option<rt::Open<AppflowactionBotinsight>>,
-    /// `String`, read-write.
-    ///
+    pub botinsight: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowactionCiinsight`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub ciinsight: Option<rt::Open<AppflowactionCiinsight>>,
-    /// `String`, read-write.
-    ///
+    pub ciinsight: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowactionClientsidemeasurements`]): `ENABLED`, `DISABLED`.
-    pub clientsidemeasurements: Option<rt::Open<AppflowactionClientsidemeasurements>>,
-    /// `String[]`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientsidemeasurements: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub collectors: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowactionDistributionalgorithm`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub distributionalgorithm: Option<rt::Open<AppflowactionDistributionalgorithm>>,
-    /// `Double`, read-only.
+    pub distributionalgorithm: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0`.
     pub metricslog: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowactionPagetracking`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub pagetracking: Option<rt::Open<AppflowactionPagetracking>>,
-    /// `Double`, read-only.
+    pub pagetracking: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowactionSecurityinsight`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub securityinsight: Option<rt::Open<AppflowactionSecurityinsight>>,
-    /// `String`, read-write.
-    ///
+    pub securityinsight: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ALL`.
     ///
     /// Possible values (see [`AppflowactionTransactionlog`]): `ALL`, `ANOMALOUS`.
@@ -100,52 +79,36 @@ pub struct Appflowaction {
     ///
     /// Values of older releases that `14.1` lacks: `NONE` (`12.0`–`12.0-FR4`) (removed).
     pub transactionlog: Option<rt::Open<AppflowactionTransactionlog>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowactionVideoanalytics`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub videoanalytics: Option<rt::Open<AppflowactionVideoanalytics>>,
-    /// `String`, read-write.
-    ///
+    pub videoanalytics: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`AppflowactionWebinsight`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub webinsight: Option<rt::Open<AppflowactionWebinsight>>,
+    pub webinsight: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowaction`.`botinsight` ([`Appflowaction`]).
-///
-/// Also the values of `appflowaction.ciinsight`, `appflowaction.clientsidemeasurements`, `appflowaction.distributionalgorithm`, `appflowaction.pagetracking`, `appflowaction.securityinsight`, `appflowaction.videoanalytics`, `appflowaction.webinsight`, `appflowparam.aaausername`, `appflowparam.auditlogs`, `appflowparam.cacheinsight`, `appflowparam.connectionchaining`, `appflowparam.cqareporting`, `appflowparam.distributedtracing`, `appflowparam.emailaddress`, `appflowparam.events`, `appflowparam.gxsessionreporting`, `appflowparam.httpauthorization`, `appflowparam.httpcontenttype`, `appflowparam.httpcookie`, `appflowparam.httpdomain`, `appflowparam.httphost`, `appflowparam.httplocation`, `appflowparam.httpmethod`, `appflowparam.httpquerywithurl`, `appflowparam.httpreferer`, `appflowparam.httpsetcookie`, `appflowparam.httpsetcookie2`, `appflowparam.httpurl`, `appflowparam.httpuseragent`, `appflowparam.httpvia`, `appflowparam.httpxforwardedfor`, `appflowparam.identifiername`, `appflowparam.identifiersessionname`, `appflowparam.logstreamovernsip`, `appflowparam.lsnlogging`, `appflowparam.metrics`, `appflowparam.securityinsighttraffic`, `appflowparam.skipcacheredirectionhttptransaction`, `appflowparam.subscriberawareness`, `appflowparam.subscriberidobfuscation`, `appflowparam.tcpburstreporting`, `appflowparam.timeseriesovernsip`, `appflowparam.urlcategory`, `appflowparam.videoinsight`, `appflowparam.websaasappusagereporting`.
+/// Values of `appflowaction.botinsight`, `appflowaction.ciinsight`, `appflowaction.clientsidemeasurements`, `appflowaction.distributionalgorithm`, `appflowaction.pagetracking`, `appflowaction.securityinsight`, `appflowaction.videoanalytics`, `appflowaction.webinsight`, `appflowparam.aaausername`, `appflowparam.auditlogs`, `appflowparam.cacheinsight`, `appflowparam.connectionchaining`, `appflowparam.cqareporting`, `appflowparam.distributedtracing`, `appflowparam.emailaddress`, `appflowparam.events`, `appflowparam.gxsessionreporting`, `appflowparam.httpauthorization`, `appflowparam.httpcontenttype`, `appflowparam.httpcookie`, `appflowparam.httpdomain`, `appflowparam.httphost`, `appflowparam.httplocation`, `appflowparam.httpmethod`, `appflowparam.httpquerywithurl`, `appflowparam.httpreferer`, `appflowparam.httpsetcookie`, `appflowparam.httpsetcookie2`, `appflowparam.httpurl`, `appflowparam.httpuseragent`, `appflowparam.httpvia`, `appflowparam.httpxforwardedfor`, `appflowparam.identifiername`, `appflowparam.identifiersessionname`, `appflowparam.logstreamovernsip`, `appflowparam.lsnlogging`, `appflowparam.metrics`, `appflowparam.securityinsighttraffic`, `appflowparam.skipcacheredirectionhttptransaction`, `appflowparam.subscriberawareness`, `appflowparam.subscriberidobfuscation`, `appflowparam.tcpburstreporting`, `appflowparam.timeseriesovernsip`, `appflowparam.urlcategory`, `appflowparam.videoinsight`, `appflowparam.websaasappusagereporting`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppflowactionBotinsight {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for AppflowactionBotinsight {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `appflowaction`.`ciinsight` ([`Appflowaction`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowactionCiinsight = AppflowactionBotinsight;
-/// Values of `appflowaction`.`clientsidemeasurements` ([`Appflowaction`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowactionClientsidemeasurements = AppflowactionBotinsight;
-/// Values of `appflowaction`.`distributionalgorithm` ([`Appflowaction`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowactionDistributionalgorithm = AppflowactionBotinsight;
-/// Values of `appflowaction`.`pagetracking` ([`Appflowaction`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowactionPagetracking = AppflowactionBotinsight;
-/// Values of `appflowaction`.`securityinsight` ([`Appflowaction`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowactionSecurityinsight = AppflowactionBotinsight;
 /// Values of `appflowaction`.`transactionlog` ([`Appflowaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -161,10 +124,6 @@ impl rt::WireEnum for AppflowactionTransactionlog {
         (Self::Anomalous, "ANOMALOUS"),
     ];
 }
-/// Values of `appflowaction`.`videoanalytics` ([`Appflowaction`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowactionVideoanalytics = AppflowactionBotinsight;
-/// Values of `appflowaction`.`webinsight` ([`Appflowaction`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowactionWebinsight = AppflowactionBotinsight;
 impl rt::Model for Appflowaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -207,6 +166,7 @@ impl rt::Model for Appflowaction {
             15 => self.transactionlog.as_field(),
             16 => self.videoanalytics.as_field(),
             17 => self.webinsight.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -230,14 +190,9 @@ impl rt::Model for Appflowaction {
             15 => self.transactionlog.as_field_mut(),
             16 => self.videoanalytics.as_field_mut(),
             17 => self.webinsight.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowaction {
@@ -270,6 +225,77 @@ impl rt::Resource for Appflowaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appflowaction {
+    /// A `appflowaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`clientsidemeasurements`](Self::clientsidemeasurements).
+    pub fn clientsidemeasurements(
+        mut self,
+        clientsidemeasurements: EnabledDisabled,
+    ) -> Self {
+        self.clientsidemeasurements = Some(rt::Open::Known(clientsidemeasurements));
+        self
+    }
+    /// Sets [`collectors`](Self::collectors).
+    pub fn collectors(
+        mut self,
+        collectors: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.collectors = Some(collectors.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`distributionalgorithm`](Self::distributionalgorithm).
+    pub fn distributionalgorithm(
+        mut self,
+        distributionalgorithm: EnabledDisabled,
+    ) -> Self {
+        self.distributionalgorithm = Some(rt::Open::Known(distributionalgorithm));
+        self
+    }
+    /// Sets [`metricslog`](Self::metricslog).
+    pub fn metricslog(mut self, metricslog: bool) -> Self {
+        self.metricslog = Some(metricslog);
+        self
+    }
+    /// Sets [`pagetracking`](Self::pagetracking).
+    pub fn pagetracking(mut self, pagetracking: EnabledDisabled) -> Self {
+        self.pagetracking = Some(rt::Open::Known(pagetracking));
+        self
+    }
+    /// Sets [`securityinsight`](Self::securityinsight).
+    pub fn securityinsight(mut self, securityinsight: EnabledDisabled) -> Self {
+        self.securityinsight = Some(rt::Open::Known(securityinsight));
+        self
+    }
+    /// Sets [`transactionlog`](Self::transactionlog).
+    pub fn transactionlog(
+        mut self,
+        transactionlog: AppflowactionTransactionlog,
+    ) -> Self {
+        self.transactionlog = Some(rt::Open::Known(transactionlog));
+        self
+    }
+    /// Sets [`videoanalytics`](Self::videoanalytics).
+    pub fn videoanalytics(mut self, videoanalytics: EnabledDisabled) -> Self {
+        self.videoanalytics = Some(rt::Open::Known(videoanalytics));
+        self
+    }
+    /// Sets [`webinsight`](Self::webinsight).
+    pub fn webinsight(mut self, webinsight: EnabledDisabled) -> Self {
+        self.webinsight = Some(rt::Open::Known(webinsight));
+        self
+    }
 }
 impl Appflowaction {
     /// `POST /nitro/v1/config/appflowaction`
@@ -338,20 +364,18 @@ impl Appflowaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowactionAnalyticsprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub analyticsprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Since `12.1`.
+    pub analyticsprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -363,6 +387,7 @@ impl rt::Model for AppflowactionAnalyticsprofileBinding {
             0 => self.count.as_field(),
             1 => self.analyticsprofile.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -371,14 +396,9 @@ impl rt::Model for AppflowactionAnalyticsprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.analyticsprofile.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowactionAnalyticsprofileBinding {
@@ -411,6 +431,20 @@ impl rt::Resource for AppflowactionAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppflowactionAnalyticsprofileBinding {
+    /// A `appflowaction_analyticsprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`analyticsprofile`](Self::analyticsprofile).
+    pub fn analyticsprofile(mut self, analyticsprofile: impl Into<String>) -> Self {
+        self.analyticsprofile = Some(analyticsprofile.into());
+        self
+    }
 }
 impl AppflowactionAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/appflowaction_analyticsprofile_binding`
@@ -452,14 +486,13 @@ impl AppflowactionAnalyticsprofileBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.1`
+/// - Reference page: `configuration/appflow/appflowaction_binding/appflowaction_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowactionBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `appflowaction_analyticsprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub appflowaction_analyticsprofile_binding: Option<
@@ -478,6 +511,7 @@ impl rt::Model for AppflowactionBinding {
         match index {
             0 => self.appflowaction_analyticsprofile_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -485,14 +519,9 @@ impl rt::Model for AppflowactionBinding {
         match index {
             0 => self.appflowaction_analyticsprofile_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowactionBinding {
@@ -527,6 +556,15 @@ impl rt::Resource for AppflowactionBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppflowactionBinding {
+    /// A `appflowaction_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppflowactionBinding {
     /// `GET /nitro/v1/config/appflowaction_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -544,36 +582,27 @@ impl AppflowactionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowcollector {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    pub ipaddress: Option<String>,
     /// Length: at most 128.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Integer`, read-write.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AppflowcollectorState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
     pub state: Option<rt::Open<AppflowcollectorState>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ipfix`.
     ///
     /// Possible values (see [`AppflowcollectorTransport`]): `ipfix`, `logstream`, `rest`.
@@ -664,6 +693,7 @@ impl rt::Model for Appflowcollector {
             5 => self.port.as_field(),
             6 => self.state.as_field(),
             7 => self.transport.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -677,14 +707,9 @@ impl rt::Model for Appflowcollector {
             5 => self.port.as_field_mut(),
             6 => self.state.as_field_mut(),
             7 => self.transport.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowcollector {
@@ -717,6 +742,35 @@ impl rt::Resource for Appflowcollector {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appflowcollector {
+    /// A `appflowcollector` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`transport`](Self::transport).
+    pub fn transport(mut self, transport: AppflowcollectorTransport) -> Self {
+        self.transport = Some(rt::Open::Known(transport));
+        self
+    }
 }
 impl Appflowcollector {
     /// `POST /nitro/v1/config/appflowcollector`
@@ -776,12 +830,12 @@ impl Appflowcollector {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowglobalAppflowpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`AppflowglobalAppflowpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -790,27 +844,20 @@ pub struct AppflowglobalAppflowpolicyBinding {
     pub globalbindtype: Option<
         rt::Open<AppflowglobalAppflowpolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppflowglobalAppflowpolicyBindingLabeltype`]): `vserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AppflowglobalAppflowpolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`AppflowglobalAppflowpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `OVERRIDE`, `DEFAULT`, `OTHERTCP_REQ_OVERRIDE`, `OTHERTCP_REQ_DEFAULT`, `MSSQL_REQ_OVERRIDE`, `MSSQL_REQ_DEFAULT`, `MYSQL_REQ_OVERRIDE`, `MYSQL_REQ_DEFAULT`, `ICA_REQ_OVERRIDE`, `ICA_REQ_DEFAULT`, `ORACLE_REQ_OVERRIDE`, `ORACLE_REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`.
     pub type_: Option<rt::Open<AppflowglobalAppflowpolicyBindingType>>,
@@ -845,18 +892,16 @@ impl rt::WireEnum for AppflowglobalAppflowpolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `appflowglobal_appflowpolicy_binding`.`labeltype` ([`AppflowglobalAppflowpolicyBinding`]).
-///
-/// Also the values of `appflowpolicy_appflowglobal_binding.labeltype`, `appflowpolicy_appflowpolicylabel_binding.labeltype`, `appflowpolicy_csvserver_binding.labeltype`, `appflowpolicy_lbvserver_binding.labeltype`, `appflowpolicy_vpnvserver_binding.labeltype`, `appflowpolicylabel.labeltype`, `appflowpolicylabel_appflowpolicy_binding.labeltype`.
+/// Values of `appflowglobal_appflowpolicy_binding.labeltype`, `appflowpolicy_appflowglobal_binding.labeltype`, `appflowpolicy_appflowpolicylabel_binding.labeltype`, `appflowpolicy_csvserver_binding.labeltype`, `appflowpolicy_lbvserver_binding.labeltype`, `appflowpolicy_vpnvserver_binding.labeltype`, `appflowpolicylabel.labeltype`, `appflowpolicylabel_appflowpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppflowglobalAppflowpolicyBindingLabeltype {
+pub enum VserverPolicylabel {
     /// `vserver`
     Vserver,
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for AppflowglobalAppflowpolicyBindingLabeltype {
+impl rt::WireEnum for VserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Vserver, "vserver"),
         (Self::Policylabel, "policylabel"),
@@ -951,6 +996,7 @@ impl rt::Model for AppflowglobalAppflowpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -967,14 +1013,9 @@ impl rt::Model for AppflowglobalAppflowpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowglobalAppflowpolicyBinding {
@@ -1009,6 +1050,46 @@ impl rt::Resource for AppflowglobalAppflowpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl AppflowglobalAppflowpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: AppflowglobalAppflowpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl AppflowglobalAppflowpolicyBinding {
     /// `PUT /nitro/v1/config/appflowglobal_appflowpolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -1039,10 +1120,11 @@ impl AppflowglobalAppflowpolicyBinding {
 /// - URL: `/nitro/v1/config/appflowglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/appflow/appflowglobal_binding/appflowglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowglobalBinding {
-    /// `appflowglobal_appflowpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub appflowglobal_appflowpolicy_binding: Option<
         Vec<AppflowglobalAppflowpolicyBinding>,
     >,
@@ -1055,20 +1137,16 @@ impl rt::Model for AppflowglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowglobal_appflowpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.appflowglobal_appflowpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowglobalBinding {
@@ -1116,239 +1194,177 @@ impl AppflowglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowparam {
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamAaausername`]): `ENABLED`, `DISABLED`.
-    pub aaausername: Option<rt::Open<AppflowparamAaausername>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub aaausername: Option<rt::Open<EnabledDisabled>>,
     /// Since `13.1`.
     pub analyticsauthtoken: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 3600.
     ///
     /// Default: `600`.
     pub appnamerefresh: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamAuditlogs`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub auditlogs: Option<rt::Open<AppflowparamAuditlogs>>,
-    /// `String[]`, read-only.
+    pub auditlogs: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AppflowparamBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     pub builtin: Option<Vec<rt::Open<AppflowparamBuiltin>>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamCacheinsight`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub cacheinsight: Option<rt::Open<AppflowparamCacheinsight>>,
-    /// `String`, read-write.
-    ///
+    pub cacheinsight: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
     /// Possible values (see [`AppflowparamClienttrafficonly`]): `YES`, `NO`.
     pub clienttrafficonly: Option<rt::Open<AppflowparamClienttrafficonly>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamConnectionchaining`]): `ENABLED`, `DISABLED`.
-    pub connectionchaining: Option<rt::Open<AppflowparamConnectionchaining>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub connectionchaining: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamCqareporting`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub cqareporting: Option<rt::Open<AppflowparamCqareporting>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppflowparamDistributedtracing`]): `ENABLED`, `DISABLED`.
+    pub cqareporting: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub distributedtracing: Option<rt::Open<AppflowparamDistributedtracing>>,
-    /// `Double`, read-write.
+    pub distributedtracing: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Since `13.1`.
     pub disttracingsamplingrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamEmailaddress`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub emailaddress: Option<rt::Open<AppflowparamEmailaddress>>,
-    /// `String`, read-write.
-    ///
+    pub emailaddress: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamEvents`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub events: Option<rt::Open<AppflowparamEvents>>,
-    /// `unknown`, read-only.
+    pub events: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 3600.
     ///
     /// Default: `60`.
     pub flowrecordinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamGxsessionreporting`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub gxsessionreporting: Option<rt::Open<AppflowparamGxsessionreporting>>,
-    /// `String`, read-write.
-    ///
+    pub gxsessionreporting: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpauthorization`]): `ENABLED`, `DISABLED`.
-    pub httpauthorization: Option<rt::Open<AppflowparamHttpauthorization>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpauthorization: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpcontenttype`]): `ENABLED`, `DISABLED`.
-    pub httpcontenttype: Option<rt::Open<AppflowparamHttpcontenttype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpcontenttype: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpcookie`]): `ENABLED`, `DISABLED`.
-    pub httpcookie: Option<rt::Open<AppflowparamHttpcookie>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpcookie: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpdomain`]): `ENABLED`, `DISABLED`.
-    pub httpdomain: Option<rt::Open<AppflowparamHttpdomain>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpdomain: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttphost`]): `ENABLED`, `DISABLED`.
-    pub httphost: Option<rt::Open<AppflowparamHttphost>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httphost: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttplocation`]): `ENABLED`, `DISABLED`.
-    pub httplocation: Option<rt::Open<AppflowparamHttplocation>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httplocation: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpmethod`]): `ENABLED`, `DISABLED`.
-    pub httpmethod: Option<rt::Open<AppflowparamHttpmethod>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpmethod: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpquerywithurl`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub httpquerywithurl: Option<rt::Open<AppflowparamHttpquerywithurl>>,
-    /// `String`, read-write.
-    ///
+    pub httpquerywithurl: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpreferer`]): `ENABLED`, `DISABLED`.
-    pub httpreferer: Option<rt::Open<AppflowparamHttpreferer>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpreferer: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpsetcookie`]): `ENABLED`, `DISABLED`.
-    pub httpsetcookie: Option<rt::Open<AppflowparamHttpsetcookie>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpsetcookie: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpsetcookie2`]): `ENABLED`, `DISABLED`.
-    pub httpsetcookie2: Option<rt::Open<AppflowparamHttpsetcookie2>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpsetcookie2: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpurl`]): `ENABLED`, `DISABLED`.
-    pub httpurl: Option<rt::Open<AppflowparamHttpurl>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpurl: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpuseragent`]): `ENABLED`, `DISABLED`.
-    pub httpuseragent: Option<rt::Open<AppflowparamHttpuseragent>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpuseragent: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpvia`]): `ENABLED`, `DISABLED`.
-    pub httpvia: Option<rt::Open<AppflowparamHttpvia>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpvia: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamHttpxforwardedfor`]): `ENABLED`, `DISABLED`.
-    pub httpxforwardedfor: Option<rt::Open<AppflowparamHttpxforwardedfor>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpxforwardedfor: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamIdentifiername`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub identifiername: Option<rt::Open<AppflowparamIdentifiername>>,
-    /// `String`, read-write.
-    ///
+    pub identifiername: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamIdentifiersessionname`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub identifiersessionname: Option<rt::Open<AppflowparamIdentifiersessionname>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppflowparamLogstreamovernsip`]): `ENABLED`, `DISABLED`.
+    pub identifiersessionname: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub logstreamovernsip: Option<rt::Open<AppflowparamLogstreamovernsip>>,
-    /// `String`, read-write.
-    ///
+    pub logstreamovernsip: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamLsnlogging`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub lsnlogging: Option<rt::Open<AppflowparamLsnlogging>>,
-    /// `String`, read-write.
-    ///
+    pub lsnlogging: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamMetrics`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub metrics: Option<rt::Open<AppflowparamMetrics>>,
-    /// `Double`, read-write.
+    pub metrics: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1000.
     ///
@@ -1356,19 +1372,17 @@ pub struct Appflowparam {
     ///
     /// Since `11.0`.
     pub observationdomainid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 127.
     ///
     /// Since `11.0`.
     pub observationdomainname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `12.1`.
     pub observationpointid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 3600.
     ///
@@ -1376,61 +1390,49 @@ pub struct Appflowparam {
     ///
     /// Since `11.1`.
     pub securityinsightrecordinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamSecurityinsighttraffic`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub securityinsighttraffic: Option<rt::Open<AppflowparamSecurityinsighttraffic>>,
-    /// `String`, read-write.
-    ///
+    pub securityinsighttraffic: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamSkipcacheredirectionhttptransaction`]): `ENABLED`, `DISABLED`.
-    pub skipcacheredirectionhttptransaction: Option<
-        rt::Open<AppflowparamSkipcacheredirectionhttptransaction>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub skipcacheredirectionhttptransaction: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamSubscriberawareness`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub subscriberawareness: Option<rt::Open<AppflowparamSubscriberawareness>>,
-    /// `String`, read-write.
-    ///
+    pub subscriberawareness: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamSubscriberidobfuscation`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub subscriberidobfuscation: Option<rt::Open<AppflowparamSubscriberidobfuscation>>,
-    /// `String`, read-write.
-    ///
+    pub subscriberidobfuscation: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`AppflowparamSubscriberidobfuscationalgo`]): `MD5`, `SHA256`.
     ///
     /// Since `13.1`.
     pub subscriberidobfuscationalgo: Option<
         rt::Open<AppflowparamSubscriberidobfuscationalgo>,
     >,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 3600.
     ///
     /// Since `13.1`.
     pub tcpattackcounterinterval: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`AppflowparamTcpburstreporting`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub tcpburstreporting: Option<rt::Open<AppflowparamTcpburstreporting>>,
-    /// `Double`, read-only.
+    pub tcpburstreporting: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 10 to 5000.
     ///
@@ -1438,59 +1440,47 @@ pub struct Appflowparam {
     ///
     /// Since `12.0`.
     pub tcpburstreportingthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 3600.
     ///
     /// Default: `600`.
     pub templaterefresh: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppflowparamTimeseriesovernsip`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub timeseriesovernsip: Option<rt::Open<AppflowparamTimeseriesovernsip>>,
-    /// `Double`, read-write.
+    pub timeseriesovernsip: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 128 to 1472.
     ///
     /// Default: `1472`.
     pub udppmtu: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamUrlcategory`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub urlcategory: Option<rt::Open<AppflowparamUrlcategory>>,
-    /// `Double`, read-write.
+    pub urlcategory: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 7200.
     ///
     /// Since `13.1`.
     pub usagerecordinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AppflowparamVideoinsight`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub videoinsight: Option<rt::Open<AppflowparamVideoinsight>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppflowparamWebsaasappusagereporting`]): `ENABLED`, `DISABLED`.
+    pub videoinsight: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub websaasappusagereporting: Option<rt::Open<AppflowparamWebsaasappusagereporting>>,
+    pub websaasappusagereporting: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowparam`.`aaausername` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamAaausername = AppflowactionBotinsight;
-/// Values of `appflowparam`.`auditlogs` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamAuditlogs = AppflowactionBotinsight;
 /// Values of `appflowparam`.`builtin` ([`Appflowparam`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1514,8 +1504,6 @@ impl rt::WireEnum for AppflowparamBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `appflowparam`.`cacheinsight` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamCacheinsight = AppflowactionBotinsight;
 /// Values of `appflowparam`.`clienttrafficonly` ([`Appflowparam`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1531,66 +1519,6 @@ impl rt::WireEnum for AppflowparamClienttrafficonly {
         (Self::No, "NO"),
     ];
 }
-/// Values of `appflowparam`.`connectionchaining` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamConnectionchaining = AppflowactionBotinsight;
-/// Values of `appflowparam`.`cqareporting` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamCqareporting = AppflowactionBotinsight;
-/// Values of `appflowparam`.`distributedtracing` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamDistributedtracing = AppflowactionBotinsight;
-/// Values of `appflowparam`.`emailaddress` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamEmailaddress = AppflowactionBotinsight;
-/// Values of `appflowparam`.`events` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamEvents = AppflowactionBotinsight;
-/// Values of `appflowparam`.`gxsessionreporting` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamGxsessionreporting = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpauthorization` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpauthorization = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpcontenttype` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpcontenttype = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpcookie` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpcookie = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpdomain` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpdomain = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httphost` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttphost = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httplocation` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttplocation = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpmethod` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpmethod = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpquerywithurl` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpquerywithurl = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpreferer` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpreferer = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpsetcookie` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpsetcookie = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpsetcookie2` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpsetcookie2 = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpurl` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpurl = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpuseragent` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpuseragent = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpvia` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpvia = AppflowactionBotinsight;
-/// Values of `appflowparam`.`httpxforwardedfor` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamHttpxforwardedfor = AppflowactionBotinsight;
-/// Values of `appflowparam`.`identifiername` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamIdentifiername = AppflowactionBotinsight;
-/// Values of `appflowparam`.`identifiersessionname` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamIdentifiersessionname = AppflowactionBotinsight;
-/// Values of `appflowparam`.`logstreamovernsip` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamLogstreamovernsip = AppflowactionBotinsight;
-/// Values of `appflowparam`.`lsnlogging` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamLsnlogging = AppflowactionBotinsight;
-/// Values of `appflowparam`.`metrics` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamMetrics = AppflowactionBotinsight;
-/// Values of `appflowparam`.`securityinsighttraffic` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamSecurityinsighttraffic = AppflowactionBotinsight;
-/// Values of `appflowparam`.`skipcacheredirectionhttptransaction` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamSkipcacheredirectionhttptransaction = AppflowactionBotinsight;
-/// Values of `appflowparam`.`subscriberawareness` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamSubscriberawareness = AppflowactionBotinsight;
-/// Values of `appflowparam`.`subscriberidobfuscation` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamSubscriberidobfuscation = AppflowactionBotinsight;
 /// Values of `appflowparam`.`subscriberidobfuscationalgo` ([`Appflowparam`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1606,16 +1534,6 @@ impl rt::WireEnum for AppflowparamSubscriberidobfuscationalgo {
         (Self::Sha256, "SHA256"),
     ];
 }
-/// Values of `appflowparam`.`tcpburstreporting` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamTcpburstreporting = AppflowactionBotinsight;
-/// Values of `appflowparam`.`timeseriesovernsip` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamTimeseriesovernsip = AppflowactionBotinsight;
-/// Values of `appflowparam`.`urlcategory` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamUrlcategory = AppflowactionBotinsight;
-/// Values of `appflowparam`.`videoinsight` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamVideoinsight = AppflowactionBotinsight;
-/// Values of `appflowparam`.`websaasappusagereporting` ([`Appflowparam`]): the same values as [`AppflowactionBotinsight`].
-pub type AppflowparamWebsaasappusagereporting = AppflowactionBotinsight;
 impl rt::Model for Appflowparam {
     const FIELDS: &'static [&'static str] = &[
         "aaausername",
@@ -1733,6 +1651,7 @@ impl rt::Model for Appflowparam {
             52 => self.usagerecordinterval.as_field(),
             53 => self.videoinsight.as_field(),
             54 => self.websaasappusagereporting.as_field(),
+            55 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1793,14 +1712,9 @@ impl rt::Model for Appflowparam {
             52 => self.usagerecordinterval.as_field_mut(),
             53 => self.videoinsight.as_field_mut(),
             54 => self.websaasappusagereporting.as_field_mut(),
+            55 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowparam {
@@ -1860,44 +1774,37 @@ impl Appflowparam {
 /// - URL: `/nitro/v1/config/appflowpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`AppflowpolicyAppflowglobalBinding`], [`AppflowpolicyAppflowpolicylabelBinding`], [`AppflowpolicyBinding`], [`AppflowpolicyCsvserverBinding`], [`AppflowpolicyLbvserverBinding`], [`AppflowpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub action: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub description: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `String`, read-write.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1932,6 +1839,7 @@ impl rt::Model for Appflowpolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1949,14 +1857,9 @@ impl rt::Model for Appflowpolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowpolicy {
@@ -1989,6 +1892,35 @@ impl rt::Resource for Appflowpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appflowpolicy {
+    /// A `appflowpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Appflowpolicy {
     /// `POST /nitro/v1/config/appflowpolicy`
@@ -2045,48 +1977,43 @@ impl Appflowpolicy {
 /// - URL: `/nitro/v1/config/appflowpolicy_appflowglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/appflow/appflowpolicy_appflowglobal_binding/appflowpolicy_appflowglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyAppflowglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppflowpolicyAppflowglobalBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppflowpolicyAppflowglobalBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowpolicy_appflowglobal_binding`.`labeltype` ([`AppflowpolicyAppflowglobalBinding`]): the same values as [`AppflowglobalAppflowpolicyBindingLabeltype`].
-pub type AppflowpolicyAppflowglobalBindingLabeltype = AppflowglobalAppflowpolicyBindingLabeltype;
 impl rt::Model for AppflowpolicyAppflowglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2109,6 +2036,7 @@ impl rt::Model for AppflowpolicyAppflowglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2122,14 +2050,9 @@ impl rt::Model for AppflowpolicyAppflowglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyAppflowglobalBinding {
@@ -2164,6 +2087,15 @@ impl rt::Resource for AppflowpolicyAppflowglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppflowpolicyAppflowglobalBinding {
+    /// A `appflowpolicy_appflowglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppflowpolicyAppflowglobalBinding {
     /// `GET /nitro/v1/config/appflowpolicy_appflowglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2182,48 +2114,43 @@ impl AppflowpolicyAppflowglobalBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_appflowpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/appflow/appflowpolicy_appflowpolicylabel_binding/appflowpolicy_appflowpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyAppflowpolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppflowpolicyAppflowpolicylabelBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppflowpolicyAppflowpolicylabelBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowpolicy_appflowpolicylabel_binding`.`labeltype` ([`AppflowpolicyAppflowpolicylabelBinding`]): the same values as [`AppflowglobalAppflowpolicyBindingLabeltype`].
-pub type AppflowpolicyAppflowpolicylabelBindingLabeltype = AppflowglobalAppflowpolicyBindingLabeltype;
 impl rt::Model for AppflowpolicyAppflowpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2246,6 +2173,7 @@ impl rt::Model for AppflowpolicyAppflowpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2259,14 +2187,9 @@ impl rt::Model for AppflowpolicyAppflowpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyAppflowpolicylabelBinding {
@@ -2301,6 +2224,15 @@ impl rt::Resource for AppflowpolicyAppflowpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppflowpolicyAppflowpolicylabelBinding {
+    /// A `appflowpolicy_appflowpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppflowpolicyAppflowpolicylabelBinding {
     /// `GET /nitro/v1/config/appflowpolicy_appflowpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2319,25 +2251,25 @@ impl AppflowpolicyAppflowpolicylabelBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/appflow/appflowpolicy_binding/appflowpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `appflowpolicy_vpnvserver_binding[]`, read-only.
-    pub appflowpolicy_vpnvserver_binding: Option<Vec<AppflowpolicyVpnvserverBinding>>,
-    /// `appflowpolicy_csvserver_binding[]`, read-only.
-    pub appflowpolicy_csvserver_binding: Option<Vec<AppflowpolicyCsvserverBinding>>,
-    /// `appflowpolicy_lbvserver_binding[]`, read-only.
-    pub appflowpolicy_lbvserver_binding: Option<Vec<AppflowpolicyLbvserverBinding>>,
-    /// `appflowpolicy_appflowpolicylabel_binding[]`, read-only.
-    pub appflowpolicy_appflowpolicylabel_binding: Option<
-        Vec<AppflowpolicyAppflowpolicylabelBinding>,
-    >,
-    /// `appflowpolicy_appflowglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub appflowpolicy_appflowglobal_binding: Option<
         Vec<AppflowpolicyAppflowglobalBinding>,
     >,
+    /// Read-only: never sent.
+    pub appflowpolicy_appflowpolicylabel_binding: Option<
+        Vec<AppflowpolicyAppflowpolicylabelBinding>,
+    >,
+    /// Read-only: never sent.
+    pub appflowpolicy_csvserver_binding: Option<Vec<AppflowpolicyCsvserverBinding>>,
+    /// Read-only: never sent.
+    pub appflowpolicy_lbvserver_binding: Option<Vec<AppflowpolicyLbvserverBinding>>,
+    /// Read-only: never sent.
+    pub appflowpolicy_vpnvserver_binding: Option<Vec<AppflowpolicyVpnvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2359,6 +2291,7 @@ impl rt::Model for AppflowpolicyBinding {
             3 => self.appflowpolicy_lbvserver_binding.as_field(),
             4 => self.appflowpolicy_vpnvserver_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2370,14 +2303,9 @@ impl rt::Model for AppflowpolicyBinding {
             3 => self.appflowpolicy_lbvserver_binding.as_field_mut(),
             4 => self.appflowpolicy_vpnvserver_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyBinding {
@@ -2412,6 +2340,15 @@ impl rt::Resource for AppflowpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppflowpolicyBinding {
+    /// A `appflowpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppflowpolicyBinding {
     /// `GET /nitro/v1/config/appflowpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2426,48 +2363,43 @@ impl AppflowpolicyBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/appflow/appflowpolicy_csvserver_binding/appflowpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppflowpolicyCsvserverBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppflowpolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowpolicy_csvserver_binding`.`labeltype` ([`AppflowpolicyCsvserverBinding`]): the same values as [`AppflowglobalAppflowpolicyBindingLabeltype`].
-pub type AppflowpolicyCsvserverBindingLabeltype = AppflowglobalAppflowpolicyBindingLabeltype;
 impl rt::Model for AppflowpolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2490,6 +2422,7 @@ impl rt::Model for AppflowpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2503,14 +2436,9 @@ impl rt::Model for AppflowpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyCsvserverBinding {
@@ -2545,6 +2473,15 @@ impl rt::Resource for AppflowpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppflowpolicyCsvserverBinding {
+    /// A `appflowpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppflowpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/appflowpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2563,48 +2500,43 @@ impl AppflowpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/appflow/appflowpolicy_lbvserver_binding/appflowpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppflowpolicyLbvserverBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppflowpolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowpolicy_lbvserver_binding`.`labeltype` ([`AppflowpolicyLbvserverBinding`]): the same values as [`AppflowglobalAppflowpolicyBindingLabeltype`].
-pub type AppflowpolicyLbvserverBindingLabeltype = AppflowglobalAppflowpolicyBindingLabeltype;
 impl rt::Model for AppflowpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2627,6 +2559,7 @@ impl rt::Model for AppflowpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2640,14 +2573,9 @@ impl rt::Model for AppflowpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyLbvserverBinding {
@@ -2682,6 +2610,15 @@ impl rt::Resource for AppflowpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppflowpolicyLbvserverBinding {
+    /// A `appflowpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppflowpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/appflowpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2700,48 +2637,43 @@ impl AppflowpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/appflowpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/appflow/appflowpolicy_vpnvserver_binding/appflowpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppflowpolicyVpnvserverBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppflowpolicyVpnvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowpolicy_vpnvserver_binding`.`labeltype` ([`AppflowpolicyVpnvserverBinding`]): the same values as [`AppflowglobalAppflowpolicyBindingLabeltype`].
-pub type AppflowpolicyVpnvserverBindingLabeltype = AppflowglobalAppflowpolicyBindingLabeltype;
 impl rt::Model for AppflowpolicyVpnvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2764,6 +2696,7 @@ impl rt::Model for AppflowpolicyVpnvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2777,14 +2710,9 @@ impl rt::Model for AppflowpolicyVpnvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyVpnvserverBinding {
@@ -2819,6 +2747,15 @@ impl rt::Resource for AppflowpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppflowpolicyVpnvserverBinding {
+    /// A `appflowpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppflowpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/appflowpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2837,52 +2774,47 @@ impl AppflowpolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/appflowpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Bindings: [`AppflowpolicylabelAppflowpolicyBinding`], [`AppflowpolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appflowpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`AppflowpolicylabelLabeltype`]): `vserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AppflowpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `HTTP`.
     ///
     /// Possible values (see [`AppflowpolicylabelPolicylabeltype`]): `HTTP`, `OTHERTCP`, `HTTP_QUIC`.
     pub policylabeltype: Option<rt::Open<AppflowpolicylabelPolicylabeltype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowpolicylabel`.`labeltype` ([`Appflowpolicylabel`]): the same values as [`AppflowglobalAppflowpolicyBindingLabeltype`].
-pub type AppflowpolicylabelLabeltype = AppflowglobalAppflowpolicyBindingLabeltype;
 /// Values of `appflowpolicylabel`.`policylabeltype` ([`Appflowpolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2935,6 +2867,7 @@ impl rt::Model for Appflowpolicylabel {
             10 => self.policylabeltype.as_field(),
             11 => self.policyname.as_field(),
             12 => self.priority.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2953,14 +2886,9 @@ impl rt::Model for Appflowpolicylabel {
             10 => self.policylabeltype.as_field_mut(),
             11 => self.policyname.as_field_mut(),
             12 => self.priority.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowpolicylabel {
@@ -2993,6 +2921,23 @@ impl rt::Resource for Appflowpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Appflowpolicylabel {
+    /// A `appflowpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(
+        mut self,
+        policylabeltype: AppflowpolicylabelPolicylabeltype,
+    ) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
 }
 impl Appflowpolicylabel {
     /// `POST /nitro/v1/config/appflowpolicylabel`
@@ -3040,37 +2985,28 @@ impl Appflowpolicylabel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicylabelAppflowpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`AppflowpolicylabelAppflowpolicyBindingLabeltype`]): `vserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AppflowpolicylabelAppflowpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appflowpolicylabel_appflowpolicy_binding`.`labeltype` ([`AppflowpolicylabelAppflowpolicyBinding`]): the same values as [`AppflowglobalAppflowpolicyBindingLabeltype`].
-pub type AppflowpolicylabelAppflowpolicyBindingLabeltype = AppflowglobalAppflowpolicyBindingLabeltype;
 impl rt::Model for AppflowpolicylabelAppflowpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3093,6 +3029,7 @@ impl rt::Model for AppflowpolicylabelAppflowpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3106,14 +3043,9 @@ impl rt::Model for AppflowpolicylabelAppflowpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicylabelAppflowpolicyBinding {
@@ -3146,6 +3078,48 @@ impl rt::Resource for AppflowpolicylabelAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl AppflowpolicylabelAppflowpolicyBinding {
+    /// A `appflowpolicylabel_appflowpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl AppflowpolicylabelAppflowpolicyBinding {
     /// `PUT /nitro/v1/config/appflowpolicylabel_appflowpolicy_binding`
@@ -3186,14 +3160,13 @@ impl AppflowpolicylabelAppflowpolicyBinding {
 /// - URL: `/nitro/v1/config/appflowpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/appflow/appflowpolicylabel_binding/appflowpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `appflowpolicylabel_appflowpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub appflowpolicylabel_appflowpolicy_binding: Option<
         Vec<AppflowpolicylabelAppflowpolicyBinding>,
     >,
@@ -3210,6 +3183,7 @@ impl rt::Model for AppflowpolicylabelBinding {
         match index {
             0 => self.appflowpolicylabel_appflowpolicy_binding.as_field(),
             1 => self.labelname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3217,14 +3191,9 @@ impl rt::Model for AppflowpolicylabelBinding {
         match index {
             0 => self.appflowpolicylabel_appflowpolicy_binding.as_field_mut(),
             1 => self.labelname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicylabelBinding {
@@ -3259,6 +3228,15 @@ impl rt::Resource for AppflowpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl AppflowpolicylabelBinding {
+    /// A `appflowpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppflowpolicylabelBinding {
     /// `GET /nitro/v1/config/appflowpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -3276,40 +3254,38 @@ impl AppflowpolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppflowStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowflowsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowignoctetsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowignpacketssrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflownotxflowsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflownotxoctetsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflownotxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtotalflows: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtotalignoctets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtotalignpacketss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtotalnotxflows: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtotalnotxoctets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtotalnotxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtotaltxmessagess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtotaltxoctets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtxmessagessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appflowtxoctetsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppflowStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<AppflowStatsClearstats>>,
     /// Keys the reference does not document, kept as received.
@@ -3370,6 +3346,7 @@ impl rt::Model for AppflowStats {
             14 => self.appflowtxmessagessrate.as_field(),
             15 => self.appflowtxoctetsrate.as_field(),
             16 => self.clearstats.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3392,14 +3369,9 @@ impl rt::Model for AppflowStats {
             14 => self.appflowtxmessagessrate.as_field_mut(),
             15 => self.appflowtxoctetsrate.as_field_mut(),
             16 => self.clearstats.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowStats {

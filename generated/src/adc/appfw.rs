@@ -14,22 +14,14 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwarchive {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Length: at most 128.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub target: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -51,6 +43,7 @@ impl rt::Model for Appfwarchive {
             2 => self.response.as_field(),
             3 => self.src.as_field(),
             4 => self.target.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61,14 +54,9 @@ impl rt::Model for Appfwarchive {
             2 => self.response.as_field_mut(),
             3 => self.src.as_field_mut(),
             4 => self.target.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwarchive {
@@ -101,6 +89,15 @@ impl rt::Resource for Appfwarchive {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwarchive {
+    /// A `appfwarchive` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Appfwarchive {
     /// `DELETE /nitro/v1/config/appfwarchive/{name}`
@@ -136,66 +133,55 @@ impl Appfwarchive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwconfidfield {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub fieldname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NOTREGEX`.
-    ///
-    /// Possible values (see [`AppfwconfidfieldIsregex`]): `REGEX`, `NOTREGEX`.
-    pub isregex: Option<rt::Open<AppfwconfidfieldIsregex>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`AppfwconfidfieldState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwconfidfieldState>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub url: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub comment: Option<String>,
+    /// Default: `NOTREGEX`.
+    ///
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex: Option<rt::Open<RegexNotregex>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwconfidfield`.`isregex` ([`Appfwconfidfield`]).
-///
-/// Also the values of `appfwjsoncontenttype.isregex`, `appfwmultipartformcontenttype.isregex`, `appfwprofile_cmdinjection_binding.isregex_cmd`, `appfwprofile_cmdinjection_binding.isvalueregex_cmd`, `appfwprofile_cookieconsistency_binding.isregex`, `appfwprofile_crosssitescripting_binding.isregex_xss`, `appfwprofile_crosssitescripting_binding.isvalueregex_xss`, `appfwprofile_fieldconsistency_binding.isregex_ffc`, `appfwprofile_fieldformat_binding.isregex_ff`, `appfwprofile_fileuploadtype_binding.isregex_fileuploadtypes_url`, `appfwprofile_sqlinjection_binding.isregex_sql`, `appfwprofile_sqlinjection_binding.isvalueregex_sql`, `appfwprofile_xmlsqlinjection_binding.isregex_xmlsql`, `appfwprofile_xmlxss_binding.isregex_xmlxss`, `appfwurlencodedformcontenttype.isregex`, `appfwxmlcontenttype.isregex`.
+/// Values of `appfwconfidfield.isregex`, `appfwjsoncontenttype.isregex`, `appfwmultipartformcontenttype.isregex`, `appfwprofile_cmdinjection_binding.isregex_cmd`, `appfwprofile_cmdinjection_binding.isvalueregex_cmd`, `appfwprofile_cookieconsistency_binding.isregex`, `appfwprofile_crosssitescripting_binding.isregex_xss`, `appfwprofile_crosssitescripting_binding.isvalueregex_xss`, `appfwprofile_fieldconsistency_binding.isregex_ffc`, `appfwprofile_fieldformat_binding.isregex_ff`, `appfwprofile_fileuploadtype_binding.isregex_fileuploadtypes_url`, `appfwprofile_sqlinjection_binding.isregex_sql`, `appfwprofile_sqlinjection_binding.isvalueregex_sql`, `appfwprofile_xmlsqlinjection_binding.isregex_xmlsql`, `appfwprofile_xmlxss_binding.isregex_xmlxss`, `appfwurlencodedformcontenttype.isregex`, `appfwxmlcontenttype.isregex`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwconfidfieldIsregex {
+pub enum RegexNotregex {
     /// `REGEX`
     Regex,
     /// `NOTREGEX`
     Notregex,
 }
-impl rt::WireEnum for AppfwconfidfieldIsregex {
+impl rt::WireEnum for RegexNotregex {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Regex, "REGEX"),
         (Self::Notregex, "NOTREGEX"),
     ];
 }
-/// Values of `appfwconfidfield`.`state` ([`Appfwconfidfield`]).
-///
-/// Also the values of `appfwglobal_appfwpolicy_binding.state`, `appfwglobal_auditnslogpolicy_binding.state`, `appfwglobal_auditsyslogpolicy_binding.state`, `appfwprofile.state`, `appfwprofile_cmdinjection_binding.state`, `appfwprofile_contenttype_binding.state`, `appfwprofile_cookieconsistency_binding.state`, `appfwprofile_creditcardnumber_binding.state`, `appfwprofile_crosssitescripting_binding.state`, `appfwprofile_csrftag_binding.state`, `appfwprofile_denyurl_binding.state`, `appfwprofile_excluderescontenttype_binding.state`, `appfwprofile_fieldconsistency_binding.state`, `appfwprofile_fieldformat_binding.state`, `appfwprofile_fileuploadtype_binding.state`, `appfwprofile_jsondosurl_binding.state`, `appfwprofile_jsonsqlurl_binding.state`, `appfwprofile_jsonxssurl_binding.state`, `appfwprofile_logexpression_binding.state`, `appfwprofile_safeobject_binding.state`, `appfwprofile_sqlinjection_binding.state`, `appfwprofile_starturl_binding.state`, `appfwprofile_trustedlearningclients_binding.state`, `appfwprofile_xmlattachmenturl_binding.state`, `appfwprofile_xmldosurl_binding.state`, `appfwprofile_xmlsqlinjection_binding.state`, `appfwprofile_xmlvalidationurl_binding.state`, `appfwprofile_xmlwsiurl_binding.state`, `appfwprofile_xmlxss_binding.state`.
+/// Values of `appfwconfidfield.state`, `appfwglobal_appfwpolicy_binding.state`, `appfwglobal_auditnslogpolicy_binding.state`, `appfwglobal_auditsyslogpolicy_binding.state`, `appfwprofile.state`, `appfwprofile_cmdinjection_binding.state`, `appfwprofile_contenttype_binding.state`, `appfwprofile_cookieconsistency_binding.state`, `appfwprofile_creditcardnumber_binding.state`, `appfwprofile_crosssitescripting_binding.state`, `appfwprofile_csrftag_binding.state`, `appfwprofile_denyurl_binding.state`, `appfwprofile_excluderescontenttype_binding.state`, `appfwprofile_fieldconsistency_binding.state`, `appfwprofile_fieldformat_binding.state`, `appfwprofile_fileuploadtype_binding.state`, `appfwprofile_jsondosurl_binding.state`, `appfwprofile_jsonsqlurl_binding.state`, `appfwprofile_jsonxssurl_binding.state`, `appfwprofile_logexpression_binding.state`, `appfwprofile_safeobject_binding.state`, `appfwprofile_sqlinjection_binding.state`, `appfwprofile_starturl_binding.state`, `appfwprofile_trustedlearningclients_binding.state`, `appfwprofile_xmlattachmenturl_binding.state`, `appfwprofile_xmldosurl_binding.state`, `appfwprofile_xmlsqlinjection_binding.state`, `appfwprofile_xmlvalidationurl_binding.state`, `appfwprofile_xmlwsiurl_binding.state`, `appfwprofile_xmlxss_binding.state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwconfidfieldState {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for AppfwconfidfieldState {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -219,6 +205,7 @@ impl rt::Model for Appfwconfidfield {
             3 => self.isregex.as_field(),
             4 => self.state.as_field(),
             5 => self.url.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -230,14 +217,9 @@ impl rt::Model for Appfwconfidfield {
             3 => self.isregex.as_field_mut(),
             4 => self.state.as_field_mut(),
             5 => self.url.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwconfidfield {
@@ -270,6 +252,31 @@ impl rt::Resource for Appfwconfidfield {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["fieldname", "url"];
+}
+impl Appfwconfidfield {
+    /// A `appfwconfidfield` named by its keys (`fieldname`, `url`), every other field unset.
+    pub fn new(fieldname: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            fieldname: Some(fieldname.into()),
+            url: Some(url.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: RegexNotregex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl Appfwconfidfield {
     /// `POST /nitro/v1/config/appfwconfidfield`
@@ -321,12 +328,8 @@ impl Appfwconfidfield {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwcustomsettings {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub target: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -339,6 +342,7 @@ impl rt::Model for Appfwcustomsettings {
         match index {
             0 => self.name.as_field(),
             1 => self.target.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -346,14 +350,9 @@ impl rt::Model for Appfwcustomsettings {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.target.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwcustomsettings {
@@ -388,6 +387,15 @@ impl rt::Resource for Appfwcustomsettings {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Appfwcustomsettings {
+    /// A `appfwcustomsettings` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Appfwcustomsettings {
     /// `POST /nitro/v1/config/appfwcustomsettings?action=export`
     ///
     /// Mandatory: `name`, `target`.
@@ -403,36 +411,31 @@ impl Appfwcustomsettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwfieldtype {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AppfwfieldtypeBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AppfwfieldtypeBuiltin>>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
     /// Since `11.1`.
     pub nocharmaps: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64000.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -440,12 +443,10 @@ pub struct Appfwfieldtype {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwfieldtype`.`builtin` ([`Appfwfieldtype`]).
-///
-/// Also the values of `appfwjsoncontenttype.builtin`, `appfwxmlcontenttype.builtin`.
+/// Values of `appfwfieldtype.builtin`, `appfwjsoncontenttype.builtin`, `appfwxmlcontenttype.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwfieldtypeBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -457,7 +458,7 @@ pub enum AppfwfieldtypeBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for AppfwfieldtypeBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -487,6 +488,7 @@ impl rt::Model for Appfwfieldtype {
             5 => self.nocharmaps.as_field(),
             6 => self.priority.as_field(),
             7 => self.regex.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -500,14 +502,9 @@ impl rt::Model for Appfwfieldtype {
             5 => self.nocharmaps.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.regex.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwfieldtype {
@@ -540,6 +537,30 @@ impl rt::Resource for Appfwfieldtype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwfieldtype {
+    /// A `appfwfieldtype` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`regex`](Self::regex).
+    pub fn regex(mut self, regex: impl Into<String>) -> Self {
+        self.regex = Some(regex.into());
+        self
+    }
 }
 impl Appfwfieldtype {
     /// `POST /nitro/v1/config/appfwfieldtype`
@@ -589,50 +610,41 @@ impl Appfwfieldtype {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwglobalAppfwpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`AppfwglobalAppfwpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<AppfwglobalAppfwpolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwglobalAppfwpolicyBindingLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AppfwglobalAppfwpolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AppfwglobalAppfwpolicyBindingPolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub policytype: Option<rt::Open<AppfwglobalAppfwpolicyBindingPolicytype>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    pub policytype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`AppfwglobalAppfwpolicyBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwglobalAppfwpolicyBindingState>>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwglobalAppfwpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `NONE`.
-    pub type_: Option<rt::Open<AppfwglobalAppfwpolicyBindingType>>,
+    /// Possible values (see [`Type`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `NONE`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -664,48 +676,40 @@ impl rt::WireEnum for AppfwglobalAppfwpolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `appfwglobal_appfwpolicy_binding`.`labeltype` ([`AppfwglobalAppfwpolicyBinding`]).
-///
-/// Also the values of `appfwglobal_auditnslogpolicy_binding.labeltype`, `appfwglobal_auditsyslogpolicy_binding.labeltype`, `appfwpolicylabel.labeltype`, `appfwpolicylabel_appfwpolicy_binding.labeltype`, `appfwpolicylabel_policybinding_binding.labeltype`.
+/// Values of `appfwglobal_appfwpolicy_binding.labeltype`, `appfwglobal_auditnslogpolicy_binding.labeltype`, `appfwglobal_auditsyslogpolicy_binding.labeltype`, `appfwpolicylabel.labeltype`, `appfwpolicylabel_appfwpolicy_binding.labeltype`, `appfwpolicylabel_policybinding_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwglobalAppfwpolicyBindingLabeltype {
+pub enum ReqvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for AppfwglobalAppfwpolicyBindingLabeltype {
+impl rt::WireEnum for ReqvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Policylabel, "policylabel"),
     ];
 }
-/// Values of `appfwglobal_appfwpolicy_binding`.`policytype` ([`AppfwglobalAppfwpolicyBinding`]).
-///
-/// Also the values of `appfwglobal_auditnslogpolicy_binding.policytype`, `appfwglobal_auditsyslogpolicy_binding.policytype`, `appfwpolicy.policytype`, `appfwpolicylabel.policytype`.
+/// Values of `appfwglobal_appfwpolicy_binding.policytype`, `appfwglobal_auditnslogpolicy_binding.policytype`, `appfwglobal_auditsyslogpolicy_binding.policytype`, `appfwpolicy.policytype`, `appfwpolicylabel.policytype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwglobalAppfwpolicyBindingPolicytype {
+pub enum ClassicPolicyAdvancedPolicy {
     /// `Classic Policy`
     ClassicPolicy,
     /// `Advanced Policy`
     AdvancedPolicy,
 }
-impl rt::WireEnum for AppfwglobalAppfwpolicyBindingPolicytype {
+impl rt::WireEnum for ClassicPolicyAdvancedPolicy {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ClassicPolicy, "Classic Policy"),
         (Self::AdvancedPolicy, "Advanced Policy"),
     ];
 }
-/// Values of `appfwglobal_appfwpolicy_binding`.`state` ([`AppfwglobalAppfwpolicyBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwglobalAppfwpolicyBindingState = AppfwconfidfieldState;
-/// Values of `appfwglobal_appfwpolicy_binding`.`type` ([`AppfwglobalAppfwpolicyBinding`]).
-///
-/// Also the values of `appfwglobal_auditnslogpolicy_binding.type`, `appfwglobal_auditsyslogpolicy_binding.type`.
+/// Values of `appfwglobal_appfwpolicy_binding.type`, `appfwglobal_auditnslogpolicy_binding.type`, `appfwglobal_auditsyslogpolicy_binding.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwglobalAppfwpolicyBindingType {
+pub enum Type {
     /// `REQ_OVERRIDE`
     ReqOverride,
     /// `REQ_DEFAULT`
@@ -721,7 +725,7 @@ pub enum AppfwglobalAppfwpolicyBindingType {
     /// Since `13.1`.
     HttpquicReqDefault,
 }
-impl rt::WireEnum for AppfwglobalAppfwpolicyBindingType {
+impl rt::WireEnum for Type {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ReqOverride, "REQ_OVERRIDE"),
         (Self::ReqDefault, "REQ_DEFAULT"),
@@ -762,6 +766,7 @@ impl rt::Model for AppfwglobalAppfwpolicyBinding {
             10 => self.priority.as_field(),
             11 => self.state.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -780,14 +785,9 @@ impl rt::Model for AppfwglobalAppfwpolicyBinding {
             10 => self.priority.as_field_mut(),
             11 => self.state.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwglobalAppfwpolicyBinding {
@@ -820,6 +820,51 @@ impl rt::Resource for AppfwglobalAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl AppfwglobalAppfwpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AppfwglobalAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/appfwglobal_appfwpolicy_binding`
@@ -855,49 +900,34 @@ impl AppfwglobalAppfwpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwglobalAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwglobalAuditnslogpolicyBindingLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AppfwglobalAuditnslogpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AppfwglobalAuditnslogpolicyBindingPolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub policytype: Option<rt::Open<AppfwglobalAuditnslogpolicyBindingPolicytype>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    pub policytype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`AppfwglobalAuditnslogpolicyBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwglobalAuditnslogpolicyBindingState>>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwglobalAuditnslogpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `NONE`.
-    pub type_: Option<rt::Open<AppfwglobalAuditnslogpolicyBindingType>>,
+    /// Possible values (see [`Type`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `NONE`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwglobal_auditnslogpolicy_binding`.`labeltype` ([`AppfwglobalAuditnslogpolicyBinding`]): the same values as [`AppfwglobalAppfwpolicyBindingLabeltype`].
-pub type AppfwglobalAuditnslogpolicyBindingLabeltype = AppfwglobalAppfwpolicyBindingLabeltype;
-/// Values of `appfwglobal_auditnslogpolicy_binding`.`policytype` ([`AppfwglobalAuditnslogpolicyBinding`]): the same values as [`AppfwglobalAppfwpolicyBindingPolicytype`].
-pub type AppfwglobalAuditnslogpolicyBindingPolicytype = AppfwglobalAppfwpolicyBindingPolicytype;
-/// Values of `appfwglobal_auditnslogpolicy_binding`.`state` ([`AppfwglobalAuditnslogpolicyBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwglobalAuditnslogpolicyBindingState = AppfwconfidfieldState;
-/// Values of `appfwglobal_auditnslogpolicy_binding`.`type` ([`AppfwglobalAuditnslogpolicyBinding`]): the same values as [`AppfwglobalAppfwpolicyBindingType`].
-pub type AppfwglobalAuditnslogpolicyBindingType = AppfwglobalAppfwpolicyBindingType;
 impl rt::Model for AppfwglobalAuditnslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -924,6 +954,7 @@ impl rt::Model for AppfwglobalAuditnslogpolicyBinding {
             7 => self.priority.as_field(),
             8 => self.state.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -939,14 +970,9 @@ impl rt::Model for AppfwglobalAuditnslogpolicyBinding {
             7 => self.priority.as_field_mut(),
             8 => self.state.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwglobalAuditnslogpolicyBinding {
@@ -979,6 +1005,51 @@ impl rt::Resource for AppfwglobalAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl AppfwglobalAuditnslogpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl AppfwglobalAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/appfwglobal_auditnslogpolicy_binding`
@@ -1014,49 +1085,34 @@ impl AppfwglobalAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwglobalAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwglobalAuditsyslogpolicyBindingLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AppfwglobalAuditsyslogpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AppfwglobalAuditsyslogpolicyBindingPolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub policytype: Option<rt::Open<AppfwglobalAuditsyslogpolicyBindingPolicytype>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    pub policytype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`AppfwglobalAuditsyslogpolicyBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwglobalAuditsyslogpolicyBindingState>>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwglobalAuditsyslogpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `NONE`.
-    pub type_: Option<rt::Open<AppfwglobalAuditsyslogpolicyBindingType>>,
+    /// Possible values (see [`Type`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `NONE`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwglobal_auditsyslogpolicy_binding`.`labeltype` ([`AppfwglobalAuditsyslogpolicyBinding`]): the same values as [`AppfwglobalAppfwpolicyBindingLabeltype`].
-pub type AppfwglobalAuditsyslogpolicyBindingLabeltype = AppfwglobalAppfwpolicyBindingLabeltype;
-/// Values of `appfwglobal_auditsyslogpolicy_binding`.`policytype` ([`AppfwglobalAuditsyslogpolicyBinding`]): the same values as [`AppfwglobalAppfwpolicyBindingPolicytype`].
-pub type AppfwglobalAuditsyslogpolicyBindingPolicytype = AppfwglobalAppfwpolicyBindingPolicytype;
-/// Values of `appfwglobal_auditsyslogpolicy_binding`.`state` ([`AppfwglobalAuditsyslogpolicyBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwglobalAuditsyslogpolicyBindingState = AppfwconfidfieldState;
-/// Values of `appfwglobal_auditsyslogpolicy_binding`.`type` ([`AppfwglobalAuditsyslogpolicyBinding`]): the same values as [`AppfwglobalAppfwpolicyBindingType`].
-pub type AppfwglobalAuditsyslogpolicyBindingType = AppfwglobalAppfwpolicyBindingType;
 impl rt::Model for AppfwglobalAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1083,6 +1139,7 @@ impl rt::Model for AppfwglobalAuditsyslogpolicyBinding {
             7 => self.priority.as_field(),
             8 => self.state.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1098,14 +1155,9 @@ impl rt::Model for AppfwglobalAuditsyslogpolicyBinding {
             7 => self.priority.as_field_mut(),
             8 => self.state.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwglobalAuditsyslogpolicyBinding {
@@ -1140,6 +1192,51 @@ impl rt::Resource for AppfwglobalAuditsyslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl AppfwglobalAuditsyslogpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl AppfwglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/appfwglobal_auditsyslogpolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -1170,19 +1267,20 @@ impl AppfwglobalAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/appfwglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwglobal_binding/appfwglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwglobalBinding {
-    /// `appfwglobal_auditnslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub appfwglobal_appfwpolicy_binding: Option<Vec<AppfwglobalAppfwpolicyBinding>>,
+    /// Read-only: never sent.
     pub appfwglobal_auditnslogpolicy_binding: Option<
         Vec<AppfwglobalAuditnslogpolicyBinding>,
     >,
-    /// `appfwglobal_auditsyslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub appfwglobal_auditsyslogpolicy_binding: Option<
         Vec<AppfwglobalAuditsyslogpolicyBinding>,
     >,
-    /// `appfwglobal_appfwpolicy_binding[]`, read-only.
-    pub appfwglobal_appfwpolicy_binding: Option<Vec<AppfwglobalAppfwpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1198,6 +1296,7 @@ impl rt::Model for AppfwglobalBinding {
             0 => self.appfwglobal_appfwpolicy_binding.as_field(),
             1 => self.appfwglobal_auditnslogpolicy_binding.as_field(),
             2 => self.appfwglobal_auditsyslogpolicy_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1206,14 +1305,9 @@ impl rt::Model for AppfwglobalBinding {
             0 => self.appfwglobal_appfwpolicy_binding.as_field_mut(),
             1 => self.appfwglobal_auditnslogpolicy_binding.as_field_mut(),
             2 => self.appfwglobal_auditsyslogpolicy_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwglobalBinding {
@@ -1262,39 +1356,33 @@ impl AppfwglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwgrpccontenttype {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub grpccontenttypevalue: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
     ///
     /// Since `14.1`.
-    pub grpccontenttypevalue: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwgrpccontenttypeIsregex`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub isregex: Option<rt::Open<AppfwgrpccontenttypeIsregex>>,
+    pub isregex: Option<rt::Open<NotregexRegex>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwgrpccontenttype`.`isregex` ([`Appfwgrpccontenttype`]).
-///
-/// Also the values of `appfwgrpcwebjsoncontenttype.isregex`, `appfwgrpcwebtextcontenttype.isregex`, `appfwprofile_appfwconfidfield_binding.isregex_cffield`, `appfwprofile_blockkeyword_binding.as_fieldname_isregex_blockkeyword`, `appfwprofile_fakeaccount_binding.isfieldnameregex`, `appfwprofile_fileuploadtype_binding.isnameregex`, `appfwprofile_jsonblockkeyword_binding.iskeyregex_json_blockkeyword`, `appfwprofile_jsoncmdurl_binding.iskeyregex_json_cmd`, `appfwprofile_jsoncmdurl_binding.isvalueregex_json_cmd`, `appfwprofile_jsonsqlurl_binding.iskeyregex_json_sql`, `appfwprofile_jsonsqlurl_binding.isvalueregex_json_sql`, `appfwprofile_jsonxssurl_binding.iskeyregex_json_xss`, `appfwprofile_jsonxssurl_binding.isvalueregex_json_xss`.
+/// Values of `appfwgrpccontenttype.isregex`, `appfwgrpcwebjsoncontenttype.isregex`, `appfwgrpcwebtextcontenttype.isregex`, `appfwprofile_appfwconfidfield_binding.isregex_cffield`, `appfwprofile_blockkeyword_binding.as_fieldname_isregex_blockkeyword`, `appfwprofile_fakeaccount_binding.isfieldnameregex`, `appfwprofile_fileuploadtype_binding.isnameregex`, `appfwprofile_jsonblockkeyword_binding.iskeyregex_json_blockkeyword`, `appfwprofile_jsoncmdurl_binding.iskeyregex_json_cmd`, `appfwprofile_jsoncmdurl_binding.isvalueregex_json_cmd`, `appfwprofile_jsonsqlurl_binding.iskeyregex_json_sql`, `appfwprofile_jsonsqlurl_binding.isvalueregex_json_sql`, `appfwprofile_jsonxssurl_binding.iskeyregex_json_xss`, `appfwprofile_jsonxssurl_binding.isvalueregex_json_xss`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwgrpccontenttypeIsregex {
+pub enum NotregexRegex {
     /// `NOTREGEX`
     Notregex,
     /// `REGEX`
     Regex,
 }
-impl rt::WireEnum for AppfwgrpccontenttypeIsregex {
+impl rt::WireEnum for NotregexRegex {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Notregex, "NOTREGEX"),
         (Self::Regex, "REGEX"),
@@ -1314,6 +1402,7 @@ impl rt::Model for Appfwgrpccontenttype {
             1 => self.feature.as_field(),
             2 => self.grpccontenttypevalue.as_field(),
             3 => self.isregex.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1323,14 +1412,9 @@ impl rt::Model for Appfwgrpccontenttype {
             1 => self.feature.as_field_mut(),
             2 => self.grpccontenttypevalue.as_field_mut(),
             3 => self.isregex.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwgrpccontenttype {
@@ -1363,6 +1447,20 @@ impl rt::Resource for Appfwgrpccontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["grpccontenttypevalue"];
+}
+impl Appfwgrpccontenttype {
+    /// A `appfwgrpccontenttype` named by its key, every other field unset.
+    pub fn new(grpccontenttypevalue: impl Into<String>) -> Self {
+        Self {
+            grpccontenttypevalue: Some(grpccontenttypevalue.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: NotregexRegex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
 }
 impl Appfwgrpccontenttype {
     /// `POST /nitro/v1/config/appfwgrpccontenttype` (method inferred: the reference gives none)
@@ -1403,21 +1501,15 @@ impl Appfwgrpccontenttype {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwgrpcwebjsoncontenttype {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub grpcwebjsoncontenttypevalue: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwgrpcwebjsoncontenttypeIsregex`]): `NOTREGEX`, `REGEX`.
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
     ///
     /// Since `14.1`.
-    pub isregex: Option<rt::Open<AppfwgrpcwebjsoncontenttypeIsregex>>,
+    pub isregex: Option<rt::Open<NotregexRegex>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwgrpcwebjsoncontenttype`.`isregex` ([`Appfwgrpcwebjsoncontenttype`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwgrpcwebjsoncontenttypeIsregex = AppfwgrpccontenttypeIsregex;
 impl rt::Model for Appfwgrpcwebjsoncontenttype {
     const FIELDS: &'static [&'static str] = &["grpcwebjsoncontenttypevalue", "isregex"];
     #[inline(always)]
@@ -1425,6 +1517,7 @@ impl rt::Model for Appfwgrpcwebjsoncontenttype {
         match index {
             0 => self.grpcwebjsoncontenttypevalue.as_field(),
             1 => self.isregex.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1432,14 +1525,9 @@ impl rt::Model for Appfwgrpcwebjsoncontenttype {
         match index {
             0 => self.grpcwebjsoncontenttypevalue.as_field_mut(),
             1 => self.isregex.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwgrpcwebjsoncontenttype {
@@ -1472,6 +1560,20 @@ impl rt::Resource for Appfwgrpcwebjsoncontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["grpcwebjsoncontenttypevalue"];
+}
+impl Appfwgrpcwebjsoncontenttype {
+    /// A `appfwgrpcwebjsoncontenttype` named by its key, every other field unset.
+    pub fn new(grpcwebjsoncontenttypevalue: impl Into<String>) -> Self {
+        Self {
+            grpcwebjsoncontenttypevalue: Some(grpcwebjsoncontenttypevalue.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: NotregexRegex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
 }
 impl Appfwgrpcwebjsoncontenttype {
     /// `POST /nitro/v1/config/appfwgrpcwebjsoncontenttype` (method inferred: the reference gives none)
@@ -1512,21 +1614,15 @@ impl Appfwgrpcwebjsoncontenttype {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwgrpcwebtextcontenttype {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub grpcwebtextcontenttypevalue: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwgrpcwebtextcontenttypeIsregex`]): `NOTREGEX`, `REGEX`.
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
     ///
     /// Since `14.1`.
-    pub isregex: Option<rt::Open<AppfwgrpcwebtextcontenttypeIsregex>>,
+    pub isregex: Option<rt::Open<NotregexRegex>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwgrpcwebtextcontenttype`.`isregex` ([`Appfwgrpcwebtextcontenttype`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwgrpcwebtextcontenttypeIsregex = AppfwgrpccontenttypeIsregex;
 impl rt::Model for Appfwgrpcwebtextcontenttype {
     const FIELDS: &'static [&'static str] = &["grpcwebtextcontenttypevalue", "isregex"];
     #[inline(always)]
@@ -1534,6 +1630,7 @@ impl rt::Model for Appfwgrpcwebtextcontenttype {
         match index {
             0 => self.grpcwebtextcontenttypevalue.as_field(),
             1 => self.isregex.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1541,14 +1638,9 @@ impl rt::Model for Appfwgrpcwebtextcontenttype {
         match index {
             0 => self.grpcwebtextcontenttypevalue.as_field_mut(),
             1 => self.isregex.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwgrpcwebtextcontenttype {
@@ -1581,6 +1673,20 @@ impl rt::Resource for Appfwgrpcwebtextcontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["grpcwebtextcontenttypevalue"];
+}
+impl Appfwgrpcwebtextcontenttype {
+    /// A `appfwgrpcwebtextcontenttype` named by its key, every other field unset.
+    pub fn new(grpcwebtextcontenttypevalue: impl Into<String>) -> Self {
+        Self {
+            grpcwebtextcontenttypevalue: Some(grpcwebtextcontenttypevalue.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: NotregexRegex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
 }
 impl Appfwgrpcwebtextcontenttype {
     /// `POST /nitro/v1/config/appfwgrpcwebtextcontenttype` (method inferred: the reference gives none)
@@ -1620,20 +1726,13 @@ impl Appfwgrpcwebtextcontenttype {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwhtmlerrorpage {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: at most 128.
+    pub comment: Option<String>,
     pub overwrite: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -1655,6 +1754,7 @@ impl rt::Model for Appfwhtmlerrorpage {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1665,14 +1765,9 @@ impl rt::Model for Appfwhtmlerrorpage {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwhtmlerrorpage {
@@ -1705,6 +1800,15 @@ impl rt::Resource for Appfwhtmlerrorpage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwhtmlerrorpage {
+    /// A `appfwhtmlerrorpage` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Appfwhtmlerrorpage {
     /// `DELETE /nitro/v1/config/appfwhtmlerrorpage/{name}`
@@ -1744,35 +1848,29 @@ impl Appfwhtmlerrorpage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwjsoncontenttype {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AppfwjsoncontenttypeBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AppfwjsoncontenttypeBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NOTREGEX`.
-    ///
-    /// Possible values (see [`AppfwjsoncontenttypeIsregex`]): `REGEX`, `NOTREGEX`.
-    pub isregex: Option<rt::Open<AppfwjsoncontenttypeIsregex>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub jsoncontenttypevalue: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Default: `NOTREGEX`.
+    ///
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex: Option<rt::Open<RegexNotregex>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwjsoncontenttype`.`builtin` ([`Appfwjsoncontenttype`]): the same values as [`AppfwfieldtypeBuiltin`].
-pub type AppfwjsoncontenttypeBuiltin = AppfwfieldtypeBuiltin;
-/// Values of `appfwjsoncontenttype`.`isregex` ([`Appfwjsoncontenttype`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwjsoncontenttypeIsregex = AppfwconfidfieldIsregex;
 impl rt::Model for Appfwjsoncontenttype {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1789,6 +1887,7 @@ impl rt::Model for Appfwjsoncontenttype {
             2 => self.feature.as_field(),
             3 => self.isregex.as_field(),
             4 => self.jsoncontenttypevalue.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1799,14 +1898,9 @@ impl rt::Model for Appfwjsoncontenttype {
             2 => self.feature.as_field_mut(),
             3 => self.isregex.as_field_mut(),
             4 => self.jsoncontenttypevalue.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwjsoncontenttype {
@@ -1839,6 +1933,20 @@ impl rt::Resource for Appfwjsoncontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["jsoncontenttypevalue"];
+}
+impl Appfwjsoncontenttype {
+    /// A `appfwjsoncontenttype` named by its key, every other field unset.
+    pub fn new(jsoncontenttypevalue: impl Into<String>) -> Self {
+        Self {
+            jsoncontenttypevalue: Some(jsoncontenttypevalue.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: RegexNotregex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
 }
 impl Appfwjsoncontenttype {
     /// `POST /nitro/v1/config/appfwjsoncontenttype`
@@ -1881,26 +1989,18 @@ impl Appfwjsoncontenttype {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwjsonerrorpage {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    /// Since `13.1`.
+    pub comment: Option<String>,
     /// Since `13.1`.
     pub overwrite: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub response: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     ///
     /// Since `13.1`.
@@ -1924,6 +2024,7 @@ impl rt::Model for Appfwjsonerrorpage {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1934,14 +2035,9 @@ impl rt::Model for Appfwjsonerrorpage {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwjsonerrorpage {
@@ -1974,6 +2070,15 @@ impl rt::Resource for Appfwjsonerrorpage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwjsonerrorpage {
+    /// A `appfwjsonerrorpage` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Appfwjsonerrorpage {
     /// `DELETE /nitro/v1/config/appfwjsonerrorpage/{name}` (method inferred: the reference gives none)
@@ -2009,159 +2114,106 @@ impl Appfwjsonerrorpage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwlearningdata {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwlearningdataAsScanLocationSql`]): `FORMFIELD`, `HEADER`, `COOKIE`.
-    pub as_scan_location_sql: Option<rt::Open<AppfwlearningdataAsScanLocationSql>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`FormfieldHeaderCookie`]): `FORMFIELD`, `HEADER`, `COOKIE`.
+    pub as_scan_location_sql: Option<rt::Open<FormfieldHeaderCookie>>,
     /// Possible values (see [`AppfwlearningdataAsScanLocationXss`]): `FORMFIELD`, `HEADER`, `COOKIE`, `URL`.
     pub as_scan_location_xss: Option<rt::Open<AppfwlearningdataAsScanLocationXss>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub as_value_expr_sql: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub as_value_expr_xss: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwlearningdataAsValueTypeSql`]): `Keyword`, `SpecialString`, `Wildchar`.
+    /// Possible values (see [`KeywordSpecialStringWildchar`]): `Keyword`, `SpecialString`, `Wildchar`.
     ///
     /// Since `11.0`.
-    pub as_value_type_sql: Option<rt::Open<AppfwlearningdataAsValueTypeSql>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwlearningdataAsValueTypeXss`]): `Tag`, `Attribute`, `Pattern`.
+    pub as_value_type_sql: Option<rt::Open<KeywordSpecialStringWildchar>>,
+    /// Possible values (see [`TagAttributePattern`]): `Tag`, `Attribute`, `Pattern`.
     ///
     /// Since `11.0`.
-    pub as_value_type_xss: Option<rt::Open<AppfwlearningdataAsValueTypeXss>>,
-    /// `String`, read-write.
-    ///
+    pub as_value_type_xss: Option<rt::Open<TagAttributePattern>>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub contenttype: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub cookieconsistency: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub creditcardnumber: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub creditcardnumberurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub crosssitescripting: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub csrfformoriginurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub csrftag: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub data: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub fieldconsistency: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub fieldformat: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub fieldformatcharmappcre: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fieldformatmaxlength: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fieldformatminlength: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub fieldtype: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub formactionurl_ff: Option<String>,
-    /// `String`, read-write.
     pub formactionurl_ffc: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub formactionurl_sql: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub formactionurl_xss: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-write.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppfwlearningdataSecuritycheck`]): `startURL`, `cookieConsistency`, `fieldConsistency`, `crossSiteScripting`, `SQLInjection`, `fieldFormat`, `CSRFtag`, `XMLDoSCheck`, `XMLWSICheck`, `XMLAttachmentCheck`, `TotalXMLRequests`, `creditCardNumber`, `ContentType`.
     pub securitycheck: Option<rt::Open<AppfwlearningdataSecuritycheck>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sqlinjection: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub starturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub target: Option<String>,
-    /// `Boolean`, read-write.
     pub totalxmlrequests: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub url: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub value_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub xmlattachmentcheck: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub xmldoscheck: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub xmlwsicheck: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwlearningdata`.`as_scan_location_sql` ([`Appfwlearningdata`]).
-///
-/// Also the values of `appfwprofile_cmdinjection_binding.as_scan_location_cmd`, `appfwprofile_sqlinjection_binding.as_scan_location_sql`.
+/// Values of `appfwlearningdata.as_scan_location_sql`, `appfwprofile_cmdinjection_binding.as_scan_location_cmd`, `appfwprofile_sqlinjection_binding.as_scan_location_sql`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwlearningdataAsScanLocationSql {
+pub enum FormfieldHeaderCookie {
     /// `FORMFIELD`
     Formfield,
     /// `HEADER`
@@ -2169,7 +2221,7 @@ pub enum AppfwlearningdataAsScanLocationSql {
     /// `COOKIE`
     Cookie,
 }
-impl rt::WireEnum for AppfwlearningdataAsScanLocationSql {
+impl rt::WireEnum for FormfieldHeaderCookie {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Formfield, "FORMFIELD"),
         (Self::Header, "HEADER"),
@@ -2199,12 +2251,10 @@ impl rt::WireEnum for AppfwlearningdataAsScanLocationXss {
         (Self::Url, "URL"),
     ];
 }
-/// Values of `appfwlearningdata`.`as_value_type_sql` ([`Appfwlearningdata`]).
-///
-/// Also the values of `appfwprofile_jsonsqlurl_binding.as_value_type_json_sql`, `appfwprofile_sqlinjection_binding.as_value_type_sql`.
+/// Values of `appfwlearningdata.as_value_type_sql`, `appfwprofile_jsonsqlurl_binding.as_value_type_json_sql`, `appfwprofile_sqlinjection_binding.as_value_type_sql`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwlearningdataAsValueTypeSql {
+pub enum KeywordSpecialStringWildchar {
     /// `Keyword`
     Keyword,
     /// `SpecialString`
@@ -2212,19 +2262,17 @@ pub enum AppfwlearningdataAsValueTypeSql {
     /// `Wildchar`
     Wildchar,
 }
-impl rt::WireEnum for AppfwlearningdataAsValueTypeSql {
+impl rt::WireEnum for KeywordSpecialStringWildchar {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Keyword, "Keyword"),
         (Self::SpecialString, "SpecialString"),
         (Self::Wildchar, "Wildchar"),
     ];
 }
-/// Values of `appfwlearningdata`.`as_value_type_xss` ([`Appfwlearningdata`]).
-///
-/// Also the values of `appfwprofile_crosssitescripting_binding.as_value_type_xss`.
+/// Values of `appfwlearningdata.as_value_type_xss`, `appfwprofile_crosssitescripting_binding.as_value_type_xss`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwlearningdataAsValueTypeXss {
+pub enum TagAttributePattern {
     /// `Tag`
     Tag,
     /// `Attribute`
@@ -2232,7 +2280,7 @@ pub enum AppfwlearningdataAsValueTypeXss {
     /// `Pattern`
     Pattern,
 }
-impl rt::WireEnum for AppfwlearningdataAsValueTypeXss {
+impl rt::WireEnum for TagAttributePattern {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Tag, "Tag"),
         (Self::Attribute, "Attribute"),
@@ -2375,6 +2423,7 @@ impl rt::Model for Appfwlearningdata {
             36 => self.xmlattachmentcheck.as_field(),
             37 => self.xmldoscheck.as_field(),
             38 => self.xmlwsicheck.as_field(),
+            39 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2419,14 +2468,9 @@ impl rt::Model for Appfwlearningdata {
             36 => self.xmlattachmentcheck.as_field_mut(),
             37 => self.xmldoscheck.as_field_mut(),
             38 => self.xmlwsicheck.as_field_mut(),
+            39 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwlearningdata {
@@ -2499,15 +2543,19 @@ impl Appfwlearningdata {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwlearningsettings {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    pub profilename: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 43200.
     ///
     /// Since `13.1`.
     pub contenttypeautodeploygraceperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
@@ -2515,7 +2563,7 @@ pub struct Appfwlearningsettings {
     ///
     /// Since `11.0`.
     pub contenttypeminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
@@ -2523,25 +2571,25 @@ pub struct Appfwlearningsettings {
     ///
     /// Since `11.0`.
     pub contenttypepercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 43200.
     ///
     /// Since `13.1`.
     pub cookieconsistencyautodeploygraceperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub cookieconsistencyminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub cookieconsistencypercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
@@ -2549,7 +2597,7 @@ pub struct Appfwlearningsettings {
     ///
     /// Since `11.0`.
     pub creditcardnumberminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
@@ -2557,137 +2605,133 @@ pub struct Appfwlearningsettings {
     ///
     /// Since `11.0`.
     pub creditcardnumberpercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 43200.
     ///
     /// Since `13.1`.
     pub crosssitescriptingautodeploygraceperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub crosssitescriptingminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub crosssitescriptingpercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 43200.
     ///
     /// Since `13.1`.
     pub csrftagautodeploygraceperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub csrftagminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub csrftagpercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 43200.
     ///
     /// Since `13.1`.
     pub fieldconsistencyautodeploygraceperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub fieldconsistencyminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub fieldconsistencypercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 43200.
     ///
     /// Since `13.1`.
     pub fieldformatautodeploygraceperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub fieldformatminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub fieldformatpercentthreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub profilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 43200.
     ///
     /// Since `13.1`.
     pub sqlinjectionautodeploygraceperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub sqlinjectionminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub sqlinjectionpercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 43200.
     ///
     /// Since `13.1`.
     pub starturlautodeploygraceperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub starturlminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub starturlpercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub xmlattachmentminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub xmlattachmentpercentthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub xmlwsiminthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
@@ -2766,6 +2810,7 @@ impl rt::Model for Appfwlearningsettings {
             29 => self.xmlattachmentpercentthreshold.as_field(),
             30 => self.xmlwsiminthreshold.as_field(),
             31 => self.xmlwsipercentthreshold.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2803,14 +2848,9 @@ impl rt::Model for Appfwlearningsettings {
             29 => self.xmlattachmentpercentthreshold.as_field_mut(),
             30 => self.xmlwsiminthreshold.as_field_mut(),
             31 => self.xmlwsipercentthreshold.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwlearningsettings {
@@ -2843,6 +2883,15 @@ impl rt::Resource for Appfwlearningsettings {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["profilename"];
+}
+impl Appfwlearningsettings {
+    /// A `appfwlearningsettings` named by its key, every other field unset.
+    pub fn new(profilename: impl Into<String>) -> Self {
+        Self {
+            profilename: Some(profilename.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Appfwlearningsettings {
     /// `GET /nitro/v1/config/appfwlearningsettings?count=yes`
@@ -2891,35 +2940,29 @@ impl Appfwlearningsettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwmultipartformcontenttype {
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NOTREGEX`.
-    ///
-    /// Possible values (see [`AppfwmultipartformcontenttypeIsregex`]): `REGEX`, `NOTREGEX`.
-    ///
-    /// Since `13.1`.
-    pub isregex: Option<rt::Open<AppfwmultipartformcontenttypeIsregex>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub multipartformcontenttypevalue: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Default: `NOTREGEX`.
+    ///
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    ///
+    /// Since `13.1`.
+    pub isregex: Option<rt::Open<RegexNotregex>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwmultipartformcontenttype`.`isregex` ([`Appfwmultipartformcontenttype`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwmultipartformcontenttypeIsregex = AppfwconfidfieldIsregex;
 impl rt::Model for Appfwmultipartformcontenttype {
     const FIELDS: &'static [&'static str] = &[
         "builtin",
@@ -2934,6 +2977,7 @@ impl rt::Model for Appfwmultipartformcontenttype {
             1 => self.feature.as_field(),
             2 => self.isregex.as_field(),
             3 => self.multipartformcontenttypevalue.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2943,14 +2987,9 @@ impl rt::Model for Appfwmultipartformcontenttype {
             1 => self.feature.as_field_mut(),
             2 => self.isregex.as_field_mut(),
             3 => self.multipartformcontenttypevalue.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwmultipartformcontenttype {
@@ -2983,6 +3022,20 @@ impl rt::Resource for Appfwmultipartformcontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["multipartformcontenttypevalue"];
+}
+impl Appfwmultipartformcontenttype {
+    /// A `appfwmultipartformcontenttype` named by its key, every other field unset.
+    pub fn new(multipartformcontenttypevalue: impl Into<String>) -> Self {
+        Self {
+            multipartformcontenttypevalue: Some(multipartformcontenttypevalue.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: RegexNotregex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
 }
 impl Appfwmultipartformcontenttype {
     /// `POST /nitro/v1/config/appfwmultipartformcontenttype` (method inferred: the reference gives none)
@@ -3019,56 +3072,48 @@ impl Appfwmultipartformcontenttype {
 /// - URL: `/nitro/v1/config/appfwpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`AppfwpolicyStats`]
+/// - Bindings: [`AppfwpolicyAppfwglobalBinding`], [`AppfwpolicyAppfwpolicylabelBinding`], [`AppfwpolicyBinding`], [`AppfwpolicyCsvserverBinding`], [`AppfwpolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    pub logaction: Option<String>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AppfwpolicyPolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub policytype: Option<rt::Open<AppfwpolicyPolicytype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    pub policytype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicy`.`policytype` ([`Appfwpolicy`]): the same values as [`AppfwglobalAppfwpolicyBindingPolicytype`].
-pub type AppfwpolicyPolicytype = AppfwglobalAppfwpolicyBindingPolicytype;
 impl rt::Model for Appfwpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3099,6 +3144,7 @@ impl rt::Model for Appfwpolicy {
             9 => self.profilename.as_field(),
             10 => self.rule.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3116,14 +3162,9 @@ impl rt::Model for Appfwpolicy {
             9 => self.profilename.as_field_mut(),
             10 => self.rule.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwpolicy {
@@ -3156,6 +3197,35 @@ impl rt::Resource for Appfwpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwpolicy {
+    /// A `appfwpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Appfwpolicy {
     /// `POST /nitro/v1/config/appfwpolicy`
@@ -3212,54 +3282,49 @@ impl Appfwpolicy {
 /// - URL: `/nitro/v1/config/appfwpolicy_appfwglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwpolicy_appfwglobal_binding/appfwpolicy_appfwglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyAppfwglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppfwpolicyAppfwglobalBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppfwpolicyAppfwglobalBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicy_appfwglobal_binding`.`labeltype` ([`AppfwpolicyAppfwglobalBinding`]).
-///
-/// Also the values of `appfwpolicy_appfwpolicylabel_binding.labeltype`, `appfwpolicy_csvserver_binding.labeltype`, `appfwpolicy_lbvserver_binding.labeltype`.
+/// Values of `appfwpolicy_appfwglobal_binding.labeltype`, `appfwpolicy_appfwpolicylabel_binding.labeltype`, `appfwpolicy_csvserver_binding.labeltype`, `appfwpolicy_lbvserver_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwpolicyAppfwglobalBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -3267,7 +3332,7 @@ pub enum AppfwpolicyAppfwglobalBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for AppfwpolicyAppfwglobalBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -3296,6 +3361,7 @@ impl rt::Model for AppfwpolicyAppfwglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3309,14 +3375,9 @@ impl rt::Model for AppfwpolicyAppfwglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyAppfwglobalBinding {
@@ -3351,6 +3412,15 @@ impl rt::Resource for AppfwpolicyAppfwglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppfwpolicyAppfwglobalBinding {
+    /// A `appfwpolicy_appfwglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppfwpolicyAppfwglobalBinding {
     /// `GET /nitro/v1/config/appfwpolicy_appfwglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3369,50 +3439,45 @@ impl AppfwpolicyAppfwglobalBinding {
 /// - URL: `/nitro/v1/config/appfwpolicy_appfwpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwpolicy_appfwpolicylabel_binding/appfwpolicy_appfwpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyAppfwpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppfwpolicyAppfwpolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppfwpolicyAppfwpolicylabelBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicy_appfwpolicylabel_binding`.`labeltype` ([`AppfwpolicyAppfwpolicylabelBinding`]): the same values as [`AppfwpolicyAppfwglobalBindingLabeltype`].
-pub type AppfwpolicyAppfwpolicylabelBindingLabeltype = AppfwpolicyAppfwglobalBindingLabeltype;
 impl rt::Model for AppfwpolicyAppfwpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3435,6 +3500,7 @@ impl rt::Model for AppfwpolicyAppfwpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3448,14 +3514,9 @@ impl rt::Model for AppfwpolicyAppfwpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyAppfwpolicylabelBinding {
@@ -3490,6 +3551,15 @@ impl rt::Resource for AppfwpolicyAppfwpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppfwpolicyAppfwpolicylabelBinding {
+    /// A `appfwpolicy_appfwpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppfwpolicyAppfwpolicylabelBinding {
     /// `GET /nitro/v1/config/appfwpolicy_appfwpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3508,23 +3578,22 @@ impl AppfwpolicyAppfwpolicylabelBinding {
 /// - URL: `/nitro/v1/config/appfwpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwpolicy_binding/appfwpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `appfwpolicy_appfwglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub appfwpolicy_appfwglobal_binding: Option<Vec<AppfwpolicyAppfwglobalBinding>>,
-    /// `appfwpolicy_lbvserver_binding[]`, read-only.
-    pub appfwpolicy_lbvserver_binding: Option<Vec<AppfwpolicyLbvserverBinding>>,
-    /// `appfwpolicy_csvserver_binding[]`, read-only.
-    pub appfwpolicy_csvserver_binding: Option<Vec<AppfwpolicyCsvserverBinding>>,
-    /// `appfwpolicy_appfwpolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub appfwpolicy_appfwpolicylabel_binding: Option<
         Vec<AppfwpolicyAppfwpolicylabelBinding>,
     >,
+    /// Read-only: never sent.
+    pub appfwpolicy_csvserver_binding: Option<Vec<AppfwpolicyCsvserverBinding>>,
+    /// Read-only: never sent.
+    pub appfwpolicy_lbvserver_binding: Option<Vec<AppfwpolicyLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3544,6 +3613,7 @@ impl rt::Model for AppfwpolicyBinding {
             2 => self.appfwpolicy_csvserver_binding.as_field(),
             3 => self.appfwpolicy_lbvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3554,14 +3624,9 @@ impl rt::Model for AppfwpolicyBinding {
             2 => self.appfwpolicy_csvserver_binding.as_field_mut(),
             3 => self.appfwpolicy_lbvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyBinding {
@@ -3596,6 +3661,15 @@ impl rt::Resource for AppfwpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppfwpolicyBinding {
+    /// A `appfwpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppfwpolicyBinding {
     /// `GET /nitro/v1/config/appfwpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3610,50 +3684,45 @@ impl AppfwpolicyBinding {
 /// - URL: `/nitro/v1/config/appfwpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwpolicy_csvserver_binding/appfwpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppfwpolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppfwpolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicy_csvserver_binding`.`labeltype` ([`AppfwpolicyCsvserverBinding`]): the same values as [`AppfwpolicyAppfwglobalBindingLabeltype`].
-pub type AppfwpolicyCsvserverBindingLabeltype = AppfwpolicyAppfwglobalBindingLabeltype;
 impl rt::Model for AppfwpolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3676,6 +3745,7 @@ impl rt::Model for AppfwpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3689,14 +3759,9 @@ impl rt::Model for AppfwpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyCsvserverBinding {
@@ -3731,6 +3796,15 @@ impl rt::Resource for AppfwpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppfwpolicyCsvserverBinding {
+    /// A `appfwpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppfwpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/appfwpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3749,50 +3823,45 @@ impl AppfwpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/appfwpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwpolicy_lbvserver_binding/appfwpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AppfwpolicyLbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppfwpolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicy_lbvserver_binding`.`labeltype` ([`AppfwpolicyLbvserverBinding`]): the same values as [`AppfwpolicyAppfwglobalBindingLabeltype`].
-pub type AppfwpolicyLbvserverBindingLabeltype = AppfwpolicyAppfwglobalBindingLabeltype;
 impl rt::Model for AppfwpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3815,6 +3884,7 @@ impl rt::Model for AppfwpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3828,14 +3898,9 @@ impl rt::Model for AppfwpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyLbvserverBinding {
@@ -3870,6 +3935,15 @@ impl rt::Resource for AppfwpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppfwpolicyLbvserverBinding {
+    /// A `appfwpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppfwpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/appfwpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3888,50 +3962,46 @@ impl AppfwpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/appfwpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`AppfwpolicylabelStats`]
+/// - Bindings: [`AppfwpolicylabelAppfwpolicyBinding`], [`AppfwpolicylabelBinding`], [`AppfwpolicylabelPolicybindingBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`AppfwpolicylabelLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AppfwpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppfwpolicylabelPolicylabeltype`]): `http_req`, `httpquic_req`.
     ///
     /// Mandatory for add.
     pub policylabeltype: Option<rt::Open<AppfwpolicylabelPolicylabeltype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AppfwpolicylabelPolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub policytype: Option<rt::Open<AppfwpolicylabelPolicytype>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    pub policytype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicylabel`.`labeltype` ([`Appfwpolicylabel`]): the same values as [`AppfwglobalAppfwpolicyBindingLabeltype`].
-pub type AppfwpolicylabelLabeltype = AppfwglobalAppfwpolicyBindingLabeltype;
 /// Values of `appfwpolicylabel`.`policylabeltype` ([`Appfwpolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3949,8 +4019,6 @@ impl rt::WireEnum for AppfwpolicylabelPolicylabeltype {
         (Self::HttpquicReq, "httpquic_req"),
     ];
 }
-/// Values of `appfwpolicylabel`.`policytype` ([`Appfwpolicylabel`]): the same values as [`AppfwglobalAppfwpolicyBindingPolicytype`].
-pub type AppfwpolicylabelPolicytype = AppfwglobalAppfwpolicyBindingPolicytype;
 impl rt::Model for Appfwpolicylabel {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3981,6 +4049,7 @@ impl rt::Model for Appfwpolicylabel {
             9 => self.policylabeltype.as_field(),
             10 => self.policytype.as_field(),
             11 => self.priority.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3998,14 +4067,9 @@ impl rt::Model for Appfwpolicylabel {
             9 => self.policylabeltype.as_field_mut(),
             10 => self.policytype.as_field_mut(),
             11 => self.priority.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwpolicylabel {
@@ -4038,6 +4102,23 @@ impl rt::Resource for Appfwpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Appfwpolicylabel {
+    /// A `appfwpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(
+        mut self,
+        policylabeltype: AppfwpolicylabelPolicylabeltype,
+    ) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
 }
 impl Appfwpolicylabel {
     /// `POST /nitro/v1/config/appfwpolicylabel`
@@ -4085,35 +4166,26 @@ impl Appfwpolicylabel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicylabelAppfwpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`AppfwpolicylabelAppfwpolicyBindingLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AppfwpolicylabelAppfwpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicylabel_appfwpolicy_binding`.`labeltype` ([`AppfwpolicylabelAppfwpolicyBinding`]): the same values as [`AppfwglobalAppfwpolicyBindingLabeltype`].
-pub type AppfwpolicylabelAppfwpolicyBindingLabeltype = AppfwglobalAppfwpolicyBindingLabeltype;
 impl rt::Model for AppfwpolicylabelAppfwpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4136,6 +4208,7 @@ impl rt::Model for AppfwpolicylabelAppfwpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4149,14 +4222,9 @@ impl rt::Model for AppfwpolicylabelAppfwpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicylabelAppfwpolicyBinding {
@@ -4189,6 +4257,48 @@ impl rt::Resource for AppfwpolicylabelAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl AppfwpolicylabelAppfwpolicyBinding {
+    /// A `appfwpolicylabel_appfwpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl AppfwpolicylabelAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/appfwpolicylabel_appfwpolicy_binding`
@@ -4229,18 +4339,18 @@ impl AppfwpolicylabelAppfwpolicyBinding {
 /// - URL: `/nitro/v1/config/appfwpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwpolicylabel_binding/appfwpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `appfwpolicylabel_policybinding_binding[]`, read-only.
-    pub appfwpolicylabel_policybinding_binding: Option<
-        Vec<AppfwpolicylabelPolicybindingBinding>,
-    >,
-    /// `appfwpolicylabel_appfwpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub appfwpolicylabel_appfwpolicy_binding: Option<
         Vec<AppfwpolicylabelAppfwpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub appfwpolicylabel_policybinding_binding: Option<
+        Vec<AppfwpolicylabelPolicybindingBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4257,6 +4367,7 @@ impl rt::Model for AppfwpolicylabelBinding {
             0 => self.appfwpolicylabel_appfwpolicy_binding.as_field(),
             1 => self.appfwpolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4265,14 +4376,9 @@ impl rt::Model for AppfwpolicylabelBinding {
             0 => self.appfwpolicylabel_appfwpolicy_binding.as_field_mut(),
             1 => self.appfwpolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicylabelBinding {
@@ -4307,6 +4413,15 @@ impl rt::Resource for AppfwpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl AppfwpolicylabelBinding {
+    /// A `appfwpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppfwpolicylabelBinding {
     /// `GET /nitro/v1/config/appfwpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -4321,48 +4436,35 @@ impl AppfwpolicylabelBinding {
 /// - URL: `/nitro/v1/config/appfwpolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwpolicylabel_policybinding_binding/appfwpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwpolicylabelPolicybindingBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<AppfwpolicylabelPolicybindingBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicylabel_policybinding_binding`.`labeltype` ([`AppfwpolicylabelPolicybindingBinding`]): the same values as [`AppfwglobalAppfwpolicyBindingLabeltype`].
-pub type AppfwpolicylabelPolicybindingBindingLabeltype = AppfwglobalAppfwpolicyBindingLabeltype;
 impl rt::Model for AppfwpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4385,6 +4487,7 @@ impl rt::Model for AppfwpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4398,14 +4501,9 @@ impl rt::Model for AppfwpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicylabelPolicybindingBinding {
@@ -4440,6 +4538,15 @@ impl rt::Resource for AppfwpolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl AppfwpolicylabelPolicybindingBinding {
+    /// A `appfwpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppfwpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/appfwpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -4458,64 +4565,56 @@ impl AppfwpolicylabelPolicybindingBinding {
 /// - URL: `/nitro/v1/config/appfwprofile`
 /// - Key: `name`
 /// - Operations: `action:restore`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`AppfwprofileStats`]
+/// - Bindings: [`AppfwprofileAppfwconfidfieldBinding`], [`AppfwprofileBinding`], [`AppfwprofileBlockkeywordBinding`], [`AppfwprofileBypasslistBinding`], [`AppfwprofileCmdinjectionBinding`], [`AppfwprofileContenttypeBinding`], [`AppfwprofileCookieconsistencyBinding`], [`AppfwprofileCreditcardnumberBinding`], [`AppfwprofileCrosssitescriptingBinding`], [`AppfwprofileCsrftagBinding`], [`AppfwprofileDenylistBinding`], [`AppfwprofileDenyurlBinding`], [`AppfwprofileExcluderescontenttypeBinding`], [`AppfwprofileFakeaccountBinding`], [`AppfwprofileFieldconsistencyBinding`], [`AppfwprofileFieldformatBinding`], [`AppfwprofileFileuploadtypeBinding`], [`AppfwprofileGrpcvalidationBinding`], [`AppfwprofileJsonblockkeywordBinding`], [`AppfwprofileJsoncmdurlBinding`], [`AppfwprofileJsondosurlBinding`], [`AppfwprofileJsonsqlurlBinding`], [`AppfwprofileJsonxssurlBinding`], [`AppfwprofileLogexpressionBinding`], [`AppfwprofileRestvalidationBinding`], [`AppfwprofileSafeobjectBinding`], [`AppfwprofileSqlinjectionBinding`], [`AppfwprofileStarturlBinding`], [`AppfwprofileTrustedlearningclientsBinding`], [`AppfwprofileXmlattachmenturlBinding`], [`AppfwprofileXmldosurlBinding`], [`AppfwprofileXmlsqlinjectionBinding`], [`AppfwprofileXmlvalidationurlBinding`], [`AppfwprofileXmlwsiurlBinding`], [`AppfwprofileXmlxssBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `none`.
     ///
     /// Possible values (see [`AppfwprofileAddcookieflags`]): `none`, `httpOnly`, `secure`, `all`.
     pub addcookieflags: Option<rt::Open<AppfwprofileAddcookieflags>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub apispec: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub archivename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileAsProfBypassListEnable`]): `OFF`, `ON`.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub as_prof_bypass_list_enable: Option<rt::Open<AppfwprofileAsProfBypassListEnable>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileAsProfDenyListEnable`]): `OFF`, `ON`.
+    pub as_prof_bypass_list_enable: Option<rt::Open<OffOn>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub as_prof_deny_list_enable: Option<rt::Open<AppfwprofileAsProfDenyListEnable>>,
-    /// `Boolean`, read-write.
-    ///
+    pub as_prof_deny_list_enable: Option<rt::Open<OffOn>>,
     /// Since `13.1`.
     pub augment: Option<bool>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBlockkeywordaction`]): `block`, `log`, `none`, `stats`.
+    /// Possible values (see [`Action`]): `block`, `log`, `none`, `stats`.
     ///
     /// Since `14.1`.
-    pub blockkeywordaction: Option<Vec<rt::Open<AppfwprofileBlockkeywordaction>>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBufferoverflowaction`]): `none`, `block`, `log`, `stats`, `learn`.
-    pub bufferoverflowaction: Option<Vec<rt::Open<AppfwprofileBufferoverflowaction>>>,
-    /// `Double`, read-write.
+    pub blockkeywordaction: Option<Vec<rt::Open<Action>>>,
+    /// Possible values (see [`Bufferoverflowaction`]): `none`, `block`, `log`, `stats`, `learn`.
+    pub bufferoverflowaction: Option<Vec<rt::Open<Bufferoverflowaction>>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Default: `4096`.
     pub bufferoverflowmaxcookielength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Default: `4096`.
     pub bufferoverflowmaxheaderlength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -4523,7 +4622,7 @@ pub struct Appfwprofile {
     ///
     /// Since `13.1`.
     pub bufferoverflowmaxquerylength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -4531,289 +4630,192 @@ pub struct Appfwprofile {
     ///
     /// Since `13.1`.
     pub bufferoverflowmaxtotalheaderlength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Default: `1024`.
     pub bufferoverflowmaxurllength: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub builtin: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwprofileCanonicalizehtmlresponse`]): `ON`, `OFF`.
-    pub canonicalizehtmlresponse: Option<rt::Open<AppfwprofileCanonicalizehtmlresponse>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCeflogging`]): `OFF`, `ON`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub canonicalizehtmlresponse: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub ceflogging: Option<rt::Open<AppfwprofileCeflogging>>,
-    /// `String`, read-write.
-    ///
+    pub ceflogging: Option<rt::Open<OffOn>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileCheckrequestheaders`]): `ON`, `OFF`.
-    pub checkrequestheaders: Option<rt::Open<AppfwprofileCheckrequestheaders>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub checkrequestheaders: Option<rt::Open<OnOff>>,
     /// Since `13.1`.
     pub clientipexpression: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionaction`]): `none`, `block`, `log`, `stats`.
+    /// Possible values (see [`Cmdinjectionaction`]): `none`, `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
-    pub cmdinjectionaction: Option<Vec<rt::Open<AppfwprofileCmdinjectionaction>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectiongrammar`]): `OFF`, `ON`.
+    pub cmdinjectionaction: Option<Vec<rt::Open<Cmdinjectionaction>>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub cmdinjectiongrammar: Option<rt::Open<AppfwprofileCmdinjectiongrammar>>,
-    /// `String`, read-write.
-    ///
+    pub cmdinjectiongrammar: Option<rt::Open<OffOn>>,
     /// Default: `CMDSplCharANDKeyword`.
     ///
-    /// Possible values (see [`AppfwprofileCmdinjectiontype`]): `CMDSplChar`, `CMDKeyword`, `CMDSplCharORKeyword`, `CMDSplCharANDKeyword`, `None`.
+    /// Possible values (see [`Cmdinjectiontype`]): `CMDSplChar`, `CMDKeyword`, `CMDSplCharORKeyword`, `CMDSplCharANDKeyword`, `None`.
     ///
     /// Since `13.1`.
-    pub cmdinjectiontype: Option<rt::Open<AppfwprofileCmdinjectiontype>>,
-    /// `String`, read-write.
+    pub cmdinjectiontype: Option<rt::Open<Cmdinjectiontype>>,
     pub comment: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AppfwprofileContenttypeaction`]): `none`, `block`, `learn`, `log`, `stats`.
     pub contenttypeaction: Option<Vec<rt::Open<AppfwprofileContenttypeaction>>>,
-    /// `String[]`, read-write.
-    ///
     /// Default: `none`.
     ///
-    /// Possible values (see [`AppfwprofileCookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub cookieconsistencyaction: Option<
-        Vec<rt::Open<AppfwprofileCookieconsistencyaction>>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub cookieconsistencyaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
     /// Default: `none`.
     ///
     /// Possible values (see [`AppfwprofileCookieencryption`]): `none`, `decryptOnly`, `encryptSessionOnly`, `encryptAll`.
     pub cookieencryption: Option<rt::Open<AppfwprofileCookieencryption>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCookiehijackingaction`]): `none`, `block`, `log`, `stats`.
+    /// Possible values (see [`Cmdinjectionaction`]): `none`, `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
-    pub cookiehijackingaction: Option<Vec<rt::Open<AppfwprofileCookiehijackingaction>>>,
-    /// `String`, read-write.
-    ///
+    pub cookiehijackingaction: Option<Vec<rt::Open<Cmdinjectionaction>>>,
     /// Default: `none`.
     ///
     /// Possible values (see [`AppfwprofileCookieproxying`]): `none`, `sessionOnly`.
     pub cookieproxying: Option<rt::Open<AppfwprofileCookieproxying>>,
-    /// `String`, read-write.
-    ///
     /// Default: `LAX`.
     ///
     /// Possible values (see [`AppfwprofileCookiesamesiteattribute`]): `None`, `LAX`, `STRICT`.
     ///
     /// Since `13.1`.
     pub cookiesamesiteattribute: Option<rt::Open<AppfwprofileCookiesamesiteattribute>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileCookietransforms`]): `ON`, `OFF`.
-    pub cookietransforms: Option<rt::Open<AppfwprofileCookietransforms>>,
-    /// `String[]`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub cookietransforms: Option<rt::Open<OnOff>>,
     /// Default: `none`.
     ///
     /// Possible values (see [`AppfwprofileCreditcard`]): `none`, `visa`, `mastercard`, `discover`, `amex`, `jcb`, `dinersclub`.
     pub creditcard: Option<Vec<rt::Open<AppfwprofileCreditcard>>>,
-    /// `String[]`, read-write.
-    ///
     /// Default: `none`.
     ///
-    /// Possible values (see [`AppfwprofileCreditcardaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub creditcardaction: Option<Vec<rt::Open<AppfwprofileCreditcardaction>>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub creditcardaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 255.
     pub creditcardmaxallowed: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileCreditcardxout`]): `ON`, `OFF`.
-    pub creditcardxout: Option<rt::Open<AppfwprofileCreditcardxout>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub crosssitescriptingaction: Option<
-        Vec<rt::Open<AppfwprofileCrosssitescriptingaction>>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub creditcardxout: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub crosssitescriptingaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingcheckcompleteurls`]): `ON`, `OFF`.
-    pub crosssitescriptingcheckcompleteurls: Option<
-        rt::Open<AppfwprofileCrosssitescriptingcheckcompleteurls>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub crosssitescriptingcheckcompleteurls: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingtransformunsafehtml`]): `ON`, `OFF`.
-    pub crosssitescriptingtransformunsafehtml: Option<
-        rt::Open<AppfwprofileCrosssitescriptingtransformunsafehtml>,
-    >,
-    /// `String`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub crosssitescriptingtransformunsafehtml: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     pub csrftag: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Default: `none`.
     ///
-    /// Possible values (see [`AppfwprofileCsrftagaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub csrftagaction: Option<Vec<rt::Open<AppfwprofileCsrftagaction>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub csrftagaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
     /// Length: at least 1.
     pub customsettings: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub defaultcharset: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
     /// Default: `65535`.
     pub defaultfieldformatmaxlength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub defaultfieldformatmaxoccurrences: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `0`.
     pub defaultfieldformatminlength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub defaultfieldformattype: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppfwprofileDefaults`]): `basic`, `advanced`, `core`, `cve`.
     pub defaults: Option<rt::Open<AppfwprofileDefaults>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenyurlaction`]): `none`, `block`, `log`, `stats`, `learn`.
-    pub denyurlaction: Option<Vec<rt::Open<AppfwprofileDenyurlaction>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Bufferoverflowaction`]): `none`, `block`, `log`, `stats`, `learn`.
+    pub denyurlaction: Option<Vec<rt::Open<Bufferoverflowaction>>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwprofileDosecurecreditcardlogging`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub dosecurecreditcardlogging: Option<
-        rt::Open<AppfwprofileDosecurecreditcardlogging>,
-    >,
-    /// `String[]`, read-write.
-    ///
+    pub dosecurecreditcardlogging: Option<rt::Open<OnOff>>,
     /// Possible values (see [`AppfwprofileDynamiclearning`]): `none`, `SQLInjection`, `CrossSiteScripting`, `fieldFormat`, `startURL`, `cookieConsistency`, `fieldConsistency`, `CSRFtag`, `ContentType`.
     ///
     /// Since `13.1`.
     pub dynamiclearning: Option<Vec<rt::Open<AppfwprofileDynamiclearning>>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwprofileEnableformtagging`]): `ON`, `OFF`.
-    pub enableformtagging: Option<rt::Open<AppfwprofileEnableformtagging>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub enableformtagging: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub errorurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileExcludefileuploadfromchecks`]): `ON`, `OFF`.
-    pub excludefileuploadfromchecks: Option<
-        rt::Open<AppfwprofileExcludefileuploadfromchecks>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub excludefileuploadfromchecks: Option<rt::Open<OnOff>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwprofileExemptclosureurlsfromsecuritychecks`]): `ON`, `OFF`.
-    pub exemptclosureurlsfromsecuritychecks: Option<
-        rt::Open<AppfwprofileExemptclosureurlsfromsecuritychecks>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFakeaccountdetection`]): `OFF`, `ON`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub exemptclosureurlsfromsecuritychecks: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub fakeaccountdetection: Option<rt::Open<AppfwprofileFakeaccountdetection>>,
-    /// `String[]`, read-write.
-    ///
+    pub fakeaccountdetection: Option<rt::Open<OffOn>>,
     /// Default: `none`.
     ///
-    /// Possible values (see [`AppfwprofileFieldconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub fieldconsistencyaction: Option<
-        Vec<rt::Open<AppfwprofileFieldconsistencyaction>>,
-    >,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldformataction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub fieldformataction: Option<Vec<rt::Open<AppfwprofileFieldformataction>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldscan`]): `OFF`, `ON`.
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub fieldconsistencyaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub fieldformataction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub fieldscan: Option<rt::Open<AppfwprofileFieldscan>>,
-    /// `Double`, read-write.
+    pub fieldscan: Option<rt::Open<OffOn>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub fieldscanlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Default: `65535`.
     pub fileuploadmaxnum: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFileuploadtypesaction`]): `none`, `block`, `log`, `stats`.
+    /// Possible values (see [`Cmdinjectionaction`]): `none`, `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
-    pub fileuploadtypesaction: Option<Vec<rt::Open<AppfwprofileFileuploadtypesaction>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileGeolocationlogging`]): `OFF`, `ON`.
+    pub fileuploadtypesaction: Option<Vec<rt::Open<Cmdinjectionaction>>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub geolocationlogging: Option<rt::Open<AppfwprofileGeolocationlogging>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileGrpcaction`]): `block`, `log`, `none`, `stats`.
+    pub geolocationlogging: Option<rt::Open<OffOn>>,
+    /// Possible values (see [`Action`]): `block`, `log`, `none`, `stats`.
     ///
     /// Since `14.1`.
-    pub grpcaction: Option<Vec<rt::Open<AppfwprofileGrpcaction>>>,
-    /// `String`, read-write.
-    ///
+    pub grpcaction: Option<Vec<rt::Open<Action>>>,
     /// Length: at least 1.
     pub htmlerrorobject: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 999.
     ///
@@ -4821,95 +4823,63 @@ pub struct Appfwprofile {
     ///
     /// Since `13.1`.
     pub htmlerrorstatuscode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub htmlerrorstatusmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub importprofilename: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AppfwprofileInfercontenttypexmlpayloadaction`]): `block`, `log`, `stats`, `none`.
     ///
     /// Since `13.1`.
     pub infercontenttypexmlpayloadaction: Option<
         Vec<rt::Open<AppfwprofileInfercontenttypexmlpayloadaction>>,
     >,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileInsertcookiesamesiteattribute`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub insertcookiesamesiteattribute: Option<
-        rt::Open<AppfwprofileInsertcookiesamesiteattribute>,
-    >,
-    /// `String[]`, read-write.
-    ///
+    pub insertcookiesamesiteattribute: Option<rt::Open<OnOff>>,
     /// Possible values (see [`AppfwprofileInspectcontenttypes`]): `none`, `application/x-www-form-urlencoded`, `multipart/form-data`, `text/x-gwt-rpc`, `application/grpc`, `application/grpc-web+json`, `application/grpc-web-text`.
     ///
     /// Since `11.0`.
     pub inspectcontenttypes: Option<Vec<rt::Open<AppfwprofileInspectcontenttypes>>>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AppfwprofileInspectquerycontenttypes`]): `HTML`, `XML`, `JSON`, `OTHER`.
     ///
     /// Since `13.1`.
     pub inspectquerycontenttypes: Option<
         Vec<rt::Open<AppfwprofileInspectquerycontenttypes>>,
     >,
-    /// `String`, read-write.
-    ///
     /// Default: `secure_mode`.
     ///
     /// Possible values (see [`AppfwprofileInvalidpercenthandling`]): `asp_mode`, `secure_mode`, `apache_mode`.
     pub invalidpercenthandling: Option<rt::Open<AppfwprofileInvalidpercenthandling>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonblockkeywordaction`]): `block`, `log`, `none`, `stats`.
+    /// Possible values (see [`Action`]): `block`, `log`, `none`, `stats`.
     ///
     /// Since `14.1`.
-    pub jsonblockkeywordaction: Option<
-        Vec<rt::Open<AppfwprofileJsonblockkeywordaction>>,
-    >,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsoncmdinjectionaction`]): `none`, `block`, `log`, `stats`.
+    pub jsonblockkeywordaction: Option<Vec<rt::Open<Action>>>,
+    /// Possible values (see [`Cmdinjectionaction`]): `none`, `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
-    pub jsoncmdinjectionaction: Option<
-        Vec<rt::Open<AppfwprofileJsoncmdinjectionaction>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsoncmdinjectiongrammar`]): `OFF`, `ON`.
+    pub jsoncmdinjectionaction: Option<Vec<rt::Open<Cmdinjectionaction>>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub jsoncmdinjectiongrammar: Option<rt::Open<AppfwprofileJsoncmdinjectiongrammar>>,
-    /// `String`, read-write.
-    ///
+    pub jsoncmdinjectiongrammar: Option<rt::Open<OffOn>>,
     /// Default: `CMDSplCharANDKeyword`.
     ///
-    /// Possible values (see [`AppfwprofileJsoncmdinjectiontype`]): `CMDSplChar`, `CMDKeyword`, `CMDSplCharORKeyword`, `CMDSplCharANDKeyword`, `None`.
+    /// Possible values (see [`Cmdinjectiontype`]): `CMDSplChar`, `CMDKeyword`, `CMDSplCharORKeyword`, `CMDSplCharANDKeyword`, `None`.
     ///
     /// Since `13.1`.
-    pub jsoncmdinjectiontype: Option<rt::Open<AppfwprofileJsoncmdinjectiontype>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosaction`]): `none`, `block`, `log`, `stats`.
+    pub jsoncmdinjectiontype: Option<rt::Open<Cmdinjectiontype>>,
+    /// Possible values (see [`Cmdinjectionaction`]): `none`, `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
-    pub jsondosaction: Option<Vec<rt::Open<AppfwprofileJsondosaction>>>,
-    /// `String`, read-write.
-    ///
+    pub jsondosaction: Option<Vec<rt::Open<Cmdinjectionaction>>>,
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub jsonerrorobject: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 999.
     ///
@@ -4917,347 +4887,231 @@ pub struct Appfwprofile {
     ///
     /// Since `13.1`.
     pub jsonerrorstatuscode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub jsonerrorstatusmessage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonfieldscan`]): `OFF`, `ON`.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub jsonfieldscan: Option<rt::Open<AppfwprofileJsonfieldscan>>,
-    /// `Double`, read-write.
+    pub jsonfieldscan: Option<rt::Open<OffOn>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub jsonfieldscanlimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonmessagescan`]): `OFF`, `ON`.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub jsonmessagescan: Option<rt::Open<AppfwprofileJsonmessagescan>>,
-    /// `Double`, read-write.
+    pub jsonmessagescan: Option<rt::Open<OffOn>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub jsonmessagescanlimit: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonsqlinjectionaction`]): `none`, `block`, `log`, `stats`.
+    /// Possible values (see [`Cmdinjectionaction`]): `none`, `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
-    pub jsonsqlinjectionaction: Option<
-        Vec<rt::Open<AppfwprofileJsonsqlinjectionaction>>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub jsonsqlinjectionaction: Option<Vec<rt::Open<Cmdinjectionaction>>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileJsonsqlinjectiongrammar`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub jsonsqlinjectiongrammar: Option<rt::Open<AppfwprofileJsonsqlinjectiongrammar>>,
-    /// `String`, read-write.
-    ///
+    pub jsonsqlinjectiongrammar: Option<rt::Open<OnOff>>,
     /// Default: `SQLSplCharANDKeyword`.
     ///
     /// Possible values (see [`AppfwprofileJsonsqlinjectiontype`]): `SQLSplChar`, `SQLKeyword`, `SQLSplCharORKeyword`, `SQLSplCharANDKeyword`, `None`.
     ///
     /// Since `13.1`.
     pub jsonsqlinjectiontype: Option<rt::Open<AppfwprofileJsonsqlinjectiontype>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonxssaction`]): `none`, `block`, `log`, `stats`.
+    /// Possible values (see [`Cmdinjectionaction`]): `none`, `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
-    pub jsonxssaction: Option<Vec<rt::Open<AppfwprofileJsonxssaction>>>,
-    /// `unknown`, read-only.
+    pub jsonxssaction: Option<Vec<rt::Open<Cmdinjectionaction>>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub learning: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileLogeverypolicyhit`]): `ON`, `OFF`.
-    pub logeverypolicyhit: Option<rt::Open<AppfwprofileLogeverypolicyhit>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub logeverypolicyhit: Option<rt::Open<OnOff>>,
     /// Since `13.1`.
     pub matchurlstring: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileMessagescan`]): `OFF`, `ON`.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub messagescan: Option<rt::Open<AppfwprofileMessagescan>>,
-    /// `Double`, read-write.
+    pub messagescan: Option<rt::Open<OffOn>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub messagescanlimit: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AppfwprofileMessagescanlimitcontenttypes`]): `FORM-DATA`, `JSON`, `NONE`.
     ///
     /// Since `14.1`.
     pub messagescanlimitcontenttypes: Option<
         Vec<rt::Open<AppfwprofileMessagescanlimitcontenttypes>>,
     >,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AppfwprofileMultipleheaderaction`]): `block`, `keepLast`, `log`, `none`.
     ///
     /// Since `12.0`.
     pub multipleheaderaction: Option<Vec<rt::Open<AppfwprofileMultipleheaderaction>>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwprofileOptimizepartialreqs`]): `ON`, `OFF`.
-    pub optimizepartialreqs: Option<rt::Open<AppfwprofileOptimizepartialreqs>>,
-    /// `Boolean`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub optimizepartialreqs: Option<rt::Open<OnOff>>,
     /// Since `13.1`.
     pub overwrite: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwprofilePercentdecoderecursively`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `12.0`.
-    pub percentdecoderecursively: Option<rt::Open<AppfwprofilePercentdecoderecursively>>,
-    /// `Double`, read-write.
+    pub percentdecoderecursively: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Default: `20000000`.
     pub postbodylimit: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AppfwprofilePostbodylimitaction`]): `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
     pub postbodylimitaction: Option<Vec<rt::Open<AppfwprofilePostbodylimitaction>>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `2048`.
     ///
     /// Since `13.1`.
     pub postbodylimitsignature: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub protofileobject: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
     /// Possible values (see [`AppfwprofileRefererheadercheck`]): `OFF`, `if_present`, `AlwaysExceptStartURLs`, `AlwaysExceptFirstRequest`.
     pub refererheadercheck: Option<rt::Open<AppfwprofileRefererheadercheck>>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub relaxationrules: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub replaceurlstring: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     pub requestcontenttype: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     pub responsecontenttype: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileRestaction`]): `block`, `log`, `none`, `stats`.
+    /// Possible values (see [`Action`]): `block`, `log`, `none`, `stats`.
     ///
     /// Since `14.1`.
-    pub restaction: Option<Vec<rt::Open<AppfwprofileRestaction>>>,
-    /// `String`, read-write.
-    ///
+    pub restaction: Option<Vec<rt::Open<Action>>>,
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub rfcprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileSemicolonfieldseparator`]): `ON`, `OFF`.
-    pub semicolonfieldseparator: Option<rt::Open<AppfwprofileSemicolonfieldseparator>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub semicolonfieldseparator: Option<rt::Open<OnOff>>,
     /// Since `14.1`.
     pub sessioncookiename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
     /// Possible values (see [`AppfwprofileSessionlessfieldconsistency`]): `OFF`, `ON`, `postOnly`.
     pub sessionlessfieldconsistency: Option<
         rt::Open<AppfwprofileSessionlessfieldconsistency>,
     >,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileSessionlessurlclosure`]): `ON`, `OFF`.
-    pub sessionlessurlclosure: Option<rt::Open<AppfwprofileSessionlessurlclosure>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sessionlessurlclosure: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub signatures: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub sqlinjectionaction: Option<Vec<rt::Open<AppfwprofileSqlinjectionaction>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub sqlinjectionaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileSqlinjectionchecksqlwildchars`]): `ON`, `OFF`.
-    pub sqlinjectionchecksqlwildchars: Option<
-        rt::Open<AppfwprofileSqlinjectionchecksqlwildchars>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sqlinjectionchecksqlwildchars: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileSqlinjectiongrammar`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub sqlinjectiongrammar: Option<rt::Open<AppfwprofileSqlinjectiongrammar>>,
-    /// `String`, read-write.
-    ///
+    pub sqlinjectiongrammar: Option<rt::Open<OnOff>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwprofileSqlinjectiononlycheckfieldswithsqlchars`]): `ON`, `OFF`.
-    pub sqlinjectiononlycheckfieldswithsqlchars: Option<
-        rt::Open<AppfwprofileSqlinjectiononlycheckfieldswithsqlchars>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionparsecomments`]): `checkall`, `ansi`, `nested`, `ansinested`.
-    pub sqlinjectionparsecomments: Option<
-        rt::Open<AppfwprofileSqlinjectionparsecomments>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sqlinjectiononlycheckfieldswithsqlchars: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`Sqlinjectionparsecomments`]): `checkall`, `ansi`, `nested`, `ansinested`.
+    pub sqlinjectionparsecomments: Option<rt::Open<Sqlinjectionparsecomments>>,
     /// Default: `ALLOW`.
     ///
-    /// Possible values (see [`AppfwprofileSqlinjectionruletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub sqlinjectionruletype: Option<rt::Open<AppfwprofileSqlinjectionruletype>>,
-    /// `String`, read-write.
-    ///
+    pub sqlinjectionruletype: Option<rt::Open<AllowDeny>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileSqlinjectiontransformspecialchars`]): `ON`, `OFF`.
-    pub sqlinjectiontransformspecialchars: Option<
-        rt::Open<AppfwprofileSqlinjectiontransformspecialchars>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sqlinjectiontransformspecialchars: Option<rt::Open<OnOff>>,
     /// Default: `SQLSplCharANDKeyword`.
     ///
-    /// Possible values (see [`AppfwprofileSqlinjectiontype`]): `SQLSplChar`, `SQLKeyword`, `SQLSplCharORKeyword`, `SQLSplCharANDKeyword`, `None`.
-    pub sqlinjectiontype: Option<rt::Open<AppfwprofileSqlinjectiontype>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileStarturlaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub starturlaction: Option<Vec<rt::Open<AppfwprofileStarturlaction>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Sqlinjectiontype`]): `SQLSplChar`, `SQLKeyword`, `SQLSplCharORKeyword`, `SQLSplCharANDKeyword`, `None`.
+    pub sqlinjectiontype: Option<rt::Open<Sqlinjectiontype>>,
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub starturlaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileStarturlclosure`]): `ON`, `OFF`.
-    pub starturlclosure: Option<rt::Open<AppfwprofileStarturlclosure>>,
-    /// `String`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub starturlclosure: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AppfwprofileState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileState>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileStreaming`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub streaming: Option<rt::Open<AppfwprofileStreaming>>,
-    /// `String`, read-write.
-    ///
+    pub streaming: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileStripcomments`]): `ON`, `OFF`.
-    pub stripcomments: Option<rt::Open<AppfwprofileStripcomments>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub stripcomments: Option<rt::Open<OnOff>>,
     /// Default: `none`.
     ///
     /// Possible values (see [`AppfwprofileStriphtmlcomments`]): `none`, `all`, `exclude_script_tag`.
     pub striphtmlcomments: Option<rt::Open<AppfwprofileStriphtmlcomments>>,
-    /// `String`, read-write.
-    ///
     /// Default: `none`.
     ///
     /// Possible values (see [`AppfwprofileStripxmlcomments`]): `none`, `all`.
     pub stripxmlcomments: Option<rt::Open<AppfwprofileStripxmlcomments>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileTrace`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub trace: Option<rt::Open<AppfwprofileTrace>>,
-    /// Wire name `type`. Type `String[]`, read-write.
+    pub trace: Option<rt::Open<OnOff>>,
+    /// Wire name `type`.
     ///
     /// Default: `HTML`.
     ///
     /// Possible values (see [`AppfwprofileType`]): `HTML`, `XML`, `JSON`.
     pub type_: Option<Vec<rt::Open<AppfwprofileType>>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileUrldecoderequestcookies`]): `ON`, `OFF`.
-    pub urldecoderequestcookies: Option<rt::Open<AppfwprofileUrldecoderequestcookies>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub urldecoderequestcookies: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileUsehtmlerrorobject`]): `ON`, `OFF`.
-    pub usehtmlerrorobject: Option<rt::Open<AppfwprofileUsehtmlerrorobject>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub usehtmlerrorobject: Option<rt::Open<OnOff>>,
     /// Default: `pattern`.
     ///
     /// Possible values (see [`AppfwprofileVerboseloglevel`]): `pattern`, `patternPayload`, `patternPayloadHeader`.
     ///
     /// Since `13.1`.
     pub verboseloglevel: Option<rt::Open<AppfwprofileVerboseloglevel>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlattachmentaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub xmlattachmentaction: Option<Vec<rt::Open<AppfwprofileXmlattachmentaction>>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub xmldosaction: Option<Vec<rt::Open<AppfwprofileXmldosaction>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub xmlattachmentaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub xmldosaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
     /// Length: at least 1.
     pub xmlerrorobject: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 999.
     ///
@@ -5265,64 +5119,36 @@ pub struct Appfwprofile {
     ///
     /// Since `13.1`.
     pub xmlerrorstatuscode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub xmlerrorstatusmessage: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlformataction`]): `none`, `block`, `log`, `stats`, `learn`.
-    pub xmlformataction: Option<Vec<rt::Open<AppfwprofileXmlformataction>>>,
-    /// `String[]`, read-write.
-    ///
+    /// Possible values (see [`Bufferoverflowaction`]): `none`, `block`, `log`, `stats`, `learn`.
+    pub xmlformataction: Option<Vec<rt::Open<Bufferoverflowaction>>>,
     /// Possible values (see [`AppfwprofileXmlsoapfaultaction`]): `none`, `block`, `log`, `remove`, `stats`.
     pub xmlsoapfaultaction: Option<Vec<rt::Open<AppfwprofileXmlsoapfaultaction>>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionaction`]): `none`, `block`, `log`, `stats`, `learn`.
-    pub xmlsqlinjectionaction: Option<Vec<rt::Open<AppfwprofileXmlsqlinjectionaction>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Bufferoverflowaction`]): `none`, `block`, `log`, `stats`, `learn`.
+    pub xmlsqlinjectionaction: Option<Vec<rt::Open<Bufferoverflowaction>>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionchecksqlwildchars`]): `ON`, `OFF`.
-    pub xmlsqlinjectionchecksqlwildchars: Option<
-        rt::Open<AppfwprofileXmlsqlinjectionchecksqlwildchars>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlsqlinjectionchecksqlwildchars: Option<rt::Open<OnOff>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectiononlycheckfieldswithsqlchars`]): `ON`, `OFF`.
-    pub xmlsqlinjectiononlycheckfieldswithsqlchars: Option<
-        rt::Open<AppfwprofileXmlsqlinjectiononlycheckfieldswithsqlchars>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlsqlinjectiononlycheckfieldswithsqlchars: Option<rt::Open<OnOff>>,
     /// Default: `checkall`.
     ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionparsecomments`]): `checkall`, `ansi`, `nested`, `ansinested`.
-    pub xmlsqlinjectionparsecomments: Option<
-        rt::Open<AppfwprofileXmlsqlinjectionparsecomments>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Sqlinjectionparsecomments`]): `checkall`, `ansi`, `nested`, `ansinested`.
+    pub xmlsqlinjectionparsecomments: Option<rt::Open<Sqlinjectionparsecomments>>,
     /// Default: `SQLSplCharANDKeyword`.
     ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectiontype`]): `SQLSplChar`, `SQLKeyword`, `SQLSplCharORKeyword`, `SQLSplCharANDKeyword`, `None`.
-    pub xmlsqlinjectiontype: Option<rt::Open<AppfwprofileXmlsqlinjectiontype>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlvalidationaction`]): `none`, `block`, `log`, `stats`, `learn`.
-    pub xmlvalidationaction: Option<Vec<rt::Open<AppfwprofileXmlvalidationaction>>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlwsiaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub xmlwsiaction: Option<Vec<rt::Open<AppfwprofileXmlwsiaction>>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlxssaction`]): `none`, `block`, `learn`, `log`, `stats`.
-    pub xmlxssaction: Option<Vec<rt::Open<AppfwprofileXmlxssaction>>>,
+    /// Possible values (see [`Sqlinjectiontype`]): `SQLSplChar`, `SQLKeyword`, `SQLSplCharORKeyword`, `SQLSplCharANDKeyword`, `None`.
+    pub xmlsqlinjectiontype: Option<rt::Open<Sqlinjectiontype>>,
+    /// Possible values (see [`Bufferoverflowaction`]): `none`, `block`, `log`, `stats`, `learn`.
+    pub xmlvalidationaction: Option<Vec<rt::Open<Bufferoverflowaction>>>,
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub xmlwsiaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
+    /// Possible values (see [`Cookieconsistencyaction`]): `none`, `block`, `learn`, `log`, `stats`.
+    pub xmlxssaction: Option<Vec<rt::Open<Cookieconsistencyaction>>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5347,31 +5173,25 @@ impl rt::WireEnum for AppfwprofileAddcookieflags {
         (Self::All, "all"),
     ];
 }
-/// Values of `appfwprofile`.`as_prof_bypass_list_enable` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.as_prof_deny_list_enable`, `appfwprofile.ceflogging`, `appfwprofile.cmdinjectiongrammar`, `appfwprofile.fakeaccountdetection`, `appfwprofile.fieldscan`, `appfwprofile.geolocationlogging`, `appfwprofile.jsoncmdinjectiongrammar`, `appfwprofile.jsonfieldscan`, `appfwprofile.jsonmessagescan`, `appfwprofile.messagescan`, `appfwprofile_appfwconfidfield_binding.alertonly`, `appfwprofile_blockkeyword_binding.alertonly`, `appfwprofile_bypasslist_binding.alertonly`, `appfwprofile_cmdinjection_binding.alertonly`, `appfwprofile_contenttype_binding.alertonly`, `appfwprofile_cookieconsistency_binding.alertonly`, `appfwprofile_creditcardnumber_binding.alertonly`, `appfwprofile_crosssitescripting_binding.alertonly`, `appfwprofile_csrftag_binding.alertonly`, `appfwprofile_denylist_binding.alertonly`, `appfwprofile_denyurl_binding.alertonly`, `appfwprofile_excluderescontenttype_binding.alertonly`, `appfwprofile_fakeaccount_binding.alertonly`, `appfwprofile_fieldconsistency_binding.alertonly`, `appfwprofile_fieldformat_binding.alertonly`, `appfwprofile_fileuploadtype_binding.alertonly`, `appfwprofile_grpcvalidation_binding.alertonly`, `appfwprofile_jsonblockkeyword_binding.alertonly`, `appfwprofile_jsoncmdurl_binding.alertonly`, `appfwprofile_jsondosurl_binding.alertonly`, `appfwprofile_jsonsqlurl_binding.alertonly`, `appfwprofile_jsonxssurl_binding.alertonly`, `appfwprofile_logexpression_binding.alertonly`, `appfwprofile_restvalidation_binding.alertonly`, `appfwprofile_safeobject_binding.alertonly`, `appfwprofile_sqlinjection_binding.alertonly`, `appfwprofile_starturl_binding.alertonly`, `appfwprofile_trustedlearningclients_binding.alertonly`, `appfwprofile_xmlattachmenturl_binding.alertonly`, `appfwprofile_xmldosurl_binding.alertonly`, `appfwprofile_xmlsqlinjection_binding.alertonly`, `appfwprofile_xmlvalidationurl_binding.alertonly`, `appfwprofile_xmlwsiurl_binding.alertonly`, `appfwprofile_xmlxss_binding.alertonly`, `appfwsignatures.autoenablenewsignatures`, `appfwsignatures.enabled`.
+/// Values of `appfwprofile.as_prof_bypass_list_enable`, `appfwprofile.as_prof_deny_list_enable`, `appfwprofile.ceflogging`, `appfwprofile.cmdinjectiongrammar`, `appfwprofile.fakeaccountdetection`, `appfwprofile.fieldscan`, `appfwprofile.geolocationlogging`, `appfwprofile.jsoncmdinjectiongrammar`, `appfwprofile.jsonfieldscan`, `appfwprofile.jsonmessagescan`, `appfwprofile.messagescan`, `appfwprofile_appfwconfidfield_binding.alertonly`, `appfwprofile_blockkeyword_binding.alertonly`, `appfwprofile_bypasslist_binding.alertonly`, `appfwprofile_cmdinjection_binding.alertonly`, `appfwprofile_contenttype_binding.alertonly`, `appfwprofile_cookieconsistency_binding.alertonly`, `appfwprofile_creditcardnumber_binding.alertonly`, `appfwprofile_crosssitescripting_binding.alertonly`, `appfwprofile_csrftag_binding.alertonly`, `appfwprofile_denylist_binding.alertonly`, `appfwprofile_denyurl_binding.alertonly`, `appfwprofile_excluderescontenttype_binding.alertonly`, `appfwprofile_fakeaccount_binding.alertonly`, `appfwprofile_fieldconsistency_binding.alertonly`, `appfwprofile_fieldformat_binding.alertonly`, `appfwprofile_fileuploadtype_binding.alertonly`, `appfwprofile_grpcvalidation_binding.alertonly`, `appfwprofile_jsonblockkeyword_binding.alertonly`, `appfwprofile_jsoncmdurl_binding.alertonly`, `appfwprofile_jsondosurl_binding.alertonly`, `appfwprofile_jsonsqlurl_binding.alertonly`, `appfwprofile_jsonxssurl_binding.alertonly`, `appfwprofile_logexpression_binding.alertonly`, `appfwprofile_restvalidation_binding.alertonly`, `appfwprofile_safeobject_binding.alertonly`, `appfwprofile_sqlinjection_binding.alertonly`, `appfwprofile_starturl_binding.alertonly`, `appfwprofile_trustedlearningclients_binding.alertonly`, `appfwprofile_xmlattachmenturl_binding.alertonly`, `appfwprofile_xmldosurl_binding.alertonly`, `appfwprofile_xmlsqlinjection_binding.alertonly`, `appfwprofile_xmlvalidationurl_binding.alertonly`, `appfwprofile_xmlwsiurl_binding.alertonly`, `appfwprofile_xmlxss_binding.alertonly`, `appfwsignatures.autoenablenewsignatures`, `appfwsignatures.enabled`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileAsProfBypassListEnable {
+pub enum OffOn {
     /// `OFF`
     Off,
     /// `ON`
     On,
 }
-impl rt::WireEnum for AppfwprofileAsProfBypassListEnable {
+impl rt::WireEnum for OffOn {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Off, "OFF"),
         (Self::On, "ON"),
     ];
 }
-/// Values of `appfwprofile`.`as_prof_deny_list_enable` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileAsProfDenyListEnable = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`blockkeywordaction` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.grpcaction`, `appfwprofile.jsonblockkeywordaction`, `appfwprofile.restaction`, `appfwsignatures.action`.
+/// Values of `appfwprofile.blockkeywordaction`, `appfwprofile.grpcaction`, `appfwprofile.jsonblockkeywordaction`, `appfwprofile.restaction`, `appfwsignatures.action`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileBlockkeywordaction {
+pub enum Action {
     /// `block`
     Block,
     /// `log`
@@ -5381,7 +5201,7 @@ pub enum AppfwprofileBlockkeywordaction {
     /// `stats`
     Stats,
 }
-impl rt::WireEnum for AppfwprofileBlockkeywordaction {
+impl rt::WireEnum for Action {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Block, "block"),
         (Self::Log, "log"),
@@ -5389,12 +5209,10 @@ impl rt::WireEnum for AppfwprofileBlockkeywordaction {
         (Self::Stats, "stats"),
     ];
 }
-/// Values of `appfwprofile`.`bufferoverflowaction` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.denyurlaction`, `appfwprofile.xmlformataction`, `appfwprofile.xmlsqlinjectionaction`, `appfwprofile.xmlvalidationaction`.
+/// Values of `appfwprofile.bufferoverflowaction`, `appfwprofile.denyurlaction`, `appfwprofile.xmlformataction`, `appfwprofile.xmlsqlinjectionaction`, `appfwprofile.xmlvalidationaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileBufferoverflowaction {
+pub enum Bufferoverflowaction {
     /// `none`
     None,
     /// `block`
@@ -5406,7 +5224,7 @@ pub enum AppfwprofileBufferoverflowaction {
     /// `learn`
     Learn,
 }
-impl rt::WireEnum for AppfwprofileBufferoverflowaction {
+impl rt::WireEnum for Bufferoverflowaction {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "none"),
         (Self::Block, "block"),
@@ -5415,33 +5233,25 @@ impl rt::WireEnum for AppfwprofileBufferoverflowaction {
         (Self::Learn, "learn"),
     ];
 }
-/// Values of `appfwprofile`.`canonicalizehtmlresponse` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.checkrequestheaders`, `appfwprofile.cookietransforms`, `appfwprofile.creditcardxout`, `appfwprofile.crosssitescriptingcheckcompleteurls`, `appfwprofile.crosssitescriptingtransformunsafehtml`, `appfwprofile.dosecurecreditcardlogging`, `appfwprofile.enableformtagging`, `appfwprofile.excludefileuploadfromchecks`, `appfwprofile.exemptclosureurlsfromsecuritychecks`, `appfwprofile.insertcookiesamesiteattribute`, `appfwprofile.jsonsqlinjectiongrammar`, `appfwprofile.logeverypolicyhit`, `appfwprofile.optimizepartialreqs`, `appfwprofile.percentdecoderecursively`, `appfwprofile.semicolonfieldseparator`, `appfwprofile.sessionlessurlclosure`, `appfwprofile.sqlinjectionchecksqlwildchars`, `appfwprofile.sqlinjectiongrammar`, `appfwprofile.sqlinjectiononlycheckfieldswithsqlchars`, `appfwprofile.sqlinjectiontransformspecialchars`, `appfwprofile.starturlclosure`, `appfwprofile.streaming`, `appfwprofile.stripcomments`, `appfwprofile.trace`, `appfwprofile.urldecoderequestcookies`, `appfwprofile.usehtmlerrorobject`, `appfwprofile.xmlsqlinjectionchecksqlwildchars`, `appfwprofile.xmlsqlinjectiononlycheckfieldswithsqlchars`, `appfwprofile_jsondosurl_binding.jsonmaxarraylengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxcontainerdepthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxdocumentlengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxobjectkeycountcheck`, `appfwprofile_jsondosurl_binding.jsonmaxobjectkeylengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxstringlengthcheck`, `appfwprofile_xmlattachmenturl_binding.xmlattachmentcontenttypecheck`, `appfwprofile_xmlattachmenturl_binding.xmlmaxattachmentsizecheck`, `appfwprofile_xmldosurl_binding.xmlblockdtd`, `appfwprofile_xmldosurl_binding.xmlblockexternalentities`, `appfwprofile_xmldosurl_binding.xmlblockpi`, `appfwprofile_xmldosurl_binding.xmlmaxattributenamelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxattributescheck`, `appfwprofile_xmldosurl_binding.xmlmaxattributevaluelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxchardatalengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementchildrencheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementdepthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementnamelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementscheck`, `appfwprofile_xmldosurl_binding.xmlmaxentityexpansiondepthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxentityexpansionscheck`, `appfwprofile_xmldosurl_binding.xmlmaxfilesizecheck`, `appfwprofile_xmldosurl_binding.xmlmaxnamespacescheck`, `appfwprofile_xmldosurl_binding.xmlmaxnamespaceurilengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxnodescheck`, `appfwprofile_xmldosurl_binding.xmlminfilesizecheck`, `appfwprofile_xmldosurl_binding.xmlsoaparraycheck`, `appfwprofile_xmlvalidationurl_binding.xmladditionalsoapheaders`, `appfwprofile_xmlvalidationurl_binding.xmlvalidateresponse`, `appfwprofile_xmlvalidationurl_binding.xmlvalidatesoapenvelope`, `appfwsettings.ceflogging`, `appfwsettings.centralizedlearning`, `appfwsettings.entitydecoding`, `appfwsettings.geolocationlogging`, `appfwsettings.logmalformedreq`, `appfwsettings.signatureautoupdate`, `appfwsettings.useconfigurablesecretkey`.
+/// Values of `appfwprofile.canonicalizehtmlresponse`, `appfwprofile.checkrequestheaders`, `appfwprofile.cookietransforms`, `appfwprofile.creditcardxout`, `appfwprofile.crosssitescriptingcheckcompleteurls`, `appfwprofile.crosssitescriptingtransformunsafehtml`, `appfwprofile.dosecurecreditcardlogging`, `appfwprofile.enableformtagging`, `appfwprofile.excludefileuploadfromchecks`, `appfwprofile.exemptclosureurlsfromsecuritychecks`, `appfwprofile.insertcookiesamesiteattribute`, `appfwprofile.jsonsqlinjectiongrammar`, `appfwprofile.logeverypolicyhit`, `appfwprofile.optimizepartialreqs`, `appfwprofile.percentdecoderecursively`, `appfwprofile.semicolonfieldseparator`, `appfwprofile.sessionlessurlclosure`, `appfwprofile.sqlinjectionchecksqlwildchars`, `appfwprofile.sqlinjectiongrammar`, `appfwprofile.sqlinjectiononlycheckfieldswithsqlchars`, `appfwprofile.sqlinjectiontransformspecialchars`, `appfwprofile.starturlclosure`, `appfwprofile.streaming`, `appfwprofile.stripcomments`, `appfwprofile.trace`, `appfwprofile.urldecoderequestcookies`, `appfwprofile.usehtmlerrorobject`, `appfwprofile.xmlsqlinjectionchecksqlwildchars`, `appfwprofile.xmlsqlinjectiononlycheckfieldswithsqlchars`, `appfwprofile_jsondosurl_binding.jsonmaxarraylengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxcontainerdepthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxdocumentlengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxobjectkeycountcheck`, `appfwprofile_jsondosurl_binding.jsonmaxobjectkeylengthcheck`, `appfwprofile_jsondosurl_binding.jsonmaxstringlengthcheck`, `appfwprofile_xmlattachmenturl_binding.xmlattachmentcontenttypecheck`, `appfwprofile_xmlattachmenturl_binding.xmlmaxattachmentsizecheck`, `appfwprofile_xmldosurl_binding.xmlblockdtd`, `appfwprofile_xmldosurl_binding.xmlblockexternalentities`, `appfwprofile_xmldosurl_binding.xmlblockpi`, `appfwprofile_xmldosurl_binding.xmlmaxattributenamelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxattributescheck`, `appfwprofile_xmldosurl_binding.xmlmaxattributevaluelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxchardatalengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementchildrencheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementdepthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementnamelengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxelementscheck`, `appfwprofile_xmldosurl_binding.xmlmaxentityexpansiondepthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxentityexpansionscheck`, `appfwprofile_xmldosurl_binding.xmlmaxfilesizecheck`, `appfwprofile_xmldosurl_binding.xmlmaxnamespacescheck`, `appfwprofile_xmldosurl_binding.xmlmaxnamespaceurilengthcheck`, `appfwprofile_xmldosurl_binding.xmlmaxnodescheck`, `appfwprofile_xmldosurl_binding.xmlminfilesizecheck`, `appfwprofile_xmldosurl_binding.xmlsoaparraycheck`, `appfwprofile_xmlvalidationurl_binding.xmladditionalsoapheaders`, `appfwprofile_xmlvalidationurl_binding.xmlvalidateresponse`, `appfwprofile_xmlvalidationurl_binding.xmlvalidatesoapenvelope`, `appfwsettings.ceflogging`, `appfwsettings.centralizedlearning`, `appfwsettings.entitydecoding`, `appfwsettings.geolocationlogging`, `appfwsettings.logmalformedreq`, `appfwsettings.signatureautoupdate`, `appfwsettings.useconfigurablesecretkey`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileCanonicalizehtmlresponse {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for AppfwprofileCanonicalizehtmlresponse {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `appfwprofile`.`ceflogging` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileCeflogging = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`checkrequestheaders` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileCheckrequestheaders = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`cmdinjectionaction` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.cookiehijackingaction`, `appfwprofile.fileuploadtypesaction`, `appfwprofile.jsoncmdinjectionaction`, `appfwprofile.jsondosaction`, `appfwprofile.jsonsqlinjectionaction`, `appfwprofile.jsonxssaction`, `appfwsettings.malformedreqaction`.
+/// Values of `appfwprofile.cmdinjectionaction`, `appfwprofile.cookiehijackingaction`, `appfwprofile.fileuploadtypesaction`, `appfwprofile.jsoncmdinjectionaction`, `appfwprofile.jsondosaction`, `appfwprofile.jsonsqlinjectionaction`, `appfwprofile.jsonxssaction`, `appfwsettings.malformedreqaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileCmdinjectionaction {
+pub enum Cmdinjectionaction {
     /// `none`
     None,
     /// `block`
@@ -5451,7 +5261,7 @@ pub enum AppfwprofileCmdinjectionaction {
     /// `stats`
     Stats,
 }
-impl rt::WireEnum for AppfwprofileCmdinjectionaction {
+impl rt::WireEnum for Cmdinjectionaction {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "none"),
         (Self::Block, "block"),
@@ -5459,14 +5269,10 @@ impl rt::WireEnum for AppfwprofileCmdinjectionaction {
         (Self::Stats, "stats"),
     ];
 }
-/// Values of `appfwprofile`.`cmdinjectiongrammar` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileCmdinjectiongrammar = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`cmdinjectiontype` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.jsoncmdinjectiontype`.
+/// Values of `appfwprofile.cmdinjectiontype`, `appfwprofile.jsoncmdinjectiontype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileCmdinjectiontype {
+pub enum Cmdinjectiontype {
     /// `CMDSplChar`
     CmdSplChar,
     /// `CMDKeyword`
@@ -5480,7 +5286,7 @@ pub enum AppfwprofileCmdinjectiontype {
     /// Since `14.1`.
     None,
 }
-impl rt::WireEnum for AppfwprofileCmdinjectiontype {
+impl rt::WireEnum for Cmdinjectiontype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::CmdSplChar, "CMDSplChar"),
         (Self::CmdKeyword, "CMDKeyword"),
@@ -5517,12 +5323,10 @@ impl rt::WireEnum for AppfwprofileContenttypeaction {
         (Self::Stats, "stats"),
     ];
 }
-/// Values of `appfwprofile`.`cookieconsistencyaction` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.creditcardaction`, `appfwprofile.crosssitescriptingaction`, `appfwprofile.csrftagaction`, `appfwprofile.fieldconsistencyaction`, `appfwprofile.fieldformataction`, `appfwprofile.sqlinjectionaction`, `appfwprofile.starturlaction`, `appfwprofile.xmlattachmentaction`, `appfwprofile.xmldosaction`, `appfwprofile.xmlwsiaction`, `appfwprofile.xmlxssaction`.
+/// Values of `appfwprofile.cookieconsistencyaction`, `appfwprofile.creditcardaction`, `appfwprofile.crosssitescriptingaction`, `appfwprofile.csrftagaction`, `appfwprofile.fieldconsistencyaction`, `appfwprofile.fieldformataction`, `appfwprofile.sqlinjectionaction`, `appfwprofile.starturlaction`, `appfwprofile.xmlattachmentaction`, `appfwprofile.xmldosaction`, `appfwprofile.xmlwsiaction`, `appfwprofile.xmlxssaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileCookieconsistencyaction {
+pub enum Cookieconsistencyaction {
     /// `none`
     None,
     /// `block`
@@ -5534,7 +5338,7 @@ pub enum AppfwprofileCookieconsistencyaction {
     /// `stats`
     Stats,
 }
-impl rt::WireEnum for AppfwprofileCookieconsistencyaction {
+impl rt::WireEnum for Cookieconsistencyaction {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "none"),
         (Self::Block, "block"),
@@ -5564,8 +5368,6 @@ impl rt::WireEnum for AppfwprofileCookieencryption {
         (Self::EncryptAll, "encryptAll"),
     ];
 }
-/// Values of `appfwprofile`.`cookiehijackingaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCmdinjectionaction`].
-pub type AppfwprofileCookiehijackingaction = AppfwprofileCmdinjectionaction;
 /// Values of `appfwprofile`.`cookieproxying` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5599,8 +5401,6 @@ impl rt::WireEnum for AppfwprofileCookiesamesiteattribute {
         (Self::Strict, "STRICT"),
     ];
 }
-/// Values of `appfwprofile`.`cookietransforms` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileCookietransforms = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`creditcard` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5633,18 +5433,6 @@ impl rt::WireEnum for AppfwprofileCreditcard {
         (Self::None, "none"),
     ];
 }
-/// Values of `appfwprofile`.`creditcardaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileCreditcardaction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`creditcardxout` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileCreditcardxout = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`crosssitescriptingaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileCrosssitescriptingaction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`crosssitescriptingcheckcompleteurls` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileCrosssitescriptingcheckcompleteurls = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`crosssitescriptingtransformunsafehtml` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileCrosssitescriptingtransformunsafehtml = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`csrftagaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileCsrftagaction = AppfwprofileCookieconsistencyaction;
 /// Values of `appfwprofile`.`defaults` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5670,10 +5458,6 @@ impl rt::WireEnum for AppfwprofileDefaults {
         (Self::Cve, "cve"),
     ];
 }
-/// Values of `appfwprofile`.`denyurlaction` ([`Appfwprofile`]): the same values as [`AppfwprofileBufferoverflowaction`].
-pub type AppfwprofileDenyurlaction = AppfwprofileBufferoverflowaction;
-/// Values of `appfwprofile`.`dosecurecreditcardlogging` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileDosecurecreditcardlogging = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`dynamiclearning` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5710,26 +5494,6 @@ impl rt::WireEnum for AppfwprofileDynamiclearning {
         (Self::ContentType, "ContentType"),
     ];
 }
-/// Values of `appfwprofile`.`enableformtagging` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileEnableformtagging = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`excludefileuploadfromchecks` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileExcludefileuploadfromchecks = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`exemptclosureurlsfromsecuritychecks` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileExemptclosureurlsfromsecuritychecks = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`fakeaccountdetection` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileFakeaccountdetection = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`fieldconsistencyaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileFieldconsistencyaction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`fieldformataction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileFieldformataction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`fieldscan` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileFieldscan = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`fileuploadtypesaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCmdinjectionaction`].
-pub type AppfwprofileFileuploadtypesaction = AppfwprofileCmdinjectionaction;
-/// Values of `appfwprofile`.`geolocationlogging` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileGeolocationlogging = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`grpcaction` ([`Appfwprofile`]): the same values as [`AppfwprofileBlockkeywordaction`].
-pub type AppfwprofileGrpcaction = AppfwprofileBlockkeywordaction;
 /// Values of `appfwprofile`.`infercontenttypexmlpayloadaction` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5751,8 +5515,6 @@ impl rt::WireEnum for AppfwprofileInfercontenttypexmlpayloadaction {
         (Self::None, "none"),
     ];
 }
-/// Values of `appfwprofile`.`insertcookiesamesiteattribute` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileInsertcookiesamesiteattribute = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`inspectcontenttypes` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5828,24 +5590,6 @@ impl rt::WireEnum for AppfwprofileInvalidpercenthandling {
         (Self::ApacheMode, "apache_mode"),
     ];
 }
-/// Values of `appfwprofile`.`jsonblockkeywordaction` ([`Appfwprofile`]): the same values as [`AppfwprofileBlockkeywordaction`].
-pub type AppfwprofileJsonblockkeywordaction = AppfwprofileBlockkeywordaction;
-/// Values of `appfwprofile`.`jsoncmdinjectionaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCmdinjectionaction`].
-pub type AppfwprofileJsoncmdinjectionaction = AppfwprofileCmdinjectionaction;
-/// Values of `appfwprofile`.`jsoncmdinjectiongrammar` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileJsoncmdinjectiongrammar = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`jsoncmdinjectiontype` ([`Appfwprofile`]): the same values as [`AppfwprofileCmdinjectiontype`].
-pub type AppfwprofileJsoncmdinjectiontype = AppfwprofileCmdinjectiontype;
-/// Values of `appfwprofile`.`jsondosaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCmdinjectionaction`].
-pub type AppfwprofileJsondosaction = AppfwprofileCmdinjectionaction;
-/// Values of `appfwprofile`.`jsonfieldscan` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileJsonfieldscan = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`jsonmessagescan` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileJsonmessagescan = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile`.`jsonsqlinjectionaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCmdinjectionaction`].
-pub type AppfwprofileJsonsqlinjectionaction = AppfwprofileCmdinjectionaction;
-/// Values of `appfwprofile`.`jsonsqlinjectiongrammar` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileJsonsqlinjectiongrammar = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`jsonsqlinjectiontype` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5870,12 +5614,6 @@ impl rt::WireEnum for AppfwprofileJsonsqlinjectiontype {
         (Self::None, "None"),
     ];
 }
-/// Values of `appfwprofile`.`jsonxssaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCmdinjectionaction`].
-pub type AppfwprofileJsonxssaction = AppfwprofileCmdinjectionaction;
-/// Values of `appfwprofile`.`logeverypolicyhit` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileLogeverypolicyhit = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`messagescan` ([`Appfwprofile`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileMessagescan = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile`.`messagescanlimitcontenttypes` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5915,10 +5653,6 @@ impl rt::WireEnum for AppfwprofileMultipleheaderaction {
         (Self::None, "none"),
     ];
 }
-/// Values of `appfwprofile`.`optimizepartialreqs` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileOptimizepartialreqs = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`percentdecoderecursively` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofilePercentdecoderecursively = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`postbodylimitaction` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5958,10 +5692,6 @@ impl rt::WireEnum for AppfwprofileRefererheadercheck {
         (Self::AlwaysExceptFirstRequest, "AlwaysExceptFirstRequest"),
     ];
 }
-/// Values of `appfwprofile`.`restaction` ([`Appfwprofile`]): the same values as [`AppfwprofileBlockkeywordaction`].
-pub type AppfwprofileRestaction = AppfwprofileBlockkeywordaction;
-/// Values of `appfwprofile`.`semicolonfieldseparator` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileSemicolonfieldseparator = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`sessionlessfieldconsistency` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5980,22 +5710,10 @@ impl rt::WireEnum for AppfwprofileSessionlessfieldconsistency {
         (Self::PostOnly, "postOnly"),
     ];
 }
-/// Values of `appfwprofile`.`sessionlessurlclosure` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileSessionlessurlclosure = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`sqlinjectionaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileSqlinjectionaction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`sqlinjectionchecksqlwildchars` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileSqlinjectionchecksqlwildchars = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`sqlinjectiongrammar` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileSqlinjectiongrammar = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`sqlinjectiononlycheckfieldswithsqlchars` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileSqlinjectiononlycheckfieldswithsqlchars = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`sqlinjectionparsecomments` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.xmlsqlinjectionparsecomments`.
+/// Values of `appfwprofile.sqlinjectionparsecomments`, `appfwprofile.xmlsqlinjectionparsecomments`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileSqlinjectionparsecomments {
+pub enum Sqlinjectionparsecomments {
     /// `checkall`
     Checkall,
     /// `ansi`
@@ -6005,7 +5723,7 @@ pub enum AppfwprofileSqlinjectionparsecomments {
     /// `ansinested`
     Ansinested,
 }
-impl rt::WireEnum for AppfwprofileSqlinjectionparsecomments {
+impl rt::WireEnum for Sqlinjectionparsecomments {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Checkall, "checkall"),
         (Self::Ansi, "ansi"),
@@ -6013,31 +5731,25 @@ impl rt::WireEnum for AppfwprofileSqlinjectionparsecomments {
         (Self::Ansinested, "ansinested"),
     ];
 }
-/// Values of `appfwprofile`.`sqlinjectionruletype` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile_appfwconfidfield_binding.ruletype`, `appfwprofile_blockkeyword_binding.ruletype`, `appfwprofile_bypasslist_binding.ruletype`, `appfwprofile_cmdinjection_binding.ruletype`, `appfwprofile_contenttype_binding.ruletype`, `appfwprofile_cookieconsistency_binding.ruletype`, `appfwprofile_creditcardnumber_binding.ruletype`, `appfwprofile_crosssitescripting_binding.ruletype`, `appfwprofile_csrftag_binding.ruletype`, `appfwprofile_denylist_binding.ruletype`, `appfwprofile_denyurl_binding.ruletype`, `appfwprofile_excluderescontenttype_binding.ruletype`, `appfwprofile_fakeaccount_binding.ruletype`, `appfwprofile_fieldconsistency_binding.ruletype`, `appfwprofile_fieldformat_binding.ruletype`, `appfwprofile_fileuploadtype_binding.ruletype`, `appfwprofile_grpcvalidation_binding.ruletype`, `appfwprofile_jsonblockkeyword_binding.ruletype`, `appfwprofile_jsoncmdurl_binding.ruletype`, `appfwprofile_jsondosurl_binding.ruletype`, `appfwprofile_jsonsqlurl_binding.ruletype`, `appfwprofile_jsonxssurl_binding.ruletype`, `appfwprofile_logexpression_binding.ruletype`, `appfwprofile_restvalidation_binding.ruletype`, `appfwprofile_safeobject_binding.ruletype`, `appfwprofile_sqlinjection_binding.ruletype`, `appfwprofile_starturl_binding.ruletype`, `appfwprofile_trustedlearningclients_binding.ruletype`, `appfwprofile_xmlattachmenturl_binding.ruletype`, `appfwprofile_xmldosurl_binding.ruletype`, `appfwprofile_xmlsqlinjection_binding.ruletype`, `appfwprofile_xmlvalidationurl_binding.ruletype`, `appfwprofile_xmlwsiurl_binding.ruletype`, `appfwprofile_xmlxss_binding.ruletype`.
+/// Values of `appfwprofile.sqlinjectionruletype`, `appfwprofile_appfwconfidfield_binding.ruletype`, `appfwprofile_blockkeyword_binding.ruletype`, `appfwprofile_bypasslist_binding.ruletype`, `appfwprofile_cmdinjection_binding.ruletype`, `appfwprofile_contenttype_binding.ruletype`, `appfwprofile_cookieconsistency_binding.ruletype`, `appfwprofile_creditcardnumber_binding.ruletype`, `appfwprofile_crosssitescripting_binding.ruletype`, `appfwprofile_csrftag_binding.ruletype`, `appfwprofile_denylist_binding.ruletype`, `appfwprofile_denyurl_binding.ruletype`, `appfwprofile_excluderescontenttype_binding.ruletype`, `appfwprofile_fakeaccount_binding.ruletype`, `appfwprofile_fieldconsistency_binding.ruletype`, `appfwprofile_fieldformat_binding.ruletype`, `appfwprofile_fileuploadtype_binding.ruletype`, `appfwprofile_grpcvalidation_binding.ruletype`, `appfwprofile_jsonblockkeyword_binding.ruletype`, `appfwprofile_jsoncmdurl_binding.ruletype`, `appfwprofile_jsondosurl_binding.ruletype`, `appfwprofile_jsonsqlurl_binding.ruletype`, `appfwprofile_jsonxssurl_binding.ruletype`, `appfwprofile_logexpression_binding.ruletype`, `appfwprofile_restvalidation_binding.ruletype`, `appfwprofile_safeobject_binding.ruletype`, `appfwprofile_sqlinjection_binding.ruletype`, `appfwprofile_starturl_binding.ruletype`, `appfwprofile_trustedlearningclients_binding.ruletype`, `appfwprofile_xmlattachmenturl_binding.ruletype`, `appfwprofile_xmldosurl_binding.ruletype`, `appfwprofile_xmlsqlinjection_binding.ruletype`, `appfwprofile_xmlvalidationurl_binding.ruletype`, `appfwprofile_xmlwsiurl_binding.ruletype`, `appfwprofile_xmlxss_binding.ruletype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileSqlinjectionruletype {
+pub enum AllowDeny {
     /// `ALLOW`
     Allow,
     /// `DENY`
     Deny,
 }
-impl rt::WireEnum for AppfwprofileSqlinjectionruletype {
+impl rt::WireEnum for AllowDeny {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Allow, "ALLOW"),
         (Self::Deny, "DENY"),
     ];
 }
-/// Values of `appfwprofile`.`sqlinjectiontransformspecialchars` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileSqlinjectiontransformspecialchars = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`sqlinjectiontype` ([`Appfwprofile`]).
-///
-/// Also the values of `appfwprofile.xmlsqlinjectiontype`.
+/// Values of `appfwprofile.sqlinjectiontype`, `appfwprofile.xmlsqlinjectiontype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileSqlinjectiontype {
+pub enum Sqlinjectiontype {
     /// `SQLSplChar`
     SqlSplChar,
     /// `SQLKeyword`
@@ -6051,7 +5763,7 @@ pub enum AppfwprofileSqlinjectiontype {
     /// Since `13.1`.
     None,
 }
-impl rt::WireEnum for AppfwprofileSqlinjectiontype {
+impl rt::WireEnum for Sqlinjectiontype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::SqlSplChar, "SQLSplChar"),
         (Self::SqlKeyword, "SQLKeyword"),
@@ -6060,16 +5772,6 @@ impl rt::WireEnum for AppfwprofileSqlinjectiontype {
         (Self::None, "None"),
     ];
 }
-/// Values of `appfwprofile`.`starturlaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileStarturlaction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`starturlclosure` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileStarturlclosure = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`state` ([`Appfwprofile`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileState = AppfwconfidfieldState;
-/// Values of `appfwprofile`.`streaming` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileStreaming = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`stripcomments` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileStripcomments = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`striphtmlcomments` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6103,8 +5805,6 @@ impl rt::WireEnum for AppfwprofileStripxmlcomments {
         (Self::All, "all"),
     ];
 }
-/// Values of `appfwprofile`.`trace` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileTrace = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`type` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6125,10 +5825,6 @@ impl rt::WireEnum for AppfwprofileType {
         (Self::Json, "JSON"),
     ];
 }
-/// Values of `appfwprofile`.`urldecoderequestcookies` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileUrldecoderequestcookies = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`usehtmlerrorobject` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileUsehtmlerrorobject = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile`.`verboseloglevel` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6147,12 +5843,6 @@ impl rt::WireEnum for AppfwprofileVerboseloglevel {
         (Self::PatternPayloadHeader, "patternPayloadHeader"),
     ];
 }
-/// Values of `appfwprofile`.`xmlattachmentaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileXmlattachmentaction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`xmldosaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileXmldosaction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`xmlformataction` ([`Appfwprofile`]): the same values as [`AppfwprofileBufferoverflowaction`].
-pub type AppfwprofileXmlformataction = AppfwprofileBufferoverflowaction;
 /// Values of `appfwprofile`.`xmlsoapfaultaction` ([`Appfwprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6177,22 +5867,6 @@ impl rt::WireEnum for AppfwprofileXmlsoapfaultaction {
         (Self::Stats, "stats"),
     ];
 }
-/// Values of `appfwprofile`.`xmlsqlinjectionaction` ([`Appfwprofile`]): the same values as [`AppfwprofileBufferoverflowaction`].
-pub type AppfwprofileXmlsqlinjectionaction = AppfwprofileBufferoverflowaction;
-/// Values of `appfwprofile`.`xmlsqlinjectionchecksqlwildchars` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmlsqlinjectionchecksqlwildchars = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`xmlsqlinjectiononlycheckfieldswithsqlchars` ([`Appfwprofile`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmlsqlinjectiononlycheckfieldswithsqlchars = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile`.`xmlsqlinjectionparsecomments` ([`Appfwprofile`]): the same values as [`AppfwprofileSqlinjectionparsecomments`].
-pub type AppfwprofileXmlsqlinjectionparsecomments = AppfwprofileSqlinjectionparsecomments;
-/// Values of `appfwprofile`.`xmlsqlinjectiontype` ([`Appfwprofile`]): the same values as [`AppfwprofileSqlinjectiontype`].
-pub type AppfwprofileXmlsqlinjectiontype = AppfwprofileSqlinjectiontype;
-/// Values of `appfwprofile`.`xmlvalidationaction` ([`Appfwprofile`]): the same values as [`AppfwprofileBufferoverflowaction`].
-pub type AppfwprofileXmlvalidationaction = AppfwprofileBufferoverflowaction;
-/// Values of `appfwprofile`.`xmlwsiaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileXmlwsiaction = AppfwprofileCookieconsistencyaction;
-/// Values of `appfwprofile`.`xmlxssaction` ([`Appfwprofile`]): the same values as [`AppfwprofileCookieconsistencyaction`].
-pub type AppfwprofileXmlxssaction = AppfwprofileCookieconsistencyaction;
 impl rt::Model for Appfwprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6497,6 +6171,7 @@ impl rt::Model for Appfwprofile {
             146 => self.xmlvalidationaction.as_field(),
             147 => self.xmlwsiaction.as_field(),
             148 => self.xmlxssaction.as_field(),
+            149 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6651,14 +6326,9 @@ impl rt::Model for Appfwprofile {
             146 => self.xmlvalidationaction.as_field_mut(),
             147 => self.xmlwsiaction.as_field_mut(),
             148 => self.xmlxssaction.as_field_mut(),
+            149 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwprofile {
@@ -6691,6 +6361,632 @@ impl rt::Resource for Appfwprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwprofile {
+    /// A `appfwprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`addcookieflags`](Self::addcookieflags).
+    pub fn addcookieflags(mut self, addcookieflags: AppfwprofileAddcookieflags) -> Self {
+        self.addcookieflags = Some(rt::Open::Known(addcookieflags));
+        self
+    }
+    /// Sets [`bufferoverflowaction`](Self::bufferoverflowaction).
+    pub fn bufferoverflowaction(
+        mut self,
+        bufferoverflowaction: impl IntoIterator<Item = Bufferoverflowaction>,
+    ) -> Self {
+        self.bufferoverflowaction = Some(
+            bufferoverflowaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`bufferoverflowmaxcookielength`](Self::bufferoverflowmaxcookielength).
+    pub fn bufferoverflowmaxcookielength(
+        mut self,
+        bufferoverflowmaxcookielength: impl Into<rt::Number>,
+    ) -> Self {
+        self.bufferoverflowmaxcookielength = Some(bufferoverflowmaxcookielength.into());
+        self
+    }
+    /// Sets [`bufferoverflowmaxheaderlength`](Self::bufferoverflowmaxheaderlength).
+    pub fn bufferoverflowmaxheaderlength(
+        mut self,
+        bufferoverflowmaxheaderlength: impl Into<rt::Number>,
+    ) -> Self {
+        self.bufferoverflowmaxheaderlength = Some(bufferoverflowmaxheaderlength.into());
+        self
+    }
+    /// Sets [`bufferoverflowmaxurllength`](Self::bufferoverflowmaxurllength).
+    pub fn bufferoverflowmaxurllength(
+        mut self,
+        bufferoverflowmaxurllength: impl Into<rt::Number>,
+    ) -> Self {
+        self.bufferoverflowmaxurllength = Some(bufferoverflowmaxurllength.into());
+        self
+    }
+    /// Sets [`canonicalizehtmlresponse`](Self::canonicalizehtmlresponse).
+    pub fn canonicalizehtmlresponse(mut self, canonicalizehtmlresponse: OnOff) -> Self {
+        self.canonicalizehtmlresponse = Some(rt::Open::Known(canonicalizehtmlresponse));
+        self
+    }
+    /// Sets [`checkrequestheaders`](Self::checkrequestheaders).
+    pub fn checkrequestheaders(mut self, checkrequestheaders: OnOff) -> Self {
+        self.checkrequestheaders = Some(rt::Open::Known(checkrequestheaders));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`contenttypeaction`](Self::contenttypeaction).
+    pub fn contenttypeaction(
+        mut self,
+        contenttypeaction: impl IntoIterator<Item = AppfwprofileContenttypeaction>,
+    ) -> Self {
+        self.contenttypeaction = Some(
+            contenttypeaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`cookieconsistencyaction`](Self::cookieconsistencyaction).
+    pub fn cookieconsistencyaction(
+        mut self,
+        cookieconsistencyaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.cookieconsistencyaction = Some(
+            cookieconsistencyaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`cookieencryption`](Self::cookieencryption).
+    pub fn cookieencryption(
+        mut self,
+        cookieencryption: AppfwprofileCookieencryption,
+    ) -> Self {
+        self.cookieencryption = Some(rt::Open::Known(cookieencryption));
+        self
+    }
+    /// Sets [`cookieproxying`](Self::cookieproxying).
+    pub fn cookieproxying(mut self, cookieproxying: AppfwprofileCookieproxying) -> Self {
+        self.cookieproxying = Some(rt::Open::Known(cookieproxying));
+        self
+    }
+    /// Sets [`cookietransforms`](Self::cookietransforms).
+    pub fn cookietransforms(mut self, cookietransforms: OnOff) -> Self {
+        self.cookietransforms = Some(rt::Open::Known(cookietransforms));
+        self
+    }
+    /// Sets [`creditcard`](Self::creditcard).
+    pub fn creditcard(
+        mut self,
+        creditcard: impl IntoIterator<Item = AppfwprofileCreditcard>,
+    ) -> Self {
+        self.creditcard = Some(creditcard.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`creditcardaction`](Self::creditcardaction).
+    pub fn creditcardaction(
+        mut self,
+        creditcardaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.creditcardaction = Some(
+            creditcardaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`creditcardmaxallowed`](Self::creditcardmaxallowed).
+    pub fn creditcardmaxallowed(
+        mut self,
+        creditcardmaxallowed: impl Into<rt::Number>,
+    ) -> Self {
+        self.creditcardmaxallowed = Some(creditcardmaxallowed.into());
+        self
+    }
+    /// Sets [`creditcardxout`](Self::creditcardxout).
+    pub fn creditcardxout(mut self, creditcardxout: OnOff) -> Self {
+        self.creditcardxout = Some(rt::Open::Known(creditcardxout));
+        self
+    }
+    /// Sets [`crosssitescriptingaction`](Self::crosssitescriptingaction).
+    pub fn crosssitescriptingaction(
+        mut self,
+        crosssitescriptingaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.crosssitescriptingaction = Some(
+            crosssitescriptingaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`crosssitescriptingcheckcompleteurls`](Self::crosssitescriptingcheckcompleteurls).
+    pub fn crosssitescriptingcheckcompleteurls(
+        mut self,
+        crosssitescriptingcheckcompleteurls: OnOff,
+    ) -> Self {
+        self.crosssitescriptingcheckcompleteurls = Some(
+            rt::Open::Known(crosssitescriptingcheckcompleteurls),
+        );
+        self
+    }
+    /// Sets [`crosssitescriptingtransformunsafehtml`](Self::crosssitescriptingtransformunsafehtml).
+    pub fn crosssitescriptingtransformunsafehtml(
+        mut self,
+        crosssitescriptingtransformunsafehtml: OnOff,
+    ) -> Self {
+        self.crosssitescriptingtransformunsafehtml = Some(
+            rt::Open::Known(crosssitescriptingtransformunsafehtml),
+        );
+        self
+    }
+    /// Sets [`csrftagaction`](Self::csrftagaction).
+    pub fn csrftagaction(
+        mut self,
+        csrftagaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.csrftagaction = Some(
+            csrftagaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`customsettings`](Self::customsettings).
+    pub fn customsettings(mut self, customsettings: impl Into<String>) -> Self {
+        self.customsettings = Some(customsettings.into());
+        self
+    }
+    /// Sets [`defaultcharset`](Self::defaultcharset).
+    pub fn defaultcharset(mut self, defaultcharset: impl Into<String>) -> Self {
+        self.defaultcharset = Some(defaultcharset.into());
+        self
+    }
+    /// Sets [`defaultfieldformatmaxlength`](Self::defaultfieldformatmaxlength).
+    pub fn defaultfieldformatmaxlength(
+        mut self,
+        defaultfieldformatmaxlength: impl Into<rt::Number>,
+    ) -> Self {
+        self.defaultfieldformatmaxlength = Some(defaultfieldformatmaxlength.into());
+        self
+    }
+    /// Sets [`defaultfieldformatminlength`](Self::defaultfieldformatminlength).
+    pub fn defaultfieldformatminlength(
+        mut self,
+        defaultfieldformatminlength: impl Into<rt::Number>,
+    ) -> Self {
+        self.defaultfieldformatminlength = Some(defaultfieldformatminlength.into());
+        self
+    }
+    /// Sets [`defaultfieldformattype`](Self::defaultfieldformattype).
+    pub fn defaultfieldformattype(
+        mut self,
+        defaultfieldformattype: impl Into<String>,
+    ) -> Self {
+        self.defaultfieldformattype = Some(defaultfieldformattype.into());
+        self
+    }
+    /// Sets [`defaults`](Self::defaults).
+    pub fn defaults(mut self, defaults: AppfwprofileDefaults) -> Self {
+        self.defaults = Some(rt::Open::Known(defaults));
+        self
+    }
+    /// Sets [`denyurlaction`](Self::denyurlaction).
+    pub fn denyurlaction(
+        mut self,
+        denyurlaction: impl IntoIterator<Item = Bufferoverflowaction>,
+    ) -> Self {
+        self.denyurlaction = Some(
+            denyurlaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`dosecurecreditcardlogging`](Self::dosecurecreditcardlogging).
+    pub fn dosecurecreditcardlogging(
+        mut self,
+        dosecurecreditcardlogging: OnOff,
+    ) -> Self {
+        self.dosecurecreditcardlogging = Some(
+            rt::Open::Known(dosecurecreditcardlogging),
+        );
+        self
+    }
+    /// Sets [`enableformtagging`](Self::enableformtagging).
+    pub fn enableformtagging(mut self, enableformtagging: OnOff) -> Self {
+        self.enableformtagging = Some(rt::Open::Known(enableformtagging));
+        self
+    }
+    /// Sets [`errorurl`](Self::errorurl).
+    pub fn errorurl(mut self, errorurl: impl Into<String>) -> Self {
+        self.errorurl = Some(errorurl.into());
+        self
+    }
+    /// Sets [`excludefileuploadfromchecks`](Self::excludefileuploadfromchecks).
+    pub fn excludefileuploadfromchecks(
+        mut self,
+        excludefileuploadfromchecks: OnOff,
+    ) -> Self {
+        self.excludefileuploadfromchecks = Some(
+            rt::Open::Known(excludefileuploadfromchecks),
+        );
+        self
+    }
+    /// Sets [`exemptclosureurlsfromsecuritychecks`](Self::exemptclosureurlsfromsecuritychecks).
+    pub fn exemptclosureurlsfromsecuritychecks(
+        mut self,
+        exemptclosureurlsfromsecuritychecks: OnOff,
+    ) -> Self {
+        self.exemptclosureurlsfromsecuritychecks = Some(
+            rt::Open::Known(exemptclosureurlsfromsecuritychecks),
+        );
+        self
+    }
+    /// Sets [`fieldconsistencyaction`](Self::fieldconsistencyaction).
+    pub fn fieldconsistencyaction(
+        mut self,
+        fieldconsistencyaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.fieldconsistencyaction = Some(
+            fieldconsistencyaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`fieldformataction`](Self::fieldformataction).
+    pub fn fieldformataction(
+        mut self,
+        fieldformataction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.fieldformataction = Some(
+            fieldformataction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`fileuploadmaxnum`](Self::fileuploadmaxnum).
+    pub fn fileuploadmaxnum(mut self, fileuploadmaxnum: impl Into<rt::Number>) -> Self {
+        self.fileuploadmaxnum = Some(fileuploadmaxnum.into());
+        self
+    }
+    /// Sets [`htmlerrorobject`](Self::htmlerrorobject).
+    pub fn htmlerrorobject(mut self, htmlerrorobject: impl Into<String>) -> Self {
+        self.htmlerrorobject = Some(htmlerrorobject.into());
+        self
+    }
+    /// Sets [`inspectcontenttypes`](Self::inspectcontenttypes).
+    pub fn inspectcontenttypes(
+        mut self,
+        inspectcontenttypes: impl IntoIterator<Item = AppfwprofileInspectcontenttypes>,
+    ) -> Self {
+        self.inspectcontenttypes = Some(
+            inspectcontenttypes.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`invalidpercenthandling`](Self::invalidpercenthandling).
+    pub fn invalidpercenthandling(
+        mut self,
+        invalidpercenthandling: AppfwprofileInvalidpercenthandling,
+    ) -> Self {
+        self.invalidpercenthandling = Some(rt::Open::Known(invalidpercenthandling));
+        self
+    }
+    /// Sets [`logeverypolicyhit`](Self::logeverypolicyhit).
+    pub fn logeverypolicyhit(mut self, logeverypolicyhit: OnOff) -> Self {
+        self.logeverypolicyhit = Some(rt::Open::Known(logeverypolicyhit));
+        self
+    }
+    /// Sets [`multipleheaderaction`](Self::multipleheaderaction).
+    pub fn multipleheaderaction(
+        mut self,
+        multipleheaderaction: impl IntoIterator<Item = AppfwprofileMultipleheaderaction>,
+    ) -> Self {
+        self.multipleheaderaction = Some(
+            multipleheaderaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`optimizepartialreqs`](Self::optimizepartialreqs).
+    pub fn optimizepartialreqs(mut self, optimizepartialreqs: OnOff) -> Self {
+        self.optimizepartialreqs = Some(rt::Open::Known(optimizepartialreqs));
+        self
+    }
+    /// Sets [`percentdecoderecursively`](Self::percentdecoderecursively).
+    pub fn percentdecoderecursively(mut self, percentdecoderecursively: OnOff) -> Self {
+        self.percentdecoderecursively = Some(rt::Open::Known(percentdecoderecursively));
+        self
+    }
+    /// Sets [`postbodylimit`](Self::postbodylimit).
+    pub fn postbodylimit(mut self, postbodylimit: impl Into<rt::Number>) -> Self {
+        self.postbodylimit = Some(postbodylimit.into());
+        self
+    }
+    /// Sets [`refererheadercheck`](Self::refererheadercheck).
+    pub fn refererheadercheck(
+        mut self,
+        refererheadercheck: AppfwprofileRefererheadercheck,
+    ) -> Self {
+        self.refererheadercheck = Some(rt::Open::Known(refererheadercheck));
+        self
+    }
+    /// Sets [`requestcontenttype`](Self::requestcontenttype).
+    pub fn requestcontenttype(mut self, requestcontenttype: impl Into<String>) -> Self {
+        self.requestcontenttype = Some(requestcontenttype.into());
+        self
+    }
+    /// Sets [`responsecontenttype`](Self::responsecontenttype).
+    pub fn responsecontenttype(
+        mut self,
+        responsecontenttype: impl Into<String>,
+    ) -> Self {
+        self.responsecontenttype = Some(responsecontenttype.into());
+        self
+    }
+    /// Sets [`rfcprofile`](Self::rfcprofile).
+    pub fn rfcprofile(mut self, rfcprofile: impl Into<String>) -> Self {
+        self.rfcprofile = Some(rfcprofile.into());
+        self
+    }
+    /// Sets [`semicolonfieldseparator`](Self::semicolonfieldseparator).
+    pub fn semicolonfieldseparator(mut self, semicolonfieldseparator: OnOff) -> Self {
+        self.semicolonfieldseparator = Some(rt::Open::Known(semicolonfieldseparator));
+        self
+    }
+    /// Sets [`sessionlessfieldconsistency`](Self::sessionlessfieldconsistency).
+    pub fn sessionlessfieldconsistency(
+        mut self,
+        sessionlessfieldconsistency: AppfwprofileSessionlessfieldconsistency,
+    ) -> Self {
+        self.sessionlessfieldconsistency = Some(
+            rt::Open::Known(sessionlessfieldconsistency),
+        );
+        self
+    }
+    /// Sets [`sessionlessurlclosure`](Self::sessionlessurlclosure).
+    pub fn sessionlessurlclosure(mut self, sessionlessurlclosure: OnOff) -> Self {
+        self.sessionlessurlclosure = Some(rt::Open::Known(sessionlessurlclosure));
+        self
+    }
+    /// Sets [`signatures`](Self::signatures).
+    pub fn signatures(mut self, signatures: impl Into<String>) -> Self {
+        self.signatures = Some(signatures.into());
+        self
+    }
+    /// Sets [`sqlinjectionaction`](Self::sqlinjectionaction).
+    pub fn sqlinjectionaction(
+        mut self,
+        sqlinjectionaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.sqlinjectionaction = Some(
+            sqlinjectionaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`sqlinjectionchecksqlwildchars`](Self::sqlinjectionchecksqlwildchars).
+    pub fn sqlinjectionchecksqlwildchars(
+        mut self,
+        sqlinjectionchecksqlwildchars: OnOff,
+    ) -> Self {
+        self.sqlinjectionchecksqlwildchars = Some(
+            rt::Open::Known(sqlinjectionchecksqlwildchars),
+        );
+        self
+    }
+    /// Sets [`sqlinjectiononlycheckfieldswithsqlchars`](Self::sqlinjectiononlycheckfieldswithsqlchars).
+    pub fn sqlinjectiononlycheckfieldswithsqlchars(
+        mut self,
+        sqlinjectiononlycheckfieldswithsqlchars: OnOff,
+    ) -> Self {
+        self.sqlinjectiononlycheckfieldswithsqlchars = Some(
+            rt::Open::Known(sqlinjectiononlycheckfieldswithsqlchars),
+        );
+        self
+    }
+    /// Sets [`sqlinjectionparsecomments`](Self::sqlinjectionparsecomments).
+    pub fn sqlinjectionparsecomments(
+        mut self,
+        sqlinjectionparsecomments: Sqlinjectionparsecomments,
+    ) -> Self {
+        self.sqlinjectionparsecomments = Some(
+            rt::Open::Known(sqlinjectionparsecomments),
+        );
+        self
+    }
+    /// Sets [`sqlinjectiontransformspecialchars`](Self::sqlinjectiontransformspecialchars).
+    pub fn sqlinjectiontransformspecialchars(
+        mut self,
+        sqlinjectiontransformspecialchars: OnOff,
+    ) -> Self {
+        self.sqlinjectiontransformspecialchars = Some(
+            rt::Open::Known(sqlinjectiontransformspecialchars),
+        );
+        self
+    }
+    /// Sets [`sqlinjectiontype`](Self::sqlinjectiontype).
+    pub fn sqlinjectiontype(mut self, sqlinjectiontype: Sqlinjectiontype) -> Self {
+        self.sqlinjectiontype = Some(rt::Open::Known(sqlinjectiontype));
+        self
+    }
+    /// Sets [`starturlaction`](Self::starturlaction).
+    pub fn starturlaction(
+        mut self,
+        starturlaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.starturlaction = Some(
+            starturlaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`starturlclosure`](Self::starturlclosure).
+    pub fn starturlclosure(mut self, starturlclosure: OnOff) -> Self {
+        self.starturlclosure = Some(rt::Open::Known(starturlclosure));
+        self
+    }
+    /// Sets [`streaming`](Self::streaming).
+    pub fn streaming(mut self, streaming: OnOff) -> Self {
+        self.streaming = Some(rt::Open::Known(streaming));
+        self
+    }
+    /// Sets [`stripcomments`](Self::stripcomments).
+    pub fn stripcomments(mut self, stripcomments: OnOff) -> Self {
+        self.stripcomments = Some(rt::Open::Known(stripcomments));
+        self
+    }
+    /// Sets [`striphtmlcomments`](Self::striphtmlcomments).
+    pub fn striphtmlcomments(
+        mut self,
+        striphtmlcomments: AppfwprofileStriphtmlcomments,
+    ) -> Self {
+        self.striphtmlcomments = Some(rt::Open::Known(striphtmlcomments));
+        self
+    }
+    /// Sets [`stripxmlcomments`](Self::stripxmlcomments).
+    pub fn stripxmlcomments(
+        mut self,
+        stripxmlcomments: AppfwprofileStripxmlcomments,
+    ) -> Self {
+        self.stripxmlcomments = Some(rt::Open::Known(stripxmlcomments));
+        self
+    }
+    /// Sets [`trace`](Self::trace).
+    pub fn trace(mut self, trace: OnOff) -> Self {
+        self.trace = Some(rt::Open::Known(trace));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: impl IntoIterator<Item = AppfwprofileType>) -> Self {
+        self.type_ = Some(type_.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`urldecoderequestcookies`](Self::urldecoderequestcookies).
+    pub fn urldecoderequestcookies(mut self, urldecoderequestcookies: OnOff) -> Self {
+        self.urldecoderequestcookies = Some(rt::Open::Known(urldecoderequestcookies));
+        self
+    }
+    /// Sets [`usehtmlerrorobject`](Self::usehtmlerrorobject).
+    pub fn usehtmlerrorobject(mut self, usehtmlerrorobject: OnOff) -> Self {
+        self.usehtmlerrorobject = Some(rt::Open::Known(usehtmlerrorobject));
+        self
+    }
+    /// Sets [`xmlattachmentaction`](Self::xmlattachmentaction).
+    pub fn xmlattachmentaction(
+        mut self,
+        xmlattachmentaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.xmlattachmentaction = Some(
+            xmlattachmentaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`xmldosaction`](Self::xmldosaction).
+    pub fn xmldosaction(
+        mut self,
+        xmldosaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.xmldosaction = Some(
+            xmldosaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`xmlerrorobject`](Self::xmlerrorobject).
+    pub fn xmlerrorobject(mut self, xmlerrorobject: impl Into<String>) -> Self {
+        self.xmlerrorobject = Some(xmlerrorobject.into());
+        self
+    }
+    /// Sets [`xmlformataction`](Self::xmlformataction).
+    pub fn xmlformataction(
+        mut self,
+        xmlformataction: impl IntoIterator<Item = Bufferoverflowaction>,
+    ) -> Self {
+        self.xmlformataction = Some(
+            xmlformataction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`xmlsoapfaultaction`](Self::xmlsoapfaultaction).
+    pub fn xmlsoapfaultaction(
+        mut self,
+        xmlsoapfaultaction: impl IntoIterator<Item = AppfwprofileXmlsoapfaultaction>,
+    ) -> Self {
+        self.xmlsoapfaultaction = Some(
+            xmlsoapfaultaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`xmlsqlinjectionaction`](Self::xmlsqlinjectionaction).
+    pub fn xmlsqlinjectionaction(
+        mut self,
+        xmlsqlinjectionaction: impl IntoIterator<Item = Bufferoverflowaction>,
+    ) -> Self {
+        self.xmlsqlinjectionaction = Some(
+            xmlsqlinjectionaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`xmlsqlinjectionchecksqlwildchars`](Self::xmlsqlinjectionchecksqlwildchars).
+    pub fn xmlsqlinjectionchecksqlwildchars(
+        mut self,
+        xmlsqlinjectionchecksqlwildchars: OnOff,
+    ) -> Self {
+        self.xmlsqlinjectionchecksqlwildchars = Some(
+            rt::Open::Known(xmlsqlinjectionchecksqlwildchars),
+        );
+        self
+    }
+    /// Sets [`xmlsqlinjectiononlycheckfieldswithsqlchars`](Self::xmlsqlinjectiononlycheckfieldswithsqlchars).
+    pub fn xmlsqlinjectiononlycheckfieldswithsqlchars(
+        mut self,
+        xmlsqlinjectiononlycheckfieldswithsqlchars: OnOff,
+    ) -> Self {
+        self.xmlsqlinjectiononlycheckfieldswithsqlchars = Some(
+            rt::Open::Known(xmlsqlinjectiononlycheckfieldswithsqlchars),
+        );
+        self
+    }
+    /// Sets [`xmlsqlinjectionparsecomments`](Self::xmlsqlinjectionparsecomments).
+    pub fn xmlsqlinjectionparsecomments(
+        mut self,
+        xmlsqlinjectionparsecomments: Sqlinjectionparsecomments,
+    ) -> Self {
+        self.xmlsqlinjectionparsecomments = Some(
+            rt::Open::Known(xmlsqlinjectionparsecomments),
+        );
+        self
+    }
+    /// Sets [`xmlsqlinjectiontype`](Self::xmlsqlinjectiontype).
+    pub fn xmlsqlinjectiontype(mut self, xmlsqlinjectiontype: Sqlinjectiontype) -> Self {
+        self.xmlsqlinjectiontype = Some(rt::Open::Known(xmlsqlinjectiontype));
+        self
+    }
+    /// Sets [`xmlvalidationaction`](Self::xmlvalidationaction).
+    pub fn xmlvalidationaction(
+        mut self,
+        xmlvalidationaction: impl IntoIterator<Item = Bufferoverflowaction>,
+    ) -> Self {
+        self.xmlvalidationaction = Some(
+            xmlvalidationaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`xmlwsiaction`](Self::xmlwsiaction).
+    pub fn xmlwsiaction(
+        mut self,
+        xmlwsiaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.xmlwsiaction = Some(
+            xmlwsiaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`xmlxssaction`](Self::xmlxssaction).
+    pub fn xmlxssaction(
+        mut self,
+        xmlxssaction: impl IntoIterator<Item = Cookieconsistencyaction>,
+    ) -> Self {
+        self.xmlxssaction = Some(
+            xmlxssaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
 }
 impl Appfwprofile {
     /// `POST /nitro/v1/config/appfwprofile`
@@ -6789,84 +7085,54 @@ impl Appfwprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileAppfwconfidfieldBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileAppfwconfidfieldBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileAppfwconfidfieldBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cffield_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub confidfield: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `14.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileAppfwconfidfieldBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileAppfwconfidfieldBindingIsregexCffield`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub isregex_cffield: Option<
-        rt::Open<AppfwprofileAppfwconfidfieldBindingIsregexCffield>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub cffield_url: Option<String>,
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub confidfield: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `14.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub isregex_cffield: Option<rt::Open<NotregexRegex>>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileAppfwconfidfieldBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileAppfwconfidfieldBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_appfwconfidfield_binding`.`alertonly` ([`AppfwprofileAppfwconfidfieldBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileAppfwconfidfieldBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_appfwconfidfield_binding`.`isautodeployed` ([`AppfwprofileAppfwconfidfieldBinding`]).
-///
-/// Also the values of `appfwprofile_blockkeyword_binding.isautodeployed`, `appfwprofile_bypasslist_binding.isautodeployed`, `appfwprofile_cmdinjection_binding.isautodeployed`, `appfwprofile_contenttype_binding.isautodeployed`, `appfwprofile_cookieconsistency_binding.isautodeployed`, `appfwprofile_creditcardnumber_binding.isautodeployed`, `appfwprofile_crosssitescripting_binding.isautodeployed`, `appfwprofile_csrftag_binding.isautodeployed`, `appfwprofile_denylist_binding.isautodeployed`, `appfwprofile_denyurl_binding.isautodeployed`, `appfwprofile_excluderescontenttype_binding.isautodeployed`, `appfwprofile_fakeaccount_binding.isautodeployed`, `appfwprofile_fieldconsistency_binding.isautodeployed`, `appfwprofile_fieldformat_binding.isautodeployed`, `appfwprofile_fileuploadtype_binding.isautodeployed`, `appfwprofile_grpcvalidation_binding.isautodeployed`, `appfwprofile_jsonblockkeyword_binding.isautodeployed`, `appfwprofile_jsoncmdurl_binding.isautodeployed`, `appfwprofile_jsondosurl_binding.isautodeployed`, `appfwprofile_jsonsqlurl_binding.isautodeployed`, `appfwprofile_jsonxssurl_binding.isautodeployed`, `appfwprofile_logexpression_binding.isautodeployed`, `appfwprofile_restvalidation_binding.isautodeployed`, `appfwprofile_safeobject_binding.isautodeployed`, `appfwprofile_sqlinjection_binding.isautodeployed`, `appfwprofile_starturl_binding.isautodeployed`, `appfwprofile_trustedlearningclients_binding.isautodeployed`, `appfwprofile_xmlattachmenturl_binding.isautodeployed`, `appfwprofile_xmldosurl_binding.isautodeployed`, `appfwprofile_xmlsqlinjection_binding.isautodeployed`, `appfwprofile_xmlvalidationurl_binding.isautodeployed`, `appfwprofile_xmlwsiurl_binding.isautodeployed`, `appfwprofile_xmlxss_binding.isautodeployed`.
+/// Values of `appfwprofile_appfwconfidfield_binding.isautodeployed`, `appfwprofile_blockkeyword_binding.isautodeployed`, `appfwprofile_bypasslist_binding.isautodeployed`, `appfwprofile_cmdinjection_binding.isautodeployed`, `appfwprofile_contenttype_binding.isautodeployed`, `appfwprofile_cookieconsistency_binding.isautodeployed`, `appfwprofile_creditcardnumber_binding.isautodeployed`, `appfwprofile_crosssitescripting_binding.isautodeployed`, `appfwprofile_csrftag_binding.isautodeployed`, `appfwprofile_denylist_binding.isautodeployed`, `appfwprofile_denyurl_binding.isautodeployed`, `appfwprofile_excluderescontenttype_binding.isautodeployed`, `appfwprofile_fakeaccount_binding.isautodeployed`, `appfwprofile_fieldconsistency_binding.isautodeployed`, `appfwprofile_fieldformat_binding.isautodeployed`, `appfwprofile_fileuploadtype_binding.isautodeployed`, `appfwprofile_grpcvalidation_binding.isautodeployed`, `appfwprofile_jsonblockkeyword_binding.isautodeployed`, `appfwprofile_jsoncmdurl_binding.isautodeployed`, `appfwprofile_jsondosurl_binding.isautodeployed`, `appfwprofile_jsonsqlurl_binding.isautodeployed`, `appfwprofile_jsonxssurl_binding.isautodeployed`, `appfwprofile_logexpression_binding.isautodeployed`, `appfwprofile_restvalidation_binding.isautodeployed`, `appfwprofile_safeobject_binding.isautodeployed`, `appfwprofile_sqlinjection_binding.isautodeployed`, `appfwprofile_starturl_binding.isautodeployed`, `appfwprofile_trustedlearningclients_binding.isautodeployed`, `appfwprofile_xmlattachmenturl_binding.isautodeployed`, `appfwprofile_xmldosurl_binding.isautodeployed`, `appfwprofile_xmlsqlinjection_binding.isautodeployed`, `appfwprofile_xmlvalidationurl_binding.isautodeployed`, `appfwprofile_xmlwsiurl_binding.isautodeployed`, `appfwprofile_xmlxss_binding.isautodeployed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileAppfwconfidfieldBindingIsautodeployed {
+pub enum AutodeployedNotautodeployed {
     /// `AUTODEPLOYED`
     Autodeployed,
     /// `NOTAUTODEPLOYED`
     Notautodeployed,
 }
-impl rt::WireEnum for AppfwprofileAppfwconfidfieldBindingIsautodeployed {
+impl rt::WireEnum for AutodeployedNotautodeployed {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Autodeployed, "AUTODEPLOYED"),
         (Self::Notautodeployed, "NOTAUTODEPLOYED"),
     ];
 }
-/// Values of `appfwprofile_appfwconfidfield_binding`.`isregex_cffield` ([`AppfwprofileAppfwconfidfieldBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileAppfwconfidfieldBindingIsregexCffield = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_appfwconfidfield_binding`.`ruletype` ([`AppfwprofileAppfwconfidfieldBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileAppfwconfidfieldBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileAppfwconfidfieldBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -6893,6 +7159,7 @@ impl rt::Model for AppfwprofileAppfwconfidfieldBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6908,14 +7175,9 @@ impl rt::Model for AppfwprofileAppfwconfidfieldBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileAppfwconfidfieldBinding {
@@ -6948,6 +7210,63 @@ impl rt::Resource for AppfwprofileAppfwconfidfieldBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileAppfwconfidfieldBinding {
+    /// A `appfwprofile_appfwconfidfield_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`cffield_url`](Self::cffield_url).
+    pub fn cffield_url(mut self, cffield_url: impl Into<String>) -> Self {
+        self.cffield_url = Some(cffield_url.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`confidfield`](Self::confidfield).
+    pub fn confidfield(mut self, confidfield: impl Into<String>) -> Self {
+        self.confidfield = Some(confidfield.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`isregex_cffield`](Self::isregex_cffield).
+    pub fn isregex_cffield(mut self, isregex_cffield: NotregexRegex) -> Self {
+        self.isregex_cffield = Some(rt::Open::Known(isregex_cffield));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
 }
 impl AppfwprofileAppfwconfidfieldBinding {
     /// `PUT /nitro/v1/config/appfwprofile_appfwconfidfield_binding` (method inferred: the reference gives none)
@@ -6988,77 +7307,76 @@ impl AppfwprofileAppfwconfidfieldBinding {
 /// - URL: `/nitro/v1/config/appfwprofile_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwprofile_binding/appfwprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `appfwprofile_xmlattachmenturl_binding[]`, read-only.
-    pub appfwprofile_xmlattachmenturl_binding: Option<
-        Vec<AppfwprofileXmlattachmenturlBinding>,
-    >,
-    /// `appfwprofile_excluderescontenttype_binding[]`, read-only.
-    pub appfwprofile_excluderescontenttype_binding: Option<
-        Vec<AppfwprofileExcluderescontenttypeBinding>,
-    >,
-    /// `appfwprofile_crosssitescripting_binding[]`, read-only.
-    pub appfwprofile_crosssitescripting_binding: Option<
-        Vec<AppfwprofileCrosssitescriptingBinding>,
-    >,
-    /// `appfwprofile_xmlwsiurl_binding[]`, read-only.
-    pub appfwprofile_xmlwsiurl_binding: Option<Vec<AppfwprofileXmlwsiurlBinding>>,
-    /// `appfwprofile_xmldosurl_binding[]`, read-only.
-    pub appfwprofile_xmldosurl_binding: Option<Vec<AppfwprofileXmldosurlBinding>>,
-    /// `appfwprofile_fieldconsistency_binding[]`, read-only.
-    pub appfwprofile_fieldconsistency_binding: Option<
-        Vec<AppfwprofileFieldconsistencyBinding>,
-    >,
-    /// `appfwprofile_sqlinjection_binding[]`, read-only.
-    pub appfwprofile_sqlinjection_binding: Option<Vec<AppfwprofileSqlinjectionBinding>>,
-    /// `appfwprofile_safeobject_binding[]`, read-only.
-    pub appfwprofile_safeobject_binding: Option<Vec<AppfwprofileSafeobjectBinding>>,
-    /// `appfwprofile_logexpression_binding[]`, read-only.
-    ///
-    /// Since `12.1`.
-    pub appfwprofile_logexpression_binding: Option<
-        Vec<AppfwprofileLogexpressionBinding>,
-    >,
-    /// `appfwprofile_denyurl_binding[]`, read-only.
-    pub appfwprofile_denyurl_binding: Option<Vec<AppfwprofileDenyurlBinding>>,
-    /// `appfwprofile_trustedlearningclients_binding[]`, read-only.
-    pub appfwprofile_trustedlearningclients_binding: Option<
-        Vec<AppfwprofileTrustedlearningclientsBinding>,
-    >,
-    /// `appfwprofile_csrftag_binding[]`, read-only.
-    pub appfwprofile_csrftag_binding: Option<Vec<AppfwprofileCsrftagBinding>>,
-    /// `appfwprofile_starturl_binding[]`, read-only.
-    pub appfwprofile_starturl_binding: Option<Vec<AppfwprofileStarturlBinding>>,
-    /// `appfwprofile_cookieconsistency_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub appfwprofile_contenttype_binding: Option<Vec<AppfwprofileContenttypeBinding>>,
+    /// Read-only: never sent.
     pub appfwprofile_cookieconsistency_binding: Option<
         Vec<AppfwprofileCookieconsistencyBinding>,
     >,
-    /// `appfwprofile_xmlsqlinjection_binding[]`, read-only.
-    pub appfwprofile_xmlsqlinjection_binding: Option<
-        Vec<AppfwprofileXmlsqlinjectionBinding>,
-    >,
-    /// `appfwprofile_creditcardnumber_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub appfwprofile_creditcardnumber_binding: Option<
         Vec<AppfwprofileCreditcardnumberBinding>,
     >,
-    /// `appfwprofile_xmlxss_binding[]`, read-only.
-    pub appfwprofile_xmlxss_binding: Option<Vec<AppfwprofileXmlxssBinding>>,
-    /// `appfwprofile_fieldformat_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub appfwprofile_crosssitescripting_binding: Option<
+        Vec<AppfwprofileCrosssitescriptingBinding>,
+    >,
+    /// Read-only: never sent.
+    pub appfwprofile_csrftag_binding: Option<Vec<AppfwprofileCsrftagBinding>>,
+    /// Read-only: never sent.
+    pub appfwprofile_denyurl_binding: Option<Vec<AppfwprofileDenyurlBinding>>,
+    /// Read-only: never sent.
+    pub appfwprofile_excluderescontenttype_binding: Option<
+        Vec<AppfwprofileExcluderescontenttypeBinding>,
+    >,
+    /// Read-only: never sent.
+    pub appfwprofile_fieldconsistency_binding: Option<
+        Vec<AppfwprofileFieldconsistencyBinding>,
+    >,
+    /// Read-only: never sent.
     pub appfwprofile_fieldformat_binding: Option<Vec<AppfwprofileFieldformatBinding>>,
-    /// `appfwprofile_contenttype_binding[]`, read-only.
-    pub appfwprofile_contenttype_binding: Option<Vec<AppfwprofileContenttypeBinding>>,
-    /// `appfwprofile_xmlvalidationurl_binding[]`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub appfwprofile_logexpression_binding: Option<
+        Vec<AppfwprofileLogexpressionBinding>,
+    >,
+    /// Read-only: never sent.
+    pub appfwprofile_safeobject_binding: Option<Vec<AppfwprofileSafeobjectBinding>>,
+    /// Read-only: never sent.
+    pub appfwprofile_sqlinjection_binding: Option<Vec<AppfwprofileSqlinjectionBinding>>,
+    /// Read-only: never sent.
+    pub appfwprofile_starturl_binding: Option<Vec<AppfwprofileStarturlBinding>>,
+    /// Read-only: never sent.
+    pub appfwprofile_trustedlearningclients_binding: Option<
+        Vec<AppfwprofileTrustedlearningclientsBinding>,
+    >,
+    /// Read-only: never sent.
+    pub appfwprofile_xmlattachmenturl_binding: Option<
+        Vec<AppfwprofileXmlattachmenturlBinding>,
+    >,
+    /// Read-only: never sent.
+    pub appfwprofile_xmldosurl_binding: Option<Vec<AppfwprofileXmldosurlBinding>>,
+    /// Read-only: never sent.
+    pub appfwprofile_xmlsqlinjection_binding: Option<
+        Vec<AppfwprofileXmlsqlinjectionBinding>,
+    >,
+    /// Read-only: never sent.
     pub appfwprofile_xmlvalidationurl_binding: Option<
         Vec<AppfwprofileXmlvalidationurlBinding>,
     >,
+    /// Read-only: never sent.
+    pub appfwprofile_xmlwsiurl_binding: Option<Vec<AppfwprofileXmlwsiurlBinding>>,
+    /// Read-only: never sent.
+    pub appfwprofile_xmlxss_binding: Option<Vec<AppfwprofileXmlxssBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7110,6 +7428,7 @@ impl rt::Model for AppfwprofileBinding {
             18 => self.appfwprofile_xmlwsiurl_binding.as_field(),
             19 => self.appfwprofile_xmlxss_binding.as_field(),
             20 => self.name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7136,14 +7455,9 @@ impl rt::Model for AppfwprofileBinding {
             18 => self.appfwprofile_xmlwsiurl_binding.as_field_mut(),
             19 => self.appfwprofile_xmlxss_binding.as_field_mut(),
             20 => self.name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileBinding {
@@ -7178,6 +7492,15 @@ impl rt::Resource for AppfwprofileBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppfwprofileBinding {
+    /// A `appfwprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppfwprofileBinding {
     /// `GET /nitro/v1/config/appfwprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7196,96 +7519,60 @@ impl AppfwprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileBlockkeywordBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBlockkeywordBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileBlockkeywordBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub as_blockkeyword_formurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBlockkeywordBindingAsFieldnameIsregexBlockkeyword`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub as_fieldname_isregex_blockkeyword: Option<
-        rt::Open<AppfwprofileBlockkeywordBindingAsFieldnameIsregexBlockkeyword>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub blockkeyword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBlockkeywordBindingBlockkeywordtype`]): `PCRE`, `literal`.
-    ///
-    /// Since `14.1`.
-    pub blockkeywordtype: Option<
-        rt::Open<AppfwprofileBlockkeywordBindingBlockkeywordtype>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub fieldname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBlockkeywordBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `14.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileBlockkeywordBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub as_blockkeyword_formurl: Option<String>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub as_fieldname_isregex_blockkeyword: Option<rt::Open<NotregexRegex>>,
+    /// Since `14.1`.
+    pub blockkeyword: Option<String>,
+    /// Possible values (see [`PcreLiteral`]): `PCRE`, `literal`.
+    ///
+    /// Since `14.1`.
+    pub blockkeywordtype: Option<rt::Open<PcreLiteral>>,
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub fieldname: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `14.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBlockkeywordBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileBlockkeywordBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_blockkeyword_binding`.`alertonly` ([`AppfwprofileBlockkeywordBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileBlockkeywordBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_blockkeyword_binding`.`as_fieldname_isregex_blockkeyword` ([`AppfwprofileBlockkeywordBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileBlockkeywordBindingAsFieldnameIsregexBlockkeyword = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_blockkeyword_binding`.`blockkeywordtype` ([`AppfwprofileBlockkeywordBinding`]).
-///
-/// Also the values of `appfwprofile_jsonblockkeyword_binding.jsonblockkeywordtype`.
+/// Values of `appfwprofile_blockkeyword_binding.blockkeywordtype`, `appfwprofile_jsonblockkeyword_binding.jsonblockkeywordtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileBlockkeywordBindingBlockkeywordtype {
+pub enum PcreLiteral {
     /// `PCRE`
     Pcre,
     /// `literal`
     Literal,
 }
-impl rt::WireEnum for AppfwprofileBlockkeywordBindingBlockkeywordtype {
+impl rt::WireEnum for PcreLiteral {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Pcre, "PCRE"),
         (Self::Literal, "literal"),
     ];
 }
-/// Values of `appfwprofile_blockkeyword_binding`.`isautodeployed` ([`AppfwprofileBlockkeywordBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileBlockkeywordBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_blockkeyword_binding`.`ruletype` ([`AppfwprofileBlockkeywordBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileBlockkeywordBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileBlockkeywordBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -7316,6 +7603,7 @@ impl rt::Model for AppfwprofileBlockkeywordBinding {
             9 => self.resourceid.as_field(),
             10 => self.ruletype.as_field(),
             11 => self.state.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7333,14 +7621,9 @@ impl rt::Model for AppfwprofileBlockkeywordBinding {
             9 => self.resourceid.as_field_mut(),
             10 => self.ruletype.as_field_mut(),
             11 => self.state.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileBlockkeywordBinding {
@@ -7373,6 +7656,81 @@ impl rt::Resource for AppfwprofileBlockkeywordBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileBlockkeywordBinding {
+    /// A `appfwprofile_blockkeyword_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`as_blockkeyword_formurl`](Self::as_blockkeyword_formurl).
+    pub fn as_blockkeyword_formurl(
+        mut self,
+        as_blockkeyword_formurl: impl Into<String>,
+    ) -> Self {
+        self.as_blockkeyword_formurl = Some(as_blockkeyword_formurl.into());
+        self
+    }
+    /// Sets [`as_fieldname_isregex_blockkeyword`](Self::as_fieldname_isregex_blockkeyword).
+    pub fn as_fieldname_isregex_blockkeyword(
+        mut self,
+        as_fieldname_isregex_blockkeyword: NotregexRegex,
+    ) -> Self {
+        self.as_fieldname_isregex_blockkeyword = Some(
+            rt::Open::Known(as_fieldname_isregex_blockkeyword),
+        );
+        self
+    }
+    /// Sets [`blockkeyword`](Self::blockkeyword).
+    pub fn blockkeyword(mut self, blockkeyword: impl Into<String>) -> Self {
+        self.blockkeyword = Some(blockkeyword.into());
+        self
+    }
+    /// Sets [`blockkeywordtype`](Self::blockkeywordtype).
+    pub fn blockkeywordtype(mut self, blockkeywordtype: PcreLiteral) -> Self {
+        self.blockkeywordtype = Some(rt::Open::Known(blockkeywordtype));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`fieldname`](Self::fieldname).
+    pub fn fieldname(mut self, fieldname: impl Into<String>) -> Self {
+        self.fieldname = Some(fieldname.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
 }
 impl AppfwprofileBlockkeywordBinding {
     /// `PUT /nitro/v1/config/appfwprofile_blockkeyword_binding` (method inferred: the reference gives none)
@@ -7421,96 +7779,64 @@ impl AppfwprofileBlockkeywordBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileBypasslistBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBypasslistBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileBypasslistBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub as_bypass_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBypasslistBindingAsBypassListAction`]): `log`, `none`.
-    ///
-    /// Since `14.1`.
-    pub as_bypass_list_action: Option<
-        rt::Open<AppfwprofileBypasslistBindingAsBypassListAction>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBypasslistBindingAsBypassListLocation`]): `HeaderName`, `HeaderValue`, `IPv4`, `IPv6`, `URL`.
-    ///
-    /// Since `14.1`.
-    pub as_bypass_list_location: Option<
-        rt::Open<AppfwprofileBypasslistBindingAsBypassListLocation>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBypasslistBindingAsBypassListValueType`]): `Expression`, `PCRE`, `literal`.
-    ///
-    /// Since `14.1`.
-    pub as_bypass_list_value_type: Option<
-        rt::Open<AppfwprofileBypasslistBindingAsBypassListValueType>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBypasslistBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `14.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileBypasslistBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub as_bypass_list: Option<String>,
+    /// Possible values (see [`LogNone`]): `log`, `none`.
+    ///
+    /// Since `14.1`.
+    pub as_bypass_list_action: Option<rt::Open<LogNone>>,
+    /// Possible values (see [`AsBypassListLocation`]): `HeaderName`, `HeaderValue`, `IPv4`, `IPv6`, `URL`.
+    ///
+    /// Since `14.1`.
+    pub as_bypass_list_location: Option<rt::Open<AsBypassListLocation>>,
+    /// Possible values (see [`ExpressionPcreLiteral`]): `Expression`, `PCRE`, `literal`.
+    ///
+    /// Since `14.1`.
+    pub as_bypass_list_value_type: Option<rt::Open<ExpressionPcreLiteral>>,
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `14.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileBypasslistBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileBypasslistBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_bypasslist_binding`.`alertonly` ([`AppfwprofileBypasslistBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileBypasslistBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_bypasslist_binding`.`as_bypass_list_action` ([`AppfwprofileBypasslistBinding`]).
-///
-/// Also the values of `appfwprofile_grpcvalidation_binding.grpc_relax_validation_action`, `appfwprofile_restvalidation_binding.rest_validation_action`.
+/// Values of `appfwprofile_bypasslist_binding.as_bypass_list_action`, `appfwprofile_grpcvalidation_binding.grpc_relax_validation_action`, `appfwprofile_restvalidation_binding.rest_validation_action`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileBypasslistBindingAsBypassListAction {
+pub enum LogNone {
     /// `log`
     Log,
     /// `none`
     None,
 }
-impl rt::WireEnum for AppfwprofileBypasslistBindingAsBypassListAction {
+impl rt::WireEnum for LogNone {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Log, "log"),
         (Self::None, "none"),
     ];
 }
-/// Values of `appfwprofile_bypasslist_binding`.`as_bypass_list_location` ([`AppfwprofileBypasslistBinding`]).
-///
-/// Also the values of `appfwprofile_denylist_binding.as_deny_list_location`.
+/// Values of `appfwprofile_bypasslist_binding.as_bypass_list_location`, `appfwprofile_denylist_binding.as_deny_list_location`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileBypasslistBindingAsBypassListLocation {
+pub enum AsBypassListLocation {
     /// `HeaderName`
     HeaderName,
     /// `HeaderValue`
@@ -7522,7 +7848,7 @@ pub enum AppfwprofileBypasslistBindingAsBypassListLocation {
     /// `URL`
     Url,
 }
-impl rt::WireEnum for AppfwprofileBypasslistBindingAsBypassListLocation {
+impl rt::WireEnum for AsBypassListLocation {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::HeaderName, "HeaderName"),
         (Self::HeaderValue, "HeaderValue"),
@@ -7531,12 +7857,10 @@ impl rt::WireEnum for AppfwprofileBypasslistBindingAsBypassListLocation {
         (Self::Url, "URL"),
     ];
 }
-/// Values of `appfwprofile_bypasslist_binding`.`as_bypass_list_value_type` ([`AppfwprofileBypasslistBinding`]).
-///
-/// Also the values of `appfwprofile_denylist_binding.as_deny_list_value_type`.
+/// Values of `appfwprofile_bypasslist_binding.as_bypass_list_value_type`, `appfwprofile_denylist_binding.as_deny_list_value_type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileBypasslistBindingAsBypassListValueType {
+pub enum ExpressionPcreLiteral {
     /// `Expression`
     Expression,
     /// `PCRE`
@@ -7544,17 +7868,13 @@ pub enum AppfwprofileBypasslistBindingAsBypassListValueType {
     /// `literal`
     Literal,
 }
-impl rt::WireEnum for AppfwprofileBypasslistBindingAsBypassListValueType {
+impl rt::WireEnum for ExpressionPcreLiteral {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Expression, "Expression"),
         (Self::Pcre, "PCRE"),
         (Self::Literal, "literal"),
     ];
 }
-/// Values of `appfwprofile_bypasslist_binding`.`isautodeployed` ([`AppfwprofileBypasslistBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileBypasslistBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_bypasslist_binding`.`ruletype` ([`AppfwprofileBypasslistBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileBypasslistBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileBypasslistBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -7583,6 +7903,7 @@ impl rt::Model for AppfwprofileBypasslistBinding {
             8 => self.resourceid.as_field(),
             9 => self.ruletype.as_field(),
             10 => self.state.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7599,14 +7920,9 @@ impl rt::Model for AppfwprofileBypasslistBinding {
             8 => self.resourceid.as_field_mut(),
             9 => self.ruletype.as_field_mut(),
             10 => self.state.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileBypasslistBinding {
@@ -7639,6 +7955,76 @@ impl rt::Resource for AppfwprofileBypasslistBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileBypasslistBinding {
+    /// A `appfwprofile_bypasslist_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`as_bypass_list`](Self::as_bypass_list).
+    pub fn as_bypass_list(mut self, as_bypass_list: impl Into<String>) -> Self {
+        self.as_bypass_list = Some(as_bypass_list.into());
+        self
+    }
+    /// Sets [`as_bypass_list_action`](Self::as_bypass_list_action).
+    pub fn as_bypass_list_action(mut self, as_bypass_list_action: LogNone) -> Self {
+        self.as_bypass_list_action = Some(rt::Open::Known(as_bypass_list_action));
+        self
+    }
+    /// Sets [`as_bypass_list_location`](Self::as_bypass_list_location).
+    pub fn as_bypass_list_location(
+        mut self,
+        as_bypass_list_location: AsBypassListLocation,
+    ) -> Self {
+        self.as_bypass_list_location = Some(rt::Open::Known(as_bypass_list_location));
+        self
+    }
+    /// Sets [`as_bypass_list_value_type`](Self::as_bypass_list_value_type).
+    pub fn as_bypass_list_value_type(
+        mut self,
+        as_bypass_list_value_type: ExpressionPcreLiteral,
+    ) -> Self {
+        self.as_bypass_list_value_type = Some(
+            rt::Open::Known(as_bypass_list_value_type),
+        );
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
 }
 impl AppfwprofileBypasslistBinding {
     /// `PUT /nitro/v1/config/appfwprofile_bypasslist_binding` (method inferred: the reference gives none)
@@ -7683,122 +8069,72 @@ impl AppfwprofileBypasslistBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCmdinjectionBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileCmdinjectionBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionBindingAsScanLocationCmd`]): `FORMFIELD`, `HEADER`, `COOKIE`.
-    ///
-    /// Since `13.1`.
-    pub as_scan_location_cmd: Option<
-        rt::Open<AppfwprofileCmdinjectionBindingAsScanLocationCmd>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub as_value_expr_cmd: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionBindingAsValueTypeCmd`]): `Keyword`, `SpecialString`.
-    ///
-    /// Since `13.1`.
-    pub as_value_type_cmd: Option<
-        rt::Open<AppfwprofileCmdinjectionBindingAsValueTypeCmd>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub cmdinjection: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub formactionurl_cmd: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileCmdinjectionBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionBindingIsregexCmd`]): `REGEX`, `NOTREGEX`.
-    ///
-    /// Since `13.1`.
-    pub isregex_cmd: Option<rt::Open<AppfwprofileCmdinjectionBindingIsregexCmd>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionBindingIsvalueregexCmd`]): `REGEX`, `NOTREGEX`.
-    ///
-    /// Since `13.1`.
-    pub isvalueregex_cmd: Option<
-        rt::Open<AppfwprofileCmdinjectionBindingIsvalueregexCmd>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Possible values (see [`FormfieldHeaderCookie`]): `FORMFIELD`, `HEADER`, `COOKIE`.
+    ///
+    /// Since `13.1`.
+    pub as_scan_location_cmd: Option<rt::Open<FormfieldHeaderCookie>>,
+    /// Since `13.1`.
+    pub as_value_expr_cmd: Option<String>,
+    /// Possible values (see [`KeywordSpecialString`]): `Keyword`, `SpecialString`.
+    ///
+    /// Since `13.1`.
+    pub as_value_type_cmd: Option<rt::Open<KeywordSpecialString>>,
+    /// Since `13.1`.
+    pub cmdinjection: Option<String>,
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Since `13.1`.
+    pub formactionurl_cmd: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    ///
+    /// Since `13.1`.
+    pub isregex_cmd: Option<rt::Open<RegexNotregex>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    ///
+    /// Since `13.1`.
+    pub isvalueregex_cmd: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileCmdinjectionBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCmdinjectionBindingState`]): `ENABLED`, `DISABLED`.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub state: Option<rt::Open<AppfwprofileCmdinjectionBindingState>>,
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_cmdinjection_binding`.`alertonly` ([`AppfwprofileCmdinjectionBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileCmdinjectionBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_cmdinjection_binding`.`as_scan_location_cmd` ([`AppfwprofileCmdinjectionBinding`]): the same values as [`AppfwlearningdataAsScanLocationSql`].
-pub type AppfwprofileCmdinjectionBindingAsScanLocationCmd = AppfwlearningdataAsScanLocationSql;
-/// Values of `appfwprofile_cmdinjection_binding`.`as_value_type_cmd` ([`AppfwprofileCmdinjectionBinding`]).
-///
-/// Also the values of `appfwprofile_jsoncmdurl_binding.as_value_type_json_cmd`.
+/// Values of `appfwprofile_cmdinjection_binding.as_value_type_cmd`, `appfwprofile_jsoncmdurl_binding.as_value_type_json_cmd`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileCmdinjectionBindingAsValueTypeCmd {
+pub enum KeywordSpecialString {
     /// `Keyword`
     Keyword,
     /// `SpecialString`
     SpecialString,
 }
-impl rt::WireEnum for AppfwprofileCmdinjectionBindingAsValueTypeCmd {
+impl rt::WireEnum for KeywordSpecialString {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Keyword, "Keyword"),
         (Self::SpecialString, "SpecialString"),
     ];
 }
-/// Values of `appfwprofile_cmdinjection_binding`.`isautodeployed` ([`AppfwprofileCmdinjectionBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileCmdinjectionBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_cmdinjection_binding`.`isregex_cmd` ([`AppfwprofileCmdinjectionBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileCmdinjectionBindingIsregexCmd = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_cmdinjection_binding`.`isvalueregex_cmd` ([`AppfwprofileCmdinjectionBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileCmdinjectionBindingIsvalueregexCmd = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_cmdinjection_binding`.`ruletype` ([`AppfwprofileCmdinjectionBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileCmdinjectionBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_cmdinjection_binding`.`state` ([`AppfwprofileCmdinjectionBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileCmdinjectionBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileCmdinjectionBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -7833,6 +8169,7 @@ impl rt::Model for AppfwprofileCmdinjectionBinding {
             11 => self.resourceid.as_field(),
             12 => self.ruletype.as_field(),
             13 => self.state.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7852,14 +8189,9 @@ impl rt::Model for AppfwprofileCmdinjectionBinding {
             11 => self.resourceid.as_field_mut(),
             12 => self.ruletype.as_field_mut(),
             13 => self.state.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCmdinjectionBinding {
@@ -7892,6 +8224,86 @@ impl rt::Resource for AppfwprofileCmdinjectionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileCmdinjectionBinding {
+    /// A `appfwprofile_cmdinjection_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`as_scan_location_cmd`](Self::as_scan_location_cmd).
+    pub fn as_scan_location_cmd(
+        mut self,
+        as_scan_location_cmd: FormfieldHeaderCookie,
+    ) -> Self {
+        self.as_scan_location_cmd = Some(rt::Open::Known(as_scan_location_cmd));
+        self
+    }
+    /// Sets [`as_value_expr_cmd`](Self::as_value_expr_cmd).
+    pub fn as_value_expr_cmd(mut self, as_value_expr_cmd: impl Into<String>) -> Self {
+        self.as_value_expr_cmd = Some(as_value_expr_cmd.into());
+        self
+    }
+    /// Sets [`as_value_type_cmd`](Self::as_value_type_cmd).
+    pub fn as_value_type_cmd(mut self, as_value_type_cmd: KeywordSpecialString) -> Self {
+        self.as_value_type_cmd = Some(rt::Open::Known(as_value_type_cmd));
+        self
+    }
+    /// Sets [`cmdinjection`](Self::cmdinjection).
+    pub fn cmdinjection(mut self, cmdinjection: impl Into<String>) -> Self {
+        self.cmdinjection = Some(cmdinjection.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`formactionurl_cmd`](Self::formactionurl_cmd).
+    pub fn formactionurl_cmd(mut self, formactionurl_cmd: impl Into<String>) -> Self {
+        self.formactionurl_cmd = Some(formactionurl_cmd.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`isregex_cmd`](Self::isregex_cmd).
+    pub fn isregex_cmd(mut self, isregex_cmd: RegexNotregex) -> Self {
+        self.isregex_cmd = Some(rt::Open::Known(isregex_cmd));
+        self
+    }
+    /// Sets [`isvalueregex_cmd`](Self::isvalueregex_cmd).
+    pub fn isvalueregex_cmd(mut self, isvalueregex_cmd: RegexNotregex) -> Self {
+        self.isvalueregex_cmd = Some(rt::Open::Known(isvalueregex_cmd));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileCmdinjectionBinding {
     /// `PUT /nitro/v1/config/appfwprofile_cmdinjection_binding` (method inferred: the reference gives none)
@@ -7939,55 +8351,35 @@ impl AppfwprofileCmdinjectionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileContenttypeBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileContenttypeBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileContenttypeBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub contenttype: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileContenttypeBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileContenttypeBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    pub contenttype: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileContenttypeBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileContenttypeBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileContenttypeBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileContenttypeBindingState>>,
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_contenttype_binding`.`alertonly` ([`AppfwprofileContenttypeBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileContenttypeBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_contenttype_binding`.`isautodeployed` ([`AppfwprofileContenttypeBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileContenttypeBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_contenttype_binding`.`ruletype` ([`AppfwprofileContenttypeBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileContenttypeBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_contenttype_binding`.`state` ([`AppfwprofileContenttypeBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileContenttypeBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileContenttypeBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8012,6 +8404,7 @@ impl rt::Model for AppfwprofileContenttypeBinding {
             6 => self.resourceid.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8026,14 +8419,9 @@ impl rt::Model for AppfwprofileContenttypeBinding {
             6 => self.resourceid.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileContenttypeBinding {
@@ -8066,6 +8454,30 @@ impl rt::Resource for AppfwprofileContenttypeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileContenttypeBinding {
+    /// A `appfwprofile_contenttype_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`contenttype`](Self::contenttype).
+    pub fn contenttype(mut self, contenttype: impl Into<String>) -> Self {
+        self.contenttype = Some(contenttype.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileContenttypeBinding {
     /// `PUT /nitro/v1/config/appfwprofile_contenttype_binding`
@@ -8109,63 +8521,37 @@ impl AppfwprofileContenttypeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCookieconsistencyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCookieconsistencyBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileCookieconsistencyBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub cookieconsistency: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCookieconsistencyBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileCookieconsistencyBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCookieconsistencyBindingIsregex`]): `REGEX`, `NOTREGEX`.
-    pub isregex: Option<rt::Open<AppfwprofileCookieconsistencyBindingIsregex>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    pub cookieconsistency: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCookieconsistencyBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileCookieconsistencyBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCookieconsistencyBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileCookieconsistencyBindingState>>,
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_cookieconsistency_binding`.`alertonly` ([`AppfwprofileCookieconsistencyBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileCookieconsistencyBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_cookieconsistency_binding`.`isautodeployed` ([`AppfwprofileCookieconsistencyBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileCookieconsistencyBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_cookieconsistency_binding`.`isregex` ([`AppfwprofileCookieconsistencyBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileCookieconsistencyBindingIsregex = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_cookieconsistency_binding`.`ruletype` ([`AppfwprofileCookieconsistencyBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileCookieconsistencyBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_cookieconsistency_binding`.`state` ([`AppfwprofileCookieconsistencyBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileCookieconsistencyBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileCookieconsistencyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8192,6 +8578,7 @@ impl rt::Model for AppfwprofileCookieconsistencyBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8207,14 +8594,9 @@ impl rt::Model for AppfwprofileCookieconsistencyBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCookieconsistencyBinding {
@@ -8247,6 +8629,35 @@ impl rt::Resource for AppfwprofileCookieconsistencyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileCookieconsistencyBinding {
+    /// A `appfwprofile_cookieconsistency_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`cookieconsistency`](Self::cookieconsistency).
+    pub fn cookieconsistency(mut self, cookieconsistency: impl Into<String>) -> Self {
+        self.cookieconsistency = Some(cookieconsistency.into());
+        self
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: RegexNotregex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileCookieconsistencyBinding {
     /// `PUT /nitro/v1/config/appfwprofile_cookieconsistency_binding`
@@ -8291,71 +8702,45 @@ impl AppfwprofileCookieconsistencyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCreditcardnumberBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCreditcardnumberBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileCreditcardnumberBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub creditcardnumber: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub creditcardnumberurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCreditcardnumberBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileCreditcardnumberBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Since `13.1`.
-    pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCreditcardnumberBindingRuletype`]): `ALLOW`, `DENY`.
-    ///
-    /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileCreditcardnumberBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCreditcardnumberBindingState`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub state: Option<rt::Open<AppfwprofileCreditcardnumberBindingState>>,
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `11.0`.
+    pub comment: Option<String>,
+    /// Since `11.0`.
+    pub creditcardnumber: Option<String>,
+    /// Since `11.0`.
+    pub creditcardnumberurl: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Since `13.1`.
+    pub resourceid: Option<String>,
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    ///
+    /// Since `13.1`.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_creditcardnumber_binding`.`alertonly` ([`AppfwprofileCreditcardnumberBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileCreditcardnumberBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_creditcardnumber_binding`.`isautodeployed` ([`AppfwprofileCreditcardnumberBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileCreditcardnumberBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_creditcardnumber_binding`.`ruletype` ([`AppfwprofileCreditcardnumberBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileCreditcardnumberBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_creditcardnumber_binding`.`state` ([`AppfwprofileCreditcardnumberBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileCreditcardnumberBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileCreditcardnumberBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8382,6 +8767,7 @@ impl rt::Model for AppfwprofileCreditcardnumberBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8397,14 +8783,9 @@ impl rt::Model for AppfwprofileCreditcardnumberBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCreditcardnumberBinding {
@@ -8437,6 +8818,38 @@ impl rt::Resource for AppfwprofileCreditcardnumberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileCreditcardnumberBinding {
+    /// A `appfwprofile_creditcardnumber_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`creditcardnumber`](Self::creditcardnumber).
+    pub fn creditcardnumber(mut self, creditcardnumber: impl Into<String>) -> Self {
+        self.creditcardnumber = Some(creditcardnumber.into());
+        self
+    }
+    /// Sets [`creditcardnumberurl`](Self::creditcardnumberurl).
+    pub fn creditcardnumberurl(
+        mut self,
+        creditcardnumberurl: impl Into<String>,
+    ) -> Self {
+        self.creditcardnumberurl = Some(creditcardnumberurl.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileCreditcardnumberBinding {
     /// `PUT /nitro/v1/config/appfwprofile_creditcardnumber_binding`
@@ -8483,83 +8896,52 @@ impl AppfwprofileCreditcardnumberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCrosssitescriptingBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileCrosssitescriptingBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingAsScanLocationXss`]): `FORMFIELD`, `HEADER`, `COOKIE`, `URL`.
-    pub as_scan_location_xss: Option<
-        rt::Open<AppfwprofileCrosssitescriptingBindingAsScanLocationXss>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub as_value_expr_xss: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingAsValueTypeXss`]): `Tag`, `Attribute`, `Pattern`.
-    ///
-    /// Since `11.0`.
-    pub as_value_type_xss: Option<
-        rt::Open<AppfwprofileCrosssitescriptingBindingAsValueTypeXss>,
-    >,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub crosssitescripting: Option<String>,
-    /// `String`, read-write.
-    pub formactionurl_xss: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileCrosssitescriptingBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingIsregexXss`]): `REGEX`, `NOTREGEX`.
-    pub isregex_xss: Option<rt::Open<AppfwprofileCrosssitescriptingBindingIsregexXss>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingIsvalueregexXss`]): `REGEX`, `NOTREGEX`.
-    ///
-    /// Since `11.0`.
-    pub isvalueregex_xss: Option<
-        rt::Open<AppfwprofileCrosssitescriptingBindingIsvalueregexXss>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingAsScanLocationXss`]): `FORMFIELD`, `HEADER`, `COOKIE`, `URL`.
+    pub as_scan_location_xss: Option<
+        rt::Open<AppfwprofileCrosssitescriptingBindingAsScanLocationXss>,
+    >,
+    /// Since `11.0`.
+    pub as_value_expr_xss: Option<String>,
+    /// Possible values (see [`TagAttributePattern`]): `Tag`, `Attribute`, `Pattern`.
+    ///
+    /// Since `11.0`.
+    pub as_value_type_xss: Option<rt::Open<TagAttributePattern>>,
+    pub comment: Option<String>,
+    pub crosssitescripting: Option<String>,
+    pub formactionurl_xss: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex_xss: Option<rt::Open<RegexNotregex>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    ///
+    /// Since `11.0`.
+    pub isvalueregex_xss: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileCrosssitescriptingBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCrosssitescriptingBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileCrosssitescriptingBindingState>>,
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_crosssitescripting_binding`.`alertonly` ([`AppfwprofileCrosssitescriptingBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileCrosssitescriptingBindingAlertonly = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile_crosssitescripting_binding`.`as_scan_location_xss` ([`AppfwprofileCrosssitescriptingBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8583,18 +8965,6 @@ impl rt::WireEnum for AppfwprofileCrosssitescriptingBindingAsScanLocationXss {
         (Self::Url, "URL"),
     ];
 }
-/// Values of `appfwprofile_crosssitescripting_binding`.`as_value_type_xss` ([`AppfwprofileCrosssitescriptingBinding`]): the same values as [`AppfwlearningdataAsValueTypeXss`].
-pub type AppfwprofileCrosssitescriptingBindingAsValueTypeXss = AppfwlearningdataAsValueTypeXss;
-/// Values of `appfwprofile_crosssitescripting_binding`.`isautodeployed` ([`AppfwprofileCrosssitescriptingBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileCrosssitescriptingBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_crosssitescripting_binding`.`isregex_xss` ([`AppfwprofileCrosssitescriptingBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileCrosssitescriptingBindingIsregexXss = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_crosssitescripting_binding`.`isvalueregex_xss` ([`AppfwprofileCrosssitescriptingBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileCrosssitescriptingBindingIsvalueregexXss = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_crosssitescripting_binding`.`ruletype` ([`AppfwprofileCrosssitescriptingBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileCrosssitescriptingBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_crosssitescripting_binding`.`state` ([`AppfwprofileCrosssitescriptingBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileCrosssitescriptingBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileCrosssitescriptingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8631,6 +9001,7 @@ impl rt::Model for AppfwprofileCrosssitescriptingBinding {
             12 => self.resourceid.as_field(),
             13 => self.ruletype.as_field(),
             14 => self.state.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8651,14 +9022,9 @@ impl rt::Model for AppfwprofileCrosssitescriptingBinding {
             12 => self.resourceid.as_field_mut(),
             13 => self.ruletype.as_field_mut(),
             14 => self.state.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCrosssitescriptingBinding {
@@ -8691,6 +9057,63 @@ impl rt::Resource for AppfwprofileCrosssitescriptingBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileCrosssitescriptingBinding {
+    /// A `appfwprofile_crosssitescripting_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`as_scan_location_xss`](Self::as_scan_location_xss).
+    pub fn as_scan_location_xss(
+        mut self,
+        as_scan_location_xss: AppfwprofileCrosssitescriptingBindingAsScanLocationXss,
+    ) -> Self {
+        self.as_scan_location_xss = Some(rt::Open::Known(as_scan_location_xss));
+        self
+    }
+    /// Sets [`as_value_expr_xss`](Self::as_value_expr_xss).
+    pub fn as_value_expr_xss(mut self, as_value_expr_xss: impl Into<String>) -> Self {
+        self.as_value_expr_xss = Some(as_value_expr_xss.into());
+        self
+    }
+    /// Sets [`as_value_type_xss`](Self::as_value_type_xss).
+    pub fn as_value_type_xss(mut self, as_value_type_xss: TagAttributePattern) -> Self {
+        self.as_value_type_xss = Some(rt::Open::Known(as_value_type_xss));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`crosssitescripting`](Self::crosssitescripting).
+    pub fn crosssitescripting(mut self, crosssitescripting: impl Into<String>) -> Self {
+        self.crosssitescripting = Some(crosssitescripting.into());
+        self
+    }
+    /// Sets [`formactionurl_xss`](Self::formactionurl_xss).
+    pub fn formactionurl_xss(mut self, formactionurl_xss: impl Into<String>) -> Self {
+        self.formactionurl_xss = Some(formactionurl_xss.into());
+        self
+    }
+    /// Sets [`isregex_xss`](Self::isregex_xss).
+    pub fn isregex_xss(mut self, isregex_xss: RegexNotregex) -> Self {
+        self.isregex_xss = Some(rt::Open::Known(isregex_xss));
+        self
+    }
+    /// Sets [`isvalueregex_xss`](Self::isvalueregex_xss).
+    pub fn isvalueregex_xss(mut self, isvalueregex_xss: RegexNotregex) -> Self {
+        self.isvalueregex_xss = Some(rt::Open::Known(isvalueregex_xss));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileCrosssitescriptingBinding {
     /// `PUT /nitro/v1/config/appfwprofile_crosssitescripting_binding`
@@ -8756,57 +9179,36 @@ impl AppfwprofileCrosssitescriptingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileCsrftagBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCsrftagBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileCsrftagBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub csrfformactionurl: Option<String>,
-    /// `String`, read-write.
-    pub csrftag: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCsrftagBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileCsrftagBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    pub csrfformactionurl: Option<String>,
+    pub csrftag: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCsrftagBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileCsrftagBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileCsrftagBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileCsrftagBindingState>>,
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_csrftag_binding`.`alertonly` ([`AppfwprofileCsrftagBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileCsrftagBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_csrftag_binding`.`isautodeployed` ([`AppfwprofileCsrftagBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileCsrftagBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_csrftag_binding`.`ruletype` ([`AppfwprofileCsrftagBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileCsrftagBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_csrftag_binding`.`state` ([`AppfwprofileCsrftagBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileCsrftagBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileCsrftagBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8833,6 +9235,7 @@ impl rt::Model for AppfwprofileCsrftagBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8848,14 +9251,9 @@ impl rt::Model for AppfwprofileCsrftagBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCsrftagBinding {
@@ -8888,6 +9286,35 @@ impl rt::Resource for AppfwprofileCsrftagBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileCsrftagBinding {
+    /// A `appfwprofile_csrftag_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`csrfformactionurl`](Self::csrfformactionurl).
+    pub fn csrfformactionurl(mut self, csrfformactionurl: impl Into<String>) -> Self {
+        self.csrfformactionurl = Some(csrfformactionurl.into());
+        self
+    }
+    /// Sets [`csrftag`](Self::csrftag).
+    pub fn csrftag(mut self, csrftag: impl Into<String>) -> Self {
+        self.csrftag = Some(csrftag.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileCsrftagBinding {
     /// `PUT /nitro/v1/config/appfwprofile_csrftag_binding`
@@ -8932,73 +9359,47 @@ impl AppfwprofileCsrftagBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileDenylistBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenylistBindingAlertonly`]): `OFF`, `ON`.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileDenylistBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
+    pub alertonly: Option<rt::Open<OffOn>>,
     /// Since `14.1`.
     pub as_deny_list: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AppfwprofileDenylistBindingAsDenyListAction`]): `REDIRECT`, `RESET`, `log`, `none`.
     ///
     /// Since `14.1`.
     pub as_deny_list_action: Option<
         Vec<rt::Open<AppfwprofileDenylistBindingAsDenyListAction>>,
     >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenylistBindingAsDenyListLocation`]): `HeaderName`, `HeaderValue`, `IPv4`, `IPv6`, `URL`.
+    /// Possible values (see [`AsBypassListLocation`]): `HeaderName`, `HeaderValue`, `IPv4`, `IPv6`, `URL`.
     ///
     /// Since `14.1`.
-    pub as_deny_list_location: Option<
-        rt::Open<AppfwprofileDenylistBindingAsDenyListLocation>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenylistBindingAsDenyListValueType`]): `Expression`, `PCRE`, `literal`.
+    pub as_deny_list_location: Option<rt::Open<AsBypassListLocation>>,
+    /// Possible values (see [`ExpressionPcreLiteral`]): `Expression`, `PCRE`, `literal`.
     ///
     /// Since `14.1`.
-    pub as_deny_list_value_type: Option<
-        rt::Open<AppfwprofileDenylistBindingAsDenyListValueType>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub as_deny_list_value_type: Option<rt::Open<ExpressionPcreLiteral>>,
     /// Since `14.1`.
     pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenylistBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
     ///
     /// Since `14.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileDenylistBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenylistBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileDenylistBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_denylist_binding`.`alertonly` ([`AppfwprofileDenylistBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileDenylistBindingAlertonly = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile_denylist_binding`.`as_deny_list_action` ([`AppfwprofileDenylistBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9020,14 +9421,6 @@ impl rt::WireEnum for AppfwprofileDenylistBindingAsDenyListAction {
         (Self::None, "none"),
     ];
 }
-/// Values of `appfwprofile_denylist_binding`.`as_deny_list_location` ([`AppfwprofileDenylistBinding`]): the same values as [`AppfwprofileBypasslistBindingAsBypassListLocation`].
-pub type AppfwprofileDenylistBindingAsDenyListLocation = AppfwprofileBypasslistBindingAsBypassListLocation;
-/// Values of `appfwprofile_denylist_binding`.`as_deny_list_value_type` ([`AppfwprofileDenylistBinding`]): the same values as [`AppfwprofileBypasslistBindingAsBypassListValueType`].
-pub type AppfwprofileDenylistBindingAsDenyListValueType = AppfwprofileBypasslistBindingAsBypassListValueType;
-/// Values of `appfwprofile_denylist_binding`.`isautodeployed` ([`AppfwprofileDenylistBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileDenylistBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_denylist_binding`.`ruletype` ([`AppfwprofileDenylistBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileDenylistBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileDenylistBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -9056,6 +9449,7 @@ impl rt::Model for AppfwprofileDenylistBinding {
             8 => self.resourceid.as_field(),
             9 => self.ruletype.as_field(),
             10 => self.state.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9072,14 +9466,9 @@ impl rt::Model for AppfwprofileDenylistBinding {
             8 => self.resourceid.as_field_mut(),
             9 => self.ruletype.as_field_mut(),
             10 => self.state.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileDenylistBinding {
@@ -9112,6 +9501,81 @@ impl rt::Resource for AppfwprofileDenylistBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileDenylistBinding {
+    /// A `appfwprofile_denylist_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`as_deny_list`](Self::as_deny_list).
+    pub fn as_deny_list(mut self, as_deny_list: impl Into<String>) -> Self {
+        self.as_deny_list = Some(as_deny_list.into());
+        self
+    }
+    /// Sets [`as_deny_list_action`](Self::as_deny_list_action).
+    pub fn as_deny_list_action(
+        mut self,
+        as_deny_list_action: impl IntoIterator<
+            Item = AppfwprofileDenylistBindingAsDenyListAction,
+        >,
+    ) -> Self {
+        self.as_deny_list_action = Some(
+            as_deny_list_action.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`as_deny_list_location`](Self::as_deny_list_location).
+    pub fn as_deny_list_location(
+        mut self,
+        as_deny_list_location: AsBypassListLocation,
+    ) -> Self {
+        self.as_deny_list_location = Some(rt::Open::Known(as_deny_list_location));
+        self
+    }
+    /// Sets [`as_deny_list_value_type`](Self::as_deny_list_value_type).
+    pub fn as_deny_list_value_type(
+        mut self,
+        as_deny_list_value_type: ExpressionPcreLiteral,
+    ) -> Self {
+        self.as_deny_list_value_type = Some(rt::Open::Known(as_deny_list_value_type));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
 }
 impl AppfwprofileDenylistBinding {
     /// `PUT /nitro/v1/config/appfwprofile_denylist_binding` (method inferred: the reference gives none)
@@ -9155,55 +9619,35 @@ impl AppfwprofileDenylistBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileDenyurlBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenyurlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileDenyurlBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub denyurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenyurlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileDenyurlBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    pub denyurl: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenyurlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileDenyurlBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileDenyurlBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileDenyurlBindingState>>,
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_denyurl_binding`.`alertonly` ([`AppfwprofileDenyurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileDenyurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_denyurl_binding`.`isautodeployed` ([`AppfwprofileDenyurlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileDenyurlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_denyurl_binding`.`ruletype` ([`AppfwprofileDenyurlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileDenyurlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_denyurl_binding`.`state` ([`AppfwprofileDenyurlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileDenyurlBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileDenyurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9228,6 +9672,7 @@ impl rt::Model for AppfwprofileDenyurlBinding {
             6 => self.resourceid.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9242,14 +9687,9 @@ impl rt::Model for AppfwprofileDenyurlBinding {
             6 => self.resourceid.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileDenyurlBinding {
@@ -9282,6 +9722,30 @@ impl rt::Resource for AppfwprofileDenyurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileDenyurlBinding {
+    /// A `appfwprofile_denyurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`denyurl`](Self::denyurl).
+    pub fn denyurl(mut self, denyurl: impl Into<String>) -> Self {
+        self.denyurl = Some(denyurl.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileDenyurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_denyurl_binding`
@@ -9325,57 +9789,35 @@ impl AppfwprofileDenyurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileExcluderescontenttypeBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileExcluderescontenttypeBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileExcluderescontenttypeBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub excluderescontenttype: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileExcluderescontenttypeBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileExcluderescontenttypeBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    pub excluderescontenttype: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileExcluderescontenttypeBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileExcluderescontenttypeBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileExcluderescontenttypeBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileExcluderescontenttypeBindingState>>,
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_excluderescontenttype_binding`.`alertonly` ([`AppfwprofileExcluderescontenttypeBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileExcluderescontenttypeBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_excluderescontenttype_binding`.`isautodeployed` ([`AppfwprofileExcluderescontenttypeBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileExcluderescontenttypeBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_excluderescontenttype_binding`.`ruletype` ([`AppfwprofileExcluderescontenttypeBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileExcluderescontenttypeBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_excluderescontenttype_binding`.`state` ([`AppfwprofileExcluderescontenttypeBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileExcluderescontenttypeBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileExcluderescontenttypeBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9400,6 +9842,7 @@ impl rt::Model for AppfwprofileExcluderescontenttypeBinding {
             6 => self.resourceid.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9414,14 +9857,9 @@ impl rt::Model for AppfwprofileExcluderescontenttypeBinding {
             6 => self.resourceid.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileExcluderescontenttypeBinding {
@@ -9454,6 +9892,33 @@ impl rt::Resource for AppfwprofileExcluderescontenttypeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileExcluderescontenttypeBinding {
+    /// A `appfwprofile_excluderescontenttype_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`excluderescontenttype`](Self::excluderescontenttype).
+    pub fn excluderescontenttype(
+        mut self,
+        excluderescontenttype: impl Into<String>,
+    ) -> Self {
+        self.excluderescontenttype = Some(excluderescontenttype.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileExcluderescontenttypeBinding {
     /// `PUT /nitro/v1/config/appfwprofile_excluderescontenttype_binding`
@@ -9498,75 +9963,43 @@ impl AppfwprofileExcluderescontenttypeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileFakeaccountBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFakeaccountBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileFakeaccountBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub fakeaccount: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub formexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub formurl_fad: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFakeaccountBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `14.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileFakeaccountBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFakeaccountBindingIsfieldnameregex`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub isfieldnameregex: Option<
-        rt::Open<AppfwprofileFakeaccountBindingIsfieldnameregex>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub fakeaccount: Option<String>,
+    /// Since `14.1`.
+    pub formexpression: Option<String>,
+    /// Since `14.1`.
+    pub formurl_fad: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `14.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub isfieldnameregex: Option<rt::Open<NotregexRegex>>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFakeaccountBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileFakeaccountBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub tag: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_fakeaccount_binding`.`alertonly` ([`AppfwprofileFakeaccountBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileFakeaccountBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_fakeaccount_binding`.`isautodeployed` ([`AppfwprofileFakeaccountBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileFakeaccountBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_fakeaccount_binding`.`isfieldnameregex` ([`AppfwprofileFakeaccountBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileFakeaccountBindingIsfieldnameregex = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_fakeaccount_binding`.`ruletype` ([`AppfwprofileFakeaccountBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileFakeaccountBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileFakeaccountBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -9597,6 +10030,7 @@ impl rt::Model for AppfwprofileFakeaccountBinding {
             9 => self.ruletype.as_field(),
             10 => self.state.as_field(),
             11 => self.tag.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9614,14 +10048,9 @@ impl rt::Model for AppfwprofileFakeaccountBinding {
             9 => self.ruletype.as_field_mut(),
             10 => self.state.as_field_mut(),
             11 => self.tag.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileFakeaccountBinding {
@@ -9654,6 +10083,73 @@ impl rt::Resource for AppfwprofileFakeaccountBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileFakeaccountBinding {
+    /// A `appfwprofile_fakeaccount_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`fakeaccount`](Self::fakeaccount).
+    pub fn fakeaccount(mut self, fakeaccount: impl Into<String>) -> Self {
+        self.fakeaccount = Some(fakeaccount.into());
+        self
+    }
+    /// Sets [`formexpression`](Self::formexpression).
+    pub fn formexpression(mut self, formexpression: impl Into<String>) -> Self {
+        self.formexpression = Some(formexpression.into());
+        self
+    }
+    /// Sets [`formurl_fad`](Self::formurl_fad).
+    pub fn formurl_fad(mut self, formurl_fad: impl Into<String>) -> Self {
+        self.formurl_fad = Some(formurl_fad.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`isfieldnameregex`](Self::isfieldnameregex).
+    pub fn isfieldnameregex(mut self, isfieldnameregex: NotregexRegex) -> Self {
+        self.isfieldnameregex = Some(rt::Open::Known(isfieldnameregex));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
+    /// Sets [`tag`](Self::tag).
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
 }
 impl AppfwprofileFakeaccountBinding {
     /// `PUT /nitro/v1/config/appfwprofile_fakeaccount_binding` (method inferred: the reference gives none)
@@ -9701,65 +10197,38 @@ impl AppfwprofileFakeaccountBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileFieldconsistencyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldconsistencyBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileFieldconsistencyBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub fieldconsistency: Option<String>,
-    /// `String`, read-write.
-    pub formactionurl_ffc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldconsistencyBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileFieldconsistencyBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldconsistencyBindingIsregexFfc`]): `REGEX`, `NOTREGEX`.
-    pub isregex_ffc: Option<rt::Open<AppfwprofileFieldconsistencyBindingIsregexFfc>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    pub fieldconsistency: Option<String>,
+    pub formactionurl_ffc: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex_ffc: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldconsistencyBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileFieldconsistencyBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldconsistencyBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileFieldconsistencyBindingState>>,
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_fieldconsistency_binding`.`alertonly` ([`AppfwprofileFieldconsistencyBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileFieldconsistencyBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_fieldconsistency_binding`.`isautodeployed` ([`AppfwprofileFieldconsistencyBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileFieldconsistencyBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_fieldconsistency_binding`.`isregex_ffc` ([`AppfwprofileFieldconsistencyBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileFieldconsistencyBindingIsregexFfc = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_fieldconsistency_binding`.`ruletype` ([`AppfwprofileFieldconsistencyBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileFieldconsistencyBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_fieldconsistency_binding`.`state` ([`AppfwprofileFieldconsistencyBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileFieldconsistencyBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileFieldconsistencyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9788,6 +10257,7 @@ impl rt::Model for AppfwprofileFieldconsistencyBinding {
             8 => self.resourceid.as_field(),
             9 => self.ruletype.as_field(),
             10 => self.state.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9804,14 +10274,9 @@ impl rt::Model for AppfwprofileFieldconsistencyBinding {
             8 => self.resourceid.as_field_mut(),
             9 => self.ruletype.as_field_mut(),
             10 => self.state.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileFieldconsistencyBinding {
@@ -9844,6 +10309,40 @@ impl rt::Resource for AppfwprofileFieldconsistencyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileFieldconsistencyBinding {
+    /// A `appfwprofile_fieldconsistency_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`fieldconsistency`](Self::fieldconsistency).
+    pub fn fieldconsistency(mut self, fieldconsistency: impl Into<String>) -> Self {
+        self.fieldconsistency = Some(fieldconsistency.into());
+        self
+    }
+    /// Sets [`formactionurl_ffc`](Self::formactionurl_ffc).
+    pub fn formactionurl_ffc(mut self, formactionurl_ffc: impl Into<String>) -> Self {
+        self.formactionurl_ffc = Some(formactionurl_ffc.into());
+        self
+    }
+    /// Sets [`isregex_ffc`](Self::isregex_ffc).
+    pub fn isregex_ffc(mut self, isregex_ffc: RegexNotregex) -> Self {
+        self.isregex_ffc = Some(rt::Open::Known(isregex_ffc));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileFieldconsistencyBinding {
     /// `PUT /nitro/v1/config/appfwprofile_fieldconsistency_binding`
@@ -9887,69 +10386,43 @@ impl AppfwprofileFieldconsistencyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileFieldformatBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldformatBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileFieldformatBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub fieldformat: Option<String>,
-    /// `Double`, read-write.
-    pub fieldformatmaxlength: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub fieldformatminlength: Option<rt::Number>,
-    /// `String`, read-write.
-    pub fieldtype: Option<String>,
-    /// `String`, read-write.
-    pub formactionurl_ff: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldformatBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileFieldformatBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldformatBindingIsregexFf`]): `REGEX`, `NOTREGEX`.
-    pub isregex_ff: Option<rt::Open<AppfwprofileFieldformatBindingIsregexFf>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    pub fieldformat: Option<String>,
+    /// Reference type `Double`.
+    pub fieldformatmaxlength: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub fieldformatminlength: Option<rt::Number>,
+    pub fieldtype: Option<String>,
+    pub formactionurl_ff: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex_ff: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldformatBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileFieldformatBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFieldformatBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileFieldformatBindingState>>,
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_fieldformat_binding`.`alertonly` ([`AppfwprofileFieldformatBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileFieldformatBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_fieldformat_binding`.`isautodeployed` ([`AppfwprofileFieldformatBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileFieldformatBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_fieldformat_binding`.`isregex_ff` ([`AppfwprofileFieldformatBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileFieldformatBindingIsregexFf = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_fieldformat_binding`.`ruletype` ([`AppfwprofileFieldformatBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileFieldformatBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_fieldformat_binding`.`state` ([`AppfwprofileFieldformatBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileFieldformatBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileFieldformatBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9984,6 +10457,7 @@ impl rt::Model for AppfwprofileFieldformatBinding {
             11 => self.resourceid.as_field(),
             12 => self.ruletype.as_field(),
             13 => self.state.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10003,14 +10477,9 @@ impl rt::Model for AppfwprofileFieldformatBinding {
             11 => self.resourceid.as_field_mut(),
             12 => self.ruletype.as_field_mut(),
             13 => self.state.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileFieldformatBinding {
@@ -10043,6 +10512,61 @@ impl rt::Resource for AppfwprofileFieldformatBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileFieldformatBinding {
+    /// A `appfwprofile_fieldformat_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`fieldformat`](Self::fieldformat).
+    pub fn fieldformat(mut self, fieldformat: impl Into<String>) -> Self {
+        self.fieldformat = Some(fieldformat.into());
+        self
+    }
+    /// Sets [`fieldformatmaxlength`](Self::fieldformatmaxlength).
+    pub fn fieldformatmaxlength(
+        mut self,
+        fieldformatmaxlength: impl Into<rt::Number>,
+    ) -> Self {
+        self.fieldformatmaxlength = Some(fieldformatmaxlength.into());
+        self
+    }
+    /// Sets [`fieldformatminlength`](Self::fieldformatminlength).
+    pub fn fieldformatminlength(
+        mut self,
+        fieldformatminlength: impl Into<rt::Number>,
+    ) -> Self {
+        self.fieldformatminlength = Some(fieldformatminlength.into());
+        self
+    }
+    /// Sets [`fieldtype`](Self::fieldtype).
+    pub fn fieldtype(mut self, fieldtype: impl Into<String>) -> Self {
+        self.fieldtype = Some(fieldtype.into());
+        self
+    }
+    /// Sets [`formactionurl_ff`](Self::formactionurl_ff).
+    pub fn formactionurl_ff(mut self, formactionurl_ff: impl Into<String>) -> Self {
+        self.formactionurl_ff = Some(formactionurl_ff.into());
+        self
+    }
+    /// Sets [`isregex_ff`](Self::isregex_ff).
+    pub fn isregex_ff(mut self, isregex_ff: RegexNotregex) -> Self {
+        self.isregex_ff = Some(rt::Open::Known(isregex_ff));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileFieldformatBinding {
     /// `PUT /nitro/v1/config/appfwprofile_fieldformat_binding`
@@ -10091,81 +10615,51 @@ impl AppfwprofileFieldformatBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileFileuploadtypeBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFileuploadtypeBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileFileuploadtypeBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub as_fileuploadtypes_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFileuploadtypeBindingFiletype`]): `pdf`, `msdoc`, `text`, `image`, `any`.
-    ///
-    /// Since `13.1`.
-    pub filetype: Option<Vec<rt::Open<AppfwprofileFileuploadtypeBindingFiletype>>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub fileuploadtype: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFileuploadtypeBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileFileuploadtypeBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFileuploadtypeBindingIsnameregex`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub isnameregex: Option<rt::Open<AppfwprofileFileuploadtypeBindingIsnameregex>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFileuploadtypeBindingIsregexFileuploadtypesUrl`]): `REGEX`, `NOTREGEX`.
-    ///
-    /// Since `13.1`.
-    pub isregex_fileuploadtypes_url: Option<
-        rt::Open<AppfwprofileFileuploadtypeBindingIsregexFileuploadtypesUrl>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `13.1`.
+    pub as_fileuploadtypes_url: Option<String>,
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`AppfwprofileFileuploadtypeBindingFiletype`]): `pdf`, `msdoc`, `text`, `image`, `any`.
+    ///
+    /// Since `13.1`.
+    pub filetype: Option<Vec<rt::Open<AppfwprofileFileuploadtypeBindingFiletype>>>,
+    /// Since `13.1`.
+    pub fileuploadtype: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub isnameregex: Option<rt::Open<NotregexRegex>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    ///
+    /// Since `13.1`.
+    pub isregex_fileuploadtypes_url: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFileuploadtypeBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileFileuploadtypeBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileFileuploadtypeBindingState`]): `ENABLED`, `DISABLED`.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub state: Option<rt::Open<AppfwprofileFileuploadtypeBindingState>>,
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_fileuploadtype_binding`.`alertonly` ([`AppfwprofileFileuploadtypeBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileFileuploadtypeBindingAlertonly = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile_fileuploadtype_binding`.`filetype` ([`AppfwprofileFileuploadtypeBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10190,16 +10684,6 @@ impl rt::WireEnum for AppfwprofileFileuploadtypeBindingFiletype {
         (Self::Any, "any"),
     ];
 }
-/// Values of `appfwprofile_fileuploadtype_binding`.`isautodeployed` ([`AppfwprofileFileuploadtypeBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileFileuploadtypeBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_fileuploadtype_binding`.`isnameregex` ([`AppfwprofileFileuploadtypeBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileFileuploadtypeBindingIsnameregex = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_fileuploadtype_binding`.`isregex_fileuploadtypes_url` ([`AppfwprofileFileuploadtypeBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileFileuploadtypeBindingIsregexFileuploadtypesUrl = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_fileuploadtype_binding`.`ruletype` ([`AppfwprofileFileuploadtypeBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileFileuploadtypeBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_fileuploadtype_binding`.`state` ([`AppfwprofileFileuploadtypeBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileFileuploadtypeBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileFileuploadtypeBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -10230,6 +10714,7 @@ impl rt::Model for AppfwprofileFileuploadtypeBinding {
             9 => self.resourceid.as_field(),
             10 => self.ruletype.as_field(),
             11 => self.state.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10247,14 +10732,9 @@ impl rt::Model for AppfwprofileFileuploadtypeBinding {
             9 => self.resourceid.as_field_mut(),
             10 => self.ruletype.as_field_mut(),
             11 => self.state.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileFileuploadtypeBinding {
@@ -10287,6 +10767,84 @@ impl rt::Resource for AppfwprofileFileuploadtypeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileFileuploadtypeBinding {
+    /// A `appfwprofile_fileuploadtype_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`as_fileuploadtypes_url`](Self::as_fileuploadtypes_url).
+    pub fn as_fileuploadtypes_url(
+        mut self,
+        as_fileuploadtypes_url: impl Into<String>,
+    ) -> Self {
+        self.as_fileuploadtypes_url = Some(as_fileuploadtypes_url.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`filetype`](Self::filetype).
+    pub fn filetype(
+        mut self,
+        filetype: impl IntoIterator<Item = AppfwprofileFileuploadtypeBindingFiletype>,
+    ) -> Self {
+        self.filetype = Some(filetype.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`fileuploadtype`](Self::fileuploadtype).
+    pub fn fileuploadtype(mut self, fileuploadtype: impl Into<String>) -> Self {
+        self.fileuploadtype = Some(fileuploadtype.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`isnameregex`](Self::isnameregex).
+    pub fn isnameregex(mut self, isnameregex: NotregexRegex) -> Self {
+        self.isnameregex = Some(rt::Open::Known(isnameregex));
+        self
+    }
+    /// Sets [`isregex_fileuploadtypes_url`](Self::isregex_fileuploadtypes_url).
+    pub fn isregex_fileuploadtypes_url(
+        mut self,
+        isregex_fileuploadtypes_url: RegexNotregex,
+    ) -> Self {
+        self.isregex_fileuploadtypes_url = Some(
+            rt::Open::Known(isregex_fileuploadtypes_url),
+        );
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileFileuploadtypeBinding {
     /// `PUT /nitro/v1/config/appfwprofile_fileuploadtype_binding` (method inferred: the reference gives none)
@@ -10335,65 +10893,37 @@ impl AppfwprofileFileuploadtypeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileGrpcvalidationBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileGrpcvalidationBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileGrpcvalidationBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileGrpcvalidationBindingGrpcRelaxValidationAction`]): `log`, `none`.
-    ///
-    /// Since `14.1`.
-    pub grpc_relax_validation_action: Option<
-        rt::Open<AppfwprofileGrpcvalidationBindingGrpcRelaxValidationAction>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub grpcvalidation: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileGrpcvalidationBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `14.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileGrpcvalidationBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`LogNone`]): `log`, `none`.
+    ///
+    /// Since `14.1`.
+    pub grpc_relax_validation_action: Option<rt::Open<LogNone>>,
+    /// Since `14.1`.
+    pub grpcvalidation: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `14.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileGrpcvalidationBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileGrpcvalidationBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_grpcvalidation_binding`.`alertonly` ([`AppfwprofileGrpcvalidationBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileGrpcvalidationBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_grpcvalidation_binding`.`grpc_relax_validation_action` ([`AppfwprofileGrpcvalidationBinding`]): the same values as [`AppfwprofileBypasslistBindingAsBypassListAction`].
-pub type AppfwprofileGrpcvalidationBindingGrpcRelaxValidationAction = AppfwprofileBypasslistBindingAsBypassListAction;
-/// Values of `appfwprofile_grpcvalidation_binding`.`isautodeployed` ([`AppfwprofileGrpcvalidationBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileGrpcvalidationBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_grpcvalidation_binding`.`ruletype` ([`AppfwprofileGrpcvalidationBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileGrpcvalidationBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileGrpcvalidationBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -10418,6 +10948,7 @@ impl rt::Model for AppfwprofileGrpcvalidationBinding {
             6 => self.resourceid.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10432,14 +10963,9 @@ impl rt::Model for AppfwprofileGrpcvalidationBinding {
             6 => self.resourceid.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileGrpcvalidationBinding {
@@ -10472,6 +10998,63 @@ impl rt::Resource for AppfwprofileGrpcvalidationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileGrpcvalidationBinding {
+    /// A `appfwprofile_grpcvalidation_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`grpc_relax_validation_action`](Self::grpc_relax_validation_action).
+    pub fn grpc_relax_validation_action(
+        mut self,
+        grpc_relax_validation_action: LogNone,
+    ) -> Self {
+        self.grpc_relax_validation_action = Some(
+            rt::Open::Known(grpc_relax_validation_action),
+        );
+        self
+    }
+    /// Sets [`grpcvalidation`](Self::grpcvalidation).
+    pub fn grpcvalidation(mut self, grpcvalidation: impl Into<String>) -> Self {
+        self.grpcvalidation = Some(grpcvalidation.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
 }
 impl AppfwprofileGrpcvalidationBinding {
     /// `PUT /nitro/v1/config/appfwprofile_grpcvalidation_binding` (method inferred: the reference gives none)
@@ -10512,83 +11095,45 @@ impl AppfwprofileGrpcvalidationBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsonblockkeywordBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonblockkeywordBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileJsonblockkeywordBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonblockkeywordBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `14.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileJsonblockkeywordBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonblockkeywordBindingIskeyregexJsonBlockkeyword`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub iskeyregex_json_blockkeyword: Option<
-        rt::Open<AppfwprofileJsonblockkeywordBindingIskeyregexJsonBlockkeyword>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub jsonblockkeyword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonblockkeywordBindingJsonblockkeywordtype`]): `PCRE`, `literal`.
-    ///
-    /// Since `14.1`.
-    pub jsonblockkeywordtype: Option<
-        rt::Open<AppfwprofileJsonblockkeywordBindingJsonblockkeywordtype>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub jsonblockkeywordurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub keyname_json_blockkeyword: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `14.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub iskeyregex_json_blockkeyword: Option<rt::Open<NotregexRegex>>,
+    /// Since `14.1`.
+    pub jsonblockkeyword: Option<String>,
+    /// Possible values (see [`PcreLiteral`]): `PCRE`, `literal`.
+    ///
+    /// Since `14.1`.
+    pub jsonblockkeywordtype: Option<rt::Open<PcreLiteral>>,
+    /// Since `14.1`.
+    pub jsonblockkeywordurl: Option<String>,
+    /// Since `14.1`.
+    pub keyname_json_blockkeyword: Option<String>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonblockkeywordBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileJsonblockkeywordBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_jsonblockkeyword_binding`.`alertonly` ([`AppfwprofileJsonblockkeywordBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileJsonblockkeywordBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_jsonblockkeyword_binding`.`isautodeployed` ([`AppfwprofileJsonblockkeywordBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileJsonblockkeywordBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_jsonblockkeyword_binding`.`iskeyregex_json_blockkeyword` ([`AppfwprofileJsonblockkeywordBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileJsonblockkeywordBindingIskeyregexJsonBlockkeyword = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_jsonblockkeyword_binding`.`jsonblockkeywordtype` ([`AppfwprofileJsonblockkeywordBinding`]): the same values as [`AppfwprofileBlockkeywordBindingBlockkeywordtype`].
-pub type AppfwprofileJsonblockkeywordBindingJsonblockkeywordtype = AppfwprofileBlockkeywordBindingBlockkeywordtype;
-/// Values of `appfwprofile_jsonblockkeyword_binding`.`ruletype` ([`AppfwprofileJsonblockkeywordBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileJsonblockkeywordBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileJsonblockkeywordBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -10619,6 +11164,7 @@ impl rt::Model for AppfwprofileJsonblockkeywordBinding {
             9 => self.resourceid.as_field(),
             10 => self.ruletype.as_field(),
             11 => self.state.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10636,14 +11182,9 @@ impl rt::Model for AppfwprofileJsonblockkeywordBinding {
             9 => self.resourceid.as_field_mut(),
             10 => self.ruletype.as_field_mut(),
             11 => self.state.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsonblockkeywordBinding {
@@ -10676,6 +11217,84 @@ impl rt::Resource for AppfwprofileJsonblockkeywordBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileJsonblockkeywordBinding {
+    /// A `appfwprofile_jsonblockkeyword_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`iskeyregex_json_blockkeyword`](Self::iskeyregex_json_blockkeyword).
+    pub fn iskeyregex_json_blockkeyword(
+        mut self,
+        iskeyregex_json_blockkeyword: NotregexRegex,
+    ) -> Self {
+        self.iskeyregex_json_blockkeyword = Some(
+            rt::Open::Known(iskeyregex_json_blockkeyword),
+        );
+        self
+    }
+    /// Sets [`jsonblockkeyword`](Self::jsonblockkeyword).
+    pub fn jsonblockkeyword(mut self, jsonblockkeyword: impl Into<String>) -> Self {
+        self.jsonblockkeyword = Some(jsonblockkeyword.into());
+        self
+    }
+    /// Sets [`jsonblockkeywordtype`](Self::jsonblockkeywordtype).
+    pub fn jsonblockkeywordtype(mut self, jsonblockkeywordtype: PcreLiteral) -> Self {
+        self.jsonblockkeywordtype = Some(rt::Open::Known(jsonblockkeywordtype));
+        self
+    }
+    /// Sets [`jsonblockkeywordurl`](Self::jsonblockkeywordurl).
+    pub fn jsonblockkeywordurl(
+        mut self,
+        jsonblockkeywordurl: impl Into<String>,
+    ) -> Self {
+        self.jsonblockkeywordurl = Some(jsonblockkeywordurl.into());
+        self
+    }
+    /// Sets [`keyname_json_blockkeyword`](Self::keyname_json_blockkeyword).
+    pub fn keyname_json_blockkeyword(
+        mut self,
+        keyname_json_blockkeyword: impl Into<String>,
+    ) -> Self {
+        self.keyname_json_blockkeyword = Some(keyname_json_blockkeyword.into());
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
 }
 impl AppfwprofileJsonblockkeywordBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsonblockkeyword_binding` (method inferred: the reference gives none)
@@ -10724,91 +11343,49 @@ impl AppfwprofileJsonblockkeywordBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsoncmdurlBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsoncmdurlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileJsoncmdurlBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub as_value_expr_json_cmd: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsoncmdurlBindingAsValueTypeJsonCmd`]): `Keyword`, `SpecialString`.
-    ///
-    /// Since `14.1`.
-    pub as_value_type_json_cmd: Option<
-        rt::Open<AppfwprofileJsoncmdurlBindingAsValueTypeJsonCmd>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsoncmdurlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `14.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileJsoncmdurlBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsoncmdurlBindingIskeyregexJsonCmd`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub iskeyregex_json_cmd: Option<
-        rt::Open<AppfwprofileJsoncmdurlBindingIskeyregexJsonCmd>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsoncmdurlBindingIsvalueregexJsonCmd`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub isvalueregex_json_cmd: Option<
-        rt::Open<AppfwprofileJsoncmdurlBindingIsvalueregexJsonCmd>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub jsoncmdurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub keyname_json_cmd: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub as_value_expr_json_cmd: Option<String>,
+    /// Possible values (see [`KeywordSpecialString`]): `Keyword`, `SpecialString`.
+    ///
+    /// Since `14.1`.
+    pub as_value_type_json_cmd: Option<rt::Open<KeywordSpecialString>>,
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `14.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub iskeyregex_json_cmd: Option<rt::Open<NotregexRegex>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub isvalueregex_json_cmd: Option<rt::Open<NotregexRegex>>,
+    /// Since `14.1`.
+    pub jsoncmdurl: Option<String>,
+    /// Since `14.1`.
+    pub keyname_json_cmd: Option<String>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsoncmdurlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileJsoncmdurlBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_jsoncmdurl_binding`.`alertonly` ([`AppfwprofileJsoncmdurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileJsoncmdurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_jsoncmdurl_binding`.`as_value_type_json_cmd` ([`AppfwprofileJsoncmdurlBinding`]): the same values as [`AppfwprofileCmdinjectionBindingAsValueTypeCmd`].
-pub type AppfwprofileJsoncmdurlBindingAsValueTypeJsonCmd = AppfwprofileCmdinjectionBindingAsValueTypeCmd;
-/// Values of `appfwprofile_jsoncmdurl_binding`.`isautodeployed` ([`AppfwprofileJsoncmdurlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileJsoncmdurlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_jsoncmdurl_binding`.`iskeyregex_json_cmd` ([`AppfwprofileJsoncmdurlBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileJsoncmdurlBindingIskeyregexJsonCmd = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_jsoncmdurl_binding`.`isvalueregex_json_cmd` ([`AppfwprofileJsoncmdurlBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileJsoncmdurlBindingIsvalueregexJsonCmd = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_jsoncmdurl_binding`.`ruletype` ([`AppfwprofileJsoncmdurlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileJsoncmdurlBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileJsoncmdurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -10841,6 +11418,7 @@ impl rt::Model for AppfwprofileJsoncmdurlBinding {
             10 => self.resourceid.as_field(),
             11 => self.ruletype.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10859,14 +11437,9 @@ impl rt::Model for AppfwprofileJsoncmdurlBinding {
             10 => self.resourceid.as_field_mut(),
             11 => self.ruletype.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsoncmdurlBinding {
@@ -10899,6 +11472,87 @@ impl rt::Resource for AppfwprofileJsoncmdurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileJsoncmdurlBinding {
+    /// A `appfwprofile_jsoncmdurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`as_value_expr_json_cmd`](Self::as_value_expr_json_cmd).
+    pub fn as_value_expr_json_cmd(
+        mut self,
+        as_value_expr_json_cmd: impl Into<String>,
+    ) -> Self {
+        self.as_value_expr_json_cmd = Some(as_value_expr_json_cmd.into());
+        self
+    }
+    /// Sets [`as_value_type_json_cmd`](Self::as_value_type_json_cmd).
+    pub fn as_value_type_json_cmd(
+        mut self,
+        as_value_type_json_cmd: KeywordSpecialString,
+    ) -> Self {
+        self.as_value_type_json_cmd = Some(rt::Open::Known(as_value_type_json_cmd));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`iskeyregex_json_cmd`](Self::iskeyregex_json_cmd).
+    pub fn iskeyregex_json_cmd(mut self, iskeyregex_json_cmd: NotregexRegex) -> Self {
+        self.iskeyregex_json_cmd = Some(rt::Open::Known(iskeyregex_json_cmd));
+        self
+    }
+    /// Sets [`isvalueregex_json_cmd`](Self::isvalueregex_json_cmd).
+    pub fn isvalueregex_json_cmd(
+        mut self,
+        isvalueregex_json_cmd: NotregexRegex,
+    ) -> Self {
+        self.isvalueregex_json_cmd = Some(rt::Open::Known(isvalueregex_json_cmd));
+        self
+    }
+    /// Sets [`jsoncmdurl`](Self::jsoncmdurl).
+    pub fn jsoncmdurl(mut self, jsoncmdurl: impl Into<String>) -> Self {
+        self.jsoncmdurl = Some(jsoncmdurl.into());
+        self
+    }
+    /// Sets [`keyname_json_cmd`](Self::keyname_json_cmd).
+    pub fn keyname_json_cmd(mut self, keyname_json_cmd: impl Into<String>) -> Self {
+        self.keyname_json_cmd = Some(keyname_json_cmd.into());
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
 }
 impl AppfwprofileJsoncmdurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsoncmdurl_binding` (method inferred: the reference gives none)
@@ -10947,29 +11601,27 @@ impl AppfwprofileJsoncmdurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsondosurlBinding {
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingAlertonly`]): `OFF`, `ON`.
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
+    pub name: Option<String>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileJsondosurlBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
+    pub alertonly: Option<rt::Open<OffOn>>,
     /// Since `13.1`.
     pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
     ///
     /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileJsondosurlBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Length: 1 to 2047.
     ///
     /// Since `13.1`.
     pub jsondosurl: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
@@ -10977,15 +11629,11 @@ pub struct AppfwprofileJsondosurlBinding {
     ///
     /// Since `13.1`.
     pub jsonmaxarraylength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingJsonmaxarraylengthcheck`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub jsonmaxarraylengthcheck: Option<
-        rt::Open<AppfwprofileJsondosurlBindingJsonmaxarraylengthcheck>,
-    >,
-    /// `Double`, read-write.
+    pub jsonmaxarraylengthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 127.
     ///
@@ -10993,15 +11641,11 @@ pub struct AppfwprofileJsondosurlBinding {
     ///
     /// Since `13.1`.
     pub jsonmaxcontainerdepth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingJsonmaxcontainerdepthcheck`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub jsonmaxcontainerdepthcheck: Option<
-        rt::Open<AppfwprofileJsondosurlBindingJsonmaxcontainerdepthcheck>,
-    >,
-    /// `Double`, read-write.
+    pub jsonmaxcontainerdepthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
@@ -11009,15 +11653,11 @@ pub struct AppfwprofileJsondosurlBinding {
     ///
     /// Since `13.1`.
     pub jsonmaxdocumentlength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingJsonmaxdocumentlengthcheck`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub jsonmaxdocumentlengthcheck: Option<
-        rt::Open<AppfwprofileJsondosurlBindingJsonmaxdocumentlengthcheck>,
-    >,
-    /// `Double`, read-write.
+    pub jsonmaxdocumentlengthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
@@ -11025,15 +11665,11 @@ pub struct AppfwprofileJsondosurlBinding {
     ///
     /// Since `13.1`.
     pub jsonmaxobjectkeycount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingJsonmaxobjectkeycountcheck`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub jsonmaxobjectkeycountcheck: Option<
-        rt::Open<AppfwprofileJsondosurlBindingJsonmaxobjectkeycountcheck>,
-    >,
-    /// `Double`, read-write.
+    pub jsonmaxobjectkeycountcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
@@ -11041,15 +11677,11 @@ pub struct AppfwprofileJsondosurlBinding {
     ///
     /// Since `13.1`.
     pub jsonmaxobjectkeylength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingJsonmaxobjectkeylengthcheck`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub jsonmaxobjectkeylengthcheck: Option<
-        rt::Open<AppfwprofileJsondosurlBindingJsonmaxobjectkeylengthcheck>,
-    >,
-    /// `Double`, read-write.
+    pub jsonmaxobjectkeylengthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
@@ -11057,61 +11689,23 @@ pub struct AppfwprofileJsondosurlBinding {
     ///
     /// Since `13.1`.
     pub jsonmaxstringlength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingJsonmaxstringlengthcheck`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub jsonmaxstringlengthcheck: Option<
-        rt::Open<AppfwprofileJsondosurlBindingJsonmaxstringlengthcheck>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub jsonmaxstringlengthcheck: Option<rt::Open<OnOff>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileJsondosurlBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsondosurlBindingState`]): `ENABLED`, `DISABLED`.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub state: Option<rt::Open<AppfwprofileJsondosurlBindingState>>,
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_jsondosurl_binding`.`alertonly` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileJsondosurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_jsondosurl_binding`.`isautodeployed` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileJsondosurlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_jsondosurl_binding`.`jsonmaxarraylengthcheck` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileJsondosurlBindingJsonmaxarraylengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_jsondosurl_binding`.`jsonmaxcontainerdepthcheck` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileJsondosurlBindingJsonmaxcontainerdepthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_jsondosurl_binding`.`jsonmaxdocumentlengthcheck` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileJsondosurlBindingJsonmaxdocumentlengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_jsondosurl_binding`.`jsonmaxobjectkeycountcheck` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileJsondosurlBindingJsonmaxobjectkeycountcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_jsondosurl_binding`.`jsonmaxobjectkeylengthcheck` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileJsondosurlBindingJsonmaxobjectkeylengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_jsondosurl_binding`.`jsonmaxstringlengthcheck` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileJsondosurlBindingJsonmaxstringlengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_jsondosurl_binding`.`ruletype` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileJsondosurlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_jsondosurl_binding`.`state` ([`AppfwprofileJsondosurlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileJsondosurlBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileJsondosurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -11158,6 +11752,7 @@ impl rt::Model for AppfwprofileJsondosurlBinding {
             17 => self.resourceid.as_field(),
             18 => self.ruletype.as_field(),
             19 => self.state.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11183,14 +11778,9 @@ impl rt::Model for AppfwprofileJsondosurlBinding {
             17 => self.resourceid.as_field_mut(),
             18 => self.ruletype.as_field_mut(),
             19 => self.state.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsondosurlBinding {
@@ -11223,6 +11813,151 @@ impl rt::Resource for AppfwprofileJsondosurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileJsondosurlBinding {
+    /// A `appfwprofile_jsondosurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`jsondosurl`](Self::jsondosurl).
+    pub fn jsondosurl(mut self, jsondosurl: impl Into<String>) -> Self {
+        self.jsondosurl = Some(jsondosurl.into());
+        self
+    }
+    /// Sets [`jsonmaxarraylength`](Self::jsonmaxarraylength).
+    pub fn jsonmaxarraylength(
+        mut self,
+        jsonmaxarraylength: impl Into<rt::Number>,
+    ) -> Self {
+        self.jsonmaxarraylength = Some(jsonmaxarraylength.into());
+        self
+    }
+    /// Sets [`jsonmaxarraylengthcheck`](Self::jsonmaxarraylengthcheck).
+    pub fn jsonmaxarraylengthcheck(mut self, jsonmaxarraylengthcheck: OnOff) -> Self {
+        self.jsonmaxarraylengthcheck = Some(rt::Open::Known(jsonmaxarraylengthcheck));
+        self
+    }
+    /// Sets [`jsonmaxcontainerdepth`](Self::jsonmaxcontainerdepth).
+    pub fn jsonmaxcontainerdepth(
+        mut self,
+        jsonmaxcontainerdepth: impl Into<rt::Number>,
+    ) -> Self {
+        self.jsonmaxcontainerdepth = Some(jsonmaxcontainerdepth.into());
+        self
+    }
+    /// Sets [`jsonmaxcontainerdepthcheck`](Self::jsonmaxcontainerdepthcheck).
+    pub fn jsonmaxcontainerdepthcheck(
+        mut self,
+        jsonmaxcontainerdepthcheck: OnOff,
+    ) -> Self {
+        self.jsonmaxcontainerdepthcheck = Some(
+            rt::Open::Known(jsonmaxcontainerdepthcheck),
+        );
+        self
+    }
+    /// Sets [`jsonmaxdocumentlength`](Self::jsonmaxdocumentlength).
+    pub fn jsonmaxdocumentlength(
+        mut self,
+        jsonmaxdocumentlength: impl Into<rt::Number>,
+    ) -> Self {
+        self.jsonmaxdocumentlength = Some(jsonmaxdocumentlength.into());
+        self
+    }
+    /// Sets [`jsonmaxdocumentlengthcheck`](Self::jsonmaxdocumentlengthcheck).
+    pub fn jsonmaxdocumentlengthcheck(
+        mut self,
+        jsonmaxdocumentlengthcheck: OnOff,
+    ) -> Self {
+        self.jsonmaxdocumentlengthcheck = Some(
+            rt::Open::Known(jsonmaxdocumentlengthcheck),
+        );
+        self
+    }
+    /// Sets [`jsonmaxobjectkeycount`](Self::jsonmaxobjectkeycount).
+    pub fn jsonmaxobjectkeycount(
+        mut self,
+        jsonmaxobjectkeycount: impl Into<rt::Number>,
+    ) -> Self {
+        self.jsonmaxobjectkeycount = Some(jsonmaxobjectkeycount.into());
+        self
+    }
+    /// Sets [`jsonmaxobjectkeycountcheck`](Self::jsonmaxobjectkeycountcheck).
+    pub fn jsonmaxobjectkeycountcheck(
+        mut self,
+        jsonmaxobjectkeycountcheck: OnOff,
+    ) -> Self {
+        self.jsonmaxobjectkeycountcheck = Some(
+            rt::Open::Known(jsonmaxobjectkeycountcheck),
+        );
+        self
+    }
+    /// Sets [`jsonmaxobjectkeylength`](Self::jsonmaxobjectkeylength).
+    pub fn jsonmaxobjectkeylength(
+        mut self,
+        jsonmaxobjectkeylength: impl Into<rt::Number>,
+    ) -> Self {
+        self.jsonmaxobjectkeylength = Some(jsonmaxobjectkeylength.into());
+        self
+    }
+    /// Sets [`jsonmaxobjectkeylengthcheck`](Self::jsonmaxobjectkeylengthcheck).
+    pub fn jsonmaxobjectkeylengthcheck(
+        mut self,
+        jsonmaxobjectkeylengthcheck: OnOff,
+    ) -> Self {
+        self.jsonmaxobjectkeylengthcheck = Some(
+            rt::Open::Known(jsonmaxobjectkeylengthcheck),
+        );
+        self
+    }
+    /// Sets [`jsonmaxstringlength`](Self::jsonmaxstringlength).
+    pub fn jsonmaxstringlength(
+        mut self,
+        jsonmaxstringlength: impl Into<rt::Number>,
+    ) -> Self {
+        self.jsonmaxstringlength = Some(jsonmaxstringlength.into());
+        self
+    }
+    /// Sets [`jsonmaxstringlengthcheck`](Self::jsonmaxstringlengthcheck).
+    pub fn jsonmaxstringlengthcheck(mut self, jsonmaxstringlengthcheck: OnOff) -> Self {
+        self.jsonmaxstringlengthcheck = Some(rt::Open::Known(jsonmaxstringlengthcheck));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileJsondosurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsondosurl_binding` (method inferred: the reference gives none)
@@ -11271,101 +12006,55 @@ impl AppfwprofileJsondosurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsonsqlurlBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonsqlurlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileJsonsqlurlBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub as_value_expr_json_sql: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonsqlurlBindingAsValueTypeJsonSql`]): `Keyword`, `SpecialString`, `Wildchar`.
-    ///
-    /// Since `14.1`.
-    pub as_value_type_json_sql: Option<
-        rt::Open<AppfwprofileJsonsqlurlBindingAsValueTypeJsonSql>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonsqlurlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileJsonsqlurlBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonsqlurlBindingIskeyregexJsonSql`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub iskeyregex_json_sql: Option<
-        rt::Open<AppfwprofileJsonsqlurlBindingIskeyregexJsonSql>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonsqlurlBindingIsvalueregexJsonSql`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub isvalueregex_json_sql: Option<
-        rt::Open<AppfwprofileJsonsqlurlBindingIsvalueregexJsonSql>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 2047.
-    ///
-    /// Since `13.1`.
-    pub jsonsqlurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub keyname_json_sql: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub as_value_expr_json_sql: Option<String>,
+    /// Possible values (see [`KeywordSpecialStringWildchar`]): `Keyword`, `SpecialString`, `Wildchar`.
+    ///
+    /// Since `14.1`.
+    pub as_value_type_json_sql: Option<rt::Open<KeywordSpecialStringWildchar>>,
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub iskeyregex_json_sql: Option<rt::Open<NotregexRegex>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub isvalueregex_json_sql: Option<rt::Open<NotregexRegex>>,
+    /// Length: 1 to 2047.
+    ///
+    /// Since `13.1`.
+    pub jsonsqlurl: Option<String>,
+    /// Since `14.1`.
+    pub keyname_json_sql: Option<String>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonsqlurlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileJsonsqlurlBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonsqlurlBindingState`]): `ENABLED`, `DISABLED`.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub state: Option<rt::Open<AppfwprofileJsonsqlurlBindingState>>,
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_jsonsqlurl_binding`.`alertonly` ([`AppfwprofileJsonsqlurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileJsonsqlurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_jsonsqlurl_binding`.`as_value_type_json_sql` ([`AppfwprofileJsonsqlurlBinding`]): the same values as [`AppfwlearningdataAsValueTypeSql`].
-pub type AppfwprofileJsonsqlurlBindingAsValueTypeJsonSql = AppfwlearningdataAsValueTypeSql;
-/// Values of `appfwprofile_jsonsqlurl_binding`.`isautodeployed` ([`AppfwprofileJsonsqlurlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileJsonsqlurlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_jsonsqlurl_binding`.`iskeyregex_json_sql` ([`AppfwprofileJsonsqlurlBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileJsonsqlurlBindingIskeyregexJsonSql = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_jsonsqlurl_binding`.`isvalueregex_json_sql` ([`AppfwprofileJsonsqlurlBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileJsonsqlurlBindingIsvalueregexJsonSql = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_jsonsqlurl_binding`.`ruletype` ([`AppfwprofileJsonsqlurlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileJsonsqlurlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_jsonsqlurl_binding`.`state` ([`AppfwprofileJsonsqlurlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileJsonsqlurlBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileJsonsqlurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -11398,6 +12087,7 @@ impl rt::Model for AppfwprofileJsonsqlurlBinding {
             10 => self.resourceid.as_field(),
             11 => self.ruletype.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11416,14 +12106,9 @@ impl rt::Model for AppfwprofileJsonsqlurlBinding {
             10 => self.resourceid.as_field_mut(),
             11 => self.ruletype.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsonsqlurlBinding {
@@ -11456,6 +12141,87 @@ impl rt::Resource for AppfwprofileJsonsqlurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileJsonsqlurlBinding {
+    /// A `appfwprofile_jsonsqlurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`as_value_expr_json_sql`](Self::as_value_expr_json_sql).
+    pub fn as_value_expr_json_sql(
+        mut self,
+        as_value_expr_json_sql: impl Into<String>,
+    ) -> Self {
+        self.as_value_expr_json_sql = Some(as_value_expr_json_sql.into());
+        self
+    }
+    /// Sets [`as_value_type_json_sql`](Self::as_value_type_json_sql).
+    pub fn as_value_type_json_sql(
+        mut self,
+        as_value_type_json_sql: KeywordSpecialStringWildchar,
+    ) -> Self {
+        self.as_value_type_json_sql = Some(rt::Open::Known(as_value_type_json_sql));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`iskeyregex_json_sql`](Self::iskeyregex_json_sql).
+    pub fn iskeyregex_json_sql(mut self, iskeyregex_json_sql: NotregexRegex) -> Self {
+        self.iskeyregex_json_sql = Some(rt::Open::Known(iskeyregex_json_sql));
+        self
+    }
+    /// Sets [`isvalueregex_json_sql`](Self::isvalueregex_json_sql).
+    pub fn isvalueregex_json_sql(
+        mut self,
+        isvalueregex_json_sql: NotregexRegex,
+    ) -> Self {
+        self.isvalueregex_json_sql = Some(rt::Open::Known(isvalueregex_json_sql));
+        self
+    }
+    /// Sets [`jsonsqlurl`](Self::jsonsqlurl).
+    pub fn jsonsqlurl(mut self, jsonsqlurl: impl Into<String>) -> Self {
+        self.jsonsqlurl = Some(jsonsqlurl.into());
+        self
+    }
+    /// Sets [`keyname_json_sql`](Self::keyname_json_sql).
+    pub fn keyname_json_sql(mut self, keyname_json_sql: impl Into<String>) -> Self {
+        self.keyname_json_sql = Some(keyname_json_sql.into());
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileJsonsqlurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsonsqlurl_binding` (method inferred: the reference gives none)
@@ -11504,89 +12270,57 @@ impl AppfwprofileJsonsqlurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileJsonxssurlBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonxssurlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileJsonxssurlBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub as_value_expr_json_xss: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonxssurlBindingAsValueTypeJsonXss`]): `Attribute`, `Pattern`, `Tag`.
-    ///
-    /// Since `14.1`.
-    pub as_value_type_json_xss: Option<
-        rt::Open<AppfwprofileJsonxssurlBindingAsValueTypeJsonXss>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonxssurlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileJsonxssurlBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonxssurlBindingIskeyregexJsonXss`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub iskeyregex_json_xss: Option<
-        rt::Open<AppfwprofileJsonxssurlBindingIskeyregexJsonXss>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonxssurlBindingIsvalueregexJsonXss`]): `NOTREGEX`, `REGEX`.
-    ///
-    /// Since `14.1`.
-    pub isvalueregex_json_xss: Option<
-        rt::Open<AppfwprofileJsonxssurlBindingIsvalueregexJsonXss>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 2047.
-    ///
-    /// Since `13.1`.
-    pub jsonxssurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub keyname_json_xss: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub as_value_expr_json_xss: Option<String>,
+    /// Possible values (see [`AppfwprofileJsonxssurlBindingAsValueTypeJsonXss`]): `Attribute`, `Pattern`, `Tag`.
+    ///
+    /// Since `14.1`.
+    pub as_value_type_json_xss: Option<
+        rt::Open<AppfwprofileJsonxssurlBindingAsValueTypeJsonXss>,
+    >,
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub iskeyregex_json_xss: Option<rt::Open<NotregexRegex>>,
+    /// Possible values (see [`NotregexRegex`]): `NOTREGEX`, `REGEX`.
+    ///
+    /// Since `14.1`.
+    pub isvalueregex_json_xss: Option<rt::Open<NotregexRegex>>,
+    /// Length: 1 to 2047.
+    ///
+    /// Since `13.1`.
+    pub jsonxssurl: Option<String>,
+    /// Since `14.1`.
+    pub keyname_json_xss: Option<String>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonxssurlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileJsonxssurlBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileJsonxssurlBindingState`]): `ENABLED`, `DISABLED`.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub state: Option<rt::Open<AppfwprofileJsonxssurlBindingState>>,
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_jsonxssurl_binding`.`alertonly` ([`AppfwprofileJsonxssurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileJsonxssurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwprofile_jsonxssurl_binding`.`as_value_type_json_xss` ([`AppfwprofileJsonxssurlBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11605,16 +12339,6 @@ impl rt::WireEnum for AppfwprofileJsonxssurlBindingAsValueTypeJsonXss {
         (Self::Tag, "Tag"),
     ];
 }
-/// Values of `appfwprofile_jsonxssurl_binding`.`isautodeployed` ([`AppfwprofileJsonxssurlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileJsonxssurlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_jsonxssurl_binding`.`iskeyregex_json_xss` ([`AppfwprofileJsonxssurlBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileJsonxssurlBindingIskeyregexJsonXss = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_jsonxssurl_binding`.`isvalueregex_json_xss` ([`AppfwprofileJsonxssurlBinding`]): the same values as [`AppfwgrpccontenttypeIsregex`].
-pub type AppfwprofileJsonxssurlBindingIsvalueregexJsonXss = AppfwgrpccontenttypeIsregex;
-/// Values of `appfwprofile_jsonxssurl_binding`.`ruletype` ([`AppfwprofileJsonxssurlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileJsonxssurlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_jsonxssurl_binding`.`state` ([`AppfwprofileJsonxssurlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileJsonxssurlBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileJsonxssurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -11647,6 +12371,7 @@ impl rt::Model for AppfwprofileJsonxssurlBinding {
             10 => self.resourceid.as_field(),
             11 => self.ruletype.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11665,14 +12390,9 @@ impl rt::Model for AppfwprofileJsonxssurlBinding {
             10 => self.resourceid.as_field_mut(),
             11 => self.ruletype.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsonxssurlBinding {
@@ -11705,6 +12425,87 @@ impl rt::Resource for AppfwprofileJsonxssurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileJsonxssurlBinding {
+    /// A `appfwprofile_jsonxssurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`as_value_expr_json_xss`](Self::as_value_expr_json_xss).
+    pub fn as_value_expr_json_xss(
+        mut self,
+        as_value_expr_json_xss: impl Into<String>,
+    ) -> Self {
+        self.as_value_expr_json_xss = Some(as_value_expr_json_xss.into());
+        self
+    }
+    /// Sets [`as_value_type_json_xss`](Self::as_value_type_json_xss).
+    pub fn as_value_type_json_xss(
+        mut self,
+        as_value_type_json_xss: AppfwprofileJsonxssurlBindingAsValueTypeJsonXss,
+    ) -> Self {
+        self.as_value_type_json_xss = Some(rt::Open::Known(as_value_type_json_xss));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`iskeyregex_json_xss`](Self::iskeyregex_json_xss).
+    pub fn iskeyregex_json_xss(mut self, iskeyregex_json_xss: NotregexRegex) -> Self {
+        self.iskeyregex_json_xss = Some(rt::Open::Known(iskeyregex_json_xss));
+        self
+    }
+    /// Sets [`isvalueregex_json_xss`](Self::isvalueregex_json_xss).
+    pub fn isvalueregex_json_xss(
+        mut self,
+        isvalueregex_json_xss: NotregexRegex,
+    ) -> Self {
+        self.isvalueregex_json_xss = Some(rt::Open::Known(isvalueregex_json_xss));
+        self
+    }
+    /// Sets [`jsonxssurl`](Self::jsonxssurl).
+    pub fn jsonxssurl(mut self, jsonxssurl: impl Into<String>) -> Self {
+        self.jsonxssurl = Some(jsonxssurl.into());
+        self
+    }
+    /// Sets [`keyname_json_xss`](Self::keyname_json_xss).
+    pub fn keyname_json_xss(mut self, keyname_json_xss: impl Into<String>) -> Self {
+        self.keyname_json_xss = Some(keyname_json_xss.into());
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileJsonxssurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_jsonxssurl_binding` (method inferred: the reference gives none)
@@ -11753,71 +12554,47 @@ impl AppfwprofileJsonxssurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileLogexpressionBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileLogexpressionBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileLogexpressionBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1500.
-    ///
-    /// Since `12.1`.
-    pub as_logexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileLogexpressionBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileLogexpressionBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub logexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Since `13.1`.
-    pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileLogexpressionBindingRuletype`]): `ALLOW`, `DENY`.
-    ///
-    /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileLogexpressionBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileLogexpressionBindingState`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.1`.
-    pub state: Option<rt::Open<AppfwprofileLogexpressionBindingState>>,
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Length: at most 1500.
+    ///
+    /// Since `12.1`.
+    pub as_logexpression: Option<String>,
+    /// Since `12.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Since `12.1`.
+    pub logexpression: Option<String>,
+    /// Since `13.1`.
+    pub resourceid: Option<String>,
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    ///
+    /// Since `13.1`.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_logexpression_binding`.`alertonly` ([`AppfwprofileLogexpressionBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileLogexpressionBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_logexpression_binding`.`isautodeployed` ([`AppfwprofileLogexpressionBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileLogexpressionBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_logexpression_binding`.`ruletype` ([`AppfwprofileLogexpressionBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileLogexpressionBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_logexpression_binding`.`state` ([`AppfwprofileLogexpressionBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileLogexpressionBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileLogexpressionBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11844,6 +12621,7 @@ impl rt::Model for AppfwprofileLogexpressionBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11859,14 +12637,9 @@ impl rt::Model for AppfwprofileLogexpressionBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileLogexpressionBinding {
@@ -11899,6 +12672,35 @@ impl rt::Resource for AppfwprofileLogexpressionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileLogexpressionBinding {
+    /// A `appfwprofile_logexpression_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`as_logexpression`](Self::as_logexpression).
+    pub fn as_logexpression(mut self, as_logexpression: impl Into<String>) -> Self {
+        self.as_logexpression = Some(as_logexpression.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logexpression`](Self::logexpression).
+    pub fn logexpression(mut self, logexpression: impl Into<String>) -> Self {
+        self.logexpression = Some(logexpression.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileLogexpressionBinding {
     /// `PUT /nitro/v1/config/appfwprofile_logexpression_binding`
@@ -11943,65 +12745,37 @@ impl AppfwprofileLogexpressionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileRestvalidationBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileRestvalidationBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileRestvalidationBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileRestvalidationBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `14.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileRestvalidationBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `14.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `14.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileRestvalidationBindingRestValidationAction`]): `log`, `none`.
+    /// Possible values (see [`LogNone`]): `log`, `none`.
     ///
     /// Since `14.1`.
-    pub rest_validation_action: Option<
-        rt::Open<AppfwprofileRestvalidationBindingRestValidationAction>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub rest_validation_action: Option<rt::Open<LogNone>>,
     /// Since `14.1`.
     pub restvalidation: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileRestvalidationBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `14.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileRestvalidationBindingRuletype>>,
-    /// `String`, access not known.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_restvalidation_binding`.`alertonly` ([`AppfwprofileRestvalidationBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileRestvalidationBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_restvalidation_binding`.`isautodeployed` ([`AppfwprofileRestvalidationBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileRestvalidationBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_restvalidation_binding`.`rest_validation_action` ([`AppfwprofileRestvalidationBinding`]): the same values as [`AppfwprofileBypasslistBindingAsBypassListAction`].
-pub type AppfwprofileRestvalidationBindingRestValidationAction = AppfwprofileBypasslistBindingAsBypassListAction;
-/// Values of `appfwprofile_restvalidation_binding`.`ruletype` ([`AppfwprofileRestvalidationBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileRestvalidationBindingRuletype = AppfwprofileSqlinjectionruletype;
 impl rt::Model for AppfwprofileRestvalidationBinding {
     const FIELDS: &'static [&'static str] = &[
         "alertonly",
@@ -12026,6 +12800,7 @@ impl rt::Model for AppfwprofileRestvalidationBinding {
             6 => self.restvalidation.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12040,14 +12815,9 @@ impl rt::Model for AppfwprofileRestvalidationBinding {
             6 => self.restvalidation.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileRestvalidationBinding {
@@ -12080,6 +12850,58 @@ impl rt::Resource for AppfwprofileRestvalidationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileRestvalidationBinding {
+    /// A `appfwprofile_restvalidation_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alertonly`](Self::alertonly).
+    pub fn alertonly(mut self, alertonly: OffOn) -> Self {
+        self.alertonly = Some(rt::Open::Known(alertonly));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isautodeployed`](Self::isautodeployed).
+    pub fn isautodeployed(
+        mut self,
+        isautodeployed: AutodeployedNotautodeployed,
+    ) -> Self {
+        self.isautodeployed = Some(rt::Open::Known(isautodeployed));
+        self
+    }
+    /// Sets [`resourceid`](Self::resourceid).
+    pub fn resourceid(mut self, resourceid: impl Into<String>) -> Self {
+        self.resourceid = Some(resourceid.into());
+        self
+    }
+    /// Sets [`rest_validation_action`](Self::rest_validation_action).
+    pub fn rest_validation_action(mut self, rest_validation_action: LogNone) -> Self {
+        self.rest_validation_action = Some(rt::Open::Known(rest_validation_action));
+        self
+    }
+    /// Sets [`restvalidation`](Self::restvalidation).
+    pub fn restvalidation(mut self, restvalidation: impl Into<String>) -> Self {
+        self.restvalidation = Some(restvalidation.into());
+        self
+    }
+    /// Sets [`ruletype`](Self::ruletype).
+    pub fn ruletype(mut self, ruletype: AllowDeny) -> Self {
+        self.ruletype = Some(rt::Open::Known(ruletype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
+        self
+    }
 }
 impl AppfwprofileRestvalidationBinding {
     /// `PUT /nitro/v1/config/appfwprofile_restvalidation_binding` (method inferred: the reference gives none)
@@ -12120,54 +12942,38 @@ impl AppfwprofileRestvalidationBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileSafeobjectBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSafeobjectBindingAction`]): `none`, `block`, `log`, `remove`, `stats`, `xout`.
-    pub action: Option<Vec<rt::Open<AppfwprofileSafeobjectBindingAction>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSafeobjectBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileSafeobjectBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub as_expression: Option<String>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSafeobjectBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileSafeobjectBindingIsautodeployed>>,
-    /// `Double`, read-write.
-    pub maxmatchlength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`AppfwprofileSafeobjectBindingAction`]): `none`, `block`, `log`, `remove`, `stats`, `xout`.
+    pub action: Option<Vec<rt::Open<AppfwprofileSafeobjectBindingAction>>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Since `12.1`.
+    pub as_expression: Option<String>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Reference type `Double`.
+    pub maxmatchlength: Option<rt::Number>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSafeobjectBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileSafeobjectBindingRuletype>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
     pub safeobject: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSafeobjectBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileSafeobjectBindingState>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12198,14 +13004,6 @@ impl rt::WireEnum for AppfwprofileSafeobjectBindingAction {
         (Self::Xout, "xout"),
     ];
 }
-/// Values of `appfwprofile_safeobject_binding`.`alertonly` ([`AppfwprofileSafeobjectBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileSafeobjectBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_safeobject_binding`.`isautodeployed` ([`AppfwprofileSafeobjectBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileSafeobjectBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_safeobject_binding`.`ruletype` ([`AppfwprofileSafeobjectBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileSafeobjectBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_safeobject_binding`.`state` ([`AppfwprofileSafeobjectBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileSafeobjectBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileSafeobjectBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12236,6 +13034,7 @@ impl rt::Model for AppfwprofileSafeobjectBinding {
             9 => self.ruletype.as_field(),
             10 => self.safeobject.as_field(),
             11 => self.state.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12253,14 +13052,9 @@ impl rt::Model for AppfwprofileSafeobjectBinding {
             9 => self.ruletype.as_field_mut(),
             10 => self.safeobject.as_field_mut(),
             11 => self.state.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileSafeobjectBinding {
@@ -12293,6 +13087,48 @@ impl rt::Resource for AppfwprofileSafeobjectBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileSafeobjectBinding {
+    /// A `appfwprofile_safeobject_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(
+        mut self,
+        action: impl IntoIterator<Item = AppfwprofileSafeobjectBindingAction>,
+    ) -> Self {
+        self.action = Some(action.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`as_expression`](Self::as_expression).
+    pub fn as_expression(mut self, as_expression: impl Into<String>) -> Self {
+        self.as_expression = Some(as_expression.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`maxmatchlength`](Self::maxmatchlength).
+    pub fn maxmatchlength(mut self, maxmatchlength: impl Into<rt::Number>) -> Self {
+        self.maxmatchlength = Some(maxmatchlength.into());
+        self
+    }
+    /// Sets [`safeobject`](Self::safeobject).
+    pub fn safeobject(mut self, safeobject: impl Into<String>) -> Self {
+        self.safeobject = Some(safeobject.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileSafeobjectBinding {
     /// `PUT /nitro/v1/config/appfwprofile_safeobject_binding`
@@ -12336,95 +13172,50 @@ impl AppfwprofileSafeobjectBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileSqlinjectionBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileSqlinjectionBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionBindingAsScanLocationSql`]): `FORMFIELD`, `HEADER`, `COOKIE`.
-    pub as_scan_location_sql: Option<
-        rt::Open<AppfwprofileSqlinjectionBindingAsScanLocationSql>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub as_value_expr_sql: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionBindingAsValueTypeSql`]): `Keyword`, `SpecialString`, `Wildchar`.
-    ///
-    /// Since `11.0`.
-    pub as_value_type_sql: Option<
-        rt::Open<AppfwprofileSqlinjectionBindingAsValueTypeSql>,
-    >,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    pub formactionurl_sql: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileSqlinjectionBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionBindingIsregexSql`]): `REGEX`, `NOTREGEX`.
-    pub isregex_sql: Option<rt::Open<AppfwprofileSqlinjectionBindingIsregexSql>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionBindingIsvalueregexSql`]): `REGEX`, `NOTREGEX`.
-    ///
-    /// Since `11.0`.
-    pub isvalueregex_sql: Option<
-        rt::Open<AppfwprofileSqlinjectionBindingIsvalueregexSql>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Possible values (see [`FormfieldHeaderCookie`]): `FORMFIELD`, `HEADER`, `COOKIE`.
+    pub as_scan_location_sql: Option<rt::Open<FormfieldHeaderCookie>>,
+    /// Since `11.0`.
+    pub as_value_expr_sql: Option<String>,
+    /// Possible values (see [`KeywordSpecialStringWildchar`]): `Keyword`, `SpecialString`, `Wildchar`.
+    ///
+    /// Since `11.0`.
+    pub as_value_type_sql: Option<rt::Open<KeywordSpecialStringWildchar>>,
+    pub comment: Option<String>,
+    pub formactionurl_sql: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex_sql: Option<rt::Open<RegexNotregex>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    ///
+    /// Since `11.0`.
+    pub isvalueregex_sql: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileSqlinjectionBindingRuletype>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
     pub sqlinjection: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileSqlinjectionBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileSqlinjectionBindingState>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_sqlinjection_binding`.`alertonly` ([`AppfwprofileSqlinjectionBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileSqlinjectionBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_sqlinjection_binding`.`as_scan_location_sql` ([`AppfwprofileSqlinjectionBinding`]): the same values as [`AppfwlearningdataAsScanLocationSql`].
-pub type AppfwprofileSqlinjectionBindingAsScanLocationSql = AppfwlearningdataAsScanLocationSql;
-/// Values of `appfwprofile_sqlinjection_binding`.`as_value_type_sql` ([`AppfwprofileSqlinjectionBinding`]): the same values as [`AppfwlearningdataAsValueTypeSql`].
-pub type AppfwprofileSqlinjectionBindingAsValueTypeSql = AppfwlearningdataAsValueTypeSql;
-/// Values of `appfwprofile_sqlinjection_binding`.`isautodeployed` ([`AppfwprofileSqlinjectionBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileSqlinjectionBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_sqlinjection_binding`.`isregex_sql` ([`AppfwprofileSqlinjectionBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileSqlinjectionBindingIsregexSql = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_sqlinjection_binding`.`isvalueregex_sql` ([`AppfwprofileSqlinjectionBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileSqlinjectionBindingIsvalueregexSql = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_sqlinjection_binding`.`ruletype` ([`AppfwprofileSqlinjectionBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileSqlinjectionBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_sqlinjection_binding`.`state` ([`AppfwprofileSqlinjectionBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileSqlinjectionBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileSqlinjectionBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12461,6 +13252,7 @@ impl rt::Model for AppfwprofileSqlinjectionBinding {
             12 => self.ruletype.as_field(),
             13 => self.sqlinjection.as_field(),
             14 => self.state.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12481,14 +13273,9 @@ impl rt::Model for AppfwprofileSqlinjectionBinding {
             12 => self.ruletype.as_field_mut(),
             13 => self.sqlinjection.as_field_mut(),
             14 => self.state.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileSqlinjectionBinding {
@@ -12521,6 +13308,66 @@ impl rt::Resource for AppfwprofileSqlinjectionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileSqlinjectionBinding {
+    /// A `appfwprofile_sqlinjection_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`as_scan_location_sql`](Self::as_scan_location_sql).
+    pub fn as_scan_location_sql(
+        mut self,
+        as_scan_location_sql: FormfieldHeaderCookie,
+    ) -> Self {
+        self.as_scan_location_sql = Some(rt::Open::Known(as_scan_location_sql));
+        self
+    }
+    /// Sets [`as_value_expr_sql`](Self::as_value_expr_sql).
+    pub fn as_value_expr_sql(mut self, as_value_expr_sql: impl Into<String>) -> Self {
+        self.as_value_expr_sql = Some(as_value_expr_sql.into());
+        self
+    }
+    /// Sets [`as_value_type_sql`](Self::as_value_type_sql).
+    pub fn as_value_type_sql(
+        mut self,
+        as_value_type_sql: KeywordSpecialStringWildchar,
+    ) -> Self {
+        self.as_value_type_sql = Some(rt::Open::Known(as_value_type_sql));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`formactionurl_sql`](Self::formactionurl_sql).
+    pub fn formactionurl_sql(mut self, formactionurl_sql: impl Into<String>) -> Self {
+        self.formactionurl_sql = Some(formactionurl_sql.into());
+        self
+    }
+    /// Sets [`isregex_sql`](Self::isregex_sql).
+    pub fn isregex_sql(mut self, isregex_sql: RegexNotregex) -> Self {
+        self.isregex_sql = Some(rt::Open::Known(isregex_sql));
+        self
+    }
+    /// Sets [`isvalueregex_sql`](Self::isvalueregex_sql).
+    pub fn isvalueregex_sql(mut self, isvalueregex_sql: RegexNotregex) -> Self {
+        self.isvalueregex_sql = Some(rt::Open::Known(isvalueregex_sql));
+        self
+    }
+    /// Sets [`sqlinjection`](Self::sqlinjection).
+    pub fn sqlinjection(mut self, sqlinjection: impl Into<String>) -> Self {
+        self.sqlinjection = Some(sqlinjection.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileSqlinjectionBinding {
     /// `PUT /nitro/v1/config/appfwprofile_sqlinjection_binding`
@@ -12586,55 +13433,35 @@ impl AppfwprofileSqlinjectionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileStarturlBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileStarturlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileStarturlBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileStarturlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileStarturlBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileStarturlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileStarturlBindingRuletype>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
     pub starturl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileStarturlBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileStarturlBindingState>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_starturl_binding`.`alertonly` ([`AppfwprofileStarturlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileStarturlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_starturl_binding`.`isautodeployed` ([`AppfwprofileStarturlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileStarturlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_starturl_binding`.`ruletype` ([`AppfwprofileStarturlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileStarturlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_starturl_binding`.`state` ([`AppfwprofileStarturlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileStarturlBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileStarturlBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12659,6 +13486,7 @@ impl rt::Model for AppfwprofileStarturlBinding {
             6 => self.ruletype.as_field(),
             7 => self.starturl.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12673,14 +13501,9 @@ impl rt::Model for AppfwprofileStarturlBinding {
             6 => self.ruletype.as_field_mut(),
             7 => self.starturl.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileStarturlBinding {
@@ -12713,6 +13536,30 @@ impl rt::Resource for AppfwprofileStarturlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileStarturlBinding {
+    /// A `appfwprofile_starturl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`starturl`](Self::starturl).
+    pub fn starturl(mut self, starturl: impl Into<String>) -> Self {
+        self.starturl = Some(starturl.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl AppfwprofileStarturlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_starturl_binding`
@@ -12756,57 +13603,35 @@ impl AppfwprofileStarturlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileTrustedlearningclientsBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileTrustedlearningclientsBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileTrustedlearningclientsBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileTrustedlearningclientsBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileTrustedlearningclientsBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileTrustedlearningclientsBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileTrustedlearningclientsBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileTrustedlearningclientsBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileTrustedlearningclientsBindingState>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     pub trustedlearningclients: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_trustedlearningclients_binding`.`alertonly` ([`AppfwprofileTrustedlearningclientsBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileTrustedlearningclientsBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_trustedlearningclients_binding`.`isautodeployed` ([`AppfwprofileTrustedlearningclientsBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileTrustedlearningclientsBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_trustedlearningclients_binding`.`ruletype` ([`AppfwprofileTrustedlearningclientsBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileTrustedlearningclientsBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_trustedlearningclients_binding`.`state` ([`AppfwprofileTrustedlearningclientsBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileTrustedlearningclientsBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileTrustedlearningclientsBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12831,6 +13656,7 @@ impl rt::Model for AppfwprofileTrustedlearningclientsBinding {
             6 => self.ruletype.as_field(),
             7 => self.state.as_field(),
             8 => self.trustedlearningclients.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12845,14 +13671,9 @@ impl rt::Model for AppfwprofileTrustedlearningclientsBinding {
             6 => self.ruletype.as_field_mut(),
             7 => self.state.as_field_mut(),
             8 => self.trustedlearningclients.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileTrustedlearningclientsBinding {
@@ -12885,6 +13706,33 @@ impl rt::Resource for AppfwprofileTrustedlearningclientsBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileTrustedlearningclientsBinding {
+    /// A `appfwprofile_trustedlearningclients_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`trustedlearningclients`](Self::trustedlearningclients).
+    pub fn trustedlearningclients(
+        mut self,
+        trustedlearningclients: impl Into<String>,
+    ) -> Self {
+        self.trustedlearningclients = Some(trustedlearningclients.into());
+        self
+    }
 }
 impl AppfwprofileTrustedlearningclientsBinding {
     /// `PUT /nitro/v1/config/appfwprofile_trustedlearningclients_binding`
@@ -12928,79 +13776,44 @@ impl AppfwprofileTrustedlearningclientsBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlattachmenturlBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlattachmenturlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileXmlattachmenturlBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlattachmenturlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileXmlattachmenturlBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlattachmenturlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileXmlattachmenturlBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlattachmenturlBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileXmlattachmenturlBindingState>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     pub xmlattachmentcontenttype: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlattachmenturlBindingXmlattachmentcontenttypecheck`]): `ON`, `OFF`.
-    pub xmlattachmentcontenttypecheck: Option<
-        rt::Open<AppfwprofileXmlattachmenturlBindingXmlattachmentcontenttypecheck>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlattachmentcontenttypecheck: Option<rt::Open<OnOff>>,
     pub xmlattachmenturl: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1000000000.
     pub xmlmaxattachmentsize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlattachmenturlBindingXmlmaxattachmentsizecheck`]): `ON`, `OFF`.
-    pub xmlmaxattachmentsizecheck: Option<
-        rt::Open<AppfwprofileXmlattachmenturlBindingXmlmaxattachmentsizecheck>,
-    >,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxattachmentsizecheck: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_xmlattachmenturl_binding`.`alertonly` ([`AppfwprofileXmlattachmenturlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileXmlattachmenturlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_xmlattachmenturl_binding`.`isautodeployed` ([`AppfwprofileXmlattachmenturlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileXmlattachmenturlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_xmlattachmenturl_binding`.`ruletype` ([`AppfwprofileXmlattachmenturlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileXmlattachmenturlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_xmlattachmenturl_binding`.`state` ([`AppfwprofileXmlattachmenturlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileXmlattachmenturlBindingState = AppfwconfidfieldState;
-/// Values of `appfwprofile_xmlattachmenturl_binding`.`xmlattachmentcontenttypecheck` ([`AppfwprofileXmlattachmenturlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmlattachmenturlBindingXmlattachmentcontenttypecheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmlattachmenturl_binding`.`xmlmaxattachmentsizecheck` ([`AppfwprofileXmlattachmenturlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmlattachmenturlBindingXmlmaxattachmentsizecheck = AppfwprofileCanonicalizehtmlresponse;
 impl rt::Model for AppfwprofileXmlattachmenturlBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13033,6 +13846,7 @@ impl rt::Model for AppfwprofileXmlattachmenturlBinding {
             10 => self.xmlattachmenturl.as_field(),
             11 => self.xmlmaxattachmentsize.as_field(),
             12 => self.xmlmaxattachmentsizecheck.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13051,14 +13865,9 @@ impl rt::Model for AppfwprofileXmlattachmenturlBinding {
             10 => self.xmlattachmenturl.as_field_mut(),
             11 => self.xmlmaxattachmentsize.as_field_mut(),
             12 => self.xmlmaxattachmentsizecheck.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlattachmenturlBinding {
@@ -13091,6 +13900,66 @@ impl rt::Resource for AppfwprofileXmlattachmenturlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileXmlattachmenturlBinding {
+    /// A `appfwprofile_xmlattachmenturl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`xmlattachmentcontenttype`](Self::xmlattachmentcontenttype).
+    pub fn xmlattachmentcontenttype(
+        mut self,
+        xmlattachmentcontenttype: impl Into<String>,
+    ) -> Self {
+        self.xmlattachmentcontenttype = Some(xmlattachmentcontenttype.into());
+        self
+    }
+    /// Sets [`xmlattachmentcontenttypecheck`](Self::xmlattachmentcontenttypecheck).
+    pub fn xmlattachmentcontenttypecheck(
+        mut self,
+        xmlattachmentcontenttypecheck: OnOff,
+    ) -> Self {
+        self.xmlattachmentcontenttypecheck = Some(
+            rt::Open::Known(xmlattachmentcontenttypecheck),
+        );
+        self
+    }
+    /// Sets [`xmlattachmenturl`](Self::xmlattachmenturl).
+    pub fn xmlattachmenturl(mut self, xmlattachmenturl: impl Into<String>) -> Self {
+        self.xmlattachmenturl = Some(xmlattachmenturl.into());
+        self
+    }
+    /// Sets [`xmlmaxattachmentsize`](Self::xmlmaxattachmentsize).
+    pub fn xmlmaxattachmentsize(
+        mut self,
+        xmlmaxattachmentsize: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxattachmentsize = Some(xmlmaxattachmentsize.into());
+        self
+    }
+    /// Sets [`xmlmaxattachmentsizecheck`](Self::xmlmaxattachmentsizecheck).
+    pub fn xmlmaxattachmentsizecheck(
+        mut self,
+        xmlmaxattachmentsizecheck: OnOff,
+    ) -> Self {
+        self.xmlmaxattachmentsizecheck = Some(
+            rt::Open::Known(xmlmaxattachmentsizecheck),
+        );
+        self
+    }
 }
 impl AppfwprofileXmlattachmenturlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_xmlattachmenturl_binding`
@@ -13134,243 +14003,115 @@ impl AppfwprofileXmlattachmenturlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmldosurlBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileXmldosurlBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileXmldosurlBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileXmldosurlBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileXmldosurlBindingState>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlblockdtd`]): `ON`, `OFF`.
-    pub xmlblockdtd: Option<rt::Open<AppfwprofileXmldosurlBindingXmlblockdtd>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlblockexternalentities`]): `ON`, `OFF`.
-    pub xmlblockexternalentities: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlblockexternalentities>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlblockpi`]): `ON`, `OFF`.
-    pub xmlblockpi: Option<rt::Open<AppfwprofileXmldosurlBindingXmlblockpi>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlblockdtd: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlblockexternalentities: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlblockpi: Option<rt::Open<OnOff>>,
     pub xmldosurl: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub xmlmaxattributenamelength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxattributenamelengthcheck`]): `ON`, `OFF`.
-    pub xmlmaxattributenamelengthcheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxattributenamelengthcheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxattributenamelengthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxattributes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxattributescheck`]): `ON`, `OFF`.
-    pub xmlmaxattributescheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxattributescheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxattributescheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxattributevaluelength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxattributevaluelengthcheck`]): `ON`, `OFF`.
-    pub xmlmaxattributevaluelengthcheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxattributevaluelengthcheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxattributevaluelengthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1000000000.
     pub xmlmaxchardatalength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxchardatalengthcheck`]): `ON`, `OFF`.
-    pub xmlmaxchardatalengthcheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxchardatalengthcheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxchardatalengthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxelementchildren: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxelementchildrencheck`]): `ON`, `OFF`.
-    pub xmlmaxelementchildrencheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxelementchildrencheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxelementchildrencheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxelementdepth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxelementdepthcheck`]): `ON`, `OFF`.
-    pub xmlmaxelementdepthcheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxelementdepthcheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxelementdepthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxelementnamelength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxelementnamelengthcheck`]): `ON`, `OFF`.
-    pub xmlmaxelementnamelengthcheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxelementnamelengthcheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxelementnamelengthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxelements: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxelementscheck`]): `ON`, `OFF`.
-    pub xmlmaxelementscheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxelementscheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxelementscheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxentityexpansiondepth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxentityexpansiondepthcheck`]): `ON`, `OFF`.
-    pub xmlmaxentityexpansiondepthcheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxentityexpansiondepthcheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxentityexpansiondepthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxentityexpansions: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxentityexpansionscheck`]): `ON`, `OFF`.
-    pub xmlmaxentityexpansionscheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxentityexpansionscheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxentityexpansionscheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1000000000.
     pub xmlmaxfilesize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxfilesizecheck`]): `ON`, `OFF`.
-    pub xmlmaxfilesizecheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxfilesizecheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxfilesizecheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxnamespaces: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxnamespacescheck`]): `ON`, `OFF`.
-    pub xmlmaxnamespacescheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxnamespacescheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxnamespacescheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxnamespaceurilength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxnamespaceurilengthcheck`]): `ON`, `OFF`.
-    pub xmlmaxnamespaceurilengthcheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlmaxnamespaceurilengthcheck>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxnamespaceurilengthcheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxnodes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlmaxnodescheck`]): `ON`, `OFF`.
-    pub xmlmaxnodescheck: Option<rt::Open<AppfwprofileXmldosurlBindingXmlmaxnodescheck>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlmaxnodescheck: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub xmlmaxsoaparrayrank: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1000000000.
     pub xmlmaxsoaparraysize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1000000000.
     pub xmlminfilesize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlminfilesizecheck`]): `ON`, `OFF`.
-    pub xmlminfilesizecheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlminfilesizecheck>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmldosurlBindingXmlsoaparraycheck`]): `ON`, `OFF`.
-    pub xmlsoaparraycheck: Option<
-        rt::Open<AppfwprofileXmldosurlBindingXmlsoaparraycheck>,
-    >,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlminfilesizecheck: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlsoaparraycheck: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_xmldosurl_binding`.`alertonly` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileXmldosurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_xmldosurl_binding`.`isautodeployed` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileXmldosurlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_xmldosurl_binding`.`ruletype` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileXmldosurlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_xmldosurl_binding`.`state` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileXmldosurlBindingState = AppfwconfidfieldState;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlblockdtd` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlblockdtd = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlblockexternalentities` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlblockexternalentities = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlblockpi` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlblockpi = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxattributenamelengthcheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxattributenamelengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxattributescheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxattributescheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxattributevaluelengthcheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxattributevaluelengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxchardatalengthcheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxchardatalengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxelementchildrencheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxelementchildrencheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxelementdepthcheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxelementdepthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxelementnamelengthcheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxelementnamelengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxelementscheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxelementscheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxentityexpansiondepthcheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxentityexpansiondepthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxentityexpansionscheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxentityexpansionscheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxfilesizecheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxfilesizecheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxnamespacescheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxnamespacescheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxnamespaceurilengthcheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxnamespaceurilengthcheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlmaxnodescheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlmaxnodescheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlminfilesizecheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlminfilesizecheck = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmldosurl_binding`.`xmlsoaparraycheck` ([`AppfwprofileXmldosurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmldosurlBindingXmlsoaparraycheck = AppfwprofileCanonicalizehtmlresponse;
 impl rt::Model for AppfwprofileXmldosurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13467,6 +14208,7 @@ impl rt::Model for AppfwprofileXmldosurlBinding {
             42 => self.xmlminfilesize.as_field(),
             43 => self.xmlminfilesizecheck.as_field(),
             44 => self.xmlsoaparraycheck.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13517,14 +14259,9 @@ impl rt::Model for AppfwprofileXmldosurlBinding {
             42 => self.xmlminfilesize.as_field_mut(),
             43 => self.xmlminfilesizecheck.as_field_mut(),
             44 => self.xmlsoaparraycheck.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmldosurlBinding {
@@ -13557,6 +14294,273 @@ impl rt::Resource for AppfwprofileXmldosurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileXmldosurlBinding {
+    /// A `appfwprofile_xmldosurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`xmlblockdtd`](Self::xmlblockdtd).
+    pub fn xmlblockdtd(mut self, xmlblockdtd: OnOff) -> Self {
+        self.xmlblockdtd = Some(rt::Open::Known(xmlblockdtd));
+        self
+    }
+    /// Sets [`xmlblockexternalentities`](Self::xmlblockexternalentities).
+    pub fn xmlblockexternalentities(mut self, xmlblockexternalentities: OnOff) -> Self {
+        self.xmlblockexternalentities = Some(rt::Open::Known(xmlblockexternalentities));
+        self
+    }
+    /// Sets [`xmlblockpi`](Self::xmlblockpi).
+    pub fn xmlblockpi(mut self, xmlblockpi: OnOff) -> Self {
+        self.xmlblockpi = Some(rt::Open::Known(xmlblockpi));
+        self
+    }
+    /// Sets [`xmldosurl`](Self::xmldosurl).
+    pub fn xmldosurl(mut self, xmldosurl: impl Into<String>) -> Self {
+        self.xmldosurl = Some(xmldosurl.into());
+        self
+    }
+    /// Sets [`xmlmaxattributenamelength`](Self::xmlmaxattributenamelength).
+    pub fn xmlmaxattributenamelength(
+        mut self,
+        xmlmaxattributenamelength: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxattributenamelength = Some(xmlmaxattributenamelength.into());
+        self
+    }
+    /// Sets [`xmlmaxattributenamelengthcheck`](Self::xmlmaxattributenamelengthcheck).
+    pub fn xmlmaxattributenamelengthcheck(
+        mut self,
+        xmlmaxattributenamelengthcheck: OnOff,
+    ) -> Self {
+        self.xmlmaxattributenamelengthcheck = Some(
+            rt::Open::Known(xmlmaxattributenamelengthcheck),
+        );
+        self
+    }
+    /// Sets [`xmlmaxattributes`](Self::xmlmaxattributes).
+    pub fn xmlmaxattributes(mut self, xmlmaxattributes: impl Into<rt::Number>) -> Self {
+        self.xmlmaxattributes = Some(xmlmaxattributes.into());
+        self
+    }
+    /// Sets [`xmlmaxattributescheck`](Self::xmlmaxattributescheck).
+    pub fn xmlmaxattributescheck(mut self, xmlmaxattributescheck: OnOff) -> Self {
+        self.xmlmaxattributescheck = Some(rt::Open::Known(xmlmaxattributescheck));
+        self
+    }
+    /// Sets [`xmlmaxattributevaluelength`](Self::xmlmaxattributevaluelength).
+    pub fn xmlmaxattributevaluelength(
+        mut self,
+        xmlmaxattributevaluelength: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxattributevaluelength = Some(xmlmaxattributevaluelength.into());
+        self
+    }
+    /// Sets [`xmlmaxattributevaluelengthcheck`](Self::xmlmaxattributevaluelengthcheck).
+    pub fn xmlmaxattributevaluelengthcheck(
+        mut self,
+        xmlmaxattributevaluelengthcheck: OnOff,
+    ) -> Self {
+        self.xmlmaxattributevaluelengthcheck = Some(
+            rt::Open::Known(xmlmaxattributevaluelengthcheck),
+        );
+        self
+    }
+    /// Sets [`xmlmaxchardatalength`](Self::xmlmaxchardatalength).
+    pub fn xmlmaxchardatalength(
+        mut self,
+        xmlmaxchardatalength: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxchardatalength = Some(xmlmaxchardatalength.into());
+        self
+    }
+    /// Sets [`xmlmaxchardatalengthcheck`](Self::xmlmaxchardatalengthcheck).
+    pub fn xmlmaxchardatalengthcheck(
+        mut self,
+        xmlmaxchardatalengthcheck: OnOff,
+    ) -> Self {
+        self.xmlmaxchardatalengthcheck = Some(
+            rt::Open::Known(xmlmaxchardatalengthcheck),
+        );
+        self
+    }
+    /// Sets [`xmlmaxelementchildren`](Self::xmlmaxelementchildren).
+    pub fn xmlmaxelementchildren(
+        mut self,
+        xmlmaxelementchildren: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxelementchildren = Some(xmlmaxelementchildren.into());
+        self
+    }
+    /// Sets [`xmlmaxelementchildrencheck`](Self::xmlmaxelementchildrencheck).
+    pub fn xmlmaxelementchildrencheck(
+        mut self,
+        xmlmaxelementchildrencheck: OnOff,
+    ) -> Self {
+        self.xmlmaxelementchildrencheck = Some(
+            rt::Open::Known(xmlmaxelementchildrencheck),
+        );
+        self
+    }
+    /// Sets [`xmlmaxelementdepth`](Self::xmlmaxelementdepth).
+    pub fn xmlmaxelementdepth(
+        mut self,
+        xmlmaxelementdepth: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxelementdepth = Some(xmlmaxelementdepth.into());
+        self
+    }
+    /// Sets [`xmlmaxelementdepthcheck`](Self::xmlmaxelementdepthcheck).
+    pub fn xmlmaxelementdepthcheck(mut self, xmlmaxelementdepthcheck: OnOff) -> Self {
+        self.xmlmaxelementdepthcheck = Some(rt::Open::Known(xmlmaxelementdepthcheck));
+        self
+    }
+    /// Sets [`xmlmaxelementnamelength`](Self::xmlmaxelementnamelength).
+    pub fn xmlmaxelementnamelength(
+        mut self,
+        xmlmaxelementnamelength: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxelementnamelength = Some(xmlmaxelementnamelength.into());
+        self
+    }
+    /// Sets [`xmlmaxelementnamelengthcheck`](Self::xmlmaxelementnamelengthcheck).
+    pub fn xmlmaxelementnamelengthcheck(
+        mut self,
+        xmlmaxelementnamelengthcheck: OnOff,
+    ) -> Self {
+        self.xmlmaxelementnamelengthcheck = Some(
+            rt::Open::Known(xmlmaxelementnamelengthcheck),
+        );
+        self
+    }
+    /// Sets [`xmlmaxelements`](Self::xmlmaxelements).
+    pub fn xmlmaxelements(mut self, xmlmaxelements: impl Into<rt::Number>) -> Self {
+        self.xmlmaxelements = Some(xmlmaxelements.into());
+        self
+    }
+    /// Sets [`xmlmaxelementscheck`](Self::xmlmaxelementscheck).
+    pub fn xmlmaxelementscheck(mut self, xmlmaxelementscheck: OnOff) -> Self {
+        self.xmlmaxelementscheck = Some(rt::Open::Known(xmlmaxelementscheck));
+        self
+    }
+    /// Sets [`xmlmaxentityexpansiondepth`](Self::xmlmaxentityexpansiondepth).
+    pub fn xmlmaxentityexpansiondepth(
+        mut self,
+        xmlmaxentityexpansiondepth: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxentityexpansiondepth = Some(xmlmaxentityexpansiondepth.into());
+        self
+    }
+    /// Sets [`xmlmaxentityexpansiondepthcheck`](Self::xmlmaxentityexpansiondepthcheck).
+    pub fn xmlmaxentityexpansiondepthcheck(
+        mut self,
+        xmlmaxentityexpansiondepthcheck: OnOff,
+    ) -> Self {
+        self.xmlmaxentityexpansiondepthcheck = Some(
+            rt::Open::Known(xmlmaxentityexpansiondepthcheck),
+        );
+        self
+    }
+    /// Sets [`xmlmaxentityexpansions`](Self::xmlmaxentityexpansions).
+    pub fn xmlmaxentityexpansions(
+        mut self,
+        xmlmaxentityexpansions: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxentityexpansions = Some(xmlmaxentityexpansions.into());
+        self
+    }
+    /// Sets [`xmlmaxentityexpansionscheck`](Self::xmlmaxentityexpansionscheck).
+    pub fn xmlmaxentityexpansionscheck(
+        mut self,
+        xmlmaxentityexpansionscheck: OnOff,
+    ) -> Self {
+        self.xmlmaxentityexpansionscheck = Some(
+            rt::Open::Known(xmlmaxentityexpansionscheck),
+        );
+        self
+    }
+    /// Sets [`xmlmaxfilesize`](Self::xmlmaxfilesize).
+    pub fn xmlmaxfilesize(mut self, xmlmaxfilesize: impl Into<rt::Number>) -> Self {
+        self.xmlmaxfilesize = Some(xmlmaxfilesize.into());
+        self
+    }
+    /// Sets [`xmlmaxfilesizecheck`](Self::xmlmaxfilesizecheck).
+    pub fn xmlmaxfilesizecheck(mut self, xmlmaxfilesizecheck: OnOff) -> Self {
+        self.xmlmaxfilesizecheck = Some(rt::Open::Known(xmlmaxfilesizecheck));
+        self
+    }
+    /// Sets [`xmlmaxnamespaces`](Self::xmlmaxnamespaces).
+    pub fn xmlmaxnamespaces(mut self, xmlmaxnamespaces: impl Into<rt::Number>) -> Self {
+        self.xmlmaxnamespaces = Some(xmlmaxnamespaces.into());
+        self
+    }
+    /// Sets [`xmlmaxnamespacescheck`](Self::xmlmaxnamespacescheck).
+    pub fn xmlmaxnamespacescheck(mut self, xmlmaxnamespacescheck: OnOff) -> Self {
+        self.xmlmaxnamespacescheck = Some(rt::Open::Known(xmlmaxnamespacescheck));
+        self
+    }
+    /// Sets [`xmlmaxnamespaceurilength`](Self::xmlmaxnamespaceurilength).
+    pub fn xmlmaxnamespaceurilength(
+        mut self,
+        xmlmaxnamespaceurilength: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxnamespaceurilength = Some(xmlmaxnamespaceurilength.into());
+        self
+    }
+    /// Sets [`xmlmaxnamespaceurilengthcheck`](Self::xmlmaxnamespaceurilengthcheck).
+    pub fn xmlmaxnamespaceurilengthcheck(
+        mut self,
+        xmlmaxnamespaceurilengthcheck: OnOff,
+    ) -> Self {
+        self.xmlmaxnamespaceurilengthcheck = Some(
+            rt::Open::Known(xmlmaxnamespaceurilengthcheck),
+        );
+        self
+    }
+    /// Sets [`xmlmaxsoaparrayrank`](Self::xmlmaxsoaparrayrank).
+    pub fn xmlmaxsoaparrayrank(
+        mut self,
+        xmlmaxsoaparrayrank: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxsoaparrayrank = Some(xmlmaxsoaparrayrank.into());
+        self
+    }
+    /// Sets [`xmlmaxsoaparraysize`](Self::xmlmaxsoaparraysize).
+    pub fn xmlmaxsoaparraysize(
+        mut self,
+        xmlmaxsoaparraysize: impl Into<rt::Number>,
+    ) -> Self {
+        self.xmlmaxsoaparraysize = Some(xmlmaxsoaparraysize.into());
+        self
+    }
+    /// Sets [`xmlminfilesize`](Self::xmlminfilesize).
+    pub fn xmlminfilesize(mut self, xmlminfilesize: impl Into<rt::Number>) -> Self {
+        self.xmlminfilesize = Some(xmlminfilesize.into());
+        self
+    }
+    /// Sets [`xmlminfilesizecheck`](Self::xmlminfilesizecheck).
+    pub fn xmlminfilesizecheck(mut self, xmlminfilesizecheck: OnOff) -> Self {
+        self.xmlminfilesizecheck = Some(rt::Open::Known(xmlminfilesizecheck));
+        self
+    }
+    /// Sets [`xmlsoaparraycheck`](Self::xmlsoaparraycheck).
+    pub fn xmlsoaparraycheck(mut self, xmlsoaparraycheck: OnOff) -> Self {
+        self.xmlsoaparraycheck = Some(rt::Open::Known(xmlsoaparraycheck));
+        self
+    }
 }
 impl AppfwprofileXmldosurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_xmldosurl_binding`
@@ -13616,88 +14620,54 @@ impl AppfwprofileXmldosurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlsqlinjectionBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileXmlsqlinjectionBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionBindingAsScanLocationXmlsql`]): `ELEMENT`, `ATTRIBUTE`.
-    pub as_scan_location_xmlsql: Option<
-        rt::Open<AppfwprofileXmlsqlinjectionBindingAsScanLocationXmlsql>,
-    >,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileXmlsqlinjectionBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionBindingIsregexXmlsql`]): `REGEX`, `NOTREGEX`.
-    pub isregex_xmlsql: Option<
-        rt::Open<AppfwprofileXmlsqlinjectionBindingIsregexXmlsql>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Possible values (see [`ElementAttribute`]): `ELEMENT`, `ATTRIBUTE`.
+    pub as_scan_location_xmlsql: Option<rt::Open<ElementAttribute>>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex_xmlsql: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileXmlsqlinjectionBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlsqlinjectionBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileXmlsqlinjectionBindingState>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     pub xmlsqlinjection: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_xmlsqlinjection_binding`.`alertonly` ([`AppfwprofileXmlsqlinjectionBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileXmlsqlinjectionBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_xmlsqlinjection_binding`.`as_scan_location_xmlsql` ([`AppfwprofileXmlsqlinjectionBinding`]).
-///
-/// Also the values of `appfwprofile_xmlxss_binding.as_scan_location_xmlxss`.
+/// Values of `appfwprofile_xmlsqlinjection_binding.as_scan_location_xmlsql`, `appfwprofile_xmlxss_binding.as_scan_location_xmlxss`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwprofileXmlsqlinjectionBindingAsScanLocationXmlsql {
+pub enum ElementAttribute {
     /// `ELEMENT`
     Element,
     /// `ATTRIBUTE`
     Attribute,
 }
-impl rt::WireEnum for AppfwprofileXmlsqlinjectionBindingAsScanLocationXmlsql {
+impl rt::WireEnum for ElementAttribute {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Element, "ELEMENT"),
         (Self::Attribute, "ATTRIBUTE"),
     ];
 }
-/// Values of `appfwprofile_xmlsqlinjection_binding`.`isautodeployed` ([`AppfwprofileXmlsqlinjectionBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileXmlsqlinjectionBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_xmlsqlinjection_binding`.`isregex_xmlsql` ([`AppfwprofileXmlsqlinjectionBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileXmlsqlinjectionBindingIsregexXmlsql = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_xmlsqlinjection_binding`.`ruletype` ([`AppfwprofileXmlsqlinjectionBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileXmlsqlinjectionBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_xmlsqlinjection_binding`.`state` ([`AppfwprofileXmlsqlinjectionBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileXmlsqlinjectionBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileXmlsqlinjectionBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13726,6 +14696,7 @@ impl rt::Model for AppfwprofileXmlsqlinjectionBinding {
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
             10 => self.xmlsqlinjection.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13742,14 +14713,9 @@ impl rt::Model for AppfwprofileXmlsqlinjectionBinding {
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.xmlsqlinjection.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlsqlinjectionBinding {
@@ -13782,6 +14748,43 @@ impl rt::Resource for AppfwprofileXmlsqlinjectionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileXmlsqlinjectionBinding {
+    /// A `appfwprofile_xmlsqlinjection_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`as_scan_location_xmlsql`](Self::as_scan_location_xmlsql).
+    pub fn as_scan_location_xmlsql(
+        mut self,
+        as_scan_location_xmlsql: ElementAttribute,
+    ) -> Self {
+        self.as_scan_location_xmlsql = Some(rt::Open::Known(as_scan_location_xmlsql));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isregex_xmlsql`](Self::isregex_xmlsql).
+    pub fn isregex_xmlsql(mut self, isregex_xmlsql: RegexNotregex) -> Self {
+        self.isregex_xmlsql = Some(rt::Open::Known(isregex_xmlsql));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`xmlsqlinjection`](Self::xmlsqlinjection).
+    pub fn xmlsqlinjection(mut self, xmlsqlinjection: impl Into<String>) -> Self {
+        self.xmlsqlinjection = Some(xmlsqlinjection.into());
+        self
+    }
 }
 impl AppfwprofileXmlsqlinjectionBinding {
     /// `PUT /nitro/v1/config/appfwprofile_xmlsqlinjection_binding`
@@ -13828,89 +14831,48 @@ impl AppfwprofileXmlsqlinjectionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlvalidationurlBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlvalidationurlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileXmlvalidationurlBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlvalidationurlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<
-        rt::Open<AppfwprofileXmlvalidationurlBindingIsautodeployed>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlvalidationurlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileXmlvalidationurlBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlvalidationurlBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileXmlvalidationurlBindingState>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlvalidationurlBindingXmladditionalsoapheaders`]): `ON`, `OFF`.
-    pub xmladditionalsoapheaders: Option<
-        rt::Open<AppfwprofileXmlvalidationurlBindingXmladditionalsoapheaders>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmladditionalsoapheaders: Option<rt::Open<OnOff>>,
     /// Possible values (see [`AppfwprofileXmlvalidationurlBindingXmlendpointcheck`]): `ABSOLUTE`, `RELATIVE`.
     pub xmlendpointcheck: Option<
         rt::Open<AppfwprofileXmlvalidationurlBindingXmlendpointcheck>,
     >,
-    /// `String`, read-write.
     pub xmlrequestschema: Option<String>,
-    /// `String`, read-write.
     pub xmlresponseschema: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlvalidationurlBindingXmlvalidateresponse`]): `ON`, `OFF`.
-    pub xmlvalidateresponse: Option<
-        rt::Open<AppfwprofileXmlvalidationurlBindingXmlvalidateresponse>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlvalidationurlBindingXmlvalidatesoapenvelope`]): `ON`, `OFF`.
-    pub xmlvalidatesoapenvelope: Option<
-        rt::Open<AppfwprofileXmlvalidationurlBindingXmlvalidatesoapenvelope>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlvalidateresponse: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub xmlvalidatesoapenvelope: Option<rt::Open<OnOff>>,
     pub xmlvalidationurl: Option<String>,
-    /// `String`, read-write.
     pub xmlwsdl: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_xmlvalidationurl_binding`.`alertonly` ([`AppfwprofileXmlvalidationurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileXmlvalidationurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_xmlvalidationurl_binding`.`isautodeployed` ([`AppfwprofileXmlvalidationurlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileXmlvalidationurlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_xmlvalidationurl_binding`.`ruletype` ([`AppfwprofileXmlvalidationurlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileXmlvalidationurlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_xmlvalidationurl_binding`.`state` ([`AppfwprofileXmlvalidationurlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileXmlvalidationurlBindingState = AppfwconfidfieldState;
-/// Values of `appfwprofile_xmlvalidationurl_binding`.`xmladditionalsoapheaders` ([`AppfwprofileXmlvalidationurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmlvalidationurlBindingXmladditionalsoapheaders = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwprofile_xmlvalidationurl_binding`.`xmlendpointcheck` ([`AppfwprofileXmlvalidationurlBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -13926,10 +14888,6 @@ impl rt::WireEnum for AppfwprofileXmlvalidationurlBindingXmlendpointcheck {
         (Self::Relative, "RELATIVE"),
     ];
 }
-/// Values of `appfwprofile_xmlvalidationurl_binding`.`xmlvalidateresponse` ([`AppfwprofileXmlvalidationurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmlvalidationurlBindingXmlvalidateresponse = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwprofile_xmlvalidationurl_binding`.`xmlvalidatesoapenvelope` ([`AppfwprofileXmlvalidationurlBinding`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwprofileXmlvalidationurlBindingXmlvalidatesoapenvelope = AppfwprofileCanonicalizehtmlresponse;
 impl rt::Model for AppfwprofileXmlvalidationurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13968,6 +14926,7 @@ impl rt::Model for AppfwprofileXmlvalidationurlBinding {
             13 => self.xmlvalidatesoapenvelope.as_field(),
             14 => self.xmlvalidationurl.as_field(),
             15 => self.xmlwsdl.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13989,14 +14948,9 @@ impl rt::Model for AppfwprofileXmlvalidationurlBinding {
             13 => self.xmlvalidatesoapenvelope.as_field_mut(),
             14 => self.xmlvalidationurl.as_field_mut(),
             15 => self.xmlwsdl.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlvalidationurlBinding {
@@ -14029,6 +14983,68 @@ impl rt::Resource for AppfwprofileXmlvalidationurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileXmlvalidationurlBinding {
+    /// A `appfwprofile_xmlvalidationurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`xmladditionalsoapheaders`](Self::xmladditionalsoapheaders).
+    pub fn xmladditionalsoapheaders(mut self, xmladditionalsoapheaders: OnOff) -> Self {
+        self.xmladditionalsoapheaders = Some(rt::Open::Known(xmladditionalsoapheaders));
+        self
+    }
+    /// Sets [`xmlendpointcheck`](Self::xmlendpointcheck).
+    pub fn xmlendpointcheck(
+        mut self,
+        xmlendpointcheck: AppfwprofileXmlvalidationurlBindingXmlendpointcheck,
+    ) -> Self {
+        self.xmlendpointcheck = Some(rt::Open::Known(xmlendpointcheck));
+        self
+    }
+    /// Sets [`xmlrequestschema`](Self::xmlrequestschema).
+    pub fn xmlrequestschema(mut self, xmlrequestschema: impl Into<String>) -> Self {
+        self.xmlrequestschema = Some(xmlrequestschema.into());
+        self
+    }
+    /// Sets [`xmlresponseschema`](Self::xmlresponseschema).
+    pub fn xmlresponseschema(mut self, xmlresponseschema: impl Into<String>) -> Self {
+        self.xmlresponseschema = Some(xmlresponseschema.into());
+        self
+    }
+    /// Sets [`xmlvalidateresponse`](Self::xmlvalidateresponse).
+    pub fn xmlvalidateresponse(mut self, xmlvalidateresponse: OnOff) -> Self {
+        self.xmlvalidateresponse = Some(rt::Open::Known(xmlvalidateresponse));
+        self
+    }
+    /// Sets [`xmlvalidatesoapenvelope`](Self::xmlvalidatesoapenvelope).
+    pub fn xmlvalidatesoapenvelope(mut self, xmlvalidatesoapenvelope: OnOff) -> Self {
+        self.xmlvalidatesoapenvelope = Some(rt::Open::Known(xmlvalidatesoapenvelope));
+        self
+    }
+    /// Sets [`xmlvalidationurl`](Self::xmlvalidationurl).
+    pub fn xmlvalidationurl(mut self, xmlvalidationurl: impl Into<String>) -> Self {
+        self.xmlvalidationurl = Some(xmlvalidationurl.into());
+        self
+    }
+    /// Sets [`xmlwsdl`](Self::xmlwsdl).
+    pub fn xmlwsdl(mut self, xmlwsdl: impl Into<String>) -> Self {
+        self.xmlwsdl = Some(xmlwsdl.into());
+        self
+    }
 }
 impl AppfwprofileXmlvalidationurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_xmlvalidationurl_binding`
@@ -14080,57 +15096,36 @@ impl AppfwprofileXmlvalidationurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlwsiurlBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlwsiurlBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileXmlwsiurlBindingAlertonly>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlwsiurlBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileXmlwsiurlBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlwsiurlBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileXmlwsiurlBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlwsiurlBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileXmlwsiurlBindingState>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     pub xmlwsichecks: Option<String>,
-    /// `String`, read-write.
     pub xmlwsiurl: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_xmlwsiurl_binding`.`alertonly` ([`AppfwprofileXmlwsiurlBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileXmlwsiurlBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_xmlwsiurl_binding`.`isautodeployed` ([`AppfwprofileXmlwsiurlBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileXmlwsiurlBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_xmlwsiurl_binding`.`ruletype` ([`AppfwprofileXmlwsiurlBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileXmlwsiurlBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_xmlwsiurl_binding`.`state` ([`AppfwprofileXmlwsiurlBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileXmlwsiurlBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileXmlwsiurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14157,6 +15152,7 @@ impl rt::Model for AppfwprofileXmlwsiurlBinding {
             7 => self.state.as_field(),
             8 => self.xmlwsichecks.as_field(),
             9 => self.xmlwsiurl.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14172,14 +15168,9 @@ impl rt::Model for AppfwprofileXmlwsiurlBinding {
             7 => self.state.as_field_mut(),
             8 => self.xmlwsichecks.as_field_mut(),
             9 => self.xmlwsiurl.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlwsiurlBinding {
@@ -14212,6 +15203,35 @@ impl rt::Resource for AppfwprofileXmlwsiurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileXmlwsiurlBinding {
+    /// A `appfwprofile_xmlwsiurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`xmlwsichecks`](Self::xmlwsichecks).
+    pub fn xmlwsichecks(mut self, xmlwsichecks: impl Into<String>) -> Self {
+        self.xmlwsichecks = Some(xmlwsichecks.into());
+        self
+    }
+    /// Sets [`xmlwsiurl`](Self::xmlwsiurl).
+    pub fn xmlwsiurl(mut self, xmlwsiurl: impl Into<String>) -> Self {
+        self.xmlwsiurl = Some(xmlwsiurl.into());
+        self
+    }
 }
 impl AppfwprofileXmlwsiurlBinding {
     /// `PUT /nitro/v1/config/appfwprofile_xmlwsiurl_binding`
@@ -14255,69 +15275,39 @@ impl AppfwprofileXmlwsiurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileXmlxssBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlxssBindingAlertonly`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub alertonly: Option<rt::Open<AppfwprofileXmlxssBindingAlertonly>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlxssBindingAsScanLocationXmlxss`]): `ELEMENT`, `ATTRIBUTE`.
-    pub as_scan_location_xmlxss: Option<
-        rt::Open<AppfwprofileXmlxssBindingAsScanLocationXmlxss>,
-    >,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlxssBindingIsautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
-    ///
-    /// Since `13.1`.
-    pub isautodeployed: Option<rt::Open<AppfwprofileXmlxssBindingIsautodeployed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlxssBindingIsregexXmlxss`]): `REGEX`, `NOTREGEX`.
-    pub isregex_xmlxss: Option<rt::Open<AppfwprofileXmlxssBindingIsregexXmlxss>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub alertonly: Option<rt::Open<OffOn>>,
+    /// Possible values (see [`ElementAttribute`]): `ELEMENT`, `ATTRIBUTE`.
+    pub as_scan_location_xmlxss: Option<rt::Open<ElementAttribute>>,
+    pub comment: Option<String>,
+    /// Possible values (see [`AutodeployedNotautodeployed`]): `AUTODEPLOYED`, `NOTAUTODEPLOYED`.
+    ///
+    /// Since `13.1`.
+    pub isautodeployed: Option<rt::Open<AutodeployedNotautodeployed>>,
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex_xmlxss: Option<rt::Open<RegexNotregex>>,
     /// Since `13.1`.
     pub resourceid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlxssBindingRuletype`]): `ALLOW`, `DENY`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
     ///
     /// Since `13.1`.
-    pub ruletype: Option<rt::Open<AppfwprofileXmlxssBindingRuletype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileXmlxssBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AppfwprofileXmlxssBindingState>>,
-    /// `String`, read-write.
+    pub ruletype: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     pub xmlxss: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile_xmlxss_binding`.`alertonly` ([`AppfwprofileXmlxssBinding`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwprofileXmlxssBindingAlertonly = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwprofile_xmlxss_binding`.`as_scan_location_xmlxss` ([`AppfwprofileXmlxssBinding`]): the same values as [`AppfwprofileXmlsqlinjectionBindingAsScanLocationXmlsql`].
-pub type AppfwprofileXmlxssBindingAsScanLocationXmlxss = AppfwprofileXmlsqlinjectionBindingAsScanLocationXmlsql;
-/// Values of `appfwprofile_xmlxss_binding`.`isautodeployed` ([`AppfwprofileXmlxssBinding`]): the same values as [`AppfwprofileAppfwconfidfieldBindingIsautodeployed`].
-pub type AppfwprofileXmlxssBindingIsautodeployed = AppfwprofileAppfwconfidfieldBindingIsautodeployed;
-/// Values of `appfwprofile_xmlxss_binding`.`isregex_xmlxss` ([`AppfwprofileXmlxssBinding`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwprofileXmlxssBindingIsregexXmlxss = AppfwconfidfieldIsregex;
-/// Values of `appfwprofile_xmlxss_binding`.`ruletype` ([`AppfwprofileXmlxssBinding`]): the same values as [`AppfwprofileSqlinjectionruletype`].
-pub type AppfwprofileXmlxssBindingRuletype = AppfwprofileSqlinjectionruletype;
-/// Values of `appfwprofile_xmlxss_binding`.`state` ([`AppfwprofileXmlxssBinding`]): the same values as [`AppfwconfidfieldState`].
-pub type AppfwprofileXmlxssBindingState = AppfwconfidfieldState;
 impl rt::Model for AppfwprofileXmlxssBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14346,6 +15336,7 @@ impl rt::Model for AppfwprofileXmlxssBinding {
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
             10 => self.xmlxss.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14362,14 +15353,9 @@ impl rt::Model for AppfwprofileXmlxssBinding {
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.xmlxss.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlxssBinding {
@@ -14402,6 +15388,43 @@ impl rt::Resource for AppfwprofileXmlxssBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AppfwprofileXmlxssBinding {
+    /// A `appfwprofile_xmlxss_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`as_scan_location_xmlxss`](Self::as_scan_location_xmlxss).
+    pub fn as_scan_location_xmlxss(
+        mut self,
+        as_scan_location_xmlxss: ElementAttribute,
+    ) -> Self {
+        self.as_scan_location_xmlxss = Some(rt::Open::Known(as_scan_location_xmlxss));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`isregex_xmlxss`](Self::isregex_xmlxss).
+    pub fn isregex_xmlxss(mut self, isregex_xmlxss: RegexNotregex) -> Self {
+        self.isregex_xmlxss = Some(rt::Open::Known(isregex_xmlxss));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`xmlxss`](Self::xmlxss).
+    pub fn xmlxss(mut self, xmlxss: impl Into<String>) -> Self {
+        self.xmlxss = Some(xmlxss.into());
+        self
+    }
 }
 impl AppfwprofileXmlxssBinding {
     /// `PUT /nitro/v1/config/appfwprofile_xmlxss_binding`
@@ -14446,24 +15469,16 @@ impl AppfwprofileXmlxssBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwprotofile {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
     /// Since `14.1`.
     pub overwrite: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub response: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -14485,6 +15500,7 @@ impl rt::Model for Appfwprotofile {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14495,14 +15511,9 @@ impl rt::Model for Appfwprotofile {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwprotofile {
@@ -14535,6 +15546,15 @@ impl rt::Resource for Appfwprotofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwprotofile {
+    /// A `appfwprotofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Appfwprotofile {
     /// `DELETE /nitro/v1/config/appfwprotofile/{name}` (method inferred: the reference gives none)
@@ -14570,115 +15590,86 @@ impl Appfwprotofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwsettings {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwsettingsCeflogging`]): `ON`, `OFF`.
-    pub ceflogging: Option<rt::Open<AppfwsettingsCeflogging>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwsettingsCentralizedlearning`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub ceflogging: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub centralizedlearning: Option<rt::Open<AppfwsettingsCentralizedlearning>>,
-    /// `String`, read-write.
+    pub centralizedlearning: Option<rt::Open<OnOff>>,
     pub clientiploggingheader: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppfwsettingsCookieflags`]): `all`, `httpOnly`, `none`, `secure`.
     ///
     /// Since `14.1`.
     pub cookieflags: Option<rt::Open<AppfwsettingsCookieflags>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub cookiepostencryptprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `APPFW_BYPASS`.
     pub defaultprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwsettingsEntitydecoding`]): `ON`, `OFF`.
-    pub entitydecoding: Option<rt::Open<AppfwsettingsEntitydecoding>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub entitydecoding: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwsettingsGeolocationlogging`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub geolocationlogging: Option<rt::Open<AppfwsettingsGeolocationlogging>>,
-    /// `Double`, read-write.
+    pub geolocationlogging: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 268435456.
     ///
     /// Default: `134217728`.
     pub importsizelimit: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub learning: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Default: `400`.
     pub learnratelimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AppfwsettingsLogmalformedreq`]): `ON`, `OFF`.
-    pub logmalformedreq: Option<rt::Open<AppfwsettingsLogmalformedreq>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwsettingsMalformedreqaction`]): `none`, `block`, `log`, `stats`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub logmalformedreq: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`Cmdinjectionaction`]): `none`, `block`, `log`, `stats`.
     ///
     /// Since `13.1`.
-    pub malformedreqaction: Option<Vec<rt::Open<AppfwsettingsMalformedreqaction>>>,
-    /// `String`, read-write.
-    ///
+    pub malformedreqaction: Option<Vec<rt::Open<Cmdinjectionaction>>>,
     /// Since `14.1`.
     pub proxypassword: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `13.1`.
     pub proxyport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub proxyserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub proxyusername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sessioncookiename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `0`.
     pub sessionlifetime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 500000.
     ///
@@ -14686,43 +15677,29 @@ pub struct Appfwsettings {
     ///
     /// Since `12.0`.
     pub sessionlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Default: `900`.
     pub sessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwsettingsSignatureautoupdate`]): `ON`, `OFF`.
-    pub signatureautoupdate: Option<rt::Open<AppfwsettingsSignatureautoupdate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub signatureautoupdate: Option<rt::Open<OnOff>>,
     /// Default: `https://s3.amazonaws.com/NSAppFwSignatures/SignaturesMapping.xml`.
     pub signatureurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `APPFW_BLOCK`.
     pub undefaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AppfwsettingsUseconfigurablesecretkey`]): `ON`, `OFF`.
-    pub useconfigurablesecretkey: Option<
-        rt::Open<AppfwsettingsUseconfigurablesecretkey>,
-    >,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub useconfigurablesecretkey: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwsettings`.`ceflogging` ([`Appfwsettings`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwsettingsCeflogging = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwsettings`.`centralizedlearning` ([`Appfwsettings`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwsettingsCentralizedlearning = AppfwprofileCanonicalizehtmlresponse;
 /// Values of `appfwsettings`.`cookieflags` ([`Appfwsettings`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14744,18 +15721,6 @@ impl rt::WireEnum for AppfwsettingsCookieflags {
         (Self::Secure, "secure"),
     ];
 }
-/// Values of `appfwsettings`.`entitydecoding` ([`Appfwsettings`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwsettingsEntitydecoding = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwsettings`.`geolocationlogging` ([`Appfwsettings`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwsettingsGeolocationlogging = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwsettings`.`logmalformedreq` ([`Appfwsettings`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwsettingsLogmalformedreq = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwsettings`.`malformedreqaction` ([`Appfwsettings`]): the same values as [`AppfwprofileCmdinjectionaction`].
-pub type AppfwsettingsMalformedreqaction = AppfwprofileCmdinjectionaction;
-/// Values of `appfwsettings`.`signatureautoupdate` ([`Appfwsettings`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwsettingsSignatureautoupdate = AppfwprofileCanonicalizehtmlresponse;
-/// Values of `appfwsettings`.`useconfigurablesecretkey` ([`Appfwsettings`]): the same values as [`AppfwprofileCanonicalizehtmlresponse`].
-pub type AppfwsettingsUseconfigurablesecretkey = AppfwprofileCanonicalizehtmlresponse;
 impl rt::Model for Appfwsettings {
     const FIELDS: &'static [&'static str] = &[
         "builtin",
@@ -14817,6 +15782,7 @@ impl rt::Model for Appfwsettings {
             24 => self.signatureurl.as_field(),
             25 => self.undefaction.as_field(),
             26 => self.useconfigurablesecretkey.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14849,14 +15815,9 @@ impl rt::Model for Appfwsettings {
             24 => self.signatureurl.as_field_mut(),
             25 => self.undefaction.as_field_mut(),
             26 => self.useconfigurablesecretkey.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwsettings {
@@ -14915,85 +15876,52 @@ impl Appfwsettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwsignatures {
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AppfwsignaturesAction`]): `block`, `log`, `none`, `stats`.
-    ///
-    /// Since `14.1`.
-    pub action: Option<Vec<rt::Open<AppfwsignaturesAction>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwsignaturesAutoenablenewsignatures`]): `OFF`, `ON`.
+    /// Length: 1 to 31.
+    pub name: Option<String>,
+    /// Possible values (see [`Action`]): `block`, `log`, `none`, `stats`.
     ///
     /// Since `14.1`.
-    pub autoenablenewsignatures: Option<
-        rt::Open<AppfwsignaturesAutoenablenewsignatures>,
-    >,
-    /// `String`, read-write.
+    pub action: Option<Vec<rt::Open<Action>>>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub autoenablenewsignatures: Option<rt::Open<OffOn>>,
     /// Since `14.1`.
     pub category: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwsignaturesEnabled`]): `OFF`, `ON`.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
-    pub enabled: Option<rt::Open<AppfwsignaturesEnabled>>,
-    /// `unknown`, read-only.
+    pub enabled: Option<rt::Open<OffOn>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub encryptedversion: Option<serde_json::Value>,
-    /// `Boolean`, read-write.
     pub merge: Option<bool>,
-    /// `Boolean`, read-write.
     pub mergedefault: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 31.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
     pub overwrite: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub preservedefactions: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Since `14.1`.
     pub ruleid: Option<Vec<rt::Number>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub sha1: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppfwsignaturesVendortype`]): `Snort`.
     ///
     /// Since `13.1`.
     pub vendortype: Option<rt::Open<AppfwsignaturesVendortype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 2047.
     pub xslt: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwsignatures`.`action` ([`Appfwsignatures`]): the same values as [`AppfwprofileBlockkeywordaction`].
-pub type AppfwsignaturesAction = AppfwprofileBlockkeywordaction;
-/// Values of `appfwsignatures`.`autoenablenewsignatures` ([`Appfwsignatures`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwsignaturesAutoenablenewsignatures = AppfwprofileAsProfBypassListEnable;
-/// Values of `appfwsignatures`.`enabled` ([`Appfwsignatures`]): the same values as [`AppfwprofileAsProfBypassListEnable`].
-pub type AppfwsignaturesEnabled = AppfwprofileAsProfBypassListEnable;
 /// Values of `appfwsignatures`.`vendortype` ([`Appfwsignatures`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15044,6 +15972,7 @@ impl rt::Model for Appfwsignatures {
             14 => self.src.as_field(),
             15 => self.vendortype.as_field(),
             16 => self.xslt.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15066,14 +15995,9 @@ impl rt::Model for Appfwsignatures {
             14 => self.src.as_field_mut(),
             15 => self.vendortype.as_field_mut(),
             16 => self.xslt.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwsignatures {
@@ -15106,6 +16030,15 @@ impl rt::Resource for Appfwsignatures {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwsignatures {
+    /// A `appfwsignatures` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Appfwsignatures {
     /// `DELETE /nitro/v1/config/appfwsignatures/{name}`
@@ -15142,47 +16075,48 @@ impl Appfwsignatures {
 /// - URL: `/nitro/v1/config/appfwtransactionrecords`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/application-firewall/appfwtransactionrecords/appfwtransactionrecords.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwtransactionrecords {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub appfwsessionid: Option<String>,
+    /// Read-only: never sent.
+    pub clientip: Option<String>,
+    /// Read-only: never sent.
+    pub destip: Option<String>,
+    /// Read-only: never sent.
+    pub endtime: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub httptransactionid: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub httptransactionid: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub packetengineid: Option<i64>,
-    /// `String`, read-only.
-    pub appfwsessionid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub profilename: Option<String>,
-    /// `String`, read-only.
-    pub url: Option<String>,
-    /// `String`, read-only.
-    pub clientip: Option<String>,
-    /// `String`, read-only.
-    pub destip: Option<String>,
-    /// `String`, read-only.
-    pub starttime: Option<String>,
-    /// `String`, read-only.
-    pub endtime: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub requestcontentlength: Option<i64>,
-    /// `Double`, read-only.
-    pub requestyields: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestmaxprocessingtime: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub requestyields: Option<rt::Number>,
+    /// Read-only: never sent.
     pub responsecontentlength: Option<i64>,
-    /// `Double`, read-only.
-    pub responseyields: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsemaxprocessingtime: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub responseyields: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub starttime: Option<String>,
+    /// Read-only: never sent.
+    pub url: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15226,6 +16160,7 @@ impl rt::Model for Appfwtransactionrecords {
             14 => self.responseyields.as_field(),
             15 => self.starttime.as_field(),
             16 => self.url.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15248,14 +16183,9 @@ impl rt::Model for Appfwtransactionrecords {
             14 => self.responseyields.as_field_mut(),
             15 => self.starttime.as_field_mut(),
             16 => self.url.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwtransactionrecords {
@@ -15308,35 +16238,29 @@ impl Appfwtransactionrecords {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwurlencodedformcontenttype {
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NOTREGEX`.
-    ///
-    /// Possible values (see [`AppfwurlencodedformcontenttypeIsregex`]): `REGEX`, `NOTREGEX`.
-    ///
-    /// Since `13.1`.
-    pub isregex: Option<rt::Open<AppfwurlencodedformcontenttypeIsregex>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub urlencodedformcontenttypevalue: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Default: `NOTREGEX`.
+    ///
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    ///
+    /// Since `13.1`.
+    pub isregex: Option<rt::Open<RegexNotregex>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwurlencodedformcontenttype`.`isregex` ([`Appfwurlencodedformcontenttype`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwurlencodedformcontenttypeIsregex = AppfwconfidfieldIsregex;
 impl rt::Model for Appfwurlencodedformcontenttype {
     const FIELDS: &'static [&'static str] = &[
         "builtin",
@@ -15351,6 +16275,7 @@ impl rt::Model for Appfwurlencodedformcontenttype {
             1 => self.feature.as_field(),
             2 => self.isregex.as_field(),
             3 => self.urlencodedformcontenttypevalue.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15360,14 +16285,9 @@ impl rt::Model for Appfwurlencodedformcontenttype {
             1 => self.feature.as_field_mut(),
             2 => self.isregex.as_field_mut(),
             3 => self.urlencodedformcontenttypevalue.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwurlencodedformcontenttype {
@@ -15400,6 +16320,20 @@ impl rt::Resource for Appfwurlencodedformcontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["urlencodedformcontenttypevalue"];
+}
+impl Appfwurlencodedformcontenttype {
+    /// A `appfwurlencodedformcontenttype` named by its key, every other field unset.
+    pub fn new(urlencodedformcontenttypevalue: impl Into<String>) -> Self {
+        Self {
+            urlencodedformcontenttypevalue: Some(urlencodedformcontenttypevalue.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: RegexNotregex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
 }
 impl Appfwurlencodedformcontenttype {
     /// `POST /nitro/v1/config/appfwurlencodedformcontenttype` (method inferred: the reference gives none)
@@ -15439,20 +16373,13 @@ impl Appfwurlencodedformcontenttype {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwwsdl {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: at most 128.
+    pub comment: Option<String>,
     pub overwrite: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -15474,6 +16401,7 @@ impl rt::Model for Appfwwsdl {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15484,14 +16412,9 @@ impl rt::Model for Appfwwsdl {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwwsdl {
@@ -15526,6 +16449,15 @@ impl rt::Resource for Appfwwsdl {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Appfwwsdl {
+    /// A `appfwwsdl` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Appfwwsdl {
     /// `DELETE /nitro/v1/config/appfwwsdl/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
@@ -15557,35 +16489,29 @@ impl Appfwwsdl {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwxmlcontenttype {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AppfwxmlcontenttypeBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AppfwxmlcontenttypeBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NOTREGEX`.
-    ///
-    /// Possible values (see [`AppfwxmlcontenttypeIsregex`]): `REGEX`, `NOTREGEX`.
-    pub isregex: Option<rt::Open<AppfwxmlcontenttypeIsregex>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub xmlcontenttypevalue: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Default: `NOTREGEX`.
+    ///
+    /// Possible values (see [`RegexNotregex`]): `REGEX`, `NOTREGEX`.
+    pub isregex: Option<rt::Open<RegexNotregex>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwxmlcontenttype`.`builtin` ([`Appfwxmlcontenttype`]): the same values as [`AppfwfieldtypeBuiltin`].
-pub type AppfwxmlcontenttypeBuiltin = AppfwfieldtypeBuiltin;
-/// Values of `appfwxmlcontenttype`.`isregex` ([`Appfwxmlcontenttype`]): the same values as [`AppfwconfidfieldIsregex`].
-pub type AppfwxmlcontenttypeIsregex = AppfwconfidfieldIsregex;
 impl rt::Model for Appfwxmlcontenttype {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15602,6 +16528,7 @@ impl rt::Model for Appfwxmlcontenttype {
             2 => self.feature.as_field(),
             3 => self.isregex.as_field(),
             4 => self.xmlcontenttypevalue.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15612,14 +16539,9 @@ impl rt::Model for Appfwxmlcontenttype {
             2 => self.feature.as_field_mut(),
             3 => self.isregex.as_field_mut(),
             4 => self.xmlcontenttypevalue.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwxmlcontenttype {
@@ -15652,6 +16574,20 @@ impl rt::Resource for Appfwxmlcontenttype {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["xmlcontenttypevalue"];
+}
+impl Appfwxmlcontenttype {
+    /// A `appfwxmlcontenttype` named by its key, every other field unset.
+    pub fn new(xmlcontenttypevalue: impl Into<String>) -> Self {
+        Self {
+            xmlcontenttypevalue: Some(xmlcontenttypevalue.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`isregex`](Self::isregex).
+    pub fn isregex(mut self, isregex: RegexNotregex) -> Self {
+        self.isregex = Some(rt::Open::Known(isregex));
+        self
+    }
 }
 impl Appfwxmlcontenttype {
     /// `POST /nitro/v1/config/appfwxmlcontenttype`
@@ -15693,20 +16629,13 @@ impl Appfwxmlcontenttype {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwxmlerrorpage {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: at most 128.
+    pub comment: Option<String>,
     pub overwrite: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -15728,6 +16657,7 @@ impl rt::Model for Appfwxmlerrorpage {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15738,14 +16668,9 @@ impl rt::Model for Appfwxmlerrorpage {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwxmlerrorpage {
@@ -15778,6 +16703,15 @@ impl rt::Resource for Appfwxmlerrorpage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appfwxmlerrorpage {
+    /// A `appfwxmlerrorpage` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Appfwxmlerrorpage {
     /// `DELETE /nitro/v1/config/appfwxmlerrorpage/{name}`
@@ -15817,20 +16751,13 @@ impl Appfwxmlerrorpage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appfwxmlschema {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: at most 128.
+    pub comment: Option<String>,
     pub overwrite: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -15852,6 +16779,7 @@ impl rt::Model for Appfwxmlschema {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15862,14 +16790,9 @@ impl rt::Model for Appfwxmlschema {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwxmlschema {
@@ -15904,6 +16827,15 @@ impl rt::Resource for Appfwxmlschema {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Appfwxmlschema {
+    /// A `appfwxmlschema` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Appfwxmlschema {
     /// `DELETE /nitro/v1/config/appfwxmlschema/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
@@ -15935,783 +16867,779 @@ impl Appfwxmlschema {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallaborts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallabortsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcanonicalizehtmlresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcheckrequestheaders: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcookietransforms: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcreditcardxout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcrosssitescriptingcheckcompleteurls: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcrosssitescriptingtransformunsafehtml: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgdosecurecreditcardlogging: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgenableformtagging: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgexcludefileuploadfromchecks: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgexemptclosureurlsfromsecuritychecks: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgfakeaccountdetection: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgfieldscanenabled: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgfieldscanenabledjson: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfginsertcookiesamesiteattribute: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgjsonsqlinjectiongrammar: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfglogeverypolicyhit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgmessagescanenabled: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgmessagescanenabledjson: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgoptimizepartialreqs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgpercentdecoderecursively: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsemicolonfieldseparator: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsessionlessurlclosure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsqlinjectionchecksqlwildchars: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsqlinjectiongrammar: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsqlinjectiontransformspecialchars: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgstarturlclosure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgstreaming: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgtrace: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgurldecoderequestcookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgusehtmlerrorobject: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgxmlsqlinjectionchecksqlwildchars: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallgrpclogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallgrpclogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogblockkeyword: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogblockkeywordrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogbufferoverflow: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogbufferoverflowrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcmd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcmdgram: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcmdgramrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcmdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcontenttype: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcontenttyperate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcookie: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcookiehijack: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcookiehijackrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcookierate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcreditcard: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcreditcardrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcsrftag: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcsrftagrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogdenyurl: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogdenyurlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogfieldconsistency: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogfieldconsistencyrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogfieldformat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogfieldformatrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogfileuploadtypes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogfileuploadtypesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogjsonblockkeyword: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogjsonblockkeywordrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogrefererheader: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogrefererheaderrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogsafeobject: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogsafeobjectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsoncmd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsoncmdgram: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsoncmdgramrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsoncmdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsondos: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsondosrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonsql: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonsqlgram: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonsqlgramrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonsqlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonxss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonxssrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogsql: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsqlgram: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsqlgramrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogsqlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogstarturl: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogstarturlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogtransformsql: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogtransformsqlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogtransformxss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogtransformxssrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogxmlpayloadcontenttypemismatch: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogxmlpayloadcontenttypemismatchrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogxss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogxssrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewalllongavgresptime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallmsgvallogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallmsgvallogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallpostbodylimitlogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallpostbodylimitlogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallpostbodylimitviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallpostbodylimitviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallredirects: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallredirectsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallreqbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallreqbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresponsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallret4xx: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallret4xxrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallret5xx: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallret5xxrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallshortavgresptime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallsignaturelogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallsignaturelogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalltotallog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewalltotalviol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewalltrapsdropped: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolblockkeyword: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolblockkeywordrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolbufferoverflow: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolbufferoverflowrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcmd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcmdgram: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcmdgramrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcmdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallviolcontenttype: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallviolcontenttyperate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcookie: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcookiehijack: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcookiehijackrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcookierate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcreditcard: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcreditcardrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcsrftag: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcsrftagrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallvioldenyurl: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallvioldenyurlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolfieldconsistency: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolfieldconsistencyrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolfieldformat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolfieldformatrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolfileuploadtypes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolfileuploadtypesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolgrpc: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolgrpcrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonblockkeyword: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonblockkeywordrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsoncmd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsoncmdgram: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsoncmdgramrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsoncmdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsondos: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsondosrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonsql: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonsqlgram: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonsqlgramrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonsqlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonxss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonxssrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolmsgvalviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolmsgvalviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolowaspcombined: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolowaspcombinedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolrefererheader: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolrefererheaderrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsafeobject: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsafeobjectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsignature: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsignaturerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsql: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolsqlcombined: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolsqlcombinedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolsqlgram: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolsqlgramrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsqlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolstarturl: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolstarturlrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolwellformednessviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolwellformednessviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolwsiviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolwsiviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxdosviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxdosviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlattachmentviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlattachmentviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlgenviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlgenviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolxmlpayloadcontenttypemismatch: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolxmlpayloadcontenttypemismatchrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlsoapfaultviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlsoapfaultviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlsqlviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlsqlviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlxssviolations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlxssviolationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolxsscombined: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolxsscombinedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxssrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolxxecombined: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolxxecombinedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallwellformednesslogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallwellformednesslogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallwsilogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallwsilogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxdoslogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxdoslogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlattachmentlogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlattachmentlogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlgenlogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlgenlogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlsoapfaultlogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlsoapfaultlogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlsqllogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlsqllogsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlxsslogs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlxsslogsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AppfwStatsClearstats>>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfw`.`clearstats` ([`AppfwStats`]).
-///
-/// Also the values of `appfwpolicy.clearstats`, `appfwpolicylabel.clearstats`, `appfwprofile.clearstats`.
+/// Values of `appfw.clearstats`, `appfwpolicy.clearstats`, `appfwpolicylabel.clearstats`, `appfwprofile.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppfwStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for AppfwStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -17169,6 +18097,7 @@ impl rt::Model for AppfwStats {
             220 => self.appfirewallxmlxsslogs.as_field(),
             221 => self.appfirewallxmlxsslogsrate.as_field(),
             222 => self.clearstats.as_field(),
+            223 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17397,14 +18326,9 @@ impl rt::Model for AppfwStats {
             220 => self.appfirewallxmlxsslogs.as_field_mut(),
             221 => self.appfirewallxmlxsslogsrate.as_field_mut(),
             222 => self.clearstats.as_field_mut(),
+            223 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwStats {
@@ -17452,27 +18376,21 @@ impl AppfwStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AppfwpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicy`.`clearstats` ([`AppfwpolicyStats`]): the same values as [`AppfwStatsClearstats`].
-pub type AppfwpolicyStatsClearstats = AppfwStatsClearstats;
 impl rt::Model for AppfwpolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -17491,6 +18409,7 @@ impl rt::Model for AppfwpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17502,14 +18421,9 @@ impl rt::Model for AppfwpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyStats {
@@ -17561,23 +18475,17 @@ impl AppfwpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwpolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AppfwpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwpolicylabel`.`clearstats` ([`AppfwpolicylabelStats`]): the same values as [`AppfwStatsClearstats`].
-pub type AppfwpolicylabelStatsClearstats = AppfwStatsClearstats;
 impl rt::Model for AppfwpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -17592,6 +18500,7 @@ impl rt::Model for AppfwpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17601,14 +18510,9 @@ impl rt::Model for AppfwpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicylabelStats {
@@ -17660,769 +18564,763 @@ impl AppfwpolicylabelStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfwprofileStats {
-    /// `Double`, read-only.
+    /// Length: at least 1.
+    pub name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallabortsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallabortsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcanonicalizehtmlresponseperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcheckrequestheadersperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcookietransformsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcreditcardxoutperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcrosssitescriptingcheckcompleteurlsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgcrosssitescriptingtransformunsafehtmlperprofile: Option<
         rt::Number,
     >,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgdosecurecreditcardloggingperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgenableformtaggingperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgexcludefileuploadfromchecksperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgexemptclosureurlsfromsecuritychecksperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgfakeaccountdetectionperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgfieldscanenabledjsonperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgfieldscanenabledperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfginsertcookiesamesiteattributeperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgjsonsqlinjectiongrammarperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfglogeverypolicyhitperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgmessagescanenabledjsonperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgmessagescanenabledperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgoptimizepartialreqsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgpercentdecoderecursivelyperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsemicolonfieldseparatorperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsessionlessurlclosureperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsqlinjectionchecksqlwildcharsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsqlinjectiongrammarperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgsqlinjectiontransformspecialcharsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgstarturlclosureperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgstreamingperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgtraceperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgurldecoderequestcookiesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgusehtmlerrorobjectperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallcfgxmlsqlinjectionchecksqlwildcharsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallgrpclogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallgrpclogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogblockkeywordperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogblockkeywordperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogbufferoverflowperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogbufferoverflowperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcmdgramperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcmdgramperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcmdperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcmdperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcontenttypeperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcontenttypeperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcookiehijackperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogcookiehijackperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcookieperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcookieperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcreditcardperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcreditcardperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcsrftagperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogcsrftagperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogdenyurlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogdenyurlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogfieldconsistencyperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogfieldconsistencyperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogfieldformatperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogfieldformatperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogfileuploadtypesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogfileuploadtypesperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallloginfercontenttypexmlpayloadperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallloginfercontenttypexmlpayloadperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogjsonblockkeywordperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogjsonblockkeywordperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogrefererheaderperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogrefererheaderperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogsafeobjectperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogsafeobjectperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsoncmdgramperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsoncmdgramperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsoncmdperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsoncmdperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsondosperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsondosperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonsqlgramperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonsqlgramperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonsqlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonsqlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonxssperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsjsonxssperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsqlgramperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewalllogsqlgramperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogsqlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogsqlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogstarturlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogstarturlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogxformsqlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogxformsqlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogxformxssperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogxformxssperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogxssperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalllogxssperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewalllongavgresptimeperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallmsgvallogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallmsgvallogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallpostbodylimitlogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallpostbodylimitlogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallpostbodylimitviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallpostbodylimitviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallredirectsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallredirectsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallreqbytesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallreqbytesperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallrequestsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallrequestsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresbytesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresbytesperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresponsesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresponsesperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallret4xxperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallret4xxperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallret5xxperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallret5xxperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallshortavgresptimeperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewalltotallogperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewalltotalviolperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolblockkeywordperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolblockkeywordperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolbufferoverflowperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolbufferoverflowperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcmdgramperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcmdgramperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcmdperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcmdperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcombinedowaspperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcombinedowaspperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcombinedxssperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcombinedxssperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcombinedxxeperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcombinedxxeperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallviolcontenttypeperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallviolcontenttypeperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcookiehijackperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolcookiehijackperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcookieperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcookieperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcreditcardperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcreditcardperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcsrftagperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolcsrftagperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallvioldenyurlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallvioldenyurlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolfieldconsistencyperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolfieldconsistencyperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolfieldformatperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolfieldformatperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolfileuploadtypesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolfileuploadtypesperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonblockkeywordperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonblockkeywordperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsoncmdgramperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsoncmdgramperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsoncmdperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsoncmdperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsondosperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsondosperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonsqlgramperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonsqlgramperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonsqlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonsqlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonxssperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallvioljsonxssperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolmsgvalviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolmsgvalviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolrefererheaderperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolrefererheaderperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsafeobjectperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsafeobjectperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsignatureperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsignatureperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolsqlcombinedperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolsqlcombinedperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolsqlgramperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallviolsqlgramperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsqlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolsqlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolstarturlperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolstarturlperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolwellformednessviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolwellformednessviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolwsiviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolwsiviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxdosviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxdosviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlattachmentviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlattachmentviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlgenericviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlgenericviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlsoapfaultviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlsoapfaultviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlsqlviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlsqlviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlxssviolationsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxmlxssviolationsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxssperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallviolxssperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallwellformednesslogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallwellformednesslogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallwsilogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallwsilogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxdoslogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxdoslogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxformlogcreditcardperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxformlogcreditcardperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlattachmentlogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlattachmentlogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlgenericlogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlgenericlogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallxmlpayloadcontenttypemismatchperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub appfirewallxmlpayloadcontenttypemismatchperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlsoapfaultlogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlsoapfaultlogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlsqllogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlsqllogsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlxsslogsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub appfirewallxmlxsslogsperprofilerate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppfwprofileStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AppfwprofileStatsClearstats>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appfwprofile`.`clearstats` ([`AppfwprofileStats`]): the same values as [`AppfwStatsClearstats`].
-pub type AppfwprofileStatsClearstats = AppfwStatsClearstats;
 impl rt::Model for AppfwprofileStats {
     const FIELDS: &'static [&'static str] = &[
         "appfirewallabortsperprofile",
@@ -18884,6 +19782,7 @@ impl rt::Model for AppfwprofileStats {
             218 => self.appfirewallxmlxsslogsperprofilerate.as_field(),
             219 => self.clearstats.as_field(),
             220 => self.name.as_field(),
+            221 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19141,14 +20040,9 @@ impl rt::Model for AppfwprofileStats {
             218 => self.appfirewallxmlxsslogsperprofilerate.as_field_mut(),
             219 => self.clearstats.as_field_mut(),
             220 => self.name.as_field_mut(),
+            221 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileStats {

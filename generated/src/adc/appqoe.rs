@@ -14,41 +14,32 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appqoeaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: 4 to 127.
     pub altcontentpath: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub altcontentsvcname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub customfile: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 599999999.
     pub delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppqoeactionDosaction`]): `SimpleResponse`, `HICResponse`.
     pub dosaction: Option<rt::Open<AppqoeactionDosaction>>,
-    /// `String`, read-write.
     pub dostrigexpression: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967294.
     pub maxconn: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 7.
     ///
@@ -56,38 +47,30 @@ pub struct Appqoeaction {
     ///
     /// Since `13.1`.
     pub numretries: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     pub polqdepth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppqoeactionPriority`]): `HIGH`, `MEDIUM`, `LOW`, `LOWEST`.
     pub priority: Option<rt::Open<AppqoeactionPriority>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     pub priqdepth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AppqoeactionRespondwith`]): `ACS`, `NS`.
     pub respondwith: Option<rt::Open<AppqoeactionRespondwith>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
     /// Possible values (see [`AppqoeactionRetryonreset`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
     pub retryonreset: Option<rt::Open<AppqoeactionRetryonreset>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 30 to 2000.
     ///
     /// Since `13.1`.
     pub retryontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.1`.
@@ -203,6 +186,7 @@ impl rt::Model for Appqoeaction {
             15 => self.retryonreset.as_field(),
             16 => self.retryontimeout.as_field(),
             17 => self.tcpprofile.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -226,14 +210,9 @@ impl rt::Model for Appqoeaction {
             15 => self.retryonreset.as_field_mut(),
             16 => self.retryontimeout.as_field_mut(),
             17 => self.tcpprofile.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appqoeaction {
@@ -266,6 +245,75 @@ impl rt::Resource for Appqoeaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appqoeaction {
+    /// A `appqoeaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`altcontentpath`](Self::altcontentpath).
+    pub fn altcontentpath(mut self, altcontentpath: impl Into<String>) -> Self {
+        self.altcontentpath = Some(altcontentpath.into());
+        self
+    }
+    /// Sets [`altcontentsvcname`](Self::altcontentsvcname).
+    pub fn altcontentsvcname(mut self, altcontentsvcname: impl Into<String>) -> Self {
+        self.altcontentsvcname = Some(altcontentsvcname.into());
+        self
+    }
+    /// Sets [`customfile`](Self::customfile).
+    pub fn customfile(mut self, customfile: impl Into<String>) -> Self {
+        self.customfile = Some(customfile.into());
+        self
+    }
+    /// Sets [`delay`](Self::delay).
+    pub fn delay(mut self, delay: impl Into<rt::Number>) -> Self {
+        self.delay = Some(delay.into());
+        self
+    }
+    /// Sets [`dosaction`](Self::dosaction).
+    pub fn dosaction(mut self, dosaction: AppqoeactionDosaction) -> Self {
+        self.dosaction = Some(rt::Open::Known(dosaction));
+        self
+    }
+    /// Sets [`dostrigexpression`](Self::dostrigexpression).
+    pub fn dostrigexpression(mut self, dostrigexpression: impl Into<String>) -> Self {
+        self.dostrigexpression = Some(dostrigexpression.into());
+        self
+    }
+    /// Sets [`maxconn`](Self::maxconn).
+    pub fn maxconn(mut self, maxconn: impl Into<rt::Number>) -> Self {
+        self.maxconn = Some(maxconn.into());
+        self
+    }
+    /// Sets [`polqdepth`](Self::polqdepth).
+    pub fn polqdepth(mut self, polqdepth: impl Into<rt::Number>) -> Self {
+        self.polqdepth = Some(polqdepth.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: AppqoeactionPriority) -> Self {
+        self.priority = Some(rt::Open::Known(priority));
+        self
+    }
+    /// Sets [`priqdepth`](Self::priqdepth).
+    pub fn priqdepth(mut self, priqdepth: impl Into<rt::Number>) -> Self {
+        self.priqdepth = Some(priqdepth.into());
+        self
+    }
+    /// Sets [`respondwith`](Self::respondwith).
+    pub fn respondwith(mut self, respondwith: AppqoeactionRespondwith) -> Self {
+        self.respondwith = Some(rt::Open::Known(respondwith));
+        self
+    }
+    /// Sets [`tcpprofile`](Self::tcpprofile).
+    pub fn tcpprofile(mut self, tcpprofile: impl Into<String>) -> Self {
+        self.tcpprofile = Some(tcpprofile.into());
+        self
+    }
 }
 impl Appqoeaction {
     /// `POST /nitro/v1/config/appqoeaction`
@@ -327,14 +375,12 @@ impl Appqoeaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appqoecustomresp {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -348,6 +394,7 @@ impl rt::Model for Appqoecustomresp {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -356,14 +403,9 @@ impl rt::Model for Appqoecustomresp {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appqoecustomresp {
@@ -396,6 +438,15 @@ impl rt::Resource for Appqoecustomresp {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appqoecustomresp {
+    /// A `appqoecustomresp` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Appqoecustomresp {
     /// `GET /nitro/v1/config/appqoecustomresp?count=yes`
@@ -435,25 +486,25 @@ impl Appqoecustomresp {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appqoeparameter {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `1000000`.
     pub avgwaitingclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `2000`.
     pub dosattackthresh: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967294.
     ///
     /// Default: `100`.
     pub maxaltrespbandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967294.
     ///
@@ -476,6 +527,7 @@ impl rt::Model for Appqoeparameter {
             1 => self.dosattackthresh.as_field(),
             2 => self.maxaltrespbandwidth.as_field(),
             3 => self.sessionlife.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -485,14 +537,9 @@ impl rt::Model for Appqoeparameter {
             1 => self.dosattackthresh.as_field_mut(),
             2 => self.maxaltrespbandwidth.as_field_mut(),
             3 => self.sessionlife.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appqoeparameter {
@@ -545,27 +592,25 @@ impl Appqoeparameter {
 /// - URL: `/nitro/v1/config/appqoepolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Statistics: [`AppqoepolicyStats`]
+/// - Bindings: [`AppqoepolicyBinding`], [`AppqoepolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appqoepolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -587,6 +632,7 @@ impl rt::Model for Appqoepolicy {
             2 => self.hits.as_field(),
             3 => self.name.as_field(),
             4 => self.rule.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -597,14 +643,9 @@ impl rt::Model for Appqoepolicy {
             2 => self.hits.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.rule.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appqoepolicy {
@@ -637,6 +678,25 @@ impl rt::Resource for Appqoepolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Appqoepolicy {
+    /// A `appqoepolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Appqoepolicy {
     /// `POST /nitro/v1/config/appqoepolicy`
@@ -683,14 +743,13 @@ impl Appqoepolicy {
 /// - URL: `/nitro/v1/config/appqoepolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/appqoe/appqoepolicy_binding/appqoepolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppqoepolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `appqoepolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub appqoepolicy_lbvserver_binding: Option<Vec<AppqoepolicyLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -702,6 +761,7 @@ impl rt::Model for AppqoepolicyBinding {
         match index {
             0 => self.appqoepolicy_lbvserver_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -709,14 +769,9 @@ impl rt::Model for AppqoepolicyBinding {
         match index {
             0 => self.appqoepolicy_lbvserver_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppqoepolicyBinding {
@@ -751,6 +806,15 @@ impl rt::Resource for AppqoepolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppqoepolicyBinding {
+    /// A `appqoepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppqoepolicyBinding {
     /// `GET /nitro/v1/config/appqoepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -765,35 +829,32 @@ impl AppqoepolicyBinding {
 /// - URL: `/nitro/v1/config/appqoepolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/appqoe/appqoepolicy_lbvserver_binding/appqoepolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppqoepolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub bindpriority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub bindpriority: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -815,6 +876,7 @@ impl rt::Model for AppqoepolicyLbvserverBinding {
             3 => self.boundto.as_field(),
             4 => self.gotopriorityexpression.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -826,14 +888,9 @@ impl rt::Model for AppqoepolicyLbvserverBinding {
             3 => self.boundto.as_field_mut(),
             4 => self.gotopriorityexpression.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppqoepolicyLbvserverBinding {
@@ -868,6 +925,15 @@ impl rt::Resource for AppqoepolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AppqoepolicyLbvserverBinding {
+    /// A `appqoepolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AppqoepolicyLbvserverBinding {
     /// `GET /nitro/v1/config/appqoepolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -889,125 +955,121 @@ impl AppqoepolicyLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppqoeStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppqoeStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AppqoeStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub doshfaultycookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub doshvalidcookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dosqfaultycookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dosqvalidcookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dostrigrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub faultycookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub getinmemrsprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub highprireqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inmemrsprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lowestprireqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lowprireqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub mediumprireqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub onhfaultycookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub onhvalidcookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub postinmemrspbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub postinmemrsprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priembedlinksrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priqfaultycookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priqvalidcookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sessreqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sidfaultycookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sidvalidcookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcntreqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totaltcntreq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totaltsvrsubfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totdoshfaultycookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totdoshvalidcookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totdosqfaultycookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totdosqvalidcookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totdostrig: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totfaultycookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totgetinmemrsp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tothighprireq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totinmemrsp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totlowestprireq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totlowprireq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totmediumprireq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totonhfaultycookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totonhvalidcookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totpostinmemrsp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totpostinmemrspbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totpriembedlinks: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totpriqfaultycookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totpriqvalidcookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totsessreq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totsidfaultycookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totsidvalidcookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totvalidcookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tsvrsubfailedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub validcookiesrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appqoe`.`clearstats` ([`AppqoeStats`]).
-///
-/// Also the values of `appqoepolicy.clearstats`.
+/// Values of `appqoe.clearstats`, `appqoepolicy.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AppqoeStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for AppqoeStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -1121,6 +1183,7 @@ impl rt::Model for AppqoeStats {
             48 => self.totvalidcookies.as_field(),
             49 => self.tsvrsubfailedrate.as_field(),
             50 => self.validcookiesrate.as_field(),
+            51 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1177,14 +1240,9 @@ impl rt::Model for AppqoeStats {
             48 => self.totvalidcookies.as_field_mut(),
             49 => self.tsvrsubfailedrate.as_field_mut(),
             50 => self.validcookiesrate.as_field_mut(),
+            51 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppqoeStats {
@@ -1232,71 +1290,65 @@ impl AppqoeStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppqoepolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AppqoepolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AppqoepolicyStatsClearstats>>,
-    /// `Double`, read-only.
-    pub cltrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub jsbytessentrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub jssentrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cltrequestsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub jsbytessentrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub jssentrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub qosavgclientttlb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub qosavgclientttlbrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub qosavgserverttfb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub qosavgserverttfbrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub qosavgserverttlb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub qosavgserverttlbrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub svrlinkedtorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub throughputrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totcltrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totjsbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totjssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totsvrlinkedto: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totthroughput: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `appqoepolicy`.`clearstats` ([`AppqoepolicyStats`]): the same values as [`AppqoeStatsClearstats`].
-pub type AppqoepolicyStatsClearstats = AppqoeStatsClearstats;
 impl rt::Model for AppqoepolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -1359,6 +1411,7 @@ impl rt::Model for AppqoepolicyStats {
             25 => self.totresponsebytes.as_field(),
             26 => self.totsvrlinkedto.as_field(),
             27 => self.totthroughput.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1392,14 +1445,9 @@ impl rt::Model for AppqoepolicyStats {
             25 => self.totresponsebytes.as_field_mut(),
             26 => self.totsvrlinkedto.as_field_mut(),
             27 => self.totthroughput.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppqoepolicyStats {

@@ -14,59 +14,49 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditmessageaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`AuditmessageactionBypasssafetycheck`]): `YES`, `NO`.
-    pub bypasssafetycheck: Option<rt::Open<AuditmessageactionBypasssafetycheck>>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditmessageactionLoglevel`]): `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
-    ///
-    /// Mandatory for add.
-    pub loglevel: Option<rt::Open<AuditmessageactionLoglevel>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuditmessageactionLoglevel1`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`, `NONE`.
-    pub loglevel1: Option<rt::Open<AuditmessageactionLoglevel1>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditmessageactionLogtonewnslog`]): `YES`, `NO`.
-    pub logtonewnslog: Option<rt::Open<AuditmessageactionLogtonewnslog>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    pub referencecount: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub bypasssafetycheck: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Possible values (see [`AuditmessageactionLoglevel`]): `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
     ///
     /// Mandatory for add.
+    pub loglevel: Option<rt::Open<AuditmessageactionLoglevel>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Loglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`, `NONE`.
+    pub loglevel1: Option<rt::Open<Loglevel>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub logtonewnslog: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub referencecount: Option<rt::Number>,
+    /// Mandatory for add.
     pub stringbuilderexpr: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditmessageaction`.`bypasssafetycheck` ([`Auditmessageaction`]).
-///
-/// Also the values of `auditmessageaction.logtonewnslog`, `auditnslogaction.userdefinedauditlog`, `auditnslogparams.userdefinedauditlog`, `auditsyslogaction.userdefinedauditlog`, `auditsyslogparams.userdefinedauditlog`.
+/// Values of `auditmessageaction.bypasssafetycheck`, `auditmessageaction.logtonewnslog`, `auditnslogaction.userdefinedauditlog`, `auditnslogparams.userdefinedauditlog`, `auditsyslogaction.userdefinedauditlog`, `auditsyslogparams.userdefinedauditlog`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditmessageactionBypasssafetycheck {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for AuditmessageactionBypasssafetycheck {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
@@ -105,12 +95,10 @@ impl rt::WireEnum for AuditmessageactionLoglevel {
         (Self::Debug, "DEBUG"),
     ];
 }
-/// Values of `auditmessageaction`.`loglevel1` ([`Auditmessageaction`]).
-///
-/// Also the values of `auditnslogaction.loglevel`, `auditnslogparams.loglevel`, `auditsyslogaction.loglevel`.
+/// Values of `auditmessageaction.loglevel1`, `auditnslogaction.loglevel`, `auditnslogparams.loglevel`, `auditsyslogaction.loglevel`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditmessageactionLoglevel1 {
+pub enum Loglevel {
     /// `ALL`
     All,
     /// `EMERGENCY`
@@ -132,7 +120,7 @@ pub enum AuditmessageactionLoglevel1 {
     /// `NONE`
     None,
 }
-impl rt::WireEnum for AuditmessageactionLoglevel1 {
+impl rt::WireEnum for Loglevel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::All, "ALL"),
         (Self::Emergency, "EMERGENCY"),
@@ -146,8 +134,6 @@ impl rt::WireEnum for AuditmessageactionLoglevel1 {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `auditmessageaction`.`logtonewnslog` ([`Auditmessageaction`]): the same values as [`AuditmessageactionBypasssafetycheck`].
-pub type AuditmessageactionLogtonewnslog = AuditmessageactionBypasssafetycheck;
 impl rt::Model for Auditmessageaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -174,6 +160,7 @@ impl rt::Model for Auditmessageaction {
             7 => self.referencecount.as_field(),
             8 => self.stringbuilderexpr.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -189,14 +176,9 @@ impl rt::Model for Auditmessageaction {
             7 => self.referencecount.as_field_mut(),
             8 => self.stringbuilderexpr.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditmessageaction {
@@ -229,6 +211,35 @@ impl rt::Resource for Auditmessageaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Auditmessageaction {
+    /// A `auditmessageaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bypasssafetycheck`](Self::bypasssafetycheck).
+    pub fn bypasssafetycheck(mut self, bypasssafetycheck: YesNo) -> Self {
+        self.bypasssafetycheck = Some(rt::Open::Known(bypasssafetycheck));
+        self
+    }
+    /// Sets [`loglevel`](Self::loglevel).
+    pub fn loglevel(mut self, loglevel: AuditmessageactionLoglevel) -> Self {
+        self.loglevel = Some(rt::Open::Known(loglevel));
+        self
+    }
+    /// Sets [`logtonewnslog`](Self::logtonewnslog).
+    pub fn logtonewnslog(mut self, logtonewnslog: YesNo) -> Self {
+        self.logtonewnslog = Some(rt::Open::Known(logtonewnslog));
+        self
+    }
+    /// Sets [`stringbuilderexpr`](Self::stringbuilderexpr).
+    pub fn stringbuilderexpr(mut self, stringbuilderexpr: impl Into<String>) -> Self {
+        self.stringbuilderexpr = Some(stringbuilderexpr.into());
+        self
+    }
 }
 impl Auditmessageaction {
     /// `POST /nitro/v1/config/auditmessageaction`
@@ -279,23 +290,22 @@ impl Auditmessageaction {
 /// - URL: `/nitro/v1/config/auditmessages`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/audit/auditmessages/auditmessages.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditmessages {
-    /// `String[]`, read-write.
-    ///
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Possible values (see [`AuditmessagesLoglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
     pub loglevel: Option<Vec<rt::Open<AuditmessagesLoglevel>>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 256.
     ///
     /// Default: `20`.
     pub numofmesgs: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub value: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -349,6 +359,7 @@ impl rt::Model for Auditmessages {
             1 => self.loglevel.as_field(),
             2 => self.numofmesgs.as_field(),
             3 => self.value.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -358,14 +369,9 @@ impl rt::Model for Auditmessages {
             1 => self.loglevel.as_field_mut(),
             2 => self.numofmesgs.as_field_mut(),
             3 => self.value.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditmessages {
@@ -417,164 +423,114 @@ impl Auditmessages {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditnslogaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionAcl`]): `ENABLED`, `DISABLED`.
-    pub acl: Option<rt::Open<AuditnslogactionAcl>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionAlg`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub acl: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub alg: Option<rt::Open<AuditnslogactionAlg>>,
-    /// `String`, read-write.
+    pub alg: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowexport: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AuditnslogactionAppflowexport`]): `ENABLED`, `DISABLED`.
-    pub appflowexport: Option<rt::Open<AuditnslogactionAppflowexport>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AuditnslogactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AuditnslogactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionContentinspectionlog`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub contentinspectionlog: Option<rt::Open<AuditnslogactionContentinspectionlog>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionDateformat`]): `MMDDYYYY`, `DDMMYYYY`, `YYYYMMDD`.
-    pub dateformat: Option<rt::Open<AuditnslogactionDateformat>>,
-    /// `Boolean`, read-write.
-    ///
+    pub contentinspectionlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`MmddyyyyDdmmyyyyYyyymmdd`]): `MMDDYYYY`, `DDMMYYYY`, `YYYYMMDD`.
+    pub dateformat: Option<rt::Open<MmddyyyyDdmmyyyyYyyymmdd>>,
     /// Since `11.1`.
     pub domainresolvenow: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 5 to 20939.
     ///
     /// Default: `5`.
     ///
     /// Since `11.1`.
     pub domainresolveretry: Option<i64>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionLogfacility`]): `LOCAL0`, `LOCAL1`, `LOCAL2`, `LOCAL3`, `LOCAL4`, `LOCAL5`, `LOCAL6`, `LOCAL7`.
-    pub logfacility: Option<rt::Open<AuditnslogactionLogfacility>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionLoglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`, `NONE`.
+    /// Possible values (see [`Logfacility`]): `LOCAL0`, `LOCAL1`, `LOCAL2`, `LOCAL3`, `LOCAL4`, `LOCAL5`, `LOCAL6`, `LOCAL7`.
+    pub logfacility: Option<rt::Open<Logfacility>>,
+    /// Possible values (see [`Loglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`, `NONE`.
     ///
     /// Mandatory for add.
-    pub loglevel: Option<Vec<rt::Open<AuditnslogactionLoglevel>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionLsn`]): `ENABLED`, `DISABLED`.
+    pub loglevel: Option<Vec<rt::Open<Loglevel>>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub lsn: Option<rt::Open<AuditnslogactionLsn>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionProtocolviolations`]): `ALL`, `NONE`.
+    pub lsn: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`AllNone`]): `ALL`, `NONE`.
     ///
     /// Since `14.1`.
-    pub protocolviolations: Option<rt::Open<AuditnslogactionProtocolviolations>>,
-    /// `String`, read-write.
-    ///
+    pub protocolviolations: Option<rt::Open<AllNone>>,
     /// Length: 1 to 255.
     ///
     /// Since `11.1`.
     pub serverdomainname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionSslinterception`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub sslinterception: Option<rt::Open<AuditnslogactionSslinterception>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionSubscriberlog`]): `ENABLED`, `DISABLED`.
+    pub sslinterception: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub subscriberlog: Option<rt::Open<AuditnslogactionSubscriberlog>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionTcp`]): `NONE`, `ALL`.
-    pub tcp: Option<rt::Open<AuditnslogactionTcp>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionTimezone`]): `GMT_TIME`, `LOCAL_TIME`.
-    pub timezone: Option<rt::Open<AuditnslogactionTimezone>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionTrafficplane`]): `DATA`, `MGMT`.
+    pub subscriberlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`NoneAll`]): `NONE`, `ALL`.
+    pub tcp: Option<rt::Open<NoneAll>>,
+    /// Possible values (see [`GmtTimeLocalTime`]): `GMT_TIME`, `LOCAL_TIME`.
+    pub timezone: Option<rt::Open<GmtTimeLocalTime>>,
+    /// Possible values (see [`DataMgmt`]): `DATA`, `MGMT`.
     ///
     /// Since `14.1`.
-    pub trafficplane: Option<rt::Open<AuditnslogactionTrafficplane>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionUrlfiltering`]): `ENABLED`, `DISABLED`.
+    pub trafficplane: Option<rt::Open<DataMgmt>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub urlfiltering: Option<rt::Open<AuditnslogactionUrlfiltering>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogactionUserdefinedauditlog`]): `YES`, `NO`.
-    pub userdefinedauditlog: Option<rt::Open<AuditnslogactionUserdefinedauditlog>>,
+    pub urlfiltering: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub userdefinedauditlog: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditnslogaction`.`acl` ([`Auditnslogaction`]).
-///
-/// Also the values of `auditnslogaction.alg`, `auditnslogaction.appflowexport`, `auditnslogaction.contentinspectionlog`, `auditnslogaction.lsn`, `auditnslogaction.sslinterception`, `auditnslogaction.subscriberlog`, `auditnslogaction.urlfiltering`, `auditnslogparams.acl`, `auditnslogparams.alg`, `auditnslogparams.appflowexport`, `auditnslogparams.contentinspectionlog`, `auditnslogparams.lsn`, `auditnslogparams.sslinterception`, `auditnslogparams.subscriberlog`, `auditnslogparams.urlfiltering`, `auditsyslogaction.acl`, `auditsyslogaction.alg`, `auditsyslogaction.appflowexport`, `auditsyslogaction.contentinspectionlog`, `auditsyslogaction.dns`, `auditsyslogaction.lsn`, `auditsyslogaction.sslinterception`, `auditsyslogaction.subscriberlog`, `auditsyslogaction.urlfiltering`, `auditsyslogparams.acl`, `auditsyslogparams.alg`, `auditsyslogparams.appflowexport`, `auditsyslogparams.contentinspectionlog`, `auditsyslogparams.dns`, `auditsyslogparams.lsn`, `auditsyslogparams.sslinterception`, `auditsyslogparams.subscriberlog`, `auditsyslogparams.urlfiltering`.
+/// Values of `auditnslogaction.acl`, `auditnslogaction.alg`, `auditnslogaction.appflowexport`, `auditnslogaction.contentinspectionlog`, `auditnslogaction.lsn`, `auditnslogaction.sslinterception`, `auditnslogaction.subscriberlog`, `auditnslogaction.urlfiltering`, `auditnslogparams.acl`, `auditnslogparams.alg`, `auditnslogparams.appflowexport`, `auditnslogparams.contentinspectionlog`, `auditnslogparams.lsn`, `auditnslogparams.sslinterception`, `auditnslogparams.subscriberlog`, `auditnslogparams.urlfiltering`, `auditsyslogaction.acl`, `auditsyslogaction.alg`, `auditsyslogaction.appflowexport`, `auditsyslogaction.contentinspectionlog`, `auditsyslogaction.dns`, `auditsyslogaction.lsn`, `auditsyslogaction.sslinterception`, `auditsyslogaction.subscriberlog`, `auditsyslogaction.urlfiltering`, `auditsyslogparams.acl`, `auditsyslogparams.alg`, `auditsyslogparams.appflowexport`, `auditsyslogparams.contentinspectionlog`, `auditsyslogparams.dns`, `auditsyslogparams.lsn`, `auditsyslogparams.sslinterception`, `auditsyslogparams.subscriberlog`, `auditsyslogparams.urlfiltering`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogactionAcl {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for AuditnslogactionAcl {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `auditnslogaction`.`alg` ([`Auditnslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogactionAlg = AuditnslogactionAcl;
-/// Values of `auditnslogaction`.`appflowexport` ([`Auditnslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogactionAppflowexport = AuditnslogactionAcl;
-/// Values of `auditnslogaction`.`builtin` ([`Auditnslogaction`]).
-///
-/// Also the values of `auditnslogparams.builtin`, `auditnslogpolicy.builtin`, `auditsyslogaction.builtin`, `auditsyslogparams.builtin`, `auditsyslogpolicy.builtin`.
+/// Values of `auditnslogaction.builtin`, `auditnslogparams.builtin`, `auditnslogpolicy.builtin`, `auditsyslogaction.builtin`, `auditsyslogparams.builtin`, `auditsyslogpolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogactionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -586,7 +542,7 @@ pub enum AuditnslogactionBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for AuditnslogactionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -594,14 +550,10 @@ impl rt::WireEnum for AuditnslogactionBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `auditnslogaction`.`contentinspectionlog` ([`Auditnslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogactionContentinspectionlog = AuditnslogactionAcl;
-/// Values of `auditnslogaction`.`dateformat` ([`Auditnslogaction`]).
-///
-/// Also the values of `auditnslogparams.dateformat`, `auditsyslogaction.dateformat`, `auditsyslogparams.dateformat`.
+/// Values of `auditnslogaction.dateformat`, `auditnslogparams.dateformat`, `auditsyslogaction.dateformat`, `auditsyslogparams.dateformat`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogactionDateformat {
+pub enum MmddyyyyDdmmyyyyYyyymmdd {
     /// `MMDDYYYY`
     Mmddyyyy,
     /// `DDMMYYYY`
@@ -609,19 +561,17 @@ pub enum AuditnslogactionDateformat {
     /// `YYYYMMDD`
     Yyyymmdd,
 }
-impl rt::WireEnum for AuditnslogactionDateformat {
+impl rt::WireEnum for MmddyyyyDdmmyyyyYyyymmdd {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Mmddyyyy, "MMDDYYYY"),
         (Self::Ddmmyyyy, "DDMMYYYY"),
         (Self::Yyyymmdd, "YYYYMMDD"),
     ];
 }
-/// Values of `auditnslogaction`.`logfacility` ([`Auditnslogaction`]).
-///
-/// Also the values of `auditnslogparams.logfacility`, `auditsyslogaction.logfacility`, `auditsyslogparams.logfacility`.
+/// Values of `auditnslogaction.logfacility`, `auditnslogparams.logfacility`, `auditsyslogaction.logfacility`, `auditsyslogparams.logfacility`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogactionLogfacility {
+pub enum Logfacility {
     /// `LOCAL0`
     Local0,
     /// `LOCAL1`
@@ -639,7 +589,7 @@ pub enum AuditnslogactionLogfacility {
     /// `LOCAL7`
     Local7,
 }
-impl rt::WireEnum for AuditnslogactionLogfacility {
+impl rt::WireEnum for Logfacility {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Local0, "LOCAL0"),
         (Self::Local1, "LOCAL1"),
@@ -651,86 +601,66 @@ impl rt::WireEnum for AuditnslogactionLogfacility {
         (Self::Local7, "LOCAL7"),
     ];
 }
-/// Values of `auditnslogaction`.`loglevel` ([`Auditnslogaction`]): the same values as [`AuditmessageactionLoglevel1`].
-pub type AuditnslogactionLoglevel = AuditmessageactionLoglevel1;
-/// Values of `auditnslogaction`.`lsn` ([`Auditnslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogactionLsn = AuditnslogactionAcl;
-/// Values of `auditnslogaction`.`protocolviolations` ([`Auditnslogaction`]).
-///
-/// Also the values of `auditnslogparams.protocolviolations`, `auditsyslogaction.protocolviolations`, `auditsyslogparams.protocolviolations`.
+/// Values of `auditnslogaction.protocolviolations`, `auditnslogparams.protocolviolations`, `auditsyslogaction.protocolviolations`, `auditsyslogparams.protocolviolations`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogactionProtocolviolations {
+pub enum AllNone {
     /// `ALL`
     All,
     /// `NONE`
     None,
 }
-impl rt::WireEnum for AuditnslogactionProtocolviolations {
+impl rt::WireEnum for AllNone {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::All, "ALL"),
         (Self::None, "NONE"),
     ];
 }
-/// Values of `auditnslogaction`.`sslinterception` ([`Auditnslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogactionSslinterception = AuditnslogactionAcl;
-/// Values of `auditnslogaction`.`subscriberlog` ([`Auditnslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogactionSubscriberlog = AuditnslogactionAcl;
-/// Values of `auditnslogaction`.`tcp` ([`Auditnslogaction`]).
-///
-/// Also the values of `auditnslogparams.tcp`, `auditsyslogaction.tcp`, `auditsyslogparams.tcp`.
+/// Values of `auditnslogaction.tcp`, `auditnslogparams.tcp`, `auditsyslogaction.tcp`, `auditsyslogparams.tcp`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogactionTcp {
+pub enum NoneAll {
     /// `NONE`
     None,
     /// `ALL`
     All,
 }
-impl rt::WireEnum for AuditnslogactionTcp {
+impl rt::WireEnum for NoneAll {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "NONE"),
         (Self::All, "ALL"),
     ];
 }
-/// Values of `auditnslogaction`.`timezone` ([`Auditnslogaction`]).
-///
-/// Also the values of `auditnslogparams.timezone`, `auditsyslogaction.timezone`, `auditsyslogparams.timezone`.
+/// Values of `auditnslogaction.timezone`, `auditnslogparams.timezone`, `auditsyslogaction.timezone`, `auditsyslogparams.timezone`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogactionTimezone {
+pub enum GmtTimeLocalTime {
     /// `GMT_TIME`
     GmtTime,
     /// `LOCAL_TIME`
     LocalTime,
 }
-impl rt::WireEnum for AuditnslogactionTimezone {
+impl rt::WireEnum for GmtTimeLocalTime {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::GmtTime, "GMT_TIME"),
         (Self::LocalTime, "LOCAL_TIME"),
     ];
 }
-/// Values of `auditnslogaction`.`trafficplane` ([`Auditnslogaction`]).
-///
-/// Also the values of `auditsyslogaction.trafficplane`.
+/// Values of `auditnslogaction.trafficplane`, `auditsyslogaction.trafficplane`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogactionTrafficplane {
+pub enum DataMgmt {
     /// `DATA`
     Data,
     /// `MGMT`
     Mgmt,
 }
-impl rt::WireEnum for AuditnslogactionTrafficplane {
+impl rt::WireEnum for DataMgmt {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Data, "DATA"),
         (Self::Mgmt, "MGMT"),
     ];
 }
-/// Values of `auditnslogaction`.`urlfiltering` ([`Auditnslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogactionUrlfiltering = AuditnslogactionAcl;
-/// Values of `auditnslogaction`.`userdefinedauditlog` ([`Auditnslogaction`]): the same values as [`AuditmessageactionBypasssafetycheck`].
-pub type AuditnslogactionUserdefinedauditlog = AuditmessageactionBypasssafetycheck;
 impl rt::Model for Auditnslogaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -789,6 +719,7 @@ impl rt::Model for Auditnslogaction {
             23 => self.trafficplane.as_field(),
             24 => self.urlfiltering.as_field(),
             25 => self.userdefinedauditlog.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -820,14 +751,9 @@ impl rt::Model for Auditnslogaction {
             23 => self.trafficplane.as_field_mut(),
             24 => self.urlfiltering.as_field_mut(),
             25 => self.userdefinedauditlog.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditnslogaction {
@@ -860,6 +786,100 @@ impl rt::Resource for Auditnslogaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Auditnslogaction {
+    /// A `auditnslogaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acl`](Self::acl).
+    pub fn acl(mut self, acl: EnabledDisabled) -> Self {
+        self.acl = Some(rt::Open::Known(acl));
+        self
+    }
+    /// Sets [`alg`](Self::alg).
+    pub fn alg(mut self, alg: EnabledDisabled) -> Self {
+        self.alg = Some(rt::Open::Known(alg));
+        self
+    }
+    /// Sets [`appflowexport`](Self::appflowexport).
+    pub fn appflowexport(mut self, appflowexport: EnabledDisabled) -> Self {
+        self.appflowexport = Some(rt::Open::Known(appflowexport));
+        self
+    }
+    /// Sets [`dateformat`](Self::dateformat).
+    pub fn dateformat(mut self, dateformat: MmddyyyyDdmmyyyyYyyymmdd) -> Self {
+        self.dateformat = Some(rt::Open::Known(dateformat));
+        self
+    }
+    /// Sets [`domainresolveretry`](Self::domainresolveretry).
+    pub fn domainresolveretry(mut self, domainresolveretry: i64) -> Self {
+        self.domainresolveretry = Some(domainresolveretry);
+        self
+    }
+    /// Sets [`logfacility`](Self::logfacility).
+    pub fn logfacility(mut self, logfacility: Logfacility) -> Self {
+        self.logfacility = Some(rt::Open::Known(logfacility));
+        self
+    }
+    /// Sets [`loglevel`](Self::loglevel).
+    pub fn loglevel(mut self, loglevel: impl IntoIterator<Item = Loglevel>) -> Self {
+        self.loglevel = Some(loglevel.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`lsn`](Self::lsn).
+    pub fn lsn(mut self, lsn: EnabledDisabled) -> Self {
+        self.lsn = Some(rt::Open::Known(lsn));
+        self
+    }
+    /// Sets [`serverdomainname`](Self::serverdomainname).
+    pub fn serverdomainname(mut self, serverdomainname: impl Into<String>) -> Self {
+        self.serverdomainname = Some(serverdomainname.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: i64) -> Self {
+        self.serverport = Some(serverport);
+        self
+    }
+    /// Sets [`sslinterception`](Self::sslinterception).
+    pub fn sslinterception(mut self, sslinterception: EnabledDisabled) -> Self {
+        self.sslinterception = Some(rt::Open::Known(sslinterception));
+        self
+    }
+    /// Sets [`subscriberlog`](Self::subscriberlog).
+    pub fn subscriberlog(mut self, subscriberlog: EnabledDisabled) -> Self {
+        self.subscriberlog = Some(rt::Open::Known(subscriberlog));
+        self
+    }
+    /// Sets [`tcp`](Self::tcp).
+    pub fn tcp(mut self, tcp: NoneAll) -> Self {
+        self.tcp = Some(rt::Open::Known(tcp));
+        self
+    }
+    /// Sets [`timezone`](Self::timezone).
+    pub fn timezone(mut self, timezone: GmtTimeLocalTime) -> Self {
+        self.timezone = Some(rt::Open::Known(timezone));
+        self
+    }
+    /// Sets [`urlfiltering`](Self::urlfiltering).
+    pub fn urlfiltering(mut self, urlfiltering: EnabledDisabled) -> Self {
+        self.urlfiltering = Some(rt::Open::Known(urlfiltering));
+        self
+    }
+    /// Sets [`userdefinedauditlog`](Self::userdefinedauditlog).
+    pub fn userdefinedauditlog(mut self, userdefinedauditlog: YesNo) -> Self {
+        self.userdefinedauditlog = Some(rt::Open::Known(userdefinedauditlog));
+        self
+    }
 }
 impl Auditnslogaction {
     /// `POST /nitro/v1/config/auditnslogaction`
@@ -928,37 +948,31 @@ impl Auditnslogaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogglobalAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AuditnslogglobalAuditnslogpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `12.0`.
     pub builtin: Option<Vec<rt::Open<AuditnslogglobalAuditnslogpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`AuditnslogglobalAuditnslogpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.1`.
-    pub globalbindtype: Option<
-        rt::Open<AuditnslogglobalAuditnslogpolicyBindingGlobalbindtype>,
-    >,
-    /// `Double`, read-only.
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
@@ -969,9 +983,7 @@ pub struct AuditnslogglobalAuditnslogpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditnslogglobal_auditnslogpolicy_binding`.`builtin` ([`AuditnslogglobalAuditnslogpolicyBinding`]).
-///
-/// Also the values of `auditsyslogglobal_auditsyslogpolicy_binding.builtin`.
+/// Values of `auditnslogglobal_auditnslogpolicy_binding.builtin`, `auditsyslogglobal_auditsyslogpolicy_binding.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditnslogglobalAuditnslogpolicyBindingBuiltin {
@@ -992,12 +1004,10 @@ impl rt::WireEnum for AuditnslogglobalAuditnslogpolicyBindingBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `auditnslogglobal_auditnslogpolicy_binding`.`globalbindtype` ([`AuditnslogglobalAuditnslogpolicyBinding`]).
-///
-/// Also the values of `auditsyslogglobal_auditsyslogpolicy_binding.globalbindtype`.
+/// Values of `auditnslogglobal_auditnslogpolicy_binding.globalbindtype`, `auditsyslogglobal_auditsyslogpolicy_binding.globalbindtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogglobalAuditnslogpolicyBindingGlobalbindtype {
+pub enum Globalbindtype {
     /// `SYSTEM_GLOBAL`
     SystemGlobal,
     /// `VPN_GLOBAL`
@@ -1013,7 +1023,7 @@ pub enum AuditnslogglobalAuditnslogpolicyBindingGlobalbindtype {
     /// Since `14.1`.
     TmGlobal,
 }
-impl rt::WireEnum for AuditnslogglobalAuditnslogpolicyBindingGlobalbindtype {
+impl rt::WireEnum for Globalbindtype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::SystemGlobal, "SYSTEM_GLOBAL"),
         (Self::VpnGlobal, "VPN_GLOBAL"),
@@ -1040,6 +1050,7 @@ impl rt::Model for AuditnslogglobalAuditnslogpolicyBinding {
             3 => self.numpol.as_field(),
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1051,14 +1062,9 @@ impl rt::Model for AuditnslogglobalAuditnslogpolicyBinding {
             3 => self.numpol.as_field_mut(),
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogglobalAuditnslogpolicyBinding {
@@ -1093,6 +1099,23 @@ impl rt::Resource for AuditnslogglobalAuditnslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl AuditnslogglobalAuditnslogpolicyBinding {
+    /// Sets [`globalbindtype`](Self::globalbindtype).
+    pub fn globalbindtype(mut self, globalbindtype: Globalbindtype) -> Self {
+        self.globalbindtype = Some(rt::Open::Known(globalbindtype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl AuditnslogglobalAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/auditnslogglobal_auditnslogpolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -1124,10 +1147,11 @@ impl AuditnslogglobalAuditnslogpolicyBinding {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `11.1`
+/// - Reference page: `configuration/audit/auditnslogglobal_binding/auditnslogglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogglobalBinding {
-    /// `auditnslogglobal_auditnslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub auditnslogglobal_auditnslogpolicy_binding: Option<
@@ -1144,20 +1168,16 @@ impl rt::Model for AuditnslogglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditnslogglobal_auditnslogpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.auditnslogglobal_auditnslogpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogglobalBinding {
@@ -1205,131 +1225,65 @@ impl AuditnslogglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditnslogparams {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsAcl`]): `ENABLED`, `DISABLED`.
-    pub acl: Option<rt::Open<AuditnslogparamsAcl>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsAlg`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub acl: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub alg: Option<rt::Open<AuditnslogparamsAlg>>,
-    /// `String`, read-write.
+    pub alg: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowexport: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AuditnslogparamsAppflowexport`]): `ENABLED`, `DISABLED`.
-    pub appflowexport: Option<rt::Open<AuditnslogparamsAppflowexport>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AuditnslogparamsBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AuditnslogparamsBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsContentinspectionlog`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub contentinspectionlog: Option<rt::Open<AuditnslogparamsContentinspectionlog>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsDateformat`]): `MMDDYYYY`, `DDMMYYYY`, `YYYYMMDD`.
-    pub dateformat: Option<rt::Open<AuditnslogparamsDateformat>>,
-    /// `unknown`, read-only.
+    pub contentinspectionlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`MmddyyyyDdmmyyyyYyyymmdd`]): `MMDDYYYY`, `DDMMYYYY`, `YYYYMMDD`.
+    pub dateformat: Option<rt::Open<MmddyyyyDdmmyyyyYyyymmdd>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsLogfacility`]): `LOCAL0`, `LOCAL1`, `LOCAL2`, `LOCAL3`, `LOCAL4`, `LOCAL5`, `LOCAL6`, `LOCAL7`.
-    pub logfacility: Option<rt::Open<AuditnslogparamsLogfacility>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsLoglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`, `NONE`.
-    pub loglevel: Option<Vec<rt::Open<AuditnslogparamsLoglevel>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsLsn`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`Logfacility`]): `LOCAL0`, `LOCAL1`, `LOCAL2`, `LOCAL3`, `LOCAL4`, `LOCAL5`, `LOCAL6`, `LOCAL7`.
+    pub logfacility: Option<rt::Open<Logfacility>>,
+    /// Possible values (see [`Loglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`, `NONE`.
+    pub loglevel: Option<Vec<rt::Open<Loglevel>>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub lsn: Option<rt::Open<AuditnslogparamsLsn>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsProtocolviolations`]): `ALL`, `NONE`.
+    pub lsn: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`AllNone`]): `ALL`, `NONE`.
     ///
     /// Since `14.1`.
-    pub protocolviolations: Option<rt::Open<AuditnslogparamsProtocolviolations>>,
-    /// `String`, read-write.
-    ///
+    pub protocolviolations: Option<rt::Open<AllNone>>,
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsSslinterception`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub sslinterception: Option<rt::Open<AuditnslogparamsSslinterception>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsSubscriberlog`]): `ENABLED`, `DISABLED`.
+    pub sslinterception: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub subscriberlog: Option<rt::Open<AuditnslogparamsSubscriberlog>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsTcp`]): `NONE`, `ALL`.
-    pub tcp: Option<rt::Open<AuditnslogparamsTcp>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsTimezone`]): `GMT_TIME`, `LOCAL_TIME`.
-    pub timezone: Option<rt::Open<AuditnslogparamsTimezone>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsUrlfiltering`]): `ENABLED`, `DISABLED`.
+    pub subscriberlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`NoneAll`]): `NONE`, `ALL`.
+    pub tcp: Option<rt::Open<NoneAll>>,
+    /// Possible values (see [`GmtTimeLocalTime`]): `GMT_TIME`, `LOCAL_TIME`.
+    pub timezone: Option<rt::Open<GmtTimeLocalTime>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub urlfiltering: Option<rt::Open<AuditnslogparamsUrlfiltering>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditnslogparamsUserdefinedauditlog`]): `YES`, `NO`.
-    pub userdefinedauditlog: Option<rt::Open<AuditnslogparamsUserdefinedauditlog>>,
+    pub urlfiltering: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub userdefinedauditlog: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditnslogparams`.`acl` ([`Auditnslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogparamsAcl = AuditnslogactionAcl;
-/// Values of `auditnslogparams`.`alg` ([`Auditnslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogparamsAlg = AuditnslogactionAcl;
-/// Values of `auditnslogparams`.`appflowexport` ([`Auditnslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogparamsAppflowexport = AuditnslogactionAcl;
-/// Values of `auditnslogparams`.`builtin` ([`Auditnslogparams`]): the same values as [`AuditnslogactionBuiltin`].
-pub type AuditnslogparamsBuiltin = AuditnslogactionBuiltin;
-/// Values of `auditnslogparams`.`contentinspectionlog` ([`Auditnslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogparamsContentinspectionlog = AuditnslogactionAcl;
-/// Values of `auditnslogparams`.`dateformat` ([`Auditnslogparams`]): the same values as [`AuditnslogactionDateformat`].
-pub type AuditnslogparamsDateformat = AuditnslogactionDateformat;
-/// Values of `auditnslogparams`.`logfacility` ([`Auditnslogparams`]): the same values as [`AuditnslogactionLogfacility`].
-pub type AuditnslogparamsLogfacility = AuditnslogactionLogfacility;
-/// Values of `auditnslogparams`.`loglevel` ([`Auditnslogparams`]): the same values as [`AuditmessageactionLoglevel1`].
-pub type AuditnslogparamsLoglevel = AuditmessageactionLoglevel1;
-/// Values of `auditnslogparams`.`lsn` ([`Auditnslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogparamsLsn = AuditnslogactionAcl;
-/// Values of `auditnslogparams`.`protocolviolations` ([`Auditnslogparams`]): the same values as [`AuditnslogactionProtocolviolations`].
-pub type AuditnslogparamsProtocolviolations = AuditnslogactionProtocolviolations;
-/// Values of `auditnslogparams`.`sslinterception` ([`Auditnslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogparamsSslinterception = AuditnslogactionAcl;
-/// Values of `auditnslogparams`.`subscriberlog` ([`Auditnslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogparamsSubscriberlog = AuditnslogactionAcl;
-/// Values of `auditnslogparams`.`tcp` ([`Auditnslogparams`]): the same values as [`AuditnslogactionTcp`].
-pub type AuditnslogparamsTcp = AuditnslogactionTcp;
-/// Values of `auditnslogparams`.`timezone` ([`Auditnslogparams`]): the same values as [`AuditnslogactionTimezone`].
-pub type AuditnslogparamsTimezone = AuditnslogactionTimezone;
-/// Values of `auditnslogparams`.`urlfiltering` ([`Auditnslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditnslogparamsUrlfiltering = AuditnslogactionAcl;
-/// Values of `auditnslogparams`.`userdefinedauditlog` ([`Auditnslogparams`]): the same values as [`AuditmessageactionBypasssafetycheck`].
-pub type AuditnslogparamsUserdefinedauditlog = AuditmessageactionBypasssafetycheck;
 impl rt::Model for Auditnslogparams {
     const FIELDS: &'static [&'static str] = &[
         "acl",
@@ -1374,6 +1328,7 @@ impl rt::Model for Auditnslogparams {
             16 => self.timezone.as_field(),
             17 => self.urlfiltering.as_field(),
             18 => self.userdefinedauditlog.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1398,14 +1353,9 @@ impl rt::Model for Auditnslogparams {
             16 => self.timezone.as_field_mut(),
             17 => self.urlfiltering.as_field_mut(),
             18 => self.userdefinedauditlog.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditnslogparams {
@@ -1461,39 +1411,36 @@ impl Auditnslogparams {
 /// - URL: `/nitro/v1/config/auditnslogpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AuditnslogpolicyAaagroupBinding`], [`AuditnslogpolicyAaauserBinding`], [`AuditnslogpolicyAppfwglobalBinding`], [`AuditnslogpolicyAuditnslogglobalBinding`], [`AuditnslogpolicyAuthenticationvserverBinding`], [`AuditnslogpolicyBinding`], [`AuditnslogpolicyCsvserverBinding`], [`AuditnslogpolicyLbvserverBinding`], [`AuditnslogpolicySystemglobalBinding`], [`AuditnslogpolicyTmglobalBinding`], [`AuditnslogpolicyVpnglobalBinding`], [`AuditnslogpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditnslogpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AuditnslogpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AuditnslogpolicyBuiltin>>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuditnslogpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    ///
-    /// Since `11.1`.
-    pub expressiontype: Option<rt::Open<AuditnslogpolicyExpressiontype>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    ///
+    /// Since `11.1`.
+    pub expressiontype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -1501,20 +1448,16 @@ pub struct Auditnslogpolicy {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditnslogpolicy`.`builtin` ([`Auditnslogpolicy`]): the same values as [`AuditnslogactionBuiltin`].
-pub type AuditnslogpolicyBuiltin = AuditnslogactionBuiltin;
-/// Values of `auditnslogpolicy`.`expressiontype` ([`Auditnslogpolicy`]).
-///
-/// Also the values of `auditsyslogpolicy.expressiontype`.
+/// Values of `auditnslogpolicy.expressiontype`, `auditsyslogpolicy.expressiontype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditnslogpolicyExpressiontype {
+pub enum ClassicPolicyAdvancedPolicy {
     /// `Classic Policy`
     ClassicPolicy,
     /// `Advanced Policy`
     AdvancedPolicy,
 }
-impl rt::WireEnum for AuditnslogpolicyExpressiontype {
+impl rt::WireEnum for ClassicPolicyAdvancedPolicy {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ClassicPolicy, "Classic Policy"),
         (Self::AdvancedPolicy, "Advanced Policy"),
@@ -1540,6 +1483,7 @@ impl rt::Model for Auditnslogpolicy {
             4 => self.feature.as_field(),
             5 => self.name.as_field(),
             6 => self.rule.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1552,14 +1496,9 @@ impl rt::Model for Auditnslogpolicy {
             4 => self.feature.as_field_mut(),
             5 => self.name.as_field_mut(),
             6 => self.rule.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditnslogpolicy {
@@ -1592,6 +1531,25 @@ impl rt::Resource for Auditnslogpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Auditnslogpolicy {
+    /// A `auditnslogpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Auditnslogpolicy {
     /// `POST /nitro/v1/config/auditnslogpolicy`
@@ -1638,31 +1596,28 @@ impl Auditnslogpolicy {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_aaagroup_binding/auditnslogpolicy_aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAaagroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1682,6 +1637,7 @@ impl rt::Model for AuditnslogpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1692,14 +1648,9 @@ impl rt::Model for AuditnslogpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAaagroupBinding {
@@ -1734,6 +1685,15 @@ impl rt::Resource for AuditnslogpolicyAaagroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyAaagroupBinding {
+    /// A `auditnslogpolicy_aaagroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyAaagroupBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_aaagroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1752,31 +1712,28 @@ impl AuditnslogpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_aaauser_binding/auditnslogpolicy_aaauser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAaauserBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1796,6 +1753,7 @@ impl rt::Model for AuditnslogpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1806,14 +1764,9 @@ impl rt::Model for AuditnslogpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAaauserBinding {
@@ -1848,6 +1801,15 @@ impl rt::Resource for AuditnslogpolicyAaauserBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyAaauserBinding {
+    /// A `auditnslogpolicy_aaauser_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyAaauserBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_aaauser_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1866,31 +1828,28 @@ impl AuditnslogpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_appfwglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_appfwglobal_binding/auditnslogpolicy_appfwglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAppfwglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1910,6 +1869,7 @@ impl rt::Model for AuditnslogpolicyAppfwglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1920,14 +1880,9 @@ impl rt::Model for AuditnslogpolicyAppfwglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAppfwglobalBinding {
@@ -1962,6 +1917,15 @@ impl rt::Resource for AuditnslogpolicyAppfwglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyAppfwglobalBinding {
+    /// A `auditnslogpolicy_appfwglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyAppfwglobalBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_appfwglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1981,31 +1945,28 @@ impl AuditnslogpolicyAppfwglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.1`
+/// - Reference page: `configuration/audit/auditnslogpolicy_auditnslogglobal_binding/auditnslogpolicy_auditnslogglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAuditnslogglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2025,6 +1986,7 @@ impl rt::Model for AuditnslogpolicyAuditnslogglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2035,14 +1997,9 @@ impl rt::Model for AuditnslogpolicyAuditnslogglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAuditnslogglobalBinding {
@@ -2077,6 +2034,15 @@ impl rt::Resource for AuditnslogpolicyAuditnslogglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyAuditnslogglobalBinding {
+    /// A `auditnslogpolicy_auditnslogglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyAuditnslogglobalBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_auditnslogglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2095,31 +2061,28 @@ impl AuditnslogpolicyAuditnslogglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_authenticationvserver_binding/auditnslogpolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2139,6 +2102,7 @@ impl rt::Model for AuditnslogpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2149,14 +2113,9 @@ impl rt::Model for AuditnslogpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAuthenticationvserverBinding {
@@ -2191,6 +2150,15 @@ impl rt::Resource for AuditnslogpolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyAuthenticationvserverBinding {
+    /// A `auditnslogpolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2209,53 +2177,52 @@ impl AuditnslogpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_binding/auditnslogpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `auditnslogpolicy_tmglobal_binding[]`, read-only.
-    pub auditnslogpolicy_tmglobal_binding: Option<Vec<AuditnslogpolicyTmglobalBinding>>,
-    /// `auditnslogpolicy_appfwglobal_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub auditnslogpolicy_aaagroup_binding: Option<Vec<AuditnslogpolicyAaagroupBinding>>,
+    /// Read-only: never sent.
+    pub auditnslogpolicy_aaauser_binding: Option<Vec<AuditnslogpolicyAaauserBinding>>,
+    /// Read-only: never sent.
     pub auditnslogpolicy_appfwglobal_binding: Option<
         Vec<AuditnslogpolicyAppfwglobalBinding>,
     >,
-    /// `auditnslogpolicy_lbvserver_binding[]`, read-only.
-    pub auditnslogpolicy_lbvserver_binding: Option<
-        Vec<AuditnslogpolicyLbvserverBinding>,
-    >,
-    /// `auditnslogpolicy_vpnglobal_binding[]`, read-only.
-    pub auditnslogpolicy_vpnglobal_binding: Option<
-        Vec<AuditnslogpolicyVpnglobalBinding>,
-    >,
-    /// `auditnslogpolicy_vpnvserver_binding[]`, read-only.
-    pub auditnslogpolicy_vpnvserver_binding: Option<
-        Vec<AuditnslogpolicyVpnvserverBinding>,
-    >,
-    /// `auditnslogpolicy_auditnslogglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub auditnslogpolicy_auditnslogglobal_binding: Option<
         Vec<AuditnslogpolicyAuditnslogglobalBinding>,
     >,
-    /// `auditnslogpolicy_csvserver_binding[]`, read-only.
-    pub auditnslogpolicy_csvserver_binding: Option<
-        Vec<AuditnslogpolicyCsvserverBinding>,
-    >,
-    /// `auditnslogpolicy_aaauser_binding[]`, read-only.
-    pub auditnslogpolicy_aaauser_binding: Option<Vec<AuditnslogpolicyAaauserBinding>>,
-    /// `auditnslogpolicy_systemglobal_binding[]`, read-only.
-    pub auditnslogpolicy_systemglobal_binding: Option<
-        Vec<AuditnslogpolicySystemglobalBinding>,
-    >,
-    /// `auditnslogpolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub auditnslogpolicy_authenticationvserver_binding: Option<
         Vec<AuditnslogpolicyAuthenticationvserverBinding>,
     >,
-    /// `auditnslogpolicy_aaagroup_binding[]`, read-only.
-    pub auditnslogpolicy_aaagroup_binding: Option<Vec<AuditnslogpolicyAaagroupBinding>>,
+    /// Read-only: never sent.
+    pub auditnslogpolicy_csvserver_binding: Option<
+        Vec<AuditnslogpolicyCsvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditnslogpolicy_lbvserver_binding: Option<
+        Vec<AuditnslogpolicyLbvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditnslogpolicy_systemglobal_binding: Option<
+        Vec<AuditnslogpolicySystemglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditnslogpolicy_tmglobal_binding: Option<Vec<AuditnslogpolicyTmglobalBinding>>,
+    /// Read-only: never sent.
+    pub auditnslogpolicy_vpnglobal_binding: Option<
+        Vec<AuditnslogpolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditnslogpolicy_vpnvserver_binding: Option<
+        Vec<AuditnslogpolicyVpnvserverBinding>,
+    >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2289,6 +2256,7 @@ impl rt::Model for AuditnslogpolicyBinding {
             9 => self.auditnslogpolicy_vpnglobal_binding.as_field(),
             10 => self.auditnslogpolicy_vpnvserver_binding.as_field(),
             11 => self.name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2306,14 +2274,9 @@ impl rt::Model for AuditnslogpolicyBinding {
             9 => self.auditnslogpolicy_vpnglobal_binding.as_field_mut(),
             10 => self.auditnslogpolicy_vpnvserver_binding.as_field_mut(),
             11 => self.name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyBinding {
@@ -2348,6 +2311,15 @@ impl rt::Resource for AuditnslogpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyBinding {
+    /// A `auditnslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2362,31 +2334,28 @@ impl AuditnslogpolicyBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_csvserver_binding/auditnslogpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2406,6 +2375,7 @@ impl rt::Model for AuditnslogpolicyCsvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2416,14 +2386,9 @@ impl rt::Model for AuditnslogpolicyCsvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyCsvserverBinding {
@@ -2458,6 +2423,15 @@ impl rt::Resource for AuditnslogpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyCsvserverBinding {
+    /// A `auditnslogpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2476,31 +2450,28 @@ impl AuditnslogpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_lbvserver_binding/auditnslogpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2520,6 +2491,7 @@ impl rt::Model for AuditnslogpolicyLbvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2530,14 +2502,9 @@ impl rt::Model for AuditnslogpolicyLbvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyLbvserverBinding {
@@ -2572,6 +2539,15 @@ impl rt::Resource for AuditnslogpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyLbvserverBinding {
+    /// A `auditnslogpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2590,31 +2566,28 @@ impl AuditnslogpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_systemglobal_binding/auditnslogpolicy_systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicySystemglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2634,6 +2607,7 @@ impl rt::Model for AuditnslogpolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2644,14 +2618,9 @@ impl rt::Model for AuditnslogpolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicySystemglobalBinding {
@@ -2686,6 +2655,15 @@ impl rt::Resource for AuditnslogpolicySystemglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicySystemglobalBinding {
+    /// A `auditnslogpolicy_systemglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicySystemglobalBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_systemglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2704,31 +2682,28 @@ impl AuditnslogpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_tmglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_tmglobal_binding/auditnslogpolicy_tmglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyTmglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2748,6 +2723,7 @@ impl rt::Model for AuditnslogpolicyTmglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2758,14 +2734,9 @@ impl rt::Model for AuditnslogpolicyTmglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyTmglobalBinding {
@@ -2800,6 +2771,15 @@ impl rt::Resource for AuditnslogpolicyTmglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyTmglobalBinding {
+    /// A `auditnslogpolicy_tmglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyTmglobalBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_tmglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2818,31 +2798,28 @@ impl AuditnslogpolicyTmglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_vpnglobal_binding/auditnslogpolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2862,6 +2839,7 @@ impl rt::Model for AuditnslogpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2872,14 +2850,9 @@ impl rt::Model for AuditnslogpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyVpnglobalBinding {
@@ -2914,6 +2887,15 @@ impl rt::Resource for AuditnslogpolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyVpnglobalBinding {
+    /// A `auditnslogpolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2932,31 +2914,28 @@ impl AuditnslogpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/auditnslogpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditnslogpolicy_vpnvserver_binding/auditnslogpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditnslogpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2976,6 +2955,7 @@ impl rt::Model for AuditnslogpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2986,14 +2966,9 @@ impl rt::Model for AuditnslogpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyVpnvserverBinding {
@@ -3028,6 +3003,15 @@ impl rt::Resource for AuditnslogpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditnslogpolicyVpnvserverBinding {
+    /// A `auditnslogpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditnslogpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/auditnslogpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3049,99 +3033,75 @@ impl AuditnslogpolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditsyslogaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionAcl`]): `ENABLED`, `DISABLED`.
-    pub acl: Option<rt::Open<AuditsyslogactionAcl>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionAlg`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub acl: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub alg: Option<rt::Open<AuditsyslogactionAlg>>,
-    /// `String`, read-write.
+    pub alg: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowexport: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AuditsyslogactionAppflowexport`]): `ENABLED`, `DISABLED`.
-    pub appflowexport: Option<rt::Open<AuditsyslogactionAppflowexport>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AuditsyslogactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AuditsyslogactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionContentinspectionlog`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub contentinspectionlog: Option<rt::Open<AuditsyslogactionContentinspectionlog>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionDateformat`]): `MMDDYYYY`, `DDMMYYYY`, `YYYYMMDD`.
-    pub dateformat: Option<rt::Open<AuditsyslogactionDateformat>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionDns`]): `ENABLED`, `DISABLED`.
+    pub contentinspectionlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`MmddyyyyDdmmyyyyYyyymmdd`]): `MMDDYYYY`, `DDMMYYYY`, `YYYYMMDD`.
+    pub dateformat: Option<rt::Open<MmddyyyyDdmmyyyyYyyymmdd>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub dns: Option<rt::Open<AuditsyslogactionDns>>,
-    /// `Boolean`, read-write.
-    ///
+    pub dns: Option<rt::Open<EnabledDisabled>>,
     /// Since `11.1`.
     pub domainresolvenow: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 5 to 20939.
     ///
     /// Default: `5`.
     ///
     /// Since `11.1`.
     pub domainresolveretry: Option<i64>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub httpauthtoken: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub httpendpointurl: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub lbvservername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionLogfacility`]): `LOCAL0`, `LOCAL1`, `LOCAL2`, `LOCAL3`, `LOCAL4`, `LOCAL5`, `LOCAL6`, `LOCAL7`.
-    pub logfacility: Option<rt::Open<AuditsyslogactionLogfacility>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionLoglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`, `NONE`.
+    /// Possible values (see [`Logfacility`]): `LOCAL0`, `LOCAL1`, `LOCAL2`, `LOCAL3`, `LOCAL4`, `LOCAL5`, `LOCAL6`, `LOCAL7`.
+    pub logfacility: Option<rt::Open<Logfacility>>,
+    /// Possible values (see [`Loglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`, `NONE`.
     ///
     /// Mandatory for add.
-    pub loglevel: Option<Vec<rt::Open<AuditsyslogactionLoglevel>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionLsn`]): `ENABLED`, `DISABLED`.
+    pub loglevel: Option<Vec<rt::Open<Loglevel>>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub lsn: Option<rt::Open<AuditsyslogactionLsn>>,
-    /// `String[]`, read-write.
-    ///
+    pub lsn: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`AuditsyslogactionManagementlog`]): `ACCESS`, `ALL`, `NONE`, `NSMGMT`, `SHELL`.
     ///
     /// Since `14.1`.
     pub managementlog: Option<Vec<rt::Open<AuditsyslogactionManagementlog>>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 50 to 25600.
     ///
@@ -3149,127 +3109,67 @@ pub struct Auditsyslogaction {
     ///
     /// Since `11.0`.
     pub maxlogdatasizetohold: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AuditsyslogactionMgmtloglevel`]): `ALERT`, `ALL`, `CRITICAL`, `DEBUG`, `EMERGENCY`, `ERROR`, `INFORMATIONAL`, `NONE`, `NOTICE`, `WARNING`.
     ///
     /// Since `14.1`.
     pub mgmtloglevel: Option<Vec<rt::Open<AuditsyslogactionMgmtloglevel>>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.1`.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionProtocolviolations`]): `ALL`, `NONE`.
+    /// Possible values (see [`AllNone`]): `ALL`, `NONE`.
     ///
     /// Since `14.1`.
-    pub protocolviolations: Option<rt::Open<AuditsyslogactionProtocolviolations>>,
-    /// `String`, read-write.
-    ///
+    pub protocolviolations: Option<rt::Open<AllNone>>,
     /// Length: 1 to 255.
     ///
     /// Since `11.1`.
     pub serverdomainname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionSslinterception`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub sslinterception: Option<rt::Open<AuditsyslogactionSslinterception>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionStreamanalytics`]): `DISABLED`, `ENABLED`.
+    pub sslinterception: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub streamanalytics: Option<rt::Open<AuditsyslogactionStreamanalytics>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionSubscriberlog`]): `ENABLED`, `DISABLED`.
+    pub streamanalytics: Option<rt::Open<DisabledEnabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub subscriberlog: Option<rt::Open<AuditsyslogactionSubscriberlog>>,
-    /// `String`, read-write.
-    ///
+    pub subscriberlog: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`AuditsyslogactionSyslogcompliance`]): `RFC5424`.
     ///
     /// Since `14.1`.
     pub syslogcompliance: Option<rt::Open<AuditsyslogactionSyslogcompliance>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionTcp`]): `NONE`, `ALL`.
-    pub tcp: Option<rt::Open<AuditsyslogactionTcp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`NoneAll`]): `NONE`, `ALL`.
+    pub tcp: Option<rt::Open<NoneAll>>,
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub tcpprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionTimezone`]): `GMT_TIME`, `LOCAL_TIME`.
-    pub timezone: Option<rt::Open<AuditsyslogactionTimezone>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionTrafficplane`]): `DATA`, `MGMT`.
+    /// Possible values (see [`GmtTimeLocalTime`]): `GMT_TIME`, `LOCAL_TIME`.
+    pub timezone: Option<rt::Open<GmtTimeLocalTime>>,
+    /// Possible values (see [`DataMgmt`]): `DATA`, `MGMT`.
     ///
     /// Since `14.1`.
-    pub trafficplane: Option<rt::Open<AuditsyslogactionTrafficplane>>,
-    /// `String`, read-write.
-    ///
+    pub trafficplane: Option<rt::Open<DataMgmt>>,
     /// Possible values (see [`AuditsyslogactionTransport`]): `TCP`, `UDP`, `HTTP`.
     ///
     /// Since `11.0`.
     pub transport: Option<rt::Open<AuditsyslogactionTransport>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionUrlfiltering`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub urlfiltering: Option<rt::Open<AuditsyslogactionUrlfiltering>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogactionUserdefinedauditlog`]): `YES`, `NO`.
-    pub userdefinedauditlog: Option<rt::Open<AuditsyslogactionUserdefinedauditlog>>,
+    pub urlfiltering: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub userdefinedauditlog: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditsyslogaction`.`acl` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionAcl = AuditnslogactionAcl;
-/// Values of `auditsyslogaction`.`alg` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionAlg = AuditnslogactionAcl;
-/// Values of `auditsyslogaction`.`appflowexport` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionAppflowexport = AuditnslogactionAcl;
-/// Values of `auditsyslogaction`.`builtin` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionBuiltin`].
-pub type AuditsyslogactionBuiltin = AuditnslogactionBuiltin;
-/// Values of `auditsyslogaction`.`contentinspectionlog` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionContentinspectionlog = AuditnslogactionAcl;
-/// Values of `auditsyslogaction`.`dateformat` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionDateformat`].
-pub type AuditsyslogactionDateformat = AuditnslogactionDateformat;
-/// Values of `auditsyslogaction`.`dns` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionDns = AuditnslogactionAcl;
-/// Values of `auditsyslogaction`.`logfacility` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionLogfacility`].
-pub type AuditsyslogactionLogfacility = AuditnslogactionLogfacility;
-/// Values of `auditsyslogaction`.`loglevel` ([`Auditsyslogaction`]): the same values as [`AuditmessageactionLoglevel1`].
-pub type AuditsyslogactionLoglevel = AuditmessageactionLoglevel1;
-/// Values of `auditsyslogaction`.`lsn` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionLsn = AuditnslogactionAcl;
 /// Values of `auditsyslogaction`.`managementlog` ([`Auditsyslogaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3333,29 +3233,21 @@ impl rt::WireEnum for AuditsyslogactionMgmtloglevel {
         (Self::Warning, "WARNING"),
     ];
 }
-/// Values of `auditsyslogaction`.`protocolviolations` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionProtocolviolations`].
-pub type AuditsyslogactionProtocolviolations = AuditnslogactionProtocolviolations;
-/// Values of `auditsyslogaction`.`sslinterception` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionSslinterception = AuditnslogactionAcl;
-/// Values of `auditsyslogaction`.`streamanalytics` ([`Auditsyslogaction`]).
-///
-/// Also the values of `auditsyslogparams.streamanalytics`.
+/// Values of `auditsyslogaction.streamanalytics`, `auditsyslogparams.streamanalytics`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuditsyslogactionStreamanalytics {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for AuditsyslogactionStreamanalytics {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `auditsyslogaction`.`subscriberlog` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionSubscriberlog = AuditnslogactionAcl;
 /// Values of `auditsyslogaction`.`syslogcompliance` ([`Auditsyslogaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3366,12 +3258,6 @@ pub enum AuditsyslogactionSyslogcompliance {
 impl rt::WireEnum for AuditsyslogactionSyslogcompliance {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::Rfc5424, "RFC5424")];
 }
-/// Values of `auditsyslogaction`.`tcp` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionTcp`].
-pub type AuditsyslogactionTcp = AuditnslogactionTcp;
-/// Values of `auditsyslogaction`.`timezone` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionTimezone`].
-pub type AuditsyslogactionTimezone = AuditnslogactionTimezone;
-/// Values of `auditsyslogaction`.`trafficplane` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionTrafficplane`].
-pub type AuditsyslogactionTrafficplane = AuditnslogactionTrafficplane;
 /// Values of `auditsyslogaction`.`transport` ([`Auditsyslogaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3392,10 +3278,6 @@ impl rt::WireEnum for AuditsyslogactionTransport {
         (Self::Http, "HTTP"),
     ];
 }
-/// Values of `auditsyslogaction`.`urlfiltering` ([`Auditsyslogaction`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogactionUrlfiltering = AuditnslogactionAcl;
-/// Values of `auditsyslogaction`.`userdefinedauditlog` ([`Auditsyslogaction`]): the same values as [`AuditmessageactionBypasssafetycheck`].
-pub type AuditsyslogactionUserdefinedauditlog = AuditmessageactionBypasssafetycheck;
 impl rt::Model for Auditsyslogaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3479,6 +3361,7 @@ impl rt::Model for Auditsyslogaction {
             35 => self.transport.as_field(),
             36 => self.urlfiltering.as_field(),
             37 => self.userdefinedauditlog.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3522,14 +3405,9 @@ impl rt::Model for Auditsyslogaction {
             35 => self.transport.as_field_mut(),
             36 => self.urlfiltering.as_field_mut(),
             37 => self.userdefinedauditlog.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditsyslogaction {
@@ -3562,6 +3440,133 @@ impl rt::Resource for Auditsyslogaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Auditsyslogaction {
+    /// A `auditsyslogaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acl`](Self::acl).
+    pub fn acl(mut self, acl: EnabledDisabled) -> Self {
+        self.acl = Some(rt::Open::Known(acl));
+        self
+    }
+    /// Sets [`alg`](Self::alg).
+    pub fn alg(mut self, alg: EnabledDisabled) -> Self {
+        self.alg = Some(rt::Open::Known(alg));
+        self
+    }
+    /// Sets [`appflowexport`](Self::appflowexport).
+    pub fn appflowexport(mut self, appflowexport: EnabledDisabled) -> Self {
+        self.appflowexport = Some(rt::Open::Known(appflowexport));
+        self
+    }
+    /// Sets [`dateformat`](Self::dateformat).
+    pub fn dateformat(mut self, dateformat: MmddyyyyDdmmyyyyYyyymmdd) -> Self {
+        self.dateformat = Some(rt::Open::Known(dateformat));
+        self
+    }
+    /// Sets [`dns`](Self::dns).
+    pub fn dns(mut self, dns: EnabledDisabled) -> Self {
+        self.dns = Some(rt::Open::Known(dns));
+        self
+    }
+    /// Sets [`domainresolveretry`](Self::domainresolveretry).
+    pub fn domainresolveretry(mut self, domainresolveretry: i64) -> Self {
+        self.domainresolveretry = Some(domainresolveretry);
+        self
+    }
+    /// Sets [`lbvservername`](Self::lbvservername).
+    pub fn lbvservername(mut self, lbvservername: impl Into<String>) -> Self {
+        self.lbvservername = Some(lbvservername.into());
+        self
+    }
+    /// Sets [`logfacility`](Self::logfacility).
+    pub fn logfacility(mut self, logfacility: Logfacility) -> Self {
+        self.logfacility = Some(rt::Open::Known(logfacility));
+        self
+    }
+    /// Sets [`loglevel`](Self::loglevel).
+    pub fn loglevel(mut self, loglevel: impl IntoIterator<Item = Loglevel>) -> Self {
+        self.loglevel = Some(loglevel.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`lsn`](Self::lsn).
+    pub fn lsn(mut self, lsn: EnabledDisabled) -> Self {
+        self.lsn = Some(rt::Open::Known(lsn));
+        self
+    }
+    /// Sets [`maxlogdatasizetohold`](Self::maxlogdatasizetohold).
+    pub fn maxlogdatasizetohold(
+        mut self,
+        maxlogdatasizetohold: impl Into<rt::Number>,
+    ) -> Self {
+        self.maxlogdatasizetohold = Some(maxlogdatasizetohold.into());
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`serverdomainname`](Self::serverdomainname).
+    pub fn serverdomainname(mut self, serverdomainname: impl Into<String>) -> Self {
+        self.serverdomainname = Some(serverdomainname.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: i64) -> Self {
+        self.serverport = Some(serverport);
+        self
+    }
+    /// Sets [`sslinterception`](Self::sslinterception).
+    pub fn sslinterception(mut self, sslinterception: EnabledDisabled) -> Self {
+        self.sslinterception = Some(rt::Open::Known(sslinterception));
+        self
+    }
+    /// Sets [`subscriberlog`](Self::subscriberlog).
+    pub fn subscriberlog(mut self, subscriberlog: EnabledDisabled) -> Self {
+        self.subscriberlog = Some(rt::Open::Known(subscriberlog));
+        self
+    }
+    /// Sets [`tcp`](Self::tcp).
+    pub fn tcp(mut self, tcp: NoneAll) -> Self {
+        self.tcp = Some(rt::Open::Known(tcp));
+        self
+    }
+    /// Sets [`tcpprofilename`](Self::tcpprofilename).
+    pub fn tcpprofilename(mut self, tcpprofilename: impl Into<String>) -> Self {
+        self.tcpprofilename = Some(tcpprofilename.into());
+        self
+    }
+    /// Sets [`timezone`](Self::timezone).
+    pub fn timezone(mut self, timezone: GmtTimeLocalTime) -> Self {
+        self.timezone = Some(rt::Open::Known(timezone));
+        self
+    }
+    /// Sets [`transport`](Self::transport).
+    pub fn transport(mut self, transport: AuditsyslogactionTransport) -> Self {
+        self.transport = Some(rt::Open::Known(transport));
+        self
+    }
+    /// Sets [`urlfiltering`](Self::urlfiltering).
+    pub fn urlfiltering(mut self, urlfiltering: EnabledDisabled) -> Self {
+        self.urlfiltering = Some(rt::Open::Known(urlfiltering));
+        self
+    }
+    /// Sets [`userdefinedauditlog`](Self::userdefinedauditlog).
+    pub fn userdefinedauditlog(mut self, userdefinedauditlog: YesNo) -> Self {
+        self.userdefinedauditlog = Some(rt::Open::Known(userdefinedauditlog));
+        self
+    }
 }
 impl Auditsyslogaction {
     /// `POST /nitro/v1/config/auditsyslogaction`
@@ -3642,43 +3647,35 @@ impl Auditsyslogaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogglobalAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogglobalAuditsyslogpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    /// Possible values (see [`AuditnslogglobalAuditnslogpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `12.0`.
-    pub builtin: Option<Vec<rt::Open<AuditsyslogglobalAuditsyslogpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    pub builtin: Option<Vec<rt::Open<AuditnslogglobalAuditnslogpolicyBindingBuiltin>>>,
     /// Possible values (see [`AuditsyslogglobalAuditsyslogpolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
     pub feature: Option<rt::Open<AuditsyslogglobalAuditsyslogpolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`AuditsyslogglobalAuditsyslogpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.1`.
-    pub globalbindtype: Option<
-        rt::Open<AuditsyslogglobalAuditsyslogpolicyBindingGlobalbindtype>,
-    >,
-    /// `Double`, read-only.
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
@@ -3689,8 +3686,6 @@ pub struct AuditsyslogglobalAuditsyslogpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditsyslogglobal_auditsyslogpolicy_binding`.`builtin` ([`AuditsyslogglobalAuditsyslogpolicyBinding`]): the same values as [`AuditnslogglobalAuditnslogpolicyBindingBuiltin`].
-pub type AuditsyslogglobalAuditsyslogpolicyBindingBuiltin = AuditnslogglobalAuditnslogpolicyBindingBuiltin;
 /// Values of `auditsyslogglobal_auditsyslogpolicy_binding`.`feature` ([`AuditsyslogglobalAuditsyslogpolicyBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3904,8 +3899,6 @@ impl rt::WireEnum for AuditsyslogglobalAuditsyslogpolicyBindingFeature {
         (Self::Push, "push"),
     ];
 }
-/// Values of `auditsyslogglobal_auditsyslogpolicy_binding`.`globalbindtype` ([`AuditsyslogglobalAuditsyslogpolicyBinding`]): the same values as [`AuditnslogglobalAuditnslogpolicyBindingGlobalbindtype`].
-pub type AuditsyslogglobalAuditsyslogpolicyBindingGlobalbindtype = AuditnslogglobalAuditnslogpolicyBindingGlobalbindtype;
 impl rt::Model for AuditsyslogglobalAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3926,6 +3919,7 @@ impl rt::Model for AuditsyslogglobalAuditsyslogpolicyBinding {
             4 => self.numpol.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3938,14 +3932,9 @@ impl rt::Model for AuditsyslogglobalAuditsyslogpolicyBinding {
             4 => self.numpol.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogglobalAuditsyslogpolicyBinding {
@@ -3980,6 +3969,23 @@ impl rt::Resource for AuditsyslogglobalAuditsyslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl AuditsyslogglobalAuditsyslogpolicyBinding {
+    /// Sets [`globalbindtype`](Self::globalbindtype).
+    pub fn globalbindtype(mut self, globalbindtype: Globalbindtype) -> Self {
+        self.globalbindtype = Some(rt::Open::Known(globalbindtype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl AuditsyslogglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/auditsyslogglobal_auditsyslogpolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -4011,10 +4017,11 @@ impl AuditsyslogglobalAuditsyslogpolicyBinding {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `11.1`
+/// - Reference page: `configuration/audit/auditsyslogglobal_binding/auditsyslogglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogglobalBinding {
-    /// `auditsyslogglobal_auditsyslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub auditsyslogglobal_auditsyslogpolicy_binding: Option<
@@ -4031,20 +4038,16 @@ impl rt::Model for AuditsyslogglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditsyslogglobal_auditsyslogpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.auditsyslogglobal_auditsyslogpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogglobalBinding {
@@ -4092,127 +4095,73 @@ impl AuditsyslogglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditsyslogparams {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsAcl`]): `ENABLED`, `DISABLED`.
-    pub acl: Option<rt::Open<AuditsyslogparamsAcl>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsAlg`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub acl: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub alg: Option<rt::Open<AuditsyslogparamsAlg>>,
-    /// `String`, read-write.
+    pub alg: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowexport: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AuditsyslogparamsAppflowexport`]): `ENABLED`, `DISABLED`.
-    pub appflowexport: Option<rt::Open<AuditsyslogparamsAppflowexport>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AuditsyslogparamsBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AuditsyslogparamsBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsContentinspectionlog`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub contentinspectionlog: Option<rt::Open<AuditsyslogparamsContentinspectionlog>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsDateformat`]): `MMDDYYYY`, `DDMMYYYY`, `YYYYMMDD`.
-    pub dateformat: Option<rt::Open<AuditsyslogparamsDateformat>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsDns`]): `ENABLED`, `DISABLED`.
+    pub contentinspectionlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`MmddyyyyDdmmyyyyYyyymmdd`]): `MMDDYYYY`, `DDMMYYYY`, `YYYYMMDD`.
+    pub dateformat: Option<rt::Open<MmddyyyyDdmmyyyyYyyymmdd>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub dns: Option<rt::Open<AuditsyslogparamsDns>>,
-    /// `unknown`, read-only.
+    pub dns: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsLogfacility`]): `LOCAL0`, `LOCAL1`, `LOCAL2`, `LOCAL3`, `LOCAL4`, `LOCAL5`, `LOCAL6`, `LOCAL7`.
-    pub logfacility: Option<rt::Open<AuditsyslogparamsLogfacility>>,
-    /// `String[]`, read-write.
-    ///
+    /// Possible values (see [`Logfacility`]): `LOCAL0`, `LOCAL1`, `LOCAL2`, `LOCAL3`, `LOCAL4`, `LOCAL5`, `LOCAL6`, `LOCAL7`.
+    pub logfacility: Option<rt::Open<Logfacility>>,
     /// Possible values (see [`AuditsyslogparamsLoglevel`]): `ALL`, `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `NONE`, `DEBUG`.
     pub loglevel: Option<Vec<rt::Open<AuditsyslogparamsLoglevel>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsLsn`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub lsn: Option<rt::Open<AuditsyslogparamsLsn>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsProtocolviolations`]): `ALL`, `NONE`.
+    pub lsn: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`AllNone`]): `ALL`, `NONE`.
     ///
     /// Since `14.1`.
-    pub protocolviolations: Option<rt::Open<AuditsyslogparamsProtocolviolations>>,
-    /// `String`, read-write.
-    ///
+    pub protocolviolations: Option<rt::Open<AllNone>>,
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsSslinterception`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub sslinterception: Option<rt::Open<AuditsyslogparamsSslinterception>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsStreamanalytics`]): `DISABLED`, `ENABLED`.
+    pub sslinterception: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub streamanalytics: Option<rt::Open<AuditsyslogparamsStreamanalytics>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsSubscriberlog`]): `ENABLED`, `DISABLED`.
+    pub streamanalytics: Option<rt::Open<DisabledEnabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub subscriberlog: Option<rt::Open<AuditsyslogparamsSubscriberlog>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsTcp`]): `NONE`, `ALL`.
-    pub tcp: Option<rt::Open<AuditsyslogparamsTcp>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsTimezone`]): `GMT_TIME`, `LOCAL_TIME`.
-    pub timezone: Option<rt::Open<AuditsyslogparamsTimezone>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsUrlfiltering`]): `ENABLED`, `DISABLED`.
+    pub subscriberlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`NoneAll`]): `NONE`, `ALL`.
+    pub tcp: Option<rt::Open<NoneAll>>,
+    /// Possible values (see [`GmtTimeLocalTime`]): `GMT_TIME`, `LOCAL_TIME`.
+    pub timezone: Option<rt::Open<GmtTimeLocalTime>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub urlfiltering: Option<rt::Open<AuditsyslogparamsUrlfiltering>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuditsyslogparamsUserdefinedauditlog`]): `YES`, `NO`.
-    pub userdefinedauditlog: Option<rt::Open<AuditsyslogparamsUserdefinedauditlog>>,
+    pub urlfiltering: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub userdefinedauditlog: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditsyslogparams`.`acl` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsAcl = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`alg` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsAlg = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`appflowexport` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsAppflowexport = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`builtin` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionBuiltin`].
-pub type AuditsyslogparamsBuiltin = AuditnslogactionBuiltin;
-/// Values of `auditsyslogparams`.`contentinspectionlog` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsContentinspectionlog = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`dateformat` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionDateformat`].
-pub type AuditsyslogparamsDateformat = AuditnslogactionDateformat;
-/// Values of `auditsyslogparams`.`dns` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsDns = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`logfacility` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionLogfacility`].
-pub type AuditsyslogparamsLogfacility = AuditnslogactionLogfacility;
 /// Values of `auditsyslogparams`.`loglevel` ([`Auditsyslogparams`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4252,24 +4201,6 @@ impl rt::WireEnum for AuditsyslogparamsLoglevel {
         (Self::Debug, "DEBUG"),
     ];
 }
-/// Values of `auditsyslogparams`.`lsn` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsLsn = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`protocolviolations` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionProtocolviolations`].
-pub type AuditsyslogparamsProtocolviolations = AuditnslogactionProtocolviolations;
-/// Values of `auditsyslogparams`.`sslinterception` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsSslinterception = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`streamanalytics` ([`Auditsyslogparams`]): the same values as [`AuditsyslogactionStreamanalytics`].
-pub type AuditsyslogparamsStreamanalytics = AuditsyslogactionStreamanalytics;
-/// Values of `auditsyslogparams`.`subscriberlog` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsSubscriberlog = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`tcp` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionTcp`].
-pub type AuditsyslogparamsTcp = AuditnslogactionTcp;
-/// Values of `auditsyslogparams`.`timezone` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionTimezone`].
-pub type AuditsyslogparamsTimezone = AuditnslogactionTimezone;
-/// Values of `auditsyslogparams`.`urlfiltering` ([`Auditsyslogparams`]): the same values as [`AuditnslogactionAcl`].
-pub type AuditsyslogparamsUrlfiltering = AuditnslogactionAcl;
-/// Values of `auditsyslogparams`.`userdefinedauditlog` ([`Auditsyslogparams`]): the same values as [`AuditmessageactionBypasssafetycheck`].
-pub type AuditsyslogparamsUserdefinedauditlog = AuditmessageactionBypasssafetycheck;
 impl rt::Model for Auditsyslogparams {
     const FIELDS: &'static [&'static str] = &[
         "acl",
@@ -4318,6 +4249,7 @@ impl rt::Model for Auditsyslogparams {
             18 => self.timezone.as_field(),
             19 => self.urlfiltering.as_field(),
             20 => self.userdefinedauditlog.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4344,14 +4276,9 @@ impl rt::Model for Auditsyslogparams {
             18 => self.timezone.as_field_mut(),
             19 => self.urlfiltering.as_field_mut(),
             20 => self.userdefinedauditlog.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditsyslogparams {
@@ -4407,39 +4334,36 @@ impl Auditsyslogparams {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AuditsyslogpolicyAaagroupBinding`], [`AuditsyslogpolicyAaauserBinding`], [`AuditsyslogpolicyAuditsyslogglobalBinding`], [`AuditsyslogpolicyAuthenticationvserverBinding`], [`AuditsyslogpolicyBinding`], [`AuditsyslogpolicyCsvserverBinding`], [`AuditsyslogpolicyLbvserverBinding`], [`AuditsyslogpolicyRnatglobalBinding`], [`AuditsyslogpolicySystemglobalBinding`], [`AuditsyslogpolicyTmglobalBinding`], [`AuditsyslogpolicyVpnglobalBinding`], [`AuditsyslogpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Auditsyslogpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AuditsyslogpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<AuditsyslogpolicyBuiltin>>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuditsyslogpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    ///
-    /// Since `11.1`.
-    pub expressiontype: Option<rt::Open<AuditsyslogpolicyExpressiontype>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    ///
+    /// Since `11.1`.
+    pub expressiontype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -4447,10 +4371,6 @@ pub struct Auditsyslogpolicy {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `auditsyslogpolicy`.`builtin` ([`Auditsyslogpolicy`]): the same values as [`AuditnslogactionBuiltin`].
-pub type AuditsyslogpolicyBuiltin = AuditnslogactionBuiltin;
-/// Values of `auditsyslogpolicy`.`expressiontype` ([`Auditsyslogpolicy`]): the same values as [`AuditnslogpolicyExpressiontype`].
-pub type AuditsyslogpolicyExpressiontype = AuditnslogpolicyExpressiontype;
 impl rt::Model for Auditsyslogpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4471,6 +4391,7 @@ impl rt::Model for Auditsyslogpolicy {
             4 => self.feature.as_field(),
             5 => self.name.as_field(),
             6 => self.rule.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4483,14 +4404,9 @@ impl rt::Model for Auditsyslogpolicy {
             4 => self.feature.as_field_mut(),
             5 => self.name.as_field_mut(),
             6 => self.rule.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditsyslogpolicy {
@@ -4523,6 +4439,25 @@ impl rt::Resource for Auditsyslogpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Auditsyslogpolicy {
+    /// A `auditsyslogpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Auditsyslogpolicy {
     /// `POST /nitro/v1/config/auditsyslogpolicy`
@@ -4569,31 +4504,28 @@ impl Auditsyslogpolicy {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_aaagroup_binding/auditsyslogpolicy_aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyAaagroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4613,6 +4545,7 @@ impl rt::Model for AuditsyslogpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4623,14 +4556,9 @@ impl rt::Model for AuditsyslogpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyAaagroupBinding {
@@ -4665,6 +4593,15 @@ impl rt::Resource for AuditsyslogpolicyAaagroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyAaagroupBinding {
+    /// A `auditsyslogpolicy_aaagroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyAaagroupBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_aaagroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4683,31 +4620,28 @@ impl AuditsyslogpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_aaauser_binding/auditsyslogpolicy_aaauser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyAaauserBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4727,6 +4661,7 @@ impl rt::Model for AuditsyslogpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4737,14 +4672,9 @@ impl rt::Model for AuditsyslogpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyAaauserBinding {
@@ -4779,6 +4709,15 @@ impl rt::Resource for AuditsyslogpolicyAaauserBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyAaauserBinding {
+    /// A `auditsyslogpolicy_aaauser_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyAaauserBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_aaauser_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4798,31 +4737,28 @@ impl AuditsyslogpolicyAaauserBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.1`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_auditsyslogglobal_binding/auditsyslogpolicy_auditsyslogglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyAuditsyslogglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4842,6 +4778,7 @@ impl rt::Model for AuditsyslogpolicyAuditsyslogglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4852,14 +4789,9 @@ impl rt::Model for AuditsyslogpolicyAuditsyslogglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyAuditsyslogglobalBinding {
@@ -4894,6 +4826,15 @@ impl rt::Resource for AuditsyslogpolicyAuditsyslogglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyAuditsyslogglobalBinding {
+    /// A `auditsyslogpolicy_auditsyslogglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyAuditsyslogglobalBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_auditsyslogglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4912,31 +4853,28 @@ impl AuditsyslogpolicyAuditsyslogglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_authenticationvserver_binding/auditsyslogpolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4956,6 +4894,7 @@ impl rt::Model for AuditsyslogpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4966,14 +4905,9 @@ impl rt::Model for AuditsyslogpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyAuthenticationvserverBinding {
@@ -5008,6 +4942,15 @@ impl rt::Resource for AuditsyslogpolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyAuthenticationvserverBinding {
+    /// A `auditsyslogpolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5026,56 +4969,55 @@ impl AuditsyslogpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_binding/auditsyslogpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `auditsyslogpolicy_rnatglobal_binding[]`, read-only.
-    pub auditsyslogpolicy_rnatglobal_binding: Option<
-        Vec<AuditsyslogpolicyRnatglobalBinding>,
-    >,
-    /// `auditsyslogpolicy_vpnvserver_binding[]`, read-only.
-    pub auditsyslogpolicy_vpnvserver_binding: Option<
-        Vec<AuditsyslogpolicyVpnvserverBinding>,
-    >,
-    /// `auditsyslogpolicy_csvserver_binding[]`, read-only.
-    pub auditsyslogpolicy_csvserver_binding: Option<
-        Vec<AuditsyslogpolicyCsvserverBinding>,
-    >,
-    /// `auditsyslogpolicy_tmglobal_binding[]`, read-only.
-    pub auditsyslogpolicy_tmglobal_binding: Option<
-        Vec<AuditsyslogpolicyTmglobalBinding>,
-    >,
-    /// `auditsyslogpolicy_systemglobal_binding[]`, read-only.
-    pub auditsyslogpolicy_systemglobal_binding: Option<
-        Vec<AuditsyslogpolicySystemglobalBinding>,
-    >,
-    /// `auditsyslogpolicy_lbvserver_binding[]`, read-only.
-    pub auditsyslogpolicy_lbvserver_binding: Option<
-        Vec<AuditsyslogpolicyLbvserverBinding>,
-    >,
-    /// `auditsyslogpolicy_authenticationvserver_binding[]`, read-only.
-    pub auditsyslogpolicy_authenticationvserver_binding: Option<
-        Vec<AuditsyslogpolicyAuthenticationvserverBinding>,
-    >,
-    /// `auditsyslogpolicy_aaagroup_binding[]`, read-only.
+    /// Read-only: never sent.
     pub auditsyslogpolicy_aaagroup_binding: Option<
         Vec<AuditsyslogpolicyAaagroupBinding>,
     >,
-    /// `auditsyslogpolicy_aaauser_binding[]`, read-only.
+    /// Read-only: never sent.
     pub auditsyslogpolicy_aaauser_binding: Option<Vec<AuditsyslogpolicyAaauserBinding>>,
-    /// `auditsyslogpolicy_auditsyslogglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub auditsyslogpolicy_auditsyslogglobal_binding: Option<
         Vec<AuditsyslogpolicyAuditsyslogglobalBinding>,
     >,
-    /// `auditsyslogpolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub auditsyslogpolicy_authenticationvserver_binding: Option<
+        Vec<AuditsyslogpolicyAuthenticationvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditsyslogpolicy_csvserver_binding: Option<
+        Vec<AuditsyslogpolicyCsvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditsyslogpolicy_lbvserver_binding: Option<
+        Vec<AuditsyslogpolicyLbvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditsyslogpolicy_rnatglobal_binding: Option<
+        Vec<AuditsyslogpolicyRnatglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditsyslogpolicy_systemglobal_binding: Option<
+        Vec<AuditsyslogpolicySystemglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditsyslogpolicy_tmglobal_binding: Option<
+        Vec<AuditsyslogpolicyTmglobalBinding>,
+    >,
+    /// Read-only: never sent.
     pub auditsyslogpolicy_vpnglobal_binding: Option<
         Vec<AuditsyslogpolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub auditsyslogpolicy_vpnvserver_binding: Option<
+        Vec<AuditsyslogpolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5110,6 +5052,7 @@ impl rt::Model for AuditsyslogpolicyBinding {
             9 => self.auditsyslogpolicy_vpnglobal_binding.as_field(),
             10 => self.auditsyslogpolicy_vpnvserver_binding.as_field(),
             11 => self.name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5127,14 +5070,9 @@ impl rt::Model for AuditsyslogpolicyBinding {
             9 => self.auditsyslogpolicy_vpnglobal_binding.as_field_mut(),
             10 => self.auditsyslogpolicy_vpnvserver_binding.as_field_mut(),
             11 => self.name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyBinding {
@@ -5169,6 +5107,15 @@ impl rt::Resource for AuditsyslogpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyBinding {
+    /// A `auditsyslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5183,31 +5130,28 @@ impl AuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_csvserver_binding/auditsyslogpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5227,6 +5171,7 @@ impl rt::Model for AuditsyslogpolicyCsvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5237,14 +5182,9 @@ impl rt::Model for AuditsyslogpolicyCsvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyCsvserverBinding {
@@ -5279,6 +5219,15 @@ impl rt::Resource for AuditsyslogpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyCsvserverBinding {
+    /// A `auditsyslogpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5297,31 +5246,28 @@ impl AuditsyslogpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_lbvserver_binding/auditsyslogpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5341,6 +5287,7 @@ impl rt::Model for AuditsyslogpolicyLbvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5351,14 +5298,9 @@ impl rt::Model for AuditsyslogpolicyLbvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyLbvserverBinding {
@@ -5393,6 +5335,15 @@ impl rt::Resource for AuditsyslogpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyLbvserverBinding {
+    /// A `auditsyslogpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5411,31 +5362,28 @@ impl AuditsyslogpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_rnatglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_rnatglobal_binding/auditsyslogpolicy_rnatglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyRnatglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5455,6 +5403,7 @@ impl rt::Model for AuditsyslogpolicyRnatglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5465,14 +5414,9 @@ impl rt::Model for AuditsyslogpolicyRnatglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyRnatglobalBinding {
@@ -5507,6 +5451,15 @@ impl rt::Resource for AuditsyslogpolicyRnatglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyRnatglobalBinding {
+    /// A `auditsyslogpolicy_rnatglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyRnatglobalBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_rnatglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5525,31 +5478,28 @@ impl AuditsyslogpolicyRnatglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_systemglobal_binding/auditsyslogpolicy_systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicySystemglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5569,6 +5519,7 @@ impl rt::Model for AuditsyslogpolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5579,14 +5530,9 @@ impl rt::Model for AuditsyslogpolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicySystemglobalBinding {
@@ -5621,6 +5567,15 @@ impl rt::Resource for AuditsyslogpolicySystemglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicySystemglobalBinding {
+    /// A `auditsyslogpolicy_systemglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicySystemglobalBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_systemglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5639,31 +5594,28 @@ impl AuditsyslogpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_tmglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_tmglobal_binding/auditsyslogpolicy_tmglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyTmglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5683,6 +5635,7 @@ impl rt::Model for AuditsyslogpolicyTmglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5693,14 +5646,9 @@ impl rt::Model for AuditsyslogpolicyTmglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyTmglobalBinding {
@@ -5735,6 +5683,15 @@ impl rt::Resource for AuditsyslogpolicyTmglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyTmglobalBinding {
+    /// A `auditsyslogpolicy_tmglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyTmglobalBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_tmglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5753,31 +5710,28 @@ impl AuditsyslogpolicyTmglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_vpnglobal_binding/auditsyslogpolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5797,6 +5751,7 @@ impl rt::Model for AuditsyslogpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5807,14 +5762,9 @@ impl rt::Model for AuditsyslogpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyVpnglobalBinding {
@@ -5849,6 +5799,15 @@ impl rt::Resource for AuditsyslogpolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyVpnglobalBinding {
+    /// A `auditsyslogpolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5867,31 +5826,28 @@ impl AuditsyslogpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/auditsyslogpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/audit/auditsyslogpolicy_vpnvserver_binding/auditsyslogpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditsyslogpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5911,6 +5867,7 @@ impl rt::Model for AuditsyslogpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5921,14 +5878,9 @@ impl rt::Model for AuditsyslogpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyVpnvserverBinding {
@@ -5963,6 +5915,15 @@ impl rt::Resource for AuditsyslogpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuditsyslogpolicyVpnvserverBinding {
+    /// A `auditsyslogpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuditsyslogpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/auditsyslogpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5985,135 +5946,133 @@ impl AuditsyslogpolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuditStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditcontextnotfound: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditcontextnotfoundrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjson2xxresp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjson2xxresprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonbufexported: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonbufexportedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonbufexporterr: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonbufexporterrrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonnon2xxresp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonnon2xxresprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonobjcreated: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonobjcreatedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonobjcreateerr: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auditjsonobjcreateerrrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditlog32errsyslogallocnsbfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditlog32errsyslogallocnsbfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditmemallocfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditmemallocfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditnsballocfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditnsballocfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditportallocfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditportallocfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditsyslogmsggen: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditsyslogmsggenrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditsyslogmsgsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auditsyslogmsgsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub auditsyslogmsgsenttcp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub auditsyslogmsgsenttcprate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AuditStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<AuditStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub clientconnfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub clientconnfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flushcmdcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flushcmdcntrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub logsdropped: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub logsdroppedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub logsdroppedtxminnsbs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub logsdroppedtxminnsbsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub logunsentlbsys: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub logunsentlbsysrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nsbchainallocfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nsbchainallocfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub systcpconnfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub systcpconnfailrate: Option<rt::Number>,
@@ -6227,6 +6186,7 @@ impl rt::Model for AuditStats {
             40 => self.nsbchainallocfailrate.as_field(),
             41 => self.systcpconnfail.as_field(),
             42 => self.systcpconnfailrate.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6275,14 +6235,9 @@ impl rt::Model for AuditStats {
             40 => self.nsbchainallocfailrate.as_field_mut(),
             41 => self.systcpconnfail.as_field_mut(),
             42 => self.systcpconnfailrate.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditStats {

@@ -15,44 +15,34 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationadfsproxyprofile {
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub adfstruststatus: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub certkeyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub adfstruststatus: Option<serde_json::Value>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
+    pub certkeyname: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub serverurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -81,6 +71,7 @@ impl rt::Model for Authenticationadfsproxyprofile {
             3 => self.password.as_field(),
             4 => self.serverurl.as_field(),
             5 => self.username.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -92,14 +83,9 @@ impl rt::Model for Authenticationadfsproxyprofile {
             3 => self.password.as_field_mut(),
             4 => self.serverurl.as_field_mut(),
             5 => self.username.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationadfsproxyprofile {
@@ -132,6 +118,35 @@ impl rt::Resource for Authenticationadfsproxyprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationadfsproxyprofile {
+    /// A `authenticationadfsproxyprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`certkeyname`](Self::certkeyname).
+    pub fn certkeyname(mut self, certkeyname: impl Into<String>) -> Self {
+        self.certkeyname = Some(certkeyname.into());
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`serverurl`](Self::serverurl).
+    pub fn serverurl(mut self, serverurl: impl Into<String>) -> Self {
+        self.serverurl = Some(serverurl.into());
+        self
+    }
+    /// Sets [`username`](Self::username).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
 }
 impl Authenticationadfsproxyprofile {
     /// `POST /nitro/v1/config/authenticationadfsproxyprofile` (method inferred: the reference gives none)
@@ -179,32 +194,26 @@ impl Authenticationadfsproxyprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationauthnprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub authenticationdomain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub authenticationhost: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 255.
-    pub authenticationlevel: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Mandatory for add.
-    pub authnvsname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: 1 to 256.
+    pub authenticationdomain: Option<String>,
+    /// Length: 1 to 256.
+    pub authenticationhost: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 255.
+    pub authenticationlevel: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Mandatory for add.
+    pub authnvsname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -226,6 +235,7 @@ impl rt::Model for Authenticationauthnprofile {
             3 => self.authenticationlevel.as_field(),
             4 => self.authnvsname.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -237,14 +247,9 @@ impl rt::Model for Authenticationauthnprofile {
             3 => self.authenticationlevel.as_field_mut(),
             4 => self.authnvsname.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationauthnprofile {
@@ -277,6 +282,41 @@ impl rt::Resource for Authenticationauthnprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationauthnprofile {
+    /// A `authenticationauthnprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`authenticationdomain`](Self::authenticationdomain).
+    pub fn authenticationdomain(
+        mut self,
+        authenticationdomain: impl Into<String>,
+    ) -> Self {
+        self.authenticationdomain = Some(authenticationdomain.into());
+        self
+    }
+    /// Sets [`authenticationhost`](Self::authenticationhost).
+    pub fn authenticationhost(mut self, authenticationhost: impl Into<String>) -> Self {
+        self.authenticationhost = Some(authenticationhost.into());
+        self
+    }
+    /// Sets [`authenticationlevel`](Self::authenticationlevel).
+    pub fn authenticationlevel(
+        mut self,
+        authenticationlevel: impl Into<rt::Number>,
+    ) -> Self {
+        self.authenticationlevel = Some(authenticationlevel.into());
+        self
+    }
+    /// Sets [`authnvsname`](Self::authnvsname).
+    pub fn authnvsname(mut self, authnvsname: impl Into<String>) -> Self {
+        self.authnvsname = Some(authnvsname.into());
+        self
+    }
 }
 impl Authenticationauthnprofile {
     /// `POST /nitro/v1/config/authenticationauthnprofile`
@@ -331,86 +371,66 @@ impl Authenticationauthnprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationazurekeyvault {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`AuthenticationazurekeyvaultAuthentication`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub authentication: Option<rt::Open<AuthenticationazurekeyvaultAuthentication>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.1`.
-    pub clientid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.1`.
-    pub clientsecret: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub authentication: Option<rt::Open<EnabledDisabled>>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.1`.
+    pub clientid: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.1`.
+    pub clientsecret: Option<String>,
+    /// Since `12.1`.
+    pub defaultauthenticationgroup: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub pushservice: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `50`.
     ///
     /// Since `12.1`.
     pub refreshinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub servicekeyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `RS256`.
     ///
     /// Possible values (see [`AuthenticationazurekeyvaultSignaturealg`]): `RS256`.
     ///
     /// Since `12.1`.
     pub signaturealg: Option<rt::Open<AuthenticationazurekeyvaultSignaturealg>>,
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub tenantid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub tokenendpoint: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 63.
     ///
     /// Mandatory for add.
@@ -420,18 +440,16 @@ pub struct Authenticationazurekeyvault {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationazurekeyvault`.`authentication` ([`Authenticationazurekeyvault`]).
-///
-/// Also the values of `authenticationcitrixauthaction.authentication`, `authenticationldapaction.authentication`, `authenticationldapaction.cloudattributes`, `authenticationldapaction.passwdchange`, `authenticationoauthaction.authentication`, `authenticationoauthaction.pkce`, `authenticationradiusaction.callingstationid`, `authenticationradiusaction.radnasip`, `authenticationradiusaction.tunnelendpointclientip`, `authenticationvserver.appflowlog`, `authenticationvserver.disableprimaryondown`, `authenticationvserver.downstateflush`, `authenticationvserver.sopersistence`, `authenticationvserver.state`.
+/// Values of `authenticationazurekeyvault.authentication`, `authenticationcitrixauthaction.authentication`, `authenticationldapaction.authentication`, `authenticationldapaction.cloudattributes`, `authenticationldapaction.passwdchange`, `authenticationoauthaction.authentication`, `authenticationoauthaction.pkce`, `authenticationradiusaction.callingstationid`, `authenticationradiusaction.radnasip`, `authenticationradiusaction.tunnelendpointclientip`, `authenticationvserver.appflowlog`, `authenticationvserver.disableprimaryondown`, `authenticationvserver.downstateflush`, `authenticationvserver.sopersistence`, `authenticationvserver.state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationazurekeyvaultAuthentication {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for AuthenticationazurekeyvaultAuthentication {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -480,6 +498,7 @@ impl rt::Model for Authenticationazurekeyvault {
             10 => self.tenantid.as_field(),
             11 => self.tokenendpoint.as_field(),
             12 => self.vaultname.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -498,14 +517,9 @@ impl rt::Model for Authenticationazurekeyvault {
             10 => self.tenantid.as_field_mut(),
             11 => self.tokenendpoint.as_field_mut(),
             12 => self.vaultname.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationazurekeyvault {
@@ -538,6 +552,71 @@ impl rt::Resource for Authenticationazurekeyvault {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationazurekeyvault {
+    /// A `authenticationazurekeyvault` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`clientid`](Self::clientid).
+    pub fn clientid(mut self, clientid: impl Into<String>) -> Self {
+        self.clientid = Some(clientid.into());
+        self
+    }
+    /// Sets [`clientsecret`](Self::clientsecret).
+    pub fn clientsecret(mut self, clientsecret: impl Into<String>) -> Self {
+        self.clientsecret = Some(clientsecret.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`pushservice`](Self::pushservice).
+    pub fn pushservice(mut self, pushservice: impl Into<String>) -> Self {
+        self.pushservice = Some(pushservice.into());
+        self
+    }
+    /// Sets [`refreshinterval`](Self::refreshinterval).
+    pub fn refreshinterval(mut self, refreshinterval: impl Into<rt::Number>) -> Self {
+        self.refreshinterval = Some(refreshinterval.into());
+        self
+    }
+    /// Sets [`servicekeyname`](Self::servicekeyname).
+    pub fn servicekeyname(mut self, servicekeyname: impl Into<String>) -> Self {
+        self.servicekeyname = Some(servicekeyname.into());
+        self
+    }
+    /// Sets [`signaturealg`](Self::signaturealg).
+    pub fn signaturealg(
+        mut self,
+        signaturealg: AuthenticationazurekeyvaultSignaturealg,
+    ) -> Self {
+        self.signaturealg = Some(rt::Open::Known(signaturealg));
+        self
+    }
+    /// Sets [`tenantid`](Self::tenantid).
+    pub fn tenantid(mut self, tenantid: impl Into<String>) -> Self {
+        self.tenantid = Some(tenantid.into());
+        self
+    }
+    /// Sets [`tokenendpoint`](Self::tokenendpoint).
+    pub fn tokenendpoint(mut self, tokenendpoint: impl Into<String>) -> Self {
+        self.tokenendpoint = Some(tokenendpoint.into());
+        self
+    }
+    /// Sets [`vaultname`](Self::vaultname).
+    pub fn vaultname(mut self, vaultname: impl Into<String>) -> Self {
+        self.vaultname = Some(vaultname.into());
+        self
+    }
 }
 impl Authenticationazurekeyvault {
     /// `POST /nitro/v1/config/authenticationazurekeyvault`
@@ -600,38 +679,30 @@ impl Authenticationazurekeyvault {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationcaptchaaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Since `12.1`.
+    pub defaultauthenticationgroup: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub scorethreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub secretkey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub serverurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
@@ -660,6 +731,7 @@ impl rt::Model for Authenticationcaptchaaction {
             4 => self.secretkey.as_field(),
             5 => self.serverurl.as_field(),
             6 => self.sitekey.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -672,14 +744,9 @@ impl rt::Model for Authenticationcaptchaaction {
             4 => self.secretkey.as_field_mut(),
             5 => self.serverurl.as_field_mut(),
             6 => self.sitekey.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationcaptchaaction {
@@ -712,6 +779,38 @@ impl rt::Resource for Authenticationcaptchaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationcaptchaaction {
+    /// A `authenticationcaptchaaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`secretkey`](Self::secretkey).
+    pub fn secretkey(mut self, secretkey: impl Into<String>) -> Self {
+        self.secretkey = Some(secretkey.into());
+        self
+    }
+    /// Sets [`serverurl`](Self::serverurl).
+    pub fn serverurl(mut self, serverurl: impl Into<String>) -> Self {
+        self.serverurl = Some(serverurl.into());
+        self
+    }
+    /// Sets [`sitekey`](Self::sitekey).
+    pub fn sitekey(mut self, sitekey: impl Into<String>) -> Self {
+        self.sitekey = Some(sitekey.into());
+        self
+    }
 }
 impl Authenticationcaptchaaction {
     /// `POST /nitro/v1/config/authenticationcaptchaaction`
@@ -765,45 +864,36 @@ impl Authenticationcaptchaaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationcertaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub groupnamefield: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub defaultauthenticationgroup: Option<String>,
+    /// Length: at least 1.
+    pub groupnamefield: Option<String>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationcertactionTwofactor`]): `ON`, `OFF`.
-    pub twofactor: Option<rt::Open<AuthenticationcertactionTwofactor>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub twofactor: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub usernamefield: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationcertaction`.`twofactor` ([`Authenticationcertaction`]).
-///
-/// Also the values of `authenticationldapaction.followreferrals`, `authenticationldapaction.nestedgroupextraction`, `authenticationoauthidpprofile.encrypttoken`, `authenticationoauthidpprofile.sendpassword`, `authenticationradiusaction.accounting`, `authenticationradiusaction.authentication`, `authenticationsamlaction.enforceusername`, `authenticationsamlaction.forceauthn`, `authenticationsamlaction.samltwofactor`, `authenticationsamlaction.sendthumbprint`, `authenticationsamlaction.storesamlresponse`, `authenticationsamlidpprofile.encryptassertion`, `authenticationsamlidpprofile.rejectunsignedrequests`, `authenticationsamlidpprofile.sendpassword`, `authenticationtacacsaction.accounting`, `authenticationtacacsaction.auditfailedcmds`, `authenticationtacacsaction.authorization`, `authenticationvserver.authentication`.
+/// Values of `authenticationcertaction.twofactor`, `authenticationldapaction.followreferrals`, `authenticationldapaction.nestedgroupextraction`, `authenticationoauthidpprofile.encrypttoken`, `authenticationoauthidpprofile.sendpassword`, `authenticationradiusaction.accounting`, `authenticationradiusaction.authentication`, `authenticationsamlaction.enforceusername`, `authenticationsamlaction.forceauthn`, `authenticationsamlaction.samltwofactor`, `authenticationsamlaction.sendthumbprint`, `authenticationsamlaction.storesamlresponse`, `authenticationsamlidpprofile.encryptassertion`, `authenticationsamlidpprofile.rejectunsignedrequests`, `authenticationsamlidpprofile.sendpassword`, `authenticationtacacsaction.accounting`, `authenticationtacacsaction.auditfailedcmds`, `authenticationtacacsaction.authorization`, `authenticationvserver.authentication`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationcertactionTwofactor {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for AuthenticationcertactionTwofactor {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
@@ -827,6 +917,7 @@ impl rt::Model for Authenticationcertaction {
             3 => self.name.as_field(),
             4 => self.twofactor.as_field(),
             5 => self.usernamefield.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -838,14 +929,9 @@ impl rt::Model for Authenticationcertaction {
             3 => self.name.as_field_mut(),
             4 => self.twofactor.as_field_mut(),
             5 => self.usernamefield.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationcertaction {
@@ -878,6 +964,38 @@ impl rt::Resource for Authenticationcertaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationcertaction {
+    /// A `authenticationcertaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`groupnamefield`](Self::groupnamefield).
+    pub fn groupnamefield(mut self, groupnamefield: impl Into<String>) -> Self {
+        self.groupnamefield = Some(groupnamefield.into());
+        self
+    }
+    /// Sets [`twofactor`](Self::twofactor).
+    pub fn twofactor(mut self, twofactor: OnOff) -> Self {
+        self.twofactor = Some(rt::Open::Known(twofactor));
+        self
+    }
+    /// Sets [`usernamefield`](Self::usernamefield).
+    pub fn usernamefield(mut self, usernamefield: impl Into<String>) -> Self {
+        self.usernamefield = Some(usernamefield.into());
+        self
+    }
 }
 impl Authenticationcertaction {
     /// `POST /nitro/v1/config/authenticationcertaction`
@@ -928,23 +1046,20 @@ impl Authenticationcertaction {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`AuthenticationcertpolicyAuthenticationvserverBinding`], [`AuthenticationcertpolicyBinding`], [`AuthenticationcertpolicyVpnglobalBinding`], [`AuthenticationcertpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationcertpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -961,6 +1076,7 @@ impl rt::Model for Authenticationcertpolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -970,14 +1086,9 @@ impl rt::Model for Authenticationcertpolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationcertpolicy {
@@ -1010,6 +1121,25 @@ impl rt::Resource for Authenticationcertpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationcertpolicy {
+    /// A `authenticationcertpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationcertpolicy {
     /// `POST /nitro/v1/config/authenticationcertpolicy`
@@ -1060,31 +1190,28 @@ impl Authenticationcertpolicy {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationcertpolicy_authenticationvserver_binding/authenticationcertpolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1104,6 +1231,7 @@ impl rt::Model for AuthenticationcertpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1114,14 +1242,9 @@ impl rt::Model for AuthenticationcertpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationcertpolicyAuthenticationvserverBinding {
@@ -1157,6 +1280,15 @@ impl rt::Resource for AuthenticationcertpolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationcertpolicyAuthenticationvserverBinding {
+    /// A `authenticationcertpolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationcertpolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationcertpolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1175,25 +1307,24 @@ impl AuthenticationcertpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationcertpolicy_binding/authenticationcertpolicy_binding.md`
 /// - Properties of older releases that `14.1` lacks: `authenticationcertpolicy_systemglobal_binding` (`10.5`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationcertpolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub authenticationcertpolicy_authenticationvserver_binding: Option<
+        Vec<AuthenticationcertpolicyAuthenticationvserverBinding>,
+    >,
+    /// Read-only: never sent.
     pub authenticationcertpolicy_vpnglobal_binding: Option<
         Vec<AuthenticationcertpolicyVpnglobalBinding>,
     >,
-    /// `authenticationcertpolicy_vpnvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationcertpolicy_vpnvserver_binding: Option<
         Vec<AuthenticationcertpolicyVpnvserverBinding>,
-    >,
-    /// `authenticationcertpolicy_authenticationvserver_binding[]`, read-only.
-    pub authenticationcertpolicy_authenticationvserver_binding: Option<
-        Vec<AuthenticationcertpolicyAuthenticationvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1212,6 +1343,7 @@ impl rt::Model for AuthenticationcertpolicyBinding {
             1 => self.authenticationcertpolicy_vpnglobal_binding.as_field(),
             2 => self.authenticationcertpolicy_vpnvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1224,14 +1356,9 @@ impl rt::Model for AuthenticationcertpolicyBinding {
             1 => self.authenticationcertpolicy_vpnglobal_binding.as_field_mut(),
             2 => self.authenticationcertpolicy_vpnvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationcertpolicyBinding {
@@ -1266,6 +1393,15 @@ impl rt::Resource for AuthenticationcertpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationcertpolicyBinding {
+    /// A `authenticationcertpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationcertpolicyBinding {
     /// `GET /nitro/v1/config/authenticationcertpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1280,31 +1416,28 @@ impl AuthenticationcertpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationcertpolicy_vpnglobal_binding/authenticationcertpolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1324,6 +1457,7 @@ impl rt::Model for AuthenticationcertpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1334,14 +1468,9 @@ impl rt::Model for AuthenticationcertpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationcertpolicyVpnglobalBinding {
@@ -1376,6 +1505,15 @@ impl rt::Resource for AuthenticationcertpolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationcertpolicyVpnglobalBinding {
+    /// A `authenticationcertpolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationcertpolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/authenticationcertpolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1394,31 +1532,28 @@ impl AuthenticationcertpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationcertpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationcertpolicy_vpnvserver_binding/authenticationcertpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationcertpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1438,6 +1573,7 @@ impl rt::Model for AuthenticationcertpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1448,14 +1584,9 @@ impl rt::Model for AuthenticationcertpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationcertpolicyVpnvserverBinding {
@@ -1490,6 +1621,15 @@ impl rt::Resource for AuthenticationcertpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationcertpolicyVpnvserverBinding {
+    /// A `authenticationcertpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationcertpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationcertpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1512,16 +1652,18 @@ impl AuthenticationcertpolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationcitrixauthaction {
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`AuthenticationcitrixauthactionAuthentication`]): `ENABLED`, `DISABLED`.
+    /// Mandatory for add.
     ///
     /// Since `13.1`.
-    pub authentication: Option<rt::Open<AuthenticationcitrixauthactionAuthentication>>,
-    /// `String`, read-write.
+    pub name: Option<String>,
+    /// Default: `ENABLED`.
     ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub authentication: Option<rt::Open<EnabledDisabled>>,
     /// Default: `CITRIXCONNECTOR`.
     ///
     /// Possible values (see [`AuthenticationcitrixauthactionAuthenticationtype`]): `CITRIXCONNECTOR`, `ATHENA`.
@@ -1530,19 +1672,9 @@ pub struct Authenticationcitrixauthaction {
     pub authenticationtype: Option<
         rt::Open<AuthenticationcitrixauthactionAuthenticationtype>,
     >,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationcitrixauthaction`.`authentication` ([`Authenticationcitrixauthaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationcitrixauthactionAuthentication = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationcitrixauthaction`.`authenticationtype` ([`Authenticationcitrixauthaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1570,6 +1702,7 @@ impl rt::Model for Authenticationcitrixauthaction {
             0 => self.authentication.as_field(),
             1 => self.authenticationtype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1578,14 +1711,9 @@ impl rt::Model for Authenticationcitrixauthaction {
             0 => self.authentication.as_field_mut(),
             1 => self.authenticationtype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationcitrixauthaction {
@@ -1618,6 +1746,28 @@ impl rt::Resource for Authenticationcitrixauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationcitrixauthaction {
+    /// A `authenticationcitrixauthaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`authentication`](Self::authentication).
+    pub fn authentication(mut self, authentication: EnabledDisabled) -> Self {
+        self.authentication = Some(rt::Open::Known(authentication));
+        self
+    }
+    /// Sets [`authenticationtype`](Self::authenticationtype).
+    pub fn authenticationtype(
+        mut self,
+        authenticationtype: AuthenticationcitrixauthactionAuthenticationtype,
+    ) -> Self {
+        self.authenticationtype = Some(rt::Open::Known(authenticationtype));
+        self
+    }
 }
 impl Authenticationcitrixauthaction {
     /// `POST /nitro/v1/config/authenticationcitrixauthaction` (method inferred: the reference gives none)
@@ -1670,47 +1820,39 @@ impl Authenticationcitrixauthaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationdfaaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub clientid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub clientid: Option<String>,
+    /// Since `11.0`.
+    pub defaultauthenticationgroup: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub failure: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub passphrase: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub serverurl: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub success: Option<rt::Number>,
@@ -1740,6 +1882,7 @@ impl rt::Model for Authenticationdfaaction {
             5 => self.passphrase.as_field(),
             6 => self.serverurl.as_field(),
             7 => self.success.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1753,14 +1896,9 @@ impl rt::Model for Authenticationdfaaction {
             5 => self.passphrase.as_field_mut(),
             6 => self.serverurl.as_field_mut(),
             7 => self.success.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationdfaaction {
@@ -1793,6 +1931,38 @@ impl rt::Resource for Authenticationdfaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationdfaaction {
+    /// A `authenticationdfaaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`clientid`](Self::clientid).
+    pub fn clientid(mut self, clientid: impl Into<String>) -> Self {
+        self.clientid = Some(clientid.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`passphrase`](Self::passphrase).
+    pub fn passphrase(mut self, passphrase: impl Into<String>) -> Self {
+        self.passphrase = Some(passphrase.into());
+        self
+    }
+    /// Sets [`serverurl`](Self::serverurl).
+    pub fn serverurl(mut self, serverurl: impl Into<String>) -> Self {
+        self.serverurl = Some(serverurl.into());
+        self
+    }
 }
 impl Authenticationdfaaction {
     /// `POST /nitro/v1/config/authenticationdfaaction`
@@ -1844,31 +2014,28 @@ impl Authenticationdfaaction {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `11.0`
+/// - Bindings: [`AuthenticationdfapolicyBinding`], [`AuthenticationdfapolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationdfapolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub action: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub action: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -1887,6 +2054,7 @@ impl rt::Model for Authenticationdfapolicy {
             1 => self.action.as_field(),
             2 => self.name.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1896,14 +2064,9 @@ impl rt::Model for Authenticationdfapolicy {
             1 => self.action.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationdfapolicy {
@@ -1936,6 +2099,25 @@ impl rt::Resource for Authenticationdfapolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationdfapolicy {
+    /// A `authenticationdfapolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationdfapolicy {
     /// `POST /nitro/v1/config/authenticationdfapolicy`
@@ -1983,16 +2165,15 @@ impl Authenticationdfapolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationdfapolicy_binding/authenticationdfapolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationdfapolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `authenticationdfapolicy_vpnvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub authenticationdfapolicy_vpnvserver_binding: Option<
@@ -2011,6 +2192,7 @@ impl rt::Model for AuthenticationdfapolicyBinding {
         match index {
             0 => self.authenticationdfapolicy_vpnvserver_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2018,14 +2200,9 @@ impl rt::Model for AuthenticationdfapolicyBinding {
         match index {
             0 => self.authenticationdfapolicy_vpnvserver_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationdfapolicyBinding {
@@ -2060,6 +2237,15 @@ impl rt::Resource for AuthenticationdfapolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationdfapolicyBinding {
+    /// A `authenticationdfapolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationdfapolicyBinding {
     /// `GET /nitro/v1/config/authenticationdfapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2075,31 +2261,28 @@ impl AuthenticationdfapolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationdfapolicy_vpnvserver_binding/authenticationdfapolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationdfapolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2119,6 +2302,7 @@ impl rt::Model for AuthenticationdfapolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2129,14 +2313,9 @@ impl rt::Model for AuthenticationdfapolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationdfapolicyVpnvserverBinding {
@@ -2171,6 +2350,15 @@ impl rt::Resource for AuthenticationdfapolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationdfapolicyVpnvserverBinding {
+    /// A `authenticationdfapolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationdfapolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationdfapolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2193,53 +2381,43 @@ impl AuthenticationdfapolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationemailaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub content: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub emailaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Since `12.1`.
+    pub content: Option<String>,
+    /// Since `12.1`.
+    pub defaultauthenticationgroup: Option<String>,
+    /// Since `12.1`.
+    pub emailaddress: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub serverurl: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `180`.
     ///
     /// Since `12.1`.
     pub timeout: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `SMTP`.
     ///
@@ -2247,8 +2425,6 @@ pub struct Authenticationemailaction {
     ///
     /// Since `12.1`.
     pub type_: Option<rt::Open<AuthenticationemailactionType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -2300,6 +2476,7 @@ impl rt::Model for Authenticationemailaction {
             7 => self.timeout.as_field(),
             8 => self.type_.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2315,14 +2492,9 @@ impl rt::Model for Authenticationemailaction {
             7 => self.timeout.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationemailaction {
@@ -2355,6 +2527,58 @@ impl rt::Resource for Authenticationemailaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationemailaction {
+    /// A `authenticationemailaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`content`](Self::content).
+    pub fn content(mut self, content: impl Into<String>) -> Self {
+        self.content = Some(content.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`emailaddress`](Self::emailaddress).
+    pub fn emailaddress(mut self, emailaddress: impl Into<String>) -> Self {
+        self.emailaddress = Some(emailaddress.into());
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`serverurl`](Self::serverurl).
+    pub fn serverurl(mut self, serverurl: impl Into<String>) -> Self {
+        self.serverurl = Some(serverurl.into());
+        self
+    }
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, timeout: impl Into<rt::Number>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: AuthenticationemailactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`username`](Self::username).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
 }
 impl Authenticationemailaction {
     /// `POST /nitro/v1/config/authenticationemailaction`
@@ -2409,46 +2633,34 @@ impl Authenticationemailaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationepaaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub csecexpr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    ///
-    /// Since `12.0`.
-    pub defaultepagroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub deletefiles: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationepaactionDeviceposture`]): `DISABLED`, `ENABLED`.
-    ///
-    /// Since `14.1`.
-    pub deviceposture: Option<rt::Open<AuthenticationepaactionDeviceposture>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub killprocess: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub csecexpr: Option<String>,
+    /// Length: at most 64.
+    ///
+    /// Since `12.0`.
+    pub defaultepagroup: Option<String>,
+    /// Since `12.0`.
+    pub deletefiles: Option<String>,
+    /// Possible values (see [`AuthenticationepaactionDeviceposture`]): `DISABLED`, `ENABLED`.
+    ///
+    /// Since `14.1`.
+    pub deviceposture: Option<rt::Open<AuthenticationepaactionDeviceposture>>,
+    /// Since `12.0`.
+    pub killprocess: Option<String>,
     /// Length: at most 64.
     ///
     /// Since `12.0`.
@@ -2493,6 +2705,7 @@ impl rt::Model for Authenticationepaaction {
             5 => self.killprocess.as_field(),
             6 => self.name.as_field(),
             7 => self.quarantinegroup.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2506,14 +2719,9 @@ impl rt::Model for Authenticationepaaction {
             5 => self.killprocess.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.quarantinegroup.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationepaaction {
@@ -2546,6 +2754,40 @@ impl rt::Resource for Authenticationepaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationepaaction {
+    /// A `authenticationepaaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`csecexpr`](Self::csecexpr).
+    pub fn csecexpr(mut self, csecexpr: impl Into<String>) -> Self {
+        self.csecexpr = Some(csecexpr.into());
+        self
+    }
+    /// Sets [`defaultepagroup`](Self::defaultepagroup).
+    pub fn defaultepagroup(mut self, defaultepagroup: impl Into<String>) -> Self {
+        self.defaultepagroup = Some(defaultepagroup.into());
+        self
+    }
+    /// Sets [`deletefiles`](Self::deletefiles).
+    pub fn deletefiles(mut self, deletefiles: impl Into<String>) -> Self {
+        self.deletefiles = Some(deletefiles.into());
+        self
+    }
+    /// Sets [`killprocess`](Self::killprocess).
+    pub fn killprocess(mut self, killprocess: impl Into<String>) -> Self {
+        self.killprocess = Some(killprocess.into());
+        self
+    }
+    /// Sets [`quarantinegroup`](Self::quarantinegroup).
+    pub fn quarantinegroup(mut self, quarantinegroup: impl Into<String>) -> Self {
+        self.quarantinegroup = Some(quarantinegroup.into());
+        self
+    }
 }
 impl Authenticationepaaction {
     /// `POST /nitro/v1/config/authenticationepaaction`
@@ -2599,239 +2841,153 @@ impl Authenticationepaaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationldapaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at most 128.
     ///
     /// Since `12.1`.
     pub alternateemailattr: Option<String>,
-    /// `String`, read-write.
     pub attribute1: Option<String>,
-    /// `String`, read-write.
     pub attribute10: Option<String>,
-    /// `String`, read-write.
     pub attribute11: Option<String>,
-    /// `String`, read-write.
     pub attribute12: Option<String>,
-    /// `String`, read-write.
     pub attribute13: Option<String>,
-    /// `String`, read-write.
     pub attribute14: Option<String>,
-    /// `String`, read-write.
     pub attribute15: Option<String>,
-    /// `String`, read-write.
     pub attribute16: Option<String>,
-    /// `String`, read-write.
     pub attribute2: Option<String>,
-    /// `String`, read-write.
     pub attribute3: Option<String>,
-    /// `String`, read-write.
     pub attribute4: Option<String>,
-    /// `String`, read-write.
     pub attribute5: Option<String>,
-    /// `String`, read-write.
     pub attribute6: Option<String>,
-    /// `String`, read-write.
     pub attribute7: Option<String>,
-    /// `String`, read-write.
     pub attribute8: Option<String>,
-    /// `String`, read-write.
     pub attribute9: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub attributes: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`AuthenticationldapactionAuthentication`]): `ENABLED`, `DISABLED`.
-    pub authentication: Option<rt::Open<AuthenticationldapactionAuthentication>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub authentication: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `3`.
     pub authtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AuthenticationldapactionCloudattributes`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub cloudattributes: Option<rt::Open<AuthenticationldapactionCloudattributes>>,
-    /// `String`, read-write.
+    pub cloudattributes: Option<rt::Open<EnabledDisabled>>,
     pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Default: `mail`.
     ///
     /// Since `12.0-FR4`.
     pub email: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationldapactionFollowreferrals`]): `ON`, `OFF`.
-    pub followreferrals: Option<rt::Open<AuthenticationldapactionFollowreferrals>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub followreferrals: Option<rt::Open<OnOff>>,
     pub groupattrname: Option<String>,
-    /// `String`, read-write.
     pub groupnameidentifier: Option<String>,
-    /// `String`, read-write.
     pub groupsearchattribute: Option<String>,
-    /// `String`, read-write.
     pub groupsearchfilter: Option<String>,
-    /// `String`, read-write.
     pub groupsearchsubattribute: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.1`.
     pub kbattribute: Option<String>,
-    /// `String`, read-write.
     pub ldapbase: Option<String>,
-    /// `String`, read-write.
     pub ldapbinddn: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ldapbinddnpassword: Option<String>,
-    /// `String`, read-write.
     pub ldaphostname: Option<String>,
-    /// `String`, read-write.
     pub ldaploginname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub maxldapreferrals: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 2.
     ///
     /// Default: `2`.
     pub maxnestinglevel: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub mssrvrecordlocation: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationldapactionNestedgroupextraction`]): `ON`, `OFF`.
-    pub nestedgroupextraction: Option<
-        rt::Open<AuthenticationldapactionNestedgroupextraction>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub nestedgroupextraction: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub otpsecret: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AuthenticationldapactionPasswdchange`]): `ENABLED`, `DISABLED`.
-    pub passwdchange: Option<rt::Open<AuthenticationldapactionPasswdchange>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub passwdchange: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub pushservice: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `A-REC`.
     ///
     /// Possible values (see [`AuthenticationldapactionReferraldnslookup`]): `A-REC`, `SRV-REC`, `MSSRV-REC`.
     ///
     /// Since `11.0`.
     pub referraldnslookup: Option<rt::Open<AuthenticationldapactionReferraldnslookup>>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`AuthenticationldapactionRequireuser`]): `YES`, `NO`.
-    pub requireuser: Option<rt::Open<AuthenticationldapactionRequireuser>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub requireuser: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub searchfilter: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PLAINTEXT`.
     ///
     /// Possible values (see [`AuthenticationldapactionSectype`]): `PLAINTEXT`, `TLS`, `SSL`.
     pub sectype: Option<rt::Open<AuthenticationldapactionSectype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servername: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Default: `389`.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub sshpublickey: Option<String>,
-    /// `String`, read-write.
     pub ssonameattribute: Option<String>,
-    /// `String`, read-write.
     pub subattributename: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub success: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `AAA_LDAP_SERVER_TYPE_DEFAULT`.
     ///
     /// Possible values (see [`AuthenticationldapactionSvrtype`]): `AD`, `NDS`.
     pub svrtype: Option<rt::Open<AuthenticationldapactionSvrtype>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`AuthenticationldapactionValidateservercert`]): `YES`, `NO`.
-    pub validateservercert: Option<rt::Open<AuthenticationldapactionValidateservercert>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub validateservercert: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationldapaction`.`authentication` ([`Authenticationldapaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationldapactionAuthentication = AuthenticationazurekeyvaultAuthentication;
-/// Values of `authenticationldapaction`.`cloudattributes` ([`Authenticationldapaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationldapactionCloudattributes = AuthenticationazurekeyvaultAuthentication;
-/// Values of `authenticationldapaction`.`followreferrals` ([`Authenticationldapaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationldapactionFollowreferrals = AuthenticationcertactionTwofactor;
-/// Values of `authenticationldapaction`.`nestedgroupextraction` ([`Authenticationldapaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationldapactionNestedgroupextraction = AuthenticationcertactionTwofactor;
-/// Values of `authenticationldapaction`.`passwdchange` ([`Authenticationldapaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationldapactionPasswdchange = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationldapaction`.`referraldnslookup` ([`Authenticationldapaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2850,18 +3006,16 @@ impl rt::WireEnum for AuthenticationldapactionReferraldnslookup {
         (Self::MssrvRec, "MSSRV-REC"),
     ];
 }
-/// Values of `authenticationldapaction`.`requireuser` ([`Authenticationldapaction`]).
-///
-/// Also the values of `authenticationldapaction.validateservercert`, `authenticationloginschema.ssocredentials`.
+/// Values of `authenticationldapaction.requireuser`, `authenticationldapaction.validateservercert`, `authenticationloginschema.ssocredentials`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationldapactionRequireuser {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for AuthenticationldapactionRequireuser {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
@@ -2900,8 +3054,6 @@ impl rt::WireEnum for AuthenticationldapactionSvrtype {
         (Self::Nds, "NDS"),
     ];
 }
-/// Values of `authenticationldapaction`.`validateservercert` ([`Authenticationldapaction`]): the same values as [`AuthenticationldapactionRequireuser`].
-pub type AuthenticationldapactionValidateservercert = AuthenticationldapactionRequireuser;
 impl rt::Model for Authenticationldapaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3025,6 +3177,7 @@ impl rt::Model for Authenticationldapaction {
             55 => self.success.as_field(),
             56 => self.svrtype.as_field(),
             57 => self.validateservercert.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3088,14 +3241,9 @@ impl rt::Model for Authenticationldapaction {
             55 => self.success.as_field_mut(),
             56 => self.svrtype.as_field_mut(),
             57 => self.validateservercert.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationldapaction {
@@ -3128,6 +3276,298 @@ impl rt::Resource for Authenticationldapaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationldapaction {
+    /// A `authenticationldapaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`alternateemailattr`](Self::alternateemailattr).
+    pub fn alternateemailattr(mut self, alternateemailattr: impl Into<String>) -> Self {
+        self.alternateemailattr = Some(alternateemailattr.into());
+        self
+    }
+    /// Sets [`attribute1`](Self::attribute1).
+    pub fn attribute1(mut self, attribute1: impl Into<String>) -> Self {
+        self.attribute1 = Some(attribute1.into());
+        self
+    }
+    /// Sets [`attribute10`](Self::attribute10).
+    pub fn attribute10(mut self, attribute10: impl Into<String>) -> Self {
+        self.attribute10 = Some(attribute10.into());
+        self
+    }
+    /// Sets [`attribute11`](Self::attribute11).
+    pub fn attribute11(mut self, attribute11: impl Into<String>) -> Self {
+        self.attribute11 = Some(attribute11.into());
+        self
+    }
+    /// Sets [`attribute12`](Self::attribute12).
+    pub fn attribute12(mut self, attribute12: impl Into<String>) -> Self {
+        self.attribute12 = Some(attribute12.into());
+        self
+    }
+    /// Sets [`attribute13`](Self::attribute13).
+    pub fn attribute13(mut self, attribute13: impl Into<String>) -> Self {
+        self.attribute13 = Some(attribute13.into());
+        self
+    }
+    /// Sets [`attribute14`](Self::attribute14).
+    pub fn attribute14(mut self, attribute14: impl Into<String>) -> Self {
+        self.attribute14 = Some(attribute14.into());
+        self
+    }
+    /// Sets [`attribute15`](Self::attribute15).
+    pub fn attribute15(mut self, attribute15: impl Into<String>) -> Self {
+        self.attribute15 = Some(attribute15.into());
+        self
+    }
+    /// Sets [`attribute16`](Self::attribute16).
+    pub fn attribute16(mut self, attribute16: impl Into<String>) -> Self {
+        self.attribute16 = Some(attribute16.into());
+        self
+    }
+    /// Sets [`attribute2`](Self::attribute2).
+    pub fn attribute2(mut self, attribute2: impl Into<String>) -> Self {
+        self.attribute2 = Some(attribute2.into());
+        self
+    }
+    /// Sets [`attribute3`](Self::attribute3).
+    pub fn attribute3(mut self, attribute3: impl Into<String>) -> Self {
+        self.attribute3 = Some(attribute3.into());
+        self
+    }
+    /// Sets [`attribute4`](Self::attribute4).
+    pub fn attribute4(mut self, attribute4: impl Into<String>) -> Self {
+        self.attribute4 = Some(attribute4.into());
+        self
+    }
+    /// Sets [`attribute5`](Self::attribute5).
+    pub fn attribute5(mut self, attribute5: impl Into<String>) -> Self {
+        self.attribute5 = Some(attribute5.into());
+        self
+    }
+    /// Sets [`attribute6`](Self::attribute6).
+    pub fn attribute6(mut self, attribute6: impl Into<String>) -> Self {
+        self.attribute6 = Some(attribute6.into());
+        self
+    }
+    /// Sets [`attribute7`](Self::attribute7).
+    pub fn attribute7(mut self, attribute7: impl Into<String>) -> Self {
+        self.attribute7 = Some(attribute7.into());
+        self
+    }
+    /// Sets [`attribute8`](Self::attribute8).
+    pub fn attribute8(mut self, attribute8: impl Into<String>) -> Self {
+        self.attribute8 = Some(attribute8.into());
+        self
+    }
+    /// Sets [`attribute9`](Self::attribute9).
+    pub fn attribute9(mut self, attribute9: impl Into<String>) -> Self {
+        self.attribute9 = Some(attribute9.into());
+        self
+    }
+    /// Sets [`attributes`](Self::attributes).
+    pub fn attributes(mut self, attributes: impl Into<String>) -> Self {
+        self.attributes = Some(attributes.into());
+        self
+    }
+    /// Sets [`authentication`](Self::authentication).
+    pub fn authentication(mut self, authentication: EnabledDisabled) -> Self {
+        self.authentication = Some(rt::Open::Known(authentication));
+        self
+    }
+    /// Sets [`authtimeout`](Self::authtimeout).
+    pub fn authtimeout(mut self, authtimeout: impl Into<rt::Number>) -> Self {
+        self.authtimeout = Some(authtimeout.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+    /// Sets [`followreferrals`](Self::followreferrals).
+    pub fn followreferrals(mut self, followreferrals: OnOff) -> Self {
+        self.followreferrals = Some(rt::Open::Known(followreferrals));
+        self
+    }
+    /// Sets [`groupattrname`](Self::groupattrname).
+    pub fn groupattrname(mut self, groupattrname: impl Into<String>) -> Self {
+        self.groupattrname = Some(groupattrname.into());
+        self
+    }
+    /// Sets [`groupnameidentifier`](Self::groupnameidentifier).
+    pub fn groupnameidentifier(
+        mut self,
+        groupnameidentifier: impl Into<String>,
+    ) -> Self {
+        self.groupnameidentifier = Some(groupnameidentifier.into());
+        self
+    }
+    /// Sets [`groupsearchattribute`](Self::groupsearchattribute).
+    pub fn groupsearchattribute(
+        mut self,
+        groupsearchattribute: impl Into<String>,
+    ) -> Self {
+        self.groupsearchattribute = Some(groupsearchattribute.into());
+        self
+    }
+    /// Sets [`groupsearchfilter`](Self::groupsearchfilter).
+    pub fn groupsearchfilter(mut self, groupsearchfilter: impl Into<String>) -> Self {
+        self.groupsearchfilter = Some(groupsearchfilter.into());
+        self
+    }
+    /// Sets [`groupsearchsubattribute`](Self::groupsearchsubattribute).
+    pub fn groupsearchsubattribute(
+        mut self,
+        groupsearchsubattribute: impl Into<String>,
+    ) -> Self {
+        self.groupsearchsubattribute = Some(groupsearchsubattribute.into());
+        self
+    }
+    /// Sets [`kbattribute`](Self::kbattribute).
+    pub fn kbattribute(mut self, kbattribute: impl Into<String>) -> Self {
+        self.kbattribute = Some(kbattribute.into());
+        self
+    }
+    /// Sets [`ldapbase`](Self::ldapbase).
+    pub fn ldapbase(mut self, ldapbase: impl Into<String>) -> Self {
+        self.ldapbase = Some(ldapbase.into());
+        self
+    }
+    /// Sets [`ldapbinddn`](Self::ldapbinddn).
+    pub fn ldapbinddn(mut self, ldapbinddn: impl Into<String>) -> Self {
+        self.ldapbinddn = Some(ldapbinddn.into());
+        self
+    }
+    /// Sets [`ldapbinddnpassword`](Self::ldapbinddnpassword).
+    pub fn ldapbinddnpassword(mut self, ldapbinddnpassword: impl Into<String>) -> Self {
+        self.ldapbinddnpassword = Some(ldapbinddnpassword.into());
+        self
+    }
+    /// Sets [`ldaphostname`](Self::ldaphostname).
+    pub fn ldaphostname(mut self, ldaphostname: impl Into<String>) -> Self {
+        self.ldaphostname = Some(ldaphostname.into());
+        self
+    }
+    /// Sets [`ldaploginname`](Self::ldaploginname).
+    pub fn ldaploginname(mut self, ldaploginname: impl Into<String>) -> Self {
+        self.ldaploginname = Some(ldaploginname.into());
+        self
+    }
+    /// Sets [`maxldapreferrals`](Self::maxldapreferrals).
+    pub fn maxldapreferrals(mut self, maxldapreferrals: impl Into<rt::Number>) -> Self {
+        self.maxldapreferrals = Some(maxldapreferrals.into());
+        self
+    }
+    /// Sets [`maxnestinglevel`](Self::maxnestinglevel).
+    pub fn maxnestinglevel(mut self, maxnestinglevel: impl Into<rt::Number>) -> Self {
+        self.maxnestinglevel = Some(maxnestinglevel.into());
+        self
+    }
+    /// Sets [`mssrvrecordlocation`](Self::mssrvrecordlocation).
+    pub fn mssrvrecordlocation(
+        mut self,
+        mssrvrecordlocation: impl Into<String>,
+    ) -> Self {
+        self.mssrvrecordlocation = Some(mssrvrecordlocation.into());
+        self
+    }
+    /// Sets [`nestedgroupextraction`](Self::nestedgroupextraction).
+    pub fn nestedgroupextraction(mut self, nestedgroupextraction: OnOff) -> Self {
+        self.nestedgroupextraction = Some(rt::Open::Known(nestedgroupextraction));
+        self
+    }
+    /// Sets [`otpsecret`](Self::otpsecret).
+    pub fn otpsecret(mut self, otpsecret: impl Into<String>) -> Self {
+        self.otpsecret = Some(otpsecret.into());
+        self
+    }
+    /// Sets [`passwdchange`](Self::passwdchange).
+    pub fn passwdchange(mut self, passwdchange: EnabledDisabled) -> Self {
+        self.passwdchange = Some(rt::Open::Known(passwdchange));
+        self
+    }
+    /// Sets [`pushservice`](Self::pushservice).
+    pub fn pushservice(mut self, pushservice: impl Into<String>) -> Self {
+        self.pushservice = Some(pushservice.into());
+        self
+    }
+    /// Sets [`referraldnslookup`](Self::referraldnslookup).
+    pub fn referraldnslookup(
+        mut self,
+        referraldnslookup: AuthenticationldapactionReferraldnslookup,
+    ) -> Self {
+        self.referraldnslookup = Some(rt::Open::Known(referraldnslookup));
+        self
+    }
+    /// Sets [`requireuser`](Self::requireuser).
+    pub fn requireuser(mut self, requireuser: YesNo) -> Self {
+        self.requireuser = Some(rt::Open::Known(requireuser));
+        self
+    }
+    /// Sets [`searchfilter`](Self::searchfilter).
+    pub fn searchfilter(mut self, searchfilter: impl Into<String>) -> Self {
+        self.searchfilter = Some(searchfilter.into());
+        self
+    }
+    /// Sets [`sectype`](Self::sectype).
+    pub fn sectype(mut self, sectype: AuthenticationldapactionSectype) -> Self {
+        self.sectype = Some(rt::Open::Known(sectype));
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: i64) -> Self {
+        self.serverport = Some(serverport);
+        self
+    }
+    /// Sets [`sshpublickey`](Self::sshpublickey).
+    pub fn sshpublickey(mut self, sshpublickey: impl Into<String>) -> Self {
+        self.sshpublickey = Some(sshpublickey.into());
+        self
+    }
+    /// Sets [`ssonameattribute`](Self::ssonameattribute).
+    pub fn ssonameattribute(mut self, ssonameattribute: impl Into<String>) -> Self {
+        self.ssonameattribute = Some(ssonameattribute.into());
+        self
+    }
+    /// Sets [`subattributename`](Self::subattributename).
+    pub fn subattributename(mut self, subattributename: impl Into<String>) -> Self {
+        self.subattributename = Some(subattributename.into());
+        self
+    }
+    /// Sets [`svrtype`](Self::svrtype).
+    pub fn svrtype(mut self, svrtype: AuthenticationldapactionSvrtype) -> Self {
+        self.svrtype = Some(rt::Open::Known(svrtype));
+        self
+    }
+    /// Sets [`validateservercert`](Self::validateservercert).
+    pub fn validateservercert(mut self, validateservercert: YesNo) -> Self {
+        self.validateservercert = Some(rt::Open::Known(validateservercert));
+        self
+    }
 }
 impl Authenticationldapaction {
     /// `POST /nitro/v1/config/authenticationldapaction`
@@ -3208,23 +3648,20 @@ impl Authenticationldapaction {
 /// - URL: `/nitro/v1/config/authenticationldappolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`AuthenticationldappolicyAuthenticationvserverBinding`], [`AuthenticationldappolicyBinding`], [`AuthenticationldappolicySystemglobalBinding`], [`AuthenticationldappolicyVpnglobalBinding`], [`AuthenticationldappolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationldappolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -3241,6 +3678,7 @@ impl rt::Model for Authenticationldappolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3250,14 +3688,9 @@ impl rt::Model for Authenticationldappolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationldappolicy {
@@ -3290,6 +3723,25 @@ impl rt::Resource for Authenticationldappolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationldappolicy {
+    /// A `authenticationldappolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationldappolicy {
     /// `POST /nitro/v1/config/authenticationldappolicy`
@@ -3340,31 +3792,28 @@ impl Authenticationldappolicy {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationldappolicy_authenticationvserver_binding/authenticationldappolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3384,6 +3833,7 @@ impl rt::Model for AuthenticationldappolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3394,14 +3844,9 @@ impl rt::Model for AuthenticationldappolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicyAuthenticationvserverBinding {
@@ -3437,6 +3882,15 @@ impl rt::Resource for AuthenticationldappolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationldappolicyAuthenticationvserverBinding {
+    /// A `authenticationldappolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationldappolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationldappolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3455,28 +3909,27 @@ impl AuthenticationldappolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationldappolicy_binding/authenticationldappolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationldappolicy_vpnglobal_binding[]`, read-only.
-    pub authenticationldappolicy_vpnglobal_binding: Option<
-        Vec<AuthenticationldappolicyVpnglobalBinding>,
+    /// Read-only: never sent.
+    pub authenticationldappolicy_authenticationvserver_binding: Option<
+        Vec<AuthenticationldappolicyAuthenticationvserverBinding>,
     >,
-    /// `authenticationldappolicy_vpnvserver_binding[]`, read-only.
-    pub authenticationldappolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationldappolicyVpnvserverBinding>,
-    >,
-    /// `authenticationldappolicy_systemglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationldappolicy_systemglobal_binding: Option<
         Vec<AuthenticationldappolicySystemglobalBinding>,
     >,
-    /// `authenticationldappolicy_authenticationvserver_binding[]`, read-only.
-    pub authenticationldappolicy_authenticationvserver_binding: Option<
-        Vec<AuthenticationldappolicyAuthenticationvserverBinding>,
+    /// Read-only: never sent.
+    pub authenticationldappolicy_vpnglobal_binding: Option<
+        Vec<AuthenticationldappolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationldappolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationldappolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3497,6 +3950,7 @@ impl rt::Model for AuthenticationldappolicyBinding {
             2 => self.authenticationldappolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationldappolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3510,14 +3964,9 @@ impl rt::Model for AuthenticationldappolicyBinding {
             2 => self.authenticationldappolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationldappolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicyBinding {
@@ -3552,6 +4001,15 @@ impl rt::Resource for AuthenticationldappolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationldappolicyBinding {
+    /// A `authenticationldappolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationldappolicyBinding {
     /// `GET /nitro/v1/config/authenticationldappolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3566,31 +4024,28 @@ impl AuthenticationldappolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationldappolicy_systemglobal_binding/authenticationldappolicy_systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicySystemglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3610,6 +4065,7 @@ impl rt::Model for AuthenticationldappolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3620,14 +4076,9 @@ impl rt::Model for AuthenticationldappolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicySystemglobalBinding {
@@ -3662,6 +4113,15 @@ impl rt::Resource for AuthenticationldappolicySystemglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationldappolicySystemglobalBinding {
+    /// A `authenticationldappolicy_systemglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationldappolicySystemglobalBinding {
     /// `GET /nitro/v1/config/authenticationldappolicy_systemglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3680,31 +4140,28 @@ impl AuthenticationldappolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationldappolicy_vpnglobal_binding/authenticationldappolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3724,6 +4181,7 @@ impl rt::Model for AuthenticationldappolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3734,14 +4192,9 @@ impl rt::Model for AuthenticationldappolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicyVpnglobalBinding {
@@ -3776,6 +4229,15 @@ impl rt::Resource for AuthenticationldappolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationldappolicyVpnglobalBinding {
+    /// A `authenticationldappolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationldappolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/authenticationldappolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3794,31 +4256,28 @@ impl AuthenticationldappolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationldappolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationldappolicy_vpnvserver_binding/authenticationldappolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationldappolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3838,6 +4297,7 @@ impl rt::Model for AuthenticationldappolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3848,14 +4308,9 @@ impl rt::Model for AuthenticationldappolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicyVpnvserverBinding {
@@ -3890,6 +4345,15 @@ impl rt::Resource for AuthenticationldappolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationldappolicyVpnvserverBinding {
+    /// A `authenticationldappolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationldappolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationldappolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3908,19 +4372,18 @@ impl AuthenticationldappolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AuthenticationlocalpolicyAuthenticationvserverBinding`], [`AuthenticationlocalpolicyBinding`], [`AuthenticationlocalpolicySystemglobalBinding`], [`AuthenticationlocalpolicyVpnglobalBinding`], [`AuthenticationlocalpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationlocalpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-only.
-    pub reqaction: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub reqaction: Option<String>,
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3935,6 +4398,7 @@ impl rt::Model for Authenticationlocalpolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3944,14 +4408,9 @@ impl rt::Model for Authenticationlocalpolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationlocalpolicy {
@@ -3984,6 +4443,20 @@ impl rt::Resource for Authenticationlocalpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationlocalpolicy {
+    /// A `authenticationlocalpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationlocalpolicy {
     /// `POST /nitro/v1/config/authenticationlocalpolicy`
@@ -4030,29 +4503,26 @@ impl Authenticationlocalpolicy {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationlocalpolicy_authenticationvserver_binding/authenticationlocalpolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4072,6 +4542,7 @@ impl rt::Model for AuthenticationlocalpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4082,14 +4553,9 @@ impl rt::Model for AuthenticationlocalpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicyAuthenticationvserverBinding {
@@ -4125,6 +4591,15 @@ impl rt::Resource for AuthenticationlocalpolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationlocalpolicyAuthenticationvserverBinding {
+    /// A `authenticationlocalpolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationlocalpolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationlocalpolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4143,26 +4618,26 @@ impl AuthenticationlocalpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationlocalpolicy_binding/authenticationlocalpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicyBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `authenticationlocalpolicy_vpnvserver_binding[]`, read-only.
-    pub authenticationlocalpolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationlocalpolicyVpnvserverBinding>,
-    >,
-    /// `authenticationlocalpolicy_systemglobal_binding[]`, read-only.
-    pub authenticationlocalpolicy_systemglobal_binding: Option<
-        Vec<AuthenticationlocalpolicySystemglobalBinding>,
-    >,
-    /// `authenticationlocalpolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationlocalpolicy_authenticationvserver_binding: Option<
         Vec<AuthenticationlocalpolicyAuthenticationvserverBinding>,
     >,
-    /// `authenticationlocalpolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub authenticationlocalpolicy_systemglobal_binding: Option<
+        Vec<AuthenticationlocalpolicySystemglobalBinding>,
+    >,
+    /// Read-only: never sent.
     pub authenticationlocalpolicy_vpnglobal_binding: Option<
         Vec<AuthenticationlocalpolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationlocalpolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationlocalpolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4183,6 +4658,7 @@ impl rt::Model for AuthenticationlocalpolicyBinding {
             2 => self.authenticationlocalpolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationlocalpolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4196,14 +4672,9 @@ impl rt::Model for AuthenticationlocalpolicyBinding {
             2 => self.authenticationlocalpolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationlocalpolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicyBinding {
@@ -4238,6 +4709,15 @@ impl rt::Resource for AuthenticationlocalpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationlocalpolicyBinding {
+    /// A `authenticationlocalpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationlocalpolicyBinding {
     /// `GET /nitro/v1/config/authenticationlocalpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4252,29 +4732,26 @@ impl AuthenticationlocalpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationlocalpolicy_systemglobal_binding/authenticationlocalpolicy_systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicySystemglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4294,6 +4771,7 @@ impl rt::Model for AuthenticationlocalpolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4304,14 +4782,9 @@ impl rt::Model for AuthenticationlocalpolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicySystemglobalBinding {
@@ -4346,6 +4819,15 @@ impl rt::Resource for AuthenticationlocalpolicySystemglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationlocalpolicySystemglobalBinding {
+    /// A `authenticationlocalpolicy_systemglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationlocalpolicySystemglobalBinding {
     /// `GET /nitro/v1/config/authenticationlocalpolicy_systemglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4364,29 +4846,26 @@ impl AuthenticationlocalpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationlocalpolicy_vpnglobal_binding/authenticationlocalpolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4406,6 +4885,7 @@ impl rt::Model for AuthenticationlocalpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4416,14 +4896,9 @@ impl rt::Model for AuthenticationlocalpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicyVpnglobalBinding {
@@ -4458,6 +4933,15 @@ impl rt::Resource for AuthenticationlocalpolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationlocalpolicyVpnglobalBinding {
+    /// A `authenticationlocalpolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationlocalpolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/authenticationlocalpolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4476,29 +4960,26 @@ impl AuthenticationlocalpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationlocalpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationlocalpolicy_vpnvserver_binding/authenticationlocalpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationlocalpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4518,6 +4999,7 @@ impl rt::Model for AuthenticationlocalpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4528,14 +5010,9 @@ impl rt::Model for AuthenticationlocalpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicyVpnvserverBinding {
@@ -4570,6 +5047,15 @@ impl rt::Resource for AuthenticationlocalpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationlocalpolicyVpnvserverBinding {
+    /// A `authenticationlocalpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationlocalpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationlocalpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4592,70 +5078,62 @@ impl AuthenticationlocalpolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationloginschema {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub authenticationschema: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 65535.
-    ///
-    /// Since `11.0`.
-    pub authenticationstrength: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AuthenticationloginschemaBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `11.1`.
-    pub builtin: Option<Vec<rt::Open<AuthenticationloginschemaBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub authenticationschema: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    ///
+    /// Since `11.0`.
+    pub authenticationstrength: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `11.1`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub passwdexpression: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16.
     ///
     /// Since `11.0`.
     pub passwordcredentialindex: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`AuthenticationloginschemaSsocredentials`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.1`.
-    pub ssocredentials: Option<rt::Open<AuthenticationloginschemaSsocredentials>>,
-    /// `Double`, read-write.
+    pub ssocredentials: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16.
     ///
     /// Since `11.0`.
     pub usercredentialindex: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -4663,12 +5141,10 @@ pub struct Authenticationloginschema {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationloginschema`.`builtin` ([`Authenticationloginschema`]).
-///
-/// Also the values of `authenticationloginschemapolicy.builtin`.
+/// Values of `authenticationloginschema.builtin`, `authenticationloginschemapolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationloginschemaBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -4678,7 +5154,7 @@ pub enum AuthenticationloginschemaBuiltin {
     /// `PARTITION_ALL`
     PartitionAll,
 }
-impl rt::WireEnum for AuthenticationloginschemaBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -4686,8 +5162,6 @@ impl rt::WireEnum for AuthenticationloginschemaBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `authenticationloginschema`.`ssocredentials` ([`Authenticationloginschema`]): the same values as [`AuthenticationldapactionRequireuser`].
-pub type AuthenticationloginschemaSsocredentials = AuthenticationldapactionRequireuser;
 impl rt::Model for Authenticationloginschema {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4716,6 +5190,7 @@ impl rt::Model for Authenticationloginschema {
             8 => self.ssocredentials.as_field(),
             9 => self.usercredentialindex.as_field(),
             10 => self.userexpression.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4732,14 +5207,9 @@ impl rt::Model for Authenticationloginschema {
             8 => self.ssocredentials.as_field_mut(),
             9 => self.usercredentialindex.as_field_mut(),
             10 => self.userexpression.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationloginschema {
@@ -4772,6 +5242,62 @@ impl rt::Resource for Authenticationloginschema {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationloginschema {
+    /// A `authenticationloginschema` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`authenticationschema`](Self::authenticationschema).
+    pub fn authenticationschema(
+        mut self,
+        authenticationschema: impl Into<String>,
+    ) -> Self {
+        self.authenticationschema = Some(authenticationschema.into());
+        self
+    }
+    /// Sets [`authenticationstrength`](Self::authenticationstrength).
+    pub fn authenticationstrength(
+        mut self,
+        authenticationstrength: impl Into<rt::Number>,
+    ) -> Self {
+        self.authenticationstrength = Some(authenticationstrength.into());
+        self
+    }
+    /// Sets [`passwdexpression`](Self::passwdexpression).
+    pub fn passwdexpression(mut self, passwdexpression: impl Into<String>) -> Self {
+        self.passwdexpression = Some(passwdexpression.into());
+        self
+    }
+    /// Sets [`passwordcredentialindex`](Self::passwordcredentialindex).
+    pub fn passwordcredentialindex(
+        mut self,
+        passwordcredentialindex: impl Into<rt::Number>,
+    ) -> Self {
+        self.passwordcredentialindex = Some(passwordcredentialindex.into());
+        self
+    }
+    /// Sets [`ssocredentials`](Self::ssocredentials).
+    pub fn ssocredentials(mut self, ssocredentials: YesNo) -> Self {
+        self.ssocredentials = Some(rt::Open::Known(ssocredentials));
+        self
+    }
+    /// Sets [`usercredentialindex`](Self::usercredentialindex).
+    pub fn usercredentialindex(
+        mut self,
+        usercredentialindex: impl Into<rt::Number>,
+    ) -> Self {
+        self.usercredentialindex = Some(usercredentialindex.into());
+        self
+    }
+    /// Sets [`userexpression`](Self::userexpression).
+    pub fn userexpression(mut self, userexpression: impl Into<String>) -> Self {
+        self.userexpression = Some(userexpression.into());
+        self
+    }
 }
 impl Authenticationloginschema {
     /// `POST /nitro/v1/config/authenticationloginschema`
@@ -4823,78 +5349,66 @@ impl Authenticationloginschema {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Statistics: [`AuthenticationloginschemapolicyStats`]
+/// - Bindings: [`AuthenticationloginschemapolicyAuthenticationvserverBinding`], [`AuthenticationloginschemapolicyBinding`], [`AuthenticationloginschemapolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationloginschemapolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`AuthenticationloginschemapolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<AuthenticationloginschemapolicyBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `11.0`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Since `11.0`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub hits: Option<rt::Number>,
+    /// Since `11.0`.
+    pub logaction: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationloginschemapolicy`.`builtin` ([`Authenticationloginschemapolicy`]): the same values as [`AuthenticationloginschemaBuiltin`].
-pub type AuthenticationloginschemapolicyBuiltin = AuthenticationloginschemaBuiltin;
 impl rt::Model for Authenticationloginschemapolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4925,6 +5439,7 @@ impl rt::Model for Authenticationloginschemapolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4942,14 +5457,9 @@ impl rt::Model for Authenticationloginschemapolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationloginschemapolicy {
@@ -4982,6 +5492,40 @@ impl rt::Resource for Authenticationloginschemapolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationloginschemapolicy {
+    /// A `authenticationloginschemapolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Authenticationloginschemapolicy {
     /// `POST /nitro/v1/config/authenticationloginschemapolicy`
@@ -5039,56 +5583,49 @@ impl Authenticationloginschemapolicy {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationloginschemapolicy_authenticationvserver_binding/authenticationloginschemapolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationloginschemapolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuthenticationloginschemapolicyAuthenticationvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<
-        rt::Open<AuthenticationloginschemapolicyAuthenticationvserverBindingLabeltype>,
-    >,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationloginschemapolicy_authenticationvserver_binding`.`labeltype` ([`AuthenticationloginschemapolicyAuthenticationvserverBinding`]).
-///
-/// Also the values of `authenticationloginschemapolicy_vpnvserver_binding.labeltype`.
+/// Values of `authenticationloginschemapolicy_authenticationvserver_binding.labeltype`, `authenticationloginschemapolicy_vpnvserver_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationloginschemapolicyAuthenticationvserverBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -5096,8 +5633,7 @@ pub enum AuthenticationloginschemapolicyAuthenticationvserverBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum
-for AuthenticationloginschemapolicyAuthenticationvserverBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -5126,6 +5662,7 @@ impl rt::Model for AuthenticationloginschemapolicyAuthenticationvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5139,14 +5676,9 @@ impl rt::Model for AuthenticationloginschemapolicyAuthenticationvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationloginschemapolicyAuthenticationvserverBinding {
@@ -5182,6 +5714,15 @@ impl rt::Resource for AuthenticationloginschemapolicyAuthenticationvserverBindin
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationloginschemapolicyAuthenticationvserverBinding {
+    /// A `authenticationloginschemapolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationloginschemapolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationloginschemapolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5201,26 +5742,25 @@ impl AuthenticationloginschemapolicyAuthenticationvserverBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationloginschemapolicy_binding/authenticationloginschemapolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationloginschemapolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `authenticationloginschemapolicy_vpnvserver_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub authenticationloginschemapolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationloginschemapolicyVpnvserverBinding>,
-    >,
-    /// `authenticationloginschemapolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub authenticationloginschemapolicy_authenticationvserver_binding: Option<
         Vec<AuthenticationloginschemapolicyAuthenticationvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub authenticationloginschemapolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationloginschemapolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5240,6 +5780,7 @@ impl rt::Model for AuthenticationloginschemapolicyBinding {
             }
             1 => self.authenticationloginschemapolicy_vpnvserver_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5251,14 +5792,9 @@ impl rt::Model for AuthenticationloginschemapolicyBinding {
             }
             1 => self.authenticationloginschemapolicy_vpnvserver_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationloginschemapolicyBinding {
@@ -5293,6 +5829,15 @@ impl rt::Resource for AuthenticationloginschemapolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationloginschemapolicyBinding {
+    /// A `authenticationloginschemapolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationloginschemapolicyBinding {
     /// `GET /nitro/v1/config/authenticationloginschemapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5308,52 +5853,45 @@ impl AuthenticationloginschemapolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationloginschemapolicy_vpnvserver_binding/authenticationloginschemapolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationloginschemapolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuthenticationloginschemapolicyVpnvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<
-        rt::Open<AuthenticationloginschemapolicyVpnvserverBindingLabeltype>,
-    >,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationloginschemapolicy_vpnvserver_binding`.`labeltype` ([`AuthenticationloginschemapolicyVpnvserverBinding`]): the same values as [`AuthenticationloginschemapolicyAuthenticationvserverBindingLabeltype`].
-pub type AuthenticationloginschemapolicyVpnvserverBindingLabeltype = AuthenticationloginschemapolicyAuthenticationvserverBindingLabeltype;
 impl rt::Model for AuthenticationloginschemapolicyVpnvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5376,6 +5914,7 @@ impl rt::Model for AuthenticationloginschemapolicyVpnvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5389,14 +5928,9 @@ impl rt::Model for AuthenticationloginschemapolicyVpnvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationloginschemapolicyVpnvserverBinding {
@@ -5432,6 +5966,15 @@ impl rt::Resource for AuthenticationloginschemapolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationloginschemapolicyVpnvserverBinding {
+    /// A `authenticationloginschemapolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationloginschemapolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationloginschemapolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5453,42 +5996,29 @@ impl AuthenticationloginschemapolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationnegotiateaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub domainuser: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub domainuserpasswd: Option<String>,
-    /// `String`, read-only.
-    pub kcdspn: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub keytab: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub defaultauthenticationgroup: Option<String>,
+    /// Length: at least 1.
+    pub domain: Option<String>,
+    /// Length: at least 1.
+    pub domainuser: Option<String>,
+    /// Length: at least 1.
+    pub domainuserpasswd: Option<String>,
+    /// Read-only: never sent.
+    pub kcdspn: Option<String>,
+    /// Length: at least 1.
+    pub keytab: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub ntlmpath: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ou: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -5521,6 +6051,7 @@ impl rt::Model for Authenticationnegotiateaction {
             7 => self.name.as_field(),
             8 => self.ntlmpath.as_field(),
             9 => self.ou.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5536,14 +6067,9 @@ impl rt::Model for Authenticationnegotiateaction {
             7 => self.name.as_field_mut(),
             8 => self.ntlmpath.as_field_mut(),
             9 => self.ou.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationnegotiateaction {
@@ -5576,6 +6102,53 @@ impl rt::Resource for Authenticationnegotiateaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationnegotiateaction {
+    /// A `authenticationnegotiateaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`domainuser`](Self::domainuser).
+    pub fn domainuser(mut self, domainuser: impl Into<String>) -> Self {
+        self.domainuser = Some(domainuser.into());
+        self
+    }
+    /// Sets [`domainuserpasswd`](Self::domainuserpasswd).
+    pub fn domainuserpasswd(mut self, domainuserpasswd: impl Into<String>) -> Self {
+        self.domainuserpasswd = Some(domainuserpasswd.into());
+        self
+    }
+    /// Sets [`keytab`](Self::keytab).
+    pub fn keytab(mut self, keytab: impl Into<String>) -> Self {
+        self.keytab = Some(keytab.into());
+        self
+    }
+    /// Sets [`ntlmpath`](Self::ntlmpath).
+    pub fn ntlmpath(mut self, ntlmpath: impl Into<String>) -> Self {
+        self.ntlmpath = Some(ntlmpath.into());
+        self
+    }
+    /// Sets [`ou`](Self::ou).
+    pub fn ou(mut self, ou: impl Into<String>) -> Self {
+        self.ou = Some(ou.into());
+        self
+    }
 }
 impl Authenticationnegotiateaction {
     /// `POST /nitro/v1/config/authenticationnegotiateaction`
@@ -5626,25 +6199,22 @@ impl Authenticationnegotiateaction {
 /// - URL: `/nitro/v1/config/authenticationnegotiatepolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AuthenticationnegotiatepolicyAuthenticationvserverBinding`], [`AuthenticationnegotiatepolicyBinding`], [`AuthenticationnegotiatepolicyVpnglobalBinding`], [`AuthenticationnegotiatepolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationnegotiatepolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -5661,6 +6231,7 @@ impl rt::Model for Authenticationnegotiatepolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5670,14 +6241,9 @@ impl rt::Model for Authenticationnegotiatepolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationnegotiatepolicy {
@@ -5710,6 +6276,25 @@ impl rt::Resource for Authenticationnegotiatepolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationnegotiatepolicy {
+    /// A `authenticationnegotiatepolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationnegotiatepolicy {
     /// `POST /nitro/v1/config/authenticationnegotiatepolicy`
@@ -5756,31 +6341,28 @@ impl Authenticationnegotiatepolicy {
 /// - URL: `/nitro/v1/config/authenticationnegotiatepolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationnegotiatepolicy_authenticationvserver_binding/authenticationnegotiatepolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationnegotiatepolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5800,6 +6382,7 @@ impl rt::Model for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5810,14 +6393,9 @@ impl rt::Model for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
@@ -5853,6 +6431,15 @@ impl rt::Resource for AuthenticationnegotiatepolicyAuthenticationvserverBinding 
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationnegotiatepolicyAuthenticationvserverBinding {
+    /// A `authenticationnegotiatepolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationnegotiatepolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationnegotiatepolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5871,28 +6458,27 @@ impl AuthenticationnegotiatepolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationnegotiatepolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationnegotiatepolicy_binding/authenticationnegotiatepolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationnegotiatepolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationnegotiatepolicy_vpnvserver_binding[]`, read-only.
-    ///
-    /// Since `11.1`.
-    pub authenticationnegotiatepolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationnegotiatepolicyVpnvserverBinding>,
-    >,
-    /// `authenticationnegotiatepolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationnegotiatepolicy_authenticationvserver_binding: Option<
         Vec<AuthenticationnegotiatepolicyAuthenticationvserverBinding>,
     >,
-    /// `authenticationnegotiatepolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub authenticationnegotiatepolicy_vpnglobal_binding: Option<
         Vec<AuthenticationnegotiatepolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub authenticationnegotiatepolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationnegotiatepolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5914,6 +6500,7 @@ impl rt::Model for AuthenticationnegotiatepolicyBinding {
             1 => self.authenticationnegotiatepolicy_vpnglobal_binding.as_field(),
             2 => self.authenticationnegotiatepolicy_vpnvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5926,14 +6513,9 @@ impl rt::Model for AuthenticationnegotiatepolicyBinding {
             1 => self.authenticationnegotiatepolicy_vpnglobal_binding.as_field_mut(),
             2 => self.authenticationnegotiatepolicy_vpnvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationnegotiatepolicyBinding {
@@ -5968,6 +6550,15 @@ impl rt::Resource for AuthenticationnegotiatepolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationnegotiatepolicyBinding {
+    /// A `authenticationnegotiatepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationnegotiatepolicyBinding {
     /// `GET /nitro/v1/config/authenticationnegotiatepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5983,31 +6574,28 @@ impl AuthenticationnegotiatepolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationnegotiatepolicy_vpnglobal_binding/authenticationnegotiatepolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationnegotiatepolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.0`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6027,6 +6615,7 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6037,14 +6626,9 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationnegotiatepolicyVpnglobalBinding {
@@ -6079,6 +6663,15 @@ impl rt::Resource for AuthenticationnegotiatepolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationnegotiatepolicyVpnglobalBinding {
+    /// A `authenticationnegotiatepolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationnegotiatepolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/authenticationnegotiatepolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -6098,31 +6691,28 @@ impl AuthenticationnegotiatepolicyVpnglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationnegotiatepolicy_vpnvserver_binding/authenticationnegotiatepolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationnegotiatepolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.0`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6142,6 +6732,7 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6152,14 +6743,9 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationnegotiatepolicyVpnvserverBinding {
@@ -6194,6 +6780,15 @@ impl rt::Resource for AuthenticationnegotiatepolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationnegotiatepolicyVpnvserverBinding {
+    /// A `authenticationnegotiatepolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationnegotiatepolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationnegotiatepolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -6216,30 +6811,28 @@ impl AuthenticationnegotiatepolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationnoauthaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    /// Since `12.1`.
+    pub defaultauthenticationgroup: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6259,6 +6852,7 @@ impl rt::Model for Authenticationnoauthaction {
             2 => self.defaultauthenticationgroup.as_field(),
             3 => self.feature.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6269,14 +6863,9 @@ impl rt::Model for Authenticationnoauthaction {
             2 => self.defaultauthenticationgroup.as_field_mut(),
             3 => self.feature.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationnoauthaction {
@@ -6309,6 +6898,23 @@ impl rt::Resource for Authenticationnoauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationnoauthaction {
+    /// A `authenticationnoauthaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
 }
 impl Authenticationnoauthaction {
     /// `POST /nitro/v1/config/authenticationnoauthaction`
@@ -6363,182 +6969,112 @@ impl Authenticationnoauthaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationoauthaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationoauthactionAllowedalgorithms`]): `HS256`, `RS256`, `RS512`.
-    ///
-    /// Since `13.1`.
-    pub allowedalgorithms: Option<
-        Vec<rt::Open<AuthenticationoauthactionAllowedalgorithms>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute1: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute10: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute11: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute12: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute13: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute14: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute15: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute16: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute2: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute3: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute4: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute5: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute6: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute7: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute8: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub attribute9: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub attributes: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub audience: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`AuthenticationoauthactionAuthentication`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub authentication: Option<rt::Open<AuthenticationoauthactionAuthentication>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub authorizationendpoint: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub certendpoint: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub certfilepath: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub clientid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub clientsecret: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `CODE`.
-    ///
-    /// Possible values (see [`AuthenticationoauthactionGranttype`]): `CODE`, `PASSWORD`.
-    ///
-    /// Since `12.1`.
-    pub granttype: Option<rt::Open<AuthenticationoauthactionGranttype>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub graphendpoint: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub idtokendecryptendpoint: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub introspecturl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub intunedeviceidexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub issuer: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub metadataurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String[]`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`AuthenticationoauthactionAllowedalgorithms`]): `HS256`, `RS256`, `RS512`.
+    ///
+    /// Since `13.1`.
+    pub allowedalgorithms: Option<
+        Vec<rt::Open<AuthenticationoauthactionAllowedalgorithms>>,
+    >,
+    /// Since `11.0`.
+    pub attribute1: Option<String>,
+    /// Since `11.0`.
+    pub attribute10: Option<String>,
+    /// Since `11.0`.
+    pub attribute11: Option<String>,
+    /// Since `11.0`.
+    pub attribute12: Option<String>,
+    /// Since `11.0`.
+    pub attribute13: Option<String>,
+    /// Since `11.0`.
+    pub attribute14: Option<String>,
+    /// Since `11.0`.
+    pub attribute15: Option<String>,
+    /// Since `11.0`.
+    pub attribute16: Option<String>,
+    /// Since `11.0`.
+    pub attribute2: Option<String>,
+    /// Since `11.0`.
+    pub attribute3: Option<String>,
+    /// Since `11.0`.
+    pub attribute4: Option<String>,
+    /// Since `11.0`.
+    pub attribute5: Option<String>,
+    /// Since `11.0`.
+    pub attribute6: Option<String>,
+    /// Since `11.0`.
+    pub attribute7: Option<String>,
+    /// Since `11.0`.
+    pub attribute8: Option<String>,
+    /// Since `11.0`.
+    pub attribute9: Option<String>,
+    /// Since `13.1`.
+    pub attributes: Option<String>,
+    /// Since `12.0`.
+    pub audience: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub authentication: Option<rt::Open<EnabledDisabled>>,
+    /// Since `11.0`.
+    pub authorizationendpoint: Option<String>,
+    /// Since `12.0`.
+    pub certendpoint: Option<String>,
+    /// Since `12.0-FR4`.
+    pub certfilepath: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub clientid: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub clientsecret: Option<String>,
+    /// Since `11.0`.
+    pub defaultauthenticationgroup: Option<String>,
+    /// Default: `CODE`.
+    ///
+    /// Possible values (see [`AuthenticationoauthactionGranttype`]): `CODE`, `PASSWORD`.
+    ///
+    /// Since `12.1`.
+    pub granttype: Option<rt::Open<AuthenticationoauthactionGranttype>>,
+    /// Since `12.0`.
+    pub graphendpoint: Option<String>,
+    /// Since `11.0`.
+    pub idtokendecryptendpoint: Option<String>,
+    /// Since `13.1`.
+    pub introspecturl: Option<String>,
+    /// Since `14.1`.
+    pub intunedeviceidexpression: Option<String>,
+    /// Since `12.0`.
+    pub issuer: Option<String>,
+    /// Since `13.1`.
+    pub metadataurl: Option<String>,
     /// Possible values (see [`AuthenticationoauthactionOauthmiscflags`]): `Base64Encode_Authorization_With_Padding`, `EnableJWTRequest`.
     ///
     /// Since `14.1`.
     pub oauthmiscflags: Option<Vec<rt::Open<AuthenticationoauthactionOauthmiscflags>>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `INIT`.
     ///
-    /// Possible values (see [`AuthenticationoauthactionOauthstatus`]): `INIT`, `CERTFETCH`, `AADFORGRAPH`, `GRAPH`, `AADFORMDM`, `MDMINFO`, `COMPLETE`.
+    /// Possible values (see [`Oauthstatus`]): `INIT`, `CERTFETCH`, `AADFORGRAPH`, `GRAPH`, `AADFORMDM`, `MDMINFO`, `COMPLETE`.
     ///
     /// Since `12.0`.
-    pub oauthstatus: Option<rt::Open<AuthenticationoauthactionOauthstatus>>,
-    /// `String`, read-write.
-    ///
+    pub oauthstatus: Option<rt::Open<Oauthstatus>>,
     /// Default: `GENERIC`.
     ///
     /// Possible values (see [`AuthenticationoauthactionOauthtype`]): `GENERIC`, `INTUNE`.
@@ -6547,44 +7083,32 @@ pub struct Authenticationoauthaction {
     ///
     /// Values of older releases that `14.1` lacks: `ATHENA` (`13.1`) (not confirmed by the derived facts).
     pub oauthtype: Option<rt::Open<AuthenticationoauthactionOauthtype>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`AuthenticationoauthactionPkce`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub pkce: Option<rt::Open<AuthenticationoauthactionPkce>>,
-    /// `Double`, read-write.
+    pub pkce: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `1440`.
     ///
     /// Since `12.0`.
     pub refreshinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub requestattribute: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub resourceuri: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `5`.
     ///
     /// Since `12.0`.
     pub skewtime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub tenantid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub tokenendpoint: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `client_secret_post`.
     ///
     /// Possible values (see [`AuthenticationoauthactionTokenendpointauthmethod`]): `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `client_secret_basic`.
@@ -6593,12 +7117,8 @@ pub struct Authenticationoauthaction {
     pub tokenendpointauthmethod: Option<
         rt::Open<AuthenticationoauthactionTokenendpointauthmethod>,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub userinfourl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
@@ -6624,8 +7144,6 @@ impl rt::WireEnum for AuthenticationoauthactionAllowedalgorithms {
         (Self::Rs512, "RS512"),
     ];
 }
-/// Values of `authenticationoauthaction`.`authentication` ([`Authenticationoauthaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationoauthactionAuthentication = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationoauthaction`.`granttype` ([`Authenticationoauthaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6659,12 +7177,10 @@ impl rt::WireEnum for AuthenticationoauthactionOauthmiscflags {
         (Self::EnableJwtRequest, "EnableJWTRequest"),
     ];
 }
-/// Values of `authenticationoauthaction`.`oauthstatus` ([`Authenticationoauthaction`]).
-///
-/// Also the values of `authenticationoauthidpprofile.oauthstatus`.
+/// Values of `authenticationoauthaction.oauthstatus`, `authenticationoauthidpprofile.oauthstatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationoauthactionOauthstatus {
+pub enum Oauthstatus {
     /// `INIT`
     Init,
     /// `CERTFETCH`
@@ -6680,7 +7196,7 @@ pub enum AuthenticationoauthactionOauthstatus {
     /// `COMPLETE`
     Complete,
 }
-impl rt::WireEnum for AuthenticationoauthactionOauthstatus {
+impl rt::WireEnum for Oauthstatus {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Init, "INIT"),
         (Self::Certfetch, "CERTFETCH"),
@@ -6706,8 +7222,6 @@ impl rt::WireEnum for AuthenticationoauthactionOauthtype {
         (Self::Intune, "INTUNE"),
     ];
 }
-/// Values of `authenticationoauthaction`.`pkce` ([`Authenticationoauthaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationoauthactionPkce = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationoauthaction`.`tokenendpointauthmethod` ([`Authenticationoauthaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6834,6 +7348,7 @@ impl rt::Model for Authenticationoauthaction {
             45 => self.tokenendpointauthmethod.as_field(),
             46 => self.userinfourl.as_field(),
             47 => self.usernamefield.as_field(),
+            48 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6887,14 +7402,9 @@ impl rt::Model for Authenticationoauthaction {
             45 => self.tokenendpointauthmethod.as_field_mut(),
             46 => self.userinfourl.as_field_mut(),
             47 => self.usernamefield.as_field_mut(),
+            48 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationoauthaction {
@@ -6927,6 +7437,194 @@ impl rt::Resource for Authenticationoauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationoauthaction {
+    /// A `authenticationoauthaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`attribute1`](Self::attribute1).
+    pub fn attribute1(mut self, attribute1: impl Into<String>) -> Self {
+        self.attribute1 = Some(attribute1.into());
+        self
+    }
+    /// Sets [`attribute10`](Self::attribute10).
+    pub fn attribute10(mut self, attribute10: impl Into<String>) -> Self {
+        self.attribute10 = Some(attribute10.into());
+        self
+    }
+    /// Sets [`attribute11`](Self::attribute11).
+    pub fn attribute11(mut self, attribute11: impl Into<String>) -> Self {
+        self.attribute11 = Some(attribute11.into());
+        self
+    }
+    /// Sets [`attribute12`](Self::attribute12).
+    pub fn attribute12(mut self, attribute12: impl Into<String>) -> Self {
+        self.attribute12 = Some(attribute12.into());
+        self
+    }
+    /// Sets [`attribute13`](Self::attribute13).
+    pub fn attribute13(mut self, attribute13: impl Into<String>) -> Self {
+        self.attribute13 = Some(attribute13.into());
+        self
+    }
+    /// Sets [`attribute14`](Self::attribute14).
+    pub fn attribute14(mut self, attribute14: impl Into<String>) -> Self {
+        self.attribute14 = Some(attribute14.into());
+        self
+    }
+    /// Sets [`attribute15`](Self::attribute15).
+    pub fn attribute15(mut self, attribute15: impl Into<String>) -> Self {
+        self.attribute15 = Some(attribute15.into());
+        self
+    }
+    /// Sets [`attribute16`](Self::attribute16).
+    pub fn attribute16(mut self, attribute16: impl Into<String>) -> Self {
+        self.attribute16 = Some(attribute16.into());
+        self
+    }
+    /// Sets [`attribute2`](Self::attribute2).
+    pub fn attribute2(mut self, attribute2: impl Into<String>) -> Self {
+        self.attribute2 = Some(attribute2.into());
+        self
+    }
+    /// Sets [`attribute3`](Self::attribute3).
+    pub fn attribute3(mut self, attribute3: impl Into<String>) -> Self {
+        self.attribute3 = Some(attribute3.into());
+        self
+    }
+    /// Sets [`attribute4`](Self::attribute4).
+    pub fn attribute4(mut self, attribute4: impl Into<String>) -> Self {
+        self.attribute4 = Some(attribute4.into());
+        self
+    }
+    /// Sets [`attribute5`](Self::attribute5).
+    pub fn attribute5(mut self, attribute5: impl Into<String>) -> Self {
+        self.attribute5 = Some(attribute5.into());
+        self
+    }
+    /// Sets [`attribute6`](Self::attribute6).
+    pub fn attribute6(mut self, attribute6: impl Into<String>) -> Self {
+        self.attribute6 = Some(attribute6.into());
+        self
+    }
+    /// Sets [`attribute7`](Self::attribute7).
+    pub fn attribute7(mut self, attribute7: impl Into<String>) -> Self {
+        self.attribute7 = Some(attribute7.into());
+        self
+    }
+    /// Sets [`attribute8`](Self::attribute8).
+    pub fn attribute8(mut self, attribute8: impl Into<String>) -> Self {
+        self.attribute8 = Some(attribute8.into());
+        self
+    }
+    /// Sets [`attribute9`](Self::attribute9).
+    pub fn attribute9(mut self, attribute9: impl Into<String>) -> Self {
+        self.attribute9 = Some(attribute9.into());
+        self
+    }
+    /// Sets [`audience`](Self::audience).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+    /// Sets [`authorizationendpoint`](Self::authorizationendpoint).
+    pub fn authorizationendpoint(
+        mut self,
+        authorizationendpoint: impl Into<String>,
+    ) -> Self {
+        self.authorizationendpoint = Some(authorizationendpoint.into());
+        self
+    }
+    /// Sets [`certendpoint`](Self::certendpoint).
+    pub fn certendpoint(mut self, certendpoint: impl Into<String>) -> Self {
+        self.certendpoint = Some(certendpoint.into());
+        self
+    }
+    /// Sets [`certfilepath`](Self::certfilepath).
+    pub fn certfilepath(mut self, certfilepath: impl Into<String>) -> Self {
+        self.certfilepath = Some(certfilepath.into());
+        self
+    }
+    /// Sets [`clientid`](Self::clientid).
+    pub fn clientid(mut self, clientid: impl Into<String>) -> Self {
+        self.clientid = Some(clientid.into());
+        self
+    }
+    /// Sets [`clientsecret`](Self::clientsecret).
+    pub fn clientsecret(mut self, clientsecret: impl Into<String>) -> Self {
+        self.clientsecret = Some(clientsecret.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`granttype`](Self::granttype).
+    pub fn granttype(mut self, granttype: AuthenticationoauthactionGranttype) -> Self {
+        self.granttype = Some(rt::Open::Known(granttype));
+        self
+    }
+    /// Sets [`graphendpoint`](Self::graphendpoint).
+    pub fn graphendpoint(mut self, graphendpoint: impl Into<String>) -> Self {
+        self.graphendpoint = Some(graphendpoint.into());
+        self
+    }
+    /// Sets [`idtokendecryptendpoint`](Self::idtokendecryptendpoint).
+    pub fn idtokendecryptendpoint(
+        mut self,
+        idtokendecryptendpoint: impl Into<String>,
+    ) -> Self {
+        self.idtokendecryptendpoint = Some(idtokendecryptendpoint.into());
+        self
+    }
+    /// Sets [`issuer`](Self::issuer).
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+    /// Sets [`oauthtype`](Self::oauthtype).
+    pub fn oauthtype(mut self, oauthtype: AuthenticationoauthactionOauthtype) -> Self {
+        self.oauthtype = Some(rt::Open::Known(oauthtype));
+        self
+    }
+    /// Sets [`refreshinterval`](Self::refreshinterval).
+    pub fn refreshinterval(mut self, refreshinterval: impl Into<rt::Number>) -> Self {
+        self.refreshinterval = Some(refreshinterval.into());
+        self
+    }
+    /// Sets [`skewtime`](Self::skewtime).
+    pub fn skewtime(mut self, skewtime: impl Into<rt::Number>) -> Self {
+        self.skewtime = Some(skewtime.into());
+        self
+    }
+    /// Sets [`tenantid`](Self::tenantid).
+    pub fn tenantid(mut self, tenantid: impl Into<String>) -> Self {
+        self.tenantid = Some(tenantid.into());
+        self
+    }
+    /// Sets [`tokenendpoint`](Self::tokenendpoint).
+    pub fn tokenendpoint(mut self, tokenendpoint: impl Into<String>) -> Self {
+        self.tokenendpoint = Some(tokenendpoint.into());
+        self
+    }
+    /// Sets [`userinfourl`](Self::userinfourl).
+    pub fn userinfourl(mut self, userinfourl: impl Into<String>) -> Self {
+        self.userinfourl = Some(userinfourl.into());
+        self
+    }
+    /// Sets [`usernamefield`](Self::usernamefield).
+    pub fn usernamefield(mut self, usernamefield: impl Into<String>) -> Self {
+        self.usernamefield = Some(usernamefield.into());
+        self
+    }
 }
 impl Authenticationoauthaction {
     /// `POST /nitro/v1/config/authenticationoauthaction`
@@ -7004,61 +7702,51 @@ impl Authenticationoauthaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`AuthenticationoauthidppolicyStats`]
+/// - Bindings: [`AuthenticationoauthidppolicyAuthenticationvserverBinding`], [`AuthenticationoauthidppolicyBinding`], [`AuthenticationoauthidppolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationoauthidppolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub action: Option<String>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub logaction: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub undefaction: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7090,6 +7778,7 @@ impl rt::Model for Authenticationoauthidppolicy {
             7 => self.newname.as_field(),
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7105,14 +7794,9 @@ impl rt::Model for Authenticationoauthidppolicy {
             7 => self.newname.as_field_mut(),
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationoauthidppolicy {
@@ -7145,6 +7829,40 @@ impl rt::Resource for Authenticationoauthidppolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationoauthidppolicy {
+    /// A `authenticationoauthidppolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Authenticationoauthidppolicy {
     /// `POST /nitro/v1/config/authenticationoauthidppolicy`
@@ -7202,31 +7920,28 @@ impl Authenticationoauthidppolicy {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/authentication/authenticationoauthidppolicy_authenticationvserver_binding/authenticationoauthidppolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationoauthidppolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7246,6 +7961,7 @@ impl rt::Model for AuthenticationoauthidppolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7256,14 +7972,9 @@ impl rt::Model for AuthenticationoauthidppolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationoauthidppolicyAuthenticationvserverBinding {
@@ -7299,6 +8010,15 @@ impl rt::Resource for AuthenticationoauthidppolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationoauthidppolicyAuthenticationvserverBinding {
+    /// A `authenticationoauthidppolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationoauthidppolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationoauthidppolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -7318,26 +8038,25 @@ impl AuthenticationoauthidppolicyAuthenticationvserverBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/authentication/authenticationoauthidppolicy_binding/authenticationoauthidppolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationoauthidppolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `authenticationoauthidppolicy_vpnvserver_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub authenticationoauthidppolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationoauthidppolicyVpnvserverBinding>,
-    >,
-    /// `authenticationoauthidppolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub authenticationoauthidppolicy_authenticationvserver_binding: Option<
         Vec<AuthenticationoauthidppolicyAuthenticationvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub authenticationoauthidppolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationoauthidppolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7357,6 +8076,7 @@ impl rt::Model for AuthenticationoauthidppolicyBinding {
             }
             1 => self.authenticationoauthidppolicy_vpnvserver_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7368,14 +8088,9 @@ impl rt::Model for AuthenticationoauthidppolicyBinding {
             }
             1 => self.authenticationoauthidppolicy_vpnvserver_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationoauthidppolicyBinding {
@@ -7410,6 +8125,15 @@ impl rt::Resource for AuthenticationoauthidppolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationoauthidppolicyBinding {
+    /// A `authenticationoauthidppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationoauthidppolicyBinding {
     /// `GET /nitro/v1/config/authenticationoauthidppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7425,31 +8149,28 @@ impl AuthenticationoauthidppolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/authentication/authenticationoauthidppolicy_vpnvserver_binding/authenticationoauthidppolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationoauthidppolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7469,6 +8190,7 @@ impl rt::Model for AuthenticationoauthidppolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7479,14 +8201,9 @@ impl rt::Model for AuthenticationoauthidppolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationoauthidppolicyVpnvserverBinding {
@@ -7521,6 +8238,15 @@ impl rt::Resource for AuthenticationoauthidppolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationoauthidppolicyVpnvserverBinding {
+    /// A `authenticationoauthidppolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationoauthidppolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationoauthidppolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -7543,109 +8269,83 @@ impl AuthenticationoauthidppolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationoauthidpprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub attributes: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub audience: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub clientid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub clientsecret: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub configservice: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`AuthenticationoauthidpprofileEncrypttoken`]): `ON`, `OFF`.
-    ///
-    /// Since `12.1`.
-    pub encrypttoken: Option<rt::Open<AuthenticationoauthidpprofileEncrypttoken>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub issuer: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Since `13.1`.
+    pub attributes: Option<String>,
+    /// Since `12.0-FR4`.
+    pub audience: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub clientid: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub clientsecret: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub configservice: Option<String>,
+    /// Since `12.0-FR4`.
+    pub defaultauthenticationgroup: Option<String>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `12.1`.
+    pub encrypttoken: Option<rt::Open<OnOff>>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub issuer: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Default: `INIT`.
     ///
-    /// Possible values (see [`AuthenticationoauthidpprofileOauthstatus`]): `INIT`, `CERTFETCH`, `AADFORGRAPH`, `GRAPH`, `AADFORMDM`, `MDMINFO`, `COMPLETE`.
+    /// Possible values (see [`Oauthstatus`]): `INIT`, `CERTFETCH`, `AADFORGRAPH`, `GRAPH`, `AADFORMDM`, `MDMINFO`, `COMPLETE`.
     ///
     /// Since `12.1`.
-    pub oauthstatus: Option<rt::Open<AuthenticationoauthidpprofileOauthstatus>>,
-    /// `String`, read-write.
-    ///
+    pub oauthstatus: Option<rt::Open<Oauthstatus>>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub redirecturl: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `50`.
     ///
     /// Since `12.1`.
     pub refreshinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub relyingpartymetadataurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationoauthidpprofileSendpassword`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub sendpassword: Option<rt::Open<AuthenticationoauthidpprofileSendpassword>>,
-    /// `String`, read-write.
-    ///
+    pub sendpassword: Option<rt::Open<OnOff>>,
     /// Default: `RS256`.
     ///
     /// Possible values (see [`AuthenticationoauthidpprofileSignaturealg`]): `RS256`, `RS512`.
     ///
     /// Since `13.1`.
     pub signaturealg: Option<rt::Open<AuthenticationoauthidpprofileSignaturealg>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub signatureservice: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `5`.
     ///
@@ -7654,12 +8354,6 @@ pub struct Authenticationoauthidpprofile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationoauthidpprofile`.`encrypttoken` ([`Authenticationoauthidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationoauthidpprofileEncrypttoken = AuthenticationcertactionTwofactor;
-/// Values of `authenticationoauthidpprofile`.`oauthstatus` ([`Authenticationoauthidpprofile`]): the same values as [`AuthenticationoauthactionOauthstatus`].
-pub type AuthenticationoauthidpprofileOauthstatus = AuthenticationoauthactionOauthstatus;
-/// Values of `authenticationoauthidpprofile`.`sendpassword` ([`Authenticationoauthidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationoauthidpprofileSendpassword = AuthenticationcertactionTwofactor;
 /// Values of `authenticationoauthidpprofile`.`signaturealg` ([`Authenticationoauthidpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7718,6 +8412,7 @@ impl rt::Model for Authenticationoauthidpprofile {
             15 => self.signaturealg.as_field(),
             16 => self.signatureservice.as_field(),
             17 => self.skewtime.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7741,14 +8436,9 @@ impl rt::Model for Authenticationoauthidpprofile {
             15 => self.signaturealg.as_field_mut(),
             16 => self.signatureservice.as_field_mut(),
             17 => self.skewtime.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationoauthidpprofile {
@@ -7781,6 +8471,71 @@ impl rt::Resource for Authenticationoauthidpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationoauthidpprofile {
+    /// A `authenticationoauthidpprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`audience`](Self::audience).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+    /// Sets [`clientid`](Self::clientid).
+    pub fn clientid(mut self, clientid: impl Into<String>) -> Self {
+        self.clientid = Some(clientid.into());
+        self
+    }
+    /// Sets [`clientsecret`](Self::clientsecret).
+    pub fn clientsecret(mut self, clientsecret: impl Into<String>) -> Self {
+        self.clientsecret = Some(clientsecret.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`encrypttoken`](Self::encrypttoken).
+    pub fn encrypttoken(mut self, encrypttoken: OnOff) -> Self {
+        self.encrypttoken = Some(rt::Open::Known(encrypttoken));
+        self
+    }
+    /// Sets [`issuer`](Self::issuer).
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+    /// Sets [`redirecturl`](Self::redirecturl).
+    pub fn redirecturl(mut self, redirecturl: impl Into<String>) -> Self {
+        self.redirecturl = Some(redirecturl.into());
+        self
+    }
+    /// Sets [`refreshinterval`](Self::refreshinterval).
+    pub fn refreshinterval(mut self, refreshinterval: impl Into<rt::Number>) -> Self {
+        self.refreshinterval = Some(refreshinterval.into());
+        self
+    }
+    /// Sets [`relyingpartymetadataurl`](Self::relyingpartymetadataurl).
+    pub fn relyingpartymetadataurl(
+        mut self,
+        relyingpartymetadataurl: impl Into<String>,
+    ) -> Self {
+        self.relyingpartymetadataurl = Some(relyingpartymetadataurl.into());
+        self
+    }
+    /// Sets [`skewtime`](Self::skewtime).
+    pub fn skewtime(mut self, skewtime: impl Into<rt::Number>) -> Self {
+        self.skewtime = Some(skewtime.into());
+        self
+    }
 }
 impl Authenticationoauthidpprofile {
     /// `POST /nitro/v1/config/authenticationoauthidpprofile`
@@ -7839,43 +8594,36 @@ impl Authenticationoauthidpprofile {
 /// - URL: `/nitro/v1/config/authenticationpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`AuthenticationpolicyStats`]
+/// - Bindings: [`AuthenticationpolicyAuthenticationpolicylabelBinding`], [`AuthenticationpolicyAuthenticationvserverBinding`], [`AuthenticationpolicyBinding`], [`AuthenticationpolicySystemglobalBinding`]
 /// - Properties of older releases that `14.1` lacks: `activepolicy` (`10.5`), `boundto` (`10.5`), `gotopriorityexpression` (`10.5`), `nextfactor` (`10.5`), `priority` (`10.5`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    pub action: Option<String>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    pub logaction: Option<String>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AuthenticationpolicyPolicysubtype`]): `LOCAL`, `RADIUS`, `LDAP`, `TACACS`, `CERT`, `NEGOTIATE`, `SAML`, `PROFILE`, `DFA`, `SAMLIDP`, `WEBAUTH`, `OAUTH`, `NO_AUTHN`, `EPA`, `SFAUTH`, `AZUREVAULT`, `EMAIL`, `CAPTCHA`.
     pub policysubtype: Option<rt::Open<AuthenticationpolicyPolicysubtype>>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `String`, read-write.
     pub undefaction: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7987,6 +8735,7 @@ impl rt::Model for Authenticationpolicy {
             8 => self.policysubtype.as_field(),
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8003,14 +8752,9 @@ impl rt::Model for Authenticationpolicy {
             8 => self.policysubtype.as_field_mut(),
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationpolicy {
@@ -8043,6 +8787,40 @@ impl rt::Resource for Authenticationpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationpolicy {
+    /// A `authenticationpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Authenticationpolicy {
     /// `POST /nitro/v1/config/authenticationpolicy`
@@ -8100,39 +8878,36 @@ impl Authenticationpolicy {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationpolicy_authenticationpolicylabel_binding/authenticationpolicy_authenticationpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicyAuthenticationpolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub nextfactor: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub nextfactor: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8156,6 +8931,7 @@ impl rt::Model for AuthenticationpolicyAuthenticationpolicylabelBinding {
             4 => self.name.as_field(),
             5 => self.nextfactor.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8168,14 +8944,9 @@ impl rt::Model for AuthenticationpolicyAuthenticationpolicylabelBinding {
             4 => self.name.as_field_mut(),
             5 => self.nextfactor.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicyAuthenticationpolicylabelBinding {
@@ -8211,6 +8982,15 @@ impl rt::Resource for AuthenticationpolicyAuthenticationpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationpolicyAuthenticationpolicylabelBinding {
+    /// A `authenticationpolicy_authenticationpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationpolicyAuthenticationpolicylabelBinding {
     /// `GET /nitro/v1/config/authenticationpolicy_authenticationpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -8230,39 +9010,36 @@ impl AuthenticationpolicyAuthenticationpolicylabelBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationpolicy_authenticationvserver_binding/authenticationpolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub nextfactor: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub nextfactor: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8286,6 +9063,7 @@ impl rt::Model for AuthenticationpolicyAuthenticationvserverBinding {
             4 => self.name.as_field(),
             5 => self.nextfactor.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8298,14 +9076,9 @@ impl rt::Model for AuthenticationpolicyAuthenticationvserverBinding {
             4 => self.name.as_field_mut(),
             5 => self.nextfactor.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicyAuthenticationvserverBinding {
@@ -8341,6 +9114,15 @@ impl rt::Resource for AuthenticationpolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationpolicyAuthenticationvserverBinding {
+    /// A `authenticationpolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationpolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationpolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -8360,32 +9142,31 @@ impl AuthenticationpolicyAuthenticationvserverBinding {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationpolicy_binding/authenticationpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `authenticationpolicy_authenticationpolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub authenticationpolicy_authenticationpolicylabel_binding: Option<
         Vec<AuthenticationpolicyAuthenticationpolicylabelBinding>,
     >,
-    /// `authenticationpolicy_systemglobal_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub authenticationpolicy_systemglobal_binding: Option<
-        Vec<AuthenticationpolicySystemglobalBinding>,
-    >,
-    /// `authenticationpolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub authenticationpolicy_authenticationvserver_binding: Option<
         Vec<AuthenticationpolicyAuthenticationvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub authenticationpolicy_systemglobal_binding: Option<
+        Vec<AuthenticationpolicySystemglobalBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -8404,6 +9185,7 @@ impl rt::Model for AuthenticationpolicyBinding {
             1 => self.authenticationpolicy_authenticationvserver_binding.as_field(),
             2 => self.authenticationpolicy_systemglobal_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8416,14 +9198,9 @@ impl rt::Model for AuthenticationpolicyBinding {
             1 => self.authenticationpolicy_authenticationvserver_binding.as_field_mut(),
             2 => self.authenticationpolicy_systemglobal_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicyBinding {
@@ -8458,6 +9235,15 @@ impl rt::Resource for AuthenticationpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationpolicyBinding {
+    /// A `authenticationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationpolicyBinding {
     /// `GET /nitro/v1/config/authenticationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8473,39 +9259,36 @@ impl AuthenticationpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/authentication/authenticationpolicy_systemglobal_binding/authenticationpolicy_systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicySystemglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub nextfactor: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub nextfactor: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8529,6 +9312,7 @@ impl rt::Model for AuthenticationpolicySystemglobalBinding {
             4 => self.name.as_field(),
             5 => self.nextfactor.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8541,14 +9325,9 @@ impl rt::Model for AuthenticationpolicySystemglobalBinding {
             4 => self.name.as_field_mut(),
             5 => self.nextfactor.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicySystemglobalBinding {
@@ -8583,6 +9362,15 @@ impl rt::Resource for AuthenticationpolicySystemglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationpolicySystemglobalBinding {
+    /// A `authenticationpolicy_systemglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationpolicySystemglobalBinding {
     /// `GET /nitro/v1/config/authenticationpolicy_systemglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -8601,42 +9389,38 @@ impl AuthenticationpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`AuthenticationpolicylabelStats`]
+/// - Bindings: [`AuthenticationpolicylabelAuthenticationpolicyBinding`], [`AuthenticationpolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
     /// Since `11.0`.
     pub loginschema: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `AAATM_REQ`.
     ///
@@ -8694,6 +9478,7 @@ impl rt::Model for Authenticationpolicylabel {
             10 => self.policyname.as_field(),
             11 => self.priority.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8712,14 +9497,9 @@ impl rt::Model for Authenticationpolicylabel {
             10 => self.policyname.as_field_mut(),
             11 => self.priority.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationpolicylabel {
@@ -8752,6 +9532,30 @@ impl rt::Resource for Authenticationpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Authenticationpolicylabel {
+    /// A `authenticationpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`loginschema`](Self::loginschema).
+    pub fn loginschema(mut self, loginschema: impl Into<String>) -> Self {
+        self.loginschema = Some(loginschema.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: AuthenticationpolicylabelType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Authenticationpolicylabel {
     /// `POST /nitro/v1/config/authenticationpolicylabel`
@@ -8811,21 +9615,17 @@ impl Authenticationpolicylabel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicylabelAuthenticationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    pub nextfactor: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub nextfactor: Option<String>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
@@ -8850,6 +9650,7 @@ impl rt::Model for AuthenticationpolicylabelAuthenticationpolicyBinding {
             3 => self.nextfactor.as_field(),
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8861,14 +9662,9 @@ impl rt::Model for AuthenticationpolicylabelAuthenticationpolicyBinding {
             3 => self.nextfactor.as_field_mut(),
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicylabelAuthenticationpolicyBinding {
@@ -8902,6 +9698,38 @@ impl rt::Resource for AuthenticationpolicylabelAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl AuthenticationpolicylabelAuthenticationpolicyBinding {
+    /// A `authenticationpolicylabel_authenticationpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl AuthenticationpolicylabelAuthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationpolicylabel_authenticationpolicy_binding`
@@ -8942,12 +9770,12 @@ impl AuthenticationpolicylabelAuthenticationpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationpolicylabel_binding/authenticationpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `authenticationpolicylabel_authenticationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationpolicylabel_authenticationpolicy_binding: Option<
         Vec<AuthenticationpolicylabelAuthenticationpolicyBinding>,
     >,
@@ -8964,6 +9792,7 @@ impl rt::Model for AuthenticationpolicylabelBinding {
         match index {
             0 => self.authenticationpolicylabel_authenticationpolicy_binding.as_field(),
             1 => self.labelname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8974,14 +9803,9 @@ impl rt::Model for AuthenticationpolicylabelBinding {
                     .as_field_mut()
             }
             1 => self.labelname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicylabelBinding {
@@ -9016,6 +9840,15 @@ impl rt::Resource for AuthenticationpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl AuthenticationpolicylabelBinding {
+    /// A `authenticationpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationpolicylabelBinding {
     /// `GET /nitro/v1/config/authenticationpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -9034,16 +9867,12 @@ impl AuthenticationpolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationprotecteduseraction {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxconcurrentusers: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub realmstr: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -9057,6 +9886,7 @@ impl rt::Model for Authenticationprotecteduseraction {
             0 => self.maxconcurrentusers.as_field(),
             1 => self.name.as_field(),
             2 => self.realmstr.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9065,14 +9895,9 @@ impl rt::Model for Authenticationprotecteduseraction {
             0 => self.maxconcurrentusers.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.realmstr.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationprotecteduseraction {
@@ -9105,6 +9930,28 @@ impl rt::Resource for Authenticationprotecteduseraction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationprotecteduseraction {
+    /// A `authenticationprotecteduseraction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`maxconcurrentusers`](Self::maxconcurrentusers).
+    pub fn maxconcurrentusers(
+        mut self,
+        maxconcurrentusers: impl Into<rt::Number>,
+    ) -> Self {
+        self.maxconcurrentusers = Some(maxconcurrentusers.into());
+        self
+    }
+    /// Sets [`realmstr`](Self::realmstr).
+    pub fn realmstr(mut self, realmstr: impl Into<String>) -> Self {
+        self.realmstr = Some(realmstr.into());
+        self
+    }
 }
 impl Authenticationprotecteduseraction {
     /// `POST /nitro/v1/config/authenticationprotecteduseraction` (method inferred: the reference gives none)
@@ -9157,19 +10004,13 @@ impl Authenticationprotecteduseraction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationpushservice {
-    /// `String`, read-write.
+    /// Length: 1 to 127.
     ///
-    /// Default: `AZURE`.
-    ///
-    /// Possible values (see [`AuthenticationpushservicePushservicetype`]): `AZURE`, `CITRIX`.
+    /// Mandatory for add.
     ///
     /// Since `12.1`.
-    pub pushservicetype: Option<rt::Open<AuthenticationpushservicePushservicetype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// Wire name `Namespace`. Type `String`, read-only.
+    pub name: Option<String>,
+    /// Wire name `Namespace`. Read-only: never sent.
     ///
     /// Length: 1 to 63.
     ///
@@ -9177,43 +10018,35 @@ pub struct Authenticationpushservice {
     ///
     /// Since `12.1`.
     pub namespace: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub certendpoint: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub clientid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub clientsecret: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub customerid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub hubname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.1`.
-    pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AuthenticationpushservicePushcloudserverstatus`]): `UP`, `DOWN`.
     ///
@@ -9221,7 +10054,7 @@ pub struct Authenticationpushservice {
     pub pushcloudserverstatus: Option<
         rt::Open<AuthenticationpushservicePushcloudserverstatus>,
     >,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `INIT`.
     ///
@@ -9229,33 +10062,41 @@ pub struct Authenticationpushservice {
     ///
     /// Since `12.1`.
     pub pushservicestatus: Option<rt::Open<AuthenticationpushservicePushservicestatus>>,
-    /// `Double`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Default: `AZURE`.
+    ///
+    /// Possible values (see [`AuthenticationpushservicePushservicetype`]): `AZURE`, `CITRIX`.
+    ///
+    /// Since `12.1`.
+    pub pushservicetype: Option<rt::Open<AuthenticationpushservicePushservicetype>>,
+    /// Reference type `Double`.
     ///
     /// Default: `50`.
     ///
     /// Since `12.1`.
     pub refreshinterval: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub servicekey: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub servicekeyname: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub signingkey: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub signingkeyname: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
@@ -9356,6 +10197,7 @@ impl rt::Model for Authenticationpushservice {
             14 => self.signingkey.as_field(),
             15 => self.signingkeyname.as_field(),
             16 => self.trustservice.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9378,14 +10220,9 @@ impl rt::Model for Authenticationpushservice {
             14 => self.signingkey.as_field_mut(),
             15 => self.signingkeyname.as_field_mut(),
             16 => self.trustservice.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationpushservice {
@@ -9418,6 +10255,73 @@ impl rt::Resource for Authenticationpushservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationpushservice {
+    /// A `authenticationpushservice` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`namespace`](Self::namespace).
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+    /// Sets [`certendpoint`](Self::certendpoint).
+    pub fn certendpoint(mut self, certendpoint: impl Into<String>) -> Self {
+        self.certendpoint = Some(certendpoint.into());
+        self
+    }
+    /// Sets [`clientid`](Self::clientid).
+    pub fn clientid(mut self, clientid: impl Into<String>) -> Self {
+        self.clientid = Some(clientid.into());
+        self
+    }
+    /// Sets [`clientsecret`](Self::clientsecret).
+    pub fn clientsecret(mut self, clientsecret: impl Into<String>) -> Self {
+        self.clientsecret = Some(clientsecret.into());
+        self
+    }
+    /// Sets [`customerid`](Self::customerid).
+    pub fn customerid(mut self, customerid: impl Into<String>) -> Self {
+        self.customerid = Some(customerid.into());
+        self
+    }
+    /// Sets [`hubname`](Self::hubname).
+    pub fn hubname(mut self, hubname: impl Into<String>) -> Self {
+        self.hubname = Some(hubname.into());
+        self
+    }
+    /// Sets [`pushservicetype`](Self::pushservicetype).
+    pub fn pushservicetype(
+        mut self,
+        pushservicetype: AuthenticationpushservicePushservicetype,
+    ) -> Self {
+        self.pushservicetype = Some(rt::Open::Known(pushservicetype));
+        self
+    }
+    /// Sets [`refreshinterval`](Self::refreshinterval).
+    pub fn refreshinterval(mut self, refreshinterval: impl Into<rt::Number>) -> Self {
+        self.refreshinterval = Some(refreshinterval.into());
+        self
+    }
+    /// Sets [`servicekey`](Self::servicekey).
+    pub fn servicekey(mut self, servicekey: impl Into<String>) -> Self {
+        self.servicekey = Some(servicekey.into());
+        self
+    }
+    /// Sets [`servicekeyname`](Self::servicekeyname).
+    pub fn servicekeyname(mut self, servicekeyname: impl Into<String>) -> Self {
+        self.servicekeyname = Some(servicekeyname.into());
+        self
+    }
+    /// Sets [`trustservice`](Self::trustservice).
+    pub fn trustservice(mut self, trustservice: impl Into<String>) -> Self {
+        self.trustservice = Some(trustservice.into());
+        self
+    }
 }
 impl Authenticationpushservice {
     /// `POST /nitro/v1/config/authenticationpushservice`
@@ -9479,21 +10383,23 @@ impl Authenticationpushservice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationradiusaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationradiusactionAccounting`]): `ON`, `OFF`.
-    pub accounting: Option<rt::Open<AuthenticationradiusactionAccounting>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub accounting: Option<rt::Open<OnOff>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AuthenticationradiusactionAuthentication`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `12.0`.
-    pub authentication: Option<rt::Open<AuthenticationradiusactionAuthentication>>,
-    /// `Double`, read-write.
+    pub authentication: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 10.
     ///
@@ -9501,125 +10407,85 @@ pub struct Authenticationradiusaction {
     ///
     /// Since `11.1`.
     pub authservretry: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `3`.
     pub authtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AuthenticationradiusactionCallingstationid`]): `ENABLED`, `DISABLED`.
-    pub callingstationid: Option<rt::Open<AuthenticationradiusactionCallingstationid>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub callingstationid: Option<rt::Open<EnabledDisabled>>,
     pub defaultauthenticationgroup: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub failure: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub ipattributetype: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub ipvendorid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AuthenticationradiusactionMessageauthenticator`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
     pub messageauthenticator: Option<
         rt::Open<AuthenticationradiusactionMessageauthenticator>,
     >,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `pap`.
     ///
     /// Possible values (see [`AuthenticationradiusactionPassencoding`]): `pap`, `chap`, `mschapv1`, `mschapv2`.
     pub passencoding: Option<rt::Open<AuthenticationradiusactionPassencoding>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub pwdattributetype: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub pwdvendorid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub radattributetype: Option<rt::Number>,
-    /// `String`, read-write.
     pub radgroupseparator: Option<String>,
-    /// `String`, read-write.
     pub radgroupsprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub radkey: Option<String>,
-    /// `String`, read-write.
     pub radnasid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationradiusactionRadnasip`]): `ENABLED`, `DISABLED`.
-    pub radnasip: Option<rt::Open<AuthenticationradiusactionRadnasip>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub radnasip: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub radvendorid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servername: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     pub serverport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub success: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub targetlbvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AuthenticationradiusactionTransport`]): `TCP`, `TLS`, `UDP`.
     ///
     /// Since `14.1`.
     pub transport: Option<rt::Open<AuthenticationradiusactionTransport>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`AuthenticationradiusactionTunnelendpointclientip`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub tunnelendpointclientip: Option<
-        rt::Open<AuthenticationradiusactionTunnelendpointclientip>,
-    >,
+    pub tunnelendpointclientip: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationradiusaction`.`accounting` ([`Authenticationradiusaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationradiusactionAccounting = AuthenticationcertactionTwofactor;
-/// Values of `authenticationradiusaction`.`authentication` ([`Authenticationradiusaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationradiusactionAuthentication = AuthenticationcertactionTwofactor;
-/// Values of `authenticationradiusaction`.`callingstationid` ([`Authenticationradiusaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationradiusactionCallingstationid = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationradiusaction`.`messageauthenticator` ([`Authenticationradiusaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9656,8 +10522,6 @@ impl rt::WireEnum for AuthenticationradiusactionPassencoding {
         (Self::Mschapv2, "mschapv2"),
     ];
 }
-/// Values of `authenticationradiusaction`.`radnasip` ([`Authenticationradiusaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationradiusactionRadnasip = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationradiusaction`.`transport` ([`Authenticationradiusaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9676,8 +10540,6 @@ impl rt::WireEnum for AuthenticationradiusactionTransport {
         (Self::Udp, "UDP"),
     ];
 }
-/// Values of `authenticationradiusaction`.`tunnelendpointclientip` ([`Authenticationradiusaction`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationradiusactionTunnelendpointclientip = AuthenticationazurekeyvaultAuthentication;
 impl rt::Model for Authenticationradiusaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9745,6 +10607,7 @@ impl rt::Model for Authenticationradiusaction {
             27 => self.targetlbvserver.as_field(),
             28 => self.transport.as_field(),
             29 => self.tunnelendpointclientip.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9780,14 +10643,9 @@ impl rt::Model for Authenticationradiusaction {
             27 => self.targetlbvserver.as_field_mut(),
             28 => self.transport.as_field_mut(),
             29 => self.tunnelendpointclientip.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationradiusaction {
@@ -9820,6 +10678,134 @@ impl rt::Resource for Authenticationradiusaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationradiusaction {
+    /// A `authenticationradiusaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`accounting`](Self::accounting).
+    pub fn accounting(mut self, accounting: OnOff) -> Self {
+        self.accounting = Some(rt::Open::Known(accounting));
+        self
+    }
+    /// Sets [`authentication`](Self::authentication).
+    pub fn authentication(mut self, authentication: OnOff) -> Self {
+        self.authentication = Some(rt::Open::Known(authentication));
+        self
+    }
+    /// Sets [`authservretry`](Self::authservretry).
+    pub fn authservretry(mut self, authservretry: impl Into<rt::Number>) -> Self {
+        self.authservretry = Some(authservretry.into());
+        self
+    }
+    /// Sets [`authtimeout`](Self::authtimeout).
+    pub fn authtimeout(mut self, authtimeout: impl Into<rt::Number>) -> Self {
+        self.authtimeout = Some(authtimeout.into());
+        self
+    }
+    /// Sets [`callingstationid`](Self::callingstationid).
+    pub fn callingstationid(mut self, callingstationid: EnabledDisabled) -> Self {
+        self.callingstationid = Some(rt::Open::Known(callingstationid));
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`ipattributetype`](Self::ipattributetype).
+    pub fn ipattributetype(mut self, ipattributetype: impl Into<rt::Number>) -> Self {
+        self.ipattributetype = Some(ipattributetype.into());
+        self
+    }
+    /// Sets [`ipvendorid`](Self::ipvendorid).
+    pub fn ipvendorid(mut self, ipvendorid: impl Into<rt::Number>) -> Self {
+        self.ipvendorid = Some(ipvendorid.into());
+        self
+    }
+    /// Sets [`passencoding`](Self::passencoding).
+    pub fn passencoding(
+        mut self,
+        passencoding: AuthenticationradiusactionPassencoding,
+    ) -> Self {
+        self.passencoding = Some(rt::Open::Known(passencoding));
+        self
+    }
+    /// Sets [`pwdattributetype`](Self::pwdattributetype).
+    pub fn pwdattributetype(mut self, pwdattributetype: impl Into<rt::Number>) -> Self {
+        self.pwdattributetype = Some(pwdattributetype.into());
+        self
+    }
+    /// Sets [`pwdvendorid`](Self::pwdvendorid).
+    pub fn pwdvendorid(mut self, pwdvendorid: impl Into<rt::Number>) -> Self {
+        self.pwdvendorid = Some(pwdvendorid.into());
+        self
+    }
+    /// Sets [`radattributetype`](Self::radattributetype).
+    pub fn radattributetype(mut self, radattributetype: impl Into<rt::Number>) -> Self {
+        self.radattributetype = Some(radattributetype.into());
+        self
+    }
+    /// Sets [`radgroupseparator`](Self::radgroupseparator).
+    pub fn radgroupseparator(mut self, radgroupseparator: impl Into<String>) -> Self {
+        self.radgroupseparator = Some(radgroupseparator.into());
+        self
+    }
+    /// Sets [`radgroupsprefix`](Self::radgroupsprefix).
+    pub fn radgroupsprefix(mut self, radgroupsprefix: impl Into<String>) -> Self {
+        self.radgroupsprefix = Some(radgroupsprefix.into());
+        self
+    }
+    /// Sets [`radkey`](Self::radkey).
+    pub fn radkey(mut self, radkey: impl Into<String>) -> Self {
+        self.radkey = Some(radkey.into());
+        self
+    }
+    /// Sets [`radnasid`](Self::radnasid).
+    pub fn radnasid(mut self, radnasid: impl Into<String>) -> Self {
+        self.radnasid = Some(radnasid.into());
+        self
+    }
+    /// Sets [`radnasip`](Self::radnasip).
+    pub fn radnasip(mut self, radnasip: EnabledDisabled) -> Self {
+        self.radnasip = Some(rt::Open::Known(radnasip));
+        self
+    }
+    /// Sets [`radvendorid`](Self::radvendorid).
+    pub fn radvendorid(mut self, radvendorid: impl Into<rt::Number>) -> Self {
+        self.radvendorid = Some(radvendorid.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: i64) -> Self {
+        self.serverport = Some(serverport);
+        self
+    }
+    /// Sets [`tunnelendpointclientip`](Self::tunnelendpointclientip).
+    pub fn tunnelendpointclientip(
+        mut self,
+        tunnelendpointclientip: EnabledDisabled,
+    ) -> Self {
+        self.tunnelendpointclientip = Some(rt::Open::Known(tunnelendpointclientip));
+        self
+    }
 }
 impl Authenticationradiusaction {
     /// `POST /nitro/v1/config/authenticationradiusaction`
@@ -9896,23 +10882,20 @@ impl Authenticationradiusaction {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`AuthenticationradiuspolicyAuthenticationvserverBinding`], [`AuthenticationradiuspolicyBinding`], [`AuthenticationradiuspolicySystemglobalBinding`], [`AuthenticationradiuspolicyVpnglobalBinding`], [`AuthenticationradiuspolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationradiuspolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -9927,6 +10910,7 @@ impl rt::Model for Authenticationradiuspolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9936,14 +10920,9 @@ impl rt::Model for Authenticationradiuspolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationradiuspolicy {
@@ -9976,6 +10955,25 @@ impl rt::Resource for Authenticationradiuspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationradiuspolicy {
+    /// A `authenticationradiuspolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationradiuspolicy {
     /// `POST /nitro/v1/config/authenticationradiuspolicy`
@@ -10026,31 +11024,28 @@ impl Authenticationradiuspolicy {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationradiuspolicy_authenticationvserver_binding/authenticationradiuspolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10070,6 +11065,7 @@ impl rt::Model for AuthenticationradiuspolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10080,14 +11076,9 @@ impl rt::Model for AuthenticationradiuspolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicyAuthenticationvserverBinding {
@@ -10123,6 +11114,15 @@ impl rt::Resource for AuthenticationradiuspolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationradiuspolicyAuthenticationvserverBinding {
+    /// A `authenticationradiuspolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationradiuspolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationradiuspolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -10141,28 +11141,27 @@ impl AuthenticationradiuspolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationradiuspolicy_binding/authenticationradiuspolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationradiuspolicy_vpnvserver_binding[]`, read-only.
-    pub authenticationradiuspolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationradiuspolicyVpnvserverBinding>,
-    >,
-    /// `authenticationradiuspolicy_systemglobal_binding[]`, read-only.
-    pub authenticationradiuspolicy_systemglobal_binding: Option<
-        Vec<AuthenticationradiuspolicySystemglobalBinding>,
-    >,
-    /// `authenticationradiuspolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationradiuspolicy_authenticationvserver_binding: Option<
         Vec<AuthenticationradiuspolicyAuthenticationvserverBinding>,
     >,
-    /// `authenticationradiuspolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub authenticationradiuspolicy_systemglobal_binding: Option<
+        Vec<AuthenticationradiuspolicySystemglobalBinding>,
+    >,
+    /// Read-only: never sent.
     pub authenticationradiuspolicy_vpnglobal_binding: Option<
         Vec<AuthenticationradiuspolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationradiuspolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationradiuspolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -10183,6 +11182,7 @@ impl rt::Model for AuthenticationradiuspolicyBinding {
             2 => self.authenticationradiuspolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationradiuspolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10196,14 +11196,9 @@ impl rt::Model for AuthenticationradiuspolicyBinding {
             2 => self.authenticationradiuspolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationradiuspolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicyBinding {
@@ -10238,6 +11233,15 @@ impl rt::Resource for AuthenticationradiuspolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationradiuspolicyBinding {
+    /// A `authenticationradiuspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationradiuspolicyBinding {
     /// `GET /nitro/v1/config/authenticationradiuspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10252,31 +11256,28 @@ impl AuthenticationradiuspolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationradiuspolicy_systemglobal_binding/authenticationradiuspolicy_systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicySystemglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10296,6 +11297,7 @@ impl rt::Model for AuthenticationradiuspolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10306,14 +11308,9 @@ impl rt::Model for AuthenticationradiuspolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicySystemglobalBinding {
@@ -10348,6 +11345,15 @@ impl rt::Resource for AuthenticationradiuspolicySystemglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationradiuspolicySystemglobalBinding {
+    /// A `authenticationradiuspolicy_systemglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationradiuspolicySystemglobalBinding {
     /// `GET /nitro/v1/config/authenticationradiuspolicy_systemglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -10366,31 +11372,28 @@ impl AuthenticationradiuspolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationradiuspolicy_vpnglobal_binding/authenticationradiuspolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10410,6 +11413,7 @@ impl rt::Model for AuthenticationradiuspolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10420,14 +11424,9 @@ impl rt::Model for AuthenticationradiuspolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicyVpnglobalBinding {
@@ -10462,6 +11461,15 @@ impl rt::Resource for AuthenticationradiuspolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationradiuspolicyVpnglobalBinding {
+    /// A `authenticationradiuspolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationradiuspolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/authenticationradiuspolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -10480,31 +11488,28 @@ impl AuthenticationradiuspolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationradiuspolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationradiuspolicy_vpnvserver_binding/authenticationradiuspolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationradiuspolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10524,6 +11529,7 @@ impl rt::Model for AuthenticationradiuspolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10534,14 +11540,9 @@ impl rt::Model for AuthenticationradiuspolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicyVpnvserverBinding {
@@ -10576,6 +11577,15 @@ impl rt::Resource for AuthenticationradiuspolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationradiuspolicyVpnvserverBinding {
+    /// A `authenticationradiuspolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationradiuspolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationradiuspolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -10597,228 +11607,156 @@ impl AuthenticationradiuspolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsamlaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub artifactresolutionserviceurl: Option<String>,
-    /// `String`, read-write.
     pub attribute1: Option<String>,
-    /// `String`, read-write.
     pub attribute10: Option<String>,
-    /// `String`, read-write.
     pub attribute11: Option<String>,
-    /// `String`, read-write.
     pub attribute12: Option<String>,
-    /// `String`, read-write.
     pub attribute13: Option<String>,
-    /// `String`, read-write.
     pub attribute14: Option<String>,
-    /// `String`, read-write.
     pub attribute15: Option<String>,
-    /// `String`, read-write.
     pub attribute16: Option<String>,
-    /// `String`, read-write.
     pub attribute2: Option<String>,
-    /// `String`, read-write.
     pub attribute3: Option<String>,
-    /// `String`, read-write.
     pub attribute4: Option<String>,
-    /// `String`, read-write.
     pub attribute5: Option<String>,
-    /// `String`, read-write.
     pub attribute6: Option<String>,
-    /// `String`, read-write.
     pub attribute7: Option<String>,
-    /// `String`, read-write.
     pub attribute8: Option<String>,
-    /// `String`, read-write.
     pub attribute9: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 255.
     ///
     /// Default: `255`.
     pub attributeconsumingserviceindex: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub attributes: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub audience: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AuthenticationsamlactionAuthnctxclassref`]): `InternetProtocol`, `InternetProtocolPassword`, `Kerberos`, `MobileOneFactorUnregistered`, `MobileTwoFactorUnregistered`, `MobileOneFactorContract`, `MobileTwoFactorContract`, `Password`, `PasswordProtectedTransport`, `PreviousSession`, `X509`, `PGP`, `SPKI`, `XMLDSig`, `Smartcard`, `SmartcardPKI`, `SoftwarePKI`, `Telephony`, `NomadTelephony`, `PersonalTelephony`, `AuthenticatedTelephony`, `SecureRemotePassword`, `TLSClient`, `TimeSyncToken`, `Unspecified`, `Windows`.
     pub authnctxclassref: Option<
         Vec<rt::Open<AuthenticationsamlactionAuthnctxclassref>>,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub customauthnctxclassref: Option<String>,
-    /// `String`, read-write.
     pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SHA256`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionDigestmethod`]): `SHA1`, `SHA256`.
-    pub digestmethod: Option<rt::Open<AuthenticationsamlactionDigestmethod>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Sha1Sha256`]): `SHA1`, `SHA256`.
+    pub digestmethod: Option<rt::Open<Sha1Sha256>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionEnforceusername`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub enforceusername: Option<rt::Open<AuthenticationsamlactionEnforceusername>>,
-    /// `String`, read-write.
-    ///
+    pub enforceusername: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionForceauthn`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `12.0`.
-    pub forceauthn: Option<rt::Open<AuthenticationsamlactionForceauthn>>,
-    /// `String`, read-write.
-    ///
+    pub forceauthn: Option<rt::Open<OnOff>>,
     /// Since `12.0-FR4`.
     pub groupnamefield: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `POST`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionLogoutbinding`]): `REDIRECT`, `POST`.
+    /// Possible values (see [`RedirectPost`]): `REDIRECT`, `POST`.
     ///
     /// Since `12.0`.
-    pub logoutbinding: Option<rt::Open<AuthenticationsamlactionLogoutbinding>>,
-    /// `String`, read-write.
+    pub logoutbinding: Option<rt::Open<RedirectPost>>,
     pub logouturl: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `SUCCESS`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionMetadataimportstatus`]): `INIT`, `SUCCESS`, `FAIL`.
+    /// Possible values (see [`InitSuccessFail`]): `INIT`, `SUCCESS`, `FAIL`.
     ///
     /// Since `12.1`.
-    pub metadataimportstatus: Option<
-        rt::Open<AuthenticationsamlactionMetadataimportstatus>,
-    >,
-    /// `Double`, read-write.
+    pub metadataimportstatus: Option<rt::Open<InitSuccessFail>>,
+    /// Reference type `Double`.
     ///
     /// Default: `36000`.
     ///
     /// Since `12.1`.
     pub metadatarefreshinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub metadataurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`AuthenticationsamlactionPreferredbindtype`]): `LOGOUTPOST`, `SSOREDIRECT`.
     ///
     /// Since `14.1`.
     pub preferredbindtype: Option<
         Vec<rt::Open<AuthenticationsamlactionPreferredbindtype>>,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub relaystaterule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `exact`.
     ///
     /// Possible values (see [`AuthenticationsamlactionRequestedauthncontext`]): `exact`, `minimum`, `maximum`, `better`.
     pub requestedauthncontext: Option<
         rt::Open<AuthenticationsamlactionRequestedauthncontext>,
     >,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 255.
     ///
     /// Default: `255`.
     pub samlacsindex: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `POST`.
     ///
     /// Possible values (see [`AuthenticationsamlactionSamlbinding`]): `REDIRECT`, `POST`, `ARTIFACT`.
     pub samlbinding: Option<rt::Open<AuthenticationsamlactionSamlbinding>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlidpcertname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlissuername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlredirecturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
     /// Possible values (see [`AuthenticationsamlactionSamlrejectunsignedassertion`]): `ON`, `STRICT`, `OFF`.
     pub samlrejectunsignedassertion: Option<
         rt::Open<AuthenticationsamlactionSamlrejectunsignedassertion>,
     >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlsigningcertname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionSamltwofactor`]): `ON`, `OFF`.
-    pub samltwofactor: Option<rt::Open<AuthenticationsamlactionSamltwofactor>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub samltwofactor: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub samluserfield: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionSendthumbprint`]): `ON`, `OFF`.
-    pub sendthumbprint: Option<rt::Open<AuthenticationsamlactionSendthumbprint>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sendthumbprint: Option<rt::Open<OnOff>>,
     /// Default: `RSA-SHA256`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionSignaturealg`]): `RSA-SHA1`, `RSA-SHA256`.
-    pub signaturealg: Option<rt::Open<AuthenticationsamlactionSignaturealg>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`RsaSha1RsaSha256`]): `RSA-SHA1`, `RSA-SHA256`.
+    pub signaturealg: Option<rt::Open<RsaSha1RsaSha256>>,
+    /// Reference type `Double`.
     ///
     /// Default: `5`.
     ///
     /// Since `11.1`.
     pub skewtime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub statechecks: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationsamlactionStoresamlresponse`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `12.1`.
-    pub storesamlresponse: Option<rt::Open<AuthenticationsamlactionStoresamlresponse>>,
+    pub storesamlresponse: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10909,50 +11847,40 @@ impl rt::WireEnum for AuthenticationsamlactionAuthnctxclassref {
         (Self::Windows, "Windows"),
     ];
 }
-/// Values of `authenticationsamlaction`.`digestmethod` ([`Authenticationsamlaction`]).
-///
-/// Also the values of `authenticationsamlidpprofile.digestmethod`.
+/// Values of `authenticationsamlaction.digestmethod`, `authenticationsamlidpprofile.digestmethod`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationsamlactionDigestmethod {
+pub enum Sha1Sha256 {
     /// `SHA1`
     Sha1,
     /// `SHA256`
     Sha256,
 }
-impl rt::WireEnum for AuthenticationsamlactionDigestmethod {
+impl rt::WireEnum for Sha1Sha256 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Sha1, "SHA1"),
         (Self::Sha256, "SHA256"),
     ];
 }
-/// Values of `authenticationsamlaction`.`enforceusername` ([`Authenticationsamlaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationsamlactionEnforceusername = AuthenticationcertactionTwofactor;
-/// Values of `authenticationsamlaction`.`forceauthn` ([`Authenticationsamlaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationsamlactionForceauthn = AuthenticationcertactionTwofactor;
-/// Values of `authenticationsamlaction`.`logoutbinding` ([`Authenticationsamlaction`]).
-///
-/// Also the values of `authenticationsamlidpprofile.logoutbinding`.
+/// Values of `authenticationsamlaction.logoutbinding`, `authenticationsamlidpprofile.logoutbinding`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationsamlactionLogoutbinding {
+pub enum RedirectPost {
     /// `REDIRECT`
     Redirect,
     /// `POST`
     Post,
 }
-impl rt::WireEnum for AuthenticationsamlactionLogoutbinding {
+impl rt::WireEnum for RedirectPost {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Redirect, "REDIRECT"),
         (Self::Post, "POST"),
     ];
 }
-/// Values of `authenticationsamlaction`.`metadataimportstatus` ([`Authenticationsamlaction`]).
-///
-/// Also the values of `authenticationsamlidpprofile.metadataimportstatus`.
+/// Values of `authenticationsamlaction.metadataimportstatus`, `authenticationsamlidpprofile.metadataimportstatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationsamlactionMetadataimportstatus {
+pub enum InitSuccessFail {
     /// `INIT`
     Init,
     /// `SUCCESS`
@@ -10960,7 +11888,7 @@ pub enum AuthenticationsamlactionMetadataimportstatus {
     /// `FAIL`
     Fail,
 }
-impl rt::WireEnum for AuthenticationsamlactionMetadataimportstatus {
+impl rt::WireEnum for InitSuccessFail {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Init, "INIT"),
         (Self::Success, "SUCCESS"),
@@ -11041,29 +11969,21 @@ impl rt::WireEnum for AuthenticationsamlactionSamlrejectunsignedassertion {
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `authenticationsamlaction`.`samltwofactor` ([`Authenticationsamlaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationsamlactionSamltwofactor = AuthenticationcertactionTwofactor;
-/// Values of `authenticationsamlaction`.`sendthumbprint` ([`Authenticationsamlaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationsamlactionSendthumbprint = AuthenticationcertactionTwofactor;
-/// Values of `authenticationsamlaction`.`signaturealg` ([`Authenticationsamlaction`]).
-///
-/// Also the values of `authenticationsamlidpprofile.signaturealg`.
+/// Values of `authenticationsamlaction.signaturealg`, `authenticationsamlidpprofile.signaturealg`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationsamlactionSignaturealg {
+pub enum RsaSha1RsaSha256 {
     /// `RSA-SHA1`
     RsaSha1,
     /// `RSA-SHA256`
     RsaSha256,
 }
-impl rt::WireEnum for AuthenticationsamlactionSignaturealg {
+impl rt::WireEnum for RsaSha1RsaSha256 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::RsaSha1, "RSA-SHA1"),
         (Self::RsaSha256, "RSA-SHA256"),
     ];
 }
-/// Values of `authenticationsamlaction`.`storesamlresponse` ([`Authenticationsamlaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationsamlactionStoresamlresponse = AuthenticationcertactionTwofactor;
 impl rt::Model for Authenticationsamlaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11172,6 +12092,7 @@ impl rt::Model for Authenticationsamlaction {
             48 => self.skewtime.as_field(),
             49 => self.statechecks.as_field(),
             50 => self.storesamlresponse.as_field(),
+            51 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11228,14 +12149,9 @@ impl rt::Model for Authenticationsamlaction {
             48 => self.skewtime.as_field_mut(),
             49 => self.statechecks.as_field_mut(),
             50 => self.storesamlresponse.as_field_mut(),
+            51 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsamlaction {
@@ -11268,6 +12184,265 @@ impl rt::Resource for Authenticationsamlaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationsamlaction {
+    /// A `authenticationsamlaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`artifactresolutionserviceurl`](Self::artifactresolutionserviceurl).
+    pub fn artifactresolutionserviceurl(
+        mut self,
+        artifactresolutionserviceurl: impl Into<String>,
+    ) -> Self {
+        self.artifactresolutionserviceurl = Some(artifactresolutionserviceurl.into());
+        self
+    }
+    /// Sets [`attribute1`](Self::attribute1).
+    pub fn attribute1(mut self, attribute1: impl Into<String>) -> Self {
+        self.attribute1 = Some(attribute1.into());
+        self
+    }
+    /// Sets [`attribute10`](Self::attribute10).
+    pub fn attribute10(mut self, attribute10: impl Into<String>) -> Self {
+        self.attribute10 = Some(attribute10.into());
+        self
+    }
+    /// Sets [`attribute11`](Self::attribute11).
+    pub fn attribute11(mut self, attribute11: impl Into<String>) -> Self {
+        self.attribute11 = Some(attribute11.into());
+        self
+    }
+    /// Sets [`attribute12`](Self::attribute12).
+    pub fn attribute12(mut self, attribute12: impl Into<String>) -> Self {
+        self.attribute12 = Some(attribute12.into());
+        self
+    }
+    /// Sets [`attribute13`](Self::attribute13).
+    pub fn attribute13(mut self, attribute13: impl Into<String>) -> Self {
+        self.attribute13 = Some(attribute13.into());
+        self
+    }
+    /// Sets [`attribute14`](Self::attribute14).
+    pub fn attribute14(mut self, attribute14: impl Into<String>) -> Self {
+        self.attribute14 = Some(attribute14.into());
+        self
+    }
+    /// Sets [`attribute15`](Self::attribute15).
+    pub fn attribute15(mut self, attribute15: impl Into<String>) -> Self {
+        self.attribute15 = Some(attribute15.into());
+        self
+    }
+    /// Sets [`attribute16`](Self::attribute16).
+    pub fn attribute16(mut self, attribute16: impl Into<String>) -> Self {
+        self.attribute16 = Some(attribute16.into());
+        self
+    }
+    /// Sets [`attribute2`](Self::attribute2).
+    pub fn attribute2(mut self, attribute2: impl Into<String>) -> Self {
+        self.attribute2 = Some(attribute2.into());
+        self
+    }
+    /// Sets [`attribute3`](Self::attribute3).
+    pub fn attribute3(mut self, attribute3: impl Into<String>) -> Self {
+        self.attribute3 = Some(attribute3.into());
+        self
+    }
+    /// Sets [`attribute4`](Self::attribute4).
+    pub fn attribute4(mut self, attribute4: impl Into<String>) -> Self {
+        self.attribute4 = Some(attribute4.into());
+        self
+    }
+    /// Sets [`attribute5`](Self::attribute5).
+    pub fn attribute5(mut self, attribute5: impl Into<String>) -> Self {
+        self.attribute5 = Some(attribute5.into());
+        self
+    }
+    /// Sets [`attribute6`](Self::attribute6).
+    pub fn attribute6(mut self, attribute6: impl Into<String>) -> Self {
+        self.attribute6 = Some(attribute6.into());
+        self
+    }
+    /// Sets [`attribute7`](Self::attribute7).
+    pub fn attribute7(mut self, attribute7: impl Into<String>) -> Self {
+        self.attribute7 = Some(attribute7.into());
+        self
+    }
+    /// Sets [`attribute8`](Self::attribute8).
+    pub fn attribute8(mut self, attribute8: impl Into<String>) -> Self {
+        self.attribute8 = Some(attribute8.into());
+        self
+    }
+    /// Sets [`attribute9`](Self::attribute9).
+    pub fn attribute9(mut self, attribute9: impl Into<String>) -> Self {
+        self.attribute9 = Some(attribute9.into());
+        self
+    }
+    /// Sets [`attributeconsumingserviceindex`](Self::attributeconsumingserviceindex).
+    pub fn attributeconsumingserviceindex(
+        mut self,
+        attributeconsumingserviceindex: impl Into<rt::Number>,
+    ) -> Self {
+        self.attributeconsumingserviceindex = Some(
+            attributeconsumingserviceindex.into(),
+        );
+        self
+    }
+    /// Sets [`audience`](Self::audience).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+    /// Sets [`authnctxclassref`](Self::authnctxclassref).
+    pub fn authnctxclassref(
+        mut self,
+        authnctxclassref: impl IntoIterator<
+            Item = AuthenticationsamlactionAuthnctxclassref,
+        >,
+    ) -> Self {
+        self.authnctxclassref = Some(
+            authnctxclassref.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`digestmethod`](Self::digestmethod).
+    pub fn digestmethod(mut self, digestmethod: Sha1Sha256) -> Self {
+        self.digestmethod = Some(rt::Open::Known(digestmethod));
+        self
+    }
+    /// Sets [`enforceusername`](Self::enforceusername).
+    pub fn enforceusername(mut self, enforceusername: OnOff) -> Self {
+        self.enforceusername = Some(rt::Open::Known(enforceusername));
+        self
+    }
+    /// Sets [`forceauthn`](Self::forceauthn).
+    pub fn forceauthn(mut self, forceauthn: OnOff) -> Self {
+        self.forceauthn = Some(rt::Open::Known(forceauthn));
+        self
+    }
+    /// Sets [`groupnamefield`](Self::groupnamefield).
+    pub fn groupnamefield(mut self, groupnamefield: impl Into<String>) -> Self {
+        self.groupnamefield = Some(groupnamefield.into());
+        self
+    }
+    /// Sets [`logoutbinding`](Self::logoutbinding).
+    pub fn logoutbinding(mut self, logoutbinding: RedirectPost) -> Self {
+        self.logoutbinding = Some(rt::Open::Known(logoutbinding));
+        self
+    }
+    /// Sets [`logouturl`](Self::logouturl).
+    pub fn logouturl(mut self, logouturl: impl Into<String>) -> Self {
+        self.logouturl = Some(logouturl.into());
+        self
+    }
+    /// Sets [`metadatarefreshinterval`](Self::metadatarefreshinterval).
+    pub fn metadatarefreshinterval(
+        mut self,
+        metadatarefreshinterval: impl Into<rt::Number>,
+    ) -> Self {
+        self.metadatarefreshinterval = Some(metadatarefreshinterval.into());
+        self
+    }
+    /// Sets [`metadataurl`](Self::metadataurl).
+    pub fn metadataurl(mut self, metadataurl: impl Into<String>) -> Self {
+        self.metadataurl = Some(metadataurl.into());
+        self
+    }
+    /// Sets [`requestedauthncontext`](Self::requestedauthncontext).
+    pub fn requestedauthncontext(
+        mut self,
+        requestedauthncontext: AuthenticationsamlactionRequestedauthncontext,
+    ) -> Self {
+        self.requestedauthncontext = Some(rt::Open::Known(requestedauthncontext));
+        self
+    }
+    /// Sets [`samlacsindex`](Self::samlacsindex).
+    pub fn samlacsindex(mut self, samlacsindex: impl Into<rt::Number>) -> Self {
+        self.samlacsindex = Some(samlacsindex.into());
+        self
+    }
+    /// Sets [`samlbinding`](Self::samlbinding).
+    pub fn samlbinding(
+        mut self,
+        samlbinding: AuthenticationsamlactionSamlbinding,
+    ) -> Self {
+        self.samlbinding = Some(rt::Open::Known(samlbinding));
+        self
+    }
+    /// Sets [`samlidpcertname`](Self::samlidpcertname).
+    pub fn samlidpcertname(mut self, samlidpcertname: impl Into<String>) -> Self {
+        self.samlidpcertname = Some(samlidpcertname.into());
+        self
+    }
+    /// Sets [`samlissuername`](Self::samlissuername).
+    pub fn samlissuername(mut self, samlissuername: impl Into<String>) -> Self {
+        self.samlissuername = Some(samlissuername.into());
+        self
+    }
+    /// Sets [`samlredirecturl`](Self::samlredirecturl).
+    pub fn samlredirecturl(mut self, samlredirecturl: impl Into<String>) -> Self {
+        self.samlredirecturl = Some(samlredirecturl.into());
+        self
+    }
+    /// Sets [`samlrejectunsignedassertion`](Self::samlrejectunsignedassertion).
+    pub fn samlrejectunsignedassertion(
+        mut self,
+        samlrejectunsignedassertion: AuthenticationsamlactionSamlrejectunsignedassertion,
+    ) -> Self {
+        self.samlrejectunsignedassertion = Some(
+            rt::Open::Known(samlrejectunsignedassertion),
+        );
+        self
+    }
+    /// Sets [`samlsigningcertname`](Self::samlsigningcertname).
+    pub fn samlsigningcertname(
+        mut self,
+        samlsigningcertname: impl Into<String>,
+    ) -> Self {
+        self.samlsigningcertname = Some(samlsigningcertname.into());
+        self
+    }
+    /// Sets [`samltwofactor`](Self::samltwofactor).
+    pub fn samltwofactor(mut self, samltwofactor: OnOff) -> Self {
+        self.samltwofactor = Some(rt::Open::Known(samltwofactor));
+        self
+    }
+    /// Sets [`samluserfield`](Self::samluserfield).
+    pub fn samluserfield(mut self, samluserfield: impl Into<String>) -> Self {
+        self.samluserfield = Some(samluserfield.into());
+        self
+    }
+    /// Sets [`sendthumbprint`](Self::sendthumbprint).
+    pub fn sendthumbprint(mut self, sendthumbprint: OnOff) -> Self {
+        self.sendthumbprint = Some(rt::Open::Known(sendthumbprint));
+        self
+    }
+    /// Sets [`signaturealg`](Self::signaturealg).
+    pub fn signaturealg(mut self, signaturealg: RsaSha1RsaSha256) -> Self {
+        self.signaturealg = Some(rt::Open::Known(signaturealg));
+        self
+    }
+    /// Sets [`skewtime`](Self::skewtime).
+    pub fn skewtime(mut self, skewtime: impl Into<rt::Number>) -> Self {
+        self.skewtime = Some(skewtime.into());
+        self
+    }
+    /// Sets [`storesamlresponse`](Self::storesamlresponse).
+    pub fn storesamlresponse(mut self, storesamlresponse: OnOff) -> Self {
+        self.storesamlresponse = Some(rt::Open::Known(storesamlresponse));
+        self
+    }
 }
 impl Authenticationsamlaction {
     /// `POST /nitro/v1/config/authenticationsamlaction`
@@ -11348,42 +12523,35 @@ impl Authenticationsamlaction {
 /// - URL: `/nitro/v1/config/authenticationsamlidppolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`AuthenticationsamlidppolicyStats`]
+/// - Bindings: [`AuthenticationsamlidppolicyAuthenticationvserverBinding`], [`AuthenticationsamlidppolicyBinding`], [`AuthenticationsamlidppolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsamlidppolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    pub logaction: Option<String>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `String`, read-write.
     pub undefaction: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -11414,6 +12582,7 @@ impl rt::Model for Authenticationsamlidppolicy {
             7 => self.newname.as_field(),
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11429,14 +12598,9 @@ impl rt::Model for Authenticationsamlidppolicy {
             7 => self.newname.as_field_mut(),
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsamlidppolicy {
@@ -11469,6 +12633,40 @@ impl rt::Resource for Authenticationsamlidppolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationsamlidppolicy {
+    /// A `authenticationsamlidppolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Authenticationsamlidppolicy {
     /// `POST /nitro/v1/config/authenticationsamlidppolicy`
@@ -11525,31 +12723,28 @@ impl Authenticationsamlidppolicy {
 /// - URL: `/nitro/v1/config/authenticationsamlidppolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationsamlidppolicy_authenticationvserver_binding/authenticationsamlidppolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlidppolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11569,6 +12764,7 @@ impl rt::Model for AuthenticationsamlidppolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11579,14 +12775,9 @@ impl rt::Model for AuthenticationsamlidppolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlidppolicyAuthenticationvserverBinding {
@@ -11622,6 +12813,15 @@ impl rt::Resource for AuthenticationsamlidppolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationsamlidppolicyAuthenticationvserverBinding {
+    /// A `authenticationsamlidppolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationsamlidppolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationsamlidppolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -11640,20 +12840,19 @@ impl AuthenticationsamlidppolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationsamlidppolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationsamlidppolicy_binding/authenticationsamlidppolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlidppolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationsamlidppolicy_vpnvserver_binding[]`, read-only.
-    pub authenticationsamlidppolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationsamlidppolicyVpnvserverBinding>,
-    >,
-    /// `authenticationsamlidppolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationsamlidppolicy_authenticationvserver_binding: Option<
         Vec<AuthenticationsamlidppolicyAuthenticationvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationsamlidppolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationsamlidppolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -11672,6 +12871,7 @@ impl rt::Model for AuthenticationsamlidppolicyBinding {
             }
             1 => self.authenticationsamlidppolicy_vpnvserver_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11683,14 +12883,9 @@ impl rt::Model for AuthenticationsamlidppolicyBinding {
             }
             1 => self.authenticationsamlidppolicy_vpnvserver_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlidppolicyBinding {
@@ -11725,6 +12920,15 @@ impl rt::Resource for AuthenticationsamlidppolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationsamlidppolicyBinding {
+    /// A `authenticationsamlidppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationsamlidppolicyBinding {
     /// `GET /nitro/v1/config/authenticationsamlidppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11739,31 +12943,28 @@ impl AuthenticationsamlidppolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationsamlidppolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationsamlidppolicy_vpnvserver_binding/authenticationsamlidppolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlidppolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11783,6 +12984,7 @@ impl rt::Model for AuthenticationsamlidppolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11793,14 +12995,9 @@ impl rt::Model for AuthenticationsamlidppolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlidppolicyVpnvserverBinding {
@@ -11835,6 +13032,15 @@ impl rt::Resource for AuthenticationsamlidppolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationsamlidppolicyVpnvserverBinding {
+    /// A `authenticationsamlidppolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationsamlidppolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationsamlidppolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -11856,244 +13062,127 @@ impl AuthenticationsamlidppolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsamlidpprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `13.1`.
     pub acsurlrule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub assertionconsumerserviceurl: Option<String>,
-    /// `String`, read-write.
     pub attribute1: Option<String>,
-    /// `String`, read-write.
     pub attribute10: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute10expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute10format`]): `URI`, `Basic`.
-    pub attribute10format: Option<
-        rt::Open<AuthenticationsamlidpprofileAttribute10format>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute10format: Option<rt::Open<UriBasic>>,
     pub attribute10friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute11: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute11expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute11format`]): `URI`, `Basic`.
-    pub attribute11format: Option<
-        rt::Open<AuthenticationsamlidpprofileAttribute11format>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute11format: Option<rt::Open<UriBasic>>,
     pub attribute11friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute12: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute12expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute12format`]): `URI`, `Basic`.
-    pub attribute12format: Option<
-        rt::Open<AuthenticationsamlidpprofileAttribute12format>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute12format: Option<rt::Open<UriBasic>>,
     pub attribute12friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute13: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute13expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute13format`]): `URI`, `Basic`.
-    pub attribute13format: Option<
-        rt::Open<AuthenticationsamlidpprofileAttribute13format>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute13format: Option<rt::Open<UriBasic>>,
     pub attribute13friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute14: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute14expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute14format`]): `URI`, `Basic`.
-    pub attribute14format: Option<
-        rt::Open<AuthenticationsamlidpprofileAttribute14format>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute14format: Option<rt::Open<UriBasic>>,
     pub attribute14friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute15: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute15expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute15format`]): `URI`, `Basic`.
-    pub attribute15format: Option<
-        rt::Open<AuthenticationsamlidpprofileAttribute15format>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute15format: Option<rt::Open<UriBasic>>,
     pub attribute15friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute16: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute16expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute16format`]): `URI`, `Basic`.
-    pub attribute16format: Option<
-        rt::Open<AuthenticationsamlidpprofileAttribute16format>,
-    >,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute16format: Option<rt::Open<UriBasic>>,
     pub attribute16friendlyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute1expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute1format`]): `URI`, `Basic`.
-    pub attribute1format: Option<rt::Open<AuthenticationsamlidpprofileAttribute1format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute1format: Option<rt::Open<UriBasic>>,
     pub attribute1friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute2: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute2expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute2format`]): `URI`, `Basic`.
-    pub attribute2format: Option<rt::Open<AuthenticationsamlidpprofileAttribute2format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute2format: Option<rt::Open<UriBasic>>,
     pub attribute2friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute3: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute3expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute3format`]): `URI`, `Basic`.
-    pub attribute3format: Option<rt::Open<AuthenticationsamlidpprofileAttribute3format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute3format: Option<rt::Open<UriBasic>>,
     pub attribute3friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute4: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute4expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute4format`]): `URI`, `Basic`.
-    pub attribute4format: Option<rt::Open<AuthenticationsamlidpprofileAttribute4format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute4format: Option<rt::Open<UriBasic>>,
     pub attribute4friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute5: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute5expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute5format`]): `URI`, `Basic`.
-    pub attribute5format: Option<rt::Open<AuthenticationsamlidpprofileAttribute5format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute5format: Option<rt::Open<UriBasic>>,
     pub attribute5friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute6: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute6expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute6format`]): `URI`, `Basic`.
-    pub attribute6format: Option<rt::Open<AuthenticationsamlidpprofileAttribute6format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute6format: Option<rt::Open<UriBasic>>,
     pub attribute6friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute7: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute7expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute7format`]): `URI`, `Basic`.
-    pub attribute7format: Option<rt::Open<AuthenticationsamlidpprofileAttribute7format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute7format: Option<rt::Open<UriBasic>>,
     pub attribute7friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute8: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute8expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute8format`]): `URI`, `Basic`.
-    pub attribute8format: Option<rt::Open<AuthenticationsamlidpprofileAttribute8format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute8format: Option<rt::Open<UriBasic>>,
     pub attribute8friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute9: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute9expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidpprofileAttribute9format`]): `URI`, `Basic`.
-    pub attribute9format: Option<rt::Open<AuthenticationsamlidpprofileAttribute9format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute9format: Option<rt::Open<UriBasic>>,
     pub attribute9friendlyname: Option<String>,
-    /// `String`, read-write.
     pub audience: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SHA256`.
     ///
-    /// Possible values (see [`AuthenticationsamlidpprofileDigestmethod`]): `SHA1`, `SHA256`.
-    pub digestmethod: Option<rt::Open<AuthenticationsamlidpprofileDigestmethod>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Sha1Sha256`]): `SHA1`, `SHA256`.
+    pub digestmethod: Option<rt::Open<Sha1Sha256>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationsamlidpprofileEncryptassertion`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub encryptassertion: Option<rt::Open<AuthenticationsamlidpprofileEncryptassertion>>,
-    /// `String`, read-write.
-    ///
+    pub encryptassertion: Option<rt::Open<OnOff>>,
     /// Default: `AES256`.
     ///
     /// Possible values (see [`AuthenticationsamlidpprofileEncryptionalgorithm`]): `DES3`, `AES128`, `AES192`, `AES256`.
@@ -12102,138 +13191,92 @@ pub struct Authenticationsamlidpprofile {
     pub encryptionalgorithm: Option<
         rt::Open<AuthenticationsamlidpprofileEncryptionalgorithm>,
     >,
-    /// `String`, read-write.
-    ///
     /// Default: `RSA_OAEP`.
     ///
     /// Possible values (see [`AuthenticationsamlidpprofileKeytransportalg`]): `RSA-V1_5`, `RSA_OAEP`.
     ///
     /// Since `11.1`.
     pub keytransportalg: Option<rt::Open<AuthenticationsamlidpprofileKeytransportalg>>,
-    /// `String`, read-write.
-    ///
     /// Default: `POST`.
     ///
-    /// Possible values (see [`AuthenticationsamlidpprofileLogoutbinding`]): `REDIRECT`, `POST`.
+    /// Possible values (see [`RedirectPost`]): `REDIRECT`, `POST`.
     ///
     /// Since `12.0`.
-    pub logoutbinding: Option<rt::Open<AuthenticationsamlidpprofileLogoutbinding>>,
-    /// `String`, read-only.
+    pub logoutbinding: Option<rt::Open<RedirectPost>>,
+    /// Read-only: never sent.
     ///
     /// Default: `INIT`.
     ///
-    /// Possible values (see [`AuthenticationsamlidpprofileMetadataimportstatus`]): `INIT`, `SUCCESS`, `FAIL`.
+    /// Possible values (see [`InitSuccessFail`]): `INIT`, `SUCCESS`, `FAIL`.
     ///
     /// Since `12.1`.
-    pub metadataimportstatus: Option<
-        rt::Open<AuthenticationsamlidpprofileMetadataimportstatus>,
-    >,
-    /// `Double`, read-write.
+    pub metadataimportstatus: Option<rt::Open<InitSuccessFail>>,
+    /// Reference type `Double`.
     ///
     /// Default: `3600`.
     ///
     /// Since `12.1`.
     pub metadatarefreshinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub metadataurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub nameidexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `transient`.
     ///
     /// Possible values (see [`AuthenticationsamlidpprofileNameidformat`]): `Unspecified`, `emailAddress`, `X509SubjectName`, `WindowsDomainQualifiedName`, `kerberos`, `entity`, `persistent`, `transient`.
     pub nameidformat: Option<rt::Open<AuthenticationsamlidpprofileNameidformat>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`AuthenticationsamlidpprofileRejectunsignedrequests`]): `ON`, `OFF`.
-    pub rejectunsignedrequests: Option<
-        rt::Open<AuthenticationsamlidpprofileRejectunsignedrequests>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub rejectunsignedrequests: Option<rt::Open<OnOff>>,
     /// Default: `POST`.
     ///
     /// Possible values (see [`AuthenticationsamlidpprofileSamlbinding`]): `REDIRECT`, `POST`, `ARTIFACT`.
     ///
     /// Since `11.1`.
     pub samlbinding: Option<rt::Open<AuthenticationsamlidpprofileSamlbinding>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlidpcertname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlissuername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub samlsigningcertversion: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlspcertname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub samlspcertversion: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`AuthenticationsamlidpprofileSendpassword`]): `ON`, `OFF`.
-    pub sendpassword: Option<rt::Open<AuthenticationsamlidpprofileSendpassword>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sendpassword: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub serviceproviderid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ASSERTION`.
     ///
     /// Possible values (see [`AuthenticationsamlidpprofileSignassertion`]): `NONE`, `ASSERTION`, `RESPONSE`, `BOTH`.
     ///
     /// Since `11.1`.
     pub signassertion: Option<rt::Open<AuthenticationsamlidpprofileSignassertion>>,
-    /// `String`, read-write.
-    ///
     /// Default: `RSA-SHA256`.
     ///
-    /// Possible values (see [`AuthenticationsamlidpprofileSignaturealg`]): `RSA-SHA1`, `RSA-SHA256`.
-    pub signaturealg: Option<rt::Open<AuthenticationsamlidpprofileSignaturealg>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`RsaSha1RsaSha256`]): `RSA-SHA1`, `RSA-SHA256`.
+    pub signaturealg: Option<rt::Open<RsaSha1RsaSha256>>,
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub signatureservice: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `5`.
     ///
     /// Since `11.1`.
     pub skewtime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
@@ -12241,57 +13284,21 @@ pub struct Authenticationsamlidpprofile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationsamlidpprofile`.`attribute10format` ([`Authenticationsamlidpprofile`]).
-///
-/// Also the values of `authenticationsamlidpprofile.attribute11format`, `authenticationsamlidpprofile.attribute12format`, `authenticationsamlidpprofile.attribute13format`, `authenticationsamlidpprofile.attribute14format`, `authenticationsamlidpprofile.attribute15format`, `authenticationsamlidpprofile.attribute16format`, `authenticationsamlidpprofile.attribute1format`, `authenticationsamlidpprofile.attribute2format`, `authenticationsamlidpprofile.attribute3format`, `authenticationsamlidpprofile.attribute4format`, `authenticationsamlidpprofile.attribute5format`, `authenticationsamlidpprofile.attribute6format`, `authenticationsamlidpprofile.attribute7format`, `authenticationsamlidpprofile.attribute8format`, `authenticationsamlidpprofile.attribute9format`.
+/// Values of `authenticationsamlidpprofile.attribute10format`, `authenticationsamlidpprofile.attribute11format`, `authenticationsamlidpprofile.attribute12format`, `authenticationsamlidpprofile.attribute13format`, `authenticationsamlidpprofile.attribute14format`, `authenticationsamlidpprofile.attribute15format`, `authenticationsamlidpprofile.attribute16format`, `authenticationsamlidpprofile.attribute1format`, `authenticationsamlidpprofile.attribute2format`, `authenticationsamlidpprofile.attribute3format`, `authenticationsamlidpprofile.attribute4format`, `authenticationsamlidpprofile.attribute5format`, `authenticationsamlidpprofile.attribute6format`, `authenticationsamlidpprofile.attribute7format`, `authenticationsamlidpprofile.attribute8format`, `authenticationsamlidpprofile.attribute9format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationsamlidpprofileAttribute10format {
+pub enum UriBasic {
     /// `URI`
     Uri,
     /// `Basic`
     Basic,
 }
-impl rt::WireEnum for AuthenticationsamlidpprofileAttribute10format {
+impl rt::WireEnum for UriBasic {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Uri, "URI"),
         (Self::Basic, "Basic"),
     ];
 }
-/// Values of `authenticationsamlidpprofile`.`attribute11format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute11format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute12format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute12format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute13format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute13format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute14format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute14format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute15format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute15format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute16format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute16format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute1format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute1format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute2format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute2format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute3format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute3format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute4format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute4format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute5format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute5format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute6format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute6format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute7format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute7format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute8format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute8format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`attribute9format` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlidpprofileAttribute10format`].
-pub type AuthenticationsamlidpprofileAttribute9format = AuthenticationsamlidpprofileAttribute10format;
-/// Values of `authenticationsamlidpprofile`.`digestmethod` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlactionDigestmethod`].
-pub type AuthenticationsamlidpprofileDigestmethod = AuthenticationsamlactionDigestmethod;
-/// Values of `authenticationsamlidpprofile`.`encryptassertion` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationsamlidpprofileEncryptassertion = AuthenticationcertactionTwofactor;
 /// Values of `authenticationsamlidpprofile`.`encryptionalgorithm` ([`Authenticationsamlidpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12328,10 +13335,6 @@ impl rt::WireEnum for AuthenticationsamlidpprofileKeytransportalg {
         (Self::RsaOaep, "RSA_OAEP"),
     ];
 }
-/// Values of `authenticationsamlidpprofile`.`logoutbinding` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlactionLogoutbinding`].
-pub type AuthenticationsamlidpprofileLogoutbinding = AuthenticationsamlactionLogoutbinding;
-/// Values of `authenticationsamlidpprofile`.`metadataimportstatus` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlactionMetadataimportstatus`].
-pub type AuthenticationsamlidpprofileMetadataimportstatus = AuthenticationsamlactionMetadataimportstatus;
 /// Values of `authenticationsamlidpprofile`.`nameidformat` ([`Authenticationsamlidpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12365,8 +13368,6 @@ impl rt::WireEnum for AuthenticationsamlidpprofileNameidformat {
         (Self::Transient, "transient"),
     ];
 }
-/// Values of `authenticationsamlidpprofile`.`rejectunsignedrequests` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationsamlidpprofileRejectunsignedrequests = AuthenticationcertactionTwofactor;
 /// Values of `authenticationsamlidpprofile`.`samlbinding` ([`Authenticationsamlidpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12385,8 +13386,6 @@ impl rt::WireEnum for AuthenticationsamlidpprofileSamlbinding {
         (Self::Artifact, "ARTIFACT"),
     ];
 }
-/// Values of `authenticationsamlidpprofile`.`sendpassword` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationsamlidpprofileSendpassword = AuthenticationcertactionTwofactor;
 /// Values of `authenticationsamlidpprofile`.`signassertion` ([`Authenticationsamlidpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12408,8 +13407,6 @@ impl rt::WireEnum for AuthenticationsamlidpprofileSignassertion {
         (Self::Both, "BOTH"),
     ];
 }
-/// Values of `authenticationsamlidpprofile`.`signaturealg` ([`Authenticationsamlidpprofile`]): the same values as [`AuthenticationsamlactionSignaturealg`].
-pub type AuthenticationsamlidpprofileSignaturealg = AuthenticationsamlactionSignaturealg;
 impl rt::Model for Authenticationsamlidpprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12604,6 +13601,7 @@ impl rt::Model for Authenticationsamlidpprofile {
             91 => self.signatureservice.as_field(),
             92 => self.skewtime.as_field(),
             93 => self.splogouturl.as_field(),
+            94 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12703,14 +13701,9 @@ impl rt::Model for Authenticationsamlidpprofile {
             91 => self.signatureservice.as_field_mut(),
             92 => self.skewtime.as_field_mut(),
             93 => self.splogouturl.as_field_mut(),
+            94 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsamlidpprofile {
@@ -12743,6 +13736,522 @@ impl rt::Resource for Authenticationsamlidpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationsamlidpprofile {
+    /// A `authenticationsamlidpprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`assertionconsumerserviceurl`](Self::assertionconsumerserviceurl).
+    pub fn assertionconsumerserviceurl(
+        mut self,
+        assertionconsumerserviceurl: impl Into<String>,
+    ) -> Self {
+        self.assertionconsumerserviceurl = Some(assertionconsumerserviceurl.into());
+        self
+    }
+    /// Sets [`attribute1`](Self::attribute1).
+    pub fn attribute1(mut self, attribute1: impl Into<String>) -> Self {
+        self.attribute1 = Some(attribute1.into());
+        self
+    }
+    /// Sets [`attribute10`](Self::attribute10).
+    pub fn attribute10(mut self, attribute10: impl Into<String>) -> Self {
+        self.attribute10 = Some(attribute10.into());
+        self
+    }
+    /// Sets [`attribute10expr`](Self::attribute10expr).
+    pub fn attribute10expr(mut self, attribute10expr: impl Into<String>) -> Self {
+        self.attribute10expr = Some(attribute10expr.into());
+        self
+    }
+    /// Sets [`attribute10format`](Self::attribute10format).
+    pub fn attribute10format(mut self, attribute10format: UriBasic) -> Self {
+        self.attribute10format = Some(rt::Open::Known(attribute10format));
+        self
+    }
+    /// Sets [`attribute10friendlyname`](Self::attribute10friendlyname).
+    pub fn attribute10friendlyname(
+        mut self,
+        attribute10friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute10friendlyname = Some(attribute10friendlyname.into());
+        self
+    }
+    /// Sets [`attribute11`](Self::attribute11).
+    pub fn attribute11(mut self, attribute11: impl Into<String>) -> Self {
+        self.attribute11 = Some(attribute11.into());
+        self
+    }
+    /// Sets [`attribute11expr`](Self::attribute11expr).
+    pub fn attribute11expr(mut self, attribute11expr: impl Into<String>) -> Self {
+        self.attribute11expr = Some(attribute11expr.into());
+        self
+    }
+    /// Sets [`attribute11format`](Self::attribute11format).
+    pub fn attribute11format(mut self, attribute11format: UriBasic) -> Self {
+        self.attribute11format = Some(rt::Open::Known(attribute11format));
+        self
+    }
+    /// Sets [`attribute11friendlyname`](Self::attribute11friendlyname).
+    pub fn attribute11friendlyname(
+        mut self,
+        attribute11friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute11friendlyname = Some(attribute11friendlyname.into());
+        self
+    }
+    /// Sets [`attribute12`](Self::attribute12).
+    pub fn attribute12(mut self, attribute12: impl Into<String>) -> Self {
+        self.attribute12 = Some(attribute12.into());
+        self
+    }
+    /// Sets [`attribute12expr`](Self::attribute12expr).
+    pub fn attribute12expr(mut self, attribute12expr: impl Into<String>) -> Self {
+        self.attribute12expr = Some(attribute12expr.into());
+        self
+    }
+    /// Sets [`attribute12format`](Self::attribute12format).
+    pub fn attribute12format(mut self, attribute12format: UriBasic) -> Self {
+        self.attribute12format = Some(rt::Open::Known(attribute12format));
+        self
+    }
+    /// Sets [`attribute12friendlyname`](Self::attribute12friendlyname).
+    pub fn attribute12friendlyname(
+        mut self,
+        attribute12friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute12friendlyname = Some(attribute12friendlyname.into());
+        self
+    }
+    /// Sets [`attribute13`](Self::attribute13).
+    pub fn attribute13(mut self, attribute13: impl Into<String>) -> Self {
+        self.attribute13 = Some(attribute13.into());
+        self
+    }
+    /// Sets [`attribute13expr`](Self::attribute13expr).
+    pub fn attribute13expr(mut self, attribute13expr: impl Into<String>) -> Self {
+        self.attribute13expr = Some(attribute13expr.into());
+        self
+    }
+    /// Sets [`attribute13format`](Self::attribute13format).
+    pub fn attribute13format(mut self, attribute13format: UriBasic) -> Self {
+        self.attribute13format = Some(rt::Open::Known(attribute13format));
+        self
+    }
+    /// Sets [`attribute13friendlyname`](Self::attribute13friendlyname).
+    pub fn attribute13friendlyname(
+        mut self,
+        attribute13friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute13friendlyname = Some(attribute13friendlyname.into());
+        self
+    }
+    /// Sets [`attribute14`](Self::attribute14).
+    pub fn attribute14(mut self, attribute14: impl Into<String>) -> Self {
+        self.attribute14 = Some(attribute14.into());
+        self
+    }
+    /// Sets [`attribute14expr`](Self::attribute14expr).
+    pub fn attribute14expr(mut self, attribute14expr: impl Into<String>) -> Self {
+        self.attribute14expr = Some(attribute14expr.into());
+        self
+    }
+    /// Sets [`attribute14format`](Self::attribute14format).
+    pub fn attribute14format(mut self, attribute14format: UriBasic) -> Self {
+        self.attribute14format = Some(rt::Open::Known(attribute14format));
+        self
+    }
+    /// Sets [`attribute14friendlyname`](Self::attribute14friendlyname).
+    pub fn attribute14friendlyname(
+        mut self,
+        attribute14friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute14friendlyname = Some(attribute14friendlyname.into());
+        self
+    }
+    /// Sets [`attribute15`](Self::attribute15).
+    pub fn attribute15(mut self, attribute15: impl Into<String>) -> Self {
+        self.attribute15 = Some(attribute15.into());
+        self
+    }
+    /// Sets [`attribute15expr`](Self::attribute15expr).
+    pub fn attribute15expr(mut self, attribute15expr: impl Into<String>) -> Self {
+        self.attribute15expr = Some(attribute15expr.into());
+        self
+    }
+    /// Sets [`attribute15format`](Self::attribute15format).
+    pub fn attribute15format(mut self, attribute15format: UriBasic) -> Self {
+        self.attribute15format = Some(rt::Open::Known(attribute15format));
+        self
+    }
+    /// Sets [`attribute15friendlyname`](Self::attribute15friendlyname).
+    pub fn attribute15friendlyname(
+        mut self,
+        attribute15friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute15friendlyname = Some(attribute15friendlyname.into());
+        self
+    }
+    /// Sets [`attribute16`](Self::attribute16).
+    pub fn attribute16(mut self, attribute16: impl Into<String>) -> Self {
+        self.attribute16 = Some(attribute16.into());
+        self
+    }
+    /// Sets [`attribute16expr`](Self::attribute16expr).
+    pub fn attribute16expr(mut self, attribute16expr: impl Into<String>) -> Self {
+        self.attribute16expr = Some(attribute16expr.into());
+        self
+    }
+    /// Sets [`attribute16format`](Self::attribute16format).
+    pub fn attribute16format(mut self, attribute16format: UriBasic) -> Self {
+        self.attribute16format = Some(rt::Open::Known(attribute16format));
+        self
+    }
+    /// Sets [`attribute16friendlyname`](Self::attribute16friendlyname).
+    pub fn attribute16friendlyname(
+        mut self,
+        attribute16friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute16friendlyname = Some(attribute16friendlyname.into());
+        self
+    }
+    /// Sets [`attribute1expr`](Self::attribute1expr).
+    pub fn attribute1expr(mut self, attribute1expr: impl Into<String>) -> Self {
+        self.attribute1expr = Some(attribute1expr.into());
+        self
+    }
+    /// Sets [`attribute1format`](Self::attribute1format).
+    pub fn attribute1format(mut self, attribute1format: UriBasic) -> Self {
+        self.attribute1format = Some(rt::Open::Known(attribute1format));
+        self
+    }
+    /// Sets [`attribute1friendlyname`](Self::attribute1friendlyname).
+    pub fn attribute1friendlyname(
+        mut self,
+        attribute1friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute1friendlyname = Some(attribute1friendlyname.into());
+        self
+    }
+    /// Sets [`attribute2`](Self::attribute2).
+    pub fn attribute2(mut self, attribute2: impl Into<String>) -> Self {
+        self.attribute2 = Some(attribute2.into());
+        self
+    }
+    /// Sets [`attribute2expr`](Self::attribute2expr).
+    pub fn attribute2expr(mut self, attribute2expr: impl Into<String>) -> Self {
+        self.attribute2expr = Some(attribute2expr.into());
+        self
+    }
+    /// Sets [`attribute2format`](Self::attribute2format).
+    pub fn attribute2format(mut self, attribute2format: UriBasic) -> Self {
+        self.attribute2format = Some(rt::Open::Known(attribute2format));
+        self
+    }
+    /// Sets [`attribute2friendlyname`](Self::attribute2friendlyname).
+    pub fn attribute2friendlyname(
+        mut self,
+        attribute2friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute2friendlyname = Some(attribute2friendlyname.into());
+        self
+    }
+    /// Sets [`attribute3`](Self::attribute3).
+    pub fn attribute3(mut self, attribute3: impl Into<String>) -> Self {
+        self.attribute3 = Some(attribute3.into());
+        self
+    }
+    /// Sets [`attribute3expr`](Self::attribute3expr).
+    pub fn attribute3expr(mut self, attribute3expr: impl Into<String>) -> Self {
+        self.attribute3expr = Some(attribute3expr.into());
+        self
+    }
+    /// Sets [`attribute3format`](Self::attribute3format).
+    pub fn attribute3format(mut self, attribute3format: UriBasic) -> Self {
+        self.attribute3format = Some(rt::Open::Known(attribute3format));
+        self
+    }
+    /// Sets [`attribute3friendlyname`](Self::attribute3friendlyname).
+    pub fn attribute3friendlyname(
+        mut self,
+        attribute3friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute3friendlyname = Some(attribute3friendlyname.into());
+        self
+    }
+    /// Sets [`attribute4`](Self::attribute4).
+    pub fn attribute4(mut self, attribute4: impl Into<String>) -> Self {
+        self.attribute4 = Some(attribute4.into());
+        self
+    }
+    /// Sets [`attribute4expr`](Self::attribute4expr).
+    pub fn attribute4expr(mut self, attribute4expr: impl Into<String>) -> Self {
+        self.attribute4expr = Some(attribute4expr.into());
+        self
+    }
+    /// Sets [`attribute4format`](Self::attribute4format).
+    pub fn attribute4format(mut self, attribute4format: UriBasic) -> Self {
+        self.attribute4format = Some(rt::Open::Known(attribute4format));
+        self
+    }
+    /// Sets [`attribute4friendlyname`](Self::attribute4friendlyname).
+    pub fn attribute4friendlyname(
+        mut self,
+        attribute4friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute4friendlyname = Some(attribute4friendlyname.into());
+        self
+    }
+    /// Sets [`attribute5`](Self::attribute5).
+    pub fn attribute5(mut self, attribute5: impl Into<String>) -> Self {
+        self.attribute5 = Some(attribute5.into());
+        self
+    }
+    /// Sets [`attribute5expr`](Self::attribute5expr).
+    pub fn attribute5expr(mut self, attribute5expr: impl Into<String>) -> Self {
+        self.attribute5expr = Some(attribute5expr.into());
+        self
+    }
+    /// Sets [`attribute5format`](Self::attribute5format).
+    pub fn attribute5format(mut self, attribute5format: UriBasic) -> Self {
+        self.attribute5format = Some(rt::Open::Known(attribute5format));
+        self
+    }
+    /// Sets [`attribute5friendlyname`](Self::attribute5friendlyname).
+    pub fn attribute5friendlyname(
+        mut self,
+        attribute5friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute5friendlyname = Some(attribute5friendlyname.into());
+        self
+    }
+    /// Sets [`attribute6`](Self::attribute6).
+    pub fn attribute6(mut self, attribute6: impl Into<String>) -> Self {
+        self.attribute6 = Some(attribute6.into());
+        self
+    }
+    /// Sets [`attribute6expr`](Self::attribute6expr).
+    pub fn attribute6expr(mut self, attribute6expr: impl Into<String>) -> Self {
+        self.attribute6expr = Some(attribute6expr.into());
+        self
+    }
+    /// Sets [`attribute6format`](Self::attribute6format).
+    pub fn attribute6format(mut self, attribute6format: UriBasic) -> Self {
+        self.attribute6format = Some(rt::Open::Known(attribute6format));
+        self
+    }
+    /// Sets [`attribute6friendlyname`](Self::attribute6friendlyname).
+    pub fn attribute6friendlyname(
+        mut self,
+        attribute6friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute6friendlyname = Some(attribute6friendlyname.into());
+        self
+    }
+    /// Sets [`attribute7`](Self::attribute7).
+    pub fn attribute7(mut self, attribute7: impl Into<String>) -> Self {
+        self.attribute7 = Some(attribute7.into());
+        self
+    }
+    /// Sets [`attribute7expr`](Self::attribute7expr).
+    pub fn attribute7expr(mut self, attribute7expr: impl Into<String>) -> Self {
+        self.attribute7expr = Some(attribute7expr.into());
+        self
+    }
+    /// Sets [`attribute7format`](Self::attribute7format).
+    pub fn attribute7format(mut self, attribute7format: UriBasic) -> Self {
+        self.attribute7format = Some(rt::Open::Known(attribute7format));
+        self
+    }
+    /// Sets [`attribute7friendlyname`](Self::attribute7friendlyname).
+    pub fn attribute7friendlyname(
+        mut self,
+        attribute7friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute7friendlyname = Some(attribute7friendlyname.into());
+        self
+    }
+    /// Sets [`attribute8`](Self::attribute8).
+    pub fn attribute8(mut self, attribute8: impl Into<String>) -> Self {
+        self.attribute8 = Some(attribute8.into());
+        self
+    }
+    /// Sets [`attribute8expr`](Self::attribute8expr).
+    pub fn attribute8expr(mut self, attribute8expr: impl Into<String>) -> Self {
+        self.attribute8expr = Some(attribute8expr.into());
+        self
+    }
+    /// Sets [`attribute8format`](Self::attribute8format).
+    pub fn attribute8format(mut self, attribute8format: UriBasic) -> Self {
+        self.attribute8format = Some(rt::Open::Known(attribute8format));
+        self
+    }
+    /// Sets [`attribute8friendlyname`](Self::attribute8friendlyname).
+    pub fn attribute8friendlyname(
+        mut self,
+        attribute8friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute8friendlyname = Some(attribute8friendlyname.into());
+        self
+    }
+    /// Sets [`attribute9`](Self::attribute9).
+    pub fn attribute9(mut self, attribute9: impl Into<String>) -> Self {
+        self.attribute9 = Some(attribute9.into());
+        self
+    }
+    /// Sets [`attribute9expr`](Self::attribute9expr).
+    pub fn attribute9expr(mut self, attribute9expr: impl Into<String>) -> Self {
+        self.attribute9expr = Some(attribute9expr.into());
+        self
+    }
+    /// Sets [`attribute9format`](Self::attribute9format).
+    pub fn attribute9format(mut self, attribute9format: UriBasic) -> Self {
+        self.attribute9format = Some(rt::Open::Known(attribute9format));
+        self
+    }
+    /// Sets [`attribute9friendlyname`](Self::attribute9friendlyname).
+    pub fn attribute9friendlyname(
+        mut self,
+        attribute9friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute9friendlyname = Some(attribute9friendlyname.into());
+        self
+    }
+    /// Sets [`audience`](Self::audience).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`digestmethod`](Self::digestmethod).
+    pub fn digestmethod(mut self, digestmethod: Sha1Sha256) -> Self {
+        self.digestmethod = Some(rt::Open::Known(digestmethod));
+        self
+    }
+    /// Sets [`encryptassertion`](Self::encryptassertion).
+    pub fn encryptassertion(mut self, encryptassertion: OnOff) -> Self {
+        self.encryptassertion = Some(rt::Open::Known(encryptassertion));
+        self
+    }
+    /// Sets [`encryptionalgorithm`](Self::encryptionalgorithm).
+    pub fn encryptionalgorithm(
+        mut self,
+        encryptionalgorithm: AuthenticationsamlidpprofileEncryptionalgorithm,
+    ) -> Self {
+        self.encryptionalgorithm = Some(rt::Open::Known(encryptionalgorithm));
+        self
+    }
+    /// Sets [`keytransportalg`](Self::keytransportalg).
+    pub fn keytransportalg(
+        mut self,
+        keytransportalg: AuthenticationsamlidpprofileKeytransportalg,
+    ) -> Self {
+        self.keytransportalg = Some(rt::Open::Known(keytransportalg));
+        self
+    }
+    /// Sets [`logoutbinding`](Self::logoutbinding).
+    pub fn logoutbinding(mut self, logoutbinding: RedirectPost) -> Self {
+        self.logoutbinding = Some(rt::Open::Known(logoutbinding));
+        self
+    }
+    /// Sets [`metadatarefreshinterval`](Self::metadatarefreshinterval).
+    pub fn metadatarefreshinterval(
+        mut self,
+        metadatarefreshinterval: impl Into<rt::Number>,
+    ) -> Self {
+        self.metadatarefreshinterval = Some(metadatarefreshinterval.into());
+        self
+    }
+    /// Sets [`metadataurl`](Self::metadataurl).
+    pub fn metadataurl(mut self, metadataurl: impl Into<String>) -> Self {
+        self.metadataurl = Some(metadataurl.into());
+        self
+    }
+    /// Sets [`nameidexpr`](Self::nameidexpr).
+    pub fn nameidexpr(mut self, nameidexpr: impl Into<String>) -> Self {
+        self.nameidexpr = Some(nameidexpr.into());
+        self
+    }
+    /// Sets [`nameidformat`](Self::nameidformat).
+    pub fn nameidformat(
+        mut self,
+        nameidformat: AuthenticationsamlidpprofileNameidformat,
+    ) -> Self {
+        self.nameidformat = Some(rt::Open::Known(nameidformat));
+        self
+    }
+    /// Sets [`rejectunsignedrequests`](Self::rejectunsignedrequests).
+    pub fn rejectunsignedrequests(mut self, rejectunsignedrequests: OnOff) -> Self {
+        self.rejectunsignedrequests = Some(rt::Open::Known(rejectunsignedrequests));
+        self
+    }
+    /// Sets [`samlbinding`](Self::samlbinding).
+    pub fn samlbinding(
+        mut self,
+        samlbinding: AuthenticationsamlidpprofileSamlbinding,
+    ) -> Self {
+        self.samlbinding = Some(rt::Open::Known(samlbinding));
+        self
+    }
+    /// Sets [`samlidpcertname`](Self::samlidpcertname).
+    pub fn samlidpcertname(mut self, samlidpcertname: impl Into<String>) -> Self {
+        self.samlidpcertname = Some(samlidpcertname.into());
+        self
+    }
+    /// Sets [`samlissuername`](Self::samlissuername).
+    pub fn samlissuername(mut self, samlissuername: impl Into<String>) -> Self {
+        self.samlissuername = Some(samlissuername.into());
+        self
+    }
+    /// Sets [`samlspcertname`](Self::samlspcertname).
+    pub fn samlspcertname(mut self, samlspcertname: impl Into<String>) -> Self {
+        self.samlspcertname = Some(samlspcertname.into());
+        self
+    }
+    /// Sets [`sendpassword`](Self::sendpassword).
+    pub fn sendpassword(mut self, sendpassword: OnOff) -> Self {
+        self.sendpassword = Some(rt::Open::Known(sendpassword));
+        self
+    }
+    /// Sets [`serviceproviderid`](Self::serviceproviderid).
+    pub fn serviceproviderid(mut self, serviceproviderid: impl Into<String>) -> Self {
+        self.serviceproviderid = Some(serviceproviderid.into());
+        self
+    }
+    /// Sets [`signassertion`](Self::signassertion).
+    pub fn signassertion(
+        mut self,
+        signassertion: AuthenticationsamlidpprofileSignassertion,
+    ) -> Self {
+        self.signassertion = Some(rt::Open::Known(signassertion));
+        self
+    }
+    /// Sets [`signaturealg`](Self::signaturealg).
+    pub fn signaturealg(mut self, signaturealg: RsaSha1RsaSha256) -> Self {
+        self.signaturealg = Some(rt::Open::Known(signaturealg));
+        self
+    }
+    /// Sets [`skewtime`](Self::skewtime).
+    pub fn skewtime(mut self, skewtime: impl Into<rt::Number>) -> Self {
+        self.skewtime = Some(skewtime.into());
+        self
+    }
+    /// Sets [`splogouturl`](Self::splogouturl).
+    pub fn splogouturl(mut self, splogouturl: impl Into<String>) -> Self {
+        self.splogouturl = Some(splogouturl.into());
+        self
+    }
 }
 impl Authenticationsamlidpprofile {
     /// `POST /nitro/v1/config/authenticationsamlidpprofile`
@@ -12831,25 +14340,22 @@ impl Authenticationsamlidpprofile {
 /// - URL: `/nitro/v1/config/authenticationsamlpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`AuthenticationsamlpolicyAuthenticationvserverBinding`], [`AuthenticationsamlpolicyBinding`], [`AuthenticationsamlpolicyVpnglobalBinding`], [`AuthenticationsamlpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsamlpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -12866,6 +14372,7 @@ impl rt::Model for Authenticationsamlpolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12875,14 +14382,9 @@ impl rt::Model for Authenticationsamlpolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsamlpolicy {
@@ -12915,6 +14417,25 @@ impl rt::Resource for Authenticationsamlpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationsamlpolicy {
+    /// A `authenticationsamlpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationsamlpolicy {
     /// `POST /nitro/v1/config/authenticationsamlpolicy`
@@ -12965,31 +14486,28 @@ impl Authenticationsamlpolicy {
 /// - URL: `/nitro/v1/config/authenticationsamlpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationsamlpolicy_authenticationvserver_binding/authenticationsamlpolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlpolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13009,6 +14527,7 @@ impl rt::Model for AuthenticationsamlpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13019,14 +14538,9 @@ impl rt::Model for AuthenticationsamlpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlpolicyAuthenticationvserverBinding {
@@ -13062,6 +14576,15 @@ impl rt::Resource for AuthenticationsamlpolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationsamlpolicyAuthenticationvserverBinding {
+    /// A `authenticationsamlpolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationsamlpolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationsamlpolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -13080,28 +14603,27 @@ impl AuthenticationsamlpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationsamlpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationsamlpolicy_binding/authenticationsamlpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationsamlpolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub authenticationsamlpolicy_authenticationvserver_binding: Option<
+        Vec<AuthenticationsamlpolicyAuthenticationvserverBinding>,
+    >,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub authenticationsamlpolicy_vpnglobal_binding: Option<
         Vec<AuthenticationsamlpolicyVpnglobalBinding>,
     >,
-    /// `authenticationsamlpolicy_vpnvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub authenticationsamlpolicy_vpnvserver_binding: Option<
         Vec<AuthenticationsamlpolicyVpnvserverBinding>,
-    >,
-    /// `authenticationsamlpolicy_authenticationvserver_binding[]`, read-only.
-    pub authenticationsamlpolicy_authenticationvserver_binding: Option<
-        Vec<AuthenticationsamlpolicyAuthenticationvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -13120,6 +14642,7 @@ impl rt::Model for AuthenticationsamlpolicyBinding {
             1 => self.authenticationsamlpolicy_vpnglobal_binding.as_field(),
             2 => self.authenticationsamlpolicy_vpnvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13132,14 +14655,9 @@ impl rt::Model for AuthenticationsamlpolicyBinding {
             1 => self.authenticationsamlpolicy_vpnglobal_binding.as_field_mut(),
             2 => self.authenticationsamlpolicy_vpnvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlpolicyBinding {
@@ -13174,6 +14692,15 @@ impl rt::Resource for AuthenticationsamlpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationsamlpolicyBinding {
+    /// A `authenticationsamlpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationsamlpolicyBinding {
     /// `GET /nitro/v1/config/authenticationsamlpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -13189,31 +14716,28 @@ impl AuthenticationsamlpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationsamlpolicy_vpnglobal_binding/authenticationsamlpolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlpolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13233,6 +14757,7 @@ impl rt::Model for AuthenticationsamlpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13243,14 +14768,9 @@ impl rt::Model for AuthenticationsamlpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlpolicyVpnglobalBinding {
@@ -13285,6 +14805,15 @@ impl rt::Resource for AuthenticationsamlpolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationsamlpolicyVpnglobalBinding {
+    /// A `authenticationsamlpolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationsamlpolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/authenticationsamlpolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -13304,31 +14833,28 @@ impl AuthenticationsamlpolicyVpnglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/authentication/authenticationsamlpolicy_vpnvserver_binding/authenticationsamlpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13348,6 +14874,7 @@ impl rt::Model for AuthenticationsamlpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13358,14 +14885,9 @@ impl rt::Model for AuthenticationsamlpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlpolicyVpnvserverBinding {
@@ -13400,6 +14922,15 @@ impl rt::Resource for AuthenticationsamlpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationsamlpolicyVpnvserverBinding {
+    /// A `authenticationsamlpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationsamlpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationsamlpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -13422,24 +14953,16 @@ impl AuthenticationsamlpolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsmartaccesspolicy {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Since `14.1`.
     pub action: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub hits: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -13461,6 +14984,7 @@ impl rt::Model for Authenticationsmartaccesspolicy {
             2 => self.hits.as_field(),
             3 => self.name.as_field(),
             4 => self.rule.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13471,14 +14995,9 @@ impl rt::Model for Authenticationsmartaccesspolicy {
             2 => self.hits.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.rule.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsmartaccesspolicy {
@@ -13511,6 +15030,30 @@ impl rt::Resource for Authenticationsmartaccesspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationsmartaccesspolicy {
+    /// A `authenticationsmartaccesspolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationsmartaccesspolicy {
     /// `POST /nitro/v1/config/authenticationsmartaccesspolicy` (method inferred: the reference gives none)
@@ -13563,16 +15106,10 @@ impl Authenticationsmartaccesspolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationsmartaccessprofile {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
     /// Since `14.1`.
     pub tags: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -13586,6 +15123,7 @@ impl rt::Model for Authenticationsmartaccessprofile {
             0 => self.comment.as_field(),
             1 => self.name.as_field(),
             2 => self.tags.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13594,14 +15132,9 @@ impl rt::Model for Authenticationsmartaccessprofile {
             0 => self.comment.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.tags.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsmartaccessprofile {
@@ -13634,6 +15167,25 @@ impl rt::Resource for Authenticationsmartaccessprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationsmartaccessprofile {
+    /// A `authenticationsmartaccessprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`tags`](Self::tags).
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.tags = Some(tags.into());
+        self
+    }
 }
 impl Authenticationsmartaccessprofile {
     /// `POST /nitro/v1/config/authenticationsmartaccessprofile` (method inferred: the reference gives none)
@@ -13686,37 +15238,31 @@ impl Authenticationsmartaccessprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationstorefrontauthaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub domain: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Since `12.0`.
+    pub defaultauthenticationgroup: Option<String>,
+    /// Since `12.0`.
+    pub domain: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub failure: Option<rt::Number>,
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub serverurl: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub success: Option<rt::Number>,
@@ -13743,6 +15289,7 @@ impl rt::Model for Authenticationstorefrontauthaction {
             4 => self.name.as_field(),
             5 => self.serverurl.as_field(),
             6 => self.success.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13755,14 +15302,9 @@ impl rt::Model for Authenticationstorefrontauthaction {
             4 => self.name.as_field_mut(),
             5 => self.serverurl.as_field_mut(),
             6 => self.success.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationstorefrontauthaction {
@@ -13795,6 +15337,33 @@ impl rt::Resource for Authenticationstorefrontauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationstorefrontauthaction {
+    /// A `authenticationstorefrontauthaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`serverurl`](Self::serverurl).
+    pub fn serverurl(mut self, serverurl: impl Into<String>) -> Self {
+        self.serverurl = Some(serverurl.into());
+        self
+    }
 }
 impl Authenticationstorefrontauthaction {
     /// `POST /nitro/v1/config/authenticationstorefrontauthaction`
@@ -13848,133 +15417,78 @@ impl Authenticationstorefrontauthaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationtacacsaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationtacacsactionAccounting`]): `ON`, `OFF`.
-    pub accounting: Option<rt::Open<AuthenticationtacacsactionAccounting>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub accounting: Option<rt::Open<OnOff>>,
     /// Since `11.1`.
     pub attribute1: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute10: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute11: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute12: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute13: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute14: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute15: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute16: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute2: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute3: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute4: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute5: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute6: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute7: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute8: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub attribute9: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub attributes: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationtacacsactionAuditfailedcmds`]): `ON`, `OFF`.
-    pub auditfailedcmds: Option<rt::Open<AuthenticationtacacsactionAuditfailedcmds>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationtacacsactionAuthorization`]): `ON`, `OFF`.
-    pub authorization: Option<rt::Open<AuthenticationtacacsactionAuthorization>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub auditfailedcmds: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authorization: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `3`.
     pub authtimeout: Option<rt::Number>,
-    /// `String`, read-write.
     pub defaultauthenticationgroup: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub groupattrname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Default: `49`.
     pub serverport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub success: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub tacacssecret: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationtacacsaction`.`accounting` ([`Authenticationtacacsaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationtacacsactionAccounting = AuthenticationcertactionTwofactor;
-/// Values of `authenticationtacacsaction`.`auditfailedcmds` ([`Authenticationtacacsaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationtacacsactionAuditfailedcmds = AuthenticationcertactionTwofactor;
-/// Values of `authenticationtacacsaction`.`authorization` ([`Authenticationtacacsaction`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationtacacsactionAuthorization = AuthenticationcertactionTwofactor;
 impl rt::Model for Authenticationtacacsaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14042,6 +15556,7 @@ impl rt::Model for Authenticationtacacsaction {
             27 => self.serverport.as_field(),
             28 => self.success.as_field(),
             29 => self.tacacssecret.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14077,14 +15592,9 @@ impl rt::Model for Authenticationtacacsaction {
             27 => self.serverport.as_field_mut(),
             28 => self.success.as_field_mut(),
             29 => self.tacacssecret.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationtacacsaction {
@@ -14117,6 +15627,143 @@ impl rt::Resource for Authenticationtacacsaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationtacacsaction {
+    /// A `authenticationtacacsaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`accounting`](Self::accounting).
+    pub fn accounting(mut self, accounting: OnOff) -> Self {
+        self.accounting = Some(rt::Open::Known(accounting));
+        self
+    }
+    /// Sets [`attribute1`](Self::attribute1).
+    pub fn attribute1(mut self, attribute1: impl Into<String>) -> Self {
+        self.attribute1 = Some(attribute1.into());
+        self
+    }
+    /// Sets [`attribute10`](Self::attribute10).
+    pub fn attribute10(mut self, attribute10: impl Into<String>) -> Self {
+        self.attribute10 = Some(attribute10.into());
+        self
+    }
+    /// Sets [`attribute11`](Self::attribute11).
+    pub fn attribute11(mut self, attribute11: impl Into<String>) -> Self {
+        self.attribute11 = Some(attribute11.into());
+        self
+    }
+    /// Sets [`attribute12`](Self::attribute12).
+    pub fn attribute12(mut self, attribute12: impl Into<String>) -> Self {
+        self.attribute12 = Some(attribute12.into());
+        self
+    }
+    /// Sets [`attribute13`](Self::attribute13).
+    pub fn attribute13(mut self, attribute13: impl Into<String>) -> Self {
+        self.attribute13 = Some(attribute13.into());
+        self
+    }
+    /// Sets [`attribute14`](Self::attribute14).
+    pub fn attribute14(mut self, attribute14: impl Into<String>) -> Self {
+        self.attribute14 = Some(attribute14.into());
+        self
+    }
+    /// Sets [`attribute15`](Self::attribute15).
+    pub fn attribute15(mut self, attribute15: impl Into<String>) -> Self {
+        self.attribute15 = Some(attribute15.into());
+        self
+    }
+    /// Sets [`attribute16`](Self::attribute16).
+    pub fn attribute16(mut self, attribute16: impl Into<String>) -> Self {
+        self.attribute16 = Some(attribute16.into());
+        self
+    }
+    /// Sets [`attribute2`](Self::attribute2).
+    pub fn attribute2(mut self, attribute2: impl Into<String>) -> Self {
+        self.attribute2 = Some(attribute2.into());
+        self
+    }
+    /// Sets [`attribute3`](Self::attribute3).
+    pub fn attribute3(mut self, attribute3: impl Into<String>) -> Self {
+        self.attribute3 = Some(attribute3.into());
+        self
+    }
+    /// Sets [`attribute4`](Self::attribute4).
+    pub fn attribute4(mut self, attribute4: impl Into<String>) -> Self {
+        self.attribute4 = Some(attribute4.into());
+        self
+    }
+    /// Sets [`attribute5`](Self::attribute5).
+    pub fn attribute5(mut self, attribute5: impl Into<String>) -> Self {
+        self.attribute5 = Some(attribute5.into());
+        self
+    }
+    /// Sets [`attribute6`](Self::attribute6).
+    pub fn attribute6(mut self, attribute6: impl Into<String>) -> Self {
+        self.attribute6 = Some(attribute6.into());
+        self
+    }
+    /// Sets [`attribute7`](Self::attribute7).
+    pub fn attribute7(mut self, attribute7: impl Into<String>) -> Self {
+        self.attribute7 = Some(attribute7.into());
+        self
+    }
+    /// Sets [`attribute8`](Self::attribute8).
+    pub fn attribute8(mut self, attribute8: impl Into<String>) -> Self {
+        self.attribute8 = Some(attribute8.into());
+        self
+    }
+    /// Sets [`attribute9`](Self::attribute9).
+    pub fn attribute9(mut self, attribute9: impl Into<String>) -> Self {
+        self.attribute9 = Some(attribute9.into());
+        self
+    }
+    /// Sets [`auditfailedcmds`](Self::auditfailedcmds).
+    pub fn auditfailedcmds(mut self, auditfailedcmds: OnOff) -> Self {
+        self.auditfailedcmds = Some(rt::Open::Known(auditfailedcmds));
+        self
+    }
+    /// Sets [`authorization`](Self::authorization).
+    pub fn authorization(mut self, authorization: OnOff) -> Self {
+        self.authorization = Some(rt::Open::Known(authorization));
+        self
+    }
+    /// Sets [`authtimeout`](Self::authtimeout).
+    pub fn authtimeout(mut self, authtimeout: impl Into<rt::Number>) -> Self {
+        self.authtimeout = Some(authtimeout.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`groupattrname`](Self::groupattrname).
+    pub fn groupattrname(mut self, groupattrname: impl Into<String>) -> Self {
+        self.groupattrname = Some(groupattrname.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: i64) -> Self {
+        self.serverport = Some(serverport);
+        self
+    }
+    /// Sets [`tacacssecret`](Self::tacacssecret).
+    pub fn tacacssecret(mut self, tacacssecret: impl Into<String>) -> Self {
+        self.tacacssecret = Some(tacacssecret.into());
+        self
+    }
 }
 impl Authenticationtacacsaction {
     /// `POST /nitro/v1/config/authenticationtacacsaction`
@@ -14193,23 +15840,20 @@ impl Authenticationtacacsaction {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`AuthenticationtacacspolicyAuthenticationvserverBinding`], [`AuthenticationtacacspolicyBinding`], [`AuthenticationtacacspolicySystemglobalBinding`], [`AuthenticationtacacspolicyVpnglobalBinding`], [`AuthenticationtacacspolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationtacacspolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -14226,6 +15870,7 @@ impl rt::Model for Authenticationtacacspolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14235,14 +15880,9 @@ impl rt::Model for Authenticationtacacspolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationtacacspolicy {
@@ -14275,6 +15915,25 @@ impl rt::Resource for Authenticationtacacspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationtacacspolicy {
+    /// A `authenticationtacacspolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationtacacspolicy {
     /// `POST /nitro/v1/config/authenticationtacacspolicy`
@@ -14325,31 +15984,28 @@ impl Authenticationtacacspolicy {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationtacacspolicy_authenticationvserver_binding/authenticationtacacspolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14369,6 +16025,7 @@ impl rt::Model for AuthenticationtacacspolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14379,14 +16036,9 @@ impl rt::Model for AuthenticationtacacspolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicyAuthenticationvserverBinding {
@@ -14422,6 +16074,15 @@ impl rt::Resource for AuthenticationtacacspolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationtacacspolicyAuthenticationvserverBinding {
+    /// A `authenticationtacacspolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationtacacspolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationtacacspolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -14440,28 +16101,27 @@ impl AuthenticationtacacspolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationtacacspolicy_binding/authenticationtacacspolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationtacacspolicy_vpnglobal_binding[]`, read-only.
-    pub authenticationtacacspolicy_vpnglobal_binding: Option<
-        Vec<AuthenticationtacacspolicyVpnglobalBinding>,
+    /// Read-only: never sent.
+    pub authenticationtacacspolicy_authenticationvserver_binding: Option<
+        Vec<AuthenticationtacacspolicyAuthenticationvserverBinding>,
     >,
-    /// `authenticationtacacspolicy_vpnvserver_binding[]`, read-only.
-    pub authenticationtacacspolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationtacacspolicyVpnvserverBinding>,
-    >,
-    /// `authenticationtacacspolicy_systemglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationtacacspolicy_systemglobal_binding: Option<
         Vec<AuthenticationtacacspolicySystemglobalBinding>,
     >,
-    /// `authenticationtacacspolicy_authenticationvserver_binding[]`, read-only.
-    pub authenticationtacacspolicy_authenticationvserver_binding: Option<
-        Vec<AuthenticationtacacspolicyAuthenticationvserverBinding>,
+    /// Read-only: never sent.
+    pub authenticationtacacspolicy_vpnglobal_binding: Option<
+        Vec<AuthenticationtacacspolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationtacacspolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationtacacspolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -14482,6 +16142,7 @@ impl rt::Model for AuthenticationtacacspolicyBinding {
             2 => self.authenticationtacacspolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationtacacspolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14495,14 +16156,9 @@ impl rt::Model for AuthenticationtacacspolicyBinding {
             2 => self.authenticationtacacspolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationtacacspolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicyBinding {
@@ -14537,6 +16193,15 @@ impl rt::Resource for AuthenticationtacacspolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationtacacspolicyBinding {
+    /// A `authenticationtacacspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationtacacspolicyBinding {
     /// `GET /nitro/v1/config/authenticationtacacspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -14551,31 +16216,28 @@ impl AuthenticationtacacspolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationtacacspolicy_systemglobal_binding/authenticationtacacspolicy_systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicySystemglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14595,6 +16257,7 @@ impl rt::Model for AuthenticationtacacspolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14605,14 +16268,9 @@ impl rt::Model for AuthenticationtacacspolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicySystemglobalBinding {
@@ -14647,6 +16305,15 @@ impl rt::Resource for AuthenticationtacacspolicySystemglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationtacacspolicySystemglobalBinding {
+    /// A `authenticationtacacspolicy_systemglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationtacacspolicySystemglobalBinding {
     /// `GET /nitro/v1/config/authenticationtacacspolicy_systemglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -14665,31 +16332,28 @@ impl AuthenticationtacacspolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationtacacspolicy_vpnglobal_binding/authenticationtacacspolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14709,6 +16373,7 @@ impl rt::Model for AuthenticationtacacspolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14719,14 +16384,9 @@ impl rt::Model for AuthenticationtacacspolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicyVpnglobalBinding {
@@ -14761,6 +16421,15 @@ impl rt::Resource for AuthenticationtacacspolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationtacacspolicyVpnglobalBinding {
+    /// A `authenticationtacacspolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationtacacspolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/authenticationtacacspolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -14779,31 +16448,28 @@ impl AuthenticationtacacspolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationtacacspolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationtacacspolicy_vpnvserver_binding/authenticationtacacspolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationtacacspolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14823,6 +16489,7 @@ impl rt::Model for AuthenticationtacacspolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14833,14 +16500,9 @@ impl rt::Model for AuthenticationtacacspolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicyVpnvserverBinding {
@@ -14875,6 +16537,15 @@ impl rt::Resource for AuthenticationtacacspolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationtacacspolicyVpnvserverBinding {
+    /// A `authenticationtacacspolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationtacacspolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationtacacspolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -14893,187 +16564,162 @@ impl AuthenticationtacacspolicyVpnvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`AuthenticationvserverStats`]
+/// - Bindings: [`AuthenticationvserverAuditnslogpolicyBinding`], [`AuthenticationvserverAuditsyslogpolicyBinding`], [`AuthenticationvserverAuthenticationcertpolicyBinding`], [`AuthenticationvserverAuthenticationldappolicyBinding`], [`AuthenticationvserverAuthenticationlocalpolicyBinding`], [`AuthenticationvserverAuthenticationloginschemapolicyBinding`], [`AuthenticationvserverAuthenticationnegotiatepolicyBinding`], [`AuthenticationvserverAuthenticationoauthidppolicyBinding`], [`AuthenticationvserverAuthenticationpolicyBinding`], [`AuthenticationvserverAuthenticationradiuspolicyBinding`], [`AuthenticationvserverAuthenticationsamlidppolicyBinding`], [`AuthenticationvserverAuthenticationsamlpolicyBinding`], [`AuthenticationvserverAuthenticationsmartaccesspolicyBinding`], [`AuthenticationvserverAuthenticationtacacspolicyBinding`], [`AuthenticationvserverAuthenticationwebauthpolicyBinding`], [`AuthenticationvserverBinding`], [`AuthenticationvserverCachepolicyBinding`], [`AuthenticationvserverCspolicyBinding`], [`AuthenticationvserverResponderpolicyBinding`], [`AuthenticationvserverRewritepolicyBinding`], [`AuthenticationvserverTmsessionpolicyBinding`], [`AuthenticationvserverVpnportalthemeBinding`]
 /// - Properties of older releases that `14.1` lacks: `rule` (`10.5`–`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationvserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`AuthenticationvserverAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<AuthenticationvserverAppflowlog>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ON`.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthentication`]): `ON`, `OFF`.
-    pub authentication: Option<rt::Open<AuthenticationvserverAuthentication>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 3 to 252.
-    pub authenticationdomain: Option<String>,
-    /// `String`, read-only.
-    pub backupvserver: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub bindpoint: Option<serde_json::Value>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuthenticationvserverCachetype`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
-    pub cachetype: Option<rt::Open<AuthenticationvserverCachetype>>,
-    /// `String`, read-only.
-    pub cachevserver: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `12.1`.
-    pub certkeynames: Option<String>,
-    /// `Double`, read-only.
-    pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `Double`, read-only.
-    pub curaaausers: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuthenticationvserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub curstate: Option<rt::Open<AuthenticationvserverCurstate>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuthenticationvserverDisableprimaryondown`]): `ENABLED`, `DISABLED`.
-    pub disableprimaryondown: Option<
-        rt::Open<AuthenticationvserverDisableprimaryondown>,
-    >,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuthenticationvserverDownstateflush`]): `ENABLED`, `DISABLED`.
-    pub downstateflush: Option<rt::Open<AuthenticationvserverDownstateflush>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    pub failedlogintimeout: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-only.
-    pub httpprofilename: Option<String>,
-    /// `String`, read-only.
-    pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub ipv46: Option<String>,
-    /// `String`, read-only.
-    pub listenpolicy: Option<String>,
-    /// `Double`, read-only.
-    pub listenpriority: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 255.
-    pub maxloginattempts: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ON`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authentication: Option<rt::Open<OnOff>>,
+    /// Length: 3 to 252.
+    pub authenticationdomain: Option<String>,
+    /// Read-only: never sent.
+    pub backupvserver: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub bindpoint: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AuthenticationvserverCachetype`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
+    pub cachetype: Option<rt::Open<AuthenticationvserverCachetype>>,
+    /// Read-only: never sent.
+    pub cachevserver: Option<String>,
+    /// Length: 1 to 127.
+    ///
+    /// Since `12.1`.
+    pub certkeynames: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clttimeout: Option<rt::Number>,
+    pub comment: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub curaaausers: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AuthenticationvserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub curstate: Option<rt::Open<AuthenticationvserverCurstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub disableprimaryondown: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    pub failedlogintimeout: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub groupextraction: Option<bool>,
+    /// Read-only: never sent.
+    pub httpprofilename: Option<String>,
+    /// Read-only: never sent.
+    pub ip: Option<String>,
+    /// Length: at least 1.
+    pub ipv46: Option<String>,
+    /// Read-only: never sent.
+    pub listenpolicy: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub listenpriority: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 255.
+    pub maxloginattempts: Option<rt::Number>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ngname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policy: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AuthenticationvserverPrecedence`]): `RULE`, `URL`.
     pub precedence: Option<rt::Open<AuthenticationvserverPrecedence>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub range: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AuthenticationvserverRedirect`]): `CACHE`, `POLICY`, `ORIGIN`.
     pub redirect: Option<rt::Open<AuthenticationvserverRedirect>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub redirecturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AuthenticationvserverSamesite`]): `None`, `LAX`, `STRICT`.
     ///
     /// Since `13.1`.
     pub samesite: Option<rt::Open<AuthenticationvserverSamesite>>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub secondary: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SSL`.
     ///
     /// Possible values (see [`AuthenticationvserverServicetype`]): `SSL`.
     ///
     /// Mandatory for add.
     pub servicetype: Option<rt::Open<AuthenticationvserverServicetype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AuthenticationvserverSomethod`]): `CONNECTION`, `DYNAMICCONNECTION`, `BANDWIDTH`, `HEALTH`, `NONE`.
     pub somethod: Option<rt::Open<AuthenticationvserverSomethod>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`AuthenticationvserverSopersistence`]): `ENABLED`, `DISABLED`.
-    pub sopersistence: Option<rt::Open<AuthenticationvserverSopersistence>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sopersistence: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub sopersistencetimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`AuthenticationvserverState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<AuthenticationvserverState>>,
-    /// `Integer`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub status: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub tcpprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`AuthenticationvserverType`]): `CONTENT`, `ADDRESS`.
     pub type_: Option<rt::Open<AuthenticationvserverType>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`AuthenticationvserverValue`]): `Certkey not bound`, `SSL feature disabled`.
     pub value: Option<rt::Open<AuthenticationvserverValue>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vstype: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver`.`appflowlog` ([`Authenticationvserver`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationvserverAppflowlog = AuthenticationazurekeyvaultAuthentication;
-/// Values of `authenticationvserver`.`authentication` ([`Authenticationvserver`]): the same values as [`AuthenticationcertactionTwofactor`].
-pub type AuthenticationvserverAuthentication = AuthenticationcertactionTwofactor;
 /// Values of `authenticationvserver`.`cachetype` ([`Authenticationvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15131,10 +16777,6 @@ impl rt::WireEnum for AuthenticationvserverCurstate {
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `authenticationvserver`.`disableprimaryondown` ([`Authenticationvserver`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationvserverDisableprimaryondown = AuthenticationazurekeyvaultAuthentication;
-/// Values of `authenticationvserver`.`downstateflush` ([`Authenticationvserver`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationvserverDownstateflush = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationvserver`.`precedence` ([`Authenticationvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15220,10 +16862,6 @@ impl rt::WireEnum for AuthenticationvserverSomethod {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `authenticationvserver`.`sopersistence` ([`Authenticationvserver`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationvserverSopersistence = AuthenticationazurekeyvaultAuthentication;
-/// Values of `authenticationvserver`.`state` ([`Authenticationvserver`]): the same values as [`AuthenticationazurekeyvaultAuthentication`].
-pub type AuthenticationvserverState = AuthenticationazurekeyvaultAuthentication;
 /// Values of `authenticationvserver`.`type` ([`Authenticationvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15358,6 +16996,7 @@ impl rt::Model for Authenticationvserver {
             46 => self.value.as_field(),
             47 => self.vstype.as_field(),
             48 => self.weight.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15412,14 +17051,9 @@ impl rt::Model for Authenticationvserver {
             46 => self.value.as_field_mut(),
             47 => self.vstype.as_field_mut(),
             48 => self.weight.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationvserver {
@@ -15452,6 +17086,86 @@ impl rt::Resource for Authenticationvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationvserver {
+    /// A `authenticationvserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`authentication`](Self::authentication).
+    pub fn authentication(mut self, authentication: OnOff) -> Self {
+        self.authentication = Some(rt::Open::Known(authentication));
+        self
+    }
+    /// Sets [`authenticationdomain`](Self::authenticationdomain).
+    pub fn authenticationdomain(
+        mut self,
+        authenticationdomain: impl Into<String>,
+    ) -> Self {
+        self.authenticationdomain = Some(authenticationdomain.into());
+        self
+    }
+    /// Sets [`certkeynames`](Self::certkeynames).
+    pub fn certkeynames(mut self, certkeynames: impl Into<String>) -> Self {
+        self.certkeynames = Some(certkeynames.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`failedlogintimeout`](Self::failedlogintimeout).
+    pub fn failedlogintimeout(
+        mut self,
+        failedlogintimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.failedlogintimeout = Some(failedlogintimeout.into());
+        self
+    }
+    /// Sets [`ipv46`](Self::ipv46).
+    pub fn ipv46(mut self, ipv46: impl Into<String>) -> Self {
+        self.ipv46 = Some(ipv46.into());
+        self
+    }
+    /// Sets [`maxloginattempts`](Self::maxloginattempts).
+    pub fn maxloginattempts(mut self, maxloginattempts: impl Into<rt::Number>) -> Self {
+        self.maxloginattempts = Some(maxloginattempts.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`range`](Self::range).
+    pub fn range(mut self, range: impl Into<rt::Number>) -> Self {
+        self.range = Some(range.into());
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: AuthenticationvserverServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl Authenticationvserver {
     /// `POST /nitro/v1/config/authenticationvserver`
@@ -15531,43 +17245,32 @@ impl Authenticationvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuditnslogpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_auditnslogpolicy_binding`.`bindpoint` ([`AuthenticationvserverAuditnslogpolicyBinding`]).
-///
-/// Also the values of `authenticationvserver_auditsyslogpolicy_binding.bindpoint`, `authenticationvserver_authenticationcertpolicy_binding.bindpoint`, `authenticationvserver_authenticationldappolicy_binding.bindpoint`, `authenticationvserver_authenticationlocalpolicy_binding.bindpoint`, `authenticationvserver_authenticationloginschemapolicy_binding.bindpoint`, `authenticationvserver_authenticationnegotiatepolicy_binding.bindpoint`, `authenticationvserver_authenticationoauthidppolicy_binding.bindpoint`, `authenticationvserver_authenticationpolicy_binding.bindpoint`, `authenticationvserver_authenticationradiuspolicy_binding.bindpoint`, `authenticationvserver_authenticationsamlidppolicy_binding.bindpoint`, `authenticationvserver_authenticationsamlpolicy_binding.bindpoint`, `authenticationvserver_authenticationtacacspolicy_binding.bindpoint`, `authenticationvserver_authenticationwebauthpolicy_binding.bindpoint`, `authenticationvserver_cachepolicy_binding.bindpoint`, `authenticationvserver_cspolicy_binding.bindpoint`, `authenticationvserver_responderpolicy_binding.bindpoint`, `authenticationvserver_tmsessionpolicy_binding.bindpoint`.
+/// Values of `authenticationvserver_auditnslogpolicy_binding.bindpoint`, `authenticationvserver_auditsyslogpolicy_binding.bindpoint`, `authenticationvserver_authenticationcertpolicy_binding.bindpoint`, `authenticationvserver_authenticationldappolicy_binding.bindpoint`, `authenticationvserver_authenticationlocalpolicy_binding.bindpoint`, `authenticationvserver_authenticationloginschemapolicy_binding.bindpoint`, `authenticationvserver_authenticationnegotiatepolicy_binding.bindpoint`, `authenticationvserver_authenticationoauthidppolicy_binding.bindpoint`, `authenticationvserver_authenticationpolicy_binding.bindpoint`, `authenticationvserver_authenticationradiuspolicy_binding.bindpoint`, `authenticationvserver_authenticationsamlidppolicy_binding.bindpoint`, `authenticationvserver_authenticationsamlpolicy_binding.bindpoint`, `authenticationvserver_authenticationtacacspolicy_binding.bindpoint`, `authenticationvserver_authenticationwebauthpolicy_binding.bindpoint`, `authenticationvserver_cachepolicy_binding.bindpoint`, `authenticationvserver_cspolicy_binding.bindpoint`, `authenticationvserver_responderpolicy_binding.bindpoint`, `authenticationvserver_tmsessionpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationvserverAuditnslogpolicyBindingBindpoint {
+pub enum Bindpoint {
     /// `REQUEST`
     Request,
     /// `RESPONSE`
@@ -15581,7 +17284,7 @@ pub enum AuthenticationvserverAuditnslogpolicyBindingBindpoint {
     /// `AAA_RESPONSE`
     AaaResponse,
 }
-impl rt::WireEnum for AuthenticationvserverAuditnslogpolicyBindingBindpoint {
+impl rt::WireEnum for Bindpoint {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::Response, "RESPONSE"),
@@ -15615,6 +17318,7 @@ impl rt::Model for AuthenticationvserverAuditnslogpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15629,14 +17333,9 @@ impl rt::Model for AuthenticationvserverAuditnslogpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuditnslogpolicyBinding {
@@ -15669,6 +17368,48 @@ impl rt::Resource for AuthenticationvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuditnslogpolicyBinding {
+    /// A `authenticationvserver_auditnslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_auditnslogpolicy_binding`
@@ -15712,39 +17453,28 @@ impl AuthenticationvserverAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuditsyslogpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuditsyslogpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_auditsyslogpolicy_binding`.`bindpoint` ([`AuthenticationvserverAuditsyslogpolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuditsyslogpolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15769,6 +17499,7 @@ impl rt::Model for AuthenticationvserverAuditsyslogpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15783,14 +17514,9 @@ impl rt::Model for AuthenticationvserverAuditsyslogpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuditsyslogpolicyBinding {
@@ -15823,6 +17549,48 @@ impl rt::Resource for AuthenticationvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuditsyslogpolicyBinding {
+    /// A `authenticationvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_auditsyslogpolicy_binding`
@@ -15866,41 +17634,30 @@ impl AuthenticationvserverAuditsyslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationcertpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationcertpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationcertpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationcertpolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationcertpolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationcertpolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationcertpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15927,6 +17684,7 @@ impl rt::Model for AuthenticationvserverAuthenticationcertpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15942,14 +17700,9 @@ impl rt::Model for AuthenticationvserverAuthenticationcertpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationcertpolicyBinding {
@@ -15983,6 +17736,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationcertpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationcertpolicyBinding {
+    /// A `authenticationvserver_authenticationcertpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationcertpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationcertpolicy_binding`
@@ -16026,41 +17821,30 @@ impl AuthenticationvserverAuthenticationcertpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationldappolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationldappolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationldappolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationldappolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationldappolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationldappolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationldappolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16087,6 +17871,7 @@ impl rt::Model for AuthenticationvserverAuthenticationldappolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16102,14 +17887,9 @@ impl rt::Model for AuthenticationvserverAuthenticationldappolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationldappolicyBinding {
@@ -16143,6 +17923,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationldappolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationldappolicyBinding {
+    /// A `authenticationvserver_authenticationldappolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationldappolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationldappolicy_binding`
@@ -16186,41 +18008,30 @@ impl AuthenticationvserverAuthenticationldappolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationlocalpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationlocalpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationlocalpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationlocalpolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationlocalpolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationlocalpolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationlocalpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16247,6 +18058,7 @@ impl rt::Model for AuthenticationvserverAuthenticationlocalpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16262,14 +18074,9 @@ impl rt::Model for AuthenticationvserverAuthenticationlocalpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationlocalpolicyBinding {
@@ -16303,6 +18110,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationlocalpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationlocalpolicyBinding {
+    /// A `authenticationvserver_authenticationlocalpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationlocalpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationlocalpolicy_binding`
@@ -16347,59 +18196,43 @@ impl AuthenticationvserverAuthenticationlocalpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationloginschemapolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationloginschemapolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationloginschemapolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub groupextraction: Option<bool>,
     /// Since `11.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationloginschemapolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationloginschemapolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationloginschemapolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationloginschemapolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16426,6 +18259,7 @@ impl rt::Model for AuthenticationvserverAuthenticationloginschemapolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16441,14 +18275,9 @@ impl rt::Model for AuthenticationvserverAuthenticationloginschemapolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationloginschemapolicyBinding {
@@ -16482,6 +18311,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationloginschemapolicyBindin
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationloginschemapolicyBinding {
+    /// A `authenticationvserver_authenticationloginschemapolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationloginschemapolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationloginschemapolicy_binding`
@@ -16525,41 +18396,30 @@ impl AuthenticationvserverAuthenticationloginschemapolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationnegotiatepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationnegotiatepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationnegotiatepolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationnegotiatepolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationnegotiatepolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationnegotiatepolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16586,6 +18446,7 @@ impl rt::Model for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16601,14 +18462,9 @@ impl rt::Model for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
@@ -16642,6 +18498,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationnegotiatepolicyBinding 
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationnegotiatepolicyBinding {
+    /// A `authenticationvserver_authenticationnegotiatepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationnegotiatepolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationnegotiatepolicy_binding`
@@ -16686,59 +18584,43 @@ impl AuthenticationvserverAuthenticationnegotiatepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationoauthidppolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationoauthidppolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationoauthidppolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub groupextraction: Option<bool>,
     /// Since `12.0-FR4`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationoauthidppolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationoauthidppolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationoauthidppolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationoauthidppolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16765,6 +18647,7 @@ impl rt::Model for AuthenticationvserverAuthenticationoauthidppolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16780,14 +18663,9 @@ impl rt::Model for AuthenticationvserverAuthenticationoauthidppolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationoauthidppolicyBinding {
@@ -16821,6 +18699,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationoauthidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationoauthidppolicyBinding {
+    /// A `authenticationvserver_authenticationoauthidppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationoauthidppolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationoauthidppolicy_binding`
@@ -16864,41 +18784,30 @@ impl AuthenticationvserverAuthenticationoauthidppolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationpolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationpolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationpolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16925,6 +18834,7 @@ impl rt::Model for AuthenticationvserverAuthenticationpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16940,14 +18850,9 @@ impl rt::Model for AuthenticationvserverAuthenticationpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationpolicyBinding {
@@ -16981,6 +18886,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationpolicyBinding {
+    /// A `authenticationvserver_authenticationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationpolicy_binding`
@@ -17024,41 +18971,30 @@ impl AuthenticationvserverAuthenticationpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationradiuspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationradiuspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationradiuspolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationradiuspolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationradiuspolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationradiuspolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationradiuspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17085,6 +19021,7 @@ impl rt::Model for AuthenticationvserverAuthenticationradiuspolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17100,14 +19037,9 @@ impl rt::Model for AuthenticationvserverAuthenticationradiuspolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationradiuspolicyBinding {
@@ -17141,6 +19073,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationradiuspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationradiuspolicyBinding {
+    /// A `authenticationvserver_authenticationradiuspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationradiuspolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationradiuspolicy_binding`
@@ -17184,41 +19158,30 @@ impl AuthenticationvserverAuthenticationradiuspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationsamlidppolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationsamlidppolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationsamlidppolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationsamlidppolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationsamlidppolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationsamlidppolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationsamlidppolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17245,6 +19208,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlidppolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17260,14 +19224,9 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlidppolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationsamlidppolicyBinding {
@@ -17301,6 +19260,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationsamlidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationsamlidppolicyBinding {
+    /// A `authenticationvserver_authenticationsamlidppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationsamlidppolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationsamlidppolicy_binding`
@@ -17344,41 +19345,30 @@ impl AuthenticationvserverAuthenticationsamlidppolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationsamlpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationsamlpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationsamlpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationsamlpolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationsamlpolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationsamlpolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationsamlpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17405,6 +19395,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17420,14 +19411,9 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationsamlpolicyBinding {
@@ -17461,6 +19447,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationsamlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationsamlpolicyBinding {
+    /// A `authenticationvserver_authenticationsamlpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationsamlpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationsamlpolicy_binding`
@@ -17505,52 +19533,36 @@ impl AuthenticationvserverAuthenticationsamlpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
-    /// `Double`, access not known.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint`]): `AAA_REQUEST`, `AAA_RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `REQUEST`, `RESPONSE`.
     ///
     /// Since `14.1`.
     pub bindpoint: Option<
         rt::Open<AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint>,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationsmartaccesspolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationsmartaccesspolicyBinding`]).
-///
-/// Also the values of `authenticationvserver_rewritepolicy_binding.bindpoint`.
+/// Values of `authenticationvserver_authenticationsmartaccesspolicy_binding.bindpoint`, `authenticationvserver_rewritepolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint {
@@ -17602,6 +19614,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17616,14 +19629,9 @@ impl rt::Model for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
@@ -17657,6 +19665,61 @@ impl rt::Resource for AuthenticationvserverAuthenticationsmartaccesspolicyBindin
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
+    /// A `authenticationvserver_authenticationsmartaccesspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acttype`](Self::acttype).
+    pub fn acttype(mut self, acttype: impl Into<rt::Number>) -> Self {
+        self.acttype = Some(acttype.into());
+        self
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(
+        mut self,
+        bindpoint: AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint,
+    ) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationsmartaccesspolicy_binding` (method inferred: the reference gives none)
@@ -17696,41 +19759,30 @@ impl AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationtacacspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationtacacspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationtacacspolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationtacacspolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationtacacspolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationtacacspolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationtacacspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17757,6 +19809,7 @@ impl rt::Model for AuthenticationvserverAuthenticationtacacspolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17772,14 +19825,9 @@ impl rt::Model for AuthenticationvserverAuthenticationtacacspolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationtacacspolicyBinding {
@@ -17813,6 +19861,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationtacacspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationtacacspolicyBinding {
+    /// A `authenticationvserver_authenticationtacacspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationtacacspolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationtacacspolicy_binding`
@@ -17856,41 +19946,30 @@ impl AuthenticationvserverAuthenticationtacacspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverAuthenticationwebauthpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverAuthenticationwebauthpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverAuthenticationwebauthpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_authenticationwebauthpolicy_binding`.`bindpoint` ([`AuthenticationvserverAuthenticationwebauthpolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverAuthenticationwebauthpolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverAuthenticationwebauthpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17917,6 +19996,7 @@ impl rt::Model for AuthenticationvserverAuthenticationwebauthpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17932,14 +20012,9 @@ impl rt::Model for AuthenticationvserverAuthenticationwebauthpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationwebauthpolicyBinding {
@@ -17973,6 +20048,48 @@ impl rt::Resource for AuthenticationvserverAuthenticationwebauthpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverAuthenticationwebauthpolicyBinding {
+    /// A `authenticationvserver_authenticationwebauthpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverAuthenticationwebauthpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_authenticationwebauthpolicy_binding`
@@ -18013,88 +20130,87 @@ impl AuthenticationvserverAuthenticationwebauthpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationvserver_binding/authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationvserver_auditnslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationvserver_auditnslogpolicy_binding: Option<
         Vec<AuthenticationvserverAuditnslogpolicyBinding>,
     >,
-    /// `authenticationvserver_authenticationpolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationpolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationpolicyBinding>,
-    >,
-    /// `authenticationvserver_authenticationradiuspolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationradiuspolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationradiuspolicyBinding>,
-    >,
-    /// `authenticationvserver_authenticationldappolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationldappolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationldappolicyBinding>,
-    >,
-    /// `authenticationvserver_authenticationsamlidppolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationsamlidppolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationsamlidppolicyBinding>,
-    >,
-    /// `authenticationvserver_authenticationwebauthpolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationwebauthpolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationwebauthpolicyBinding>,
-    >,
-    /// `authenticationvserver_authenticationlocalpolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationlocalpolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationlocalpolicyBinding>,
-    >,
-    /// `authenticationvserver_authenticationnegotiatepolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationnegotiatepolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationnegotiatepolicyBinding>,
-    >,
-    /// `authenticationvserver_authenticationtacacspolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationtacacspolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationtacacspolicyBinding>,
-    >,
-    /// `authenticationvserver_vpnportaltheme_binding[]`, read-only.
-    ///
-    /// Since `11.1`.
-    pub authenticationvserver_vpnportaltheme_binding: Option<
-        Vec<AuthenticationvserverVpnportalthemeBinding>,
-    >,
-    /// `authenticationvserver_authenticationsamlpolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationsamlpolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationsamlpolicyBinding>,
-    >,
-    /// `authenticationvserver_cspolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub authenticationvserver_cspolicy_binding: Option<
-        Vec<AuthenticationvserverCspolicyBinding>,
-    >,
-    /// `authenticationvserver_auditsyslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationvserver_auditsyslogpolicy_binding: Option<
         Vec<AuthenticationvserverAuditsyslogpolicyBinding>,
     >,
-    /// `authenticationvserver_authenticationloginschemapolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationcertpolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationcertpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationldappolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationldappolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationlocalpolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationlocalpolicyBinding>,
+    >,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub authenticationvserver_authenticationloginschemapolicy_binding: Option<
         Vec<AuthenticationvserverAuthenticationloginschemapolicyBinding>,
     >,
-    /// `authenticationvserver_authenticationcertpolicy_binding[]`, read-only.
-    pub authenticationvserver_authenticationcertpolicy_binding: Option<
-        Vec<AuthenticationvserverAuthenticationcertpolicyBinding>,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationnegotiatepolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationnegotiatepolicyBinding>,
     >,
-    /// `authenticationvserver_tmsessionpolicy_binding[]`, read-only.
-    pub authenticationvserver_tmsessionpolicy_binding: Option<
-        Vec<AuthenticationvserverTmsessionpolicyBinding>,
-    >,
-    /// `authenticationvserver_authenticationoauthidppolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub authenticationvserver_authenticationoauthidppolicy_binding: Option<
         Vec<AuthenticationvserverAuthenticationoauthidppolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationpolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationradiuspolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationradiuspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationsamlidppolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationsamlidppolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationsamlpolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationsamlpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationtacacspolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationtacacspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_authenticationwebauthpolicy_binding: Option<
+        Vec<AuthenticationvserverAuthenticationwebauthpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub authenticationvserver_cspolicy_binding: Option<
+        Vec<AuthenticationvserverCspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationvserver_tmsessionpolicy_binding: Option<
+        Vec<AuthenticationvserverTmsessionpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub authenticationvserver_vpnportaltheme_binding: Option<
+        Vec<AuthenticationvserverVpnportalthemeBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -18156,6 +20272,7 @@ impl rt::Model for AuthenticationvserverBinding {
             15 => self.authenticationvserver_tmsessionpolicy_binding.as_field(),
             16 => self.authenticationvserver_vpnportaltheme_binding.as_field(),
             17 => self.name.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18212,14 +20329,9 @@ impl rt::Model for AuthenticationvserverBinding {
             15 => self.authenticationvserver_tmsessionpolicy_binding.as_field_mut(),
             16 => self.authenticationvserver_vpnportaltheme_binding.as_field_mut(),
             17 => self.name.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverBinding {
@@ -18254,6 +20366,15 @@ impl rt::Resource for AuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationvserverBinding {
+    /// A `authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -18272,49 +20393,33 @@ impl AuthenticationvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverCachepolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverCachepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<rt::Open<AuthenticationvserverCachepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
     ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub groupextraction: Option<bool>,
     /// Since `13.1`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_cachepolicy_binding`.`bindpoint` ([`AuthenticationvserverCachepolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverCachepolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverCachepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "bindpoint",
@@ -18337,6 +20442,7 @@ impl rt::Model for AuthenticationvserverCachepolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18350,14 +20456,9 @@ impl rt::Model for AuthenticationvserverCachepolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverCachepolicyBinding {
@@ -18390,6 +20491,53 @@ impl rt::Resource for AuthenticationvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverCachepolicyBinding {
+    /// A `authenticationvserver_cachepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverCachepolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_cachepolicy_binding` (method inferred: the reference gives none)
@@ -18430,53 +20578,39 @@ impl AuthenticationvserverCachepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverCspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverCspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<rt::Open<AuthenticationvserverCspolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub groupextraction: Option<bool>,
     /// Since `11.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_cspolicy_binding`.`bindpoint` ([`AuthenticationvserverCspolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverCspolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverCspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18501,6 +20635,7 @@ impl rt::Model for AuthenticationvserverCspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18515,14 +20650,9 @@ impl rt::Model for AuthenticationvserverCspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverCspolicyBinding {
@@ -18555,6 +20685,48 @@ impl rt::Resource for AuthenticationvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverCspolicyBinding {
+    /// A `authenticationvserver_cspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverCspolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_cspolicy_binding`
@@ -18599,51 +20771,33 @@ impl AuthenticationvserverCspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverResponderpolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverResponderpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverResponderpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
     ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub groupextraction: Option<bool>,
     /// Since `13.1`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_responderpolicy_binding`.`bindpoint` ([`AuthenticationvserverResponderpolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverResponderpolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverResponderpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "bindpoint",
@@ -18666,6 +20820,7 @@ impl rt::Model for AuthenticationvserverResponderpolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18679,14 +20834,9 @@ impl rt::Model for AuthenticationvserverResponderpolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverResponderpolicyBinding {
@@ -18719,6 +20869,53 @@ impl rt::Resource for AuthenticationvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverResponderpolicyBinding {
+    /// A `authenticationvserver_responderpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverResponderpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_responderpolicy_binding` (method inferred: the reference gives none)
@@ -18759,45 +20956,31 @@ impl AuthenticationvserverResponderpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverRewritepolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverRewritepolicyBindingBindpoint`]): `AAA_REQUEST`, `AAA_RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `REQUEST`, `RESPONSE`.
-    ///
-    /// Since `14.1`.
-    pub bindpoint: Option<rt::Open<AuthenticationvserverRewritepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint`]): `AAA_REQUEST`, `AAA_RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `REQUEST`, `RESPONSE`.
     ///
+    /// Since `14.1`.
+    pub bindpoint: Option<
+        rt::Open<AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint>,
+    >,
+    /// Since `14.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `14.1`.
+    pub groupextraction: Option<bool>,
     /// Since `14.1`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_rewritepolicy_binding`.`bindpoint` ([`AuthenticationvserverRewritepolicyBinding`]): the same values as [`AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint`].
-pub type AuthenticationvserverRewritepolicyBindingBindpoint = AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverRewritepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "bindpoint",
@@ -18820,6 +21003,7 @@ impl rt::Model for AuthenticationvserverRewritepolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18833,14 +21017,9 @@ impl rt::Model for AuthenticationvserverRewritepolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverRewritepolicyBinding {
@@ -18873,6 +21052,56 @@ impl rt::Resource for AuthenticationvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverRewritepolicyBinding {
+    /// A `authenticationvserver_rewritepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(
+        mut self,
+        bindpoint: AuthenticationvserverAuthenticationsmartaccesspolicyBindingBindpoint,
+    ) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverRewritepolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_rewritepolicy_binding` (method inferred: the reference gives none)
@@ -18912,39 +21141,28 @@ impl AuthenticationvserverRewritepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverTmsessionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverTmsessionpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<
-        rt::Open<AuthenticationvserverTmsessionpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver_tmsessionpolicy_binding`.`bindpoint` ([`AuthenticationvserverTmsessionpolicyBinding`]): the same values as [`AuthenticationvserverAuditnslogpolicyBindingBindpoint`].
-pub type AuthenticationvserverTmsessionpolicyBindingBindpoint = AuthenticationvserverAuditnslogpolicyBindingBindpoint;
 impl rt::Model for AuthenticationvserverTmsessionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18969,6 +21187,7 @@ impl rt::Model for AuthenticationvserverTmsessionpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18983,14 +21202,9 @@ impl rt::Model for AuthenticationvserverTmsessionpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverTmsessionpolicyBinding {
@@ -19023,6 +21237,48 @@ impl rt::Resource for AuthenticationvserverTmsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverTmsessionpolicyBinding {
+    /// A `authenticationvserver_tmsessionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl AuthenticationvserverTmsessionpolicyBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_tmsessionpolicy_binding`
@@ -19067,24 +21323,22 @@ impl AuthenticationvserverTmsessionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverVpnportalthemeBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub acttype: Option<rt::Number>,
     /// Since `11.0`.
     pub portaltheme: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -19104,6 +21358,7 @@ impl rt::Model for AuthenticationvserverVpnportalthemeBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.portaltheme.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19113,14 +21368,9 @@ impl rt::Model for AuthenticationvserverVpnportalthemeBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.portaltheme.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverVpnportalthemeBinding {
@@ -19153,6 +21403,20 @@ impl rt::Resource for AuthenticationvserverVpnportalthemeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl AuthenticationvserverVpnportalthemeBinding {
+    /// A `authenticationvserver_vpnportaltheme_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`portaltheme`](Self::portaltheme).
+    pub fn portaltheme(mut self, portaltheme: impl Into<String>) -> Self {
+        self.portaltheme = Some(portaltheme.into());
+        self
+    }
 }
 impl AuthenticationvserverVpnportalthemeBinding {
     /// `PUT /nitro/v1/config/authenticationvserver_vpnportaltheme_binding`
@@ -19196,102 +21460,60 @@ impl AuthenticationvserverVpnportalthemeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationwebauthaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute1: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute10: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute11: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute12: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute13: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute14: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute15: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute16: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute2: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute3: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute4: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute5: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute6: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute7: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute8: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub attribute9: Option<String>,
-    /// `String`, read-write.
-    pub defaultauthenticationgroup: Option<String>,
-    /// `String`, read-write.
-    pub fullreqexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at most 128.
+    pub attribute1: Option<String>,
+    /// Length: at most 128.
+    pub attribute10: Option<String>,
+    /// Length: at most 128.
+    pub attribute11: Option<String>,
+    /// Length: at most 128.
+    pub attribute12: Option<String>,
+    /// Length: at most 128.
+    pub attribute13: Option<String>,
+    /// Length: at most 128.
+    pub attribute14: Option<String>,
+    /// Length: at most 128.
+    pub attribute15: Option<String>,
+    /// Length: at most 128.
+    pub attribute16: Option<String>,
+    /// Length: at most 128.
+    pub attribute2: Option<String>,
+    /// Length: at most 128.
+    pub attribute3: Option<String>,
+    /// Length: at most 128.
+    pub attribute4: Option<String>,
+    /// Length: at most 128.
+    pub attribute5: Option<String>,
+    /// Length: at most 128.
+    pub attribute6: Option<String>,
+    /// Length: at most 128.
+    pub attribute7: Option<String>,
+    /// Length: at most 128.
+    pub attribute8: Option<String>,
+    /// Length: at most 128.
+    pub attribute9: Option<String>,
+    pub defaultauthenticationgroup: Option<String>,
+    pub fullreqexpr: Option<String>,
     /// Possible values (see [`AuthenticationwebauthactionScheme`]): `http`, `https`.
     ///
     /// Mandatory for add.
     pub scheme: Option<rt::Open<AuthenticationwebauthactionScheme>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub serverip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
     pub serverport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub successrule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -19366,6 +21588,7 @@ impl rt::Model for Authenticationwebauthaction {
             21 => self.serverip.as_field(),
             22 => self.serverport.as_field(),
             23 => self.successrule.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19395,14 +21618,9 @@ impl rt::Model for Authenticationwebauthaction {
             21 => self.serverip.as_field_mut(),
             22 => self.serverport.as_field_mut(),
             23 => self.successrule.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationwebauthaction {
@@ -19435,6 +21653,128 @@ impl rt::Resource for Authenticationwebauthaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationwebauthaction {
+    /// A `authenticationwebauthaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`attribute1`](Self::attribute1).
+    pub fn attribute1(mut self, attribute1: impl Into<String>) -> Self {
+        self.attribute1 = Some(attribute1.into());
+        self
+    }
+    /// Sets [`attribute10`](Self::attribute10).
+    pub fn attribute10(mut self, attribute10: impl Into<String>) -> Self {
+        self.attribute10 = Some(attribute10.into());
+        self
+    }
+    /// Sets [`attribute11`](Self::attribute11).
+    pub fn attribute11(mut self, attribute11: impl Into<String>) -> Self {
+        self.attribute11 = Some(attribute11.into());
+        self
+    }
+    /// Sets [`attribute12`](Self::attribute12).
+    pub fn attribute12(mut self, attribute12: impl Into<String>) -> Self {
+        self.attribute12 = Some(attribute12.into());
+        self
+    }
+    /// Sets [`attribute13`](Self::attribute13).
+    pub fn attribute13(mut self, attribute13: impl Into<String>) -> Self {
+        self.attribute13 = Some(attribute13.into());
+        self
+    }
+    /// Sets [`attribute14`](Self::attribute14).
+    pub fn attribute14(mut self, attribute14: impl Into<String>) -> Self {
+        self.attribute14 = Some(attribute14.into());
+        self
+    }
+    /// Sets [`attribute15`](Self::attribute15).
+    pub fn attribute15(mut self, attribute15: impl Into<String>) -> Self {
+        self.attribute15 = Some(attribute15.into());
+        self
+    }
+    /// Sets [`attribute16`](Self::attribute16).
+    pub fn attribute16(mut self, attribute16: impl Into<String>) -> Self {
+        self.attribute16 = Some(attribute16.into());
+        self
+    }
+    /// Sets [`attribute2`](Self::attribute2).
+    pub fn attribute2(mut self, attribute2: impl Into<String>) -> Self {
+        self.attribute2 = Some(attribute2.into());
+        self
+    }
+    /// Sets [`attribute3`](Self::attribute3).
+    pub fn attribute3(mut self, attribute3: impl Into<String>) -> Self {
+        self.attribute3 = Some(attribute3.into());
+        self
+    }
+    /// Sets [`attribute4`](Self::attribute4).
+    pub fn attribute4(mut self, attribute4: impl Into<String>) -> Self {
+        self.attribute4 = Some(attribute4.into());
+        self
+    }
+    /// Sets [`attribute5`](Self::attribute5).
+    pub fn attribute5(mut self, attribute5: impl Into<String>) -> Self {
+        self.attribute5 = Some(attribute5.into());
+        self
+    }
+    /// Sets [`attribute6`](Self::attribute6).
+    pub fn attribute6(mut self, attribute6: impl Into<String>) -> Self {
+        self.attribute6 = Some(attribute6.into());
+        self
+    }
+    /// Sets [`attribute7`](Self::attribute7).
+    pub fn attribute7(mut self, attribute7: impl Into<String>) -> Self {
+        self.attribute7 = Some(attribute7.into());
+        self
+    }
+    /// Sets [`attribute8`](Self::attribute8).
+    pub fn attribute8(mut self, attribute8: impl Into<String>) -> Self {
+        self.attribute8 = Some(attribute8.into());
+        self
+    }
+    /// Sets [`attribute9`](Self::attribute9).
+    pub fn attribute9(mut self, attribute9: impl Into<String>) -> Self {
+        self.attribute9 = Some(attribute9.into());
+        self
+    }
+    /// Sets [`defaultauthenticationgroup`](Self::defaultauthenticationgroup).
+    pub fn defaultauthenticationgroup(
+        mut self,
+        defaultauthenticationgroup: impl Into<String>,
+    ) -> Self {
+        self.defaultauthenticationgroup = Some(defaultauthenticationgroup.into());
+        self
+    }
+    /// Sets [`fullreqexpr`](Self::fullreqexpr).
+    pub fn fullreqexpr(mut self, fullreqexpr: impl Into<String>) -> Self {
+        self.fullreqexpr = Some(fullreqexpr.into());
+        self
+    }
+    /// Sets [`scheme`](Self::scheme).
+    pub fn scheme(mut self, scheme: AuthenticationwebauthactionScheme) -> Self {
+        self.scheme = Some(rt::Open::Known(scheme));
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: i64) -> Self {
+        self.serverport = Some(serverport);
+        self
+    }
+    /// Sets [`successrule`](Self::successrule).
+    pub fn successrule(mut self, successrule: impl Into<String>) -> Self {
+        self.successrule = Some(successrule.into());
+        self
+    }
 }
 impl Authenticationwebauthaction {
     /// `POST /nitro/v1/config/authenticationwebauthaction`
@@ -19511,25 +21851,22 @@ impl Authenticationwebauthaction {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AuthenticationwebauthpolicyAuthenticationvserverBinding`], [`AuthenticationwebauthpolicyBinding`], [`AuthenticationwebauthpolicySystemglobalBinding`], [`AuthenticationwebauthpolicyVpnglobalBinding`], [`AuthenticationwebauthpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authenticationwebauthpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -19546,6 +21883,7 @@ impl rt::Model for Authenticationwebauthpolicy {
             1 => self.action.as_field(),
             2 => self.name.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19555,14 +21893,9 @@ impl rt::Model for Authenticationwebauthpolicy {
             1 => self.action.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationwebauthpolicy {
@@ -19595,6 +21928,25 @@ impl rt::Resource for Authenticationwebauthpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authenticationwebauthpolicy {
+    /// A `authenticationwebauthpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authenticationwebauthpolicy {
     /// `POST /nitro/v1/config/authenticationwebauthpolicy`
@@ -19641,31 +21993,28 @@ impl Authenticationwebauthpolicy {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationwebauthpolicy_authenticationvserver_binding/authenticationwebauthpolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19685,6 +22034,7 @@ impl rt::Model for AuthenticationwebauthpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19695,14 +22045,9 @@ impl rt::Model for AuthenticationwebauthpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicyAuthenticationvserverBinding {
@@ -19738,6 +22083,15 @@ impl rt::Resource for AuthenticationwebauthpolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationwebauthpolicyAuthenticationvserverBinding {
+    /// A `authenticationwebauthpolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationwebauthpolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/authenticationwebauthpolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -19756,28 +22110,27 @@ impl AuthenticationwebauthpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationwebauthpolicy_binding/authenticationwebauthpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authenticationwebauthpolicy_vpnvserver_binding[]`, read-only.
-    pub authenticationwebauthpolicy_vpnvserver_binding: Option<
-        Vec<AuthenticationwebauthpolicyVpnvserverBinding>,
-    >,
-    /// `authenticationwebauthpolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationwebauthpolicy_authenticationvserver_binding: Option<
         Vec<AuthenticationwebauthpolicyAuthenticationvserverBinding>,
     >,
-    /// `authenticationwebauthpolicy_systemglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationwebauthpolicy_systemglobal_binding: Option<
         Vec<AuthenticationwebauthpolicySystemglobalBinding>,
     >,
-    /// `authenticationwebauthpolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authenticationwebauthpolicy_vpnglobal_binding: Option<
         Vec<AuthenticationwebauthpolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authenticationwebauthpolicy_vpnvserver_binding: Option<
+        Vec<AuthenticationwebauthpolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -19800,6 +22153,7 @@ impl rt::Model for AuthenticationwebauthpolicyBinding {
             2 => self.authenticationwebauthpolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationwebauthpolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19813,14 +22167,9 @@ impl rt::Model for AuthenticationwebauthpolicyBinding {
             2 => self.authenticationwebauthpolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationwebauthpolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicyBinding {
@@ -19855,6 +22204,15 @@ impl rt::Resource for AuthenticationwebauthpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationwebauthpolicyBinding {
+    /// A `authenticationwebauthpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationwebauthpolicyBinding {
     /// `GET /nitro/v1/config/authenticationwebauthpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -19869,31 +22227,28 @@ impl AuthenticationwebauthpolicyBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_systemglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationwebauthpolicy_systemglobal_binding/authenticationwebauthpolicy_systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicySystemglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19913,6 +22268,7 @@ impl rt::Model for AuthenticationwebauthpolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19923,14 +22279,9 @@ impl rt::Model for AuthenticationwebauthpolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicySystemglobalBinding {
@@ -19965,6 +22316,15 @@ impl rt::Resource for AuthenticationwebauthpolicySystemglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationwebauthpolicySystemglobalBinding {
+    /// A `authenticationwebauthpolicy_systemglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationwebauthpolicySystemglobalBinding {
     /// `GET /nitro/v1/config/authenticationwebauthpolicy_systemglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -19983,31 +22343,28 @@ impl AuthenticationwebauthpolicySystemglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationwebauthpolicy_vpnglobal_binding/authenticationwebauthpolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20027,6 +22384,7 @@ impl rt::Model for AuthenticationwebauthpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20037,14 +22395,9 @@ impl rt::Model for AuthenticationwebauthpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicyVpnglobalBinding {
@@ -20079,6 +22432,15 @@ impl rt::Resource for AuthenticationwebauthpolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationwebauthpolicyVpnglobalBinding {
+    /// A `authenticationwebauthpolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationwebauthpolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/authenticationwebauthpolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -20097,31 +22459,28 @@ impl AuthenticationwebauthpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/authenticationwebauthpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authentication/authenticationwebauthpolicy_vpnvserver_binding/authenticationwebauthpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationwebauthpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20141,6 +22500,7 @@ impl rt::Model for AuthenticationwebauthpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20151,14 +22511,9 @@ impl rt::Model for AuthenticationwebauthpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicyVpnvserverBinding {
@@ -20193,6 +22548,15 @@ impl rt::Resource for AuthenticationwebauthpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthenticationwebauthpolicyVpnvserverBinding {
+    /// A `authenticationwebauthpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthenticationwebauthpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/authenticationwebauthpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -20215,49 +22579,43 @@ impl AuthenticationwebauthpolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationloginschemapolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationloginschemapolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `11.0`.
-    pub clearstats: Option<rt::Open<AuthenticationloginschemapolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `11.0`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationloginschemapolicy`.`clearstats` ([`AuthenticationloginschemapolicyStats`]).
-///
-/// Also the values of `authenticationoauthidppolicy.clearstats`, `authenticationpolicy.clearstats`, `authenticationpolicylabel.clearstats`, `authenticationsamlidppolicy.clearstats`, `authenticationvserver.clearstats`.
+/// Values of `authenticationloginschemapolicy.clearstats`, `authenticationoauthidppolicy.clearstats`, `authenticationpolicy.clearstats`, `authenticationpolicylabel.clearstats`, `authenticationsamlidppolicy.clearstats`, `authenticationvserver.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthenticationloginschemapolicyStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for AuthenticationloginschemapolicyStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -20281,6 +22639,7 @@ impl rt::Model for AuthenticationloginschemapolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20292,14 +22651,9 @@ impl rt::Model for AuthenticationloginschemapolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationloginschemapolicyStats {
@@ -20352,39 +22706,33 @@ impl AuthenticationloginschemapolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationoauthidppolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationoauthidppolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<AuthenticationoauthidppolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationoauthidppolicy`.`clearstats` ([`AuthenticationoauthidppolicyStats`]): the same values as [`AuthenticationloginschemapolicyStatsClearstats`].
-pub type AuthenticationoauthidppolicyStatsClearstats = AuthenticationloginschemapolicyStatsClearstats;
 impl rt::Model for AuthenticationoauthidppolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -20403,6 +22751,7 @@ impl rt::Model for AuthenticationoauthidppolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20414,14 +22763,9 @@ impl rt::Model for AuthenticationoauthidppolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationoauthidppolicyStats {
@@ -20473,27 +22817,21 @@ impl AuthenticationoauthidppolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AuthenticationpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationpolicy`.`clearstats` ([`AuthenticationpolicyStats`]): the same values as [`AuthenticationloginschemapolicyStatsClearstats`].
-pub type AuthenticationpolicyStatsClearstats = AuthenticationloginschemapolicyStatsClearstats;
 impl rt::Model for AuthenticationpolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -20512,6 +22850,7 @@ impl rt::Model for AuthenticationpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20523,14 +22862,9 @@ impl rt::Model for AuthenticationpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicyStats {
@@ -20582,23 +22916,17 @@ impl AuthenticationpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationpolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AuthenticationpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationpolicylabel`.`clearstats` ([`AuthenticationpolicylabelStats`]): the same values as [`AuthenticationloginschemapolicyStatsClearstats`].
-pub type AuthenticationpolicylabelStatsClearstats = AuthenticationloginschemapolicyStatsClearstats;
 impl rt::Model for AuthenticationpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -20613,6 +22941,7 @@ impl rt::Model for AuthenticationpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20622,14 +22951,9 @@ impl rt::Model for AuthenticationpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicylabelStats {
@@ -20681,23 +23005,17 @@ impl AuthenticationpolicylabelStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationsamlidppolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationsamlidppolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AuthenticationsamlidppolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationsamlidppolicy`.`clearstats` ([`AuthenticationsamlidppolicyStats`]): the same values as [`AuthenticationloginschemapolicyStatsClearstats`].
-pub type AuthenticationsamlidppolicyStatsClearstats = AuthenticationloginschemapolicyStatsClearstats;
 impl rt::Model for AuthenticationsamlidppolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -20712,6 +23030,7 @@ impl rt::Model for AuthenticationsamlidppolicyStats {
             1 => self.name.as_field(),
             2 => self.pipolicyhits.as_field(),
             3 => self.pipolicyhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20721,14 +23040,9 @@ impl rt::Model for AuthenticationsamlidppolicyStats {
             1 => self.name.as_field_mut(),
             2 => self.pipolicyhits.as_field_mut(),
             3 => self.pipolicyhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlidppolicyStats {
@@ -20780,43 +23094,37 @@ impl AuthenticationsamlidppolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthenticationvserverStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthenticationvserverStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AuthenticationvserverStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub primaryport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsesrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authenticationvserver`.`clearstats` ([`AuthenticationvserverStats`]): the same values as [`AuthenticationloginschemapolicyStatsClearstats`].
-pub type AuthenticationvserverStatsClearstats = AuthenticationloginschemapolicyStatsClearstats;
 impl rt::Model for AuthenticationvserverStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -20851,6 +23159,7 @@ impl rt::Model for AuthenticationvserverStats {
             11 => self.totalresponsebytes.as_field(),
             12 => self.totalresponses.as_field(),
             13 => self.type_.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20870,14 +23179,9 @@ impl rt::Model for AuthenticationvserverStats {
             11 => self.totalresponsebytes.as_field_mut(),
             12 => self.totalresponses.as_field_mut(),
             13 => self.type_.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverStats {

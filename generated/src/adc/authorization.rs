@@ -11,14 +11,13 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/authorizationaction`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationaction/authorizationaction.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationaction {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -30,6 +29,7 @@ impl rt::Model for Authorizationaction {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -37,14 +37,9 @@ impl rt::Model for Authorizationaction {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authorizationaction {
@@ -79,6 +74,15 @@ impl rt::Resource for Authorizationaction {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Authorizationaction {
+    /// A `authorizationaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Authorizationaction {
     /// `GET /nitro/v1/config/authorizationaction?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -97,39 +101,34 @@ impl Authorizationaction {
 /// - URL: `/nitro/v1/config/authorizationpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`AuthorizationpolicyAaagroupBinding`], [`AuthorizationpolicyAaauserBinding`], [`AuthorizationpolicyAuthorizationpolicylabelBinding`], [`AuthorizationpolicyBinding`], [`AuthorizationpolicyCsvserverBinding`], [`AuthorizationpolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `Double`, read-only.
-    pub activepolicy: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`AuthorizationpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    pub expressiontype: Option<rt::Open<AuthorizationpolicyExpressiontype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub activepolicy: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AuthorizationpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
+    pub expressiontype: Option<rt::Open<AuthorizationpolicyExpressiontype>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -172,6 +171,7 @@ impl rt::Model for Authorizationpolicy {
             5 => self.name.as_field(),
             6 => self.newname.as_field(),
             7 => self.rule.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -185,14 +185,9 @@ impl rt::Model for Authorizationpolicy {
             5 => self.name.as_field_mut(),
             6 => self.newname.as_field_mut(),
             7 => self.rule.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authorizationpolicy {
@@ -225,6 +220,25 @@ impl rt::Resource for Authorizationpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Authorizationpolicy {
+    /// A `authorizationpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Authorizationpolicy {
     /// `POST /nitro/v1/config/authorizationpolicy`
@@ -277,27 +291,24 @@ impl Authorizationpolicy {
 /// - URL: `/nitro/v1/config/authorizationpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_aaagroup_binding/authorizationpolicy_aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAaagroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -310,6 +321,7 @@ impl rt::Model for AuthorizationpolicyAaagroupBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -319,14 +331,9 @@ impl rt::Model for AuthorizationpolicyAaagroupBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyAaagroupBinding {
@@ -361,6 +368,15 @@ impl rt::Resource for AuthorizationpolicyAaagroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyAaagroupBinding {
+    /// A `authorizationpolicy_aaagroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyAaagroupBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_aaagroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -379,27 +395,24 @@ impl AuthorizationpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_aaauser_binding/authorizationpolicy_aaauser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAaauserBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -412,6 +425,7 @@ impl rt::Model for AuthorizationpolicyAaauserBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -421,14 +435,9 @@ impl rt::Model for AuthorizationpolicyAaauserBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyAaauserBinding {
@@ -463,6 +472,15 @@ impl rt::Resource for AuthorizationpolicyAaauserBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyAaauserBinding {
+    /// A `authorizationpolicy_aaauser_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyAaauserBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_aaauser_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -481,27 +499,24 @@ impl AuthorizationpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_authorizationpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_authorizationpolicylabel_binding/authorizationpolicy_authorizationpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyAuthorizationpolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -514,6 +529,7 @@ impl rt::Model for AuthorizationpolicyAuthorizationpolicylabelBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -523,14 +539,9 @@ impl rt::Model for AuthorizationpolicyAuthorizationpolicylabelBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyAuthorizationpolicylabelBinding {
@@ -566,6 +577,15 @@ impl rt::Resource for AuthorizationpolicyAuthorizationpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyAuthorizationpolicylabelBinding {
+    /// A `authorizationpolicy_authorizationpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyAuthorizationpolicylabelBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_authorizationpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -584,32 +604,31 @@ impl AuthorizationpolicyAuthorizationpolicylabelBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_binding/authorizationpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `authorizationpolicy_csvserver_binding[]`, read-only.
-    pub authorizationpolicy_csvserver_binding: Option<
-        Vec<AuthorizationpolicyCsvserverBinding>,
+    /// Read-only: never sent.
+    pub authorizationpolicy_aaagroup_binding: Option<
+        Vec<AuthorizationpolicyAaagroupBinding>,
     >,
-    /// `authorizationpolicy_lbvserver_binding[]`, read-only.
-    pub authorizationpolicy_lbvserver_binding: Option<
-        Vec<AuthorizationpolicyLbvserverBinding>,
-    >,
-    /// `authorizationpolicy_aaauser_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authorizationpolicy_aaauser_binding: Option<
         Vec<AuthorizationpolicyAaauserBinding>,
     >,
-    /// `authorizationpolicy_authorizationpolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authorizationpolicy_authorizationpolicylabel_binding: Option<
         Vec<AuthorizationpolicyAuthorizationpolicylabelBinding>,
     >,
-    /// `authorizationpolicy_aaagroup_binding[]`, read-only.
-    pub authorizationpolicy_aaagroup_binding: Option<
-        Vec<AuthorizationpolicyAaagroupBinding>,
+    /// Read-only: never sent.
+    pub authorizationpolicy_csvserver_binding: Option<
+        Vec<AuthorizationpolicyCsvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub authorizationpolicy_lbvserver_binding: Option<
+        Vec<AuthorizationpolicyLbvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -632,6 +651,7 @@ impl rt::Model for AuthorizationpolicyBinding {
             3 => self.authorizationpolicy_csvserver_binding.as_field(),
             4 => self.authorizationpolicy_lbvserver_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -643,14 +663,9 @@ impl rt::Model for AuthorizationpolicyBinding {
             3 => self.authorizationpolicy_csvserver_binding.as_field_mut(),
             4 => self.authorizationpolicy_lbvserver_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyBinding {
@@ -685,6 +700,15 @@ impl rt::Resource for AuthorizationpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyBinding {
+    /// A `authorizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -699,27 +723,24 @@ impl AuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_csvserver_binding/authorizationpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -732,6 +753,7 @@ impl rt::Model for AuthorizationpolicyCsvserverBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -741,14 +763,9 @@ impl rt::Model for AuthorizationpolicyCsvserverBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyCsvserverBinding {
@@ -783,6 +800,15 @@ impl rt::Resource for AuthorizationpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyCsvserverBinding {
+    /// A `authorizationpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -801,27 +827,24 @@ impl AuthorizationpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicy_lbvserver_binding/authorizationpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -834,6 +857,7 @@ impl rt::Model for AuthorizationpolicyLbvserverBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -843,14 +867,9 @@ impl rt::Model for AuthorizationpolicyLbvserverBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyLbvserverBinding {
@@ -885,6 +904,15 @@ impl rt::Resource for AuthorizationpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AuthorizationpolicyLbvserverBinding {
+    /// A `authorizationpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/authorizationpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -903,48 +931,46 @@ impl AuthorizationpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`AuthorizationpolicylabelStats`]
+/// - Bindings: [`AuthorizationpolicylabelAuthorizationpolicyBinding`], [`AuthorizationpolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Authorizationpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`AuthorizationpolicylabelLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<AuthorizationpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authorizationpolicylabel`.`labeltype` ([`Authorizationpolicylabel`]).
-///
-/// Also the values of `authorizationpolicylabel_authorizationpolicy_binding.labeltype`.
+/// Values of `authorizationpolicylabel.labeltype`, `authorizationpolicylabel_authorizationpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AuthorizationpolicylabelLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -952,7 +978,7 @@ pub enum AuthorizationpolicylabelLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for AuthorizationpolicylabelLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -989,6 +1015,7 @@ impl rt::Model for Authorizationpolicylabel {
             9 => self.numpol.as_field(),
             10 => self.policyname.as_field(),
             11 => self.priority.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1006,14 +1033,9 @@ impl rt::Model for Authorizationpolicylabel {
             9 => self.numpol.as_field_mut(),
             10 => self.policyname.as_field_mut(),
             11 => self.priority.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authorizationpolicylabel {
@@ -1046,6 +1068,15 @@ impl rt::Resource for Authorizationpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Authorizationpolicylabel {
+    /// A `authorizationpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Authorizationpolicylabel {
     /// `POST /nitro/v1/config/authorizationpolicylabel`
@@ -1093,37 +1124,26 @@ impl Authorizationpolicylabel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelAuthorizationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`AuthorizationpolicylabelAuthorizationpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<
-        rt::Open<AuthorizationpolicylabelAuthorizationpolicyBindingLabeltype>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `authorizationpolicylabel_authorizationpolicy_binding`.`labeltype` ([`AuthorizationpolicylabelAuthorizationpolicyBinding`]): the same values as [`AuthorizationpolicylabelLabeltype`].
-pub type AuthorizationpolicylabelAuthorizationpolicyBindingLabeltype = AuthorizationpolicylabelLabeltype;
 impl rt::Model for AuthorizationpolicylabelAuthorizationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1146,6 +1166,7 @@ impl rt::Model for AuthorizationpolicylabelAuthorizationpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1159,14 +1180,9 @@ impl rt::Model for AuthorizationpolicylabelAuthorizationpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicylabelAuthorizationpolicyBinding {
@@ -1200,6 +1216,48 @@ impl rt::Resource for AuthorizationpolicylabelAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl AuthorizationpolicylabelAuthorizationpolicyBinding {
+    /// A `authorizationpolicylabel_authorizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl AuthorizationpolicylabelAuthorizationpolicyBinding {
     /// `PUT /nitro/v1/config/authorizationpolicylabel_authorizationpolicy_binding`
@@ -1240,12 +1298,12 @@ impl AuthorizationpolicylabelAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/authorizationpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/authorization/authorizationpolicylabel_binding/authorizationpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `authorizationpolicylabel_authorizationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub authorizationpolicylabel_authorizationpolicy_binding: Option<
         Vec<AuthorizationpolicylabelAuthorizationpolicyBinding>,
     >,
@@ -1262,6 +1320,7 @@ impl rt::Model for AuthorizationpolicylabelBinding {
         match index {
             0 => self.authorizationpolicylabel_authorizationpolicy_binding.as_field(),
             1 => self.labelname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1269,14 +1328,9 @@ impl rt::Model for AuthorizationpolicylabelBinding {
         match index {
             0 => self.authorizationpolicylabel_authorizationpolicy_binding.as_field_mut(),
             1 => self.labelname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicylabelBinding {
@@ -1311,6 +1365,15 @@ impl rt::Resource for AuthorizationpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl AuthorizationpolicylabelBinding {
+    /// A `authorizationpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AuthorizationpolicylabelBinding {
     /// `GET /nitro/v1/config/authorizationpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -1328,17 +1391,13 @@ impl AuthorizationpolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizationpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AuthorizationpolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AuthorizationpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`AuthorizationpolicylabelStatsClearstats`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<AuthorizationpolicylabelStatsClearstats>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1372,6 +1431,7 @@ impl rt::Model for AuthorizationpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1381,14 +1441,9 @@ impl rt::Model for AuthorizationpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicylabelStats {

@@ -14,42 +14,36 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscaleaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub parameters: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub profilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `300`.
     pub quiettime: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`AutoscaleactionType`]): `SCALE_UP`, `SCALE_DOWN`.
     ///
     /// Mandatory for add.
     pub type_: Option<rt::Open<AutoscaleactionType>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `10`.
     pub vmdestroygraceperiod: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub vserver: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -92,6 +86,7 @@ impl rt::Model for Autoscaleaction {
             5 => self.type_.as_field(),
             6 => self.vmdestroygraceperiod.as_field(),
             7 => self.vserver.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -105,14 +100,9 @@ impl rt::Model for Autoscaleaction {
             5 => self.type_.as_field_mut(),
             6 => self.vmdestroygraceperiod.as_field_mut(),
             7 => self.vserver.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Autoscaleaction {
@@ -145,6 +135,48 @@ impl rt::Resource for Autoscaleaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Autoscaleaction {
+    /// A `autoscaleaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`parameters`](Self::parameters).
+    pub fn parameters(mut self, parameters: impl Into<String>) -> Self {
+        self.parameters = Some(parameters.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`quiettime`](Self::quiettime).
+    pub fn quiettime(mut self, quiettime: impl Into<rt::Number>) -> Self {
+        self.quiettime = Some(quiettime.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: AutoscaleactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`vmdestroygraceperiod`](Self::vmdestroygraceperiod).
+    pub fn vmdestroygraceperiod(
+        mut self,
+        vmdestroygraceperiod: impl Into<rt::Number>,
+    ) -> Self {
+        self.vmdestroygraceperiod = Some(vmdestroygraceperiod.into());
+        self
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl Autoscaleaction {
     /// `POST /nitro/v1/config/autoscaleaction`
@@ -195,41 +227,35 @@ impl Autoscaleaction {
 /// - URL: `/nitro/v1/config/autoscalepolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`AutoscalepolicyStats`]
+/// - Bindings: [`AutoscalepolicyBinding`], [`AutoscalepolicyNstimerBinding`]
 /// - Properties of older releases that `14.1` lacks: `activepolicy` (`10.5`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscalepolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
-    pub newname: Option<String>,
-    /// `Double`, read-only.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
     ///
     /// Mandatory for add.
+    pub action: Option<String>,
+    pub comment: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    pub logaction: Option<String>,
+    /// Length: at least 1.
+    pub newname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -260,6 +286,7 @@ impl rt::Model for Autoscalepolicy {
             7 => self.priority.as_field(),
             8 => self.rule.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -275,14 +302,9 @@ impl rt::Model for Autoscalepolicy {
             7 => self.priority.as_field_mut(),
             8 => self.rule.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Autoscalepolicy {
@@ -315,6 +337,35 @@ impl rt::Resource for Autoscalepolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Autoscalepolicy {
+    /// A `autoscalepolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Autoscalepolicy {
     /// `POST /nitro/v1/config/autoscalepolicy`
@@ -371,14 +422,13 @@ impl Autoscalepolicy {
 /// - URL: `/nitro/v1/config/autoscalepolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/autoscale/autoscalepolicy_binding/autoscalepolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalepolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `autoscalepolicy_nstimer_binding[]`, read-only.
+    /// Read-only: never sent.
     pub autoscalepolicy_nstimer_binding: Option<Vec<AutoscalepolicyNstimerBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -390,6 +440,7 @@ impl rt::Model for AutoscalepolicyBinding {
         match index {
             0 => self.autoscalepolicy_nstimer_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -397,14 +448,9 @@ impl rt::Model for AutoscalepolicyBinding {
         match index {
             0 => self.autoscalepolicy_nstimer_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalepolicyBinding {
@@ -439,6 +485,15 @@ impl rt::Resource for AutoscalepolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AutoscalepolicyBinding {
+    /// A `autoscalepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AutoscalepolicyBinding {
     /// `GET /nitro/v1/config/autoscalepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -453,32 +508,29 @@ impl AutoscalepolicyBinding {
 /// - URL: `/nitro/v1/config/autoscalepolicy_nstimer_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/autoscale/autoscalepolicy_nstimer_binding/autoscalepolicy_nstimer_binding.md`
 /// - Properties of older releases that `14.1` lacks: `activepolicy` (`11.1`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalepolicyNstimerBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -498,6 +550,7 @@ impl rt::Model for AutoscalepolicyNstimerBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -508,14 +561,9 @@ impl rt::Model for AutoscalepolicyNstimerBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalepolicyNstimerBinding {
@@ -550,6 +598,15 @@ impl rt::Resource for AutoscalepolicyNstimerBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl AutoscalepolicyNstimerBinding {
+    /// A `autoscalepolicy_nstimer_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl AutoscalepolicyNstimerBinding {
     /// `GET /nitro/v1/config/autoscalepolicy_nstimer_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -571,34 +628,28 @@ impl AutoscalepolicyNstimerBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscaleprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub apikey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub apikey: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub sharedsecret: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`AutoscaleprofileType`]): `CLOUDSTACK`.
     ///
     /// Mandatory for add.
     pub type_: Option<rt::Open<AutoscaleprofileType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -635,6 +686,7 @@ impl rt::Model for Autoscaleprofile {
             3 => self.sharedsecret.as_field(),
             4 => self.type_.as_field(),
             5 => self.url.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -646,14 +698,9 @@ impl rt::Model for Autoscaleprofile {
             3 => self.sharedsecret.as_field_mut(),
             4 => self.type_.as_field_mut(),
             5 => self.url.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Autoscaleprofile {
@@ -686,6 +733,35 @@ impl rt::Resource for Autoscaleprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Autoscaleprofile {
+    /// A `autoscaleprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`apikey`](Self::apikey).
+    pub fn apikey(mut self, apikey: impl Into<String>) -> Self {
+        self.apikey = Some(apikey.into());
+        self
+    }
+    /// Sets [`sharedsecret`](Self::sharedsecret).
+    pub fn sharedsecret(mut self, sharedsecret: impl Into<String>) -> Self {
+        self.sharedsecret = Some(sharedsecret.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: AutoscaleprofileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
 }
 impl Autoscaleprofile {
     /// `POST /nitro/v1/config/autoscaleprofile`
@@ -735,21 +811,17 @@ impl Autoscaleprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalepolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`AutoscalepolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<AutoscalepolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`AutoscalepolicyStatsClearstats`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<AutoscalepolicyStatsClearstats>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -787,6 +859,7 @@ impl rt::Model for AutoscalepolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -798,14 +871,9 @@ impl rt::Model for AutoscalepolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalepolicyStats {

@@ -15,46 +15,34 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Azureapplication {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub clientid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub clientsecret: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
+    pub clientid: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
+    pub clientsecret: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub tenantid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub tokenendpoint: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 3 to 255.
     ///
     /// Mandatory for add.
@@ -83,6 +71,7 @@ impl rt::Model for Azureapplication {
             3 => self.tenantid.as_field(),
             4 => self.tokenendpoint.as_field(),
             5 => self.vaultresource.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -94,14 +83,9 @@ impl rt::Model for Azureapplication {
             3 => self.tenantid.as_field_mut(),
             4 => self.tokenendpoint.as_field_mut(),
             5 => self.vaultresource.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Azureapplication {
@@ -134,6 +118,40 @@ impl rt::Resource for Azureapplication {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Azureapplication {
+    /// A `azureapplication` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`clientid`](Self::clientid).
+    pub fn clientid(mut self, clientid: impl Into<String>) -> Self {
+        self.clientid = Some(clientid.into());
+        self
+    }
+    /// Sets [`clientsecret`](Self::clientsecret).
+    pub fn clientsecret(mut self, clientsecret: impl Into<String>) -> Self {
+        self.clientsecret = Some(clientsecret.into());
+        self
+    }
+    /// Sets [`tenantid`](Self::tenantid).
+    pub fn tenantid(mut self, tenantid: impl Into<String>) -> Self {
+        self.tenantid = Some(tenantid.into());
+        self
+    }
+    /// Sets [`tokenendpoint`](Self::tokenendpoint).
+    pub fn tokenendpoint(mut self, tokenendpoint: impl Into<String>) -> Self {
+        self.tokenendpoint = Some(tokenendpoint.into());
+        self
+    }
+    /// Sets [`vaultresource`](Self::vaultresource).
+    pub fn vaultresource(mut self, vaultresource: impl Into<String>) -> Self {
+        self.vaultresource = Some(vaultresource.into());
+        self
+    }
 }
 impl Azureapplication {
     /// `POST /nitro/v1/config/azureapplication` (method inferred: the reference gives none)
@@ -174,29 +192,23 @@ impl Azureapplication {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Azurekeyvault {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 63.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub azureapplication: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 3 to 255.
-    ///
-    /// Since `13.1`.
-    pub azurevaultname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Length: 1 to 63.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
+    pub azureapplication: Option<String>,
+    /// Length: 3 to 255.
+    ///
+    /// Since `13.1`.
+    pub azurevaultname: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub state: Option<serde_json::Value>,
@@ -217,6 +229,7 @@ impl rt::Model for Azurekeyvault {
             1 => self.azurevaultname.as_field(),
             2 => self.name.as_field(),
             3 => self.state.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -226,14 +239,9 @@ impl rt::Model for Azurekeyvault {
             1 => self.azurevaultname.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.state.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Azurekeyvault {
@@ -266,6 +274,25 @@ impl rt::Resource for Azurekeyvault {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Azurekeyvault {
+    /// A `azurekeyvault` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`azureapplication`](Self::azureapplication).
+    pub fn azureapplication(mut self, azureapplication: impl Into<String>) -> Self {
+        self.azureapplication = Some(azureapplication.into());
+        self
+    }
+    /// Sets [`azurevaultname`](Self::azurevaultname).
+    pub fn azurevaultname(mut self, azurevaultname: impl Into<String>) -> Self {
+        self.azurevaultname = Some(azurevaultname.into());
+        self
+    }
 }
 impl Azurekeyvault {
     /// `POST /nitro/v1/config/azurekeyvault` (method inferred: the reference gives none)

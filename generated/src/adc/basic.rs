@@ -22,18 +22,16 @@ impl rt::Model for Dbsmonitors {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("dbsmonitors has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("dbsmonitors has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Dbsmonitors {
@@ -82,19 +80,19 @@ impl Dbsmonitors {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Extendedmemoryparam {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub maxmemlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub memlimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub memlimitactive: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub minrequiredmemory: Option<rt::Number>,
@@ -115,6 +113,7 @@ impl rt::Model for Extendedmemoryparam {
             1 => self.memlimit.as_field(),
             2 => self.memlimitactive.as_field(),
             3 => self.minrequiredmemory.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -124,14 +123,9 @@ impl rt::Model for Extendedmemoryparam {
             1 => self.memlimit.as_field_mut(),
             2 => self.memlimitactive.as_field_mut(),
             3 => self.minrequiredmemory.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Extendedmemoryparam {
@@ -187,45 +181,37 @@ impl Extendedmemoryparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Location {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipfrom: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipto: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: -90 to 90.
     pub latitude: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: -180 to 180.
     pub longitude: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub preferredlocation: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub q1label: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub q2label: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub q3label: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub q4label: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub q5label: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub q6label: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -260,6 +246,7 @@ impl rt::Model for Location {
             9 => self.q4label.as_field(),
             10 => self.q5label.as_field(),
             11 => self.q6label.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -277,14 +264,9 @@ impl rt::Model for Location {
             9 => self.q4label.as_field_mut(),
             10 => self.q5label.as_field_mut(),
             11 => self.q6label.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Location {
@@ -317,6 +299,35 @@ impl rt::Resource for Location {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipfrom"];
+}
+impl Location {
+    /// A `location` named by its key, every other field unset.
+    pub fn new(ipfrom: impl Into<String>) -> Self {
+        Self {
+            ipfrom: Some(ipfrom.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipto`](Self::ipto).
+    pub fn ipto(mut self, ipto: impl Into<String>) -> Self {
+        self.ipto = Some(ipto.into());
+        self
+    }
+    /// Sets [`latitude`](Self::latitude).
+    pub fn latitude(mut self, latitude: i64) -> Self {
+        self.latitude = Some(latitude);
+        self
+    }
+    /// Sets [`longitude`](Self::longitude).
+    pub fn longitude(mut self, longitude: i64) -> Self {
+        self.longitude = Some(longitude);
+        self
+    }
+    /// Sets [`preferredlocation`](Self::preferredlocation).
+    pub fn preferredlocation(mut self, preferredlocation: impl Into<String>) -> Self {
+        self.preferredlocation = Some(preferredlocation.into());
+        self
+    }
 }
 impl Location {
     /// `POST /nitro/v1/config/location`
@@ -366,18 +377,16 @@ impl rt::Model for Locationdata {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("locationdata has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("locationdata has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Locationdata {
@@ -425,44 +434,38 @@ impl Locationdata {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Locationfile {
-    /// Wire name `Locationfile`. Type `String`, read-write.
+    /// Wire name `Locationfile`.
     ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub locationfile_mixed: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub curlocfilestatus: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `netscaler`.
     ///
-    /// Possible values (see [`LocationfileFormat`]): `netscaler`, `ip-country`, `ip-country-isp`, `ip-country-region-city`, `ip-country-region-city-isp`, `geoip-country`, `geoip-region`, `geoip-city`, `geoip-country-org`, `geoip-country-isp`, `geoip-city-isp-org`.
-    pub format: Option<rt::Open<LocationfileFormat>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Format`]): `netscaler`, `ip-country`, `ip-country-isp`, `ip-country-region-city`, `ip-country-region-city-isp`, `geoip-country`, `geoip-region`, `geoip-city`, `geoip-country-org`, `geoip-country-isp`, `geoip-city-isp-org`.
+    pub format: Option<rt::Open<Format>>,
     /// Since `14.1`.
     pub locationfile: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub locfilestatusstr: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub prevlocationfile: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub prevlocfileformat: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub prevlocfilestatus: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     ///
     /// Since `11.1`.
@@ -470,12 +473,10 @@ pub struct Locationfile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `locationfile`.`format` ([`Locationfile`]).
-///
-/// Also the values of `locationparameter.format`.
+/// Values of `locationfile.format`, `locationparameter.format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LocationfileFormat {
+pub enum Format {
     /// `netscaler`
     Netscaler,
     /// `ip-country`
@@ -499,7 +500,7 @@ pub enum LocationfileFormat {
     /// `geoip-city-isp-org`
     GeoipCityIspOrg,
 }
-impl rt::WireEnum for LocationfileFormat {
+impl rt::WireEnum for Format {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Netscaler, "netscaler"),
         (Self::IpCountry, "ip-country"),
@@ -538,6 +539,7 @@ impl rt::Model for Locationfile {
             6 => self.prevlocfileformat.as_field(),
             7 => self.prevlocfilestatus.as_field(),
             8 => self.src.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -552,14 +554,9 @@ impl rt::Model for Locationfile {
             6 => self.prevlocfileformat.as_field_mut(),
             7 => self.prevlocfilestatus.as_field_mut(),
             8 => self.src.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Locationfile {
@@ -592,6 +589,18 @@ impl rt::Resource for Locationfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl Locationfile {
+    /// Sets [`locationfile_mixed`](Self::locationfile_mixed).
+    pub fn locationfile_mixed(mut self, locationfile_mixed: impl Into<String>) -> Self {
+        self.locationfile_mixed = Some(locationfile_mixed.into());
+        self
+    }
+    /// Sets [`format`](Self::format).
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = Some(rt::Open::Known(format));
+        self
+    }
 }
 impl Locationfile {
     /// `POST /nitro/v1/config/locationfile`
@@ -628,11 +637,7 @@ impl Locationfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Locationfile6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// Wire name `Locationfile`. Type `String`, read-write.
+    /// Wire name `Locationfile`.
     ///
     /// Length: at least 1.
     ///
@@ -640,40 +645,40 @@ pub struct Locationfile6 {
     ///
     /// Since `11.0`.
     pub locationfile_mixed: Option<String>,
-    /// `unknown`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub curlocfilestatus: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `netscaler6`.
     ///
-    /// Possible values (see [`Locationfile6Format`]): `netscaler6`, `geoip-country6`.
+    /// Possible values (see [`Netscaler6GeoipCountry6`]): `netscaler6`, `geoip-country6`.
     ///
     /// Since `11.0`.
-    pub format: Option<rt::Open<Locationfile6Format>>,
-    /// `String`, read-write.
-    ///
+    pub format: Option<rt::Open<Netscaler6GeoipCountry6>>,
     /// Since `14.1`.
     pub locationfile: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub locfilestatusstr: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub prevlocationfile: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub prevlocfileformat: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub prevlocfilestatus: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     ///
     /// Since `11.1`.
@@ -681,18 +686,16 @@ pub struct Locationfile6 {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `locationfile6`.`format` ([`Locationfile6`]).
-///
-/// Also the values of `locationparameter.format6`.
+/// Values of `locationfile6.format`, `locationparameter.format6`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Locationfile6Format {
+pub enum Netscaler6GeoipCountry6 {
     /// `netscaler6`
     Netscaler6,
     /// `geoip-country6`
     GeoipCountry6,
 }
-impl rt::WireEnum for Locationfile6Format {
+impl rt::WireEnum for Netscaler6GeoipCountry6 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Netscaler6, "netscaler6"),
         (Self::GeoipCountry6, "geoip-country6"),
@@ -724,6 +727,7 @@ impl rt::Model for Locationfile6 {
             7 => self.prevlocfileformat.as_field(),
             8 => self.prevlocfilestatus.as_field(),
             9 => self.src.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -739,14 +743,9 @@ impl rt::Model for Locationfile6 {
             7 => self.prevlocfileformat.as_field_mut(),
             8 => self.prevlocfilestatus.as_field_mut(),
             9 => self.src.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Locationfile6 {
@@ -779,6 +778,18 @@ impl rt::Resource for Locationfile6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl Locationfile6 {
+    /// Sets [`locationfile_mixed`](Self::locationfile_mixed).
+    pub fn locationfile_mixed(mut self, locationfile_mixed: impl Into<String>) -> Self {
+        self.locationfile_mixed = Some(locationfile_mixed.into());
+        self
+    }
+    /// Sets [`format`](Self::format).
+    pub fn format(mut self, format: Netscaler6GeoipCountry6) -> Self {
+        self.format = Some(rt::Open::Known(format));
+        self
+    }
 }
 impl Locationfile6 {
     /// `POST /nitro/v1/config/locationfile6`
@@ -818,115 +829,99 @@ impl Locationfile6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Locationparameter {
-    /// Wire name `Locationfile`. Type `String`, read-only.
+    /// Wire name `Locationfile`. Read-only: never sent.
     pub locationfile: Option<String>,
-    /// Wire name `Static`. Type `Double`, read-only.
+    /// Wire name `Static`. Read-only: never sent. Reference type `Double`.
     pub static_: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LocationparameterContext`]): `geographic`, `custom`.
     pub context: Option<rt::Open<LocationparameterContext>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub custom: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub custom6: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LocationparameterDatabasemode`]): `File`, `Internal`, `Not applicable`.
     pub databasemode: Option<rt::Open<LocationparameterDatabasemode>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub entries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub entries6: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub errors: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub errors6: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LocationparameterFlushing`]): `In progress`, `Idle`.
-    pub flushing: Option<rt::Open<LocationparameterFlushing>>,
-    /// `String`, read-only.
+    /// Possible values (see [`InProgressIdle`]): `In progress`, `Idle`.
+    pub flushing: Option<rt::Open<InProgressIdle>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LocationparameterFormat`]): `netscaler`, `ip-country`, `ip-country-isp`, `ip-country-region-city`, `ip-country-region-city-isp`, `geoip-country`, `geoip-region`, `geoip-city`, `geoip-country-org`, `geoip-country-isp`, `geoip-city-isp-org`.
-    pub format: Option<rt::Open<LocationparameterFormat>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Format`]): `netscaler`, `ip-country`, `ip-country-isp`, `ip-country-region-city`, `ip-country-region-city-isp`, `geoip-country`, `geoip-region`, `geoip-city`, `geoip-country-org`, `geoip-country-isp`, `geoip-city-isp-org`.
+    pub format: Option<rt::Open<Format>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LocationparameterFormat6`]): `netscaler6`, `geoip-country6`.
+    /// Possible values (see [`Netscaler6GeoipCountry6`]): `netscaler6`, `geoip-country6`.
     ///
     /// Since `11.0`.
-    pub format6: Option<rt::Open<LocationparameterFormat6>>,
-    /// `Double`, read-only.
+    pub format6: Option<rt::Open<Netscaler6GeoipCountry6>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub lines: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lines6: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LocationparameterLoading`]): `In progress`, `Idle`.
-    pub loading: Option<rt::Open<LocationparameterLoading>>,
-    /// `String`, read-only.
+    /// Possible values (see [`InProgressIdle`]): `In progress`, `Idle`.
+    pub loading: Option<rt::Open<InProgressIdle>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub locationfile6: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
     /// Possible values (see [`LocationparameterMatchwildcardtoany`]): `YES`, `NO`, `Expression`.
     ///
     /// Since `12.0`.
     pub matchwildcardtoany: Option<rt::Open<LocationparameterMatchwildcardtoany>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub q1label: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub q2label: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub q3label: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub q4label: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub q5label: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub q6label: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub static6: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub status: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub warnings: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub warnings6: Option<rt::Number>,
@@ -966,29 +961,21 @@ impl rt::WireEnum for LocationparameterDatabasemode {
         (Self::NotApplicable, "Not applicable"),
     ];
 }
-/// Values of `locationparameter`.`flushing` ([`Locationparameter`]).
-///
-/// Also the values of `locationparameter.loading`.
+/// Values of `locationparameter.flushing`, `locationparameter.loading`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LocationparameterFlushing {
+pub enum InProgressIdle {
     /// `In progress`
     InProgress,
     /// `Idle`
     Idle,
 }
-impl rt::WireEnum for LocationparameterFlushing {
+impl rt::WireEnum for InProgressIdle {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::InProgress, "In progress"),
         (Self::Idle, "Idle"),
     ];
 }
-/// Values of `locationparameter`.`format` ([`Locationparameter`]): the same values as [`LocationfileFormat`].
-pub type LocationparameterFormat = LocationfileFormat;
-/// Values of `locationparameter`.`format6` ([`Locationparameter`]): the same values as [`Locationfile6Format`].
-pub type LocationparameterFormat6 = Locationfile6Format;
-/// Values of `locationparameter`.`loading` ([`Locationparameter`]): the same values as [`LocationparameterFlushing`].
-pub type LocationparameterLoading = LocationparameterFlushing;
 /// Values of `locationparameter`.`matchwildcardtoany` ([`Locationparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1077,6 +1064,7 @@ impl rt::Model for Locationparameter {
             28 => self.status.as_field(),
             29 => self.warnings.as_field(),
             30 => self.warnings6.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1113,14 +1101,9 @@ impl rt::Model for Locationparameter {
             28 => self.status.as_field_mut(),
             29 => self.warnings.as_field_mut(),
             30 => self.warnings6.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Locationparameter {
@@ -1177,33 +1160,25 @@ impl Locationparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstrace {
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstraceCapdroppkt`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub capdroppkt: Option<rt::Open<NstraceCapdroppkt>>,
-    /// `String`, read-write.
-    ///
+    pub capdroppkt: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstraceCapsslkeys`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub capsslkeys: Option<rt::Open<NstraceCapsslkeys>>,
-    /// `String`, read-write.
-    ///
+    pub capsslkeys: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstraceDoruntimecleanup`]): `ENABLED`, `DISABLED`.
-    pub doruntimecleanup: Option<rt::Open<NstraceDoruntimecleanup>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub doruntimecleanup: Option<rt::Open<EnabledDisabled>>,
     pub fileid: Option<String>,
-    /// `String`, read-write.
     pub filename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 10240.
     ///
@@ -1211,140 +1186,113 @@ pub struct Nstrace {
     ///
     /// Since `11.0`.
     pub filesize: Option<rt::Number>,
-    /// `String`, read-write.
     pub filter: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstraceInmemorytrace`]): `ENABLED`, `DISABLED`.
-    pub inmemorytrace: Option<rt::Open<NstraceInmemorytrace>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub inmemorytrace: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstraceLink`]): `ENABLED`, `DISABLED`.
-    pub link: Option<rt::Open<NstraceLink>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub link: Option<rt::Open<EnabledDisabled>>,
     /// Default: `0`.
     ///
     /// Possible values (see [`NstraceMerge`]): `ONSTOP`, `ONTHEFLY`, `NOMERGE`.
     ///
     /// Since `11.0`.
     pub merge: Option<rt::Open<NstraceMerge>>,
-    /// `String[]`, read-write.
-    ///
     /// Default: `DEFAULT_MODE`.
     ///
     /// Possible values (see [`NstraceMode`]): `TX`, `TXB`, `RX`, `IPV6`, `NEW_RX`, `C2C`, `NS_FR_TX`, `APPFW`, `MPTCP`, `PolicyBased`, `HTTP_QUIC`.
     ///
     /// Values of older releases that `14.1` lacks: `SSLPLAIN` (`11.0`) (removed).
     pub mode: Option<Vec<rt::Open<NstraceMode>>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Default: `24`.
     pub nf: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: 0 to 32.
     pub nodes: Option<Vec<rt::Number>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstracePernic`]): `ENABLED`, `DISABLED`.
-    pub pernic: Option<rt::Open<NstracePernic>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub pernic: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Default: `0`.
     ///
     /// Possible values (see [`NstraceScope`]): `CLUSTER`, `LOCAL`.
     pub scope: Option<rt::Open<NstraceScope>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1514.
     ///
     /// Default: `164`.
     pub size: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstraceSkiplocalssh`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub skiplocalssh: Option<rt::Open<NstraceSkiplocalssh>>,
-    /// `String`, read-write.
-    ///
+    pub skiplocalssh: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstraceSkiprpc`]): `ENABLED`, `DISABLED`.
-    pub skiprpc: Option<rt::Open<NstraceSkiprpc>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub skiprpc: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Default: `0`.
     ///
     /// Possible values (see [`NstraceState`]): `RUNNING`, `STOPPED`.
     pub state: Option<rt::Open<NstraceState>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `3600`.
     pub time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1000.
     ///
     /// Default: `5000`.
     pub tracebuffers: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `0`.
     ///
     /// Possible values (see [`NstraceTraceformat`]): `NSCAP`, `PCAP`.
     ///
     /// Since `11.0`.
     pub traceformat: Option<rt::Open<NstraceTraceformat>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub tracelocation: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nstrace`.`capdroppkt` ([`Nstrace`]).
-///
-/// Also the values of `nstrace.capsslkeys`, `nstrace.doruntimecleanup`, `nstrace.inmemorytrace`, `nstrace.link`, `nstrace.pernic`, `nstrace.skiplocalssh`, `nstrace.skiprpc`, `reporting.state`, `server.state`, `server_gslbservicegroup_binding.appflowlog`, `server_gslbservicegroup_binding.cip`, `server_gslbservicegroup_binding.downstateflush`, `server_servicegroup_binding.appflowlog`, `server_servicegroup_binding.cip`, `server_servicegroup_binding.downstateflush`, `service.appflowlog`, `service.cip`, `service.downstateflush`, `service.dup_state`, `service.processlocal`, `service.state`, `service_lbmonitor_binding.dup_state`, `service_lbmonitor_binding.monstate`, `servicegroup.appflowlog`, `servicegroup.cip`, `servicegroup.downstateflush`, `servicegroup.state`, `servicegroup_lbmonitor_binding.monstate`, `servicegroup_lbmonitor_binding.state`, `servicegroup_servicegroupentitymonbindings_binding.state`, `servicegroup_servicegroupmember_binding.state`, `servicegroupbindings.state`, `vserver.sopersistence`.
+/// Values of `nstrace.capdroppkt`, `nstrace.capsslkeys`, `nstrace.doruntimecleanup`, `nstrace.inmemorytrace`, `nstrace.link`, `nstrace.pernic`, `nstrace.skiplocalssh`, `nstrace.skiprpc`, `reporting.state`, `server.state`, `server_gslbservicegroup_binding.appflowlog`, `server_gslbservicegroup_binding.cip`, `server_gslbservicegroup_binding.downstateflush`, `server_servicegroup_binding.appflowlog`, `server_servicegroup_binding.cip`, `server_servicegroup_binding.downstateflush`, `service.appflowlog`, `service.cip`, `service.downstateflush`, `service.dup_state`, `service.processlocal`, `service.state`, `service_lbmonitor_binding.dup_state`, `service_lbmonitor_binding.monstate`, `servicegroup.appflowlog`, `servicegroup.cip`, `servicegroup.downstateflush`, `servicegroup.state`, `servicegroup_lbmonitor_binding.monstate`, `servicegroup_lbmonitor_binding.state`, `servicegroup_servicegroupentitymonbindings_binding.state`, `servicegroup_servicegroupmember_binding.state`, `servicegroupbindings.state`, `vserver.sopersistence`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NstraceCapdroppkt {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for NstraceCapdroppkt {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `nstrace`.`capsslkeys` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
-pub type NstraceCapsslkeys = NstraceCapdroppkt;
-/// Values of `nstrace`.`doruntimecleanup` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
-pub type NstraceDoruntimecleanup = NstraceCapdroppkt;
-/// Values of `nstrace`.`inmemorytrace` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
-pub type NstraceInmemorytrace = NstraceCapdroppkt;
-/// Values of `nstrace`.`link` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
-pub type NstraceLink = NstraceCapdroppkt;
 /// Values of `nstrace`.`merge` ([`Nstrace`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1413,8 +1361,6 @@ impl rt::WireEnum for NstraceMode {
         (Self::HttpQuic, "HTTP_QUIC"),
     ];
 }
-/// Values of `nstrace`.`pernic` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
-pub type NstracePernic = NstraceCapdroppkt;
 /// Values of `nstrace`.`scope` ([`Nstrace`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1430,10 +1376,6 @@ impl rt::WireEnum for NstraceScope {
         (Self::Local, "LOCAL"),
     ];
 }
-/// Values of `nstrace`.`skiplocalssh` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
-pub type NstraceSkiplocalssh = NstraceCapdroppkt;
-/// Values of `nstrace`.`skiprpc` ([`Nstrace`]): the same values as [`NstraceCapdroppkt`].
-pub type NstraceSkiprpc = NstraceCapdroppkt;
 /// Values of `nstrace`.`state` ([`Nstrace`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1518,6 +1460,7 @@ impl rt::Model for Nstrace {
             21 => self.tracebuffers.as_field(),
             22 => self.traceformat.as_field(),
             23 => self.tracelocation.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1547,14 +1490,9 @@ impl rt::Model for Nstrace {
             21 => self.tracebuffers.as_field_mut(),
             22 => self.traceformat.as_field_mut(),
             23 => self.tracelocation.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstrace {
@@ -1603,18 +1541,16 @@ impl Nstrace {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Radiusnode {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub nodeprefix: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     ///
     /// Since `12.0`.
@@ -1631,6 +1567,7 @@ impl rt::Model for Radiusnode {
             0 => self.count.as_field(),
             1 => self.nodeprefix.as_field(),
             2 => self.radkey.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1639,14 +1576,9 @@ impl rt::Model for Radiusnode {
             0 => self.count.as_field_mut(),
             1 => self.nodeprefix.as_field_mut(),
             2 => self.radkey.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Radiusnode {
@@ -1679,6 +1611,20 @@ impl rt::Resource for Radiusnode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["nodeprefix"];
+}
+impl Radiusnode {
+    /// A `radiusnode` named by its key, every other field unset.
+    pub fn new(nodeprefix: impl Into<String>) -> Self {
+        Self {
+            nodeprefix: Some(nodeprefix.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`radkey`](Self::radkey).
+    pub fn radkey(mut self, radkey: impl Into<String>) -> Self {
+        self.radkey = Some(radkey.into());
+        self
+    }
 }
 impl Radiusnode {
     /// `POST /nitro/v1/config/radiusnode`
@@ -1725,38 +1671,33 @@ impl Radiusnode {
 /// - URL: `/nitro/v1/config/reporting`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `get_all`
+/// - Reference page: `configuration/basic/reporting/reporting.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Reporting {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ReportingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<ReportingState>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `reporting`.`state` ([`Reporting`]): the same values as [`NstraceCapdroppkt`].
-pub type ReportingState = NstraceCapdroppkt;
 impl rt::Model for Reporting {
     const FIELDS: &'static [&'static str] = &["state"];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Reporting {
@@ -1809,124 +1750,106 @@ impl Reporting {
 /// - URL: `/nitro/v1/config/server`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`ServerBinding`], [`ServerGslbserviceBinding`], [`ServerGslbservicegroupBinding`], [`ServerServiceBinding`], [`ServerServicegroupBinding`]
 /// - Properties of older releases that `14.1` lacks: `appflowlog` (`10.5`–`12.0`), `boundtd` (`10.5`–`12.0`), `cip` (`10.5`–`12.0`), `cipheader` (`10.5`–`12.0`), `clttimeout` (`10.5`–`12.0`), `customserverid` (`10.5`–`12.0`), `downstateflush` (`10.5`–`12.0`), `maxbandwidth` (`10.5`–`12.0`), `maxclient` (`10.5`–`12.0`), `maxreq` (`10.5`–`12.0`), `monthreshold` (`10.5`–`12.0`), `svrtimeout` (`10.5`–`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Server {
-    /// `String`, read-only.
+    /// Length: at least 1.
     ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`ServerSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<ServerSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Internal`. Type `Boolean`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `Internal`.
     pub internal_mixed: Option<bool>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
     /// Possible values (see [`ServerAutoscale`]): `DISABLED`, `DNS`, `POLICY`, `CLOUD`.
     pub autoscale: Option<rt::Open<ServerAutoscale>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServerCacheable`]): `YES`, `NO`.
-    pub cacheable: Option<rt::Open<ServerCacheable>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheable: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServerCka`]): `YES`, `NO`.
-    pub cka: Option<rt::Open<ServerCka>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cka: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServerCmp`]): `YES`, `NO`.
-    pub cmp: Option<rt::Open<ServerCmp>>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cmp: Option<rt::Open<YesNo>>,
     pub comment: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub domain: Option<String>,
-    /// `Boolean`, read-write.
     pub domainresolvenow: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 5 to 20939.
     ///
     /// Default: `5`.
     pub domainresolveretry: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServerGraceful`]): `YES`, `NO`.
-    pub graceful: Option<rt::Open<ServerGraceful>>,
-    /// `Boolean`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub graceful: Option<rt::Open<YesNo>>,
     /// Since `14.1`.
     pub internal: Option<bool>,
-    /// `String`, read-write.
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServerIpv6address`]): `YES`, `NO`.
-    pub ipv6address: Option<rt::Open<ServerIpv6address>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub ipv6address: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `A`.
     ///
     /// Possible values (see [`ServerQuerytype`]): `A`, `AAAA`, `SRV`.
     ///
     /// Since `13.1`.
     pub querytype: Option<rt::Open<ServerQuerytype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`ServerSp`]): `ON`, `OFF`.
-    pub sp: Option<rt::Open<ServerSp>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sp: Option<rt::Open<OnOff>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ServerState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<ServerState>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub statechangetimesec: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServerTcpb`]): `YES`, `NO`.
-    pub tcpb: Option<rt::Open<ServerTcpb>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub tcpb: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `String`, read-write.
     pub translationip: Option<String>,
-    /// `String`, read-write.
     pub translationmask: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServerUsip`]): `YES`, `NO`.
-    pub usip: Option<rt::Open<ServerUsip>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub usip: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1953,31 +1876,21 @@ impl rt::WireEnum for ServerAutoscale {
         (Self::Cloud, "CLOUD"),
     ];
 }
-/// Values of `server`.`cacheable` ([`Server`]).
-///
-/// Also the values of `server.cka`, `server.cmp`, `server.graceful`, `server.ipv6address`, `server.tcpb`, `server.usip`, `server_servicegroup_binding.cacheable`, `server_servicegroup_binding.cka`, `server_servicegroup_binding.cmp`, `server_servicegroup_binding.tcpb`, `server_servicegroup_binding.usip`, `service.accessdown`, `service.cacheable`, `service.cka`, `service.cmp`, `service.graceful`, `service.healthmonitor`, `service.nodefaultbindings`, `service.pathmonitor`, `service.pathmonitorindv`, `service.tcpb`, `service.useproxyport`, `service.usip`, `servicegroup.autodisablegraceful`, `servicegroup.cacheable`, `servicegroup.cka`, `servicegroup.cmp`, `servicegroup.graceful`, `servicegroup.healthmonitor`, `servicegroup.nodefaultbindings`, `servicegroup.pathmonitor`, `servicegroup.pathmonitorindv`, `servicegroup.tcpb`, `servicegroup.useproxyport`, `servicegroup.usip`, `servicegroup_servicegroupmember_binding.graceful`, `vserver.cacheable`.
+/// Values of `server.cacheable`, `server.cka`, `server.cmp`, `server.graceful`, `server.ipv6address`, `server.tcpb`, `server.usip`, `server_servicegroup_binding.cacheable`, `server_servicegroup_binding.cka`, `server_servicegroup_binding.cmp`, `server_servicegroup_binding.tcpb`, `server_servicegroup_binding.usip`, `service.accessdown`, `service.cacheable`, `service.cka`, `service.cmp`, `service.graceful`, `service.healthmonitor`, `service.nodefaultbindings`, `service.pathmonitor`, `service.pathmonitorindv`, `service.tcpb`, `service.useproxyport`, `service.usip`, `servicegroup.autodisablegraceful`, `servicegroup.cacheable`, `servicegroup.cka`, `servicegroup.cmp`, `servicegroup.graceful`, `servicegroup.healthmonitor`, `servicegroup.nodefaultbindings`, `servicegroup.pathmonitor`, `servicegroup.pathmonitorindv`, `servicegroup.tcpb`, `servicegroup.useproxyport`, `servicegroup.usip`, `servicegroup_servicegroupmember_binding.graceful`, `vserver.cacheable`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServerCacheable {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for ServerCacheable {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `server`.`cka` ([`Server`]): the same values as [`ServerCacheable`].
-pub type ServerCka = ServerCacheable;
-/// Values of `server`.`cmp` ([`Server`]): the same values as [`ServerCacheable`].
-pub type ServerCmp = ServerCacheable;
-/// Values of `server`.`graceful` ([`Server`]): the same values as [`ServerCacheable`].
-pub type ServerGraceful = ServerCacheable;
-/// Values of `server`.`ipv6address` ([`Server`]): the same values as [`ServerCacheable`].
-pub type ServerIpv6address = ServerCacheable;
 /// Values of `server`.`querytype` ([`Server`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1996,31 +1909,21 @@ impl rt::WireEnum for ServerQuerytype {
         (Self::Srv, "SRV"),
     ];
 }
-/// Values of `server`.`sc` ([`Server`]).
-///
-/// Also the values of `server.sp`, `server_servicegroup_binding.sc`, `server_servicegroup_binding.sp`, `service.rtspsessionidremap`, `service.sc`, `service.sp`, `servicegroup.rtspsessionidremap`, `servicegroup.sc`, `servicegroup.sp`.
+/// Values of `server.sc`, `server.sp`, `server_servicegroup_binding.sc`, `server_servicegroup_binding.sp`, `service.rtspsessionidremap`, `service.sc`, `service.sp`, `servicegroup.rtspsessionidremap`, `servicegroup.sc`, `servicegroup.sp`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServerSc {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for ServerSc {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `server`.`sp` ([`Server`]): the same values as [`ServerSc`].
-pub type ServerSp = ServerSc;
-/// Values of `server`.`state` ([`Server`]): the same values as [`NstraceCapdroppkt`].
-pub type ServerState = NstraceCapdroppkt;
-/// Values of `server`.`tcpb` ([`Server`]): the same values as [`ServerCacheable`].
-pub type ServerTcpb = ServerCacheable;
-/// Values of `server`.`usip` ([`Server`]): the same values as [`ServerCacheable`].
-pub type ServerUsip = ServerCacheable;
 impl rt::Model for Server {
     const FIELDS: &'static [&'static str] = &[
         "Internal",
@@ -2083,6 +1986,7 @@ impl rt::Model for Server {
             25 => self.translationip.as_field(),
             26 => self.translationmask.as_field(),
             27 => self.usip.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2116,14 +2020,9 @@ impl rt::Model for Server {
             25 => self.translationip.as_field_mut(),
             26 => self.translationmask.as_field_mut(),
             27 => self.usip.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Server {
@@ -2156,6 +2055,60 @@ impl rt::Resource for Server {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Server {
+    /// A `server` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`domainresolveretry`](Self::domainresolveretry).
+    pub fn domainresolveretry(mut self, domainresolveretry: i64) -> Self {
+        self.domainresolveretry = Some(domainresolveretry);
+        self
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`ipv6address`](Self::ipv6address).
+    pub fn ipv6address(mut self, ipv6address: YesNo) -> Self {
+        self.ipv6address = Some(rt::Open::Known(ipv6address));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`translationip`](Self::translationip).
+    pub fn translationip(mut self, translationip: impl Into<String>) -> Self {
+        self.translationip = Some(translationip.into());
+        self
+    }
+    /// Sets [`translationmask`](Self::translationmask).
+    pub fn translationmask(mut self, translationmask: impl Into<String>) -> Self {
+        self.translationmask = Some(translationmask.into());
+        self
+    }
 }
 impl Server {
     /// `POST /nitro/v1/config/server`
@@ -2232,22 +2185,21 @@ impl Server {
 /// - URL: `/nitro/v1/config/server_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/basic/server_binding/server_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `server_gslbservicegroup_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub server_gslbservice_binding: Option<Vec<ServerGslbserviceBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub server_gslbservicegroup_binding: Option<Vec<ServerGslbservicegroupBinding>>,
-    /// `server_service_binding[]`, read-only.
+    /// Read-only: never sent.
     pub server_service_binding: Option<Vec<ServerServiceBinding>>,
-    /// `server_gslbservice_binding[]`, read-only.
-    pub server_gslbservice_binding: Option<Vec<ServerGslbserviceBinding>>,
-    /// `server_servicegroup_binding[]`, read-only.
+    /// Read-only: never sent.
     pub server_servicegroup_binding: Option<Vec<ServerServicegroupBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2268,6 +2220,7 @@ impl rt::Model for ServerBinding {
             2 => self.server_gslbservicegroup_binding.as_field(),
             3 => self.server_service_binding.as_field(),
             4 => self.server_servicegroup_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2278,14 +2231,9 @@ impl rt::Model for ServerBinding {
             2 => self.server_gslbservicegroup_binding.as_field_mut(),
             3 => self.server_service_binding.as_field_mut(),
             4 => self.server_servicegroup_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerBinding {
@@ -2320,6 +2268,15 @@ impl rt::Resource for ServerBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ServerBinding {
+    /// A `server_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ServerBinding {
     /// `GET /nitro/v1/config/server_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2334,58 +2291,53 @@ impl ServerBinding {
 /// - URL: `/nitro/v1/config/server_gslbservice_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/basic/server_gslbservice_binding/server_gslbservice_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerGslbserviceBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub servicename: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub serviceipstr: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerGslbserviceBindingSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
-    ///
-    /// Since `11.1`.
-    pub svctype: Option<rt::Open<ServerGslbserviceBindingSvctype>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerGslbserviceBindingSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub svrstate: Option<rt::Open<ServerGslbserviceBindingSvrstate>>,
-    /// `Integer`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub serviceipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub serviceipstr: Option<String>,
+    /// Since `11.1`.
+    pub servicename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
+    ///
+    /// Since `11.1`.
+    pub svctype: Option<rt::Open<Svctype>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub svrstate: Option<rt::Open<Svrstate>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `server_gslbservice_binding`.`svctype` ([`ServerGslbserviceBinding`]).
-///
-/// Also the values of `server_service_binding.svctype`, `server_servicegroup_binding.dup_svctype`, `server_servicegroup_binding.svctype`.
+/// Values of `server_gslbservice_binding.svctype`, `server_service_binding.svctype`, `server_servicegroup_binding.dup_svctype`, `server_servicegroup_binding.svctype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServerGslbserviceBindingSvctype {
+pub enum Svctype {
     /// `HTTP`
     Http,
     /// `FTP`
@@ -2481,7 +2433,7 @@ pub enum ServerGslbserviceBindingSvctype {
     /// Since `12.1`.
     Logstream,
 }
-impl rt::WireEnum for ServerGslbserviceBindingSvctype {
+impl rt::WireEnum for Svctype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Http, "HTTP"),
         (Self::Ftp, "FTP"),
@@ -2527,12 +2479,10 @@ impl rt::WireEnum for ServerGslbserviceBindingSvctype {
         (Self::Logstream, "LOGSTREAM"),
     ];
 }
-/// Values of `server_gslbservice_binding`.`svrstate` ([`ServerGslbserviceBinding`]).
-///
-/// Also the values of `server_gslbservicegroup_binding.svrstate`, `server_service_binding.svrstate`, `server_servicegroup_binding.svrstate`, `service.monitor_state`, `service.svrstate`, `service_lbmonitor_binding.monitor_state`, `servicegroup.svrstate`, `servicegroup_servicegroupentitymonbindings_binding.monitor_state`, `servicegroup_servicegroupmember_binding.svrstate`, `servicegroupbindings.svrstate`, `svcbindings.svrstate`.
+/// Values of `server_gslbservice_binding.svrstate`, `server_gslbservicegroup_binding.svrstate`, `server_service_binding.svrstate`, `server_servicegroup_binding.svrstate`, `service.monitor_state`, `service.svrstate`, `service_lbmonitor_binding.monitor_state`, `servicegroup.svrstate`, `servicegroup_servicegroupentitymonbindings_binding.monitor_state`, `servicegroup_servicegroupmember_binding.svrstate`, `servicegroupbindings.svrstate`, `svcbindings.svrstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServerGslbserviceBindingSvrstate {
+pub enum Svrstate {
     /// `UP`
     Up,
     /// `DOWN`
@@ -2554,7 +2504,7 @@ pub enum ServerGslbserviceBindingSvrstate {
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for ServerGslbserviceBindingSvrstate {
+impl rt::WireEnum for Svrstate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (Self::Down, "DOWN"),
@@ -2590,6 +2540,7 @@ impl rt::Model for ServerGslbserviceBinding {
             5 => self.servicename.as_field(),
             6 => self.svctype.as_field(),
             7 => self.svrstate.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2603,14 +2554,9 @@ impl rt::Model for ServerGslbserviceBinding {
             5 => self.servicename.as_field_mut(),
             6 => self.svctype.as_field_mut(),
             7 => self.svrstate.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerGslbserviceBinding {
@@ -2645,6 +2591,15 @@ impl rt::Resource for ServerGslbserviceBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ServerGslbserviceBinding {
+    /// A `server_gslbservice_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ServerGslbserviceBinding {
     /// `GET /nitro/v1/config/server_gslbservice_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2664,156 +2619,145 @@ impl ServerGslbserviceBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/basic/server_gslbservicegroup_binding/server_gslbservicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerGslbservicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
-    pub servicegroupname: Option<String>,
-    /// `Double`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Range: 0 to 31536000.
+    /// Default: `ENABLED`.
     ///
-    /// Since `12.0-FR4`.
-    pub svrtimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub serviceipstr: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerGslbservicegroupBindingCip`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub cip: Option<rt::Open<ServerGslbservicegroupBindingCip>>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `12.0-FR4`.
-    pub dup_port: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Default: `None`.
-    ///
-    /// Since `12.0-FR4`.
-    pub customserverid: Option<String>,
-    /// `Double`, read-only.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
     /// Since `12.0-FR4`.
     pub boundtd: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`ServerGslbservicegroupBindingDownstateflush`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub downstateflush: Option<rt::Open<ServerGslbservicegroupBindingDownstateflush>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerGslbservicegroupBindingSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
-    ///
-    /// Since `12.0-FR4`.
-    pub svctype: Option<rt::Open<ServerGslbservicegroupBindingSvctype>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerGslbservicegroupBindingSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub svrstate: Option<rt::Open<ServerGslbservicegroupBindingSvrstate>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`ServerGslbservicegroupBindingAppflowlog`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub appflowlog: Option<rt::Open<ServerGslbservicegroupBindingAppflowlog>>,
-    /// `String`, read-only.
+    pub cip: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub cipheader: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 4294967294.
-    ///
-    /// Since `12.0-FR4`.
-    pub maxclient: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Since `12.0-FR4`.
     pub clttimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Default: `None`.
+    ///
+    /// Since `12.0-FR4`.
+    pub customserverid: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0-FR4`.
-    pub port: Option<i64>,
-    /// `String`, read-only.
+    pub dup_port: Option<i64>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServerGslbservicegroupBindingDupSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
-    ///
-    /// Since `12.0-FR4`.
-    pub dup_svctype: Option<rt::Open<ServerGslbservicegroupBindingDupSvctype>>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 65535.
+    /// Possible values (see [`DupSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     ///
     /// Since `12.0-FR4`.
-    pub monthreshold: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 65535.
-    ///
-    /// Since `12.0-FR4`.
-    pub maxreq: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub serviceipaddress: Option<String>,
-    /// `Double`, read-only.
+    pub dup_svctype: Option<rt::Open<DupSvctype>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 4294967287.
     ///
     /// Since `12.0-FR4`.
     pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 4294967294.
+    ///
+    /// Since `12.0-FR4`.
+    pub maxclient: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    ///
+    /// Since `12.0-FR4`.
+    pub maxreq: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    ///
+    /// Since `12.0-FR4`.
+    pub monthreshold: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    ///
+    /// Since `12.0-FR4`.
+    pub port: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub servicegroupname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub serviceipaddress: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub serviceipstr: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`DupSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
+    ///
+    /// Since `12.0-FR4`.
+    pub svctype: Option<rt::Open<DupSvctype>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub svrcfgflags: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
+    pub svrstate: Option<rt::Open<Svrstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 31536000.
+    ///
+    /// Since `12.0-FR4`.
+    pub svrtimeout: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `server_gslbservicegroup_binding`.`appflowlog` ([`ServerGslbservicegroupBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServerGslbservicegroupBindingAppflowlog = NstraceCapdroppkt;
-/// Values of `server_gslbservicegroup_binding`.`cip` ([`ServerGslbservicegroupBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServerGslbservicegroupBindingCip = NstraceCapdroppkt;
-/// Values of `server_gslbservicegroup_binding`.`downstateflush` ([`ServerGslbservicegroupBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServerGslbservicegroupBindingDownstateflush = NstraceCapdroppkt;
-/// Values of `server_gslbservicegroup_binding`.`dup_svctype` ([`ServerGslbservicegroupBinding`]).
-///
-/// Also the values of `server_gslbservicegroup_binding.svctype`.
+/// Values of `server_gslbservicegroup_binding.dup_svctype`, `server_gslbservicegroup_binding.svctype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServerGslbservicegroupBindingDupSvctype {
+pub enum DupSvctype {
     /// `HTTP`
     Http,
     /// `FTP`
@@ -2903,7 +2847,7 @@ pub enum ServerGslbservicegroupBindingDupSvctype {
     /// Since `12.1`.
     Logstream,
 }
-impl rt::WireEnum for ServerGslbservicegroupBindingDupSvctype {
+impl rt::WireEnum for DupSvctype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Http, "HTTP"),
         (Self::Ftp, "FTP"),
@@ -2949,10 +2893,6 @@ impl rt::WireEnum for ServerGslbservicegroupBindingDupSvctype {
         (Self::Logstream, "LOGSTREAM"),
     ];
 }
-/// Values of `server_gslbservicegroup_binding`.`svctype` ([`ServerGslbservicegroupBinding`]): the same values as [`ServerGslbservicegroupBindingDupSvctype`].
-pub type ServerGslbservicegroupBindingSvctype = ServerGslbservicegroupBindingDupSvctype;
-/// Values of `server_gslbservicegroup_binding`.`svrstate` ([`ServerGslbservicegroupBinding`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServerGslbservicegroupBindingSvrstate = ServerGslbserviceBindingSvrstate;
 impl rt::Model for ServerGslbservicegroupBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3005,6 +2945,7 @@ impl rt::Model for ServerGslbservicegroupBinding {
             20 => self.svrcfgflags.as_field(),
             21 => self.svrstate.as_field(),
             22 => self.svrtimeout.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3033,14 +2974,9 @@ impl rt::Model for ServerGslbservicegroupBinding {
             20 => self.svrcfgflags.as_field_mut(),
             21 => self.svrstate.as_field_mut(),
             22 => self.svrtimeout.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerGslbservicegroupBinding {
@@ -3075,6 +3011,15 @@ impl rt::Resource for ServerGslbservicegroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ServerGslbservicegroupBinding {
+    /// A `server_gslbservicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ServerGslbservicegroupBinding {
     /// `GET /nitro/v1/config/server_gslbservicegroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3093,56 +3038,49 @@ impl ServerGslbservicegroupBinding {
 /// - URL: `/nitro/v1/config/server_service_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/basic/server_service_binding/server_service_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerServiceBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub servicename: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub serviceipstr: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerServiceBindingSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
-    ///
-    /// Since `11.1`.
-    pub svctype: Option<rt::Open<ServerServiceBindingSvctype>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerServiceBindingSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub svrstate: Option<rt::Open<ServerServiceBindingSvrstate>>,
-    /// `Integer`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub serviceipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub serviceipstr: Option<String>,
+    /// Since `11.1`.
+    pub servicename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
+    ///
+    /// Since `11.1`.
+    pub svctype: Option<rt::Open<Svctype>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub svrstate: Option<rt::Open<Svrstate>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `server_service_binding`.`svctype` ([`ServerServiceBinding`]): the same values as [`ServerGslbserviceBindingSvctype`].
-pub type ServerServiceBindingSvctype = ServerGslbserviceBindingSvctype;
-/// Values of `server_service_binding`.`svrstate` ([`ServerServiceBinding`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServerServiceBindingSvrstate = ServerGslbserviceBindingSvrstate;
 impl rt::Model for ServerServiceBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3165,6 +3103,7 @@ impl rt::Model for ServerServiceBinding {
             5 => self.servicename.as_field(),
             6 => self.svctype.as_field(),
             7 => self.svrstate.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3178,14 +3117,9 @@ impl rt::Model for ServerServiceBinding {
             5 => self.servicename.as_field_mut(),
             6 => self.svctype.as_field_mut(),
             7 => self.svrstate.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerServiceBinding {
@@ -3220,6 +3154,15 @@ impl rt::Resource for ServerServiceBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ServerServiceBinding {
+    /// A `server_service_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ServerServiceBinding {
     /// `GET /nitro/v1/config/server_service_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3238,218 +3181,189 @@ impl ServerServiceBinding {
 /// - URL: `/nitro/v1/config/server_servicegroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/basic/server_servicegroup_binding/server_servicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServerServicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Default: `OFF`.
+    /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ServerServicegroupBindingSp`]): `ON`, `OFF`.
-    ///
-    /// Since `11.1`.
-    pub sp: Option<rt::Open<ServerServicegroupBindingSp>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingSc`]): `ON`, `OFF`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub sc: Option<rt::Open<ServerServicegroupBindingSc>>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 31536000.
-    ///
-    /// Since `11.1`.
-    pub svrtimeout: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub serviceipstr: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingTcpb`]): `YES`, `NO`.
-    ///
-    /// Since `11.1`.
-    pub tcpb: Option<rt::Open<ServerServicegroupBindingTcpb>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingCip`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub cip: Option<rt::Open<ServerServicegroupBindingCip>>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `11.1`.
-    pub dup_port: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Default: `None`.
-    ///
-    /// Since `11.1`.
-    pub customserverid: Option<String>,
-    /// `Double`, read-only.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
     /// Since `11.1`.
     pub boundtd: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Default: `ENABLED`.
+    /// Default: `NO`.
     ///
-    /// Possible values (see [`ServerServicegroupBindingDownstateflush`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub downstateflush: Option<rt::Open<ServerServicegroupBindingDownstateflush>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.1`.
-    pub svctype: Option<rt::Open<ServerServicegroupBindingSvctype>>,
-    /// `String`, read-only.
+    pub cacheable: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServerServicegroupBindingCka`]): `YES`, `NO`.
-    ///
-    /// Since `11.1`.
-    pub cka: Option<rt::Open<ServerServicegroupBindingCka>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub svrstate: Option<rt::Open<ServerServicegroupBindingSvrstate>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingAppflowlog`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub appflowlog: Option<rt::Open<ServerServicegroupBindingAppflowlog>>,
-    /// `String`, read-only.
+    pub cip: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub cipheader: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Range: 0 to 4294967294.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.1`.
-    pub maxclient: Option<rt::Number>,
-    /// `Double`, read-only.
+    pub cka: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Since `11.1`.
     pub clttimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `11.1`.
+    pub cmp: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `None`.
+    ///
+    /// Since `11.1`.
+    pub customserverid: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
-    pub port: Option<i64>,
-    /// `String`, read-only.
+    pub dup_port: Option<i64>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServerServicegroupBindingDupSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
-    ///
-    /// Since `11.1`.
-    pub dup_svctype: Option<rt::Open<ServerServicegroupBindingDupSvctype>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingCmp`]): `YES`, `NO`.
+    /// Possible values (see [`Svctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     ///
     /// Since `11.1`.
-    pub cmp: Option<rt::Open<ServerServicegroupBindingCmp>>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 65535.
-    ///
-    /// Since `11.1`.
-    pub monthreshold: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 65535.
-    ///
-    /// Since `11.1`.
-    pub maxreq: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub serviceipaddress: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingUsip`]): `YES`, `NO`.
-    ///
-    /// Since `11.1`.
-    pub usip: Option<rt::Open<ServerServicegroupBindingUsip>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`ServerServicegroupBindingCacheable`]): `YES`, `NO`.
-    ///
-    /// Since `11.1`.
-    pub cacheable: Option<rt::Open<ServerServicegroupBindingCacheable>>,
-    /// `Double`, read-only.
+    pub dup_svctype: Option<rt::Open<Svctype>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 4294967287.
     ///
     /// Since `11.1`.
     pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 4294967294.
+    ///
+    /// Since `11.1`.
+    pub maxclient: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    ///
+    /// Since `11.1`.
+    pub maxreq: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    ///
+    /// Since `11.1`.
+    pub monthreshold: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    ///
+    /// Since `11.1`.
+    pub port: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `11.1`.
+    pub sc: Option<rt::Open<OnOff>>,
+    /// Since `11.1`.
+    pub servicegroupname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub serviceipaddress: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub serviceipstr: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `11.1`.
+    pub sp: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
+    ///
+    /// Since `11.1`.
+    pub svctype: Option<rt::Open<Svctype>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub svrcfgflags: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub svrstate: Option<rt::Open<Svrstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 31536000.
+    ///
+    /// Since `11.1`.
+    pub svrtimeout: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `11.1`.
+    pub tcpb: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `11.1`.
+    pub usip: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `server_servicegroup_binding`.`appflowlog` ([`ServerServicegroupBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServerServicegroupBindingAppflowlog = NstraceCapdroppkt;
-/// Values of `server_servicegroup_binding`.`cacheable` ([`ServerServicegroupBinding`]): the same values as [`ServerCacheable`].
-pub type ServerServicegroupBindingCacheable = ServerCacheable;
-/// Values of `server_servicegroup_binding`.`cip` ([`ServerServicegroupBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServerServicegroupBindingCip = NstraceCapdroppkt;
-/// Values of `server_servicegroup_binding`.`cka` ([`ServerServicegroupBinding`]): the same values as [`ServerCacheable`].
-pub type ServerServicegroupBindingCka = ServerCacheable;
-/// Values of `server_servicegroup_binding`.`cmp` ([`ServerServicegroupBinding`]): the same values as [`ServerCacheable`].
-pub type ServerServicegroupBindingCmp = ServerCacheable;
-/// Values of `server_servicegroup_binding`.`downstateflush` ([`ServerServicegroupBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServerServicegroupBindingDownstateflush = NstraceCapdroppkt;
-/// Values of `server_servicegroup_binding`.`dup_svctype` ([`ServerServicegroupBinding`]): the same values as [`ServerGslbserviceBindingSvctype`].
-pub type ServerServicegroupBindingDupSvctype = ServerGslbserviceBindingSvctype;
-/// Values of `server_servicegroup_binding`.`sc` ([`ServerServicegroupBinding`]): the same values as [`ServerSc`].
-pub type ServerServicegroupBindingSc = ServerSc;
-/// Values of `server_servicegroup_binding`.`sp` ([`ServerServicegroupBinding`]): the same values as [`ServerSc`].
-pub type ServerServicegroupBindingSp = ServerSc;
-/// Values of `server_servicegroup_binding`.`svctype` ([`ServerServicegroupBinding`]): the same values as [`ServerGslbserviceBindingSvctype`].
-pub type ServerServicegroupBindingSvctype = ServerGslbserviceBindingSvctype;
-/// Values of `server_servicegroup_binding`.`svrstate` ([`ServerServicegroupBinding`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServerServicegroupBindingSvrstate = ServerGslbserviceBindingSvrstate;
-/// Values of `server_servicegroup_binding`.`tcpb` ([`ServerServicegroupBinding`]): the same values as [`ServerCacheable`].
-pub type ServerServicegroupBindingTcpb = ServerCacheable;
-/// Values of `server_servicegroup_binding`.`usip` ([`ServerServicegroupBinding`]): the same values as [`ServerCacheable`].
-pub type ServerServicegroupBindingUsip = ServerCacheable;
 impl rt::Model for ServerServicegroupBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3516,6 +3430,7 @@ impl rt::Model for ServerServicegroupBinding {
             27 => self.svrtimeout.as_field(),
             28 => self.tcpb.as_field(),
             29 => self.usip.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3551,14 +3466,9 @@ impl rt::Model for ServerServicegroupBinding {
             27 => self.svrtimeout.as_field_mut(),
             28 => self.tcpb.as_field_mut(),
             29 => self.usip.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerServicegroupBinding {
@@ -3593,6 +3503,15 @@ impl rt::Resource for ServerServicegroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ServerServicegroupBinding {
+    /// A `server_servicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ServerServicegroupBinding {
     /// `GET /nitro/v1/config/server_servicegroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3611,354 +3530,275 @@ impl ServerServicegroupBinding {
 /// - URL: `/nitro/v1/config/service`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`ServiceStats`]
+/// - Bindings: [`ServiceBinding`], [`ServiceDospolicyBinding`], [`ServiceLbmonitorBinding`], [`ServiceScpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Service {
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`ServiceSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<ServiceSc>>,
-    /// `Integer`, read-write.
-    pub riseapbrstatsmsgcode: Option<i64>,
-    /// `Integer`, read-only.
-    pub riseapbrstatsmsgcode2: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Internal`. Type `Boolean`, read-write.
-    pub internal_mixed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`ServiceAccessdown`]): `YES`, `NO`.
-    pub accessdown: Option<rt::Open<ServiceAccessdown>>,
-    /// `Boolean`, read-write.
-    pub all: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`ServiceAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<ServiceAppflowlog>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`ServiceCacheable`]): `YES`, `NO`.
-    pub cacheable: Option<rt::Open<ServiceCacheable>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceCachetype`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
-    pub cachetype: Option<rt::Open<ServiceCachetype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceCip`]): `ENABLED`, `DISABLED`.
-    pub cip: Option<rt::Open<ServiceCip>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub cipheader: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceCka`]): `YES`, `NO`.
-    pub cka: Option<rt::Open<ServiceCka>>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub cleartextport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 32.
-    pub clmonowner: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clmonview: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31536000.
-    pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceCmp`]): `YES`, `NO`.
-    pub cmp: Option<rt::Open<ServiceCmp>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `12.1`.
-    pub contentinspectionprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `None`.
-    pub customserverid: Option<String>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `11.0`.
-    pub dnsprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`ServiceDownstateflush`]): `ENABLED`, `DISABLED`.
-    pub downstateflush: Option<rt::Open<ServiceDownstateflush>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServiceDupState`]): `ENABLED`, `DISABLED`.
-    pub dup_state: Option<rt::Open<ServiceDupState>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`ServiceGraceful`]): `YES`, `NO`.
-    pub graceful: Option<rt::Open<ServiceGraceful>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServiceGslb`]): `REMOTE`, `LOCAL`.
-    pub gslb: Option<rt::Open<ServiceGslb>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `YES`.
-    ///
-    /// Possible values (see [`ServiceHealthmonitor`]): `YES`, `NO`.
-    pub healthmonitor: Option<rt::Open<ServiceHealthmonitor>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    pub httpprofilename: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub internal: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub ip: Option<String>,
-    /// `String`, read-write.
-    pub ipaddress: Option<String>,
-    /// `String`, read-only.
-    pub lastresponse: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 4294967287.
-    pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 4294967294.
-    pub maxclient: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 65535.
-    pub maxreq: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NONE`.
-    ///
-    /// Possible values (see [`ServiceMonconnectionclose`]): `RESET`, `FIN`.
-    ///
-    /// Since `11.1`.
-    pub monconnectionclose: Option<rt::Open<ServiceMonconnectionclose>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub monitor_name_svc: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServiceMonitorState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub monitor_state: Option<rt::Open<ServiceMonitorState>>,
-    /// `Integer`, read-only.
-    pub monstatcode: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam3: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 65535.
-    pub monthreshold: Option<rt::Number>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub monuserstatusmesg: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `Internal`.
+    pub internal_mixed: Option<bool>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub accessdown: Option<rt::Open<YesNo>>,
+    pub all: Option<bool>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheable: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`TransparentReverseForward`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
+    pub cachetype: Option<rt::Open<TransparentReverseForward>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cip: Option<rt::Open<EnabledDisabled>>,
+    /// Length: at least 1.
+    pub cipheader: Option<String>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cka: Option<rt::Open<YesNo>>,
+    /// Range: at least 1.
+    pub cleartextport: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 32.
+    pub clmonowner: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clmonview: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31536000.
+    pub clttimeout: Option<rt::Number>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cmp: Option<rt::Open<YesNo>>,
+    pub comment: Option<String>,
+    /// Length: 1 to 127.
+    ///
+    /// Since `12.1`.
+    pub contentinspectionprofilename: Option<String>,
+    /// Default: `None`.
+    pub customserverid: Option<String>,
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Length: 1 to 127.
+    ///
+    /// Since `11.0`.
+    pub dnsprofilename: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dup_state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub graceful: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ServiceGslb`]): `REMOTE`, `LOCAL`.
+    pub gslb: Option<rt::Open<ServiceGslb>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    pub hashid: Option<rt::Number>,
+    /// Default: `YES`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub healthmonitor: Option<rt::Open<YesNo>>,
+    /// Length: 1 to 127.
+    pub httpprofilename: Option<String>,
+    /// Since `14.1`.
+    pub internal: Option<bool>,
+    /// Length: at least 1.
+    pub ip: Option<String>,
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
+    pub lastresponse: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 4294967287.
+    pub maxbandwidth: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 4294967294.
+    pub maxclient: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    pub maxreq: Option<rt::Number>,
+    /// Default: `NONE`.
+    ///
+    /// Possible values (see [`ResetFin`]): `RESET`, `FIN`.
+    ///
+    /// Since `11.1`.
+    pub monconnectionclose: Option<rt::Open<ResetFin>>,
+    /// Length: at least 1.
+    pub monitor_name_svc: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub monitor_state: Option<rt::Open<Svrstate>>,
+    /// Read-only: never sent.
+    pub monstatcode: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam1: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam2: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam3: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    pub monthreshold: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub monuserstatusmesg: Option<serde_json::Value>,
     /// Length: 1 to 127.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServiceNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<ServiceNodefaultbindings>>,
-    /// `Integer`, read-only.
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub numofconnections: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `10G`.
     ///
     /// Possible values (see [`ServiceOracleserverversion`]): `10G`, `11G`.
     pub oracleserverversion: Option<rt::Open<ServiceOracleserverversion>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicePathmonitor`]): `YES`, `NO`.
-    pub pathmonitor: Option<rt::Open<ServicePathmonitor>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicePathmonitorindv`]): `YES`, `NO`.
-    pub pathmonitorindv: Option<rt::Open<ServicePathmonitorindv>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub pathmonitor: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub pathmonitorindv: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`ServiceProcesslocal`]): `ENABLED`, `DISABLED`.
-    pub processlocal: Option<rt::Open<ServiceProcesslocal>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub processlocal: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub publicip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub publicport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub quicprofilename: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsetime: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub riseapbrstatsmsgcode: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub riseapbrstatsmsgcode2: Option<i64>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub rtspsessionidremap: Option<rt::Open<OnOff>>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`ServiceRtspsessionidremap`]): `ON`, `OFF`.
-    pub rtspsessionidremap: Option<rt::Open<ServiceRtspsessionidremap>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub serverid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servername: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub serviceconftype: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`ServiceServiceconftype2`]): `Configured`, `Dynamic`, `Internal`.
     pub serviceconftype2: Option<rt::Open<ServiceServiceconftype2>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub serviceipstr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `MONGO`, `MONGO_TLS`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`, `LOGSTREAM_SSL`, `MQTT`, `MQTT_TLS`, `QUIC_BRIDGE`, `ADNS_DOH`, `ADNS_DOT`, `DOT`, `HTTP_QUIC`, `KAFKA_BROKER`.
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `MONGO`, `MONGO_TLS`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`, `LOGSTREAM_SSL`, `MQTT`, `MQTT_TLS`, `QUIC_BRIDGE`, `ADNS_DOH`, `ADNS_DOT`, `DOT`, `HTTP_QUIC`, `KAFKA_BROKER`.
     ///
     /// Mandatory for add.
-    pub servicetype: Option<rt::Open<ServiceServicetype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceSp`]): `ON`, `OFF`.
-    pub sp: Option<rt::Open<ServiceSp>>,
-    /// `String`, read-write.
-    ///
+    pub servicetype: Option<rt::Open<Servicetype>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sp: Option<rt::Open<OnOff>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ServiceState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<ServiceState>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub statechangetimemsec: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub statechangetimesec: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub stateupdatereason: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServiceSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub svrstate: Option<rt::Open<ServiceSvrstate>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub svrstate: Option<rt::Open<Svrstate>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub svrtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceTcpb`]): `YES`, `NO`.
-    pub tcpb: Option<rt::Open<ServiceTcpb>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub tcpb: Option<rt::Open<YesNo>>,
     /// Length: 1 to 127.
     pub tcpprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub useproxyport: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub usip: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServiceUseproxyport`]): `YES`, `NO`.
-    pub useproxyport: Option<rt::Open<ServiceUseproxyport>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceUsip`]): `YES`, `NO`.
-    pub usip: Option<rt::Open<ServiceUsip>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServiceValue`]): `Certkey not bound`, `SSL feature disabled`.
-    pub value: Option<rt::Open<ServiceValue>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`CertkeyNotBoundSslFeatureDisabled`]): `Certkey not bound`, `SSL feature disabled`.
+    pub value: Option<rt::Open<CertkeyNotBoundSslFeatureDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `service`.`accessdown` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceAccessdown = ServerCacheable;
-/// Values of `service`.`appflowlog` ([`Service`]): the same values as [`NstraceCapdroppkt`].
-pub type ServiceAppflowlog = NstraceCapdroppkt;
-/// Values of `service`.`cacheable` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceCacheable = ServerCacheable;
-/// Values of `service`.`cachetype` ([`Service`]).
-///
-/// Also the values of `servicegroup.cachetype`.
+/// Values of `service.cachetype`, `servicegroup.cachetype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServiceCachetype {
+pub enum TransparentReverseForward {
     /// `TRANSPARENT`
     Transparent,
     /// `REVERSE`
@@ -3966,25 +3806,13 @@ pub enum ServiceCachetype {
     /// `FORWARD`
     Forward,
 }
-impl rt::WireEnum for ServiceCachetype {
+impl rt::WireEnum for TransparentReverseForward {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Transparent, "TRANSPARENT"),
         (Self::Reverse, "REVERSE"),
         (Self::Forward, "FORWARD"),
     ];
 }
-/// Values of `service`.`cip` ([`Service`]): the same values as [`NstraceCapdroppkt`].
-pub type ServiceCip = NstraceCapdroppkt;
-/// Values of `service`.`cka` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceCka = ServerCacheable;
-/// Values of `service`.`cmp` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceCmp = ServerCacheable;
-/// Values of `service`.`downstateflush` ([`Service`]): the same values as [`NstraceCapdroppkt`].
-pub type ServiceDownstateflush = NstraceCapdroppkt;
-/// Values of `service`.`dup_state` ([`Service`]): the same values as [`NstraceCapdroppkt`].
-pub type ServiceDupState = NstraceCapdroppkt;
-/// Values of `service`.`graceful` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceGraceful = ServerCacheable;
 /// Values of `service`.`gslb` ([`Service`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4000,29 +3828,21 @@ impl rt::WireEnum for ServiceGslb {
         (Self::Local, "LOCAL"),
     ];
 }
-/// Values of `service`.`healthmonitor` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceHealthmonitor = ServerCacheable;
-/// Values of `service`.`monconnectionclose` ([`Service`]).
-///
-/// Also the values of `servicegroup.monconnectionclose`.
+/// Values of `service.monconnectionclose`, `servicegroup.monconnectionclose`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServiceMonconnectionclose {
+pub enum ResetFin {
     /// `RESET`
     Reset,
     /// `FIN`
     Fin,
 }
-impl rt::WireEnum for ServiceMonconnectionclose {
+impl rt::WireEnum for ResetFin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reset, "RESET"),
         (Self::Fin, "FIN"),
     ];
 }
-/// Values of `service`.`monitor_state` ([`Service`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServiceMonitorState = ServerGslbserviceBindingSvrstate;
-/// Values of `service`.`nodefaultbindings` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceNodefaultbindings = ServerCacheable;
 /// Values of `service`.`oracleserverversion` ([`Service`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4038,16 +3858,6 @@ impl rt::WireEnum for ServiceOracleserverversion {
         (Self::V11g, "11G"),
     ];
 }
-/// Values of `service`.`pathmonitor` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServicePathmonitor = ServerCacheable;
-/// Values of `service`.`pathmonitorindv` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServicePathmonitorindv = ServerCacheable;
-/// Values of `service`.`processlocal` ([`Service`]): the same values as [`NstraceCapdroppkt`].
-pub type ServiceProcesslocal = NstraceCapdroppkt;
-/// Values of `service`.`rtspsessionidremap` ([`Service`]): the same values as [`ServerSc`].
-pub type ServiceRtspsessionidremap = ServerSc;
-/// Values of `service`.`sc` ([`Service`]): the same values as [`ServerSc`].
-pub type ServiceSc = ServerSc;
 /// Values of `service`.`serviceconftype2` ([`Service`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4066,12 +3876,10 @@ impl rt::WireEnum for ServiceServiceconftype2 {
         (Self::Internal, "Internal"),
     ];
 }
-/// Values of `service`.`servicetype` ([`Service`]).
-///
-/// Also the values of `servicegroup.servicetype`.
+/// Values of `service.servicetype`, `servicegroup.servicetype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServiceServicetype {
+pub enum Servicetype {
     /// `HTTP`
     Http,
     /// `FTP`
@@ -4231,7 +4039,7 @@ pub enum ServiceServicetype {
     /// Since `14.1`.
     KafkaBroker,
 }
-impl rt::WireEnum for ServiceServicetype {
+impl rt::WireEnum for Servicetype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Http, "HTTP"),
         (Self::Ftp, "FTP"),
@@ -4288,30 +4096,16 @@ impl rt::WireEnum for ServiceServicetype {
         (Self::KafkaBroker, "KAFKA_BROKER"),
     ];
 }
-/// Values of `service`.`sp` ([`Service`]): the same values as [`ServerSc`].
-pub type ServiceSp = ServerSc;
-/// Values of `service`.`state` ([`Service`]): the same values as [`NstraceCapdroppkt`].
-pub type ServiceState = NstraceCapdroppkt;
-/// Values of `service`.`svrstate` ([`Service`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServiceSvrstate = ServerGslbserviceBindingSvrstate;
-/// Values of `service`.`tcpb` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceTcpb = ServerCacheable;
-/// Values of `service`.`useproxyport` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceUseproxyport = ServerCacheable;
-/// Values of `service`.`usip` ([`Service`]): the same values as [`ServerCacheable`].
-pub type ServiceUsip = ServerCacheable;
-/// Values of `service`.`value` ([`Service`]).
-///
-/// Also the values of `servicegroup.value`.
+/// Values of `service.value`, `servicegroup.value`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServiceValue {
+pub enum CertkeyNotBoundSslFeatureDisabled {
     /// `Certkey not bound`
     CertkeyNotBound,
     /// `SSL feature disabled`
     SslFeatureDisabled,
 }
-impl rt::WireEnum for ServiceValue {
+impl rt::WireEnum for CertkeyNotBoundSslFeatureDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::CertkeyNotBound, "Certkey not bound"),
         (Self::SslFeatureDisabled, "SSL feature disabled"),
@@ -4493,6 +4287,7 @@ impl rt::Model for Service {
             82 => self.usip.as_field(),
             83 => self.value.as_field(),
             84 => self.weight.as_field(),
+            85 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4583,14 +4378,9 @@ impl rt::Model for Service {
             82 => self.usip.as_field_mut(),
             83 => self.value.as_field_mut(),
             84 => self.weight.as_field_mut(),
+            85 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Service {
@@ -4623,6 +4413,228 @@ impl rt::Resource for Service {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Service {
+    /// A `service` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`accessdown`](Self::accessdown).
+    pub fn accessdown(mut self, accessdown: YesNo) -> Self {
+        self.accessdown = Some(rt::Open::Known(accessdown));
+        self
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`cacheable`](Self::cacheable).
+    pub fn cacheable(mut self, cacheable: YesNo) -> Self {
+        self.cacheable = Some(rt::Open::Known(cacheable));
+        self
+    }
+    /// Sets [`cachetype`](Self::cachetype).
+    pub fn cachetype(mut self, cachetype: TransparentReverseForward) -> Self {
+        self.cachetype = Some(rt::Open::Known(cachetype));
+        self
+    }
+    /// Sets [`cip`](Self::cip).
+    pub fn cip(mut self, cip: EnabledDisabled) -> Self {
+        self.cip = Some(rt::Open::Known(cip));
+        self
+    }
+    /// Sets [`cipheader`](Self::cipheader).
+    pub fn cipheader(mut self, cipheader: impl Into<String>) -> Self {
+        self.cipheader = Some(cipheader.into());
+        self
+    }
+    /// Sets [`cka`](Self::cka).
+    pub fn cka(mut self, cka: YesNo) -> Self {
+        self.cka = Some(rt::Open::Known(cka));
+        self
+    }
+    /// Sets [`cleartextport`](Self::cleartextport).
+    pub fn cleartextport(mut self, cleartextport: i64) -> Self {
+        self.cleartextport = Some(cleartextport);
+        self
+    }
+    /// Sets [`clttimeout`](Self::clttimeout).
+    pub fn clttimeout(mut self, clttimeout: impl Into<rt::Number>) -> Self {
+        self.clttimeout = Some(clttimeout.into());
+        self
+    }
+    /// Sets [`cmp`](Self::cmp).
+    pub fn with_cmp(mut self, cmp: YesNo) -> Self {
+        self.cmp = Some(rt::Open::Known(cmp));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`contentinspectionprofilename`](Self::contentinspectionprofilename).
+    pub fn contentinspectionprofilename(
+        mut self,
+        contentinspectionprofilename: impl Into<String>,
+    ) -> Self {
+        self.contentinspectionprofilename = Some(contentinspectionprofilename.into());
+        self
+    }
+    /// Sets [`customserverid`](Self::customserverid).
+    pub fn customserverid(mut self, customserverid: impl Into<String>) -> Self {
+        self.customserverid = Some(customserverid.into());
+        self
+    }
+    /// Sets [`dnsprofilename`](Self::dnsprofilename).
+    pub fn dnsprofilename(mut self, dnsprofilename: impl Into<String>) -> Self {
+        self.dnsprofilename = Some(dnsprofilename.into());
+        self
+    }
+    /// Sets [`downstateflush`](Self::downstateflush).
+    pub fn downstateflush(mut self, downstateflush: EnabledDisabled) -> Self {
+        self.downstateflush = Some(rt::Open::Known(downstateflush));
+        self
+    }
+    /// Sets [`hashid`](Self::hashid).
+    pub fn hashid(mut self, hashid: impl Into<rt::Number>) -> Self {
+        self.hashid = Some(hashid.into());
+        self
+    }
+    /// Sets [`healthmonitor`](Self::healthmonitor).
+    pub fn healthmonitor(mut self, healthmonitor: YesNo) -> Self {
+        self.healthmonitor = Some(rt::Open::Known(healthmonitor));
+        self
+    }
+    /// Sets [`httpprofilename`](Self::httpprofilename).
+    pub fn httpprofilename(mut self, httpprofilename: impl Into<String>) -> Self {
+        self.httpprofilename = Some(httpprofilename.into());
+        self
+    }
+    /// Sets [`ip`](Self::ip).
+    pub fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = Some(ip.into());
+        self
+    }
+    /// Sets [`maxbandwidth`](Self::maxbandwidth).
+    pub fn maxbandwidth(mut self, maxbandwidth: impl Into<rt::Number>) -> Self {
+        self.maxbandwidth = Some(maxbandwidth.into());
+        self
+    }
+    /// Sets [`maxclient`](Self::maxclient).
+    pub fn maxclient(mut self, maxclient: impl Into<rt::Number>) -> Self {
+        self.maxclient = Some(maxclient.into());
+        self
+    }
+    /// Sets [`maxreq`](Self::maxreq).
+    pub fn maxreq(mut self, maxreq: impl Into<rt::Number>) -> Self {
+        self.maxreq = Some(maxreq.into());
+        self
+    }
+    /// Sets [`monconnectionclose`](Self::monconnectionclose).
+    pub fn monconnectionclose(mut self, monconnectionclose: ResetFin) -> Self {
+        self.monconnectionclose = Some(rt::Open::Known(monconnectionclose));
+        self
+    }
+    /// Sets [`monthreshold`](Self::monthreshold).
+    pub fn monthreshold(mut self, monthreshold: impl Into<rt::Number>) -> Self {
+        self.monthreshold = Some(monthreshold.into());
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`pathmonitor`](Self::pathmonitor).
+    pub fn pathmonitor(mut self, pathmonitor: YesNo) -> Self {
+        self.pathmonitor = Some(rt::Open::Known(pathmonitor));
+        self
+    }
+    /// Sets [`pathmonitorindv`](Self::pathmonitorindv).
+    pub fn pathmonitorindv(mut self, pathmonitorindv: YesNo) -> Self {
+        self.pathmonitorindv = Some(rt::Open::Known(pathmonitorindv));
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`processlocal`](Self::processlocal).
+    pub fn processlocal(mut self, processlocal: EnabledDisabled) -> Self {
+        self.processlocal = Some(rt::Open::Known(processlocal));
+        self
+    }
+    /// Sets [`rtspsessionidremap`](Self::rtspsessionidremap).
+    pub fn rtspsessionidremap(mut self, rtspsessionidremap: OnOff) -> Self {
+        self.rtspsessionidremap = Some(rt::Open::Known(rtspsessionidremap));
+        self
+    }
+    /// Sets [`sc`](Self::sc).
+    pub fn sc(mut self, sc: OnOff) -> Self {
+        self.sc = Some(rt::Open::Known(sc));
+        self
+    }
+    /// Sets [`serverid`](Self::serverid).
+    pub fn serverid(mut self, serverid: impl Into<rt::Number>) -> Self {
+        self.serverid = Some(serverid.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: Servicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`sp`](Self::sp).
+    pub fn sp(mut self, sp: OnOff) -> Self {
+        self.sp = Some(rt::Open::Known(sp));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`svrtimeout`](Self::svrtimeout).
+    pub fn svrtimeout(mut self, svrtimeout: impl Into<rt::Number>) -> Self {
+        self.svrtimeout = Some(svrtimeout.into());
+        self
+    }
+    /// Sets [`tcpb`](Self::tcpb).
+    pub fn tcpb(mut self, tcpb: YesNo) -> Self {
+        self.tcpb = Some(rt::Open::Known(tcpb));
+        self
+    }
+    /// Sets [`tcpprofilename`](Self::tcpprofilename).
+    pub fn tcpprofilename(mut self, tcpprofilename: impl Into<String>) -> Self {
+        self.tcpprofilename = Some(tcpprofilename.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`useproxyport`](Self::useproxyport).
+    pub fn useproxyport(mut self, useproxyport: YesNo) -> Self {
+        self.useproxyport = Some(rt::Open::Known(useproxyport));
+        self
+    }
+    /// Sets [`usip`](Self::usip).
+    pub fn usip(mut self, usip: YesNo) -> Self {
+        self.usip = Some(rt::Open::Known(usip));
+        self
+    }
 }
 impl Service {
     /// `POST /nitro/v1/config/service`
@@ -4721,18 +4733,17 @@ impl Service {
 /// - URL: `/nitro/v1/config/service_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/basic/service_binding/service_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `service_lbmonitor_binding[]`, read-only.
-    pub service_lbmonitor_binding: Option<Vec<ServiceLbmonitorBinding>>,
-    /// `service_dospolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub service_dospolicy_binding: Option<Vec<ServiceDospolicyBinding>>,
-    /// `service_scpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub service_lbmonitor_binding: Option<Vec<ServiceLbmonitorBinding>>,
+    /// Read-only: never sent.
     pub service_scpolicy_binding: Option<Vec<ServiceScpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4751,6 +4762,7 @@ impl rt::Model for ServiceBinding {
             1 => self.service_dospolicy_binding.as_field(),
             2 => self.service_lbmonitor_binding.as_field(),
             3 => self.service_scpolicy_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4760,14 +4772,9 @@ impl rt::Model for ServiceBinding {
             1 => self.service_dospolicy_binding.as_field_mut(),
             2 => self.service_lbmonitor_binding.as_field_mut(),
             3 => self.service_scpolicy_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceBinding {
@@ -4802,6 +4809,15 @@ impl rt::Resource for ServiceBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ServiceBinding {
+    /// A `service_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ServiceBinding {
     /// `GET /nitro/v1/config/service_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4816,19 +4832,17 @@ impl ServiceBinding {
 /// - URL: `/nitro/v1/config/service_dospolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/basic/service_dospolicy_binding/service_dospolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceDospolicyBinding {
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    pub policyname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4840,6 +4854,7 @@ impl rt::Model for ServiceDospolicyBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.policyname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4848,14 +4863,9 @@ impl rt::Model for ServiceDospolicyBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.policyname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceDospolicyBinding {
@@ -4888,6 +4898,20 @@ impl rt::Resource for ServiceDospolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ServiceDospolicyBinding {
+    /// A `service_dospolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
 }
 impl ServiceDospolicyBinding {
     /// `PUT /nitro/v1/config/service_dospolicy_binding`
@@ -4931,69 +4955,59 @@ impl ServiceDospolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceLbmonitorBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServiceLbmonitorBindingDupState`]): `ENABLED`, `DISABLED`.
-    pub dup_state: Option<rt::Open<ServiceLbmonitorBindingDupState>>,
-    /// `Double`, read-only.
-    pub dup_weight: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub failedprobes: Option<rt::Number>,
-    /// `String`, read-only.
-    pub lastresponse: Option<String>,
-    /// `String`, read-write.
-    pub monitor_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServiceLbmonitorBindingMonitorState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub monitor_state: Option<rt::Open<ServiceLbmonitorBindingMonitorState>>,
-    /// `Double`, read-only.
-    pub monitorcurrentfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub monitortotalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub monitortotalprobes: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub monstatcode: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceLbmonitorBindingMonstate`]): `ENABLED`, `DISABLED`.
-    pub monstate: Option<rt::Open<ServiceLbmonitorBindingMonstate>>,
-    /// `Integer`, read-only.
-    pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam3: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dup_state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dup_weight: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub failedprobes: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub lastresponse: Option<String>,
+    pub monitor_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub monitor_state: Option<rt::Open<Svrstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub monitorcurrentfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub monitortotalfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub monitortotalprobes: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub monstatcode: Option<i64>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub monstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    pub monstatparam1: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam2: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam3: Option<i64>,
     pub passive: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsetime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalprobes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `service_lbmonitor_binding`.`dup_state` ([`ServiceLbmonitorBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServiceLbmonitorBindingDupState = NstraceCapdroppkt;
-/// Values of `service_lbmonitor_binding`.`monitor_state` ([`ServiceLbmonitorBinding`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServiceLbmonitorBindingMonitorState = ServerGslbserviceBindingSvrstate;
-/// Values of `service_lbmonitor_binding`.`monstate` ([`ServiceLbmonitorBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServiceLbmonitorBindingMonstate = NstraceCapdroppkt;
 impl rt::Model for ServiceLbmonitorBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5042,6 +5056,7 @@ impl rt::Model for ServiceLbmonitorBinding {
             18 => self.totalfailedprobes.as_field(),
             19 => self.totalprobes.as_field(),
             20 => self.weight.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5068,14 +5083,9 @@ impl rt::Model for ServiceLbmonitorBinding {
             18 => self.totalfailedprobes.as_field_mut(),
             19 => self.totalprobes.as_field_mut(),
             20 => self.weight.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceLbmonitorBinding {
@@ -5108,6 +5118,35 @@ impl rt::Resource for ServiceLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ServiceLbmonitorBinding {
+    /// A `service_lbmonitor_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`monitor_name`](Self::monitor_name).
+    pub fn monitor_name(mut self, monitor_name: impl Into<String>) -> Self {
+        self.monitor_name = Some(monitor_name.into());
+        self
+    }
+    /// Sets [`monstate`](Self::monstate).
+    pub fn monstate(mut self, monstate: EnabledDisabled) -> Self {
+        self.monstate = Some(rt::Open::Known(monstate));
+        self
+    }
+    /// Sets [`passive`](Self::passive).
+    pub fn passive(mut self, passive: bool) -> Self {
+        self.passive = Some(passive);
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl ServiceLbmonitorBinding {
     /// `PUT /nitro/v1/config/service_lbmonitor_binding`
@@ -5148,19 +5187,17 @@ impl ServiceLbmonitorBinding {
 /// - URL: `/nitro/v1/config/service_scpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/basic/service_scpolicy_binding/service_scpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceScpolicyBinding {
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    pub policyname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5172,6 +5209,7 @@ impl rt::Model for ServiceScpolicyBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.policyname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5180,14 +5218,9 @@ impl rt::Model for ServiceScpolicyBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.policyname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceScpolicyBinding {
@@ -5220,6 +5253,20 @@ impl rt::Resource for ServiceScpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ServiceScpolicyBinding {
+    /// A `service_scpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
 }
 impl ServiceScpolicyBinding {
     /// `PUT /nitro/v1/config/service_scpolicy_binding`
@@ -5260,346 +5307,271 @@ impl ServiceScpolicyBinding {
 /// - URL: `/nitro/v1/config/servicegroup`
 /// - Key: `servicegroupname`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`ServicegroupStats`]
+/// - Bindings: [`ServicegroupBinding`], [`ServicegroupLbmonitorBinding`], [`ServicegroupServicegroupentitymonbindingsBinding`], [`ServicegroupServicegroupmemberBinding`]
 /// - Properties of older releases that `14.1` lacks: `statechangetimesec` (`10.5`), `tickssincelaststatechange` (`10.5`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Servicegroup {
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
-    /// Default: `OFF`.
+    /// Mandatory for add.
+    pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`ServicegroupSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<ServicegroupSc>>,
-    /// `Integer`, read-write.
-    pub riseapbrstatsmsgcode: Option<i64>,
-    /// `Integer`, read-only.
-    pub riseapbrstatsmsgcode2: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ServicegroupAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<ServicegroupAppflowlog>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupAutodelayedtrofs`]): `NO`, `YES`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub autodelayedtrofs: Option<rt::Open<ServicegroupAutodelayedtrofs>>,
-    /// `Double`, read-write.
+    pub autodelayedtrofs: Option<rt::Open<NoYes>>,
+    /// Reference type `Double`.
     ///
     /// Since `12.1`.
     pub autodisabledelay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServicegroupAutodisablegraceful`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub autodisablegraceful: Option<rt::Open<ServicegroupAutodisablegraceful>>,
-    /// `String`, read-write.
-    ///
+    pub autodisablegraceful: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
     /// Possible values (see [`ServicegroupAutoscale`]): `DISABLED`, `DNS`, `POLICY`, `CLOUD`, `API`.
     pub autoscale: Option<rt::Open<ServicegroupAutoscale>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupBootstrap`]): `NO`, `YES`.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub bootstrap: Option<rt::Open<ServicegroupBootstrap>>,
-    /// `String`, read-write.
-    ///
+    pub bootstrap: Option<rt::Open<NoYes>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServicegroupCacheable`]): `YES`, `NO`.
-    pub cacheable: Option<rt::Open<ServicegroupCacheable>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupCachetype`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
-    pub cachetype: Option<rt::Open<ServicegroupCachetype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupCip`]): `ENABLED`, `DISABLED`.
-    pub cip: Option<rt::Open<ServicegroupCip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheable: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`TransparentReverseForward`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
+    pub cachetype: Option<rt::Open<TransparentReverseForward>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cip: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub cipheader: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupCka`]): `YES`, `NO`.
-    pub cka: Option<rt::Open<ServicegroupCka>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cka: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub clmonowner: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub clmonview: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupCmp`]): `YES`, `NO`.
-    pub cmp: Option<rt::Open<ServicegroupCmp>>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cmp: Option<rt::Open<YesNo>>,
     pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `None`.
     pub customserverid: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub dbsttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ServicegroupDownstateflush`]): `ENABLED`, `DISABLED`.
-    pub downstateflush: Option<rt::Open<ServicegroupDownstateflush>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub dup_weight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServicegroupGraceful`]): `YES`, `NO`.
-    pub graceful: Option<rt::Open<ServicegroupGraceful>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub graceful: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub groupcount: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`ServicegroupHealthmonitor`]): `YES`, `NO`.
-    pub healthmonitor: Option<rt::Open<ServicegroupHealthmonitor>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub healthmonitor: Option<rt::Open<YesNo>>,
     /// Length: 1 to 127.
     pub httpprofilename: Option<String>,
-    /// `Boolean`, read-write.
     pub includemembers: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967287.
     pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     pub maxclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     pub maxreq: Option<rt::Number>,
-    /// `Integer`, read-write.
     pub memberport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `NONE`.
     ///
-    /// Possible values (see [`ServicegroupMonconnectionclose`]): `RESET`, `FIN`.
+    /// Possible values (see [`ResetFin`]): `RESET`, `FIN`.
     ///
     /// Since `11.1`.
-    pub monconnectionclose: Option<rt::Open<ServicegroupMonconnectionclose>>,
-    /// `String`, read-write.
-    ///
+    pub monconnectionclose: Option<rt::Open<ResetFin>>,
     /// Length: at least 1.
     pub monitor_name_svc: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub monstatcode: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub monstatparam3: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     pub monthreshold: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub monuserstatusmesg: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub nameserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServicegroupNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<ServicegroupNodefaultbindings>>,
-    /// `Integer`, read-only.
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub numofconnections: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupPathmonitor`]): `YES`, `NO`.
-    pub pathmonitor: Option<rt::Open<ServicegroupPathmonitor>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupPathmonitorindv`]): `YES`, `NO`.
-    pub pathmonitorindv: Option<rt::Open<ServicegroupPathmonitorindv>>,
-    /// `Integer`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub pathmonitor: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub pathmonitorindv: Option<rt::Open<YesNo>>,
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub quicprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub riseapbrstatsmsgcode: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub riseapbrstatsmsgcode2: Option<i64>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub rtspsessionidremap: Option<rt::Open<OnOff>>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`ServicegroupRtspsessionidremap`]): `ON`, `OFF`.
-    pub rtspsessionidremap: Option<rt::Open<ServicegroupRtspsessionidremap>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub serverid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servername: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub serviceconftype: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`ServicegroupServicegroupeffectivestate`]): `UP`, `DOWN`, `OUT OF SERVICE`, `PARTIAL-UP`, `PARTIAL-DOWN`.
     pub servicegroupeffectivestate: Option<
         rt::Open<ServicegroupServicegroupeffectivestate>,
     >,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub serviceipstr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `MONGO`, `MONGO_TLS`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`, `LOGSTREAM_SSL`, `MQTT`, `MQTT_TLS`, `QUIC_BRIDGE`, `ADNS_DOH`, `ADNS_DOT`, `DOT`, `HTTP_QUIC`, `KAFKA_BROKER`.
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `MONGO`, `MONGO_TLS`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`, `LOGSTREAM_SSL`, `MQTT`, `MQTT_TLS`, `QUIC_BRIDGE`, `ADNS_DOH`, `ADNS_DOT`, `DOT`, `HTTP_QUIC`, `KAFKA_BROKER`.
     ///
     /// Mandatory for add.
-    pub servicetype: Option<rt::Open<ServicegroupServicetype>>,
-    /// `String`, read-write.
-    ///
+    pub servicetype: Option<rt::Open<Servicetype>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`ServicegroupSp`]): `ON`, `OFF`.
-    pub sp: Option<rt::Open<ServicegroupSp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sp: Option<rt::Open<OnOff>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ServicegroupState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<ServicegroupState>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub statechangetimemsec: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub stateupdatereason: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub svcitmactsvcs: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub svcitmboundsvcs: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServicegroupSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub svrstate: Option<rt::Open<ServicegroupSvrstate>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub svrstate: Option<rt::Open<Svrstate>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub svrtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupTcpb`]): `YES`, `NO`.
-    pub tcpb: Option<rt::Open<ServicegroupTcpb>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub tcpb: Option<rt::Open<YesNo>>,
     /// Length: 1 to 127.
     pub tcpprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub topicname: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub useproxyport: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub usip: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServicegroupUseproxyport`]): `YES`, `NO`.
-    pub useproxyport: Option<rt::Open<ServicegroupUseproxyport>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupUsip`]): `YES`, `NO`.
-    pub usip: Option<rt::Open<ServicegroupUsip>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServicegroupValue`]): `Certkey not bound`, `SSL feature disabled`.
-    pub value: Option<rt::Open<ServicegroupValue>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`CertkeyNotBoundSslFeatureDisabled`]): `Certkey not bound`, `SSL feature disabled`.
+    pub value: Option<rt::Open<CertkeyNotBoundSslFeatureDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `servicegroup`.`appflowlog` ([`Servicegroup`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupAppflowlog = NstraceCapdroppkt;
-/// Values of `servicegroup`.`autodelayedtrofs` ([`Servicegroup`]).
-///
-/// Also the values of `servicegroup.bootstrap`.
+/// Values of `servicegroup.autodelayedtrofs`, `servicegroup.bootstrap`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServicegroupAutodelayedtrofs {
+pub enum NoYes {
     /// `NO`
     No,
     /// `YES`
     Yes,
 }
-impl rt::WireEnum for ServicegroupAutodelayedtrofs {
+impl rt::WireEnum for NoYes {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::No, "NO"),
         (Self::Yes, "YES"),
     ];
 }
-/// Values of `servicegroup`.`autodisablegraceful` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupAutodisablegraceful = ServerCacheable;
 /// Values of `servicegroup`.`autoscale` ([`Servicegroup`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5628,36 +5600,6 @@ impl rt::WireEnum for ServicegroupAutoscale {
         (Self::Api, "API"),
     ];
 }
-/// Values of `servicegroup`.`bootstrap` ([`Servicegroup`]): the same values as [`ServicegroupAutodelayedtrofs`].
-pub type ServicegroupBootstrap = ServicegroupAutodelayedtrofs;
-/// Values of `servicegroup`.`cacheable` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupCacheable = ServerCacheable;
-/// Values of `servicegroup`.`cachetype` ([`Servicegroup`]): the same values as [`ServiceCachetype`].
-pub type ServicegroupCachetype = ServiceCachetype;
-/// Values of `servicegroup`.`cip` ([`Servicegroup`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupCip = NstraceCapdroppkt;
-/// Values of `servicegroup`.`cka` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupCka = ServerCacheable;
-/// Values of `servicegroup`.`cmp` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupCmp = ServerCacheable;
-/// Values of `servicegroup`.`downstateflush` ([`Servicegroup`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupDownstateflush = NstraceCapdroppkt;
-/// Values of `servicegroup`.`graceful` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupGraceful = ServerCacheable;
-/// Values of `servicegroup`.`healthmonitor` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupHealthmonitor = ServerCacheable;
-/// Values of `servicegroup`.`monconnectionclose` ([`Servicegroup`]): the same values as [`ServiceMonconnectionclose`].
-pub type ServicegroupMonconnectionclose = ServiceMonconnectionclose;
-/// Values of `servicegroup`.`nodefaultbindings` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupNodefaultbindings = ServerCacheable;
-/// Values of `servicegroup`.`pathmonitor` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupPathmonitor = ServerCacheable;
-/// Values of `servicegroup`.`pathmonitorindv` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupPathmonitorindv = ServerCacheable;
-/// Values of `servicegroup`.`rtspsessionidremap` ([`Servicegroup`]): the same values as [`ServerSc`].
-pub type ServicegroupRtspsessionidremap = ServerSc;
-/// Values of `servicegroup`.`sc` ([`Servicegroup`]): the same values as [`ServerSc`].
-pub type ServicegroupSc = ServerSc;
 /// Values of `servicegroup`.`servicegroupeffectivestate` ([`Servicegroup`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5682,22 +5624,6 @@ impl rt::WireEnum for ServicegroupServicegroupeffectivestate {
         (Self::PartialDown, "PARTIAL-DOWN"),
     ];
 }
-/// Values of `servicegroup`.`servicetype` ([`Servicegroup`]): the same values as [`ServiceServicetype`].
-pub type ServicegroupServicetype = ServiceServicetype;
-/// Values of `servicegroup`.`sp` ([`Servicegroup`]): the same values as [`ServerSc`].
-pub type ServicegroupSp = ServerSc;
-/// Values of `servicegroup`.`state` ([`Servicegroup`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupState = NstraceCapdroppkt;
-/// Values of `servicegroup`.`svrstate` ([`Servicegroup`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServicegroupSvrstate = ServerGslbserviceBindingSvrstate;
-/// Values of `servicegroup`.`tcpb` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupTcpb = ServerCacheable;
-/// Values of `servicegroup`.`useproxyport` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupUseproxyport = ServerCacheable;
-/// Values of `servicegroup`.`usip` ([`Servicegroup`]): the same values as [`ServerCacheable`].
-pub type ServicegroupUsip = ServerCacheable;
-/// Values of `servicegroup`.`value` ([`Servicegroup`]): the same values as [`ServiceValue`].
-pub type ServicegroupValue = ServiceValue;
 impl rt::Model for Servicegroup {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5860,6 +5786,7 @@ impl rt::Model for Servicegroup {
             75 => self.usip.as_field(),
             76 => self.value.as_field(),
             77 => self.weight.as_field(),
+            78 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5943,14 +5870,9 @@ impl rt::Model for Servicegroup {
             75 => self.usip.as_field_mut(),
             76 => self.value.as_field_mut(),
             77 => self.weight.as_field_mut(),
+            78 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Servicegroup {
@@ -5983,6 +5905,190 @@ impl rt::Resource for Servicegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl Servicegroup {
+    /// A `servicegroup` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`autodisabledelay`](Self::autodisabledelay).
+    pub fn autodisabledelay(mut self, autodisabledelay: impl Into<rt::Number>) -> Self {
+        self.autodisabledelay = Some(autodisabledelay.into());
+        self
+    }
+    /// Sets [`autodisablegraceful`](Self::autodisablegraceful).
+    pub fn autodisablegraceful(mut self, autodisablegraceful: YesNo) -> Self {
+        self.autodisablegraceful = Some(rt::Open::Known(autodisablegraceful));
+        self
+    }
+    /// Sets [`autoscale`](Self::autoscale).
+    pub fn autoscale(mut self, autoscale: ServicegroupAutoscale) -> Self {
+        self.autoscale = Some(rt::Open::Known(autoscale));
+        self
+    }
+    /// Sets [`cacheable`](Self::cacheable).
+    pub fn cacheable(mut self, cacheable: YesNo) -> Self {
+        self.cacheable = Some(rt::Open::Known(cacheable));
+        self
+    }
+    /// Sets [`cachetype`](Self::cachetype).
+    pub fn cachetype(mut self, cachetype: TransparentReverseForward) -> Self {
+        self.cachetype = Some(rt::Open::Known(cachetype));
+        self
+    }
+    /// Sets [`cip`](Self::cip).
+    pub fn cip(mut self, cip: EnabledDisabled) -> Self {
+        self.cip = Some(rt::Open::Known(cip));
+        self
+    }
+    /// Sets [`cipheader`](Self::cipheader).
+    pub fn cipheader(mut self, cipheader: impl Into<String>) -> Self {
+        self.cipheader = Some(cipheader.into());
+        self
+    }
+    /// Sets [`cka`](Self::cka).
+    pub fn cka(mut self, cka: YesNo) -> Self {
+        self.cka = Some(rt::Open::Known(cka));
+        self
+    }
+    /// Sets [`clttimeout`](Self::clttimeout).
+    pub fn clttimeout(mut self, clttimeout: impl Into<rt::Number>) -> Self {
+        self.clttimeout = Some(clttimeout.into());
+        self
+    }
+    /// Sets [`cmp`](Self::cmp).
+    pub fn with_cmp(mut self, cmp: YesNo) -> Self {
+        self.cmp = Some(rt::Open::Known(cmp));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`downstateflush`](Self::downstateflush).
+    pub fn downstateflush(mut self, downstateflush: EnabledDisabled) -> Self {
+        self.downstateflush = Some(rt::Open::Known(downstateflush));
+        self
+    }
+    /// Sets [`healthmonitor`](Self::healthmonitor).
+    pub fn healthmonitor(mut self, healthmonitor: YesNo) -> Self {
+        self.healthmonitor = Some(rt::Open::Known(healthmonitor));
+        self
+    }
+    /// Sets [`httpprofilename`](Self::httpprofilename).
+    pub fn httpprofilename(mut self, httpprofilename: impl Into<String>) -> Self {
+        self.httpprofilename = Some(httpprofilename.into());
+        self
+    }
+    /// Sets [`maxbandwidth`](Self::maxbandwidth).
+    pub fn maxbandwidth(mut self, maxbandwidth: impl Into<rt::Number>) -> Self {
+        self.maxbandwidth = Some(maxbandwidth.into());
+        self
+    }
+    /// Sets [`maxclient`](Self::maxclient).
+    pub fn maxclient(mut self, maxclient: impl Into<rt::Number>) -> Self {
+        self.maxclient = Some(maxclient.into());
+        self
+    }
+    /// Sets [`maxreq`](Self::maxreq).
+    pub fn maxreq(mut self, maxreq: impl Into<rt::Number>) -> Self {
+        self.maxreq = Some(maxreq.into());
+        self
+    }
+    /// Sets [`memberport`](Self::memberport).
+    pub fn memberport(mut self, memberport: i64) -> Self {
+        self.memberport = Some(memberport);
+        self
+    }
+    /// Sets [`monconnectionclose`](Self::monconnectionclose).
+    pub fn monconnectionclose(mut self, monconnectionclose: ResetFin) -> Self {
+        self.monconnectionclose = Some(rt::Open::Known(monconnectionclose));
+        self
+    }
+    /// Sets [`monthreshold`](Self::monthreshold).
+    pub fn monthreshold(mut self, monthreshold: impl Into<rt::Number>) -> Self {
+        self.monthreshold = Some(monthreshold.into());
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`pathmonitor`](Self::pathmonitor).
+    pub fn pathmonitor(mut self, pathmonitor: YesNo) -> Self {
+        self.pathmonitor = Some(rt::Open::Known(pathmonitor));
+        self
+    }
+    /// Sets [`pathmonitorindv`](Self::pathmonitorindv).
+    pub fn pathmonitorindv(mut self, pathmonitorindv: YesNo) -> Self {
+        self.pathmonitorindv = Some(rt::Open::Known(pathmonitorindv));
+        self
+    }
+    /// Sets [`rtspsessionidremap`](Self::rtspsessionidremap).
+    pub fn rtspsessionidremap(mut self, rtspsessionidremap: OnOff) -> Self {
+        self.rtspsessionidremap = Some(rt::Open::Known(rtspsessionidremap));
+        self
+    }
+    /// Sets [`sc`](Self::sc).
+    pub fn sc(mut self, sc: OnOff) -> Self {
+        self.sc = Some(rt::Open::Known(sc));
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: Servicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`sp`](Self::sp).
+    pub fn sp(mut self, sp: OnOff) -> Self {
+        self.sp = Some(rt::Open::Known(sp));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`svrtimeout`](Self::svrtimeout).
+    pub fn svrtimeout(mut self, svrtimeout: impl Into<rt::Number>) -> Self {
+        self.svrtimeout = Some(svrtimeout.into());
+        self
+    }
+    /// Sets [`tcpb`](Self::tcpb).
+    pub fn tcpb(mut self, tcpb: YesNo) -> Self {
+        self.tcpb = Some(rt::Open::Known(tcpb));
+        self
+    }
+    /// Sets [`tcpprofilename`](Self::tcpprofilename).
+    pub fn tcpprofilename(mut self, tcpprofilename: impl Into<String>) -> Self {
+        self.tcpprofilename = Some(tcpprofilename.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`useproxyport`](Self::useproxyport).
+    pub fn useproxyport(mut self, useproxyport: YesNo) -> Self {
+        self.useproxyport = Some(rt::Open::Known(useproxyport));
+        self
+    }
+    /// Sets [`usip`](Self::usip).
+    pub fn usip(mut self, usip: YesNo) -> Self {
+        self.usip = Some(rt::Open::Known(usip));
+        self
+    }
 }
 impl Servicegroup {
     /// `POST /nitro/v1/config/servicegroup`
@@ -6079,20 +6185,19 @@ impl Servicegroup {
 /// - URL: `/nitro/v1/config/servicegroup_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/basic/servicegroup_binding/servicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicegroupname: Option<String>,
-    /// `servicegroup_servicegroupentitymonbindings_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub servicegroup_lbmonitor_binding: Option<Vec<ServicegroupLbmonitorBinding>>,
+    /// Read-only: never sent.
     pub servicegroup_servicegroupentitymonbindings_binding: Option<
         Vec<ServicegroupServicegroupentitymonbindingsBinding>,
     >,
-    /// `servicegroup_lbmonitor_binding[]`, read-only.
-    pub servicegroup_lbmonitor_binding: Option<Vec<ServicegroupLbmonitorBinding>>,
-    /// `servicegroup_servicegroupmember_binding[]`, read-only.
+    /// Read-only: never sent.
     pub servicegroup_servicegroupmember_binding: Option<
         Vec<ServicegroupServicegroupmemberBinding>,
     >,
@@ -6113,6 +6218,7 @@ impl rt::Model for ServicegroupBinding {
             1 => self.servicegroup_servicegroupentitymonbindings_binding.as_field(),
             2 => self.servicegroup_servicegroupmember_binding.as_field(),
             3 => self.servicegroupname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6122,14 +6228,9 @@ impl rt::Model for ServicegroupBinding {
             1 => self.servicegroup_servicegroupentitymonbindings_binding.as_field_mut(),
             2 => self.servicegroup_servicegroupmember_binding.as_field_mut(),
             3 => self.servicegroupname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupBinding {
@@ -6164,6 +6265,15 @@ impl rt::Resource for ServicegroupBinding {
     const KEYS: &'static [&'static str] = &["servicegroupname"];
 }
 impl ServicegroupBinding {
+    /// A `servicegroup_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ServicegroupBinding {
     /// `GET /nitro/v1/config/servicegroup_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -6181,69 +6291,53 @@ impl ServicegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupLbmonitorBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `None`.
     pub customserverid: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `13.1`.
     pub dbsttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
     pub monitor_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupLbmonitorBindingMonstate`]): `ENABLED`, `DISABLED`.
-    pub monstate: Option<rt::Open<ServicegroupLbmonitorBindingMonstate>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub monstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub monweight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub nameserver: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub passive: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub serverid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ServicegroupLbmonitorBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<ServicegroupLbmonitorBindingState>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `servicegroup_lbmonitor_binding`.`monstate` ([`ServicegroupLbmonitorBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupLbmonitorBindingMonstate = NstraceCapdroppkt;
-/// Values of `servicegroup_lbmonitor_binding`.`state` ([`ServicegroupLbmonitorBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupLbmonitorBindingState = NstraceCapdroppkt;
 impl rt::Model for ServicegroupLbmonitorBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6280,6 +6374,7 @@ impl rt::Model for ServicegroupLbmonitorBinding {
             12 => self.servicegroupname.as_field(),
             13 => self.state.as_field(),
             14 => self.weight.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6300,14 +6395,9 @@ impl rt::Model for ServicegroupLbmonitorBinding {
             12 => self.servicegroupname.as_field_mut(),
             13 => self.state.as_field_mut(),
             14 => self.weight.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupLbmonitorBinding {
@@ -6340,6 +6430,60 @@ impl rt::Resource for ServicegroupLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl ServicegroupLbmonitorBinding {
+    /// A `servicegroup_lbmonitor_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`customserverid`](Self::customserverid).
+    pub fn customserverid(mut self, customserverid: impl Into<String>) -> Self {
+        self.customserverid = Some(customserverid.into());
+        self
+    }
+    /// Sets [`hashid`](Self::hashid).
+    pub fn hashid(mut self, hashid: impl Into<rt::Number>) -> Self {
+        self.hashid = Some(hashid.into());
+        self
+    }
+    /// Sets [`monitor_name`](Self::monitor_name).
+    pub fn monitor_name(mut self, monitor_name: impl Into<String>) -> Self {
+        self.monitor_name = Some(monitor_name.into());
+        self
+    }
+    /// Sets [`monstate`](Self::monstate).
+    pub fn monstate(mut self, monstate: EnabledDisabled) -> Self {
+        self.monstate = Some(rt::Open::Known(monstate));
+        self
+    }
+    /// Sets [`passive`](Self::passive).
+    pub fn passive(mut self, passive: bool) -> Self {
+        self.passive = Some(passive);
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`serverid`](Self::serverid).
+    pub fn serverid(mut self, serverid: impl Into<rt::Number>) -> Self {
+        self.serverid = Some(serverid.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl ServicegroupLbmonitorBinding {
     /// `PUT /nitro/v1/config/servicegroup_lbmonitor_binding`
@@ -6388,50 +6532,71 @@ impl ServicegroupLbmonitorBinding {
 /// - URL: `/nitro/v1/config/servicegroup_servicegroupentitymonbindings_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/basic/servicegroup_servicegroupentitymonbindings_binding/servicegroup_servicegroupentitymonbindings_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupServicegroupentitymonbindingsBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub servicegroupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub servicegroupentname2: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: 1 to 65535.
+    pub count: Option<rt::Number>,
+    /// Default: `None`.
     ///
     /// Since `11.1`.
-    pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`ServicegroupServicegroupentitymonbindingsBindingState`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub state: Option<rt::Open<ServicegroupServicegroupentitymonbindingsBindingState>>,
-    /// `Double`, read-write.
+    pub customserverid: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.1`.
     pub hashid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub lastresponse: Option<String>,
+    /// Since `11.1`.
+    pub monitor_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub monitor_state: Option<rt::Open<Svrstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub monitorcurrentfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub monitortotalfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub monitortotalprobes: Option<rt::Number>,
+    /// Since `11.1`.
+    pub passive: Option<bool>,
+    /// Range: 1 to 65535.
+    ///
+    /// Since `11.1`.
+    pub port: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `11.1`.
     pub serverid: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Since `11.1`.
+    pub servicegroupentname2: Option<String>,
+    /// Default: `ENABLED`.
     ///
-    /// Default: `None`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub customserverid: Option<String>,
-    /// `Double`, read-write.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
@@ -6439,49 +6604,9 @@ pub struct ServicegroupServicegroupentitymonbindingsBinding {
     ///
     /// Since `11.1`.
     pub weight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub monitor_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub passive: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub lastresponse: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ServicegroupServicegroupentitymonbindingsBindingMonitorState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub monitor_state: Option<
-        rt::Open<ServicegroupServicegroupentitymonbindingsBindingMonitorState>,
-    >,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub monitortotalprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub monitortotalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub monitorcurrentfailedprobes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `servicegroup_servicegroupentitymonbindings_binding`.`monitor_state` ([`ServicegroupServicegroupentitymonbindingsBinding`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServicegroupServicegroupentitymonbindingsBindingMonitorState = ServerGslbserviceBindingSvrstate;
-/// Values of `servicegroup_servicegroupentitymonbindings_binding`.`state` ([`ServicegroupServicegroupentitymonbindingsBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupServicegroupentitymonbindingsBindingState = NstraceCapdroppkt;
 impl rt::Model for ServicegroupServicegroupentitymonbindingsBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6520,6 +6645,7 @@ impl rt::Model for ServicegroupServicegroupentitymonbindingsBinding {
             13 => self.servicegroupname.as_field(),
             14 => self.state.as_field(),
             15 => self.weight.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6541,14 +6667,9 @@ impl rt::Model for ServicegroupServicegroupentitymonbindingsBinding {
             13 => self.servicegroupname.as_field_mut(),
             14 => self.state.as_field_mut(),
             15 => self.weight.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupServicegroupentitymonbindingsBinding {
@@ -6584,6 +6705,15 @@ impl rt::Resource for ServicegroupServicegroupentitymonbindingsBinding {
     const KEYS: &'static [&'static str] = &["servicegroupname"];
 }
 impl ServicegroupServicegroupentitymonbindingsBinding {
+    /// A `servicegroup_servicegroupentitymonbindings_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ServicegroupServicegroupentitymonbindingsBinding {
     /// `GET /nitro/v1/config/servicegroup_servicegroupentitymonbindings_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(servicegroupname)
@@ -6605,103 +6735,86 @@ impl ServicegroupServicegroupentitymonbindingsBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupServicegroupmemberBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `None`.
     pub customserverid: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `13.1`.
     pub dbsttl: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delay: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ServicegroupServicegroupmemberBindingGraceful`]): `YES`, `NO`.
-    pub graceful: Option<rt::Open<ServicegroupServicegroupmemberBindingGraceful>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub graceful: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
     pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub nameserver: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub orderstr: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub serverid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ServicegroupServicegroupmemberBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<ServicegroupServicegroupmemberBindingState>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub statechangetimesec: Option<String>,
-    /// `Double`, access not known.
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svcitmpriority: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServicegroupServicegroupmemberBindingSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub svrstate: Option<rt::Open<ServicegroupServicegroupmemberBindingSvrstate>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub svrstate: Option<rt::Open<Svrstate>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `Double`, access not known.
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub trofsdelay: Option<rt::Number>,
-    /// `String`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub trofsreason: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `servicegroup_servicegroupmember_binding`.`graceful` ([`ServicegroupServicegroupmemberBinding`]): the same values as [`ServerCacheable`].
-pub type ServicegroupServicegroupmemberBindingGraceful = ServerCacheable;
-/// Values of `servicegroup_servicegroupmember_binding`.`state` ([`ServicegroupServicegroupmemberBinding`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupServicegroupmemberBindingState = NstraceCapdroppkt;
-/// Values of `servicegroup_servicegroupmember_binding`.`svrstate` ([`ServicegroupServicegroupmemberBinding`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServicegroupServicegroupmemberBindingSvrstate = ServerGslbserviceBindingSvrstate;
 impl rt::Model for ServicegroupServicegroupmemberBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6752,6 +6865,7 @@ impl rt::Model for ServicegroupServicegroupmemberBinding {
             19 => self.trofsdelay.as_field(),
             20 => self.trofsreason.as_field(),
             21 => self.weight.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6779,14 +6893,9 @@ impl rt::Model for ServicegroupServicegroupmemberBinding {
             19 => self.trofsdelay.as_field_mut(),
             20 => self.trofsreason.as_field_mut(),
             21 => self.weight.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupServicegroupmemberBinding {
@@ -6819,6 +6928,55 @@ impl rt::Resource for ServicegroupServicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl ServicegroupServicegroupmemberBinding {
+    /// A `servicegroup_servicegroupmember_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`customserverid`](Self::customserverid).
+    pub fn customserverid(mut self, customserverid: impl Into<String>) -> Self {
+        self.customserverid = Some(customserverid.into());
+        self
+    }
+    /// Sets [`hashid`](Self::hashid).
+    pub fn hashid(mut self, hashid: impl Into<rt::Number>) -> Self {
+        self.hashid = Some(hashid.into());
+        self
+    }
+    /// Sets [`ip`](Self::ip).
+    pub fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = Some(ip.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`serverid`](Self::serverid).
+    pub fn serverid(mut self, serverid: impl Into<rt::Number>) -> Self {
+        self.serverid = Some(serverid.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl ServicegroupServicegroupmemberBinding {
     /// `PUT /nitro/v1/config/servicegroup_servicegroupmember_binding`
@@ -6879,38 +7037,33 @@ impl ServicegroupServicegroupmemberBinding {
 /// - URL: `/nitro/v1/config/servicegroupbindings`
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/basic/servicegroupbindings/servicegroupbindings.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Servicegroupbindings {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServicegroupbindingsState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<ServicegroupbindingsState>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ServicegroupbindingsSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub svrstate: Option<rt::Open<ServicegroupbindingsSvrstate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub svrstate: Option<rt::Open<Svrstate>>,
+    /// Read-only: never sent.
     pub vservername: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `servicegroupbindings`.`state` ([`Servicegroupbindings`]): the same values as [`NstraceCapdroppkt`].
-pub type ServicegroupbindingsState = NstraceCapdroppkt;
-/// Values of `servicegroupbindings`.`svrstate` ([`Servicegroupbindings`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type ServicegroupbindingsSvrstate = ServerGslbserviceBindingSvrstate;
 impl rt::Model for Servicegroupbindings {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6931,6 +7084,7 @@ impl rt::Model for Servicegroupbindings {
             4 => self.state.as_field(),
             5 => self.svrstate.as_field(),
             6 => self.vservername.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6943,14 +7097,9 @@ impl rt::Model for Servicegroupbindings {
             4 => self.state.as_field_mut(),
             5 => self.svrstate.as_field_mut(),
             6 => self.vservername.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Servicegroupbindings {
@@ -6985,6 +7134,15 @@ impl rt::Resource for Servicegroupbindings {
     const KEYS: &'static [&'static str] = &["servicegroupname"];
 }
 impl Servicegroupbindings {
+    /// A `servicegroupbindings` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Servicegroupbindings {
     /// `GET /nitro/v1/config/servicegroupbindings?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -7006,117 +7164,111 @@ impl Servicegroupbindings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceStats {
-    /// `Double`, read-only.
+    /// Length: at least 1.
+    pub name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub activetransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub avgsvrttfb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServiceStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ServiceStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curload: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curreusepool: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curtflags: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub frustratingttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpmaxhdrfldlenpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpmaxhdrszpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub maxclients: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub primaryport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub serviceorder: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub servicetype: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub surgecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub svrestablishedconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub tcpmaxooopkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub throughput: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub throughputrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub toleratingttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalconnreassemblyqueue75: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalconnreassemblyqueueflush: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totsvrttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vsvrservicehits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vsvrservicehitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `service`.`clearstats` ([`ServiceStats`]).
-///
-/// Also the values of `servicegroup.clearstats`, `servicegroupmember.clearstats`.
+/// Values of `service.clearstats`, `servicegroup.clearstats`, `servicegroupmember.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServiceStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for ServiceStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -7202,6 +7354,7 @@ impl rt::Model for ServiceStats {
             34 => self.totsvrttlbtransactions.as_field(),
             35 => self.vsvrservicehits.as_field(),
             36 => self.vsvrservicehitsrate.as_field(),
+            37 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7244,14 +7397,9 @@ impl rt::Model for ServiceStats {
             34 => self.totsvrttlbtransactions.as_field_mut(),
             35 => self.vsvrservicehits.as_field_mut(),
             36 => self.vsvrservicehitsrate.as_field_mut(),
+            37 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceStats {
@@ -7303,23 +7451,17 @@ impl ServiceStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ServicegroupStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent.
     pub servicetype: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `servicegroup`.`clearstats` ([`ServicegroupStats`]): the same values as [`ServiceStatsClearstats`].
-pub type ServicegroupStatsClearstats = ServiceStatsClearstats;
 impl rt::Model for ServicegroupStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -7334,6 +7476,7 @@ impl rt::Model for ServicegroupStats {
             1 => self.servicegroupname.as_field(),
             2 => self.servicetype.as_field(),
             3 => self.state.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7343,14 +7486,9 @@ impl rt::Model for ServicegroupStats {
             1 => self.servicegroupname.as_field_mut(),
             2 => self.servicetype.as_field_mut(),
             3 => self.state.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupStats {
@@ -7402,111 +7540,100 @@ impl ServicegroupStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServicegroupmemberStats {
-    /// `Double`, read-only.
+    /// Length: at least 1.
+    pub servicegroupname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub avgsvrttfb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ServicegroupmemberStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ServicegroupmemberStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curload: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curreusepool: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub frustratingttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpmaxhdrfldlenpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpmaxhdrszpkts: Option<rt::Number>,
-    /// `String`, read-write.
     pub ip: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub maxclients: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub primaryport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub servicegroupname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub serviceorder: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub servicetype: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub surgecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svcgrpmemberbindingorder: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub svrestablishedconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub tcpmaxooopkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub toleratingttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalconnreassemblyqueue75: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalconnreassemblyqueueflush: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totsvrttlbtransactions: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `servicegroupmember`.`clearstats` ([`ServicegroupmemberStats`]): the same values as [`ServiceStatsClearstats`].
-pub type ServicegroupmemberStatsClearstats = ServiceStatsClearstats;
 impl rt::Model for ServicegroupmemberStats {
     const FIELDS: &'static [&'static str] = &[
         "avgsvrttfb",
@@ -7583,6 +7710,7 @@ impl rt::Model for ServicegroupmemberStats {
             32 => self.totalresponsebytes.as_field(),
             33 => self.totalresponses.as_field(),
             34 => self.totsvrttlbtransactions.as_field(),
+            35 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7623,14 +7751,9 @@ impl rt::Model for ServicegroupmemberStats {
             32 => self.totalresponsebytes.as_field_mut(),
             33 => self.totalresponses.as_field_mut(),
             34 => self.totsvrttlbtransactions.as_field_mut(),
+            35 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupmemberStats {
@@ -7679,32 +7802,29 @@ impl ServicegroupmemberStats {
 /// - URL: `/nitro/v1/config/svcbindings`
 /// - Key: `servicename`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/basic/svcbindings/svcbindings.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Svcbindings {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SvcbindingsSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub svrstate: Option<rt::Open<SvcbindingsSvrstate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub svrstate: Option<rt::Open<Svrstate>>,
+    /// Read-only: never sent.
     pub vservername: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `svcbindings`.`svrstate` ([`Svcbindings`]): the same values as [`ServerGslbserviceBindingSvrstate`].
-pub type SvcbindingsSvrstate = ServerGslbserviceBindingSvrstate;
 impl rt::Model for Svcbindings {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -7723,6 +7843,7 @@ impl rt::Model for Svcbindings {
             3 => self.servicename.as_field(),
             4 => self.svrstate.as_field(),
             5 => self.vservername.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7734,14 +7855,9 @@ impl rt::Model for Svcbindings {
             3 => self.servicename.as_field_mut(),
             4 => self.svrstate.as_field_mut(),
             5 => self.vservername.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Svcbindings {
@@ -7776,6 +7892,15 @@ impl rt::Resource for Svcbindings {
     const KEYS: &'static [&'static str] = &["servicename"];
 }
 impl Svcbindings {
+    /// A `svcbindings` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Svcbindings {
     /// `GET /nitro/v1/config/svcbindings?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -7797,55 +7922,39 @@ impl Svcbindings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vserver {
-    /// `String`, read-write.
-    ///
+    /// Length: at least 1.
+    pub name: Option<String>,
     /// Length: at least 1.
     pub backupvserver: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VserverCacheable`]): `YES`, `NO`.
-    pub cacheable: Option<rt::Open<VserverCacheable>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheable: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub pushvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub redirecturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`VserverSomethod`]): `CONNECTION`, `DYNAMICCONNECTION`, `BANDWIDTH`, `HEALTH`, `NONE`.
     pub somethod: Option<rt::Open<VserverSomethod>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VserverSopersistence`]): `ENABLED`, `DISABLED`.
-    pub sopersistence: Option<rt::Open<VserverSopersistence>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sopersistence: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 1440.
     ///
     /// Default: `2`.
     pub sopersistencetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967294.
     pub sothreshold: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vserver`.`cacheable` ([`Vserver`]): the same values as [`ServerCacheable`].
-pub type VserverCacheable = ServerCacheable;
 /// Values of `vserver`.`somethod` ([`Vserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7870,8 +7979,6 @@ impl rt::WireEnum for VserverSomethod {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `vserver`.`sopersistence` ([`Vserver`]): the same values as [`NstraceCapdroppkt`].
-pub type VserverSopersistence = NstraceCapdroppkt;
 impl rt::Model for Vserver {
     const FIELDS: &'static [&'static str] = &[
         "backupvserver",
@@ -7898,6 +8005,7 @@ impl rt::Model for Vserver {
             7 => self.sopersistence.as_field(),
             8 => self.sopersistencetimeout.as_field(),
             9 => self.sothreshold.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7913,14 +8021,9 @@ impl rt::Model for Vserver {
             7 => self.sopersistence.as_field_mut(),
             8 => self.sopersistencetimeout.as_field_mut(),
             9 => self.sothreshold.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vserver {
@@ -7953,6 +8056,15 @@ impl rt::Resource for Vserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vserver {
+    /// A `vserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Vserver {
     /// `DELETE /nitro/v1/config/vserver/{name}`

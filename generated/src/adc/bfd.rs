@@ -12,101 +12,98 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/bfd/bfdsession/bfdsession.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bfdsession {
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
-    pub localip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub remoteip: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`BfdsessionState`]): `ADMIN DOWN`, `DOWN`, `INIT`, `UP`.
-    ///
-    /// Since `12.0`.
-    pub state: Option<rt::Open<BfdsessionState>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub localport: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub remoteport: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub minimumtransmitinterval: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub negotiatedminimumtransmitinterval: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub minimumreceiveinterval: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub negotiatedminimumreceiveinterval: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub multiplier: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub remotemultiplier: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vlan: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub localdiagnotic: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub localdiscriminator: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub remotediscriminator: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0`.
-    pub passive: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0`.
-    pub multihop: Option<bool>,
-    /// `Boolean`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub admindown: Option<bool>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub originalownerpe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub currentownerpe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub localdiagnotic: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub localdiscriminator: Option<rt::Number>,
+    /// Since `12.0`.
+    pub localip: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub localport: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub minimumreceiveinterval: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub minimumtransmitinterval: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub multihop: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub multiplier: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub negotiatedminimumreceiveinterval: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub negotiatedminimumtransmitinterval: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub originalownerpe: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Default: `255`.
     ///
     /// Since `12.0`.
     pub ownernode: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
-    pub count: Option<rt::Number>,
+    pub passive: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub remotediscriminator: Option<rt::Number>,
+    /// Since `12.0`.
+    pub remoteip: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub remotemultiplier: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub remoteport: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`BfdsessionState`]): `ADMIN DOWN`, `DOWN`, `INIT`, `UP`.
+    ///
+    /// Since `12.0`.
+    pub state: Option<rt::Open<BfdsessionState>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub vlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -181,6 +178,7 @@ impl rt::Model for Bfdsession {
             19 => self.remoteport.as_field(),
             20 => self.state.as_field(),
             21 => self.vlan.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -208,14 +206,9 @@ impl rt::Model for Bfdsession {
             19 => self.remoteport.as_field_mut(),
             20 => self.state.as_field_mut(),
             21 => self.vlan.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Bfdsession {

@@ -15,51 +15,39 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotglobalBotpolicyBinding {
-    /// `Double`, access not known.
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`BotglobalBotpolicyBindingGlobalbindtype`]): `APPFW_GLOBAL`, `RNAT_GLOBAL`, `SYSTEM_GLOBAL`, `TM_GLOBAL`, `VPN_GLOBAL`.
     ///
     /// Since `14.1`.
     pub globalbindtype: Option<rt::Open<BotglobalBotpolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotglobalBotpolicyBindingLabeltype`]): `vserver`, `policylabel`.
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
     ///
     /// Since `13.1`.
-    pub labeltype: Option<rt::Open<BotglobalBotpolicyBindingLabeltype>>,
-    /// `Double`, access not known.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`BotglobalBotpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`.
     ///
@@ -92,18 +80,16 @@ impl rt::WireEnum for BotglobalBotpolicyBindingGlobalbindtype {
         (Self::VpnGlobal, "VPN_GLOBAL"),
     ];
 }
-/// Values of `botglobal_botpolicy_binding`.`labeltype` ([`BotglobalBotpolicyBinding`]).
-///
-/// Also the values of `botpolicylabel_botpolicy_binding.labeltype`.
+/// Values of `botglobal_botpolicy_binding.labeltype`, `botpolicylabel_botpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotglobalBotpolicyBindingLabeltype {
+pub enum VserverPolicylabel {
     /// `vserver`
     Vserver,
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for BotglobalBotpolicyBindingLabeltype {
+impl rt::WireEnum for VserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Vserver, "vserver"),
         (Self::Policylabel, "policylabel"),
@@ -150,6 +136,7 @@ impl rt::Model for BotglobalBotpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -165,14 +152,9 @@ impl rt::Model for BotglobalBotpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotglobalBotpolicyBinding {
@@ -207,6 +189,64 @@ impl rt::Resource for BotglobalBotpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl BotglobalBotpolicyBinding {
+    /// Sets [`flowtype`](Self::flowtype).
+    pub fn flowtype(mut self, flowtype: impl Into<rt::Number>) -> Self {
+        self.flowtype = Some(flowtype.into());
+        self
+    }
+    /// Sets [`globalbindtype`](Self::globalbindtype).
+    pub fn globalbindtype(
+        mut self,
+        globalbindtype: BotglobalBotpolicyBindingGlobalbindtype,
+    ) -> Self {
+        self.globalbindtype = Some(rt::Open::Known(globalbindtype));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`numpol`](Self::numpol).
+    pub fn numpol(mut self, numpol: impl Into<rt::Number>) -> Self {
+        self.numpol = Some(numpol.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: BotglobalBotpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl BotglobalBotpolicyBinding {
     /// `PUT /nitro/v1/config/botglobal_botpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
@@ -238,58 +278,45 @@ impl BotglobalBotpolicyBinding {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
+/// - Statistics: [`BotpolicyStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botpolicy {
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<serde_json::Value>,
+    /// Since `13.1`.
+    pub logaction: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub undefaction: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub undefhits: Option<serde_json::Value>,
@@ -324,6 +351,7 @@ impl rt::Model for Botpolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -340,14 +368,9 @@ impl rt::Model for Botpolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botpolicy {
@@ -380,6 +403,45 @@ impl rt::Resource for Botpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Botpolicy {
+    /// A `botpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`newname`](Self::newname).
+    pub fn newname(mut self, newname: impl Into<String>) -> Self {
+        self.newname = Some(newname.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Botpolicy {
     /// `POST /nitro/v1/config/botpolicy` (method inferred: the reference gives none)
@@ -433,30 +495,26 @@ impl Botpolicy {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `13.1`
+/// - Statistics: [`BotpolicylabelStats`]
+/// - Bindings: [`BotpolicylabelBotpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botpolicylabel {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub hits: Option<serde_json::Value>,
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub newname: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub numpol: Option<serde_json::Value>,
@@ -479,6 +537,7 @@ impl rt::Model for Botpolicylabel {
             2 => self.labelname.as_field(),
             3 => self.newname.as_field(),
             4 => self.numpol.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -489,14 +548,9 @@ impl rt::Model for Botpolicylabel {
             2 => self.labelname.as_field_mut(),
             3 => self.newname.as_field_mut(),
             4 => self.numpol.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botpolicylabel {
@@ -529,6 +583,25 @@ impl rt::Resource for Botpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Botpolicylabel {
+    /// A `botpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`newname`](Self::newname).
+    pub fn newname(mut self, newname: impl Into<String>) -> Self {
+        self.newname = Some(newname.into());
+        self
+    }
 }
 impl Botpolicylabel {
     /// `POST /nitro/v1/config/botpolicylabel` (method inferred: the reference gives none)
@@ -573,37 +646,25 @@ impl Botpolicylabel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotpolicylabelBotpolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotpolicylabelBotpolicyBindingLabeltype`]): `vserver`, `policylabel`.
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub invoke: Option<bool>,
+    /// Since `13.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
     ///
     /// Since `13.1`.
-    pub labeltype: Option<rt::Open<BotpolicylabelBotpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
@@ -612,8 +673,6 @@ pub struct BotpolicylabelBotpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `botpolicylabel_botpolicy_binding`.`labeltype` ([`BotpolicylabelBotpolicyBinding`]): the same values as [`BotglobalBotpolicyBindingLabeltype`].
-pub type BotpolicylabelBotpolicyBindingLabeltype = BotglobalBotpolicyBindingLabeltype;
 impl rt::Model for BotpolicylabelBotpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "gotopriorityexpression",
@@ -634,6 +693,7 @@ impl rt::Model for BotpolicylabelBotpolicyBinding {
             4 => self.labeltype.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -646,14 +706,9 @@ impl rt::Model for BotpolicylabelBotpolicyBinding {
             4 => self.labeltype.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotpolicylabelBotpolicyBinding {
@@ -686,6 +741,48 @@ impl rt::Resource for BotpolicylabelBotpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl BotpolicylabelBotpolicyBinding {
+    /// A `botpolicylabel_botpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl BotpolicylabelBotpolicyBinding {
     /// `PUT /nitro/v1/config/botpolicylabel_botpolicy_binding` (method inferred: the reference gives none)
@@ -723,197 +820,145 @@ impl BotpolicylabelBotpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
+/// - Statistics: [`BotprofileStats`]
+/// - Bindings: [`BotprofileBlacklistBinding`], [`BotprofileCaptchaBinding`], [`BotprofileIpreputationBinding`], [`BotprofileKmdetectionexprBinding`], [`BotprofileLogexpressionBinding`], [`BotprofileRatelimitBinding`], [`BotprofileTpsBinding`], [`BotprofileTrapinsertionurlBinding`], [`BotprofileWhitelistBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botprofile {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileAddcookieflags`]): `all`, `httpOnly`, `none`, `secure`.
-    ///
-    /// Since `14.1`.
-    pub addcookieflags: Option<rt::Open<BotprofileAddcookieflags>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileBotEnableBlackList`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_enable_black_list: Option<rt::Open<BotprofileBotEnableBlackList>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileBotEnableIpReputation`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_enable_ip_reputation: Option<rt::Open<BotprofileBotEnableIpReputation>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileBotEnableRateLimit`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_enable_rate_limit: Option<rt::Open<BotprofileBotEnableRateLimit>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileBotEnableTps`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_enable_tps: Option<rt::Open<BotprofileBotEnableTps>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileBotEnableWhiteList`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_enable_white_list: Option<rt::Open<BotprofileBotEnableWhiteList>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub clientipexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileDevicefingerprint`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub devicefingerprint: Option<rt::Open<BotprofileDevicefingerprint>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileDevicefingerprintaction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`, `MITIGATION`.
-    ///
-    /// Since `13.1`.
-    pub devicefingerprintaction: Option<
-        Vec<rt::Open<BotprofileDevicefingerprintaction>>,
-    >,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileDevicefingerprintmobile`]): `NONE`, `Android`, `iOS`.
-    ///
-    /// Since `13.1`.
-    pub devicefingerprintmobile: Option<
-        Vec<rt::Open<BotprofileDevicefingerprintmobile>>,
-    >,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dfprequestlimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub errorurl: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileHeadlessbrowserdetection`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub headlessbrowserdetection: Option<rt::Open<BotprofileHeadlessbrowserdetection>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileKmdetection`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub kmdetection: Option<rt::Open<BotprofileKmdetection>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 204800.
-    ///
-    /// Since `13.1`.
-    pub kmeventspostbodylimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub kmjavascriptname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`BotprofileAddcookieflags`]): `all`, `httpOnly`, `none`, `secure`.
     ///
     /// Since `14.1`.
+    pub addcookieflags: Option<rt::Open<BotprofileAddcookieflags>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_enable_black_list: Option<rt::Open<OnOff>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_enable_ip_reputation: Option<rt::Open<OnOff>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_enable_rate_limit: Option<rt::Open<OnOff>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_enable_tps: Option<rt::Open<OnOff>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_enable_white_list: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    /// Since `13.1`.
+    pub clientipexpression: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub devicefingerprint: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`BotIprepAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`, `MITIGATION`.
+    ///
+    /// Since `13.1`.
+    pub devicefingerprintaction: Option<Vec<rt::Open<BotIprepAction>>>,
+    /// Possible values (see [`BotprofileDevicefingerprintmobile`]): `NONE`, `Android`, `iOS`.
+    ///
+    /// Since `13.1`.
+    pub devicefingerprintmobile: Option<
+        Vec<rt::Open<BotprofileDevicefingerprintmobile>>,
+    >,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub dfprequestlimit: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub errorurl: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub headlessbrowserdetection: Option<rt::Open<OffOn>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub kmdetection: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 204800.
+    ///
+    /// Since `13.1`.
+    pub kmeventspostbodylimit: Option<rt::Number>,
+    /// Since `13.1`.
+    pub kmjavascriptname: Option<String>,
+    /// Since `14.1`.
     pub sessioncookiename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub signature: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`BotprofileSignaturemultipleuseragentheaderaction`]): `CHECKLAST`, `LOG`, `DROP`, `REDIRECT`, `RESET`.
     ///
     /// Since `13.1`.
     pub signaturemultipleuseragentheaderaction: Option<
         Vec<rt::Open<BotprofileSignaturemultipleuseragentheaderaction>>,
     >,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileSignaturenouseragentheaderaction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`.
+    /// Possible values (see [`BotCaptchaAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`.
     ///
     /// Since `13.1`.
-    pub signaturenouseragentheaderaction: Option<
-        Vec<rt::Open<BotprofileSignaturenouseragentheaderaction>>,
-    >,
-    /// `String[]`, read-write.
-    ///
+    pub signaturenouseragentheaderaction: Option<Vec<rt::Open<BotCaptchaAction>>>,
     /// Possible values (see [`BotprofileSpoofedreqaction`]): `DROP`, `LOG`, `NONE`, `REDIRECT`, `RESET`.
     ///
     /// Since `14.1`.
     pub spoofedreqaction: Option<Vec<rt::Open<BotprofileSpoofedreqaction>>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`BotprofileTrap`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub trap: Option<rt::Open<BotprofileTrap>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileTrapaction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`.
+    pub trap: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`BotCaptchaAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`.
     ///
     /// Since `13.1`.
-    pub trapaction: Option<Vec<rt::Open<BotprofileTrapaction>>>,
-    /// `String`, read-write.
-    ///
+    pub trapaction: Option<Vec<rt::Open<BotCaptchaAction>>>,
     /// Length: 1 to 127.
     ///
     /// Since `13.1`.
     pub trapurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NONE`.
     ///
     /// Possible values (see [`BotprofileVerboseloglevel`]): `NONE`, `HTTP_FULL_HEADER`.
@@ -944,39 +989,25 @@ impl rt::WireEnum for BotprofileAddcookieflags {
         (Self::Secure, "secure"),
     ];
 }
-/// Values of `botprofile`.`bot_enable_black_list` ([`Botprofile`]).
-///
-/// Also the values of `botprofile.bot_enable_ip_reputation`, `botprofile.bot_enable_rate_limit`, `botprofile.bot_enable_tps`, `botprofile.bot_enable_white_list`, `botprofile.devicefingerprint`, `botprofile.kmdetection`, `botprofile.trap`, `botprofile_blacklist_binding.bot_blacklist_enabled`, `botprofile_captcha_binding.bot_captcha_enabled`, `botprofile_ipreputation_binding.bot_iprep_enabled`, `botprofile_ratelimit_binding.bot_rate_limit_enabled`, `botprofile_tps_binding.bot_tps_enabled`, `botprofile_whitelist_binding.bot_whitelist_enabled`, `botprofile_whitelist_binding.log`, `botsettings.signatureautoupdate`, `botsettings.trapurlautogenerate`.
+/// Values of `botprofile.bot_enable_black_list`, `botprofile.bot_enable_ip_reputation`, `botprofile.bot_enable_rate_limit`, `botprofile.bot_enable_tps`, `botprofile.bot_enable_white_list`, `botprofile.devicefingerprint`, `botprofile.kmdetection`, `botprofile.trap`, `botprofile_blacklist_binding.bot_blacklist_enabled`, `botprofile_captcha_binding.bot_captcha_enabled`, `botprofile_ipreputation_binding.bot_iprep_enabled`, `botprofile_ratelimit_binding.bot_rate_limit_enabled`, `botprofile_tps_binding.bot_tps_enabled`, `botprofile_whitelist_binding.bot_whitelist_enabled`, `botprofile_whitelist_binding.log`, `botsettings.signatureautoupdate`, `botsettings.trapurlautogenerate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotprofileBotEnableBlackList {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for BotprofileBotEnableBlackList {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `botprofile`.`bot_enable_ip_reputation` ([`Botprofile`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileBotEnableIpReputation = BotprofileBotEnableBlackList;
-/// Values of `botprofile`.`bot_enable_rate_limit` ([`Botprofile`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileBotEnableRateLimit = BotprofileBotEnableBlackList;
-/// Values of `botprofile`.`bot_enable_tps` ([`Botprofile`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileBotEnableTps = BotprofileBotEnableBlackList;
-/// Values of `botprofile`.`bot_enable_white_list` ([`Botprofile`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileBotEnableWhiteList = BotprofileBotEnableBlackList;
-/// Values of `botprofile`.`devicefingerprint` ([`Botprofile`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileDevicefingerprint = BotprofileBotEnableBlackList;
-/// Values of `botprofile`.`devicefingerprintaction` ([`Botprofile`]).
-///
-/// Also the values of `botprofile_ipreputation_binding.bot_iprep_action`, `botprofile_tps_binding.bot_tps_action`.
+/// Values of `botprofile.devicefingerprintaction`, `botprofile_ipreputation_binding.bot_iprep_action`, `botprofile_tps_binding.bot_tps_action`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotprofileDevicefingerprintaction {
+pub enum BotIprepAction {
     /// `NONE`
     None,
     /// `LOG`
@@ -990,7 +1021,7 @@ pub enum BotprofileDevicefingerprintaction {
     /// `MITIGATION`
     Mitigation,
 }
-impl rt::WireEnum for BotprofileDevicefingerprintaction {
+impl rt::WireEnum for BotIprepAction {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "NONE"),
         (Self::Log, "LOG"),
@@ -1018,25 +1049,21 @@ impl rt::WireEnum for BotprofileDevicefingerprintmobile {
         (Self::IOs, "iOS"),
     ];
 }
-/// Values of `botprofile`.`headlessbrowserdetection` ([`Botprofile`]).
-///
-/// Also the values of `botprofile_kmdetectionexpr_binding.bot_km_detection_enabled`, `botprofile_logexpression_binding.bot_log_expression_enabled`, `botprofile_trapinsertionurl_binding.bot_trap_url_insertion_enabled`.
+/// Values of `botprofile.headlessbrowserdetection`, `botprofile_kmdetectionexpr_binding.bot_km_detection_enabled`, `botprofile_logexpression_binding.bot_log_expression_enabled`, `botprofile_trapinsertionurl_binding.bot_trap_url_insertion_enabled`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotprofileHeadlessbrowserdetection {
+pub enum OffOn {
     /// `OFF`
     Off,
     /// `ON`
     On,
 }
-impl rt::WireEnum for BotprofileHeadlessbrowserdetection {
+impl rt::WireEnum for OffOn {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Off, "OFF"),
         (Self::On, "ON"),
     ];
 }
-/// Values of `botprofile`.`kmdetection` ([`Botprofile`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileKmdetection = BotprofileBotEnableBlackList;
 /// Values of `botprofile`.`signaturemultipleuseragentheaderaction` ([`Botprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1061,12 +1088,10 @@ impl rt::WireEnum for BotprofileSignaturemultipleuseragentheaderaction {
         (Self::Reset, "RESET"),
     ];
 }
-/// Values of `botprofile`.`signaturenouseragentheaderaction` ([`Botprofile`]).
-///
-/// Also the values of `botprofile.trapaction`, `botprofile_captcha_binding.bot_captcha_action`.
+/// Values of `botprofile.signaturenouseragentheaderaction`, `botprofile.trapaction`, `botprofile_captcha_binding.bot_captcha_action`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotprofileSignaturenouseragentheaderaction {
+pub enum BotCaptchaAction {
     /// `NONE`
     None,
     /// `LOG`
@@ -1078,7 +1103,7 @@ pub enum BotprofileSignaturenouseragentheaderaction {
     /// `RESET`
     Reset,
 }
-impl rt::WireEnum for BotprofileSignaturenouseragentheaderaction {
+impl rt::WireEnum for BotCaptchaAction {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "NONE"),
         (Self::Log, "LOG"),
@@ -1111,10 +1136,6 @@ impl rt::WireEnum for BotprofileSpoofedreqaction {
         (Self::Reset, "RESET"),
     ];
 }
-/// Values of `botprofile`.`trap` ([`Botprofile`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileTrap = BotprofileBotEnableBlackList;
-/// Values of `botprofile`.`trapaction` ([`Botprofile`]): the same values as [`BotprofileSignaturenouseragentheaderaction`].
-pub type BotprofileTrapaction = BotprofileSignaturenouseragentheaderaction;
 /// Values of `botprofile`.`verboseloglevel` ([`Botprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1196,6 +1217,7 @@ impl rt::Model for Botprofile {
             27 => self.trapaction.as_field(),
             28 => self.trapurl.as_field(),
             29 => self.verboseloglevel.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1231,14 +1253,9 @@ impl rt::Model for Botprofile {
             27 => self.trapaction.as_field_mut(),
             28 => self.trapurl.as_field_mut(),
             29 => self.verboseloglevel.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botprofile {
@@ -1271,6 +1288,191 @@ impl rt::Resource for Botprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Botprofile {
+    /// A `botprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`addcookieflags`](Self::addcookieflags).
+    pub fn addcookieflags(mut self, addcookieflags: BotprofileAddcookieflags) -> Self {
+        self.addcookieflags = Some(rt::Open::Known(addcookieflags));
+        self
+    }
+    /// Sets [`bot_enable_black_list`](Self::bot_enable_black_list).
+    pub fn bot_enable_black_list(mut self, bot_enable_black_list: OnOff) -> Self {
+        self.bot_enable_black_list = Some(rt::Open::Known(bot_enable_black_list));
+        self
+    }
+    /// Sets [`bot_enable_ip_reputation`](Self::bot_enable_ip_reputation).
+    pub fn bot_enable_ip_reputation(mut self, bot_enable_ip_reputation: OnOff) -> Self {
+        self.bot_enable_ip_reputation = Some(rt::Open::Known(bot_enable_ip_reputation));
+        self
+    }
+    /// Sets [`bot_enable_rate_limit`](Self::bot_enable_rate_limit).
+    pub fn bot_enable_rate_limit(mut self, bot_enable_rate_limit: OnOff) -> Self {
+        self.bot_enable_rate_limit = Some(rt::Open::Known(bot_enable_rate_limit));
+        self
+    }
+    /// Sets [`bot_enable_tps`](Self::bot_enable_tps).
+    pub fn bot_enable_tps(mut self, bot_enable_tps: OnOff) -> Self {
+        self.bot_enable_tps = Some(rt::Open::Known(bot_enable_tps));
+        self
+    }
+    /// Sets [`bot_enable_white_list`](Self::bot_enable_white_list).
+    pub fn bot_enable_white_list(mut self, bot_enable_white_list: OnOff) -> Self {
+        self.bot_enable_white_list = Some(rt::Open::Known(bot_enable_white_list));
+        self
+    }
+    /// Sets [`clientipexpression`](Self::clientipexpression).
+    pub fn clientipexpression(mut self, clientipexpression: impl Into<String>) -> Self {
+        self.clientipexpression = Some(clientipexpression.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`devicefingerprint`](Self::devicefingerprint).
+    pub fn devicefingerprint(mut self, devicefingerprint: OnOff) -> Self {
+        self.devicefingerprint = Some(rt::Open::Known(devicefingerprint));
+        self
+    }
+    /// Sets [`devicefingerprintaction`](Self::devicefingerprintaction).
+    pub fn devicefingerprintaction(
+        mut self,
+        devicefingerprintaction: impl IntoIterator<Item = BotIprepAction>,
+    ) -> Self {
+        self.devicefingerprintaction = Some(
+            devicefingerprintaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`devicefingerprintmobile`](Self::devicefingerprintmobile).
+    pub fn devicefingerprintmobile(
+        mut self,
+        devicefingerprintmobile: impl IntoIterator<
+            Item = BotprofileDevicefingerprintmobile,
+        >,
+    ) -> Self {
+        self.devicefingerprintmobile = Some(
+            devicefingerprintmobile.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`dfprequestlimit`](Self::dfprequestlimit).
+    pub fn dfprequestlimit(mut self, dfprequestlimit: impl Into<rt::Number>) -> Self {
+        self.dfprequestlimit = Some(dfprequestlimit.into());
+        self
+    }
+    /// Sets [`errorurl`](Self::errorurl).
+    pub fn errorurl(mut self, errorurl: impl Into<String>) -> Self {
+        self.errorurl = Some(errorurl.into());
+        self
+    }
+    /// Sets [`headlessbrowserdetection`](Self::headlessbrowserdetection).
+    pub fn headlessbrowserdetection(mut self, headlessbrowserdetection: OffOn) -> Self {
+        self.headlessbrowserdetection = Some(rt::Open::Known(headlessbrowserdetection));
+        self
+    }
+    /// Sets [`kmdetection`](Self::kmdetection).
+    pub fn kmdetection(mut self, kmdetection: OnOff) -> Self {
+        self.kmdetection = Some(rt::Open::Known(kmdetection));
+        self
+    }
+    /// Sets [`kmeventspostbodylimit`](Self::kmeventspostbodylimit).
+    pub fn kmeventspostbodylimit(
+        mut self,
+        kmeventspostbodylimit: impl Into<rt::Number>,
+    ) -> Self {
+        self.kmeventspostbodylimit = Some(kmeventspostbodylimit.into());
+        self
+    }
+    /// Sets [`kmjavascriptname`](Self::kmjavascriptname).
+    pub fn kmjavascriptname(mut self, kmjavascriptname: impl Into<String>) -> Self {
+        self.kmjavascriptname = Some(kmjavascriptname.into());
+        self
+    }
+    /// Sets [`sessioncookiename`](Self::sessioncookiename).
+    pub fn sessioncookiename(mut self, sessioncookiename: impl Into<String>) -> Self {
+        self.sessioncookiename = Some(sessioncookiename.into());
+        self
+    }
+    /// Sets [`sessiontimeout`](Self::sessiontimeout).
+    pub fn sessiontimeout(mut self, sessiontimeout: impl Into<rt::Number>) -> Self {
+        self.sessiontimeout = Some(sessiontimeout.into());
+        self
+    }
+    /// Sets [`signature`](Self::signature).
+    pub fn signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = Some(signature.into());
+        self
+    }
+    /// Sets [`signaturemultipleuseragentheaderaction`](Self::signaturemultipleuseragentheaderaction).
+    pub fn signaturemultipleuseragentheaderaction(
+        mut self,
+        signaturemultipleuseragentheaderaction: impl IntoIterator<
+            Item = BotprofileSignaturemultipleuseragentheaderaction,
+        >,
+    ) -> Self {
+        self.signaturemultipleuseragentheaderaction = Some(
+            signaturemultipleuseragentheaderaction
+                .into_iter()
+                .map(rt::Open::Known)
+                .collect(),
+        );
+        self
+    }
+    /// Sets [`signaturenouseragentheaderaction`](Self::signaturenouseragentheaderaction).
+    pub fn signaturenouseragentheaderaction(
+        mut self,
+        signaturenouseragentheaderaction: impl IntoIterator<Item = BotCaptchaAction>,
+    ) -> Self {
+        self.signaturenouseragentheaderaction = Some(
+            signaturenouseragentheaderaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`spoofedreqaction`](Self::spoofedreqaction).
+    pub fn spoofedreqaction(
+        mut self,
+        spoofedreqaction: impl IntoIterator<Item = BotprofileSpoofedreqaction>,
+    ) -> Self {
+        self.spoofedreqaction = Some(
+            spoofedreqaction.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`trap`](Self::trap).
+    pub fn trap(mut self, trap: OnOff) -> Self {
+        self.trap = Some(rt::Open::Known(trap));
+        self
+    }
+    /// Sets [`trapaction`](Self::trapaction).
+    pub fn trapaction(
+        mut self,
+        trapaction: impl IntoIterator<Item = BotCaptchaAction>,
+    ) -> Self {
+        self.trapaction = Some(trapaction.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`trapurl`](Self::trapurl).
+    pub fn trapurl(mut self, trapurl: impl Into<String>) -> Self {
+        self.trapurl = Some(trapurl.into());
+        self
+    }
+    /// Sets [`verboseloglevel`](Self::verboseloglevel).
+    pub fn verboseloglevel(
+        mut self,
+        verboseloglevel: BotprofileVerboseloglevel,
+    ) -> Self {
+        self.verboseloglevel = Some(rt::Open::Known(verboseloglevel));
+        self
+    }
 }
 impl Botprofile {
     /// `POST /nitro/v1/config/botprofile` (method inferred: the reference gives none)
@@ -1349,58 +1551,40 @@ impl Botprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileBlacklistBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub bot_bind_comment: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub bot_blacklist: Option<bool>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileBlacklistBindingBotBlacklistAction`]): `NONE`, `LOG`, `DROP`, `RESET`, `REDIRECT`.
-    ///
-    /// Since `13.1`.
-    pub bot_blacklist_action: Option<
-        Vec<rt::Open<BotprofileBlacklistBindingBotBlacklistAction>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileBlacklistBindingBotBlacklistEnabled`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_blacklist_enabled: Option<
-        rt::Open<BotprofileBlacklistBindingBotBlacklistEnabled>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileBlacklistBindingBotBlacklistType`]): `IPv4`, `SUBNET`, `EXPRESSION`, `IPv6`, `IPv6_SUBNET`.
-    ///
-    /// Since `13.1`.
-    pub bot_blacklist_type: Option<rt::Open<BotprofileBlacklistBindingBotBlacklistType>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub bot_blacklist_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub logmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub bot_bind_comment: Option<String>,
+    /// Since `13.1`.
+    pub bot_blacklist: Option<bool>,
+    /// Possible values (see [`BotprofileBlacklistBindingBotBlacklistAction`]): `NONE`, `LOG`, `DROP`, `RESET`, `REDIRECT`.
+    ///
+    /// Since `13.1`.
+    pub bot_blacklist_action: Option<
+        Vec<rt::Open<BotprofileBlacklistBindingBotBlacklistAction>>,
+    >,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_blacklist_enabled: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`BotBlacklistType`]): `IPv4`, `SUBNET`, `EXPRESSION`, `IPv6`, `IPv6_SUBNET`.
+    ///
+    /// Since `13.1`.
+    pub bot_blacklist_type: Option<rt::Open<BotBlacklistType>>,
+    /// Since `13.1`.
+    pub bot_blacklist_value: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub logmessage: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1428,14 +1612,10 @@ impl rt::WireEnum for BotprofileBlacklistBindingBotBlacklistAction {
         (Self::Redirect, "REDIRECT"),
     ];
 }
-/// Values of `botprofile_blacklist_binding`.`bot_blacklist_enabled` ([`BotprofileBlacklistBinding`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileBlacklistBindingBotBlacklistEnabled = BotprofileBotEnableBlackList;
-/// Values of `botprofile_blacklist_binding`.`bot_blacklist_type` ([`BotprofileBlacklistBinding`]).
-///
-/// Also the values of `botprofile_whitelist_binding.bot_whitelist_type`.
+/// Values of `botprofile_blacklist_binding.bot_blacklist_type`, `botprofile_whitelist_binding.bot_whitelist_type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotprofileBlacklistBindingBotBlacklistType {
+pub enum BotBlacklistType {
     /// `IPv4`
     IPv4,
     /// `SUBNET`
@@ -1451,7 +1631,7 @@ pub enum BotprofileBlacklistBindingBotBlacklistType {
     /// Since `14.1`.
     IPv6Subnet,
 }
-impl rt::WireEnum for BotprofileBlacklistBindingBotBlacklistType {
+impl rt::WireEnum for BotBlacklistType {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::IPv4, "IPv4"),
         (Self::Subnet, "SUBNET"),
@@ -1482,6 +1662,7 @@ impl rt::Model for BotprofileBlacklistBinding {
             5 => self.bot_blacklist_value.as_field(),
             6 => self.logmessage.as_field(),
             7 => self.name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1495,14 +1676,9 @@ impl rt::Model for BotprofileBlacklistBinding {
             5 => self.bot_blacklist_value.as_field_mut(),
             6 => self.logmessage.as_field_mut(),
             7 => self.name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileBlacklistBinding {
@@ -1535,6 +1711,60 @@ impl rt::Resource for BotprofileBlacklistBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileBlacklistBinding {
+    /// A `botprofile_blacklist_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_blacklist`](Self::bot_blacklist).
+    pub fn bot_blacklist(mut self, bot_blacklist: bool) -> Self {
+        self.bot_blacklist = Some(bot_blacklist);
+        self
+    }
+    /// Sets [`bot_blacklist_action`](Self::bot_blacklist_action).
+    pub fn bot_blacklist_action(
+        mut self,
+        bot_blacklist_action: impl IntoIterator<
+            Item = BotprofileBlacklistBindingBotBlacklistAction,
+        >,
+    ) -> Self {
+        self.bot_blacklist_action = Some(
+            bot_blacklist_action.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`bot_blacklist_enabled`](Self::bot_blacklist_enabled).
+    pub fn bot_blacklist_enabled(mut self, bot_blacklist_enabled: OnOff) -> Self {
+        self.bot_blacklist_enabled = Some(rt::Open::Known(bot_blacklist_enabled));
+        self
+    }
+    /// Sets [`bot_blacklist_type`](Self::bot_blacklist_type).
+    pub fn bot_blacklist_type(mut self, bot_blacklist_type: BotBlacklistType) -> Self {
+        self.bot_blacklist_type = Some(rt::Open::Known(bot_blacklist_type));
+        self
+    }
+    /// Sets [`bot_blacklist_value`](Self::bot_blacklist_value).
+    pub fn bot_blacklist_value(
+        mut self,
+        bot_blacklist_value: impl Into<String>,
+    ) -> Self {
+        self.bot_blacklist_value = Some(bot_blacklist_value.into());
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
 }
 impl BotprofileBlacklistBinding {
     /// `PUT /nitro/v1/config/botprofile_blacklist_binding` (method inferred: the reference gives none)
@@ -1575,39 +1805,33 @@ impl BotprofileBlacklistBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileCaptchaBinding {
-    /// `String`, read-write.
+    /// Length: 1 to 31.
     ///
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
+    pub name: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub bot_bind_comment: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileCaptchaBindingBotCaptchaAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`.
+    /// Possible values (see [`BotCaptchaAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`.
     ///
     /// Since `13.1`.
-    pub bot_captcha_action: Option<
-        Vec<rt::Open<BotprofileCaptchaBindingBotCaptchaAction>>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub bot_captcha_action: Option<Vec<rt::Open<BotCaptchaAction>>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`BotprofileCaptchaBindingBotCaptchaEnabled`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub bot_captcha_enabled: Option<rt::Open<BotprofileCaptchaBindingBotCaptchaEnabled>>,
-    /// `String`, read-write.
-    ///
+    pub bot_captcha_enabled: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub bot_captcha_url: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub captcharesource: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 900.
     ///
@@ -1615,13 +1839,11 @@ pub struct BotprofileCaptchaBinding {
     ///
     /// Since `13.1`.
     pub graceperiod: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub logmessage: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 900.
     ///
@@ -1629,15 +1851,7 @@ pub struct BotprofileCaptchaBinding {
     ///
     /// Since `13.1`.
     pub muteperiod: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 31.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 30000.
     ///
@@ -1645,7 +1859,7 @@ pub struct BotprofileCaptchaBinding {
     ///
     /// Since `13.1`.
     pub requestsizelimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 10.
     ///
@@ -1653,7 +1867,7 @@ pub struct BotprofileCaptchaBinding {
     ///
     /// Since `13.1`.
     pub retryattempts: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 60.
     ///
@@ -1664,10 +1878,6 @@ pub struct BotprofileCaptchaBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `botprofile_captcha_binding`.`bot_captcha_action` ([`BotprofileCaptchaBinding`]): the same values as [`BotprofileSignaturenouseragentheaderaction`].
-pub type BotprofileCaptchaBindingBotCaptchaAction = BotprofileSignaturenouseragentheaderaction;
-/// Values of `botprofile_captcha_binding`.`bot_captcha_enabled` ([`BotprofileCaptchaBinding`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileCaptchaBindingBotCaptchaEnabled = BotprofileBotEnableBlackList;
 impl rt::Model for BotprofileCaptchaBinding {
     const FIELDS: &'static [&'static str] = &[
         "bot_bind_comment",
@@ -1698,6 +1908,7 @@ impl rt::Model for BotprofileCaptchaBinding {
             9 => self.requestsizelimit.as_field(),
             10 => self.retryattempts.as_field(),
             11 => self.waittime.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1715,14 +1926,9 @@ impl rt::Model for BotprofileCaptchaBinding {
             9 => self.requestsizelimit.as_field_mut(),
             10 => self.retryattempts.as_field_mut(),
             11 => self.waittime.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileCaptchaBinding {
@@ -1755,6 +1961,75 @@ impl rt::Resource for BotprofileCaptchaBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileCaptchaBinding {
+    /// A `botprofile_captcha_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_captcha_action`](Self::bot_captcha_action).
+    pub fn bot_captcha_action(
+        mut self,
+        bot_captcha_action: impl IntoIterator<Item = BotCaptchaAction>,
+    ) -> Self {
+        self.bot_captcha_action = Some(
+            bot_captcha_action.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`bot_captcha_enabled`](Self::bot_captcha_enabled).
+    pub fn bot_captcha_enabled(mut self, bot_captcha_enabled: OnOff) -> Self {
+        self.bot_captcha_enabled = Some(rt::Open::Known(bot_captcha_enabled));
+        self
+    }
+    /// Sets [`bot_captcha_url`](Self::bot_captcha_url).
+    pub fn bot_captcha_url(mut self, bot_captcha_url: impl Into<String>) -> Self {
+        self.bot_captcha_url = Some(bot_captcha_url.into());
+        self
+    }
+    /// Sets [`captcharesource`](Self::captcharesource).
+    pub fn captcharesource(mut self, captcharesource: bool) -> Self {
+        self.captcharesource = Some(captcharesource);
+        self
+    }
+    /// Sets [`graceperiod`](Self::graceperiod).
+    pub fn graceperiod(mut self, graceperiod: impl Into<rt::Number>) -> Self {
+        self.graceperiod = Some(graceperiod.into());
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
+    /// Sets [`muteperiod`](Self::muteperiod).
+    pub fn muteperiod(mut self, muteperiod: impl Into<rt::Number>) -> Self {
+        self.muteperiod = Some(muteperiod.into());
+        self
+    }
+    /// Sets [`requestsizelimit`](Self::requestsizelimit).
+    pub fn requestsizelimit(mut self, requestsizelimit: impl Into<rt::Number>) -> Self {
+        self.requestsizelimit = Some(requestsizelimit.into());
+        self
+    }
+    /// Sets [`retryattempts`](Self::retryattempts).
+    pub fn retryattempts(mut self, retryattempts: impl Into<rt::Number>) -> Self {
+        self.retryattempts = Some(retryattempts.into());
+        self
+    }
+    /// Sets [`waittime`](Self::waittime).
+    pub fn waittime(mut self, waittime: impl Into<rt::Number>) -> Self {
+        self.waittime = Some(waittime.into());
+        self
+    }
 }
 impl BotprofileCaptchaBinding {
     /// `PUT /nitro/v1/config/botprofile_captcha_binding` (method inferred: the reference gives none)
@@ -1803,61 +2078,39 @@ impl BotprofileCaptchaBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileIpreputationBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub bot_bind_comment: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileIpreputationBindingBotIprepAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`, `MITIGATION`.
-    ///
-    /// Since `13.1`.
-    pub bot_iprep_action: Option<
-        Vec<rt::Open<BotprofileIpreputationBindingBotIprepAction>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileIpreputationBindingBotIprepEnabled`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_iprep_enabled: Option<
-        rt::Open<BotprofileIpreputationBindingBotIprepEnabled>,
-    >,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub bot_ipreputation: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileIpreputationBindingCategory`]): `IP`, `BOTNETS`, `SPAM_SOURCES`, `SCANNERS`, `DOS`, `REPUTATION`, `PHISHING`, `PROXY`, `NETWORK`, `MOBILE_THREATS`, `CLOUD`, `CLOUD_AWS`, `CLOUD_AZURE`, `CLOUD_GCP`, `CLOUD_IBM`, `CLOUD_ORACLE`, `CLOUD_SALESFORCE`, `TOR_PROXY`, `WEB_ATTACKS`, `WINDOWS_EXPLOITS`.
-    ///
-    /// Since `13.1`.
-    pub category: Option<rt::Open<BotprofileIpreputationBindingCategory>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub logmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub bot_bind_comment: Option<String>,
+    /// Possible values (see [`BotIprepAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`, `MITIGATION`.
+    ///
+    /// Since `13.1`.
+    pub bot_iprep_action: Option<Vec<rt::Open<BotIprepAction>>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_iprep_enabled: Option<rt::Open<OnOff>>,
+    /// Since `13.1`.
+    pub bot_ipreputation: Option<bool>,
+    /// Possible values (see [`BotprofileIpreputationBindingCategory`]): `IP`, `BOTNETS`, `SPAM_SOURCES`, `SCANNERS`, `DOS`, `REPUTATION`, `PHISHING`, `PROXY`, `NETWORK`, `MOBILE_THREATS`, `CLOUD`, `CLOUD_AWS`, `CLOUD_AZURE`, `CLOUD_GCP`, `CLOUD_IBM`, `CLOUD_ORACLE`, `CLOUD_SALESFORCE`, `TOR_PROXY`, `WEB_ATTACKS`, `WINDOWS_EXPLOITS`.
+    ///
+    /// Since `13.1`.
+    pub category: Option<rt::Open<BotprofileIpreputationBindingCategory>>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub logmessage: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `botprofile_ipreputation_binding`.`bot_iprep_action` ([`BotprofileIpreputationBinding`]): the same values as [`BotprofileDevicefingerprintaction`].
-pub type BotprofileIpreputationBindingBotIprepAction = BotprofileDevicefingerprintaction;
-/// Values of `botprofile_ipreputation_binding`.`bot_iprep_enabled` ([`BotprofileIpreputationBinding`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileIpreputationBindingBotIprepEnabled = BotprofileBotEnableBlackList;
 /// Values of `botprofile_ipreputation_binding`.`category` ([`BotprofileIpreputationBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1967,6 +2220,7 @@ impl rt::Model for BotprofileIpreputationBinding {
             4 => self.category.as_field(),
             5 => self.logmessage.as_field(),
             6 => self.name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1979,14 +2233,9 @@ impl rt::Model for BotprofileIpreputationBinding {
             4 => self.category.as_field_mut(),
             5 => self.logmessage.as_field_mut(),
             6 => self.name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileIpreputationBinding {
@@ -2019,6 +2268,50 @@ impl rt::Resource for BotprofileIpreputationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileIpreputationBinding {
+    /// A `botprofile_ipreputation_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_iprep_action`](Self::bot_iprep_action).
+    pub fn bot_iprep_action(
+        mut self,
+        bot_iprep_action: impl IntoIterator<Item = BotIprepAction>,
+    ) -> Self {
+        self.bot_iprep_action = Some(
+            bot_iprep_action.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`bot_iprep_enabled`](Self::bot_iprep_enabled).
+    pub fn bot_iprep_enabled(mut self, bot_iprep_enabled: OnOff) -> Self {
+        self.bot_iprep_enabled = Some(rt::Open::Known(bot_iprep_enabled));
+        self
+    }
+    /// Sets [`bot_ipreputation`](Self::bot_ipreputation).
+    pub fn bot_ipreputation(mut self, bot_ipreputation: bool) -> Self {
+        self.bot_ipreputation = Some(bot_ipreputation);
+        self
+    }
+    /// Sets [`category`](Self::category).
+    pub fn category(mut self, category: BotprofileIpreputationBindingCategory) -> Self {
+        self.category = Some(rt::Open::Known(category));
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
 }
 impl BotprofileIpreputationBinding {
     /// `PUT /nitro/v1/config/botprofile_ipreputation_binding` (method inferred: the reference gives none)
@@ -2059,43 +2352,25 @@ impl BotprofileIpreputationBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileKmdetectionexprBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_bind_comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileKmdetectionexprBindingBotKmDetectionEnabled`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub bot_km_detection_enabled: Option<
-        rt::Open<BotprofileKmdetectionexprBindingBotKmDetectionEnabled>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_km_expression_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_km_expression_value: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub kmdetectionexpr: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub logmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub bot_bind_comment: Option<String>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub bot_km_detection_enabled: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub bot_km_expression_name: Option<String>,
+    /// Since `14.1`.
+    pub bot_km_expression_value: Option<String>,
+    /// Since `14.1`.
+    pub kmdetectionexpr: Option<bool>,
+    /// Since `14.1`.
+    pub logmessage: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `botprofile_kmdetectionexpr_binding`.`bot_km_detection_enabled` ([`BotprofileKmdetectionexprBinding`]): the same values as [`BotprofileHeadlessbrowserdetection`].
-pub type BotprofileKmdetectionexprBindingBotKmDetectionEnabled = BotprofileHeadlessbrowserdetection;
 impl rt::Model for BotprofileKmdetectionexprBinding {
     const FIELDS: &'static [&'static str] = &[
         "bot_bind_comment",
@@ -2116,6 +2391,7 @@ impl rt::Model for BotprofileKmdetectionexprBinding {
             4 => self.kmdetectionexpr.as_field(),
             5 => self.logmessage.as_field(),
             6 => self.name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2128,14 +2404,9 @@ impl rt::Model for BotprofileKmdetectionexprBinding {
             4 => self.kmdetectionexpr.as_field_mut(),
             5 => self.logmessage.as_field_mut(),
             6 => self.name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileKmdetectionexprBinding {
@@ -2168,6 +2439,51 @@ impl rt::Resource for BotprofileKmdetectionexprBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileKmdetectionexprBinding {
+    /// A `botprofile_kmdetectionexpr_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_km_detection_enabled`](Self::bot_km_detection_enabled).
+    pub fn bot_km_detection_enabled(mut self, bot_km_detection_enabled: OffOn) -> Self {
+        self.bot_km_detection_enabled = Some(rt::Open::Known(bot_km_detection_enabled));
+        self
+    }
+    /// Sets [`bot_km_expression_name`](Self::bot_km_expression_name).
+    pub fn bot_km_expression_name(
+        mut self,
+        bot_km_expression_name: impl Into<String>,
+    ) -> Self {
+        self.bot_km_expression_name = Some(bot_km_expression_name.into());
+        self
+    }
+    /// Sets [`bot_km_expression_value`](Self::bot_km_expression_value).
+    pub fn bot_km_expression_value(
+        mut self,
+        bot_km_expression_value: impl Into<String>,
+    ) -> Self {
+        self.bot_km_expression_value = Some(bot_km_expression_value.into());
+        self
+    }
+    /// Sets [`kmdetectionexpr`](Self::kmdetectionexpr).
+    pub fn kmdetectionexpr(mut self, kmdetectionexpr: bool) -> Self {
+        self.kmdetectionexpr = Some(kmdetectionexpr);
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
 }
 impl BotprofileKmdetectionexprBinding {
     /// `PUT /nitro/v1/config/botprofile_kmdetectionexpr_binding` (method inferred: the reference gives none)
@@ -2208,43 +2524,25 @@ impl BotprofileKmdetectionexprBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileLogexpressionBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_bind_comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileLogexpressionBindingBotLogExpressionEnabled`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub bot_log_expression_enabled: Option<
-        rt::Open<BotprofileLogexpressionBindingBotLogExpressionEnabled>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_log_expression_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_log_expression_value: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub logexpression: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub logmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub bot_bind_comment: Option<String>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
+    ///
+    /// Since `14.1`.
+    pub bot_log_expression_enabled: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub bot_log_expression_name: Option<String>,
+    /// Since `14.1`.
+    pub bot_log_expression_value: Option<String>,
+    /// Since `14.1`.
+    pub logexpression: Option<bool>,
+    /// Since `14.1`.
+    pub logmessage: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `botprofile_logexpression_binding`.`bot_log_expression_enabled` ([`BotprofileLogexpressionBinding`]): the same values as [`BotprofileHeadlessbrowserdetection`].
-pub type BotprofileLogexpressionBindingBotLogExpressionEnabled = BotprofileHeadlessbrowserdetection;
 impl rt::Model for BotprofileLogexpressionBinding {
     const FIELDS: &'static [&'static str] = &[
         "bot_bind_comment",
@@ -2265,6 +2563,7 @@ impl rt::Model for BotprofileLogexpressionBinding {
             4 => self.logexpression.as_field(),
             5 => self.logmessage.as_field(),
             6 => self.name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2277,14 +2576,9 @@ impl rt::Model for BotprofileLogexpressionBinding {
             4 => self.logexpression.as_field_mut(),
             5 => self.logmessage.as_field_mut(),
             6 => self.name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileLogexpressionBinding {
@@ -2317,6 +2611,56 @@ impl rt::Resource for BotprofileLogexpressionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileLogexpressionBinding {
+    /// A `botprofile_logexpression_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_log_expression_enabled`](Self::bot_log_expression_enabled).
+    pub fn bot_log_expression_enabled(
+        mut self,
+        bot_log_expression_enabled: OffOn,
+    ) -> Self {
+        self.bot_log_expression_enabled = Some(
+            rt::Open::Known(bot_log_expression_enabled),
+        );
+        self
+    }
+    /// Sets [`bot_log_expression_name`](Self::bot_log_expression_name).
+    pub fn bot_log_expression_name(
+        mut self,
+        bot_log_expression_name: impl Into<String>,
+    ) -> Self {
+        self.bot_log_expression_name = Some(bot_log_expression_name.into());
+        self
+    }
+    /// Sets [`bot_log_expression_value`](Self::bot_log_expression_value).
+    pub fn bot_log_expression_value(
+        mut self,
+        bot_log_expression_value: impl Into<String>,
+    ) -> Self {
+        self.bot_log_expression_value = Some(bot_log_expression_value.into());
+        self
+    }
+    /// Sets [`logexpression`](Self::logexpression).
+    pub fn logexpression(mut self, logexpression: bool) -> Self {
+        self.logexpression = Some(logexpression);
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
 }
 impl BotprofileLogexpressionBinding {
     /// `PUT /nitro/v1/config/botprofile_logexpression_binding` (method inferred: the reference gives none)
@@ -2357,87 +2701,61 @@ impl BotprofileLogexpressionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileRatelimitBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub bot_bind_comment: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileRatelimitBindingBotRateLimitAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`, `RESPOND_STATUS_TOO_MANY_REQUESTS`.
-    ///
-    /// Since `13.1`.
-    pub bot_rate_limit_action: Option<
-        Vec<rt::Open<BotprofileRatelimitBindingBotRateLimitAction>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileRatelimitBindingBotRateLimitEnabled`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_rate_limit_enabled: Option<
-        rt::Open<BotprofileRatelimitBindingBotRateLimitEnabled>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileRatelimitBindingBotRateLimitType`]): `SESSION`, `SOURCE_IP`, `URL`, `GEOLOCATION`, `JA3_FINGERPRINT`.
-    ///
-    /// Since `13.1`.
-    pub bot_rate_limit_type: Option<
-        rt::Open<BotprofileRatelimitBindingBotRateLimitType>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub bot_rate_limit_url: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub bot_ratelimit: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub condition: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub cookiename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileRatelimitBindingCountrycode`]): `AD`, `AE`, `AF`, `AG`, `AI`, `AL`, `AM`, `AO`, `AQ`, `AR`, `AS`, `AT`, `AU`, `AW`, `AX`, `AZ`, `BA`, `BB`, `BD`, `BE`, `BF`, `BG`, `BH`, `BI`, `BJ`, `BL`, `BM`, `BN`, `BO`, `BQ`, `BR`, `BS`, `BT`, `BW`, `BY`, `BZ`, `CA`, `CC`, `CD`, `CF`, `CG`, `CH`, `CI`, `CK`, `CL`, `CM`, `CN`, `CO`, `CR`, `CU`, `CV`, `CW`, `CX`, `CY`, `CZ`, `DE`, `DJ`, `DK`, `DM`, `DO`, `DZ`, `EC`, `EE`, `EG`, `EH`, `ER`, `ES`, `ET`, `FI`, `FJ`, `FK`, `FM`, `FO`, `FR`, `GA`, `GB`, `GD`, `GE`, `GF`, `GG`, `GH`, `GI`, `GL`, `GM`, `GN`, `GP`, `GQ`, `GR`, `GS`, `GT`, `GU`, `GW`, `GY`, `HK`, `HM`, `HN`, `HR`, `HT`, `HU`, `ID`, `IE`, `IL`, `IM`, `IN`, `IO`, `IQ`, `IR`, `IS`, `IT`, `JE`, `JM`, `JO`, `JP`, `KE`, `KG`, `KH`, `KI`, `KM`, `KN`, `KP`, `KR`, `KW`, `KY`, `KZ`, `LA`, `LB`, `LC`, `LI`, `LK`, `LR`, `LS`, `LT`, `LU`, `LV`, `LY`, `MA`, `MC`, `MD`, `ME`, `MF`, `MG`, `MH`, `MK`, `ML`, `MM`, `MN`, `MO`, `MP`, `MQ`, `MR`, `MS`, `MT`, `MU`, `MV`, `MW`, `MX`, `MY`, `MZ`, `NA`, `NC`, `NE`, `NF`, `NG`, `NI`, `NL`, `NO`, `NP`, `NR`, `NU`, `NZ`, `OM`, `PA`, `PE`, `PF`, `PG`, `PH`, `PK`, `PL`, `PM`, `PN`, `PR`, `PS`, `PT`, `PW`, `PY`, `QA`, `RE`, `RO`, `RS`, `RU`, `RW`, `SA`, `SB`, `SC`, `SD`, `SE`, `SG`, `SH`, `SI`, `SJ`, `SK`, `SL`, `SM`, `SN`, `SO`, `SR`, `SS`, `ST`, `SV`, `SX`, `SY`, `SZ`, `SZA`, `TC`, `TD`, `TF`, `TG`, `TH`, `TJ`, `TK`, `TL`, `TM`, `TN`, `TO`, `TR`, `TT`, `TV`, `TW`, `TZ`, `UA`, `UG`, `UM`, `US`, `UY`, `UZ`, `VA`, `VC`, `VE`, `VG`, `VI`, `VN`, `VU`, `WF`, `WS`, `XK`, `YE`, `YT`, `ZM`, `ZW`.
-    ///
-    /// Since `14.1`.
-    pub countrycode: Option<rt::Open<BotprofileRatelimitBindingCountrycode>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileRatelimitBindingLimittype`]): `BURSTY`, `SMOOTH`.
-    ///
-    /// Since `14.1`.
-    pub limittype: Option<rt::Open<BotprofileRatelimitBindingLimittype>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub logmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub bot_bind_comment: Option<String>,
+    /// Possible values (see [`BotprofileRatelimitBindingBotRateLimitAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`, `RESPOND_STATUS_TOO_MANY_REQUESTS`.
+    ///
+    /// Since `13.1`.
+    pub bot_rate_limit_action: Option<
+        Vec<rt::Open<BotprofileRatelimitBindingBotRateLimitAction>>,
+    >,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_rate_limit_enabled: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`BotprofileRatelimitBindingBotRateLimitType`]): `SESSION`, `SOURCE_IP`, `URL`, `GEOLOCATION`, `JA3_FINGERPRINT`.
+    ///
+    /// Since `13.1`.
+    pub bot_rate_limit_type: Option<
+        rt::Open<BotprofileRatelimitBindingBotRateLimitType>,
+    >,
+    /// Since `13.1`.
+    pub bot_rate_limit_url: Option<String>,
+    /// Since `13.1`.
+    pub bot_ratelimit: Option<bool>,
+    /// Since `14.1`.
+    pub condition: Option<String>,
+    /// Since `13.1`.
+    pub cookiename: Option<String>,
+    /// Possible values (see [`BotprofileRatelimitBindingCountrycode`]): `AD`, `AE`, `AF`, `AG`, `AI`, `AL`, `AM`, `AO`, `AQ`, `AR`, `AS`, `AT`, `AU`, `AW`, `AX`, `AZ`, `BA`, `BB`, `BD`, `BE`, `BF`, `BG`, `BH`, `BI`, `BJ`, `BL`, `BM`, `BN`, `BO`, `BQ`, `BR`, `BS`, `BT`, `BW`, `BY`, `BZ`, `CA`, `CC`, `CD`, `CF`, `CG`, `CH`, `CI`, `CK`, `CL`, `CM`, `CN`, `CO`, `CR`, `CU`, `CV`, `CW`, `CX`, `CY`, `CZ`, `DE`, `DJ`, `DK`, `DM`, `DO`, `DZ`, `EC`, `EE`, `EG`, `EH`, `ER`, `ES`, `ET`, `FI`, `FJ`, `FK`, `FM`, `FO`, `FR`, `GA`, `GB`, `GD`, `GE`, `GF`, `GG`, `GH`, `GI`, `GL`, `GM`, `GN`, `GP`, `GQ`, `GR`, `GS`, `GT`, `GU`, `GW`, `GY`, `HK`, `HM`, `HN`, `HR`, `HT`, `HU`, `ID`, `IE`, `IL`, `IM`, `IN`, `IO`, `IQ`, `IR`, `IS`, `IT`, `JE`, `JM`, `JO`, `JP`, `KE`, `KG`, `KH`, `KI`, `KM`, `KN`, `KP`, `KR`, `KW`, `KY`, `KZ`, `LA`, `LB`, `LC`, `LI`, `LK`, `LR`, `LS`, `LT`, `LU`, `LV`, `LY`, `MA`, `MC`, `MD`, `ME`, `MF`, `MG`, `MH`, `MK`, `ML`, `MM`, `MN`, `MO`, `MP`, `MQ`, `MR`, `MS`, `MT`, `MU`, `MV`, `MW`, `MX`, `MY`, `MZ`, `NA`, `NC`, `NE`, `NF`, `NG`, `NI`, `NL`, `NO`, `NP`, `NR`, `NU`, `NZ`, `OM`, `PA`, `PE`, `PF`, `PG`, `PH`, `PK`, `PL`, `PM`, `PN`, `PR`, `PS`, `PT`, `PW`, `PY`, `QA`, `RE`, `RO`, `RS`, `RU`, `RW`, `SA`, `SB`, `SC`, `SD`, `SE`, `SG`, `SH`, `SI`, `SJ`, `SK`, `SL`, `SM`, `SN`, `SO`, `SR`, `SS`, `ST`, `SV`, `SX`, `SY`, `SZ`, `SZA`, `TC`, `TD`, `TF`, `TG`, `TH`, `TJ`, `TK`, `TL`, `TM`, `TN`, `TO`, `TR`, `TT`, `TV`, `TW`, `TZ`, `UA`, `UG`, `UM`, `US`, `UY`, `UZ`, `VA`, `VC`, `VE`, `VG`, `VI`, `VN`, `VU`, `WF`, `WS`, `XK`, `YE`, `YT`, `ZM`, `ZW`.
+    ///
+    /// Since `14.1`.
+    pub countrycode: Option<rt::Open<BotprofileRatelimitBindingCountrycode>>,
+    /// Possible values (see [`BotprofileRatelimitBindingLimittype`]): `BURSTY`, `SMOOTH`.
+    ///
+    /// Since `14.1`.
+    pub limittype: Option<rt::Open<BotprofileRatelimitBindingLimittype>>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub logmessage: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Default: `1`.
     ///
     /// Since `13.1`.
     pub rate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `1000`.
     ///
@@ -2475,8 +2793,6 @@ impl rt::WireEnum for BotprofileRatelimitBindingBotRateLimitAction {
         (Self::RespondStatusTooManyRequests, "RESPOND_STATUS_TOO_MANY_REQUESTS"),
     ];
 }
-/// Values of `botprofile_ratelimit_binding`.`bot_rate_limit_enabled` ([`BotprofileRatelimitBinding`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileRatelimitBindingBotRateLimitEnabled = BotprofileBotEnableBlackList;
 /// Values of `botprofile_ratelimit_binding`.`bot_rate_limit_type` ([`BotprofileRatelimitBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3310,6 +3626,7 @@ impl rt::Model for BotprofileRatelimitBinding {
             11 => self.name.as_field(),
             12 => self.rate.as_field(),
             13 => self.timeslice.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3329,14 +3646,9 @@ impl rt::Model for BotprofileRatelimitBinding {
             11 => self.name.as_field_mut(),
             12 => self.rate.as_field_mut(),
             13 => self.timeslice.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileRatelimitBinding {
@@ -3369,6 +3681,93 @@ impl rt::Resource for BotprofileRatelimitBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileRatelimitBinding {
+    /// A `botprofile_ratelimit_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_rate_limit_action`](Self::bot_rate_limit_action).
+    pub fn bot_rate_limit_action(
+        mut self,
+        bot_rate_limit_action: impl IntoIterator<
+            Item = BotprofileRatelimitBindingBotRateLimitAction,
+        >,
+    ) -> Self {
+        self.bot_rate_limit_action = Some(
+            bot_rate_limit_action.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`bot_rate_limit_enabled`](Self::bot_rate_limit_enabled).
+    pub fn bot_rate_limit_enabled(mut self, bot_rate_limit_enabled: OnOff) -> Self {
+        self.bot_rate_limit_enabled = Some(rt::Open::Known(bot_rate_limit_enabled));
+        self
+    }
+    /// Sets [`bot_rate_limit_type`](Self::bot_rate_limit_type).
+    pub fn bot_rate_limit_type(
+        mut self,
+        bot_rate_limit_type: BotprofileRatelimitBindingBotRateLimitType,
+    ) -> Self {
+        self.bot_rate_limit_type = Some(rt::Open::Known(bot_rate_limit_type));
+        self
+    }
+    /// Sets [`bot_rate_limit_url`](Self::bot_rate_limit_url).
+    pub fn bot_rate_limit_url(mut self, bot_rate_limit_url: impl Into<String>) -> Self {
+        self.bot_rate_limit_url = Some(bot_rate_limit_url.into());
+        self
+    }
+    /// Sets [`bot_ratelimit`](Self::bot_ratelimit).
+    pub fn bot_ratelimit(mut self, bot_ratelimit: bool) -> Self {
+        self.bot_ratelimit = Some(bot_ratelimit);
+        self
+    }
+    /// Sets [`condition`](Self::condition).
+    pub fn condition(mut self, condition: impl Into<String>) -> Self {
+        self.condition = Some(condition.into());
+        self
+    }
+    /// Sets [`cookiename`](Self::cookiename).
+    pub fn cookiename(mut self, cookiename: impl Into<String>) -> Self {
+        self.cookiename = Some(cookiename.into());
+        self
+    }
+    /// Sets [`countrycode`](Self::countrycode).
+    pub fn countrycode(
+        mut self,
+        countrycode: BotprofileRatelimitBindingCountrycode,
+    ) -> Self {
+        self.countrycode = Some(rt::Open::Known(countrycode));
+        self
+    }
+    /// Sets [`limittype`](Self::limittype).
+    pub fn limittype(mut self, limittype: BotprofileRatelimitBindingLimittype) -> Self {
+        self.limittype = Some(rt::Open::Known(limittype));
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
+    /// Sets [`rate`](Self::rate).
+    pub fn rate(mut self, rate: impl Into<rt::Number>) -> Self {
+        self.rate = Some(rate.into());
+        self
+    }
+    /// Sets [`timeslice`](Self::timeslice).
+    pub fn timeslice(mut self, timeslice: impl Into<rt::Number>) -> Self {
+        self.timeslice = Some(timeslice.into());
+        self
+    }
 }
 impl BotprofileRatelimitBinding {
     /// `PUT /nitro/v1/config/botprofile_ratelimit_binding` (method inferred: the reference gives none)
@@ -3417,65 +3816,47 @@ impl BotprofileRatelimitBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileTpsBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub bot_bind_comment: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub bot_tps: Option<bool>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`BotprofileTpsBindingBotTpsAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`, `MITIGATION`.
-    ///
-    /// Since `13.1`.
-    pub bot_tps_action: Option<Vec<rt::Open<BotprofileTpsBindingBotTpsAction>>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ON`.
-    ///
-    /// Possible values (see [`BotprofileTpsBindingBotTpsEnabled`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_tps_enabled: Option<rt::Open<BotprofileTpsBindingBotTpsEnabled>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileTpsBindingBotTpsType`]): `SOURCE_IP`, `GEOLOCATION`, `REQUEST_URL`, `Host`.
-    ///
-    /// Since `13.1`.
-    pub bot_tps_type: Option<rt::Open<BotprofileTpsBindingBotTpsType>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub logmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub bot_bind_comment: Option<String>,
+    /// Since `13.1`.
+    pub bot_tps: Option<bool>,
+    /// Possible values (see [`BotIprepAction`]): `NONE`, `LOG`, `DROP`, `REDIRECT`, `RESET`, `MITIGATION`.
+    ///
+    /// Since `13.1`.
+    pub bot_tps_action: Option<Vec<rt::Open<BotIprepAction>>>,
+    /// Default: `ON`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_tps_enabled: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`BotprofileTpsBindingBotTpsType`]): `SOURCE_IP`, `GEOLOCATION`, `REQUEST_URL`, `Host`.
+    ///
+    /// Since `13.1`.
+    pub bot_tps_type: Option<rt::Open<BotprofileTpsBindingBotTpsType>>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub logmessage: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub percentage: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub threshold: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `botprofile_tps_binding`.`bot_tps_action` ([`BotprofileTpsBinding`]): the same values as [`BotprofileDevicefingerprintaction`].
-pub type BotprofileTpsBindingBotTpsAction = BotprofileDevicefingerprintaction;
-/// Values of `botprofile_tps_binding`.`bot_tps_enabled` ([`BotprofileTpsBinding`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileTpsBindingBotTpsEnabled = BotprofileBotEnableBlackList;
 /// Values of `botprofile_tps_binding`.`bot_tps_type` ([`BotprofileTpsBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3521,6 +3902,7 @@ impl rt::Model for BotprofileTpsBinding {
             6 => self.name.as_field(),
             7 => self.percentage.as_field(),
             8 => self.threshold.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3535,14 +3917,9 @@ impl rt::Model for BotprofileTpsBinding {
             6 => self.name.as_field_mut(),
             7 => self.percentage.as_field_mut(),
             8 => self.threshold.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileTpsBinding {
@@ -3575,6 +3952,60 @@ impl rt::Resource for BotprofileTpsBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileTpsBinding {
+    /// A `botprofile_tps_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_tps`](Self::bot_tps).
+    pub fn bot_tps(mut self, bot_tps: bool) -> Self {
+        self.bot_tps = Some(bot_tps);
+        self
+    }
+    /// Sets [`bot_tps_action`](Self::bot_tps_action).
+    pub fn bot_tps_action(
+        mut self,
+        bot_tps_action: impl IntoIterator<Item = BotIprepAction>,
+    ) -> Self {
+        self.bot_tps_action = Some(
+            bot_tps_action.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`bot_tps_enabled`](Self::bot_tps_enabled).
+    pub fn bot_tps_enabled(mut self, bot_tps_enabled: OnOff) -> Self {
+        self.bot_tps_enabled = Some(rt::Open::Known(bot_tps_enabled));
+        self
+    }
+    /// Sets [`bot_tps_type`](Self::bot_tps_type).
+    pub fn bot_tps_type(mut self, bot_tps_type: BotprofileTpsBindingBotTpsType) -> Self {
+        self.bot_tps_type = Some(rt::Open::Known(bot_tps_type));
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
+    /// Sets [`percentage`](Self::percentage).
+    pub fn percentage(mut self, percentage: impl Into<rt::Number>) -> Self {
+        self.percentage = Some(percentage.into());
+        self
+    }
+    /// Sets [`threshold`](Self::threshold).
+    pub fn threshold(mut self, threshold: impl Into<rt::Number>) -> Self {
+        self.threshold = Some(threshold.into());
+        self
+    }
 }
 impl BotprofileTpsBinding {
     /// `PUT /nitro/v1/config/botprofile_tps_binding` (method inferred: the reference gives none)
@@ -3615,39 +4046,23 @@ impl BotprofileTpsBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileTrapinsertionurlBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_bind_comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_trap_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileTrapinsertionurlBindingBotTrapUrlInsertionEnabled`]): `OFF`, `ON`.
-    ///
-    /// Since `14.1`.
-    pub bot_trap_url_insertion_enabled: Option<
-        rt::Open<BotprofileTrapinsertionurlBindingBotTrapUrlInsertionEnabled>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub logmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Since `14.1`.
+    pub bot_bind_comment: Option<String>,
+    /// Since `14.1`.
+    pub bot_trap_url: Option<String>,
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `14.1`.
+    pub bot_trap_url_insertion_enabled: Option<rt::Open<OffOn>>,
+    /// Since `14.1`.
+    pub logmessage: Option<String>,
     /// Since `14.1`.
     pub trapinsertionurl: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `botprofile_trapinsertionurl_binding`.`bot_trap_url_insertion_enabled` ([`BotprofileTrapinsertionurlBinding`]): the same values as [`BotprofileHeadlessbrowserdetection`].
-pub type BotprofileTrapinsertionurlBindingBotTrapUrlInsertionEnabled = BotprofileHeadlessbrowserdetection;
 impl rt::Model for BotprofileTrapinsertionurlBinding {
     const FIELDS: &'static [&'static str] = &[
         "bot_bind_comment",
@@ -3666,6 +4081,7 @@ impl rt::Model for BotprofileTrapinsertionurlBinding {
             3 => self.logmessage.as_field(),
             4 => self.name.as_field(),
             5 => self.trapinsertionurl.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3677,14 +4093,9 @@ impl rt::Model for BotprofileTrapinsertionurlBinding {
             3 => self.logmessage.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.trapinsertionurl.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileTrapinsertionurlBinding {
@@ -3717,6 +4128,45 @@ impl rt::Resource for BotprofileTrapinsertionurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileTrapinsertionurlBinding {
+    /// A `botprofile_trapinsertionurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_trap_url`](Self::bot_trap_url).
+    pub fn bot_trap_url(mut self, bot_trap_url: impl Into<String>) -> Self {
+        self.bot_trap_url = Some(bot_trap_url.into());
+        self
+    }
+    /// Sets [`bot_trap_url_insertion_enabled`](Self::bot_trap_url_insertion_enabled).
+    pub fn bot_trap_url_insertion_enabled(
+        mut self,
+        bot_trap_url_insertion_enabled: OffOn,
+    ) -> Self {
+        self.bot_trap_url_insertion_enabled = Some(
+            rt::Open::Known(bot_trap_url_insertion_enabled),
+        );
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
+    /// Sets [`trapinsertionurl`](Self::trapinsertionurl).
+    pub fn trapinsertionurl(mut self, trapinsertionurl: bool) -> Self {
+        self.trapinsertionurl = Some(trapinsertionurl);
+        self
+    }
 }
 impl BotprofileTrapinsertionurlBinding {
     /// `PUT /nitro/v1/config/botprofile_trapinsertionurl_binding` (method inferred: the reference gives none)
@@ -3757,67 +4207,43 @@ impl BotprofileTrapinsertionurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileWhitelistBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub bot_bind_comment: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub bot_whitelist: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileWhitelistBindingBotWhitelistEnabled`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub bot_whitelist_enabled: Option<
-        rt::Open<BotprofileWhitelistBindingBotWhitelistEnabled>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotprofileWhitelistBindingBotWhitelistType`]): `IPv4`, `SUBNET`, `EXPRESSION`, `IPv6`, `IPv6_SUBNET`.
-    ///
-    /// Since `13.1`.
-    pub bot_whitelist_type: Option<rt::Open<BotprofileWhitelistBindingBotWhitelistType>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub bot_whitelist_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`BotprofileWhitelistBindingLog`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub log: Option<rt::Open<BotprofileWhitelistBindingLog>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub logmessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub bot_bind_comment: Option<String>,
+    /// Since `13.1`.
+    pub bot_whitelist: Option<bool>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub bot_whitelist_enabled: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`BotBlacklistType`]): `IPv4`, `SUBNET`, `EXPRESSION`, `IPv6`, `IPv6_SUBNET`.
+    ///
+    /// Since `13.1`.
+    pub bot_whitelist_type: Option<rt::Open<BotBlacklistType>>,
+    /// Since `13.1`.
+    pub bot_whitelist_value: Option<String>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub log: Option<rt::Open<OnOff>>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub logmessage: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `botprofile_whitelist_binding`.`bot_whitelist_enabled` ([`BotprofileWhitelistBinding`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileWhitelistBindingBotWhitelistEnabled = BotprofileBotEnableBlackList;
-/// Values of `botprofile_whitelist_binding`.`bot_whitelist_type` ([`BotprofileWhitelistBinding`]): the same values as [`BotprofileBlacklistBindingBotBlacklistType`].
-pub type BotprofileWhitelistBindingBotWhitelistType = BotprofileBlacklistBindingBotBlacklistType;
-/// Values of `botprofile_whitelist_binding`.`log` ([`BotprofileWhitelistBinding`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotprofileWhitelistBindingLog = BotprofileBotEnableBlackList;
 impl rt::Model for BotprofileWhitelistBinding {
     const FIELDS: &'static [&'static str] = &[
         "bot_bind_comment",
@@ -3840,6 +4266,7 @@ impl rt::Model for BotprofileWhitelistBinding {
             5 => self.log.as_field(),
             6 => self.logmessage.as_field(),
             7 => self.name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3853,14 +4280,9 @@ impl rt::Model for BotprofileWhitelistBinding {
             5 => self.log.as_field_mut(),
             6 => self.logmessage.as_field_mut(),
             7 => self.name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileWhitelistBinding {
@@ -3893,6 +4315,53 @@ impl rt::Resource for BotprofileWhitelistBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl BotprofileWhitelistBinding {
+    /// A `botprofile_whitelist_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bot_bind_comment`](Self::bot_bind_comment).
+    pub fn bot_bind_comment(mut self, bot_bind_comment: impl Into<String>) -> Self {
+        self.bot_bind_comment = Some(bot_bind_comment.into());
+        self
+    }
+    /// Sets [`bot_whitelist`](Self::bot_whitelist).
+    pub fn bot_whitelist(mut self, bot_whitelist: bool) -> Self {
+        self.bot_whitelist = Some(bot_whitelist);
+        self
+    }
+    /// Sets [`bot_whitelist_enabled`](Self::bot_whitelist_enabled).
+    pub fn bot_whitelist_enabled(mut self, bot_whitelist_enabled: OnOff) -> Self {
+        self.bot_whitelist_enabled = Some(rt::Open::Known(bot_whitelist_enabled));
+        self
+    }
+    /// Sets [`bot_whitelist_type`](Self::bot_whitelist_type).
+    pub fn bot_whitelist_type(mut self, bot_whitelist_type: BotBlacklistType) -> Self {
+        self.bot_whitelist_type = Some(rt::Open::Known(bot_whitelist_type));
+        self
+    }
+    /// Sets [`bot_whitelist_value`](Self::bot_whitelist_value).
+    pub fn bot_whitelist_value(
+        mut self,
+        bot_whitelist_value: impl Into<String>,
+    ) -> Self {
+        self.bot_whitelist_value = Some(bot_whitelist_value.into());
+        self
+    }
+    /// Sets [`log`](Self::log).
+    pub fn log(mut self, log: OnOff) -> Self {
+        self.log = Some(rt::Open::Known(log));
+        self
+    }
+    /// Sets [`logmessage`](Self::logmessage).
+    pub fn logmessage(mut self, logmessage: impl Into<String>) -> Self {
+        self.logmessage = Some(logmessage.into());
+        self
+    }
 }
 impl BotprofileWhitelistBinding {
     /// `PUT /nitro/v1/config/botprofile_whitelist_binding` (method inferred: the reference gives none)
@@ -3933,91 +4402,69 @@ impl BotprofileWhitelistBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botsettings {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`BotsettingsDefaultnonintrusiveprofile`]): `BOT_BYPASS`, `BOT_LOG`, `BOT_STATS`.
     ///
     /// Since `14.1`.
     pub defaultnonintrusiveprofile: Option<
         rt::Open<BotsettingsDefaultnonintrusiveprofile>,
     >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub defaultprofile: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub dfprequestlimit: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub javascriptname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub proxypassword: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `13.1`.
     pub proxyport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub proxyserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub proxyusername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub sessioncookiename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `13.1`.
     pub sessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotsettingsSignatureautoupdate`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub signatureautoupdate: Option<rt::Open<BotsettingsSignatureautoupdate>>,
-    /// `String`, read-write.
-    ///
+    pub signatureautoupdate: Option<rt::Open<OnOff>>,
     /// Since `13.1`.
     pub signatureurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BotsettingsTrapurlautogenerate`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub trapurlautogenerate: Option<rt::Open<BotsettingsTrapurlautogenerate>>,
-    /// `Double`, read-write.
+    pub trapurlautogenerate: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 300 to 86400.
     ///
     /// Since `13.1`.
     pub trapurlinterval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 255.
     ///
@@ -4044,10 +4491,6 @@ impl rt::WireEnum for BotsettingsDefaultnonintrusiveprofile {
         (Self::BotStats, "BOT_STATS"),
     ];
 }
-/// Values of `botsettings`.`signatureautoupdate` ([`Botsettings`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotsettingsSignatureautoupdate = BotprofileBotEnableBlackList;
-/// Values of `botsettings`.`trapurlautogenerate` ([`Botsettings`]): the same values as [`BotprofileBotEnableBlackList`].
-pub type BotsettingsTrapurlautogenerate = BotprofileBotEnableBlackList;
 impl rt::Model for Botsettings {
     const FIELDS: &'static [&'static str] = &[
         "builtin",
@@ -4089,6 +4532,7 @@ impl rt::Model for Botsettings {
             14 => self.trapurlautogenerate.as_field(),
             15 => self.trapurlinterval.as_field(),
             16 => self.trapurllength.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4111,14 +4555,9 @@ impl rt::Model for Botsettings {
             14 => self.trapurlautogenerate.as_field_mut(),
             15 => self.trapurlinterval.as_field_mut(),
             16 => self.trapurllength.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botsettings {
@@ -4178,26 +4617,18 @@ impl Botsettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Botsignature {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    /// Since `13.1`.
+    pub comment: Option<String>,
     /// Since `13.1`.
     pub overwrite: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub response: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     ///
     /// Since `13.1`.
@@ -4221,6 +4652,7 @@ impl rt::Model for Botsignature {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4231,14 +4663,9 @@ impl rt::Model for Botsignature {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botsignature {
@@ -4271,6 +4698,15 @@ impl rt::Resource for Botsignature {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Botsignature {
+    /// A `botsignature` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Botsignature {
     /// `DELETE /nitro/v1/config/botsignature/{name}` (method inferred: the reference gives none)
@@ -4307,476 +4743,474 @@ impl Botsignature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgblacklist: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgdfp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgiprep: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgkmdetection: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgratelimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgsignature: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgtps: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgtrap: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgwhitelist: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botdroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botlograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botredirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botreqbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botreqbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresponsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bottotaldrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bottotallog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bottotalredirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bottotalreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklist: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistdrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistdroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistlog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistlograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistredirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistredirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistresetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcha: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchadrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchadroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchalog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchalograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcharate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcharedirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcharedirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchareset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcharesetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprint: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintcaptcha: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintcaptcharate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintdrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintdroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintlog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintlograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintredirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintredirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintresetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputation: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationcaptcha: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationcaptcharate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationdrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationdroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationlog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationlograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationredirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationredirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationresetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitdrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitdroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitexceededresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitexceededresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitlog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitlograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitredirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitredirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitresetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignature: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturedrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturedroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturelog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturelograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureredirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureredirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturereset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureresetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltps: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpscaptcha: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpscaptcharate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsdrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsdroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpslog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpslograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsredirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsredirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsresetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrap: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapdrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapdroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltraplog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltraplograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltraprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapredirect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapredirectrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapresetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolwhitelist: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolwhitelistlog: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolwhitelistlograte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolwhitelistrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     ///
     /// Values of older releases that `14.1` lacks: `basic` (`13.1`), `full` (`13.1`) (not confirmed by the derived facts).
@@ -5026,6 +5460,7 @@ impl rt::Model for BotStats {
             115 => self.botviolwhitelistlograte.as_field(),
             116 => self.botviolwhitelistrate.as_field(),
             117 => self.clearstats.as_field(),
+            118 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5149,14 +5584,9 @@ impl rt::Model for BotStats {
             115 => self.botviolwhitelistlograte.as_field_mut(),
             116 => self.botviolwhitelistrate.as_field_mut(),
             117 => self.clearstats.as_field_mut(),
+            118 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotStats {
@@ -5205,27 +5635,23 @@ impl BotStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clearstats: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Since `14.1`.
+    pub clearstats: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
@@ -5250,6 +5676,7 @@ impl rt::Model for BotpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5261,14 +5688,9 @@ impl rt::Model for BotpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotpolicyStats {
@@ -5321,19 +5743,15 @@ impl BotpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clearstats: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Since `14.1`.
+    pub clearstats: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
@@ -5354,6 +5772,7 @@ impl rt::Model for BotpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5363,14 +5782,9 @@ impl rt::Model for BotpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotpolicylabelStats {
@@ -5423,482 +5837,478 @@ impl BotpolicylabelStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotprofileStats {
-    /// `Double`, read-only.
+    /// Since `13.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgblacklistprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgdfpprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgiprepprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgkmdetectionprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgratelimitprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgsignatureprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgtpsprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgtrapprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botcfgwhitelistprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botdropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botlogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botredirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botreqbytesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botreqbytesperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botrequestsperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botrequestsperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresbytesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresbytesperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresponsesperprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botresponsesperprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bottotaldropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bottotallogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bottotalredirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bottotalresetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistdropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistdropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistlogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistlogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistredirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistredirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistresetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolblacklistresetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchadropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchadropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchalogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchalogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchaprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptchaprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcharedirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcharedirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcharesetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolcaptcharesetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintcaptchaprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintcaptchaprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintdropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintdropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintlogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintlogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintredirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintredirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintresetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioldevicefingerprintresetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationcaptchaprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationcaptchaprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationdropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationdropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationlogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationlogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationredirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationredirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationresetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolipreputationresetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitdropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitdropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitexceededresponseprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitexceededresponseprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitlogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitlogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitredirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitredirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitresetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolratelimitresetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturedropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturedropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturelogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignaturelogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureredirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureredirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureresetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolstaticsignatureresetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpscaptchaprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpscaptchaprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsdropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsdropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpslogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpslogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsredirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsredirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsresetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltpsresetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapdropprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapdropprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltraplogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltraplogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapredirectprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapredirectprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapresetprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botvioltrapresetprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolwhitelistlogprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolwhitelistlogprofilerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolwhitelistprofile: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub botviolwhitelistprofilerate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub clearstats: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6146,6 +6556,7 @@ impl rt::Model for BotprofileStats {
             116 => self.botviolwhitelistprofilerate.as_field(),
             117 => self.clearstats.as_field(),
             118 => self.name.as_field(),
+            119 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6270,14 +6681,9 @@ impl rt::Model for BotprofileStats {
             116 => self.botviolwhitelistprofilerate.as_field_mut(),
             117 => self.clearstats.as_field_mut(),
             118 => self.name.as_field_mut(),
+            119 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileStats {

@@ -11,39 +11,34 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/caaction`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/ca/caaction/caaction.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Caaction {
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub accumressize: Option<rt::Number>,
-    /// `String`, read-write.
-    pub lbvserver: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`CaactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<CaactionBuiltin>>>,
     pub comment: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
+    pub lbvserver: Option<String>,
+    /// Length: at least 1.
+    pub newname: Option<String>,
+    /// Wire name `type`.
     ///
     /// Possible values (see [`CaactionType`]): `nolookup`, `lookup`, `noop`.
     ///
     /// Mandatory for add.
     pub type_: Option<rt::Open<CaactionType>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub newname: Option<String>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`CaactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<CaactionBuiltin>>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -114,6 +109,7 @@ impl rt::Model for Caaction {
             7 => self.name.as_field(),
             8 => self.newname.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -129,14 +125,9 @@ impl rt::Model for Caaction {
             7 => self.name.as_field_mut(),
             8 => self.newname.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Caaction {
@@ -169,6 +160,35 @@ impl rt::Resource for Caaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Caaction {
+    /// A `caaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`accumressize`](Self::accumressize).
+    pub fn accumressize(mut self, accumressize: impl Into<rt::Number>) -> Self {
+        self.accumressize = Some(accumressize.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`lbvserver`](Self::lbvserver).
+    pub fn lbvserver(mut self, lbvserver: impl Into<String>) -> Self {
+        self.lbvserver = Some(lbvserver.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: CaactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Caaction {
     /// `POST /nitro/v1/config/caaction`
@@ -225,10 +245,11 @@ impl Caaction {
 /// - URL: `/nitro/v1/config/caglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ca/caglobal_binding/caglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CaglobalBinding {
-    /// `caglobal_capolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub caglobal_capolicy_binding: Option<Vec<CaglobalCapolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -239,20 +260,16 @@ impl rt::Model for CaglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.caglobal_capolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.caglobal_capolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CaglobalBinding {
@@ -297,37 +314,33 @@ impl CaglobalBinding {
 /// - URL: `/nitro/v1/config/caglobal_capolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/ca/caglobal_capolicy_binding/caglobal_capolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CaglobalCapolicyBinding {
-    /// `Double`, read-write.
-    ///
-    /// Mandatory for add.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`CaglobalCapolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<CaglobalCapolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
-    ///
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub numpol: Option<rt::Number>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Mandatory for add.
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
     ///
     /// Possible values (see [`CaglobalCapolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     pub type_: Option<rt::Open<CaglobalCapolicyBindingType>>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub numpol: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -392,6 +405,7 @@ impl rt::Model for CaglobalCapolicyBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -405,14 +419,9 @@ impl rt::Model for CaglobalCapolicyBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CaglobalCapolicyBinding {
@@ -447,6 +456,31 @@ impl rt::Resource for CaglobalCapolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl CaglobalCapolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: CaglobalCapolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl CaglobalCapolicyBinding {
     /// `PUT /nitro/v1/config/caglobal_capolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -477,39 +511,30 @@ impl CaglobalCapolicyBinding {
 /// - URL: `/nitro/v1/config/capolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/ca/capolicy/capolicy.md`
+/// - Bindings: [`CapolicyBinding`], [`CapolicyCaglobalBinding`], [`CapolicyCsvserverBinding`], [`CapolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Capolicy {
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub action: Option<String>,
-    /// `String`, read-write.
-    pub undefaction: Option<String>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
     pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Mandatory for add.
+    pub rule: Option<String>,
+    pub undefaction: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -541,6 +566,7 @@ impl rt::Model for Capolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -557,14 +583,9 @@ impl rt::Model for Capolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Capolicy {
@@ -597,6 +618,40 @@ impl rt::Resource for Capolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Capolicy {
+    /// A `capolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Capolicy {
     /// `POST /nitro/v1/config/capolicy`
@@ -653,17 +708,17 @@ impl Capolicy {
 /// - URL: `/nitro/v1/config/capolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ca/capolicy_binding/capolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapolicyBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `capolicy_lbvserver_binding[]`, read-only.
-    pub capolicy_lbvserver_binding: Option<Vec<CapolicyLbvserverBinding>>,
-    /// `capolicy_caglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub capolicy_caglobal_binding: Option<Vec<CapolicyCaglobalBinding>>,
-    /// `capolicy_csvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub capolicy_csvserver_binding: Option<Vec<CapolicyCsvserverBinding>>,
+    /// Read-only: never sent.
+    pub capolicy_lbvserver_binding: Option<Vec<CapolicyLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -681,6 +736,7 @@ impl rt::Model for CapolicyBinding {
             1 => self.capolicy_csvserver_binding.as_field(),
             2 => self.capolicy_lbvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -690,14 +746,9 @@ impl rt::Model for CapolicyBinding {
             1 => self.capolicy_csvserver_binding.as_field_mut(),
             2 => self.capolicy_lbvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CapolicyBinding {
@@ -732,6 +783,15 @@ impl rt::Resource for CapolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CapolicyBinding {
+    /// A `capolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CapolicyBinding {
     /// `GET /nitro/v1/config/capolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -746,33 +806,30 @@ impl CapolicyBinding {
 /// - URL: `/nitro/v1/config/capolicy_caglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ca/capolicy_caglobal_binding/capolicy_caglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapolicyCaglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -794,6 +851,7 @@ impl rt::Model for CapolicyCaglobalBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -805,14 +863,9 @@ impl rt::Model for CapolicyCaglobalBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CapolicyCaglobalBinding {
@@ -847,6 +900,15 @@ impl rt::Resource for CapolicyCaglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CapolicyCaglobalBinding {
+    /// A `capolicy_caglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CapolicyCaglobalBinding {
     /// `GET /nitro/v1/config/capolicy_caglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -865,33 +927,30 @@ impl CapolicyCaglobalBinding {
 /// - URL: `/nitro/v1/config/capolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ca/capolicy_csvserver_binding/capolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -913,6 +972,7 @@ impl rt::Model for CapolicyCsvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -924,14 +984,9 @@ impl rt::Model for CapolicyCsvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CapolicyCsvserverBinding {
@@ -966,6 +1021,15 @@ impl rt::Resource for CapolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CapolicyCsvserverBinding {
+    /// A `capolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CapolicyCsvserverBinding {
     /// `GET /nitro/v1/config/capolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -984,33 +1048,30 @@ impl CapolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/capolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ca/capolicy_lbvserver_binding/capolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CapolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1032,6 +1093,7 @@ impl rt::Model for CapolicyLbvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1043,14 +1105,9 @@ impl rt::Model for CapolicyLbvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CapolicyLbvserverBinding {
@@ -1085,6 +1142,15 @@ impl rt::Resource for CapolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CapolicyLbvserverBinding {
+    /// A `capolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CapolicyLbvserverBinding {
     /// `GET /nitro/v1/config/capolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1103,307 +1169,306 @@ impl CapolicyLbvserverBinding {
 /// - URL: `/nitro/v1/stat/ca`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `statistics/ca/ca/ca.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CaStats {
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3gpvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3gpvidbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3gpvidbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3gpvidcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3gpvidcachebyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3gpvidcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3gpvidhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3gpvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3pvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ca3pvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaacaudio: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaacaudiobytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaacaudiobytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaacaudiocachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaacaudiocachebyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaacaudiocachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaacaudiorate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caadtsaudio: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caadtsaudiobytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caadtsaudiobytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caadtsaudiocachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caadtsaudiocachebyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caadtsaudiocachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caadtsaudiorate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caalptopdsktpbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caalptopdsktpbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroidbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroidbyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroidbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroidcache: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroidcacherate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroidhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroididcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroididcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caandroidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaplelivestrmngplvidcachebyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestreamingplaylistvidbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestreamingplaylistvidbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestreamingplaylistvidcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestreamingplaylistvidcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestreamingvidbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestreamingvidbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestreamingvidcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestreamingvidcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caapplelivestrmngvidcachebyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaunindentifiedbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaunindentifiedbyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caaunindentifiedbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacaacaudio: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacaacaudiohr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacaacaudiorate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacadtsaudio: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacadtsaudiohr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacadtsaudiorate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacaplelivestrmngvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacaplelivestrmngvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacapplelivestreamingplaylistvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacapplelivestreamingplaylistvidhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacapplelivestreamingplaylistvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacapplelivestreamingvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacapplelivestreamingvidhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacapplelivestreamingvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacapplelivestrmngvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacapplelivestrmngvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacflvvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacflvvidhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacflvvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacmp4vid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacmp4vidhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacmp4vidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacmsftsmthstrmplvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacmsftsmthstrmplvidhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacmsftsmthstrmplvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacmsftsmthstrmvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cacmsftsmthstrmvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caflvvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caflvvidbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caflvvidbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caflvvidcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caflvvidcachebyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caflvvidcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caflvvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caios: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caiosbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caiosbyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caiosbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caioscache: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caioscacherate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caioshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caiosidcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caiosidcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caiosrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calaptopdesktp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calaptopdesktpcache: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calaptopdesktpcacherate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calaptopdesktphr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calaptopdesktprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calaptpdektpbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calaptpdektpbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calaptpdsktpbyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub calookuphitrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camicrosoftsmoothstreamingplaylistvidcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camicrosoftsmoothstreamingplaylistvidcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camicrosoftsmoothstreamingvidcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camicrosoftsmoothstreamingvidcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camp4vid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camp4vidbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camp4vidbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camp4vidcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camp4vidcachebyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camp4vidcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camp4vidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmngplvidcabyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmngvidcabyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmplvidbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmplvidbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmvidbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmvidbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmvidhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrmvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrvid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub camsftsmthstrvidrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caother: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caotherbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caotherbyteshr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caotherbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caothercache: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caothercacherate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caotherhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caotherididcachebytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caotherididcachebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caotherrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub catotaudio: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub catotgetobjreq: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub catotobjstored: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub catotother: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub catotrequests: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub catotvideo: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caunidentified: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caunidentifiedbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caunidentifiedbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caunidentifiedcache: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caunidentifiedcacherate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caunidentifiedhr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub caunidentifiedrate: Option<rt::Number>,
     /// Possible values (see [`CaStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<CaStatsClearstats>>,
-    /// `Double`, read-only.
-    pub caaunindentifiedbyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caiosbyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caotherbyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calaptpdsktpbyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroidbyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3gpvidcachebyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camp4vidcachebyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caflvvidcachebyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaacaudiocachebyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caadtsaudiocachebyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaplelivestrmngplvidcachebyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestrmngvidcachebyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmngplvidcabyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmngvidcabyteshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caunidentifiedhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caioshr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caotherhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calaptopdesktphr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroidhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3gpvidhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacmp4vidhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacflvvidhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacaacaudiohr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacadtsaudiohr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacapplelivestreamingplaylistvidhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacapplelivestreamingvidhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacmsftsmthstrmplvidhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmvidhr: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub catotother: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub catotvideo: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub catotaudio: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub catotobjstored: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calookuphitrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub catotgetobjreq: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub catotrequests: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacmsftsmthstrmvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacmsftsmthstrmvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacmsftsmthstrmplvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacmsftsmthstrmplvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacaplelivestrmngvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacaplelivestrmngvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacapplelivestreamingvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacapplelivestreamingvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacapplelivestrmngvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacapplelivestrmngvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacapplelivestreamingplaylistvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacapplelivestreamingplaylistvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caadtsaudio: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caadtsaudiorate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacadtsaudio: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacadtsaudiorate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaacaudio: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaacaudiorate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacaacaudio: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacaacaudiorate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caflvvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caflvvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacflvvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacflvvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camp4vid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camp4vidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacmp4vid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cacmp4vidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3pvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3pvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3gpvid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3gpvidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmvidbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmvidbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camicrosoftsmoothstreamingvidcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camicrosoftsmoothstreamingvidcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmplvidbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camsftsmthstrmplvidbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camicrosoftsmoothstreamingplaylistvidcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camicrosoftsmoothstreamingplaylistvidcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestreamingvidbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestreamingvidbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestreamingvidcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestreamingvidcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestreamingplaylistvidbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestreamingplaylistvidbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestreamingplaylistvidcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caapplelivestreamingplaylistvidcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caadtsaudiobytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caadtsaudiobytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caadtsaudiocachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caadtsaudiocachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaacaudiobytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaacaudiobytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaacaudiocachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaacaudiocachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caflvvidbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caflvvidbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caflvvidcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caflvvidcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camp4vidbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camp4vidbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camp4vidcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub camp4vidcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3gpvidbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3gpvidbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3gpvidcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ca3gpvidcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroidrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calaptopdesktp: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calaptopdesktprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caios: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caiosrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caother: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caotherrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caunidentified: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caunidentifiedrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroidcache: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroidcacherate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caioscache: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caioscacherate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caothercache: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caothercacherate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calaptopdesktpcache: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calaptopdesktpcacherate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caunidentifiedcache: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caunidentifiedcacherate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroidbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroidbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caiosbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caiosbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caotherbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caotherbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caalptopdsktpbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caalptopdsktpbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caunidentifiedbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caunidentifiedbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroididcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caandroididcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caiosidcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caiosidcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caotherididcachebytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caotherididcachebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calaptpdektpbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub calaptpdektpbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaunindentifiedbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub caaunindentifiedbytesrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1724,6 +1789,7 @@ impl rt::Model for CaStats {
             145 => self.caunidentifiedhr.as_field(),
             146 => self.caunidentifiedrate.as_field(),
             147 => self.clearstats.as_field(),
+            148 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1879,14 +1945,9 @@ impl rt::Model for CaStats {
             145 => self.caunidentifiedhr.as_field_mut(),
             146 => self.caunidentifiedrate.as_field_mut(),
             147 => self.clearstats.as_field_mut(),
+            148 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CaStats {

@@ -11,279 +11,222 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/cachecontentgroup`
 /// - Key: `name`
 /// - Operations: `action:expire`, `action:flush`, `action:save`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`CachecontentgroupStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cachecontentgroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    pub absexpiry: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub absexpirygmt: Option<Vec<String>>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub absexpiry: Option<Vec<String>>,
+    pub absexpirygmt: Option<Vec<String>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CachecontentgroupAlwaysevalpolicies`]): `YES`, `NO`.
-    pub alwaysevalpolicies: Option<rt::Open<CachecontentgroupAlwaysevalpolicies>>,
-    /// `String[]`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub alwaysevalpolicies: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CachecontentgroupBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<CachecontentgroupBuiltin>>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cache304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecells: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub cachecontrol: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachegroupincarnation: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachenon304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachenuminvalpolicy: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Default: `0`.
     pub disklimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CachecontentgroupExpireatlastbyte`]): `YES`, `NO`.
-    pub expireatlastbyte: Option<rt::Open<CachecontentgroupExpireatlastbyte>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub expireatlastbyte: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CachecontentgroupFlashcache`]): `YES`, `NO`.
-    pub flashcache: Option<rt::Open<CachecontentgroupFlashcache>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub flashcache: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     pub heurexpiryparam: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at least 1.
     pub hitparams: Option<Vec<String>>,
-    /// `String`, read-write.
     pub hitselector: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub host: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachecontentgroupIgnoreparamvaluecase`]): `YES`, `NO`.
-    pub ignoreparamvaluecase: Option<rt::Open<CachecontentgroupIgnoreparamvaluecase>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub ignoreparamvaluecase: Option<rt::Open<YesNo>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`CachecontentgroupIgnorereloadreq`]): `YES`, `NO`.
-    pub ignorereloadreq: Option<rt::Open<CachecontentgroupIgnorereloadreq>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub ignorereloadreq: Option<rt::Open<YesNo>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`CachecontentgroupIgnorereqcachinghdrs`]): `YES`, `NO`.
-    pub ignorereqcachinghdrs: Option<rt::Open<CachecontentgroupIgnorereqcachinghdrs>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub ignorereqcachinghdrs: Option<rt::Open<YesNo>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`CachecontentgroupInsertage`]): `YES`, `NO`.
-    pub insertage: Option<rt::Open<CachecontentgroupInsertage>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub insertage: Option<rt::Open<YesNo>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`CachecontentgroupInsertetag`]): `YES`, `NO`.
-    pub insertetag: Option<rt::Open<CachecontentgroupInsertetag>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub insertetag: Option<rt::Open<YesNo>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`CachecontentgroupInsertvia`]): `YES`, `NO`.
-    pub insertvia: Option<rt::Open<CachecontentgroupInsertvia>>,
-    /// `String[]`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub insertvia: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub invalparams: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachecontentgroupInvalrestrictedtohost`]): `YES`, `NO`.
-    pub invalrestrictedtohost: Option<rt::Open<CachecontentgroupInvalrestrictedtohost>>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub invalrestrictedtohost: Option<rt::Open<YesNo>>,
     pub invalselector: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`CachecontentgroupLazydnsresolve`]): `YES`, `NO`.
-    pub lazydnsresolve: Option<rt::Open<CachecontentgroupLazydnsresolve>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub lazydnsresolve: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub markercells: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachecontentgroupMatchcookies`]): `YES`, `NO`.
-    pub matchcookies: Option<rt::Open<CachecontentgroupMatchcookies>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub matchcookies: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2097151.
     ///
     /// Default: `80`.
     pub maxressize: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memdusage: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `65536`.
     pub memlimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memusage: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Default: `0`.
     pub minhits: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2097151.
     pub minressize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CachecontentgroupPersist`]): `YES`, `NO`.
-    pub persist: Option<rt::Open<CachecontentgroupPersist>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub persist: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CachecontentgroupPersistha`]): `YES`, `NO`.
-    pub persistha: Option<rt::Open<CachecontentgroupPersistha>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub persistha: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CachecontentgroupPinned`]): `YES`, `NO`.
-    pub pinned: Option<rt::Open<CachecontentgroupPinned>>,
-    /// `String[]`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub pinned: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub policyname: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CachecontentgroupPolleverytime`]): `YES`, `NO`.
-    pub polleverytime: Option<rt::Open<CachecontentgroupPolleverytime>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub polleverytime: Option<rt::Open<YesNo>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`CachecontentgroupPrefetch`]): `YES`, `NO`.
-    pub prefetch: Option<rt::Open<CachecontentgroupPrefetch>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub prefetch: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub prefetchcur: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     pub prefetchmaxpending: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     pub prefetchperiod: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967290.
     pub prefetchperiodmillisec: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub query: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4194303.
     ///
     /// Default: `4194303`.
     pub quickabortsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub relexpiry: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400000.
     pub relexpirymillisec: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`CachecontentgroupRemovecookies`]): `YES`, `NO`.
-    pub removecookies: Option<rt::Open<CachecontentgroupRemovecookies>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub removecookies: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub selectorvalue: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CachecontentgroupTosecondary`]): `YES`, `NO`.
-    pub tosecondary: Option<rt::Open<CachecontentgroupTosecondary>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub tosecondary: Option<rt::Open<YesNo>>,
+    /// Wire name `type`.
     ///
     /// Default: `HTTP`.
     ///
     /// Possible values (see [`CachecontentgroupType`]): `HTTP`, `MYSQL`, `MSSQL`.
     pub type_: Option<rt::Open<CachecontentgroupType>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub weaknegrelexpiry: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub weakposrelexpiry: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachecontentgroup`.`alwaysevalpolicies` ([`Cachecontentgroup`]).
-///
-/// Also the values of `cachecontentgroup.expireatlastbyte`, `cachecontentgroup.flashcache`, `cachecontentgroup.ignoreparamvaluecase`, `cachecontentgroup.ignorereloadreq`, `cachecontentgroup.ignorereqcachinghdrs`, `cachecontentgroup.insertage`, `cachecontentgroup.insertetag`, `cachecontentgroup.insertvia`, `cachecontentgroup.invalrestrictedtohost`, `cachecontentgroup.lazydnsresolve`, `cachecontentgroup.matchcookies`, `cachecontentgroup.persist`, `cachecontentgroup.persistha`, `cachecontentgroup.pinned`, `cachecontentgroup.polleverytime`, `cachecontentgroup.prefetch`, `cachecontentgroup.removecookies`, `cachecontentgroup.tosecondary`, `cacheglobal_cachepolicy_binding.precededefrules`, `cacheobject.cachecellappfwmetadataexists`, `cacheobject.cachecellbasefile`, `cacheobject.cachecellcomplex`, `cacheobject.cachecelldestipverified`, `cacheobject.cachecelletaginserted`, `cacheobject.cachecellfwpxyobj`, `cacheobject.cachecellhttp11`, `cacheobject.cachecellminhitflag`, `cacheobject.cachecellpolleverytime`, `cacheobject.cachecellreadywithlastbyte`, `cacheobject.cachecellresbadsize`, `cacheobject.cachecellweaketag`, `cacheobject.cacheindisk`, `cacheobject.cacheinmemory`, `cacheobject.cacheinsecondary`, `cacheobject.flushed`, `cacheobject.httpcalloutcell`, `cacheobject.prefetch`, `cacheobject.tosecondary`, `cacheparameter.enablebypass`, `cacheparameter.enablehaobjpersist`.
+/// Values of `cachecontentgroup.alwaysevalpolicies`, `cachecontentgroup.expireatlastbyte`, `cachecontentgroup.flashcache`, `cachecontentgroup.ignoreparamvaluecase`, `cachecontentgroup.ignorereloadreq`, `cachecontentgroup.ignorereqcachinghdrs`, `cachecontentgroup.insertage`, `cachecontentgroup.insertetag`, `cachecontentgroup.insertvia`, `cachecontentgroup.invalrestrictedtohost`, `cachecontentgroup.lazydnsresolve`, `cachecontentgroup.matchcookies`, `cachecontentgroup.persist`, `cachecontentgroup.persistha`, `cachecontentgroup.pinned`, `cachecontentgroup.polleverytime`, `cachecontentgroup.prefetch`, `cachecontentgroup.removecookies`, `cachecontentgroup.tosecondary`, `cacheglobal_cachepolicy_binding.precededefrules`, `cacheobject.cachecellappfwmetadataexists`, `cacheobject.cachecellbasefile`, `cacheobject.cachecellcomplex`, `cacheobject.cachecelldestipverified`, `cacheobject.cachecelletaginserted`, `cacheobject.cachecellfwpxyobj`, `cacheobject.cachecellhttp11`, `cacheobject.cachecellminhitflag`, `cacheobject.cachecellpolleverytime`, `cacheobject.cachecellreadywithlastbyte`, `cacheobject.cachecellresbadsize`, `cacheobject.cachecellweaketag`, `cacheobject.cacheindisk`, `cacheobject.cacheinmemory`, `cacheobject.cacheinsecondary`, `cacheobject.flushed`, `cacheobject.httpcalloutcell`, `cacheobject.prefetch`, `cacheobject.tosecondary`, `cacheparameter.enablebypass`, `cacheparameter.enablehaobjpersist`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CachecontentgroupAlwaysevalpolicies {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for CachecontentgroupAlwaysevalpolicies {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `cachecontentgroup`.`builtin` ([`Cachecontentgroup`]).
-///
-/// Also the values of `cachepolicy.builtin`, `cachepolicylabel.builtin`.
+/// Values of `cachecontentgroup.builtin`, `cachepolicy.builtin`, `cachepolicylabel.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CachecontentgroupBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -295,7 +238,7 @@ pub enum CachecontentgroupBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for CachecontentgroupBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -303,42 +246,6 @@ impl rt::WireEnum for CachecontentgroupBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `cachecontentgroup`.`expireatlastbyte` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupExpireatlastbyte = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`flashcache` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupFlashcache = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`ignoreparamvaluecase` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupIgnoreparamvaluecase = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`ignorereloadreq` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupIgnorereloadreq = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`ignorereqcachinghdrs` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupIgnorereqcachinghdrs = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`insertage` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupInsertage = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`insertetag` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupInsertetag = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`insertvia` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupInsertvia = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`invalrestrictedtohost` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupInvalrestrictedtohost = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`lazydnsresolve` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupLazydnsresolve = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`matchcookies` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupMatchcookies = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`persist` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupPersist = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`persistha` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupPersistha = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`pinned` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupPinned = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`polleverytime` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupPolleverytime = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`prefetch` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupPrefetch = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`removecookies` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupRemovecookies = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cachecontentgroup`.`tosecondary` ([`Cachecontentgroup`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CachecontentgroupTosecondary = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cachecontentgroup`.`type` ([`Cachecontentgroup`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -481,6 +388,7 @@ impl rt::Model for Cachecontentgroup {
             56 => self.type_.as_field(),
             57 => self.weaknegrelexpiry.as_field(),
             58 => self.weakposrelexpiry.as_field(),
+            59 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -545,14 +453,9 @@ impl rt::Model for Cachecontentgroup {
             56 => self.type_.as_field_mut(),
             57 => self.weaknegrelexpiry.as_field_mut(),
             58 => self.weakposrelexpiry.as_field_mut(),
+            59 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cachecontentgroup {
@@ -585,6 +488,226 @@ impl rt::Resource for Cachecontentgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Cachecontentgroup {
+    /// A `cachecontentgroup` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`absexpiry`](Self::absexpiry).
+    pub fn absexpiry(
+        mut self,
+        absexpiry: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.absexpiry = Some(absexpiry.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`absexpirygmt`](Self::absexpirygmt).
+    pub fn absexpirygmt(
+        mut self,
+        absexpirygmt: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.absexpirygmt = Some(absexpirygmt.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`alwaysevalpolicies`](Self::alwaysevalpolicies).
+    pub fn alwaysevalpolicies(mut self, alwaysevalpolicies: YesNo) -> Self {
+        self.alwaysevalpolicies = Some(rt::Open::Known(alwaysevalpolicies));
+        self
+    }
+    /// Sets [`cachecontrol`](Self::cachecontrol).
+    pub fn cachecontrol(mut self, cachecontrol: impl Into<String>) -> Self {
+        self.cachecontrol = Some(cachecontrol.into());
+        self
+    }
+    /// Sets [`expireatlastbyte`](Self::expireatlastbyte).
+    pub fn expireatlastbyte(mut self, expireatlastbyte: YesNo) -> Self {
+        self.expireatlastbyte = Some(rt::Open::Known(expireatlastbyte));
+        self
+    }
+    /// Sets [`flashcache`](Self::flashcache).
+    pub fn flashcache(mut self, flashcache: YesNo) -> Self {
+        self.flashcache = Some(rt::Open::Known(flashcache));
+        self
+    }
+    /// Sets [`heurexpiryparam`](Self::heurexpiryparam).
+    pub fn heurexpiryparam(mut self, heurexpiryparam: impl Into<rt::Number>) -> Self {
+        self.heurexpiryparam = Some(heurexpiryparam.into());
+        self
+    }
+    /// Sets [`hitparams`](Self::hitparams).
+    pub fn hitparams(
+        mut self,
+        hitparams: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.hitparams = Some(hitparams.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`hitselector`](Self::hitselector).
+    pub fn hitselector(mut self, hitselector: impl Into<String>) -> Self {
+        self.hitselector = Some(hitselector.into());
+        self
+    }
+    /// Sets [`ignoreparamvaluecase`](Self::ignoreparamvaluecase).
+    pub fn ignoreparamvaluecase(mut self, ignoreparamvaluecase: YesNo) -> Self {
+        self.ignoreparamvaluecase = Some(rt::Open::Known(ignoreparamvaluecase));
+        self
+    }
+    /// Sets [`ignorereloadreq`](Self::ignorereloadreq).
+    pub fn ignorereloadreq(mut self, ignorereloadreq: YesNo) -> Self {
+        self.ignorereloadreq = Some(rt::Open::Known(ignorereloadreq));
+        self
+    }
+    /// Sets [`ignorereqcachinghdrs`](Self::ignorereqcachinghdrs).
+    pub fn ignorereqcachinghdrs(mut self, ignorereqcachinghdrs: YesNo) -> Self {
+        self.ignorereqcachinghdrs = Some(rt::Open::Known(ignorereqcachinghdrs));
+        self
+    }
+    /// Sets [`insertage`](Self::insertage).
+    pub fn insertage(mut self, insertage: YesNo) -> Self {
+        self.insertage = Some(rt::Open::Known(insertage));
+        self
+    }
+    /// Sets [`insertetag`](Self::insertetag).
+    pub fn insertetag(mut self, insertetag: YesNo) -> Self {
+        self.insertetag = Some(rt::Open::Known(insertetag));
+        self
+    }
+    /// Sets [`insertvia`](Self::insertvia).
+    pub fn insertvia(mut self, insertvia: YesNo) -> Self {
+        self.insertvia = Some(rt::Open::Known(insertvia));
+        self
+    }
+    /// Sets [`invalparams`](Self::invalparams).
+    pub fn invalparams(
+        mut self,
+        invalparams: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.invalparams = Some(invalparams.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`invalrestrictedtohost`](Self::invalrestrictedtohost).
+    pub fn invalrestrictedtohost(mut self, invalrestrictedtohost: YesNo) -> Self {
+        self.invalrestrictedtohost = Some(rt::Open::Known(invalrestrictedtohost));
+        self
+    }
+    /// Sets [`invalselector`](Self::invalselector).
+    pub fn invalselector(mut self, invalselector: impl Into<String>) -> Self {
+        self.invalselector = Some(invalselector.into());
+        self
+    }
+    /// Sets [`lazydnsresolve`](Self::lazydnsresolve).
+    pub fn lazydnsresolve(mut self, lazydnsresolve: YesNo) -> Self {
+        self.lazydnsresolve = Some(rt::Open::Known(lazydnsresolve));
+        self
+    }
+    /// Sets [`matchcookies`](Self::matchcookies).
+    pub fn matchcookies(mut self, matchcookies: YesNo) -> Self {
+        self.matchcookies = Some(rt::Open::Known(matchcookies));
+        self
+    }
+    /// Sets [`maxressize`](Self::maxressize).
+    pub fn maxressize(mut self, maxressize: impl Into<rt::Number>) -> Self {
+        self.maxressize = Some(maxressize.into());
+        self
+    }
+    /// Sets [`memlimit`](Self::memlimit).
+    pub fn memlimit(mut self, memlimit: impl Into<rt::Number>) -> Self {
+        self.memlimit = Some(memlimit.into());
+        self
+    }
+    /// Sets [`minhits`](Self::minhits).
+    pub fn minhits(mut self, minhits: i64) -> Self {
+        self.minhits = Some(minhits);
+        self
+    }
+    /// Sets [`minressize`](Self::minressize).
+    pub fn minressize(mut self, minressize: impl Into<rt::Number>) -> Self {
+        self.minressize = Some(minressize.into());
+        self
+    }
+    /// Sets [`persistha`](Self::persistha).
+    pub fn persistha(mut self, persistha: YesNo) -> Self {
+        self.persistha = Some(rt::Open::Known(persistha));
+        self
+    }
+    /// Sets [`pinned`](Self::pinned).
+    pub fn pinned(mut self, pinned: YesNo) -> Self {
+        self.pinned = Some(rt::Open::Known(pinned));
+        self
+    }
+    /// Sets [`polleverytime`](Self::polleverytime).
+    pub fn polleverytime(mut self, polleverytime: YesNo) -> Self {
+        self.polleverytime = Some(rt::Open::Known(polleverytime));
+        self
+    }
+    /// Sets [`prefetch`](Self::prefetch).
+    pub fn prefetch(mut self, prefetch: YesNo) -> Self {
+        self.prefetch = Some(rt::Open::Known(prefetch));
+        self
+    }
+    /// Sets [`prefetchmaxpending`](Self::prefetchmaxpending).
+    pub fn prefetchmaxpending(
+        mut self,
+        prefetchmaxpending: impl Into<rt::Number>,
+    ) -> Self {
+        self.prefetchmaxpending = Some(prefetchmaxpending.into());
+        self
+    }
+    /// Sets [`prefetchperiod`](Self::prefetchperiod).
+    pub fn prefetchperiod(mut self, prefetchperiod: impl Into<rt::Number>) -> Self {
+        self.prefetchperiod = Some(prefetchperiod.into());
+        self
+    }
+    /// Sets [`prefetchperiodmillisec`](Self::prefetchperiodmillisec).
+    pub fn prefetchperiodmillisec(
+        mut self,
+        prefetchperiodmillisec: impl Into<rt::Number>,
+    ) -> Self {
+        self.prefetchperiodmillisec = Some(prefetchperiodmillisec.into());
+        self
+    }
+    /// Sets [`quickabortsize`](Self::quickabortsize).
+    pub fn quickabortsize(mut self, quickabortsize: impl Into<rt::Number>) -> Self {
+        self.quickabortsize = Some(quickabortsize.into());
+        self
+    }
+    /// Sets [`relexpiry`](Self::relexpiry).
+    pub fn relexpiry(mut self, relexpiry: impl Into<rt::Number>) -> Self {
+        self.relexpiry = Some(relexpiry.into());
+        self
+    }
+    /// Sets [`relexpirymillisec`](Self::relexpirymillisec).
+    pub fn relexpirymillisec(
+        mut self,
+        relexpirymillisec: impl Into<rt::Number>,
+    ) -> Self {
+        self.relexpirymillisec = Some(relexpirymillisec.into());
+        self
+    }
+    /// Sets [`removecookies`](Self::removecookies).
+    pub fn removecookies(mut self, removecookies: YesNo) -> Self {
+        self.removecookies = Some(rt::Open::Known(removecookies));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: CachecontentgroupType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`weaknegrelexpiry`](Self::weaknegrelexpiry).
+    pub fn weaknegrelexpiry(mut self, weaknegrelexpiry: impl Into<rt::Number>) -> Self {
+        self.weaknegrelexpiry = Some(weaknegrelexpiry.into());
+        self
+    }
+    /// Sets [`weakposrelexpiry`](Self::weakposrelexpiry).
+    pub fn weakposrelexpiry(mut self, weakposrelexpiry: impl Into<rt::Number>) -> Self {
+        self.weakposrelexpiry = Some(weakposrelexpiry.into());
+        self
+    }
 }
 impl Cachecontentgroup {
     /// `POST /nitro/v1/config/cachecontentgroup`
@@ -686,20 +809,18 @@ impl Cachecontentgroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheforwardproxy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipaddress: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
     pub port: Option<i64>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -711,6 +832,7 @@ impl rt::Model for Cacheforwardproxy {
             0 => self.count.as_field(),
             1 => self.ipaddress.as_field(),
             2 => self.port.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -719,14 +841,9 @@ impl rt::Model for Cacheforwardproxy {
             0 => self.count.as_field_mut(),
             1 => self.ipaddress.as_field_mut(),
             2 => self.port.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cacheforwardproxy {
@@ -759,6 +876,16 @@ impl rt::Resource for Cacheforwardproxy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipaddress", "port"];
+}
+impl Cacheforwardproxy {
+    /// A `cacheforwardproxy` named by its keys (`ipaddress`, `port`), every other field unset.
+    pub fn new(ipaddress: impl Into<String>, port: i64) -> Self {
+        Self {
+            ipaddress: Some(ipaddress.into()),
+            port: Some(port),
+            ..Self::default()
+        }
+    }
 }
 impl Cacheforwardproxy {
     /// `POST /nitro/v1/config/cacheforwardproxy`
@@ -795,10 +922,11 @@ impl Cacheforwardproxy {
 /// - URL: `/nitro/v1/config/cacheglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/integrated-caching/cacheglobal_binding/cacheglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CacheglobalBinding {
-    /// `cacheglobal_cachepolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cacheglobal_cachepolicy_binding: Option<Vec<CacheglobalCachepolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -809,20 +937,16 @@ impl rt::Model for CacheglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacheglobal_cachepolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cacheglobal_cachepolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CacheglobalBinding {
@@ -870,45 +994,36 @@ impl CacheglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CacheglobalCachepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`CacheglobalCachepolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<CacheglobalCachepolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CacheglobalCachepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CacheglobalCachepolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policy: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CacheglobalCachepolicyBindingPrecededefrules`]): `YES`, `NO`.
-    pub precededefrules: Option<rt::Open<CacheglobalCachepolicyBindingPrecededefrules>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub precededefrules: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`CacheglobalCachepolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `HTTPQUIC_RES_OVERRIDE`, `HTTPQUIC_RES_DEFAULT`.
     pub type_: Option<rt::Open<CacheglobalCachepolicyBindingType>>,
@@ -943,12 +1058,10 @@ impl rt::WireEnum for CacheglobalCachepolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `cacheglobal_cachepolicy_binding`.`labeltype` ([`CacheglobalCachepolicyBinding`]).
-///
-/// Also the values of `cachepolicy_cacheglobal_binding.labeltype`, `cachepolicy_cachepolicylabel_binding.labeltype`, `cachepolicy_csvserver_binding.labeltype`, `cachepolicy_lbvserver_binding.labeltype`, `cachepolicylabel.labeltype`, `cachepolicylabel_cachepolicy_binding.labeltype`, `cachepolicylabel_policybinding_binding.labeltype`.
+/// Values of `cacheglobal_cachepolicy_binding.labeltype`, `cachepolicy_cacheglobal_binding.labeltype`, `cachepolicy_cachepolicylabel_binding.labeltype`, `cachepolicy_csvserver_binding.labeltype`, `cachepolicy_lbvserver_binding.labeltype`, `cachepolicylabel.labeltype`, `cachepolicylabel_cachepolicy_binding.labeltype`, `cachepolicylabel_policybinding_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CacheglobalCachepolicyBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -956,15 +1069,13 @@ pub enum CacheglobalCachepolicyBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for CacheglobalCachepolicyBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
         (Self::Policylabel, "policylabel"),
     ];
 }
-/// Values of `cacheglobal_cachepolicy_binding`.`precededefrules` ([`CacheglobalCachepolicyBinding`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheglobalCachepolicyBindingPrecededefrules = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cacheglobal_cachepolicy_binding`.`type` ([`CacheglobalCachepolicyBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1036,6 +1147,7 @@ impl rt::Model for CacheglobalCachepolicyBinding {
             9 => self.precededefrules.as_field(),
             10 => self.priority.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1053,14 +1165,9 @@ impl rt::Model for CacheglobalCachepolicyBinding {
             9 => self.precededefrules.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CacheglobalCachepolicyBinding {
@@ -1093,6 +1200,51 @@ impl rt::Resource for CacheglobalCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl CacheglobalCachepolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`precededefrules`](Self::precededefrules).
+    pub fn precededefrules(mut self, precededefrules: YesNo) -> Self {
+        self.precededefrules = Some(rt::Open::Known(precededefrules));
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: CacheglobalCachepolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl CacheglobalCachepolicyBinding {
     /// `PUT /nitro/v1/config/cacheglobal_cachepolicy_binding`
@@ -1129,259 +1281,207 @@ impl CacheglobalCachepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheobject {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellappfwmetadataexists`]): `YES`, `NO`.
-    pub cachecellappfwmetadataexists: Option<
-        rt::Open<CacheobjectCachecellappfwmetadataexists>,
-    >,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellappfwmetadataexists: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellbasefile`]): `YES`, `NO`.
-    pub cachecellbasefile: Option<rt::Open<CacheobjectCachecellbasefile>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellbasefile: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellcomplex`]): `YES`, `NO`.
-    pub cachecellcomplex: Option<rt::Open<CacheobjectCachecellcomplex>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellcomplex: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub cachecellcompressionformat: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecellcurmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecellcurreaders: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecelldestipverified`]): `YES`, `NO`.
-    pub cachecelldestipverified: Option<rt::Open<CacheobjectCachecelldestipverified>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecelldestipverified: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecelldhits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecelletaginserted`]): `YES`, `NO`.
-    pub cachecelletaginserted: Option<rt::Open<CacheobjectCachecelletaginserted>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecelletaginserted: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecellexpires: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecellexpiresmillisec: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellfwpxyobj`]): `YES`, `NO`.
-    pub cachecellfwpxyobj: Option<rt::Open<CacheobjectCachecellfwpxyobj>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellfwpxyobj: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecellhits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellhttp11`]): `YES`, `NO`.
-    pub cachecellhttp11: Option<rt::Open<CacheobjectCachecellhttp11>>,
-    /// `Integer`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellhttp11: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub cachecellminhit: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellminhitflag`]): `YES`, `NO`.
-    pub cachecellminhitflag: Option<rt::Open<CacheobjectCachecellminhitflag>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellminhitflag: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecellmisses: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellpolleverytime`]): `YES`, `NO`.
-    pub cachecellpolleverytime: Option<rt::Open<CacheobjectCachecellpolleverytime>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellpolleverytime: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellreadywithlastbyte`]): `YES`, `NO`.
-    pub cachecellreadywithlastbyte: Option<
-        rt::Open<CacheobjectCachecellreadywithlastbyte>,
-    >,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellreadywithlastbyte: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecellreqtime: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellresbadsize`]): `YES`, `NO`.
-    pub cachecellresbadsize: Option<rt::Open<CacheobjectCachecellresbadsize>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellresbadsize: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecellrestime: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCachecellweaketag`]): `YES`, `NO`.
-    pub cachecellweaketag: Option<rt::Open<CacheobjectCachecellweaketag>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachecellweaketag: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub cachecontrol: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecurage: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub cachedirname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub cacheetag: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub cachefilename: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCacheindisk`]): `YES`, `NO`.
-    pub cacheindisk: Option<rt::Open<CacheobjectCacheindisk>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheindisk: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCacheinmemory`]): `YES`, `NO`.
-    pub cacheinmemory: Option<rt::Open<CacheobjectCacheinmemory>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheinmemory: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectCacheinsecondary`]): `YES`, `NO`.
-    pub cacheinsecondary: Option<rt::Open<CacheobjectCacheinsecondary>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheinsecondary: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub cacheresdate: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachereshdrsize: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub cachereslastmod: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheressize: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub cacheurls: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ceflags: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub contentgroup: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub destipv46: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub destport: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectFlushed`]): `YES`, `NO`.
-    pub flushed: Option<rt::Open<CacheobjectFlushed>>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub flushed: Option<rt::Open<YesNo>>,
     pub group: Option<String>,
-    /// `String`, read-write.
     pub groupname: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub hitparams: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub hitvalues: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub host: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectHttpcalloutcell`]): `YES`, `NO`.
-    pub httpcalloutcell: Option<rt::Open<CacheobjectHttpcalloutcell>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub httpcalloutcell: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub httpcalloutname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub httpcalloutresult: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `GET`.
     ///
     /// Possible values (see [`CacheobjectHttpmethod`]): `GET`, `POST`.
     pub httpmethod: Option<rt::Open<CacheobjectHttpmethod>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub httpstatus: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpstatusoutput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CacheobjectIgnoremarkerobjects`]): `ON`, `OFF`.
-    pub ignoremarkerobjects: Option<rt::Open<CacheobjectIgnoremarkerobjects>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CacheobjectIncludenotreadyobjects`]): `ON`, `OFF`.
-    pub includenotreadyobjects: Option<rt::Open<CacheobjectIncludenotreadyobjects>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub ignoremarkerobjects: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub includenotreadyobjects: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub locator: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub locatorshow: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CacheobjectMarkerreason`]): `Waiting for min hit`, `Response header is too big`, `Content-length header said response size is not in group size limit`, `Content-length response received more data`, `Content-length response received less data`, `Content-length response data is not in group size limit`, `Chunk response received more data`, `Chunk response data is not in group size limit`, `Bad chunk format`, `Fin terminated response data is not in group size limit`.
     pub markerreason: Option<rt::Open<CacheobjectMarkerreason>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub policy: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Default: `80`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CacheobjectPrefetch`]): `YES`, `NO`.
-    pub prefetch: Option<rt::Open<CacheobjectPrefetch>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub prefetch: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub prefetchperiod: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub prefetchperiodmillisec: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CacheobjectReturntype`]): `BOOL`, `NUM`, `TEXT`.
     pub returntype: Option<rt::Open<CacheobjectReturntype>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub rule: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub selectorname: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub selectorvalue: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CacheobjectTosecondary`]): `YES`, `NO`.
-    pub tosecondary: Option<rt::Open<CacheobjectTosecondary>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub tosecondary: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub totalobjs: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub url: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub warnbucketskip: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cacheobject`.`cachecellappfwmetadataexists` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellappfwmetadataexists = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellbasefile` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellbasefile = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellcomplex` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellcomplex = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecelldestipverified` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecelldestipverified = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecelletaginserted` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecelletaginserted = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellfwpxyobj` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellfwpxyobj = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellhttp11` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellhttp11 = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellminhitflag` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellminhitflag = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellpolleverytime` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellpolleverytime = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellreadywithlastbyte` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellreadywithlastbyte = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellresbadsize` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellresbadsize = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cachecellweaketag` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCachecellweaketag = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cacheindisk` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCacheindisk = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cacheinmemory` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCacheinmemory = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`cacheinsecondary` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectCacheinsecondary = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`flushed` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectFlushed = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheobject`.`httpcalloutcell` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectHttpcalloutcell = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cacheobject`.`httpmethod` ([`Cacheobject`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1397,25 +1497,21 @@ impl rt::WireEnum for CacheobjectHttpmethod {
         (Self::Post, "POST"),
     ];
 }
-/// Values of `cacheobject`.`ignoremarkerobjects` ([`Cacheobject`]).
-///
-/// Also the values of `cacheobject.includenotreadyobjects`.
+/// Values of `cacheobject.ignoremarkerobjects`, `cacheobject.includenotreadyobjects`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CacheobjectIgnoremarkerobjects {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for CacheobjectIgnoremarkerobjects {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `cacheobject`.`includenotreadyobjects` ([`Cacheobject`]): the same values as [`CacheobjectIgnoremarkerobjects`].
-pub type CacheobjectIncludenotreadyobjects = CacheobjectIgnoremarkerobjects;
 /// Values of `cacheobject`.`markerreason` ([`Cacheobject`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1473,8 +1569,6 @@ impl rt::WireEnum for CacheobjectMarkerreason {
         ),
     ];
 }
-/// Values of `cacheobject`.`prefetch` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectPrefetch = CachecontentgroupAlwaysevalpolicies;
 /// Values of `cacheobject`.`returntype` ([`Cacheobject`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1493,8 +1587,6 @@ impl rt::WireEnum for CacheobjectReturntype {
         (Self::Text, "TEXT"),
     ];
 }
-/// Values of `cacheobject`.`tosecondary` ([`Cacheobject`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheobjectTosecondary = CachecontentgroupAlwaysevalpolicies;
 impl rt::Model for Cacheobject {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1647,6 +1739,7 @@ impl rt::Model for Cacheobject {
             70 => self.totalobjs.as_field(),
             71 => self.url.as_field(),
             72 => self.warnbucketskip.as_field(),
+            73 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1725,14 +1818,9 @@ impl rt::Model for Cacheobject {
             70 => self.totalobjs.as_field_mut(),
             71 => self.url.as_field_mut(),
             72 => self.warnbucketskip.as_field_mut(),
+            73 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cacheobject {
@@ -1796,52 +1884,40 @@ impl Cacheobject {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheparameter {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CacheparameterCacheevictionpolicy`]): `AGGRESSIVE`, `MODERATE`, `RELAXED`.
     ///
     /// Since `14.1`.
     pub cacheevictionpolicy: Option<rt::Open<CacheparameterCacheevictionpolicy>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disklimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CacheparameterEnablebypass`]): `YES`, `NO`.
-    pub enablebypass: Option<rt::Open<CacheparameterEnablebypass>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub enablebypass: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CacheparameterEnablehaobjpersist`]): `YES`, `NO`.
-    pub enablehaobjpersist: Option<rt::Open<CacheparameterEnablehaobjpersist>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub enablehaobjpersist: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub maxdisklimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub maxmemlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 131072.
     ///
     /// Default: `4096`.
     pub maxpostlen: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub memlimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memlimitactive: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub prefetchcur: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub prefetchmaxpending: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CacheparameterUndefaction`]): `NOCACHE`, `RESET`.
-    pub undefaction: Option<rt::Open<CacheparameterUndefaction>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`NocacheReset`]): `NOCACHE`, `RESET`.
+    pub undefaction: Option<rt::Open<NocacheReset>>,
     /// Possible values (see [`CacheparameterVerifyusing`]): `HOSTNAME`, `HOSTNAME_AND_IP`, `DNS`.
     pub verifyusing: Option<rt::Open<CacheparameterVerifyusing>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub via: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -1865,22 +1941,16 @@ impl rt::WireEnum for CacheparameterCacheevictionpolicy {
         (Self::Relaxed, "RELAXED"),
     ];
 }
-/// Values of `cacheparameter`.`enablebypass` ([`Cacheparameter`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheparameterEnablebypass = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheparameter`.`enablehaobjpersist` ([`Cacheparameter`]): the same values as [`CachecontentgroupAlwaysevalpolicies`].
-pub type CacheparameterEnablehaobjpersist = CachecontentgroupAlwaysevalpolicies;
-/// Values of `cacheparameter`.`undefaction` ([`Cacheparameter`]).
-///
-/// Also the values of `cachepolicy.undefaction`.
+/// Values of `cacheparameter.undefaction`, `cachepolicy.undefaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CacheparameterUndefaction {
+pub enum NocacheReset {
     /// `NOCACHE`
     Nocache,
     /// `RESET`
     Reset,
 }
-impl rt::WireEnum for CacheparameterUndefaction {
+impl rt::WireEnum for NocacheReset {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Nocache, "NOCACHE"),
         (Self::Reset, "RESET"),
@@ -1938,6 +2008,7 @@ impl rt::Model for Cacheparameter {
             11 => self.undefaction.as_field(),
             12 => self.verifyusing.as_field(),
             13 => self.via.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1957,14 +2028,9 @@ impl rt::Model for Cacheparameter {
             11 => self.undefaction.as_field_mut(),
             12 => self.verifyusing.as_field_mut(),
             13 => self.via.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cacheparameter {
@@ -2017,60 +2083,48 @@ impl Cacheparameter {
 /// - URL: `/nitro/v1/config/cachepolicy`
 /// - Key: `policyname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`CachepolicyStats`]
+/// - Bindings: [`CachepolicyBinding`], [`CachepolicyCacheglobalBinding`], [`CachepolicyCachepolicylabelBinding`], [`CachepolicyCsvserverBinding`], [`CachepolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cachepolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachepolicyAction`]): `CACHE`, `NOCACHE`, `MAY_CACHE`, `MAY_NOCACHE`, `INVAL`.
-    ///
-    /// Mandatory for add.
-    pub action: Option<rt::Open<CachepolicyAction>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`CachepolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<CachepolicyBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Length: at least 1.
-    pub invalgroups: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
-    /// Length: at least 1.
-    pub invalobjects: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`CachepolicyAction`]): `CACHE`, `NOCACHE`, `MAY_CACHE`, `MAY_NOCACHE`, `INVAL`.
     ///
     /// Mandatory for add.
-    pub rule: Option<String>,
-    /// `String`, read-write.
+    pub action: Option<rt::Open<CachepolicyAction>>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Length: at least 1.
+    pub invalgroups: Option<Vec<String>>,
+    /// Length: at least 1.
+    pub invalobjects: Option<Vec<String>>,
+    /// Length: at least 1.
+    pub newname: Option<String>,
+    /// Mandatory for add.
+    pub rule: Option<String>,
     /// Length: at least 1.
     pub storeingroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachepolicyUndefaction`]): `NOCACHE`, `RESET`.
-    pub undefaction: Option<rt::Open<CachepolicyUndefaction>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`NocacheReset`]): `NOCACHE`, `RESET`.
+    pub undefaction: Option<rt::Open<NocacheReset>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2099,10 +2153,6 @@ impl rt::WireEnum for CachepolicyAction {
         (Self::Inval, "INVAL"),
     ];
 }
-/// Values of `cachepolicy`.`builtin` ([`Cachepolicy`]): the same values as [`CachecontentgroupBuiltin`].
-pub type CachepolicyBuiltin = CachecontentgroupBuiltin;
-/// Values of `cachepolicy`.`undefaction` ([`Cachepolicy`]): the same values as [`CacheparameterUndefaction`].
-pub type CachepolicyUndefaction = CacheparameterUndefaction;
 impl rt::Model for Cachepolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2137,6 +2187,7 @@ impl rt::Model for Cachepolicy {
             11 => self.storeingroup.as_field(),
             12 => self.undefaction.as_field(),
             13 => self.undefhits.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2156,14 +2207,9 @@ impl rt::Model for Cachepolicy {
             11 => self.storeingroup.as_field_mut(),
             12 => self.undefaction.as_field_mut(),
             13 => self.undefhits.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cachepolicy {
@@ -2196,6 +2242,51 @@ impl rt::Resource for Cachepolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
+}
+impl Cachepolicy {
+    /// A `cachepolicy` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: CachepolicyAction) -> Self {
+        self.action = Some(rt::Open::Known(action));
+        self
+    }
+    /// Sets [`invalgroups`](Self::invalgroups).
+    pub fn invalgroups(
+        mut self,
+        invalgroups: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.invalgroups = Some(invalgroups.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`invalobjects`](Self::invalobjects).
+    pub fn invalobjects(
+        mut self,
+        invalobjects: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.invalobjects = Some(invalobjects.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`storeingroup`](Self::storeingroup).
+    pub fn storeingroup(mut self, storeingroup: impl Into<String>) -> Self {
+        self.storeingroup = Some(storeingroup.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: NocacheReset) -> Self {
+        self.undefaction = Some(rt::Open::Known(undefaction));
+        self
+    }
 }
 impl Cachepolicy {
     /// `POST /nitro/v1/config/cachepolicy`
@@ -2252,22 +2343,21 @@ impl Cachepolicy {
 /// - URL: `/nitro/v1/config/cachepolicy_binding`
 /// - Key: `policyname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/integrated-caching/cachepolicy_binding/cachepolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub policyname: Option<String>,
-    /// `cachepolicy_cacheglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cachepolicy_cacheglobal_binding: Option<Vec<CachepolicyCacheglobalBinding>>,
-    /// `cachepolicy_cachepolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cachepolicy_cachepolicylabel_binding: Option<
         Vec<CachepolicyCachepolicylabelBinding>,
     >,
-    /// `cachepolicy_csvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cachepolicy_csvserver_binding: Option<Vec<CachepolicyCsvserverBinding>>,
-    /// `cachepolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cachepolicy_lbvserver_binding: Option<Vec<CachepolicyLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2288,6 +2378,7 @@ impl rt::Model for CachepolicyBinding {
             2 => self.cachepolicy_csvserver_binding.as_field(),
             3 => self.cachepolicy_lbvserver_binding.as_field(),
             4 => self.policyname.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2298,14 +2389,9 @@ impl rt::Model for CachepolicyBinding {
             2 => self.cachepolicy_csvserver_binding.as_field_mut(),
             3 => self.cachepolicy_lbvserver_binding.as_field_mut(),
             4 => self.policyname.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyBinding {
@@ -2340,6 +2426,15 @@ impl rt::Resource for CachepolicyBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CachepolicyBinding {
+    /// A `cachepolicy_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CachepolicyBinding {
     /// `GET /nitro/v1/config/cachepolicy_binding/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(policyname)
@@ -2354,50 +2449,45 @@ impl CachepolicyBinding {
 /// - URL: `/nitro/v1/config/cachepolicy_cacheglobal_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/integrated-caching/cachepolicy_cacheglobal_binding/cachepolicy_cacheglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyCacheglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CachepolicyCacheglobalBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CachepolicyCacheglobalBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicy_cacheglobal_binding`.`labeltype` ([`CachepolicyCacheglobalBinding`]): the same values as [`CacheglobalCachepolicyBindingLabeltype`].
-pub type CachepolicyCacheglobalBindingLabeltype = CacheglobalCachepolicyBindingLabeltype;
 impl rt::Model for CachepolicyCacheglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2420,6 +2510,7 @@ impl rt::Model for CachepolicyCacheglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2433,14 +2524,9 @@ impl rt::Model for CachepolicyCacheglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyCacheglobalBinding {
@@ -2475,6 +2561,15 @@ impl rt::Resource for CachepolicyCacheglobalBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CachepolicyCacheglobalBinding {
+    /// A `cachepolicy_cacheglobal_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CachepolicyCacheglobalBinding {
     /// `GET /nitro/v1/config/cachepolicy_cacheglobal_binding/{policyname}?count=yes`
     pub fn count(policyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(policyname)
@@ -2493,50 +2588,45 @@ impl CachepolicyCacheglobalBinding {
 /// - URL: `/nitro/v1/config/cachepolicy_cachepolicylabel_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/integrated-caching/cachepolicy_cachepolicylabel_binding/cachepolicy_cachepolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyCachepolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CachepolicyCachepolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CachepolicyCachepolicylabelBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicy_cachepolicylabel_binding`.`labeltype` ([`CachepolicyCachepolicylabelBinding`]): the same values as [`CacheglobalCachepolicyBindingLabeltype`].
-pub type CachepolicyCachepolicylabelBindingLabeltype = CacheglobalCachepolicyBindingLabeltype;
 impl rt::Model for CachepolicyCachepolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2559,6 +2649,7 @@ impl rt::Model for CachepolicyCachepolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2572,14 +2663,9 @@ impl rt::Model for CachepolicyCachepolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyCachepolicylabelBinding {
@@ -2614,6 +2700,15 @@ impl rt::Resource for CachepolicyCachepolicylabelBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CachepolicyCachepolicylabelBinding {
+    /// A `cachepolicy_cachepolicylabel_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CachepolicyCachepolicylabelBinding {
     /// `GET /nitro/v1/config/cachepolicy_cachepolicylabel_binding/{policyname}?count=yes`
     pub fn count(policyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(policyname)
@@ -2632,50 +2727,45 @@ impl CachepolicyCachepolicylabelBinding {
 /// - URL: `/nitro/v1/config/cachepolicy_csvserver_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/integrated-caching/cachepolicy_csvserver_binding/cachepolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CachepolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CachepolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicy_csvserver_binding`.`labeltype` ([`CachepolicyCsvserverBinding`]): the same values as [`CacheglobalCachepolicyBindingLabeltype`].
-pub type CachepolicyCsvserverBindingLabeltype = CacheglobalCachepolicyBindingLabeltype;
 impl rt::Model for CachepolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2698,6 +2788,7 @@ impl rt::Model for CachepolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2711,14 +2802,9 @@ impl rt::Model for CachepolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyCsvserverBinding {
@@ -2753,6 +2839,15 @@ impl rt::Resource for CachepolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CachepolicyCsvserverBinding {
+    /// A `cachepolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CachepolicyCsvserverBinding {
     /// `GET /nitro/v1/config/cachepolicy_csvserver_binding/{policyname}?count=yes`
     pub fn count(policyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(policyname)
@@ -2771,50 +2866,45 @@ impl CachepolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/cachepolicy_lbvserver_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/integrated-caching/cachepolicy_lbvserver_binding/cachepolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CachepolicyLbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CachepolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicy_lbvserver_binding`.`labeltype` ([`CachepolicyLbvserverBinding`]): the same values as [`CacheglobalCachepolicyBindingLabeltype`].
-pub type CachepolicyLbvserverBindingLabeltype = CacheglobalCachepolicyBindingLabeltype;
 impl rt::Model for CachepolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2837,6 +2927,7 @@ impl rt::Model for CachepolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2850,14 +2941,9 @@ impl rt::Model for CachepolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyLbvserverBinding {
@@ -2892,6 +2978,15 @@ impl rt::Resource for CachepolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CachepolicyLbvserverBinding {
+    /// A `cachepolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CachepolicyLbvserverBinding {
     /// `GET /nitro/v1/config/cachepolicy_lbvserver_binding/{policyname}?count=yes`
     pub fn count(policyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(policyname)
@@ -2910,54 +3005,50 @@ impl CachepolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/cachepolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`CachepolicylabelStats`]
+/// - Bindings: [`CachepolicylabelBinding`], [`CachepolicylabelCachepolicyBinding`], [`CachepolicylabelPolicybindingBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cachepolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub labelname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CachepolicylabelBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<CachepolicylabelBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     /// Possible values (see [`CachepolicylabelEvaluates`]): `REQ`, `RES`, `MSSQL_REQ`, `MSSQL_RES`, `MYSQL_REQ`, `MYSQL_RES`, `HTTPQUIC_REQ`, `HTTPQUIC_RES`.
     ///
     /// Mandatory for add.
     pub evaluates: Option<rt::Open<CachepolicylabelEvaluates>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Mandatory for add.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CachepolicylabelLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CachepolicylabelLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicylabel`.`builtin` ([`Cachepolicylabel`]): the same values as [`CachecontentgroupBuiltin`].
-pub type CachepolicylabelBuiltin = CachecontentgroupBuiltin;
 /// Values of `cachepolicylabel`.`evaluates` ([`Cachepolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2995,8 +3086,6 @@ impl rt::WireEnum for CachepolicylabelEvaluates {
         (Self::HttpquicRes, "HTTPQUIC_RES"),
     ];
 }
-/// Values of `cachepolicylabel`.`labeltype` ([`Cachepolicylabel`]): the same values as [`CacheglobalCachepolicyBindingLabeltype`].
-pub type CachepolicylabelLabeltype = CacheglobalCachepolicyBindingLabeltype;
 impl rt::Model for Cachepolicylabel {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3029,6 +3118,7 @@ impl rt::Model for Cachepolicylabel {
             10 => self.newname.as_field(),
             11 => self.numpol.as_field(),
             12 => self.priority.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3047,14 +3137,9 @@ impl rt::Model for Cachepolicylabel {
             10 => self.newname.as_field_mut(),
             11 => self.numpol.as_field_mut(),
             12 => self.priority.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cachepolicylabel {
@@ -3087,6 +3172,20 @@ impl rt::Resource for Cachepolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Cachepolicylabel {
+    /// A `cachepolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`evaluates`](Self::evaluates).
+    pub fn evaluates(mut self, evaluates: CachepolicylabelEvaluates) -> Self {
+        self.evaluates = Some(rt::Open::Known(evaluates));
+        self
+    }
 }
 impl Cachepolicylabel {
     /// `POST /nitro/v1/config/cachepolicylabel`
@@ -3131,16 +3230,16 @@ impl Cachepolicylabel {
 /// - URL: `/nitro/v1/config/cachepolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/integrated-caching/cachepolicylabel_binding/cachepolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `cachepolicylabel_cachepolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cachepolicylabel_cachepolicy_binding: Option<
         Vec<CachepolicylabelCachepolicyBinding>,
     >,
-    /// `cachepolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cachepolicylabel_policybinding_binding: Option<
         Vec<CachepolicylabelPolicybindingBinding>,
     >,
@@ -3159,6 +3258,7 @@ impl rt::Model for CachepolicylabelBinding {
             0 => self.cachepolicylabel_cachepolicy_binding.as_field(),
             1 => self.cachepolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3167,14 +3267,9 @@ impl rt::Model for CachepolicylabelBinding {
             0 => self.cachepolicylabel_cachepolicy_binding.as_field_mut(),
             1 => self.cachepolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicylabelBinding {
@@ -3209,6 +3304,15 @@ impl rt::Resource for CachepolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl CachepolicylabelBinding {
+    /// A `cachepolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CachepolicylabelBinding {
     /// `GET /nitro/v1/config/cachepolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -3226,35 +3330,26 @@ impl CachepolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicylabelCachepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`CachepolicylabelCachepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CachepolicylabelCachepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicylabel_cachepolicy_binding`.`labeltype` ([`CachepolicylabelCachepolicyBinding`]): the same values as [`CacheglobalCachepolicyBindingLabeltype`].
-pub type CachepolicylabelCachepolicyBindingLabeltype = CacheglobalCachepolicyBindingLabeltype;
 impl rt::Model for CachepolicylabelCachepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3277,6 +3372,7 @@ impl rt::Model for CachepolicylabelCachepolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3290,14 +3386,9 @@ impl rt::Model for CachepolicylabelCachepolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicylabelCachepolicyBinding {
@@ -3330,6 +3421,48 @@ impl rt::Resource for CachepolicylabelCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl CachepolicylabelCachepolicyBinding {
+    /// A `cachepolicylabel_cachepolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl CachepolicylabelCachepolicyBinding {
     /// `PUT /nitro/v1/config/cachepolicylabel_cachepolicy_binding`
@@ -3370,48 +3503,35 @@ impl CachepolicylabelCachepolicyBinding {
 /// - URL: `/nitro/v1/config/cachepolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/integrated-caching/cachepolicylabel_policybinding_binding/cachepolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachepolicylabelPolicybindingBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CachepolicylabelPolicybindingBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicylabel_policybinding_binding`.`labeltype` ([`CachepolicylabelPolicybindingBinding`]): the same values as [`CacheglobalCachepolicyBindingLabeltype`].
-pub type CachepolicylabelPolicybindingBindingLabeltype = CacheglobalCachepolicyBindingLabeltype;
 impl rt::Model for CachepolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3434,6 +3554,7 @@ impl rt::Model for CachepolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3447,14 +3568,9 @@ impl rt::Model for CachepolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicylabelPolicybindingBinding {
@@ -3489,6 +3605,15 @@ impl rt::Resource for CachepolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl CachepolicylabelPolicybindingBinding {
+    /// A `cachepolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CachepolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/cachepolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -3510,30 +3635,28 @@ impl CachepolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cacheselector {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub selectorname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CacheselectorBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.0`.
     pub builtin: Option<Vec<rt::Open<CacheselectorBuiltin>>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub rule: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub selectorname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3576,6 +3699,7 @@ impl rt::Model for Cacheselector {
             3 => self.flags.as_field(),
             4 => self.rule.as_field(),
             5 => self.selectorname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3587,14 +3711,9 @@ impl rt::Model for Cacheselector {
             3 => self.flags.as_field_mut(),
             4 => self.rule.as_field_mut(),
             5 => self.selectorname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cacheselector {
@@ -3627,6 +3746,20 @@ impl rt::Resource for Cacheselector {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["selectorname"];
+}
+impl Cacheselector {
+    /// A `cacheselector` named by its key, every other field unset.
+    pub fn new(selectorname: impl Into<String>) -> Self {
+        Self {
+            selectorname: Some(selectorname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.rule = Some(rule.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl Cacheselector {
     /// `POST /nitro/v1/config/cacheselector`
@@ -3676,179 +3809,175 @@ impl Cacheselector {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CacheStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cache304hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cache64maxmemorykb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachebytesserved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachebytesservedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecompressedbytesserved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecompressedbytesservedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecurhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachecurmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheerrmemalloc: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheexpireatlastbyterate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheflashcachehitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheflashcachemissesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachefulltoconditionalrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachehitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheinvalidationrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachelargestresponsereceived: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachemaxmemoryactivekb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachemaxmemorykb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachemissesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachenon304hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachenonparameterizedinvalidationrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachenonstoreablemissesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachenumcached: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachenummarker: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheparameterized304hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheparameterizedhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheparameterizedinvalidationrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheparameterizednon304hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheparameterizedrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercent304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercentbytehit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercenthit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercentoriginbandwidthsaved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercentparameterized304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercentpethits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercentstoreablemiss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercentsuccessfulrevalidation: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepethitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepetrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherecentpercent304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherecentpercentbytehit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherecentpercenthit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherecentpercentoriginbandwidthsaved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherecentpercentparameterizedhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherecentpercentstoreablemiss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherecentpercentsuccessfulrevalidation: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheresponsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacherevalidationmissrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachesqlhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachestoreablemissesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachesuccessfulrevalidationrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetot304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotexpireatlastbyte: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotflashcachehits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotflashcachemisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotfulltoconditionalrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotinvalidationrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotnon304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotnonparameterizedinvalidationrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotnonstoreablemisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotparameterized304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotparameterizedhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotparameterizedinvalidationrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotparameterizednon304hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotparameterizedrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotpethits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotpetrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotrevalidationmiss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotsqlhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotstoreablemisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotsuccessfulrevalidation: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheutilizedmemorykb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CacheStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<CacheStatsClearstats>>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cache`.`clearstats` ([`CacheStats`]).
-///
-/// Also the values of `cachecontentgroup.clearstats`, `cachepolicy.clearstats`, `cachepolicylabel.clearstats`.
+/// Values of `cache.clearstats`, `cachecontentgroup.clearstats`, `cachepolicy.clearstats`, `cachepolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CacheStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for CacheStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -4016,6 +4145,7 @@ impl rt::Model for CacheStats {
             75 => self.cachetotsuccessfulrevalidation.as_field(),
             76 => self.cacheutilizedmemorykb.as_field(),
             77 => self.clearstats.as_field(),
+            78 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4099,14 +4229,9 @@ impl rt::Model for CacheStats {
             75 => self.cachetotsuccessfulrevalidation.as_field_mut(),
             76 => self.cacheutilizedmemorykb.as_field_mut(),
             77 => self.clearstats.as_field_mut(),
+            78 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CacheStats {
@@ -4154,33 +4279,27 @@ impl CacheStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachecontentgroupStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachecontentgroupStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<CachecontentgroupStatsClearstats>>,
-    /// `Double`, read-only.
-    pub group304hit: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub groupnon304hit: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub maxmemory: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub group304hit: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub groupnon304hit: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub maxmemory: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub timesflushed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totcell: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totmarkercell: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totmemory: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachecontentgroup`.`clearstats` ([`CachecontentgroupStats`]): the same values as [`CacheStatsClearstats`].
-pub type CachecontentgroupStatsClearstats = CacheStatsClearstats;
 impl rt::Model for CachecontentgroupStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -4205,6 +4324,7 @@ impl rt::Model for CachecontentgroupStats {
             6 => self.totcell.as_field(),
             7 => self.totmarkercell.as_field(),
             8 => self.totmemory.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4219,14 +4339,9 @@ impl rt::Model for CachecontentgroupStats {
             6 => self.totcell.as_field_mut(),
             7 => self.totmarkercell.as_field_mut(),
             8 => self.totmemory.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachecontentgroupStats {
@@ -4278,27 +4393,21 @@ impl CachecontentgroupStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachepolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<CachepolicyStatsClearstats>>,
-    /// `Double`, read-only.
-    pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub pipolicyundefhitsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub policyname: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub pipolicyhits: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub pipolicyhitsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub pipolicyundefhits: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicy`.`clearstats` ([`CachepolicyStats`]): the same values as [`CacheStatsClearstats`].
-pub type CachepolicyStatsClearstats = CacheStatsClearstats;
 impl rt::Model for CachepolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -4317,6 +4426,7 @@ impl rt::Model for CachepolicyStats {
             3 => self.pipolicyundefhits.as_field(),
             4 => self.pipolicyundefhitsrate.as_field(),
             5 => self.policyname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4328,14 +4438,9 @@ impl rt::Model for CachepolicyStats {
             3 => self.pipolicyundefhits.as_field_mut(),
             4 => self.pipolicyundefhitsrate.as_field_mut(),
             5 => self.policyname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyStats {
@@ -4387,23 +4492,17 @@ impl CachepolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CachepolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CachepolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<CachepolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cachepolicylabel`.`clearstats` ([`CachepolicylabelStats`]): the same values as [`CacheStatsClearstats`].
-pub type CachepolicylabelStatsClearstats = CacheStatsClearstats;
 impl rt::Model for CachepolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -4418,6 +4517,7 @@ impl rt::Model for CachepolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4427,14 +4527,9 @@ impl rt::Model for CachepolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicylabelStats {

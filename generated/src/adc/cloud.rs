@@ -15,14 +15,10 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudallowedngsticketprofile {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub creator: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub creator: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -33,6 +29,7 @@ impl rt::Model for Cloudallowedngsticketprofile {
         match index {
             0 => self.creator.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -40,14 +37,9 @@ impl rt::Model for Cloudallowedngsticketprofile {
         match index {
             0 => self.creator.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudallowedngsticketprofile {
@@ -80,6 +72,20 @@ impl rt::Resource for Cloudallowedngsticketprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Cloudallowedngsticketprofile {
+    /// A `cloudallowedngsticketprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`creator`](Self::creator).
+    pub fn creator(mut self, creator: impl Into<String>) -> Self {
+        self.creator = Some(creator.into());
+        self
+    }
 }
 impl Cloudallowedngsticketprofile {
     /// `POST /nitro/v1/config/cloudallowedngsticketprofile` (method inferred: the reference gives none)
@@ -125,46 +131,43 @@ impl Cloudallowedngsticketprofile {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/cloud/cloudautoscalegroup/cloudautoscalegroup.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudautoscalegroup {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub azcount: Option<i64>,
-    /// `String[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub aznames: Option<Vec<String>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CloudautoscalegroupGraceful`]): `YES`, `NO`.
-    ///
-    /// Since `12.0-FR4`.
-    pub graceful: Option<rt::Open<CloudautoscalegroupGraceful>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub azcount: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub aznames: Option<Vec<String>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `12.0-FR4`.
+    pub graceful: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cloudautoscalegroup`.`graceful` ([`Cloudautoscalegroup`]).
-///
-/// Also the values of `cloudparaminternal.iamperm`, `cloudparaminternal.nonftumode`, `cloudprofile.graceful`.
+/// Values of `cloudautoscalegroup.graceful`, `cloudparaminternal.iamperm`, `cloudparaminternal.nonftumode`, `cloudprofile.graceful`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CloudautoscalegroupGraceful {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for CloudautoscalegroupGraceful {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
@@ -186,6 +189,7 @@ impl rt::Model for Cloudautoscalegroup {
             2 => self.aznames.as_field(),
             3 => self.graceful.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -196,14 +200,9 @@ impl rt::Model for Cloudautoscalegroup {
             2 => self.aznames.as_field_mut(),
             3 => self.graceful.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudautoscalegroup {
@@ -238,6 +237,15 @@ impl rt::Resource for Cloudautoscalegroup {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Cloudautoscalegroup {
+    /// A `cloudautoscalegroup` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Cloudautoscalegroup {
     /// `GET /nitro/v1/config/cloudautoscalegroup?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -260,8 +268,6 @@ impl Cloudautoscalegroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudawsparam {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub rolearn: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -273,20 +279,16 @@ impl rt::Model for Cloudawsparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rolearn.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.rolearn.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudawsparam {
@@ -343,24 +345,18 @@ impl Cloudawsparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudcredential {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub applicationid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub applicationsecret: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub isset: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
@@ -383,6 +379,7 @@ impl rt::Model for Cloudcredential {
             1 => self.applicationsecret.as_field(),
             2 => self.isset.as_field(),
             3 => self.tenantidentifier.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -392,14 +389,9 @@ impl rt::Model for Cloudcredential {
             1 => self.applicationsecret.as_field_mut(),
             2 => self.isset.as_field_mut(),
             3 => self.tenantidentifier.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudcredential {
@@ -452,49 +444,35 @@ impl Cloudcredential {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudngsparameter {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CloudngsparameterAllowdtls12`]): `NO`, `YES`.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub allowdtls12: Option<rt::Open<CloudngsparameterAllowdtls12>>,
-    /// `String`, read-write.
-    ///
+    pub allowdtls12: Option<rt::Open<NoYes>>,
     /// Possible values (see [`CloudngsparameterAllowedudtversion`]): `V4`, `V5`, `V6`, `V7`.
     ///
     /// Since `14.1`.
     pub allowedudtversion: Option<rt::Open<CloudngsparameterAllowedudtversion>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CloudngsparameterBlockonallowedngstktprof`]): `NO`, `YES`.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub blockonallowedngstktprof: Option<
-        rt::Open<CloudngsparameterBlockonallowedngstktprof>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CloudngsparameterCsvserverticketingdecouple`]): `NO`, `YES`.
+    pub blockonallowedngstktprof: Option<rt::Open<NoYes>>,
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub csvserverticketingdecouple: Option<
-        rt::Open<CloudngsparameterCsvserverticketingdecouple>,
-    >,
+    pub csvserverticketingdecouple: Option<rt::Open<NoYes>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cloudngsparameter`.`allowdtls12` ([`Cloudngsparameter`]).
-///
-/// Also the values of `cloudngsparameter.blockonallowedngstktprof`, `cloudngsparameter.csvserverticketingdecouple`.
+/// Values of `cloudngsparameter.allowdtls12`, `cloudngsparameter.blockonallowedngstktprof`, `cloudngsparameter.csvserverticketingdecouple`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CloudngsparameterAllowdtls12 {
+pub enum NoYes {
     /// `NO`
     No,
     /// `YES`
     Yes,
 }
-impl rt::WireEnum for CloudngsparameterAllowdtls12 {
+impl rt::WireEnum for NoYes {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::No, "NO"),
         (Self::Yes, "YES"),
@@ -521,10 +499,6 @@ impl rt::WireEnum for CloudngsparameterAllowedudtversion {
         (Self::V7, "V7"),
     ];
 }
-/// Values of `cloudngsparameter`.`blockonallowedngstktprof` ([`Cloudngsparameter`]): the same values as [`CloudngsparameterAllowdtls12`].
-pub type CloudngsparameterBlockonallowedngstktprof = CloudngsparameterAllowdtls12;
-/// Values of `cloudngsparameter`.`csvserverticketingdecouple` ([`Cloudngsparameter`]): the same values as [`CloudngsparameterAllowdtls12`].
-pub type CloudngsparameterCsvserverticketingdecouple = CloudngsparameterAllowdtls12;
 impl rt::Model for Cloudngsparameter {
     const FIELDS: &'static [&'static str] = &[
         "allowdtls12",
@@ -539,6 +513,7 @@ impl rt::Model for Cloudngsparameter {
             1 => self.allowedudtversion.as_field(),
             2 => self.blockonallowedngstktprof.as_field(),
             3 => self.csvserverticketingdecouple.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -548,14 +523,9 @@ impl rt::Model for Cloudngsparameter {
             1 => self.allowedudtversion.as_field_mut(),
             2 => self.blockonallowedngstktprof.as_field_mut(),
             3 => self.csvserverticketingdecouple.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudngsparameter {
@@ -613,52 +583,36 @@ impl Cloudngsparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudparameter {
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub activationcode: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CloudparameterConnectorresidence`]): `None`, `Onprem`, `Aws`, `Azure`, `Cpx`.
     ///
     /// Since `13.1`.
     pub connectorresidence: Option<rt::Open<CloudparameterConnectorresidence>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub controlconnectionstatus: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub controllerfqdn: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0`.
     pub controllerport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub customerid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CloudparameterDeployment`]): `Production`, `Staging`, `Dev`.
     ///
     /// Since `13.1`.
     pub deployment: Option<rt::Open<CloudparameterDeployment>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub instanceid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
@@ -732,6 +686,7 @@ impl rt::Model for Cloudparameter {
             6 => self.deployment.as_field(),
             7 => self.instanceid.as_field(),
             8 => self.resourcelocation.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -746,14 +701,9 @@ impl rt::Model for Cloudparameter {
             6 => self.deployment.as_field_mut(),
             7 => self.instanceid.as_field_mut(),
             8 => self.resourcelocation.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudparameter {
@@ -810,31 +760,27 @@ impl Cloudparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudparaminternal {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CloudparaminternalIamperm`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0-FR4`.
-    pub iamperm: Option<rt::Open<CloudparaminternalIamperm>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CloudparaminternalNonftumode`]): `YES`, `NO`.
+    pub iamperm: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0-FR4`.
-    pub nonftumode: Option<rt::Open<CloudparaminternalNonftumode>>,
+    pub nonftumode: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cloudparaminternal`.`iamperm` ([`Cloudparaminternal`]): the same values as [`CloudautoscalegroupGraceful`].
-pub type CloudparaminternalIamperm = CloudautoscalegroupGraceful;
-/// Values of `cloudparaminternal`.`nonftumode` ([`Cloudparaminternal`]): the same values as [`CloudautoscalegroupGraceful`].
-pub type CloudparaminternalNonftumode = CloudautoscalegroupGraceful;
 impl rt::Model for Cloudparaminternal {
     const FIELDS: &'static [&'static str] = &["__count", "iamperm", "nonftumode"];
     #[inline(always)]
@@ -843,6 +789,7 @@ impl rt::Model for Cloudparaminternal {
             0 => self.count.as_field(),
             1 => self.iamperm.as_field(),
             2 => self.nonftumode.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -851,14 +798,9 @@ impl rt::Model for Cloudparaminternal {
             0 => self.count.as_field_mut(),
             1 => self.iamperm.as_field_mut(),
             2 => self.nonftumode.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudparaminternal {
@@ -915,11 +857,19 @@ impl Cloudparaminternal {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 3600.
     ///
@@ -927,71 +877,47 @@ pub struct Cloudprofile {
     ///
     /// Since `13.1`.
     pub azurepollperiod: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub azuretagname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub azuretagvalue: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CloudprofileBoundservicegroupsvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `MONGO`, `MONGO_TLS`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`, `LOGSTREAM_SSL`, `MQTT`, `MQTT_TLS`, `QUIC_BRIDGE`, `ADNS_DOH`, `ADNS_DOT`, `DOT`, `HTTP_QUIC`, `KAFKA_BROKER`.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub boundservicegroupsvctype: Option<rt::Open<CloudprofileBoundservicegroupsvctype>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CloudprofileGraceful`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0-FR4`.
-    pub graceful: Option<rt::Open<CloudprofileGraceful>>,
-    /// `String`, read-write.
-    ///
+    pub graceful: Option<rt::Open<YesNo>>,
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub name: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CloudprofileServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`, `MONGO`, `MONGO_TLS`, `MQTT`, `MQTT_TLS`, `QUIC_BRIDGE`, `HTTP_QUIC`, `DOT`, `KAFKA_PRODUCER`, `SSL_PROXY`.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub servicetype: Option<rt::Open<CloudprofileServicetype>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`CloudprofileType`]): `autoscale`, `azuretags`, `stats`.
     ///
@@ -999,16 +925,12 @@ pub struct Cloudprofile {
     ///
     /// Since `12.0-FR4`.
     pub type_: Option<rt::Open<CloudprofileType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub vservername: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
@@ -1212,8 +1134,6 @@ impl rt::WireEnum for CloudprofileBoundservicegroupsvctype {
         (Self::KafkaBroker, "KAFKA_BROKER"),
     ];
 }
-/// Values of `cloudprofile`.`graceful` ([`Cloudprofile`]): the same values as [`CloudautoscalegroupGraceful`].
-pub type CloudprofileGraceful = CloudautoscalegroupGraceful;
 /// Values of `cloudprofile`.`servicetype` ([`Cloudprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1442,6 +1362,7 @@ impl rt::Model for Cloudprofile {
             12 => self.type_.as_field(),
             13 => self.vservername.as_field(),
             14 => self.vsvrbindsvcport.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1462,14 +1383,9 @@ impl rt::Model for Cloudprofile {
             12 => self.type_.as_field_mut(),
             13 => self.vservername.as_field_mut(),
             14 => self.vsvrbindsvcport.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudprofile {
@@ -1502,6 +1418,68 @@ impl rt::Resource for Cloudprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Cloudprofile {
+    /// A `cloudprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`boundservicegroupsvctype`](Self::boundservicegroupsvctype).
+    pub fn boundservicegroupsvctype(
+        mut self,
+        boundservicegroupsvctype: CloudprofileBoundservicegroupsvctype,
+    ) -> Self {
+        self.boundservicegroupsvctype = Some(rt::Open::Known(boundservicegroupsvctype));
+        self
+    }
+    /// Sets [`delay`](Self::delay).
+    pub fn delay(mut self, delay: impl Into<rt::Number>) -> Self {
+        self.delay = Some(delay.into());
+        self
+    }
+    /// Sets [`graceful`](Self::graceful).
+    pub fn graceful(mut self, graceful: YesNo) -> Self {
+        self.graceful = Some(rt::Open::Known(graceful));
+        self
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`servicegroupname`](Self::servicegroupname).
+    pub fn servicegroupname(mut self, servicegroupname: impl Into<String>) -> Self {
+        self.servicegroupname = Some(servicegroupname.into());
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: CloudprofileServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: CloudprofileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`vservername`](Self::vservername).
+    pub fn vservername(mut self, vservername: impl Into<String>) -> Self {
+        self.vservername = Some(vservername.into());
+        self
+    }
+    /// Sets [`vsvrbindsvcport`](Self::vsvrbindsvcport).
+    pub fn vsvrbindsvcport(mut self, vsvrbindsvcport: i64) -> Self {
+        self.vsvrbindsvcport = Some(vsvrbindsvcport);
+        self
+    }
 }
 impl Cloudprofile {
     /// `POST /nitro/v1/config/cloudprofile`
@@ -1552,7 +1530,7 @@ impl Cloudprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudservice {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub response: Option<serde_json::Value>,
@@ -1565,20 +1543,16 @@ impl rt::Model for Cloudservice {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.response.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudservice {
@@ -1624,17 +1598,18 @@ impl Cloudservice {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/cloud/cloudvserverip/cloudvserverip.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudvserverip {
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub ipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1645,6 +1620,7 @@ impl rt::Model for Cloudvserverip {
         match index {
             0 => self.count.as_field(),
             1 => self.ipaddress.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1652,14 +1628,9 @@ impl rt::Model for Cloudvserverip {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.ipaddress.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudvserverip {
@@ -1712,999 +1683,997 @@ impl Cloudvserverip {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CloudStats {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub clearstats: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessgt21secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessgt21secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle13secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle13secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle1secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle1secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle21secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle21secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle2secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle2secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle3secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle3secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle5secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle5secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle8secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsagentaccessle8secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsapplaunchattempted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsapplaunchattemptedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsapplaunchfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsapplaunchfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsapplaunchsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsapplaunchsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngscgpapplaunchattempted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngscgpapplaunchattemptedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngscgpapplaunchsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngscgpapplaunchsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsconncmdfailbyfr: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsconncmdfailbyfrrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsconncmdfailclientconnnotfound: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsconncmdfailclientconnnotfoundrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsdelayedconnectorresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsdelayedconnectorresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtapplaunchfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtapplaunchfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtapplaunchsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtapplaunchsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtclientconnest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtclientconnestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtconnrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtconnrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtctrlsendconnfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtctrlsendconnfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtcurrentsessionsreceivingredirectedpkt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtcurrentsessionsreceivingredirectedpktrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtcurrentsessionsreroutingdatapkt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtcurrentsessionsreroutingdatapktrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtfrsnconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtfrsnconnrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtfrvdaconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtfrvdaconnrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtgetrequestsenttoredis: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtgetrequestsenttoredisrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtgt3secclienthandshakeesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtgt3secclienthandshakeesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtgt3secvdahandshakeesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtgt3secvdahandshakeesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtgt8secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtgt8secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle1secclienthandshakeesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle1secclienthandshakeesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle1secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle1secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle1secvdahandshakeesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle1secvdahandshakeesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle2secclienthandshakeesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle2secclienthandshakeesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle2secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle2secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle2secvdahandshakeesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle2secvdahandshakeesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle3secclienthandshakeesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle3secclienthandshakeesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle3secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle3secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle3secvdahandshakeesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle3secvdahandshakeesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle5secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle5secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle8secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtle8secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtlossytunnel: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtlossytunnelrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtnonlossytunnel: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtnonlossytunnelrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtnonrendzconnreqdrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtnonrendzconnreqdroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredisentryaddfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredisentryaddfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredisentryaddsucces: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredisentryaddsuccesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredisentrydeletefailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredisentrydeletefailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredisentrydeletesuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredisentrydeletesuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredislookupfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredislookupfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredislookupsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtredislookupsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtsessionsreceivingredirectedpktrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtsessionsreroutingdatapktrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtstavalfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtstavalfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtstavalsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtstavalsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedttotsessionsreceivingredirectedpkt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedttotsessionsreroutingdatapkt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtvdaconnest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtvdaconnestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtvdarendezvoustimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsedtvdarendezvoustimeoutrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctapplaunchattempted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctapplaunchattemptedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctapplaunchsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctapplaunchsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctgt8secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctgt8secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle1secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle1secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle2secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle2secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle3secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle3secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle5secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle5secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle8secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgctle8secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgt8secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsgt8secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsicaend: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsicaendrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsicastart: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsicastartrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle1secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle1secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle2secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle2secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle3secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle3secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle5secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle5secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle8secconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsle8secconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv1launchfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv1launchfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv1launchsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv1launchsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv1sntcntcmdfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv1sntcntcmdfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2delayedresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2delayedresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2fallbacktov1: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2fallbacktov1rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2invalidcapability: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2invalidcapabilityrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2launchfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2launchfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2launchsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2launchsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2sntcntcmdfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsrendezvousv2sntcntcmdfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldakvgetsecretfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldakvgetsecretfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldakvgetsecretlistfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldakvgetsecretlistfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldakvtokenfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldakvtokenfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldawssmgetmastersecretfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldawssmgetmastersecretfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldawssmgetsecretfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldawssmgetsecretfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldawssmtokenfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldawssmtokenfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldcldecryptionfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldcldecryptionfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclvalidationfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclvalidationfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpallowtarget: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpallowtargetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpauthorizeconnreqfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpauthorizeconnreqfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpcomplete: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpcompleterate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpconnectorfanouttimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpconnectorfanouttimeoutrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpconnestattempted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpconnestattemptedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpconnestsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpconnestsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpconnvalidationfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpconnvalidationfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpdeny: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpdenyrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpglobalfanouttimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpglobalfanouttimeoutrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtppubkeyvalfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtppubkeyvalfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpredirecttarget: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpredirecttargetrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpsoftdeny: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtpsoftdenyrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtptrustestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldclxmtptrustestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshielddemandedcliskeynotfound: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshielddemandedcliskeynotfoundrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshielddemandedgwkeynotfound: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshielddemandedgwkeynotfoundrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshielddemandedrtkeynotfound: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshielddemandedrtkeynotfoundrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldfanout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldfanoutrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldgt21secclxmtpconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldgt21secclxmtpconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldkeycacheempty: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldkeycacheemptyrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldkeyfetchfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldkeyfetchfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle13secclxmtpconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle13secclxmtpconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle1secclxmtpconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle1secclxmtpconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle21secclxmtpconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle21secclxmtpconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle2secclxmtpconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle2secclxmtpconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle3secclxmtpconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle3secclxmtpconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle5secclxmtpconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle5secclxmtpconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle8secclxmtpconnesttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsshieldle8secclxmtpconnesttimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngssocksapplaunchattempted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngssocksapplaunchattemptedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngssocksapplaunchsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngssocksapplaunchsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsstaapplaunchattempted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsstaapplaunchattemptedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsstaapplaunchsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsstaapplaunchsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsstavalfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsstavalfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsstavalsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsstavalsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsticketsvcdown: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngsticketsvcdownrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngstunnelclosedbyclient: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngstunnelclosedbyclientrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngstunnelclosedbyvda: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ngstunnelclosedbyvdarate: Option<rt::Number>,
@@ -3215,6 +3184,7 @@ impl rt::Model for CloudStats {
             246 => self.ngstunnelclosedbyclientrate.as_field(),
             247 => self.ngstunnelclosedbyvda.as_field(),
             248 => self.ngstunnelclosedbyvdarate.as_field(),
+            249 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3469,14 +3439,9 @@ impl rt::Model for CloudStats {
             246 => self.ngstunnelclosedbyclientrate.as_field_mut(),
             247 => self.ngstunnelclosedbyvda.as_field_mut(),
             248 => self.ngstunnelclosedbyvdarate.as_field_mut(),
+            249 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CloudStats {

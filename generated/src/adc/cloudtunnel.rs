@@ -15,20 +15,12 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudtunnelparameter {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub controllerfqdn: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub fqdn: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub resourcelocation: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub subnetresourcelocationmappings: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -48,6 +40,7 @@ impl rt::Model for Cloudtunnelparameter {
             1 => self.fqdn.as_field(),
             2 => self.resourcelocation.as_field(),
             3 => self.subnetresourcelocationmappings.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57,14 +50,9 @@ impl rt::Model for Cloudtunnelparameter {
             1 => self.fqdn.as_field_mut(),
             2 => self.resourcelocation.as_field_mut(),
             3 => self.subnetresourcelocationmappings.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudtunnelparameter {
@@ -121,57 +109,51 @@ impl Cloudtunnelparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cloudtunnelvserver {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cachetype: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub effectivestate: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ip: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ippattern: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ipv46: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub listenpolicy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub listenpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub port: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub range: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CloudtunnelvserverServicetype`]): `TCP`, `UDP`.
     ///
     /// Since `14.1`.
     pub servicetype: Option<rt::Open<CloudtunnelvserverServicetype>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub state: Option<serde_json::Value>,
-    /// Wire name `type`. Type `unknown`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Since `14.1`.
     pub type_: Option<serde_json::Value>,
@@ -225,6 +207,7 @@ impl rt::Model for Cloudtunnelvserver {
             10 => self.servicetype.as_field(),
             11 => self.state.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -243,14 +226,9 @@ impl rt::Model for Cloudtunnelvserver {
             10 => self.servicetype.as_field_mut(),
             11 => self.state.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudtunnelvserver {
@@ -283,6 +261,30 @@ impl rt::Resource for Cloudtunnelvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Cloudtunnelvserver {
+    /// A `cloudtunnelvserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`listenpolicy`](Self::listenpolicy).
+    pub fn listenpolicy(mut self, listenpolicy: impl Into<String>) -> Self {
+        self.listenpolicy = Some(listenpolicy.into());
+        self
+    }
+    /// Sets [`listenpriority`](Self::listenpriority).
+    pub fn listenpriority(mut self, listenpriority: impl Into<rt::Number>) -> Self {
+        self.listenpriority = Some(listenpriority.into());
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: CloudtunnelvserverServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
 }
 impl Cloudtunnelvserver {
     /// `POST /nitro/v1/config/cloudtunnelvserver` (method inferred: the reference gives none)

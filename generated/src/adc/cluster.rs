@@ -14,9 +14,7 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cluster {
-    /// `String`, read-write.
     pub clip: Option<String>,
-    /// `String`, read-write.
     pub password: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -29,6 +27,7 @@ impl rt::Model for Cluster {
         match index {
             0 => self.clip.as_field(),
             1 => self.password.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -36,14 +35,9 @@ impl rt::Model for Cluster {
         match index {
             0 => self.clip.as_field_mut(),
             1 => self.password.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cluster {
@@ -78,6 +72,15 @@ impl rt::Resource for Cluster {
     const KEYS: &'static [&'static str] = &["clip"];
 }
 impl Cluster {
+    /// A `cluster` named by its key, every other field unset.
+    pub fn new(clip: impl Into<String>) -> Self {
+        Self {
+            clip: Some(clip.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Cluster {
     /// `POST /nitro/v1/config/cluster?action=join`
     ///
     /// Mandatory: `clip`, `password`.
@@ -93,8 +96,6 @@ impl Cluster {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusterfiles {
-    /// `String[]`, read-write.
-    ///
     /// Default: `all.`.
     ///
     /// Possible values (see [`ClusterfilesMode`]): `all`, `bookmarks`, `ssl`, `imports`, `misc`, `dns`, `krb`, `AAA`, `app_catalog`, `all_plus_misc`, `all_minus_misc`, `htmlinjection`.
@@ -157,20 +158,16 @@ impl rt::Model for Clusterfiles {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mode.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.mode.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusterfiles {
@@ -215,224 +212,194 @@ impl Clusterfiles {
 /// - URL: `/nitro/v1/config/clusterinstance`
 /// - Key: `clid`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`ClusterinstanceStats`]
+/// - Bindings: [`ClusterinstanceBinding`], [`ClusterinstanceClusternodeBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusterinstance {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`ClusterinstanceAdminstate`]): `ENABLED`, `DISABLED`.
-    pub adminstate: Option<rt::Open<ClusterinstanceAdminstate>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`ClusterinstanceBackplanebasedview`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub backplanebasedview: Option<rt::Open<ClusterinstanceBackplanebasedview>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16.
     ///
     /// Mandatory for add.
     pub clid: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub adminstate: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub backplanebasedview: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub clusterclipfailure: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub clusterhbhmacerrordetected: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub clusternoheartbeatonnode: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub clusternolinksetmbf: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub clusternospottedip: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ClusterinstanceClusterproxyarp`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub clusterproxyarp: Option<rt::Open<ClusterinstanceClusterproxyarp>>,
-    /// `unknown`, read-only.
+    pub clusterproxyarp: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub clustertunnelmodemismatch: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 60.
     ///
     /// Default: `3`.
     pub deadinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ClusterinstanceDfdretainl2params`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub dfdretainl2params: Option<rt::Open<ClusterinstanceDfdretainl2params>>,
-    /// `Double`, read-write.
+    pub dfdretainl2params: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 200 to 1000.
     ///
     /// Default: `200`.
     pub hellointerval: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub heterogeneousflag: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`ClusterinstanceInc`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub inc: Option<rt::Open<ClusterinstanceInc>>,
-    /// `Boolean`, read-only.
+    pub inc: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub jumbonotsupported: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub licensemismatch: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub nodegroup: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub nodegroupstatewarning: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub nodepenummismatch: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `ENABLED`.
     ///
     /// Possible values (see [`ClusterinstanceOperationalpropstate`]): `UNKNOWN`, `ENABLED`, `DISABLED`, `AUTO DISABLED`.
     pub operationalpropstate: Option<rt::Open<ClusterinstanceOperationalpropstate>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ClusterinstanceOperationalstate`]): `ENABLED`, `DISABLED`.
-    pub operationalstate: Option<rt::Open<ClusterinstanceOperationalstate>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub operationalstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub penummismatch: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`ClusterinstancePreemption`]): `ENABLED`, `DISABLED`.
-    pub preemption: Option<rt::Open<ClusterinstancePreemption>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub preemption: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`ClusterinstanceProcesslocal`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub processlocal: Option<rt::Open<ClusterinstanceProcesslocal>>,
-    /// `String`, read-only.
+    pub processlocal: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ClusterinstancePropstate`]): `ENABLED`, `DISABLED`.
-    pub propstate: Option<rt::Open<ClusterinstancePropstate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub propstate: Option<rt::Open<EnabledDisabled>>,
     /// Default: `MAJORITY`.
     ///
     /// Possible values (see [`ClusterinstanceQuorumtype`]): `MAJORITY`, `NONE`.
     pub quorumtype: Option<rt::Open<ClusterinstanceQuorumtype>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ClusterinstanceRetainconnectionsoncluster`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0`.
-    pub retainconnectionsoncluster: Option<
-        rt::Open<ClusterinstanceRetainconnectionsoncluster>,
-    >,
-    /// `Boolean`, read-only.
+    pub retainconnectionsoncluster: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub rsskeymismatch: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ClusterinstanceSecureheartbeats`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub secureheartbeats: Option<rt::Open<ClusterinstanceSecureheartbeats>>,
-    /// `String`, read-only.
+    pub secureheartbeats: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`ClusterinstanceStatus`]): `DOWN`, `UP`, `PARTIAL-UP`, `UNKNOWN`.
     pub status: Option<rt::Open<ClusterinstanceStatus>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`ClusterinstanceSyncstatusstrictmode`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub syncstatusstrictmode: Option<rt::Open<ClusterinstanceSyncstatusstrictmode>>,
-    /// `Double`, read-only.
+    pub syncstatusstrictmode: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub validmtu: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `clusterinstance`.`adminstate` ([`Clusterinstance`]).
-///
-/// Also the values of `clusterinstance.backplanebasedview`, `clusterinstance.inc`, `clusterinstance.operationalstate`, `clusterinstance.preemption`, `clusterinstance.processlocal`, `clusterinstance.propstate`, `clusterinstance.syncstatusstrictmode`, `clusternode.syncstate`.
+/// Values of `clusterinstance.adminstate`, `clusterinstance.backplanebasedview`, `clusterinstance.inc`, `clusterinstance.operationalstate`, `clusterinstance.preemption`, `clusterinstance.processlocal`, `clusterinstance.propstate`, `clusterinstance.syncstatusstrictmode`, `clusternode.syncstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceAdminstate {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for ClusterinstanceAdminstate {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `clusterinstance`.`backplanebasedview` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
-pub type ClusterinstanceBackplanebasedview = ClusterinstanceAdminstate;
-/// Values of `clusterinstance`.`clusterproxyarp` ([`Clusterinstance`]).
-///
-/// Also the values of `clusterinstance.dfdretainl2params`, `clusterinstance.secureheartbeats`.
+/// Values of `clusterinstance.clusterproxyarp`, `clusterinstance.dfdretainl2params`, `clusterinstance.secureheartbeats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceClusterproxyarp {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for ClusterinstanceClusterproxyarp {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `clusterinstance`.`dfdretainl2params` ([`Clusterinstance`]): the same values as [`ClusterinstanceClusterproxyarp`].
-pub type ClusterinstanceDfdretainl2params = ClusterinstanceClusterproxyarp;
-/// Values of `clusterinstance`.`inc` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
-pub type ClusterinstanceInc = ClusterinstanceAdminstate;
 /// Values of `clusterinstance`.`operationalpropstate` ([`Clusterinstance`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -454,14 +421,6 @@ impl rt::WireEnum for ClusterinstanceOperationalpropstate {
         (Self::AutoDisabled, "AUTO DISABLED"),
     ];
 }
-/// Values of `clusterinstance`.`operationalstate` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
-pub type ClusterinstanceOperationalstate = ClusterinstanceAdminstate;
-/// Values of `clusterinstance`.`preemption` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
-pub type ClusterinstancePreemption = ClusterinstanceAdminstate;
-/// Values of `clusterinstance`.`processlocal` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
-pub type ClusterinstanceProcesslocal = ClusterinstanceAdminstate;
-/// Values of `clusterinstance`.`propstate` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
-pub type ClusterinstancePropstate = ClusterinstanceAdminstate;
 /// Values of `clusterinstance`.`quorumtype` ([`Clusterinstance`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -477,25 +436,21 @@ impl rt::WireEnum for ClusterinstanceQuorumtype {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `clusterinstance`.`retainconnectionsoncluster` ([`Clusterinstance`]).
-///
-/// Also the values of `clusternode.clearnodegroupconfig`, `clusternodegroup.sticky`, `clusternodegroup.strict`.
+/// Values of `clusterinstance.retainconnectionsoncluster`, `clusternode.clearnodegroupconfig`, `clusternodegroup.sticky`, `clusternodegroup.strict`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceRetainconnectionsoncluster {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for ClusterinstanceRetainconnectionsoncluster {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `clusterinstance`.`secureheartbeats` ([`Clusterinstance`]): the same values as [`ClusterinstanceClusterproxyarp`].
-pub type ClusterinstanceSecureheartbeats = ClusterinstanceClusterproxyarp;
 /// Values of `clusterinstance`.`status` ([`Clusterinstance`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -517,8 +472,6 @@ impl rt::WireEnum for ClusterinstanceStatus {
         (Self::Unknown, "UNKNOWN"),
     ];
 }
-/// Values of `clusterinstance`.`syncstatusstrictmode` ([`Clusterinstance`]): the same values as [`ClusterinstanceAdminstate`].
-pub type ClusterinstanceSyncstatusstrictmode = ClusterinstanceAdminstate;
 impl rt::Model for Clusterinstance {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -593,6 +546,7 @@ impl rt::Model for Clusterinstance {
             31 => self.status.as_field(),
             32 => self.syncstatusstrictmode.as_field(),
             33 => self.validmtu.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -632,14 +586,9 @@ impl rt::Model for Clusterinstance {
             31 => self.status.as_field_mut(),
             32 => self.syncstatusstrictmode.as_field_mut(),
             33 => self.validmtu.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusterinstance {
@@ -672,6 +621,55 @@ impl rt::Resource for Clusterinstance {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clid"];
+}
+impl Clusterinstance {
+    /// A `clusterinstance` named by its key, every other field unset.
+    pub fn new(clid: impl Into<rt::Number>) -> Self {
+        Self {
+            clid: Some(clid.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`deadinterval`](Self::deadinterval).
+    pub fn deadinterval(mut self, deadinterval: impl Into<rt::Number>) -> Self {
+        self.deadinterval = Some(deadinterval.into());
+        self
+    }
+    /// Sets [`hellointerval`](Self::hellointerval).
+    pub fn hellointerval(mut self, hellointerval: impl Into<rt::Number>) -> Self {
+        self.hellointerval = Some(hellointerval.into());
+        self
+    }
+    /// Sets [`inc`](Self::inc).
+    pub fn inc(mut self, inc: EnabledDisabled) -> Self {
+        self.inc = Some(rt::Open::Known(inc));
+        self
+    }
+    /// Sets [`preemption`](Self::preemption).
+    pub fn preemption(mut self, preemption: EnabledDisabled) -> Self {
+        self.preemption = Some(rt::Open::Known(preemption));
+        self
+    }
+    /// Sets [`processlocal`](Self::processlocal).
+    pub fn processlocal(mut self, processlocal: EnabledDisabled) -> Self {
+        self.processlocal = Some(rt::Open::Known(processlocal));
+        self
+    }
+    /// Sets [`quorumtype`](Self::quorumtype).
+    pub fn quorumtype(mut self, quorumtype: ClusterinstanceQuorumtype) -> Self {
+        self.quorumtype = Some(rt::Open::Known(quorumtype));
+        self
+    }
+    /// Sets [`retainconnectionsoncluster`](Self::retainconnectionsoncluster).
+    pub fn retainconnectionsoncluster(
+        mut self,
+        retainconnectionsoncluster: YesNo,
+    ) -> Self {
+        self.retainconnectionsoncluster = Some(
+            rt::Open::Known(retainconnectionsoncluster),
+        );
+        self
+    }
 }
 impl Clusterinstance {
     /// `POST /nitro/v1/config/clusterinstance`
@@ -738,14 +736,15 @@ impl Clusterinstance {
 /// - URL: `/nitro/v1/config/clusterinstance_binding`
 /// - Key: `clid`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/cluster/clusterinstance_binding/clusterinstance_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusterinstanceBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16.
     pub clid: Option<rt::Number>,
-    /// `clusterinstance_clusternode_binding[]`, read-only.
+    /// Read-only: never sent.
     pub clusterinstance_clusternode_binding: Option<
         Vec<ClusterinstanceClusternodeBinding>,
     >,
@@ -762,6 +761,7 @@ impl rt::Model for ClusterinstanceBinding {
         match index {
             0 => self.clid.as_field(),
             1 => self.clusterinstance_clusternode_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -769,14 +769,9 @@ impl rt::Model for ClusterinstanceBinding {
         match index {
             0 => self.clid.as_field_mut(),
             1 => self.clusterinstance_clusternode_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusterinstanceBinding {
@@ -811,6 +806,15 @@ impl rt::Resource for ClusterinstanceBinding {
     const KEYS: &'static [&'static str] = &["clid"];
 }
 impl ClusterinstanceBinding {
+    /// A `clusterinstance_binding` named by its key, every other field unset.
+    pub fn new(clid: impl Into<rt::Number>) -> Self {
+        Self {
+            clid: Some(clid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ClusterinstanceBinding {
     /// `GET /nitro/v1/config/clusterinstance_binding/{clid}`
     pub fn get(clid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(clid)
@@ -825,94 +829,91 @@ impl ClusterinstanceBinding {
 /// - URL: `/nitro/v1/config/clusterinstance_clusternode_binding`
 /// - Key: `clid`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/cluster/clusterinstance_clusternode_binding/clusterinstance_clusternode_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusterinstanceClusternodeBinding {
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    ///
-    /// Since `11.1`.
-    pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16.
     ///
     /// Since `11.1`.
     pub clid: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Default: `PASSIVE`.
-    ///
-    /// Possible values (see [`ClusterinstanceClusternodeBindingState`]): `ACTIVE`, `SPARE`, `PASSIVE`.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub state: Option<rt::Open<ClusterinstanceClusternodeBindingState>>,
-    /// `Boolean`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Clusterhealth`]): `UP`, `Configurations of the node are lagging behind the cluster by more than 256 commands`, `The config sync operation has exceeded the time limit of 60 seconds`, `The config sync operation (full sync) is in progress`, `The node is not in sync with the cluster configurations as sync is disabled on this node`, `The execution of a configuration command has failed on this node`, `UNKNOWN`.
     ///
     /// Since `11.1`.
-    pub nodersskeymismatch: Option<bool>,
-    /// `Boolean`, read-only.
+    pub clusterhealth: Option<rt::Open<Clusterhealth>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Effectivestate`]): `UP`, `NOT UP`, `UNKNOWN`, `INIT`.
     ///
     /// Since `11.1`.
-    pub nodelicensemismatch: Option<bool>,
-    /// `String`, read-only.
+    pub effectivestate: Option<rt::Open<Effectivestate>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ClusterinstanceClusternodeBindingEffectivestate`]): `UP`, `NOT UP`, `UNKNOWN`, `INIT`.
-    ///
-    /// Since `11.1`.
-    pub effectivestate: Option<
-        rt::Open<ClusterinstanceClusternodeBindingEffectivestate>,
-    >,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.1`.
-    pub islocalnode: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.1`.
-    pub isconfigurationcoordinator: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.1`.
-    pub nodejumbonotsupported: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ClusterinstanceClusternodeBindingHealth`]): `UNKNOWN`, `INIT`, `DOWN`, `UP`, `Some enabled and HAMON interfaces of the node are down`, `All interfaces of the node are down or disabled`, `SSL card(s) of the node have failed`, `Route Monitor(s) of the node have failed`, `Service state is being synchronized with the cluster`, `The backplane interface is either not set or it is down or is disabled`, `The CLAG member(s) of the node are down`, `Persistence sessions are being synchronized with the cluster`, `The Syn Cookie is being synchronized with the cluster`, `Unknown Health`, `AAA keys are being sychronized with the cluster`, `Cluster health is not up due to config sync is in progress`.
+    /// Possible values (see [`Health`]): `UNKNOWN`, `INIT`, `DOWN`, `UP`, `Some enabled and HAMON interfaces of the node are down`, `All interfaces of the node are down or disabled`, `SSL card(s) of the node have failed`, `Route Monitor(s) of the node have failed`, `Service state is being synchronized with the cluster`, `The backplane interface is either not set or it is down or is disabled`, `The CLAG member(s) of the node are down`, `Persistence sessions are being synchronized with the cluster`, `The Syn Cookie is being synchronized with the cluster`, `Unknown Health`, `AAA keys are being sychronized with the cluster`, `Cluster health is not up due to config sync is in progress`.
     ///
     /// Since `11.1`.
     ///
     /// Values of older releases that `14.1` lacks: `The backplane interface is not set` (`11.1`–`12.0-FR4`), `is down` (`11.1`–`12.0-FR4`), `or is disabled` (`11.1`–`12.0-FR4`) (removed).
-    pub health: Option<rt::Open<ClusterinstanceClusternodeBindingHealth>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ClusterinstanceClusternodeBindingClusterhealth`]): `UP`, `Configurations of the node are lagging behind the cluster by more than 256 commands`, `The config sync operation has exceeded the time limit of 60 seconds`, `The config sync operation (full sync) is in progress`, `The node is not in sync with the cluster configurations as sync is disabled on this node`, `The execution of a configuration command has failed on this node`, `UNKNOWN`.
-    ///
-    /// Since `11.1`.
-    pub clusterhealth: Option<rt::Open<ClusterinstanceClusternodeBindingClusterhealth>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ClusterinstanceClusternodeBindingMasterstate`]): `INACTIVE`, `ACTIVE`, `UNKNOWN`.
-    ///
-    /// Since `11.1`.
-    pub masterstate: Option<rt::Open<ClusterinstanceClusternodeBindingMasterstate>>,
-    /// `String`, read-only.
+    pub health: Option<rt::Open<Health>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub ipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub isconfigurationcoordinator: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub islocalnode: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`InactiveActiveUnknown`]): `INACTIVE`, `ACTIVE`, `UNKNOWN`.
+    ///
+    /// Since `11.1`.
+    pub masterstate: Option<rt::Open<InactiveActiveUnknown>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31.
+    ///
+    /// Since `11.1`.
+    pub nodeid: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub nodejumbonotsupported: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub nodelicensemismatch: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub nodersskeymismatch: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `PASSIVE`.
+    ///
+    /// Possible values (see [`ActiveSparePassive`]): `ACTIVE`, `SPARE`, `PASSIVE`.
+    ///
+    /// Since `11.1`.
+    pub state: Option<rt::Open<ActiveSparePassive>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `clusterinstance_clusternode_binding`.`clusterhealth` ([`ClusterinstanceClusternodeBinding`]).
-///
-/// Also the values of `clusternode.clusterhealth`.
+/// Values of `clusterinstance_clusternode_binding.clusterhealth`, `clusternode.clusterhealth`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceClusternodeBindingClusterhealth {
+pub enum Clusterhealth {
     /// `UP`
     Up,
     /// `Configurations of the node are lagging behind the cluster by more than 256 commands`
@@ -928,7 +929,7 @@ pub enum ClusterinstanceClusternodeBindingClusterhealth {
     /// `UNKNOWN`
     Unknown,
 }
-impl rt::WireEnum for ClusterinstanceClusternodeBindingClusterhealth {
+impl rt::WireEnum for Clusterhealth {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (
@@ -954,12 +955,10 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingClusterhealth {
         (Self::Unknown, "UNKNOWN"),
     ];
 }
-/// Values of `clusterinstance_clusternode_binding`.`effectivestate` ([`ClusterinstanceClusternodeBinding`]).
-///
-/// Also the values of `clusternode.effectivestate`.
+/// Values of `clusterinstance_clusternode_binding.effectivestate`, `clusternode.effectivestate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceClusternodeBindingEffectivestate {
+pub enum Effectivestate {
     /// `UP`
     Up,
     /// `NOT UP`
@@ -969,7 +968,7 @@ pub enum ClusterinstanceClusternodeBindingEffectivestate {
     /// `INIT`
     Init,
 }
-impl rt::WireEnum for ClusterinstanceClusternodeBindingEffectivestate {
+impl rt::WireEnum for Effectivestate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (Self::NotUp, "NOT UP"),
@@ -977,12 +976,10 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingEffectivestate {
         (Self::Init, "INIT"),
     ];
 }
-/// Values of `clusterinstance_clusternode_binding`.`health` ([`ClusterinstanceClusternodeBinding`]).
-///
-/// Also the values of `clusternode.health`.
+/// Values of `clusterinstance_clusternode_binding.health`, `clusternode.health`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceClusternodeBindingHealth {
+pub enum Health {
     /// `UNKNOWN`
     Unknown,
     /// `INIT`
@@ -1020,7 +1017,7 @@ pub enum ClusterinstanceClusternodeBindingHealth {
     /// Since `12.1`.
     ClusterHealthIsNotUpDueToConfigSyncIsInProgress,
 }
-impl rt::WireEnum for ClusterinstanceClusternodeBindingHealth {
+impl rt::WireEnum for Health {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Unknown, "UNKNOWN"),
         (Self::Init, "INIT"),
@@ -1070,12 +1067,10 @@ impl rt::WireEnum for ClusterinstanceClusternodeBindingHealth {
         ),
     ];
 }
-/// Values of `clusterinstance_clusternode_binding`.`masterstate` ([`ClusterinstanceClusternodeBinding`]).
-///
-/// Also the values of `clusternode.masterstate`.
+/// Values of `clusterinstance_clusternode_binding.masterstate`, `clusternode.masterstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceClusternodeBindingMasterstate {
+pub enum InactiveActiveUnknown {
     /// `INACTIVE`
     Inactive,
     /// `ACTIVE`
@@ -1083,19 +1078,17 @@ pub enum ClusterinstanceClusternodeBindingMasterstate {
     /// `UNKNOWN`
     Unknown,
 }
-impl rt::WireEnum for ClusterinstanceClusternodeBindingMasterstate {
+impl rt::WireEnum for InactiveActiveUnknown {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Inactive, "INACTIVE"),
         (Self::Active, "ACTIVE"),
         (Self::Unknown, "UNKNOWN"),
     ];
 }
-/// Values of `clusterinstance_clusternode_binding`.`state` ([`ClusterinstanceClusternodeBinding`]).
-///
-/// Also the values of `clusternode.state`, `clusternodegroup.state`.
+/// Values of `clusterinstance_clusternode_binding.state`, `clusternode.state`, `clusternodegroup.state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceClusternodeBindingState {
+pub enum ActiveSparePassive {
     /// `ACTIVE`
     Active,
     /// `SPARE`
@@ -1103,7 +1096,7 @@ pub enum ClusterinstanceClusternodeBindingState {
     /// `PASSIVE`
     Passive,
 }
-impl rt::WireEnum for ClusterinstanceClusternodeBindingState {
+impl rt::WireEnum for ActiveSparePassive {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Active, "ACTIVE"),
         (Self::Spare, "SPARE"),
@@ -1144,6 +1137,7 @@ impl rt::Model for ClusterinstanceClusternodeBinding {
             11 => self.nodelicensemismatch.as_field(),
             12 => self.nodersskeymismatch.as_field(),
             13 => self.state.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1163,14 +1157,9 @@ impl rt::Model for ClusterinstanceClusternodeBinding {
             11 => self.nodelicensemismatch.as_field_mut(),
             12 => self.nodersskeymismatch.as_field_mut(),
             13 => self.state.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusterinstanceClusternodeBinding {
@@ -1205,6 +1194,15 @@ impl rt::Resource for ClusterinstanceClusternodeBinding {
     const KEYS: &'static [&'static str] = &["clid"];
 }
 impl ClusterinstanceClusternodeBinding {
+    /// A `clusterinstance_clusternode_binding` named by its key, every other field unset.
+    pub fn new(clid: impl Into<rt::Number>) -> Self {
+        Self {
+            clid: Some(clid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ClusterinstanceClusternodeBinding {
     /// `GET /nitro/v1/config/clusterinstance_clusternode_binding/{clid}?count=yes`
     pub fn count(clid: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(clid)
@@ -1223,32 +1221,38 @@ impl ClusterinstanceClusternodeBinding {
 /// - URL: `/nitro/v1/config/clusternode`
 /// - Key: `nodeid`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`ClusternodeStats`]
+/// - Bindings: [`ClusternodeBinding`], [`ClusternodeRoutemonitorBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusternode {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Range: 0 to 31.
+    ///
+    /// Mandatory for add.
+    pub nodeid: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub backplane: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub cfgflags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`ClusternodeClearnodegroupconfig`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.0`.
-    pub clearnodegroupconfig: Option<rt::Open<ClusternodeClearnodegroupconfig>>,
-    /// `String`, read-only.
+    pub clearnodegroupconfig: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ClusternodeClusterhealth`]): `UP`, `Configurations of the node are lagging behind the cluster by more than 256 commands`, `The config sync operation has exceeded the time limit of 60 seconds`, `The config sync operation (full sync) is in progress`, `The node is not in sync with the cluster configurations as sync is disabled on this node`, `The execution of a configuration command has failed on this node`, `UNKNOWN`.
-    pub clusterhealth: Option<rt::Open<ClusternodeClusterhealth>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Clusterhealth`]): `UP`, `Configurations of the node are lagging behind the cluster by more than 256 commands`, `The config sync operation has exceeded the time limit of 60 seconds`, `The config sync operation (full sync) is in progress`, `The node is not in sync with the cluster configurations as sync is disabled on this node`, `The execution of a configuration command has failed on this node`, `UNKNOWN`.
+    pub clusterhealth: Option<rt::Open<Clusterhealth>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1440.
     ///
@@ -1256,112 +1260,96 @@ pub struct Clusternode {
     ///
     /// Since `12.0`.
     pub delay: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub disabledifaces: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ClusternodeEffectivestate`]): `UP`, `NOT UP`, `UNKNOWN`, `INIT`.
-    pub effectivestate: Option<rt::Open<ClusternodeEffectivestate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Effectivestate`]): `UP`, `NOT UP`, `UNKNOWN`, `INIT`.
+    pub effectivestate: Option<rt::Open<Effectivestate>>,
+    /// Read-only: never sent.
     pub enabledifaces: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub force: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hamonifaces: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ClusternodeHealth`]): `UNKNOWN`, `INIT`, `DOWN`, `UP`, `Some enabled and HAMON interfaces of the node are down`, `All interfaces of the node are down or disabled`, `SSL card(s) of the node have failed`, `Route Monitor(s) of the node have failed`, `Service state is being synchronized with the cluster`, `The backplane interface is either not set or it is down or is disabled`, `The CLAG member(s) of the node are down`, `Persistence sessions are being synchronized with the cluster`, `The Syn Cookie is being synchronized with the cluster`, `Unknown Health`, `AAA keys are being sychronized with the cluster`, `Cluster health is not up due to config sync is in progress`.
+    /// Possible values (see [`Health`]): `UNKNOWN`, `INIT`, `DOWN`, `UP`, `Some enabled and HAMON interfaces of the node are down`, `All interfaces of the node are down or disabled`, `SSL card(s) of the node have failed`, `Route Monitor(s) of the node have failed`, `Service state is being synchronized with the cluster`, `The backplane interface is either not set or it is down or is disabled`, `The CLAG member(s) of the node are down`, `Persistence sessions are being synchronized with the cluster`, `The Syn Cookie is being synchronized with the cluster`, `Unknown Health`, `AAA keys are being sychronized with the cluster`, `Cluster health is not up due to config sync is in progress`.
     ///
     /// Values of older releases that `14.1` lacks: `The backplane interface is not set` (`10.5`–`12.0-FR4`), `is down` (`10.5`–`12.0-FR4`), `or is disabled` (`10.5`–`12.0-FR4`) (removed).
-    pub health: Option<rt::Open<ClusternodeHealth>>,
-    /// `String[]`, read-only.
+    pub health: Option<rt::Open<Health>>,
+    /// Read-only: never sent.
     pub ifaceslist: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipaddress: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub isconfigurationcoordinator: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub islocalnode: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ClusternodeMasterstate`]): `INACTIVE`, `ACTIVE`, `UNKNOWN`.
-    pub masterstate: Option<rt::Open<ClusternodeMasterstate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`InactiveActiveUnknown`]): `INACTIVE`, `ACTIVE`, `UNKNOWN`.
+    pub masterstate: Option<rt::Open<InactiveActiveUnknown>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub nodegroup: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    ///
-    /// Mandatory for add.
-    pub nodeid: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub nodejumbonotsupported: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub nodelicensemismatch: Option<bool>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     pub nodelist: Option<Vec<rt::Number>>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub nodersskeymismatch: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `ENABLED`.
     ///
     /// Possible values (see [`ClusternodeOperationalsyncstate`]): `ENABLED`, `SUCCESS`, `IN PROGRESS`, `FAILED`, `INCREMENTAL SYNC DISABLED`, `DISABLED`, `UNKNOWN`.
     pub operationalsyncstate: Option<rt::Open<ClusternodeOperationalsyncstate>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partialfailifaces: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Default: `31`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub routemonitor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`ClusternodeState`]): `ACTIVE`, `SPARE`, `PASSIVE`.
-    pub state: Option<rt::Open<ClusternodeState>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`ActiveSparePassive`]): `ACTIVE`, `SPARE`, `PASSIVE`.
+    pub state: Option<rt::Open<ActiveSparePassive>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub syncfailurereason: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ClusternodeSyncstate`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub syncstate: Option<rt::Open<ClusternodeSyncstate>>,
-    /// `String`, read-write.
-    ///
+    pub syncstate: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NONE`.
     ///
     /// Possible values (see [`ClusternodeTunnelmode`]): `NONE`, `GRE`, `UDP`.
@@ -1371,16 +1359,6 @@ pub struct Clusternode {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `clusternode`.`clearnodegroupconfig` ([`Clusternode`]): the same values as [`ClusterinstanceRetainconnectionsoncluster`].
-pub type ClusternodeClearnodegroupconfig = ClusterinstanceRetainconnectionsoncluster;
-/// Values of `clusternode`.`clusterhealth` ([`Clusternode`]): the same values as [`ClusterinstanceClusternodeBindingClusterhealth`].
-pub type ClusternodeClusterhealth = ClusterinstanceClusternodeBindingClusterhealth;
-/// Values of `clusternode`.`effectivestate` ([`Clusternode`]): the same values as [`ClusterinstanceClusternodeBindingEffectivestate`].
-pub type ClusternodeEffectivestate = ClusterinstanceClusternodeBindingEffectivestate;
-/// Values of `clusternode`.`health` ([`Clusternode`]): the same values as [`ClusterinstanceClusternodeBindingHealth`].
-pub type ClusternodeHealth = ClusterinstanceClusternodeBindingHealth;
-/// Values of `clusternode`.`masterstate` ([`Clusternode`]): the same values as [`ClusterinstanceClusternodeBindingMasterstate`].
-pub type ClusternodeMasterstate = ClusterinstanceClusternodeBindingMasterstate;
 /// Values of `clusternode`.`operationalsyncstate` ([`Clusternode`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1411,10 +1389,6 @@ impl rt::WireEnum for ClusternodeOperationalsyncstate {
         (Self::Unknown, "UNKNOWN"),
     ];
 }
-/// Values of `clusternode`.`state` ([`Clusternode`]): the same values as [`ClusterinstanceClusternodeBindingState`].
-pub type ClusternodeState = ClusterinstanceClusternodeBindingState;
-/// Values of `clusternode`.`syncstate` ([`Clusternode`]): the same values as [`ClusterinstanceAdminstate`].
-pub type ClusternodeSyncstate = ClusterinstanceAdminstate;
 /// Values of `clusternode`.`tunnelmode` ([`Clusternode`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1507,6 +1481,7 @@ impl rt::Model for Clusternode {
             30 => self.syncfailurereason.as_field(),
             31 => self.syncstate.as_field(),
             32 => self.tunnelmode.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1545,14 +1520,9 @@ impl rt::Model for Clusternode {
             30 => self.syncfailurereason.as_field_mut(),
             31 => self.syncstate.as_field_mut(),
             32 => self.tunnelmode.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusternode {
@@ -1585,6 +1555,50 @@ impl rt::Resource for Clusternode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["nodeid"];
+}
+impl Clusternode {
+    /// A `clusternode` named by its key, every other field unset.
+    pub fn new(nodeid: impl Into<rt::Number>) -> Self {
+        Self {
+            nodeid: Some(nodeid.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`backplane`](Self::backplane).
+    pub fn backplane(mut self, backplane: impl Into<String>) -> Self {
+        self.backplane = Some(backplane.into());
+        self
+    }
+    /// Sets [`delay`](Self::delay).
+    pub fn delay(mut self, delay: impl Into<rt::Number>) -> Self {
+        self.delay = Some(delay.into());
+        self
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`nodegroup`](Self::nodegroup).
+    pub fn nodegroup(mut self, nodegroup: impl Into<String>) -> Self {
+        self.nodegroup = Some(nodegroup.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: ActiveSparePassive) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`tunnelmode`](Self::tunnelmode).
+    pub fn tunnelmode(mut self, tunnelmode: ClusternodeTunnelmode) -> Self {
+        self.tunnelmode = Some(rt::Open::Known(tunnelmode));
+        self
+    }
 }
 impl Clusternode {
     /// `POST /nitro/v1/config/clusternode`
@@ -1640,10 +1654,11 @@ impl Clusternode {
 /// - Key: `nodeid`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/cluster/clusternode_binding/clusternode_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodeBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
@@ -1651,7 +1666,7 @@ pub struct ClusternodeBinding {
     ///
     /// Since `11.0`.
     pub nodeid: Option<rt::Number>,
-    /// `clusternode_routemonitor_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub clusternode_routemonitor_binding: Option<Vec<ClusternodeRoutemonitorBinding>>,
@@ -1668,6 +1683,7 @@ impl rt::Model for ClusternodeBinding {
         match index {
             0 => self.clusternode_routemonitor_binding.as_field(),
             1 => self.nodeid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1675,14 +1691,9 @@ impl rt::Model for ClusternodeBinding {
         match index {
             0 => self.clusternode_routemonitor_binding.as_field_mut(),
             1 => self.nodeid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodeBinding {
@@ -1717,6 +1728,15 @@ impl rt::Resource for ClusternodeBinding {
     const KEYS: &'static [&'static str] = &["nodeid"];
 }
 impl ClusternodeBinding {
+    /// A `clusternode_binding` named by its key, every other field unset.
+    pub fn new(nodeid: impl Into<rt::Number>) -> Self {
+        Self {
+            nodeid: Some(nodeid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ClusternodeBinding {
     /// `GET /nitro/v1/config/clusternode_binding/{nodeid}`
     pub fn get(nodeid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(nodeid)
@@ -1735,15 +1755,7 @@ impl ClusternodeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodeRoutemonitorBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub netmask: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
@@ -1751,13 +1763,19 @@ pub struct ClusternodeRoutemonitorBinding {
     ///
     /// Since `11.0`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub netmask: Option<String>,
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub routemonitor: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub routemonstate: Option<rt::Number>,
@@ -1780,6 +1798,7 @@ impl rt::Model for ClusternodeRoutemonitorBinding {
             2 => self.nodeid.as_field(),
             3 => self.routemonitor.as_field(),
             4 => self.routemonstate.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1790,14 +1809,9 @@ impl rt::Model for ClusternodeRoutemonitorBinding {
             2 => self.nodeid.as_field_mut(),
             3 => self.routemonitor.as_field_mut(),
             4 => self.routemonstate.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodeRoutemonitorBinding {
@@ -1830,6 +1844,25 @@ impl rt::Resource for ClusternodeRoutemonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["nodeid"];
+}
+impl ClusternodeRoutemonitorBinding {
+    /// A `clusternode_routemonitor_binding` named by its key, every other field unset.
+    pub fn new(nodeid: impl Into<rt::Number>) -> Self {
+        Self {
+            nodeid: Some(nodeid.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`routemonitor`](Self::routemonitor).
+    pub fn routemonitor(mut self, routemonitor: impl Into<String>) -> Self {
+        self.routemonitor = Some(routemonitor.into());
+        self
+    }
 }
 impl ClusternodeRoutemonitorBinding {
     /// `PUT /nitro/v1/config/clusternode_routemonitor_binding`
@@ -1870,60 +1903,49 @@ impl ClusternodeRoutemonitorBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`ClusternodegroupAuthenticationvserverBinding`], [`ClusternodegroupBinding`], [`ClusternodegroupClusternodeBinding`], [`ClusternodegroupCrvserverBinding`], [`ClusternodegroupCsvserverBinding`], [`ClusternodegroupGslbsiteBinding`], [`ClusternodegroupGslbvserverBinding`], [`ClusternodegroupLbvserverBinding`], [`ClusternodegroupNslimitidentifierBinding`], [`ClusternodegroupServiceBinding`], [`ClusternodegroupStreamidentifierBinding`], [`ClusternodegroupVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusternodegroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double[]`, read-only.
-    pub activelist: Option<Vec<rt::Number>>,
-    /// `Double[]`, read-only.
-    pub backuplist: Option<Vec<rt::Number>>,
-    /// `Double`, read-only.
-    pub backupnodemask: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub boundedentitiescntfrompe: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub currentnodemask: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double[]`.
+    pub activelist: Option<Vec<rt::Number>>,
+    /// Read-only: never sent. Reference type `Double[]`.
+    pub backuplist: Option<Vec<rt::Number>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub backupnodemask: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub boundedentitiescntfrompe: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub currentnodemask: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ClusternodegroupState`]): `ACTIVE`, `SPARE`, `PASSIVE`.
+    /// Possible values (see [`ActiveSparePassive`]): `ACTIVE`, `SPARE`, `PASSIVE`.
     ///
     /// Since `11.0`.
-    pub state: Option<rt::Open<ClusternodegroupState>>,
-    /// `String`, read-write.
-    ///
+    pub state: Option<rt::Open<ActiveSparePassive>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ClusternodegroupSticky`]): `YES`, `NO`.
-    pub sticky: Option<rt::Open<ClusternodegroupSticky>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub sticky: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`ClusternodegroupStrict`]): `YES`, `NO`.
-    pub strict: Option<rt::Open<ClusternodegroupStrict>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub strict: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `clusternodegroup`.`state` ([`Clusternodegroup`]): the same values as [`ClusterinstanceClusternodeBindingState`].
-pub type ClusternodegroupState = ClusterinstanceClusternodeBindingState;
-/// Values of `clusternodegroup`.`sticky` ([`Clusternodegroup`]): the same values as [`ClusterinstanceRetainconnectionsoncluster`].
-pub type ClusternodegroupSticky = ClusterinstanceRetainconnectionsoncluster;
-/// Values of `clusternodegroup`.`strict` ([`Clusternodegroup`]): the same values as [`ClusterinstanceRetainconnectionsoncluster`].
-pub type ClusternodegroupStrict = ClusterinstanceRetainconnectionsoncluster;
 impl rt::Model for Clusternodegroup {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1952,6 +1974,7 @@ impl rt::Model for Clusternodegroup {
             8 => self.state.as_field(),
             9 => self.sticky.as_field(),
             10 => self.strict.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1968,14 +1991,9 @@ impl rt::Model for Clusternodegroup {
             8 => self.state.as_field_mut(),
             9 => self.sticky.as_field_mut(),
             10 => self.strict.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusternodegroup {
@@ -2008,6 +2026,35 @@ impl rt::Resource for Clusternodegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Clusternodegroup {
+    /// A `clusternodegroup` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: ActiveSparePassive) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`sticky`](Self::sticky).
+    pub fn sticky(mut self, sticky: YesNo) -> Self {
+        self.sticky = Some(rt::Open::Known(sticky));
+        self
+    }
+    /// Sets [`strict`](Self::strict).
+    pub fn strict(mut self, strict: YesNo) -> Self {
+        self.strict = Some(rt::Open::Known(strict));
+        self
+    }
 }
 impl Clusternodegroup {
     /// `POST /nitro/v1/config/clusternodegroup`
@@ -2061,15 +2108,14 @@ impl Clusternodegroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupAuthenticationvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub vserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2082,6 +2128,7 @@ impl rt::Model for ClusternodegroupAuthenticationvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2090,14 +2137,9 @@ impl rt::Model for ClusternodegroupAuthenticationvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupAuthenticationvserverBinding {
@@ -2130,6 +2172,20 @@ impl rt::Resource for ClusternodegroupAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupAuthenticationvserverBinding {
+    /// A `clusternodegroup_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl ClusternodegroupAuthenticationvserverBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_authenticationvserver_binding`
@@ -2170,52 +2226,51 @@ impl ClusternodegroupAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/clusternodegroup_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/cluster/clusternodegroup_binding/clusternodegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `clusternodegroup_csvserver_binding[]`, read-only.
-    pub clusternodegroup_csvserver_binding: Option<
-        Vec<ClusternodegroupCsvserverBinding>,
-    >,
-    /// `clusternodegroup_gslbsite_binding[]`, read-only.
-    pub clusternodegroup_gslbsite_binding: Option<Vec<ClusternodegroupGslbsiteBinding>>,
-    /// `clusternodegroup_nslimitidentifier_binding[]`, read-only.
-    pub clusternodegroup_nslimitidentifier_binding: Option<
-        Vec<ClusternodegroupNslimitidentifierBinding>,
-    >,
-    /// `clusternodegroup_clusternode_binding[]`, read-only.
-    pub clusternodegroup_clusternode_binding: Option<
-        Vec<ClusternodegroupClusternodeBinding>,
-    >,
-    /// `clusternodegroup_lbvserver_binding[]`, read-only.
-    pub clusternodegroup_lbvserver_binding: Option<
-        Vec<ClusternodegroupLbvserverBinding>,
-    >,
-    /// `clusternodegroup_vpnvserver_binding[]`, read-only.
-    pub clusternodegroup_vpnvserver_binding: Option<
-        Vec<ClusternodegroupVpnvserverBinding>,
-    >,
-    /// `clusternodegroup_service_binding[]`, read-only.
-    pub clusternodegroup_service_binding: Option<Vec<ClusternodegroupServiceBinding>>,
-    /// `clusternodegroup_streamidentifier_binding[]`, read-only.
-    pub clusternodegroup_streamidentifier_binding: Option<
-        Vec<ClusternodegroupStreamidentifierBinding>,
-    >,
-    /// `clusternodegroup_gslbvserver_binding[]`, read-only.
-    pub clusternodegroup_gslbvserver_binding: Option<
-        Vec<ClusternodegroupGslbvserverBinding>,
-    >,
-    /// `clusternodegroup_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub clusternodegroup_authenticationvserver_binding: Option<
         Vec<ClusternodegroupAuthenticationvserverBinding>,
     >,
-    /// `clusternodegroup_crvserver_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub clusternodegroup_clusternode_binding: Option<
+        Vec<ClusternodegroupClusternodeBinding>,
+    >,
+    /// Read-only: never sent.
     pub clusternodegroup_crvserver_binding: Option<
         Vec<ClusternodegroupCrvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub clusternodegroup_csvserver_binding: Option<
+        Vec<ClusternodegroupCsvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub clusternodegroup_gslbsite_binding: Option<Vec<ClusternodegroupGslbsiteBinding>>,
+    /// Read-only: never sent.
+    pub clusternodegroup_gslbvserver_binding: Option<
+        Vec<ClusternodegroupGslbvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub clusternodegroup_lbvserver_binding: Option<
+        Vec<ClusternodegroupLbvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub clusternodegroup_nslimitidentifier_binding: Option<
+        Vec<ClusternodegroupNslimitidentifierBinding>,
+    >,
+    /// Read-only: never sent.
+    pub clusternodegroup_service_binding: Option<Vec<ClusternodegroupServiceBinding>>,
+    /// Read-only: never sent.
+    pub clusternodegroup_streamidentifier_binding: Option<
+        Vec<ClusternodegroupStreamidentifierBinding>,
+    >,
+    /// Read-only: never sent.
+    pub clusternodegroup_vpnvserver_binding: Option<
+        Vec<ClusternodegroupVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2250,6 +2305,7 @@ impl rt::Model for ClusternodegroupBinding {
             9 => self.clusternodegroup_streamidentifier_binding.as_field(),
             10 => self.clusternodegroup_vpnvserver_binding.as_field(),
             11 => self.name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2267,14 +2323,9 @@ impl rt::Model for ClusternodegroupBinding {
             9 => self.clusternodegroup_streamidentifier_binding.as_field_mut(),
             10 => self.clusternodegroup_vpnvserver_binding.as_field_mut(),
             11 => self.name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupBinding {
@@ -2309,6 +2360,15 @@ impl rt::Resource for ClusternodegroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ClusternodegroupBinding {
+    /// A `clusternodegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ClusternodegroupBinding {
     /// `GET /nitro/v1/config/clusternodegroup_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2326,15 +2386,15 @@ impl ClusternodegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupClusternodeBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     pub node: Option<rt::Number>,
@@ -2349,6 +2409,7 @@ impl rt::Model for ClusternodegroupClusternodeBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.node.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2357,14 +2418,9 @@ impl rt::Model for ClusternodegroupClusternodeBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.node.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupClusternodeBinding {
@@ -2397,6 +2453,20 @@ impl rt::Resource for ClusternodegroupClusternodeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupClusternodeBinding {
+    /// A `clusternodegroup_clusternode_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`node`](Self::node).
+    pub fn node(mut self, node: impl Into<rt::Number>) -> Self {
+        self.node = Some(node.into());
+        self
+    }
 }
 impl ClusternodegroupClusternodeBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_clusternode_binding`
@@ -2440,15 +2510,14 @@ impl ClusternodegroupClusternodeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupCrvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub vserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2461,6 +2530,7 @@ impl rt::Model for ClusternodegroupCrvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2469,14 +2539,9 @@ impl rt::Model for ClusternodegroupCrvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupCrvserverBinding {
@@ -2509,6 +2574,20 @@ impl rt::Resource for ClusternodegroupCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupCrvserverBinding {
+    /// A `clusternodegroup_crvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl ClusternodegroupCrvserverBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_crvserver_binding`
@@ -2552,15 +2631,14 @@ impl ClusternodegroupCrvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupCsvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub vserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2573,6 +2651,7 @@ impl rt::Model for ClusternodegroupCsvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2581,14 +2660,9 @@ impl rt::Model for ClusternodegroupCsvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupCsvserverBinding {
@@ -2621,6 +2695,20 @@ impl rt::Resource for ClusternodegroupCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupCsvserverBinding {
+    /// A `clusternodegroup_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl ClusternodegroupCsvserverBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_csvserver_binding`
@@ -2664,16 +2752,15 @@ impl ClusternodegroupCsvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupGslbsiteBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gslbsite: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gslbsite: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2685,6 +2772,7 @@ impl rt::Model for ClusternodegroupGslbsiteBinding {
             0 => self.count.as_field(),
             1 => self.gslbsite.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2693,14 +2781,9 @@ impl rt::Model for ClusternodegroupGslbsiteBinding {
             0 => self.count.as_field_mut(),
             1 => self.gslbsite.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupGslbsiteBinding {
@@ -2733,6 +2816,20 @@ impl rt::Resource for ClusternodegroupGslbsiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupGslbsiteBinding {
+    /// A `clusternodegroup_gslbsite_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gslbsite`](Self::gslbsite).
+    pub fn gslbsite(mut self, gslbsite: impl Into<String>) -> Self {
+        self.gslbsite = Some(gslbsite.into());
+        self
+    }
 }
 impl ClusternodegroupGslbsiteBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_gslbsite_binding`
@@ -2776,15 +2873,14 @@ impl ClusternodegroupGslbsiteBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupGslbvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub vserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2797,6 +2893,7 @@ impl rt::Model for ClusternodegroupGslbvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2805,14 +2902,9 @@ impl rt::Model for ClusternodegroupGslbvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupGslbvserverBinding {
@@ -2845,6 +2937,20 @@ impl rt::Resource for ClusternodegroupGslbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupGslbvserverBinding {
+    /// A `clusternodegroup_gslbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl ClusternodegroupGslbvserverBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_gslbvserver_binding`
@@ -2888,15 +2994,14 @@ impl ClusternodegroupGslbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupLbvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub vserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2909,6 +3014,7 @@ impl rt::Model for ClusternodegroupLbvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2917,14 +3023,9 @@ impl rt::Model for ClusternodegroupLbvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupLbvserverBinding {
@@ -2957,6 +3058,20 @@ impl rt::Resource for ClusternodegroupLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupLbvserverBinding {
+    /// A `clusternodegroup_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl ClusternodegroupLbvserverBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_lbvserver_binding`
@@ -3000,16 +3115,15 @@ impl ClusternodegroupLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupNslimitidentifierBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub identifiername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub identifiername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3021,6 +3135,7 @@ impl rt::Model for ClusternodegroupNslimitidentifierBinding {
             0 => self.count.as_field(),
             1 => self.identifiername.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3029,14 +3144,9 @@ impl rt::Model for ClusternodegroupNslimitidentifierBinding {
             0 => self.count.as_field_mut(),
             1 => self.identifiername.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupNslimitidentifierBinding {
@@ -3069,6 +3179,20 @@ impl rt::Resource for ClusternodegroupNslimitidentifierBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupNslimitidentifierBinding {
+    /// A `clusternodegroup_nslimitidentifier_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`identifiername`](Self::identifiername).
+    pub fn identifiername(mut self, identifiername: impl Into<String>) -> Self {
+        self.identifiername = Some(identifiername.into());
+        self
+    }
 }
 impl ClusternodegroupNslimitidentifierBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_nslimitidentifier_binding`
@@ -3112,15 +3236,14 @@ impl ClusternodegroupNslimitidentifierBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupServiceBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub service: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3133,6 +3256,7 @@ impl rt::Model for ClusternodegroupServiceBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.service.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3141,14 +3265,9 @@ impl rt::Model for ClusternodegroupServiceBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.service.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupServiceBinding {
@@ -3181,6 +3300,20 @@ impl rt::Resource for ClusternodegroupServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupServiceBinding {
+    /// A `clusternodegroup_service_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`service`](Self::service).
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
 }
 impl ClusternodegroupServiceBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_service_binding`
@@ -3224,16 +3357,15 @@ impl ClusternodegroupServiceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupStreamidentifierBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub identifiername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub identifiername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3245,6 +3377,7 @@ impl rt::Model for ClusternodegroupStreamidentifierBinding {
             0 => self.count.as_field(),
             1 => self.identifiername.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3253,14 +3386,9 @@ impl rt::Model for ClusternodegroupStreamidentifierBinding {
             0 => self.count.as_field_mut(),
             1 => self.identifiername.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupStreamidentifierBinding {
@@ -3293,6 +3421,20 @@ impl rt::Resource for ClusternodegroupStreamidentifierBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupStreamidentifierBinding {
+    /// A `clusternodegroup_streamidentifier_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`identifiername`](Self::identifiername).
+    pub fn identifiername(mut self, identifiername: impl Into<String>) -> Self {
+        self.identifiername = Some(identifiername.into());
+        self
+    }
 }
 impl ClusternodegroupStreamidentifierBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_streamidentifier_binding`
@@ -3336,15 +3478,14 @@ impl ClusternodegroupStreamidentifierBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodegroupVpnvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub vserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3357,6 +3498,7 @@ impl rt::Model for ClusternodegroupVpnvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3365,14 +3507,9 @@ impl rt::Model for ClusternodegroupVpnvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupVpnvserverBinding {
@@ -3405,6 +3542,20 @@ impl rt::Resource for ClusternodegroupVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl ClusternodegroupVpnvserverBinding {
+    /// A `clusternodegroup_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl ClusternodegroupVpnvserverBinding {
     /// `PUT /nitro/v1/config/clusternodegroup_vpnvserver_binding`
@@ -3449,21 +3600,23 @@ impl ClusternodegroupVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Clusterpropstatus {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub cmdstrs: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 20.
     ///
@@ -3486,6 +3639,7 @@ impl rt::Model for Clusterpropstatus {
             1 => self.cmdstrs.as_field(),
             2 => self.nodeid.as_field(),
             3 => self.numpropcmdfailed.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3495,14 +3649,9 @@ impl rt::Model for Clusterpropstatus {
             1 => self.cmdstrs.as_field_mut(),
             2 => self.nodeid.as_field_mut(),
             3 => self.numpropcmdfailed.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusterpropstatus {
@@ -3566,18 +3715,16 @@ impl rt::Model for Clustersync {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("clustersync has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("clustersync has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Clustersync {
@@ -3625,53 +3772,49 @@ impl Clustersync {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusterinstanceStats {
-    /// `Double`, read-only.
-    pub clbkplanerx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clbkplanerxrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clbkplanetx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clbkplanetxrate: Option<rt::Number>,
-    /// `String`, read-only.
-    pub clcurstatus: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ClusterinstanceStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ClusterinstanceStatsClearstats>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16.
     pub clid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub clbkplanerx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clbkplanerxrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clbkplanetx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clbkplanetxrate: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub clcurstatus: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub clnumnodes: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub clviewleader: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numdfddroppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub steeredpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totpropagationtimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totsteeredpkts: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `clusterinstance`.`clearstats` ([`ClusterinstanceStats`]).
-///
-/// Also the values of `clusternode.clearstats`.
+/// Values of `clusterinstance.clearstats`, `clusternode.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ClusterinstanceStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for ClusterinstanceStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -3709,6 +3852,7 @@ impl rt::Model for ClusterinstanceStats {
             10 => self.steeredpktsrate.as_field(),
             11 => self.totpropagationtimeout.as_field(),
             12 => self.totsteeredpkts.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3727,14 +3871,9 @@ impl rt::Model for ClusterinstanceStats {
             10 => self.steeredpktsrate.as_field_mut(),
             11 => self.totpropagationtimeout.as_field_mut(),
             12 => self.totsteeredpkts.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusterinstanceStats {
@@ -3786,45 +3925,41 @@ impl ClusterinstanceStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClusternodeStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ClusternodeStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ClusternodeStatsClearstats>>,
-    /// `String`, read-only.
-    pub clmasterstate: Option<String>,
-    /// `String`, read-only.
-    pub clnodeeffectivehealth: Option<String>,
-    /// `String`, read-only.
-    pub clnodeip: Option<String>,
-    /// `Double`, read-only.
-    pub clptprx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub clptpstate: Option<String>,
-    /// `Double`, read-only.
-    pub clptptx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub clsyncstate: Option<String>,
-    /// `Double`, read-only.
-    pub cltothbrx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cltothbtx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nnmcurconn: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nnmerrmsend: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nnmtotconnrx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nnmtotconntx: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     pub nodeid: Option<rt::Number>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent.
+    pub clmasterstate: Option<String>,
+    /// Read-only: never sent.
+    pub clnodeeffectivehealth: Option<String>,
+    /// Read-only: never sent.
+    pub clnodeip: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clptprx: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub clptpstate: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clptptx: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub clsyncstate: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cltothbrx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cltothbtx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nnmcurconn: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nnmerrmsend: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nnmtotconnrx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nnmtotconntx: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `clusternode`.`clearstats` ([`ClusternodeStats`]): the same values as [`ClusterinstanceStatsClearstats`].
-pub type ClusternodeStatsClearstats = ClusterinstanceStatsClearstats;
 impl rt::Model for ClusternodeStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -3861,6 +3996,7 @@ impl rt::Model for ClusternodeStats {
             12 => self.nnmtotconnrx.as_field(),
             13 => self.nnmtotconntx.as_field(),
             14 => self.nodeid.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3881,14 +4017,9 @@ impl rt::Model for ClusternodeStats {
             12 => self.nnmtotconnrx.as_field_mut(),
             13 => self.nnmtotconntx.as_field_mut(),
             14 => self.nodeid.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodeStats {

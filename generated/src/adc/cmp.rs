@@ -14,48 +14,38 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cmpaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `GLOBAL`.
-    ///
-    /// Possible values (see [`CmpactionAddvaryheader`]): `GLOBAL`, `DISABLED`, `ENABLED`.
-    pub addvaryheader: Option<rt::Open<CmpactionAddvaryheader>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`CmpactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<CmpactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CmpactionCmptype`]): `compress`, `gzip`, `deflate`, `nocompress`.
-    ///
-    /// Mandatory for add.
-    pub cmptype: Option<rt::Open<CmpactionCmptype>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `PERURL`.
-    ///
-    /// Possible values (see [`CmpactionDeltatype`]): `PERURL`, `PERPOLICY`.
-    pub deltatype: Option<rt::Open<CmpactionDeltatype>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `GLOBAL`.
+    ///
+    /// Possible values (see [`CmpactionAddvaryheader`]): `GLOBAL`, `DISABLED`, `ENABLED`.
+    pub addvaryheader: Option<rt::Open<CmpactionAddvaryheader>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`CmpactionCmptype`]): `compress`, `gzip`, `deflate`, `nocompress`.
+    ///
+    /// Mandatory for add.
+    pub cmptype: Option<rt::Open<CmpactionCmptype>>,
+    /// Default: `PERURL`.
+    ///
+    /// Possible values (see [`CmpactionDeltatype`]): `PERURL`, `PERPOLICY`.
+    pub deltatype: Option<rt::Open<CmpactionDeltatype>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub varyheadervalue: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -79,12 +69,10 @@ impl rt::WireEnum for CmpactionAddvaryheader {
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `cmpaction`.`builtin` ([`Cmpaction`]).
-///
-/// Also the values of `cmpparameter.builtin`, `cmppolicy.builtin`.
+/// Values of `cmpaction.builtin`, `cmpparameter.builtin`, `cmppolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CmpactionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -96,7 +84,7 @@ pub enum CmpactionBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for CmpactionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -166,6 +154,7 @@ impl rt::Model for Cmpaction {
             7 => self.name.as_field(),
             8 => self.newname.as_field(),
             9 => self.varyheadervalue.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -181,14 +170,9 @@ impl rt::Model for Cmpaction {
             7 => self.name.as_field_mut(),
             8 => self.newname.as_field_mut(),
             9 => self.varyheadervalue.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cmpaction {
@@ -221,6 +205,35 @@ impl rt::Resource for Cmpaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Cmpaction {
+    /// A `cmpaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`addvaryheader`](Self::addvaryheader).
+    pub fn addvaryheader(mut self, addvaryheader: CmpactionAddvaryheader) -> Self {
+        self.addvaryheader = Some(rt::Open::Known(addvaryheader));
+        self
+    }
+    /// Sets [`cmptype`](Self::cmptype).
+    pub fn cmptype(mut self, cmptype: CmpactionCmptype) -> Self {
+        self.cmptype = Some(rt::Open::Known(cmptype));
+        self
+    }
+    /// Sets [`deltatype`](Self::deltatype).
+    pub fn deltatype(mut self, deltatype: CmpactionDeltatype) -> Self {
+        self.deltatype = Some(rt::Open::Known(deltatype));
+        self
+    }
+    /// Sets [`varyheadervalue`](Self::varyheadervalue).
+    pub fn varyheadervalue(mut self, varyheadervalue: impl Into<String>) -> Self {
+        self.varyheadervalue = Some(varyheadervalue.into());
+        self
+    }
 }
 impl Cmpaction {
     /// `POST /nitro/v1/config/cmpaction`
@@ -277,10 +290,11 @@ impl Cmpaction {
 /// - URL: `/nitro/v1/config/cmpglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/compression/cmpglobal_binding/cmpglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmpglobalBinding {
-    /// `cmpglobal_cmppolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cmpglobal_cmppolicy_binding: Option<Vec<CmpglobalCmppolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -291,20 +305,16 @@ impl rt::Model for CmpglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cmpglobal_cmppolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cmpglobal_cmppolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmpglobalBinding {
@@ -352,43 +362,38 @@ impl CmpglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmpglobalCmppolicyBinding {
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`CmpglobalCmppolicyBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<CmpglobalCmppolicyBindingState>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CmpglobalCmppolicyBindingPolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub policytype: Option<rt::Open<CmpglobalCmppolicyBindingPolicytype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`CmpglobalCmppolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<CmpglobalCmppolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CmpglobalCmppolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CmpglobalCmppolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    pub policytype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Wire name `type`.
     ///
     /// Possible values (see [`CmpglobalCmppolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `HTTPQUIC_RES_OVERRIDE`, `HTTPQUIC_RES_DEFAULT`, `NONE`.
     pub type_: Option<rt::Open<CmpglobalCmppolicyBindingType>>,
@@ -423,12 +428,10 @@ impl rt::WireEnum for CmpglobalCmppolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `cmpglobal_cmppolicy_binding`.`labeltype` ([`CmpglobalCmppolicyBinding`]).
-///
-/// Also the values of `cmppolicy_cmpglobal_binding.labeltype`, `cmppolicy_cmppolicylabel_binding.labeltype`, `cmppolicy_csvserver_binding.labeltype`, `cmppolicy_lbvserver_binding.labeltype`, `cmppolicylabel.labeltype`, `cmppolicylabel_cmppolicy_binding.labeltype`, `cmppolicylabel_policybinding_binding.labeltype`.
+/// Values of `cmpglobal_cmppolicy_binding.labeltype`, `cmppolicy_cmpglobal_binding.labeltype`, `cmppolicy_cmppolicylabel_binding.labeltype`, `cmppolicy_csvserver_binding.labeltype`, `cmppolicy_lbvserver_binding.labeltype`, `cmppolicylabel.labeltype`, `cmppolicylabel_cmppolicy_binding.labeltype`, `cmppolicylabel_policybinding_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CmpglobalCmppolicyBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -436,42 +439,38 @@ pub enum CmpglobalCmppolicyBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for CmpglobalCmppolicyBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
         (Self::Policylabel, "policylabel"),
     ];
 }
-/// Values of `cmpglobal_cmppolicy_binding`.`policytype` ([`CmpglobalCmppolicyBinding`]).
-///
-/// Also the values of `cmppolicy.expressiontype`.
+/// Values of `cmpglobal_cmppolicy_binding.policytype`, `cmppolicy.expressiontype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CmpglobalCmppolicyBindingPolicytype {
+pub enum ClassicPolicyAdvancedPolicy {
     /// `Classic Policy`
     ClassicPolicy,
     /// `Advanced Policy`
     AdvancedPolicy,
 }
-impl rt::WireEnum for CmpglobalCmppolicyBindingPolicytype {
+impl rt::WireEnum for ClassicPolicyAdvancedPolicy {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ClassicPolicy, "Classic Policy"),
         (Self::AdvancedPolicy, "Advanced Policy"),
     ];
 }
-/// Values of `cmpglobal_cmppolicy_binding`.`state` ([`CmpglobalCmppolicyBinding`]).
-///
-/// Also the values of `cmpparameter.addvaryheader`, `cmpparameter.cmponpush`.
+/// Values of `cmpglobal_cmppolicy_binding.state`, `cmpparameter.addvaryheader`, `cmpparameter.cmponpush`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CmpglobalCmppolicyBindingState {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for CmpglobalCmppolicyBindingState {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -553,6 +552,7 @@ impl rt::Model for CmpglobalCmppolicyBinding {
             9 => self.priority.as_field(),
             10 => self.state.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -570,14 +570,9 @@ impl rt::Model for CmpglobalCmppolicyBinding {
             9 => self.priority.as_field_mut(),
             10 => self.state.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmpglobalCmppolicyBinding {
@@ -610,6 +605,51 @@ impl rt::Resource for CmpglobalCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl CmpglobalCmppolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: CmpglobalCmppolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl CmpglobalCmppolicyBinding {
     /// `PUT /nitro/v1/config/cmpglobal_cmppolicy_binding`
@@ -645,105 +685,83 @@ impl CmpglobalCmppolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cmpparameter {
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CmpparameterAddvaryheader`]): `ENABLED`, `DISABLED`.
-    pub addvaryheader: Option<rt::Open<CmpparameterAddvaryheader>>,
-    /// `String[]`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub addvaryheader: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CmpparameterBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<CmpparameterBuiltin>>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `100`.
     pub cmpbypasspct: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `optimal`.
     ///
     /// Possible values (see [`CmpparameterCmplevel`]): `optimal`, `bestspeed`, `bestcompression`.
     pub cmplevel: Option<rt::Open<CmpparameterCmplevel>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CmpparameterCmponpush`]): `ENABLED`, `DISABLED`.
-    pub cmponpush: Option<rt::Open<CmpparameterCmponpush>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cmponpush: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
     /// Possible values (see [`CmpparameterExternalcache`]): `YES`, `NO`.
     pub externalcache: Option<rt::Open<CmpparameterExternalcache>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`CmpparameterHeurexpiry`]): `ON`, `OFF`.
-    pub heurexpiry: Option<rt::Open<CmpparameterHeurexpiry>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub heurexpiry: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Default: `50`.
     pub heurexpiryhistwt: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Default: `100`.
     pub heurexpirythres: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub minressize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CmpparameterPolicytype`]): `ADVANCED`, `CLASSIC`.
     pub policytype: Option<rt::Open<CmpparameterPolicytype>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 8 to 63488.
     ///
     /// Default: `57344`.
     pub quantumsize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CmpparameterRandomgzipfilename`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub randomgzipfilename: Option<rt::Open<CmpparameterRandomgzipfilename>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub randomgzipfilenamemaxlength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub randomgzipfilenameminlength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`CmpparameterServercmp`]): `ON`, `OFF`.
-    pub servercmp: Option<rt::Open<CmpparameterServercmp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub servercmp: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub varyheadervalue: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmpparameter`.`addvaryheader` ([`Cmpparameter`]): the same values as [`CmpglobalCmppolicyBindingState`].
-pub type CmpparameterAddvaryheader = CmpglobalCmppolicyBindingState;
-/// Values of `cmpparameter`.`builtin` ([`Cmpparameter`]): the same values as [`CmpactionBuiltin`].
-pub type CmpparameterBuiltin = CmpactionBuiltin;
 /// Values of `cmpparameter`.`cmplevel` ([`Cmpparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -762,8 +780,6 @@ impl rt::WireEnum for CmpparameterCmplevel {
         (Self::Bestcompression, "bestcompression"),
     ];
 }
-/// Values of `cmpparameter`.`cmponpush` ([`Cmpparameter`]): the same values as [`CmpglobalCmppolicyBindingState`].
-pub type CmpparameterCmponpush = CmpglobalCmppolicyBindingState;
 /// Values of `cmpparameter`.`externalcache` ([`Cmpparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -779,18 +795,16 @@ impl rt::WireEnum for CmpparameterExternalcache {
         (Self::No, "NO"),
     ];
 }
-/// Values of `cmpparameter`.`heurexpiry` ([`Cmpparameter`]).
-///
-/// Also the values of `cmpparameter.servercmp`.
+/// Values of `cmpparameter.heurexpiry`, `cmpparameter.servercmp`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CmpparameterHeurexpiry {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for CmpparameterHeurexpiry {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
@@ -826,8 +840,6 @@ impl rt::WireEnum for CmpparameterRandomgzipfilename {
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `cmpparameter`.`servercmp` ([`Cmpparameter`]): the same values as [`CmpparameterHeurexpiry`].
-pub type CmpparameterServercmp = CmpparameterHeurexpiry;
 impl rt::Model for Cmpparameter {
     const FIELDS: &'static [&'static str] = &[
         "addvaryheader",
@@ -870,6 +882,7 @@ impl rt::Model for Cmpparameter {
             15 => self.randomgzipfilenameminlength.as_field(),
             16 => self.servercmp.as_field(),
             17 => self.varyheadervalue.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -893,14 +906,9 @@ impl rt::Model for Cmpparameter {
             15 => self.randomgzipfilenameminlength.as_field_mut(),
             16 => self.servercmp.as_field_mut(),
             17 => self.varyheadervalue.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cmpparameter {
@@ -953,70 +961,64 @@ impl Cmpparameter {
 /// - URL: `/nitro/v1/config/cmppolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Statistics: [`CmppolicyStats`]
+/// - Bindings: [`CmppolicyBinding`], [`CmppolicyCmpglobalBinding`], [`CmppolicyCmppolicylabelBinding`], [`CmppolicyCrvserverBinding`], [`CmppolicyCsvserverBinding`], [`CmppolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cmppolicy {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CmppolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    pub expressiontype: Option<rt::Open<CmppolicyExpressiontype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`CmppolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<CmppolicyBuiltin>>>,
-    /// `Double`, read-only.
-    pub clienttransactions: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clientttlb: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clienttransactions: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clientttlb: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    pub expressiontype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub resaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub servertransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub serverttlb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txbytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicy`.`builtin` ([`Cmppolicy`]): the same values as [`CmpactionBuiltin`].
-pub type CmppolicyBuiltin = CmpactionBuiltin;
-/// Values of `cmppolicy`.`expressiontype` ([`Cmppolicy`]): the same values as [`CmpglobalCmppolicyBindingPolicytype`].
-pub type CmppolicyExpressiontype = CmpglobalCmppolicyBindingPolicytype;
 impl rt::Model for Cmppolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1059,6 +1061,7 @@ impl rt::Model for Cmppolicy {
             15 => self.servertransactions.as_field(),
             16 => self.serverttlb.as_field(),
             17 => self.txbytes.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1082,14 +1085,9 @@ impl rt::Model for Cmppolicy {
             15 => self.servertransactions.as_field_mut(),
             16 => self.serverttlb.as_field_mut(),
             17 => self.txbytes.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cmppolicy {
@@ -1122,6 +1120,25 @@ impl rt::Resource for Cmppolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Cmppolicy {
+    /// A `cmppolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`resaction`](Self::resaction).
+    pub fn resaction(mut self, resaction: impl Into<String>) -> Self {
+        self.resaction = Some(resaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Cmppolicy {
     /// `POST /nitro/v1/config/cmppolicy`
@@ -1174,23 +1191,22 @@ impl Cmppolicy {
 /// - URL: `/nitro/v1/config/cmppolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/compression/cmppolicy_binding/cmppolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `cmppolicy_csvserver_binding[]`, read-only.
-    pub cmppolicy_csvserver_binding: Option<Vec<CmppolicyCsvserverBinding>>,
-    /// `cmppolicy_cmppolicylabel_binding[]`, read-only.
-    pub cmppolicy_cmppolicylabel_binding: Option<Vec<CmppolicyCmppolicylabelBinding>>,
-    /// `cmppolicy_lbvserver_binding[]`, read-only.
-    pub cmppolicy_lbvserver_binding: Option<Vec<CmppolicyLbvserverBinding>>,
-    /// `cmppolicy_cmpglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cmppolicy_cmpglobal_binding: Option<Vec<CmppolicyCmpglobalBinding>>,
-    /// `cmppolicy_crvserver_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub cmppolicy_cmppolicylabel_binding: Option<Vec<CmppolicyCmppolicylabelBinding>>,
+    /// Read-only: never sent.
     pub cmppolicy_crvserver_binding: Option<Vec<CmppolicyCrvserverBinding>>,
+    /// Read-only: never sent.
+    pub cmppolicy_csvserver_binding: Option<Vec<CmppolicyCsvserverBinding>>,
+    /// Read-only: never sent.
+    pub cmppolicy_lbvserver_binding: Option<Vec<CmppolicyLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1212,6 +1228,7 @@ impl rt::Model for CmppolicyBinding {
             3 => self.cmppolicy_csvserver_binding.as_field(),
             4 => self.cmppolicy_lbvserver_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1223,14 +1240,9 @@ impl rt::Model for CmppolicyBinding {
             3 => self.cmppolicy_csvserver_binding.as_field_mut(),
             4 => self.cmppolicy_lbvserver_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyBinding {
@@ -1265,6 +1277,15 @@ impl rt::Resource for CmppolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CmppolicyBinding {
+    /// A `cmppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CmppolicyBinding {
     /// `GET /nitro/v1/config/cmppolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1279,50 +1300,45 @@ impl CmppolicyBinding {
 /// - URL: `/nitro/v1/config/cmppolicy_cmpglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/compression/cmppolicy_cmpglobal_binding/cmppolicy_cmpglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicyCmpglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CmppolicyCmpglobalBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CmppolicyCmpglobalBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicy_cmpglobal_binding`.`labeltype` ([`CmppolicyCmpglobalBinding`]): the same values as [`CmpglobalCmppolicyBindingLabeltype`].
-pub type CmppolicyCmpglobalBindingLabeltype = CmpglobalCmppolicyBindingLabeltype;
 impl rt::Model for CmppolicyCmpglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1345,6 +1361,7 @@ impl rt::Model for CmppolicyCmpglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1358,14 +1375,9 @@ impl rt::Model for CmppolicyCmpglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyCmpglobalBinding {
@@ -1400,6 +1412,15 @@ impl rt::Resource for CmppolicyCmpglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CmppolicyCmpglobalBinding {
+    /// A `cmppolicy_cmpglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CmppolicyCmpglobalBinding {
     /// `GET /nitro/v1/config/cmppolicy_cmpglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1418,50 +1439,45 @@ impl CmppolicyCmpglobalBinding {
 /// - URL: `/nitro/v1/config/cmppolicy_cmppolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/compression/cmppolicy_cmppolicylabel_binding/cmppolicy_cmppolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicyCmppolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CmppolicyCmppolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CmppolicyCmppolicylabelBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicy_cmppolicylabel_binding`.`labeltype` ([`CmppolicyCmppolicylabelBinding`]): the same values as [`CmpglobalCmppolicyBindingLabeltype`].
-pub type CmppolicyCmppolicylabelBindingLabeltype = CmpglobalCmppolicyBindingLabeltype;
 impl rt::Model for CmppolicyCmppolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1484,6 +1500,7 @@ impl rt::Model for CmppolicyCmppolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1497,14 +1514,9 @@ impl rt::Model for CmppolicyCmppolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyCmppolicylabelBinding {
@@ -1539,6 +1551,15 @@ impl rt::Resource for CmppolicyCmppolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CmppolicyCmppolicylabelBinding {
+    /// A `cmppolicy_cmppolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CmppolicyCmppolicylabelBinding {
     /// `GET /nitro/v1/config/cmppolicy_cmppolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1557,31 +1578,28 @@ impl CmppolicyCmppolicylabelBinding {
 /// - URL: `/nitro/v1/config/cmppolicy_crvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/compression/cmppolicy_crvserver_binding/cmppolicy_crvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicyCrvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1601,6 +1619,7 @@ impl rt::Model for CmppolicyCrvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1611,14 +1630,9 @@ impl rt::Model for CmppolicyCrvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyCrvserverBinding {
@@ -1653,6 +1667,15 @@ impl rt::Resource for CmppolicyCrvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CmppolicyCrvserverBinding {
+    /// A `cmppolicy_crvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CmppolicyCrvserverBinding {
     /// `GET /nitro/v1/config/cmppolicy_crvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1671,50 +1694,45 @@ impl CmppolicyCrvserverBinding {
 /// - URL: `/nitro/v1/config/cmppolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/compression/cmppolicy_csvserver_binding/cmppolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CmppolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CmppolicyCsvserverBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicy_csvserver_binding`.`labeltype` ([`CmppolicyCsvserverBinding`]): the same values as [`CmpglobalCmppolicyBindingLabeltype`].
-pub type CmppolicyCsvserverBindingLabeltype = CmpglobalCmppolicyBindingLabeltype;
 impl rt::Model for CmppolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1737,6 +1755,7 @@ impl rt::Model for CmppolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1750,14 +1769,9 @@ impl rt::Model for CmppolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyCsvserverBinding {
@@ -1792,6 +1806,15 @@ impl rt::Resource for CmppolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CmppolicyCsvserverBinding {
+    /// A `cmppolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CmppolicyCsvserverBinding {
     /// `GET /nitro/v1/config/cmppolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1810,50 +1833,45 @@ impl CmppolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/cmppolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/compression/cmppolicy_lbvserver_binding/cmppolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CmppolicyLbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CmppolicyLbvserverBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicy_lbvserver_binding`.`labeltype` ([`CmppolicyLbvserverBinding`]): the same values as [`CmpglobalCmppolicyBindingLabeltype`].
-pub type CmppolicyLbvserverBindingLabeltype = CmpglobalCmppolicyBindingLabeltype;
 impl rt::Model for CmppolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1876,6 +1894,7 @@ impl rt::Model for CmppolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1889,14 +1908,9 @@ impl rt::Model for CmppolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyLbvserverBinding {
@@ -1931,6 +1945,15 @@ impl rt::Resource for CmppolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CmppolicyLbvserverBinding {
+    /// A `cmppolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CmppolicyLbvserverBinding {
     /// `GET /nitro/v1/config/cmppolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1949,40 +1972,40 @@ impl CmppolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/cmppolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`CmppolicylabelStats`]
+/// - Bindings: [`CmppolicylabelBinding`], [`CmppolicylabelCmppolicyBinding`], [`CmppolicylabelPolicybindingBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cmppolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`CmppolicylabelLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CmppolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`CmppolicylabelType`]): `REQ`, `RES`, `HTTPQUIC_REQ`, `HTTPQUIC_RES`.
     ///
@@ -1991,8 +2014,6 @@ pub struct Cmppolicylabel {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicylabel`.`labeltype` ([`Cmppolicylabel`]): the same values as [`CmpglobalCmppolicyBindingLabeltype`].
-pub type CmppolicylabelLabeltype = CmpglobalCmppolicyBindingLabeltype;
 /// Values of `cmppolicylabel`.`type` ([`Cmppolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2048,6 +2069,7 @@ impl rt::Model for Cmppolicylabel {
             9 => self.numpol.as_field(),
             10 => self.priority.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2065,14 +2087,9 @@ impl rt::Model for Cmppolicylabel {
             9 => self.numpol.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cmppolicylabel {
@@ -2105,6 +2122,20 @@ impl rt::Resource for Cmppolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Cmppolicylabel {
+    /// A `cmppolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: CmppolicylabelType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Cmppolicylabel {
     /// `POST /nitro/v1/config/cmppolicylabel`
@@ -2149,16 +2180,15 @@ impl Cmppolicylabel {
 /// - URL: `/nitro/v1/config/cmppolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/compression/cmppolicylabel_binding/cmppolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `cmppolicylabel_cmppolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cmppolicylabel_cmppolicy_binding: Option<Vec<CmppolicylabelCmppolicyBinding>>,
-    /// `cmppolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cmppolicylabel_policybinding_binding: Option<
         Vec<CmppolicylabelPolicybindingBinding>,
     >,
@@ -2177,6 +2207,7 @@ impl rt::Model for CmppolicylabelBinding {
             0 => self.cmppolicylabel_cmppolicy_binding.as_field(),
             1 => self.cmppolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2185,14 +2216,9 @@ impl rt::Model for CmppolicylabelBinding {
             0 => self.cmppolicylabel_cmppolicy_binding.as_field_mut(),
             1 => self.cmppolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicylabelBinding {
@@ -2227,6 +2253,15 @@ impl rt::Resource for CmppolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl CmppolicylabelBinding {
+    /// A `cmppolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CmppolicylabelBinding {
     /// `GET /nitro/v1/config/cmppolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2244,37 +2279,28 @@ impl CmppolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicylabelCmppolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`CmppolicylabelCmppolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CmppolicylabelCmppolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicylabel_cmppolicy_binding`.`labeltype` ([`CmppolicylabelCmppolicyBinding`]): the same values as [`CmpglobalCmppolicyBindingLabeltype`].
-pub type CmppolicylabelCmppolicyBindingLabeltype = CmpglobalCmppolicyBindingLabeltype;
 impl rt::Model for CmppolicylabelCmppolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2297,6 +2323,7 @@ impl rt::Model for CmppolicylabelCmppolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2310,14 +2337,9 @@ impl rt::Model for CmppolicylabelCmppolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicylabelCmppolicyBinding {
@@ -2350,6 +2372,48 @@ impl rt::Resource for CmppolicylabelCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl CmppolicylabelCmppolicyBinding {
+    /// A `cmppolicylabel_cmppolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl CmppolicylabelCmppolicyBinding {
     /// `PUT /nitro/v1/config/cmppolicylabel_cmppolicy_binding`
@@ -2390,50 +2454,37 @@ impl CmppolicylabelCmppolicyBinding {
 /// - URL: `/nitro/v1/config/cmppolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/compression/cmppolicylabel_policybinding_binding/cmppolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CmppolicylabelPolicybindingBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CmppolicylabelPolicybindingBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicylabel_policybinding_binding`.`labeltype` ([`CmppolicylabelPolicybindingBinding`]): the same values as [`CmpglobalCmppolicyBindingLabeltype`].
-pub type CmppolicylabelPolicybindingBindingLabeltype = CmpglobalCmppolicyBindingLabeltype;
 impl rt::Model for CmppolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2456,6 +2507,7 @@ impl rt::Model for CmppolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2469,14 +2521,9 @@ impl rt::Model for CmppolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicylabelPolicybindingBinding {
@@ -2511,6 +2558,15 @@ impl rt::Resource for CmppolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl CmppolicylabelPolicybindingBinding {
+    /// A `cmppolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CmppolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/cmppolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -2532,191 +2588,187 @@ impl CmppolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmpStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CmpStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<CmpStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub comphttpbandwidthsaving: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub compratio: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comprequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comprxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcpbandwidthsaving: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcpeoirate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcppushrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcpquantumrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcpratio: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcprxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptimerrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptotaleoi: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptotalpush: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptotalquantum: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptotalrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptotalrxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptotaltimer: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptotaltxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptotaltxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptcptxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptotaldatacompressionratio: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptotalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptotalrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptotalrxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptotaltxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptotaltxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcpbandwidthsaving: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrdata: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrdatarate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrlessdata: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrlessdatarate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrmemory: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrmemoryrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrmoredata: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrmoredatarate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrunknown: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcperrunknownrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcpratio: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcprxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcprxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcptxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub decomptcptxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delbwsaving: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcmpratio: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcompbaseserved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcompbaseservedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcompbasetcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcompbasetcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcompdone: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcompdonerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrbfilewhdrfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrbfilewhdrfailedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrbypassed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrbypassedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrnostoremiss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrnostoremissrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrreqinfoallocfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrreqinfoallocfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrreqinfotoobig: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrreqinfotoobigrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrsessallocfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomperrsessallocfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcompfirstaccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcompfirstaccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomprequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptcprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptcprxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptcprxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptcptxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptcptxpacketsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcomptotalrequests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmp`.`clearstats` ([`CmpStats`]).
-///
-/// Also the values of `cmppolicy.clearstats`, `cmppolicylabel.clearstats`.
+/// Values of `cmp.clearstats`, `cmppolicy.clearstats`, `cmppolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CmpStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for CmpStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -2896,6 +2948,7 @@ impl rt::Model for CmpStats {
             81 => self.delcomptcptxpackets.as_field(),
             82 => self.delcomptcptxpacketsrate.as_field(),
             83 => self.delcomptotalrequests.as_field(),
+            84 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2985,14 +3038,9 @@ impl rt::Model for CmpStats {
             81 => self.delcomptcptxpackets.as_field_mut(),
             82 => self.delcomptcptxpacketsrate.as_field_mut(),
             83 => self.delcomptotalrequests.as_field_mut(),
+            84 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmpStats {
@@ -3040,27 +3088,21 @@ impl CmpStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CmppolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<CmppolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicy`.`clearstats` ([`CmppolicyStats`]): the same values as [`CmpStatsClearstats`].
-pub type CmppolicyStatsClearstats = CmpStatsClearstats;
 impl rt::Model for CmppolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -3079,6 +3121,7 @@ impl rt::Model for CmppolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3090,14 +3133,9 @@ impl rt::Model for CmppolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyStats {
@@ -3149,23 +3187,17 @@ impl CmppolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CmppolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CmppolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<CmppolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cmppolicylabel`.`clearstats` ([`CmppolicylabelStats`]): the same values as [`CmpStatsClearstats`].
-pub type CmppolicylabelStatsClearstats = CmpStatsClearstats;
 impl rt::Model for CmppolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -3180,6 +3212,7 @@ impl rt::Model for CmppolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3189,14 +3222,9 @@ impl rt::Model for CmppolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicylabelStats {

@@ -15,47 +15,43 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0-FR4`.
     pub icapprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `RESET`.
     ///
     /// Possible values (see [`ContentinspectionactionIfserverdown`]): `CONTINUE`, `DROP`, `RESET`.
     ///
     /// Since `12.0-FR4`.
     pub ifserverdown: Option<rt::Open<ContentinspectionactionIfserverdown>>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub referencecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
@@ -63,7 +59,7 @@ pub struct Contentinspectionaction {
     ///
     /// Since `12.0-FR4`.
     pub reqtimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `BYPASS`.
     ///
@@ -71,19 +67,15 @@ pub struct Contentinspectionaction {
     ///
     /// Since `12.0-FR4`.
     pub reqtimeoutaction: Option<rt::Open<ContentinspectionactionReqtimeoutaction>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub serverip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0-FR4`.
     pub servername: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -91,7 +83,7 @@ pub struct Contentinspectionaction {
     ///
     /// Since `12.0-FR4`.
     pub serverport: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectionactionType`]): `ICAP`, `INLINEINSPECTION`, `MIRROR`, `NOINSPECTION`, `NSTRACE`.
     ///
@@ -99,7 +91,7 @@ pub struct Contentinspectionaction {
     ///
     /// Since `12.0-FR4`.
     pub type_: Option<rt::Open<ContentinspectionactionType>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
@@ -208,6 +200,7 @@ impl rt::Model for Contentinspectionaction {
             12 => self.serverport.as_field(),
             13 => self.type_.as_field(),
             14 => self.undefhits.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -228,14 +221,9 @@ impl rt::Model for Contentinspectionaction {
             12 => self.serverport.as_field_mut(),
             13 => self.type_.as_field_mut(),
             14 => self.undefhits.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionaction {
@@ -268,6 +256,61 @@ impl rt::Resource for Contentinspectionaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Contentinspectionaction {
+    /// A `contentinspectionaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`icapprofilename`](Self::icapprofilename).
+    pub fn icapprofilename(mut self, icapprofilename: impl Into<String>) -> Self {
+        self.icapprofilename = Some(icapprofilename.into());
+        self
+    }
+    /// Sets [`ifserverdown`](Self::ifserverdown).
+    pub fn ifserverdown(
+        mut self,
+        ifserverdown: ContentinspectionactionIfserverdown,
+    ) -> Self {
+        self.ifserverdown = Some(rt::Open::Known(ifserverdown));
+        self
+    }
+    /// Sets [`reqtimeout`](Self::reqtimeout).
+    pub fn reqtimeout(mut self, reqtimeout: impl Into<rt::Number>) -> Self {
+        self.reqtimeout = Some(reqtimeout.into());
+        self
+    }
+    /// Sets [`reqtimeoutaction`](Self::reqtimeoutaction).
+    pub fn reqtimeoutaction(
+        mut self,
+        reqtimeoutaction: ContentinspectionactionReqtimeoutaction,
+    ) -> Self {
+        self.reqtimeoutaction = Some(rt::Open::Known(reqtimeoutaction));
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: impl Into<rt::Number>) -> Self {
+        self.serverport = Some(serverport.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ContentinspectionactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Contentinspectionaction {
     /// `POST /nitro/v1/config/contentinspectionaction`
@@ -326,57 +369,43 @@ impl Contentinspectionaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectioncallout {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub hits: Option<serde_json::Value>,
     /// Length: 1 to 127.
     ///
     /// Since `13.1`.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub resultexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`ContentinspectioncalloutReturntype`]): `BOOL`, `NUM`, `TEXT`.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub returntype: Option<rt::Open<ContentinspectioncalloutReturntype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub serverip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `13.1`.
     pub servername: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -384,7 +413,7 @@ pub struct Contentinspectioncallout {
     ///
     /// Since `13.1`.
     pub serverport: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectioncalloutType`]): `ICAP`.
     ///
@@ -392,11 +421,11 @@ pub struct Contentinspectioncallout {
     ///
     /// Since `13.1`.
     pub type_: Option<rt::Open<ContentinspectioncalloutType>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub undefhits: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub undefreason: Option<serde_json::Value>,
@@ -461,6 +490,7 @@ impl rt::Model for Contentinspectioncallout {
             9 => self.type_.as_field(),
             10 => self.undefhits.as_field(),
             11 => self.undefreason.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -478,14 +508,9 @@ impl rt::Model for Contentinspectioncallout {
             9 => self.type_.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
             11 => self.undefreason.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectioncallout {
@@ -518,6 +543,55 @@ impl rt::Resource for Contentinspectioncallout {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Contentinspectioncallout {
+    /// A `contentinspectioncallout` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`resultexpr`](Self::resultexpr).
+    pub fn resultexpr(mut self, resultexpr: impl Into<String>) -> Self {
+        self.resultexpr = Some(resultexpr.into());
+        self
+    }
+    /// Sets [`returntype`](Self::returntype).
+    pub fn returntype(mut self, returntype: ContentinspectioncalloutReturntype) -> Self {
+        self.returntype = Some(rt::Open::Known(returntype));
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`serverport`](Self::serverport).
+    pub fn serverport(mut self, serverport: impl Into<rt::Number>) -> Self {
+        self.serverport = Some(serverport.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ContentinspectioncalloutType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Contentinspectioncallout {
     /// `POST /nitro/v1/config/contentinspectioncallout` (method inferred: the reference gives none)
@@ -567,10 +641,11 @@ impl Contentinspectioncallout {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionglobal_binding/contentinspectionglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionglobalBinding {
-    /// `contentinspectionglobal_contentinspectionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub contentinspectionglobal_contentinspectionpolicy_binding: Option<
@@ -587,6 +662,7 @@ impl rt::Model for ContentinspectionglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.contentinspectionglobal_contentinspectionpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -596,14 +672,9 @@ impl rt::Model for ContentinspectionglobalBinding {
                 self.contentinspectionglobal_contentinspectionpolicy_binding
                     .as_field_mut()
             }
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionglobalBinding {
@@ -652,16 +723,16 @@ impl ContentinspectionglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionglobalContentinspectionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`ContentinspectionglobalContentinspectionpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -670,43 +741,31 @@ pub struct ContentinspectionglobalContentinspectionpolicyBinding {
     pub globalbindtype: Option<
         rt::Open<ContentinspectionglobalContentinspectionpolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionglobalContentinspectionpolicyBindingLabeltype>,
-    >,
-    /// `Double`, read-only.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectionglobalContentinspectionpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     ///
@@ -746,12 +805,10 @@ for ContentinspectionglobalContentinspectionpolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `contentinspectionglobal_contentinspectionpolicy_binding`.`labeltype` ([`ContentinspectionglobalContentinspectionpolicyBinding`]).
-///
-/// Also the values of `contentinspectionpolicy_contentinspectionglobal_binding.labeltype`, `contentinspectionpolicy_contentinspectionpolicylabel_binding.labeltype`, `contentinspectionpolicy_csvserver_binding.labeltype`, `contentinspectionpolicy_lbvserver_binding.labeltype`, `contentinspectionpolicylabel.labeltype`, `contentinspectionpolicylabel_contentinspectionpolicy_binding.labeltype`, `contentinspectionpolicylabel_policybinding_binding.labeltype`.
+/// Values of `contentinspectionglobal_contentinspectionpolicy_binding.labeltype`, `contentinspectionpolicy_contentinspectionglobal_binding.labeltype`, `contentinspectionpolicy_contentinspectionpolicylabel_binding.labeltype`, `contentinspectionpolicy_csvserver_binding.labeltype`, `contentinspectionpolicy_lbvserver_binding.labeltype`, `contentinspectionpolicylabel.labeltype`, `contentinspectionpolicylabel_contentinspectionpolicy_binding.labeltype`, `contentinspectionpolicylabel_policybinding_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ContentinspectionglobalContentinspectionpolicyBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -759,7 +816,7 @@ pub enum ContentinspectionglobalContentinspectionpolicyBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for ContentinspectionglobalContentinspectionpolicyBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -815,6 +872,7 @@ impl rt::Model for ContentinspectionglobalContentinspectionpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -831,14 +889,9 @@ impl rt::Model for ContentinspectionglobalContentinspectionpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionglobalContentinspectionpolicyBinding {
@@ -872,6 +925,49 @@ impl rt::Resource for ContentinspectionglobalContentinspectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl ContentinspectionglobalContentinspectionpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(
+        mut self,
+        type_: ContentinspectionglobalContentinspectionpolicyBindingType,
+    ) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl ContentinspectionglobalContentinspectionpolicyBinding {
     /// `PUT /nitro/v1/config/contentinspectionglobal_contentinspectionpolicy_binding`
@@ -908,8 +1004,6 @@ impl ContentinspectionglobalContentinspectionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionparameter {
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub undefaction: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -921,20 +1015,16 @@ impl rt::Model for Contentinspectionparameter {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.undefaction.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.undefaction.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionparameter {
@@ -988,64 +1078,54 @@ impl Contentinspectionparameter {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`ContentinspectionpolicyStats`]
+/// - Bindings: [`ContentinspectionpolicyBinding`], [`ContentinspectionpolicyContentinspectionglobalBinding`], [`ContentinspectionpolicyContentinspectionpolicylabelBinding`], [`ContentinspectionpolicyCsvserverBinding`], [`ContentinspectionpolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub action: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`ContentinspectionpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `12.0-FR4`.
     pub builtin: Option<Vec<rt::Open<ContentinspectionpolicyBuiltin>>>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
@@ -1103,6 +1183,7 @@ impl rt::Model for Contentinspectionpolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1120,14 +1201,9 @@ impl rt::Model for Contentinspectionpolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionpolicy {
@@ -1160,6 +1236,40 @@ impl rt::Resource for Contentinspectionpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Contentinspectionpolicy {
+    /// A `contentinspectionpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Contentinspectionpolicy {
     /// `POST /nitro/v1/config/contentinspectionpolicy`
@@ -1217,36 +1327,35 @@ impl Contentinspectionpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_binding/contentinspectionpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `contentinspectionpolicy_csvserver_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub contentinspectionpolicy_csvserver_binding: Option<
-        Vec<ContentinspectionpolicyCsvserverBinding>,
-    >,
-    /// `contentinspectionpolicy_lbvserver_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub contentinspectionpolicy_lbvserver_binding: Option<
-        Vec<ContentinspectionpolicyLbvserverBinding>,
-    >,
-    /// `contentinspectionpolicy_contentinspectionglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub contentinspectionpolicy_contentinspectionglobal_binding: Option<
         Vec<ContentinspectionpolicyContentinspectionglobalBinding>,
     >,
-    /// `contentinspectionpolicy_contentinspectionpolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub contentinspectionpolicy_contentinspectionpolicylabel_binding: Option<
         Vec<ContentinspectionpolicyContentinspectionpolicylabelBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub contentinspectionpolicy_csvserver_binding: Option<
+        Vec<ContentinspectionpolicyCsvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub contentinspectionpolicy_lbvserver_binding: Option<
+        Vec<ContentinspectionpolicyLbvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1270,6 +1379,7 @@ impl rt::Model for ContentinspectionpolicyBinding {
             2 => self.contentinspectionpolicy_csvserver_binding.as_field(),
             3 => self.contentinspectionpolicy_lbvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1286,14 +1396,9 @@ impl rt::Model for ContentinspectionpolicyBinding {
             2 => self.contentinspectionpolicy_csvserver_binding.as_field_mut(),
             3 => self.contentinspectionpolicy_lbvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyBinding {
@@ -1328,6 +1433,15 @@ impl rt::Resource for ContentinspectionpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyBinding {
+    /// A `contentinspectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1343,50 +1457,43 @@ impl ContentinspectionpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_contentinspectionglobal_binding/contentinspectionpolicy_contentinspectionglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyContentinspectionglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyContentinspectionglobalBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionpolicyContentinspectionglobalBindingLabeltype>,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy_contentinspectionglobal_binding`.`labeltype` ([`ContentinspectionpolicyContentinspectionglobalBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicyContentinspectionglobalBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicyContentinspectionglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1409,6 +1516,7 @@ impl rt::Model for ContentinspectionpolicyContentinspectionglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1422,14 +1530,9 @@ impl rt::Model for ContentinspectionpolicyContentinspectionglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyContentinspectionglobalBinding {
@@ -1465,6 +1568,15 @@ impl rt::Resource for ContentinspectionpolicyContentinspectionglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyContentinspectionglobalBinding {
+    /// A `contentinspectionpolicy_contentinspectionglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyContentinspectionglobalBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_contentinspectionglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1484,50 +1596,43 @@ impl ContentinspectionpolicyContentinspectionglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_contentinspectionpolicylabel_binding/contentinspectionpolicy_contentinspectionpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyContentinspectionpolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyContentinspectionpolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionpolicyContentinspectionpolicylabelBindingLabeltype>,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy_contentinspectionpolicylabel_binding`.`labeltype` ([`ContentinspectionpolicyContentinspectionpolicylabelBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicyContentinspectionpolicylabelBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicyContentinspectionpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1550,6 +1655,7 @@ impl rt::Model for ContentinspectionpolicyContentinspectionpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1563,14 +1669,9 @@ impl rt::Model for ContentinspectionpolicyContentinspectionpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyContentinspectionpolicylabelBinding {
@@ -1606,6 +1707,15 @@ impl rt::Resource for ContentinspectionpolicyContentinspectionpolicylabelBinding
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyContentinspectionpolicylabelBinding {
+    /// A `contentinspectionpolicy_contentinspectionpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyContentinspectionpolicylabelBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_contentinspectionpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1625,48 +1735,43 @@ impl ContentinspectionpolicyContentinspectionpolicylabelBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_csvserver_binding/contentinspectionpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<ContentinspectionpolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy_csvserver_binding`.`labeltype` ([`ContentinspectionpolicyCsvserverBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicyCsvserverBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1689,6 +1794,7 @@ impl rt::Model for ContentinspectionpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1702,14 +1808,9 @@ impl rt::Model for ContentinspectionpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyCsvserverBinding {
@@ -1744,6 +1845,15 @@ impl rt::Resource for ContentinspectionpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyCsvserverBinding {
+    /// A `contentinspectionpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1763,48 +1873,43 @@ impl ContentinspectionpolicyCsvserverBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicy_lbvserver_binding/contentinspectionpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyLbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<ContentinspectionpolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy_lbvserver_binding`.`labeltype` ([`ContentinspectionpolicyLbvserverBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicyLbvserverBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1827,6 +1932,7 @@ impl rt::Model for ContentinspectionpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1840,14 +1946,9 @@ impl rt::Model for ContentinspectionpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyLbvserverBinding {
@@ -1882,6 +1983,15 @@ impl rt::Resource for ContentinspectionpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ContentinspectionpolicyLbvserverBinding {
+    /// A `contentinspectionpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1901,64 +2011,62 @@ impl ContentinspectionpolicyLbvserverBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`ContentinspectionpolicylabelStats`]
+/// - Bindings: [`ContentinspectionpolicylabelBinding`], [`ContentinspectionpolicylabelContentinspectionpolicyBinding`], [`ContentinspectionpolicylabelPolicybindingBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`ContentinspectionpolicylabelLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<ContentinspectionpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `12.0-FR4`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub isdefault: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub numpol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectionpolicylabelType`]): `REQ`, `RES`.
     ///
@@ -1969,8 +2077,6 @@ pub struct Contentinspectionpolicylabel {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicylabel`.`labeltype` ([`Contentinspectionpolicylabel`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicylabelLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 /// Values of `contentinspectionpolicylabel`.`type` ([`Contentinspectionpolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2018,6 +2124,7 @@ impl rt::Model for Contentinspectionpolicylabel {
             10 => self.numpol.as_field(),
             11 => self.priority.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2036,14 +2143,9 @@ impl rt::Model for Contentinspectionpolicylabel {
             10 => self.numpol.as_field_mut(),
             11 => self.priority.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionpolicylabel {
@@ -2076,6 +2178,25 @@ impl rt::Resource for Contentinspectionpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Contentinspectionpolicylabel {
+    /// A `contentinspectionpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ContentinspectionpolicylabelType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Contentinspectionpolicylabel {
     /// `POST /nitro/v1/config/contentinspectionpolicylabel`
@@ -2121,24 +2242,23 @@ impl Contentinspectionpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicylabel_binding/contentinspectionpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `contentinspectionpolicylabel_policybinding_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub contentinspectionpolicylabel_policybinding_binding: Option<
-        Vec<ContentinspectionpolicylabelPolicybindingBinding>,
-    >,
-    /// `contentinspectionpolicylabel_contentinspectionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub contentinspectionpolicylabel_contentinspectionpolicy_binding: Option<
         Vec<ContentinspectionpolicylabelContentinspectionpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub contentinspectionpolicylabel_policybinding_binding: Option<
+        Vec<ContentinspectionpolicylabelPolicybindingBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2158,6 +2278,7 @@ impl rt::Model for ContentinspectionpolicylabelBinding {
             }
             1 => self.contentinspectionpolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2169,14 +2290,9 @@ impl rt::Model for ContentinspectionpolicylabelBinding {
             }
             1 => self.contentinspectionpolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicylabelBinding {
@@ -2211,6 +2327,15 @@ impl rt::Resource for ContentinspectionpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl ContentinspectionpolicylabelBinding {
+    /// A `contentinspectionpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicylabelBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2229,43 +2354,31 @@ impl ContentinspectionpolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelContentinspectionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`ContentinspectionpolicylabelContentinspectionpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionpolicylabelContentinspectionpolicyBindingLabeltype>,
-    >,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
     ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
@@ -2274,8 +2387,6 @@ pub struct ContentinspectionpolicylabelContentinspectionpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicylabel_contentinspectionpolicy_binding`.`labeltype` ([`ContentinspectionpolicylabelContentinspectionpolicyBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicylabelContentinspectionpolicyBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicylabelContentinspectionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2298,6 +2409,7 @@ impl rt::Model for ContentinspectionpolicylabelContentinspectionpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2311,14 +2423,9 @@ impl rt::Model for ContentinspectionpolicylabelContentinspectionpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicylabelContentinspectionpolicyBinding {
@@ -2352,6 +2459,48 @@ impl rt::Resource for ContentinspectionpolicylabelContentinspectionpolicyBinding
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
+    /// A `contentinspectionpolicylabel_contentinspectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
     /// `PUT /nitro/v1/config/contentinspectionpolicylabel_contentinspectionpolicy_binding`
@@ -2393,50 +2542,35 @@ impl ContentinspectionpolicylabelContentinspectionpolicyBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/ci/contentinspectionpolicylabel_policybinding_binding/contentinspectionpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ContentinspectionpolicylabelPolicybindingBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<ContentinspectionpolicylabelPolicybindingBindingLabeltype>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `12.0-FR4`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicylabel_policybinding_binding`.`labeltype` ([`ContentinspectionpolicylabelPolicybindingBinding`]): the same values as [`ContentinspectionglobalContentinspectionpolicyBindingLabeltype`].
-pub type ContentinspectionpolicylabelPolicybindingBindingLabeltype = ContentinspectionglobalContentinspectionpolicyBindingLabeltype;
 impl rt::Model for ContentinspectionpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2459,6 +2593,7 @@ impl rt::Model for ContentinspectionpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2472,14 +2607,9 @@ impl rt::Model for ContentinspectionpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicylabelPolicybindingBinding {
@@ -2515,6 +2645,15 @@ impl rt::Resource for ContentinspectionpolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl ContentinspectionpolicylabelPolicybindingBinding {
+    /// A `contentinspectionpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ContentinspectionpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/contentinspectionpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -2537,7 +2676,35 @@ impl ContentinspectionpolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Contentinspectionprofile {
-    /// `String[]`, read-write.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.1`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Since `12.1`.
+    pub egressinterface: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub egressvlan: Option<rt::Number>,
+    /// Since `12.1`.
+    pub ingressinterface: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub ingressvlan: Option<rt::Number>,
+    /// Length: 1 to 31.
+    ///
+    /// Since `13.1`.
+    pub iptunnel: Option<String>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Default: `DEFAULT_CI_MODE`.
     ///
@@ -2545,41 +2712,7 @@ pub struct Contentinspectionprofile {
     ///
     /// Since `12.1`.
     pub mode: Option<Vec<rt::Open<ContentinspectionprofileMode>>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub egressinterface: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `12.1`.
-    pub egressvlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub ingressinterface: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `12.1`.
-    pub ingressvlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 31.
-    ///
-    /// Since `13.1`.
-    pub iptunnel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.1`.
-    pub name: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ContentinspectionprofileType`]): `InlineInspection`, `Mirror`.
     ///
@@ -2652,6 +2785,7 @@ impl rt::Model for Contentinspectionprofile {
             6 => self.mode.as_field(),
             7 => self.name.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2666,14 +2800,9 @@ impl rt::Model for Contentinspectionprofile {
             6 => self.mode.as_field_mut(),
             7 => self.name.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionprofile {
@@ -2706,6 +2835,48 @@ impl rt::Resource for Contentinspectionprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Contentinspectionprofile {
+    /// A `contentinspectionprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`egressinterface`](Self::egressinterface).
+    pub fn egressinterface(mut self, egressinterface: impl Into<String>) -> Self {
+        self.egressinterface = Some(egressinterface.into());
+        self
+    }
+    /// Sets [`egressvlan`](Self::egressvlan).
+    pub fn egressvlan(mut self, egressvlan: impl Into<rt::Number>) -> Self {
+        self.egressvlan = Some(egressvlan.into());
+        self
+    }
+    /// Sets [`ingressinterface`](Self::ingressinterface).
+    pub fn ingressinterface(mut self, ingressinterface: impl Into<String>) -> Self {
+        self.ingressinterface = Some(ingressinterface.into());
+        self
+    }
+    /// Sets [`ingressvlan`](Self::ingressvlan).
+    pub fn ingressvlan(mut self, ingressvlan: impl Into<rt::Number>) -> Self {
+        self.ingressvlan = Some(ingressvlan.into());
+        self
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(
+        mut self,
+        mode: impl IntoIterator<Item = ContentinspectionprofileMode>,
+    ) -> Self {
+        self.mode = Some(mode.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ContentinspectionprofileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Contentinspectionprofile {
     /// `POST /nitro/v1/config/contentinspectionprofile`
@@ -2760,133 +2931,131 @@ impl Contentinspectionprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionStats {
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     ///
     /// Values of older releases that `14.1` lacks: `basic` (`13.1`), `full` (`13.1`) (not confirmed by the derived facts).
     pub clearstats: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icap100contrecv: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icap204enabledrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icap204nocontentrecv: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapadaptiverequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapadaptiveresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapcalloutcompleted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapcalloutinitiated: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icaperrorshandled: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icappreviewenabledrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapreqmodrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icaprespmodrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapserverdownbypass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapserverdowndrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub icapserverdownreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinegeneratedresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinereqbytesrecv: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinereqbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinerequestssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinerespbytesrecv: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlinerespbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlineresponsessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlineserverdownbypass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlineserverdowndrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inlineserverdownreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorreqbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorrequestssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorrespbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorresponsessent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorserverdownbypass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorserverdowndrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mirrorserverdownreset: Option<rt::Number>,
@@ -2963,6 +3132,7 @@ impl rt::Model for ContentinspectionStats {
             29 => self.mirrorserverdownbypass.as_field(),
             30 => self.mirrorserverdowndrop.as_field(),
             31 => self.mirrorserverdownreset.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3000,14 +3170,9 @@ impl rt::Model for ContentinspectionStats {
             29 => self.mirrorserverdownbypass.as_field_mut(),
             30 => self.mirrorserverdowndrop.as_field_mut(),
             31 => self.mirrorserverdownreset.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionStats {
@@ -3056,49 +3221,43 @@ impl ContentinspectionStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ContentinspectionpolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<ContentinspectionpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicy`.`clearstats` ([`ContentinspectionpolicyStats`]).
-///
-/// Also the values of `contentinspectionpolicylabel.clearstats`.
+/// Values of `contentinspectionpolicy.clearstats`, `contentinspectionpolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ContentinspectionpolicyStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for ContentinspectionpolicyStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -3122,6 +3281,7 @@ impl rt::Model for ContentinspectionpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3133,14 +3293,9 @@ impl rt::Model for ContentinspectionpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyStats {
@@ -3193,31 +3348,25 @@ impl ContentinspectionpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ContentinspectionpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ContentinspectionpolicylabelStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<ContentinspectionpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `contentinspectionpolicylabel`.`clearstats` ([`ContentinspectionpolicylabelStats`]): the same values as [`ContentinspectionpolicyStatsClearstats`].
-pub type ContentinspectionpolicylabelStatsClearstats = ContentinspectionpolicyStatsClearstats;
 impl rt::Model for ContentinspectionpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -3232,6 +3381,7 @@ impl rt::Model for ContentinspectionpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3241,14 +3391,9 @@ impl rt::Model for ContentinspectionpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicylabelStats {

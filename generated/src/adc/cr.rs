@@ -12,51 +12,50 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/cache-redirection/craction/craction.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Craction {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CractionCrtype`]): `origin`, `cache`.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
-    pub crtype: Option<rt::Open<CractionCrtype>>,
-    /// `String[]`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CractionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.0`.
     pub builtin: Option<Vec<rt::Open<CractionBuiltin>>>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.0`.
-    pub isdefault: Option<bool>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub referencecount: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub undefhits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub comment: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`CractionCrtype`]): `origin`, `cache`.
     ///
     /// Since `11.0`.
-    pub count: Option<rt::Number>,
+    pub crtype: Option<rt::Open<CractionCrtype>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub isdefault: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub referencecount: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -120,6 +119,7 @@ impl rt::Model for Craction {
             6 => self.name.as_field(),
             7 => self.referencecount.as_field(),
             8 => self.undefhits.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -134,14 +134,9 @@ impl rt::Model for Craction {
             6 => self.name.as_field_mut(),
             7 => self.referencecount.as_field_mut(),
             8 => self.undefhits.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Craction {
@@ -176,6 +171,15 @@ impl rt::Resource for Craction {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Craction {
+    /// A `craction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Craction {
     /// `GET /nitro/v1/config/craction?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -194,84 +198,83 @@ impl Craction {
 /// - URL: `/nitro/v1/config/crpolicy`
 /// - Key: `policyname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`CrpolicyBinding`], [`CrpolicyCrvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Crpolicy {
-    /// `String`, read-only.
-    pub domain: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub bindhits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CrpolicyCspolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub cspolicytype: Option<rt::Open<CrpolicyCspolicytype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub action: Option<String>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.0`.
-    pub activepolicy: Option<bool>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub boundto: Option<serde_json::Value>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`CrpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<CrpolicyBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.0`.
-    pub isdefault: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CrpolicyLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrpolicyLabeltype>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub activepolicy: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub bindhits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub boundto: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`CrpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<CrpolicyBuiltin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`CrpolicyCspolicytype`]): `Classic Policy`, `Advanced Policy`.
+    pub cspolicytype: Option<rt::Open<CrpolicyCspolicytype>>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub domain: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub isdefault: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
+    pub logaction: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub newname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vstype: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -314,12 +317,10 @@ impl rt::WireEnum for CrpolicyCspolicytype {
         (Self::AdvancedPolicy, "Advanced Policy"),
     ];
 }
-/// Values of `crpolicy`.`labeltype` ([`Crpolicy`]).
-///
-/// Also the values of `crpolicy_crvserver_binding.labeltype`, `crvserver.labeltype`, `crvserver_appflowpolicy_binding.labeltype`, `crvserver_appfwpolicy_binding.labeltype`, `crvserver_appqoepolicy_binding.labeltype`, `crvserver_cachepolicy_binding.labeltype`, `crvserver_cmppolicy_binding.labeltype`, `crvserver_crpolicy_binding.labeltype`, `crvserver_cspolicy_binding.labeltype`, `crvserver_feopolicy_binding.labeltype`, `crvserver_filterpolicy_binding.labeltype`, `crvserver_icapolicy_binding.labeltype`, `crvserver_policymap_binding.labeltype`, `crvserver_responderpolicy_binding.labeltype`, `crvserver_rewritepolicy_binding.labeltype`, `crvserver_spilloverpolicy_binding.labeltype`.
+/// Values of `crpolicy.labeltype`, `crpolicy_crvserver_binding.labeltype`, `crvserver.labeltype`, `crvserver_appflowpolicy_binding.labeltype`, `crvserver_appfwpolicy_binding.labeltype`, `crvserver_appqoepolicy_binding.labeltype`, `crvserver_cachepolicy_binding.labeltype`, `crvserver_cmppolicy_binding.labeltype`, `crvserver_crpolicy_binding.labeltype`, `crvserver_cspolicy_binding.labeltype`, `crvserver_feopolicy_binding.labeltype`, `crvserver_filterpolicy_binding.labeltype`, `crvserver_icapolicy_binding.labeltype`, `crvserver_policymap_binding.labeltype`, `crvserver_responderpolicy_binding.labeltype`, `crvserver_rewritepolicy_binding.labeltype`, `crvserver_spilloverpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrpolicyLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -327,7 +328,7 @@ pub enum CrpolicyLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for CrpolicyLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -378,6 +379,7 @@ impl rt::Model for Crpolicy {
             16 => self.priority.as_field(),
             17 => self.rule.as_field(),
             18 => self.vstype.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -402,14 +404,9 @@ impl rt::Model for Crpolicy {
             16 => self.priority.as_field_mut(),
             17 => self.rule.as_field_mut(),
             18 => self.vstype.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Crpolicy {
@@ -442,6 +439,30 @@ impl rt::Resource for Crpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
+}
+impl Crpolicy {
+    /// A `crpolicy` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Crpolicy {
     /// `POST /nitro/v1/config/crpolicy`
@@ -499,16 +520,15 @@ impl Crpolicy {
 /// - Key: `policyname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/cache-redirection/crpolicy_binding/crpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `crpolicy_crvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub crpolicy_crvserver_binding: Option<Vec<CrpolicyCrvserverBinding>>,
@@ -525,6 +545,7 @@ impl rt::Model for CrpolicyBinding {
         match index {
             0 => self.crpolicy_crvserver_binding.as_field(),
             1 => self.policyname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -532,14 +553,9 @@ impl rt::Model for CrpolicyBinding {
         match index {
             0 => self.crpolicy_crvserver_binding.as_field_mut(),
             1 => self.policyname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrpolicyBinding {
@@ -574,6 +590,15 @@ impl rt::Resource for CrpolicyBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CrpolicyBinding {
+    /// A `crpolicy_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CrpolicyBinding {
     /// `GET /nitro/v1/config/crpolicy_binding/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(policyname)
@@ -589,58 +614,53 @@ impl CrpolicyBinding {
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/cache-redirection/crpolicy_crvserver_binding/crpolicy_crvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrpolicyCrvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub domain: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub pihits: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub pipolicyhits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CrpolicyCrvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CrpolicyCrvserverBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub domain: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub pihits: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub pipolicyhits: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crpolicy_crvserver_binding`.`labeltype` ([`CrpolicyCrvserverBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrpolicyCrvserverBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrpolicyCrvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -667,6 +687,7 @@ impl rt::Model for CrpolicyCrvserverBinding {
             7 => self.pipolicyhits.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -682,14 +703,9 @@ impl rt::Model for CrpolicyCrvserverBinding {
             7 => self.pipolicyhits.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrpolicyCrvserverBinding {
@@ -724,6 +740,15 @@ impl rt::Resource for CrpolicyCrvserverBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CrpolicyCrvserverBinding {
+    /// A `crpolicy_crvserver_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CrpolicyCrvserverBinding {
     /// `GET /nitro/v1/config/crpolicy_crvserver_binding/{policyname}?count=yes`
     pub fn count(policyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(policyname)
@@ -742,402 +767,311 @@ impl CrpolicyCrvserverBinding {
 /// - URL: `/nitro/v1/config/crvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`CrvserverStats`]
+/// - Bindings: [`CrvserverAnalyticsprofileBinding`], [`CrvserverAppflowpolicyBinding`], [`CrvserverAppfwpolicyBinding`], [`CrvserverAppqoepolicyBinding`], [`CrvserverBinding`], [`CrvserverCachepolicyBinding`], [`CrvserverCmppolicyBinding`], [`CrvserverCrpolicyBinding`], [`CrvserverCspolicyBinding`], [`CrvserverFeopolicyBinding`], [`CrvserverFilterpolicyBinding`], [`CrvserverIcapolicyBinding`], [`CrvserverLbvserverBinding`], [`CrvserverPolicymapBinding`], [`CrvserverResponderpolicyBinding`], [`CrvserverRewritepolicyBinding`], [`CrvserverSpilloverpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Crvserver {
-    /// `String`, read-only.
+    /// Length: at least 1.
     ///
-    /// Possible values (see [`CrvserverSc`]): `ON`, `OFF`.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Since `11.0`.
-    pub sc: Option<rt::Open<CrvserverSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`CrvserverAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<CrvserverAppflowlog>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub arp: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CrvserverArp`]): `ON`, `OFF`.
-    pub arp: Option<rt::Open<CrvserverArp>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CrvserverAuthentication`]): `ON`, `OFF`.
-    pub authentication: Option<rt::Open<CrvserverAuthentication>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authentication: Option<rt::Open<OnOff>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CrvserverBackendssl`]): `ENABLED`, `DISABLED`.
-    pub backendssl: Option<rt::Open<CrvserverBackendssl>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub backendssl: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub backupvserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CrvserverBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
     ///
     /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverBindpoint>>,
-    /// `String`, read-write.
-    ///
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
     /// Possible values (see [`CrvserverCachetype`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
     pub cachetype: Option<rt::Open<CrvserverCachetype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub cachevserver: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CrvserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     pub curstate: Option<rt::Open<CrvserverCurstate>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub destinationvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CrvserverDisableprimaryondown`]): `ENABLED`, `DISABLED`.
-    pub disableprimaryondown: Option<rt::Open<CrvserverDisableprimaryondown>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub disableprimaryondown: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`CrvserverDisallowserviceaccess`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub disallowserviceaccess: Option<rt::Open<CrvserverDisallowserviceaccess>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub dnsvservername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`CrvserverDownstateflush`]): `ENABLED`, `DISABLED`.
-    pub downstateflush: Option<rt::Open<CrvserverDownstateflush>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverFormat`]): `ON`, `OFF`.
-    pub format: Option<rt::Open<CrvserverFormat>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverGhost`]): `ON`, `OFF`.
-    pub ghost: Option<rt::Open<CrvserverGhost>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub format: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub ghost: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub homepage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub httpprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`CrvserverIcmpvsrresponse`]): `PASSIVE`, `ACTIVE`.
-    pub icmpvsrresponse: Option<rt::Open<CrvserverIcmpvsrresponse>>,
-    /// `Boolean`, read-only.
+    /// Possible values (see [`PassiveActive`]): `PASSIVE`, `ACTIVE`.
+    pub icmpvsrresponse: Option<rt::Open<PassiveActive>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub invoke: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub ipset: Option<String>,
-    /// `String`, read-write.
     pub ipv46: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverL2conn`]): `ON`, `OFF`.
-    pub l2conn: Option<rt::Open<CrvserverL2conn>>,
-    /// `String`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub l2conn: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CrvserverLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
     ///
     /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverLabeltype>>,
-    /// `String`, read-only.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub lbvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NONE`.
     pub listenpolicy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `101`.
     pub listenpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverMap`]): `ON`, `OFF`.
-    pub map: Option<rt::Open<CrvserverMap>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub map: Option<rt::Open<OnOff>>,
     /// Length: 1 to 127.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ngname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CrvserverNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<CrvserverNodefaultbindings>>,
-    /// `String`, read-write.
-    ///
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
     /// Default: `ORIGIN`.
     ///
     /// Possible values (see [`CrvserverOnpolicymatch`]): `CACHE`, `ORIGIN`.
     pub onpolicymatch: Option<rt::Open<CrvserverOnpolicymatch>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverOriginusip`]): `ON`, `OFF`.
-    pub originusip: Option<rt::Open<CrvserverOriginusip>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub originusip: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65534.
     ///
     /// Default: `80`.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `RULE`.
     ///
     /// Possible values (see [`CrvserverPrecedence`]): `RULE`, `URL`.
     pub precedence: Option<rt::Open<CrvserverPrecedence>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Default: `0`.
     ///
     /// Since `13.1`.
     pub probeport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CrvserverProbeprotocol`]): `TCP`, `HTTP`.
     ///
     /// Since `13.1`.
     pub probeprotocol: Option<rt::Open<CrvserverProbeprotocol>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Default: `200 OK`.
     ///
     /// Since `13.1`.
     pub probesuccessresponsecode: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 254.
     ///
     /// Default: `1`.
     pub range: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `POLICY`.
     ///
     /// Possible values (see [`CrvserverRedirect`]): `CACHE`, `POLICY`, `ORIGIN`.
     pub redirect: Option<rt::Open<CrvserverRedirect>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub redirecturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`CrvserverReuse`]): `ON`, `OFF`.
-    pub reuse: Option<rt::Open<CrvserverReuse>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub reuse: Option<rt::Open<OnOff>>,
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`CrvserverRhistate`]): `PASSIVE`, `ACTIVE`.
-    pub rhistate: Option<rt::Open<CrvserverRhistate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`PassiveActive`]): `PASSIVE`, `ACTIVE`.
+    pub rhistate: Option<rt::Open<PassiveActive>>,
+    /// Read-only: never sent.
     pub rule: Option<String>,
-    /// `String`, read-only.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `11.0`.
+    pub sc: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
+    pub servicename: Option<String>,
     /// Possible values (see [`CrvserverServicetype`]): `HTTP`, `SSL`, `NNTP`, `HDX`.
     ///
     /// Mandatory for add.
     pub servicetype: Option<rt::Open<CrvserverServicetype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CrvserverSomethod`]): `CONNECTION`, `DYNAMICCONNECTION`, `BANDWIDTH`, `HEALTH`, `NONE`.
     pub somethod: Option<rt::Open<CrvserverSomethod>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CrvserverSopersistence`]): `ENABLED`, `DISABLED`.
-    pub sopersistence: Option<rt::Open<CrvserverSopersistence>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sopersistence: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 24.
     pub sopersistencetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 1500.
     pub srcipexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`CrvserverState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<CrvserverState>>,
-    /// `Integer`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub status: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub targetvserver: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `13.1`.
     pub tcpprobeport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub tcpprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`CrvserverType`]): `CONTENT`, `ADDRESS`.
     pub type_: Option<rt::Open<CrvserverType>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CrvserverUseoriginipportforcache`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub useoriginipportforcache: Option<rt::Open<CrvserverUseoriginipportforcache>>,
-    /// `String`, read-write.
-    ///
+    pub useoriginipportforcache: Option<rt::Open<YesNo>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`CrvserverUseportrange`]): `ON`, `OFF`.
-    pub useportrange: Option<rt::Open<CrvserverUseportrange>>,
-    /// `String`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub useportrange: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CrvserverValue`]): `Certkey not bound`, `SSL feature disabled`.
     pub value: Option<rt::Open<CrvserverValue>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`CrvserverVia`]): `ON`, `OFF`.
-    pub via: Option<rt::Open<CrvserverVia>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub via: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver`.`appflowlog` ([`Crvserver`]).
-///
-/// Also the values of `crvserver.backendssl`, `crvserver.disableprimaryondown`, `crvserver.downstateflush`, `crvserver.sopersistence`, `crvserver.state`.
+/// Values of `crvserver.appflowlog`, `crvserver.backendssl`, `crvserver.disableprimaryondown`, `crvserver.downstateflush`, `crvserver.sopersistence`, `crvserver.state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrvserverAppflowlog {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for CrvserverAppflowlog {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `crvserver`.`arp` ([`Crvserver`]).
-///
-/// Also the values of `crvserver.authentication`, `crvserver.format`, `crvserver.ghost`, `crvserver.l2conn`, `crvserver.map`, `crvserver.originusip`, `crvserver.reuse`, `crvserver.sc`, `crvserver.useportrange`, `crvserver.via`, `crvserver_appfwpolicy_binding.sc`, `crvserver_cmppolicy_binding.inherited`, `crvserver_cmppolicy_binding.sc`, `crvserver_filterpolicy_binding.inherited`.
+/// Values of `crvserver.arp`, `crvserver.authentication`, `crvserver.format`, `crvserver.ghost`, `crvserver.l2conn`, `crvserver.map`, `crvserver.originusip`, `crvserver.reuse`, `crvserver.sc`, `crvserver.useportrange`, `crvserver.via`, `crvserver_appfwpolicy_binding.sc`, `crvserver_cmppolicy_binding.inherited`, `crvserver_cmppolicy_binding.sc`, `crvserver_filterpolicy_binding.inherited`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrvserverArp {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for CrvserverArp {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `crvserver`.`authentication` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverAuthentication = CrvserverArp;
-/// Values of `crvserver`.`backendssl` ([`Crvserver`]): the same values as [`CrvserverAppflowlog`].
-pub type CrvserverBackendssl = CrvserverAppflowlog;
-/// Values of `crvserver`.`bindpoint` ([`Crvserver`]).
-///
-/// Also the values of `crvserver_appflowpolicy_binding.bindpoint`, `crvserver_appfwpolicy_binding.bindpoint`, `crvserver_appqoepolicy_binding.bindpoint`, `crvserver_cachepolicy_binding.bindpoint`, `crvserver_cmppolicy_binding.bindpoint`, `crvserver_crpolicy_binding.bindpoint`, `crvserver_cspolicy_binding.bindpoint`, `crvserver_feopolicy_binding.bindpoint`, `crvserver_filterpolicy_binding.bindpoint`, `crvserver_icapolicy_binding.bindpoint`, `crvserver_policymap_binding.bindpoint`, `crvserver_responderpolicy_binding.bindpoint`, `crvserver_rewritepolicy_binding.bindpoint`, `crvserver_spilloverpolicy_binding.bindpoint`.
+/// Values of `crvserver.bindpoint`, `crvserver_appflowpolicy_binding.bindpoint`, `crvserver_appfwpolicy_binding.bindpoint`, `crvserver_appqoepolicy_binding.bindpoint`, `crvserver_cachepolicy_binding.bindpoint`, `crvserver_cmppolicy_binding.bindpoint`, `crvserver_crpolicy_binding.bindpoint`, `crvserver_cspolicy_binding.bindpoint`, `crvserver_feopolicy_binding.bindpoint`, `crvserver_filterpolicy_binding.bindpoint`, `crvserver_icapolicy_binding.bindpoint`, `crvserver_policymap_binding.bindpoint`, `crvserver_responderpolicy_binding.bindpoint`, `crvserver_rewritepolicy_binding.bindpoint`, `crvserver_spilloverpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrvserverBindpoint {
+pub enum RequestResponseIcaRequest {
     /// `REQUEST`
     Request,
     /// `RESPONSE`
@@ -1145,7 +1079,7 @@ pub enum CrvserverBindpoint {
     /// `ICA_REQUEST`
     IcaRequest,
 }
-impl rt::WireEnum for CrvserverBindpoint {
+impl rt::WireEnum for RequestResponseIcaRequest {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::Response, "RESPONSE"),
@@ -1209,8 +1143,6 @@ impl rt::WireEnum for CrvserverCurstate {
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `crvserver`.`disableprimaryondown` ([`Crvserver`]): the same values as [`CrvserverAppflowlog`].
-pub type CrvserverDisableprimaryondown = CrvserverAppflowlog;
 /// Values of `crvserver`.`disallowserviceaccess` ([`Crvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1226,47 +1158,31 @@ impl rt::WireEnum for CrvserverDisallowserviceaccess {
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `crvserver`.`downstateflush` ([`Crvserver`]): the same values as [`CrvserverAppflowlog`].
-pub type CrvserverDownstateflush = CrvserverAppflowlog;
-/// Values of `crvserver`.`format` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverFormat = CrvserverArp;
-/// Values of `crvserver`.`ghost` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverGhost = CrvserverArp;
-/// Values of `crvserver`.`icmpvsrresponse` ([`Crvserver`]).
-///
-/// Also the values of `crvserver.rhistate`.
+/// Values of `crvserver.icmpvsrresponse`, `crvserver.rhistate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrvserverIcmpvsrresponse {
+pub enum PassiveActive {
     /// `PASSIVE`
     Passive,
     /// `ACTIVE`
     Active,
 }
-impl rt::WireEnum for CrvserverIcmpvsrresponse {
+impl rt::WireEnum for PassiveActive {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Passive, "PASSIVE"),
         (Self::Active, "ACTIVE"),
     ];
 }
-/// Values of `crvserver`.`l2conn` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverL2conn = CrvserverArp;
-/// Values of `crvserver`.`labeltype` ([`Crvserver`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverLabeltype = CrpolicyLabeltype;
-/// Values of `crvserver`.`map` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverMap = CrvserverArp;
-/// Values of `crvserver`.`nodefaultbindings` ([`Crvserver`]).
-///
-/// Also the values of `crvserver.useoriginipportforcache`.
+/// Values of `crvserver.nodefaultbindings`, `crvserver.useoriginipportforcache`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrvserverNodefaultbindings {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for CrvserverNodefaultbindings {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
@@ -1287,8 +1203,6 @@ impl rt::WireEnum for CrvserverOnpolicymatch {
         (Self::Origin, "ORIGIN"),
     ];
 }
-/// Values of `crvserver`.`originusip` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverOriginusip = CrvserverArp;
 /// Values of `crvserver`.`precedence` ([`Crvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1337,12 +1251,6 @@ impl rt::WireEnum for CrvserverRedirect {
         (Self::Origin, "ORIGIN"),
     ];
 }
-/// Values of `crvserver`.`reuse` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverReuse = CrvserverArp;
-/// Values of `crvserver`.`rhistate` ([`Crvserver`]): the same values as [`CrvserverIcmpvsrresponse`].
-pub type CrvserverRhistate = CrvserverIcmpvsrresponse;
-/// Values of `crvserver`.`sc` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverSc = CrvserverArp;
 /// Values of `crvserver`.`servicetype` ([`Crvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1388,10 +1296,6 @@ impl rt::WireEnum for CrvserverSomethod {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `crvserver`.`sopersistence` ([`Crvserver`]): the same values as [`CrvserverAppflowlog`].
-pub type CrvserverSopersistence = CrvserverAppflowlog;
-/// Values of `crvserver`.`state` ([`Crvserver`]): the same values as [`CrvserverAppflowlog`].
-pub type CrvserverState = CrvserverAppflowlog;
 /// Values of `crvserver`.`type` ([`Crvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1407,10 +1311,6 @@ impl rt::WireEnum for CrvserverType {
         (Self::Address, "ADDRESS"),
     ];
 }
-/// Values of `crvserver`.`useoriginipportforcache` ([`Crvserver`]): the same values as [`CrvserverNodefaultbindings`].
-pub type CrvserverUseoriginipportforcache = CrvserverNodefaultbindings;
-/// Values of `crvserver`.`useportrange` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverUseportrange = CrvserverArp;
 /// Values of `crvserver`.`value` ([`Crvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1426,8 +1326,6 @@ impl rt::WireEnum for CrvserverValue {
         (Self::SslFeatureDisabled, "SSL feature disabled"),
     ];
 }
-/// Values of `crvserver`.`via` ([`Crvserver`]): the same values as [`CrvserverArp`].
-pub type CrvserverVia = CrvserverArp;
 impl rt::Model for Crvserver {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1586,6 +1484,7 @@ impl rt::Model for Crvserver {
             73 => self.value.as_field(),
             74 => self.via.as_field(),
             75 => self.weight.as_field(),
+            76 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1667,14 +1566,9 @@ impl rt::Model for Crvserver {
             73 => self.value.as_field_mut(),
             74 => self.via.as_field_mut(),
             75 => self.weight.as_field_mut(),
+            76 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Crvserver {
@@ -1707,6 +1601,231 @@ impl rt::Resource for Crvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Crvserver {
+    /// A `crvserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`arp`](Self::arp).
+    pub fn arp(mut self, arp: OnOff) -> Self {
+        self.arp = Some(rt::Open::Known(arp));
+        self
+    }
+    /// Sets [`backendssl`](Self::backendssl).
+    pub fn backendssl(mut self, backendssl: EnabledDisabled) -> Self {
+        self.backendssl = Some(rt::Open::Known(backendssl));
+        self
+    }
+    /// Sets [`backupvserver`](Self::backupvserver).
+    pub fn backupvserver(mut self, backupvserver: impl Into<String>) -> Self {
+        self.backupvserver = Some(backupvserver.into());
+        self
+    }
+    /// Sets [`cachetype`](Self::cachetype).
+    pub fn cachetype(mut self, cachetype: CrvserverCachetype) -> Self {
+        self.cachetype = Some(rt::Open::Known(cachetype));
+        self
+    }
+    /// Sets [`cachevserver`](Self::cachevserver).
+    pub fn cachevserver(mut self, cachevserver: impl Into<String>) -> Self {
+        self.cachevserver = Some(cachevserver.into());
+        self
+    }
+    /// Sets [`clttimeout`](Self::clttimeout).
+    pub fn clttimeout(mut self, clttimeout: impl Into<rt::Number>) -> Self {
+        self.clttimeout = Some(clttimeout.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`destinationvserver`](Self::destinationvserver).
+    pub fn destinationvserver(mut self, destinationvserver: impl Into<String>) -> Self {
+        self.destinationvserver = Some(destinationvserver.into());
+        self
+    }
+    /// Sets [`disableprimaryondown`](Self::disableprimaryondown).
+    pub fn disableprimaryondown(
+        mut self,
+        disableprimaryondown: EnabledDisabled,
+    ) -> Self {
+        self.disableprimaryondown = Some(rt::Open::Known(disableprimaryondown));
+        self
+    }
+    /// Sets [`dnsvservername`](Self::dnsvservername).
+    pub fn dnsvservername(mut self, dnsvservername: impl Into<String>) -> Self {
+        self.dnsvservername = Some(dnsvservername.into());
+        self
+    }
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`downstateflush`](Self::downstateflush).
+    pub fn downstateflush(mut self, downstateflush: EnabledDisabled) -> Self {
+        self.downstateflush = Some(rt::Open::Known(downstateflush));
+        self
+    }
+    /// Sets [`format`](Self::format).
+    pub fn format(mut self, format: OnOff) -> Self {
+        self.format = Some(rt::Open::Known(format));
+        self
+    }
+    /// Sets [`ghost`](Self::ghost).
+    pub fn ghost(mut self, ghost: OnOff) -> Self {
+        self.ghost = Some(rt::Open::Known(ghost));
+        self
+    }
+    /// Sets [`httpprofilename`](Self::httpprofilename).
+    pub fn httpprofilename(mut self, httpprofilename: impl Into<String>) -> Self {
+        self.httpprofilename = Some(httpprofilename.into());
+        self
+    }
+    /// Sets [`icmpvsrresponse`](Self::icmpvsrresponse).
+    pub fn icmpvsrresponse(mut self, icmpvsrresponse: PassiveActive) -> Self {
+        self.icmpvsrresponse = Some(rt::Open::Known(icmpvsrresponse));
+        self
+    }
+    /// Sets [`ipset`](Self::ipset).
+    pub fn ipset(mut self, ipset: impl Into<String>) -> Self {
+        self.ipset = Some(ipset.into());
+        self
+    }
+    /// Sets [`ipv46`](Self::ipv46).
+    pub fn ipv46(mut self, ipv46: impl Into<String>) -> Self {
+        self.ipv46 = Some(ipv46.into());
+        self
+    }
+    /// Sets [`l2conn`](Self::l2conn).
+    pub fn l2conn(mut self, l2conn: OnOff) -> Self {
+        self.l2conn = Some(rt::Open::Known(l2conn));
+        self
+    }
+    /// Sets [`listenpolicy`](Self::listenpolicy).
+    pub fn listenpolicy(mut self, listenpolicy: impl Into<String>) -> Self {
+        self.listenpolicy = Some(listenpolicy.into());
+        self
+    }
+    /// Sets [`listenpriority`](Self::listenpriority).
+    pub fn listenpriority(mut self, listenpriority: impl Into<rt::Number>) -> Self {
+        self.listenpriority = Some(listenpriority.into());
+        self
+    }
+    /// Sets [`map`](Self::map).
+    pub fn map(mut self, map: OnOff) -> Self {
+        self.map = Some(rt::Open::Known(map));
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`onpolicymatch`](Self::onpolicymatch).
+    pub fn onpolicymatch(mut self, onpolicymatch: CrvserverOnpolicymatch) -> Self {
+        self.onpolicymatch = Some(rt::Open::Known(onpolicymatch));
+        self
+    }
+    /// Sets [`originusip`](Self::originusip).
+    pub fn originusip(mut self, originusip: OnOff) -> Self {
+        self.originusip = Some(rt::Open::Known(originusip));
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`precedence`](Self::precedence).
+    pub fn precedence(mut self, precedence: CrvserverPrecedence) -> Self {
+        self.precedence = Some(rt::Open::Known(precedence));
+        self
+    }
+    /// Sets [`range`](Self::range).
+    pub fn range(mut self, range: impl Into<rt::Number>) -> Self {
+        self.range = Some(range.into());
+        self
+    }
+    /// Sets [`redirect`](Self::redirect).
+    pub fn redirect(mut self, redirect: CrvserverRedirect) -> Self {
+        self.redirect = Some(rt::Open::Known(redirect));
+        self
+    }
+    /// Sets [`redirecturl`](Self::redirecturl).
+    pub fn redirecturl(mut self, redirecturl: impl Into<String>) -> Self {
+        self.redirecturl = Some(redirecturl.into());
+        self
+    }
+    /// Sets [`reuse`](Self::reuse).
+    pub fn reuse(mut self, reuse: OnOff) -> Self {
+        self.reuse = Some(rt::Open::Known(reuse));
+        self
+    }
+    /// Sets [`rhistate`](Self::rhistate).
+    pub fn rhistate(mut self, rhistate: PassiveActive) -> Self {
+        self.rhistate = Some(rt::Open::Known(rhistate));
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: CrvserverServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`sopersistencetimeout`](Self::sopersistencetimeout).
+    pub fn sopersistencetimeout(
+        mut self,
+        sopersistencetimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.sopersistencetimeout = Some(sopersistencetimeout.into());
+        self
+    }
+    /// Sets [`sothreshold`](Self::sothreshold).
+    pub fn sothreshold(mut self, sothreshold: impl Into<rt::Number>) -> Self {
+        self.sothreshold = Some(sothreshold.into());
+        self
+    }
+    /// Sets [`srcipexpr`](Self::srcipexpr).
+    pub fn srcipexpr(mut self, srcipexpr: impl Into<String>) -> Self {
+        self.srcipexpr = Some(srcipexpr.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`tcpprofilename`](Self::tcpprofilename).
+    pub fn tcpprofilename(mut self, tcpprofilename: impl Into<String>) -> Self {
+        self.tcpprofilename = Some(tcpprofilename.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`useportrange`](Self::useportrange).
+    pub fn useportrange(mut self, useportrange: OnOff) -> Self {
+        self.useportrange = Some(rt::Open::Known(useportrange));
+        self
+    }
+    /// Sets [`via`](Self::via).
+    pub fn via(mut self, via: OnOff) -> Self {
+        self.via = Some(rt::Open::Known(via));
+        self
+    }
 }
 impl Crvserver {
     /// `POST /nitro/v1/config/crvserver`
@@ -1807,18 +1926,14 @@ impl Crvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverAnalyticsprofileBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub analyticsprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
+    /// Since `13.1`.
+    pub analyticsprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1829,6 +1944,7 @@ impl rt::Model for CrvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1836,14 +1952,9 @@ impl rt::Model for CrvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverAnalyticsprofileBinding {
@@ -1876,6 +1987,20 @@ impl rt::Resource for CrvserverAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverAnalyticsprofileBinding {
+    /// A `crvserver_analyticsprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`analyticsprofile`](Self::analyticsprofile).
+    pub fn analyticsprofile(mut self, analyticsprofile: impl Into<String>) -> Self {
+        self.analyticsprofile = Some(analyticsprofile.into());
+        self
+    }
 }
 impl CrvserverAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/crvserver_analyticsprofile_binding` (method inferred: the reference gives none)
@@ -1916,52 +2041,38 @@ impl CrvserverAnalyticsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverAppflowpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverAppflowpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverAppflowpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverAppflowpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -1969,10 +2080,6 @@ pub struct CrvserverAppflowpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_appflowpolicy_binding`.`bindpoint` ([`CrvserverAppflowpolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverAppflowpolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_appflowpolicy_binding`.`labeltype` ([`CrvserverAppflowpolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverAppflowpolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverAppflowpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1999,6 +2106,7 @@ impl rt::Model for CrvserverAppflowpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2014,14 +2122,9 @@ impl rt::Model for CrvserverAppflowpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverAppflowpolicyBinding {
@@ -2054,6 +2157,58 @@ impl rt::Resource for CrvserverAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverAppflowpolicyBinding {
+    /// A `crvserver_appflowpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverAppflowpolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_appflowpolicy_binding`
@@ -2098,58 +2253,46 @@ impl CrvserverAppflowpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverAppfwpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CrvserverAppfwpolicyBindingSc`]): `ON`, `OFF`.
-    ///
-    /// Since `11.0`.
-    pub sc: Option<rt::Open<CrvserverAppfwpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverAppfwpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverAppfwpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverAppfwpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverAppfwpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `11.0`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -2157,12 +2300,6 @@ pub struct CrvserverAppfwpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_appfwpolicy_binding`.`bindpoint` ([`CrvserverAppfwpolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverAppfwpolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_appfwpolicy_binding`.`labeltype` ([`CrvserverAppfwpolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverAppfwpolicyBindingLabeltype = CrpolicyLabeltype;
-/// Values of `crvserver_appfwpolicy_binding`.`sc` ([`CrvserverAppfwpolicyBinding`]): the same values as [`CrvserverArp`].
-pub type CrvserverAppfwpolicyBindingSc = CrvserverArp;
 impl rt::Model for CrvserverAppfwpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2191,6 +2328,7 @@ impl rt::Model for CrvserverAppfwpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2207,14 +2345,9 @@ impl rt::Model for CrvserverAppfwpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverAppfwpolicyBinding {
@@ -2247,6 +2380,58 @@ impl rt::Resource for CrvserverAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverAppfwpolicyBinding {
+    /// A `crvserver_appfwpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_appfwpolicy_binding`
@@ -2291,52 +2476,38 @@ impl CrvserverAppfwpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverAppqoepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverAppqoepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.1`.
-    pub bindpoint: Option<rt::Open<CrvserverAppqoepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverAppqoepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CrvserverAppqoepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.1`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.1`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
@@ -2344,10 +2515,6 @@ pub struct CrvserverAppqoepolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_appqoepolicy_binding`.`bindpoint` ([`CrvserverAppqoepolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverAppqoepolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_appqoepolicy_binding`.`labeltype` ([`CrvserverAppqoepolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverAppqoepolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverAppqoepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2374,6 +2541,7 @@ impl rt::Model for CrvserverAppqoepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2389,14 +2557,9 @@ impl rt::Model for CrvserverAppqoepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverAppqoepolicyBinding {
@@ -2429,6 +2592,58 @@ impl rt::Resource for CrvserverAppqoepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverAppqoepolicyBinding {
+    /// A `crvserver_appqoepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverAppqoepolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_appqoepolicy_binding`
@@ -2469,61 +2684,60 @@ impl CrvserverAppqoepolicyBinding {
 /// - URL: `/nitro/v1/config/crvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/cache-redirection/crvserver_binding/crvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `crvserver_spilloverpolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub crvserver_spilloverpolicy_binding: Option<Vec<CrvserverSpilloverpolicyBinding>>,
-    /// `crvserver_filterpolicy_binding[]`, read-only.
-    pub crvserver_filterpolicy_binding: Option<Vec<CrvserverFilterpolicyBinding>>,
-    /// `crvserver_icapolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub crvserver_icapolicy_binding: Option<Vec<CrvserverIcapolicyBinding>>,
-    /// `crvserver_cmppolicy_binding[]`, read-only.
-    pub crvserver_cmppolicy_binding: Option<Vec<CrvserverCmppolicyBinding>>,
-    /// `crvserver_lbvserver_binding[]`, read-only.
-    pub crvserver_lbvserver_binding: Option<Vec<CrvserverLbvserverBinding>>,
-    /// `crvserver_appflowpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub crvserver_appflowpolicy_binding: Option<Vec<CrvserverAppflowpolicyBinding>>,
-    /// `crvserver_responderpolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub crvserver_responderpolicy_binding: Option<Vec<CrvserverResponderpolicyBinding>>,
-    /// `crvserver_policymap_binding[]`, read-only.
-    pub crvserver_policymap_binding: Option<Vec<CrvserverPolicymapBinding>>,
-    /// `crvserver_feopolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub crvserver_feopolicy_binding: Option<Vec<CrvserverFeopolicyBinding>>,
-    /// `crvserver_cachepolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub crvserver_cachepolicy_binding: Option<Vec<CrvserverCachepolicyBinding>>,
-    /// `crvserver_rewritepolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub crvserver_rewritepolicy_binding: Option<Vec<CrvserverRewritepolicyBinding>>,
-    /// `crvserver_cspolicy_binding[]`, read-only.
-    pub crvserver_cspolicy_binding: Option<Vec<CrvserverCspolicyBinding>>,
-    /// `crvserver_appqoepolicy_binding[]`, read-only.
-    ///
-    /// Since `11.1`.
-    pub crvserver_appqoepolicy_binding: Option<Vec<CrvserverAppqoepolicyBinding>>,
-    /// `crvserver_appfwpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub crvserver_appfwpolicy_binding: Option<Vec<CrvserverAppfwpolicyBinding>>,
-    /// `crvserver_crpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub crvserver_appqoepolicy_binding: Option<Vec<CrvserverAppqoepolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub crvserver_cachepolicy_binding: Option<Vec<CrvserverCachepolicyBinding>>,
+    /// Read-only: never sent.
+    pub crvserver_cmppolicy_binding: Option<Vec<CrvserverCmppolicyBinding>>,
+    /// Read-only: never sent.
     pub crvserver_crpolicy_binding: Option<Vec<CrvserverCrpolicyBinding>>,
+    /// Read-only: never sent.
+    pub crvserver_cspolicy_binding: Option<Vec<CrvserverCspolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub crvserver_feopolicy_binding: Option<Vec<CrvserverFeopolicyBinding>>,
+    /// Read-only: never sent.
+    pub crvserver_filterpolicy_binding: Option<Vec<CrvserverFilterpolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub crvserver_icapolicy_binding: Option<Vec<CrvserverIcapolicyBinding>>,
+    /// Read-only: never sent.
+    pub crvserver_lbvserver_binding: Option<Vec<CrvserverLbvserverBinding>>,
+    /// Read-only: never sent.
+    pub crvserver_policymap_binding: Option<Vec<CrvserverPolicymapBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub crvserver_responderpolicy_binding: Option<Vec<CrvserverResponderpolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub crvserver_rewritepolicy_binding: Option<Vec<CrvserverRewritepolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub crvserver_spilloverpolicy_binding: Option<Vec<CrvserverSpilloverpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2565,6 +2779,7 @@ impl rt::Model for CrvserverBinding {
             13 => self.crvserver_rewritepolicy_binding.as_field(),
             14 => self.crvserver_spilloverpolicy_binding.as_field(),
             15 => self.name.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2586,14 +2801,9 @@ impl rt::Model for CrvserverBinding {
             13 => self.crvserver_rewritepolicy_binding.as_field_mut(),
             14 => self.crvserver_spilloverpolicy_binding.as_field_mut(),
             15 => self.name.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverBinding {
@@ -2628,6 +2838,15 @@ impl rt::Resource for CrvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CrvserverBinding {
+    /// A `crvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CrvserverBinding {
     /// `GET /nitro/v1/config/crvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2646,52 +2865,38 @@ impl CrvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverCachepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverCachepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverCachepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverCachepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverCachepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -2699,10 +2904,6 @@ pub struct CrvserverCachepolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_cachepolicy_binding`.`bindpoint` ([`CrvserverCachepolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverCachepolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_cachepolicy_binding`.`labeltype` ([`CrvserverCachepolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverCachepolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverCachepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2729,6 +2930,7 @@ impl rt::Model for CrvserverCachepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2744,14 +2946,9 @@ impl rt::Model for CrvserverCachepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverCachepolicyBinding {
@@ -2784,6 +2981,58 @@ impl rt::Resource for CrvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverCachepolicyBinding {
+    /// A `crvserver_cachepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverCachepolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_cachepolicy_binding`
@@ -2827,67 +3076,48 @@ impl CrvserverCachepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverCmppolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CrvserverCmppolicyBindingSc`]): `ON`, `OFF`.
-    ///
-    /// Since `11.0`.
-    pub sc: Option<rt::Open<CrvserverCmppolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverCmppolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverCmppolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CrvserverCmppolicyBindingInherited`]): `ON`, `OFF`.
-    pub inherited: Option<rt::Open<CrvserverCmppolicyBindingInherited>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverCmppolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverCmppolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub inherited: Option<rt::Open<OnOff>>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `11.0`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub targetvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_cmppolicy_binding`.`bindpoint` ([`CrvserverCmppolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverCmppolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_cmppolicy_binding`.`inherited` ([`CrvserverCmppolicyBinding`]): the same values as [`CrvserverArp`].
-pub type CrvserverCmppolicyBindingInherited = CrvserverArp;
-/// Values of `crvserver_cmppolicy_binding`.`labeltype` ([`CrvserverCmppolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverCmppolicyBindingLabeltype = CrpolicyLabeltype;
-/// Values of `crvserver_cmppolicy_binding`.`sc` ([`CrvserverCmppolicyBinding`]): the same values as [`CrvserverArp`].
-pub type CrvserverCmppolicyBindingSc = CrvserverArp;
 impl rt::Model for CrvserverCmppolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2918,6 +3148,7 @@ impl rt::Model for CrvserverCmppolicyBinding {
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
             11 => self.targetvserver.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2935,14 +3166,9 @@ impl rt::Model for CrvserverCmppolicyBinding {
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
             11 => self.targetvserver.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverCmppolicyBinding {
@@ -2975,6 +3201,58 @@ impl rt::Resource for CrvserverCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverCmppolicyBinding {
+    /// A `crvserver_cmppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverCmppolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_cmppolicy_binding`
@@ -3018,59 +3296,42 @@ impl CrvserverCmppolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverCrpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverCrpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverCrpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverCrpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverCrpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub targetvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_crpolicy_binding`.`bindpoint` ([`CrvserverCrpolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverCrpolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_crpolicy_binding`.`labeltype` ([`CrvserverCrpolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverCrpolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverCrpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3101,6 +3362,7 @@ impl rt::Model for CrvserverCrpolicyBinding {
             9 => self.policyname.as_field(),
             10 => self.priority.as_field(),
             11 => self.targetvserver.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3118,14 +3380,9 @@ impl rt::Model for CrvserverCrpolicyBinding {
             9 => self.policyname.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.targetvserver.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverCrpolicyBinding {
@@ -3158,6 +3415,58 @@ impl rt::Resource for CrvserverCrpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverCrpolicyBinding {
+    /// A `crvserver_crpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverCrpolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_crpolicy_binding`
@@ -3205,57 +3514,41 @@ impl CrvserverCrpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverCspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverCspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverCspolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverCspolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverCspolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
     pub targetvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_cspolicy_binding`.`bindpoint` ([`CrvserverCspolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverCspolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_cspolicy_binding`.`labeltype` ([`CrvserverCspolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverCspolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverCspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3286,6 +3579,7 @@ impl rt::Model for CrvserverCspolicyBinding {
             9 => self.policyname.as_field(),
             10 => self.priority.as_field(),
             11 => self.targetvserver.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3303,14 +3597,9 @@ impl rt::Model for CrvserverCspolicyBinding {
             9 => self.policyname.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.targetvserver.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverCspolicyBinding {
@@ -3343,6 +3632,58 @@ impl rt::Resource for CrvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverCspolicyBinding {
+    /// A `crvserver_cspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverCspolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_cspolicy_binding`
@@ -3391,52 +3732,38 @@ impl CrvserverCspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverFeopolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverFeopolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverFeopolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverFeopolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverFeopolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -3444,10 +3771,6 @@ pub struct CrvserverFeopolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_feopolicy_binding`.`bindpoint` ([`CrvserverFeopolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverFeopolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_feopolicy_binding`.`labeltype` ([`CrvserverFeopolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverFeopolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverFeopolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3474,6 +3797,7 @@ impl rt::Model for CrvserverFeopolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3489,14 +3813,9 @@ impl rt::Model for CrvserverFeopolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverFeopolicyBinding {
@@ -3529,6 +3848,58 @@ impl rt::Resource for CrvserverFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverFeopolicyBinding {
+    /// A `crvserver_feopolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverFeopolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_feopolicy_binding`
@@ -3569,62 +3940,42 @@ impl CrvserverFeopolicyBinding {
 /// - URL: `/nitro/v1/config/crvserver_filterpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/cache-redirection/crvserver_filterpolicy_binding/crvserver_filterpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverFilterpolicyBinding {
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverFilterpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverFilterpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
     ///
-    /// Length: at least 1.
-    pub targetvserver: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
     /// Since `11.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub inherited: Option<rt::Open<OnOff>>,
     /// Since `11.0`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverFilterpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
     ///
     /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverFilterpolicyBindingLabeltype>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CrvserverFilterpolicyBindingInherited`]): `ON`, `OFF`.
-    pub inherited: Option<rt::Open<CrvserverFilterpolicyBindingInherited>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Length: at least 1.
+    pub targetvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_filterpolicy_binding`.`bindpoint` ([`CrvserverFilterpolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverFilterpolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_filterpolicy_binding`.`inherited` ([`CrvserverFilterpolicyBinding`]): the same values as [`CrvserverArp`].
-pub type CrvserverFilterpolicyBindingInherited = CrvserverArp;
-/// Values of `crvserver_filterpolicy_binding`.`labeltype` ([`CrvserverFilterpolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverFilterpolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverFilterpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3653,6 +4004,7 @@ impl rt::Model for CrvserverFilterpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.targetvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3669,14 +4021,9 @@ impl rt::Model for CrvserverFilterpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.targetvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverFilterpolicyBinding {
@@ -3709,6 +4056,58 @@ impl rt::Resource for CrvserverFilterpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverFilterpolicyBinding {
+    /// A `crvserver_filterpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverFilterpolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_filterpolicy_binding`
@@ -3753,52 +4152,38 @@ impl CrvserverFilterpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverIcapolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverIcapolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverIcapolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverIcapolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverIcapolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -3806,10 +4191,6 @@ pub struct CrvserverIcapolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_icapolicy_binding`.`bindpoint` ([`CrvserverIcapolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverIcapolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_icapolicy_binding`.`labeltype` ([`CrvserverIcapolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverIcapolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverIcapolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3836,6 +4217,7 @@ impl rt::Model for CrvserverIcapolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3851,14 +4233,9 @@ impl rt::Model for CrvserverIcapolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverIcapolicyBinding {
@@ -3891,6 +4268,58 @@ impl rt::Resource for CrvserverIcapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverIcapolicyBinding {
+    /// A `crvserver_icapolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverIcapolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_icapolicy_binding`
@@ -3934,20 +4363,18 @@ impl CrvserverIcapolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverLbvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub lbvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Length: at least 1.
+    pub lbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3960,6 +4387,7 @@ impl rt::Model for CrvserverLbvserverBinding {
             1 => self.hits.as_field(),
             2 => self.lbvserver.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3969,14 +4397,9 @@ impl rt::Model for CrvserverLbvserverBinding {
             1 => self.hits.as_field_mut(),
             2 => self.lbvserver.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverLbvserverBinding {
@@ -4009,6 +4432,20 @@ impl rt::Resource for CrvserverLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverLbvserverBinding {
+    /// A `crvserver_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`lbvserver`](Self::lbvserver).
+    pub fn lbvserver(mut self, lbvserver: impl Into<String>) -> Self {
+        self.lbvserver = Some(lbvserver.into());
+        self
+    }
 }
 impl CrvserverLbvserverBinding {
     /// `PUT /nitro/v1/config/crvserver_lbvserver_binding`
@@ -4052,51 +4489,35 @@ impl CrvserverLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverPolicymapBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverPolicymapBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverPolicymapBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverPolicymapBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverPolicymapBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
     pub targetvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_policymap_binding`.`bindpoint` ([`CrvserverPolicymapBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverPolicymapBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_policymap_binding`.`labeltype` ([`CrvserverPolicymapBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverPolicymapBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverPolicymapBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4123,6 +4544,7 @@ impl rt::Model for CrvserverPolicymapBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4138,14 +4560,9 @@ impl rt::Model for CrvserverPolicymapBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverPolicymapBinding {
@@ -4178,6 +4595,58 @@ impl rt::Resource for CrvserverPolicymapBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverPolicymapBinding {
+    /// A `crvserver_policymap_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverPolicymapBinding {
     /// `PUT /nitro/v1/config/crvserver_policymap_binding`
@@ -4222,52 +4691,38 @@ impl CrvserverPolicymapBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverResponderpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverResponderpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverResponderpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverResponderpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverResponderpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -4275,10 +4730,6 @@ pub struct CrvserverResponderpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_responderpolicy_binding`.`bindpoint` ([`CrvserverResponderpolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverResponderpolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_responderpolicy_binding`.`labeltype` ([`CrvserverResponderpolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverResponderpolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverResponderpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4305,6 +4756,7 @@ impl rt::Model for CrvserverResponderpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4320,14 +4772,9 @@ impl rt::Model for CrvserverResponderpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverResponderpolicyBinding {
@@ -4360,6 +4807,58 @@ impl rt::Resource for CrvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverResponderpolicyBinding {
+    /// A `crvserver_responderpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverResponderpolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_responderpolicy_binding`
@@ -4404,52 +4903,38 @@ impl CrvserverResponderpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverRewritepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverRewritepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverRewritepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverRewritepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverRewritepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -4457,10 +4942,6 @@ pub struct CrvserverRewritepolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_rewritepolicy_binding`.`bindpoint` ([`CrvserverRewritepolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverRewritepolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_rewritepolicy_binding`.`labeltype` ([`CrvserverRewritepolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverRewritepolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverRewritepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4487,6 +4968,7 @@ impl rt::Model for CrvserverRewritepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4502,14 +4984,9 @@ impl rt::Model for CrvserverRewritepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverRewritepolicyBinding {
@@ -4542,6 +5019,58 @@ impl rt::Resource for CrvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverRewritepolicyBinding {
+    /// A `crvserver_rewritepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverRewritepolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_rewritepolicy_binding`
@@ -4586,52 +5115,38 @@ impl CrvserverRewritepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverSpilloverpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverSpilloverpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<CrvserverSpilloverpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CrvserverSpilloverpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.0`.
-    pub labeltype: Option<rt::Open<CrvserverSpilloverpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseIcaRequest`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<RequestResponseIcaRequest>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub invoke: Option<bool>,
+    /// Since `11.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -4639,10 +5154,6 @@ pub struct CrvserverSpilloverpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `crvserver_spilloverpolicy_binding`.`bindpoint` ([`CrvserverSpilloverpolicyBinding`]): the same values as [`CrvserverBindpoint`].
-pub type CrvserverSpilloverpolicyBindingBindpoint = CrvserverBindpoint;
-/// Values of `crvserver_spilloverpolicy_binding`.`labeltype` ([`CrvserverSpilloverpolicyBinding`]): the same values as [`CrpolicyLabeltype`].
-pub type CrvserverSpilloverpolicyBindingLabeltype = CrpolicyLabeltype;
 impl rt::Model for CrvserverSpilloverpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4669,6 +5180,7 @@ impl rt::Model for CrvserverSpilloverpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4684,14 +5196,9 @@ impl rt::Model for CrvserverSpilloverpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverSpilloverpolicyBinding {
@@ -4724,6 +5231,58 @@ impl rt::Resource for CrvserverSpilloverpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CrvserverSpilloverpolicyBinding {
+    /// A `crvserver_spilloverpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseIcaRequest) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CrvserverSpilloverpolicyBinding {
     /// `PUT /nitro/v1/config/crvserver_spilloverpolicy_binding`
@@ -4767,69 +5326,65 @@ impl CrvserverSpilloverpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrvserverStats {
-    /// `String`, read-write.
-    ///
+    /// Length: at least 1.
+    pub name: Option<String>,
     /// Possible values (see [`CrvserverStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<CrvserverStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub invalidrequestresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub invalidrequestresponsedropped: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pktsrecvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pktssentrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub primaryport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsesrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totalpktsrecvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub tothits: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4899,6 +5454,7 @@ impl rt::Model for CrvserverStats {
             19 => self.totalresponses.as_field(),
             20 => self.tothits.as_field(),
             21 => self.type_.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4926,14 +5482,9 @@ impl rt::Model for CrvserverStats {
             19 => self.totalresponses.as_field_mut(),
             20 => self.tothits.as_field_mut(),
             21 => self.type_.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverStats {

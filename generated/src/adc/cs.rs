@@ -14,41 +14,33 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Csaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CsactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     pub builtin: Option<Vec<rt::Open<CsactionBuiltin>>>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `String`, read-write.
     pub targetlbvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub targetvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 1499.
     pub targetvserverexpr: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -106,6 +98,7 @@ impl rt::Model for Csaction {
             9 => self.targetvserver.as_field(),
             10 => self.targetvserverexpr.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -123,14 +116,9 @@ impl rt::Model for Csaction {
             9 => self.targetvserver.as_field_mut(),
             10 => self.targetvserverexpr.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Csaction {
@@ -163,6 +151,35 @@ impl rt::Resource for Csaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Csaction {
+    /// A `csaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
+    /// Sets [`targetvserverexpr`](Self::targetvserverexpr).
+    pub fn targetvserverexpr(mut self, targetvserverexpr: impl Into<String>) -> Self {
+        self.targetvserverexpr = Some(targetvserverexpr.into());
+        self
+    }
 }
 impl Csaction {
     /// `POST /nitro/v1/config/csaction`
@@ -222,35 +239,31 @@ impl Csaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Csparameter {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CsparameterStateupdate`]): `ENABLED`, `DISABLED`.
-    pub stateupdate: Option<rt::Open<CsparameterStateupdate>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub stateupdate: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csparameter`.`stateupdate` ([`Csparameter`]).
-///
-/// Also the values of `csvserver.appflowlog`, `csvserver.disableprimaryondown`, `csvserver.downstateflush`, `csvserver.gt2gb`, `csvserver.push`, `csvserver.redirectportrewrite`, `csvserver.sopersistence`, `csvserver.state`, `csvserver_domain_binding.appflowlog`.
+/// Values of `csparameter.stateupdate`, `csvserver.appflowlog`, `csvserver.disableprimaryondown`, `csvserver.downstateflush`, `csvserver.gt2gb`, `csvserver.push`, `csvserver.redirectportrewrite`, `csvserver.sopersistence`, `csvserver.state`, `csvserver_domain_binding.appflowlog`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CsparameterStateupdate {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for CsparameterStateupdate {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -264,6 +277,7 @@ impl rt::Model for Csparameter {
             0 => self.builtin.as_field(),
             1 => self.feature.as_field(),
             2 => self.stateupdate.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -272,14 +286,9 @@ impl rt::Model for Csparameter {
             0 => self.builtin.as_field_mut(),
             1 => self.feature.as_field_mut(),
             2 => self.stateupdate.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Csparameter {
@@ -332,60 +341,59 @@ impl Csparameter {
 /// - URL: `/nitro/v1/config/cspolicy`
 /// - Key: `policyname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`CspolicyBinding`], [`CspolicyCrvserverBinding`], [`CspolicyCspolicylabelBinding`], [`CspolicyCsvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cspolicy {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 208.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub domain: Option<String>,
-    /// `Double`, read-only.
-    pub bindhits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CspolicyCspolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub cspolicytype: Option<rt::Open<CspolicyCspolicytype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub action: Option<String>,
-    /// `Boolean`, read-only.
-    pub activepolicy: Option<bool>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub boundto: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CspolicyLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CspolicyLabeltype>>,
-    /// `String`, read-write.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    pub activepolicy: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub bindhits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub boundto: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`CspolicyCspolicytype`]): `Classic Policy`, `Advanced Policy`.
+    pub cspolicytype: Option<rt::Open<CspolicyCspolicytype>>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Length: at least 1.
+    pub domain: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub logaction: Option<String>,
+    /// Length: at least 1.
+    pub newname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Length: 1 to 208.
+    pub url: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub vstype: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -405,12 +413,10 @@ impl rt::WireEnum for CspolicyCspolicytype {
         (Self::AdvancedPolicy, "Advanced Policy"),
     ];
 }
-/// Values of `cspolicy`.`labeltype` ([`Cspolicy`]).
-///
-/// Also the values of `cspolicy_crvserver_binding.labeltype`, `cspolicy_cspolicylabel_binding.labeltype`, `cspolicy_csvserver_binding.labeltype`, `csvserver.labeltype`, `csvserver_appflowpolicy_binding.labeltype`, `csvserver_appfwpolicy_binding.labeltype`, `csvserver_appqoepolicy_binding.labeltype`, `csvserver_auditnslogpolicy_binding.labeltype`, `csvserver_auditsyslogpolicy_binding.labeltype`, `csvserver_authorizationpolicy_binding.labeltype`, `csvserver_botpolicy_binding.labeltype`, `csvserver_cachepolicy_binding.labeltype`, `csvserver_cmppolicy_binding.labeltype`, `csvserver_contentinspectionpolicy_binding.labeltype`, `csvserver_cspolicy_binding.labeltype`, `csvserver_feopolicy_binding.labeltype`, `csvserver_filterpolicy_binding.labeltype`, `csvserver_responderpolicy_binding.labeltype`, `csvserver_rewritepolicy_binding.labeltype`, `csvserver_spilloverpolicy_binding.labeltype`, `csvserver_tmtrafficpolicy_binding.labeltype`, `csvserver_transformpolicy_binding.labeltype`.
+/// Values of `cspolicy.labeltype`, `cspolicy_crvserver_binding.labeltype`, `cspolicy_cspolicylabel_binding.labeltype`, `cspolicy_csvserver_binding.labeltype`, `csvserver.labeltype`, `csvserver_appflowpolicy_binding.labeltype`, `csvserver_appfwpolicy_binding.labeltype`, `csvserver_appqoepolicy_binding.labeltype`, `csvserver_auditnslogpolicy_binding.labeltype`, `csvserver_auditsyslogpolicy_binding.labeltype`, `csvserver_authorizationpolicy_binding.labeltype`, `csvserver_botpolicy_binding.labeltype`, `csvserver_cachepolicy_binding.labeltype`, `csvserver_cmppolicy_binding.labeltype`, `csvserver_contentinspectionpolicy_binding.labeltype`, `csvserver_cspolicy_binding.labeltype`, `csvserver_feopolicy_binding.labeltype`, `csvserver_filterpolicy_binding.labeltype`, `csvserver_responderpolicy_binding.labeltype`, `csvserver_rewritepolicy_binding.labeltype`, `csvserver_spilloverpolicy_binding.labeltype`, `csvserver_tmtrafficpolicy_binding.labeltype`, `csvserver_transformpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CspolicyLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -418,7 +424,7 @@ pub enum CspolicyLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for CspolicyLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -465,6 +471,7 @@ impl rt::Model for Cspolicy {
             14 => self.rule.as_field(),
             15 => self.url.as_field(),
             16 => self.vstype.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -487,14 +494,9 @@ impl rt::Model for Cspolicy {
             14 => self.rule.as_field_mut(),
             15 => self.url.as_field_mut(),
             16 => self.vstype.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cspolicy {
@@ -527,6 +529,40 @@ impl rt::Resource for Cspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
+}
+impl Cspolicy {
+    /// A `cspolicy` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
 }
 impl Cspolicy {
     /// `POST /nitro/v1/config/cspolicy`
@@ -583,19 +619,18 @@ impl Cspolicy {
 /// - URL: `/nitro/v1/config/cspolicy_binding`
 /// - Key: `policyname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/content-switching/cspolicy_binding/cspolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub policyname: Option<String>,
-    /// `cspolicy_cspolicylabel_binding[]`, read-only.
-    pub cspolicy_cspolicylabel_binding: Option<Vec<CspolicyCspolicylabelBinding>>,
-    /// `cspolicy_csvserver_binding[]`, read-only.
-    pub cspolicy_csvserver_binding: Option<Vec<CspolicyCsvserverBinding>>,
-    /// `cspolicy_crvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cspolicy_crvserver_binding: Option<Vec<CspolicyCrvserverBinding>>,
+    /// Read-only: never sent.
+    pub cspolicy_cspolicylabel_binding: Option<Vec<CspolicyCspolicylabelBinding>>,
+    /// Read-only: never sent.
+    pub cspolicy_csvserver_binding: Option<Vec<CspolicyCsvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -613,6 +648,7 @@ impl rt::Model for CspolicyBinding {
             1 => self.cspolicy_cspolicylabel_binding.as_field(),
             2 => self.cspolicy_csvserver_binding.as_field(),
             3 => self.policyname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -622,14 +658,9 @@ impl rt::Model for CspolicyBinding {
             1 => self.cspolicy_cspolicylabel_binding.as_field_mut(),
             2 => self.cspolicy_csvserver_binding.as_field_mut(),
             3 => self.policyname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicyBinding {
@@ -664,6 +695,15 @@ impl rt::Resource for CspolicyBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CspolicyBinding {
+    /// A `cspolicy_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CspolicyBinding {
     /// `GET /nitro/v1/config/cspolicy_binding/{policyname}`
     pub fn get(policyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(policyname)
@@ -678,54 +718,49 @@ impl CspolicyBinding {
 /// - URL: `/nitro/v1/config/cspolicy_crvserver_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/content-switching/cspolicy_crvserver_binding/cspolicy_crvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicyCrvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub domain: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Length: 1 to 208.
     ///
     /// Since `11.1`.
     pub url: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CspolicyCrvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CspolicyCrvserverBindingLabeltype>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cspolicy_crvserver_binding`.`labeltype` ([`CspolicyCrvserverBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CspolicyCrvserverBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CspolicyCrvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -748,6 +783,7 @@ impl rt::Model for CspolicyCrvserverBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.url.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -761,14 +797,9 @@ impl rt::Model for CspolicyCrvserverBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.url.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicyCrvserverBinding {
@@ -803,6 +834,15 @@ impl rt::Resource for CspolicyCrvserverBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CspolicyCrvserverBinding {
+    /// A `cspolicy_crvserver_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CspolicyCrvserverBinding {
     /// `GET /nitro/v1/config/cspolicy_crvserver_binding/{policyname}?count=yes`
     pub fn count(policyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(policyname)
@@ -821,54 +861,49 @@ impl CspolicyCrvserverBinding {
 /// - URL: `/nitro/v1/config/cspolicy_cspolicylabel_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/content-switching/cspolicy_cspolicylabel_binding/cspolicy_cspolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicyCspolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub domain: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Length: 1 to 208.
     ///
     /// Since `11.1`.
     pub url: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CspolicyCspolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CspolicyCspolicylabelBindingLabeltype>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cspolicy_cspolicylabel_binding`.`labeltype` ([`CspolicyCspolicylabelBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CspolicyCspolicylabelBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CspolicyCspolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -891,6 +926,7 @@ impl rt::Model for CspolicyCspolicylabelBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.url.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -904,14 +940,9 @@ impl rt::Model for CspolicyCspolicylabelBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.url.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicyCspolicylabelBinding {
@@ -946,6 +977,15 @@ impl rt::Resource for CspolicyCspolicylabelBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CspolicyCspolicylabelBinding {
+    /// A `cspolicy_cspolicylabel_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CspolicyCspolicylabelBinding {
     /// `GET /nitro/v1/config/cspolicy_cspolicylabel_binding/{policyname}?count=yes`
     pub fn count(policyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(policyname)
@@ -964,66 +1004,61 @@ impl CspolicyCspolicylabelBinding {
 /// - URL: `/nitro/v1/config/cspolicy_csvserver_binding`
 /// - Key: `policyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/content-switching/cspolicy_csvserver_binding/cspolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub action: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub domain: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub pihits: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub pipolicyhits: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Length: 1 to 208.
     ///
     /// Since `11.1`.
     pub url: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub pipolicyhits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CspolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CspolicyCsvserverBindingLabeltype>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub pihits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub action: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cspolicy_csvserver_binding`.`labeltype` ([`CspolicyCsvserverBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CspolicyCsvserverBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CspolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1052,6 +1087,7 @@ impl rt::Model for CspolicyCsvserverBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.url.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1068,14 +1104,9 @@ impl rt::Model for CspolicyCsvserverBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.url.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicyCsvserverBinding {
@@ -1110,6 +1141,15 @@ impl rt::Resource for CspolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["policyname"];
 }
 impl CspolicyCsvserverBinding {
+    /// A `cspolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CspolicyCsvserverBinding {
     /// `GET /nitro/v1/config/cspolicy_csvserver_binding/{policyname}?count=yes`
     pub fn count(policyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(policyname)
@@ -1128,42 +1168,39 @@ impl CspolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/cspolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Bindings: [`CspolicylabelBinding`], [`CspolicylabelCspolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cspolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub labelname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Possible values (see [`CspolicylabelCspolicylabeltype`]): `HTTP`, `TCP`, `RTSP`, `SSL`, `SSL_TCP`, `UDP`, `DNS`, `SIP_UDP`, `SIP_TCP`, `ANY`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `ORACLE`, `DIAMETER`, `SSL_DIAMETER`, `FTP`, `DNS_TCP`, `SMPP`, `MQTT`, `MQTT_TLS`, `HTTP_QUIC`.
     ///
     /// Mandatory for add.
     pub cspolicylabeltype: Option<rt::Open<CspolicylabelCspolicylabeltype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Mandatory for add.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CspolicylabelLabeltype`]): `policylabel`.
-    pub labeltype: Option<rt::Open<CspolicylabelLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Policylabel`]): `policylabel`.
+    pub labeltype: Option<rt::Open<Policylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub targetvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1256,16 +1293,14 @@ impl rt::WireEnum for CspolicylabelCspolicylabeltype {
         (Self::HttpQuic, "HTTP_QUIC"),
     ];
 }
-/// Values of `cspolicylabel`.`labeltype` ([`Cspolicylabel`]).
-///
-/// Also the values of `cspolicylabel_cspolicy_binding.labeltype`.
+/// Values of `cspolicylabel.labeltype`, `cspolicylabel_cspolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CspolicylabelLabeltype {
+pub enum Policylabel {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for CspolicylabelLabeltype {
+impl rt::WireEnum for Policylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Policylabel, "policylabel"),
     ];
@@ -1300,6 +1335,7 @@ impl rt::Model for Cspolicylabel {
             9 => self.policyname.as_field(),
             10 => self.priority.as_field(),
             11 => self.targetvserver.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1317,14 +1353,9 @@ impl rt::Model for Cspolicylabel {
             9 => self.policyname.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.targetvserver.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cspolicylabel {
@@ -1357,6 +1388,23 @@ impl rt::Resource for Cspolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Cspolicylabel {
+    /// A `cspolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cspolicylabeltype`](Self::cspolicylabeltype).
+    pub fn cspolicylabeltype(
+        mut self,
+        cspolicylabeltype: CspolicylabelCspolicylabeltype,
+    ) -> Self {
+        self.cspolicylabeltype = Some(rt::Open::Known(cspolicylabeltype));
+        self
+    }
 }
 impl Cspolicylabel {
     /// `POST /nitro/v1/config/cspolicylabel`
@@ -1401,12 +1449,12 @@ impl Cspolicylabel {
 /// - URL: `/nitro/v1/config/cspolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/content-switching/cspolicylabel_binding/cspolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `cspolicylabel_cspolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub cspolicylabel_cspolicy_binding: Option<Vec<CspolicylabelCspolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1421,6 +1469,7 @@ impl rt::Model for CspolicylabelBinding {
         match index {
             0 => self.cspolicylabel_cspolicy_binding.as_field(),
             1 => self.labelname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1428,14 +1477,9 @@ impl rt::Model for CspolicylabelBinding {
         match index {
             0 => self.cspolicylabel_cspolicy_binding.as_field_mut(),
             1 => self.labelname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicylabelBinding {
@@ -1470,6 +1514,15 @@ impl rt::Resource for CspolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl CspolicylabelBinding {
+    /// A `cspolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CspolicylabelBinding {
     /// `GET /nitro/v1/config/cspolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -1487,37 +1540,27 @@ impl CspolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CspolicylabelCspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`CspolicylabelCspolicyBindingLabeltype`]): `policylabel`.
-    pub labeltype: Option<rt::Open<CspolicylabelCspolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`Policylabel`]): `policylabel`.
+    pub labeltype: Option<rt::Open<Policylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
     pub targetvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `cspolicylabel_cspolicy_binding`.`labeltype` ([`CspolicylabelCspolicyBinding`]): the same values as [`CspolicylabelLabeltype`].
-pub type CspolicylabelCspolicyBindingLabeltype = CspolicylabelLabeltype;
 impl rt::Model for CspolicylabelCspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1542,6 +1585,7 @@ impl rt::Model for CspolicylabelCspolicyBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.targetvserver.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1556,14 +1600,9 @@ impl rt::Model for CspolicylabelCspolicyBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.targetvserver.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicylabelCspolicyBinding {
@@ -1596,6 +1635,53 @@ impl rt::Resource for CspolicylabelCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl CspolicylabelCspolicyBinding {
+    /// A `cspolicylabel_cspolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: Policylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CspolicylabelCspolicyBinding {
     /// `PUT /nitro/v1/config/cspolicylabel_cspolicy_binding`
@@ -1636,72 +1722,49 @@ impl CspolicylabelCspolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`CsvserverStats`]
+/// - Bindings: [`CsvserverAnalyticsprofileBinding`], [`CsvserverAppflowpolicyBinding`], [`CsvserverAppfwpolicyBinding`], [`CsvserverAppqoepolicyBinding`], [`CsvserverAuditnslogpolicyBinding`], [`CsvserverAuditsyslogpolicyBinding`], [`CsvserverAuthorizationpolicyBinding`], [`CsvserverBinding`], [`CsvserverBotpolicyBinding`], [`CsvserverCachepolicyBinding`], [`CsvserverCmppolicyBinding`], [`CsvserverContentinspectionpolicyBinding`], [`CsvserverCspolicyBinding`], [`CsvserverDomainBinding`], [`CsvserverFeopolicyBinding`], [`CsvserverFilterpolicyBinding`], [`CsvserverGslbvserverBinding`], [`CsvserverLbvserverBinding`], [`CsvserverResponderpolicyBinding`], [`CsvserverRewritepolicyBinding`], [`CsvserverSpilloverpolicyBinding`], [`CsvserverTmtrafficpolicyBinding`], [`CsvserverTransformpolicyBinding`], [`CsvserverVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Csvserver {
-    /// `String`, read-only.
+    /// Length: at least 1.
     ///
-    /// Possible values (see [`CsvserverSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<CsvserverSc>>,
-    /// `String`, read-only.
-    pub policyname: Option<String>,
-    /// `Double`, read-only.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-only.
-    pub invoke: Option<bool>,
-    /// `String`, read-only.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`CsvserverLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverLabeltype>>,
-    /// `String`, read-only.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.1`.
     pub analyticsprofile: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub apiprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`CsvserverAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<CsvserverAppflowlog>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`CsvserverAuthentication`]): `ON`, `OFF`.
-    pub authentication: Option<rt::Open<CsvserverAuthentication>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authentication: Option<rt::Open<OnOff>>,
     /// Length: 3 to 252.
     pub authenticationhost: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`CsvserverAuthn401`]): `ON`, `OFF`.
-    pub authn401: Option<rt::Open<CsvserverAuthn401>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authn401: Option<rt::Open<OnOff>>,
     pub authnprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 252.
     pub authnvsname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub backupip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 1440.
     ///
@@ -1709,431 +1772,348 @@ pub struct Csvserver {
     ///
     /// Since `13.1`.
     pub backuppersistencetimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub backupvserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CsvserverBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`.
     pub bindpoint: Option<rt::Open<CsvserverBindpoint>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CsvserverCacheable`]): `YES`, `NO`.
-    pub cacheable: Option<rt::Open<CsvserverCacheable>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheable: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CsvserverCachetype`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
     pub cachetype: Option<rt::Open<CsvserverCachetype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub cachevserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`CsvserverCasesensitive`]): `ON`, `OFF`.
-    pub casesensitive: Option<rt::Open<CsvserverCasesensitive>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub casesensitive: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub cookiedomain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub cookiename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1440.
     ///
     /// Since `11.1`.
     pub cookietimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CsvserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     pub curstate: Option<rt::Open<CsvserverCurstate>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub dbprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CsvserverDisableprimaryondown`]): `ENABLED`, `DISABLED`.
-    pub disableprimaryondown: Option<rt::Open<CsvserverDisableprimaryondown>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub disableprimaryondown: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`CsvserverDnsoverhttps`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub dnsoverhttps: Option<rt::Open<CsvserverDnsoverhttps>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub dnsprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NSGSLB_IPV4`.
     ///
     /// Possible values (see [`CsvserverDnsrecordtype`]): `A`, `AAAA`, `CNAME`, `NAPTR`.
     ///
     /// Since `11.1`.
     pub dnsrecordtype: Option<rt::Open<CsvserverDnsrecordtype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub dnsvservername: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub domainname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`CsvserverDownstateflush`]): `ENABLED`, `DISABLED`.
-    pub downstateflush: Option<rt::Open<CsvserverDownstateflush>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`CsvserverDtls`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub dtls: Option<rt::Open<CsvserverDtls>>,
-    /// `String`, read-only.
+    pub dtls: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CsvserverGt2gb`]): `ENABLED`, `DISABLED`.
-    pub gt2gb: Option<rt::Open<CsvserverGt2gb>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub gt2gb: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub homepage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub httpprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub httpsredirecturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`CsvserverIcmpvsrresponse`]): `PASSIVE`, `ACTIVE`.
-    pub icmpvsrresponse: Option<rt::Open<CsvserverIcmpvsrresponse>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`PassiveActive`]): `PASSIVE`, `ACTIVE`.
+    pub icmpvsrresponse: Option<rt::Open<PassiveActive>>,
     /// Possible values (see [`CsvserverInsertvserveripport`]): `OFF`, `VIPADDR`, `V6TOV4MAPPING`.
     pub insertvserveripport: Option<rt::Open<CsvserverInsertvserveripport>>,
-    /// `String`, read-only.
-    pub ip: Option<String>,
-    /// `String`, read-write.
-    pub ipmask: Option<String>,
-    /// `String`, read-write.
-    pub ippattern: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub invoke: Option<bool>,
+    /// Read-only: never sent.
+    pub ip: Option<String>,
+    pub ipmask: Option<String>,
+    pub ippattern: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub ipset: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ipv46: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub l2conn: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`CsvserverL2conn`]): `ON`, `OFF`.
-    pub l2conn: Option<rt::Open<CsvserverL2conn>>,
-    /// `String`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub lbvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NONE`.
     pub listenpolicy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `101`.
     pub listenpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `2008R2`.
     ///
     /// Possible values (see [`CsvserverMssqlserverversion`]): `70`, `2000`, `2000SP1`, `2005`, `2008`, `2008R2`, `2012`, `2014`.
     pub mssqlserverversion: Option<rt::Open<CsvserverMssqlserverversion>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `8`.
     pub mysqlcharacterset: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `10`.
     pub mysqlprotocolversion: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `41613`.
     pub mysqlservercapabilities: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub mysqlserverversion: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ngname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CsvserverNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<CsvserverNodefaultbindings>>,
-    /// `String`, read-write.
-    ///
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
     /// Default: `10G`.
     ///
     /// Possible values (see [`CsvserverOracleserverversion`]): `10G`, `11G`.
     pub oracleserverversion: Option<rt::Open<CsvserverOracleserverversion>>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CsvserverPersistencebackup`]): `SOURCEIP`, `NONE`.
     ///
     /// Since `13.1`.
     pub persistencebackup: Option<rt::Open<CsvserverPersistencebackup>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Since `11.1`.
     pub persistenceid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CsvserverPersistencetype`]): `SOURCEIP`, `COOKIEINSERT`, `SSLSESSION`, `NONE`.
     ///
     /// Since `13.1`.
     pub persistencetype: Option<rt::Open<CsvserverPersistencetype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub persistmask: Option<String>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub policyname: Option<String>,
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `RULE`.
     ///
     /// Possible values (see [`CsvserverPrecedence`]): `RULE`, `URL`.
     pub precedence: Option<rt::Open<CsvserverPrecedence>>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub priority: Option<rt::Number>,
     /// Range: 1 to 65535.
     ///
     /// Default: `0`.
     ///
     /// Since `13.1`.
     pub probeport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CsvserverProbeprotocol`]): `TCP`, `HTTP`.
     ///
     /// Since `13.1`.
     pub probeprotocol: Option<rt::Open<CsvserverProbeprotocol>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Default: `200 OK`.
     ///
     /// Since `13.1`.
     pub probesuccessresponsecode: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CsvserverPush`]): `ENABLED`, `DISABLED`.
-    pub push: Option<rt::Open<CsvserverPush>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub push: Option<rt::Open<EnabledDisabled>>,
     /// Default: `none`.
     pub pushlabel: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`CsvserverPushmulticlients`]): `YES`, `NO`.
-    pub pushmulticlients: Option<rt::Open<CsvserverPushmulticlients>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub pushmulticlients: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub pushvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Since `13.1`.
     pub quicprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 254.
     ///
     /// Default: `1`.
     pub range: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CsvserverRedirect`]): `CACHE`, `POLICY`, `ORIGIN`.
     pub redirect: Option<rt::Open<CsvserverRedirect>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `13.1`.
     pub redirectfromport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CsvserverRedirectportrewrite`]): `ENABLED`, `DISABLED`.
-    pub redirectportrewrite: Option<rt::Open<CsvserverRedirectportrewrite>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub redirectportrewrite: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub redirecturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`CsvserverRhistate`]): `PASSIVE`, `ACTIVE`.
-    pub rhistate: Option<rt::Open<CsvserverRhistate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`PassiveActive`]): `PASSIVE`, `ACTIVE`.
+    pub rhistate: Option<rt::Open<PassiveActive>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`CsvserverRtspnat`]): `ON`, `OFF`.
-    pub rtspnat: Option<rt::Open<CsvserverRtspnat>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub rtspnat: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub ruletype: Option<rt::Number>,
-    /// `String`, read-only.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
+    pub servicename: Option<String>,
     /// Possible values (see [`CsvserverServicetype`]): `HTTP`, `SSL`, `TCP`, `FTP`, `RTSP`, `SSL_TCP`, `UDP`, `DNS`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `ANY`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `DNS_TCP`, `ORACLE`, `SMPP`, `PROXY`, `MONGO`, `MONGO_TLS`, `MQTT`, `MQTT_TLS`, `HTTP_QUIC`, `DOT`, `SSL_PROXY`.
     ///
     /// Mandatory for add.
     pub servicetype: Option<rt::Open<CsvserverServicetype>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.1`.
     pub sitedomainttl: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CsvserverSobackupaction`]): `DROP`, `ACCEPT`, `REDIRECT`.
     pub sobackupaction: Option<rt::Open<CsvserverSobackupaction>>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CsvserverSomethod`]): `CONNECTION`, `DYNAMICCONNECTION`, `BANDWIDTH`, `HEALTH`, `NONE`.
     pub somethod: Option<rt::Open<CsvserverSomethod>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`CsvserverSopersistence`]): `ENABLED`, `DISABLED`.
-    pub sopersistence: Option<rt::Open<CsvserverSopersistence>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sopersistence: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 1440.
     ///
     /// Default: `2`.
     pub sopersistencetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967287.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`CsvserverState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<CsvserverState>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub statechangetimemsec: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub statechangetimesec: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
     /// Possible values (see [`CsvserverStateupdate`]): `ENABLED`, `DISABLED`, `UPDATEONBACKENDUPDATE`.
     pub stateupdate: Option<rt::Open<CsvserverStateupdate>>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub status: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub targetlbvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CsvserverTargettype`]): `GSLB`.
     ///
     /// Since `11.1`.
     pub targettype: Option<rt::Open<CsvserverTargettype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub targetvserver: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `13.1`.
     pub tcpprobeport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub tcpprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1440.
     ///
@@ -2141,19 +2121,19 @@ pub struct Csvserver {
     ///
     /// Since `13.1`.
     pub timeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.1`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`CsvserverType`]): `CONTENT`, `ADDRESS`.
     pub type_: Option<rt::Open<CsvserverType>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub url: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
@@ -2161,47 +2141,37 @@ pub struct Csvserver {
     ///
     /// Since `13.1`.
     pub v6persistmasklen: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CsvserverValue`]): `Certkey not bound`, `SSL feature disabled`.
     pub value: Option<rt::Open<CsvserverValue>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub version: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub vipheader: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver`.`appflowlog` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverAppflowlog = CsparameterStateupdate;
-/// Values of `csvserver`.`authentication` ([`Csvserver`]).
-///
-/// Also the values of `csvserver.authn401`, `csvserver.casesensitive`, `csvserver.dtls`, `csvserver.l2conn`, `csvserver.rtspnat`, `csvserver.sc`, `csvserver_appfwpolicy_binding.sc`, `csvserver_auditnslogpolicy_binding.sc`, `csvserver_auditsyslogpolicy_binding.sc`, `csvserver_authorizationpolicy_binding.sc`, `csvserver_cmppolicy_binding.sc`, `csvserver_filterpolicy_binding.sc`.
+/// Values of `csvserver.authentication`, `csvserver.authn401`, `csvserver.casesensitive`, `csvserver.dtls`, `csvserver.l2conn`, `csvserver.rtspnat`, `csvserver.sc`, `csvserver_appfwpolicy_binding.sc`, `csvserver_auditnslogpolicy_binding.sc`, `csvserver_auditsyslogpolicy_binding.sc`, `csvserver_authorizationpolicy_binding.sc`, `csvserver_cmppolicy_binding.sc`, `csvserver_filterpolicy_binding.sc`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CsvserverAuthentication {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for CsvserverAuthentication {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `csvserver`.`authn401` ([`Csvserver`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverAuthn401 = CsvserverAuthentication;
-/// Values of `csvserver`.`bindpoint` ([`Csvserver`]).
-///
-/// Also the values of `csvserver_filterpolicy_binding.bindpoint`.
+/// Values of `csvserver.bindpoint`, `csvserver_filterpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CsvserverBindpoint {
@@ -2226,18 +2196,16 @@ impl rt::WireEnum for CsvserverBindpoint {
         (Self::OthertcpRequest, "OTHERTCP_REQUEST"),
     ];
 }
-/// Values of `csvserver`.`cacheable` ([`Csvserver`]).
-///
-/// Also the values of `csvserver.nodefaultbindings`, `csvserver.pushmulticlients`.
+/// Values of `csvserver.cacheable`, `csvserver.nodefaultbindings`, `csvserver.pushmulticlients`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CsvserverCacheable {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for CsvserverCacheable {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
@@ -2261,8 +2229,6 @@ impl rt::WireEnum for CsvserverCachetype {
         (Self::Forward, "FORWARD"),
     ];
 }
-/// Values of `csvserver`.`casesensitive` ([`Csvserver`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverCasesensitive = CsvserverAuthentication;
 /// Values of `csvserver`.`curstate` ([`Csvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2302,8 +2268,6 @@ impl rt::WireEnum for CsvserverCurstate {
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `csvserver`.`disableprimaryondown` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverDisableprimaryondown = CsparameterStateupdate;
 /// Values of `csvserver`.`dnsoverhttps` ([`Csvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2340,24 +2304,16 @@ impl rt::WireEnum for CsvserverDnsrecordtype {
         (Self::Naptr, "NAPTR"),
     ];
 }
-/// Values of `csvserver`.`downstateflush` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverDownstateflush = CsparameterStateupdate;
-/// Values of `csvserver`.`dtls` ([`Csvserver`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverDtls = CsvserverAuthentication;
-/// Values of `csvserver`.`gt2gb` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverGt2gb = CsparameterStateupdate;
-/// Values of `csvserver`.`icmpvsrresponse` ([`Csvserver`]).
-///
-/// Also the values of `csvserver.rhistate`.
+/// Values of `csvserver.icmpvsrresponse`, `csvserver.rhistate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CsvserverIcmpvsrresponse {
+pub enum PassiveActive {
     /// `PASSIVE`
     Passive,
     /// `ACTIVE`
     Active,
 }
-impl rt::WireEnum for CsvserverIcmpvsrresponse {
+impl rt::WireEnum for PassiveActive {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Passive, "PASSIVE"),
         (Self::Active, "ACTIVE"),
@@ -2381,10 +2337,6 @@ impl rt::WireEnum for CsvserverInsertvserveripport {
         (Self::V6tov4mapping, "V6TOV4MAPPING"),
     ];
 }
-/// Values of `csvserver`.`l2conn` ([`Csvserver`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverL2conn = CsvserverAuthentication;
-/// Values of `csvserver`.`labeltype` ([`Csvserver`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverLabeltype = CspolicyLabeltype;
 /// Values of `csvserver`.`mssqlserverversion` ([`Csvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2418,8 +2370,6 @@ impl rt::WireEnum for CsvserverMssqlserverversion {
         (Self::V2014, "2014"),
     ];
 }
-/// Values of `csvserver`.`nodefaultbindings` ([`Csvserver`]): the same values as [`CsvserverCacheable`].
-pub type CsvserverNodefaultbindings = CsvserverCacheable;
 /// Values of `csvserver`.`oracleserverversion` ([`Csvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2501,10 +2451,6 @@ impl rt::WireEnum for CsvserverProbeprotocol {
         (Self::Http, "HTTP"),
     ];
 }
-/// Values of `csvserver`.`push` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverPush = CsparameterStateupdate;
-/// Values of `csvserver`.`pushmulticlients` ([`Csvserver`]): the same values as [`CsvserverCacheable`].
-pub type CsvserverPushmulticlients = CsvserverCacheable;
 /// Values of `csvserver`.`redirect` ([`Csvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2523,14 +2469,6 @@ impl rt::WireEnum for CsvserverRedirect {
         (Self::Origin, "ORIGIN"),
     ];
 }
-/// Values of `csvserver`.`redirectportrewrite` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverRedirectportrewrite = CsparameterStateupdate;
-/// Values of `csvserver`.`rhistate` ([`Csvserver`]): the same values as [`CsvserverIcmpvsrresponse`].
-pub type CsvserverRhistate = CsvserverIcmpvsrresponse;
-/// Values of `csvserver`.`rtspnat` ([`Csvserver`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverRtspnat = CsvserverAuthentication;
-/// Values of `csvserver`.`sc` ([`Csvserver`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverSc = CsvserverAuthentication;
 /// Values of `csvserver`.`servicetype` ([`Csvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2691,10 +2629,6 @@ impl rt::WireEnum for CsvserverSomethod {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `csvserver`.`sopersistence` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverSopersistence = CsparameterStateupdate;
-/// Values of `csvserver`.`state` ([`Csvserver`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverState = CsparameterStateupdate;
 /// Values of `csvserver`.`stateupdate` ([`Csvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2995,6 +2929,7 @@ impl rt::Model for Csvserver {
             114 => self.version.as_field(),
             115 => self.vipheader.as_field(),
             116 => self.weight.as_field(),
+            117 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3117,14 +3052,9 @@ impl rt::Model for Csvserver {
             114 => self.version.as_field_mut(),
             115 => self.vipheader.as_field_mut(),
             116 => self.weight.as_field_mut(),
+            117 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Csvserver {
@@ -3157,6 +3087,324 @@ impl rt::Resource for Csvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Csvserver {
+    /// A `csvserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`authentication`](Self::authentication).
+    pub fn authentication(mut self, authentication: OnOff) -> Self {
+        self.authentication = Some(rt::Open::Known(authentication));
+        self
+    }
+    /// Sets [`authenticationhost`](Self::authenticationhost).
+    pub fn authenticationhost(mut self, authenticationhost: impl Into<String>) -> Self {
+        self.authenticationhost = Some(authenticationhost.into());
+        self
+    }
+    /// Sets [`authn401`](Self::authn401).
+    pub fn authn401(mut self, authn401: OnOff) -> Self {
+        self.authn401 = Some(rt::Open::Known(authn401));
+        self
+    }
+    /// Sets [`authnprofile`](Self::authnprofile).
+    pub fn authnprofile(mut self, authnprofile: impl Into<String>) -> Self {
+        self.authnprofile = Some(authnprofile.into());
+        self
+    }
+    /// Sets [`authnvsname`](Self::authnvsname).
+    pub fn authnvsname(mut self, authnvsname: impl Into<String>) -> Self {
+        self.authnvsname = Some(authnvsname.into());
+        self
+    }
+    /// Sets [`backupvserver`](Self::backupvserver).
+    pub fn backupvserver(mut self, backupvserver: impl Into<String>) -> Self {
+        self.backupvserver = Some(backupvserver.into());
+        self
+    }
+    /// Sets [`cacheable`](Self::cacheable).
+    pub fn cacheable(mut self, cacheable: YesNo) -> Self {
+        self.cacheable = Some(rt::Open::Known(cacheable));
+        self
+    }
+    /// Sets [`casesensitive`](Self::casesensitive).
+    pub fn casesensitive(mut self, casesensitive: OnOff) -> Self {
+        self.casesensitive = Some(rt::Open::Known(casesensitive));
+        self
+    }
+    /// Sets [`clttimeout`](Self::clttimeout).
+    pub fn clttimeout(mut self, clttimeout: impl Into<rt::Number>) -> Self {
+        self.clttimeout = Some(clttimeout.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`dbprofilename`](Self::dbprofilename).
+    pub fn dbprofilename(mut self, dbprofilename: impl Into<String>) -> Self {
+        self.dbprofilename = Some(dbprofilename.into());
+        self
+    }
+    /// Sets [`disableprimaryondown`](Self::disableprimaryondown).
+    pub fn disableprimaryondown(
+        mut self,
+        disableprimaryondown: EnabledDisabled,
+    ) -> Self {
+        self.disableprimaryondown = Some(rt::Open::Known(disableprimaryondown));
+        self
+    }
+    /// Sets [`dnsprofilename`](Self::dnsprofilename).
+    pub fn dnsprofilename(mut self, dnsprofilename: impl Into<String>) -> Self {
+        self.dnsprofilename = Some(dnsprofilename.into());
+        self
+    }
+    /// Sets [`dnsrecordtype`](Self::dnsrecordtype).
+    pub fn dnsrecordtype(mut self, dnsrecordtype: CsvserverDnsrecordtype) -> Self {
+        self.dnsrecordtype = Some(rt::Open::Known(dnsrecordtype));
+        self
+    }
+    /// Sets [`downstateflush`](Self::downstateflush).
+    pub fn downstateflush(mut self, downstateflush: EnabledDisabled) -> Self {
+        self.downstateflush = Some(rt::Open::Known(downstateflush));
+        self
+    }
+    /// Sets [`httpprofilename`](Self::httpprofilename).
+    pub fn httpprofilename(mut self, httpprofilename: impl Into<String>) -> Self {
+        self.httpprofilename = Some(httpprofilename.into());
+        self
+    }
+    /// Sets [`icmpvsrresponse`](Self::icmpvsrresponse).
+    pub fn icmpvsrresponse(mut self, icmpvsrresponse: PassiveActive) -> Self {
+        self.icmpvsrresponse = Some(rt::Open::Known(icmpvsrresponse));
+        self
+    }
+    /// Sets [`insertvserveripport`](Self::insertvserveripport).
+    pub fn insertvserveripport(
+        mut self,
+        insertvserveripport: CsvserverInsertvserveripport,
+    ) -> Self {
+        self.insertvserveripport = Some(rt::Open::Known(insertvserveripport));
+        self
+    }
+    /// Sets [`ipmask`](Self::ipmask).
+    pub fn ipmask(mut self, ipmask: impl Into<String>) -> Self {
+        self.ipmask = Some(ipmask.into());
+        self
+    }
+    /// Sets [`ippattern`](Self::ippattern).
+    pub fn ippattern(mut self, ippattern: impl Into<String>) -> Self {
+        self.ippattern = Some(ippattern.into());
+        self
+    }
+    /// Sets [`ipset`](Self::ipset).
+    pub fn ipset(mut self, ipset: impl Into<String>) -> Self {
+        self.ipset = Some(ipset.into());
+        self
+    }
+    /// Sets [`ipv46`](Self::ipv46).
+    pub fn ipv46(mut self, ipv46: impl Into<String>) -> Self {
+        self.ipv46 = Some(ipv46.into());
+        self
+    }
+    /// Sets [`l2conn`](Self::l2conn).
+    pub fn l2conn(mut self, l2conn: OnOff) -> Self {
+        self.l2conn = Some(rt::Open::Known(l2conn));
+        self
+    }
+    /// Sets [`listenpolicy`](Self::listenpolicy).
+    pub fn listenpolicy(mut self, listenpolicy: impl Into<String>) -> Self {
+        self.listenpolicy = Some(listenpolicy.into());
+        self
+    }
+    /// Sets [`listenpriority`](Self::listenpriority).
+    pub fn listenpriority(mut self, listenpriority: impl Into<rt::Number>) -> Self {
+        self.listenpriority = Some(listenpriority.into());
+        self
+    }
+    /// Sets [`mssqlserverversion`](Self::mssqlserverversion).
+    pub fn mssqlserverversion(
+        mut self,
+        mssqlserverversion: CsvserverMssqlserverversion,
+    ) -> Self {
+        self.mssqlserverversion = Some(rt::Open::Known(mssqlserverversion));
+        self
+    }
+    /// Sets [`mysqlcharacterset`](Self::mysqlcharacterset).
+    pub fn mysqlcharacterset(
+        mut self,
+        mysqlcharacterset: impl Into<rt::Number>,
+    ) -> Self {
+        self.mysqlcharacterset = Some(mysqlcharacterset.into());
+        self
+    }
+    /// Sets [`mysqlprotocolversion`](Self::mysqlprotocolversion).
+    pub fn mysqlprotocolversion(
+        mut self,
+        mysqlprotocolversion: impl Into<rt::Number>,
+    ) -> Self {
+        self.mysqlprotocolversion = Some(mysqlprotocolversion.into());
+        self
+    }
+    /// Sets [`mysqlservercapabilities`](Self::mysqlservercapabilities).
+    pub fn mysqlservercapabilities(
+        mut self,
+        mysqlservercapabilities: impl Into<rt::Number>,
+    ) -> Self {
+        self.mysqlservercapabilities = Some(mysqlservercapabilities.into());
+        self
+    }
+    /// Sets [`mysqlserverversion`](Self::mysqlserverversion).
+    pub fn mysqlserverversion(mut self, mysqlserverversion: impl Into<String>) -> Self {
+        self.mysqlserverversion = Some(mysqlserverversion.into());
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`oracleserverversion`](Self::oracleserverversion).
+    pub fn oracleserverversion(
+        mut self,
+        oracleserverversion: CsvserverOracleserverversion,
+    ) -> Self {
+        self.oracleserverversion = Some(rt::Open::Known(oracleserverversion));
+        self
+    }
+    /// Sets [`persistenceid`](Self::persistenceid).
+    pub fn persistenceid(mut self, persistenceid: impl Into<rt::Number>) -> Self {
+        self.persistenceid = Some(persistenceid.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`precedence`](Self::precedence).
+    pub fn precedence(mut self, precedence: CsvserverPrecedence) -> Self {
+        self.precedence = Some(rt::Open::Known(precedence));
+        self
+    }
+    /// Sets [`push`](Self::push).
+    pub fn push(mut self, push: EnabledDisabled) -> Self {
+        self.push = Some(rt::Open::Known(push));
+        self
+    }
+    /// Sets [`pushlabel`](Self::pushlabel).
+    pub fn pushlabel(mut self, pushlabel: impl Into<String>) -> Self {
+        self.pushlabel = Some(pushlabel.into());
+        self
+    }
+    /// Sets [`pushmulticlients`](Self::pushmulticlients).
+    pub fn pushmulticlients(mut self, pushmulticlients: YesNo) -> Self {
+        self.pushmulticlients = Some(rt::Open::Known(pushmulticlients));
+        self
+    }
+    /// Sets [`pushvserver`](Self::pushvserver).
+    pub fn pushvserver(mut self, pushvserver: impl Into<String>) -> Self {
+        self.pushvserver = Some(pushvserver.into());
+        self
+    }
+    /// Sets [`range`](Self::range).
+    pub fn range(mut self, range: impl Into<rt::Number>) -> Self {
+        self.range = Some(range.into());
+        self
+    }
+    /// Sets [`redirectportrewrite`](Self::redirectportrewrite).
+    pub fn redirectportrewrite(mut self, redirectportrewrite: EnabledDisabled) -> Self {
+        self.redirectportrewrite = Some(rt::Open::Known(redirectportrewrite));
+        self
+    }
+    /// Sets [`redirecturl`](Self::redirecturl).
+    pub fn redirecturl(mut self, redirecturl: impl Into<String>) -> Self {
+        self.redirecturl = Some(redirecturl.into());
+        self
+    }
+    /// Sets [`rhistate`](Self::rhistate).
+    pub fn rhistate(mut self, rhistate: PassiveActive) -> Self {
+        self.rhistate = Some(rt::Open::Known(rhistate));
+        self
+    }
+    /// Sets [`rtspnat`](Self::rtspnat).
+    pub fn rtspnat(mut self, rtspnat: OnOff) -> Self {
+        self.rtspnat = Some(rt::Open::Known(rtspnat));
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: CsvserverServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`sobackupaction`](Self::sobackupaction).
+    pub fn sobackupaction(mut self, sobackupaction: CsvserverSobackupaction) -> Self {
+        self.sobackupaction = Some(rt::Open::Known(sobackupaction));
+        self
+    }
+    /// Sets [`somethod`](Self::somethod).
+    pub fn somethod(mut self, somethod: CsvserverSomethod) -> Self {
+        self.somethod = Some(rt::Open::Known(somethod));
+        self
+    }
+    /// Sets [`sopersistence`](Self::sopersistence).
+    pub fn sopersistence(mut self, sopersistence: EnabledDisabled) -> Self {
+        self.sopersistence = Some(rt::Open::Known(sopersistence));
+        self
+    }
+    /// Sets [`sopersistencetimeout`](Self::sopersistencetimeout).
+    pub fn sopersistencetimeout(
+        mut self,
+        sopersistencetimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.sopersistencetimeout = Some(sopersistencetimeout.into());
+        self
+    }
+    /// Sets [`sothreshold`](Self::sothreshold).
+    pub fn sothreshold(mut self, sothreshold: impl Into<rt::Number>) -> Self {
+        self.sothreshold = Some(sothreshold.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`stateupdate`](Self::stateupdate).
+    pub fn stateupdate(mut self, stateupdate: CsvserverStateupdate) -> Self {
+        self.stateupdate = Some(rt::Open::Known(stateupdate));
+        self
+    }
+    /// Sets [`targettype`](Self::targettype).
+    pub fn targettype(mut self, targettype: CsvserverTargettype) -> Self {
+        self.targettype = Some(rt::Open::Known(targettype));
+        self
+    }
+    /// Sets [`tcpprofilename`](Self::tcpprofilename).
+    pub fn tcpprofilename(mut self, tcpprofilename: impl Into<String>) -> Self {
+        self.tcpprofilename = Some(tcpprofilename.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`vipheader`](Self::vipheader).
+    pub fn vipheader(mut self, vipheader: impl Into<String>) -> Self {
+        self.vipheader = Some(vipheader.into());
+        self
+    }
 }
 impl Csvserver {
     /// `POST /nitro/v1/config/csvserver`
@@ -3263,18 +3511,14 @@ impl Csvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAnalyticsprofileBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub analyticsprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
+    /// Since `13.1`.
+    pub analyticsprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3285,6 +3529,7 @@ impl rt::Model for CsvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3292,14 +3537,9 @@ impl rt::Model for CsvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAnalyticsprofileBinding {
@@ -3332,6 +3572,20 @@ impl rt::Resource for CsvserverAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverAnalyticsprofileBinding {
+    /// A `csvserver_analyticsprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`analyticsprofile`](Self::analyticsprofile).
+    pub fn analyticsprofile(mut self, analyticsprofile: impl Into<String>) -> Self {
+        self.analyticsprofile = Some(analyticsprofile.into());
+        self
+    }
 }
 impl CsvserverAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/csvserver_analyticsprofile_binding` (method inferred: the reference gives none)
@@ -3371,45 +3625,33 @@ impl CsvserverAnalyticsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAppflowpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAppflowpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverAppflowpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_appflowpolicy_binding`.`bindpoint` ([`CsvserverAppflowpolicyBinding`]).
-///
-/// Also the values of `csvserver_appfwpolicy_binding.bindpoint`, `csvserver_appqoepolicy_binding.bindpoint`, `csvserver_auditnslogpolicy_binding.bindpoint`, `csvserver_auditsyslogpolicy_binding.bindpoint`, `csvserver_authorizationpolicy_binding.bindpoint`, `csvserver_cachepolicy_binding.bindpoint`, `csvserver_cmppolicy_binding.bindpoint`, `csvserver_contentinspectionpolicy_binding.bindpoint`, `csvserver_cspolicy_binding.bindpoint`, `csvserver_feopolicy_binding.bindpoint`, `csvserver_responderpolicy_binding.bindpoint`, `csvserver_rewritepolicy_binding.bindpoint`, `csvserver_spilloverpolicy_binding.bindpoint`, `csvserver_tmtrafficpolicy_binding.bindpoint`, `csvserver_transformpolicy_binding.bindpoint`.
+/// Values of `csvserver_appflowpolicy_binding.bindpoint`, `csvserver_appfwpolicy_binding.bindpoint`, `csvserver_appqoepolicy_binding.bindpoint`, `csvserver_auditnslogpolicy_binding.bindpoint`, `csvserver_auditsyslogpolicy_binding.bindpoint`, `csvserver_authorizationpolicy_binding.bindpoint`, `csvserver_cachepolicy_binding.bindpoint`, `csvserver_cmppolicy_binding.bindpoint`, `csvserver_contentinspectionpolicy_binding.bindpoint`, `csvserver_cspolicy_binding.bindpoint`, `csvserver_feopolicy_binding.bindpoint`, `csvserver_responderpolicy_binding.bindpoint`, `csvserver_rewritepolicy_binding.bindpoint`, `csvserver_spilloverpolicy_binding.bindpoint`, `csvserver_tmtrafficpolicy_binding.bindpoint`, `csvserver_transformpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CsvserverAppflowpolicyBindingBindpoint {
+pub enum Bindpoint {
     /// `REQUEST`
     Request,
     /// `RESPONSE`
@@ -3427,7 +3669,7 @@ pub enum CsvserverAppflowpolicyBindingBindpoint {
     /// Since `13.1`.
     MqttJumboReq,
 }
-impl rt::WireEnum for CsvserverAppflowpolicyBindingBindpoint {
+impl rt::WireEnum for Bindpoint {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::Response, "RESPONSE"),
@@ -3436,8 +3678,6 @@ impl rt::WireEnum for CsvserverAppflowpolicyBindingBindpoint {
         (Self::MqttJumboReq, "MQTT_JUMBO_REQ"),
     ];
 }
-/// Values of `csvserver_appflowpolicy_binding`.`labeltype` ([`CsvserverAppflowpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverAppflowpolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverAppflowpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3464,6 +3704,7 @@ impl rt::Model for CsvserverAppflowpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3479,14 +3720,9 @@ impl rt::Model for CsvserverAppflowpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAppflowpolicyBinding {
@@ -3519,6 +3755,58 @@ impl rt::Resource for CsvserverAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverAppflowpolicyBinding {
+    /// A `csvserver_appflowpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverAppflowpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_appflowpolicy_binding`
@@ -3562,49 +3850,35 @@ impl CsvserverAppflowpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAppfwpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CsvserverAppfwpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<CsvserverAppfwpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAppfwpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppfwpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAppfwpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverAppfwpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_appfwpolicy_binding`.`bindpoint` ([`CsvserverAppfwpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverAppfwpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_appfwpolicy_binding`.`labeltype` ([`CsvserverAppfwpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverAppfwpolicyBindingLabeltype = CspolicyLabeltype;
-/// Values of `csvserver_appfwpolicy_binding`.`sc` ([`CsvserverAppfwpolicyBinding`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverAppfwpolicyBindingSc = CsvserverAuthentication;
 impl rt::Model for CsvserverAppfwpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3633,6 +3907,7 @@ impl rt::Model for CsvserverAppfwpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3649,14 +3924,9 @@ impl rt::Model for CsvserverAppfwpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAppfwpolicyBinding {
@@ -3689,6 +3959,58 @@ impl rt::Resource for CsvserverAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverAppfwpolicyBinding {
+    /// A `csvserver_appfwpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_appfwpolicy_binding`
@@ -3733,52 +4055,38 @@ impl CsvserverAppfwpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAppqoepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAppqoepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    ///
-    /// Since `11.1`.
-    pub bindpoint: Option<rt::Open<CsvserverAppqoepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAppqoepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<CsvserverAppqoepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    ///
+    /// Since `11.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.1`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
@@ -3786,10 +4094,6 @@ pub struct CsvserverAppqoepolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_appqoepolicy_binding`.`bindpoint` ([`CsvserverAppqoepolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverAppqoepolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_appqoepolicy_binding`.`labeltype` ([`CsvserverAppqoepolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverAppqoepolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverAppqoepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3816,6 +4120,7 @@ impl rt::Model for CsvserverAppqoepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3831,14 +4136,9 @@ impl rt::Model for CsvserverAppqoepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAppqoepolicyBinding {
@@ -3871,6 +4171,58 @@ impl rt::Resource for CsvserverAppqoepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverAppqoepolicyBinding {
+    /// A `csvserver_appqoepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverAppqoepolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_appqoepolicy_binding`
@@ -3914,49 +4266,35 @@ impl CsvserverAppqoepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAuditnslogpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CsvserverAuditnslogpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<CsvserverAuditnslogpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAuditnslogpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAuditnslogpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAuditnslogpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverAuditnslogpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_auditnslogpolicy_binding`.`bindpoint` ([`CsvserverAuditnslogpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverAuditnslogpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_auditnslogpolicy_binding`.`labeltype` ([`CsvserverAuditnslogpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverAuditnslogpolicyBindingLabeltype = CspolicyLabeltype;
-/// Values of `csvserver_auditnslogpolicy_binding`.`sc` ([`CsvserverAuditnslogpolicyBinding`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverAuditnslogpolicyBindingSc = CsvserverAuthentication;
 impl rt::Model for CsvserverAuditnslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3985,6 +4323,7 @@ impl rt::Model for CsvserverAuditnslogpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4001,14 +4340,9 @@ impl rt::Model for CsvserverAuditnslogpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAuditnslogpolicyBinding {
@@ -4041,6 +4375,58 @@ impl rt::Resource for CsvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverAuditnslogpolicyBinding {
+    /// A `csvserver_auditnslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_auditnslogpolicy_binding`
@@ -4084,49 +4470,35 @@ impl CsvserverAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAuditsyslogpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CsvserverAuditsyslogpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<CsvserverAuditsyslogpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAuditsyslogpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAuditsyslogpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAuditsyslogpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverAuditsyslogpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_auditsyslogpolicy_binding`.`bindpoint` ([`CsvserverAuditsyslogpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverAuditsyslogpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_auditsyslogpolicy_binding`.`labeltype` ([`CsvserverAuditsyslogpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverAuditsyslogpolicyBindingLabeltype = CspolicyLabeltype;
-/// Values of `csvserver_auditsyslogpolicy_binding`.`sc` ([`CsvserverAuditsyslogpolicyBinding`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverAuditsyslogpolicyBindingSc = CsvserverAuthentication;
 impl rt::Model for CsvserverAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4155,6 +4527,7 @@ impl rt::Model for CsvserverAuditsyslogpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4171,14 +4544,9 @@ impl rt::Model for CsvserverAuditsyslogpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAuditsyslogpolicyBinding {
@@ -4211,6 +4579,58 @@ impl rt::Resource for CsvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverAuditsyslogpolicyBinding {
+    /// A `csvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_auditsyslogpolicy_binding`
@@ -4254,49 +4674,35 @@ impl CsvserverAuditsyslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverAuthorizationpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CsvserverAuthorizationpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<CsvserverAuthorizationpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAuthorizationpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAuthorizationpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverAuthorizationpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverAuthorizationpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_authorizationpolicy_binding`.`bindpoint` ([`CsvserverAuthorizationpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverAuthorizationpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_authorizationpolicy_binding`.`labeltype` ([`CsvserverAuthorizationpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverAuthorizationpolicyBindingLabeltype = CspolicyLabeltype;
-/// Values of `csvserver_authorizationpolicy_binding`.`sc` ([`CsvserverAuthorizationpolicyBinding`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverAuthorizationpolicyBindingSc = CsvserverAuthentication;
 impl rt::Model for CsvserverAuthorizationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4325,6 +4731,7 @@ impl rt::Model for CsvserverAuthorizationpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4341,14 +4748,9 @@ impl rt::Model for CsvserverAuthorizationpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAuthorizationpolicyBinding {
@@ -4381,6 +4783,58 @@ impl rt::Resource for CsvserverAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverAuthorizationpolicyBinding {
+    /// A `csvserver_authorizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverAuthorizationpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_authorizationpolicy_binding`
@@ -4421,73 +4875,72 @@ impl CsvserverAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/content-switching/csvserver_binding/csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `csvserver_spilloverpolicy_binding[]`, read-only.
-    pub csvserver_spilloverpolicy_binding: Option<Vec<CsvserverSpilloverpolicyBinding>>,
-    /// `csvserver_auditnslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub csvserver_appflowpolicy_binding: Option<Vec<CsvserverAppflowpolicyBinding>>,
+    /// Read-only: never sent.
+    pub csvserver_appfwpolicy_binding: Option<Vec<CsvserverAppfwpolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub csvserver_appqoepolicy_binding: Option<Vec<CsvserverAppqoepolicyBinding>>,
+    /// Read-only: never sent.
     pub csvserver_auditnslogpolicy_binding: Option<
         Vec<CsvserverAuditnslogpolicyBinding>,
     >,
-    /// `csvserver_domain_binding[]`, read-only.
-    ///
-    /// Since `11.1`.
-    pub csvserver_domain_binding: Option<Vec<CsvserverDomainBinding>>,
-    /// `csvserver_filterpolicy_binding[]`, read-only.
-    pub csvserver_filterpolicy_binding: Option<Vec<CsvserverFilterpolicyBinding>>,
-    /// `csvserver_cmppolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub csvserver_auditsyslogpolicy_binding: Option<
+        Vec<CsvserverAuditsyslogpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub csvserver_authorizationpolicy_binding: Option<
+        Vec<CsvserverAuthorizationpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub csvserver_cachepolicy_binding: Option<Vec<CsvserverCachepolicyBinding>>,
+    /// Read-only: never sent.
     pub csvserver_cmppolicy_binding: Option<Vec<CsvserverCmppolicyBinding>>,
-    /// `csvserver_lbvserver_binding[]`, read-only.
-    pub csvserver_lbvserver_binding: Option<Vec<CsvserverLbvserverBinding>>,
-    /// `csvserver_appflowpolicy_binding[]`, read-only.
-    pub csvserver_appflowpolicy_binding: Option<Vec<CsvserverAppflowpolicyBinding>>,
-    /// `csvserver_responderpolicy_binding[]`, read-only.
-    pub csvserver_responderpolicy_binding: Option<Vec<CsvserverResponderpolicyBinding>>,
-    /// `csvserver_transformpolicy_binding[]`, read-only.
-    pub csvserver_transformpolicy_binding: Option<Vec<CsvserverTransformpolicyBinding>>,
-    /// `csvserver_vpnvserver_binding[]`, read-only.
-    ///
-    /// Since `11.1`.
-    pub csvserver_vpnvserver_binding: Option<Vec<CsvserverVpnvserverBinding>>,
-    /// `csvserver_contentinspectionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub csvserver_contentinspectionpolicy_binding: Option<
         Vec<CsvserverContentinspectionpolicyBinding>,
     >,
-    /// `csvserver_feopolicy_binding[]`, read-only.
-    pub csvserver_feopolicy_binding: Option<Vec<CsvserverFeopolicyBinding>>,
-    /// `csvserver_authorizationpolicy_binding[]`, read-only.
-    pub csvserver_authorizationpolicy_binding: Option<
-        Vec<CsvserverAuthorizationpolicyBinding>,
-    >,
-    /// `csvserver_cachepolicy_binding[]`, read-only.
-    pub csvserver_cachepolicy_binding: Option<Vec<CsvserverCachepolicyBinding>>,
-    /// `csvserver_rewritepolicy_binding[]`, read-only.
-    pub csvserver_rewritepolicy_binding: Option<Vec<CsvserverRewritepolicyBinding>>,
-    /// `csvserver_cspolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub csvserver_cspolicy_binding: Option<Vec<CsvserverCspolicyBinding>>,
-    /// `csvserver_gslbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub csvserver_domain_binding: Option<Vec<CsvserverDomainBinding>>,
+    /// Read-only: never sent.
+    pub csvserver_feopolicy_binding: Option<Vec<CsvserverFeopolicyBinding>>,
+    /// Read-only: never sent.
+    pub csvserver_filterpolicy_binding: Option<Vec<CsvserverFilterpolicyBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub csvserver_gslbvserver_binding: Option<Vec<CsvserverGslbvserverBinding>>,
-    /// `csvserver_appqoepolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub csvserver_lbvserver_binding: Option<Vec<CsvserverLbvserverBinding>>,
+    /// Read-only: never sent.
+    pub csvserver_responderpolicy_binding: Option<Vec<CsvserverResponderpolicyBinding>>,
+    /// Read-only: never sent.
+    pub csvserver_rewritepolicy_binding: Option<Vec<CsvserverRewritepolicyBinding>>,
+    /// Read-only: never sent.
+    pub csvserver_spilloverpolicy_binding: Option<Vec<CsvserverSpilloverpolicyBinding>>,
+    /// Read-only: never sent.
+    pub csvserver_tmtrafficpolicy_binding: Option<Vec<CsvserverTmtrafficpolicyBinding>>,
+    /// Read-only: never sent.
+    pub csvserver_transformpolicy_binding: Option<Vec<CsvserverTransformpolicyBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
-    pub csvserver_appqoepolicy_binding: Option<Vec<CsvserverAppqoepolicyBinding>>,
-    /// `csvserver_tmtrafficpolicy_binding[]`, read-only.
-    pub csvserver_tmtrafficpolicy_binding: Option<Vec<CsvserverTmtrafficpolicyBinding>>,
-    /// `csvserver_auditsyslogpolicy_binding[]`, read-only.
-    pub csvserver_auditsyslogpolicy_binding: Option<
-        Vec<CsvserverAuditsyslogpolicyBinding>,
-    >,
-    /// `csvserver_appfwpolicy_binding[]`, read-only.
-    pub csvserver_appfwpolicy_binding: Option<Vec<CsvserverAppfwpolicyBinding>>,
+    pub csvserver_vpnvserver_binding: Option<Vec<CsvserverVpnvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4541,6 +4994,7 @@ impl rt::Model for CsvserverBinding {
             19 => self.csvserver_transformpolicy_binding.as_field(),
             20 => self.csvserver_vpnvserver_binding.as_field(),
             21 => self.name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4568,14 +5022,9 @@ impl rt::Model for CsvserverBinding {
             19 => self.csvserver_transformpolicy_binding.as_field_mut(),
             20 => self.csvserver_vpnvserver_binding.as_field_mut(),
             21 => self.name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverBinding {
@@ -4610,6 +5059,15 @@ impl rt::Resource for CsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl CsvserverBinding {
+    /// A `csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl CsvserverBinding {
     /// `GET /nitro/v1/config/csvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4628,48 +5086,32 @@ impl CsvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverBotpolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverBotpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<rt::Open<CsvserverBotpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverBotpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `13.1`.
-    pub labeltype: Option<rt::Open<CsvserverBotpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`CsvserverBotpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
     ///
     /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<CsvserverBotpolicyBindingBindpoint>>,
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub invoke: Option<bool>,
+    /// Since `13.1`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `13.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `13.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
@@ -4701,8 +5143,6 @@ impl rt::WireEnum for CsvserverBotpolicyBindingBindpoint {
         (Self::MqttJumboReq, "MQTT_JUMBO_REQ"),
     ];
 }
-/// Values of `csvserver_botpolicy_binding`.`labeltype` ([`CsvserverBotpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverBotpolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverBotpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "bindpoint",
@@ -4727,6 +5167,7 @@ impl rt::Model for CsvserverBotpolicyBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.targetlbvserver.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4741,14 +5182,9 @@ impl rt::Model for CsvserverBotpolicyBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.targetlbvserver.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverBotpolicyBinding {
@@ -4781,6 +5217,58 @@ impl rt::Resource for CsvserverBotpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverBotpolicyBinding {
+    /// A `csvserver_botpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: CsvserverBotpolicyBindingBindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverBotpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_botpolicy_binding` (method inferred: the reference gives none)
@@ -4820,43 +5308,29 @@ impl CsvserverBotpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverCachepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverCachepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverCachepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverCachepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverCachepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_cachepolicy_binding`.`bindpoint` ([`CsvserverCachepolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverCachepolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_cachepolicy_binding`.`labeltype` ([`CsvserverCachepolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverCachepolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverCachepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4883,6 +5357,7 @@ impl rt::Model for CsvserverCachepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4898,14 +5373,9 @@ impl rt::Model for CsvserverCachepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverCachepolicyBinding {
@@ -4938,6 +5408,58 @@ impl rt::Resource for CsvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverCachepolicyBinding {
+    /// A `csvserver_cachepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverCachepolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_cachepolicy_binding`
@@ -4981,49 +5503,35 @@ impl CsvserverCachepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverCmppolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CsvserverCmppolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<CsvserverCmppolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverCmppolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverCmppolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverCmppolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverCmppolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_cmppolicy_binding`.`bindpoint` ([`CsvserverCmppolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverCmppolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_cmppolicy_binding`.`labeltype` ([`CsvserverCmppolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverCmppolicyBindingLabeltype = CspolicyLabeltype;
-/// Values of `csvserver_cmppolicy_binding`.`sc` ([`CsvserverCmppolicyBinding`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverCmppolicyBindingSc = CsvserverAuthentication;
 impl rt::Model for CsvserverCmppolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5052,6 +5560,7 @@ impl rt::Model for CsvserverCmppolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5068,14 +5577,9 @@ impl rt::Model for CsvserverCmppolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverCmppolicyBinding {
@@ -5108,6 +5612,58 @@ impl rt::Resource for CsvserverCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverCmppolicyBinding {
+    /// A `csvserver_cmppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverCmppolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_cmppolicy_binding`
@@ -5152,52 +5708,38 @@ impl CsvserverCmppolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverContentinspectionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverContentinspectionpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    ///
-    /// Since `12.0-FR4`.
-    pub bindpoint: Option<rt::Open<CsvserverContentinspectionpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverContentinspectionpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<CsvserverContentinspectionpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
@@ -5205,10 +5747,6 @@ pub struct CsvserverContentinspectionpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_contentinspectionpolicy_binding`.`bindpoint` ([`CsvserverContentinspectionpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverContentinspectionpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_contentinspectionpolicy_binding`.`labeltype` ([`CsvserverContentinspectionpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverContentinspectionpolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverContentinspectionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5235,6 +5773,7 @@ impl rt::Model for CsvserverContentinspectionpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5250,14 +5789,9 @@ impl rt::Model for CsvserverContentinspectionpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverContentinspectionpolicyBinding {
@@ -5290,6 +5824,58 @@ impl rt::Resource for CsvserverContentinspectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverContentinspectionpolicyBinding {
+    /// A `csvserver_contentinspectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverContentinspectionpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_contentinspectionpolicy_binding`
@@ -5333,55 +5919,42 @@ impl CsvserverContentinspectionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverCspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverCspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverCspolicyBindingBindpoint>>,
-    /// `String`, access not known.
-    ///
-    /// Since `14.1`.
-    pub cookieipport: Option<String>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverCspolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverCspolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Access not documented.
+    ///
+    /// Since `14.1`.
+    pub cookieipport: Option<String>,
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub rule: Option<String>,
-    /// `String`, read-write.
     pub targetlbvserver: Option<String>,
-    /// `String`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub vserverid: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_cspolicy_binding`.`bindpoint` ([`CsvserverCspolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverCspolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_cspolicy_binding`.`labeltype` ([`CsvserverCspolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverCspolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverCspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5418,6 +5991,7 @@ impl rt::Model for CsvserverCspolicyBinding {
             12 => self.rule.as_field(),
             13 => self.targetlbvserver.as_field(),
             14 => self.vserverid.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5438,14 +6012,9 @@ impl rt::Model for CsvserverCspolicyBinding {
             12 => self.rule.as_field_mut(),
             13 => self.targetlbvserver.as_field_mut(),
             14 => self.vserverid.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverCspolicyBinding {
@@ -5478,6 +6047,58 @@ impl rt::Resource for CsvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverCspolicyBinding {
+    /// A `csvserver_cspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverCspolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_cspolicy_binding`
@@ -5526,57 +6147,51 @@ impl CsvserverCspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverDomainBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`CsvserverDomainBindingAppflowlog`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub appflowlog: Option<rt::Open<CsvserverDomainBindingAppflowlog>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub backupip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub cookiedomain: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 1440.
-    ///
-    /// Since `11.0`.
-    pub cookietimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub domainname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub backupip: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub cookiedomain: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 1440.
+    ///
+    /// Since `11.0`.
+    pub cookietimeout: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub domainname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.0`.
     pub sitedomainttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
@@ -5585,8 +6200,6 @@ pub struct CsvserverDomainBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_domain_binding`.`appflowlog` ([`CsvserverDomainBinding`]): the same values as [`CsparameterStateupdate`].
-pub type CsvserverDomainBindingAppflowlog = CsparameterStateupdate;
 impl rt::Model for CsvserverDomainBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5611,6 +6224,7 @@ impl rt::Model for CsvserverDomainBinding {
             6 => self.name.as_field(),
             7 => self.sitedomainttl.as_field(),
             8 => self.ttl.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5625,14 +6239,9 @@ impl rt::Model for CsvserverDomainBinding {
             6 => self.name.as_field_mut(),
             7 => self.sitedomainttl.as_field_mut(),
             8 => self.ttl.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverDomainBinding {
@@ -5665,6 +6274,45 @@ impl rt::Resource for CsvserverDomainBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverDomainBinding {
+    /// A `csvserver_domain_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`backupip`](Self::backupip).
+    pub fn backupip(mut self, backupip: impl Into<String>) -> Self {
+        self.backupip = Some(backupip.into());
+        self
+    }
+    /// Sets [`cookiedomain`](Self::cookiedomain).
+    pub fn cookiedomain(mut self, cookiedomain: impl Into<String>) -> Self {
+        self.cookiedomain = Some(cookiedomain.into());
+        self
+    }
+    /// Sets [`cookietimeout`](Self::cookietimeout).
+    pub fn cookietimeout(mut self, cookietimeout: impl Into<rt::Number>) -> Self {
+        self.cookietimeout = Some(cookietimeout.into());
+        self
+    }
+    /// Sets [`domainname`](Self::domainname).
+    pub fn domainname(mut self, domainname: impl Into<String>) -> Self {
+        self.domainname = Some(domainname.into());
+        self
+    }
+    /// Sets [`sitedomainttl`](Self::sitedomainttl).
+    pub fn sitedomainttl(mut self, sitedomainttl: impl Into<rt::Number>) -> Self {
+        self.sitedomainttl = Some(sitedomainttl.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl CsvserverDomainBinding {
     /// `PUT /nitro/v1/config/csvserver_domain_binding`
@@ -5708,43 +6356,29 @@ impl CsvserverDomainBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverFeopolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverFeopolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverFeopolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverFeopolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverFeopolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_feopolicy_binding`.`bindpoint` ([`CsvserverFeopolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverFeopolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_feopolicy_binding`.`labeltype` ([`CsvserverFeopolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverFeopolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverFeopolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5771,6 +6405,7 @@ impl rt::Model for CsvserverFeopolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5786,14 +6421,9 @@ impl rt::Model for CsvserverFeopolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverFeopolicyBinding {
@@ -5826,6 +6456,58 @@ impl rt::Resource for CsvserverFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverFeopolicyBinding {
+    /// A `csvserver_feopolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverFeopolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_feopolicy_binding`
@@ -5866,52 +6548,35 @@ impl CsvserverFeopolicyBinding {
 /// - URL: `/nitro/v1/config/csvserver_filterpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/content-switching/csvserver_filterpolicy_binding/csvserver_filterpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverFilterpolicyBinding {
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverFilterpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`.
-    pub bindpoint: Option<rt::Open<CsvserverFilterpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`CsvserverBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`.
+    pub bindpoint: Option<rt::Open<CsvserverBindpoint>>,
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverFilterpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverFilterpolicyBindingLabeltype>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`CsvserverFilterpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<CsvserverFilterpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_filterpolicy_binding`.`bindpoint` ([`CsvserverFilterpolicyBinding`]): the same values as [`CsvserverBindpoint`].
-pub type CsvserverFilterpolicyBindingBindpoint = CsvserverBindpoint;
-/// Values of `csvserver_filterpolicy_binding`.`labeltype` ([`CsvserverFilterpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverFilterpolicyBindingLabeltype = CspolicyLabeltype;
-/// Values of `csvserver_filterpolicy_binding`.`sc` ([`CsvserverFilterpolicyBinding`]): the same values as [`CsvserverAuthentication`].
-pub type CsvserverFilterpolicyBindingSc = CsvserverAuthentication;
 impl rt::Model for CsvserverFilterpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5940,6 +6605,7 @@ impl rt::Model for CsvserverFilterpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5956,14 +6622,9 @@ impl rt::Model for CsvserverFilterpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverFilterpolicyBinding {
@@ -5996,6 +6657,58 @@ impl rt::Resource for CsvserverFilterpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverFilterpolicyBinding {
+    /// A `csvserver_filterpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: CsvserverBindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverFilterpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_filterpolicy_binding`
@@ -6040,24 +6753,22 @@ impl CsvserverFilterpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverGslbvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -6074,6 +6785,7 @@ impl rt::Model for CsvserverGslbvserverBinding {
             1 => self.hits.as_field(),
             2 => self.name.as_field(),
             3 => self.vserver.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6083,14 +6795,9 @@ impl rt::Model for CsvserverGslbvserverBinding {
             1 => self.hits.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.vserver.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverGslbvserverBinding {
@@ -6123,6 +6830,20 @@ impl rt::Resource for CsvserverGslbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverGslbvserverBinding {
+    /// A `csvserver_gslbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl CsvserverGslbvserverBinding {
     /// `PUT /nitro/v1/config/csvserver_gslbvserver_binding`
@@ -6166,29 +6887,25 @@ impl CsvserverGslbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverLbvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, access not known.
-    ///
-    /// Since `14.1`.
-    pub cookieipport: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub lbvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Access not documented.
+    ///
+    /// Since `14.1`.
+    pub cookieipport: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Length: at least 1.
+    pub lbvserver: Option<String>,
     /// Length: at least 1.
     pub targetvserver: Option<String>,
-    /// `String`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub vserverid: Option<String>,
@@ -6215,6 +6932,7 @@ impl rt::Model for CsvserverLbvserverBinding {
             4 => self.name.as_field(),
             5 => self.targetvserver.as_field(),
             6 => self.vserverid.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6227,14 +6945,9 @@ impl rt::Model for CsvserverLbvserverBinding {
             4 => self.name.as_field_mut(),
             5 => self.targetvserver.as_field_mut(),
             6 => self.vserverid.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverLbvserverBinding {
@@ -6267,6 +6980,25 @@ impl rt::Resource for CsvserverLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverLbvserverBinding {
+    /// A `csvserver_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`lbvserver`](Self::lbvserver).
+    pub fn lbvserver(mut self, lbvserver: impl Into<String>) -> Self {
+        self.lbvserver = Some(lbvserver.into());
+        self
+    }
+    /// Sets [`targetvserver`](Self::targetvserver).
+    pub fn targetvserver(mut self, targetvserver: impl Into<String>) -> Self {
+        self.targetvserver = Some(targetvserver.into());
+        self
+    }
 }
 impl CsvserverLbvserverBinding {
     /// `PUT /nitro/v1/config/csvserver_lbvserver_binding`
@@ -6310,43 +7042,29 @@ impl CsvserverLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverResponderpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverResponderpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverResponderpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverResponderpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverResponderpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_responderpolicy_binding`.`bindpoint` ([`CsvserverResponderpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverResponderpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_responderpolicy_binding`.`labeltype` ([`CsvserverResponderpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverResponderpolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverResponderpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6373,6 +7091,7 @@ impl rt::Model for CsvserverResponderpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6388,14 +7107,9 @@ impl rt::Model for CsvserverResponderpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverResponderpolicyBinding {
@@ -6428,6 +7142,58 @@ impl rt::Resource for CsvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverResponderpolicyBinding {
+    /// A `csvserver_responderpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverResponderpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_responderpolicy_binding`
@@ -6471,43 +7237,29 @@ impl CsvserverResponderpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverRewritepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverRewritepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverRewritepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverRewritepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverRewritepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_rewritepolicy_binding`.`bindpoint` ([`CsvserverRewritepolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverRewritepolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_rewritepolicy_binding`.`labeltype` ([`CsvserverRewritepolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverRewritepolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverRewritepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6534,6 +7286,7 @@ impl rt::Model for CsvserverRewritepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6549,14 +7302,9 @@ impl rt::Model for CsvserverRewritepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverRewritepolicyBinding {
@@ -6589,6 +7337,58 @@ impl rt::Resource for CsvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverRewritepolicyBinding {
+    /// A `csvserver_rewritepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverRewritepolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_rewritepolicy_binding`
@@ -6632,43 +7432,29 @@ impl CsvserverRewritepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverSpilloverpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverSpilloverpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverSpilloverpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverSpilloverpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverSpilloverpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_spilloverpolicy_binding`.`bindpoint` ([`CsvserverSpilloverpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverSpilloverpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_spilloverpolicy_binding`.`labeltype` ([`CsvserverSpilloverpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverSpilloverpolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverSpilloverpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6695,6 +7481,7 @@ impl rt::Model for CsvserverSpilloverpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6710,14 +7497,9 @@ impl rt::Model for CsvserverSpilloverpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverSpilloverpolicyBinding {
@@ -6750,6 +7532,58 @@ impl rt::Resource for CsvserverSpilloverpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverSpilloverpolicyBinding {
+    /// A `csvserver_spilloverpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverSpilloverpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_spilloverpolicy_binding`
@@ -6793,43 +7627,29 @@ impl CsvserverSpilloverpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverTmtrafficpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverTmtrafficpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverTmtrafficpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverTmtrafficpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverTmtrafficpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_tmtrafficpolicy_binding`.`bindpoint` ([`CsvserverTmtrafficpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverTmtrafficpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_tmtrafficpolicy_binding`.`labeltype` ([`CsvserverTmtrafficpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverTmtrafficpolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverTmtrafficpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6856,6 +7676,7 @@ impl rt::Model for CsvserverTmtrafficpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6871,14 +7692,9 @@ impl rt::Model for CsvserverTmtrafficpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverTmtrafficpolicyBinding {
@@ -6911,6 +7727,58 @@ impl rt::Resource for CsvserverTmtrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverTmtrafficpolicyBinding {
+    /// A `csvserver_tmtrafficpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverTmtrafficpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_tmtrafficpolicy_binding`
@@ -6954,43 +7822,29 @@ impl CsvserverTmtrafficpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverTransformpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverTransformpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverTransformpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`CsvserverTransformpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<CsvserverTransformpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Length: at least 1.
     pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `csvserver_transformpolicy_binding`.`bindpoint` ([`CsvserverTransformpolicyBinding`]): the same values as [`CsvserverAppflowpolicyBindingBindpoint`].
-pub type CsvserverTransformpolicyBindingBindpoint = CsvserverAppflowpolicyBindingBindpoint;
-/// Values of `csvserver_transformpolicy_binding`.`labeltype` ([`CsvserverTransformpolicyBinding`]): the same values as [`CspolicyLabeltype`].
-pub type CsvserverTransformpolicyBindingLabeltype = CspolicyLabeltype;
 impl rt::Model for CsvserverTransformpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -7017,6 +7871,7 @@ impl rt::Model for CsvserverTransformpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7032,14 +7887,9 @@ impl rt::Model for CsvserverTransformpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverTransformpolicyBinding {
@@ -7072,6 +7922,58 @@ impl rt::Resource for CsvserverTransformpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverTransformpolicyBinding {
+    /// A `csvserver_transformpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`targetlbvserver`](Self::targetlbvserver).
+    pub fn targetlbvserver(mut self, targetlbvserver: impl Into<String>) -> Self {
+        self.targetlbvserver = Some(targetlbvserver.into());
+        self
+    }
 }
 impl CsvserverTransformpolicyBinding {
     /// `PUT /nitro/v1/config/csvserver_transformpolicy_binding`
@@ -7116,24 +8018,22 @@ impl CsvserverTransformpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverVpnvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -7150,6 +8050,7 @@ impl rt::Model for CsvserverVpnvserverBinding {
             1 => self.hits.as_field(),
             2 => self.name.as_field(),
             3 => self.vserver.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7159,14 +8060,9 @@ impl rt::Model for CsvserverVpnvserverBinding {
             1 => self.hits.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.vserver.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverVpnvserverBinding {
@@ -7199,6 +8095,20 @@ impl rt::Resource for CsvserverVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl CsvserverVpnvserverBinding {
+    /// A `csvserver_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl CsvserverVpnvserverBinding {
     /// `PUT /nitro/v1/config/csvserver_vpnvserver_binding`
@@ -7242,119 +8152,115 @@ impl CsvserverVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CsvserverStats {
-    /// `Double`, read-only.
+    /// Length: at least 1.
+    pub name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub avgcltttlb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`CsvserverStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<CsvserverStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub cltresponsetimeapdex: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curbackuppersistencesessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curmptcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curpersistencesessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cursubflowconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub deferredreq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub deferredreqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub establishedconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub frustratingttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpmaxhdrfldlenpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpmaxhdrszpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub invalidrequestresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub invalidrequestresponsedropped: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub labelledconn: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pktsrecvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pktssentrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub primaryport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pushlabel: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub tcpmaxooopkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub toleratingttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalpktsrecvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totcltttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totspillovers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totvserverdownbackuphits: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7468,6 +8374,7 @@ impl rt::Model for CsvserverStats {
             41 => self.totspillovers.as_field(),
             42 => self.totvserverdownbackuphits.as_field(),
             43 => self.type_.as_field(),
+            44 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7517,14 +8424,9 @@ impl rt::Model for CsvserverStats {
             41 => self.totspillovers.as_field_mut(),
             42 => self.totvserverdownbackuphits.as_field_mut(),
             43 => self.type_.as_field_mut(),
+            44 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverStats {

@@ -14,85 +14,67 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dbdbprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`DbdbprofileConmultiplex`]): `ENABLED`, `DISABLED`.
-    pub conmultiplex: Option<rt::Open<DbdbprofileConmultiplex>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`DbdbprofileEnablecachingconmuxoff`]): `ENABLED`, `DISABLED`.
-    pub enablecachingconmuxoff: Option<rt::Open<DbdbprofileEnablecachingconmuxoff>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `YES`.
-    ///
-    /// Possible values (see [`DbdbprofileInterpretquery`]): `YES`, `NO`.
-    pub interpretquery: Option<rt::Open<DbdbprofileInterpretquery>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    pub kcdaccount: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    pub refcnt: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub conmultiplex: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub enablecachingconmuxoff: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `YES`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub interpretquery: Option<rt::Open<YesNo>>,
+    /// Length: 1 to 127.
+    pub kcdaccount: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub refcnt: Option<rt::Number>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`DbdbprofileStickiness`]): `YES`, `NO`.
-    pub stickiness: Option<rt::Open<DbdbprofileStickiness>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub stickiness: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dbdbprofile`.`conmultiplex` ([`Dbdbprofile`]).
-///
-/// Also the values of `dbdbprofile.enablecachingconmuxoff`.
+/// Values of `dbdbprofile.conmultiplex`, `dbdbprofile.enablecachingconmuxoff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DbdbprofileConmultiplex {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for DbdbprofileConmultiplex {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `dbdbprofile`.`enablecachingconmuxoff` ([`Dbdbprofile`]): the same values as [`DbdbprofileConmultiplex`].
-pub type DbdbprofileEnablecachingconmuxoff = DbdbprofileConmultiplex;
-/// Values of `dbdbprofile`.`interpretquery` ([`Dbdbprofile`]).
-///
-/// Also the values of `dbdbprofile.stickiness`.
+/// Values of `dbdbprofile.interpretquery`, `dbdbprofile.stickiness`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DbdbprofileInterpretquery {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for DbdbprofileInterpretquery {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `dbdbprofile`.`stickiness` ([`Dbdbprofile`]): the same values as [`DbdbprofileInterpretquery`].
-pub type DbdbprofileStickiness = DbdbprofileInterpretquery;
 impl rt::Model for Dbdbprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -115,6 +97,7 @@ impl rt::Model for Dbdbprofile {
             5 => self.name.as_field(),
             6 => self.refcnt.as_field(),
             7 => self.stickiness.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -128,14 +111,9 @@ impl rt::Model for Dbdbprofile {
             5 => self.name.as_field_mut(),
             6 => self.refcnt.as_field_mut(),
             7 => self.stickiness.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dbdbprofile {
@@ -168,6 +146,43 @@ impl rt::Resource for Dbdbprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Dbdbprofile {
+    /// A `dbdbprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`conmultiplex`](Self::conmultiplex).
+    pub fn conmultiplex(mut self, conmultiplex: EnabledDisabled) -> Self {
+        self.conmultiplex = Some(rt::Open::Known(conmultiplex));
+        self
+    }
+    /// Sets [`enablecachingconmuxoff`](Self::enablecachingconmuxoff).
+    pub fn enablecachingconmuxoff(
+        mut self,
+        enablecachingconmuxoff: EnabledDisabled,
+    ) -> Self {
+        self.enablecachingconmuxoff = Some(rt::Open::Known(enablecachingconmuxoff));
+        self
+    }
+    /// Sets [`interpretquery`](Self::interpretquery).
+    pub fn interpretquery(mut self, interpretquery: YesNo) -> Self {
+        self.interpretquery = Some(rt::Open::Known(interpretquery));
+        self
+    }
+    /// Sets [`kcdaccount`](Self::kcdaccount).
+    pub fn kcdaccount(mut self, kcdaccount: impl Into<String>) -> Self {
+        self.kcdaccount = Some(kcdaccount.into());
+        self
+    }
+    /// Sets [`stickiness`](Self::stickiness).
+    pub fn stickiness(mut self, stickiness: YesNo) -> Self {
+        self.stickiness = Some(rt::Open::Known(stickiness));
+        self
+    }
 }
 impl Dbdbprofile {
     /// `POST /nitro/v1/config/dbdbprofile`
@@ -221,20 +236,17 @@ impl Dbdbprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dbuser {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub loggedin: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub loggedin: Option<bool>,
+    /// Length: at least 1.
+    pub password: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -253,6 +265,7 @@ impl rt::Model for Dbuser {
             1 => self.loggedin.as_field(),
             2 => self.password.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -262,14 +275,9 @@ impl rt::Model for Dbuser {
             1 => self.loggedin.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dbuser {
@@ -302,6 +310,20 @@ impl rt::Resource for Dbuser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl Dbuser {
+    /// A `dbuser` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
 }
 impl Dbuser {
     /// `POST /nitro/v1/config/dbuser`

@@ -14,55 +14,49 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsaaaarec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnsaaaarecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnsaaaarecAuthtype>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub ecssubnet: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipv6address: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
+    /// Since `12.0`.
+    pub ecssubnet: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`DnsaaaarecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnsaaaarecType>>,
-    /// `String`, read-only.
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
+    /// Read-only: never sent.
     pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsaaaarec`.`authtype` ([`Dnsaaaarec`]).
-///
-/// Also the values of `dnsaaaarec.type`, `dnsaddrec.authtype`, `dnsaddrec.type`, `dnscnamerec.authtype`, `dnscnamerec.type`, `dnsmxrec.authtype`, `dnsmxrec.type`, `dnsnaptrrec.authtype`, `dnsnaptrrec.type`, `dnsnsecrec.type`, `dnsnsrec.authtype`, `dnsnsrec.type`, `dnsptrrec.authtype`, `dnsptrrec.type`, `dnssoarec.authtype`, `dnssoarec.type`, `dnssrvrec.authtype`, `dnssrvrec.type`, `dnstxtrec.authtype`, `dnstxtrec.type`, `dnszone.type`.
+/// Values of `dnsaaaarec.authtype`, `dnsaaaarec.type`, `dnsaddrec.authtype`, `dnsaddrec.type`, `dnscnamerec.authtype`, `dnscnamerec.type`, `dnsmxrec.authtype`, `dnsmxrec.type`, `dnsnaptrrec.authtype`, `dnsnaptrrec.type`, `dnsnsecrec.type`, `dnsnsrec.authtype`, `dnsnsrec.type`, `dnsptrrec.authtype`, `dnsptrrec.type`, `dnssoarec.authtype`, `dnssoarec.type`, `dnssrvrec.authtype`, `dnssrvrec.type`, `dnstxtrec.authtype`, `dnstxtrec.type`, `dnszone.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnsaaaarecAuthtype {
+pub enum AllAdnsProxy {
     /// `ALL`
     All,
     /// `ADNS`
@@ -70,15 +64,13 @@ pub enum DnsaaaarecAuthtype {
     /// `PROXY`
     Proxy,
 }
-impl rt::WireEnum for DnsaaaarecAuthtype {
+impl rt::WireEnum for AllAdnsProxy {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::All, "ALL"),
         (Self::Adns, "ADNS"),
         (Self::Proxy, "PROXY"),
     ];
 }
-/// Values of `dnsaaaarec`.`type` ([`Dnsaaaarec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsaaaarecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnsaaaarec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -103,6 +95,7 @@ impl rt::Model for Dnsaaaarec {
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
             8 => self.vservername.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -117,14 +110,9 @@ impl rt::Model for Dnsaaaarec {
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vservername.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsaaaarec {
@@ -157,6 +145,21 @@ impl rt::Resource for Dnsaaaarec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["hostname", "ipv6address"];
+}
+impl Dnsaaaarec {
+    /// A `dnsaaaarec` named by its keys (`hostname`, `ipv6address`), every other field unset.
+    pub fn new(hostname: impl Into<String>, ipv6address: impl Into<String>) -> Self {
+        Self {
+            hostname: Some(hostname.into()),
+            ipv6address: Some(ipv6address.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Dnsaaaarec {
     /// `POST /nitro/v1/config/dnsaaaarec`
@@ -196,53 +199,45 @@ impl Dnsaaaarec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub actionname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Possible values (see [`DnsactionActiontype`]): `ViewName`, `GslbPrefLoc`, `noop`, `Drop`, `Cache_Bypass`, `Rewrite_Response`.
     ///
     /// Mandatory for add.
     pub actiontype: Option<rt::Open<DnsactionActiontype>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`DnsactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<DnsactionBuiltin>>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`DnsactionCachebypass`]): `YES`, `NO`.
-    pub cachebypass: Option<rt::Open<DnsactionCachebypass>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachebypass: Option<rt::Open<YesNo>>,
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub dnsprofilename: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`DnsactionDrop`]): `YES`, `NO`.
-    pub drop: Option<rt::Open<DnsactionDrop>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub drop: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String[]`, read-write.
     pub ipaddress: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at least 1.
     pub preferredloclist: Option<Vec<String>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// `String`, read-write.
     pub viewname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -274,12 +269,10 @@ impl rt::WireEnum for DnsactionActiontype {
         (Self::RewriteResponse, "Rewrite_Response"),
     ];
 }
-/// Values of `dnsaction`.`builtin` ([`Dnsaction`]).
-///
-/// Also the values of `dnsaction64.builtin`, `dnspolicy.builtin`.
+/// Values of `dnsaction.builtin`, `dnsaction64.builtin`, `dnspolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnsactionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -291,7 +284,7 @@ pub enum DnsactionBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for DnsactionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -299,25 +292,21 @@ impl rt::WireEnum for DnsactionBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `dnsaction`.`cachebypass` ([`Dnsaction`]).
-///
-/// Also the values of `dnsaction.drop`, `dnsparameter.cacherecords`, `dnspolicy.cachebypass`, `dnspolicy.drop`, `dnszone.proxymode`.
+/// Values of `dnsaction.cachebypass`, `dnsaction.drop`, `dnsparameter.cacherecords`, `dnspolicy.cachebypass`, `dnspolicy.drop`, `dnszone.proxymode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnsactionCachebypass {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for DnsactionCachebypass {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `dnsaction`.`drop` ([`Dnsaction`]): the same values as [`DnsactionCachebypass`].
-pub type DnsactionDrop = DnsactionCachebypass;
 impl rt::Model for Dnsaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -348,6 +337,7 @@ impl rt::Model for Dnsaction {
             9 => self.preferredloclist.as_field(),
             10 => self.ttl.as_field(),
             11 => self.viewname.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -365,14 +355,9 @@ impl rt::Model for Dnsaction {
             9 => self.preferredloclist.as_field_mut(),
             10 => self.ttl.as_field_mut(),
             11 => self.viewname.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsaction {
@@ -405,6 +390,53 @@ impl rt::Resource for Dnsaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["actionname"];
+}
+impl Dnsaction {
+    /// A `dnsaction` named by its key, every other field unset.
+    pub fn new(actionname: impl Into<String>) -> Self {
+        Self {
+            actionname: Some(actionname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`actiontype`](Self::actiontype).
+    pub fn actiontype(mut self, actiontype: DnsactionActiontype) -> Self {
+        self.actiontype = Some(rt::Open::Known(actiontype));
+        self
+    }
+    /// Sets [`dnsprofilename`](Self::dnsprofilename).
+    pub fn dnsprofilename(mut self, dnsprofilename: impl Into<String>) -> Self {
+        self.dnsprofilename = Some(dnsprofilename.into());
+        self
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(
+        mut self,
+        ipaddress: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ipaddress = Some(ipaddress.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`preferredloclist`](Self::preferredloclist).
+    pub fn preferredloclist(
+        mut self,
+        preferredloclist: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.preferredloclist = Some(
+            preferredloclist.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+    /// Sets [`viewname`](Self::viewname).
+    pub fn viewname(mut self, viewname: impl Into<String>) -> Self {
+        self.viewname = Some(viewname.into());
+        self
+    }
 }
 impl Dnsaction {
     /// `POST /nitro/v1/config/dnsaction`
@@ -458,33 +490,27 @@ impl Dnsaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsaction64 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub actionname: Option<String>,
-    /// `String[]`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`Dnsaction64Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<Dnsaction64Builtin>>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     pub excluderule: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
     pub mappedrule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub prefix: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsaction64`.`builtin` ([`Dnsaction64`]): the same values as [`DnsactionBuiltin`].
-pub type Dnsaction64Builtin = DnsactionBuiltin;
 impl rt::Model for Dnsaction64 {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -505,6 +531,7 @@ impl rt::Model for Dnsaction64 {
             4 => self.feature.as_field(),
             5 => self.mappedrule.as_field(),
             6 => self.prefix.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -517,14 +544,9 @@ impl rt::Model for Dnsaction64 {
             4 => self.feature.as_field_mut(),
             5 => self.mappedrule.as_field_mut(),
             6 => self.prefix.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsaction64 {
@@ -557,6 +579,30 @@ impl rt::Resource for Dnsaction64 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["actionname"];
+}
+impl Dnsaction64 {
+    /// A `dnsaction64` named by its key, every other field unset.
+    pub fn new(actionname: impl Into<String>) -> Self {
+        Self {
+            actionname: Some(actionname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`excluderule`](Self::excluderule).
+    pub fn excluderule(mut self, excluderule: impl Into<String>) -> Self {
+        self.excluderule = Some(excluderule.into());
+        self
+    }
+    /// Sets [`mappedrule`](Self::mappedrule).
+    pub fn mappedrule(mut self, mappedrule: impl Into<String>) -> Self {
+        self.mappedrule = Some(mappedrule.into());
+        self
+    }
+    /// Sets [`prefix`](Self::prefix).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
 }
 impl Dnsaction64 {
     /// `POST /nitro/v1/config/dnsaction64`
@@ -610,53 +656,45 @@ impl Dnsaction64 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsaddrec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnsaddrecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnsaddrecAuthtype>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub ecssubnet: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipaddress: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
+    /// Since `12.0`.
+    pub ecssubnet: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`DnsaddrecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnsaddrecType>>,
-    /// `String`, read-only.
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
+    /// Read-only: never sent.
     pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsaddrec`.`authtype` ([`Dnsaddrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsaddrecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnsaddrec`.`type` ([`Dnsaddrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsaddrecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnsaddrec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -681,6 +719,7 @@ impl rt::Model for Dnsaddrec {
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
             8 => self.vservername.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -695,14 +734,9 @@ impl rt::Model for Dnsaddrec {
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vservername.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsaddrec {
@@ -735,6 +769,21 @@ impl rt::Resource for Dnsaddrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["hostname", "ipaddress"];
+}
+impl Dnsaddrec {
+    /// A `dnsaddrec` named by its keys (`hostname`, `ipaddress`), every other field unset.
+    pub fn new(hostname: impl Into<String>, ipaddress: impl Into<String>) -> Self {
+        Self {
+            hostname: Some(hostname.into()),
+            ipaddress: Some(ipaddress.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Dnsaddrec {
     /// `POST /nitro/v1/config/dnsaddrec`
@@ -779,50 +828,40 @@ impl Dnsaddrec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnscaarec {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub domain: Option<String>,
+    /// Since `14.1`.
+    pub tag: Option<String>,
+    /// Since `14.1`.
+    pub valuestring: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub authtype: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ecssubnet: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`DnscaarecFlag`]): `CRITICAL`, `NONE`.
     ///
     /// Since `14.1`.
     pub flag: Option<rt::Open<DnscaarecFlag>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub recordid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tag: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`DnscaarecType`]): `ADNS`, `ALL`, `PROXY`.
     ///
     /// Since `14.1`.
     pub type_: Option<rt::Open<DnscaarecType>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub valuestring: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -885,6 +924,7 @@ impl rt::Model for Dnscaarec {
             7 => self.ttl.as_field(),
             8 => self.type_.as_field(),
             9 => self.valuestring.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -900,14 +940,9 @@ impl rt::Model for Dnscaarec {
             7 => self.ttl.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.valuestring.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnscaarec {
@@ -940,6 +975,53 @@ impl rt::Resource for Dnscaarec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "tag", "valuestring"];
+}
+impl Dnscaarec {
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`ecssubnet`](Self::ecssubnet).
+    pub fn ecssubnet(mut self, ecssubnet: impl Into<String>) -> Self {
+        self.ecssubnet = Some(ecssubnet.into());
+        self
+    }
+    /// Sets [`flag`](Self::flag).
+    pub fn flag(mut self, flag: DnscaarecFlag) -> Self {
+        self.flag = Some(rt::Open::Known(flag));
+        self
+    }
+    /// Sets [`nodeid`](Self::nodeid).
+    pub fn nodeid(mut self, nodeid: impl Into<rt::Number>) -> Self {
+        self.nodeid = Some(nodeid.into());
+        self
+    }
+    /// Sets [`recordid`](Self::recordid).
+    pub fn recordid(mut self, recordid: impl Into<rt::Number>) -> Self {
+        self.recordid = Some(recordid.into());
+        self
+    }
+    /// Sets [`tag`](Self::tag).
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: DnscaarecType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`valuestring`](Self::valuestring).
+    pub fn valuestring(mut self, valuestring: impl Into<String>) -> Self {
+        self.valuestring = Some(valuestring.into());
+        self
+    }
 }
 impl Dnscaarec {
     /// `POST /nitro/v1/config/dnscaarec` (method inferred: the reference gives none)
@@ -981,55 +1063,47 @@ impl Dnscaarec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnscnamerec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub aliasname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`DnscnamerecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnscnamerecAuthtype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub canonicalname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub ecssubnet: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `ADNS`.
     ///
-    /// Possible values (see [`DnscnamerecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnscnamerecType>>,
-    /// `String`, read-only.
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
+    /// Read-only: never sent.
     pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnscnamerec`.`authtype` ([`Dnscnamerec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnscnamerecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnscnamerec`.`type` ([`Dnscnamerec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnscnamerecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnscnamerec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1054,6 +1128,7 @@ impl rt::Model for Dnscnamerec {
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
             8 => self.vservername.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1068,14 +1143,9 @@ impl rt::Model for Dnscnamerec {
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vservername.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnscnamerec {
@@ -1108,6 +1178,25 @@ impl rt::Resource for Dnscnamerec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["aliasname"];
+}
+impl Dnscnamerec {
+    /// A `dnscnamerec` named by its key, every other field unset.
+    pub fn new(aliasname: impl Into<String>) -> Self {
+        Self {
+            aliasname: Some(aliasname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`canonicalname`](Self::canonicalname).
+    pub fn canonicalname(mut self, canonicalname: impl Into<String>) -> Self {
+        self.canonicalname = Some(canonicalname.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Dnscnamerec {
     /// `POST /nitro/v1/config/dnscnamerec`
@@ -1146,10 +1235,11 @@ impl Dnscnamerec {
 /// - URL: `/nitro/v1/config/dnsglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnsglobal_binding/dnsglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsglobalBinding {
-    /// `dnsglobal_dnspolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub dnsglobal_dnspolicy_binding: Option<Vec<DnsglobalDnspolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1160,20 +1250,16 @@ impl rt::Model for DnsglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnsglobal_dnspolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.dnsglobal_dnspolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsglobalBinding {
@@ -1221,41 +1307,33 @@ impl DnsglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsglobalDnspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`DnsglobalDnspolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<DnsglobalDnspolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnsglobalDnspolicyBindingLabeltype`]): `policylabel`.
-    pub labeltype: Option<rt::Open<DnsglobalDnspolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`Policylabel`]): `policylabel`.
+    pub labeltype: Option<rt::Open<Policylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`DnsglobalDnspolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     pub type_: Option<rt::Open<DnsglobalDnspolicyBindingType>>,
@@ -1290,16 +1368,14 @@ impl rt::WireEnum for DnsglobalDnspolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `dnsglobal_dnspolicy_binding`.`labeltype` ([`DnsglobalDnspolicyBinding`]).
-///
-/// Also the values of `dnspolicylabel.labeltype`, `dnspolicylabel_dnspolicy_binding.labeltype`, `dnspolicylabel_policybinding_binding.labeltype`.
+/// Values of `dnsglobal_dnspolicy_binding.labeltype`, `dnspolicylabel.labeltype`, `dnspolicylabel_dnspolicy_binding.labeltype`, `dnspolicylabel_policybinding_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnsglobalDnspolicyBindingLabeltype {
+pub enum Policylabel {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for DnsglobalDnspolicyBindingLabeltype {
+impl rt::WireEnum for Policylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Policylabel, "policylabel"),
     ];
@@ -1353,6 +1429,7 @@ impl rt::Model for DnsglobalDnspolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1369,14 +1446,9 @@ impl rt::Model for DnsglobalDnspolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsglobalDnspolicyBinding {
@@ -1409,6 +1481,46 @@ impl rt::Resource for DnsglobalDnspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl DnsglobalDnspolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: Policylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: DnsglobalDnspolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl DnsglobalDnspolicyBinding {
     /// `PUT /nitro/v1/config/dnsglobal_dnspolicy_binding`
@@ -1444,134 +1556,109 @@ impl DnsglobalDnspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnskey {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub keyname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub activationtimestr: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `NS_DNSKEYALGO_RSASHA1`.
     ///
     /// Possible values (see [`DnskeyAlgorithm`]): `RSASHA1`, `RSASHA256`, `RSASHA512`.
     pub algorithm: Option<rt::Open<DnskeyAlgorithm>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnskeyAutorollover`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub autorollover: Option<rt::Open<DnskeyAutorollover>>,
-    /// `unknown`, read-only.
+    pub autorollover: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub createtimestr: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub deletiontimestr: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 32767.
     ///
     /// Default: `120`.
     pub expires: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub expirytimestr: Option<serde_json::Value>,
-    /// `String`, read-write.
     pub filenameprefix: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub keyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4096.
     ///
     /// Default: `512`.
     pub keysize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NS_DNSKEY_ZSK`.
     ///
     /// Possible values (see [`DnskeyKeytype`]): `KSK`, `KeySigningKey`, `ZSK`, `ZoneSigningKey`.
     pub keytype: Option<rt::Open<DnskeyKeytype>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 32767.
     ///
     /// Default: `7`.
     pub notificationperiod: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub privatekey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub publickey: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub revoke: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub rolloverfailrc: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`DnskeyRollovermethod`]): `DoubleRRSet`, `DoubleSignature`, `PrePublication`.
     ///
     /// Since `14.1`.
     pub rollovermethod: Option<rt::Open<DnskeyRollovermethod>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     ///
     /// Since `12.0`.
     pub src: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub state: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub tag: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `unknown`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Since `14.1`.
     pub type_: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DAYS`.
     ///
-    /// Possible values (see [`DnskeyUnits1`]): `MINUTES`, `HOURS`, `DAYS`.
-    pub units1: Option<rt::Open<DnskeyUnits1>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`MinutesHoursDays`]): `MINUTES`, `HOURS`, `DAYS`.
+    pub units1: Option<rt::Open<MinutesHoursDays>>,
     /// Default: `DAYS`.
     ///
-    /// Possible values (see [`DnskeyUnits2`]): `MINUTES`, `HOURS`, `DAYS`.
-    pub units2: Option<rt::Open<DnskeyUnits2>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`MinutesHoursDays`]): `MINUTES`, `HOURS`, `DAYS`.
+    pub units2: Option<rt::Open<MinutesHoursDays>>,
     /// Length: at least 1.
     pub zonename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -1599,18 +1686,16 @@ impl rt::WireEnum for DnskeyAlgorithm {
         (Self::Rsasha512, "RSASHA512"),
     ];
 }
-/// Values of `dnskey`.`autorollover` ([`Dnskey`]).
-///
-/// Also the values of `dnsparameter.autosavekeyops`, `dnsparameter.zonetransfer`, `dnsprofile.insertecs`, `dnsprofile.recursiveresolution`, `dnsprofile.replaceecs`.
+/// Values of `dnskey.autorollover`, `dnsparameter.autosavekeyops`, `dnsparameter.zonetransfer`, `dnsprofile.insertecs`, `dnsprofile.recursiveresolution`, `dnsprofile.replaceecs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnskeyAutorollover {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for DnskeyAutorollover {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
@@ -1655,12 +1740,10 @@ impl rt::WireEnum for DnskeyRollovermethod {
         (Self::PrePublication, "PrePublication"),
     ];
 }
-/// Values of `dnskey`.`units1` ([`Dnskey`]).
-///
-/// Also the values of `dnskey.units2`.
+/// Values of `dnskey.units1`, `dnskey.units2`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnskeyUnits1 {
+pub enum MinutesHoursDays {
     /// `MINUTES`
     Minutes,
     /// `HOURS`
@@ -1668,15 +1751,13 @@ pub enum DnskeyUnits1 {
     /// `DAYS`
     Days,
 }
-impl rt::WireEnum for DnskeyUnits1 {
+impl rt::WireEnum for MinutesHoursDays {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Minutes, "MINUTES"),
         (Self::Hours, "HOURS"),
         (Self::Days, "DAYS"),
     ];
 }
-/// Values of `dnskey`.`units2` ([`Dnskey`]): the same values as [`DnskeyUnits1`].
-pub type DnskeyUnits2 = DnskeyUnits1;
 impl rt::Model for Dnskey {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1738,6 +1819,7 @@ impl rt::Model for Dnskey {
             24 => self.units1.as_field(),
             25 => self.units2.as_field(),
             26 => self.zonename.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1770,14 +1852,9 @@ impl rt::Model for Dnskey {
             24 => self.units1.as_field_mut(),
             25 => self.units2.as_field_mut(),
             26 => self.zonename.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnskey {
@@ -1810,6 +1887,58 @@ impl rt::Resource for Dnskey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["keyname"];
+}
+impl Dnskey {
+    /// A `dnskey` named by its key, every other field unset.
+    pub fn new(keyname: impl Into<String>) -> Self {
+        Self {
+            keyname: Some(keyname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`expires`](Self::expires).
+    pub fn expires(mut self, expires: impl Into<rt::Number>) -> Self {
+        self.expires = Some(expires.into());
+        self
+    }
+    /// Sets [`notificationperiod`](Self::notificationperiod).
+    pub fn notificationperiod(
+        mut self,
+        notificationperiod: impl Into<rt::Number>,
+    ) -> Self {
+        self.notificationperiod = Some(notificationperiod.into());
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`privatekey`](Self::privatekey).
+    pub fn privatekey(mut self, privatekey: impl Into<String>) -> Self {
+        self.privatekey = Some(privatekey.into());
+        self
+    }
+    /// Sets [`publickey`](Self::publickey).
+    pub fn publickey(mut self, publickey: impl Into<String>) -> Self {
+        self.publickey = Some(publickey.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+    /// Sets [`units1`](Self::units1).
+    pub fn units1(mut self, units1: MinutesHoursDays) -> Self {
+        self.units1 = Some(rt::Open::Known(units1));
+        self
+    }
+    /// Sets [`units2`](Self::units2).
+    pub fn units2(mut self, units2: MinutesHoursDays) -> Self {
+        self.units2 = Some(rt::Open::Known(units2));
+        self
+    }
 }
 impl Dnskey {
     /// `POST /nitro/v1/config/dnskey`
@@ -1883,59 +2012,51 @@ impl Dnskey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsmxrec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnsmxrecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnsmxrecAuthtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub ecssubnet: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub mx: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
+    /// Since `12.0`.
+    pub ecssubnet: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Mandatory for add.
     pub pref: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `ADNS`.
     ///
-    /// Possible values (see [`DnsmxrecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnsmxrecType>>,
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsmxrec`.`authtype` ([`Dnsmxrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsmxrecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnsmxrec`.`type` ([`Dnsmxrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsmxrecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnsmxrec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1960,6 +2081,7 @@ impl rt::Model for Dnsmxrec {
             6 => self.pref.as_field(),
             7 => self.ttl.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1974,14 +2096,9 @@ impl rt::Model for Dnsmxrec {
             6 => self.pref.as_field_mut(),
             7 => self.ttl.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsmxrec {
@@ -2014,6 +2131,26 @@ impl rt::Resource for Dnsmxrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "mx"];
+}
+impl Dnsmxrec {
+    /// A `dnsmxrec` named by its keys (`domain`, `mx`), every other field unset.
+    pub fn new(domain: impl Into<String>, mx: impl Into<String>) -> Self {
+        Self {
+            domain: Some(domain.into()),
+            mx: Some(mx.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`pref`](Self::pref).
+    pub fn pref(mut self, pref: impl Into<rt::Number>) -> Self {
+        self.pref = Some(pref.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Dnsmxrec {
     /// `POST /nitro/v1/config/dnsmxrec`
@@ -2069,50 +2206,43 @@ impl Dnsmxrec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsnameserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clmonowner: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clmonview: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub dnsprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub dnsvservername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ip: Option<String>,
-    /// `Boolean`, read-write.
-    pub local: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnsnameserverNameserverstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub nameserverstate: Option<rt::Open<DnsnameserverNameserverstate>>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    pub port: Option<i64>,
-    /// `String`, read-only.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`DnsnameserverState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<DnsnameserverState>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: at least 1.
+    pub dnsvservername: Option<String>,
+    /// Wire name `type`.
     ///
     /// Default: `UDP`.
     ///
     /// Possible values (see [`DnsnameserverType`]): `UDP`, `TCP`, `UDP_TCP`.
     pub type_: Option<rt::Open<DnsnameserverType>>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clmonowner: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clmonview: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub dnsprofilename: Option<String>,
+    pub local: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`DnsnameserverNameserverstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub nameserverstate: Option<rt::Open<DnsnameserverNameserverstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    pub port: Option<i64>,
+    /// Read-only: never sent.
+    pub servicename: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2155,18 +2285,16 @@ impl rt::WireEnum for DnsnameserverNameserverstate {
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `dnsnameserver`.`state` ([`Dnsnameserver`]).
-///
-/// Also the values of `dnsparameter.cacheecszeroprefix`, `dnsparameter.cachehitbypass`, `dnsparameter.cachenoexpire`, `dnsparameter.dnsrootreferral`, `dnsparameter.dnssec`, `dnsparameter.recursion`, `dnsprofile.cacheecsresponses`, `dnsprofile.cachenegativeresponses`, `dnsprofile.cacherecords`, `dnsprofile.dnsanswerseclogging`, `dnsprofile.dnserrorlogging`, `dnsprofile.dnsextendedlogging`, `dnsprofile.dnsquerylogging`, `dnsprofile.dropmultiqueryrequest`, `dnszone.dnssecoffload`, `dnszone.nsec`.
+/// Values of `dnsnameserver.state`, `dnsparameter.cacheecszeroprefix`, `dnsparameter.cachehitbypass`, `dnsparameter.cachenoexpire`, `dnsparameter.dnsrootreferral`, `dnsparameter.dnssec`, `dnsparameter.recursion`, `dnsprofile.cacheecsresponses`, `dnsprofile.cachenegativeresponses`, `dnsprofile.cacherecords`, `dnsprofile.dnsanswerseclogging`, `dnsprofile.dnserrorlogging`, `dnsprofile.dnsextendedlogging`, `dnsprofile.dnsquerylogging`, `dnsprofile.dropmultiqueryrequest`, `dnszone.dnssecoffload`, `dnszone.nsec`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnsnameserverState {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for DnsnameserverState {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -2220,6 +2348,7 @@ impl rt::Model for Dnsnameserver {
             9 => self.servicename.as_field(),
             10 => self.state.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2237,14 +2366,9 @@ impl rt::Model for Dnsnameserver {
             9 => self.servicename.as_field_mut(),
             10 => self.state.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsnameserver {
@@ -2277,6 +2401,38 @@ impl rt::Resource for Dnsnameserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ip", "dnsvservername", "type"];
+}
+impl Dnsnameserver {
+    /// Sets [`dnsprofilename`](Self::dnsprofilename).
+    pub fn dnsprofilename(mut self, dnsprofilename: impl Into<String>) -> Self {
+        self.dnsprofilename = Some(dnsprofilename.into());
+        self
+    }
+    /// Sets [`dnsvservername`](Self::dnsvservername).
+    pub fn dnsvservername(mut self, dnsvservername: impl Into<String>) -> Self {
+        self.dnsvservername = Some(dnsvservername.into());
+        self
+    }
+    /// Sets [`ip`](Self::ip).
+    pub fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = Some(ip.into());
+        self
+    }
+    /// Sets [`local`](Self::local).
+    pub fn local(mut self, local: bool) -> Self {
+        self.local = Some(local);
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: DnsnameserverType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Dnsnameserver {
     /// `POST /nitro/v1/config/dnsnameserver`
@@ -2334,83 +2490,69 @@ impl Dnsnameserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsnaptrrec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnsnaptrrecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnsnaptrrecAuthtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub ecssubnet: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub flags: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    ///
-    /// Since `11.1`.
-    pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Mandatory for add.
     pub order: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Mandatory for add.
     pub preference: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    pub regexp: Option<String>,
+    /// Length: at most 255.
+    pub replacement: Option<String>,
+    /// Length: at most 255.
+    pub services: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
+    /// Since `12.0`.
+    pub ecssubnet: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31.
+    ///
+    /// Since `11.1`.
+    pub nodeid: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     pub recordid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub regexp: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub replacement: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub services: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `ADNS`.
     ///
-    /// Possible values (see [`DnsnaptrrecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnsnaptrrecType>>,
-    /// `String`, read-only.
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsnaptrrec`.`authtype` ([`Dnsnaptrrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsnaptrrecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnsnaptrrec`.`type` ([`Dnsnaptrrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsnaptrrecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnsnaptrrec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2447,6 +2589,7 @@ impl rt::Model for Dnsnaptrrec {
             12 => self.ttl.as_field(),
             13 => self.type_.as_field(),
             14 => self.vservername.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2467,14 +2610,9 @@ impl rt::Model for Dnsnaptrrec {
             12 => self.ttl.as_field_mut(),
             13 => self.type_.as_field_mut(),
             14 => self.vservername.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsnaptrrec {
@@ -2517,6 +2655,46 @@ impl rt::Resource for Dnsnaptrrec {
     ];
 }
 impl Dnsnaptrrec {
+    /// A `dnsnaptrrec` named by its keys (`domain`, `order`, `preference`), every other field unset.
+    pub fn new(
+        domain: impl Into<String>,
+        order: impl Into<rt::Number>,
+        preference: impl Into<rt::Number>,
+    ) -> Self {
+        Self {
+            domain: Some(domain.into()),
+            order: Some(order.into()),
+            preference: Some(preference.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`flags`](Self::flags).
+    pub fn flags(mut self, flags: impl Into<String>) -> Self {
+        self.flags = Some(flags.into());
+        self
+    }
+    /// Sets [`regexp`](Self::regexp).
+    pub fn regexp(mut self, regexp: impl Into<String>) -> Self {
+        self.regexp = Some(regexp.into());
+        self
+    }
+    /// Sets [`replacement`](Self::replacement).
+    pub fn replacement(mut self, replacement: impl Into<String>) -> Self {
+        self.replacement = Some(replacement.into());
+        self
+    }
+    /// Sets [`services`](Self::services).
+    pub fn services(mut self, services: impl Into<String>) -> Self {
+        self.services = Some(services.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+}
+impl Dnsnaptrrec {
     /// `POST /nitro/v1/config/dnsnaptrrec`
     ///
     /// Mandatory: `domain`, `order`, `preference`.
@@ -2555,40 +2733,37 @@ impl Dnsnaptrrec {
 /// - URL: `/nitro/v1/config/dnsnsecrec`
 /// - Key: `hostname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnsnsecrec/dnsnsecrec.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsnsecrec {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub hostname: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Possible values (see [`DnsnsecrecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnsnsecrecType>>,
-    /// `String`, read-only.
-    pub nextnsec: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`DnsnsecrecNextrecs`]): `A`, `NS`, `CNAME`, `SOA`, `MX`, `AAAA`, `SRV`, `RRSIG`, `NSEC`, `DNSKEY`, `PTR`, `TXT`, `NAPTR`.
-    pub nextrecs: Option<Vec<rt::Open<DnsnsecrecNextrecs>>>,
-    /// `Double`, read-only.
-    pub ttl: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub ecssubnet: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub nextnsec: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Nextrecs`]): `A`, `NS`, `CNAME`, `SOA`, `MX`, `AAAA`, `SRV`, `RRSIG`, `NSEC`, `DNSKEY`, `PTR`, `TXT`, `NAPTR`.
+    pub nextrecs: Option<Vec<rt::Open<Nextrecs>>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ttl: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsnsecrec`.`nextrecs` ([`Dnsnsecrec`]).
-///
-/// Also the values of `dnssubnetcache.nextrecs`, `dnszone_domain_binding.nextrecs`.
+/// Values of `dnsnsecrec.nextrecs`, `dnssubnetcache.nextrecs`, `dnszone_domain_binding.nextrecs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnsnsecrecNextrecs {
+pub enum Nextrecs {
     /// `A`
     A,
     /// `NS`
@@ -2616,7 +2791,7 @@ pub enum DnsnsecrecNextrecs {
     /// `NAPTR`
     Naptr,
 }
-impl rt::WireEnum for DnsnsecrecNextrecs {
+impl rt::WireEnum for Nextrecs {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::A, "A"),
         (Self::Ns, "NS"),
@@ -2633,8 +2808,6 @@ impl rt::WireEnum for DnsnsecrecNextrecs {
         (Self::Naptr, "NAPTR"),
     ];
 }
-/// Values of `dnsnsecrec`.`type` ([`Dnsnsecrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsnsecrecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnsnsecrec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2655,6 +2828,7 @@ impl rt::Model for Dnsnsecrec {
             4 => self.nextrecs.as_field(),
             5 => self.ttl.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2667,14 +2841,9 @@ impl rt::Model for Dnsnsecrec {
             4 => self.nextrecs.as_field_mut(),
             5 => self.ttl.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsnsecrec {
@@ -2709,6 +2878,15 @@ impl rt::Resource for Dnsnsecrec {
     const KEYS: &'static [&'static str] = &["hostname"];
 }
 impl Dnsnsecrec {
+    /// A `dnsnsecrec` named by its key, every other field unset.
+    pub fn new(hostname: impl Into<String>) -> Self {
+        Self {
+            hostname: Some(hostname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Dnsnsecrec {
     /// `GET /nitro/v1/config/dnsnsecrec?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -2730,51 +2908,43 @@ impl Dnsnsecrec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsnsrec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnsnsrecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnsnsrecAuthtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub ecssubnet: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub nameserver: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
+    /// Since `12.0`.
+    pub ecssubnet: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`DnsnsrecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnsnsrecType>>,
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsnsrec`.`authtype` ([`Dnsnsrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsnsrecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnsnsrec`.`type` ([`Dnsnsrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsnsrecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnsnsrec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2797,6 +2967,7 @@ impl rt::Model for Dnsnsrec {
             5 => self.nodeid.as_field(),
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2810,14 +2981,9 @@ impl rt::Model for Dnsnsrec {
             5 => self.nodeid.as_field_mut(),
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsnsrec {
@@ -2850,6 +3016,21 @@ impl rt::Resource for Dnsnsrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "nameserver"];
+}
+impl Dnsnsrec {
+    /// A `dnsnsrec` named by its keys (`domain`, `nameserver`), every other field unset.
+    pub fn new(domain: impl Into<String>, nameserver: impl Into<String>) -> Self {
+        Self {
+            domain: Some(domain.into()),
+            nameserver: Some(nameserver.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Dnsnsrec {
     /// `POST /nitro/v1/config/dnsnsrec`
@@ -2893,63 +3074,49 @@ impl Dnsnsrec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsparameter {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnsparameterAutosavekeyops`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub autosavekeyops: Option<rt::Open<DnsparameterAutosavekeyops>>,
-    /// `unknown`, read-only.
+    pub autosavekeyops: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`DnsparameterCacheecszeroprefix`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub cacheecszeroprefix: Option<rt::Open<DnsparameterCacheecszeroprefix>>,
-    /// `String`, read-write.
-    ///
+    pub cacheecszeroprefix: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`DnsparameterCachehitbypass`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub cachehitbypass: Option<rt::Open<DnsparameterCachehitbypass>>,
-    /// `String`, read-write.
-    ///
+    pub cachehitbypass: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`DnsparameterCachenoexpire`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub cachenoexpire: Option<rt::Open<DnsparameterCachenoexpire>>,
-    /// `String`, read-write.
-    ///
+    pub cachenoexpire: Option<rt::Open<EnabledDisabled>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`DnsparameterCacherecords`]): `YES`, `NO`.
-    pub cacherecords: Option<rt::Open<DnsparameterCacherecords>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacherecords: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 10000.
     pub dns64timeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`DnsparameterDnsrootreferral`]): `ENABLED`, `DISABLED`.
-    pub dnsrootreferral: Option<rt::Open<DnsparameterDnsrootreferral>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dnsrootreferral: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`DnsparameterDnssec`]): `ENABLED`, `DISABLED`.
-    pub dnssec: Option<rt::Open<DnsparameterDnssec>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dnssec: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1280.
     ///
@@ -2957,19 +3124,19 @@ pub struct Dnsparameter {
     ///
     /// Since `12.0`.
     pub ecsmaxsubnets: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0`.
     pub maxcachesize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0`.
     pub maxnegativecachesize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 604800.
     ///
@@ -2977,15 +3144,15 @@ pub struct Dnsparameter {
     ///
     /// Since `12.0`.
     pub maxnegcachettl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub maxpipeline: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 604800.
     ///
     /// Default: `604800`.
     pub maxttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 512 to 16384.
     ///
@@ -2993,85 +3160,61 @@ pub struct Dnsparameter {
     ///
     /// Since `12.1`.
     pub maxudppacketsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 604800.
     pub minttl: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `WINS`.
     ///
     /// Possible values (see [`DnsparameterNamelookuppriority`]): `WINS`, `DNS`.
     pub namelookuppriority: Option<rt::Open<DnsparameterNamelookuppriority>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub nxdomainratelimitthreshold: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub nxdomainthresholdcrossed: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`DnsparameterRecursion`]): `ENABLED`, `DISABLED`.
-    pub recursion: Option<rt::Open<DnsparameterRecursion>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub recursion: Option<rt::Open<EnabledDisabled>>,
     /// Default: `OnlyAQuery`.
     ///
     /// Possible values (see [`DnsparameterResolutionorder`]): `OnlyAQuery`, `OnlyAAAAQuery`, `AThenAAAAQuery`, `AAAAThenAQuery`.
     pub resolutionorder: Option<rt::Open<DnsparameterResolutionorder>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub resolvermaxactiveresolutions: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub resolvermaxtcpconnections: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub resolvermaxtcptimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 5.
     ///
     /// Default: `5`.
     pub retries: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ALLOW`.
     ///
     /// Possible values (see [`DnsparameterSplitpktqueryprocessing`]): `ALLOW`, `DROP`.
     ///
     /// Since `12.0`.
     pub splitpktqueryprocessing: Option<rt::Open<DnsparameterSplitpktqueryprocessing>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnsparameterZonetransfer`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub zonetransfer: Option<rt::Open<DnsparameterZonetransfer>>,
+    pub zonetransfer: Option<rt::Open<DisabledEnabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsparameter`.`autosavekeyops` ([`Dnsparameter`]): the same values as [`DnskeyAutorollover`].
-pub type DnsparameterAutosavekeyops = DnskeyAutorollover;
-/// Values of `dnsparameter`.`cacheecszeroprefix` ([`Dnsparameter`]): the same values as [`DnsnameserverState`].
-pub type DnsparameterCacheecszeroprefix = DnsnameserverState;
-/// Values of `dnsparameter`.`cachehitbypass` ([`Dnsparameter`]): the same values as [`DnsnameserverState`].
-pub type DnsparameterCachehitbypass = DnsnameserverState;
-/// Values of `dnsparameter`.`cachenoexpire` ([`Dnsparameter`]): the same values as [`DnsnameserverState`].
-pub type DnsparameterCachenoexpire = DnsnameserverState;
-/// Values of `dnsparameter`.`cacherecords` ([`Dnsparameter`]): the same values as [`DnsactionCachebypass`].
-pub type DnsparameterCacherecords = DnsactionCachebypass;
-/// Values of `dnsparameter`.`dnsrootreferral` ([`Dnsparameter`]): the same values as [`DnsnameserverState`].
-pub type DnsparameterDnsrootreferral = DnsnameserverState;
-/// Values of `dnsparameter`.`dnssec` ([`Dnsparameter`]): the same values as [`DnsnameserverState`].
-pub type DnsparameterDnssec = DnsnameserverState;
 /// Values of `dnsparameter`.`namelookuppriority` ([`Dnsparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3087,8 +3230,6 @@ impl rt::WireEnum for DnsparameterNamelookuppriority {
         (Self::Dns, "DNS"),
     ];
 }
-/// Values of `dnsparameter`.`recursion` ([`Dnsparameter`]): the same values as [`DnsnameserverState`].
-pub type DnsparameterRecursion = DnsnameserverState;
 /// Values of `dnsparameter`.`resolutionorder` ([`Dnsparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3125,8 +3266,6 @@ impl rt::WireEnum for DnsparameterSplitpktqueryprocessing {
         (Self::Drop, "DROP"),
     ];
 }
-/// Values of `dnsparameter`.`zonetransfer` ([`Dnsparameter`]): the same values as [`DnskeyAutorollover`].
-pub type DnsparameterZonetransfer = DnskeyAutorollover;
 impl rt::Model for Dnsparameter {
     const FIELDS: &'static [&'static str] = &[
         "autosavekeyops",
@@ -3191,6 +3330,7 @@ impl rt::Model for Dnsparameter {
             26 => self.retries.as_field(),
             27 => self.splitpktqueryprocessing.as_field(),
             28 => self.zonetransfer.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3225,14 +3365,9 @@ impl rt::Model for Dnsparameter {
             26 => self.retries.as_field_mut(),
             27 => self.splitpktqueryprocessing.as_field_mut(),
             28 => self.zonetransfer.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsparameter {
@@ -3288,64 +3423,46 @@ impl Dnsparameter {
 /// - URL: `/nitro/v1/config/dnspolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`DnspolicyBinding`], [`DnspolicyDnsglobalBinding`], [`DnspolicyDnspolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
     pub actionname: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`DnspolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<DnspolicyBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnspolicyCachebypass`]): `YES`, `NO`.
-    pub cachebypass: Option<rt::Open<DnspolicyCachebypass>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cachebypass: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnspolicyDrop`]): `YES`, `NO`.
-    pub drop: Option<rt::Open<DnspolicyDrop>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub drop: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
     pub preferredlocation: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at least 1.
     pub preferredloclist: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
-    /// `String`, read-write.
     pub viewname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnspolicy`.`builtin` ([`Dnspolicy`]): the same values as [`DnsactionBuiltin`].
-pub type DnspolicyBuiltin = DnsactionBuiltin;
-/// Values of `dnspolicy`.`cachebypass` ([`Dnspolicy`]): the same values as [`DnsactionCachebypass`].
-pub type DnspolicyCachebypass = DnsactionCachebypass;
-/// Values of `dnspolicy`.`drop` ([`Dnspolicy`]): the same values as [`DnsactionCachebypass`].
-pub type DnspolicyDrop = DnsactionCachebypass;
 impl rt::Model for Dnspolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3382,6 +3499,7 @@ impl rt::Model for Dnspolicy {
             12 => self.rule.as_field(),
             13 => self.undefhits.as_field(),
             14 => self.viewname.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3402,14 +3520,9 @@ impl rt::Model for Dnspolicy {
             12 => self.rule.as_field_mut(),
             13 => self.undefhits.as_field_mut(),
             14 => self.viewname.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicy {
@@ -3442,6 +3555,60 @@ impl rt::Resource for Dnspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Dnspolicy {
+    /// A `dnspolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`actionname`](Self::actionname).
+    pub fn actionname(mut self, actionname: impl Into<String>) -> Self {
+        self.actionname = Some(actionname.into());
+        self
+    }
+    /// Sets [`cachebypass`](Self::cachebypass).
+    pub fn cachebypass(mut self, cachebypass: YesNo) -> Self {
+        self.cachebypass = Some(rt::Open::Known(cachebypass));
+        self
+    }
+    /// Sets [`drop`](Self::drop).
+    pub fn with_drop(mut self, drop: YesNo) -> Self {
+        self.drop = Some(rt::Open::Known(drop));
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`preferredlocation`](Self::preferredlocation).
+    pub fn preferredlocation(mut self, preferredlocation: impl Into<String>) -> Self {
+        self.preferredlocation = Some(preferredlocation.into());
+        self
+    }
+    /// Sets [`preferredloclist`](Self::preferredloclist).
+    pub fn preferredloclist(
+        mut self,
+        preferredloclist: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.preferredloclist = Some(
+            preferredloclist.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`viewname`](Self::viewname).
+    pub fn viewname(mut self, viewname: impl Into<String>) -> Self {
+        self.viewname = Some(viewname.into());
+        self
+    }
 }
 impl Dnspolicy {
     /// `POST /nitro/v1/config/dnspolicy`
@@ -3496,42 +3663,38 @@ impl Dnspolicy {
 /// - URL: `/nitro/v1/config/dnspolicy64`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`Dnspolicy64Binding`], [`Dnspolicy64LbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicy64 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub action: Option<String>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`Dnspolicy64Labeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<Dnspolicy64Labeltype>>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnspolicy64`.`labeltype` ([`Dnspolicy64`]).
-///
-/// Also the values of `dnspolicy_dnsglobal_binding.labeltype`, `dnspolicy_dnspolicylabel_binding.labeltype`.
+/// Values of `dnspolicy64.labeltype`, `dnspolicy_dnsglobal_binding.labeltype`, `dnspolicy_dnspolicylabel_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Dnspolicy64Labeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -3539,7 +3702,7 @@ pub enum Dnspolicy64Labeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for Dnspolicy64Labeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -3570,6 +3733,7 @@ impl rt::Model for Dnspolicy64 {
             6 => self.name.as_field(),
             7 => self.rule.as_field(),
             8 => self.undefhits.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3584,14 +3748,9 @@ impl rt::Model for Dnspolicy64 {
             6 => self.name.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.undefhits.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicy64 {
@@ -3624,6 +3783,25 @@ impl rt::Resource for Dnspolicy64 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Dnspolicy64 {
+    /// A `dnspolicy64` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Dnspolicy64 {
     /// `POST /nitro/v1/config/dnspolicy64`
@@ -3670,12 +3848,12 @@ impl Dnspolicy64 {
 /// - URL: `/nitro/v1/config/dnspolicy64_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnspolicy64_binding/dnspolicy64_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicy64Binding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `dnspolicy64_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub dnspolicy64_lbvserver_binding: Option<Vec<Dnspolicy64LbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3687,6 +3865,7 @@ impl rt::Model for Dnspolicy64Binding {
         match index {
             0 => self.dnspolicy64_lbvserver_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3694,14 +3873,9 @@ impl rt::Model for Dnspolicy64Binding {
         match index {
             0 => self.dnspolicy64_lbvserver_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicy64Binding {
@@ -3736,6 +3910,15 @@ impl rt::Resource for Dnspolicy64Binding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Dnspolicy64Binding {
+    /// A `dnspolicy64_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Dnspolicy64Binding {
     /// `GET /nitro/v1/config/dnspolicy64_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3750,29 +3933,26 @@ impl Dnspolicy64Binding {
 /// - URL: `/nitro/v1/config/dnspolicy64_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnspolicy64_lbvserver_binding/dnspolicy64_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicy64LbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3792,6 +3972,7 @@ impl rt::Model for Dnspolicy64LbvserverBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3802,14 +3983,9 @@ impl rt::Model for Dnspolicy64LbvserverBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicy64LbvserverBinding {
@@ -3844,6 +4020,15 @@ impl rt::Resource for Dnspolicy64LbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Dnspolicy64LbvserverBinding {
+    /// A `dnspolicy64_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Dnspolicy64LbvserverBinding {
     /// `GET /nitro/v1/config/dnspolicy64_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3862,15 +4047,15 @@ impl Dnspolicy64LbvserverBinding {
 /// - URL: `/nitro/v1/config/dnspolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnspolicy_binding/dnspolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicyBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `dnspolicy_dnspolicylabel_binding[]`, read-only.
-    pub dnspolicy_dnspolicylabel_binding: Option<Vec<DnspolicyDnspolicylabelBinding>>,
-    /// `dnspolicy_dnsglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub dnspolicy_dnsglobal_binding: Option<Vec<DnspolicyDnsglobalBinding>>,
+    /// Read-only: never sent.
+    pub dnspolicy_dnspolicylabel_binding: Option<Vec<DnspolicyDnspolicylabelBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3886,6 +4071,7 @@ impl rt::Model for DnspolicyBinding {
             0 => self.dnspolicy_dnsglobal_binding.as_field(),
             1 => self.dnspolicy_dnspolicylabel_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3894,14 +4080,9 @@ impl rt::Model for DnspolicyBinding {
             0 => self.dnspolicy_dnsglobal_binding.as_field_mut(),
             1 => self.dnspolicy_dnspolicylabel_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicyBinding {
@@ -3936,6 +4117,15 @@ impl rt::Resource for DnspolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl DnspolicyBinding {
+    /// A `dnspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnspolicyBinding {
     /// `GET /nitro/v1/config/dnspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3950,48 +4140,43 @@ impl DnspolicyBinding {
 /// - URL: `/nitro/v1/config/dnspolicy_dnsglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnspolicy_dnsglobal_binding/dnspolicy_dnsglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicyDnsglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnspolicyDnsglobalBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<DnspolicyDnsglobalBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnspolicy_dnsglobal_binding`.`labeltype` ([`DnspolicyDnsglobalBinding`]): the same values as [`Dnspolicy64Labeltype`].
-pub type DnspolicyDnsglobalBindingLabeltype = Dnspolicy64Labeltype;
 impl rt::Model for DnspolicyDnsglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4014,6 +4199,7 @@ impl rt::Model for DnspolicyDnsglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4027,14 +4213,9 @@ impl rt::Model for DnspolicyDnsglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicyDnsglobalBinding {
@@ -4069,6 +4250,15 @@ impl rt::Resource for DnspolicyDnsglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl DnspolicyDnsglobalBinding {
+    /// A `dnspolicy_dnsglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnspolicyDnsglobalBinding {
     /// `GET /nitro/v1/config/dnspolicy_dnsglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4087,48 +4277,43 @@ impl DnspolicyDnsglobalBinding {
 /// - URL: `/nitro/v1/config/dnspolicy_dnspolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnspolicy_dnspolicylabel_binding/dnspolicy_dnspolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicyDnspolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnspolicyDnspolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<DnspolicyDnspolicylabelBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnspolicy_dnspolicylabel_binding`.`labeltype` ([`DnspolicyDnspolicylabelBinding`]): the same values as [`Dnspolicy64Labeltype`].
-pub type DnspolicyDnspolicylabelBindingLabeltype = Dnspolicy64Labeltype;
 impl rt::Model for DnspolicyDnspolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4151,6 +4336,7 @@ impl rt::Model for DnspolicyDnspolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4164,14 +4350,9 @@ impl rt::Model for DnspolicyDnspolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicyDnspolicylabelBinding {
@@ -4206,6 +4387,15 @@ impl rt::Resource for DnspolicyDnspolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl DnspolicyDnspolicylabelBinding {
+    /// A `dnspolicy_dnspolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnspolicyDnspolicylabelBinding {
     /// `GET /nitro/v1/config/dnspolicy_dnspolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4224,41 +4414,39 @@ impl DnspolicyDnspolicylabelBinding {
 /// - URL: `/nitro/v1/config/dnspolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`DnspolicylabelStats`]
+/// - Bindings: [`DnspolicylabelBinding`], [`DnspolicylabelDnspolicyBinding`], [`DnspolicylabelPolicybindingBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnspolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`DnspolicylabelLabeltype`]): `policylabel`.
-    pub labeltype: Option<rt::Open<DnspolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`Policylabel`]): `policylabel`.
+    pub labeltype: Option<rt::Open<Policylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`DnspolicylabelTransform`]): `dns_req`, `dns_res`.
     ///
     /// Mandatory for add.
@@ -4266,8 +4454,6 @@ pub struct Dnspolicylabel {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnspolicylabel`.`labeltype` ([`Dnspolicylabel`]): the same values as [`DnsglobalDnspolicyBindingLabeltype`].
-pub type DnspolicylabelLabeltype = DnsglobalDnspolicyBindingLabeltype;
 /// Values of `dnspolicylabel`.`transform` ([`Dnspolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4315,6 +4501,7 @@ impl rt::Model for Dnspolicylabel {
             10 => self.numpol.as_field(),
             11 => self.priority.as_field(),
             12 => self.transform.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4333,14 +4520,9 @@ impl rt::Model for Dnspolicylabel {
             10 => self.numpol.as_field_mut(),
             11 => self.priority.as_field_mut(),
             12 => self.transform.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicylabel {
@@ -4373,6 +4555,20 @@ impl rt::Resource for Dnspolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Dnspolicylabel {
+    /// A `dnspolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`transform`](Self::transform).
+    pub fn transform(mut self, transform: DnspolicylabelTransform) -> Self {
+        self.transform = Some(rt::Open::Known(transform));
+        self
+    }
 }
 impl Dnspolicylabel {
     /// `POST /nitro/v1/config/dnspolicylabel`
@@ -4417,17 +4613,17 @@ impl Dnspolicylabel {
 /// - URL: `/nitro/v1/config/dnspolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnspolicylabel_binding/dnspolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `dnspolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub dnspolicylabel_dnspolicy_binding: Option<Vec<DnspolicylabelDnspolicyBinding>>,
+    /// Read-only: never sent.
     pub dnspolicylabel_policybinding_binding: Option<
         Vec<DnspolicylabelPolicybindingBinding>,
     >,
-    /// `dnspolicylabel_dnspolicy_binding[]`, read-only.
-    pub dnspolicylabel_dnspolicy_binding: Option<Vec<DnspolicylabelDnspolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4443,6 +4639,7 @@ impl rt::Model for DnspolicylabelBinding {
             0 => self.dnspolicylabel_dnspolicy_binding.as_field(),
             1 => self.dnspolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4451,14 +4648,9 @@ impl rt::Model for DnspolicylabelBinding {
             0 => self.dnspolicylabel_dnspolicy_binding.as_field_mut(),
             1 => self.dnspolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicylabelBinding {
@@ -4493,6 +4685,15 @@ impl rt::Resource for DnspolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl DnspolicylabelBinding {
+    /// A `dnspolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnspolicylabelBinding {
     /// `GET /nitro/v1/config/dnspolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -4510,35 +4711,26 @@ impl DnspolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicylabelDnspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`DnspolicylabelDnspolicyBindingLabeltype`]): `policylabel`.
-    pub labeltype: Option<rt::Open<DnspolicylabelDnspolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`Policylabel`]): `policylabel`.
+    pub labeltype: Option<rt::Open<Policylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnspolicylabel_dnspolicy_binding`.`labeltype` ([`DnspolicylabelDnspolicyBinding`]): the same values as [`DnsglobalDnspolicyBindingLabeltype`].
-pub type DnspolicylabelDnspolicyBindingLabeltype = DnsglobalDnspolicyBindingLabeltype;
 impl rt::Model for DnspolicylabelDnspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4561,6 +4753,7 @@ impl rt::Model for DnspolicylabelDnspolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4574,14 +4767,9 @@ impl rt::Model for DnspolicylabelDnspolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicylabelDnspolicyBinding {
@@ -4614,6 +4802,48 @@ impl rt::Resource for DnspolicylabelDnspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl DnspolicylabelDnspolicyBinding {
+    /// A `dnspolicylabel_dnspolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: Policylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl DnspolicylabelDnspolicyBinding {
     /// `PUT /nitro/v1/config/dnspolicylabel_dnspolicy_binding`
@@ -4654,48 +4884,35 @@ impl DnspolicylabelDnspolicyBinding {
 /// - URL: `/nitro/v1/config/dnspolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnspolicylabel_policybinding_binding/dnspolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnspolicylabelPolicybindingBindingLabeltype`]): `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<DnspolicylabelPolicybindingBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke_labelname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`Policylabel`]): `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<Policylabel>>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnspolicylabel_policybinding_binding`.`labeltype` ([`DnspolicylabelPolicybindingBinding`]): the same values as [`DnsglobalDnspolicyBindingLabeltype`].
-pub type DnspolicylabelPolicybindingBindingLabeltype = DnsglobalDnspolicyBindingLabeltype;
 impl rt::Model for DnspolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4718,6 +4935,7 @@ impl rt::Model for DnspolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4731,14 +4949,9 @@ impl rt::Model for DnspolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicylabelPolicybindingBinding {
@@ -4773,6 +4986,15 @@ impl rt::Resource for DnspolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl DnspolicylabelPolicybindingBinding {
+    /// A `dnspolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnspolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/dnspolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -4795,137 +5017,93 @@ impl DnspolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`DnsprofileCacheecsresponses`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0`.
-    pub cacheecsresponses: Option<rt::Open<DnsprofileCacheecsresponses>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`DnsprofileCachenegativeresponses`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub cachenegativeresponses: Option<rt::Open<DnsprofileCachenegativeresponses>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`DnsprofileCacherecords`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub cacherecords: Option<rt::Open<DnsprofileCacherecords>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`DnsprofileDnsanswerseclogging`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub dnsanswerseclogging: Option<rt::Open<DnsprofileDnsanswerseclogging>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`DnsprofileDnserrorlogging`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub dnserrorlogging: Option<rt::Open<DnsprofileDnserrorlogging>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`DnsprofileDnsextendedlogging`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub dnsextendedlogging: Option<rt::Open<DnsprofileDnsextendedlogging>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub dnsprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`DnsprofileDnsquerylogging`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub dnsquerylogging: Option<rt::Open<DnsprofileDnsquerylogging>>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`DnsprofileDropmultiqueryrequest`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0`.
+    pub cacheecsresponses: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub cachenegativeresponses: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub cacherecords: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub dnsanswerseclogging: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub dnserrorlogging: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub dnsextendedlogging: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub dnsquerylogging: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub dropmultiqueryrequest: Option<rt::Open<DnsprofileDropmultiqueryrequest>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnsprofileInsertecs`]): `DISABLED`, `ENABLED`.
+    pub dropmultiqueryrequest: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub insertecs: Option<rt::Open<DnsprofileInsertecs>>,
-    /// `Double`, read-write.
+    pub insertecs: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxcacheableecsprefixlength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxcacheableecsprefixlength6: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnsprofileRecursiveresolution`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub recursiveresolution: Option<rt::Open<DnsprofileRecursiveresolution>>,
-    /// `Double`, read-only.
+    pub recursiveresolution: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub referencecount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnsprofileReplaceecs`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub replaceecs: Option<rt::Open<DnsprofileReplaceecs>>,
+    pub replaceecs: Option<rt::Open<DisabledEnabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsprofile`.`cacheecsresponses` ([`Dnsprofile`]): the same values as [`DnsnameserverState`].
-pub type DnsprofileCacheecsresponses = DnsnameserverState;
-/// Values of `dnsprofile`.`cachenegativeresponses` ([`Dnsprofile`]): the same values as [`DnsnameserverState`].
-pub type DnsprofileCachenegativeresponses = DnsnameserverState;
-/// Values of `dnsprofile`.`cacherecords` ([`Dnsprofile`]): the same values as [`DnsnameserverState`].
-pub type DnsprofileCacherecords = DnsnameserverState;
-/// Values of `dnsprofile`.`dnsanswerseclogging` ([`Dnsprofile`]): the same values as [`DnsnameserverState`].
-pub type DnsprofileDnsanswerseclogging = DnsnameserverState;
-/// Values of `dnsprofile`.`dnserrorlogging` ([`Dnsprofile`]): the same values as [`DnsnameserverState`].
-pub type DnsprofileDnserrorlogging = DnsnameserverState;
-/// Values of `dnsprofile`.`dnsextendedlogging` ([`Dnsprofile`]): the same values as [`DnsnameserverState`].
-pub type DnsprofileDnsextendedlogging = DnsnameserverState;
-/// Values of `dnsprofile`.`dnsquerylogging` ([`Dnsprofile`]): the same values as [`DnsnameserverState`].
-pub type DnsprofileDnsquerylogging = DnsnameserverState;
-/// Values of `dnsprofile`.`dropmultiqueryrequest` ([`Dnsprofile`]): the same values as [`DnsnameserverState`].
-pub type DnsprofileDropmultiqueryrequest = DnsnameserverState;
-/// Values of `dnsprofile`.`insertecs` ([`Dnsprofile`]): the same values as [`DnskeyAutorollover`].
-pub type DnsprofileInsertecs = DnskeyAutorollover;
-/// Values of `dnsprofile`.`recursiveresolution` ([`Dnsprofile`]): the same values as [`DnskeyAutorollover`].
-pub type DnsprofileRecursiveresolution = DnskeyAutorollover;
-/// Values of `dnsprofile`.`replaceecs` ([`Dnsprofile`]): the same values as [`DnskeyAutorollover`].
-pub type DnsprofileReplaceecs = DnskeyAutorollover;
 impl rt::Model for Dnsprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4964,6 +5142,7 @@ impl rt::Model for Dnsprofile {
             13 => self.recursiveresolution.as_field(),
             14 => self.referencecount.as_field(),
             15 => self.replaceecs.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4985,14 +5164,9 @@ impl rt::Model for Dnsprofile {
             13 => self.recursiveresolution.as_field_mut(),
             14 => self.referencecount.as_field_mut(),
             15 => self.replaceecs.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsprofile {
@@ -5025,6 +5199,61 @@ impl rt::Resource for Dnsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["dnsprofilename"];
+}
+impl Dnsprofile {
+    /// A `dnsprofile` named by its key, every other field unset.
+    pub fn new(dnsprofilename: impl Into<String>) -> Self {
+        Self {
+            dnsprofilename: Some(dnsprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cacheecsresponses`](Self::cacheecsresponses).
+    pub fn cacheecsresponses(mut self, cacheecsresponses: EnabledDisabled) -> Self {
+        self.cacheecsresponses = Some(rt::Open::Known(cacheecsresponses));
+        self
+    }
+    /// Sets [`cachenegativeresponses`](Self::cachenegativeresponses).
+    pub fn cachenegativeresponses(
+        mut self,
+        cachenegativeresponses: EnabledDisabled,
+    ) -> Self {
+        self.cachenegativeresponses = Some(rt::Open::Known(cachenegativeresponses));
+        self
+    }
+    /// Sets [`cacherecords`](Self::cacherecords).
+    pub fn cacherecords(mut self, cacherecords: EnabledDisabled) -> Self {
+        self.cacherecords = Some(rt::Open::Known(cacherecords));
+        self
+    }
+    /// Sets [`dnsanswerseclogging`](Self::dnsanswerseclogging).
+    pub fn dnsanswerseclogging(mut self, dnsanswerseclogging: EnabledDisabled) -> Self {
+        self.dnsanswerseclogging = Some(rt::Open::Known(dnsanswerseclogging));
+        self
+    }
+    /// Sets [`dnserrorlogging`](Self::dnserrorlogging).
+    pub fn dnserrorlogging(mut self, dnserrorlogging: EnabledDisabled) -> Self {
+        self.dnserrorlogging = Some(rt::Open::Known(dnserrorlogging));
+        self
+    }
+    /// Sets [`dnsextendedlogging`](Self::dnsextendedlogging).
+    pub fn dnsextendedlogging(mut self, dnsextendedlogging: EnabledDisabled) -> Self {
+        self.dnsextendedlogging = Some(rt::Open::Known(dnsextendedlogging));
+        self
+    }
+    /// Sets [`dnsquerylogging`](Self::dnsquerylogging).
+    pub fn dnsquerylogging(mut self, dnsquerylogging: EnabledDisabled) -> Self {
+        self.dnsquerylogging = Some(rt::Open::Known(dnsquerylogging));
+        self
+    }
+    /// Sets [`dropmultiqueryrequest`](Self::dropmultiqueryrequest).
+    pub fn dropmultiqueryrequest(
+        mut self,
+        dropmultiqueryrequest: EnabledDisabled,
+    ) -> Self {
+        self.dropmultiqueryrequest = Some(rt::Open::Known(dropmultiqueryrequest));
+        self
+    }
 }
 impl Dnsprofile {
     /// `POST /nitro/v1/config/dnsprofile`
@@ -5078,13 +5307,11 @@ impl Dnsprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsproxyrecords {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`DnsproxyrecordsNegrectype`]): `NXDOMAIN`, `NODATA`.
     ///
     /// Since `12.0`.
     pub negrectype: Option<rt::Open<DnsproxyrecordsNegrectype>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`DnsproxyrecordsType`]): `A`, `NS`, `CNAME`, `SOA`, `MX`, `AAAA`, `SRV`, `RRSIG`, `NSEC`, `DNSKEY`, `PTR`, `TXT`, `NAPTR`, `CAA`.
     ///
@@ -5168,6 +5395,7 @@ impl rt::Model for Dnsproxyrecords {
         match index {
             0 => self.negrectype.as_field(),
             1 => self.type_.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5175,14 +5403,9 @@ impl rt::Model for Dnsproxyrecords {
         match index {
             0 => self.negrectype.as_field_mut(),
             1 => self.type_.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsproxyrecords {
@@ -5230,51 +5453,43 @@ impl Dnsproxyrecords {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsptrrec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Length: at least 1.
     ///
-    /// Possible values (see [`DnsptrrecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnsptrrecAuthtype>>,
-    /// `String`, read-write.
-    ///
+    /// Mandatory for add.
+    pub reversedomain: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub domain: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
     /// Since `12.0`.
     pub ecssubnet: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub reversedomain: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`DnsptrrecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnsptrrecType>>,
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsptrrec`.`authtype` ([`Dnsptrrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsptrrecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnsptrrec`.`type` ([`Dnsptrrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnsptrrecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnsptrrec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5297,6 +5512,7 @@ impl rt::Model for Dnsptrrec {
             5 => self.reversedomain.as_field(),
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5310,14 +5526,9 @@ impl rt::Model for Dnsptrrec {
             5 => self.reversedomain.as_field_mut(),
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsptrrec {
@@ -5350,6 +5561,21 @@ impl rt::Resource for Dnsptrrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["reversedomain", "domain"];
+}
+impl Dnsptrrec {
+    /// A `dnsptrrec` named by its keys (`reversedomain`, `domain`), every other field unset.
+    pub fn new(reversedomain: impl Into<String>, domain: impl Into<String>) -> Self {
+        Self {
+            reversedomain: Some(reversedomain.into()),
+            domain: Some(domain.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Dnsptrrec {
     /// `POST /nitro/v1/config/dnsptrrec`
@@ -5393,87 +5619,77 @@ impl Dnsptrrec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnssoarec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnssoarecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnssoarecAuthtype>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub contact: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub domain: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub contact: Option<String>,
     /// Since `12.0`.
     pub ecssubnet: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `3600`.
     pub expire: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `5`.
     pub minimum: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub originserver: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `3600`.
     pub refresh: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `3`.
     pub retry: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `100`.
     pub serial: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`DnssoarecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnssoarecType>>,
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnssoarec`.`authtype` ([`Dnssoarec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnssoarecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnssoarec`.`type` ([`Dnssoarec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnssoarecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnssoarec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5508,6 +5724,7 @@ impl rt::Model for Dnssoarec {
             11 => self.serial.as_field(),
             12 => self.ttl.as_field(),
             13 => self.type_.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5527,14 +5744,9 @@ impl rt::Model for Dnssoarec {
             11 => self.serial.as_field_mut(),
             12 => self.ttl.as_field_mut(),
             13 => self.type_.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnssoarec {
@@ -5567,6 +5779,55 @@ impl rt::Resource for Dnssoarec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain"];
+}
+impl Dnssoarec {
+    /// A `dnssoarec` named by its key, every other field unset.
+    pub fn new(domain: impl Into<String>) -> Self {
+        Self {
+            domain: Some(domain.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`contact`](Self::contact).
+    pub fn contact(mut self, contact: impl Into<String>) -> Self {
+        self.contact = Some(contact.into());
+        self
+    }
+    /// Sets [`expire`](Self::expire).
+    pub fn expire(mut self, expire: impl Into<rt::Number>) -> Self {
+        self.expire = Some(expire.into());
+        self
+    }
+    /// Sets [`minimum`](Self::minimum).
+    pub fn minimum(mut self, minimum: impl Into<rt::Number>) -> Self {
+        self.minimum = Some(minimum.into());
+        self
+    }
+    /// Sets [`originserver`](Self::originserver).
+    pub fn originserver(mut self, originserver: impl Into<String>) -> Self {
+        self.originserver = Some(originserver.into());
+        self
+    }
+    /// Sets [`refresh`](Self::refresh).
+    pub fn refresh(mut self, refresh: impl Into<rt::Number>) -> Self {
+        self.refresh = Some(refresh.into());
+        self
+    }
+    /// Sets [`retry`](Self::retry).
+    pub fn retry(mut self, retry: impl Into<rt::Number>) -> Self {
+        self.retry = Some(retry.into());
+        self
+    }
+    /// Sets [`serial`](Self::serial).
+    pub fn serial(mut self, serial: impl Into<rt::Number>) -> Self {
+        self.serial = Some(serial.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Dnssoarec {
     /// `POST /nitro/v1/config/dnssoarec`
@@ -5624,55 +5885,51 @@ impl Dnssoarec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnssrvrec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`DnssrvrecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnssrvrecAuthtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub domain: Option<String>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub target: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
     /// Since `12.0`.
     pub ecssubnet: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Mandatory for add.
     pub port: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub target: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`DnssrvrecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnssrvrecType>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -5681,10 +5938,6 @@ pub struct Dnssrvrec {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnssrvrec`.`authtype` ([`Dnssrvrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnssrvrecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnssrvrec`.`type` ([`Dnssrvrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnssrvrecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnssrvrec {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5713,6 +5966,7 @@ impl rt::Model for Dnssrvrec {
             8 => self.ttl.as_field(),
             9 => self.type_.as_field(),
             10 => self.weight.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5729,14 +5983,9 @@ impl rt::Model for Dnssrvrec {
             8 => self.ttl.as_field_mut(),
             9 => self.type_.as_field_mut(),
             10 => self.weight.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnssrvrec {
@@ -5769,6 +6018,36 @@ impl rt::Resource for Dnssrvrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "target"];
+}
+impl Dnssrvrec {
+    /// A `dnssrvrec` named by its keys (`domain`, `target`), every other field unset.
+    pub fn new(domain: impl Into<String>, target: impl Into<String>) -> Self {
+        Self {
+            domain: Some(domain.into()),
+            target: Some(target.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: impl Into<rt::Number>) -> Self {
+        self.port = Some(port.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl Dnssrvrec {
     /// `POST /nitro/v1/config/dnssrvrec`
@@ -5821,31 +6100,29 @@ impl Dnssrvrec {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnssubnetcache {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Since `12.0`.
+    pub ecssubnet: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0`.
     pub all: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub ecssubnet: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub hostname: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`DnssubnetcacheNextrecs`]): `A`, `NS`, `CNAME`, `SOA`, `MX`, `AAAA`, `SRV`, `RRSIG`, `NSEC`, `DNSKEY`, `PTR`, `TXT`, `NAPTR`.
+    /// Possible values (see [`Nextrecs`]): `A`, `NS`, `CNAME`, `SOA`, `MX`, `AAAA`, `SRV`, `RRSIG`, `NSEC`, `DNSKEY`, `PTR`, `TXT`, `NAPTR`.
     ///
     /// Since `12.0`.
-    pub nextrecs: Option<Vec<rt::Open<DnssubnetcacheNextrecs>>>,
-    /// `Double`, read-write.
+    pub nextrecs: Option<Vec<rt::Open<Nextrecs>>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
@@ -5854,8 +6131,6 @@ pub struct Dnssubnetcache {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnssubnetcache`.`nextrecs` ([`Dnssubnetcache`]): the same values as [`DnsnsecrecNextrecs`].
-pub type DnssubnetcacheNextrecs = DnsnsecrecNextrecs;
 impl rt::Model for Dnssubnetcache {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5874,6 +6149,7 @@ impl rt::Model for Dnssubnetcache {
             3 => self.hostname.as_field(),
             4 => self.nextrecs.as_field(),
             5 => self.nodeid.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5885,14 +6161,9 @@ impl rt::Model for Dnssubnetcache {
             3 => self.hostname.as_field_mut(),
             4 => self.nextrecs.as_field_mut(),
             5 => self.nodeid.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnssubnetcache {
@@ -5927,6 +6198,15 @@ impl rt::Resource for Dnssubnetcache {
     const KEYS: &'static [&'static str] = &["ecssubnet"];
 }
 impl Dnssubnetcache {
+    /// A `dnssubnetcache` named by its key, every other field unset.
+    pub fn new(ecssubnet: impl Into<String>) -> Self {
+        Self {
+            ecssubnet: Some(ecssubnet.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Dnssubnetcache {
     /// `GET /nitro/v1/config/dnssubnetcache?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -5952,18 +6232,18 @@ impl Dnssubnetcache {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnssuffix {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Dnssuffix`. Type `String`, read-write.
+    /// Since `13.1`.
+    pub dnssuffix: Option<String>,
+    /// Wire name `Dnssuffix`.
     ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub dnssuffix_mixed: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Since `13.1`.
-    pub dnssuffix: Option<String>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5975,6 +6255,7 @@ impl rt::Model for Dnssuffix {
             0 => self.dnssuffix_mixed.as_field(),
             1 => self.count.as_field(),
             2 => self.dnssuffix.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5983,14 +6264,9 @@ impl rt::Model for Dnssuffix {
             0 => self.dnssuffix_mixed.as_field_mut(),
             1 => self.count.as_field_mut(),
             2 => self.dnssuffix.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnssuffix {
@@ -6023,6 +6299,20 @@ impl rt::Resource for Dnssuffix {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["dnssuffix"];
+}
+impl Dnssuffix {
+    /// A `dnssuffix` named by its key, every other field unset.
+    pub fn new(dnssuffix: impl Into<String>) -> Self {
+        Self {
+            dnssuffix: Some(dnssuffix.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`dnssuffix_mixed`](Self::dnssuffix_mixed).
+    pub fn dnssuffix_mixed(mut self, dnssuffix_mixed: impl Into<String>) -> Self {
+        self.dnssuffix_mixed = Some(dnssuffix_mixed.into());
+        self
+    }
 }
 impl Dnssuffix {
     /// `POST /nitro/v1/config/dnssuffix`
@@ -6064,61 +6354,53 @@ impl Dnssuffix {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnstxtrec {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `String`. Type `String[]`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub domain: Option<String>,
+    /// Since `14.1`.
+    pub string: Option<Vec<String>>,
+    /// Wire name `String`.
     ///
     /// Length: at most 255.
     ///
     /// Mandatory for add.
     pub string_mixed: Option<Vec<String>>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`DnstxtrecAuthtype`]): `ALL`, `ADNS`, `PROXY`.
-    pub authtype: Option<rt::Open<DnstxtrecAuthtype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub authtype: Option<rt::Open<AllAdnsProxy>>,
     /// Since `12.0`.
     pub ecssubnet: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     pub recordid: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub string: Option<Vec<String>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Default: `3600`.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `ADNS`.
     ///
-    /// Possible values (see [`DnstxtrecType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnstxtrecType>>,
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnstxtrec`.`authtype` ([`Dnstxtrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnstxtrecAuthtype = DnsaaaarecAuthtype;
-/// Values of `dnstxtrec`.`type` ([`Dnstxtrec`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnstxtrecType = DnsaaaarecAuthtype;
 impl rt::Model for Dnstxtrec {
     const FIELDS: &'static [&'static str] = &[
         "String",
@@ -6145,6 +6427,7 @@ impl rt::Model for Dnstxtrec {
             7 => self.string.as_field(),
             8 => self.ttl.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6160,14 +6443,9 @@ impl rt::Model for Dnstxtrec {
             7 => self.string.as_field_mut(),
             8 => self.ttl.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnstxtrec {
@@ -6200,6 +6478,28 @@ impl rt::Resource for Dnstxtrec {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["domain", "string"];
+}
+impl Dnstxtrec {
+    /// A `dnstxtrec` named by its key, every other field unset.
+    pub fn new(domain: impl Into<String>) -> Self {
+        Self {
+            domain: Some(domain.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`string_mixed`](Self::string_mixed).
+    pub fn string_mixed(
+        mut self,
+        string_mixed: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.string_mixed = Some(string_mixed.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Dnstxtrec {
     /// `POST /nitro/v1/config/dnstxtrec`
@@ -6240,19 +6540,20 @@ impl Dnstxtrec {
 /// - URL: `/nitro/v1/config/dnsview`
 /// - Key: `viewname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Bindings: [`DnsviewBinding`], [`DnsviewDnspolicyBinding`], [`DnsviewGslbserviceBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnsview {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub viewname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6264,6 +6565,7 @@ impl rt::Model for Dnsview {
             0 => self.count.as_field(),
             1 => self.flags.as_field(),
             2 => self.viewname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6272,14 +6574,9 @@ impl rt::Model for Dnsview {
             0 => self.count.as_field_mut(),
             1 => self.flags.as_field_mut(),
             2 => self.viewname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsview {
@@ -6312,6 +6609,15 @@ impl rt::Resource for Dnsview {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["viewname"];
+}
+impl Dnsview {
+    /// A `dnsview` named by its key, every other field unset.
+    pub fn new(viewname: impl Into<String>) -> Self {
+        Self {
+            viewname: Some(viewname.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Dnsview {
     /// `POST /nitro/v1/config/dnsview`
@@ -6350,17 +6656,16 @@ impl Dnsview {
 /// - URL: `/nitro/v1/config/dnsview_binding`
 /// - Key: `viewname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnsview_binding/dnsview_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsviewBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub viewname: Option<String>,
-    /// `dnsview_gslbservice_binding[]`, read-only.
-    pub dnsview_gslbservice_binding: Option<Vec<DnsviewGslbserviceBinding>>,
-    /// `dnsview_dnspolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub dnsview_dnspolicy_binding: Option<Vec<DnsviewDnspolicyBinding>>,
+    /// Read-only: never sent.
+    pub dnsview_gslbservice_binding: Option<Vec<DnsviewGslbserviceBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6376,6 +6681,7 @@ impl rt::Model for DnsviewBinding {
             0 => self.dnsview_dnspolicy_binding.as_field(),
             1 => self.dnsview_gslbservice_binding.as_field(),
             2 => self.viewname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6384,14 +6690,9 @@ impl rt::Model for DnsviewBinding {
             0 => self.dnsview_dnspolicy_binding.as_field_mut(),
             1 => self.dnsview_gslbservice_binding.as_field_mut(),
             2 => self.viewname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsviewBinding {
@@ -6426,6 +6727,15 @@ impl rt::Resource for DnsviewBinding {
     const KEYS: &'static [&'static str] = &["viewname"];
 }
 impl DnsviewBinding {
+    /// A `dnsview_binding` named by its key, every other field unset.
+    pub fn new(viewname: impl Into<String>) -> Self {
+        Self {
+            viewname: Some(viewname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnsviewBinding {
     /// `GET /nitro/v1/config/dnsview_binding/{viewname}`
     pub fn get(viewname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(viewname)
@@ -6440,23 +6750,20 @@ impl DnsviewBinding {
 /// - URL: `/nitro/v1/config/dnsview_dnspolicy_binding`
 /// - Key: `viewname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnsview_dnspolicy_binding/dnsview_dnspolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsviewDnspolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub viewname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub dnspolicyname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub dnspolicyname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6468,6 +6775,7 @@ impl rt::Model for DnsviewDnspolicyBinding {
             0 => self.count.as_field(),
             1 => self.dnspolicyname.as_field(),
             2 => self.viewname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6476,14 +6784,9 @@ impl rt::Model for DnsviewDnspolicyBinding {
             0 => self.count.as_field_mut(),
             1 => self.dnspolicyname.as_field_mut(),
             2 => self.viewname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsviewDnspolicyBinding {
@@ -6518,6 +6821,15 @@ impl rt::Resource for DnsviewDnspolicyBinding {
     const KEYS: &'static [&'static str] = &["viewname"];
 }
 impl DnsviewDnspolicyBinding {
+    /// A `dnsview_dnspolicy_binding` named by its key, every other field unset.
+    pub fn new(viewname: impl Into<String>) -> Self {
+        Self {
+            viewname: Some(viewname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnsviewDnspolicyBinding {
     /// `GET /nitro/v1/config/dnsview_dnspolicy_binding/{viewname}?count=yes`
     pub fn count(viewname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(viewname)
@@ -6536,27 +6848,24 @@ impl DnsviewDnspolicyBinding {
 /// - URL: `/nitro/v1/config/dnsview_gslbservice_binding`
 /// - Key: `viewname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnsview_gslbservice_binding/dnsview_gslbservice_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsviewGslbserviceBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub viewname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gslbservicename: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub ipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gslbservicename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6574,6 +6883,7 @@ impl rt::Model for DnsviewGslbserviceBinding {
             1 => self.gslbservicename.as_field(),
             2 => self.ipaddress.as_field(),
             3 => self.viewname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6583,14 +6893,9 @@ impl rt::Model for DnsviewGslbserviceBinding {
             1 => self.gslbservicename.as_field_mut(),
             2 => self.ipaddress.as_field_mut(),
             3 => self.viewname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsviewGslbserviceBinding {
@@ -6625,6 +6930,15 @@ impl rt::Resource for DnsviewGslbserviceBinding {
     const KEYS: &'static [&'static str] = &["viewname"];
 }
 impl DnsviewGslbserviceBinding {
+    /// A `dnsview_gslbservice_binding` named by its key, every other field unset.
+    pub fn new(viewname: impl Into<String>) -> Self {
+        Self {
+            viewname: Some(viewname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnsviewGslbserviceBinding {
     /// `GET /nitro/v1/config/dnsview_gslbservice_binding/{viewname}?count=yes`
     pub fn count(viewname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(viewname)
@@ -6643,58 +6957,43 @@ impl DnsviewGslbserviceBinding {
 /// - URL: `/nitro/v1/config/dnszone`
 /// - Key: `zonename`
 /// - Operations: `action:sign`, `action:unsign`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`DnszoneBinding`], [`DnszoneDnskeyBinding`], [`DnszoneDomainBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dnszone {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`DnszoneDnssecoffload`]): `ENABLED`, `DISABLED`.
-    pub dnssecoffload: Option<rt::Open<DnszoneDnssecoffload>>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Length: at least 1.
-    pub keyname: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`DnszoneNsec`]): `ENABLED`, `DISABLED`.
-    pub nsec: Option<rt::Open<DnszoneNsec>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`DnszoneProxymode`]): `YES`, `NO`.
-    ///
-    /// Mandatory for add.
-    pub proxymode: Option<rt::Open<DnszoneProxymode>>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Possible values (see [`DnszoneType`]): `ALL`, `ADNS`, `PROXY`.
-    pub type_: Option<rt::Open<DnszoneType>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub zonename: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dnssecoffload: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Length: at least 1.
+    pub keyname: Option<Vec<String>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nsec: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Mandatory for add.
+    pub proxymode: Option<rt::Open<YesNo>>,
+    /// Wire name `type`.
+    ///
+    /// Possible values (see [`AllAdnsProxy`]): `ALL`, `ADNS`, `PROXY`.
+    pub type_: Option<rt::Open<AllAdnsProxy>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnszone`.`dnssecoffload` ([`Dnszone`]): the same values as [`DnsnameserverState`].
-pub type DnszoneDnssecoffload = DnsnameserverState;
-/// Values of `dnszone`.`nsec` ([`Dnszone`]): the same values as [`DnsnameserverState`].
-pub type DnszoneNsec = DnsnameserverState;
-/// Values of `dnszone`.`proxymode` ([`Dnszone`]): the same values as [`DnsactionCachebypass`].
-pub type DnszoneProxymode = DnsactionCachebypass;
-/// Values of `dnszone`.`type` ([`Dnszone`]): the same values as [`DnsaaaarecAuthtype`].
-pub type DnszoneType = DnsaaaarecAuthtype;
 impl rt::Model for Dnszone {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6717,6 +7016,7 @@ impl rt::Model for Dnszone {
             5 => self.proxymode.as_field(),
             6 => self.type_.as_field(),
             7 => self.zonename.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6730,14 +7030,9 @@ impl rt::Model for Dnszone {
             5 => self.proxymode.as_field_mut(),
             6 => self.type_.as_field_mut(),
             7 => self.zonename.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnszone {
@@ -6770,6 +7065,30 @@ impl rt::Resource for Dnszone {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["zonename"];
+}
+impl Dnszone {
+    /// A `dnszone` named by its key, every other field unset.
+    pub fn new(zonename: impl Into<String>) -> Self {
+        Self {
+            zonename: Some(zonename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`dnssecoffload`](Self::dnssecoffload).
+    pub fn dnssecoffload(mut self, dnssecoffload: EnabledDisabled) -> Self {
+        self.dnssecoffload = Some(rt::Open::Known(dnssecoffload));
+        self
+    }
+    /// Sets [`nsec`](Self::nsec).
+    pub fn nsec(mut self, nsec: EnabledDisabled) -> Self {
+        self.nsec = Some(rt::Open::Known(nsec));
+        self
+    }
+    /// Sets [`proxymode`](Self::proxymode).
+    pub fn proxymode(mut self, proxymode: YesNo) -> Self {
+        self.proxymode = Some(rt::Open::Known(proxymode));
+        self
+    }
 }
 impl Dnszone {
     /// `POST /nitro/v1/config/dnszone`
@@ -6832,17 +7151,16 @@ impl Dnszone {
 /// - URL: `/nitro/v1/config/dnszone_binding`
 /// - Key: `zonename`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnszone_binding/dnszone_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnszoneBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub zonename: Option<String>,
-    /// `dnszone_domain_binding[]`, read-only.
-    pub dnszone_domain_binding: Option<Vec<DnszoneDomainBinding>>,
-    /// `dnszone_dnskey_binding[]`, read-only.
+    /// Read-only: never sent.
     pub dnszone_dnskey_binding: Option<Vec<DnszoneDnskeyBinding>>,
+    /// Read-only: never sent.
+    pub dnszone_domain_binding: Option<Vec<DnszoneDomainBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6858,6 +7176,7 @@ impl rt::Model for DnszoneBinding {
             0 => self.dnszone_dnskey_binding.as_field(),
             1 => self.dnszone_domain_binding.as_field(),
             2 => self.zonename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6866,14 +7185,9 @@ impl rt::Model for DnszoneBinding {
             0 => self.dnszone_dnskey_binding.as_field_mut(),
             1 => self.dnszone_domain_binding.as_field_mut(),
             2 => self.zonename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnszoneBinding {
@@ -6908,6 +7222,15 @@ impl rt::Resource for DnszoneBinding {
     const KEYS: &'static [&'static str] = &["zonename"];
 }
 impl DnszoneBinding {
+    /// A `dnszone_binding` named by its key, every other field unset.
+    pub fn new(zonename: impl Into<String>) -> Self {
+        Self {
+            zonename: Some(zonename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnszoneBinding {
     /// `GET /nitro/v1/config/dnszone_binding/{zonename}`
     pub fn get(zonename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(zonename)
@@ -6922,39 +7245,36 @@ impl DnszoneBinding {
 /// - URL: `/nitro/v1/config/dnszone_dnskey_binding`
 /// - Key: `zonename`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnszone_dnskey_binding/dnszone_dnskey_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnszoneDnskeyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub zonename: Option<String>,
-    /// `String[]`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub expires: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub keyname: Option<Vec<String>>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.1`.
     pub siginceptiontime: Option<Vec<rt::Number>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub signed: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub expires: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6976,6 +7296,7 @@ impl rt::Model for DnszoneDnskeyBinding {
             3 => self.siginceptiontime.as_field(),
             4 => self.signed.as_field(),
             5 => self.zonename.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6987,14 +7308,9 @@ impl rt::Model for DnszoneDnskeyBinding {
             3 => self.siginceptiontime.as_field_mut(),
             4 => self.signed.as_field_mut(),
             5 => self.zonename.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnszoneDnskeyBinding {
@@ -7029,6 +7345,15 @@ impl rt::Resource for DnszoneDnskeyBinding {
     const KEYS: &'static [&'static str] = &["zonename"];
 }
 impl DnszoneDnskeyBinding {
+    /// A `dnszone_dnskey_binding` named by its key, every other field unset.
+    pub fn new(zonename: impl Into<String>) -> Self {
+        Self {
+            zonename: Some(zonename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnszoneDnskeyBinding {
     /// `GET /nitro/v1/config/dnszone_dnskey_binding/{zonename}?count=yes`
     pub fn count(zonename: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(zonename)
@@ -7047,34 +7372,29 @@ impl DnszoneDnskeyBinding {
 /// - URL: `/nitro/v1/config/dnszone_domain_binding`
 /// - Key: `zonename`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/domain-name-service/dnszone_domain_binding/dnszone_domain_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnszoneDomainBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub zonename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub domain: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`DnszoneDomainBindingNextrecs`]): `A`, `NS`, `CNAME`, `SOA`, `MX`, `AAAA`, `SRV`, `RRSIG`, `NSEC`, `DNSKEY`, `PTR`, `TXT`, `NAPTR`.
-    ///
-    /// Since `11.1`.
-    pub nextrecs: Option<Vec<rt::Open<DnszoneDomainBindingNextrecs>>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub domain: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Nextrecs`]): `A`, `NS`, `CNAME`, `SOA`, `MX`, `AAAA`, `SRV`, `RRSIG`, `NSEC`, `DNSKEY`, `PTR`, `TXT`, `NAPTR`.
+    ///
+    /// Since `11.1`.
+    pub nextrecs: Option<Vec<rt::Open<Nextrecs>>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnszone_domain_binding`.`nextrecs` ([`DnszoneDomainBinding`]): the same values as [`DnsnsecrecNextrecs`].
-pub type DnszoneDomainBindingNextrecs = DnsnsecrecNextrecs;
 impl rt::Model for DnszoneDomainBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -7089,6 +7409,7 @@ impl rt::Model for DnszoneDomainBinding {
             1 => self.domain.as_field(),
             2 => self.nextrecs.as_field(),
             3 => self.zonename.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7098,14 +7419,9 @@ impl rt::Model for DnszoneDomainBinding {
             1 => self.domain.as_field_mut(),
             2 => self.nextrecs.as_field_mut(),
             3 => self.zonename.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnszoneDomainBinding {
@@ -7140,6 +7456,15 @@ impl rt::Resource for DnszoneDomainBinding {
     const KEYS: &'static [&'static str] = &["zonename"];
 }
 impl DnszoneDomainBinding {
+    /// A `dnszone_domain_binding` named by its key, every other field unset.
+    pub fn new(zonename: impl Into<String>) -> Self {
+        Self {
+            zonename: Some(zonename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl DnszoneDomainBinding {
     /// `GET /nitro/v1/config/dnszone_domain_binding/{zonename}?count=yes`
     pub fn count(zonename: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(zonename)
@@ -7161,283 +7486,279 @@ impl DnszoneDomainBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnsStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<DnsStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64aaaabypassrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64activepolicies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64answersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64gslbanswersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64gslbqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64nodataresprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64queriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64responsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64rwanswersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64svraqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64tcanswersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64tcpqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totaaaabypass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totanswers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totgslbanswers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totgslbqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totnodataresp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totrwanswers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64totsvraqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64tottcanswers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dns64tottcpqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsaaaarecqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsaaaaresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsanswersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsanyqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsanyresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsarecqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsaresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscnamerecqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscnameresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscuraaaarecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscurarecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscurauthentries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub dnscurcachesize: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscurcnamerecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscurmxrecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub dnscurnegcachesize: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscurnoauthentries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscurnsrecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscurptrrecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscursoarecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnscursrvrecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnserrnullattack: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dnsjumboanswersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dnsjumboqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dnsjumboserverresponsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsmxrecqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsmxresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsnsrecqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsnsresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsptrrecqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsptrresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsserverqueryrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsserverresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnssoarecqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnssoaresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnssrvrecqueriesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnssrvresponserate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotaaaarecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotaaaarecqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotaaaarecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotaaaaresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotanswers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotanyqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotanyrecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotanyresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotarecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotarecqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotarecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotaresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotauthans: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotauthnonames: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotcacheentriesflush: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotcacheflush: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotcnamerecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotcnamerecqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotcnamerecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotcnameresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotinvalidqueryformat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dnstotjumboanswers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dnstotjumboqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dnstotjumboserverresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotmultiquery: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotmultiquerydisableerror: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotmxrecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotmxrecqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotmxrecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotmxresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotnodataresps: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotnonauthnodatas: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotnsrecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotnsrecqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotnsrecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotnsresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotothererrors: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotptrrecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotptrrecqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotptrrecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotptrresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotrecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotreqrefusals: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotresponsebadlen: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotserverquery: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotserverresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotsoarecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotsoarecqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotsoarecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotsoaresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotsrvrecfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotsrvrecqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotsrvrecupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotsrvresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotstrayanswer: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotunsupportedqueries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotunsupportedqueryclass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotunsupportedresponseclass: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotunsupportedresponsetype: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dns`.`clearstats` ([`DnsStats`]).
-///
-/// Also the values of `dnspolicylabel.clearstats`, `dnsrecords.clearstats`.
+/// Values of `dns.clearstats`, `dnspolicylabel.clearstats`, `dnsrecords.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DnsStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for DnsStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -7693,6 +8014,7 @@ impl rt::Model for DnsStats {
             119 => self.dnstotunsupportedqueryclass.as_field(),
             120 => self.dnstotunsupportedresponseclass.as_field(),
             121 => self.dnstotunsupportedresponsetype.as_field(),
+            122 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7820,14 +8142,9 @@ impl rt::Model for DnsStats {
             119 => self.dnstotunsupportedqueryclass.as_field_mut(),
             120 => self.dnstotunsupportedresponseclass.as_field_mut(),
             121 => self.dnstotunsupportedresponsetype.as_field_mut(),
+            122 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsStats {
@@ -7875,23 +8192,17 @@ impl DnsStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnspolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnspolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<DnspolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnspolicylabel`.`clearstats` ([`DnspolicylabelStats`]): the same values as [`DnsStatsClearstats`].
-pub type DnspolicylabelStatsClearstats = DnsStatsClearstats;
 impl rt::Model for DnspolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -7906,6 +8217,7 @@ impl rt::Model for DnspolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7915,14 +8227,9 @@ impl rt::Model for DnspolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicylabelStats {
@@ -7974,41 +8281,36 @@ impl DnspolicylabelStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsrecordsStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DnsrecordsStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<DnsrecordsStatsClearstats>>,
-    /// `Double`, read-only.
-    pub dnscurentries: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dnscurrecords: Option<rt::Number>,
-    /// `String`, read-write.
     pub dnsrecordtype: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dnscurentries: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dnscurrecords: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotentries: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstoterraliasex: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstoterrlimits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstoterrnodomains: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstoterrrespform: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub dnstotqueryforexpiredrecord: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnstotupdates: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dnsrecords`.`clearstats` ([`DnsrecordsStats`]): the same values as [`DnsStatsClearstats`].
-pub type DnsrecordsStatsClearstats = DnsStatsClearstats;
 impl rt::Model for DnsrecordsStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -8041,6 +8343,7 @@ impl rt::Model for DnsrecordsStats {
             10 => self.dnstotrequests.as_field(),
             11 => self.dnstotresponses.as_field(),
             12 => self.dnstotupdates.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8059,14 +8362,9 @@ impl rt::Model for DnsrecordsStats {
             10 => self.dnstotrequests.as_field_mut(),
             11 => self.dnstotresponses.as_field_mut(),
             12 => self.dnstotupdates.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsrecordsStats {

@@ -11,27 +11,27 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/dospolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/http-dos-protection/dospolicy/dospolicy.md`
+/// - Statistics: [`DospolicyStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Dospolicy {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 100.
+    pub cltdetectrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 21.
     ///
     /// Mandatory for add.
     pub qdepth: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 100.
-    pub cltdetectrate: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -49,6 +49,7 @@ impl rt::Model for Dospolicy {
             1 => self.cltdetectrate.as_field(),
             2 => self.name.as_field(),
             3 => self.qdepth.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58,14 +59,9 @@ impl rt::Model for Dospolicy {
             1 => self.cltdetectrate.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.qdepth.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dospolicy {
@@ -98,6 +94,25 @@ impl rt::Resource for Dospolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Dospolicy {
+    /// A `dospolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cltdetectrate`](Self::cltdetectrate).
+    pub fn cltdetectrate(mut self, cltdetectrate: impl Into<rt::Number>) -> Self {
+        self.cltdetectrate = Some(cltdetectrate.into());
+        self
+    }
+    /// Sets [`qdepth`](Self::qdepth).
+    pub fn qdepth(mut self, qdepth: impl Into<rt::Number>) -> Self {
+        self.qdepth = Some(qdepth.into());
+        self
+    }
 }
 impl Dospolicy {
     /// `POST /nitro/v1/config/dospolicy`
@@ -151,37 +166,33 @@ impl Dospolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DosStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DosStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<DosStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub dosconditiontriggeredrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dosdospriorityclientsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dostotconditiontriggered: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dostotdospriorityclients: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dostotvalidcookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dosvalidcookiesrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dos`.`clearstats` ([`DosStats`]).
-///
-/// Also the values of `dospolicy.clearstats`.
+/// Values of `dos.clearstats`, `dospolicy.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DosStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for DosStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -207,6 +218,7 @@ impl rt::Model for DosStats {
             4 => self.dostotdospriorityclients.as_field(),
             5 => self.dostotvalidcookies.as_field(),
             6 => self.dosvalidcookiesrate.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -219,14 +231,9 @@ impl rt::Model for DosStats {
             4 => self.dostotdospriorityclients.as_field_mut(),
             5 => self.dostotvalidcookies.as_field_mut(),
             6 => self.dosvalidcookiesrate.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DosStats {
@@ -274,49 +281,43 @@ impl DosStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DospolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`DospolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<DospolicyStatsClearstats>>,
-    /// `Double`, read-only.
-    pub doscurrentcltdetectrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub doscurrentqueuesize: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub doscurrentqueuesizerate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dosjsbytessentrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dosjsrefusedrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dosjssentrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dosnongetpostrequestsrate: Option<rt::Number>,
-    /// `String`, read-only.
-    pub dosphysicalserviceip: Option<String>,
-    /// `Integer`, read-only.
-    pub dosphysicalserviceport: Option<i64>,
-    /// `Double`, read-only.
-    pub dostotjsbytessent: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dostotjsrefused: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dostotjssent: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dostotnongetpostrequests: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dostotvalidclients: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub dosvalidclientsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub doscurrentcltdetectrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub doscurrentqueuesize: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub doscurrentqueuesizerate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dosjsbytessentrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dosjsrefusedrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dosjssentrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dosnongetpostrequestsrate: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub dosphysicalserviceip: Option<String>,
+    /// Read-only: never sent.
+    pub dosphysicalserviceport: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dostotjsbytessent: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dostotjsrefused: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dostotjssent: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dostotnongetpostrequests: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dostotvalidclients: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dosvalidclientsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `dospolicy`.`clearstats` ([`DospolicyStats`]): the same values as [`DosStatsClearstats`].
-pub type DospolicyStatsClearstats = DosStatsClearstats;
 impl rt::Model for DospolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -357,6 +358,7 @@ impl rt::Model for DospolicyStats {
             14 => self.dostotvalidclients.as_field(),
             15 => self.dosvalidclientsrate.as_field(),
             16 => self.name.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -379,14 +381,9 @@ impl rt::Model for DospolicyStats {
             14 => self.dostotvalidclients.as_field_mut(),
             15 => self.dosvalidclientsrate.as_field_mut(),
             16 => self.name.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DospolicyStats {

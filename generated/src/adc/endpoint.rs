@@ -15,24 +15,16 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Endpointinfo {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`EndpointinfoEndpointkind`]): `IP`.
     ///
     /// Since `14.1`.
     pub endpointkind: Option<rt::Open<EndpointinfoEndpointkind>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub endpointlabelsjson: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub endpointmetadata: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub endpointname: Option<String>,
+    /// Since `14.1`.
+    pub endpointlabelsjson: Option<String>,
+    /// Since `14.1`.
+    pub endpointmetadata: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -60,6 +52,7 @@ impl rt::Model for Endpointinfo {
             1 => self.endpointlabelsjson.as_field(),
             2 => self.endpointmetadata.as_field(),
             3 => self.endpointname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -69,14 +62,9 @@ impl rt::Model for Endpointinfo {
             1 => self.endpointlabelsjson.as_field_mut(),
             2 => self.endpointmetadata.as_field_mut(),
             3 => self.endpointname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Endpointinfo {
@@ -109,6 +97,28 @@ impl rt::Resource for Endpointinfo {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["endpointkind", "endpointname"];
+}
+impl Endpointinfo {
+    /// Sets [`endpointkind`](Self::endpointkind).
+    pub fn endpointkind(mut self, endpointkind: EndpointinfoEndpointkind) -> Self {
+        self.endpointkind = Some(rt::Open::Known(endpointkind));
+        self
+    }
+    /// Sets [`endpointlabelsjson`](Self::endpointlabelsjson).
+    pub fn endpointlabelsjson(mut self, endpointlabelsjson: impl Into<String>) -> Self {
+        self.endpointlabelsjson = Some(endpointlabelsjson.into());
+        self
+    }
+    /// Sets [`endpointmetadata`](Self::endpointmetadata).
+    pub fn endpointmetadata(mut self, endpointmetadata: impl Into<String>) -> Self {
+        self.endpointmetadata = Some(endpointmetadata.into());
+        self
+    }
+    /// Sets [`endpointname`](Self::endpointname).
+    pub fn endpointname(mut self, endpointname: impl Into<String>) -> Self {
+        self.endpointname = Some(endpointname.into());
+        self
+    }
 }
 impl Endpointinfo {
     /// `POST /nitro/v1/config/endpointinfo` (method inferred: the reference gives none)

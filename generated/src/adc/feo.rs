@@ -14,13 +14,19 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Feoaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Length: at least 1.
     ///
-    /// Possible values (see [`FeoactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<FeoactionBuiltin>>>,
-    /// `Double`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 360.
     ///
@@ -28,93 +34,62 @@ pub struct Feoaction {
     ///
     /// Since `11.1`.
     pub cachemaxage: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub clientsidemeasurements: Option<bool>,
-    /// `Boolean`, read-write.
     pub convertimporttolink: Option<bool>,
-    /// `Boolean`, read-write.
     pub csscombine: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub cssflattenimports: Option<bool>,
-    /// `Boolean`, read-write.
     pub cssimginline: Option<bool>,
-    /// `Boolean`, read-write.
     pub cssinline: Option<bool>,
-    /// `Boolean`, read-write.
     pub cssminify: Option<bool>,
-    /// `Boolean`, read-write.
     pub cssmovetohead: Option<bool>,
-    /// `String[]`, read-write.
     pub dnsshards: Option<Vec<String>>,
-    /// `String`, read-write.
     pub domainsharding: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub htmlminify: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub htmlrmattribquotes: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub htmlrmdefaultattribs: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub htmltrimurls: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub imgadddimensions: Option<bool>,
-    /// `Boolean`, read-write.
     pub imggiftopng: Option<bool>,
-    /// `Boolean`, read-write.
     pub imginline: Option<bool>,
-    /// `Boolean`, read-write.
     pub imglazyload: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub imgshrinkformobile: Option<bool>,
-    /// `Boolean`, read-write.
     pub imgshrinktoattrib: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub imgtojpegxr: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub imgtowebp: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub imgweaken: Option<bool>,
-    /// `Boolean`, read-write.
     pub jpgoptimize: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub jpgprogressive: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub jscombine: Option<bool>,
-    /// `Boolean`, read-write.
     pub jsinline: Option<bool>,
-    /// `Boolean`, read-write.
     pub jsminify: Option<bool>,
-    /// `Boolean`, read-write.
     pub jsmovetoend: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
     pub pageextendcache: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `feoaction`.`builtin` ([`Feoaction`]).
-///
-/// Also the values of `feopolicy.builtin`.
+/// Values of `feoaction.builtin`, `feopolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum FeoactionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -126,7 +101,7 @@ pub enum FeoactionBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for FeoactionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -214,6 +189,7 @@ impl rt::Model for Feoaction {
             34 => self.name.as_field(),
             35 => self.pageextendcache.as_field(),
             36 => self.undefhits.as_field(),
+            37 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -256,14 +232,9 @@ impl rt::Model for Feoaction {
             34 => self.name.as_field_mut(),
             35 => self.pageextendcache.as_field_mut(),
             36 => self.undefhits.as_field_mut(),
+            37 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Feoaction {
@@ -296,6 +267,128 @@ impl rt::Resource for Feoaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Feoaction {
+    /// A `feoaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cachemaxage`](Self::cachemaxage).
+    pub fn cachemaxage(mut self, cachemaxage: impl Into<rt::Number>) -> Self {
+        self.cachemaxage = Some(cachemaxage.into());
+        self
+    }
+    /// Sets [`clientsidemeasurements`](Self::clientsidemeasurements).
+    pub fn clientsidemeasurements(mut self, clientsidemeasurements: bool) -> Self {
+        self.clientsidemeasurements = Some(clientsidemeasurements);
+        self
+    }
+    /// Sets [`convertimporttolink`](Self::convertimporttolink).
+    pub fn convertimporttolink(mut self, convertimporttolink: bool) -> Self {
+        self.convertimporttolink = Some(convertimporttolink);
+        self
+    }
+    /// Sets [`csscombine`](Self::csscombine).
+    pub fn csscombine(mut self, csscombine: bool) -> Self {
+        self.csscombine = Some(csscombine);
+        self
+    }
+    /// Sets [`cssimginline`](Self::cssimginline).
+    pub fn cssimginline(mut self, cssimginline: bool) -> Self {
+        self.cssimginline = Some(cssimginline);
+        self
+    }
+    /// Sets [`cssinline`](Self::cssinline).
+    pub fn cssinline(mut self, cssinline: bool) -> Self {
+        self.cssinline = Some(cssinline);
+        self
+    }
+    /// Sets [`cssminify`](Self::cssminify).
+    pub fn cssminify(mut self, cssminify: bool) -> Self {
+        self.cssminify = Some(cssminify);
+        self
+    }
+    /// Sets [`cssmovetohead`](Self::cssmovetohead).
+    pub fn cssmovetohead(mut self, cssmovetohead: bool) -> Self {
+        self.cssmovetohead = Some(cssmovetohead);
+        self
+    }
+    /// Sets [`dnsshards`](Self::dnsshards).
+    pub fn dnsshards(
+        mut self,
+        dnsshards: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.dnsshards = Some(dnsshards.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`domainsharding`](Self::domainsharding).
+    pub fn domainsharding(mut self, domainsharding: impl Into<String>) -> Self {
+        self.domainsharding = Some(domainsharding.into());
+        self
+    }
+    /// Sets [`htmlminify`](Self::htmlminify).
+    pub fn htmlminify(mut self, htmlminify: bool) -> Self {
+        self.htmlminify = Some(htmlminify);
+        self
+    }
+    /// Sets [`imggiftopng`](Self::imggiftopng).
+    pub fn imggiftopng(mut self, imggiftopng: bool) -> Self {
+        self.imggiftopng = Some(imggiftopng);
+        self
+    }
+    /// Sets [`imginline`](Self::imginline).
+    pub fn imginline(mut self, imginline: bool) -> Self {
+        self.imginline = Some(imginline);
+        self
+    }
+    /// Sets [`imglazyload`](Self::imglazyload).
+    pub fn imglazyload(mut self, imglazyload: bool) -> Self {
+        self.imglazyload = Some(imglazyload);
+        self
+    }
+    /// Sets [`imgshrinktoattrib`](Self::imgshrinktoattrib).
+    pub fn imgshrinktoattrib(mut self, imgshrinktoattrib: bool) -> Self {
+        self.imgshrinktoattrib = Some(imgshrinktoattrib);
+        self
+    }
+    /// Sets [`imgtojpegxr`](Self::imgtojpegxr).
+    pub fn imgtojpegxr(mut self, imgtojpegxr: bool) -> Self {
+        self.imgtojpegxr = Some(imgtojpegxr);
+        self
+    }
+    /// Sets [`imgtowebp`](Self::imgtowebp).
+    pub fn imgtowebp(mut self, imgtowebp: bool) -> Self {
+        self.imgtowebp = Some(imgtowebp);
+        self
+    }
+    /// Sets [`jpgoptimize`](Self::jpgoptimize).
+    pub fn jpgoptimize(mut self, jpgoptimize: bool) -> Self {
+        self.jpgoptimize = Some(jpgoptimize);
+        self
+    }
+    /// Sets [`jsinline`](Self::jsinline).
+    pub fn jsinline(mut self, jsinline: bool) -> Self {
+        self.jsinline = Some(jsinline);
+        self
+    }
+    /// Sets [`jsminify`](Self::jsminify).
+    pub fn jsminify(mut self, jsminify: bool) -> Self {
+        self.jsminify = Some(jsminify);
+        self
+    }
+    /// Sets [`jsmovetoend`](Self::jsmovetoend).
+    pub fn jsmovetoend(mut self, jsmovetoend: bool) -> Self {
+        self.jsmovetoend = Some(jsmovetoend);
+        self
+    }
+    /// Sets [`pageextendcache`](Self::pageextendcache).
+    pub fn pageextendcache(mut self, pageextendcache: bool) -> Self {
+        self.pageextendcache = Some(pageextendcache);
+        self
+    }
 }
 impl Feoaction {
     /// `POST /nitro/v1/config/feoaction`
@@ -372,10 +465,11 @@ impl Feoaction {
 /// - URL: `/nitro/v1/config/feoglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/front-end-optimization/feoglobal_binding/feoglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeoglobalBinding {
-    /// `feoglobal_feopolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub feoglobal_feopolicy_binding: Option<Vec<FeoglobalFeopolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -386,20 +480,16 @@ impl rt::Model for FeoglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.feoglobal_feopolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.feoglobal_feopolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeoglobalBinding {
@@ -447,29 +537,26 @@ impl FeoglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeoglobalFeopolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`FeoglobalFeopolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<FeoglobalFeopolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`FeoglobalFeopolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `NONE`.
     pub type_: Option<rt::Open<FeoglobalFeopolicyBindingType>>,
@@ -558,6 +645,7 @@ impl rt::Model for FeoglobalFeopolicyBinding {
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -570,14 +658,9 @@ impl rt::Model for FeoglobalFeopolicyBinding {
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeoglobalFeopolicyBinding {
@@ -610,6 +693,31 @@ impl rt::Resource for FeoglobalFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl FeoglobalFeopolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: FeoglobalFeopolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl FeoglobalFeopolicyBinding {
     /// `PUT /nitro/v1/config/feoglobal_feopolicy_binding`
@@ -646,35 +754,35 @@ impl FeoglobalFeopolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Feoparameter {
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`FeoparameterBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.0`.
     pub builtin: Option<Vec<rt::Open<FeoparameterBuiltin>>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2048.
     ///
     /// Default: `1024`.
     pub cssinlinethressize: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2048.
     ///
     /// Default: `1024`.
     pub imginlinethressize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `75`.
     pub jpegqualitypercent: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2048.
     ///
@@ -722,6 +830,7 @@ impl rt::Model for Feoparameter {
             3 => self.imginlinethressize.as_field(),
             4 => self.jpegqualitypercent.as_field(),
             5 => self.jsinlinethressize.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -733,14 +842,9 @@ impl rt::Model for Feoparameter {
             3 => self.imginlinethressize.as_field_mut(),
             4 => self.jpegqualitypercent.as_field_mut(),
             5 => self.jsinlinethressize.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Feoparameter {
@@ -793,44 +897,39 @@ impl Feoparameter {
 /// - URL: `/nitro/v1/config/feopolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`FeopolicyBinding`], [`FeopolicyCsvserverBinding`], [`FeopolicyFeoglobalBinding`], [`FeopolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Feopolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`FeopolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<FeopolicyBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
     ///
     /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `feopolicy`.`builtin` ([`Feopolicy`]): the same values as [`FeoactionBuiltin`].
-pub type FeopolicyBuiltin = FeoactionBuiltin;
 impl rt::Model for Feopolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -853,6 +952,7 @@ impl rt::Model for Feopolicy {
             5 => self.name.as_field(),
             6 => self.rule.as_field(),
             7 => self.undefhits.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -866,14 +966,9 @@ impl rt::Model for Feopolicy {
             5 => self.name.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.undefhits.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Feopolicy {
@@ -906,6 +1001,25 @@ impl rt::Resource for Feopolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Feopolicy {
+    /// A `feopolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Feopolicy {
     /// `POST /nitro/v1/config/feopolicy`
@@ -956,19 +1070,18 @@ impl Feopolicy {
 /// - URL: `/nitro/v1/config/feopolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/front-end-optimization/feopolicy_binding/feopolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeopolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `feopolicy_csvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub feopolicy_csvserver_binding: Option<Vec<FeopolicyCsvserverBinding>>,
-    /// `feopolicy_lbvserver_binding[]`, read-only.
-    pub feopolicy_lbvserver_binding: Option<Vec<FeopolicyLbvserverBinding>>,
-    /// `feopolicy_feoglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub feopolicy_feoglobal_binding: Option<Vec<FeopolicyFeoglobalBinding>>,
+    /// Read-only: never sent.
+    pub feopolicy_lbvserver_binding: Option<Vec<FeopolicyLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -986,6 +1099,7 @@ impl rt::Model for FeopolicyBinding {
             1 => self.feopolicy_feoglobal_binding.as_field(),
             2 => self.feopolicy_lbvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -995,14 +1109,9 @@ impl rt::Model for FeopolicyBinding {
             1 => self.feopolicy_feoglobal_binding.as_field_mut(),
             2 => self.feopolicy_lbvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeopolicyBinding {
@@ -1037,6 +1146,15 @@ impl rt::Resource for FeopolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FeopolicyBinding {
+    /// A `feopolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FeopolicyBinding {
     /// `GET /nitro/v1/config/feopolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1051,35 +1169,32 @@ impl FeopolicyBinding {
 /// - URL: `/nitro/v1/config/feopolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/front-end-optimization/feopolicy_csvserver_binding/feopolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeopolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1101,6 +1216,7 @@ impl rt::Model for FeopolicyCsvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1112,14 +1228,9 @@ impl rt::Model for FeopolicyCsvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeopolicyCsvserverBinding {
@@ -1154,6 +1265,15 @@ impl rt::Resource for FeopolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FeopolicyCsvserverBinding {
+    /// A `feopolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FeopolicyCsvserverBinding {
     /// `GET /nitro/v1/config/feopolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1172,35 +1292,32 @@ impl FeopolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/feopolicy_feoglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/front-end-optimization/feopolicy_feoglobal_binding/feopolicy_feoglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeopolicyFeoglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1222,6 +1339,7 @@ impl rt::Model for FeopolicyFeoglobalBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1233,14 +1351,9 @@ impl rt::Model for FeopolicyFeoglobalBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeopolicyFeoglobalBinding {
@@ -1275,6 +1388,15 @@ impl rt::Resource for FeopolicyFeoglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FeopolicyFeoglobalBinding {
+    /// A `feopolicy_feoglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FeopolicyFeoglobalBinding {
     /// `GET /nitro/v1/config/feopolicy_feoglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1293,35 +1415,32 @@ impl FeopolicyFeoglobalBinding {
 /// - URL: `/nitro/v1/config/feopolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/front-end-optimization/feopolicy_lbvserver_binding/feopolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeopolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1343,6 +1462,7 @@ impl rt::Model for FeopolicyLbvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1354,14 +1474,9 @@ impl rt::Model for FeopolicyLbvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeopolicyLbvserverBinding {
@@ -1396,6 +1511,15 @@ impl rt::Resource for FeopolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FeopolicyLbvserverBinding {
+    /// A `feopolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FeopolicyLbvserverBinding {
     /// `GET /nitro/v1/config/feopolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1417,109 +1541,107 @@ impl FeopolicyLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FeoStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheextendedrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`FeoStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<FeoStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub csscombinedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cssminrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cssmovedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub datasavingsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub gifstopngrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub htmlcommentsremoved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub htmlcommentsremovedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub imgsdomainshardedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub imgsinlinedincssrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub imgslazyloadedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub imgsresizedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub imgstojxrrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub imgstowebprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub importtolinkrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inlinedcssrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inlinedimgsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inlinedjsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub jpegsoptimizedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub jsminrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub jsmovedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub optcacheobjects: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub optcacheobjectsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub origcacheobjects: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub origcacheobjectsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalcacheextended: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalcsscombined: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalcssmin: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalcssmoved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totaldatasavings: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalgifstopng: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalimgsdomainsharded: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalimgsinlinedincss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalimgslazyloaded: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalimgsresized: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totalimgstojxr: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totalimgstowebp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalimporttolink: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalinlinedcss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalinlinedimgs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalinlinedjs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totaljpegsoptimized: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totaljsmin: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totaljsmoved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub toturireplaced: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub urireplacedrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1639,6 +1761,7 @@ impl rt::Model for FeoStats {
             44 => self.totaljsmoved.as_field(),
             45 => self.toturireplaced.as_field(),
             46 => self.urireplacedrate.as_field(),
+            47 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1691,14 +1814,9 @@ impl rt::Model for FeoStats {
             44 => self.totaljsmoved.as_field_mut(),
             45 => self.toturireplaced.as_field_mut(),
             46 => self.urireplacedrate.as_field_mut(),
+            47 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeoStats {

@@ -11,54 +11,43 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/filteraction`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/filter/filteraction/filteraction.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filteraction {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
+    /// Length: at least 1.
+    pub page: Option<String>,
     /// Possible values (see [`FilteractionQual`]): `reset`, `add`, `corrupt`, `forward`, `errorcode`, `drop`.
     ///
     /// Mandatory for add.
     pub qual: Option<rt::Open<FilteractionQual>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub value: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub respcode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
-    pub page: Option<String>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`FilteractionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<FilteractionBuiltin>>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    pub servicename: Option<String>,
+    /// Length: at least 1.
+    pub value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `filteraction`.`builtin` ([`Filteraction`]).
-///
-/// Also the values of `filterhtmlinjectionvariable.builtin`.
+/// Values of `filteraction.builtin`, `filterhtmlinjectionvariable.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum FilteractionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -70,7 +59,7 @@ pub enum FilteractionBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for FilteractionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -129,6 +118,7 @@ impl rt::Model for Filteraction {
             6 => self.respcode.as_field(),
             7 => self.servicename.as_field(),
             8 => self.value.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -143,14 +133,9 @@ impl rt::Model for Filteraction {
             6 => self.respcode.as_field_mut(),
             7 => self.servicename.as_field_mut(),
             8 => self.value.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filteraction {
@@ -183,6 +168,40 @@ impl rt::Resource for Filteraction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Filteraction {
+    /// A `filteraction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, page: impl Into<String>) -> Self {
+        self.page = Some(page.into());
+        self
+    }
+    /// Sets [`qual`](Self::qual).
+    pub fn qual(mut self, qual: FilteractionQual) -> Self {
+        self.qual = Some(rt::Open::Known(qual));
+        self
+    }
+    /// Sets [`respcode`](Self::respcode).
+    pub fn respcode(mut self, respcode: impl Into<rt::Number>) -> Self {
+        self.respcode = Some(respcode.into());
+        self
+    }
+    /// Sets [`servicename`](Self::servicename).
+    pub fn servicename(mut self, servicename: impl Into<String>) -> Self {
+        self.servicename = Some(servicename.into());
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl Filteraction {
     /// `POST /nitro/v1/config/filteraction`
@@ -233,10 +252,11 @@ impl Filteraction {
 /// - URL: `/nitro/v1/config/filterglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/filter/filterglobal_binding/filterglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterglobalBinding {
-    /// `filterglobal_filterpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub filterglobal_filterpolicy_binding: Option<Vec<FilterglobalFilterpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -247,20 +267,16 @@ impl rt::Model for FilterglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filterglobal_filterpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.filterglobal_filterpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterglobalBinding {
@@ -305,36 +321,31 @@ impl FilterglobalBinding {
 /// - URL: `/nitro/v1/config/filterglobal_filterpolicy_binding`
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/filter/filterglobal_filterpolicy_binding/filterglobal_filterpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterglobalFilterpolicyBinding {
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`FilterglobalFilterpolicyBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<FilterglobalFilterpolicyBindingState>>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `filterglobal_filterpolicy_binding`.`state` ([`FilterglobalFilterpolicyBinding`]).
-///
-/// Also the values of `filterhtmlinjectionparameter.strict`.
+/// Values of `filterglobal_filterpolicy_binding.state`, `filterhtmlinjectionparameter.strict`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum FilterglobalFilterpolicyBindingState {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for FilterglobalFilterpolicyBindingState {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -354,6 +365,7 @@ impl rt::Model for FilterglobalFilterpolicyBinding {
             1 => self.policyname.as_field(),
             2 => self.priority.as_field(),
             3 => self.state.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -363,14 +375,9 @@ impl rt::Model for FilterglobalFilterpolicyBinding {
             1 => self.policyname.as_field_mut(),
             2 => self.priority.as_field_mut(),
             3 => self.state.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterglobalFilterpolicyBinding {
@@ -405,6 +412,23 @@ impl rt::Resource for FilterglobalFilterpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl FilterglobalFilterpolicyBinding {
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+}
+impl FilterglobalFilterpolicyBinding {
     /// `PUT /nitro/v1/config/filterglobal_filterpolicy_binding`
     ///
     /// Mandatory: `policyname`.
@@ -435,38 +459,35 @@ impl FilterglobalFilterpolicyBinding {
 /// - URL: `/nitro/v1/config/filterhtmlinjectionparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Reference page: `configuration/filter/filterhtmlinjectionparameter/filterhtmlinjectionparameter.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterhtmlinjectionparameter {
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Default: `1`.
-    pub rate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub frequency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`FilterhtmlinjectionparameterStrict`]): `ENABLED`, `DISABLED`.
-    pub strict: Option<rt::Open<FilterhtmlinjectionparameterStrict>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1024`.
     pub htmlsearchlen: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Default: `1`.
+    pub rate: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub strict: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `filterhtmlinjectionparameter`.`strict` ([`Filterhtmlinjectionparameter`]): the same values as [`FilterglobalFilterpolicyBindingState`].
-pub type FilterhtmlinjectionparameterStrict = FilterglobalFilterpolicyBindingState;
 impl rt::Model for Filterhtmlinjectionparameter {
     const FIELDS: &'static [&'static str] = &[
         "frequency",
@@ -481,6 +502,7 @@ impl rt::Model for Filterhtmlinjectionparameter {
             1 => self.htmlsearchlen.as_field(),
             2 => self.rate.as_field(),
             3 => self.strict.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -490,14 +512,9 @@ impl rt::Model for Filterhtmlinjectionparameter {
             1 => self.htmlsearchlen.as_field_mut(),
             2 => self.rate.as_field_mut(),
             3 => self.strict.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterhtmlinjectionparameter {
@@ -550,34 +567,29 @@ impl Filterhtmlinjectionparameter {
 /// - URL: `/nitro/v1/config/filterhtmlinjectionvariable`
 /// - Key: `variable`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/filter/filterhtmlinjectionvariable/filterhtmlinjectionvariable.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterhtmlinjectionvariable {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     pub variable: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Length: 1 to 31.
-    pub value: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`FilterhtmlinjectionvariableBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<FilterhtmlinjectionvariableBuiltin>>>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`FilterhtmlinjectionvariableType`]): `System internal`, `User defined`.
     pub type_: Option<rt::Open<FilterhtmlinjectionvariableType>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Length: 1 to 31.
+    pub value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `filterhtmlinjectionvariable`.`builtin` ([`Filterhtmlinjectionvariable`]): the same values as [`FilteractionBuiltin`].
-pub type FilterhtmlinjectionvariableBuiltin = FilteractionBuiltin;
 /// Values of `filterhtmlinjectionvariable`.`type` ([`Filterhtmlinjectionvariable`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -609,6 +621,7 @@ impl rt::Model for Filterhtmlinjectionvariable {
             2 => self.type_.as_field(),
             3 => self.value.as_field(),
             4 => self.variable.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -619,14 +632,9 @@ impl rt::Model for Filterhtmlinjectionvariable {
             2 => self.type_.as_field_mut(),
             3 => self.value.as_field_mut(),
             4 => self.variable.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterhtmlinjectionvariable {
@@ -659,6 +667,20 @@ impl rt::Resource for Filterhtmlinjectionvariable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["variable"];
+}
+impl Filterhtmlinjectionvariable {
+    /// A `filterhtmlinjectionvariable` named by its key, every other field unset.
+    pub fn new(variable: impl Into<String>) -> Self {
+        Self {
+            variable: Some(variable.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl Filterhtmlinjectionvariable {
     /// `POST /nitro/v1/config/filterhtmlinjectionvariable`
@@ -709,33 +731,27 @@ impl Filterhtmlinjectionvariable {
 /// - URL: `/nitro/v1/config/filterpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Reference page: `configuration/filter/filterpolicy/filterpolicy.md`
+/// - Bindings: [`FilterpolicyBinding`], [`FilterpolicyCrvserverBinding`], [`FilterpolicyCsvserverBinding`], [`FilterpolicyFilterglobalBinding`], [`FilterpolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterpolicy {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Length: at least 1.
+    pub reqaction: Option<String>,
+    /// Length: at least 1.
+    pub resaction: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub resaction: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -757,6 +773,7 @@ impl rt::Model for Filterpolicy {
             3 => self.reqaction.as_field(),
             4 => self.resaction.as_field(),
             5 => self.rule.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -768,14 +785,9 @@ impl rt::Model for Filterpolicy {
             3 => self.reqaction.as_field_mut(),
             4 => self.resaction.as_field_mut(),
             5 => self.rule.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterpolicy {
@@ -808,6 +820,30 @@ impl rt::Resource for Filterpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Filterpolicy {
+    /// A `filterpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`resaction`](Self::resaction).
+    pub fn resaction(mut self, resaction: impl Into<String>) -> Self {
+        self.resaction = Some(resaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Filterpolicy {
     /// `POST /nitro/v1/config/filterpolicy`
@@ -854,21 +890,20 @@ impl Filterpolicy {
 /// - URL: `/nitro/v1/config/filterpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/filter/filterpolicy_binding/filterpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `filterpolicy_csvserver_binding[]`, read-only.
-    pub filterpolicy_csvserver_binding: Option<Vec<FilterpolicyCsvserverBinding>>,
-    /// `filterpolicy_lbvserver_binding[]`, read-only.
-    pub filterpolicy_lbvserver_binding: Option<Vec<FilterpolicyLbvserverBinding>>,
-    /// `filterpolicy_crvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub filterpolicy_crvserver_binding: Option<Vec<FilterpolicyCrvserverBinding>>,
-    /// `filterpolicy_filterglobal_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub filterpolicy_csvserver_binding: Option<Vec<FilterpolicyCsvserverBinding>>,
+    /// Read-only: never sent.
     pub filterpolicy_filterglobal_binding: Option<Vec<FilterpolicyFilterglobalBinding>>,
+    /// Read-only: never sent.
+    pub filterpolicy_lbvserver_binding: Option<Vec<FilterpolicyLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -888,6 +923,7 @@ impl rt::Model for FilterpolicyBinding {
             2 => self.filterpolicy_filterglobal_binding.as_field(),
             3 => self.filterpolicy_lbvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -898,14 +934,9 @@ impl rt::Model for FilterpolicyBinding {
             2 => self.filterpolicy_filterglobal_binding.as_field_mut(),
             3 => self.filterpolicy_lbvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyBinding {
@@ -940,6 +971,15 @@ impl rt::Resource for FilterpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FilterpolicyBinding {
+    /// A `filterpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FilterpolicyBinding {
     /// `GET /nitro/v1/config/filterpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -954,31 +994,28 @@ impl FilterpolicyBinding {
 /// - URL: `/nitro/v1/config/filterpolicy_crvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/filter/filterpolicy_crvserver_binding/filterpolicy_crvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyCrvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -998,6 +1035,7 @@ impl rt::Model for FilterpolicyCrvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1008,14 +1046,9 @@ impl rt::Model for FilterpolicyCrvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyCrvserverBinding {
@@ -1050,6 +1083,15 @@ impl rt::Resource for FilterpolicyCrvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FilterpolicyCrvserverBinding {
+    /// A `filterpolicy_crvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FilterpolicyCrvserverBinding {
     /// `GET /nitro/v1/config/filterpolicy_crvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1068,31 +1110,28 @@ impl FilterpolicyCrvserverBinding {
 /// - URL: `/nitro/v1/config/filterpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/filter/filterpolicy_csvserver_binding/filterpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1112,6 +1151,7 @@ impl rt::Model for FilterpolicyCsvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1122,14 +1162,9 @@ impl rt::Model for FilterpolicyCsvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyCsvserverBinding {
@@ -1164,6 +1199,15 @@ impl rt::Resource for FilterpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FilterpolicyCsvserverBinding {
+    /// A `filterpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FilterpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/filterpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1182,31 +1226,28 @@ impl FilterpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/filterpolicy_filterglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/filter/filterpolicy_filterglobal_binding/filterpolicy_filterglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyFilterglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1226,6 +1267,7 @@ impl rt::Model for FilterpolicyFilterglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1236,14 +1278,9 @@ impl rt::Model for FilterpolicyFilterglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyFilterglobalBinding {
@@ -1278,6 +1315,15 @@ impl rt::Resource for FilterpolicyFilterglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FilterpolicyFilterglobalBinding {
+    /// A `filterpolicy_filterglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FilterpolicyFilterglobalBinding {
     /// `GET /nitro/v1/config/filterpolicy_filterglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1296,31 +1342,28 @@ impl FilterpolicyFilterglobalBinding {
 /// - URL: `/nitro/v1/config/filterpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/filter/filterpolicy_lbvserver_binding/filterpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1340,6 +1383,7 @@ impl rt::Model for FilterpolicyLbvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1350,14 +1394,9 @@ impl rt::Model for FilterpolicyLbvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyLbvserverBinding {
@@ -1392,6 +1431,15 @@ impl rt::Resource for FilterpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FilterpolicyLbvserverBinding {
+    /// A `filterpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FilterpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/filterpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1410,14 +1458,13 @@ impl FilterpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/filterpostbodyinjection`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Reference page: `configuration/filter/filterpostbodyinjection/filterpostbodyinjection.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterpostbodyinjection {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub postbody: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub systemiid: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1429,6 +1476,7 @@ impl rt::Model for Filterpostbodyinjection {
         match index {
             0 => self.postbody.as_field(),
             1 => self.systemiid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1436,14 +1484,9 @@ impl rt::Model for Filterpostbodyinjection {
         match index {
             0 => self.postbody.as_field_mut(),
             1 => self.systemiid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterpostbodyinjection {
@@ -1496,14 +1539,13 @@ impl Filterpostbodyinjection {
 /// - URL: `/nitro/v1/config/filterprebodyinjection`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Reference page: `configuration/filter/filterprebodyinjection/filterprebodyinjection.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filterprebodyinjection {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub prebody: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub systemiid: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1515,6 +1557,7 @@ impl rt::Model for Filterprebodyinjection {
         match index {
             0 => self.prebody.as_field(),
             1 => self.systemiid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1522,14 +1565,9 @@ impl rt::Model for Filterprebodyinjection {
         match index {
             0 => self.prebody.as_field_mut(),
             1 => self.systemiid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterprebodyinjection {

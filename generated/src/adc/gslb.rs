@@ -14,17 +14,11 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbconfig {
-    /// `String`, read-write.
     pub command: Option<String>,
-    /// `Boolean`, read-write.
     pub debug: Option<bool>,
-    /// `String`, read-write.
     pub forcesync: Option<String>,
-    /// `Boolean`, read-write.
     pub nowarn: Option<bool>,
-    /// `Boolean`, read-write.
     pub preview: Option<bool>,
-    /// `Boolean`, read-write.
     pub saveconfig: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -47,6 +41,7 @@ impl rt::Model for Gslbconfig {
             3 => self.nowarn.as_field(),
             4 => self.preview.as_field(),
             5 => self.saveconfig.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58,14 +53,9 @@ impl rt::Model for Gslbconfig {
             3 => self.nowarn.as_field_mut(),
             4 => self.preview.as_field_mut(),
             5 => self.saveconfig.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbconfig {
@@ -110,14 +100,15 @@ impl Gslbconfig {
 /// - URL: `/nitro/v1/config/gslbdomain`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbdomain/gslbdomain.md`
+/// - Statistics: [`GslbdomainStats`]
+/// - Bindings: [`GslbdomainBinding`], [`GslbdomainGslbserviceBinding`], [`GslbdomainGslbservicegroupBinding`], [`GslbdomainGslbservicegroupmemberBinding`], [`GslbdomainGslbvserverBinding`], [`GslbdomainLbmonitorBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbdomain {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -129,6 +120,7 @@ impl rt::Model for Gslbdomain {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -136,14 +128,9 @@ impl rt::Model for Gslbdomain {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbdomain {
@@ -178,6 +165,15 @@ impl rt::Resource for Gslbdomain {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Gslbdomain {
+    /// A `gslbdomain` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Gslbdomain {
     /// `GET /nitro/v1/config/gslbdomain?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -196,31 +192,30 @@ impl Gslbdomain {
 /// - URL: `/nitro/v1/config/gslbdomain_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbdomain_binding/gslbdomain_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `gslbdomain_gslbservicegroup_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub gslbdomain_gslbservice_binding: Option<Vec<GslbdomainGslbserviceBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub gslbdomain_gslbservicegroup_binding: Option<
         Vec<GslbdomainGslbservicegroupBinding>,
     >,
-    /// `gslbdomain_gslbservice_binding[]`, read-only.
-    pub gslbdomain_gslbservice_binding: Option<Vec<GslbdomainGslbserviceBinding>>,
-    /// `gslbdomain_lbmonitor_binding[]`, read-only.
-    pub gslbdomain_lbmonitor_binding: Option<Vec<GslbdomainLbmonitorBinding>>,
-    /// `gslbdomain_gslbservicegroupmember_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub gslbdomain_gslbservicegroupmember_binding: Option<
         Vec<GslbdomainGslbservicegroupmemberBinding>,
     >,
-    /// `gslbdomain_gslbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub gslbdomain_gslbvserver_binding: Option<Vec<GslbdomainGslbvserverBinding>>,
+    /// Read-only: never sent.
+    pub gslbdomain_lbmonitor_binding: Option<Vec<GslbdomainLbmonitorBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -242,6 +237,7 @@ impl rt::Model for GslbdomainBinding {
             3 => self.gslbdomain_gslbvserver_binding.as_field(),
             4 => self.gslbdomain_lbmonitor_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -253,14 +249,9 @@ impl rt::Model for GslbdomainBinding {
             3 => self.gslbdomain_gslbvserver_binding.as_field_mut(),
             4 => self.gslbdomain_lbmonitor_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainBinding {
@@ -295,6 +286,15 @@ impl rt::Resource for GslbdomainBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl GslbdomainBinding {
+    /// A `gslbdomain_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbdomainBinding {
     /// `GET /nitro/v1/config/gslbdomain_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -309,86 +309,81 @@ impl GslbdomainBinding {
 /// - URL: `/nitro/v1/config/gslbdomain_gslbservice_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbdomain_gslbservice_binding/gslbdomain_gslbservice_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainGslbserviceBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub servicename: Option<String>,
-    /// `String`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub cnameentry: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub cumulativeweight: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub dynamicconfwt: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub gslbthreshold: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Since `11.1`.
+    pub servicename: Option<String>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbdomainGslbserviceBindingState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
     ///
     /// Since `11.1`.
-    pub state: Option<rt::Open<GslbdomainGslbserviceBindingState>>,
-    /// `String`, read-only.
+    pub servicetype: Option<rt::Open<Servicetype>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub state: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub svreffgslbstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub vservername: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainGslbserviceBindingSvreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub svreffgslbstate: Option<rt::Open<GslbdomainGslbserviceBindingSvreffgslbstate>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub dynamicconfwt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Since `11.1`.
     pub weight: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub ipaddress: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainGslbserviceBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
-    ///
-    /// Since `11.1`.
-    pub servicetype: Option<rt::Open<GslbdomainGslbserviceBindingServicetype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub cumulativeweight: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbdomain_gslbservice_binding`.`servicetype` ([`GslbdomainGslbserviceBinding`]).
-///
-/// Also the values of `gslbdomain_gslbservicegroupmember_binding.servicetype`, `gslbdomain_gslbvserver_binding.servicetype`, `gslbservicegroup.servicetype`, `gslbvserver_gslbservicegroupmember_binding.servicetype`.
+/// Values of `gslbdomain_gslbservice_binding.servicetype`, `gslbdomain_gslbservicegroupmember_binding.servicetype`, `gslbdomain_gslbvserver_binding.servicetype`, `gslbservicegroup.servicetype`, `gslbvserver_gslbservicegroupmember_binding.servicetype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainGslbserviceBindingServicetype {
+pub enum Servicetype {
     /// `HTTP`
     Http,
     /// `FTP`
@@ -426,7 +421,7 @@ pub enum GslbdomainGslbserviceBindingServicetype {
     /// `ORACLE`
     Oracle,
 }
-impl rt::WireEnum for GslbdomainGslbserviceBindingServicetype {
+impl rt::WireEnum for Servicetype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Http, "HTTP"),
         (Self::Ftp, "FTP"),
@@ -448,12 +443,10 @@ impl rt::WireEnum for GslbdomainGslbserviceBindingServicetype {
         (Self::Oracle, "ORACLE"),
     ];
 }
-/// Values of `gslbdomain_gslbservice_binding`.`state` ([`GslbdomainGslbserviceBinding`]).
-///
-/// Also the values of `gslbdomain_gslbservice_binding.svreffgslbstate`, `gslbdomain_gslbservicegroupmember_binding.svreffgslbstate`, `gslbdomain_gslbvserver_binding.state`, `gslbdomain_lbmonitor_binding.monstate`, `gslbservice.monitor_state`, `gslbservice.svreffgslbstate`, `gslbservice.svrstate`, `gslbservice_lbmonitor_binding.monitor_state`, `gslbservicegroup.svreffgslbstate`, `gslbservicegroup.svrstate`, `gslbservicegroup_gslbservicegroupmember_binding.svrstate`, `gslbservicegroup_servicegroupentitymonbindings_binding.monitor_state`, `gslbsite_gslbservice_binding.state`, `gslbsite_gslbservicegroupmember_binding.state`, `gslbvserver.curstate`, `gslbvserver_gslbservice_binding.curstate`, `gslbvserver_gslbservice_binding.svreffgslbstate`, `gslbvserver_gslbservicegroupmember_binding.curstate`, `gslbvserver_gslbservicegroupmember_binding.svreffgslbstate`.
+/// Values of `gslbdomain_gslbservice_binding.state`, `gslbdomain_gslbservice_binding.svreffgslbstate`, `gslbdomain_gslbservicegroupmember_binding.svreffgslbstate`, `gslbdomain_gslbvserver_binding.state`, `gslbdomain_lbmonitor_binding.monstate`, `gslbservice.monitor_state`, `gslbservice.svreffgslbstate`, `gslbservice.svrstate`, `gslbservice_lbmonitor_binding.monitor_state`, `gslbservicegroup.svreffgslbstate`, `gslbservicegroup.svrstate`, `gslbservicegroup_gslbservicegroupmember_binding.svrstate`, `gslbservicegroup_servicegroupentitymonbindings_binding.monitor_state`, `gslbsite_gslbservice_binding.state`, `gslbsite_gslbservicegroupmember_binding.state`, `gslbvserver.curstate`, `gslbvserver_gslbservice_binding.curstate`, `gslbvserver_gslbservice_binding.svreffgslbstate`, `gslbvserver_gslbservicegroupmember_binding.curstate`, `gslbvserver_gslbservicegroupmember_binding.svreffgslbstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainGslbserviceBindingState {
+pub enum Svreffgslbstate {
     /// `UP`
     Up,
     /// `DOWN`
@@ -475,7 +468,7 @@ pub enum GslbdomainGslbserviceBindingState {
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for GslbdomainGslbserviceBindingState {
+impl rt::WireEnum for Svreffgslbstate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (Self::Down, "DOWN"),
@@ -489,8 +482,6 @@ impl rt::WireEnum for GslbdomainGslbserviceBindingState {
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `gslbdomain_gslbservice_binding`.`svreffgslbstate` ([`GslbdomainGslbserviceBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbdomainGslbserviceBindingSvreffgslbstate = GslbdomainGslbserviceBindingState;
 impl rt::Model for GslbdomainGslbserviceBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -525,6 +516,7 @@ impl rt::Model for GslbdomainGslbserviceBinding {
             11 => self.svreffgslbstate.as_field(),
             12 => self.vservername.as_field(),
             13 => self.weight.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -544,14 +536,9 @@ impl rt::Model for GslbdomainGslbserviceBinding {
             11 => self.svreffgslbstate.as_field_mut(),
             12 => self.vservername.as_field_mut(),
             13 => self.weight.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainGslbserviceBinding {
@@ -586,6 +573,15 @@ impl rt::Resource for GslbdomainGslbserviceBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl GslbdomainGslbserviceBinding {
+    /// A `gslbdomain_gslbservice_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbdomainGslbserviceBinding {
     /// `GET /nitro/v1/config/gslbdomain_gslbservice_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -605,23 +601,20 @@ impl GslbdomainGslbserviceBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.1`
+/// - Reference page: `configuration/global-server-load-balancing/gslbdomain_gslbservicegroup_binding/gslbdomain_gslbservicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainGslbservicegroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub count: Option<rt::Number>,
+    /// Since `12.1`.
+    pub servicegroupname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -633,6 +626,7 @@ impl rt::Model for GslbdomainGslbservicegroupBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.servicegroupname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -641,14 +635,9 @@ impl rt::Model for GslbdomainGslbservicegroupBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.servicegroupname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainGslbservicegroupBinding {
@@ -683,6 +672,15 @@ impl rt::Resource for GslbdomainGslbservicegroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl GslbdomainGslbservicegroupBinding {
+    /// A `gslbdomain_gslbservicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbdomainGslbservicegroupBinding {
     /// `GET /nitro/v1/config/gslbdomain_gslbservicegroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -702,66 +700,55 @@ impl GslbdomainGslbservicegroupBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.1`
+/// - Reference page: `configuration/global-server-load-balancing/gslbdomain_gslbservicegroupmember_binding/gslbdomain_gslbservicegroupmember_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainGslbservicegroupmemberBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `Integer`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub gslbthreshold: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.1`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Since `12.1`.
+    pub servicegroupname: Option<String>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbdomainGslbservicegroupmemberBindingSvreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
     ///
     /// Since `12.1`.
-    pub svreffgslbstate: Option<
-        rt::Open<GslbdomainGslbservicegroupmemberBindingSvreffgslbstate>,
-    >,
-    /// `Double`, read-only.
+    pub servicetype: Option<rt::Open<Servicetype>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub svreffgslbstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Since `12.1`.
     pub weight: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainGslbservicegroupmemberBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
-    ///
-    /// Since `12.1`.
-    pub servicetype: Option<
-        rt::Open<GslbdomainGslbservicegroupmemberBindingServicetype>,
-    >,
-    /// `String`, read-only.
-    ///
-    /// Since `12.1`.
-    pub ipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbdomain_gslbservicegroupmember_binding`.`servicetype` ([`GslbdomainGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbserviceBindingServicetype`].
-pub type GslbdomainGslbservicegroupmemberBindingServicetype = GslbdomainGslbserviceBindingServicetype;
-/// Values of `gslbdomain_gslbservicegroupmember_binding`.`svreffgslbstate` ([`GslbdomainGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbdomainGslbservicegroupmemberBindingSvreffgslbstate = GslbdomainGslbserviceBindingState;
 impl rt::Model for GslbdomainGslbservicegroupmemberBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -786,6 +773,7 @@ impl rt::Model for GslbdomainGslbservicegroupmemberBinding {
             6 => self.servicetype.as_field(),
             7 => self.svreffgslbstate.as_field(),
             8 => self.weight.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -800,14 +788,9 @@ impl rt::Model for GslbdomainGslbservicegroupmemberBinding {
             6 => self.servicetype.as_field_mut(),
             7 => self.svreffgslbstate.as_field_mut(),
             8 => self.weight.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainGslbservicegroupmemberBinding {
@@ -842,6 +825,15 @@ impl rt::Resource for GslbdomainGslbservicegroupmemberBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl GslbdomainGslbservicegroupmemberBinding {
+    /// A `gslbdomain_gslbservicegroupmember_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbdomainGslbservicegroupmemberBinding {
     /// `GET /nitro/v1/config/gslbdomain_gslbservicegroupmember_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -860,106 +852,123 @@ impl GslbdomainGslbservicegroupmemberBinding {
 /// - URL: `/nitro/v1/config/gslbdomain_gslbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbdomain_gslbvserver_binding/gslbdomain_gslbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainGslbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub vservername: Option<String>,
-    /// `String`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Backuplbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `STATICPROXIMITY`, `RTT`, `CUSTOMLOAD`.
     ///
     /// Since `11.1`.
-    pub sitename: Option<String>,
-    /// `String`, read-only.
+    pub backuplbmethod: Option<rt::Open<Backuplbmethod>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingBackuplbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `STATICPROXIMITY`, `RTT`, `CUSTOMLOAD`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub backuplbmethod: Option<rt::Open<GslbdomainGslbvserverBindingBackuplbmethod>>,
-    /// `String`, read-only.
+    pub cip: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub customheaders: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub persistenceid: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub state: Option<rt::Open<GslbdomainGslbvserverBindingState>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingEdr`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub edr: Option<rt::Open<GslbdomainGslbvserverBindingEdr>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingLbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `STATICPROXIMITY`, `RTT`, `CUSTOMLOAD`.
-    ///
-    /// Since `11.1`.
-    pub lbmethod: Option<rt::Open<GslbdomainGslbvserverBindingLbmethod>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingCip`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub cip: Option<rt::Open<GslbdomainGslbvserverBindingCip>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub statechangetimesec: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub netmask: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`GslbdomainGslbvserverBindingDnsrecordtype`]): `A`, `AAAA`, `CNAME`, `NAPTR`.
     ///
     /// Since `11.1`.
     pub dnsrecordtype: Option<rt::Open<GslbdomainGslbvserverBindingDnsrecordtype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`ServicecountServiceweightDisabled`]): `SERVICECOUNT`, `SERVICEWEIGHT`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub dynamicweight: Option<rt::Open<ServicecountServiceweightDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub edr: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Backuplbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `STATICPROXIMITY`, `RTT`, `CUSTOMLOAD`.
+    ///
+    /// Since `11.1`.
+    pub lbmethod: Option<rt::Open<Backuplbmethod>>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub mir: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub netmask: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub persistenceid: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`SourceipNone`]): `SOURCEIP`, `NONE`.
+    ///
+    /// Since `11.1`.
+    pub persistencetype: Option<rt::Open<SourceipNone>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub persistmask: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingSitepersistence`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
-    ///
-    /// Since `11.1`.
-    pub sitepersistence: Option<rt::Open<GslbdomainGslbvserverBindingSitepersistence>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
     ///
     /// Since `11.1`.
-    pub servicetype: Option<rt::Open<GslbdomainGslbvserverBindingServicetype>>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 1 to 128.
-    ///
-    /// Default: `128`.
+    pub servicetype: Option<rt::Open<Servicetype>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
-    pub v6persistmasklen: Option<rt::Number>,
-    /// `Double`, read-only.
+    pub sitename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ConnectionProxyHttpRedirectNone`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
+    ///
+    /// Since `11.1`.
+    pub sitepersistence: Option<rt::Open<ConnectionProxyHttpRedirectNone>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub siteprefix: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub state: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub statechangetimesec: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
@@ -967,45 +976,23 @@ pub struct GslbdomainGslbvserverBinding {
     ///
     /// Since `11.1`.
     pub v6netmasklen: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingPersistencetype`]): `SOURCEIP`, `NONE`.
+    /// Range: 1 to 128.
     ///
-    /// Since `11.1`.
-    pub persistencetype: Option<rt::Open<GslbdomainGslbvserverBindingPersistencetype>>,
-    /// `String`, read-only.
+    /// Default: `128`.
     ///
     /// Since `11.1`.
-    pub siteprefix: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingDynamicweight`]): `SERVICECOUNT`, `SERVICEWEIGHT`, `DISABLED`.
-    ///
+    pub v6persistmasklen: Option<rt::Number>,
     /// Since `11.1`.
-    pub dynamicweight: Option<rt::Open<GslbdomainGslbvserverBindingDynamicweight>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbdomainGslbvserverBindingMir`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub mir: Option<rt::Open<GslbdomainGslbvserverBindingMir>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbdomain_gslbvserver_binding`.`backuplbmethod` ([`GslbdomainGslbvserverBinding`]).
-///
-/// Also the values of `gslbdomain_gslbvserver_binding.lbmethod`.
+/// Values of `gslbdomain_gslbvserver_binding.backuplbmethod`, `gslbdomain_gslbvserver_binding.lbmethod`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainGslbvserverBindingBackuplbmethod {
+pub enum Backuplbmethod {
     /// `ROUNDROBIN`
     Roundrobin,
     /// `LEASTCONNECTION`
@@ -1025,7 +1012,7 @@ pub enum GslbdomainGslbvserverBindingBackuplbmethod {
     /// `CUSTOMLOAD`
     Customload,
 }
-impl rt::WireEnum for GslbdomainGslbvserverBindingBackuplbmethod {
+impl rt::WireEnum for Backuplbmethod {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Roundrobin, "ROUNDROBIN"),
         (Self::Leastconnection, "LEASTCONNECTION"),
@@ -1038,18 +1025,16 @@ impl rt::WireEnum for GslbdomainGslbvserverBindingBackuplbmethod {
         (Self::Customload, "CUSTOMLOAD"),
     ];
 }
-/// Values of `gslbdomain_gslbvserver_binding`.`cip` ([`GslbdomainGslbvserverBinding`]).
-///
-/// Also the values of `gslbdomain_gslbvserver_binding.edr`, `gslbdomain_gslbvserver_binding.mir`, `gslbparameter.automaticconfigsync`, `gslbparameter.dropldnsreq`, `gslbparameter.gslbconfigsyncmonitor`, `gslbparameter.gslbsynclocfiles`, `gslbparameter.gslbsyncsaveconfigcommand`, `gslbservice.appflowlog`, `gslbservice.cip`, `gslbservice.downstateflush`, `gslbservice.monstate`, `gslbservice.state`, `gslbservice_lbmonitor_binding.monstate`, `gslbservicegroup.appflowlog`, `gslbservicegroup.cip`, `gslbservicegroup.downstateflush`, `gslbservicegroup.state`, `gslbservicegroup_gslbservicegroupmember_binding.state`, `gslbservicegroup_lbmonitor_binding.monstate`, `gslbservicegroup_lbmonitor_binding.state`, `gslbservicegroup_servicegroupentitymonbindings_binding.state`, `gslbsite.metricexchange`, `gslbsite.nwmetricexchange`, `gslbsite.sessionexchange`, `gslbvserver.appflowlog`, `gslbvserver.disableprimaryondown`, `gslbvserver.ecs`, `gslbvserver.ecsaddrvalidation`, `gslbvserver.edr`, `gslbvserver.iscname`, `gslbvserver.mir`, `gslbvserver.sopersistence`, `gslbvserver.state`, `gslbvserver_gslbservice_binding.iscname`.
+/// Values of `gslbdomain_gslbvserver_binding.cip`, `gslbdomain_gslbvserver_binding.edr`, `gslbdomain_gslbvserver_binding.mir`, `gslbparameter.automaticconfigsync`, `gslbparameter.dropldnsreq`, `gslbparameter.gslbconfigsyncmonitor`, `gslbparameter.gslbsynclocfiles`, `gslbparameter.gslbsyncsaveconfigcommand`, `gslbservice.appflowlog`, `gslbservice.cip`, `gslbservice.downstateflush`, `gslbservice.monstate`, `gslbservice.state`, `gslbservice_lbmonitor_binding.monstate`, `gslbservicegroup.appflowlog`, `gslbservicegroup.cip`, `gslbservicegroup.downstateflush`, `gslbservicegroup.state`, `gslbservicegroup_gslbservicegroupmember_binding.state`, `gslbservicegroup_lbmonitor_binding.monstate`, `gslbservicegroup_lbmonitor_binding.state`, `gslbservicegroup_servicegroupentitymonbindings_binding.state`, `gslbsite.metricexchange`, `gslbsite.nwmetricexchange`, `gslbsite.sessionexchange`, `gslbvserver.appflowlog`, `gslbvserver.disableprimaryondown`, `gslbvserver.ecs`, `gslbvserver.ecsaddrvalidation`, `gslbvserver.edr`, `gslbvserver.iscname`, `gslbvserver.mir`, `gslbvserver.sopersistence`, `gslbvserver.state`, `gslbvserver_gslbservice_binding.iscname`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainGslbvserverBindingCip {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for GslbdomainGslbvserverBindingCip {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -1076,12 +1061,10 @@ impl rt::WireEnum for GslbdomainGslbvserverBindingDnsrecordtype {
         (Self::Naptr, "NAPTR"),
     ];
 }
-/// Values of `gslbdomain_gslbvserver_binding`.`dynamicweight` ([`GslbdomainGslbvserverBinding`]).
-///
-/// Also the values of `gslbvserver.dynamicweight`, `gslbvserver_gslbservicegroupmember_binding.dynamicweight`.
+/// Values of `gslbdomain_gslbvserver_binding.dynamicweight`, `gslbvserver.dynamicweight`, `gslbvserver_gslbservicegroupmember_binding.dynamicweight`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainGslbvserverBindingDynamicweight {
+pub enum ServicecountServiceweightDisabled {
     /// `SERVICECOUNT`
     Servicecount,
     /// `SERVICEWEIGHT`
@@ -1089,44 +1072,32 @@ pub enum GslbdomainGslbvserverBindingDynamicweight {
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for GslbdomainGslbvserverBindingDynamicweight {
+impl rt::WireEnum for ServicecountServiceweightDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Servicecount, "SERVICECOUNT"),
         (Self::Serviceweight, "SERVICEWEIGHT"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `gslbdomain_gslbvserver_binding`.`edr` ([`GslbdomainGslbvserverBinding`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbdomainGslbvserverBindingEdr = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbdomain_gslbvserver_binding`.`lbmethod` ([`GslbdomainGslbvserverBinding`]): the same values as [`GslbdomainGslbvserverBindingBackuplbmethod`].
-pub type GslbdomainGslbvserverBindingLbmethod = GslbdomainGslbvserverBindingBackuplbmethod;
-/// Values of `gslbdomain_gslbvserver_binding`.`mir` ([`GslbdomainGslbvserverBinding`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbdomainGslbvserverBindingMir = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbdomain_gslbvserver_binding`.`persistencetype` ([`GslbdomainGslbvserverBinding`]).
-///
-/// Also the values of `gslbvserver.persistencetype`.
+/// Values of `gslbdomain_gslbvserver_binding.persistencetype`, `gslbvserver.persistencetype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainGslbvserverBindingPersistencetype {
+pub enum SourceipNone {
     /// `SOURCEIP`
     Sourceip,
     /// `NONE`
     None,
 }
-impl rt::WireEnum for GslbdomainGslbvserverBindingPersistencetype {
+impl rt::WireEnum for SourceipNone {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Sourceip, "SOURCEIP"),
         (Self::None, "NONE"),
     ];
 }
-/// Values of `gslbdomain_gslbvserver_binding`.`servicetype` ([`GslbdomainGslbvserverBinding`]): the same values as [`GslbdomainGslbserviceBindingServicetype`].
-pub type GslbdomainGslbvserverBindingServicetype = GslbdomainGslbserviceBindingServicetype;
-/// Values of `gslbdomain_gslbvserver_binding`.`sitepersistence` ([`GslbdomainGslbvserverBinding`]).
-///
-/// Also the values of `gslbservice.sitepersistence`, `gslbservicegroup.sitepersistence`, `gslbvserver.sitepersistence`, `gslbvserver_gslbservice_binding.svcsitepersistence`, `gslbvserver_gslbservicegroupmember_binding.svcsitepersistence`.
+/// Values of `gslbdomain_gslbvserver_binding.sitepersistence`, `gslbservice.sitepersistence`, `gslbservicegroup.sitepersistence`, `gslbvserver.sitepersistence`, `gslbvserver_gslbservice_binding.svcsitepersistence`, `gslbvserver_gslbservicegroupmember_binding.svcsitepersistence`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainGslbvserverBindingSitepersistence {
+pub enum ConnectionProxyHttpRedirectNone {
     /// `ConnectionProxy`
     ConnectionProxy,
     /// `HTTPRedirect`
@@ -1134,15 +1105,13 @@ pub enum GslbdomainGslbvserverBindingSitepersistence {
     /// `NONE`
     None,
 }
-impl rt::WireEnum for GslbdomainGslbvserverBindingSitepersistence {
+impl rt::WireEnum for ConnectionProxyHttpRedirectNone {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ConnectionProxy, "ConnectionProxy"),
         (Self::HttpRedirect, "HTTPRedirect"),
         (Self::None, "NONE"),
     ];
 }
-/// Values of `gslbdomain_gslbvserver_binding`.`state` ([`GslbdomainGslbvserverBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbdomainGslbvserverBindingState = GslbdomainGslbserviceBindingState;
 impl rt::Model for GslbdomainGslbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1195,6 +1164,7 @@ impl rt::Model for GslbdomainGslbvserverBinding {
             20 => self.v6netmasklen.as_field(),
             21 => self.v6persistmasklen.as_field(),
             22 => self.vservername.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1223,14 +1193,9 @@ impl rt::Model for GslbdomainGslbvserverBinding {
             20 => self.v6netmasklen.as_field_mut(),
             21 => self.v6persistmasklen.as_field_mut(),
             22 => self.vservername.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainGslbvserverBinding {
@@ -1265,6 +1230,15 @@ impl rt::Resource for GslbdomainGslbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl GslbdomainGslbvserverBinding {
+    /// A `gslbdomain_gslbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbdomainGslbvserverBinding {
     /// `GET /nitro/v1/config/gslbdomain_gslbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1283,101 +1257,94 @@ impl GslbdomainGslbvserverBinding {
 /// - URL: `/nitro/v1/config/gslbdomain_lbmonitor_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbdomain_lbmonitor_binding/gslbdomain_lbmonitor_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainLbmonitorBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub monitorname: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub monstatcode: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub lastresponse: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub customheaders: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainLbmonitorBindingIptunnel`]): `YES`, `NO`.
-    ///
-    /// Since `11.1`.
-    pub iptunnel: Option<rt::Open<GslbdomainLbmonitorBindingIptunnel>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub servicename: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub monitortotalprobes: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub respcode: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub vservername: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub httprequest: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub responsetime: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub monitortotalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub monitorcurrentfailedprobes: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbdomainLbmonitorBindingMonstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub monstate: Option<rt::Open<GslbdomainLbmonitorBindingMonstate>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub customheaders: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub httprequest: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `11.1`.
+    pub iptunnel: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub lastresponse: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub monitorcurrentfailedprobes: Option<rt::Number>,
+    /// Since `11.1`.
+    pub monitorname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub monitortotalfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub monitortotalprobes: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub monstatcode: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub monstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub respcode: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub responsetime: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub servicename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbdomain_lbmonitor_binding`.`iptunnel` ([`GslbdomainLbmonitorBinding`]).
-///
-/// Also the values of `gslbservice.healthmonitor`, `gslbservice.nodefaultbindings`, `gslbservicegroup.graceful`, `gslbservicegroup.healthmonitor`, `gslbservicegroup.nodefaultbindings`, `gslbservicegroup_gslbservicegroupmember_binding.graceful`, `gslbvserver.nodefaultbindings`.
+/// Values of `gslbdomain_lbmonitor_binding.iptunnel`, `gslbservice.healthmonitor`, `gslbservice.nodefaultbindings`, `gslbservicegroup.graceful`, `gslbservicegroup.healthmonitor`, `gslbservicegroup.nodefaultbindings`, `gslbservicegroup_gslbservicegroupmember_binding.graceful`, `gslbvserver.nodefaultbindings`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainLbmonitorBindingIptunnel {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for GslbdomainLbmonitorBindingIptunnel {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `gslbdomain_lbmonitor_binding`.`monstate` ([`GslbdomainLbmonitorBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbdomainLbmonitorBindingMonstate = GslbdomainGslbserviceBindingState;
 impl rt::Model for GslbdomainLbmonitorBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1416,6 +1383,7 @@ impl rt::Model for GslbdomainLbmonitorBinding {
             13 => self.responsetime.as_field(),
             14 => self.servicename.as_field(),
             15 => self.vservername.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1437,14 +1405,9 @@ impl rt::Model for GslbdomainLbmonitorBinding {
             13 => self.responsetime.as_field_mut(),
             14 => self.servicename.as_field_mut(),
             15 => self.vservername.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainLbmonitorBinding {
@@ -1479,6 +1442,15 @@ impl rt::Resource for GslbdomainLbmonitorBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl GslbdomainLbmonitorBinding {
+    /// A `gslbdomain_lbmonitor_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbdomainLbmonitorBinding {
     /// `GET /nitro/v1/config/gslbdomain_lbmonitor_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1500,25 +1472,27 @@ impl GslbdomainLbmonitorBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbldnsentries {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numsites: Option<rt::Number>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     pub rtt: Option<Vec<rt::Number>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sitename: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ttl: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1545,6 +1519,7 @@ impl rt::Model for Gslbldnsentries {
             5 => self.rtt.as_field(),
             6 => self.sitename.as_field(),
             7 => self.ttl.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1558,14 +1533,9 @@ impl rt::Model for Gslbldnsentries {
             5 => self.rtt.as_field_mut(),
             6 => self.sitename.as_field_mut(),
             7 => self.ttl.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbldnsentries {
@@ -1621,8 +1591,6 @@ impl Gslbldnsentries {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbldnsentry {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -1634,20 +1602,16 @@ impl rt::Model for Gslbldnsentry {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ipaddress.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.ipaddress.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbldnsentry {
@@ -1695,37 +1659,31 @@ impl Gslbldnsentry {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbparameter {
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`GslbparameterAutomaticconfigsync`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub automaticconfigsync: Option<rt::Open<GslbparameterAutomaticconfigsync>>,
-    /// `unknown`, read-only.
+    pub automaticconfigsync: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`GslbparameterDropldnsreq`]): `ENABLED`, `DISABLED`.
-    pub dropldnsreq: Option<rt::Open<GslbparameterDropldnsreq>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dropldnsreq: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbparameterGslbconfigsyncmonitor`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub gslbconfigsyncmonitor: Option<rt::Open<GslbparameterGslbconfigsyncmonitor>>,
-    /// `Double`, read-write.
+    pub gslbconfigsyncmonitor: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 3600.
     ///
@@ -1733,73 +1691,59 @@ pub struct Gslbparameter {
     ///
     /// Since `12.0`.
     pub gslbsvcstatedelaytime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub gslbsyncinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbparameterGslbsynclocfiles`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub gslbsynclocfiles: Option<rt::Open<GslbparameterGslbsynclocfiles>>,
-    /// `String`, read-write.
-    ///
+    pub gslbsynclocfiles: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`GslbparameterGslbsyncmode`]): `IncrementalSync`, `FullSync`.
     ///
     /// Since `13.1`.
     pub gslbsyncmode: Option<rt::Open<GslbparameterGslbsyncmode>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbparameterGslbsyncsaveconfigcommand`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub gslbsyncsaveconfigcommand: Option<
-        rt::Open<GslbparameterGslbsyncsaveconfigcommand>,
-    >,
-    /// `unknown`, read-only.
+    pub gslbsyncsaveconfigcommand: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub incarnation: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 30 to 65534.
     ///
     /// Default: `180`.
     pub ldnsentrytimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ldnsmask: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`GslbparameterLdnsprobeorder`]): `PING`, `DNS`, `TCP`.
     pub ldnsprobeorder: Option<Vec<rt::Open<GslbparameterLdnsprobeorder>>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub mepkeepalivetimeout: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub overridepersistencyfororder: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Default: `5`.
     pub rtttolerance: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 3600.
     ///
     /// Since `13.1`.
     pub svcstatelearningtime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub undefaction: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
@@ -1808,14 +1752,6 @@ pub struct Gslbparameter {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbparameter`.`automaticconfigsync` ([`Gslbparameter`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbparameterAutomaticconfigsync = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbparameter`.`dropldnsreq` ([`Gslbparameter`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbparameterDropldnsreq = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbparameter`.`gslbconfigsyncmonitor` ([`Gslbparameter`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbparameterGslbconfigsyncmonitor = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbparameter`.`gslbsynclocfiles` ([`Gslbparameter`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbparameterGslbsynclocfiles = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbparameter`.`gslbsyncmode` ([`Gslbparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1831,8 +1767,6 @@ impl rt::WireEnum for GslbparameterGslbsyncmode {
         (Self::FullSync, "FullSync"),
     ];
 }
-/// Values of `gslbparameter`.`gslbsyncsaveconfigcommand` ([`Gslbparameter`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbparameterGslbsyncsaveconfigcommand = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbparameter`.`ldnsprobeorder` ([`Gslbparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1899,6 +1833,7 @@ impl rt::Model for Gslbparameter {
             18 => self.svcstatelearningtime.as_field(),
             19 => self.undefaction.as_field(),
             20 => self.v6ldnsmasklen.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1925,14 +1860,9 @@ impl rt::Model for Gslbparameter {
             18 => self.svcstatelearningtime.as_field_mut(),
             19 => self.undefaction.as_field_mut(),
             20 => self.v6ldnsmasklen.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbparameter {
@@ -1985,10 +1915,11 @@ impl Gslbparameter {
 /// - URL: `/nitro/v1/config/gslbrunningconfig`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbrunningconfig/gslbrunningconfig.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbrunningconfig {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1999,20 +1930,16 @@ impl rt::Model for Gslbrunningconfig {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.response.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbrunningconfig {
@@ -2057,112 +1984,102 @@ impl Gslbrunningconfig {
 /// - URL: `/nitro/v1/config/gslbservice`
 /// - Key: `servicename`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`GslbserviceStats`]
+/// - Bindings: [`GslbserviceBinding`], [`GslbserviceDnsviewBinding`], [`GslbserviceLbmonitorBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbservice {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub servicename: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`GslbserviceAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<GslbserviceAppflowlog>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`GslbserviceCip`]): `ENABLED`, `DISABLED`.
-    pub cip: Option<rt::Open<GslbserviceCip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cip: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub cipheader: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 32.
     pub clmonowner: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub clmonview: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub cnameentry: Option<String>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1440.
     pub cookietimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbserviceDownstateflush`]): `ENABLED`, `DISABLED`.
-    pub downstateflush: Option<rt::Open<GslbserviceDownstateflush>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub glsbsvchealthdescr: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `GSLB`.
     ///
-    /// Possible values (see [`GslbserviceGslb`]): `REMOTE`, `LOCAL`.
-    pub gslb: Option<rt::Open<GslbserviceGslb>>,
-    /// `Integer`, read-only.
+    /// Possible values (see [`RemoteLocal`]): `REMOTE`, `LOCAL`.
+    pub gslb: Option<rt::Open<RemoteLocal>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub gslbsvchealth: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub gslbsvcstats: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub gslbthreshold: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`GslbserviceHealthmonitor`]): `YES`, `NO`.
-    pub healthmonitor: Option<rt::Open<GslbserviceHealthmonitor>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub healthmonitor: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub ip: Option<String>,
-    /// `String`, read-write.
     pub ipaddress: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     pub maxaaausers: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     pub maxclient: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub monitor_name_svc: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbserviceMonitorState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub monitor_state: Option<rt::Open<GslbserviceMonitorState>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub monitor_state: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbserviceMonstate`]): `ENABLED`, `DISABLED`.
-    pub monstate: Option<rt::Open<GslbserviceMonstate>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub monstate: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     pub monthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
@@ -2170,7 +2087,7 @@ pub struct Gslbservice {
     ///
     /// Since `11.1`.
     pub naptrdomainttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -2178,7 +2095,7 @@ pub struct Gslbservice {
     ///
     /// Since `11.1`.
     pub naptrorder: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -2186,141 +2103,93 @@ pub struct Gslbservice {
     ///
     /// Since `11.1`.
     pub naptrpreference: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `11.1`.
     pub naptrreplacement: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `11.1`.
     pub naptrservices: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`GslbserviceNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<GslbserviceNodefaultbindings>>,
-    /// `Integer`, read-write.
-    ///
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub preferredlocation: Option<String>,
-    /// `String`, read-write.
     pub publicip: Option<String>,
-    /// `Integer`, read-write.
     pub publicport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NSSVC_SERVICE_UNKNOWN`.
     ///
     /// Possible values (see [`GslbserviceServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
     pub servicetype: Option<rt::Open<GslbserviceServicetype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub sitename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbserviceSitepersistence`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
-    pub sitepersistence: Option<rt::Open<GslbserviceSitepersistence>>,
-    /// `String`, read-write.
+    /// Possible values (see [`ConnectionProxyHttpRedirectNone`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
+    pub sitepersistence: Option<rt::Open<ConnectionProxyHttpRedirectNone>>,
     pub siteprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`GslbserviceState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<GslbserviceState>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub statechangetimesec: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbserviceSvreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub svreffgslbstate: Option<rt::Open<GslbserviceSvreffgslbstate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub svreffgslbstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbserviceSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub svrstate: Option<rt::Open<GslbserviceSvrstate>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub svrstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub svrtimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbserviceThreshold`]): `ABOVE`, `BELOW`.
-    pub threshold: Option<rt::Open<GslbserviceThreshold>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`AboveBelow`]): `ABOVE`, `BELOW`.
+    pub threshold: Option<rt::Open<AboveBelow>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `String`, read-write.
     pub viewip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub viewname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservice`.`appflowlog` ([`Gslbservice`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbserviceAppflowlog = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservice`.`cip` ([`Gslbservice`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbserviceCip = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservice`.`downstateflush` ([`Gslbservice`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbserviceDownstateflush = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservice`.`gslb` ([`Gslbservice`]).
-///
-/// Also the values of `gslbservicegroup.gslb`, `gslbsite.sitetype`.
+/// Values of `gslbservice.gslb`, `gslbservicegroup.gslb`, `gslbsite.sitetype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbserviceGslb {
+pub enum RemoteLocal {
     /// `REMOTE`
     Remote,
     /// `LOCAL`
     Local,
 }
-impl rt::WireEnum for GslbserviceGslb {
+impl rt::WireEnum for RemoteLocal {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Remote, "REMOTE"),
         (Self::Local, "LOCAL"),
     ];
 }
-/// Values of `gslbservice`.`healthmonitor` ([`Gslbservice`]): the same values as [`GslbdomainLbmonitorBindingIptunnel`].
-pub type GslbserviceHealthmonitor = GslbdomainLbmonitorBindingIptunnel;
-/// Values of `gslbservice`.`monitor_state` ([`Gslbservice`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbserviceMonitorState = GslbdomainGslbserviceBindingState;
-/// Values of `gslbservice`.`monstate` ([`Gslbservice`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbserviceMonstate = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservice`.`nodefaultbindings` ([`Gslbservice`]): the same values as [`GslbdomainLbmonitorBindingIptunnel`].
-pub type GslbserviceNodefaultbindings = GslbdomainLbmonitorBindingIptunnel;
-/// Values of `gslbservice`.`servicetype` ([`Gslbservice`]).
-///
-/// Also the values of `gslbvserver.servicetype`, `gslbvserver_gslbservice_binding.gslbboundsvctype`.
+/// Values of `gslbservice.servicetype`, `gslbvserver.servicetype`, `gslbvserver_gslbservice_binding.gslbboundsvctype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbserviceServicetype {
@@ -2387,26 +2256,16 @@ impl rt::WireEnum for GslbserviceServicetype {
         (Self::SipSsl, "SIP_SSL"),
     ];
 }
-/// Values of `gslbservice`.`sitepersistence` ([`Gslbservice`]): the same values as [`GslbdomainGslbvserverBindingSitepersistence`].
-pub type GslbserviceSitepersistence = GslbdomainGslbvserverBindingSitepersistence;
-/// Values of `gslbservice`.`state` ([`Gslbservice`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbserviceState = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservice`.`svreffgslbstate` ([`Gslbservice`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbserviceSvreffgslbstate = GslbdomainGslbserviceBindingState;
-/// Values of `gslbservice`.`svrstate` ([`Gslbservice`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbserviceSvrstate = GslbdomainGslbserviceBindingState;
-/// Values of `gslbservice`.`threshold` ([`Gslbservice`]).
-///
-/// Also the values of `gslbservicegroup_gslbservicegroupmember_binding.threshold`.
+/// Values of `gslbservice.threshold`, `gslbservicegroup_gslbservicegroupmember_binding.threshold`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbserviceThreshold {
+pub enum AboveBelow {
     /// `ABOVE`
     Above,
     /// `BELOW`
     Below,
 }
-impl rt::WireEnum for GslbserviceThreshold {
+impl rt::WireEnum for AboveBelow {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Above, "ABOVE"),
         (Self::Below, "BELOW"),
@@ -2526,6 +2385,7 @@ impl rt::Model for Gslbservice {
             51 => self.viewip.as_field(),
             52 => self.viewname.as_field(),
             53 => self.weight.as_field(),
+            54 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2585,14 +2445,9 @@ impl rt::Model for Gslbservice {
             51 => self.viewip.as_field_mut(),
             52 => self.viewname.as_field_mut(),
             53 => self.weight.as_field_mut(),
+            54 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbservice {
@@ -2625,6 +2480,168 @@ impl rt::Resource for Gslbservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl Gslbservice {
+    /// A `gslbservice` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`cip`](Self::cip).
+    pub fn cip(mut self, cip: EnabledDisabled) -> Self {
+        self.cip = Some(rt::Open::Known(cip));
+        self
+    }
+    /// Sets [`cipheader`](Self::cipheader).
+    pub fn cipheader(mut self, cipheader: impl Into<String>) -> Self {
+        self.cipheader = Some(cipheader.into());
+        self
+    }
+    /// Sets [`clttimeout`](Self::clttimeout).
+    pub fn clttimeout(mut self, clttimeout: impl Into<rt::Number>) -> Self {
+        self.clttimeout = Some(clttimeout.into());
+        self
+    }
+    /// Sets [`cnameentry`](Self::cnameentry).
+    pub fn cnameentry(mut self, cnameentry: impl Into<String>) -> Self {
+        self.cnameentry = Some(cnameentry.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`cookietimeout`](Self::cookietimeout).
+    pub fn cookietimeout(mut self, cookietimeout: impl Into<rt::Number>) -> Self {
+        self.cookietimeout = Some(cookietimeout.into());
+        self
+    }
+    /// Sets [`downstateflush`](Self::downstateflush).
+    pub fn downstateflush(mut self, downstateflush: EnabledDisabled) -> Self {
+        self.downstateflush = Some(rt::Open::Known(downstateflush));
+        self
+    }
+    /// Sets [`hashid`](Self::hashid).
+    pub fn hashid(mut self, hashid: impl Into<rt::Number>) -> Self {
+        self.hashid = Some(hashid.into());
+        self
+    }
+    /// Sets [`healthmonitor`](Self::healthmonitor).
+    pub fn healthmonitor(mut self, healthmonitor: YesNo) -> Self {
+        self.healthmonitor = Some(rt::Open::Known(healthmonitor));
+        self
+    }
+    /// Sets [`ip`](Self::ip).
+    pub fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = Some(ip.into());
+        self
+    }
+    /// Sets [`maxaaausers`](Self::maxaaausers).
+    pub fn maxaaausers(mut self, maxaaausers: impl Into<rt::Number>) -> Self {
+        self.maxaaausers = Some(maxaaausers.into());
+        self
+    }
+    /// Sets [`maxbandwidth`](Self::maxbandwidth).
+    pub fn maxbandwidth(mut self, maxbandwidth: impl Into<rt::Number>) -> Self {
+        self.maxbandwidth = Some(maxbandwidth.into());
+        self
+    }
+    /// Sets [`maxclient`](Self::maxclient).
+    pub fn maxclient(mut self, maxclient: impl Into<rt::Number>) -> Self {
+        self.maxclient = Some(maxclient.into());
+        self
+    }
+    /// Sets [`monthreshold`](Self::monthreshold).
+    pub fn monthreshold(mut self, monthreshold: impl Into<rt::Number>) -> Self {
+        self.monthreshold = Some(monthreshold.into());
+        self
+    }
+    /// Sets [`naptrdomainttl`](Self::naptrdomainttl).
+    pub fn naptrdomainttl(mut self, naptrdomainttl: impl Into<rt::Number>) -> Self {
+        self.naptrdomainttl = Some(naptrdomainttl.into());
+        self
+    }
+    /// Sets [`naptrorder`](Self::naptrorder).
+    pub fn naptrorder(mut self, naptrorder: impl Into<rt::Number>) -> Self {
+        self.naptrorder = Some(naptrorder.into());
+        self
+    }
+    /// Sets [`naptrpreference`](Self::naptrpreference).
+    pub fn naptrpreference(mut self, naptrpreference: impl Into<rt::Number>) -> Self {
+        self.naptrpreference = Some(naptrpreference.into());
+        self
+    }
+    /// Sets [`naptrreplacement`](Self::naptrreplacement).
+    pub fn naptrreplacement(mut self, naptrreplacement: impl Into<String>) -> Self {
+        self.naptrreplacement = Some(naptrreplacement.into());
+        self
+    }
+    /// Sets [`naptrservices`](Self::naptrservices).
+    pub fn naptrservices(mut self, naptrservices: impl Into<String>) -> Self {
+        self.naptrservices = Some(naptrservices.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`publicip`](Self::publicip).
+    pub fn publicip(mut self, publicip: impl Into<String>) -> Self {
+        self.publicip = Some(publicip.into());
+        self
+    }
+    /// Sets [`publicport`](Self::publicport).
+    pub fn publicport(mut self, publicport: i64) -> Self {
+        self.publicport = Some(publicport);
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: GslbserviceServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`sitename`](Self::sitename).
+    pub fn sitename(mut self, sitename: impl Into<String>) -> Self {
+        self.sitename = Some(sitename.into());
+        self
+    }
+    /// Sets [`sitepersistence`](Self::sitepersistence).
+    pub fn sitepersistence(
+        mut self,
+        sitepersistence: ConnectionProxyHttpRedirectNone,
+    ) -> Self {
+        self.sitepersistence = Some(rt::Open::Known(sitepersistence));
+        self
+    }
+    /// Sets [`siteprefix`](Self::siteprefix).
+    pub fn siteprefix(mut self, siteprefix: impl Into<String>) -> Self {
+        self.siteprefix = Some(siteprefix.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`svrtimeout`](Self::svrtimeout).
+    pub fn svrtimeout(mut self, svrtimeout: impl Into<rt::Number>) -> Self {
+        self.svrtimeout = Some(svrtimeout.into());
+        self
+    }
 }
 impl Gslbservice {
     /// `POST /nitro/v1/config/gslbservice`
@@ -2729,16 +2746,15 @@ impl Gslbservice {
 /// - URL: `/nitro/v1/config/gslbservice_binding`
 /// - Key: `servicename`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbservice_binding/gslbservice_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbserviceBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `gslbservice_dnsview_binding[]`, read-only.
+    /// Read-only: never sent.
     pub gslbservice_dnsview_binding: Option<Vec<GslbserviceDnsviewBinding>>,
-    /// `gslbservice_lbmonitor_binding[]`, read-only.
+    /// Read-only: never sent.
     pub gslbservice_lbmonitor_binding: Option<Vec<GslbserviceLbmonitorBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2755,6 +2771,7 @@ impl rt::Model for GslbserviceBinding {
             0 => self.gslbservice_dnsview_binding.as_field(),
             1 => self.gslbservice_lbmonitor_binding.as_field(),
             2 => self.servicename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2763,14 +2780,9 @@ impl rt::Model for GslbserviceBinding {
             0 => self.gslbservice_dnsview_binding.as_field_mut(),
             1 => self.gslbservice_lbmonitor_binding.as_field_mut(),
             2 => self.servicename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbserviceBinding {
@@ -2805,6 +2817,15 @@ impl rt::Resource for GslbserviceBinding {
     const KEYS: &'static [&'static str] = &["servicename"];
 }
 impl GslbserviceBinding {
+    /// A `gslbservice_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbserviceBinding {
     /// `GET /nitro/v1/config/gslbservice_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicename)
@@ -2822,18 +2843,15 @@ impl GslbserviceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbserviceDnsviewBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    pub viewip: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub viewip: Option<String>,
     /// Length: at least 1.
     pub viewname: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2853,6 +2871,7 @@ impl rt::Model for GslbserviceDnsviewBinding {
             1 => self.servicename.as_field(),
             2 => self.viewip.as_field(),
             3 => self.viewname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2862,14 +2881,9 @@ impl rt::Model for GslbserviceDnsviewBinding {
             1 => self.servicename.as_field_mut(),
             2 => self.viewip.as_field_mut(),
             3 => self.viewname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbserviceDnsviewBinding {
@@ -2902,6 +2916,25 @@ impl rt::Resource for GslbserviceDnsviewBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl GslbserviceDnsviewBinding {
+    /// A `gslbservice_dnsview_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`viewip`](Self::viewip).
+    pub fn viewip(mut self, viewip: impl Into<String>) -> Self {
+        self.viewip = Some(viewip.into());
+        self
+    }
+    /// Sets [`viewname`](Self::viewname).
+    pub fn viewname(mut self, viewname: impl Into<String>) -> Self {
+        self.viewname = Some(viewname.into());
+        self
+    }
 }
 impl GslbserviceDnsviewBinding {
     /// `PUT /nitro/v1/config/gslbservice_dnsview_binding`
@@ -2945,59 +2978,52 @@ impl GslbserviceDnsviewBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbserviceLbmonitorBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub failedprobes: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub lastresponse: Option<String>,
-    /// `String`, read-write.
-    pub monitor_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbserviceLbmonitorBindingMonitorState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub monitor_state: Option<rt::Open<GslbserviceLbmonitorBindingMonitorState>>,
-    /// `Double`, read-only.
-    pub monitorcurrentfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub monitortotalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub monitortotalprobes: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub monstatcode: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbserviceLbmonitorBindingMonstate`]): `ENABLED`, `DISABLED`.
-    pub monstate: Option<rt::Open<GslbserviceLbmonitorBindingMonstate>>,
-    /// `Integer`, read-only.
-    pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam3: Option<i64>,
-    /// `Double`, read-only.
-    pub responsetime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicename: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub failedprobes: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub lastresponse: Option<String>,
+    pub monitor_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub monitor_state: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub monitorcurrentfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub monitortotalfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub monitortotalprobes: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub monstatcode: Option<i64>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub monstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    pub monstatparam1: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam2: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam3: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub responsetime: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub totalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservice_lbmonitor_binding`.`monitor_state` ([`GslbserviceLbmonitorBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbserviceLbmonitorBindingMonitorState = GslbdomainGslbserviceBindingState;
-/// Values of `gslbservice_lbmonitor_binding`.`monstate` ([`GslbserviceLbmonitorBinding`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbserviceLbmonitorBindingMonstate = GslbdomainGslbvserverBindingCip;
 impl rt::Model for GslbserviceLbmonitorBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3038,6 +3064,7 @@ impl rt::Model for GslbserviceLbmonitorBinding {
             14 => self.servicename.as_field(),
             15 => self.totalfailedprobes.as_field(),
             16 => self.weight.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3060,14 +3087,9 @@ impl rt::Model for GslbserviceLbmonitorBinding {
             14 => self.servicename.as_field_mut(),
             15 => self.totalfailedprobes.as_field_mut(),
             16 => self.weight.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbserviceLbmonitorBinding {
@@ -3100,6 +3122,30 @@ impl rt::Resource for GslbserviceLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl GslbserviceLbmonitorBinding {
+    /// A `gslbservice_lbmonitor_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`monitor_name`](Self::monitor_name).
+    pub fn monitor_name(mut self, monitor_name: impl Into<String>) -> Self {
+        self.monitor_name = Some(monitor_name.into());
+        self
+    }
+    /// Sets [`monstate`](Self::monstate).
+    pub fn monstate(mut self, monstate: EnabledDisabled) -> Self {
+        self.monstate = Some(rt::Open::Known(monstate));
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl GslbserviceLbmonitorBinding {
     /// `PUT /nitro/v1/config/gslbservice_lbmonitor_binding`
@@ -3141,216 +3187,194 @@ impl GslbserviceLbmonitorBinding {
 /// - Key: `servicegroupname`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`GslbservicegroupStats`]
+/// - Bindings: [`GslbservicegroupBinding`], [`GslbservicegroupGslbservicegroupmemberBinding`], [`GslbservicegroupLbmonitorBinding`], [`GslbservicegroupServicegroupentitymonbindingsBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbservicegroup {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`GslbservicegroupAppflowlog`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub appflowlog: Option<rt::Open<GslbservicegroupAppflowlog>>,
-    /// `String`, read-write.
-    ///
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`GslbservicegroupAutodelayedtrofs`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
     pub autodelayedtrofs: Option<rt::Open<GslbservicegroupAutodelayedtrofs>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
     /// Possible values (see [`GslbservicegroupAutoscale`]): `DISABLED`, `DNS`.
     ///
     /// Since `12.0-FR4`.
     pub autoscale: Option<rt::Open<GslbservicegroupAutoscale>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbservicegroupCip`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub cip: Option<rt::Open<GslbservicegroupCip>>,
-    /// `String`, read-write.
-    ///
+    pub cip: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub cipheader: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub clmonowner: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub clmonview: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Since `12.0-FR4`.
     pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub comment: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`GslbservicegroupDownstateflush`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub downstateflush: Option<rt::Open<GslbservicegroupDownstateflush>>,
-    /// `Double`, read-write.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub dup_weight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`GslbservicegroupGraceful`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0-FR4`.
-    pub graceful: Option<rt::Open<GslbservicegroupGraceful>>,
-    /// `Double`, read-only.
+    pub graceful: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub groupcount: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `GSLB`.
     ///
-    /// Possible values (see [`GslbservicegroupGslb`]): `REMOTE`, `LOCAL`.
+    /// Possible values (see [`RemoteLocal`]): `REMOTE`, `LOCAL`.
     ///
     /// Since `12.0-FR4`.
-    pub gslb: Option<rt::Open<GslbservicegroupGslb>>,
-    /// `Double`, read-write.
+    pub gslb: Option<rt::Open<RemoteLocal>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`GslbservicegroupHealthmonitor`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0-FR4`.
-    pub healthmonitor: Option<rt::Open<GslbservicegroupHealthmonitor>>,
-    /// `Boolean`, read-write.
-    ///
+    pub healthmonitor: Option<rt::Open<YesNo>>,
     /// Since `12.0-FR4`.
     pub includemembers: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub ip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967287.
     ///
     /// Since `12.0-FR4`.
     pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Since `12.0-FR4`.
     pub maxclient: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub monitor_name_svc: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub monstatcode: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub monstatparam3: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Since `12.0-FR4`.
     pub monthreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`GslbservicegroupNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<GslbservicegroupNodefaultbindings>>,
-    /// `Integer`, read-only.
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub numofconnections: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0-FR4`.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub publicip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub publicport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub servername: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub serviceconftype: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`GslbservicegroupServicegroupeffectivestate`]): `UP`, `DOWN`, `OUT OF SERVICE`, `PARTIAL-UP`, `PARTIAL-DOWN`.
     ///
@@ -3358,85 +3382,67 @@ pub struct Gslbservicegroup {
     pub servicegroupeffectivestate: Option<
         rt::Open<GslbservicegroupServicegroupeffectivestate>,
     >,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub serviceipstr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbservicegroupServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
-    pub servicetype: Option<rt::Open<GslbservicegroupServicetype>>,
-    /// `String`, read-write.
-    ///
+    pub servicetype: Option<rt::Open<Servicetype>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub sitename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbservicegroupSitepersistence`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
+    /// Possible values (see [`ConnectionProxyHttpRedirectNone`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
     ///
     /// Since `12.1`.
-    pub sitepersistence: Option<rt::Open<GslbservicegroupSitepersistence>>,
-    /// `String`, read-write.
-    ///
+    pub sitepersistence: Option<rt::Open<ConnectionProxyHttpRedirectNone>>,
     /// Since `12.1`.
     pub siteprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`GslbservicegroupState`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub state: Option<rt::Open<GslbservicegroupState>>,
-    /// `Double`, read-only.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub statechangetimemsec: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub stateupdatereason: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbservicegroupSvreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub svreffgslbstate: Option<rt::Open<GslbservicegroupSvreffgslbstate>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbservicegroupSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub svrstate: Option<rt::Open<GslbservicegroupSvrstate>>,
-    /// `Double`, read-write.
+    pub svreffgslbstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub svrstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Since `12.0-FR4`.
     pub svrtimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`GslbservicegroupValue`]): `Certkey not bound`, `SSL feature disabled`.
     ///
     /// Since `12.0-FR4`.
     pub value: Option<rt::Open<GslbservicegroupValue>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
@@ -3445,8 +3451,6 @@ pub struct Gslbservicegroup {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservicegroup`.`appflowlog` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbservicegroupAppflowlog = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbservicegroup`.`autodelayedtrofs` ([`Gslbservicegroup`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3477,18 +3481,6 @@ impl rt::WireEnum for GslbservicegroupAutoscale {
         (Self::Dns, "DNS"),
     ];
 }
-/// Values of `gslbservicegroup`.`cip` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbservicegroupCip = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservicegroup`.`downstateflush` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbservicegroupDownstateflush = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservicegroup`.`graceful` ([`Gslbservicegroup`]): the same values as [`GslbdomainLbmonitorBindingIptunnel`].
-pub type GslbservicegroupGraceful = GslbdomainLbmonitorBindingIptunnel;
-/// Values of `gslbservicegroup`.`gslb` ([`Gslbservicegroup`]): the same values as [`GslbserviceGslb`].
-pub type GslbservicegroupGslb = GslbserviceGslb;
-/// Values of `gslbservicegroup`.`healthmonitor` ([`Gslbservicegroup`]): the same values as [`GslbdomainLbmonitorBindingIptunnel`].
-pub type GslbservicegroupHealthmonitor = GslbdomainLbmonitorBindingIptunnel;
-/// Values of `gslbservicegroup`.`nodefaultbindings` ([`Gslbservicegroup`]): the same values as [`GslbdomainLbmonitorBindingIptunnel`].
-pub type GslbservicegroupNodefaultbindings = GslbdomainLbmonitorBindingIptunnel;
 /// Values of `gslbservicegroup`.`servicegroupeffectivestate` ([`Gslbservicegroup`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3513,16 +3505,6 @@ impl rt::WireEnum for GslbservicegroupServicegroupeffectivestate {
         (Self::PartialDown, "PARTIAL-DOWN"),
     ];
 }
-/// Values of `gslbservicegroup`.`servicetype` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbserviceBindingServicetype`].
-pub type GslbservicegroupServicetype = GslbdomainGslbserviceBindingServicetype;
-/// Values of `gslbservicegroup`.`sitepersistence` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbvserverBindingSitepersistence`].
-pub type GslbservicegroupSitepersistence = GslbdomainGslbvserverBindingSitepersistence;
-/// Values of `gslbservicegroup`.`state` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbservicegroupState = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservicegroup`.`svreffgslbstate` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbservicegroupSvreffgslbstate = GslbdomainGslbserviceBindingState;
-/// Values of `gslbservicegroup`.`svrstate` ([`Gslbservicegroup`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbservicegroupSvrstate = GslbdomainGslbserviceBindingState;
 /// Values of `gslbservicegroup`.`value` ([`Gslbservicegroup`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3648,6 +3630,7 @@ impl rt::Model for Gslbservicegroup {
             49 => self.svrtimeout.as_field(),
             50 => self.value.as_field(),
             51 => self.weight.as_field(),
+            52 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3705,14 +3688,9 @@ impl rt::Model for Gslbservicegroup {
             49 => self.svrtimeout.as_field_mut(),
             50 => self.value.as_field_mut(),
             51 => self.weight.as_field_mut(),
+            52 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbservicegroup {
@@ -3745,6 +3723,98 @@ impl rt::Resource for Gslbservicegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl Gslbservicegroup {
+    /// A `gslbservicegroup` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`autoscale`](Self::autoscale).
+    pub fn autoscale(mut self, autoscale: GslbservicegroupAutoscale) -> Self {
+        self.autoscale = Some(rt::Open::Known(autoscale));
+        self
+    }
+    /// Sets [`cip`](Self::cip).
+    pub fn cip(mut self, cip: EnabledDisabled) -> Self {
+        self.cip = Some(rt::Open::Known(cip));
+        self
+    }
+    /// Sets [`cipheader`](Self::cipheader).
+    pub fn cipheader(mut self, cipheader: impl Into<String>) -> Self {
+        self.cipheader = Some(cipheader.into());
+        self
+    }
+    /// Sets [`clttimeout`](Self::clttimeout).
+    pub fn clttimeout(mut self, clttimeout: impl Into<rt::Number>) -> Self {
+        self.clttimeout = Some(clttimeout.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`downstateflush`](Self::downstateflush).
+    pub fn downstateflush(mut self, downstateflush: EnabledDisabled) -> Self {
+        self.downstateflush = Some(rt::Open::Known(downstateflush));
+        self
+    }
+    /// Sets [`healthmonitor`](Self::healthmonitor).
+    pub fn healthmonitor(mut self, healthmonitor: YesNo) -> Self {
+        self.healthmonitor = Some(rt::Open::Known(healthmonitor));
+        self
+    }
+    /// Sets [`maxbandwidth`](Self::maxbandwidth).
+    pub fn maxbandwidth(mut self, maxbandwidth: impl Into<rt::Number>) -> Self {
+        self.maxbandwidth = Some(maxbandwidth.into());
+        self
+    }
+    /// Sets [`maxclient`](Self::maxclient).
+    pub fn maxclient(mut self, maxclient: impl Into<rt::Number>) -> Self {
+        self.maxclient = Some(maxclient.into());
+        self
+    }
+    /// Sets [`monthreshold`](Self::monthreshold).
+    pub fn monthreshold(mut self, monthreshold: impl Into<rt::Number>) -> Self {
+        self.monthreshold = Some(monthreshold.into());
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: Servicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`sitename`](Self::sitename).
+    pub fn sitename(mut self, sitename: impl Into<String>) -> Self {
+        self.sitename = Some(sitename.into());
+        self
+    }
+    /// Sets [`sitepersistence`](Self::sitepersistence).
+    pub fn sitepersistence(
+        mut self,
+        sitepersistence: ConnectionProxyHttpRedirectNone,
+    ) -> Self {
+        self.sitepersistence = Some(rt::Open::Known(sitepersistence));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`svrtimeout`](Self::svrtimeout).
+    pub fn svrtimeout(mut self, svrtimeout: impl Into<rt::Number>) -> Self {
+        self.svrtimeout = Some(svrtimeout.into());
+        self
+    }
 }
 impl Gslbservicegroup {
     /// `POST /nitro/v1/config/gslbservicegroup`
@@ -3834,32 +3904,31 @@ impl Gslbservicegroup {
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/global-server-load-balancing/gslbservicegroup_binding/gslbservicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
-    /// `gslbservicegroup_servicegroupentitymonbindings_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
-    pub gslbservicegroup_servicegroupentitymonbindings_binding: Option<
-        Vec<GslbservicegroupServicegroupentitymonbindingsBinding>,
+    pub gslbservicegroup_gslbservicegroupmember_binding: Option<
+        Vec<GslbservicegroupGslbservicegroupmemberBinding>,
     >,
-    /// `gslbservicegroup_lbmonitor_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub gslbservicegroup_lbmonitor_binding: Option<
         Vec<GslbservicegroupLbmonitorBinding>,
     >,
-    /// `gslbservicegroup_gslbservicegroupmember_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
-    pub gslbservicegroup_gslbservicegroupmember_binding: Option<
-        Vec<GslbservicegroupGslbservicegroupmemberBinding>,
+    pub gslbservicegroup_servicegroupentitymonbindings_binding: Option<
+        Vec<GslbservicegroupServicegroupentitymonbindingsBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3878,6 +3947,7 @@ impl rt::Model for GslbservicegroupBinding {
             1 => self.gslbservicegroup_lbmonitor_binding.as_field(),
             2 => self.gslbservicegroup_servicegroupentitymonbindings_binding.as_field(),
             3 => self.servicegroupname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3890,14 +3960,9 @@ impl rt::Model for GslbservicegroupBinding {
                     .as_field_mut()
             }
             3 => self.servicegroupname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupBinding {
@@ -3932,6 +3997,15 @@ impl rt::Resource for GslbservicegroupBinding {
     const KEYS: &'static [&'static str] = &["servicegroupname"];
 }
 impl GslbservicegroupBinding {
+    /// A `gslbservicegroup_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbservicegroupBinding {
     /// `GET /nitro/v1/config/gslbservicegroup_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -3950,123 +4024,103 @@ impl GslbservicegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupGslbservicegroupmemberBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub delay: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`GslbservicegroupGslbservicegroupmemberBindingGraceful`]): `YES`, `NO`.
-    ///
-    /// Since `12.0-FR4`.
-    pub graceful: Option<
-        rt::Open<GslbservicegroupGslbservicegroupmemberBindingGraceful>,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gslbthreshold: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub ip: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub order: Option<rt::Number>,
-    /// `String`, access not known.
-    ///
-    /// Since `14.1`.
-    pub orderstr: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `12.0-FR4`.
-    pub port: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub preferredlocation: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub publicip: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub publicport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Since `12.1`.
-    pub siteprefix: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`GslbservicegroupGslbservicegroupmemberBindingState`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub state: Option<rt::Open<GslbservicegroupGslbservicegroupmemberBindingState>>,
-    /// `String`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `12.0-FR4`.
+    pub graceful: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gslbthreshold: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub hashid: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub ip: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub order: Option<rt::Number>,
+    /// Access not documented.
+    ///
+    /// Since `14.1`.
+    pub orderstr: Option<String>,
+    /// Range: 1 to 65535.
+    ///
+    /// Since `12.0-FR4`.
+    pub port: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub preferredlocation: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub publicip: Option<String>,
+    /// Range: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub publicport: Option<i64>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub servername: Option<String>,
+    /// Since `12.1`.
+    pub siteprefix: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub statechangetimesec: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbservicegroupGslbservicegroupmemberBindingSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub svrstate: Option<
-        rt::Open<GslbservicegroupGslbservicegroupmemberBindingSvrstate>,
-    >,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbservicegroupGslbservicegroupmemberBindingThreshold`]): `ABOVE`, `BELOW`.
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub threshold: Option<
-        rt::Open<GslbservicegroupGslbservicegroupmemberBindingThreshold>,
-    >,
-    /// `Double`, read-only.
+    pub svrstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AboveBelow`]): `ABOVE`, `BELOW`.
+    ///
+    /// Since `12.0-FR4`.
+    pub threshold: Option<rt::Open<AboveBelow>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `Double`, access not known.
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub trofsdelay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
@@ -4075,14 +4129,6 @@ pub struct GslbservicegroupGslbservicegroupmemberBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservicegroup_gslbservicegroupmember_binding`.`graceful` ([`GslbservicegroupGslbservicegroupmemberBinding`]): the same values as [`GslbdomainLbmonitorBindingIptunnel`].
-pub type GslbservicegroupGslbservicegroupmemberBindingGraceful = GslbdomainLbmonitorBindingIptunnel;
-/// Values of `gslbservicegroup_gslbservicegroupmember_binding`.`state` ([`GslbservicegroupGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbservicegroupGslbservicegroupmemberBindingState = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservicegroup_gslbservicegroupmember_binding`.`svrstate` ([`GslbservicegroupGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbservicegroupGslbservicegroupmemberBindingSvrstate = GslbdomainGslbserviceBindingState;
-/// Values of `gslbservicegroup_gslbservicegroupmember_binding`.`threshold` ([`GslbservicegroupGslbservicegroupmemberBinding`]): the same values as [`GslbserviceThreshold`].
-pub type GslbservicegroupGslbservicegroupmemberBindingThreshold = GslbserviceThreshold;
 impl rt::Model for GslbservicegroupGslbservicegroupmemberBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4133,6 +4179,7 @@ impl rt::Model for GslbservicegroupGslbservicegroupmemberBinding {
             19 => self.tickssincelaststatechange.as_field(),
             20 => self.trofsdelay.as_field(),
             21 => self.weight.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4160,14 +4207,9 @@ impl rt::Model for GslbservicegroupGslbservicegroupmemberBinding {
             19 => self.tickssincelaststatechange.as_field_mut(),
             20 => self.trofsdelay.as_field_mut(),
             21 => self.weight.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupGslbservicegroupmemberBinding {
@@ -4200,6 +4242,60 @@ impl rt::Resource for GslbservicegroupGslbservicegroupmemberBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl GslbservicegroupGslbservicegroupmemberBinding {
+    /// A `gslbservicegroup_gslbservicegroupmember_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`hashid`](Self::hashid).
+    pub fn hashid(mut self, hashid: impl Into<rt::Number>) -> Self {
+        self.hashid = Some(hashid.into());
+        self
+    }
+    /// Sets [`ip`](Self::ip).
+    pub fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = Some(ip.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`publicip`](Self::publicip).
+    pub fn publicip(mut self, publicip: impl Into<String>) -> Self {
+        self.publicip = Some(publicip.into());
+        self
+    }
+    /// Sets [`publicport`](Self::publicport).
+    pub fn publicport(mut self, publicport: i64) -> Self {
+        self.publicport = Some(publicport);
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`siteprefix`](Self::siteprefix).
+    pub fn siteprefix(mut self, siteprefix: impl Into<String>) -> Self {
+        self.siteprefix = Some(siteprefix.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl GslbservicegroupGslbservicegroupmemberBinding {
     /// `PUT /nitro/v1/config/gslbservicegroup_gslbservicegroupmember_binding`
@@ -4268,73 +4364,57 @@ impl GslbservicegroupGslbservicegroupmemberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupLbmonitorBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub monitor_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbservicegroupLbmonitorBindingMonstate`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub monstate: Option<rt::Open<GslbservicegroupLbmonitorBindingMonstate>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub monweight: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub order: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub passive: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `12.0-FR4`.
-    pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub publicip: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub publicport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Since `12.1`.
-    pub siteprefix: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`GslbservicegroupLbmonitorBindingState`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub state: Option<rt::Open<GslbservicegroupLbmonitorBindingState>>,
-    /// `Double`, read-write.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub hashid: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub monitor_name: Option<String>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub monstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub monweight: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub order: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub passive: Option<bool>,
+    /// Range: 1 to 65535.
+    ///
+    /// Since `12.0-FR4`.
+    pub port: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub publicip: Option<String>,
+    /// Since `12.0-FR4`.
+    pub publicport: Option<i64>,
+    /// Since `12.1`.
+    pub siteprefix: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
@@ -4343,10 +4423,6 @@ pub struct GslbservicegroupLbmonitorBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservicegroup_lbmonitor_binding`.`monstate` ([`GslbservicegroupLbmonitorBinding`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbservicegroupLbmonitorBindingMonstate = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbservicegroup_lbmonitor_binding`.`state` ([`GslbservicegroupLbmonitorBinding`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbservicegroupLbmonitorBindingState = GslbdomainGslbvserverBindingCip;
 impl rt::Model for GslbservicegroupLbmonitorBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4381,6 +4457,7 @@ impl rt::Model for GslbservicegroupLbmonitorBinding {
             11 => self.siteprefix.as_field(),
             12 => self.state.as_field(),
             13 => self.weight.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4400,14 +4477,9 @@ impl rt::Model for GslbservicegroupLbmonitorBinding {
             11 => self.siteprefix.as_field_mut(),
             12 => self.state.as_field_mut(),
             13 => self.weight.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupLbmonitorBinding {
@@ -4440,6 +4512,65 @@ impl rt::Resource for GslbservicegroupLbmonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl GslbservicegroupLbmonitorBinding {
+    /// A `gslbservicegroup_lbmonitor_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`hashid`](Self::hashid).
+    pub fn hashid(mut self, hashid: impl Into<rt::Number>) -> Self {
+        self.hashid = Some(hashid.into());
+        self
+    }
+    /// Sets [`monitor_name`](Self::monitor_name).
+    pub fn monitor_name(mut self, monitor_name: impl Into<String>) -> Self {
+        self.monitor_name = Some(monitor_name.into());
+        self
+    }
+    /// Sets [`monstate`](Self::monstate).
+    pub fn monstate(mut self, monstate: EnabledDisabled) -> Self {
+        self.monstate = Some(rt::Open::Known(monstate));
+        self
+    }
+    /// Sets [`passive`](Self::passive).
+    pub fn passive(mut self, passive: bool) -> Self {
+        self.passive = Some(passive);
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`publicip`](Self::publicip).
+    pub fn publicip(mut self, publicip: impl Into<String>) -> Self {
+        self.publicip = Some(publicip.into());
+        self
+    }
+    /// Sets [`publicport`](Self::publicport).
+    pub fn publicport(mut self, publicport: i64) -> Self {
+        self.publicport = Some(publicport);
+        self
+    }
+    /// Sets [`siteprefix`](Self::siteprefix).
+    pub fn siteprefix(mut self, siteprefix: impl Into<String>) -> Self {
+        self.siteprefix = Some(siteprefix.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl GslbservicegroupLbmonitorBinding {
     /// `PUT /nitro/v1/config/gslbservicegroup_lbmonitor_binding`
@@ -4489,28 +4620,69 @@ impl GslbservicegroupLbmonitorBinding {
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/global-server-load-balancing/gslbservicegroup_servicegroupentitymonbindings_binding/gslbservicegroup_servicegroupentitymonbindings_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupServicegroupentitymonbindingsBinding {
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
-    pub servicegroupentname2: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`GslbservicegroupServicegroupentitymonbindingsBindingState`]): `ENABLED`, `DISABLED`.
+    pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
-    pub state: Option<
-        rt::Open<GslbservicegroupServicegroupentitymonbindingsBindingState>,
-    >,
-    /// `Integer`, read-write.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
+    /// Range: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub hashid: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub lastresponse: Option<String>,
+    /// Since `12.0-FR4`.
+    pub monitor_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub monitor_state: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub monitorcurrentfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub monitortotalfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub monitortotalprobes: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub passive: Option<bool>,
+    /// Range: 1 to 65535.
+    ///
+    /// Since `12.0-FR4`.
+    pub port: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub publicip: Option<String>,
     /// Since `12.0-FR4`.
     pub publicport: Option<i64>,
-    /// `Double`, read-write.
+    /// Since `12.0-FR4`.
+    pub servicegroupentname2: Option<String>,
+    /// Since `12.1`.
+    pub siteprefix: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
@@ -4518,75 +4690,9 @@ pub struct GslbservicegroupServicegroupentitymonbindingsBinding {
     ///
     /// Since `12.0-FR4`.
     pub weight: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `12.0-FR4`.
-    pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub siteprefix: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub passive: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub monitor_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub servicegroupname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub hashid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub publicip: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub lastresponse: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbservicegroupServicegroupentitymonbindingsBindingMonitorState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub monitor_state: Option<
-        rt::Open<GslbservicegroupServicegroupentitymonbindingsBindingMonitorState>,
-    >,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub monitortotalprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub monitortotalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub monitorcurrentfailedprobes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservicegroup_servicegroupentitymonbindings_binding`.`monitor_state` ([`GslbservicegroupServicegroupentitymonbindingsBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbservicegroupServicegroupentitymonbindingsBindingMonitorState = GslbdomainGslbserviceBindingState;
-/// Values of `gslbservicegroup_servicegroupentitymonbindings_binding`.`state` ([`GslbservicegroupServicegroupentitymonbindingsBinding`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbservicegroupServicegroupentitymonbindingsBindingState = GslbdomainGslbvserverBindingCip;
 impl rt::Model for GslbservicegroupServicegroupentitymonbindingsBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4627,6 +4733,7 @@ impl rt::Model for GslbservicegroupServicegroupentitymonbindingsBinding {
             14 => self.siteprefix.as_field(),
             15 => self.state.as_field(),
             16 => self.weight.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4649,14 +4756,9 @@ impl rt::Model for GslbservicegroupServicegroupentitymonbindingsBinding {
             14 => self.siteprefix.as_field_mut(),
             15 => self.state.as_field_mut(),
             16 => self.weight.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupServicegroupentitymonbindingsBinding {
@@ -4692,6 +4794,15 @@ impl rt::Resource for GslbservicegroupServicegroupentitymonbindingsBinding {
     const KEYS: &'static [&'static str] = &["servicegroupname"];
 }
 impl GslbservicegroupServicegroupentitymonbindingsBinding {
+    /// A `gslbservicegroup_servicegroupentitymonbindings_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbservicegroupServicegroupentitymonbindingsBinding {
     /// `GET /nitro/v1/config/gslbservicegroup_servicegroupentitymonbindings_binding/{servicegroupname}?count=yes`
     pub fn count(servicegroupname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(servicegroupname)
@@ -4710,118 +4821,89 @@ impl GslbservicegroupServicegroupentitymonbindingsBinding {
 /// - URL: `/nitro/v1/config/gslbsite`
 /// - Key: `sitename`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`GslbsiteStats`]
+/// - Bindings: [`GslbsiteBinding`], [`GslbsiteGslbserviceBinding`], [`GslbsiteGslbservicegroupBinding`], [`GslbsiteGslbservicegroupmemberBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbsite {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Default: `None`.
-    ///
-    /// Since `12.0`.
-    pub backupparentlist: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub clip: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0`.
-    pub curbackupparentip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`GslbsiteMetricexchange`]): `ENABLED`, `DISABLED`.
-    pub metricexchange: Option<rt::Open<GslbsiteMetricexchange>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub naptrreplacementsuffix: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`GslbsiteNwmetricexchange`]): `ENABLED`, `DISABLED`.
-    pub nwmetricexchange: Option<rt::Open<GslbsiteNwmetricexchange>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub oldname: Option<serde_json::Value>,
-    /// `String`, read-write.
-    pub parentsite: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbsitePersistencemepstatus`]): `ACTIVE`, `INACTIVE`, `DOWN`.
-    pub persistencemepstatus: Option<rt::Open<GslbsitePersistencemepstatus>>,
-    /// `String`, read-write.
-    pub publicclip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub publicip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`GslbsiteSessionexchange`]): `ENABLED`, `DISABLED`.
-    pub sessionexchange: Option<rt::Open<GslbsiteSessionexchange>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub siteipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub sitename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `None`.
+    ///
+    /// Since `12.0`.
+    pub backupparentlist: Option<Vec<String>>,
+    pub clip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub curbackupparentip: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub metricexchange: Option<rt::Open<EnabledDisabled>>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub naptrreplacementsuffix: Option<String>,
+    /// Since `14.1`.
+    pub newname: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nwmetricexchange: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
+    pub oldname: Option<serde_json::Value>,
+    pub parentsite: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ActiveInactiveDown`]): `ACTIVE`, `INACTIVE`, `DOWN`.
+    pub persistencemepstatus: Option<rt::Open<ActiveInactiveDown>>,
+    pub publicclip: Option<String>,
+    /// Length: at least 1.
+    pub publicip: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sessionexchange: Option<rt::Open<EnabledDisabled>>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub siteipaddress: Option<String>,
+    /// Since `14.1`.
     pub sitepassword: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub sitestate: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `NONE`.
     ///
-    /// Possible values (see [`GslbsiteSitetype`]): `REMOTE`, `LOCAL`.
-    pub sitetype: Option<rt::Open<GslbsiteSitetype>>,
-    /// `String`, read-only.
+    /// Possible values (see [`RemoteLocal`]): `REMOTE`, `LOCAL`.
+    pub sitetype: Option<rt::Open<RemoteLocal>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbsiteStatus`]): `ACTIVE`, `INACTIVE`, `DOWN`.
-    pub status: Option<rt::Open<GslbsiteStatus>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`ActiveInactiveDown`]): `ACTIVE`, `INACTIVE`, `DOWN`.
+    pub status: Option<rt::Open<ActiveInactiveDown>>,
     /// Default: `ALWAYS`.
     ///
     /// Possible values (see [`GslbsiteTriggermonitor`]): `ALWAYS`, `MEPDOWN`, `MEPDOWN_SVCDOWN`.
     pub triggermonitor: Option<rt::Open<GslbsiteTriggermonitor>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub version: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbsite`.`metricexchange` ([`Gslbsite`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbsiteMetricexchange = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbsite`.`nwmetricexchange` ([`Gslbsite`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbsiteNwmetricexchange = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbsite`.`persistencemepstatus` ([`Gslbsite`]).
-///
-/// Also the values of `gslbsite.status`.
+/// Values of `gslbsite.persistencemepstatus`, `gslbsite.status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbsitePersistencemepstatus {
+pub enum ActiveInactiveDown {
     /// `ACTIVE`
     Active,
     /// `INACTIVE`
@@ -4829,19 +4911,13 @@ pub enum GslbsitePersistencemepstatus {
     /// `DOWN`
     Down,
 }
-impl rt::WireEnum for GslbsitePersistencemepstatus {
+impl rt::WireEnum for ActiveInactiveDown {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Active, "ACTIVE"),
         (Self::Inactive, "INACTIVE"),
         (Self::Down, "DOWN"),
     ];
 }
-/// Values of `gslbsite`.`sessionexchange` ([`Gslbsite`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbsiteSessionexchange = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbsite`.`sitetype` ([`Gslbsite`]): the same values as [`GslbserviceGslb`].
-pub type GslbsiteSitetype = GslbserviceGslb;
-/// Values of `gslbsite`.`status` ([`Gslbsite`]): the same values as [`GslbsitePersistencemepstatus`].
-pub type GslbsiteStatus = GslbsitePersistencemepstatus;
 /// Values of `gslbsite`.`triggermonitor` ([`Gslbsite`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4911,6 +4987,7 @@ impl rt::Model for Gslbsite {
             19 => self.status.as_field(),
             20 => self.triggermonitor.as_field(),
             21 => self.version.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4938,14 +5015,9 @@ impl rt::Model for Gslbsite {
             19 => self.status.as_field_mut(),
             20 => self.triggermonitor.as_field_mut(),
             21 => self.version.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbsite {
@@ -4978,6 +5050,83 @@ impl rt::Resource for Gslbsite {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitename"];
+}
+impl Gslbsite {
+    /// A `gslbsite` named by its key, every other field unset.
+    pub fn new(sitename: impl Into<String>) -> Self {
+        Self {
+            sitename: Some(sitename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`backupparentlist`](Self::backupparentlist).
+    pub fn backupparentlist(
+        mut self,
+        backupparentlist: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.backupparentlist = Some(
+            backupparentlist.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`clip`](Self::clip).
+    pub fn clip(mut self, clip: impl Into<String>) -> Self {
+        self.clip = Some(clip.into());
+        self
+    }
+    /// Sets [`metricexchange`](Self::metricexchange).
+    pub fn metricexchange(mut self, metricexchange: EnabledDisabled) -> Self {
+        self.metricexchange = Some(rt::Open::Known(metricexchange));
+        self
+    }
+    /// Sets [`naptrreplacementsuffix`](Self::naptrreplacementsuffix).
+    pub fn naptrreplacementsuffix(
+        mut self,
+        naptrreplacementsuffix: impl Into<String>,
+    ) -> Self {
+        self.naptrreplacementsuffix = Some(naptrreplacementsuffix.into());
+        self
+    }
+    /// Sets [`nwmetricexchange`](Self::nwmetricexchange).
+    pub fn nwmetricexchange(mut self, nwmetricexchange: EnabledDisabled) -> Self {
+        self.nwmetricexchange = Some(rt::Open::Known(nwmetricexchange));
+        self
+    }
+    /// Sets [`parentsite`](Self::parentsite).
+    pub fn parentsite(mut self, parentsite: impl Into<String>) -> Self {
+        self.parentsite = Some(parentsite.into());
+        self
+    }
+    /// Sets [`publicclip`](Self::publicclip).
+    pub fn publicclip(mut self, publicclip: impl Into<String>) -> Self {
+        self.publicclip = Some(publicclip.into());
+        self
+    }
+    /// Sets [`publicip`](Self::publicip).
+    pub fn publicip(mut self, publicip: impl Into<String>) -> Self {
+        self.publicip = Some(publicip.into());
+        self
+    }
+    /// Sets [`sessionexchange`](Self::sessionexchange).
+    pub fn sessionexchange(mut self, sessionexchange: EnabledDisabled) -> Self {
+        self.sessionexchange = Some(rt::Open::Known(sessionexchange));
+        self
+    }
+    /// Sets [`siteipaddress`](Self::siteipaddress).
+    pub fn siteipaddress(mut self, siteipaddress: impl Into<String>) -> Self {
+        self.siteipaddress = Some(siteipaddress.into());
+        self
+    }
+    /// Sets [`sitetype`](Self::sitetype).
+    pub fn sitetype(mut self, sitetype: RemoteLocal) -> Self {
+        self.sitetype = Some(rt::Open::Known(sitetype));
+        self
+    }
+    /// Sets [`triggermonitor`](Self::triggermonitor).
+    pub fn triggermonitor(mut self, triggermonitor: GslbsiteTriggermonitor) -> Self {
+        self.triggermonitor = Some(rt::Open::Known(triggermonitor));
+        self
+    }
 }
 impl Gslbsite {
     /// `POST /nitro/v1/config/gslbsite`
@@ -5044,20 +5193,19 @@ impl Gslbsite {
 /// - URL: `/nitro/v1/config/gslbsite_binding`
 /// - Key: `sitename`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbsite_binding/gslbsite_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sitename: Option<String>,
-    /// `gslbsite_gslbservicegroup_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub gslbsite_gslbservice_binding: Option<Vec<GslbsiteGslbserviceBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub gslbsite_gslbservicegroup_binding: Option<Vec<GslbsiteGslbservicegroupBinding>>,
-    /// `gslbsite_gslbservice_binding[]`, read-only.
-    pub gslbsite_gslbservice_binding: Option<Vec<GslbsiteGslbserviceBinding>>,
-    /// `gslbsite_gslbservicegroupmember_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub gslbsite_gslbservicegroupmember_binding: Option<
@@ -5080,6 +5228,7 @@ impl rt::Model for GslbsiteBinding {
             1 => self.gslbsite_gslbservicegroup_binding.as_field(),
             2 => self.gslbsite_gslbservicegroupmember_binding.as_field(),
             3 => self.sitename.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5089,14 +5238,9 @@ impl rt::Model for GslbsiteBinding {
             1 => self.gslbsite_gslbservicegroup_binding.as_field_mut(),
             2 => self.gslbsite_gslbservicegroupmember_binding.as_field_mut(),
             3 => self.sitename.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteBinding {
@@ -5131,6 +5275,15 @@ impl rt::Resource for GslbsiteBinding {
     const KEYS: &'static [&'static str] = &["sitename"];
 }
 impl GslbsiteBinding {
+    /// A `gslbsite_binding` named by its key, every other field unset.
+    pub fn new(sitename: impl Into<String>) -> Self {
+        Self {
+            sitename: Some(sitename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbsiteBinding {
     /// `GET /nitro/v1/config/gslbsite_binding/{sitename}`
     pub fn get(sitename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(sitename)
@@ -5145,51 +5298,48 @@ impl GslbsiteBinding {
 /// - URL: `/nitro/v1/config/gslbsite_gslbservice_binding`
 /// - Key: `sitename`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbsite_gslbservice_binding/gslbsite_gslbservice_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteGslbserviceBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub sitename: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub cnameentry: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbsiteGslbserviceBindingState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
-    pub state: Option<rt::Open<GslbsiteGslbserviceBindingState>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbsiteGslbserviceBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
-    ///
-    /// Since `11.1`.
-    pub servicetype: Option<rt::Open<GslbsiteGslbserviceBindingServicetype>>,
-    /// `Integer`, read-only.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Since `11.1`.
+    pub servicename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`GslbsiteGslbserviceBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     ///
     /// Since `11.1`.
-    pub ipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    pub servicetype: Option<rt::Open<GslbsiteGslbserviceBindingServicetype>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub state: Option<rt::Open<Svreffgslbstate>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5328,8 +5478,6 @@ impl rt::WireEnum for GslbsiteGslbserviceBindingServicetype {
         (Self::Logstream, "LOGSTREAM"),
     ];
 }
-/// Values of `gslbsite_gslbservice_binding`.`state` ([`GslbsiteGslbserviceBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbsiteGslbserviceBindingState = GslbdomainGslbserviceBindingState;
 impl rt::Model for GslbsiteGslbserviceBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5352,6 +5500,7 @@ impl rt::Model for GslbsiteGslbserviceBinding {
             5 => self.servicetype.as_field(),
             6 => self.sitename.as_field(),
             7 => self.state.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5365,14 +5514,9 @@ impl rt::Model for GslbsiteGslbserviceBinding {
             5 => self.servicetype.as_field_mut(),
             6 => self.sitename.as_field_mut(),
             7 => self.state.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteGslbserviceBinding {
@@ -5407,6 +5551,15 @@ impl rt::Resource for GslbsiteGslbserviceBinding {
     const KEYS: &'static [&'static str] = &["sitename"];
 }
 impl GslbsiteGslbserviceBinding {
+    /// A `gslbsite_gslbservice_binding` named by its key, every other field unset.
+    pub fn new(sitename: impl Into<String>) -> Self {
+        Self {
+            sitename: Some(sitename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbsiteGslbserviceBinding {
     /// `GET /nitro/v1/config/gslbsite_gslbservice_binding/{sitename}?count=yes`
     pub fn count(sitename: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(sitename)
@@ -5426,35 +5579,30 @@ impl GslbsiteGslbserviceBinding {
 /// - Key: `sitename`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/global-server-load-balancing/gslbsite_gslbservicegroup_binding/gslbsite_gslbservicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteGslbservicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub sitename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`GslbsiteGslbservicegroupBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     ///
     /// Since `12.0-FR4`.
     pub servicetype: Option<rt::Open<GslbsiteGslbservicegroupBindingServicetype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbsite_gslbservicegroup_binding`.`servicetype` ([`GslbsiteGslbservicegroupBinding`]).
-///
-/// Also the values of `gslbsite_gslbservicegroupmember_binding.servicetype`.
+/// Values of `gslbsite_gslbservicegroup_binding.servicetype`, `gslbsite_gslbservicegroupmember_binding.servicetype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbsiteGslbservicegroupBindingServicetype {
@@ -5595,6 +5743,7 @@ impl rt::Model for GslbsiteGslbservicegroupBinding {
             1 => self.servicegroupname.as_field(),
             2 => self.servicetype.as_field(),
             3 => self.sitename.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5604,14 +5753,9 @@ impl rt::Model for GslbsiteGslbservicegroupBinding {
             1 => self.servicegroupname.as_field_mut(),
             2 => self.servicetype.as_field_mut(),
             3 => self.sitename.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteGslbservicegroupBinding {
@@ -5646,6 +5790,15 @@ impl rt::Resource for GslbsiteGslbservicegroupBinding {
     const KEYS: &'static [&'static str] = &["sitename"];
 }
 impl GslbsiteGslbservicegroupBinding {
+    /// A `gslbsite_gslbservicegroup_binding` named by its key, every other field unset.
+    pub fn new(sitename: impl Into<String>) -> Self {
+        Self {
+            sitename: Some(sitename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbsiteGslbservicegroupBinding {
     /// `GET /nitro/v1/config/gslbsite_gslbservicegroup_binding/{sitename}?count=yes`
     pub fn count(sitename: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(sitename)
@@ -5665,52 +5818,45 @@ impl GslbsiteGslbservicegroupBinding {
 /// - Key: `sitename`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/global-server-load-balancing/gslbsite_gslbservicegroupmember_binding/gslbsite_gslbservicegroupmember_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteGslbservicegroupmemberBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub sitename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbsiteGslbservicegroupmemberBindingState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
-    pub state: Option<rt::Open<GslbsiteGslbservicegroupmemberBindingState>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbsiteGslbservicegroupmemberBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
-    ///
-    /// Since `12.0-FR4`.
-    pub servicetype: Option<rt::Open<GslbsiteGslbservicegroupmemberBindingServicetype>>,
-    /// `Integer`, read-only.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0-FR4`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Since `12.0-FR4`.
+    pub servicegroupname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`GslbsiteGslbservicegroupBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     ///
     /// Since `12.0-FR4`.
-    pub ipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    pub servicetype: Option<rt::Open<GslbsiteGslbservicegroupBindingServicetype>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
+    pub state: Option<rt::Open<Svreffgslbstate>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbsite_gslbservicegroupmember_binding`.`servicetype` ([`GslbsiteGslbservicegroupmemberBinding`]): the same values as [`GslbsiteGslbservicegroupBindingServicetype`].
-pub type GslbsiteGslbservicegroupmemberBindingServicetype = GslbsiteGslbservicegroupBindingServicetype;
-/// Values of `gslbsite_gslbservicegroupmember_binding`.`state` ([`GslbsiteGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbsiteGslbservicegroupmemberBindingState = GslbdomainGslbserviceBindingState;
 impl rt::Model for GslbsiteGslbservicegroupmemberBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5731,6 +5877,7 @@ impl rt::Model for GslbsiteGslbservicegroupmemberBinding {
             4 => self.servicetype.as_field(),
             5 => self.sitename.as_field(),
             6 => self.state.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5743,14 +5890,9 @@ impl rt::Model for GslbsiteGslbservicegroupmemberBinding {
             4 => self.servicetype.as_field_mut(),
             5 => self.sitename.as_field_mut(),
             6 => self.state.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteGslbservicegroupmemberBinding {
@@ -5785,6 +5927,15 @@ impl rt::Resource for GslbsiteGslbservicegroupmemberBinding {
     const KEYS: &'static [&'static str] = &["sitename"];
 }
 impl GslbsiteGslbservicegroupmemberBinding {
+    /// A `gslbsite_gslbservicegroupmember_binding` named by its key, every other field unset.
+    pub fn new(sitename: impl Into<String>) -> Self {
+        Self {
+            sitename: Some(sitename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbsiteGslbservicegroupmemberBinding {
     /// `GET /nitro/v1/config/gslbsite_gslbservicegroupmember_binding/{sitename}?count=yes`
     pub fn count(sitename: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(sitename)
@@ -5803,15 +5954,14 @@ impl GslbsiteGslbservicegroupmemberBinding {
 /// - URL: `/nitro/v1/config/gslbsyncstatus`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbsyncstatus/gslbsyncstatus.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbsyncstatus {
-    /// `Boolean`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub response: Option<String>,
     /// Since `12.1`.
     pub summary: Option<bool>,
-    /// `String`, read-only.
-    pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5822,6 +5972,7 @@ impl rt::Model for Gslbsyncstatus {
         match index {
             0 => self.response.as_field(),
             1 => self.summary.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5829,14 +5980,9 @@ impl rt::Model for Gslbsyncstatus {
         match index {
             0 => self.response.as_field_mut(),
             1 => self.summary.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbsyncstatus {
@@ -5881,305 +6027,244 @@ impl Gslbsyncstatus {
 /// - URL: `/nitro/v1/config/gslbvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`GslbvserverStats`]
+/// - Bindings: [`GslbvserverBinding`], [`GslbvserverDomainBinding`], [`GslbvserverGslbserviceBinding`], [`GslbvserverGslbservicegroupBinding`], [`GslbvserverGslbservicegroupmemberBinding`], [`GslbvserverLbpolicyBinding`], [`GslbvserverSpilloverpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Gslbvserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub activeservices: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`GslbvserverAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<GslbvserverAppflowlog>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub backupip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbvserverBackuplbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `STATICPROXIMITY`, `RTT`, `CUSTOMLOAD`, `API`.
-    pub backuplbmethod: Option<rt::Open<GslbvserverBackuplbmethod>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 1440.
-    pub backupsessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub backupvserver: Option<String>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NONE`.
-    ///
-    /// Possible values (see [`GslbvserverConsidereffectivestate`]): `NONE`, `STATE_ONLY`.
-    pub considereffectivestate: Option<rt::Open<GslbvserverConsidereffectivestate>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub cookie_domain: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 1440.
-    pub cookietimeout: Option<rt::Number>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub currentactiveorder: Option<serde_json::Value>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbvserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub curstate: Option<rt::Open<GslbvserverCurstate>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbvserverDisableprimaryondown`]): `ENABLED`, `DISABLED`.
-    pub disableprimaryondown: Option<rt::Open<GslbvserverDisableprimaryondown>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `A`.
-    ///
-    /// Possible values (see [`GslbvserverDnsrecordtype`]): `A`, `AAAA`, `CNAME`, `NAPTR`.
-    pub dnsrecordtype: Option<rt::Open<GslbvserverDnsrecordtype>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub domainname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbvserverDynamicweight`]): `SERVICECOUNT`, `SERVICEWEIGHT`, `DISABLED`.
-    pub dynamicweight: Option<rt::Open<GslbvserverDynamicweight>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbvserverEcs`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub ecs: Option<rt::Open<GslbvserverEcs>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbvserverEcsaddrvalidation`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub ecsaddrvalidation: Option<rt::Open<GslbvserverEcsaddrvalidation>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbvserverEdr`]): `ENABLED`, `DISABLED`.
-    pub edr: Option<rt::Open<GslbvserverEdr>>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub health: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `IPV4`.
-    ///
-    /// Possible values (see [`GslbvserverIptype`]): `IPV4`, `IPV6`.
-    pub iptype: Option<rt::Open<GslbvserverIptype>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbvserverIscname`]): `ENABLED`, `DISABLED`.
-    pub iscname: Option<rt::Open<GslbvserverIscname>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `LEASTCONNECTION`.
-    ///
-    /// Possible values (see [`GslbvserverLbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `STATICPROXIMITY`, `RTT`, `CUSTOMLOAD`, `API`.
-    pub lbmethod: Option<rt::Open<GslbvserverLbmethod>>,
-    /// `Integer`, read-only.
-    pub lbrrreason: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`GslbvserverMir`]): `ENABLED`, `DISABLED`.
-    pub mir: Option<rt::Open<GslbvserverMir>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub activeservices: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Length: at least 1.
+    pub backupip: Option<String>,
+    /// Possible values (see [`GslbvserverBackuplbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `STATICPROXIMITY`, `RTT`, `CUSTOMLOAD`, `API`.
+    pub backuplbmethod: Option<rt::Open<GslbvserverBackuplbmethod>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 1440.
+    pub backupsessiontimeout: Option<rt::Number>,
+    /// Length: at least 1.
+    pub backupvserver: Option<String>,
+    pub comment: Option<String>,
+    /// Default: `NONE`.
+    ///
+    /// Possible values (see [`GslbvserverConsidereffectivestate`]): `NONE`, `STATE_ONLY`.
+    pub considereffectivestate: Option<rt::Open<GslbvserverConsidereffectivestate>>,
+    /// Length: at least 1.
+    pub cookie_domain: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 1440.
+    pub cookietimeout: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub currentactiveorder: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub curstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub disableprimaryondown: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `A`.
+    ///
+    /// Possible values (see [`Dnsrecordtype`]): `A`, `AAAA`, `CNAME`, `NAPTR`.
+    pub dnsrecordtype: Option<rt::Open<Dnsrecordtype>>,
+    /// Length: at least 1.
+    pub domainname: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`ServicecountServiceweightDisabled`]): `SERVICECOUNT`, `SERVICEWEIGHT`, `DISABLED`.
+    pub dynamicweight: Option<rt::Open<ServicecountServiceweightDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub ecs: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub ecsaddrvalidation: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub edr: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub health: Option<rt::Number>,
+    /// Default: `IPV4`.
+    ///
+    /// Possible values (see [`GslbvserverIptype`]): `IPV4`, `IPV6`.
+    pub iptype: Option<rt::Open<GslbvserverIptype>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub iscname: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `LEASTCONNECTION`.
+    ///
+    /// Possible values (see [`GslbvserverBackuplbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `STATICPROXIMITY`, `RTT`, `CUSTOMLOAD`, `API`.
+    pub lbmethod: Option<rt::Open<GslbvserverBackuplbmethod>>,
+    /// Read-only: never sent.
+    pub lbrrreason: Option<i64>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mir: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`GslbvserverNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<GslbvserverNodefaultbindings>>,
-    /// `Double`, read-write.
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub orderthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     pub persistenceid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbvserverPersistencetype`]): `SOURCEIP`, `NONE`.
-    pub persistencetype: Option<rt::Open<GslbvserverPersistencetype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`SourceipNone`]): `SOURCEIP`, `NONE`.
+    pub persistencetype: Option<rt::Open<SourceipNone>>,
     /// Length: at least 1.
     pub persistmask: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `none`.
     ///
     /// Since `13.1`.
     pub rule: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbvserverServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
+    /// Possible values (see [`GslbserviceServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
     ///
     /// Mandatory for add.
-    pub servicetype: Option<rt::Open<GslbvserverServicetype>>,
-    /// `Double`, read-write.
+    pub servicetype: Option<rt::Open<GslbserviceServicetype>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub sitedomainttl: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbvserverSitepersistence`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
-    pub sitepersistence: Option<rt::Open<GslbvserverSitepersistence>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`ConnectionProxyHttpRedirectNone`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
+    pub sitepersistence: Option<rt::Open<ConnectionProxyHttpRedirectNone>>,
     /// Possible values (see [`GslbvserverSobackupaction`]): `DROP`, `ACCEPT`, `REDIRECT`.
     pub sobackupaction: Option<rt::Open<GslbvserverSobackupaction>>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`GslbvserverSomethod`]): `CONNECTION`, `DYNAMICCONNECTION`, `BANDWIDTH`, `HEALTH`, `NONE`.
     pub somethod: Option<rt::Open<GslbvserverSomethod>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`GslbvserverSopersistence`]): `ENABLED`, `DISABLED`.
-    pub sopersistence: Option<rt::Open<GslbvserverSopersistence>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sopersistence: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 1440.
     ///
     /// Default: `2`.
     pub sopersistencetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967287.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`GslbvserverState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<GslbvserverState>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub statechangetimemsec: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub statechangetimesec: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub status: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 1440.
     ///
     /// Default: `2`.
     pub timeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`GslbvserverToggleorder`]): `ASCENDING`, `DESCENDING`.
     ///
     /// Since `14.1`.
     pub toggleorder: Option<rt::Open<GslbvserverToggleorder>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     pub tolerance: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalservices: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`GslbvserverType`]): `REQUEST`, `RESPONSE`.
     pub type_: Option<rt::Open<GslbvserverType>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
     /// Default: `128`.
     pub v6netmasklen: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
     /// Default: `128`.
     pub v6persistmasklen: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub vsvrbindsvcip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub vsvrbindsvcport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbvserver`.`appflowlog` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverAppflowlog = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbvserver`.`backuplbmethod` ([`Gslbvserver`]).
-///
-/// Also the values of `gslbvserver.lbmethod`.
+/// Values of `gslbvserver.backuplbmethod`, `gslbvserver.lbmethod`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GslbvserverBackuplbmethod {
@@ -6235,16 +6320,10 @@ impl rt::WireEnum for GslbvserverConsidereffectivestate {
         (Self::StateOnly, "STATE_ONLY"),
     ];
 }
-/// Values of `gslbvserver`.`curstate` ([`Gslbvserver`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbvserverCurstate = GslbdomainGslbserviceBindingState;
-/// Values of `gslbvserver`.`disableprimaryondown` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverDisableprimaryondown = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbvserver`.`dnsrecordtype` ([`Gslbvserver`]).
-///
-/// Also the values of `gslbdomain.dnsrecordtype`.
+/// Values of `gslbvserver.dnsrecordtype`, `gslbdomain.dnsrecordtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbvserverDnsrecordtype {
+pub enum Dnsrecordtype {
     /// `A`
     A,
     /// `AAAA`
@@ -6256,7 +6335,7 @@ pub enum GslbvserverDnsrecordtype {
     /// Since `11.1`.
     Naptr,
 }
-impl rt::WireEnum for GslbvserverDnsrecordtype {
+impl rt::WireEnum for Dnsrecordtype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::A, "A"),
         (Self::Aaaa, "AAAA"),
@@ -6264,14 +6343,6 @@ impl rt::WireEnum for GslbvserverDnsrecordtype {
         (Self::Naptr, "NAPTR"),
     ];
 }
-/// Values of `gslbvserver`.`dynamicweight` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingDynamicweight`].
-pub type GslbvserverDynamicweight = GslbdomainGslbvserverBindingDynamicweight;
-/// Values of `gslbvserver`.`ecs` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverEcs = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbvserver`.`ecsaddrvalidation` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverEcsaddrvalidation = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbvserver`.`edr` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverEdr = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbvserver`.`iptype` ([`Gslbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6287,20 +6358,6 @@ impl rt::WireEnum for GslbvserverIptype {
         (Self::Ipv6, "IPV6"),
     ];
 }
-/// Values of `gslbvserver`.`iscname` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverIscname = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbvserver`.`lbmethod` ([`Gslbvserver`]): the same values as [`GslbvserverBackuplbmethod`].
-pub type GslbvserverLbmethod = GslbvserverBackuplbmethod;
-/// Values of `gslbvserver`.`mir` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverMir = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbvserver`.`nodefaultbindings` ([`Gslbvserver`]): the same values as [`GslbdomainLbmonitorBindingIptunnel`].
-pub type GslbvserverNodefaultbindings = GslbdomainLbmonitorBindingIptunnel;
-/// Values of `gslbvserver`.`persistencetype` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingPersistencetype`].
-pub type GslbvserverPersistencetype = GslbdomainGslbvserverBindingPersistencetype;
-/// Values of `gslbvserver`.`servicetype` ([`Gslbvserver`]): the same values as [`GslbserviceServicetype`].
-pub type GslbvserverServicetype = GslbserviceServicetype;
-/// Values of `gslbvserver`.`sitepersistence` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingSitepersistence`].
-pub type GslbvserverSitepersistence = GslbdomainGslbvserverBindingSitepersistence;
 /// Values of `gslbvserver`.`sobackupaction` ([`Gslbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6343,10 +6400,6 @@ impl rt::WireEnum for GslbvserverSomethod {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `gslbvserver`.`sopersistence` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverSopersistence = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbvserver`.`state` ([`Gslbvserver`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverState = GslbdomainGslbvserverBindingCip;
 /// Values of `gslbvserver`.`toggleorder` ([`Gslbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6515,6 +6568,7 @@ impl rt::Model for Gslbvserver {
             63 => self.vsvrbindsvcip.as_field(),
             64 => self.vsvrbindsvcport.as_field(),
             65 => self.weight.as_field(),
+            66 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6586,14 +6640,9 @@ impl rt::Model for Gslbvserver {
             63 => self.vsvrbindsvcip.as_field_mut(),
             64 => self.vsvrbindsvcport.as_field_mut(),
             65 => self.weight.as_field_mut(),
+            66 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbvserver {
@@ -6626,6 +6675,175 @@ impl rt::Resource for Gslbvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Gslbvserver {
+    /// A `gslbvserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`backuplbmethod`](Self::backuplbmethod).
+    pub fn backuplbmethod(mut self, backuplbmethod: GslbvserverBackuplbmethod) -> Self {
+        self.backuplbmethod = Some(rt::Open::Known(backuplbmethod));
+        self
+    }
+    /// Sets [`backupsessiontimeout`](Self::backupsessiontimeout).
+    pub fn backupsessiontimeout(
+        mut self,
+        backupsessiontimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.backupsessiontimeout = Some(backupsessiontimeout.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`considereffectivestate`](Self::considereffectivestate).
+    pub fn considereffectivestate(
+        mut self,
+        considereffectivestate: GslbvserverConsidereffectivestate,
+    ) -> Self {
+        self.considereffectivestate = Some(rt::Open::Known(considereffectivestate));
+        self
+    }
+    /// Sets [`disableprimaryondown`](Self::disableprimaryondown).
+    pub fn disableprimaryondown(
+        mut self,
+        disableprimaryondown: EnabledDisabled,
+    ) -> Self {
+        self.disableprimaryondown = Some(rt::Open::Known(disableprimaryondown));
+        self
+    }
+    /// Sets [`dnsrecordtype`](Self::dnsrecordtype).
+    pub fn dnsrecordtype(mut self, dnsrecordtype: Dnsrecordtype) -> Self {
+        self.dnsrecordtype = Some(rt::Open::Known(dnsrecordtype));
+        self
+    }
+    /// Sets [`dynamicweight`](Self::dynamicweight).
+    pub fn dynamicweight(
+        mut self,
+        dynamicweight: ServicecountServiceweightDisabled,
+    ) -> Self {
+        self.dynamicweight = Some(rt::Open::Known(dynamicweight));
+        self
+    }
+    /// Sets [`ecs`](Self::ecs).
+    pub fn ecs(mut self, ecs: EnabledDisabled) -> Self {
+        self.ecs = Some(rt::Open::Known(ecs));
+        self
+    }
+    /// Sets [`ecsaddrvalidation`](Self::ecsaddrvalidation).
+    pub fn ecsaddrvalidation(mut self, ecsaddrvalidation: EnabledDisabled) -> Self {
+        self.ecsaddrvalidation = Some(rt::Open::Known(ecsaddrvalidation));
+        self
+    }
+    /// Sets [`edr`](Self::edr).
+    pub fn edr(mut self, edr: EnabledDisabled) -> Self {
+        self.edr = Some(rt::Open::Known(edr));
+        self
+    }
+    /// Sets [`iptype`](Self::iptype).
+    pub fn iptype(mut self, iptype: GslbvserverIptype) -> Self {
+        self.iptype = Some(rt::Open::Known(iptype));
+        self
+    }
+    /// Sets [`lbmethod`](Self::lbmethod).
+    pub fn lbmethod(mut self, lbmethod: GslbvserverBackuplbmethod) -> Self {
+        self.lbmethod = Some(rt::Open::Known(lbmethod));
+        self
+    }
+    /// Sets [`mir`](Self::mir).
+    pub fn mir(mut self, mir: EnabledDisabled) -> Self {
+        self.mir = Some(rt::Open::Known(mir));
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`persistenceid`](Self::persistenceid).
+    pub fn persistenceid(mut self, persistenceid: impl Into<rt::Number>) -> Self {
+        self.persistenceid = Some(persistenceid.into());
+        self
+    }
+    /// Sets [`persistencetype`](Self::persistencetype).
+    pub fn persistencetype(mut self, persistencetype: SourceipNone) -> Self {
+        self.persistencetype = Some(rt::Open::Known(persistencetype));
+        self
+    }
+    /// Sets [`persistmask`](Self::persistmask).
+    pub fn persistmask(mut self, persistmask: impl Into<String>) -> Self {
+        self.persistmask = Some(persistmask.into());
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: GslbserviceServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`sobackupaction`](Self::sobackupaction).
+    pub fn sobackupaction(mut self, sobackupaction: GslbvserverSobackupaction) -> Self {
+        self.sobackupaction = Some(rt::Open::Known(sobackupaction));
+        self
+    }
+    /// Sets [`somethod`](Self::somethod).
+    pub fn somethod(mut self, somethod: GslbvserverSomethod) -> Self {
+        self.somethod = Some(rt::Open::Known(somethod));
+        self
+    }
+    /// Sets [`sopersistence`](Self::sopersistence).
+    pub fn sopersistence(mut self, sopersistence: EnabledDisabled) -> Self {
+        self.sopersistence = Some(rt::Open::Known(sopersistence));
+        self
+    }
+    /// Sets [`sopersistencetimeout`](Self::sopersistencetimeout).
+    pub fn sopersistencetimeout(
+        mut self,
+        sopersistencetimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.sopersistencetimeout = Some(sopersistencetimeout.into());
+        self
+    }
+    /// Sets [`sothreshold`](Self::sothreshold).
+    pub fn sothreshold(mut self, sothreshold: impl Into<rt::Number>) -> Self {
+        self.sothreshold = Some(sothreshold.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, timeout: impl Into<rt::Number>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
+    /// Sets [`tolerance`](Self::tolerance).
+    pub fn tolerance(mut self, tolerance: impl Into<rt::Number>) -> Self {
+        self.tolerance = Some(tolerance.into());
+        self
+    }
+    /// Sets [`v6netmasklen`](Self::v6netmasklen).
+    pub fn v6netmasklen(mut self, v6netmasklen: impl Into<rt::Number>) -> Self {
+        self.v6netmasklen = Some(v6netmasklen.into());
+        self
+    }
+    /// Sets [`v6persistmasklen`](Self::v6persistmasklen).
+    pub fn v6persistmasklen(mut self, v6persistmasklen: impl Into<rt::Number>) -> Self {
+        self.v6persistmasklen = Some(v6persistmasklen.into());
+        self
+    }
 }
 impl Gslbvserver {
     /// `POST /nitro/v1/config/gslbvserver`
@@ -6720,33 +6938,32 @@ impl Gslbvserver {
 /// - URL: `/nitro/v1/config/gslbvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/global-server-load-balancing/gslbvserver_binding/gslbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `gslbvserver_gslbservicegroup_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub gslbvserver_domain_binding: Option<Vec<GslbvserverDomainBinding>>,
+    /// Read-only: never sent.
+    pub gslbvserver_gslbservice_binding: Option<Vec<GslbvserverGslbserviceBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub gslbvserver_gslbservicegroup_binding: Option<
         Vec<GslbvserverGslbservicegroupBinding>,
     >,
-    /// `gslbvserver_gslbservicegroupmember_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub gslbvserver_gslbservicegroupmember_binding: Option<
         Vec<GslbvserverGslbservicegroupmemberBinding>,
     >,
-    /// `gslbvserver_spilloverpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub gslbvserver_spilloverpolicy_binding: Option<
         Vec<GslbvserverSpilloverpolicyBinding>,
     >,
-    /// `gslbvserver_gslbservice_binding[]`, read-only.
-    pub gslbvserver_gslbservice_binding: Option<Vec<GslbvserverGslbserviceBinding>>,
-    /// `gslbvserver_domain_binding[]`, read-only.
-    pub gslbvserver_domain_binding: Option<Vec<GslbvserverDomainBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6768,6 +6985,7 @@ impl rt::Model for GslbvserverBinding {
             3 => self.gslbvserver_gslbservicegroupmember_binding.as_field(),
             4 => self.gslbvserver_spilloverpolicy_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6779,14 +6997,9 @@ impl rt::Model for GslbvserverBinding {
             3 => self.gslbvserver_gslbservicegroupmember_binding.as_field_mut(),
             4 => self.gslbvserver_spilloverpolicy_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverBinding {
@@ -6821,6 +7034,15 @@ impl rt::Resource for GslbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl GslbvserverBinding {
+    /// A `gslbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbvserverBinding {
     /// `GET /nitro/v1/config/gslbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -6838,43 +7060,35 @@ impl GslbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverDomainBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub backupip: Option<String>,
-    /// `Boolean`, read-write.
-    pub backupipflag: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub cookie_domain: Option<String>,
-    /// `Boolean`, read-write.
-    pub cookie_domainflag: Option<bool>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 1440.
-    pub cookietimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub domainname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub backupip: Option<String>,
+    pub backupipflag: Option<bool>,
+    /// Length: at least 1.
+    pub cookie_domain: Option<String>,
+    pub cookie_domainflag: Option<bool>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 1440.
+    pub cookietimeout: Option<rt::Number>,
+    /// Length: at least 1.
+    pub domainname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub sitedomainttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub ttl: Option<rt::Number>,
@@ -6909,6 +7123,7 @@ impl rt::Model for GslbvserverDomainBinding {
             8 => self.order.as_field(),
             9 => self.sitedomainttl.as_field(),
             10 => self.ttl.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6925,14 +7140,9 @@ impl rt::Model for GslbvserverDomainBinding {
             8 => self.order.as_field_mut(),
             9 => self.sitedomainttl.as_field_mut(),
             10 => self.ttl.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverDomainBinding {
@@ -6965,6 +7175,45 @@ impl rt::Resource for GslbvserverDomainBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl GslbvserverDomainBinding {
+    /// A `gslbvserver_domain_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`backupip`](Self::backupip).
+    pub fn backupip(mut self, backupip: impl Into<String>) -> Self {
+        self.backupip = Some(backupip.into());
+        self
+    }
+    /// Sets [`cookie_domain`](Self::cookie_domain).
+    pub fn cookie_domain(mut self, cookie_domain: impl Into<String>) -> Self {
+        self.cookie_domain = Some(cookie_domain.into());
+        self
+    }
+    /// Sets [`cookietimeout`](Self::cookietimeout).
+    pub fn cookietimeout(mut self, cookietimeout: impl Into<rt::Number>) -> Self {
+        self.cookietimeout = Some(cookietimeout.into());
+        self
+    }
+    /// Sets [`domainname`](Self::domainname).
+    pub fn domainname(mut self, domainname: impl Into<String>) -> Self {
+        self.domainname = Some(domainname.into());
+        self
+    }
+    /// Sets [`sitedomainttl`](Self::sitedomainttl).
+    pub fn sitedomainttl(mut self, sitedomainttl: impl Into<rt::Number>) -> Self {
+        self.sitedomainttl = Some(sitedomainttl.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl GslbvserverDomainBinding {
     /// `PUT /nitro/v1/config/gslbvserver_domain_binding`
@@ -7011,93 +7260,75 @@ impl GslbvserverDomainBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverGslbserviceBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub cnameentry: Option<String>,
-    /// `Double`, read-only.
-    pub cumulativeweight: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbvserverGslbserviceBindingCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub curstate: Option<rt::Open<GslbvserverGslbserviceBindingCurstate>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub domainname: Option<String>,
-    /// `Double`, read-only.
-    pub dynamicconfwt: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbvserverGslbserviceBindingGslbboundsvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
-    pub gslbboundsvctype: Option<
-        rt::Open<GslbvserverGslbserviceBindingGslbboundsvctype>,
-    >,
-    /// `Integer`, read-only.
-    pub gslbthreshold: Option<i64>,
-    /// `String`, read-only.
-    pub ipaddress: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbvserverGslbserviceBindingIscname`]): `ENABLED`, `DISABLED`.
-    pub iscname: Option<rt::Open<GslbvserverGslbserviceBindingIscname>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub cnameentry: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cumulativeweight: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub curstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Length: at least 1.
+    pub domainname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dynamicconfwt: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`GslbserviceServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
+    pub gslbboundsvctype: Option<rt::Open<GslbserviceServicetype>>,
+    /// Read-only: never sent.
+    pub gslbthreshold: Option<i64>,
+    /// Read-only: never sent.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub iscname: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub orderstr: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub preferredlocation: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub sitepersistcookie: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbvserverGslbserviceBindingSvcsitepersistence`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
-    pub svcsitepersistence: Option<
-        rt::Open<GslbvserverGslbserviceBindingSvcsitepersistence>,
-    >,
-    /// `String`, read-only.
+    /// Possible values (see [`ConnectionProxyHttpRedirectNone`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
+    pub svcsitepersistence: Option<rt::Open<ConnectionProxyHttpRedirectNone>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbvserverGslbserviceBindingSvreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub svreffgslbstate: Option<rt::Open<GslbvserverGslbserviceBindingSvreffgslbstate>>,
-    /// `Integer`, read-only.
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub svreffgslbstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
     pub thresholdvalue: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbvserver_gslbservice_binding`.`curstate` ([`GslbvserverGslbserviceBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbvserverGslbserviceBindingCurstate = GslbdomainGslbserviceBindingState;
-/// Values of `gslbvserver_gslbservice_binding`.`gslbboundsvctype` ([`GslbvserverGslbserviceBinding`]): the same values as [`GslbserviceServicetype`].
-pub type GslbvserverGslbserviceBindingGslbboundsvctype = GslbserviceServicetype;
-/// Values of `gslbvserver_gslbservice_binding`.`iscname` ([`GslbvserverGslbserviceBinding`]): the same values as [`GslbdomainGslbvserverBindingCip`].
-pub type GslbvserverGslbserviceBindingIscname = GslbdomainGslbvserverBindingCip;
-/// Values of `gslbvserver_gslbservice_binding`.`svcsitepersistence` ([`GslbvserverGslbserviceBinding`]): the same values as [`GslbdomainGslbvserverBindingSitepersistence`].
-pub type GslbvserverGslbserviceBindingSvcsitepersistence = GslbdomainGslbvserverBindingSitepersistence;
-/// Values of `gslbvserver_gslbservice_binding`.`svreffgslbstate` ([`GslbvserverGslbserviceBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbvserverGslbserviceBindingSvreffgslbstate = GslbdomainGslbserviceBindingState;
 impl rt::Model for GslbvserverGslbserviceBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -7146,6 +7377,7 @@ impl rt::Model for GslbvserverGslbserviceBinding {
             18 => self.svreffgslbstate.as_field(),
             19 => self.thresholdvalue.as_field(),
             20 => self.weight.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7172,14 +7404,9 @@ impl rt::Model for GslbvserverGslbserviceBinding {
             18 => self.svreffgslbstate.as_field_mut(),
             19 => self.thresholdvalue.as_field_mut(),
             20 => self.weight.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverGslbserviceBinding {
@@ -7212,6 +7439,30 @@ impl rt::Resource for GslbvserverGslbserviceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl GslbvserverGslbserviceBinding {
+    /// A `gslbvserver_gslbservice_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`domainname`](Self::domainname).
+    pub fn domainname(mut self, domainname: impl Into<String>) -> Self {
+        self.domainname = Some(domainname.into());
+        self
+    }
+    /// Sets [`servicename`](Self::servicename).
+    pub fn servicename(mut self, servicename: impl Into<String>) -> Self {
+        self.servicename = Some(servicename.into());
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl GslbvserverGslbserviceBinding {
     /// `PUT /nitro/v1/config/gslbvserver_gslbservice_binding`
@@ -7256,24 +7507,22 @@ impl GslbvserverGslbserviceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverGslbservicegroupBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7293,6 +7542,7 @@ impl rt::Model for GslbvserverGslbservicegroupBinding {
             1 => self.name.as_field(),
             2 => self.order.as_field(),
             3 => self.servicegroupname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7302,14 +7552,9 @@ impl rt::Model for GslbvserverGslbservicegroupBinding {
             1 => self.name.as_field_mut(),
             2 => self.order.as_field_mut(),
             3 => self.servicegroupname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverGslbservicegroupBinding {
@@ -7342,6 +7587,20 @@ impl rt::Resource for GslbvserverGslbservicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl GslbvserverGslbservicegroupBinding {
+    /// A `gslbvserver_gslbservicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`servicegroupname`](Self::servicegroupname).
+    pub fn servicegroupname(mut self, servicegroupname: impl Into<String>) -> Self {
+        self.servicegroupname = Some(servicegroupname.into());
+        self
+    }
 }
 impl GslbvserverGslbservicegroupBinding {
     /// `PUT /nitro/v1/config/gslbvserver_gslbservicegroup_binding`
@@ -7383,110 +7642,89 @@ impl GslbvserverGslbservicegroupBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/global-server-load-balancing/gslbvserver_gslbservicegroupmember_binding/gslbvserver_gslbservicegroupmember_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverGslbservicegroupmemberBinding {
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 100.
-    ///
-    /// Since `12.0-FR4`.
-    pub weight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbvserverGslbservicegroupmemberBindingSvcsitepersistence`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
-    ///
-    /// Since `12.1`.
-    pub svcsitepersistence: Option<
-        rt::Open<GslbvserverGslbservicegroupmemberBindingSvcsitepersistence>,
-    >,
-    /// `String`, read-only.
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub preferredlocation: Option<String>,
-    /// `String`, read-only.
+    pub curstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbvserverGslbservicegroupmemberBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`ServicecountServiceweightDisabled`]): `SERVICECOUNT`, `SERVICEWEIGHT`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub servicetype: Option<
-        rt::Open<GslbvserverGslbservicegroupmemberBindingServicetype>,
-    >,
-    /// `Integer`, read-only.
+    pub dynamicweight: Option<rt::Open<ServicecountServiceweightDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub gslbthreshold: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.1`.
-    pub sitepersistcookie: Option<String>,
-    /// `Integer`, read-only.
+    /// Since `12.0-FR4`.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0-FR4`.
     pub port: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`GslbvserverGslbservicegroupmemberBindingCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
-    pub curstate: Option<rt::Open<GslbvserverGslbservicegroupmemberBindingCurstate>>,
-    /// `String`, read-only.
+    pub preferredlocation: Option<String>,
+    /// Since `12.0-FR4`.
+    pub servicegroupname: Option<String>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`GslbvserverGslbservicegroupmemberBindingSvreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `RADIUS`, `RDP`, `RTSP`, `MYSQL`, `MSSQL`, `ORACLE`.
     ///
     /// Since `12.0-FR4`.
-    pub svreffgslbstate: Option<
-        rt::Open<GslbvserverGslbservicegroupmemberBindingSvreffgslbstate>,
-    >,
-    /// `String`, read-only.
+    pub servicetype: Option<rt::Open<Servicetype>>,
+    /// Read-only: never sent.
     ///
-    /// Default: `DISABLED`.
+    /// Length: at least 1.
     ///
-    /// Possible values (see [`GslbvserverGslbservicegroupmemberBindingDynamicweight`]): `SERVICECOUNT`, `SERVICEWEIGHT`, `DISABLED`.
+    /// Since `12.1`.
+    pub sitepersistcookie: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ConnectionProxyHttpRedirectNone`]): `ConnectionProxy`, `HTTPRedirect`, `NONE`.
+    ///
+    /// Since `12.1`.
+    pub svcsitepersistence: Option<rt::Open<ConnectionProxyHttpRedirectNone>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Svreffgslbstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub dynamicweight: Option<
-        rt::Open<GslbvserverGslbservicegroupmemberBindingDynamicweight>,
-    >,
-    /// `Integer`, read-only.
+    pub svreffgslbstate: Option<rt::Open<Svreffgslbstate>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub thresholdvalue: Option<i64>,
-    /// `String`, read-only.
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 100.
     ///
     /// Since `12.0-FR4`.
-    pub ipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
+    pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbvserver_gslbservicegroupmember_binding`.`curstate` ([`GslbvserverGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbvserverGslbservicegroupmemberBindingCurstate = GslbdomainGslbserviceBindingState;
-/// Values of `gslbvserver_gslbservicegroupmember_binding`.`dynamicweight` ([`GslbvserverGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbvserverBindingDynamicweight`].
-pub type GslbvserverGslbservicegroupmemberBindingDynamicweight = GslbdomainGslbvserverBindingDynamicweight;
-/// Values of `gslbvserver_gslbservicegroupmember_binding`.`servicetype` ([`GslbvserverGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbserviceBindingServicetype`].
-pub type GslbvserverGslbservicegroupmemberBindingServicetype = GslbdomainGslbserviceBindingServicetype;
-/// Values of `gslbvserver_gslbservicegroupmember_binding`.`svcsitepersistence` ([`GslbvserverGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbvserverBindingSitepersistence`].
-pub type GslbvserverGslbservicegroupmemberBindingSvcsitepersistence = GslbdomainGslbvserverBindingSitepersistence;
-/// Values of `gslbvserver_gslbservicegroupmember_binding`.`svreffgslbstate` ([`GslbvserverGslbservicegroupmemberBinding`]): the same values as [`GslbdomainGslbserviceBindingState`].
-pub type GslbvserverGslbservicegroupmemberBindingSvreffgslbstate = GslbdomainGslbserviceBindingState;
 impl rt::Model for GslbvserverGslbservicegroupmemberBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -7523,6 +7761,7 @@ impl rt::Model for GslbvserverGslbservicegroupmemberBinding {
             12 => self.svreffgslbstate.as_field(),
             13 => self.thresholdvalue.as_field(),
             14 => self.weight.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7543,14 +7782,9 @@ impl rt::Model for GslbvserverGslbservicegroupmemberBinding {
             12 => self.svreffgslbstate.as_field_mut(),
             13 => self.thresholdvalue.as_field_mut(),
             14 => self.weight.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverGslbservicegroupmemberBinding {
@@ -7585,6 +7819,15 @@ impl rt::Resource for GslbvserverGslbservicegroupmemberBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl GslbvserverGslbservicegroupmemberBinding {
+    /// A `gslbvserver_gslbservicegroupmember_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl GslbvserverGslbservicegroupmemberBinding {
     /// `GET /nitro/v1/config/gslbvserver_gslbservicegroupmember_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -7607,27 +7850,21 @@ impl GslbvserverGslbservicegroupmemberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverLbpolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`GslbvserverLbpolicyBindingType`]): `MQTT_JUMBO_REQ`, `REQUEST`, `RESPONSE`.
     ///
@@ -7672,6 +7909,7 @@ impl rt::Model for GslbvserverLbpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7683,14 +7921,9 @@ impl rt::Model for GslbvserverLbpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverLbpolicyBinding {
@@ -7723,6 +7956,43 @@ impl rt::Resource for GslbvserverLbpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl GslbvserverLbpolicyBinding {
+    /// A `gslbvserver_lbpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`order`](Self::order).
+    pub fn order(mut self, order: impl Into<rt::Number>) -> Self {
+        self.order = Some(order.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: GslbvserverLbpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl GslbvserverLbpolicyBinding {
     /// `PUT /nitro/v1/config/gslbvserver_lbpolicy_binding` (method inferred: the reference gives none)
@@ -7762,27 +8032,25 @@ impl GslbvserverLbpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverSpilloverpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`GslbvserverSpilloverpolicyBindingType`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
     pub type_: Option<rt::Open<GslbvserverSpilloverpolicyBindingType>>,
@@ -7829,6 +8097,7 @@ impl rt::Model for GslbvserverSpilloverpolicyBinding {
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7841,14 +8110,9 @@ impl rt::Model for GslbvserverSpilloverpolicyBinding {
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverSpilloverpolicyBinding {
@@ -7881,6 +8145,38 @@ impl rt::Resource for GslbvserverSpilloverpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl GslbvserverSpilloverpolicyBinding {
+    /// A `gslbvserver_spilloverpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: GslbvserverSpilloverpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl GslbvserverSpilloverpolicyBinding {
     /// `PUT /nitro/v1/config/gslbvserver_spilloverpolicy_binding`
@@ -7924,46 +8220,36 @@ impl GslbvserverSpilloverpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbdomainStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbdomainStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<GslbdomainStatsClearstats>>,
-    /// `Double`, read-only.
-    pub dnsqueriesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbdomainStatsDnsrecordtype`]): `A`, `AAAA`, `CNAME`, `NAPTR`.
-    pub dnsrecordtype: Option<rt::Open<GslbdomainStatsDnsrecordtype>>,
-    /// `Double`, read-only.
-    pub dnstotalqueries: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gslbdnsrectype: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dnsqueriesrate: Option<rt::Number>,
+    /// Possible values (see [`Dnsrecordtype`]): `A`, `AAAA`, `CNAME`, `NAPTR`.
+    pub dnsrecordtype: Option<rt::Open<Dnsrecordtype>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dnstotalqueries: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub gslbdnsrectype: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbdomain`.`clearstats` ([`GslbdomainStats`]).
-///
-/// Also the values of `gslbservice.clearstats`, `gslbservicegroup.clearstats`, `gslbservicegroupmember.clearstats`, `gslbsite.clearstats`, `gslbvserver.clearstats`.
+/// Values of `gslbdomain.clearstats`, `gslbservice.clearstats`, `gslbservicegroup.clearstats`, `gslbservicegroupmember.clearstats`, `gslbsite.clearstats`, `gslbvserver.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GslbdomainStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for GslbdomainStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
     ];
 }
-/// Values of `gslbdomain`.`dnsrecordtype` ([`GslbdomainStats`]): the same values as [`GslbvserverDnsrecordtype`].
-pub type GslbdomainStatsDnsrecordtype = GslbvserverDnsrecordtype;
 impl rt::Model for GslbdomainStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -7982,6 +8268,7 @@ impl rt::Model for GslbdomainStats {
             3 => self.dnstotalqueries.as_field(),
             4 => self.gslbdnsrectype.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7993,14 +8280,9 @@ impl rt::Model for GslbdomainStats {
             3 => self.dnstotalqueries.as_field_mut(),
             4 => self.gslbdnsrectype.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainStats {
@@ -8052,59 +8334,53 @@ impl GslbdomainStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbserviceStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbserviceStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<GslbserviceStatsClearstats>>,
-    /// `Double`, read-only.
-    pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub curload: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub establishedconn: Option<rt::Number>,
-    /// `String`, read-only.
-    pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
-    pub primaryport: Option<i64>,
-    /// `Double`, read-only.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub responsesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub curclntconnections: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub curload: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub establishedconn: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub primaryipaddress: Option<String>,
+    /// Read-only: never sent.
+    pub primaryport: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub serviceorder: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub servicetype: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vsvrservicehits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vsvrservicehitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservice`.`clearstats` ([`GslbserviceStats`]): the same values as [`GslbdomainStatsClearstats`].
-pub type GslbserviceStatsClearstats = GslbdomainStatsClearstats;
 impl rt::Model for GslbserviceStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -8153,6 +8429,7 @@ impl rt::Model for GslbserviceStats {
             18 => self.totalresponses.as_field(),
             19 => self.vsvrservicehits.as_field(),
             20 => self.vsvrservicehitsrate.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8179,14 +8456,9 @@ impl rt::Model for GslbserviceStats {
             18 => self.totalresponses.as_field_mut(),
             19 => self.vsvrservicehits.as_field_mut(),
             20 => self.vsvrservicehitsrate.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbserviceStats {
@@ -8239,31 +8511,25 @@ impl GslbserviceStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbservicegroupStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<GslbservicegroupStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub servicetype: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservicegroup`.`clearstats` ([`GslbservicegroupStats`]): the same values as [`GslbdomainStatsClearstats`].
-pub type GslbservicegroupStatsClearstats = GslbdomainStatsClearstats;
 impl rt::Model for GslbservicegroupStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -8278,6 +8544,7 @@ impl rt::Model for GslbservicegroupStats {
             1 => self.servicegroupname.as_field(),
             2 => self.servicetype.as_field(),
             3 => self.state.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8287,14 +8554,9 @@ impl rt::Model for GslbservicegroupStats {
             1 => self.servicegroupname.as_field_mut(),
             2 => self.servicetype.as_field_mut(),
             3 => self.state.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupStats {
@@ -8347,111 +8609,99 @@ impl GslbservicegroupStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbservicegroupmemberStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbservicegroupmemberStatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<GslbservicegroupmemberStatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub curload: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub establishedconn: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub ip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0-FR4`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub primaryport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub responsesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub serviceorder: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub servicetype: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svcgrpmemberbindingorder: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub totalresponses: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbservicegroupmember`.`clearstats` ([`GslbservicegroupmemberStats`]): the same values as [`GslbdomainStatsClearstats`].
-pub type GslbservicegroupmemberStatsClearstats = GslbdomainStatsClearstats;
 impl rt::Model for GslbservicegroupmemberStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -8504,6 +8754,7 @@ impl rt::Model for GslbservicegroupmemberStats {
             20 => self.totalrequests.as_field(),
             21 => self.totalresponsebytes.as_field(),
             22 => self.totalresponses.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8532,14 +8783,9 @@ impl rt::Model for GslbservicegroupmemberStats {
             20 => self.totalrequests.as_field_mut(),
             21 => self.totalresponsebytes.as_field_mut(),
             22 => self.totalresponses.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupmemberStats {
@@ -8587,61 +8833,55 @@ impl GslbservicegroupmemberStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbsiteStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbsiteStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<GslbsiteStatsClearstats>>,
-    /// `String`, read-only.
-    pub nwmetricexchange: Option<String>,
-    /// `String`, read-only.
-    pub nwmetricmepstatus: Option<String>,
-    /// `String`, read-only.
-    pub persexchange: Option<String>,
-    /// `Double`, read-only.
-    pub sitecurclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub sitecursrvrconnections: Option<rt::Number>,
-    /// `String`, read-only.
-    pub siteip: Option<String>,
-    /// `String`, read-only.
-    pub siteipstr: Option<String>,
-    /// `String`, read-only.
-    pub sitemepstatus: Option<String>,
-    /// `String`, read-only.
-    pub sitemetricexchange: Option<String>,
-    /// `String`, read-only.
-    pub sitemetricmepstatus: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sitename: Option<String>,
-    /// `String`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent.
+    pub nwmetricexchange: Option<String>,
+    /// Read-only: never sent.
+    pub nwmetricmepstatus: Option<String>,
+    /// Read-only: never sent.
+    pub persexchange: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub sitecurclntconnections: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub sitecursrvrconnections: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub siteip: Option<String>,
+    /// Read-only: never sent.
+    pub siteipstr: Option<String>,
+    /// Read-only: never sent.
+    pub sitemepstatus: Option<String>,
+    /// Read-only: never sent.
+    pub sitemetricexchange: Option<String>,
+    /// Read-only: never sent.
+    pub sitemetricmepstatus: Option<String>,
+    /// Read-only: never sent.
     pub sitepublicip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sitepublicipstr: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub siterequestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub siterequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub siteresponsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub siteresponsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sitetotalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sitetotalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sitetotalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sitetotalresponses: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sitetype: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbsite`.`clearstats` ([`GslbsiteStats`]): the same values as [`GslbdomainStatsClearstats`].
-pub type GslbsiteStatsClearstats = GslbdomainStatsClearstats;
 impl rt::Model for GslbsiteStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -8694,6 +8934,7 @@ impl rt::Model for GslbsiteStats {
             20 => self.sitetotalresponsebytes.as_field(),
             21 => self.sitetotalresponses.as_field(),
             22 => self.sitetype.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8722,14 +8963,9 @@ impl rt::Model for GslbsiteStats {
             20 => self.sitetotalresponsebytes.as_field_mut(),
             21 => self.sitetotalresponses.as_field_mut(),
             22 => self.sitetype.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteStats {
@@ -8781,79 +9017,73 @@ impl GslbsiteStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbvserverStats {
-    /// `Double`, read-only.
+    /// Length: at least 1.
+    pub name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub actsvcs: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`GslbvserverStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<GslbvserverStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub curpersistencesessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub establishedconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inactsvcs: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totspillovers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totvserverdownbackuphits: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     pub type_: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vslbhealth: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub vsvrtotbkplbfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub vsvrtotbkplbhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub vsvrtotpersistencehits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `gslbvserver`.`clearstats` ([`GslbvserverStats`]): the same values as [`GslbdomainStatsClearstats`].
-pub type GslbvserverStatsClearstats = GslbdomainStatsClearstats;
 impl rt::Model for GslbvserverStats {
     const FIELDS: &'static [&'static str] = &[
         "actsvcs",
@@ -8914,6 +9144,7 @@ impl rt::Model for GslbvserverStats {
             24 => self.vsvrtotbkplbfail.as_field(),
             25 => self.vsvrtotbkplbhits.as_field(),
             26 => self.vsvrtotpersistencehits.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8946,14 +9177,9 @@ impl rt::Model for GslbvserverStats {
             24 => self.vsvrtotbkplbfail.as_field_mut(),
             25 => self.vsvrtotbkplbhits.as_field_mut(),
             26 => self.vsvrtotpersistencehits.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverStats {

@@ -14,7 +14,6 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hafailover {
-    /// `Boolean`, read-write.
     pub force: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -25,20 +24,16 @@ impl rt::Model for Hafailover {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.force.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.force.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Hafailover {
@@ -86,8 +81,6 @@ impl Hafailover {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hafiles {
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`HafilesMode`]): `all`, `bookmarks`, `ssl`, `imports`, `misc`, `dns`, `krb`, `AAA`, `app_catalog`, `all_plus_misc`, `all_minus_misc`, `htmlinjection`.
     pub mode: Option<Vec<rt::Open<HafilesMode>>>,
     /// Keys the reference does not document, kept as received.
@@ -148,20 +141,16 @@ impl rt::Model for Hafiles {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mode.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.mode.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Hafiles {
@@ -206,127 +195,115 @@ impl Hafiles {
 /// - URL: `/nitro/v1/config/hanode`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`HanodeStats`]
+/// - Bindings: [`HanodeBinding`], [`HanodeCiBinding`], [`HanodeFisBinding`], [`HanodePartialfailureinterfacesBinding`], [`HanodeRoutemonitor6Binding`], [`HanodeRoutemonitorBinding`]
 /// - Properties of older releases that `14.1` lacks: `network` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hanode {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub completedfliptime: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub curflips: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 3 to 60.
-    ///
-    /// Default: `3`.
-    pub deadinterval: Option<rt::Number>,
-    /// `String`, read-only.
-    pub disifaces: Option<String>,
-    /// `String`, read-only.
-    pub enaifaces: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`HanodeFailsafe`]): `ON`, `OFF`.
-    pub failsafe: Option<rt::Open<HanodeFailsafe>>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub haheartbeatifaces: Option<String>,
-    /// `String`, read-only.
-    pub hamonifaces: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`HanodeHaprop`]): `ENABLED`, `DISABLED`.
-    pub haprop: Option<rt::Open<HanodeHaprop>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`HanodeHastatus`]): `ENABLED`, `STAYSECONDARY`, `DISABLED`, `STAYPRIMARY`.
-    pub hastatus: Option<rt::Open<HanodeHastatus>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`HanodeHasync`]): `ENABLED`, `DISABLED`.
-    pub hasync: Option<rt::Open<HanodeHasync>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hasyncfailurereason: Option<serde_json::Value>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 200 to 1000.
-    ///
-    /// Default: `200`.
-    pub hellointerval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 64.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ifaces: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub completedfliptime: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub curflips: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 3 to 60.
+    ///
+    /// Default: `3`.
+    pub deadinterval: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub disifaces: Option<String>,
+    /// Read-only: never sent.
+    pub enaifaces: Option<String>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`HanodeFailsafe`]): `ON`, `OFF`.
+    pub failsafe: Option<rt::Open<HanodeFailsafe>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub haheartbeatifaces: Option<String>,
+    /// Read-only: never sent.
+    pub hamonifaces: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub haprop: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`HanodeHastatus`]): `ENABLED`, `STAYSECONDARY`, `DISABLED`, `STAYPRIMARY`.
+    pub hastatus: Option<rt::Open<HanodeHastatus>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub hasync: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hasyncfailurereason: Option<serde_json::Value>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 200 to 1000.
+    ///
+    /// Default: `200`.
+    pub hellointerval: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub ifaces: Option<String>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`HanodeInc`]): `ENABLED`, `DISABLED`.
-    pub inc: Option<rt::Open<HanodeInc>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub inc: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipaddress: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub masterstatetime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     pub maxflips: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     pub maxfliptime: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub netmask: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub pfifaces: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub routemonitor: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`HanodeRoutemonitorstate`]): `UP`, `DOWN`.
-    pub routemonitorstate: Option<rt::Open<HanodeRoutemonitorstate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
+    pub routemonitorstate: Option<rt::Open<UpDown>>,
     /// Since `14.1`.
     pub rpcnodepassword: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`HanodeSsl2`]): `DOWN`, `UP`, `NOT PRESENT`, `UNKNOWN`.
     pub ssl2: Option<rt::Open<HanodeSsl2>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`HanodeState`]): `Primary`, `Secondary`, `UNKNOWN`.
     pub state: Option<rt::Open<HanodeState>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`HanodeSyncstatusstrictmode`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub syncstatusstrictmode: Option<rt::Open<HanodeSyncstatusstrictmode>>,
-    /// `Double`, read-write.
+    pub syncstatusstrictmode: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub syncvlan: Option<rt::Number>,
@@ -348,18 +325,16 @@ impl rt::WireEnum for HanodeFailsafe {
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `hanode`.`haprop` ([`Hanode`]).
-///
-/// Also the values of `hanode.hasync`, `hanode.inc`, `hanode.syncstatusstrictmode`.
+/// Values of `hanode.haprop`, `hanode.hasync`, `hanode.inc`, `hanode.syncstatusstrictmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum HanodeHaprop {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for HanodeHaprop {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -386,22 +361,16 @@ impl rt::WireEnum for HanodeHastatus {
         (Self::Stayprimary, "STAYPRIMARY"),
     ];
 }
-/// Values of `hanode`.`hasync` ([`Hanode`]): the same values as [`HanodeHaprop`].
-pub type HanodeHasync = HanodeHaprop;
-/// Values of `hanode`.`inc` ([`Hanode`]): the same values as [`HanodeHaprop`].
-pub type HanodeInc = HanodeHaprop;
-/// Values of `hanode`.`routemonitorstate` ([`Hanode`]).
-///
-/// Also the values of `hanode_routemonitor6_binding.routemonitorstate`, `hanode_routemonitor_binding.routemonitorstate`.
+/// Values of `hanode.routemonitorstate`, `hanode_routemonitor6_binding.routemonitorstate`, `hanode_routemonitor_binding.routemonitorstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum HanodeRoutemonitorstate {
+pub enum UpDown {
     /// `UP`
     Up,
     /// `DOWN`
     Down,
 }
-impl rt::WireEnum for HanodeRoutemonitorstate {
+impl rt::WireEnum for UpDown {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (Self::Down, "DOWN"),
@@ -446,8 +415,6 @@ impl rt::WireEnum for HanodeState {
         (Self::Unknown, "UNKNOWN"),
     ];
 }
-/// Values of `hanode`.`syncstatusstrictmode` ([`Hanode`]): the same values as [`HanodeHaprop`].
-pub type HanodeSyncstatusstrictmode = HanodeHaprop;
 impl rt::Model for Hanode {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -519,6 +486,7 @@ impl rt::Model for Hanode {
             29 => self.state.as_field(),
             30 => self.syncstatusstrictmode.as_field(),
             31 => self.syncvlan.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -556,14 +524,9 @@ impl rt::Model for Hanode {
             29 => self.state.as_field_mut(),
             30 => self.syncstatusstrictmode.as_field_mut(),
             31 => self.syncvlan.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Hanode {
@@ -596,6 +559,25 @@ impl rt::Resource for Hanode {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Hanode {
+    /// A `hanode` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`inc`](Self::inc).
+    pub fn inc(mut self, inc: EnabledDisabled) -> Self {
+        self.inc = Some(rt::Open::Known(inc));
+        self
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
 }
 impl Hanode {
     /// `POST /nitro/v1/config/hanode`
@@ -646,25 +628,26 @@ impl Hanode {
 /// - URL: `/nitro/v1/config/hanode_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/high-availability/hanode_binding/hanode_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     pub id: Option<rt::Number>,
-    /// `hanode_partialfailureinterfaces_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub hanode_ci_binding: Option<Vec<HanodeCiBinding>>,
+    /// Read-only: never sent.
+    pub hanode_fis_binding: Option<Vec<HanodeFisBinding>>,
+    /// Read-only: never sent.
     pub hanode_partialfailureinterfaces_binding: Option<
         Vec<HanodePartialfailureinterfacesBinding>,
     >,
-    /// `hanode_routemonitor6_binding[]`, read-only.
+    /// Read-only: never sent.
     pub hanode_routemonitor6_binding: Option<Vec<HanodeRoutemonitor6Binding>>,
-    /// `hanode_ci_binding[]`, read-only.
-    pub hanode_ci_binding: Option<Vec<HanodeCiBinding>>,
-    /// `hanode_routemonitor_binding[]`, read-only.
+    /// Read-only: never sent.
     pub hanode_routemonitor_binding: Option<Vec<HanodeRoutemonitorBinding>>,
-    /// `hanode_fis_binding[]`, read-only.
-    pub hanode_fis_binding: Option<Vec<HanodeFisBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -686,6 +669,7 @@ impl rt::Model for HanodeBinding {
             3 => self.hanode_routemonitor6_binding.as_field(),
             4 => self.hanode_routemonitor_binding.as_field(),
             5 => self.id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -697,14 +681,9 @@ impl rt::Model for HanodeBinding {
             3 => self.hanode_routemonitor6_binding.as_field_mut(),
             4 => self.hanode_routemonitor_binding.as_field_mut(),
             5 => self.id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeBinding {
@@ -739,6 +718,15 @@ impl rt::Resource for HanodeBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodeBinding {
+    /// A `hanode_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl HanodeBinding {
     /// `GET /nitro/v1/config/hanode_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -753,29 +741,26 @@ impl HanodeBinding {
 /// - URL: `/nitro/v1/config/hanode_ci_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/high-availability/hanode_ci_binding/hanode_ci_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeCiBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub enaifaces: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub routemonitor: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub enaifaces: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub routemonitor: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -793,6 +778,7 @@ impl rt::Model for HanodeCiBinding {
             1 => self.enaifaces.as_field(),
             2 => self.id.as_field(),
             3 => self.routemonitor.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -802,14 +788,9 @@ impl rt::Model for HanodeCiBinding {
             1 => self.enaifaces.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.routemonitor.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeCiBinding {
@@ -844,6 +825,15 @@ impl rt::Resource for HanodeCiBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodeCiBinding {
+    /// A `hanode_ci_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl HanodeCiBinding {
     /// `GET /nitro/v1/config/hanode_ci_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -862,33 +852,30 @@ impl HanodeCiBinding {
 /// - URL: `/nitro/v1/config/hanode_fis_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/high-availability/hanode_fis_binding/hanode_fis_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeFisBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub routemonitor: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub enaifaces: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub enaifaces: Option<String>,
+    /// Since `11.1`.
+    pub name: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub routemonitor: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -908,6 +895,7 @@ impl rt::Model for HanodeFisBinding {
             2 => self.id.as_field(),
             3 => self.name.as_field(),
             4 => self.routemonitor.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -918,14 +906,9 @@ impl rt::Model for HanodeFisBinding {
             2 => self.id.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.routemonitor.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeFisBinding {
@@ -960,6 +943,15 @@ impl rt::Resource for HanodeFisBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodeFisBinding {
+    /// A `hanode_fis_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl HanodeFisBinding {
     /// `GET /nitro/v1/config/hanode_fis_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -978,29 +970,26 @@ impl HanodeFisBinding {
 /// - URL: `/nitro/v1/config/hanode_partialfailureinterfaces_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/high-availability/hanode_partialfailureinterfaces_binding/hanode_partialfailureinterfaces_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodePartialfailureinterfacesBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub pfifaces: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub routemonitor: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub pfifaces: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub routemonitor: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1018,6 +1007,7 @@ impl rt::Model for HanodePartialfailureinterfacesBinding {
             1 => self.id.as_field(),
             2 => self.pfifaces.as_field(),
             3 => self.routemonitor.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1027,14 +1017,9 @@ impl rt::Model for HanodePartialfailureinterfacesBinding {
             1 => self.id.as_field_mut(),
             2 => self.pfifaces.as_field_mut(),
             3 => self.routemonitor.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodePartialfailureinterfacesBinding {
@@ -1069,6 +1054,15 @@ impl rt::Resource for HanodePartialfailureinterfacesBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl HanodePartialfailureinterfacesBinding {
+    /// A `hanode_partialfailureinterfaces_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl HanodePartialfailureinterfacesBinding {
     /// `GET /nitro/v1/config/hanode_partialfailureinterfaces_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -1090,29 +1084,26 @@ impl HanodePartialfailureinterfacesBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeRoutemonitor6Binding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    pub netmask: Option<String>,
     /// Mandatory for add.
     pub routemonitor: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`HanodeRoutemonitor6BindingRoutemonitorstate`]): `UP`, `DOWN`.
-    pub routemonitorstate: Option<rt::Open<HanodeRoutemonitor6BindingRoutemonitorstate>>,
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
+    pub routemonitorstate: Option<rt::Open<UpDown>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `hanode_routemonitor6_binding`.`routemonitorstate` ([`HanodeRoutemonitor6Binding`]): the same values as [`HanodeRoutemonitorstate`].
-pub type HanodeRoutemonitor6BindingRoutemonitorstate = HanodeRoutemonitorstate;
 impl rt::Model for HanodeRoutemonitor6Binding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1131,6 +1122,7 @@ impl rt::Model for HanodeRoutemonitor6Binding {
             3 => self.netmask.as_field(),
             4 => self.routemonitor.as_field(),
             5 => self.routemonitorstate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1142,14 +1134,9 @@ impl rt::Model for HanodeRoutemonitor6Binding {
             3 => self.netmask.as_field_mut(),
             4 => self.routemonitor.as_field_mut(),
             5 => self.routemonitorstate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeRoutemonitor6Binding {
@@ -1182,6 +1169,25 @@ impl rt::Resource for HanodeRoutemonitor6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl HanodeRoutemonitor6Binding {
+    /// A `hanode_routemonitor6_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`routemonitor`](Self::routemonitor).
+    pub fn routemonitor(mut self, routemonitor: impl Into<String>) -> Self {
+        self.routemonitor = Some(routemonitor.into());
+        self
+    }
 }
 impl HanodeRoutemonitor6Binding {
     /// `PUT /nitro/v1/config/hanode_routemonitor6_binding`
@@ -1225,29 +1231,26 @@ impl HanodeRoutemonitor6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeRoutemonitorBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    pub netmask: Option<String>,
     /// Mandatory for add.
     pub routemonitor: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`HanodeRoutemonitorBindingRoutemonitorstate`]): `UP`, `DOWN`.
-    pub routemonitorstate: Option<rt::Open<HanodeRoutemonitorBindingRoutemonitorstate>>,
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
+    pub routemonitorstate: Option<rt::Open<UpDown>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `hanode_routemonitor_binding`.`routemonitorstate` ([`HanodeRoutemonitorBinding`]): the same values as [`HanodeRoutemonitorstate`].
-pub type HanodeRoutemonitorBindingRoutemonitorstate = HanodeRoutemonitorstate;
 impl rt::Model for HanodeRoutemonitorBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1266,6 +1269,7 @@ impl rt::Model for HanodeRoutemonitorBinding {
             3 => self.netmask.as_field(),
             4 => self.routemonitor.as_field(),
             5 => self.routemonitorstate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1277,14 +1281,9 @@ impl rt::Model for HanodeRoutemonitorBinding {
             3 => self.netmask.as_field_mut(),
             4 => self.routemonitor.as_field_mut(),
             5 => self.routemonitorstate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeRoutemonitorBinding {
@@ -1317,6 +1316,25 @@ impl rt::Resource for HanodeRoutemonitorBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl HanodeRoutemonitorBinding {
+    /// A `hanode_routemonitor_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`routemonitor`](Self::routemonitor).
+    pub fn routemonitor(mut self, routemonitor: impl Into<String>) -> Self {
+        self.routemonitor = Some(routemonitor.into());
+        self
+    }
 }
 impl HanodeRoutemonitorBinding {
     /// `PUT /nitro/v1/config/hanode_routemonitor_binding`
@@ -1360,10 +1378,7 @@ impl HanodeRoutemonitorBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Hasync {
-    /// `Boolean`, read-write.
     pub force: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`HasyncSave`]): `YES`, `NO`.
     pub save: Option<rt::Open<HasyncSave>>,
     /// Keys the reference does not document, kept as received.
@@ -1391,6 +1406,7 @@ impl rt::Model for Hasync {
         match index {
             0 => self.force.as_field(),
             1 => self.save.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1398,14 +1414,9 @@ impl rt::Model for Hasync {
         match index {
             0 => self.force.as_field_mut(),
             1 => self.save.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Hasync {
@@ -1453,29 +1464,27 @@ impl Hasync {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HanodeStats {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`HanodeStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<HanodeStatsClearstats>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hacurmasterstate: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hacurstate: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hacurstatus: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub haerrproptimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub haerrsyncfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hapktrxrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hapkttxrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hatotpktrx: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hatotpkttx: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub transtime: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1523,6 +1532,7 @@ impl rt::Model for HanodeStats {
             8 => self.hatotpktrx.as_field(),
             9 => self.hatotpkttx.as_field(),
             10 => self.transtime.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1539,14 +1549,9 @@ impl rt::Model for HanodeStats {
             8 => self.hatotpktrx.as_field_mut(),
             9 => self.hatotpkttx.as_field_mut(),
             10 => self.transtime.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeStats {

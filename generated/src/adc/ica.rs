@@ -15,157 +15,117 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Icaaccessprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`IcaaccessprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<IcaaccessprofileBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileClientaudioredirection`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub clientaudioredirection: Option<rt::Open<IcaaccessprofileClientaudioredirection>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileClientclipboardredirection`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub clientclipboardredirection: Option<
-        rt::Open<IcaaccessprofileClientclipboardredirection>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileClientcomportredirection`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub clientcomportredirection: Option<
-        rt::Open<IcaaccessprofileClientcomportredirection>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileClientdriveredirection`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub clientdriveredirection: Option<rt::Open<IcaaccessprofileClientdriveredirection>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileClientprinterredirection`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub clientprinterredirection: Option<
-        rt::Open<IcaaccessprofileClientprinterredirection>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaaccessprofileClienttwaindeviceredirection`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `14.1`.
-    pub clienttwaindeviceredirection: Option<
-        rt::Open<IcaaccessprofileClienttwaindeviceredirection>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileClientusbdriveredirection`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub clientusbdriveredirection: Option<
-        rt::Open<IcaaccessprofileClientusbdriveredirection>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileConnectclientlptports`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub connectclientlptports: Option<rt::Open<IcaaccessprofileConnectclientlptports>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaaccessprofileDraganddrop`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `14.1`.
-    pub draganddrop: Option<rt::Open<IcaaccessprofileDraganddrop>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaaccessprofileFido2redirection`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `14.1`.
-    pub fido2redirection: Option<rt::Open<IcaaccessprofileFido2redirection>>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.0`.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileLocalremotedatasharing`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub localremotedatasharing: Option<rt::Open<IcaaccessprofileLocalremotedatasharing>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`IcaaccessprofileMultistream`]): `DEFAULT`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub multistream: Option<rt::Open<IcaaccessprofileMultistream>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `11.0`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub clientaudioredirection: Option<rt::Open<DefaultDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub clientclipboardredirection: Option<rt::Open<DefaultDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub clientcomportredirection: Option<rt::Open<DefaultDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub clientdriveredirection: Option<rt::Open<DefaultDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub clientprinterredirection: Option<rt::Open<DefaultDisabled>>,
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `14.1`.
+    pub clienttwaindeviceredirection: Option<rt::Open<DefaultDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub clientusbdriveredirection: Option<rt::Open<DefaultDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub connectclientlptports: Option<rt::Open<DefaultDisabled>>,
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `14.1`.
+    pub draganddrop: Option<rt::Open<DefaultDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `14.1`.
+    pub fido2redirection: Option<rt::Open<DefaultDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub isdefault: Option<bool>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub localremotedatasharing: Option<rt::Open<DefaultDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub multistream: Option<rt::Open<DefaultDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub refcnt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaaccessprofileSmartcardredirection`]): `DEFAULT`, `DISABLED`.
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
     ///
     /// Since `14.1`.
-    pub smartcardredirection: Option<rt::Open<IcaaccessprofileSmartcardredirection>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaaccessprofileWiaredirection`]): `DEFAULT`, `DISABLED`.
+    pub smartcardredirection: Option<rt::Open<DefaultDisabled>>,
+    /// Possible values (see [`DefaultDisabled`]): `DEFAULT`, `DISABLED`.
     ///
     /// Since `14.1`.
-    pub wiaredirection: Option<rt::Open<IcaaccessprofileWiaredirection>>,
+    pub wiaredirection: Option<rt::Open<DefaultDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `icaaccessprofile`.`builtin` ([`Icaaccessprofile`]).
-///
-/// Also the values of `icaaction.builtin`, `icalatencyprofile.builtin`, `icapolicy.builtin`.
+/// Values of `icaaccessprofile.builtin`, `icaaction.builtin`, `icalatencyprofile.builtin`, `icapolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IcaaccessprofileBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -175,7 +135,7 @@ pub enum IcaaccessprofileBuiltin {
     /// `PARTITION_ALL`
     PartitionAll,
 }
-impl rt::WireEnum for IcaaccessprofileBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -183,49 +143,21 @@ impl rt::WireEnum for IcaaccessprofileBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `icaaccessprofile`.`clientaudioredirection` ([`Icaaccessprofile`]).
-///
-/// Also the values of `icaaccessprofile.clientclipboardredirection`, `icaaccessprofile.clientcomportredirection`, `icaaccessprofile.clientdriveredirection`, `icaaccessprofile.clientprinterredirection`, `icaaccessprofile.clienttwaindeviceredirection`, `icaaccessprofile.clientusbdriveredirection`, `icaaccessprofile.connectclientlptports`, `icaaccessprofile.draganddrop`, `icaaccessprofile.fido2redirection`, `icaaccessprofile.localremotedatasharing`, `icaaccessprofile.multistream`, `icaaccessprofile.smartcardredirection`, `icaaccessprofile.wiaredirection`.
+/// Values of `icaaccessprofile.clientaudioredirection`, `icaaccessprofile.clientclipboardredirection`, `icaaccessprofile.clientcomportredirection`, `icaaccessprofile.clientdriveredirection`, `icaaccessprofile.clientprinterredirection`, `icaaccessprofile.clienttwaindeviceredirection`, `icaaccessprofile.clientusbdriveredirection`, `icaaccessprofile.connectclientlptports`, `icaaccessprofile.draganddrop`, `icaaccessprofile.fido2redirection`, `icaaccessprofile.localremotedatasharing`, `icaaccessprofile.multistream`, `icaaccessprofile.smartcardredirection`, `icaaccessprofile.wiaredirection`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IcaaccessprofileClientaudioredirection {
+pub enum DefaultDisabled {
     /// `DEFAULT`
     Default,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for IcaaccessprofileClientaudioredirection {
+impl rt::WireEnum for DefaultDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Default, "DEFAULT"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `icaaccessprofile`.`clientclipboardredirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileClientclipboardredirection = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`clientcomportredirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileClientcomportredirection = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`clientdriveredirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileClientdriveredirection = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`clientprinterredirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileClientprinterredirection = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`clienttwaindeviceredirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileClienttwaindeviceredirection = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`clientusbdriveredirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileClientusbdriveredirection = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`connectclientlptports` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileConnectclientlptports = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`draganddrop` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileDraganddrop = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`fido2redirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileFido2redirection = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`localremotedatasharing` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileLocalremotedatasharing = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`multistream` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileMultistream = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`smartcardredirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileSmartcardredirection = IcaaccessprofileClientaudioredirection;
-/// Values of `icaaccessprofile`.`wiaredirection` ([`Icaaccessprofile`]): the same values as [`IcaaccessprofileClientaudioredirection`].
-pub type IcaaccessprofileWiaredirection = IcaaccessprofileClientaudioredirection;
 impl rt::Model for Icaaccessprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -272,6 +204,7 @@ impl rt::Model for Icaaccessprofile {
             17 => self.refcnt.as_field(),
             18 => self.smartcardredirection.as_field(),
             19 => self.wiaredirection.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -297,14 +230,9 @@ impl rt::Model for Icaaccessprofile {
             17 => self.refcnt.as_field_mut(),
             18 => self.smartcardredirection.as_field_mut(),
             19 => self.wiaredirection.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icaaccessprofile {
@@ -337,6 +265,88 @@ impl rt::Resource for Icaaccessprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Icaaccessprofile {
+    /// A `icaaccessprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`clientaudioredirection`](Self::clientaudioredirection).
+    pub fn clientaudioredirection(
+        mut self,
+        clientaudioredirection: DefaultDisabled,
+    ) -> Self {
+        self.clientaudioredirection = Some(rt::Open::Known(clientaudioredirection));
+        self
+    }
+    /// Sets [`clientclipboardredirection`](Self::clientclipboardredirection).
+    pub fn clientclipboardredirection(
+        mut self,
+        clientclipboardredirection: DefaultDisabled,
+    ) -> Self {
+        self.clientclipboardredirection = Some(
+            rt::Open::Known(clientclipboardredirection),
+        );
+        self
+    }
+    /// Sets [`clientcomportredirection`](Self::clientcomportredirection).
+    pub fn clientcomportredirection(
+        mut self,
+        clientcomportredirection: DefaultDisabled,
+    ) -> Self {
+        self.clientcomportredirection = Some(rt::Open::Known(clientcomportredirection));
+        self
+    }
+    /// Sets [`clientdriveredirection`](Self::clientdriveredirection).
+    pub fn clientdriveredirection(
+        mut self,
+        clientdriveredirection: DefaultDisabled,
+    ) -> Self {
+        self.clientdriveredirection = Some(rt::Open::Known(clientdriveredirection));
+        self
+    }
+    /// Sets [`clientprinterredirection`](Self::clientprinterredirection).
+    pub fn clientprinterredirection(
+        mut self,
+        clientprinterredirection: DefaultDisabled,
+    ) -> Self {
+        self.clientprinterredirection = Some(rt::Open::Known(clientprinterredirection));
+        self
+    }
+    /// Sets [`clientusbdriveredirection`](Self::clientusbdriveredirection).
+    pub fn clientusbdriveredirection(
+        mut self,
+        clientusbdriveredirection: DefaultDisabled,
+    ) -> Self {
+        self.clientusbdriveredirection = Some(
+            rt::Open::Known(clientusbdriveredirection),
+        );
+        self
+    }
+    /// Sets [`connectclientlptports`](Self::connectclientlptports).
+    pub fn connectclientlptports(
+        mut self,
+        connectclientlptports: DefaultDisabled,
+    ) -> Self {
+        self.connectclientlptports = Some(rt::Open::Known(connectclientlptports));
+        self
+    }
+    /// Sets [`localremotedatasharing`](Self::localremotedatasharing).
+    pub fn localremotedatasharing(
+        mut self,
+        localremotedatasharing: DefaultDisabled,
+    ) -> Self {
+        self.localremotedatasharing = Some(rt::Open::Known(localremotedatasharing));
+        self
+    }
+    /// Sets [`multistream`](Self::multistream).
+    pub fn multistream(mut self, multistream: DefaultDisabled) -> Self {
+        self.multistream = Some(rt::Open::Known(multistream));
+        self
+    }
 }
 impl Icaaccessprofile {
     /// `POST /nitro/v1/config/icaaccessprofile`
@@ -395,63 +405,55 @@ impl Icaaccessprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Icaaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub accessprofilename: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`IcaactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<IcaactionBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.0`.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub latencyprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub accessprofilename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `11.0`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub isdefault: Option<bool>,
+    /// Since `11.1`.
+    pub latencyprofilename: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub referencecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `icaaction`.`builtin` ([`Icaaction`]): the same values as [`IcaaccessprofileBuiltin`].
-pub type IcaactionBuiltin = IcaaccessprofileBuiltin;
 impl rt::Model for Icaaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -480,6 +482,7 @@ impl rt::Model for Icaaction {
             8 => self.newname.as_field(),
             9 => self.referencecount.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -496,14 +499,9 @@ impl rt::Model for Icaaction {
             8 => self.newname.as_field_mut(),
             9 => self.referencecount.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icaaction {
@@ -536,6 +534,25 @@ impl rt::Resource for Icaaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Icaaction {
+    /// A `icaaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`accessprofilename`](Self::accessprofilename).
+    pub fn accessprofilename(mut self, accessprofilename: impl Into<String>) -> Self {
+        self.accessprofilename = Some(accessprofilename.into());
+        self
+    }
+    /// Sets [`latencyprofilename`](Self::latencyprofilename).
+    pub fn latencyprofilename(mut self, latencyprofilename: impl Into<String>) -> Self {
+        self.latencyprofilename = Some(latencyprofilename.into());
+        self
+    }
 }
 impl Icaaction {
     /// `POST /nitro/v1/config/icaaction`
@@ -593,10 +610,11 @@ impl Icaaction {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ica/icaglobal_binding/icaglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaglobalBinding {
-    /// `icaglobal_icapolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub icaglobal_icapolicy_binding: Option<Vec<IcaglobalIcapolicyBinding>>,
@@ -609,20 +627,16 @@ impl rt::Model for IcaglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.icaglobal_icapolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.icaglobal_icapolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaglobalBinding {
@@ -671,43 +685,39 @@ impl IcaglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaglobalIcapolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`IcaglobalIcapolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<IcaglobalIcapolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`IcaglobalIcapolicyBindingType`]): `ICA_REQ_OVERRIDE`, `ICA_REQ_DEFAULT`.
     ///
@@ -781,6 +791,7 @@ impl rt::Model for IcaglobalIcapolicyBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -794,14 +805,9 @@ impl rt::Model for IcaglobalIcapolicyBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaglobalIcapolicyBinding {
@@ -834,6 +840,31 @@ impl rt::Resource for IcaglobalIcapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl IcaglobalIcapolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: IcaglobalIcapolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl IcaglobalIcapolicyBinding {
     /// `PUT /nitro/v1/config/icaglobal_icapolicy_binding`
@@ -870,25 +901,33 @@ impl IcaglobalIcapolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Icalatencyprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`IcalatencyprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<IcalatencyprofileBuiltin>>>,
-    /// `unknown`, read-only.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub isdefault: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -896,15 +935,13 @@ pub struct Icalatencyprofile {
     ///
     /// Since `11.0`.
     pub l7latencymaxnotifycount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
     /// Possible values (see [`IcalatencyprofileL7latencymonitoring`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
     pub l7latencymonitoring: Option<rt::Open<IcalatencyprofileL7latencymonitoring>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -912,7 +949,7 @@ pub struct Icalatencyprofile {
     ///
     /// Since `11.0`.
     pub l7latencynotifyinterval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 65535.
     ///
@@ -920,7 +957,7 @@ pub struct Icalatencyprofile {
     ///
     /// Since `11.0`.
     pub l7latencythresholdfactor: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -928,23 +965,13 @@ pub struct Icalatencyprofile {
     ///
     /// Since `11.0`.
     pub l7latencywaittime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub refcnt: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `icalatencyprofile`.`builtin` ([`Icalatencyprofile`]): the same values as [`IcaaccessprofileBuiltin`].
-pub type IcalatencyprofileBuiltin = IcaaccessprofileBuiltin;
 /// Values of `icalatencyprofile`.`l7latencymonitoring` ([`Icalatencyprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -988,6 +1015,7 @@ impl rt::Model for Icalatencyprofile {
             8 => self.l7latencywaittime.as_field(),
             9 => self.name.as_field(),
             10 => self.refcnt.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1004,14 +1032,9 @@ impl rt::Model for Icalatencyprofile {
             8 => self.l7latencywaittime.as_field_mut(),
             9 => self.name.as_field_mut(),
             10 => self.refcnt.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icalatencyprofile {
@@ -1044,6 +1067,55 @@ impl rt::Resource for Icalatencyprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Icalatencyprofile {
+    /// A `icalatencyprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`l7latencymaxnotifycount`](Self::l7latencymaxnotifycount).
+    pub fn l7latencymaxnotifycount(
+        mut self,
+        l7latencymaxnotifycount: impl Into<rt::Number>,
+    ) -> Self {
+        self.l7latencymaxnotifycount = Some(l7latencymaxnotifycount.into());
+        self
+    }
+    /// Sets [`l7latencymonitoring`](Self::l7latencymonitoring).
+    pub fn l7latencymonitoring(
+        mut self,
+        l7latencymonitoring: IcalatencyprofileL7latencymonitoring,
+    ) -> Self {
+        self.l7latencymonitoring = Some(rt::Open::Known(l7latencymonitoring));
+        self
+    }
+    /// Sets [`l7latencynotifyinterval`](Self::l7latencynotifyinterval).
+    pub fn l7latencynotifyinterval(
+        mut self,
+        l7latencynotifyinterval: impl Into<rt::Number>,
+    ) -> Self {
+        self.l7latencynotifyinterval = Some(l7latencynotifyinterval.into());
+        self
+    }
+    /// Sets [`l7latencythresholdfactor`](Self::l7latencythresholdfactor).
+    pub fn l7latencythresholdfactor(
+        mut self,
+        l7latencythresholdfactor: impl Into<rt::Number>,
+    ) -> Self {
+        self.l7latencythresholdfactor = Some(l7latencythresholdfactor.into());
+        self
+    }
+    /// Sets [`l7latencywaittime`](Self::l7latencywaittime).
+    pub fn l7latencywaittime(
+        mut self,
+        l7latencywaittime: impl Into<rt::Number>,
+    ) -> Self {
+        self.l7latencywaittime = Some(l7latencywaittime.into());
+        self
+    }
 }
 impl Icalatencyprofile {
     /// `POST /nitro/v1/config/icalatencyprofile`
@@ -1098,101 +1170,77 @@ impl Icalatencyprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Icaparameter {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaparameterDfpersistence`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub dfpersistence: Option<rt::Open<IcaparameterDfpersistence>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaparameterEdtlosstolerant`]): `DISABLED`, `ENABLED`.
+    pub dfpersistence: Option<rt::Open<DisabledEnabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub edtlosstolerant: Option<rt::Open<IcaparameterEdtlosstolerant>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaparameterEdtpmtuddf`]): `DISABLED`, `ENABLED`.
+    pub edtlosstolerant: Option<rt::Open<DisabledEnabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub edtpmtuddf: Option<rt::Open<IcaparameterEdtpmtuddf>>,
-    /// `Double`, read-write.
+    pub edtpmtuddf: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub edtpmtuddftimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaparameterEdtpmtudrediscovery`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub edtpmtudrediscovery: Option<rt::Open<IcaparameterEdtpmtudrediscovery>>,
-    /// `String`, read-write.
-    ///
+    pub edtpmtudrediscovery: Option<rt::Open<DisabledEnabled>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`IcaparameterEnablesronhafailover`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.1`.
-    pub enablesronhafailover: Option<rt::Open<IcaparameterEnablesronhafailover>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcaparameterHdxinsightnonnsap`]): `YES`, `NO`.
+    pub enablesronhafailover: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub hdxinsightnonnsap: Option<rt::Open<IcaparameterHdxinsightnonnsap>>,
-    /// `Double`, read-write.
+    pub hdxinsightnonnsap: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub l7latencyfrequency: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `icaparameter`.`dfpersistence` ([`Icaparameter`]).
-///
-/// Also the values of `icaparameter.edtlosstolerant`, `icaparameter.edtpmtuddf`, `icaparameter.edtpmtudrediscovery`.
+/// Values of `icaparameter.dfpersistence`, `icaparameter.edtlosstolerant`, `icaparameter.edtpmtuddf`, `icaparameter.edtpmtudrediscovery`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IcaparameterDfpersistence {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for IcaparameterDfpersistence {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `icaparameter`.`edtlosstolerant` ([`Icaparameter`]): the same values as [`IcaparameterDfpersistence`].
-pub type IcaparameterEdtlosstolerant = IcaparameterDfpersistence;
-/// Values of `icaparameter`.`edtpmtuddf` ([`Icaparameter`]): the same values as [`IcaparameterDfpersistence`].
-pub type IcaparameterEdtpmtuddf = IcaparameterDfpersistence;
-/// Values of `icaparameter`.`edtpmtudrediscovery` ([`Icaparameter`]): the same values as [`IcaparameterDfpersistence`].
-pub type IcaparameterEdtpmtudrediscovery = IcaparameterDfpersistence;
-/// Values of `icaparameter`.`enablesronhafailover` ([`Icaparameter`]).
-///
-/// Also the values of `icaparameter.hdxinsightnonnsap`.
+/// Values of `icaparameter.enablesronhafailover`, `icaparameter.hdxinsightnonnsap`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IcaparameterEnablesronhafailover {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for IcaparameterEnablesronhafailover {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `icaparameter`.`hdxinsightnonnsap` ([`Icaparameter`]): the same values as [`IcaparameterEnablesronhafailover`].
-pub type IcaparameterHdxinsightnonnsap = IcaparameterEnablesronhafailover;
 impl rt::Model for Icaparameter {
     const FIELDS: &'static [&'static str] = &[
         "builtin",
@@ -1217,6 +1265,7 @@ impl rt::Model for Icaparameter {
             6 => self.enablesronhafailover.as_field(),
             7 => self.hdxinsightnonnsap.as_field(),
             8 => self.l7latencyfrequency.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1231,14 +1280,9 @@ impl rt::Model for Icaparameter {
             6 => self.enablesronhafailover.as_field_mut(),
             7 => self.hdxinsightnonnsap.as_field_mut(),
             8 => self.l7latencyfrequency.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icaparameter {
@@ -1292,68 +1336,58 @@ impl Icaparameter {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Statistics: [`IcapolicyStats`]
+/// - Bindings: [`IcapolicyBinding`], [`IcapolicyCrvserverBinding`], [`IcapolicyIcaglobalBinding`], [`IcapolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Icapolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`IcapolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<IcapolicyBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `11.0`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Since `11.0`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub hits: Option<rt::Number>,
+    /// Since `11.0`.
+    pub logaction: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `icapolicy`.`builtin` ([`Icapolicy`]): the same values as [`IcaaccessprofileBuiltin`].
-pub type IcapolicyBuiltin = IcaaccessprofileBuiltin;
 impl rt::Model for Icapolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1382,6 +1416,7 @@ impl rt::Model for Icapolicy {
             8 => self.newname.as_field(),
             9 => self.rule.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1398,14 +1433,9 @@ impl rt::Model for Icapolicy {
             8 => self.newname.as_field_mut(),
             9 => self.rule.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icapolicy {
@@ -1438,6 +1468,35 @@ impl rt::Resource for Icapolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Icapolicy {
+    /// A `icapolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Icapolicy {
     /// `POST /nitro/v1/config/icapolicy`
@@ -1495,25 +1554,24 @@ impl Icapolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ica/icapolicy_binding/icapolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcapolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `icapolicy_vpnvserver_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub icapolicy_vpnvserver_binding: Option<Vec<IcapolicyVpnvserverBinding>>,
-    /// `icapolicy_icaglobal_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub icapolicy_icaglobal_binding: Option<Vec<IcapolicyIcaglobalBinding>>,
-    /// `icapolicy_crvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub icapolicy_crvserver_binding: Option<Vec<IcapolicyCrvserverBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub icapolicy_icaglobal_binding: Option<Vec<IcapolicyIcaglobalBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub icapolicy_vpnvserver_binding: Option<Vec<IcapolicyVpnvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1531,6 +1589,7 @@ impl rt::Model for IcapolicyBinding {
             1 => self.icapolicy_icaglobal_binding.as_field(),
             2 => self.icapolicy_vpnvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1540,14 +1599,9 @@ impl rt::Model for IcapolicyBinding {
             1 => self.icapolicy_icaglobal_binding.as_field_mut(),
             2 => self.icapolicy_vpnvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyBinding {
@@ -1582,6 +1636,15 @@ impl rt::Resource for IcapolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl IcapolicyBinding {
+    /// A `icapolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl IcapolicyBinding {
     /// `GET /nitro/v1/config/icapolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1597,33 +1660,30 @@ impl IcapolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ica/icapolicy_crvserver_binding/icapolicy_crvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcapolicyCrvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1645,6 +1705,7 @@ impl rt::Model for IcapolicyCrvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1656,14 +1717,9 @@ impl rt::Model for IcapolicyCrvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyCrvserverBinding {
@@ -1698,6 +1754,15 @@ impl rt::Resource for IcapolicyCrvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl IcapolicyCrvserverBinding {
+    /// A `icapolicy_crvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl IcapolicyCrvserverBinding {
     /// `GET /nitro/v1/config/icapolicy_crvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1717,33 +1782,30 @@ impl IcapolicyCrvserverBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ica/icapolicy_icaglobal_binding/icapolicy_icaglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcapolicyIcaglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1765,6 +1827,7 @@ impl rt::Model for IcapolicyIcaglobalBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1776,14 +1839,9 @@ impl rt::Model for IcapolicyIcaglobalBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyIcaglobalBinding {
@@ -1818,6 +1876,15 @@ impl rt::Resource for IcapolicyIcaglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl IcapolicyIcaglobalBinding {
+    /// A `icapolicy_icaglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl IcapolicyIcaglobalBinding {
     /// `GET /nitro/v1/config/icapolicy_icaglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1837,33 +1904,30 @@ impl IcapolicyIcaglobalBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ica/icapolicy_vpnvserver_binding/icapolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcapolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1885,6 +1949,7 @@ impl rt::Model for IcapolicyVpnvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1896,14 +1961,9 @@ impl rt::Model for IcapolicyVpnvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyVpnvserverBinding {
@@ -1938,6 +1998,15 @@ impl rt::Resource for IcapolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl IcapolicyVpnvserverBinding {
+    /// A `icapolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl IcapolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/icapolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1960,31 +2029,27 @@ impl IcapolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcapolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IcapolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `11.0`.
-    pub clearstats: Option<rt::Open<IcapolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`IcapolicyStatsClearstats`]): `basic`, `full`.
+    ///
+    /// Since `11.0`.
+    pub clearstats: Option<rt::Open<IcapolicyStatsClearstats>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
@@ -2024,6 +2089,7 @@ impl rt::Model for IcapolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2035,14 +2101,9 @@ impl rt::Model for IcapolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyStats {

@@ -14,67 +14,57 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipsecparameter {
-    /// `String[]`, read-write.
-    ///
     /// Default: `AES`.
     ///
-    /// Possible values (see [`IpsecparameterEncalgo`]): `AES`, `AES192`, `AES256`, `3DES`.
-    pub encalgo: Option<Vec<rt::Open<IpsecparameterEncalgo>>>,
-    /// `String[]`, read-write.
-    ///
+    /// Possible values (see [`Encalgo`]): `AES`, `AES192`, `AES256`, `3DES`.
+    pub encalgo: Option<Vec<rt::Open<Encalgo>>>,
     /// Default: `HMAC_SHA256`.
     ///
-    /// Possible values (see [`IpsecparameterHashalgo`]): `HMAC_SHA1`, `HMAC_SHA256`, `HMAC_SHA384`, `HMAC_SHA512`, `HMAC_MD5`.
-    pub hashalgo: Option<Vec<rt::Open<IpsecparameterHashalgo>>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Hashalgo`]): `HMAC_SHA1`, `HMAC_SHA256`, `HMAC_SHA384`, `HMAC_SHA512`, `HMAC_MD5`.
+    pub hashalgo: Option<Vec<rt::Open<Hashalgo>>>,
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 3600.
     pub ikeretryinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `V2`.
     ///
-    /// Possible values (see [`IpsecparameterIkeversion`]): `V1`, `V2`.
-    pub ikeversion: Option<rt::Open<IpsecparameterIkeversion>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`V1V2`]): `V1`, `V2`.
+    pub ikeversion: Option<rt::Open<V1V2>>,
+    /// Reference type `Double`.
     ///
     /// Range: 480 to 31536000.
     pub lifetime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 64999.
     pub livenesscheckinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLE`.
     ///
-    /// Possible values (see [`IpsecparameterPerfectforwardsecrecy`]): `ENABLE`, `DISABLE`.
-    pub perfectforwardsecrecy: Option<rt::Open<IpsecparameterPerfectforwardsecrecy>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
+    pub perfectforwardsecrecy: Option<rt::Open<EnableDisable>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 16384.
     pub replaywindowsize: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`IpsecparameterResponderonly`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.1`.
-    pub responderonly: Option<rt::Open<IpsecparameterResponderonly>>,
-    /// `Double`, read-write.
+    pub responderonly: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 99.
     pub retransmissiontime: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ipsecparameter`.`encalgo` ([`Ipsecparameter`]).
-///
-/// Also the values of `ipsecprofile.encalgo`.
+/// Values of `ipsecparameter.encalgo`, `ipsecprofile.encalgo`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IpsecparameterEncalgo {
+pub enum Encalgo {
     /// `AES`
     Aes,
     /// `3DES`
@@ -88,7 +78,7 @@ pub enum IpsecparameterEncalgo {
     /// Since `12.0-FR4`.
     Aes256,
 }
-impl rt::WireEnum for IpsecparameterEncalgo {
+impl rt::WireEnum for Encalgo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Aes, "AES"),
         (Self::V3des, "3DES"),
@@ -96,12 +86,10 @@ impl rt::WireEnum for IpsecparameterEncalgo {
         (Self::Aes256, "AES256"),
     ];
 }
-/// Values of `ipsecparameter`.`hashalgo` ([`Ipsecparameter`]).
-///
-/// Also the values of `ipsecprofile.hashalgo`.
+/// Values of `ipsecparameter.hashalgo`, `ipsecprofile.hashalgo`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IpsecparameterHashalgo {
+pub enum Hashalgo {
     /// `HMAC_SHA1`
     HmacSha1,
     /// `HMAC_SHA256`
@@ -113,7 +101,7 @@ pub enum IpsecparameterHashalgo {
     /// `HMAC_MD5`
     HmacMd5,
 }
-impl rt::WireEnum for IpsecparameterHashalgo {
+impl rt::WireEnum for Hashalgo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::HmacSha1, "HMAC_SHA1"),
         (Self::HmacSha256, "HMAC_SHA256"),
@@ -122,52 +110,46 @@ impl rt::WireEnum for IpsecparameterHashalgo {
         (Self::HmacMd5, "HMAC_MD5"),
     ];
 }
-/// Values of `ipsecparameter`.`ikeversion` ([`Ipsecparameter`]).
-///
-/// Also the values of `ipsecprofile.ikeversion`.
+/// Values of `ipsecparameter.ikeversion`, `ipsecprofile.ikeversion`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IpsecparameterIkeversion {
+pub enum V1V2 {
     /// `V1`
     V1,
     /// `V2`
     V2,
 }
-impl rt::WireEnum for IpsecparameterIkeversion {
+impl rt::WireEnum for V1V2 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::V1, "V1"),
         (Self::V2, "V2"),
     ];
 }
-/// Values of `ipsecparameter`.`perfectforwardsecrecy` ([`Ipsecparameter`]).
-///
-/// Also the values of `ipsecprofile.perfectforwardsecrecy`.
+/// Values of `ipsecparameter.perfectforwardsecrecy`, `ipsecprofile.perfectforwardsecrecy`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IpsecparameterPerfectforwardsecrecy {
+pub enum EnableDisable {
     /// `ENABLE`
     Enable,
     /// `DISABLE`
     Disable,
 }
-impl rt::WireEnum for IpsecparameterPerfectforwardsecrecy {
+impl rt::WireEnum for EnableDisable {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enable, "ENABLE"),
         (Self::Disable, "DISABLE"),
     ];
 }
-/// Values of `ipsecparameter`.`responderonly` ([`Ipsecparameter`]).
-///
-/// Also the values of `ipsecprofile.responderonly`.
+/// Values of `ipsecparameter.responderonly`, `ipsecprofile.responderonly`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IpsecparameterResponderonly {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for IpsecparameterResponderonly {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
@@ -199,6 +181,7 @@ impl rt::Model for Ipsecparameter {
             7 => self.replaywindowsize.as_field(),
             8 => self.responderonly.as_field(),
             9 => self.retransmissiontime.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -214,14 +197,9 @@ impl rt::Model for Ipsecparameter {
             7 => self.replaywindowsize.as_field_mut(),
             8 => self.responderonly.as_field_mut(),
             9 => self.retransmissiontime.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipsecparameter {
@@ -277,69 +255,57 @@ impl Ipsecparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipsecprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`IpsecprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<IpsecprofileBuiltin>>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`IpsecprofileEncalgo`]): `AES`, `AES192`, `AES256`, `3DES`.
-    pub encalgo: Option<Vec<rt::Open<IpsecprofileEncalgo>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`IpsecprofileHashalgo`]): `HMAC_SHA1`, `HMAC_SHA256`, `HMAC_SHA384`, `HMAC_SHA512`, `HMAC_MD5`.
-    pub hashalgo: Option<Vec<rt::Open<IpsecprofileHashalgo>>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 60 to 3600.
-    pub ikeretryinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IpsecprofileIkeversion`]): `V1`, `V2`.
-    pub ikeversion: Option<rt::Open<IpsecprofileIkeversion>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 480 to 31536000.
-    pub lifetime: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 64999.
-    pub livenesscheckinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub peerpublickey: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`IpsecprofilePerfectforwardsecrecy`]): `ENABLE`, `DISABLE`.
-    pub perfectforwardsecrecy: Option<rt::Open<IpsecprofilePerfectforwardsecrecy>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`IpsecprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<IpsecprofileBuiltin>>>,
+    /// Possible values (see [`Encalgo`]): `AES`, `AES192`, `AES256`, `3DES`.
+    pub encalgo: Option<Vec<rt::Open<Encalgo>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Possible values (see [`Hashalgo`]): `HMAC_SHA1`, `HMAC_SHA256`, `HMAC_SHA384`, `HMAC_SHA512`, `HMAC_MD5`.
+    pub hashalgo: Option<Vec<rt::Open<Hashalgo>>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 60 to 3600.
+    pub ikeretryinterval: Option<rt::Number>,
+    /// Possible values (see [`V1V2`]): `V1`, `V2`.
+    pub ikeversion: Option<rt::Open<V1V2>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 480 to 31536000.
+    pub lifetime: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 64999.
+    pub livenesscheckinterval: Option<rt::Number>,
+    pub peerpublickey: Option<String>,
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
+    pub perfectforwardsecrecy: Option<rt::Open<EnableDisable>>,
     pub privatekey: Option<String>,
-    /// `String`, read-write.
     pub psk: Option<String>,
-    /// `String`, read-write.
     pub publickey: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 16384.
     pub replaywindowsize: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`IpsecprofileResponderonly`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.1`.
-    pub responderonly: Option<rt::Open<IpsecprofileResponderonly>>,
-    /// `Double`, read-write.
+    pub responderonly: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 99.
     pub retransmissiontime: Option<rt::Number>,
@@ -369,16 +335,6 @@ impl rt::WireEnum for IpsecprofileBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `ipsecprofile`.`encalgo` ([`Ipsecprofile`]): the same values as [`IpsecparameterEncalgo`].
-pub type IpsecprofileEncalgo = IpsecparameterEncalgo;
-/// Values of `ipsecprofile`.`hashalgo` ([`Ipsecprofile`]): the same values as [`IpsecparameterHashalgo`].
-pub type IpsecprofileHashalgo = IpsecparameterHashalgo;
-/// Values of `ipsecprofile`.`ikeversion` ([`Ipsecprofile`]): the same values as [`IpsecparameterIkeversion`].
-pub type IpsecprofileIkeversion = IpsecparameterIkeversion;
-/// Values of `ipsecprofile`.`perfectforwardsecrecy` ([`Ipsecprofile`]): the same values as [`IpsecparameterPerfectforwardsecrecy`].
-pub type IpsecprofilePerfectforwardsecrecy = IpsecparameterPerfectforwardsecrecy;
-/// Values of `ipsecprofile`.`responderonly` ([`Ipsecprofile`]): the same values as [`IpsecparameterResponderonly`].
-pub type IpsecprofileResponderonly = IpsecparameterResponderonly;
 impl rt::Model for Ipsecprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -422,6 +378,7 @@ impl rt::Model for Ipsecprofile {
             15 => self.replaywindowsize.as_field(),
             16 => self.responderonly.as_field(),
             17 => self.retransmissiontime.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -445,14 +402,9 @@ impl rt::Model for Ipsecprofile {
             15 => self.replaywindowsize.as_field_mut(),
             16 => self.responderonly.as_field_mut(),
             17 => self.retransmissiontime.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipsecprofile {
@@ -485,6 +437,89 @@ impl rt::Resource for Ipsecprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Ipsecprofile {
+    /// A `ipsecprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`encalgo`](Self::encalgo).
+    pub fn encalgo(mut self, encalgo: impl IntoIterator<Item = Encalgo>) -> Self {
+        self.encalgo = Some(encalgo.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`hashalgo`](Self::hashalgo).
+    pub fn hashalgo(mut self, hashalgo: impl IntoIterator<Item = Hashalgo>) -> Self {
+        self.hashalgo = Some(hashalgo.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`ikeretryinterval`](Self::ikeretryinterval).
+    pub fn ikeretryinterval(mut self, ikeretryinterval: impl Into<rt::Number>) -> Self {
+        self.ikeretryinterval = Some(ikeretryinterval.into());
+        self
+    }
+    /// Sets [`ikeversion`](Self::ikeversion).
+    pub fn ikeversion(mut self, ikeversion: V1V2) -> Self {
+        self.ikeversion = Some(rt::Open::Known(ikeversion));
+        self
+    }
+    /// Sets [`lifetime`](Self::lifetime).
+    pub fn lifetime(mut self, lifetime: impl Into<rt::Number>) -> Self {
+        self.lifetime = Some(lifetime.into());
+        self
+    }
+    /// Sets [`livenesscheckinterval`](Self::livenesscheckinterval).
+    pub fn livenesscheckinterval(
+        mut self,
+        livenesscheckinterval: impl Into<rt::Number>,
+    ) -> Self {
+        self.livenesscheckinterval = Some(livenesscheckinterval.into());
+        self
+    }
+    /// Sets [`peerpublickey`](Self::peerpublickey).
+    pub fn peerpublickey(mut self, peerpublickey: impl Into<String>) -> Self {
+        self.peerpublickey = Some(peerpublickey.into());
+        self
+    }
+    /// Sets [`perfectforwardsecrecy`](Self::perfectforwardsecrecy).
+    pub fn perfectforwardsecrecy(
+        mut self,
+        perfectforwardsecrecy: EnableDisable,
+    ) -> Self {
+        self.perfectforwardsecrecy = Some(rt::Open::Known(perfectforwardsecrecy));
+        self
+    }
+    /// Sets [`privatekey`](Self::privatekey).
+    pub fn privatekey(mut self, privatekey: impl Into<String>) -> Self {
+        self.privatekey = Some(privatekey.into());
+        self
+    }
+    /// Sets [`psk`](Self::psk).
+    pub fn psk(mut self, psk: impl Into<String>) -> Self {
+        self.psk = Some(psk.into());
+        self
+    }
+    /// Sets [`publickey`](Self::publickey).
+    pub fn publickey(mut self, publickey: impl Into<String>) -> Self {
+        self.publickey = Some(publickey.into());
+        self
+    }
+    /// Sets [`replaywindowsize`](Self::replaywindowsize).
+    pub fn replaywindowsize(mut self, replaywindowsize: impl Into<rt::Number>) -> Self {
+        self.replaywindowsize = Some(replaywindowsize.into());
+        self
+    }
+    /// Sets [`retransmissiontime`](Self::retransmissiontime).
+    pub fn retransmissiontime(
+        mut self,
+        retransmissiontime: impl Into<rt::Number>,
+    ) -> Self {
+        self.retransmissiontime = Some(retransmissiontime.into());
+        self
+    }
 }
 impl Ipsecprofile {
     /// `POST /nitro/v1/config/ipsecprofile`
@@ -534,25 +569,23 @@ impl Ipsecprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpseccountersStats {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`IpseccountersStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<IpseccountersStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ipsecrxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ipsecrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ipsectotrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ipsectotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ipsectottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ipsectottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ipsectxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ipsectxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -596,6 +629,7 @@ impl rt::Model for IpseccountersStats {
             6 => self.ipsectottxpkts.as_field(),
             7 => self.ipsectxbytesrate.as_field(),
             8 => self.ipsectxpktsrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -610,14 +644,9 @@ impl rt::Model for IpseccountersStats {
             6 => self.ipsectottxpkts.as_field_mut(),
             7 => self.ipsectxbytesrate.as_field_mut(),
             8 => self.ipsectxpktsrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpseccountersStats {

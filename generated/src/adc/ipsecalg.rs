@@ -15,19 +15,25 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipsecalgprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 32.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
     /// Possible values (see [`IpsecalgprofileConnfailover`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
     pub connfailover: Option<rt::Open<IpsecalgprofileConnfailover>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 3 to 1200.
     ///
@@ -35,7 +41,7 @@ pub struct Ipsecalgprofile {
     ///
     /// Since `12.0`.
     pub espgatetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1440.
     ///
@@ -43,7 +49,7 @@ pub struct Ipsecalgprofile {
     ///
     /// Since `12.0`.
     pub espsessiontimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1440.
     ///
@@ -51,14 +57,6 @@ pub struct Ipsecalgprofile {
     ///
     /// Since `12.0`.
     pub ikesessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -95,6 +93,7 @@ impl rt::Model for Ipsecalgprofile {
             3 => self.espsessiontimeout.as_field(),
             4 => self.ikesessiontimeout.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -106,14 +105,9 @@ impl rt::Model for Ipsecalgprofile {
             3 => self.espsessiontimeout.as_field_mut(),
             4 => self.ikesessiontimeout.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipsecalgprofile {
@@ -146,6 +140,41 @@ impl rt::Resource for Ipsecalgprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Ipsecalgprofile {
+    /// A `ipsecalgprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`connfailover`](Self::connfailover).
+    pub fn connfailover(mut self, connfailover: IpsecalgprofileConnfailover) -> Self {
+        self.connfailover = Some(rt::Open::Known(connfailover));
+        self
+    }
+    /// Sets [`espgatetimeout`](Self::espgatetimeout).
+    pub fn espgatetimeout(mut self, espgatetimeout: impl Into<rt::Number>) -> Self {
+        self.espgatetimeout = Some(espgatetimeout.into());
+        self
+    }
+    /// Sets [`espsessiontimeout`](Self::espsessiontimeout).
+    pub fn espsessiontimeout(
+        mut self,
+        espsessiontimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.espsessiontimeout = Some(espsessiontimeout.into());
+        self
+    }
+    /// Sets [`ikesessiontimeout`](Self::ikesessiontimeout).
+    pub fn ikesessiontimeout(
+        mut self,
+        ikesessiontimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.ikesessiontimeout = Some(ikesessiontimeout.into());
+        self
+    }
 }
 impl Ipsecalgprofile {
     /// `POST /nitro/v1/config/ipsecalgprofile`
@@ -200,51 +229,41 @@ impl Ipsecalgprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipsecalgsession {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub destip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub destip_alg: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub natip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub natip_alg: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub sourceip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub sourceip_alg: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub spiin: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub spiout: Option<rt::Number>,
@@ -275,6 +294,7 @@ impl rt::Model for Ipsecalgsession {
             6 => self.sourceip_alg.as_field(),
             7 => self.spiin.as_field(),
             8 => self.spiout.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -289,14 +309,9 @@ impl rt::Model for Ipsecalgsession {
             6 => self.sourceip_alg.as_field_mut(),
             7 => self.spiin.as_field_mut(),
             8 => self.spiout.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipsecalgsession {
@@ -353,66 +368,62 @@ impl Ipsecalgsession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpsecalgcountersStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IpsecalgcountersStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0`.
-    pub clearstats: Option<rt::Open<IpsecalgcountersStatsClearstats>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgcuractsessions: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgcuractsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgcurblksessions: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgcurblksessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgdrsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgtotdrsessions: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgtotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgtotsessions: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgtottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub ipsecalgtxpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
+    /// Possible values (see [`IpsecalgcountersStatsClearstats`]): `basic`, `full`.
+    ///
+    /// Since `12.0`.
+    pub clearstats: Option<rt::Open<IpsecalgcountersStatsClearstats>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgcuractsessions: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgcuractsessionsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgcurblksessions: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgcurblksessionsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgdrsessionsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgrxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgsessionsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgtotdrsessions: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgtotrxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgtotsessions: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgtottxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub ipsecalgtxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -465,6 +476,7 @@ impl rt::Model for IpsecalgcountersStats {
             11 => self.ipsecalgtottxpkts.as_field(),
             12 => self.ipsecalgtxpktsrate.as_field(),
             13 => self.name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -484,14 +496,9 @@ impl rt::Model for IpsecalgcountersStats {
             11 => self.ipsecalgtottxpkts.as_field_mut(),
             12 => self.ipsecalgtxpktsrate.as_field_mut(),
             13 => self.name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpsecalgcountersStats {

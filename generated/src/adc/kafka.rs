@@ -12,26 +12,25 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
+/// - Bindings: [`KafkaclusterServicegroupBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Kafkacluster {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub activesvc: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub numtopics: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub topicname: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub totalsvc: Option<serde_json::Value>,
@@ -54,6 +53,7 @@ impl rt::Model for Kafkacluster {
             2 => self.numtopics.as_field(),
             3 => self.topicname.as_field(),
             4 => self.totalsvc.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64,14 +64,9 @@ impl rt::Model for Kafkacluster {
             2 => self.numtopics.as_field_mut(),
             3 => self.topicname.as_field_mut(),
             4 => self.totalsvc.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Kafkacluster {
@@ -104,6 +99,15 @@ impl rt::Resource for Kafkacluster {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Kafkacluster {
+    /// A `kafkacluster` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Kafkacluster {
     /// `POST /nitro/v1/config/kafkacluster` (method inferred: the reference gives none)
@@ -144,12 +148,8 @@ impl Kafkacluster {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KafkaclusterServicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub servicegroupname: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -162,6 +162,7 @@ impl rt::Model for KafkaclusterServicegroupBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.servicegroupname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -169,14 +170,9 @@ impl rt::Model for KafkaclusterServicegroupBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.servicegroupname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for KafkaclusterServicegroupBinding {
@@ -209,6 +205,20 @@ impl rt::Resource for KafkaclusterServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl KafkaclusterServicegroupBinding {
+    /// A `kafkacluster_servicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`servicegroupname`](Self::servicegroupname).
+    pub fn servicegroupname(mut self, servicegroupname: impl Into<String>) -> Self {
+        self.servicegroupname = Some(servicegroupname.into());
+        self
+    }
 }
 impl KafkaclusterServicegroupBinding {
     /// `PUT /nitro/v1/config/kafkacluster_servicegroup_binding` (method inferred: the reference gives none)

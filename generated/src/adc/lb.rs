@@ -15,46 +15,38 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbaction {
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub hits: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub newname: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub referencecount: Option<serde_json::Value>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`LbactionType`]): `NOLBACTION`, `SELECTIONORDER`.
     ///
     /// Since `14.1`.
     pub type_: Option<rt::Open<LbactionType>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub undefhits: Option<serde_json::Value>,
-    /// `String[]`, read-write.
-    ///
     /// Since `14.1`.
     pub value: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
@@ -101,6 +93,7 @@ impl rt::Model for Lbaction {
             7 => self.type_.as_field(),
             8 => self.undefhits.as_field(),
             9 => self.value.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -116,14 +109,9 @@ impl rt::Model for Lbaction {
             7 => self.type_.as_field_mut(),
             8 => self.undefhits.as_field_mut(),
             9 => self.value.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbaction {
@@ -156,6 +144,35 @@ impl rt::Resource for Lbaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Lbaction {
+    /// A `lbaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`newname`](Self::newname).
+    pub fn newname(mut self, newname: impl Into<String>) -> Self {
+        self.newname = Some(newname.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: LbactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.value = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl Lbaction {
     /// `POST /nitro/v1/config/lbaction` (method inferred: the reference gives none)
@@ -212,47 +229,35 @@ impl Lbaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbglobalLbpolicyBinding {
-    /// `Double`, access not known.
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbglobalLbpolicyBindingGlobalbindtype`]): `APPFW_GLOBAL`, `RNAT_GLOBAL`, `SYSTEM_GLOBAL`, `TM_GLOBAL`, `VPN_GLOBAL`.
     ///
     /// Since `14.1`.
     pub globalbindtype: Option<rt::Open<LbglobalLbpolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbglobalLbpolicyBindingLabeltype`]): `policylabel`, `reqvserver`.
+    /// Possible values (see [`PolicylabelReqvserver`]): `policylabel`, `reqvserver`.
     ///
     /// Since `14.1`.
-    pub labeltype: Option<rt::Open<LbglobalLbpolicyBindingLabeltype>>,
-    /// `Double`, access not known.
+    pub labeltype: Option<rt::Open<PolicylabelReqvserver>>,
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`LbglobalLbpolicyBindingType`]): `DIAMETER_REQ_DEFAULT`, `DIAMETER_REQ_OVERRIDE`, `DNS_REQ_DEFAULT`, `DNS_REQ_OVERRIDE`, `GSLB_REQ_DEFAULT`, `GSLB_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `MQTT_REQ_DEFAULT`, `MQTT_REQ_OVERRIDE`, `MSSQL_REQ_DEFAULT`, `MSSQL_REQ_OVERRIDE`, `MYSQL_REQ_DEFAULT`, `MYSQL_REQ_OVERRIDE`, `NAT_REQ_DEFAULT`, `NAT_REQ_OVERRIDE`, `ORACLE_REQ_DEFAULT`, `ORACLE_REQ_OVERRIDE`, `OTHERTCP_REQ_DEFAULT`, `OTHERTCP_REQ_OVERRIDE`, `QUIC_DEFAULT`, `QUIC_OVERRIDE`, `RADIUS_REQ_DEFAULT`, `RADIUS_REQ_OVERRIDE`, `REQ_DEFAULT`, `REQ_OVERRIDE`, `SIPTCP_REQ_DEFAULT`, `SIPTCP_REQ_OVERRIDE`, `SIPUDP_REQ_DEFAULT`, `SIPUDP_REQ_OVERRIDE`.
     ///
@@ -285,18 +290,16 @@ impl rt::WireEnum for LbglobalLbpolicyBindingGlobalbindtype {
         (Self::VpnGlobal, "VPN_GLOBAL"),
     ];
 }
-/// Values of `lbglobal_lbpolicy_binding`.`labeltype` ([`LbglobalLbpolicyBinding`]).
-///
-/// Also the values of `lbpolicylabel_lbpolicy_binding.labeltype`.
+/// Values of `lbglobal_lbpolicy_binding.labeltype`, `lbpolicylabel_lbpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbglobalLbpolicyBindingLabeltype {
+pub enum PolicylabelReqvserver {
     /// `policylabel`
     Policylabel,
     /// `reqvserver`
     Reqvserver,
 }
-impl rt::WireEnum for LbglobalLbpolicyBindingLabeltype {
+impl rt::WireEnum for PolicylabelReqvserver {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Policylabel, "policylabel"),
         (Self::Reqvserver, "reqvserver"),
@@ -427,6 +430,7 @@ impl rt::Model for LbglobalLbpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -442,14 +446,9 @@ impl rt::Model for LbglobalLbpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbglobalLbpolicyBinding {
@@ -484,6 +483,64 @@ impl rt::Resource for LbglobalLbpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl LbglobalLbpolicyBinding {
+    /// Sets [`flowtype`](Self::flowtype).
+    pub fn flowtype(mut self, flowtype: impl Into<rt::Number>) -> Self {
+        self.flowtype = Some(flowtype.into());
+        self
+    }
+    /// Sets [`globalbindtype`](Self::globalbindtype).
+    pub fn globalbindtype(
+        mut self,
+        globalbindtype: LbglobalLbpolicyBindingGlobalbindtype,
+    ) -> Self {
+        self.globalbindtype = Some(rt::Open::Known(globalbindtype));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: PolicylabelReqvserver) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`numpol`](Self::numpol).
+    pub fn numpol(mut self, numpol: impl Into<rt::Number>) -> Self {
+        self.numpol = Some(numpol.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: LbglobalLbpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl LbglobalLbpolicyBinding {
     /// `PUT /nitro/v1/config/lbglobal_lbpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
@@ -514,72 +571,56 @@ impl LbglobalLbpolicyBinding {
 /// - URL: `/nitro/v1/config/lbgroup`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`LbgroupBinding`], [`LbgroupLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbgroup {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 1440.
     ///
     /// Default: `2`.
     pub backuppersistencetimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub cookiedomain: Option<String>,
-    /// `String`, read-write.
     pub cookiename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub mastervserver: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbgroupPersistencebackup`]): `SOURCEIP`, `NONE`.
-    pub persistencebackup: Option<rt::Open<LbgroupPersistencebackup>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`SourceipNone`]): `SOURCEIP`, `NONE`.
+    pub persistencebackup: Option<rt::Open<SourceipNone>>,
     /// Possible values (see [`LbgroupPersistencetype`]): `SOURCEIP`, `COOKIEINSERT`, `RULE`, `NONE`.
     pub persistencetype: Option<rt::Open<LbgroupPersistencetype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub persistmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `None`.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1440.
     ///
     /// Default: `2`.
     pub timeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbgroupUsevserverpersistency`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub usevserverpersistency: Option<rt::Open<LbgroupUsevserverpersistency>>,
-    /// `Double`, read-write.
+    pub usevserverpersistency: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
@@ -588,18 +629,16 @@ pub struct Lbgroup {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbgroup`.`persistencebackup` ([`Lbgroup`]).
-///
-/// Also the values of `lbvserver.persistencebackup`.
+/// Values of `lbgroup.persistencebackup`, `lbvserver.persistencebackup`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbgroupPersistencebackup {
+pub enum SourceipNone {
     /// `SOURCEIP`
     Sourceip,
     /// `NONE`
     None,
 }
-impl rt::WireEnum for LbgroupPersistencebackup {
+impl rt::WireEnum for SourceipNone {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Sourceip, "SOURCEIP"),
         (Self::None, "NONE"),
@@ -626,18 +665,16 @@ impl rt::WireEnum for LbgroupPersistencetype {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `lbgroup`.`usevserverpersistency` ([`Lbgroup`]).
-///
-/// Also the values of `lbmonbindings.boundservicegroupsvrstate`, `lbmonbindings.state`, `lbmonbindings_gslbservicegroup_binding.boundservicegroupsvrstate`, `lbmonbindings_gslbservicegroup_binding.monstate`, `lbmonbindings_service_binding.monsvcstate`, `lbmonbindings_servicegroup_binding.boundservicegroupsvrstate`, `lbmonbindings_servicegroup_binding.monstate`, `lbmonitor.dup_state`, `lbmonitor.lrtm`, `lbmonitor.lrtmconfstr`, `lbmonitor.state`, `lbmonitor.storedb`, `lbmonitor_service_binding.dup_state`, `lbmonitor_service_binding.state`, `lbmonitor_servicegroup_binding.dup_state`, `lbmonitor_servicegroup_binding.state`, `lbparameter.allowboundsvcremoval`, `lbparameter.httponlycookieflag`, `lbparameter.monitorskipmaxclient`, `lbparameter.useencryptedpersistencecookie`, `lbparameter.usesecuredpersistencecookie`, `lbparameter.vserverspecificmac`, `lbprofile.dbslb`, `lbprofile.httponlycookieflag`, `lbprofile.processlocal`, `lbprofile.useencryptedpersistencecookie`, `lbprofile.usesecuredpersistencecookie`, `lbsipparameters.addrportvip`, `lbvserver.appflowlog`, `lbvserver.dbslb`, `lbvserver.disableprimaryondown`, `lbvserver.dns64`, `lbvserver.downstateflush`, `lbvserver.gt2gb`, `lbvserver.macmoderetainvlan`, `lbvserver.processlocal`, `lbvserver.push`, `lbvserver.redirectportrewrite`, `lbvserver.sessionless`, `lbvserver.sopersistence`, `lbvserver.state`, `lbvserver.trofspersistence`.
+/// Values of `lbgroup.usevserverpersistency`, `lbmonbindings.boundservicegroupsvrstate`, `lbmonbindings.state`, `lbmonbindings_gslbservicegroup_binding.boundservicegroupsvrstate`, `lbmonbindings_gslbservicegroup_binding.monstate`, `lbmonbindings_service_binding.monsvcstate`, `lbmonbindings_servicegroup_binding.boundservicegroupsvrstate`, `lbmonbindings_servicegroup_binding.monstate`, `lbmonitor.dup_state`, `lbmonitor.lrtm`, `lbmonitor.lrtmconfstr`, `lbmonitor.state`, `lbmonitor.storedb`, `lbmonitor_service_binding.dup_state`, `lbmonitor_service_binding.state`, `lbmonitor_servicegroup_binding.dup_state`, `lbmonitor_servicegroup_binding.state`, `lbparameter.allowboundsvcremoval`, `lbparameter.httponlycookieflag`, `lbparameter.monitorskipmaxclient`, `lbparameter.useencryptedpersistencecookie`, `lbparameter.usesecuredpersistencecookie`, `lbparameter.vserverspecificmac`, `lbprofile.dbslb`, `lbprofile.httponlycookieflag`, `lbprofile.processlocal`, `lbprofile.useencryptedpersistencecookie`, `lbprofile.usesecuredpersistencecookie`, `lbsipparameters.addrportvip`, `lbvserver.appflowlog`, `lbvserver.dbslb`, `lbvserver.disableprimaryondown`, `lbvserver.dns64`, `lbvserver.downstateflush`, `lbvserver.gt2gb`, `lbvserver.macmoderetainvlan`, `lbvserver.processlocal`, `lbvserver.push`, `lbvserver.redirectportrewrite`, `lbvserver.sessionless`, `lbvserver.sopersistence`, `lbvserver.state`, `lbvserver.trofspersistence`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbgroupUsevserverpersistency {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for LbgroupUsevserverpersistency {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -679,6 +716,7 @@ impl rt::Model for Lbgroup {
             12 => self.timeout.as_field(),
             13 => self.usevserverpersistency.as_field(),
             14 => self.v6persistmasklen.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -699,14 +737,9 @@ impl rt::Model for Lbgroup {
             12 => self.timeout.as_field_mut(),
             13 => self.usevserverpersistency.as_field_mut(),
             14 => self.v6persistmasklen.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbgroup {
@@ -739,6 +772,71 @@ impl rt::Resource for Lbgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Lbgroup {
+    /// A `lbgroup` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`backuppersistencetimeout`](Self::backuppersistencetimeout).
+    pub fn backuppersistencetimeout(
+        mut self,
+        backuppersistencetimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.backuppersistencetimeout = Some(backuppersistencetimeout.into());
+        self
+    }
+    /// Sets [`cookiedomain`](Self::cookiedomain).
+    pub fn cookiedomain(mut self, cookiedomain: impl Into<String>) -> Self {
+        self.cookiedomain = Some(cookiedomain.into());
+        self
+    }
+    /// Sets [`cookiename`](Self::cookiename).
+    pub fn cookiename(mut self, cookiename: impl Into<String>) -> Self {
+        self.cookiename = Some(cookiename.into());
+        self
+    }
+    /// Sets [`persistencebackup`](Self::persistencebackup).
+    pub fn persistencebackup(mut self, persistencebackup: SourceipNone) -> Self {
+        self.persistencebackup = Some(rt::Open::Known(persistencebackup));
+        self
+    }
+    /// Sets [`persistencetype`](Self::persistencetype).
+    pub fn persistencetype(mut self, persistencetype: LbgroupPersistencetype) -> Self {
+        self.persistencetype = Some(rt::Open::Known(persistencetype));
+        self
+    }
+    /// Sets [`persistmask`](Self::persistmask).
+    pub fn persistmask(mut self, persistmask: impl Into<String>) -> Self {
+        self.persistmask = Some(persistmask.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, timeout: impl Into<rt::Number>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
+    /// Sets [`usevserverpersistency`](Self::usevserverpersistency).
+    pub fn usevserverpersistency(
+        mut self,
+        usevserverpersistency: EnabledDisabled,
+    ) -> Self {
+        self.usevserverpersistency = Some(rt::Open::Known(usevserverpersistency));
+        self
+    }
+    /// Sets [`v6persistmasklen`](Self::v6persistmasklen).
+    pub fn v6persistmasklen(mut self, v6persistmasklen: impl Into<rt::Number>) -> Self {
+        self.v6persistmasklen = Some(v6persistmasklen.into());
+        self
+    }
 }
 impl Lbgroup {
     /// `POST /nitro/v1/config/lbgroup`
@@ -803,14 +901,13 @@ impl Lbgroup {
 /// - URL: `/nitro/v1/config/lbgroup_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbgroup_binding/lbgroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbgroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `lbgroup_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub lbgroup_lbvserver_binding: Option<Vec<LbgroupLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -822,6 +919,7 @@ impl rt::Model for LbgroupBinding {
         match index {
             0 => self.lbgroup_lbvserver_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -829,14 +927,9 @@ impl rt::Model for LbgroupBinding {
         match index {
             0 => self.lbgroup_lbvserver_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbgroupBinding {
@@ -871,6 +964,15 @@ impl rt::Resource for LbgroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl LbgroupBinding {
+    /// A `lbgroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbgroupBinding {
     /// `GET /nitro/v1/config/lbgroup_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -888,16 +990,14 @@ impl LbgroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbgroupLbvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -911,6 +1011,7 @@ impl rt::Model for LbgroupLbvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vservername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -919,14 +1020,9 @@ impl rt::Model for LbgroupLbvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vservername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbgroupLbvserverBinding {
@@ -959,6 +1055,20 @@ impl rt::Resource for LbgroupLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbgroupLbvserverBinding {
+    /// A `lbgroup_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vservername`](Self::vservername).
+    pub fn vservername(mut self, vservername: impl Into<String>) -> Self {
+        self.vservername = Some(vservername.into());
+        self
+    }
 }
 impl LbgroupLbvserverBinding {
     /// `PUT /nitro/v1/config/lbgroup_lbvserver_binding`
@@ -999,56 +1109,51 @@ impl LbgroupLbvserverBinding {
 /// - URL: `/nitro/v1/config/lbmetrictable`
 /// - Key: `metrictable`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`LbmetrictableBinding`], [`LbmetrictableMetricBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbmetrictable {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Snmpoid`. Type `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub snmpoid_mixed: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub metric: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     pub metrictable: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `Snmpoid`.
     ///
-    /// Possible values (see [`LbmetrictableMetrictype`]): `INTERNAL`, `CONFIGURED`.
-    pub metrictype: Option<rt::Open<LbmetrictableMetrictype>>,
-    /// `String`, read-write.
+    /// Length: at least 1.
+    pub snmpoid_mixed: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Length: at least 1.
+    pub metric: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`InternalConfigured`]): `INTERNAL`, `CONFIGURED`.
+    pub metrictype: Option<rt::Open<InternalConfigured>>,
     /// Since `14.1`.
     pub snmpoid: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmetrictable`.`metrictype` ([`Lbmetrictable`]).
-///
-/// Also the values of `lbmetrictable_metric_binding.metrictype`.
+/// Values of `lbmetrictable.metrictype`, `lbmetrictable_metric_binding.metrictype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbmetrictableMetrictype {
+pub enum InternalConfigured {
     /// `INTERNAL`
     Internal,
     /// `CONFIGURED`
     Configured,
 }
-impl rt::WireEnum for LbmetrictableMetrictype {
+impl rt::WireEnum for InternalConfigured {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Internal, "INTERNAL"),
         (Self::Configured, "CONFIGURED"),
@@ -1076,6 +1181,7 @@ impl rt::Model for Lbmetrictable {
             5 => self.metrictable.as_field(),
             6 => self.metrictype.as_field(),
             7 => self.snmpoid.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1089,14 +1195,9 @@ impl rt::Model for Lbmetrictable {
             5 => self.metrictable.as_field_mut(),
             6 => self.metrictype.as_field_mut(),
             7 => self.snmpoid.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbmetrictable {
@@ -1129,6 +1230,15 @@ impl rt::Resource for Lbmetrictable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["metrictable"];
+}
+impl Lbmetrictable {
+    /// A `lbmetrictable` named by its key, every other field unset.
+    pub fn new(metrictable: impl Into<String>) -> Self {
+        Self {
+            metrictable: Some(metrictable.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Lbmetrictable {
     /// `POST /nitro/v1/config/lbmetrictable`
@@ -1175,14 +1285,13 @@ impl Lbmetrictable {
 /// - URL: `/nitro/v1/config/lbmetrictable_binding`
 /// - Key: `metrictable`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbmetrictable_binding/lbmetrictable_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmetrictableBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub metrictable: Option<String>,
-    /// `lbmetrictable_metric_binding[]`, read-only.
+    /// Read-only: never sent.
     pub lbmetrictable_metric_binding: Option<Vec<LbmetrictableMetricBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1197,6 +1306,7 @@ impl rt::Model for LbmetrictableBinding {
         match index {
             0 => self.lbmetrictable_metric_binding.as_field(),
             1 => self.metrictable.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1204,14 +1314,9 @@ impl rt::Model for LbmetrictableBinding {
         match index {
             0 => self.lbmetrictable_metric_binding.as_field_mut(),
             1 => self.metrictable.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmetrictableBinding {
@@ -1246,6 +1351,15 @@ impl rt::Resource for LbmetrictableBinding {
     const KEYS: &'static [&'static str] = &["metrictable"];
 }
 impl LbmetrictableBinding {
+    /// A `lbmetrictable_binding` named by its key, every other field unset.
+    pub fn new(metrictable: impl Into<String>) -> Self {
+        Self {
+            metrictable: Some(metrictable.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbmetrictableBinding {
     /// `GET /nitro/v1/config/lbmetrictable_binding/{metrictable}`
     pub fn get(metrictable: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(metrictable)
@@ -1263,39 +1377,33 @@ impl LbmetrictableBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmetrictableMetricBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Snmpoid`. Type `String`, read-write.
+    /// Length: 1 to 31.
+    ///
+    /// Mandatory for add.
+    pub metrictable: Option<String>,
+    /// Wire name `Snmpoid`.
     ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub snmpoid_mixed: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub metric: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Length: 1 to 31.
-    ///
-    /// Mandatory for add.
-    pub metrictable: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmetrictableMetricBindingMetrictype`]): `INTERNAL`, `CONFIGURED`.
-    pub metrictype: Option<rt::Open<LbmetrictableMetricBindingMetrictype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`InternalConfigured`]): `INTERNAL`, `CONFIGURED`.
+    pub metrictype: Option<rt::Open<InternalConfigured>>,
     /// Since `14.1`.
     pub snmpoid: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmetrictable_metric_binding`.`metrictype` ([`LbmetrictableMetricBinding`]): the same values as [`LbmetrictableMetrictype`].
-pub type LbmetrictableMetricBindingMetrictype = LbmetrictableMetrictype;
 impl rt::Model for LbmetrictableMetricBinding {
     const FIELDS: &'static [&'static str] = &[
         "Snmpoid",
@@ -1314,6 +1422,7 @@ impl rt::Model for LbmetrictableMetricBinding {
             3 => self.metrictable.as_field(),
             4 => self.metrictype.as_field(),
             5 => self.snmpoid.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1325,14 +1434,9 @@ impl rt::Model for LbmetrictableMetricBinding {
             3 => self.metrictable.as_field_mut(),
             4 => self.metrictype.as_field_mut(),
             5 => self.snmpoid.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmetrictableMetricBinding {
@@ -1365,6 +1469,25 @@ impl rt::Resource for LbmetrictableMetricBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["metrictable"];
+}
+impl LbmetrictableMetricBinding {
+    /// A `lbmetrictable_metric_binding` named by its key, every other field unset.
+    pub fn new(metrictable: impl Into<String>) -> Self {
+        Self {
+            metrictable: Some(metrictable.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`snmpoid_mixed`](Self::snmpoid_mixed).
+    pub fn snmpoid_mixed(mut self, snmpoid_mixed: impl Into<String>) -> Self {
+        self.snmpoid_mixed = Some(snmpoid_mixed.into());
+        self
+    }
+    /// Sets [`metric`](Self::metric).
+    pub fn metric(mut self, metric: impl Into<String>) -> Self {
+        self.metric = Some(metric.into());
+        self
+    }
 }
 impl LbmetrictableMetricBinding {
     /// `PUT /nitro/v1/config/lbmetrictable_metric_binding`
@@ -1405,38 +1528,32 @@ impl LbmetrictableMetricBinding {
 /// - URL: `/nitro/v1/config/lbmonbindings`
 /// - Key: `monitorname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbmonbindings/lbmonbindings.md`
+/// - Bindings: [`LbmonbindingsBinding`], [`LbmonbindingsGslbservicegroupBinding`], [`LbmonbindingsServiceBinding`], [`LbmonbindingsServicegroupBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbmonbindings {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub monitorname: Option<String>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub boundservicegroupsvrstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`LbmonbindingsType`]): `PING`, `TCP`, `HTTP`, `TCP-ECV`, `HTTP-ECV`, `UDP-ECV`, `DNS`, `FTP`, `LDNS-PING`, `LDNS-TCP`, `LDNS-DNS`, `RADIUS`, `USER`, `HTTP-INLINE`, `SIP-UDP`, `SIP-TCP`, `LOAD`, `FTP-EXTENDED`, `SMTP`, `SNMP`, `NNTP`, `MYSQL`, `MYSQL-ECV`, `MSSQL-ECV`, `ORACLE-ECV`, `LDAP`, `POP3`, `CITRIX-XML-SERVICE`, `CITRIX-WEB-INTERFACE`, `DNS-TCP`, `RTSP`, `ARP`, `CITRIX-AG`, `CITRIX-AAC-LOGINPAGE`, `CITRIX-AAC-LAS`, `CITRIX-XD-DDC`, `ND6`, `CITRIX-WI-EXTENDED`, `DIAMETER`, `RADIUS_ACCOUNTING`, `STOREFRONT`, `APPC`, `SMPP`, `CITRIX-XNC-ECV`, `CITRIX-XDM`, `CITRIX-STA-SERVICE`, `CITRIX-STA-SERVICE-NHOP`.
     pub type_: Option<rt::Open<LbmonbindingsType>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<LbmonbindingsState>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsBoundservicegroupsvrstate`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundservicegroupsvrstate: Option<
-        rt::Open<LbmonbindingsBoundservicegroupsvrstate>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmonbindings`.`boundservicegroupsvrstate` ([`Lbmonbindings`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonbindingsBoundservicegroupsvrstate = LbgroupUsevserverpersistency;
-/// Values of `lbmonbindings`.`state` ([`Lbmonbindings`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonbindingsState = LbgroupUsevserverpersistency;
 /// Values of `lbmonbindings`.`type` ([`Lbmonbindings`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1611,6 +1728,7 @@ impl rt::Model for Lbmonbindings {
             2 => self.monitorname.as_field(),
             3 => self.state.as_field(),
             4 => self.type_.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1621,14 +1739,9 @@ impl rt::Model for Lbmonbindings {
             2 => self.monitorname.as_field_mut(),
             3 => self.state.as_field_mut(),
             4 => self.type_.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbmonbindings {
@@ -1663,6 +1776,15 @@ impl rt::Resource for Lbmonbindings {
     const KEYS: &'static [&'static str] = &["monitorname"];
 }
 impl Lbmonbindings {
+    /// A `lbmonbindings` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Lbmonbindings {
     /// `GET /nitro/v1/config/lbmonbindings?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -1681,25 +1803,24 @@ impl Lbmonbindings {
 /// - URL: `/nitro/v1/config/lbmonbindings_binding`
 /// - Key: `monitorname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbmonbindings_binding/lbmonbindings_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonbindingsBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub monitorname: Option<String>,
-    /// `lbmonbindings_gslbservicegroup_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub lbmonbindings_gslbservicegroup_binding: Option<
         Vec<LbmonbindingsGslbservicegroupBinding>,
     >,
-    /// `lbmonbindings_servicegroup_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub lbmonbindings_service_binding: Option<Vec<LbmonbindingsServiceBinding>>,
+    /// Read-only: never sent.
     pub lbmonbindings_servicegroup_binding: Option<
         Vec<LbmonbindingsServicegroupBinding>,
     >,
-    /// `lbmonbindings_service_binding[]`, read-only.
-    pub lbmonbindings_service_binding: Option<Vec<LbmonbindingsServiceBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1717,6 +1838,7 @@ impl rt::Model for LbmonbindingsBinding {
             1 => self.lbmonbindings_service_binding.as_field(),
             2 => self.lbmonbindings_servicegroup_binding.as_field(),
             3 => self.monitorname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1726,14 +1848,9 @@ impl rt::Model for LbmonbindingsBinding {
             1 => self.lbmonbindings_service_binding.as_field_mut(),
             2 => self.lbmonbindings_servicegroup_binding.as_field_mut(),
             3 => self.monitorname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonbindingsBinding {
@@ -1768,6 +1885,15 @@ impl rt::Resource for LbmonbindingsBinding {
     const KEYS: &'static [&'static str] = &["monitorname"];
 }
 impl LbmonbindingsBinding {
+    /// A `lbmonbindings_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbmonbindingsBinding {
     /// `GET /nitro/v1/config/lbmonbindings_binding/{monitorname}`
     pub fn get(monitorname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(monitorname)
@@ -1783,50 +1909,41 @@ impl LbmonbindingsBinding {
 /// - Key: `monitorname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/load-balancing/lbmonbindings_gslbservicegroup_binding/lbmonbindings_gslbservicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonbindingsGslbservicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub monitorname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub boundservicegroupsvrstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub monstate: Option<rt::Open<EnabledDisabled>>,
     /// Since `12.0-FR4`.
     pub servicegroupname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsGslbservicegroupBindingBoundservicegroupsvrstate`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundservicegroupsvrstate: Option<
-        rt::Open<LbmonbindingsGslbservicegroupBindingBoundservicegroupsvrstate>,
-    >,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsGslbservicegroupBindingMonstate`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub monstate: Option<rt::Open<LbmonbindingsGslbservicegroupBindingMonstate>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbmonbindingsGslbservicegroupBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     ///
     /// Since `12.0-FR4`.
     pub servicetype: Option<rt::Open<LbmonbindingsGslbservicegroupBindingServicetype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmonbindings_gslbservicegroup_binding`.`boundservicegroupsvrstate` ([`LbmonbindingsGslbservicegroupBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonbindingsGslbservicegroupBindingBoundservicegroupsvrstate = LbgroupUsevserverpersistency;
-/// Values of `lbmonbindings_gslbservicegroup_binding`.`monstate` ([`LbmonbindingsGslbservicegroupBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonbindingsGslbservicegroupBindingMonstate = LbgroupUsevserverpersistency;
 /// Values of `lbmonbindings_gslbservicegroup_binding`.`servicetype` ([`LbmonbindingsGslbservicegroupBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1984,6 +2101,7 @@ impl rt::Model for LbmonbindingsGslbservicegroupBinding {
             3 => self.monstate.as_field(),
             4 => self.servicegroupname.as_field(),
             5 => self.servicetype.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1995,14 +2113,9 @@ impl rt::Model for LbmonbindingsGslbservicegroupBinding {
             3 => self.monstate.as_field_mut(),
             4 => self.servicegroupname.as_field_mut(),
             5 => self.servicetype.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonbindingsGslbservicegroupBinding {
@@ -2037,6 +2150,15 @@ impl rt::Resource for LbmonbindingsGslbservicegroupBinding {
     const KEYS: &'static [&'static str] = &["monitorname"];
 }
 impl LbmonbindingsGslbservicegroupBinding {
+    /// A `lbmonbindings_gslbservicegroup_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbmonbindingsGslbservicegroupBinding {
     /// `GET /nitro/v1/config/lbmonbindings_gslbservicegroup_binding/{monitorname}?count=yes`
     pub fn count(monitorname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(monitorname)
@@ -2055,62 +2177,55 @@ impl LbmonbindingsGslbservicegroupBinding {
 /// - URL: `/nitro/v1/config/lbmonbindings_service_binding`
 /// - Key: `monitorname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbmonbindings_service_binding/lbmonbindings_service_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonbindingsServiceBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub monitorname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsServiceBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub servicetype: Option<rt::Open<LbmonbindingsServiceBindingServicetype>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsServiceBindingSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
-    pub svrstate: Option<rt::Open<LbmonbindingsServiceBindingSvrstate>>,
-    /// `String`, read-only.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbmonbindingsServiceBindingMonsvcstate`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub monsvcstate: Option<rt::Open<LbmonbindingsServiceBindingMonsvcstate>>,
-    /// `Integer`, read-only.
+    pub monsvcstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Since `11.1`.
+    pub servicename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     ///
     /// Since `11.1`.
-    pub ipaddress: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    pub servicetype: Option<rt::Open<Servicetype>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Curstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub svrstate: Option<rt::Open<Curstate>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmonbindings_service_binding`.`monsvcstate` ([`LbmonbindingsServiceBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonbindingsServiceBindingMonsvcstate = LbgroupUsevserverpersistency;
-/// Values of `lbmonbindings_service_binding`.`servicetype` ([`LbmonbindingsServiceBinding`]).
-///
-/// Also the values of `lbmonbindings_servicegroup_binding.servicetype`.
+/// Values of `lbmonbindings_service_binding.servicetype`, `lbmonbindings_servicegroup_binding.servicetype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbmonbindingsServiceBindingServicetype {
+pub enum Servicetype {
     /// `HTTP`
     Http,
     /// `FTP`
@@ -2206,7 +2321,7 @@ pub enum LbmonbindingsServiceBindingServicetype {
     /// Since `12.1`.
     Logstream,
 }
-impl rt::WireEnum for LbmonbindingsServiceBindingServicetype {
+impl rt::WireEnum for Servicetype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Http, "HTTP"),
         (Self::Ftp, "FTP"),
@@ -2252,12 +2367,10 @@ impl rt::WireEnum for LbmonbindingsServiceBindingServicetype {
         (Self::Logstream, "LOGSTREAM"),
     ];
 }
-/// Values of `lbmonbindings_service_binding`.`svrstate` ([`LbmonbindingsServiceBinding`]).
-///
-/// Also the values of `lbroute.flags`, `lbroute6.flags`, `lbvserver.curstate`, `lbvserver.effectivestate`, `lbvserver_service_binding.curstate`, `lbvserver_servicegroupmember_binding.curstate`.
+/// Values of `lbmonbindings_service_binding.svrstate`, `lbroute.flags`, `lbroute6.flags`, `lbvserver.curstate`, `lbvserver.effectivestate`, `lbvserver_service_binding.curstate`, `lbvserver_servicegroupmember_binding.curstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbmonbindingsServiceBindingSvrstate {
+pub enum Curstate {
     /// `UP`
     Up,
     /// `DOWN`
@@ -2279,7 +2392,7 @@ pub enum LbmonbindingsServiceBindingSvrstate {
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for LbmonbindingsServiceBindingSvrstate {
+impl rt::WireEnum for Curstate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (Self::Down, "DOWN"),
@@ -2315,6 +2428,7 @@ impl rt::Model for LbmonbindingsServiceBinding {
             5 => self.servicename.as_field(),
             6 => self.servicetype.as_field(),
             7 => self.svrstate.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2328,14 +2442,9 @@ impl rt::Model for LbmonbindingsServiceBinding {
             5 => self.servicename.as_field_mut(),
             6 => self.servicetype.as_field_mut(),
             7 => self.svrstate.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonbindingsServiceBinding {
@@ -2370,6 +2479,15 @@ impl rt::Resource for LbmonbindingsServiceBinding {
     const KEYS: &'static [&'static str] = &["monitorname"];
 }
 impl LbmonbindingsServiceBinding {
+    /// A `lbmonbindings_service_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbmonbindingsServiceBinding {
     /// `GET /nitro/v1/config/lbmonbindings_service_binding/{monitorname}?count=yes`
     pub fn count(monitorname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(monitorname)
@@ -2388,52 +2506,41 @@ impl LbmonbindingsServiceBinding {
 /// - URL: `/nitro/v1/config/lbmonbindings_servicegroup_binding`
 /// - Key: `monitorname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbmonbindings_servicegroup_binding/lbmonbindings_servicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonbindingsServicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub monitorname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsServicegroupBindingBoundservicegroupsvrstate`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub boundservicegroupsvrstate: Option<
-        rt::Open<LbmonbindingsServicegroupBindingBoundservicegroupsvrstate>,
-    >,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsServicegroupBindingMonstate`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub monstate: Option<rt::Open<LbmonbindingsServicegroupBindingMonstate>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonbindingsServicegroupBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
-    ///
-    /// Since `11.1`.
-    pub servicetype: Option<rt::Open<LbmonbindingsServicegroupBindingServicetype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub boundservicegroupsvrstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub monstate: Option<rt::Open<EnabledDisabled>>,
+    /// Since `11.1`.
+    pub servicegroupname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Servicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
+    ///
+    /// Since `11.1`.
+    pub servicetype: Option<rt::Open<Servicetype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmonbindings_servicegroup_binding`.`boundservicegroupsvrstate` ([`LbmonbindingsServicegroupBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonbindingsServicegroupBindingBoundservicegroupsvrstate = LbgroupUsevserverpersistency;
-/// Values of `lbmonbindings_servicegroup_binding`.`monstate` ([`LbmonbindingsServicegroupBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonbindingsServicegroupBindingMonstate = LbgroupUsevserverpersistency;
-/// Values of `lbmonbindings_servicegroup_binding`.`servicetype` ([`LbmonbindingsServicegroupBinding`]): the same values as [`LbmonbindingsServiceBindingServicetype`].
-pub type LbmonbindingsServicegroupBindingServicetype = LbmonbindingsServiceBindingServicetype;
 impl rt::Model for LbmonbindingsServicegroupBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2452,6 +2559,7 @@ impl rt::Model for LbmonbindingsServicegroupBinding {
             3 => self.monstate.as_field(),
             4 => self.servicegroupname.as_field(),
             5 => self.servicetype.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2463,14 +2571,9 @@ impl rt::Model for LbmonbindingsServicegroupBinding {
             3 => self.monstate.as_field_mut(),
             4 => self.servicegroupname.as_field_mut(),
             5 => self.servicetype.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonbindingsServicegroupBinding {
@@ -2505,6 +2608,15 @@ impl rt::Resource for LbmonbindingsServicegroupBinding {
     const KEYS: &'static [&'static str] = &["monitorname"];
 }
 impl LbmonbindingsServicegroupBinding {
+    /// A `lbmonbindings_servicegroup_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbmonbindingsServicegroupBinding {
     /// `GET /nitro/v1/config/lbmonbindings_servicegroup_binding/{monitorname}?count=yes`
     pub fn count(monitorname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(monitorname)
@@ -2523,492 +2635,330 @@ impl LbmonbindingsServicegroupBinding {
 /// - URL: `/nitro/v1/config/lbmonitor`
 /// - Key: `monitorname`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`LbmonitorBinding`], [`LbmonitorMetricBinding`], [`LbmonitorServiceBinding`], [`LbmonitorServicegroupBinding`], [`LbmonitorSslcertkeyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbmonitor {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Snmpoid`. Type `String`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub monitorname: Option<String>,
+    /// Wire name `Snmpoid`.
     ///
     /// Length: at least 1.
     pub snmpoid_mixed: Option<String>,
-    /// `Double[]`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double[]`.
     ///
     /// Range: 0 to 4294967295.
     pub acctapplicationid: Option<Vec<rt::Number>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DOWN`.
     ///
     /// Possible values (see [`LbmonitorAction`]): `NONE`, `LOG`, `DOWN`.
     pub action: Option<rt::Open<LbmonitorAction>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 0 to 32.
     pub alertretries: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub application: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub attribute: Option<String>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: 0 to 4294967295.
     pub authapplicationid: Option<Vec<rt::Number>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub basedn: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub binddn: Option<String>,
-    /// `String`, read-write.
     pub customheaders: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub database: Option<String>,
-    /// `String`, read-write.
     pub destip: Option<String>,
-    /// `Integer`, read-write.
     pub destport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 20939.
     pub deviation: Option<rt::Number>,
-    /// `String`, read-write.
     pub dispatcherip: Option<String>,
-    /// `Integer`, read-write.
     pub dispatcherport: Option<i64>,
-    /// `String`, read-write.
     pub domain: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 20939.
     ///
     /// Default: `30`.
     pub downtime: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbmonitorDupState`]): `ENABLED`, `DISABLED`.
-    pub dup_state: Option<rt::Open<LbmonitorDupState>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dup_state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Default: `1`.
     pub dup_weight: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub dynamicinterval: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub dynamicresponsetimeout: Option<i64>,
-    /// `String`, read-write.
     pub evalrule: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 0 to 32.
     pub failureretries: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub filename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub filter: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub firmwarerevision: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub group: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbmonitorGrpchealthcheck`]): `NO`, `YES`.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub grpchealthcheck: Option<rt::Open<LbmonitorGrpchealthcheck>>,
-    /// `String`, read-write.
-    ///
+    pub grpchealthcheck: Option<rt::Open<NoYes>>,
     /// Since `14.1`.
     pub grpcservicename: Option<String>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Since `14.1`.
     pub grpcstatuscode: Option<Vec<rt::Number>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub hostipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub hostname: Option<String>,
-    /// `String`, read-write.
     pub httprequest: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbmonitorInbandsecurityid`]): `NO_INBAND_SECURITY`, `TLS`.
     pub inbandsecurityid: Option<rt::Open<LbmonitorInbandsecurityid>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 20940.
     ///
     /// Default: `5`.
     pub interval: Option<i64>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at least 1.
     pub ipaddress: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbmonitorIptunnel`]): `YES`, `NO`.
-    pub iptunnel: Option<rt::Open<LbmonitorIptunnel>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub iptunnel: Option<rt::Open<YesNo>>,
     /// Length: 1 to 32.
     pub kcdaccount: Option<String>,
-    /// `String`, read-write.
     pub lasversion: Option<String>,
-    /// `String`, read-write.
     pub logonpointname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbmonitorLrtm`]): `ENABLED`, `DISABLED`.
-    pub lrtm: Option<rt::Open<LbmonitorLrtm>>,
-    /// `Integer`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub lrtm: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub lrtmconf: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbmonitorLrtmconfstr`]): `ENABLED`, `DISABLED`.
-    pub lrtmconfstr: Option<rt::Open<LbmonitorLrtmconfstr>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub lrtmconfstr: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 255.
     ///
     /// Default: `1`.
     pub maxforwards: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 37.
     pub metric: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 99.
     pub metrictable: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub metricthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub metricweight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub monitorname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub mqttclientidentifier: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `4`.
     ///
     /// Since `13.1`.
     pub mqttversion: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `70`.
     ///
-    /// Possible values (see [`LbmonitorMssqlprotocolversion`]): `70`, `2000`, `2000SP1`, `2005`, `2008`, `2008R2`, `2012`, `2014`.
-    pub mssqlprotocolversion: Option<rt::Open<LbmonitorMssqlprotocolversion>>,
-    /// `String[]`, read-only.
+    /// Possible values (see [`Mssqlprotocolversion`]): `70`, `2000`, `2000SP1`, `2005`, `2008`, `2008R2`, `2012`, `2014`.
+    pub mssqlprotocolversion: Option<rt::Open<Mssqlprotocolversion>>,
+    /// Read-only: never sent.
     pub multimetrictable: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub oraclesid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub originhost: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub originrealm: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub productname: Option<String>,
-    /// `String`, read-write.
     pub query: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbmonitorQuerytype`]): `Address`, `Zone`, `AAAA`.
     pub querytype: Option<rt::Open<LbmonitorQuerytype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub radaccountsession: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 15.
     ///
     /// Default: `1`.
     pub radaccounttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub radapn: Option<String>,
-    /// `String`, read-write.
     pub radframedip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub radkey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub radmsisdn: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub radnasid: Option<String>,
-    /// `String`, read-write.
     pub radnasip: Option<String>,
-    /// `String`, read-write.
     pub recv: Option<String>,
-    /// `String[]`, read-write.
     pub respcode: Option<Vec<String>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 20939.
     ///
     /// Default: `2`.
     pub resptimeout: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     pub resptimeoutthresh: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 127.
     ///
     /// Default: `3`.
     pub retries: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbmonitorReverse`]): `YES`, `NO`.
-    pub reverse: Option<rt::Open<LbmonitorReverse>>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub reverse: Option<rt::Open<YesNo>>,
     pub rtsprequest: Option<String>,
-    /// `String`, read-write.
     pub scriptargs: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub scriptname: Option<String>,
-    /// `String`, read-write.
     pub secondarypassword: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbmonitorSecure`]): `YES`, `NO`.
-    pub secure: Option<rt::Open<LbmonitorSecure>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub secure: Option<rt::Open<YesNo>>,
     /// Since `13.1`.
     pub secureargs: Option<String>,
-    /// `String`, read-write.
     pub send: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbmonitorSipmethod`]): `OPTIONS`, `INVITE`, `REGISTER`.
     pub sipmethod: Option<rt::Open<LbmonitorSipmethod>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sipreguri: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sipuri: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sitepath: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub snmpcommunity: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub snmpoid: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub snmpthreshold: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbmonitorSnmpversion`]): `V1`, `V2`.
     pub snmpversion: Option<rt::Open<LbmonitorSnmpversion>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sqlquery: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.1`.
     pub sslprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbmonitorState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<LbmonitorState>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbmonitorStoredb`]): `ENABLED`, `DISABLED`.
-    pub storedb: Option<rt::Open<LbmonitorStoredb>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub storedb: Option<rt::Open<EnabledDisabled>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`LbmonitorStorefrontacctservice`]): `YES`, `NO`.
-    pub storefrontacctservice: Option<rt::Open<LbmonitorStorefrontacctservice>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub storefrontacctservice: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbmonitorStorefrontcheckbackendservices`]): `YES`, `NO`.
-    pub storefrontcheckbackendservices: Option<
-        rt::Open<LbmonitorStorefrontcheckbackendservices>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub storefrontcheckbackendservices: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub storename: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 32.
     ///
     /// Default: `1`.
     pub successretries: Option<i64>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: 1 to 4294967295.
     pub supportedvendorids: Option<Vec<rt::Number>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbmonitorTos`]): `YES`, `NO`.
-    pub tos: Option<rt::Open<LbmonitorTos>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub tos: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 63.
     pub tosid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbmonitorTransparent`]): `YES`, `NO`.
-    pub transparent: Option<rt::Open<LbmonitorTransparent>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub transparent: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub trofscode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub trofsstring: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`LbmonitorType`]): `PING`, `TCP`, `HTTP`, `TCP-ECV`, `HTTP-ECV`, `UDP-ECV`, `DNS`, `FTP`, `LDNS-PING`, `LDNS-TCP`, `LDNS-DNS`, `RADIUS`, `USER`, `HTTP-INLINE`, `SIP-UDP`, `SIP-TCP`, `LOAD`, `FTP-EXTENDED`, `SMTP`, `SNMP`, `NNTP`, `MYSQL`, `MYSQL-ECV`, `MSSQL-ECV`, `ORACLE-ECV`, `LDAP`, `POP3`, `CITRIX-XML-SERVICE`, `CITRIX-WEB-INTERFACE`, `DNS-TCP`, `RTSP`, `ARP`, `CITRIX-AG`, `CITRIX-AAC-LOGINPAGE`, `CITRIX-AAC-LAS`, `CITRIX-XD-DDC`, `ND6`, `CITRIX-WI-EXTENDED`, `DIAMETER`, `RADIUS_ACCOUNTING`, `STOREFRONT`, `APPC`, `SMPP`, `CITRIX-XNC-ECV`, `CITRIX-XDM`, `CITRIX-STA-SERVICE`, `CITRIX-STA-SERVICE-NHOP`, `MQTT`, `HTTP2`, `DTLS`, `KAFKA-AUTODISCOVER`, `QUIC`.
     ///
     /// Mandatory for add.
     pub type_: Option<rt::Open<LbmonitorType>>,
-    /// `String`, read-write.
-    ///
     /// Default: `SEC`.
     ///
-    /// Possible values (see [`LbmonitorUnits1`]): `SEC`, `MSEC`, `MIN`.
-    pub units1: Option<rt::Open<LbmonitorUnits1>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`SecMsecMin`]): `SEC`, `MSEC`, `MIN`.
+    pub units1: Option<rt::Open<SecMsecMin>>,
     /// Default: `SEC`.
     ///
-    /// Possible values (see [`LbmonitorUnits2`]): `SEC`, `MSEC`, `MIN`.
-    pub units2: Option<rt::Open<LbmonitorUnits2>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`SecMsecMin`]): `SEC`, `MSEC`, `MIN`.
+    pub units2: Option<rt::Open<SecMsecMin>>,
     /// Default: `SEC`.
     ///
-    /// Possible values (see [`LbmonitorUnits3`]): `SEC`, `MSEC`, `MIN`.
-    pub units3: Option<rt::Open<LbmonitorUnits3>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`SecMsecMin`]): `SEC`, `MSEC`, `MIN`.
+    pub units3: Option<rt::Open<SecMsecMin>>,
     /// Default: `SEC`.
     ///
-    /// Possible values (see [`LbmonitorUnits4`]): `SEC`, `MSEC`, `MIN`.
-    pub units4: Option<rt::Open<LbmonitorUnits4>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`SecMsecMin`]): `SEC`, `MSEC`, `MIN`.
+    pub units4: Option<rt::Open<SecMsecMin>>,
     /// Length: at least 1.
     pub username: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbmonitorValidatecred`]): `YES`, `NO`.
-    pub validatecred: Option<rt::Open<LbmonitorValidatecred>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub validatecred: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     pub vendorid: Option<rt::Number>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: 0 to 4294967295.
     pub vendorspecificacctapplicationids: Option<Vec<rt::Number>>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: 0 to 4294967295.
     pub vendorspecificauthapplicationids: Option<Vec<rt::Number>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub vendorspecificvendorid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
@@ -3033,20 +2983,16 @@ impl rt::WireEnum for LbmonitorAction {
         (Self::Down, "DOWN"),
     ];
 }
-/// Values of `lbmonitor`.`dup_state` ([`Lbmonitor`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorDupState = LbgroupUsevserverpersistency;
-/// Values of `lbmonitor`.`grpchealthcheck` ([`Lbmonitor`]).
-///
-/// Also the values of `lbparameter.proximityfromself`, `lbprofile.proximityfromself`.
+/// Values of `lbmonitor.grpchealthcheck`, `lbparameter.proximityfromself`, `lbprofile.proximityfromself`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbmonitorGrpchealthcheck {
+pub enum NoYes {
     /// `NO`
     No,
     /// `YES`
     Yes,
 }
-impl rt::WireEnum for LbmonitorGrpchealthcheck {
+impl rt::WireEnum for NoYes {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::No, "NO"),
         (Self::Yes, "YES"),
@@ -3067,33 +3013,25 @@ impl rt::WireEnum for LbmonitorInbandsecurityid {
         (Self::Tls, "TLS"),
     ];
 }
-/// Values of `lbmonitor`.`iptunnel` ([`Lbmonitor`]).
-///
-/// Also the values of `lbmonitor.reverse`, `lbmonitor.secure`, `lbmonitor.storefrontacctservice`, `lbmonitor.storefrontcheckbackendservices`, `lbmonitor.tos`, `lbmonitor.transparent`, `lbmonitor.validatecred`, `lbparameter.consolidatedlconn`, `lbparameter.dropmqttjumbomessage`, `lbparameter.preferdirectroute`, `lbparameter.storemqttclientidandusername`, `lbparameter.useportforhashlb`, `lbprofile.storemqttclientidandusername`, `lbvserver.bypassaaaa`, `lbvserver.cacheable`, `lbvserver.consolidatedlconngbl`, `lbvserver.nodefaultbindings`, `lbvserver.pushmulticlients`, `lbvserver.recursionavailable`, `lbvserver.retainconnectionsoncluster`, `lbwlm.secure`.
+/// Values of `lbmonitor.iptunnel`, `lbmonitor.reverse`, `lbmonitor.secure`, `lbmonitor.storefrontacctservice`, `lbmonitor.storefrontcheckbackendservices`, `lbmonitor.tos`, `lbmonitor.transparent`, `lbmonitor.validatecred`, `lbparameter.consolidatedlconn`, `lbparameter.dropmqttjumbomessage`, `lbparameter.preferdirectroute`, `lbparameter.storemqttclientidandusername`, `lbparameter.useportforhashlb`, `lbprofile.storemqttclientidandusername`, `lbvserver.bypassaaaa`, `lbvserver.cacheable`, `lbvserver.consolidatedlconngbl`, `lbvserver.nodefaultbindings`, `lbvserver.pushmulticlients`, `lbvserver.recursionavailable`, `lbvserver.retainconnectionsoncluster`, `lbwlm.secure`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbmonitorIptunnel {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for LbmonitorIptunnel {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `lbmonitor`.`lrtm` ([`Lbmonitor`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorLrtm = LbgroupUsevserverpersistency;
-/// Values of `lbmonitor`.`lrtmconfstr` ([`Lbmonitor`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorLrtmconfstr = LbgroupUsevserverpersistency;
-/// Values of `lbmonitor`.`mssqlprotocolversion` ([`Lbmonitor`]).
-///
-/// Also the values of `lbvserver.mssqlserverversion`.
+/// Values of `lbmonitor.mssqlprotocolversion`, `lbvserver.mssqlserverversion`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbmonitorMssqlprotocolversion {
+pub enum Mssqlprotocolversion {
     /// `70`
     V70,
     /// `2000`
@@ -3111,7 +3049,7 @@ pub enum LbmonitorMssqlprotocolversion {
     /// `2014`
     V2014,
 }
-impl rt::WireEnum for LbmonitorMssqlprotocolversion {
+impl rt::WireEnum for Mssqlprotocolversion {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::V70, "70"),
         (Self::V2000, "2000"),
@@ -3141,10 +3079,6 @@ impl rt::WireEnum for LbmonitorQuerytype {
         (Self::Aaaa, "AAAA"),
     ];
 }
-/// Values of `lbmonitor`.`reverse` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
-pub type LbmonitorReverse = LbmonitorIptunnel;
-/// Values of `lbmonitor`.`secure` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
-pub type LbmonitorSecure = LbmonitorIptunnel;
 /// Values of `lbmonitor`.`sipmethod` ([`Lbmonitor`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3178,18 +3112,6 @@ impl rt::WireEnum for LbmonitorSnmpversion {
         (Self::V2, "V2"),
     ];
 }
-/// Values of `lbmonitor`.`state` ([`Lbmonitor`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorState = LbgroupUsevserverpersistency;
-/// Values of `lbmonitor`.`storedb` ([`Lbmonitor`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorStoredb = LbgroupUsevserverpersistency;
-/// Values of `lbmonitor`.`storefrontacctservice` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
-pub type LbmonitorStorefrontacctservice = LbmonitorIptunnel;
-/// Values of `lbmonitor`.`storefrontcheckbackendservices` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
-pub type LbmonitorStorefrontcheckbackendservices = LbmonitorIptunnel;
-/// Values of `lbmonitor`.`tos` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
-pub type LbmonitorTos = LbmonitorIptunnel;
-/// Values of `lbmonitor`.`transparent` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
-pub type LbmonitorTransparent = LbmonitorIptunnel;
 /// Values of `lbmonitor`.`type` ([`Lbmonitor`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3373,12 +3295,10 @@ impl rt::WireEnum for LbmonitorType {
         (Self::Quic, "QUIC"),
     ];
 }
-/// Values of `lbmonitor`.`units1` ([`Lbmonitor`]).
-///
-/// Also the values of `lbmonitor.units2`, `lbmonitor.units3`, `lbmonitor.units4`.
+/// Values of `lbmonitor.units1`, `lbmonitor.units2`, `lbmonitor.units3`, `lbmonitor.units4`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbmonitorUnits1 {
+pub enum SecMsecMin {
     /// `SEC`
     Sec,
     /// `MSEC`
@@ -3386,21 +3306,13 @@ pub enum LbmonitorUnits1 {
     /// `MIN`
     Min,
 }
-impl rt::WireEnum for LbmonitorUnits1 {
+impl rt::WireEnum for SecMsecMin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Sec, "SEC"),
         (Self::Msec, "MSEC"),
         (Self::Min, "MIN"),
     ];
 }
-/// Values of `lbmonitor`.`units2` ([`Lbmonitor`]): the same values as [`LbmonitorUnits1`].
-pub type LbmonitorUnits2 = LbmonitorUnits1;
-/// Values of `lbmonitor`.`units3` ([`Lbmonitor`]): the same values as [`LbmonitorUnits1`].
-pub type LbmonitorUnits3 = LbmonitorUnits1;
-/// Values of `lbmonitor`.`units4` ([`Lbmonitor`]): the same values as [`LbmonitorUnits1`].
-pub type LbmonitorUnits4 = LbmonitorUnits1;
-/// Values of `lbmonitor`.`validatecred` ([`Lbmonitor`]): the same values as [`LbmonitorIptunnel`].
-pub type LbmonitorValidatecred = LbmonitorIptunnel;
 impl rt::Model for Lbmonitor {
     const FIELDS: &'static [&'static str] = &[
         "Snmpoid",
@@ -3648,6 +3560,7 @@ impl rt::Model for Lbmonitor {
             117 => self.vendorspecificauthapplicationids.as_field(),
             118 => self.vendorspecificvendorid.as_field(),
             119 => self.weight.as_field(),
+            120 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3773,14 +3686,9 @@ impl rt::Model for Lbmonitor {
             117 => self.vendorspecificauthapplicationids.as_field_mut(),
             118 => self.vendorspecificvendorid.as_field_mut(),
             119 => self.weight.as_field_mut(),
+            120 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbmonitor {
@@ -3813,6 +3721,553 @@ impl rt::Resource for Lbmonitor {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
+}
+impl Lbmonitor {
+    /// A `lbmonitor` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`snmpoid_mixed`](Self::snmpoid_mixed).
+    pub fn snmpoid_mixed(mut self, snmpoid_mixed: impl Into<String>) -> Self {
+        self.snmpoid_mixed = Some(snmpoid_mixed.into());
+        self
+    }
+    /// Sets [`acctapplicationid`](Self::acctapplicationid).
+    pub fn acctapplicationid(
+        mut self,
+        acctapplicationid: impl IntoIterator<Item = impl Into<rt::Number>>,
+    ) -> Self {
+        self.acctapplicationid = Some(
+            acctapplicationid.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: LbmonitorAction) -> Self {
+        self.action = Some(rt::Open::Known(action));
+        self
+    }
+    /// Sets [`alertretries`](Self::alertretries).
+    pub fn alertretries(mut self, alertretries: i64) -> Self {
+        self.alertretries = Some(alertretries);
+        self
+    }
+    /// Sets [`application`](Self::application).
+    pub fn application(mut self, application: impl Into<String>) -> Self {
+        self.application = Some(application.into());
+        self
+    }
+    /// Sets [`attribute`](Self::attribute).
+    pub fn attribute(mut self, attribute: impl Into<String>) -> Self {
+        self.attribute = Some(attribute.into());
+        self
+    }
+    /// Sets [`authapplicationid`](Self::authapplicationid).
+    pub fn authapplicationid(
+        mut self,
+        authapplicationid: impl IntoIterator<Item = impl Into<rt::Number>>,
+    ) -> Self {
+        self.authapplicationid = Some(
+            authapplicationid.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`basedn`](Self::basedn).
+    pub fn basedn(mut self, basedn: impl Into<String>) -> Self {
+        self.basedn = Some(basedn.into());
+        self
+    }
+    /// Sets [`binddn`](Self::binddn).
+    pub fn binddn(mut self, binddn: impl Into<String>) -> Self {
+        self.binddn = Some(binddn.into());
+        self
+    }
+    /// Sets [`customheaders`](Self::customheaders).
+    pub fn customheaders(mut self, customheaders: impl Into<String>) -> Self {
+        self.customheaders = Some(customheaders.into());
+        self
+    }
+    /// Sets [`database`](Self::database).
+    pub fn database(mut self, database: impl Into<String>) -> Self {
+        self.database = Some(database.into());
+        self
+    }
+    /// Sets [`destip`](Self::destip).
+    pub fn destip(mut self, destip: impl Into<String>) -> Self {
+        self.destip = Some(destip.into());
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: i64) -> Self {
+        self.destport = Some(destport);
+        self
+    }
+    /// Sets [`deviation`](Self::deviation).
+    pub fn deviation(mut self, deviation: impl Into<rt::Number>) -> Self {
+        self.deviation = Some(deviation.into());
+        self
+    }
+    /// Sets [`dispatcherip`](Self::dispatcherip).
+    pub fn dispatcherip(mut self, dispatcherip: impl Into<String>) -> Self {
+        self.dispatcherip = Some(dispatcherip.into());
+        self
+    }
+    /// Sets [`dispatcherport`](Self::dispatcherport).
+    pub fn dispatcherport(mut self, dispatcherport: i64) -> Self {
+        self.dispatcherport = Some(dispatcherport);
+        self
+    }
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Sets [`downtime`](Self::downtime).
+    pub fn downtime(mut self, downtime: i64) -> Self {
+        self.downtime = Some(downtime);
+        self
+    }
+    /// Sets [`evalrule`](Self::evalrule).
+    pub fn evalrule(mut self, evalrule: impl Into<String>) -> Self {
+        self.evalrule = Some(evalrule.into());
+        self
+    }
+    /// Sets [`failureretries`](Self::failureretries).
+    pub fn failureretries(mut self, failureretries: i64) -> Self {
+        self.failureretries = Some(failureretries);
+        self
+    }
+    /// Sets [`filename`](Self::filename).
+    pub fn filename(mut self, filename: impl Into<String>) -> Self {
+        self.filename = Some(filename.into());
+        self
+    }
+    /// Sets [`filter`](Self::filter).
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.filter = Some(filter.into());
+        self
+    }
+    /// Sets [`firmwarerevision`](Self::firmwarerevision).
+    pub fn firmwarerevision(mut self, firmwarerevision: impl Into<rt::Number>) -> Self {
+        self.firmwarerevision = Some(firmwarerevision.into());
+        self
+    }
+    /// Sets [`group`](Self::group).
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
+    }
+    /// Sets [`hostipaddress`](Self::hostipaddress).
+    pub fn hostipaddress(mut self, hostipaddress: impl Into<String>) -> Self {
+        self.hostipaddress = Some(hostipaddress.into());
+        self
+    }
+    /// Sets [`hostname`](Self::hostname).
+    pub fn hostname(mut self, hostname: impl Into<String>) -> Self {
+        self.hostname = Some(hostname.into());
+        self
+    }
+    /// Sets [`httprequest`](Self::httprequest).
+    pub fn httprequest(mut self, httprequest: impl Into<String>) -> Self {
+        self.httprequest = Some(httprequest.into());
+        self
+    }
+    /// Sets [`inbandsecurityid`](Self::inbandsecurityid).
+    pub fn inbandsecurityid(
+        mut self,
+        inbandsecurityid: LbmonitorInbandsecurityid,
+    ) -> Self {
+        self.inbandsecurityid = Some(rt::Open::Known(inbandsecurityid));
+        self
+    }
+    /// Sets [`interval`](Self::interval).
+    pub fn interval(mut self, interval: i64) -> Self {
+        self.interval = Some(interval);
+        self
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(
+        mut self,
+        ipaddress: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ipaddress = Some(ipaddress.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`iptunnel`](Self::iptunnel).
+    pub fn iptunnel(mut self, iptunnel: YesNo) -> Self {
+        self.iptunnel = Some(rt::Open::Known(iptunnel));
+        self
+    }
+    /// Sets [`kcdaccount`](Self::kcdaccount).
+    pub fn kcdaccount(mut self, kcdaccount: impl Into<String>) -> Self {
+        self.kcdaccount = Some(kcdaccount.into());
+        self
+    }
+    /// Sets [`lasversion`](Self::lasversion).
+    pub fn lasversion(mut self, lasversion: impl Into<String>) -> Self {
+        self.lasversion = Some(lasversion.into());
+        self
+    }
+    /// Sets [`logonpointname`](Self::logonpointname).
+    pub fn logonpointname(mut self, logonpointname: impl Into<String>) -> Self {
+        self.logonpointname = Some(logonpointname.into());
+        self
+    }
+    /// Sets [`lrtm`](Self::lrtm).
+    pub fn lrtm(mut self, lrtm: EnabledDisabled) -> Self {
+        self.lrtm = Some(rt::Open::Known(lrtm));
+        self
+    }
+    /// Sets [`maxforwards`](Self::maxforwards).
+    pub fn maxforwards(mut self, maxforwards: impl Into<rt::Number>) -> Self {
+        self.maxforwards = Some(maxforwards.into());
+        self
+    }
+    /// Sets [`metrictable`](Self::metrictable).
+    pub fn metrictable(mut self, metrictable: impl Into<String>) -> Self {
+        self.metrictable = Some(metrictable.into());
+        self
+    }
+    /// Sets [`mssqlprotocolversion`](Self::mssqlprotocolversion).
+    pub fn mssqlprotocolversion(
+        mut self,
+        mssqlprotocolversion: Mssqlprotocolversion,
+    ) -> Self {
+        self.mssqlprotocolversion = Some(rt::Open::Known(mssqlprotocolversion));
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`oraclesid`](Self::oraclesid).
+    pub fn oraclesid(mut self, oraclesid: impl Into<String>) -> Self {
+        self.oraclesid = Some(oraclesid.into());
+        self
+    }
+    /// Sets [`originhost`](Self::originhost).
+    pub fn originhost(mut self, originhost: impl Into<String>) -> Self {
+        self.originhost = Some(originhost.into());
+        self
+    }
+    /// Sets [`originrealm`](Self::originrealm).
+    pub fn originrealm(mut self, originrealm: impl Into<String>) -> Self {
+        self.originrealm = Some(originrealm.into());
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`productname`](Self::productname).
+    pub fn productname(mut self, productname: impl Into<String>) -> Self {
+        self.productname = Some(productname.into());
+        self
+    }
+    /// Sets [`query`](Self::query).
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.query = Some(query.into());
+        self
+    }
+    /// Sets [`querytype`](Self::querytype).
+    pub fn querytype(mut self, querytype: LbmonitorQuerytype) -> Self {
+        self.querytype = Some(rt::Open::Known(querytype));
+        self
+    }
+    /// Sets [`radaccountsession`](Self::radaccountsession).
+    pub fn radaccountsession(mut self, radaccountsession: impl Into<String>) -> Self {
+        self.radaccountsession = Some(radaccountsession.into());
+        self
+    }
+    /// Sets [`radaccounttype`](Self::radaccounttype).
+    pub fn radaccounttype(mut self, radaccounttype: impl Into<rt::Number>) -> Self {
+        self.radaccounttype = Some(radaccounttype.into());
+        self
+    }
+    /// Sets [`radapn`](Self::radapn).
+    pub fn radapn(mut self, radapn: impl Into<String>) -> Self {
+        self.radapn = Some(radapn.into());
+        self
+    }
+    /// Sets [`radframedip`](Self::radframedip).
+    pub fn radframedip(mut self, radframedip: impl Into<String>) -> Self {
+        self.radframedip = Some(radframedip.into());
+        self
+    }
+    /// Sets [`radkey`](Self::radkey).
+    pub fn radkey(mut self, radkey: impl Into<String>) -> Self {
+        self.radkey = Some(radkey.into());
+        self
+    }
+    /// Sets [`radmsisdn`](Self::radmsisdn).
+    pub fn radmsisdn(mut self, radmsisdn: impl Into<String>) -> Self {
+        self.radmsisdn = Some(radmsisdn.into());
+        self
+    }
+    /// Sets [`radnasid`](Self::radnasid).
+    pub fn radnasid(mut self, radnasid: impl Into<String>) -> Self {
+        self.radnasid = Some(radnasid.into());
+        self
+    }
+    /// Sets [`radnasip`](Self::radnasip).
+    pub fn radnasip(mut self, radnasip: impl Into<String>) -> Self {
+        self.radnasip = Some(radnasip.into());
+        self
+    }
+    /// Sets [`recv`](Self::recv).
+    pub fn recv(mut self, recv: impl Into<String>) -> Self {
+        self.recv = Some(recv.into());
+        self
+    }
+    /// Sets [`respcode`](Self::respcode).
+    pub fn respcode(
+        mut self,
+        respcode: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.respcode = Some(respcode.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`resptimeout`](Self::resptimeout).
+    pub fn resptimeout(mut self, resptimeout: i64) -> Self {
+        self.resptimeout = Some(resptimeout);
+        self
+    }
+    /// Sets [`resptimeoutthresh`](Self::resptimeoutthresh).
+    pub fn resptimeoutthresh(
+        mut self,
+        resptimeoutthresh: impl Into<rt::Number>,
+    ) -> Self {
+        self.resptimeoutthresh = Some(resptimeoutthresh.into());
+        self
+    }
+    /// Sets [`retries`](Self::retries).
+    pub fn retries(mut self, retries: i64) -> Self {
+        self.retries = Some(retries);
+        self
+    }
+    /// Sets [`reverse`](Self::reverse).
+    pub fn reverse(mut self, reverse: YesNo) -> Self {
+        self.reverse = Some(rt::Open::Known(reverse));
+        self
+    }
+    /// Sets [`rtsprequest`](Self::rtsprequest).
+    pub fn rtsprequest(mut self, rtsprequest: impl Into<String>) -> Self {
+        self.rtsprequest = Some(rtsprequest.into());
+        self
+    }
+    /// Sets [`scriptargs`](Self::scriptargs).
+    pub fn scriptargs(mut self, scriptargs: impl Into<String>) -> Self {
+        self.scriptargs = Some(scriptargs.into());
+        self
+    }
+    /// Sets [`scriptname`](Self::scriptname).
+    pub fn scriptname(mut self, scriptname: impl Into<String>) -> Self {
+        self.scriptname = Some(scriptname.into());
+        self
+    }
+    /// Sets [`secondarypassword`](Self::secondarypassword).
+    pub fn secondarypassword(mut self, secondarypassword: impl Into<String>) -> Self {
+        self.secondarypassword = Some(secondarypassword.into());
+        self
+    }
+    /// Sets [`secure`](Self::secure).
+    pub fn secure(mut self, secure: YesNo) -> Self {
+        self.secure = Some(rt::Open::Known(secure));
+        self
+    }
+    /// Sets [`send`](Self::send).
+    pub fn send(mut self, send: impl Into<String>) -> Self {
+        self.send = Some(send.into());
+        self
+    }
+    /// Sets [`sipmethod`](Self::sipmethod).
+    pub fn sipmethod(mut self, sipmethod: LbmonitorSipmethod) -> Self {
+        self.sipmethod = Some(rt::Open::Known(sipmethod));
+        self
+    }
+    /// Sets [`sipreguri`](Self::sipreguri).
+    pub fn sipreguri(mut self, sipreguri: impl Into<String>) -> Self {
+        self.sipreguri = Some(sipreguri.into());
+        self
+    }
+    /// Sets [`sipuri`](Self::sipuri).
+    pub fn sipuri(mut self, sipuri: impl Into<String>) -> Self {
+        self.sipuri = Some(sipuri.into());
+        self
+    }
+    /// Sets [`sitepath`](Self::sitepath).
+    pub fn sitepath(mut self, sitepath: impl Into<String>) -> Self {
+        self.sitepath = Some(sitepath.into());
+        self
+    }
+    /// Sets [`snmpcommunity`](Self::snmpcommunity).
+    pub fn snmpcommunity(mut self, snmpcommunity: impl Into<String>) -> Self {
+        self.snmpcommunity = Some(snmpcommunity.into());
+        self
+    }
+    /// Sets [`snmpthreshold`](Self::snmpthreshold).
+    pub fn snmpthreshold(mut self, snmpthreshold: impl Into<String>) -> Self {
+        self.snmpthreshold = Some(snmpthreshold.into());
+        self
+    }
+    /// Sets [`snmpversion`](Self::snmpversion).
+    pub fn snmpversion(mut self, snmpversion: LbmonitorSnmpversion) -> Self {
+        self.snmpversion = Some(rt::Open::Known(snmpversion));
+        self
+    }
+    /// Sets [`sqlquery`](Self::sqlquery).
+    pub fn sqlquery(mut self, sqlquery: impl Into<String>) -> Self {
+        self.sqlquery = Some(sqlquery.into());
+        self
+    }
+    /// Sets [`sslprofile`](Self::sslprofile).
+    pub fn sslprofile(mut self, sslprofile: impl Into<String>) -> Self {
+        self.sslprofile = Some(sslprofile.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`storedb`](Self::storedb).
+    pub fn storedb(mut self, storedb: EnabledDisabled) -> Self {
+        self.storedb = Some(rt::Open::Known(storedb));
+        self
+    }
+    /// Sets [`storefrontacctservice`](Self::storefrontacctservice).
+    pub fn storefrontacctservice(mut self, storefrontacctservice: YesNo) -> Self {
+        self.storefrontacctservice = Some(rt::Open::Known(storefrontacctservice));
+        self
+    }
+    /// Sets [`storefrontcheckbackendservices`](Self::storefrontcheckbackendservices).
+    pub fn storefrontcheckbackendservices(
+        mut self,
+        storefrontcheckbackendservices: YesNo,
+    ) -> Self {
+        self.storefrontcheckbackendservices = Some(
+            rt::Open::Known(storefrontcheckbackendservices),
+        );
+        self
+    }
+    /// Sets [`storename`](Self::storename).
+    pub fn storename(mut self, storename: impl Into<String>) -> Self {
+        self.storename = Some(storename.into());
+        self
+    }
+    /// Sets [`successretries`](Self::successretries).
+    pub fn successretries(mut self, successretries: i64) -> Self {
+        self.successretries = Some(successretries);
+        self
+    }
+    /// Sets [`supportedvendorids`](Self::supportedvendorids).
+    pub fn supportedvendorids(
+        mut self,
+        supportedvendorids: impl IntoIterator<Item = impl Into<rt::Number>>,
+    ) -> Self {
+        self.supportedvendorids = Some(
+            supportedvendorids.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`tos`](Self::tos).
+    pub fn tos(mut self, tos: YesNo) -> Self {
+        self.tos = Some(rt::Open::Known(tos));
+        self
+    }
+    /// Sets [`tosid`](Self::tosid).
+    pub fn tosid(mut self, tosid: impl Into<rt::Number>) -> Self {
+        self.tosid = Some(tosid.into());
+        self
+    }
+    /// Sets [`transparent`](Self::transparent).
+    pub fn transparent(mut self, transparent: YesNo) -> Self {
+        self.transparent = Some(rt::Open::Known(transparent));
+        self
+    }
+    /// Sets [`trofscode`](Self::trofscode).
+    pub fn trofscode(mut self, trofscode: impl Into<rt::Number>) -> Self {
+        self.trofscode = Some(trofscode.into());
+        self
+    }
+    /// Sets [`trofsstring`](Self::trofsstring).
+    pub fn trofsstring(mut self, trofsstring: impl Into<String>) -> Self {
+        self.trofsstring = Some(trofsstring.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: LbmonitorType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`units1`](Self::units1).
+    pub fn units1(mut self, units1: SecMsecMin) -> Self {
+        self.units1 = Some(rt::Open::Known(units1));
+        self
+    }
+    /// Sets [`units2`](Self::units2).
+    pub fn units2(mut self, units2: SecMsecMin) -> Self {
+        self.units2 = Some(rt::Open::Known(units2));
+        self
+    }
+    /// Sets [`units3`](Self::units3).
+    pub fn units3(mut self, units3: SecMsecMin) -> Self {
+        self.units3 = Some(rt::Open::Known(units3));
+        self
+    }
+    /// Sets [`units4`](Self::units4).
+    pub fn units4(mut self, units4: SecMsecMin) -> Self {
+        self.units4 = Some(rt::Open::Known(units4));
+        self
+    }
+    /// Sets [`username`](Self::username).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+    /// Sets [`validatecred`](Self::validatecred).
+    pub fn validatecred(mut self, validatecred: YesNo) -> Self {
+        self.validatecred = Some(rt::Open::Known(validatecred));
+        self
+    }
+    /// Sets [`vendorid`](Self::vendorid).
+    pub fn vendorid(mut self, vendorid: impl Into<rt::Number>) -> Self {
+        self.vendorid = Some(vendorid.into());
+        self
+    }
+    /// Sets [`vendorspecificacctapplicationids`](Self::vendorspecificacctapplicationids).
+    pub fn vendorspecificacctapplicationids(
+        mut self,
+        vendorspecificacctapplicationids: impl IntoIterator<Item = impl Into<rt::Number>>,
+    ) -> Self {
+        self.vendorspecificacctapplicationids = Some(
+            vendorspecificacctapplicationids.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`vendorspecificauthapplicationids`](Self::vendorspecificauthapplicationids).
+    pub fn vendorspecificauthapplicationids(
+        mut self,
+        vendorspecificauthapplicationids: impl IntoIterator<Item = impl Into<rt::Number>>,
+    ) -> Self {
+        self.vendorspecificauthapplicationids = Some(
+            vendorspecificauthapplicationids.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`vendorspecificvendorid`](Self::vendorspecificvendorid).
+    pub fn vendorspecificvendorid(
+        mut self,
+        vendorspecificvendorid: impl Into<rt::Number>,
+    ) -> Self {
+        self.vendorspecificvendorid = Some(vendorspecificvendorid.into());
+        self
+    }
 }
 impl Lbmonitor {
     /// `POST /nitro/v1/config/lbmonitor`
@@ -3913,16 +4368,15 @@ impl Lbmonitor {
 /// - URL: `/nitro/v1/config/lbmonitor_binding`
 /// - Key: `monitorname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbmonitor_binding/lbmonitor_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub monitorname: Option<String>,
-    /// `lbmonitor_metric_binding[]`, read-only.
+    /// Read-only: never sent.
     pub lbmonitor_metric_binding: Option<Vec<LbmonitorMetricBinding>>,
-    /// `lbmonitor_sslcertkey_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub lbmonitor_sslcertkey_binding: Option<Vec<LbmonitorSslcertkeyBinding>>,
@@ -3941,6 +4395,7 @@ impl rt::Model for LbmonitorBinding {
             0 => self.lbmonitor_metric_binding.as_field(),
             1 => self.lbmonitor_sslcertkey_binding.as_field(),
             2 => self.monitorname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3949,14 +4404,9 @@ impl rt::Model for LbmonitorBinding {
             0 => self.lbmonitor_metric_binding.as_field_mut(),
             1 => self.lbmonitor_sslcertkey_binding.as_field_mut(),
             2 => self.monitorname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorBinding {
@@ -3991,6 +4441,15 @@ impl rt::Resource for LbmonitorBinding {
     const KEYS: &'static [&'static str] = &["monitorname"];
 }
 impl LbmonitorBinding {
+    /// A `lbmonitor_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbmonitorBinding {
     /// `GET /nitro/v1/config/lbmonitor_binding/{monitorname}`
     pub fn get(monitorname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(monitorname)
@@ -4008,32 +4467,30 @@ impl LbmonitorBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorMetricBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 37.
-    pub metric: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbmonitorMetricBindingMetricUnit`]): `Bytes/s`, `ms`, `pkts/s`, `users`.
-    pub metric_unit: Option<rt::Open<LbmonitorMetricBindingMetricUnit>>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 99.
-    pub metrictable: Option<String>,
-    /// `Double`, read-write.
-    pub metricthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 100.
-    pub metricweight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub monitorname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: 1 to 37.
+    pub metric: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`LbmonitorMetricBindingMetricUnit`]): `Bytes/s`, `ms`, `pkts/s`, `users`.
+    pub metric_unit: Option<rt::Open<LbmonitorMetricBindingMetricUnit>>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 99.
+    pub metrictable: Option<String>,
+    /// Reference type `Double`.
+    pub metricthreshold: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 100.
+    pub metricweight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4078,6 +4535,7 @@ impl rt::Model for LbmonitorMetricBinding {
             4 => self.metricthreshold.as_field(),
             5 => self.metricweight.as_field(),
             6 => self.monitorname.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4090,14 +4548,9 @@ impl rt::Model for LbmonitorMetricBinding {
             4 => self.metricthreshold.as_field_mut(),
             5 => self.metricweight.as_field_mut(),
             6 => self.monitorname.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorMetricBinding {
@@ -4130,6 +4583,30 @@ impl rt::Resource for LbmonitorMetricBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
+}
+impl LbmonitorMetricBinding {
+    /// A `lbmonitor_metric_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`metric`](Self::metric).
+    pub fn metric(mut self, metric: impl Into<String>) -> Self {
+        self.metric = Some(metric.into());
+        self
+    }
+    /// Sets [`metricthreshold`](Self::metricthreshold).
+    pub fn metricthreshold(mut self, metricthreshold: impl Into<rt::Number>) -> Self {
+        self.metricthreshold = Some(metricthreshold.into());
+        self
+    }
+    /// Sets [`metricweight`](Self::metricweight).
+    pub fn metricweight(mut self, metricweight: impl Into<rt::Number>) -> Self {
+        self.metricweight = Some(metricweight.into());
+        self
+    }
 }
 impl LbmonitorMetricBinding {
     /// `PUT /nitro/v1/config/lbmonitor_metric_binding`
@@ -4170,52 +4647,39 @@ impl LbmonitorMetricBinding {
 /// - URL: `/nitro/v1/config/lbmonitor_service_binding`
 /// - Key: `monitorname`
 /// - Operations: `add`, `delete`
+/// - Reference page: `configuration/load-balancing/lbmonitor_service_binding/lbmonitor_service_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorServiceBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub monitorname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 100.
-    pub weight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbmonitorServiceBindingDupState`]): `ENABLED`, `DISABLED`.
-    pub dup_state: Option<rt::Open<LbmonitorServiceBindingDupState>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LbmonitorServiceBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<LbmonitorServiceBindingState>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dup_state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Default: `1`.
     pub dup_weight: Option<rt::Number>,
+    /// Length: at least 1.
+    pub servicegroupname: Option<String>,
+    /// Length: at least 1.
+    pub servicename: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 100.
+    pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmonitor_service_binding`.`dup_state` ([`LbmonitorServiceBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorServiceBindingDupState = LbgroupUsevserverpersistency;
-/// Values of `lbmonitor_service_binding`.`state` ([`LbmonitorServiceBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorServiceBindingState = LbgroupUsevserverpersistency;
 impl rt::Model for LbmonitorServiceBinding {
     const FIELDS: &'static [&'static str] = &[
         "dup_state",
@@ -4236,6 +4700,7 @@ impl rt::Model for LbmonitorServiceBinding {
             4 => self.servicename.as_field(),
             5 => self.state.as_field(),
             6 => self.weight.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4248,14 +4713,9 @@ impl rt::Model for LbmonitorServiceBinding {
             4 => self.servicename.as_field_mut(),
             5 => self.state.as_field_mut(),
             6 => self.weight.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorServiceBinding {
@@ -4290,6 +4750,45 @@ impl rt::Resource for LbmonitorServiceBinding {
     const KEYS: &'static [&'static str] = &["monitorname"];
 }
 impl LbmonitorServiceBinding {
+    /// A `lbmonitor_service_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`dup_state`](Self::dup_state).
+    pub fn dup_state(mut self, dup_state: EnabledDisabled) -> Self {
+        self.dup_state = Some(rt::Open::Known(dup_state));
+        self
+    }
+    /// Sets [`dup_weight`](Self::dup_weight).
+    pub fn dup_weight(mut self, dup_weight: impl Into<rt::Number>) -> Self {
+        self.dup_weight = Some(dup_weight.into());
+        self
+    }
+    /// Sets [`servicegroupname`](Self::servicegroupname).
+    pub fn servicegroupname(mut self, servicegroupname: impl Into<String>) -> Self {
+        self.servicegroupname = Some(servicegroupname.into());
+        self
+    }
+    /// Sets [`servicename`](Self::servicename).
+    pub fn servicename(mut self, servicename: impl Into<String>) -> Self {
+        self.servicename = Some(servicename.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
+}
+impl LbmonitorServiceBinding {
     /// `PUT /nitro/v1/config/lbmonitor_service_binding`
     ///
     /// Mandatory: `monitorname`.
@@ -4316,52 +4815,39 @@ impl LbmonitorServiceBinding {
 /// - URL: `/nitro/v1/config/lbmonitor_servicegroup_binding`
 /// - Key: `monitorname`
 /// - Operations: `add`, `delete`
+/// - Reference page: `configuration/load-balancing/lbmonitor_servicegroup_binding/lbmonitor_servicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorServicegroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub monitorname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 100.
-    pub weight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbmonitorServicegroupBindingDupState`]): `ENABLED`, `DISABLED`.
-    pub dup_state: Option<rt::Open<LbmonitorServicegroupBindingDupState>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LbmonitorServicegroupBindingState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<LbmonitorServicegroupBindingState>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dup_state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Default: `1`.
     pub dup_weight: Option<rt::Number>,
+    /// Length: at least 1.
+    pub servicegroupname: Option<String>,
+    /// Length: at least 1.
+    pub servicename: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 100.
+    pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmonitor_servicegroup_binding`.`dup_state` ([`LbmonitorServicegroupBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorServicegroupBindingDupState = LbgroupUsevserverpersistency;
-/// Values of `lbmonitor_servicegroup_binding`.`state` ([`LbmonitorServicegroupBinding`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbmonitorServicegroupBindingState = LbgroupUsevserverpersistency;
 impl rt::Model for LbmonitorServicegroupBinding {
     const FIELDS: &'static [&'static str] = &[
         "dup_state",
@@ -4382,6 +4868,7 @@ impl rt::Model for LbmonitorServicegroupBinding {
             4 => self.servicename.as_field(),
             5 => self.state.as_field(),
             6 => self.weight.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4394,14 +4881,9 @@ impl rt::Model for LbmonitorServicegroupBinding {
             4 => self.servicename.as_field_mut(),
             5 => self.state.as_field_mut(),
             6 => self.weight.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorServicegroupBinding {
@@ -4436,6 +4918,45 @@ impl rt::Resource for LbmonitorServicegroupBinding {
     const KEYS: &'static [&'static str] = &["monitorname"];
 }
 impl LbmonitorServicegroupBinding {
+    /// A `lbmonitor_servicegroup_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`dup_state`](Self::dup_state).
+    pub fn dup_state(mut self, dup_state: EnabledDisabled) -> Self {
+        self.dup_state = Some(rt::Open::Known(dup_state));
+        self
+    }
+    /// Sets [`dup_weight`](Self::dup_weight).
+    pub fn dup_weight(mut self, dup_weight: impl Into<rt::Number>) -> Self {
+        self.dup_weight = Some(dup_weight.into());
+        self
+    }
+    /// Sets [`servicegroupname`](Self::servicegroupname).
+    pub fn servicegroupname(mut self, servicegroupname: impl Into<String>) -> Self {
+        self.servicegroupname = Some(servicegroupname.into());
+        self
+    }
+    /// Sets [`servicename`](Self::servicename).
+    pub fn servicename(mut self, servicename: impl Into<String>) -> Self {
+        self.servicename = Some(servicename.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
+}
+impl LbmonitorServicegroupBinding {
     /// `PUT /nitro/v1/config/lbmonitor_servicegroup_binding`
     ///
     /// Mandatory: `monitorname`.
@@ -4466,60 +4987,48 @@ impl LbmonitorServicegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbmonitorSslcertkeyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ca: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub certkeyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbmonitorSslcertkeyBindingCrlcheck`]): `Mandatory`, `Optional`.
-    ///
-    /// Since `11.1`.
-    pub crlcheck: Option<rt::Open<LbmonitorSslcertkeyBindingCrlcheck>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub monitorname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`LbmonitorSslcertkeyBindingOcspcheck`]): `Mandatory`, `Optional`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.1`.
-    pub ocspcheck: Option<rt::Open<LbmonitorSslcertkeyBindingOcspcheck>>,
+    pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ca: Option<bool>,
+    /// Since `11.1`.
+    pub certkeyname: Option<String>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    ///
+    /// Since `11.1`.
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    ///
+    /// Since `11.1`.
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbmonitor_sslcertkey_binding`.`crlcheck` ([`LbmonitorSslcertkeyBinding`]).
-///
-/// Also the values of `lbmonitor_sslcertkey_binding.ocspcheck`.
+/// Values of `lbmonitor_sslcertkey_binding.crlcheck`, `lbmonitor_sslcertkey_binding.ocspcheck`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbmonitorSslcertkeyBindingCrlcheck {
+pub enum MandatoryOptional {
     /// `Mandatory`
     Mandatory,
     /// `Optional`
     Optional,
 }
-impl rt::WireEnum for LbmonitorSslcertkeyBindingCrlcheck {
+impl rt::WireEnum for MandatoryOptional {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Mandatory, "Mandatory"),
         (Self::Optional, "Optional"),
     ];
 }
-/// Values of `lbmonitor_sslcertkey_binding`.`ocspcheck` ([`LbmonitorSslcertkeyBinding`]): the same values as [`LbmonitorSslcertkeyBindingCrlcheck`].
-pub type LbmonitorSslcertkeyBindingOcspcheck = LbmonitorSslcertkeyBindingCrlcheck;
 impl rt::Model for LbmonitorSslcertkeyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4538,6 +5047,7 @@ impl rt::Model for LbmonitorSslcertkeyBinding {
             3 => self.crlcheck.as_field(),
             4 => self.monitorname.as_field(),
             5 => self.ocspcheck.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4549,14 +5059,9 @@ impl rt::Model for LbmonitorSslcertkeyBinding {
             3 => self.crlcheck.as_field_mut(),
             4 => self.monitorname.as_field_mut(),
             5 => self.ocspcheck.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorSslcertkeyBinding {
@@ -4589,6 +5094,35 @@ impl rt::Resource for LbmonitorSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["monitorname"];
+}
+impl LbmonitorSslcertkeyBinding {
+    /// A `lbmonitor_sslcertkey_binding` named by its key, every other field unset.
+    pub fn new(monitorname: impl Into<String>) -> Self {
+        Self {
+            monitorname: Some(monitorname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ca`](Self::ca).
+    pub fn ca(mut self, ca: bool) -> Self {
+        self.ca = Some(ca);
+        self
+    }
+    /// Sets [`certkeyname`](Self::certkeyname).
+    pub fn certkeyname(mut self, certkeyname: impl Into<String>) -> Self {
+        self.certkeyname = Some(certkeyname.into());
+        self
+    }
+    /// Sets [`crlcheck`](Self::crlcheck).
+    pub fn crlcheck(mut self, crlcheck: MandatoryOptional) -> Self {
+        self.crlcheck = Some(rt::Open::Known(crlcheck));
+        self
+    }
+    /// Sets [`ocspcheck`](Self::ocspcheck).
+    pub fn ocspcheck(mut self, ocspcheck: MandatoryOptional) -> Self {
+        self.ocspcheck = Some(rt::Open::Known(ocspcheck));
+        self
+    }
 }
 impl LbmonitorSslcertkeyBinding {
     /// `PUT /nitro/v1/config/lbmonitor_sslcertkey_binding`
@@ -4632,169 +5166,124 @@ impl LbmonitorSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbparameter {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub adccookieattributewarningmsg: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbparameterAllowboundsvcremoval`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub allowboundsvcremoval: Option<rt::Open<LbparameterAllowboundsvcremoval>>,
-    /// `String[]`, read-only.
+    pub allowboundsvcremoval: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbparameterBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.1`.
     pub builtin: Option<Vec<rt::Open<LbparameterBuiltin>>>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub computedadccookieattribute: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`LbparameterConsolidatedlconn`]): `YES`, `NO`.
-    pub consolidatedlconn: Option<rt::Open<LbparameterConsolidatedlconn>>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub consolidatedlconn: Option<rt::Open<YesNo>>,
     pub cookiepassphrase: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub dbsttl: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbparameterDropmqttjumbomessage`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub dropmqttjumbomessage: Option<rt::Open<LbparameterDropmqttjumbomessage>>,
-    /// `unknown`, read-only.
+    pub dropmqttjumbomessage: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbparameterHttponlycookieflag`]): `ENABLED`, `DISABLED`.
-    pub httponlycookieflag: Option<rt::Open<LbparameterHttponlycookieflag>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbparameterLbhashalgorithm`]): `DEFAULT`, `PRAC`, `JARH`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httponlycookieflag: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DefaultPracJarh`]): `DEFAULT`, `PRAC`, `JARH`.
     ///
     /// Since `13.1`.
-    pub lbhashalgorithm: Option<rt::Open<LbparameterLbhashalgorithm>>,
-    /// `unknown`, read-only.
+    pub lbhashalgorithm: Option<rt::Open<DefaultPracJarh>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub lbhashalgowinsize: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1024.
     ///
     /// Since `13.1`.
     pub lbhashfingers: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub literaladccookieattribute: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub maxpipelinenat: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `FIN`.
     ///
     /// Possible values (see [`LbparameterMonitorconnectionclose`]): `RESET`, `FIN`.
     pub monitorconnectionclose: Option<rt::Open<LbparameterMonitorconnectionclose>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbparameterMonitorskipmaxclient`]): `ENABLED`, `DISABLED`.
-    pub monitorskipmaxclient: Option<rt::Open<LbparameterMonitorskipmaxclient>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub monitorskipmaxclient: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub overridepersistencyfororder: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`LbparameterPreferdirectroute`]): `YES`, `NO`.
-    pub preferdirectroute: Option<rt::Open<LbparameterPreferdirectroute>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbparameterProximityfromself`]): `NO`, `YES`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub preferdirectroute: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub proximityfromself: Option<rt::Open<LbparameterProximityfromself>>,
-    /// `String`, read-write.
-    ///
+    pub proximityfromself: Option<rt::Open<NoYes>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`LbparameterRetainservicestate`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.1`.
-    pub retainservicestate: Option<rt::Open<LbparameterRetainservicestate>>,
-    /// `Double`, read-only.
+    pub retainservicestate: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: at least 1.
     pub sessionsthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub startuprrfactor: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbparameterStoremqttclientidandusername`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub storemqttclientidandusername: Option<
-        rt::Open<LbparameterStoremqttclientidandusername>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub storemqttclientidandusername: Option<rt::Open<YesNo>>,
     /// Since `14.1`.
     pub undefaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbparameterUseencryptedpersistencecookie`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub useencryptedpersistencecookie: Option<
-        rt::Open<LbparameterUseencryptedpersistencecookie>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub useencryptedpersistencecookie: Option<rt::Open<EnabledDisabled>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`LbparameterUseportforhashlb`]): `YES`, `NO`.
-    pub useportforhashlb: Option<rt::Open<LbparameterUseportforhashlb>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub useportforhashlb: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbparameterUsesecuredpersistencecookie`]): `ENABLED`, `DISABLED`.
-    pub usesecuredpersistencecookie: Option<
-        rt::Open<LbparameterUsesecuredpersistencecookie>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub usesecuredpersistencecookie: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbparameterVserverspecificmac`]): `ENABLED`, `DISABLED`.
-    pub vserverspecificmac: Option<rt::Open<LbparameterVserverspecificmac>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub vserverspecificmac: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbparameter`.`allowboundsvcremoval` ([`Lbparameter`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbparameterAllowboundsvcremoval = LbgroupUsevserverpersistency;
 /// Values of `lbparameter`.`builtin` ([`Lbparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4816,18 +5305,10 @@ impl rt::WireEnum for LbparameterBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `lbparameter`.`consolidatedlconn` ([`Lbparameter`]): the same values as [`LbmonitorIptunnel`].
-pub type LbparameterConsolidatedlconn = LbmonitorIptunnel;
-/// Values of `lbparameter`.`dropmqttjumbomessage` ([`Lbparameter`]): the same values as [`LbmonitorIptunnel`].
-pub type LbparameterDropmqttjumbomessage = LbmonitorIptunnel;
-/// Values of `lbparameter`.`httponlycookieflag` ([`Lbparameter`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbparameterHttponlycookieflag = LbgroupUsevserverpersistency;
-/// Values of `lbparameter`.`lbhashalgorithm` ([`Lbparameter`]).
-///
-/// Also the values of `lbprofile.lbhashalgorithm`.
+/// Values of `lbparameter.lbhashalgorithm`, `lbprofile.lbhashalgorithm`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbparameterLbhashalgorithm {
+pub enum DefaultPracJarh {
     /// `DEFAULT`
     Default,
     /// `PRAC`
@@ -4835,7 +5316,7 @@ pub enum LbparameterLbhashalgorithm {
     /// `JARH`
     Jarh,
 }
-impl rt::WireEnum for LbparameterLbhashalgorithm {
+impl rt::WireEnum for DefaultPracJarh {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Default, "DEFAULT"),
         (Self::Prac, "PRAC"),
@@ -4857,39 +5338,21 @@ impl rt::WireEnum for LbparameterMonitorconnectionclose {
         (Self::Fin, "FIN"),
     ];
 }
-/// Values of `lbparameter`.`monitorskipmaxclient` ([`Lbparameter`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbparameterMonitorskipmaxclient = LbgroupUsevserverpersistency;
-/// Values of `lbparameter`.`preferdirectroute` ([`Lbparameter`]): the same values as [`LbmonitorIptunnel`].
-pub type LbparameterPreferdirectroute = LbmonitorIptunnel;
-/// Values of `lbparameter`.`proximityfromself` ([`Lbparameter`]): the same values as [`LbmonitorGrpchealthcheck`].
-pub type LbparameterProximityfromself = LbmonitorGrpchealthcheck;
-/// Values of `lbparameter`.`retainservicestate` ([`Lbparameter`]).
-///
-/// Also the values of `lbvserver.authentication`, `lbvserver.authn401`, `lbvserver.l2conn`, `lbvserver.map`, `lbvserver.pq`, `lbvserver.rtspnat`, `lbvserver.sc`, `lbvserver_appfwpolicy_binding.sc`, `lbvserver_auditnslogpolicy_binding.sc`, `lbvserver_auditsyslogpolicy_binding.sc`, `lbvserver_authorizationpolicy_binding.sc`, `lbvserver_cmppolicy_binding.sc`, `lbvserver_filterpolicy_binding.sc`.
+/// Values of `lbparameter.retainservicestate`, `lbvserver.authentication`, `lbvserver.authn401`, `lbvserver.l2conn`, `lbvserver.map`, `lbvserver.pq`, `lbvserver.rtspnat`, `lbvserver.sc`, `lbvserver_appfwpolicy_binding.sc`, `lbvserver_auditnslogpolicy_binding.sc`, `lbvserver_auditsyslogpolicy_binding.sc`, `lbvserver_authorizationpolicy_binding.sc`, `lbvserver_cmppolicy_binding.sc`, `lbvserver_filterpolicy_binding.sc`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbparameterRetainservicestate {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for LbparameterRetainservicestate {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `lbparameter`.`storemqttclientidandusername` ([`Lbparameter`]): the same values as [`LbmonitorIptunnel`].
-pub type LbparameterStoremqttclientidandusername = LbmonitorIptunnel;
-/// Values of `lbparameter`.`useencryptedpersistencecookie` ([`Lbparameter`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbparameterUseencryptedpersistencecookie = LbgroupUsevserverpersistency;
-/// Values of `lbparameter`.`useportforhashlb` ([`Lbparameter`]): the same values as [`LbmonitorIptunnel`].
-pub type LbparameterUseportforhashlb = LbmonitorIptunnel;
-/// Values of `lbparameter`.`usesecuredpersistencecookie` ([`Lbparameter`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbparameterUsesecuredpersistencecookie = LbgroupUsevserverpersistency;
-/// Values of `lbparameter`.`vserverspecificmac` ([`Lbparameter`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbparameterVserverspecificmac = LbgroupUsevserverpersistency;
 impl rt::Model for Lbparameter {
     const FIELDS: &'static [&'static str] = &[
         "adccookieattributewarningmsg",
@@ -4955,6 +5418,7 @@ impl rt::Model for Lbparameter {
             26 => self.useportforhashlb.as_field(),
             27 => self.usesecuredpersistencecookie.as_field(),
             28 => self.vserverspecificmac.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4989,14 +5453,9 @@ impl rt::Model for Lbparameter {
             26 => self.useportforhashlb.as_field_mut(),
             27 => self.usesecuredpersistencecookie.as_field_mut(),
             28 => self.vserverspecificmac.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbparameter {
@@ -5052,45 +5511,45 @@ impl Lbparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbpersistentsessions {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub cnamepersparam: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub destip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub destipv6: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub destport: Option<i64>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub flags: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub persistenceparam: Option<String>,
-    /// `String`, read-write.
     pub persistenceparameter: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub srcip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub srcipv6: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub timeout: Option<rt::Number>,
-    /// Wire name `type`. Type `Double`, read-only.
+    /// Wire name `type`. Read-only: never sent. Reference type `Double`.
     pub type_: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub typestring: Option<String>,
-    /// `String`, read-write.
     pub vserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5135,6 +5594,7 @@ impl rt::Model for Lbpersistentsessions {
             14 => self.typestring.as_field(),
             15 => self.vserver.as_field(),
             16 => self.vservername.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5157,14 +5617,9 @@ impl rt::Model for Lbpersistentsessions {
             14 => self.typestring.as_field_mut(),
             15 => self.vserver.as_field_mut(),
             16 => self.vservername.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbpersistentsessions {
@@ -5218,50 +5673,37 @@ impl Lbpersistentsessions {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
+/// - Statistics: [`LbpolicyStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbpolicy {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Since `14.1`.
     pub action: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub hits: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub undefaction: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub undefhits: Option<serde_json::Value>,
@@ -5296,6 +5738,7 @@ impl rt::Model for Lbpolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5312,14 +5755,9 @@ impl rt::Model for Lbpolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbpolicy {
@@ -5352,6 +5790,45 @@ impl rt::Resource for Lbpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Lbpolicy {
+    /// A `lbpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`newname`](Self::newname).
+    pub fn newname(mut self, newname: impl Into<String>) -> Self {
+        self.newname = Some(newname.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Lbpolicy {
     /// `POST /nitro/v1/config/lbpolicy` (method inferred: the reference gives none)
@@ -5405,43 +5882,37 @@ impl Lbpolicy {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `14.1`
+/// - Statistics: [`LbpolicylabelStats`]
+/// - Bindings: [`LbpolicylabelLbpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbpolicylabel {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub labelname: Option<String>,
     /// Since `14.1`.
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub gotopriorityexpression: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub hits: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub invoke_labelname: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub labelname: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub labeltype: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub newname: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub numpol: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbpolicylabelPolicylabeltype`]): `DIAMETER`, `DNS`, `HTTP`, `HTTP_QUIC`, `MQTT`, `MSSQL`, `MYSQL`, `NAT`, `ORACLE`, `OTHERTCP`, `QUIC_BRIDGE`, `RADIUS`, `SIP_TCP`, `SIP_UDP`.
     ///
     /// Since `14.1`.
@@ -5524,6 +5995,7 @@ impl rt::Model for Lbpolicylabel {
             6 => self.newname.as_field(),
             7 => self.numpol.as_field(),
             8 => self.policylabeltype.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5538,14 +6010,9 @@ impl rt::Model for Lbpolicylabel {
             6 => self.newname.as_field_mut(),
             7 => self.numpol.as_field_mut(),
             8 => self.policylabeltype.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbpolicylabel {
@@ -5578,6 +6045,33 @@ impl rt::Resource for Lbpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Lbpolicylabel {
+    /// A `lbpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`newname`](Self::newname).
+    pub fn newname(mut self, newname: impl Into<String>) -> Self {
+        self.newname = Some(newname.into());
+        self
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(
+        mut self,
+        policylabeltype: LbpolicylabelPolicylabeltype,
+    ) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
 }
 impl Lbpolicylabel {
     /// `POST /nitro/v1/config/lbpolicylabel` (method inferred: the reference gives none)
@@ -5622,41 +6116,27 @@ impl Lbpolicylabel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbpolicylabelLbpolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbpolicylabelLbpolicyBindingLabeltype`]): `policylabel`, `reqvserver`.
+    /// Since `14.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `14.1`.
+    pub invoke: Option<bool>,
+    /// Since `14.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`PolicylabelReqvserver`]): `policylabel`, `reqvserver`.
     ///
     /// Since `14.1`.
-    pub labeltype: Option<rt::Open<LbpolicylabelLbpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    pub labeltype: Option<rt::Open<PolicylabelReqvserver>>,
     /// Since `14.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbpolicylabel_lbpolicy_binding`.`labeltype` ([`LbpolicylabelLbpolicyBinding`]): the same values as [`LbglobalLbpolicyBindingLabeltype`].
-pub type LbpolicylabelLbpolicyBindingLabeltype = LbglobalLbpolicyBindingLabeltype;
 impl rt::Model for LbpolicylabelLbpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "gotopriorityexpression",
@@ -5677,6 +6157,7 @@ impl rt::Model for LbpolicylabelLbpolicyBinding {
             4 => self.labeltype.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5689,14 +6170,9 @@ impl rt::Model for LbpolicylabelLbpolicyBinding {
             4 => self.labeltype.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbpolicylabelLbpolicyBinding {
@@ -5729,6 +6205,48 @@ impl rt::Resource for LbpolicylabelLbpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl LbpolicylabelLbpolicyBinding {
+    /// A `lbpolicylabel_lbpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: PolicylabelReqvserver) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbpolicylabelLbpolicyBinding {
     /// `PUT /nitro/v1/config/lbpolicylabel_lbpolicy_binding` (method inferred: the reference gives none)
@@ -5769,51 +6287,49 @@ impl LbpolicylabelLbpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub lbprofilename: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub adccookieattributewarningmsg: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub computedadccookieattribute: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub cookiepassphrase: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbprofileDbslb`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub dbslb: Option<rt::Open<LbprofileDbslb>>,
-    /// `String`, read-write.
-    ///
+    pub dbslb: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbprofileHttponlycookieflag`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub httponlycookieflag: Option<rt::Open<LbprofileHttponlycookieflag>>,
-    /// `String`, read-write.
-    ///
+    pub httponlycookieflag: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DEFAULT`.
     ///
-    /// Possible values (see [`LbprofileLbhashalgorithm`]): `DEFAULT`, `PRAC`, `JARH`.
+    /// Possible values (see [`DefaultPracJarh`]): `DEFAULT`, `PRAC`, `JARH`.
     ///
     /// Since `13.1`.
-    pub lbhashalgorithm: Option<rt::Open<LbprofileLbhashalgorithm>>,
-    /// `unknown`, read-only.
+    pub lbhashalgorithm: Option<rt::Open<DefaultPracJarh>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub lbhashalgowinsize: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1024.
     ///
@@ -5821,85 +6337,43 @@ pub struct Lbprofile {
     ///
     /// Since `13.1`.
     pub lbhashfingers: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub lbprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub literaladccookieattribute: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbprofileProcesslocal`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub processlocal: Option<rt::Open<LbprofileProcesslocal>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbprofileProximityfromself`]): `NO`, `YES`.
+    pub processlocal: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub proximityfromself: Option<rt::Open<LbprofileProximityfromself>>,
-    /// `String`, read-write.
-    ///
+    pub proximityfromself: Option<rt::Open<NoYes>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbprofileStoremqttclientidandusername`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub storemqttclientidandusername: Option<
-        rt::Open<LbprofileStoremqttclientidandusername>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub storemqttclientidandusername: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbprofileUseencryptedpersistencecookie`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub useencryptedpersistencecookie: Option<
-        rt::Open<LbprofileUseencryptedpersistencecookie>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub useencryptedpersistencecookie: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbprofileUsesecuredpersistencecookie`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub usesecuredpersistencecookie: Option<
-        rt::Open<LbprofileUsesecuredpersistencecookie>,
-    >,
-    /// `Double`, read-only.
+    pub usesecuredpersistencecookie: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub vsvrcount: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbprofile`.`dbslb` ([`Lbprofile`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbprofileDbslb = LbgroupUsevserverpersistency;
-/// Values of `lbprofile`.`httponlycookieflag` ([`Lbprofile`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbprofileHttponlycookieflag = LbgroupUsevserverpersistency;
-/// Values of `lbprofile`.`lbhashalgorithm` ([`Lbprofile`]): the same values as [`LbparameterLbhashalgorithm`].
-pub type LbprofileLbhashalgorithm = LbparameterLbhashalgorithm;
-/// Values of `lbprofile`.`processlocal` ([`Lbprofile`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbprofileProcesslocal = LbgroupUsevserverpersistency;
-/// Values of `lbprofile`.`proximityfromself` ([`Lbprofile`]): the same values as [`LbmonitorGrpchealthcheck`].
-pub type LbprofileProximityfromself = LbmonitorGrpchealthcheck;
-/// Values of `lbprofile`.`storemqttclientidandusername` ([`Lbprofile`]): the same values as [`LbmonitorIptunnel`].
-pub type LbprofileStoremqttclientidandusername = LbmonitorIptunnel;
-/// Values of `lbprofile`.`useencryptedpersistencecookie` ([`Lbprofile`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbprofileUseencryptedpersistencecookie = LbgroupUsevserverpersistency;
-/// Values of `lbprofile`.`usesecuredpersistencecookie` ([`Lbprofile`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbprofileUsesecuredpersistencecookie = LbgroupUsevserverpersistency;
 impl rt::Model for Lbprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5941,6 +6415,7 @@ impl rt::Model for Lbprofile {
             14 => self.useencryptedpersistencecookie.as_field(),
             15 => self.usesecuredpersistencecookie.as_field(),
             16 => self.vsvrcount.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5963,14 +6438,9 @@ impl rt::Model for Lbprofile {
             14 => self.useencryptedpersistencecookie.as_field_mut(),
             15 => self.usesecuredpersistencecookie.as_field_mut(),
             16 => self.vsvrcount.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbprofile {
@@ -6003,6 +6473,55 @@ impl rt::Resource for Lbprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["lbprofilename"];
+}
+impl Lbprofile {
+    /// A `lbprofile` named by its key, every other field unset.
+    pub fn new(lbprofilename: impl Into<String>) -> Self {
+        Self {
+            lbprofilename: Some(lbprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cookiepassphrase`](Self::cookiepassphrase).
+    pub fn cookiepassphrase(mut self, cookiepassphrase: impl Into<String>) -> Self {
+        self.cookiepassphrase = Some(cookiepassphrase.into());
+        self
+    }
+    /// Sets [`dbslb`](Self::dbslb).
+    pub fn dbslb(mut self, dbslb: EnabledDisabled) -> Self {
+        self.dbslb = Some(rt::Open::Known(dbslb));
+        self
+    }
+    /// Sets [`httponlycookieflag`](Self::httponlycookieflag).
+    pub fn httponlycookieflag(mut self, httponlycookieflag: EnabledDisabled) -> Self {
+        self.httponlycookieflag = Some(rt::Open::Known(httponlycookieflag));
+        self
+    }
+    /// Sets [`processlocal`](Self::processlocal).
+    pub fn processlocal(mut self, processlocal: EnabledDisabled) -> Self {
+        self.processlocal = Some(rt::Open::Known(processlocal));
+        self
+    }
+    /// Sets [`useencryptedpersistencecookie`](Self::useencryptedpersistencecookie).
+    pub fn useencryptedpersistencecookie(
+        mut self,
+        useencryptedpersistencecookie: EnabledDisabled,
+    ) -> Self {
+        self.useencryptedpersistencecookie = Some(
+            rt::Open::Known(useencryptedpersistencecookie),
+        );
+        self
+    }
+    /// Sets [`usesecuredpersistencecookie`](Self::usesecuredpersistencecookie).
+    pub fn usesecuredpersistencecookie(
+        mut self,
+        usesecuredpersistencecookie: EnabledDisabled,
+    ) -> Self {
+        self.usesecuredpersistencecookie = Some(
+            rt::Open::Known(usesecuredpersistencecookie),
+        );
+        self
+    }
 }
 impl Lbprofile {
     /// `POST /nitro/v1/config/lbprofile`
@@ -6056,27 +6575,23 @@ impl Lbprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbroute {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub network: Option<String>,
+    /// Mandatory for add.
+    pub netmask: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbrouteFlags`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub flags: Option<rt::Open<LbrouteFlags>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Curstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub flags: Option<rt::Open<Curstate>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub gatewayname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub network: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -6085,8 +6600,6 @@ pub struct Lbroute {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbroute`.`flags` ([`Lbroute`]): the same values as [`LbmonbindingsServiceBindingSvrstate`].
-pub type LbrouteFlags = LbmonbindingsServiceBindingSvrstate;
 impl rt::Model for Lbroute {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6105,6 +6618,7 @@ impl rt::Model for Lbroute {
             3 => self.netmask.as_field(),
             4 => self.network.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6116,14 +6630,9 @@ impl rt::Model for Lbroute {
             3 => self.netmask.as_field_mut(),
             4 => self.network.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbroute {
@@ -6156,6 +6665,26 @@ impl rt::Resource for Lbroute {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["network", "netmask"];
+}
+impl Lbroute {
+    /// A `lbroute` named by its keys (`network`, `netmask`), every other field unset.
+    pub fn new(network: impl Into<String>, netmask: impl Into<String>) -> Self {
+        Self {
+            network: Some(network.into()),
+            netmask: Some(netmask.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gatewayname`](Self::gatewayname).
+    pub fn gatewayname(mut self, gatewayname: impl Into<String>) -> Self {
+        self.gatewayname = Some(gatewayname.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl Lbroute {
     /// `POST /nitro/v1/config/lbroute`
@@ -6195,23 +6724,21 @@ impl Lbroute {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbroute6 {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub network: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`Lbroute6Flags`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub flags: Option<rt::Open<Lbroute6Flags>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Curstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub flags: Option<rt::Open<Curstate>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub gatewayname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub network: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -6220,8 +6747,6 @@ pub struct Lbroute6 {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbroute6`.`flags` ([`Lbroute6`]): the same values as [`LbmonbindingsServiceBindingSvrstate`].
-pub type Lbroute6Flags = LbmonbindingsServiceBindingSvrstate;
 impl rt::Model for Lbroute6 {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6238,6 +6763,7 @@ impl rt::Model for Lbroute6 {
             2 => self.gatewayname.as_field(),
             3 => self.network.as_field(),
             4 => self.td.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6248,14 +6774,9 @@ impl rt::Model for Lbroute6 {
             2 => self.gatewayname.as_field_mut(),
             3 => self.network.as_field_mut(),
             4 => self.td.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbroute6 {
@@ -6288,6 +6809,25 @@ impl rt::Resource for Lbroute6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["network"];
+}
+impl Lbroute6 {
+    /// A `lbroute6` named by its key, every other field unset.
+    pub fn new(network: impl Into<String>) -> Self {
+        Self {
+            network: Some(network.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gatewayname`](Self::gatewayname).
+    pub fn gatewayname(mut self, gatewayname: impl Into<String>) -> Self {
+        self.gatewayname = Some(gatewayname.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl Lbroute6 {
     /// `POST /nitro/v1/config/lbroute6`
@@ -6325,59 +6865,45 @@ impl Lbroute6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbsipparameters {
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbsipparametersAddrportvip`]): `ENABLED`, `DISABLED`.
-    pub addrportvip: Option<rt::Open<LbsipparametersAddrportvip>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub addrportvip: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Default: `120`.
     pub retrydur: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Default: `0`.
     pub rnatdstport: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub rnatsecuredstport: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub rnatsecuresrcport: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Default: `0`.
     pub rnatsrcport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `100`.
     pub sip503ratethreshold: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbsipparameters`.`addrportvip` ([`Lbsipparameters`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbsipparametersAddrportvip = LbgroupUsevserverpersistency;
 impl rt::Model for Lbsipparameters {
     const FIELDS: &'static [&'static str] = &[
         "addrportvip",
@@ -6402,6 +6928,7 @@ impl rt::Model for Lbsipparameters {
             6 => self.rnatsecuresrcport.as_field(),
             7 => self.rnatsrcport.as_field(),
             8 => self.sip503ratethreshold.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6416,14 +6943,9 @@ impl rt::Model for Lbsipparameters {
             6 => self.rnatsecuresrcport.as_field_mut(),
             7 => self.rnatsrcport.as_field_mut(),
             8 => self.sip503ratethreshold.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbsipparameters {
@@ -6476,682 +6998,533 @@ impl Lbsipparameters {
 /// - URL: `/nitro/v1/config/lbvserver`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`LbvserverStats`]
+/// - Bindings: [`LbvserverAnalyticsprofileBinding`], [`LbvserverAppflowpolicyBinding`], [`LbvserverAppfwpolicyBinding`], [`LbvserverAppqoepolicyBinding`], [`LbvserverAuditnslogpolicyBinding`], [`LbvserverAuditsyslogpolicyBinding`], [`LbvserverAuthorizationpolicyBinding`], [`LbvserverBinding`], [`LbvserverBotpolicyBinding`], [`LbvserverCachepolicyBinding`], [`LbvserverCapolicyBinding`], [`LbvserverCmppolicyBinding`], [`LbvserverContentinspectionpolicyBinding`], [`LbvserverCsvserverBinding`], [`LbvserverDnspolicy64Binding`], [`LbvserverDospolicyBinding`], [`LbvserverFeopolicyBinding`], [`LbvserverFilterpolicyBinding`], [`LbvserverLbpolicyBinding`], [`LbvserverPqpolicyBinding`], [`LbvserverResponderpolicyBinding`], [`LbvserverRewritepolicyBinding`], [`LbvserverScpolicyBinding`], [`LbvserverServiceBinding`], [`LbvserverServicegroupBinding`], [`LbvserverServicegroupmemberBinding`], [`LbvserverSpilloverpolicyBinding`], [`LbvserverTmtrafficpolicyBinding`], [`LbvserverTransformpolicyBinding`], [`LbvserverVideooptimizationdetectionpolicyBinding`], [`LbvserverVideooptimizationpacingpolicyBinding`], [`LbvserverVideooptimizationpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbvserver {
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
-    /// Default: `OFF`.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`LbvserverPq`]): `ON`, `OFF`.
-    pub pq: Option<rt::Open<LbvserverPq>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`LbvserverSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<LbvserverSc>>,
-    /// `String`, read-only.
-    pub policyname: Option<String>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-only.
-    pub invoke: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbvserverLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverLabeltype>>,
-    /// `String`, read-only.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub activeservices: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub adfsproxyprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub apiprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbvserverAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<LbvserverAppflowlog>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`LbvserverAuthentication`]): `ON`, `OFF`.
-    pub authentication: Option<rt::Open<LbvserverAuthentication>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authentication: Option<rt::Open<OnOff>>,
     /// Length: 3 to 252.
     pub authenticationhost: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`LbvserverAuthn401`]): `ON`, `OFF`.
-    pub authn401: Option<rt::Open<LbvserverAuthn401>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authn401: Option<rt::Open<OnOff>>,
     pub authnprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 252.
     pub authnvsname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ROUNDROBIN`.
     ///
     /// Possible values (see [`LbvserverBackuplbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `SOURCEIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `CUSTOMLOAD`.
     ///
     /// Since `11.1`.
     pub backuplbmethod: Option<rt::Open<LbvserverBackuplbmethod>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 1440.
     ///
     /// Default: `2`.
     pub backuppersistencetimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub backupvserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub backupvserverstatus: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbvserverBindpoint`]): `REQUEST`, `RESPONSE`.
-    pub bindpoint: Option<rt::Open<LbvserverBindpoint>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`RequestResponse`]): `REQUEST`, `RESPONSE`.
+    pub bindpoint: Option<rt::Open<RequestResponse>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbvserverBypassaaaa`]): `YES`, `NO`.
-    pub bypassaaaa: Option<rt::Open<LbvserverBypassaaaa>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub bypassaaaa: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbvserverCacheable`]): `YES`, `NO`.
-    pub cacheable: Option<rt::Open<LbvserverCacheable>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub cacheable: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub cachevserver: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
     /// Possible values (see [`LbvserverConnfailover`]): `DISABLED`, `STATEFUL`, `STATELESS`.
     pub connfailover: Option<rt::Open<LbvserverConnfailover>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `GLOBAL`.
     ///
     /// Possible values (see [`LbvserverConsolidatedlconn`]): `GLOBAL`, `NO`, `YES`.
     pub consolidatedlconn: Option<rt::Open<LbvserverConsolidatedlconn>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbvserverConsolidatedlconngbl`]): `YES`, `NO`.
-    pub consolidatedlconngbl: Option<rt::Open<LbvserverConsolidatedlconngbl>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub consolidatedlconngbl: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub cookiedomain: Option<String>,
-    /// `String`, read-write.
     pub cookiename: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub currentactiveorder: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbvserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub curstate: Option<rt::Open<LbvserverCurstate>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Curstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub curstate: Option<rt::Open<Curstate>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub datalength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 25400.
     pub dataoffset: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub dbprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverDbslb`]): `ENABLED`, `DISABLED`.
-    pub dbslb: Option<rt::Open<LbvserverDbslb>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dbslb: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverDisableprimaryondown`]): `ENABLED`, `DISABLED`.
-    pub disableprimaryondown: Option<rt::Open<LbvserverDisableprimaryondown>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverDns64`]): `ENABLED`, `DISABLED`.
-    pub dns64: Option<rt::Open<LbvserverDns64>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub disableprimaryondown: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dns64: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`LbvserverDnsoverhttps`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub dnsoverhttps: Option<rt::Open<LbvserverDnsoverhttps>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub dnsprofilename: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub dnsvservername: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbvserverDownstateflush`]): `ENABLED`, `DISABLED`.
-    pub downstateflush: Option<rt::Open<LbvserverDownstateflush>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbvserverEffectivestate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub effectivestate: Option<rt::Open<LbvserverEffectivestate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Curstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub effectivestate: Option<rt::Open<Curstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
     pub groupname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverGt2gb`]): `ENABLED`, `DISABLED`.
-    pub gt2gb: Option<rt::Open<LbvserverGt2gb>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub gt2gb: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4096.
     ///
     /// Default: `80`.
     pub hashlength: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub health: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `0`.
     pub healththreshold: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub homepage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub httpprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub httpsredirecturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`LbvserverIcmpvsrresponse`]): `PASSIVE`, `ACTIVE`.
-    pub icmpvsrresponse: Option<rt::Open<LbvserverIcmpvsrresponse>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`PassiveActive`]): `PASSIVE`, `ACTIVE`.
+    pub icmpvsrresponse: Option<rt::Open<PassiveActive>>,
     /// Possible values (see [`LbvserverInsertvserveripport`]): `OFF`, `VIPADDR`, `V6TOV4MAPPING`.
     pub insertvserveripport: Option<rt::Open<LbvserverInsertvserveripport>>,
-    /// `String`, read-only.
-    pub ipmapping: Option<String>,
-    /// `String`, read-write.
-    pub ipmask: Option<String>,
-    /// `String`, read-write.
-    pub ippattern: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub invoke: Option<bool>,
+    /// Read-only: never sent.
+    pub ipmapping: Option<String>,
+    pub ipmask: Option<String>,
+    pub ippattern: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub ipset: Option<String>,
-    /// `String`, read-write.
     pub ipv46: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub isgslb: Option<bool>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub l2conn: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbvserverL2conn`]): `ON`, `OFF`.
-    pub l2conn: Option<rt::Open<LbvserverL2conn>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Default: `LEASTCONNECTION`.
     ///
     /// Possible values (see [`LbvserverLbmethod`]): `ROUNDROBIN`, `LEASTCONNECTION`, `LEASTRESPONSETIME`, `URLHASH`, `DOMAINHASH`, `DESTINATIONIPHASH`, `SOURCEIPHASH`, `SRCIPDESTIPHASH`, `LEASTBANDWIDTH`, `LEASTPACKETS`, `TOKEN`, `SRCIPSRCPORTHASH`, `LRTM`, `CALLIDHASH`, `CUSTOMLOAD`, `LEASTREQUEST`, `AUDITLOGHASH`, `STATICPROXIMITY`, `USER_TOKEN`.
     pub lbmethod: Option<rt::Open<LbvserverLbmethod>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub lbprofilename: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub lbrrreason: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `NONE`.
     pub listenpolicy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 101.
     ///
     /// Default: `101`.
     pub listenpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `IP`.
     ///
     /// Possible values (see [`LbvserverM`]): `IP`, `MAC`, `IPTUNNEL`, `TOS`.
     pub m: Option<rt::Open<LbvserverM>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverMacmoderetainvlan`]): `ENABLED`, `DISABLED`.
-    pub macmoderetainvlan: Option<rt::Open<LbvserverMacmoderetainvlan>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub macmoderetainvlan: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbvserverMap`]): `ON`, `OFF`.
-    pub map: Option<rt::Open<LbvserverMap>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub map: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 5000.
     ///
     /// Default: `0`.
     pub maxautoscalemembers: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 5000.
     ///
     /// Default: `0`.
     pub minautoscalemembers: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `2008R2`.
     ///
-    /// Possible values (see [`LbvserverMssqlserverversion`]): `70`, `2000`, `2000SP1`, `2005`, `2008`, `2008R2`, `2012`, `2014`.
-    pub mssqlserverversion: Option<rt::Open<LbvserverMssqlserverversion>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Mssqlprotocolversion`]): `70`, `2000`, `2000SP1`, `2005`, `2008`, `2008R2`, `2012`, `2014`.
+    pub mssqlserverversion: Option<rt::Open<Mssqlprotocolversion>>,
+    /// Reference type `Double`.
     pub mysqlcharacterset: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub mysqlprotocolversion: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub mysqlservercapabilities: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub mysqlserverversion: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     pub newservicerequest: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 3600.
     ///
     /// Default: `0`.
     pub newservicerequestincrementinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `PER_SECOND`.
     ///
     /// Possible values (see [`LbvserverNewservicerequestunit`]): `PER_SECOND`, `PERCENT`.
     pub newservicerequestunit: Option<rt::Open<LbvserverNewservicerequestunit>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ngname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbvserverNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<LbvserverNodefaultbindings>>,
-    /// `String`, read-write.
-    ///
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
     /// Default: `10G`.
     ///
     /// Possible values (see [`LbvserverOracleserverversion`]): `10G`, `11G`.
     pub oracleserverversion: Option<rt::Open<LbvserverOracleserverversion>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub orderthreshold: Option<rt::Number>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: at least 1.
     pub persistavpno: Option<Vec<rt::Number>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverPersistencebackup`]): `SOURCEIP`, `NONE`.
-    pub persistencebackup: Option<rt::Open<LbvserverPersistencebackup>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`SourceipNone`]): `SOURCEIP`, `NONE`.
+    pub persistencebackup: Option<rt::Open<SourceipNone>>,
     /// Possible values (see [`LbvserverPersistencetype`]): `SOURCEIP`, `COOKIEINSERT`, `SSLSESSION`, `RULE`, `URLPASSIVE`, `CUSTOMSERVERID`, `DESTIP`, `SRCIPDESTIP`, `CALLID`, `RTSPSID`, `DIAMETER`, `FIXSESSION`, `USERSESSION`, `NONE`.
     pub persistencetype: Option<rt::Open<LbvserverPersistencetype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub persistmask: Option<String>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub policyname: Option<String>,
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub pq: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbvserverPrecedence`]): `RULE`, `URL`.
     pub precedence: Option<rt::Open<LbvserverPrecedence>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Default: `0`.
     ///
     /// Since `13.1`.
     pub probeport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbvserverProbeprotocol`]): `TCP`, `HTTP`.
     ///
     /// Since `13.1`.
     pub probeprotocol: Option<rt::Open<LbvserverProbeprotocol>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Default: `200 OK`.
     ///
     /// Since `13.1`.
     pub probesuccessresponsecode: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverProcesslocal`]): `ENABLED`, `DISABLED`.
-    pub processlocal: Option<rt::Open<LbvserverProcesslocal>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub processlocal: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverPush`]): `ENABLED`, `DISABLED`.
-    pub push: Option<rt::Open<LbvserverPush>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub push: Option<rt::Open<EnabledDisabled>>,
     /// Default: `none`.
     pub pushlabel: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbvserverPushmulticlients`]): `YES`, `NO`.
-    pub pushmulticlients: Option<rt::Open<LbvserverPushmulticlients>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub pushmulticlients: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub pushvserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `13.1`.
     pub quicbridgeprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Since `13.1`.
     pub quicprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 254.
     ///
     /// Default: `1`.
     pub range: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbvserverRecursionavailable`]): `YES`, `NO`.
-    pub recursionavailable: Option<rt::Open<LbvserverRecursionavailable>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub recursionavailable: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbvserverRedirect`]): `CACHE`, `POLICY`, `ORIGIN`.
     pub redirect: Option<rt::Open<LbvserverRedirect>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub redirectfromport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverRedirectportrewrite`]): `ENABLED`, `DISABLED`.
-    pub redirectportrewrite: Option<rt::Open<LbvserverRedirectportrewrite>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub redirectportrewrite: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub redirurl: Option<String>,
-    /// `Boolean`, read-write.
     pub redirurlflags: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `none`.
     pub resrule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`LbvserverRetainconnectionsoncluster`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0`.
-    pub retainconnectionsoncluster: Option<
-        rt::Open<LbvserverRetainconnectionsoncluster>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub retainconnectionsoncluster: Option<rt::Open<YesNo>>,
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`LbvserverRhistate`]): `PASSIVE`, `ACTIVE`.
-    pub rhistate: Option<rt::Open<LbvserverRhistate>>,
-    /// `String`, read-write.
+    /// Possible values (see [`PassiveActive`]): `PASSIVE`, `ACTIVE`.
+    pub rhistate: Option<rt::Open<PassiveActive>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub rtspnat: Option<rt::Open<OnOff>>,
+    /// Default: `none`.
+    pub rule: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ruletype: Option<rt::Number>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`LbvserverRtspnat`]): `ON`, `OFF`.
-    pub rtspnat: Option<rt::Open<LbvserverRtspnat>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `none`.
-    pub rule: Option<String>,
-    /// `Double`, read-only.
-    pub ruletype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbvserverServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`, `MONGO`, `MONGO_TLS`, `MQTT`, `MQTT_TLS`, `QUIC_BRIDGE`, `HTTP_QUIC`, `DOT`, `KAFKA_PRODUCER`, `SSL_PROXY`.
     ///
     /// Mandatory for add.
     pub servicetype: Option<rt::Open<LbvserverServicetype>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverSessionless`]): `ENABLED`, `DISABLED`.
-    pub sessionless: Option<rt::Open<LbvserverSessionless>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sessionless: Option<rt::Open<EnabledDisabled>>,
     /// Default: `None`.
     ///
     /// Possible values (see [`LbvserverSkippersistency`]): `Bypass`, `ReLb`, `None`.
     pub skippersistency: Option<rt::Open<LbvserverSkippersistency>>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbvserverSobackupaction`]): `DROP`, `ACCEPT`, `REDIRECT`.
     pub sobackupaction: Option<rt::Open<LbvserverSobackupaction>>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbvserverSomethod`]): `CONNECTION`, `DYNAMICCONNECTION`, `BANDWIDTH`, `HEALTH`, `NONE`.
     pub somethod: Option<rt::Open<LbvserverSomethod>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LbvserverSopersistence`]): `ENABLED`, `DISABLED`.
-    pub sopersistence: Option<rt::Open<LbvserverSopersistence>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sopersistence: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 1440.
     ///
     /// Default: `2`.
     pub sopersistencetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967287.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbvserverState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<LbvserverState>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub statechangetimemsec: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub statechangetimesec: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub statechangetimeseconds: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub status: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `13.1`.
     pub tcpprobeport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub tcpprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub thresholdvalue: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1440.
     ///
     /// Default: `2`.
     pub timeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbvserverToggleorder`]): `ASCENDING`, `DESCENDING`.
     ///
     /// Since `14.1`.
     pub toggleorder: Option<rt::Open<LbvserverToggleorder>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 63.
     pub tosid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalservices: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LbvserverTrofspersistence`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub trofspersistence: Option<rt::Open<LbvserverTrofspersistence>>,
-    /// Wire name `type`. Type `String`, read-only.
+    pub trofspersistence: Option<rt::Open<EnabledDisabled>>,
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`LbvserverType`]): `CONTENT`, `ADDRESS`.
     pub type_: Option<rt::Open<LbvserverType>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
     /// Default: `128`.
     pub v6netmasklen: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
     /// Default: `128`.
     pub v6persistmasklen: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbvserverValue`]): `Certkey not bound`, `SSL feature disabled`.
     pub value: Option<rt::Open<LbvserverValue>>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub version: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub vipheader: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vsvrdynconnsothreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver`.`appflowlog` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverAppflowlog = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`authentication` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverAuthentication = LbparameterRetainservicestate;
-/// Values of `lbvserver`.`authn401` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverAuthn401 = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`backuplbmethod` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7182,27 +7555,21 @@ impl rt::WireEnum for LbvserverBackuplbmethod {
         (Self::Customload, "CUSTOMLOAD"),
     ];
 }
-/// Values of `lbvserver`.`bindpoint` ([`Lbvserver`]).
-///
-/// Also the values of `lbvserver_capolicy_binding.bindpoint`, `lbvserver_filterpolicy_binding.bindpoint`, `lbvserver_pqpolicy_binding.bindpoint`, `lbvserver_scpolicy_binding.bindpoint`, `lbvserver_videooptimizationpolicy_binding.bindpoint`.
+/// Values of `lbvserver.bindpoint`, `lbvserver_capolicy_binding.bindpoint`, `lbvserver_filterpolicy_binding.bindpoint`, `lbvserver_pqpolicy_binding.bindpoint`, `lbvserver_scpolicy_binding.bindpoint`, `lbvserver_videooptimizationpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbvserverBindpoint {
+pub enum RequestResponse {
     /// `REQUEST`
     Request,
     /// `RESPONSE`
     Response,
 }
-impl rt::WireEnum for LbvserverBindpoint {
+impl rt::WireEnum for RequestResponse {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::Response, "RESPONSE"),
     ];
 }
-/// Values of `lbvserver`.`bypassaaaa` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
-pub type LbvserverBypassaaaa = LbmonitorIptunnel;
-/// Values of `lbvserver`.`cacheable` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
-pub type LbvserverCacheable = LbmonitorIptunnel;
 /// Values of `lbvserver`.`connfailover` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7239,16 +7606,6 @@ impl rt::WireEnum for LbvserverConsolidatedlconn {
         (Self::Yes, "YES"),
     ];
 }
-/// Values of `lbvserver`.`consolidatedlconngbl` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
-pub type LbvserverConsolidatedlconngbl = LbmonitorIptunnel;
-/// Values of `lbvserver`.`curstate` ([`Lbvserver`]): the same values as [`LbmonbindingsServiceBindingSvrstate`].
-pub type LbvserverCurstate = LbmonbindingsServiceBindingSvrstate;
-/// Values of `lbvserver`.`dbslb` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverDbslb = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`disableprimaryondown` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverDisableprimaryondown = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`dns64` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverDns64 = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`dnsoverhttps` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7264,24 +7621,16 @@ impl rt::WireEnum for LbvserverDnsoverhttps {
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `lbvserver`.`downstateflush` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverDownstateflush = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`effectivestate` ([`Lbvserver`]): the same values as [`LbmonbindingsServiceBindingSvrstate`].
-pub type LbvserverEffectivestate = LbmonbindingsServiceBindingSvrstate;
-/// Values of `lbvserver`.`gt2gb` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverGt2gb = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`icmpvsrresponse` ([`Lbvserver`]).
-///
-/// Also the values of `lbvserver.rhistate`.
+/// Values of `lbvserver.icmpvsrresponse`, `lbvserver.rhistate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbvserverIcmpvsrresponse {
+pub enum PassiveActive {
     /// `PASSIVE`
     Passive,
     /// `ACTIVE`
     Active,
 }
-impl rt::WireEnum for LbvserverIcmpvsrresponse {
+impl rt::WireEnum for PassiveActive {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Passive, "PASSIVE"),
         (Self::Active, "ACTIVE"),
@@ -7305,14 +7654,10 @@ impl rt::WireEnum for LbvserverInsertvserveripport {
         (Self::V6tov4mapping, "V6TOV4MAPPING"),
     ];
 }
-/// Values of `lbvserver`.`l2conn` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverL2conn = LbparameterRetainservicestate;
-/// Values of `lbvserver`.`labeltype` ([`Lbvserver`]).
-///
-/// Also the values of `lbvserver_appflowpolicy_binding.labeltype`, `lbvserver_appfwpolicy_binding.labeltype`, `lbvserver_appqoepolicy_binding.labeltype`, `lbvserver_auditnslogpolicy_binding.labeltype`, `lbvserver_auditsyslogpolicy_binding.labeltype`, `lbvserver_authorizationpolicy_binding.labeltype`, `lbvserver_botpolicy_binding.labeltype`, `lbvserver_cachepolicy_binding.labeltype`, `lbvserver_capolicy_binding.labeltype`, `lbvserver_cmppolicy_binding.labeltype`, `lbvserver_contentinspectionpolicy_binding.labeltype`, `lbvserver_dnspolicy64_binding.labeltype`, `lbvserver_feopolicy_binding.labeltype`, `lbvserver_filterpolicy_binding.labeltype`, `lbvserver_pqpolicy_binding.labeltype`, `lbvserver_responderpolicy_binding.labeltype`, `lbvserver_rewritepolicy_binding.labeltype`, `lbvserver_scpolicy_binding.labeltype`, `lbvserver_spilloverpolicy_binding.labeltype`, `lbvserver_tmtrafficpolicy_binding.labeltype`, `lbvserver_transformpolicy_binding.labeltype`, `lbvserver_videooptimizationdetectionpolicy_binding.labeltype`, `lbvserver_videooptimizationpacingpolicy_binding.labeltype`, `lbvserver_videooptimizationpolicy_binding.labeltype`.
+/// Values of `lbvserver.labeltype`, `lbvserver_appflowpolicy_binding.labeltype`, `lbvserver_appfwpolicy_binding.labeltype`, `lbvserver_appqoepolicy_binding.labeltype`, `lbvserver_auditnslogpolicy_binding.labeltype`, `lbvserver_auditsyslogpolicy_binding.labeltype`, `lbvserver_authorizationpolicy_binding.labeltype`, `lbvserver_botpolicy_binding.labeltype`, `lbvserver_cachepolicy_binding.labeltype`, `lbvserver_capolicy_binding.labeltype`, `lbvserver_cmppolicy_binding.labeltype`, `lbvserver_contentinspectionpolicy_binding.labeltype`, `lbvserver_dnspolicy64_binding.labeltype`, `lbvserver_feopolicy_binding.labeltype`, `lbvserver_filterpolicy_binding.labeltype`, `lbvserver_pqpolicy_binding.labeltype`, `lbvserver_responderpolicy_binding.labeltype`, `lbvserver_rewritepolicy_binding.labeltype`, `lbvserver_scpolicy_binding.labeltype`, `lbvserver_spilloverpolicy_binding.labeltype`, `lbvserver_tmtrafficpolicy_binding.labeltype`, `lbvserver_transformpolicy_binding.labeltype`, `lbvserver_videooptimizationdetectionpolicy_binding.labeltype`, `lbvserver_videooptimizationpacingpolicy_binding.labeltype`, `lbvserver_videooptimizationpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbvserverLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -7320,7 +7665,7 @@ pub enum LbvserverLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for LbvserverLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -7420,12 +7765,6 @@ impl rt::WireEnum for LbvserverM {
         (Self::Tos, "TOS"),
     ];
 }
-/// Values of `lbvserver`.`macmoderetainvlan` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverMacmoderetainvlan = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`map` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverMap = LbparameterRetainservicestate;
-/// Values of `lbvserver`.`mssqlserverversion` ([`Lbvserver`]): the same values as [`LbmonitorMssqlprotocolversion`].
-pub type LbvserverMssqlserverversion = LbmonitorMssqlprotocolversion;
 /// Values of `lbvserver`.`newservicerequestunit` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7441,8 +7780,6 @@ impl rt::WireEnum for LbvserverNewservicerequestunit {
         (Self::Percent, "PERCENT"),
     ];
 }
-/// Values of `lbvserver`.`nodefaultbindings` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
-pub type LbvserverNodefaultbindings = LbmonitorIptunnel;
 /// Values of `lbvserver`.`oracleserverversion` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7458,8 +7795,6 @@ impl rt::WireEnum for LbvserverOracleserverversion {
         (Self::V11g, "11G"),
     ];
 }
-/// Values of `lbvserver`.`persistencebackup` ([`Lbvserver`]): the same values as [`LbgroupPersistencebackup`].
-pub type LbvserverPersistencebackup = LbgroupPersistencebackup;
 /// Values of `lbvserver`.`persistencetype` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7515,8 +7850,6 @@ impl rt::WireEnum for LbvserverPersistencetype {
         (Self::Usersession, "USERSESSION"),
     ];
 }
-/// Values of `lbvserver`.`pq` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverPq = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`precedence` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7547,14 +7880,6 @@ impl rt::WireEnum for LbvserverProbeprotocol {
         (Self::Http, "HTTP"),
     ];
 }
-/// Values of `lbvserver`.`processlocal` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverProcesslocal = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`push` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverPush = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`pushmulticlients` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
-pub type LbvserverPushmulticlients = LbmonitorIptunnel;
-/// Values of `lbvserver`.`recursionavailable` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
-pub type LbvserverRecursionavailable = LbmonitorIptunnel;
 /// Values of `lbvserver`.`redirect` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7573,16 +7898,6 @@ impl rt::WireEnum for LbvserverRedirect {
         (Self::Origin, "ORIGIN"),
     ];
 }
-/// Values of `lbvserver`.`redirectportrewrite` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverRedirectportrewrite = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`retainconnectionsoncluster` ([`Lbvserver`]): the same values as [`LbmonitorIptunnel`].
-pub type LbvserverRetainconnectionsoncluster = LbmonitorIptunnel;
-/// Values of `lbvserver`.`rhistate` ([`Lbvserver`]): the same values as [`LbvserverIcmpvsrresponse`].
-pub type LbvserverRhistate = LbvserverIcmpvsrresponse;
-/// Values of `lbvserver`.`rtspnat` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverRtspnat = LbparameterRetainservicestate;
-/// Values of `lbvserver`.`sc` ([`Lbvserver`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverSc = LbparameterRetainservicestate;
 /// Values of `lbvserver`.`servicetype` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7777,8 +8092,6 @@ impl rt::WireEnum for LbvserverServicetype {
         (Self::SslProxy, "SSL_PROXY"),
     ];
 }
-/// Values of `lbvserver`.`sessionless` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverSessionless = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`skippersistency` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7839,10 +8152,6 @@ impl rt::WireEnum for LbvserverSomethod {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `lbvserver`.`sopersistence` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverSopersistence = LbgroupUsevserverpersistency;
-/// Values of `lbvserver`.`state` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverState = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`toggleorder` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7858,8 +8167,6 @@ impl rt::WireEnum for LbvserverToggleorder {
         (Self::Descending, "DESCENDING"),
     ];
 }
-/// Values of `lbvserver`.`trofspersistence` ([`Lbvserver`]): the same values as [`LbgroupUsevserverpersistency`].
-pub type LbvserverTrofspersistence = LbgroupUsevserverpersistency;
 /// Values of `lbvserver`.`type` ([`Lbvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8198,6 +8505,7 @@ impl rt::Model for Lbvserver {
             148 => self.vipheader.as_field(),
             149 => self.vsvrdynconnsothreshold.as_field(),
             150 => self.weight.as_field(),
+            151 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8354,14 +8662,9 @@ impl rt::Model for Lbvserver {
             148 => self.vipheader.as_field_mut(),
             149 => self.vsvrdynconnsothreshold.as_field_mut(),
             150 => self.weight.as_field_mut(),
+            151 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbvserver {
@@ -8394,6 +8697,527 @@ impl rt::Resource for Lbvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Lbvserver {
+    /// A `lbvserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`authentication`](Self::authentication).
+    pub fn authentication(mut self, authentication: OnOff) -> Self {
+        self.authentication = Some(rt::Open::Known(authentication));
+        self
+    }
+    /// Sets [`authenticationhost`](Self::authenticationhost).
+    pub fn authenticationhost(mut self, authenticationhost: impl Into<String>) -> Self {
+        self.authenticationhost = Some(authenticationhost.into());
+        self
+    }
+    /// Sets [`authn401`](Self::authn401).
+    pub fn authn401(mut self, authn401: OnOff) -> Self {
+        self.authn401 = Some(rt::Open::Known(authn401));
+        self
+    }
+    /// Sets [`authnprofile`](Self::authnprofile).
+    pub fn authnprofile(mut self, authnprofile: impl Into<String>) -> Self {
+        self.authnprofile = Some(authnprofile.into());
+        self
+    }
+    /// Sets [`authnvsname`](Self::authnvsname).
+    pub fn authnvsname(mut self, authnvsname: impl Into<String>) -> Self {
+        self.authnvsname = Some(authnvsname.into());
+        self
+    }
+    /// Sets [`backuplbmethod`](Self::backuplbmethod).
+    pub fn backuplbmethod(mut self, backuplbmethod: LbvserverBackuplbmethod) -> Self {
+        self.backuplbmethod = Some(rt::Open::Known(backuplbmethod));
+        self
+    }
+    /// Sets [`backuppersistencetimeout`](Self::backuppersistencetimeout).
+    pub fn backuppersistencetimeout(
+        mut self,
+        backuppersistencetimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.backuppersistencetimeout = Some(backuppersistencetimeout.into());
+        self
+    }
+    /// Sets [`backupvserver`](Self::backupvserver).
+    pub fn backupvserver(mut self, backupvserver: impl Into<String>) -> Self {
+        self.backupvserver = Some(backupvserver.into());
+        self
+    }
+    /// Sets [`bypassaaaa`](Self::bypassaaaa).
+    pub fn bypassaaaa(mut self, bypassaaaa: YesNo) -> Self {
+        self.bypassaaaa = Some(rt::Open::Known(bypassaaaa));
+        self
+    }
+    /// Sets [`cacheable`](Self::cacheable).
+    pub fn cacheable(mut self, cacheable: YesNo) -> Self {
+        self.cacheable = Some(rt::Open::Known(cacheable));
+        self
+    }
+    /// Sets [`clttimeout`](Self::clttimeout).
+    pub fn clttimeout(mut self, clttimeout: impl Into<rt::Number>) -> Self {
+        self.clttimeout = Some(clttimeout.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`connfailover`](Self::connfailover).
+    pub fn connfailover(mut self, connfailover: LbvserverConnfailover) -> Self {
+        self.connfailover = Some(rt::Open::Known(connfailover));
+        self
+    }
+    /// Sets [`cookiename`](Self::cookiename).
+    pub fn cookiename(mut self, cookiename: impl Into<String>) -> Self {
+        self.cookiename = Some(cookiename.into());
+        self
+    }
+    /// Sets [`datalength`](Self::datalength).
+    pub fn datalength(mut self, datalength: impl Into<rt::Number>) -> Self {
+        self.datalength = Some(datalength.into());
+        self
+    }
+    /// Sets [`dataoffset`](Self::dataoffset).
+    pub fn dataoffset(mut self, dataoffset: impl Into<rt::Number>) -> Self {
+        self.dataoffset = Some(dataoffset.into());
+        self
+    }
+    /// Sets [`dbprofilename`](Self::dbprofilename).
+    pub fn dbprofilename(mut self, dbprofilename: impl Into<String>) -> Self {
+        self.dbprofilename = Some(dbprofilename.into());
+        self
+    }
+    /// Sets [`dbslb`](Self::dbslb).
+    pub fn dbslb(mut self, dbslb: EnabledDisabled) -> Self {
+        self.dbslb = Some(rt::Open::Known(dbslb));
+        self
+    }
+    /// Sets [`disableprimaryondown`](Self::disableprimaryondown).
+    pub fn disableprimaryondown(
+        mut self,
+        disableprimaryondown: EnabledDisabled,
+    ) -> Self {
+        self.disableprimaryondown = Some(rt::Open::Known(disableprimaryondown));
+        self
+    }
+    /// Sets [`dns64`](Self::dns64).
+    pub fn dns64(mut self, dns64: EnabledDisabled) -> Self {
+        self.dns64 = Some(rt::Open::Known(dns64));
+        self
+    }
+    /// Sets [`dnsprofilename`](Self::dnsprofilename).
+    pub fn dnsprofilename(mut self, dnsprofilename: impl Into<String>) -> Self {
+        self.dnsprofilename = Some(dnsprofilename.into());
+        self
+    }
+    /// Sets [`downstateflush`](Self::downstateflush).
+    pub fn downstateflush(mut self, downstateflush: EnabledDisabled) -> Self {
+        self.downstateflush = Some(rt::Open::Known(downstateflush));
+        self
+    }
+    /// Sets [`hashlength`](Self::hashlength).
+    pub fn hashlength(mut self, hashlength: impl Into<rt::Number>) -> Self {
+        self.hashlength = Some(hashlength.into());
+        self
+    }
+    /// Sets [`healththreshold`](Self::healththreshold).
+    pub fn healththreshold(mut self, healththreshold: impl Into<rt::Number>) -> Self {
+        self.healththreshold = Some(healththreshold.into());
+        self
+    }
+    /// Sets [`httpprofilename`](Self::httpprofilename).
+    pub fn httpprofilename(mut self, httpprofilename: impl Into<String>) -> Self {
+        self.httpprofilename = Some(httpprofilename.into());
+        self
+    }
+    /// Sets [`httpsredirecturl`](Self::httpsredirecturl).
+    pub fn httpsredirecturl(mut self, httpsredirecturl: impl Into<String>) -> Self {
+        self.httpsredirecturl = Some(httpsredirecturl.into());
+        self
+    }
+    /// Sets [`icmpvsrresponse`](Self::icmpvsrresponse).
+    pub fn icmpvsrresponse(mut self, icmpvsrresponse: PassiveActive) -> Self {
+        self.icmpvsrresponse = Some(rt::Open::Known(icmpvsrresponse));
+        self
+    }
+    /// Sets [`insertvserveripport`](Self::insertvserveripport).
+    pub fn insertvserveripport(
+        mut self,
+        insertvserveripport: LbvserverInsertvserveripport,
+    ) -> Self {
+        self.insertvserveripport = Some(rt::Open::Known(insertvserveripport));
+        self
+    }
+    /// Sets [`ipmask`](Self::ipmask).
+    pub fn ipmask(mut self, ipmask: impl Into<String>) -> Self {
+        self.ipmask = Some(ipmask.into());
+        self
+    }
+    /// Sets [`ippattern`](Self::ippattern).
+    pub fn ippattern(mut self, ippattern: impl Into<String>) -> Self {
+        self.ippattern = Some(ippattern.into());
+        self
+    }
+    /// Sets [`ipset`](Self::ipset).
+    pub fn ipset(mut self, ipset: impl Into<String>) -> Self {
+        self.ipset = Some(ipset.into());
+        self
+    }
+    /// Sets [`ipv46`](Self::ipv46).
+    pub fn ipv46(mut self, ipv46: impl Into<String>) -> Self {
+        self.ipv46 = Some(ipv46.into());
+        self
+    }
+    /// Sets [`l2conn`](Self::l2conn).
+    pub fn l2conn(mut self, l2conn: OnOff) -> Self {
+        self.l2conn = Some(rt::Open::Known(l2conn));
+        self
+    }
+    /// Sets [`lbmethod`](Self::lbmethod).
+    pub fn lbmethod(mut self, lbmethod: LbvserverLbmethod) -> Self {
+        self.lbmethod = Some(rt::Open::Known(lbmethod));
+        self
+    }
+    /// Sets [`lbprofilename`](Self::lbprofilename).
+    pub fn lbprofilename(mut self, lbprofilename: impl Into<String>) -> Self {
+        self.lbprofilename = Some(lbprofilename.into());
+        self
+    }
+    /// Sets [`listenpolicy`](Self::listenpolicy).
+    pub fn listenpolicy(mut self, listenpolicy: impl Into<String>) -> Self {
+        self.listenpolicy = Some(listenpolicy.into());
+        self
+    }
+    /// Sets [`listenpriority`](Self::listenpriority).
+    pub fn listenpriority(mut self, listenpriority: impl Into<rt::Number>) -> Self {
+        self.listenpriority = Some(listenpriority.into());
+        self
+    }
+    /// Sets [`m`](Self::m).
+    pub fn m(mut self, m: LbvserverM) -> Self {
+        self.m = Some(rt::Open::Known(m));
+        self
+    }
+    /// Sets [`macmoderetainvlan`](Self::macmoderetainvlan).
+    pub fn macmoderetainvlan(mut self, macmoderetainvlan: EnabledDisabled) -> Self {
+        self.macmoderetainvlan = Some(rt::Open::Known(macmoderetainvlan));
+        self
+    }
+    /// Sets [`maxautoscalemembers`](Self::maxautoscalemembers).
+    pub fn maxautoscalemembers(
+        mut self,
+        maxautoscalemembers: impl Into<rt::Number>,
+    ) -> Self {
+        self.maxautoscalemembers = Some(maxautoscalemembers.into());
+        self
+    }
+    /// Sets [`minautoscalemembers`](Self::minautoscalemembers).
+    pub fn minautoscalemembers(
+        mut self,
+        minautoscalemembers: impl Into<rt::Number>,
+    ) -> Self {
+        self.minautoscalemembers = Some(minautoscalemembers.into());
+        self
+    }
+    /// Sets [`mssqlserverversion`](Self::mssqlserverversion).
+    pub fn mssqlserverversion(
+        mut self,
+        mssqlserverversion: Mssqlprotocolversion,
+    ) -> Self {
+        self.mssqlserverversion = Some(rt::Open::Known(mssqlserverversion));
+        self
+    }
+    /// Sets [`mysqlcharacterset`](Self::mysqlcharacterset).
+    pub fn mysqlcharacterset(
+        mut self,
+        mysqlcharacterset: impl Into<rt::Number>,
+    ) -> Self {
+        self.mysqlcharacterset = Some(mysqlcharacterset.into());
+        self
+    }
+    /// Sets [`mysqlprotocolversion`](Self::mysqlprotocolversion).
+    pub fn mysqlprotocolversion(
+        mut self,
+        mysqlprotocolversion: impl Into<rt::Number>,
+    ) -> Self {
+        self.mysqlprotocolversion = Some(mysqlprotocolversion.into());
+        self
+    }
+    /// Sets [`mysqlservercapabilities`](Self::mysqlservercapabilities).
+    pub fn mysqlservercapabilities(
+        mut self,
+        mysqlservercapabilities: impl Into<rt::Number>,
+    ) -> Self {
+        self.mysqlservercapabilities = Some(mysqlservercapabilities.into());
+        self
+    }
+    /// Sets [`mysqlserverversion`](Self::mysqlserverversion).
+    pub fn mysqlserverversion(mut self, mysqlserverversion: impl Into<String>) -> Self {
+        self.mysqlserverversion = Some(mysqlserverversion.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`newservicerequest`](Self::newservicerequest).
+    pub fn newservicerequest(
+        mut self,
+        newservicerequest: impl Into<rt::Number>,
+    ) -> Self {
+        self.newservicerequest = Some(newservicerequest.into());
+        self
+    }
+    /// Sets [`newservicerequestincrementinterval`](Self::newservicerequestincrementinterval).
+    pub fn newservicerequestincrementinterval(
+        mut self,
+        newservicerequestincrementinterval: impl Into<rt::Number>,
+    ) -> Self {
+        self.newservicerequestincrementinterval = Some(
+            newservicerequestincrementinterval.into(),
+        );
+        self
+    }
+    /// Sets [`newservicerequestunit`](Self::newservicerequestunit).
+    pub fn newservicerequestunit(
+        mut self,
+        newservicerequestunit: LbvserverNewservicerequestunit,
+    ) -> Self {
+        self.newservicerequestunit = Some(rt::Open::Known(newservicerequestunit));
+        self
+    }
+    /// Sets [`oracleserverversion`](Self::oracleserverversion).
+    pub fn oracleserverversion(
+        mut self,
+        oracleserverversion: LbvserverOracleserverversion,
+    ) -> Self {
+        self.oracleserverversion = Some(rt::Open::Known(oracleserverversion));
+        self
+    }
+    /// Sets [`persistavpno`](Self::persistavpno).
+    pub fn persistavpno(
+        mut self,
+        persistavpno: impl IntoIterator<Item = impl Into<rt::Number>>,
+    ) -> Self {
+        self.persistavpno = Some(persistavpno.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`persistencebackup`](Self::persistencebackup).
+    pub fn persistencebackup(mut self, persistencebackup: SourceipNone) -> Self {
+        self.persistencebackup = Some(rt::Open::Known(persistencebackup));
+        self
+    }
+    /// Sets [`persistencetype`](Self::persistencetype).
+    pub fn persistencetype(mut self, persistencetype: LbvserverPersistencetype) -> Self {
+        self.persistencetype = Some(rt::Open::Known(persistencetype));
+        self
+    }
+    /// Sets [`persistmask`](Self::persistmask).
+    pub fn persistmask(mut self, persistmask: impl Into<String>) -> Self {
+        self.persistmask = Some(persistmask.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`pq`](Self::pq).
+    pub fn pq(mut self, pq: OnOff) -> Self {
+        self.pq = Some(rt::Open::Known(pq));
+        self
+    }
+    /// Sets [`processlocal`](Self::processlocal).
+    pub fn processlocal(mut self, processlocal: EnabledDisabled) -> Self {
+        self.processlocal = Some(rt::Open::Known(processlocal));
+        self
+    }
+    /// Sets [`push`](Self::push).
+    pub fn push(mut self, push: EnabledDisabled) -> Self {
+        self.push = Some(rt::Open::Known(push));
+        self
+    }
+    /// Sets [`pushlabel`](Self::pushlabel).
+    pub fn pushlabel(mut self, pushlabel: impl Into<String>) -> Self {
+        self.pushlabel = Some(pushlabel.into());
+        self
+    }
+    /// Sets [`pushmulticlients`](Self::pushmulticlients).
+    pub fn pushmulticlients(mut self, pushmulticlients: YesNo) -> Self {
+        self.pushmulticlients = Some(rt::Open::Known(pushmulticlients));
+        self
+    }
+    /// Sets [`pushvserver`](Self::pushvserver).
+    pub fn pushvserver(mut self, pushvserver: impl Into<String>) -> Self {
+        self.pushvserver = Some(pushvserver.into());
+        self
+    }
+    /// Sets [`range`](Self::range).
+    pub fn range(mut self, range: impl Into<rt::Number>) -> Self {
+        self.range = Some(range.into());
+        self
+    }
+    /// Sets [`recursionavailable`](Self::recursionavailable).
+    pub fn recursionavailable(mut self, recursionavailable: YesNo) -> Self {
+        self.recursionavailable = Some(rt::Open::Known(recursionavailable));
+        self
+    }
+    /// Sets [`redirectfromport`](Self::redirectfromport).
+    pub fn redirectfromport(mut self, redirectfromport: i64) -> Self {
+        self.redirectfromport = Some(redirectfromport);
+        self
+    }
+    /// Sets [`redirectportrewrite`](Self::redirectportrewrite).
+    pub fn redirectportrewrite(mut self, redirectportrewrite: EnabledDisabled) -> Self {
+        self.redirectportrewrite = Some(rt::Open::Known(redirectportrewrite));
+        self
+    }
+    /// Sets [`redirurl`](Self::redirurl).
+    pub fn redirurl(mut self, redirurl: impl Into<String>) -> Self {
+        self.redirurl = Some(redirurl.into());
+        self
+    }
+    /// Sets [`resrule`](Self::resrule).
+    pub fn resrule(mut self, resrule: impl Into<String>) -> Self {
+        self.resrule = Some(resrule.into());
+        self
+    }
+    /// Sets [`retainconnectionsoncluster`](Self::retainconnectionsoncluster).
+    pub fn retainconnectionsoncluster(
+        mut self,
+        retainconnectionsoncluster: YesNo,
+    ) -> Self {
+        self.retainconnectionsoncluster = Some(
+            rt::Open::Known(retainconnectionsoncluster),
+        );
+        self
+    }
+    /// Sets [`rhistate`](Self::rhistate).
+    pub fn rhistate(mut self, rhistate: PassiveActive) -> Self {
+        self.rhistate = Some(rt::Open::Known(rhistate));
+        self
+    }
+    /// Sets [`rtspnat`](Self::rtspnat).
+    pub fn rtspnat(mut self, rtspnat: OnOff) -> Self {
+        self.rtspnat = Some(rt::Open::Known(rtspnat));
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`sc`](Self::sc).
+    pub fn sc(mut self, sc: OnOff) -> Self {
+        self.sc = Some(rt::Open::Known(sc));
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: LbvserverServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`sessionless`](Self::sessionless).
+    pub fn sessionless(mut self, sessionless: EnabledDisabled) -> Self {
+        self.sessionless = Some(rt::Open::Known(sessionless));
+        self
+    }
+    /// Sets [`skippersistency`](Self::skippersistency).
+    pub fn skippersistency(mut self, skippersistency: LbvserverSkippersistency) -> Self {
+        self.skippersistency = Some(rt::Open::Known(skippersistency));
+        self
+    }
+    /// Sets [`sobackupaction`](Self::sobackupaction).
+    pub fn sobackupaction(mut self, sobackupaction: LbvserverSobackupaction) -> Self {
+        self.sobackupaction = Some(rt::Open::Known(sobackupaction));
+        self
+    }
+    /// Sets [`somethod`](Self::somethod).
+    pub fn somethod(mut self, somethod: LbvserverSomethod) -> Self {
+        self.somethod = Some(rt::Open::Known(somethod));
+        self
+    }
+    /// Sets [`sopersistence`](Self::sopersistence).
+    pub fn sopersistence(mut self, sopersistence: EnabledDisabled) -> Self {
+        self.sopersistence = Some(rt::Open::Known(sopersistence));
+        self
+    }
+    /// Sets [`sopersistencetimeout`](Self::sopersistencetimeout).
+    pub fn sopersistencetimeout(
+        mut self,
+        sopersistencetimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.sopersistencetimeout = Some(sopersistencetimeout.into());
+        self
+    }
+    /// Sets [`sothreshold`](Self::sothreshold).
+    pub fn sothreshold(mut self, sothreshold: impl Into<rt::Number>) -> Self {
+        self.sothreshold = Some(sothreshold.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`tcpprofilename`](Self::tcpprofilename).
+    pub fn tcpprofilename(mut self, tcpprofilename: impl Into<String>) -> Self {
+        self.tcpprofilename = Some(tcpprofilename.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, timeout: impl Into<rt::Number>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
+    /// Sets [`tosid`](Self::tosid).
+    pub fn tosid(mut self, tosid: impl Into<rt::Number>) -> Self {
+        self.tosid = Some(tosid.into());
+        self
+    }
+    /// Sets [`trofspersistence`](Self::trofspersistence).
+    pub fn trofspersistence(mut self, trofspersistence: EnabledDisabled) -> Self {
+        self.trofspersistence = Some(rt::Open::Known(trofspersistence));
+        self
+    }
+    /// Sets [`v6netmasklen`](Self::v6netmasklen).
+    pub fn v6netmasklen(mut self, v6netmasklen: impl Into<rt::Number>) -> Self {
+        self.v6netmasklen = Some(v6netmasklen.into());
+        self
+    }
+    /// Sets [`v6persistmasklen`](Self::v6persistmasklen).
+    pub fn v6persistmasklen(mut self, v6persistmasklen: impl Into<rt::Number>) -> Self {
+        self.v6persistmasklen = Some(v6persistmasklen.into());
+        self
+    }
+    /// Sets [`vipheader`](Self::vipheader).
+    pub fn vipheader(mut self, vipheader: impl Into<String>) -> Self {
+        self.vipheader = Some(vipheader.into());
+        self
+    }
 }
 impl Lbvserver {
     /// `POST /nitro/v1/config/lbvserver`
@@ -8508,23 +9332,21 @@ impl Lbvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAnalyticsprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub analyticsprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Since `12.1`.
+    pub analyticsprofile: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
@@ -8545,6 +9367,7 @@ impl rt::Model for LbvserverAnalyticsprofileBinding {
             1 => self.analyticsprofile.as_field(),
             2 => self.name.as_field(),
             3 => self.order.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8554,14 +9377,9 @@ impl rt::Model for LbvserverAnalyticsprofileBinding {
             1 => self.analyticsprofile.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.order.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAnalyticsprofileBinding {
@@ -8594,6 +9412,20 @@ impl rt::Resource for LbvserverAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverAnalyticsprofileBinding {
+    /// A `lbvserver_analyticsprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`analyticsprofile`](Self::analyticsprofile).
+    pub fn analyticsprofile(mut self, analyticsprofile: impl Into<String>) -> Self {
+        self.analyticsprofile = Some(analyticsprofile.into());
+        self
+    }
 }
 impl LbvserverAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/lbvserver_analyticsprofile_binding`
@@ -8637,45 +9469,35 @@ impl LbvserverAnalyticsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAppflowpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverAppflowpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAppflowpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverAppflowpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_appflowpolicy_binding`.`bindpoint` ([`LbvserverAppflowpolicyBinding`]).
-///
-/// Also the values of `lbvserver_appfwpolicy_binding.bindpoint`, `lbvserver_appqoepolicy_binding.bindpoint`, `lbvserver_auditnslogpolicy_binding.bindpoint`, `lbvserver_auditsyslogpolicy_binding.bindpoint`, `lbvserver_authorizationpolicy_binding.bindpoint`, `lbvserver_cachepolicy_binding.bindpoint`, `lbvserver_cmppolicy_binding.bindpoint`, `lbvserver_contentinspectionpolicy_binding.bindpoint`, `lbvserver_dnspolicy64_binding.bindpoint`, `lbvserver_feopolicy_binding.bindpoint`, `lbvserver_responderpolicy_binding.bindpoint`, `lbvserver_rewritepolicy_binding.bindpoint`, `lbvserver_spilloverpolicy_binding.bindpoint`, `lbvserver_tmtrafficpolicy_binding.bindpoint`, `lbvserver_transformpolicy_binding.bindpoint`, `lbvserver_videooptimizationdetectionpolicy_binding.bindpoint`, `lbvserver_videooptimizationpacingpolicy_binding.bindpoint`.
+/// Values of `lbvserver_appflowpolicy_binding.bindpoint`, `lbvserver_appfwpolicy_binding.bindpoint`, `lbvserver_appqoepolicy_binding.bindpoint`, `lbvserver_auditnslogpolicy_binding.bindpoint`, `lbvserver_auditsyslogpolicy_binding.bindpoint`, `lbvserver_authorizationpolicy_binding.bindpoint`, `lbvserver_cachepolicy_binding.bindpoint`, `lbvserver_cmppolicy_binding.bindpoint`, `lbvserver_contentinspectionpolicy_binding.bindpoint`, `lbvserver_dnspolicy64_binding.bindpoint`, `lbvserver_feopolicy_binding.bindpoint`, `lbvserver_responderpolicy_binding.bindpoint`, `lbvserver_rewritepolicy_binding.bindpoint`, `lbvserver_spilloverpolicy_binding.bindpoint`, `lbvserver_tmtrafficpolicy_binding.bindpoint`, `lbvserver_transformpolicy_binding.bindpoint`, `lbvserver_videooptimizationdetectionpolicy_binding.bindpoint`, `lbvserver_videooptimizationpacingpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LbvserverAppflowpolicyBindingBindpoint {
+pub enum RequestResponseMqttJumboReq {
     /// `REQUEST`
     Request,
     /// `RESPONSE`
@@ -8685,15 +9507,13 @@ pub enum LbvserverAppflowpolicyBindingBindpoint {
     /// Since `13.1`.
     MqttJumboReq,
 }
-impl rt::WireEnum for LbvserverAppflowpolicyBindingBindpoint {
+impl rt::WireEnum for RequestResponseMqttJumboReq {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::Response, "RESPONSE"),
         (Self::MqttJumboReq, "MQTT_JUMBO_REQ"),
     ];
 }
-/// Values of `lbvserver_appflowpolicy_binding`.`labeltype` ([`LbvserverAppflowpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverAppflowpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverAppflowpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8720,6 +9540,7 @@ impl rt::Model for LbvserverAppflowpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8735,14 +9556,9 @@ impl rt::Model for LbvserverAppflowpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAppflowpolicyBinding {
@@ -8775,6 +9591,53 @@ impl rt::Resource for LbvserverAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverAppflowpolicyBinding {
+    /// A `lbvserver_appflowpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverAppflowpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_appflowpolicy_binding`
@@ -8818,51 +9681,39 @@ impl LbvserverAppflowpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAppfwpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`LbvserverAppfwpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<LbvserverAppfwpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAppfwpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverAppfwpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAppfwpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverAppfwpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_appfwpolicy_binding`.`bindpoint` ([`LbvserverAppfwpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverAppfwpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_appfwpolicy_binding`.`labeltype` ([`LbvserverAppfwpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverAppfwpolicyBindingLabeltype = LbvserverLabeltype;
-/// Values of `lbvserver_appfwpolicy_binding`.`sc` ([`LbvserverAppfwpolicyBinding`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverAppfwpolicyBindingSc = LbparameterRetainservicestate;
 impl rt::Model for LbvserverAppfwpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8891,6 +9742,7 @@ impl rt::Model for LbvserverAppfwpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8907,14 +9759,9 @@ impl rt::Model for LbvserverAppfwpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAppfwpolicyBinding {
@@ -8947,6 +9794,53 @@ impl rt::Resource for LbvserverAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverAppfwpolicyBinding {
+    /// A `lbvserver_appfwpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_appfwpolicy_binding`
@@ -8990,43 +9884,31 @@ impl LbvserverAppfwpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAppqoepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAppqoepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverAppqoepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAppqoepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverAppqoepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_appqoepolicy_binding`.`bindpoint` ([`LbvserverAppqoepolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverAppqoepolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_appqoepolicy_binding`.`labeltype` ([`LbvserverAppqoepolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverAppqoepolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverAppqoepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9053,6 +9935,7 @@ impl rt::Model for LbvserverAppqoepolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9068,14 +9951,9 @@ impl rt::Model for LbvserverAppqoepolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAppqoepolicyBinding {
@@ -9108,6 +9986,53 @@ impl rt::Resource for LbvserverAppqoepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverAppqoepolicyBinding {
+    /// A `lbvserver_appqoepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverAppqoepolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_appqoepolicy_binding`
@@ -9151,51 +10076,39 @@ impl LbvserverAppqoepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAuditnslogpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`LbvserverAuditnslogpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<LbvserverAuditnslogpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAuditnslogpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverAuditnslogpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAuditnslogpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverAuditnslogpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_auditnslogpolicy_binding`.`bindpoint` ([`LbvserverAuditnslogpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverAuditnslogpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_auditnslogpolicy_binding`.`labeltype` ([`LbvserverAuditnslogpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverAuditnslogpolicyBindingLabeltype = LbvserverLabeltype;
-/// Values of `lbvserver_auditnslogpolicy_binding`.`sc` ([`LbvserverAuditnslogpolicyBinding`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverAuditnslogpolicyBindingSc = LbparameterRetainservicestate;
 impl rt::Model for LbvserverAuditnslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9224,6 +10137,7 @@ impl rt::Model for LbvserverAuditnslogpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9240,14 +10154,9 @@ impl rt::Model for LbvserverAuditnslogpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAuditnslogpolicyBinding {
@@ -9280,6 +10189,53 @@ impl rt::Resource for LbvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverAuditnslogpolicyBinding {
+    /// A `lbvserver_auditnslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_auditnslogpolicy_binding`
@@ -9323,51 +10279,39 @@ impl LbvserverAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAuditsyslogpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`LbvserverAuditsyslogpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<LbvserverAuditsyslogpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAuditsyslogpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverAuditsyslogpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAuditsyslogpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverAuditsyslogpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_auditsyslogpolicy_binding`.`bindpoint` ([`LbvserverAuditsyslogpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverAuditsyslogpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_auditsyslogpolicy_binding`.`labeltype` ([`LbvserverAuditsyslogpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverAuditsyslogpolicyBindingLabeltype = LbvserverLabeltype;
-/// Values of `lbvserver_auditsyslogpolicy_binding`.`sc` ([`LbvserverAuditsyslogpolicyBinding`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverAuditsyslogpolicyBindingSc = LbparameterRetainservicestate;
 impl rt::Model for LbvserverAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9396,6 +10340,7 @@ impl rt::Model for LbvserverAuditsyslogpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9412,14 +10357,9 @@ impl rt::Model for LbvserverAuditsyslogpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAuditsyslogpolicyBinding {
@@ -9452,6 +10392,53 @@ impl rt::Resource for LbvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverAuditsyslogpolicyBinding {
+    /// A `lbvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_auditsyslogpolicy_binding`
@@ -9495,51 +10482,39 @@ impl LbvserverAuditsyslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverAuthorizationpolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`LbvserverAuthorizationpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<LbvserverAuthorizationpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAuthorizationpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverAuthorizationpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverAuthorizationpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverAuthorizationpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_authorizationpolicy_binding`.`bindpoint` ([`LbvserverAuthorizationpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverAuthorizationpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_authorizationpolicy_binding`.`labeltype` ([`LbvserverAuthorizationpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverAuthorizationpolicyBindingLabeltype = LbvserverLabeltype;
-/// Values of `lbvserver_authorizationpolicy_binding`.`sc` ([`LbvserverAuthorizationpolicyBinding`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverAuthorizationpolicyBindingSc = LbparameterRetainservicestate;
 impl rt::Model for LbvserverAuthorizationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9568,6 +10543,7 @@ impl rt::Model for LbvserverAuthorizationpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9584,14 +10560,9 @@ impl rt::Model for LbvserverAuthorizationpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAuthorizationpolicyBinding {
@@ -9624,6 +10595,53 @@ impl rt::Resource for LbvserverAuthorizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverAuthorizationpolicyBinding {
+    /// A `lbvserver_authorizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverAuthorizationpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_authorizationpolicy_binding`
@@ -9664,94 +10682,93 @@ impl LbvserverAuthorizationpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbvserver_binding/lbvserver_binding.md`
 /// - Properties of older releases that `14.1` lacks: `lbvserver_videooptimizationpolicy_binding` (`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `lbvserver_spilloverpolicy_binding[]`, read-only.
-    pub lbvserver_spilloverpolicy_binding: Option<Vec<LbvserverSpilloverpolicyBinding>>,
-    /// `lbvserver_csvserver_binding[]`, read-only.
-    pub lbvserver_csvserver_binding: Option<Vec<LbvserverCsvserverBinding>>,
-    /// `lbvserver_capolicy_binding[]`, read-only.
-    pub lbvserver_capolicy_binding: Option<Vec<LbvserverCapolicyBinding>>,
-    /// `lbvserver_auditnslogpolicy_binding[]`, read-only.
-    pub lbvserver_auditnslogpolicy_binding: Option<
-        Vec<LbvserverAuditnslogpolicyBinding>,
-    >,
-    /// `lbvserver_filterpolicy_binding[]`, read-only.
-    pub lbvserver_filterpolicy_binding: Option<Vec<LbvserverFilterpolicyBinding>>,
-    /// `lbvserver_analyticsprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub lbvserver_analyticsprofile_binding: Option<
         Vec<LbvserverAnalyticsprofileBinding>,
     >,
-    /// `lbvserver_cmppolicy_binding[]`, read-only.
-    pub lbvserver_cmppolicy_binding: Option<Vec<LbvserverCmppolicyBinding>>,
-    /// `lbvserver_appflowpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub lbvserver_appflowpolicy_binding: Option<Vec<LbvserverAppflowpolicyBinding>>,
-    /// `lbvserver_responderpolicy_binding[]`, read-only.
-    pub lbvserver_responderpolicy_binding: Option<Vec<LbvserverResponderpolicyBinding>>,
-    /// `lbvserver_videooptimizationdetectionpolicy_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub lbvserver_videooptimizationdetectionpolicy_binding: Option<
-        Vec<LbvserverVideooptimizationdetectionpolicyBinding>,
+    /// Read-only: never sent.
+    pub lbvserver_appfwpolicy_binding: Option<Vec<LbvserverAppfwpolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_appqoepolicy_binding: Option<Vec<LbvserverAppqoepolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_auditnslogpolicy_binding: Option<
+        Vec<LbvserverAuditnslogpolicyBinding>,
     >,
-    /// `lbvserver_transformpolicy_binding[]`, read-only.
-    pub lbvserver_transformpolicy_binding: Option<Vec<LbvserverTransformpolicyBinding>>,
-    /// `lbvserver_dospolicy_binding[]`, read-only.
-    pub lbvserver_dospolicy_binding: Option<Vec<LbvserverDospolicyBinding>>,
-    /// `lbvserver_contentinspectionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub lbvserver_auditsyslogpolicy_binding: Option<
+        Vec<LbvserverAuditsyslogpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub lbvserver_authorizationpolicy_binding: Option<
+        Vec<LbvserverAuthorizationpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub lbvserver_cachepolicy_binding: Option<Vec<LbvserverCachepolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_capolicy_binding: Option<Vec<LbvserverCapolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_cmppolicy_binding: Option<Vec<LbvserverCmppolicyBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub lbvserver_contentinspectionpolicy_binding: Option<
         Vec<LbvserverContentinspectionpolicyBinding>,
     >,
-    /// `lbvserver_servicegroupmember_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub lbvserver_csvserver_binding: Option<Vec<LbvserverCsvserverBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_dnspolicy64_binding: Option<Vec<LbvserverDnspolicy64Binding>>,
+    /// Read-only: never sent.
+    pub lbvserver_dospolicy_binding: Option<Vec<LbvserverDospolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_feopolicy_binding: Option<Vec<LbvserverFeopolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_filterpolicy_binding: Option<Vec<LbvserverFilterpolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_pqpolicy_binding: Option<Vec<LbvserverPqpolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_responderpolicy_binding: Option<Vec<LbvserverResponderpolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_rewritepolicy_binding: Option<Vec<LbvserverRewritepolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_scpolicy_binding: Option<Vec<LbvserverScpolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_service_binding: Option<Vec<LbvserverServiceBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_servicegroup_binding: Option<Vec<LbvserverServicegroupBinding>>,
+    /// Read-only: never sent.
     pub lbvserver_servicegroupmember_binding: Option<
         Vec<LbvserverServicegroupmemberBinding>,
     >,
-    /// `lbvserver_feopolicy_binding[]`, read-only.
-    pub lbvserver_feopolicy_binding: Option<Vec<LbvserverFeopolicyBinding>>,
-    /// `lbvserver_videooptimizationpacingpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub lbvserver_spilloverpolicy_binding: Option<Vec<LbvserverSpilloverpolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_tmtrafficpolicy_binding: Option<Vec<LbvserverTmtrafficpolicyBinding>>,
+    /// Read-only: never sent.
+    pub lbvserver_transformpolicy_binding: Option<Vec<LbvserverTransformpolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub lbvserver_videooptimizationdetectionpolicy_binding: Option<
+        Vec<LbvserverVideooptimizationdetectionpolicyBinding>,
+    >,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub lbvserver_videooptimizationpacingpolicy_binding: Option<
         Vec<LbvserverVideooptimizationpacingpolicyBinding>,
     >,
-    /// `lbvserver_authorizationpolicy_binding[]`, read-only.
-    pub lbvserver_authorizationpolicy_binding: Option<
-        Vec<LbvserverAuthorizationpolicyBinding>,
-    >,
-    /// `lbvserver_dnspolicy64_binding[]`, read-only.
-    pub lbvserver_dnspolicy64_binding: Option<Vec<LbvserverDnspolicy64Binding>>,
-    /// `lbvserver_cachepolicy_binding[]`, read-only.
-    pub lbvserver_cachepolicy_binding: Option<Vec<LbvserverCachepolicyBinding>>,
-    /// `lbvserver_rewritepolicy_binding[]`, read-only.
-    pub lbvserver_rewritepolicy_binding: Option<Vec<LbvserverRewritepolicyBinding>>,
-    /// `lbvserver_scpolicy_binding[]`, read-only.
-    pub lbvserver_scpolicy_binding: Option<Vec<LbvserverScpolicyBinding>>,
-    /// `lbvserver_pqpolicy_binding[]`, read-only.
-    pub lbvserver_pqpolicy_binding: Option<Vec<LbvserverPqpolicyBinding>>,
-    /// `lbvserver_service_binding[]`, read-only.
-    pub lbvserver_service_binding: Option<Vec<LbvserverServiceBinding>>,
-    /// `lbvserver_servicegroup_binding[]`, read-only.
-    pub lbvserver_servicegroup_binding: Option<Vec<LbvserverServicegroupBinding>>,
-    /// `lbvserver_tmtrafficpolicy_binding[]`, read-only.
-    pub lbvserver_tmtrafficpolicy_binding: Option<Vec<LbvserverTmtrafficpolicyBinding>>,
-    /// `lbvserver_auditsyslogpolicy_binding[]`, read-only.
-    pub lbvserver_auditsyslogpolicy_binding: Option<
-        Vec<LbvserverAuditsyslogpolicyBinding>,
-    >,
-    /// `lbvserver_appqoepolicy_binding[]`, read-only.
-    pub lbvserver_appqoepolicy_binding: Option<Vec<LbvserverAppqoepolicyBinding>>,
-    /// `lbvserver_appfwpolicy_binding[]`, read-only.
-    pub lbvserver_appfwpolicy_binding: Option<Vec<LbvserverAppfwpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9819,6 +10836,7 @@ impl rt::Model for LbvserverBinding {
             26 => self.lbvserver_videooptimizationdetectionpolicy_binding.as_field(),
             27 => self.lbvserver_videooptimizationpacingpolicy_binding.as_field(),
             28 => self.name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9853,14 +10871,9 @@ impl rt::Model for LbvserverBinding {
             26 => self.lbvserver_videooptimizationdetectionpolicy_binding.as_field_mut(),
             27 => self.lbvserver_videooptimizationpacingpolicy_binding.as_field_mut(),
             28 => self.name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverBinding {
@@ -9895,6 +10908,15 @@ impl rt::Resource for LbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl LbvserverBinding {
+    /// A `lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbvserverBinding {
     /// `GET /nitro/v1/config/lbvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -9913,47 +10935,33 @@ impl LbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverBotpolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverBotpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<rt::Open<LbvserverBotpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverBotpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `13.1`.
-    pub labeltype: Option<rt::Open<LbvserverBotpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Possible values (see [`LbvserverBotpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    ///
+    /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<LbvserverBotpolicyBindingBindpoint>>,
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub invoke: Option<bool>,
+    /// Since `13.1`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `13.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
@@ -9978,8 +10986,6 @@ impl rt::WireEnum for LbvserverBotpolicyBindingBindpoint {
         (Self::MqttJumboReq, "MQTT_JUMBO_REQ"),
     ];
 }
-/// Values of `lbvserver_botpolicy_binding`.`labeltype` ([`LbvserverBotpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverBotpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverBotpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "bindpoint",
@@ -10004,6 +11010,7 @@ impl rt::Model for LbvserverBotpolicyBinding {
             6 => self.order.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10018,14 +11025,9 @@ impl rt::Model for LbvserverBotpolicyBinding {
             6 => self.order.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverBotpolicyBinding {
@@ -10058,6 +11060,58 @@ impl rt::Resource for LbvserverBotpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverBotpolicyBinding {
+    /// A `lbvserver_botpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: LbvserverBotpolicyBindingBindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`order`](Self::order).
+    pub fn order(mut self, order: impl Into<rt::Number>) -> Self {
+        self.order = Some(order.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverBotpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_botpolicy_binding` (method inferred: the reference gives none)
@@ -10097,43 +11151,31 @@ impl LbvserverBotpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverCachepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverCachepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverCachepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverCachepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverCachepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_cachepolicy_binding`.`bindpoint` ([`LbvserverCachepolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverCachepolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_cachepolicy_binding`.`labeltype` ([`LbvserverCachepolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverCachepolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverCachepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10160,6 +11202,7 @@ impl rt::Model for LbvserverCachepolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10175,14 +11218,9 @@ impl rt::Model for LbvserverCachepolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverCachepolicyBinding {
@@ -10215,6 +11253,53 @@ impl rt::Resource for LbvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverCachepolicyBinding {
+    /// A `lbvserver_cachepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverCachepolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_cachepolicy_binding`
@@ -10255,42 +11340,29 @@ impl LbvserverCachepolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_capolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbvserver_capolicy_binding/lbvserver_capolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverCapolicyBinding {
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverCapolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`.
-    pub bindpoint: Option<rt::Open<LbvserverCapolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverCapolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverCapolicyBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponse`]): `REQUEST`, `RESPONSE`.
+    pub bindpoint: Option<rt::Open<RequestResponse>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_capolicy_binding`.`bindpoint` ([`LbvserverCapolicyBinding`]): the same values as [`LbvserverBindpoint`].
-pub type LbvserverCapolicyBindingBindpoint = LbvserverBindpoint;
-/// Values of `lbvserver_capolicy_binding`.`labeltype` ([`LbvserverCapolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverCapolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverCapolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10315,6 +11387,7 @@ impl rt::Model for LbvserverCapolicyBinding {
             6 => self.name.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10329,14 +11402,9 @@ impl rt::Model for LbvserverCapolicyBinding {
             6 => self.name.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverCapolicyBinding {
@@ -10369,6 +11437,53 @@ impl rt::Resource for LbvserverCapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverCapolicyBinding {
+    /// A `lbvserver_capolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponse) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverCapolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_capolicy_binding`
@@ -10412,51 +11527,39 @@ impl LbvserverCapolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverCmppolicyBinding {
-    /// `String`, read-only.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`LbvserverCmppolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<LbvserverCmppolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverCmppolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverCmppolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverCmppolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverCmppolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_cmppolicy_binding`.`bindpoint` ([`LbvserverCmppolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverCmppolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_cmppolicy_binding`.`labeltype` ([`LbvserverCmppolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverCmppolicyBindingLabeltype = LbvserverLabeltype;
-/// Values of `lbvserver_cmppolicy_binding`.`sc` ([`LbvserverCmppolicyBinding`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverCmppolicyBindingSc = LbparameterRetainservicestate;
 impl rt::Model for LbvserverCmppolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10485,6 +11588,7 @@ impl rt::Model for LbvserverCmppolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10501,14 +11605,9 @@ impl rt::Model for LbvserverCmppolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverCmppolicyBinding {
@@ -10541,6 +11640,53 @@ impl rt::Resource for LbvserverCmppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverCmppolicyBinding {
+    /// A `lbvserver_cmppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverCmppolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_cmppolicy_binding`
@@ -10585,61 +11731,45 @@ impl LbvserverCmppolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverContentinspectionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverContentinspectionpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    ///
-    /// Since `12.0-FR4`.
-    pub bindpoint: Option<rt::Open<LbvserverContentinspectionpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverContentinspectionpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<LbvserverContentinspectionpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_contentinspectionpolicy_binding`.`bindpoint` ([`LbvserverContentinspectionpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverContentinspectionpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_contentinspectionpolicy_binding`.`labeltype` ([`LbvserverContentinspectionpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverContentinspectionpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverContentinspectionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10666,6 +11796,7 @@ impl rt::Model for LbvserverContentinspectionpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10681,14 +11812,9 @@ impl rt::Model for LbvserverContentinspectionpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverContentinspectionpolicyBinding {
@@ -10721,6 +11847,53 @@ impl rt::Resource for LbvserverContentinspectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverContentinspectionpolicyBinding {
+    /// A `lbvserver_contentinspectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverContentinspectionpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_contentinspectionpolicy_binding`
@@ -10761,49 +11934,44 @@ impl LbvserverContentinspectionpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbvserver_csvserver_binding/lbvserver_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverCsvserverBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub cachevserver: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub policysubtype: Option<rt::Number>,
-    /// `String`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbvserverCsvserverBindingCachetype`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
     ///
     /// Since `11.1`.
     pub cachetype: Option<rt::Open<LbvserverCsvserverBindingCachetype>>,
-    /// `Double`, read-only.
+    /// Since `11.1`.
+    pub cachevserver: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pipolicyhits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub policysubtype: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10849,6 +12017,7 @@ impl rt::Model for LbvserverCsvserverBinding {
             6 => self.policyname.as_field(),
             7 => self.policysubtype.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10863,14 +12032,9 @@ impl rt::Model for LbvserverCsvserverBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.policysubtype.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverCsvserverBinding {
@@ -10905,6 +12069,15 @@ impl rt::Resource for LbvserverCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl LbvserverCsvserverBinding {
+    /// A `lbvserver_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbvserverCsvserverBinding {
     /// `GET /nitro/v1/config/lbvserver_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -10926,43 +12099,31 @@ impl LbvserverCsvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverDnspolicy64Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverDnspolicy64BindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverDnspolicy64BindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverDnspolicy64BindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverDnspolicy64BindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_dnspolicy64_binding`.`bindpoint` ([`LbvserverDnspolicy64Binding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverDnspolicy64BindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_dnspolicy64_binding`.`labeltype` ([`LbvserverDnspolicy64Binding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverDnspolicy64BindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverDnspolicy64Binding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10989,6 +12150,7 @@ impl rt::Model for LbvserverDnspolicy64Binding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11004,14 +12166,9 @@ impl rt::Model for LbvserverDnspolicy64Binding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverDnspolicy64Binding {
@@ -11044,6 +12201,53 @@ impl rt::Resource for LbvserverDnspolicy64Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverDnspolicy64Binding {
+    /// A `lbvserver_dnspolicy64_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverDnspolicy64Binding {
     /// `PUT /nitro/v1/config/lbvserver_dnspolicy64_binding`
@@ -11084,27 +12288,24 @@ impl LbvserverDnspolicy64Binding {
 /// - URL: `/nitro/v1/config/lbvserver_dospolicy_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbvserver_dospolicy_binding/lbvserver_dospolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverDospolicyBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11122,6 +12323,7 @@ impl rt::Model for LbvserverDospolicyBinding {
             1 => self.name.as_field(),
             2 => self.policyname.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11131,14 +12333,9 @@ impl rt::Model for LbvserverDospolicyBinding {
             1 => self.name.as_field_mut(),
             2 => self.policyname.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverDospolicyBinding {
@@ -11173,6 +12370,15 @@ impl rt::Resource for LbvserverDospolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl LbvserverDospolicyBinding {
+    /// A `lbvserver_dospolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbvserverDospolicyBinding {
     /// `GET /nitro/v1/config/lbvserver_dospolicy_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -11194,43 +12400,31 @@ impl LbvserverDospolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverFeopolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverFeopolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverFeopolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverFeopolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverFeopolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_feopolicy_binding`.`bindpoint` ([`LbvserverFeopolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverFeopolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_feopolicy_binding`.`labeltype` ([`LbvserverFeopolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverFeopolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverFeopolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11257,6 +12451,7 @@ impl rt::Model for LbvserverFeopolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11272,14 +12467,9 @@ impl rt::Model for LbvserverFeopolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverFeopolicyBinding {
@@ -11312,6 +12502,53 @@ impl rt::Resource for LbvserverFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverFeopolicyBinding {
+    /// A `lbvserver_feopolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverFeopolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_feopolicy_binding`
@@ -11352,50 +12589,35 @@ impl LbvserverFeopolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_filterpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbvserver_filterpolicy_binding/lbvserver_filterpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverFilterpolicyBinding {
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverFilterpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`.
-    pub bindpoint: Option<rt::Open<LbvserverFilterpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponse`]): `REQUEST`, `RESPONSE`.
+    pub bindpoint: Option<rt::Open<RequestResponse>>,
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverFilterpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverFilterpolicyBindingLabeltype>>,
-    /// `String`, read-only.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`LbvserverFilterpolicyBindingSc`]): `ON`, `OFF`.
-    pub sc: Option<rt::Open<LbvserverFilterpolicyBindingSc>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sc: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_filterpolicy_binding`.`bindpoint` ([`LbvserverFilterpolicyBinding`]): the same values as [`LbvserverBindpoint`].
-pub type LbvserverFilterpolicyBindingBindpoint = LbvserverBindpoint;
-/// Values of `lbvserver_filterpolicy_binding`.`labeltype` ([`LbvserverFilterpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverFilterpolicyBindingLabeltype = LbvserverLabeltype;
-/// Values of `lbvserver_filterpolicy_binding`.`sc` ([`LbvserverFilterpolicyBinding`]): the same values as [`LbparameterRetainservicestate`].
-pub type LbvserverFilterpolicyBindingSc = LbparameterRetainservicestate;
 impl rt::Model for LbvserverFilterpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11422,6 +12644,7 @@ impl rt::Model for LbvserverFilterpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11437,14 +12660,9 @@ impl rt::Model for LbvserverFilterpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverFilterpolicyBinding {
@@ -11477,6 +12695,53 @@ impl rt::Resource for LbvserverFilterpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverFilterpolicyBinding {
+    /// A `lbvserver_filterpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponse) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverFilterpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_filterpolicy_binding`
@@ -11521,43 +12786,29 @@ impl LbvserverFilterpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverLbpolicyBinding {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Possible values (see [`LbvserverLbpolicyBindingBindpoint`]): `MQTT_JUMBO_REQ`, `REQUEST`, `RESPONSE`.
     ///
     /// Since `14.1`.
     pub bindpoint: Option<rt::Open<LbvserverLbpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbvserverLbpolicyBindingLabeltype`]): `policylabel`, `reqvserver`, `resvserver`.
     ///
     /// Since `14.1`.
     pub labeltype: Option<rt::Open<LbvserverLbpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub priority: Option<rt::Number>,
@@ -11624,6 +12875,7 @@ impl rt::Model for LbvserverLbpolicyBinding {
             6 => self.order.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11638,14 +12890,9 @@ impl rt::Model for LbvserverLbpolicyBinding {
             6 => self.order.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverLbpolicyBinding {
@@ -11678,6 +12925,58 @@ impl rt::Resource for LbvserverLbpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverLbpolicyBinding {
+    /// A `lbvserver_lbpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: LbvserverLbpolicyBindingBindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: LbvserverLbpolicyBindingLabeltype) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`order`](Self::order).
+    pub fn order(mut self, order: impl Into<rt::Number>) -> Self {
+        self.order = Some(order.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverLbpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_lbpolicy_binding` (method inferred: the reference gives none)
@@ -11714,44 +13013,31 @@ impl LbvserverLbpolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_pqpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbvserver_pqpolicy_binding/lbvserver_pqpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverPqpolicyBinding {
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 2147483647.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverPqpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`.
-    pub bindpoint: Option<rt::Open<LbvserverPqpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverPqpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverPqpolicyBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponse`]): `REQUEST`, `RESPONSE`.
+    pub bindpoint: Option<rt::Open<RequestResponse>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 2147483647.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_pqpolicy_binding`.`bindpoint` ([`LbvserverPqpolicyBinding`]): the same values as [`LbvserverBindpoint`].
-pub type LbvserverPqpolicyBindingBindpoint = LbvserverBindpoint;
-/// Values of `lbvserver_pqpolicy_binding`.`labeltype` ([`LbvserverPqpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverPqpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverPqpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11776,6 +13062,7 @@ impl rt::Model for LbvserverPqpolicyBinding {
             6 => self.name.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11790,14 +13077,9 @@ impl rt::Model for LbvserverPqpolicyBinding {
             6 => self.name.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverPqpolicyBinding {
@@ -11830,6 +13112,53 @@ impl rt::Resource for LbvserverPqpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverPqpolicyBinding {
+    /// A `lbvserver_pqpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponse) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverPqpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_pqpolicy_binding`
@@ -11873,43 +13202,31 @@ impl LbvserverPqpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverResponderpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverResponderpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverResponderpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverResponderpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverResponderpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_responderpolicy_binding`.`bindpoint` ([`LbvserverResponderpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverResponderpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_responderpolicy_binding`.`labeltype` ([`LbvserverResponderpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverResponderpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverResponderpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11936,6 +13253,7 @@ impl rt::Model for LbvserverResponderpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11951,14 +13269,9 @@ impl rt::Model for LbvserverResponderpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverResponderpolicyBinding {
@@ -11991,6 +13304,53 @@ impl rt::Resource for LbvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverResponderpolicyBinding {
+    /// A `lbvserver_responderpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverResponderpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_responderpolicy_binding`
@@ -12034,43 +13394,31 @@ impl LbvserverResponderpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverRewritepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverRewritepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverRewritepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverRewritepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverRewritepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_rewritepolicy_binding`.`bindpoint` ([`LbvserverRewritepolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverRewritepolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_rewritepolicy_binding`.`labeltype` ([`LbvserverRewritepolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverRewritepolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverRewritepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12097,6 +13445,7 @@ impl rt::Model for LbvserverRewritepolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12112,14 +13461,9 @@ impl rt::Model for LbvserverRewritepolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverRewritepolicyBinding {
@@ -12152,6 +13496,53 @@ impl rt::Resource for LbvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverRewritepolicyBinding {
+    /// A `lbvserver_rewritepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverRewritepolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_rewritepolicy_binding`
@@ -12192,42 +13583,29 @@ impl LbvserverRewritepolicyBinding {
 /// - URL: `/nitro/v1/config/lbvserver_scpolicy_binding`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbvserver_scpolicy_binding/lbvserver_scpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverScpolicyBinding {
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverScpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`.
-    pub bindpoint: Option<rt::Open<LbvserverScpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverScpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverScpolicyBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponse`]): `REQUEST`, `RESPONSE`.
+    pub bindpoint: Option<rt::Open<RequestResponse>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_scpolicy_binding`.`bindpoint` ([`LbvserverScpolicyBinding`]): the same values as [`LbvserverBindpoint`].
-pub type LbvserverScpolicyBindingBindpoint = LbvserverBindpoint;
-/// Values of `lbvserver_scpolicy_binding`.`labeltype` ([`LbvserverScpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverScpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverScpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12252,6 +13630,7 @@ impl rt::Model for LbvserverScpolicyBinding {
             6 => self.name.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12266,14 +13645,9 @@ impl rt::Model for LbvserverScpolicyBinding {
             6 => self.name.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverScpolicyBinding {
@@ -12306,6 +13680,53 @@ impl rt::Resource for LbvserverScpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverScpolicyBinding {
+    /// A `lbvserver_scpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponse) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverScpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_scpolicy_binding`
@@ -12349,69 +13770,63 @@ impl LbvserverScpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverServiceBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub cookieipport: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbvserverServiceBindingCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    pub curstate: Option<rt::Open<LbvserverServiceBindingCurstate>>,
-    /// `Double`, read-only.
-    pub dynamicweight: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ipv46: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub cookieipport: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Curstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    pub curstate: Option<rt::Open<Curstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub dynamicweight: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub ipv46: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub orderstr: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub preferredlocation: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbvserverServiceBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     pub servicetype: Option<rt::Open<LbvserverServiceBindingServicetype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub vserverid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub vsvrbindsvcip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub vsvrbindsvcport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_service_binding`.`curstate` ([`LbvserverServiceBinding`]): the same values as [`LbmonbindingsServiceBindingSvrstate`].
-pub type LbvserverServiceBindingCurstate = LbmonbindingsServiceBindingSvrstate;
 /// Values of `lbvserver_service_binding`.`servicetype` ([`LbvserverServiceBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12601,6 +14016,7 @@ impl rt::Model for LbvserverServiceBinding {
             14 => self.vsvrbindsvcip.as_field(),
             15 => self.vsvrbindsvcport.as_field(),
             16 => self.weight.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12623,14 +14039,9 @@ impl rt::Model for LbvserverServiceBinding {
             14 => self.vsvrbindsvcip.as_field_mut(),
             15 => self.vsvrbindsvcport.as_field_mut(),
             16 => self.weight.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverServiceBinding {
@@ -12663,6 +14074,30 @@ impl rt::Resource for LbvserverServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverServiceBinding {
+    /// A `lbvserver_service_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`servicegroupname`](Self::servicegroupname).
+    pub fn servicegroupname(mut self, servicegroupname: impl Into<String>) -> Self {
+        self.servicegroupname = Some(servicegroupname.into());
+        self
+    }
+    /// Sets [`servicename`](Self::servicename).
+    pub fn servicename(mut self, servicename: impl Into<String>) -> Self {
+        self.servicename = Some(servicename.into());
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl LbvserverServiceBinding {
     /// `PUT /nitro/v1/config/lbvserver_service_binding`
@@ -12706,25 +14141,22 @@ impl LbvserverServiceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverServicegroupBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
@@ -12751,6 +14183,7 @@ impl rt::Model for LbvserverServicegroupBinding {
             3 => self.servicegroupname.as_field(),
             4 => self.servicename.as_field(),
             5 => self.weight.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12762,14 +14195,9 @@ impl rt::Model for LbvserverServicegroupBinding {
             3 => self.servicegroupname.as_field_mut(),
             4 => self.servicename.as_field_mut(),
             5 => self.weight.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverServicegroupBinding {
@@ -12802,6 +14230,30 @@ impl rt::Resource for LbvserverServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverServicegroupBinding {
+    /// A `lbvserver_servicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`servicegroupname`](Self::servicegroupname).
+    pub fn servicegroupname(mut self, servicegroupname: impl Into<String>) -> Self {
+        self.servicegroupname = Some(servicegroupname.into());
+        self
+    }
+    /// Sets [`servicename`](Self::servicename).
+    pub fn servicename(mut self, servicename: impl Into<String>) -> Self {
+        self.servicename = Some(servicename.into());
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl LbvserverServicegroupBinding {
     /// `PUT /nitro/v1/config/lbvserver_servicegroup_binding`
@@ -12842,76 +14294,71 @@ impl LbvserverServicegroupBinding {
 /// - URL: `/nitro/v1/config/lbvserver_servicegroupmember_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbvserver_servicegroupmember_binding/lbvserver_servicegroupmember_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverServicegroupmemberBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 100.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub weight: Option<rt::Number>,
-    /// `String`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub cookieipport: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub cookiename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Curstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub curstate: Option<rt::Open<Curstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub dynamicweight: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub ipv46: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub port: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LbvserverServicegroupmemberBindingCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub curstate: Option<rt::Open<LbvserverServicegroupmemberBindingCurstate>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub preferredlocation: Option<String>,
-    /// `String`, read-only.
-    ///
     /// Since `11.1`.
-    pub vserverid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub ipv46: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub cookiename: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub dynamicweight: Option<rt::Number>,
-    /// `String`, read-only.
+    pub servicegroupname: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbvserverServicegroupmemberBindingServicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `DNS`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `RTSP`, `PUSH`, `SSL_PUSH`, `RADIUS`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `SMPP`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `PROXY`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     ///
     /// Since `11.1`.
     pub servicetype: Option<rt::Open<LbvserverServicegroupmemberBindingServicetype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub vserverid: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 100.
+    ///
+    /// Since `11.1`.
+    pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_servicegroupmember_binding`.`curstate` ([`LbvserverServicegroupmemberBinding`]): the same values as [`LbmonbindingsServiceBindingSvrstate`].
-pub type LbvserverServicegroupmemberBindingCurstate = LbmonbindingsServiceBindingSvrstate;
 /// Values of `lbvserver_servicegroupmember_binding`.`servicetype` ([`LbvserverServicegroupmemberBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -13079,6 +14526,7 @@ impl rt::Model for LbvserverServicegroupmemberBinding {
             10 => self.servicetype.as_field(),
             11 => self.vserverid.as_field(),
             12 => self.weight.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13097,14 +14545,9 @@ impl rt::Model for LbvserverServicegroupmemberBinding {
             10 => self.servicetype.as_field_mut(),
             11 => self.vserverid.as_field_mut(),
             12 => self.weight.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverServicegroupmemberBinding {
@@ -13139,6 +14582,15 @@ impl rt::Resource for LbvserverServicegroupmemberBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl LbvserverServicegroupmemberBinding {
+    /// A `lbvserver_servicegroupmember_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbvserverServicegroupmemberBinding {
     /// `GET /nitro/v1/config/lbvserver_servicegroupmember_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -13160,43 +14612,31 @@ impl LbvserverServicegroupmemberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverSpilloverpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverSpilloverpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverSpilloverpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverSpilloverpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverSpilloverpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_spilloverpolicy_binding`.`bindpoint` ([`LbvserverSpilloverpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverSpilloverpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_spilloverpolicy_binding`.`labeltype` ([`LbvserverSpilloverpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverSpilloverpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverSpilloverpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13223,6 +14663,7 @@ impl rt::Model for LbvserverSpilloverpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13238,14 +14679,9 @@ impl rt::Model for LbvserverSpilloverpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverSpilloverpolicyBinding {
@@ -13278,6 +14714,53 @@ impl rt::Resource for LbvserverSpilloverpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverSpilloverpolicyBinding {
+    /// A `lbvserver_spilloverpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverSpilloverpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_spilloverpolicy_binding`
@@ -13321,43 +14804,31 @@ impl LbvserverSpilloverpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverTmtrafficpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverTmtrafficpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverTmtrafficpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverTmtrafficpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverTmtrafficpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_tmtrafficpolicy_binding`.`bindpoint` ([`LbvserverTmtrafficpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverTmtrafficpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_tmtrafficpolicy_binding`.`labeltype` ([`LbvserverTmtrafficpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverTmtrafficpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverTmtrafficpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13384,6 +14855,7 @@ impl rt::Model for LbvserverTmtrafficpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13399,14 +14871,9 @@ impl rt::Model for LbvserverTmtrafficpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverTmtrafficpolicyBinding {
@@ -13439,6 +14906,53 @@ impl rt::Resource for LbvserverTmtrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverTmtrafficpolicyBinding {
+    /// A `lbvserver_tmtrafficpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverTmtrafficpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_tmtrafficpolicy_binding`
@@ -13482,43 +14996,31 @@ impl LbvserverTmtrafficpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverTransformpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverTransformpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<LbvserverTransformpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverTransformpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<LbvserverTransformpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_transformpolicy_binding`.`bindpoint` ([`LbvserverTransformpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverTransformpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_transformpolicy_binding`.`labeltype` ([`LbvserverTransformpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverTransformpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverTransformpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13545,6 +15047,7 @@ impl rt::Model for LbvserverTransformpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13560,14 +15063,9 @@ impl rt::Model for LbvserverTransformpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverTransformpolicyBinding {
@@ -13600,6 +15098,53 @@ impl rt::Resource for LbvserverTransformpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverTransformpolicyBinding {
+    /// A `lbvserver_transformpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverTransformpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_transformpolicy_binding`
@@ -13644,65 +15189,45 @@ impl LbvserverTransformpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverVideooptimizationdetectionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverVideooptimizationdetectionpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    ///
-    /// Since `12.0-FR4`.
-    pub bindpoint: Option<
-        rt::Open<LbvserverVideooptimizationdetectionpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverVideooptimizationdetectionpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<LbvserverVideooptimizationdetectionpolicyBindingLabeltype>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_videooptimizationdetectionpolicy_binding`.`bindpoint` ([`LbvserverVideooptimizationdetectionpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverVideooptimizationdetectionpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_videooptimizationdetectionpolicy_binding`.`labeltype` ([`LbvserverVideooptimizationdetectionpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverVideooptimizationdetectionpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverVideooptimizationdetectionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13729,6 +15254,7 @@ impl rt::Model for LbvserverVideooptimizationdetectionpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13744,14 +15270,9 @@ impl rt::Model for LbvserverVideooptimizationdetectionpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverVideooptimizationdetectionpolicyBinding {
@@ -13785,6 +15306,53 @@ impl rt::Resource for LbvserverVideooptimizationdetectionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverVideooptimizationdetectionpolicyBinding {
+    /// A `lbvserver_videooptimizationdetectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverVideooptimizationdetectionpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_videooptimizationdetectionpolicy_binding`
@@ -13829,65 +15397,45 @@ impl LbvserverVideooptimizationdetectionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverVideooptimizationpacingpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverVideooptimizationpacingpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
-    ///
-    /// Since `12.0-FR4`.
-    pub bindpoint: Option<
-        rt::Open<LbvserverVideooptimizationpacingpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverVideooptimizationpacingpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<LbvserverVideooptimizationpacingpolicyBindingLabeltype>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponseMqttJumboReq`]): `REQUEST`, `RESPONSE`, `MQTT_JUMBO_REQ`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bindpoint: Option<rt::Open<RequestResponseMqttJumboReq>>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub order: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_videooptimizationpacingpolicy_binding`.`bindpoint` ([`LbvserverVideooptimizationpacingpolicyBinding`]): the same values as [`LbvserverAppflowpolicyBindingBindpoint`].
-pub type LbvserverVideooptimizationpacingpolicyBindingBindpoint = LbvserverAppflowpolicyBindingBindpoint;
-/// Values of `lbvserver_videooptimizationpacingpolicy_binding`.`labeltype` ([`LbvserverVideooptimizationpacingpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverVideooptimizationpacingpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverVideooptimizationpacingpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13914,6 +15462,7 @@ impl rt::Model for LbvserverVideooptimizationpacingpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13929,14 +15478,9 @@ impl rt::Model for LbvserverVideooptimizationpacingpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverVideooptimizationpacingpolicyBinding {
@@ -13969,6 +15513,53 @@ impl rt::Resource for LbvserverVideooptimizationpacingpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverVideooptimizationpacingpolicyBinding {
+    /// A `lbvserver_videooptimizationpacingpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponseMqttJumboReq) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverVideooptimizationpacingpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_videooptimizationpacingpolicy_binding`
@@ -14010,58 +15601,41 @@ impl LbvserverVideooptimizationpacingpolicyBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/load-balancing/lbvserver_videooptimizationpolicy_binding/lbvserver_videooptimizationpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverVideooptimizationpolicyBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverVideooptimizationpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`.
-    ///
-    /// Since `12.0`.
-    pub bindpoint: Option<rt::Open<LbvserverVideooptimizationpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LbvserverVideooptimizationpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `12.0`.
-    pub labeltype: Option<rt::Open<LbvserverVideooptimizationpolicyBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
+    /// Possible values (see [`RequestResponse`]): `REQUEST`, `RESPONSE`.
+    ///
+    /// Since `12.0`.
+    pub bindpoint: Option<rt::Open<RequestResponse>>,
+    /// Since `12.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0`.
+    pub invoke: Option<bool>,
+    /// Since `12.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `12.0`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `12.0`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbvserver_videooptimizationpolicy_binding`.`bindpoint` ([`LbvserverVideooptimizationpolicyBinding`]): the same values as [`LbvserverBindpoint`].
-pub type LbvserverVideooptimizationpolicyBindingBindpoint = LbvserverBindpoint;
-/// Values of `lbvserver_videooptimizationpolicy_binding`.`labeltype` ([`LbvserverVideooptimizationpolicyBinding`]): the same values as [`LbvserverLabeltype`].
-pub type LbvserverVideooptimizationpolicyBindingLabeltype = LbvserverLabeltype;
 impl rt::Model for LbvserverVideooptimizationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14086,6 +15660,7 @@ impl rt::Model for LbvserverVideooptimizationpolicyBinding {
             6 => self.name.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14100,14 +15675,9 @@ impl rt::Model for LbvserverVideooptimizationpolicyBinding {
             6 => self.name.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverVideooptimizationpolicyBinding {
@@ -14140,6 +15710,53 @@ impl rt::Resource for LbvserverVideooptimizationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl LbvserverVideooptimizationpolicyBinding {
+    /// A `lbvserver_videooptimizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: RequestResponse) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl LbvserverVideooptimizationpolicyBinding {
     /// `PUT /nitro/v1/config/lbvserver_videooptimizationpolicy_binding`
@@ -14176,46 +15793,40 @@ impl LbvserverVideooptimizationpolicyBinding {
 /// - URL: `/nitro/v1/config/lbwlm`
 /// - Key: `wlmname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`LbwlmBinding`], [`LbwlmLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lbwlm {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub wlmname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
     pub ipaddress: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1440.
     ///
     /// Default: `2`.
     pub katimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub lbuid: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LbwlmSecure`]): `YES`, `NO`.
-    pub secure: Option<rt::Open<LbwlmSecure>>,
-    /// `String`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub secure: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LbwlmState`]): `ACTIVE`, `INACTIVE`, `UNKNOWN`.
     pub state: Option<rt::Open<LbwlmState>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub wlmname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lbwlm`.`secure` ([`Lbwlm`]): the same values as [`LbmonitorIptunnel`].
-pub type LbwlmSecure = LbmonitorIptunnel;
 /// Values of `lbwlm`.`state` ([`Lbwlm`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14256,6 +15867,7 @@ impl rt::Model for Lbwlm {
             5 => self.secure.as_field(),
             6 => self.state.as_field(),
             7 => self.wlmname.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14269,14 +15881,9 @@ impl rt::Model for Lbwlm {
             5 => self.secure.as_field_mut(),
             6 => self.state.as_field_mut(),
             7 => self.wlmname.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbwlm {
@@ -14309,6 +15916,35 @@ impl rt::Resource for Lbwlm {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["wlmname"];
+}
+impl Lbwlm {
+    /// A `lbwlm` named by its key, every other field unset.
+    pub fn new(wlmname: impl Into<String>) -> Self {
+        Self {
+            wlmname: Some(wlmname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`katimeout`](Self::katimeout).
+    pub fn katimeout(mut self, katimeout: impl Into<rt::Number>) -> Self {
+        self.katimeout = Some(katimeout.into());
+        self
+    }
+    /// Sets [`lbuid`](Self::lbuid).
+    pub fn lbuid(mut self, lbuid: impl Into<String>) -> Self {
+        self.lbuid = Some(lbuid.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
 }
 impl Lbwlm {
     /// `POST /nitro/v1/config/lbwlm`
@@ -14359,14 +15995,13 @@ impl Lbwlm {
 /// - URL: `/nitro/v1/config/lbwlm_binding`
 /// - Key: `wlmname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/load-balancing/lbwlm_binding/lbwlm_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbwlmBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub wlmname: Option<String>,
-    /// `lbwlm_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub lbwlm_lbvserver_binding: Option<Vec<LbwlmLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -14378,6 +16013,7 @@ impl rt::Model for LbwlmBinding {
         match index {
             0 => self.lbwlm_lbvserver_binding.as_field(),
             1 => self.wlmname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14385,14 +16021,9 @@ impl rt::Model for LbwlmBinding {
         match index {
             0 => self.lbwlm_lbvserver_binding.as_field_mut(),
             1 => self.wlmname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbwlmBinding {
@@ -14427,6 +16058,15 @@ impl rt::Resource for LbwlmBinding {
     const KEYS: &'static [&'static str] = &["wlmname"];
 }
 impl LbwlmBinding {
+    /// A `lbwlm_binding` named by its key, every other field unset.
+    pub fn new(wlmname: impl Into<String>) -> Self {
+        Self {
+            wlmname: Some(wlmname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LbwlmBinding {
     /// `GET /nitro/v1/config/lbwlm_binding/{wlmname}`
     pub fn get(wlmname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(wlmname)
@@ -14444,18 +16084,16 @@ impl LbwlmBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbwlmLbvserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub vservername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub wlmname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14467,6 +16105,7 @@ impl rt::Model for LbwlmLbvserverBinding {
             0 => self.count.as_field(),
             1 => self.vservername.as_field(),
             2 => self.wlmname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14475,14 +16114,9 @@ impl rt::Model for LbwlmLbvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.vservername.as_field_mut(),
             2 => self.wlmname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbwlmLbvserverBinding {
@@ -14515,6 +16149,20 @@ impl rt::Resource for LbwlmLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["wlmname"];
+}
+impl LbwlmLbvserverBinding {
+    /// A `lbwlm_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(wlmname: impl Into<String>) -> Self {
+        Self {
+            wlmname: Some(wlmname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vservername`](Self::vservername).
+    pub fn vservername(mut self, vservername: impl Into<String>) -> Self {
+        self.vservername = Some(vservername.into());
+        self
+    }
 }
 impl LbwlmLbvserverBinding {
     /// `PUT /nitro/v1/config/lbwlm_lbvserver_binding`
@@ -14559,27 +16207,23 @@ impl LbwlmLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbpolicyStats {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub clearstats: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
@@ -14604,6 +16248,7 @@ impl rt::Model for LbpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14615,14 +16260,9 @@ impl rt::Model for LbpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbpolicyStats {
@@ -14671,19 +16311,15 @@ impl LbpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbpolicylabelStats {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub clearstats: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
@@ -14704,6 +16340,7 @@ impl rt::Model for LbpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14713,14 +16350,9 @@ impl rt::Model for LbpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbpolicylabelStats {
@@ -14768,183 +16400,176 @@ impl LbpolicylabelStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbvserverStats {
-    /// `Double`, read-only.
+    /// Length: at least 1.
+    pub name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub actsvcs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub avgcltttlb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LbvserverStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<LbvserverStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub cltresponsetimeapdex: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cpuusagepm: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub curbackuppersistencesessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curmptcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub curpersistencesessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cursubflowconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub deferredreq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub deferredreqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub establishedconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub frustratingttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub h2requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub h2responsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpmaxhdrfldlenpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpmaxhdrszpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inactsvcs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub invalidrequestresponse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub invalidrequestresponsedropped: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub labelledconn: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pktsrecvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pktssentrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub primaryport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pushlabel: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub reqretrycount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub reqretrycountexceeded: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsesrate: Option<rt::Number>,
-    /// `String`, read-write.
     pub sortby: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SORT_DESCENDING`.
     ///
     /// Possible values (see [`LbvserverStatsSortorder`]): `ascending`, `descending`.
     pub sortorder: Option<rt::Open<LbvserverStatsSortorder>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub surgecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub svcsurgecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svrbusyerrrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub tcpmaxooopkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub toleratingttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalconnreassemblyqueue75: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalconnreassemblyqueueflush: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalh2requests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalh2responses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalpktsrecvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsvrbusyerr: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totcltttlbtransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totspillovers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totvserverdownbackuphits: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     pub type_: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vslbhealth: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vsvrsurgecount: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -15111,6 +16736,7 @@ impl rt::Model for LbvserverStats {
             60 => self.type_.as_field(),
             61 => self.vslbhealth.as_field(),
             62 => self.vsvrsurgecount.as_field(),
+            63 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15179,14 +16805,9 @@ impl rt::Model for LbvserverStats {
             60 => self.type_.as_field_mut(),
             61 => self.vslbhealth.as_field_mut(),
             62 => self.vsvrsurgecount.as_field_mut(),
+            63 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverStats {

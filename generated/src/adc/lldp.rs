@@ -14,109 +14,108 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lldpneighbors {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub autonegadvertised: Option<String>,
-    /// `String`, read-only.
+    pub ifnum: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`LldpneighborsAutonegenabled`]): `NO`, `YES`.
-    pub autonegenabled: Option<rt::Open<LldpneighborsAutonegenabled>>,
-    /// `String`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub autonegadvertised: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
+    pub autonegenabled: Option<rt::Open<NoYes>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LldpneighborsAutonegmautype`]): `Not Recieved`, `AUI`, `10Base5`, `Foirl`, `10Base2`, `10BaseT`, `10BaseFP`, `10BaseFB`, `10BaseFL`, `10Broad36`, `10BaseTHD`, `10BaseTFD`, `10BaseFLHD`, `10BaseFLDF`, `10BaseT4`, `100BaseTXHD`, `100BaseTXFD`, `100BaseFXHD`, `100BaseFXFD`, `100BaseT2HD`, `100BaseT2DF`, `1000BaseXHD`, `1000BaseXFD`, `1000BaseLXHD`, `1000BaseLXFD`, `1000BaseSXHD`, `1000BaseSXFD`, `1000BaseCXHD`, `1000BaseCXFD`, `1000BaseTHD`, `1000BaseTFD`, `10GigBaseX`, `10GigBaseLX4`, `10GigBaseR`, `10GigBaseER`, `10GigBaseLR`, `10GigBaseSR`, `10GigBaseW`, `10GigBaseEW`, `10GigBaseLW`, `10GigBaseSW`.
     pub autonegmautype: Option<rt::Open<LldpneighborsAutonegmautype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LldpneighborsAutonegsupport`]): `NO`, `YES`.
-    pub autonegsupport: Option<rt::Open<LldpneighborsAutonegsupport>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
+    pub autonegsupport: Option<rt::Open<NoYes>>,
+    /// Read-only: never sent.
     pub chassisid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LldpneighborsChassisidsubtype`]): `NONE`, `Component`, `Interface Alias`, `Port Component`, `MAC Address`, `Network Address`, `Interface Name`, `Locally Assigned`.
     pub chassisidsubtype: Option<rt::Open<LldpneighborsChassisidsubtype>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flag: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ifnum: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ifnumber: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LldpneighborsIftype`]): `UNKNOWN`, `ifIndex`, `system port number`.
     pub iftype: Option<rt::Open<LldpneighborsIftype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LldpneighborsLinkaggrcapable`]): `NO`, `YES`.
-    pub linkaggrcapable: Option<rt::Open<LldpneighborsLinkaggrcapable>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
+    pub linkaggrcapable: Option<rt::Open<NoYes>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LldpneighborsLinkaggrenabled`]): `NO`, `YES`.
-    pub linkaggrenabled: Option<rt::Open<LldpneighborsLinkaggrenabled>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
+    pub linkaggrenabled: Option<rt::Open<NoYes>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub linkaggrid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub mgmtaddress: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LldpneighborsMgmtaddresssubtype`]): `OTHER`, `IPv4`, `IPv6`.
     pub mgmtaddresssubtype: Option<rt::Open<LldpneighborsMgmtaddresssubtype>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub mtu: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `12.0`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub portdescription: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub portid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LldpneighborsPortidsubtype`]): `NONE`, `Interface Alias`, `Port Component`, `MAC Address`, `Network Address`, `Interface Name`, `Agent Circuit ID`, `Locally Assigned`.
     pub portidsubtype: Option<rt::Open<LldpneighborsPortidsubtype>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub portprotoenabled: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub portprotoid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub portprotosupported: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub portvlanid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub protocolid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sys: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub syscapabilities: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub syscapenabled: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sysdesc: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ttl: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub vlan: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlanid: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lldpneighbors`.`autonegenabled` ([`Lldpneighbors`]).
-///
-/// Also the values of `lldpneighbors.autonegsupport`, `lldpneighbors.linkaggrcapable`, `lldpneighbors.linkaggrenabled`.
+/// Values of `lldpneighbors.autonegenabled`, `lldpneighbors.autonegsupport`, `lldpneighbors.linkaggrcapable`, `lldpneighbors.linkaggrenabled`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LldpneighborsAutonegenabled {
+pub enum NoYes {
     /// `NO`
     No,
     /// `YES`
     Yes,
 }
-impl rt::WireEnum for LldpneighborsAutonegenabled {
+impl rt::WireEnum for NoYes {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::No, "NO"),
         (Self::Yes, "YES"),
@@ -254,8 +253,6 @@ impl rt::WireEnum for LldpneighborsAutonegmautype {
         (Self::V10gigBaseSw, "10GigBaseSW"),
     ];
 }
-/// Values of `lldpneighbors`.`autonegsupport` ([`Lldpneighbors`]): the same values as [`LldpneighborsAutonegenabled`].
-pub type LldpneighborsAutonegsupport = LldpneighborsAutonegenabled;
 /// Values of `lldpneighbors`.`chassisidsubtype` ([`Lldpneighbors`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -307,10 +304,6 @@ impl rt::WireEnum for LldpneighborsIftype {
         (Self::SystemPortNumber, "system port number"),
     ];
 }
-/// Values of `lldpneighbors`.`linkaggrcapable` ([`Lldpneighbors`]): the same values as [`LldpneighborsAutonegenabled`].
-pub type LldpneighborsLinkaggrcapable = LldpneighborsAutonegenabled;
-/// Values of `lldpneighbors`.`linkaggrenabled` ([`Lldpneighbors`]): the same values as [`LldpneighborsAutonegenabled`].
-pub type LldpneighborsLinkaggrenabled = LldpneighborsAutonegenabled;
 /// Values of `lldpneighbors`.`mgmtaddresssubtype` ([`Lldpneighbors`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -434,6 +427,7 @@ impl rt::Model for Lldpneighbors {
             30 => self.ttl.as_field(),
             31 => self.vlan.as_field(),
             32 => self.vlanid.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -472,14 +466,9 @@ impl rt::Model for Lldpneighbors {
             30 => self.ttl.as_field_mut(),
             31 => self.vlan.as_field_mut(),
             32 => self.vlanid.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lldpneighbors {
@@ -514,6 +503,15 @@ impl rt::Resource for Lldpneighbors {
     const KEYS: &'static [&'static str] = &["ifnum"];
 }
 impl Lldpneighbors {
+    /// A `lldpneighbors` named by its key, every other field unset.
+    pub fn new(ifnum: impl Into<String>) -> Self {
+        Self {
+            ifnum: Some(ifnum.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Lldpneighbors {
     /// `GET /nitro/v1/config/lldpneighbors?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -539,17 +537,15 @@ impl Lldpneighbors {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lldpparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 20.
     ///
     /// Default: `4`.
     pub holdtimetxmult: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LldpparamMode`]): `NONE`, `TRANSMITTER`, `RECEIVER`, `TRANSCEIVER`.
     pub mode: Option<rt::Open<LldpparamMode>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 3000.
     ///
@@ -587,6 +583,7 @@ impl rt::Model for Lldpparam {
             0 => self.holdtimetxmult.as_field(),
             1 => self.mode.as_field(),
             2 => self.timer.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -595,14 +592,9 @@ impl rt::Model for Lldpparam {
             0 => self.holdtimetxmult.as_field_mut(),
             1 => self.mode.as_field_mut(),
             2 => self.timer.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lldpparam {
@@ -658,39 +650,36 @@ impl Lldpparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LldpStats {
-    /// `String`, read-write.
-    ///
+    pub ifnum: Option<String>,
     /// Possible values (see [`LldpStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<LldpStatsClearstats>>,
-    /// `String`, read-write.
-    pub ifnum: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxportbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxportbytestotal: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxportframeserrors: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxportframeserrorsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxportframesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxportframestotal: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxporttlvsdiscardedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxporttlvsdiscardedtotal: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxporttlvsunrecognizedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxporttlvsunrecognizedtotal: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txportbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txportbytestotal: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txportframesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txportframestotal: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -748,6 +737,7 @@ impl rt::Model for LldpStats {
             13 => self.txportbytestotal.as_field(),
             14 => self.txportframesrate.as_field(),
             15 => self.txportframestotal.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -769,14 +759,9 @@ impl rt::Model for LldpStats {
             13 => self.txportbytestotal.as_field_mut(),
             14 => self.txportframesrate.as_field_mut(),
             15 => self.txportframestotal.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LldpStats {

@@ -15,21 +15,17 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnappsattributes {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub port: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 600.
     ///
@@ -37,23 +33,19 @@ pub struct Lsnappsattributes {
     ///
     /// Since `13.1`.
     pub sessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnappsattributesTransportprotocol`]): `TCP`, `UDP`, `ICMP`.
+    /// Possible values (see [`TcpUdpIcmp`]): `TCP`, `UDP`, `ICMP`.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
-    pub transportprotocol: Option<rt::Open<LsnappsattributesTransportprotocol>>,
+    pub transportprotocol: Option<rt::Open<TcpUdpIcmp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnappsattributes`.`transportprotocol` ([`Lsnappsattributes`]).
-///
-/// Also the values of `lsnappsprofile.transportprotocol`, `lsnsession.transportprotocol`, `lsntransportprofile.transportprotocol`.
+/// Values of `lsnappsattributes.transportprotocol`, `lsnappsprofile.transportprotocol`, `lsnsession.transportprotocol`, `lsntransportprofile.transportprotocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnappsattributesTransportprotocol {
+pub enum TcpUdpIcmp {
     /// `TCP`
     Tcp,
     /// `UDP`
@@ -61,7 +53,7 @@ pub enum LsnappsattributesTransportprotocol {
     /// `ICMP`
     Icmp,
 }
-impl rt::WireEnum for LsnappsattributesTransportprotocol {
+impl rt::WireEnum for TcpUdpIcmp {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Tcp, "TCP"),
         (Self::Udp, "UDP"),
@@ -82,6 +74,7 @@ impl rt::Model for Lsnappsattributes {
             1 => self.port.as_field(),
             2 => self.sessiontimeout.as_field(),
             3 => self.transportprotocol.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -91,14 +84,9 @@ impl rt::Model for Lsnappsattributes {
             1 => self.port.as_field_mut(),
             2 => self.sessiontimeout.as_field_mut(),
             3 => self.transportprotocol.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnappsattributes {
@@ -131,6 +119,30 @@ impl rt::Resource for Lsnappsattributes {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Lsnappsattributes {
+    /// A `lsnappsattributes` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: impl Into<String>) -> Self {
+        self.port = Some(port.into());
+        self
+    }
+    /// Sets [`sessiontimeout`](Self::sessiontimeout).
+    pub fn sessiontimeout(mut self, sessiontimeout: impl Into<rt::Number>) -> Self {
+        self.sessiontimeout = Some(sessiontimeout.into());
+        self
+    }
+    /// Sets [`transportprotocol`](Self::transportprotocol).
+    pub fn transportprotocol(mut self, transportprotocol: TcpUdpIcmp) -> Self {
+        self.transportprotocol = Some(rt::Open::Known(transportprotocol));
+        self
+    }
 }
 impl Lsnappsattributes {
     /// `POST /nitro/v1/config/lsnappsattributes` (method inferred: the reference gives none)
@@ -180,84 +192,75 @@ impl Lsnappsattributes {
 /// - Key: `appsprofilename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Bindings: [`LsnappsprofileBinding`], [`LsnappsprofileLsnappsattributesBinding`], [`LsnappsprofilePortBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnappsprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub appsprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `ADDRESS-PORT-DEPENDENT`.
-    ///
-    /// Possible values (see [`LsnappsprofileFiltering`]): `ENDPOINT-INDEPENDENT`, `ADDRESS-DEPENDENT`, `ADDRESS-PORT-DEPENDENT`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub filtering: Option<rt::Open<LsnappsprofileFiltering>>,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Default: `ADDRESS-PORT-DEPENDENT`.
     ///
+    /// Possible values (see [`EndpointIndependentAddressDependentAddressPortDependent`]): `ENDPOINT-INDEPENDENT`, `ADDRESS-DEPENDENT`, `ADDRESS-PORT-DEPENDENT`.
+    ///
+    /// Since `11.0`.
+    pub filtering: Option<
+        rt::Open<EndpointIndependentAddressDependentAddressPortDependent>,
+    >,
     /// Default: `RANDOM`.
     ///
     /// Possible values (see [`LsnappsprofileIppooling`]): `PAIRED`, `RANDOM`.
     ///
     /// Since `11.0`.
     pub ippooling: Option<rt::Open<LsnappsprofileIppooling>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsnappsprofileL2info`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub l2info: Option<rt::Open<LsnappsprofileL2info>>,
-    /// `String`, read-write.
-    ///
+    pub l2info: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ADDRESS-PORT-DEPENDENT`.
     ///
-    /// Possible values (see [`LsnappsprofileMapping`]): `ENDPOINT-INDEPENDENT`, `ADDRESS-DEPENDENT`, `ADDRESS-PORT-DEPENDENT`.
+    /// Possible values (see [`EndpointIndependentAddressDependentAddressPortDependent`]): `ENDPOINT-INDEPENDENT`, `ADDRESS-DEPENDENT`, `ADDRESS-PORT-DEPENDENT`.
     ///
     /// Since `11.0`.
-    pub mapping: Option<rt::Open<LsnappsprofileMapping>>,
-    /// `String`, read-write.
-    ///
+    pub mapping: Option<
+        rt::Open<EndpointIndependentAddressDependentAddressPortDependent>,
+    >,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsnappsprofileTcpproxy`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub tcpproxy: Option<rt::Open<LsnappsprofileTcpproxy>>,
-    /// `Double`, read-write.
+    pub tcpproxy: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `4095`.
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnappsprofileTransportprotocol`]): `TCP`, `UDP`, `ICMP`.
+    /// Possible values (see [`TcpUdpIcmp`]): `TCP`, `UDP`, `ICMP`.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
-    pub transportprotocol: Option<rt::Open<LsnappsprofileTransportprotocol>>,
+    pub transportprotocol: Option<rt::Open<TcpUdpIcmp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnappsprofile`.`filtering` ([`Lsnappsprofile`]).
-///
-/// Also the values of `lsnappsprofile.mapping`.
+/// Values of `lsnappsprofile.filtering`, `lsnappsprofile.mapping`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnappsprofileFiltering {
+pub enum EndpointIndependentAddressDependentAddressPortDependent {
     /// `ENDPOINT-INDEPENDENT`
     EndpointIndependent,
     /// `ADDRESS-DEPENDENT`
@@ -265,7 +268,7 @@ pub enum LsnappsprofileFiltering {
     /// `ADDRESS-PORT-DEPENDENT`
     AddressPortDependent,
 }
-impl rt::WireEnum for LsnappsprofileFiltering {
+impl rt::WireEnum for EndpointIndependentAddressDependentAddressPortDependent {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::EndpointIndependent, "ENDPOINT-INDEPENDENT"),
         (Self::AddressDependent, "ADDRESS-DEPENDENT"),
@@ -287,29 +290,21 @@ impl rt::WireEnum for LsnappsprofileIppooling {
         (Self::Random, "RANDOM"),
     ];
 }
-/// Values of `lsnappsprofile`.`l2info` ([`Lsnappsprofile`]).
-///
-/// Also the values of `lsnappsprofile.tcpproxy`, `lsngroup.ftp`, `lsngroup.ftpcm`, `lsngroup.logging`, `lsngroup.pptp`, `lsngroup.rtspalg`, `lsngroup.sessionlogging`, `lsngroup.sessionsync`, `lsngroup.sipalg`, `lsnhttphdrlogprofile.loghost`, `lsnhttphdrlogprofile.logmethod`, `lsnhttphdrlogprofile.logurl`, `lsnhttphdrlogprofile.logversion`, `lsnlogprofile.logcompact`, `lsnlogprofile.logipfix`, `lsnlogprofile.logsessdeletion`, `lsnlogprofile.logsubscrinfo`, `lsnparameter.sessionsync`, `lsnparameter.subscrsessionremoval`, `lsnpool.portblockallocation`, `lsnsipalgprofile.opencontactpinhole`, `lsnsipalgprofile.openrecordroutepinhole`, `lsnsipalgprofile.openregisterpinhole`, `lsnsipalgprofile.openroutepinhole`, `lsnsipalgprofile.openviapinhole`, `lsnsipalgprofile.rport`, `lsntransportprofile.portpreserveparity`, `lsntransportprofile.portpreserverange`, `lsntransportprofile.syncheck`.
+/// Values of `lsnappsprofile.l2info`, `lsnappsprofile.tcpproxy`, `lsngroup.ftp`, `lsngroup.ftpcm`, `lsngroup.logging`, `lsngroup.pptp`, `lsngroup.rtspalg`, `lsngroup.sessionlogging`, `lsngroup.sessionsync`, `lsngroup.sipalg`, `lsnhttphdrlogprofile.loghost`, `lsnhttphdrlogprofile.logmethod`, `lsnhttphdrlogprofile.logurl`, `lsnhttphdrlogprofile.logversion`, `lsnlogprofile.logcompact`, `lsnlogprofile.logipfix`, `lsnlogprofile.logsessdeletion`, `lsnlogprofile.logsubscrinfo`, `lsnparameter.sessionsync`, `lsnparameter.subscrsessionremoval`, `lsnpool.portblockallocation`, `lsnsipalgprofile.opencontactpinhole`, `lsnsipalgprofile.openrecordroutepinhole`, `lsnsipalgprofile.openregisterpinhole`, `lsnsipalgprofile.openroutepinhole`, `lsnsipalgprofile.openviapinhole`, `lsnsipalgprofile.rport`, `lsntransportprofile.portpreserveparity`, `lsntransportprofile.portpreserverange`, `lsntransportprofile.syncheck`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnappsprofileL2info {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for LsnappsprofileL2info {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `lsnappsprofile`.`mapping` ([`Lsnappsprofile`]): the same values as [`LsnappsprofileFiltering`].
-pub type LsnappsprofileMapping = LsnappsprofileFiltering;
-/// Values of `lsnappsprofile`.`tcpproxy` ([`Lsnappsprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnappsprofileTcpproxy = LsnappsprofileL2info;
-/// Values of `lsnappsprofile`.`transportprotocol` ([`Lsnappsprofile`]): the same values as [`LsnappsattributesTransportprotocol`].
-pub type LsnappsprofileTransportprotocol = LsnappsattributesTransportprotocol;
 impl rt::Model for Lsnappsprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -334,6 +329,7 @@ impl rt::Model for Lsnappsprofile {
             6 => self.tcpproxy.as_field(),
             7 => self.td.as_field(),
             8 => self.transportprotocol.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -348,14 +344,9 @@ impl rt::Model for Lsnappsprofile {
             6 => self.tcpproxy.as_field_mut(),
             7 => self.td.as_field_mut(),
             8 => self.transportprotocol.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnappsprofile {
@@ -388,6 +379,56 @@ impl rt::Resource for Lsnappsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["appsprofilename"];
+}
+impl Lsnappsprofile {
+    /// A `lsnappsprofile` named by its key, every other field unset.
+    pub fn new(appsprofilename: impl Into<String>) -> Self {
+        Self {
+            appsprofilename: Some(appsprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`filtering`](Self::filtering).
+    pub fn filtering(
+        mut self,
+        filtering: EndpointIndependentAddressDependentAddressPortDependent,
+    ) -> Self {
+        self.filtering = Some(rt::Open::Known(filtering));
+        self
+    }
+    /// Sets [`ippooling`](Self::ippooling).
+    pub fn ippooling(mut self, ippooling: LsnappsprofileIppooling) -> Self {
+        self.ippooling = Some(rt::Open::Known(ippooling));
+        self
+    }
+    /// Sets [`l2info`](Self::l2info).
+    pub fn l2info(mut self, l2info: EnabledDisabled) -> Self {
+        self.l2info = Some(rt::Open::Known(l2info));
+        self
+    }
+    /// Sets [`mapping`](Self::mapping).
+    pub fn mapping(
+        mut self,
+        mapping: EndpointIndependentAddressDependentAddressPortDependent,
+    ) -> Self {
+        self.mapping = Some(rt::Open::Known(mapping));
+        self
+    }
+    /// Sets [`tcpproxy`](Self::tcpproxy).
+    pub fn tcpproxy(mut self, tcpproxy: EnabledDisabled) -> Self {
+        self.tcpproxy = Some(rt::Open::Known(tcpproxy));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`transportprotocol`](Self::transportprotocol).
+    pub fn transportprotocol(mut self, transportprotocol: TcpUdpIcmp) -> Self {
+        self.transportprotocol = Some(rt::Open::Known(transportprotocol));
+        self
+    }
 }
 impl Lsnappsprofile {
     /// `POST /nitro/v1/config/lsnappsprofile`
@@ -439,16 +480,15 @@ impl Lsnappsprofile {
 /// - Key: `appsprofilename`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnappsprofile_binding/lsnappsprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub appsprofilename: Option<String>,
-    /// `lsnappsprofile_port_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnappsprofile_port_binding: Option<Vec<LsnappsprofilePortBinding>>,
@@ -465,6 +505,7 @@ impl rt::Model for LsnappsprofileBinding {
         match index {
             0 => self.appsprofilename.as_field(),
             1 => self.lsnappsprofile_port_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -472,14 +513,9 @@ impl rt::Model for LsnappsprofileBinding {
         match index {
             0 => self.appsprofilename.as_field_mut(),
             1 => self.lsnappsprofile_port_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnappsprofileBinding {
@@ -514,6 +550,15 @@ impl rt::Resource for LsnappsprofileBinding {
     const KEYS: &'static [&'static str] = &["appsprofilename"];
 }
 impl LsnappsprofileBinding {
+    /// A `lsnappsprofile_binding` named by its key, every other field unset.
+    pub fn new(appsprofilename: impl Into<String>) -> Self {
+        Self {
+            appsprofilename: Some(appsprofilename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnappsprofileBinding {
     /// `GET /nitro/v1/config/lsnappsprofile_binding/{appsprofilename}`
     pub fn get(appsprofilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(appsprofilename)
@@ -532,18 +577,14 @@ impl LsnappsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofileLsnappsattributesBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub appsattributesname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub appsprofilename: Option<String>,
+    /// Since `13.1`.
+    pub appsattributesname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -554,6 +595,7 @@ impl rt::Model for LsnappsprofileLsnappsattributesBinding {
         match index {
             0 => self.appsattributesname.as_field(),
             1 => self.appsprofilename.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -561,14 +603,9 @@ impl rt::Model for LsnappsprofileLsnappsattributesBinding {
         match index {
             0 => self.appsattributesname.as_field_mut(),
             1 => self.appsprofilename.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnappsprofileLsnappsattributesBinding {
@@ -601,6 +638,20 @@ impl rt::Resource for LsnappsprofileLsnappsattributesBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["appsprofilename"];
+}
+impl LsnappsprofileLsnappsattributesBinding {
+    /// A `lsnappsprofile_lsnappsattributes_binding` named by its key, every other field unset.
+    pub fn new(appsprofilename: impl Into<String>) -> Self {
+        Self {
+            appsprofilename: Some(appsprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appsattributesname`](Self::appsattributesname).
+    pub fn appsattributesname(mut self, appsattributesname: impl Into<String>) -> Self {
+        self.appsattributesname = Some(appsattributesname.into());
+        self
+    }
 }
 impl LsnappsprofileLsnappsattributesBinding {
     /// `PUT /nitro/v1/config/lsnappsprofile_lsnappsattributes_binding` (method inferred: the reference gives none)
@@ -641,20 +692,18 @@ impl LsnappsprofileLsnappsattributesBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnappsprofilePortBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub appsprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -670,6 +719,7 @@ impl rt::Model for LsnappsprofilePortBinding {
             0 => self.count.as_field(),
             1 => self.appsprofilename.as_field(),
             2 => self.lsnport.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -678,14 +728,9 @@ impl rt::Model for LsnappsprofilePortBinding {
             0 => self.count.as_field_mut(),
             1 => self.appsprofilename.as_field_mut(),
             2 => self.lsnport.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnappsprofilePortBinding {
@@ -718,6 +763,20 @@ impl rt::Resource for LsnappsprofilePortBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["appsprofilename"];
+}
+impl LsnappsprofilePortBinding {
+    /// A `lsnappsprofile_port_binding` named by its key, every other field unset.
+    pub fn new(appsprofilename: impl Into<String>) -> Self {
+        Self {
+            appsprofilename: Some(appsprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`lsnport`](Self::lsnport).
+    pub fn lsnport(mut self, lsnport: impl Into<String>) -> Self {
+        self.lsnport = Some(lsnport.into());
+        self
+    }
 }
 impl LsnappsprofilePortBinding {
     /// `PUT /nitro/v1/config/lsnappsprofile_port_binding`
@@ -759,22 +818,23 @@ impl LsnappsprofilePortBinding {
 /// - Key: `clientname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Bindings: [`LsnclientBinding`], [`LsnclientNetwork6Binding`], [`LsnclientNetworkBinding`], [`LsnclientNsacl6Binding`], [`LsnclientNsaclBinding`]
 /// - Properties of older releases that `14.1` lacks: `td` (`11.0`–`12.0-FR4`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnclient {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -785,6 +845,7 @@ impl rt::Model for Lsnclient {
         match index {
             0 => self.count.as_field(),
             1 => self.clientname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -792,14 +853,9 @@ impl rt::Model for Lsnclient {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.clientname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnclient {
@@ -832,6 +888,15 @@ impl rt::Resource for Lsnclient {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
+}
+impl Lsnclient {
+    /// A `lsnclient` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Lsnclient {
     /// `POST /nitro/v1/config/lsnclient`
@@ -871,28 +936,27 @@ impl Lsnclient {
 /// - Key: `clientname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnclient_binding/lsnclient_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `lsnclient_network_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsnclient_network_binding: Option<Vec<LsnclientNetworkBinding>>,
-    /// `lsnclient_network6_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnclient_network6_binding: Option<Vec<LsnclientNetwork6Binding>>,
-    /// `lsnclient_nsacl6_binding[]`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub lsnclient_network_binding: Option<Vec<LsnclientNetworkBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnclient_nsacl6_binding: Option<Vec<LsnclientNsacl6Binding>>,
-    /// `lsnclient_nsacl_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnclient_nsacl_binding: Option<Vec<LsnclientNsaclBinding>>,
@@ -915,6 +979,7 @@ impl rt::Model for LsnclientBinding {
             2 => self.lsnclient_network_binding.as_field(),
             3 => self.lsnclient_nsacl6_binding.as_field(),
             4 => self.lsnclient_nsacl_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -925,14 +990,9 @@ impl rt::Model for LsnclientBinding {
             2 => self.lsnclient_network_binding.as_field_mut(),
             3 => self.lsnclient_nsacl6_binding.as_field_mut(),
             4 => self.lsnclient_nsacl_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientBinding {
@@ -967,6 +1027,15 @@ impl rt::Resource for LsnclientBinding {
     const KEYS: &'static [&'static str] = &["clientname"];
 }
 impl LsnclientBinding {
+    /// A `lsnclient_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnclientBinding {
     /// `GET /nitro/v1/config/lsnclient_binding/{clientname}`
     pub fn get(clientname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(clientname)
@@ -985,35 +1054,29 @@ impl LsnclientBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNetwork6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.1`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub network: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub network6: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1042,6 +1105,7 @@ impl rt::Model for LsnclientNetwork6Binding {
             3 => self.network.as_field(),
             4 => self.network6.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1053,14 +1117,9 @@ impl rt::Model for LsnclientNetwork6Binding {
             3 => self.network.as_field_mut(),
             4 => self.network6.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientNetwork6Binding {
@@ -1093,6 +1152,35 @@ impl rt::Resource for LsnclientNetwork6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
+}
+impl LsnclientNetwork6Binding {
+    /// A `lsnclient_network6_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
+        self
+    }
+    /// Sets [`network6`](Self::network6).
+    pub fn network6(mut self, network6: impl Into<String>) -> Self {
+        self.network6 = Some(network6.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl LsnclientNetwork6Binding {
     /// `PUT /nitro/v1/config/lsnclient_network6_binding`
@@ -1137,29 +1225,25 @@ impl LsnclientNetwork6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNetworkBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub network: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1186,6 +1270,7 @@ impl rt::Model for LsnclientNetworkBinding {
             2 => self.netmask.as_field(),
             3 => self.network.as_field(),
             4 => self.td.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1196,14 +1281,9 @@ impl rt::Model for LsnclientNetworkBinding {
             2 => self.netmask.as_field_mut(),
             3 => self.network.as_field_mut(),
             4 => self.td.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientNetworkBinding {
@@ -1236,6 +1316,30 @@ impl rt::Resource for LsnclientNetworkBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
+}
+impl LsnclientNetworkBinding {
+    /// A `lsnclient_network_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl LsnclientNetworkBinding {
     /// `PUT /nitro/v1/config/lsnclient_network_binding`
@@ -1280,25 +1384,23 @@ impl LsnclientNetworkBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNsacl6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub acl6name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub acl6name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1318,6 +1420,7 @@ impl rt::Model for LsnclientNsacl6Binding {
             1 => self.acl6name.as_field(),
             2 => self.clientname.as_field(),
             3 => self.td.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1327,14 +1430,9 @@ impl rt::Model for LsnclientNsacl6Binding {
             1 => self.acl6name.as_field_mut(),
             2 => self.clientname.as_field_mut(),
             3 => self.td.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientNsacl6Binding {
@@ -1367,6 +1465,25 @@ impl rt::Resource for LsnclientNsacl6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
+}
+impl LsnclientNsacl6Binding {
+    /// A `lsnclient_nsacl6_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acl6name`](Self::acl6name).
+    pub fn acl6name(mut self, acl6name: impl Into<String>) -> Self {
+        self.acl6name = Some(acl6name.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl LsnclientNsacl6Binding {
     /// `PUT /nitro/v1/config/lsnclient_nsacl6_binding`
@@ -1411,25 +1528,23 @@ impl LsnclientNsacl6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnclientNsaclBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub aclname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub aclname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1449,6 +1564,7 @@ impl rt::Model for LsnclientNsaclBinding {
             1 => self.aclname.as_field(),
             2 => self.clientname.as_field(),
             3 => self.td.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1458,14 +1574,9 @@ impl rt::Model for LsnclientNsaclBinding {
             1 => self.aclname.as_field_mut(),
             2 => self.clientname.as_field_mut(),
             3 => self.td.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientNsaclBinding {
@@ -1498,6 +1609,25 @@ impl rt::Resource for LsnclientNsaclBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["clientname"];
+}
+impl LsnclientNsaclBinding {
+    /// A `lsnclient_nsacl_binding` named by its key, every other field unset.
+    pub fn new(clientname: impl Into<String>) -> Self {
+        Self {
+            clientname: Some(clientname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`aclname`](Self::aclname).
+    pub fn aclname(mut self, aclname: impl Into<String>) -> Self {
+        self.aclname = Some(aclname.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl LsnclientNsaclBinding {
     /// `PUT /nitro/v1/config/lsnclient_nsacl_binding`
@@ -1539,22 +1669,63 @@ impl LsnclientNsaclBinding {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsndeterministicnat/lsndeterministicnat.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsndeterministicnat {
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Since `11.1`.
-    pub network6: Option<String>,
-    /// `String`, read-write.
+    /// Range: 1 to 65535.
     ///
     /// Since `11.0`.
+    pub firstport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    ///
+    /// Since `11.0`.
+    pub lastport: Option<i64>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub natip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub natip2: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub natprefix: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `NAT44`.
+    ///
+    /// Possible values (see [`Nat44DsLiteNat64`]): `NAT44`, `DS-Lite`, `NAT64`.
+    ///
+    /// Since `11.1`.
+    pub nattype: Option<rt::Open<Nat44DsLiteNat64>>,
+    /// Since `11.1`.
+    pub network6: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 4094.
+    ///
+    /// Since `11.0`.
+    pub srctd: Option<rt::Number>,
+    /// Since `11.0`.
     pub subscrip: Option<String>,
-    /// `Double`, read-write.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub subscrip2: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -1562,63 +1733,13 @@ pub struct Lsndeterministicnat {
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub natip: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub natprefix: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub subscrip2: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub natip2: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `11.0`.
-    pub firstport: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `11.0`.
-    pub lastport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 4094.
-    ///
-    /// Since `11.0`.
-    pub srctd: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Default: `NAT44`.
-    ///
-    /// Possible values (see [`LsndeterministicnatNattype`]): `NAT44`, `DS-Lite`, `NAT64`.
-    ///
-    /// Since `11.1`.
-    pub nattype: Option<rt::Open<LsndeterministicnatNattype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsndeterministicnat`.`nattype` ([`Lsndeterministicnat`]).
-///
-/// Also the values of `lsnstatic.nattype`.
+/// Values of `lsndeterministicnat.nattype`, `lsnstatic.nattype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsndeterministicnatNattype {
+pub enum Nat44DsLiteNat64 {
     /// `NAT44`
     Nat44,
     /// `DS-Lite`
@@ -1626,7 +1747,7 @@ pub enum LsndeterministicnatNattype {
     /// `NAT64`
     Nat64,
 }
-impl rt::WireEnum for LsndeterministicnatNattype {
+impl rt::WireEnum for Nat44DsLiteNat64 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Nat44, "NAT44"),
         (Self::DsLite, "DS-Lite"),
@@ -1665,6 +1786,7 @@ impl rt::Model for Lsndeterministicnat {
             10 => self.subscrip.as_field(),
             11 => self.subscrip2.as_field(),
             12 => self.td.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1683,14 +1805,9 @@ impl rt::Model for Lsndeterministicnat {
             10 => self.subscrip.as_field_mut(),
             11 => self.subscrip2.as_field_mut(),
             12 => self.td.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsndeterministicnat {
@@ -1740,80 +1857,68 @@ impl Lsndeterministicnat {
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Statistics: [`LsngroupStats`]
+/// - Bindings: [`LsngroupBinding`], [`LsngroupIpsecalgprofileBinding`], [`LsngroupLsnappsprofileBinding`], [`LsngroupLsnhttphdrlogprofileBinding`], [`LsngroupLsnlogprofileBinding`], [`LsngroupLsnpoolBinding`], [`LsngroupLsnrtspalgprofileBinding`], [`LsngroupLsnsipalgprofileBinding`], [`LsngroupLsntransportprofileBinding`], [`LsngroupPcpserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsngroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `PORTS`.
-    ///
-    /// Possible values (see [`LsngroupAllocpolicy`]): `PORTS`, `IPADDRS`.
-    ///
-    /// Since `12.0`.
-    pub allocpolicy: Option<rt::Open<LsngroupAllocpolicy>>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub clientname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsngroupFtp`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub ftp: Option<rt::Open<LsngroupFtp>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`LsngroupFtpcm`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub ftpcm: Option<rt::Open<LsngroupFtpcm>>,
-    /// `Double`, read-only.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `11.0`.
-    pub groupid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Default: `PORTS`.
+    ///
+    /// Possible values (see [`LsngroupAllocpolicy`]): `PORTS`, `IPADDRS`.
+    ///
+    /// Since `12.0`.
+    pub allocpolicy: Option<rt::Open<LsngroupAllocpolicy>>,
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub clientname: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub ftp: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub ftpcm: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `11.0`.
+    pub groupid: Option<rt::Number>,
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub ip6profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupLogging`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub logging: Option<rt::Open<LsngroupLogging>>,
-    /// `String`, read-write.
-    ///
+    pub logging: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DYNAMIC`.
     ///
-    /// Possible values (see [`LsngroupNattype`]): `DYNAMIC`, `DETERMINISTIC`.
+    /// Possible values (see [`DynamicDeterministic`]): `DYNAMIC`, `DETERMINISTIC`.
     ///
     /// Since `11.0`.
-    pub nattype: Option<rt::Open<LsngroupNattype>>,
-    /// `Double`, read-write.
+    pub nattype: Option<rt::Open<DynamicDeterministic>>,
+    /// Reference type `Double`.
     ///
     /// Range: 256 to 65536.
     ///
@@ -1821,47 +1926,37 @@ pub struct Lsngroup {
     ///
     /// Since `11.0`.
     pub portblocksize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupPptp`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub pptp: Option<rt::Open<LsngroupPptp>>,
-    /// `String`, read-write.
-    ///
+    pub pptp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupRtspalg`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub rtspalg: Option<rt::Open<LsngroupRtspalg>>,
-    /// `String`, read-write.
-    ///
+    pub rtspalg: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupSessionlogging`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub sessionlogging: Option<rt::Open<LsngroupSessionlogging>>,
-    /// `String`, read-write.
-    ///
+    pub sessionlogging: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsngroupSessionsync`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub sessionsync: Option<rt::Open<LsngroupSessionsync>>,
-    /// `String`, read-write.
-    ///
+    pub sessionsync: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsngroupSipalg`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub sipalg: Option<rt::Open<LsngroupSipalg>>,
-    /// `Double`, read-write.
+    pub sipalg: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 10000.
     ///
@@ -1887,39 +1982,21 @@ impl rt::WireEnum for LsngroupAllocpolicy {
         (Self::Ipaddrs, "IPADDRS"),
     ];
 }
-/// Values of `lsngroup`.`ftp` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupFtp = LsnappsprofileL2info;
-/// Values of `lsngroup`.`ftpcm` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupFtpcm = LsnappsprofileL2info;
-/// Values of `lsngroup`.`logging` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupLogging = LsnappsprofileL2info;
-/// Values of `lsngroup`.`nattype` ([`Lsngroup`]).
-///
-/// Also the values of `lsnpool.nattype`.
+/// Values of `lsngroup.nattype`, `lsnpool.nattype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsngroupNattype {
+pub enum DynamicDeterministic {
     /// `DYNAMIC`
     Dynamic,
     /// `DETERMINISTIC`
     Deterministic,
 }
-impl rt::WireEnum for LsngroupNattype {
+impl rt::WireEnum for DynamicDeterministic {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Dynamic, "DYNAMIC"),
         (Self::Deterministic, "DETERMINISTIC"),
     ];
 }
-/// Values of `lsngroup`.`pptp` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupPptp = LsnappsprofileL2info;
-/// Values of `lsngroup`.`rtspalg` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupRtspalg = LsnappsprofileL2info;
-/// Values of `lsngroup`.`sessionlogging` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupSessionlogging = LsnappsprofileL2info;
-/// Values of `lsngroup`.`sessionsync` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupSessionsync = LsnappsprofileL2info;
-/// Values of `lsngroup`.`sipalg` ([`Lsngroup`]): the same values as [`LsnappsprofileL2info`].
-pub type LsngroupSipalg = LsnappsprofileL2info;
 impl rt::Model for Lsngroup {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1960,6 +2037,7 @@ impl rt::Model for Lsngroup {
             14 => self.sessionsync.as_field(),
             15 => self.sipalg.as_field(),
             16 => self.snmptraplimit.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1982,14 +2060,9 @@ impl rt::Model for Lsngroup {
             14 => self.sessionsync.as_field_mut(),
             15 => self.sipalg.as_field_mut(),
             16 => self.snmptraplimit.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsngroup {
@@ -2022,6 +2095,85 @@ impl rt::Resource for Lsngroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl Lsngroup {
+    /// A `lsngroup` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`allocpolicy`](Self::allocpolicy).
+    pub fn allocpolicy(mut self, allocpolicy: LsngroupAllocpolicy) -> Self {
+        self.allocpolicy = Some(rt::Open::Known(allocpolicy));
+        self
+    }
+    /// Sets [`clientname`](Self::clientname).
+    pub fn clientname(mut self, clientname: impl Into<String>) -> Self {
+        self.clientname = Some(clientname.into());
+        self
+    }
+    /// Sets [`ftp`](Self::ftp).
+    pub fn ftp(mut self, ftp: EnabledDisabled) -> Self {
+        self.ftp = Some(rt::Open::Known(ftp));
+        self
+    }
+    /// Sets [`ftpcm`](Self::ftpcm).
+    pub fn ftpcm(mut self, ftpcm: EnabledDisabled) -> Self {
+        self.ftpcm = Some(rt::Open::Known(ftpcm));
+        self
+    }
+    /// Sets [`ip6profile`](Self::ip6profile).
+    pub fn ip6profile(mut self, ip6profile: impl Into<String>) -> Self {
+        self.ip6profile = Some(ip6profile.into());
+        self
+    }
+    /// Sets [`logging`](Self::logging).
+    pub fn logging(mut self, logging: EnabledDisabled) -> Self {
+        self.logging = Some(rt::Open::Known(logging));
+        self
+    }
+    /// Sets [`nattype`](Self::nattype).
+    pub fn nattype(mut self, nattype: DynamicDeterministic) -> Self {
+        self.nattype = Some(rt::Open::Known(nattype));
+        self
+    }
+    /// Sets [`portblocksize`](Self::portblocksize).
+    pub fn portblocksize(mut self, portblocksize: impl Into<rt::Number>) -> Self {
+        self.portblocksize = Some(portblocksize.into());
+        self
+    }
+    /// Sets [`pptp`](Self::pptp).
+    pub fn pptp(mut self, pptp: EnabledDisabled) -> Self {
+        self.pptp = Some(rt::Open::Known(pptp));
+        self
+    }
+    /// Sets [`rtspalg`](Self::rtspalg).
+    pub fn rtspalg(mut self, rtspalg: EnabledDisabled) -> Self {
+        self.rtspalg = Some(rt::Open::Known(rtspalg));
+        self
+    }
+    /// Sets [`sessionlogging`](Self::sessionlogging).
+    pub fn sessionlogging(mut self, sessionlogging: EnabledDisabled) -> Self {
+        self.sessionlogging = Some(rt::Open::Known(sessionlogging));
+        self
+    }
+    /// Sets [`sessionsync`](Self::sessionsync).
+    pub fn sessionsync(mut self, sessionsync: EnabledDisabled) -> Self {
+        self.sessionsync = Some(rt::Open::Known(sessionsync));
+        self
+    }
+    /// Sets [`sipalg`](Self::sipalg).
+    pub fn sipalg(mut self, sipalg: EnabledDisabled) -> Self {
+        self.sipalg = Some(rt::Open::Known(sipalg));
+        self
+    }
+    /// Sets [`snmptraplimit`](Self::snmptraplimit).
+    pub fn snmptraplimit(mut self, snmptraplimit: impl Into<rt::Number>) -> Self {
+        self.snmptraplimit = Some(snmptraplimit.into());
+        self
+    }
 }
 impl Lsngroup {
     /// `POST /nitro/v1/config/lsngroup`
@@ -2081,57 +2233,56 @@ impl Lsngroup {
 /// - Key: `groupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsngroup_binding/lsngroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `lsngroup_lsnsipalgprofile_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsngroup_lsnsipalgprofile_binding: Option<Vec<LsngroupLsnsipalgprofileBinding>>,
-    /// `lsngroup_ipsecalgprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub lsngroup_ipsecalgprofile_binding: Option<Vec<LsngroupIpsecalgprofileBinding>>,
-    /// `lsngroup_pcpserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Since `11.1`.
-    pub lsngroup_pcpserver_binding: Option<Vec<LsngroupPcpserverBinding>>,
-    /// `lsngroup_lsnhttphdrlogprofile_binding[]`, read-only.
+    /// Since `11.0`.
+    pub lsngroup_lsnappsprofile_binding: Option<Vec<LsngroupLsnappsprofileBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsngroup_lsnhttphdrlogprofile_binding: Option<
         Vec<LsngroupLsnhttphdrlogprofileBinding>,
     >,
-    /// `lsngroup_lsnpool_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsngroup_lsnpool_binding: Option<Vec<LsngroupLsnpoolBinding>>,
-    /// `lsngroup_lsntransportprofile_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsngroup_lsntransportprofile_binding: Option<
-        Vec<LsngroupLsntransportprofileBinding>,
-    >,
-    /// `lsngroup_lsnlogprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub lsngroup_lsnlogprofile_binding: Option<Vec<LsngroupLsnlogprofileBinding>>,
-    /// `lsngroup_lsnrtspalgprofile_binding[]`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub lsngroup_lsnpool_binding: Option<Vec<LsngroupLsnpoolBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsngroup_lsnrtspalgprofile_binding: Option<
         Vec<LsngroupLsnrtspalgprofileBinding>,
     >,
-    /// `lsngroup_lsnappsprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
-    pub lsngroup_lsnappsprofile_binding: Option<Vec<LsngroupLsnappsprofileBinding>>,
+    pub lsngroup_lsnsipalgprofile_binding: Option<Vec<LsngroupLsnsipalgprofileBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub lsngroup_lsntransportprofile_binding: Option<
+        Vec<LsngroupLsntransportprofileBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub lsngroup_pcpserver_binding: Option<Vec<LsngroupPcpserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2161,6 +2312,7 @@ impl rt::Model for LsngroupBinding {
             7 => self.lsngroup_lsnsipalgprofile_binding.as_field(),
             8 => self.lsngroup_lsntransportprofile_binding.as_field(),
             9 => self.lsngroup_pcpserver_binding.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2176,14 +2328,9 @@ impl rt::Model for LsngroupBinding {
             7 => self.lsngroup_lsnsipalgprofile_binding.as_field_mut(),
             8 => self.lsngroup_lsntransportprofile_binding.as_field_mut(),
             9 => self.lsngroup_pcpserver_binding.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupBinding {
@@ -2218,6 +2365,15 @@ impl rt::Resource for LsngroupBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl LsngroupBinding {
+    /// A `lsngroup_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsngroupBinding {
     /// `GET /nitro/v1/config/lsngroup_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -2236,20 +2392,18 @@ impl LsngroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupIpsecalgprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub ipsecalgprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2263,6 +2417,7 @@ impl rt::Model for LsngroupIpsecalgprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.ipsecalgprofile.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2271,14 +2426,9 @@ impl rt::Model for LsngroupIpsecalgprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.ipsecalgprofile.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupIpsecalgprofileBinding {
@@ -2311,6 +2461,20 @@ impl rt::Resource for LsngroupIpsecalgprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupIpsecalgprofileBinding {
+    /// A `lsngroup_ipsecalgprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipsecalgprofile`](Self::ipsecalgprofile).
+    pub fn ipsecalgprofile(mut self, ipsecalgprofile: impl Into<String>) -> Self {
+        self.ipsecalgprofile = Some(ipsecalgprofile.into());
+        self
+    }
 }
 impl LsngroupIpsecalgprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_ipsecalgprofile_binding`
@@ -2355,22 +2519,20 @@ impl LsngroupIpsecalgprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnappsprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub appsprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub appsprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2382,6 +2544,7 @@ impl rt::Model for LsngroupLsnappsprofileBinding {
             0 => self.count.as_field(),
             1 => self.appsprofilename.as_field(),
             2 => self.groupname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2390,14 +2553,9 @@ impl rt::Model for LsngroupLsnappsprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.appsprofilename.as_field_mut(),
             2 => self.groupname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnappsprofileBinding {
@@ -2430,6 +2588,20 @@ impl rt::Resource for LsngroupLsnappsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupLsnappsprofileBinding {
+    /// A `lsngroup_lsnappsprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appsprofilename`](Self::appsprofilename).
+    pub fn appsprofilename(mut self, appsprofilename: impl Into<String>) -> Self {
+        self.appsprofilename = Some(appsprofilename.into());
+        self
+    }
 }
 impl LsngroupLsnappsprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnappsprofile_binding`
@@ -2474,20 +2646,18 @@ impl LsngroupLsnappsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnhttphdrlogprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub httphdrlogprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2505,6 +2675,7 @@ impl rt::Model for LsngroupLsnhttphdrlogprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.httphdrlogprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2513,14 +2684,9 @@ impl rt::Model for LsngroupLsnhttphdrlogprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.httphdrlogprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnhttphdrlogprofileBinding {
@@ -2553,6 +2719,23 @@ impl rt::Resource for LsngroupLsnhttphdrlogprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupLsnhttphdrlogprofileBinding {
+    /// A `lsngroup_lsnhttphdrlogprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`httphdrlogprofilename`](Self::httphdrlogprofilename).
+    pub fn httphdrlogprofilename(
+        mut self,
+        httphdrlogprofilename: impl Into<String>,
+    ) -> Self {
+        self.httphdrlogprofilename = Some(httphdrlogprofilename.into());
+        self
+    }
 }
 impl LsngroupLsnhttphdrlogprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnhttphdrlogprofile_binding`
@@ -2597,20 +2780,18 @@ impl LsngroupLsnhttphdrlogprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnlogprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub logprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2624,6 +2805,7 @@ impl rt::Model for LsngroupLsnlogprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.logprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2632,14 +2814,9 @@ impl rt::Model for LsngroupLsnlogprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.logprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnlogprofileBinding {
@@ -2672,6 +2849,20 @@ impl rt::Resource for LsngroupLsnlogprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupLsnlogprofileBinding {
+    /// A `lsngroup_lsnlogprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`logprofilename`](Self::logprofilename).
+    pub fn logprofilename(mut self, logprofilename: impl Into<String>) -> Self {
+        self.logprofilename = Some(logprofilename.into());
+        self
+    }
 }
 impl LsngroupLsnlogprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnlogprofile_binding`
@@ -2716,20 +2907,18 @@ impl LsngroupLsnlogprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnpoolBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub poolname: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2743,6 +2932,7 @@ impl rt::Model for LsngroupLsnpoolBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.poolname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2751,14 +2941,9 @@ impl rt::Model for LsngroupLsnpoolBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.poolname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnpoolBinding {
@@ -2791,6 +2976,20 @@ impl rt::Resource for LsngroupLsnpoolBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupLsnpoolBinding {
+    /// A `lsngroup_lsnpool_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`poolname`](Self::poolname).
+    pub fn poolname(mut self, poolname: impl Into<String>) -> Self {
+        self.poolname = Some(poolname.into());
+        self
+    }
 }
 impl LsngroupLsnpoolBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnpool_binding`
@@ -2835,20 +3034,18 @@ impl LsngroupLsnpoolBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnrtspalgprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub rtspalgprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2866,6 +3063,7 @@ impl rt::Model for LsngroupLsnrtspalgprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.rtspalgprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2874,14 +3072,9 @@ impl rt::Model for LsngroupLsnrtspalgprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.rtspalgprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnrtspalgprofileBinding {
@@ -2914,6 +3107,20 @@ impl rt::Resource for LsngroupLsnrtspalgprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupLsnrtspalgprofileBinding {
+    /// A `lsngroup_lsnrtspalgprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`rtspalgprofilename`](Self::rtspalgprofilename).
+    pub fn rtspalgprofilename(mut self, rtspalgprofilename: impl Into<String>) -> Self {
+        self.rtspalgprofilename = Some(rtspalgprofilename.into());
+        self
+    }
 }
 impl LsngroupLsnrtspalgprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnrtspalgprofile_binding`
@@ -2958,20 +3165,18 @@ impl LsngroupLsnrtspalgprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsnsipalgprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub sipalgprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2989,6 +3194,7 @@ impl rt::Model for LsngroupLsnsipalgprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.sipalgprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2997,14 +3203,9 @@ impl rt::Model for LsngroupLsnsipalgprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.sipalgprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnsipalgprofileBinding {
@@ -3037,6 +3238,20 @@ impl rt::Resource for LsngroupLsnsipalgprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupLsnsipalgprofileBinding {
+    /// A `lsngroup_lsnsipalgprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`sipalgprofilename`](Self::sipalgprofilename).
+    pub fn sipalgprofilename(mut self, sipalgprofilename: impl Into<String>) -> Self {
+        self.sipalgprofilename = Some(sipalgprofilename.into());
+        self
+    }
 }
 impl LsngroupLsnsipalgprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsnsipalgprofile_binding`
@@ -3081,20 +3296,18 @@ impl LsngroupLsnsipalgprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupLsntransportprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub transportprofilename: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3112,6 +3325,7 @@ impl rt::Model for LsngroupLsntransportprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.transportprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3120,14 +3334,9 @@ impl rt::Model for LsngroupLsntransportprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.transportprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsntransportprofileBinding {
@@ -3160,6 +3369,23 @@ impl rt::Resource for LsngroupLsntransportprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupLsntransportprofileBinding {
+    /// A `lsngroup_lsntransportprofile_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`transportprofilename`](Self::transportprofilename).
+    pub fn transportprofilename(
+        mut self,
+        transportprofilename: impl Into<String>,
+    ) -> Self {
+        self.transportprofilename = Some(transportprofilename.into());
+        self
+    }
 }
 impl LsngroupLsntransportprofileBinding {
     /// `PUT /nitro/v1/config/lsngroup_lsntransportprofile_binding`
@@ -3204,20 +3430,18 @@ impl LsngroupLsntransportprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupPcpserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub pcpserver: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3231,6 +3455,7 @@ impl rt::Model for LsngroupPcpserverBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.pcpserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3239,14 +3464,9 @@ impl rt::Model for LsngroupPcpserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.pcpserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupPcpserverBinding {
@@ -3279,6 +3499,20 @@ impl rt::Resource for LsngroupPcpserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl LsngroupPcpserverBinding {
+    /// A `lsngroup_pcpserver_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`pcpserver`](Self::pcpserver).
+    pub fn pcpserver(mut self, pcpserver: impl Into<String>) -> Self {
+        self.pcpserver = Some(pcpserver.into());
+        self
+    }
 }
 impl LsngroupPcpserverBinding {
     /// `PUT /nitro/v1/config/lsngroup_pcpserver_binding`
@@ -3323,61 +3557,45 @@ impl LsngroupPcpserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnhttphdrlogprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub httphdrlogprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnhttphdrlogprofileLoghost`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub loghost: Option<rt::Open<LsnhttphdrlogprofileLoghost>>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsnhttphdrlogprofileLogmethod`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub logmethod: Option<rt::Open<LsnhttphdrlogprofileLogmethod>>,
-    /// `String`, read-write.
-    ///
+    pub loghost: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsnhttphdrlogprofileLogurl`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub logurl: Option<rt::Open<LsnhttphdrlogprofileLogurl>>,
-    /// `String`, read-write.
-    ///
+    pub logmethod: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsnhttphdrlogprofileLogversion`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub logversion: Option<rt::Open<LsnhttphdrlogprofileLogversion>>,
+    pub logurl: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub logversion: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnhttphdrlogprofile`.`loghost` ([`Lsnhttphdrlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnhttphdrlogprofileLoghost = LsnappsprofileL2info;
-/// Values of `lsnhttphdrlogprofile`.`logmethod` ([`Lsnhttphdrlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnhttphdrlogprofileLogmethod = LsnappsprofileL2info;
-/// Values of `lsnhttphdrlogprofile`.`logurl` ([`Lsnhttphdrlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnhttphdrlogprofileLogurl = LsnappsprofileL2info;
-/// Values of `lsnhttphdrlogprofile`.`logversion` ([`Lsnhttphdrlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnhttphdrlogprofileLogversion = LsnappsprofileL2info;
 impl rt::Model for Lsnhttphdrlogprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3396,6 +3614,7 @@ impl rt::Model for Lsnhttphdrlogprofile {
             3 => self.logmethod.as_field(),
             4 => self.logurl.as_field(),
             5 => self.logversion.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3407,14 +3626,9 @@ impl rt::Model for Lsnhttphdrlogprofile {
             3 => self.logmethod.as_field_mut(),
             4 => self.logurl.as_field_mut(),
             5 => self.logversion.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnhttphdrlogprofile {
@@ -3447,6 +3661,35 @@ impl rt::Resource for Lsnhttphdrlogprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["httphdrlogprofilename"];
+}
+impl Lsnhttphdrlogprofile {
+    /// A `lsnhttphdrlogprofile` named by its key, every other field unset.
+    pub fn new(httphdrlogprofilename: impl Into<String>) -> Self {
+        Self {
+            httphdrlogprofilename: Some(httphdrlogprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`loghost`](Self::loghost).
+    pub fn loghost(mut self, loghost: EnabledDisabled) -> Self {
+        self.loghost = Some(rt::Open::Known(loghost));
+        self
+    }
+    /// Sets [`logmethod`](Self::logmethod).
+    pub fn logmethod(mut self, logmethod: EnabledDisabled) -> Self {
+        self.logmethod = Some(rt::Open::Known(logmethod));
+        self
+    }
+    /// Sets [`logurl`](Self::logurl).
+    pub fn logurl(mut self, logurl: EnabledDisabled) -> Self {
+        self.logurl = Some(rt::Open::Known(logurl));
+        self
+    }
+    /// Sets [`logversion`](Self::logversion).
+    pub fn logversion(mut self, logversion: EnabledDisabled) -> Self {
+        self.logversion = Some(rt::Open::Known(logversion));
+        self
+    }
 }
 impl Lsnhttphdrlogprofile {
     /// `POST /nitro/v1/config/lsnhttphdrlogprofile`
@@ -3501,27 +3744,23 @@ impl Lsnhttphdrlogprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnip6profile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub natprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub network6: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`Lsnip6profileType`]): `DS-Lite`, `NAT64`.
     ///
@@ -3565,6 +3804,7 @@ impl rt::Model for Lsnip6profile {
             2 => self.natprefix.as_field(),
             3 => self.network6.as_field(),
             4 => self.type_.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3575,14 +3815,9 @@ impl rt::Model for Lsnip6profile {
             2 => self.natprefix.as_field_mut(),
             3 => self.network6.as_field_mut(),
             4 => self.type_.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnip6profile {
@@ -3615,6 +3850,30 @@ impl rt::Resource for Lsnip6profile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Lsnip6profile {
+    /// A `lsnip6profile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`natprefix`](Self::natprefix).
+    pub fn natprefix(mut self, natprefix: impl Into<String>) -> Self {
+        self.natprefix = Some(natprefix.into());
+        self
+    }
+    /// Sets [`network6`](Self::network6).
+    pub fn network6(mut self, network6: impl Into<String>) -> Self {
+        self.network6 = Some(network6.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Lsnip6profileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Lsnip6profile {
     /// `POST /nitro/v1/config/lsnip6profile`
@@ -3657,65 +3916,47 @@ impl Lsnip6profile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnlogprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub analyticsprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnlogprofileLogcompact`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub logcompact: Option<rt::Open<LsnlogprofileLogcompact>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`LsnlogprofileLogipfix`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub logipfix: Option<rt::Open<LsnlogprofileLogipfix>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub logprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnlogprofileLogsessdeletion`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub logsessdeletion: Option<rt::Open<LsnlogprofileLogsessdeletion>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`LsnlogprofileLogsubscrinfo`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub logsubscrinfo: Option<rt::Open<LsnlogprofileLogsubscrinfo>>,
+    pub count: Option<rt::Number>,
+    /// Since `13.1`.
+    pub analyticsprofile: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub logcompact: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub logipfix: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub logsessdeletion: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub logsubscrinfo: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnlogprofile`.`logcompact` ([`Lsnlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnlogprofileLogcompact = LsnappsprofileL2info;
-/// Values of `lsnlogprofile`.`logipfix` ([`Lsnlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnlogprofileLogipfix = LsnappsprofileL2info;
-/// Values of `lsnlogprofile`.`logsessdeletion` ([`Lsnlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnlogprofileLogsessdeletion = LsnappsprofileL2info;
-/// Values of `lsnlogprofile`.`logsubscrinfo` ([`Lsnlogprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnlogprofileLogsubscrinfo = LsnappsprofileL2info;
 impl rt::Model for Lsnlogprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3736,6 +3977,7 @@ impl rt::Model for Lsnlogprofile {
             4 => self.logprofilename.as_field(),
             5 => self.logsessdeletion.as_field(),
             6 => self.logsubscrinfo.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3748,14 +3990,9 @@ impl rt::Model for Lsnlogprofile {
             4 => self.logprofilename.as_field_mut(),
             5 => self.logsessdeletion.as_field_mut(),
             6 => self.logsubscrinfo.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnlogprofile {
@@ -3788,6 +4025,30 @@ impl rt::Resource for Lsnlogprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["logprofilename"];
+}
+impl Lsnlogprofile {
+    /// A `lsnlogprofile` named by its key, every other field unset.
+    pub fn new(logprofilename: impl Into<String>) -> Self {
+        Self {
+            logprofilename: Some(logprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`logcompact`](Self::logcompact).
+    pub fn logcompact(mut self, logcompact: EnabledDisabled) -> Self {
+        self.logcompact = Some(rt::Open::Known(logcompact));
+        self
+    }
+    /// Sets [`logipfix`](Self::logipfix).
+    pub fn logipfix(mut self, logipfix: EnabledDisabled) -> Self {
+        self.logipfix = Some(rt::Open::Known(logipfix));
+        self
+    }
+    /// Sets [`logsubscrinfo`](Self::logsubscrinfo).
+    pub fn logsubscrinfo(mut self, logsubscrinfo: EnabledDisabled) -> Self {
+        self.logsubscrinfo = Some(rt::Open::Known(logsubscrinfo));
+        self
+    }
 }
 impl Lsnlogprofile {
     /// `POST /nitro/v1/config/lsnlogprofile`
@@ -3842,41 +4103,33 @@ impl Lsnlogprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnparameter {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub maxmemlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub memlimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub memlimitactive: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsnparameterSessionsync`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub sessionsync: Option<rt::Open<LsnparameterSessionsync>>,
-    /// `String`, read-write.
-    ///
+    pub sessionsync: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsnparameterSubscrsessionremoval`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub subscrsessionremoval: Option<rt::Open<LsnparameterSubscrsessionremoval>>,
+    pub subscrsessionremoval: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnparameter`.`sessionsync` ([`Lsnparameter`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnparameterSessionsync = LsnappsprofileL2info;
-/// Values of `lsnparameter`.`subscrsessionremoval` ([`Lsnparameter`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnparameterSubscrsessionremoval = LsnappsprofileL2info;
 impl rt::Model for Lsnparameter {
     const FIELDS: &'static [&'static str] = &[
         "maxmemlimit",
@@ -3893,6 +4146,7 @@ impl rt::Model for Lsnparameter {
             2 => self.memlimitactive.as_field(),
             3 => self.sessionsync.as_field(),
             4 => self.subscrsessionremoval.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3903,14 +4157,9 @@ impl rt::Model for Lsnparameter {
             2 => self.memlimitactive.as_field_mut(),
             3 => self.sessionsync.as_field_mut(),
             4 => self.subscrsessionremoval.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnparameter {
@@ -3964,14 +4213,24 @@ impl Lsnparameter {
 /// - Key: `poolname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Statistics: [`LsnpoolStats`]
+/// - Bindings: [`LsnpoolBinding`], [`LsnpoolLsnipBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnpool {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub poolname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65536.
     ///
@@ -3979,31 +4238,19 @@ pub struct Lsnpool {
     ///
     /// Since `11.0`.
     pub maxportrealloctmq: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DYNAMIC`.
     ///
-    /// Possible values (see [`LsnpoolNattype`]): `DYNAMIC`, `DETERMINISTIC`.
+    /// Possible values (see [`DynamicDeterministic`]): `DYNAMIC`, `DETERMINISTIC`.
     ///
     /// Since `11.0`.
-    pub nattype: Option<rt::Open<LsnpoolNattype>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub poolname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub nattype: Option<rt::Open<DynamicDeterministic>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsnpoolPortblockallocation`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub portblockallocation: Option<rt::Open<LsnpoolPortblockallocation>>,
-    /// `Double`, read-write.
+    pub portblockallocation: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 600.
     ///
@@ -4014,10 +4261,6 @@ pub struct Lsnpool {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnpool`.`nattype` ([`Lsnpool`]): the same values as [`LsngroupNattype`].
-pub type LsnpoolNattype = LsngroupNattype;
-/// Values of `lsnpool`.`portblockallocation` ([`Lsnpool`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnpoolPortblockallocation = LsnappsprofileL2info;
 impl rt::Model for Lsnpool {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4036,6 +4279,7 @@ impl rt::Model for Lsnpool {
             3 => self.poolname.as_field(),
             4 => self.portblockallocation.as_field(),
             5 => self.portrealloctimeout.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4047,14 +4291,9 @@ impl rt::Model for Lsnpool {
             3 => self.poolname.as_field_mut(),
             4 => self.portblockallocation.as_field_mut(),
             5 => self.portrealloctimeout.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnpool {
@@ -4087,6 +4326,41 @@ impl rt::Resource for Lsnpool {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["poolname"];
+}
+impl Lsnpool {
+    /// A `lsnpool` named by its key, every other field unset.
+    pub fn new(poolname: impl Into<String>) -> Self {
+        Self {
+            poolname: Some(poolname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`maxportrealloctmq`](Self::maxportrealloctmq).
+    pub fn maxportrealloctmq(
+        mut self,
+        maxportrealloctmq: impl Into<rt::Number>,
+    ) -> Self {
+        self.maxportrealloctmq = Some(maxportrealloctmq.into());
+        self
+    }
+    /// Sets [`nattype`](Self::nattype).
+    pub fn nattype(mut self, nattype: DynamicDeterministic) -> Self {
+        self.nattype = Some(rt::Open::Known(nattype));
+        self
+    }
+    /// Sets [`portblockallocation`](Self::portblockallocation).
+    pub fn portblockallocation(mut self, portblockallocation: EnabledDisabled) -> Self {
+        self.portblockallocation = Some(rt::Open::Known(portblockallocation));
+        self
+    }
+    /// Sets [`portrealloctimeout`](Self::portrealloctimeout).
+    pub fn portrealloctimeout(
+        mut self,
+        portrealloctimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.portrealloctimeout = Some(portrealloctimeout.into());
+        self
+    }
 }
 impl Lsnpool {
     /// `POST /nitro/v1/config/lsnpool`
@@ -4138,16 +4412,15 @@ impl Lsnpool {
 /// - Key: `poolname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnpool_binding/lsnpool_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub poolname: Option<String>,
-    /// `lsnpool_lsnip_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnpool_lsnip_binding: Option<Vec<LsnpoolLsnipBinding>>,
@@ -4161,6 +4434,7 @@ impl rt::Model for LsnpoolBinding {
         match index {
             0 => self.lsnpool_lsnip_binding.as_field(),
             1 => self.poolname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4168,14 +4442,9 @@ impl rt::Model for LsnpoolBinding {
         match index {
             0 => self.lsnpool_lsnip_binding.as_field_mut(),
             1 => self.poolname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnpoolBinding {
@@ -4210,6 +4479,15 @@ impl rt::Resource for LsnpoolBinding {
     const KEYS: &'static [&'static str] = &["poolname"];
 }
 impl LsnpoolBinding {
+    /// A `lsnpool_binding` named by its key, every other field unset.
+    pub fn new(poolname: impl Into<String>) -> Self {
+        Self {
+            poolname: Some(poolname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnpoolBinding {
     /// `GET /nitro/v1/config/lsnpool_binding/{poolname}`
     pub fn get(poolname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(poolname)
@@ -4228,30 +4506,28 @@ impl LsnpoolBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolLsnipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub lsnip: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    ///
-    /// Since `12.1`.
-    pub ownernode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub poolname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub lsnip: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31.
+    ///
+    /// Since `12.1`.
+    pub ownernode: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4269,6 +4545,7 @@ impl rt::Model for LsnpoolLsnipBinding {
             1 => self.lsnip.as_field(),
             2 => self.ownernode.as_field(),
             3 => self.poolname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4278,14 +4555,9 @@ impl rt::Model for LsnpoolLsnipBinding {
             1 => self.lsnip.as_field_mut(),
             2 => self.ownernode.as_field_mut(),
             3 => self.poolname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnpoolLsnipBinding {
@@ -4318,6 +4590,25 @@ impl rt::Resource for LsnpoolLsnipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["poolname"];
+}
+impl LsnpoolLsnipBinding {
+    /// A `lsnpool_lsnip_binding` named by its key, every other field unset.
+    pub fn new(poolname: impl Into<String>) -> Self {
+        Self {
+            poolname: Some(poolname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`lsnip`](Self::lsnip).
+    pub fn lsnip(mut self, lsnip: impl Into<String>) -> Self {
+        self.lsnip = Some(lsnip.into());
+        self
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
 }
 impl LsnpoolLsnipBinding {
     /// `PUT /nitro/v1/config/lsnpool_lsnip_binding`
@@ -4362,53 +4653,47 @@ impl LsnpoolLsnipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnrtspalgprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub rtspalgprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Default: `120`.
     ///
     /// Since `11.0`.
     pub rtspidletimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub rtspportrange: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `TCP`.
     ///
-    /// Possible values (see [`LsnrtspalgprofileRtsptransportprotocol`]): `TCP`, `UDP`.
+    /// Possible values (see [`TcpUdp`]): `TCP`, `UDP`.
     ///
     /// Since `11.0`.
-    pub rtsptransportprotocol: Option<rt::Open<LsnrtspalgprofileRtsptransportprotocol>>,
+    pub rtsptransportprotocol: Option<rt::Open<TcpUdp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnrtspalgprofile`.`rtsptransportprotocol` ([`Lsnrtspalgprofile`]).
-///
-/// Also the values of `lsnsipalgprofile.siptransportprotocol`.
+/// Values of `lsnrtspalgprofile.rtsptransportprotocol`, `lsnsipalgprofile.siptransportprotocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnrtspalgprofileRtsptransportprotocol {
+pub enum TcpUdp {
     /// `TCP`
     Tcp,
     /// `UDP`
     Udp,
 }
-impl rt::WireEnum for LsnrtspalgprofileRtsptransportprotocol {
+impl rt::WireEnum for TcpUdp {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Tcp, "TCP"),
         (Self::Udp, "UDP"),
@@ -4430,6 +4715,7 @@ impl rt::Model for Lsnrtspalgprofile {
             2 => self.rtspidletimeout.as_field(),
             3 => self.rtspportrange.as_field(),
             4 => self.rtsptransportprotocol.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4440,14 +4726,9 @@ impl rt::Model for Lsnrtspalgprofile {
             2 => self.rtspidletimeout.as_field_mut(),
             3 => self.rtspportrange.as_field_mut(),
             4 => self.rtsptransportprotocol.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnrtspalgprofile {
@@ -4480,6 +4761,30 @@ impl rt::Resource for Lsnrtspalgprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["rtspalgprofilename"];
+}
+impl Lsnrtspalgprofile {
+    /// A `lsnrtspalgprofile` named by its key, every other field unset.
+    pub fn new(rtspalgprofilename: impl Into<String>) -> Self {
+        Self {
+            rtspalgprofilename: Some(rtspalgprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`rtspidletimeout`](Self::rtspidletimeout).
+    pub fn rtspidletimeout(mut self, rtspidletimeout: impl Into<rt::Number>) -> Self {
+        self.rtspidletimeout = Some(rtspidletimeout.into());
+        self
+    }
+    /// Sets [`rtspportrange`](Self::rtspportrange).
+    pub fn rtspportrange(mut self, rtspportrange: impl Into<String>) -> Self {
+        self.rtspportrange = Some(rtspportrange.into());
+        self
+    }
+    /// Sets [`rtsptransportprotocol`](Self::rtsptransportprotocol).
+    pub fn rtsptransportprotocol(mut self, rtsptransportprotocol: TcpUdp) -> Self {
+        self.rtsptransportprotocol = Some(rt::Open::Known(rtsptransportprotocol));
+        self
+    }
 }
 impl Lsnrtspalgprofile {
     /// `POST /nitro/v1/config/lsnrtspalgprofile`
@@ -4531,34 +4836,35 @@ impl Lsnrtspalgprofile {
 /// - Key: `sessionid`
 /// - Operations: `action:flush`, `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Bindings: [`LsnrtspalgsessionBinding`], [`LsnrtspalgsessionDatachannelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnrtspalgsession {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Since `11.0`.
+    pub sessionid: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub callflags: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub callrefcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub calltimer: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub sessionid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub xlatip: Option<String>,
@@ -4585,6 +4891,7 @@ impl rt::Model for Lsnrtspalgsession {
             4 => self.nodeid.as_field(),
             5 => self.sessionid.as_field(),
             6 => self.xlatip.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4597,14 +4904,9 @@ impl rt::Model for Lsnrtspalgsession {
             4 => self.nodeid.as_field_mut(),
             5 => self.sessionid.as_field_mut(),
             6 => self.xlatip.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnrtspalgsession {
@@ -4639,6 +4941,15 @@ impl rt::Resource for Lsnrtspalgsession {
     const KEYS: &'static [&'static str] = &["sessionid"];
 }
 impl Lsnrtspalgsession {
+    /// A `lsnrtspalgsession` named by its key, every other field unset.
+    pub fn new(sessionid: impl Into<String>) -> Self {
+        Self {
+            sessionid: Some(sessionid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Lsnrtspalgsession {
     /// `GET /nitro/v1/config/lsnrtspalgsession?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -4664,14 +4975,13 @@ impl Lsnrtspalgsession {
 /// - Key: `sessionid`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnrtspalgsession_binding/lsnrtspalgsession_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnrtspalgsessionBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub sessionid: Option<String>,
-    /// `lsnrtspalgsession_datachannel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnrtspalgsession_datachannel_binding: Option<
@@ -4690,6 +5000,7 @@ impl rt::Model for LsnrtspalgsessionBinding {
         match index {
             0 => self.lsnrtspalgsession_datachannel_binding.as_field(),
             1 => self.sessionid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4697,14 +5008,9 @@ impl rt::Model for LsnrtspalgsessionBinding {
         match index {
             0 => self.lsnrtspalgsession_datachannel_binding.as_field_mut(),
             1 => self.sessionid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnrtspalgsessionBinding {
@@ -4739,6 +5045,15 @@ impl rt::Resource for LsnrtspalgsessionBinding {
     const KEYS: &'static [&'static str] = &["sessionid"];
 }
 impl LsnrtspalgsessionBinding {
+    /// A `lsnrtspalgsession_binding` named by its key, every other field unset.
+    pub fn new(sessionid: impl Into<String>) -> Self {
+        Self {
+            sessionid: Some(sessionid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnrtspalgsessionBinding {
     /// `GET /nitro/v1/config/lsnrtspalgsession_binding/{sessionid}`
     pub fn get(sessionid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(sessionid)
@@ -4754,58 +5069,51 @@ impl LsnrtspalgsessionBinding {
 /// - Key: `sessionid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnrtspalgsession_datachannel_binding/lsnrtspalgsession_datachannel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnrtspalgsessionDatachannelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub channelip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub sessionid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelflags: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channeltimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatport: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LsnrtspalgsessionDatachannelBindingChannelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
-    ///
-    /// Since `11.1`.
-    pub channelprotocol: Option<
-        rt::Open<LsnrtspalgsessionDatachannelBindingChannelprotocol>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channelflags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub channelip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Channelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
+    ///
+    /// Since `11.1`.
+    pub channelprotocol: Option<rt::Open<Channelprotocol>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channeltimeout: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnrtspalgsession_datachannel_binding`.`channelprotocol` ([`LsnrtspalgsessionDatachannelBinding`]).
-///
-/// Also the values of `lsnsipalgcall_controlchannel_binding.channelprotocol`, `lsnsipalgcall_datachannel_binding.channelprotocol`.
+/// Values of `lsnrtspalgsession_datachannel_binding.channelprotocol`, `lsnsipalgcall_controlchannel_binding.channelprotocol`, `lsnsipalgcall_datachannel_binding.channelprotocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnrtspalgsessionDatachannelBindingChannelprotocol {
+pub enum Channelprotocol {
     /// `HTTP`
     Http,
     /// `FTP`
@@ -4933,7 +5241,7 @@ pub enum LsnrtspalgsessionDatachannelBindingChannelprotocol {
     /// Since `12.0-FR4`.
     Quic,
 }
-impl rt::WireEnum for LsnrtspalgsessionDatachannelBindingChannelprotocol {
+impl rt::WireEnum for Channelprotocol {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Http, "HTTP"),
         (Self::Ftp, "FTP"),
@@ -5021,6 +5329,7 @@ impl rt::Model for LsnrtspalgsessionDatachannelBinding {
             6 => self.channelprotocol.as_field(),
             7 => self.channeltimeout.as_field(),
             8 => self.sessionid.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5035,14 +5344,9 @@ impl rt::Model for LsnrtspalgsessionDatachannelBinding {
             6 => self.channelprotocol.as_field_mut(),
             7 => self.channeltimeout.as_field_mut(),
             8 => self.sessionid.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnrtspalgsessionDatachannelBinding {
@@ -5077,6 +5381,15 @@ impl rt::Resource for LsnrtspalgsessionDatachannelBinding {
     const KEYS: &'static [&'static str] = &["sessionid"];
 }
 impl LsnrtspalgsessionDatachannelBinding {
+    /// A `lsnrtspalgsession_datachannel_binding` named by its key, every other field unset.
+    pub fn new(sessionid: impl Into<String>) -> Self {
+        Self {
+            sessionid: Some(sessionid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnrtspalgsessionDatachannelBinding {
     /// `GET /nitro/v1/config/lsnrtspalgsession_datachannel_binding/{sessionid}?count=yes`
     pub fn count(sessionid: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(sessionid)
@@ -5099,91 +5412,79 @@ impl LsnrtspalgsessionDatachannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsession {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub clientname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub destip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub destport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub dsttd: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub ipv6address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub natip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub natport: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `11.0`.
     pub natport2: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub natprefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NAT44`.
     ///
     /// Possible values (see [`LsnsessionNattype`]): `NAT44`, `DS-Lite`, `NAT64`.
     ///
     /// Since `11.0`.
     pub nattype: Option<rt::Open<LsnsessionNattype>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub network: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub network6: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `12.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LsnsessionSessionestdir`]): `OUT`, `IN`.
     ///
     /// Since `11.0`.
     pub sessionestdir: Option<rt::Open<LsnsessionSessionestdir>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub srctd: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub subscrip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub subscrport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -5191,12 +5492,12 @@ pub struct Lsnsession {
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`LsnsessionTransportprotocol`]): `TCP`, `UDP`, `ICMP`.
+    /// Possible values (see [`TcpUdpIcmp`]): `TCP`, `UDP`, `ICMP`.
     ///
     /// Since `11.0`.
-    pub transportprotocol: Option<rt::Open<LsnsessionTransportprotocol>>,
+    pub transportprotocol: Option<rt::Open<TcpUdpIcmp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5235,8 +5536,6 @@ impl rt::WireEnum for LsnsessionSessionestdir {
         (Self::In, "IN"),
     ];
 }
-/// Values of `lsnsession`.`transportprotocol` ([`Lsnsession`]): the same values as [`LsnappsattributesTransportprotocol`].
-pub type LsnsessionTransportprotocol = LsnappsattributesTransportprotocol;
 impl rt::Model for Lsnsession {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5285,6 +5584,7 @@ impl rt::Model for Lsnsession {
             18 => self.subscrport.as_field(),
             19 => self.td.as_field(),
             20 => self.transportprotocol.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5311,14 +5611,9 @@ impl rt::Model for Lsnsession {
             18 => self.subscrport.as_field_mut(),
             19 => self.td.as_field_mut(),
             20 => self.transportprotocol.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnsession {
@@ -5372,34 +5667,35 @@ impl Lsnsession {
 /// - Key: `callid`
 /// - Operations: `action:flush`, `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Bindings: [`LsnsipalgcallBinding`], [`LsnsipalgcallControlchannelBinding`], [`LsnsipalgcallDatachannelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsipalgcall {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Since `11.0`.
+    pub callid: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub callflags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub callid: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub callrefcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub calltimer: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub xlatip: Option<String>,
@@ -5426,6 +5722,7 @@ impl rt::Model for Lsnsipalgcall {
             4 => self.calltimer.as_field(),
             5 => self.nodeid.as_field(),
             6 => self.xlatip.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5438,14 +5735,9 @@ impl rt::Model for Lsnsipalgcall {
             4 => self.calltimer.as_field_mut(),
             5 => self.nodeid.as_field_mut(),
             6 => self.xlatip.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnsipalgcall {
@@ -5480,6 +5772,15 @@ impl rt::Resource for Lsnsipalgcall {
     const KEYS: &'static [&'static str] = &["callid"];
 }
 impl Lsnsipalgcall {
+    /// A `lsnsipalgcall` named by its key, every other field unset.
+    pub fn new(callid: impl Into<String>) -> Self {
+        Self {
+            callid: Some(callid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Lsnsipalgcall {
     /// `GET /nitro/v1/config/lsnsipalgcall?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -5505,23 +5806,22 @@ impl Lsnsipalgcall {
 /// - Key: `callid`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnsipalgcall_binding/lsnsipalgcall_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub callid: Option<String>,
-    /// `lsnsipalgcall_datachannel_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsnsipalgcall_datachannel_binding: Option<Vec<LsnsipalgcallDatachannelBinding>>,
-    /// `lsnsipalgcall_controlchannel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsnsipalgcall_controlchannel_binding: Option<
         Vec<LsnsipalgcallControlchannelBinding>,
     >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub lsnsipalgcall_datachannel_binding: Option<Vec<LsnsipalgcallDatachannelBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5537,6 +5837,7 @@ impl rt::Model for LsnsipalgcallBinding {
             0 => self.callid.as_field(),
             1 => self.lsnsipalgcall_controlchannel_binding.as_field(),
             2 => self.lsnsipalgcall_datachannel_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5545,14 +5846,9 @@ impl rt::Model for LsnsipalgcallBinding {
             0 => self.callid.as_field_mut(),
             1 => self.lsnsipalgcall_controlchannel_binding.as_field_mut(),
             2 => self.lsnsipalgcall_datachannel_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnsipalgcallBinding {
@@ -5587,6 +5883,15 @@ impl rt::Resource for LsnsipalgcallBinding {
     const KEYS: &'static [&'static str] = &["callid"];
 }
 impl LsnsipalgcallBinding {
+    /// A `lsnsipalgcall_binding` named by its key, every other field unset.
+    pub fn new(callid: impl Into<String>) -> Self {
+        Self {
+            callid: Some(callid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnsipalgcallBinding {
     /// `GET /nitro/v1/config/lsnsipalgcall_binding/{callid}`
     pub fn get(callid: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(callid)
@@ -5602,54 +5907,47 @@ impl LsnsipalgcallBinding {
 /// - Key: `callid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnsipalgcall_controlchannel_binding/lsnsipalgcall_controlchannel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallControlchannelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub channelip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub callid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelflags: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channeltimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatport: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LsnsipalgcallControlchannelBindingChannelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
-    ///
-    /// Since `11.1`.
-    pub channelprotocol: Option<
-        rt::Open<LsnsipalgcallControlchannelBindingChannelprotocol>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channelflags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub channelip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Channelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
+    ///
+    /// Since `11.1`.
+    pub channelprotocol: Option<rt::Open<Channelprotocol>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channeltimeout: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnsipalgcall_controlchannel_binding`.`channelprotocol` ([`LsnsipalgcallControlchannelBinding`]): the same values as [`LsnrtspalgsessionDatachannelBindingChannelprotocol`].
-pub type LsnsipalgcallControlchannelBindingChannelprotocol = LsnrtspalgsessionDatachannelBindingChannelprotocol;
 impl rt::Model for LsnsipalgcallControlchannelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5674,6 +5972,7 @@ impl rt::Model for LsnsipalgcallControlchannelBinding {
             6 => self.channelport.as_field(),
             7 => self.channelprotocol.as_field(),
             8 => self.channeltimeout.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5688,14 +5987,9 @@ impl rt::Model for LsnsipalgcallControlchannelBinding {
             6 => self.channelport.as_field_mut(),
             7 => self.channelprotocol.as_field_mut(),
             8 => self.channeltimeout.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnsipalgcallControlchannelBinding {
@@ -5730,6 +6024,15 @@ impl rt::Resource for LsnsipalgcallControlchannelBinding {
     const KEYS: &'static [&'static str] = &["callid"];
 }
 impl LsnsipalgcallControlchannelBinding {
+    /// A `lsnsipalgcall_controlchannel_binding` named by its key, every other field unset.
+    pub fn new(callid: impl Into<String>) -> Self {
+        Self {
+            callid: Some(callid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnsipalgcallControlchannelBinding {
     /// `GET /nitro/v1/config/lsnsipalgcall_controlchannel_binding/{callid}?count=yes`
     pub fn count(callid: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(callid)
@@ -5749,54 +6052,47 @@ impl LsnsipalgcallControlchannelBinding {
 /// - Key: `callid`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/lsn/lsnsipalgcall_datachannel_binding/lsnsipalgcall_datachannel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnsipalgcallDatachannelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub channelip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub callid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelflags: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channeltimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub channelnatport: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`LsnsipalgcallDatachannelBindingChannelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
-    ///
-    /// Since `11.1`.
-    pub channelprotocol: Option<
-        rt::Open<LsnsipalgcallDatachannelBindingChannelprotocol>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channelflags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub channelip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelnatport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub channelport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Channelprotocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
+    ///
+    /// Since `11.1`.
+    pub channelprotocol: Option<rt::Open<Channelprotocol>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub channeltimeout: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnsipalgcall_datachannel_binding`.`channelprotocol` ([`LsnsipalgcallDatachannelBinding`]): the same values as [`LsnrtspalgsessionDatachannelBindingChannelprotocol`].
-pub type LsnsipalgcallDatachannelBindingChannelprotocol = LsnrtspalgsessionDatachannelBindingChannelprotocol;
 impl rt::Model for LsnsipalgcallDatachannelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5821,6 +6117,7 @@ impl rt::Model for LsnsipalgcallDatachannelBinding {
             6 => self.channelport.as_field(),
             7 => self.channelprotocol.as_field(),
             8 => self.channeltimeout.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5835,14 +6132,9 @@ impl rt::Model for LsnsipalgcallDatachannelBinding {
             6 => self.channelport.as_field_mut(),
             7 => self.channelprotocol.as_field_mut(),
             8 => self.channeltimeout.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnsipalgcallDatachannelBinding {
@@ -5877,6 +6169,15 @@ impl rt::Resource for LsnsipalgcallDatachannelBinding {
     const KEYS: &'static [&'static str] = &["callid"];
 }
 impl LsnsipalgcallDatachannelBinding {
+    /// A `lsnsipalgcall_datachannel_binding` named by its key, every other field unset.
+    pub fn new(callid: impl Into<String>) -> Self {
+        Self {
+            callid: Some(callid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LsnsipalgcallDatachannelBinding {
     /// `GET /nitro/v1/config/lsnsipalgcall_datachannel_binding/{callid}?count=yes`
     pub fn count(callid: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(callid)
@@ -5899,117 +6200,85 @@ impl LsnsipalgcallDatachannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnsipalgprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Default: `120`.
-    ///
-    /// Since `11.0`.
-    pub datasessionidletimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpencontactpinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub opencontactpinhole: Option<rt::Open<LsnsipalgprofileOpencontactpinhole>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpenrecordroutepinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub openrecordroutepinhole: Option<rt::Open<LsnsipalgprofileOpenrecordroutepinhole>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpenregisterpinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub openregisterpinhole: Option<rt::Open<LsnsipalgprofileOpenregisterpinhole>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpenroutepinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub openroutepinhole: Option<rt::Open<LsnsipalgprofileOpenroutepinhole>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileOpenviapinhole`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub openviapinhole: Option<rt::Open<LsnsipalgprofileOpenviapinhole>>,
-    /// `Double`, read-write.
-    ///
-    /// Default: `60`.
-    ///
-    /// Since `11.0`.
-    pub registrationtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`LsnsipalgprofileRport`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub rport: Option<rt::Open<LsnsipalgprofileRport>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub sipalgprofilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Default: `120`.
+    ///
+    /// Since `11.0`.
+    pub datasessionidletimeout: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub opencontactpinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub openrecordroutepinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub openregisterpinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub openroutepinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub openviapinhole: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
+    ///
+    /// Default: `60`.
+    ///
+    /// Since `11.0`.
+    pub registrationtimeout: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub rport: Option<rt::Open<EnabledDisabled>>,
+    /// Since `11.0`.
     pub sipdstportrange: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `600`.
     ///
     /// Since `11.0`.
     pub sipsessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub sipsrcportrange: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnsipalgprofileSiptransportprotocol`]): `TCP`, `UDP`.
+    /// Possible values (see [`TcpUdp`]): `TCP`, `UDP`.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
-    pub siptransportprotocol: Option<rt::Open<LsnsipalgprofileSiptransportprotocol>>,
+    pub siptransportprotocol: Option<rt::Open<TcpUdp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnsipalgprofile`.`opencontactpinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpencontactpinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`openrecordroutepinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpenrecordroutepinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`openregisterpinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpenregisterpinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`openroutepinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpenroutepinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`openviapinhole` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileOpenviapinhole = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`rport` ([`Lsnsipalgprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsnsipalgprofileRport = LsnappsprofileL2info;
-/// Values of `lsnsipalgprofile`.`siptransportprotocol` ([`Lsnsipalgprofile`]): the same values as [`LsnrtspalgprofileRtsptransportprotocol`].
-pub type LsnsipalgprofileSiptransportprotocol = LsnrtspalgprofileRtsptransportprotocol;
 impl rt::Model for Lsnsipalgprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6044,6 +6313,7 @@ impl rt::Model for Lsnsipalgprofile {
             11 => self.sipsessiontimeout.as_field(),
             12 => self.sipsrcportrange.as_field(),
             13 => self.siptransportprotocol.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6063,14 +6333,9 @@ impl rt::Model for Lsnsipalgprofile {
             11 => self.sipsessiontimeout.as_field_mut(),
             12 => self.sipsrcportrange.as_field_mut(),
             13 => self.siptransportprotocol.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnsipalgprofile {
@@ -6103,6 +6368,87 @@ impl rt::Resource for Lsnsipalgprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sipalgprofilename"];
+}
+impl Lsnsipalgprofile {
+    /// A `lsnsipalgprofile` named by its key, every other field unset.
+    pub fn new(sipalgprofilename: impl Into<String>) -> Self {
+        Self {
+            sipalgprofilename: Some(sipalgprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`datasessionidletimeout`](Self::datasessionidletimeout).
+    pub fn datasessionidletimeout(
+        mut self,
+        datasessionidletimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.datasessionidletimeout = Some(datasessionidletimeout.into());
+        self
+    }
+    /// Sets [`opencontactpinhole`](Self::opencontactpinhole).
+    pub fn opencontactpinhole(mut self, opencontactpinhole: EnabledDisabled) -> Self {
+        self.opencontactpinhole = Some(rt::Open::Known(opencontactpinhole));
+        self
+    }
+    /// Sets [`openrecordroutepinhole`](Self::openrecordroutepinhole).
+    pub fn openrecordroutepinhole(
+        mut self,
+        openrecordroutepinhole: EnabledDisabled,
+    ) -> Self {
+        self.openrecordroutepinhole = Some(rt::Open::Known(openrecordroutepinhole));
+        self
+    }
+    /// Sets [`openregisterpinhole`](Self::openregisterpinhole).
+    pub fn openregisterpinhole(mut self, openregisterpinhole: EnabledDisabled) -> Self {
+        self.openregisterpinhole = Some(rt::Open::Known(openregisterpinhole));
+        self
+    }
+    /// Sets [`openroutepinhole`](Self::openroutepinhole).
+    pub fn openroutepinhole(mut self, openroutepinhole: EnabledDisabled) -> Self {
+        self.openroutepinhole = Some(rt::Open::Known(openroutepinhole));
+        self
+    }
+    /// Sets [`openviapinhole`](Self::openviapinhole).
+    pub fn openviapinhole(mut self, openviapinhole: EnabledDisabled) -> Self {
+        self.openviapinhole = Some(rt::Open::Known(openviapinhole));
+        self
+    }
+    /// Sets [`registrationtimeout`](Self::registrationtimeout).
+    pub fn registrationtimeout(
+        mut self,
+        registrationtimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.registrationtimeout = Some(registrationtimeout.into());
+        self
+    }
+    /// Sets [`rport`](Self::rport).
+    pub fn rport(mut self, rport: EnabledDisabled) -> Self {
+        self.rport = Some(rt::Open::Known(rport));
+        self
+    }
+    /// Sets [`sipdstportrange`](Self::sipdstportrange).
+    pub fn sipdstportrange(mut self, sipdstportrange: impl Into<String>) -> Self {
+        self.sipdstportrange = Some(sipdstportrange.into());
+        self
+    }
+    /// Sets [`sipsessiontimeout`](Self::sipsessiontimeout).
+    pub fn sipsessiontimeout(
+        mut self,
+        sipsessiontimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.sipsessiontimeout = Some(sipsessiontimeout.into());
+        self
+    }
+    /// Sets [`sipsrcportrange`](Self::sipsrcportrange).
+    pub fn sipsrcportrange(mut self, sipsrcportrange: impl Into<String>) -> Self {
+        self.sipsrcportrange = Some(sipsrcportrange.into());
+        self
+    }
+    /// Sets [`siptransportprotocol`](Self::siptransportprotocol).
+    pub fn siptransportprotocol(mut self, siptransportprotocol: TcpUdp) -> Self {
+        self.siptransportprotocol = Some(rt::Open::Known(siptransportprotocol));
+        self
+    }
 }
 impl Lsnsipalgprofile {
     /// `POST /nitro/v1/config/lsnsipalgprofile`
@@ -6168,15 +6514,21 @@ impl Lsnsipalgprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnstatic {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub destip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -6184,57 +6536,37 @@ pub struct Lsnstatic {
     ///
     /// Since `11.0`.
     pub dsttd: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub natip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.0`.
     pub natport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnstaticNattype`]): `NAT44`, `DS-Lite`, `NAT64`.
+    /// Possible values (see [`Nat44DsLiteNat64`]): `NAT44`, `DS-Lite`, `NAT64`.
     ///
     /// Since `11.1`.
-    pub nattype: Option<rt::Open<LsnstaticNattype>>,
-    /// `String`, read-write.
-    ///
+    pub nattype: Option<rt::Open<Nat44DsLiteNat64>>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub network6: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`LsnstaticStatus`]): `ACTIVE`, `INACTIVE`.
     ///
     /// Since `11.0`.
     pub status: Option<rt::Open<LsnstaticStatus>>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub subscrip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub subscrport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -6242,8 +6574,6 @@ pub struct Lsnstatic {
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`LsnstaticTransportprotocol`]): `TCP`, `UDP`, `ICMP`, `ALL`.
     ///
     /// Mandatory for add.
@@ -6253,8 +6583,6 @@ pub struct Lsnstatic {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnstatic`.`nattype` ([`Lsnstatic`]): the same values as [`LsndeterministicnatNattype`].
-pub type LsnstaticNattype = LsndeterministicnatNattype;
 /// Values of `lsnstatic`.`status` ([`Lsnstatic`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6325,6 +6653,7 @@ impl rt::Model for Lsnstatic {
             10 => self.subscrport.as_field(),
             11 => self.td.as_field(),
             12 => self.transportprotocol.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6343,14 +6672,9 @@ impl rt::Model for Lsnstatic {
             10 => self.subscrport.as_field_mut(),
             11 => self.td.as_field_mut(),
             12 => self.transportprotocol.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnstatic {
@@ -6383,6 +6707,63 @@ impl rt::Resource for Lsnstatic {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Lsnstatic {
+    /// A `lsnstatic` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`destip`](Self::destip).
+    pub fn destip(mut self, destip: impl Into<String>) -> Self {
+        self.destip = Some(destip.into());
+        self
+    }
+    /// Sets [`dsttd`](Self::dsttd).
+    pub fn dsttd(mut self, dsttd: impl Into<rt::Number>) -> Self {
+        self.dsttd = Some(dsttd.into());
+        self
+    }
+    /// Sets [`natip`](Self::natip).
+    pub fn natip(mut self, natip: impl Into<String>) -> Self {
+        self.natip = Some(natip.into());
+        self
+    }
+    /// Sets [`natport`](Self::natport).
+    pub fn natport(mut self, natport: i64) -> Self {
+        self.natport = Some(natport);
+        self
+    }
+    /// Sets [`network6`](Self::network6).
+    pub fn network6(mut self, network6: impl Into<String>) -> Self {
+        self.network6 = Some(network6.into());
+        self
+    }
+    /// Sets [`subscrip`](Self::subscrip).
+    pub fn subscrip(mut self, subscrip: impl Into<String>) -> Self {
+        self.subscrip = Some(subscrip.into());
+        self
+    }
+    /// Sets [`subscrport`](Self::subscrport).
+    pub fn subscrport(mut self, subscrport: i64) -> Self {
+        self.subscrport = Some(subscrport);
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`transportprotocol`](Self::transportprotocol).
+    pub fn transportprotocol(
+        mut self,
+        transportprotocol: LsnstaticTransportprotocol,
+    ) -> Self {
+        self.transportprotocol = Some(rt::Open::Known(transportprotocol));
+        self
+    }
 }
 impl Lsnstatic {
     /// `POST /nitro/v1/config/lsnstatic`
@@ -6429,39 +6810,43 @@ impl Lsnstatic {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsntransportprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub transportprofilename: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `30`.
     ///
     /// Since `11.0`.
     pub finrsttimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub groupsessionlimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsntransportprofilePortpreserveparity`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub portpreserveparity: Option<rt::Open<LsntransportprofilePortpreserveparity>>,
-    /// `String`, read-write.
-    ///
+    pub portpreserveparity: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`LsntransportprofilePortpreserverange`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub portpreserverange: Option<rt::Open<LsntransportprofilePortpreserverange>>,
-    /// `Double`, read-write.
+    pub portpreserverange: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -6469,7 +6854,7 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub portquota: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -6477,7 +6862,7 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub sessionquota: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 60.
     ///
@@ -6485,7 +6870,7 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub sessiontimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 120 to 1200.
     ///
@@ -6493,15 +6878,13 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub stuntimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`LsntransportprofileSyncheck`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub syncheck: Option<rt::Open<LsntransportprofileSyncheck>>,
-    /// `Double`, read-write.
+    pub syncheck: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 30 to 120.
     ///
@@ -6509,33 +6892,15 @@ pub struct Lsntransportprofile {
     ///
     /// Since `11.0`.
     pub synidletimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
+    /// Possible values (see [`TcpUdpIcmp`]): `TCP`, `UDP`, `ICMP`.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
-    pub transportprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsntransportprofileTransportprotocol`]): `TCP`, `UDP`, `ICMP`.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub transportprotocol: Option<rt::Open<LsntransportprofileTransportprotocol>>,
+    pub transportprotocol: Option<rt::Open<TcpUdpIcmp>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsntransportprofile`.`portpreserveparity` ([`Lsntransportprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsntransportprofilePortpreserveparity = LsnappsprofileL2info;
-/// Values of `lsntransportprofile`.`portpreserverange` ([`Lsntransportprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsntransportprofilePortpreserverange = LsnappsprofileL2info;
-/// Values of `lsntransportprofile`.`syncheck` ([`Lsntransportprofile`]): the same values as [`LsnappsprofileL2info`].
-pub type LsntransportprofileSyncheck = LsnappsprofileL2info;
-/// Values of `lsntransportprofile`.`transportprotocol` ([`Lsntransportprofile`]): the same values as [`LsnappsattributesTransportprotocol`].
-pub type LsntransportprofileTransportprotocol = LsnappsattributesTransportprotocol;
 impl rt::Model for Lsntransportprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6568,6 +6933,7 @@ impl rt::Model for Lsntransportprofile {
             10 => self.synidletimeout.as_field(),
             11 => self.transportprofilename.as_field(),
             12 => self.transportprotocol.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6586,14 +6952,9 @@ impl rt::Model for Lsntransportprofile {
             10 => self.synidletimeout.as_field_mut(),
             11 => self.transportprofilename.as_field_mut(),
             12 => self.transportprotocol.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsntransportprofile {
@@ -6626,6 +6987,73 @@ impl rt::Resource for Lsntransportprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["transportprofilename"];
+}
+impl Lsntransportprofile {
+    /// A `lsntransportprofile` named by its key, every other field unset.
+    pub fn new(transportprofilename: impl Into<String>) -> Self {
+        Self {
+            transportprofilename: Some(transportprofilename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`finrsttimeout`](Self::finrsttimeout).
+    pub fn finrsttimeout(mut self, finrsttimeout: impl Into<rt::Number>) -> Self {
+        self.finrsttimeout = Some(finrsttimeout.into());
+        self
+    }
+    /// Sets [`groupsessionlimit`](Self::groupsessionlimit).
+    pub fn groupsessionlimit(
+        mut self,
+        groupsessionlimit: impl Into<rt::Number>,
+    ) -> Self {
+        self.groupsessionlimit = Some(groupsessionlimit.into());
+        self
+    }
+    /// Sets [`portpreserveparity`](Self::portpreserveparity).
+    pub fn portpreserveparity(mut self, portpreserveparity: EnabledDisabled) -> Self {
+        self.portpreserveparity = Some(rt::Open::Known(portpreserveparity));
+        self
+    }
+    /// Sets [`portpreserverange`](Self::portpreserverange).
+    pub fn portpreserverange(mut self, portpreserverange: EnabledDisabled) -> Self {
+        self.portpreserverange = Some(rt::Open::Known(portpreserverange));
+        self
+    }
+    /// Sets [`portquota`](Self::portquota).
+    pub fn portquota(mut self, portquota: impl Into<rt::Number>) -> Self {
+        self.portquota = Some(portquota.into());
+        self
+    }
+    /// Sets [`sessionquota`](Self::sessionquota).
+    pub fn sessionquota(mut self, sessionquota: impl Into<rt::Number>) -> Self {
+        self.sessionquota = Some(sessionquota.into());
+        self
+    }
+    /// Sets [`sessiontimeout`](Self::sessiontimeout).
+    pub fn sessiontimeout(mut self, sessiontimeout: impl Into<rt::Number>) -> Self {
+        self.sessiontimeout = Some(sessiontimeout.into());
+        self
+    }
+    /// Sets [`stuntimeout`](Self::stuntimeout).
+    pub fn stuntimeout(mut self, stuntimeout: impl Into<rt::Number>) -> Self {
+        self.stuntimeout = Some(stuntimeout.into());
+        self
+    }
+    /// Sets [`syncheck`](Self::syncheck).
+    pub fn syncheck(mut self, syncheck: EnabledDisabled) -> Self {
+        self.syncheck = Some(rt::Open::Known(syncheck));
+        self
+    }
+    /// Sets [`synidletimeout`](Self::synidletimeout).
+    pub fn synidletimeout(mut self, synidletimeout: impl Into<rt::Number>) -> Self {
+        self.synidletimeout = Some(synidletimeout.into());
+        self
+    }
+    /// Sets [`transportprotocol`](Self::transportprotocol).
+    pub fn transportprotocol(mut self, transportprotocol: TcpUdpIcmp) -> Self {
+        self.transportprotocol = Some(rt::Open::Known(transportprotocol));
+        self
+    }
 }
 impl Lsntransportprofile {
     /// `POST /nitro/v1/config/lsntransportprofile`
@@ -6688,187 +7116,183 @@ impl Lsntransportprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnStatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `11.0`.
-    pub clearstats: Option<rt::Open<LsnStatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncuricmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncuricmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncursessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncursubscribers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncursubscribersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurtcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurtcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurudpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurudpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnicmptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntcptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntoticmptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntottcptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotudptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnudptxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsn`.`clearstats` ([`LsnStats`]).
-///
-/// Also the values of `lsndslite.clearstats`, `lsngroup.clearstats`, `lsnnat64.clearstats`, `lsnpool.clearstats`.
+/// Values of `lsn.clearstats`, `lsndslite.clearstats`, `lsngroup.clearstats`, `lsnnat64.clearstats`, `lsnpool.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LsnStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for LsnStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -6962,6 +7386,7 @@ impl rt::Model for LsnStats {
             38 => self.lsnudprxpktsrate.as_field(),
             39 => self.lsnudptxbytesrate.as_field(),
             40 => self.lsnudptxpktsrate.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7008,14 +7433,9 @@ impl rt::Model for LsnStats {
             38 => self.lsnudprxpktsrate.as_field_mut(),
             39 => self.lsnudptxbytesrate.as_field_mut(),
             40 => self.lsnudptxpktsrate.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnStats {
@@ -7064,209 +7484,205 @@ impl LsnStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsndsliteStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsndsliteStatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `11.0`.
-    pub clearstats: Option<rt::Open<LsndsliteStatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdsliteicmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdsliteicmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdslitesessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdslitesessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdslitetcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdslitetcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdsliteudpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurdsliteudpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitecursubscribers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitecursubscribersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteicmptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliterxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliterxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetcptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndslitetxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsndsliteudptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteicmptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliterxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliterxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetcptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdslitetxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotdsliteudptxpkts: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsndslite`.`clearstats` ([`LsndsliteStats`]): the same values as [`LsnStatsClearstats`].
-pub type LsndsliteStatsClearstats = LsnStatsClearstats;
 impl rt::Model for LsndsliteStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -7371,6 +7787,7 @@ impl rt::Model for LsndsliteStats {
             46 => self.lsntotdsliteudprxpkts.as_field(),
             47 => self.lsntotdsliteudptxbytes.as_field(),
             48 => self.lsntotdsliteudptxpkts.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7425,14 +7842,9 @@ impl rt::Model for LsndsliteStats {
             46 => self.lsntotdsliteudprxpkts.as_field_mut(),
             47 => self.lsntotdsliteudptxbytes.as_field_mut(),
             48 => self.lsntotdsliteudptxpkts.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsndsliteStats {
@@ -7481,151 +7893,145 @@ impl LsndsliteStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsngroupStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsngroupStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `11.0`.
-    pub clearstats: Option<rt::Open<LsngroupStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub groupname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `11.0`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcuricmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcuricmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcursessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcursubscribers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcursubscribersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcurtcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcurtcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcurudpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpcurudpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpicmpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpicmptranslbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpicmptranslpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptcpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptcptranslbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptcptranslpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptoticmpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptoticmptranslbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptoticmptranslpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottcpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottcptranslbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottcptranslpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottranslbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptottranslpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptotudpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptotudptranslbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptotudptranslpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptranslbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrptranslpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpudpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpudptranslbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsngrpudptranslpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsngroup`.`clearstats` ([`LsngroupStats`]): the same values as [`LsnStatsClearstats`].
-pub type LsngroupStatsClearstats = LsnStatsClearstats;
 impl rt::Model for LsngroupStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -7700,6 +8106,7 @@ impl rt::Model for LsngroupStats {
             31 => self.lsngrpudpdrppktsrate.as_field(),
             32 => self.lsngrpudptranslbytesrate.as_field(),
             33 => self.lsngrpudptranslpktsrate.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7739,14 +8146,9 @@ impl rt::Model for LsngroupStats {
             31 => self.lsngrpudpdrppktsrate.as_field_mut(),
             32 => self.lsngrpudptranslbytesrate.as_field_mut(),
             33 => self.lsngrpudptranslpktsrate.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupStats {
@@ -7799,209 +8201,205 @@ impl LsngroupStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lsnnat64Stats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Lsnnat64StatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `11.0`.
-    pub clearstats: Option<rt::Open<Lsnnat64StatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64icmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64icmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64tcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64tcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64udpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsncurnat64udpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64cursubscribers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64cursubscribersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64icmptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64rxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64tcptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64txbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64txpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udpdrppktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsnnat64udptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64icmptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64rxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64rxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64tcptxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64txbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64txpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udpdrppkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udprxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udprxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udptxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub lsntotnat64udptxpkts: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnnat64`.`clearstats` ([`Lsnnat64Stats`]): the same values as [`LsnStatsClearstats`].
-pub type Lsnnat64StatsClearstats = LsnStatsClearstats;
 impl rt::Model for Lsnnat64Stats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -8106,6 +8504,7 @@ impl rt::Model for Lsnnat64Stats {
             46 => self.lsntotnat64udprxpkts.as_field(),
             47 => self.lsntotnat64udptxbytes.as_field(),
             48 => self.lsntotnat64udptxpkts.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8160,14 +8559,9 @@ impl rt::Model for Lsnnat64Stats {
             46 => self.lsntotnat64udprxpkts.as_field_mut(),
             47 => self.lsntotnat64udptxbytes.as_field_mut(),
             48 => self.lsntotnat64udptxpkts.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnnat64Stats {
@@ -8216,51 +8610,45 @@ impl Lsnnat64Stats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LsnpoolStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`LsnpoolStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.1`.
-    pub clearstats: Option<rt::Open<LsnpoolStatsClearstats>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolcurportallocother: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolcurportallocotherrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolcurportalloctcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolcurportalloctcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpoolotherportusagepercen: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpooltcpportusagepercen: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub lsnpooltotips: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.1`.
     pub poolname: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.1`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolcurportallocother: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolcurportallocotherrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolcurportalloctcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolcurportalloctcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpoolotherportusagepercen: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpooltcpportusagepercen: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub lsnpooltotips: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `lsnpool`.`clearstats` ([`LsnpoolStats`]): the same values as [`LsnStatsClearstats`].
-pub type LsnpoolStatsClearstats = LsnStatsClearstats;
 impl rt::Model for LsnpoolStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -8285,6 +8673,7 @@ impl rt::Model for LsnpoolStats {
             6 => self.lsnpooltcpportusagepercen.as_field(),
             7 => self.lsnpooltotips.as_field(),
             8 => self.poolname.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8299,14 +8688,9 @@ impl rt::Model for LsnpoolStats {
             6 => self.lsnpooltcpportusagepercen.as_field_mut(),
             7 => self.lsnpooltotips.as_field_mut(),
             8 => self.poolname.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnpoolStats {

@@ -12,51 +12,36 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `14.1`
+/// - Bindings: [`MetricsprofileAuthenticationvserverBinding`], [`MetricsprofileCrvserverBinding`], [`MetricsprofileCsvserverBinding`], [`MetricsprofileGslbvserverBinding`], [`MetricsprofileLbvserverBinding`], [`MetricsprofileServiceBinding`], [`MetricsprofileServicegroupBinding`], [`MetricsprofileUservserverBinding`], [`MetricsprofileVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Metricsprofile {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Since `14.1`.
     pub collector: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`MetricsprofileMetrics`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub metrics: Option<rt::Open<MetricsprofileMetrics>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub metricsauthtoken: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub metricsendpointurl: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub metricsexportfrequency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`MetricsprofileOutputmode`]): `avro`, `influx`, `json`, `prometheus`.
     ///
     /// Since `14.1`.
     pub outputmode: Option<rt::Open<MetricsprofileOutputmode>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub refcnt: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub schemafile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`MetricsprofileServemode`]): `Pull`, `Push`.
     ///
     /// Since `14.1`.
@@ -142,6 +127,7 @@ impl rt::Model for Metricsprofile {
             7 => self.refcnt.as_field(),
             8 => self.schemafile.as_field(),
             9 => self.servemode.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -157,14 +143,9 @@ impl rt::Model for Metricsprofile {
             7 => self.refcnt.as_field_mut(),
             8 => self.schemafile.as_field_mut(),
             9 => self.servemode.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Metricsprofile {
@@ -197,6 +178,58 @@ impl rt::Resource for Metricsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Metricsprofile {
+    /// A `metricsprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`collector`](Self::collector).
+    pub fn collector(mut self, collector: impl Into<String>) -> Self {
+        self.collector = Some(collector.into());
+        self
+    }
+    /// Sets [`metrics`](Self::metrics).
+    pub fn metrics(mut self, metrics: MetricsprofileMetrics) -> Self {
+        self.metrics = Some(rt::Open::Known(metrics));
+        self
+    }
+    /// Sets [`metricsauthtoken`](Self::metricsauthtoken).
+    pub fn metricsauthtoken(mut self, metricsauthtoken: impl Into<String>) -> Self {
+        self.metricsauthtoken = Some(metricsauthtoken.into());
+        self
+    }
+    /// Sets [`metricsendpointurl`](Self::metricsendpointurl).
+    pub fn metricsendpointurl(mut self, metricsendpointurl: impl Into<String>) -> Self {
+        self.metricsendpointurl = Some(metricsendpointurl.into());
+        self
+    }
+    /// Sets [`metricsexportfrequency`](Self::metricsexportfrequency).
+    pub fn metricsexportfrequency(
+        mut self,
+        metricsexportfrequency: impl Into<rt::Number>,
+    ) -> Self {
+        self.metricsexportfrequency = Some(metricsexportfrequency.into());
+        self
+    }
+    /// Sets [`outputmode`](Self::outputmode).
+    pub fn outputmode(mut self, outputmode: MetricsprofileOutputmode) -> Self {
+        self.outputmode = Some(rt::Open::Known(outputmode));
+        self
+    }
+    /// Sets [`schemafile`](Self::schemafile).
+    pub fn schemafile(mut self, schemafile: impl Into<String>) -> Self {
+        self.schemafile = Some(schemafile.into());
+        self
+    }
+    /// Sets [`servemode`](Self::servemode).
+    pub fn servemode(mut self, servemode: MetricsprofileServemode) -> Self {
+        self.servemode = Some(rt::Open::Known(servemode));
+        self
+    }
 }
 impl Metricsprofile {
     /// `POST /nitro/v1/config/metricsprofile` (method inferred: the reference gives none)
@@ -249,31 +282,21 @@ impl Metricsprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileAuthenticationvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<
-        rt::Open<MetricsprofileAuthenticationvserverBindingEntitytype>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_authenticationvserver_binding`.`entitytype` ([`MetricsprofileAuthenticationvserverBinding`]).
-///
-/// Also the values of `metricsprofile_crvserver_binding.entitytype`, `metricsprofile_csvserver_binding.entitytype`, `metricsprofile_gslbvserver_binding.entitytype`, `metricsprofile_lbvserver_binding.entitytype`, `metricsprofile_service_binding.entitytype`, `metricsprofile_servicegroup_binding.entitytype`, `metricsprofile_uservserver_binding.entitytype`, `metricsprofile_vpnvserver_binding.entitytype`.
+/// Values of `metricsprofile_authenticationvserver_binding.entitytype`, `metricsprofile_crvserver_binding.entitytype`, `metricsprofile_csvserver_binding.entitytype`, `metricsprofile_gslbvserver_binding.entitytype`, `metricsprofile_lbvserver_binding.entitytype`, `metricsprofile_service_binding.entitytype`, `metricsprofile_servicegroup_binding.entitytype`, `metricsprofile_uservserver_binding.entitytype`, `metricsprofile_vpnvserver_binding.entitytype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum MetricsprofileAuthenticationvserverBindingEntitytype {
+pub enum Entitytype {
     /// `authvserver`
     Authvserver,
     /// `crvserver`
@@ -293,7 +316,7 @@ pub enum MetricsprofileAuthenticationvserverBindingEntitytype {
     /// `vpnvserver`
     Vpnvserver,
 }
-impl rt::WireEnum for MetricsprofileAuthenticationvserverBindingEntitytype {
+impl rt::WireEnum for Entitytype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Authvserver, "authvserver"),
         (Self::Crvserver, "crvserver"),
@@ -314,6 +337,7 @@ impl rt::Model for MetricsprofileAuthenticationvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -322,14 +346,9 @@ impl rt::Model for MetricsprofileAuthenticationvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileAuthenticationvserverBinding {
@@ -362,6 +381,25 @@ impl rt::Resource for MetricsprofileAuthenticationvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileAuthenticationvserverBinding {
+    /// A `metricsprofile_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileAuthenticationvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_authenticationvserver_binding` (method inferred: the reference gives none)
@@ -402,25 +440,17 @@ impl MetricsprofileAuthenticationvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileCrvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileCrvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileCrvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_crvserver_binding`.`entitytype` ([`MetricsprofileCrvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileCrvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileCrvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -429,6 +459,7 @@ impl rt::Model for MetricsprofileCrvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -437,14 +468,9 @@ impl rt::Model for MetricsprofileCrvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileCrvserverBinding {
@@ -477,6 +503,25 @@ impl rt::Resource for MetricsprofileCrvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileCrvserverBinding {
+    /// A `metricsprofile_crvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileCrvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_crvserver_binding` (method inferred: the reference gives none)
@@ -517,25 +562,17 @@ impl MetricsprofileCrvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileCsvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileCsvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_csvserver_binding`.`entitytype` ([`MetricsprofileCsvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileCsvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileCsvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -544,6 +581,7 @@ impl rt::Model for MetricsprofileCsvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -552,14 +590,9 @@ impl rt::Model for MetricsprofileCsvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileCsvserverBinding {
@@ -592,6 +625,25 @@ impl rt::Resource for MetricsprofileCsvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileCsvserverBinding {
+    /// A `metricsprofile_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileCsvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_csvserver_binding` (method inferred: the reference gives none)
@@ -632,25 +684,17 @@ impl MetricsprofileCsvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileGslbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileGslbvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileGslbvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_gslbvserver_binding`.`entitytype` ([`MetricsprofileGslbvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileGslbvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileGslbvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -659,6 +703,7 @@ impl rt::Model for MetricsprofileGslbvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -667,14 +712,9 @@ impl rt::Model for MetricsprofileGslbvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileGslbvserverBinding {
@@ -707,6 +747,25 @@ impl rt::Resource for MetricsprofileGslbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileGslbvserverBinding {
+    /// A `metricsprofile_gslbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileGslbvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_gslbvserver_binding` (method inferred: the reference gives none)
@@ -747,25 +806,17 @@ impl MetricsprofileGslbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileLbvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileLbvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_lbvserver_binding`.`entitytype` ([`MetricsprofileLbvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileLbvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileLbvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -774,6 +825,7 @@ impl rt::Model for MetricsprofileLbvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -782,14 +834,9 @@ impl rt::Model for MetricsprofileLbvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileLbvserverBinding {
@@ -822,6 +869,25 @@ impl rt::Resource for MetricsprofileLbvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileLbvserverBinding {
+    /// A `metricsprofile_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileLbvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_lbvserver_binding` (method inferred: the reference gives none)
@@ -862,25 +928,17 @@ impl MetricsprofileLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileServiceBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileServiceBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileServiceBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_service_binding`.`entitytype` ([`MetricsprofileServiceBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileServiceBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileServiceBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -889,6 +947,7 @@ impl rt::Model for MetricsprofileServiceBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -897,14 +956,9 @@ impl rt::Model for MetricsprofileServiceBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileServiceBinding {
@@ -937,6 +991,25 @@ impl rt::Resource for MetricsprofileServiceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileServiceBinding {
+    /// A `metricsprofile_service_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileServiceBinding {
     /// `PUT /nitro/v1/config/metricsprofile_service_binding` (method inferred: the reference gives none)
@@ -977,25 +1050,17 @@ impl MetricsprofileServiceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileServicegroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileServicegroupBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileServicegroupBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_servicegroup_binding`.`entitytype` ([`MetricsprofileServicegroupBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileServicegroupBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileServicegroupBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -1004,6 +1069,7 @@ impl rt::Model for MetricsprofileServicegroupBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1012,14 +1078,9 @@ impl rt::Model for MetricsprofileServicegroupBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileServicegroupBinding {
@@ -1052,6 +1113,25 @@ impl rt::Resource for MetricsprofileServicegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileServicegroupBinding {
+    /// A `metricsprofile_servicegroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileServicegroupBinding {
     /// `PUT /nitro/v1/config/metricsprofile_servicegroup_binding` (method inferred: the reference gives none)
@@ -1092,25 +1172,17 @@ impl MetricsprofileServicegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileUservserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileUservserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileUservserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_uservserver_binding`.`entitytype` ([`MetricsprofileUservserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileUservserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileUservserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -1119,6 +1191,7 @@ impl rt::Model for MetricsprofileUservserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1127,14 +1200,9 @@ impl rt::Model for MetricsprofileUservserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileUservserverBinding {
@@ -1167,6 +1235,25 @@ impl rt::Resource for MetricsprofileUservserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileUservserverBinding {
+    /// A `metricsprofile_uservserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileUservserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_uservserver_binding` (method inferred: the reference gives none)
@@ -1207,25 +1294,17 @@ impl MetricsprofileUservserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MetricsprofileVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MetricsprofileVpnvserverBindingEntitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
-    ///
-    /// Since `14.1`.
-    pub entitytype: Option<rt::Open<MetricsprofileVpnvserverBindingEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub entityname: Option<String>,
+    /// Possible values (see [`Entitytype`]): `authvserver`, `crvserver`, `csvserver`, `gslbvserver`, `lbvserver`, `service`, `servicegroup`, `uservserver`, `vpnvserver`.
+    ///
+    /// Since `14.1`.
+    pub entitytype: Option<rt::Open<Entitytype>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `metricsprofile_vpnvserver_binding`.`entitytype` ([`MetricsprofileVpnvserverBinding`]): the same values as [`MetricsprofileAuthenticationvserverBindingEntitytype`].
-pub type MetricsprofileVpnvserverBindingEntitytype = MetricsprofileAuthenticationvserverBindingEntitytype;
 impl rt::Model for MetricsprofileVpnvserverBinding {
     const FIELDS: &'static [&'static str] = &["entityname", "entitytype", "name"];
     #[inline(always)]
@@ -1234,6 +1313,7 @@ impl rt::Model for MetricsprofileVpnvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1242,14 +1322,9 @@ impl rt::Model for MetricsprofileVpnvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileVpnvserverBinding {
@@ -1282,6 +1357,25 @@ impl rt::Resource for MetricsprofileVpnvserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MetricsprofileVpnvserverBinding {
+    /// A `metricsprofile_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`entityname`](Self::entityname).
+    pub fn entityname(mut self, entityname: impl Into<String>) -> Self {
+        self.entityname = Some(entityname.into());
+        self
+    }
+    /// Sets [`entitytype`](Self::entitytype).
+    pub fn entitytype(mut self, entitytype: Entitytype) -> Self {
+        self.entitytype = Some(rt::Open::Known(entitytype));
+        self
+    }
 }
 impl MetricsprofileVpnvserverBinding {
     /// `PUT /nitro/v1/config/metricsprofile_vpnvserver_binding` (method inferred: the reference gives none)

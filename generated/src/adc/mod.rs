@@ -245,9 +245,9 @@ pub mod tunnel;
 #[cfg(feature = "ulfd")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ulfd")))]
 pub mod ulfd;
-#[cfg(feature = "unknown")]
-#[cfg_attr(docsrs, doc(cfg(feature = "unknown")))]
-pub mod unknown;
+#[cfg(feature = "ungrouped")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ungrouped")))]
+pub mod ungrouped;
 #[cfg(feature = "urlfiltering")]
 #[cfg_attr(docsrs, doc(cfg(feature = "urlfiltering")))]
 pub mod urlfiltering;

@@ -11,139 +11,224 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/Interface`
 /// - Key: `id`
 /// - Operations: `action:clear`, `action:disable`, `action:enable`, `action:reset`, `count`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/network/interface/interface.md`
+/// - Statistics: [`InterfaceStats`]
 /// - Properties of older releases that `14.1` lacks: `conndistr` (`10.5`–`11.0`), `macdistr` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Interface {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Default: `AUTO`.
+    /// Possible values (see [`AutoHalfFull`]): `AUTO`, `HALF`, `FULL`.
+    pub actduplex: Option<rt::Open<AutoHalfFull>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`InterfaceSpeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
-    pub speed: Option<rt::Open<InterfaceSpeed>>,
-    /// `String`, read-write.
+    /// Possible values (see [`Actflowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
+    pub actflowctl: Option<rt::Open<Actflowctl>>,
+    /// Read-only: never sent.
     ///
-    /// Default: `AUTO`.
+    /// Possible values (see [`AutoUtpFiber`]): `AUTO`, `UTP`, `FIBER`.
+    pub actmedia: Option<rt::Open<AutoUtpFiber>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`InterfaceDuplex`]): `AUTO`, `HALF`, `FULL`.
-    pub duplex: Option<rt::Open<InterfaceDuplex>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`InterfaceFlowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
-    pub flowctl: Option<rt::Open<InterfaceFlowctl>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Actspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
+    pub actspeed: Option<rt::Open<Actspeed>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub actthroughput: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub actualmtu: Option<rt::Number>,
     /// Default: `NSA_DVC_AUTONEG_ON`.
     ///
-    /// Possible values (see [`InterfaceAutoneg`]): `DISABLED`, `ENABLED`.
-    pub autoneg: Option<rt::Open<InterfaceAutoneg>>,
-    /// `String`, read-write.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
+    pub autoneg: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub autonegresult: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub backplane: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 160000.
+    pub bandwidthhigh: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 160000.
+    pub bandwidthnormal: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub bdgmacmoved: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub bdgmuted: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cleartime: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    pub devicename: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub downtime: Option<rt::Number>,
+    /// Default: `AUTO`.
+    ///
+    /// Possible values (see [`AutoHalfFull`]): `AUTO`, `HALF`, `FULL`.
+    pub duplex: Option<rt::Open<AutoHalfFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub fctls: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`Actflowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
+    pub flowctl: Option<rt::Open<Actflowctl>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`InterfaceHamonitor`]): `ON`, `OFF`.
-    pub hamonitor: Option<rt::Open<InterfaceHamonitor>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
+    /// Since `11.1`.
+    pub haheartbeat: Option<rt::Open<OffOn>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`InterfaceHaheartbeat`]): `OFF`, `ON`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub hamonitor: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hangdetect: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hangreset: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hangs: Option<rt::Number>,
+    /// Length: at most 31.
     ///
-    /// Since `11.1`.
-    pub haheartbeat: Option<rt::Open<InterfaceHaheartbeat>>,
-    /// `Double`, read-write.
+    /// Default: `   `.
+    pub ifalias: Option<String>,
+    /// Read-only: never sent.
+    pub ifnum: Option<Vec<String>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub indisc: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub intfstate: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Range: 1500 to 9216.
+    /// Possible values (see [`InterfaceIntftype`]): `BROADCOM 5700/5701`, `TIGON1/TIGON2`, `INTEL 82546`, `INTEL 8255X(PRO)`, `Link Aggregate`, `Loopback`, `Intel 82541/47`, `Broadcom 5704`, `Chelsio 1G`, `Intel 8247X`, `Intel 82576 VF`, `Xen Virtual`, `Intel 10G`, `Intel 82599 VF`, `Mellanox 100G`, `Mellanox 50G`, `Mellanox 25G`, `Intel FVL 40G`, `Intel FVL 25G`, `Intel FVL 10G`, `Intel FVL 40G VF`, `Mellanox VF`, `Hyper v`, `Cluster LAG`, `Intel 8247X SFP`, `XEN Interface`, `Chelsio 10G`, `KVM Virtio`, `VMXNET3`.
+    pub intftype: Option<rt::Open<InterfaceIntftype>>,
+    /// Read-only: never sent.
     ///
-    /// Default: `1500`.
-    pub mtu: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Possible values (see [`NsEmptyStrAgg`]): `NS_EMPTY_STR`, `AGG`.
+    pub lacpactoraggregation: Option<rt::Open<NsEmptyStrAgg>>,
+    /// Read-only: never sent.
     ///
-    /// Default: `OFF`.
+    /// Possible values (see [`NsEmptyStrCollecting`]): `NS_EMPTY_STR`, `COLLECTING`.
+    pub lacpactorcollecting: Option<rt::Open<NsEmptyStrCollecting>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`InterfaceTagall`]): `ON`, `OFF`.
-    pub tagall: Option<rt::Open<InterfaceTagall>>,
-    /// `String`, read-write.
+    /// Possible values (see [`NsEmptyStrDistributing`]): `NS_EMPTY_STR`, `DISTRIBUTING`.
+    pub lacpactordistributing: Option<rt::Open<NsEmptyStrDistributing>>,
+    /// Read-only: never sent.
     ///
-    /// Default: `OFF`.
+    /// Possible values (see [`NsEmptyStrSync`]): `NS_EMPTY_STR`, `SYNC`.
+    pub lacpactorinsync: Option<rt::Open<NsEmptyStrSync>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`InterfaceTrunk`]): `ON`, `OFF`.
-    pub trunk: Option<rt::Open<InterfaceTrunk>>,
-    /// `String`, read-write.
+    /// Possible values (see [`DisabledActivePassive`]): `DISABLED`, `ACTIVE`, `PASSIVE`.
+    pub lacpactormode: Option<rt::Open<DisabledActivePassive>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub lacpactorportno: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub lacpactorpriority: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`InterfaceTrunkmode`]): `ON`, `OFF`.
-    ///
-    /// Since `11.1`.
-    pub trunkmode: Option<rt::Open<InterfaceTrunkmode>>,
-    /// `String[]`, read-write.
-    ///
-    /// Length: 1 to 4094.
-    ///
-    /// Since `11.1`.
-    pub trunkallowedvlan: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`InterfaceLacpmode`]): `DISABLED`, `ACTIVE`, `PASSIVE`.
-    pub lacpmode: Option<rt::Open<InterfaceLacpmode>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`LongShort`]): `LONG`, `SHORT`.
+    pub lacpactortimeout: Option<rt::Open<LongShort>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 8.
     pub lacpkey: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Default: `DISABLED`.
     ///
-    /// Default: `NODE`.
+    /// Possible values (see [`DisabledActivePassive`]): `DISABLED`, `ACTIVE`, `PASSIVE`.
+    pub lacpmode: Option<rt::Open<DisabledActivePassive>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`InterfaceLagtype`]): `NODE`, `CLUSTER`.
-    pub lagtype: Option<rt::Open<InterfaceLagtype>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`NsEmptyStrAgg`]): `NS_EMPTY_STR`, `AGG`.
+    pub lacppartneraggregation: Option<rt::Open<NsEmptyStrAgg>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsEmptyStrCollecting`]): `NS_EMPTY_STR`, `COLLECTING`.
+    pub lacppartnercollecting: Option<rt::Open<NsEmptyStrCollecting>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsEmptyStrDefaulted`]): `NS_EMPTY_STR`, `DEFAULTED`.
+    pub lacppartnerdefaulted: Option<rt::Open<NsEmptyStrDefaulted>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsEmptyStrDistributing`]): `NS_EMPTY_STR`, `DISTRIBUTING`.
+    pub lacppartnerdistributing: Option<rt::Open<NsEmptyStrDistributing>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsEmptyStrExpired`]): `NS_EMPTY_STR`, `EXPIRED`.
+    pub lacppartnerexpired: Option<rt::Open<NsEmptyStrExpired>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsEmptyStrSync`]): `NS_EMPTY_STR`, `SYNC`.
+    pub lacppartnerinsync: Option<rt::Open<NsEmptyStrSync>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub lacppartnerkey: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub lacppartnerportno: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub lacppartnerpriority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ManualAuto`]): `MANUAL`, `AUTO`.
+    pub lacppartnerstate: Option<rt::Open<ManualAuto>>,
+    /// Read-only: never sent.
+    pub lacppartnersystemmac: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub lacppartnersystempriority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`LongShort`]): `LONG`, `SHORT`.
+    pub lacppartnertimeout: Option<rt::Open<LongShort>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Lacpportmuxstate`]): `DETACHED`, `WAITING`, `ATTACHED`, `COLLECTING`, `DISTRIBUTING`.
+    pub lacpportmuxstate: Option<rt::Open<Lacpportmuxstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Lacpportrxstat`]): `INIT`, `PORT_DISABLED`, `LACP_DISABLED`, `EXPIRED`, `DEFAULTED`, `CURRENT`.
+    pub lacpportrxstat: Option<rt::Open<Lacpportrxstat>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`UnselectedSelectedStandby`]): `UNSELECTED`, `SELECTED`, `STANDBY`.
+    pub lacpportselectstate: Option<rt::Open<UnselectedSelectedStandby>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Default: `32768`.
     pub lacppriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NSA_LACP_TIMEOUT_LONG`.
     ///
-    /// Possible values (see [`InterfaceLacptimeout`]): `LONG`, `SHORT`.
-    pub lacptimeout: Option<rt::Open<InterfaceLacptimeout>>,
-    /// `String`, read-write.
+    /// Possible values (see [`LongShort`]): `LONG`, `SHORT`.
+    pub lacptimeout: Option<rt::Open<LongShort>>,
+    /// Default: `NODE`.
     ///
-    /// Length: at most 31.
-    ///
-    /// Default: `   `.
-    pub ifalias: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 160000.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`NodeCluster`]): `NODE`, `CLUSTER`.
+    pub lagtype: Option<rt::Open<NodeCluster>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`InterfaceLinkredundancy`]): `ON`, `OFF`.
-    pub linkredundancy: Option<rt::Open<InterfaceLinkredundancy>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub linkredundancy: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub linkstate: Option<rt::Number>,
+    /// Possible values (see [`Lldpmode`]): `NONE`, `TRANSMITTER`, `RECEIVER`, `TRANSCEIVER`.
+    pub lldpmode: Option<rt::Open<Lldpmode>>,
+    /// Read-only: never sent.
     ///
-    /// Range: 0 to 160000.
-    pub bandwidthhigh: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 160000.
-    pub bandwidthnormal: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceLldpmode`]): `NONE`, `TRANSMITTER`, `RECEIVER`, `TRANSCEIVER`.
-    pub lldpmode: Option<rt::Open<InterfaceLldpmode>>,
-    /// `Double`, read-write.
+    /// Since `11.0`.
+    pub lractiveintf: Option<bool>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1024.
     ///
@@ -151,247 +236,129 @@ pub struct Interface {
     ///
     /// Since `11.0`.
     pub lrsetpriority: Option<rt::Number>,
-    /// `String`, read-only.
-    pub devicename: Option<String>,
-    /// `Double`, read-only.
-    pub unit: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub actualmtu: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub vlan: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub mac: Option<String>,
-    /// `Double`, read-only.
-    pub uptime: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub downtime: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`InterfaceReqmedia`]): `AUTO`, `UTP`, `FIBER`.
-    pub reqmedia: Option<rt::Open<InterfaceReqmedia>>,
-    /// `String`, read-only.
+    /// Possible values (see [`ManualAuto`]): `MANUAL`, `AUTO`.
+    pub mode: Option<rt::Open<ManualAuto>>,
+    /// Reference type `Double`.
     ///
-    /// Possible values (see [`InterfaceReqspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
-    pub reqspeed: Option<rt::Open<InterfaceReqspeed>>,
-    /// `String`, read-only.
+    /// Range: 1500 to 9216.
     ///
-    /// Possible values (see [`InterfaceReqduplex`]): `AUTO`, `HALF`, `FULL`.
-    pub reqduplex: Option<rt::Open<InterfaceReqduplex>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceReqflowcontrol`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
-    pub reqflowcontrol: Option<rt::Open<InterfaceReqflowcontrol>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceActmedia`]): `AUTO`, `UTP`, `FIBER`.
-    pub actmedia: Option<rt::Open<InterfaceActmedia>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceActspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
-    pub actspeed: Option<rt::Open<InterfaceActspeed>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceActduplex`]): `AUTO`, `HALF`, `FULL`.
-    pub actduplex: Option<rt::Open<InterfaceActduplex>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceActflowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
-    pub actflowctl: Option<rt::Open<InterfaceActflowctl>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceMode`]): `MANUAL`, `AUTO`.
-    pub mode: Option<rt::Open<InterfaceMode>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`InterfaceState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<InterfaceState>>,
-    /// `Double`, read-only.
-    pub autonegresult: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tagged: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub taggedany: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub taggedautolearn: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hangdetect: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hangreset: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub linkstate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub intfstate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub rxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub rxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub rxerrors: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub rxdrops: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub txpackets: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub txbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub txerrors: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub txdrops: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub indisc: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Default: `1500`.
+    pub mtu: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub outdisc: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub fctls: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hangs: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub stsstalls: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub txstalls: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub rxstalls: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub bdgmacmoved: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub bdgmuted: Option<rt::Number>,
-    /// `String`, read-only.
-    pub vmac: Option<String>,
-    /// `String`, read-only.
-    pub vmac6: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AutoHalfFull`]): `AUTO`, `HALF`, `FULL`.
+    pub reqduplex: Option<rt::Open<AutoHalfFull>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Actflowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
+    pub reqflowcontrol: Option<rt::Open<Actflowctl>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`AutoUtpFiber`]): `AUTO`, `UTP`, `FIBER`.
+    pub reqmedia: Option<rt::Open<AutoUtpFiber>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Actspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
+    pub reqspeed: Option<rt::Open<Actspeed>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 160000.
     pub reqthroughput: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub actthroughput: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceBackplane`]): `ENABLED`, `DISABLED`.
-    pub backplane: Option<rt::Open<InterfaceBackplane>>,
-    /// `String[]`, read-only.
-    pub ifnum: Option<Vec<String>>,
-    /// `Double`, read-only.
-    pub cleartime: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub slavestate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub slavemedia: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub slavespeed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub rxbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rxdrops: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rxerrors: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rxpackets: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rxstalls: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub slaveduplex: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub slaveflowctl: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub slavemedia: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub slavespeed: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub slavestate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub slavetime: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Default: `AUTO`.
     ///
-    /// Possible values (see [`InterfaceIntftype`]): `BROADCOM 5700/5701`, `TIGON1/TIGON2`, `INTEL 82546`, `INTEL 8255X(PRO)`, `Link Aggregate`, `Loopback`, `Intel 82541/47`, `Broadcom 5704`, `Chelsio 1G`, `Intel 8247X`, `Intel 82576 VF`, `Xen Virtual`, `Intel 10G`, `Intel 82599 VF`, `Mellanox 100G`, `Mellanox 50G`, `Mellanox 25G`, `Intel FVL 40G`, `Intel FVL 25G`, `Intel FVL 10G`, `Intel FVL 40G VF`, `Mellanox VF`, `Hyper v`, `Cluster LAG`, `Intel 8247X SFP`, `XEN Interface`, `Chelsio 10G`, `KVM Virtio`, `VMXNET3`.
-    pub intftype: Option<rt::Open<InterfaceIntftype>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Actspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
+    pub speed: Option<rt::Open<Actspeed>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`InterfaceLacpactormode`]): `DISABLED`, `ACTIVE`, `PASSIVE`.
-    pub lacpactormode: Option<rt::Open<InterfaceLacpactormode>>,
-    /// `String`, read-only.
+    /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`InterfaceLacpactortimeout`]): `LONG`, `SHORT`.
-    pub lacpactortimeout: Option<rt::Open<InterfaceLacpactortimeout>>,
-    /// `Double`, read-only.
-    pub lacpactorpriority: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub lacpactorportno: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub stsstalls: Option<rt::Number>,
+    /// Default: `OFF`.
     ///
-    /// Possible values (see [`InterfaceLacppartnerstate`]): `MANUAL`, `AUTO`.
-    pub lacppartnerstate: Option<rt::Open<InterfaceLacppartnerstate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub tagall: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tagged: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub taggedany: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub taggedautolearn: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
-    /// Possible values (see [`InterfaceLacppartnertimeout`]): `LONG`, `SHORT`.
-    pub lacppartnertimeout: Option<rt::Open<InterfaceLacppartnertimeout>>,
-    /// `String`, read-only.
+    /// Range: 0 to 160000.
+    pub throughput: Option<rt::Number>,
+    /// Default: `OFF`.
     ///
-    /// Possible values (see [`InterfaceLacppartneraggregation`]): `NS_EMPTY_STR`, `AGG`.
-    pub lacppartneraggregation: Option<rt::Open<InterfaceLacppartneraggregation>>,
-    /// `String`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub trunk: Option<rt::Open<OnOff>>,
+    /// Length: 1 to 4094.
     ///
-    /// Possible values (see [`InterfaceLacppartnerinsync`]): `NS_EMPTY_STR`, `SYNC`.
-    pub lacppartnerinsync: Option<rt::Open<InterfaceLacppartnerinsync>>,
-    /// `String`, read-only.
+    /// Since `11.1`.
+    pub trunkallowedvlan: Option<Vec<String>>,
+    /// Default: `OFF`.
     ///
-    /// Possible values (see [`InterfaceLacppartnercollecting`]): `NS_EMPTY_STR`, `COLLECTING`.
-    pub lacppartnercollecting: Option<rt::Open<InterfaceLacppartnercollecting>>,
-    /// `String`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
-    /// Possible values (see [`InterfaceLacppartnerdistributing`]): `NS_EMPTY_STR`, `DISTRIBUTING`.
-    pub lacppartnerdistributing: Option<rt::Open<InterfaceLacppartnerdistributing>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacppartnerdefaulted`]): `NS_EMPTY_STR`, `DEFAULTED`.
-    pub lacppartnerdefaulted: Option<rt::Open<InterfaceLacppartnerdefaulted>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacppartnerexpired`]): `NS_EMPTY_STR`, `EXPIRED`.
-    pub lacppartnerexpired: Option<rt::Open<InterfaceLacppartnerexpired>>,
-    /// `Double`, read-only.
-    pub lacppartnerpriority: Option<rt::Number>,
-    /// `String`, read-only.
-    pub lacppartnersystemmac: Option<String>,
-    /// `Double`, read-only.
-    pub lacppartnersystempriority: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub lacppartnerportno: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub lacppartnerkey: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacpactoraggregation`]): `NS_EMPTY_STR`, `AGG`.
-    pub lacpactoraggregation: Option<rt::Open<InterfaceLacpactoraggregation>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacpactorinsync`]): `NS_EMPTY_STR`, `SYNC`.
-    pub lacpactorinsync: Option<rt::Open<InterfaceLacpactorinsync>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacpactorcollecting`]): `NS_EMPTY_STR`, `COLLECTING`.
-    pub lacpactorcollecting: Option<rt::Open<InterfaceLacpactorcollecting>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacpactordistributing`]): `NS_EMPTY_STR`, `DISTRIBUTING`.
-    pub lacpactordistributing: Option<rt::Open<InterfaceLacpactordistributing>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacpportmuxstate`]): `DETACHED`, `WAITING`, `ATTACHED`, `COLLECTING`, `DISTRIBUTING`.
-    pub lacpportmuxstate: Option<rt::Open<InterfaceLacpportmuxstate>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacpportrxstat`]): `INIT`, `PORT_DISABLED`, `LACP_DISABLED`, `EXPIRED`, `DEFAULTED`, `CURRENT`.
-    pub lacpportrxstat: Option<rt::Open<InterfaceLacpportrxstat>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`InterfaceLacpportselectstate`]): `UNSELECTED`, `SELECTED`, `STANDBY`.
-    pub lacpportselectstate: Option<rt::Open<InterfaceLacpportselectstate>>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lractiveintf: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub trunkmode: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub txbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub txdrops: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub txerrors: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub txpackets: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub txstalls: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub unit: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub uptime: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vlan: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub vmac: Option<String>,
+    /// Read-only: never sent.
+    pub vmac6: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `Interface`.`actduplex` ([`Interface`]).
-///
-/// Also the values of `Interface.duplex`, `Interface.reqduplex`, `channel.duplex`, `channel.reqduplex`, `interface.duplex`.
+/// Values of `Interface.actduplex`, `Interface.duplex`, `Interface.reqduplex`, `channel.duplex`, `channel.reqduplex`, `interface.duplex`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceActduplex {
+pub enum AutoHalfFull {
     /// `AUTO`
     Auto,
     /// `HALF`
@@ -399,19 +366,17 @@ pub enum InterfaceActduplex {
     /// `FULL`
     Full,
 }
-impl rt::WireEnum for InterfaceActduplex {
+impl rt::WireEnum for AutoHalfFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Auto, "AUTO"),
         (Self::Half, "HALF"),
         (Self::Full, "FULL"),
     ];
 }
-/// Values of `Interface`.`actflowctl` ([`Interface`]).
-///
-/// Also the values of `Interface.flowctl`, `Interface.reqflowcontrol`, `channel.actflowctl`, `channel.flowctl`, `channel.reqflowcontrol`.
+/// Values of `Interface.actflowctl`, `Interface.flowctl`, `Interface.reqflowcontrol`, `channel.actflowctl`, `channel.flowctl`, `channel.reqflowcontrol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceActflowctl {
+pub enum Actflowctl {
     /// `OFF`
     Off,
     /// `RX`
@@ -425,7 +390,7 @@ pub enum InterfaceActflowctl {
     /// Since `12.0`.
     On,
 }
-impl rt::WireEnum for InterfaceActflowctl {
+impl rt::WireEnum for Actflowctl {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Off, "OFF"),
         (Self::Rx, "RX"),
@@ -434,12 +399,10 @@ impl rt::WireEnum for InterfaceActflowctl {
         (Self::On, "ON"),
     ];
 }
-/// Values of `Interface`.`actmedia` ([`Interface`]).
-///
-/// Also the values of `Interface.reqmedia`, `channel.media`, `channel.reqmedia`.
+/// Values of `Interface.actmedia`, `Interface.reqmedia`, `channel.media`, `channel.reqmedia`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceActmedia {
+pub enum AutoUtpFiber {
     /// `AUTO`
     Auto,
     /// `UTP`
@@ -447,19 +410,17 @@ pub enum InterfaceActmedia {
     /// `FIBER`
     Fiber,
 }
-impl rt::WireEnum for InterfaceActmedia {
+impl rt::WireEnum for AutoUtpFiber {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Auto, "AUTO"),
         (Self::Utp, "UTP"),
         (Self::Fiber, "FIBER"),
     ];
 }
-/// Values of `Interface`.`actspeed` ([`Interface`]).
-///
-/// Also the values of `Interface.reqspeed`, `Interface.speed`, `channel.actspeed`, `channel.reqspeed`, `channel.speed`.
+/// Values of `Interface.actspeed`, `Interface.reqspeed`, `Interface.speed`, `channel.actspeed`, `channel.reqspeed`, `channel.speed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceActspeed {
+pub enum Actspeed {
     /// `AUTO`
     Auto,
     /// `10`
@@ -485,7 +446,7 @@ pub enum InterfaceActspeed {
     /// Since `12.0-FR4`.
     V100000,
 }
-impl rt::WireEnum for InterfaceActspeed {
+impl rt::WireEnum for Actspeed {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Auto, "AUTO"),
         (Self::V10, "10"),
@@ -498,73 +459,61 @@ impl rt::WireEnum for InterfaceActspeed {
         (Self::V100000, "100000"),
     ];
 }
-/// Values of `Interface`.`autoneg` ([`Interface`]).
-///
-/// Also the values of `channel.conndistr`, `interface.autoneg`, `iptunnel.tosinherit`, `iptunnel.vlantagging`, `l3param.implicitpbr`, `route.advertise`, `route6.advertise`.
+/// Values of `Interface.autoneg`, `channel.conndistr`, `interface.autoneg`, `iptunnel.tosinherit`, `iptunnel.vlantagging`, `l3param.implicitpbr`, `route.advertise`, `route6.advertise`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceAutoneg {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for InterfaceAutoneg {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `Interface`.`backplane` ([`Interface`]).
-///
-/// Also the values of `Interface.state`, `arpparam.spoofvalidation`, `bridgegroup.dynamicrouting`, `bridgegroup.ipv6dynamicrouting`, `channel.backplane`, `channel.state`, `forwardingsession.connfailover`, `forwardingsession.processlocal`, `forwardingsession.sourceroutecache`, `inat.connfailover`, `inat.ftp`, `inat.tcpproxy`, `inat.tftp`, `inat.useproxyport`, `inatparam.nat46fragheader`, `inatparam.nat46zerochecksum`, `ipv6.dodad`, `ipv6.ralearning`, `ipv6.routerredirection`, `l2param.bdggrpproxyarp`, `l2param.bdgsetting`, `l2param.garponvridintf`, `l2param.garpreply`, `l2param.macmodefwdmypkt`, `l2param.mbfinstlearning`, `l2param.proxyarp`, `l2param.returntoethernetsender`, `l2param.rstintfonhafo`, `l2param.skipproxyingbsdtraffic`, `l2param.stopmacmoveupdate`, `l2param.usemymac`, `l2param.usenetprofilebsdtraffic`, `l3param.allowclasseipv4`, `l3param.dropdfflag`, `l3param.dropipfragments`, `l3param.dynamicrouting`, `l3param.externalloopback`, `l3param.forwardicmpfragments`, `l3param.implicitaclallow`, `l3param.ipv6dynamicrouting`, `l3param.miproundrobin`, `l3param.overridernat`, `l3param.srcnat`, `l3param.tnlpmtuwoconn`, `l3param.usipserverstraypkt`, `l4param.l4switch`, `nat64param.nat64fragheader`, `nat64param.nat64zerochecksum`, `netprofile.mbf`, `netprofile.overridelsn`, `netprofile.proxyprotocol`, `netprofile.proxyprotocolaftertlshandshake`, `netprofile.srcippersistency`, `rnat.connfailover`, `rnat.srcippersistency`, `rnat.useproxyport`, `rnat6.srcippersistency`, `rnatparam.srcippersistency`, `rnatparam.tcpproxy`, `route.msr`, `route6.data1`, `route6.msr`, `vlan.dynamicrouting`, `vlan.ipv6dynamicrouting`, `vlan.sharing`, `vrid.preemption`, `vrid.sharing`, `vrid6.preemption`, `vrid6.sharing`, `vridparam.sendtomaster`, `vxlan.dynamicrouting`, `vxlan.innervlantagging`, `vxlan.ipv6dynamicrouting`.
+/// Values of `Interface.backplane`, `Interface.state`, `arpparam.spoofvalidation`, `bridgegroup.dynamicrouting`, `bridgegroup.ipv6dynamicrouting`, `channel.backplane`, `channel.state`, `forwardingsession.connfailover`, `forwardingsession.processlocal`, `forwardingsession.sourceroutecache`, `inat.connfailover`, `inat.ftp`, `inat.tcpproxy`, `inat.tftp`, `inat.useproxyport`, `inatparam.nat46fragheader`, `inatparam.nat46zerochecksum`, `ipv6.dodad`, `ipv6.ralearning`, `ipv6.routerredirection`, `l2param.bdggrpproxyarp`, `l2param.bdgsetting`, `l2param.garponvridintf`, `l2param.garpreply`, `l2param.macmodefwdmypkt`, `l2param.mbfinstlearning`, `l2param.proxyarp`, `l2param.returntoethernetsender`, `l2param.rstintfonhafo`, `l2param.skipproxyingbsdtraffic`, `l2param.stopmacmoveupdate`, `l2param.usemymac`, `l2param.usenetprofilebsdtraffic`, `l3param.allowclasseipv4`, `l3param.dropdfflag`, `l3param.dropipfragments`, `l3param.dynamicrouting`, `l3param.externalloopback`, `l3param.forwardicmpfragments`, `l3param.implicitaclallow`, `l3param.ipv6dynamicrouting`, `l3param.miproundrobin`, `l3param.overridernat`, `l3param.srcnat`, `l3param.tnlpmtuwoconn`, `l3param.usipserverstraypkt`, `l4param.l4switch`, `nat64param.nat64fragheader`, `nat64param.nat64zerochecksum`, `netprofile.mbf`, `netprofile.overridelsn`, `netprofile.proxyprotocol`, `netprofile.proxyprotocolaftertlshandshake`, `netprofile.srcippersistency`, `rnat.connfailover`, `rnat.srcippersistency`, `rnat.useproxyport`, `rnat6.srcippersistency`, `rnatparam.srcippersistency`, `rnatparam.tcpproxy`, `route.msr`, `route6.data1`, `route6.msr`, `vlan.dynamicrouting`, `vlan.ipv6dynamicrouting`, `vlan.sharing`, `vrid.preemption`, `vrid.sharing`, `vrid6.preemption`, `vrid6.sharing`, `vridparam.sendtomaster`, `vxlan.dynamicrouting`, `vxlan.innervlantagging`, `vxlan.ipv6dynamicrouting`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceBackplane {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for InterfaceBackplane {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `Interface`.`duplex` ([`Interface`]): the same values as [`InterfaceActduplex`].
-pub type InterfaceDuplex = InterfaceActduplex;
-/// Values of `Interface`.`flowctl` ([`Interface`]): the same values as [`InterfaceActflowctl`].
-pub type InterfaceFlowctl = InterfaceActflowctl;
-/// Values of `Interface`.`haheartbeat` ([`Interface`]).
-///
-/// Also the values of `channel.haheartbeat`, `interface.haheartbeat`.
+/// Values of `Interface.haheartbeat`, `channel.haheartbeat`, `interface.haheartbeat`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceHaheartbeat {
+pub enum OffOn {
     /// `OFF`
     Off,
     /// `ON`
     On,
 }
-impl rt::WireEnum for InterfaceHaheartbeat {
+impl rt::WireEnum for OffOn {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Off, "OFF"),
         (Self::On, "ON"),
     ];
 }
-/// Values of `Interface`.`hamonitor` ([`Interface`]).
-///
-/// Also the values of `Interface.linkredundancy`, `Interface.tagall`, `Interface.trunk`, `Interface.trunkmode`, `channel.hamonitor`, `channel.linkredundancy`, `channel.tagall`, `channel.trunk`, `inat.usip`, `inat.usnip`, `interface.hamonitor`, `interface.linkredundancy`, `interface.tagall`, `interface.trunk`, `interface.trunkmode`.
+/// Values of `Interface.hamonitor`, `Interface.linkredundancy`, `Interface.tagall`, `Interface.trunk`, `Interface.trunkmode`, `channel.hamonitor`, `channel.linkredundancy`, `channel.tagall`, `channel.trunk`, `inat.usip`, `inat.usnip`, `interface.hamonitor`, `interface.linkredundancy`, `interface.tagall`, `interface.trunk`, `interface.trunkmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceHamonitor {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for InterfaceHamonitor {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
@@ -684,80 +633,70 @@ impl rt::WireEnum for InterfaceIntftype {
         (Self::MellanoxVf, "Mellanox VF"),
     ];
 }
-/// Values of `Interface`.`lacpactoraggregation` ([`Interface`]).
-///
-/// Also the values of `Interface.lacppartneraggregation`, `channel.lacpactoraggregation`, `channel.lacppartneraggregation`.
+/// Values of `Interface.lacpactoraggregation`, `Interface.lacppartneraggregation`, `channel.lacpactoraggregation`, `channel.lacppartneraggregation`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpactoraggregation {
+pub enum NsEmptyStrAgg {
     /// `NS_EMPTY_STR`
     NsEmptyStr,
     /// `AGG`
     Agg,
 }
-impl rt::WireEnum for InterfaceLacpactoraggregation {
+impl rt::WireEnum for NsEmptyStrAgg {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::NsEmptyStr, "NS_EMPTY_STR"),
         (Self::Agg, "AGG"),
     ];
 }
-/// Values of `Interface`.`lacpactorcollecting` ([`Interface`]).
-///
-/// Also the values of `Interface.lacppartnercollecting`, `channel.lacpactorcollecting`, `channel.lacppartnercollecting`.
+/// Values of `Interface.lacpactorcollecting`, `Interface.lacppartnercollecting`, `channel.lacpactorcollecting`, `channel.lacppartnercollecting`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpactorcollecting {
+pub enum NsEmptyStrCollecting {
     /// `NS_EMPTY_STR`
     NsEmptyStr,
     /// `COLLECTING`
     Collecting,
 }
-impl rt::WireEnum for InterfaceLacpactorcollecting {
+impl rt::WireEnum for NsEmptyStrCollecting {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::NsEmptyStr, "NS_EMPTY_STR"),
         (Self::Collecting, "COLLECTING"),
     ];
 }
-/// Values of `Interface`.`lacpactordistributing` ([`Interface`]).
-///
-/// Also the values of `Interface.lacppartnerdistributing`, `channel.lacpactordistributing`, `channel.lacppartnerdistributing`.
+/// Values of `Interface.lacpactordistributing`, `Interface.lacppartnerdistributing`, `channel.lacpactordistributing`, `channel.lacppartnerdistributing`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpactordistributing {
+pub enum NsEmptyStrDistributing {
     /// `NS_EMPTY_STR`
     NsEmptyStr,
     /// `DISTRIBUTING`
     Distributing,
 }
-impl rt::WireEnum for InterfaceLacpactordistributing {
+impl rt::WireEnum for NsEmptyStrDistributing {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::NsEmptyStr, "NS_EMPTY_STR"),
         (Self::Distributing, "DISTRIBUTING"),
     ];
 }
-/// Values of `Interface`.`lacpactorinsync` ([`Interface`]).
-///
-/// Also the values of `Interface.lacppartnerinsync`, `channel.lacpactorinsync`, `channel.lacppartnerinsync`.
+/// Values of `Interface.lacpactorinsync`, `Interface.lacppartnerinsync`, `channel.lacpactorinsync`, `channel.lacppartnerinsync`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpactorinsync {
+pub enum NsEmptyStrSync {
     /// `NS_EMPTY_STR`
     NsEmptyStr,
     /// `SYNC`
     Sync,
 }
-impl rt::WireEnum for InterfaceLacpactorinsync {
+impl rt::WireEnum for NsEmptyStrSync {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::NsEmptyStr, "NS_EMPTY_STR"),
         (Self::Sync, "SYNC"),
     ];
 }
-/// Values of `Interface`.`lacpactormode` ([`Interface`]).
-///
-/// Also the values of `Interface.lacpmode`, `channel.lacpmode`, `interface.lacpmode`.
+/// Values of `Interface.lacpactormode`, `Interface.lacpmode`, `channel.lacpmode`, `interface.lacpmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpactormode {
+pub enum DisabledActivePassive {
     /// `DISABLED`
     Disabled,
     /// `ACTIVE`
@@ -765,99 +704,77 @@ pub enum InterfaceLacpactormode {
     /// `PASSIVE`
     Passive,
 }
-impl rt::WireEnum for InterfaceLacpactormode {
+impl rt::WireEnum for DisabledActivePassive {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Active, "ACTIVE"),
         (Self::Passive, "PASSIVE"),
     ];
 }
-/// Values of `Interface`.`lacpactortimeout` ([`Interface`]).
-///
-/// Also the values of `Interface.lacppartnertimeout`, `Interface.lacptimeout`, `channel.lacppartnertimeout`, `channel.lacptimeout`, `interface.lacptimeout`.
+/// Values of `Interface.lacpactortimeout`, `Interface.lacppartnertimeout`, `Interface.lacptimeout`, `channel.lacppartnertimeout`, `channel.lacptimeout`, `interface.lacptimeout`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpactortimeout {
+pub enum LongShort {
     /// `LONG`
     Long,
     /// `SHORT`
     Short,
 }
-impl rt::WireEnum for InterfaceLacpactortimeout {
+impl rt::WireEnum for LongShort {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Long, "LONG"),
         (Self::Short, "SHORT"),
     ];
 }
-/// Values of `Interface`.`lacpmode` ([`Interface`]): the same values as [`InterfaceLacpactormode`].
-pub type InterfaceLacpmode = InterfaceLacpactormode;
-/// Values of `Interface`.`lacppartneraggregation` ([`Interface`]): the same values as [`InterfaceLacpactoraggregation`].
-pub type InterfaceLacppartneraggregation = InterfaceLacpactoraggregation;
-/// Values of `Interface`.`lacppartnercollecting` ([`Interface`]): the same values as [`InterfaceLacpactorcollecting`].
-pub type InterfaceLacppartnercollecting = InterfaceLacpactorcollecting;
-/// Values of `Interface`.`lacppartnerdefaulted` ([`Interface`]).
-///
-/// Also the values of `channel.lacppartnerdefaulted`.
+/// Values of `Interface.lacppartnerdefaulted`, `channel.lacppartnerdefaulted`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacppartnerdefaulted {
+pub enum NsEmptyStrDefaulted {
     /// `NS_EMPTY_STR`
     NsEmptyStr,
     /// `DEFAULTED`
     Defaulted,
 }
-impl rt::WireEnum for InterfaceLacppartnerdefaulted {
+impl rt::WireEnum for NsEmptyStrDefaulted {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::NsEmptyStr, "NS_EMPTY_STR"),
         (Self::Defaulted, "DEFAULTED"),
     ];
 }
-/// Values of `Interface`.`lacppartnerdistributing` ([`Interface`]): the same values as [`InterfaceLacpactordistributing`].
-pub type InterfaceLacppartnerdistributing = InterfaceLacpactordistributing;
-/// Values of `Interface`.`lacppartnerexpired` ([`Interface`]).
-///
-/// Also the values of `channel.lacppartnerexpired`.
+/// Values of `Interface.lacppartnerexpired`, `channel.lacppartnerexpired`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacppartnerexpired {
+pub enum NsEmptyStrExpired {
     /// `NS_EMPTY_STR`
     NsEmptyStr,
     /// `EXPIRED`
     Expired,
 }
-impl rt::WireEnum for InterfaceLacppartnerexpired {
+impl rt::WireEnum for NsEmptyStrExpired {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::NsEmptyStr, "NS_EMPTY_STR"),
         (Self::Expired, "EXPIRED"),
     ];
 }
-/// Values of `Interface`.`lacppartnerinsync` ([`Interface`]): the same values as [`InterfaceLacpactorinsync`].
-pub type InterfaceLacppartnerinsync = InterfaceLacpactorinsync;
-/// Values of `Interface`.`lacppartnerstate` ([`Interface`]).
-///
-/// Also the values of `Interface.mode`, `channel.lacppartnerstate`, `channel.lamode`, `channel.mode`, `channel_interface_binding.lamode`.
+/// Values of `Interface.lacppartnerstate`, `Interface.mode`, `channel.lacppartnerstate`, `channel.lamode`, `channel.mode`, `channel_interface_binding.lamode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacppartnerstate {
+pub enum ManualAuto {
     /// `MANUAL`
     Manual,
     /// `AUTO`
     Auto,
 }
-impl rt::WireEnum for InterfaceLacppartnerstate {
+impl rt::WireEnum for ManualAuto {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Manual, "MANUAL"),
         (Self::Auto, "AUTO"),
     ];
 }
-/// Values of `Interface`.`lacppartnertimeout` ([`Interface`]): the same values as [`InterfaceLacpactortimeout`].
-pub type InterfaceLacppartnertimeout = InterfaceLacpactortimeout;
-/// Values of `Interface`.`lacpportmuxstate` ([`Interface`]).
-///
-/// Also the values of `channel.lacpportmuxstate`.
+/// Values of `Interface.lacpportmuxstate`, `channel.lacpportmuxstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpportmuxstate {
+pub enum Lacpportmuxstate {
     /// `DETACHED`
     Detached,
     /// `WAITING`
@@ -869,7 +786,7 @@ pub enum InterfaceLacpportmuxstate {
     /// `DISTRIBUTING`
     Distributing,
 }
-impl rt::WireEnum for InterfaceLacpportmuxstate {
+impl rt::WireEnum for Lacpportmuxstate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Detached, "DETACHED"),
         (Self::Waiting, "WAITING"),
@@ -878,12 +795,10 @@ impl rt::WireEnum for InterfaceLacpportmuxstate {
         (Self::Distributing, "DISTRIBUTING"),
     ];
 }
-/// Values of `Interface`.`lacpportrxstat` ([`Interface`]).
-///
-/// Also the values of `channel.lacpportrxstat`.
+/// Values of `Interface.lacpportrxstat`, `channel.lacpportrxstat`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpportrxstat {
+pub enum Lacpportrxstat {
     /// `INIT`
     Init,
     /// `PORT_DISABLED`
@@ -897,7 +812,7 @@ pub enum InterfaceLacpportrxstat {
     /// `CURRENT`
     Current,
 }
-impl rt::WireEnum for InterfaceLacpportrxstat {
+impl rt::WireEnum for Lacpportrxstat {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Init, "INIT"),
         (Self::PortDisabled, "PORT_DISABLED"),
@@ -907,12 +822,10 @@ impl rt::WireEnum for InterfaceLacpportrxstat {
         (Self::Current, "CURRENT"),
     ];
 }
-/// Values of `Interface`.`lacpportselectstate` ([`Interface`]).
-///
-/// Also the values of `channel.lacpportselectstate`.
+/// Values of `Interface.lacpportselectstate`, `channel.lacpportselectstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLacpportselectstate {
+pub enum UnselectedSelectedStandby {
     /// `UNSELECTED`
     Unselected,
     /// `SELECTED`
@@ -920,40 +833,32 @@ pub enum InterfaceLacpportselectstate {
     /// `STANDBY`
     Standby,
 }
-impl rt::WireEnum for InterfaceLacpportselectstate {
+impl rt::WireEnum for UnselectedSelectedStandby {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Unselected, "UNSELECTED"),
         (Self::Selected, "SELECTED"),
         (Self::Standby, "STANDBY"),
     ];
 }
-/// Values of `Interface`.`lacptimeout` ([`Interface`]): the same values as [`InterfaceLacpactortimeout`].
-pub type InterfaceLacptimeout = InterfaceLacpactortimeout;
-/// Values of `Interface`.`lagtype` ([`Interface`]).
-///
-/// Also the values of `interface.lagtype`.
+/// Values of `Interface.lagtype`, `interface.lagtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLagtype {
+pub enum NodeCluster {
     /// `NODE`
     Node,
     /// `CLUSTER`
     Cluster,
 }
-impl rt::WireEnum for InterfaceLagtype {
+impl rt::WireEnum for NodeCluster {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Node, "NODE"),
         (Self::Cluster, "CLUSTER"),
     ];
 }
-/// Values of `Interface`.`linkredundancy` ([`Interface`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceLinkredundancy = InterfaceHamonitor;
-/// Values of `Interface`.`lldpmode` ([`Interface`]).
-///
-/// Also the values of `channel.lldpmode`, `interface.lldpmode`.
+/// Values of `Interface.lldpmode`, `channel.lldpmode`, `interface.lldpmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceLldpmode {
+pub enum Lldpmode {
     /// `NONE`
     None,
     /// `TRANSMITTER`
@@ -963,7 +868,7 @@ pub enum InterfaceLldpmode {
     /// `TRANSCEIVER`
     Transceiver,
 }
-impl rt::WireEnum for InterfaceLldpmode {
+impl rt::WireEnum for Lldpmode {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "NONE"),
         (Self::Transmitter, "TRANSMITTER"),
@@ -971,26 +876,6 @@ impl rt::WireEnum for InterfaceLldpmode {
         (Self::Transceiver, "TRANSCEIVER"),
     ];
 }
-/// Values of `Interface`.`mode` ([`Interface`]): the same values as [`InterfaceLacppartnerstate`].
-pub type InterfaceMode = InterfaceLacppartnerstate;
-/// Values of `Interface`.`reqduplex` ([`Interface`]): the same values as [`InterfaceActduplex`].
-pub type InterfaceReqduplex = InterfaceActduplex;
-/// Values of `Interface`.`reqflowcontrol` ([`Interface`]): the same values as [`InterfaceActflowctl`].
-pub type InterfaceReqflowcontrol = InterfaceActflowctl;
-/// Values of `Interface`.`reqmedia` ([`Interface`]): the same values as [`InterfaceActmedia`].
-pub type InterfaceReqmedia = InterfaceActmedia;
-/// Values of `Interface`.`reqspeed` ([`Interface`]): the same values as [`InterfaceActspeed`].
-pub type InterfaceReqspeed = InterfaceActspeed;
-/// Values of `Interface`.`speed` ([`Interface`]): the same values as [`InterfaceActspeed`].
-pub type InterfaceSpeed = InterfaceActspeed;
-/// Values of `Interface`.`state` ([`Interface`]): the same values as [`InterfaceBackplane`].
-pub type InterfaceState = InterfaceBackplane;
-/// Values of `Interface`.`tagall` ([`Interface`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceTagall = InterfaceHamonitor;
-/// Values of `Interface`.`trunk` ([`Interface`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceTrunk = InterfaceHamonitor;
-/// Values of `Interface`.`trunkmode` ([`Interface`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceTrunkmode = InterfaceHamonitor;
 impl rt::Model for Interface {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1213,6 +1098,7 @@ impl rt::Model for Interface {
             105 => self.vlan.as_field(),
             106 => self.vmac.as_field(),
             107 => self.vmac6.as_field(),
+            108 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1326,14 +1212,9 @@ impl rt::Model for Interface {
             105 => self.vlan.as_field_mut(),
             106 => self.vmac.as_field_mut(),
             107 => self.vmac6.as_field_mut(),
+            108 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Interface {
@@ -1366,6 +1247,15 @@ impl rt::Resource for Interface {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Interface {
+    /// A `Interface` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Interface {
     /// `GET /nitro/v1/config/Interface?count=yes`
@@ -1438,7 +1328,7 @@ impl Interface {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Appalgparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 9000.
     ///
@@ -1455,20 +1345,16 @@ impl rt::Model for Appalgparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.pptpgreidletimeout.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.pptpgreidletimeout.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appalgparam {
@@ -1524,71 +1410,63 @@ impl Appalgparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Arp {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub all: Option<bool>,
-    /// `Double`, read-only.
-    pub channel: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0`.
-    pub controlplane: Option<bool>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Range: 0 to 31.
+    pub ownernode: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 4094.
+    pub td: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub all: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub channel: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub controlplane: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    pub ifnum: Option<String>,
     /// Mandatory for add.
     pub mac: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    pub ownernode: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub state: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 4094.
-    pub td: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub timeout: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
-    /// Possible values (see [`ArpType`]): `STATIC`, `PERMANENT`, `DYNAMIC`.
-    pub type_: Option<rt::Open<ArpType>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`StaticPermanentDynamic`]): `STATIC`, `PERMANENT`, `DYNAMIC`.
+    pub type_: Option<rt::Open<StaticPermanentDynamic>>,
+    /// Reference type `Double`.
     pub vlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub vtep: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub vxlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `arp`.`type` ([`Arp`]).
-///
-/// Also the values of `bridgetable.type`.
+/// Values of `arp.type`, `bridgetable.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ArpType {
+pub enum StaticPermanentDynamic {
     /// `STATIC`
     Static,
     /// `PERMANENT`
@@ -1596,7 +1474,7 @@ pub enum ArpType {
     /// `DYNAMIC`
     Dynamic,
 }
-impl rt::WireEnum for ArpType {
+impl rt::WireEnum for StaticPermanentDynamic {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Static, "STATIC"),
         (Self::Permanent, "PERMANENT"),
@@ -1643,6 +1521,7 @@ impl rt::Model for Arp {
             14 => self.vlan.as_field(),
             15 => self.vtep.as_field(),
             16 => self.vxlan.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1665,14 +1544,9 @@ impl rt::Model for Arp {
             14 => self.vlan.as_field_mut(),
             15 => self.vtep.as_field_mut(),
             16 => self.vxlan.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Arp {
@@ -1705,6 +1579,50 @@ impl rt::Resource for Arp {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipaddress", "ownernode", "td"];
+}
+impl Arp {
+    /// A `arp` named by its key, every other field unset.
+    pub fn new(ipaddress: impl Into<String>) -> Self {
+        Self {
+            ipaddress: Some(ipaddress.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
+    /// Sets [`mac`](Self::mac).
+    pub fn mac(mut self, mac: impl Into<String>) -> Self {
+        self.mac = Some(mac.into());
+        self
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
+    /// Sets [`vtep`](Self::vtep).
+    pub fn vtep(mut self, vtep: impl Into<String>) -> Self {
+        self.vtep = Some(vtep.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
 }
 impl Arp {
     /// `POST /nitro/v1/config/arp`
@@ -1752,13 +1670,11 @@ impl Arp {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Arpparam {
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`ArpparamSpoofvalidation`]): `ENABLED`, `DISABLED`.
-    pub spoofvalidation: Option<rt::Open<ArpparamSpoofvalidation>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub spoofvalidation: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 1200.
     ///
@@ -1767,8 +1683,6 @@ pub struct Arpparam {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `arpparam`.`spoofvalidation` ([`Arpparam`]): the same values as [`InterfaceBackplane`].
-pub type ArpparamSpoofvalidation = InterfaceBackplane;
 impl rt::Model for Arpparam {
     const FIELDS: &'static [&'static str] = &["spoofvalidation", "timeout"];
     #[inline(always)]
@@ -1776,6 +1690,7 @@ impl rt::Model for Arpparam {
         match index {
             0 => self.spoofvalidation.as_field(),
             1 => self.timeout.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1783,14 +1698,9 @@ impl rt::Model for Arpparam {
         match index {
             0 => self.spoofvalidation.as_field_mut(),
             1 => self.timeout.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Arpparam {
@@ -1843,56 +1753,51 @@ impl Arpparam {
 /// - URL: `/nitro/v1/config/bridgegroup`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`BridgegroupBinding`], [`BridgegroupNsip6Binding`], [`BridgegroupNsipBinding`], [`BridgegroupVlanBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bridgegroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`BridgegroupDynamicrouting`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub dynamicrouting: Option<rt::Open<BridgegroupDynamicrouting>>,
-    /// `Boolean`, read-only.
-    pub flags: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ifaces: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`BridgegroupIpv6dynamicrouting`]): `ENABLED`, `DISABLED`.
-    pub ipv6dynamicrouting: Option<rt::Open<BridgegroupIpv6dynamicrouting>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub dynamicrouting: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    pub flags: Option<bool>,
+    /// Read-only: never sent.
+    pub ifaces: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ipv6dynamicrouting: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub partitionname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub portbitmap: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub rnat: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tagbitmap: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub tagifaces: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `bridgegroup`.`dynamicrouting` ([`Bridgegroup`]): the same values as [`InterfaceBackplane`].
-pub type BridgegroupDynamicrouting = InterfaceBackplane;
-/// Values of `bridgegroup`.`ipv6dynamicrouting` ([`Bridgegroup`]): the same values as [`InterfaceBackplane`].
-pub type BridgegroupIpv6dynamicrouting = InterfaceBackplane;
 impl rt::Model for Bridgegroup {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1921,6 +1826,7 @@ impl rt::Model for Bridgegroup {
             8 => self.rnat.as_field(),
             9 => self.tagbitmap.as_field(),
             10 => self.tagifaces.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1937,14 +1843,9 @@ impl rt::Model for Bridgegroup {
             8 => self.rnat.as_field_mut(),
             9 => self.tagbitmap.as_field_mut(),
             10 => self.tagifaces.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Bridgegroup {
@@ -1977,6 +1878,25 @@ impl rt::Resource for Bridgegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Bridgegroup {
+    /// A `bridgegroup` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`dynamicrouting`](Self::dynamicrouting).
+    pub fn dynamicrouting(mut self, dynamicrouting: EnabledDisabled) -> Self {
+        self.dynamicrouting = Some(rt::Open::Known(dynamicrouting));
+        self
+    }
+    /// Sets [`ipv6dynamicrouting`](Self::ipv6dynamicrouting).
+    pub fn ipv6dynamicrouting(mut self, ipv6dynamicrouting: EnabledDisabled) -> Self {
+        self.ipv6dynamicrouting = Some(rt::Open::Known(ipv6dynamicrouting));
+        self
+    }
 }
 impl Bridgegroup {
     /// `POST /nitro/v1/config/bridgegroup`
@@ -2027,19 +1947,20 @@ impl Bridgegroup {
 /// - URL: `/nitro/v1/config/bridgegroup_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/bridgegroup_binding/bridgegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgegroupBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     pub id: Option<rt::Number>,
-    /// `bridgegroup_nsip_binding[]`, read-only.
-    pub bridgegroup_nsip_binding: Option<Vec<BridgegroupNsipBinding>>,
-    /// `bridgegroup_vlan_binding[]`, read-only.
-    pub bridgegroup_vlan_binding: Option<Vec<BridgegroupVlanBinding>>,
-    /// `bridgegroup_nsip6_binding[]`, read-only.
+    /// Read-only: never sent.
     pub bridgegroup_nsip6_binding: Option<Vec<BridgegroupNsip6Binding>>,
+    /// Read-only: never sent.
+    pub bridgegroup_nsip_binding: Option<Vec<BridgegroupNsipBinding>>,
+    /// Read-only: never sent.
+    pub bridgegroup_vlan_binding: Option<Vec<BridgegroupVlanBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2057,6 +1978,7 @@ impl rt::Model for BridgegroupBinding {
             1 => self.bridgegroup_nsip_binding.as_field(),
             2 => self.bridgegroup_vlan_binding.as_field(),
             3 => self.id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2066,14 +1988,9 @@ impl rt::Model for BridgegroupBinding {
             1 => self.bridgegroup_nsip_binding.as_field_mut(),
             2 => self.bridgegroup_vlan_binding.as_field_mut(),
             3 => self.id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgegroupBinding {
@@ -2108,6 +2025,15 @@ impl rt::Resource for BridgegroupBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl BridgegroupBinding {
+    /// A `bridgegroup_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl BridgegroupBinding {
     /// `GET /nitro/v1/config/bridgegroup_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -2125,31 +2051,28 @@ impl BridgegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgegroupNsip6Binding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ipaddress: Option<String>,
     /// Length: at least 1.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.1`.
     pub ownergroup: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub rnat: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
@@ -2176,6 +2099,7 @@ impl rt::Model for BridgegroupNsip6Binding {
             4 => self.ownergroup.as_field(),
             5 => self.rnat.as_field(),
             6 => self.td.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2188,14 +2112,9 @@ impl rt::Model for BridgegroupNsip6Binding {
             4 => self.ownergroup.as_field_mut(),
             5 => self.rnat.as_field_mut(),
             6 => self.td.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgegroupNsip6Binding {
@@ -2228,6 +2147,35 @@ impl rt::Resource for BridgegroupNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl BridgegroupNsip6Binding {
+    /// A `bridgegroup_nsip6_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl BridgegroupNsip6Binding {
     /// `PUT /nitro/v1/config/bridgegroup_nsip6_binding`
@@ -2274,29 +2222,27 @@ impl BridgegroupNsip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgegroupNsipBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ipaddress: Option<String>,
+    pub netmask: Option<String>,
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.1`.
     pub ownergroup: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub rnat: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
@@ -2323,6 +2269,7 @@ impl rt::Model for BridgegroupNsipBinding {
             4 => self.ownergroup.as_field(),
             5 => self.rnat.as_field(),
             6 => self.td.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2335,14 +2282,9 @@ impl rt::Model for BridgegroupNsipBinding {
             4 => self.ownergroup.as_field_mut(),
             5 => self.rnat.as_field_mut(),
             6 => self.td.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgegroupNsipBinding {
@@ -2375,6 +2317,35 @@ impl rt::Resource for BridgegroupNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl BridgegroupNsipBinding {
+    /// A `bridgegroup_nsip_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl BridgegroupNsipBinding {
     /// `PUT /nitro/v1/config/bridgegroup_nsip_binding`
@@ -2421,17 +2392,19 @@ impl BridgegroupNsipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgegroupVlanBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     pub rnat: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub vlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2445,6 +2418,7 @@ impl rt::Model for BridgegroupVlanBinding {
             1 => self.id.as_field(),
             2 => self.rnat.as_field(),
             3 => self.vlan.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2454,14 +2428,9 @@ impl rt::Model for BridgegroupVlanBinding {
             1 => self.id.as_field_mut(),
             2 => self.rnat.as_field_mut(),
             3 => self.vlan.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgegroupVlanBinding {
@@ -2494,6 +2463,20 @@ impl rt::Resource for BridgegroupVlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl BridgegroupVlanBinding {
+    /// A `bridgegroup_vlan_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
 }
 impl BridgegroupVlanBinding {
     /// `PUT /nitro/v1/config/bridgegroup_vlan_binding`
@@ -2537,63 +2520,60 @@ impl BridgegroupVlanBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Bridgetable {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 300.
     ///
     /// Default: `300`.
     pub bridgeage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub channel: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub controlplane: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Since `12.0`.
     pub devicevlan: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `String`, read-write.
     pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub mac: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
-    /// Possible values (see [`BridgetableType`]): `STATIC`, `PERMANENT`, `DYNAMIC`.
+    /// Possible values (see [`StaticPermanentDynamic`]): `STATIC`, `PERMANENT`, `DYNAMIC`.
     ///
     /// Since `12.0`.
-    pub type_: Option<rt::Open<BridgetableType>>,
-    /// `Double`, read-write.
+    pub type_: Option<rt::Open<StaticPermanentDynamic>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
     /// Since `12.0`.
     pub vni: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub vtep: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
@@ -2602,8 +2582,6 @@ pub struct Bridgetable {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `bridgetable`.`type` ([`Bridgetable`]): the same values as [`ArpType`].
-pub type BridgetableType = ArpType;
 impl rt::Model for Bridgetable {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2638,6 +2616,7 @@ impl rt::Model for Bridgetable {
             11 => self.vni.as_field(),
             12 => self.vtep.as_field(),
             13 => self.vxlan.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2657,14 +2636,9 @@ impl rt::Model for Bridgetable {
             11 => self.vni.as_field_mut(),
             12 => self.vtep.as_field_mut(),
             13 => self.vxlan.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Bridgetable {
@@ -2697,6 +2671,33 @@ impl rt::Resource for Bridgetable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl Bridgetable {
+    /// Sets [`devicevlan`](Self::devicevlan).
+    pub fn devicevlan(mut self, devicevlan: impl Into<rt::Number>) -> Self {
+        self.devicevlan = Some(devicevlan.into());
+        self
+    }
+    /// Sets [`mac`](Self::mac).
+    pub fn mac(mut self, mac: impl Into<String>) -> Self {
+        self.mac = Some(mac.into());
+        self
+    }
+    /// Sets [`vni`](Self::vni).
+    pub fn vni(mut self, vni: impl Into<rt::Number>) -> Self {
+        self.vni = Some(vni.into());
+        self
+    }
+    /// Sets [`vtep`](Self::vtep).
+    pub fn vtep(mut self, vtep: impl Into<String>) -> Self {
+        self.vtep = Some(vtep.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
 }
 impl Bridgetable {
     /// `POST /nitro/v1/config/bridgetable`
@@ -2739,374 +2740,293 @@ impl Bridgetable {
 /// - URL: `/nitro/v1/config/channel`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`ChannelBinding`], [`ChannelInterfaceBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Channel {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub id: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelActflowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
-    pub actflowctl: Option<rt::Open<ChannelActflowctl>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Actflowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
+    pub actflowctl: Option<rt::Open<Actflowctl>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelActspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
-    pub actspeed: Option<rt::Open<ChannelActspeed>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`Actspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
+    pub actspeed: Option<rt::Open<Actspeed>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub actthroughput: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub actualmtu: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub autoneg: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub autonegresult: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelBackplane`]): `ENABLED`, `DISABLED`.
-    pub backplane: Option<rt::Open<ChannelBackplane>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub backplane: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 160000.
     pub bandwidthhigh: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 160000.
     pub bandwidthnormal: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub bdgmuted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cleartime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ChannelConndistr`]): `DISABLED`, `ENABLED`.
-    pub conndistr: Option<rt::Open<ChannelConndistr>>,
-    /// `String`, read-only.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
+    pub conndistr: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     pub description: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub devicename: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub downtime: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelDuplex`]): `AUTO`, `HALF`, `FULL`.
-    pub duplex: Option<rt::Open<ChannelDuplex>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`AutoHalfFull`]): `AUTO`, `HALF`, `FULL`.
+    pub duplex: Option<rt::Open<AutoHalfFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub fctls: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`ChannelFlowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
-    pub flowctl: Option<rt::Open<ChannelFlowctl>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Actflowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
+    pub flowctl: Option<rt::Open<Actflowctl>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`ChannelHaheartbeat`]): `OFF`, `ON`.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `11.1`.
-    pub haheartbeat: Option<rt::Open<ChannelHaheartbeat>>,
-    /// `String`, read-write.
-    ///
+    pub haheartbeat: Option<rt::Open<OffOn>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`ChannelHamonitor`]): `ON`, `OFF`.
-    pub hamonitor: Option<rt::Open<ChannelHamonitor>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub hamonitor: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub hangdetect: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hangreset: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hangs: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 31.
     ///
     /// Default: `   `.
     pub ifalias: Option<String>,
-    /// `String[]`, read-write.
     pub ifnum: Option<Vec<String>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub indisc: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub intfstate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacpactoraggregation`]): `NS_EMPTY_STR`, `AGG`.
-    pub lacpactoraggregation: Option<rt::Open<ChannelLacpactoraggregation>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NsEmptyStrAgg`]): `NS_EMPTY_STR`, `AGG`.
+    pub lacpactoraggregation: Option<rt::Open<NsEmptyStrAgg>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacpactorcollecting`]): `NS_EMPTY_STR`, `COLLECTING`.
-    pub lacpactorcollecting: Option<rt::Open<ChannelLacpactorcollecting>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NsEmptyStrCollecting`]): `NS_EMPTY_STR`, `COLLECTING`.
+    pub lacpactorcollecting: Option<rt::Open<NsEmptyStrCollecting>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacpactordistributing`]): `NS_EMPTY_STR`, `DISTRIBUTING`.
-    pub lacpactordistributing: Option<rt::Open<ChannelLacpactordistributing>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NsEmptyStrDistributing`]): `NS_EMPTY_STR`, `DISTRIBUTING`.
+    pub lacpactordistributing: Option<rt::Open<NsEmptyStrDistributing>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacpactorinsync`]): `NS_EMPTY_STR`, `SYNC`.
-    pub lacpactorinsync: Option<rt::Open<ChannelLacpactorinsync>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`NsEmptyStrSync`]): `NS_EMPTY_STR`, `SYNC`.
+    pub lacpactorinsync: Option<rt::Open<NsEmptyStrSync>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub lacpactorportno: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lacpactorpriority: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacpmode`]): `DISABLED`, `ACTIVE`, `PASSIVE`.
-    pub lacpmode: Option<rt::Open<ChannelLacpmode>>,
-    /// `String`, read-only.
+    /// Possible values (see [`DisabledActivePassive`]): `DISABLED`, `ACTIVE`, `PASSIVE`.
+    pub lacpmode: Option<rt::Open<DisabledActivePassive>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacppartneraggregation`]): `NS_EMPTY_STR`, `AGG`.
-    pub lacppartneraggregation: Option<rt::Open<ChannelLacppartneraggregation>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NsEmptyStrAgg`]): `NS_EMPTY_STR`, `AGG`.
+    pub lacppartneraggregation: Option<rt::Open<NsEmptyStrAgg>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacppartnercollecting`]): `NS_EMPTY_STR`, `COLLECTING`.
-    pub lacppartnercollecting: Option<rt::Open<ChannelLacppartnercollecting>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NsEmptyStrCollecting`]): `NS_EMPTY_STR`, `COLLECTING`.
+    pub lacppartnercollecting: Option<rt::Open<NsEmptyStrCollecting>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacppartnerdefaulted`]): `NS_EMPTY_STR`, `DEFAULTED`.
-    pub lacppartnerdefaulted: Option<rt::Open<ChannelLacppartnerdefaulted>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NsEmptyStrDefaulted`]): `NS_EMPTY_STR`, `DEFAULTED`.
+    pub lacppartnerdefaulted: Option<rt::Open<NsEmptyStrDefaulted>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacppartnerdistributing`]): `NS_EMPTY_STR`, `DISTRIBUTING`.
-    pub lacppartnerdistributing: Option<rt::Open<ChannelLacppartnerdistributing>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NsEmptyStrDistributing`]): `NS_EMPTY_STR`, `DISTRIBUTING`.
+    pub lacppartnerdistributing: Option<rt::Open<NsEmptyStrDistributing>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacppartnerexpired`]): `NS_EMPTY_STR`, `EXPIRED`.
-    pub lacppartnerexpired: Option<rt::Open<ChannelLacppartnerexpired>>,
-    /// `String`, read-only.
+    /// Possible values (see [`NsEmptyStrExpired`]): `NS_EMPTY_STR`, `EXPIRED`.
+    pub lacppartnerexpired: Option<rt::Open<NsEmptyStrExpired>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacppartnerinsync`]): `NS_EMPTY_STR`, `SYNC`.
-    pub lacppartnerinsync: Option<rt::Open<ChannelLacppartnerinsync>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`NsEmptyStrSync`]): `NS_EMPTY_STR`, `SYNC`.
+    pub lacppartnerinsync: Option<rt::Open<NsEmptyStrSync>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub lacppartnerkey: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lacppartnerportno: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lacppartnerpriority: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacppartnerstate`]): `MANUAL`, `AUTO`.
-    pub lacppartnerstate: Option<rt::Open<ChannelLacppartnerstate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`ManualAuto`]): `MANUAL`, `AUTO`.
+    pub lacppartnerstate: Option<rt::Open<ManualAuto>>,
+    /// Read-only: never sent.
     pub lacppartnersystemmac: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lacppartnersystempriority: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacppartnertimeout`]): `LONG`, `SHORT`.
-    pub lacppartnertimeout: Option<rt::Open<ChannelLacppartnertimeout>>,
-    /// `String`, read-only.
+    /// Possible values (see [`LongShort`]): `LONG`, `SHORT`.
+    pub lacppartnertimeout: Option<rt::Open<LongShort>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacpportmuxstate`]): `DETACHED`, `WAITING`, `ATTACHED`, `COLLECTING`, `DISTRIBUTING`.
-    pub lacpportmuxstate: Option<rt::Open<ChannelLacpportmuxstate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Lacpportmuxstate`]): `DETACHED`, `WAITING`, `ATTACHED`, `COLLECTING`, `DISTRIBUTING`.
+    pub lacpportmuxstate: Option<rt::Open<Lacpportmuxstate>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacpportrxstat`]): `INIT`, `PORT_DISABLED`, `LACP_DISABLED`, `EXPIRED`, `DEFAULTED`, `CURRENT`.
-    pub lacpportrxstat: Option<rt::Open<ChannelLacpportrxstat>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Lacpportrxstat`]): `INIT`, `PORT_DISABLED`, `LACP_DISABLED`, `EXPIRED`, `DEFAULTED`, `CURRENT`.
+    pub lacpportrxstat: Option<rt::Open<Lacpportrxstat>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacpportselectstate`]): `UNSELECTED`, `SELECTED`, `STANDBY`.
-    pub lacpportselectstate: Option<rt::Open<ChannelLacpportselectstate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`UnselectedSelectedStandby`]): `UNSELECTED`, `SELECTED`, `STANDBY`.
+    pub lacpportselectstate: Option<rt::Open<UnselectedSelectedStandby>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLacptimeout`]): `LONG`, `SHORT`.
-    pub lacptimeout: Option<rt::Open<ChannelLacptimeout>>,
-    /// `String`, read-write.
+    /// Possible values (see [`LongShort`]): `LONG`, `SHORT`.
+    pub lacptimeout: Option<rt::Open<LongShort>>,
     pub lamac: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLamode`]): `MANUAL`, `AUTO`.
-    pub lamode: Option<rt::Open<ChannelLamode>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`ManualAuto`]): `MANUAL`, `AUTO`.
+    pub lamode: Option<rt::Open<ManualAuto>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`ChannelLinkredundancy`]): `ON`, `OFF`.
-    pub linkredundancy: Option<rt::Open<ChannelLinkredundancy>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub linkredundancy: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub linkstate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelLldpmode`]): `NONE`, `TRANSMITTER`, `RECEIVER`, `TRANSCEIVER`.
-    pub lldpmode: Option<rt::Open<ChannelLldpmode>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Lldpmode`]): `NONE`, `TRANSMITTER`, `RECEIVER`, `TRANSCEIVER`.
+    pub lldpmode: Option<rt::Open<Lldpmode>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 80000.
     pub lrminthroughput: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub mac: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`ChannelMacdistr`]): `SOURCE`, `DESTINATION`, `BOTH`.
     pub macdistr: Option<rt::Open<ChannelMacdistr>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelMedia`]): `AUTO`, `UTP`, `FIBER`.
-    pub media: Option<rt::Open<ChannelMedia>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ChannelMode`]): `MANUAL`, `AUTO`.
-    pub mode: Option<rt::Open<ChannelMode>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`AutoUtpFiber`]): `AUTO`, `UTP`, `FIBER`.
+    pub media: Option<rt::Open<AutoUtpFiber>>,
+    /// Possible values (see [`ManualAuto`]): `MANUAL`, `AUTO`.
+    pub mode: Option<rt::Open<ManualAuto>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1500 to 9216.
     ///
     /// Default: `1500`.
     pub mtu: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub outdisc: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelReqduplex`]): `AUTO`, `HALF`, `FULL`.
-    pub reqduplex: Option<rt::Open<ChannelReqduplex>>,
-    /// `String`, read-only.
+    /// Possible values (see [`AutoHalfFull`]): `AUTO`, `HALF`, `FULL`.
+    pub reqduplex: Option<rt::Open<AutoHalfFull>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelReqflowcontrol`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
-    pub reqflowcontrol: Option<rt::Open<ChannelReqflowcontrol>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Actflowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
+    pub reqflowcontrol: Option<rt::Open<Actflowctl>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelReqmedia`]): `AUTO`, `UTP`, `FIBER`.
-    pub reqmedia: Option<rt::Open<ChannelReqmedia>>,
-    /// `String`, read-only.
+    /// Possible values (see [`AutoUtpFiber`]): `AUTO`, `UTP`, `FIBER`.
+    pub reqmedia: Option<rt::Open<AutoUtpFiber>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelReqspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
-    pub reqspeed: Option<rt::Open<ChannelReqspeed>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`Actspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
+    pub reqspeed: Option<rt::Open<Actspeed>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 160000.
     pub reqthroughput: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxdrops: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxerrors: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxstalls: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `AUTO`.
     ///
-    /// Possible values (see [`ChannelSpeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
-    pub speed: Option<rt::Open<ChannelSpeed>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Actspeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
+    pub speed: Option<rt::Open<Actspeed>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`ChannelState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<ChannelState>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub stsstalls: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`ChannelTagall`]): `ON`, `OFF`.
-    pub tagall: Option<rt::Open<ChannelTagall>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub tagall: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub tagged: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub taggedany: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub taggedautolearn: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 160000.
     pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`ChannelTrunk`]): `ON`, `OFF`.
-    pub trunk: Option<rt::Open<ChannelTrunk>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub trunk: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub txbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txdrops: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txerrors: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txpackets: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txstalls: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub unit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub uptime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlan: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub vmac: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub vmac6: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `channel`.`actflowctl` ([`Channel`]): the same values as [`InterfaceActflowctl`].
-pub type ChannelActflowctl = InterfaceActflowctl;
-/// Values of `channel`.`actspeed` ([`Channel`]): the same values as [`InterfaceActspeed`].
-pub type ChannelActspeed = InterfaceActspeed;
-/// Values of `channel`.`backplane` ([`Channel`]): the same values as [`InterfaceBackplane`].
-pub type ChannelBackplane = InterfaceBackplane;
-/// Values of `channel`.`conndistr` ([`Channel`]): the same values as [`InterfaceAutoneg`].
-pub type ChannelConndistr = InterfaceAutoneg;
-/// Values of `channel`.`duplex` ([`Channel`]): the same values as [`InterfaceActduplex`].
-pub type ChannelDuplex = InterfaceActduplex;
-/// Values of `channel`.`flowctl` ([`Channel`]): the same values as [`InterfaceActflowctl`].
-pub type ChannelFlowctl = InterfaceActflowctl;
-/// Values of `channel`.`haheartbeat` ([`Channel`]): the same values as [`InterfaceHaheartbeat`].
-pub type ChannelHaheartbeat = InterfaceHaheartbeat;
-/// Values of `channel`.`hamonitor` ([`Channel`]): the same values as [`InterfaceHamonitor`].
-pub type ChannelHamonitor = InterfaceHamonitor;
-/// Values of `channel`.`lacpactoraggregation` ([`Channel`]): the same values as [`InterfaceLacpactoraggregation`].
-pub type ChannelLacpactoraggregation = InterfaceLacpactoraggregation;
-/// Values of `channel`.`lacpactorcollecting` ([`Channel`]): the same values as [`InterfaceLacpactorcollecting`].
-pub type ChannelLacpactorcollecting = InterfaceLacpactorcollecting;
-/// Values of `channel`.`lacpactordistributing` ([`Channel`]): the same values as [`InterfaceLacpactordistributing`].
-pub type ChannelLacpactordistributing = InterfaceLacpactordistributing;
-/// Values of `channel`.`lacpactorinsync` ([`Channel`]): the same values as [`InterfaceLacpactorinsync`].
-pub type ChannelLacpactorinsync = InterfaceLacpactorinsync;
-/// Values of `channel`.`lacpmode` ([`Channel`]): the same values as [`InterfaceLacpactormode`].
-pub type ChannelLacpmode = InterfaceLacpactormode;
-/// Values of `channel`.`lacppartneraggregation` ([`Channel`]): the same values as [`InterfaceLacpactoraggregation`].
-pub type ChannelLacppartneraggregation = InterfaceLacpactoraggregation;
-/// Values of `channel`.`lacppartnercollecting` ([`Channel`]): the same values as [`InterfaceLacpactorcollecting`].
-pub type ChannelLacppartnercollecting = InterfaceLacpactorcollecting;
-/// Values of `channel`.`lacppartnerdefaulted` ([`Channel`]): the same values as [`InterfaceLacppartnerdefaulted`].
-pub type ChannelLacppartnerdefaulted = InterfaceLacppartnerdefaulted;
-/// Values of `channel`.`lacppartnerdistributing` ([`Channel`]): the same values as [`InterfaceLacpactordistributing`].
-pub type ChannelLacppartnerdistributing = InterfaceLacpactordistributing;
-/// Values of `channel`.`lacppartnerexpired` ([`Channel`]): the same values as [`InterfaceLacppartnerexpired`].
-pub type ChannelLacppartnerexpired = InterfaceLacppartnerexpired;
-/// Values of `channel`.`lacppartnerinsync` ([`Channel`]): the same values as [`InterfaceLacpactorinsync`].
-pub type ChannelLacppartnerinsync = InterfaceLacpactorinsync;
-/// Values of `channel`.`lacppartnerstate` ([`Channel`]): the same values as [`InterfaceLacppartnerstate`].
-pub type ChannelLacppartnerstate = InterfaceLacppartnerstate;
-/// Values of `channel`.`lacppartnertimeout` ([`Channel`]): the same values as [`InterfaceLacpactortimeout`].
-pub type ChannelLacppartnertimeout = InterfaceLacpactortimeout;
-/// Values of `channel`.`lacpportmuxstate` ([`Channel`]): the same values as [`InterfaceLacpportmuxstate`].
-pub type ChannelLacpportmuxstate = InterfaceLacpportmuxstate;
-/// Values of `channel`.`lacpportrxstat` ([`Channel`]): the same values as [`InterfaceLacpportrxstat`].
-pub type ChannelLacpportrxstat = InterfaceLacpportrxstat;
-/// Values of `channel`.`lacpportselectstate` ([`Channel`]): the same values as [`InterfaceLacpportselectstate`].
-pub type ChannelLacpportselectstate = InterfaceLacpportselectstate;
-/// Values of `channel`.`lacptimeout` ([`Channel`]): the same values as [`InterfaceLacpactortimeout`].
-pub type ChannelLacptimeout = InterfaceLacpactortimeout;
-/// Values of `channel`.`lamode` ([`Channel`]): the same values as [`InterfaceLacppartnerstate`].
-pub type ChannelLamode = InterfaceLacppartnerstate;
-/// Values of `channel`.`linkredundancy` ([`Channel`]): the same values as [`InterfaceHamonitor`].
-pub type ChannelLinkredundancy = InterfaceHamonitor;
-/// Values of `channel`.`lldpmode` ([`Channel`]): the same values as [`InterfaceLldpmode`].
-pub type ChannelLldpmode = InterfaceLldpmode;
 /// Values of `channel`.`macdistr` ([`Channel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3125,26 +3045,6 @@ impl rt::WireEnum for ChannelMacdistr {
         (Self::Both, "BOTH"),
     ];
 }
-/// Values of `channel`.`media` ([`Channel`]): the same values as [`InterfaceActmedia`].
-pub type ChannelMedia = InterfaceActmedia;
-/// Values of `channel`.`mode` ([`Channel`]): the same values as [`InterfaceLacppartnerstate`].
-pub type ChannelMode = InterfaceLacppartnerstate;
-/// Values of `channel`.`reqduplex` ([`Channel`]): the same values as [`InterfaceActduplex`].
-pub type ChannelReqduplex = InterfaceActduplex;
-/// Values of `channel`.`reqflowcontrol` ([`Channel`]): the same values as [`InterfaceActflowctl`].
-pub type ChannelReqflowcontrol = InterfaceActflowctl;
-/// Values of `channel`.`reqmedia` ([`Channel`]): the same values as [`InterfaceActmedia`].
-pub type ChannelReqmedia = InterfaceActmedia;
-/// Values of `channel`.`reqspeed` ([`Channel`]): the same values as [`InterfaceActspeed`].
-pub type ChannelReqspeed = InterfaceActspeed;
-/// Values of `channel`.`speed` ([`Channel`]): the same values as [`InterfaceActspeed`].
-pub type ChannelSpeed = InterfaceActspeed;
-/// Values of `channel`.`state` ([`Channel`]): the same values as [`InterfaceBackplane`].
-pub type ChannelState = InterfaceBackplane;
-/// Values of `channel`.`tagall` ([`Channel`]): the same values as [`InterfaceHamonitor`].
-pub type ChannelTagall = InterfaceHamonitor;
-/// Values of `channel`.`trunk` ([`Channel`]): the same values as [`InterfaceHamonitor`].
-pub type ChannelTrunk = InterfaceHamonitor;
 impl rt::Model for Channel {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3341,6 +3241,7 @@ impl rt::Model for Channel {
             92 => self.vlan.as_field(),
             93 => self.vmac.as_field(),
             94 => self.vmac6.as_field(),
+            95 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3441,14 +3342,9 @@ impl rt::Model for Channel {
             92 => self.vlan.as_field_mut(),
             93 => self.vmac.as_field_mut(),
             94 => self.vmac6.as_field_mut(),
+            95 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Channel {
@@ -3481,6 +3377,95 @@ impl rt::Resource for Channel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Channel {
+    /// A `channel` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bandwidthhigh`](Self::bandwidthhigh).
+    pub fn bandwidthhigh(mut self, bandwidthhigh: impl Into<rt::Number>) -> Self {
+        self.bandwidthhigh = Some(bandwidthhigh.into());
+        self
+    }
+    /// Sets [`bandwidthnormal`](Self::bandwidthnormal).
+    pub fn bandwidthnormal(mut self, bandwidthnormal: impl Into<rt::Number>) -> Self {
+        self.bandwidthnormal = Some(bandwidthnormal.into());
+        self
+    }
+    /// Sets [`conndistr`](Self::conndistr).
+    pub fn conndistr(mut self, conndistr: DisabledEnabled) -> Self {
+        self.conndistr = Some(rt::Open::Known(conndistr));
+        self
+    }
+    /// Sets [`flowctl`](Self::flowctl).
+    pub fn flowctl(mut self, flowctl: Actflowctl) -> Self {
+        self.flowctl = Some(rt::Open::Known(flowctl));
+        self
+    }
+    /// Sets [`haheartbeat`](Self::haheartbeat).
+    pub fn haheartbeat(mut self, haheartbeat: OffOn) -> Self {
+        self.haheartbeat = Some(rt::Open::Known(haheartbeat));
+        self
+    }
+    /// Sets [`hamonitor`](Self::hamonitor).
+    pub fn hamonitor(mut self, hamonitor: OnOff) -> Self {
+        self.hamonitor = Some(rt::Open::Known(hamonitor));
+        self
+    }
+    /// Sets [`ifalias`](Self::ifalias).
+    pub fn ifalias(mut self, ifalias: impl Into<String>) -> Self {
+        self.ifalias = Some(ifalias.into());
+        self
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.ifnum = Some(ifnum.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`lamac`](Self::lamac).
+    pub fn lamac(mut self, lamac: impl Into<String>) -> Self {
+        self.lamac = Some(lamac.into());
+        self
+    }
+    /// Sets [`macdistr`](Self::macdistr).
+    pub fn macdistr(mut self, macdistr: ChannelMacdistr) -> Self {
+        self.macdistr = Some(rt::Open::Known(macdistr));
+        self
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, mode: ManualAuto) -> Self {
+        self.mode = Some(rt::Open::Known(mode));
+        self
+    }
+    /// Sets [`speed`](Self::speed).
+    pub fn speed(mut self, speed: Actspeed) -> Self {
+        self.speed = Some(rt::Open::Known(speed));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`tagall`](Self::tagall).
+    pub fn tagall(mut self, tagall: OnOff) -> Self {
+        self.tagall = Some(rt::Open::Known(tagall));
+        self
+    }
+    /// Sets [`throughput`](Self::throughput).
+    pub fn throughput(mut self, throughput: impl Into<rt::Number>) -> Self {
+        self.throughput = Some(throughput.into());
+        self
+    }
+    /// Sets [`trunk`](Self::trunk).
+    pub fn trunk(mut self, trunk: OnOff) -> Self {
+        self.trunk = Some(rt::Open::Known(trunk));
+        self
+    }
 }
 impl Channel {
     /// `POST /nitro/v1/config/channel`
@@ -3545,14 +3530,13 @@ impl Channel {
 /// - URL: `/nitro/v1/config/channel_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/channel_binding/channel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChannelBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub id: Option<String>,
-    /// `channel_interface_binding[]`, read-only.
+    /// Read-only: never sent.
     pub channel_interface_binding: Option<Vec<ChannelInterfaceBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3564,6 +3548,7 @@ impl rt::Model for ChannelBinding {
         match index {
             0 => self.channel_interface_binding.as_field(),
             1 => self.id.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3571,14 +3556,9 @@ impl rt::Model for ChannelBinding {
         match index {
             0 => self.channel_interface_binding.as_field_mut(),
             1 => self.id.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ChannelBinding {
@@ -3613,6 +3593,15 @@ impl rt::Resource for ChannelBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl ChannelBinding {
+    /// A `channel_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ChannelBinding {
     /// `GET /nitro/v1/config/channel_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -3630,45 +3619,41 @@ impl ChannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChannelInterfaceBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub id: Option<String>,
-    /// `String[]`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub ifnum: Option<Vec<String>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ChannelInterfaceBindingLamode`]): `MANUAL`, `AUTO`.
-    pub lamode: Option<rt::Open<ChannelInterfaceBindingLamode>>,
-    /// `Boolean`, read-only.
+    /// Possible values (see [`ManualAuto`]): `MANUAL`, `AUTO`.
+    pub lamode: Option<rt::Open<ManualAuto>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lractiveintf: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub slaveduplex: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub slaveflowctl: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub slavemedia: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub slavespeed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub slavestate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub slavetime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svmcmd: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `channel_interface_binding`.`lamode` ([`ChannelInterfaceBinding`]): the same values as [`InterfaceLacppartnerstate`].
-pub type ChannelInterfaceBindingLamode = InterfaceLacppartnerstate;
 impl rt::Model for ChannelInterfaceBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3699,6 +3684,7 @@ impl rt::Model for ChannelInterfaceBinding {
             9 => self.slavestate.as_field(),
             10 => self.slavetime.as_field(),
             11 => self.svmcmd.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3716,14 +3702,9 @@ impl rt::Model for ChannelInterfaceBinding {
             9 => self.slavestate.as_field_mut(),
             10 => self.slavetime.as_field_mut(),
             11 => self.svmcmd.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ChannelInterfaceBinding {
@@ -3756,6 +3737,20 @@ impl rt::Resource for ChannelInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl ChannelInterfaceBinding {
+    /// A `channel_interface_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.ifnum = Some(ifnum.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl ChannelInterfaceBinding {
     /// `PUT /nitro/v1/config/channel_interface_binding`
@@ -3796,13 +3791,14 @@ impl ChannelInterfaceBinding {
 /// - URL: `/nitro/v1/config/ci`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/network/ci/ci.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ci {
-    /// `String`, read-only.
-    pub ifaces: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub ifaces: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3813,6 +3809,7 @@ impl rt::Model for Ci {
         match index {
             0 => self.count.as_field(),
             1 => self.ifaces.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3820,14 +3817,9 @@ impl rt::Model for Ci {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.ifaces.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ci {
@@ -3876,20 +3868,21 @@ impl Ci {
 /// - URL: `/nitro/v1/config/fis`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Bindings: [`FisBinding`], [`FisChannelBinding`], [`FisInterfaceBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Fis {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ifaces: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub ifaces: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     pub ownernode: Option<rt::Number>,
@@ -3905,6 +3898,7 @@ impl rt::Model for Fis {
             1 => self.ifaces.as_field(),
             2 => self.name.as_field(),
             3 => self.ownernode.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3914,14 +3908,9 @@ impl rt::Model for Fis {
             1 => self.ifaces.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.ownernode.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Fis {
@@ -3954,6 +3943,20 @@ impl rt::Resource for Fis {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Fis {
+    /// A `fis` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
 }
 impl Fis {
     /// `POST /nitro/v1/config/fis`
@@ -3992,14 +3995,13 @@ impl Fis {
 /// - URL: `/nitro/v1/config/fis_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/fis_binding/fis_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FisBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `fis_channel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub fis_channel_binding: Option<Vec<FisChannelBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4011,6 +4013,7 @@ impl rt::Model for FisBinding {
         match index {
             0 => self.fis_channel_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4018,14 +4021,9 @@ impl rt::Model for FisBinding {
         match index {
             0 => self.fis_channel_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FisBinding {
@@ -4060,6 +4058,15 @@ impl rt::Resource for FisBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FisBinding {
+    /// A `fis_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl FisBinding {
     /// `GET /nitro/v1/config/fis_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -4077,19 +4084,17 @@ impl FisBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FisChannelBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    pub ifnum: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     pub ownernode: Option<rt::Number>,
@@ -4105,6 +4110,7 @@ impl rt::Model for FisChannelBinding {
             1 => self.ifnum.as_field(),
             2 => self.name.as_field(),
             3 => self.ownernode.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4114,14 +4120,9 @@ impl rt::Model for FisChannelBinding {
             1 => self.ifnum.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.ownernode.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FisChannelBinding {
@@ -4154,6 +4155,20 @@ impl rt::Resource for FisChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl FisChannelBinding {
+    /// A `fis_channel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
 }
 impl FisChannelBinding {
     /// `PUT /nitro/v1/config/fis_channel_binding`
@@ -4197,17 +4212,13 @@ impl FisChannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FisInterfaceBinding {
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Mandatory for add.
+    pub ifnum: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     pub ownernode: Option<rt::Number>,
@@ -4222,6 +4233,7 @@ impl rt::Model for FisInterfaceBinding {
             0 => self.ifnum.as_field(),
             1 => self.name.as_field(),
             2 => self.ownernode.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4230,14 +4242,9 @@ impl rt::Model for FisInterfaceBinding {
             0 => self.ifnum.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.ownernode.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FisInterfaceBinding {
@@ -4272,6 +4279,20 @@ impl rt::Resource for FisInterfaceBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl FisInterfaceBinding {
+    /// A `fis_interface_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
+}
+impl FisInterfaceBinding {
     /// `PUT /nitro/v1/config/fis_interface_binding`
     ///
     /// Mandatory: `name`, `ifnum`.
@@ -4301,65 +4322,45 @@ impl FisInterfaceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Forwardingsession {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub acl6name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub aclname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`ForwardingsessionConnfailover`]): `ENABLED`, `DISABLED`.
-    pub connfailover: Option<rt::Open<ForwardingsessionConnfailover>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub acl6name: Option<String>,
+    /// Length: at least 1.
+    pub aclname: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub connfailover: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub network: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`ForwardingsessionProcesslocal`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub processlocal: Option<rt::Open<ForwardingsessionProcesslocal>>,
-    /// `String`, read-write.
-    ///
+    pub processlocal: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`ForwardingsessionSourceroutecache`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub sourceroutecache: Option<rt::Open<ForwardingsessionSourceroutecache>>,
-    /// `Double`, read-write.
+    pub sourceroutecache: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `forwardingsession`.`connfailover` ([`Forwardingsession`]): the same values as [`InterfaceBackplane`].
-pub type ForwardingsessionConnfailover = InterfaceBackplane;
-/// Values of `forwardingsession`.`processlocal` ([`Forwardingsession`]): the same values as [`InterfaceBackplane`].
-pub type ForwardingsessionProcesslocal = InterfaceBackplane;
-/// Values of `forwardingsession`.`sourceroutecache` ([`Forwardingsession`]): the same values as [`InterfaceBackplane`].
-pub type ForwardingsessionSourceroutecache = InterfaceBackplane;
 impl rt::Model for Forwardingsession {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4386,6 +4387,7 @@ impl rt::Model for Forwardingsession {
             7 => self.processlocal.as_field(),
             8 => self.sourceroutecache.as_field(),
             9 => self.td.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4401,14 +4403,9 @@ impl rt::Model for Forwardingsession {
             7 => self.processlocal.as_field_mut(),
             8 => self.sourceroutecache.as_field_mut(),
             9 => self.td.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Forwardingsession {
@@ -4441,6 +4438,55 @@ impl rt::Resource for Forwardingsession {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Forwardingsession {
+    /// A `forwardingsession` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acl6name`](Self::acl6name).
+    pub fn acl6name(mut self, acl6name: impl Into<String>) -> Self {
+        self.acl6name = Some(acl6name.into());
+        self
+    }
+    /// Sets [`aclname`](Self::aclname).
+    pub fn aclname(mut self, aclname: impl Into<String>) -> Self {
+        self.aclname = Some(aclname.into());
+        self
+    }
+    /// Sets [`connfailover`](Self::connfailover).
+    pub fn connfailover(mut self, connfailover: EnabledDisabled) -> Self {
+        self.connfailover = Some(rt::Open::Known(connfailover));
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
+        self
+    }
+    /// Sets [`processlocal`](Self::processlocal).
+    pub fn processlocal(mut self, processlocal: EnabledDisabled) -> Self {
+        self.processlocal = Some(rt::Open::Known(processlocal));
+        self
+    }
+    /// Sets [`sourceroutecache`](Self::sourceroutecache).
+    pub fn sourceroutecache(mut self, sourceroutecache: EnabledDisabled) -> Self {
+        self.sourceroutecache = Some(rt::Open::Known(sourceroutecache));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl Forwardingsession {
     /// `POST /nitro/v1/config/forwardingsession`
@@ -4487,90 +4533,66 @@ impl Forwardingsession {
 /// - URL: `/nitro/v1/config/inat`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`InatStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Inat {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`InatConnfailover`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub connfailover: Option<rt::Open<InatConnfailover>>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`InatFtp`]): `ENABLED`, `DISABLED`.
-    pub ftp: Option<rt::Open<InatFtp>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InatMode`]): `STATELESS`.
-    pub mode: Option<rt::Open<InatMode>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `13.1`.
+    pub connfailover: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ftp: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`InatMode`]): `STATELESS`.
+    pub mode: Option<rt::Open<InatMode>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub privateip: Option<String>,
-    /// `String`, read-write.
     pub proxyip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub publicip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`InatTcpproxy`]): `ENABLED`, `DISABLED`.
-    pub tcpproxy: Option<rt::Open<InatTcpproxy>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tcpproxy: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`InatTftp`]): `ENABLED`, `DISABLED`.
-    pub tftp: Option<rt::Open<InatTftp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tftp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`InatUseproxyport`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub useproxyport: Option<rt::Open<InatUseproxyport>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InatUsip`]): `ON`, `OFF`.
-    pub usip: Option<rt::Open<InatUsip>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InatUsnip`]): `ON`, `OFF`.
-    pub usnip: Option<rt::Open<InatUsnip>>,
+    pub useproxyport: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub usip: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub usnip: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `inat`.`connfailover` ([`Inat`]): the same values as [`InterfaceBackplane`].
-pub type InatConnfailover = InterfaceBackplane;
-/// Values of `inat`.`ftp` ([`Inat`]): the same values as [`InterfaceBackplane`].
-pub type InatFtp = InterfaceBackplane;
 /// Values of `inat`.`mode` ([`Inat`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4581,16 +4603,6 @@ pub enum InatMode {
 impl rt::WireEnum for InatMode {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::Stateless, "STATELESS")];
 }
-/// Values of `inat`.`tcpproxy` ([`Inat`]): the same values as [`InterfaceBackplane`].
-pub type InatTcpproxy = InterfaceBackplane;
-/// Values of `inat`.`tftp` ([`Inat`]): the same values as [`InterfaceBackplane`].
-pub type InatTftp = InterfaceBackplane;
-/// Values of `inat`.`useproxyport` ([`Inat`]): the same values as [`InterfaceBackplane`].
-pub type InatUseproxyport = InterfaceBackplane;
-/// Values of `inat`.`usip` ([`Inat`]): the same values as [`InterfaceHamonitor`].
-pub type InatUsip = InterfaceHamonitor;
-/// Values of `inat`.`usnip` ([`Inat`]): the same values as [`InterfaceHamonitor`].
-pub type InatUsnip = InterfaceHamonitor;
 impl rt::Model for Inat {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4627,6 +4639,7 @@ impl rt::Model for Inat {
             12 => self.useproxyport.as_field(),
             13 => self.usip.as_field(),
             14 => self.usnip.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4647,14 +4660,9 @@ impl rt::Model for Inat {
             12 => self.useproxyport.as_field_mut(),
             13 => self.usip.as_field_mut(),
             14 => self.usnip.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Inat {
@@ -4687,6 +4695,70 @@ impl rt::Resource for Inat {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Inat {
+    /// A `inat` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ftp`](Self::ftp).
+    pub fn ftp(mut self, ftp: EnabledDisabled) -> Self {
+        self.ftp = Some(rt::Open::Known(ftp));
+        self
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, mode: InatMode) -> Self {
+        self.mode = Some(rt::Open::Known(mode));
+        self
+    }
+    /// Sets [`privateip`](Self::privateip).
+    pub fn privateip(mut self, privateip: impl Into<String>) -> Self {
+        self.privateip = Some(privateip.into());
+        self
+    }
+    /// Sets [`proxyip`](Self::proxyip).
+    pub fn proxyip(mut self, proxyip: impl Into<String>) -> Self {
+        self.proxyip = Some(proxyip.into());
+        self
+    }
+    /// Sets [`publicip`](Self::publicip).
+    pub fn publicip(mut self, publicip: impl Into<String>) -> Self {
+        self.publicip = Some(publicip.into());
+        self
+    }
+    /// Sets [`tcpproxy`](Self::tcpproxy).
+    pub fn tcpproxy(mut self, tcpproxy: EnabledDisabled) -> Self {
+        self.tcpproxy = Some(rt::Open::Known(tcpproxy));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`tftp`](Self::tftp).
+    pub fn tftp(mut self, tftp: EnabledDisabled) -> Self {
+        self.tftp = Some(rt::Open::Known(tftp));
+        self
+    }
+    /// Sets [`useproxyport`](Self::useproxyport).
+    pub fn useproxyport(mut self, useproxyport: EnabledDisabled) -> Self {
+        self.useproxyport = Some(rt::Open::Known(useproxyport));
+        self
+    }
+    /// Sets [`usip`](Self::usip).
+    pub fn usip(mut self, usip: OnOff) -> Self {
+        self.usip = Some(rt::Open::Known(usip));
+        self
+    }
+    /// Sets [`usnip`](Self::usnip).
+    pub fn usnip(mut self, usnip: OnOff) -> Self {
+        self.usnip = Some(rt::Open::Known(usnip));
+        self
+    }
 }
 impl Inat {
     /// `POST /nitro/v1/config/inat`
@@ -4748,64 +4820,53 @@ impl Inat {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Inatparam {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`InatparamNat46fragheader`]): `ENABLED`, `DISABLED`.
-    pub nat46fragheader: Option<rt::Open<InatparamNat46fragheader>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`InatparamNat46ignoretos`]): `YES`, `NO`.
-    pub nat46ignoretos: Option<rt::Open<InatparamNat46ignoretos>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1280 to 9216.
-    ///
-    /// Default: `1280`.
-    pub nat46v6mtu: Option<rt::Number>,
-    /// `String`, read-write.
-    pub nat46v6prefix: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`InatparamNat46zerochecksum`]): `ENABLED`, `DISABLED`.
-    pub nat46zerochecksum: Option<rt::Open<InatparamNat46zerochecksum>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
     /// Default: `0`.
     pub td: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nat46fragheader: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub nat46ignoretos: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1280 to 9216.
+    ///
+    /// Default: `1280`.
+    pub nat46v6mtu: Option<rt::Number>,
+    pub nat46v6prefix: Option<String>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nat46zerochecksum: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `inatparam`.`nat46fragheader` ([`Inatparam`]): the same values as [`InterfaceBackplane`].
-pub type InatparamNat46fragheader = InterfaceBackplane;
-/// Values of `inatparam`.`nat46ignoretos` ([`Inatparam`]).
-///
-/// Also the values of `ip6tunnelparam.dropfrag`, `ip6tunnelparam.srciproundrobin`, `ip6tunnelparam.useclientsourceipv6`, `iptunnelparam.dropfrag`, `iptunnelparam.enablestrictrx`, `iptunnelparam.enablestricttx`, `iptunnelparam.srciproundrobin`, `iptunnelparam.useclientsourceip`, `nat64param.nat64ignoretos`, `nd6ravariables.ceaserouteradv`, `nd6ravariables.managedaddrconfig`, `nd6ravariables.onlyunicastrtadvresponse`, `nd6ravariables.otheraddrconfig`, `nd6ravariables.sendrouteradv`, `nd6ravariables.srclinklayeraddroption`, `onlinkipv6prefix.autonomusprefix`, `onlinkipv6prefix.decrementprefixlifetimes`, `onlinkipv6prefix.depricateprefix`, `onlinkipv6prefix.onlinkprefix`, `vlan.sdxvlan`.
+/// Values of `inatparam.nat46ignoretos`, `ip6tunnelparam.dropfrag`, `ip6tunnelparam.srciproundrobin`, `ip6tunnelparam.useclientsourceipv6`, `iptunnelparam.dropfrag`, `iptunnelparam.enablestrictrx`, `iptunnelparam.enablestricttx`, `iptunnelparam.srciproundrobin`, `iptunnelparam.useclientsourceip`, `nat64param.nat64ignoretos`, `nd6ravariables.ceaserouteradv`, `nd6ravariables.managedaddrconfig`, `nd6ravariables.onlyunicastrtadvresponse`, `nd6ravariables.otheraddrconfig`, `nd6ravariables.sendrouteradv`, `nd6ravariables.srclinklayeraddroption`, `onlinkipv6prefix.autonomusprefix`, `onlinkipv6prefix.decrementprefixlifetimes`, `onlinkipv6prefix.depricateprefix`, `onlinkipv6prefix.onlinkprefix`, `vlan.sdxvlan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InatparamNat46ignoretos {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for InatparamNat46ignoretos {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `inatparam`.`nat46zerochecksum` ([`Inatparam`]): the same values as [`InterfaceBackplane`].
-pub type InatparamNat46zerochecksum = InterfaceBackplane;
 impl rt::Model for Inatparam {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4826,6 +4887,7 @@ impl rt::Model for Inatparam {
             4 => self.nat46v6prefix.as_field(),
             5 => self.nat46zerochecksum.as_field(),
             6 => self.td.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4838,14 +4900,9 @@ impl rt::Model for Inatparam {
             4 => self.nat46v6prefix.as_field_mut(),
             5 => self.nat46zerochecksum.as_field_mut(),
             6 => self.td.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Inatparam {
@@ -4878,6 +4935,15 @@ impl rt::Resource for Inatparam {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
+}
+impl Inatparam {
+    /// A `inatparam` named by its key, every other field unset.
+    pub fn new(td: impl Into<rt::Number>) -> Self {
+        Self {
+            td: Some(td.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Inatparam {
     /// `GET /nitro/v1/config/inatparam?count=yes`
@@ -4914,165 +4980,125 @@ impl Inatparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InterfaceAlt {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltAutoneg`]): `DISABLED`, `ENABLED`.
+    /// Since `13.1`.
+    pub id: Option<String>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `13.1`.
-    pub autoneg: Option<rt::Open<InterfaceAltAutoneg>>,
-    /// `Double`, read-write.
+    pub autoneg: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 160000.
     ///
     /// Since `13.1`.
     pub bandwidthhigh: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 160000.
     ///
     /// Since `13.1`.
     pub bandwidthnormal: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltDuplex`]): `AUTO`, `HALF`, `FULL`.
+    /// Possible values (see [`AutoHalfFull`]): `AUTO`, `HALF`, `FULL`.
     ///
     /// Since `13.1`.
-    pub duplex: Option<rt::Open<InterfaceAltDuplex>>,
-    /// `String`, read-write.
-    ///
+    pub duplex: Option<rt::Open<AutoHalfFull>>,
     /// Possible values (see [`InterfaceAltFlowctl`]): `OFF`, `RX`, `TX`, `RXTX`, `ON`.
     ///
     /// Since `13.1`.
     pub flowctl: Option<rt::Open<InterfaceAltFlowctl>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltHaheartbeat`]): `OFF`, `ON`.
+    /// Possible values (see [`OffOn`]): `OFF`, `ON`.
     ///
     /// Since `13.1`.
-    pub haheartbeat: Option<rt::Open<InterfaceAltHaheartbeat>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltHamonitor`]): `ON`, `OFF`.
+    pub haheartbeat: Option<rt::Open<OffOn>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub hamonitor: Option<rt::Open<InterfaceAltHamonitor>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub hamonitor: Option<rt::Open<OnOff>>,
     /// Since `13.1`.
     pub ifalias: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 8.
     ///
     /// Since `13.1`.
     pub lacpkey: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltLacpmode`]): `DISABLED`, `ACTIVE`, `PASSIVE`.
+    /// Possible values (see [`DisabledActivePassive`]): `DISABLED`, `ACTIVE`, `PASSIVE`.
     ///
     /// Since `13.1`.
-    pub lacpmode: Option<rt::Open<InterfaceAltLacpmode>>,
-    /// `Double`, read-write.
+    pub lacpmode: Option<rt::Open<DisabledActivePassive>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `13.1`.
     pub lacppriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltLacptimeout`]): `LONG`, `SHORT`.
+    /// Possible values (see [`LongShort`]): `LONG`, `SHORT`.
     ///
     /// Since `13.1`.
-    pub lacptimeout: Option<rt::Open<InterfaceAltLacptimeout>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltLagtype`]): `NODE`, `CLUSTER`.
+    pub lacptimeout: Option<rt::Open<LongShort>>,
+    /// Possible values (see [`NodeCluster`]): `NODE`, `CLUSTER`.
     ///
     /// Since `13.1`.
-    pub lagtype: Option<rt::Open<InterfaceAltLagtype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltLinkredundancy`]): `ON`, `OFF`.
+    pub lagtype: Option<rt::Open<NodeCluster>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub linkredundancy: Option<rt::Open<InterfaceAltLinkredundancy>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltLldpmode`]): `NONE`, `TRANSMITTER`, `RECEIVER`, `TRANSCEIVER`.
+    pub linkredundancy: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`Lldpmode`]): `NONE`, `TRANSMITTER`, `RECEIVER`, `TRANSCEIVER`.
     ///
     /// Since `13.1`.
-    pub lldpmode: Option<rt::Open<InterfaceAltLldpmode>>,
-    /// `Double`, read-write.
+    pub lldpmode: Option<rt::Open<Lldpmode>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1024.
     ///
     /// Since `13.1`.
     pub lrsetpriority: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1500 to 9216.
     ///
     /// Since `13.1`.
     pub mtu: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 512 to 16384.
     ///
     /// Since `13.1`.
     pub ringsize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`InterfaceAltRingtype`]): `Elastic`, `Fixed`.
     ///
     /// Since `13.1`.
     pub ringtype: Option<rt::Open<InterfaceAltRingtype>>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`InterfaceAltSpeed`]): `AUTO`, `10`, `100`, `1000`, `10000`, `25000`, `40000`, `50000`, `100000`.
     ///
     /// Since `13.1`.
     pub speed: Option<rt::Open<InterfaceAltSpeed>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltTagall`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub tagall: Option<rt::Open<InterfaceAltTagall>>,
-    /// `Double`, read-write.
+    pub tagall: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 160000.
     ///
     /// Since `13.1`.
     pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltTrunk`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub trunk: Option<rt::Open<InterfaceAltTrunk>>,
-    /// `String[]`, read-write.
-    ///
+    pub trunk: Option<rt::Open<OnOff>>,
     /// Length: 1 to 4094.
     ///
     /// Since `13.1`.
     pub trunkallowedvlan: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceAltTrunkmode`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `13.1`.
-    pub trunkmode: Option<rt::Open<InterfaceAltTrunkmode>>,
+    pub trunkmode: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `interface`.`autoneg` ([`InterfaceAlt`]): the same values as [`InterfaceAutoneg`].
-pub type InterfaceAltAutoneg = InterfaceAutoneg;
-/// Values of `interface`.`duplex` ([`InterfaceAlt`]): the same values as [`InterfaceActduplex`].
-pub type InterfaceAltDuplex = InterfaceActduplex;
 /// Values of `interface`.`flowctl` ([`InterfaceAlt`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5097,20 +5123,6 @@ impl rt::WireEnum for InterfaceAltFlowctl {
         (Self::On, "ON"),
     ];
 }
-/// Values of `interface`.`haheartbeat` ([`InterfaceAlt`]): the same values as [`InterfaceHaheartbeat`].
-pub type InterfaceAltHaheartbeat = InterfaceHaheartbeat;
-/// Values of `interface`.`hamonitor` ([`InterfaceAlt`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceAltHamonitor = InterfaceHamonitor;
-/// Values of `interface`.`lacpmode` ([`InterfaceAlt`]): the same values as [`InterfaceLacpactormode`].
-pub type InterfaceAltLacpmode = InterfaceLacpactormode;
-/// Values of `interface`.`lacptimeout` ([`InterfaceAlt`]): the same values as [`InterfaceLacpactortimeout`].
-pub type InterfaceAltLacptimeout = InterfaceLacpactortimeout;
-/// Values of `interface`.`lagtype` ([`InterfaceAlt`]): the same values as [`InterfaceLagtype`].
-pub type InterfaceAltLagtype = InterfaceLagtype;
-/// Values of `interface`.`linkredundancy` ([`InterfaceAlt`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceAltLinkredundancy = InterfaceHamonitor;
-/// Values of `interface`.`lldpmode` ([`InterfaceAlt`]): the same values as [`InterfaceLldpmode`].
-pub type InterfaceAltLldpmode = InterfaceLldpmode;
 /// Values of `interface`.`ringtype` ([`InterfaceAlt`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5162,12 +5174,6 @@ impl rt::WireEnum for InterfaceAltSpeed {
         (Self::V100000, "100000"),
     ];
 }
-/// Values of `interface`.`tagall` ([`InterfaceAlt`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceAltTagall = InterfaceHamonitor;
-/// Values of `interface`.`trunk` ([`InterfaceAlt`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceAltTrunk = InterfaceHamonitor;
-/// Values of `interface`.`trunkmode` ([`InterfaceAlt`]): the same values as [`InterfaceHamonitor`].
-pub type InterfaceAltTrunkmode = InterfaceHamonitor;
 impl rt::Model for InterfaceAlt {
     const FIELDS: &'static [&'static str] = &[
         "autoneg",
@@ -5226,6 +5232,7 @@ impl rt::Model for InterfaceAlt {
             23 => self.trunk.as_field(),
             24 => self.trunkallowedvlan.as_field(),
             25 => self.trunkmode.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5257,14 +5264,9 @@ impl rt::Model for InterfaceAlt {
             23 => self.trunk.as_field_mut(),
             24 => self.trunkallowedvlan.as_field_mut(),
             25 => self.trunkmode.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InterfaceAlt {
@@ -5297,6 +5299,15 @@ impl rt::Resource for InterfaceAlt {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl InterfaceAlt {
+    /// A `interface` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
 }
 impl InterfaceAlt {
     /// `GET /nitro/v1/config/interface?count=yes` (method inferred: the reference gives none)
@@ -5388,18 +5399,18 @@ impl InterfaceAlt {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Interfacepair {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ifaces: Option<String>,
-    /// `String[]`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub ifaces: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -5416,6 +5427,7 @@ impl rt::Model for Interfacepair {
             1 => self.id.as_field(),
             2 => self.ifaces.as_field(),
             3 => self.ifnum.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5425,14 +5437,9 @@ impl rt::Model for Interfacepair {
             1 => self.id.as_field_mut(),
             2 => self.ifaces.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Interfacepair {
@@ -5465,6 +5472,20 @@ impl rt::Resource for Interfacepair {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Interfacepair {
+    /// A `interfacepair` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.ifnum = Some(ifnum.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl Interfacepair {
     /// `POST /nitro/v1/config/interfacepair`
@@ -5506,37 +5527,31 @@ impl Interfacepair {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ip6tunnel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub encapip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub local: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub encapip: Option<String>,
+    /// Mandatory for add.
+    pub local: Option<String>,
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub remote: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub remoteip: Option<String>,
-    /// Wire name `type`. Type `Double`, read-only.
+    /// Wire name `type`. Read-only: never sent. Reference type `Double`.
     pub type_: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5563,6 +5578,7 @@ impl rt::Model for Ip6tunnel {
             5 => self.remote.as_field(),
             6 => self.remoteip.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5576,14 +5592,9 @@ impl rt::Model for Ip6tunnel {
             5 => self.remote.as_field_mut(),
             6 => self.remoteip.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ip6tunnel {
@@ -5616,6 +5627,30 @@ impl rt::Resource for Ip6tunnel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Ip6tunnel {
+    /// A `ip6tunnel` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`local`](Self::local).
+    pub fn local(mut self, local: impl Into<String>) -> Self {
+        self.local = Some(local.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`remote`](Self::remote).
+    pub fn remote(mut self, remote: impl Into<String>) -> Self {
+        self.remote = Some(remote.into());
+        self
+    }
 }
 impl Ip6tunnel {
     /// `POST /nitro/v1/config/ip6tunnel`
@@ -5657,43 +5692,29 @@ impl Ip6tunnel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ip6tunnelparam {
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Ip6tunnelparamDropfrag`]): `YES`, `NO`.
-    pub dropfrag: Option<rt::Open<Ip6tunnelparamDropfrag>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub dropfrag: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub dropfragcputhreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub srcip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Ip6tunnelparamSrciproundrobin`]): `YES`, `NO`.
-    pub srciproundrobin: Option<rt::Open<Ip6tunnelparamSrciproundrobin>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub srciproundrobin: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Ip6tunnelparamUseclientsourceipv6`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0-FR4`.
-    pub useclientsourceipv6: Option<rt::Open<Ip6tunnelparamUseclientsourceipv6>>,
+    pub useclientsourceipv6: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ip6tunnelparam`.`dropfrag` ([`Ip6tunnelparam`]): the same values as [`InatparamNat46ignoretos`].
-pub type Ip6tunnelparamDropfrag = InatparamNat46ignoretos;
-/// Values of `ip6tunnelparam`.`srciproundrobin` ([`Ip6tunnelparam`]): the same values as [`InatparamNat46ignoretos`].
-pub type Ip6tunnelparamSrciproundrobin = InatparamNat46ignoretos;
-/// Values of `ip6tunnelparam`.`useclientsourceipv6` ([`Ip6tunnelparam`]): the same values as [`InatparamNat46ignoretos`].
-pub type Ip6tunnelparamUseclientsourceipv6 = InatparamNat46ignoretos;
 impl rt::Model for Ip6tunnelparam {
     const FIELDS: &'static [&'static str] = &[
         "dropfrag",
@@ -5710,6 +5731,7 @@ impl rt::Model for Ip6tunnelparam {
             2 => self.srcip.as_field(),
             3 => self.srciproundrobin.as_field(),
             4 => self.useclientsourceipv6.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5720,14 +5742,9 @@ impl rt::Model for Ip6tunnelparam {
             2 => self.srcip.as_field_mut(),
             3 => self.srciproundrobin.as_field_mut(),
             4 => self.useclientsourceipv6.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ip6tunnelparam {
@@ -5780,18 +5797,19 @@ impl Ip6tunnelparam {
 /// - URL: `/nitro/v1/config/ipset`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Bindings: [`IpsetBinding`], [`IpsetNsip6Binding`], [`IpsetNsipBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipset {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
@@ -5806,6 +5824,7 @@ impl rt::Model for Ipset {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.td.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5814,14 +5833,9 @@ impl rt::Model for Ipset {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.td.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipset {
@@ -5854,6 +5868,20 @@ impl rt::Resource for Ipset {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Ipset {
+    /// A `ipset` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl Ipset {
     /// `POST /nitro/v1/config/ipset`
@@ -5892,17 +5920,16 @@ impl Ipset {
 /// - URL: `/nitro/v1/config/ipset_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/ipset_binding/ipset_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpsetBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `ipset_nsip_binding[]`, read-only.
-    pub ipset_nsip_binding: Option<Vec<IpsetNsipBinding>>,
-    /// `ipset_nsip6_binding[]`, read-only.
+    /// Read-only: never sent.
     pub ipset_nsip6_binding: Option<Vec<IpsetNsip6Binding>>,
+    /// Read-only: never sent.
+    pub ipset_nsip_binding: Option<Vec<IpsetNsipBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5918,6 +5945,7 @@ impl rt::Model for IpsetBinding {
             0 => self.ipset_nsip6_binding.as_field(),
             1 => self.ipset_nsip_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5926,14 +5954,9 @@ impl rt::Model for IpsetBinding {
             0 => self.ipset_nsip6_binding.as_field_mut(),
             1 => self.ipset_nsip_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpsetBinding {
@@ -5968,6 +5991,15 @@ impl rt::Resource for IpsetBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl IpsetBinding {
+    /// A `ipset_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl IpsetBinding {
     /// `GET /nitro/v1/config/ipset_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5985,20 +6017,18 @@ impl IpsetBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpsetNsip6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6010,6 +6040,7 @@ impl rt::Model for IpsetNsip6Binding {
             0 => self.count.as_field(),
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6018,14 +6049,9 @@ impl rt::Model for IpsetNsip6Binding {
             0 => self.count.as_field_mut(),
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpsetNsip6Binding {
@@ -6058,6 +6084,20 @@ impl rt::Resource for IpsetNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl IpsetNsip6Binding {
+    /// A `ipset_nsip6_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
 }
 impl IpsetNsip6Binding {
     /// `PUT /nitro/v1/config/ipset_nsip6_binding`
@@ -6101,20 +6141,18 @@ impl IpsetNsip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IpsetNsipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6126,6 +6164,7 @@ impl rt::Model for IpsetNsipBinding {
             0 => self.count.as_field(),
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6134,14 +6173,9 @@ impl rt::Model for IpsetNsipBinding {
             0 => self.count.as_field_mut(),
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpsetNsipBinding {
@@ -6174,6 +6208,20 @@ impl rt::Resource for IpsetNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl IpsetNsipBinding {
+    /// A `ipset_nsip_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
 }
 impl IpsetNsipBinding {
     /// `PUT /nitro/v1/config/ipset_nsip_binding`
@@ -6218,97 +6266,79 @@ impl IpsetNsipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Iptunnel {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub channel: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub destport: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub encapip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ETHERNETwithDOT1Q`.
     ///
     /// Possible values (see [`IptunnelGrepayload`]): `ETHERNETwithDOT1Q`, `ETHERNET`, `IP`.
     ///
     /// Since `11.0`.
     pub grepayload: Option<rt::Open<IptunnelGrepayload>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ns_ipsec_default_profile`.
     pub ipsecprofilename: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`IptunnelIpsectunnelstatus`]): `DOWN`, `UP`, `PARTIAL-UP`, `UNKNOWN`.
     pub ipsectunnelstatus: Option<rt::Open<IptunnelIpsectunnelstatus>>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub local: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `IPIP`.
     ///
     /// Possible values (see [`IptunnelProtocol`]): `IPIP`, `GRE`, `IPSEC`, `UDP`, `GENEVE`.
     ///
     /// Values of older releases that `14.1` lacks: `VXLAN` (`10.5`–`11.1`) (removed).
     pub protocol: Option<rt::Open<IptunnelProtocol>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub refcnt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub remote: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub remotesubnetmask: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sysname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IptunnelTosinherit`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub tosinherit: Option<rt::Open<IptunnelTosinherit>>,
-    /// `String[]`, read-only.
+    pub tosinherit: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`IptunnelTunneltype`]): `Configured`, `Delete-In-Progress`.
     pub tunneltype: Option<Vec<rt::Open<IptunnelTunneltype>>>,
-    /// Wire name `type`. Type `Double`, read-only.
+    /// Wire name `type`. Read-only: never sent. Reference type `Double`.
     pub type_: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`IptunnelVlantagging`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub vlantagging: Option<rt::Open<IptunnelVlantagging>>,
-    /// `Double`, read-write.
+    pub vlantagging: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub vnid: Option<rt::Number>,
@@ -6382,8 +6412,6 @@ impl rt::WireEnum for IptunnelProtocol {
         (Self::Geneve, "GENEVE"),
     ];
 }
-/// Values of `iptunnel`.`tosinherit` ([`Iptunnel`]): the same values as [`InterfaceAutoneg`].
-pub type IptunnelTosinherit = InterfaceAutoneg;
 /// Values of `iptunnel`.`tunneltype` ([`Iptunnel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6399,8 +6427,6 @@ impl rt::WireEnum for IptunnelTunneltype {
         (Self::DeleteInProgress, "Delete-In-Progress"),
     ];
 }
-/// Values of `iptunnel`.`vlantagging` ([`Iptunnel`]): the same values as [`InterfaceAutoneg`].
-pub type IptunnelVlantagging = InterfaceAutoneg;
 impl rt::Model for Iptunnel {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6449,6 +6475,7 @@ impl rt::Model for Iptunnel {
             18 => self.vlan.as_field(),
             19 => self.vlantagging.as_field(),
             20 => self.vnid.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6475,14 +6502,9 @@ impl rt::Model for Iptunnel {
             18 => self.vlan.as_field_mut(),
             19 => self.vlantagging.as_field_mut(),
             20 => self.vnid.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Iptunnel {
@@ -6515,6 +6537,55 @@ impl rt::Resource for Iptunnel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Iptunnel {
+    /// A `iptunnel` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`grepayload`](Self::grepayload).
+    pub fn grepayload(mut self, grepayload: IptunnelGrepayload) -> Self {
+        self.grepayload = Some(rt::Open::Known(grepayload));
+        self
+    }
+    /// Sets [`ipsecprofilename`](Self::ipsecprofilename).
+    pub fn ipsecprofilename(mut self, ipsecprofilename: impl Into<String>) -> Self {
+        self.ipsecprofilename = Some(ipsecprofilename.into());
+        self
+    }
+    /// Sets [`local`](Self::local).
+    pub fn local(mut self, local: impl Into<String>) -> Self {
+        self.local = Some(local.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: IptunnelProtocol) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`remote`](Self::remote).
+    pub fn remote(mut self, remote: impl Into<String>) -> Self {
+        self.remote = Some(remote.into());
+        self
+    }
+    /// Sets [`remotesubnetmask`](Self::remotesubnetmask).
+    pub fn remotesubnetmask(mut self, remotesubnetmask: impl Into<String>) -> Self {
+        self.remotesubnetmask = Some(remotesubnetmask.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
 }
 impl Iptunnel {
     /// `POST /nitro/v1/config/iptunnel`
@@ -6575,63 +6646,39 @@ impl Iptunnel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Iptunnelparam {
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`IptunnelparamDropfrag`]): `YES`, `NO`.
-    pub dropfrag: Option<rt::Open<IptunnelparamDropfrag>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub dropfrag: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     pub dropfragcputhreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`IptunnelparamEnablestrictrx`]): `YES`, `NO`.
-    pub enablestrictrx: Option<rt::Open<IptunnelparamEnablestrictrx>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub enablestrictrx: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`IptunnelparamEnablestricttx`]): `YES`, `NO`.
-    pub enablestricttx: Option<rt::Open<IptunnelparamEnablestricttx>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub enablestricttx: Option<rt::Open<YesNo>>,
     /// Since `12.0`.
     pub mac: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub srcip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`IptunnelparamSrciproundrobin`]): `YES`, `NO`.
-    pub srciproundrobin: Option<rt::Open<IptunnelparamSrciproundrobin>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub srciproundrobin: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`IptunnelparamUseclientsourceip`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0-FR4`.
-    pub useclientsourceip: Option<rt::Open<IptunnelparamUseclientsourceip>>,
+    pub useclientsourceip: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `iptunnelparam`.`dropfrag` ([`Iptunnelparam`]): the same values as [`InatparamNat46ignoretos`].
-pub type IptunnelparamDropfrag = InatparamNat46ignoretos;
-/// Values of `iptunnelparam`.`enablestrictrx` ([`Iptunnelparam`]): the same values as [`InatparamNat46ignoretos`].
-pub type IptunnelparamEnablestrictrx = InatparamNat46ignoretos;
-/// Values of `iptunnelparam`.`enablestricttx` ([`Iptunnelparam`]): the same values as [`InatparamNat46ignoretos`].
-pub type IptunnelparamEnablestricttx = InatparamNat46ignoretos;
-/// Values of `iptunnelparam`.`srciproundrobin` ([`Iptunnelparam`]): the same values as [`InatparamNat46ignoretos`].
-pub type IptunnelparamSrciproundrobin = InatparamNat46ignoretos;
-/// Values of `iptunnelparam`.`useclientsourceip` ([`Iptunnelparam`]): the same values as [`InatparamNat46ignoretos`].
-pub type IptunnelparamUseclientsourceip = InatparamNat46ignoretos;
 impl rt::Model for Iptunnelparam {
     const FIELDS: &'static [&'static str] = &[
         "dropfrag",
@@ -6654,6 +6701,7 @@ impl rt::Model for Iptunnelparam {
             5 => self.srcip.as_field(),
             6 => self.srciproundrobin.as_field(),
             7 => self.useclientsourceip.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6667,14 +6715,9 @@ impl rt::Model for Iptunnelparam {
             5 => self.srcip.as_field_mut(),
             6 => self.srciproundrobin.as_field_mut(),
             7 => self.useclientsourceip.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Iptunnelparam {
@@ -6730,67 +6773,54 @@ impl Iptunnelparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ipv6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub basereachtime: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`Ipv6Dodad`]): `ENABLED`, `DISABLED`.
-    pub dodad: Option<rt::Open<Ipv6Dodad>>,
-    /// `String`, read-write.
-    pub natprefix: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Default: `30000`.
-    pub ndbasereachtime: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ndreachtime: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Default: `1000`.
-    pub ndretransmissiontime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`Ipv6Ralearning`]): `ENABLED`, `DISABLED`.
-    pub ralearning: Option<rt::Open<Ipv6Ralearning>>,
-    /// `Integer`, read-only.
-    pub reachtime: Option<i64>,
-    /// `Integer`, read-only.
-    pub retransmissiontime: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`Ipv6Routerredirection`]): `ENABLED`, `DISABLED`.
-    pub routerredirection: Option<rt::Open<Ipv6Routerredirection>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
     /// Default: `0`.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub basereachtime: Option<i64>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dodad: Option<rt::Open<EnabledDisabled>>,
+    pub natprefix: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Default: `30000`.
+    pub ndbasereachtime: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ndreachtime: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Default: `1000`.
+    pub ndretransmissiontime: Option<rt::Number>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ralearning: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    pub reachtime: Option<i64>,
+    /// Read-only: never sent.
+    pub retransmissiontime: Option<i64>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub routerredirection: Option<rt::Open<EnabledDisabled>>,
     /// Since `12.1`.
     pub usipnatprefix: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ipv6`.`dodad` ([`Ipv6`]): the same values as [`InterfaceBackplane`].
-pub type Ipv6Dodad = InterfaceBackplane;
-/// Values of `ipv6`.`ralearning` ([`Ipv6`]): the same values as [`InterfaceBackplane`].
-pub type Ipv6Ralearning = InterfaceBackplane;
-/// Values of `ipv6`.`routerredirection` ([`Ipv6`]): the same values as [`InterfaceBackplane`].
-pub type Ipv6Routerredirection = InterfaceBackplane;
 impl rt::Model for Ipv6 {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6823,6 +6853,7 @@ impl rt::Model for Ipv6 {
             10 => self.routerredirection.as_field(),
             11 => self.td.as_field(),
             12 => self.usipnatprefix.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6841,14 +6872,9 @@ impl rt::Model for Ipv6 {
             10 => self.routerredirection.as_field_mut(),
             11 => self.td.as_field_mut(),
             12 => self.usipnatprefix.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipv6 {
@@ -6881,6 +6907,15 @@ impl rt::Resource for Ipv6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
+}
+impl Ipv6 {
+    /// A `ipv6` named by its key, every other field unset.
+    pub fn new(td: impl Into<rt::Number>) -> Self {
+        Self {
+            td: Some(td.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Ipv6 {
     /// `GET /nitro/v1/config/ipv6?count=yes`
@@ -6916,19 +6951,15 @@ impl Ipv6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct L2param {
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`L2paramBdggrpproxyarp`]): `ENABLED`, `DISABLED`.
-    pub bdggrpproxyarp: Option<rt::Open<L2paramBdggrpproxyarp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub bdggrpproxyarp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramBdgsetting`]): `ENABLED`, `DISABLED`.
-    pub bdgsetting: Option<rt::Open<L2paramBdgsetting>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub bdgsetting: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 300.
     ///
@@ -6936,109 +6967,61 @@ pub struct L2param {
     ///
     /// Since `12.0`.
     pub bridgeagetimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`L2paramGarponvridintf`]): `ENABLED`, `DISABLED`.
-    pub garponvridintf: Option<rt::Open<L2paramGarponvridintf>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub garponvridintf: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramGarpreply`]): `ENABLED`, `DISABLED`.
-    pub garpreply: Option<rt::Open<L2paramGarpreply>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub garpreply: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramMacmodefwdmypkt`]): `ENABLED`, `DISABLED`.
-    pub macmodefwdmypkt: Option<rt::Open<L2paramMacmodefwdmypkt>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub macmodefwdmypkt: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `20`.
     pub maxbridgecollision: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramMbfinstlearning`]): `ENABLED`, `DISABLED`.
-    pub mbfinstlearning: Option<rt::Open<L2paramMbfinstlearning>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mbfinstlearning: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `10`.
     pub mbfpeermacupdate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`L2paramProxyarp`]): `ENABLED`, `DISABLED`.
-    pub proxyarp: Option<rt::Open<L2paramProxyarp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub proxyarp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramReturntoethernetsender`]): `ENABLED`, `DISABLED`.
-    pub returntoethernetsender: Option<rt::Open<L2paramReturntoethernetsender>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub returntoethernetsender: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramRstintfonhafo`]): `ENABLED`, `DISABLED`.
-    pub rstintfonhafo: Option<rt::Open<L2paramRstintfonhafo>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub rstintfonhafo: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramSkipproxyingbsdtraffic`]): `ENABLED`, `DISABLED`.
-    pub skipproxyingbsdtraffic: Option<rt::Open<L2paramSkipproxyingbsdtraffic>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub skipproxyingbsdtraffic: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramStopmacmoveupdate`]): `ENABLED`, `DISABLED`.
-    pub stopmacmoveupdate: Option<rt::Open<L2paramStopmacmoveupdate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub stopmacmoveupdate: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L2paramUsemymac`]): `ENABLED`, `DISABLED`.
-    pub usemymac: Option<rt::Open<L2paramUsemymac>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`L2paramUsenetprofilebsdtraffic`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub usemymac: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub usenetprofilebsdtraffic: Option<rt::Open<L2paramUsenetprofilebsdtraffic>>,
+    pub usenetprofilebsdtraffic: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `l2param`.`bdggrpproxyarp` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramBdggrpproxyarp = InterfaceBackplane;
-/// Values of `l2param`.`bdgsetting` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramBdgsetting = InterfaceBackplane;
-/// Values of `l2param`.`garponvridintf` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramGarponvridintf = InterfaceBackplane;
-/// Values of `l2param`.`garpreply` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramGarpreply = InterfaceBackplane;
-/// Values of `l2param`.`macmodefwdmypkt` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramMacmodefwdmypkt = InterfaceBackplane;
-/// Values of `l2param`.`mbfinstlearning` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramMbfinstlearning = InterfaceBackplane;
-/// Values of `l2param`.`proxyarp` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramProxyarp = InterfaceBackplane;
-/// Values of `l2param`.`returntoethernetsender` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramReturntoethernetsender = InterfaceBackplane;
-/// Values of `l2param`.`rstintfonhafo` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramRstintfonhafo = InterfaceBackplane;
-/// Values of `l2param`.`skipproxyingbsdtraffic` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramSkipproxyingbsdtraffic = InterfaceBackplane;
-/// Values of `l2param`.`stopmacmoveupdate` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramStopmacmoveupdate = InterfaceBackplane;
-/// Values of `l2param`.`usemymac` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramUsemymac = InterfaceBackplane;
-/// Values of `l2param`.`usenetprofilebsdtraffic` ([`L2param`]): the same values as [`InterfaceBackplane`].
-pub type L2paramUsenetprofilebsdtraffic = InterfaceBackplane;
 impl rt::Model for L2param {
     const FIELDS: &'static [&'static str] = &[
         "bdggrpproxyarp",
@@ -7077,6 +7060,7 @@ impl rt::Model for L2param {
             13 => self.stopmacmoveupdate.as_field(),
             14 => self.usemymac.as_field(),
             15 => self.usenetprofilebsdtraffic.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7098,14 +7082,9 @@ impl rt::Model for L2param {
             13 => self.stopmacmoveupdate.as_field_mut(),
             14 => self.usemymac.as_field_mut(),
             15 => self.usenetprofilebsdtraffic.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for L2param {
@@ -7165,135 +7144,79 @@ impl L2param {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct L3param {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `5000`.
     pub acllogtime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramAllowclasseipv4`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub allowclasseipv4: Option<rt::Open<L3paramAllowclasseipv4>>,
-    /// `String`, read-write.
-    ///
+    pub allowclasseipv4: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramDropdfflag`]): `ENABLED`, `DISABLED`.
-    pub dropdfflag: Option<rt::Open<L3paramDropdfflag>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dropdfflag: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramDropipfragments`]): `ENABLED`, `DISABLED`.
-    pub dropipfragments: Option<rt::Open<L3paramDropipfragments>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dropipfragments: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramDynamicrouting`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub dynamicrouting: Option<rt::Open<L3paramDynamicrouting>>,
-    /// `String`, read-write.
-    ///
+    pub dynamicrouting: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramExternalloopback`]): `ENABLED`, `DISABLED`.
-    pub externalloopback: Option<rt::Open<L3paramExternalloopback>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub externalloopback: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramForwardicmpfragments`]): `ENABLED`, `DISABLED`.
-    pub forwardicmpfragments: Option<rt::Open<L3paramForwardicmpfragments>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub forwardicmpfragments: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `100`.
     pub icmpgenratethreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`L3paramImplicitaclallow`]): `ENABLED`, `DISABLED`.
-    pub implicitaclallow: Option<rt::Open<L3paramImplicitaclallow>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`L3paramImplicitpbr`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub implicitaclallow: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub implicitpbr: Option<rt::Open<L3paramImplicitpbr>>,
-    /// `String`, read-write.
-    ///
+    pub implicitpbr: Option<rt::Open<DisabledEnabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramIpv6dynamicrouting`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub ipv6dynamicrouting: Option<rt::Open<L3paramIpv6dynamicrouting>>,
-    /// `String`, read-write.
-    ///
+    pub ipv6dynamicrouting: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`L3paramMiproundrobin`]): `ENABLED`, `DISABLED`.
-    pub miproundrobin: Option<rt::Open<L3paramMiproundrobin>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub miproundrobin: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramOverridernat`]): `ENABLED`, `DISABLED`.
-    pub overridernat: Option<rt::Open<L3paramOverridernat>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub overridernat: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`L3paramSrcnat`]): `ENABLED`, `DISABLED`.
-    pub srcnat: Option<rt::Open<L3paramSrcnat>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub srcnat: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`L3paramTnlpmtuwoconn`]): `ENABLED`, `DISABLED`.
-    pub tnlpmtuwoconn: Option<rt::Open<L3paramTnlpmtuwoconn>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tnlpmtuwoconn: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L3paramUsipserverstraypkt`]): `ENABLED`, `DISABLED`.
-    pub usipserverstraypkt: Option<rt::Open<L3paramUsipserverstraypkt>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub usipserverstraypkt: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `l3param`.`allowclasseipv4` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramAllowclasseipv4 = InterfaceBackplane;
-/// Values of `l3param`.`dropdfflag` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramDropdfflag = InterfaceBackplane;
-/// Values of `l3param`.`dropipfragments` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramDropipfragments = InterfaceBackplane;
-/// Values of `l3param`.`dynamicrouting` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramDynamicrouting = InterfaceBackplane;
-/// Values of `l3param`.`externalloopback` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramExternalloopback = InterfaceBackplane;
-/// Values of `l3param`.`forwardicmpfragments` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramForwardicmpfragments = InterfaceBackplane;
-/// Values of `l3param`.`implicitaclallow` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramImplicitaclallow = InterfaceBackplane;
-/// Values of `l3param`.`implicitpbr` ([`L3param`]): the same values as [`InterfaceAutoneg`].
-pub type L3paramImplicitpbr = InterfaceAutoneg;
-/// Values of `l3param`.`ipv6dynamicrouting` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramIpv6dynamicrouting = InterfaceBackplane;
-/// Values of `l3param`.`miproundrobin` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramMiproundrobin = InterfaceBackplane;
-/// Values of `l3param`.`overridernat` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramOverridernat = InterfaceBackplane;
-/// Values of `l3param`.`srcnat` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramSrcnat = InterfaceBackplane;
-/// Values of `l3param`.`tnlpmtuwoconn` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramTnlpmtuwoconn = InterfaceBackplane;
-/// Values of `l3param`.`usipserverstraypkt` ([`L3param`]): the same values as [`InterfaceBackplane`].
-pub type L3paramUsipserverstraypkt = InterfaceBackplane;
 impl rt::Model for L3param {
     const FIELDS: &'static [&'static str] = &[
         "acllogtime",
@@ -7332,6 +7255,7 @@ impl rt::Model for L3param {
             13 => self.srcnat.as_field(),
             14 => self.tnlpmtuwoconn.as_field(),
             15 => self.usipserverstraypkt.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7353,14 +7277,9 @@ impl rt::Model for L3param {
             13 => self.srcnat.as_field_mut(),
             14 => self.tnlpmtuwoconn.as_field_mut(),
             15 => self.usipserverstraypkt.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for L3param {
@@ -7419,18 +7338,14 @@ impl L3param {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct L4param {
-    /// `String`, read-write.
-    ///
     /// Default: `MacVlanChannel`.
     ///
     /// Possible values (see [`L4paramL2connmethod`]): `Channel`, `Vlan`, `VlanChannel`, `Mac`, `MacChannel`, `MacVlan`, `MacVlanChannel`.
     pub l2connmethod: Option<rt::Open<L4paramL2connmethod>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`L4paramL4switch`]): `ENABLED`, `DISABLED`.
-    pub l4switch: Option<rt::Open<L4paramL4switch>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub l4switch: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7464,8 +7379,6 @@ impl rt::WireEnum for L4paramL2connmethod {
         (Self::MacVlanChannel, "MacVlanChannel"),
     ];
 }
-/// Values of `l4param`.`l4switch` ([`L4param`]): the same values as [`InterfaceBackplane`].
-pub type L4paramL4switch = InterfaceBackplane;
 impl rt::Model for L4param {
     const FIELDS: &'static [&'static str] = &["l2connmethod", "l4switch"];
     #[inline(always)]
@@ -7473,6 +7386,7 @@ impl rt::Model for L4param {
         match index {
             0 => self.l2connmethod.as_field(),
             1 => self.l4switch.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7480,14 +7394,9 @@ impl rt::Model for L4param {
         match index {
             0 => self.l2connmethod.as_field_mut(),
             1 => self.l4switch.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for L4param {
@@ -7543,25 +7452,27 @@ impl L4param {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Lacp {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub clustermac: Option<String>,
-    /// `Double`, read-only.
-    pub clustersyspriority: Option<rt::Number>,
-    /// `String`, read-only.
-    pub devicename: Option<String>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub lacpkey: Option<rt::Number>,
-    /// `String`, read-only.
-    pub mac: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `255`.
     pub ownernode: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub clustermac: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clustersyspriority: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub devicename: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub lacpkey: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub mac: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -7594,6 +7505,7 @@ impl rt::Model for Lacp {
             6 => self.mac.as_field(),
             7 => self.ownernode.as_field(),
             8 => self.syspriority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7608,14 +7520,9 @@ impl rt::Model for Lacp {
             6 => self.mac.as_field_mut(),
             7 => self.ownernode.as_field_mut(),
             8 => self.syspriority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lacp {
@@ -7650,6 +7557,15 @@ impl rt::Resource for Lacp {
     const KEYS: &'static [&'static str] = &["ownernode"];
 }
 impl Lacp {
+    /// A `lacp` named by its key, every other field unset.
+    pub fn new(ownernode: impl Into<rt::Number>) -> Self {
+        Self {
+            ownernode: Some(ownernode.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Lacp {
     /// `GET /nitro/v1/config/lacp?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -7676,16 +7592,17 @@ impl Lacp {
 /// - URL: `/nitro/v1/config/linkset`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Bindings: [`LinksetBinding`], [`LinksetChannelBinding`], [`LinksetInterfaceBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Linkset {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub id: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     pub ifnum: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7698,6 +7615,7 @@ impl rt::Model for Linkset {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.ifnum.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7706,14 +7624,9 @@ impl rt::Model for Linkset {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.ifnum.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Linkset {
@@ -7746,6 +7659,15 @@ impl rt::Resource for Linkset {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Linkset {
+    /// A `linkset` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Linkset {
     /// `POST /nitro/v1/config/linkset`
@@ -7784,14 +7706,14 @@ impl Linkset {
 /// - URL: `/nitro/v1/config/linkset_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/linkset_binding/linkset_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinksetBinding {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `linkset_channel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub linkset_channel_binding: Option<Vec<LinksetChannelBinding>>,
-    /// `linkset_interface_binding[]`, read-only.
+    /// Read-only: never sent.
     pub linkset_interface_binding: Option<Vec<LinksetInterfaceBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7808,6 +7730,7 @@ impl rt::Model for LinksetBinding {
             0 => self.id.as_field(),
             1 => self.linkset_channel_binding.as_field(),
             2 => self.linkset_interface_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7816,14 +7739,9 @@ impl rt::Model for LinksetBinding {
             0 => self.id.as_field_mut(),
             1 => self.linkset_channel_binding.as_field_mut(),
             2 => self.linkset_interface_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LinksetBinding {
@@ -7858,6 +7776,15 @@ impl rt::Resource for LinksetBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl LinksetBinding {
+    /// A `linkset_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl LinksetBinding {
     /// `GET /nitro/v1/config/linkset_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -7875,14 +7802,12 @@ impl LinksetBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinksetChannelBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub ifnum: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7896,6 +7821,7 @@ impl rt::Model for LinksetChannelBinding {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.ifnum.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7904,14 +7830,9 @@ impl rt::Model for LinksetChannelBinding {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.ifnum.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LinksetChannelBinding {
@@ -7944,6 +7865,20 @@ impl rt::Resource for LinksetChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl LinksetChannelBinding {
+    /// A `linkset_channel_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
 }
 impl LinksetChannelBinding {
     /// `PUT /nitro/v1/config/linkset_channel_binding`
@@ -7987,14 +7922,12 @@ impl LinksetChannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LinksetInterfaceBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub ifnum: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -8008,6 +7941,7 @@ impl rt::Model for LinksetInterfaceBinding {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.ifnum.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8016,14 +7950,9 @@ impl rt::Model for LinksetInterfaceBinding {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.ifnum.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LinksetInterfaceBinding {
@@ -8056,6 +7985,20 @@ impl rt::Resource for LinksetInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl LinksetInterfaceBinding {
+    /// A `linkset_interface_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
 }
 impl LinksetInterfaceBinding {
     /// `PUT /nitro/v1/config/linkset_interface_binding`
@@ -8097,14 +8040,24 @@ impl LinksetInterfaceBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Statistics: [`MapbmrStats`]
+/// - Bindings: [`MapbmrBinding`], [`MapbmrBmrv4networkBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mapbmr {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 47.
     ///
@@ -8112,15 +8065,7 @@ pub struct Mapbmr {
     ///
     /// Since `12.0`.
     pub eabitlength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16.
     ///
@@ -8128,7 +8073,7 @@ pub struct Mapbmr {
     ///
     /// Since `12.0`.
     pub psidlength: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 15.
     ///
@@ -8136,8 +8081,6 @@ pub struct Mapbmr {
     ///
     /// Since `12.0`.
     pub psidoffset: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
@@ -8163,6 +8106,7 @@ impl rt::Model for Mapbmr {
             3 => self.psidlength.as_field(),
             4 => self.psidoffset.as_field(),
             5 => self.ruleipv6prefix.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8174,14 +8118,9 @@ impl rt::Model for Mapbmr {
             3 => self.psidlength.as_field_mut(),
             4 => self.psidoffset.as_field_mut(),
             5 => self.ruleipv6prefix.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mapbmr {
@@ -8214,6 +8153,35 @@ impl rt::Resource for Mapbmr {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Mapbmr {
+    /// A `mapbmr` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`eabitlength`](Self::eabitlength).
+    pub fn eabitlength(mut self, eabitlength: impl Into<rt::Number>) -> Self {
+        self.eabitlength = Some(eabitlength.into());
+        self
+    }
+    /// Sets [`psidlength`](Self::psidlength).
+    pub fn psidlength(mut self, psidlength: impl Into<rt::Number>) -> Self {
+        self.psidlength = Some(psidlength.into());
+        self
+    }
+    /// Sets [`psidoffset`](Self::psidoffset).
+    pub fn psidoffset(mut self, psidoffset: impl Into<rt::Number>) -> Self {
+        self.psidoffset = Some(psidoffset.into());
+        self
+    }
+    /// Sets [`ruleipv6prefix`](Self::ruleipv6prefix).
+    pub fn ruleipv6prefix(mut self, ruleipv6prefix: impl Into<String>) -> Self {
+        self.ruleipv6prefix = Some(ruleipv6prefix.into());
+        self
+    }
 }
 impl Mapbmr {
     /// `POST /nitro/v1/config/mapbmr`
@@ -8253,16 +8221,15 @@ impl Mapbmr {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/network/mapbmr_binding/mapbmr_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapbmrBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `mapbmr_bmrv4network_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub mapbmr_bmrv4network_binding: Option<Vec<MapbmrBmrv4networkBinding>>,
@@ -8276,6 +8243,7 @@ impl rt::Model for MapbmrBinding {
         match index {
             0 => self.mapbmr_bmrv4network_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8283,14 +8251,9 @@ impl rt::Model for MapbmrBinding {
         match index {
             0 => self.mapbmr_bmrv4network_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapbmrBinding {
@@ -8325,6 +8288,15 @@ impl rt::Resource for MapbmrBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MapbmrBinding {
+    /// A `mapbmr_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl MapbmrBinding {
     /// `GET /nitro/v1/config/mapbmr_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8343,24 +8315,20 @@ impl MapbmrBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapbmrBmrv4networkBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Since `12.0`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -8379,6 +8347,7 @@ impl rt::Model for MapbmrBmrv4networkBinding {
             1 => self.name.as_field(),
             2 => self.netmask.as_field(),
             3 => self.network.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8388,14 +8357,9 @@ impl rt::Model for MapbmrBmrv4networkBinding {
             1 => self.name.as_field_mut(),
             2 => self.netmask.as_field_mut(),
             3 => self.network.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapbmrBmrv4networkBinding {
@@ -8428,6 +8392,25 @@ impl rt::Resource for MapbmrBmrv4networkBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MapbmrBmrv4networkBinding {
+    /// A `mapbmr_bmrv4network_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
+        self
+    }
 }
 impl MapbmrBmrv4networkBinding {
     /// `PUT /nitro/v1/config/mapbmr_bmrv4network_binding`
@@ -8472,24 +8455,22 @@ impl MapbmrBmrv4networkBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mapdmr {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub bripv6prefix: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub bripv6prefix: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8501,6 +8482,7 @@ impl rt::Model for Mapdmr {
             0 => self.count.as_field(),
             1 => self.bripv6prefix.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8509,14 +8491,9 @@ impl rt::Model for Mapdmr {
             0 => self.count.as_field_mut(),
             1 => self.bripv6prefix.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mapdmr {
@@ -8549,6 +8526,20 @@ impl rt::Resource for Mapdmr {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Mapdmr {
+    /// A `mapdmr` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bripv6prefix`](Self::bripv6prefix).
+    pub fn bripv6prefix(mut self, bripv6prefix: impl Into<String>) -> Self {
+        self.bripv6prefix = Some(bripv6prefix.into());
+        self
+    }
 }
 impl Mapdmr {
     /// `POST /nitro/v1/config/mapdmr`
@@ -8588,27 +8579,27 @@ impl Mapdmr {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Statistics: [`MapdomainStats`]
+/// - Bindings: [`MapdomainBinding`], [`MapdomainMapbmrBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Mapdomain {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub mapdmrname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub mapdmrname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8620,6 +8611,7 @@ impl rt::Model for Mapdomain {
             0 => self.count.as_field(),
             1 => self.mapdmrname.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8628,14 +8620,9 @@ impl rt::Model for Mapdomain {
             0 => self.count.as_field_mut(),
             1 => self.mapdmrname.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mapdomain {
@@ -8668,6 +8655,20 @@ impl rt::Resource for Mapdomain {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Mapdomain {
+    /// A `mapdomain` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`mapdmrname`](Self::mapdmrname).
+    pub fn mapdmrname(mut self, mapdmrname: impl Into<String>) -> Self {
+        self.mapdmrname = Some(mapdmrname.into());
+        self
+    }
 }
 impl Mapdomain {
     /// `POST /nitro/v1/config/mapdomain`
@@ -8707,16 +8708,15 @@ impl Mapdomain {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/network/mapdomain_binding/mapdomain_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapdomainBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `mapdomain_mapbmr_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub mapdomain_mapbmr_binding: Option<Vec<MapdomainMapbmrBinding>>,
@@ -8730,6 +8730,7 @@ impl rt::Model for MapdomainBinding {
         match index {
             0 => self.mapdomain_mapbmr_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8737,14 +8738,9 @@ impl rt::Model for MapdomainBinding {
         match index {
             0 => self.mapdomain_mapbmr_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapdomainBinding {
@@ -8779,6 +8775,15 @@ impl rt::Resource for MapdomainBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl MapdomainBinding {
+    /// A `mapdomain_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl MapdomainBinding {
     /// `GET /nitro/v1/config/mapdomain_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -8797,24 +8802,22 @@ impl MapdomainBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapdomainMapbmrBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub mapbmrname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub mapbmrname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8826,6 +8829,7 @@ impl rt::Model for MapdomainMapbmrBinding {
             0 => self.count.as_field(),
             1 => self.mapbmrname.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8834,14 +8838,9 @@ impl rt::Model for MapdomainMapbmrBinding {
             0 => self.count.as_field_mut(),
             1 => self.mapbmrname.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapdomainMapbmrBinding {
@@ -8874,6 +8873,20 @@ impl rt::Resource for MapdomainMapbmrBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl MapdomainMapbmrBinding {
+    /// A `mapdomain_mapbmr_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`mapbmrname`](Self::mapbmrname).
+    pub fn mapbmrname(mut self, mapbmrname: impl Into<String>) -> Self {
+        self.mapbmrname = Some(mapbmrname.into());
+        self
+    }
 }
 impl MapdomainMapbmrBinding {
     /// `PUT /nitro/v1/config/mapdomain_mapbmr_binding`
@@ -8914,25 +8927,22 @@ impl MapdomainMapbmrBinding {
 /// - URL: `/nitro/v1/config/nat64`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`Nat64Stats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nat64 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub acl6name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub acl6name: Option<String>,
     /// Length: 1 to 127.
     pub netprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -8952,6 +8962,7 @@ impl rt::Model for Nat64 {
             1 => self.acl6name.as_field(),
             2 => self.name.as_field(),
             3 => self.netprofile.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8961,14 +8972,9 @@ impl rt::Model for Nat64 {
             1 => self.acl6name.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.netprofile.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nat64 {
@@ -9001,6 +9007,25 @@ impl rt::Resource for Nat64 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nat64 {
+    /// A `nat64` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acl6name`](Self::acl6name).
+    pub fn acl6name(mut self, acl6name: impl Into<String>) -> Self {
+        self.acl6name = Some(acl6name.into());
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
 }
 impl Nat64 {
     /// `POST /nitro/v1/config/nat64`
@@ -9055,43 +9080,7 @@ impl Nat64 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nat64param {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`Nat64paramNat64fragheader`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub nat64fragheader: Option<rt::Open<Nat64paramNat64fragheader>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`Nat64paramNat64ignoretos`]): `YES`, `NO`.
-    ///
-    /// Since `11.0`.
-    pub nat64ignoretos: Option<rt::Open<Nat64paramNat64ignoretos>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1280 to 9216.
-    ///
-    /// Default: `1280`.
-    ///
-    /// Since `11.0`.
-    pub nat64v6mtu: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`Nat64paramNat64zerochecksum`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub nat64zerochecksum: Option<rt::Open<Nat64paramNat64zerochecksum>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -9099,15 +9088,41 @@ pub struct Nat64param {
     ///
     /// Since `11.0`.
     pub td: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub nat64fragheader: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `11.0`.
+    pub nat64ignoretos: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1280 to 9216.
+    ///
+    /// Default: `1280`.
+    ///
+    /// Since `11.0`.
+    pub nat64v6mtu: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub nat64zerochecksum: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nat64param`.`nat64fragheader` ([`Nat64param`]): the same values as [`InterfaceBackplane`].
-pub type Nat64paramNat64fragheader = InterfaceBackplane;
-/// Values of `nat64param`.`nat64ignoretos` ([`Nat64param`]): the same values as [`InatparamNat46ignoretos`].
-pub type Nat64paramNat64ignoretos = InatparamNat46ignoretos;
-/// Values of `nat64param`.`nat64zerochecksum` ([`Nat64param`]): the same values as [`InterfaceBackplane`].
-pub type Nat64paramNat64zerochecksum = InterfaceBackplane;
 impl rt::Model for Nat64param {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9126,6 +9141,7 @@ impl rt::Model for Nat64param {
             3 => self.nat64v6mtu.as_field(),
             4 => self.nat64zerochecksum.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9137,14 +9153,9 @@ impl rt::Model for Nat64param {
             3 => self.nat64v6mtu.as_field_mut(),
             4 => self.nat64zerochecksum.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nat64param {
@@ -9177,6 +9188,15 @@ impl rt::Resource for Nat64param {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
+}
+impl Nat64param {
+    /// A `nat64param` named by its key, every other field unset.
+    pub fn new(td: impl Into<rt::Number>) -> Self {
+        Self {
+            td: Some(td.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Nat64param {
     /// `GET /nitro/v1/config/nat64param?count=yes`
@@ -9212,53 +9232,46 @@ impl Nat64param {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nd6 {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub neighbor: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 4094.
+    pub td: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub channel: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub controlplane: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `String`, read-write.
     pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub mac: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub neighbor: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `REACHABLE`.
     ///
     /// Possible values (see [`Nd6State`]): `INCOMPLETE`, `REACHABLE`, `STALE`, `DELAY`, `PROBE`.
     pub state: Option<rt::Open<Nd6State>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 4094.
-    pub td: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub timeout: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 4094.
     pub vlan: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub vtep: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub vxlan: Option<rt::Number>,
@@ -9323,6 +9336,7 @@ impl rt::Model for Nd6 {
             11 => self.vlan.as_field(),
             12 => self.vtep.as_field(),
             13 => self.vxlan.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9342,14 +9356,9 @@ impl rt::Model for Nd6 {
             11 => self.vlan.as_field_mut(),
             12 => self.vtep.as_field_mut(),
             13 => self.vxlan.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nd6 {
@@ -9382,6 +9391,45 @@ impl rt::Resource for Nd6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["neighbor", "td"];
+}
+impl Nd6 {
+    /// A `nd6` named by its key, every other field unset.
+    pub fn new(neighbor: impl Into<String>) -> Self {
+        Self {
+            neighbor: Some(neighbor.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
+    /// Sets [`mac`](Self::mac).
+    pub fn mac(mut self, mac: impl Into<String>) -> Self {
+        self.mac = Some(mac.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: i64) -> Self {
+        self.vlan = Some(vlan);
+        self
+    }
+    /// Sets [`vtep`](Self::vtep).
+    pub fn vtep(mut self, vtep: impl Into<String>) -> Self {
+        self.vtep = Some(vtep.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
 }
 impl Nd6 {
     /// `POST /nitro/v1/config/nd6`
@@ -9422,112 +9470,87 @@ impl Nd6 {
 /// - URL: `/nitro/v1/config/nd6ravariables`
 /// - Key: `vlan`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`Nd6ravariablesBinding`], [`Nd6ravariablesOnlinkipv6prefixBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nd6ravariables {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Range: 1 to 4094.
+    pub vlan: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Nd6ravariablesCeaserouteradv`]): `YES`, `NO`.
-    pub ceaserouteradv: Option<rt::Open<Nd6ravariablesCeaserouteradv>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub ceaserouteradv: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 255.
     ///
     /// Default: `64`.
     pub currhoplimit: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 0 to 9000.
     ///
     /// Default: `1800`.
     pub defaultlifetime: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lastrtadvtime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1500.
     ///
     /// Default: `0`.
     pub linkmtu: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Nd6ravariablesManagedaddrconfig`]): `YES`, `NO`.
-    pub managedaddrconfig: Option<rt::Open<Nd6ravariablesManagedaddrconfig>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub managedaddrconfig: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 4 to 1800.
     ///
     /// Default: `600`.
     pub maxrtadvinterval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 3 to 1350.
     ///
     /// Default: `198`.
     pub minrtadvinterval: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nextrtadvdelay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Nd6ravariablesOnlyunicastrtadvresponse`]): `YES`, `NO`.
-    pub onlyunicastrtadvresponse: Option<
-        rt::Open<Nd6ravariablesOnlyunicastrtadvresponse>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub onlyunicastrtadvresponse: Option<rt::Open<YesNo>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Nd6ravariablesOtheraddrconfig`]): `YES`, `NO`.
-    pub otheraddrconfig: Option<rt::Open<Nd6ravariablesOtheraddrconfig>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub otheraddrconfig: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 3600000.
     ///
     /// Default: `0`.
     pub reachabletime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     pub retranstime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Nd6ravariablesSendrouteradv`]): `YES`, `NO`.
-    pub sendrouteradv: Option<rt::Open<Nd6ravariablesSendrouteradv>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub sendrouteradv: Option<rt::Open<YesNo>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`Nd6ravariablesSrclinklayeraddroption`]): `YES`, `NO`.
-    pub srclinklayeraddroption: Option<rt::Open<Nd6ravariablesSrclinklayeraddroption>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 4094.
-    pub vlan: Option<rt::Number>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub srclinklayeraddroption: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nd6ravariables`.`ceaserouteradv` ([`Nd6ravariables`]): the same values as [`InatparamNat46ignoretos`].
-pub type Nd6ravariablesCeaserouteradv = InatparamNat46ignoretos;
-/// Values of `nd6ravariables`.`managedaddrconfig` ([`Nd6ravariables`]): the same values as [`InatparamNat46ignoretos`].
-pub type Nd6ravariablesManagedaddrconfig = InatparamNat46ignoretos;
-/// Values of `nd6ravariables`.`onlyunicastrtadvresponse` ([`Nd6ravariables`]): the same values as [`InatparamNat46ignoretos`].
-pub type Nd6ravariablesOnlyunicastrtadvresponse = InatparamNat46ignoretos;
-/// Values of `nd6ravariables`.`otheraddrconfig` ([`Nd6ravariables`]): the same values as [`InatparamNat46ignoretos`].
-pub type Nd6ravariablesOtheraddrconfig = InatparamNat46ignoretos;
-/// Values of `nd6ravariables`.`sendrouteradv` ([`Nd6ravariables`]): the same values as [`InatparamNat46ignoretos`].
-pub type Nd6ravariablesSendrouteradv = InatparamNat46ignoretos;
-/// Values of `nd6ravariables`.`srclinklayeraddroption` ([`Nd6ravariables`]): the same values as [`InatparamNat46ignoretos`].
-pub type Nd6ravariablesSrclinklayeraddroption = InatparamNat46ignoretos;
 impl rt::Model for Nd6ravariables {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9568,6 +9591,7 @@ impl rt::Model for Nd6ravariables {
             14 => self.sendrouteradv.as_field(),
             15 => self.srclinklayeraddroption.as_field(),
             16 => self.vlan.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9590,14 +9614,9 @@ impl rt::Model for Nd6ravariables {
             14 => self.sendrouteradv.as_field_mut(),
             15 => self.srclinklayeraddroption.as_field_mut(),
             16 => self.vlan.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nd6ravariables {
@@ -9630,6 +9649,15 @@ impl rt::Resource for Nd6ravariables {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vlan"];
+}
+impl Nd6ravariables {
+    /// A `nd6ravariables` named by its key, every other field unset.
+    pub fn new(vlan: impl Into<rt::Number>) -> Self {
+        Self {
+            vlan: Some(vlan.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Nd6ravariables {
     /// `GET /nitro/v1/config/nd6ravariables?count=yes`
@@ -9668,14 +9696,15 @@ impl Nd6ravariables {
 /// - URL: `/nitro/v1/config/nd6ravariables_binding`
 /// - Key: `vlan`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/nd6ravariables_binding/nd6ravariables_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nd6ravariablesBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
-    /// `nd6ravariables_onlinkipv6prefix_binding[]`, read-only.
+    /// Read-only: never sent.
     pub nd6ravariables_onlinkipv6prefix_binding: Option<
         Vec<Nd6ravariablesOnlinkipv6prefixBinding>,
     >,
@@ -9692,6 +9721,7 @@ impl rt::Model for Nd6ravariablesBinding {
         match index {
             0 => self.nd6ravariables_onlinkipv6prefix_binding.as_field(),
             1 => self.vlan.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9699,14 +9729,9 @@ impl rt::Model for Nd6ravariablesBinding {
         match index {
             0 => self.nd6ravariables_onlinkipv6prefix_binding.as_field_mut(),
             1 => self.vlan.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nd6ravariablesBinding {
@@ -9741,6 +9766,15 @@ impl rt::Resource for Nd6ravariablesBinding {
     const KEYS: &'static [&'static str] = &["vlan"];
 }
 impl Nd6ravariablesBinding {
+    /// A `nd6ravariables_binding` named by its key, every other field unset.
+    pub fn new(vlan: impl Into<rt::Number>) -> Self {
+        Self {
+            vlan: Some(vlan.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Nd6ravariablesBinding {
     /// `GET /nitro/v1/config/nd6ravariables_binding/{vlan}`
     pub fn get(vlan: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(vlan)
@@ -9758,18 +9792,18 @@ impl Nd6ravariablesBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nd6ravariablesOnlinkipv6prefixBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub ipv6prefix: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub vlan: Option<rt::Number>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    pub ipv6prefix: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9781,6 +9815,7 @@ impl rt::Model for Nd6ravariablesOnlinkipv6prefixBinding {
             0 => self.count.as_field(),
             1 => self.ipv6prefix.as_field(),
             2 => self.vlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9789,14 +9824,9 @@ impl rt::Model for Nd6ravariablesOnlinkipv6prefixBinding {
             0 => self.count.as_field_mut(),
             1 => self.ipv6prefix.as_field_mut(),
             2 => self.vlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nd6ravariablesOnlinkipv6prefixBinding {
@@ -9829,6 +9859,20 @@ impl rt::Resource for Nd6ravariablesOnlinkipv6prefixBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vlan"];
+}
+impl Nd6ravariablesOnlinkipv6prefixBinding {
+    /// A `nd6ravariables_onlinkipv6prefix_binding` named by its key, every other field unset.
+    pub fn new(vlan: impl Into<rt::Number>) -> Self {
+        Self {
+            vlan: Some(vlan.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipv6prefix`](Self::ipv6prefix).
+    pub fn ipv6prefix(mut self, ipv6prefix: impl Into<String>) -> Self {
+        self.ipv6prefix = Some(ipv6prefix.into());
+        self
+    }
 }
 impl Nd6ravariablesOnlinkipv6prefixBinding {
     /// `PUT /nitro/v1/config/nd6ravariables_onlinkipv6prefix_binding`
@@ -9869,17 +9913,16 @@ impl Nd6ravariablesOnlinkipv6prefixBinding {
 /// - URL: `/nitro/v1/config/netbridge`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`NetbridgeBinding`], [`NetbridgeIptunnelBinding`], [`NetbridgeNsip6Binding`], [`NetbridgeNsipBinding`], [`NetbridgeVlanBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Netbridge {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `11.1`.
     pub vxlanvlanmap: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -9893,6 +9936,7 @@ impl rt::Model for Netbridge {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vxlanvlanmap.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9901,14 +9945,9 @@ impl rt::Model for Netbridge {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vxlanvlanmap.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Netbridge {
@@ -9941,6 +9980,20 @@ impl rt::Resource for Netbridge {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Netbridge {
+    /// A `netbridge` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vxlanvlanmap`](Self::vxlanvlanmap).
+    pub fn vxlanvlanmap(mut self, vxlanvlanmap: impl Into<String>) -> Self {
+        self.vxlanvlanmap = Some(vxlanvlanmap.into());
+        self
+    }
 }
 impl Netbridge {
     /// `POST /nitro/v1/config/netbridge`
@@ -9991,19 +10044,19 @@ impl Netbridge {
 /// - URL: `/nitro/v1/config/netbridge_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/netbridge_binding/netbridge_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `netbridge_iptunnel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub netbridge_iptunnel_binding: Option<Vec<NetbridgeIptunnelBinding>>,
-    /// `netbridge_vlan_binding[]`, read-only.
-    pub netbridge_vlan_binding: Option<Vec<NetbridgeVlanBinding>>,
-    /// `netbridge_nsip_binding[]`, read-only.
-    pub netbridge_nsip_binding: Option<Vec<NetbridgeNsipBinding>>,
-    /// `netbridge_nsip6_binding[]`, read-only.
+    /// Read-only: never sent.
     pub netbridge_nsip6_binding: Option<Vec<NetbridgeNsip6Binding>>,
+    /// Read-only: never sent.
+    pub netbridge_nsip_binding: Option<Vec<NetbridgeNsipBinding>>,
+    /// Read-only: never sent.
+    pub netbridge_vlan_binding: Option<Vec<NetbridgeVlanBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10023,6 +10076,7 @@ impl rt::Model for NetbridgeBinding {
             2 => self.netbridge_nsip6_binding.as_field(),
             3 => self.netbridge_nsip_binding.as_field(),
             4 => self.netbridge_vlan_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10033,14 +10087,9 @@ impl rt::Model for NetbridgeBinding {
             2 => self.netbridge_nsip6_binding.as_field_mut(),
             3 => self.netbridge_nsip_binding.as_field_mut(),
             4 => self.netbridge_vlan_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeBinding {
@@ -10075,6 +10124,15 @@ impl rt::Resource for NetbridgeBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl NetbridgeBinding {
+    /// A `netbridge_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NetbridgeBinding {
     /// `GET /nitro/v1/config/netbridge_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10092,13 +10150,12 @@ impl NetbridgeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeIptunnelBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub tunnel: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -10111,6 +10168,7 @@ impl rt::Model for NetbridgeIptunnelBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.tunnel.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10119,14 +10177,9 @@ impl rt::Model for NetbridgeIptunnelBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.tunnel.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeIptunnelBinding {
@@ -10159,6 +10212,20 @@ impl rt::Resource for NetbridgeIptunnelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl NetbridgeIptunnelBinding {
+    /// A `netbridge_iptunnel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`tunnel`](Self::tunnel).
+    pub fn tunnel(mut self, tunnel: impl Into<String>) -> Self {
+        self.tunnel = Some(tunnel.into());
+        self
+    }
 }
 impl NetbridgeIptunnelBinding {
     /// `PUT /nitro/v1/config/netbridge_iptunnel_binding`
@@ -10202,17 +10269,14 @@ impl NetbridgeIptunnelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeNsip6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub ipaddress: Option<String>,
     pub netmask: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -10226,6 +10290,7 @@ impl rt::Model for NetbridgeNsip6Binding {
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10235,14 +10300,9 @@ impl rt::Model for NetbridgeNsip6Binding {
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeNsip6Binding {
@@ -10275,6 +10335,25 @@ impl rt::Resource for NetbridgeNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl NetbridgeNsip6Binding {
+    /// A `netbridge_nsip6_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
 }
 impl NetbridgeNsip6Binding {
     /// `PUT /nitro/v1/config/netbridge_nsip6_binding`
@@ -10318,17 +10397,14 @@ impl NetbridgeNsip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeNsipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub ipaddress: Option<String>,
     pub netmask: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -10342,6 +10418,7 @@ impl rt::Model for NetbridgeNsipBinding {
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10351,14 +10428,9 @@ impl rt::Model for NetbridgeNsipBinding {
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeNsipBinding {
@@ -10391,6 +10463,25 @@ impl rt::Resource for NetbridgeNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl NetbridgeNsipBinding {
+    /// A `netbridge_nsip_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
 }
 impl NetbridgeNsipBinding {
     /// `PUT /nitro/v1/config/netbridge_nsip_binding`
@@ -10434,13 +10525,13 @@ impl NetbridgeNsipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetbridgeVlanBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
@@ -10455,6 +10546,7 @@ impl rt::Model for NetbridgeVlanBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10463,14 +10555,9 @@ impl rt::Model for NetbridgeVlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeVlanBinding {
@@ -10503,6 +10590,20 @@ impl rt::Resource for NetbridgeVlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl NetbridgeVlanBinding {
+    /// A `netbridge_vlan_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
 }
 impl NetbridgeVlanBinding {
     /// `PUT /nitro/v1/config/netbridge_vlan_binding`
@@ -10543,84 +10644,62 @@ impl NetbridgeVlanBinding {
 /// - URL: `/nitro/v1/config/netprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`NetprofileBinding`], [`NetprofileNatruleBinding`], [`NetprofileSrcportsetBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Netprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NetprofileMbf`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.1`.
-    pub mbf: Option<rt::Open<NetprofileMbf>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub mbf: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NetprofileOverridelsn`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub overridelsn: Option<rt::Open<NetprofileOverridelsn>>,
-    /// `String`, read-write.
-    ///
+    pub overridelsn: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NetprofileProxyprotocol`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub proxyprotocol: Option<rt::Open<NetprofileProxyprotocol>>,
-    /// `String`, read-write.
-    ///
+    pub proxyprotocol: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NetprofileProxyprotocolaftertlshandshake`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub proxyprotocolaftertlshandshake: Option<
-        rt::Open<NetprofileProxyprotocolaftertlshandshake>,
-    >,
-    /// `unknown`, read-only.
+    pub proxyprotocolaftertlshandshake: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub proxyprotocoltlvoptions: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `V1`.
     ///
     /// Possible values (see [`NetprofileProxyprotocoltxversion`]): `V1`, `V2`.
     ///
     /// Since `13.1`.
     pub proxyprotocoltxversion: Option<rt::Open<NetprofileProxyprotocoltxversion>>,
-    /// `String`, read-write.
     pub srcip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NetprofileSrcippersistency`]): `ENABLED`, `DISABLED`.
-    pub srcippersistency: Option<rt::Open<NetprofileSrcippersistency>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub srcippersistency: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `netprofile`.`mbf` ([`Netprofile`]): the same values as [`InterfaceBackplane`].
-pub type NetprofileMbf = InterfaceBackplane;
-/// Values of `netprofile`.`overridelsn` ([`Netprofile`]): the same values as [`InterfaceBackplane`].
-pub type NetprofileOverridelsn = InterfaceBackplane;
-/// Values of `netprofile`.`proxyprotocol` ([`Netprofile`]): the same values as [`InterfaceBackplane`].
-pub type NetprofileProxyprotocol = InterfaceBackplane;
-/// Values of `netprofile`.`proxyprotocolaftertlshandshake` ([`Netprofile`]): the same values as [`InterfaceBackplane`].
-pub type NetprofileProxyprotocolaftertlshandshake = InterfaceBackplane;
 /// Values of `netprofile`.`proxyprotocoltxversion` ([`Netprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10636,8 +10715,6 @@ impl rt::WireEnum for NetprofileProxyprotocoltxversion {
         (Self::V2, "V2"),
     ];
 }
-/// Values of `netprofile`.`srcippersistency` ([`Netprofile`]): the same values as [`InterfaceBackplane`].
-pub type NetprofileSrcippersistency = InterfaceBackplane;
 impl rt::Model for Netprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10666,6 +10743,7 @@ impl rt::Model for Netprofile {
             8 => self.srcip.as_field(),
             9 => self.srcippersistency.as_field(),
             10 => self.td.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10682,14 +10760,9 @@ impl rt::Model for Netprofile {
             8 => self.srcip.as_field_mut(),
             9 => self.srcippersistency.as_field_mut(),
             10 => self.td.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Netprofile {
@@ -10722,6 +10795,40 @@ impl rt::Resource for Netprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Netprofile {
+    /// A `netprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`mbf`](Self::mbf).
+    pub fn mbf(mut self, mbf: EnabledDisabled) -> Self {
+        self.mbf = Some(rt::Open::Known(mbf));
+        self
+    }
+    /// Sets [`overridelsn`](Self::overridelsn).
+    pub fn overridelsn(mut self, overridelsn: EnabledDisabled) -> Self {
+        self.overridelsn = Some(rt::Open::Known(overridelsn));
+        self
+    }
+    /// Sets [`srcip`](Self::srcip).
+    pub fn srcip(mut self, srcip: impl Into<String>) -> Self {
+        self.srcip = Some(srcip.into());
+        self
+    }
+    /// Sets [`srcippersistency`](Self::srcippersistency).
+    pub fn srcippersistency(mut self, srcippersistency: EnabledDisabled) -> Self {
+        self.srcippersistency = Some(rt::Open::Known(srcippersistency));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl Netprofile {
     /// `POST /nitro/v1/config/netprofile`
@@ -10773,23 +10880,22 @@ impl Netprofile {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/network/netprofile_binding/netprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `netprofile_srcportset_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub netprofile_srcportset_binding: Option<Vec<NetprofileSrcportsetBinding>>,
-    /// `netprofile_natrule_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub netprofile_natrule_binding: Option<Vec<NetprofileNatruleBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub netprofile_srcportset_binding: Option<Vec<NetprofileSrcportsetBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10805,6 +10911,7 @@ impl rt::Model for NetprofileBinding {
             0 => self.name.as_field(),
             1 => self.netprofile_natrule_binding.as_field(),
             2 => self.netprofile_srcportset_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10813,14 +10920,9 @@ impl rt::Model for NetprofileBinding {
             0 => self.name.as_field_mut(),
             1 => self.netprofile_natrule_binding.as_field_mut(),
             2 => self.netprofile_srcportset_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetprofileBinding {
@@ -10855,6 +10957,15 @@ impl rt::Resource for NetprofileBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl NetprofileBinding {
+    /// A `netprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NetprofileBinding {
     /// `GET /nitro/v1/config/netprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -10873,28 +10984,22 @@ impl NetprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetprofileNatruleBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub natrule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub rewriteip: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -10916,6 +11021,7 @@ impl rt::Model for NetprofileNatruleBinding {
             2 => self.natrule.as_field(),
             3 => self.netmask.as_field(),
             4 => self.rewriteip.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10926,14 +11032,9 @@ impl rt::Model for NetprofileNatruleBinding {
             2 => self.natrule.as_field_mut(),
             3 => self.netmask.as_field_mut(),
             4 => self.rewriteip.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetprofileNatruleBinding {
@@ -10966,6 +11067,30 @@ impl rt::Resource for NetprofileNatruleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl NetprofileNatruleBinding {
+    /// A `netprofile_natrule_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`natrule`](Self::natrule).
+    pub fn natrule(mut self, natrule: impl Into<String>) -> Self {
+        self.natrule = Some(natrule.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`rewriteip`](Self::rewriteip).
+    pub fn rewriteip(mut self, rewriteip: impl Into<String>) -> Self {
+        self.rewriteip = Some(rewriteip.into());
+        self
+    }
 }
 impl NetprofileNatruleBinding {
     /// `PUT /nitro/v1/config/netprofile_natrule_binding`
@@ -11010,20 +11135,18 @@ impl NetprofileNatruleBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetprofileSrcportsetBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Length: 1024 to 65535.
     ///
     /// Since `11.0`.
@@ -11039,6 +11162,7 @@ impl rt::Model for NetprofileSrcportsetBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.srcportrange.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11047,14 +11171,9 @@ impl rt::Model for NetprofileSrcportsetBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.srcportrange.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetprofileSrcportsetBinding {
@@ -11087,6 +11206,20 @@ impl rt::Resource for NetprofileSrcportsetBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl NetprofileSrcportsetBinding {
+    /// A `netprofile_srcportset_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`srcportrange`](Self::srcportrange).
+    pub fn srcportrange(mut self, srcportrange: impl Into<String>) -> Self {
+        self.srcportrange = Some(srcportrange.into());
+        self
+    }
 }
 impl NetprofileSrcportsetBinding {
     /// `PUT /nitro/v1/config/netprofile_srcportset_binding`
@@ -11130,61 +11263,43 @@ impl NetprofileSrcportsetBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Onlinkipv6prefix {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `YES`.
-    ///
-    /// Possible values (see [`Onlinkipv6prefixAutonomusprefix`]): `YES`, `NO`.
-    pub autonomusprefix: Option<rt::Open<Onlinkipv6prefixAutonomusprefix>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`Onlinkipv6prefixDecrementprefixlifetimes`]): `YES`, `NO`.
-    pub decrementprefixlifetimes: Option<
-        rt::Open<Onlinkipv6prefixDecrementprefixlifetimes>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`Onlinkipv6prefixDepricateprefix`]): `YES`, `NO`.
-    pub depricateprefix: Option<rt::Open<Onlinkipv6prefixDepricateprefix>>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub ipv6prefix: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`Onlinkipv6prefixOnlinkprefix`]): `YES`, `NO`.
-    pub onlinkprefix: Option<rt::Open<Onlinkipv6prefixOnlinkprefix>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub autonomusprefix: Option<rt::Open<YesNo>>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub decrementprefixlifetimes: Option<rt::Open<YesNo>>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub depricateprefix: Option<rt::Open<YesNo>>,
+    /// Default: `YES`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub onlinkprefix: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub prefixcurrpreferredlft: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub prefixcurrvalidelft: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `604800`.
     pub prefixpreferredlifetime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `2592000`.
     pub prefixvalidelifetime: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `onlinkipv6prefix`.`autonomusprefix` ([`Onlinkipv6prefix`]): the same values as [`InatparamNat46ignoretos`].
-pub type Onlinkipv6prefixAutonomusprefix = InatparamNat46ignoretos;
-/// Values of `onlinkipv6prefix`.`decrementprefixlifetimes` ([`Onlinkipv6prefix`]): the same values as [`InatparamNat46ignoretos`].
-pub type Onlinkipv6prefixDecrementprefixlifetimes = InatparamNat46ignoretos;
-/// Values of `onlinkipv6prefix`.`depricateprefix` ([`Onlinkipv6prefix`]): the same values as [`InatparamNat46ignoretos`].
-pub type Onlinkipv6prefixDepricateprefix = InatparamNat46ignoretos;
-/// Values of `onlinkipv6prefix`.`onlinkprefix` ([`Onlinkipv6prefix`]): the same values as [`InatparamNat46ignoretos`].
-pub type Onlinkipv6prefixOnlinkprefix = InatparamNat46ignoretos;
 impl rt::Model for Onlinkipv6prefix {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11211,6 +11326,7 @@ impl rt::Model for Onlinkipv6prefix {
             7 => self.prefixcurrvalidelft.as_field(),
             8 => self.prefixpreferredlifetime.as_field(),
             9 => self.prefixvalidelifetime.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11226,14 +11342,9 @@ impl rt::Model for Onlinkipv6prefix {
             7 => self.prefixcurrvalidelft.as_field_mut(),
             8 => self.prefixpreferredlifetime.as_field_mut(),
             9 => self.prefixvalidelifetime.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Onlinkipv6prefix {
@@ -11266,6 +11377,51 @@ impl rt::Resource for Onlinkipv6prefix {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipv6prefix"];
+}
+impl Onlinkipv6prefix {
+    /// A `onlinkipv6prefix` named by its key, every other field unset.
+    pub fn new(ipv6prefix: impl Into<String>) -> Self {
+        Self {
+            ipv6prefix: Some(ipv6prefix.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`autonomusprefix`](Self::autonomusprefix).
+    pub fn autonomusprefix(mut self, autonomusprefix: YesNo) -> Self {
+        self.autonomusprefix = Some(rt::Open::Known(autonomusprefix));
+        self
+    }
+    /// Sets [`decrementprefixlifetimes`](Self::decrementprefixlifetimes).
+    pub fn decrementprefixlifetimes(mut self, decrementprefixlifetimes: YesNo) -> Self {
+        self.decrementprefixlifetimes = Some(rt::Open::Known(decrementprefixlifetimes));
+        self
+    }
+    /// Sets [`depricateprefix`](Self::depricateprefix).
+    pub fn depricateprefix(mut self, depricateprefix: YesNo) -> Self {
+        self.depricateprefix = Some(rt::Open::Known(depricateprefix));
+        self
+    }
+    /// Sets [`onlinkprefix`](Self::onlinkprefix).
+    pub fn onlinkprefix(mut self, onlinkprefix: YesNo) -> Self {
+        self.onlinkprefix = Some(rt::Open::Known(onlinkprefix));
+        self
+    }
+    /// Sets [`prefixpreferredlifetime`](Self::prefixpreferredlifetime).
+    pub fn prefixpreferredlifetime(
+        mut self,
+        prefixpreferredlifetime: impl Into<rt::Number>,
+    ) -> Self {
+        self.prefixpreferredlifetime = Some(prefixpreferredlifetime.into());
+        self
+    }
+    /// Sets [`prefixvalidelifetime`](Self::prefixvalidelifetime).
+    pub fn prefixvalidelifetime(
+        mut self,
+        prefixvalidelifetime: impl Into<rt::Number>,
+    ) -> Self {
+        self.prefixvalidelifetime = Some(prefixvalidelifetime.into());
+        self
+    }
 }
 impl Onlinkipv6prefix {
     /// `POST /nitro/v1/config/onlinkipv6prefix`
@@ -11319,8 +11475,6 @@ impl Onlinkipv6prefix {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ptp {
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLE`.
     ///
     /// Possible values (see [`PtpState`]): `DISABLE`, `ENABLE`.
@@ -11349,20 +11503,16 @@ impl rt::Model for Ptp {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ptp {
@@ -11411,92 +11561,68 @@ impl Ptp {
 /// - URL: `/nitro/v1/config/rnat`
 /// - Key: `name`
 /// - Operations: `action:clear`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`RnatStats`]
+/// - Bindings: [`RnatNsipBinding`], [`RnatRetainsourceportsetBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub natip2: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub aclname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`RnatConnfailover`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub connfailover: Option<rt::Open<RnatConnfailover>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub aclname: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub connfailover: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub natip: Option<String>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
+    /// Length: at least 1.
+    pub natip2: Option<String>,
     /// Length: at least 1.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub network: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub redirectport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`RnatSrcippersistency`]): `ENABLED`, `DISABLED`.
-    pub srcippersistency: Option<rt::Open<RnatSrcippersistency>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub srcippersistency: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`RnatUseproxyport`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub useproxyport: Option<rt::Open<RnatUseproxyport>>,
+    pub useproxyport: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rnat`.`connfailover` ([`Rnat`]): the same values as [`InterfaceBackplane`].
-pub type RnatConnfailover = InterfaceBackplane;
-/// Values of `rnat`.`srcippersistency` ([`Rnat`]): the same values as [`InterfaceBackplane`].
-pub type RnatSrcippersistency = InterfaceBackplane;
-/// Values of `rnat`.`useproxyport` ([`Rnat`]): the same values as [`InterfaceBackplane`].
-pub type RnatUseproxyport = InterfaceBackplane;
 impl rt::Model for Rnat {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11531,6 +11657,7 @@ impl rt::Model for Rnat {
             11 => self.srcippersistency.as_field(),
             12 => self.td.as_field(),
             13 => self.useproxyport.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11550,14 +11677,9 @@ impl rt::Model for Rnat {
             11 => self.srcippersistency.as_field_mut(),
             12 => self.td.as_field_mut(),
             13 => self.useproxyport.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat {
@@ -11590,6 +11712,75 @@ impl rt::Resource for Rnat {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Rnat {
+    /// A `rnat` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`aclname`](Self::aclname).
+    pub fn aclname(mut self, aclname: impl Into<String>) -> Self {
+        self.aclname = Some(aclname.into());
+        self
+    }
+    /// Sets [`connfailover`](Self::connfailover).
+    pub fn connfailover(mut self, connfailover: EnabledDisabled) -> Self {
+        self.connfailover = Some(rt::Open::Known(connfailover));
+        self
+    }
+    /// Sets [`natip`](Self::natip).
+    pub fn natip(mut self, natip: impl Into<String>) -> Self {
+        self.natip = Some(natip.into());
+        self
+    }
+    /// Sets [`natip2`](Self::natip2).
+    pub fn natip2(mut self, natip2: impl Into<String>) -> Self {
+        self.natip2 = Some(natip2.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
+        self
+    }
+    /// Sets [`newname`](Self::newname).
+    pub fn newname(mut self, newname: impl Into<String>) -> Self {
+        self.newname = Some(newname.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`redirectport`](Self::redirectport).
+    pub fn redirectport(mut self, redirectport: i64) -> Self {
+        self.redirectport = Some(redirectport);
+        self
+    }
+    /// Sets [`srcippersistency`](Self::srcippersistency).
+    pub fn srcippersistency(mut self, srcippersistency: EnabledDisabled) -> Self {
+        self.srcippersistency = Some(rt::Open::Known(srcippersistency));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`useproxyport`](Self::useproxyport).
+    pub fn useproxyport(mut self, useproxyport: EnabledDisabled) -> Self {
+        self.useproxyport = Some(rt::Open::Known(useproxyport));
+        self
+    }
 }
 impl Rnat {
     /// `POST /nitro/v1/config/rnat` (method inferred: the reference gives none)
@@ -11658,52 +11849,42 @@ impl Rnat {
 /// - URL: `/nitro/v1/config/rnat6`
 /// - Key: `name`
 /// - Operations: `action:clear`, `add`, `count`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`Rnat6Stats`]
+/// - Bindings: [`Rnat6Binding`], [`Rnat6Nsip6Binding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub acl6name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub acl6name: Option<String>,
     /// Length: at least 1.
     pub network: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.1`.
     pub ownergroup: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub redirectport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`Rnat6Srcippersistency`]): `ENABLED`, `DISABLED`.
-    pub srcippersistency: Option<rt::Open<Rnat6Srcippersistency>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub srcippersistency: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rnat6`.`srcippersistency` ([`Rnat6`]): the same values as [`InterfaceBackplane`].
-pub type Rnat6Srcippersistency = InterfaceBackplane;
 impl rt::Model for Rnat6 {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11726,6 +11907,7 @@ impl rt::Model for Rnat6 {
             5 => self.redirectport.as_field(),
             6 => self.srcippersistency.as_field(),
             7 => self.td.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11739,14 +11921,9 @@ impl rt::Model for Rnat6 {
             5 => self.redirectport.as_field_mut(),
             6 => self.srcippersistency.as_field_mut(),
             7 => self.td.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat6 {
@@ -11779,6 +11956,45 @@ impl rt::Resource for Rnat6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Rnat6 {
+    /// A `rnat6` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acl6name`](Self::acl6name).
+    pub fn acl6name(mut self, acl6name: impl Into<String>) -> Self {
+        self.acl6name = Some(acl6name.into());
+        self
+    }
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`redirectport`](Self::redirectport).
+    pub fn redirectport(mut self, redirectport: i64) -> Self {
+        self.redirectport = Some(redirectport);
+        self
+    }
+    /// Sets [`srcippersistency`](Self::srcippersistency).
+    pub fn srcippersistency(mut self, srcippersistency: EnabledDisabled) -> Self {
+        self.srcippersistency = Some(rt::Open::Known(srcippersistency));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl Rnat6 {
     /// `POST /nitro/v1/config/rnat6`
@@ -11827,14 +12043,13 @@ impl Rnat6 {
 /// - URL: `/nitro/v1/config/rnat6_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/rnat6_binding/rnat6_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat6Binding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `rnat6_nsip6_binding[]`, read-only.
+    /// Read-only: never sent.
     pub rnat6_nsip6_binding: Option<Vec<Rnat6Nsip6Binding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -11846,6 +12061,7 @@ impl rt::Model for Rnat6Binding {
         match index {
             0 => self.name.as_field(),
             1 => self.rnat6_nsip6_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11853,14 +12069,9 @@ impl rt::Model for Rnat6Binding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.rnat6_nsip6_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat6Binding {
@@ -11895,6 +12106,15 @@ impl rt::Resource for Rnat6Binding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Rnat6Binding {
+    /// A `rnat6_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Rnat6Binding {
     /// `GET /nitro/v1/config/rnat6_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11912,29 +12132,25 @@ impl Rnat6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat6Nsip6Binding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub natip6: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.1`.
     pub ownergroup: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
@@ -11959,6 +12175,7 @@ impl rt::Model for Rnat6Nsip6Binding {
             2 => self.natip6.as_field(),
             3 => self.ownergroup.as_field(),
             4 => self.td.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11969,14 +12186,9 @@ impl rt::Model for Rnat6Nsip6Binding {
             2 => self.natip6.as_field_mut(),
             3 => self.ownergroup.as_field_mut(),
             4 => self.td.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat6Nsip6Binding {
@@ -12009,6 +12221,25 @@ impl rt::Resource for Rnat6Nsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Rnat6Nsip6Binding {
+    /// A `rnat6_nsip6_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`natip6`](Self::natip6).
+    pub fn natip6(mut self, natip6: impl Into<String>) -> Self {
+        self.natip6 = Some(natip6.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
 }
 impl Rnat6Nsip6Binding {
     /// `PUT /nitro/v1/config/rnat6_nsip6_binding`
@@ -12053,25 +12284,21 @@ impl Rnat6Nsip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatNsipBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub natip: Option<String>,
-    /// `String`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub ownergroup: Option<String>,
-    /// `Double`, access not known.
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub td: Option<rt::Number>,
@@ -12087,6 +12314,7 @@ impl rt::Model for RnatNsipBinding {
             1 => self.natip.as_field(),
             2 => self.ownergroup.as_field(),
             3 => self.td.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12096,14 +12324,9 @@ impl rt::Model for RnatNsipBinding {
             1 => self.natip.as_field_mut(),
             2 => self.ownergroup.as_field_mut(),
             3 => self.td.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatNsipBinding {
@@ -12136,6 +12359,30 @@ impl rt::Resource for RnatNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl RnatNsipBinding {
+    /// A `rnat_nsip_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`natip`](Self::natip).
+    pub fn natip(mut self, natip: impl Into<String>) -> Self {
+        self.natip = Some(natip.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl RnatNsipBinding {
     /// `PUT /nitro/v1/config/rnat_nsip_binding` (method inferred: the reference gives none)
@@ -12176,16 +12423,12 @@ impl RnatNsipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatRetainsourceportsetBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1024 to 65535.
     ///
     /// Since `13.1`.
@@ -12200,6 +12443,7 @@ impl rt::Model for RnatRetainsourceportsetBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.retainsourceportrange.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12207,14 +12451,9 @@ impl rt::Model for RnatRetainsourceportsetBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.retainsourceportrange.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatRetainsourceportsetBinding {
@@ -12247,6 +12486,23 @@ impl rt::Resource for RnatRetainsourceportsetBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl RnatRetainsourceportsetBinding {
+    /// A `rnat_retainsourceportset_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`retainsourceportrange`](Self::retainsourceportrange).
+    pub fn retainsourceportrange(
+        mut self,
+        retainsourceportrange: impl Into<String>,
+    ) -> Self {
+        self.retainsourceportrange = Some(retainsourceportrange.into());
+        self
+    }
 }
 impl RnatRetainsourceportsetBinding {
     /// `PUT /nitro/v1/config/rnat_retainsourceportset_binding` (method inferred: the reference gives none)
@@ -12286,13 +12542,13 @@ impl RnatRetainsourceportsetBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatglobalAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub all: Option<bool>,
-    /// `String`, read-write.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -12306,6 +12562,7 @@ impl rt::Model for RnatglobalAuditsyslogpolicyBinding {
             1 => self.all.as_field(),
             2 => self.policy.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12315,14 +12572,9 @@ impl rt::Model for RnatglobalAuditsyslogpolicyBinding {
             1 => self.all.as_field_mut(),
             2 => self.policy.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatglobalAuditsyslogpolicyBinding {
@@ -12357,6 +12609,18 @@ impl rt::Resource for RnatglobalAuditsyslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl RnatglobalAuditsyslogpolicyBinding {
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl RnatglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/rnatglobal_auditsyslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[2, 3])
@@ -12385,10 +12649,11 @@ impl RnatglobalAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/rnatglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/rnatglobal_binding/rnatglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatglobalBinding {
-    /// `rnatglobal_auditsyslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub rnatglobal_auditsyslogpolicy_binding: Option<
         Vec<RnatglobalAuditsyslogpolicyBinding>,
     >,
@@ -12401,20 +12666,16 @@ impl rt::Model for RnatglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rnatglobal_auditsyslogpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.rnatglobal_auditsyslogpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatglobalBinding {
@@ -12462,25 +12723,17 @@ impl RnatglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnatparam {
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`RnatparamSrcippersistency`]): `ENABLED`, `DISABLED`.
-    pub srcippersistency: Option<rt::Open<RnatparamSrcippersistency>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub srcippersistency: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`RnatparamTcpproxy`]): `ENABLED`, `DISABLED`.
-    pub tcpproxy: Option<rt::Open<RnatparamTcpproxy>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tcpproxy: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rnatparam`.`srcippersistency` ([`Rnatparam`]): the same values as [`InterfaceBackplane`].
-pub type RnatparamSrcippersistency = InterfaceBackplane;
-/// Values of `rnatparam`.`tcpproxy` ([`Rnatparam`]): the same values as [`InterfaceBackplane`].
-pub type RnatparamTcpproxy = InterfaceBackplane;
 impl rt::Model for Rnatparam {
     const FIELDS: &'static [&'static str] = &["srcippersistency", "tcpproxy"];
     #[inline(always)]
@@ -12488,6 +12741,7 @@ impl rt::Model for Rnatparam {
         match index {
             0 => self.srcippersistency.as_field(),
             1 => self.tcpproxy.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12495,14 +12749,9 @@ impl rt::Model for Rnatparam {
         match index {
             0 => self.srcippersistency.as_field_mut(),
             1 => self.tcpproxy.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnatparam {
@@ -12559,26 +12808,18 @@ impl Rnatparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnatsession {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub aclname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub natip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
@@ -12595,6 +12836,7 @@ impl rt::Model for Rnatsession {
             1 => self.natip.as_field(),
             2 => self.netmask.as_field(),
             3 => self.network.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12604,14 +12846,9 @@ impl rt::Model for Rnatsession {
             1 => self.natip.as_field_mut(),
             2 => self.netmask.as_field_mut(),
             3 => self.network.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnatsession {
@@ -12659,151 +12896,132 @@ impl Rnatsession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Route {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Static`. Type `Boolean`, read-only.
-    pub static_: Option<bool>,
-    /// `Boolean`, read-only.
-    pub adv: Option<bool>,
-    /// `Boolean`, read-only.
-    pub advbgp: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`RouteAdvertise`]): `DISABLED`, `ENABLED`.
-    pub advertise: Option<rt::Open<RouteAdvertise>>,
-    /// `Boolean`, read-only.
-    pub advisis: Option<bool>,
-    /// `Boolean`, read-only.
-    pub advospf: Option<bool>,
-    /// `Boolean`, read-only.
-    pub advrip: Option<bool>,
-    /// `Boolean`, read-only.
-    pub bgp: Option<bool>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 65535.
-    pub cost: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 65535.
-    pub cost1: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub data: Option<bool>,
-    /// `Boolean`, read-only.
-    pub data0: Option<bool>,
-    /// `Boolean`, read-write.
-    pub detail: Option<bool>,
-    /// `Boolean`, read-only.
-    pub dhcp: Option<bool>,
-    /// `Boolean`, read-only.
-    pub direct: Option<bool>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 255.
-    ///
-    /// Default: `1`.
-    pub distance: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub dynamic: Option<bool>,
-    /// `Double`, read-only.
-    pub failedprobes: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub flags: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub gateway: Option<String>,
-    /// `String`, read-only.
-    pub gatewayname: Option<String>,
-    /// `Boolean`, read-only.
-    pub isis: Option<bool>,
-    /// `Boolean`, read-only.
-    pub lbroute: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mgmt: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub monitor: Option<String>,
-    /// `Integer`, read-only.
-    pub monstatcode: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam3: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`RouteMsr`]): `ENABLED`, `DISABLED`.
-    pub msr: Option<rt::Open<RouteMsr>>,
-    /// `Boolean`, read-only.
-    pub nat: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub network: Option<String>,
-    /// `Boolean`, read-only.
-    pub ospf: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Length: at least 1.
+    pub gateway: Option<String>,
+    /// Mandatory for add.
+    pub netmask: Option<String>,
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `Boolean`, read-only.
-    pub permanent: Option<bool>,
-    /// `String[]`, read-write.
-    ///
-    /// Default: `ADV_ROUTE_FLAGS`.
-    ///
-    /// Possible values (see [`RouteProtocol`]): `OSPF`, `ISIS`, `RIP`, `BGP`.
-    pub protocol: Option<Vec<rt::Open<RouteProtocol>>>,
-    /// `Integer`, read-only.
-    pub retain: Option<i64>,
-    /// `Boolean`, read-only.
-    pub rip: Option<bool>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`RouteRouteowners`]): `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`, `24`, `25`, `26`, `27`, `28`, `29`, `30`, `31`.
-    pub routeowners: Option<Vec<rt::Open<RouteRouteowners>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`RouteRoutetype`]): `CONNECTED`, `STATIC`, `DYNAMIC`, `OSPF`, `ISIS`, `RIP`, `BGP`.
-    ///
-    /// Values of older releases that `14.1` lacks: `VPATH` (`10.5`–`11.1`) (removed).
-    pub routetype: Option<rt::Open<RouteRoutetype>>,
-    /// `Double`, read-only.
-    pub state: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub totalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub totalprobes: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub tunnel: Option<bool>,
-    /// Wire name `type`. Type `Boolean`, read-only.
-    pub type_: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Since `13.1`.
     pub vlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `Static`. Read-only: never sent.
+    pub static_: Option<bool>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub adv: Option<bool>,
+    /// Read-only: never sent.
+    pub advbgp: Option<bool>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
+    pub advertise: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
+    pub advisis: Option<bool>,
+    /// Read-only: never sent.
+    pub advospf: Option<bool>,
+    /// Read-only: never sent.
+    pub advrip: Option<bool>,
+    /// Read-only: never sent.
+    pub bgp: Option<bool>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    pub cost: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    pub cost1: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub data: Option<bool>,
+    /// Read-only: never sent.
+    pub data0: Option<bool>,
+    pub detail: Option<bool>,
+    /// Read-only: never sent.
+    pub dhcp: Option<bool>,
+    /// Read-only: never sent.
+    pub direct: Option<bool>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 255.
+    ///
+    /// Default: `1`.
+    pub distance: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub dynamic: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub failedprobes: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub flags: Option<bool>,
+    /// Read-only: never sent.
+    pub gatewayname: Option<String>,
+    /// Read-only: never sent.
+    pub isis: Option<bool>,
+    /// Read-only: never sent.
+    pub lbroute: Option<bool>,
+    /// Since `14.1`.
+    pub mgmt: Option<bool>,
+    /// Length: at least 1.
+    pub monitor: Option<String>,
+    /// Read-only: never sent.
+    pub monstatcode: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam1: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam2: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam3: Option<i64>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub msr: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    pub nat: Option<bool>,
+    /// Read-only: never sent.
+    pub ospf: Option<bool>,
+    /// Read-only: never sent.
+    pub permanent: Option<bool>,
+    /// Default: `ADV_ROUTE_FLAGS`.
+    ///
+    /// Possible values (see [`RouteProtocol`]): `OSPF`, `ISIS`, `RIP`, `BGP`.
+    pub protocol: Option<Vec<rt::Open<RouteProtocol>>>,
+    /// Read-only: never sent.
+    pub retain: Option<i64>,
+    /// Read-only: never sent.
+    pub rip: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Routeowners`]): `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`, `24`, `25`, `26`, `27`, `28`, `29`, `30`, `31`.
+    pub routeowners: Option<Vec<rt::Open<Routeowners>>>,
+    /// Possible values (see [`RouteRoutetype`]): `CONNECTED`, `STATIC`, `DYNAMIC`, `OSPF`, `ISIS`, `RIP`, `BGP`.
+    ///
+    /// Values of older releases that `14.1` lacks: `VPATH` (`10.5`–`11.1`) (removed).
+    pub routetype: Option<rt::Open<RouteRoutetype>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub state: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub totalfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub totalprobes: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub tunnel: Option<bool>,
+    /// Wire name `type`. Read-only: never sent.
+    pub type_: Option<bool>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -12812,10 +13030,6 @@ pub struct Route {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `route`.`advertise` ([`Route`]): the same values as [`InterfaceAutoneg`].
-pub type RouteAdvertise = InterfaceAutoneg;
-/// Values of `route`.`msr` ([`Route`]): the same values as [`InterfaceBackplane`].
-pub type RouteMsr = InterfaceBackplane;
 /// Values of `route`.`protocol` ([`Route`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12837,12 +13051,10 @@ impl rt::WireEnum for RouteProtocol {
         (Self::Bgp, "BGP"),
     ];
 }
-/// Values of `route`.`routeowners` ([`Route`]).
-///
-/// Also the values of `route6.routeowners`.
+/// Values of `route.routeowners`, `route6.routeowners`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RouteRouteowners {
+pub enum Routeowners {
     /// `0`
     V0,
     /// `1`
@@ -12908,7 +13120,7 @@ pub enum RouteRouteowners {
     /// `31`
     V31,
 }
-impl rt::WireEnum for RouteRouteowners {
+impl rt::WireEnum for Routeowners {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::V0, "0"),
         (Self::V1, "1"),
@@ -13080,6 +13292,7 @@ impl rt::Model for Route {
             47 => self.type_.as_field(),
             48 => self.vlan.as_field(),
             49 => self.weight.as_field(),
+            50 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13135,14 +13348,9 @@ impl rt::Model for Route {
             47 => self.type_.as_field_mut(),
             48 => self.vlan.as_field_mut(),
             49 => self.weight.as_field_mut(),
+            50 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Route {
@@ -13182,6 +13390,74 @@ impl rt::Resource for Route {
         "td",
         "vlan",
     ];
+}
+impl Route {
+    /// A `route` named by its keys (`network`, `gateway`, `netmask`), every other field unset.
+    pub fn new(
+        network: impl Into<String>,
+        gateway: impl Into<String>,
+        netmask: impl Into<String>,
+    ) -> Self {
+        Self {
+            network: Some(network.into()),
+            gateway: Some(gateway.into()),
+            netmask: Some(netmask.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`advertise`](Self::advertise).
+    pub fn advertise(mut self, advertise: DisabledEnabled) -> Self {
+        self.advertise = Some(rt::Open::Known(advertise));
+        self
+    }
+    /// Sets [`cost`](Self::cost).
+    pub fn cost(mut self, cost: impl Into<rt::Number>) -> Self {
+        self.cost = Some(cost.into());
+        self
+    }
+    /// Sets [`cost1`](Self::cost1).
+    pub fn cost1(mut self, cost1: impl Into<rt::Number>) -> Self {
+        self.cost1 = Some(cost1.into());
+        self
+    }
+    /// Sets [`distance`](Self::distance).
+    pub fn distance(mut self, distance: impl Into<rt::Number>) -> Self {
+        self.distance = Some(distance.into());
+        self
+    }
+    /// Sets [`monitor`](Self::monitor).
+    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
+        self.monitor = Some(monitor.into());
+        self
+    }
+    /// Sets [`msr`](Self::msr).
+    pub fn msr(mut self, msr: EnabledDisabled) -> Self {
+        self.msr = Some(rt::Open::Known(msr));
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(
+        mut self,
+        protocol: impl IntoIterator<Item = RouteProtocol>,
+    ) -> Self {
+        self.protocol = Some(protocol.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl Route {
     /// `POST /nitro/v1/config/route`
@@ -13253,131 +13529,116 @@ impl Route {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Route6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Static`. Type `Boolean`, read-only.
-    pub static_: Option<bool>,
-    /// `Boolean`, read-only.
-    pub active: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Route6Advertise`]): `DISABLED`, `ENABLED`.
-    pub advertise: Option<rt::Open<Route6Advertise>>,
-    /// `Boolean`, read-only.
-    pub bgp: Option<bool>,
-    /// `Boolean`, read-only.
-    pub connected: Option<bool>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 65535.
-    ///
-    /// Default: `1`.
-    pub cost: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub data: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`Route6Data1`]): `ENABLED`, `DISABLED`.
-    pub data1: Option<rt::Open<Route6Data1>>,
-    /// `Boolean`, read-write.
-    pub detail: Option<bool>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 254.
-    ///
-    /// Default: `1`.
-    pub distance: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub dynamic: Option<bool>,
-    /// `Double`, read-only.
-    pub failedprobes: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub flags: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    pub gateway: Option<String>,
-    /// `String`, read-only.
-    pub gatewayname: Option<String>,
-    /// `Boolean`, read-only.
-    pub isis: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mgmt: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub monitor: Option<String>,
-    /// `Integer`, read-only.
-    pub monstatcode: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam3: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`Route6Msr`]): `ENABLED`, `DISABLED`.
-    pub msr: Option<rt::Open<Route6Msr>>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub network: Option<String>,
-    /// `Boolean`, read-only.
-    pub ospfv3: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Default: `0`.
+    pub gateway: Option<String>,
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `Boolean`, read-only.
-    pub permanent: Option<bool>,
-    /// `Boolean`, read-only.
-    pub raroute: Option<bool>,
-    /// `Integer`, read-only.
-    pub retain: Option<i64>,
-    /// `Boolean`, read-only.
-    pub rip: Option<bool>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`Route6Routeowners`]): `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`, `24`, `25`, `26`, `27`, `28`, `29`, `30`, `31`.
-    pub routeowners: Option<Vec<rt::Open<Route6Routeowners>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Route6Routetype`]): `CONNECTED`, `STATIC`, `DYNAMIC`, `OSPF`, `ISIS`, `BGP`, `RIP`, `ND-RA-ROUTE`, `FIB6`.
-    pub routetype: Option<rt::Open<Route6Routetype>>,
-    /// `Double`, read-only.
-    pub state: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub totalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub totalprobes: Option<rt::Number>,
-    /// Wire name `type`. Type `Boolean`, read-only.
-    pub type_: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
     /// Default: `0`.
     pub vlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
     /// Since `11.0`.
     pub vxlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `Static`. Read-only: never sent.
+    pub static_: Option<bool>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub active: Option<bool>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
+    pub advertise: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
+    pub bgp: Option<bool>,
+    /// Read-only: never sent.
+    pub connected: Option<bool>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 65535.
+    ///
+    /// Default: `1`.
+    pub cost: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub data: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub data1: Option<rt::Open<EnabledDisabled>>,
+    pub detail: Option<bool>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 254.
+    ///
+    /// Default: `1`.
+    pub distance: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub dynamic: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub failedprobes: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub flags: Option<bool>,
+    /// Read-only: never sent.
+    pub gatewayname: Option<String>,
+    /// Read-only: never sent.
+    pub isis: Option<bool>,
+    /// Since `14.1`.
+    pub mgmt: Option<bool>,
+    /// Length: at least 1.
+    pub monitor: Option<String>,
+    /// Read-only: never sent.
+    pub monstatcode: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam1: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam2: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam3: Option<i64>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub msr: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
+    pub ospfv3: Option<bool>,
+    /// Read-only: never sent.
+    pub permanent: Option<bool>,
+    /// Read-only: never sent.
+    pub raroute: Option<bool>,
+    /// Read-only: never sent.
+    pub retain: Option<i64>,
+    /// Read-only: never sent.
+    pub rip: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Routeowners`]): `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`, `24`, `25`, `26`, `27`, `28`, `29`, `30`, `31`.
+    pub routeowners: Option<Vec<rt::Open<Routeowners>>>,
+    /// Possible values (see [`Route6Routetype`]): `CONNECTED`, `STATIC`, `DYNAMIC`, `OSPF`, `ISIS`, `BGP`, `RIP`, `ND-RA-ROUTE`, `FIB6`.
+    pub routetype: Option<rt::Open<Route6Routetype>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub state: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub totalfailedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub totalprobes: Option<rt::Number>,
+    /// Wire name `type`. Read-only: never sent.
+    pub type_: Option<bool>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -13386,14 +13647,6 @@ pub struct Route6 {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `route6`.`advertise` ([`Route6`]): the same values as [`InterfaceAutoneg`].
-pub type Route6Advertise = InterfaceAutoneg;
-/// Values of `route6`.`data1` ([`Route6`]): the same values as [`InterfaceBackplane`].
-pub type Route6Data1 = InterfaceBackplane;
-/// Values of `route6`.`msr` ([`Route6`]): the same values as [`InterfaceBackplane`].
-pub type Route6Msr = InterfaceBackplane;
-/// Values of `route6`.`routeowners` ([`Route6`]): the same values as [`RouteRouteowners`].
-pub type Route6Routeowners = RouteRouteowners;
 /// Values of `route6`.`routetype` ([`Route6`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -13518,6 +13771,7 @@ impl rt::Model for Route6 {
             38 => self.vlan.as_field(),
             39 => self.vxlan.as_field(),
             40 => self.weight.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13564,14 +13818,9 @@ impl rt::Model for Route6 {
             38 => self.vlan.as_field_mut(),
             39 => self.vxlan.as_field_mut(),
             40 => self.weight.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Route6 {
@@ -13611,6 +13860,70 @@ impl rt::Resource for Route6 {
         "vlan",
         "vxlan",
     ];
+}
+impl Route6 {
+    /// A `route6` named by its key, every other field unset.
+    pub fn new(network: impl Into<String>) -> Self {
+        Self {
+            network: Some(network.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`advertise`](Self::advertise).
+    pub fn advertise(mut self, advertise: DisabledEnabled) -> Self {
+        self.advertise = Some(rt::Open::Known(advertise));
+        self
+    }
+    /// Sets [`cost`](Self::cost).
+    pub fn cost(mut self, cost: impl Into<rt::Number>) -> Self {
+        self.cost = Some(cost.into());
+        self
+    }
+    /// Sets [`distance`](Self::distance).
+    pub fn distance(mut self, distance: impl Into<rt::Number>) -> Self {
+        self.distance = Some(distance.into());
+        self
+    }
+    /// Sets [`gateway`](Self::gateway).
+    pub fn gateway(mut self, gateway: impl Into<String>) -> Self {
+        self.gateway = Some(gateway.into());
+        self
+    }
+    /// Sets [`monitor`](Self::monitor).
+    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
+        self.monitor = Some(monitor.into());
+        self
+    }
+    /// Sets [`msr`](Self::msr).
+    pub fn msr(mut self, msr: EnabledDisabled) -> Self {
+        self.msr = Some(rt::Open::Known(msr));
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl Route6 {
     /// `POST /nitro/v1/config/route6`
@@ -13679,8 +13992,6 @@ impl Route6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rsskeytype {
-    /// `String`, read-write.
-    ///
     /// Default: `ASYMMETRIC`.
     ///
     /// Possible values (see [`RsskeytypeRsstype`]): `ASYMMETRIC`, `SYMMETRIC`.
@@ -13709,20 +14020,16 @@ impl rt::Model for Rsskeytype {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rsstype.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.rsstype.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rsskeytype {
@@ -13774,145 +14081,142 @@ impl Rsskeytype {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InterfaceStats {
-    /// `Double`, read-only.
-    pub errduplexmismatch: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InterfaceStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<InterfaceStatsClearstats>>,
-    /// `String`, read-only.
-    pub curintfstate: Option<String>,
-    /// `String`, read-only.
-    pub curlinkdowntime: Option<String>,
-    /// `String`, read-only.
-    pub curlinkstate: Option<String>,
-    /// `String`, read-only.
-    pub curlinkuptime: Option<String>,
-    /// `Double`, read-only.
-    pub errdroppedrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errdroppedrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errdroppedtxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errdroppedtxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errifindiscards: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errifindiscardsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errlinkhangs: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errnicmuted: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errpktrx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errpktrxrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errpkttx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub errpkttxrate: Option<rt::Number>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent.
+    pub curintfstate: Option<String>,
+    /// Read-only: never sent.
+    pub curlinkdowntime: Option<String>,
+    /// Read-only: never sent.
+    pub curlinkstate: Option<String>,
+    /// Read-only: never sent.
+    pub curlinkuptime: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errdroppedrxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errdroppedrxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errdroppedtxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errdroppedtxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub errduplexmismatch: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errifindiscards: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errifindiscardsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errlinkhangs: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errnicmuted: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errpktrx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errpktrxrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errpkttx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub errpkttxrate: Option<rt::Number>,
+    /// Read-only: never sent.
     pub interfacealias: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub jumbopktsreceived: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub jumbopktsreceivedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub jumbopktstransmitted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub jumbopktstransmittedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub linkreinits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub macmovedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub netscalerpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nicerrdisables: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nicerrifoutdiscards: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nicerrifoutdiscardsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nicmulticastpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nicrxstalls: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nicstsstalls: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nictotmulticastpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nictxstalls: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub rxcrcerrors: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub rxcrcerrorsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxlacpdu: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxlacpdurate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totmacmoved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totnetscalerpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub trunkpktsreceived: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub trunkpktsreceivedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub trunkpktstransmitted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub trunkpktstransmittedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txlacpdu: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txlacpdurate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `Interface`.`clearstats` ([`InterfaceStats`]).
-///
-/// Also the values of `bridge.clearstats`, `inat.clearstats`, `inatsession.clearstats`, `mapbmr.clearstats`, `mapdomain.clearstats`, `nat64.clearstats`, `rnat.clearstats`, `rnat6.clearstats`, `rnatip.clearstats`, `tunnelip.clearstats`, `tunnelip6.clearstats`, `vlan.clearstats`, `vxlan.clearstats`.
+/// Values of `Interface.clearstats`, `bridge.clearstats`, `inat.clearstats`, `inatsession.clearstats`, `mapbmr.clearstats`, `mapdomain.clearstats`, `nat64.clearstats`, `rnat.clearstats`, `rnat6.clearstats`, `rnatip.clearstats`, `tunnelip.clearstats`, `tunnelip6.clearstats`, `vlan.clearstats`, `vxlan.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum InterfaceStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for InterfaceStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -14034,6 +14338,7 @@ impl rt::Model for InterfaceStats {
             52 => self.txlacpdu.as_field(),
             53 => self.txlacpdurate.as_field(),
             54 => self.txpktsrate.as_field(),
+            55 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14094,14 +14399,9 @@ impl rt::Model for InterfaceStats {
             52 => self.txlacpdu.as_field_mut(),
             53 => self.txlacpdurate.as_field_mut(),
             54 => self.txpktsrate.as_field_mut(),
+            55 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InterfaceStats {
@@ -14153,35 +14453,31 @@ impl InterfaceStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BridgeStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub bdgmbitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub bdgpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`BridgeStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<BridgeStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub tcpbdgcollisionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcpbdgmacmovedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcperrbdgmuted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcperrbdgmutedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcptotbdgcollisions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcptotbdgmacmoved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totbdgmbits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totbdgpkts: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `bridge`.`clearstats` ([`BridgeStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type BridgeStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for BridgeStats {
     const FIELDS: &'static [&'static str] = &[
         "bdgmbitsrate",
@@ -14210,6 +14506,7 @@ impl rt::Model for BridgeStats {
             8 => self.tcptotbdgmacmoved.as_field(),
             9 => self.totbdgmbits.as_field(),
             10 => self.totbdgpkts.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14226,14 +14523,9 @@ impl rt::Model for BridgeStats {
             8 => self.tcptotbdgmacmoved.as_field_mut(),
             9 => self.totbdgmbits.as_field_mut(),
             10 => self.totbdgpkts.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgeStats {
@@ -14281,83 +14573,77 @@ impl BridgeStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InatStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InatStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<InatStatsClearstats>>,
-    /// `Double`, read-only.
-    pub inatnat46drop46: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46drop46rate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46drop64: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46drop64rate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46icmp46: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46icmp46rate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46icmp64: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46icmp64rate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46tcp46: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46tcp46rate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46tcp64: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46tcp64rate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46udp46: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46udp46rate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46udp64: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub inatnat46udp64rate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46drop46: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46drop46rate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46drop64: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46drop64rate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46icmp46: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46icmp46rate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46icmp64: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46icmp64rate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46tcp46: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46tcp46rate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46tcp64: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46tcp64rate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46udp46: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46udp46rate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46udp64: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub inatnat46udp64rate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46drop46rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46drop64rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46icmp46rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46icmp64rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46tcp46rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46tcp64rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46totdrop46: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46totdrop64: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46toticmp46: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46toticmp64: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46tottcp46: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46tottcp64: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46totudp46: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46totudp64: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46udp46rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat46udp64rate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `inat`.`clearstats` ([`InatStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type InatStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for InatStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -14432,6 +14718,7 @@ impl rt::Model for InatStats {
             31 => self.nat46totudp64.as_field(),
             32 => self.nat46udp46rate.as_field(),
             33 => self.nat46udp64rate.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14471,14 +14758,9 @@ impl rt::Model for InatStats {
             31 => self.nat46totudp64.as_field_mut(),
             32 => self.nat46udp46rate.as_field_mut(),
             33 => self.nat46udp64rate.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InatStats {
@@ -14530,91 +14812,85 @@ impl InatStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InatsessionStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`InatsessionStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<InatsessionStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Length: at least 1.
+    pub name: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatcursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatcursessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinathits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinathitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatpktreceived: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatpktreceivedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatpktsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatpktsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatreceivebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatreceivebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinatsentbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub globalinattotsentbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inatcursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inatcursessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inathitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inatpktreceivedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inatpktsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inatreceivebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inatsentbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inattothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inattotpktreceived: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inattotpktsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inattotreceivebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub inattotsentbytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `inatsession`.`clearstats` ([`InatsessionStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type InatsessionStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for InatsessionStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -14673,6 +14949,7 @@ impl rt::Model for InatsessionStats {
             23 => self.inattotreceivebytes.as_field(),
             24 => self.inattotsentbytes.as_field(),
             25 => self.name.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14704,14 +14981,9 @@ impl rt::Model for InatsessionStats {
             23 => self.inattotreceivebytes.as_field_mut(),
             24 => self.inattotsentbytes.as_field_mut(),
             25 => self.name.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InatsessionStats {
@@ -14764,151 +15036,145 @@ impl InatsessionStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapbmrStats {
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv4rxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv4rxpktsicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv4rxpktstcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv4rxpktsudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv4txpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv4txpktsicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv4txpktstcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv4txpktsudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv6rxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv6rxpktsicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv6rxpktstcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv6rxpktsudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv6txpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv6txpktsicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv6txpktstcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrtotv6txpktsudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv4rxpktsicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv4rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv4rxpktstcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv4rxpktsudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv4txpktsicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv4txpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv4txpktstcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv4txpktsudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv6rxpktsicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv6rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv6rxpktstcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv6rxpktsudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv6txpktsicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv6txpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv6txpktstcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub bmrv6txpktsudprate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MapbmrStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<MapbmrStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv4rxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv4rxpktsicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv4rxpktstcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv4rxpktsudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv4txpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv4txpktsicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv4txpktstcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv4txpktsudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv6rxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv6rxpktsicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv6rxpktstcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv6rxpktsudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv6txpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv6txpktsicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv6txpktstcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrtotv6txpktsudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv4rxpktsicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv4rxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv4rxpktstcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv4rxpktsudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv4txpktsicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv4txpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv4txpktstcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv4txpktsudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv6rxpktsicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv6rxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv6rxpktstcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv6rxpktsudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv6txpktsicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv6txpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv6txpktstcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bmrv6txpktsudprate: Option<rt::Number>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `mapbmr`.`clearstats` ([`MapbmrStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type MapbmrStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for MapbmrStats {
     const FIELDS: &'static [&'static str] = &[
         "bmrtotv4rxpkts",
@@ -14983,6 +15249,7 @@ impl rt::Model for MapbmrStats {
             31 => self.bmrv6txpktsudprate.as_field(),
             32 => self.clearstats.as_field(),
             33 => self.name.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15022,14 +15289,9 @@ impl rt::Model for MapbmrStats {
             31 => self.bmrv6txpktsudprate.as_field_mut(),
             32 => self.clearstats.as_field_mut(),
             33 => self.name.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapbmrStats {
@@ -15082,247 +15344,241 @@ impl MapbmrStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MapdomainStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`MapdomainStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0`.
-    pub clearstats: Option<rt::Open<MapdomainStatsClearstats>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4rxbytesicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4rxbytestcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4rxbytesudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4rxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4rxpktsicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4rxpktstcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4rxpktsudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4txbytesicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4txbytestcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4txbytesudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4txpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4txpktsicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4txpktstcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv4txpktsudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6rxbytesicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6rxbytestcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6rxbytesudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6rxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6rxpktsicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6rxpktstcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6rxpktsudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6txbytesicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6txbytestcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6txbytesudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6txpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6txpktsicmp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6txpktstcp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub maptotv6txpktsudp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4rxbytesicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4rxbytestcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4rxbytesudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4rxpktsicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4rxpktstcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4rxpktsudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4txbytesicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4txbytestcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4txbytesudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4txpktsicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4txpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4txpktstcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv4txpktsudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6rxbytesicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6rxbytestcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6rxbytesudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6rxpktsicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6rxpktstcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6rxpktsudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6txbytesicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6txbytestcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6txbytesudprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6txpktsicmprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6txpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6txpktstcprate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub mapv6txpktsudprate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4rxbytesicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4rxbytestcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4rxbytesudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4rxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4rxpktsicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4rxpktstcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4rxpktsudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4txbytesicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4txbytestcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4txbytesudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4txpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4txpktsicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4txpktstcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv4txpktsudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6rxbytesicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6rxbytestcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6rxbytesudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6rxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6rxpktsicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6rxpktstcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6rxpktsudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6txbytesicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6txbytestcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6txbytesudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6txpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6txpktsicmp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6txpktstcp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub maptotv6txpktsudp: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4rxbytesicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4rxbytestcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4rxbytesudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4rxpktsicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4rxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4rxpktstcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4rxpktsudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4txbytesicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4txbytestcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4txbytesudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4txpktsicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4txpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4txpktstcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv4txpktsudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6rxbytesicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6rxbytestcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6rxbytesudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6rxpktsicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6rxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6rxpktstcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6rxpktsudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6txbytesicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6txbytestcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6txbytesudprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6txpktsicmprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6txpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6txpktstcprate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub mapv6txpktsudprate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `mapdomain`.`clearstats` ([`MapdomainStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type MapdomainStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for MapdomainStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -15445,6 +15701,7 @@ impl rt::Model for MapdomainStats {
             55 => self.mapv6txpktstcprate.as_field(),
             56 => self.mapv6txpktsudprate.as_field(),
             57 => self.name.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15508,14 +15765,9 @@ impl rt::Model for MapdomainStats {
             55 => self.mapv6txpktstcprate.as_field_mut(),
             56 => self.mapv6txpktsudprate.as_field_mut(),
             57 => self.name.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapdomainStats {
@@ -15567,31 +15819,27 @@ impl MapdomainStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nat64Stats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nat64StatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<Nat64StatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub nat64icmpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat64sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat64tcpsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat64toticmpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat64totsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat64tottcpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat64totudpsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub nat64udpsessionsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nat64`.`clearstats` ([`Nat64Stats`]): the same values as [`InterfaceStatsClearstats`].
-pub type Nat64StatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for Nat64Stats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -15616,6 +15864,7 @@ impl rt::Model for Nat64Stats {
             6 => self.nat64tottcpsessions.as_field(),
             7 => self.nat64totudpsessions.as_field(),
             8 => self.nat64udpsessionsrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15630,14 +15879,9 @@ impl rt::Model for Nat64Stats {
             6 => self.nat64tottcpsessions.as_field_mut(),
             7 => self.nat64totudpsessions.as_field_mut(),
             8 => self.nat64udpsessionsrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nat64Stats {
@@ -15685,37 +15929,33 @@ impl Nat64Stats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`RnatStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<RnatStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub rnatcursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnatrxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnatrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnattotrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnattotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnattottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnattottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnattottxsyn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnattxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnattxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rnattxsynrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rnat`.`clearstats` ([`RnatStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type RnatStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for RnatStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -15746,6 +15986,7 @@ impl rt::Model for RnatStats {
             9 => self.rnattxbytesrate.as_field(),
             10 => self.rnattxpktsrate.as_field(),
             11 => self.rnattxsynrate.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15763,14 +16004,9 @@ impl rt::Model for RnatStats {
             9 => self.rnattxbytesrate.as_field_mut(),
             10 => self.rnattxpktsrate.as_field_mut(),
             11 => self.rnattxsynrate.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatStats {
@@ -15819,61 +16055,57 @@ impl RnatStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rnat6Stats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Rnat6StatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `12.1`.
-    pub clearstats: Option<rt::Open<Rnat6StatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6cursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6rxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6totrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6totrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6tottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6tottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6tottxsyn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6txbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6txpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub rnat6txsynrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rnat6`.`clearstats` ([`Rnat6Stats`]): the same values as [`InterfaceStatsClearstats`].
-pub type Rnat6StatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for Rnat6Stats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -15904,6 +16136,7 @@ impl rt::Model for Rnat6Stats {
             9 => self.rnat6txbytesrate.as_field(),
             10 => self.rnat6txpktsrate.as_field(),
             11 => self.rnat6txsynrate.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15921,14 +16154,9 @@ impl rt::Model for Rnat6Stats {
             9 => self.rnat6txbytesrate.as_field_mut(),
             10 => self.rnat6txpktsrate.as_field_mut(),
             11 => self.rnat6txsynrate.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat6Stats {
@@ -15977,43 +16205,39 @@ impl Rnat6Stats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RnatipStats {
-    /// Wire name `Rnatip`. Type `String`, read-write.
+    /// Wire name `Rnatip`.
     ///
     /// Length: at least 1.
     pub rnatip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`RnatipStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<RnatipStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnatcursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnatrxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnatrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnattotrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnattotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnattottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnattottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnattottxsyn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnattxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnattxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iprnattxsynrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iptd: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rnatip`.`clearstats` ([`RnatipStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type RnatipStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for RnatipStats {
     const FIELDS: &'static [&'static str] = &[
         "Rnatip",
@@ -16048,6 +16272,7 @@ impl rt::Model for RnatipStats {
             11 => self.iprnattxpktsrate.as_field(),
             12 => self.iprnattxsynrate.as_field(),
             13 => self.iptd.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16067,14 +16292,9 @@ impl rt::Model for RnatipStats {
             11 => self.iprnattxpktsrate.as_field_mut(),
             12 => self.iprnattxsynrate.as_field_mut(),
             13 => self.iptd.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatipStats {
@@ -16126,35 +16346,29 @@ impl RnatipStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunnelipStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TunnelipStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<TunnelipStatsClearstats>>,
-    /// `Double`, read-only.
-    pub tnlrxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnlrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltotrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltxpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub tunnelip: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnlrxbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnlrxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltotrxbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltotrxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltottxbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltottxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltxbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tunnelip`.`clearstats` ([`TunnelipStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type TunnelipStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for TunnelipStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -16181,6 +16395,7 @@ impl rt::Model for TunnelipStats {
             7 => self.tnltxbytesrate.as_field(),
             8 => self.tnltxpktsrate.as_field(),
             9 => self.tunnelip.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16196,14 +16411,9 @@ impl rt::Model for TunnelipStats {
             7 => self.tnltxbytesrate.as_field_mut(),
             8 => self.tnltxpktsrate.as_field_mut(),
             9 => self.tunnelip.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunnelipStats {
@@ -16255,35 +16465,29 @@ impl TunnelipStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tunnelip6Stats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Tunnelip6StatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<Tunnelip6StatsClearstats>>,
-    /// `Double`, read-only.
-    pub tnlrxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnlrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltotrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub tnltxpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub tunnelip6: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnlrxbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnlrxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltotrxbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltotrxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltottxbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltottxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltxbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tnltxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tunnelip6`.`clearstats` ([`Tunnelip6Stats`]): the same values as [`InterfaceStatsClearstats`].
-pub type Tunnelip6StatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for Tunnelip6Stats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -16310,6 +16514,7 @@ impl rt::Model for Tunnelip6Stats {
             7 => self.tnltxbytesrate.as_field(),
             8 => self.tnltxpktsrate.as_field(),
             9 => self.tunnelip6.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16325,14 +16530,9 @@ impl rt::Model for Tunnelip6Stats {
             7 => self.tnltxbytesrate.as_field_mut(),
             8 => self.tnltxpktsrate.as_field_mut(),
             9 => self.tunnelip6.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tunnelip6Stats {
@@ -16384,39 +16584,35 @@ impl Tunnelip6Stats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VlanStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<VlanStatsClearstats>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub id: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub vlanrxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlanrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlantotbroadcastpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlantotdroppedpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlantotrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlantotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlantottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlantottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlantxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlantxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vlan`.`clearstats` ([`VlanStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type VlanStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for VlanStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -16447,6 +16643,7 @@ impl rt::Model for VlanStats {
             9 => self.vlantottxpkts.as_field(),
             10 => self.vlantxbytesrate.as_field(),
             11 => self.vlantxpktsrate.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16464,14 +16661,9 @@ impl rt::Model for VlanStats {
             9 => self.vlantottxpkts.as_field_mut(),
             10 => self.vlantxbytesrate.as_field_mut(),
             11 => self.vlantxpktsrate.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanStats {
@@ -16523,35 +16715,31 @@ impl VlanStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VxlanStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<VxlanStatsClearstats>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub id: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlanrxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlanrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlantotrxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlantotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlantottxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlantottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlantxbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlantxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vxlan`.`clearstats` ([`VxlanStats`]): the same values as [`InterfaceStatsClearstats`].
-pub type VxlanStatsClearstats = InterfaceStatsClearstats;
 impl rt::Model for VxlanStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -16578,6 +16766,7 @@ impl rt::Model for VxlanStats {
             7 => self.vxlantottxpkts.as_field(),
             8 => self.vxlantxbytesrate.as_field(),
             9 => self.vxlantxpktsrate.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16593,14 +16782,9 @@ impl rt::Model for VxlanStats {
             7 => self.vxlantottxpkts.as_field_mut(),
             8 => self.vxlantxbytesrate.as_field_mut(),
             9 => self.vxlantxpktsrate.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanStats {
@@ -16649,100 +16833,88 @@ impl VxlanStats {
 /// - URL: `/nitro/v1/config/vlan`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`VlanStats`]
+/// - Bindings: [`VlanBinding`], [`VlanChannelBinding`], [`VlanInterfaceBinding`], [`VlanLinksetBinding`], [`VlanNsip6Binding`], [`VlanNsipBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vlan {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub aliasname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`VlanDynamicrouting`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub dynamicrouting: Option<rt::Open<VlanDynamicrouting>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at most 31.
+    pub aliasname: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub dynamicrouting: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub ifaces: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VlanIpv6dynamicrouting`]): `ENABLED`, `DISABLED`.
-    pub ipv6dynamicrouting: Option<rt::Open<VlanIpv6dynamicrouting>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ipv6dynamicrouting: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub linklocalipv6addr: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lsbitmap: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lstagbitmap: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 500 to 9216.
     ///
     /// Default: `0`.
     pub mtu: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub partitionname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub portbitmap: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub rnat: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`VlanSdxvlan`]): `YES`, `NO`.
-    pub sdxvlan: Option<rt::Open<VlanSdxvlan>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub sdxvlan: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VlanSharing`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub sharing: Option<rt::Open<VlanSharing>>,
-    /// `Double`, read-only.
+    pub sharing: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub tagbitmap: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub tagged: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub tagifaces: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub vlantd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vxlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vlan`.`dynamicrouting` ([`Vlan`]): the same values as [`InterfaceBackplane`].
-pub type VlanDynamicrouting = InterfaceBackplane;
-/// Values of `vlan`.`ipv6dynamicrouting` ([`Vlan`]): the same values as [`InterfaceBackplane`].
-pub type VlanIpv6dynamicrouting = InterfaceBackplane;
-/// Values of `vlan`.`sdxvlan` ([`Vlan`]): the same values as [`InatparamNat46ignoretos`].
-pub type VlanSdxvlan = InatparamNat46ignoretos;
-/// Values of `vlan`.`sharing` ([`Vlan`]): the same values as [`InterfaceBackplane`].
-pub type VlanSharing = InterfaceBackplane;
 impl rt::Model for Vlan {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16791,6 +16963,7 @@ impl rt::Model for Vlan {
             18 => self.tagifaces.as_field(),
             19 => self.vlantd.as_field(),
             20 => self.vxlan.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16817,14 +16990,9 @@ impl rt::Model for Vlan {
             18 => self.tagifaces.as_field_mut(),
             19 => self.vlantd.as_field_mut(),
             20 => self.vxlan.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vlan {
@@ -16857,6 +17025,40 @@ impl rt::Resource for Vlan {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Vlan {
+    /// A `vlan` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`aliasname`](Self::aliasname).
+    pub fn aliasname(mut self, aliasname: impl Into<String>) -> Self {
+        self.aliasname = Some(aliasname.into());
+        self
+    }
+    /// Sets [`dynamicrouting`](Self::dynamicrouting).
+    pub fn dynamicrouting(mut self, dynamicrouting: EnabledDisabled) -> Self {
+        self.dynamicrouting = Some(rt::Open::Known(dynamicrouting));
+        self
+    }
+    /// Sets [`ipv6dynamicrouting`](Self::ipv6dynamicrouting).
+    pub fn ipv6dynamicrouting(mut self, ipv6dynamicrouting: EnabledDisabled) -> Self {
+        self.ipv6dynamicrouting = Some(rt::Open::Known(ipv6dynamicrouting));
+        self
+    }
+    /// Sets [`mtu`](Self::mtu).
+    pub fn mtu(mut self, mtu: impl Into<rt::Number>) -> Self {
+        self.mtu = Some(mtu.into());
+        self
+    }
+    /// Sets [`sharing`](Self::sharing).
+    pub fn sharing(mut self, sharing: EnabledDisabled) -> Self {
+        self.sharing = Some(rt::Open::Known(sharing));
+        self
+    }
 }
 impl Vlan {
     /// `POST /nitro/v1/config/vlan`
@@ -16907,23 +17109,24 @@ impl Vlan {
 /// - URL: `/nitro/v1/config/vlan_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/vlan_binding/vlan_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub id: Option<rt::Number>,
-    /// `vlan_channel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vlan_channel_binding: Option<Vec<VlanChannelBinding>>,
-    /// `vlan_nsip_binding[]`, read-only.
-    pub vlan_nsip_binding: Option<Vec<VlanNsipBinding>>,
-    /// `vlan_interface_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vlan_interface_binding: Option<Vec<VlanInterfaceBinding>>,
-    /// `vlan_linkset_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vlan_linkset_binding: Option<Vec<VlanLinksetBinding>>,
-    /// `vlan_nsip6_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vlan_nsip6_binding: Option<Vec<VlanNsip6Binding>>,
+    /// Read-only: never sent.
+    pub vlan_nsip_binding: Option<Vec<VlanNsipBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16945,6 +17148,7 @@ impl rt::Model for VlanBinding {
             3 => self.vlan_linkset_binding.as_field(),
             4 => self.vlan_nsip6_binding.as_field(),
             5 => self.vlan_nsip_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16956,14 +17160,9 @@ impl rt::Model for VlanBinding {
             3 => self.vlan_linkset_binding.as_field_mut(),
             4 => self.vlan_nsip6_binding.as_field_mut(),
             5 => self.vlan_nsip_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanBinding {
@@ -16998,6 +17197,15 @@ impl rt::Resource for VlanBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl VlanBinding {
+    /// A `vlan_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VlanBinding {
     /// `GET /nitro/v1/config/vlan_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -17015,27 +17223,24 @@ impl VlanBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanChannelBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `Boolean`, read-write.
     pub tagged: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -17056,6 +17261,7 @@ impl rt::Model for VlanChannelBinding {
             2 => self.ifnum.as_field(),
             3 => self.ownergroup.as_field(),
             4 => self.tagged.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17066,14 +17272,9 @@ impl rt::Model for VlanChannelBinding {
             2 => self.ifnum.as_field_mut(),
             3 => self.ownergroup.as_field_mut(),
             4 => self.tagged.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanChannelBinding {
@@ -17106,6 +17307,30 @@ impl rt::Resource for VlanChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VlanChannelBinding {
+    /// A `vlan_channel_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`tagged`](Self::tagged).
+    pub fn tagged(mut self, tagged: bool) -> Self {
+        self.tagged = Some(tagged);
+        self
+    }
 }
 impl VlanChannelBinding {
     /// `PUT /nitro/v1/config/vlan_channel_binding`
@@ -17149,27 +17374,24 @@ impl VlanChannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanInterfaceBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `Boolean`, read-write.
     pub tagged: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -17190,6 +17412,7 @@ impl rt::Model for VlanInterfaceBinding {
             2 => self.ifnum.as_field(),
             3 => self.ownergroup.as_field(),
             4 => self.tagged.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17200,14 +17423,9 @@ impl rt::Model for VlanInterfaceBinding {
             2 => self.ifnum.as_field_mut(),
             3 => self.ownergroup.as_field_mut(),
             4 => self.tagged.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanInterfaceBinding {
@@ -17240,6 +17458,30 @@ impl rt::Resource for VlanInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VlanInterfaceBinding {
+    /// A `vlan_interface_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`tagged`](Self::tagged).
+    pub fn tagged(mut self, tagged: bool) -> Self {
+        self.tagged = Some(tagged);
+        self
+    }
 }
 impl VlanInterfaceBinding {
     /// `PUT /nitro/v1/config/vlan_interface_binding`
@@ -17283,27 +17525,24 @@ impl VlanInterfaceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanLinksetBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub ifnum: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `Boolean`, read-write.
     pub tagged: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -17324,6 +17563,7 @@ impl rt::Model for VlanLinksetBinding {
             2 => self.ifnum.as_field(),
             3 => self.ownergroup.as_field(),
             4 => self.tagged.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17334,14 +17574,9 @@ impl rt::Model for VlanLinksetBinding {
             2 => self.ifnum.as_field_mut(),
             3 => self.ownergroup.as_field_mut(),
             4 => self.tagged.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanLinksetBinding {
@@ -17374,6 +17609,30 @@ impl rt::Resource for VlanLinksetBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VlanLinksetBinding {
+    /// A `vlan_linkset_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`tagged`](Self::tagged).
+    pub fn tagged(mut self, tagged: bool) -> Self {
+        self.tagged = Some(tagged);
+        self
+    }
 }
 impl VlanLinksetBinding {
     /// `PUT /nitro/v1/config/vlan_linkset_binding`
@@ -17417,29 +17676,26 @@ impl VlanLinksetBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanNsip6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ipaddress: Option<String>,
     /// Length: at least 1.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
@@ -17464,6 +17720,7 @@ impl rt::Model for VlanNsip6Binding {
             3 => self.netmask.as_field(),
             4 => self.ownergroup.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17475,14 +17732,9 @@ impl rt::Model for VlanNsip6Binding {
             3 => self.netmask.as_field_mut(),
             4 => self.ownergroup.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanNsip6Binding {
@@ -17515,6 +17767,35 @@ impl rt::Resource for VlanNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VlanNsip6Binding {
+    /// A `vlan_nsip6_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl VlanNsip6Binding {
     /// `PUT /nitro/v1/config/vlan_nsip6_binding`
@@ -17561,27 +17842,25 @@ impl VlanNsip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VlanNsipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ipaddress: Option<String>,
+    pub netmask: Option<String>,
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.0`.
     pub ownergroup: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
@@ -17606,6 +17885,7 @@ impl rt::Model for VlanNsipBinding {
             3 => self.netmask.as_field(),
             4 => self.ownergroup.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17617,14 +17897,9 @@ impl rt::Model for VlanNsipBinding {
             3 => self.netmask.as_field_mut(),
             4 => self.ownergroup.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanNsipBinding {
@@ -17657,6 +17932,35 @@ impl rt::Resource for VlanNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VlanNsipBinding {
+    /// A `vlan_nsip_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
 }
 impl VlanNsipBinding {
     /// `PUT /nitro/v1/config/vlan_nsip_binding`
@@ -17700,42 +18004,42 @@ impl VlanNsipBinding {
 /// - URL: `/nitro/v1/config/vrid`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`VridBinding`], [`VridChannelBinding`], [`VridInterfaceBinding`], [`VridNsip6Binding`], [`VridNsipBinding`], [`VridTrackinterfaceBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub all: Option<bool>,
-    /// `Double`, read-only.
-    pub effectivepriority: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub all: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub effectivepriority: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Read-only: never sent.
     pub ifaces: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 31.
     pub operationalownernode: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     pub ownernode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`VridPreemption`]): `ENABLED`, `DISABLED`.
-    pub preemption: Option<rt::Open<VridPreemption>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub preemption: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 36000.
     ///
@@ -17743,21 +18047,19 @@ pub struct Vrid {
     ///
     /// Since `11.1`.
     pub preemptiondelaytimer: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 255.
     ///
     /// Default: `255`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VridSharing`]): `ENABLED`, `DISABLED`.
-    pub sharing: Option<rt::Open<VridSharing>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sharing: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub state: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
@@ -17765,29 +18067,21 @@ pub struct Vrid {
     ///
     /// Since `11.0`.
     pub trackifnumpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NONE`.
     ///
-    /// Possible values (see [`VridTracking`]): `NONE`, `ONE`, `ALL`, `PROGRESSIVE`.
-    pub tracking: Option<rt::Open<VridTracking>>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Possible values (see [`Tracking`]): `NONE`, `ONE`, `ALL`, `PROGRESSIVE`.
+    pub tracking: Option<rt::Open<Tracking>>,
+    /// Wire name `type`. Read-only: never sent.
     ///
-    /// Possible values (see [`VridType`]): `STATIC`, `DYNAMIC`.
-    pub type_: Option<rt::Open<VridType>>,
+    /// Possible values (see [`StaticDynamic`]): `STATIC`, `DYNAMIC`.
+    pub type_: Option<rt::Open<StaticDynamic>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vrid`.`preemption` ([`Vrid`]): the same values as [`InterfaceBackplane`].
-pub type VridPreemption = InterfaceBackplane;
-/// Values of `vrid`.`sharing` ([`Vrid`]): the same values as [`InterfaceBackplane`].
-pub type VridSharing = InterfaceBackplane;
-/// Values of `vrid`.`tracking` ([`Vrid`]).
-///
-/// Also the values of `vrid6.tracking`.
+/// Values of `vrid.tracking`, `vrid6.tracking`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VridTracking {
+pub enum Tracking {
     /// `NONE`
     None,
     /// `ONE`
@@ -17797,7 +18091,7 @@ pub enum VridTracking {
     /// `PROGRESSIVE`
     Progressive,
 }
-impl rt::WireEnum for VridTracking {
+impl rt::WireEnum for Tracking {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "NONE"),
         (Self::One, "ONE"),
@@ -17805,18 +18099,16 @@ impl rt::WireEnum for VridTracking {
         (Self::Progressive, "PROGRESSIVE"),
     ];
 }
-/// Values of `vrid`.`type` ([`Vrid`]).
-///
-/// Also the values of `vrid6.type`.
+/// Values of `vrid.type`, `vrid6.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VridType {
+pub enum StaticDynamic {
     /// `STATIC`
     Static,
     /// `DYNAMIC`
     Dynamic,
 }
-impl rt::WireEnum for VridType {
+impl rt::WireEnum for StaticDynamic {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Static, "STATIC"),
         (Self::Dynamic, "DYNAMIC"),
@@ -17862,6 +18154,7 @@ impl rt::Model for Vrid {
             14 => self.trackifnumpriority.as_field(),
             15 => self.tracking.as_field(),
             16 => self.type_.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17884,14 +18177,9 @@ impl rt::Model for Vrid {
             14 => self.trackifnumpriority.as_field_mut(),
             15 => self.tracking.as_field_mut(),
             16 => self.type_.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid {
@@ -17924,6 +18212,56 @@ impl rt::Resource for Vrid {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Vrid {
+    /// A `vrid` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
+    /// Sets [`preemption`](Self::preemption).
+    pub fn preemption(mut self, preemption: EnabledDisabled) -> Self {
+        self.preemption = Some(rt::Open::Known(preemption));
+        self
+    }
+    /// Sets [`preemptiondelaytimer`](Self::preemptiondelaytimer).
+    pub fn preemptiondelaytimer(
+        mut self,
+        preemptiondelaytimer: impl Into<rt::Number>,
+    ) -> Self {
+        self.preemptiondelaytimer = Some(preemptiondelaytimer.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`sharing`](Self::sharing).
+    pub fn sharing(mut self, sharing: EnabledDisabled) -> Self {
+        self.sharing = Some(rt::Open::Known(sharing));
+        self
+    }
+    /// Sets [`trackifnumpriority`](Self::trackifnumpriority).
+    pub fn trackifnumpriority(
+        mut self,
+        trackifnumpriority: impl Into<rt::Number>,
+    ) -> Self {
+        self.trackifnumpriority = Some(trackifnumpriority.into());
+        self
+    }
+    /// Sets [`tracking`](Self::tracking).
+    pub fn tracking(mut self, tracking: Tracking) -> Self {
+        self.tracking = Some(rt::Open::Known(tracking));
+        self
+    }
 }
 impl Vrid {
     /// `POST /nitro/v1/config/vrid`
@@ -17978,52 +18316,52 @@ impl Vrid {
 /// - URL: `/nitro/v1/config/vrid6`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`Vrid6Binding`], [`Vrid6ChannelBinding`], [`Vrid6InterfaceBinding`], [`Vrid6Nsip6Binding`], [`Vrid6NsipBinding`], [`Vrid6TrackinterfaceBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub all: Option<bool>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub effectivepriority: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub all: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub effectivepriority: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Read-only: never sent.
     pub ifaces: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ifnum: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `12.0`.
     pub operationalownernode: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `12.0`.
     pub ownernode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Vrid6Preemption`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub preemption: Option<rt::Open<Vrid6Preemption>>,
-    /// `Double`, read-write.
+    pub preemption: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 36000.
     ///
@@ -18031,23 +18369,21 @@ pub struct Vrid6 {
     ///
     /// Since `11.1`.
     pub preemptiondelaytimer: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 255.
     ///
     /// Default: `255`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`Vrid6Sharing`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub sharing: Option<rt::Open<Vrid6Sharing>>,
-    /// `Double`, read-only.
+    pub sharing: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub state: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
@@ -18055,29 +18391,19 @@ pub struct Vrid6 {
     ///
     /// Since `11.1`.
     pub trackifnumpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NONE`.
     ///
-    /// Possible values (see [`Vrid6Tracking`]): `NONE`, `ONE`, `ALL`, `PROGRESSIVE`.
+    /// Possible values (see [`Tracking`]): `NONE`, `ONE`, `ALL`, `PROGRESSIVE`.
     ///
     /// Since `12.0`.
-    pub tracking: Option<rt::Open<Vrid6Tracking>>,
-    /// Wire name `type`. Type `String`, read-only.
+    pub tracking: Option<rt::Open<Tracking>>,
+    /// Wire name `type`. Read-only: never sent.
     ///
-    /// Possible values (see [`Vrid6Type`]): `STATIC`, `DYNAMIC`.
-    pub type_: Option<rt::Open<Vrid6Type>>,
+    /// Possible values (see [`StaticDynamic`]): `STATIC`, `DYNAMIC`.
+    pub type_: Option<rt::Open<StaticDynamic>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vrid6`.`preemption` ([`Vrid6`]): the same values as [`InterfaceBackplane`].
-pub type Vrid6Preemption = InterfaceBackplane;
-/// Values of `vrid6`.`sharing` ([`Vrid6`]): the same values as [`InterfaceBackplane`].
-pub type Vrid6Sharing = InterfaceBackplane;
-/// Values of `vrid6`.`tracking` ([`Vrid6`]): the same values as [`VridTracking`].
-pub type Vrid6Tracking = VridTracking;
-/// Values of `vrid6`.`type` ([`Vrid6`]): the same values as [`VridType`].
-pub type Vrid6Type = VridType;
 impl rt::Model for Vrid6 {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18120,6 +18446,7 @@ impl rt::Model for Vrid6 {
             15 => self.trackifnumpriority.as_field(),
             16 => self.tracking.as_field(),
             17 => self.type_.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18143,14 +18470,9 @@ impl rt::Model for Vrid6 {
             15 => self.trackifnumpriority.as_field_mut(),
             16 => self.tracking.as_field_mut(),
             17 => self.type_.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6 {
@@ -18183,6 +18505,56 @@ impl rt::Resource for Vrid6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Vrid6 {
+    /// A `vrid6` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
+    /// Sets [`preemption`](Self::preemption).
+    pub fn preemption(mut self, preemption: EnabledDisabled) -> Self {
+        self.preemption = Some(rt::Open::Known(preemption));
+        self
+    }
+    /// Sets [`preemptiondelaytimer`](Self::preemptiondelaytimer).
+    pub fn preemptiondelaytimer(
+        mut self,
+        preemptiondelaytimer: impl Into<rt::Number>,
+    ) -> Self {
+        self.preemptiondelaytimer = Some(preemptiondelaytimer.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`sharing`](Self::sharing).
+    pub fn sharing(mut self, sharing: EnabledDisabled) -> Self {
+        self.sharing = Some(rt::Open::Known(sharing));
+        self
+    }
+    /// Sets [`trackifnumpriority`](Self::trackifnumpriority).
+    pub fn trackifnumpriority(
+        mut self,
+        trackifnumpriority: impl Into<rt::Number>,
+    ) -> Self {
+        self.trackifnumpriority = Some(trackifnumpriority.into());
+        self
+    }
+    /// Sets [`tracking`](Self::tracking).
+    pub fn tracking(mut self, tracking: Tracking) -> Self {
+        self.tracking = Some(rt::Open::Known(tracking));
+        self
+    }
 }
 impl Vrid6 {
     /// `POST /nitro/v1/config/vrid6`
@@ -18237,27 +18609,28 @@ impl Vrid6 {
 /// - URL: `/nitro/v1/config/vrid6_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/vrid6_binding/vrid6_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6Binding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub id: Option<rt::Number>,
-    /// `vrid6_interface_binding[]`, read-only.
-    pub vrid6_interface_binding: Option<Vec<Vrid6InterfaceBinding>>,
-    /// `vrid6_trackinterface_binding[]`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vrid6_trackinterface_binding: Option<Vec<Vrid6TrackinterfaceBinding>>,
-    /// `vrid6_channel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub vrid6_channel_binding: Option<Vec<Vrid6ChannelBinding>>,
-    /// `vrid6_nsip_binding[]`, read-only.
-    pub vrid6_nsip_binding: Option<Vec<Vrid6NsipBinding>>,
-    /// `vrid6_nsip6_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub vrid6_interface_binding: Option<Vec<Vrid6InterfaceBinding>>,
+    /// Read-only: never sent.
     pub vrid6_nsip6_binding: Option<Vec<Vrid6Nsip6Binding>>,
+    /// Read-only: never sent.
+    pub vrid6_nsip_binding: Option<Vec<Vrid6NsipBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vrid6_trackinterface_binding: Option<Vec<Vrid6TrackinterfaceBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18279,6 +18652,7 @@ impl rt::Model for Vrid6Binding {
             3 => self.vrid6_nsip6_binding.as_field(),
             4 => self.vrid6_nsip_binding.as_field(),
             5 => self.vrid6_trackinterface_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18290,14 +18664,9 @@ impl rt::Model for Vrid6Binding {
             3 => self.vrid6_nsip6_binding.as_field_mut(),
             4 => self.vrid6_nsip_binding.as_field_mut(),
             5 => self.vrid6_trackinterface_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6Binding {
@@ -18332,6 +18701,15 @@ impl rt::Resource for Vrid6Binding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl Vrid6Binding {
+    /// A `vrid6_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Vrid6Binding {
     /// `GET /nitro/v1/config/vrid6_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -18350,15 +18728,7 @@ impl Vrid6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6ChannelBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
@@ -18366,11 +18736,19 @@ pub struct Vrid6ChannelBinding {
     ///
     /// Since `12.0`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub flags: Option<rt::Number>,
+    /// Since `12.0`.
     pub ifnum: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub vlan: Option<rt::Number>,
@@ -18387,6 +18765,7 @@ impl rt::Model for Vrid6ChannelBinding {
             2 => self.id.as_field(),
             3 => self.ifnum.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18397,14 +18776,9 @@ impl rt::Model for Vrid6ChannelBinding {
             2 => self.id.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6ChannelBinding {
@@ -18437,6 +18811,20 @@ impl rt::Resource for Vrid6ChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Vrid6ChannelBinding {
+    /// A `vrid6_channel_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
 }
 impl Vrid6ChannelBinding {
     /// `PUT /nitro/v1/config/vrid6_channel_binding`
@@ -18481,19 +18869,20 @@ impl Vrid6ChannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6InterfaceBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
     pub ifnum: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -18508,6 +18897,7 @@ impl rt::Model for Vrid6InterfaceBinding {
             2 => self.id.as_field(),
             3 => self.ifnum.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18518,14 +18908,9 @@ impl rt::Model for Vrid6InterfaceBinding {
             2 => self.id.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6InterfaceBinding {
@@ -18558,6 +18943,20 @@ impl rt::Resource for Vrid6InterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Vrid6InterfaceBinding {
+    /// A `vrid6_interface_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
 }
 impl Vrid6InterfaceBinding {
     /// `PUT /nitro/v1/config/vrid6_interface_binding`
@@ -18598,27 +18997,26 @@ impl Vrid6InterfaceBinding {
 /// - URL: `/nitro/v1/config/vrid6_nsip6_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/network/vrid6_nsip6_binding/vrid6_nsip6_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6Nsip6Binding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ipaddress: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub flags: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub flags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18631,6 +19029,7 @@ impl rt::Model for Vrid6Nsip6Binding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.ipaddress.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18640,14 +19039,9 @@ impl rt::Model for Vrid6Nsip6Binding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.ipaddress.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6Nsip6Binding {
@@ -18682,6 +19076,15 @@ impl rt::Resource for Vrid6Nsip6Binding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl Vrid6Nsip6Binding {
+    /// A `vrid6_nsip6_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Vrid6Nsip6Binding {
     /// `GET /nitro/v1/config/vrid6_nsip6_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -18700,27 +19103,26 @@ impl Vrid6Nsip6Binding {
 /// - URL: `/nitro/v1/config/vrid6_nsip_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/network/vrid6_nsip_binding/vrid6_nsip_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6NsipBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ipaddress: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub flags: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub flags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18733,6 +19135,7 @@ impl rt::Model for Vrid6NsipBinding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.ipaddress.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18742,14 +19145,9 @@ impl rt::Model for Vrid6NsipBinding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.ipaddress.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6NsipBinding {
@@ -18784,6 +19182,15 @@ impl rt::Resource for Vrid6NsipBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl Vrid6NsipBinding {
+    /// A `vrid6_nsip_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Vrid6NsipBinding {
     /// `GET /nitro/v1/config/vrid6_nsip_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -18806,15 +19213,7 @@ impl Vrid6NsipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vrid6TrackinterfaceBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
@@ -18822,8 +19221,16 @@ pub struct Vrid6TrackinterfaceBinding {
     ///
     /// Since `12.0`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub flags: Option<rt::Number>,
     /// Since `12.0`.
     pub trackifnum: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -18838,6 +19245,7 @@ impl rt::Model for Vrid6TrackinterfaceBinding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.trackifnum.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18847,14 +19255,9 @@ impl rt::Model for Vrid6TrackinterfaceBinding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.trackifnum.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6TrackinterfaceBinding {
@@ -18887,6 +19290,20 @@ impl rt::Resource for Vrid6TrackinterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Vrid6TrackinterfaceBinding {
+    /// A `vrid6_trackinterface_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`trackifnum`](Self::trackifnum).
+    pub fn trackifnum(mut self, trackifnum: impl Into<String>) -> Self {
+        self.trackifnum = Some(trackifnum.into());
+        self
+    }
 }
 impl Vrid6TrackinterfaceBinding {
     /// `PUT /nitro/v1/config/vrid6_trackinterface_binding`
@@ -18927,27 +19344,28 @@ impl Vrid6TrackinterfaceBinding {
 /// - URL: `/nitro/v1/config/vrid_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/vrid_binding/vrid_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub id: Option<rt::Number>,
-    /// `vrid_trackinterface_binding[]`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vrid_trackinterface_binding: Option<Vec<VridTrackinterfaceBinding>>,
-    /// `vrid_nsip6_binding[]`, read-only.
-    pub vrid_nsip6_binding: Option<Vec<VridNsip6Binding>>,
-    /// `vrid_interface_binding[]`, read-only.
-    pub vrid_interface_binding: Option<Vec<VridInterfaceBinding>>,
-    /// `vrid_channel_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub vrid_channel_binding: Option<Vec<VridChannelBinding>>,
-    /// `vrid_nsip_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub vrid_interface_binding: Option<Vec<VridInterfaceBinding>>,
+    /// Read-only: never sent.
+    pub vrid_nsip6_binding: Option<Vec<VridNsip6Binding>>,
+    /// Read-only: never sent.
     pub vrid_nsip_binding: Option<Vec<VridNsipBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vrid_trackinterface_binding: Option<Vec<VridTrackinterfaceBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18969,6 +19387,7 @@ impl rt::Model for VridBinding {
             3 => self.vrid_nsip6_binding.as_field(),
             4 => self.vrid_nsip_binding.as_field(),
             5 => self.vrid_trackinterface_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18980,14 +19399,9 @@ impl rt::Model for VridBinding {
             3 => self.vrid_nsip6_binding.as_field_mut(),
             4 => self.vrid_nsip_binding.as_field_mut(),
             5 => self.vrid_trackinterface_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridBinding {
@@ -19022,6 +19436,15 @@ impl rt::Resource for VridBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl VridBinding {
+    /// A `vrid_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VridBinding {
     /// `GET /nitro/v1/config/vrid_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -19040,15 +19463,7 @@ impl VridBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridChannelBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
@@ -19056,11 +19471,19 @@ pub struct VridChannelBinding {
     ///
     /// Since `12.0`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub flags: Option<rt::Number>,
+    /// Since `12.0`.
     pub ifnum: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub vlan: Option<rt::Number>,
@@ -19077,6 +19500,7 @@ impl rt::Model for VridChannelBinding {
             2 => self.id.as_field(),
             3 => self.ifnum.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19087,14 +19511,9 @@ impl rt::Model for VridChannelBinding {
             2 => self.id.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridChannelBinding {
@@ -19127,6 +19546,20 @@ impl rt::Resource for VridChannelBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VridChannelBinding {
+    /// A `vrid_channel_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
 }
 impl VridChannelBinding {
     /// `PUT /nitro/v1/config/vrid_channel_binding`
@@ -19171,19 +19604,20 @@ impl VridChannelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridInterfaceBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
     pub ifnum: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -19198,6 +19632,7 @@ impl rt::Model for VridInterfaceBinding {
             2 => self.id.as_field(),
             3 => self.ifnum.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19208,14 +19643,9 @@ impl rt::Model for VridInterfaceBinding {
             2 => self.id.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridInterfaceBinding {
@@ -19248,6 +19678,20 @@ impl rt::Resource for VridInterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VridInterfaceBinding {
+    /// A `vrid_interface_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ifnum`](Self::ifnum).
+    pub fn ifnum(mut self, ifnum: impl Into<String>) -> Self {
+        self.ifnum = Some(ifnum.into());
+        self
+    }
 }
 impl VridInterfaceBinding {
     /// `PUT /nitro/v1/config/vrid_interface_binding`
@@ -19288,27 +19732,26 @@ impl VridInterfaceBinding {
 /// - URL: `/nitro/v1/config/vrid_nsip6_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/network/vrid_nsip6_binding/vrid_nsip6_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridNsip6Binding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ipaddress: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub flags: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub flags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19321,6 +19764,7 @@ impl rt::Model for VridNsip6Binding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.ipaddress.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19330,14 +19774,9 @@ impl rt::Model for VridNsip6Binding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.ipaddress.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridNsip6Binding {
@@ -19372,6 +19811,15 @@ impl rt::Resource for VridNsip6Binding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl VridNsip6Binding {
+    /// A `vrid_nsip6_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VridNsip6Binding {
     /// `GET /nitro/v1/config/vrid_nsip6_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -19390,27 +19838,26 @@ impl VridNsip6Binding {
 /// - URL: `/nitro/v1/config/vrid_nsip_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/network/vrid_nsip_binding/vrid_nsip_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridNsipBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Since `11.1`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ipaddress: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub flags: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub flags: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ipaddress: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19423,6 +19870,7 @@ impl rt::Model for VridNsipBinding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.ipaddress.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19432,14 +19880,9 @@ impl rt::Model for VridNsipBinding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.ipaddress.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridNsipBinding {
@@ -19474,6 +19917,15 @@ impl rt::Resource for VridNsipBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl VridNsipBinding {
+    /// A `vrid_nsip_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VridNsipBinding {
     /// `GET /nitro/v1/config/vrid_nsip_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -19496,15 +19948,7 @@ impl VridNsipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VridTrackinterfaceBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
@@ -19512,8 +19956,16 @@ pub struct VridTrackinterfaceBinding {
     ///
     /// Since `12.0`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub flags: Option<rt::Number>,
     /// Since `12.0`.
     pub trackifnum: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -19528,6 +19980,7 @@ impl rt::Model for VridTrackinterfaceBinding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.trackifnum.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19537,14 +19990,9 @@ impl rt::Model for VridTrackinterfaceBinding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.trackifnum.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridTrackinterfaceBinding {
@@ -19577,6 +20025,20 @@ impl rt::Resource for VridTrackinterfaceBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VridTrackinterfaceBinding {
+    /// A `vrid_trackinterface_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`trackifnum`](Self::trackifnum).
+    pub fn trackifnum(mut self, trackifnum: impl Into<String>) -> Self {
+        self.trackifnum = Some(trackifnum.into());
+        self
+    }
 }
 impl VridTrackinterfaceBinding {
     /// `PUT /nitro/v1/config/vrid_trackinterface_binding`
@@ -19620,7 +20082,7 @@ impl VridTrackinterfaceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vridparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 60.
     ///
@@ -19628,7 +20090,7 @@ pub struct Vridparam {
     ///
     /// Since `11.0`.
     pub deadinterval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 200 to 1000.
     ///
@@ -19636,17 +20098,13 @@ pub struct Vridparam {
     ///
     /// Since `11.0`.
     pub hellointerval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VridparamSendtomaster`]): `ENABLED`, `DISABLED`.
-    pub sendtomaster: Option<rt::Open<VridparamSendtomaster>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sendtomaster: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vridparam`.`sendtomaster` ([`Vridparam`]): the same values as [`InterfaceBackplane`].
-pub type VridparamSendtomaster = InterfaceBackplane;
 impl rt::Model for Vridparam {
     const FIELDS: &'static [&'static str] = &[
         "deadinterval",
@@ -19659,6 +20117,7 @@ impl rt::Model for Vridparam {
             0 => self.deadinterval.as_field(),
             1 => self.hellointerval.as_field(),
             2 => self.sendtomaster.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19667,14 +20126,9 @@ impl rt::Model for Vridparam {
             0 => self.deadinterval.as_field_mut(),
             1 => self.hellointerval.as_field_mut(),
             2 => self.sendtomaster.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vridparam {
@@ -19727,64 +20181,58 @@ impl Vridparam {
 /// - URL: `/nitro/v1/config/vxlan`
 /// - Key: `id`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`VxlanStats`]
+/// - Bindings: [`VxlanBinding`], [`VxlanIptunnelBinding`], [`VxlanNsip6Binding`], [`VxlanNsipBinding`], [`VxlanSrcipBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vxlan {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`VxlanDynamicrouting`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub dynamicrouting: Option<rt::Open<VxlanDynamicrouting>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VxlanInnervlantagging`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub innervlantagging: Option<rt::Open<VxlanInnervlantagging>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`VxlanIpv6dynamicrouting`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub ipv6dynamicrouting: Option<rt::Open<VxlanIpv6dynamicrouting>>,
-    /// `String`, read-only.
+    pub dynamicrouting: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub innervlantagging: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub ipv6dynamicrouting: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub partitionname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65534.
     ///
     /// Default: `4789`.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `ETHERNET`.
     ///
     /// Possible values (see [`VxlanProtocol`]): `IPv4`, `IPv6`, `ETHERNET`, `NSH`.
     ///
     /// Since `11.1`.
     pub protocol: Option<rt::Open<VxlanProtocol>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub td: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `VXLAN`.
     ///
@@ -19792,19 +20240,13 @@ pub struct Vxlan {
     ///
     /// Since `11.1`.
     pub type_: Option<rt::Open<VxlanType>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 4094.
     pub vlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vxlan`.`dynamicrouting` ([`Vxlan`]): the same values as [`InterfaceBackplane`].
-pub type VxlanDynamicrouting = InterfaceBackplane;
-/// Values of `vxlan`.`innervlantagging` ([`Vxlan`]): the same values as [`InterfaceBackplane`].
-pub type VxlanInnervlantagging = InterfaceBackplane;
-/// Values of `vxlan`.`ipv6dynamicrouting` ([`Vxlan`]): the same values as [`InterfaceBackplane`].
-pub type VxlanIpv6dynamicrouting = InterfaceBackplane;
 /// Values of `vxlan`.`protocol` ([`Vxlan`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -19869,6 +20311,7 @@ impl rt::Model for Vxlan {
             8 => self.td.as_field(),
             9 => self.type_.as_field(),
             10 => self.vlan.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19885,14 +20328,9 @@ impl rt::Model for Vxlan {
             8 => self.td.as_field_mut(),
             9 => self.type_.as_field_mut(),
             10 => self.vlan.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vxlan {
@@ -19925,6 +20363,50 @@ impl rt::Resource for Vxlan {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl Vxlan {
+    /// A `vxlan` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`dynamicrouting`](Self::dynamicrouting).
+    pub fn dynamicrouting(mut self, dynamicrouting: EnabledDisabled) -> Self {
+        self.dynamicrouting = Some(rt::Open::Known(dynamicrouting));
+        self
+    }
+    /// Sets [`innervlantagging`](Self::innervlantagging).
+    pub fn innervlantagging(mut self, innervlantagging: EnabledDisabled) -> Self {
+        self.innervlantagging = Some(rt::Open::Known(innervlantagging));
+        self
+    }
+    /// Sets [`ipv6dynamicrouting`](Self::ipv6dynamicrouting).
+    pub fn ipv6dynamicrouting(mut self, ipv6dynamicrouting: EnabledDisabled) -> Self {
+        self.ipv6dynamicrouting = Some(rt::Open::Known(ipv6dynamicrouting));
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: VxlanProtocol) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: VxlanType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
 }
 impl Vxlan {
     /// `POST /nitro/v1/config/vxlan`
@@ -19975,23 +20457,24 @@ impl Vxlan {
 /// - URL: `/nitro/v1/config/vxlan_binding`
 /// - Key: `id`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/network/vxlan_binding/vxlan_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub id: Option<rt::Number>,
-    /// `vxlan_iptunnel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vxlan_iptunnel_binding: Option<Vec<VxlanIptunnelBinding>>,
-    /// `vxlan_nsip_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub vxlan_nsip6_binding: Option<Vec<VxlanNsip6Binding>>,
+    /// Read-only: never sent.
     pub vxlan_nsip_binding: Option<Vec<VxlanNsipBinding>>,
-    /// `vxlan_srcip_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub vxlan_srcip_binding: Option<Vec<VxlanSrcipBinding>>,
-    /// `vxlan_nsip6_binding[]`, read-only.
-    pub vxlan_nsip6_binding: Option<Vec<VxlanNsip6Binding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20011,6 +20494,7 @@ impl rt::Model for VxlanBinding {
             2 => self.vxlan_nsip6_binding.as_field(),
             3 => self.vxlan_nsip_binding.as_field(),
             4 => self.vxlan_srcip_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20021,14 +20505,9 @@ impl rt::Model for VxlanBinding {
             2 => self.vxlan_nsip6_binding.as_field_mut(),
             3 => self.vxlan_nsip_binding.as_field_mut(),
             4 => self.vxlan_srcip_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanBinding {
@@ -20063,6 +20542,15 @@ impl rt::Resource for VxlanBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl VxlanBinding {
+    /// A `vxlan_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VxlanBinding {
     /// `GET /nitro/v1/config/vxlan_binding/{id}`
     pub fn get(id: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(id)
@@ -20077,17 +20565,17 @@ impl VxlanBinding {
 /// - URL: `/nitro/v1/config/vxlan_iptunnel_binding`
 /// - Key: `id`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/network/vxlan_iptunnel_binding/vxlan_iptunnel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanIptunnelBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub tunnel: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    pub tunnel: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20099,6 +20587,7 @@ impl rt::Model for VxlanIptunnelBinding {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.tunnel.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20107,14 +20596,9 @@ impl rt::Model for VxlanIptunnelBinding {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.tunnel.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanIptunnelBinding {
@@ -20149,6 +20633,15 @@ impl rt::Resource for VxlanIptunnelBinding {
     const KEYS: &'static [&'static str] = &["id"];
 }
 impl VxlanIptunnelBinding {
+    /// A `vxlan_iptunnel_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VxlanIptunnelBinding {
     /// `GET /nitro/v1/config/vxlan_iptunnel_binding/{id}?count=yes`
     pub fn count(id: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(id)
@@ -20170,18 +20663,17 @@ impl VxlanIptunnelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanNsip6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ipaddress: Option<String>,
     /// Length: at least 1.
     pub netmask: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -20196,6 +20688,7 @@ impl rt::Model for VxlanNsip6Binding {
             1 => self.id.as_field(),
             2 => self.ipaddress.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20205,14 +20698,9 @@ impl rt::Model for VxlanNsip6Binding {
             1 => self.id.as_field_mut(),
             2 => self.ipaddress.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanNsip6Binding {
@@ -20245,6 +20733,25 @@ impl rt::Resource for VxlanNsip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VxlanNsip6Binding {
+    /// A `vxlan_nsip6_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
 }
 impl VxlanNsip6Binding {
     /// `PUT /nitro/v1/config/vxlan_nsip6_binding`
@@ -20288,17 +20795,17 @@ impl VxlanNsip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanNsipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
     /// Mandatory for add.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
     pub netmask: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -20312,6 +20819,7 @@ impl rt::Model for VxlanNsipBinding {
             1 => self.id.as_field(),
             2 => self.ipaddress.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20321,14 +20829,9 @@ impl rt::Model for VxlanNsipBinding {
             1 => self.id.as_field_mut(),
             2 => self.ipaddress.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanNsipBinding {
@@ -20361,6 +20864,25 @@ impl rt::Resource for VxlanNsipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VxlanNsipBinding {
+    /// A `vxlan_nsip_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
 }
 impl VxlanNsipBinding {
     /// `PUT /nitro/v1/config/vxlan_nsip_binding`
@@ -20405,11 +20927,7 @@ impl VxlanNsipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanSrcipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
@@ -20417,8 +20935,12 @@ pub struct VxlanSrcipBinding {
     ///
     /// Since `12.0`.
     pub id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `12.0`.
@@ -20434,6 +20956,7 @@ impl rt::Model for VxlanSrcipBinding {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.srcip.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20442,14 +20965,9 @@ impl rt::Model for VxlanSrcipBinding {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.srcip.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanSrcipBinding {
@@ -20482,6 +21000,20 @@ impl rt::Resource for VxlanSrcipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["id"];
+}
+impl VxlanSrcipBinding {
+    /// A `vxlan_srcip_binding` named by its key, every other field unset.
+    pub fn new(id: impl Into<rt::Number>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`srcip`](Self::srcip).
+    pub fn srcip(mut self, srcip: impl Into<String>) -> Self {
+        self.srcip = Some(srcip.into());
+        self
+    }
 }
 impl VxlanSrcipBinding {
     /// `PUT /nitro/v1/config/vxlan_srcip_binding`
@@ -20523,21 +21055,22 @@ impl VxlanSrcipBinding {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.1`
+/// - Bindings: [`VxlanvlanmapBinding`], [`VxlanvlanmapVxlanBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vxlanvlanmap {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20548,6 +21081,7 @@ impl rt::Model for Vxlanvlanmap {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20555,14 +21089,9 @@ impl rt::Model for Vxlanvlanmap {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vxlanvlanmap {
@@ -20595,6 +21124,15 @@ impl rt::Resource for Vxlanvlanmap {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vxlanvlanmap {
+    /// A `vxlanvlanmap` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Vxlanvlanmap {
     /// `POST /nitro/v1/config/vxlanvlanmap`
@@ -20634,16 +21172,15 @@ impl Vxlanvlanmap {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.1`
+/// - Reference page: `configuration/network/vxlanvlanmap_binding/vxlanvlanmap_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanvlanmapBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `vxlanvlanmap_vxlan_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub vxlanvlanmap_vxlan_binding: Option<Vec<VxlanvlanmapVxlanBinding>>,
@@ -20657,6 +21194,7 @@ impl rt::Model for VxlanvlanmapBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.vxlanvlanmap_vxlan_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20664,14 +21202,9 @@ impl rt::Model for VxlanvlanmapBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.vxlanvlanmap_vxlan_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanvlanmapBinding {
@@ -20706,6 +21239,15 @@ impl rt::Resource for VxlanvlanmapBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VxlanvlanmapBinding {
+    /// A `vxlanvlanmap_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VxlanvlanmapBinding {
     /// `GET /nitro/v1/config/vxlanvlanmap_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -20724,25 +21266,23 @@ impl VxlanvlanmapBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VxlanvlanmapVxlanBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String[]`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
     /// Length: 1 to 4094.
     ///
     /// Since `11.1`.
     pub vlan: Option<Vec<String>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
@@ -20760,6 +21300,7 @@ impl rt::Model for VxlanvlanmapVxlanBinding {
             1 => self.name.as_field(),
             2 => self.vlan.as_field(),
             3 => self.vxlan.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20769,14 +21310,9 @@ impl rt::Model for VxlanvlanmapVxlanBinding {
             1 => self.name.as_field_mut(),
             2 => self.vlan.as_field_mut(),
             3 => self.vxlan.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanvlanmapVxlanBinding {
@@ -20809,6 +21345,25 @@ impl rt::Resource for VxlanvlanmapVxlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VxlanvlanmapVxlanBinding {
+    /// A `vxlanvlanmap_vxlan_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.vlan = Some(vlan.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
 }
 impl VxlanvlanmapVxlanBinding {
     /// `PUT /nitro/v1/config/vxlanvlanmap_vxlan_binding`

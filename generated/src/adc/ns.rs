@@ -11,200 +11,153 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/nsacl`
 /// - Key: `aclname`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`NsaclStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacl {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Interface`. Type `String`, read-write.
-    pub interface_mixed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsaclAclaction`]): `BRIDGE`, `DENY`, `ALLOW`.
-    ///
-    /// Mandatory for add.
-    pub aclaction: Option<rt::Open<NsaclAclaction>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`NsaclAclassociate`]): `NAT`, `FORWARDINGSESSION`, `NAT64`, `LSN`.
-    pub aclassociate: Option<Vec<rt::Open<NsaclAclassociate>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub aclchildcount: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub aclname: Option<String>,
-    /// `Boolean`, read-write.
-    pub destip: Option<bool>,
-    /// `String`, read-write.
+    /// Wire name `Interface`.
+    pub interface_mixed: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`BridgeDenyAllow`]): `BRIDGE`, `DENY`, `ALLOW`.
+    ///
+    /// Mandatory for add.
+    pub aclaction: Option<rt::Open<BridgeDenyAllow>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Aclassociate`]): `NAT`, `FORWARDINGSESSION`, `NAT64`, `LSN`.
+    pub aclassociate: Option<Vec<rt::Open<Aclassociate>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub aclchildcount: Option<serde_json::Value>,
+    pub destip: Option<bool>,
     /// Since `13.1`.
     pub destipdataset: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsaclDestipop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub destipop: Option<rt::Open<NsaclDestipop>>,
-    /// `String`, read-write.
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub destipop: Option<rt::Open<Destipop>>,
     pub destipval: Option<String>,
-    /// `Boolean`, read-write.
     pub destport: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub destportdataset: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsaclDestportop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub destportop: Option<rt::Open<NsaclDestportop>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub destportop: Option<rt::Open<Destipop>>,
     /// Length: at most 65535.
     pub destportval: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsaclDfdhash`]): `SIP-SPORT-DIP-DPORT`, `SIP`, `DIP`, `SIP-DIP`, `SIP-SPORT`, `DIP-DPORT`.
+    /// Possible values (see [`Dfdhash`]): `SIP-SPORT-DIP-DPORT`, `SIP`, `DIP`, `SIP-DIP`, `SIP-SPORT`, `DIP-DPORT`.
     ///
     /// Since `12.1`.
-    pub dfdhash: Option<rt::Open<NsaclDfdhash>>,
-    /// `Boolean`, read-write.
+    pub dfdhash: Option<rt::Open<Dfdhash>>,
     pub established: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65536.
     pub icmpcode: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65536.
     pub icmptype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub interface: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NOTAPPLIED`.
     ///
-    /// Possible values (see [`NsaclKernelstate`]): `APPLIED`, `NOTAPPLIED`, `RE-APPLY`, `SFAPPLIED`, `SFNOTAPPLIED`, `SFAPPLIED61`, `SFNOTAPPLIED61`.
-    pub kernelstate: Option<rt::Open<NsaclKernelstate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Kernelstate`]): `APPLIED`, `NOTAPPLIED`, `RE-APPLY`, `SFAPPLIED`, `SFNOTAPPLIED`, `SFAPPLIED61`, `SFNOTAPPLIED61`.
+    pub kernelstate: Option<rt::Open<Kernelstate>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsaclLogstate`]): `ENABLED`, `DISABLED`.
-    pub logstate: Option<rt::Open<NsaclLogstate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub logstate: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100000.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsaclProtocol`]): `ICMP`, `IGMP`, `TCP`, `EGP`, `IGP`, `ARGUS`, `UDP`, `RDP`, `RSVP`, `EIGRP`, `L2TP`, `ISIS`, `GGP`, `IPoverIP`, `ST`, `CBT`, `BBN-RCC-M`, `NVP-II`, `PUP`, `EMCON`, `XNET`, `CHAOS`, `MUX`, `DCN-MEAS`, `HMP`, `PRM`, `XNS-IDP`, `TRUNK-1`, `TRUNK-2`, `LEAF-1`, `LEAF-2`, `IRTP`, `ISO-TP4`, `NETBLT`, `MFE-NSP`, `MERIT-INP`, `SEP`, `3PC`, `IDPR`, `XTP`, `DDP`, `IDPR-CMTP`, `TP++`, `IL`, `IPv6`, `SDRP`, `IPv6-Route`, `IPv6-Frag`, `IDRP`, `GRE`, `MHRP`, `BNA`, `ESP`, `AH`, `I-NLSP`, `SWIPE`, `NARP`, `MOBILE`, `TLSP`, `SKIP`, `ICMPV6`, `IPv6-NoNx`, `IPv6-Opts`, `Any-Host-Internal-Protocol`, `CFTP`, `Any-Local-Network`, `SAT-EXPAK`, `KRYPTOLAN`, `RVD`, `IPPC`, `Any-Distributed-File-System`, `TFTP`, `VISA`, `IPCV`, `CPNX`, `CPHB`, `WSN`, `PVP`, `BR-SAT-MO`, `SUN-ND`, `WB-MON`, `WB-EXPAK`, `ISO-IP`, `VMTP`, `SECURE-VM`, `VINES`, `TTP`, `NSFNET-IG`, `DGP`, `TCF`, `OSPFIGP`, `Sprite-RP`, `LARP`, `MTP`, `AX.25`, `IPIP`, `MICP`, `SCC-SP`, `ETHERIP`, `Any-Private-Encryption-Scheme`, `GMTP`, `IFMP`, `PNNI`, `PIM`, `ARIS`, `SCPS`, `QNX`, `A/N`, `IPComp`, `SNP`, `Compaq-Pe`, `IPX-in-IP`, `VRRP`, `PGM`, `Any-0-Hop-Protocol`, `ENCAP`, `DDX`, `IATP`, `STP`, `SRP`, `UTI`, `SMP`, `SM`, `PTP`, `FIRE`, `CRTP`, `CRUDP`, `SSCOPMCE`, `IPLT`, `SPS`, `PIPE`, `SCTP`, `FC`, `RSVP-E2E-IGNORE`, `Mobility-Header`, `UDPLite`.
-    pub protocol: Option<rt::Open<NsaclProtocol>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Protocol`]): `ICMP`, `IGMP`, `TCP`, `EGP`, `IGP`, `ARGUS`, `UDP`, `RDP`, `RSVP`, `EIGRP`, `L2TP`, `ISIS`, `GGP`, `IPoverIP`, `ST`, `CBT`, `BBN-RCC-M`, `NVP-II`, `PUP`, `EMCON`, `XNET`, `CHAOS`, `MUX`, `DCN-MEAS`, `HMP`, `PRM`, `XNS-IDP`, `TRUNK-1`, `TRUNK-2`, `LEAF-1`, `LEAF-2`, `IRTP`, `ISO-TP4`, `NETBLT`, `MFE-NSP`, `MERIT-INP`, `SEP`, `3PC`, `IDPR`, `XTP`, `DDP`, `IDPR-CMTP`, `TP++`, `IL`, `IPv6`, `SDRP`, `IPv6-Route`, `IPv6-Frag`, `IDRP`, `GRE`, `MHRP`, `BNA`, `ESP`, `AH`, `I-NLSP`, `SWIPE`, `NARP`, `MOBILE`, `TLSP`, `SKIP`, `ICMPV6`, `IPv6-NoNx`, `IPv6-Opts`, `Any-Host-Internal-Protocol`, `CFTP`, `Any-Local-Network`, `SAT-EXPAK`, `KRYPTOLAN`, `RVD`, `IPPC`, `Any-Distributed-File-System`, `TFTP`, `VISA`, `IPCV`, `CPNX`, `CPHB`, `WSN`, `PVP`, `BR-SAT-MO`, `SUN-ND`, `WB-MON`, `WB-EXPAK`, `ISO-IP`, `VMTP`, `SECURE-VM`, `VINES`, `TTP`, `NSFNET-IG`, `DGP`, `TCF`, `OSPFIGP`, `Sprite-RP`, `LARP`, `MTP`, `AX.25`, `IPIP`, `MICP`, `SCC-SP`, `ETHERIP`, `Any-Private-Encryption-Scheme`, `GMTP`, `IFMP`, `PNNI`, `PIM`, `ARIS`, `SCPS`, `QNX`, `A/N`, `IPComp`, `SNP`, `Compaq-Pe`, `IPX-in-IP`, `VRRP`, `PGM`, `Any-0-Hop-Protocol`, `ENCAP`, `DDX`, `IATP`, `STP`, `SRP`, `UTI`, `SMP`, `SM`, `PTP`, `FIRE`, `CRTP`, `CRUDP`, `SSCOPMCE`, `IPLT`, `SPS`, `PIPE`, `SCTP`, `FC`, `RSVP-E2E-IGNORE`, `Mobility-Header`, `UDPLite`.
+    pub protocol: Option<rt::Open<Protocol>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub protocolnumber: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 10000.
     ///
     /// Default: `100`.
     pub ratelimit: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub srcip: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub srcipdataset: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsaclSrcipop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub srcipop: Option<rt::Open<NsaclSrcipop>>,
-    /// `String`, read-write.
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub srcipop: Option<rt::Open<Destipop>>,
     pub srcipval: Option<String>,
-    /// `String`, read-write.
     pub srcmac: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `000000000000`.
     ///
     /// Since `11.0`.
     pub srcmacmask: Option<String>,
-    /// `Boolean`, read-write.
     pub srcport: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub srcportdataset: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsaclSrcportop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub srcportop: Option<rt::Open<NsaclSrcportop>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub srcportop: Option<rt::Open<Destipop>>,
     /// Length: at most 65535.
     pub srcportval: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsaclState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<NsaclState>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`NsaclStateful`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub stateful: Option<rt::Open<NsaclStateful>>,
-    /// `Double`, read-write.
+    pub stateful: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `CLASSIC`.
     ///
-    /// Possible values (see [`NsaclType`]): `CLASSIC`, `DFD`.
+    /// Possible values (see [`ClassicDfd`]): `CLASSIC`, `DFD`.
     ///
     /// Since `12.1`.
-    pub type_: Option<rt::Open<NsaclType>>,
-    /// `Double`, read-write.
+    pub type_: Option<rt::Open<ClassicDfd>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub vxlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsacl`.`aclaction` ([`Nsacl`]).
-///
-/// Also the values of `nsacl6.acl6action`, `nsacl6.aclaction`.
+/// Values of `nsacl.aclaction`, `nsacl6.acl6action`, `nsacl6.aclaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclAclaction {
+pub enum BridgeDenyAllow {
     /// `BRIDGE`
     Bridge,
     /// `DENY`
@@ -212,19 +165,17 @@ pub enum NsaclAclaction {
     /// `ALLOW`
     Allow,
 }
-impl rt::WireEnum for NsaclAclaction {
+impl rt::WireEnum for BridgeDenyAllow {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Bridge, "BRIDGE"),
         (Self::Deny, "DENY"),
         (Self::Allow, "ALLOW"),
     ];
 }
-/// Values of `nsacl`.`aclassociate` ([`Nsacl`]).
-///
-/// Also the values of `nsacl6.aclassociate`.
+/// Values of `nsacl.aclassociate`, `nsacl6.aclassociate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclAclassociate {
+pub enum Aclassociate {
     /// `NAT`
     Nat,
     /// `FORWARDINGSESSION`
@@ -236,7 +187,7 @@ pub enum NsaclAclassociate {
     /// Since `11.1`.
     Lsn,
 }
-impl rt::WireEnum for NsaclAclassociate {
+impl rt::WireEnum for Aclassociate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Nat, "NAT"),
         (Self::Forwardingsession, "FORWARDINGSESSION"),
@@ -244,12 +195,10 @@ impl rt::WireEnum for NsaclAclassociate {
         (Self::Lsn, "LSN"),
     ];
 }
-/// Values of `nsacl`.`destipop` ([`Nsacl`]).
-///
-/// Also the values of `nsacl.destportop`, `nsacl.srcipop`, `nsacl.srcportop`, `nsacl6.destipop`, `nsacl6.destportop`, `nsacl6.srcipop`, `nsacl6.srcportop`, `nspbr.destipop`, `nspbr.destportop`, `nspbr.srcipop`, `nspbr.srcportop`, `nspbr6.destipop`, `nspbr6.destportop`, `nspbr6.srcipop`, `nspbr6.srcportop`.
+/// Values of `nsacl.destipop`, `nsacl.destportop`, `nsacl.srcipop`, `nsacl.srcportop`, `nsacl6.destipop`, `nsacl6.destportop`, `nsacl6.srcipop`, `nsacl6.srcportop`, `nspbr.destipop`, `nspbr.destportop`, `nspbr.srcipop`, `nspbr.srcportop`, `nspbr6.destipop`, `nspbr6.destportop`, `nspbr6.srcipop`, `nspbr6.srcportop`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclDestipop {
+pub enum Destipop {
     /// `=`
     Eq,
     /// `!=`
@@ -259,7 +208,7 @@ pub enum NsaclDestipop {
     /// `NEQ`
     Neq,
 }
-impl rt::WireEnum for NsaclDestipop {
+impl rt::WireEnum for Destipop {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Eq, "="),
         (Self::Ne, "!="),
@@ -267,14 +216,10 @@ impl rt::WireEnum for NsaclDestipop {
         (Self::Neq, "NEQ"),
     ];
 }
-/// Values of `nsacl`.`destportop` ([`Nsacl`]): the same values as [`NsaclDestipop`].
-pub type NsaclDestportop = NsaclDestipop;
-/// Values of `nsacl`.`dfdhash` ([`Nsacl`]).
-///
-/// Also the values of `nsacl6.dfdhash`.
+/// Values of `nsacl.dfdhash`, `nsacl6.dfdhash`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclDfdhash {
+pub enum Dfdhash {
     /// `SIP-SPORT-DIP-DPORT`
     SipSportDipDport,
     /// `SIP`
@@ -288,7 +233,7 @@ pub enum NsaclDfdhash {
     /// `DIP-DPORT`
     DipDport,
 }
-impl rt::WireEnum for NsaclDfdhash {
+impl rt::WireEnum for Dfdhash {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::SipSportDipDport, "SIP-SPORT-DIP-DPORT"),
         (Self::Sip, "SIP"),
@@ -298,12 +243,10 @@ impl rt::WireEnum for NsaclDfdhash {
         (Self::DipDport, "DIP-DPORT"),
     ];
 }
-/// Values of `nsacl`.`kernelstate` ([`Nsacl`]).
-///
-/// Also the values of `nspbr.kernelstate`.
+/// Values of `nsacl.kernelstate`, `nspbr.kernelstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclKernelstate {
+pub enum Kernelstate {
     /// `APPLIED`
     Applied,
     /// `NOTAPPLIED`
@@ -319,7 +262,7 @@ pub enum NsaclKernelstate {
     /// `SFNOTAPPLIED61`
     Sfnotapplied61,
 }
-impl rt::WireEnum for NsaclKernelstate {
+impl rt::WireEnum for Kernelstate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Applied, "APPLIED"),
         (Self::Notapplied, "NOTAPPLIED"),
@@ -330,29 +273,25 @@ impl rt::WireEnum for NsaclKernelstate {
         (Self::Sfnotapplied61, "SFNOTAPPLIED61"),
     ];
 }
-/// Values of `nsacl`.`logstate` ([`Nsacl`]).
-///
-/// Also the values of `nsacl.state`, `nsacl6.logstate`, `nsacl6.state`, `nsappflowparam.httpcookie`, `nsappflowparam.httphost`, `nsappflowparam.httpmethod`, `nsappflowparam.httpreferer`, `nsappflowparam.httpurl`, `nsappflowparam.httpuseragent`, `nsconfig.cip`, `nsconfig.securecookie`, `nshttpparam.conmultiplex`, `nshttpparam.ignoreconnectcodingscheme`, `nshttpprofile.adpttimeout`, `nshttpprofile.altsvc`, `nshttpprofile.cmponpush`, `nshttpprofile.conmultiplex`, `nshttpprofile.dropextracrlf`, `nshttpprofile.dropextradata`, `nshttpprofile.dropinvalreqs`, `nshttpprofile.grpclengthdelimitation`, `nshttpprofile.http2`, `nshttpprofile.http2altsvcframe`, `nshttpprofile.http2direct`, `nshttpprofile.http2strictcipher`, `nshttpprofile.http3`, `nshttpprofile.markconnreqinval`, `nshttpprofile.markhttp09inval`, `nshttpprofile.markhttpheaderextrawserror`, `nshttpprofile.markrfc7230noncompliantinval`, `nshttpprofile.marktracereqinval`, `nshttpprofile.persistentetag`, `nshttpprofile.rtsptunnel`, `nshttpprofile.weblog`, `nshttpprofile.websocket`, `nsicapprofile.allow204`, `nsicapprofile.connectionkeepalive`, `nsicapprofile.preview`, `nsip.advertiseondefaultpartition`, `nsip.arp`, `nsip.bgp`, `nsip.decrementttl`, `nsip.dynamicrouting`, `nsip.ftp`, `nsip.hostroute`, `nsip.icmp`, `nsip.mgmtaccess`, `nsip.networkroute`, `nsip.ospf`, `nsip.restrictaccess`, `nsip.rip`, `nsip.snmp`, `nsip.ssh`, `nsip.state`, `nsip.telnet`, `nsip.vserver`, `nsip6.advertiseondefaultpartition`, `nsip6.decrementhoplimit`, `nsip6.dynamicrouting`, `nsip6.ftp`, `nsip6.hostroute`, `nsip6.icmp`, `nsip6.mgmtaccess`, `nsip6.nd`, `nsip6.networkroute`, `nsip6.restrictaccess`, `nsip6.snmp`, `nsip6.ssh`, `nsip6.telnet`, `nsip6.vserver`, `nsparam.advancedanalyticsstats`, `nsparam.aftpallowrandomsourceport`, `nsparam.cip`, `nsparam.internaluserlogin`, `nsparam.proxyprotocol`, `nsparam.securecookie`, `nsparam.tcpcip`, `nsparam.useproxyport`, `nspbr.msr`, `nspbr.state`, `nspbr6.msr`, `nspbr6.state`, `nstcpparam.ackonpush`, `nstcpparam.compacttcpoptionnoop`, `nstcpparam.delinkclientserveronrst`, `nstcpparam.downstaterst`, `nstcpparam.kaprobeupdatelastactivity`, `nstcpparam.learnvsvrmss`, `nstcpparam.limitedpersist`, `nstcpparam.mptcpchecksum`, `nstcpparam.mptcpclosemptcpsessiononlastsfclose`, `nstcpparam.mptcpconcloseonpassivesf`, `nstcpparam.mptcpimmediatesfcloseonfin`, `nstcpparam.mptcpsendsfresetoption`, `nstcpparam.mptcpusebackupondss`, `nstcpparam.nagle`, `nstcpparam.sack`, `nstcpparam.synattackdetection`, `nstcpparam.ws`, `nstcpprofile.ackaggregation`, `nstcpprofile.ackonpush`, `nstcpprofile.applyadaptivetcp`, `nstcpprofile.clientiptcpoption`, `nstcpprofile.dropestconnontimeout`, `nstcpprofile.drophalfclosedconnontimeout`, `nstcpprofile.dsack`, `nstcpprofile.dynamicreceivebuffering`, `nstcpprofile.ecn`, `nstcpprofile.fack`, `nstcpprofile.frto`, `nstcpprofile.hystart`, `nstcpprofile.ka`, `nstcpprofile.kaprobeupdatelastactivity`, `nstcpprofile.mpcapablecbit`, `nstcpprofile.mptcp`, `nstcpprofile.mptcpdropdataonpreestsf`, `nstcpprofile.mptcpfastopen`, `nstcpprofile.nagle`, `nstcpprofile.rstmaxack`, `nstcpprofile.rstwindowattenuate`, `nstcpprofile.sack`, `nstcpprofile.spoofsyndrop`, `nstcpprofile.syncookie`, `nstcpprofile.taillossprobe`, `nstcpprofile.tcpfastopen`, `nstcpprofile.timestamp`, `nstcpprofile.ws`, `nstrafficdomain.state`, `nstrafficdomain.vmac`.
+/// Values of `nsacl.logstate`, `nsacl.state`, `nsacl6.logstate`, `nsacl6.state`, `nsappflowparam.httpcookie`, `nsappflowparam.httphost`, `nsappflowparam.httpmethod`, `nsappflowparam.httpreferer`, `nsappflowparam.httpurl`, `nsappflowparam.httpuseragent`, `nsconfig.cip`, `nsconfig.securecookie`, `nshttpparam.conmultiplex`, `nshttpparam.ignoreconnectcodingscheme`, `nshttpprofile.adpttimeout`, `nshttpprofile.altsvc`, `nshttpprofile.cmponpush`, `nshttpprofile.conmultiplex`, `nshttpprofile.dropextracrlf`, `nshttpprofile.dropextradata`, `nshttpprofile.dropinvalreqs`, `nshttpprofile.grpclengthdelimitation`, `nshttpprofile.http2`, `nshttpprofile.http2altsvcframe`, `nshttpprofile.http2direct`, `nshttpprofile.http2strictcipher`, `nshttpprofile.http3`, `nshttpprofile.markconnreqinval`, `nshttpprofile.markhttp09inval`, `nshttpprofile.markhttpheaderextrawserror`, `nshttpprofile.markrfc7230noncompliantinval`, `nshttpprofile.marktracereqinval`, `nshttpprofile.persistentetag`, `nshttpprofile.rtsptunnel`, `nshttpprofile.weblog`, `nshttpprofile.websocket`, `nsicapprofile.allow204`, `nsicapprofile.connectionkeepalive`, `nsicapprofile.preview`, `nsip.advertiseondefaultpartition`, `nsip.arp`, `nsip.bgp`, `nsip.decrementttl`, `nsip.dynamicrouting`, `nsip.ftp`, `nsip.hostroute`, `nsip.icmp`, `nsip.mgmtaccess`, `nsip.networkroute`, `nsip.ospf`, `nsip.restrictaccess`, `nsip.rip`, `nsip.snmp`, `nsip.ssh`, `nsip.state`, `nsip.telnet`, `nsip.vserver`, `nsip6.advertiseondefaultpartition`, `nsip6.decrementhoplimit`, `nsip6.dynamicrouting`, `nsip6.ftp`, `nsip6.hostroute`, `nsip6.icmp`, `nsip6.mgmtaccess`, `nsip6.nd`, `nsip6.networkroute`, `nsip6.restrictaccess`, `nsip6.snmp`, `nsip6.ssh`, `nsip6.telnet`, `nsip6.vserver`, `nsparam.advancedanalyticsstats`, `nsparam.aftpallowrandomsourceport`, `nsparam.cip`, `nsparam.internaluserlogin`, `nsparam.proxyprotocol`, `nsparam.securecookie`, `nsparam.tcpcip`, `nsparam.useproxyport`, `nspbr.msr`, `nspbr.state`, `nspbr6.msr`, `nspbr6.state`, `nstcpparam.ackonpush`, `nstcpparam.compacttcpoptionnoop`, `nstcpparam.delinkclientserveronrst`, `nstcpparam.downstaterst`, `nstcpparam.kaprobeupdatelastactivity`, `nstcpparam.learnvsvrmss`, `nstcpparam.limitedpersist`, `nstcpparam.mptcpchecksum`, `nstcpparam.mptcpclosemptcpsessiononlastsfclose`, `nstcpparam.mptcpconcloseonpassivesf`, `nstcpparam.mptcpimmediatesfcloseonfin`, `nstcpparam.mptcpsendsfresetoption`, `nstcpparam.mptcpusebackupondss`, `nstcpparam.nagle`, `nstcpparam.sack`, `nstcpparam.synattackdetection`, `nstcpparam.ws`, `nstcpprofile.ackaggregation`, `nstcpprofile.ackonpush`, `nstcpprofile.applyadaptivetcp`, `nstcpprofile.clientiptcpoption`, `nstcpprofile.dropestconnontimeout`, `nstcpprofile.drophalfclosedconnontimeout`, `nstcpprofile.dsack`, `nstcpprofile.dynamicreceivebuffering`, `nstcpprofile.ecn`, `nstcpprofile.fack`, `nstcpprofile.frto`, `nstcpprofile.hystart`, `nstcpprofile.ka`, `nstcpprofile.kaprobeupdatelastactivity`, `nstcpprofile.mpcapablecbit`, `nstcpprofile.mptcp`, `nstcpprofile.mptcpdropdataonpreestsf`, `nstcpprofile.mptcpfastopen`, `nstcpprofile.nagle`, `nstcpprofile.rstmaxack`, `nstcpprofile.rstwindowattenuate`, `nstcpprofile.sack`, `nstcpprofile.spoofsyndrop`, `nstcpprofile.syncookie`, `nstcpprofile.taillossprobe`, `nstcpprofile.tcpfastopen`, `nstcpprofile.timestamp`, `nstcpprofile.ws`, `nstrafficdomain.state`, `nstrafficdomain.vmac`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclLogstate {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for NsaclLogstate {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `nsacl`.`protocol` ([`Nsacl`]).
-///
-/// Also the values of `nspbr.protocol`.
+/// Values of `nsacl.protocol`, `nspbr.protocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclProtocol {
+pub enum Protocol {
     /// `ICMP`
     Icmp,
     /// `IGMP`
@@ -874,7 +813,7 @@ pub enum NsaclProtocol {
     /// Since `13.1`.
     UdpLite,
 }
-impl rt::WireEnum for NsaclProtocol {
+impl rt::WireEnum for Protocol {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Icmp, "ICMP"),
         (Self::Igmp, "IGMP"),
@@ -1014,41 +953,31 @@ impl rt::WireEnum for NsaclProtocol {
         (Self::UdpLite, "UDPLite"),
     ];
 }
-/// Values of `nsacl`.`srcipop` ([`Nsacl`]): the same values as [`NsaclDestipop`].
-pub type NsaclSrcipop = NsaclDestipop;
-/// Values of `nsacl`.`srcportop` ([`Nsacl`]): the same values as [`NsaclDestipop`].
-pub type NsaclSrcportop = NsaclDestipop;
-/// Values of `nsacl`.`state` ([`Nsacl`]): the same values as [`NsaclLogstate`].
-pub type NsaclState = NsaclLogstate;
-/// Values of `nsacl`.`stateful` ([`Nsacl`]).
-///
-/// Also the values of `nsacl6.stateful`, `nsappflowparam.clienttrafficonly`, `nsaptlicense.useproxy`, `nscentralmanagementserver.validatecert`, `nsconfig.rbaconfig`, `nsconfig.tagged`, `nsdiameter.serverclosepropagation`, `nsip.mptcpadvertise`, `nsip.ownerdownresponse`, `nsip6.mptcpadvertise`, `nsip6.ownerdownresponse`, `nsrpcnode.secure`, `nsrpcnode.validatecert`, `nsvpxparam.masterclockcpu1`.
+/// Values of `nsacl.stateful`, `nsacl6.stateful`, `nsappflowparam.clienttrafficonly`, `nsaptlicense.useproxy`, `nscentralmanagementserver.validatecert`, `nsconfig.rbaconfig`, `nsconfig.tagged`, `nsdiameter.serverclosepropagation`, `nsip.mptcpadvertise`, `nsip.ownerdownresponse`, `nsip6.mptcpadvertise`, `nsip6.ownerdownresponse`, `nsrpcnode.secure`, `nsrpcnode.validatecert`, `nsvpxparam.masterclockcpu1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclStateful {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for NsaclStateful {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `nsacl`.`type` ([`Nsacl`]).
-///
-/// Also the values of `nsacl6.type`, `nsacls.type`, `nsacls6.type`.
+/// Values of `nsacl.type`, `nsacl6.type`, `nsacls.type`, `nsacls6.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsaclType {
+pub enum ClassicDfd {
     /// `CLASSIC`
     Classic,
     /// `DFD`
     Dfd,
 }
-impl rt::WireEnum for NsaclType {
+impl rt::WireEnum for ClassicDfd {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Classic, "CLASSIC"),
         (Self::Dfd, "DFD"),
@@ -1150,6 +1079,7 @@ impl rt::Model for Nsacl {
             42 => self.type_.as_field(),
             43 => self.vlan.as_field(),
             44 => self.vxlan.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1200,14 +1130,9 @@ impl rt::Model for Nsacl {
             42 => self.type_.as_field_mut(),
             43 => self.vlan.as_field_mut(),
             44 => self.vxlan.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacl {
@@ -1240,6 +1165,175 @@ impl rt::Resource for Nsacl {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["aclname"];
+}
+impl Nsacl {
+    /// A `nsacl` named by its key, every other field unset.
+    pub fn new(aclname: impl Into<String>) -> Self {
+        Self {
+            aclname: Some(aclname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`interface_mixed`](Self::interface_mixed).
+    pub fn interface_mixed(mut self, interface_mixed: impl Into<String>) -> Self {
+        self.interface_mixed = Some(interface_mixed.into());
+        self
+    }
+    /// Sets [`aclaction`](Self::aclaction).
+    pub fn aclaction(mut self, aclaction: BridgeDenyAllow) -> Self {
+        self.aclaction = Some(rt::Open::Known(aclaction));
+        self
+    }
+    /// Sets [`destip`](Self::destip).
+    pub fn destip(mut self, destip: bool) -> Self {
+        self.destip = Some(destip);
+        self
+    }
+    /// Sets [`destipop`](Self::destipop).
+    pub fn destipop(mut self, destipop: Destipop) -> Self {
+        self.destipop = Some(rt::Open::Known(destipop));
+        self
+    }
+    /// Sets [`destipval`](Self::destipval).
+    pub fn destipval(mut self, destipval: impl Into<String>) -> Self {
+        self.destipval = Some(destipval.into());
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: bool) -> Self {
+        self.destport = Some(destport);
+        self
+    }
+    /// Sets [`destportop`](Self::destportop).
+    pub fn destportop(mut self, destportop: Destipop) -> Self {
+        self.destportop = Some(rt::Open::Known(destportop));
+        self
+    }
+    /// Sets [`destportval`](Self::destportval).
+    pub fn destportval(mut self, destportval: impl Into<String>) -> Self {
+        self.destportval = Some(destportval.into());
+        self
+    }
+    /// Sets [`dfdhash`](Self::dfdhash).
+    pub fn dfdhash(mut self, dfdhash: Dfdhash) -> Self {
+        self.dfdhash = Some(rt::Open::Known(dfdhash));
+        self
+    }
+    /// Sets [`established`](Self::established).
+    pub fn established(mut self, established: bool) -> Self {
+        self.established = Some(established);
+        self
+    }
+    /// Sets [`icmpcode`](Self::icmpcode).
+    pub fn icmpcode(mut self, icmpcode: impl Into<rt::Number>) -> Self {
+        self.icmpcode = Some(icmpcode.into());
+        self
+    }
+    /// Sets [`icmptype`](Self::icmptype).
+    pub fn icmptype(mut self, icmptype: impl Into<rt::Number>) -> Self {
+        self.icmptype = Some(icmptype.into());
+        self
+    }
+    /// Sets [`logstate`](Self::logstate).
+    pub fn logstate(mut self, logstate: EnabledDisabled) -> Self {
+        self.logstate = Some(rt::Open::Known(logstate));
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`protocolnumber`](Self::protocolnumber).
+    pub fn protocolnumber(mut self, protocolnumber: impl Into<rt::Number>) -> Self {
+        self.protocolnumber = Some(protocolnumber.into());
+        self
+    }
+    /// Sets [`ratelimit`](Self::ratelimit).
+    pub fn ratelimit(mut self, ratelimit: impl Into<rt::Number>) -> Self {
+        self.ratelimit = Some(ratelimit.into());
+        self
+    }
+    /// Sets [`srcip`](Self::srcip).
+    pub fn srcip(mut self, srcip: bool) -> Self {
+        self.srcip = Some(srcip);
+        self
+    }
+    /// Sets [`srcipop`](Self::srcipop).
+    pub fn srcipop(mut self, srcipop: Destipop) -> Self {
+        self.srcipop = Some(rt::Open::Known(srcipop));
+        self
+    }
+    /// Sets [`srcipval`](Self::srcipval).
+    pub fn srcipval(mut self, srcipval: impl Into<String>) -> Self {
+        self.srcipval = Some(srcipval.into());
+        self
+    }
+    /// Sets [`srcmac`](Self::srcmac).
+    pub fn srcmac(mut self, srcmac: impl Into<String>) -> Self {
+        self.srcmac = Some(srcmac.into());
+        self
+    }
+    /// Sets [`srcmacmask`](Self::srcmacmask).
+    pub fn srcmacmask(mut self, srcmacmask: impl Into<String>) -> Self {
+        self.srcmacmask = Some(srcmacmask.into());
+        self
+    }
+    /// Sets [`srcport`](Self::srcport).
+    pub fn srcport(mut self, srcport: bool) -> Self {
+        self.srcport = Some(srcport);
+        self
+    }
+    /// Sets [`srcportop`](Self::srcportop).
+    pub fn srcportop(mut self, srcportop: Destipop) -> Self {
+        self.srcportop = Some(rt::Open::Known(srcportop));
+        self
+    }
+    /// Sets [`srcportval`](Self::srcportval).
+    pub fn srcportval(mut self, srcportval: impl Into<String>) -> Self {
+        self.srcportval = Some(srcportval.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`stateful`](Self::stateful).
+    pub fn stateful(mut self, stateful: YesNo) -> Self {
+        self.stateful = Some(rt::Open::Known(stateful));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ClassicDfd) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
 }
 impl Nsacl {
     /// `POST /nitro/v1/config/nsacl`
@@ -1334,58 +1428,44 @@ impl Nsacl {
 /// - URL: `/nitro/v1/config/nsacl6`
 /// - Key: `acl6name`
 /// - Operations: `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`Nsacl6Stats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacl6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Interface`. Type `String`, read-write.
-    pub interface_mixed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsacl6Acl6action`]): `BRIDGE`, `DENY`, `ALLOW`.
-    ///
-    /// Mandatory for add.
-    pub acl6action: Option<rt::Open<Nsacl6Acl6action>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub acl6name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `Interface`.
+    pub interface_mixed: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`Nsacl6Aclaction`]): `BRIDGE`, `DENY`, `ALLOW`.
-    pub aclaction: Option<rt::Open<Nsacl6Aclaction>>,
-    /// `String[]`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`BridgeDenyAllow`]): `BRIDGE`, `DENY`, `ALLOW`.
     ///
-    /// Possible values (see [`Nsacl6Aclassociate`]): `NAT`, `FORWARDINGSESSION`, `NAT64`, `LSN`.
-    pub aclassociate: Option<Vec<rt::Open<Nsacl6Aclassociate>>>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub acl6action: Option<rt::Open<BridgeDenyAllow>>,
+    /// Possible values (see [`BridgeDenyAllow`]): `BRIDGE`, `DENY`, `ALLOW`.
+    pub aclaction: Option<rt::Open<BridgeDenyAllow>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`Nsacl6Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub destipop: Option<rt::Open<Nsacl6Destipop>>,
-    /// `Boolean`, read-write.
+    /// Possible values (see [`Aclassociate`]): `NAT`, `FORWARDINGSESSION`, `NAT64`, `LSN`.
+    pub aclassociate: Option<Vec<rt::Open<Aclassociate>>>,
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub destipop: Option<rt::Open<Destipop>>,
     pub destipv6: Option<bool>,
-    /// `String`, read-write.
     pub destipv6val: Option<String>,
-    /// `Boolean`, read-write.
     pub destport: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsacl6Destportop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub destportop: Option<rt::Open<Nsacl6Destportop>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub destportop: Option<rt::Open<Destipop>>,
     /// Length: at most 65535.
     pub destportval: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsacl6Dfdhash`]): `SIP-SPORT-DIP-DPORT`, `SIP`, `DIP`, `SIP-DIP`, `SIP-SPORT`, `DIP-DPORT`.
+    /// Possible values (see [`Dfdhash`]): `SIP-SPORT-DIP-DPORT`, `SIP`, `DIP`, `SIP-DIP`, `SIP-SPORT`, `DIP-DPORT`.
     ///
     /// Since `12.1`.
-    pub dfdhash: Option<rt::Open<Nsacl6Dfdhash>>,
-    /// `Double`, read-write.
+    pub dfdhash: Option<rt::Open<Dfdhash>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 128.
     ///
@@ -1393,57 +1473,48 @@ pub struct Nsacl6 {
     ///
     /// Since `12.1`.
     pub dfdprefix: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub established: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65536.
     pub icmpcode: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65536.
     pub icmptype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub interface: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NOTAPPLIED`.
     ///
     /// Possible values (see [`Nsacl6Kernelstate`]): `APPLIED`, `NOTAPPLIED`, `RE-APPLY`, `SFAPPLIED`, `SFNOTAPPLIED`.
     pub kernelstate: Option<rt::Open<Nsacl6Kernelstate>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`Nsacl6Logstate`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub logstate: Option<rt::Open<Nsacl6Logstate>>,
-    /// `String`, read-write.
-    ///
+    pub logstate: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 81920.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`Nsacl6Protocol`]): `ICMPV6`, `TCP`, `UDP`, `ICMP`, `IGMP`, `EGP`, `IGP`, `ARGUS`, `RDP`, `RSVP`, `EIGRP`, `L2TP`, `ISIS`, `GGP`, `IPoverIP`, `ST`, `CBT`, `BBN-RCC-M`, `NVP-II`, `PUP`, `EMCON`, `XNET`, `CHAOS`, `MUX`, `DCN-MEAS`, `HMP`, `PRM`, `XNS-IDP`, `TRUNK-1`, `TRUNK-2`, `LEAF-1`, `LEAF-2`, `IRTP`, `ISO-TP4`, `NETBLT`, `MFE-NSP`, `MERIT-INP`, `SEP`, `3PC`, `IDPR`, `XTP`, `DDP`, `IDPR-CMTP`, `TP++`, `IL`, `IPv6`, `SDRP`, `IPv6-Route`, `IPv6-Frag`, `IDRP`, `GRE`, `MHRP`, `BNA`, `ESP`, `AH`, `I-NLSP`, `SWIPE`, `NARP`, `MOBILE`, `TLSP`, `SKIP`, `IPv6-NoNx`, `IPv6-Opts`, `Any-Host-Internal-Protocol`, `CFTP`, `Any-Local-Network`, `SAT-EXPAK`, `KRYPTOLAN`, `RVD`, `IPPC`, `Any-Distributed-File-System`, `TFTP`, `VISA`, `IPCV`, `CPNX`, `CPHB`, `WSN`, `PVP`, `BR-SAT-MO`, `SUN-ND`, `WB-MON`, `WB-EXPAK`, `ISO-IP`, `VMTP`, `SECURE-VM`, `VINES`, `TTP`, `NSFNET-IG`, `DGP`, `TCF`, `OSPFIGP`, `Sprite-RP`, `LARP`, `MTP`, `AX.25`, `IPIP`, `MICP`, `SCC-SP`, `ETHERIP`, `Any-Private-Encryption-Scheme`, `GMTP`, `IFMP`, `PNNI`, `PIM`, `ARIS`, `SCPS`, `QNX`, `A/N`, `IPComp`, `SNP`, `Compaq-Pe`, `IPX-in-IP`, `VRRP`, `PGM`, `Any-0-Hop-Protocol`, `ENCAP`, `DDX`, `IATP`, `STP`, `SRP`, `UTI`, `SMP`, `SM`, `PTP`, `FIRE`, `CRTP`, `CRUDP`, `SSCOPMCE`, `IPLT`, `SPS`, `PIPE`, `SCTP`, `FC`, `RSVP-E2E-IGNORE`, `Mobility-Header`, `UDPLite`.
     pub protocol: Option<rt::Open<Nsacl6Protocol>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub protocolnumber: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 10000.
     ///
@@ -1451,88 +1522,58 @@ pub struct Nsacl6 {
     ///
     /// Since `12.1`.
     pub ratelimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsacl6Srcipop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub srcipop: Option<rt::Open<Nsacl6Srcipop>>,
-    /// `Boolean`, read-write.
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub srcipop: Option<rt::Open<Destipop>>,
     pub srcipv6: Option<bool>,
-    /// `String`, read-write.
     pub srcipv6val: Option<String>,
-    /// `String`, read-write.
     pub srcmac: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `000000000000`.
     ///
     /// Since `11.0`.
     pub srcmacmask: Option<String>,
-    /// `Boolean`, read-write.
     pub srcport: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsacl6Srcportop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub srcportop: Option<rt::Open<Nsacl6Srcportop>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub srcportop: Option<rt::Open<Destipop>>,
     /// Length: at most 65535.
     pub srcportval: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Nsacl6State`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<Nsacl6State>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`Nsacl6Stateful`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub stateful: Option<rt::Open<Nsacl6Stateful>>,
-    /// `Double`, read-write.
+    pub stateful: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     pub ttl: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `CLASSIC`.
     ///
-    /// Possible values (see [`Nsacl6Type`]): `CLASSIC`, `DFD`.
+    /// Possible values (see [`ClassicDfd`]): `CLASSIC`, `DFD`.
     ///
     /// Since `12.1`.
-    pub type_: Option<rt::Open<Nsacl6Type>>,
-    /// `Double`, read-write.
+    pub type_: Option<rt::Open<ClassicDfd>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub vxlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsacl6`.`acl6action` ([`Nsacl6`]): the same values as [`NsaclAclaction`].
-pub type Nsacl6Acl6action = NsaclAclaction;
-/// Values of `nsacl6`.`aclaction` ([`Nsacl6`]): the same values as [`NsaclAclaction`].
-pub type Nsacl6Aclaction = NsaclAclaction;
-/// Values of `nsacl6`.`aclassociate` ([`Nsacl6`]): the same values as [`NsaclAclassociate`].
-pub type Nsacl6Aclassociate = NsaclAclassociate;
-/// Values of `nsacl6`.`destipop` ([`Nsacl6`]): the same values as [`NsaclDestipop`].
-pub type Nsacl6Destipop = NsaclDestipop;
-/// Values of `nsacl6`.`destportop` ([`Nsacl6`]): the same values as [`NsaclDestipop`].
-pub type Nsacl6Destportop = NsaclDestipop;
-/// Values of `nsacl6`.`dfdhash` ([`Nsacl6`]): the same values as [`NsaclDfdhash`].
-pub type Nsacl6Dfdhash = NsaclDfdhash;
-/// Values of `nsacl6`.`kernelstate` ([`Nsacl6`]).
-///
-/// Also the values of `nspbr6.kernelstate`.
+/// Values of `nsacl6.kernelstate`, `nspbr6.kernelstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nsacl6Kernelstate {
@@ -1556,11 +1597,7 @@ impl rt::WireEnum for Nsacl6Kernelstate {
         (Self::Sfnotapplied, "SFNOTAPPLIED"),
     ];
 }
-/// Values of `nsacl6`.`logstate` ([`Nsacl6`]): the same values as [`NsaclLogstate`].
-pub type Nsacl6Logstate = NsaclLogstate;
-/// Values of `nsacl6`.`protocol` ([`Nsacl6`]).
-///
-/// Also the values of `nspbr6.protocol`.
+/// Values of `nsacl6.protocol`, `nspbr6.protocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Nsacl6Protocol {
@@ -2243,16 +2280,6 @@ impl rt::WireEnum for Nsacl6Protocol {
         (Self::UdpLite, "UDPLite"),
     ];
 }
-/// Values of `nsacl6`.`srcipop` ([`Nsacl6`]): the same values as [`NsaclDestipop`].
-pub type Nsacl6Srcipop = NsaclDestipop;
-/// Values of `nsacl6`.`srcportop` ([`Nsacl6`]): the same values as [`NsaclDestipop`].
-pub type Nsacl6Srcportop = NsaclDestipop;
-/// Values of `nsacl6`.`state` ([`Nsacl6`]): the same values as [`NsaclLogstate`].
-pub type Nsacl6State = NsaclLogstate;
-/// Values of `nsacl6`.`stateful` ([`Nsacl6`]): the same values as [`NsaclStateful`].
-pub type Nsacl6Stateful = NsaclStateful;
-/// Values of `nsacl6`.`type` ([`Nsacl6`]): the same values as [`NsaclType`].
-pub type Nsacl6Type = NsaclType;
 impl rt::Model for Nsacl6 {
     const FIELDS: &'static [&'static str] = &[
         "Interface",
@@ -2343,6 +2370,7 @@ impl rt::Model for Nsacl6 {
             39 => self.type_.as_field(),
             40 => self.vlan.as_field(),
             41 => self.vxlan.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2390,14 +2418,9 @@ impl rt::Model for Nsacl6 {
             39 => self.type_.as_field_mut(),
             40 => self.vlan.as_field_mut(),
             41 => self.vxlan.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacl6 {
@@ -2430,6 +2453,180 @@ impl rt::Resource for Nsacl6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["acl6name"];
+}
+impl Nsacl6 {
+    /// A `nsacl6` named by its key, every other field unset.
+    pub fn new(acl6name: impl Into<String>) -> Self {
+        Self {
+            acl6name: Some(acl6name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`interface_mixed`](Self::interface_mixed).
+    pub fn interface_mixed(mut self, interface_mixed: impl Into<String>) -> Self {
+        self.interface_mixed = Some(interface_mixed.into());
+        self
+    }
+    /// Sets [`acl6action`](Self::acl6action).
+    pub fn acl6action(mut self, acl6action: BridgeDenyAllow) -> Self {
+        self.acl6action = Some(rt::Open::Known(acl6action));
+        self
+    }
+    /// Sets [`destipop`](Self::destipop).
+    pub fn destipop(mut self, destipop: Destipop) -> Self {
+        self.destipop = Some(rt::Open::Known(destipop));
+        self
+    }
+    /// Sets [`destipv6`](Self::destipv6).
+    pub fn destipv6(mut self, destipv6: bool) -> Self {
+        self.destipv6 = Some(destipv6);
+        self
+    }
+    /// Sets [`destipv6val`](Self::destipv6val).
+    pub fn destipv6val(mut self, destipv6val: impl Into<String>) -> Self {
+        self.destipv6val = Some(destipv6val.into());
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: bool) -> Self {
+        self.destport = Some(destport);
+        self
+    }
+    /// Sets [`destportop`](Self::destportop).
+    pub fn destportop(mut self, destportop: Destipop) -> Self {
+        self.destportop = Some(rt::Open::Known(destportop));
+        self
+    }
+    /// Sets [`destportval`](Self::destportval).
+    pub fn destportval(mut self, destportval: impl Into<String>) -> Self {
+        self.destportval = Some(destportval.into());
+        self
+    }
+    /// Sets [`dfdhash`](Self::dfdhash).
+    pub fn dfdhash(mut self, dfdhash: Dfdhash) -> Self {
+        self.dfdhash = Some(rt::Open::Known(dfdhash));
+        self
+    }
+    /// Sets [`dfdprefix`](Self::dfdprefix).
+    pub fn dfdprefix(mut self, dfdprefix: impl Into<rt::Number>) -> Self {
+        self.dfdprefix = Some(dfdprefix.into());
+        self
+    }
+    /// Sets [`established`](Self::established).
+    pub fn established(mut self, established: bool) -> Self {
+        self.established = Some(established);
+        self
+    }
+    /// Sets [`icmpcode`](Self::icmpcode).
+    pub fn icmpcode(mut self, icmpcode: impl Into<rt::Number>) -> Self {
+        self.icmpcode = Some(icmpcode.into());
+        self
+    }
+    /// Sets [`icmptype`](Self::icmptype).
+    pub fn icmptype(mut self, icmptype: impl Into<rt::Number>) -> Self {
+        self.icmptype = Some(icmptype.into());
+        self
+    }
+    /// Sets [`logstate`](Self::logstate).
+    pub fn logstate(mut self, logstate: EnabledDisabled) -> Self {
+        self.logstate = Some(rt::Open::Known(logstate));
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: Nsacl6Protocol) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`protocolnumber`](Self::protocolnumber).
+    pub fn protocolnumber(mut self, protocolnumber: impl Into<rt::Number>) -> Self {
+        self.protocolnumber = Some(protocolnumber.into());
+        self
+    }
+    /// Sets [`ratelimit`](Self::ratelimit).
+    pub fn ratelimit(mut self, ratelimit: impl Into<rt::Number>) -> Self {
+        self.ratelimit = Some(ratelimit.into());
+        self
+    }
+    /// Sets [`srcipop`](Self::srcipop).
+    pub fn srcipop(mut self, srcipop: Destipop) -> Self {
+        self.srcipop = Some(rt::Open::Known(srcipop));
+        self
+    }
+    /// Sets [`srcipv6`](Self::srcipv6).
+    pub fn srcipv6(mut self, srcipv6: bool) -> Self {
+        self.srcipv6 = Some(srcipv6);
+        self
+    }
+    /// Sets [`srcipv6val`](Self::srcipv6val).
+    pub fn srcipv6val(mut self, srcipv6val: impl Into<String>) -> Self {
+        self.srcipv6val = Some(srcipv6val.into());
+        self
+    }
+    /// Sets [`srcmac`](Self::srcmac).
+    pub fn srcmac(mut self, srcmac: impl Into<String>) -> Self {
+        self.srcmac = Some(srcmac.into());
+        self
+    }
+    /// Sets [`srcmacmask`](Self::srcmacmask).
+    pub fn srcmacmask(mut self, srcmacmask: impl Into<String>) -> Self {
+        self.srcmacmask = Some(srcmacmask.into());
+        self
+    }
+    /// Sets [`srcport`](Self::srcport).
+    pub fn srcport(mut self, srcport: bool) -> Self {
+        self.srcport = Some(srcport);
+        self
+    }
+    /// Sets [`srcportop`](Self::srcportop).
+    pub fn srcportop(mut self, srcportop: Destipop) -> Self {
+        self.srcportop = Some(rt::Open::Known(srcportop));
+        self
+    }
+    /// Sets [`srcportval`](Self::srcportval).
+    pub fn srcportval(mut self, srcportval: impl Into<String>) -> Self {
+        self.srcportval = Some(srcportval.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`stateful`](Self::stateful).
+    pub fn stateful(mut self, stateful: YesNo) -> Self {
+        self.stateful = Some(rt::Open::Known(stateful));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ClassicDfd) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
 }
 impl Nsacl6 {
     /// `POST /nitro/v1/config/nsacl6`
@@ -2527,39 +2724,33 @@ impl Nsacl6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacls {
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `CLASSIC`.
     ///
-    /// Possible values (see [`NsaclsType`]): `CLASSIC`, `DFD`.
+    /// Possible values (see [`ClassicDfd`]): `CLASSIC`, `DFD`.
     ///
     /// Since `12.1`.
-    pub type_: Option<rt::Open<NsaclsType>>,
+    pub type_: Option<rt::Open<ClassicDfd>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsacls`.`type` ([`Nsacls`]): the same values as [`NsaclType`].
-pub type NsaclsType = NsaclType;
 impl rt::Model for Nsacls {
     const FIELDS: &'static [&'static str] = &["type"];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.type_.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.type_.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacls {
@@ -2615,39 +2806,33 @@ impl Nsacls {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacls6 {
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `CLASSIC`.
     ///
-    /// Possible values (see [`Nsacls6Type`]): `CLASSIC`, `DFD`.
+    /// Possible values (see [`ClassicDfd`]): `CLASSIC`, `DFD`.
     ///
     /// Since `12.1`.
-    pub type_: Option<rt::Open<Nsacls6Type>>,
+    pub type_: Option<rt::Open<ClassicDfd>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsacls6`.`type` ([`Nsacls6`]): the same values as [`NsaclType`].
-pub type Nsacls6Type = NsaclType;
 impl rt::Model for Nsacls6 {
     const FIELDS: &'static [&'static str] = &["type"];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.type_.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.type_.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacls6 {
@@ -2703,20 +2888,16 @@ impl Nsacls6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsappflowcollector {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Integer`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    pub ipaddress: Option<String>,
     /// Default: `4739`.
     pub port: Option<i64>,
     /// Keys the reference does not document, kept as received.
@@ -2731,6 +2912,7 @@ impl rt::Model for Nsappflowcollector {
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
             3 => self.port.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2740,14 +2922,9 @@ impl rt::Model for Nsappflowcollector {
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.port.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsappflowcollector {
@@ -2780,6 +2957,25 @@ impl rt::Resource for Nsappflowcollector {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nsappflowcollector {
+    /// A `nsappflowcollector` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
 }
 impl Nsappflowcollector {
     /// `POST /nitro/v1/config/nsappflowcollector`
@@ -2821,55 +3017,41 @@ impl Nsappflowcollector {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsappflowparam {
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`NsappflowparamClienttrafficonly`]): `YES`, `NO`.
-    pub clienttrafficonly: Option<rt::Open<NsappflowparamClienttrafficonly>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub clienttrafficonly: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsappflowparamHttpcookie`]): `ENABLED`, `DISABLED`.
-    pub httpcookie: Option<rt::Open<NsappflowparamHttpcookie>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpcookie: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsappflowparamHttphost`]): `ENABLED`, `DISABLED`.
-    pub httphost: Option<rt::Open<NsappflowparamHttphost>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httphost: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsappflowparamHttpmethod`]): `ENABLED`, `DISABLED`.
-    pub httpmethod: Option<rt::Open<NsappflowparamHttpmethod>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpmethod: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsappflowparamHttpreferer`]): `ENABLED`, `DISABLED`.
-    pub httpreferer: Option<rt::Open<NsappflowparamHttpreferer>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpreferer: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsappflowparamHttpurl`]): `ENABLED`, `DISABLED`.
-    pub httpurl: Option<rt::Open<NsappflowparamHttpurl>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpurl: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsappflowparamHttpuseragent`]): `ENABLED`, `DISABLED`.
-    pub httpuseragent: Option<rt::Open<NsappflowparamHttpuseragent>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub httpuseragent: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 60 to 3600.
     ///
     /// Default: `600`.
     pub templaterefresh: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 128 to 1472.
     ///
@@ -2878,20 +3060,6 @@ pub struct Nsappflowparam {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsappflowparam`.`clienttrafficonly` ([`Nsappflowparam`]): the same values as [`NsaclStateful`].
-pub type NsappflowparamClienttrafficonly = NsaclStateful;
-/// Values of `nsappflowparam`.`httpcookie` ([`Nsappflowparam`]): the same values as [`NsaclLogstate`].
-pub type NsappflowparamHttpcookie = NsaclLogstate;
-/// Values of `nsappflowparam`.`httphost` ([`Nsappflowparam`]): the same values as [`NsaclLogstate`].
-pub type NsappflowparamHttphost = NsaclLogstate;
-/// Values of `nsappflowparam`.`httpmethod` ([`Nsappflowparam`]): the same values as [`NsaclLogstate`].
-pub type NsappflowparamHttpmethod = NsaclLogstate;
-/// Values of `nsappflowparam`.`httpreferer` ([`Nsappflowparam`]): the same values as [`NsaclLogstate`].
-pub type NsappflowparamHttpreferer = NsaclLogstate;
-/// Values of `nsappflowparam`.`httpurl` ([`Nsappflowparam`]): the same values as [`NsaclLogstate`].
-pub type NsappflowparamHttpurl = NsaclLogstate;
-/// Values of `nsappflowparam`.`httpuseragent` ([`Nsappflowparam`]): the same values as [`NsaclLogstate`].
-pub type NsappflowparamHttpuseragent = NsaclLogstate;
 impl rt::Model for Nsappflowparam {
     const FIELDS: &'static [&'static str] = &[
         "clienttrafficonly",
@@ -2916,6 +3084,7 @@ impl rt::Model for Nsappflowparam {
             6 => self.httpuseragent.as_field(),
             7 => self.templaterefresh.as_field(),
             8 => self.udppmtu.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2930,14 +3099,9 @@ impl rt::Model for Nsappflowparam {
             6 => self.httpuseragent.as_field_mut(),
             7 => self.templaterefresh.as_field_mut(),
             8 => self.udppmtu.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsappflowparam {
@@ -2993,49 +3157,41 @@ impl Nsappflowparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsaptlicense {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub bindtype: Option<String>,
-    /// `String`, read-write.
-    pub countavailable: Option<String>,
-    /// `String`, read-only.
-    pub counttotal: Option<String>,
-    /// `String`, read-only.
-    pub dateexp: Option<String>,
-    /// `String`, read-only.
-    pub datepurchased: Option<String>,
-    /// `String`, read-only.
-    pub datesa: Option<String>,
-    /// `String[]`, read-only.
-    pub features: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub licensedir: Option<String>,
-    /// `String`, read-only.
-    pub name: Option<String>,
-    /// `String`, read-only.
-    pub relevance: Option<String>,
-    /// `String`, read-only.
-    pub response: Option<String>,
-    /// `String`, read-write.
-    pub serialno: Option<String>,
-    /// `String`, read-write.
-    pub sessionid: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub bindtype: Option<String>,
+    pub countavailable: Option<String>,
+    /// Read-only: never sent.
+    pub counttotal: Option<String>,
+    /// Read-only: never sent.
+    pub dateexp: Option<String>,
+    /// Read-only: never sent.
+    pub datepurchased: Option<String>,
+    /// Read-only: never sent.
+    pub datesa: Option<String>,
+    /// Read-only: never sent.
+    pub features: Option<Vec<String>>,
+    pub id: Option<String>,
+    pub licensedir: Option<String>,
+    /// Read-only: never sent.
+    pub name: Option<String>,
+    /// Read-only: never sent.
+    pub relevance: Option<String>,
+    /// Read-only: never sent.
+    pub response: Option<String>,
+    pub serialno: Option<String>,
+    pub sessionid: Option<String>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`NsaptlicenseUseproxy`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.1`.
-    pub useproxy: Option<rt::Open<NsaptlicenseUseproxy>>,
+    pub useproxy: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsaptlicense`.`useproxy` ([`Nsaptlicense`]): the same values as [`NsaclStateful`].
-pub type NsaptlicenseUseproxy = NsaclStateful;
 impl rt::Model for Nsaptlicense {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3074,6 +3230,7 @@ impl rt::Model for Nsaptlicense {
             13 => self.serialno.as_field(),
             14 => self.sessionid.as_field(),
             15 => self.useproxy.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3095,14 +3252,9 @@ impl rt::Model for Nsaptlicense {
             13 => self.serialno.as_field_mut(),
             14 => self.sessionid.as_field_mut(),
             15 => self.useproxy.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsaptlicense {
@@ -3160,40 +3312,29 @@ impl Nsaptlicense {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsassignment {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Add`. Type `String`, read-write.
-    pub add_mixed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub add: Option<String>,
-    /// `String`, read-write.
-    pub append: Option<String>,
-    /// `Boolean`, read-write.
-    pub clear: Option<bool>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `Add`.
+    pub add_mixed: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub add: Option<String>,
+    pub append: Option<String>,
+    pub clear: Option<bool>,
+    pub comment: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `String`, read-write.
     pub set: Option<String>,
-    /// `String`, read-write.
     pub sub: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub variable: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3233,6 +3374,7 @@ impl rt::Model for Nsassignment {
             11 => self.sub.as_field(),
             12 => self.undefhits.as_field(),
             13 => self.variable.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3252,14 +3394,9 @@ impl rt::Model for Nsassignment {
             11 => self.sub.as_field_mut(),
             12 => self.undefhits.as_field_mut(),
             13 => self.variable.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsassignment {
@@ -3292,6 +3429,50 @@ impl rt::Resource for Nsassignment {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nsassignment {
+    /// A `nsassignment` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`add_mixed`](Self::add_mixed).
+    pub fn add_mixed(mut self, add_mixed: impl Into<String>) -> Self {
+        self.add_mixed = Some(add_mixed.into());
+        self
+    }
+    /// Sets [`append`](Self::append).
+    pub fn append(mut self, append: impl Into<String>) -> Self {
+        self.append = Some(append.into());
+        self
+    }
+    /// Sets [`clear`](Self::clear).
+    pub fn clear(mut self, clear: bool) -> Self {
+        self.clear = Some(clear);
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`set`](Self::set).
+    pub fn set(mut self, set: impl Into<String>) -> Self {
+        self.set = Some(set.into());
+        self
+    }
+    /// Sets [`sub`](Self::sub).
+    pub fn with_sub(mut self, sub: impl Into<String>) -> Self {
+        self.sub = Some(sub.into());
+        self
+    }
+    /// Sets [`variable`](Self::variable).
+    pub fn variable(mut self, variable: impl Into<String>) -> Self {
+        self.variable = Some(variable.into());
+        self
+    }
 }
 impl Nsassignment {
     /// `POST /nitro/v1/config/nsassignment`
@@ -3352,75 +3533,63 @@ impl Nsassignment {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nscapacity {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub actualbandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub bandwidth: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub daystoexpiration: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`NscapacityEdition`]): `Standard`, `Enterprise`, `Platinum`.
     ///
     /// Since `11.0`.
     pub edition: Option<rt::Open<NscapacityEdition>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub instancecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 20.
     ///
     /// Since `12.1`.
     pub maxvcpucount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub minbandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`NscapacityPlatform`]): `VS10`, `VE10`, `VP10`, `VS25`, `VE25`, `VP25`, `VS50`, `VE50`, `VP50`, `VS200`, `VE200`, `VP200`, `VS1000`, `VE1000`, `VP1000`, `VS3000`, `VE3000`, `VP3000`, `VS5000`, `VE5000`, `VP5000`, `VS8000`, `VE8000`, `VP8000`, `VS10000`, `VE10000`, `VP10000`, `VS15000`, `VE15000`, `VP15000`, `VS25000`, `VE25000`, `VP25000`, `VS40000`, `VE40000`, `VP40000`, `VS100000`, `VE100000`, `VP100000`, `CP1000`.
     ///
     /// Since `11.1`.
     ///
     /// Values of older releases that `14.1` lacks: `VE100` (`12.0`), `VE500` (`12.0`), `VP1` (`12.0`), `VP100` (`12.0`), `VP2000` (`12.0`), `VP4000` (`12.0`), `VP5` (`12.0`), `VP500` (`12.0`), `VS1` (`12.0`), `VS100` (`12.0`), `VS5` (`12.0`), `VS500` (`12.0`) (removed).
     pub platform: Option<rt::Open<NscapacityPlatform>>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`NscapacityUnit`]): `Gbps`, `Mbps`.
     ///
     /// Since `11.0`.
     pub unit: Option<rt::Open<NscapacityUnit>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub username: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub vcpu: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 20.
     ///
@@ -3706,6 +3875,7 @@ impl rt::Model for Nscapacity {
             12 => self.username.as_field(),
             13 => self.vcpu.as_field(),
             14 => self.vcpucount.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3726,14 +3896,9 @@ impl rt::Model for Nscapacity {
             12 => self.username.as_field_mut(),
             13 => self.vcpu.as_field_mut(),
             14 => self.vcpucount.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nscapacity {
@@ -3790,67 +3955,7 @@ impl Nscapacity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nscentralmanagementserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `13.1`.
-    pub activationcode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `13.1`.
-    pub adcpassword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `13.1`.
-    pub adcusername: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub admserviceconnectionstatus: Option<serde_json::Value>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub admserviceenvironment: Option<serde_json::Value>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub customerid: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    ///
-    /// Since `13.1`.
-    pub deviceprofilename: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub instanceid: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `11.0`.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub servername: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`NscentralmanagementserverType`]): `CLOUD`, `ONPREM`.
     ///
@@ -3858,20 +3963,64 @@ pub struct Nscentralmanagementserver {
     ///
     /// Since `11.0`.
     pub type_: Option<rt::Open<NscentralmanagementserverType>>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: 1 to 127.
+    ///
+    /// Since `13.1`.
+    pub activationcode: Option<String>,
+    /// Length: 1 to 127.
+    ///
+    /// Since `13.1`.
+    pub adcpassword: Option<String>,
+    /// Length: 1 to 127.
+    ///
+    /// Since `13.1`.
+    pub adcusername: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub admserviceconnectionstatus: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub admserviceenvironment: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub customerid: Option<serde_json::Value>,
+    /// Length: 1 to 255.
+    ///
+    /// Since `13.1`.
+    pub deviceprofilename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub instanceid: Option<serde_json::Value>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub ipaddress: Option<String>,
+    /// Length: 1 to 127.
+    ///
+    /// Since `11.0`.
+    pub password: Option<String>,
+    /// Since `11.0`.
+    pub servername: Option<String>,
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub username: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`NscentralmanagementserverValidatecert`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub validatecert: Option<rt::Open<NscentralmanagementserverValidatecert>>,
+    pub validatecert: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3890,8 +4039,6 @@ impl rt::WireEnum for NscentralmanagementserverType {
         (Self::Onprem, "ONPREM"),
     ];
 }
-/// Values of `nscentralmanagementserver`.`validatecert` ([`Nscentralmanagementserver`]): the same values as [`NsaclStateful`].
-pub type NscentralmanagementserverValidatecert = NsaclStateful;
 impl rt::Model for Nscentralmanagementserver {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3929,6 +4076,7 @@ impl rt::Model for Nscentralmanagementserver {
             12 => self.type_.as_field(),
             13 => self.username.as_field(),
             14 => self.validatecert.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3949,14 +4097,9 @@ impl rt::Model for Nscentralmanagementserver {
             12 => self.type_.as_field_mut(),
             13 => self.username.as_field_mut(),
             14 => self.validatecert.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nscentralmanagementserver {
@@ -3989,6 +4132,35 @@ impl rt::Resource for Nscentralmanagementserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["type"];
+}
+impl Nscentralmanagementserver {
+    /// A `nscentralmanagementserver` named by its key, every other field unset.
+    pub fn new(type_: NscentralmanagementserverType) -> Self {
+        Self {
+            type_: Some(rt::Open::Known(type_)),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
+    /// Sets [`username`](Self::username).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
 }
 impl Nscentralmanagementserver {
     /// `POST /nitro/v1/config/nscentralmanagementserver`
@@ -4031,8 +4203,6 @@ impl Nscentralmanagementserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nschannelparam {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`NschannelparamVfautorecover`]): `DISABLE`, `ENABLE`.
     ///
     /// Since `14.1`.
@@ -4061,20 +4231,16 @@ impl rt::Model for Nschannelparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.vfautorecover.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.vfautorecover.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nschannelparam {
@@ -4126,235 +4292,183 @@ impl Nschannelparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsconfig {
-    /// Wire name `Async`. Type `Boolean`, access not known.
+    /// Wire name `Async`. Access not documented.
     ///
     /// Since `14.1`.
     pub async_mixed: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub all: Option<bool>,
-    /// Wire name `async`. Type `Boolean`, read-write.
+    /// Wire name `async`.
     ///
     /// Since `14.1`.
     pub async_: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub changedpassword: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsconfigCip`]): `ENABLED`, `DISABLED`.
-    pub cip: Option<rt::Open<NsconfigCip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cip: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub cipheader: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub config: Option<String>,
-    /// `String`, read-write.
     pub config1: Option<String>,
-    /// `String`, read-write.
     pub config2: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub configchanged: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub configfile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsconfigCookieversion`]): `0`, `1`.
-    pub cookieversion: Option<rt::Open<NsconfigCookieversion>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Cookieversion`]): `0`, `1`.
+    pub cookieversion: Option<rt::Open<Cookieversion>>,
     /// Length: 1 to 65535.
     pub crportrange: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub currentsytemtime: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `80`.
     pub exclusivequotamaxclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `80`.
     pub exclusivequotaspillover: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub force: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1024 to 64000.
     pub ftpportrange: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `10`.
     pub grantquotamaxclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `10`.
     pub grantquotaspillover: Option<rt::Number>,
-    /// `Integer[]`, read-write.
-    ///
     /// Range: at least 1.
     pub httpport: Option<Vec<i64>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub id: Option<serde_json::Value>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at least 1.
     pub ifnum: Option<Vec<String>>,
-    /// `Boolean`, read-write.
     pub ignoredevicespecific: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ipaddress: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub lastconfigchangedtime: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub lastconfigsavetime: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`NsconfigLevel`]): `basic`, `extended`, `full`.
     pub level: Option<rt::Open<NsconfigLevel>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub mappedip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     pub maxconn: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     pub maxreq: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub message: Option<String>,
-    /// `String`, read-write.
     pub netmask: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 4094.
     pub nsvlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsconfigOuttype`]): `cli`, `xml`.
-    pub outtype: Option<rt::Open<NsconfigOuttype>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`CliXml`]): `cli`, `xml`.
+    pub outtype: Option<rt::Open<CliXml>>,
+    /// Reference type `Double`.
     ///
     /// Range: 168 to 1500.
     ///
     /// Default: `576`.
     pub pmtumin: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1440.
     ///
     /// Default: `10`.
     pub pmtutimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub primaryip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub primaryip6: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: at least 1.
     pub range: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`NsconfigRbaconfig`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.1`.
-    pub rbaconfig: Option<rt::Open<NsconfigRbaconfig>>,
-    /// `String`, read-only.
+    pub rbaconfig: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub responsefile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsconfigSecurecookie`]): `ENABLED`, `DISABLED`.
-    pub securecookie: Option<rt::Open<NsconfigSecurecookie>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub securecookie: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub securemanagementtd: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsconfigSecuremanagementtraffic`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub securemanagementtraffic: Option<rt::Open<NsconfigSecuremanagementtraffic>>,
-    /// `unknown`, read-only.
+    pub securemanagementtraffic: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub svmcmd: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub systemtime: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`NsconfigSystemtype`]): `Stand-alone`, `HA`, `Cluster`.
-    pub systemtype: Option<rt::Open<NsconfigSystemtype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`StandAloneHaCluster`]): `Stand-alone`, `HA`, `Cluster`.
+    pub systemtype: Option<rt::Open<StandAloneHaCluster>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`NsconfigTagged`]): `YES`, `NO`.
-    pub tagged: Option<rt::Open<NsconfigTagged>>,
-    /// `Boolean`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub tagged: Option<rt::Open<YesNo>>,
     pub template: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// 647 values of older releases that `14.1` lacks, the last listed in `12.0-FR4` (for example `CoordinatedUniversalTime`, `GMT+00:00-+00-Antarctica/Troll`, `GMT+00:00-AZOST-Atlantic/Azores`).
     pub timezone: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub weakpassword: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsconfig`.`cip` ([`Nsconfig`]): the same values as [`NsaclLogstate`].
-pub type NsconfigCip = NsaclLogstate;
-/// Values of `nsconfig`.`cookieversion` ([`Nsconfig`]).
-///
-/// Also the values of `nsparam.cookieversion`.
+/// Values of `nsconfig.cookieversion`, `nsparam.cookieversion`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconfigCookieversion {
+pub enum Cookieversion {
     /// `0`
     V0,
     /// `1`
     V1,
 }
-impl rt::WireEnum for NsconfigCookieversion {
+impl rt::WireEnum for Cookieversion {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::V0, "0"), (Self::V1, "1")];
 }
 /// Values of `nsconfig`.`level` ([`Nsconfig`]).
@@ -4375,50 +4489,40 @@ impl rt::WireEnum for NsconfigLevel {
         (Self::Full, "full"),
     ];
 }
-/// Values of `nsconfig`.`outtype` ([`Nsconfig`]).
-///
-/// Also the values of `nsrollbackcmd.outtype`.
+/// Values of `nsconfig.outtype`, `nsrollbackcmd.outtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconfigOuttype {
+pub enum CliXml {
     /// `cli`
     Cli,
     /// `xml`
     Xml,
 }
-impl rt::WireEnum for NsconfigOuttype {
+impl rt::WireEnum for CliXml {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Cli, "cli"),
         (Self::Xml, "xml"),
     ];
 }
-/// Values of `nsconfig`.`rbaconfig` ([`Nsconfig`]): the same values as [`NsaclStateful`].
-pub type NsconfigRbaconfig = NsaclStateful;
-/// Values of `nsconfig`.`securecookie` ([`Nsconfig`]): the same values as [`NsaclLogstate`].
-pub type NsconfigSecurecookie = NsaclLogstate;
-/// Values of `nsconfig`.`securemanagementtraffic` ([`Nsconfig`]).
-///
-/// Also the values of `nshttpprofile.allowonlywordcharactersandhyphen`, `nshttpprofile.hostheadervalidation`, `nshttpprofile.http2extendedconnect`, `nshttpprofile.http3webtransport`, `nshttpprofile.passprotocolupgrade`, `nsip6.curstate`, `nsip6.state`, `nstcpparam.enhancedisngeneration`, `nstcpparam.mptcpreliableaddaddr`, `nstcpprofile.rfc5961compliance`, `nstcpprofile.sendclientportintcpoption`.
+/// Values of `nsconfig.securemanagementtraffic`, `nshttpprofile.allowonlywordcharactersandhyphen`, `nshttpprofile.hostheadervalidation`, `nshttpprofile.http2extendedconnect`, `nshttpprofile.http3webtransport`, `nshttpprofile.passprotocolupgrade`, `nsip6.curstate`, `nsip6.state`, `nstcpparam.enhancedisngeneration`, `nstcpparam.mptcpreliableaddaddr`, `nstcpprofile.rfc5961compliance`, `nstcpprofile.sendclientportintcpoption`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconfigSecuremanagementtraffic {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for NsconfigSecuremanagementtraffic {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `nsconfig`.`systemtype` ([`Nsconfig`]).
-///
-/// Also the values of `nsip6.systemtype`.
+/// Values of `nsconfig.systemtype`, `nsip6.systemtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconfigSystemtype {
+pub enum StandAloneHaCluster {
     /// `Stand-alone`
     StandAlone,
     /// `HA`
@@ -4426,15 +4530,13 @@ pub enum NsconfigSystemtype {
     /// `Cluster`
     Cluster,
 }
-impl rt::WireEnum for NsconfigSystemtype {
+impl rt::WireEnum for StandAloneHaCluster {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::StandAlone, "Stand-alone"),
         (Self::Ha, "HA"),
         (Self::Cluster, "Cluster"),
     ];
 }
-/// Values of `nsconfig`.`tagged` ([`Nsconfig`]): the same values as [`NsaclStateful`].
-pub type NsconfigTagged = NsaclStateful;
 impl rt::Model for Nsconfig {
     const FIELDS: &'static [&'static str] = &[
         "Async",
@@ -4549,6 +4651,7 @@ impl rt::Model for Nsconfig {
             51 => self.template.as_field(),
             52 => self.timezone.as_field(),
             53 => self.weakpassword.as_field(),
+            54 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4608,14 +4711,9 @@ impl rt::Model for Nsconfig {
             51 => self.template.as_field_mut(),
             52 => self.timezone.as_field_mut(),
             53 => self.weakpassword.as_field_mut(),
+            54 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsconfig {
@@ -4712,7 +4810,7 @@ impl Nsconfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsconfigview {
-    /// `String`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
@@ -4725,20 +4823,16 @@ impl rt::Model for Nsconfigview {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsconfigview {
@@ -4787,448 +4881,439 @@ impl Nsconfigview {
 /// - URL: `/nitro/v1/config/nsconnectiontable`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/ns/nsconnectiontable/nsconnectiontable.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsconnectiontable {
-    /// `String`, read-write.
-    pub filterexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub link: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub filtername: Option<bool>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`NsconnectiontableDetail`]): `LINK`, `NAME`, `CONNFAILOVER`, `FULL`, `NNM`, `FULL+`.
-    pub detail: Option<Vec<rt::Open<NsconnectiontableDetail>>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub listen: Option<bool>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    ///
-    /// Since `11.1`.
-    pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
-    pub sourceip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    pub sourceport: Option<i64>,
-    /// `String`, read-only.
-    pub destip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    pub destport: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableSvctype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
-    pub svctype: Option<rt::Open<NsconnectiontableSvctype>>,
-    /// `Integer`, read-only.
-    pub idletime: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableState`]): `CLOSED`, `LISTEN`, `SYN_SENT`, `SYN_RECEIVED`, `ESTABLISHED`, `CLOSE_WAIT`, `FIN_WAIT_1`, `CLOSING`, `LAST_ACK`, `FIN_WAIT_2`, `TIME_WAIT`, `NA`.
-    pub state: Option<rt::Open<NsconnectiontableState>>,
-    /// `String`, read-only.
-    pub linksourceip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    pub linksourceport: Option<i64>,
-    /// `String`, read-only.
-    pub linkdestip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    pub linkdestport: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableLinkservicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
-    pub linkservicetype: Option<rt::Open<NsconnectiontableLinkservicetype>>,
-    /// `Integer`, read-only.
-    pub linkidletime: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableLinkstate`]): `CLOSED`, `LISTEN`, `SYN_SENT`, `SYN_RECEIVED`, `ESTABLISHED`, `CLOSE_WAIT`, `FIN_WAIT_1`, `CLOSING`, `LAST_ACK`, `FIN_WAIT_2`, `TIME_WAIT`, `NA`.
-    pub linkstate: Option<rt::Open<NsconnectiontableLinkstate>>,
-    /// `String`, read-only.
-    pub entityname: Option<String>,
-    /// `String`, read-only.
-    pub linkentityname: Option<String>,
-    /// `Double`, read-only.
-    pub connid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub linkconnid: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableConnproperties`]): `LINK`, `HASLINK`, `CLIENT`, `SERVER`, `NNM`, `MPTCP`, `SUBFLOW`.
-    pub connproperties: Option<Vec<rt::Open<NsconnectiontableConnproperties>>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableOptionflags`]): `sack`, `timstmp`, `ws`.
-    pub optionflags: Option<Vec<rt::Open<NsconnectiontableOptionflags>>>,
-    /// `Double`, read-only.
-    pub nswsvalue: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub peerwsvalue: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub mss: Option<i64>,
-    /// `Integer`, read-only.
-    pub retxretrycnt: Option<i64>,
-    /// `Integer`, read-only.
-    pub rcvwnd: Option<i64>,
-    /// `Integer`, read-only.
-    pub advwnd: Option<i64>,
-    /// `Integer`, read-only.
-    pub sndcwnd: Option<i64>,
-    /// `Integer`, read-only.
-    pub iss: Option<i64>,
-    /// `Integer`, read-only.
-    pub irs: Option<i64>,
-    /// `Integer`, read-only.
-    pub rcvnxt: Option<i64>,
-    /// `Integer`, read-only.
-    pub maxack: Option<i64>,
-    /// `Integer`, read-only.
-    pub sndnxt: Option<i64>,
-    /// `Integer`, read-only.
-    pub sndunack: Option<i64>,
-    /// `Integer`, read-only.
-    pub httpendseq: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableHttpstate`]): `INITIALIZED`, `CONTENT_LENGTH`, `CHUNKED`, `WAIT_FINAL_ACK`, `UNKNOWN`, `DONE`, `WAIT_FIN`.
-    pub httpstate: Option<rt::Open<NsconnectiontableHttpstate>>,
-    /// `Integer`, read-only.
-    pub trcount: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontablePriority`]): `SC Priority`, `Priority queue1`, `priority queue2`, `priority queue3`, `DoS Priority`, `Surge Priority`.
-    pub priority: Option<rt::Open<NsconnectiontablePriority>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableHttpreqver`]): `HTTP_1_0`, `HTTP_1_1`, `HTTP_0_9`, `RTSP_1_0`, `SIP_2_0`, `VPN_ICA_SOCKS`, `VPN_ICA_CGP`, `HTTP_2_0`.
-    pub httpreqver: Option<rt::Open<NsconnectiontableHttpreqver>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableHttprequest`]): `OPTIONS`, `GET`, `HEAD`, `POST`, `PUT`, `DELETE`, `TRACE`, `CONNECT`, `RPCCONNECT`.
-    pub httprequest: Option<rt::Open<NsconnectiontableHttprequest>>,
-    /// `Integer`, read-only.
-    pub httprspcode: Option<i64>,
-    /// `Integer`, read-only.
-    pub rttsmoothed: Option<i64>,
-    /// `Integer`, read-only.
-    pub rttvariance: Option<i64>,
-    /// `Integer`, read-only.
-    pub outoforderpkts: Option<i64>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableLinkoptionflag`]): `sack`, `timstmp`, `ws`.
-    pub linkoptionflag: Option<Vec<rt::Open<NsconnectiontableLinkoptionflag>>>,
-    /// `Double`, read-only.
-    pub linknswsvalue: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub linkpeerwsvalue: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub targetnodeidnnm: Option<i64>,
-    /// `Integer`, read-only.
-    pub sourcenodeidnnm: Option<i64>,
-    /// `Double`, read-only.
-    pub channelidnnm: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub msgversionnnm: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub td: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub maxrcvbuf: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linkmaxrcvbuf: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub rxqsize: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linkrxqsize: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub maxsndbuf: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linkmaxsndbuf: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub txqsize: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linktxqsize: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableFlavor`]): `Default`, `Westwood`, `BIC`, `CUBIC`, `Nile`.
-    ///
-    /// Since `11.1`.
-    pub flavor: Option<rt::Open<NsconnectiontableFlavor>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableLinkflavor`]): `Default`, `Westwood`, `BIC`, `CUBIC`, `Nile`.
-    ///
-    /// Since `11.1`.
-    pub linkflavor: Option<rt::Open<NsconnectiontableLinkflavor>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub bwestimate: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linkbwestimate: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub rttmin: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linkrttmin: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 127.
-    pub name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `11.1`.
-    pub linkname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableTcpmode`]): `TRANSPARENT`, `ENDPOINT`.
-    ///
-    /// Since `11.1`.
-    pub tcpmode: Option<rt::Open<NsconnectiontableTcpmode>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableLinktcpmode`]): `TRANSPARENT`, `ENDPOINT`.
-    ///
-    /// Since `11.1`.
-    pub linktcpmode: Option<rt::Open<NsconnectiontableLinktcpmode>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub realtimertt: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linkrealtimertt: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sndbuf: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linksndbuf: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub nsbtcpwaitq: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linknsbtcpwaitq: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub nsbretxq: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linknsbretxq: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sackblocks: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linksackblocks: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableCongstate`]): `open`, `recovery`, `loss`, `reneg`, `partial_ACK`, `retx_lost`.
-    ///
-    /// Since `11.1`.
-    pub congstate: Option<rt::Open<NsconnectiontableCongstate>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableLinkcongstate`]): `open`, `recovery`, `loss`, `reneg`, `partial_ACK`, `retx_lost`.
-    ///
-    /// Since `11.1`.
-    pub linkcongstate: Option<rt::Open<NsconnectiontableLinkcongstate>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sndrecoverle: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub linksndrecoverle: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub creditsinbytes: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub linkcredits: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub rateinbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub linkrateinbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub rateschedulerqueue: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub linkrateschedulerqueue: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableBurstratecontrol`]): `DISABLED`, `FIXED`, `DYNAMIC`.
-    ///
-    /// Since `12.0`.
-    pub burstratecontrol: Option<rt::Open<NsconnectiontableBurstratecontrol>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`NsconnectiontableLinkburstratecontrol`]): `DISABLED`, `FIXED`, `DYNAMIC`.
-    ///
-    /// Since `12.0`.
-    pub linkburstratecontrol: Option<rt::Open<NsconnectiontableLinkburstratecontrol>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqabifavg: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqathruputavg: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqarcvwndavg: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaiai1mspct: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaiai2mspct: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqasamples: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaiaisamples: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Length: at most 49.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqanetclass: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 100.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaccl: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 100.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqacsq: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaiaiavg: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaisiavg: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqarcvwndmin: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaretxcorr: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaretxcong: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaretxpackets: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqaloaddelayavg: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqanoisedelayavg: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqarttmax: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqarttmin: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub cqarttavg: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0-FR4`.
     pub adaptivetcpprofname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub advwnd: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`DisabledFixedDynamic`]): `DISABLED`, `FIXED`, `DYNAMIC`.
+    ///
+    /// Since `12.0`.
+    pub burstratecontrol: Option<rt::Open<DisabledFixedDynamic>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub bwestimate: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub channelidnnm: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Congstate`]): `open`, `recovery`, `loss`, `reneg`, `partial_ACK`, `retx_lost`.
+    ///
+    /// Since `11.1`.
+    pub congstate: Option<rt::Open<Congstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub connid: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsconnectiontableConnproperties`]): `LINK`, `HASLINK`, `CLIENT`, `SERVER`, `NNM`, `MPTCP`, `SUBFLOW`.
+    pub connproperties: Option<Vec<rt::Open<NsconnectiontableConnproperties>>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqabifavg: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 100.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaccl: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 100.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqacsq: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaiai1mspct: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaiai2mspct: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaiaiavg: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaiaisamples: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaisiavg: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaloaddelayavg: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Length: at most 49.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqanetclass: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqanoisedelayavg: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqarcvwndavg: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqarcvwndmin: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaretxcong: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaretxcorr: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqaretxpackets: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqarttavg: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqarttmax: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqarttmin: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqasamples: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqathruputavg: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub creditsinbytes: Option<i64>,
+    /// Read-only: never sent.
+    pub destip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    pub destport: Option<i64>,
+    /// Possible values (see [`NsconnectiontableDetail`]): `LINK`, `NAME`, `CONNFAILOVER`, `FULL`, `NNM`, `FULL+`.
+    pub detail: Option<Vec<rt::Open<NsconnectiontableDetail>>>,
+    /// Read-only: never sent.
+    pub entityname: Option<String>,
+    pub filterexpression: Option<String>,
+    /// Since `11.1`.
+    pub filtername: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Flavor`]): `Default`, `Westwood`, `BIC`, `CUBIC`, `Nile`.
+    ///
+    /// Since `11.1`.
+    pub flavor: Option<rt::Open<Flavor>>,
+    /// Read-only: never sent.
+    pub httpendseq: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsconnectiontableHttprequest`]): `OPTIONS`, `GET`, `HEAD`, `POST`, `PUT`, `DELETE`, `TRACE`, `CONNECT`, `RPCCONNECT`.
+    pub httprequest: Option<rt::Open<NsconnectiontableHttprequest>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsconnectiontableHttpreqver`]): `HTTP_1_0`, `HTTP_1_1`, `HTTP_0_9`, `RTSP_1_0`, `SIP_2_0`, `VPN_ICA_SOCKS`, `VPN_ICA_CGP`, `HTTP_2_0`.
+    pub httpreqver: Option<rt::Open<NsconnectiontableHttpreqver>>,
+    /// Read-only: never sent.
+    pub httprspcode: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsconnectiontableHttpstate`]): `INITIALIZED`, `CONTENT_LENGTH`, `CHUNKED`, `WAIT_FINAL_ACK`, `UNKNOWN`, `DONE`, `WAIT_FIN`.
+    pub httpstate: Option<rt::Open<NsconnectiontableHttpstate>>,
+    /// Read-only: never sent.
+    pub idletime: Option<i64>,
+    /// Read-only: never sent.
+    pub irs: Option<i64>,
+    /// Read-only: never sent.
+    pub iss: Option<i64>,
+    pub link: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`DisabledFixedDynamic`]): `DISABLED`, `FIXED`, `DYNAMIC`.
+    ///
+    /// Since `12.0`.
+    pub linkburstratecontrol: Option<rt::Open<DisabledFixedDynamic>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linkbwestimate: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Congstate`]): `open`, `recovery`, `loss`, `reneg`, `partial_ACK`, `retx_lost`.
+    ///
+    /// Since `11.1`.
+    pub linkcongstate: Option<rt::Open<Congstate>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub linkconnid: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub linkcredits: Option<i64>,
+    /// Read-only: never sent.
+    pub linkdestip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    pub linkdestport: Option<i64>,
+    /// Read-only: never sent.
+    pub linkentityname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Flavor`]): `Default`, `Westwood`, `BIC`, `CUBIC`, `Nile`.
+    ///
+    /// Since `11.1`.
+    pub linkflavor: Option<rt::Open<Flavor>>,
+    /// Read-only: never sent.
+    pub linkidletime: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linkmaxrcvbuf: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linkmaxsndbuf: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 127.
+    ///
+    /// Since `11.1`.
+    pub linkname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linknsbretxq: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linknsbtcpwaitq: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub linknswsvalue: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`SackTimstmpWs`]): `sack`, `timstmp`, `ws`.
+    pub linkoptionflag: Option<Vec<rt::Open<SackTimstmpWs>>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub linkpeerwsvalue: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub linkrateinbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub linkrateschedulerqueue: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linkrealtimertt: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linkrttmin: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linkrxqsize: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linksackblocks: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Linkservicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
+    pub linkservicetype: Option<rt::Open<Linkservicetype>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linksndbuf: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub linksndrecoverle: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub linksourceip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    pub linksourceport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Linkstate`]): `CLOSED`, `LISTEN`, `SYN_SENT`, `SYN_RECEIVED`, `ESTABLISHED`, `CLOSE_WAIT`, `FIN_WAIT_1`, `CLOSING`, `LAST_ACK`, `FIN_WAIT_2`, `TIME_WAIT`, `NA`.
+    pub linkstate: Option<rt::Open<Linkstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`TransparentEndpoint`]): `TRANSPARENT`, `ENDPOINT`.
+    ///
+    /// Since `11.1`.
+    pub linktcpmode: Option<rt::Open<TransparentEndpoint>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub linktxqsize: Option<i64>,
+    /// Since `11.0`.
+    pub listen: Option<bool>,
+    /// Read-only: never sent.
+    pub maxack: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub maxrcvbuf: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub maxsndbuf: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub msgversionnnm: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub mss: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 127.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31.
+    ///
+    /// Since `11.1`.
+    pub nodeid: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub nsbretxq: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub nsbtcpwaitq: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nswsvalue: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`SackTimstmpWs`]): `sack`, `timstmp`, `ws`.
+    pub optionflags: Option<Vec<rt::Open<SackTimstmpWs>>>,
+    /// Read-only: never sent.
+    pub outoforderpkts: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub peerwsvalue: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`NsconnectiontablePriority`]): `SC Priority`, `Priority queue1`, `priority queue2`, `priority queue3`, `DoS Priority`, `Surge Priority`.
+    pub priority: Option<rt::Open<NsconnectiontablePriority>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub rateinbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub rateschedulerqueue: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub rcvnxt: Option<i64>,
+    /// Read-only: never sent.
+    pub rcvwnd: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub realtimertt: Option<i64>,
+    /// Read-only: never sent.
+    pub retxretrycnt: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub rttmin: Option<i64>,
+    /// Read-only: never sent.
+    pub rttsmoothed: Option<i64>,
+    /// Read-only: never sent.
+    pub rttvariance: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub rxqsize: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub sackblocks: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub sndbuf: Option<i64>,
+    /// Read-only: never sent.
+    pub sndcwnd: Option<i64>,
+    /// Read-only: never sent.
+    pub sndnxt: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sndrecoverle: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub sndunack: Option<i64>,
+    /// Read-only: never sent.
+    pub sourceip: Option<String>,
+    /// Read-only: never sent.
+    pub sourcenodeidnnm: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    pub sourceport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Linkstate`]): `CLOSED`, `LISTEN`, `SYN_SENT`, `SYN_RECEIVED`, `ESTABLISHED`, `CLOSE_WAIT`, `FIN_WAIT_1`, `CLOSING`, `LAST_ACK`, `FIN_WAIT_2`, `TIME_WAIT`, `NA`.
+    pub state: Option<rt::Open<Linkstate>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Linkservicetype`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `HTTPSVR`, `HTTPCLIENT`, `NAT`, `HA`, `AAA`, `SINCTCP`, `VPN AFTP`, `MONITORS`, `SSLVPN UDP`, `SINCUDP`, `RIP`, `UDP CLNT`, `SASP`, `RPCCLNTS`, `ROUTE`, `AUDIT`, `STA HTTP`, `STA SSL`, `DNS RESOLVE`, `RDP`, `MYSQL`, `MSSQL`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `ORACLE`, `ICA`, `RADIUS`, `RADIUSListener`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `QUIC`, `TFTP_DATA`, `USER_TCP`, `USER_SSL_TCP`.
+    pub svctype: Option<rt::Open<Linkservicetype>>,
+    /// Read-only: never sent.
+    pub targetnodeidnnm: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`TransparentEndpoint`]): `TRANSPARENT`, `ENDPOINT`.
+    ///
+    /// Since `11.1`.
+    pub tcpmode: Option<rt::Open<TransparentEndpoint>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub td: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub trcount: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub txqsize: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsconnectiontable`.`burstratecontrol` ([`Nsconnectiontable`]).
-///
-/// Also the values of `nsconnectiontable.linkburstratecontrol`, `nstcpprofile.burstratecontrol`.
+/// Values of `nsconnectiontable.burstratecontrol`, `nsconnectiontable.linkburstratecontrol`, `nstcpprofile.burstratecontrol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconnectiontableBurstratecontrol {
+pub enum DisabledFixedDynamic {
     /// `DISABLED`
     Disabled,
     /// `FIXED`
@@ -5236,19 +5321,17 @@ pub enum NsconnectiontableBurstratecontrol {
     /// `DYNAMIC`
     Dynamic,
 }
-impl rt::WireEnum for NsconnectiontableBurstratecontrol {
+impl rt::WireEnum for DisabledFixedDynamic {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Fixed, "FIXED"),
         (Self::Dynamic, "DYNAMIC"),
     ];
 }
-/// Values of `nsconnectiontable`.`congstate` ([`Nsconnectiontable`]).
-///
-/// Also the values of `nsconnectiontable.linkcongstate`.
+/// Values of `nsconnectiontable.congstate`, `nsconnectiontable.linkcongstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconnectiontableCongstate {
+pub enum Congstate {
     /// `open`
     Open,
     /// `recovery`
@@ -5262,7 +5345,7 @@ pub enum NsconnectiontableCongstate {
     /// `retx_lost`
     RetxLost,
 }
-impl rt::WireEnum for NsconnectiontableCongstate {
+impl rt::WireEnum for Congstate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Open, "open"),
         (Self::Recovery, "recovery"),
@@ -5331,12 +5414,10 @@ impl rt::WireEnum for NsconnectiontableDetail {
         (Self::FullPlus, "FULL+"),
     ];
 }
-/// Values of `nsconnectiontable`.`flavor` ([`Nsconnectiontable`]).
-///
-/// Also the values of `nsconnectiontable.linkflavor`.
+/// Values of `nsconnectiontable.flavor`, `nsconnectiontable.linkflavor`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconnectiontableFlavor {
+pub enum Flavor {
     /// `Default`
     Default,
     /// `Westwood`
@@ -5348,7 +5429,7 @@ pub enum NsconnectiontableFlavor {
     /// `Nile`
     Nile,
 }
-impl rt::WireEnum for NsconnectiontableFlavor {
+impl rt::WireEnum for Flavor {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Default, "Default"),
         (Self::Westwood, "Westwood"),
@@ -5458,18 +5539,10 @@ impl rt::WireEnum for NsconnectiontableHttpstate {
         (Self::WaitFin, "WAIT_FIN"),
     ];
 }
-/// Values of `nsconnectiontable`.`linkburstratecontrol` ([`Nsconnectiontable`]): the same values as [`NsconnectiontableBurstratecontrol`].
-pub type NsconnectiontableLinkburstratecontrol = NsconnectiontableBurstratecontrol;
-/// Values of `nsconnectiontable`.`linkcongstate` ([`Nsconnectiontable`]): the same values as [`NsconnectiontableCongstate`].
-pub type NsconnectiontableLinkcongstate = NsconnectiontableCongstate;
-/// Values of `nsconnectiontable`.`linkflavor` ([`Nsconnectiontable`]): the same values as [`NsconnectiontableFlavor`].
-pub type NsconnectiontableLinkflavor = NsconnectiontableFlavor;
-/// Values of `nsconnectiontable`.`linkoptionflag` ([`Nsconnectiontable`]).
-///
-/// Also the values of `nsconnectiontable.optionflags`.
+/// Values of `nsconnectiontable.linkoptionflag`, `nsconnectiontable.optionflags`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconnectiontableLinkoptionflag {
+pub enum SackTimstmpWs {
     /// `sack`
     Sack,
     /// `timstmp`
@@ -5477,19 +5550,17 @@ pub enum NsconnectiontableLinkoptionflag {
     /// `ws`
     Ws,
 }
-impl rt::WireEnum for NsconnectiontableLinkoptionflag {
+impl rt::WireEnum for SackTimstmpWs {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Sack, "sack"),
         (Self::Timstmp, "timstmp"),
         (Self::Ws, "ws"),
     ];
 }
-/// Values of `nsconnectiontable`.`linkservicetype` ([`Nsconnectiontable`]).
-///
-/// Also the values of `nsconnectiontable.svctype`.
+/// Values of `nsconnectiontable.linkservicetype`, `nsconnectiontable.svctype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconnectiontableLinkservicetype {
+pub enum Linkservicetype {
     /// `HTTP`
     Http,
     /// `FTP`
@@ -5637,7 +5708,7 @@ pub enum NsconnectiontableLinkservicetype {
     /// Since `12.0-FR4`.
     Quic,
 }
-impl rt::WireEnum for NsconnectiontableLinkservicetype {
+impl rt::WireEnum for Linkservicetype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Http, "HTTP"),
         (Self::Ftp, "FTP"),
@@ -5701,12 +5772,10 @@ impl rt::WireEnum for NsconnectiontableLinkservicetype {
         (Self::Quic, "QUIC"),
     ];
 }
-/// Values of `nsconnectiontable`.`linkstate` ([`Nsconnectiontable`]).
-///
-/// Also the values of `nsconnectiontable.state`.
+/// Values of `nsconnectiontable.linkstate`, `nsconnectiontable.state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconnectiontableLinkstate {
+pub enum Linkstate {
     /// `CLOSED`
     Closed,
     /// `LISTEN`
@@ -5732,7 +5801,7 @@ pub enum NsconnectiontableLinkstate {
     /// `NA`
     Na,
 }
-impl rt::WireEnum for NsconnectiontableLinkstate {
+impl rt::WireEnum for Linkstate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Closed, "CLOSED"),
         (Self::Listen, "LISTEN"),
@@ -5748,25 +5817,21 @@ impl rt::WireEnum for NsconnectiontableLinkstate {
         (Self::Na, "NA"),
     ];
 }
-/// Values of `nsconnectiontable`.`linktcpmode` ([`Nsconnectiontable`]).
-///
-/// Also the values of `nsconnectiontable.tcpmode`, `nstcpprofile.tcpmode`.
+/// Values of `nsconnectiontable.linktcpmode`, `nsconnectiontable.tcpmode`, `nstcpprofile.tcpmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsconnectiontableLinktcpmode {
+pub enum TransparentEndpoint {
     /// `TRANSPARENT`
     Transparent,
     /// `ENDPOINT`
     Endpoint,
 }
-impl rt::WireEnum for NsconnectiontableLinktcpmode {
+impl rt::WireEnum for TransparentEndpoint {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Transparent, "TRANSPARENT"),
         (Self::Endpoint, "ENDPOINT"),
     ];
 }
-/// Values of `nsconnectiontable`.`optionflags` ([`Nsconnectiontable`]): the same values as [`NsconnectiontableLinkoptionflag`].
-pub type NsconnectiontableOptionflags = NsconnectiontableLinkoptionflag;
 /// Values of `nsconnectiontable`.`priority` ([`Nsconnectiontable`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5794,12 +5859,6 @@ impl rt::WireEnum for NsconnectiontablePriority {
         (Self::SurgePriority, "Surge Priority"),
     ];
 }
-/// Values of `nsconnectiontable`.`state` ([`Nsconnectiontable`]): the same values as [`NsconnectiontableLinkstate`].
-pub type NsconnectiontableState = NsconnectiontableLinkstate;
-/// Values of `nsconnectiontable`.`svctype` ([`Nsconnectiontable`]): the same values as [`NsconnectiontableLinkservicetype`].
-pub type NsconnectiontableSvctype = NsconnectiontableLinkservicetype;
-/// Values of `nsconnectiontable`.`tcpmode` ([`Nsconnectiontable`]): the same values as [`NsconnectiontableLinktcpmode`].
-pub type NsconnectiontableTcpmode = NsconnectiontableLinktcpmode;
 impl rt::Model for Nsconnectiontable {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6046,6 +6105,7 @@ impl rt::Model for Nsconnectiontable {
             117 => self.td.as_field(),
             118 => self.trcount.as_field(),
             119 => self.txqsize.as_field(),
+            120 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6171,14 +6231,9 @@ impl rt::Model for Nsconnectiontable {
             117 => self.td.as_field_mut(),
             118 => self.trcount.as_field_mut(),
             119 => self.txqsize.as_field_mut(),
+            120 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsconnectiontable {
@@ -6230,7 +6285,6 @@ impl Nsconnectiontable {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsconsoleloginprompt {
-    /// `String`, read-write.
     pub promptstring: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -6241,20 +6295,16 @@ impl rt::Model for Nsconsoleloginprompt {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.promptstring.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.promptstring.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsconsoleloginprompt {
@@ -6311,7 +6361,7 @@ impl Nsconsoleloginprompt {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nscqaparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 64000.
     ///
@@ -6319,11 +6369,9 @@ pub struct Nscqaparam {
     ///
     /// Since `12.0-FR4`.
     pub harqretxdelay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub lr1coeflist: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1.
     ///
@@ -6331,11 +6379,9 @@ pub struct Nscqaparam {
     ///
     /// Since `12.0-FR4`.
     pub lr1probthresh: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub lr2coeflist: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1.
     ///
@@ -6343,7 +6389,7 @@ pub struct Nscqaparam {
     ///
     /// Since `12.0-FR4`.
     pub lr2probthresh: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 6400.
     ///
@@ -6351,7 +6397,7 @@ pub struct Nscqaparam {
     ///
     /// Since `12.0-FR4`.
     pub minrttnet1: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 6400.
     ///
@@ -6359,7 +6405,7 @@ pub struct Nscqaparam {
     ///
     /// Since `12.0-FR4`.
     pub minrttnet2: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 6400.
     ///
@@ -6367,58 +6413,34 @@ pub struct Nscqaparam {
     ///
     /// Since `12.0-FR4`.
     pub minrttnet3: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net1cclscale: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net1csqscale: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 15.
     ///
     /// Since `12.0-FR4`.
     pub net1label: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net1logcoef: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net2cclscale: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net2csqscale: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 15.
     ///
     /// Since `12.0-FR4`.
     pub net2label: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net2logcoef: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net3cclscale: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net3csqscale: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 15.
     ///
     /// Since `12.0-FR4`.
     pub net3label: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub net3logcoef: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -6470,6 +6492,7 @@ impl rt::Model for Nscqaparam {
             17 => self.net3csqscale.as_field(),
             18 => self.net3label.as_field(),
             19 => self.net3logcoef.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6495,14 +6518,9 @@ impl rt::Model for Nscqaparam {
             17 => self.net3csqscale.as_field_mut(),
             18 => self.net3label.as_field_mut(),
             19 => self.net3logcoef.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nscqaparam {
@@ -6569,18 +6587,16 @@ impl rt::Model for Nsdhcpip {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("nsdhcpip has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("nsdhcpip has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Nsdhcpip {
@@ -6628,48 +6644,40 @@ impl Nsdhcpip {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsdhcpparams {
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`NsdhcpparamsDhcpclient`]): `ON`, `OFF`.
-    pub dhcpclient: Option<rt::Open<NsdhcpparamsDhcpclient>>,
-    /// `String`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub dhcpclient: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     pub hostrtgw: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub netmask: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub running: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`NsdhcpparamsSaveroute`]): `ON`, `OFF`.
-    pub saveroute: Option<rt::Open<NsdhcpparamsSaveroute>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub saveroute: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsdhcpparams`.`dhcpclient` ([`Nsdhcpparams`]).
-///
-/// Also the values of `nsdhcpparams.saveroute`, `nshttpparam.dropinvalreqs`, `nshttpparam.http2serverside`, `nshttpparam.insnssrvrhdr`, `nshttpparam.logerrresp`, `nshttpparam.markconnreqinval`, `nshttpparam.markhttp09inval`.
+/// Values of `nsdhcpparams.dhcpclient`, `nsdhcpparams.saveroute`, `nshttpparam.dropinvalreqs`, `nshttpparam.http2serverside`, `nshttpparam.insnssrvrhdr`, `nshttpparam.logerrresp`, `nshttpparam.markconnreqinval`, `nshttpparam.markhttp09inval`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsdhcpparamsDhcpclient {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for NsdhcpparamsDhcpclient {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `nsdhcpparams`.`saveroute` ([`Nsdhcpparams`]): the same values as [`NsdhcpparamsDhcpclient`].
-pub type NsdhcpparamsSaveroute = NsdhcpparamsDhcpclient;
 impl rt::Model for Nsdhcpparams {
     const FIELDS: &'static [&'static str] = &[
         "dhcpclient",
@@ -6688,6 +6696,7 @@ impl rt::Model for Nsdhcpparams {
             3 => self.netmask.as_field(),
             4 => self.running.as_field(),
             5 => self.saveroute.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6699,14 +6708,9 @@ impl rt::Model for Nsdhcpparams {
             3 => self.netmask.as_field_mut(),
             4 => self.running.as_field_mut(),
             5 => self.saveroute.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsdhcpparams {
@@ -6762,15 +6766,7 @@ impl Nsdhcpparams {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsdiameter {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub identity: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
@@ -6778,21 +6774,23 @@ pub struct Nsdiameter {
     ///
     /// Since `12.0-FR4`.
     pub ownernode: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub identity: Option<String>,
     /// Length: at least 1.
     pub realm: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`NsdiameterServerclosepropagation`]): `YES`, `NO`.
-    pub serverclosepropagation: Option<rt::Open<NsdiameterServerclosepropagation>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub serverclosepropagation: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsdiameter`.`serverclosepropagation` ([`Nsdiameter`]): the same values as [`NsaclStateful`].
-pub type NsdiameterServerclosepropagation = NsaclStateful;
 impl rt::Model for Nsdiameter {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6809,6 +6807,7 @@ impl rt::Model for Nsdiameter {
             2 => self.ownernode.as_field(),
             3 => self.realm.as_field(),
             4 => self.serverclosepropagation.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6819,14 +6818,9 @@ impl rt::Model for Nsdiameter {
             2 => self.ownernode.as_field_mut(),
             3 => self.realm.as_field_mut(),
             4 => self.serverclosepropagation.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsdiameter {
@@ -6859,6 +6853,15 @@ impl rt::Resource for Nsdiameter {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ownernode"];
+}
+impl Nsdiameter {
+    /// A `nsdiameter` named by its key, every other field unset.
+    pub fn new(ownernode: impl Into<rt::Number>) -> Self {
+        Self {
+            ownernode: Some(ownernode.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Nsdiameter {
     /// `GET /nitro/v1/config/nsdiameter?count=yes`
@@ -6895,40 +6898,30 @@ impl Nsdiameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsencryptionkey {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub iv: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub keyvalue: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsencryptionkeyMethod`]): `NONE`, `RC4`, `DES3`, `AES128`, `AES192`, `AES256`, `DES`, `DES-CBC`, `DES-CFB`, `DES-OFB`, `DES-ECB`, `DES3-CBC`, `DES3-CFB`, `DES3-OFB`, `DES3-ECB`, `AES128-CBC`, `AES128-CFB`, `AES128-OFB`, `AES128-ECB`, `AES192-CBC`, `AES192-CFB`, `AES192-OFB`, `AES192-ECB`, `AES256-CBC`, `AES256-CFB`, `AES256-OFB`, `AES256-ECB`.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub method: Option<rt::Open<NsencryptionkeyMethod>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Since `12.0`.
+    pub comment: Option<String>,
+    /// Since `12.0`.
+    pub iv: Option<String>,
+    /// Since `12.0`.
+    pub keyvalue: Option<String>,
+    /// Possible values (see [`NsencryptionkeyMethod`]): `NONE`, `RC4`, `DES3`, `AES128`, `AES192`, `AES256`, `DES`, `DES-CBC`, `DES-CFB`, `DES-OFB`, `DES-ECB`, `DES3-CBC`, `DES3-CFB`, `DES3-OFB`, `DES3-ECB`, `AES128-CBC`, `AES128-CFB`, `AES128-OFB`, `AES128-ECB`, `AES192-CBC`, `AES192-CFB`, `AES192-OFB`, `AES192-ECB`, `AES256-CBC`, `AES256-CFB`, `AES256-OFB`, `AES256-ECB`.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub method: Option<rt::Open<NsencryptionkeyMethod>>,
     /// Default: `DEFAULT`.
     ///
     /// Possible values (see [`NsencryptionkeyPadding`]): `OFF`, `ON`.
@@ -7063,6 +7056,7 @@ impl rt::Model for Nsencryptionkey {
             4 => self.method.as_field(),
             5 => self.name.as_field(),
             6 => self.padding.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7075,14 +7069,9 @@ impl rt::Model for Nsencryptionkey {
             4 => self.method.as_field_mut(),
             5 => self.name.as_field_mut(),
             6 => self.padding.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsencryptionkey {
@@ -7115,6 +7104,40 @@ impl rt::Resource for Nsencryptionkey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nsencryptionkey {
+    /// A `nsencryptionkey` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`iv`](Self::iv).
+    pub fn iv(mut self, iv: impl Into<String>) -> Self {
+        self.iv = Some(iv.into());
+        self
+    }
+    /// Sets [`keyvalue`](Self::keyvalue).
+    pub fn keyvalue(mut self, keyvalue: impl Into<String>) -> Self {
+        self.keyvalue = Some(keyvalue.into());
+        self
+    }
+    /// Sets [`method`](Self::method).
+    pub fn method(mut self, method: NsencryptionkeyMethod) -> Self {
+        self.method = Some(rt::Open::Known(method));
+        self
+    }
+    /// Sets [`padding`](Self::padding).
+    pub fn padding(mut self, padding: NsencryptionkeyPadding) -> Self {
+        self.padding = Some(rt::Open::Known(padding));
+        self
+    }
 }
 impl Nsencryptionkey {
     /// `POST /nitro/v1/config/nsencryptionkey`
@@ -7168,10 +7191,7 @@ impl Nsencryptionkey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsencryptionparams {
-    /// `String`, read-write.
     pub keyvalue: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`NsencryptionparamsMethod`]): `NONE`, `RC4`, `DES3`, `AES128`, `AES192`, `AES256`, `DES`, `DES-CBC`, `DES-CFB`, `DES-OFB`, `DES-ECB`, `DES3-CBC`, `DES3-CFB`, `DES3-OFB`, `DES3-ECB`, `AES128-CBC`, `AES128-CFB`, `AES128-OFB`, `AES128-ECB`, `AES192-CBC`, `AES192-CFB`, `AES192-OFB`, `AES192-ECB`, `AES256-CBC`, `AES256-CFB`, `AES256-OFB`, `AES256-ECB`.
     pub method: Option<rt::Open<NsencryptionparamsMethod>>,
     /// Keys the reference does not document, kept as received.
@@ -7316,6 +7336,7 @@ impl rt::Model for Nsencryptionparams {
         match index {
             0 => self.keyvalue.as_field(),
             1 => self.method.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7323,14 +7344,9 @@ impl rt::Model for Nsencryptionparams {
         match index {
             0 => self.keyvalue.as_field_mut(),
             1 => self.method.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsencryptionparams {
@@ -7379,31 +7395,32 @@ impl Nsencryptionparams {
 /// - URL: `/nitro/v1/config/nsevents`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/ns/nsevents/nsevents.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsevents {
-    /// `Double`, read-write.
-    pub eventno: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub time: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub eventcode: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub devid: Option<rt::Number>,
-    /// `String`, read-only.
-    pub devname: Option<String>,
-    /// `String`, read-only.
-    pub text: Option<String>,
-    /// `Double`, read-only.
-    pub data0: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub data1: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub data2: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub data3: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub data0: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub data1: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub data2: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub data3: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub devid: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub devname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub eventcode: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub eventno: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub text: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7435,6 +7452,7 @@ impl rt::Model for Nsevents {
             8 => self.eventno.as_field(),
             9 => self.text.as_field(),
             10 => self.time.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7451,14 +7469,9 @@ impl rt::Model for Nsevents {
             8 => self.eventno.as_field_mut(),
             9 => self.text.as_field_mut(),
             10 => self.time.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsevents {
@@ -7508,76 +7521,63 @@ impl Nsevents {
 /// - Key: `name`
 /// - Operations: `action:Import`, `action:change`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Bindings: [`NsextensionBinding`], [`NsextensionExtensionfunctionBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsextension {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `11.0`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsextensionDetail`]): `brief`, `all`.
-    ///
-    /// Since `11.0`.
-    pub detail: Option<rt::Open<NsextensionDetail>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub functionhaltcount: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub functionhits: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub functionundefhits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub overwrite: Option<bool>,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Length: at most 128.
     ///
+    /// Since `11.0`.
+    pub comment: Option<String>,
+    /// Possible values (see [`NsextensionDetail`]): `brief`, `all`.
+    ///
+    /// Since `11.0`.
+    pub detail: Option<rt::Open<NsextensionDetail>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub functionhaltcount: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub functionhits: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub functionundefhits: Option<rt::Number>,
+    /// Since `11.0`.
+    pub overwrite: Option<bool>,
     /// Length: 1 to 2047.
     ///
     /// Since `11.0`.
     pub src: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `off`.
     ///
     /// Possible values (see [`NsextensionTrace`]): `off`, `calls`, `lines`, `all`.
     ///
     /// Since `11.0`.
     pub trace: Option<rt::Open<NsextensionTrace>>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `11.0`.
     pub tracefunctions: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `11.0`.
     pub tracevariables: Option<String>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`NsextensionType`]): `WSDL`, `CustomSettings`, `XMLSchema`, `XMLErrorPage`, `htmlpage`, `CustomResp`, `Extension`.
     ///
@@ -7684,6 +7684,7 @@ impl rt::Model for Nsextension {
             10 => self.tracefunctions.as_field(),
             11 => self.tracevariables.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7702,14 +7703,9 @@ impl rt::Model for Nsextension {
             10 => self.tracefunctions.as_field_mut(),
             11 => self.tracevariables.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsextension {
@@ -7742,6 +7738,20 @@ impl rt::Resource for Nsextension {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nsextension {
+    /// A `nsextension` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
 }
 impl Nsextension {
     /// `POST /nitro/v1/config/nsextension`
@@ -7805,16 +7815,15 @@ impl Nsextension {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ns/nsextension_binding/nsextension_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsextensionBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `nsextension_extensionfunction_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub nsextension_extensionfunction_binding: Option<
@@ -7833,6 +7842,7 @@ impl rt::Model for NsextensionBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.nsextension_extensionfunction_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7840,14 +7850,9 @@ impl rt::Model for NsextensionBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.nsextension_extensionfunction_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsextensionBinding {
@@ -7882,6 +7887,15 @@ impl rt::Resource for NsextensionBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl NsextensionBinding {
+    /// A `nsextension_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NsextensionBinding {
     /// `GET /nitro/v1/config/nsextension_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -7897,75 +7911,74 @@ impl NsextensionBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ns/nsextension_extensionfunction_binding/nsextension_extensionfunction_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsextensionExtensionfunctionBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
-    pub extensionfunctionlinenumber: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Since `11.1`.
-    pub extensionfunctionclasses: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    ///
-    /// Since `11.1`.
-    pub extensionfunctionargtype: Option<Vec<String>>,
-    /// `Integer`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub activeextensionfunction: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 31.
-    ///
-    /// Since `11.1`.
-    pub extensionfunctionname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 31.
-    ///
-    /// Since `11.1`.
-    pub extensionfunctionclasstype: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at most 1023.
     ///
     /// Since `11.1`.
     pub extensionfuncdescription: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub extensionfunctionallparams: Option<Vec<String>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub extensionfunctionallparamscount: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub extensionfunctionargcount: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub extensionfunctionargtype: Option<Vec<String>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub extensionfunctionclasses: Option<Vec<String>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub extensionfunctionclassescount: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 31.
+    ///
+    /// Since `11.1`.
+    pub extensionfunctionclasstype: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub extensionfunctionlinenumber: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 31.
+    ///
+    /// Since `11.1`.
+    pub extensionfunctionname: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Length: 1 to 31.
     ///
     /// Since `11.1`.
     pub extensionfunctionreturntype: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub extensionfunctionclassescount: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub extensionfunctionallparamscount: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8003,6 +8016,7 @@ impl rt::Model for NsextensionExtensionfunctionBinding {
             11 => self.extensionfunctionname.as_field(),
             12 => self.extensionfunctionreturntype.as_field(),
             13 => self.name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8022,14 +8036,9 @@ impl rt::Model for NsextensionExtensionfunctionBinding {
             11 => self.extensionfunctionname.as_field_mut(),
             12 => self.extensionfunctionreturntype.as_field_mut(),
             13 => self.name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsextensionExtensionfunctionBinding {
@@ -8064,6 +8073,15 @@ impl rt::Resource for NsextensionExtensionfunctionBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl NsextensionExtensionfunctionBinding {
+    /// A `nsextension_extensionfunction_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NsextensionExtensionfunctionBinding {
     /// `GET /nitro/v1/config/nsextension_extensionfunction_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -8086,121 +8104,131 @@ impl NsextensionExtensionfunctionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsfeature {
-    /// `Boolean`, read-only.
-    pub sc: Option<bool>,
-    /// `Boolean`, read-only.
-    pub pq: Option<bool>,
-    /// `Boolean`, read-only.
-    pub hdosp: Option<bool>,
-    /// `Boolean`, read-only.
-    pub htmlinjection: Option<bool>,
-    /// `Boolean`, read-only.
-    pub rise: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0`.
-    pub urlfiltering: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub aaa: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub adaptivetcp: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub apigateway: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub appflow: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub appfw: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub appqoe: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub bgp: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub bot: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub cf: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub ch: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub ci: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub cloudbridge: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub cmp: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub contentaccelerator: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub cqa: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub cr: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub cs: Option<bool>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`NsfeatureFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     pub feature: Option<Vec<rt::Open<NsfeatureFeature>>>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub feo: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub forwardproxy: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub gslb: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub hdosp: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub htmlinjection: Option<bool>,
+    /// Read-only: never sent.
     pub ic: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub ipv6pt: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub isis: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub lb: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub lsn: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub ospf: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub pq: Option<bool>,
+    /// Read-only: never sent.
     pub push: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub rdpproxy: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub rep: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub responder: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub rewrite: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub rip: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub rise: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub sc: Option<bool>,
+    /// Read-only: never sent.
     pub sp: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub ssl: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub sslinterception: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub sslvpn: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub urlfiltering: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub videooptimization: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub wl: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -8650,6 +8678,7 @@ impl rt::Model for Nsfeature {
             42 => self.urlfiltering.as_field(),
             43 => self.videooptimization.as_field(),
             44 => self.wl.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8700,14 +8729,9 @@ impl rt::Model for Nsfeature {
             42 => self.urlfiltering.as_field_mut(),
             43 => self.videooptimization.as_field_mut(),
             44 => self.wl.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsfeature {
@@ -8760,37 +8784,38 @@ impl Nsfeature {
 /// - URL: `/nitro/v1/config/nshardware`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/ns/nshardware/nshardware.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshardware {
-    /// `String`, read-only.
-    pub hwdescription: Option<String>,
-    /// `Double`, read-only.
-    pub sysid: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub manufactureday: Option<i64>,
-    /// `Integer`, read-only.
-    pub manufacturemonth: Option<i64>,
-    /// `Integer`, read-only.
-    pub manufactureyear: Option<i64>,
-    /// `Integer`, read-only.
-    pub cpufrequncy: Option<i64>,
-    /// `Integer`, read-only.
-    pub hostid: Option<i64>,
-    /// `String`, read-only.
-    pub host: Option<String>,
-    /// `String`, read-only.
-    pub serialno: Option<String>,
-    /// `String`, read-only.
-    pub encodedserialno: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.1`.
-    pub netscaleruuid: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub bmcrevision: Option<String>,
+    /// Read-only: never sent.
+    pub cpufrequncy: Option<i64>,
+    /// Read-only: never sent.
+    pub encodedserialno: Option<String>,
+    /// Read-only: never sent.
+    pub host: Option<String>,
+    /// Read-only: never sent.
+    pub hostid: Option<i64>,
+    /// Read-only: never sent.
+    pub hwdescription: Option<String>,
+    /// Read-only: never sent.
+    pub manufactureday: Option<i64>,
+    /// Read-only: never sent.
+    pub manufacturemonth: Option<i64>,
+    /// Read-only: never sent.
+    pub manufactureyear: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub netscaleruuid: Option<String>,
+    /// Read-only: never sent.
+    pub serialno: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub sysid: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8824,6 +8849,7 @@ impl rt::Model for Nshardware {
             9 => self.netscaleruuid.as_field(),
             10 => self.serialno.as_field(),
             11 => self.sysid.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8841,14 +8867,9 @@ impl rt::Model for Nshardware {
             9 => self.netscaleruuid.as_field_mut(),
             10 => self.serialno.as_field_mut(),
             11 => self.sysid.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshardware {
@@ -8897,34 +8918,28 @@ impl Nshardware {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshmackey {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NshmackeyDigest`]): `MD2`, `MD4`, `MD5`, `SHA1`, `SHA224`, `SHA256`, `SHA384`, `SHA512`.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub digest: Option<rt::Open<NshmackeyDigest>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub keyvalue: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Since `12.0`.
+    pub comment: Option<String>,
+    /// Possible values (see [`NshmackeyDigest`]): `MD2`, `MD4`, `MD5`, `SHA1`, `SHA224`, `SHA256`, `SHA384`, `SHA512`.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub digest: Option<rt::Open<NshmackeyDigest>>,
+    /// Since `12.0`.
+    pub keyvalue: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8977,6 +8992,7 @@ impl rt::Model for Nshmackey {
             2 => self.digest.as_field(),
             3 => self.keyvalue.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8987,14 +9003,9 @@ impl rt::Model for Nshmackey {
             2 => self.digest.as_field_mut(),
             3 => self.keyvalue.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshmackey {
@@ -9027,6 +9038,30 @@ impl rt::Resource for Nshmackey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nshmackey {
+    /// A `nshmackey` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`digest`](Self::digest).
+    pub fn digest(mut self, digest: NshmackeyDigest) -> Self {
+        self.digest = Some(rt::Open::Known(digest));
+        self
+    }
+    /// Sets [`keyvalue`](Self::keyvalue).
+    pub fn keyvalue(mut self, keyvalue: impl Into<String>) -> Self {
+        self.keyvalue = Some(keyvalue.into());
+        self
+    }
 }
 impl Nshmackey {
     /// `POST /nitro/v1/config/nshmackey`
@@ -9080,13 +9115,13 @@ impl Nshmackey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshostname {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: 1 to 255.
     pub hostname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
@@ -9103,6 +9138,7 @@ impl rt::Model for Nshostname {
             0 => self.count.as_field(),
             1 => self.hostname.as_field(),
             2 => self.ownernode.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9111,14 +9147,9 @@ impl rt::Model for Nshostname {
             0 => self.count.as_field_mut(),
             1 => self.hostname.as_field_mut(),
             2 => self.ownernode.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshostname {
@@ -9174,85 +9205,63 @@ impl Nshostname {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshttpparam {
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`NshttpparamBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<NshttpparamBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NshttpparamConmultiplex`]): `ENABLED`, `DISABLED`.
-    pub conmultiplex: Option<rt::Open<NshttpparamConmultiplex>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub conmultiplex: Option<rt::Open<EnabledDisabled>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`NshttpparamDropinvalreqs`]): `ON`, `OFF`.
-    pub dropinvalreqs: Option<rt::Open<NshttpparamDropinvalreqs>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub dropinvalreqs: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`NshttpparamHttp2serverside`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `12.0-FR4`.
-    pub http2serverside: Option<rt::Open<NshttpparamHttp2serverside>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NshttpparamIgnoreconnectcodingscheme`]): `ENABLED`, `DISABLED`.
+    pub http2serverside: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub ignoreconnectcodingscheme: Option<
-        rt::Open<NshttpparamIgnoreconnectcodingscheme>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub ignoreconnectcodingscheme: Option<rt::Open<EnabledDisabled>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`NshttpparamInsnssrvrhdr`]): `ON`, `OFF`.
-    pub insnssrvrhdr: Option<rt::Open<NshttpparamInsnssrvrhdr>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub insnssrvrhdr: Option<rt::Open<OnOff>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`NshttpparamLogerrresp`]): `ON`, `OFF`.
-    pub logerrresp: Option<rt::Open<NshttpparamLogerrresp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub logerrresp: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`NshttpparamMarkconnreqinval`]): `ON`, `OFF`.
-    pub markconnreqinval: Option<rt::Open<NshttpparamMarkconnreqinval>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub markconnreqinval: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`NshttpparamMarkhttp09inval`]): `ON`, `OFF`.
-    pub markhttp09inval: Option<rt::Open<NshttpparamMarkhttp09inval>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub markhttp09inval: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 360000.
     ///
     /// Default: `0`.
     pub maxreusepool: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub nssrvrhdr: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nshttpparam`.`builtin` ([`Nshttpparam`]).
-///
-/// Also the values of `nstcpparam.builtin`.
+/// Values of `nshttpparam.builtin`, `nstcpparam.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NshttpparamBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -9264,7 +9273,7 @@ pub enum NshttpparamBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for NshttpparamBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -9272,22 +9281,6 @@ impl rt::WireEnum for NshttpparamBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `nshttpparam`.`conmultiplex` ([`Nshttpparam`]): the same values as [`NsaclLogstate`].
-pub type NshttpparamConmultiplex = NsaclLogstate;
-/// Values of `nshttpparam`.`dropinvalreqs` ([`Nshttpparam`]): the same values as [`NsdhcpparamsDhcpclient`].
-pub type NshttpparamDropinvalreqs = NsdhcpparamsDhcpclient;
-/// Values of `nshttpparam`.`http2serverside` ([`Nshttpparam`]): the same values as [`NsdhcpparamsDhcpclient`].
-pub type NshttpparamHttp2serverside = NsdhcpparamsDhcpclient;
-/// Values of `nshttpparam`.`ignoreconnectcodingscheme` ([`Nshttpparam`]): the same values as [`NsaclLogstate`].
-pub type NshttpparamIgnoreconnectcodingscheme = NsaclLogstate;
-/// Values of `nshttpparam`.`insnssrvrhdr` ([`Nshttpparam`]): the same values as [`NsdhcpparamsDhcpclient`].
-pub type NshttpparamInsnssrvrhdr = NsdhcpparamsDhcpclient;
-/// Values of `nshttpparam`.`logerrresp` ([`Nshttpparam`]): the same values as [`NsdhcpparamsDhcpclient`].
-pub type NshttpparamLogerrresp = NsdhcpparamsDhcpclient;
-/// Values of `nshttpparam`.`markconnreqinval` ([`Nshttpparam`]): the same values as [`NsdhcpparamsDhcpclient`].
-pub type NshttpparamMarkconnreqinval = NsdhcpparamsDhcpclient;
-/// Values of `nshttpparam`.`markhttp09inval` ([`Nshttpparam`]): the same values as [`NsdhcpparamsDhcpclient`].
-pub type NshttpparamMarkhttp09inval = NsdhcpparamsDhcpclient;
 impl rt::Model for Nshttpparam {
     const FIELDS: &'static [&'static str] = &[
         "builtin",
@@ -9318,6 +9311,7 @@ impl rt::Model for Nshttpparam {
             9 => self.markhttp09inval.as_field(),
             10 => self.maxreusepool.as_field(),
             11 => self.nssrvrhdr.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9335,14 +9329,9 @@ impl rt::Model for Nshttpparam {
             9 => self.markhttp09inval.as_field_mut(),
             10 => self.maxreusepool.as_field_mut(),
             11 => self.nssrvrhdr.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshttpparam {
@@ -9398,41 +9387,31 @@ impl Nshttpparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nshttpprofile {
-    /// `String`, read-write.
+    /// Length: 1 to 127.
     ///
-    /// Default: `DISABLED`.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`NshttpprofileSpdy`]): `DISABLED`, `ENABLED`, `V2`, `V3`.
-    pub spdy: Option<rt::Open<NshttpprofileSpdy>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileAdpttimeout`]): `ENABLED`, `DISABLED`.
-    pub adpttimeout: Option<rt::Open<NshttpprofileAdpttimeout>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NshttpprofileAllowonlywordcharactersandhyphen`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub adpttimeout: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub allowonlywordcharactersandhyphen: Option<
-        rt::Open<NshttpprofileAllowonlywordcharactersandhyphen>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub allowonlywordcharactersandhyphen: Option<rt::Open<DisabledEnabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileAltsvc`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub altsvc: Option<rt::Open<NshttpprofileAltsvc>>,
-    /// `String`, read-write.
-    ///
+    pub altsvc: Option<rt::Open<EnabledDisabled>>,
     /// Since `13.1`.
     pub altsvcvalue: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 3600000.
     ///
@@ -9440,7 +9419,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `12.0`.
     pub apdexcltresptimethreshold: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 3600000.
     ///
@@ -9448,53 +9427,42 @@ pub struct Nshttpprofile {
     ///
     /// Since `12.0`.
     pub apdexsvrresptimethreshold: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`NshttpprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.0`.
     pub builtin: Option<Vec<rt::Open<NshttpprofileBuiltin>>>,
-    /// `String`, read-write.
     pub clientiphdrexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileCmponpush`]): `ENABLED`, `DISABLED`.
-    pub cmponpush: Option<rt::Open<NshttpprofileCmponpush>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cmponpush: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NshttpprofileConmultiplex`]): `ENABLED`, `DISABLED`.
-    pub conmultiplex: Option<rt::Open<NshttpprofileConmultiplex>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub conmultiplex: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NshttpprofileDropextracrlf`]): `ENABLED`, `DISABLED`.
-    pub dropextracrlf: Option<rt::Open<NshttpprofileDropextracrlf>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dropextracrlf: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileDropextradata`]): `ENABLED`, `DISABLED`.
-    pub dropextradata: Option<rt::Open<NshttpprofileDropextradata>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dropextradata: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileDropinvalreqs`]): `ENABLED`, `DISABLED`.
-    pub dropinvalreqs: Option<rt::Open<NshttpprofileDropinvalreqs>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dropinvalreqs: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub dropinvalreqswarning: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 33554432.
     ///
@@ -9502,7 +9470,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub grpcholdlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 180000.
     ///
@@ -9510,51 +9478,39 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub grpcholdtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NshttpprofileGrpclengthdelimitation`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub grpclengthdelimitation: Option<rt::Open<NshttpprofileGrpclengthdelimitation>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NshttpprofileHostheadervalidation`]): `DISABLED`, `ENABLED`.
+    pub grpclengthdelimitation: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub hostheadervalidation: Option<rt::Open<NshttpprofileHostheadervalidation>>,
-    /// `String`, read-write.
-    ///
+    pub hostheadervalidation: Option<rt::Open<DisabledEnabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileHttp2`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub http2: Option<rt::Open<NshttpprofileHttp2>>,
-    /// `String`, read-write.
-    ///
+    pub http2: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileHttp2altsvcframe`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub http2altsvcframe: Option<rt::Open<NshttpprofileHttp2altsvcframe>>,
-    /// `String`, read-write.
-    ///
+    pub http2altsvcframe: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileHttp2direct`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub http2direct: Option<rt::Open<NshttpprofileHttp2direct>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NshttpprofileHttp2extendedconnect`]): `DISABLED`, `ENABLED`.
+    pub http2direct: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub http2extendedconnect: Option<rt::Open<NshttpprofileHttp2extendedconnect>>,
-    /// `Double`, read-write.
+    pub http2extendedconnect: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 131072.
     ///
@@ -9562,7 +9518,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `11.0`.
     pub http2headertablesize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 65535 to 67108864.
     ///
@@ -9570,7 +9526,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub http2initialconnwindowsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 8192 to 20971520.
     ///
@@ -9578,7 +9534,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `11.0`.
     pub http2initialwindowsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1000.
     ///
@@ -9586,7 +9542,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `11.0`.
     pub http2maxconcurrentstreams: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 360000.
     ///
@@ -9594,7 +9550,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub http2maxemptyframespermin: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 16384 to 32768.
     ///
@@ -9602,7 +9558,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `11.0`.
     pub http2maxframesize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 8192 to 131071.
     ///
@@ -9610,7 +9566,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `11.0`.
     pub http2maxheaderlistsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 360000.
     ///
@@ -9618,7 +9574,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub http2maxpingframespermin: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 360000.
     ///
@@ -9626,11 +9582,11 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub http2maxresetframespermin: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub http2maxrxresetframespermin: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 360000.
     ///
@@ -9638,7 +9594,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub http2maxsettingsframespermin: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 360000.
     ///
@@ -9646,27 +9602,23 @@ pub struct Nshttpprofile {
     ///
     /// Since `12.0`.
     pub http2minseverconn: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub http2smallwndtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NshttpprofileHttp2strictcipher`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub http2strictcipher: Option<rt::Open<NshttpprofileHttp2strictcipher>>,
-    /// `String`, read-write.
-    ///
+    pub http2strictcipher: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileHttp3`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub http3: Option<rt::Open<NshttpprofileHttp3>>,
-    /// `Double`, read-write.
+    pub http3: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 500.
     ///
@@ -9674,7 +9626,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub http3maxheaderblockedstreams: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 8192 to 131072.
     ///
@@ -9682,7 +9634,7 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub http3maxheaderfieldsectionsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 131072.
     ///
@@ -9690,93 +9642,77 @@ pub struct Nshttpprofile {
     ///
     /// Since `13.1`.
     pub http3maxheadertablesize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub http3minseverconn: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NshttpprofileHttp3webtransport`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub http3webtransport: Option<rt::Open<NshttpprofileHttp3webtransport>>,
-    /// `Double`, read-write.
+    pub http3webtransport: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httppipelinebuffsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 360000.
     ///
     /// Default: `7000`.
     pub incomphdrdelay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileMarkconnreqinval`]): `ENABLED`, `DISABLED`.
-    pub markconnreqinval: Option<rt::Open<NshttpprofileMarkconnreqinval>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub markconnreqinval: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileMarkhttp09inval`]): `ENABLED`, `DISABLED`.
-    pub markhttp09inval: Option<rt::Open<NshttpprofileMarkhttp09inval>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub markhttp09inval: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileMarkhttpheaderextrawserror`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub markhttpheaderextrawserror: Option<
-        rt::Open<NshttpprofileMarkhttpheaderextrawserror>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub markhttpheaderextrawserror: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileMarkrfc7230noncompliantinval`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub markrfc7230noncompliantinval: Option<
-        rt::Open<NshttpprofileMarkrfc7230noncompliantinval>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub markrfc7230noncompliantinval: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileMarktracereqinval`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub marktracereqinval: Option<rt::Open<NshttpprofileMarktracereqinval>>,
-    /// `Double`, read-write.
+    pub marktracereqinval: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxduplicateheaderfields: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxheaderfieldlen: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2048 to 122880.
     ///
     /// Default: `24820`.
     pub maxheaderlen: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     ///
     /// Default: `0`.
     pub maxreq: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 360000.
     ///
     /// Default: `0`.
     pub maxreusepool: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 360000.
     ///
@@ -9784,70 +9720,51 @@ pub struct Nshttpprofile {
     ///
     /// Since `11.0`.
     pub minreusepool: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NshttpprofilePassprotocolupgrade`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub passprotocolupgrade: Option<rt::Open<NshttpprofilePassprotocolupgrade>>,
-    /// `String`, read-write.
-    ///
+    pub passprotocolupgrade: Option<rt::Open<DisabledEnabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofilePersistentetag`]): `ENABLED`, `DISABLED`.
-    pub persistentetag: Option<rt::Open<NshttpprofilePersistentetag>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub persistentetag: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub refcnt: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
     /// Default: `0`.
     pub reqtimeout: Option<rt::Number>,
-    /// `String`, read-write.
     pub reqtimeoutaction: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Default: `0`.
     pub reusepooltimeout: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub rtsptunnel: Option<rt::Open<EnabledDisabled>>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileRtsptunnel`]): `ENABLED`, `DISABLED`.
-    pub rtsptunnel: Option<rt::Open<NshttpprofileRtsptunnel>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`NshttpprofileSpdy`]): `DISABLED`, `ENABLED`, `V2`, `V3`.
+    pub spdy: Option<rt::Open<NshttpprofileSpdy>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NshttpprofileWeblog`]): `ENABLED`, `DISABLED`.
-    pub weblog: Option<rt::Open<NshttpprofileWeblog>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub weblog: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NshttpprofileWebsocket`]): `ENABLED`, `DISABLED`.
-    pub websocket: Option<rt::Open<NshttpprofileWebsocket>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub websocket: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nshttpprofile`.`adpttimeout` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileAdpttimeout = NsaclLogstate;
-/// Values of `nshttpprofile`.`allowonlywordcharactersandhyphen` ([`Nshttpprofile`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NshttpprofileAllowonlywordcharactersandhyphen = NsconfigSecuremanagementtraffic;
-/// Values of `nshttpprofile`.`altsvc` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileAltsvc = NsaclLogstate;
-/// Values of `nshttpprofile`.`builtin` ([`Nshttpprofile`]).
-///
-/// Also the values of `nstcpprofile.builtin`.
+/// Values of `nshttpprofile.builtin`, `nstcpprofile.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NshttpprofileBuiltin {
@@ -9868,50 +9785,6 @@ impl rt::WireEnum for NshttpprofileBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `nshttpprofile`.`cmponpush` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileCmponpush = NsaclLogstate;
-/// Values of `nshttpprofile`.`conmultiplex` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileConmultiplex = NsaclLogstate;
-/// Values of `nshttpprofile`.`dropextracrlf` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileDropextracrlf = NsaclLogstate;
-/// Values of `nshttpprofile`.`dropextradata` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileDropextradata = NsaclLogstate;
-/// Values of `nshttpprofile`.`dropinvalreqs` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileDropinvalreqs = NsaclLogstate;
-/// Values of `nshttpprofile`.`grpclengthdelimitation` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileGrpclengthdelimitation = NsaclLogstate;
-/// Values of `nshttpprofile`.`hostheadervalidation` ([`Nshttpprofile`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NshttpprofileHostheadervalidation = NsconfigSecuremanagementtraffic;
-/// Values of `nshttpprofile`.`http2` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileHttp2 = NsaclLogstate;
-/// Values of `nshttpprofile`.`http2altsvcframe` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileHttp2altsvcframe = NsaclLogstate;
-/// Values of `nshttpprofile`.`http2direct` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileHttp2direct = NsaclLogstate;
-/// Values of `nshttpprofile`.`http2extendedconnect` ([`Nshttpprofile`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NshttpprofileHttp2extendedconnect = NsconfigSecuremanagementtraffic;
-/// Values of `nshttpprofile`.`http2strictcipher` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileHttp2strictcipher = NsaclLogstate;
-/// Values of `nshttpprofile`.`http3` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileHttp3 = NsaclLogstate;
-/// Values of `nshttpprofile`.`http3webtransport` ([`Nshttpprofile`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NshttpprofileHttp3webtransport = NsconfigSecuremanagementtraffic;
-/// Values of `nshttpprofile`.`markconnreqinval` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileMarkconnreqinval = NsaclLogstate;
-/// Values of `nshttpprofile`.`markhttp09inval` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileMarkhttp09inval = NsaclLogstate;
-/// Values of `nshttpprofile`.`markhttpheaderextrawserror` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileMarkhttpheaderextrawserror = NsaclLogstate;
-/// Values of `nshttpprofile`.`markrfc7230noncompliantinval` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileMarkrfc7230noncompliantinval = NsaclLogstate;
-/// Values of `nshttpprofile`.`marktracereqinval` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileMarktracereqinval = NsaclLogstate;
-/// Values of `nshttpprofile`.`passprotocolupgrade` ([`Nshttpprofile`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NshttpprofilePassprotocolupgrade = NsconfigSecuremanagementtraffic;
-/// Values of `nshttpprofile`.`persistentetag` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofilePersistentetag = NsaclLogstate;
-/// Values of `nshttpprofile`.`rtsptunnel` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileRtsptunnel = NsaclLogstate;
 /// Values of `nshttpprofile`.`spdy` ([`Nshttpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9933,10 +9806,6 @@ impl rt::WireEnum for NshttpprofileSpdy {
         (Self::V3, "V3"),
     ];
 }
-/// Values of `nshttpprofile`.`weblog` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileWeblog = NsaclLogstate;
-/// Values of `nshttpprofile`.`websocket` ([`Nshttpprofile`]): the same values as [`NsaclLogstate`].
-pub type NshttpprofileWebsocket = NsaclLogstate;
 impl rt::Model for Nshttpprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10079,6 +9948,7 @@ impl rt::Model for Nshttpprofile {
             65 => self.spdy.as_field(),
             66 => self.weblog.as_field(),
             67 => self.websocket.as_field(),
+            68 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10152,14 +10022,9 @@ impl rt::Model for Nshttpprofile {
             65 => self.spdy.as_field_mut(),
             66 => self.weblog.as_field_mut(),
             67 => self.websocket.as_field_mut(),
+            68 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshttpprofile {
@@ -10192,6 +10057,196 @@ impl rt::Resource for Nshttpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nshttpprofile {
+    /// A `nshttpprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`adpttimeout`](Self::adpttimeout).
+    pub fn adpttimeout(mut self, adpttimeout: EnabledDisabled) -> Self {
+        self.adpttimeout = Some(rt::Open::Known(adpttimeout));
+        self
+    }
+    /// Sets [`altsvc`](Self::altsvc).
+    pub fn altsvc(mut self, altsvc: EnabledDisabled) -> Self {
+        self.altsvc = Some(rt::Open::Known(altsvc));
+        self
+    }
+    /// Sets [`apdexcltresptimethreshold`](Self::apdexcltresptimethreshold).
+    pub fn apdexcltresptimethreshold(
+        mut self,
+        apdexcltresptimethreshold: impl Into<rt::Number>,
+    ) -> Self {
+        self.apdexcltresptimethreshold = Some(apdexcltresptimethreshold.into());
+        self
+    }
+    /// Sets [`clientiphdrexpr`](Self::clientiphdrexpr).
+    pub fn clientiphdrexpr(mut self, clientiphdrexpr: impl Into<String>) -> Self {
+        self.clientiphdrexpr = Some(clientiphdrexpr.into());
+        self
+    }
+    /// Sets [`cmponpush`](Self::cmponpush).
+    pub fn cmponpush(mut self, cmponpush: EnabledDisabled) -> Self {
+        self.cmponpush = Some(rt::Open::Known(cmponpush));
+        self
+    }
+    /// Sets [`conmultiplex`](Self::conmultiplex).
+    pub fn conmultiplex(mut self, conmultiplex: EnabledDisabled) -> Self {
+        self.conmultiplex = Some(rt::Open::Known(conmultiplex));
+        self
+    }
+    /// Sets [`dropextracrlf`](Self::dropextracrlf).
+    pub fn dropextracrlf(mut self, dropextracrlf: EnabledDisabled) -> Self {
+        self.dropextracrlf = Some(rt::Open::Known(dropextracrlf));
+        self
+    }
+    /// Sets [`dropextradata`](Self::dropextradata).
+    pub fn dropextradata(mut self, dropextradata: EnabledDisabled) -> Self {
+        self.dropextradata = Some(rt::Open::Known(dropextradata));
+        self
+    }
+    /// Sets [`dropinvalreqs`](Self::dropinvalreqs).
+    pub fn dropinvalreqs(mut self, dropinvalreqs: EnabledDisabled) -> Self {
+        self.dropinvalreqs = Some(rt::Open::Known(dropinvalreqs));
+        self
+    }
+    /// Sets [`http2`](Self::http2).
+    pub fn http2(mut self, http2: EnabledDisabled) -> Self {
+        self.http2 = Some(rt::Open::Known(http2));
+        self
+    }
+    /// Sets [`http2direct`](Self::http2direct).
+    pub fn http2direct(mut self, http2direct: EnabledDisabled) -> Self {
+        self.http2direct = Some(rt::Open::Known(http2direct));
+        self
+    }
+    /// Sets [`http2headertablesize`](Self::http2headertablesize).
+    pub fn http2headertablesize(
+        mut self,
+        http2headertablesize: impl Into<rt::Number>,
+    ) -> Self {
+        self.http2headertablesize = Some(http2headertablesize.into());
+        self
+    }
+    /// Sets [`http2initialwindowsize`](Self::http2initialwindowsize).
+    pub fn http2initialwindowsize(
+        mut self,
+        http2initialwindowsize: impl Into<rt::Number>,
+    ) -> Self {
+        self.http2initialwindowsize = Some(http2initialwindowsize.into());
+        self
+    }
+    /// Sets [`http2maxconcurrentstreams`](Self::http2maxconcurrentstreams).
+    pub fn http2maxconcurrentstreams(
+        mut self,
+        http2maxconcurrentstreams: impl Into<rt::Number>,
+    ) -> Self {
+        self.http2maxconcurrentstreams = Some(http2maxconcurrentstreams.into());
+        self
+    }
+    /// Sets [`http2maxframesize`](Self::http2maxframesize).
+    pub fn http2maxframesize(
+        mut self,
+        http2maxframesize: impl Into<rt::Number>,
+    ) -> Self {
+        self.http2maxframesize = Some(http2maxframesize.into());
+        self
+    }
+    /// Sets [`http2maxheaderlistsize`](Self::http2maxheaderlistsize).
+    pub fn http2maxheaderlistsize(
+        mut self,
+        http2maxheaderlistsize: impl Into<rt::Number>,
+    ) -> Self {
+        self.http2maxheaderlistsize = Some(http2maxheaderlistsize.into());
+        self
+    }
+    /// Sets [`http2minseverconn`](Self::http2minseverconn).
+    pub fn http2minseverconn(
+        mut self,
+        http2minseverconn: impl Into<rt::Number>,
+    ) -> Self {
+        self.http2minseverconn = Some(http2minseverconn.into());
+        self
+    }
+    /// Sets [`incomphdrdelay`](Self::incomphdrdelay).
+    pub fn incomphdrdelay(mut self, incomphdrdelay: impl Into<rt::Number>) -> Self {
+        self.incomphdrdelay = Some(incomphdrdelay.into());
+        self
+    }
+    /// Sets [`markconnreqinval`](Self::markconnreqinval).
+    pub fn markconnreqinval(mut self, markconnreqinval: EnabledDisabled) -> Self {
+        self.markconnreqinval = Some(rt::Open::Known(markconnreqinval));
+        self
+    }
+    /// Sets [`markhttp09inval`](Self::markhttp09inval).
+    pub fn markhttp09inval(mut self, markhttp09inval: EnabledDisabled) -> Self {
+        self.markhttp09inval = Some(rt::Open::Known(markhttp09inval));
+        self
+    }
+    /// Sets [`maxheaderlen`](Self::maxheaderlen).
+    pub fn maxheaderlen(mut self, maxheaderlen: impl Into<rt::Number>) -> Self {
+        self.maxheaderlen = Some(maxheaderlen.into());
+        self
+    }
+    /// Sets [`maxreq`](Self::maxreq).
+    pub fn maxreq(mut self, maxreq: impl Into<rt::Number>) -> Self {
+        self.maxreq = Some(maxreq.into());
+        self
+    }
+    /// Sets [`maxreusepool`](Self::maxreusepool).
+    pub fn maxreusepool(mut self, maxreusepool: impl Into<rt::Number>) -> Self {
+        self.maxreusepool = Some(maxreusepool.into());
+        self
+    }
+    /// Sets [`minreusepool`](Self::minreusepool).
+    pub fn minreusepool(mut self, minreusepool: impl Into<rt::Number>) -> Self {
+        self.minreusepool = Some(minreusepool.into());
+        self
+    }
+    /// Sets [`persistentetag`](Self::persistentetag).
+    pub fn persistentetag(mut self, persistentetag: EnabledDisabled) -> Self {
+        self.persistentetag = Some(rt::Open::Known(persistentetag));
+        self
+    }
+    /// Sets [`reqtimeout`](Self::reqtimeout).
+    pub fn reqtimeout(mut self, reqtimeout: impl Into<rt::Number>) -> Self {
+        self.reqtimeout = Some(reqtimeout.into());
+        self
+    }
+    /// Sets [`reqtimeoutaction`](Self::reqtimeoutaction).
+    pub fn reqtimeoutaction(mut self, reqtimeoutaction: impl Into<String>) -> Self {
+        self.reqtimeoutaction = Some(reqtimeoutaction.into());
+        self
+    }
+    /// Sets [`reusepooltimeout`](Self::reusepooltimeout).
+    pub fn reusepooltimeout(mut self, reusepooltimeout: impl Into<rt::Number>) -> Self {
+        self.reusepooltimeout = Some(reusepooltimeout.into());
+        self
+    }
+    /// Sets [`rtsptunnel`](Self::rtsptunnel).
+    pub fn rtsptunnel(mut self, rtsptunnel: EnabledDisabled) -> Self {
+        self.rtsptunnel = Some(rt::Open::Known(rtsptunnel));
+        self
+    }
+    /// Sets [`spdy`](Self::spdy).
+    pub fn spdy(mut self, spdy: NshttpprofileSpdy) -> Self {
+        self.spdy = Some(rt::Open::Known(spdy));
+        self
+    }
+    /// Sets [`weblog`](Self::weblog).
+    pub fn weblog(mut self, weblog: EnabledDisabled) -> Self {
+        self.weblog = Some(rt::Open::Known(weblog));
+        self
+    }
+    /// Sets [`websocket`](Self::websocket).
+    pub fn websocket(mut self, websocket: EnabledDisabled) -> Self {
+        self.websocket = Some(rt::Open::Known(websocket));
+        self
+    }
 }
 impl Nshttpprofile {
     /// `POST /nitro/v1/config/nshttpprofile`
@@ -10273,73 +10328,57 @@ impl Nshttpprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsicapprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`NsicapprofileAllow204`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub allow204: Option<rt::Open<NsicapprofileAllow204>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`NsicapprofileConnectionkeepalive`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub connectionkeepalive: Option<rt::Open<NsicapprofileConnectionkeepalive>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub hostheader: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub inserthttprequest: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub inserticapheaders: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsicapprofileMode`]): `REQMOD`, `RESPMOD`.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub mode: Option<rt::Open<NsicapprofileMode>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`NsicapprofilePreview`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub preview: Option<rt::Open<NsicapprofilePreview>>,
-    /// `Double`, read-write.
+    pub count: Option<rt::Number>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub allow204: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub connectionkeepalive: Option<rt::Open<EnabledDisabled>>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub hostheader: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub inserthttprequest: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub inserticapheaders: Option<String>,
+    /// Since `13.1`.
+    pub logaction: Option<String>,
+    /// Possible values (see [`NsicapprofileMode`]): `REQMOD`, `RESPMOD`.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub mode: Option<rt::Open<NsicapprofileMode>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub preview: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
@@ -10347,13 +10386,11 @@ pub struct Nsicapprofile {
     ///
     /// Since `12.0-FR4`.
     pub previewlength: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub queryparams: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
@@ -10361,24 +10398,18 @@ pub struct Nsicapprofile {
     ///
     /// Since `12.0-FR4`.
     pub reqtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `RESET`.
     ///
     /// Possible values (see [`NsicapprofileReqtimeoutaction`]): `BYPASS`, `DROP`, `RESET`.
     ///
     /// Since `12.0-FR4`.
     pub reqtimeoutaction: Option<rt::Open<NsicapprofileReqtimeoutaction>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub uri: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
@@ -10386,10 +10417,6 @@ pub struct Nsicapprofile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsicapprofile`.`allow204` ([`Nsicapprofile`]): the same values as [`NsaclLogstate`].
-pub type NsicapprofileAllow204 = NsaclLogstate;
-/// Values of `nsicapprofile`.`connectionkeepalive` ([`Nsicapprofile`]): the same values as [`NsaclLogstate`].
-pub type NsicapprofileConnectionkeepalive = NsaclLogstate;
 /// Values of `nsicapprofile`.`mode` ([`Nsicapprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10405,8 +10432,6 @@ impl rt::WireEnum for NsicapprofileMode {
         (Self::Respmod, "RESPMOD"),
     ];
 }
-/// Values of `nsicapprofile`.`preview` ([`Nsicapprofile`]): the same values as [`NsaclLogstate`].
-pub type NsicapprofilePreview = NsaclLogstate;
 /// Values of `nsicapprofile`.`reqtimeoutaction` ([`Nsicapprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10463,6 +10488,7 @@ impl rt::Model for Nsicapprofile {
             13 => self.reqtimeoutaction.as_field(),
             14 => self.uri.as_field(),
             15 => self.useragent.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10484,14 +10510,9 @@ impl rt::Model for Nsicapprofile {
             13 => self.reqtimeoutaction.as_field_mut(),
             14 => self.uri.as_field_mut(),
             15 => self.useragent.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsicapprofile {
@@ -10524,6 +10545,78 @@ impl rt::Resource for Nsicapprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nsicapprofile {
+    /// A `nsicapprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`allow204`](Self::allow204).
+    pub fn allow204(mut self, allow204: EnabledDisabled) -> Self {
+        self.allow204 = Some(rt::Open::Known(allow204));
+        self
+    }
+    /// Sets [`connectionkeepalive`](Self::connectionkeepalive).
+    pub fn connectionkeepalive(mut self, connectionkeepalive: EnabledDisabled) -> Self {
+        self.connectionkeepalive = Some(rt::Open::Known(connectionkeepalive));
+        self
+    }
+    /// Sets [`hostheader`](Self::hostheader).
+    pub fn hostheader(mut self, hostheader: impl Into<String>) -> Self {
+        self.hostheader = Some(hostheader.into());
+        self
+    }
+    /// Sets [`inserticapheaders`](Self::inserticapheaders).
+    pub fn inserticapheaders(mut self, inserticapheaders: impl Into<String>) -> Self {
+        self.inserticapheaders = Some(inserticapheaders.into());
+        self
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, mode: NsicapprofileMode) -> Self {
+        self.mode = Some(rt::Open::Known(mode));
+        self
+    }
+    /// Sets [`preview`](Self::preview).
+    pub fn preview(mut self, preview: EnabledDisabled) -> Self {
+        self.preview = Some(rt::Open::Known(preview));
+        self
+    }
+    /// Sets [`previewlength`](Self::previewlength).
+    pub fn previewlength(mut self, previewlength: impl Into<rt::Number>) -> Self {
+        self.previewlength = Some(previewlength.into());
+        self
+    }
+    /// Sets [`queryparams`](Self::queryparams).
+    pub fn queryparams(mut self, queryparams: impl Into<String>) -> Self {
+        self.queryparams = Some(queryparams.into());
+        self
+    }
+    /// Sets [`reqtimeout`](Self::reqtimeout).
+    pub fn reqtimeout(mut self, reqtimeout: impl Into<rt::Number>) -> Self {
+        self.reqtimeout = Some(reqtimeout.into());
+        self
+    }
+    /// Sets [`reqtimeoutaction`](Self::reqtimeoutaction).
+    pub fn reqtimeoutaction(
+        mut self,
+        reqtimeoutaction: NsicapprofileReqtimeoutaction,
+    ) -> Self {
+        self.reqtimeoutaction = Some(rt::Open::Known(reqtimeoutaction));
+        self
+    }
+    /// Sets [`uri`](Self::uri).
+    pub fn uri(mut self, uri: impl Into<String>) -> Self {
+        self.uri = Some(uri.into());
+        self
+    }
+    /// Sets [`useragent`](Self::useragent).
+    pub fn useragent(mut self, useragent: impl Into<String>) -> Self {
+        self.useragent = Some(useragent.into());
+        self
+    }
 }
 impl Nsicapprofile {
     /// `POST /nitro/v1/config/nsicapprofile`
@@ -10588,223 +10681,167 @@ impl Nsicapprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsip {
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
-    /// Default: `DYNAMIC_ROUTING`.
+    /// Mandatory for add.
+    pub ipaddress: Option<String>,
+    /// Reference type `Double`.
     ///
-    /// Possible values (see [`NsipVserverrhimode`]): `DYNAMIC_ROUTING`, `RISE`.
-    pub vserverrhimode: Option<rt::Open<NsipVserverrhimode>>,
-    /// `Integer`, read-only.
-    pub riserhimsgcode: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Range: 0 to 4095.
+    pub td: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsipAdvertiseondefaultpartition`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub advertiseondefaultpartition: Option<rt::Open<NsipAdvertiseondefaultpartition>>,
-    /// `String`, read-write.
-    ///
+    pub advertiseondefaultpartition: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipArp`]): `ENABLED`, `DISABLED`.
-    pub arp: Option<rt::Open<NsipArp>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub arp: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `255`.
     ///
     /// Since `13.1`.
     pub arpowner: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `5`.
     ///
     /// Possible values (see [`NsipArpresponse`]): `NONE`, `ONE_VSERVER`, `ALL_VSERVERS`.
     pub arpresponse: Option<rt::Open<NsipArpresponse>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsipBgp`]): `ENABLED`, `DISABLED`.
-    pub bgp: Option<rt::Open<NsipBgp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub bgp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsipDecrementttl`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub decrementttl: Option<rt::Open<NsipDecrementttl>>,
-    /// `String`, read-write.
-    ///
+    pub decrementttl: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsipDynamicrouting`]): `ENABLED`, `DISABLED`.
-    pub dynamicrouting: Option<rt::Open<NsipDynamicrouting>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dynamicrouting: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub flags: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub freeports: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipFtp`]): `ENABLED`, `DISABLED`.
-    pub ftp: Option<rt::Open<NsipFtp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ftp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipGui`]): `ENABLED`, `SECUREONLY`, `DISABLED`.
-    pub gui: Option<rt::Open<NsipGui>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsipHostroute`]): `ENABLED`, `DISABLED`.
-    pub hostroute: Option<rt::Open<NsipHostroute>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledSecureonlyDisabled`]): `ENABLED`, `SECUREONLY`, `DISABLED`.
+    pub gui: Option<rt::Open<EnabledSecureonlyDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub hostroute: Option<rt::Open<EnabledDisabled>>,
     /// Default: `-1`.
     pub hostrtgw: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hostrtgwact: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipIcmp`]): `ENABLED`, `DISABLED`.
-    pub icmp: Option<rt::Open<NsipIcmp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub icmp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `5`.
     ///
     /// Possible values (see [`NsipIcmpresponse`]): `NONE`, `ONE_VSERVER`, `ALL_VSERVERS`, `VSVR_CNTRLD`.
     pub icmpresponse: Option<rt::Open<NsipIcmpresponse>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub ipaddress: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`NsipIptype`]): `SNIP`, `VIP`, `NSIP`, `GSLBsiteIP`, `CLIP`.
     ///
     /// Values of older releases that `14.1` lacks: `LSN` (`12.0`) (removed).
     pub iptype: Option<Vec<rt::Open<NsipIptype>>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least -16777215.
     pub metric: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsipMgmtaccess`]): `ENABLED`, `DISABLED`.
-    pub mgmtaccess: Option<rt::Open<NsipMgmtaccess>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mgmtaccess: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`NsipMptcpadvertise`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub mptcpadvertise: Option<rt::Open<NsipMptcpadvertise>>,
-    /// `String`, read-write.
-    ///
+    pub mptcpadvertise: Option<rt::Open<YesNo>>,
     /// Mandatory for add.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsipNetworkroute`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub networkroute: Option<rt::Open<NsipNetworkroute>>,
-    /// `unknown`, read-only.
+    pub networkroute: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub operationalarpowner: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsipOspf`]): `ENABLED`, `DISABLED`.
-    pub ospf: Option<rt::Open<NsipOspf>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ospf: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `-1`.
     pub ospfarea: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ospfareaval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `TYPE5`.
     ///
     /// Possible values (see [`NsipOspflsatype`]): `TYPE1`, `TYPE5`.
     pub ospflsatype: Option<rt::Open<NsipOspflsatype>>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`NsipOwnerdownresponse`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0`.
-    pub ownerdownresponse: Option<rt::Open<NsipOwnerdownresponse>>,
-    /// `Double`, read-write.
+    pub ownerdownresponse: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Default: `255`.
     pub ownernode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsipRestrictaccess`]): `ENABLED`, `DISABLED`.
-    pub restrictaccess: Option<rt::Open<NsipRestrictaccess>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub restrictaccess: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsipRip`]): `ENABLED`, `DISABLED`.
-    pub rip: Option<rt::Open<NsipRip>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub rip: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub riserhimsgcode: Option<i64>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipSnmp`]): `ENABLED`, `DISABLED`.
-    pub snmp: Option<rt::Open<NsipSnmp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub snmp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipSsh`]): `ENABLED`, `DISABLED`.
-    pub ssh: Option<rt::Open<NsipSsh>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssh: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<NsipState>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `12.0`.
     pub tag: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 4095.
-    pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipTelnet`]): `ENABLED`, `DISABLED`.
-    pub telnet: Option<rt::Open<NsipTelnet>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub telnet: Option<rt::Open<EnabledDisabled>>,
+    /// Wire name `type`.
     ///
     /// Default: `SNIP`.
     ///
@@ -10812,39 +10849,37 @@ pub struct Nsip {
     ///
     /// Values of older releases that `14.1` lacks: `LSN` (`12.0`) (removed).
     pub type_: Option<rt::Open<NsipType>>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub viprtadv2bsd: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vipvsercount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vipvserdowncount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vipvsrvrrhiactivecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vipvsrvrrhiactiveupcount: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub vrid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsipVserver`]): `ENABLED`, `DISABLED`.
-    pub vserver: Option<rt::Open<NsipVserver>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub vserver: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ONE_VSERVER`.
     ///
-    /// Possible values (see [`NsipVserverrhilevel`]): `ONE_VSERVER`, `ALL_VSERVERS`, `NONE`, `VSVR_CNTRLD`.
-    pub vserverrhilevel: Option<rt::Open<NsipVserverrhilevel>>,
+    /// Possible values (see [`Vserverrhilevel`]): `ONE_VSERVER`, `ALL_VSERVERS`, `NONE`, `VSVR_CNTRLD`.
+    pub vserverrhilevel: Option<rt::Open<Vserverrhilevel>>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Default: `DYNAMIC_ROUTING`.
+    ///
+    /// Possible values (see [`NsipVserverrhimode`]): `DYNAMIC_ROUTING`, `RISE`.
+    pub vserverrhimode: Option<rt::Open<NsipVserverrhimode>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsip`.`advertiseondefaultpartition` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipAdvertiseondefaultpartition = NsaclLogstate;
-/// Values of `nsip`.`arp` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipArp = NsaclLogstate;
 /// Values of `nsip`.`arpresponse` ([`Nsip`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10863,20 +10898,10 @@ impl rt::WireEnum for NsipArpresponse {
         (Self::AllVservers, "ALL_VSERVERS"),
     ];
 }
-/// Values of `nsip`.`bgp` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipBgp = NsaclLogstate;
-/// Values of `nsip`.`decrementttl` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipDecrementttl = NsaclLogstate;
-/// Values of `nsip`.`dynamicrouting` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipDynamicrouting = NsaclLogstate;
-/// Values of `nsip`.`ftp` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipFtp = NsaclLogstate;
-/// Values of `nsip`.`gui` ([`Nsip`]).
-///
-/// Also the values of `nsip6.gui`.
+/// Values of `nsip.gui`, `nsip6.gui`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsipGui {
+pub enum EnabledSecureonlyDisabled {
     /// `ENABLED`
     Enabled,
     /// `SECUREONLY`
@@ -10884,17 +10909,13 @@ pub enum NsipGui {
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for NsipGui {
+impl rt::WireEnum for EnabledSecureonlyDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Secureonly, "SECUREONLY"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `nsip`.`hostroute` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipHostroute = NsaclLogstate;
-/// Values of `nsip`.`icmp` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipIcmp = NsaclLogstate;
 /// Values of `nsip`.`icmpresponse` ([`Nsip`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10940,14 +10961,6 @@ impl rt::WireEnum for NsipIptype {
         (Self::Clip, "CLIP"),
     ];
 }
-/// Values of `nsip`.`mgmtaccess` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipMgmtaccess = NsaclLogstate;
-/// Values of `nsip`.`mptcpadvertise` ([`Nsip`]): the same values as [`NsaclStateful`].
-pub type NsipMptcpadvertise = NsaclStateful;
-/// Values of `nsip`.`networkroute` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipNetworkroute = NsaclLogstate;
-/// Values of `nsip`.`ospf` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipOspf = NsaclLogstate;
 /// Values of `nsip`.`ospflsatype` ([`Nsip`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10963,20 +10976,6 @@ impl rt::WireEnum for NsipOspflsatype {
         (Self::Type5, "TYPE5"),
     ];
 }
-/// Values of `nsip`.`ownerdownresponse` ([`Nsip`]): the same values as [`NsaclStateful`].
-pub type NsipOwnerdownresponse = NsaclStateful;
-/// Values of `nsip`.`restrictaccess` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipRestrictaccess = NsaclLogstate;
-/// Values of `nsip`.`rip` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipRip = NsaclLogstate;
-/// Values of `nsip`.`snmp` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipSnmp = NsaclLogstate;
-/// Values of `nsip`.`ssh` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipSsh = NsaclLogstate;
-/// Values of `nsip`.`state` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipState = NsaclLogstate;
-/// Values of `nsip`.`telnet` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipTelnet = NsaclLogstate;
 /// Values of `nsip`.`type` ([`Nsip`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11006,14 +11005,10 @@ impl rt::WireEnum for NsipType {
         (Self::HostIp, "HostIP"),
     ];
 }
-/// Values of `nsip`.`vserver` ([`Nsip`]): the same values as [`NsaclLogstate`].
-pub type NsipVserver = NsaclLogstate;
-/// Values of `nsip`.`vserverrhilevel` ([`Nsip`]).
-///
-/// Also the values of `nsip6.vserverrhilevel`.
+/// Values of `nsip.vserverrhilevel`, `nsip6.vserverrhilevel`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsipVserverrhilevel {
+pub enum Vserverrhilevel {
     /// `ONE_VSERVER`
     OneVserver,
     /// `ALL_VSERVERS`
@@ -11023,7 +11018,7 @@ pub enum NsipVserverrhilevel {
     /// `VSVR_CNTRLD`
     VsvrCntrld,
 }
-impl rt::WireEnum for NsipVserverrhilevel {
+impl rt::WireEnum for Vserverrhilevel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::OneVserver, "ONE_VSERVER"),
         (Self::AllVservers, "ALL_VSERVERS"),
@@ -11152,6 +11147,7 @@ impl rt::Model for Nsip {
             47 => self.vserver.as_field(),
             48 => self.vserverrhilevel.as_field(),
             49 => self.vserverrhimode.as_field(),
+            50 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11207,14 +11203,9 @@ impl rt::Model for Nsip {
             47 => self.vserver.as_field_mut(),
             48 => self.vserverrhilevel.as_field_mut(),
             49 => self.vserverrhimode.as_field_mut(),
+            50 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsip {
@@ -11247,6 +11238,180 @@ impl rt::Resource for Nsip {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipaddress", "td"];
+}
+impl Nsip {
+    /// A `nsip` named by its key, every other field unset.
+    pub fn new(ipaddress: impl Into<String>) -> Self {
+        Self {
+            ipaddress: Some(ipaddress.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`arp`](Self::arp).
+    pub fn arp(mut self, arp: EnabledDisabled) -> Self {
+        self.arp = Some(rt::Open::Known(arp));
+        self
+    }
+    /// Sets [`arpresponse`](Self::arpresponse).
+    pub fn arpresponse(mut self, arpresponse: NsipArpresponse) -> Self {
+        self.arpresponse = Some(rt::Open::Known(arpresponse));
+        self
+    }
+    /// Sets [`bgp`](Self::bgp).
+    pub fn bgp(mut self, bgp: EnabledDisabled) -> Self {
+        self.bgp = Some(rt::Open::Known(bgp));
+        self
+    }
+    /// Sets [`decrementttl`](Self::decrementttl).
+    pub fn decrementttl(mut self, decrementttl: EnabledDisabled) -> Self {
+        self.decrementttl = Some(rt::Open::Known(decrementttl));
+        self
+    }
+    /// Sets [`dynamicrouting`](Self::dynamicrouting).
+    pub fn dynamicrouting(mut self, dynamicrouting: EnabledDisabled) -> Self {
+        self.dynamicrouting = Some(rt::Open::Known(dynamicrouting));
+        self
+    }
+    /// Sets [`ftp`](Self::ftp).
+    pub fn ftp(mut self, ftp: EnabledDisabled) -> Self {
+        self.ftp = Some(rt::Open::Known(ftp));
+        self
+    }
+    /// Sets [`gui`](Self::gui).
+    pub fn gui(mut self, gui: EnabledSecureonlyDisabled) -> Self {
+        self.gui = Some(rt::Open::Known(gui));
+        self
+    }
+    /// Sets [`hostroute`](Self::hostroute).
+    pub fn hostroute(mut self, hostroute: EnabledDisabled) -> Self {
+        self.hostroute = Some(rt::Open::Known(hostroute));
+        self
+    }
+    /// Sets [`hostrtgw`](Self::hostrtgw).
+    pub fn hostrtgw(mut self, hostrtgw: impl Into<String>) -> Self {
+        self.hostrtgw = Some(hostrtgw.into());
+        self
+    }
+    /// Sets [`icmp`](Self::icmp).
+    pub fn icmp(mut self, icmp: EnabledDisabled) -> Self {
+        self.icmp = Some(rt::Open::Known(icmp));
+        self
+    }
+    /// Sets [`icmpresponse`](Self::icmpresponse).
+    pub fn icmpresponse(mut self, icmpresponse: NsipIcmpresponse) -> Self {
+        self.icmpresponse = Some(rt::Open::Known(icmpresponse));
+        self
+    }
+    /// Sets [`metric`](Self::metric).
+    pub fn metric(mut self, metric: i64) -> Self {
+        self.metric = Some(metric);
+        self
+    }
+    /// Sets [`mgmtaccess`](Self::mgmtaccess).
+    pub fn mgmtaccess(mut self, mgmtaccess: EnabledDisabled) -> Self {
+        self.mgmtaccess = Some(rt::Open::Known(mgmtaccess));
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`networkroute`](Self::networkroute).
+    pub fn networkroute(mut self, networkroute: EnabledDisabled) -> Self {
+        self.networkroute = Some(rt::Open::Known(networkroute));
+        self
+    }
+    /// Sets [`ospf`](Self::ospf).
+    pub fn ospf(mut self, ospf: EnabledDisabled) -> Self {
+        self.ospf = Some(rt::Open::Known(ospf));
+        self
+    }
+    /// Sets [`ospfarea`](Self::ospfarea).
+    pub fn ospfarea(mut self, ospfarea: impl Into<rt::Number>) -> Self {
+        self.ospfarea = Some(ospfarea.into());
+        self
+    }
+    /// Sets [`ospflsatype`](Self::ospflsatype).
+    pub fn ospflsatype(mut self, ospflsatype: NsipOspflsatype) -> Self {
+        self.ospflsatype = Some(rt::Open::Known(ospflsatype));
+        self
+    }
+    /// Sets [`ownerdownresponse`](Self::ownerdownresponse).
+    pub fn ownerdownresponse(mut self, ownerdownresponse: YesNo) -> Self {
+        self.ownerdownresponse = Some(rt::Open::Known(ownerdownresponse));
+        self
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
+    /// Sets [`restrictaccess`](Self::restrictaccess).
+    pub fn restrictaccess(mut self, restrictaccess: EnabledDisabled) -> Self {
+        self.restrictaccess = Some(rt::Open::Known(restrictaccess));
+        self
+    }
+    /// Sets [`rip`](Self::rip).
+    pub fn rip(mut self, rip: EnabledDisabled) -> Self {
+        self.rip = Some(rt::Open::Known(rip));
+        self
+    }
+    /// Sets [`snmp`](Self::snmp).
+    pub fn snmp(mut self, snmp: EnabledDisabled) -> Self {
+        self.snmp = Some(rt::Open::Known(snmp));
+        self
+    }
+    /// Sets [`ssh`](Self::ssh).
+    pub fn ssh(mut self, ssh: EnabledDisabled) -> Self {
+        self.ssh = Some(rt::Open::Known(ssh));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`tag`](Self::tag).
+    pub fn tag(mut self, tag: impl Into<rt::Number>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`telnet`](Self::telnet).
+    pub fn telnet(mut self, telnet: EnabledDisabled) -> Self {
+        self.telnet = Some(rt::Open::Known(telnet));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: NsipType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`vrid`](Self::vrid).
+    pub fn vrid(mut self, vrid: impl Into<rt::Number>) -> Self {
+        self.vrid = Some(vrid.into());
+        self
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: EnabledDisabled) -> Self {
+        self.vserver = Some(rt::Open::Known(vserver));
+        self
+    }
+    /// Sets [`vserverrhilevel`](Self::vserverrhilevel).
+    pub fn vserverrhilevel(mut self, vserverrhilevel: Vserverrhilevel) -> Self {
+        self.vserverrhilevel = Some(rt::Open::Known(vserverrhilevel));
+        self
+    }
+    /// Sets [`vserverrhimode`](Self::vserverrhimode).
+    pub fn vserverrhimode(mut self, vserverrhimode: NsipVserverrhimode) -> Self {
+        self.vserverrhimode = Some(rt::Open::Known(vserverrhimode));
+        self
+    }
 }
 impl Nsip {
     /// `POST /nitro/v1/config/nsip`
@@ -11336,249 +11501,184 @@ impl Nsip {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsip6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`Nsip6Advertiseondefaultpartition`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `13.1`.
-    pub advertiseondefaultpartition: Option<rt::Open<Nsip6Advertiseondefaultpartition>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`Nsip6Curstate`]): `DISABLED`, `ENABLED`.
-    pub curstate: Option<rt::Open<Nsip6Curstate>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`Nsip6Decrementhoplimit`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub decrementhoplimit: Option<rt::Open<Nsip6Decrementhoplimit>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`Nsip6Dynamicrouting`]): `ENABLED`, `DISABLED`.
-    pub dynamicrouting: Option<rt::Open<Nsip6Dynamicrouting>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`Nsip6Ftp`]): `ENABLED`, `DISABLED`.
-    pub ftp: Option<rt::Open<Nsip6Ftp>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`Nsip6Gui`]): `ENABLED`, `SECUREONLY`, `DISABLED`.
-    pub gui: Option<rt::Open<Nsip6Gui>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsip6Hostroute`]): `ENABLED`, `DISABLED`.
-    pub hostroute: Option<rt::Open<Nsip6Hostroute>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`Nsip6Icmp`]): `ENABLED`, `DISABLED`.
-    pub icmp: Option<rt::Open<Nsip6Icmp>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsip6Icmpresponse`]): `ALL_VSERVERS`, `NONE`, `ONE_VSERVER`, `VSVR_CNTRLD`.
-    ///
-    /// Since `14.1`.
-    pub icmpresponse: Option<rt::Open<Nsip6Icmpresponse>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    pub ip6hostrtgw: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`Nsip6Iptype`]): `NSIP`, `VIP`, `SNIP`, `GSLBsiteIP`, `ADNSsvcIP`, `RADIUSListenersvcIP`, `CLIP`.
-    pub iptype: Option<Vec<rt::Open<Nsip6Iptype>>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ipv6address: Option<String>,
-    /// `String`, read-write.
-    pub map: Option<String>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
-    /// Range: at least -16777215.
-    pub metric: Option<i64>,
-    /// `String`, read-write.
+    /// Range: 0 to 4094.
+    pub td: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`Nsip6Mgmtaccess`]): `ENABLED`, `DISABLED`.
-    pub mgmtaccess: Option<rt::Open<Nsip6Mgmtaccess>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`Nsip6Mptcpadvertise`]): `YES`, `NO`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub mptcpadvertise: Option<rt::Open<Nsip6Mptcpadvertise>>,
-    /// `String`, read-write.
+    pub advertiseondefaultpartition: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Nsip6Nd`]): `ENABLED`, `DISABLED`.
-    pub nd: Option<rt::Open<Nsip6Nd>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
+    pub curstate: Option<rt::Open<DisabledEnabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub decrementhoplimit: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dynamicrouting: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ftp: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledSecureonlyDisabled`]): `ENABLED`, `SECUREONLY`, `DISABLED`.
+    pub gui: Option<rt::Open<EnabledSecureonlyDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub hostroute: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub icmp: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`Nsip6Icmpresponse`]): `ALL_VSERVERS`, `NONE`, `ONE_VSERVER`, `VSVR_CNTRLD`.
+    ///
+    /// Since `14.1`.
+    pub icmpresponse: Option<rt::Open<Nsip6Icmpresponse>>,
+    /// Default: `0`.
+    pub ip6hostrtgw: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Iptype`]): `NSIP`, `VIP`, `SNIP`, `GSLBsiteIP`, `ADNSsvcIP`, `RADIUSListenersvcIP`, `CLIP`.
+    pub iptype: Option<Vec<rt::Open<Iptype>>>,
+    pub map: Option<String>,
+    /// Range: at least -16777215.
+    pub metric: Option<i64>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mgmtaccess: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `13.1`.
+    pub mptcpadvertise: Option<rt::Open<YesNo>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nd: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `255`.
     ///
     /// Since `13.1`.
     pub ndowner: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsip6Networkroute`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub networkroute: Option<rt::Open<Nsip6Networkroute>>,
-    /// `unknown`, read-only.
+    pub networkroute: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub operationalndowner: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `EXTERNAL`.
     ///
     /// Possible values (see [`Nsip6Ospf6lsatype`]): `INTRA_AREA`, `EXTERNAL`.
     pub ospf6lsatype: Option<rt::Open<Nsip6Ospf6lsatype>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `-1`.
     pub ospfarea: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`Nsip6Ownerdownresponse`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0`.
-    pub ownerdownresponse: Option<rt::Open<Nsip6Ownerdownresponse>>,
-    /// `Double`, read-write.
+    pub ownerdownresponse: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Default: `255`.
     pub ownernode: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`Nsip6Restrictaccess`]): `ENABLED`, `DISABLED`.
-    pub restrictaccess: Option<rt::Open<Nsip6Restrictaccess>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub restrictaccess: Option<rt::Open<EnabledDisabled>>,
     /// Default: `global`.
     ///
     /// Possible values (see [`Nsip6Scope`]): `global`, `link-local`.
     pub scope: Option<rt::Open<Nsip6Scope>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Nsip6Snmp`]): `ENABLED`, `DISABLED`.
-    pub snmp: Option<rt::Open<Nsip6Snmp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub snmp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Nsip6Ssh`]): `ENABLED`, `DISABLED`.
-    pub ssh: Option<rt::Open<Nsip6Ssh>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssh: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Nsip6State`]): `DISABLED`, `ENABLED`.
-    pub state: Option<rt::Open<Nsip6State>>,
-    /// `String`, read-only.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
+    pub state: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`Nsip6Systemtype`]): `Stand-alone`, `HA`, `Cluster`.
-    pub systemtype: Option<rt::Open<Nsip6Systemtype>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`StandAloneHaCluster`]): `Stand-alone`, `HA`, `Cluster`.
+    pub systemtype: Option<rt::Open<StandAloneHaCluster>>,
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `12.0`.
     pub tag: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 4094.
-    pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Nsip6Telnet`]): `ENABLED`, `DISABLED`.
-    pub telnet: Option<rt::Open<Nsip6Telnet>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub telnet: Option<rt::Open<EnabledDisabled>>,
+    /// Wire name `type`.
     ///
     /// Default: `SNIP`.
     ///
-    /// Possible values (see [`Nsip6Type`]): `NSIP`, `VIP`, `SNIP`, `GSLBsiteIP`, `ADNSsvcIP`, `RADIUSListenersvcIP`, `CLIP`.
-    pub type_: Option<rt::Open<Nsip6Type>>,
-    /// `Boolean`, read-only.
+    /// Possible values (see [`Iptype`]): `NSIP`, `VIP`, `SNIP`, `GSLBsiteIP`, `ADNSsvcIP`, `RADIUSListenersvcIP`, `CLIP`.
+    pub type_: Option<rt::Open<Iptype>>,
+    /// Read-only: never sent.
     pub viprtadv2bsd: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vipvsercount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub vipvserdowncount: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     ///
     /// Default: `0`.
     pub vlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Since `11.1`.
     pub vrid6: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Nsip6Vserver`]): `ENABLED`, `DISABLED`.
-    pub vserver: Option<rt::Open<Nsip6Vserver>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub vserver: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ONE_VSERVER`.
     ///
-    /// Possible values (see [`Nsip6Vserverrhilevel`]): `ONE_VSERVER`, `ALL_VSERVERS`, `NONE`, `VSVR_CNTRLD`.
-    pub vserverrhilevel: Option<rt::Open<Nsip6Vserverrhilevel>>,
+    /// Possible values (see [`Vserverrhilevel`]): `ONE_VSERVER`, `ALL_VSERVERS`, `NONE`, `VSVR_CNTRLD`.
+    pub vserverrhilevel: Option<rt::Open<Vserverrhilevel>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsip6`.`advertiseondefaultpartition` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Advertiseondefaultpartition = NsaclLogstate;
-/// Values of `nsip6`.`curstate` ([`Nsip6`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type Nsip6Curstate = NsconfigSecuremanagementtraffic;
-/// Values of `nsip6`.`decrementhoplimit` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Decrementhoplimit = NsaclLogstate;
-/// Values of `nsip6`.`dynamicrouting` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Dynamicrouting = NsaclLogstate;
-/// Values of `nsip6`.`ftp` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Ftp = NsaclLogstate;
-/// Values of `nsip6`.`gui` ([`Nsip6`]): the same values as [`NsipGui`].
-pub type Nsip6Gui = NsipGui;
-/// Values of `nsip6`.`hostroute` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Hostroute = NsaclLogstate;
-/// Values of `nsip6`.`icmp` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Icmp = NsaclLogstate;
 /// Values of `nsip6`.`icmpresponse` ([`Nsip6`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11600,12 +11700,10 @@ impl rt::WireEnum for Nsip6Icmpresponse {
         (Self::VsvrCntrld, "VSVR_CNTRLD"),
     ];
 }
-/// Values of `nsip6`.`iptype` ([`Nsip6`]).
-///
-/// Also the values of `nsip6.type`.
+/// Values of `nsip6.iptype`, `nsip6.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Nsip6Iptype {
+pub enum Iptype {
     /// `NSIP`
     Nsip,
     /// `VIP`
@@ -11623,7 +11721,7 @@ pub enum Nsip6Iptype {
     /// Since `11.0`.
     RadiusListenersvcIp,
 }
-impl rt::WireEnum for Nsip6Iptype {
+impl rt::WireEnum for Iptype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Nsip, "NSIP"),
         (Self::Vip, "VIP"),
@@ -11634,14 +11732,6 @@ impl rt::WireEnum for Nsip6Iptype {
         (Self::RadiusListenersvcIp, "RADIUSListenersvcIP"),
     ];
 }
-/// Values of `nsip6`.`mgmtaccess` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Mgmtaccess = NsaclLogstate;
-/// Values of `nsip6`.`mptcpadvertise` ([`Nsip6`]): the same values as [`NsaclStateful`].
-pub type Nsip6Mptcpadvertise = NsaclStateful;
-/// Values of `nsip6`.`nd` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Nd = NsaclLogstate;
-/// Values of `nsip6`.`networkroute` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Networkroute = NsaclLogstate;
 /// Values of `nsip6`.`ospf6lsatype` ([`Nsip6`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11657,10 +11747,6 @@ impl rt::WireEnum for Nsip6Ospf6lsatype {
         (Self::External, "EXTERNAL"),
     ];
 }
-/// Values of `nsip6`.`ownerdownresponse` ([`Nsip6`]): the same values as [`NsaclStateful`].
-pub type Nsip6Ownerdownresponse = NsaclStateful;
-/// Values of `nsip6`.`restrictaccess` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Restrictaccess = NsaclLogstate;
 /// Values of `nsip6`.`scope` ([`Nsip6`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11676,22 +11762,6 @@ impl rt::WireEnum for Nsip6Scope {
         (Self::LinkLocal, "link-local"),
     ];
 }
-/// Values of `nsip6`.`snmp` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Snmp = NsaclLogstate;
-/// Values of `nsip6`.`ssh` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Ssh = NsaclLogstate;
-/// Values of `nsip6`.`state` ([`Nsip6`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type Nsip6State = NsconfigSecuremanagementtraffic;
-/// Values of `nsip6`.`systemtype` ([`Nsip6`]): the same values as [`NsconfigSystemtype`].
-pub type Nsip6Systemtype = NsconfigSystemtype;
-/// Values of `nsip6`.`telnet` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Telnet = NsaclLogstate;
-/// Values of `nsip6`.`type` ([`Nsip6`]): the same values as [`Nsip6Iptype`].
-pub type Nsip6Type = Nsip6Iptype;
-/// Values of `nsip6`.`vserver` ([`Nsip6`]): the same values as [`NsaclLogstate`].
-pub type Nsip6Vserver = NsaclLogstate;
-/// Values of `nsip6`.`vserverrhilevel` ([`Nsip6`]): the same values as [`NsipVserverrhilevel`].
-pub type Nsip6Vserverrhilevel = NsipVserverrhilevel;
 impl rt::Model for Nsip6 {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11782,6 +11852,7 @@ impl rt::Model for Nsip6 {
             39 => self.vrid6.as_field(),
             40 => self.vserver.as_field(),
             41 => self.vserverrhilevel.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11829,14 +11900,9 @@ impl rt::Model for Nsip6 {
             39 => self.vrid6.as_field_mut(),
             40 => self.vserver.as_field_mut(),
             41 => self.vserverrhilevel.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsip6 {
@@ -11869,6 +11935,160 @@ impl rt::Resource for Nsip6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipv6address", "td"];
+}
+impl Nsip6 {
+    /// A `nsip6` named by its key, every other field unset.
+    pub fn new(ipv6address: impl Into<String>) -> Self {
+        Self {
+            ipv6address: Some(ipv6address.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`decrementhoplimit`](Self::decrementhoplimit).
+    pub fn decrementhoplimit(mut self, decrementhoplimit: EnabledDisabled) -> Self {
+        self.decrementhoplimit = Some(rt::Open::Known(decrementhoplimit));
+        self
+    }
+    /// Sets [`dynamicrouting`](Self::dynamicrouting).
+    pub fn dynamicrouting(mut self, dynamicrouting: EnabledDisabled) -> Self {
+        self.dynamicrouting = Some(rt::Open::Known(dynamicrouting));
+        self
+    }
+    /// Sets [`ftp`](Self::ftp).
+    pub fn ftp(mut self, ftp: EnabledDisabled) -> Self {
+        self.ftp = Some(rt::Open::Known(ftp));
+        self
+    }
+    /// Sets [`gui`](Self::gui).
+    pub fn gui(mut self, gui: EnabledSecureonlyDisabled) -> Self {
+        self.gui = Some(rt::Open::Known(gui));
+        self
+    }
+    /// Sets [`hostroute`](Self::hostroute).
+    pub fn hostroute(mut self, hostroute: EnabledDisabled) -> Self {
+        self.hostroute = Some(rt::Open::Known(hostroute));
+        self
+    }
+    /// Sets [`icmp`](Self::icmp).
+    pub fn icmp(mut self, icmp: EnabledDisabled) -> Self {
+        self.icmp = Some(rt::Open::Known(icmp));
+        self
+    }
+    /// Sets [`ip6hostrtgw`](Self::ip6hostrtgw).
+    pub fn ip6hostrtgw(mut self, ip6hostrtgw: impl Into<String>) -> Self {
+        self.ip6hostrtgw = Some(ip6hostrtgw.into());
+        self
+    }
+    /// Sets [`map`](Self::map).
+    pub fn map(mut self, map: impl Into<String>) -> Self {
+        self.map = Some(map.into());
+        self
+    }
+    /// Sets [`metric`](Self::metric).
+    pub fn metric(mut self, metric: i64) -> Self {
+        self.metric = Some(metric);
+        self
+    }
+    /// Sets [`mgmtaccess`](Self::mgmtaccess).
+    pub fn mgmtaccess(mut self, mgmtaccess: EnabledDisabled) -> Self {
+        self.mgmtaccess = Some(rt::Open::Known(mgmtaccess));
+        self
+    }
+    /// Sets [`nd`](Self::nd).
+    pub fn nd(mut self, nd: EnabledDisabled) -> Self {
+        self.nd = Some(rt::Open::Known(nd));
+        self
+    }
+    /// Sets [`networkroute`](Self::networkroute).
+    pub fn networkroute(mut self, networkroute: EnabledDisabled) -> Self {
+        self.networkroute = Some(rt::Open::Known(networkroute));
+        self
+    }
+    /// Sets [`ospf6lsatype`](Self::ospf6lsatype).
+    pub fn ospf6lsatype(mut self, ospf6lsatype: Nsip6Ospf6lsatype) -> Self {
+        self.ospf6lsatype = Some(rt::Open::Known(ospf6lsatype));
+        self
+    }
+    /// Sets [`ospfarea`](Self::ospfarea).
+    pub fn ospfarea(mut self, ospfarea: impl Into<rt::Number>) -> Self {
+        self.ospfarea = Some(ospfarea.into());
+        self
+    }
+    /// Sets [`ownerdownresponse`](Self::ownerdownresponse).
+    pub fn ownerdownresponse(mut self, ownerdownresponse: YesNo) -> Self {
+        self.ownerdownresponse = Some(rt::Open::Known(ownerdownresponse));
+        self
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
+    /// Sets [`restrictaccess`](Self::restrictaccess).
+    pub fn restrictaccess(mut self, restrictaccess: EnabledDisabled) -> Self {
+        self.restrictaccess = Some(rt::Open::Known(restrictaccess));
+        self
+    }
+    /// Sets [`scope`](Self::scope).
+    pub fn scope(mut self, scope: Nsip6Scope) -> Self {
+        self.scope = Some(rt::Open::Known(scope));
+        self
+    }
+    /// Sets [`snmp`](Self::snmp).
+    pub fn snmp(mut self, snmp: EnabledDisabled) -> Self {
+        self.snmp = Some(rt::Open::Known(snmp));
+        self
+    }
+    /// Sets [`ssh`](Self::ssh).
+    pub fn ssh(mut self, ssh: EnabledDisabled) -> Self {
+        self.ssh = Some(rt::Open::Known(ssh));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: DisabledEnabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`tag`](Self::tag).
+    pub fn tag(mut self, tag: impl Into<rt::Number>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`telnet`](Self::telnet).
+    pub fn telnet(mut self, telnet: EnabledDisabled) -> Self {
+        self.telnet = Some(rt::Open::Known(telnet));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Iptype) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
+    /// Sets [`vrid6`](Self::vrid6).
+    pub fn vrid6(mut self, vrid6: impl Into<rt::Number>) -> Self {
+        self.vrid6 = Some(vrid6.into());
+        self
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: EnabledDisabled) -> Self {
+        self.vserver = Some(rt::Open::Known(vserver));
+        self
+    }
+    /// Sets [`vserverrhilevel`](Self::vserverrhilevel).
+    pub fn vserverrhilevel(mut self, vserverrhilevel: Vserverrhilevel) -> Self {
+        self.vserverrhilevel = Some(rt::Open::Known(vserverrhilevel));
+        self
+    }
 }
 impl Nsip6 {
     /// `POST /nitro/v1/config/nsip6`
@@ -11947,23 +12167,19 @@ impl Nsip6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nskeymanagerproxy {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub serverip: Option<String>,
+    /// Since `14.1`.
+    pub servername: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub port: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub serverip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servername: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub status: Option<serde_json::Value>,
@@ -11986,6 +12202,7 @@ impl rt::Model for Nskeymanagerproxy {
             2 => self.serverip.as_field(),
             3 => self.servername.as_field(),
             4 => self.status.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11996,14 +12213,9 @@ impl rt::Model for Nskeymanagerproxy {
             2 => self.serverip.as_field_mut(),
             3 => self.servername.as_field_mut(),
             4 => self.status.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nskeymanagerproxy {
@@ -12036,6 +12248,28 @@ impl rt::Resource for Nskeymanagerproxy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["serverip", "servername"];
+}
+impl Nskeymanagerproxy {
+    /// Sets [`nodeid`](Self::nodeid).
+    pub fn nodeid(mut self, nodeid: impl Into<rt::Number>) -> Self {
+        self.nodeid = Some(nodeid.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: impl Into<rt::Number>) -> Self {
+        self.port = Some(port.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
 }
 impl Nskeymanagerproxy {
     /// `POST /nitro/v1/config/nskeymanagerproxy` (method inferred: the reference gives none)
@@ -12074,39 +12308,35 @@ impl Nskeymanagerproxy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslaslicense {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub daystoexpiration: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub filelocation: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub filename: Option<String>,
-    /// `Boolean`, access not known.
+    /// Access not documented.
     ///
     /// Since `14.1`.
     pub fixedbandwidth: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub renewalnext: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub renewalnextdate: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub renewalprev: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub renewalprevdate: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub status: Option<serde_json::Value>,
@@ -12137,6 +12367,7 @@ impl rt::Model for Nslaslicense {
             6 => self.renewalprev.as_field(),
             7 => self.renewalprevdate.as_field(),
             8 => self.status.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12151,14 +12382,9 @@ impl rt::Model for Nslaslicense {
             6 => self.renewalprev.as_field_mut(),
             7 => self.renewalprevdate.as_field_mut(),
             8 => self.status.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslaslicense {
@@ -12203,119 +12429,102 @@ impl Nslaslicense {
 /// - URL: `/nitro/v1/config/nslicense`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/ns/nslicense/nslicense.md`
 /// - Properties of older releases that `14.1` lacks: `ispooledlicensing` (`11.1`), `vpath` (`10.5`–`11.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicense {
-    /// `Boolean`, read-only.
-    pub wl: Option<bool>,
-    /// `Boolean`, read-only.
-    pub sp: Option<bool>,
-    /// `Boolean`, read-only.
-    pub lb: Option<bool>,
-    /// `Boolean`, read-only.
-    pub cs: Option<bool>,
-    /// `Boolean`, read-only.
-    pub cr: Option<bool>,
-    /// `Boolean`, read-only.
-    pub sc: Option<bool>,
-    /// `Boolean`, read-only.
-    pub cmp: Option<bool>,
-    /// `Boolean`, read-only.
-    pub delta: Option<bool>,
-    /// `Boolean`, read-only.
-    pub pq: Option<bool>,
-    /// `Boolean`, read-only.
-    pub ssl: Option<bool>,
-    /// `Boolean`, read-only.
-    pub gslb: Option<bool>,
-    /// `Boolean`, read-only.
-    pub gslbp: Option<bool>,
-    /// `Boolean`, read-only.
-    pub hdosp: Option<bool>,
-    /// `Boolean`, read-only.
-    pub routing: Option<bool>,
-    /// `Boolean`, read-only.
-    pub cf: Option<bool>,
-    /// `Boolean`, read-only.
-    pub contentaccelerator: Option<bool>,
-    /// `Boolean`, read-only.
-    pub ic: Option<bool>,
-    /// `Boolean`, read-only.
-    pub sslvpn: Option<bool>,
-    /// `Double`, read-only.
-    pub f_sslvpn_users: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub f_ica_users: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub aaa: Option<bool>,
-    /// `Boolean`, read-only.
-    pub ospf: Option<bool>,
-    /// `Boolean`, read-only.
-    pub rip: Option<bool>,
-    /// `Boolean`, read-only.
-    pub bgp: Option<bool>,
-    /// `Boolean`, read-only.
-    pub rewrite: Option<bool>,
-    /// `Boolean`, read-only.
-    pub ipv6pt: Option<bool>,
-    /// `Boolean`, read-only.
-    pub appfw: Option<bool>,
-    /// `Boolean`, read-only.
-    pub responder: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub adaptivetcp: Option<bool>,
+    /// Read-only: never sent.
     pub agee: Option<bool>,
-    /// `Boolean`, read-only.
-    pub nsxn: Option<bool>,
-    /// `Boolean`, read-only.
-    pub htmlinjection: Option<bool>,
-    /// `Double`, read-only.
-    pub modelid: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub push: Option<bool>,
-    /// `Boolean`, read-only.
-    pub wionns: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub appflow: Option<bool>,
-    /// `Boolean`, read-only.
-    pub cloudbridge: Option<bool>,
-    /// `Boolean`, read-only.
-    pub cloudbridgeappliance: Option<bool>,
-    /// `Boolean`, read-only.
-    pub cloudextenderappliance: Option<bool>,
-    /// `Boolean`, read-only.
-    pub isis: Option<bool>,
-    /// `Boolean`, read-only.
-    pub cluster: Option<bool>,
-    /// `Boolean`, read-only.
-    pub ch: Option<bool>,
-    /// `Boolean`, read-only.
-    pub appqoe: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub appflowica: Option<bool>,
-    /// `Boolean`, read-only.
-    pub isstandardlic: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    pub appfw: Option<bool>,
+    /// Read-only: never sent.
+    pub appqoe: Option<bool>,
+    /// Read-only: never sent.
+    pub bgp: Option<bool>,
+    /// Read-only: never sent.
+    pub cf: Option<bool>,
+    /// Read-only: never sent.
+    pub ch: Option<bool>,
+    /// Read-only: never sent.
+    pub cloudbridge: Option<bool>,
+    /// Read-only: never sent.
+    pub cloudbridgeappliance: Option<bool>,
+    /// Read-only: never sent.
+    pub cloudextenderappliance: Option<bool>,
+    /// Read-only: never sent.
+    pub cluster: Option<bool>,
+    /// Read-only: never sent.
+    pub cmp: Option<bool>,
+    /// Read-only: never sent.
+    pub contentaccelerator: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub cqa: Option<bool>,
+    /// Read-only: never sent.
+    pub cr: Option<bool>,
+    /// Read-only: never sent.
+    pub cs: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 4294967294.
+    ///
+    /// Since `12.1`.
+    pub daystoexpiration: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub delta: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub f_ica_users: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub f_sslvpn_users: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub feo: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub forwardproxy: Option<bool>,
+    /// Read-only: never sent.
+    pub gslb: Option<bool>,
+    /// Read-only: never sent.
+    pub gslbp: Option<bool>,
+    /// Read-only: never sent.
+    pub hdosp: Option<bool>,
+    /// Read-only: never sent.
+    pub htmlinjection: Option<bool>,
+    /// Read-only: never sent.
+    pub ic: Option<bool>,
+    /// Read-only: never sent.
+    pub ipv6pt: Option<bool>,
+    /// Read-only: never sent.
     pub isenterpriselic: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    pub isis: Option<bool>,
+    /// Read-only: never sent.
     pub isplatinumlic: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub issgwylic: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    pub isstandardlic: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub isswglic: Option<bool>,
-    /// `Boolean`, read-only.
-    pub rise: Option<bool>,
-    /// `Boolean`, read-only.
-    pub feo: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.0`.
-    pub lsn: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub lb: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Default: `Local`.
     ///
@@ -12323,48 +12532,66 @@ pub struct Nslicense {
     ///
     /// Since `12.0`.
     pub licensingmode: Option<rt::Open<NslicenseLicensingmode>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Range: 0 to 4294967294.
-    ///
-    /// Since `12.1`.
-    pub daystoexpiration: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Since `11.0`.
+    pub lsn: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub modelid: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub nsxn: Option<bool>,
+    /// Read-only: never sent.
+    pub ospf: Option<bool>,
+    /// Read-only: never sent.
+    pub pq: Option<bool>,
+    /// Read-only: never sent.
+    pub push: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub rdpproxy: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.1`.
-    pub rep: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0`.
-    pub urlfiltering: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0`.
-    pub videooptimization: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub forwardproxy: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub sslinterception: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub remotecontentinspection: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub rep: Option<bool>,
+    /// Read-only: never sent.
+    pub responder: Option<bool>,
+    /// Read-only: never sent.
+    pub rewrite: Option<bool>,
+    /// Read-only: never sent.
+    pub rip: Option<bool>,
+    /// Read-only: never sent.
+    pub rise: Option<bool>,
+    /// Read-only: never sent.
+    pub routing: Option<bool>,
+    /// Read-only: never sent.
+    pub sc: Option<bool>,
+    /// Read-only: never sent.
+    pub sp: Option<bool>,
+    /// Read-only: never sent.
+    pub ssl: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
-    pub adaptivetcp: Option<bool>,
-    /// `Boolean`, read-only.
+    pub sslinterception: Option<bool>,
+    /// Read-only: never sent.
+    pub sslvpn: Option<bool>,
+    /// Read-only: never sent.
     ///
-    /// Since `12.0-FR4`.
-    pub cqa: Option<bool>,
+    /// Since `12.0`.
+    pub urlfiltering: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub videooptimization: Option<bool>,
+    /// Read-only: never sent.
+    pub wionns: Option<bool>,
+    /// Read-only: never sent.
+    pub wl: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12531,6 +12758,7 @@ impl rt::Model for Nslicense {
             59 => self.videooptimization.as_field(),
             60 => self.wionns.as_field(),
             61 => self.wl.as_field(),
+            62 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12598,14 +12826,9 @@ impl rt::Model for Nslicense {
             59 => self.videooptimization.as_field_mut(),
             60 => self.wionns.as_field_mut(),
             61 => self.wl.as_field_mut(),
+            62 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicense {
@@ -12654,23 +12877,23 @@ impl Nslicense {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicenseparameters {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub alert1gracetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub alert2gracetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub heartbeatinterval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub inventoryrefreshinterval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub licenseexpiryalerttime: Option<rt::Number>,
@@ -12693,6 +12916,7 @@ impl rt::Model for Nslicenseparameters {
             2 => self.heartbeatinterval.as_field(),
             3 => self.inventoryrefreshinterval.as_field(),
             4 => self.licenseexpiryalerttime.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12703,14 +12927,9 @@ impl rt::Model for Nslicenseparameters {
             2 => self.heartbeatinterval.as_field_mut(),
             3 => self.inventoryrefreshinterval.as_field_mut(),
             4 => self.licenseexpiryalerttime.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicenseparameters {
@@ -12767,26 +12986,24 @@ impl Nslicenseparameters {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicenseproxyserver {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub serverip: Option<String>,
+    /// Since `11.0`.
+    pub servername: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub port: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub serverip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub servername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12804,6 +13021,7 @@ impl rt::Model for Nslicenseproxyserver {
             1 => self.port.as_field(),
             2 => self.serverip.as_field(),
             3 => self.servername.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12813,14 +13031,9 @@ impl rt::Model for Nslicenseproxyserver {
             1 => self.port.as_field_mut(),
             2 => self.serverip.as_field_mut(),
             3 => self.servername.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicenseproxyserver {
@@ -12853,6 +13066,23 @@ impl rt::Resource for Nslicenseproxyserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["serverip", "servername"];
+}
+impl Nslicenseproxyserver {
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: impl Into<rt::Number>) -> Self {
+        self.port = Some(port.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
 }
 impl Nslicenseproxyserver {
     /// `POST /nitro/v1/config/nslicenseproxyserver`
@@ -12901,66 +13131,54 @@ impl Nslicenseproxyserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicenseserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub deviceprofilename: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub forceupdateip: Option<bool>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub gptimeleft: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub grace: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NslicenseserverLicensemode`]): `CICO`, `LAS`, `Pooled`, `SelfManagedPool`, `SelfManagedvCPU`, `VCPU`.
-    ///
-    /// Since `14.1`.
-    pub licensemode: Option<rt::Open<NslicenseserverLicensemode>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub licenseserverip: Option<String>,
-    /// `Double`, read-write.
+    /// Since `11.0`.
+    pub servername: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub deviceprofilename: Option<String>,
+    /// Since `13.1`.
+    pub forceupdateip: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub gptimeleft: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub grace: Option<rt::Number>,
+    /// Possible values (see [`NslicenseserverLicensemode`]): `CICO`, `LAS`, `Pooled`, `SelfManagedPool`, `SelfManagedvCPU`, `VCPU`.
+    ///
+    /// Since `14.1`.
+    pub licensemode: Option<rt::Open<NslicenseserverLicensemode>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub password: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub port: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub servername: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub status: Option<rt::Number>,
-    /// Wire name `type`. Type `unknown`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Since `14.1`.
     pub type_: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -13028,6 +13246,7 @@ impl rt::Model for Nslicenseserver {
             11 => self.status.as_field(),
             12 => self.type_.as_field(),
             13 => self.username.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13047,14 +13266,9 @@ impl rt::Model for Nslicenseserver {
             11 => self.status.as_field_mut(),
             12 => self.type_.as_field_mut(),
             13 => self.username.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicenseserver {
@@ -13087,6 +13301,23 @@ impl rt::Resource for Nslicenseserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["licenseserverip", "servername"];
+}
+impl Nslicenseserver {
+    /// Sets [`licenseserverip`](Self::licenseserverip).
+    pub fn licenseserverip(mut self, licenseserverip: impl Into<String>) -> Self {
+        self.licenseserverip = Some(licenseserverip.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: impl Into<rt::Number>) -> Self {
+        self.port = Some(port.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
 }
 impl Nslicenseserver {
     /// `POST /nitro/v1/config/nslicenseserver`
@@ -13130,481 +13361,482 @@ impl Nslicenseserver {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ns/nslicenseserverpool/nslicenseserverpool.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslicenseserverpool {
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub instancetotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub instanceavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub standardbandwidthtotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub standardbandwidthavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub enterprisebandwidthtotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub enterprisebandwidthavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub platinumbandwidthtotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub platinumbandwidthavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.1`.
-    pub standardcputotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.1`.
-    pub standardcpuavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.1`.
-    pub enterprisecputotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.1`.
-    pub enterprisecpuavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.1`.
-    pub platinumcputotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.1`.
-    pub platinumcpuavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub cpxinstancetotal: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub cpxinstanceavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx10stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx10savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx10etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx10eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx10ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx10pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx25stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx25savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx25etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx25eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx25ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx25pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx50stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx50savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx50etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx50eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx50ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx50pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx100stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx100savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx100etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx100eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx100ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx100pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx200stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx200savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx200etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx200eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx200ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx200pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx500stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx500savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx500etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx500eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx500ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx500pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1000etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1000eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx1000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx2000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx2000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx3000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx3000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx3000etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx3000eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx3000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx3000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx4000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx4000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5000etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5000eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx5000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx8000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx8000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx8000etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx8000eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx8000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub vpx8000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx10000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx10000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx10000etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx10000eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx10000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx10000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx15000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx15000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx15000etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx15000eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx15000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx15000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx25000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx25000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx25000etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx25000eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx25000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx25000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx40000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx40000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx40000etotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx40000eavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx40000ptotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx40000pavailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx100000stotal: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx100000savailable: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpx100000etotal: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub cpxinstancetotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub enterprisebandwidthavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub enterprisebandwidthtotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub enterprisecpuavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub enterprisecputotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub instanceavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub instancetotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub platinumbandwidthavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub platinumbandwidthtotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub platinumcpuavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub platinumcputotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub standardbandwidthavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub standardbandwidthtotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub standardcpuavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.1`.
+    pub standardcputotal: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub vpx100000eavailable: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
-    pub vpx100000ptotal: Option<i64>,
-    /// `Integer`, read-only.
+    pub vpx100000etotal: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub vpx100000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx100000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx100000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx100000stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx10000eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx10000etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx10000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx10000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx10000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx10000stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1000eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1000etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1000stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx100eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx100etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx100pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx100ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx100savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx100stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx10eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx10etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx10pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx10ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx10savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx10stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx15000eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx15000etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx15000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx15000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx15000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx15000stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx1stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx2000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx2000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx200eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx200etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx200pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx200ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx200savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx200stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx25000eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx25000etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx25000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx25000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx25000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx25000stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx25eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx25etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx25pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx25ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx25savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx25stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx3000eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx3000etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx3000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx3000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx3000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx3000stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx40000eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx40000etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx40000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx40000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx40000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpx40000stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx4000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx4000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5000eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5000etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5000stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx500eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx500etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx500pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx500ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx500savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx500stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx50eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx50etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx50pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx50ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx50savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx50stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx5stotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx8000eavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx8000etotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx8000pavailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx8000ptotal: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx8000savailable: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub vpx8000stotal: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13850,6 +14082,7 @@ impl rt::Model for Nslicenseserverpool {
             115 => self.vpx8000ptotal.as_field(),
             116 => self.vpx8000savailable.as_field(),
             117 => self.vpx8000stotal.as_field(),
+            118 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13973,14 +14206,9 @@ impl rt::Model for Nslicenseserverpool {
             115 => self.vpx8000ptotal.as_field_mut(),
             116 => self.vpx8000savailable.as_field_mut(),
             117 => self.vpx8000stotal.as_field_mut(),
+            118 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicenseserverpool {
@@ -14025,66 +14253,62 @@ impl Nslicenseserverpool {
 /// - URL: `/nitro/v1/config/nslimitidentifier`
 /// - Key: `limitidentifier`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`NslimitidentifierStats`]
+/// - Bindings: [`NslimitidentifierBinding`], [`NslimitidentifierNslimitsessionsBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslimitidentifier {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub computedtraptimeslice: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub drop: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub limitidentifier: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub computedtraptimeslice: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub drop: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
     /// Default: `BURSTY`.
     ///
     /// Possible values (see [`NslimitidentifierLimittype`]): `BURSTY`, `SMOOTH`.
     pub limittype: Option<rt::Open<NslimitidentifierLimittype>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967287.
     pub maxbandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `REQUEST_RATE`.
     ///
     /// Possible values (see [`NslimitidentifierMode`]): `CONNECTION`, `REQUEST_RATE`, `NONE`.
     pub mode: Option<rt::Open<NslimitidentifierMode>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ngname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub rule: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub selectorname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub threshold: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 10.
     ///
     /// Default: `1000`.
     pub timeslice: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub total: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub trapscomputedintimeslice: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     pub trapsintimeslice: Option<rt::Number>,
@@ -14166,6 +14390,7 @@ impl rt::Model for Nslimitidentifier {
             15 => self.total.as_field(),
             16 => self.trapscomputedintimeslice.as_field(),
             17 => self.trapsintimeslice.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14189,14 +14414,9 @@ impl rt::Model for Nslimitidentifier {
             15 => self.total.as_field_mut(),
             16 => self.trapscomputedintimeslice.as_field_mut(),
             17 => self.trapsintimeslice.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslimitidentifier {
@@ -14229,6 +14449,50 @@ impl rt::Resource for Nslimitidentifier {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["limitidentifier"];
+}
+impl Nslimitidentifier {
+    /// A `nslimitidentifier` named by its key, every other field unset.
+    pub fn new(limitidentifier: impl Into<String>) -> Self {
+        Self {
+            limitidentifier: Some(limitidentifier.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`limittype`](Self::limittype).
+    pub fn limittype(mut self, limittype: NslimitidentifierLimittype) -> Self {
+        self.limittype = Some(rt::Open::Known(limittype));
+        self
+    }
+    /// Sets [`maxbandwidth`](Self::maxbandwidth).
+    pub fn maxbandwidth(mut self, maxbandwidth: impl Into<rt::Number>) -> Self {
+        self.maxbandwidth = Some(maxbandwidth.into());
+        self
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, mode: NslimitidentifierMode) -> Self {
+        self.mode = Some(rt::Open::Known(mode));
+        self
+    }
+    /// Sets [`selectorname`](Self::selectorname).
+    pub fn selectorname(mut self, selectorname: impl Into<String>) -> Self {
+        self.selectorname = Some(selectorname.into());
+        self
+    }
+    /// Sets [`threshold`](Self::threshold).
+    pub fn threshold(mut self, threshold: impl Into<rt::Number>) -> Self {
+        self.threshold = Some(threshold.into());
+        self
+    }
+    /// Sets [`timeslice`](Self::timeslice).
+    pub fn timeslice(mut self, timeslice: impl Into<rt::Number>) -> Self {
+        self.timeslice = Some(timeslice.into());
+        self
+    }
+    /// Sets [`trapsintimeslice`](Self::trapsintimeslice).
+    pub fn trapsintimeslice(mut self, trapsintimeslice: impl Into<rt::Number>) -> Self {
+        self.trapsintimeslice = Some(trapsintimeslice.into());
+        self
+    }
 }
 impl Nslimitidentifier {
     /// `POST /nitro/v1/config/nslimitidentifier`
@@ -14283,12 +14547,12 @@ impl Nslimitidentifier {
 /// - URL: `/nitro/v1/config/nslimitidentifier_binding`
 /// - Key: `limitidentifier`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ns/nslimitidentifier_binding/nslimitidentifier_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NslimitidentifierBinding {
-    /// `String`, read-write.
     pub limitidentifier: Option<String>,
-    /// `nslimitidentifier_nslimitsessions_binding[]`, read-only.
+    /// Read-only: never sent.
     pub nslimitidentifier_nslimitsessions_binding: Option<
         Vec<NslimitidentifierNslimitsessionsBinding>,
     >,
@@ -14305,6 +14569,7 @@ impl rt::Model for NslimitidentifierBinding {
         match index {
             0 => self.limitidentifier.as_field(),
             1 => self.nslimitidentifier_nslimitsessions_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14312,14 +14577,9 @@ impl rt::Model for NslimitidentifierBinding {
         match index {
             0 => self.limitidentifier.as_field_mut(),
             1 => self.nslimitidentifier_nslimitsessions_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NslimitidentifierBinding {
@@ -14354,6 +14614,15 @@ impl rt::Resource for NslimitidentifierBinding {
     const KEYS: &'static [&'static str] = &["limitidentifier"];
 }
 impl NslimitidentifierBinding {
+    /// A `nslimitidentifier_binding` named by its key, every other field unset.
+    pub fn new(limitidentifier: impl Into<String>) -> Self {
+        Self {
+            limitidentifier: Some(limitidentifier.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NslimitidentifierBinding {
     /// `GET /nitro/v1/config/nslimitidentifier_binding/{limitidentifier}`
     pub fn get(limitidentifier: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(limitidentifier)
@@ -14368,14 +14637,13 @@ impl NslimitidentifierBinding {
 /// - URL: `/nitro/v1/config/nslimitidentifier_nslimitsessions_binding`
 /// - Key: `limitidentifier`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ns/nslimitidentifier_nslimitsessions_binding/nslimitidentifier_nslimitsessions_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NslimitidentifierNslimitsessionsBinding {
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub limitidentifier: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
@@ -14389,6 +14657,7 @@ impl rt::Model for NslimitidentifierNslimitsessionsBinding {
         match index {
             0 => self.count.as_field(),
             1 => self.limitidentifier.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14396,14 +14665,9 @@ impl rt::Model for NslimitidentifierNslimitsessionsBinding {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.limitidentifier.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NslimitidentifierNslimitsessionsBinding {
@@ -14438,6 +14702,15 @@ impl rt::Resource for NslimitidentifierNslimitsessionsBinding {
     const KEYS: &'static [&'static str] = &["limitidentifier"];
 }
 impl NslimitidentifierNslimitsessionsBinding {
+    /// A `nslimitidentifier_nslimitsessions_binding` named by its key, every other field unset.
+    pub fn new(limitidentifier: impl Into<String>) -> Self {
+        Self {
+            limitidentifier: Some(limitidentifier.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NslimitidentifierNslimitsessionsBinding {
     /// `GET /nitro/v1/config/nslimitidentifier_nslimitsessions_binding/{limitidentifier}?count=yes`
     pub fn count(limitidentifier: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(limitidentifier)
@@ -14459,18 +14732,16 @@ impl NslimitidentifierNslimitsessionsBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslimitselector {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
+    /// Mandatory for add.
+    pub selectorname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub rule: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub selectorname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14482,6 +14753,7 @@ impl rt::Model for Nslimitselector {
             0 => self.count.as_field(),
             1 => self.rule.as_field(),
             2 => self.selectorname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14490,14 +14762,9 @@ impl rt::Model for Nslimitselector {
             0 => self.count.as_field_mut(),
             1 => self.rule.as_field_mut(),
             2 => self.selectorname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslimitselector {
@@ -14530,6 +14797,20 @@ impl rt::Resource for Nslimitselector {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["selectorname"];
+}
+impl Nslimitselector {
+    /// A `nslimitselector` named by its key, every other field unset.
+    pub fn new(selectorname: impl Into<String>) -> Self {
+        Self {
+            selectorname: Some(selectorname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.rule = Some(rule.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl Nslimitselector {
     /// `POST /nitro/v1/config/nslimitselector`
@@ -14583,37 +14864,36 @@ impl Nslimitselector {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nslimitsessions {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub detail: Option<bool>,
-    /// `Double`, read-only.
-    pub drop: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flag: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub detail: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub drop: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flag: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flags: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     pub limitidentifier: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub maxbandwidth: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     pub number: Option<Vec<rt::Number>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub selectoripv61: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub selectoripv62: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub timeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub unit: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -14654,6 +14934,7 @@ impl rt::Model for Nslimitsessions {
             12 => self.selectoripv62.as_field(),
             13 => self.timeout.as_field(),
             14 => self.unit.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14674,14 +14955,9 @@ impl rt::Model for Nslimitsessions {
             12 => self.selectoripv62.as_field_mut(),
             13 => self.timeout.as_field_mut(),
             14 => self.unit.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslimitsessions {
@@ -14740,19 +15016,19 @@ impl Nslimitsessions {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsmgmtparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpdmaxclients: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httpdmaxreqworkers: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mgmthttpport: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub mgmthttpsport: Option<rt::Number>,
@@ -14773,6 +15049,7 @@ impl rt::Model for Nsmgmtparam {
             1 => self.httpdmaxreqworkers.as_field(),
             2 => self.mgmthttpport.as_field(),
             3 => self.mgmthttpsport.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14782,14 +15059,9 @@ impl rt::Model for Nsmgmtparam {
             1 => self.httpdmaxreqworkers.as_field_mut(),
             2 => self.mgmthttpport.as_field_mut(),
             3 => self.mgmthttpsport.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsmgmtparam {
@@ -14846,99 +15118,95 @@ impl Nsmgmtparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsmigration {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub destip: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub destport: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsmigrationDumpsession`]): `NO`, `YES`.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub dumpsession: Option<rt::Open<NsmigrationDumpsession>>,
-    /// `unknown`, read-only.
+    pub dumpsession: Option<rt::Open<NoYes>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migdfdsessionsactive: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migdfdsessionsactiverollback: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migdfdsessionsallocated: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migdfdsessionsallocatedrollback: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub mighastateflag: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migl4sessionsactive: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migl4sessionsactiverollback: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migl4sessionsallocated: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migl4sessionsallocatedrollback: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migrationendtime: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migrationrollbackstarttime: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migrationstarttime: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub migrationstatus: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub srcip: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub srcport: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub timeout: Option<serde_json::Value>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsmigration`.`dumpsession` ([`Nsmigration`]).
-///
-/// Also the values of `nsvpxparam.kvmvirtiomultiqueue`.
+/// Values of `nsmigration.dumpsession`, `nsvpxparam.kvmvirtiomultiqueue`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsmigrationDumpsession {
+pub enum NoYes {
     /// `NO`
     No,
     /// `YES`
     Yes,
 }
-impl rt::WireEnum for NsmigrationDumpsession {
+impl rt::WireEnum for NoYes {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::No, "NO"),
         (Self::Yes, "YES"),
@@ -14988,6 +15256,7 @@ impl rt::Model for Nsmigration {
             16 => self.srcip.as_field(),
             17 => self.srcport.as_field(),
             18 => self.timeout.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15012,14 +15281,9 @@ impl rt::Model for Nsmigration {
             16 => self.srcip.as_field_mut(),
             17 => self.srcport.as_field_mut(),
             18 => self.timeout.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsmigration {
@@ -15071,59 +15335,61 @@ impl Nsmigration {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsmode {
-    /// `Boolean`, read-only.
-    pub rise_apbr: Option<bool>,
-    /// `Boolean`, read-only.
-    pub rise_rhi: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub bridgebpdus: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub cka: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub dradv: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub dradv6: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub edge: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub fr: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub iradv: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub l2: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub l3: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub mbf: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub mediaclassification: Option<bool>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`NsmodeMode`]): `FR`, `FastRamp`, `L2`, `L2mode`, `L3`, `L3mode`, `USIP`, `UseSourceIP`, `CKA`, `ClientKeepAlive`, `TCPB`, `TCPBuffering`, `MBF`, `MACbasedforwarding`, `Edge`, `USNIP`, `SRADV`, `DRADV`, `IRADV`, `SRADV6`, `DRADV6`, `PMTUD`, `RISE_APBR`, `RISE_RHI`, `BridgeBPDUs`, `ULFD`, `SINGLE_IP`.
     ///
     /// Values of older releases that `14.1` lacks: `Mediaclassification` (`11.0`–`11.1`) (removed).
     pub mode: Option<Vec<rt::Open<NsmodeMode>>>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub pmtud: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub rise_apbr: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub rise_rhi: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub single_ip: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub sradv: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub sradv6: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub tcpb: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub ulfd: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub usip: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub usnip: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -15272,6 +15538,7 @@ impl rt::Model for Nsmode {
             19 => self.ulfd.as_field(),
             20 => self.usip.as_field(),
             21 => self.usnip.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15299,14 +15566,9 @@ impl rt::Model for Nsmode {
             19 => self.ulfd.as_field_mut(),
             20 => self.usip.as_field_mut(),
             21 => self.usnip.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsmode {
@@ -15363,7 +15625,7 @@ impl Nsmode {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsnextgenapi {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub state: Option<serde_json::Value>,
@@ -15376,20 +15638,16 @@ impl rt::Model for Nsnextgenapi {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsnextgenapi {
@@ -15453,187 +15711,133 @@ impl Nsnextgenapi {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsparam {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsparamAdvancedanalyticsstats`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub advancedanalyticsstats: Option<rt::Open<NsparamAdvancedanalyticsstats>>,
-    /// `String`, read-write.
-    ///
+    pub advancedanalyticsstats: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsparamAftpallowrandomsourceport`]): `ENABLED`, `DISABLED`.
-    pub aftpallowrandomsourceport: Option<rt::Open<NsparamAftpallowrandomsourceport>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub aftpallowrandomsourceport: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub autoscaleoption: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsparamCip`]): `ENABLED`, `DISABLED`.
-    pub cip: Option<rt::Open<NsparamCip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cip: Option<rt::Open<EnabledDisabled>>,
     /// Length: at least 1.
     pub cipheader: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsparamCookieversion`]): `0`, `1`.
-    pub cookieversion: Option<rt::Open<NsparamCookieversion>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Cookieversion`]): `0`, `1`.
+    pub cookieversion: Option<rt::Open<Cookieversion>>,
     /// Length: 1 to 65535.
     pub crportrange: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `80`.
     pub exclusivequotamaxclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `80`.
     pub exclusivequotaspillover: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1024 to 64000.
     pub ftpportrange: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `10`.
     pub grantquotamaxclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `10`.
     pub grantquotaspillover: Option<rt::Number>,
-    /// `Integer[]`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub httpport: Option<Vec<i64>>,
-    /// `Integer[]`, read-write.
-    ///
     /// Range: at least 1.
     pub icaports: Option<Vec<i64>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsparamInternaluserlogin`]): `ENABLED`, `DISABLED`.
-    pub internaluserlogin: Option<rt::Open<NsparamInternaluserlogin>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub internaluserlogin: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Since `13.1`.
     pub ipttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `0`.
     pub maxconn: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     pub maxreq: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65534.
     ///
     /// Default: `80`.
     ///
     /// Since `12.1`.
     pub mgmthttpport: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65534.
     ///
     /// Default: `443`.
     ///
     /// Since `12.1`.
     pub mgmthttpsport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 168 to 1500.
     ///
     /// Default: `576`.
     pub pmtumin: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1440.
     ///
     /// Default: `10`.
     pub pmtutimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsparamProxyprotocol`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub proxyprotocol: Option<rt::Open<NsparamProxyprotocol>>,
-    /// `String`, read-write.
-    ///
+    pub proxyprotocol: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsparamSecurecookie`]): `ENABLED`, `DISABLED`.
-    pub securecookie: Option<rt::Open<NsparamSecurecookie>>,
-    /// `Integer[]`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub securecookie: Option<rt::Open<EnabledDisabled>>,
     /// Range: at least 1.
     ///
     /// Since `12.0`.
     pub secureicaports: Option<Vec<i64>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.0`.
     pub servicepathingressvlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NsparamTcpcip`]): `ENABLED`, `DISABLED`.
-    pub tcpcip: Option<rt::Open<NsparamTcpcip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tcpcip: Option<rt::Open<EnabledDisabled>>,
     /// Length: 1 to 63.
     ///
     /// 647 values of older releases that `14.1` lacks, the last listed in `12.0-FR4` (for example `CoordinatedUniversalTime`, `GMT+00:00-+00-Antarctica/Troll`, `GMT+00:00-AZOST-Atlantic/Azores`).
     pub timezone: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NsparamUseproxyport`]): `ENABLED`, `DISABLED`.
-    pub useproxyport: Option<rt::Open<NsparamUseproxyport>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub useproxyport: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsparam`.`advancedanalyticsstats` ([`Nsparam`]): the same values as [`NsaclLogstate`].
-pub type NsparamAdvancedanalyticsstats = NsaclLogstate;
-/// Values of `nsparam`.`aftpallowrandomsourceport` ([`Nsparam`]): the same values as [`NsaclLogstate`].
-pub type NsparamAftpallowrandomsourceport = NsaclLogstate;
-/// Values of `nsparam`.`cip` ([`Nsparam`]): the same values as [`NsaclLogstate`].
-pub type NsparamCip = NsaclLogstate;
-/// Values of `nsparam`.`cookieversion` ([`Nsparam`]): the same values as [`NsconfigCookieversion`].
-pub type NsparamCookieversion = NsconfigCookieversion;
-/// Values of `nsparam`.`internaluserlogin` ([`Nsparam`]): the same values as [`NsaclLogstate`].
-pub type NsparamInternaluserlogin = NsaclLogstate;
-/// Values of `nsparam`.`proxyprotocol` ([`Nsparam`]): the same values as [`NsaclLogstate`].
-pub type NsparamProxyprotocol = NsaclLogstate;
-/// Values of `nsparam`.`securecookie` ([`Nsparam`]): the same values as [`NsaclLogstate`].
-pub type NsparamSecurecookie = NsaclLogstate;
-/// Values of `nsparam`.`tcpcip` ([`Nsparam`]): the same values as [`NsaclLogstate`].
-pub type NsparamTcpcip = NsaclLogstate;
-/// Values of `nsparam`.`useproxyport` ([`Nsparam`]): the same values as [`NsaclLogstate`].
-pub type NsparamUseproxyport = NsaclLogstate;
 impl rt::Model for Nsparam {
     const FIELDS: &'static [&'static str] = &[
         "advancedanalyticsstats",
@@ -15698,6 +15902,7 @@ impl rt::Model for Nsparam {
             26 => self.tcpcip.as_field(),
             27 => self.timezone.as_field(),
             28 => self.useproxyport.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15732,14 +15937,9 @@ impl rt::Model for Nsparam {
             26 => self.tcpcip.as_field_mut(),
             27 => self.timezone.as_field_mut(),
             28 => self.useproxyport.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsparam {
@@ -15799,30 +15999,38 @@ impl Nsparam {
 /// - Key: `partitionname`
 /// - Operations: `action:Switch`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Statistics: [`NspartitionStats`]
+/// - Bindings: [`NspartitionBinding`], [`NspartitionBridgegroupBinding`], [`NspartitionVlanBinding`], [`NspartitionVxlanBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspartition {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub partitionname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub force: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `10240`.
     ///
     /// Since `11.0`.
     pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `1024`.
     ///
     /// Since `11.0`.
     pub maxconn: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1048576.
     ///
@@ -15830,42 +16038,30 @@ pub struct Nspartition {
     ///
     /// Since `11.0`.
     pub maxmemlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `10240`.
     ///
     /// Since `11.0`.
     pub minbandwidth: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.0`.
     pub partitionid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub partitionmac: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub partitionname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`NspartitionPartitiontype`]): `Default Partition`, `Current Partition`.
     ///
     /// Since `11.0`.
     pub partitiontype: Option<rt::Open<NspartitionPartitiontype>>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub pmacinternal: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub save: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -15916,6 +16112,7 @@ impl rt::Model for Nspartition {
             9 => self.partitiontype.as_field(),
             10 => self.pmacinternal.as_field(),
             11 => self.save.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15933,14 +16130,9 @@ impl rt::Model for Nspartition {
             9 => self.partitiontype.as_field_mut(),
             10 => self.pmacinternal.as_field_mut(),
             11 => self.save.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspartition {
@@ -15973,6 +16165,40 @@ impl rt::Resource for Nspartition {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
+}
+impl Nspartition {
+    /// A `nspartition` named by its key, every other field unset.
+    pub fn new(partitionname: impl Into<String>) -> Self {
+        Self {
+            partitionname: Some(partitionname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`maxbandwidth`](Self::maxbandwidth).
+    pub fn maxbandwidth(mut self, maxbandwidth: impl Into<rt::Number>) -> Self {
+        self.maxbandwidth = Some(maxbandwidth.into());
+        self
+    }
+    /// Sets [`maxconn`](Self::maxconn).
+    pub fn maxconn(mut self, maxconn: impl Into<rt::Number>) -> Self {
+        self.maxconn = Some(maxconn.into());
+        self
+    }
+    /// Sets [`maxmemlimit`](Self::maxmemlimit).
+    pub fn maxmemlimit(mut self, maxmemlimit: impl Into<rt::Number>) -> Self {
+        self.maxmemlimit = Some(maxmemlimit.into());
+        self
+    }
+    /// Sets [`minbandwidth`](Self::minbandwidth).
+    pub fn minbandwidth(mut self, minbandwidth: impl Into<rt::Number>) -> Self {
+        self.minbandwidth = Some(minbandwidth.into());
+        self
+    }
+    /// Sets [`partitionmac`](Self::partitionmac).
+    pub fn partitionmac(mut self, partitionmac: impl Into<String>) -> Self {
+        self.partitionmac = Some(partitionmac.into());
+        self
+    }
 }
 impl Nspartition {
     /// `POST /nitro/v1/config/nspartition`
@@ -16030,24 +16256,23 @@ impl Nspartition {
 /// - Key: `partitionname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ns/nspartition_binding/nspartition_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub partitionname: Option<String>,
-    /// `nspartition_bridgegroup_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub nspartition_bridgegroup_binding: Option<Vec<NspartitionBridgegroupBinding>>,
-    /// `nspartition_vlan_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub nspartition_vlan_binding: Option<Vec<NspartitionVlanBinding>>,
-    /// `nspartition_vxlan_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub nspartition_vxlan_binding: Option<Vec<NspartitionVxlanBinding>>,
@@ -16068,6 +16293,7 @@ impl rt::Model for NspartitionBinding {
             1 => self.nspartition_vlan_binding.as_field(),
             2 => self.nspartition_vxlan_binding.as_field(),
             3 => self.partitionname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16077,14 +16303,9 @@ impl rt::Model for NspartitionBinding {
             1 => self.nspartition_vlan_binding.as_field_mut(),
             2 => self.nspartition_vxlan_binding.as_field_mut(),
             3 => self.partitionname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionBinding {
@@ -16119,6 +16340,15 @@ impl rt::Resource for NspartitionBinding {
     const KEYS: &'static [&'static str] = &["partitionname"];
 }
 impl NspartitionBinding {
+    /// A `nspartition_binding` named by its key, every other field unset.
+    pub fn new(partitionname: impl Into<String>) -> Self {
+        Self {
+            partitionname: Some(partitionname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NspartitionBinding {
     /// `GET /nitro/v1/config/nspartition_binding/{partitionname}`
     pub fn get(partitionname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(partitionname)
@@ -16137,24 +16367,24 @@ impl NspartitionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionBridgegroupBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 1000.
-    ///
-    /// Since `11.0`.
-    pub bridgegroup: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub partitionname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 1000.
+    ///
+    /// Since `11.0`.
+    pub bridgegroup: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16166,6 +16396,7 @@ impl rt::Model for NspartitionBridgegroupBinding {
             0 => self.count.as_field(),
             1 => self.bridgegroup.as_field(),
             2 => self.partitionname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16174,14 +16405,9 @@ impl rt::Model for NspartitionBridgegroupBinding {
             0 => self.count.as_field_mut(),
             1 => self.bridgegroup.as_field_mut(),
             2 => self.partitionname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionBridgegroupBinding {
@@ -16214,6 +16440,20 @@ impl rt::Resource for NspartitionBridgegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
+}
+impl NspartitionBridgegroupBinding {
+    /// A `nspartition_bridgegroup_binding` named by its key, every other field unset.
+    pub fn new(partitionname: impl Into<String>) -> Self {
+        Self {
+            partitionname: Some(partitionname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bridgegroup`](Self::bridgegroup).
+    pub fn bridgegroup(mut self, bridgegroup: impl Into<rt::Number>) -> Self {
+        self.bridgegroup = Some(bridgegroup.into());
+        self
+    }
 }
 impl NspartitionBridgegroupBinding {
     /// `PUT /nitro/v1/config/nspartition_bridgegroup_binding`
@@ -16258,19 +16498,19 @@ impl NspartitionBridgegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionVlanBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub partitionname: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
@@ -16287,6 +16527,7 @@ impl rt::Model for NspartitionVlanBinding {
             0 => self.count.as_field(),
             1 => self.partitionname.as_field(),
             2 => self.vlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16295,14 +16536,9 @@ impl rt::Model for NspartitionVlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.partitionname.as_field_mut(),
             2 => self.vlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionVlanBinding {
@@ -16335,6 +16571,20 @@ impl rt::Resource for NspartitionVlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
+}
+impl NspartitionVlanBinding {
+    /// A `nspartition_vlan_binding` named by its key, every other field unset.
+    pub fn new(partitionname: impl Into<String>) -> Self {
+        Self {
+            partitionname: Some(partitionname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
 }
 impl NspartitionVlanBinding {
     /// `PUT /nitro/v1/config/nspartition_vlan_binding`
@@ -16379,19 +16629,19 @@ impl NspartitionVlanBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionVxlanBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub partitionname: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     ///
@@ -16408,6 +16658,7 @@ impl rt::Model for NspartitionVxlanBinding {
             0 => self.count.as_field(),
             1 => self.partitionname.as_field(),
             2 => self.vxlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16416,14 +16667,9 @@ impl rt::Model for NspartitionVxlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.partitionname.as_field_mut(),
             2 => self.vxlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionVxlanBinding {
@@ -16456,6 +16702,20 @@ impl rt::Resource for NspartitionVxlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["partitionname"];
+}
+impl NspartitionVxlanBinding {
+    /// A `nspartition_vxlan_binding` named by its key, every other field unset.
+    pub fn new(partitionname: impl Into<String>) -> Self {
+        Self {
+            partitionname: Some(partitionname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
 }
 impl NspartitionVxlanBinding {
     /// `PUT /nitro/v1/config/nspartition_vxlan_binding`
@@ -16497,23 +16757,24 @@ impl NspartitionVxlanBinding {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `12.1`
+/// - Reference page: `configuration/ns/nspartitionmac/nspartitionmac.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspartitionmac {
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub partitionmac: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub partitionname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16529,6 +16790,7 @@ impl rt::Model for Nspartitionmac {
             0 => self.count.as_field(),
             1 => self.partitionmac.as_field(),
             2 => self.partitionname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16537,14 +16799,9 @@ impl rt::Model for Nspartitionmac {
             0 => self.count.as_field_mut(),
             1 => self.partitionmac.as_field_mut(),
             2 => self.partitionname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspartitionmac {
@@ -16593,205 +16850,144 @@ impl Nspartitionmac {
 /// - URL: `/nitro/v1/config/nspbr`
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`NspbrStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspbr {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Interface`. Type `String`, read-write.
-    pub interface_mixed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NspbrAction`]): `ALLOW`, `DENY`.
-    ///
-    /// Mandatory for add.
-    pub action: Option<rt::Open<NspbrAction>>,
-    /// `Double`, read-only.
-    pub curstate: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub data: Option<bool>,
-    /// `Boolean`, read-write.
-    pub destip: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NspbrDestipop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub destipop: Option<rt::Open<NspbrDestipop>>,
-    /// `String`, read-write.
-    pub destipval: Option<String>,
-    /// `Boolean`, read-write.
-    pub destport: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NspbrDestportop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub destportop: Option<rt::Open<NspbrDestportop>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 65535.
-    pub destportval: Option<String>,
-    /// `Boolean`, read-write.
-    pub detail: Option<bool>,
-    /// `Double`, read-only.
-    pub failedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub interface: Option<String>,
-    /// `Boolean`, read-write.
-    pub iptunnel: Option<bool>,
-    /// `String`, read-write.
-    pub iptunnelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Default: `NOTAPPLIED`.
-    ///
-    /// Possible values (see [`NspbrKernelstate`]): `APPLIED`, `NOTAPPLIED`, `RE-APPLY`, `SFAPPLIED`, `SFNOTAPPLIED`, `SFAPPLIED61`, `SFNOTAPPLIED61`.
-    pub kernelstate: Option<rt::Open<NspbrKernelstate>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub monitor: Option<String>,
-    /// `Integer`, read-only.
-    pub monstatcode: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam3: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`NspbrMsr`]): `ENABLED`, `DISABLED`.
-    pub msr: Option<rt::Open<NspbrMsr>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
-    pub nexthop: Option<bool>,
-    /// `String`, read-write.
-    pub nexthopval: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `Interface`.
+    pub interface_mixed: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    ///
+    /// Mandatory for add.
+    pub action: Option<rt::Open<AllowDeny>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub curstate: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub data: Option<bool>,
+    pub destip: Option<bool>,
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub destipop: Option<rt::Open<Destipop>>,
+    pub destipval: Option<String>,
+    pub destport: Option<bool>,
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub destportop: Option<rt::Open<Destipop>>,
+    /// Length: at most 65535.
+    pub destportval: Option<String>,
+    pub detail: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub failedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Since `14.1`.
+    pub interface: Option<String>,
+    pub iptunnel: Option<bool>,
+    pub iptunnelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `NOTAPPLIED`.
+    ///
+    /// Possible values (see [`Kernelstate`]): `APPLIED`, `NOTAPPLIED`, `RE-APPLY`, `SFAPPLIED`, `SFNOTAPPLIED`, `SFAPPLIED61`, `SFNOTAPPLIED61`.
+    pub kernelstate: Option<rt::Open<Kernelstate>>,
+    /// Length: at least 1.
+    pub monitor: Option<String>,
+    /// Read-only: never sent.
+    pub monstatcode: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam1: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam2: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam3: Option<i64>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub msr: Option<rt::Open<EnabledDisabled>>,
+    pub nexthop: Option<bool>,
+    pub nexthopval: Option<String>,
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.1`.
     pub ownergroup: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 81920.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NspbrProtocol`]): `ICMP`, `IGMP`, `TCP`, `EGP`, `IGP`, `ARGUS`, `UDP`, `RDP`, `RSVP`, `EIGRP`, `L2TP`, `ISIS`, `GGP`, `IPoverIP`, `ST`, `CBT`, `BBN-RCC-M`, `NVP-II`, `PUP`, `EMCON`, `XNET`, `CHAOS`, `MUX`, `DCN-MEAS`, `HMP`, `PRM`, `XNS-IDP`, `TRUNK-1`, `TRUNK-2`, `LEAF-1`, `LEAF-2`, `IRTP`, `ISO-TP4`, `NETBLT`, `MFE-NSP`, `MERIT-INP`, `SEP`, `3PC`, `IDPR`, `XTP`, `DDP`, `IDPR-CMTP`, `TP++`, `IL`, `IPv6`, `SDRP`, `IPv6-Route`, `IPv6-Frag`, `IDRP`, `GRE`, `MHRP`, `BNA`, `ESP`, `AH`, `I-NLSP`, `SWIPE`, `NARP`, `MOBILE`, `TLSP`, `SKIP`, `ICMPV6`, `IPv6-NoNx`, `IPv6-Opts`, `Any-Host-Internal-Protocol`, `CFTP`, `Any-Local-Network`, `SAT-EXPAK`, `KRYPTOLAN`, `RVD`, `IPPC`, `Any-Distributed-File-System`, `TFTP`, `VISA`, `IPCV`, `CPNX`, `CPHB`, `WSN`, `PVP`, `BR-SAT-MO`, `SUN-ND`, `WB-MON`, `WB-EXPAK`, `ISO-IP`, `VMTP`, `SECURE-VM`, `VINES`, `TTP`, `NSFNET-IG`, `DGP`, `TCF`, `OSPFIGP`, `Sprite-RP`, `LARP`, `MTP`, `AX.25`, `IPIP`, `MICP`, `SCC-SP`, `ETHERIP`, `Any-Private-Encryption-Scheme`, `GMTP`, `IFMP`, `PNNI`, `PIM`, `ARIS`, `SCPS`, `QNX`, `A/N`, `IPComp`, `SNP`, `Compaq-Pe`, `IPX-in-IP`, `VRRP`, `PGM`, `Any-0-Hop-Protocol`, `ENCAP`, `DDX`, `IATP`, `STP`, `SRP`, `UTI`, `SMP`, `SM`, `PTP`, `FIRE`, `CRTP`, `CRUDP`, `SSCOPMCE`, `IPLT`, `SPS`, `PIPE`, `SCTP`, `FC`, `RSVP-E2E-IGNORE`, `Mobility-Header`, `UDPLite`.
-    pub protocol: Option<rt::Open<NspbrProtocol>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Protocol`]): `ICMP`, `IGMP`, `TCP`, `EGP`, `IGP`, `ARGUS`, `UDP`, `RDP`, `RSVP`, `EIGRP`, `L2TP`, `ISIS`, `GGP`, `IPoverIP`, `ST`, `CBT`, `BBN-RCC-M`, `NVP-II`, `PUP`, `EMCON`, `XNET`, `CHAOS`, `MUX`, `DCN-MEAS`, `HMP`, `PRM`, `XNS-IDP`, `TRUNK-1`, `TRUNK-2`, `LEAF-1`, `LEAF-2`, `IRTP`, `ISO-TP4`, `NETBLT`, `MFE-NSP`, `MERIT-INP`, `SEP`, `3PC`, `IDPR`, `XTP`, `DDP`, `IDPR-CMTP`, `TP++`, `IL`, `IPv6`, `SDRP`, `IPv6-Route`, `IPv6-Frag`, `IDRP`, `GRE`, `MHRP`, `BNA`, `ESP`, `AH`, `I-NLSP`, `SWIPE`, `NARP`, `MOBILE`, `TLSP`, `SKIP`, `ICMPV6`, `IPv6-NoNx`, `IPv6-Opts`, `Any-Host-Internal-Protocol`, `CFTP`, `Any-Local-Network`, `SAT-EXPAK`, `KRYPTOLAN`, `RVD`, `IPPC`, `Any-Distributed-File-System`, `TFTP`, `VISA`, `IPCV`, `CPNX`, `CPHB`, `WSN`, `PVP`, `BR-SAT-MO`, `SUN-ND`, `WB-MON`, `WB-EXPAK`, `ISO-IP`, `VMTP`, `SECURE-VM`, `VINES`, `TTP`, `NSFNET-IG`, `DGP`, `TCF`, `OSPFIGP`, `Sprite-RP`, `LARP`, `MTP`, `AX.25`, `IPIP`, `MICP`, `SCC-SP`, `ETHERIP`, `Any-Private-Encryption-Scheme`, `GMTP`, `IFMP`, `PNNI`, `PIM`, `ARIS`, `SCPS`, `QNX`, `A/N`, `IPComp`, `SNP`, `Compaq-Pe`, `IPX-in-IP`, `VRRP`, `PGM`, `Any-0-Hop-Protocol`, `ENCAP`, `DDX`, `IATP`, `STP`, `SRP`, `UTI`, `SMP`, `SM`, `PTP`, `FIRE`, `CRTP`, `CRUDP`, `SSCOPMCE`, `IPLT`, `SPS`, `PIPE`, `SCTP`, `FC`, `RSVP-E2E-IGNORE`, `Mobility-Header`, `UDPLite`.
+    pub protocol: Option<rt::Open<Protocol>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub protocolnumber: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub srcip: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NspbrSrcipop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub srcipop: Option<rt::Open<NspbrSrcipop>>,
-    /// `String`, read-write.
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub srcipop: Option<rt::Open<Destipop>>,
     pub srcipval: Option<String>,
-    /// `String`, read-write.
     pub srcmac: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `000000000000`.
     ///
     /// Since `11.0`.
     pub srcmacmask: Option<String>,
-    /// `Boolean`, read-write.
     pub srcport: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NspbrSrcportop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub srcportop: Option<rt::Open<NspbrSrcportop>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub srcportop: Option<rt::Open<Destipop>>,
     /// Length: at most 65535.
     pub srcportval: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NspbrState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<NspbrState>>,
-    /// `Boolean`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Since `14.1`.
     pub targettd: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub targettdval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalprobes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub vxlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub vxlanvlanmap: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nspbr`.`action` ([`Nspbr`]).
-///
-/// Also the values of `nspbr6.action`.
+/// Values of `nspbr.action`, `nspbr6.action`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NspbrAction {
+pub enum AllowDeny {
     /// `ALLOW`
     Allow,
     /// `DENY`
     Deny,
 }
-impl rt::WireEnum for NspbrAction {
+impl rt::WireEnum for AllowDeny {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Allow, "ALLOW"),
         (Self::Deny, "DENY"),
     ];
 }
-/// Values of `nspbr`.`destipop` ([`Nspbr`]): the same values as [`NsaclDestipop`].
-pub type NspbrDestipop = NsaclDestipop;
-/// Values of `nspbr`.`destportop` ([`Nspbr`]): the same values as [`NsaclDestipop`].
-pub type NspbrDestportop = NsaclDestipop;
-/// Values of `nspbr`.`kernelstate` ([`Nspbr`]): the same values as [`NsaclKernelstate`].
-pub type NspbrKernelstate = NsaclKernelstate;
-/// Values of `nspbr`.`msr` ([`Nspbr`]): the same values as [`NsaclLogstate`].
-pub type NspbrMsr = NsaclLogstate;
-/// Values of `nspbr`.`protocol` ([`Nspbr`]): the same values as [`NsaclProtocol`].
-pub type NspbrProtocol = NsaclProtocol;
-/// Values of `nspbr`.`srcipop` ([`Nspbr`]): the same values as [`NsaclDestipop`].
-pub type NspbrSrcipop = NsaclDestipop;
-/// Values of `nspbr`.`srcportop` ([`Nspbr`]): the same values as [`NsaclDestipop`].
-pub type NspbrSrcportop = NsaclDestipop;
-/// Values of `nspbr`.`state` ([`Nspbr`]): the same values as [`NsaclLogstate`].
-pub type NspbrState = NsaclLogstate;
 impl rt::Model for Nspbr {
     const FIELDS: &'static [&'static str] = &[
         "Interface",
@@ -16894,6 +17090,7 @@ impl rt::Model for Nspbr {
             45 => self.vlan.as_field(),
             46 => self.vxlan.as_field(),
             47 => self.vxlanvlanmap.as_field(),
+            48 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16947,14 +17144,9 @@ impl rt::Model for Nspbr {
             45 => self.vlan.as_field_mut(),
             46 => self.vxlan.as_field_mut(),
             47 => self.vxlanvlanmap.as_field_mut(),
+            48 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspbr {
@@ -16987,6 +17179,170 @@ impl rt::Resource for Nspbr {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nspbr {
+    /// A `nspbr` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`interface_mixed`](Self::interface_mixed).
+    pub fn interface_mixed(mut self, interface_mixed: impl Into<String>) -> Self {
+        self.interface_mixed = Some(interface_mixed.into());
+        self
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: AllowDeny) -> Self {
+        self.action = Some(rt::Open::Known(action));
+        self
+    }
+    /// Sets [`destip`](Self::destip).
+    pub fn destip(mut self, destip: bool) -> Self {
+        self.destip = Some(destip);
+        self
+    }
+    /// Sets [`destipop`](Self::destipop).
+    pub fn destipop(mut self, destipop: Destipop) -> Self {
+        self.destipop = Some(rt::Open::Known(destipop));
+        self
+    }
+    /// Sets [`destipval`](Self::destipval).
+    pub fn destipval(mut self, destipval: impl Into<String>) -> Self {
+        self.destipval = Some(destipval.into());
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: bool) -> Self {
+        self.destport = Some(destport);
+        self
+    }
+    /// Sets [`destportop`](Self::destportop).
+    pub fn destportop(mut self, destportop: Destipop) -> Self {
+        self.destportop = Some(rt::Open::Known(destportop));
+        self
+    }
+    /// Sets [`destportval`](Self::destportval).
+    pub fn destportval(mut self, destportval: impl Into<String>) -> Self {
+        self.destportval = Some(destportval.into());
+        self
+    }
+    /// Sets [`iptunnel`](Self::iptunnel).
+    pub fn iptunnel(mut self, iptunnel: bool) -> Self {
+        self.iptunnel = Some(iptunnel);
+        self
+    }
+    /// Sets [`iptunnelname`](Self::iptunnelname).
+    pub fn iptunnelname(mut self, iptunnelname: impl Into<String>) -> Self {
+        self.iptunnelname = Some(iptunnelname.into());
+        self
+    }
+    /// Sets [`monitor`](Self::monitor).
+    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
+        self.monitor = Some(monitor.into());
+        self
+    }
+    /// Sets [`msr`](Self::msr).
+    pub fn msr(mut self, msr: EnabledDisabled) -> Self {
+        self.msr = Some(rt::Open::Known(msr));
+        self
+    }
+    /// Sets [`nexthop`](Self::nexthop).
+    pub fn nexthop(mut self, nexthop: bool) -> Self {
+        self.nexthop = Some(nexthop);
+        self
+    }
+    /// Sets [`nexthopval`](Self::nexthopval).
+    pub fn nexthopval(mut self, nexthopval: impl Into<String>) -> Self {
+        self.nexthopval = Some(nexthopval.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`protocolnumber`](Self::protocolnumber).
+    pub fn protocolnumber(mut self, protocolnumber: impl Into<rt::Number>) -> Self {
+        self.protocolnumber = Some(protocolnumber.into());
+        self
+    }
+    /// Sets [`srcip`](Self::srcip).
+    pub fn srcip(mut self, srcip: bool) -> Self {
+        self.srcip = Some(srcip);
+        self
+    }
+    /// Sets [`srcipop`](Self::srcipop).
+    pub fn srcipop(mut self, srcipop: Destipop) -> Self {
+        self.srcipop = Some(rt::Open::Known(srcipop));
+        self
+    }
+    /// Sets [`srcipval`](Self::srcipval).
+    pub fn srcipval(mut self, srcipval: impl Into<String>) -> Self {
+        self.srcipval = Some(srcipval.into());
+        self
+    }
+    /// Sets [`srcmac`](Self::srcmac).
+    pub fn srcmac(mut self, srcmac: impl Into<String>) -> Self {
+        self.srcmac = Some(srcmac.into());
+        self
+    }
+    /// Sets [`srcmacmask`](Self::srcmacmask).
+    pub fn srcmacmask(mut self, srcmacmask: impl Into<String>) -> Self {
+        self.srcmacmask = Some(srcmacmask.into());
+        self
+    }
+    /// Sets [`srcport`](Self::srcport).
+    pub fn srcport(mut self, srcport: bool) -> Self {
+        self.srcport = Some(srcport);
+        self
+    }
+    /// Sets [`srcportop`](Self::srcportop).
+    pub fn srcportop(mut self, srcportop: Destipop) -> Self {
+        self.srcportop = Some(rt::Open::Known(srcportop));
+        self
+    }
+    /// Sets [`srcportval`](Self::srcportval).
+    pub fn srcportval(mut self, srcportval: impl Into<String>) -> Self {
+        self.srcportval = Some(srcportval.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
+    /// Sets [`vxlanvlanmap`](Self::vxlanvlanmap).
+    pub fn vxlanvlanmap(mut self, vxlanvlanmap: impl Into<String>) -> Self {
+        self.vxlanvlanmap = Some(vxlanvlanmap.into());
+        self
+    }
 }
 impl Nspbr {
     /// `POST /nitro/v1/config/nspbr`
@@ -17075,186 +17431,127 @@ impl Nspbr {
 /// - URL: `/nitro/v1/config/nspbr6`
 /// - Key: `name`
 /// - Operations: `action:apply`, `action:clear`, `action:disable`, `action:enable`, `action:renumber`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`Nspbr6Stats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspbr6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Interface`. Type `String`, read-write.
-    pub interface_mixed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nspbr6Action`]): `ALLOW`, `DENY`.
-    ///
-    /// Mandatory for add.
-    pub action: Option<rt::Open<Nspbr6Action>>,
-    /// `Double`, read-only.
-    pub curstate: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub data: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nspbr6Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub destipop: Option<rt::Open<Nspbr6Destipop>>,
-    /// `Boolean`, read-write.
-    pub destipv6: Option<bool>,
-    /// `String`, read-write.
-    pub destipv6val: Option<String>,
-    /// `Boolean`, read-write.
-    pub destport: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nspbr6Destportop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub destportop: Option<rt::Open<Nspbr6Destportop>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 65535.
-    pub destportval: Option<String>,
-    /// `Boolean`, read-write.
-    pub detail: Option<bool>,
-    /// `Double`, read-only.
-    pub failedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub interface: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub iptunnel: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Default: `NOTAPPLIED`.
-    ///
-    /// Possible values (see [`Nspbr6Kernelstate`]): `APPLIED`, `NOTAPPLIED`, `RE-APPLY`, `SFAPPLIED`, `SFNOTAPPLIED`.
-    pub kernelstate: Option<rt::Open<Nspbr6Kernelstate>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub monitor: Option<String>,
-    /// `Integer`, read-only.
-    pub monstatcode: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam1: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam2: Option<i64>,
-    /// `Integer`, read-only.
-    pub monstatparam3: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`Nspbr6Msr`]): `ENABLED`, `DISABLED`.
-    pub msr: Option<rt::Open<Nspbr6Msr>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Wire name `Interface`.
+    pub interface_mixed: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    ///
+    /// Mandatory for add.
+    pub action: Option<rt::Open<AllowDeny>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub curstate: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub data: Option<bool>,
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub destipop: Option<rt::Open<Destipop>>,
+    pub destipv6: Option<bool>,
+    pub destipv6val: Option<String>,
+    pub destport: Option<bool>,
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub destportop: Option<rt::Open<Destipop>>,
+    /// Length: at most 65535.
+    pub destportval: Option<String>,
+    pub detail: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub failedprobes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Since `14.1`.
+    pub interface: Option<String>,
+    /// Since `11.0`.
+    pub iptunnel: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `NOTAPPLIED`.
+    ///
+    /// Possible values (see [`Nsacl6Kernelstate`]): `APPLIED`, `NOTAPPLIED`, `RE-APPLY`, `SFAPPLIED`, `SFNOTAPPLIED`.
+    pub kernelstate: Option<rt::Open<Nsacl6Kernelstate>>,
+    /// Length: at least 1.
+    pub monitor: Option<String>,
+    /// Read-only: never sent.
+    pub monstatcode: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam1: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam2: Option<i64>,
+    /// Read-only: never sent.
+    pub monstatparam3: Option<i64>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub msr: Option<rt::Open<EnabledDisabled>>,
     pub nexthop: Option<bool>,
-    /// `String`, read-write.
     pub nexthopval: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub nexthopvlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT_NG`.
     ///
     /// Since `11.1`.
     pub ownergroup: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 81920.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nspbr6Protocol`]): `ICMPV6`, `TCP`, `UDP`, `ICMP`, `IGMP`, `EGP`, `IGP`, `ARGUS`, `RDP`, `RSVP`, `EIGRP`, `L2TP`, `ISIS`, `GGP`, `IPoverIP`, `ST`, `CBT`, `BBN-RCC-M`, `NVP-II`, `PUP`, `EMCON`, `XNET`, `CHAOS`, `MUX`, `DCN-MEAS`, `HMP`, `PRM`, `XNS-IDP`, `TRUNK-1`, `TRUNK-2`, `LEAF-1`, `LEAF-2`, `IRTP`, `ISO-TP4`, `NETBLT`, `MFE-NSP`, `MERIT-INP`, `SEP`, `3PC`, `IDPR`, `XTP`, `DDP`, `IDPR-CMTP`, `TP++`, `IL`, `IPv6`, `SDRP`, `IPv6-Route`, `IPv6-Frag`, `IDRP`, `GRE`, `MHRP`, `BNA`, `ESP`, `AH`, `I-NLSP`, `SWIPE`, `NARP`, `MOBILE`, `TLSP`, `SKIP`, `IPv6-NoNx`, `IPv6-Opts`, `Any-Host-Internal-Protocol`, `CFTP`, `Any-Local-Network`, `SAT-EXPAK`, `KRYPTOLAN`, `RVD`, `IPPC`, `Any-Distributed-File-System`, `TFTP`, `VISA`, `IPCV`, `CPNX`, `CPHB`, `WSN`, `PVP`, `BR-SAT-MO`, `SUN-ND`, `WB-MON`, `WB-EXPAK`, `ISO-IP`, `VMTP`, `SECURE-VM`, `VINES`, `TTP`, `NSFNET-IG`, `DGP`, `TCF`, `OSPFIGP`, `Sprite-RP`, `LARP`, `MTP`, `AX.25`, `IPIP`, `MICP`, `SCC-SP`, `ETHERIP`, `Any-Private-Encryption-Scheme`, `GMTP`, `IFMP`, `PNNI`, `PIM`, `ARIS`, `SCPS`, `QNX`, `A/N`, `IPComp`, `SNP`, `Compaq-Pe`, `IPX-in-IP`, `VRRP`, `PGM`, `Any-0-Hop-Protocol`, `ENCAP`, `DDX`, `IATP`, `STP`, `SRP`, `UTI`, `SMP`, `SM`, `PTP`, `FIRE`, `CRTP`, `CRUDP`, `SSCOPMCE`, `IPLT`, `SPS`, `PIPE`, `SCTP`, `FC`, `RSVP-E2E-IGNORE`, `Mobility-Header`, `UDPLite`.
-    pub protocol: Option<rt::Open<Nspbr6Protocol>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Nsacl6Protocol`]): `ICMPV6`, `TCP`, `UDP`, `ICMP`, `IGMP`, `EGP`, `IGP`, `ARGUS`, `RDP`, `RSVP`, `EIGRP`, `L2TP`, `ISIS`, `GGP`, `IPoverIP`, `ST`, `CBT`, `BBN-RCC-M`, `NVP-II`, `PUP`, `EMCON`, `XNET`, `CHAOS`, `MUX`, `DCN-MEAS`, `HMP`, `PRM`, `XNS-IDP`, `TRUNK-1`, `TRUNK-2`, `LEAF-1`, `LEAF-2`, `IRTP`, `ISO-TP4`, `NETBLT`, `MFE-NSP`, `MERIT-INP`, `SEP`, `3PC`, `IDPR`, `XTP`, `DDP`, `IDPR-CMTP`, `TP++`, `IL`, `IPv6`, `SDRP`, `IPv6-Route`, `IPv6-Frag`, `IDRP`, `GRE`, `MHRP`, `BNA`, `ESP`, `AH`, `I-NLSP`, `SWIPE`, `NARP`, `MOBILE`, `TLSP`, `SKIP`, `IPv6-NoNx`, `IPv6-Opts`, `Any-Host-Internal-Protocol`, `CFTP`, `Any-Local-Network`, `SAT-EXPAK`, `KRYPTOLAN`, `RVD`, `IPPC`, `Any-Distributed-File-System`, `TFTP`, `VISA`, `IPCV`, `CPNX`, `CPHB`, `WSN`, `PVP`, `BR-SAT-MO`, `SUN-ND`, `WB-MON`, `WB-EXPAK`, `ISO-IP`, `VMTP`, `SECURE-VM`, `VINES`, `TTP`, `NSFNET-IG`, `DGP`, `TCF`, `OSPFIGP`, `Sprite-RP`, `LARP`, `MTP`, `AX.25`, `IPIP`, `MICP`, `SCC-SP`, `ETHERIP`, `Any-Private-Encryption-Scheme`, `GMTP`, `IFMP`, `PNNI`, `PIM`, `ARIS`, `SCPS`, `QNX`, `A/N`, `IPComp`, `SNP`, `Compaq-Pe`, `IPX-in-IP`, `VRRP`, `PGM`, `Any-0-Hop-Protocol`, `ENCAP`, `DDX`, `IATP`, `STP`, `SRP`, `UTI`, `SMP`, `SM`, `PTP`, `FIRE`, `CRTP`, `CRUDP`, `SSCOPMCE`, `IPLT`, `SPS`, `PIPE`, `SCTP`, `FC`, `RSVP-E2E-IGNORE`, `Mobility-Header`, `UDPLite`.
+    pub protocol: Option<rt::Open<Nsacl6Protocol>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub protocolnumber: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nspbr6Srcipop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub srcipop: Option<rt::Open<Nspbr6Srcipop>>,
-    /// `Boolean`, read-write.
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub srcipop: Option<rt::Open<Destipop>>,
     pub srcipv6: Option<bool>,
-    /// `String`, read-write.
     pub srcipv6val: Option<String>,
-    /// `String`, read-write.
     pub srcmac: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `000000000000`.
     ///
     /// Since `11.0`.
     pub srcmacmask: Option<String>,
-    /// `Boolean`, read-write.
     pub srcport: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nspbr6Srcportop`]): `=`, `!=`, `EQ`, `NEQ`.
-    pub srcportop: Option<rt::Open<Nspbr6Srcportop>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Destipop`]): `=`, `!=`, `EQ`, `NEQ`.
+    pub srcportop: Option<rt::Open<Destipop>>,
     /// Length: at most 65535.
     pub srcportval: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`Nspbr6State`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<Nspbr6State>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalfailedprobes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalprobes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub vxlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub vxlanvlanmap: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nspbr6`.`action` ([`Nspbr6`]): the same values as [`NspbrAction`].
-pub type Nspbr6Action = NspbrAction;
-/// Values of `nspbr6`.`destipop` ([`Nspbr6`]): the same values as [`NsaclDestipop`].
-pub type Nspbr6Destipop = NsaclDestipop;
-/// Values of `nspbr6`.`destportop` ([`Nspbr6`]): the same values as [`NsaclDestipop`].
-pub type Nspbr6Destportop = NsaclDestipop;
-/// Values of `nspbr6`.`kernelstate` ([`Nspbr6`]): the same values as [`Nsacl6Kernelstate`].
-pub type Nspbr6Kernelstate = Nsacl6Kernelstate;
-/// Values of `nspbr6`.`msr` ([`Nspbr6`]): the same values as [`NsaclLogstate`].
-pub type Nspbr6Msr = NsaclLogstate;
-/// Values of `nspbr6`.`protocol` ([`Nspbr6`]): the same values as [`Nsacl6Protocol`].
-pub type Nspbr6Protocol = Nsacl6Protocol;
-/// Values of `nspbr6`.`srcipop` ([`Nspbr6`]): the same values as [`NsaclDestipop`].
-pub type Nspbr6Srcipop = NsaclDestipop;
-/// Values of `nspbr6`.`srcportop` ([`Nspbr6`]): the same values as [`NsaclDestipop`].
-pub type Nspbr6Srcportop = NsaclDestipop;
-/// Values of `nspbr6`.`state` ([`Nspbr6`]): the same values as [`NsaclLogstate`].
-pub type Nspbr6State = NsaclLogstate;
 impl rt::Model for Nspbr6 {
     const FIELDS: &'static [&'static str] = &[
         "Interface",
@@ -17353,6 +17650,7 @@ impl rt::Model for Nspbr6 {
             43 => self.vlan.as_field(),
             44 => self.vxlan.as_field(),
             45 => self.vxlanvlanmap.as_field(),
+            46 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17404,14 +17702,9 @@ impl rt::Model for Nspbr6 {
             43 => self.vlan.as_field_mut(),
             44 => self.vxlan.as_field_mut(),
             45 => self.vxlanvlanmap.as_field_mut(),
+            46 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspbr6 {
@@ -17444,6 +17737,170 @@ impl rt::Resource for Nspbr6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nspbr6 {
+    /// A `nspbr6` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`interface_mixed`](Self::interface_mixed).
+    pub fn interface_mixed(mut self, interface_mixed: impl Into<String>) -> Self {
+        self.interface_mixed = Some(interface_mixed.into());
+        self
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: AllowDeny) -> Self {
+        self.action = Some(rt::Open::Known(action));
+        self
+    }
+    /// Sets [`destipop`](Self::destipop).
+    pub fn destipop(mut self, destipop: Destipop) -> Self {
+        self.destipop = Some(rt::Open::Known(destipop));
+        self
+    }
+    /// Sets [`destipv6`](Self::destipv6).
+    pub fn destipv6(mut self, destipv6: bool) -> Self {
+        self.destipv6 = Some(destipv6);
+        self
+    }
+    /// Sets [`destipv6val`](Self::destipv6val).
+    pub fn destipv6val(mut self, destipv6val: impl Into<String>) -> Self {
+        self.destipv6val = Some(destipv6val.into());
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: bool) -> Self {
+        self.destport = Some(destport);
+        self
+    }
+    /// Sets [`destportop`](Self::destportop).
+    pub fn destportop(mut self, destportop: Destipop) -> Self {
+        self.destportop = Some(rt::Open::Known(destportop));
+        self
+    }
+    /// Sets [`destportval`](Self::destportval).
+    pub fn destportval(mut self, destportval: impl Into<String>) -> Self {
+        self.destportval = Some(destportval.into());
+        self
+    }
+    /// Sets [`iptunnel`](Self::iptunnel).
+    pub fn iptunnel(mut self, iptunnel: impl Into<String>) -> Self {
+        self.iptunnel = Some(iptunnel.into());
+        self
+    }
+    /// Sets [`monitor`](Self::monitor).
+    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
+        self.monitor = Some(monitor.into());
+        self
+    }
+    /// Sets [`msr`](Self::msr).
+    pub fn msr(mut self, msr: EnabledDisabled) -> Self {
+        self.msr = Some(rt::Open::Known(msr));
+        self
+    }
+    /// Sets [`nexthop`](Self::nexthop).
+    pub fn nexthop(mut self, nexthop: bool) -> Self {
+        self.nexthop = Some(nexthop);
+        self
+    }
+    /// Sets [`nexthopval`](Self::nexthopval).
+    pub fn nexthopval(mut self, nexthopval: impl Into<String>) -> Self {
+        self.nexthopval = Some(nexthopval.into());
+        self
+    }
+    /// Sets [`nexthopvlan`](Self::nexthopvlan).
+    pub fn nexthopvlan(mut self, nexthopvlan: impl Into<rt::Number>) -> Self {
+        self.nexthopvlan = Some(nexthopvlan.into());
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: Nsacl6Protocol) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`protocolnumber`](Self::protocolnumber).
+    pub fn protocolnumber(mut self, protocolnumber: impl Into<rt::Number>) -> Self {
+        self.protocolnumber = Some(protocolnumber.into());
+        self
+    }
+    /// Sets [`srcipop`](Self::srcipop).
+    pub fn srcipop(mut self, srcipop: Destipop) -> Self {
+        self.srcipop = Some(rt::Open::Known(srcipop));
+        self
+    }
+    /// Sets [`srcipv6`](Self::srcipv6).
+    pub fn srcipv6(mut self, srcipv6: bool) -> Self {
+        self.srcipv6 = Some(srcipv6);
+        self
+    }
+    /// Sets [`srcipv6val`](Self::srcipv6val).
+    pub fn srcipv6val(mut self, srcipv6val: impl Into<String>) -> Self {
+        self.srcipv6val = Some(srcipv6val.into());
+        self
+    }
+    /// Sets [`srcmac`](Self::srcmac).
+    pub fn srcmac(mut self, srcmac: impl Into<String>) -> Self {
+        self.srcmac = Some(srcmac.into());
+        self
+    }
+    /// Sets [`srcmacmask`](Self::srcmacmask).
+    pub fn srcmacmask(mut self, srcmacmask: impl Into<String>) -> Self {
+        self.srcmacmask = Some(srcmacmask.into());
+        self
+    }
+    /// Sets [`srcport`](Self::srcport).
+    pub fn srcport(mut self, srcport: bool) -> Self {
+        self.srcport = Some(srcport);
+        self
+    }
+    /// Sets [`srcportop`](Self::srcportop).
+    pub fn srcportop(mut self, srcportop: Destipop) -> Self {
+        self.srcportop = Some(rt::Open::Known(srcportop));
+        self
+    }
+    /// Sets [`srcportval`](Self::srcportval).
+    pub fn srcportval(mut self, srcportval: impl Into<String>) -> Self {
+        self.srcportval = Some(srcportval.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
+    /// Sets [`vxlanvlanmap`](Self::vxlanvlanmap).
+    pub fn vxlanvlanmap(mut self, vxlanvlanmap: impl Into<String>) -> Self {
+        self.vxlanvlanmap = Some(vxlanvlanmap.into());
+        self
+    }
 }
 impl Nspbr6 {
     /// `POST /nitro/v1/config/nspbr6`
@@ -17576,18 +18033,16 @@ impl rt::Model for Nspbrs {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("nspbrs has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("nspbrs has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Nspbrs {
@@ -17643,17 +18098,17 @@ impl Nspbrs {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsratecontrol {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `100`.
     pub icmpthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `100`.
     pub tcprstthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub tcpthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub udpthreshold: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -17672,6 +18127,7 @@ impl rt::Model for Nsratecontrol {
             1 => self.tcprstthreshold.as_field(),
             2 => self.tcpthreshold.as_field(),
             3 => self.udpthreshold.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17681,14 +18137,9 @@ impl rt::Model for Nsratecontrol {
             1 => self.tcprstthreshold.as_field_mut(),
             2 => self.tcpthreshold.as_field_mut(),
             3 => self.udpthreshold.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsratecontrol {
@@ -17741,20 +18192,16 @@ impl Nsratecontrol {
 /// - URL: `/nitro/v1/config/nsrollbackcmd`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/ns/nsrollbackcmd/nsrollbackcmd.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsrollbackcmd {
-    /// `String`, read-write.
     pub filename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsrollbackcmdOuttype`]): `cli`, `xml`.
-    pub outtype: Option<rt::Open<NsrollbackcmdOuttype>>,
+    /// Possible values (see [`CliXml`]): `cli`, `xml`.
+    pub outtype: Option<rt::Open<CliXml>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsrollbackcmd`.`outtype` ([`Nsrollbackcmd`]): the same values as [`NsconfigOuttype`].
-pub type NsrollbackcmdOuttype = NsconfigOuttype;
 impl rt::Model for Nsrollbackcmd {
     const FIELDS: &'static [&'static str] = &["filename", "outtype"];
     #[inline(always)]
@@ -17762,6 +18209,7 @@ impl rt::Model for Nsrollbackcmd {
         match index {
             0 => self.filename.as_field(),
             1 => self.outtype.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17769,14 +18217,9 @@ impl rt::Model for Nsrollbackcmd {
         match index {
             0 => self.filename.as_field_mut(),
             1 => self.outtype.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsrollbackcmd {
@@ -17824,35 +18267,24 @@ impl Nsrollbackcmd {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsrpcnode {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsrpcnodeSecure`]): `YES`, `NO`.
-    pub secure: Option<rt::Open<NsrpcnodeSecure>>,
-    /// `String`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub secure: Option<rt::Open<YesNo>>,
     pub srcip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsrpcnodeValidatecert`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub validatecert: Option<rt::Open<NsrpcnodeValidatecert>>,
+    pub validatecert: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsrpcnode`.`secure` ([`Nsrpcnode`]): the same values as [`NsaclStateful`].
-pub type NsrpcnodeSecure = NsaclStateful;
-/// Values of `nsrpcnode`.`validatecert` ([`Nsrpcnode`]): the same values as [`NsaclStateful`].
-pub type NsrpcnodeValidatecert = NsaclStateful;
 impl rt::Model for Nsrpcnode {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17872,6 +18304,7 @@ impl rt::Model for Nsrpcnode {
             3 => self.secure.as_field(),
             4 => self.srcip.as_field(),
             5 => self.validatecert.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17883,14 +18316,9 @@ impl rt::Model for Nsrpcnode {
             3 => self.secure.as_field_mut(),
             4 => self.srcip.as_field_mut(),
             5 => self.validatecert.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsrpcnode {
@@ -17925,6 +18353,15 @@ impl rt::Resource for Nsrpcnode {
     const KEYS: &'static [&'static str] = &["ipaddress"];
 }
 impl Nsrpcnode {
+    /// A `nsrpcnode` named by its key, every other field unset.
+    pub fn new(ipaddress: impl Into<String>) -> Self {
+        Self {
+            ipaddress: Some(ipaddress.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Nsrpcnode {
     /// `GET /nitro/v1/config/nsrpcnode?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -17955,13 +18392,13 @@ impl Nsrpcnode {
 /// - URL: `/nitro/v1/config/nsrunningconfig`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/ns/nsrunningconfig/nsrunningconfig.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsrunningconfig {
-    /// `Boolean`, read-write.
-    pub withdefaults: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
+    pub withdefaults: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17972,6 +18409,7 @@ impl rt::Model for Nsrunningconfig {
         match index {
             0 => self.response.as_field(),
             1 => self.withdefaults.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17979,14 +18417,9 @@ impl rt::Model for Nsrunningconfig {
         match index {
             0 => self.response.as_field_mut(),
             1 => self.withdefaults.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsrunningconfig {
@@ -18031,10 +18464,11 @@ impl Nsrunningconfig {
 /// - URL: `/nitro/v1/config/nssavedconfig`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/ns/nssavedconfig/nssavedconfig.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssavedconfig {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub textblob: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -18045,20 +18479,16 @@ impl rt::Model for Nssavedconfig {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.textblob.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.textblob.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssavedconfig {
@@ -18107,11 +18537,19 @@ impl Nssavedconfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsservicefunction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub servicefunctionname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
@@ -18119,14 +18557,6 @@ pub struct Nsservicefunction {
     ///
     /// Since `11.0`.
     pub ingressvlan: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub servicefunctionname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18142,6 +18572,7 @@ impl rt::Model for Nsservicefunction {
             0 => self.count.as_field(),
             1 => self.ingressvlan.as_field(),
             2 => self.servicefunctionname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18150,14 +18581,9 @@ impl rt::Model for Nsservicefunction {
             0 => self.count.as_field_mut(),
             1 => self.ingressvlan.as_field_mut(),
             2 => self.servicefunctionname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsservicefunction {
@@ -18190,6 +18616,20 @@ impl rt::Resource for Nsservicefunction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicefunctionname"];
+}
+impl Nsservicefunction {
+    /// A `nsservicefunction` named by its key, every other field unset.
+    pub fn new(servicefunctionname: impl Into<String>) -> Self {
+        Self {
+            servicefunctionname: Some(servicefunctionname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ingressvlan`](Self::ingressvlan).
+    pub fn ingressvlan(mut self, ingressvlan: impl Into<rt::Number>) -> Self {
+        self.ingressvlan = Some(ingressvlan.into());
+        self
+    }
 }
 impl Nsservicefunction {
     /// `POST /nitro/v1/config/nsservicefunction`
@@ -18237,21 +18677,22 @@ impl Nsservicefunction {
 /// - Key: `servicepathname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Bindings: [`NsservicepathBinding`], [`NsservicepathNsservicefunctionBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsservicepath {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub servicepathname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18262,6 +18703,7 @@ impl rt::Model for Nsservicepath {
         match index {
             0 => self.count.as_field(),
             1 => self.servicepathname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18269,14 +18711,9 @@ impl rt::Model for Nsservicepath {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.servicepathname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsservicepath {
@@ -18309,6 +18746,15 @@ impl rt::Resource for Nsservicepath {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicepathname"];
+}
+impl Nsservicepath {
+    /// A `nsservicepath` named by its key, every other field unset.
+    pub fn new(servicepathname: impl Into<String>) -> Self {
+        Self {
+            servicepathname: Some(servicepathname.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Nsservicepath {
     /// `POST /nitro/v1/config/nsservicepath`
@@ -18348,16 +18794,15 @@ impl Nsservicepath {
 /// - Key: `servicepathname`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ns/nsservicepath_binding/nsservicepath_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsservicepathBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub servicepathname: Option<String>,
-    /// `nsservicepath_nsservicefunction_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub nsservicepath_nsservicefunction_binding: Option<
@@ -18376,6 +18821,7 @@ impl rt::Model for NsservicepathBinding {
         match index {
             0 => self.nsservicepath_nsservicefunction_binding.as_field(),
             1 => self.servicepathname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18383,14 +18829,9 @@ impl rt::Model for NsservicepathBinding {
         match index {
             0 => self.nsservicepath_nsservicefunction_binding.as_field_mut(),
             1 => self.servicepathname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsservicepathBinding {
@@ -18425,6 +18866,15 @@ impl rt::Resource for NsservicepathBinding {
     const KEYS: &'static [&'static str] = &["servicepathname"];
 }
 impl NsservicepathBinding {
+    /// A `nsservicepath_binding` named by its key, every other field unset.
+    pub fn new(servicepathname: impl Into<String>) -> Self {
+        Self {
+            servicepathname: Some(servicepathname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NsservicepathBinding {
     /// `GET /nitro/v1/config/nsservicepath_binding/{servicepathname}`
     pub fn get(servicepathname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicepathname)
@@ -18443,11 +18893,19 @@ impl NsservicepathBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsservicepathNsservicefunctionBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub servicepathname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
@@ -18455,22 +18913,12 @@ pub struct NsservicepathNsservicefunctionBinding {
     ///
     /// Since `11.0`.
     pub index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub servicefunction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub servicepathname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18488,6 +18936,7 @@ impl rt::Model for NsservicepathNsservicefunctionBinding {
             1 => self.index.as_field(),
             2 => self.servicefunction.as_field(),
             3 => self.servicepathname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18497,14 +18946,9 @@ impl rt::Model for NsservicepathNsservicefunctionBinding {
             1 => self.index.as_field_mut(),
             2 => self.servicefunction.as_field_mut(),
             3 => self.servicepathname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsservicepathNsservicefunctionBinding {
@@ -18537,6 +18981,25 @@ impl rt::Resource for NsservicepathNsservicefunctionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicepathname"];
+}
+impl NsservicepathNsservicefunctionBinding {
+    /// A `nsservicepath_nsservicefunction_binding` named by its key, every other field unset.
+    pub fn new(servicepathname: impl Into<String>) -> Self {
+        Self {
+            servicepathname: Some(servicepathname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`index`](Self::index).
+    pub fn with_index(mut self, index: impl Into<rt::Number>) -> Self {
+        self.index = Some(index.into());
+        self
+    }
+    /// Sets [`servicefunction`](Self::servicefunction).
+    pub fn servicefunction(mut self, servicefunction: impl Into<String>) -> Self {
+        self.servicefunction = Some(servicefunction.into());
+        self
+    }
 }
 impl NsservicepathNsservicefunctionBinding {
     /// `PUT /nitro/v1/config/nsservicepath_nsservicefunction_binding`
@@ -18577,74 +19040,62 @@ impl NsservicepathNsservicefunctionBinding {
 /// - URL: `/nitro/v1/config/nssimpleacl`
 /// - Key: `aclname`
 /// - Operations: `action:clear`, `action:flush`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`NssimpleaclStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssimpleacl {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NssimpleaclAclaction`]): `DENY`.
-    ///
-    /// Mandatory for add.
-    pub aclaction: Option<rt::Open<NssimpleaclAclaction>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub aclname: Option<String>,
-    /// `Integer`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Range: 1 to 65535.
-    pub destport: Option<i64>,
-    /// `Boolean`, read-write.
-    pub estsessions: Option<bool>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NssimpleaclProtocol`]): `TCP`, `UDP`.
-    pub protocol: Option<rt::Open<NssimpleaclProtocol>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Deny`]): `DENY`.
     ///
     /// Mandatory for add.
+    pub aclaction: Option<rt::Open<Deny>>,
+    /// Range: 1 to 65535.
+    pub destport: Option<i64>,
+    pub estsessions: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Possible values (see [`TcpUdp`]): `TCP`, `UDP`.
+    pub protocol: Option<rt::Open<TcpUdp>>,
+    /// Mandatory for add.
     pub srcip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 4 to 2147483647.
     pub ttl: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nssimpleacl`.`aclaction` ([`Nssimpleacl`]).
-///
-/// Also the values of `nssimpleacl6.aclaction`.
+/// Values of `nssimpleacl.aclaction`, `nssimpleacl6.aclaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NssimpleaclAclaction {
+pub enum Deny {
     /// `DENY`
     Deny,
 }
-impl rt::WireEnum for NssimpleaclAclaction {
+impl rt::WireEnum for Deny {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::Deny, "DENY")];
 }
-/// Values of `nssimpleacl`.`protocol` ([`Nssimpleacl`]).
-///
-/// Also the values of `nssimpleacl6.protocol`.
+/// Values of `nssimpleacl.protocol`, `nssimpleacl6.protocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NssimpleaclProtocol {
+pub enum TcpUdp {
     /// `TCP`
     Tcp,
     /// `UDP`
     Udp,
 }
-impl rt::WireEnum for NssimpleaclProtocol {
+impl rt::WireEnum for TcpUdp {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Tcp, "TCP"),
         (Self::Udp, "UDP"),
@@ -18676,6 +19127,7 @@ impl rt::Model for Nssimpleacl {
             7 => self.srcip.as_field(),
             8 => self.td.as_field(),
             9 => self.ttl.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18691,14 +19143,9 @@ impl rt::Model for Nssimpleacl {
             7 => self.srcip.as_field_mut(),
             8 => self.td.as_field_mut(),
             9 => self.ttl.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssimpleacl {
@@ -18731,6 +19178,45 @@ impl rt::Resource for Nssimpleacl {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["aclname"];
+}
+impl Nssimpleacl {
+    /// A `nssimpleacl` named by its key, every other field unset.
+    pub fn new(aclname: impl Into<String>) -> Self {
+        Self {
+            aclname: Some(aclname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`aclaction`](Self::aclaction).
+    pub fn aclaction(mut self, aclaction: Deny) -> Self {
+        self.aclaction = Some(rt::Open::Known(aclaction));
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: i64) -> Self {
+        self.destport = Some(destport);
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: TcpUdp) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`srcip`](Self::srcip).
+    pub fn srcip(mut self, srcip: impl Into<String>) -> Self {
+        self.srcip = Some(srcip.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Nssimpleacl {
     /// `POST /nitro/v1/config/nssimpleacl`
@@ -18779,54 +19265,42 @@ impl Nssimpleacl {
 /// - URL: `/nitro/v1/config/nssimpleacl6`
 /// - Key: `aclname`
 /// - Operations: `action:clear`, `action:flush`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`Nssimpleacl6Stats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssimpleacl6 {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nssimpleacl6Aclaction`]): `DENY`.
-    ///
-    /// Mandatory for add.
-    pub aclaction: Option<rt::Open<Nssimpleacl6Aclaction>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub aclname: Option<String>,
-    /// `Integer`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Range: 1 to 65535.
-    pub destport: Option<i64>,
-    /// `Boolean`, read-write.
-    pub estsessions: Option<bool>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nssimpleacl6Protocol`]): `TCP`, `UDP`.
-    pub protocol: Option<rt::Open<Nssimpleacl6Protocol>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Deny`]): `DENY`.
     ///
     /// Mandatory for add.
+    pub aclaction: Option<rt::Open<Deny>>,
+    /// Range: 1 to 65535.
+    pub destport: Option<i64>,
+    pub estsessions: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Possible values (see [`TcpUdp`]): `TCP`, `UDP`.
+    pub protocol: Option<rt::Open<TcpUdp>>,
+    /// Mandatory for add.
     pub srcipv6: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 4 to 2147483647.
     pub ttl: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nssimpleacl6`.`aclaction` ([`Nssimpleacl6`]): the same values as [`NssimpleaclAclaction`].
-pub type Nssimpleacl6Aclaction = NssimpleaclAclaction;
-/// Values of `nssimpleacl6`.`protocol` ([`Nssimpleacl6`]): the same values as [`NssimpleaclProtocol`].
-pub type Nssimpleacl6Protocol = NssimpleaclProtocol;
 impl rt::Model for Nssimpleacl6 {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18853,6 +19327,7 @@ impl rt::Model for Nssimpleacl6 {
             7 => self.srcipv6.as_field(),
             8 => self.td.as_field(),
             9 => self.ttl.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18868,14 +19343,9 @@ impl rt::Model for Nssimpleacl6 {
             7 => self.srcipv6.as_field_mut(),
             8 => self.td.as_field_mut(),
             9 => self.ttl.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssimpleacl6 {
@@ -18908,6 +19378,45 @@ impl rt::Resource for Nssimpleacl6 {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["aclname"];
+}
+impl Nssimpleacl6 {
+    /// A `nssimpleacl6` named by its key, every other field unset.
+    pub fn new(aclname: impl Into<String>) -> Self {
+        Self {
+            aclname: Some(aclname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`aclaction`](Self::aclaction).
+    pub fn aclaction(mut self, aclaction: Deny) -> Self {
+        self.aclaction = Some(rt::Open::Known(aclaction));
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: i64) -> Self {
+        self.destport = Some(destport);
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: TcpUdp) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`srcipv6`](Self::srcipv6).
+    pub fn srcipv6(mut self, srcipv6: impl Into<String>) -> Self {
+        self.srcipv6 = Some(srcipv6.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
 }
 impl Nssimpleacl6 {
     /// `POST /nitro/v1/config/nssimpleacl6`
@@ -18960,23 +19469,25 @@ impl Nssimpleacl6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssourceroutecachetable {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// Wire name `Interface`. Type `String`, read-only.
+    /// Wire name `Interface`. Read-only: never sent.
     ///
     /// Since `11.1`.
     pub interface: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub sourceip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub sourcemac: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub vlan: Option<rt::Number>,
@@ -18999,6 +19510,7 @@ impl rt::Model for Nssourceroutecachetable {
             2 => self.sourceip.as_field(),
             3 => self.sourcemac.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19009,14 +19521,9 @@ impl rt::Model for Nssourceroutecachetable {
             2 => self.sourceip.as_field_mut(),
             3 => self.sourcemac.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssourceroutecachetable {
@@ -19072,24 +19579,20 @@ impl Nssourceroutecachetable {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsspparams {
-    /// `Integer`, read-write.
-    ///
     /// Range: 0 to 32767.
     ///
     /// Default: `200`.
     pub basethreshold: Option<i64>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Integer[]`, read-only.
+    /// Read-only: never sent.
     pub table0: Option<Vec<i64>>,
-    /// `String`, read-write.
-    ///
     /// Default: `Normal`.
     ///
     /// Possible values (see [`NsspparamsThrottle`]): `Aggressive`, `Normal`, `Relaxed`.
@@ -19131,6 +19634,7 @@ impl rt::Model for Nsspparams {
             2 => self.feature.as_field(),
             3 => self.table0.as_field(),
             4 => self.throttle.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19141,14 +19645,9 @@ impl rt::Model for Nsspparams {
             2 => self.feature.as_field_mut(),
             3 => self.table0.as_field_mut(),
             4 => self.throttle.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsspparams {
@@ -19204,8 +19703,6 @@ impl Nsspparams {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsstats {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`NsstatsCleanuplevel`]): `global`, `all`.
     pub cleanuplevel: Option<rt::Open<NsstatsCleanuplevel>>,
     /// Keys the reference does not document, kept as received.
@@ -19232,20 +19729,16 @@ impl rt::Model for Nsstats {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cleanuplevel.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cleanuplevel.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsstats {
@@ -19295,13 +19788,9 @@ impl Nsstats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssurgeq {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-write.
     pub servername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -19314,6 +19803,7 @@ impl rt::Model for Nssurgeq {
             0 => self.name.as_field(),
             1 => self.port.as_field(),
             2 => self.servername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19322,14 +19812,9 @@ impl rt::Model for Nssurgeq {
             0 => self.name.as_field_mut(),
             1 => self.port.as_field_mut(),
             2 => self.servername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssurgeq {
@@ -19377,19 +19862,19 @@ impl Nssurgeq {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstcpbufparam {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `64`.
     pub memlimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 4 to 20480.
     ///
@@ -19407,6 +19892,7 @@ impl rt::Model for Nstcpbufparam {
             1 => self.feature.as_field(),
             2 => self.memlimit.as_field(),
             3 => self.size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19416,14 +19902,9 @@ impl rt::Model for Nstcpbufparam {
             1 => self.feature.as_field_mut(),
             2 => self.memlimit.as_field_mut(),
             3 => self.size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstcpbufparam {
@@ -19479,13 +19960,11 @@ impl Nstcpbufparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstcpparam {
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamAckonpush`]): `ENABLED`, `DISABLED`.
-    pub ackonpush: Option<rt::Open<NstcpparamAckonpush>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ackonpush: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 7 to 65535.
     ///
@@ -19493,277 +19972,229 @@ pub struct Nstcpparam {
     ///
     /// Since `12.0`.
     pub autosyncookietimeout: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`NstcpparamBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<NstcpparamBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NstcpparamCompacttcpoptionnoop`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub compacttcpoptionnoop: Option<rt::Open<NstcpparamCompacttcpoptionnoop>>,
-    /// `String`, read-write.
-    ///
+    pub compacttcpoptionnoop: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NSA_CONNFLUSH_NONE`.
     ///
     /// Possible values (see [`NstcpparamConnflushifnomem`]): `HALFCLOSED_AND_IDLE`, `FIFO`, `NONE `, `NONE`.
     pub connflushifnomem: Option<rt::Open<NstcpparamConnflushifnomem>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub connflushthres: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 300.
     ///
     /// Default: `100`.
     pub delayedack: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NstcpparamDelinkclientserveronrst`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub delinkclientserveronrst: Option<rt::Open<NstcpparamDelinkclientserveronrst>>,
-    /// `String`, read-write.
-    ///
+    pub delinkclientserveronrst: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpparamDownstaterst`]): `ENABLED`, `DISABLED`.
-    pub downstaterst: Option<rt::Open<NstcpparamDownstaterst>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NstcpparamEnhancedisngeneration`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstaterst: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub enhancedisngeneration: Option<rt::Open<NstcpparamEnhancedisngeneration>>,
-    /// `unknown`, read-only.
+    pub enhancedisngeneration: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 44.
     ///
     /// Default: `10`.
     pub initialcwnd: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamKaprobeupdatelastactivity`]): `ENABLED`, `DISABLED`.
-    pub kaprobeupdatelastactivity: Option<rt::Open<NstcpparamKaprobeupdatelastactivity>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub kaprobeupdatelastactivity: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpparamLearnvsvrmss`]): `ENABLED`, `DISABLED`.
-    pub learnvsvrmss: Option<rt::Open<NstcpparamLearnvsvrmss>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub learnvsvrmss: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamLimitedpersist`]): `ENABLED`, `DISABLED`.
-    pub limitedpersist: Option<rt::Open<NstcpparamLimitedpersist>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub limitedpersist: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Default: `6`.
     pub maxburst: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Default: `7`.
     pub maxdynserverprobes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1460.
     pub maxpktpermss: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 100 to 1048576.
     ///
     /// Default: `100`.
     pub maxsynackretx: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 256 to 65535.
     ///
     /// Default: `16384`.
     pub maxsynhold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Default: `128`.
     pub maxsynholdperprobe: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `7000`.
     pub maxtimewaitconn: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 10 to 64000.
     ///
     /// Default: `1000`.
     pub minrto: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamMptcpchecksum`]): `ENABLED`, `DISABLED`.
-    pub mptcpchecksum: Option<rt::Open<NstcpparamMptcpchecksum>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mptcpchecksum: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpparamMptcpclosemptcpsessiononlastsfclose`]): `ENABLED`, `DISABLED`.
-    pub mptcpclosemptcpsessiononlastsfclose: Option<
-        rt::Open<NstcpparamMptcpclosemptcpsessiononlastsfclose>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mptcpclosemptcpsessiononlastsfclose: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamMptcpconcloseonpassivesf`]): `ENABLED`, `DISABLED`.
-    pub mptcpconcloseonpassivesf: Option<rt::Open<NstcpparamMptcpconcloseonpassivesf>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mptcpconcloseonpassivesf: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`NstcpparamMptcpfastcloseoption`]): `ACK`, `RESET`.
     ///
     /// Since `13.1`.
     pub mptcpfastcloseoption: Option<rt::Open<NstcpparamMptcpfastcloseoption>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpparamMptcpimmediatesfcloseonfin`]): `ENABLED`, `DISABLED`.
-    pub mptcpimmediatesfcloseonfin: Option<
-        rt::Open<NstcpparamMptcpimmediatesfcloseonfin>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mptcpimmediatesfcloseonfin: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4.
     ///
     /// Default: `4`.
     pub mptcpmaxpendingsf: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 2 to 6.
     ///
     /// Default: `4`.
     pub mptcpmaxsf: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `0`.
     pub mptcppendingjointhreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NstcpparamMptcpreliableaddaddr`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub mptcpreliableaddaddr: Option<rt::Open<NstcpparamMptcpreliableaddaddr>>,
-    /// `Double`, read-write.
+    pub mptcpreliableaddaddr: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 6.
     ///
     /// Default: `2`.
     pub mptcprtostoswitchsf: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NstcpparamMptcpsendsfresetoption`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub mptcpsendsfresetoption: Option<rt::Open<NstcpparamMptcpsendsfresetoption>>,
-    /// `Double`, read-write.
+    pub mptcpsendsfresetoption: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Default: `10`.
     pub mptcpsfreplacetimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Default: `0`.
     pub mptcpsftimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamMptcpusebackupondss`]): `ENABLED`, `DISABLED`.
-    pub mptcpusebackupondss: Option<rt::Open<NstcpparamMptcpusebackupondss>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mptcpusebackupondss: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1048576.
     ///
     /// Default: `3600`.
     pub msslearndelay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1048576.
     ///
     /// Default: `180`.
     pub msslearninterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpparamNagle`]): `ENABLED`, `DISABLED`.
-    pub nagle: Option<rt::Open<NstcpparamNagle>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nagle: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Default: `300`.
     pub oooqsize: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 100.
     ///
     /// Default: `1`.
     pub pktperretx: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 8190 to 20971520.
     ///
     /// Default: `8190`.
     pub recvbuffsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rfc5961chlgacklimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamSack`]): `ENABLED`, `DISABLED`.
-    pub sack: Option<rt::Open<NstcpparamSack>>,
-    /// `Integer`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sack: Option<rt::Open<EnabledDisabled>>,
     /// Range: 1 to 100.
     ///
     /// Default: `2`.
     pub slowstartincr: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamSynattackdetection`]): `ENABLED`, `DISABLED`.
-    pub synattackdetection: Option<rt::Open<NstcpparamSynattackdetection>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub synattackdetection: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 256 to 65535.
     ///
     /// Default: `1024`.
     pub synholdfastgiveup: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
@@ -19771,25 +20202,23 @@ pub struct Nstcpparam {
     ///
     /// Since `11.1`.
     pub tcpfastopencookietimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 240.
     ///
     /// Since `13.1`.
     pub tcpfintimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 7.
     ///
     /// Default: `7`.
     pub tcpmaxretries: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpparamWs`]): `ENABLED`, `DISABLED`.
-    pub ws: Option<rt::Open<NstcpparamWs>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ws: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 14.
     ///
@@ -19798,12 +20227,6 @@ pub struct Nstcpparam {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nstcpparam`.`ackonpush` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamAckonpush = NsaclLogstate;
-/// Values of `nstcpparam`.`builtin` ([`Nstcpparam`]): the same values as [`NshttpparamBuiltin`].
-pub type NstcpparamBuiltin = NshttpparamBuiltin;
-/// Values of `nstcpparam`.`compacttcpoptionnoop` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamCompacttcpoptionnoop = NsaclLogstate;
 /// Values of `nstcpparam`.`connflushifnomem` ([`Nstcpparam`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -19827,24 +20250,6 @@ impl rt::WireEnum for NstcpparamConnflushifnomem {
         (Self::NoneSym, "NONE "),
     ];
 }
-/// Values of `nstcpparam`.`delinkclientserveronrst` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamDelinkclientserveronrst = NsaclLogstate;
-/// Values of `nstcpparam`.`downstaterst` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamDownstaterst = NsaclLogstate;
-/// Values of `nstcpparam`.`enhancedisngeneration` ([`Nstcpparam`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NstcpparamEnhancedisngeneration = NsconfigSecuremanagementtraffic;
-/// Values of `nstcpparam`.`kaprobeupdatelastactivity` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamKaprobeupdatelastactivity = NsaclLogstate;
-/// Values of `nstcpparam`.`learnvsvrmss` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamLearnvsvrmss = NsaclLogstate;
-/// Values of `nstcpparam`.`limitedpersist` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamLimitedpersist = NsaclLogstate;
-/// Values of `nstcpparam`.`mptcpchecksum` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamMptcpchecksum = NsaclLogstate;
-/// Values of `nstcpparam`.`mptcpclosemptcpsessiononlastsfclose` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamMptcpclosemptcpsessiononlastsfclose = NsaclLogstate;
-/// Values of `nstcpparam`.`mptcpconcloseonpassivesf` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamMptcpconcloseonpassivesf = NsaclLogstate;
 /// Values of `nstcpparam`.`mptcpfastcloseoption` ([`Nstcpparam`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -19860,22 +20265,6 @@ impl rt::WireEnum for NstcpparamMptcpfastcloseoption {
         (Self::Reset, "RESET"),
     ];
 }
-/// Values of `nstcpparam`.`mptcpimmediatesfcloseonfin` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamMptcpimmediatesfcloseonfin = NsaclLogstate;
-/// Values of `nstcpparam`.`mptcpreliableaddaddr` ([`Nstcpparam`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NstcpparamMptcpreliableaddaddr = NsconfigSecuremanagementtraffic;
-/// Values of `nstcpparam`.`mptcpsendsfresetoption` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamMptcpsendsfresetoption = NsaclLogstate;
-/// Values of `nstcpparam`.`mptcpusebackupondss` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamMptcpusebackupondss = NsaclLogstate;
-/// Values of `nstcpparam`.`nagle` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamNagle = NsaclLogstate;
-/// Values of `nstcpparam`.`sack` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamSack = NsaclLogstate;
-/// Values of `nstcpparam`.`synattackdetection` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamSynattackdetection = NsaclLogstate;
-/// Values of `nstcpparam`.`ws` ([`Nstcpparam`]): the same values as [`NsaclLogstate`].
-pub type NstcpparamWs = NsaclLogstate;
 impl rt::Model for Nstcpparam {
     const FIELDS: &'static [&'static str] = &[
         "ackonpush",
@@ -19988,6 +20377,7 @@ impl rt::Model for Nstcpparam {
             50 => self.tcpmaxretries.as_field(),
             51 => self.ws.as_field(),
             52 => self.wsval.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20046,14 +20436,9 @@ impl rt::Model for Nstcpparam {
             50 => self.tcpmaxretries.as_field_mut(),
             51 => self.ws.as_field_mut(),
             52 => self.wsval.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstcpparam {
@@ -20116,93 +20501,81 @@ impl Nstcpparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstcpprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 127.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileAckaggregation`]): `ENABLED`, `DISABLED`.
-    pub ackaggregation: Option<rt::Open<NstcpprofileAckaggregation>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ackaggregation: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpprofileAckonpush`]): `ENABLED`, `DISABLED`.
-    pub ackonpush: Option<rt::Open<NstcpprofileAckonpush>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ackonpush: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileApplyadaptivetcp`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub applyadaptivetcp: Option<rt::Open<NstcpprofileApplyadaptivetcp>>,
-    /// `Double`, read-write.
+    pub applyadaptivetcp: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 8190 to 20971520.
     ///
     /// Default: `8190`.
     pub buffersize: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`NstcpprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    /// Possible values (see [`NshttpprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<NstcpprofileBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    pub builtin: Option<Vec<rt::Open<NshttpprofileBuiltin>>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileBurstratecontrol`]): `DISABLED`, `FIXED`, `DYNAMIC`.
+    /// Possible values (see [`DisabledFixedDynamic`]): `DISABLED`, `FIXED`, `DYNAMIC`.
     ///
     /// Since `11.1`.
-    pub burstratecontrol: Option<rt::Open<NstcpprofileBurstratecontrol>>,
-    /// `String`, read-write.
-    ///
+    pub burstratecontrol: Option<rt::Open<DisabledFixedDynamic>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileClientiptcpoption`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub clientiptcpoption: Option<rt::Open<NstcpprofileClientiptcpoption>>,
-    /// `Double`, read-write.
+    pub clientiptcpoption: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 254.
     ///
     /// Since `13.1`.
     pub clientiptcpoptionnumber: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 300.
     ///
     /// Default: `100`.
     pub delayedack: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileDropestconnontimeout`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub dropestconnontimeout: Option<rt::Open<NstcpprofileDropestconnontimeout>>,
-    /// `String`, read-write.
-    ///
+    pub dropestconnontimeout: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileDrophalfclosedconnontimeout`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub drophalfclosedconnontimeout: Option<
-        rt::Open<NstcpprofileDrophalfclosedconnontimeout>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub drophalfclosedconnontimeout: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpprofileDsack`]): `ENABLED`, `DISABLED`.
-    pub dsack: Option<rt::Open<NstcpprofileDsack>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dsack: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 15.
     ///
@@ -20210,95 +20583,75 @@ pub struct Nstcpprofile {
     ///
     /// Since `11.1`.
     pub dupackthresh: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileDynamicreceivebuffering`]): `ENABLED`, `DISABLED`.
-    pub dynamicreceivebuffering: Option<rt::Open<NstcpprofileDynamicreceivebuffering>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dynamicreceivebuffering: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileEcn`]): `ENABLED`, `DISABLED`.
-    pub ecn: Option<rt::Open<NstcpprofileEcn>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ecn: Option<rt::Open<EnabledDisabled>>,
     /// Default: `AUTOMATIC`.
     ///
     /// Possible values (see [`NstcpprofileEstablishclientconn`]): `AUTOMATIC`, `CONN_ESTABLISHED`, `ON_FIRST_DATA`.
     pub establishclientconn: Option<rt::Open<NstcpprofileEstablishclientconn>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileFack`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub fack: Option<rt::Open<NstcpprofileFack>>,
-    /// `unknown`, read-only.
+    pub fack: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `Default`.
     ///
     /// Possible values (see [`NstcpprofileFlavor`]): `Default`, `Westwood`, `BIC`, `CUBIC`, `Nile`, `BBR`.
     pub flavor: Option<rt::Open<NstcpprofileFlavor>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileFrto`]): `ENABLED`, `DISABLED`.
-    pub frto: Option<rt::Open<NstcpprofileFrto>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub frto: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileHystart`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub hystart: Option<rt::Open<NstcpprofileHystart>>,
-    /// `Double`, read-write.
+    pub hystart: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 44.
     ///
     /// Default: `4`.
     pub initialcwnd: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileKa`]): `ENABLED`, `DISABLED`.
-    pub ka: Option<rt::Open<NstcpprofileKa>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ka: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4095.
     pub kaconnidletime: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 254.
     pub kamaxprobes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4095.
     pub kaprobeinterval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpprofileKaprobeupdatelastactivity`]): `ENABLED`, `DISABLED`.
-    pub kaprobeupdatelastactivity: Option<
-        rt::Open<NstcpprofileKaprobeupdatelastactivity>,
-    >,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub kaprobeupdatelastactivity: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Default: `6`.
     pub maxburst: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 8190 to 20971520.
     ///
@@ -20306,77 +20659,61 @@ pub struct Nstcpprofile {
     ///
     /// Since `11.0`.
     pub maxcwnd: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1460.
     pub maxpktpermss: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 64000.
     ///
     /// Default: `1000`.
     pub minrto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileMpcapablecbit`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub mpcapablecbit: Option<rt::Open<NstcpprofileMpcapablecbit>>,
-    /// `String`, read-write.
-    ///
+    pub mpcapablecbit: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileMptcp`]): `ENABLED`, `DISABLED`.
-    pub mptcp: Option<rt::Open<NstcpprofileMptcp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mptcp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileMptcpdropdataonpreestsf`]): `ENABLED`, `DISABLED`.
-    pub mptcpdropdataonpreestsf: Option<rt::Open<NstcpprofileMptcpdropdataonpreestsf>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mptcpdropdataonpreestsf: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileMptcpfastopen`]): `ENABLED`, `DISABLED`.
-    pub mptcpfastopen: Option<rt::Open<NstcpprofileMptcpfastopen>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub mptcpfastopen: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
     /// Default: `0`.
     pub mptcpsessiontimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 9176.
     pub mss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileNagle`]): `ENABLED`, `DISABLED`.
-    pub nagle: Option<rt::Open<NstcpprofileNagle>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nagle: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Default: `64`.
     pub oooqsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 512.
     ///
     /// Default: `1`.
     pub pktperretx: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 1000000000.
     ///
@@ -20384,85 +20721,65 @@ pub struct Nstcpprofile {
     ///
     /// Since `11.1`.
     pub rateqmax: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub refcnt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NstcpprofileRfc5961compliance`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub rfc5961compliance: Option<rt::Open<NstcpprofileRfc5961compliance>>,
-    /// `String`, read-write.
-    ///
+    pub rfc5961compliance: Option<rt::Open<DisabledEnabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileRstmaxack`]): `ENABLED`, `DISABLED`.
-    pub rstmaxack: Option<rt::Open<NstcpprofileRstmaxack>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub rstmaxack: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileRstwindowattenuate`]): `ENABLED`, `DISABLED`.
-    pub rstwindowattenuate: Option<rt::Open<NstcpprofileRstwindowattenuate>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub rstwindowattenuate: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileSack`]): `ENABLED`, `DISABLED`.
-    pub sack: Option<rt::Open<NstcpprofileSack>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sack: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 8190 to 20971520.
     ///
     /// Default: `8190`.
     pub sendbuffsize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NstcpprofileSendclientportintcpoption`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub sendclientportintcpoption: Option<
-        rt::Open<NstcpprofileSendclientportintcpoption>,
-    >,
-    /// `Double`, read-write.
+    pub sendclientportintcpoption: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 100.
     ///
     /// Default: `2`.
     pub slowstartincr: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub slowstartthreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpprofileSpoofsyndrop`]): `ENABLED`, `DISABLED`.
-    pub spoofsyndrop: Option<rt::Open<NstcpprofileSpoofsyndrop>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub spoofsyndrop: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`NstcpprofileSyncookie`]): `ENABLED`, `DISABLED`.
-    pub syncookie: Option<rt::Open<NstcpprofileSyncookie>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub syncookie: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileTaillossprobe`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub taillossprobe: Option<rt::Open<NstcpprofileTaillossprobe>>,
-    /// `String`, read-write.
-    ///
+    pub taillossprobe: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileTcpfastopen`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub tcpfastopen: Option<rt::Open<NstcpprofileTcpfastopen>>,
-    /// `Double`, read-write.
+    pub tcpfastopen: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 4 to 16.
     ///
@@ -20470,15 +20787,13 @@ pub struct Nstcpprofile {
     ///
     /// Since `12.0-FR4`.
     pub tcpfastopencookiesize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `TRANSPARENT`.
     ///
-    /// Possible values (see [`NstcpprofileTcpmode`]): `TRANSPARENT`, `ENDPOINT`.
+    /// Possible values (see [`TransparentEndpoint`]): `TRANSPARENT`, `ENDPOINT`.
     ///
     /// Since `11.1`.
-    pub tcpmode: Option<rt::Open<NstcpprofileTcpmode>>,
-    /// `Double`, read-write.
+    pub tcpmode: Option<rt::Open<TransparentEndpoint>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 10000000.
     ///
@@ -20486,25 +20801,19 @@ pub struct Nstcpprofile {
     ///
     /// Since `11.1`.
     pub tcprate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `AUTOMATIC`.
     ///
     /// Possible values (see [`NstcpprofileTcpsegoffload`]): `AUTOMATIC`, `DISABLED`.
     pub tcpsegoffload: Option<rt::Open<NstcpprofileTcpsegoffload>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileTimestamp`]): `ENABLED`, `DISABLED`.
-    pub timestamp: Option<rt::Open<NstcpprofileTimestamp>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub timestamp: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstcpprofileWs`]): `ENABLED`, `DISABLED`.
-    pub ws: Option<rt::Open<NstcpprofileWs>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ws: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 14.
     ///
@@ -20513,28 +20822,6 @@ pub struct Nstcpprofile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nstcpprofile`.`ackaggregation` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileAckaggregation = NsaclLogstate;
-/// Values of `nstcpprofile`.`ackonpush` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileAckonpush = NsaclLogstate;
-/// Values of `nstcpprofile`.`applyadaptivetcp` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileApplyadaptivetcp = NsaclLogstate;
-/// Values of `nstcpprofile`.`builtin` ([`Nstcpprofile`]): the same values as [`NshttpprofileBuiltin`].
-pub type NstcpprofileBuiltin = NshttpprofileBuiltin;
-/// Values of `nstcpprofile`.`burstratecontrol` ([`Nstcpprofile`]): the same values as [`NsconnectiontableBurstratecontrol`].
-pub type NstcpprofileBurstratecontrol = NsconnectiontableBurstratecontrol;
-/// Values of `nstcpprofile`.`clientiptcpoption` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileClientiptcpoption = NsaclLogstate;
-/// Values of `nstcpprofile`.`dropestconnontimeout` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileDropestconnontimeout = NsaclLogstate;
-/// Values of `nstcpprofile`.`drophalfclosedconnontimeout` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileDrophalfclosedconnontimeout = NsaclLogstate;
-/// Values of `nstcpprofile`.`dsack` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileDsack = NsaclLogstate;
-/// Values of `nstcpprofile`.`dynamicreceivebuffering` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileDynamicreceivebuffering = NsaclLogstate;
-/// Values of `nstcpprofile`.`ecn` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileEcn = NsaclLogstate;
 /// Values of `nstcpprofile`.`establishclientconn` ([`Nstcpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20553,8 +20840,6 @@ impl rt::WireEnum for NstcpprofileEstablishclientconn {
         (Self::OnFirstData, "ON_FIRST_DATA"),
     ];
 }
-/// Values of `nstcpprofile`.`fack` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileFack = NsaclLogstate;
 /// Values of `nstcpprofile`.`flavor` ([`Nstcpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20586,44 +20871,6 @@ impl rt::WireEnum for NstcpprofileFlavor {
         (Self::Bbr, "BBR"),
     ];
 }
-/// Values of `nstcpprofile`.`frto` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileFrto = NsaclLogstate;
-/// Values of `nstcpprofile`.`hystart` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileHystart = NsaclLogstate;
-/// Values of `nstcpprofile`.`ka` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileKa = NsaclLogstate;
-/// Values of `nstcpprofile`.`kaprobeupdatelastactivity` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileKaprobeupdatelastactivity = NsaclLogstate;
-/// Values of `nstcpprofile`.`mpcapablecbit` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileMpcapablecbit = NsaclLogstate;
-/// Values of `nstcpprofile`.`mptcp` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileMptcp = NsaclLogstate;
-/// Values of `nstcpprofile`.`mptcpdropdataonpreestsf` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileMptcpdropdataonpreestsf = NsaclLogstate;
-/// Values of `nstcpprofile`.`mptcpfastopen` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileMptcpfastopen = NsaclLogstate;
-/// Values of `nstcpprofile`.`nagle` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileNagle = NsaclLogstate;
-/// Values of `nstcpprofile`.`rfc5961compliance` ([`Nstcpprofile`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NstcpprofileRfc5961compliance = NsconfigSecuremanagementtraffic;
-/// Values of `nstcpprofile`.`rstmaxack` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileRstmaxack = NsaclLogstate;
-/// Values of `nstcpprofile`.`rstwindowattenuate` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileRstwindowattenuate = NsaclLogstate;
-/// Values of `nstcpprofile`.`sack` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileSack = NsaclLogstate;
-/// Values of `nstcpprofile`.`sendclientportintcpoption` ([`Nstcpprofile`]): the same values as [`NsconfigSecuremanagementtraffic`].
-pub type NstcpprofileSendclientportintcpoption = NsconfigSecuremanagementtraffic;
-/// Values of `nstcpprofile`.`spoofsyndrop` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileSpoofsyndrop = NsaclLogstate;
-/// Values of `nstcpprofile`.`syncookie` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileSyncookie = NsaclLogstate;
-/// Values of `nstcpprofile`.`taillossprobe` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileTaillossprobe = NsaclLogstate;
-/// Values of `nstcpprofile`.`tcpfastopen` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileTcpfastopen = NsaclLogstate;
-/// Values of `nstcpprofile`.`tcpmode` ([`Nstcpprofile`]): the same values as [`NsconnectiontableLinktcpmode`].
-pub type NstcpprofileTcpmode = NsconnectiontableLinktcpmode;
 /// Values of `nstcpprofile`.`tcpsegoffload` ([`Nstcpprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20639,10 +20886,6 @@ impl rt::WireEnum for NstcpprofileTcpsegoffload {
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `nstcpprofile`.`timestamp` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileTimestamp = NsaclLogstate;
-/// Values of `nstcpprofile`.`ws` ([`Nstcpprofile`]): the same values as [`NsaclLogstate`].
-pub type NstcpprofileWs = NsaclLogstate;
 impl rt::Model for Nstcpprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -20775,6 +21018,7 @@ impl rt::Model for Nstcpprofile {
             60 => self.timestamp.as_field(),
             61 => self.ws.as_field(),
             62 => self.wsval.as_field(),
+            63 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20843,14 +21087,9 @@ impl rt::Model for Nstcpprofile {
             60 => self.timestamp.as_field_mut(),
             61 => self.ws.as_field_mut(),
             62 => self.wsval.as_field_mut(),
+            63 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstcpprofile {
@@ -20883,6 +21122,298 @@ impl rt::Resource for Nstcpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nstcpprofile {
+    /// A `nstcpprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ackaggregation`](Self::ackaggregation).
+    pub fn ackaggregation(mut self, ackaggregation: EnabledDisabled) -> Self {
+        self.ackaggregation = Some(rt::Open::Known(ackaggregation));
+        self
+    }
+    /// Sets [`ackonpush`](Self::ackonpush).
+    pub fn ackonpush(mut self, ackonpush: EnabledDisabled) -> Self {
+        self.ackonpush = Some(rt::Open::Known(ackonpush));
+        self
+    }
+    /// Sets [`applyadaptivetcp`](Self::applyadaptivetcp).
+    pub fn applyadaptivetcp(mut self, applyadaptivetcp: EnabledDisabled) -> Self {
+        self.applyadaptivetcp = Some(rt::Open::Known(applyadaptivetcp));
+        self
+    }
+    /// Sets [`buffersize`](Self::buffersize).
+    pub fn buffersize(mut self, buffersize: impl Into<rt::Number>) -> Self {
+        self.buffersize = Some(buffersize.into());
+        self
+    }
+    /// Sets [`burstratecontrol`](Self::burstratecontrol).
+    pub fn burstratecontrol(mut self, burstratecontrol: DisabledFixedDynamic) -> Self {
+        self.burstratecontrol = Some(rt::Open::Known(burstratecontrol));
+        self
+    }
+    /// Sets [`delayedack`](Self::delayedack).
+    pub fn delayedack(mut self, delayedack: impl Into<rt::Number>) -> Self {
+        self.delayedack = Some(delayedack.into());
+        self
+    }
+    /// Sets [`dropestconnontimeout`](Self::dropestconnontimeout).
+    pub fn dropestconnontimeout(
+        mut self,
+        dropestconnontimeout: EnabledDisabled,
+    ) -> Self {
+        self.dropestconnontimeout = Some(rt::Open::Known(dropestconnontimeout));
+        self
+    }
+    /// Sets [`drophalfclosedconnontimeout`](Self::drophalfclosedconnontimeout).
+    pub fn drophalfclosedconnontimeout(
+        mut self,
+        drophalfclosedconnontimeout: EnabledDisabled,
+    ) -> Self {
+        self.drophalfclosedconnontimeout = Some(
+            rt::Open::Known(drophalfclosedconnontimeout),
+        );
+        self
+    }
+    /// Sets [`dsack`](Self::dsack).
+    pub fn dsack(mut self, dsack: EnabledDisabled) -> Self {
+        self.dsack = Some(rt::Open::Known(dsack));
+        self
+    }
+    /// Sets [`dupackthresh`](Self::dupackthresh).
+    pub fn dupackthresh(mut self, dupackthresh: impl Into<rt::Number>) -> Self {
+        self.dupackthresh = Some(dupackthresh.into());
+        self
+    }
+    /// Sets [`dynamicreceivebuffering`](Self::dynamicreceivebuffering).
+    pub fn dynamicreceivebuffering(
+        mut self,
+        dynamicreceivebuffering: EnabledDisabled,
+    ) -> Self {
+        self.dynamicreceivebuffering = Some(rt::Open::Known(dynamicreceivebuffering));
+        self
+    }
+    /// Sets [`ecn`](Self::ecn).
+    pub fn ecn(mut self, ecn: EnabledDisabled) -> Self {
+        self.ecn = Some(rt::Open::Known(ecn));
+        self
+    }
+    /// Sets [`establishclientconn`](Self::establishclientconn).
+    pub fn establishclientconn(
+        mut self,
+        establishclientconn: NstcpprofileEstablishclientconn,
+    ) -> Self {
+        self.establishclientconn = Some(rt::Open::Known(establishclientconn));
+        self
+    }
+    /// Sets [`fack`](Self::fack).
+    pub fn fack(mut self, fack: EnabledDisabled) -> Self {
+        self.fack = Some(rt::Open::Known(fack));
+        self
+    }
+    /// Sets [`flavor`](Self::flavor).
+    pub fn flavor(mut self, flavor: NstcpprofileFlavor) -> Self {
+        self.flavor = Some(rt::Open::Known(flavor));
+        self
+    }
+    /// Sets [`frto`](Self::frto).
+    pub fn frto(mut self, frto: EnabledDisabled) -> Self {
+        self.frto = Some(rt::Open::Known(frto));
+        self
+    }
+    /// Sets [`hystart`](Self::hystart).
+    pub fn hystart(mut self, hystart: EnabledDisabled) -> Self {
+        self.hystart = Some(rt::Open::Known(hystart));
+        self
+    }
+    /// Sets [`initialcwnd`](Self::initialcwnd).
+    pub fn initialcwnd(mut self, initialcwnd: impl Into<rt::Number>) -> Self {
+        self.initialcwnd = Some(initialcwnd.into());
+        self
+    }
+    /// Sets [`ka`](Self::ka).
+    pub fn ka(mut self, ka: EnabledDisabled) -> Self {
+        self.ka = Some(rt::Open::Known(ka));
+        self
+    }
+    /// Sets [`kaconnidletime`](Self::kaconnidletime).
+    pub fn kaconnidletime(mut self, kaconnidletime: impl Into<rt::Number>) -> Self {
+        self.kaconnidletime = Some(kaconnidletime.into());
+        self
+    }
+    /// Sets [`kamaxprobes`](Self::kamaxprobes).
+    pub fn kamaxprobes(mut self, kamaxprobes: impl Into<rt::Number>) -> Self {
+        self.kamaxprobes = Some(kamaxprobes.into());
+        self
+    }
+    /// Sets [`kaprobeinterval`](Self::kaprobeinterval).
+    pub fn kaprobeinterval(mut self, kaprobeinterval: impl Into<rt::Number>) -> Self {
+        self.kaprobeinterval = Some(kaprobeinterval.into());
+        self
+    }
+    /// Sets [`kaprobeupdatelastactivity`](Self::kaprobeupdatelastactivity).
+    pub fn kaprobeupdatelastactivity(
+        mut self,
+        kaprobeupdatelastactivity: EnabledDisabled,
+    ) -> Self {
+        self.kaprobeupdatelastactivity = Some(
+            rt::Open::Known(kaprobeupdatelastactivity),
+        );
+        self
+    }
+    /// Sets [`maxburst`](Self::maxburst).
+    pub fn maxburst(mut self, maxburst: impl Into<rt::Number>) -> Self {
+        self.maxburst = Some(maxburst.into());
+        self
+    }
+    /// Sets [`maxcwnd`](Self::maxcwnd).
+    pub fn maxcwnd(mut self, maxcwnd: impl Into<rt::Number>) -> Self {
+        self.maxcwnd = Some(maxcwnd.into());
+        self
+    }
+    /// Sets [`maxpktpermss`](Self::maxpktpermss).
+    pub fn maxpktpermss(mut self, maxpktpermss: impl Into<rt::Number>) -> Self {
+        self.maxpktpermss = Some(maxpktpermss.into());
+        self
+    }
+    /// Sets [`minrto`](Self::minrto).
+    pub fn minrto(mut self, minrto: impl Into<rt::Number>) -> Self {
+        self.minrto = Some(minrto.into());
+        self
+    }
+    /// Sets [`mptcp`](Self::mptcp).
+    pub fn mptcp(mut self, mptcp: EnabledDisabled) -> Self {
+        self.mptcp = Some(rt::Open::Known(mptcp));
+        self
+    }
+    /// Sets [`mptcpdropdataonpreestsf`](Self::mptcpdropdataonpreestsf).
+    pub fn mptcpdropdataonpreestsf(
+        mut self,
+        mptcpdropdataonpreestsf: EnabledDisabled,
+    ) -> Self {
+        self.mptcpdropdataonpreestsf = Some(rt::Open::Known(mptcpdropdataonpreestsf));
+        self
+    }
+    /// Sets [`mptcpfastopen`](Self::mptcpfastopen).
+    pub fn mptcpfastopen(mut self, mptcpfastopen: EnabledDisabled) -> Self {
+        self.mptcpfastopen = Some(rt::Open::Known(mptcpfastopen));
+        self
+    }
+    /// Sets [`mptcpsessiontimeout`](Self::mptcpsessiontimeout).
+    pub fn mptcpsessiontimeout(
+        mut self,
+        mptcpsessiontimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.mptcpsessiontimeout = Some(mptcpsessiontimeout.into());
+        self
+    }
+    /// Sets [`mss`](Self::mss).
+    pub fn mss(mut self, mss: impl Into<rt::Number>) -> Self {
+        self.mss = Some(mss.into());
+        self
+    }
+    /// Sets [`nagle`](Self::nagle).
+    pub fn nagle(mut self, nagle: EnabledDisabled) -> Self {
+        self.nagle = Some(rt::Open::Known(nagle));
+        self
+    }
+    /// Sets [`oooqsize`](Self::oooqsize).
+    pub fn oooqsize(mut self, oooqsize: impl Into<rt::Number>) -> Self {
+        self.oooqsize = Some(oooqsize.into());
+        self
+    }
+    /// Sets [`pktperretx`](Self::pktperretx).
+    pub fn pktperretx(mut self, pktperretx: impl Into<rt::Number>) -> Self {
+        self.pktperretx = Some(pktperretx.into());
+        self
+    }
+    /// Sets [`rateqmax`](Self::rateqmax).
+    pub fn rateqmax(mut self, rateqmax: impl Into<rt::Number>) -> Self {
+        self.rateqmax = Some(rateqmax.into());
+        self
+    }
+    /// Sets [`rstmaxack`](Self::rstmaxack).
+    pub fn rstmaxack(mut self, rstmaxack: EnabledDisabled) -> Self {
+        self.rstmaxack = Some(rt::Open::Known(rstmaxack));
+        self
+    }
+    /// Sets [`rstwindowattenuate`](Self::rstwindowattenuate).
+    pub fn rstwindowattenuate(mut self, rstwindowattenuate: EnabledDisabled) -> Self {
+        self.rstwindowattenuate = Some(rt::Open::Known(rstwindowattenuate));
+        self
+    }
+    /// Sets [`sack`](Self::sack).
+    pub fn sack(mut self, sack: EnabledDisabled) -> Self {
+        self.sack = Some(rt::Open::Known(sack));
+        self
+    }
+    /// Sets [`sendbuffsize`](Self::sendbuffsize).
+    pub fn sendbuffsize(mut self, sendbuffsize: impl Into<rt::Number>) -> Self {
+        self.sendbuffsize = Some(sendbuffsize.into());
+        self
+    }
+    /// Sets [`slowstartincr`](Self::slowstartincr).
+    pub fn slowstartincr(mut self, slowstartincr: impl Into<rt::Number>) -> Self {
+        self.slowstartincr = Some(slowstartincr.into());
+        self
+    }
+    /// Sets [`spoofsyndrop`](Self::spoofsyndrop).
+    pub fn spoofsyndrop(mut self, spoofsyndrop: EnabledDisabled) -> Self {
+        self.spoofsyndrop = Some(rt::Open::Known(spoofsyndrop));
+        self
+    }
+    /// Sets [`syncookie`](Self::syncookie).
+    pub fn syncookie(mut self, syncookie: EnabledDisabled) -> Self {
+        self.syncookie = Some(rt::Open::Known(syncookie));
+        self
+    }
+    /// Sets [`tcpfastopen`](Self::tcpfastopen).
+    pub fn tcpfastopen(mut self, tcpfastopen: EnabledDisabled) -> Self {
+        self.tcpfastopen = Some(rt::Open::Known(tcpfastopen));
+        self
+    }
+    /// Sets [`tcpfastopencookiesize`](Self::tcpfastopencookiesize).
+    pub fn tcpfastopencookiesize(
+        mut self,
+        tcpfastopencookiesize: impl Into<rt::Number>,
+    ) -> Self {
+        self.tcpfastopencookiesize = Some(tcpfastopencookiesize.into());
+        self
+    }
+    /// Sets [`tcpmode`](Self::tcpmode).
+    pub fn tcpmode(mut self, tcpmode: TransparentEndpoint) -> Self {
+        self.tcpmode = Some(rt::Open::Known(tcpmode));
+        self
+    }
+    /// Sets [`tcprate`](Self::tcprate).
+    pub fn tcprate(mut self, tcprate: impl Into<rt::Number>) -> Self {
+        self.tcprate = Some(tcprate.into());
+        self
+    }
+    /// Sets [`tcpsegoffload`](Self::tcpsegoffload).
+    pub fn tcpsegoffload(mut self, tcpsegoffload: NstcpprofileTcpsegoffload) -> Self {
+        self.tcpsegoffload = Some(rt::Open::Known(tcpsegoffload));
+        self
+    }
+    /// Sets [`timestamp`](Self::timestamp).
+    pub fn timestamp(mut self, timestamp: EnabledDisabled) -> Self {
+        self.timestamp = Some(rt::Open::Known(timestamp));
+        self
+    }
+    /// Sets [`ws`](Self::ws).
+    pub fn ws(mut self, ws: EnabledDisabled) -> Self {
+        self.ws = Some(rt::Open::Known(ws));
+        self
+    }
+    /// Sets [`wsval`](Self::wsval).
+    pub fn wsval(mut self, wsval: impl Into<rt::Number>) -> Self {
+        self.wsval = Some(wsval.into());
+        self
+    }
 }
 impl Nstcpprofile {
     /// `POST /nitro/v1/config/nstcpprofile`
@@ -20967,235 +21498,235 @@ impl Nstcpprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstestlicense {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub aaa: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub adaptivetcp: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub agee: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub apigateway: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub appflow: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub appflowica: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub appfw: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub appqoe: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub bgp: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub bot: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cf: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ch: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cloudbridge: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cloudbridgeappliance: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cloudextenderappliance: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cluster: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cmp: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub contentaccelerator: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cqa: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cr: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cs: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub daystoexpiration: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub delta: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub f_ica_users: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub f_sslvpn_users: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feo: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub forwardproxy: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub gslb: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub gslbp: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ic: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ipv6pt: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub isenterpriselic: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub isis: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub isplatinumlic: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub issgwylic: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub isstandardlic: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub isswglic: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub lb: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub licensingmode: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub lsn: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub modelid: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub nsxn: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ospf: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub push: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub rdpproxy: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub remotecontentinspection: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub rep: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub responder: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub rewrite: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub rip: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub routing: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub sp: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ssl: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub sslinterception: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub sslvpn: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub urlfiltering: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub videooptimization: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub wl: Option<serde_json::Value>,
@@ -21324,6 +21855,7 @@ impl rt::Model for Nstestlicense {
             55 => self.urlfiltering.as_field(),
             56 => self.videooptimization.as_field(),
             57 => self.wl.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21387,14 +21919,9 @@ impl rt::Model for Nstestlicense {
             55 => self.urlfiltering.as_field_mut(),
             56 => self.videooptimization.as_field_mut(),
             57 => self.wl.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstestlicense {
@@ -21446,19 +21973,19 @@ impl Nstestlicense {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstimeout {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Default: `0`.
     pub anyclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
     /// Default: `0`.
     pub anyserver: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
@@ -21466,7 +21993,7 @@ pub struct Nstimeout {
     ///
     /// Since `11.0`.
     pub anytcpclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31536000.
     ///
@@ -21474,73 +22001,73 @@ pub struct Nstimeout {
     ///
     /// Since `11.0`.
     pub anytcpserver: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 18000.
     ///
     /// Default: `0`.
     pub client: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 600.
     ///
     /// Default: `10`.
     pub halfclose: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 18000.
     ///
     /// Default: `0`.
     pub httpclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 18000.
     ///
     /// Default: `0`.
     pub httpserver: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 120.
     ///
     /// Default: `4`.
     pub newconnidletimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 600.
     ///
     /// Default: `60`.
     pub nontcpzombie: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 300.
     ///
     /// Default: `30`.
     pub reducedfintimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 300.
     ///
     /// Default: `0`.
     pub reducedrsttimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 18000.
     ///
     /// Default: `0`.
     pub server: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 18000.
     ///
     /// Default: `0`.
     pub tcpclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 18000.
     ///
     /// Default: `0`.
     pub tcpserver: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 600.
     ///
@@ -21587,6 +22114,7 @@ impl rt::Model for Nstimeout {
             13 => self.tcpclient.as_field(),
             14 => self.tcpserver.as_field(),
             15 => self.zombie.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21608,14 +22136,9 @@ impl rt::Model for Nstimeout {
             13 => self.tcpclient.as_field_mut(),
             14 => self.tcpserver.as_field_mut(),
             15 => self.zombie.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstimeout {
@@ -21671,33 +22194,27 @@ impl Nstimeout {
 /// - URL: `/nitro/v1/config/nstimer`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`NstimerAutoscalepolicyBinding`], [`NstimerBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstimer {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `Integer`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub comment: Option<String>,
     /// Range: 1 to 20940000.
     ///
     /// Default: `5`.
     ///
     /// Mandatory for add.
     pub interval: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SEC`.
     ///
     /// Possible values (see [`NstimerUnit`]): `SEC`, `MIN`.
@@ -21738,6 +22255,7 @@ impl rt::Model for Nstimer {
             3 => self.name.as_field(),
             4 => self.newname.as_field(),
             5 => self.unit.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21749,14 +22267,9 @@ impl rt::Model for Nstimer {
             3 => self.name.as_field_mut(),
             4 => self.newname.as_field_mut(),
             5 => self.unit.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstimer {
@@ -21789,6 +22302,30 @@ impl rt::Resource for Nstimer {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nstimer {
+    /// A `nstimer` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`interval`](Self::interval).
+    pub fn interval(mut self, interval: i64) -> Self {
+        self.interval = Some(interval);
+        self
+    }
+    /// Sets [`unit`](Self::unit).
+    pub fn unit(mut self, unit: NstimerUnit) -> Self {
+        self.unit = Some(rt::Open::Known(unit));
+        self
+    }
 }
 impl Nstimer {
     /// `POST /nitro/v1/config/nstimer`
@@ -21848,37 +22385,33 @@ impl Nstimer {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstimerAutoscalepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 32.
     ///
     /// Default: `3`.
     pub samplesize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 32.
     ///
     /// Default: `3`.
     pub threshold: Option<rt::Number>,
-    /// `String`, read-write.
     pub vserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -21905,6 +22438,7 @@ impl rt::Model for NstimerAutoscalepolicyBinding {
             5 => self.samplesize.as_field(),
             6 => self.threshold.as_field(),
             7 => self.vserver.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21918,14 +22452,9 @@ impl rt::Model for NstimerAutoscalepolicyBinding {
             5 => self.samplesize.as_field_mut(),
             6 => self.threshold.as_field_mut(),
             7 => self.vserver.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstimerAutoscalepolicyBinding {
@@ -21958,6 +22487,48 @@ impl rt::Resource for NstimerAutoscalepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl NstimerAutoscalepolicyBinding {
+    /// A `nstimer_autoscalepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`samplesize`](Self::samplesize).
+    pub fn samplesize(mut self, samplesize: impl Into<rt::Number>) -> Self {
+        self.samplesize = Some(samplesize.into());
+        self
+    }
+    /// Sets [`threshold`](Self::threshold).
+    pub fn threshold(mut self, threshold: impl Into<rt::Number>) -> Self {
+        self.threshold = Some(threshold.into());
+        self
+    }
+    /// Sets [`vserver`](Self::vserver).
+    pub fn vserver(mut self, vserver: impl Into<String>) -> Self {
+        self.vserver = Some(vserver.into());
+        self
+    }
 }
 impl NstimerAutoscalepolicyBinding {
     /// `PUT /nitro/v1/config/nstimer_autoscalepolicy_binding`
@@ -21998,14 +22569,13 @@ impl NstimerAutoscalepolicyBinding {
 /// - URL: `/nitro/v1/config/nstimer_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ns/nstimer_binding/nstimer_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstimerBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `nstimer_autoscalepolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub nstimer_autoscalepolicy_binding: Option<Vec<NstimerAutoscalepolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -22017,6 +22587,7 @@ impl rt::Model for NstimerBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.nstimer_autoscalepolicy_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22024,14 +22595,9 @@ impl rt::Model for NstimerBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.nstimer_autoscalepolicy_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstimerBinding {
@@ -22066,6 +22632,15 @@ impl rt::Resource for NstimerBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl NstimerBinding {
+    /// A `nstimer_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NstimerBinding {
     /// `GET /nitro/v1/config/nstimer_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -22081,16 +22656,15 @@ impl NstimerBinding {
 /// - Key: `value`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.1`
+/// - Reference page: `configuration/ns/nstimezone/nstimezone.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstimezone {
-    /// `String`, read-write.
-    ///
     /// Length: at most 64.
     ///
     /// Since `12.1`.
     pub value: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub count: Option<rt::Number>,
@@ -22104,6 +22678,7 @@ impl rt::Model for Nstimezone {
         match index {
             0 => self.count.as_field(),
             1 => self.value.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22111,14 +22686,9 @@ impl rt::Model for Nstimezone {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.value.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstimezone {
@@ -22153,6 +22723,15 @@ impl rt::Resource for Nstimezone {
     const KEYS: &'static [&'static str] = &["value"];
 }
 impl Nstimezone {
+    /// A `nstimezone` named by its key, every other field unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: Some(value.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Nstimezone {
     /// `GET /nitro/v1/config/nstimezone?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -22171,40 +22750,36 @@ impl Nstimezone {
 /// - URL: `/nitro/v1/config/nstrafficdomain`
 /// - Key: `td`
 /// - Operations: `action:clear`, `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`NstrafficdomainStats`]
+/// - Bindings: [`NstrafficdomainBinding`], [`NstrafficdomainBridgegroupBinding`], [`NstrafficdomainVlanBinding`], [`NstrafficdomainVxlanBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nstrafficdomain {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 31.
-    pub aliasname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`NstrafficdomainState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<NstrafficdomainState>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: 1 to 31.
+    pub aliasname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`NstrafficdomainVmac`]): `ENABLED`, `DISABLED`.
-    pub vmac: Option<rt::Open<NstrafficdomainVmac>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub vmac: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nstrafficdomain`.`state` ([`Nstrafficdomain`]): the same values as [`NsaclLogstate`].
-pub type NstrafficdomainState = NsaclLogstate;
-/// Values of `nstrafficdomain`.`vmac` ([`Nstrafficdomain`]): the same values as [`NsaclLogstate`].
-pub type NstrafficdomainVmac = NsaclLogstate;
 impl rt::Model for Nstrafficdomain {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -22221,6 +22796,7 @@ impl rt::Model for Nstrafficdomain {
             2 => self.state.as_field(),
             3 => self.td.as_field(),
             4 => self.vmac.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22231,14 +22807,9 @@ impl rt::Model for Nstrafficdomain {
             2 => self.state.as_field_mut(),
             3 => self.td.as_field_mut(),
             4 => self.vmac.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstrafficdomain {
@@ -22271,6 +22842,25 @@ impl rt::Resource for Nstrafficdomain {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
+}
+impl Nstrafficdomain {
+    /// A `nstrafficdomain` named by its key, every other field unset.
+    pub fn new(td: impl Into<rt::Number>) -> Self {
+        Self {
+            td: Some(td.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`aliasname`](Self::aliasname).
+    pub fn aliasname(mut self, aliasname: impl Into<String>) -> Self {
+        self.aliasname = Some(aliasname.into());
+        self
+    }
+    /// Sets [`vmac`](Self::vmac).
+    pub fn vmac(mut self, vmac: EnabledDisabled) -> Self {
+        self.vmac = Some(rt::Open::Known(vmac));
+        self
+    }
 }
 impl Nstrafficdomain {
     /// `POST /nitro/v1/config/nstrafficdomain`
@@ -22327,20 +22917,21 @@ impl Nstrafficdomain {
 /// - URL: `/nitro/v1/config/nstrafficdomain_binding`
 /// - Key: `td`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ns/nstrafficdomain_binding/nstrafficdomain_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainBinding {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub td: Option<rt::Number>,
-    /// `nstrafficdomain_bridgegroup_binding[]`, read-only.
+    /// Read-only: never sent.
     pub nstrafficdomain_bridgegroup_binding: Option<
         Vec<NstrafficdomainBridgegroupBinding>,
     >,
-    /// `nstrafficdomain_vlan_binding[]`, read-only.
+    /// Read-only: never sent.
     pub nstrafficdomain_vlan_binding: Option<Vec<NstrafficdomainVlanBinding>>,
-    /// `nstrafficdomain_vxlan_binding[]`, read-only.
+    /// Read-only: never sent.
     pub nstrafficdomain_vxlan_binding: Option<Vec<NstrafficdomainVxlanBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -22359,6 +22950,7 @@ impl rt::Model for NstrafficdomainBinding {
             1 => self.nstrafficdomain_vlan_binding.as_field(),
             2 => self.nstrafficdomain_vxlan_binding.as_field(),
             3 => self.td.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22368,14 +22960,9 @@ impl rt::Model for NstrafficdomainBinding {
             1 => self.nstrafficdomain_vlan_binding.as_field_mut(),
             2 => self.nstrafficdomain_vxlan_binding.as_field_mut(),
             3 => self.td.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainBinding {
@@ -22410,6 +22997,15 @@ impl rt::Resource for NstrafficdomainBinding {
     const KEYS: &'static [&'static str] = &["td"];
 }
 impl NstrafficdomainBinding {
+    /// A `nstrafficdomain_binding` named by its key, every other field unset.
+    pub fn new(td: impl Into<rt::Number>) -> Self {
+        Self {
+            td: Some(td.into()),
+            ..Self::default()
+        }
+    }
+}
+impl NstrafficdomainBinding {
     /// `GET /nitro/v1/config/nstrafficdomain_binding/{td}`
     pub fn get(td: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(td)
@@ -22427,18 +23023,20 @@ impl NstrafficdomainBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainBridgegroupBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 1000.
-    pub bridgegroup: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub td: Option<rt::Number>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 1000.
+    pub bridgegroup: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22450,6 +23048,7 @@ impl rt::Model for NstrafficdomainBridgegroupBinding {
             0 => self.count.as_field(),
             1 => self.bridgegroup.as_field(),
             2 => self.td.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22458,14 +23057,9 @@ impl rt::Model for NstrafficdomainBridgegroupBinding {
             0 => self.count.as_field_mut(),
             1 => self.bridgegroup.as_field_mut(),
             2 => self.td.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainBridgegroupBinding {
@@ -22498,6 +23092,20 @@ impl rt::Resource for NstrafficdomainBridgegroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
+}
+impl NstrafficdomainBridgegroupBinding {
+    /// A `nstrafficdomain_bridgegroup_binding` named by its key, every other field unset.
+    pub fn new(td: impl Into<rt::Number>) -> Self {
+        Self {
+            td: Some(td.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bridgegroup`](Self::bridgegroup).
+    pub fn bridgegroup(mut self, bridgegroup: impl Into<rt::Number>) -> Self {
+        self.bridgegroup = Some(bridgegroup.into());
+        self
+    }
 }
 impl NstrafficdomainBridgegroupBinding {
     /// `PUT /nitro/v1/config/nstrafficdomain_bridgegroup_binding`
@@ -22541,15 +23149,17 @@ impl NstrafficdomainBridgegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainVlanBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub td: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub vlan: Option<rt::Number>,
@@ -22564,6 +23174,7 @@ impl rt::Model for NstrafficdomainVlanBinding {
             0 => self.count.as_field(),
             1 => self.td.as_field(),
             2 => self.vlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22572,14 +23183,9 @@ impl rt::Model for NstrafficdomainVlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.td.as_field_mut(),
             2 => self.vlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainVlanBinding {
@@ -22612,6 +23218,20 @@ impl rt::Resource for NstrafficdomainVlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
+}
+impl NstrafficdomainVlanBinding {
+    /// A `nstrafficdomain_vlan_binding` named by its key, every other field unset.
+    pub fn new(td: impl Into<rt::Number>) -> Self {
+        Self {
+            td: Some(td.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
 }
 impl NstrafficdomainVlanBinding {
     /// `PUT /nitro/v1/config/nstrafficdomain_vlan_binding`
@@ -22655,15 +23275,17 @@ impl NstrafficdomainVlanBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainVxlanBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Mandatory for add.
     pub td: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 16777215.
     pub vxlan: Option<rt::Number>,
@@ -22678,6 +23300,7 @@ impl rt::Model for NstrafficdomainVxlanBinding {
             0 => self.count.as_field(),
             1 => self.td.as_field(),
             2 => self.vxlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22686,14 +23309,9 @@ impl rt::Model for NstrafficdomainVxlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.td.as_field_mut(),
             2 => self.vxlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainVxlanBinding {
@@ -22726,6 +23344,20 @@ impl rt::Resource for NstrafficdomainVxlanBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["td"];
+}
+impl NstrafficdomainVxlanBinding {
+    /// A `nstrafficdomain_vxlan_binding` named by its key, every other field unset.
+    pub fn new(td: impl Into<rt::Number>) -> Self {
+        Self {
+            td: Some(td.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
+        self
+    }
 }
 impl NstrafficdomainVxlanBinding {
     /// `PUT /nitro/v1/config/nstrafficdomain_vxlan_binding`
@@ -22769,49 +23401,39 @@ impl NstrafficdomainVxlanBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsvariable {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31622400.
-    pub expires: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `lru`.
-    ///
-    /// Possible values (see [`NsvariableIffull`]): `undef`, `lru`.
-    pub iffull: Option<rt::Open<NsvariableIffull>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `init`.
-    ///
-    /// Possible values (see [`NsvariableIfnovalue`]): `undef`, `init`.
-    pub ifnovalue: Option<rt::Open<NsvariableIfnovalue>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `truncate`.
-    ///
-    /// Possible values (see [`NsvariableIfvaluetoobig`]): `undef`, `truncate`.
-    pub ifvaluetoobig: Option<rt::Open<NsvariableIfvaluetoobig>>,
-    /// `String`, read-write.
-    pub init: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    pub referencecount: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub comment: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31622400.
+    pub expires: Option<rt::Number>,
+    /// Default: `lru`.
+    ///
+    /// Possible values (see [`NsvariableIffull`]): `undef`, `lru`.
+    pub iffull: Option<rt::Open<NsvariableIffull>>,
+    /// Default: `init`.
+    ///
+    /// Possible values (see [`NsvariableIfnovalue`]): `undef`, `init`.
+    pub ifnovalue: Option<rt::Open<NsvariableIfnovalue>>,
+    /// Default: `truncate`.
+    ///
+    /// Possible values (see [`NsvariableIfvaluetoobig`]): `undef`, `truncate`.
+    pub ifvaluetoobig: Option<rt::Open<NsvariableIfvaluetoobig>>,
+    pub init: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub referencecount: Option<rt::Number>,
     /// Default: `global`.
     ///
     /// Possible values (see [`NsvariableScope`]): `global`, `transaction`.
     pub scope: Option<rt::Open<NsvariableScope>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Length: at least 1.
     ///
@@ -22910,6 +23532,7 @@ impl rt::Model for Nsvariable {
             8 => self.referencecount.as_field(),
             9 => self.scope.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22926,14 +23549,9 @@ impl rt::Model for Nsvariable {
             8 => self.referencecount.as_field_mut(),
             9 => self.scope.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsvariable {
@@ -22966,6 +23584,55 @@ impl rt::Resource for Nsvariable {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Nsvariable {
+    /// A `nsvariable` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`expires`](Self::expires).
+    pub fn expires(mut self, expires: impl Into<rt::Number>) -> Self {
+        self.expires = Some(expires.into());
+        self
+    }
+    /// Sets [`iffull`](Self::iffull).
+    pub fn iffull(mut self, iffull: NsvariableIffull) -> Self {
+        self.iffull = Some(rt::Open::Known(iffull));
+        self
+    }
+    /// Sets [`ifnovalue`](Self::ifnovalue).
+    pub fn ifnovalue(mut self, ifnovalue: NsvariableIfnovalue) -> Self {
+        self.ifnovalue = Some(rt::Open::Known(ifnovalue));
+        self
+    }
+    /// Sets [`ifvaluetoobig`](Self::ifvaluetoobig).
+    pub fn ifvaluetoobig(mut self, ifvaluetoobig: NsvariableIfvaluetoobig) -> Self {
+        self.ifvaluetoobig = Some(rt::Open::Known(ifvaluetoobig));
+        self
+    }
+    /// Sets [`init`](Self::init).
+    pub fn init(mut self, init: impl Into<String>) -> Self {
+        self.init = Some(init.into());
+        self
+    }
+    /// Sets [`scope`](Self::scope).
+    pub fn scope(mut self, scope: NsvariableScope) -> Self {
+        self.scope = Some(rt::Open::Known(scope));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
 }
 impl Nsvariable {
     /// `POST /nitro/v1/config/nsvariable`
@@ -23020,17 +23687,16 @@ impl Nsvariable {
 /// - URL: `/nitro/v1/config/nsversion`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/ns/nsversion/nsversion.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsversion {
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub installedversion: Option<bool>,
-    /// `String`, read-only.
-    pub version: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub mode: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23042,6 +23708,7 @@ impl rt::Model for Nsversion {
             0 => self.installedversion.as_field(),
             1 => self.mode.as_field(),
             2 => self.version.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23050,14 +23717,9 @@ impl rt::Model for Nsversion {
             0 => self.installedversion.as_field_mut(),
             1 => self.mode.as_field_mut(),
             2 => self.version.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsversion {
@@ -23106,33 +23768,27 @@ impl Nsversion {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsvpxparam {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cloudproductcode: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`NsvpxparamCpuyield`]): `DEFAULT`, `YES`, `NO`.
     ///
     /// Since `12.0`.
     pub cpuyield: Option<rt::Open<NsvpxparamCpuyield>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsvpxparamKvmvirtiomultiqueue`]): `NO`, `YES`.
+    /// Possible values (see [`NoYes`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
-    pub kvmvirtiomultiqueue: Option<rt::Open<NsvpxparamKvmvirtiomultiqueue>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsvpxparamMasterclockcpu1`]): `YES`, `NO`.
+    pub kvmvirtiomultiqueue: Option<rt::Open<NoYes>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub masterclockcpu1: Option<rt::Open<NsvpxparamMasterclockcpu1>>,
-    /// `unknown`, read-only.
+    pub masterclockcpu1: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub memorystatus: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
@@ -23140,15 +23796,15 @@ pub struct Nsvpxparam {
     ///
     /// Since `12.0-FR4`.
     pub ownernode: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub technicalsupportpin: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vpxenvironment: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vpxoemcode: Option<serde_json::Value>,
@@ -23173,10 +23829,6 @@ impl rt::WireEnum for NsvpxparamCpuyield {
         (Self::No, "NO"),
     ];
 }
-/// Values of `nsvpxparam`.`kvmvirtiomultiqueue` ([`Nsvpxparam`]): the same values as [`NsmigrationDumpsession`].
-pub type NsvpxparamKvmvirtiomultiqueue = NsmigrationDumpsession;
-/// Values of `nsvpxparam`.`masterclockcpu1` ([`Nsvpxparam`]): the same values as [`NsaclStateful`].
-pub type NsvpxparamMasterclockcpu1 = NsaclStateful;
 impl rt::Model for Nsvpxparam {
     const FIELDS: &'static [&'static str] = &[
         "cloudproductcode",
@@ -23201,6 +23853,7 @@ impl rt::Model for Nsvpxparam {
             6 => self.technicalsupportpin.as_field(),
             7 => self.vpxenvironment.as_field(),
             8 => self.vpxoemcode.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23215,14 +23868,9 @@ impl rt::Model for Nsvpxparam {
             6 => self.technicalsupportpin.as_field_mut(),
             7 => self.vpxenvironment.as_field_mut(),
             8 => self.vpxoemcode.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsvpxparam {
@@ -23282,25 +23930,21 @@ impl Nsvpxparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsweblogparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967294.
     ///
     /// Default: `16`.
     pub buffersizemb: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at least 1.
     pub customreqhdrs: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at least 1.
     pub customrsphdrs: Option<Vec<String>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
@@ -23323,6 +23967,7 @@ impl rt::Model for Nsweblogparam {
             2 => self.customreqhdrs.as_field(),
             3 => self.customrsphdrs.as_field(),
             4 => self.feature.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23333,14 +23978,9 @@ impl rt::Model for Nsweblogparam {
             2 => self.customreqhdrs.as_field_mut(),
             3 => self.customrsphdrs.as_field_mut(),
             4 => self.feature.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsweblogparam {
@@ -23396,28 +24036,24 @@ impl Nsweblogparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsxmlnamespace {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// Wire name `Namespace`. Type `String`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub prefix: Option<String>,
+    /// Wire name `Namespace`.
     ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub namespace_mixed: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub namespace: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub prefix: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23437,6 +24073,7 @@ impl rt::Model for Nsxmlnamespace {
             2 => self.description.as_field(),
             3 => self.namespace.as_field(),
             4 => self.prefix.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23447,14 +24084,9 @@ impl rt::Model for Nsxmlnamespace {
             2 => self.description.as_field_mut(),
             3 => self.namespace.as_field_mut(),
             4 => self.prefix.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsxmlnamespace {
@@ -23487,6 +24119,25 @@ impl rt::Resource for Nsxmlnamespace {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["prefix"];
+}
+impl Nsxmlnamespace {
+    /// A `nsxmlnamespace` named by its key, every other field unset.
+    pub fn new(prefix: impl Into<String>) -> Self {
+        Self {
+            prefix: Some(prefix.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`namespace_mixed`](Self::namespace_mixed).
+    pub fn namespace_mixed(mut self, namespace_mixed: impl Into<String>) -> Self {
+        self.namespace_mixed = Some(namespace_mixed.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
 }
 impl Nsxmlnamespace {
     /// `POST /nitro/v1/config/nsxmlnamespace`
@@ -23540,7 +24191,6 @@ impl Nsxmlnamespace {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Reboot {
-    /// `Boolean`, read-write.
     pub warm: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -23551,20 +24201,16 @@ impl rt::Model for Reboot {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.warm.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.warm.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Reboot {
@@ -23624,18 +24270,16 @@ impl rt::Model for Shutdown {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("shutdown has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("shutdown has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Shutdown {
@@ -23683,193 +24327,189 @@ impl Shutdown {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallaborts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallabortsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallredirects: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallredirectsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub appfirewallresponsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cache64maxmemorykb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachehitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachemaxmemoryactivekb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachemaxmemorykb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachemissesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachepercentoriginbandwidthsaved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cachetotmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cacheutilizedmemorykb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<NsStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub compratio: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub comptotaldatacompressionratio: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpuusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub delcmpratio: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk0avail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk0perusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk1avail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk1perusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enaconntracklimitexceeded: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enaconntracklimitexceededrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enainbwlimitexceeded: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enainbwlimitexceededrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enalinklocallimitexceeded: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enalinklocallimitexceededrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enaoutbwlimitexceeded: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enaoutbwlimitexceededrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enappslimitexceeded: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub enappslimitexceededrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hacurmasterstate: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hacurstate: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httprequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpresponsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httprxrequestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httprxresponsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httptotrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httptotresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httptotrxrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httptotrxresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memuseinmb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub mgmtcpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub misccounter0: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub misccounter1: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numcpus: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pktcpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rescpuusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rescpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub resmemusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxmbitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslcards: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslnumcardsup: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsessionhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsessionhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltransactionsrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub starttime: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub starttimelocal: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcpcurclientconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcpcurclientconnestablished: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcpcurserverconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tcpcurserverconnestablished: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totrxmbits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub tottxmbits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub transtime: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txmbitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ns`.`clearstats` ([`NsStats`]).
-///
-/// Also the values of `nsacl.clearstats`, `nsacl6.clearstats`, `nslimitidentifier.clearstats`, `nsmemory.clearstats`, `nspartition.clearstats`, `nspbr.clearstats`, `nspbr6.clearstats`, `nssimpleacl.clearstats`, `nssimpleacl6.clearstats`, `nstrafficdomain.clearstats`.
+/// Values of `ns.clearstats`, `nsacl.clearstats`, `nsacl6.clearstats`, `nslimitidentifier.clearstats`, `nsmemory.clearstats`, `nspartition.clearstats`, `nspbr.clearstats`, `nspbr6.clearstats`, `nssimpleacl.clearstats`, `nssimpleacl6.clearstats`, `nstrafficdomain.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NsStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for NsStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -24029,6 +24669,7 @@ impl rt::Model for NsStats {
             71 => self.tottxmbits.as_field(),
             72 => self.transtime.as_field(),
             73 => self.txmbitsrate.as_field(),
+            74 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24108,14 +24749,9 @@ impl rt::Model for NsStats {
             71 => self.tottxmbits.as_field_mut(),
             72 => self.transtime.as_field_mut(),
             73 => self.txmbitsrate.as_field_mut(),
+            74 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsStats {
@@ -24163,73 +24799,67 @@ impl NsStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsaclStats {
-    /// `Double`, read-only.
-    pub aclhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub aclmissesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub aclname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub aclhitsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub aclmissesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub aclperhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aclperhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aclpktsallowedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aclpktsbridgedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aclpktsdeniedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub aclpktsnatrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acltotcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acltothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acltotmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acltotpktsallowed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acltotpktsbridged: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acltotpktsdenied: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acltotpktsnat: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsaclStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<NsaclStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdaclhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdaclmissesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdacltotcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdacltothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdacltotmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub effectiveacltotcount: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsacl`.`clearstats` ([`NsaclStats`]): the same values as [`NsStatsClearstats`].
-pub type NsaclStatsClearstats = NsStatsClearstats;
 impl rt::Model for NsaclStats {
     const FIELDS: &'static [&'static str] = &[
         "aclhitsrate",
@@ -24282,6 +24912,7 @@ impl rt::Model for NsaclStats {
             20 => self.dfdacltothits.as_field(),
             21 => self.dfdacltotmisses.as_field(),
             22 => self.effectiveacltotcount.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24310,14 +24941,9 @@ impl rt::Model for NsaclStats {
             20 => self.dfdacltothits.as_field_mut(),
             21 => self.dfdacltotmisses.as_field_mut(),
             22 => self.effectiveacltotcount.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsaclStats {
@@ -24369,73 +24995,67 @@ impl NsaclStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nsacl6Stats {
-    /// `Double`, read-only.
-    pub acl6hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acl6missesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub acl6name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub acl6hitsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acl6missesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6perhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6perhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6pktsallowedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6pktsbridgedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6pktsdeniedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6pktsnat64rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6pktsnatrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6totcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6tothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6totmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6totpktsallowed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6totpktsbridged: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6totpktsdenied: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6totpktsnat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub acl6totpktsnat64: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nsacl6StatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<Nsacl6StatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdacl6hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdacl6missesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdacl6totcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdacl6tothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub dfdacl6totmisses: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsacl6`.`clearstats` ([`Nsacl6Stats`]): the same values as [`NsStatsClearstats`].
-pub type Nsacl6StatsClearstats = NsStatsClearstats;
 impl rt::Model for Nsacl6Stats {
     const FIELDS: &'static [&'static str] = &[
         "acl6hitsrate",
@@ -24490,6 +25110,7 @@ impl rt::Model for Nsacl6Stats {
             21 => self.dfdacl6totcount.as_field(),
             22 => self.dfdacl6tothits.as_field(),
             23 => self.dfdacl6totmisses.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24519,14 +25140,9 @@ impl rt::Model for Nsacl6Stats {
             21 => self.dfdacl6totcount.as_field_mut(),
             22 => self.dfdacl6tothits.as_field_mut(),
             23 => self.dfdacl6totmisses.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacl6Stats {
@@ -24578,26 +25194,18 @@ impl Nsacl6Stats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NslimitidentifierStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NslimitidentifierStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<NslimitidentifierStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `String[]`, read-write.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
     pub pattern: Option<Vec<String>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ratelmtobjdrops: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ratelmtobjhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ratelmtsessionobjhits: Option<rt::Number>,
-    /// `String`, read-write.
     pub sortby: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SORT_DESCENDING`.
     ///
     /// Possible values (see [`NslimitidentifierStatsSortorder`]): `ascending`, `descending`.
@@ -24605,8 +25213,6 @@ pub struct NslimitidentifierStats {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nslimitidentifier`.`clearstats` ([`NslimitidentifierStats`]): the same values as [`NsStatsClearstats`].
-pub type NslimitidentifierStatsClearstats = NsStatsClearstats;
 /// Values of `nslimitidentifier`.`sortorder` ([`NslimitidentifierStats`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -24644,6 +25250,7 @@ impl rt::Model for NslimitidentifierStats {
             5 => self.ratelmtsessionobjhits.as_field(),
             6 => self.sortby.as_field(),
             7 => self.sortorder.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24657,14 +25264,9 @@ impl rt::Model for NslimitidentifierStats {
             5 => self.ratelmtsessionobjhits.as_field_mut(),
             6 => self.sortby.as_field_mut(),
             7 => self.sortorder.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NslimitidentifierStats {
@@ -24716,25 +25318,19 @@ impl NslimitidentifierStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsmemoryStats {
-    /// `Double`, read-only.
-    pub allocf: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NsmemoryStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<NsmemoryStatsClearstats>>,
-    /// `Double`, read-only.
-    pub memcurallocper: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub memcurinkb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub pool: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub allocf: Option<rt::Number>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memcurallocper: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memcurinkb: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nsmemory`.`clearstats` ([`NsmemoryStats`]): the same values as [`NsStatsClearstats`].
-pub type NsmemoryStatsClearstats = NsStatsClearstats;
 impl rt::Model for NsmemoryStats {
     const FIELDS: &'static [&'static str] = &[
         "allocf",
@@ -24751,6 +25347,7 @@ impl rt::Model for NsmemoryStats {
             2 => self.memcurallocper.as_field(),
             3 => self.memcurinkb.as_field(),
             4 => self.pool.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24761,14 +25358,9 @@ impl rt::Model for NsmemoryStats {
             2 => self.memcurallocper.as_field_mut(),
             3 => self.memcurinkb.as_field_mut(),
             4 => self.pool.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsmemoryStats {
@@ -24822,71 +25414,65 @@ impl NsmemoryStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspartitionStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NspartitionStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `11.0`.
-    pub clearstats: Option<rt::Open<NspartitionStatsClearstats>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub connectiondropsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub currentbandwidth: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub currentconnections: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub dropsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub maxbandwidth: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub maxconnection: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub maxmemory: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub memoryusagepcnt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub partitionname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `11.0`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub connectiondropsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub currentbandwidth: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub currentconnections: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub dropsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub maxbandwidth: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub maxconnection: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub maxmemory: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub memoryusagepcnt: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub tokendropsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totalconnectiondrops: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totaldrops: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub totaltokendrops: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nspartition`.`clearstats` ([`NspartitionStats`]): the same values as [`NsStatsClearstats`].
-pub type NspartitionStatsClearstats = NsStatsClearstats;
 impl rt::Model for NspartitionStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -24921,6 +25507,7 @@ impl rt::Model for NspartitionStats {
             11 => self.totalconnectiondrops.as_field(),
             12 => self.totaldrops.as_field(),
             13 => self.totaltokendrops.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24940,14 +25527,9 @@ impl rt::Model for NspartitionStats {
             11 => self.totalconnectiondrops.as_field_mut(),
             12 => self.totaldrops.as_field_mut(),
             13 => self.totaltokendrops.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionStats {
@@ -24999,47 +25581,41 @@ impl NspartitionStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NspbrStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NspbrStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<NspbrStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrmissesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pbrnulldroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrperhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrperhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrpktsallowedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrpktsdeniedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrtothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrtotmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pbrtotnulldrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrtotpktsallowed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbrtotpktsdenied: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nspbr`.`clearstats` ([`NspbrStats`]): the same values as [`NsStatsClearstats`].
-pub type NspbrStatsClearstats = NsStatsClearstats;
 impl rt::Model for NspbrStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -25074,6 +25650,7 @@ impl rt::Model for NspbrStats {
             11 => self.pbrtotnulldrop.as_field(),
             12 => self.pbrtotpktsallowed.as_field(),
             13 => self.pbrtotpktsdenied.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25093,14 +25670,9 @@ impl rt::Model for NspbrStats {
             11 => self.pbrtotnulldrop.as_field_mut(),
             12 => self.pbrtotpktsallowed.as_field_mut(),
             13 => self.pbrtotpktsdenied.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspbrStats {
@@ -25152,47 +25724,41 @@ impl NspbrStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nspbr6Stats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nspbr6StatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<Nspbr6StatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6missesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pbr6nulldroprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6perhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6perhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6pktsallowedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6pktsdeniedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6tothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6totmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pbr6totnulldrop: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6totpktsallowed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pbr6totpktsdenied: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nspbr6`.`clearstats` ([`Nspbr6Stats`]): the same values as [`NsStatsClearstats`].
-pub type Nspbr6StatsClearstats = NsStatsClearstats;
 impl rt::Model for Nspbr6Stats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -25227,6 +25793,7 @@ impl rt::Model for Nspbr6Stats {
             11 => self.pbr6totnulldrop.as_field(),
             12 => self.pbr6totpktsallowed.as_field(),
             13 => self.pbr6totpktsdenied.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25246,14 +25813,9 @@ impl rt::Model for Nspbr6Stats {
             11 => self.pbr6totnulldrop.as_field_mut(),
             12 => self.pbr6totpktsallowed.as_field_mut(),
             13 => self.pbr6totpktsdenied.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspbr6Stats {
@@ -25305,37 +25867,33 @@ impl Nspbr6Stats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssimpleaclStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NssimpleaclStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<NssimpleaclStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub saclhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub saclmissesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub saclpktsallowedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub saclpktsbridgedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub saclpktsdeniedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub saclscount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacltothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacltotmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacltotpktsallowed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacltotpktsbridged: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacltotpktsdenied: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nssimpleacl`.`clearstats` ([`NssimpleaclStats`]): the same values as [`NsStatsClearstats`].
-pub type NssimpleaclStatsClearstats = NsStatsClearstats;
 impl rt::Model for NssimpleaclStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -25366,6 +25924,7 @@ impl rt::Model for NssimpleaclStats {
             9 => self.sacltotpktsallowed.as_field(),
             10 => self.sacltotpktsbridged.as_field(),
             11 => self.sacltotpktsdenied.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25383,14 +25942,9 @@ impl rt::Model for NssimpleaclStats {
             9 => self.sacltotpktsallowed.as_field_mut(),
             10 => self.sacltotpktsbridged.as_field_mut(),
             11 => self.sacltotpktsdenied.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssimpleaclStats {
@@ -25438,37 +25992,33 @@ impl NssimpleaclStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssimpleacl6Stats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`Nssimpleacl6StatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<Nssimpleacl6StatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6missesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6pktsallowedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6pktsbridgedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6pktsdeniedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6scount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6tothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6totmisses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6totpktsallowed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6totpktsbridged: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sacl6totpktsdenied: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nssimpleacl6`.`clearstats` ([`Nssimpleacl6Stats`]): the same values as [`NsStatsClearstats`].
-pub type Nssimpleacl6StatsClearstats = NsStatsClearstats;
 impl rt::Model for Nssimpleacl6Stats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -25499,6 +26049,7 @@ impl rt::Model for Nssimpleacl6Stats {
             9 => self.sacl6totpktsallowed.as_field(),
             10 => self.sacl6totpktsbridged.as_field(),
             11 => self.sacl6totpktsdenied.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25516,14 +26067,9 @@ impl rt::Model for Nssimpleacl6Stats {
             9 => self.sacl6totpktsallowed.as_field_mut(),
             10 => self.sacl6totpktsbridged.as_field_mut(),
             11 => self.sacl6totpktsdenied.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssimpleacl6Stats {
@@ -25571,31 +26117,27 @@ impl Nssimpleacl6Stats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NstrafficdomainStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`NstrafficdomainStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<NstrafficdomainStatsClearstats>>,
-    /// `Double`, read-only.
-    pub nstddroppedpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nstdrxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nstdtotdroppedpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nstdtotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nstdtottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub nstdtxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     pub td: Option<rt::Number>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nstddroppedpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nstdrxpktsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nstdtotdroppedpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nstdtotrxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nstdtottxpkts: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub nstdtxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `nstrafficdomain`.`clearstats` ([`NstrafficdomainStats`]): the same values as [`NsStatsClearstats`].
-pub type NstrafficdomainStatsClearstats = NsStatsClearstats;
 impl rt::Model for NstrafficdomainStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -25618,6 +26160,7 @@ impl rt::Model for NstrafficdomainStats {
             5 => self.nstdtottxpkts.as_field(),
             6 => self.nstdtxpktsrate.as_field(),
             7 => self.td.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25631,14 +26174,9 @@ impl rt::Model for NstrafficdomainStats {
             5 => self.nstdtottxpkts.as_field_mut(),
             6 => self.nstdtxpktsrate.as_field_mut(),
             7 => self.td.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainStats {

@@ -14,43 +14,39 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ntpparam {
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`NtpparamAuthentication`]): `YES`, `NO`.
-    pub authentication: Option<rt::Open<NtpparamAuthentication>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub authentication: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 32.
     ///
     /// Default: `12`.
     pub autokeylogsec: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 32.
     ///
     /// Default: `16`.
     pub revokelogsec: Option<rt::Number>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: 1 to 65534.
     pub trustedkey: Option<Vec<rt::Number>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ntpparam`.`authentication` ([`Ntpparam`]).
-///
-/// Also the values of `ntpserver.preferredntpserver`.
+/// Values of `ntpparam.authentication`, `ntpserver.preferredntpserver`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NtpparamAuthentication {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for NtpparamAuthentication {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
@@ -70,6 +66,7 @@ impl rt::Model for Ntpparam {
             1 => self.autokeylogsec.as_field(),
             2 => self.revokelogsec.as_field(),
             3 => self.trustedkey.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -79,14 +76,9 @@ impl rt::Model for Ntpparam {
             1 => self.autokeylogsec.as_field_mut(),
             2 => self.revokelogsec.as_field_mut(),
             3 => self.trustedkey.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ntpparam {
@@ -142,39 +134,33 @@ impl Ntpparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ntpserver {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    pub serverip: Option<String>,
+    pub servername: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub autokey: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65534.
     pub key: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 4 to 17.
     pub maxpoll: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 4 to 17.
     pub minpoll: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`NtpserverPreferredntpserver`]): `YES`, `NO`.
-    pub preferredntpserver: Option<rt::Open<NtpserverPreferredntpserver>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub serverip: Option<String>,
-    /// `String`, read-write.
-    pub servername: Option<String>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub preferredntpserver: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ntpserver`.`preferredntpserver` ([`Ntpserver`]): the same values as [`NtpparamAuthentication`].
-pub type NtpserverPreferredntpserver = NtpparamAuthentication;
 impl rt::Model for Ntpserver {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -197,6 +183,7 @@ impl rt::Model for Ntpserver {
             5 => self.preferredntpserver.as_field(),
             6 => self.serverip.as_field(),
             7 => self.servername.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -210,14 +197,9 @@ impl rt::Model for Ntpserver {
             5 => self.preferredntpserver.as_field_mut(),
             6 => self.serverip.as_field_mut(),
             7 => self.servername.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ntpserver {
@@ -250,6 +232,38 @@ impl rt::Resource for Ntpserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["serverip", "servername"];
+}
+impl Ntpserver {
+    /// Sets [`autokey`](Self::autokey).
+    pub fn autokey(mut self, autokey: bool) -> Self {
+        self.autokey = Some(autokey);
+        self
+    }
+    /// Sets [`key`](Self::key).
+    pub fn key(mut self, key: impl Into<rt::Number>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// Sets [`maxpoll`](Self::maxpoll).
+    pub fn maxpoll(mut self, maxpoll: impl Into<rt::Number>) -> Self {
+        self.maxpoll = Some(maxpoll.into());
+        self
+    }
+    /// Sets [`minpoll`](Self::minpoll).
+    pub fn minpoll(mut self, minpoll: impl Into<rt::Number>) -> Self {
+        self.minpoll = Some(minpoll.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
+        self
+    }
 }
 impl Ntpserver {
     /// `POST /nitro/v1/config/ntpserver`
@@ -296,10 +310,11 @@ impl Ntpserver {
 /// - URL: `/nitro/v1/config/ntpstatus`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/ntp/ntpstatus/ntpstatus.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ntpstatus {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -310,20 +325,16 @@ impl rt::Model for Ntpstatus {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.response.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ntpstatus {
@@ -371,7 +382,7 @@ impl Ntpstatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ntpsync {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`NtpsyncState`]): `ENABLED`, `DISABLED`.
     pub state: Option<rt::Open<NtpsyncState>>,
@@ -399,20 +410,16 @@ impl rt::Model for Ntpsync {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ntpsync {

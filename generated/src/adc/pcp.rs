@@ -12,78 +12,77 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/pcp/pcpmap/pcpmap.md`
 /// - Properties of older releases that `14.1` lacks: `pcpnattype` (`12.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pcpmap {
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Default: `NAT44`.
     ///
     /// Possible values (see [`PcpmapNattype`]): `NAT44`, `DS-Lite`, `NAT64`.
     ///
     /// Since `12.0-FR4`.
     pub nattype: Option<rt::Open<PcpmapNattype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
-    pub pcpsrcip: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub subscrip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `11.0`.
-    pub pcpsrcport: Option<i64>,
-    /// `String`, read-only.
+    pub pcpaddr: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub pcpdstip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.0`.
     pub pcpdstport: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub pcplifetime: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub pcpnatip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.0`.
     pub pcpnatport: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub pcpnounce: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`PcpmapPcpprotocol`]): `HopOpt`, `icmp`, `igmp`, `ggp`, `ipv4`, `st`, `tcp`, `udp`.
     ///
     /// Since `11.0`.
     pub pcpprotocol: Option<rt::Open<PcpmapPcpprotocol>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub pcpaddr: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub pcpnounce: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcprefcnt: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub pcplifetime: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
-    pub count: Option<rt::Number>,
+    pub pcpsrcip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    ///
+    /// Since `11.0`.
+    pub pcpsrcport: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub subscrip: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -188,6 +187,7 @@ impl rt::Model for Pcpmap {
             11 => self.pcpsrcip.as_field(),
             12 => self.pcpsrcport.as_field(),
             13 => self.subscrip.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -207,14 +207,9 @@ impl rt::Model for Pcpmap {
             11 => self.pcpsrcip.as_field_mut(),
             12 => self.pcpsrcport.as_field_mut(),
             13 => self.subscrip.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pcpmap {
@@ -267,11 +262,17 @@ impl Pcpmap {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pcpprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
@@ -279,72 +280,54 @@ pub struct Pcpprofile {
     ///
     /// Since `11.0`.
     pub announcemulticount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`PcpprofileMapping`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub mapping: Option<rt::Open<PcpprofileMapping>>,
-    /// `Double`, read-write.
+    pub mapping: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
     /// Since `11.0`.
     pub maxmaplife: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
     /// Since `11.0`.
     pub minmaplife: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`PcpprofilePeer`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub peer: Option<rt::Open<PcpprofilePeer>>,
-    /// `String`, read-write.
-    ///
+    pub peer: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`PcpprofileThirdparty`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub thirdparty: Option<rt::Open<PcpprofileThirdparty>>,
+    pub thirdparty: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `pcpprofile`.`mapping` ([`Pcpprofile`]).
-///
-/// Also the values of `pcpprofile.peer`, `pcpprofile.thirdparty`.
+/// Values of `pcpprofile.mapping`, `pcpprofile.peer`, `pcpprofile.thirdparty`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum PcpprofileMapping {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for PcpprofileMapping {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `pcpprofile`.`peer` ([`Pcpprofile`]): the same values as [`PcpprofileMapping`].
-pub type PcpprofilePeer = PcpprofileMapping;
-/// Values of `pcpprofile`.`thirdparty` ([`Pcpprofile`]): the same values as [`PcpprofileMapping`].
-pub type PcpprofileThirdparty = PcpprofileMapping;
 impl rt::Model for Pcpprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -367,6 +350,7 @@ impl rt::Model for Pcpprofile {
             5 => self.name.as_field(),
             6 => self.peer.as_field(),
             7 => self.thirdparty.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -380,14 +364,9 @@ impl rt::Model for Pcpprofile {
             5 => self.name.as_field_mut(),
             6 => self.peer.as_field_mut(),
             7 => self.thirdparty.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pcpprofile {
@@ -420,6 +399,48 @@ impl rt::Resource for Pcpprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Pcpprofile {
+    /// A `pcpprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`announcemulticount`](Self::announcemulticount).
+    pub fn announcemulticount(
+        mut self,
+        announcemulticount: impl Into<rt::Number>,
+    ) -> Self {
+        self.announcemulticount = Some(announcemulticount.into());
+        self
+    }
+    /// Sets [`mapping`](Self::mapping).
+    pub fn mapping(mut self, mapping: EnabledDisabled) -> Self {
+        self.mapping = Some(rt::Open::Known(mapping));
+        self
+    }
+    /// Sets [`maxmaplife`](Self::maxmaplife).
+    pub fn maxmaplife(mut self, maxmaplife: impl Into<rt::Number>) -> Self {
+        self.maxmaplife = Some(maxmaplife.into());
+        self
+    }
+    /// Sets [`minmaplife`](Self::minmaplife).
+    pub fn minmaplife(mut self, minmaplife: impl Into<rt::Number>) -> Self {
+        self.minmaplife = Some(minmaplife.into());
+        self
+    }
+    /// Sets [`peer`](Self::peer).
+    pub fn peer(mut self, peer: EnabledDisabled) -> Self {
+        self.peer = Some(rt::Open::Known(peer));
+        self
+    }
+    /// Sets [`thirdparty`](Self::thirdparty).
+    pub fn thirdparty(mut self, thirdparty: EnabledDisabled) -> Self {
+        self.thirdparty = Some(rt::Open::Known(thirdparty));
+        self
+    }
 }
 impl Pcpprofile {
     /// `POST /nitro/v1/config/pcpprofile`
@@ -471,31 +492,26 @@ impl Pcpprofile {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `11.0`
+/// - Statistics: [`PcpserverStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pcpserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
-    pub pcpprofile: Option<String>,
-    /// `Integer`, read-write.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
     ///
+    /// Since `11.0`.
+    pub ipaddress: Option<String>,
+    /// Since `11.0`.
+    pub pcpprofile: Option<String>,
     /// Range: 1 to 65535.
     ///
     /// Default: `5351`.
@@ -521,6 +537,7 @@ impl rt::Model for Pcpserver {
             2 => self.name.as_field(),
             3 => self.pcpprofile.as_field(),
             4 => self.port.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -531,14 +548,9 @@ impl rt::Model for Pcpserver {
             2 => self.name.as_field_mut(),
             3 => self.pcpprofile.as_field_mut(),
             4 => self.port.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pcpserver {
@@ -571,6 +583,30 @@ impl rt::Resource for Pcpserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Pcpserver {
+    /// A `pcpserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`pcpprofile`](Self::pcpprofile).
+    pub fn pcpprofile(mut self, pcpprofile: impl Into<String>) -> Self {
+        self.pcpprofile = Some(pcpprofile.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
 }
 impl Pcpserver {
     /// `POST /nitro/v1/config/pcpserver`
@@ -625,157 +661,153 @@ impl Pcpserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PcpserverStats {
-    /// `String`, read-write.
-    ///
+    /// Since `11.0`.
+    pub name: Option<String>,
     /// Possible values (see [`PcpserverStatsClearstats`]): `basic`, `full`.
     ///
     /// Since `11.0`.
     pub clearstats: Option<rt::Open<PcpserverStatsClearstats>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpaddrmismatchrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcperrinresrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcperrinrquestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpexcesspeersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpmalformedoptionrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpmalformedreqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpmaprequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpnetfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpnoexternalrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpnoresourcesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcppeerrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcprequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpresponsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotaddrmismatch: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptoterrinres: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptoterrinrquest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotexcesspeers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotmalformedoption: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotmalformedreq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotmaprequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotnetfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotnoexternal: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotnoresources: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotpeerrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotunsuppopcode: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotunsuppoption: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotunsupportedprotocol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotunsuppvers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcptotuserexqouta: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpunsuppopcoderate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpunsuppoptionrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpunsupportedprotocolrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpunsuppversrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub pcpuserexqoutarate: Option<rt::Number>,
@@ -879,6 +911,7 @@ impl rt::Model for PcpserverStats {
             35 => self.pcpunsupportedprotocolrate.as_field(),
             36 => self.pcpunsuppversrate.as_field(),
             37 => self.pcpuserexqoutarate.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -922,14 +955,9 @@ impl rt::Model for PcpserverStats {
             35 => self.pcpunsupportedprotocolrate.as_field_mut(),
             36 => self.pcpunsuppversrate.as_field_mut(),
             37 => self.pcpuserexqoutarate.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PcpserverStats {

@@ -11,29 +11,28 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/pqbinding`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/priority-queuing/pqbinding/pqbinding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pqbinding {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub policyname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub polqdepth: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub qdepth: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub rule: Option<String>,
     /// Length: at least 1.
     pub vservername: Option<String>,
-    /// `String`, read-only.
-    pub policyname: Option<String>,
-    /// `String`, read-only.
-    pub rule: Option<String>,
-    /// `Double`, read-only.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub weight: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub qdepth: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub polqdepth: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -61,6 +60,7 @@ impl rt::Model for Pqbinding {
             6 => self.rule.as_field(),
             7 => self.vservername.as_field(),
             8 => self.weight.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -75,14 +75,9 @@ impl rt::Model for Pqbinding {
             6 => self.rule.as_field_mut(),
             7 => self.vservername.as_field_mut(),
             8 => self.weight.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pqbinding {
@@ -131,45 +126,43 @@ impl Pqbinding {
 /// - URL: `/nitro/v1/config/pqpolicy`
 /// - Key: `policyname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/priority-queuing/pqpolicy/pqpolicy.md`
+/// - Statistics: [`PqpolicyStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pqpolicy {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub rule: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 3.
-    ///
-    /// Mandatory for add.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 101.
-    pub weight: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 4294967294.
-    ///
-    /// Default: `0`.
-    pub qdepth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `0`.
     pub polqdepth: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 3.
+    ///
+    /// Mandatory for add.
+    pub priority: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 4294967294.
+    ///
+    /// Default: `0`.
+    pub qdepth: Option<rt::Number>,
+    /// Mandatory for add.
+    pub rule: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 101.
+    pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -195,6 +188,7 @@ impl rt::Model for Pqpolicy {
             5 => self.qdepth.as_field(),
             6 => self.rule.as_field(),
             7 => self.weight.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -208,14 +202,9 @@ impl rt::Model for Pqpolicy {
             5 => self.qdepth.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.weight.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pqpolicy {
@@ -248,6 +237,40 @@ impl rt::Resource for Pqpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
+}
+impl Pqpolicy {
+    /// A `pqpolicy` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`polqdepth`](Self::polqdepth).
+    pub fn polqdepth(mut self, polqdepth: impl Into<rt::Number>) -> Self {
+        self.polqdepth = Some(polqdepth.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`qdepth`](Self::qdepth).
+    pub fn qdepth(mut self, qdepth: impl Into<rt::Number>) -> Self {
+        self.qdepth = Some(qdepth.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`weight`](Self::weight).
+    pub fn weight(mut self, weight: impl Into<rt::Number>) -> Self {
+        self.weight = Some(weight.into());
+        self
+    }
 }
 impl Pqpolicy {
     /// `POST /nitro/v1/config/pqpolicy`
@@ -301,45 +324,41 @@ impl Pqpolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PqStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`PqStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<PqStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pqpolicymatchesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqpriority1requests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqpriority1requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqpriority2requests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqpriority2requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqpriority3requests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqpriority3requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqthresholdfailedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqtotalpolicymatches: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqtotalthresholdfailed: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `pq`.`clearstats` ([`PqStats`]).
-///
-/// Also the values of `pqpolicy.clearstats`.
+/// Values of `pq.clearstats`, `pqpolicy.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum PqStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for PqStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -373,6 +392,7 @@ impl rt::Model for PqStats {
             8 => self.pqthresholdfailedrate.as_field(),
             9 => self.pqtotalpolicymatches.as_field(),
             10 => self.pqtotalthresholdfailed.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -389,14 +409,9 @@ impl rt::Model for PqStats {
             8 => self.pqthresholdfailedrate.as_field_mut(),
             9 => self.pqtotalpolicymatches.as_field_mut(),
             10 => self.pqtotalthresholdfailed.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PqStats {
@@ -444,55 +459,49 @@ impl PqStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PqpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`PqpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<PqpolicyStatsClearstats>>,
-    /// `Double`, read-only.
-    pub clienttransactionsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clienttransactionsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pqavgclienttransactiontimems: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqavgclienttransactiontimemsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqavgqueuewaittimerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqclientconnectionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqcurrentclientconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqcurrentclientconnectionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqdropped: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqdroppedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqqdepth: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqqdepthrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqqueuedepthrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqtotavgqueuewaittime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqtotclientconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pqtotqueuedepth: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub pqvserverip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub pqvserverport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totclienttransactions: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `pqpolicy`.`clearstats` ([`PqpolicyStats`]): the same values as [`PqStatsClearstats`].
-pub type PqpolicyStatsClearstats = PqStatsClearstats;
 impl rt::Model for PqpolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -539,6 +548,7 @@ impl rt::Model for PqpolicyStats {
             17 => self.pqvserverip.as_field(),
             18 => self.pqvserverport.as_field(),
             19 => self.totclienttransactions.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -564,14 +574,9 @@ impl rt::Model for PqpolicyStats {
             17 => self.pqvserverip.as_field_mut(),
             18 => self.pqvserverport.as_field_mut(),
             19 => self.totclienttransactions.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PqpolicyStats {

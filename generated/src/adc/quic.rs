@@ -15,7 +15,7 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Quicparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub quicsecrettimeout: Option<rt::Number>,
@@ -28,20 +28,16 @@ impl rt::Model for Quicparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.quicsecrettimeout.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.quicsecrettimeout.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Quicparam {
@@ -98,115 +94,101 @@ impl Quicparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Quicprofile {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ackdelayexponent: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub activeconnectionidlimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`QuicprofileActiveconnectionmigration`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub activeconnectionmigration: Option<
-        rt::Open<QuicprofileActiveconnectionmigration>,
-    >,
-    /// `unknown`, read-only.
+    pub activeconnectionmigration: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`QuicprofileCongestionctrlalgorithm`]): `BBR`, `CUBIC`, `Default`, `NewReno`.
     ///
     /// Since `14.1`.
     pub congestionctrlalgorithm: Option<rt::Open<QuicprofileCongestionctrlalgorithm>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub initialmaxdata: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub initialmaxstreamdatabidilocal: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub initialmaxstreamdatabidiremote: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub initialmaxstreamdatauni: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub initialmaxstreamsbidi: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub initialmaxstreamsuni: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxackdelay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxidletimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxudpdatagramsperburst: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxudppayloadsize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub newtokenvalidityperiod: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub refcnt: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub retrytokenvalidityperiod: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`QuicprofileStatelessaddressvalidation`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub statelessaddressvalidation: Option<
-        rt::Open<QuicprofileStatelessaddressvalidation>,
-    >,
+    pub statelessaddressvalidation: Option<rt::Open<DisabledEnabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `quicprofile`.`activeconnectionmigration` ([`Quicprofile`]).
-///
-/// Also the values of `quicprofile.statelessaddressvalidation`.
+/// Values of `quicprofile.activeconnectionmigration`, `quicprofile.statelessaddressvalidation`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum QuicprofileActiveconnectionmigration {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for QuicprofileActiveconnectionmigration {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
@@ -233,8 +215,6 @@ impl rt::WireEnum for QuicprofileCongestionctrlalgorithm {
         (Self::NewReno, "NewReno"),
     ];
 }
-/// Values of `quicprofile`.`statelessaddressvalidation` ([`Quicprofile`]): the same values as [`QuicprofileActiveconnectionmigration`].
-pub type QuicprofileStatelessaddressvalidation = QuicprofileActiveconnectionmigration;
 impl rt::Model for Quicprofile {
     const FIELDS: &'static [&'static str] = &[
         "ackdelayexponent",
@@ -283,6 +263,7 @@ impl rt::Model for Quicprofile {
             18 => self.refcnt.as_field(),
             19 => self.retrytokenvalidityperiod.as_field(),
             20 => self.statelessaddressvalidation.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -309,14 +290,9 @@ impl rt::Model for Quicprofile {
             18 => self.refcnt.as_field_mut(),
             19 => self.retrytokenvalidityperiod.as_field_mut(),
             20 => self.statelessaddressvalidation.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Quicprofile {
@@ -349,6 +325,145 @@ impl rt::Resource for Quicprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Quicprofile {
+    /// A `quicprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ackdelayexponent`](Self::ackdelayexponent).
+    pub fn ackdelayexponent(mut self, ackdelayexponent: impl Into<rt::Number>) -> Self {
+        self.ackdelayexponent = Some(ackdelayexponent.into());
+        self
+    }
+    /// Sets [`activeconnectionidlimit`](Self::activeconnectionidlimit).
+    pub fn activeconnectionidlimit(
+        mut self,
+        activeconnectionidlimit: impl Into<rt::Number>,
+    ) -> Self {
+        self.activeconnectionidlimit = Some(activeconnectionidlimit.into());
+        self
+    }
+    /// Sets [`activeconnectionmigration`](Self::activeconnectionmigration).
+    pub fn activeconnectionmigration(
+        mut self,
+        activeconnectionmigration: DisabledEnabled,
+    ) -> Self {
+        self.activeconnectionmigration = Some(
+            rt::Open::Known(activeconnectionmigration),
+        );
+        self
+    }
+    /// Sets [`congestionctrlalgorithm`](Self::congestionctrlalgorithm).
+    pub fn congestionctrlalgorithm(
+        mut self,
+        congestionctrlalgorithm: QuicprofileCongestionctrlalgorithm,
+    ) -> Self {
+        self.congestionctrlalgorithm = Some(rt::Open::Known(congestionctrlalgorithm));
+        self
+    }
+    /// Sets [`initialmaxdata`](Self::initialmaxdata).
+    pub fn initialmaxdata(mut self, initialmaxdata: impl Into<rt::Number>) -> Self {
+        self.initialmaxdata = Some(initialmaxdata.into());
+        self
+    }
+    /// Sets [`initialmaxstreamdatabidilocal`](Self::initialmaxstreamdatabidilocal).
+    pub fn initialmaxstreamdatabidilocal(
+        mut self,
+        initialmaxstreamdatabidilocal: impl Into<rt::Number>,
+    ) -> Self {
+        self.initialmaxstreamdatabidilocal = Some(initialmaxstreamdatabidilocal.into());
+        self
+    }
+    /// Sets [`initialmaxstreamdatabidiremote`](Self::initialmaxstreamdatabidiremote).
+    pub fn initialmaxstreamdatabidiremote(
+        mut self,
+        initialmaxstreamdatabidiremote: impl Into<rt::Number>,
+    ) -> Self {
+        self.initialmaxstreamdatabidiremote = Some(
+            initialmaxstreamdatabidiremote.into(),
+        );
+        self
+    }
+    /// Sets [`initialmaxstreamdatauni`](Self::initialmaxstreamdatauni).
+    pub fn initialmaxstreamdatauni(
+        mut self,
+        initialmaxstreamdatauni: impl Into<rt::Number>,
+    ) -> Self {
+        self.initialmaxstreamdatauni = Some(initialmaxstreamdatauni.into());
+        self
+    }
+    /// Sets [`initialmaxstreamsbidi`](Self::initialmaxstreamsbidi).
+    pub fn initialmaxstreamsbidi(
+        mut self,
+        initialmaxstreamsbidi: impl Into<rt::Number>,
+    ) -> Self {
+        self.initialmaxstreamsbidi = Some(initialmaxstreamsbidi.into());
+        self
+    }
+    /// Sets [`initialmaxstreamsuni`](Self::initialmaxstreamsuni).
+    pub fn initialmaxstreamsuni(
+        mut self,
+        initialmaxstreamsuni: impl Into<rt::Number>,
+    ) -> Self {
+        self.initialmaxstreamsuni = Some(initialmaxstreamsuni.into());
+        self
+    }
+    /// Sets [`maxackdelay`](Self::maxackdelay).
+    pub fn maxackdelay(mut self, maxackdelay: impl Into<rt::Number>) -> Self {
+        self.maxackdelay = Some(maxackdelay.into());
+        self
+    }
+    /// Sets [`maxidletimeout`](Self::maxidletimeout).
+    pub fn maxidletimeout(mut self, maxidletimeout: impl Into<rt::Number>) -> Self {
+        self.maxidletimeout = Some(maxidletimeout.into());
+        self
+    }
+    /// Sets [`maxudpdatagramsperburst`](Self::maxudpdatagramsperburst).
+    pub fn maxudpdatagramsperburst(
+        mut self,
+        maxudpdatagramsperburst: impl Into<rt::Number>,
+    ) -> Self {
+        self.maxudpdatagramsperburst = Some(maxudpdatagramsperburst.into());
+        self
+    }
+    /// Sets [`maxudppayloadsize`](Self::maxudppayloadsize).
+    pub fn maxudppayloadsize(
+        mut self,
+        maxudppayloadsize: impl Into<rt::Number>,
+    ) -> Self {
+        self.maxudppayloadsize = Some(maxudppayloadsize.into());
+        self
+    }
+    /// Sets [`newtokenvalidityperiod`](Self::newtokenvalidityperiod).
+    pub fn newtokenvalidityperiod(
+        mut self,
+        newtokenvalidityperiod: impl Into<rt::Number>,
+    ) -> Self {
+        self.newtokenvalidityperiod = Some(newtokenvalidityperiod.into());
+        self
+    }
+    /// Sets [`retrytokenvalidityperiod`](Self::retrytokenvalidityperiod).
+    pub fn retrytokenvalidityperiod(
+        mut self,
+        retrytokenvalidityperiod: impl Into<rt::Number>,
+    ) -> Self {
+        self.retrytokenvalidityperiod = Some(retrytokenvalidityperiod.into());
+        self
+    }
+    /// Sets [`statelessaddressvalidation`](Self::statelessaddressvalidation).
+    pub fn statelessaddressvalidation(
+        mut self,
+        statelessaddressvalidation: DisabledEnabled,
+    ) -> Self {
+        self.statelessaddressvalidation = Some(
+            rt::Open::Known(statelessaddressvalidation),
+        );
+        self
+    }
 }
 impl Quicprofile {
     /// `POST /nitro/v1/config/quicprofile` (method inferred: the reference gives none)

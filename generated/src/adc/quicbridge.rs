@@ -15,21 +15,17 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Quicbridgeprofile {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub refcnt: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`QuicbridgeprofileRoutingalgorithm`]): `PLAINTEXT`.
     ///
     /// Since `14.1`.
     pub routingalgorithm: Option<rt::Open<QuicbridgeprofileRoutingalgorithm>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub serveridlength: Option<rt::Number>,
@@ -60,6 +56,7 @@ impl rt::Model for Quicbridgeprofile {
             1 => self.refcnt.as_field(),
             2 => self.routingalgorithm.as_field(),
             3 => self.serveridlength.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -69,14 +66,9 @@ impl rt::Model for Quicbridgeprofile {
             1 => self.refcnt.as_field_mut(),
             2 => self.routingalgorithm.as_field_mut(),
             3 => self.serveridlength.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Quicbridgeprofile {
@@ -109,6 +101,28 @@ impl rt::Resource for Quicbridgeprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Quicbridgeprofile {
+    /// A `quicbridgeprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`routingalgorithm`](Self::routingalgorithm).
+    pub fn routingalgorithm(
+        mut self,
+        routingalgorithm: QuicbridgeprofileRoutingalgorithm,
+    ) -> Self {
+        self.routingalgorithm = Some(rt::Open::Known(routingalgorithm));
+        self
+    }
+    /// Sets [`serveridlength`](Self::serveridlength).
+    pub fn serveridlength(mut self, serveridlength: impl Into<rt::Number>) -> Self {
+        self.serveridlength = Some(serveridlength.into());
+        self
+    }
 }
 impl Quicbridgeprofile {
     /// `POST /nitro/v1/config/quicbridgeprofile` (method inferred: the reference gives none)

@@ -15,75 +15,63 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rdpclientprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`RdpclientprofileAddusernameinrdpfile`]): `YES`, `NO`.
-    ///
-    /// Since `11.0`.
-    pub addusernameinrdpfile: Option<rt::Open<RdpclientprofileAddusernameinrdpfile>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLE`.
-    ///
-    /// Possible values (see [`RdpclientprofileAudiocapturemode`]): `ENABLE`, `DISABLE`.
-    ///
-    /// Since `11.0`.
-    pub audiocapturemode: Option<rt::Open<RdpclientprofileAudiocapturemode>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`RdpclientprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<RdpclientprofileBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Default: `InFullScreenMode`.
-    ///
-    /// Possible values (see [`RdpclientprofileKeyboardhook`]): `OnLocal`, `OnRemote`, `InFullScreenMode`.
-    ///
-    /// Since `11.0`.
-    pub keyboardhook: Option<rt::Open<RdpclientprofileKeyboardhook>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLE`.
-    ///
-    /// Possible values (see [`RdpclientprofileMultimonitorsupport`]): `ENABLE`, `DISABLE`.
-    ///
-    /// Since `11.0`.
-    pub multimonitorsupport: Option<rt::Open<RdpclientprofileMultimonitorsupport>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `11.0`.
+    pub addusernameinrdpfile: Option<rt::Open<YesNo>>,
+    /// Default: `DISABLE`.
+    ///
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
+    ///
+    /// Since `11.0`.
+    pub audiocapturemode: Option<rt::Open<EnableDisable>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `11.0`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Default: `InFullScreenMode`.
+    ///
+    /// Possible values (see [`RdpclientprofileKeyboardhook`]): `OnLocal`, `OnRemote`, `InFullScreenMode`.
+    ///
+    /// Since `11.0`.
+    pub keyboardhook: Option<rt::Open<RdpclientprofileKeyboardhook>>,
+    /// Default: `ENABLE`.
+    ///
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
+    ///
+    /// Since `11.0`.
+    pub multimonitorsupport: Option<rt::Open<EnableDisable>>,
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub psk: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`RdpclientprofileRandomizerdpfilename`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub randomizerdpfilename: Option<rt::Open<RdpclientprofileRandomizerdpfilename>>,
-    /// `Double`, read-write.
+    pub randomizerdpfilename: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 86400.
     ///
@@ -91,143 +79,111 @@ pub struct Rdpclientprofile {
     ///
     /// Since `11.0`.
     pub rdpcookievalidity: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub rdpcustomparams: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub rdpfilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 252.
     ///
     /// Since `11.0`.
     pub rdphost: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.1`.
     pub rdplinkattribute: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `11.1`.
     pub rdplistener: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLE`.
     ///
-    /// Possible values (see [`RdpclientprofileRdpurloverride`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `11.0`.
-    pub rdpurloverride: Option<rt::Open<RdpclientprofileRdpurloverride>>,
-    /// `String`, read-write.
-    ///
+    pub rdpurloverride: Option<rt::Open<EnableDisable>>,
     /// Default: `DISABLE`.
     ///
-    /// Possible values (see [`RdpclientprofileRdpvalidateclientip`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `13.1`.
-    pub rdpvalidateclientip: Option<rt::Open<RdpclientprofileRdpvalidateclientip>>,
-    /// `String`, read-write.
-    ///
+    pub rdpvalidateclientip: Option<rt::Open<EnableDisable>>,
     /// Default: `ENABLE`.
     ///
-    /// Possible values (see [`RdpclientprofileRedirectclipboard`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `11.0`.
-    pub redirectclipboard: Option<rt::Open<RdpclientprofileRedirectclipboard>>,
-    /// `String`, read-write.
-    ///
+    pub redirectclipboard: Option<rt::Open<EnableDisable>>,
     /// Default: `DISABLE`.
     ///
-    /// Possible values (see [`RdpclientprofileRedirectcomports`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `11.1`.
-    pub redirectcomports: Option<rt::Open<RdpclientprofileRedirectcomports>>,
-    /// `String`, read-write.
-    ///
+    pub redirectcomports: Option<rt::Open<EnableDisable>>,
     /// Default: `DISABLE`.
     ///
-    /// Possible values (see [`RdpclientprofileRedirectdrives`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `11.0`.
-    pub redirectdrives: Option<rt::Open<RdpclientprofileRedirectdrives>>,
-    /// `String`, read-write.
-    ///
+    pub redirectdrives: Option<rt::Open<EnableDisable>>,
     /// Default: `DISABLE`.
     ///
-    /// Possible values (see [`RdpclientprofileRedirectpnpdevices`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `11.1`.
-    pub redirectpnpdevices: Option<rt::Open<RdpclientprofileRedirectpnpdevices>>,
-    /// `String`, read-write.
-    ///
+    pub redirectpnpdevices: Option<rt::Open<EnableDisable>>,
     /// Default: `ENABLE`.
     ///
-    /// Possible values (see [`RdpclientprofileRedirectprinters`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `11.0`.
-    pub redirectprinters: Option<rt::Open<RdpclientprofileRedirectprinters>>,
-    /// `String`, read-write.
-    ///
+    pub redirectprinters: Option<rt::Open<EnableDisable>>,
     /// Default: `ENABLE`.
     ///
-    /// Possible values (see [`RdpclientprofileVideoplaybackmode`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `11.0`.
-    pub videoplaybackmode: Option<rt::Open<RdpclientprofileVideoplaybackmode>>,
+    pub videoplaybackmode: Option<rt::Open<EnableDisable>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rdpclientprofile`.`addusernameinrdpfile` ([`Rdpclientprofile`]).
-///
-/// Also the values of `rdpclientprofile.randomizerdpfilename`.
+/// Values of `rdpclientprofile.addusernameinrdpfile`, `rdpclientprofile.randomizerdpfilename`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RdpclientprofileAddusernameinrdpfile {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for RdpclientprofileAddusernameinrdpfile {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `rdpclientprofile`.`audiocapturemode` ([`Rdpclientprofile`]).
-///
-/// Also the values of `rdpclientprofile.multimonitorsupport`, `rdpclientprofile.rdpurloverride`, `rdpclientprofile.rdpvalidateclientip`, `rdpclientprofile.redirectclipboard`, `rdpclientprofile.redirectcomports`, `rdpclientprofile.redirectdrives`, `rdpclientprofile.redirectpnpdevices`, `rdpclientprofile.redirectprinters`, `rdpclientprofile.videoplaybackmode`, `rdpserverprofile.rdpredirection`.
+/// Values of `rdpclientprofile.audiocapturemode`, `rdpclientprofile.multimonitorsupport`, `rdpclientprofile.rdpurloverride`, `rdpclientprofile.rdpvalidateclientip`, `rdpclientprofile.redirectclipboard`, `rdpclientprofile.redirectcomports`, `rdpclientprofile.redirectdrives`, `rdpclientprofile.redirectpnpdevices`, `rdpclientprofile.redirectprinters`, `rdpclientprofile.videoplaybackmode`, `rdpserverprofile.rdpredirection`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RdpclientprofileAudiocapturemode {
+pub enum EnableDisable {
     /// `ENABLE`
     Enable,
     /// `DISABLE`
     Disable,
 }
-impl rt::WireEnum for RdpclientprofileAudiocapturemode {
+impl rt::WireEnum for EnableDisable {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enable, "ENABLE"),
         (Self::Disable, "DISABLE"),
     ];
 }
-/// Values of `rdpclientprofile`.`builtin` ([`Rdpclientprofile`]).
-///
-/// Also the values of `rdpserverprofile.builtin`.
+/// Values of `rdpclientprofile.builtin`, `rdpserverprofile.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RdpclientprofileBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -237,7 +193,7 @@ pub enum RdpclientprofileBuiltin {
     /// `PARTITION_ALL`
     PartitionAll,
 }
-impl rt::WireEnum for RdpclientprofileBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -263,26 +219,6 @@ impl rt::WireEnum for RdpclientprofileKeyboardhook {
         (Self::InFullScreenMode, "InFullScreenMode"),
     ];
 }
-/// Values of `rdpclientprofile`.`multimonitorsupport` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileMultimonitorsupport = RdpclientprofileAudiocapturemode;
-/// Values of `rdpclientprofile`.`randomizerdpfilename` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAddusernameinrdpfile`].
-pub type RdpclientprofileRandomizerdpfilename = RdpclientprofileAddusernameinrdpfile;
-/// Values of `rdpclientprofile`.`rdpurloverride` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileRdpurloverride = RdpclientprofileAudiocapturemode;
-/// Values of `rdpclientprofile`.`rdpvalidateclientip` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileRdpvalidateclientip = RdpclientprofileAudiocapturemode;
-/// Values of `rdpclientprofile`.`redirectclipboard` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileRedirectclipboard = RdpclientprofileAudiocapturemode;
-/// Values of `rdpclientprofile`.`redirectcomports` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileRedirectcomports = RdpclientprofileAudiocapturemode;
-/// Values of `rdpclientprofile`.`redirectdrives` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileRedirectdrives = RdpclientprofileAudiocapturemode;
-/// Values of `rdpclientprofile`.`redirectpnpdevices` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileRedirectpnpdevices = RdpclientprofileAudiocapturemode;
-/// Values of `rdpclientprofile`.`redirectprinters` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileRedirectprinters = RdpclientprofileAudiocapturemode;
-/// Values of `rdpclientprofile`.`videoplaybackmode` ([`Rdpclientprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpclientprofileVideoplaybackmode = RdpclientprofileAudiocapturemode;
 impl rt::Model for Rdpclientprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -338,6 +274,7 @@ impl rt::Model for Rdpclientprofile {
             21 => self.redirectpnpdevices.as_field(),
             22 => self.redirectprinters.as_field(),
             23 => self.videoplaybackmode.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -367,14 +304,9 @@ impl rt::Model for Rdpclientprofile {
             21 => self.redirectpnpdevices.as_field_mut(),
             22 => self.redirectprinters.as_field_mut(),
             23 => self.videoplaybackmode.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rdpclientprofile {
@@ -407,6 +339,113 @@ impl rt::Resource for Rdpclientprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Rdpclientprofile {
+    /// A `rdpclientprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`addusernameinrdpfile`](Self::addusernameinrdpfile).
+    pub fn addusernameinrdpfile(mut self, addusernameinrdpfile: YesNo) -> Self {
+        self.addusernameinrdpfile = Some(rt::Open::Known(addusernameinrdpfile));
+        self
+    }
+    /// Sets [`audiocapturemode`](Self::audiocapturemode).
+    pub fn audiocapturemode(mut self, audiocapturemode: EnableDisable) -> Self {
+        self.audiocapturemode = Some(rt::Open::Known(audiocapturemode));
+        self
+    }
+    /// Sets [`keyboardhook`](Self::keyboardhook).
+    pub fn keyboardhook(mut self, keyboardhook: RdpclientprofileKeyboardhook) -> Self {
+        self.keyboardhook = Some(rt::Open::Known(keyboardhook));
+        self
+    }
+    /// Sets [`multimonitorsupport`](Self::multimonitorsupport).
+    pub fn multimonitorsupport(mut self, multimonitorsupport: EnableDisable) -> Self {
+        self.multimonitorsupport = Some(rt::Open::Known(multimonitorsupport));
+        self
+    }
+    /// Sets [`psk`](Self::psk).
+    pub fn psk(mut self, psk: impl Into<String>) -> Self {
+        self.psk = Some(psk.into());
+        self
+    }
+    /// Sets [`randomizerdpfilename`](Self::randomizerdpfilename).
+    pub fn randomizerdpfilename(mut self, randomizerdpfilename: YesNo) -> Self {
+        self.randomizerdpfilename = Some(rt::Open::Known(randomizerdpfilename));
+        self
+    }
+    /// Sets [`rdpcookievalidity`](Self::rdpcookievalidity).
+    pub fn rdpcookievalidity(
+        mut self,
+        rdpcookievalidity: impl Into<rt::Number>,
+    ) -> Self {
+        self.rdpcookievalidity = Some(rdpcookievalidity.into());
+        self
+    }
+    /// Sets [`rdpcustomparams`](Self::rdpcustomparams).
+    pub fn rdpcustomparams(mut self, rdpcustomparams: impl Into<String>) -> Self {
+        self.rdpcustomparams = Some(rdpcustomparams.into());
+        self
+    }
+    /// Sets [`rdpfilename`](Self::rdpfilename).
+    pub fn rdpfilename(mut self, rdpfilename: impl Into<String>) -> Self {
+        self.rdpfilename = Some(rdpfilename.into());
+        self
+    }
+    /// Sets [`rdphost`](Self::rdphost).
+    pub fn rdphost(mut self, rdphost: impl Into<String>) -> Self {
+        self.rdphost = Some(rdphost.into());
+        self
+    }
+    /// Sets [`rdplinkattribute`](Self::rdplinkattribute).
+    pub fn rdplinkattribute(mut self, rdplinkattribute: impl Into<String>) -> Self {
+        self.rdplinkattribute = Some(rdplinkattribute.into());
+        self
+    }
+    /// Sets [`rdplistener`](Self::rdplistener).
+    pub fn rdplistener(mut self, rdplistener: impl Into<String>) -> Self {
+        self.rdplistener = Some(rdplistener.into());
+        self
+    }
+    /// Sets [`rdpurloverride`](Self::rdpurloverride).
+    pub fn rdpurloverride(mut self, rdpurloverride: EnableDisable) -> Self {
+        self.rdpurloverride = Some(rt::Open::Known(rdpurloverride));
+        self
+    }
+    /// Sets [`redirectclipboard`](Self::redirectclipboard).
+    pub fn redirectclipboard(mut self, redirectclipboard: EnableDisable) -> Self {
+        self.redirectclipboard = Some(rt::Open::Known(redirectclipboard));
+        self
+    }
+    /// Sets [`redirectcomports`](Self::redirectcomports).
+    pub fn redirectcomports(mut self, redirectcomports: EnableDisable) -> Self {
+        self.redirectcomports = Some(rt::Open::Known(redirectcomports));
+        self
+    }
+    /// Sets [`redirectdrives`](Self::redirectdrives).
+    pub fn redirectdrives(mut self, redirectdrives: EnableDisable) -> Self {
+        self.redirectdrives = Some(rt::Open::Known(redirectdrives));
+        self
+    }
+    /// Sets [`redirectpnpdevices`](Self::redirectpnpdevices).
+    pub fn redirectpnpdevices(mut self, redirectpnpdevices: EnableDisable) -> Self {
+        self.redirectpnpdevices = Some(rt::Open::Known(redirectpnpdevices));
+        self
+    }
+    /// Sets [`redirectprinters`](Self::redirectprinters).
+    pub fn redirectprinters(mut self, redirectprinters: EnableDisable) -> Self {
+        self.redirectprinters = Some(rt::Open::Known(redirectprinters));
+        self
+    }
+    /// Sets [`videoplaybackmode`](Self::videoplaybackmode).
+    pub fn videoplaybackmode(mut self, videoplaybackmode: EnableDisable) -> Self {
+        self.videoplaybackmode = Some(rt::Open::Known(videoplaybackmode));
+        self
+    }
 }
 impl Rdpclientprofile {
     /// `POST /nitro/v1/config/rdpclientprofile`
@@ -476,40 +515,38 @@ impl Rdpclientprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rdpconnections {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub all: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub endpointip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0-FR4`.
     pub endpointport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub peid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub targetip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0-FR4`.
     pub targetport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -539,6 +576,7 @@ impl rt::Model for Rdpconnections {
             5 => self.targetip.as_field(),
             6 => self.targetport.as_field(),
             7 => self.username.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -552,14 +590,9 @@ impl rt::Model for Rdpconnections {
             5 => self.targetip.as_field_mut(),
             6 => self.targetport.as_field_mut(),
             7 => self.username.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rdpconnections {
@@ -616,41 +649,37 @@ impl Rdpconnections {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rdpserverprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`RdpserverprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<RdpserverprofileBuiltin>>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `11.0`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub psk: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub rdpip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -658,21 +687,15 @@ pub struct Rdpserverprofile {
     ///
     /// Since `11.0`.
     pub rdpport: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLE`.
     ///
-    /// Possible values (see [`RdpserverprofileRdpredirection`]): `ENABLE`, `DISABLE`.
+    /// Possible values (see [`EnableDisable`]): `ENABLE`, `DISABLE`.
     ///
     /// Since `12.1`.
-    pub rdpredirection: Option<rt::Open<RdpserverprofileRdpredirection>>,
+    pub rdpredirection: Option<rt::Open<EnableDisable>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rdpserverprofile`.`builtin` ([`Rdpserverprofile`]): the same values as [`RdpclientprofileBuiltin`].
-pub type RdpserverprofileBuiltin = RdpclientprofileBuiltin;
-/// Values of `rdpserverprofile`.`rdpredirection` ([`Rdpserverprofile`]): the same values as [`RdpclientprofileAudiocapturemode`].
-pub type RdpserverprofileRdpredirection = RdpclientprofileAudiocapturemode;
 impl rt::Model for Rdpserverprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -696,6 +719,7 @@ impl rt::Model for Rdpserverprofile {
             5 => self.rdpip.as_field(),
             6 => self.rdpport.as_field(),
             7 => self.rdpredirection.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -709,14 +733,9 @@ impl rt::Model for Rdpserverprofile {
             5 => self.rdpip.as_field_mut(),
             6 => self.rdpport.as_field_mut(),
             7 => self.rdpredirection.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rdpserverprofile {
@@ -749,6 +768,35 @@ impl rt::Resource for Rdpserverprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Rdpserverprofile {
+    /// A `rdpserverprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`psk`](Self::psk).
+    pub fn psk(mut self, psk: impl Into<String>) -> Self {
+        self.psk = Some(psk.into());
+        self
+    }
+    /// Sets [`rdpip`](Self::rdpip).
+    pub fn rdpip(mut self, rdpip: impl Into<String>) -> Self {
+        self.rdpip = Some(rdpip.into());
+        self
+    }
+    /// Sets [`rdpport`](Self::rdpport).
+    pub fn rdpport(mut self, rdpport: impl Into<rt::Number>) -> Self {
+        self.rdpport = Some(rdpport.into());
+        self
+    }
+    /// Sets [`rdpredirection`](Self::rdpredirection).
+    pub fn rdpredirection(mut self, rdpredirection: EnableDisable) -> Self {
+        self.rdpredirection = Some(rt::Open::Known(rdpredirection));
+        self
+    }
 }
 impl Rdpserverprofile {
     /// `POST /nitro/v1/config/rdpserverprofile`

@@ -15,22 +15,16 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Reputationsettings {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub proxypassword: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub proxyport: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub proxyserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub proxyusername: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -51,6 +45,7 @@ impl rt::Model for Reputationsettings {
             1 => self.proxyport.as_field(),
             2 => self.proxyserver.as_field(),
             3 => self.proxyusername.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60,14 +55,9 @@ impl rt::Model for Reputationsettings {
             1 => self.proxyport.as_field_mut(),
             2 => self.proxyserver.as_field_mut(),
             3 => self.proxyusername.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Reputationsettings {

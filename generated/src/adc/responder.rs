@@ -14,75 +14,61 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Responderaction {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ResponderactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<ResponderactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     /// Default: `NO`.
     ///
     /// Possible values (see [`ResponderactionBypasssafetycheck`]): `YES`, `NO`.
     pub bypasssafetycheck: Option<rt::Open<ResponderactionBypasssafetycheck>>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String[]`, read-write.
-    ///
     /// Since `13.1`.
     pub headers: Option<Vec<String>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub htmlpage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub reasonphrase: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 100 to 599.
     ///
     /// Since `11.0`.
     pub responsestatuscode: Option<rt::Number>,
-    /// `String`, read-write.
     pub target: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ResponderactionType`]): `noop`, `respondwith`, `redirect`, `respondwithhtmlpage`, `sqlresponse_ok`, `sqlresponse_error`.
     ///
     /// Mandatory for add.
     pub type_: Option<rt::Open<ResponderactionType>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderaction`.`builtin` ([`Responderaction`]).
-///
-/// Also the values of `responderpolicy.builtin`.
+/// Values of `responderaction.builtin`, `responderpolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ResponderactionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -94,7 +80,7 @@ pub enum ResponderactionBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for ResponderactionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -182,6 +168,7 @@ impl rt::Model for Responderaction {
             13 => self.target.as_field(),
             14 => self.type_.as_field(),
             15 => self.undefhits.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -203,14 +190,9 @@ impl rt::Model for Responderaction {
             13 => self.target.as_field_mut(),
             14 => self.type_.as_field_mut(),
             15 => self.undefhits.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderaction {
@@ -243,6 +225,56 @@ impl rt::Resource for Responderaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Responderaction {
+    /// A `responderaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bypasssafetycheck`](Self::bypasssafetycheck).
+    pub fn bypasssafetycheck(
+        mut self,
+        bypasssafetycheck: ResponderactionBypasssafetycheck,
+    ) -> Self {
+        self.bypasssafetycheck = Some(rt::Open::Known(bypasssafetycheck));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`htmlpage`](Self::htmlpage).
+    pub fn htmlpage(mut self, htmlpage: impl Into<String>) -> Self {
+        self.htmlpage = Some(htmlpage.into());
+        self
+    }
+    /// Sets [`reasonphrase`](Self::reasonphrase).
+    pub fn reasonphrase(mut self, reasonphrase: impl Into<String>) -> Self {
+        self.reasonphrase = Some(reasonphrase.into());
+        self
+    }
+    /// Sets [`responsestatuscode`](Self::responsestatuscode).
+    pub fn responsestatuscode(
+        mut self,
+        responsestatuscode: impl Into<rt::Number>,
+    ) -> Self {
+        self.responsestatuscode = Some(responsestatuscode.into());
+        self
+    }
+    /// Sets [`target`](Self::target).
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ResponderactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Responderaction {
     /// `POST /nitro/v1/config/responderaction`
@@ -303,10 +335,11 @@ impl Responderaction {
 /// - URL: `/nitro/v1/config/responderglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/responder/responderglobal_binding/responderglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderglobalBinding {
-    /// `responderglobal_responderpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub responderglobal_responderpolicy_binding: Option<
         Vec<ResponderglobalResponderpolicyBinding>,
     >,
@@ -319,20 +352,16 @@ impl rt::Model for ResponderglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.responderglobal_responderpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.responderglobal_responderpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderglobalBinding {
@@ -380,12 +409,12 @@ impl ResponderglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderglobalResponderpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`ResponderglobalResponderpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -394,27 +423,20 @@ pub struct ResponderglobalResponderpolicyBinding {
     pub globalbindtype: Option<
         rt::Open<ResponderglobalResponderpolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ResponderglobalResponderpolicyBindingLabeltype`]): `vserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<ResponderglobalResponderpolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`ResponderglobalResponderpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `OVERRIDE`, `DEFAULT`, `OTHERTCP_REQ_OVERRIDE`, `OTHERTCP_REQ_DEFAULT`, `SIPUDP_REQ_OVERRIDE`, `SIPUDP_REQ_DEFAULT`, `SIPTCP_REQ_OVERRIDE`, `SIPTCP_REQ_DEFAULT`, `MSSQL_REQ_OVERRIDE`, `MSSQL_REQ_DEFAULT`, `MYSQL_REQ_OVERRIDE`, `MYSQL_REQ_DEFAULT`, `NAT_REQ_OVERRIDE`, `NAT_REQ_DEFAULT`, `DIAMETER_REQ_OVERRIDE`, `DIAMETER_REQ_DEFAULT`, `RADIUS_REQ_OVERRIDE`, `RADIUS_REQ_DEFAULT`, `DNS_REQ_OVERRIDE`, `DNS_REQ_DEFAULT`, `MQTT_REQ_OVERRIDE`, `MQTT_REQ_DEFAULT`, `MQTT_JUMBO_REQ_OVERRIDE`, `MQTT_JUMBO_REQ_DEFAULT`, `QUIC_OVERRIDE`, `QUIC_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`.
     pub type_: Option<rt::Open<ResponderglobalResponderpolicyBindingType>>,
@@ -449,18 +471,16 @@ impl rt::WireEnum for ResponderglobalResponderpolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `responderglobal_responderpolicy_binding`.`labeltype` ([`ResponderglobalResponderpolicyBinding`]).
-///
-/// Also the values of `responderpolicylabel.labeltype`, `responderpolicylabel_policybinding_binding.labeltype`, `responderpolicylabel_responderpolicy_binding.labeltype`.
+/// Values of `responderglobal_responderpolicy_binding.labeltype`, `responderpolicylabel.labeltype`, `responderpolicylabel_policybinding_binding.labeltype`, `responderpolicylabel_responderpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ResponderglobalResponderpolicyBindingLabeltype {
+pub enum VserverPolicylabel {
     /// `vserver`
     Vserver,
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for ResponderglobalResponderpolicyBindingLabeltype {
+impl rt::WireEnum for VserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Vserver, "vserver"),
         (Self::Policylabel, "policylabel"),
@@ -621,6 +641,7 @@ impl rt::Model for ResponderglobalResponderpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -637,14 +658,9 @@ impl rt::Model for ResponderglobalResponderpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderglobalResponderpolicyBinding {
@@ -677,6 +693,46 @@ impl rt::Resource for ResponderglobalResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl ResponderglobalResponderpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: ResponderglobalResponderpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl ResponderglobalResponderpolicyBinding {
     /// `PUT /nitro/v1/config/responderglobal_responderpolicy_binding`
@@ -712,24 +768,15 @@ impl ResponderglobalResponderpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Responderhtmlpage {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub cacertfile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Since `13.1`.
+    pub cacertfile: Option<String>,
+    /// Length: at most 128.
+    pub comment: Option<String>,
     pub overwrite: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -753,6 +800,7 @@ impl rt::Model for Responderhtmlpage {
             3 => self.overwrite.as_field(),
             4 => self.response.as_field(),
             5 => self.src.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -764,14 +812,9 @@ impl rt::Model for Responderhtmlpage {
             3 => self.overwrite.as_field_mut(),
             4 => self.response.as_field_mut(),
             5 => self.src.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderhtmlpage {
@@ -804,6 +847,15 @@ impl rt::Resource for Responderhtmlpage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Responderhtmlpage {
+    /// A `responderhtmlpage` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Responderhtmlpage {
     /// `DELETE /nitro/v1/config/responderhtmlpage/{name}`
@@ -843,14 +895,12 @@ impl Responderhtmlpage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Responderparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 5000.
     ///
     /// Since `13.1`.
     pub timeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NOOP`.
     pub undefaction: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -863,6 +913,7 @@ impl rt::Model for Responderparam {
         match index {
             0 => self.timeout.as_field(),
             1 => self.undefaction.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -870,14 +921,9 @@ impl rt::Model for Responderparam {
         match index {
             0 => self.timeout.as_field_mut(),
             1 => self.undefaction.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderparam {
@@ -930,52 +976,42 @@ impl Responderparam {
 /// - URL: `/nitro/v1/config/responderpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`ResponderpolicyStats`]
+/// - Bindings: [`ResponderpolicyBinding`], [`ResponderpolicyCrvserverBinding`], [`ResponderpolicyCsvserverBinding`], [`ResponderpolicyLbvserverBinding`], [`ResponderpolicyResponderglobalBinding`], [`ResponderpolicyResponderpolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Responderpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub action: Option<String>,
-    /// `String`, read-write.
     pub appflowaction: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`ResponderpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<ResponderpolicyBuiltin>>>,
-    /// `String`, read-write.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
     pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `String`, read-write.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicy`.`builtin` ([`Responderpolicy`]): the same values as [`ResponderactionBuiltin`].
-pub type ResponderpolicyBuiltin = ResponderactionBuiltin;
 impl rt::Model for Responderpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1008,6 +1044,7 @@ impl rt::Model for Responderpolicy {
             10 => self.rule.as_field(),
             11 => self.undefaction.as_field(),
             12 => self.undefhits.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1026,14 +1063,9 @@ impl rt::Model for Responderpolicy {
             10 => self.rule.as_field_mut(),
             11 => self.undefaction.as_field_mut(),
             12 => self.undefhits.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderpolicy {
@@ -1066,6 +1098,45 @@ impl rt::Resource for Responderpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Responderpolicy {
+    /// A `responderpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`appflowaction`](Self::appflowaction).
+    pub fn appflowaction(mut self, appflowaction: impl Into<String>) -> Self {
+        self.appflowaction = Some(appflowaction.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Responderpolicy {
     /// `POST /nitro/v1/config/responderpolicy`
@@ -1122,27 +1193,27 @@ impl Responderpolicy {
 /// - URL: `/nitro/v1/config/responderpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/responder/responderpolicy_binding/responderpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicyBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `responderpolicy_responderpolicylabel_binding[]`, read-only.
-    pub responderpolicy_responderpolicylabel_binding: Option<
-        Vec<ResponderpolicyResponderpolicylabelBinding>,
-    >,
-    /// `responderpolicy_csvserver_binding[]`, read-only.
-    pub responderpolicy_csvserver_binding: Option<Vec<ResponderpolicyCsvserverBinding>>,
-    /// `responderpolicy_responderglobal_binding[]`, read-only.
-    pub responderpolicy_responderglobal_binding: Option<
-        Vec<ResponderpolicyResponderglobalBinding>,
-    >,
-    /// `responderpolicy_lbvserver_binding[]`, read-only.
-    pub responderpolicy_lbvserver_binding: Option<Vec<ResponderpolicyLbvserverBinding>>,
-    /// `responderpolicy_crvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub responderpolicy_crvserver_binding: Option<Vec<ResponderpolicyCrvserverBinding>>,
+    /// Read-only: never sent.
+    pub responderpolicy_csvserver_binding: Option<Vec<ResponderpolicyCsvserverBinding>>,
+    /// Read-only: never sent.
+    pub responderpolicy_lbvserver_binding: Option<Vec<ResponderpolicyLbvserverBinding>>,
+    /// Read-only: never sent.
+    pub responderpolicy_responderglobal_binding: Option<
+        Vec<ResponderpolicyResponderglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub responderpolicy_responderpolicylabel_binding: Option<
+        Vec<ResponderpolicyResponderpolicylabelBinding>,
+    >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1164,6 +1235,7 @@ impl rt::Model for ResponderpolicyBinding {
             3 => self.responderpolicy_lbvserver_binding.as_field(),
             4 => self.responderpolicy_responderglobal_binding.as_field(),
             5 => self.responderpolicy_responderpolicylabel_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1175,14 +1247,9 @@ impl rt::Model for ResponderpolicyBinding {
             3 => self.responderpolicy_lbvserver_binding.as_field_mut(),
             4 => self.responderpolicy_responderglobal_binding.as_field_mut(),
             5 => self.responderpolicy_responderpolicylabel_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyBinding {
@@ -1217,6 +1284,15 @@ impl rt::Resource for ResponderpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ResponderpolicyBinding {
+    /// A `responderpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ResponderpolicyBinding {
     /// `GET /nitro/v1/config/responderpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1232,52 +1308,47 @@ impl ResponderpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/responder/responderpolicy_crvserver_binding/responderpolicy_crvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicyCrvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ResponderpolicyCrvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<ResponderpolicyCrvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicy_crvserver_binding`.`labeltype` ([`ResponderpolicyCrvserverBinding`]).
-///
-/// Also the values of `responderpolicy_csvserver_binding.labeltype`, `responderpolicy_lbvserver_binding.labeltype`, `responderpolicy_responderglobal_binding.labeltype`, `responderpolicy_responderpolicylabel_binding.labeltype`.
+/// Values of `responderpolicy_crvserver_binding.labeltype`, `responderpolicy_csvserver_binding.labeltype`, `responderpolicy_lbvserver_binding.labeltype`, `responderpolicy_responderglobal_binding.labeltype`, `responderpolicy_responderpolicylabel_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ResponderpolicyCrvserverBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -1285,7 +1356,7 @@ pub enum ResponderpolicyCrvserverBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for ResponderpolicyCrvserverBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -1314,6 +1385,7 @@ impl rt::Model for ResponderpolicyCrvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1327,14 +1399,9 @@ impl rt::Model for ResponderpolicyCrvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyCrvserverBinding {
@@ -1369,6 +1436,15 @@ impl rt::Resource for ResponderpolicyCrvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ResponderpolicyCrvserverBinding {
+    /// A `responderpolicy_crvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ResponderpolicyCrvserverBinding {
     /// `GET /nitro/v1/config/responderpolicy_crvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1387,48 +1463,43 @@ impl ResponderpolicyCrvserverBinding {
 /// - URL: `/nitro/v1/config/responderpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/responder/responderpolicy_csvserver_binding/responderpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ResponderpolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<ResponderpolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicy_csvserver_binding`.`labeltype` ([`ResponderpolicyCsvserverBinding`]): the same values as [`ResponderpolicyCrvserverBindingLabeltype`].
-pub type ResponderpolicyCsvserverBindingLabeltype = ResponderpolicyCrvserverBindingLabeltype;
 impl rt::Model for ResponderpolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1451,6 +1522,7 @@ impl rt::Model for ResponderpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1464,14 +1536,9 @@ impl rt::Model for ResponderpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyCsvserverBinding {
@@ -1506,6 +1573,15 @@ impl rt::Resource for ResponderpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ResponderpolicyCsvserverBinding {
+    /// A `responderpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ResponderpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/responderpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1524,48 +1600,43 @@ impl ResponderpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/responderpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/responder/responderpolicy_lbvserver_binding/responderpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ResponderpolicyLbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<ResponderpolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicy_lbvserver_binding`.`labeltype` ([`ResponderpolicyLbvserverBinding`]): the same values as [`ResponderpolicyCrvserverBindingLabeltype`].
-pub type ResponderpolicyLbvserverBindingLabeltype = ResponderpolicyCrvserverBindingLabeltype;
 impl rt::Model for ResponderpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1588,6 +1659,7 @@ impl rt::Model for ResponderpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1601,14 +1673,9 @@ impl rt::Model for ResponderpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyLbvserverBinding {
@@ -1643,6 +1710,15 @@ impl rt::Resource for ResponderpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ResponderpolicyLbvserverBinding {
+    /// A `responderpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ResponderpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/responderpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1661,48 +1737,43 @@ impl ResponderpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/responderpolicy_responderglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/responder/responderpolicy_responderglobal_binding/responderpolicy_responderglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicyResponderglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ResponderpolicyResponderglobalBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<ResponderpolicyResponderglobalBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicy_responderglobal_binding`.`labeltype` ([`ResponderpolicyResponderglobalBinding`]): the same values as [`ResponderpolicyCrvserverBindingLabeltype`].
-pub type ResponderpolicyResponderglobalBindingLabeltype = ResponderpolicyCrvserverBindingLabeltype;
 impl rt::Model for ResponderpolicyResponderglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1725,6 +1796,7 @@ impl rt::Model for ResponderpolicyResponderglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1738,14 +1810,9 @@ impl rt::Model for ResponderpolicyResponderglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyResponderglobalBinding {
@@ -1780,6 +1847,15 @@ impl rt::Resource for ResponderpolicyResponderglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ResponderpolicyResponderglobalBinding {
+    /// A `responderpolicy_responderglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ResponderpolicyResponderglobalBinding {
     /// `GET /nitro/v1/config/responderpolicy_responderglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1798,48 +1874,43 @@ impl ResponderpolicyResponderglobalBinding {
 /// - URL: `/nitro/v1/config/responderpolicy_responderpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/responder/responderpolicy_responderpolicylabel_binding/responderpolicy_responderpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicyResponderpolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`ResponderpolicyResponderpolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<ResponderpolicyResponderpolicylabelBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicy_responderpolicylabel_binding`.`labeltype` ([`ResponderpolicyResponderpolicylabelBinding`]): the same values as [`ResponderpolicyCrvserverBindingLabeltype`].
-pub type ResponderpolicyResponderpolicylabelBindingLabeltype = ResponderpolicyCrvserverBindingLabeltype;
 impl rt::Model for ResponderpolicyResponderpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1862,6 +1933,7 @@ impl rt::Model for ResponderpolicyResponderpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1875,14 +1947,9 @@ impl rt::Model for ResponderpolicyResponderpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyResponderpolicylabelBinding {
@@ -1917,6 +1984,15 @@ impl rt::Resource for ResponderpolicyResponderpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl ResponderpolicyResponderpolicylabelBinding {
+    /// A `responderpolicy_responderpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ResponderpolicyResponderpolicylabelBinding {
     /// `GET /nitro/v1/config/responderpolicy_responderpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1935,46 +2011,41 @@ impl ResponderpolicyResponderpolicylabelBinding {
 /// - URL: `/nitro/v1/config/responderpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`ResponderpolicylabelStats`]
+/// - Bindings: [`ResponderpolicylabelBinding`], [`ResponderpolicylabelPolicybindingBinding`], [`ResponderpolicylabelResponderpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Responderpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`ResponderpolicylabelLabeltype`]): `vserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<ResponderpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `HTTP`.
     ///
     /// Possible values (see [`ResponderpolicylabelPolicylabeltype`]): `HTTP`, `OTHERTCP`, `SIP_UDP`, `SIP_TCP`, `MYSQL`, `MSSQL`, `NAT`, `DIAMETER`, `RADIUS`, `DNS`, `MQTT`, `MQTT_JUMBO`, `QUIC_BRIDGE`, `HTTP_QUIC`.
     pub policylabeltype: Option<rt::Open<ResponderpolicylabelPolicylabeltype>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicylabel`.`labeltype` ([`Responderpolicylabel`]): the same values as [`ResponderglobalResponderpolicyBindingLabeltype`].
-pub type ResponderpolicylabelLabeltype = ResponderglobalResponderpolicyBindingLabeltype;
 /// Values of `responderpolicylabel`.`policylabeltype` ([`Responderpolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2068,6 +2139,7 @@ impl rt::Model for Responderpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2084,14 +2156,9 @@ impl rt::Model for Responderpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderpolicylabel {
@@ -2124,6 +2191,28 @@ impl rt::Resource for Responderpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Responderpolicylabel {
+    /// A `responderpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(
+        mut self,
+        policylabeltype: ResponderpolicylabelPolicylabeltype,
+    ) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
 }
 impl Responderpolicylabel {
     /// `POST /nitro/v1/config/responderpolicylabel`
@@ -2168,16 +2257,16 @@ impl Responderpolicylabel {
 /// - URL: `/nitro/v1/config/responderpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/responder/responderpolicylabel_binding/responderpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `responderpolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     pub responderpolicylabel_policybinding_binding: Option<
         Vec<ResponderpolicylabelPolicybindingBinding>,
     >,
-    /// `responderpolicylabel_responderpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub responderpolicylabel_responderpolicy_binding: Option<
         Vec<ResponderpolicylabelResponderpolicyBinding>,
     >,
@@ -2196,6 +2285,7 @@ impl rt::Model for ResponderpolicylabelBinding {
             0 => self.labelname.as_field(),
             1 => self.responderpolicylabel_policybinding_binding.as_field(),
             2 => self.responderpolicylabel_responderpolicy_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2204,14 +2294,9 @@ impl rt::Model for ResponderpolicylabelBinding {
             0 => self.labelname.as_field_mut(),
             1 => self.responderpolicylabel_policybinding_binding.as_field_mut(),
             2 => self.responderpolicylabel_responderpolicy_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicylabelBinding {
@@ -2246,6 +2331,15 @@ impl rt::Resource for ResponderpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl ResponderpolicylabelBinding {
+    /// A `responderpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ResponderpolicylabelBinding {
     /// `GET /nitro/v1/config/responderpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2260,48 +2354,35 @@ impl ResponderpolicylabelBinding {
 /// - URL: `/nitro/v1/config/responderpolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/responder/responderpolicylabel_policybinding_binding/responderpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ResponderpolicylabelPolicybindingBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<ResponderpolicylabelPolicybindingBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicylabel_policybinding_binding`.`labeltype` ([`ResponderpolicylabelPolicybindingBinding`]): the same values as [`ResponderglobalResponderpolicyBindingLabeltype`].
-pub type ResponderpolicylabelPolicybindingBindingLabeltype = ResponderglobalResponderpolicyBindingLabeltype;
 impl rt::Model for ResponderpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2324,6 +2405,7 @@ impl rt::Model for ResponderpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2337,14 +2419,9 @@ impl rt::Model for ResponderpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicylabelPolicybindingBinding {
@@ -2379,6 +2456,15 @@ impl rt::Resource for ResponderpolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl ResponderpolicylabelPolicybindingBinding {
+    /// A `responderpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl ResponderpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/responderpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -2400,35 +2486,26 @@ impl ResponderpolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicylabelResponderpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`ResponderpolicylabelResponderpolicyBindingLabeltype`]): `vserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<ResponderpolicylabelResponderpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicylabel_responderpolicy_binding`.`labeltype` ([`ResponderpolicylabelResponderpolicyBinding`]): the same values as [`ResponderglobalResponderpolicyBindingLabeltype`].
-pub type ResponderpolicylabelResponderpolicyBindingLabeltype = ResponderglobalResponderpolicyBindingLabeltype;
 impl rt::Model for ResponderpolicylabelResponderpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2451,6 +2528,7 @@ impl rt::Model for ResponderpolicylabelResponderpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2464,14 +2542,9 @@ impl rt::Model for ResponderpolicylabelResponderpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicylabelResponderpolicyBinding {
@@ -2504,6 +2577,48 @@ impl rt::Resource for ResponderpolicylabelResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl ResponderpolicylabelResponderpolicyBinding {
+    /// A `responderpolicylabel_responderpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl ResponderpolicylabelResponderpolicyBinding {
     /// `PUT /nitro/v1/config/responderpolicylabel_responderpolicy_binding`
@@ -2547,37 +2662,31 @@ impl ResponderpolicylabelResponderpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ResponderpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ResponderpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicy`.`clearstats` ([`ResponderpolicyStats`]).
-///
-/// Also the values of `responderpolicylabel.clearstats`.
+/// Values of `responderpolicy.clearstats`, `responderpolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ResponderpolicyStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for ResponderpolicyStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -2601,6 +2710,7 @@ impl rt::Model for ResponderpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2612,14 +2722,9 @@ impl rt::Model for ResponderpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyStats {
@@ -2671,23 +2776,17 @@ impl ResponderpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ResponderpolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ResponderpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `responderpolicylabel`.`clearstats` ([`ResponderpolicylabelStats`]): the same values as [`ResponderpolicyStatsClearstats`].
-pub type ResponderpolicylabelStatsClearstats = ResponderpolicyStatsClearstats;
 impl rt::Model for ResponderpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -2702,6 +2801,7 @@ impl rt::Model for ResponderpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2711,14 +2811,9 @@ impl rt::Model for ResponderpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicylabelStats {

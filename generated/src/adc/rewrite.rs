@@ -14,71 +14,61 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rewriteaction {
-    /// `String`, read-write.
-    pub pattern: Option<String>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Default: `NO`.
     ///
     /// Possible values (see [`RewriteactionBypasssafetycheck`]): `YES`, `NO`.
     pub bypasssafetycheck: Option<rt::Open<RewriteactionBypasssafetycheck>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`RewriteactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<RewriteactionBuiltin>>>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub description: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub pattern: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `String`, read-write.
     pub refinesearch: Option<String>,
-    /// `String`, read-write.
     pub search: Option<String>,
-    /// `String`, read-write.
     pub stringbuilderexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub target: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`RewriteactionType`]): `noop`, `delete`, `insert_http_header`, `delete_http_header`, `corrupt_http_header`, `insert_before`, `insert_after`, `replace`, `replace_http_res`, `delete_all`, `replace_all`, `insert_before_all`, `insert_after_all`, `clientless_vpn_encode`, `clientless_vpn_encode_all`, `clientless_vpn_decode`, `clientless_vpn_decode_all`, `insert_sip_header`, `delete_sip_header`, `corrupt_sip_header`, `replace_sip_res`, `replace_diameter_header_field`, `replace_dns_header_field`, `replace_dns_answer_section`, `delete_mqtt`, `insert_after_mqtt`, `insert_before_mqtt`, `insert_mqtt`, `replace_mqtt`.
     ///
     /// Mandatory for add.
     pub type_: Option<rt::Open<RewriteactionType>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewriteaction`.`builtin` ([`Rewriteaction`]).
-///
-/// Also the values of `rewritepolicy.builtin`, `rewritepolicylabel.builtin`.
+/// Values of `rewriteaction.builtin`, `rewritepolicy.builtin`, `rewritepolicylabel.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RewriteactionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -90,7 +80,7 @@ pub enum RewriteactionBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for RewriteactionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -265,6 +255,7 @@ impl rt::Model for Rewriteaction {
             15 => self.target.as_field(),
             16 => self.type_.as_field(),
             17 => self.undefhits.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -288,14 +279,9 @@ impl rt::Model for Rewriteaction {
             15 => self.target.as_field_mut(),
             16 => self.type_.as_field_mut(),
             17 => self.undefhits.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rewriteaction {
@@ -328,6 +314,58 @@ impl rt::Resource for Rewriteaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Rewriteaction {
+    /// A `rewriteaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bypasssafetycheck`](Self::bypasssafetycheck).
+    pub fn bypasssafetycheck(
+        mut self,
+        bypasssafetycheck: RewriteactionBypasssafetycheck,
+    ) -> Self {
+        self.bypasssafetycheck = Some(rt::Open::Known(bypasssafetycheck));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`pattern`](Self::pattern).
+    pub fn pattern(mut self, pattern: impl Into<String>) -> Self {
+        self.pattern = Some(pattern.into());
+        self
+    }
+    /// Sets [`refinesearch`](Self::refinesearch).
+    pub fn refinesearch(mut self, refinesearch: impl Into<String>) -> Self {
+        self.refinesearch = Some(refinesearch.into());
+        self
+    }
+    /// Sets [`search`](Self::search).
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.search = Some(search.into());
+        self
+    }
+    /// Sets [`stringbuilderexpr`](Self::stringbuilderexpr).
+    pub fn stringbuilderexpr(mut self, stringbuilderexpr: impl Into<String>) -> Self {
+        self.stringbuilderexpr = Some(stringbuilderexpr.into());
+        self
+    }
+    /// Sets [`target`](Self::target).
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: RewriteactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Rewriteaction {
     /// `POST /nitro/v1/config/rewriteaction`
@@ -388,10 +426,11 @@ impl Rewriteaction {
 /// - URL: `/nitro/v1/config/rewriteglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/rewrite/rewriteglobal_binding/rewriteglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewriteglobalBinding {
-    /// `rewriteglobal_rewritepolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub rewriteglobal_rewritepolicy_binding: Option<
         Vec<RewriteglobalRewritepolicyBinding>,
     >,
@@ -404,20 +443,16 @@ impl rt::Model for RewriteglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rewriteglobal_rewritepolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.rewriteglobal_rewritepolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewriteglobalBinding {
@@ -465,12 +500,12 @@ impl RewriteglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewriteglobalRewritepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`RewriteglobalRewritepolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -479,27 +514,20 @@ pub struct RewriteglobalRewritepolicyBinding {
     pub globalbindtype: Option<
         rt::Open<RewriteglobalRewritepolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`RewriteglobalRewritepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<RewriteglobalRewritepolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`RewriteglobalRewritepolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`, `OTHERTCP_REQ_OVERRIDE`, `OTHERTCP_REQ_DEFAULT`, `OTHERTCP_RES_OVERRIDE`, `OTHERTCP_RES_DEFAULT`, `SIPUDP_REQ_OVERRIDE`, `SIPUDP_REQ_DEFAULT`, `SIPUDP_RES_OVERRIDE`, `SIPUDP_RES_DEFAULT`, `SIPTCP_REQ_OVERRIDE`, `SIPTCP_REQ_DEFAULT`, `SIPTCP_RES_OVERRIDE`, `SIPTCP_RES_DEFAULT`, `DIAMETER_REQ_OVERRIDE`, `DIAMETER_REQ_DEFAULT`, `DIAMETER_RES_OVERRIDE`, `DIAMETER_RES_DEFAULT`, `RADIUS_REQ_OVERRIDE`, `RADIUS_REQ_DEFAULT`, `RADIUS_RES_OVERRIDE`, `RADIUS_RES_DEFAULT`, `DNS_REQ_OVERRIDE`, `DNS_REQ_DEFAULT`, `DNS_RES_OVERRIDE`, `DNS_RES_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`, `HTTPQUIC_RES_OVERRIDE`, `HTTPQUIC_RES_DEFAULT`, `MQTT_REQ_DEFAULT`, `MQTT_REQ_OVERRIDE`, `MQTT_RES_DEFAULT`, `MQTT_RES_OVERRIDE`.
     pub type_: Option<rt::Open<RewriteglobalRewritepolicyBindingType>>,
@@ -534,12 +562,10 @@ impl rt::WireEnum for RewriteglobalRewritepolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `rewriteglobal_rewritepolicy_binding`.`labeltype` ([`RewriteglobalRewritepolicyBinding`]).
-///
-/// Also the values of `rewritepolicy_csvserver_binding.labeltype`, `rewritepolicy_lbvserver_binding.labeltype`, `rewritepolicy_rewriteglobal_binding.labeltype`, `rewritepolicy_rewritepolicylabel_binding.labeltype`, `rewritepolicylabel.labeltype`, `rewritepolicylabel_policybinding_binding.labeltype`, `rewritepolicylabel_rewritepolicy_binding.labeltype`.
+/// Values of `rewriteglobal_rewritepolicy_binding.labeltype`, `rewritepolicy_csvserver_binding.labeltype`, `rewritepolicy_lbvserver_binding.labeltype`, `rewritepolicy_rewriteglobal_binding.labeltype`, `rewritepolicy_rewritepolicylabel_binding.labeltype`, `rewritepolicylabel.labeltype`, `rewritepolicylabel_policybinding_binding.labeltype`, `rewritepolicylabel_rewritepolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RewriteglobalRewritepolicyBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -547,7 +573,7 @@ pub enum RewriteglobalRewritepolicyBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for RewriteglobalRewritepolicyBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -739,6 +765,7 @@ impl rt::Model for RewriteglobalRewritepolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -755,14 +782,9 @@ impl rt::Model for RewriteglobalRewritepolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewriteglobalRewritepolicyBinding {
@@ -795,6 +817,46 @@ impl rt::Resource for RewriteglobalRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl RewriteglobalRewritepolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: RewriteglobalRewritepolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl RewriteglobalRewritepolicyBinding {
     /// `PUT /nitro/v1/config/rewriteglobal_rewritepolicy_binding`
@@ -830,14 +892,12 @@ impl RewriteglobalRewritepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rewriteparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 5000.
     ///
     /// Since `11.1`.
     pub timeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NOREWRITE`.
     pub undefaction: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -850,6 +910,7 @@ impl rt::Model for Rewriteparam {
         match index {
             0 => self.timeout.as_field(),
             1 => self.undefaction.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -857,14 +918,9 @@ impl rt::Model for Rewriteparam {
         match index {
             0 => self.timeout.as_field_mut(),
             1 => self.undefaction.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rewriteparam {
@@ -917,54 +973,45 @@ impl Rewriteparam {
 /// - URL: `/nitro/v1/config/rewritepolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`RewritepolicyStats`]
+/// - Bindings: [`RewritepolicyBinding`], [`RewritepolicyCsvserverBinding`], [`RewritepolicyLbvserverBinding`], [`RewritepolicyRewriteglobalBinding`], [`RewritepolicyRewritepolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rewritepolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub action: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`RewritepolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<RewritepolicyBuiltin>>>,
-    /// `String`, read-write.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub description: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub isdefault: Option<bool>,
-    /// `String`, read-write.
     pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `String`, read-write.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicy`.`builtin` ([`Rewritepolicy`]): the same values as [`RewriteactionBuiltin`].
-pub type RewritepolicyBuiltin = RewriteactionBuiltin;
 impl rt::Model for Rewritepolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -999,6 +1046,7 @@ impl rt::Model for Rewritepolicy {
             11 => self.rule.as_field(),
             12 => self.undefaction.as_field(),
             13 => self.undefhits.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1018,14 +1066,9 @@ impl rt::Model for Rewritepolicy {
             11 => self.rule.as_field_mut(),
             12 => self.undefaction.as_field_mut(),
             13 => self.undefhits.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rewritepolicy {
@@ -1058,6 +1101,40 @@ impl rt::Resource for Rewritepolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Rewritepolicy {
+    /// A `rewritepolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Rewritepolicy {
     /// `POST /nitro/v1/config/rewritepolicy`
@@ -1114,20 +1191,20 @@ impl Rewritepolicy {
 /// - URL: `/nitro/v1/config/rewritepolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/rewrite/rewritepolicy_binding/rewritepolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `rewritepolicy_csvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub rewritepolicy_csvserver_binding: Option<Vec<RewritepolicyCsvserverBinding>>,
-    /// `rewritepolicy_rewriteglobal_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub rewritepolicy_lbvserver_binding: Option<Vec<RewritepolicyLbvserverBinding>>,
+    /// Read-only: never sent.
     pub rewritepolicy_rewriteglobal_binding: Option<
         Vec<RewritepolicyRewriteglobalBinding>,
     >,
-    /// `rewritepolicy_lbvserver_binding[]`, read-only.
-    pub rewritepolicy_lbvserver_binding: Option<Vec<RewritepolicyLbvserverBinding>>,
-    /// `rewritepolicy_rewritepolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub rewritepolicy_rewritepolicylabel_binding: Option<
         Vec<RewritepolicyRewritepolicylabelBinding>,
     >,
@@ -1150,6 +1227,7 @@ impl rt::Model for RewritepolicyBinding {
             2 => self.rewritepolicy_lbvserver_binding.as_field(),
             3 => self.rewritepolicy_rewriteglobal_binding.as_field(),
             4 => self.rewritepolicy_rewritepolicylabel_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1160,14 +1238,9 @@ impl rt::Model for RewritepolicyBinding {
             2 => self.rewritepolicy_lbvserver_binding.as_field_mut(),
             3 => self.rewritepolicy_rewriteglobal_binding.as_field_mut(),
             4 => self.rewritepolicy_rewritepolicylabel_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicyBinding {
@@ -1202,6 +1275,15 @@ impl rt::Resource for RewritepolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl RewritepolicyBinding {
+    /// A `rewritepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RewritepolicyBinding {
     /// `GET /nitro/v1/config/rewritepolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1216,48 +1298,43 @@ impl RewritepolicyBinding {
 /// - URL: `/nitro/v1/config/rewritepolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rewrite/rewritepolicy_csvserver_binding/rewritepolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RewritepolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<RewritepolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicy_csvserver_binding`.`labeltype` ([`RewritepolicyCsvserverBinding`]): the same values as [`RewriteglobalRewritepolicyBindingLabeltype`].
-pub type RewritepolicyCsvserverBindingLabeltype = RewriteglobalRewritepolicyBindingLabeltype;
 impl rt::Model for RewritepolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1280,6 +1357,7 @@ impl rt::Model for RewritepolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1293,14 +1371,9 @@ impl rt::Model for RewritepolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicyCsvserverBinding {
@@ -1335,6 +1408,15 @@ impl rt::Resource for RewritepolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl RewritepolicyCsvserverBinding {
+    /// A `rewritepolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RewritepolicyCsvserverBinding {
     /// `GET /nitro/v1/config/rewritepolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1353,48 +1435,43 @@ impl RewritepolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/rewritepolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rewrite/rewritepolicy_lbvserver_binding/rewritepolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RewritepolicyLbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<RewritepolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicy_lbvserver_binding`.`labeltype` ([`RewritepolicyLbvserverBinding`]): the same values as [`RewriteglobalRewritepolicyBindingLabeltype`].
-pub type RewritepolicyLbvserverBindingLabeltype = RewriteglobalRewritepolicyBindingLabeltype;
 impl rt::Model for RewritepolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1417,6 +1494,7 @@ impl rt::Model for RewritepolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1430,14 +1508,9 @@ impl rt::Model for RewritepolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicyLbvserverBinding {
@@ -1472,6 +1545,15 @@ impl rt::Resource for RewritepolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl RewritepolicyLbvserverBinding {
+    /// A `rewritepolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RewritepolicyLbvserverBinding {
     /// `GET /nitro/v1/config/rewritepolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1490,48 +1572,43 @@ impl RewritepolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/rewritepolicy_rewriteglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rewrite/rewritepolicy_rewriteglobal_binding/rewritepolicy_rewriteglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyRewriteglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RewritepolicyRewriteglobalBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<RewritepolicyRewriteglobalBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicy_rewriteglobal_binding`.`labeltype` ([`RewritepolicyRewriteglobalBinding`]): the same values as [`RewriteglobalRewritepolicyBindingLabeltype`].
-pub type RewritepolicyRewriteglobalBindingLabeltype = RewriteglobalRewritepolicyBindingLabeltype;
 impl rt::Model for RewritepolicyRewriteglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1554,6 +1631,7 @@ impl rt::Model for RewritepolicyRewriteglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1567,14 +1645,9 @@ impl rt::Model for RewritepolicyRewriteglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicyRewriteglobalBinding {
@@ -1609,6 +1682,15 @@ impl rt::Resource for RewritepolicyRewriteglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl RewritepolicyRewriteglobalBinding {
+    /// A `rewritepolicy_rewriteglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RewritepolicyRewriteglobalBinding {
     /// `GET /nitro/v1/config/rewritepolicy_rewriteglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1627,48 +1709,43 @@ impl RewritepolicyRewriteglobalBinding {
 /// - URL: `/nitro/v1/config/rewritepolicy_rewritepolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rewrite/rewritepolicy_rewritepolicylabel_binding/rewritepolicy_rewritepolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyRewritepolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RewritepolicyRewritepolicylabelBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<RewritepolicyRewritepolicylabelBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicy_rewritepolicylabel_binding`.`labeltype` ([`RewritepolicyRewritepolicylabelBinding`]): the same values as [`RewriteglobalRewritepolicyBindingLabeltype`].
-pub type RewritepolicyRewritepolicylabelBindingLabeltype = RewriteglobalRewritepolicyBindingLabeltype;
 impl rt::Model for RewritepolicyRewritepolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1691,6 +1768,7 @@ impl rt::Model for RewritepolicyRewritepolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1704,14 +1782,9 @@ impl rt::Model for RewritepolicyRewritepolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicyRewritepolicylabelBinding {
@@ -1746,6 +1819,15 @@ impl rt::Resource for RewritepolicyRewritepolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl RewritepolicyRewritepolicylabelBinding {
+    /// A `rewritepolicy_rewritepolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RewritepolicyRewritepolicylabelBinding {
     /// `GET /nitro/v1/config/rewritepolicy_rewritepolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1764,51 +1846,48 @@ impl RewritepolicyRewritepolicylabelBinding {
 /// - URL: `/nitro/v1/config/rewritepolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`RewritepolicylabelStats`]
+/// - Bindings: [`RewritepolicylabelBinding`], [`RewritepolicylabelPolicybindingBinding`], [`RewritepolicylabelRewritepolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Rewritepolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Mandatory for add.
+    pub labelname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`RewritepolicylabelBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<RewritepolicylabelBuiltin>>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub description: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub invoke_labelname: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub isdefault: Option<bool>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Mandatory for add.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RewritepolicylabelLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<RewritepolicylabelLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`RewritepolicylabelTransform`]): `http_req`, `http_res`, `othertcp_req`, `othertcp_res`, `url`, `text`, `clientless_vpn_req`, `clientless_vpn_res`, `sipudp_req`, `sipudp_res`, `siptcp_req`, `siptcp_res`, `diameter_req`, `diameter_res`, `radius_req`, `radius_res`, `dns_req`, `dns_res`, `httpquic_req`, `httpquic_res`, `mqtt_req`, `mqtt_res`.
     ///
     /// Mandatory for add.
@@ -1816,10 +1895,6 @@ pub struct Rewritepolicylabel {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicylabel`.`builtin` ([`Rewritepolicylabel`]): the same values as [`RewriteactionBuiltin`].
-pub type RewritepolicylabelBuiltin = RewriteactionBuiltin;
-/// Values of `rewritepolicylabel`.`labeltype` ([`Rewritepolicylabel`]): the same values as [`RewriteglobalRewritepolicyBindingLabeltype`].
-pub type RewritepolicylabelLabeltype = RewriteglobalRewritepolicyBindingLabeltype;
 /// Values of `rewritepolicylabel`.`transform` ([`Rewritepolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1953,6 +2028,7 @@ impl rt::Model for Rewritepolicylabel {
             13 => self.numpol.as_field(),
             14 => self.priority.as_field(),
             15 => self.transform.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1974,14 +2050,9 @@ impl rt::Model for Rewritepolicylabel {
             13 => self.numpol.as_field_mut(),
             14 => self.priority.as_field_mut(),
             15 => self.transform.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rewritepolicylabel {
@@ -2014,6 +2085,25 @@ impl rt::Resource for Rewritepolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Rewritepolicylabel {
+    /// A `rewritepolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`transform`](Self::transform).
+    pub fn transform(mut self, transform: RewritepolicylabelTransform) -> Self {
+        self.transform = Some(rt::Open::Known(transform));
+        self
+    }
 }
 impl Rewritepolicylabel {
     /// `POST /nitro/v1/config/rewritepolicylabel`
@@ -2058,16 +2148,16 @@ impl Rewritepolicylabel {
 /// - URL: `/nitro/v1/config/rewritepolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/rewrite/rewritepolicylabel_binding/rewritepolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `rewritepolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     pub rewritepolicylabel_policybinding_binding: Option<
         Vec<RewritepolicylabelPolicybindingBinding>,
     >,
-    /// `rewritepolicylabel_rewritepolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub rewritepolicylabel_rewritepolicy_binding: Option<
         Vec<RewritepolicylabelRewritepolicyBinding>,
     >,
@@ -2086,6 +2176,7 @@ impl rt::Model for RewritepolicylabelBinding {
             0 => self.labelname.as_field(),
             1 => self.rewritepolicylabel_policybinding_binding.as_field(),
             2 => self.rewritepolicylabel_rewritepolicy_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2094,14 +2185,9 @@ impl rt::Model for RewritepolicylabelBinding {
             0 => self.labelname.as_field_mut(),
             1 => self.rewritepolicylabel_policybinding_binding.as_field_mut(),
             2 => self.rewritepolicylabel_rewritepolicy_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicylabelBinding {
@@ -2136,6 +2222,15 @@ impl rt::Resource for RewritepolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl RewritepolicylabelBinding {
+    /// A `rewritepolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RewritepolicylabelBinding {
     /// `GET /nitro/v1/config/rewritepolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2150,48 +2245,35 @@ impl RewritepolicylabelBinding {
 /// - URL: `/nitro/v1/config/rewritepolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rewrite/rewritepolicylabel_policybinding_binding/rewritepolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`RewritepolicylabelPolicybindingBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<RewritepolicylabelPolicybindingBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicylabel_policybinding_binding`.`labeltype` ([`RewritepolicylabelPolicybindingBinding`]): the same values as [`RewriteglobalRewritepolicyBindingLabeltype`].
-pub type RewritepolicylabelPolicybindingBindingLabeltype = RewriteglobalRewritepolicyBindingLabeltype;
 impl rt::Model for RewritepolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2214,6 +2296,7 @@ impl rt::Model for RewritepolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2227,14 +2310,9 @@ impl rt::Model for RewritepolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicylabelPolicybindingBinding {
@@ -2269,6 +2347,15 @@ impl rt::Resource for RewritepolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl RewritepolicylabelPolicybindingBinding {
+    /// A `rewritepolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RewritepolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/rewritepolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -2290,35 +2377,26 @@ impl RewritepolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicylabelRewritepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`RewritepolicylabelRewritepolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<RewritepolicylabelRewritepolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicylabel_rewritepolicy_binding`.`labeltype` ([`RewritepolicylabelRewritepolicyBinding`]): the same values as [`RewriteglobalRewritepolicyBindingLabeltype`].
-pub type RewritepolicylabelRewritepolicyBindingLabeltype = RewriteglobalRewritepolicyBindingLabeltype;
 impl rt::Model for RewritepolicylabelRewritepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2341,6 +2419,7 @@ impl rt::Model for RewritepolicylabelRewritepolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2354,14 +2433,9 @@ impl rt::Model for RewritepolicylabelRewritepolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicylabelRewritepolicyBinding {
@@ -2394,6 +2468,48 @@ impl rt::Resource for RewritepolicylabelRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl RewritepolicylabelRewritepolicyBinding {
+    /// A `rewritepolicylabel_rewritepolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverResvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl RewritepolicylabelRewritepolicyBinding {
     /// `PUT /nitro/v1/config/rewritepolicylabel_rewritepolicy_binding`
@@ -2437,37 +2553,31 @@ impl RewritepolicylabelRewritepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`RewritepolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<RewritepolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicy`.`clearstats` ([`RewritepolicyStats`]).
-///
-/// Also the values of `rewritepolicylabel.clearstats`.
+/// Values of `rewritepolicy.clearstats`, `rewritepolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RewritepolicyStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for RewritepolicyStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -2491,6 +2601,7 @@ impl rt::Model for RewritepolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2502,14 +2613,9 @@ impl rt::Model for RewritepolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicyStats {
@@ -2561,23 +2667,17 @@ impl RewritepolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritepolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`RewritepolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<RewritepolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `rewritepolicylabel`.`clearstats` ([`RewritepolicylabelStats`]): the same values as [`RewritepolicyStatsClearstats`].
-pub type RewritepolicylabelStatsClearstats = RewritepolicyStatsClearstats;
 impl rt::Model for RewritepolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -2592,6 +2692,7 @@ impl rt::Model for RewritepolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2601,14 +2702,9 @@ impl rt::Model for RewritepolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritepolicylabelStats {

@@ -11,31 +11,32 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/riseapbrsvc`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/rise/riseapbrsvc/riseapbrsvc.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseapbrsvc {
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RiseapbrsvcRisesvctype`]): `Service`, `ServiceGroup`.
-    pub risesvctype: Option<rt::Open<RiseapbrsvcRisesvctype>>,
-    /// `String`, read-only.
-    pub serverip: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub nexthopip: Option<String>,
-    /// `Double`, read-only.
-    pub vlan: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`RiseapbrsvcProtocol`]): `HTTP`, `FTP`, `TCP`, `UDP`, `SSL`, `SSL_BRIDGE`, `SSL_TCP`, `DTLS`, `NNTP`, `RPCSVR`, `DNS`, `ADNS`, `SNMP`, `RTSP`, `DHCPRA`, `ANY`, `SIP_UDP`, `SIP_TCP`, `SIP_SSL`, `DNS_TCP`, `ADNS_TCP`, `MYSQL`, `MSSQL`, `ORACLE`, `RADIUS`, `RADIUSListener`, `RDP`, `DIAMETER`, `SSL_DIAMETER`, `TFTP`, `SMPP`, `PPTP`, `GRE`, `SYSLOGTCP`, `SYSLOGUDP`, `FIX`, `SSL_FIX`, `USER_TCP`, `USER_SSL_TCP`, `QUIC`, `IPFIX`, `LOGSTREAM`.
     pub protocol: Option<rt::Open<RiseapbrsvcProtocol>>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`RiseapbrsvcRisesvctype`]): `Service`, `ServiceGroup`.
+    pub risesvctype: Option<rt::Open<RiseapbrsvcRisesvctype>>,
+    /// Read-only: never sent.
+    pub serverip: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub serverport: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vlan: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -241,6 +242,7 @@ impl rt::Model for Riseapbrsvc {
             5 => self.serverip.as_field(),
             6 => self.serverport.as_field(),
             7 => self.vlan.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -254,14 +256,9 @@ impl rt::Model for Riseapbrsvc {
             5 => self.serverip.as_field_mut(),
             6 => self.serverport.as_field_mut(),
             7 => self.vlan.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Riseapbrsvc {
@@ -310,43 +307,36 @@ impl Riseapbrsvc {
 /// - URL: `/nitro/v1/config/riseparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Reference page: `configuration/rise/riseparam/riseparam.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseparam {
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`RiseparamDirectmode`]): `ENABLED`, `DISABLED`.
-    pub directmode: Option<rt::Open<RiseparamDirectmode>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub directmode: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`RiseparamIndirectmode`]): `ENABLED`, `DISABLED`.
-    pub indirectmode: Option<rt::Open<RiseparamIndirectmode>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub indirectmode: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `riseparam`.`directmode` ([`Riseparam`]).
-///
-/// Also the values of `riseparam.indirectmode`.
+/// Values of `riseparam.directmode`, `riseparam.indirectmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RiseparamDirectmode {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for RiseparamDirectmode {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `riseparam`.`indirectmode` ([`Riseparam`]): the same values as [`RiseparamDirectmode`].
-pub type RiseparamIndirectmode = RiseparamDirectmode;
 impl rt::Model for Riseparam {
     const FIELDS: &'static [&'static str] = &["directmode", "indirectmode"];
     #[inline(always)]
@@ -354,6 +344,7 @@ impl rt::Model for Riseparam {
         match index {
             0 => self.directmode.as_field(),
             1 => self.indirectmode.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -361,14 +352,9 @@ impl rt::Model for Riseparam {
         match index {
             0 => self.directmode.as_field_mut(),
             1 => self.indirectmode.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Riseparam {
@@ -421,55 +407,55 @@ impl Riseparam {
 /// - URL: `/nitro/v1/config/riseprofile`
 /// - Key: `profilename`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rise/riseprofile/riseprofile.md`
+/// - Bindings: [`RiseprofileBinding`], [`RiseprofileInterfaceBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riseprofile {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 83.
     pub profilename: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 31.
-    pub servicename: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Length: 1 to 31.
     pub deviceid: Option<String>,
-    /// `Double`, read-only.
-    pub slotid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub slotno: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub vdcid: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub vpcid: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ipaddress: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RiseprofileMode`]): `Direct`, `Indirect`, `vPC-Direct`.
-    pub mode: Option<rt::Open<RiseprofileMode>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RiseprofileStatus`]): `Active`, `Inactive`.
-    pub status: Option<rt::Open<RiseprofileStatus>>,
-    /// `Double`, read-only.
-    pub vlan: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub vlangroupid: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`RiseprofileVlancfgstatus`]): `Ok`, `Invalid`.
-    pub vlancfgstatus: Option<rt::Open<RiseprofileVlancfgstatus>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ifnum: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`RiseprofileIssu`]): `InProgress`, `None`.
     pub issu: Option<rt::Open<RiseprofileIssu>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`RiseprofileMode`]): `Direct`, `Indirect`, `vPC-Direct`.
+    pub mode: Option<rt::Open<RiseprofileMode>>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 31.
+    pub servicename: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub slotid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub slotno: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`RiseprofileStatus`]): `Active`, `Inactive`.
+    pub status: Option<rt::Open<RiseprofileStatus>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vdcid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vlan: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`RiseprofileVlancfgstatus`]): `Ok`, `Invalid`.
+    pub vlancfgstatus: Option<rt::Open<RiseprofileVlancfgstatus>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vlangroupid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vpcid: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -574,6 +560,7 @@ impl rt::Model for Riseprofile {
             13 => self.vlancfgstatus.as_field(),
             14 => self.vlangroupid.as_field(),
             15 => self.vpcid.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -595,14 +582,9 @@ impl rt::Model for Riseprofile {
             13 => self.vlancfgstatus.as_field_mut(),
             14 => self.vlangroupid.as_field_mut(),
             15 => self.vpcid.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Riseprofile {
@@ -637,6 +619,15 @@ impl rt::Resource for Riseprofile {
     const KEYS: &'static [&'static str] = &["profilename"];
 }
 impl Riseprofile {
+    /// A `riseprofile` named by its key, every other field unset.
+    pub fn new(profilename: impl Into<String>) -> Self {
+        Self {
+            profilename: Some(profilename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Riseprofile {
     /// `GET /nitro/v1/config/riseprofile?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -655,14 +646,13 @@ impl Riseprofile {
 /// - URL: `/nitro/v1/config/riseprofile_binding`
 /// - Key: `profilename`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/rise/riseprofile_binding/riseprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RiseprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 83.
     pub profilename: Option<String>,
-    /// `riseprofile_interface_binding[]`, read-only.
+    /// Read-only: never sent.
     pub riseprofile_interface_binding: Option<Vec<RiseprofileInterfaceBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -677,6 +667,7 @@ impl rt::Model for RiseprofileBinding {
         match index {
             0 => self.profilename.as_field(),
             1 => self.riseprofile_interface_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -684,14 +675,9 @@ impl rt::Model for RiseprofileBinding {
         match index {
             0 => self.profilename.as_field_mut(),
             1 => self.riseprofile_interface_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RiseprofileBinding {
@@ -726,6 +712,15 @@ impl rt::Resource for RiseprofileBinding {
     const KEYS: &'static [&'static str] = &["profilename"];
 }
 impl RiseprofileBinding {
+    /// A `riseprofile_binding` named by its key, every other field unset.
+    pub fn new(profilename: impl Into<String>) -> Self {
+        Self {
+            profilename: Some(profilename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RiseprofileBinding {
     /// `GET /nitro/v1/config/riseprofile_binding/{profilename}`
     pub fn get(profilename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(profilename)
@@ -740,23 +735,20 @@ impl RiseprofileBinding {
 /// - URL: `/nitro/v1/config/riseprofile_interface_binding`
 /// - Key: `profilename`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/rise/riseprofile_interface_binding/riseprofile_interface_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RiseprofileInterfaceBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub memberinterface: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 83.
     ///
     /// Since `11.1`.
     pub profilename: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub memberinterface: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -772,6 +764,7 @@ impl rt::Model for RiseprofileInterfaceBinding {
             0 => self.count.as_field(),
             1 => self.memberinterface.as_field(),
             2 => self.profilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -780,14 +773,9 @@ impl rt::Model for RiseprofileInterfaceBinding {
             0 => self.count.as_field_mut(),
             1 => self.memberinterface.as_field_mut(),
             2 => self.profilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RiseprofileInterfaceBinding {
@@ -822,6 +810,15 @@ impl rt::Resource for RiseprofileInterfaceBinding {
     const KEYS: &'static [&'static str] = &["profilename"];
 }
 impl RiseprofileInterfaceBinding {
+    /// A `riseprofile_interface_binding` named by its key, every other field unset.
+    pub fn new(profilename: impl Into<String>) -> Self {
+        Self {
+            profilename: Some(profilename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl RiseprofileInterfaceBinding {
     /// `GET /nitro/v1/config/riseprofile_interface_binding/{profilename}?count=yes`
     pub fn count(profilename: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(profilename)
@@ -840,27 +837,28 @@ impl RiseprofileInterfaceBinding {
 /// - URL: `/nitro/v1/config/riserhi`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/rise/riserhi/riserhi.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Riserhi {
-    /// `String`, read-only.
-    pub ipaddress: Option<String>,
-    /// `Double`, read-only.
-    pub prefixlen: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     pub hostrtgw: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub nexthopvlan: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub weight: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub prefixlen: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Default: `ONE_VSERVER`.
     ///
     /// Possible values (see [`RiserhiVserverrhilevel`]): `ONE_VSERVER`, `ALL_VSERVERS`, `NONE`, `VSVR_CNTRLD`.
     pub vserverrhilevel: Option<rt::Open<RiserhiVserverrhilevel>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub weight: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -905,6 +903,7 @@ impl rt::Model for Riserhi {
             4 => self.prefixlen.as_field(),
             5 => self.vserverrhilevel.as_field(),
             6 => self.weight.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -917,14 +916,9 @@ impl rt::Model for Riserhi {
             4 => self.prefixlen.as_field_mut(),
             5 => self.vserverrhilevel.as_field_mut(),
             6 => self.weight.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Riserhi {

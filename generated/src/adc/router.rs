@@ -14,17 +14,18 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Routerdynamicrouting {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
     pub commandstring: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub output: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -43,6 +44,7 @@ impl rt::Model for Routerdynamicrouting {
             1 => self.commandstring.as_field(),
             2 => self.nodeid.as_field(),
             3 => self.output.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52,14 +54,9 @@ impl rt::Model for Routerdynamicrouting {
             1 => self.commandstring.as_field_mut(),
             2 => self.nodeid.as_field_mut(),
             3 => self.output.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Routerdynamicrouting {
@@ -92,6 +89,13 @@ impl rt::Resource for Routerdynamicrouting {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &[];
+}
+impl Routerdynamicrouting {
+    /// Sets [`commandstring`](Self::commandstring).
+    pub fn commandstring(mut self, commandstring: impl Into<String>) -> Self {
+        self.commandstring = Some(commandstring.into());
+        self
+    }
 }
 impl Routerdynamicrouting {
     /// `POST /nitro/v1/config/routerdynamicrouting`

@@ -11,17 +11,16 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/scparameter`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Reference page: `configuration/sure-connect/scparameter/scparameter.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Scparameter {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967294.
     ///
     /// Default: `300`.
     pub sessionlife: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Default: `DEFAULT`.
@@ -36,6 +35,7 @@ impl rt::Model for Scparameter {
         match index {
             0 => self.sessionlife.as_field(),
             1 => self.vsr.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -43,14 +43,9 @@ impl rt::Model for Scparameter {
         match index {
             0 => self.sessionlife.as_field_mut(),
             1 => self.vsr.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Scparameter {
@@ -103,45 +98,35 @@ impl Scparameter {
 /// - URL: `/nitro/v1/config/scpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/sure-connect/scpolicy/scpolicy.md`
+/// - Statistics: [`ScpolicyStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Scpolicy {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 127.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1499.
-    pub rule: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`ScpolicyAction`]): `ACS`, `NS`, `NOACTION`.
+    pub action: Option<rt::Open<ScpolicyAction>>,
+    /// Length: 1 to 127.
+    pub altcontentpath: Option<String>,
+    /// Length: 1 to 127.
+    pub altcontentsvcname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 599999999.
     pub delay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 4294967294.
     pub maxconn: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ScpolicyAction`]): `ACS`, `NS`, `NOACTION`.
-    pub action: Option<rt::Open<ScpolicyAction>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    pub altcontentsvcname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    pub altcontentpath: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
+    /// Length: at most 1499.
+    pub rule: Option<String>,
+    /// Length: at most 127.
+    pub url: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -187,6 +172,7 @@ impl rt::Model for Scpolicy {
             6 => self.name.as_field(),
             7 => self.rule.as_field(),
             8 => self.url.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -201,14 +187,9 @@ impl rt::Model for Scpolicy {
             6 => self.name.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.url.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Scpolicy {
@@ -241,6 +222,50 @@ impl rt::Resource for Scpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Scpolicy {
+    /// A `scpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: ScpolicyAction) -> Self {
+        self.action = Some(rt::Open::Known(action));
+        self
+    }
+    /// Sets [`altcontentpath`](Self::altcontentpath).
+    pub fn altcontentpath(mut self, altcontentpath: impl Into<String>) -> Self {
+        self.altcontentpath = Some(altcontentpath.into());
+        self
+    }
+    /// Sets [`altcontentsvcname`](Self::altcontentsvcname).
+    pub fn altcontentsvcname(mut self, altcontentsvcname: impl Into<String>) -> Self {
+        self.altcontentsvcname = Some(altcontentsvcname.into());
+        self
+    }
+    /// Sets [`delay`](Self::delay).
+    pub fn delay(mut self, delay: impl Into<rt::Number>) -> Self {
+        self.delay = Some(delay.into());
+        self
+    }
+    /// Sets [`maxconn`](Self::maxconn).
+    pub fn maxconn(mut self, maxconn: impl Into<rt::Number>) -> Self {
+        self.maxconn = Some(maxconn.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
 }
 impl Scpolicy {
     /// `POST /nitro/v1/config/scpolicy`
@@ -294,65 +319,61 @@ impl Scpolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ScStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ScStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ScStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub scaltconturls: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scaltconturlsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sccondtriggeredrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scfaultycookies: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scfaultycookiesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scpolicyurlhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scpolicyurlhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scpopups: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scpopupsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scpostreqs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scpostreqsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub screissuedrequestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scresetstats: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scresetstatsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scsessionreqs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scsessionreqsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotcondtriggered: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotreissuedrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scunsupbrow: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scunsupbrowrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sc`.`clearstats` ([`ScStats`]).
-///
-/// Also the values of `scpolicy.clearstats`.
+/// Values of `sc.clearstats`, `scpolicy.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ScStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for ScStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -406,6 +427,7 @@ impl rt::Model for ScStats {
             18 => self.sctotreissuedrequests.as_field(),
             19 => self.scunsupbrow.as_field(),
             20 => self.scunsupbrowrate.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -432,14 +454,9 @@ impl rt::Model for ScStats {
             18 => self.sctotreissuedrequests.as_field_mut(),
             19 => self.scunsupbrow.as_field_mut(),
             20 => self.scunsupbrowrate.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ScStats {
@@ -487,79 +504,73 @@ impl ScStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ScpolicyStats {
-    /// `Double`, read-only.
-    pub avgservertransactiontime: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub avgservertransactiontimerate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`ScpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<ScpolicyStatsClearstats>>,
-    /// `Double`, read-only.
-    pub clienttransactionrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub avgservertransactiontime: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub avgservertransactiontimerate: Option<rt::Number>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clienttransactionrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub openconnrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scaverageclientttlb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scaverageclientttlbrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scclientconnectionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sccurrentclientconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sccurrentclientconnectionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sccurrentwaitingclients: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sccurrentwaitingclientsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sccurrentwaitingtime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sccurrentwaitingtimerate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub scphysicalserviceip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub scphysicalserviceport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub screquestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub screquestsreceivedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scresponsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scresponsesreceivedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scserverconnectionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub scservertransactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotalclientconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotalrequestsreceived: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotalresponsesreceived: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotalserverconnections: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sctotalservertransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totclienttransaction: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totopenconn: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `scpolicy`.`clearstats` ([`ScpolicyStats`]): the same values as [`ScStatsClearstats`].
-pub type ScpolicyStatsClearstats = ScStatsClearstats;
 impl rt::Model for ScpolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "avgservertransactiontime",
@@ -630,6 +641,7 @@ impl rt::Model for ScpolicyStats {
             29 => self.sctotalservertransactions.as_field(),
             30 => self.totclienttransaction.as_field(),
             31 => self.totopenconn.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -667,14 +679,9 @@ impl rt::Model for ScpolicyStats {
             29 => self.sctotalservertransactions.as_field_mut(),
             30 => self.totclienttransaction.as_field_mut(),
             31 => self.totopenconn.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ScpolicyStats {

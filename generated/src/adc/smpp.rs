@@ -15,7 +15,7 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Smppparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 256.
     ///
@@ -23,13 +23,11 @@ pub struct Smppparam {
     ///
     /// Since `11.0`.
     pub addrnpi: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `\\d*`.
     ///
     /// Since `11.0`.
     pub addrrange: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 256.
     ///
@@ -37,23 +35,19 @@ pub struct Smppparam {
     ///
     /// Since `11.0`.
     pub addrton: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `TRANSCEIVER`.
     ///
     /// Possible values (see [`SmppparamClientmode`]): `TRANSCEIVER`, `TRANSMITTERONLY`, `RECEIVERONLY`.
     ///
     /// Since `11.0`.
     pub clientmode: Option<rt::Open<SmppparamClientmode>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
     /// Possible values (see [`SmppparamMsgqueue`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
     pub msgqueue: Option<rt::Open<SmppparamMsgqueue>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `10000`.
     ///
@@ -113,6 +107,7 @@ impl rt::Model for Smppparam {
             3 => self.clientmode.as_field(),
             4 => self.msgqueue.as_field(),
             5 => self.msgqueuesize.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -124,14 +119,9 @@ impl rt::Model for Smppparam {
             3 => self.clientmode.as_field_mut(),
             4 => self.msgqueue.as_field_mut(),
             5 => self.msgqueuesize.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Smppparam {
@@ -188,24 +178,22 @@ impl Smppparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Smppuser {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub password: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -218,6 +206,7 @@ impl rt::Model for Smppuser {
             0 => self.count.as_field(),
             1 => self.password.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -226,14 +215,9 @@ impl rt::Model for Smppuser {
             0 => self.count.as_field_mut(),
             1 => self.password.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Smppuser {
@@ -266,6 +250,20 @@ impl rt::Resource for Smppuser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl Smppuser {
+    /// A `smppuser` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
 }
 impl Smppuser {
     /// `POST /nitro/v1/config/smppuser`

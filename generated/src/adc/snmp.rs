@@ -14,70 +14,60 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpalarm {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Possible values (see [`SnmpalarmTrapname`]): `CPU-USAGE`, `AVERAGE-CPU`, `MEMORY`, `MGMT-CPU-USAGE`, `SYNFLOOD`, `TCP-SYNFLOOD`, `VSERVER-REQRATE`, `SERVICE-REQRATE`, `ENTITY-RXRATE`, `ENTITY-TXRATE`, `ENTITY-SYNFLOOD`, `SERVICE-MAXCLIENTS`, `HA-STATE-CHANGE`, `ENTITY-STATE`, `CONFIG-CHANGE`, `CONFIG-SAVE`, `SERVICEGROUP-MEMBER-REQRATE`, `SERVICEGROUP-MEMBER-MAXCLIENTS`, `MONITOR-RTO-THRESHOLD`, `LOGIN-FAILURE`, `SSL-CERT-EXPIRY`, `FAN-SPEED-LOW`, `VOLTAGE-LOW`, `VOLTAGE-HIGH`, `TEMPERATURE-HIGH`, `CPU-TEMPERATURE-HIGH`, `POWER-SUPPLY-FAILURE`, `DISK-USAGE-HIGH`, `INTERFACE-THROUGHPUT-LOW`, `MON_PROBE_FAILED`, `HA-VERSION-MISMATCH`, `HA-SYNC-FAILURE`, `HA-NO-HEARTBEATS`, `HA-BAD-SECONDARY-STATE`, `INTERFACE-BW-USAGE`, `RATE-LIMIT-THRESHOLD-EXCEEDED`, `ENTITY-NAME-CHANGE`, `HA-PROP-FAILURE`, `IP-CONFLICT`, `PF-RL-RATE-THRESHOLD`, `PF-RL-PPS-THRESHOLD`, `PF-RL-RATE-PKTS-DROPPED`, `PF-RL-PPS-PKTS-DROPPED`, `APPFW-START-URL`, `APPFW-DENY-URL`, `APPFW-VIOLATIONS-TYPE`, `APPFW-REFERER-HEADER`, `APPFW-CSRF-TAG`, `APPFW-COOKIE`, `APPFW-FIELD-CONSISTENCY`, `APPFW-BUFFER-OVERFLOW`, `APPFW-FIELD-FORMAT`, `APPFW-FILE-UPLOAD-TYPE`, `APPFW-JSON-DOS`, `APPFW-JSON-SQL`, `APPFW-JSON-XSS`, `APPFW-SAFE-COMMERCE`, `APPFW-SAFE-OBJECT`, `APPFW-SESSION-LIMIT`, `APPFW-SIGNATURE-MATCH`, `APPFW-POLICY-HIT`, `APPFW-XSS`, `APPFW-XML-XSS`, `APPFW-SQL`, `APPFW-XML-SQL`, `APPFW-XML-ATTACHMENT`, `APPFW-XML-DOS`, `APPFW-XML-VALIDATION`, `APPFW-XML-WSI`, `APPFW-XML-SCHEMA-COMPILE`, `APPFW-XML-SOAP-FAULT`, `APPFW-NEW-SIGNATURE-ADDED`, `APPFW-DEPLOY-RELAXATION-DP`, `APPFW-LEARNED-RULE-APPLIED-DYN-PROF`, `APPFW-CMD`, `APPFW-POSTBODYLIMIT`, `APPFW-JSON-CMD`, `APPFW-SQL-GRAM`, `APPFW-JSON-SQL-GRAM`, `DNSKEY-EXPIRY`, `HA-LICENSE-MISMATCH`, `SSL-CARD-FAILED`, `SSL-CARD-NORMAL`, `WARM-RESTART-EVENT`, `HARD-DISK-DRIVE-ERRORS`, `COMPACT-FLASH-ERRORS`, `CALLHOME-UPLOAD-EVENT`, `1024KEY-EXCHANGE-RATE`, `2048KEY-EXCHANGE-RATE`, `4096KEY-EXCHANGE-RATE`, `SSL-CUR-SESSION-INUSE`, `CLUSTER-NODE-HEALTH`, `CLUSTER-NODE-QUORUM`, `CLUSTER-VERSION-MISMATCH`, `CLUSTER-CCO-CHANGE`, `CLUSTER-OVS-CHANGE`, `CLUSTER-SYNC-FAILURE`, `CLUSTER-SYNC-PARTIAL-SUCCESS`, `CLUSTER-PROP-FAILURE`, `HA-STICKY-PRIMARY`, `INBAND-PROTOCOL-VERSION-MISMATCH`, `SSL-CHIP-REINIT`, `VRID-STATE-CHANGE`, `PORT-ALLOC-FAILED`, `LLDP-REMOTE-CHANGE`, `DUPLICATE-IPV6`, `PARTITION-CONFIG-EVENT`, `PARTITION-SWITCHED`, `LSN-PORTALLOC-FAILED`, `LSN-PORTQUOTA-EXCEED`, `LSN-SESSIONQUOTA-EXCEED`, `LSN-MEM-RECOVERY-KICKEDIN`, `VSERVER-SPILLOVER`, `PARTITION-RATE-LIMIT`, `POOLED-LICENSE-ONGRACE`, `POOLED-LICENSE-PARTIAL`, `CLUSTER-BACKPLANE-HB-MISSING`, `GSLB-SITE-MEP-FLAP`, `DNS-MAXNEGCACHE-USAGE`, `DNS-MAXCACHE-USAGE`, `NS-LICENSE-EXPIRY`, `PKT-RATELIMITING-ATTACK`, `GSLB-SYNC-STATUS-FLIP`, `URLFILT-DB-UPDATE-STATUS`, `URLFILT-INIT-SDK`, `POOLED-LICENSE-CHECKOUT-FAILURE`, `MIGRATION-STARTED`, `MIGRATION-COMPLETE`, `ECDHE-EXCHANGE-RATE`, `BOT-SIGNATURE-UPDATE`, `APPFW-XMLPAYLOAD-CONTENT-TYPE-MISMATCH`, `ADC-ANOMALY`, `APPFW-BLOCK-KEYWORD`, `APPFW-BYPASS-LIST`, `APPFW-CMD-GRAM`, `APPFW-DENY-LIST`, `APPFW-GRPC`, `APPFW-GRPC-WEB-JSON`, `APPFW-GRPC-WEB-TEXT`, `APPFW-JSON-BLOCKKEYWORD`, `APPFW-JSON-CMD-GRAM`, `APPFW-SCHEMA-CONTENTTYPE-UNSUPPORTED`, `APPFW-SCHEMA-ENDPOINT-NOTFOUND`, `APPFW-SCHEMA-METHOD-UNSUPPORTED`, `APPFW-SCHEMA-OTHER`, `APPFW-SCHEMA-PARAMETER-INVALID`, `APPFW-SCHEMA-PARAMETER-MISSING`, `APPFW-SCHEMA-RELAXATION-RULE`, `APPFW-SCHEMA-VALUE-INCORRECT`, `CLOUD-REST-API-FAILURE`, `CLUSTER-PROP-EXEC-FAILURE`, `DNSSEC-KEY-AUTOMGMT-STATUS-FAILURE`, `DNSSEC-KEY-AUTOMGMT-STATUS-SUCCESS`, `HA-DISK-ENCRYPTION-MISMATCH`, `INCONSISTENT-CONFIGURATION-IN-PPES`, `INTERFACE-AUTO-RECOVERY`, `KEK_UPDATE_FAILURE`, `KEK_UPDATE_SUCCESS`, `PORT-ALLOC-EXCEED`, `SSL-ASYM-CRYPTO-UTILIZATION`, `SSL-SYM-CRYPTO-UTILIZATION`, `SYSLOG-CONNECTION-DROPPED`, `SYSTEM_USER_PASSWORD_EXPIRY_WARNING`.
+    pub trapname: Option<rt::Open<SnmpalarmTrapname>>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SnmpalarmLogging`]): `ENABLED`, `DISABLED`.
-    pub logging: Option<rt::Open<SnmpalarmLogging>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub logging: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub normalvalue: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `Unknown`.
     ///
-    /// Possible values (see [`SnmpalarmSeverity`]): `Critical`, `Major`, `Minor`, `Warning`, `Informational`.
-    pub severity: Option<rt::Open<SnmpalarmSeverity>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Severity`]): `Critical`, `Major`, `Minor`, `Warning`, `Informational`.
+    pub severity: Option<rt::Open<Severity>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SnmpalarmState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<SnmpalarmState>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub thresholdvalue: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `1`.
     pub time: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub timeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SnmpalarmTrapname`]): `CPU-USAGE`, `AVERAGE-CPU`, `MEMORY`, `MGMT-CPU-USAGE`, `SYNFLOOD`, `TCP-SYNFLOOD`, `VSERVER-REQRATE`, `SERVICE-REQRATE`, `ENTITY-RXRATE`, `ENTITY-TXRATE`, `ENTITY-SYNFLOOD`, `SERVICE-MAXCLIENTS`, `HA-STATE-CHANGE`, `ENTITY-STATE`, `CONFIG-CHANGE`, `CONFIG-SAVE`, `SERVICEGROUP-MEMBER-REQRATE`, `SERVICEGROUP-MEMBER-MAXCLIENTS`, `MONITOR-RTO-THRESHOLD`, `LOGIN-FAILURE`, `SSL-CERT-EXPIRY`, `FAN-SPEED-LOW`, `VOLTAGE-LOW`, `VOLTAGE-HIGH`, `TEMPERATURE-HIGH`, `CPU-TEMPERATURE-HIGH`, `POWER-SUPPLY-FAILURE`, `DISK-USAGE-HIGH`, `INTERFACE-THROUGHPUT-LOW`, `MON_PROBE_FAILED`, `HA-VERSION-MISMATCH`, `HA-SYNC-FAILURE`, `HA-NO-HEARTBEATS`, `HA-BAD-SECONDARY-STATE`, `INTERFACE-BW-USAGE`, `RATE-LIMIT-THRESHOLD-EXCEEDED`, `ENTITY-NAME-CHANGE`, `HA-PROP-FAILURE`, `IP-CONFLICT`, `PF-RL-RATE-THRESHOLD`, `PF-RL-PPS-THRESHOLD`, `PF-RL-RATE-PKTS-DROPPED`, `PF-RL-PPS-PKTS-DROPPED`, `APPFW-START-URL`, `APPFW-DENY-URL`, `APPFW-VIOLATIONS-TYPE`, `APPFW-REFERER-HEADER`, `APPFW-CSRF-TAG`, `APPFW-COOKIE`, `APPFW-FIELD-CONSISTENCY`, `APPFW-BUFFER-OVERFLOW`, `APPFW-FIELD-FORMAT`, `APPFW-FILE-UPLOAD-TYPE`, `APPFW-JSON-DOS`, `APPFW-JSON-SQL`, `APPFW-JSON-XSS`, `APPFW-SAFE-COMMERCE`, `APPFW-SAFE-OBJECT`, `APPFW-SESSION-LIMIT`, `APPFW-SIGNATURE-MATCH`, `APPFW-POLICY-HIT`, `APPFW-XSS`, `APPFW-XML-XSS`, `APPFW-SQL`, `APPFW-XML-SQL`, `APPFW-XML-ATTACHMENT`, `APPFW-XML-DOS`, `APPFW-XML-VALIDATION`, `APPFW-XML-WSI`, `APPFW-XML-SCHEMA-COMPILE`, `APPFW-XML-SOAP-FAULT`, `APPFW-NEW-SIGNATURE-ADDED`, `APPFW-DEPLOY-RELAXATION-DP`, `APPFW-LEARNED-RULE-APPLIED-DYN-PROF`, `APPFW-CMD`, `APPFW-POSTBODYLIMIT`, `APPFW-JSON-CMD`, `APPFW-SQL-GRAM`, `APPFW-JSON-SQL-GRAM`, `DNSKEY-EXPIRY`, `HA-LICENSE-MISMATCH`, `SSL-CARD-FAILED`, `SSL-CARD-NORMAL`, `WARM-RESTART-EVENT`, `HARD-DISK-DRIVE-ERRORS`, `COMPACT-FLASH-ERRORS`, `CALLHOME-UPLOAD-EVENT`, `1024KEY-EXCHANGE-RATE`, `2048KEY-EXCHANGE-RATE`, `4096KEY-EXCHANGE-RATE`, `SSL-CUR-SESSION-INUSE`, `CLUSTER-NODE-HEALTH`, `CLUSTER-NODE-QUORUM`, `CLUSTER-VERSION-MISMATCH`, `CLUSTER-CCO-CHANGE`, `CLUSTER-OVS-CHANGE`, `CLUSTER-SYNC-FAILURE`, `CLUSTER-SYNC-PARTIAL-SUCCESS`, `CLUSTER-PROP-FAILURE`, `HA-STICKY-PRIMARY`, `INBAND-PROTOCOL-VERSION-MISMATCH`, `SSL-CHIP-REINIT`, `VRID-STATE-CHANGE`, `PORT-ALLOC-FAILED`, `LLDP-REMOTE-CHANGE`, `DUPLICATE-IPV6`, `PARTITION-CONFIG-EVENT`, `PARTITION-SWITCHED`, `LSN-PORTALLOC-FAILED`, `LSN-PORTQUOTA-EXCEED`, `LSN-SESSIONQUOTA-EXCEED`, `LSN-MEM-RECOVERY-KICKEDIN`, `VSERVER-SPILLOVER`, `PARTITION-RATE-LIMIT`, `POOLED-LICENSE-ONGRACE`, `POOLED-LICENSE-PARTIAL`, `CLUSTER-BACKPLANE-HB-MISSING`, `GSLB-SITE-MEP-FLAP`, `DNS-MAXNEGCACHE-USAGE`, `DNS-MAXCACHE-USAGE`, `NS-LICENSE-EXPIRY`, `PKT-RATELIMITING-ATTACK`, `GSLB-SYNC-STATUS-FLIP`, `URLFILT-DB-UPDATE-STATUS`, `URLFILT-INIT-SDK`, `POOLED-LICENSE-CHECKOUT-FAILURE`, `MIGRATION-STARTED`, `MIGRATION-COMPLETE`, `ECDHE-EXCHANGE-RATE`, `BOT-SIGNATURE-UPDATE`, `APPFW-XMLPAYLOAD-CONTENT-TYPE-MISMATCH`, `ADC-ANOMALY`, `APPFW-BLOCK-KEYWORD`, `APPFW-BYPASS-LIST`, `APPFW-CMD-GRAM`, `APPFW-DENY-LIST`, `APPFW-GRPC`, `APPFW-GRPC-WEB-JSON`, `APPFW-GRPC-WEB-TEXT`, `APPFW-JSON-BLOCKKEYWORD`, `APPFW-JSON-CMD-GRAM`, `APPFW-SCHEMA-CONTENTTYPE-UNSUPPORTED`, `APPFW-SCHEMA-ENDPOINT-NOTFOUND`, `APPFW-SCHEMA-METHOD-UNSUPPORTED`, `APPFW-SCHEMA-OTHER`, `APPFW-SCHEMA-PARAMETER-INVALID`, `APPFW-SCHEMA-PARAMETER-MISSING`, `APPFW-SCHEMA-RELAXATION-RULE`, `APPFW-SCHEMA-VALUE-INCORRECT`, `CLOUD-REST-API-FAILURE`, `CLUSTER-PROP-EXEC-FAILURE`, `DNSSEC-KEY-AUTOMGMT-STATUS-FAILURE`, `DNSSEC-KEY-AUTOMGMT-STATUS-SUCCESS`, `HA-DISK-ENCRYPTION-MISMATCH`, `INCONSISTENT-CONFIGURATION-IN-PPES`, `INTERFACE-AUTO-RECOVERY`, `KEK_UPDATE_FAILURE`, `KEK_UPDATE_SUCCESS`, `PORT-ALLOC-EXCEED`, `SSL-ASYM-CRYPTO-UTILIZATION`, `SSL-SYM-CRYPTO-UTILIZATION`, `SYSLOG-CONNECTION-DROPPED`, `SYSTEM_USER_PASSWORD_EXPIRY_WARNING`.
-    pub trapname: Option<rt::Open<SnmpalarmTrapname>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `snmpalarm`.`logging` ([`Snmpalarm`]).
-///
-/// Also the values of `snmpalarm.state`, `snmpoption.partitionnameintrap`, `snmpoption.snmpset`, `snmpoption.snmptraplogging`, `snmptrap.allpartitions`.
+/// Values of `snmpalarm.logging`, `snmpalarm.state`, `snmpoption.partitionnameintrap`, `snmpoption.snmpset`, `snmpoption.snmptraplogging`, `snmptrap.allpartitions`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpalarmLogging {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for SnmpalarmLogging {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `snmpalarm`.`severity` ([`Snmpalarm`]).
-///
-/// Also the values of `snmptrap.severity`.
+/// Values of `snmpalarm.severity`, `snmptrap.severity`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpalarmSeverity {
+pub enum Severity {
     /// `Critical`
     Critical,
     /// `Major`
@@ -89,7 +79,7 @@ pub enum SnmpalarmSeverity {
     /// `Informational`
     Informational,
 }
-impl rt::WireEnum for SnmpalarmSeverity {
+impl rt::WireEnum for Severity {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Critical, "Critical"),
         (Self::Major, "Major"),
@@ -98,8 +88,6 @@ impl rt::WireEnum for SnmpalarmSeverity {
         (Self::Informational, "Informational"),
     ];
 }
-/// Values of `snmpalarm`.`state` ([`Snmpalarm`]): the same values as [`SnmpalarmLogging`].
-pub type SnmpalarmState = SnmpalarmLogging;
 /// Values of `snmpalarm`.`trapname` ([`Snmpalarm`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -774,6 +762,7 @@ impl rt::Model for Snmpalarm {
             6 => self.time.as_field(),
             7 => self.timeout.as_field(),
             8 => self.trapname.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -788,14 +777,9 @@ impl rt::Model for Snmpalarm {
             6 => self.time.as_field_mut(),
             7 => self.timeout.as_field_mut(),
             8 => self.trapname.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpalarm {
@@ -828,6 +812,15 @@ impl rt::Resource for Snmpalarm {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["trapname"];
+}
+impl Snmpalarm {
+    /// A `snmpalarm` named by its key, every other field unset.
+    pub fn new(trapname: SnmpalarmTrapname) -> Self {
+        Self {
+            trapname: Some(rt::Open::Known(trapname)),
+            ..Self::default()
+        }
+    }
 }
 impl Snmpalarm {
     /// `GET /nitro/v1/config/snmpalarm?count=yes`
@@ -875,16 +868,14 @@ impl Snmpalarm {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpcommunity {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub communityname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Possible values (see [`SnmpcommunityPermissions`]): `GET`, `GET_NEXT`, `GET_BULK`, `SET`, `ALL`.
     ///
     /// Mandatory for add.
@@ -924,6 +915,7 @@ impl rt::Model for Snmpcommunity {
             0 => self.count.as_field(),
             1 => self.communityname.as_field(),
             2 => self.permissions.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -932,14 +924,9 @@ impl rt::Model for Snmpcommunity {
             0 => self.count.as_field_mut(),
             1 => self.communityname.as_field_mut(),
             2 => self.permissions.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpcommunity {
@@ -972,6 +959,20 @@ impl rt::Resource for Snmpcommunity {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["communityname"];
+}
+impl Snmpcommunity {
+    /// A `snmpcommunity` named by its key, every other field unset.
+    pub fn new(communityname: impl Into<String>) -> Self {
+        Self {
+            communityname: Some(communityname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`permissions`](Self::permissions).
+    pub fn permissions(mut self, permissions: SnmpcommunityPermissions) -> Self {
+        self.permissions = Some(rt::Open::Known(permissions));
+        self
+    }
 }
 impl Snmpcommunity {
     /// `POST /nitro/v1/config/snmpcommunity`
@@ -1013,20 +1014,20 @@ impl Snmpcommunity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpengineid {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub defaultengineid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 10 to 31.
-    pub engineid: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Default: `-1`.
     pub ownernode: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub defaultengineid: Option<String>,
+    /// Length: 10 to 31.
+    pub engineid: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1044,6 +1045,7 @@ impl rt::Model for Snmpengineid {
             1 => self.defaultengineid.as_field(),
             2 => self.engineid.as_field(),
             3 => self.ownernode.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1053,14 +1055,9 @@ impl rt::Model for Snmpengineid {
             1 => self.defaultengineid.as_field_mut(),
             2 => self.engineid.as_field_mut(),
             3 => self.ownernode.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpengineid {
@@ -1093,6 +1090,15 @@ impl rt::Resource for Snmpengineid {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ownernode"];
+}
+impl Snmpengineid {
+    /// A `snmpengineid` named by its key, every other field unset.
+    pub fn new(ownernode: impl Into<rt::Number>) -> Self {
+        Self {
+            ownernode: Some(ownernode.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Snmpengineid {
     /// `GET /nitro/v1/config/snmpengineid?count=yes`
@@ -1128,43 +1134,37 @@ impl Snmpengineid {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpgroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Possible values (see [`NoAuthNoPrivAuthNoPrivAuthPriv`]): `noAuthNoPriv`, `authNoPriv`, `authPriv`.
     ///
+    /// Mandatory for add.
+    pub securitylevel: Option<rt::Open<NoAuthNoPrivAuthNoPrivAuthPriv>>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub readviewname: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SnmpgroupSecuritylevel`]): `noAuthNoPriv`, `authNoPriv`, `authPriv`.
+    /// Possible values (see [`Active`]): `active`.
+    pub status: Option<rt::Open<Active>>,
+    /// Read-only: never sent.
     ///
-    /// Mandatory for add.
-    pub securitylevel: Option<rt::Open<SnmpgroupSecuritylevel>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SnmpgroupStatus`]): `active`.
-    pub status: Option<rt::Open<SnmpgroupStatus>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SnmpgroupStoragetype`]): `volatile`, `nonVolatile`.
-    pub storagetype: Option<rt::Open<SnmpgroupStoragetype>>,
+    /// Possible values (see [`VolatileNonVolatile`]): `volatile`, `nonVolatile`.
+    pub storagetype: Option<rt::Open<VolatileNonVolatile>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `snmpgroup`.`securitylevel` ([`Snmpgroup`]).
-///
-/// Also the values of `snmptrap_snmpuser_binding.securitylevel`.
+/// Values of `snmpgroup.securitylevel`, `snmptrap_snmpuser_binding.securitylevel`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpgroupSecuritylevel {
+pub enum NoAuthNoPrivAuthNoPrivAuthPriv {
     /// `noAuthNoPriv`
     NoAuthNoPriv,
     /// `authNoPriv`
@@ -1172,37 +1172,33 @@ pub enum SnmpgroupSecuritylevel {
     /// `authPriv`
     AuthPriv,
 }
-impl rt::WireEnum for SnmpgroupSecuritylevel {
+impl rt::WireEnum for NoAuthNoPrivAuthNoPrivAuthPriv {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::NoAuthNoPriv, "noAuthNoPriv"),
         (Self::AuthNoPriv, "authNoPriv"),
         (Self::AuthPriv, "authPriv"),
     ];
 }
-/// Values of `snmpgroup`.`status` ([`Snmpgroup`]).
-///
-/// Also the values of `snmpuser.status`, `snmpview.status`.
+/// Values of `snmpgroup.status`, `snmpuser.status`, `snmpview.status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpgroupStatus {
+pub enum Active {
     /// `active`
     Active,
 }
-impl rt::WireEnum for SnmpgroupStatus {
+impl rt::WireEnum for Active {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::Active, "active")];
 }
-/// Values of `snmpgroup`.`storagetype` ([`Snmpgroup`]).
-///
-/// Also the values of `snmpuser.storagetype`, `snmpview.storagetype`.
+/// Values of `snmpgroup.storagetype`, `snmpuser.storagetype`, `snmpview.storagetype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpgroupStoragetype {
+pub enum VolatileNonVolatile {
     /// `volatile`
     Volatile,
     /// `nonVolatile`
     NonVolatile,
 }
-impl rt::WireEnum for SnmpgroupStoragetype {
+impl rt::WireEnum for VolatileNonVolatile {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Volatile, "volatile"),
         (Self::NonVolatile, "nonVolatile"),
@@ -1226,6 +1222,7 @@ impl rt::Model for Snmpgroup {
             3 => self.securitylevel.as_field(),
             4 => self.status.as_field(),
             5 => self.storagetype.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1237,14 +1234,9 @@ impl rt::Model for Snmpgroup {
             3 => self.securitylevel.as_field_mut(),
             4 => self.status.as_field_mut(),
             5 => self.storagetype.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpgroup {
@@ -1277,6 +1269,24 @@ impl rt::Resource for Snmpgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name", "securitylevel"];
+}
+impl Snmpgroup {
+    /// A `snmpgroup` named by its keys (`name`, `securitylevel`), every other field unset.
+    pub fn new(
+        name: impl Into<String>,
+        securitylevel: NoAuthNoPrivAuthNoPrivAuthPriv,
+    ) -> Self {
+        Self {
+            name: Some(name.into()),
+            securitylevel: Some(rt::Open::Known(securitylevel)),
+            ..Self::default()
+        }
+    }
+    /// Sets [`readviewname`](Self::readviewname).
+    pub fn readviewname(mut self, readviewname: impl Into<String>) -> Self {
+        self.readviewname = Some(readviewname.into());
+        self
+    }
 }
 impl Snmpgroup {
     /// `POST /nitro/v1/config/snmpgroup`
@@ -1324,26 +1334,23 @@ impl Snmpgroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpmanager {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub domain: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: 5 to 20939.
-    ///
-    /// Default: `5`.
-    pub domainresolveretry: Option<i64>,
-    /// `String`, read-only.
-    pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Mandatory for add.
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
     pub netmask: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub domain: Option<String>,
+    /// Range: 5 to 20939.
+    ///
+    /// Default: `5`.
+    pub domainresolveretry: Option<i64>,
+    /// Read-only: never sent.
+    pub ip: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1365,6 +1372,7 @@ impl rt::Model for Snmpmanager {
             3 => self.ip.as_field(),
             4 => self.ipaddress.as_field(),
             5 => self.netmask.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1376,14 +1384,9 @@ impl rt::Model for Snmpmanager {
             3 => self.ip.as_field_mut(),
             4 => self.ipaddress.as_field_mut(),
             5 => self.netmask.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpmanager {
@@ -1416,6 +1419,25 @@ impl rt::Resource for Snmpmanager {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ipaddress", "netmask"];
+}
+impl Snmpmanager {
+    /// A `snmpmanager` named by its key, every other field unset.
+    pub fn new(ipaddress: impl Into<String>) -> Self {
+        Self {
+            ipaddress: Some(ipaddress.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`domainresolveretry`](Self::domainresolveretry).
+    pub fn domainresolveretry(mut self, domainresolveretry: i64) -> Self {
+        self.domainresolveretry = Some(domainresolveretry);
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
 }
 impl Snmpmanager {
     /// `POST /nitro/v1/config/snmpmanager`
@@ -1467,35 +1489,7 @@ impl Snmpmanager {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpmib {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Default: `WebMaster (default)`.
-    pub contact: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Default: `Default`.
-    pub customid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Default: `POP (default)`.
-    pub location: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Default: `NetScaler`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
@@ -1503,13 +1497,35 @@ pub struct Snmpmib {
     ///
     /// Since `11.1`.
     pub ownernode: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Default: `WebMaster (default)`.
+    pub contact: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Default: `Default`.
+    pub customid: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Default: `POP (default)`.
+    pub location: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Default: `NetScaler`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     pub sysdesc: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sysoid: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sysservices: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sysuptime: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1540,6 +1556,7 @@ impl rt::Model for Snmpmib {
             7 => self.sysoid.as_field(),
             8 => self.sysservices.as_field(),
             9 => self.sysuptime.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1555,14 +1572,9 @@ impl rt::Model for Snmpmib {
             7 => self.sysoid.as_field_mut(),
             8 => self.sysservices.as_field_mut(),
             9 => self.sysuptime.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpmib {
@@ -1597,6 +1609,15 @@ impl rt::Resource for Snmpmib {
     const KEYS: &'static [&'static str] = &["ownernode"];
 }
 impl Snmpmib {
+    /// A `snmpmib` named by its key, every other field unset.
+    pub fn new(ownernode: impl Into<rt::Number>) -> Self {
+        Self {
+            ownernode: Some(ownernode.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Snmpmib {
     /// `GET /nitro/v1/config/snmpmib?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -1627,21 +1648,18 @@ impl Snmpmib {
 /// - URL: `/nitro/v1/config/snmpoid`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/snmp/snmpoid/snmpoid.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpoid {
-    /// `String`, read-write.
-    ///
+    /// Wire name `Snmpoid`. Read-only: never sent.
+    pub snmpoid: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Possible values (see [`SnmpoidEntitytype`]): `VSERVER`, `SERVICE`, `SERVICEGROUP`.
     pub entitytype: Option<rt::Open<SnmpoidEntitytype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// Wire name `Snmpoid`. Type `String`, read-only.
-    pub snmpoid: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1677,6 +1695,7 @@ impl rt::Model for Snmpoid {
             1 => self.count.as_field(),
             2 => self.entitytype.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1686,14 +1705,9 @@ impl rt::Model for Snmpoid {
             1 => self.count.as_field_mut(),
             2 => self.entitytype.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpoid {
@@ -1745,40 +1759,28 @@ impl Snmpoid {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpoption {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SnmpoptionCustomtrap`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub customtrap: Option<rt::Open<SnmpoptionCustomtrap>>,
-    /// `String`, read-write.
-    ///
+    pub customtrap: Option<rt::Open<DisabledEnabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SnmpoptionPartitionnameintrap`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub partitionnameintrap: Option<rt::Open<SnmpoptionPartitionnameintrap>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SnmpoptionSeverityinfointrap`]): `DISABLED`, `ENABLED`.
+    pub partitionnameintrap: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub severityinfointrap: Option<rt::Open<SnmpoptionSeverityinfointrap>>,
-    /// `String`, read-write.
-    ///
+    pub severityinfointrap: Option<rt::Open<DisabledEnabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SnmpoptionSnmpset`]): `ENABLED`, `DISABLED`.
-    pub snmpset: Option<rt::Open<SnmpoptionSnmpset>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub snmpset: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SnmpoptionSnmptraplogging`]): `ENABLED`, `DISABLED`.
-    pub snmptraplogging: Option<rt::Open<SnmpoptionSnmptraplogging>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub snmptraplogging: Option<rt::Open<EnabledDisabled>>,
     /// Default: `INFORMATIONAL`.
     ///
     /// Possible values (see [`SnmpoptionSnmptraplogginglevel`]): `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
@@ -1788,31 +1790,21 @@ pub struct Snmpoption {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `snmpoption`.`customtrap` ([`Snmpoption`]).
-///
-/// Also the values of `snmpoption.severityinfointrap`.
+/// Values of `snmpoption.customtrap`, `snmpoption.severityinfointrap`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpoptionCustomtrap {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for SnmpoptionCustomtrap {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `snmpoption`.`partitionnameintrap` ([`Snmpoption`]): the same values as [`SnmpalarmLogging`].
-pub type SnmpoptionPartitionnameintrap = SnmpalarmLogging;
-/// Values of `snmpoption`.`severityinfointrap` ([`Snmpoption`]): the same values as [`SnmpoptionCustomtrap`].
-pub type SnmpoptionSeverityinfointrap = SnmpoptionCustomtrap;
-/// Values of `snmpoption`.`snmpset` ([`Snmpoption`]): the same values as [`SnmpalarmLogging`].
-pub type SnmpoptionSnmpset = SnmpalarmLogging;
-/// Values of `snmpoption`.`snmptraplogging` ([`Snmpoption`]): the same values as [`SnmpalarmLogging`].
-pub type SnmpoptionSnmptraplogging = SnmpalarmLogging;
 /// Values of `snmpoption`.`snmptraplogginglevel` ([`Snmpoption`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1864,6 +1856,7 @@ impl rt::Model for Snmpoption {
             3 => self.snmpset.as_field(),
             4 => self.snmptraplogging.as_field(),
             5 => self.snmptraplogginglevel.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1875,14 +1868,9 @@ impl rt::Model for Snmpoption {
             3 => self.snmpset.as_field_mut(),
             4 => self.snmptraplogging.as_field_mut(),
             5 => self.snmptraplogginglevel.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpoption {
@@ -1935,89 +1923,69 @@ impl Snmpoption {
 /// - URL: `/nitro/v1/config/snmptrap`
 /// - Key: `trapclass`, `td`, `trapdestination`, `version`
 /// - Operations: `add`, `count`, `delete`, `get_all`, `unset`, `update`
+/// - Bindings: [`SnmptrapBinding`], [`SnmptrapSnmpuserBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmptrap {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Possible values (see [`GenericSpecific`]): `generic`, `specific`.
     ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`SnmptrapAllpartitions`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.0`.
-    pub allpartitions: Option<rt::Open<SnmptrapAllpartitions>>,
-    /// `String`, read-write.
-    pub communityname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: 1 to 65534.
-    ///
-    /// Default: `162`.
-    pub destport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Default: `Unknown`.
-    ///
-    /// Possible values (see [`SnmptrapSeverity`]): `Critical`, `Major`, `Minor`, `Warning`, `Informational`.
-    pub severity: Option<rt::Open<SnmptrapSeverity>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub srcip: Option<String>,
-    /// `Double`, read-write.
+    /// Mandatory for add.
+    pub trapclass: Option<rt::Open<GenericSpecific>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SnmptrapTrapclass`]): `generic`, `specific`.
-    ///
-    /// Mandatory for add.
-    pub trapclass: Option<rt::Open<SnmptrapTrapclass>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub trapdestination: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `V2`.
     ///
-    /// Possible values (see [`SnmptrapVersion`]): `V1`, `V2`, `V3`.
-    pub version: Option<rt::Open<SnmptrapVersion>>,
+    /// Possible values (see [`V1V2V3`]): `V1`, `V2`, `V3`.
+    pub version: Option<rt::Open<V1V2V3>>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.0`.
+    pub allpartitions: Option<rt::Open<EnabledDisabled>>,
+    pub communityname: Option<String>,
+    /// Range: 1 to 65534.
+    ///
+    /// Default: `162`.
+    pub destport: Option<i64>,
+    /// Default: `Unknown`.
+    ///
+    /// Possible values (see [`Severity`]): `Critical`, `Major`, `Minor`, `Warning`, `Informational`.
+    pub severity: Option<rt::Open<Severity>>,
+    /// Length: at least 1.
+    pub srcip: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `snmptrap`.`allpartitions` ([`Snmptrap`]): the same values as [`SnmpalarmLogging`].
-pub type SnmptrapAllpartitions = SnmpalarmLogging;
-/// Values of `snmptrap`.`severity` ([`Snmptrap`]): the same values as [`SnmpalarmSeverity`].
-pub type SnmptrapSeverity = SnmpalarmSeverity;
-/// Values of `snmptrap`.`trapclass` ([`Snmptrap`]).
-///
-/// Also the values of `snmptrap_binding.trapclass`, `snmptrap_snmpuser_binding.trapclass`.
+/// Values of `snmptrap.trapclass`, `snmptrap_binding.trapclass`, `snmptrap_snmpuser_binding.trapclass`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmptrapTrapclass {
+pub enum GenericSpecific {
     /// `generic`
     Generic,
     /// `specific`
     Specific,
 }
-impl rt::WireEnum for SnmptrapTrapclass {
+impl rt::WireEnum for GenericSpecific {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Generic, "generic"),
         (Self::Specific, "specific"),
     ];
 }
-/// Values of `snmptrap`.`version` ([`Snmptrap`]).
-///
-/// Also the values of `snmptrap_binding.version`, `snmptrap_snmpuser_binding.version`.
+/// Values of `snmptrap.version`, `snmptrap_binding.version`, `snmptrap_snmpuser_binding.version`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmptrapVersion {
+pub enum V1V2V3 {
     /// `V1`
     V1,
     /// `V2`
@@ -2025,7 +1993,7 @@ pub enum SnmptrapVersion {
     /// `V3`
     V3,
 }
-impl rt::WireEnum for SnmptrapVersion {
+impl rt::WireEnum for V1V2V3 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::V1, "V1"),
         (Self::V2, "V2"),
@@ -2058,6 +2026,7 @@ impl rt::Model for Snmptrap {
             7 => self.trapclass.as_field(),
             8 => self.trapdestination.as_field(),
             9 => self.version.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2073,14 +2042,9 @@ impl rt::Model for Snmptrap {
             7 => self.trapclass.as_field_mut(),
             8 => self.trapdestination.as_field_mut(),
             9 => self.version.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmptrap {
@@ -2118,6 +2082,51 @@ impl rt::Resource for Snmptrap {
         "trapdestination",
         "version",
     ];
+}
+impl Snmptrap {
+    /// A `snmptrap` named by its keys (`trapclass`, `trapdestination`), every other field unset.
+    pub fn new(trapclass: GenericSpecific, trapdestination: impl Into<String>) -> Self {
+        Self {
+            trapclass: Some(rt::Open::Known(trapclass)),
+            trapdestination: Some(trapdestination.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`allpartitions`](Self::allpartitions).
+    pub fn allpartitions(mut self, allpartitions: EnabledDisabled) -> Self {
+        self.allpartitions = Some(rt::Open::Known(allpartitions));
+        self
+    }
+    /// Sets [`communityname`](Self::communityname).
+    pub fn communityname(mut self, communityname: impl Into<String>) -> Self {
+        self.communityname = Some(communityname.into());
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: i64) -> Self {
+        self.destport = Some(destport);
+        self
+    }
+    /// Sets [`severity`](Self::severity).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(rt::Open::Known(severity));
+        self
+    }
+    /// Sets [`srcip`](Self::srcip).
+    pub fn srcip(mut self, srcip: impl Into<String>) -> Self {
+        self.srcip = Some(srcip.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`version`](Self::version).
+    pub fn version(mut self, version: V1V2V3) -> Self {
+        self.version = Some(rt::Open::Known(version));
+        self
+    }
 }
 impl Snmptrap {
     /// `POST /nitro/v1/config/snmptrap`
@@ -2166,34 +2175,25 @@ impl Snmptrap {
 /// - URL: `/nitro/v1/config/snmptrap_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/snmp/snmptrap_binding/snmptrap_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmptrapBinding {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SnmptrapBindingTrapclass`]): `generic`, `specific`.
-    pub trapclass: Option<rt::Open<SnmptrapBindingTrapclass>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub trapdestination: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SnmptrapBindingVersion`]): `V1`, `V2`, `V3`.
-    pub version: Option<rt::Open<SnmptrapBindingVersion>>,
-    /// `Double`, read-write.
+    /// Read-only: never sent.
+    pub snmptrap_snmpuser_binding: Option<Vec<SnmptrapSnmpuserBinding>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `snmptrap_snmpuser_binding[]`, read-only.
-    pub snmptrap_snmpuser_binding: Option<Vec<SnmptrapSnmpuserBinding>>,
+    /// Possible values (see [`GenericSpecific`]): `generic`, `specific`.
+    pub trapclass: Option<rt::Open<GenericSpecific>>,
+    /// Length: at least 1.
+    pub trapdestination: Option<String>,
+    /// Possible values (see [`V1V2V3`]): `V1`, `V2`, `V3`.
+    pub version: Option<rt::Open<V1V2V3>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `snmptrap_binding`.`trapclass` ([`SnmptrapBinding`]): the same values as [`SnmptrapTrapclass`].
-pub type SnmptrapBindingTrapclass = SnmptrapTrapclass;
-/// Values of `snmptrap_binding`.`version` ([`SnmptrapBinding`]): the same values as [`SnmptrapVersion`].
-pub type SnmptrapBindingVersion = SnmptrapVersion;
 impl rt::Model for SnmptrapBinding {
     const FIELDS: &'static [&'static str] = &[
         "snmptrap_snmpuser_binding",
@@ -2210,6 +2210,7 @@ impl rt::Model for SnmptrapBinding {
             2 => self.trapclass.as_field(),
             3 => self.trapdestination.as_field(),
             4 => self.version.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2220,14 +2221,9 @@ impl rt::Model for SnmptrapBinding {
             2 => self.trapclass.as_field_mut(),
             3 => self.trapdestination.as_field_mut(),
             4 => self.version.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmptrapBinding {
@@ -2275,49 +2271,35 @@ impl SnmptrapBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmptrapSnmpuserBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Possible values (see [`GenericSpecific`]): `generic`, `specific`.
     ///
-    /// Default: `authNoPriv`.
-    ///
-    /// Possible values (see [`SnmptrapSnmpuserBindingSecuritylevel`]): `noAuthNoPriv`, `authNoPriv`, `authPriv`.
-    pub securitylevel: Option<rt::Open<SnmptrapSnmpuserBindingSecuritylevel>>,
-    /// `Double`, read-write.
+    /// Mandatory for add.
+    pub trapclass: Option<rt::Open<GenericSpecific>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4094.
     pub td: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SnmptrapSnmpuserBindingTrapclass`]): `generic`, `specific`.
-    ///
-    /// Mandatory for add.
-    pub trapclass: Option<rt::Open<SnmptrapSnmpuserBindingTrapclass>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub trapdestination: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub username: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `V3`.
     ///
-    /// Possible values (see [`SnmptrapSnmpuserBindingVersion`]): `V1`, `V2`, `V3`.
-    pub version: Option<rt::Open<SnmptrapSnmpuserBindingVersion>>,
+    /// Possible values (see [`V1V2V3`]): `V1`, `V2`, `V3`.
+    pub version: Option<rt::Open<V1V2V3>>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `authNoPriv`.
+    ///
+    /// Possible values (see [`NoAuthNoPrivAuthNoPrivAuthPriv`]): `noAuthNoPriv`, `authNoPriv`, `authPriv`.
+    pub securitylevel: Option<rt::Open<NoAuthNoPrivAuthNoPrivAuthPriv>>,
+    /// Mandatory for add.
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `snmptrap_snmpuser_binding`.`securitylevel` ([`SnmptrapSnmpuserBinding`]): the same values as [`SnmpgroupSecuritylevel`].
-pub type SnmptrapSnmpuserBindingSecuritylevel = SnmpgroupSecuritylevel;
-/// Values of `snmptrap_snmpuser_binding`.`trapclass` ([`SnmptrapSnmpuserBinding`]): the same values as [`SnmptrapTrapclass`].
-pub type SnmptrapSnmpuserBindingTrapclass = SnmptrapTrapclass;
-/// Values of `snmptrap_snmpuser_binding`.`version` ([`SnmptrapSnmpuserBinding`]): the same values as [`SnmptrapVersion`].
-pub type SnmptrapSnmpuserBindingVersion = SnmptrapVersion;
 impl rt::Model for SnmptrapSnmpuserBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2338,6 +2320,7 @@ impl rt::Model for SnmptrapSnmpuserBinding {
             4 => self.trapdestination.as_field(),
             5 => self.username.as_field(),
             6 => self.version.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2350,14 +2333,9 @@ impl rt::Model for SnmptrapSnmpuserBinding {
             4 => self.trapdestination.as_field_mut(),
             5 => self.username.as_field_mut(),
             6 => self.version.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmptrapSnmpuserBinding {
@@ -2395,6 +2373,39 @@ impl rt::Resource for SnmptrapSnmpuserBinding {
         "trapdestination",
         "version",
     ];
+}
+impl SnmptrapSnmpuserBinding {
+    /// A `snmptrap_snmpuser_binding` named by its keys (`trapclass`, `trapdestination`), every other field unset.
+    pub fn new(trapclass: GenericSpecific, trapdestination: impl Into<String>) -> Self {
+        Self {
+            trapclass: Some(rt::Open::Known(trapclass)),
+            trapdestination: Some(trapdestination.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`securitylevel`](Self::securitylevel).
+    pub fn securitylevel(
+        mut self,
+        securitylevel: NoAuthNoPrivAuthNoPrivAuthPriv,
+    ) -> Self {
+        self.securitylevel = Some(rt::Open::Known(securitylevel));
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`username`](Self::username).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+    /// Sets [`version`](Self::version).
+    pub fn version(mut self, version: V1V2V3) -> Self {
+        self.version = Some(rt::Open::Known(version));
+        self
+    }
 }
 impl SnmptrapSnmpuserBinding {
     /// `PUT /nitro/v1/config/snmptrap_snmpuser_binding`
@@ -2441,46 +2452,36 @@ impl SnmptrapSnmpuserBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpuser {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub authpasswd: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SnmpuserAuthtype`]): `MD5`, `SHA`, `SHA256`, `SHA512`.
-    pub authtype: Option<rt::Open<SnmpuserAuthtype>>,
-    /// `String`, read-only.
-    pub engineid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub group: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub authpasswd: Option<String>,
+    /// Possible values (see [`SnmpuserAuthtype`]): `MD5`, `SHA`, `SHA256`, `SHA512`.
+    pub authtype: Option<rt::Open<SnmpuserAuthtype>>,
+    /// Read-only: never sent.
+    pub engineid: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub group: Option<String>,
     /// Length: at least 1.
     pub privpasswd: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`SnmpuserPrivtype`]): `DES`, `AES`, `AES192`, `AES256`.
     pub privtype: Option<rt::Open<SnmpuserPrivtype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SnmpuserStatus`]): `active`.
-    pub status: Option<rt::Open<SnmpuserStatus>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Active`]): `active`.
+    pub status: Option<rt::Open<Active>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SnmpuserStoragetype`]): `volatile`, `nonVolatile`.
-    pub storagetype: Option<rt::Open<SnmpuserStoragetype>>,
+    /// Possible values (see [`VolatileNonVolatile`]): `volatile`, `nonVolatile`.
+    pub storagetype: Option<rt::Open<VolatileNonVolatile>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2534,10 +2535,6 @@ impl rt::WireEnum for SnmpuserPrivtype {
         (Self::Aes256, "AES256"),
     ];
 }
-/// Values of `snmpuser`.`status` ([`Snmpuser`]): the same values as [`SnmpgroupStatus`].
-pub type SnmpuserStatus = SnmpgroupStatus;
-/// Values of `snmpuser`.`storagetype` ([`Snmpuser`]): the same values as [`SnmpgroupStoragetype`].
-pub type SnmpuserStoragetype = SnmpgroupStoragetype;
 impl rt::Model for Snmpuser {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2565,6 +2562,7 @@ impl rt::Model for Snmpuser {
             7 => self.privtype.as_field(),
             8 => self.status.as_field(),
             9 => self.storagetype.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2580,14 +2578,9 @@ impl rt::Model for Snmpuser {
             7 => self.privtype.as_field_mut(),
             8 => self.status.as_field_mut(),
             9 => self.storagetype.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpuser {
@@ -2620,6 +2613,40 @@ impl rt::Resource for Snmpuser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Snmpuser {
+    /// A `snmpuser` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`authpasswd`](Self::authpasswd).
+    pub fn authpasswd(mut self, authpasswd: impl Into<String>) -> Self {
+        self.authpasswd = Some(authpasswd.into());
+        self
+    }
+    /// Sets [`authtype`](Self::authtype).
+    pub fn authtype(mut self, authtype: SnmpuserAuthtype) -> Self {
+        self.authtype = Some(rt::Open::Known(authtype));
+        self
+    }
+    /// Sets [`group`](Self::group).
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
+    }
+    /// Sets [`privpasswd`](Self::privpasswd).
+    pub fn privpasswd(mut self, privpasswd: impl Into<String>) -> Self {
+        self.privpasswd = Some(privpasswd.into());
+        self
+    }
+    /// Sets [`privtype`](Self::privtype).
+    pub fn privtype(mut self, privtype: SnmpuserPrivtype) -> Self {
+        self.privtype = Some(rt::Open::Known(privtype));
+        self
+    }
 }
 impl Snmpuser {
     /// `POST /nitro/v1/config/snmpuser`
@@ -2673,29 +2700,27 @@ impl Snmpuser {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Snmpview {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SnmpviewStatus`]): `active`.
-    pub status: Option<rt::Open<SnmpviewStatus>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SnmpviewStoragetype`]): `volatile`, `nonVolatile`.
-    pub storagetype: Option<rt::Open<SnmpviewStoragetype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub subtree: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Active`]): `active`.
+    pub status: Option<rt::Open<Active>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VolatileNonVolatile`]): `volatile`, `nonVolatile`.
+    pub storagetype: Option<rt::Open<VolatileNonVolatile>>,
+    /// Wire name `type`.
     ///
     /// Possible values (see [`SnmpviewType`]): `included`, `excluded`.
     ///
@@ -2704,10 +2729,6 @@ pub struct Snmpview {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `snmpview`.`status` ([`Snmpview`]): the same values as [`SnmpgroupStatus`].
-pub type SnmpviewStatus = SnmpgroupStatus;
-/// Values of `snmpview`.`storagetype` ([`Snmpview`]): the same values as [`SnmpgroupStoragetype`].
-pub type SnmpviewStoragetype = SnmpgroupStoragetype;
 /// Values of `snmpview`.`type` ([`Snmpview`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2741,6 +2762,7 @@ impl rt::Model for Snmpview {
             3 => self.storagetype.as_field(),
             4 => self.subtree.as_field(),
             5 => self.type_.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2752,14 +2774,9 @@ impl rt::Model for Snmpview {
             3 => self.storagetype.as_field_mut(),
             4 => self.subtree.as_field_mut(),
             5 => self.type_.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpview {
@@ -2792,6 +2809,21 @@ impl rt::Resource for Snmpview {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name", "subtree"];
+}
+impl Snmpview {
+    /// A `snmpview` named by its keys (`name`, `subtree`), every other field unset.
+    pub fn new(name: impl Into<String>, subtree: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            subtree: Some(subtree.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: SnmpviewType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Snmpview {
     /// `POST /nitro/v1/config/snmpview`
@@ -2839,57 +2871,55 @@ impl Snmpview {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SnmpStats {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`SnmpStatsClearstats`]): `basic`, `full`.
     pub clearstats: Option<rt::Open<SnmpStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpdecryptionerrors: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpgetbulkreqsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpgetnextreqsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpgetreqsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpnotintimewindow: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpresponsesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotbadcommname: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotbadcommuse: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotbadversions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptoterrreqdropped: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotgetbulkreqs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotgetnextreqs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotgetreqs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotparseerrs: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptotrxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptottraps: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptottxpkts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpunknownengineids: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpunknownusername: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpunsupportedsecuritylevel: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub snmpwrongdigests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2965,6 +2995,7 @@ impl rt::Model for SnmpStats {
             22 => self.snmpunknownusername.as_field(),
             23 => self.snmpunsupportedsecuritylevel.as_field(),
             24 => self.snmpwrongdigests.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2995,14 +3026,9 @@ impl rt::Model for SnmpStats {
             22 => self.snmpunknownusername.as_field_mut(),
             23 => self.snmpunsupportedsecuritylevel.as_field_mut(),
             24 => self.snmpwrongdigests.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpStats {

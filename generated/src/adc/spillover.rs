@@ -14,28 +14,24 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Spilloveraction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Possible values (see [`SpilloveractionAction`]): `SPILLOVER`.
     ///
     /// Mandatory for add.
     pub action: Option<rt::Open<SpilloveractionAction>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SpilloveractionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<SpilloveractionBuiltin>>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -51,12 +47,10 @@ pub enum SpilloveractionAction {
 impl rt::WireEnum for SpilloveractionAction {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::Spillover, "SPILLOVER")];
 }
-/// Values of `spilloveraction`.`builtin` ([`Spilloveraction`]).
-///
-/// Also the values of `spilloverpolicy.builtin`.
+/// Values of `spilloveraction.builtin`, `spilloverpolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SpilloveractionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -68,7 +62,7 @@ pub enum SpilloveractionBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for SpilloveractionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -94,6 +88,7 @@ impl rt::Model for Spilloveraction {
             3 => self.feature.as_field(),
             4 => self.name.as_field(),
             5 => self.newname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -105,14 +100,9 @@ impl rt::Model for Spilloveraction {
             3 => self.feature.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.newname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Spilloveraction {
@@ -145,6 +135,20 @@ impl rt::Resource for Spilloveraction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Spilloveraction {
+    /// A `spilloveraction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: SpilloveractionAction) -> Self {
+        self.action = Some(rt::Open::Known(action));
+        self
+    }
 }
 impl Spilloveraction {
     /// `POST /nitro/v1/config/spilloveraction`
@@ -189,46 +193,39 @@ impl Spilloveraction {
 /// - URL: `/nitro/v1/config/spilloverpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`SpilloverpolicyStats`]
+/// - Bindings: [`SpilloverpolicyBinding`], [`SpilloverpolicyCsvserverBinding`], [`SpilloverpolicyGslbvserverBinding`], [`SpilloverpolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Spilloverpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Mandatory for add.
     pub action: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SpilloverpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<SpilloverpolicyBuiltin>>>,
-    /// `String`, read-write.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     pub comment: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `spilloverpolicy`.`builtin` ([`Spilloverpolicy`]): the same values as [`SpilloveractionBuiltin`].
-pub type SpilloverpolicyBuiltin = SpilloveractionBuiltin;
 impl rt::Model for Spilloverpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -255,6 +252,7 @@ impl rt::Model for Spilloverpolicy {
             7 => self.newname.as_field(),
             8 => self.rule.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -270,14 +268,9 @@ impl rt::Model for Spilloverpolicy {
             7 => self.newname.as_field_mut(),
             8 => self.rule.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Spilloverpolicy {
@@ -310,6 +303,30 @@ impl rt::Resource for Spilloverpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Spilloverpolicy {
+    /// A `spilloverpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Spilloverpolicy {
     /// `POST /nitro/v1/config/spilloverpolicy`
@@ -366,18 +383,18 @@ impl Spilloverpolicy {
 /// - URL: `/nitro/v1/config/spilloverpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/spillover/spilloverpolicy_binding/spilloverpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SpilloverpolicyBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `spilloverpolicy_gslbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub spilloverpolicy_csvserver_binding: Option<Vec<SpilloverpolicyCsvserverBinding>>,
+    /// Read-only: never sent.
     pub spilloverpolicy_gslbvserver_binding: Option<
         Vec<SpilloverpolicyGslbvserverBinding>,
     >,
-    /// `spilloverpolicy_csvserver_binding[]`, read-only.
-    pub spilloverpolicy_csvserver_binding: Option<Vec<SpilloverpolicyCsvserverBinding>>,
-    /// `spilloverpolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub spilloverpolicy_lbvserver_binding: Option<Vec<SpilloverpolicyLbvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -396,6 +413,7 @@ impl rt::Model for SpilloverpolicyBinding {
             1 => self.spilloverpolicy_csvserver_binding.as_field(),
             2 => self.spilloverpolicy_gslbvserver_binding.as_field(),
             3 => self.spilloverpolicy_lbvserver_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -405,14 +423,9 @@ impl rt::Model for SpilloverpolicyBinding {
             1 => self.spilloverpolicy_csvserver_binding.as_field_mut(),
             2 => self.spilloverpolicy_gslbvserver_binding.as_field_mut(),
             3 => self.spilloverpolicy_lbvserver_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyBinding {
@@ -447,6 +460,15 @@ impl rt::Resource for SpilloverpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SpilloverpolicyBinding {
+    /// A `spilloverpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SpilloverpolicyBinding {
     /// `GET /nitro/v1/config/spilloverpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -461,52 +483,47 @@ impl SpilloverpolicyBinding {
 /// - URL: `/nitro/v1/config/spilloverpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/spillover/spilloverpolicy_csvserver_binding/spilloverpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SpilloverpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SpilloverpolicyCsvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SpilloverpolicyCsvserverBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `spilloverpolicy_csvserver_binding`.`labeltype` ([`SpilloverpolicyCsvserverBinding`]).
-///
-/// Also the values of `spilloverpolicy_gslbvserver_binding.labeltype`, `spilloverpolicy_lbvserver_binding.labeltype`.
+/// Values of `spilloverpolicy_csvserver_binding.labeltype`, `spilloverpolicy_gslbvserver_binding.labeltype`, `spilloverpolicy_lbvserver_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SpilloverpolicyCsvserverBindingLabeltype {
+pub enum ReqvserverResvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `resvserver`
@@ -514,7 +531,7 @@ pub enum SpilloverpolicyCsvserverBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for SpilloverpolicyCsvserverBindingLabeltype {
+impl rt::WireEnum for ReqvserverResvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Resvserver, "resvserver"),
@@ -543,6 +560,7 @@ impl rt::Model for SpilloverpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -556,14 +574,9 @@ impl rt::Model for SpilloverpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyCsvserverBinding {
@@ -598,6 +611,15 @@ impl rt::Resource for SpilloverpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SpilloverpolicyCsvserverBinding {
+    /// A `spilloverpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SpilloverpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/spilloverpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -616,48 +638,43 @@ impl SpilloverpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/spilloverpolicy_gslbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/spillover/spilloverpolicy_gslbvserver_binding/spilloverpolicy_gslbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SpilloverpolicyGslbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SpilloverpolicyGslbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SpilloverpolicyGslbvserverBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `spilloverpolicy_gslbvserver_binding`.`labeltype` ([`SpilloverpolicyGslbvserverBinding`]): the same values as [`SpilloverpolicyCsvserverBindingLabeltype`].
-pub type SpilloverpolicyGslbvserverBindingLabeltype = SpilloverpolicyCsvserverBindingLabeltype;
 impl rt::Model for SpilloverpolicyGslbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -680,6 +697,7 @@ impl rt::Model for SpilloverpolicyGslbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -693,14 +711,9 @@ impl rt::Model for SpilloverpolicyGslbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyGslbvserverBinding {
@@ -735,6 +748,15 @@ impl rt::Resource for SpilloverpolicyGslbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SpilloverpolicyGslbvserverBinding {
+    /// A `spilloverpolicy_gslbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SpilloverpolicyGslbvserverBinding {
     /// `GET /nitro/v1/config/spilloverpolicy_gslbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -753,48 +775,43 @@ impl SpilloverpolicyGslbvserverBinding {
 /// - URL: `/nitro/v1/config/spilloverpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/spillover/spilloverpolicy_lbvserver_binding/spilloverpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SpilloverpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SpilloverpolicyLbvserverBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SpilloverpolicyLbvserverBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverResvserverPolicylabel`]): `reqvserver`, `resvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverResvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `spilloverpolicy_lbvserver_binding`.`labeltype` ([`SpilloverpolicyLbvserverBinding`]): the same values as [`SpilloverpolicyCsvserverBindingLabeltype`].
-pub type SpilloverpolicyLbvserverBindingLabeltype = SpilloverpolicyCsvserverBindingLabeltype;
 impl rt::Model for SpilloverpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -817,6 +834,7 @@ impl rt::Model for SpilloverpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -830,14 +848,9 @@ impl rt::Model for SpilloverpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyLbvserverBinding {
@@ -872,6 +885,15 @@ impl rt::Resource for SpilloverpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SpilloverpolicyLbvserverBinding {
+    /// A `spilloverpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SpilloverpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/spilloverpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -893,21 +915,17 @@ impl SpilloverpolicyLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SpilloverpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SpilloverpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<SpilloverpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`SpilloverpolicyStatsClearstats`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<SpilloverpolicyStatsClearstats>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -945,6 +963,7 @@ impl rt::Model for SpilloverpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -956,14 +975,9 @@ impl rt::Model for SpilloverpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyStats {

@@ -14,133 +14,88 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`SslactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<SslactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 31.
-    ///
-    /// Since `12.1`.
-    pub cacertgrpname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionCertfingerprintdigest`]): `SHA1`, `SHA224`, `SHA256`, `SHA384`, `SHA512`.
-    ///
-    /// Since `12.0`.
-    pub certfingerprintdigest: Option<rt::Open<SslactionCertfingerprintdigest>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub certfingerprintheader: Option<String>,
-    /// `String`, read-write.
-    pub certhashheader: Option<String>,
-    /// `String`, read-write.
-    pub certheader: Option<String>,
-    /// `String`, read-write.
-    pub certissuerheader: Option<String>,
-    /// `String`, read-write.
-    pub certnotafterheader: Option<String>,
-    /// `String`, read-write.
-    pub certnotbeforeheader: Option<String>,
-    /// `String`, read-write.
-    pub certserialheader: Option<String>,
-    /// `String`, read-write.
-    pub certsubjectheader: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionCipher`]): `ENABLED`, `DISABLED`.
-    pub cipher: Option<rt::Open<SslactionCipher>>,
-    /// `String`, read-write.
-    pub cipherheader: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientauth`]): `DOCLIENTAUTH`, `NOCLIENTAUTH`.
-    pub clientauth: Option<rt::Open<SslactionClientauth>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientcert`]): `ENABLED`, `DISABLED`.
-    pub clientcert: Option<rt::Open<SslactionClientcert>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientcertfingerprint`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0`.
-    pub clientcertfingerprint: Option<rt::Open<SslactionClientcertfingerprint>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientcerthash`]): `ENABLED`, `DISABLED`.
-    pub clientcerthash: Option<rt::Open<SslactionClientcerthash>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientcertissuer`]): `ENABLED`, `DISABLED`.
-    pub clientcertissuer: Option<rt::Open<SslactionClientcertissuer>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientcertnotafter`]): `ENABLED`, `DISABLED`.
-    pub clientcertnotafter: Option<rt::Open<SslactionClientcertnotafter>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientcertnotbefore`]): `ENABLED`, `DISABLED`.
-    pub clientcertnotbefore: Option<rt::Open<SslactionClientcertnotbefore>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientcertserialnumber`]): `ENABLED`, `DISABLED`.
-    pub clientcertserialnumber: Option<rt::Open<SslactionClientcertserialnumber>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionClientcertsubject`]): `ENABLED`, `DISABLED`.
-    pub clientcertsubject: Option<rt::Open<SslactionClientcertsubject>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `Mandatory`.
-    ///
-    /// Possible values (see [`SslactionClientcertverification`]): `Mandatory`, `Optional`.
-    ///
-    /// Since `13.1`.
-    pub clientcertverification: Option<rt::Open<SslactionClientcertverification>>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `12.1`.
-    pub forward: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`SslactionOwasupport`]): `ENABLED`, `DISABLED`.
-    pub owasupport: Option<rt::Open<SslactionOwasupport>>,
-    /// `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`SslactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<SslactionBuiltin>>>,
+    /// Length: 1 to 31.
+    ///
+    /// Since `12.1`.
+    pub cacertgrpname: Option<String>,
+    /// Possible values (see [`SslactionCertfingerprintdigest`]): `SHA1`, `SHA224`, `SHA256`, `SHA384`, `SHA512`.
+    ///
+    /// Since `12.0`.
+    pub certfingerprintdigest: Option<rt::Open<SslactionCertfingerprintdigest>>,
+    /// Since `12.0`.
+    pub certfingerprintheader: Option<String>,
+    pub certhashheader: Option<String>,
+    pub certheader: Option<String>,
+    pub certissuerheader: Option<String>,
+    pub certnotafterheader: Option<String>,
+    pub certnotbeforeheader: Option<String>,
+    pub certserialheader: Option<String>,
+    pub certsubjectheader: Option<String>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cipher: Option<rt::Open<EnabledDisabled>>,
+    pub cipherheader: Option<String>,
+    /// Possible values (see [`SslactionClientauth`]): `DOCLIENTAUTH`, `NOCLIENTAUTH`.
+    pub clientauth: Option<rt::Open<SslactionClientauth>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientcert: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0`.
+    pub clientcertfingerprint: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientcerthash: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientcertissuer: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientcertnotafter: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientcertnotbefore: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientcertserialnumber: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientcertsubject: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `Mandatory`.
+    ///
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    ///
+    /// Since `13.1`.
+    pub clientcertverification: Option<rt::Open<MandatoryOptional>>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Length: 1 to 127.
+    ///
+    /// Since `12.1`.
+    pub forward: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub owasupport: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub referencecount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslactionSessionid`]): `ENABLED`, `DISABLED`.
-    pub sessionid: Option<rt::Open<SslactionSessionid>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sessionid: Option<rt::Open<EnabledDisabled>>,
     pub sessionidheader: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.1`.
     pub ssllogprofile: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -192,18 +147,16 @@ impl rt::WireEnum for SslactionCertfingerprintdigest {
         (Self::Sha512, "SHA512"),
     ];
 }
-/// Values of `sslaction`.`cipher` ([`Sslaction`]).
-///
-/// Also the values of `sslaction.clientcert`, `sslaction.clientcertfingerprint`, `sslaction.clientcerthash`, `sslaction.clientcertissuer`, `sslaction.clientcertnotafter`, `sslaction.clientcertnotbefore`, `sslaction.clientcertserialnumber`, `sslaction.clientcertsubject`, `sslaction.owasupport`, `sslaction.sessionid`, `sslcertkey.expirymonitor`, `sslcrl.refresh`, `ssldtlsprofile.helloverifyrequest`, `ssldtlsprofile.pmtudiscovery`, `ssldtlsprofile.terminatesession`, `ssllogprofile.ssllogclauth`, `ssllogprofile.ssllogclauthfailures`, `ssllogprofile.sslloghs`, `ssllogprofile.sslloghsfailures`, `sslocspresponder.cache`, `sslparameter.defaultprofile`, `sslparameter.heterogeneoussslhw`, `sslparameter.hybridfipsmode`, `sslparameter.sslierrorcache`, `sslprofile.cipherredirect`, `sslprofile.clientauth`, `sslprofile.clientauthuseboundcachain`, `sslprofile.dh`, `sslprofile.dhkeyexpsizelimit`, `sslprofile.ersa`, `sslprofile.hsts`, `sslprofile.nonfipsciphers`, `sslprofile.ocspstapling`, `sslprofile.redirectportrewrite`, `sslprofile.serverauth`, `sslprofile.sessionticket`, `sslprofile.sessionticketkeyrefresh`, `sslprofile.sessreuse`, `sslprofile.skipclientcertpolicycheck`, `sslprofile.snienable`, `sslprofile.ssl3`, `sslprofile.sslinterception`, `sslprofile.ssliocspcheck`, `sslprofile.sslireneg`, `sslprofile.ssliverifyservercertforreuse`, `sslprofile.sslredirect`, `sslprofile.strictsigdigestcheck`, `sslprofile.tls1`, `sslprofile.tls11`, `sslprofile.tls12`, `sslprofile.tls13`, `sslprofile.zerorttearlydata`, `sslservice.cipherredirect`, `sslservice.clientauth`, `sslservice.dh`, `sslservice.dhkeyexpsizelimit`, `sslservice.dtls1`, `sslservice.dtls12`, `sslservice.ersa`, `sslservice.nonfipsciphers`, `sslservice.ocspstapling`, `sslservice.redirectportrewrite`, `sslservice.serverauth`, `sslservice.sessreuse`, `sslservice.snienable`, `sslservice.ssl2`, `sslservice.ssl3`, `sslservice.sslredirect`, `sslservice.sslv2redirect`, `sslservice.strictsigdigestcheck`, `sslservice.tls1`, `sslservice.tls11`, `sslservice.tls12`, `sslservice.tls13`, `sslservicegroup.cipherredirect`, `sslservicegroup.clientauth`, `sslservicegroup.dh`, `sslservicegroup.dhkeyexpsizelimit`, `sslservicegroup.ersa`, `sslservicegroup.nonfipsciphers`, `sslservicegroup.ocspstapling`, `sslservicegroup.redirectportrewrite`, `sslservicegroup.serverauth`, `sslservicegroup.sessreuse`, `sslservicegroup.snienable`, `sslservicegroup.ssl2`, `sslservicegroup.ssl3`, `sslservicegroup.sslredirect`, `sslservicegroup.sslv2redirect`, `sslservicegroup.strictsigdigestcheck`, `sslservicegroup.tls1`, `sslservicegroup.tls11`, `sslservicegroup.tls12`, `sslservicegroup.tls13`, `sslvserver.cipherredirect`, `sslvserver.clientauth`, `sslvserver.dh`, `sslvserver.dhkeyexpsizelimit`, `sslvserver.dtls1`, `sslvserver.dtls12`, `sslvserver.ersa`, `sslvserver.hsts`, `sslvserver.nonfipsciphers`, `sslvserver.ocspstapling`, `sslvserver.redirectportrewrite`, `sslvserver.sessreuse`, `sslvserver.snienable`, `sslvserver.ssl2`, `sslvserver.ssl3`, `sslvserver.sslredirect`, `sslvserver.sslv2redirect`, `sslvserver.strictsigdigestcheck`, `sslvserver.tls1`, `sslvserver.tls11`, `sslvserver.tls12`, `sslvserver.tls13`, `sslvserver.zerorttearlydata`.
+/// Values of `sslaction.cipher`, `sslaction.clientcert`, `sslaction.clientcertfingerprint`, `sslaction.clientcerthash`, `sslaction.clientcertissuer`, `sslaction.clientcertnotafter`, `sslaction.clientcertnotbefore`, `sslaction.clientcertserialnumber`, `sslaction.clientcertsubject`, `sslaction.owasupport`, `sslaction.sessionid`, `sslcertkey.expirymonitor`, `sslcrl.refresh`, `ssldtlsprofile.helloverifyrequest`, `ssldtlsprofile.pmtudiscovery`, `ssldtlsprofile.terminatesession`, `ssllogprofile.ssllogclauth`, `ssllogprofile.ssllogclauthfailures`, `ssllogprofile.sslloghs`, `ssllogprofile.sslloghsfailures`, `sslocspresponder.cache`, `sslparameter.defaultprofile`, `sslparameter.heterogeneoussslhw`, `sslparameter.hybridfipsmode`, `sslparameter.sslierrorcache`, `sslprofile.cipherredirect`, `sslprofile.clientauth`, `sslprofile.clientauthuseboundcachain`, `sslprofile.dh`, `sslprofile.dhkeyexpsizelimit`, `sslprofile.ersa`, `sslprofile.hsts`, `sslprofile.nonfipsciphers`, `sslprofile.ocspstapling`, `sslprofile.redirectportrewrite`, `sslprofile.serverauth`, `sslprofile.sessionticket`, `sslprofile.sessionticketkeyrefresh`, `sslprofile.sessreuse`, `sslprofile.skipclientcertpolicycheck`, `sslprofile.snienable`, `sslprofile.ssl3`, `sslprofile.sslinterception`, `sslprofile.ssliocspcheck`, `sslprofile.sslireneg`, `sslprofile.ssliverifyservercertforreuse`, `sslprofile.sslredirect`, `sslprofile.strictsigdigestcheck`, `sslprofile.tls1`, `sslprofile.tls11`, `sslprofile.tls12`, `sslprofile.tls13`, `sslprofile.zerorttearlydata`, `sslservice.cipherredirect`, `sslservice.clientauth`, `sslservice.dh`, `sslservice.dhkeyexpsizelimit`, `sslservice.dtls1`, `sslservice.dtls12`, `sslservice.ersa`, `sslservice.nonfipsciphers`, `sslservice.ocspstapling`, `sslservice.redirectportrewrite`, `sslservice.serverauth`, `sslservice.sessreuse`, `sslservice.snienable`, `sslservice.ssl2`, `sslservice.ssl3`, `sslservice.sslredirect`, `sslservice.sslv2redirect`, `sslservice.strictsigdigestcheck`, `sslservice.tls1`, `sslservice.tls11`, `sslservice.tls12`, `sslservice.tls13`, `sslservicegroup.cipherredirect`, `sslservicegroup.clientauth`, `sslservicegroup.dh`, `sslservicegroup.dhkeyexpsizelimit`, `sslservicegroup.ersa`, `sslservicegroup.nonfipsciphers`, `sslservicegroup.ocspstapling`, `sslservicegroup.redirectportrewrite`, `sslservicegroup.serverauth`, `sslservicegroup.sessreuse`, `sslservicegroup.snienable`, `sslservicegroup.ssl2`, `sslservicegroup.ssl3`, `sslservicegroup.sslredirect`, `sslservicegroup.sslv2redirect`, `sslservicegroup.strictsigdigestcheck`, `sslservicegroup.tls1`, `sslservicegroup.tls11`, `sslservicegroup.tls12`, `sslservicegroup.tls13`, `sslvserver.cipherredirect`, `sslvserver.clientauth`, `sslvserver.dh`, `sslvserver.dhkeyexpsizelimit`, `sslvserver.dtls1`, `sslvserver.dtls12`, `sslvserver.ersa`, `sslvserver.hsts`, `sslvserver.nonfipsciphers`, `sslvserver.ocspstapling`, `sslvserver.redirectportrewrite`, `sslvserver.sessreuse`, `sslvserver.snienable`, `sslvserver.ssl2`, `sslvserver.ssl3`, `sslvserver.sslredirect`, `sslvserver.sslv2redirect`, `sslvserver.strictsigdigestcheck`, `sslvserver.tls1`, `sslvserver.tls11`, `sslvserver.tls12`, `sslvserver.tls13`, `sslvserver.zerorttearlydata`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslactionCipher {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for SslactionCipher {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -224,43 +177,21 @@ impl rt::WireEnum for SslactionClientauth {
         (Self::Noclientauth, "NOCLIENTAUTH"),
     ];
 }
-/// Values of `sslaction`.`clientcert` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionClientcert = SslactionCipher;
-/// Values of `sslaction`.`clientcertfingerprint` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionClientcertfingerprint = SslactionCipher;
-/// Values of `sslaction`.`clientcerthash` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionClientcerthash = SslactionCipher;
-/// Values of `sslaction`.`clientcertissuer` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionClientcertissuer = SslactionCipher;
-/// Values of `sslaction`.`clientcertnotafter` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionClientcertnotafter = SslactionCipher;
-/// Values of `sslaction`.`clientcertnotbefore` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionClientcertnotbefore = SslactionCipher;
-/// Values of `sslaction`.`clientcertserialnumber` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionClientcertserialnumber = SslactionCipher;
-/// Values of `sslaction`.`clientcertsubject` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionClientcertsubject = SslactionCipher;
-/// Values of `sslaction`.`clientcertverification` ([`Sslaction`]).
-///
-/// Also the values of `sslcacertgroup.crlcheck`, `sslcacertgroup.ocspcheck`, `sslcacertgroup_sslcertkey_binding.crlcheck`, `sslcacertgroup_sslcertkey_binding.ocspcheck`, `sslprofile.clientcert`, `sslprofile.crlcheck`, `sslprofile.ocspcheck`, `sslservice.clientcert`, `sslservice_sslcertkey_binding.crlcheck`, `sslservice_sslcertkey_binding.ocspcheck`, `sslservicegroup.clientcert`, `sslservicegroup.crlcheck`, `sslservicegroup.ocspcheck`, `sslservicegroup_sslcertkey_binding.crlcheck`, `sslservicegroup_sslcertkey_binding.ocspcheck`, `sslvserver.clientcert`, `sslvserver.crlcheck`, `sslvserver.ocspcheck`, `sslvserver_sslcertkey_binding.crlcheck`, `sslvserver_sslcertkey_binding.ocspcheck`.
+/// Values of `sslaction.clientcertverification`, `sslcacertgroup.crlcheck`, `sslcacertgroup.ocspcheck`, `sslcacertgroup_sslcertkey_binding.crlcheck`, `sslcacertgroup_sslcertkey_binding.ocspcheck`, `sslprofile.clientcert`, `sslprofile.crlcheck`, `sslprofile.ocspcheck`, `sslservice.clientcert`, `sslservice_sslcertkey_binding.crlcheck`, `sslservice_sslcertkey_binding.ocspcheck`, `sslservicegroup.clientcert`, `sslservicegroup.crlcheck`, `sslservicegroup.ocspcheck`, `sslservicegroup_sslcertkey_binding.crlcheck`, `sslservicegroup_sslcertkey_binding.ocspcheck`, `sslvserver.clientcert`, `sslvserver.crlcheck`, `sslvserver.ocspcheck`, `sslvserver_sslcertkey_binding.crlcheck`, `sslvserver_sslcertkey_binding.ocspcheck`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslactionClientcertverification {
+pub enum MandatoryOptional {
     /// `Mandatory`
     Mandatory,
     /// `Optional`
     Optional,
 }
-impl rt::WireEnum for SslactionClientcertverification {
+impl rt::WireEnum for MandatoryOptional {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Mandatory, "Mandatory"),
         (Self::Optional, "Optional"),
     ];
 }
-/// Values of `sslaction`.`owasupport` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionOwasupport = SslactionCipher;
-/// Values of `sslaction`.`sessionid` ([`Sslaction`]): the same values as [`SslactionCipher`].
-pub type SslactionSessionid = SslactionCipher;
 impl rt::Model for Sslaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -337,6 +268,7 @@ impl rt::Model for Sslaction {
             32 => self.sessionidheader.as_field(),
             33 => self.ssllogprofile.as_field(),
             34 => self.undefhits.as_field(),
+            35 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -377,14 +309,9 @@ impl rt::Model for Sslaction {
             32 => self.sessionidheader.as_field_mut(),
             33 => self.ssllogprofile.as_field_mut(),
             34 => self.undefhits.as_field_mut(),
+            35 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslaction {
@@ -417,6 +344,160 @@ impl rt::Resource for Sslaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Sslaction {
+    /// A `sslaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cacertgrpname`](Self::cacertgrpname).
+    pub fn cacertgrpname(mut self, cacertgrpname: impl Into<String>) -> Self {
+        self.cacertgrpname = Some(cacertgrpname.into());
+        self
+    }
+    /// Sets [`certfingerprintdigest`](Self::certfingerprintdigest).
+    pub fn certfingerprintdigest(
+        mut self,
+        certfingerprintdigest: SslactionCertfingerprintdigest,
+    ) -> Self {
+        self.certfingerprintdigest = Some(rt::Open::Known(certfingerprintdigest));
+        self
+    }
+    /// Sets [`certfingerprintheader`](Self::certfingerprintheader).
+    pub fn certfingerprintheader(
+        mut self,
+        certfingerprintheader: impl Into<String>,
+    ) -> Self {
+        self.certfingerprintheader = Some(certfingerprintheader.into());
+        self
+    }
+    /// Sets [`certhashheader`](Self::certhashheader).
+    pub fn certhashheader(mut self, certhashheader: impl Into<String>) -> Self {
+        self.certhashheader = Some(certhashheader.into());
+        self
+    }
+    /// Sets [`certheader`](Self::certheader).
+    pub fn certheader(mut self, certheader: impl Into<String>) -> Self {
+        self.certheader = Some(certheader.into());
+        self
+    }
+    /// Sets [`certissuerheader`](Self::certissuerheader).
+    pub fn certissuerheader(mut self, certissuerheader: impl Into<String>) -> Self {
+        self.certissuerheader = Some(certissuerheader.into());
+        self
+    }
+    /// Sets [`certnotafterheader`](Self::certnotafterheader).
+    pub fn certnotafterheader(mut self, certnotafterheader: impl Into<String>) -> Self {
+        self.certnotafterheader = Some(certnotafterheader.into());
+        self
+    }
+    /// Sets [`certnotbeforeheader`](Self::certnotbeforeheader).
+    pub fn certnotbeforeheader(
+        mut self,
+        certnotbeforeheader: impl Into<String>,
+    ) -> Self {
+        self.certnotbeforeheader = Some(certnotbeforeheader.into());
+        self
+    }
+    /// Sets [`certserialheader`](Self::certserialheader).
+    pub fn certserialheader(mut self, certserialheader: impl Into<String>) -> Self {
+        self.certserialheader = Some(certserialheader.into());
+        self
+    }
+    /// Sets [`certsubjectheader`](Self::certsubjectheader).
+    pub fn certsubjectheader(mut self, certsubjectheader: impl Into<String>) -> Self {
+        self.certsubjectheader = Some(certsubjectheader.into());
+        self
+    }
+    /// Sets [`cipher`](Self::cipher).
+    pub fn cipher(mut self, cipher: EnabledDisabled) -> Self {
+        self.cipher = Some(rt::Open::Known(cipher));
+        self
+    }
+    /// Sets [`cipherheader`](Self::cipherheader).
+    pub fn cipherheader(mut self, cipherheader: impl Into<String>) -> Self {
+        self.cipherheader = Some(cipherheader.into());
+        self
+    }
+    /// Sets [`clientauth`](Self::clientauth).
+    pub fn clientauth(mut self, clientauth: SslactionClientauth) -> Self {
+        self.clientauth = Some(rt::Open::Known(clientauth));
+        self
+    }
+    /// Sets [`clientcert`](Self::clientcert).
+    pub fn clientcert(mut self, clientcert: EnabledDisabled) -> Self {
+        self.clientcert = Some(rt::Open::Known(clientcert));
+        self
+    }
+    /// Sets [`clientcertfingerprint`](Self::clientcertfingerprint).
+    pub fn clientcertfingerprint(
+        mut self,
+        clientcertfingerprint: EnabledDisabled,
+    ) -> Self {
+        self.clientcertfingerprint = Some(rt::Open::Known(clientcertfingerprint));
+        self
+    }
+    /// Sets [`clientcerthash`](Self::clientcerthash).
+    pub fn clientcerthash(mut self, clientcerthash: EnabledDisabled) -> Self {
+        self.clientcerthash = Some(rt::Open::Known(clientcerthash));
+        self
+    }
+    /// Sets [`clientcertissuer`](Self::clientcertissuer).
+    pub fn clientcertissuer(mut self, clientcertissuer: EnabledDisabled) -> Self {
+        self.clientcertissuer = Some(rt::Open::Known(clientcertissuer));
+        self
+    }
+    /// Sets [`clientcertnotafter`](Self::clientcertnotafter).
+    pub fn clientcertnotafter(mut self, clientcertnotafter: EnabledDisabled) -> Self {
+        self.clientcertnotafter = Some(rt::Open::Known(clientcertnotafter));
+        self
+    }
+    /// Sets [`clientcertnotbefore`](Self::clientcertnotbefore).
+    pub fn clientcertnotbefore(mut self, clientcertnotbefore: EnabledDisabled) -> Self {
+        self.clientcertnotbefore = Some(rt::Open::Known(clientcertnotbefore));
+        self
+    }
+    /// Sets [`clientcertserialnumber`](Self::clientcertserialnumber).
+    pub fn clientcertserialnumber(
+        mut self,
+        clientcertserialnumber: EnabledDisabled,
+    ) -> Self {
+        self.clientcertserialnumber = Some(rt::Open::Known(clientcertserialnumber));
+        self
+    }
+    /// Sets [`clientcertsubject`](Self::clientcertsubject).
+    pub fn clientcertsubject(mut self, clientcertsubject: EnabledDisabled) -> Self {
+        self.clientcertsubject = Some(rt::Open::Known(clientcertsubject));
+        self
+    }
+    /// Sets [`forward`](Self::forward).
+    pub fn forward(mut self, forward: impl Into<String>) -> Self {
+        self.forward = Some(forward.into());
+        self
+    }
+    /// Sets [`owasupport`](Self::owasupport).
+    pub fn owasupport(mut self, owasupport: EnabledDisabled) -> Self {
+        self.owasupport = Some(rt::Open::Known(owasupport));
+        self
+    }
+    /// Sets [`sessionid`](Self::sessionid).
+    pub fn sessionid(mut self, sessionid: EnabledDisabled) -> Self {
+        self.sessionid = Some(rt::Open::Known(sessionid));
+        self
+    }
+    /// Sets [`sessionidheader`](Self::sessionidheader).
+    pub fn sessionidheader(mut self, sessionidheader: impl Into<String>) -> Self {
+        self.sessionidheader = Some(sessionidheader.into());
+        self
+    }
+    /// Sets [`ssllogprofile`](Self::ssllogprofile).
+    pub fn ssllogprofile(mut self, ssllogprofile: impl Into<String>) -> Self {
+        self.ssllogprofile = Some(ssllogprofile.into());
+        self
+    }
 }
 impl Sslaction {
     /// `POST /nitro/v1/config/sslaction`
@@ -473,15 +554,11 @@ impl Sslaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcacertbundle {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bundlefile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub cacertbundlename: Option<String>,
-    /// `unknown`, read-only.
+    /// Since `14.1`.
+    pub bundlefile: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub servername: Option<serde_json::Value>,
@@ -500,6 +577,7 @@ impl rt::Model for Sslcacertbundle {
             0 => self.bundlefile.as_field(),
             1 => self.cacertbundlename.as_field(),
             2 => self.servername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -508,14 +586,9 @@ impl rt::Model for Sslcacertbundle {
             0 => self.bundlefile.as_field_mut(),
             1 => self.cacertbundlename.as_field_mut(),
             2 => self.servername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcacertbundle {
@@ -548,6 +621,20 @@ impl rt::Resource for Sslcacertbundle {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["cacertbundlename"];
+}
+impl Sslcacertbundle {
+    /// A `sslcacertbundle` named by its key, every other field unset.
+    pub fn new(cacertbundlename: impl Into<String>) -> Self {
+        Self {
+            cacertbundlename: Some(cacertbundlename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bundlefile`](Self::bundlefile).
+    pub fn bundlefile(mut self, bundlefile: impl Into<String>) -> Self {
+        self.bundlefile = Some(bundlefile.into());
+        self
+    }
 }
 impl Sslcacertbundle {
     /// `POST /nitro/v1/config/sslcacertbundle` (method inferred: the reference gives none)
@@ -585,44 +672,41 @@ impl Sslcacertbundle {
 /// - Key: `cacertgroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.1`
+/// - Bindings: [`SslcacertgroupBinding`], [`SslcacertgroupSslcertkeyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcacertgroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub cacertgroupname: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub cacertgroupreferences: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslcacertgroupCrlcheck`]): `Mandatory`, `Optional`.
-    ///
-    /// Since `12.1`.
-    pub crlcheck: Option<rt::Open<SslcacertgroupCrlcheck>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslcacertgroupOcspcheck`]): `Mandatory`, `Optional`.
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
     ///
     /// Since `12.1`.
-    pub ocspcheck: Option<rt::Open<SslcacertgroupOcspcheck>>,
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    ///
+    /// Since `12.1`.
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcacertgroup`.`crlcheck` ([`Sslcacertgroup`]): the same values as [`SslactionClientcertverification`].
-pub type SslcacertgroupCrlcheck = SslactionClientcertverification;
-/// Values of `sslcacertgroup`.`ocspcheck` ([`Sslcacertgroup`]): the same values as [`SslactionClientcertverification`].
-pub type SslcacertgroupOcspcheck = SslactionClientcertverification;
 impl rt::Model for Sslcacertgroup {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -639,6 +723,7 @@ impl rt::Model for Sslcacertgroup {
             2 => self.cacertgroupreferences.as_field(),
             3 => self.crlcheck.as_field(),
             4 => self.ocspcheck.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -649,14 +734,9 @@ impl rt::Model for Sslcacertgroup {
             2 => self.cacertgroupreferences.as_field_mut(),
             3 => self.crlcheck.as_field_mut(),
             4 => self.ocspcheck.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcacertgroup {
@@ -689,6 +769,15 @@ impl rt::Resource for Sslcacertgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["cacertgroupname"];
+}
+impl Sslcacertgroup {
+    /// A `sslcacertgroup` named by its key, every other field unset.
+    pub fn new(cacertgroupname: impl Into<String>) -> Self {
+        Self {
+            cacertgroupname: Some(cacertgroupname.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Sslcacertgroup {
     /// `POST /nitro/v1/config/sslcacertgroup`
@@ -728,16 +817,15 @@ impl Sslcacertgroup {
 /// - Key: `cacertgroupname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.1`
+/// - Reference page: `configuration/ssl/sslcacertgroup_binding/sslcacertgroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcacertgroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Since `12.1`.
     pub cacertgroupname: Option<String>,
-    /// `sslcacertgroup_sslcertkey_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.1`.
     pub sslcacertgroup_sslcertkey_binding: Option<Vec<SslcacertgroupSslcertkeyBinding>>,
@@ -754,6 +842,7 @@ impl rt::Model for SslcacertgroupBinding {
         match index {
             0 => self.cacertgroupname.as_field(),
             1 => self.sslcacertgroup_sslcertkey_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -761,14 +850,9 @@ impl rt::Model for SslcacertgroupBinding {
         match index {
             0 => self.cacertgroupname.as_field_mut(),
             1 => self.sslcacertgroup_sslcertkey_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcacertgroupBinding {
@@ -803,6 +887,15 @@ impl rt::Resource for SslcacertgroupBinding {
     const KEYS: &'static [&'static str] = &["cacertgroupname"];
 }
 impl SslcacertgroupBinding {
+    /// A `sslcacertgroup_binding` named by its key, every other field unset.
+    pub fn new(cacertgroupname: impl Into<String>) -> Self {
+        Self {
+            cacertgroupname: Some(cacertgroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcacertgroupBinding {
     /// `GET /nitro/v1/config/sslcacertgroup_binding/{cacertgroupname}`
     pub fn get(cacertgroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(cacertgroupname)
@@ -821,45 +914,35 @@ impl SslcacertgroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcacertgroupSslcertkeyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub cacertgroupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub certkeyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslcacertgroupSslcertkeyBindingCrlcheck`]): `Mandatory`, `Optional`.
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
     ///
     /// Since `12.1`.
-    pub crlcheck: Option<rt::Open<SslcacertgroupSslcertkeyBindingCrlcheck>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslcacertgroupSslcertkeyBindingOcspcheck`]): `Mandatory`, `Optional`.
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
     ///
     /// Since `12.1`.
-    pub ocspcheck: Option<rt::Open<SslcacertgroupSslcertkeyBindingOcspcheck>>,
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcacertgroup_sslcertkey_binding`.`crlcheck` ([`SslcacertgroupSslcertkeyBinding`]): the same values as [`SslactionClientcertverification`].
-pub type SslcacertgroupSslcertkeyBindingCrlcheck = SslactionClientcertverification;
-/// Values of `sslcacertgroup_sslcertkey_binding`.`ocspcheck` ([`SslcacertgroupSslcertkeyBinding`]): the same values as [`SslactionClientcertverification`].
-pub type SslcacertgroupSslcertkeyBindingOcspcheck = SslactionClientcertverification;
 impl rt::Model for SslcacertgroupSslcertkeyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -876,6 +959,7 @@ impl rt::Model for SslcacertgroupSslcertkeyBinding {
             2 => self.certkeyname.as_field(),
             3 => self.crlcheck.as_field(),
             4 => self.ocspcheck.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -886,14 +970,9 @@ impl rt::Model for SslcacertgroupSslcertkeyBinding {
             2 => self.certkeyname.as_field_mut(),
             3 => self.crlcheck.as_field_mut(),
             4 => self.ocspcheck.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcacertgroupSslcertkeyBinding {
@@ -926,6 +1005,30 @@ impl rt::Resource for SslcacertgroupSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["cacertgroupname"];
+}
+impl SslcacertgroupSslcertkeyBinding {
+    /// A `sslcacertgroup_sslcertkey_binding` named by its key, every other field unset.
+    pub fn new(cacertgroupname: impl Into<String>) -> Self {
+        Self {
+            cacertgroupname: Some(cacertgroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`certkeyname`](Self::certkeyname).
+    pub fn certkeyname(mut self, certkeyname: impl Into<String>) -> Self {
+        self.certkeyname = Some(certkeyname.into());
+        self
+    }
+    /// Sets [`crlcheck`](Self::crlcheck).
+    pub fn crlcheck(mut self, crlcheck: MandatoryOptional) -> Self {
+        self.crlcheck = Some(rt::Open::Known(crlcheck));
+        self
+    }
+    /// Sets [`ocspcheck`](Self::ocspcheck).
+    pub fn ocspcheck(mut self, ocspcheck: MandatoryOptional) -> Self {
+        self.ocspcheck = Some(rt::Open::Known(ocspcheck));
+        self
+    }
 }
 impl SslcacertgroupSslcertkeyBinding {
     /// `PUT /nitro/v1/config/sslcacertgroup_sslcertkey_binding`
@@ -969,72 +1072,46 @@ impl SslcacertgroupSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcert {
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub cacert: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SslcertCacertform`]): `DER`, `PEM`.
-    pub cacertform: Option<rt::Open<SslcertCacertform>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub cacertform: Option<rt::Open<DerPem>>,
     /// Length: at most 63.
     pub cakey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SslcertCakeyform`]): `DER`, `PEM`.
-    pub cakeyform: Option<rt::Open<SslcertCakeyform>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub cakeyform: Option<rt::Open<DerPem>>,
     /// Length: at most 63.
     pub caserial: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub certfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SslcertCertform`]): `DER`, `PEM`.
-    pub certform: Option<rt::Open<SslcertCertform>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub certform: Option<rt::Open<DerPem>>,
     /// Possible values (see [`SslcertCerttype`]): `ROOT_CERT`, `INTM_CERT`, `CLNT_CERT`, `SRVR_CERT`.
     ///
     /// Values of older releases that `14.1` lacks: `CLIENTANDSERVER_CERT` (`11.1`–`12.0`), `UNKNOWN` (`11.1`–`12.0`) (removed).
     pub certtype: Option<rt::Open<SslcertCerttype>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 3650.
     ///
     /// Default: `365`.
     pub days: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub keyfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SslcertKeyform`]): `DER`, `PEM`.
-    pub keyform: Option<rt::Open<SslcertKeyform>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub keyform: Option<rt::Open<DerPem>>,
     /// Length: 1 to 31.
     pub pempassphrase: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub reqfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
@@ -1042,27 +1119,21 @@ pub struct Sslcert {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcert`.`cacertform` ([`Sslcert`]).
-///
-/// Also the values of `sslcert.cakeyform`, `sslcert.certform`, `sslcert.keyform`, `sslcertreq.keyform`, `sslcrl.inform`, `ssldsakey.keyform`, `sslecdsakey.keyform`, `sslpkcs8.keyform`, `sslrsakey.keyform`.
+/// Values of `sslcert.cacertform`, `sslcert.cakeyform`, `sslcert.certform`, `sslcert.keyform`, `sslcertreq.keyform`, `sslcrl.inform`, `ssldsakey.keyform`, `sslecdsakey.keyform`, `sslpkcs8.keyform`, `sslrsakey.keyform`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslcertCacertform {
+pub enum DerPem {
     /// `DER`
     Der,
     /// `PEM`
     Pem,
 }
-impl rt::WireEnum for SslcertCacertform {
+impl rt::WireEnum for DerPem {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Der, "DER"),
         (Self::Pem, "PEM"),
     ];
 }
-/// Values of `sslcert`.`cakeyform` ([`Sslcert`]): the same values as [`SslcertCacertform`].
-pub type SslcertCakeyform = SslcertCacertform;
-/// Values of `sslcert`.`certform` ([`Sslcert`]): the same values as [`SslcertCacertform`].
-pub type SslcertCertform = SslcertCacertform;
 /// Values of `sslcert`.`certtype` ([`Sslcert`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1084,8 +1155,6 @@ impl rt::WireEnum for SslcertCerttype {
         (Self::SrvrCert, "SRVR_CERT"),
     ];
 }
-/// Values of `sslcert`.`keyform` ([`Sslcert`]): the same values as [`SslcertCacertform`].
-pub type SslcertKeyform = SslcertCacertform;
 impl rt::Model for Sslcert {
     const FIELDS: &'static [&'static str] = &[
         "cacert",
@@ -1121,6 +1190,7 @@ impl rt::Model for Sslcert {
             11 => self.pempassphrase.as_field(),
             12 => self.reqfile.as_field(),
             13 => self.subjectaltname.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1140,14 +1210,9 @@ impl rt::Model for Sslcert {
             11 => self.pempassphrase.as_field_mut(),
             12 => self.reqfile.as_field_mut(),
             13 => self.subjectaltname.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcert {
@@ -1202,24 +1267,22 @@ impl Sslcert {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertbundle {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslcertbundleInuse`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0`.
-    pub inuse: Option<rt::Open<SslcertbundleInuse>>,
-    /// `String`, read-write.
-    ///
+    pub inuse: Option<rt::Open<YesNo>>,
     /// Length: 1 to 31.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     ///
     /// Since `12.0`.
@@ -1227,18 +1290,16 @@ pub struct Sslcertbundle {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcertbundle`.`inuse` ([`Sslcertbundle`]).
-///
-/// Also the values of `sslcertkey.bundle`, `sslcrl.binary`, `sslocspresponder.insertclientcert`, `sslocspresponder.usenonce`, `sslparameter.dropreqwithnohostheader`, `sslparameter.insertcertspace`, `sslparameter.ndcppcompliancecertcheck`, `sslparameter.sendclosenotify`, `sslparameter.strictcachecks`, `sslprofile.allowextendedmastersecret`, `sslprofile.dhekeyexchangewithpsk`, `sslprofile.dropreqwithnohostheader`, `sslprofile.includesubdomains`, `sslprofile.preload`, `sslprofile.sendclosenotify`, `sslprofile.strictcachecks`, `sslservice.sendclosenotify`, `sslservicegroup.sendclosenotify`, `sslvserver.dhekeyexchangewithpsk`, `sslvserver.includesubdomains`, `sslvserver.preload`, `sslvserver.sendclosenotify`.
+/// Values of `sslcertbundle.inuse`, `sslcertkey.bundle`, `sslcrl.binary`, `sslocspresponder.insertclientcert`, `sslocspresponder.usenonce`, `sslparameter.dropreqwithnohostheader`, `sslparameter.insertcertspace`, `sslparameter.ndcppcompliancecertcheck`, `sslparameter.sendclosenotify`, `sslparameter.strictcachecks`, `sslprofile.allowextendedmastersecret`, `sslprofile.dhekeyexchangewithpsk`, `sslprofile.dropreqwithnohostheader`, `sslprofile.includesubdomains`, `sslprofile.preload`, `sslprofile.sendclosenotify`, `sslprofile.strictcachecks`, `sslservice.sendclosenotify`, `sslservicegroup.sendclosenotify`, `sslvserver.dhekeyexchangewithpsk`, `sslvserver.includesubdomains`, `sslvserver.preload`, `sslvserver.sendclosenotify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslcertbundleInuse {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for SslcertbundleInuse {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
@@ -1253,6 +1314,7 @@ impl rt::Model for Sslcertbundle {
             1 => self.inuse.as_field(),
             2 => self.name.as_field(),
             3 => self.src.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1262,14 +1324,9 @@ impl rt::Model for Sslcertbundle {
             1 => self.inuse.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.src.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertbundle {
@@ -1340,14 +1397,14 @@ impl Sslcertbundle {
 /// - URL: `/nitro/v1/config/sslcertchain`
 /// - Key: `certkeyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcertchain/sslcertchain.md`
+/// - Bindings: [`SslcertchainBinding`], [`SslcertchainSslcertkeyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertchain {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub certkeyname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1359,6 +1416,7 @@ impl rt::Model for Sslcertchain {
         match index {
             0 => self.count.as_field(),
             1 => self.certkeyname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1366,14 +1424,9 @@ impl rt::Model for Sslcertchain {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.certkeyname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertchain {
@@ -1408,6 +1461,15 @@ impl rt::Resource for Sslcertchain {
     const KEYS: &'static [&'static str] = &["certkeyname"];
 }
 impl Sslcertchain {
+    /// A `sslcertchain` named by its key, every other field unset.
+    pub fn new(certkeyname: impl Into<String>) -> Self {
+        Self {
+            certkeyname: Some(certkeyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Sslcertchain {
     /// `GET /nitro/v1/config/sslcertchain?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -1426,14 +1488,13 @@ impl Sslcertchain {
 /// - URL: `/nitro/v1/config/sslcertchain_binding`
 /// - Key: `certkeyname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcertchain_binding/sslcertchain_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertchainBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub certkeyname: Option<String>,
-    /// `sslcertchain_sslcertkey_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslcertchain_sslcertkey_binding: Option<Vec<SslcertchainSslcertkeyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1448,6 +1509,7 @@ impl rt::Model for SslcertchainBinding {
         match index {
             0 => self.certkeyname.as_field(),
             1 => self.sslcertchain_sslcertkey_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1455,14 +1517,9 @@ impl rt::Model for SslcertchainBinding {
         match index {
             0 => self.certkeyname.as_field_mut(),
             1 => self.sslcertchain_sslcertkey_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertchainBinding {
@@ -1497,6 +1554,15 @@ impl rt::Resource for SslcertchainBinding {
     const KEYS: &'static [&'static str] = &["certkeyname"];
 }
 impl SslcertchainBinding {
+    /// A `sslcertchain_binding` named by its key, every other field unset.
+    pub fn new(certkeyname: impl Into<String>) -> Self {
+        Self {
+            certkeyname: Some(certkeyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcertchainBinding {
     /// `GET /nitro/v1/config/sslcertchain_binding/{certkeyname}`
     pub fn get(certkeyname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(certkeyname)
@@ -1511,37 +1577,34 @@ impl SslcertchainBinding {
 /// - URL: `/nitro/v1/config/sslcertchain_sslcertkey_binding`
 /// - Key: `certkeyname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcertchain_sslcertkey_binding/sslcertchain_sslcertkey_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertchainSslcertkeyBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub linkcertkeyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub certkeyname: Option<String>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.1`.
-    pub isca: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.1`.
-    pub islinked: Option<bool>,
-    /// `Boolean`, read-only.
-    ///
-    /// Since `11.1`.
-    pub addsubject: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub addsubject: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub isca: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub islinked: Option<bool>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub linkcertkeyname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1563,6 +1626,7 @@ impl rt::Model for SslcertchainSslcertkeyBinding {
             3 => self.isca.as_field(),
             4 => self.islinked.as_field(),
             5 => self.linkcertkeyname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1574,14 +1638,9 @@ impl rt::Model for SslcertchainSslcertkeyBinding {
             3 => self.isca.as_field_mut(),
             4 => self.islinked.as_field_mut(),
             5 => self.linkcertkeyname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertchainSslcertkeyBinding {
@@ -1616,6 +1675,15 @@ impl rt::Resource for SslcertchainSslcertkeyBinding {
     const KEYS: &'static [&'static str] = &["certkeyname"];
 }
 impl SslcertchainSslcertkeyBinding {
+    /// A `sslcertchain_sslcertkey_binding` named by its key, every other field unset.
+    pub fn new(certkeyname: impl Into<String>) -> Self {
+        Self {
+            certkeyname: Some(certkeyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcertchainSslcertkeyBinding {
     /// `GET /nitro/v1/config/sslcertchain_sslcertkey_binding/{certkeyname}?count=yes`
     pub fn count(certkeyname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(certkeyname)
@@ -1637,14 +1705,12 @@ impl SslcertchainSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertfile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -1658,6 +1724,7 @@ impl rt::Model for Sslcertfile {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1666,14 +1733,9 @@ impl rt::Model for Sslcertfile {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertfile {
@@ -1736,25 +1798,23 @@ impl Sslcertfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertificatechain {
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub certkeyname: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub chaincomplete: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub chainissuer: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub chainlinked: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub chainpossiblelinks: Option<serde_json::Value>,
@@ -1777,6 +1837,7 @@ impl rt::Model for Sslcertificatechain {
             2 => self.chainissuer.as_field(),
             3 => self.chainlinked.as_field(),
             4 => self.chainpossiblelinks.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1787,14 +1848,9 @@ impl rt::Model for Sslcertificatechain {
             2 => self.chainissuer.as_field_mut(),
             3 => self.chainlinked.as_field_mut(),
             4 => self.chainpossiblelinks.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertificatechain {
@@ -1829,6 +1885,15 @@ impl rt::Resource for Sslcertificatechain {
     const KEYS: &'static [&'static str] = &["certkeyname"];
 }
 impl Sslcertificatechain {
+    /// A `sslcertificatechain` named by its key, every other field unset.
+    pub fn new(certkeyname: impl Into<String>) -> Self {
+        Self {
+            certkeyname: Some(certkeyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Sslcertificatechain {
     /// `POST /nitro/v1/config/sslcertificatechain` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Post, &[0])
@@ -1855,32 +1920,35 @@ impl Sslcertificatechain {
 /// - URL: `/nitro/v1/config/sslcertkey`
 /// - Key: `certkey`
 /// - Operations: `action:change`, `action:clear`, `action:link`, `action:unlink`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SslcertkeyBinding`], [`SslcertkeyCrldistributionBinding`], [`SslcertkeyServiceBinding`], [`SslcertkeySslocspresponderBinding`], [`SslcertkeySslprofileBinding`], [`SslcertkeySslvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertkey {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub certkey: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslcertkeyBundle`]): `YES`, `NO`.
-    pub bundle: Option<rt::Open<SslcertkeyBundle>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub bundle: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub cert: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub certificatesource: Option<serde_json::Value>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`SslcertkeyCertificatetype`]): `ROOT_CERT`, `INTM_CERT`, `CLNT_CERT`, `SRVR_CERT`, `UNKNOWN_CERT`.
     ///
@@ -1888,133 +1956,103 @@ pub struct Sslcertkey {
     ///
     /// Values of older releases that `14.1` lacks: `CLIENTANDSERVER_CERT` (`11.1`–`12.0`), `UNKNOWN` (`11.1`–`12.0`) (removed).
     pub certificatetype: Option<Vec<rt::Open<SslcertkeyCertificatetype>>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub certkey: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub certkeydigest: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub certkeystatus: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub clientcertnotafter: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub clientcertnotbefore: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub data: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub daystoexpiration: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`SslcertkeyDeletecertkeyfilesonremoval`]): `ALWAYS`, `IF_EXPIRED`, `NO`.
     ///
     /// Since `14.1`.
     pub deletecertkeyfilesonremoval: Option<
         rt::Open<SslcertkeyDeletecertkeyfilesonremoval>,
     >,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub deletefromdevice: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslcertkeyExpirymonitor`]): `ENABLED`, `DISABLED`.
-    pub expirymonitor: Option<rt::Open<SslcertkeyExpirymonitor>>,
-    /// `unknown`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub expirymonitor: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub fipskey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub hsmkey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
     /// Possible values (see [`SslcertkeyInform`]): `DER`, `PEM`, `PFX`.
     pub inform: Option<rt::Open<SslcertkeyInform>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub issuer: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub key: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub linkcertkeyname: Option<String>,
-    /// `Boolean`, read-write.
     pub nodomaincheck: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 100.
     pub notificationperiod: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`SslcertkeyOcspresponsestatus`]): `NONE`, `EXPIRED`, `VALID`.
     ///
     /// Since `12.0`.
     pub ocspresponsestatus: Option<rt::Open<SslcertkeyOcspresponsestatus>>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub ocspstaplingcache: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub passcrypt: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub passplain: Option<String>,
-    /// `Boolean`, read-write.
     pub password: Option<bool>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub publickey: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub publickeysize: Option<i64>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub sandns: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub sanipadd: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub serial: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub servicename: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub signaturealg: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`SslcertkeyStatus`]): `Valid`, `Not yet valid`, `Expired`.
     pub status: Option<rt::Open<SslcertkeyStatus>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub subject: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub version: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcertkey`.`bundle` ([`Sslcertkey`]): the same values as [`SslcertbundleInuse`].
-pub type SslcertkeyBundle = SslcertbundleInuse;
 /// Values of `sslcertkey`.`certificatetype` ([`Sslcertkey`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2059,8 +2097,6 @@ impl rt::WireEnum for SslcertkeyDeletecertkeyfilesonremoval {
         (Self::No, "NO"),
     ];
 }
-/// Values of `sslcertkey`.`expirymonitor` ([`Sslcertkey`]): the same values as [`SslactionCipher`].
-pub type SslcertkeyExpirymonitor = SslactionCipher;
 /// Values of `sslcertkey`.`inform` ([`Sslcertkey`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2206,6 +2242,7 @@ impl rt::Model for Sslcertkey {
             38 => self.status.as_field(),
             39 => self.subject.as_field(),
             40 => self.version.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2252,14 +2289,9 @@ impl rt::Model for Sslcertkey {
             38 => self.status.as_field_mut(),
             39 => self.subject.as_field_mut(),
             40 => self.version.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertkey {
@@ -2292,6 +2324,68 @@ impl rt::Resource for Sslcertkey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkey"];
+}
+impl Sslcertkey {
+    /// A `sslcertkey` named by its key, every other field unset.
+    pub fn new(certkey: impl Into<String>) -> Self {
+        Self {
+            certkey: Some(certkey.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bundle`](Self::bundle).
+    pub fn bundle(mut self, bundle: YesNo) -> Self {
+        self.bundle = Some(rt::Open::Known(bundle));
+        self
+    }
+    /// Sets [`cert`](Self::cert).
+    pub fn cert(mut self, cert: impl Into<String>) -> Self {
+        self.cert = Some(cert.into());
+        self
+    }
+    /// Sets [`expirymonitor`](Self::expirymonitor).
+    pub fn expirymonitor(mut self, expirymonitor: EnabledDisabled) -> Self {
+        self.expirymonitor = Some(rt::Open::Known(expirymonitor));
+        self
+    }
+    /// Sets [`fipskey`](Self::fipskey).
+    pub fn fipskey(mut self, fipskey: impl Into<String>) -> Self {
+        self.fipskey = Some(fipskey.into());
+        self
+    }
+    /// Sets [`hsmkey`](Self::hsmkey).
+    pub fn hsmkey(mut self, hsmkey: impl Into<String>) -> Self {
+        self.hsmkey = Some(hsmkey.into());
+        self
+    }
+    /// Sets [`inform`](Self::inform).
+    pub fn inform(mut self, inform: SslcertkeyInform) -> Self {
+        self.inform = Some(rt::Open::Known(inform));
+        self
+    }
+    /// Sets [`key`](Self::key).
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// Sets [`notificationperiod`](Self::notificationperiod).
+    pub fn notificationperiod(
+        mut self,
+        notificationperiod: impl Into<rt::Number>,
+    ) -> Self {
+        self.notificationperiod = Some(notificationperiod.into());
+        self
+    }
+    /// Sets [`passplain`](Self::passplain).
+    pub fn passplain(mut self, passplain: impl Into<String>) -> Self {
+        self.passplain = Some(passplain.into());
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: bool) -> Self {
+        self.password = Some(password);
+        self
+    }
 }
 impl Sslcertkey {
     /// `POST /nitro/v1/config/sslcertkey`
@@ -2374,29 +2468,28 @@ impl Sslcertkey {
 /// - URL: `/nitro/v1/config/sslcertkey_binding`
 /// - Key: `certkey`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcertkey_binding/sslcertkey_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub certkey: Option<String>,
-    /// `sslcertkey_crldistribution_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslcertkey_crldistribution_binding: Option<
         Vec<SslcertkeyCrldistributionBinding>,
     >,
-    /// `sslcertkey_sslvserver_binding[]`, read-only.
-    pub sslcertkey_sslvserver_binding: Option<Vec<SslcertkeySslvserverBinding>>,
-    /// `sslcertkey_sslocspresponder_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub sslcertkey_service_binding: Option<Vec<SslcertkeyServiceBinding>>,
+    /// Read-only: never sent.
     pub sslcertkey_sslocspresponder_binding: Option<
         Vec<SslcertkeySslocspresponderBinding>,
     >,
-    /// `sslcertkey_service_binding[]`, read-only.
-    pub sslcertkey_service_binding: Option<Vec<SslcertkeyServiceBinding>>,
-    /// `sslcertkey_sslprofile_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub sslcertkey_sslprofile_binding: Option<Vec<SslcertkeySslprofileBinding>>,
+    /// Read-only: never sent.
+    pub sslcertkey_sslvserver_binding: Option<Vec<SslcertkeySslvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2418,6 +2511,7 @@ impl rt::Model for SslcertkeyBinding {
             3 => self.sslcertkey_sslocspresponder_binding.as_field(),
             4 => self.sslcertkey_sslprofile_binding.as_field(),
             5 => self.sslcertkey_sslvserver_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2429,14 +2523,9 @@ impl rt::Model for SslcertkeyBinding {
             3 => self.sslcertkey_sslocspresponder_binding.as_field_mut(),
             4 => self.sslcertkey_sslprofile_binding.as_field_mut(),
             5 => self.sslcertkey_sslvserver_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeyBinding {
@@ -2471,6 +2560,15 @@ impl rt::Resource for SslcertkeyBinding {
     const KEYS: &'static [&'static str] = &["certkey"];
 }
 impl SslcertkeyBinding {
+    /// A `sslcertkey_binding` named by its key, every other field unset.
+    pub fn new(certkey: impl Into<String>) -> Self {
+        Self {
+            certkey: Some(certkey.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcertkeyBinding {
     /// `GET /nitro/v1/config/sslcertkey_binding/{certkey}`
     pub fn get(certkey: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(certkey)
@@ -2485,27 +2583,22 @@ impl SslcertkeyBinding {
 /// - URL: `/nitro/v1/config/sslcertkey_crldistribution_binding`
 /// - Key: `certkey`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcertkey_crldistribution_binding/sslcertkey_crldistribution_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeyCrldistributionBinding {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ca: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub issuer: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub certkey: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ca: Option<bool>,
+    /// Since `11.1`.
+    pub issuer: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2518,6 +2611,7 @@ impl rt::Model for SslcertkeyCrldistributionBinding {
             1 => self.ca.as_field(),
             2 => self.certkey.as_field(),
             3 => self.issuer.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2527,14 +2621,9 @@ impl rt::Model for SslcertkeyCrldistributionBinding {
             1 => self.ca.as_field_mut(),
             2 => self.certkey.as_field_mut(),
             3 => self.issuer.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeyCrldistributionBinding {
@@ -2569,6 +2658,15 @@ impl rt::Resource for SslcertkeyCrldistributionBinding {
     const KEYS: &'static [&'static str] = &["certkey"];
 }
 impl SslcertkeyCrldistributionBinding {
+    /// A `sslcertkey_crldistribution_binding` named by its key, every other field unset.
+    pub fn new(certkey: impl Into<String>) -> Self {
+        Self {
+            certkey: Some(certkey.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcertkeyCrldistributionBinding {
     /// `GET /nitro/v1/config/sslcertkey_crldistribution_binding/{certkey}?count=yes`
     pub fn count(certkey: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(certkey)
@@ -2587,45 +2685,36 @@ impl SslcertkeyCrldistributionBinding {
 /// - URL: `/nitro/v1/config/sslcertkey_service_binding`
 /// - Key: `certkey`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcertkey_service_binding/sslcertkey_service_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeyServiceBinding {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub servicegroupname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ca: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub service: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub certkey: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub version: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub data: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ca: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub data: Option<rt::Number>,
+    /// Since `11.1`.
+    pub service: Option<bool>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub servicegroupname: Option<String>,
+    /// Since `11.1`.
+    pub servicename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub version: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2651,6 +2740,7 @@ impl rt::Model for SslcertkeyServiceBinding {
             5 => self.servicegroupname.as_field(),
             6 => self.servicename.as_field(),
             7 => self.version.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2664,14 +2754,9 @@ impl rt::Model for SslcertkeyServiceBinding {
             5 => self.servicegroupname.as_field_mut(),
             6 => self.servicename.as_field_mut(),
             7 => self.version.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeyServiceBinding {
@@ -2706,6 +2791,15 @@ impl rt::Resource for SslcertkeyServiceBinding {
     const KEYS: &'static [&'static str] = &["certkey"];
 }
 impl SslcertkeyServiceBinding {
+    /// A `sslcertkey_service_binding` named by its key, every other field unset.
+    pub fn new(certkey: impl Into<String>) -> Self {
+        Self {
+            certkey: Some(certkey.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcertkeyServiceBinding {
     /// `GET /nitro/v1/config/sslcertkey_service_binding/{certkey}?count=yes`
     pub fn count(certkey: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(certkey)
@@ -2728,17 +2822,15 @@ impl SslcertkeyServiceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeySslocspresponderBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub ca: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub certkey: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ca: Option<bool>,
     pub ocspresponder: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2759,6 +2851,7 @@ impl rt::Model for SslcertkeySslocspresponderBinding {
             2 => self.certkey.as_field(),
             3 => self.ocspresponder.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2769,14 +2862,9 @@ impl rt::Model for SslcertkeySslocspresponderBinding {
             2 => self.certkey.as_field_mut(),
             3 => self.ocspresponder.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeySslocspresponderBinding {
@@ -2809,6 +2897,25 @@ impl rt::Resource for SslcertkeySslocspresponderBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkey"];
+}
+impl SslcertkeySslocspresponderBinding {
+    /// A `sslcertkey_sslocspresponder_binding` named by its key, every other field unset.
+    pub fn new(certkey: impl Into<String>) -> Self {
+        Self {
+            certkey: Some(certkey.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ocspresponder`](Self::ocspresponder).
+    pub fn ocspresponder(mut self, ocspresponder: impl Into<String>) -> Self {
+        self.ocspresponder = Some(ocspresponder.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl SslcertkeySslocspresponderBinding {
     /// `PUT /nitro/v1/config/sslcertkey_sslocspresponder_binding`
@@ -2848,27 +2955,22 @@ impl SslcertkeySslocspresponderBinding {
 /// - Key: `certkey`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/ssl/sslcertkey_sslprofile_binding/sslcertkey_sslprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeySslprofileBinding {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0`.
-    pub ca: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub sslprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub certkey: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
+    /// Since `12.0`.
+    pub ca: Option<bool>,
+    /// Since `12.0`.
+    pub sslprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2881,6 +2983,7 @@ impl rt::Model for SslcertkeySslprofileBinding {
             1 => self.ca.as_field(),
             2 => self.certkey.as_field(),
             3 => self.sslprofile.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2890,14 +2993,9 @@ impl rt::Model for SslcertkeySslprofileBinding {
             1 => self.ca.as_field_mut(),
             2 => self.certkey.as_field_mut(),
             3 => self.sslprofile.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeySslprofileBinding {
@@ -2932,6 +3030,15 @@ impl rt::Resource for SslcertkeySslprofileBinding {
     const KEYS: &'static [&'static str] = &["certkey"];
 }
 impl SslcertkeySslprofileBinding {
+    /// A `sslcertkey_sslprofile_binding` named by its key, every other field unset.
+    pub fn new(certkey: impl Into<String>) -> Self {
+        Self {
+            certkey: Some(certkey.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcertkeySslprofileBinding {
     /// `GET /nitro/v1/config/sslcertkey_sslprofile_binding/{certkey}?count=yes`
     pub fn count(certkey: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(certkey)
@@ -2950,45 +3057,36 @@ impl SslcertkeySslprofileBinding {
 /// - URL: `/nitro/v1/config/sslcertkey_sslvserver_binding`
 /// - Key: `certkey`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcertkey_sslvserver_binding/sslcertkey_sslvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcertkeySslvserverBinding {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub vserver: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ca: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub vservername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub certkey: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub version: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub data: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ca: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub data: Option<rt::Number>,
+    /// Since `11.1`.
+    pub servername: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub version: Option<i64>,
+    /// Since `11.1`.
+    pub vserver: Option<bool>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3014,6 +3112,7 @@ impl rt::Model for SslcertkeySslvserverBinding {
             5 => self.version.as_field(),
             6 => self.vserver.as_field(),
             7 => self.vservername.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3027,14 +3126,9 @@ impl rt::Model for SslcertkeySslvserverBinding {
             5 => self.version.as_field_mut(),
             6 => self.vserver.as_field_mut(),
             7 => self.vservername.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeySslvserverBinding {
@@ -3069,6 +3163,15 @@ impl rt::Resource for SslcertkeySslvserverBinding {
     const KEYS: &'static [&'static str] = &["certkey"];
 }
 impl SslcertkeySslvserverBinding {
+    /// A `sslcertkey_sslvserver_binding` named by its key, every other field unset.
+    pub fn new(certkey: impl Into<String>) -> Self {
+        Self {
+            certkey: Some(certkey.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcertkeySslvserverBinding {
     /// `GET /nitro/v1/config/sslcertkey_sslvserver_binding/{certkey}?count=yes`
     pub fn count(certkey: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(certkey)
@@ -3091,16 +3194,10 @@ impl SslcertkeySslvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertkeybundle {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bundlefile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub certkeybundlename: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub bundlefile: Option<String>,
     /// Since `14.1`.
     pub passplain: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3119,6 +3216,7 @@ impl rt::Model for Sslcertkeybundle {
             0 => self.bundlefile.as_field(),
             1 => self.certkeybundlename.as_field(),
             2 => self.passplain.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3127,14 +3225,9 @@ impl rt::Model for Sslcertkeybundle {
             0 => self.bundlefile.as_field_mut(),
             1 => self.certkeybundlename.as_field_mut(),
             2 => self.passplain.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertkeybundle {
@@ -3167,6 +3260,25 @@ impl rt::Resource for Sslcertkeybundle {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["certkeybundlename"];
+}
+impl Sslcertkeybundle {
+    /// A `sslcertkeybundle` named by its key, every other field unset.
+    pub fn new(certkeybundlename: impl Into<String>) -> Self {
+        Self {
+            certkeybundlename: Some(certkeybundlename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bundlefile`](Self::bundlefile).
+    pub fn bundlefile(mut self, bundlefile: impl Into<String>) -> Self {
+        self.bundlefile = Some(bundlefile.into());
+        self
+    }
+    /// Sets [`passplain`](Self::passplain).
+    pub fn passplain(mut self, passplain: impl Into<String>) -> Self {
+        self.passplain = Some(passplain.into());
+        self
+    }
 }
 impl Sslcertkeybundle {
     /// `POST /nitro/v1/config/sslcertkeybundle` (method inferred: the reference gives none)
@@ -3207,15 +3319,16 @@ impl Sslcertkeybundle {
 /// - URL: `/nitro/v1/config/sslcertlink`
 /// - Key: none
 /// - Operations: `count`, `get_all`
+/// - Reference page: `configuration/ssl/sslcertlink/sslcertlink.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertlink {
-    /// `String`, read-only.
-    pub certkeyname: Option<String>,
-    /// `String`, read-only.
-    pub linkcertkeyname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub certkeyname: Option<String>,
+    /// Read-only: never sent.
+    pub linkcertkeyname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3231,6 +3344,7 @@ impl rt::Model for Sslcertlink {
             0 => self.count.as_field(),
             1 => self.certkeyname.as_field(),
             2 => self.linkcertkeyname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3239,14 +3353,9 @@ impl rt::Model for Sslcertlink {
             0 => self.count.as_field_mut(),
             1 => self.certkeyname.as_field_mut(),
             2 => self.linkcertkeyname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertlink {
@@ -3298,72 +3407,40 @@ impl Sslcertlink {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcertreq {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub challengepassword: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub commonname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub companyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 2 to 2.
     pub countryname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`SslcertreqDigestmethod`]): `SHA1`, `SHA256`.
     ///
     /// Since `11.1`.
     pub digestmethod: Option<rt::Open<SslcertreqDigestmethod>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub emailaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub fipskeyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub keyfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SslcertreqKeyform`]): `DER`, `PEM`.
-    pub keyform: Option<rt::Open<SslcertreqKeyform>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub keyform: Option<rt::Open<DerPem>>,
     /// Length: at least 1.
     pub localityname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub organizationname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub organizationunitname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub pempassphrase: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub reqfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub statename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
@@ -3386,8 +3463,6 @@ impl rt::WireEnum for SslcertreqDigestmethod {
         (Self::Sha256, "SHA256"),
     ];
 }
-/// Values of `sslcertreq`.`keyform` ([`Sslcertreq`]): the same values as [`SslcertCacertform`].
-pub type SslcertreqKeyform = SslcertCacertform;
 impl rt::Model for Sslcertreq {
     const FIELDS: &'static [&'static str] = &[
         "challengepassword",
@@ -3427,6 +3502,7 @@ impl rt::Model for Sslcertreq {
             13 => self.reqfile.as_field(),
             14 => self.statename.as_field(),
             15 => self.subjectaltname.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3448,14 +3524,9 @@ impl rt::Model for Sslcertreq {
             13 => self.reqfile.as_field_mut(),
             14 => self.statename.as_field_mut(),
             15 => self.subjectaltname.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertreq {
@@ -3506,31 +3577,27 @@ impl Sslcertreq {
 /// - URL: `/nitro/v1/config/sslcipher`
 /// - Key: `ciphergroupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SslcipherBinding`], [`SslcipherIndividualcipherBinding`], [`SslcipherServiceBinding`], [`SslcipherServicegroupBinding`], [`SslcipherSslciphersuiteBinding`], [`SslcipherSslprofileBinding`], [`SslcipherSslvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcipher {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub ciphergroupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub ciphername: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.1`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ciphgrpalias: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub sslprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3554,6 +3621,7 @@ impl rt::Model for Sslcipher {
             3 => self.cipherpriority.as_field(),
             4 => self.ciphgrpalias.as_field(),
             5 => self.sslprofile.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3565,14 +3633,9 @@ impl rt::Model for Sslcipher {
             3 => self.cipherpriority.as_field_mut(),
             4 => self.ciphgrpalias.as_field_mut(),
             5 => self.sslprofile.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcipher {
@@ -3605,6 +3668,20 @@ impl rt::Resource for Sslcipher {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
+}
+impl Sslcipher {
+    /// A `sslcipher` named by its key, every other field unset.
+    pub fn new(ciphergroupname: impl Into<String>) -> Self {
+        Self {
+            ciphergroupname: Some(ciphergroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphgrpalias`](Self::ciphgrpalias).
+    pub fn ciphgrpalias(mut self, ciphgrpalias: impl Into<String>) -> Self {
+        self.ciphgrpalias = Some(ciphgrpalias.into());
+        self
+    }
 }
 impl Sslcipher {
     /// `POST /nitro/v1/config/sslcipher`
@@ -3655,23 +3732,22 @@ impl Sslcipher {
 /// - URL: `/nitro/v1/config/sslcipher_binding`
 /// - Key: `ciphergroupname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcipher_binding/sslcipher_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ciphergroupname: Option<String>,
-    /// `sslcipher_sslprofile_binding[]`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslcipher_sslprofile_binding: Option<Vec<SslcipherSslprofileBinding>>,
-    /// `sslcipher_individualcipher_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslcipher_individualcipher_binding: Option<
         Vec<SslcipherIndividualcipherBinding>,
     >,
-    /// `sslcipher_sslciphersuite_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslcipher_sslciphersuite_binding: Option<Vec<SslcipherSslciphersuiteBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub sslcipher_sslprofile_binding: Option<Vec<SslcipherSslprofileBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3689,6 +3765,7 @@ impl rt::Model for SslcipherBinding {
             1 => self.sslcipher_individualcipher_binding.as_field(),
             2 => self.sslcipher_sslciphersuite_binding.as_field(),
             3 => self.sslcipher_sslprofile_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3698,14 +3775,9 @@ impl rt::Model for SslcipherBinding {
             1 => self.sslcipher_individualcipher_binding.as_field_mut(),
             2 => self.sslcipher_sslciphersuite_binding.as_field_mut(),
             3 => self.sslcipher_sslprofile_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherBinding {
@@ -3740,6 +3812,15 @@ impl rt::Resource for SslcipherBinding {
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
 }
 impl SslcipherBinding {
+    /// A `sslcipher_binding` named by its key, every other field unset.
+    pub fn new(ciphergroupname: impl Into<String>) -> Self {
+        Self {
+            ciphergroupname: Some(ciphergroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcipherBinding {
     /// `GET /nitro/v1/config/sslcipher_binding/{ciphergroupname}`
     pub fn get(ciphergroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(ciphergroupname)
@@ -3754,58 +3835,45 @@ impl SslcipherBinding {
 /// - URL: `/nitro/v1/config/sslcipher_individualcipher_binding`
 /// - Key: `ciphergroupname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcipher_individualcipher_binding/sslcipher_individualcipher_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherIndividualcipherBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
-    pub ciphgrpals: Option<String>,
-    /// `Double`, read-write.
+    pub ciphergroupname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub ciphername: Option<String>,
+    /// Default: `0`.
+    ///
+    /// Possible values (see [`AddRemOrd`]): `ADD`, `REM`, `ORD`.
+    ///
+    /// Since `11.1`.
+    pub cipheroperation: Option<rt::Open<AddRemOrd>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.1`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
-    pub ciphergroupname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    ///
-    /// Possible values (see [`SslcipherIndividualcipherBindingCipheroperation`]): `ADD`, `REM`, `ORD`.
-    ///
+    pub ciphgrpals: Option<String>,
     /// Since `11.1`.
-    pub cipheroperation: Option<
-        rt::Open<SslcipherIndividualcipherBindingCipheroperation>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcipher_individualcipher_binding`.`cipheroperation` ([`SslcipherIndividualcipherBinding`]).
-///
-/// Also the values of `sslcipher_service_binding.cipheroperation`, `sslcipher_servicegroup_binding.cipheroperation`, `sslcipher_sslciphersuite_binding.cipheroperation`, `sslcipher_sslprofile_binding.cipheroperation`, `sslcipher_sslvserver_binding.cipheroperation`.
+/// Values of `sslcipher_individualcipher_binding.cipheroperation`, `sslcipher_service_binding.cipheroperation`, `sslcipher_servicegroup_binding.cipheroperation`, `sslcipher_sslciphersuite_binding.cipheroperation`, `sslcipher_sslprofile_binding.cipheroperation`, `sslcipher_sslvserver_binding.cipheroperation`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslcipherIndividualcipherBindingCipheroperation {
+pub enum AddRemOrd {
     /// `ADD`
     Add,
     /// `REM`
@@ -3813,7 +3881,7 @@ pub enum SslcipherIndividualcipherBindingCipheroperation {
     /// `ORD`
     Ord,
 }
-impl rt::WireEnum for SslcipherIndividualcipherBindingCipheroperation {
+impl rt::WireEnum for AddRemOrd {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Add, "ADD"),
         (Self::Rem, "REM"),
@@ -3840,6 +3908,7 @@ impl rt::Model for SslcipherIndividualcipherBinding {
             4 => self.cipherpriority.as_field(),
             5 => self.ciphgrpals.as_field(),
             6 => self.description.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3852,14 +3921,9 @@ impl rt::Model for SslcipherIndividualcipherBinding {
             4 => self.cipherpriority.as_field_mut(),
             5 => self.ciphgrpals.as_field_mut(),
             6 => self.description.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherIndividualcipherBinding {
@@ -3894,6 +3958,15 @@ impl rt::Resource for SslcipherIndividualcipherBinding {
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
 }
 impl SslcipherIndividualcipherBinding {
+    /// A `sslcipher_individualcipher_binding` named by its key, every other field unset.
+    pub fn new(ciphergroupname: impl Into<String>) -> Self {
+        Self {
+            ciphergroupname: Some(ciphergroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcipherIndividualcipherBinding {
     /// `GET /nitro/v1/config/sslcipher_individualcipher_binding/{ciphergroupname}?count=yes`
     pub fn count(ciphergroupname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(ciphergroupname)
@@ -3911,60 +3984,45 @@ impl SslcipherIndividualcipherBinding {
 ///
 /// - URL: `/nitro/v1/config/sslcipher_service_binding`
 /// - Key: none
+/// - Reference page: `configuration/ssl/sslcipher_service_binding/sslcipher_service_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherServiceBinding {
-    /// `Double`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub ciphergroupname: Option<String>,
+    /// Default: `0`.
+    ///
+    /// Possible values (see [`AddRemOrd`]): `ADD`, `REM`, `ORD`.
+    ///
+    /// Since `11.1`.
+    pub cipheroperation: Option<rt::Open<AddRemOrd>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Since `11.1`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub ciphgrpals: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `11.1`.
+    pub service: Option<bool>,
+    /// Since `11.1`.
+    pub servicegroup: Option<bool>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub servicegroupname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub servicegroup: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub service: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub ciphergroupname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    ///
-    /// Possible values (see [`SslcipherServiceBindingCipheroperation`]): `ADD`, `REM`, `ORD`.
-    ///
-    /// Since `11.1`.
-    pub cipheroperation: Option<rt::Open<SslcipherServiceBindingCipheroperation>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcipher_service_binding`.`cipheroperation` ([`SslcipherServiceBinding`]): the same values as [`SslcipherIndividualcipherBindingCipheroperation`].
-pub type SslcipherServiceBindingCipheroperation = SslcipherIndividualcipherBindingCipheroperation;
 impl rt::Model for SslcipherServiceBinding {
     const FIELDS: &'static [&'static str] = &[
         "ciphergroupname",
@@ -3987,6 +4045,7 @@ impl rt::Model for SslcipherServiceBinding {
             5 => self.servicegroup.as_field(),
             6 => self.servicegroupname.as_field(),
             7 => self.servicename.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4000,14 +4059,9 @@ impl rt::Model for SslcipherServiceBinding {
             5 => self.servicegroup.as_field_mut(),
             6 => self.servicegroupname.as_field_mut(),
             7 => self.servicename.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherServiceBinding {
@@ -4045,60 +4099,45 @@ impl rt::Resource for SslcipherServiceBinding {
 ///
 /// - URL: `/nitro/v1/config/sslcipher_servicegroup_binding`
 /// - Key: none
+/// - Reference page: `configuration/ssl/sslcipher_servicegroup_binding/sslcipher_servicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherServicegroupBinding {
-    /// `Double`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub ciphergroupname: Option<String>,
+    /// Default: `0`.
+    ///
+    /// Possible values (see [`AddRemOrd`]): `ADD`, `REM`, `ORD`.
+    ///
+    /// Since `11.1`.
+    pub cipheroperation: Option<rt::Open<AddRemOrd>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Since `11.1`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub ciphgrpals: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `11.1`.
+    pub service: Option<bool>,
+    /// Since `11.1`.
+    pub servicegroup: Option<bool>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub servicegroupname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub servicegroup: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub service: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub ciphergroupname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    ///
-    /// Possible values (see [`SslcipherServicegroupBindingCipheroperation`]): `ADD`, `REM`, `ORD`.
-    ///
-    /// Since `11.1`.
-    pub cipheroperation: Option<rt::Open<SslcipherServicegroupBindingCipheroperation>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcipher_servicegroup_binding`.`cipheroperation` ([`SslcipherServicegroupBinding`]): the same values as [`SslcipherIndividualcipherBindingCipheroperation`].
-pub type SslcipherServicegroupBindingCipheroperation = SslcipherIndividualcipherBindingCipheroperation;
 impl rt::Model for SslcipherServicegroupBinding {
     const FIELDS: &'static [&'static str] = &[
         "ciphergroupname",
@@ -4121,6 +4160,7 @@ impl rt::Model for SslcipherServicegroupBinding {
             5 => self.servicegroup.as_field(),
             6 => self.servicegroupname.as_field(),
             7 => self.servicename.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4134,14 +4174,9 @@ impl rt::Model for SslcipherServicegroupBinding {
             5 => self.servicegroup.as_field_mut(),
             6 => self.servicegroupname.as_field_mut(),
             7 => self.servicename.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherServicegroupBinding {
@@ -4183,37 +4218,29 @@ impl rt::Resource for SslcipherServicegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherSslciphersuiteBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ciphergroupname: Option<String>,
-    /// `String`, read-write.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ciphername: Option<String>,
     /// Default: `0`.
     ///
-    /// Possible values (see [`SslcipherSslciphersuiteBindingCipheroperation`]): `ADD`, `REM`, `ORD`.
-    pub cipheroperation: Option<rt::Open<SslcipherSslciphersuiteBindingCipheroperation>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`AddRemOrd`]): `ADD`, `REM`, `ORD`.
+    pub cipheroperation: Option<rt::Open<AddRemOrd>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.1`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ciphgrpals: Option<String>,
-    /// `String`, read-write.
     pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcipher_sslciphersuite_binding`.`cipheroperation` ([`SslcipherSslciphersuiteBinding`]): the same values as [`SslcipherIndividualcipherBindingCipheroperation`].
-pub type SslcipherSslciphersuiteBindingCipheroperation = SslcipherIndividualcipherBindingCipheroperation;
 impl rt::Model for SslcipherSslciphersuiteBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4234,6 +4261,7 @@ impl rt::Model for SslcipherSslciphersuiteBinding {
             4 => self.cipherpriority.as_field(),
             5 => self.ciphgrpals.as_field(),
             6 => self.description.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4246,14 +4274,9 @@ impl rt::Model for SslcipherSslciphersuiteBinding {
             4 => self.cipherpriority.as_field_mut(),
             5 => self.ciphgrpals.as_field_mut(),
             6 => self.description.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherSslciphersuiteBinding {
@@ -4286,6 +4309,35 @@ impl rt::Resource for SslcipherSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
+}
+impl SslcipherSslciphersuiteBinding {
+    /// A `sslcipher_sslciphersuite_binding` named by its key, every other field unset.
+    pub fn new(ciphergroupname: impl Into<String>) -> Self {
+        Self {
+            ciphergroupname: Some(ciphergroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
+    /// Sets [`cipheroperation`](Self::cipheroperation).
+    pub fn cipheroperation(mut self, cipheroperation: AddRemOrd) -> Self {
+        self.cipheroperation = Some(rt::Open::Known(cipheroperation));
+        self
+    }
+    /// Sets [`cipherpriority`](Self::cipherpriority).
+    pub fn cipherpriority(mut self, cipherpriority: impl Into<rt::Number>) -> Self {
+        self.cipherpriority = Some(cipherpriority.into());
+        self
+    }
+    /// Sets [`ciphgrpals`](Self::ciphgrpals).
+    pub fn ciphgrpals(mut self, ciphgrpals: impl Into<String>) -> Self {
+        self.ciphgrpals = Some(ciphgrpals.into());
+        self
+    }
 }
 impl SslcipherSslciphersuiteBinding {
     /// `PUT /nitro/v1/config/sslcipher_sslciphersuite_binding`
@@ -4325,52 +4377,41 @@ impl SslcipherSslciphersuiteBinding {
 /// - Key: `ciphergroupname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ssl/sslcipher_sslprofile_binding/sslcipher_sslprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherSslprofileBinding {
-    /// `Double`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub ciphergroupname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Default: `0`.
+    ///
+    /// Possible values (see [`AddRemOrd`]): `ADD`, `REM`, `ORD`.
+    ///
+    /// Since `11.0`.
+    pub cipheroperation: Option<rt::Open<AddRemOrd>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Since `11.0`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub ciphgrpals: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub sslprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub ciphergroupname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    ///
-    /// Possible values (see [`SslcipherSslprofileBindingCipheroperation`]): `ADD`, `REM`, `ORD`.
-    ///
-    /// Since `11.0`.
-    pub cipheroperation: Option<rt::Open<SslcipherSslprofileBindingCipheroperation>>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcipher_sslprofile_binding`.`cipheroperation` ([`SslcipherSslprofileBinding`]): the same values as [`SslcipherIndividualcipherBindingCipheroperation`].
-pub type SslcipherSslprofileBindingCipheroperation = SslcipherIndividualcipherBindingCipheroperation;
 impl rt::Model for SslcipherSslprofileBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4391,6 +4432,7 @@ impl rt::Model for SslcipherSslprofileBinding {
             4 => self.ciphgrpals.as_field(),
             5 => self.description.as_field(),
             6 => self.sslprofile.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4403,14 +4445,9 @@ impl rt::Model for SslcipherSslprofileBinding {
             4 => self.ciphgrpals.as_field_mut(),
             5 => self.description.as_field_mut(),
             6 => self.sslprofile.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherSslprofileBinding {
@@ -4445,6 +4482,15 @@ impl rt::Resource for SslcipherSslprofileBinding {
     const KEYS: &'static [&'static str] = &["ciphergroupname"];
 }
 impl SslcipherSslprofileBinding {
+    /// A `sslcipher_sslprofile_binding` named by its key, every other field unset.
+    pub fn new(ciphergroupname: impl Into<String>) -> Self {
+        Self {
+            ciphergroupname: Some(ciphergroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcipherSslprofileBinding {
     /// `GET /nitro/v1/config/sslcipher_sslprofile_binding/{ciphergroupname}?count=yes`
     pub fn count(ciphergroupname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(ciphergroupname)
@@ -4462,50 +4508,39 @@ impl SslcipherSslprofileBinding {
 ///
 /// - URL: `/nitro/v1/config/sslcipher_sslvserver_binding`
 /// - Key: none
+/// - Reference page: `configuration/ssl/sslcipher_sslvserver_binding/sslcipher_sslvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcipherSslvserverBinding {
-    /// `Double`, read-write.
+    /// Length: at least 1.
+    ///
+    /// Since `11.1`.
+    pub ciphergroupname: Option<String>,
+    /// Default: `0`.
+    ///
+    /// Possible values (see [`AddRemOrd`]): `ADD`, `REM`, `ORD`.
+    ///
+    /// Since `11.1`.
+    pub cipheroperation: Option<rt::Open<AddRemOrd>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Since `11.1`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub ciphgrpals: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub vserver: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub vservername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.1`.
-    pub ciphergroupname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    ///
-    /// Possible values (see [`SslcipherSslvserverBindingCipheroperation`]): `ADD`, `REM`, `ORD`.
-    ///
-    /// Since `11.1`.
-    pub cipheroperation: Option<rt::Open<SslcipherSslvserverBindingCipheroperation>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcipher_sslvserver_binding`.`cipheroperation` ([`SslcipherSslvserverBinding`]): the same values as [`SslcipherIndividualcipherBindingCipheroperation`].
-pub type SslcipherSslvserverBindingCipheroperation = SslcipherIndividualcipherBindingCipheroperation;
 impl rt::Model for SslcipherSslvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "ciphergroupname",
@@ -4524,6 +4559,7 @@ impl rt::Model for SslcipherSslvserverBinding {
             3 => self.ciphgrpals.as_field(),
             4 => self.vserver.as_field(),
             5 => self.vservername.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4535,14 +4571,9 @@ impl rt::Model for SslcipherSslvserverBinding {
             3 => self.ciphgrpals.as_field_mut(),
             4 => self.vserver.as_field_mut(),
             5 => self.vservername.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherSslvserverBinding {
@@ -4581,15 +4612,15 @@ impl rt::Resource for SslcipherSslvserverBinding {
 /// - URL: `/nitro/v1/config/sslciphersuite`
 /// - Key: `ciphername`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslciphersuite/sslciphersuite.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslciphersuite {
-    /// `String`, read-write.
     pub ciphername: Option<String>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4601,6 +4632,7 @@ impl rt::Model for Sslciphersuite {
             0 => self.count.as_field(),
             1 => self.ciphername.as_field(),
             2 => self.description.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4609,14 +4641,9 @@ impl rt::Model for Sslciphersuite {
             0 => self.count.as_field_mut(),
             1 => self.ciphername.as_field_mut(),
             2 => self.description.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslciphersuite {
@@ -4651,6 +4678,15 @@ impl rt::Resource for Sslciphersuite {
     const KEYS: &'static [&'static str] = &["ciphername"];
 }
 impl Sslciphersuite {
+    /// A `sslciphersuite` named by its key, every other field unset.
+    pub fn new(ciphername: impl Into<String>) -> Self {
+        Self {
+            ciphername: Some(ciphername.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Sslciphersuite {
     /// `GET /nitro/v1/config/sslciphersuite?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -4669,128 +4705,85 @@ impl Sslciphersuite {
 /// - URL: `/nitro/v1/config/sslcrl`
 /// - Key: `crlname`
 /// - Operations: `action:create`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SslcrlBinding`], [`SslcrlSerialnumberBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcrl {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub basedn: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`SslcrlBinary`]): `YES`, `NO`.
-    pub binary: Option<rt::Open<SslcrlBinary>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub binddn: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub cacert: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 63.
-    pub cacertfile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 63.
-    pub cakeyfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub crlname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub basedn: Option<String>,
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub binary: Option<rt::Open<YesNo>>,
+    /// Length: at least 1.
+    pub binddn: Option<String>,
+    /// Length: at least 1.
+    pub cacert: Option<String>,
+    /// Length: at most 63.
+    pub cacertfile: Option<String>,
+    /// Length: at most 63.
+    pub cakeyfile: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub crlpath: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 0 to 31.
     pub day: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub daystoexpiration: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub flags: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub gencrl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub indexfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SslcrlInform`]): `DER`, `PEM`.
-    pub inform: Option<rt::Open<SslcrlInform>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub inform: Option<rt::Open<DerPem>>,
     /// Possible values (see [`SslcrlInterval`]): `MONTHLY`, `WEEKLY`, `DAILY`, `NOW`, `NONE`.
     pub interval: Option<rt::Open<SslcrlInterval>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub issuer: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub lastupdate: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub lastupdatetime: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`SslcrlMethod`]): `HTTP`, `LDAP`.
     pub method: Option<rt::Open<SslcrlMethod>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub nextupdate: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub password: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslcrlRefresh`]): `ENABLED`, `DISABLED`.
-    pub refresh: Option<rt::Open<SslcrlRefresh>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub refresh: Option<rt::Open<EnabledDisabled>>,
     /// Length: at most 63.
     pub revoke: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `One`.
     ///
     /// Possible values (see [`SslcrlScope`]): `Base`, `One`.
     pub scope: Option<rt::Open<SslcrlScope>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub server: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub signaturealgo: Option<String>,
-    /// `String`, read-write.
     pub time: Option<String>,
-    /// `String`, read-write.
     pub url: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub version: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslcrl`.`binary` ([`Sslcrl`]): the same values as [`SslcertbundleInuse`].
-pub type SslcrlBinary = SslcertbundleInuse;
-/// Values of `sslcrl`.`inform` ([`Sslcrl`]): the same values as [`SslcertCacertform`].
-pub type SslcrlInform = SslcertCacertform;
 /// Values of `sslcrl`.`interval` ([`Sslcrl`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4832,8 +4825,6 @@ impl rt::WireEnum for SslcrlMethod {
         (Self::Ldap, "LDAP"),
     ];
 }
-/// Values of `sslcrl`.`refresh` ([`Sslcrl`]): the same values as [`SslactionCipher`].
-pub type SslcrlRefresh = SslactionCipher;
 /// Values of `sslcrl`.`scope` ([`Sslcrl`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4918,6 +4909,7 @@ impl rt::Model for Sslcrl {
             28 => self.time.as_field(),
             29 => self.url.as_field(),
             30 => self.version.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4954,14 +4946,9 @@ impl rt::Model for Sslcrl {
             28 => self.time.as_field_mut(),
             29 => self.url.as_field_mut(),
             30 => self.version.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcrl {
@@ -4994,6 +4981,95 @@ impl rt::Resource for Sslcrl {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["crlname"];
+}
+impl Sslcrl {
+    /// A `sslcrl` named by its key, every other field unset.
+    pub fn new(crlname: impl Into<String>) -> Self {
+        Self {
+            crlname: Some(crlname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`basedn`](Self::basedn).
+    pub fn basedn(mut self, basedn: impl Into<String>) -> Self {
+        self.basedn = Some(basedn.into());
+        self
+    }
+    /// Sets [`binary`](Self::binary).
+    pub fn binary(mut self, binary: YesNo) -> Self {
+        self.binary = Some(rt::Open::Known(binary));
+        self
+    }
+    /// Sets [`binddn`](Self::binddn).
+    pub fn binddn(mut self, binddn: impl Into<String>) -> Self {
+        self.binddn = Some(binddn.into());
+        self
+    }
+    /// Sets [`cacert`](Self::cacert).
+    pub fn cacert(mut self, cacert: impl Into<String>) -> Self {
+        self.cacert = Some(cacert.into());
+        self
+    }
+    /// Sets [`crlpath`](Self::crlpath).
+    pub fn crlpath(mut self, crlpath: impl Into<String>) -> Self {
+        self.crlpath = Some(crlpath.into());
+        self
+    }
+    /// Sets [`day`](Self::day).
+    pub fn day(mut self, day: i64) -> Self {
+        self.day = Some(day);
+        self
+    }
+    /// Sets [`inform`](Self::inform).
+    pub fn inform(mut self, inform: DerPem) -> Self {
+        self.inform = Some(rt::Open::Known(inform));
+        self
+    }
+    /// Sets [`interval`](Self::interval).
+    pub fn interval(mut self, interval: SslcrlInterval) -> Self {
+        self.interval = Some(rt::Open::Known(interval));
+        self
+    }
+    /// Sets [`method`](Self::method).
+    pub fn method(mut self, method: SslcrlMethod) -> Self {
+        self.method = Some(rt::Open::Known(method));
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`refresh`](Self::refresh).
+    pub fn refresh(mut self, refresh: EnabledDisabled) -> Self {
+        self.refresh = Some(rt::Open::Known(refresh));
+        self
+    }
+    /// Sets [`scope`](Self::scope).
+    pub fn scope(mut self, scope: SslcrlScope) -> Self {
+        self.scope = Some(rt::Open::Known(scope));
+        self
+    }
+    /// Sets [`server`](Self::server).
+    pub fn server(mut self, server: impl Into<String>) -> Self {
+        self.server = Some(server.into());
+        self
+    }
+    /// Sets [`time`](Self::time).
+    pub fn time(mut self, time: impl Into<String>) -> Self {
+        self.time = Some(time.into());
+        self
+    }
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
 }
 impl Sslcrl {
     /// `POST /nitro/v1/config/sslcrl`
@@ -5064,14 +5140,13 @@ impl Sslcrl {
 /// - URL: `/nitro/v1/config/sslcrl_binding`
 /// - Key: `crlname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcrl_binding/sslcrl_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcrlBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub crlname: Option<String>,
-    /// `sslcrl_serialnumber_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslcrl_serialnumber_binding: Option<Vec<SslcrlSerialnumberBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5083,6 +5158,7 @@ impl rt::Model for SslcrlBinding {
         match index {
             0 => self.crlname.as_field(),
             1 => self.sslcrl_serialnumber_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5090,14 +5166,9 @@ impl rt::Model for SslcrlBinding {
         match index {
             0 => self.crlname.as_field_mut(),
             1 => self.sslcrl_serialnumber_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcrlBinding {
@@ -5132,6 +5203,15 @@ impl rt::Resource for SslcrlBinding {
     const KEYS: &'static [&'static str] = &["crlname"];
 }
 impl SslcrlBinding {
+    /// A `sslcrl_binding` named by its key, every other field unset.
+    pub fn new(crlname: impl Into<String>) -> Self {
+        Self {
+            crlname: Some(crlname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcrlBinding {
     /// `GET /nitro/v1/config/sslcrl_binding/{crlname}`
     pub fn get(crlname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(crlname)
@@ -5146,27 +5226,24 @@ impl SslcrlBinding {
 /// - URL: `/nitro/v1/config/sslcrl_serialnumber_binding`
 /// - Key: `crlname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslcrl_serialnumber_binding/sslcrl_serialnumber_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslcrlSerialnumberBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub number: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub crlname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub date: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub date: Option<String>,
+    /// Since `11.1`.
+    pub number: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5179,6 +5256,7 @@ impl rt::Model for SslcrlSerialnumberBinding {
             1 => self.crlname.as_field(),
             2 => self.date.as_field(),
             3 => self.number.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5188,14 +5266,9 @@ impl rt::Model for SslcrlSerialnumberBinding {
             1 => self.crlname.as_field_mut(),
             2 => self.date.as_field_mut(),
             3 => self.number.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcrlSerialnumberBinding {
@@ -5230,6 +5303,15 @@ impl rt::Resource for SslcrlSerialnumberBinding {
     const KEYS: &'static [&'static str] = &["crlname"];
 }
 impl SslcrlSerialnumberBinding {
+    /// A `sslcrl_serialnumber_binding` named by its key, every other field unset.
+    pub fn new(crlname: impl Into<String>) -> Self {
+        Self {
+            crlname: Some(crlname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslcrlSerialnumberBinding {
     /// `GET /nitro/v1/config/sslcrl_serialnumber_binding/{crlname}?count=yes`
     pub fn count(crlname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(crlname)
@@ -5251,14 +5333,12 @@ impl SslcrlSerialnumberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslcrlfile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -5272,6 +5352,7 @@ impl rt::Model for Sslcrlfile {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5280,14 +5361,9 @@ impl rt::Model for Sslcrlfile {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcrlfile {
@@ -5357,18 +5433,16 @@ impl rt::Model for Ssldefaultprofile {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("ssldefaultprofile has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("ssldefaultprofile has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Ssldefaultprofile {
@@ -5416,14 +5490,12 @@ impl Ssldefaultprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldhfile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -5437,6 +5509,7 @@ impl rt::Model for Ssldhfile {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5445,14 +5518,9 @@ impl rt::Model for Ssldhfile {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssldhfile {
@@ -5514,15 +5582,13 @@ impl Ssldhfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldhparam {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 512 to 2048.
     pub bits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub dhfile: Option<String>,
-    /// Wire name `gen`. Type `String`, read-write.
+    /// Wire name `gen`.
     ///
     /// Default: `2`.
     ///
@@ -5551,6 +5617,7 @@ impl rt::Model for Ssldhparam {
             0 => self.bits.as_field(),
             1 => self.dhfile.as_field(),
             2 => self.gen_.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5559,14 +5626,9 @@ impl rt::Model for Ssldhparam {
             0 => self.bits.as_field_mut(),
             1 => self.dhfile.as_field_mut(),
             2 => self.gen_.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssldhparam {
@@ -5613,44 +5675,31 @@ impl Ssldhparam {
 /// - URL: `/nitro/v1/config/ssldsakey`
 /// - Key: none
 /// - Operations: `action:create`
+/// - Reference page: `configuration/ssl/ssldsakey/ssldsakey.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldsakey {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 63.
-    pub keyfile: Option<String>,
-    /// `Double`, read-write.
+    /// Since `12.1`.
+    pub aes256: Option<bool>,
+    /// Reference type `Double`.
     ///
     /// Range: 512 to 2048.
     pub bits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub des: Option<bool>,
+    pub des3: Option<bool>,
+    /// Length: at most 63.
+    pub keyfile: Option<String>,
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SsldsakeyKeyform`]): `DER`, `PEM`.
-    pub keyform: Option<rt::Open<SsldsakeyKeyform>>,
-    /// `Boolean`, read-write.
-    pub des: Option<bool>,
-    /// `Boolean`, read-write.
-    pub des3: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.1`.
-    pub aes256: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub keyform: Option<rt::Open<DerPem>>,
     /// Length: 1 to 31.
     pub password: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub pkcs8: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ssldsakey`.`keyform` ([`Ssldsakey`]): the same values as [`SslcertCacertform`].
-pub type SsldsakeyKeyform = SslcertCacertform;
 impl rt::Model for Ssldsakey {
     const FIELDS: &'static [&'static str] = &[
         "aes256",
@@ -5674,6 +5723,7 @@ impl rt::Model for Ssldsakey {
             5 => self.keyform.as_field(),
             6 => self.password.as_field(),
             7 => self.pkcs8.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5687,14 +5737,9 @@ impl rt::Model for Ssldsakey {
             5 => self.keyform.as_field_mut(),
             6 => self.password.as_field_mut(),
             7 => self.pkcs8.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssldsakey {
@@ -5744,29 +5789,33 @@ impl Ssldsakey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssldtlsprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
+    /// Length: 1 to 127.
     ///
-    /// Possible values (see [`SsldtlsprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.0`.
-    pub builtin: Option<Vec<rt::Open<SsldtlsprofileBuiltin>>>,
-    /// `unknown`, read-only.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SsldtlsprofileHelloverifyrequest`]): `ENABLED`, `DISABLED`.
-    pub helloverifyrequest: Option<rt::Open<SsldtlsprofileHelloverifyrequest>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub helloverifyrequest: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub initialretrytimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
@@ -5774,7 +5823,7 @@ pub struct Ssldtlsprofile {
     ///
     /// Since `13.1`.
     pub maxbadmacignorecount: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 32 to 65535.
     ///
@@ -5782,49 +5831,37 @@ pub struct Ssldtlsprofile {
     ///
     /// Since `13.1`.
     pub maxholdqlen: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
     /// Default: `120`.
     pub maxpacketsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 250 to 1459.
     ///
     /// Default: `1459`.
     pub maxrecordsize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `3`.
     pub maxretrytime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SsldtlsprofilePmtudiscovery`]): `ENABLED`, `DISABLED`.
-    pub pmtudiscovery: Option<rt::Open<SsldtlsprofilePmtudiscovery>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub pmtudiscovery: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SsldtlsprofileTerminatesession`]): `ENABLED`, `DISABLED`.
-    pub terminatesession: Option<rt::Open<SsldtlsprofileTerminatesession>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub terminatesession: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ssldtlsprofile`.`builtin` ([`Ssldtlsprofile`]).
-///
-/// Also the values of `sslprofile.builtin`.
+/// Values of `ssldtlsprofile.builtin`, `sslprofile.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SsldtlsprofileBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -5834,7 +5871,7 @@ pub enum SsldtlsprofileBuiltin {
     /// `PARTITION_ALL`
     PartitionAll,
 }
-impl rt::WireEnum for SsldtlsprofileBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -5842,12 +5879,6 @@ impl rt::WireEnum for SsldtlsprofileBuiltin {
         (Self::PartitionAll, "PARTITION_ALL"),
     ];
 }
-/// Values of `ssldtlsprofile`.`helloverifyrequest` ([`Ssldtlsprofile`]): the same values as [`SslactionCipher`].
-pub type SsldtlsprofileHelloverifyrequest = SslactionCipher;
-/// Values of `ssldtlsprofile`.`pmtudiscovery` ([`Ssldtlsprofile`]): the same values as [`SslactionCipher`].
-pub type SsldtlsprofilePmtudiscovery = SslactionCipher;
-/// Values of `ssldtlsprofile`.`terminatesession` ([`Ssldtlsprofile`]): the same values as [`SslactionCipher`].
-pub type SsldtlsprofileTerminatesession = SslactionCipher;
 impl rt::Model for Ssldtlsprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5880,6 +5911,7 @@ impl rt::Model for Ssldtlsprofile {
             10 => self.name.as_field(),
             11 => self.pmtudiscovery.as_field(),
             12 => self.terminatesession.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5898,14 +5930,9 @@ impl rt::Model for Ssldtlsprofile {
             10 => self.name.as_field_mut(),
             11 => self.pmtudiscovery.as_field_mut(),
             12 => self.terminatesession.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssldtlsprofile {
@@ -5938,6 +5965,45 @@ impl rt::Resource for Ssldtlsprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Ssldtlsprofile {
+    /// A `ssldtlsprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`helloverifyrequest`](Self::helloverifyrequest).
+    pub fn helloverifyrequest(mut self, helloverifyrequest: EnabledDisabled) -> Self {
+        self.helloverifyrequest = Some(rt::Open::Known(helloverifyrequest));
+        self
+    }
+    /// Sets [`maxpacketsize`](Self::maxpacketsize).
+    pub fn maxpacketsize(mut self, maxpacketsize: impl Into<rt::Number>) -> Self {
+        self.maxpacketsize = Some(maxpacketsize.into());
+        self
+    }
+    /// Sets [`maxrecordsize`](Self::maxrecordsize).
+    pub fn maxrecordsize(mut self, maxrecordsize: impl Into<rt::Number>) -> Self {
+        self.maxrecordsize = Some(maxrecordsize.into());
+        self
+    }
+    /// Sets [`maxretrytime`](Self::maxretrytime).
+    pub fn maxretrytime(mut self, maxretrytime: impl Into<rt::Number>) -> Self {
+        self.maxretrytime = Some(maxretrytime.into());
+        self
+    }
+    /// Sets [`pmtudiscovery`](Self::pmtudiscovery).
+    pub fn pmtudiscovery(mut self, pmtudiscovery: EnabledDisabled) -> Self {
+        self.pmtudiscovery = Some(rt::Open::Known(pmtudiscovery));
+        self
+    }
+    /// Sets [`terminatesession`](Self::terminatesession).
+    pub fn terminatesession(mut self, terminatesession: EnabledDisabled) -> Self {
+        self.terminatesession = Some(rt::Open::Known(terminatesession));
+        self
+    }
 }
 impl Ssldtlsprofile {
     /// `POST /nitro/v1/config/ssldtlsprofile`
@@ -5992,72 +6058,52 @@ impl Ssldtlsprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslecdsakey {
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub aes256: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `FIPSEXP_F4`.
     ///
-    /// Possible values (see [`SslecdsakeyCurve`]): `P_256`, `P_384`.
+    /// Possible values (see [`P256P384`]): `P_256`, `P_384`.
     ///
     /// Since `12.1`.
-    pub curve: Option<rt::Open<SslecdsakeyCurve>>,
-    /// `Boolean`, read-write.
-    ///
+    pub curve: Option<rt::Open<P256P384>>,
     /// Since `12.1`.
     pub des: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub des3: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     ///
     /// Since `12.1`.
     pub keyfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SslecdsakeyKeyform`]): `DER`, `PEM`.
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
     ///
     /// Since `12.1`.
-    pub keyform: Option<rt::Open<SslecdsakeyKeyform>>,
-    /// `String`, read-write.
-    ///
+    pub keyform: Option<rt::Open<DerPem>>,
     /// Length: 1 to 31.
     ///
     /// Since `12.1`.
     pub password: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub pkcs8: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslecdsakey`.`curve` ([`Sslecdsakey`]).
-///
-/// Also the values of `sslfipskey.curve`.
+/// Values of `sslecdsakey.curve`, `sslfipskey.curve`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslecdsakeyCurve {
+pub enum P256P384 {
     /// `P_256`
     P256,
     /// `P_384`
     P384,
 }
-impl rt::WireEnum for SslecdsakeyCurve {
+impl rt::WireEnum for P256P384 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::P256, "P_256"),
         (Self::P384, "P_384"),
     ];
 }
-/// Values of `sslecdsakey`.`keyform` ([`Sslecdsakey`]): the same values as [`SslcertCacertform`].
-pub type SslecdsakeyKeyform = SslcertCacertform;
 impl rt::Model for Sslecdsakey {
     const FIELDS: &'static [&'static str] = &[
         "aes256",
@@ -6081,6 +6127,7 @@ impl rt::Model for Sslecdsakey {
             5 => self.keyform.as_field(),
             6 => self.password.as_field(),
             7 => self.pkcs8.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6094,14 +6141,9 @@ impl rt::Model for Sslecdsakey {
             5 => self.keyform.as_field_mut(),
             6 => self.password.as_field_mut(),
             7 => self.pkcs8.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslecdsakey {
@@ -6152,29 +6194,21 @@ impl Sslecdsakey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslechconfig {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub echconfigname: Option<String>,
     /// Possible values (see [`SslechconfigEchcipher`]): `AES128-GCM-HKDFSHA256`, `AES128-GCM-HKDFSHA384`, `AES128-GCM-HKDFSHA512`, `AES256-GCM-HKDFSHA256`, `AES256-GCM-HKDFSHA384`, `AES256-GCM-HKDFSHA512`, `CHACHA20-POLY1305-HKDFSHA256`, `CHACHA20-POLY1305-HKDFSHA384`, `CHACHA20-POLY1305-HKDFSHA512`.
     ///
     /// Since `14.1`.
     pub echcipher: Option<rt::Open<SslechconfigEchcipher>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub echconfigid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub echconfigname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub echpublicname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub hpkekeyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub version: Option<rt::Number>,
@@ -6235,6 +6269,7 @@ impl rt::Model for Sslechconfig {
             3 => self.echpublicname.as_field(),
             4 => self.hpkekeyname.as_field(),
             5 => self.version.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6246,14 +6281,9 @@ impl rt::Model for Sslechconfig {
             3 => self.echpublicname.as_field_mut(),
             4 => self.hpkekeyname.as_field_mut(),
             5 => self.version.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslechconfig {
@@ -6286,6 +6316,40 @@ impl rt::Resource for Sslechconfig {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["echconfigname"];
+}
+impl Sslechconfig {
+    /// A `sslechconfig` named by its key, every other field unset.
+    pub fn new(echconfigname: impl Into<String>) -> Self {
+        Self {
+            echconfigname: Some(echconfigname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`echcipher`](Self::echcipher).
+    pub fn echcipher(mut self, echcipher: SslechconfigEchcipher) -> Self {
+        self.echcipher = Some(rt::Open::Known(echcipher));
+        self
+    }
+    /// Sets [`echconfigid`](Self::echconfigid).
+    pub fn echconfigid(mut self, echconfigid: impl Into<rt::Number>) -> Self {
+        self.echconfigid = Some(echconfigid.into());
+        self
+    }
+    /// Sets [`echpublicname`](Self::echpublicname).
+    pub fn echpublicname(mut self, echpublicname: impl Into<String>) -> Self {
+        self.echpublicname = Some(echpublicname.into());
+        self
+    }
+    /// Sets [`hpkekeyname`](Self::hpkekeyname).
+    pub fn hpkekeyname(mut self, hpkekeyname: impl Into<String>) -> Self {
+        self.hpkekeyname = Some(hpkekeyname.into());
+        self
+    }
+    /// Sets [`version`](Self::version).
+    pub fn version(mut self, version: impl Into<rt::Number>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
 }
 impl Sslechconfig {
     /// `POST /nitro/v1/config/sslechconfig` (method inferred: the reference gives none)
@@ -6325,72 +6389,60 @@ impl Sslechconfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslfips {
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub coresenabled: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub coresmax: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Default: `FIPS_ERASE`.
     pub erasedata: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Values of older releases that `14.1` lacks: `4.6.1` (`10.5`) (removed).
     pub fipsfw: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub fipshwmajorversion: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub fipshwminorversion: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub fipshwversionstring: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub firmwarereleasedate: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub flag: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub flashmemoryfree: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub flashmemorytotal: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub hsmlabel: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`SslfipsInithsm`]): `Level-2`.
     pub inithsm: Option<rt::Open<SslfipsInithsm>>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub majorversion: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub minorversion: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub model: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub oldsopassword: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub serial: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub serialno: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sopassword: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub sramfree: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub sramtotal: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub state: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub status: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub userpassword: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -6463,6 +6515,7 @@ impl rt::Model for Sslfips {
             22 => self.state.as_field(),
             23 => self.status.as_field(),
             24 => self.userpassword.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6493,14 +6546,9 @@ impl rt::Model for Sslfips {
             22 => self.state.as_field_mut(),
             23 => self.status.as_field_mut(),
             24 => self.userpassword.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslfips {
@@ -6566,75 +6614,57 @@ impl Sslfips {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslfipskey {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `P_256`.
-    ///
-    /// Possible values (see [`SslfipskeyCurve`]): `P_256`, `P_384`.
-    ///
-    /// Since `12.1`.
-    pub curve: Option<rt::Open<SslfipskeyCurve>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `3`.
-    ///
-    /// Possible values (see [`SslfipskeyExponent`]): `3`, `F4`.
-    pub exponent: Option<rt::Open<SslfipskeyExponent>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub fipskeyname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `P_256`.
+    ///
+    /// Possible values (see [`P256P384`]): `P_256`, `P_384`.
+    ///
+    /// Since `12.1`.
+    pub curve: Option<rt::Open<P256P384>>,
+    /// Default: `3`.
+    ///
+    /// Possible values (see [`Exponent`]): `3`, `F4`.
+    pub exponent: Option<rt::Open<Exponent>>,
     /// Default: `SIM`.
     ///
     /// Possible values (see [`SslfipskeyInform`]): `SIM`, `DER`, `PEM`.
     pub inform: Option<rt::Open<SslfipskeyInform>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub iv: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub key: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `RSA`.
     ///
     /// Possible values (see [`SslfipskeyKeytype`]): `RSA`, `ECDSA`.
     ///
     /// Since `12.1`.
     pub keytype: Option<rt::Open<SslfipskeyKeytype>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4096.
     pub modulus: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub size: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub wrapkeyname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslfipskey`.`curve` ([`Sslfipskey`]): the same values as [`SslecdsakeyCurve`].
-pub type SslfipskeyCurve = SslecdsakeyCurve;
-/// Values of `sslfipskey`.`exponent` ([`Sslfipskey`]).
-///
-/// Also the values of `sslrsakey.exponent`.
+/// Values of `sslfipskey.exponent`, `sslrsakey.exponent`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslfipskeyExponent {
+pub enum Exponent {
     /// `3`
     V3,
     /// `F4`
     F4,
 }
-impl rt::WireEnum for SslfipskeyExponent {
+impl rt::WireEnum for Exponent {
     const VALUES: &'static [(Self, &'static str)] = &[(Self::V3, "3"), (Self::F4, "F4")];
 }
 /// Values of `sslfipskey`.`inform` ([`Sslfipskey`]).
@@ -6698,6 +6728,7 @@ impl rt::Model for Sslfipskey {
             8 => self.modulus.as_field(),
             9 => self.size.as_field(),
             10 => self.wrapkeyname.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6714,14 +6745,9 @@ impl rt::Model for Sslfipskey {
             8 => self.modulus.as_field_mut(),
             9 => self.size.as_field_mut(),
             10 => self.wrapkeyname.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslfipskey {
@@ -6754,6 +6780,15 @@ impl rt::Resource for Sslfipskey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["fipskeyname"];
+}
+impl Sslfipskey {
+    /// A `sslfipskey` named by its key, every other field unset.
+    pub fn new(fipskeyname: impl Into<String>) -> Self {
+        Self {
+            fipskeyname: Some(fipskeyname.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Sslfipskey {
     /// `GET /nitro/v1/config/sslfipskey?count=yes`
@@ -6803,16 +6838,10 @@ impl Sslfipskey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslfipssimsource {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub certfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sourcesecret: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub targetsecret: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -6831,6 +6860,7 @@ impl rt::Model for Sslfipssimsource {
             0 => self.certfile.as_field(),
             1 => self.sourcesecret.as_field(),
             2 => self.targetsecret.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6839,14 +6869,9 @@ impl rt::Model for Sslfipssimsource {
             0 => self.certfile.as_field_mut(),
             1 => self.sourcesecret.as_field_mut(),
             2 => self.targetsecret.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslfipssimsource {
@@ -6902,20 +6927,12 @@ impl Sslfipssimsource {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslfipssimtarget {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub certfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub keyvector: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub sourcesecret: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub targetsecret: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -6936,6 +6953,7 @@ impl rt::Model for Sslfipssimtarget {
             1 => self.keyvector.as_field(),
             2 => self.sourcesecret.as_field(),
             3 => self.targetsecret.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6945,14 +6963,9 @@ impl rt::Model for Sslfipssimtarget {
             1 => self.keyvector.as_field_mut(),
             2 => self.sourcesecret.as_field_mut(),
             3 => self.targetsecret.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslfipssimtarget {
@@ -7005,10 +7018,11 @@ impl Sslfipssimtarget {
 /// - URL: `/nitro/v1/config/sslglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslglobal_binding/sslglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslglobalBinding {
-    /// `sslglobal_sslpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslglobal_sslpolicy_binding: Option<Vec<SslglobalSslpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7019,20 +7033,16 @@ impl rt::Model for SslglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sslglobal_sslpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.sslglobal_sslpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslglobalBinding {
@@ -7080,33 +7090,26 @@ impl SslglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslglobalSslpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`SslglobalSslpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<SslglobalSslpolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
-    ///
     /// Default: `END`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslglobalSslpolicyBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    pub labeltype: Option<rt::Open<SslglobalSslpolicyBindingLabeltype>>,
-    /// `String`, read-write.
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`SslglobalSslpolicyBindingType`]): `CONTROL_OVERRIDE`, `CONTROL_DEFAULT`, `DATA_OVERRIDE`, `DATA_DEFAULT`, `HTTPQUIC_CONTROL_OVERRIDE`, `HTTPQUIC_CONTROL_DEFAULT`, `HTTPQUIC_DATA_OVERRIDE`, `HTTPQUIC_DATA_DEFAULT`.
     pub type_: Option<rt::Open<SslglobalSslpolicyBindingType>>,
@@ -7141,12 +7144,10 @@ impl rt::WireEnum for SslglobalSslpolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `sslglobal_sslpolicy_binding`.`labeltype` ([`SslglobalSslpolicyBinding`]).
-///
-/// Also the values of `sslpolicy_csvserver_binding.labeltype`, `sslpolicy_lbvserver_binding.labeltype`, `sslpolicy_sslglobal_binding.labeltype`, `sslpolicy_sslpolicylabel_binding.labeltype`, `sslpolicy_sslservice_binding.labeltype`, `sslpolicy_sslvserver_binding.labeltype`, `sslpolicylabel.labeltype`, `sslpolicylabel_sslpolicy_binding.labeltype`, `sslprofile.labeltype`, `sslservice_sslpolicy_binding.labeltype`, `sslvserver_sslpolicy_binding.labeltype`.
+/// Values of `sslglobal_sslpolicy_binding.labeltype`, `sslpolicy_csvserver_binding.labeltype`, `sslpolicy_lbvserver_binding.labeltype`, `sslpolicy_sslglobal_binding.labeltype`, `sslpolicy_sslpolicylabel_binding.labeltype`, `sslpolicy_sslservice_binding.labeltype`, `sslpolicy_sslvserver_binding.labeltype`, `sslpolicylabel.labeltype`, `sslpolicylabel_sslpolicy_binding.labeltype`, `sslprofile.labeltype`, `sslservice_sslpolicy_binding.labeltype`, `sslvserver_sslpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslglobalSslpolicyBindingLabeltype {
+pub enum VserverServicePolicylabel {
     /// `vserver`
     Vserver,
     /// `service`
@@ -7154,7 +7155,7 @@ pub enum SslglobalSslpolicyBindingLabeltype {
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for SslglobalSslpolicyBindingLabeltype {
+impl rt::WireEnum for VserverServicePolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Vserver, "vserver"),
         (Self::Service, "service"),
@@ -7226,6 +7227,7 @@ impl rt::Model for SslglobalSslpolicyBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7240,14 +7242,9 @@ impl rt::Model for SslglobalSslpolicyBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslglobalSslpolicyBinding {
@@ -7282,6 +7279,46 @@ impl rt::Resource for SslglobalSslpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl SslglobalSslpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverServicePolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: SslglobalSslpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl SslglobalSslpolicyBinding {
     /// `PUT /nitro/v1/config/sslglobal_sslpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 6, 7, 8])
@@ -7314,20 +7351,14 @@ impl SslglobalSslpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslhpkekey {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub hpkekeyname: Option<String>,
     /// Possible values (see [`SslhpkekeyDhkem`]): `X_25519`.
     ///
     /// Since `14.1`.
     pub dhkem: Option<rt::Open<SslhpkekeyDhkem>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub file: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hpkekeyname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7349,6 +7380,7 @@ impl rt::Model for Sslhpkekey {
             0 => self.dhkem.as_field(),
             1 => self.file.as_field(),
             2 => self.hpkekeyname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7357,14 +7389,9 @@ impl rt::Model for Sslhpkekey {
             0 => self.dhkem.as_field_mut(),
             1 => self.file.as_field_mut(),
             2 => self.hpkekeyname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslhpkekey {
@@ -7397,6 +7424,25 @@ impl rt::Resource for Sslhpkekey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["hpkekeyname"];
+}
+impl Sslhpkekey {
+    /// A `sslhpkekey` named by its key, every other field unset.
+    pub fn new(hpkekeyname: impl Into<String>) -> Self {
+        Self {
+            hpkekeyname: Some(hpkekeyname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`dhkem`](Self::dhkem).
+    pub fn dhkem(mut self, dhkem: SslhpkekeyDhkem) -> Self {
+        self.dhkem = Some(rt::Open::Known(dhkem));
+        self
+    }
+    /// Sets [`file`](Self::file).
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
 }
 impl Sslhpkekey {
     /// `POST /nitro/v1/config/sslhpkekey` (method inferred: the reference gives none)
@@ -7437,51 +7483,41 @@ impl Sslhpkekey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslhsmkey {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub hsmkeyname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Default: `THALES`.
     ///
     /// Possible values (see [`SslhsmkeyHsmtype`]): `THALES`, `SAFENET`, `KEYVAULT`.
     ///
     /// Since `11.1`.
     pub hsmtype: Option<rt::Open<SslhsmkeyHsmtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     ///
     /// Since `11.0`.
     pub key: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub keystore: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 16.
     ///
     /// Since `11.1`.
     pub serialnum: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub state: Option<serde_json::Value>,
@@ -7531,6 +7567,7 @@ impl rt::Model for Sslhsmkey {
             5 => self.password.as_field(),
             6 => self.serialnum.as_field(),
             7 => self.state.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7544,14 +7581,9 @@ impl rt::Model for Sslhsmkey {
             5 => self.password.as_field_mut(),
             6 => self.serialnum.as_field_mut(),
             7 => self.state.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslhsmkey {
@@ -7584,6 +7616,35 @@ impl rt::Resource for Sslhsmkey {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["hsmkeyname"];
+}
+impl Sslhsmkey {
+    /// A `sslhsmkey` named by its key, every other field unset.
+    pub fn new(hsmkeyname: impl Into<String>) -> Self {
+        Self {
+            hsmkeyname: Some(hsmkeyname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`hsmtype`](Self::hsmtype).
+    pub fn hsmtype(mut self, hsmtype: SslhsmkeyHsmtype) -> Self {
+        self.hsmtype = Some(rt::Open::Known(hsmtype));
+        self
+    }
+    /// Sets [`key`](Self::key).
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`serialnum`](Self::serialnum).
+    pub fn serialnum(mut self, serialnum: impl Into<String>) -> Self {
+        self.serialnum = Some(serialnum.into());
+        self
+    }
 }
 impl Sslhsmkey {
     /// `POST /nitro/v1/config/sslhsmkey`
@@ -7625,18 +7686,14 @@ impl Sslhsmkey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslkeyfile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: 1 to 31.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     pub src: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7652,6 +7709,7 @@ impl rt::Model for Sslkeyfile {
             1 => self.name.as_field(),
             2 => self.password.as_field(),
             3 => self.src.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7661,14 +7719,9 @@ impl rt::Model for Sslkeyfile {
             1 => self.name.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.src.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslkeyfile {
@@ -7731,61 +7784,45 @@ impl Sslkeyfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ssllogprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`SsllogprofileSsllogclauth`]): `ENABLED`, `DISABLED`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.1`.
-    pub ssllogclauth: Option<rt::Open<SsllogprofileSsllogclauth>>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SsllogprofileSsllogclauthfailures`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub ssllogclauthfailures: Option<rt::Open<SsllogprofileSsllogclauthfailures>>,
-    /// `String`, read-write.
-    ///
+    pub ssllogclauth: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SsllogprofileSslloghs`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub sslloghs: Option<rt::Open<SsllogprofileSslloghs>>,
-    /// `String`, read-write.
-    ///
+    pub ssllogclauthfailures: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SsllogprofileSslloghsfailures`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub sslloghsfailures: Option<rt::Open<SsllogprofileSslloghsfailures>>,
+    pub sslloghs: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.1`.
+    pub sslloghsfailures: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ssllogprofile`.`ssllogclauth` ([`Ssllogprofile`]): the same values as [`SslactionCipher`].
-pub type SsllogprofileSsllogclauth = SslactionCipher;
-/// Values of `ssllogprofile`.`ssllogclauthfailures` ([`Ssllogprofile`]): the same values as [`SslactionCipher`].
-pub type SsllogprofileSsllogclauthfailures = SslactionCipher;
-/// Values of `ssllogprofile`.`sslloghs` ([`Ssllogprofile`]): the same values as [`SslactionCipher`].
-pub type SsllogprofileSslloghs = SslactionCipher;
-/// Values of `ssllogprofile`.`sslloghsfailures` ([`Ssllogprofile`]): the same values as [`SslactionCipher`].
-pub type SsllogprofileSslloghsfailures = SslactionCipher;
 impl rt::Model for Ssllogprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -7804,6 +7841,7 @@ impl rt::Model for Ssllogprofile {
             3 => self.ssllogclauthfailures.as_field(),
             4 => self.sslloghs.as_field(),
             5 => self.sslloghsfailures.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7815,14 +7853,9 @@ impl rt::Model for Ssllogprofile {
             3 => self.ssllogclauthfailures.as_field_mut(),
             4 => self.sslloghs.as_field_mut(),
             5 => self.sslloghsfailures.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssllogprofile {
@@ -7855,6 +7888,38 @@ impl rt::Resource for Ssllogprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Ssllogprofile {
+    /// A `ssllogprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ssllogclauth`](Self::ssllogclauth).
+    pub fn ssllogclauth(mut self, ssllogclauth: EnabledDisabled) -> Self {
+        self.ssllogclauth = Some(rt::Open::Known(ssllogclauth));
+        self
+    }
+    /// Sets [`ssllogclauthfailures`](Self::ssllogclauthfailures).
+    pub fn ssllogclauthfailures(
+        mut self,
+        ssllogclauthfailures: EnabledDisabled,
+    ) -> Self {
+        self.ssllogclauthfailures = Some(rt::Open::Known(ssllogclauthfailures));
+        self
+    }
+    /// Sets [`sslloghs`](Self::sslloghs).
+    pub fn sslloghs(mut self, sslloghs: EnabledDisabled) -> Self {
+        self.sslloghs = Some(rt::Open::Known(sslloghs));
+        self
+    }
+    /// Sets [`sslloghsfailures`](Self::sslloghsfailures).
+    pub fn sslloghsfailures(mut self, sslloghsfailures: EnabledDisabled) -> Self {
+        self.sslloghsfailures = Some(rt::Open::Known(sslloghsfailures));
+        self
+    }
 }
 impl Ssllogprofile {
     /// `POST /nitro/v1/config/ssllogprofile`
@@ -7909,101 +7974,84 @@ impl Ssllogprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslocspresponder {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 10000.
     pub batchingdelay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 8.
     pub batchingdepth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslocspresponderCache`]): `ENABLED`, `DISABLED`.
-    pub cache: Option<rt::Open<SslocspresponderCache>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cache: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 43200.
     ///
     /// Default: `1`.
     pub cachetimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `POST`.
     ///
     /// Possible values (see [`SslocspresponderHttpmethod`]): `GET`, `POST`.
     ///
     /// Since `12.0-FR4`.
     pub httpmethod: Option<rt::Open<SslocspresponderHttpmethod>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslocspresponderInsertclientcert`]): `YES`, `NO`.
-    pub insertclientcert: Option<rt::Open<SslocspresponderInsertclientcert>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub insertclientcert: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ocspaiarefcount: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub ocspipaddrstr: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 100 to 2000.
     ///
     /// Since `12.0-FR4`.
     pub ocspurlresolvetimeout: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.1`.
     pub port: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
     /// Default: `300`.
     pub producedattimeskew: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub respondercert: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 100 to 120000.
     pub resptimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub signingcert: Option<String>,
-    /// `Boolean`, read-write.
     pub trustresponder: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     pub url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslocspresponderUsenonce`]): `YES`, `NO`.
-    pub usenonce: Option<rt::Open<SslocspresponderUsenonce>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub usenonce: Option<rt::Open<YesNo>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslocspresponder`.`cache` ([`Sslocspresponder`]): the same values as [`SslactionCipher`].
-pub type SslocspresponderCache = SslactionCipher;
 /// Values of `sslocspresponder`.`httpmethod` ([`Sslocspresponder`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8019,10 +8067,6 @@ impl rt::WireEnum for SslocspresponderHttpmethod {
         (Self::Post, "POST"),
     ];
 }
-/// Values of `sslocspresponder`.`insertclientcert` ([`Sslocspresponder`]): the same values as [`SslcertbundleInuse`].
-pub type SslocspresponderInsertclientcert = SslcertbundleInuse;
-/// Values of `sslocspresponder`.`usenonce` ([`Sslocspresponder`]): the same values as [`SslcertbundleInuse`].
-pub type SslocspresponderUsenonce = SslcertbundleInuse;
 impl rt::Model for Sslocspresponder {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8067,6 +8111,7 @@ impl rt::Model for Sslocspresponder {
             16 => self.trustresponder.as_field(),
             17 => self.url.as_field(),
             18 => self.usenonce.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8091,14 +8136,9 @@ impl rt::Model for Sslocspresponder {
             16 => self.trustresponder.as_field_mut(),
             17 => self.url.as_field_mut(),
             18 => self.usenonce.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslocspresponder {
@@ -8131,6 +8171,91 @@ impl rt::Resource for Sslocspresponder {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Sslocspresponder {
+    /// A `sslocspresponder` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`batchingdelay`](Self::batchingdelay).
+    pub fn batchingdelay(mut self, batchingdelay: impl Into<rt::Number>) -> Self {
+        self.batchingdelay = Some(batchingdelay.into());
+        self
+    }
+    /// Sets [`batchingdepth`](Self::batchingdepth).
+    pub fn batchingdepth(mut self, batchingdepth: impl Into<rt::Number>) -> Self {
+        self.batchingdepth = Some(batchingdepth.into());
+        self
+    }
+    /// Sets [`cache`](Self::cache).
+    pub fn cache(mut self, cache: EnabledDisabled) -> Self {
+        self.cache = Some(rt::Open::Known(cache));
+        self
+    }
+    /// Sets [`cachetimeout`](Self::cachetimeout).
+    pub fn cachetimeout(mut self, cachetimeout: impl Into<rt::Number>) -> Self {
+        self.cachetimeout = Some(cachetimeout.into());
+        self
+    }
+    /// Sets [`httpmethod`](Self::httpmethod).
+    pub fn httpmethod(mut self, httpmethod: SslocspresponderHttpmethod) -> Self {
+        self.httpmethod = Some(rt::Open::Known(httpmethod));
+        self
+    }
+    /// Sets [`insertclientcert`](Self::insertclientcert).
+    pub fn insertclientcert(mut self, insertclientcert: YesNo) -> Self {
+        self.insertclientcert = Some(rt::Open::Known(insertclientcert));
+        self
+    }
+    /// Sets [`ocspurlresolvetimeout`](Self::ocspurlresolvetimeout).
+    pub fn ocspurlresolvetimeout(
+        mut self,
+        ocspurlresolvetimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.ocspurlresolvetimeout = Some(ocspurlresolvetimeout.into());
+        self
+    }
+    /// Sets [`producedattimeskew`](Self::producedattimeskew).
+    pub fn producedattimeskew(
+        mut self,
+        producedattimeskew: impl Into<rt::Number>,
+    ) -> Self {
+        self.producedattimeskew = Some(producedattimeskew.into());
+        self
+    }
+    /// Sets [`respondercert`](Self::respondercert).
+    pub fn respondercert(mut self, respondercert: impl Into<String>) -> Self {
+        self.respondercert = Some(respondercert.into());
+        self
+    }
+    /// Sets [`resptimeout`](Self::resptimeout).
+    pub fn resptimeout(mut self, resptimeout: impl Into<rt::Number>) -> Self {
+        self.resptimeout = Some(resptimeout.into());
+        self
+    }
+    /// Sets [`signingcert`](Self::signingcert).
+    pub fn signingcert(mut self, signingcert: impl Into<String>) -> Self {
+        self.signingcert = Some(signingcert.into());
+        self
+    }
+    /// Sets [`trustresponder`](Self::trustresponder).
+    pub fn trustresponder(mut self, trustresponder: bool) -> Self {
+        self.trustresponder = Some(trustresponder);
+        self
+    }
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+    /// Sets [`usenonce`](Self::usenonce).
+    pub fn usenonce(mut self, usenonce: YesNo) -> Self {
+        self.usenonce = Some(rt::Open::Known(usenonce));
+        self
+    }
 }
 impl Sslocspresponder {
     /// `POST /nitro/v1/config/sslocspresponder`
@@ -8198,71 +8323,57 @@ impl Sslocspresponder {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslparameter {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 1024.
     ///
     /// Default: `256`.
     pub crlmemorysizemb: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     pub cryptodevdisablelimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslparameterDefaultprofile`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub defaultprofile: Option<rt::Open<SslparameterDefaultprofile>>,
-    /// `String`, read-write.
-    ///
+    pub defaultprofile: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ALL`.
     ///
-    /// Possible values (see [`SslparameterDenysslreneg`]): `NO`, `FRONTEND_CLIENT`, `FRONTEND_CLIENTSERVER`, `ALL`, `NONSECURE`.
-    pub denysslreneg: Option<rt::Open<SslparameterDenysslreneg>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Denysslreneg`]): `NO`, `FRONTEND_CLIENT`, `FRONTEND_CLIENTSERVER`, `ALL`, `NONSECURE`.
+    pub denysslreneg: Option<rt::Open<Denysslreneg>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslparameterDropreqwithnohostheader`]): `YES`, `NO`.
-    pub dropreqwithnohostheader: Option<rt::Open<SslparameterDropreqwithnohostheader>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub dropreqwithnohostheader: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 50.
     ///
     /// Default: `45`.
     pub encrypttriggerpktcount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslparameterHeterogeneoussslhw`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub heterogeneoussslhw: Option<rt::Open<SslparameterHeterogeneoussslhw>>,
-    /// `String`, read-write.
-    ///
+    pub heterogeneoussslhw: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslparameterHybridfipsmode`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub hybridfipsmode: Option<rt::Open<SslparameterHybridfipsmode>>,
-    /// `String`, read-write.
-    ///
+    pub hybridfipsmode: Option<rt::Open<EnabledDisabled>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`SslparameterInsertcertspace`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0`.
-    pub insertcertspace: Option<rt::Open<SslparameterInsertcertspace>>,
-    /// `String`, read-write.
-    ///
+    pub insertcertspace: Option<rt::Open<YesNo>>,
     /// Default: `Unicode`.
     ///
-    /// Possible values (see [`SslparameterInsertionencoding`]): `Unicode`, `UTF-8`.
-    pub insertionencoding: Option<rt::Open<SslparameterInsertionencoding>>,
-    /// `String`, read-only.
+    /// Possible values (see [`UnicodeUtf8`]): `Unicode`, `UTF-8`.
+    pub insertionencoding: Option<rt::Open<UnicodeUtf8>>,
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
@@ -8270,61 +8381,51 @@ pub struct Sslparameter {
     ///
     /// Values of older releases that `14.1` lacks: `DISABLED` (`10.5`–`11.1`), `ENABLED` (`10.5`–`11.1`) (removed).
     pub montls1112disable: Option<rt::Open<SslparameterMontls1112disable>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslparameterNdcppcompliancecertcheck`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub ndcppcompliancecertcheck: Option<rt::Open<SslparameterNdcppcompliancecertcheck>>,
-    /// `Double`, read-write.
+    pub ndcppcompliancecertcheck: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 512.
     ///
     /// Default: `10`.
     pub ocspcachesize: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 10000.
     ///
     /// Since `13.1`.
     pub operationqueuelimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 200.
     ///
     /// Default: `1`.
     pub pushenctriggertimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 3.
     pub pushflag: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `8192`.
     ///
-    /// Possible values (see [`SslparameterQuantumsize`]): `4096`, `8192`, `16384`.
-    pub quantumsize: Option<rt::Open<SslparameterQuantumsize>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Quantumsize`]): `4096`, `8192`, `16384`.
+    pub quantumsize: Option<rt::Open<Quantumsize>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`SslparameterSendclosenotify`]): `YES`, `NO`.
-    pub sendclosenotify: Option<rt::Open<SslparameterSendclosenotify>>,
-    /// `String[]`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub sendclosenotify: Option<rt::Open<YesNo>>,
     /// Default: `ALL`.
     ///
     /// Possible values (see [`SslparameterSigdigesttype`]): `ALL`, `RSA-MD5`, `RSA-SHA1`, `RSA-SHA224`, `RSA-SHA256`, `RSA-SHA384`, `RSA-SHA512`, `DSA-SHA1`, `DSA-SHA224`, `DSA-SHA256`, `DSA-SHA384`, `DSA-SHA512`, `ECDSA-SHA1`, `ECDSA-SHA224`, `ECDSA-SHA256`, `ECDSA-SHA384`, `ECDSA-SHA512`.
     ///
     /// Since `12.0`.
     pub sigdigesttype: Option<Vec<rt::Open<SslparameterSigdigesttype>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslparameterSnihttphostmatch`]): `NO`, `CERT`, `STRICT`.
+    /// Possible values (see [`NoCertStrict`]): `NO`, `CERT`, `STRICT`.
     ///
     /// Since `13.1`.
-    pub snihttphostmatch: Option<rt::Open<SslparameterSnihttphostmatch>>,
-    /// `Double`, read-write.
+    pub snihttphostmatch: Option<rt::Open<NoCertStrict>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
@@ -8332,15 +8433,13 @@ pub struct Sslparameter {
     ///
     /// Since `12.0`.
     pub softwarecryptothreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslparameterSslierrorcache`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub sslierrorcache: Option<rt::Open<SslparameterSslierrorcache>>,
-    /// `Double`, read-write.
+    pub sslierrorcache: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
@@ -8348,45 +8447,35 @@ pub struct Sslparameter {
     ///
     /// Since `12.0`.
     pub sslimaxerrorcachemem: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 200.
     ///
     /// Default: `100`.
     pub ssltriggertimeout: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Default: `NO`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub strictcachecks: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslparameterStrictcachecks`]): `YES`, `NO`.
-    pub strictcachecks: Option<rt::Open<SslparameterStrictcachecks>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `NO`.
-    ///
-    /// Possible values (see [`SslparameterSvctls1112disable`]): `YES`, `NO`.
+    /// Possible values (see [`SslparameterMontls1112disable`]): `YES`, `NO`.
     ///
     /// Values of older releases that `14.1` lacks: `DISABLED` (`10.5`–`11.1`), `ENABLED` (`10.5`–`11.1`) (removed).
-    pub svctls1112disable: Option<rt::Open<SslparameterSvctls1112disable>>,
-    /// `String`, read-write.
-    ///
+    pub svctls1112disable: Option<rt::Open<SslparameterMontls1112disable>>,
     /// Default: `CLIENTAUTH`.
     pub undefactioncontrol: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NOOP`.
     pub undefactiondata: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslparameter`.`defaultprofile` ([`Sslparameter`]): the same values as [`SslactionCipher`].
-pub type SslparameterDefaultprofile = SslactionCipher;
-/// Values of `sslparameter`.`denysslreneg` ([`Sslparameter`]).
-///
-/// Also the values of `sslprofile.denysslreneg`.
+/// Values of `sslparameter.denysslreneg`, `sslprofile.denysslreneg`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslparameterDenysslreneg {
+pub enum Denysslreneg {
     /// `NO`
     No,
     /// `FRONTEND_CLIENT`
@@ -8398,7 +8487,7 @@ pub enum SslparameterDenysslreneg {
     /// `NONSECURE`
     Nonsecure,
 }
-impl rt::WireEnum for SslparameterDenysslreneg {
+impl rt::WireEnum for Denysslreneg {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::No, "NO"),
         (Self::FrontendClient, "FRONTEND_CLIENT"),
@@ -8407,34 +8496,22 @@ impl rt::WireEnum for SslparameterDenysslreneg {
         (Self::Nonsecure, "NONSECURE"),
     ];
 }
-/// Values of `sslparameter`.`dropreqwithnohostheader` ([`Sslparameter`]): the same values as [`SslcertbundleInuse`].
-pub type SslparameterDropreqwithnohostheader = SslcertbundleInuse;
-/// Values of `sslparameter`.`heterogeneoussslhw` ([`Sslparameter`]): the same values as [`SslactionCipher`].
-pub type SslparameterHeterogeneoussslhw = SslactionCipher;
-/// Values of `sslparameter`.`hybridfipsmode` ([`Sslparameter`]): the same values as [`SslactionCipher`].
-pub type SslparameterHybridfipsmode = SslactionCipher;
-/// Values of `sslparameter`.`insertcertspace` ([`Sslparameter`]): the same values as [`SslcertbundleInuse`].
-pub type SslparameterInsertcertspace = SslcertbundleInuse;
-/// Values of `sslparameter`.`insertionencoding` ([`Sslparameter`]).
-///
-/// Also the values of `sslprofile.insertionencoding`.
+/// Values of `sslparameter.insertionencoding`, `sslprofile.insertionencoding`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslparameterInsertionencoding {
+pub enum UnicodeUtf8 {
     /// `Unicode`
     Unicode,
     /// `UTF-8`
     Utf8,
 }
-impl rt::WireEnum for SslparameterInsertionencoding {
+impl rt::WireEnum for UnicodeUtf8 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Unicode, "Unicode"),
         (Self::Utf8, "UTF-8"),
     ];
 }
-/// Values of `sslparameter`.`montls1112disable` ([`Sslparameter`]).
-///
-/// Also the values of `sslparameter.svctls1112disable`.
+/// Values of `sslparameter.montls1112disable`, `sslparameter.svctls1112disable`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SslparameterMontls1112disable {
@@ -8453,14 +8530,10 @@ impl rt::WireEnum for SslparameterMontls1112disable {
         (Self::No, "NO"),
     ];
 }
-/// Values of `sslparameter`.`ndcppcompliancecertcheck` ([`Sslparameter`]): the same values as [`SslcertbundleInuse`].
-pub type SslparameterNdcppcompliancecertcheck = SslcertbundleInuse;
-/// Values of `sslparameter`.`quantumsize` ([`Sslparameter`]).
-///
-/// Also the values of `sslprofile.quantumsize`.
+/// Values of `sslparameter.quantumsize`, `sslprofile.quantumsize`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslparameterQuantumsize {
+pub enum Quantumsize {
     /// `4096`
     V4096,
     /// `8192`
@@ -8468,15 +8541,13 @@ pub enum SslparameterQuantumsize {
     /// `16384`
     V16384,
 }
-impl rt::WireEnum for SslparameterQuantumsize {
+impl rt::WireEnum for Quantumsize {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::V4096, "4096"),
         (Self::V8192, "8192"),
         (Self::V16384, "16384"),
     ];
 }
-/// Values of `sslparameter`.`sendclosenotify` ([`Sslparameter`]): the same values as [`SslcertbundleInuse`].
-pub type SslparameterSendclosenotify = SslcertbundleInuse;
 /// Values of `sslparameter`.`sigdigesttype` ([`Sslparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8537,12 +8608,10 @@ impl rt::WireEnum for SslparameterSigdigesttype {
         (Self::EcdsaSha512, "ECDSA-SHA512"),
     ];
 }
-/// Values of `sslparameter`.`snihttphostmatch` ([`Sslparameter`]).
-///
-/// Also the values of `sslprofile.snihttphostmatch`.
+/// Values of `sslparameter.snihttphostmatch`, `sslprofile.snihttphostmatch`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslparameterSnihttphostmatch {
+pub enum NoCertStrict {
     /// `NO`
     No,
     /// `CERT`
@@ -8550,19 +8619,13 @@ pub enum SslparameterSnihttphostmatch {
     /// `STRICT`
     Strict,
 }
-impl rt::WireEnum for SslparameterSnihttphostmatch {
+impl rt::WireEnum for NoCertStrict {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::No, "NO"),
         (Self::Cert, "CERT"),
         (Self::Strict, "STRICT"),
     ];
 }
-/// Values of `sslparameter`.`sslierrorcache` ([`Sslparameter`]): the same values as [`SslactionCipher`].
-pub type SslparameterSslierrorcache = SslactionCipher;
-/// Values of `sslparameter`.`strictcachecks` ([`Sslparameter`]): the same values as [`SslcertbundleInuse`].
-pub type SslparameterStrictcachecks = SslcertbundleInuse;
-/// Values of `sslparameter`.`svctls1112disable` ([`Sslparameter`]): the same values as [`SslparameterMontls1112disable`].
-pub type SslparameterSvctls1112disable = SslparameterMontls1112disable;
 impl rt::Model for Sslparameter {
     const FIELDS: &'static [&'static str] = &[
         "crlmemorysizemb",
@@ -8625,6 +8688,7 @@ impl rt::Model for Sslparameter {
             25 => self.svctls1112disable.as_field(),
             26 => self.undefactioncontrol.as_field(),
             27 => self.undefactiondata.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8658,14 +8722,9 @@ impl rt::Model for Sslparameter {
             25 => self.svctls1112disable.as_field_mut(),
             26 => self.undefactioncontrol.as_field_mut(),
             27 => self.undefactiondata.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslparameter {
@@ -8727,44 +8786,25 @@ impl Sslparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslpkcs12 {
-    /// Wire name `Import`. Type `Boolean`, read-write.
+    /// Wire name `Import`.
     pub import_mixed: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub aes256: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub certfile: Option<String>,
-    /// `Boolean`, read-write.
     pub des: Option<bool>,
-    /// `Boolean`, read-write.
     pub des3: Option<bool>,
-    /// `Boolean`, read-write.
     pub export: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub import: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub keyfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub outfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     pub pempassphrase: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub pkcs12file: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -8801,6 +8841,7 @@ impl rt::Model for Sslpkcs12 {
             9 => self.password.as_field(),
             10 => self.pempassphrase.as_field(),
             11 => self.pkcs12file.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8818,14 +8859,9 @@ impl rt::Model for Sslpkcs12 {
             9 => self.password.as_field_mut(),
             10 => self.pempassphrase.as_field_mut(),
             11 => self.pkcs12file.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslpkcs12 {
@@ -8875,29 +8911,19 @@ impl Sslpkcs12 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslpkcs8 {
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub keyfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`Sslpkcs8Keyform`]): `DER`, `PEM`.
-    pub keyform: Option<rt::Open<Sslpkcs8Keyform>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub keyform: Option<rt::Open<DerPem>>,
     /// Length: 1 to 31.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     pub pkcs8file: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpkcs8`.`keyform` ([`Sslpkcs8`]): the same values as [`SslcertCacertform`].
-pub type Sslpkcs8Keyform = SslcertCacertform;
 impl rt::Model for Sslpkcs8 {
     const FIELDS: &'static [&'static str] = &[
         "keyfile",
@@ -8913,6 +8939,7 @@ impl rt::Model for Sslpkcs8 {
             1 => self.keyform.as_field(),
             2 => self.password.as_field(),
             3 => self.pkcs8file.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8922,14 +8949,9 @@ impl rt::Model for Sslpkcs8 {
             1 => self.keyform.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.pkcs8file.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslpkcs8 {
@@ -8976,48 +8998,44 @@ impl Sslpkcs8 {
 /// - URL: `/nitro/v1/config/sslpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SslpolicyBinding`], [`SslpolicyCsvserverBinding`], [`SslpolicyLbvserverBinding`], [`SslpolicySslglobalBinding`], [`SslpolicySslpolicylabelBinding`], [`SslpolicySslserviceBinding`], [`SslpolicySslvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslpolicy {
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslpolicyPolicytype`]): `Classic Policy`, `Advanced Policy`.
-    pub policytype: Option<rt::Open<SslpolicyPolicytype>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub action: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Possible values (see [`SslpolicyPolicytype`]): `Classic Policy`, `Advanced Policy`.
+    pub policytype: Option<rt::Open<SslpolicyPolicytype>>,
     /// Length: at least 1.
     pub reqaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `String`, read-write.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -9069,6 +9087,7 @@ impl rt::Model for Sslpolicy {
             10 => self.rule.as_field(),
             11 => self.undefaction.as_field(),
             12 => self.undefhits.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9087,14 +9106,9 @@ impl rt::Model for Sslpolicy {
             10 => self.rule.as_field_mut(),
             11 => self.undefaction.as_field_mut(),
             12 => self.undefhits.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslpolicy {
@@ -9127,6 +9141,40 @@ impl rt::Resource for Sslpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Sslpolicy {
+    /// A `sslpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`reqaction`](Self::reqaction).
+    pub fn reqaction(mut self, reqaction: impl Into<String>) -> Self {
+        self.reqaction = Some(reqaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Sslpolicy {
     /// `POST /nitro/v1/config/sslpolicy`
@@ -9177,25 +9225,24 @@ impl Sslpolicy {
 /// - URL: `/nitro/v1/config/sslpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslpolicy_binding/sslpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `sslpolicy_csvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslpolicy_csvserver_binding: Option<Vec<SslpolicyCsvserverBinding>>,
-    /// `sslpolicy_sslvserver_binding[]`, read-only.
-    pub sslpolicy_sslvserver_binding: Option<Vec<SslpolicySslvserverBinding>>,
-    /// `sslpolicy_sslpolicylabel_binding[]`, read-only.
-    pub sslpolicy_sslpolicylabel_binding: Option<Vec<SslpolicySslpolicylabelBinding>>,
-    /// `sslpolicy_sslservice_binding[]`, read-only.
-    pub sslpolicy_sslservice_binding: Option<Vec<SslpolicySslserviceBinding>>,
-    /// `sslpolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslpolicy_lbvserver_binding: Option<Vec<SslpolicyLbvserverBinding>>,
-    /// `sslpolicy_sslglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslpolicy_sslglobal_binding: Option<Vec<SslpolicySslglobalBinding>>,
+    /// Read-only: never sent.
+    pub sslpolicy_sslpolicylabel_binding: Option<Vec<SslpolicySslpolicylabelBinding>>,
+    /// Read-only: never sent.
+    pub sslpolicy_sslservice_binding: Option<Vec<SslpolicySslserviceBinding>>,
+    /// Read-only: never sent.
+    pub sslpolicy_sslvserver_binding: Option<Vec<SslpolicySslvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9219,6 +9266,7 @@ impl rt::Model for SslpolicyBinding {
             4 => self.sslpolicy_sslpolicylabel_binding.as_field(),
             5 => self.sslpolicy_sslservice_binding.as_field(),
             6 => self.sslpolicy_sslvserver_binding.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9231,14 +9279,9 @@ impl rt::Model for SslpolicyBinding {
             4 => self.sslpolicy_sslpolicylabel_binding.as_field_mut(),
             5 => self.sslpolicy_sslservice_binding.as_field_mut(),
             6 => self.sslpolicy_sslvserver_binding.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicyBinding {
@@ -9273,6 +9316,15 @@ impl rt::Resource for SslpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslpolicyBinding {
+    /// A `sslpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslpolicyBinding {
     /// `GET /nitro/v1/config/sslpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -9287,50 +9339,45 @@ impl SslpolicyBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslpolicy_csvserver_binding/sslpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslpolicyCsvserverBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SslpolicyCsvserverBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpolicy_csvserver_binding`.`labeltype` ([`SslpolicyCsvserverBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslpolicyCsvserverBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 impl rt::Model for SslpolicyCsvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9353,6 +9400,7 @@ impl rt::Model for SslpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9366,14 +9414,9 @@ impl rt::Model for SslpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicyCsvserverBinding {
@@ -9408,6 +9451,15 @@ impl rt::Resource for SslpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslpolicyCsvserverBinding {
+    /// A `sslpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/sslpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -9426,50 +9478,45 @@ impl SslpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslpolicy_lbvserver_binding/sslpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslpolicyLbvserverBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SslpolicyLbvserverBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpolicy_lbvserver_binding`.`labeltype` ([`SslpolicyLbvserverBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslpolicyLbvserverBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 impl rt::Model for SslpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9492,6 +9539,7 @@ impl rt::Model for SslpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9505,14 +9553,9 @@ impl rt::Model for SslpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicyLbvserverBinding {
@@ -9547,6 +9590,15 @@ impl rt::Resource for SslpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslpolicyLbvserverBinding {
+    /// A `sslpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/sslpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -9565,50 +9617,45 @@ impl SslpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_sslglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslpolicy_sslglobal_binding/sslpolicy_sslglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicySslglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslpolicySslglobalBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SslpolicySslglobalBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpolicy_sslglobal_binding`.`labeltype` ([`SslpolicySslglobalBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslpolicySslglobalBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 impl rt::Model for SslpolicySslglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9631,6 +9678,7 @@ impl rt::Model for SslpolicySslglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9644,14 +9692,9 @@ impl rt::Model for SslpolicySslglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicySslglobalBinding {
@@ -9686,6 +9729,15 @@ impl rt::Resource for SslpolicySslglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslpolicySslglobalBinding {
+    /// A `sslpolicy_sslglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslpolicySslglobalBinding {
     /// `GET /nitro/v1/config/sslpolicy_sslglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -9704,50 +9756,45 @@ impl SslpolicySslglobalBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_sslpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslpolicy_sslpolicylabel_binding/sslpolicy_sslpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicySslpolicylabelBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslpolicySslpolicylabelBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SslpolicySslpolicylabelBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpolicy_sslpolicylabel_binding`.`labeltype` ([`SslpolicySslpolicylabelBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslpolicySslpolicylabelBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 impl rt::Model for SslpolicySslpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9770,6 +9817,7 @@ impl rt::Model for SslpolicySslpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9783,14 +9831,9 @@ impl rt::Model for SslpolicySslpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicySslpolicylabelBinding {
@@ -9825,6 +9868,15 @@ impl rt::Resource for SslpolicySslpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslpolicySslpolicylabelBinding {
+    /// A `sslpolicy_sslpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslpolicySslpolicylabelBinding {
     /// `GET /nitro/v1/config/sslpolicy_sslpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -9843,50 +9895,45 @@ impl SslpolicySslpolicylabelBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_sslservice_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslpolicy_sslservice_binding/sslpolicy_sslservice_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicySslserviceBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslpolicySslserviceBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SslpolicySslserviceBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpolicy_sslservice_binding`.`labeltype` ([`SslpolicySslserviceBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslpolicySslserviceBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 impl rt::Model for SslpolicySslserviceBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -9909,6 +9956,7 @@ impl rt::Model for SslpolicySslserviceBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9922,14 +9970,9 @@ impl rt::Model for SslpolicySslserviceBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicySslserviceBinding {
@@ -9964,6 +10007,15 @@ impl rt::Resource for SslpolicySslserviceBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslpolicySslserviceBinding {
+    /// A `sslpolicy_sslservice_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslpolicySslserviceBinding {
     /// `GET /nitro/v1/config/sslpolicy_sslservice_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -9982,50 +10034,45 @@ impl SslpolicySslserviceBinding {
 /// - URL: `/nitro/v1/config/sslpolicy_sslvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslpolicy_sslvserver_binding/sslpolicy_sslvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicySslvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslpolicySslvserverBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SslpolicySslvserverBindingLabeltype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpolicy_sslvserver_binding`.`labeltype` ([`SslpolicySslvserverBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslpolicySslvserverBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 impl rt::Model for SslpolicySslvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10048,6 +10095,7 @@ impl rt::Model for SslpolicySslvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10061,14 +10109,9 @@ impl rt::Model for SslpolicySslvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicySslvserverBinding {
@@ -10103,6 +10146,15 @@ impl rt::Resource for SslpolicySslvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslpolicySslvserverBinding {
+    /// A `sslpolicy_sslvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslpolicySslvserverBinding {
     /// `GET /nitro/v1/config/sslpolicy_sslvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -10121,38 +10173,39 @@ impl SslpolicySslvserverBinding {
 /// - URL: `/nitro/v1/config/sslpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Bindings: [`SslpolicylabelBinding`], [`SslpolicylabelSslpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub invoke: Option<bool>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`SslpolicylabelLabeltype`]): `vserver`, `service`, `policylabel`.
-    pub labeltype: Option<rt::Open<SslpolicylabelLabeltype>>,
-    /// `Double`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke: Option<bool>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`SslpolicylabelType`]): `CONTROL`, `DATA`, `HTTPQUIC_CONTROL`, `HTTPQUIC_DATA`.
     ///
@@ -10161,8 +10214,6 @@ pub struct Sslpolicylabel {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpolicylabel`.`labeltype` ([`Sslpolicylabel`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslpolicylabelLabeltype = SslglobalSslpolicyBindingLabeltype;
 /// Values of `sslpolicylabel`.`type` ([`Sslpolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10220,6 +10271,7 @@ impl rt::Model for Sslpolicylabel {
             10 => self.policyname.as_field(),
             11 => self.priority.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10238,14 +10290,9 @@ impl rt::Model for Sslpolicylabel {
             10 => self.policyname.as_field_mut(),
             11 => self.priority.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslpolicylabel {
@@ -10278,6 +10325,20 @@ impl rt::Resource for Sslpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Sslpolicylabel {
+    /// A `sslpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: SslpolicylabelType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Sslpolicylabel {
     /// `POST /nitro/v1/config/sslpolicylabel`
@@ -10316,12 +10377,12 @@ impl Sslpolicylabel {
 /// - URL: `/nitro/v1/config/sslpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslpolicylabel_binding/sslpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `sslpolicylabel_sslpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslpolicylabel_sslpolicy_binding: Option<Vec<SslpolicylabelSslpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -10336,6 +10397,7 @@ impl rt::Model for SslpolicylabelBinding {
         match index {
             0 => self.labelname.as_field(),
             1 => self.sslpolicylabel_sslpolicy_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10343,14 +10405,9 @@ impl rt::Model for SslpolicylabelBinding {
         match index {
             0 => self.labelname.as_field_mut(),
             1 => self.sslpolicylabel_sslpolicy_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicylabelBinding {
@@ -10385,6 +10442,15 @@ impl rt::Resource for SslpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl SslpolicylabelBinding {
+    /// A `sslpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslpolicylabelBinding {
     /// `GET /nitro/v1/config/sslpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -10402,35 +10468,26 @@ impl SslpolicylabelBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslpolicylabelSslpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`SslpolicylabelSslpolicyBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    pub labeltype: Option<rt::Open<SslpolicylabelSslpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslpolicylabel_sslpolicy_binding`.`labeltype` ([`SslpolicylabelSslpolicyBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslpolicylabelSslpolicyBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 impl rt::Model for SslpolicylabelSslpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10453,6 +10510,7 @@ impl rt::Model for SslpolicylabelSslpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10466,14 +10524,9 @@ impl rt::Model for SslpolicylabelSslpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicylabelSslpolicyBinding {
@@ -10506,6 +10559,48 @@ impl rt::Resource for SslpolicylabelSslpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl SslpolicylabelSslpolicyBinding {
+    /// A `sslpolicylabel_sslpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverServicePolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl SslpolicylabelSslpolicyBinding {
     /// `PUT /nitro/v1/config/sslpolicylabel_sslpolicy_binding`
@@ -10546,198 +10641,158 @@ impl SslpolicylabelSslpolicyBinding {
 /// - URL: `/nitro/v1/config/sslprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SslprofileBinding`], [`SslprofileEcccurveBinding`], [`SslprofileSslcertkeyBinding`], [`SslprofileSslcipherBinding`], [`SslprofileSslciphersuiteBinding`], [`SslprofileSslechconfigBinding`], [`SslprofileSslvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 127.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslprofileAllowextendedmastersecret`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub allowextendedmastersecret: Option<rt::Open<SslprofileAllowextendedmastersecret>>,
-    /// `String`, read-write.
-    ///
+    pub allowextendedmastersecret: Option<rt::Open<YesNo>>,
     /// Possible values (see [`SslprofileAllowlegacykdf`]): `NO`, `YES`.
     ///
     /// Since `14.1`.
     pub allowlegacykdf: Option<rt::Open<SslprofileAllowlegacykdf>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslprofileAllowunknownsni`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub allowunknownsni: Option<rt::Open<SslprofileAllowunknownsni>>,
-    /// `String`, read-write.
-    ///
+    pub allowunknownsni: Option<rt::Open<DisabledEnabled>>,
     /// Default: `NONE`.
     ///
     /// Possible values (see [`SslprofileAlpnprotocol`]): `NONE`, `HTTP1.1`, `HTTP2`.
     ///
     /// Since `13.1`.
     pub alpnprotocol: Option<rt::Open<SslprofileAlpnprotocol>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.1`.
-    pub builtin: Option<Vec<rt::Open<SslprofileBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     /// Since `11.1`.
     pub ciphername: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.1`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileCipherredirect`]): `ENABLED`, `DISABLED`.
-    pub cipherredirect: Option<rt::Open<SslprofileCipherredirect>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cipherredirect: Option<rt::Open<EnabledDisabled>>,
     pub cipherurl: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub cleartextport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileClientauth`]): `ENABLED`, `DISABLED`.
-    pub clientauth: Option<rt::Open<SslprofileClientauth>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientauth: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileClientauthuseboundcachain`]): `ENABLED`, `DISABLED`.
-    pub clientauthuseboundcachain: Option<rt::Open<SslprofileClientauthuseboundcachain>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslprofileClientcert`]): `Mandatory`, `Optional`.
-    pub clientcert: Option<rt::Open<SslprofileClientcert>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientauthuseboundcachain: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub clientcert: Option<rt::Open<MandatoryOptional>>,
     /// Length: at least 1.
     pub commonname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslprofileCrlcheck`]): `Mandatory`, `Optional`.
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
     ///
     /// Since `11.1`.
-    pub crlcheck: Option<rt::Open<SslprofileCrlcheck>>,
-    /// `String`, read-write.
-    ///
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
     /// Since `14.1`.
     pub defaultsni: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ALL`.
     ///
-    /// Possible values (see [`SslprofileDenysslreneg`]): `NO`, `FRONTEND_CLIENT`, `FRONTEND_CLIENTSERVER`, `ALL`, `NONSECURE`.
-    pub denysslreneg: Option<rt::Open<SslprofileDenysslreneg>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Denysslreneg`]): `NO`, `FRONTEND_CLIENT`, `FRONTEND_CLIENTSERVER`, `ALL`, `NONSECURE`.
+    pub denysslreneg: Option<rt::Open<Denysslreneg>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileDh`]): `ENABLED`, `DISABLED`.
-    pub dh: Option<rt::Open<SslprofileDh>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dh: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub dhcount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslprofileDhekeyexchangewithpsk`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub dhekeyexchangewithpsk: Option<rt::Open<SslprofileDhekeyexchangewithpsk>>,
-    /// `String`, read-write.
-    ///
+    pub dhekeyexchangewithpsk: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub dhfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileDhkeyexpsizelimit`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub dhkeyexpsizelimit: Option<rt::Open<SslprofileDhkeyexpsizelimit>>,
-    /// `String`, read-write.
-    ///
+    pub dhkeyexpsizelimit: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslprofileDropreqwithnohostheader`]): `YES`, `NO`.
-    pub dropreqwithnohostheader: Option<rt::Open<SslprofileDropreqwithnohostheader>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslprofileEncryptedclienthello`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub dropreqwithnohostheader: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub encryptedclienthello: Option<rt::Open<SslprofileEncryptedclienthello>>,
-    /// `Double`, read-write.
+    pub encryptedclienthello: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 10 to 50.
     ///
     /// Default: `45`.
     pub encrypttriggerpktcount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslprofileErsa`]): `ENABLED`, `DISABLED`.
-    pub ersa: Option<rt::Open<SslprofileErsa>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ersa: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub ersacount: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileHsts`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub hsts: Option<rt::Open<SslprofileHsts>>,
-    /// `String`, read-write.
-    ///
+    pub hsts: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslprofileIncludesubdomains`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0`.
-    pub includesubdomains: Option<rt::Open<SslprofileIncludesubdomains>>,
-    /// `String`, read-write.
-    ///
+    pub includesubdomains: Option<rt::Open<YesNo>>,
     /// Default: `Unicode`.
     ///
-    /// Possible values (see [`SslprofileInsertionencoding`]): `Unicode`, `UTF-8`.
-    pub insertionencoding: Option<rt::Open<SslprofileInsertionencoding>>,
-    /// `Boolean`, read-only.
+    /// Possible values (see [`UnicodeUtf8`]): `Unicode`, `UTF-8`.
+    pub insertionencoding: Option<rt::Open<UnicodeUtf8>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub invoke: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslprofileLabeltype`]): `vserver`, `service`, `policylabel`.
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
     ///
     /// Since `11.1`.
-    pub labeltype: Option<rt::Open<SslprofileLabeltype>>,
-    /// `Double`, read-write.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
@@ -10745,49 +10800,39 @@ pub struct Sslprofile {
     ///
     /// Since `12.0`.
     pub maxage: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxrenegrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub nodefaultbindings: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileNonfipsciphers`]): `ENABLED`, `DISABLED`.
-    pub nonfipsciphers: Option<rt::Open<SslprofileNonfipsciphers>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nonfipsciphers: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslprofileOcspcheck`]): `Mandatory`, `Optional`.
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
     ///
     /// Since `11.1`.
-    pub ocspcheck: Option<rt::Open<SslprofileOcspcheck>>,
-    /// `String`, read-write.
-    ///
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileOcspstapling`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub ocspstapling: Option<rt::Open<SslprofileOcspstapling>>,
-    /// `String`, read-write.
-    ///
+    pub ocspstapling: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslprofilePreload`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub preload: Option<rt::Open<SslprofilePreload>>,
-    /// `Double`, read-write.
+    pub preload: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 172800.
     ///
@@ -10795,49 +10840,39 @@ pub struct Sslprofile {
     ///
     /// Since `12.0-FR4`.
     pub prevsessionkeylifetime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslprofilePushenctrigger`]): `Always`, `Merge`, `Ignore`, `Timer`.
-    pub pushenctrigger: Option<rt::Open<SslprofilePushenctrigger>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Pushenctrigger`]): `Always`, `Merge`, `Ignore`, `Timer`.
+    pub pushenctrigger: Option<rt::Open<Pushenctrigger>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 200.
     ///
     /// Default: `1`.
     pub pushenctriggertimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 3.
     pub pushflag: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `8192`.
     ///
-    /// Possible values (see [`SslprofileQuantumsize`]): `4096`, `8192`, `16384`.
-    pub quantumsize: Option<rt::Open<SslprofileQuantumsize>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Quantumsize`]): `4096`, `8192`, `16384`.
+    pub quantumsize: Option<rt::Open<Quantumsize>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileRedirectportrewrite`]): `ENABLED`, `DISABLED`.
-    pub redirectportrewrite: Option<rt::Open<SslprofileRedirectportrewrite>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub redirectportrewrite: Option<rt::Open<EnabledDisabled>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`SslprofileSendclosenotify`]): `YES`, `NO`.
-    pub sendclosenotify: Option<rt::Open<SslprofileSendclosenotify>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub sendclosenotify: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileServerauth`]): `ENABLED`, `DISABLED`.
-    pub serverauth: Option<rt::Open<SslprofileServerauth>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub serverauth: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub service: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 600 to 86400.
     ///
@@ -10845,27 +10880,21 @@ pub struct Sslprofile {
     ///
     /// Since `12.0-FR4`.
     pub sessionkeylifetime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileSessionticket`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub sessionticket: Option<rt::Open<SslprofileSessionticket>>,
-    /// `String`, read-write.
-    ///
+    pub sessionticket: Option<rt::Open<EnabledDisabled>>,
     /// Since `12.0-FR4`.
     pub sessionticketkeydata: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslprofileSessionticketkeyrefresh`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub sessionticketkeyrefresh: Option<rt::Open<SslprofileSessionticketkeyrefresh>>,
-    /// `Double`, read-write.
+    pub sessionticketkeyrefresh: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 172800.
     ///
@@ -10873,59 +10902,47 @@ pub struct Sslprofile {
     ///
     /// Since `12.0`.
     pub sessionticketlifetime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslprofileSessreuse`]): `ENABLED`, `DISABLED`.
-    pub sessreuse: Option<rt::Open<SslprofileSessreuse>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sessreuse: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     pub sesstimeout: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub skipcaname: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileSkipclientcertpolicycheck`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub skipclientcertpolicycheck: Option<rt::Open<SslprofileSkipclientcertpolicycheck>>,
-    /// `Boolean`, read-only.
+    pub skipclientcertpolicycheck: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub snicert: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileSnienable`]): `ENABLED`, `DISABLED`.
-    pub snienable: Option<rt::Open<SslprofileSnienable>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub snienable: Option<rt::Open<EnabledDisabled>>,
     /// Default: `CERT`.
     ///
-    /// Possible values (see [`SslprofileSnihttphostmatch`]): `NO`, `CERT`, `STRICT`.
+    /// Possible values (see [`NoCertStrict`]): `NO`, `CERT`, `STRICT`.
     ///
     /// Since `13.1`.
-    pub snihttphostmatch: Option<rt::Open<SslprofileSnihttphostmatch>>,
-    /// `String`, read-write.
-    ///
+    pub snihttphostmatch: Option<rt::Open<NoCertStrict>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileSsl3`]): `ENABLED`, `DISABLED`.
-    pub ssl3: Option<rt::Open<SslprofileSsl3>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslprofileSslclientlogs`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssl3: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub sslclientlogs: Option<rt::Open<SslprofileSslclientlogs>>,
-    /// `Double`, read-write.
+    pub sslclientlogs: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
@@ -10933,109 +10950,83 @@ pub struct Sslprofile {
     ///
     /// Since `12.0-FR4`.
     pub sslimaxsessperserver: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileSslinterception`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub sslinterception: Option<rt::Open<SslprofileSslinterception>>,
-    /// `String`, read-write.
+    pub sslinterception: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub ssliocspcheck: Option<rt::Open<EnabledDisabled>>,
+    /// Default: `ENABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub sslireneg: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslprofileSsliocspcheck`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub ssliocspcheck: Option<rt::Open<SslprofileSsliocspcheck>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`SslprofileSslireneg`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub sslireneg: Option<rt::Open<SslprofileSslireneg>>,
-    /// `String`, read-only.
-    ///
-    /// Default: `ENABLED`.
-    ///
-    /// Possible values (see [`SslprofileSsliverifyservercertforreuse`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub ssliverifyservercertforreuse: Option<
-        rt::Open<SslprofileSsliverifyservercertforreuse>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub ssliverifyservercertforreuse: Option<rt::Open<EnabledDisabled>>,
     /// Length: 1 to 127.
     ///
     /// Since `12.1`.
     pub ssllogprofile: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslpfobjecttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `FrontEnd`.
     ///
     /// Possible values (see [`SslprofileSslprofiletype`]): `BackEnd`, `FrontEnd`, `QUIC-FrontEnd`, `QUIC-BackEnd`.
     pub sslprofiletype: Option<rt::Open<SslprofileSslprofiletype>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileSslredirect`]): `ENABLED`, `DISABLED`.
-    pub sslredirect: Option<rt::Open<SslprofileSslredirect>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sslredirect: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 200.
     ///
     /// Default: `100`.
     pub ssltriggertimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslprofileStrictcachecks`]): `YES`, `NO`.
-    pub strictcachecks: Option<rt::Open<SslprofileStrictcachecks>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub strictcachecks: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileStrictsigdigestcheck`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub strictsigdigestcheck: Option<rt::Open<SslprofileStrictsigdigestcheck>>,
-    /// `String`, read-write.
-    ///
+    pub strictsigdigestcheck: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslprofileTls1`]): `ENABLED`, `DISABLED`.
-    pub tls1: Option<rt::Open<SslprofileTls1>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls1: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslprofileTls11`]): `ENABLED`, `DISABLED`.
-    pub tls11: Option<rt::Open<SslprofileTls11>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls11: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslprofileTls12`]): `ENABLED`, `DISABLED`.
-    pub tls12: Option<rt::Open<SslprofileTls12>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls12: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileTls13`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub tls13: Option<rt::Open<SslprofileTls13>>,
-    /// `Double`, read-write.
+    pub tls13: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 10.
     ///
@@ -11043,19 +11034,15 @@ pub struct Sslprofile {
     ///
     /// Since `12.1`.
     pub tls13sessionticketsperauthcontext: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslprofileZerorttearlydata`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub zerorttearlydata: Option<rt::Open<SslprofileZerorttearlydata>>,
+    pub zerorttearlydata: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslprofile`.`allowextendedmastersecret` ([`Sslprofile`]): the same values as [`SslcertbundleInuse`].
-pub type SslprofileAllowextendedmastersecret = SslcertbundleInuse;
 /// Values of `sslprofile`.`allowlegacykdf` ([`Sslprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11071,18 +11058,16 @@ impl rt::WireEnum for SslprofileAllowlegacykdf {
         (Self::Yes, "YES"),
     ];
 }
-/// Values of `sslprofile`.`allowunknownsni` ([`Sslprofile`]).
-///
-/// Also the values of `sslprofile.encryptedclienthello`, `sslprofile.sslclientlogs`, `sslservice.sslclientlogs`, `sslservicegroup.sslclientlogs`, `sslvserver.sslclientlogs`.
+/// Values of `sslprofile.allowunknownsni`, `sslprofile.encryptedclienthello`, `sslprofile.sslclientlogs`, `sslservice.sslclientlogs`, `sslservicegroup.sslclientlogs`, `sslvserver.sslclientlogs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslprofileAllowunknownsni {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for SslprofileAllowunknownsni {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
@@ -11106,54 +11091,10 @@ impl rt::WireEnum for SslprofileAlpnprotocol {
         (Self::Http2, "HTTP2"),
     ];
 }
-/// Values of `sslprofile`.`builtin` ([`Sslprofile`]): the same values as [`SsldtlsprofileBuiltin`].
-pub type SslprofileBuiltin = SsldtlsprofileBuiltin;
-/// Values of `sslprofile`.`cipherredirect` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileCipherredirect = SslactionCipher;
-/// Values of `sslprofile`.`clientauth` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileClientauth = SslactionCipher;
-/// Values of `sslprofile`.`clientauthuseboundcachain` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileClientauthuseboundcachain = SslactionCipher;
-/// Values of `sslprofile`.`clientcert` ([`Sslprofile`]): the same values as [`SslactionClientcertverification`].
-pub type SslprofileClientcert = SslactionClientcertverification;
-/// Values of `sslprofile`.`crlcheck` ([`Sslprofile`]): the same values as [`SslactionClientcertverification`].
-pub type SslprofileCrlcheck = SslactionClientcertverification;
-/// Values of `sslprofile`.`denysslreneg` ([`Sslprofile`]): the same values as [`SslparameterDenysslreneg`].
-pub type SslprofileDenysslreneg = SslparameterDenysslreneg;
-/// Values of `sslprofile`.`dh` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileDh = SslactionCipher;
-/// Values of `sslprofile`.`dhekeyexchangewithpsk` ([`Sslprofile`]): the same values as [`SslcertbundleInuse`].
-pub type SslprofileDhekeyexchangewithpsk = SslcertbundleInuse;
-/// Values of `sslprofile`.`dhkeyexpsizelimit` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileDhkeyexpsizelimit = SslactionCipher;
-/// Values of `sslprofile`.`dropreqwithnohostheader` ([`Sslprofile`]): the same values as [`SslcertbundleInuse`].
-pub type SslprofileDropreqwithnohostheader = SslcertbundleInuse;
-/// Values of `sslprofile`.`encryptedclienthello` ([`Sslprofile`]): the same values as [`SslprofileAllowunknownsni`].
-pub type SslprofileEncryptedclienthello = SslprofileAllowunknownsni;
-/// Values of `sslprofile`.`ersa` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileErsa = SslactionCipher;
-/// Values of `sslprofile`.`hsts` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileHsts = SslactionCipher;
-/// Values of `sslprofile`.`includesubdomains` ([`Sslprofile`]): the same values as [`SslcertbundleInuse`].
-pub type SslprofileIncludesubdomains = SslcertbundleInuse;
-/// Values of `sslprofile`.`insertionencoding` ([`Sslprofile`]): the same values as [`SslparameterInsertionencoding`].
-pub type SslprofileInsertionencoding = SslparameterInsertionencoding;
-/// Values of `sslprofile`.`labeltype` ([`Sslprofile`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslprofileLabeltype = SslglobalSslpolicyBindingLabeltype;
-/// Values of `sslprofile`.`nonfipsciphers` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileNonfipsciphers = SslactionCipher;
-/// Values of `sslprofile`.`ocspcheck` ([`Sslprofile`]): the same values as [`SslactionClientcertverification`].
-pub type SslprofileOcspcheck = SslactionClientcertverification;
-/// Values of `sslprofile`.`ocspstapling` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileOcspstapling = SslactionCipher;
-/// Values of `sslprofile`.`preload` ([`Sslprofile`]): the same values as [`SslcertbundleInuse`].
-pub type SslprofilePreload = SslcertbundleInuse;
-/// Values of `sslprofile`.`pushenctrigger` ([`Sslprofile`]).
-///
-/// Also the values of `sslservice.pushenctrigger`, `sslvserver.pushenctrigger`.
+/// Values of `sslprofile.pushenctrigger`, `sslservice.pushenctrigger`, `sslvserver.pushenctrigger`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslprofilePushenctrigger {
+pub enum Pushenctrigger {
     /// `Always`
     Always,
     /// `Merge`
@@ -11163,7 +11104,7 @@ pub enum SslprofilePushenctrigger {
     /// `Timer`
     Timer,
 }
-impl rt::WireEnum for SslprofilePushenctrigger {
+impl rt::WireEnum for Pushenctrigger {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Always, "Always"),
         (Self::Merge, "Merge"),
@@ -11171,38 +11112,6 @@ impl rt::WireEnum for SslprofilePushenctrigger {
         (Self::Timer, "Timer"),
     ];
 }
-/// Values of `sslprofile`.`quantumsize` ([`Sslprofile`]): the same values as [`SslparameterQuantumsize`].
-pub type SslprofileQuantumsize = SslparameterQuantumsize;
-/// Values of `sslprofile`.`redirectportrewrite` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileRedirectportrewrite = SslactionCipher;
-/// Values of `sslprofile`.`sendclosenotify` ([`Sslprofile`]): the same values as [`SslcertbundleInuse`].
-pub type SslprofileSendclosenotify = SslcertbundleInuse;
-/// Values of `sslprofile`.`serverauth` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileServerauth = SslactionCipher;
-/// Values of `sslprofile`.`sessionticket` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSessionticket = SslactionCipher;
-/// Values of `sslprofile`.`sessionticketkeyrefresh` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSessionticketkeyrefresh = SslactionCipher;
-/// Values of `sslprofile`.`sessreuse` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSessreuse = SslactionCipher;
-/// Values of `sslprofile`.`skipclientcertpolicycheck` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSkipclientcertpolicycheck = SslactionCipher;
-/// Values of `sslprofile`.`snienable` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSnienable = SslactionCipher;
-/// Values of `sslprofile`.`snihttphostmatch` ([`Sslprofile`]): the same values as [`SslparameterSnihttphostmatch`].
-pub type SslprofileSnihttphostmatch = SslparameterSnihttphostmatch;
-/// Values of `sslprofile`.`ssl3` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSsl3 = SslactionCipher;
-/// Values of `sslprofile`.`sslclientlogs` ([`Sslprofile`]): the same values as [`SslprofileAllowunknownsni`].
-pub type SslprofileSslclientlogs = SslprofileAllowunknownsni;
-/// Values of `sslprofile`.`sslinterception` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSslinterception = SslactionCipher;
-/// Values of `sslprofile`.`ssliocspcheck` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSsliocspcheck = SslactionCipher;
-/// Values of `sslprofile`.`sslireneg` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSslireneg = SslactionCipher;
-/// Values of `sslprofile`.`ssliverifyservercertforreuse` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSsliverifyservercertforreuse = SslactionCipher;
 /// Values of `sslprofile`.`sslprofiletype` ([`Sslprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11228,22 +11137,6 @@ impl rt::WireEnum for SslprofileSslprofiletype {
         (Self::QuicBackEnd, "QUIC-BackEnd"),
     ];
 }
-/// Values of `sslprofile`.`sslredirect` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileSslredirect = SslactionCipher;
-/// Values of `sslprofile`.`strictcachecks` ([`Sslprofile`]): the same values as [`SslcertbundleInuse`].
-pub type SslprofileStrictcachecks = SslcertbundleInuse;
-/// Values of `sslprofile`.`strictsigdigestcheck` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileStrictsigdigestcheck = SslactionCipher;
-/// Values of `sslprofile`.`tls1` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileTls1 = SslactionCipher;
-/// Values of `sslprofile`.`tls11` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileTls11 = SslactionCipher;
-/// Values of `sslprofile`.`tls12` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileTls12 = SslactionCipher;
-/// Values of `sslprofile`.`tls13` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileTls13 = SslactionCipher;
-/// Values of `sslprofile`.`zerorttearlydata` ([`Sslprofile`]): the same values as [`SslactionCipher`].
-pub type SslprofileZerorttearlydata = SslactionCipher;
 impl rt::Model for Sslprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11416,6 +11309,7 @@ impl rt::Model for Sslprofile {
             80 => self.tls13.as_field(),
             81 => self.tls13sessionticketsperauthcontext.as_field(),
             82 => self.zerorttearlydata.as_field(),
+            83 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11504,14 +11398,9 @@ impl rt::Model for Sslprofile {
             80 => self.tls13.as_field_mut(),
             81 => self.tls13sessionticketsperauthcontext.as_field_mut(),
             82 => self.zerorttearlydata.as_field_mut(),
+            83 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslprofile {
@@ -11544,6 +11433,332 @@ impl rt::Resource for Sslprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Sslprofile {
+    /// A `sslprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cipherredirect`](Self::cipherredirect).
+    pub fn cipherredirect(mut self, cipherredirect: EnabledDisabled) -> Self {
+        self.cipherredirect = Some(rt::Open::Known(cipherredirect));
+        self
+    }
+    /// Sets [`cipherurl`](Self::cipherurl).
+    pub fn cipherurl(mut self, cipherurl: impl Into<String>) -> Self {
+        self.cipherurl = Some(cipherurl.into());
+        self
+    }
+    /// Sets [`cleartextport`](Self::cleartextport).
+    pub fn cleartextport(mut self, cleartextport: i64) -> Self {
+        self.cleartextport = Some(cleartextport);
+        self
+    }
+    /// Sets [`clientauth`](Self::clientauth).
+    pub fn clientauth(mut self, clientauth: EnabledDisabled) -> Self {
+        self.clientauth = Some(rt::Open::Known(clientauth));
+        self
+    }
+    /// Sets [`clientauthuseboundcachain`](Self::clientauthuseboundcachain).
+    pub fn clientauthuseboundcachain(
+        mut self,
+        clientauthuseboundcachain: EnabledDisabled,
+    ) -> Self {
+        self.clientauthuseboundcachain = Some(
+            rt::Open::Known(clientauthuseboundcachain),
+        );
+        self
+    }
+    /// Sets [`clientcert`](Self::clientcert).
+    pub fn clientcert(mut self, clientcert: MandatoryOptional) -> Self {
+        self.clientcert = Some(rt::Open::Known(clientcert));
+        self
+    }
+    /// Sets [`commonname`](Self::commonname).
+    pub fn commonname(mut self, commonname: impl Into<String>) -> Self {
+        self.commonname = Some(commonname.into());
+        self
+    }
+    /// Sets [`denysslreneg`](Self::denysslreneg).
+    pub fn denysslreneg(mut self, denysslreneg: Denysslreneg) -> Self {
+        self.denysslreneg = Some(rt::Open::Known(denysslreneg));
+        self
+    }
+    /// Sets [`dh`](Self::dh).
+    pub fn dh(mut self, dh: EnabledDisabled) -> Self {
+        self.dh = Some(rt::Open::Known(dh));
+        self
+    }
+    /// Sets [`dhcount`](Self::dhcount).
+    pub fn dhcount(mut self, dhcount: impl Into<rt::Number>) -> Self {
+        self.dhcount = Some(dhcount.into());
+        self
+    }
+    /// Sets [`dhekeyexchangewithpsk`](Self::dhekeyexchangewithpsk).
+    pub fn dhekeyexchangewithpsk(mut self, dhekeyexchangewithpsk: YesNo) -> Self {
+        self.dhekeyexchangewithpsk = Some(rt::Open::Known(dhekeyexchangewithpsk));
+        self
+    }
+    /// Sets [`dhfile`](Self::dhfile).
+    pub fn dhfile(mut self, dhfile: impl Into<String>) -> Self {
+        self.dhfile = Some(dhfile.into());
+        self
+    }
+    /// Sets [`dhkeyexpsizelimit`](Self::dhkeyexpsizelimit).
+    pub fn dhkeyexpsizelimit(mut self, dhkeyexpsizelimit: EnabledDisabled) -> Self {
+        self.dhkeyexpsizelimit = Some(rt::Open::Known(dhkeyexpsizelimit));
+        self
+    }
+    /// Sets [`dropreqwithnohostheader`](Self::dropreqwithnohostheader).
+    pub fn dropreqwithnohostheader(mut self, dropreqwithnohostheader: YesNo) -> Self {
+        self.dropreqwithnohostheader = Some(rt::Open::Known(dropreqwithnohostheader));
+        self
+    }
+    /// Sets [`encrypttriggerpktcount`](Self::encrypttriggerpktcount).
+    pub fn encrypttriggerpktcount(
+        mut self,
+        encrypttriggerpktcount: impl Into<rt::Number>,
+    ) -> Self {
+        self.encrypttriggerpktcount = Some(encrypttriggerpktcount.into());
+        self
+    }
+    /// Sets [`ersa`](Self::ersa).
+    pub fn ersa(mut self, ersa: EnabledDisabled) -> Self {
+        self.ersa = Some(rt::Open::Known(ersa));
+        self
+    }
+    /// Sets [`ersacount`](Self::ersacount).
+    pub fn ersacount(mut self, ersacount: impl Into<rt::Number>) -> Self {
+        self.ersacount = Some(ersacount.into());
+        self
+    }
+    /// Sets [`hsts`](Self::hsts).
+    pub fn hsts(mut self, hsts: EnabledDisabled) -> Self {
+        self.hsts = Some(rt::Open::Known(hsts));
+        self
+    }
+    /// Sets [`includesubdomains`](Self::includesubdomains).
+    pub fn includesubdomains(mut self, includesubdomains: YesNo) -> Self {
+        self.includesubdomains = Some(rt::Open::Known(includesubdomains));
+        self
+    }
+    /// Sets [`insertionencoding`](Self::insertionencoding).
+    pub fn insertionencoding(mut self, insertionencoding: UnicodeUtf8) -> Self {
+        self.insertionencoding = Some(rt::Open::Known(insertionencoding));
+        self
+    }
+    /// Sets [`maxage`](Self::maxage).
+    pub fn maxage(mut self, maxage: impl Into<rt::Number>) -> Self {
+        self.maxage = Some(maxage.into());
+        self
+    }
+    /// Sets [`ocspstapling`](Self::ocspstapling).
+    pub fn ocspstapling(mut self, ocspstapling: EnabledDisabled) -> Self {
+        self.ocspstapling = Some(rt::Open::Known(ocspstapling));
+        self
+    }
+    /// Sets [`prevsessionkeylifetime`](Self::prevsessionkeylifetime).
+    pub fn prevsessionkeylifetime(
+        mut self,
+        prevsessionkeylifetime: impl Into<rt::Number>,
+    ) -> Self {
+        self.prevsessionkeylifetime = Some(prevsessionkeylifetime.into());
+        self
+    }
+    /// Sets [`pushenctrigger`](Self::pushenctrigger).
+    pub fn pushenctrigger(mut self, pushenctrigger: Pushenctrigger) -> Self {
+        self.pushenctrigger = Some(rt::Open::Known(pushenctrigger));
+        self
+    }
+    /// Sets [`pushenctriggertimeout`](Self::pushenctriggertimeout).
+    pub fn pushenctriggertimeout(
+        mut self,
+        pushenctriggertimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.pushenctriggertimeout = Some(pushenctriggertimeout.into());
+        self
+    }
+    /// Sets [`pushflag`](Self::pushflag).
+    pub fn pushflag(mut self, pushflag: impl Into<rt::Number>) -> Self {
+        self.pushflag = Some(pushflag.into());
+        self
+    }
+    /// Sets [`quantumsize`](Self::quantumsize).
+    pub fn quantumsize(mut self, quantumsize: Quantumsize) -> Self {
+        self.quantumsize = Some(rt::Open::Known(quantumsize));
+        self
+    }
+    /// Sets [`redirectportrewrite`](Self::redirectportrewrite).
+    pub fn redirectportrewrite(mut self, redirectportrewrite: EnabledDisabled) -> Self {
+        self.redirectportrewrite = Some(rt::Open::Known(redirectportrewrite));
+        self
+    }
+    /// Sets [`sendclosenotify`](Self::sendclosenotify).
+    pub fn sendclosenotify(mut self, sendclosenotify: YesNo) -> Self {
+        self.sendclosenotify = Some(rt::Open::Known(sendclosenotify));
+        self
+    }
+    /// Sets [`serverauth`](Self::serverauth).
+    pub fn serverauth(mut self, serverauth: EnabledDisabled) -> Self {
+        self.serverauth = Some(rt::Open::Known(serverauth));
+        self
+    }
+    /// Sets [`sessionkeylifetime`](Self::sessionkeylifetime).
+    pub fn sessionkeylifetime(
+        mut self,
+        sessionkeylifetime: impl Into<rt::Number>,
+    ) -> Self {
+        self.sessionkeylifetime = Some(sessionkeylifetime.into());
+        self
+    }
+    /// Sets [`sessionticket`](Self::sessionticket).
+    pub fn sessionticket(mut self, sessionticket: EnabledDisabled) -> Self {
+        self.sessionticket = Some(rt::Open::Known(sessionticket));
+        self
+    }
+    /// Sets [`sessionticketkeydata`](Self::sessionticketkeydata).
+    pub fn sessionticketkeydata(
+        mut self,
+        sessionticketkeydata: impl Into<String>,
+    ) -> Self {
+        self.sessionticketkeydata = Some(sessionticketkeydata.into());
+        self
+    }
+    /// Sets [`sessionticketkeyrefresh`](Self::sessionticketkeyrefresh).
+    pub fn sessionticketkeyrefresh(
+        mut self,
+        sessionticketkeyrefresh: EnabledDisabled,
+    ) -> Self {
+        self.sessionticketkeyrefresh = Some(rt::Open::Known(sessionticketkeyrefresh));
+        self
+    }
+    /// Sets [`sessionticketlifetime`](Self::sessionticketlifetime).
+    pub fn sessionticketlifetime(
+        mut self,
+        sessionticketlifetime: impl Into<rt::Number>,
+    ) -> Self {
+        self.sessionticketlifetime = Some(sessionticketlifetime.into());
+        self
+    }
+    /// Sets [`sessreuse`](Self::sessreuse).
+    pub fn sessreuse(mut self, sessreuse: EnabledDisabled) -> Self {
+        self.sessreuse = Some(rt::Open::Known(sessreuse));
+        self
+    }
+    /// Sets [`sesstimeout`](Self::sesstimeout).
+    pub fn sesstimeout(mut self, sesstimeout: impl Into<rt::Number>) -> Self {
+        self.sesstimeout = Some(sesstimeout.into());
+        self
+    }
+    /// Sets [`skipclientcertpolicycheck`](Self::skipclientcertpolicycheck).
+    pub fn skipclientcertpolicycheck(
+        mut self,
+        skipclientcertpolicycheck: EnabledDisabled,
+    ) -> Self {
+        self.skipclientcertpolicycheck = Some(
+            rt::Open::Known(skipclientcertpolicycheck),
+        );
+        self
+    }
+    /// Sets [`snienable`](Self::snienable).
+    pub fn snienable(mut self, snienable: EnabledDisabled) -> Self {
+        self.snienable = Some(rt::Open::Known(snienable));
+        self
+    }
+    /// Sets [`ssl3`](Self::ssl3).
+    pub fn ssl3(mut self, ssl3: EnabledDisabled) -> Self {
+        self.ssl3 = Some(rt::Open::Known(ssl3));
+        self
+    }
+    /// Sets [`sslimaxsessperserver`](Self::sslimaxsessperserver).
+    pub fn sslimaxsessperserver(
+        mut self,
+        sslimaxsessperserver: impl Into<rt::Number>,
+    ) -> Self {
+        self.sslimaxsessperserver = Some(sslimaxsessperserver.into());
+        self
+    }
+    /// Sets [`sslinterception`](Self::sslinterception).
+    pub fn sslinterception(mut self, sslinterception: EnabledDisabled) -> Self {
+        self.sslinterception = Some(rt::Open::Known(sslinterception));
+        self
+    }
+    /// Sets [`ssliocspcheck`](Self::ssliocspcheck).
+    pub fn ssliocspcheck(mut self, ssliocspcheck: EnabledDisabled) -> Self {
+        self.ssliocspcheck = Some(rt::Open::Known(ssliocspcheck));
+        self
+    }
+    /// Sets [`sslireneg`](Self::sslireneg).
+    pub fn sslireneg(mut self, sslireneg: EnabledDisabled) -> Self {
+        self.sslireneg = Some(rt::Open::Known(sslireneg));
+        self
+    }
+    /// Sets [`ssllogprofile`](Self::ssllogprofile).
+    pub fn ssllogprofile(mut self, ssllogprofile: impl Into<String>) -> Self {
+        self.ssllogprofile = Some(ssllogprofile.into());
+        self
+    }
+    /// Sets [`sslprofiletype`](Self::sslprofiletype).
+    pub fn sslprofiletype(mut self, sslprofiletype: SslprofileSslprofiletype) -> Self {
+        self.sslprofiletype = Some(rt::Open::Known(sslprofiletype));
+        self
+    }
+    /// Sets [`sslredirect`](Self::sslredirect).
+    pub fn sslredirect(mut self, sslredirect: EnabledDisabled) -> Self {
+        self.sslredirect = Some(rt::Open::Known(sslredirect));
+        self
+    }
+    /// Sets [`ssltriggertimeout`](Self::ssltriggertimeout).
+    pub fn ssltriggertimeout(
+        mut self,
+        ssltriggertimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.ssltriggertimeout = Some(ssltriggertimeout.into());
+        self
+    }
+    /// Sets [`strictcachecks`](Self::strictcachecks).
+    pub fn strictcachecks(mut self, strictcachecks: YesNo) -> Self {
+        self.strictcachecks = Some(rt::Open::Known(strictcachecks));
+        self
+    }
+    /// Sets [`tls1`](Self::tls1).
+    pub fn tls1(mut self, tls1: EnabledDisabled) -> Self {
+        self.tls1 = Some(rt::Open::Known(tls1));
+        self
+    }
+    /// Sets [`tls11`](Self::tls11).
+    pub fn tls11(mut self, tls11: EnabledDisabled) -> Self {
+        self.tls11 = Some(rt::Open::Known(tls11));
+        self
+    }
+    /// Sets [`tls12`](Self::tls12).
+    pub fn tls12(mut self, tls12: EnabledDisabled) -> Self {
+        self.tls12 = Some(rt::Open::Known(tls12));
+        self
+    }
+    /// Sets [`tls13`](Self::tls13).
+    pub fn tls13(mut self, tls13: EnabledDisabled) -> Self {
+        self.tls13 = Some(rt::Open::Known(tls13));
+        self
+    }
+    /// Sets [`tls13sessionticketsperauthcontext`](Self::tls13sessionticketsperauthcontext).
+    pub fn tls13sessionticketsperauthcontext(
+        mut self,
+        tls13sessionticketsperauthcontext: impl Into<rt::Number>,
+    ) -> Self {
+        self.tls13sessionticketsperauthcontext = Some(
+            tls13sessionticketsperauthcontext.into(),
+        );
+        self
+    }
+    /// Sets [`zerorttearlydata`](Self::zerorttearlydata).
+    pub fn zerorttearlydata(mut self, zerorttearlydata: EnabledDisabled) -> Self {
+        self.zerorttearlydata = Some(rt::Open::Known(zerorttearlydata));
+        self
+    }
 }
 impl Sslprofile {
     /// `POST /nitro/v1/config/sslprofile`
@@ -11629,35 +11844,34 @@ impl Sslprofile {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ssl/sslprofile_binding/sslprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `sslprofile_sslcipher_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub sslprofile_sslcipher_binding: Option<Vec<SslprofileSslcipherBinding>>,
-    /// `sslprofile_ecccurve_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub sslprofile_ecccurve_binding: Option<Vec<SslprofileEcccurveBinding>>,
-    /// `sslprofile_sslvserver_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub sslprofile_sslvserver_binding: Option<Vec<SslprofileSslvserverBinding>>,
-    /// `sslprofile_sslciphersuite_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub sslprofile_sslciphersuite_binding: Option<Vec<SslprofileSslciphersuiteBinding>>,
-    /// `sslprofile_sslcertkey_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub sslprofile_sslcertkey_binding: Option<Vec<SslprofileSslcertkeyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub sslprofile_sslcipher_binding: Option<Vec<SslprofileSslcipherBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub sslprofile_sslciphersuite_binding: Option<Vec<SslprofileSslciphersuiteBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub sslprofile_sslvserver_binding: Option<Vec<SslprofileSslvserverBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11679,6 +11893,7 @@ impl rt::Model for SslprofileBinding {
             3 => self.sslprofile_sslcipher_binding.as_field(),
             4 => self.sslprofile_sslciphersuite_binding.as_field(),
             5 => self.sslprofile_sslvserver_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11690,14 +11905,9 @@ impl rt::Model for SslprofileBinding {
             3 => self.sslprofile_sslcipher_binding.as_field_mut(),
             4 => self.sslprofile_sslciphersuite_binding.as_field_mut(),
             5 => self.sslprofile_sslvserver_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileBinding {
@@ -11732,6 +11942,15 @@ impl rt::Resource for SslprofileBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslprofileBinding {
+    /// A `sslprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslprofileBinding {
     /// `GET /nitro/v1/config/sslprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11750,39 +11969,35 @@ impl SslprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileEcccurveBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 1000.
-    ///
-    /// Since `11.0`.
-    pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslprofileEcccurveBindingEcccurvename`]): `ALL`, `P_224`, `P_256`, `P_384`, `P_521`, `X25519_MLKEM768`, `X_25519`.
-    ///
-    /// Since `11.0`.
-    pub ecccurvename: Option<rt::Open<SslprofileEcccurveBindingEcccurvename>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 1000.
+    ///
+    /// Since `11.0`.
+    pub cipherpriority: Option<rt::Number>,
+    /// Possible values (see [`Ecccurvename`]): `ALL`, `P_224`, `P_256`, `P_384`, `P_521`, `X25519_MLKEM768`, `X_25519`.
+    ///
+    /// Since `11.0`.
+    pub ecccurvename: Option<rt::Open<Ecccurvename>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslprofile_ecccurve_binding`.`ecccurvename` ([`SslprofileEcccurveBinding`]).
-///
-/// Also the values of `sslservice_ecccurve_binding.ecccurvename`, `sslservicegroup_ecccurve_binding.ecccurvename`, `sslvserver_ecccurve_binding.ecccurvename`.
+/// Values of `sslprofile_ecccurve_binding.ecccurvename`, `sslservice_ecccurve_binding.ecccurvename`, `sslservicegroup_ecccurve_binding.ecccurvename`, `sslvserver_ecccurve_binding.ecccurvename`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslprofileEcccurveBindingEcccurvename {
+pub enum Ecccurvename {
     /// `ALL`
     All,
     /// `P_224`
@@ -11802,7 +12017,7 @@ pub enum SslprofileEcccurveBindingEcccurvename {
     /// Since `14.1`.
     X25519,
 }
-impl rt::WireEnum for SslprofileEcccurveBindingEcccurvename {
+impl rt::WireEnum for Ecccurvename {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::All, "ALL"),
         (Self::P224, "P_224"),
@@ -11827,6 +12042,7 @@ impl rt::Model for SslprofileEcccurveBinding {
             1 => self.cipherpriority.as_field(),
             2 => self.ecccurvename.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11836,14 +12052,9 @@ impl rt::Model for SslprofileEcccurveBinding {
             1 => self.cipherpriority.as_field_mut(),
             2 => self.ecccurvename.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileEcccurveBinding {
@@ -11876,6 +12087,25 @@ impl rt::Resource for SslprofileEcccurveBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl SslprofileEcccurveBinding {
+    /// A `sslprofile_ecccurve_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cipherpriority`](Self::cipherpriority).
+    pub fn cipherpriority(mut self, cipherpriority: impl Into<rt::Number>) -> Self {
+        self.cipherpriority = Some(cipherpriority.into());
+        self
+    }
+    /// Sets [`ecccurvename`](Self::ecccurvename).
+    pub fn ecccurvename(mut self, ecccurvename: Ecccurvename) -> Self {
+        self.ecccurvename = Some(rt::Open::Known(ecccurvename));
+        self
+    }
 }
 impl SslprofileEcccurveBinding {
     /// `PUT /nitro/v1/config/sslprofile_ecccurve_binding`
@@ -11920,26 +12150,24 @@ impl SslprofileEcccurveBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslcertkeyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 1000.
-    ///
-    /// Since `12.0`.
-    pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 1000.
+    ///
+    /// Since `12.0`.
+    pub cipherpriority: Option<rt::Number>,
     /// Since `12.0-FR4`.
     pub sslicacertkey: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -11959,6 +12187,7 @@ impl rt::Model for SslprofileSslcertkeyBinding {
             1 => self.cipherpriority.as_field(),
             2 => self.name.as_field(),
             3 => self.sslicacertkey.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11968,14 +12197,9 @@ impl rt::Model for SslprofileSslcertkeyBinding {
             1 => self.cipherpriority.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.sslicacertkey.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslcertkeyBinding {
@@ -12008,6 +12232,25 @@ impl rt::Resource for SslprofileSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl SslprofileSslcertkeyBinding {
+    /// A `sslprofile_sslcertkey_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cipherpriority`](Self::cipherpriority).
+    pub fn cipherpriority(mut self, cipherpriority: impl Into<rt::Number>) -> Self {
+        self.cipherpriority = Some(cipherpriority.into());
+        self
+    }
+    /// Sets [`sslicacertkey`](Self::sslicacertkey).
+    pub fn sslicacertkey(mut self, sslicacertkey: impl Into<String>) -> Self {
+        self.sslicacertkey = Some(sslicacertkey.into());
+        self
+    }
 }
 impl SslprofileSslcertkeyBinding {
     /// `PUT /nitro/v1/config/sslprofile_sslcertkey_binding`
@@ -12052,38 +12295,32 @@ impl SslprofileSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslcipherBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub cipheraliasname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `11.0`.
-    pub ciphername: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `11.0`.
-    pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub cipheraliasname: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub ciphername: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `11.0`.
+    pub cipherpriority: Option<rt::Number>,
+    /// Since `11.0`.
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12105,6 +12342,7 @@ impl rt::Model for SslprofileSslcipherBinding {
             3 => self.cipherpriority.as_field(),
             4 => self.description.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12116,14 +12354,9 @@ impl rt::Model for SslprofileSslcipherBinding {
             3 => self.cipherpriority.as_field_mut(),
             4 => self.description.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslcipherBinding {
@@ -12156,6 +12389,25 @@ impl rt::Resource for SslprofileSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl SslprofileSslcipherBinding {
+    /// A `sslprofile_sslcipher_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
+    /// Sets [`cipherpriority`](Self::cipherpriority).
+    pub fn cipherpriority(mut self, cipherpriority: impl Into<rt::Number>) -> Self {
+        self.cipherpriority = Some(cipherpriority.into());
+        self
+    }
 }
 impl SslprofileSslcipherBinding {
     /// `PUT /nitro/v1/config/sslprofile_sslcipher_binding`
@@ -12201,32 +12453,28 @@ impl SslprofileSslcipherBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslciphersuiteBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub ciphername: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `11.0`.
-    pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub ciphername: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `11.0`.
+    pub cipherpriority: Option<rt::Number>,
+    /// Since `11.0`.
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12246,6 +12494,7 @@ impl rt::Model for SslprofileSslciphersuiteBinding {
             2 => self.cipherpriority.as_field(),
             3 => self.description.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12256,14 +12505,9 @@ impl rt::Model for SslprofileSslciphersuiteBinding {
             2 => self.cipherpriority.as_field_mut(),
             3 => self.description.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslciphersuiteBinding {
@@ -12296,6 +12540,25 @@ impl rt::Resource for SslprofileSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl SslprofileSslciphersuiteBinding {
+    /// A `sslprofile_sslciphersuite_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
+    /// Sets [`cipherpriority`](Self::cipherpriority).
+    pub fn cipherpriority(mut self, cipherpriority: impl Into<rt::Number>) -> Self {
+        self.cipherpriority = Some(cipherpriority.into());
+        self
+    }
 }
 impl SslprofileSslciphersuiteBinding {
     /// `PUT /nitro/v1/config/sslprofile_sslciphersuite_binding`
@@ -12340,18 +12603,14 @@ impl SslprofileSslciphersuiteBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslechconfigBinding {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub echconfigname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12363,6 +12622,7 @@ impl rt::Model for SslprofileSslechconfigBinding {
             0 => self.cipherpriority.as_field(),
             1 => self.echconfigname.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12371,14 +12631,9 @@ impl rt::Model for SslprofileSslechconfigBinding {
             0 => self.cipherpriority.as_field_mut(),
             1 => self.echconfigname.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslechconfigBinding {
@@ -12411,6 +12666,25 @@ impl rt::Resource for SslprofileSslechconfigBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl SslprofileSslechconfigBinding {
+    /// A `sslprofile_sslechconfig_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cipherpriority`](Self::cipherpriority).
+    pub fn cipherpriority(mut self, cipherpriority: impl Into<rt::Number>) -> Self {
+        self.cipherpriority = Some(cipherpriority.into());
+        self
+    }
+    /// Sets [`echconfigname`](Self::echconfigname).
+    pub fn echconfigname(mut self, echconfigname: impl Into<String>) -> Self {
+        self.echconfigname = Some(echconfigname.into());
+        self
+    }
 }
 impl SslprofileSslechconfigBinding {
     /// `PUT /nitro/v1/config/sslprofile_sslechconfig_binding` (method inferred: the reference gives none)
@@ -12448,33 +12722,28 @@ impl SslprofileSslechconfigBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ssl/sslprofile_sslvserver_binding/sslprofile_sslvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslprofileSslvserverBinding {
-    /// `Double`, read-write.
+    /// Length: 1 to 127.
+    ///
+    /// Since `11.0`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1000.
     ///
     /// Since `11.0`.
     pub cipherpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `11.0`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub servicename: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12494,6 +12763,7 @@ impl rt::Model for SslprofileSslvserverBinding {
             2 => self.description.as_field(),
             3 => self.name.as_field(),
             4 => self.servicename.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12504,14 +12774,9 @@ impl rt::Model for SslprofileSslvserverBinding {
             2 => self.description.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.servicename.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslvserverBinding {
@@ -12546,6 +12811,15 @@ impl rt::Resource for SslprofileSslvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl SslprofileSslvserverBinding {
+    /// A `sslprofile_sslvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslprofileSslvserverBinding {
     /// `GET /nitro/v1/config/sslprofile_sslvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -12567,49 +12841,31 @@ impl SslprofileSslvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslrsakey {
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub aes256: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 512 to 4096.
     pub bits: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub des: Option<bool>,
-    /// `Boolean`, read-write.
     pub des3: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `F4`.
     ///
-    /// Possible values (see [`SslrsakeyExponent`]): `3`, `F4`.
-    pub exponent: Option<rt::Open<SslrsakeyExponent>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Exponent`]): `3`, `F4`.
+    pub exponent: Option<rt::Open<Exponent>>,
     /// Length: at most 63.
     pub keyfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PEM`.
     ///
-    /// Possible values (see [`SslrsakeyKeyform`]): `DER`, `PEM`.
-    pub keyform: Option<rt::Open<SslrsakeyKeyform>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`DerPem`]): `DER`, `PEM`.
+    pub keyform: Option<rt::Open<DerPem>>,
     /// Length: 1 to 31.
     pub password: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.1`.
     pub pkcs8: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslrsakey`.`exponent` ([`Sslrsakey`]): the same values as [`SslfipskeyExponent`].
-pub type SslrsakeyExponent = SslfipskeyExponent;
-/// Values of `sslrsakey`.`keyform` ([`Sslrsakey`]): the same values as [`SslcertCacertform`].
-pub type SslrsakeyKeyform = SslcertCacertform;
 impl rt::Model for Sslrsakey {
     const FIELDS: &'static [&'static str] = &[
         "aes256",
@@ -12635,6 +12891,7 @@ impl rt::Model for Sslrsakey {
             6 => self.keyform.as_field(),
             7 => self.password.as_field(),
             8 => self.pkcs8.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12649,14 +12906,9 @@ impl rt::Model for Sslrsakey {
             6 => self.keyform.as_field_mut(),
             7 => self.password.as_field_mut(),
             8 => self.pkcs8.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslrsakey {
@@ -12703,279 +12955,168 @@ impl Sslrsakey {
 /// - URL: `/nitro/v1/config/sslservice`
 /// - Key: `servicename`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SslserviceBinding`], [`SslserviceEcccurveBinding`], [`SslserviceSslcacertbundleBinding`], [`SslserviceSslcertkeyBinding`], [`SslserviceSslcipherBinding`], [`SslserviceSslciphersuiteBinding`], [`SslserviceSslpolicyBinding`]
 /// - Properties of older releases that `14.1` lacks: `cipherdetails` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslservice {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    pub servicename: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceCipherredirect`]): `ENABLED`, `DISABLED`.
-    pub cipherredirect: Option<rt::Open<SslserviceCipherredirect>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cipherredirect: Option<rt::Open<EnabledDisabled>>,
     pub cipherurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceClientauth`]): `ENABLED`, `DISABLED`.
-    pub clientauth: Option<rt::Open<SslserviceClientauth>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslserviceClientcert`]): `Mandatory`, `Optional`.
-    pub clientcert: Option<rt::Open<SslserviceClientcert>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientauth: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub clientcert: Option<rt::Open<MandatoryOptional>>,
     /// Length: at least 1.
     pub commonname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceDh`]): `ENABLED`, `DISABLED`.
-    pub dh: Option<rt::Open<SslserviceDh>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dh: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub dhcount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub dhfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceDhkeyexpsizelimit`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub dhkeyexpsizelimit: Option<rt::Open<SslserviceDhkeyexpsizelimit>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslserviceDtls1`]): `ENABLED`, `DISABLED`.
+    pub dhkeyexpsizelimit: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub dtls1: Option<rt::Open<SslserviceDtls1>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslserviceDtls12`]): `ENABLED`, `DISABLED`.
+    pub dtls1: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub dtls12: Option<rt::Open<SslserviceDtls12>>,
-    /// `Boolean`, read-only.
+    pub dtls12: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub dtlsflag: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub dtlsprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceErsa`]): `ENABLED`, `DISABLED`.
-    pub ersa: Option<rt::Open<SslserviceErsa>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ersa: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub ersacount: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceNonfipsciphers`]): `ENABLED`, `DISABLED`.
-    pub nonfipsciphers: Option<rt::Open<SslserviceNonfipsciphers>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nonfipsciphers: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceOcspstapling`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub ocspstapling: Option<rt::Open<SslserviceOcspstapling>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslservicePushenctrigger`]): `Always`, `Merge`, `Ignore`, `Timer`.
-    pub pushenctrigger: Option<rt::Open<SslservicePushenctrigger>>,
-    /// `unknown`, read-only.
+    pub ocspstapling: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`Pushenctrigger`]): `Always`, `Merge`, `Ignore`, `Timer`.
+    pub pushenctrigger: Option<rt::Open<Pushenctrigger>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub quicflag: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceRedirectportrewrite`]): `ENABLED`, `DISABLED`.
-    pub redirectportrewrite: Option<rt::Open<SslserviceRedirectportrewrite>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub redirectportrewrite: Option<rt::Open<EnabledDisabled>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`SslserviceSendclosenotify`]): `YES`, `NO`.
-    pub sendclosenotify: Option<rt::Open<SslserviceSendclosenotify>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub sendclosenotify: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceServerauth`]): `ENABLED`, `DISABLED`.
-    pub serverauth: Option<rt::Open<SslserviceServerauth>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub serverauth: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub service: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslserviceSessreuse`]): `ENABLED`, `DISABLED`.
-    pub sessreuse: Option<rt::Open<SslserviceSessreuse>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sessreuse: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `300`.
     pub sesstimeout: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub skipcacertbundle: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub skipcaname: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceSnienable`]): `ENABLED`, `DISABLED`.
-    pub snienable: Option<rt::Open<SslserviceSnienable>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub snienable: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceSsl2`]): `ENABLED`, `DISABLED`.
-    pub ssl2: Option<rt::Open<SslserviceSsl2>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssl2: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslserviceSsl3`]): `ENABLED`, `DISABLED`.
-    pub ssl3: Option<rt::Open<SslserviceSsl3>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslserviceSslclientlogs`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssl3: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub sslclientlogs: Option<rt::Open<SslserviceSslclientlogs>>,
-    /// `String`, read-write.
-    ///
+    pub sslclientlogs: Option<rt::Open<DisabledEnabled>>,
     /// Length: 1 to 127.
     pub sslprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceSslredirect`]): `ENABLED`, `DISABLED`.
-    pub sslredirect: Option<rt::Open<SslserviceSslredirect>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sslredirect: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceSslv2redirect`]): `ENABLED`, `DISABLED`.
-    pub sslv2redirect: Option<rt::Open<SslserviceSslv2redirect>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sslv2redirect: Option<rt::Open<EnabledDisabled>>,
     pub sslv2url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceStrictsigdigestcheck`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub strictsigdigestcheck: Option<rt::Open<SslserviceStrictsigdigestcheck>>,
-    /// `String`, read-write.
-    ///
+    pub strictsigdigestcheck: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslserviceTls1`]): `ENABLED`, `DISABLED`.
-    pub tls1: Option<rt::Open<SslserviceTls1>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls1: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslserviceTls11`]): `ENABLED`, `DISABLED`.
-    pub tls11: Option<rt::Open<SslserviceTls11>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls11: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslserviceTls12`]): `ENABLED`, `DISABLED`.
-    pub tls12: Option<rt::Open<SslserviceTls12>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls12: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslserviceTls13`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub tls13: Option<rt::Open<SslserviceTls13>>,
+    pub tls13: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslservice`.`cipherredirect` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceCipherredirect = SslactionCipher;
-/// Values of `sslservice`.`clientauth` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceClientauth = SslactionCipher;
-/// Values of `sslservice`.`clientcert` ([`Sslservice`]): the same values as [`SslactionClientcertverification`].
-pub type SslserviceClientcert = SslactionClientcertverification;
-/// Values of `sslservice`.`dh` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceDh = SslactionCipher;
-/// Values of `sslservice`.`dhkeyexpsizelimit` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceDhkeyexpsizelimit = SslactionCipher;
-/// Values of `sslservice`.`dtls1` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceDtls1 = SslactionCipher;
-/// Values of `sslservice`.`dtls12` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceDtls12 = SslactionCipher;
-/// Values of `sslservice`.`ersa` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceErsa = SslactionCipher;
-/// Values of `sslservice`.`nonfipsciphers` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceNonfipsciphers = SslactionCipher;
-/// Values of `sslservice`.`ocspstapling` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceOcspstapling = SslactionCipher;
-/// Values of `sslservice`.`pushenctrigger` ([`Sslservice`]): the same values as [`SslprofilePushenctrigger`].
-pub type SslservicePushenctrigger = SslprofilePushenctrigger;
-/// Values of `sslservice`.`redirectportrewrite` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceRedirectportrewrite = SslactionCipher;
-/// Values of `sslservice`.`sendclosenotify` ([`Sslservice`]): the same values as [`SslcertbundleInuse`].
-pub type SslserviceSendclosenotify = SslcertbundleInuse;
-/// Values of `sslservice`.`serverauth` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceServerauth = SslactionCipher;
-/// Values of `sslservice`.`sessreuse` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceSessreuse = SslactionCipher;
-/// Values of `sslservice`.`snienable` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceSnienable = SslactionCipher;
-/// Values of `sslservice`.`ssl2` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceSsl2 = SslactionCipher;
-/// Values of `sslservice`.`ssl3` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceSsl3 = SslactionCipher;
-/// Values of `sslservice`.`sslclientlogs` ([`Sslservice`]): the same values as [`SslprofileAllowunknownsni`].
-pub type SslserviceSslclientlogs = SslprofileAllowunknownsni;
-/// Values of `sslservice`.`sslredirect` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceSslredirect = SslactionCipher;
-/// Values of `sslservice`.`sslv2redirect` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceSslv2redirect = SslactionCipher;
-/// Values of `sslservice`.`strictsigdigestcheck` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceStrictsigdigestcheck = SslactionCipher;
-/// Values of `sslservice`.`tls1` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceTls1 = SslactionCipher;
-/// Values of `sslservice`.`tls11` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceTls11 = SslactionCipher;
-/// Values of `sslservice`.`tls12` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceTls12 = SslactionCipher;
-/// Values of `sslservice`.`tls13` ([`Sslservice`]): the same values as [`SslactionCipher`].
-pub type SslserviceTls13 = SslactionCipher;
 impl rt::Model for Sslservice {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13066,6 +13207,7 @@ impl rt::Model for Sslservice {
             39 => self.tls11.as_field(),
             40 => self.tls12.as_field(),
             41 => self.tls13.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13113,14 +13255,9 @@ impl rt::Model for Sslservice {
             39 => self.tls11.as_field_mut(),
             40 => self.tls12.as_field_mut(),
             41 => self.tls13.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslservice {
@@ -13153,6 +13290,15 @@ impl rt::Resource for Sslservice {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl Sslservice {
+    /// A `sslservice` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Sslservice {
     /// `GET /nitro/v1/config/sslservice?count=yes`
@@ -13197,23 +13343,22 @@ impl Sslservice {
 /// - URL: `/nitro/v1/config/sslservice_binding`
 /// - Key: `servicename`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslservice_binding/sslservice_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicename: Option<String>,
-    /// `sslservice_ecccurve_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslservice_ecccurve_binding: Option<Vec<SslserviceEcccurveBinding>>,
-    /// `sslservice_sslpolicy_binding[]`, read-only.
-    pub sslservice_sslpolicy_binding: Option<Vec<SslserviceSslpolicyBinding>>,
-    /// `sslservice_sslcipher_binding[]`, read-only.
-    pub sslservice_sslcipher_binding: Option<Vec<SslserviceSslcipherBinding>>,
-    /// `sslservice_sslcertkey_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslservice_sslcertkey_binding: Option<Vec<SslserviceSslcertkeyBinding>>,
-    /// `sslservice_sslciphersuite_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub sslservice_sslcipher_binding: Option<Vec<SslserviceSslcipherBinding>>,
+    /// Read-only: never sent.
     pub sslservice_sslciphersuite_binding: Option<Vec<SslserviceSslciphersuiteBinding>>,
+    /// Read-only: never sent.
+    pub sslservice_sslpolicy_binding: Option<Vec<SslserviceSslpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13235,6 +13380,7 @@ impl rt::Model for SslserviceBinding {
             3 => self.sslservice_sslcipher_binding.as_field(),
             4 => self.sslservice_sslciphersuite_binding.as_field(),
             5 => self.sslservice_sslpolicy_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13246,14 +13392,9 @@ impl rt::Model for SslserviceBinding {
             3 => self.sslservice_sslcipher_binding.as_field_mut(),
             4 => self.sslservice_sslciphersuite_binding.as_field_mut(),
             5 => self.sslservice_sslpolicy_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceBinding {
@@ -13288,6 +13429,15 @@ impl rt::Resource for SslserviceBinding {
     const KEYS: &'static [&'static str] = &["servicename"];
 }
 impl SslserviceBinding {
+    /// A `sslservice_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslserviceBinding {
     /// `GET /nitro/v1/config/sslservice_binding/{servicename}`
     pub fn get(servicename: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicename)
@@ -13305,23 +13455,19 @@ impl SslserviceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceEcccurveBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslserviceEcccurveBindingEcccurvename`]): `ALL`, `P_224`, `P_256`, `P_384`, `P_521`, `X25519_MLKEM768`, `X_25519`.
-    pub ecccurvename: Option<rt::Open<SslserviceEcccurveBindingEcccurvename>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicename: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Ecccurvename`]): `ALL`, `P_224`, `P_256`, `P_384`, `P_521`, `X25519_MLKEM768`, `X_25519`.
+    pub ecccurvename: Option<rt::Open<Ecccurvename>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslservice_ecccurve_binding`.`ecccurvename` ([`SslserviceEcccurveBinding`]): the same values as [`SslprofileEcccurveBindingEcccurvename`].
-pub type SslserviceEcccurveBindingEcccurvename = SslprofileEcccurveBindingEcccurvename;
 impl rt::Model for SslserviceEcccurveBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ecccurvename", "servicename"];
     #[inline(always)]
@@ -13330,6 +13476,7 @@ impl rt::Model for SslserviceEcccurveBinding {
             0 => self.count.as_field(),
             1 => self.ecccurvename.as_field(),
             2 => self.servicename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13338,14 +13485,9 @@ impl rt::Model for SslserviceEcccurveBinding {
             0 => self.count.as_field_mut(),
             1 => self.ecccurvename.as_field_mut(),
             2 => self.servicename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceEcccurveBinding {
@@ -13378,6 +13520,20 @@ impl rt::Resource for SslserviceEcccurveBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl SslserviceEcccurveBinding {
+    /// A `sslservice_ecccurve_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ecccurvename`](Self::ecccurvename).
+    pub fn ecccurvename(mut self, ecccurvename: Ecccurvename) -> Self {
+        self.ecccurvename = Some(rt::Open::Known(ecccurvename));
+        self
+    }
 }
 impl SslserviceEcccurveBinding {
     /// `PUT /nitro/v1/config/sslservice_ecccurve_binding`
@@ -13422,16 +13578,10 @@ impl SslserviceEcccurveBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslcacertbundleBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cacertbundlename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub servicename: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    /// Since `14.1`.
+    pub cacertbundlename: Option<String>,
     /// Since `14.1`.
     pub skipcacertbundle: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -13449,6 +13599,7 @@ impl rt::Model for SslserviceSslcacertbundleBinding {
             0 => self.cacertbundlename.as_field(),
             1 => self.servicename.as_field(),
             2 => self.skipcacertbundle.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13457,14 +13608,9 @@ impl rt::Model for SslserviceSslcacertbundleBinding {
             0 => self.cacertbundlename.as_field_mut(),
             1 => self.servicename.as_field_mut(),
             2 => self.skipcacertbundle.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslcacertbundleBinding {
@@ -13497,6 +13643,25 @@ impl rt::Resource for SslserviceSslcacertbundleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl SslserviceSslcacertbundleBinding {
+    /// A `sslservice_sslcacertbundle_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cacertbundlename`](Self::cacertbundlename).
+    pub fn cacertbundlename(mut self, cacertbundlename: impl Into<String>) -> Self {
+        self.cacertbundlename = Some(cacertbundlename.into());
+        self
+    }
+    /// Sets [`skipcacertbundle`](Self::skipcacertbundle).
+    pub fn skipcacertbundle(mut self, skipcacertbundle: bool) -> Self {
+        self.skipcacertbundle = Some(skipcacertbundle);
+        self
+    }
 }
 impl SslserviceSslcacertbundleBinding {
     /// `PUT /nitro/v1/config/sslservice_sslcacertbundle_binding` (method inferred: the reference gives none)
@@ -13536,41 +13701,29 @@ impl SslserviceSslcacertbundleBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslcertkeyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub ca: Option<bool>,
-    /// `String`, read-write.
-    pub certkeyname: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 0 to 65534.
-    pub cleartextport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslserviceSslcertkeyBindingCrlcheck`]): `Mandatory`, `Optional`.
-    pub crlcheck: Option<rt::Open<SslserviceSslcertkeyBindingCrlcheck>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslserviceSslcertkeyBindingOcspcheck`]): `Mandatory`, `Optional`.
-    pub ocspcheck: Option<rt::Open<SslserviceSslcertkeyBindingOcspcheck>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicename: Option<String>,
-    /// `Boolean`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ca: Option<bool>,
+    pub certkeyname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 0 to 65534.
+    pub cleartextport: Option<i64>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     pub skipcaname: Option<bool>,
-    /// `Boolean`, read-write.
     pub snicert: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslservice_sslcertkey_binding`.`crlcheck` ([`SslserviceSslcertkeyBinding`]): the same values as [`SslactionClientcertverification`].
-pub type SslserviceSslcertkeyBindingCrlcheck = SslactionClientcertverification;
-/// Values of `sslservice_sslcertkey_binding`.`ocspcheck` ([`SslserviceSslcertkeyBinding`]): the same values as [`SslactionClientcertverification`].
-pub type SslserviceSslcertkeyBindingOcspcheck = SslactionClientcertverification;
 impl rt::Model for SslserviceSslcertkeyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -13595,6 +13748,7 @@ impl rt::Model for SslserviceSslcertkeyBinding {
             6 => self.servicename.as_field(),
             7 => self.skipcaname.as_field(),
             8 => self.snicert.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13609,14 +13763,9 @@ impl rt::Model for SslserviceSslcertkeyBinding {
             6 => self.servicename.as_field_mut(),
             7 => self.skipcaname.as_field_mut(),
             8 => self.snicert.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslcertkeyBinding {
@@ -13649,6 +13798,45 @@ impl rt::Resource for SslserviceSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl SslserviceSslcertkeyBinding {
+    /// A `sslservice_sslcertkey_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ca`](Self::ca).
+    pub fn ca(mut self, ca: bool) -> Self {
+        self.ca = Some(ca);
+        self
+    }
+    /// Sets [`certkeyname`](Self::certkeyname).
+    pub fn certkeyname(mut self, certkeyname: impl Into<String>) -> Self {
+        self.certkeyname = Some(certkeyname.into());
+        self
+    }
+    /// Sets [`crlcheck`](Self::crlcheck).
+    pub fn crlcheck(mut self, crlcheck: MandatoryOptional) -> Self {
+        self.crlcheck = Some(rt::Open::Known(crlcheck));
+        self
+    }
+    /// Sets [`ocspcheck`](Self::ocspcheck).
+    pub fn ocspcheck(mut self, ocspcheck: MandatoryOptional) -> Self {
+        self.ocspcheck = Some(rt::Open::Known(ocspcheck));
+        self
+    }
+    /// Sets [`skipcaname`](Self::skipcaname).
+    pub fn skipcaname(mut self, skipcaname: bool) -> Self {
+        self.skipcaname = Some(skipcaname);
+        self
+    }
+    /// Sets [`snicert`](Self::snicert).
+    pub fn snicert(mut self, snicert: bool) -> Self {
+        self.snicert = Some(snicert);
+        self
+    }
 }
 impl SslserviceSslcertkeyBinding {
     /// `PUT /nitro/v1/config/sslservice_sslcertkey_binding`
@@ -13695,24 +13883,21 @@ impl SslserviceSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslcipherBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub cipheraliasname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherdefaulton: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicename: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub cipheraliasname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cipherdefaulton: Option<rt::Number>,
+    pub ciphername: Option<String>,
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13734,6 +13919,7 @@ impl rt::Model for SslserviceSslcipherBinding {
             3 => self.ciphername.as_field(),
             4 => self.description.as_field(),
             5 => self.servicename.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13745,14 +13931,9 @@ impl rt::Model for SslserviceSslcipherBinding {
             3 => self.ciphername.as_field_mut(),
             4 => self.description.as_field_mut(),
             5 => self.servicename.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslcipherBinding {
@@ -13785,6 +13966,20 @@ impl rt::Resource for SslserviceSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl SslserviceSslcipherBinding {
+    /// A `sslservice_sslcipher_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
 }
 impl SslserviceSslcipherBinding {
     /// `PUT /nitro/v1/config/sslservice_sslcipher_binding`
@@ -13828,22 +14023,20 @@ impl SslserviceSslcipherBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslciphersuiteBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherdefaulton: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicename: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cipherdefaulton: Option<rt::Number>,
+    pub ciphername: Option<String>,
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13863,6 +14056,7 @@ impl rt::Model for SslserviceSslciphersuiteBinding {
             2 => self.ciphername.as_field(),
             3 => self.description.as_field(),
             4 => self.servicename.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13873,14 +14067,9 @@ impl rt::Model for SslserviceSslciphersuiteBinding {
             2 => self.ciphername.as_field_mut(),
             3 => self.description.as_field_mut(),
             4 => self.servicename.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslciphersuiteBinding {
@@ -13913,6 +14102,20 @@ impl rt::Resource for SslserviceSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl SslserviceSslciphersuiteBinding {
+    /// A `sslservice_sslciphersuite_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
 }
 impl SslserviceSslciphersuiteBinding {
     /// `PUT /nitro/v1/config/sslservice_sslciphersuite_binding`
@@ -13956,39 +14159,31 @@ impl SslserviceSslciphersuiteBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslserviceSslpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslserviceSslpolicyBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    pub labeltype: Option<rt::Open<SslserviceSslpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 0 to 254.
-    pub polinherit: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 65534.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicename: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
+    pub policyname: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 0 to 254.
+    pub polinherit: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 65534.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslservice_sslpolicy_binding`.`labeltype` ([`SslserviceSslpolicyBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslserviceSslpolicyBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 impl rt::Model for SslserviceSslpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14013,6 +14208,7 @@ impl rt::Model for SslserviceSslpolicyBinding {
             6 => self.polinherit.as_field(),
             7 => self.priority.as_field(),
             8 => self.servicename.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14027,14 +14223,9 @@ impl rt::Model for SslserviceSslpolicyBinding {
             6 => self.polinherit.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.servicename.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslpolicyBinding {
@@ -14067,6 +14258,48 @@ impl rt::Resource for SslserviceSslpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicename"];
+}
+impl SslserviceSslpolicyBinding {
+    /// A `sslservice_sslpolicy_binding` named by its key, every other field unset.
+    pub fn new(servicename: impl Into<String>) -> Self {
+        Self {
+            servicename: Some(servicename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverServicePolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl SslserviceSslpolicyBinding {
     /// `PUT /nitro/v1/config/sslservice_sslpolicy_binding`
@@ -14107,247 +14340,170 @@ impl SslserviceSslpolicyBinding {
 /// - URL: `/nitro/v1/config/sslservicegroup`
 /// - Key: `servicegroupname`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SslservicegroupBinding`], [`SslservicegroupEcccurveBinding`], [`SslservicegroupSslcacertbundleBinding`], [`SslservicegroupSslcertkeyBinding`], [`SslservicegroupSslcipherBinding`], [`SslservicegroupSslciphersuiteBinding`]
 /// - Properties of older releases that `14.1` lacks: `cipherdetails` (`10.5`–`11.0`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslservicegroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub ca: Option<bool>,
-    /// `String`, read-only.
+    /// Length: at least 1.
+    pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`SslservicegroupCipherredirect`]): `ENABLED`, `DISABLED`.
-    pub cipherredirect: Option<rt::Open<SslservicegroupCipherredirect>>,
-    /// `String`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub ca: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cipherredirect: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub cipherurl: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 0 to 65534.
     pub cleartextport: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupClientauth`]): `ENABLED`, `DISABLED`.
-    pub clientauth: Option<rt::Open<SslservicegroupClientauth>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientauth: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupClientcert`]): `Mandatory`, `Optional`.
-    pub clientcert: Option<rt::Open<SslservicegroupClientcert>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub clientcert: Option<rt::Open<MandatoryOptional>>,
     /// Length: at least 1.
     pub commonname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupCrlcheck`]): `Mandatory`, `Optional`.
-    pub crlcheck: Option<rt::Open<SslservicegroupCrlcheck>>,
-    /// `String`, read-only.
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupDh`]): `ENABLED`, `DISABLED`.
-    pub dh: Option<rt::Open<SslservicegroupDh>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dh: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub dhcount: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub dhfile: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupDhkeyexpsizelimit`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub dhkeyexpsizelimit: Option<rt::Open<SslservicegroupDhkeyexpsizelimit>>,
-    /// `String`, read-only.
+    pub dhkeyexpsizelimit: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupErsa`]): `ENABLED`, `DISABLED`.
-    pub ersa: Option<rt::Open<SslservicegroupErsa>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ersa: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub ersacount: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslservicegroupNonfipsciphers`]): `ENABLED`, `DISABLED`.
-    pub nonfipsciphers: Option<rt::Open<SslservicegroupNonfipsciphers>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nonfipsciphers: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupOcspcheck`]): `Mandatory`, `Optional`.
-    pub ocspcheck: Option<rt::Open<SslservicegroupOcspcheck>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslservicegroupOcspstapling`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub ocspstapling: Option<rt::Open<SslservicegroupOcspstapling>>,
-    /// `unknown`, read-only.
+    pub ocspstapling: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub quicflag: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupRedirectportrewrite`]): `ENABLED`, `DISABLED`.
-    pub redirectportrewrite: Option<rt::Open<SslservicegroupRedirectportrewrite>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub redirectportrewrite: Option<rt::Open<EnabledDisabled>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`SslservicegroupSendclosenotify`]): `YES`, `NO`.
-    pub sendclosenotify: Option<rt::Open<SslservicegroupSendclosenotify>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub sendclosenotify: Option<rt::Open<YesNo>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslservicegroupServerauth`]): `ENABLED`, `DISABLED`.
-    pub serverauth: Option<rt::Open<SslservicegroupServerauth>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub serverauth: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslservicegroupSessreuse`]): `ENABLED`, `DISABLED`.
-    pub sessreuse: Option<rt::Open<SslservicegroupSessreuse>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sessreuse: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `300`.
     pub sesstimeout: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub snicert: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslservicegroupSnienable`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.1`.
-    pub snienable: Option<rt::Open<SslservicegroupSnienable>>,
-    /// `String`, read-only.
+    pub snienable: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupSsl2`]): `ENABLED`, `DISABLED`.
-    pub ssl2: Option<rt::Open<SslservicegroupSsl2>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssl2: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslservicegroupSsl3`]): `ENABLED`, `DISABLED`.
-    pub ssl3: Option<rt::Open<SslservicegroupSsl3>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslservicegroupSslclientlogs`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssl3: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub sslclientlogs: Option<rt::Open<SslservicegroupSslclientlogs>>,
-    /// `String`, read-write.
-    ///
+    pub sslclientlogs: Option<rt::Open<DisabledEnabled>>,
     /// Length: 1 to 127.
     pub sslprofile: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupSslredirect`]): `ENABLED`, `DISABLED`.
-    pub sslredirect: Option<rt::Open<SslservicegroupSslredirect>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sslredirect: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslservicegroupSslv2redirect`]): `ENABLED`, `DISABLED`.
-    pub sslv2redirect: Option<rt::Open<SslservicegroupSslv2redirect>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sslv2redirect: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub sslv2url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslservicegroupStrictsigdigestcheck`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub strictsigdigestcheck: Option<rt::Open<SslservicegroupStrictsigdigestcheck>>,
-    /// `String`, read-write.
-    ///
+    pub strictsigdigestcheck: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslservicegroupTls1`]): `ENABLED`, `DISABLED`.
-    pub tls1: Option<rt::Open<SslservicegroupTls1>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls1: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslservicegroupTls11`]): `ENABLED`, `DISABLED`.
-    pub tls11: Option<rt::Open<SslservicegroupTls11>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls11: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslservicegroupTls12`]): `ENABLED`, `DISABLED`.
-    pub tls12: Option<rt::Open<SslservicegroupTls12>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls12: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslservicegroupTls13`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub tls13: Option<rt::Open<SslservicegroupTls13>>,
+    pub tls13: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslservicegroup`.`cipherredirect` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupCipherredirect = SslactionCipher;
-/// Values of `sslservicegroup`.`clientauth` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupClientauth = SslactionCipher;
-/// Values of `sslservicegroup`.`clientcert` ([`Sslservicegroup`]): the same values as [`SslactionClientcertverification`].
-pub type SslservicegroupClientcert = SslactionClientcertverification;
-/// Values of `sslservicegroup`.`crlcheck` ([`Sslservicegroup`]): the same values as [`SslactionClientcertverification`].
-pub type SslservicegroupCrlcheck = SslactionClientcertverification;
-/// Values of `sslservicegroup`.`dh` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupDh = SslactionCipher;
-/// Values of `sslservicegroup`.`dhkeyexpsizelimit` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupDhkeyexpsizelimit = SslactionCipher;
-/// Values of `sslservicegroup`.`ersa` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupErsa = SslactionCipher;
-/// Values of `sslservicegroup`.`nonfipsciphers` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupNonfipsciphers = SslactionCipher;
-/// Values of `sslservicegroup`.`ocspcheck` ([`Sslservicegroup`]): the same values as [`SslactionClientcertverification`].
-pub type SslservicegroupOcspcheck = SslactionClientcertverification;
-/// Values of `sslservicegroup`.`ocspstapling` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupOcspstapling = SslactionCipher;
-/// Values of `sslservicegroup`.`redirectportrewrite` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupRedirectportrewrite = SslactionCipher;
-/// Values of `sslservicegroup`.`sendclosenotify` ([`Sslservicegroup`]): the same values as [`SslcertbundleInuse`].
-pub type SslservicegroupSendclosenotify = SslcertbundleInuse;
-/// Values of `sslservicegroup`.`serverauth` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupServerauth = SslactionCipher;
-/// Values of `sslservicegroup`.`sessreuse` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupSessreuse = SslactionCipher;
-/// Values of `sslservicegroup`.`snienable` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupSnienable = SslactionCipher;
-/// Values of `sslservicegroup`.`ssl2` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupSsl2 = SslactionCipher;
-/// Values of `sslservicegroup`.`ssl3` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupSsl3 = SslactionCipher;
-/// Values of `sslservicegroup`.`sslclientlogs` ([`Sslservicegroup`]): the same values as [`SslprofileAllowunknownsni`].
-pub type SslservicegroupSslclientlogs = SslprofileAllowunknownsni;
-/// Values of `sslservicegroup`.`sslredirect` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupSslredirect = SslactionCipher;
-/// Values of `sslservicegroup`.`sslv2redirect` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupSslv2redirect = SslactionCipher;
-/// Values of `sslservicegroup`.`strictsigdigestcheck` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupStrictsigdigestcheck = SslactionCipher;
-/// Values of `sslservicegroup`.`tls1` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupTls1 = SslactionCipher;
-/// Values of `sslservicegroup`.`tls11` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupTls11 = SslactionCipher;
-/// Values of `sslservicegroup`.`tls12` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupTls12 = SslactionCipher;
-/// Values of `sslservicegroup`.`tls13` ([`Sslservicegroup`]): the same values as [`SslactionCipher`].
-pub type SslservicegroupTls13 = SslactionCipher;
 impl rt::Model for Sslservicegroup {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14434,6 +14590,7 @@ impl rt::Model for Sslservicegroup {
             37 => self.tls11.as_field(),
             38 => self.tls12.as_field(),
             39 => self.tls13.as_field(),
+            40 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14479,14 +14636,9 @@ impl rt::Model for Sslservicegroup {
             37 => self.tls11.as_field_mut(),
             38 => self.tls12.as_field_mut(),
             39 => self.tls13.as_field_mut(),
+            40 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslservicegroup {
@@ -14519,6 +14671,15 @@ impl rt::Resource for Sslservicegroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl Sslservicegroup {
+    /// A `sslservicegroup` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Sslservicegroup {
     /// `GET /nitro/v1/config/sslservicegroup?count=yes`
@@ -14557,22 +14718,21 @@ impl Sslservicegroup {
 /// - URL: `/nitro/v1/config/sslservicegroup_binding`
 /// - Key: `servicegroupname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslservicegroup_binding/sslservicegroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub servicegroupname: Option<String>,
-    /// `sslservicegroup_sslcipher_binding[]`, read-only.
-    pub sslservicegroup_sslcipher_binding: Option<Vec<SslservicegroupSslcipherBinding>>,
-    /// `sslservicegroup_ecccurve_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslservicegroup_ecccurve_binding: Option<Vec<SslservicegroupEcccurveBinding>>,
-    /// `sslservicegroup_sslcertkey_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslservicegroup_sslcertkey_binding: Option<
         Vec<SslservicegroupSslcertkeyBinding>,
     >,
-    /// `sslservicegroup_sslciphersuite_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub sslservicegroup_sslcipher_binding: Option<Vec<SslservicegroupSslcipherBinding>>,
+    /// Read-only: never sent.
     pub sslservicegroup_sslciphersuite_binding: Option<
         Vec<SslservicegroupSslciphersuiteBinding>,
     >,
@@ -14595,6 +14755,7 @@ impl rt::Model for SslservicegroupBinding {
             2 => self.sslservicegroup_sslcertkey_binding.as_field(),
             3 => self.sslservicegroup_sslcipher_binding.as_field(),
             4 => self.sslservicegroup_sslciphersuite_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14605,14 +14766,9 @@ impl rt::Model for SslservicegroupBinding {
             2 => self.sslservicegroup_sslcertkey_binding.as_field_mut(),
             3 => self.sslservicegroup_sslcipher_binding.as_field_mut(),
             4 => self.sslservicegroup_sslciphersuite_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupBinding {
@@ -14647,6 +14803,15 @@ impl rt::Resource for SslservicegroupBinding {
     const KEYS: &'static [&'static str] = &["servicegroupname"];
 }
 impl SslservicegroupBinding {
+    /// A `sslservicegroup_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslservicegroupBinding {
     /// `GET /nitro/v1/config/sslservicegroup_binding/{servicegroupname}`
     pub fn get(servicegroupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(servicegroupname)
@@ -14664,23 +14829,19 @@ impl SslservicegroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupEcccurveBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslservicegroupEcccurveBindingEcccurvename`]): `ALL`, `P_224`, `P_256`, `P_384`, `P_521`, `X25519_MLKEM768`, `X_25519`.
-    pub ecccurvename: Option<rt::Open<SslservicegroupEcccurveBindingEcccurvename>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Ecccurvename`]): `ALL`, `P_224`, `P_256`, `P_384`, `P_521`, `X25519_MLKEM768`, `X_25519`.
+    pub ecccurvename: Option<rt::Open<Ecccurvename>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslservicegroup_ecccurve_binding`.`ecccurvename` ([`SslservicegroupEcccurveBinding`]): the same values as [`SslprofileEcccurveBindingEcccurvename`].
-pub type SslservicegroupEcccurveBindingEcccurvename = SslprofileEcccurveBindingEcccurvename;
 impl rt::Model for SslservicegroupEcccurveBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14693,6 +14854,7 @@ impl rt::Model for SslservicegroupEcccurveBinding {
             0 => self.count.as_field(),
             1 => self.ecccurvename.as_field(),
             2 => self.servicegroupname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14701,14 +14863,9 @@ impl rt::Model for SslservicegroupEcccurveBinding {
             0 => self.count.as_field_mut(),
             1 => self.ecccurvename.as_field_mut(),
             2 => self.servicegroupname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupEcccurveBinding {
@@ -14741,6 +14898,20 @@ impl rt::Resource for SslservicegroupEcccurveBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl SslservicegroupEcccurveBinding {
+    /// A `sslservicegroup_ecccurve_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ecccurvename`](Self::ecccurvename).
+    pub fn ecccurvename(mut self, ecccurvename: Ecccurvename) -> Self {
+        self.ecccurvename = Some(rt::Open::Known(ecccurvename));
+        self
+    }
 }
 impl SslservicegroupEcccurveBinding {
     /// `PUT /nitro/v1/config/sslservicegroup_ecccurve_binding`
@@ -14785,14 +14956,10 @@ impl SslservicegroupEcccurveBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupSslcacertbundleBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cacertbundlename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub servicegroupname: Option<String>,
+    /// Since `14.1`.
+    pub cacertbundlename: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14803,6 +14970,7 @@ impl rt::Model for SslservicegroupSslcacertbundleBinding {
         match index {
             0 => self.cacertbundlename.as_field(),
             1 => self.servicegroupname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14810,14 +14978,9 @@ impl rt::Model for SslservicegroupSslcacertbundleBinding {
         match index {
             0 => self.cacertbundlename.as_field_mut(),
             1 => self.servicegroupname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupSslcacertbundleBinding {
@@ -14850,6 +15013,20 @@ impl rt::Resource for SslservicegroupSslcacertbundleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl SslservicegroupSslcacertbundleBinding {
+    /// A `sslservicegroup_sslcacertbundle_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cacertbundlename`](Self::cacertbundlename).
+    pub fn cacertbundlename(mut self, cacertbundlename: impl Into<String>) -> Self {
+        self.cacertbundlename = Some(cacertbundlename.into());
+        self
+    }
 }
 impl SslservicegroupSslcacertbundleBinding {
     /// `PUT /nitro/v1/config/sslservicegroup_sslcacertbundle_binding` (method inferred: the reference gives none)
@@ -14889,35 +15066,24 @@ impl SslservicegroupSslcacertbundleBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupSslcertkeyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub ca: Option<bool>,
-    /// `String`, read-write.
-    pub certkeyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslservicegroupSslcertkeyBindingCrlcheck`]): `Mandatory`, `Optional`.
-    pub crlcheck: Option<rt::Open<SslservicegroupSslcertkeyBindingCrlcheck>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslservicegroupSslcertkeyBindingOcspcheck`]): `Mandatory`, `Optional`.
-    pub ocspcheck: Option<rt::Open<SslservicegroupSslcertkeyBindingOcspcheck>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicegroupname: Option<String>,
-    /// `Boolean`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ca: Option<bool>,
+    pub certkeyname: Option<String>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     pub snicert: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslservicegroup_sslcertkey_binding`.`crlcheck` ([`SslservicegroupSslcertkeyBinding`]): the same values as [`SslactionClientcertverification`].
-pub type SslservicegroupSslcertkeyBindingCrlcheck = SslactionClientcertverification;
-/// Values of `sslservicegroup_sslcertkey_binding`.`ocspcheck` ([`SslservicegroupSslcertkeyBinding`]): the same values as [`SslactionClientcertverification`].
-pub type SslservicegroupSslcertkeyBindingOcspcheck = SslactionClientcertverification;
 impl rt::Model for SslservicegroupSslcertkeyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14938,6 +15104,7 @@ impl rt::Model for SslservicegroupSslcertkeyBinding {
             4 => self.ocspcheck.as_field(),
             5 => self.servicegroupname.as_field(),
             6 => self.snicert.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14950,14 +15117,9 @@ impl rt::Model for SslservicegroupSslcertkeyBinding {
             4 => self.ocspcheck.as_field_mut(),
             5 => self.servicegroupname.as_field_mut(),
             6 => self.snicert.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupSslcertkeyBinding {
@@ -14990,6 +15152,40 @@ impl rt::Resource for SslservicegroupSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl SslservicegroupSslcertkeyBinding {
+    /// A `sslservicegroup_sslcertkey_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ca`](Self::ca).
+    pub fn ca(mut self, ca: bool) -> Self {
+        self.ca = Some(ca);
+        self
+    }
+    /// Sets [`certkeyname`](Self::certkeyname).
+    pub fn certkeyname(mut self, certkeyname: impl Into<String>) -> Self {
+        self.certkeyname = Some(certkeyname.into());
+        self
+    }
+    /// Sets [`crlcheck`](Self::crlcheck).
+    pub fn crlcheck(mut self, crlcheck: MandatoryOptional) -> Self {
+        self.crlcheck = Some(rt::Open::Known(crlcheck));
+        self
+    }
+    /// Sets [`ocspcheck`](Self::ocspcheck).
+    pub fn ocspcheck(mut self, ocspcheck: MandatoryOptional) -> Self {
+        self.ocspcheck = Some(rt::Open::Known(ocspcheck));
+        self
+    }
+    /// Sets [`snicert`](Self::snicert).
+    pub fn snicert(mut self, snicert: bool) -> Self {
+        self.snicert = Some(snicert);
+        self
+    }
 }
 impl SslservicegroupSslcertkeyBinding {
     /// `PUT /nitro/v1/config/sslservicegroup_sslcertkey_binding`
@@ -15036,20 +15232,17 @@ impl SslservicegroupSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupSslcipherBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub cipheraliasname: Option<String>,
-    /// `String`, read-write.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub cipheraliasname: Option<String>,
+    pub ciphername: Option<String>,
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15069,6 +15262,7 @@ impl rt::Model for SslservicegroupSslcipherBinding {
             2 => self.ciphername.as_field(),
             3 => self.description.as_field(),
             4 => self.servicegroupname.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15079,14 +15273,9 @@ impl rt::Model for SslservicegroupSslcipherBinding {
             2 => self.ciphername.as_field_mut(),
             3 => self.description.as_field_mut(),
             4 => self.servicegroupname.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupSslcipherBinding {
@@ -15119,6 +15308,20 @@ impl rt::Resource for SslservicegroupSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl SslservicegroupSslcipherBinding {
+    /// A `sslservicegroup_sslcipher_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
 }
 impl SslservicegroupSslcipherBinding {
     /// `PUT /nitro/v1/config/sslservicegroup_sslcipher_binding`
@@ -15162,18 +15365,16 @@ impl SslservicegroupSslcipherBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslservicegroupSslciphersuiteBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub servicegroupname: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ciphername: Option<String>,
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15191,6 +15392,7 @@ impl rt::Model for SslservicegroupSslciphersuiteBinding {
             1 => self.ciphername.as_field(),
             2 => self.description.as_field(),
             3 => self.servicegroupname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15200,14 +15402,9 @@ impl rt::Model for SslservicegroupSslciphersuiteBinding {
             1 => self.ciphername.as_field_mut(),
             2 => self.description.as_field_mut(),
             3 => self.servicegroupname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupSslciphersuiteBinding {
@@ -15240,6 +15437,20 @@ impl rt::Resource for SslservicegroupSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["servicegroupname"];
+}
+impl SslservicegroupSslciphersuiteBinding {
+    /// A `sslservicegroup_sslciphersuite_binding` named by its key, every other field unset.
+    pub fn new(servicegroupname: impl Into<String>) -> Self {
+        Self {
+            servicegroupname: Some(servicegroupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
 }
 impl SslservicegroupSslciphersuiteBinding {
     /// `PUT /nitro/v1/config/sslservicegroup_sslciphersuite_binding`
@@ -15280,121 +15491,96 @@ impl SslservicegroupSslciphersuiteBinding {
 /// - URL: `/nitro/v1/config/sslvserver`
 /// - Key: `vservername`
 /// - Operations: `count`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`SslvserverStats`]
+/// - Bindings: [`SslvserverBinding`], [`SslvserverEcccurveBinding`], [`SslvserverSslcacertbundleBinding`], [`SslvserverSslcertkeyBinding`], [`SslvserverSslcertkeybundleBinding`], [`SslvserverSslcipherBinding`], [`SslvserverSslciphersuiteBinding`], [`SslvserverSslpolicyBinding`]
 /// - Properties of older releases that `14.1` lacks: `cipherdetails` (`10.5`–`11.0`), `servicename` (`10.5`–`11.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslvserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub ca: Option<bool>,
-    /// `String`, read-write.
+    /// Length: at least 1.
+    pub vservername: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub ca: Option<bool>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverCipherredirect`]): `ENABLED`, `DISABLED`.
-    pub cipherredirect: Option<rt::Open<SslvserverCipherredirect>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cipherredirect: Option<rt::Open<EnabledDisabled>>,
     pub cipherurl: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 0 to 65534.
     ///
     /// Default: `0`.
     pub cleartextport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverClientauth`]): `ENABLED`, `DISABLED`.
-    pub clientauth: Option<rt::Open<SslvserverClientauth>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub clientauth: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub clientcert: Option<rt::Open<MandatoryOptional>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslvserverClientcert`]): `Mandatory`, `Optional`.
-    pub clientcert: Option<rt::Open<SslvserverClientcert>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SslvserverCrlcheck`]): `Mandatory`, `Optional`.
-    pub crlcheck: Option<rt::Open<SslvserverCrlcheck>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
     /// Since `14.1`.
     pub defaultsni: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverDh`]): `ENABLED`, `DISABLED`.
-    pub dh: Option<rt::Open<SslvserverDh>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub dh: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub dhcount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslvserverDhekeyexchangewithpsk`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub dhekeyexchangewithpsk: Option<rt::Open<SslvserverDhekeyexchangewithpsk>>,
-    /// `String`, read-write.
-    ///
+    pub dhekeyexchangewithpsk: Option<rt::Open<YesNo>>,
     /// Length: at least 1.
     pub dhfile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverDhkeyexpsizelimit`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub dhkeyexpsizelimit: Option<rt::Open<SslvserverDhkeyexpsizelimit>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverDtls1`]): `ENABLED`, `DISABLED`.
+    pub dhkeyexpsizelimit: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub dtls1: Option<rt::Open<SslvserverDtls1>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverDtls12`]): `ENABLED`, `DISABLED`.
+    pub dtls1: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `13.1`.
-    pub dtls12: Option<rt::Open<SslvserverDtls12>>,
-    /// `Boolean`, read-only.
+    pub dtls12: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub dtlsflag: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub dtlsprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslvserverErsa`]): `ENABLED`, `DISABLED`.
-    pub ersa: Option<rt::Open<SslvserverErsa>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ersa: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub ersacount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverHsts`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub hsts: Option<rt::Open<SslvserverHsts>>,
-    /// `String`, read-write.
-    ///
+    pub hsts: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SslvserverIncludesubdomains`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.0`.
-    pub includesubdomains: Option<rt::Open<SslvserverIncludesubdomains>>,
-    /// `Double`, read-write.
+    pub includesubdomains: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
@@ -15402,151 +15588,114 @@ pub struct Sslvserver {
     ///
     /// Since `12.0`.
     pub maxage: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverNonfipsciphers`]): `ENABLED`, `DISABLED`.
-    pub nonfipsciphers: Option<rt::Open<SslvserverNonfipsciphers>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub nonfipsciphers: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SslvserverOcspcheck`]): `Mandatory`, `Optional`.
-    pub ocspcheck: Option<rt::Open<SslvserverOcspcheck>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverOcspstapling`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub ocspstapling: Option<rt::Open<SslvserverOcspstapling>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverPreload`]): `YES`, `NO`.
+    pub ocspstapling: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub preload: Option<rt::Open<SslvserverPreload>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverPushenctrigger`]): `Always`, `Merge`, `Ignore`, `Timer`.
-    pub pushenctrigger: Option<rt::Open<SslvserverPushenctrigger>>,
-    /// `unknown`, read-only.
+    pub preload: Option<rt::Open<YesNo>>,
+    /// Possible values (see [`Pushenctrigger`]): `Always`, `Merge`, `Ignore`, `Timer`.
+    pub pushenctrigger: Option<rt::Open<Pushenctrigger>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub quicflag: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverRedirectportrewrite`]): `ENABLED`, `DISABLED`.
-    pub redirectportrewrite: Option<rt::Open<SslvserverRedirectportrewrite>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub redirectportrewrite: Option<rt::Open<EnabledDisabled>>,
     /// Default: `YES`.
     ///
-    /// Possible values (see [`SslvserverSendclosenotify`]): `YES`, `NO`.
-    pub sendclosenotify: Option<rt::Open<SslvserverSendclosenotify>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub sendclosenotify: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub service: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslvserverSessreuse`]): `ENABLED`, `DISABLED`.
-    pub sessreuse: Option<rt::Open<SslvserverSessreuse>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sessreuse: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4294967294.
     ///
     /// Default: `120`.
     pub sesstimeout: Option<rt::Number>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub skipcacertbundle: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub skipcaname: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub snicert: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverSnienable`]): `ENABLED`, `DISABLED`.
-    pub snienable: Option<rt::Open<SslvserverSnienable>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub snienable: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverSsl2`]): `ENABLED`, `DISABLED`.
-    pub ssl2: Option<rt::Open<SslvserverSsl2>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssl2: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslvserverSsl3`]): `ENABLED`, `DISABLED`.
-    pub ssl3: Option<rt::Open<SslvserverSsl3>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverSslclientlogs`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub ssl3: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub sslclientlogs: Option<rt::Open<SslvserverSslclientlogs>>,
-    /// `String`, read-write.
-    ///
+    pub sslclientlogs: Option<rt::Open<DisabledEnabled>>,
     /// Length: 1 to 127.
     pub sslprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverSslredirect`]): `ENABLED`, `DISABLED`.
-    pub sslredirect: Option<rt::Open<SslvserverSslredirect>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sslredirect: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverSslv2redirect`]): `ENABLED`, `DISABLED`.
-    pub sslv2redirect: Option<rt::Open<SslvserverSslv2redirect>>,
-    /// `String`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sslv2redirect: Option<rt::Open<EnabledDisabled>>,
     pub sslv2url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverStrictsigdigestcheck`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub strictsigdigestcheck: Option<rt::Open<SslvserverStrictsigdigestcheck>>,
-    /// `String`, read-write.
-    ///
+    pub strictsigdigestcheck: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslvserverTls1`]): `ENABLED`, `DISABLED`.
-    pub tls1: Option<rt::Open<SslvserverTls1>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls1: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslvserverTls11`]): `ENABLED`, `DISABLED`.
-    pub tls11: Option<rt::Open<SslvserverTls11>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls11: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SslvserverTls12`]): `ENABLED`, `DISABLED`.
-    pub tls12: Option<rt::Open<SslvserverTls12>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub tls12: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverTls13`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub tls13: Option<rt::Open<SslvserverTls13>>,
-    /// `Double`, read-write.
+    pub tls13: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 10.
     ///
@@ -15554,85 +15703,15 @@ pub struct Sslvserver {
     ///
     /// Since `12.1`.
     pub tls13sessionticketsperauthcontext: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub vservername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SslvserverZerorttearlydata`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub zerorttearlydata: Option<rt::Open<SslvserverZerorttearlydata>>,
+    pub zerorttearlydata: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslvserver`.`cipherredirect` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverCipherredirect = SslactionCipher;
-/// Values of `sslvserver`.`clientauth` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverClientauth = SslactionCipher;
-/// Values of `sslvserver`.`clientcert` ([`Sslvserver`]): the same values as [`SslactionClientcertverification`].
-pub type SslvserverClientcert = SslactionClientcertverification;
-/// Values of `sslvserver`.`crlcheck` ([`Sslvserver`]): the same values as [`SslactionClientcertverification`].
-pub type SslvserverCrlcheck = SslactionClientcertverification;
-/// Values of `sslvserver`.`dh` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverDh = SslactionCipher;
-/// Values of `sslvserver`.`dhekeyexchangewithpsk` ([`Sslvserver`]): the same values as [`SslcertbundleInuse`].
-pub type SslvserverDhekeyexchangewithpsk = SslcertbundleInuse;
-/// Values of `sslvserver`.`dhkeyexpsizelimit` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverDhkeyexpsizelimit = SslactionCipher;
-/// Values of `sslvserver`.`dtls1` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverDtls1 = SslactionCipher;
-/// Values of `sslvserver`.`dtls12` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverDtls12 = SslactionCipher;
-/// Values of `sslvserver`.`ersa` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverErsa = SslactionCipher;
-/// Values of `sslvserver`.`hsts` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverHsts = SslactionCipher;
-/// Values of `sslvserver`.`includesubdomains` ([`Sslvserver`]): the same values as [`SslcertbundleInuse`].
-pub type SslvserverIncludesubdomains = SslcertbundleInuse;
-/// Values of `sslvserver`.`nonfipsciphers` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverNonfipsciphers = SslactionCipher;
-/// Values of `sslvserver`.`ocspcheck` ([`Sslvserver`]): the same values as [`SslactionClientcertverification`].
-pub type SslvserverOcspcheck = SslactionClientcertverification;
-/// Values of `sslvserver`.`ocspstapling` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverOcspstapling = SslactionCipher;
-/// Values of `sslvserver`.`preload` ([`Sslvserver`]): the same values as [`SslcertbundleInuse`].
-pub type SslvserverPreload = SslcertbundleInuse;
-/// Values of `sslvserver`.`pushenctrigger` ([`Sslvserver`]): the same values as [`SslprofilePushenctrigger`].
-pub type SslvserverPushenctrigger = SslprofilePushenctrigger;
-/// Values of `sslvserver`.`redirectportrewrite` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverRedirectportrewrite = SslactionCipher;
-/// Values of `sslvserver`.`sendclosenotify` ([`Sslvserver`]): the same values as [`SslcertbundleInuse`].
-pub type SslvserverSendclosenotify = SslcertbundleInuse;
-/// Values of `sslvserver`.`sessreuse` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverSessreuse = SslactionCipher;
-/// Values of `sslvserver`.`snienable` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverSnienable = SslactionCipher;
-/// Values of `sslvserver`.`ssl2` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverSsl2 = SslactionCipher;
-/// Values of `sslvserver`.`ssl3` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverSsl3 = SslactionCipher;
-/// Values of `sslvserver`.`sslclientlogs` ([`Sslvserver`]): the same values as [`SslprofileAllowunknownsni`].
-pub type SslvserverSslclientlogs = SslprofileAllowunknownsni;
-/// Values of `sslvserver`.`sslredirect` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverSslredirect = SslactionCipher;
-/// Values of `sslvserver`.`sslv2redirect` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverSslv2redirect = SslactionCipher;
-/// Values of `sslvserver`.`strictsigdigestcheck` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverStrictsigdigestcheck = SslactionCipher;
-/// Values of `sslvserver`.`tls1` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverTls1 = SslactionCipher;
-/// Values of `sslvserver`.`tls11` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverTls11 = SslactionCipher;
-/// Values of `sslvserver`.`tls12` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverTls12 = SslactionCipher;
-/// Values of `sslvserver`.`tls13` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverTls13 = SslactionCipher;
-/// Values of `sslvserver`.`zerorttearlydata` ([`Sslvserver`]): the same values as [`SslactionCipher`].
-pub type SslvserverZerorttearlydata = SslactionCipher;
 impl rt::Model for Sslvserver {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15745,6 +15824,7 @@ impl rt::Model for Sslvserver {
             50 => self.tls13sessionticketsperauthcontext.as_field(),
             51 => self.vservername.as_field(),
             52 => self.zerorttearlydata.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15803,14 +15883,9 @@ impl rt::Model for Sslvserver {
             50 => self.tls13sessionticketsperauthcontext.as_field_mut(),
             51 => self.vservername.as_field_mut(),
             52 => self.zerorttearlydata.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslvserver {
@@ -15843,6 +15918,15 @@ impl rt::Resource for Sslvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
+}
+impl Sslvserver {
+    /// A `sslvserver` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Sslvserver {
     /// `GET /nitro/v1/config/sslvserver?count=yes`
@@ -15887,23 +15971,22 @@ impl Sslvserver {
 /// - URL: `/nitro/v1/config/sslvserver_binding`
 /// - Key: `vservername`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl/sslvserver_binding/sslvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub vservername: Option<String>,
-    /// `sslvserver_sslcipher_binding[]`, read-only.
-    pub sslvserver_sslcipher_binding: Option<Vec<SslvserverSslcipherBinding>>,
-    /// `sslvserver_ecccurve_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslvserver_ecccurve_binding: Option<Vec<SslvserverEcccurveBinding>>,
-    /// `sslvserver_sslpolicy_binding[]`, read-only.
-    pub sslvserver_sslpolicy_binding: Option<Vec<SslvserverSslpolicyBinding>>,
-    /// `sslvserver_sslcertkey_binding[]`, read-only.
+    /// Read-only: never sent.
     pub sslvserver_sslcertkey_binding: Option<Vec<SslvserverSslcertkeyBinding>>,
-    /// `sslvserver_sslciphersuite_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub sslvserver_sslcipher_binding: Option<Vec<SslvserverSslcipherBinding>>,
+    /// Read-only: never sent.
     pub sslvserver_sslciphersuite_binding: Option<Vec<SslvserverSslciphersuiteBinding>>,
+    /// Read-only: never sent.
+    pub sslvserver_sslpolicy_binding: Option<Vec<SslvserverSslpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15925,6 +16008,7 @@ impl rt::Model for SslvserverBinding {
             3 => self.sslvserver_sslciphersuite_binding.as_field(),
             4 => self.sslvserver_sslpolicy_binding.as_field(),
             5 => self.vservername.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15936,14 +16020,9 @@ impl rt::Model for SslvserverBinding {
             3 => self.sslvserver_sslciphersuite_binding.as_field_mut(),
             4 => self.sslvserver_sslpolicy_binding.as_field_mut(),
             5 => self.vservername.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverBinding {
@@ -15978,6 +16057,15 @@ impl rt::Resource for SslvserverBinding {
     const KEYS: &'static [&'static str] = &["vservername"];
 }
 impl SslvserverBinding {
+    /// A `sslvserver_binding` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SslvserverBinding {
     /// `GET /nitro/v1/config/sslvserver_binding/{vservername}`
     pub fn get(vservername: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(vservername)
@@ -15995,23 +16083,19 @@ impl SslvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverEcccurveBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverEcccurveBindingEcccurvename`]): `ALL`, `P_224`, `P_256`, `P_384`, `P_521`, `X25519_MLKEM768`, `X_25519`.
-    pub ecccurvename: Option<rt::Open<SslvserverEcccurveBindingEcccurvename>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub vservername: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Ecccurvename`]): `ALL`, `P_224`, `P_256`, `P_384`, `P_521`, `X25519_MLKEM768`, `X_25519`.
+    pub ecccurvename: Option<rt::Open<Ecccurvename>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslvserver_ecccurve_binding`.`ecccurvename` ([`SslvserverEcccurveBinding`]): the same values as [`SslprofileEcccurveBindingEcccurvename`].
-pub type SslvserverEcccurveBindingEcccurvename = SslprofileEcccurveBindingEcccurvename;
 impl rt::Model for SslvserverEcccurveBinding {
     const FIELDS: &'static [&'static str] = &["__count", "ecccurvename", "vservername"];
     #[inline(always)]
@@ -16020,6 +16104,7 @@ impl rt::Model for SslvserverEcccurveBinding {
             0 => self.count.as_field(),
             1 => self.ecccurvename.as_field(),
             2 => self.vservername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16028,14 +16113,9 @@ impl rt::Model for SslvserverEcccurveBinding {
             0 => self.count.as_field_mut(),
             1 => self.ecccurvename.as_field_mut(),
             2 => self.vservername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverEcccurveBinding {
@@ -16068,6 +16148,20 @@ impl rt::Resource for SslvserverEcccurveBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
+}
+impl SslvserverEcccurveBinding {
+    /// A `sslvserver_ecccurve_binding` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ecccurvename`](Self::ecccurvename).
+    pub fn ecccurvename(mut self, ecccurvename: Ecccurvename) -> Self {
+        self.ecccurvename = Some(rt::Open::Known(ecccurvename));
+        self
+    }
 }
 impl SslvserverEcccurveBinding {
     /// `PUT /nitro/v1/config/sslvserver_ecccurve_binding`
@@ -16112,18 +16206,12 @@ impl SslvserverEcccurveBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslcacertbundleBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cacertbundlename: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub skipcacertbundle: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub vservername: Option<String>,
+    /// Since `14.1`.
+    pub cacertbundlename: Option<String>,
+    /// Since `14.1`.
+    pub skipcacertbundle: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16139,6 +16227,7 @@ impl rt::Model for SslvserverSslcacertbundleBinding {
             0 => self.cacertbundlename.as_field(),
             1 => self.skipcacertbundle.as_field(),
             2 => self.vservername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16147,14 +16236,9 @@ impl rt::Model for SslvserverSslcacertbundleBinding {
             0 => self.cacertbundlename.as_field_mut(),
             1 => self.skipcacertbundle.as_field_mut(),
             2 => self.vservername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslcacertbundleBinding {
@@ -16187,6 +16271,25 @@ impl rt::Resource for SslvserverSslcacertbundleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
+}
+impl SslvserverSslcacertbundleBinding {
+    /// A `sslvserver_sslcacertbundle_binding` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`cacertbundlename`](Self::cacertbundlename).
+    pub fn cacertbundlename(mut self, cacertbundlename: impl Into<String>) -> Self {
+        self.cacertbundlename = Some(cacertbundlename.into());
+        self
+    }
+    /// Sets [`skipcacertbundle`](Self::skipcacertbundle).
+    pub fn skipcacertbundle(mut self, skipcacertbundle: bool) -> Self {
+        self.skipcacertbundle = Some(skipcacertbundle);
+        self
+    }
 }
 impl SslvserverSslcacertbundleBinding {
     /// `PUT /nitro/v1/config/sslvserver_sslcacertbundle_binding` (method inferred: the reference gives none)
@@ -16226,43 +16329,31 @@ impl SslvserverSslcacertbundleBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslcertkeyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub vservername: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub ca: Option<bool>,
-    /// `String`, read-write.
     pub certkeyname: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 0 to 65534.
     ///
     /// Default: `0`.
     pub cleartextport: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverSslcertkeyBindingCrlcheck`]): `Mandatory`, `Optional`.
-    pub crlcheck: Option<rt::Open<SslvserverSslcertkeyBindingCrlcheck>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverSslcertkeyBindingOcspcheck`]): `Mandatory`, `Optional`.
-    pub ocspcheck: Option<rt::Open<SslvserverSslcertkeyBindingOcspcheck>>,
-    /// `Boolean`, read-write.
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     pub skipcaname: Option<bool>,
-    /// `Boolean`, read-write.
     pub snicert: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslvserver_sslcertkey_binding`.`crlcheck` ([`SslvserverSslcertkeyBinding`]): the same values as [`SslactionClientcertverification`].
-pub type SslvserverSslcertkeyBindingCrlcheck = SslactionClientcertverification;
-/// Values of `sslvserver_sslcertkey_binding`.`ocspcheck` ([`SslvserverSslcertkeyBinding`]): the same values as [`SslactionClientcertverification`].
-pub type SslvserverSslcertkeyBindingOcspcheck = SslactionClientcertverification;
 impl rt::Model for SslvserverSslcertkeyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16287,6 +16378,7 @@ impl rt::Model for SslvserverSslcertkeyBinding {
             6 => self.skipcaname.as_field(),
             7 => self.snicert.as_field(),
             8 => self.vservername.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16301,14 +16393,9 @@ impl rt::Model for SslvserverSslcertkeyBinding {
             6 => self.skipcaname.as_field_mut(),
             7 => self.snicert.as_field_mut(),
             8 => self.vservername.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslcertkeyBinding {
@@ -16341,6 +16428,45 @@ impl rt::Resource for SslvserverSslcertkeyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
+}
+impl SslvserverSslcertkeyBinding {
+    /// A `sslvserver_sslcertkey_binding` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ca`](Self::ca).
+    pub fn ca(mut self, ca: bool) -> Self {
+        self.ca = Some(ca);
+        self
+    }
+    /// Sets [`certkeyname`](Self::certkeyname).
+    pub fn certkeyname(mut self, certkeyname: impl Into<String>) -> Self {
+        self.certkeyname = Some(certkeyname.into());
+        self
+    }
+    /// Sets [`crlcheck`](Self::crlcheck).
+    pub fn crlcheck(mut self, crlcheck: MandatoryOptional) -> Self {
+        self.crlcheck = Some(rt::Open::Known(crlcheck));
+        self
+    }
+    /// Sets [`ocspcheck`](Self::ocspcheck).
+    pub fn ocspcheck(mut self, ocspcheck: MandatoryOptional) -> Self {
+        self.ocspcheck = Some(rt::Open::Known(ocspcheck));
+        self
+    }
+    /// Sets [`skipcaname`](Self::skipcaname).
+    pub fn skipcaname(mut self, skipcaname: bool) -> Self {
+        self.skipcaname = Some(skipcaname);
+        self
+    }
+    /// Sets [`snicert`](Self::snicert).
+    pub fn snicert(mut self, snicert: bool) -> Self {
+        self.snicert = Some(snicert);
+        self
+    }
 }
 impl SslvserverSslcertkeyBinding {
     /// `PUT /nitro/v1/config/sslvserver_sslcertkey_binding`
@@ -16391,18 +16517,12 @@ impl SslvserverSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslcertkeybundleBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certkeybundlename: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snicertkeybundle: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub vservername: Option<String>,
+    /// Since `14.1`.
+    pub certkeybundlename: Option<String>,
+    /// Since `14.1`.
+    pub snicertkeybundle: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16418,6 +16538,7 @@ impl rt::Model for SslvserverSslcertkeybundleBinding {
             0 => self.certkeybundlename.as_field(),
             1 => self.snicertkeybundle.as_field(),
             2 => self.vservername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16426,14 +16547,9 @@ impl rt::Model for SslvserverSslcertkeybundleBinding {
             0 => self.certkeybundlename.as_field_mut(),
             1 => self.snicertkeybundle.as_field_mut(),
             2 => self.vservername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslcertkeybundleBinding {
@@ -16466,6 +16582,25 @@ impl rt::Resource for SslvserverSslcertkeybundleBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
+}
+impl SslvserverSslcertkeybundleBinding {
+    /// A `sslvserver_sslcertkeybundle_binding` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`certkeybundlename`](Self::certkeybundlename).
+    pub fn certkeybundlename(mut self, certkeybundlename: impl Into<String>) -> Self {
+        self.certkeybundlename = Some(certkeybundlename.into());
+        self
+    }
+    /// Sets [`snicertkeybundle`](Self::snicertkeybundle).
+    pub fn snicertkeybundle(mut self, snicertkeybundle: bool) -> Self {
+        self.snicertkeybundle = Some(snicertkeybundle);
+        self
+    }
 }
 impl SslvserverSslcertkeybundleBinding {
     /// `PUT /nitro/v1/config/sslvserver_sslcertkeybundle_binding` (method inferred: the reference gives none)
@@ -16505,20 +16640,17 @@ impl SslvserverSslcertkeybundleBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslcipherBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub cipheraliasname: Option<String>,
-    /// `String`, read-write.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub vservername: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub cipheraliasname: Option<String>,
+    pub ciphername: Option<String>,
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16538,6 +16670,7 @@ impl rt::Model for SslvserverSslcipherBinding {
             2 => self.ciphername.as_field(),
             3 => self.description.as_field(),
             4 => self.vservername.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16548,14 +16681,9 @@ impl rt::Model for SslvserverSslcipherBinding {
             2 => self.ciphername.as_field_mut(),
             3 => self.description.as_field_mut(),
             4 => self.vservername.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslcipherBinding {
@@ -16588,6 +16716,20 @@ impl rt::Resource for SslvserverSslcipherBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
+}
+impl SslvserverSslcipherBinding {
+    /// A `sslvserver_sslcipher_binding` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
 }
 impl SslvserverSslcipherBinding {
     /// `PUT /nitro/v1/config/sslvserver_sslcipher_binding`
@@ -16631,18 +16773,16 @@ impl SslvserverSslcipherBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslciphersuiteBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub vservername: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub ciphername: Option<String>,
+    pub description: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16660,6 +16800,7 @@ impl rt::Model for SslvserverSslciphersuiteBinding {
             1 => self.ciphername.as_field(),
             2 => self.description.as_field(),
             3 => self.vservername.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16669,14 +16810,9 @@ impl rt::Model for SslvserverSslciphersuiteBinding {
             1 => self.ciphername.as_field_mut(),
             2 => self.description.as_field_mut(),
             3 => self.vservername.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslciphersuiteBinding {
@@ -16709,6 +16845,20 @@ impl rt::Resource for SslvserverSslciphersuiteBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
+}
+impl SslvserverSslciphersuiteBinding {
+    /// A `sslvserver_sslciphersuite_binding` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`ciphername`](Self::ciphername).
+    pub fn ciphername(mut self, ciphername: impl Into<String>) -> Self {
+        self.ciphername = Some(ciphername.into());
+        self
+    }
 }
 impl SslvserverSslciphersuiteBinding {
     /// `PUT /nitro/v1/config/sslvserver_sslciphersuite_binding`
@@ -16752,29 +16902,29 @@ impl SslvserverSslciphersuiteBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverSslpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
-    /// Possible values (see [`SslvserverSslpolicyBindingLabeltype`]): `vserver`, `service`, `policylabel`.
-    pub labeltype: Option<rt::Open<SslvserverSslpolicyBindingLabeltype>>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub vservername: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub labelname: Option<String>,
+    /// Possible values (see [`VserverServicePolicylabel`]): `vserver`, `service`, `policylabel`.
+    pub labeltype: Option<rt::Open<VserverServicePolicylabel>>,
     pub policyname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 0 to 254.
     pub polinherit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Default: `REQUEST`.
     ///
@@ -16784,17 +16934,9 @@ pub struct SslvserverSslpolicyBinding {
     ///
     /// Values of older releases that `14.1` lacks: `CLIENTCERT_REQ` (`12.0`), `HANDSHAKE_REQ` (`12.0`), `HANDSHAKE_RES` (`12.0`), `SERVERCERT_RES` (`12.0`), `SERVERHELLO_DONE_RES` (`12.0`), `SERVERHELLO_RES` (`12.0`) (removed).
     pub type_: Option<rt::Open<SslvserverSslpolicyBindingType>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslvserver_sslpolicy_binding`.`labeltype` ([`SslvserverSslpolicyBinding`]): the same values as [`SslglobalSslpolicyBindingLabeltype`].
-pub type SslvserverSslpolicyBindingLabeltype = SslglobalSslpolicyBindingLabeltype;
 /// Values of `sslvserver_sslpolicy_binding`.`type` ([`SslvserverSslpolicyBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -16841,6 +16983,7 @@ impl rt::Model for SslvserverSslpolicyBinding {
             7 => self.priority.as_field(),
             8 => self.type_.as_field(),
             9 => self.vservername.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16856,14 +16999,9 @@ impl rt::Model for SslvserverSslpolicyBinding {
             7 => self.priority.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.vservername.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslpolicyBinding {
@@ -16896,6 +17034,53 @@ impl rt::Resource for SslvserverSslpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["vservername"];
+}
+impl SslvserverSslpolicyBinding {
+    /// A `sslvserver_sslpolicy_binding` named by its key, every other field unset.
+    pub fn new(vservername: impl Into<String>) -> Self {
+        Self {
+            vservername: Some(vservername.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverServicePolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: SslvserverSslpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl SslvserverSslpolicyBinding {
     /// `PUT /nitro/v1/config/sslvserver_sslpolicy_binding`
@@ -16939,20 +17124,16 @@ impl SslvserverSslpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sslwrapkey {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub salt: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub wrapkeyname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub password: Option<String>,
+    /// Length: at least 1.
+    pub salt: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16971,6 +17152,7 @@ impl rt::Model for Sslwrapkey {
             1 => self.password.as_field(),
             2 => self.salt.as_field(),
             3 => self.wrapkeyname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16980,14 +17162,9 @@ impl rt::Model for Sslwrapkey {
             1 => self.password.as_field_mut(),
             2 => self.salt.as_field_mut(),
             3 => self.wrapkeyname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslwrapkey {
@@ -17022,6 +17199,15 @@ impl rt::Resource for Sslwrapkey {
     const KEYS: &'static [&'static str] = &["wrapkeyname"];
 }
 impl Sslwrapkey {
+    /// A `sslwrapkey` named by its key, every other field unset.
+    pub fn new(wrapkeyname: impl Into<String>) -> Self {
+        Self {
+            wrapkeyname: Some(wrapkeyname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Sslwrapkey {
     /// `GET /nitro/v1/config/sslwrapkey?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -17053,1153 +17239,1165 @@ impl Sslwrapkey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslStats {
-    /// `Double`, read-only.
-    pub ssltotsslv2transactions: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub sslsslv2transactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ssltotsslv2sessions: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub sslsslv2sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ssltotsslv2handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub sslsslv2handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ssltotsslv2clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub sslsslv2clientauthenticationsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<SslStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl128bitaesgcmciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl128bitideaciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl128bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl128bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl168bit3desciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl256bitaesgcmciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl40bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl40bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl40bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl56bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl56bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl56bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssl64bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymdhcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymecdhcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymecdsacryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymrsa1kcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymrsa2kcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymrsa4kcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymrsacryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslasymrsaotherscryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe128bitideaciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe128bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe128bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe168bit3desciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe40bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe40bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe40bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe56bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe56bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe56bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbe64bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbedh1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbedh2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbedh3072keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbedh4096keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbedh512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbedhauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbedssauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbedtlsv12clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbedtlsv12handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbedtlsv12sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbedtlsv1clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbedtlsv1handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbedtlsv1sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbeecdhecurve224rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbeecdhecurve25519rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbeecdhecurve256rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbeecdhecurve384rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbeecdhecurve521rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslbeecdsaauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbemaxmultiplexedsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbemaxmultiplexedsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbemd5macrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbenullauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbenullciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbersa1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbersa2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbersa3072keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbersa4096keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbersa512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbersaauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbesessionmultiplexattemptfailsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbesessionmultiplexattemptsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbesessionmultiplexattemptsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbesessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslbesha256macrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslbesha384macrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbeshamacrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbesslv3clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbesslv3handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbesslv3sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv11clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv11handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv11sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv12clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv12handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv12sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetlsv13clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetlsv13handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetlsv13sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv1clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv1handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetlsv1sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot128bitideaciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot128bitrc2ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot128bitrc4ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot168bit3desciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot40bitdesciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot40bitrc2ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot40bitrc4ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot56bitdesciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot56bitrc2ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot56bitrc4ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetot64bitrc4ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotdh1024keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotdh2048keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotdh3072keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotdh4096keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotdh512keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotdhauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotdssauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotdtlsv12clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotdtlsv12handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotdtlsv12sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotdtlsv1clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotdtlsv1handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotdtlsv1sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotecdhecurve224: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotecdhecurve25519: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotecdhecurve256: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotecdhecurve384: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotecdhecurve521: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslbetotecdsaauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotmd5mac: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotnullauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotnullciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotrsa1024keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotrsa2048keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotrsa3072keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetotrsa4096keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotrsa512keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotrsaauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotsessionmultiplexattemptfails: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotsessionmultiplexattempts: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotsessionmultiplexattemptsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslbetotsha256mac: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslbetotsha384mac: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotshamac: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotsslv3clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotsslv3handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetotsslv3sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv11clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv11handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv11sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv12clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv12handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv12sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetottlsv13clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetottlsv13handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbetottlsv13sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv1clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv1handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbetottlsv1sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbkendcipheraes128rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbkendcipheraes256rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub sslbkendcipheraesgcm128rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub sslbkendcipheraesgcm256rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbkenddtlsvl2renegorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslbkenddtlsvlrenegorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbkendsessionrenegotiaterate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbkendsslv3renegorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbkendtlsv11renegorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbkendtlsv12renegorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslbkendtlsvlrenegorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslcards: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslcardssecondary: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslcardstatus: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslcipheraes128rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslcipheraes256rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslcryptoutilizationasymstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslcryptoutilizationstat2nd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslcryptoutilizationsymmstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcurqsize: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcurqsizerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursslinfocardinblkq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursslinfocardinblkqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursslinfocardinkeyq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursslinfocardinkeyqrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursslinfonscardinqcount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursslinfonscardinqcountrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursslinfospcbinusecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslcursslinfospcbinusecountrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldecberate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldecferate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldechwrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssldechwsecondaryrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldecrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldecswrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldh1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldh2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldh3072keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldh4096keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldh512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldhauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssldssauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv12clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv12handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv12renegsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv12sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv12transactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv1clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv1handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv1renegsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv1sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssldtlsv1transactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslecdhe224keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdhe25519keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslecdhe256keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslecdhe384keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslecdhe521keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdhetransactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdhp224cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdhp256cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdhp384cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdhp521cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdhx25519cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslecdsaauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdsap224cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdsap256cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdsap384cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslecdsap521cryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslencberate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslencferate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslenchwrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslenchwsecondaryrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslencrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslencswrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslenginestatus: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslhwdecberate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslhwdecbesecondaryrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslhwdecferate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslhwdecfesecondaryrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslhwencberate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslhwencbesecondaryrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslhwencferate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslhwencfesecondaryrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslmd5macrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslnewsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslnullauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslnullciphersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslnumcardsup: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslnumcardsupsecondary: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssloffloadbulkaesgcm128rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssloffloadbulkaesgcm256rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssloffloadbulkaesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssloffloadbulkdesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssloffloadbulkrc4rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssloffloaddhkeyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssloffloadrsakeyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssloffloadsignrsarate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslpqcx25519mlkem768keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslrenegsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslrsa1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslrsa2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslrsa3072keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslrsa4096keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslrsa512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslrsaauthorizationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsessionhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsessionmissrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslsha256macrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub sslsha384macrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslshamacrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub sslsslserverinrecordsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub sslsslv2clientauthenticationsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub sslsslv2handshakesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub sslsslv2sessionsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub sslsslv2transactionsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsslv3clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsslv3handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsslv3renegsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsslv3sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslsslv3transactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslswdecberate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslswdecferate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslswencberate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sslswencferate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sslsymcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv11clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv11handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv11renegsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv11sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv11transactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv12clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv12handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv12renegsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv12sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv12transactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub ssltlsv13clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub ssltlsv13handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub ssltlsv13sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub ssltlsv13transactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv1clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv1handshakesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv1renegsessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv1sessionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltlsv1transactionsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot128bitaesgcmciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot128bitideaciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot128bitrc2ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot128bitrc4ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot168bit3desciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot256bitaesgcmciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot40bitdesciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot40bitrc2ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot40bitrc4ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot56bitdesciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot56bitrc2ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot56bitrc4ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltot64bitrc4ciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotbkendcipheraes128: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotbkendcipheraes256: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub ssltotbkendcipheraesgcm128: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub ssltotbkendcipheraesgcm256: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotbkenddtlsvl2renego: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotbkenddtlsvlrenego: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotbkendsessionrenegotiate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotbkendsslv3renego: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotbkendtlsv11renego: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotbkendtlsv12renego: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotbkendtlsvlrenego: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotcipheraes128: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotcipheraes256: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdec: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdecbe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdecfe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdechw: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssltotdechwsecondary: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdecsw: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdh1024keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdh2048keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdh3072keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdh4096keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdh512keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdhauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotdssauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv12clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv12handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv12renegsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv12sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv12transactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv1clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv1handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv1renegsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv1sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotdtlsv1transactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotecdhe224keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotecdhe25519keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotecdhe256keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotecdhe384keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotecdhe521keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotecdhetransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub ssltotecdsaauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotenc: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotencbe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotencfe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotenchw: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssltotenchwsecondary: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotencsw: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltothwdecbe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssltothwdecbesecondary: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltothwdecfe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssltothwdecfesecondary: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltothwencbe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssltothwencbesecondary: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltothwencfe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssltothwencfesecondary: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotmd5mac: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotnewsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotnullauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotnullciphers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotoffloadbulkaes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotoffloadbulkaesgcm128: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotoffloadbulkaesgcm256: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotoffloadbulkdes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotoffloadbulkrc4: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotoffloaddhkeyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotoffloadrsakeyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotoffloadsignrsa: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotpqcx25519mlkem768keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotrenegsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotrsa1024keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotrsa2048keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssltotrsa3072keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotrsa4096keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotrsa512keyexchanges: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotrsaauthorizations: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsessionhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsessionmiss: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssltotsha256mac: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub ssltotsha384mac: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotshamac: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub ssltotsslserverinrecords: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub ssltotsslv2clientauthentications: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub ssltotsslv2handshakes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub ssltotsslv2sessions: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub ssltotsslv2transactions: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsslv3clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsslv3handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsslv3renegsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsslv3sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotsslv3transactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotswdecbe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotswdecfe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotswencbe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltotswencfe: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv11clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv11handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv11renegsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv11sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv11transactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv12clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv12handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv12renegsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv12sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv12transactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub ssltottlsv13clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub ssltottlsv13handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub ssltottlsv13sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub ssltottlsv13transactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv1clientauthentications: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv1handshakes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv1renegsessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv1sessions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottlsv1transactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltottransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub ssltransactionsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `ssl`.`clearstats` ([`SslStats`]).
-///
-/// Also the values of `sslvserver.clearstats`.
+/// Values of `ssl.clearstats`, `sslvserver.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SslStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for SslStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -19063,6 +19261,7 @@ impl rt::Model for SslStats {
             423 => self.ssltottlsv1transactions.as_field(),
             424 => self.ssltottransactions.as_field(),
             425 => self.ssltransactionsrate.as_field(),
+            426 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19494,14 +19693,9 @@ impl rt::Model for SslStats {
             423 => self.ssltottlsv1transactions.as_field_mut(),
             424 => self.ssltottransactions.as_field_mut(),
             425 => self.ssltransactionsrate.as_field_mut(),
+            426 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslStats {
@@ -19550,111 +19744,105 @@ impl SslStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslvserverStats {
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub actsvcs: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SslvserverStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `11.0`.
-    pub clearstats: Option<rt::Open<SslvserverStatsClearstats>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.0`.
-    pub primaryport: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslclientauthfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslclientauthsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxdecbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxencbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxhwdec_bytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxhwencbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxsessionhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxsessionnewrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxtotdecbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxtotencbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxtothwdec_bytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxtothwencbytes: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxtotsessionhits: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub sslctxtotsessionnew: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub ssltotclientauthfailure: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub ssltotclientauthsuccess: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub state: Option<String>,
-    /// Wire name `type`. Type `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub vservername: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub actsvcs: Option<rt::Number>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `11.0`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub primaryipaddress: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub primaryport: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslclientauthfailurerate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslclientauthsuccessrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxdecbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxencbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxhwdec_bytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxhwencbytesrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxsessionhitsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxsessionnewrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxtotdecbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxtotencbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxtothwdec_bytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxtothwencbytes: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxtotsessionhits: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub sslctxtotsessionnew: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub ssltotclientauthfailure: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub ssltotclientauthsuccess: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub state: Option<String>,
+    /// Wire name `type`. Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub type_: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub vslbhealth: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `sslvserver`.`clearstats` ([`SslvserverStats`]): the same values as [`SslStatsClearstats`].
-pub type SslvserverStatsClearstats = SslStatsClearstats;
 impl rt::Model for SslvserverStats {
     const FIELDS: &'static [&'static str] = &[
         "actsvcs",
@@ -19709,6 +19897,7 @@ impl rt::Model for SslvserverStats {
             21 => self.type_.as_field(),
             22 => self.vservername.as_field(),
             23 => self.vslbhealth.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19738,14 +19927,9 @@ impl rt::Model for SslvserverStats {
             21 => self.type_.as_field_mut(),
             22 => self.vservername.as_field_mut(),
             23 => self.vslbhealth.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverStats {

@@ -14,47 +14,39 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StreamidentifierStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`StreamidentifierStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<StreamidentifierStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `String[]`, read-write.
+    /// Possible values (see [`StreamidentifierStatsClearstats`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<StreamidentifierStatsClearstats>>,
     pub pattern: Option<Vec<String>>,
-    /// `String`, read-write.
     pub sortby: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SORT_DESCENDING`.
     ///
     /// Possible values (see [`StreamidentifierStatsSortorder`]): `ascending`, `descending`.
     pub sortorder: Option<rt::Open<StreamidentifierStatsSortorder>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub streamobjbandw: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub streamobjbreachcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub streamobjconn: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub streamobjdroppedconns: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub streamobjpktcredits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub streamobjpktspersecond: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub streamobjreq: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub streamobjresptime: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -121,6 +113,7 @@ impl rt::Model for StreamidentifierStats {
             10 => self.streamobjpktspersecond.as_field(),
             11 => self.streamobjreq.as_field(),
             12 => self.streamobjresptime.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -139,14 +132,9 @@ impl rt::Model for StreamidentifierStats {
             10 => self.streamobjpktspersecond.as_field_mut(),
             11 => self.streamobjreq.as_field_mut(),
             12 => self.streamobjresptime.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StreamidentifierStats {
@@ -195,107 +183,93 @@ impl StreamidentifierStats {
 /// - URL: `/nitro/v1/config/streamidentifier`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`StreamidentifierStats`]
+/// - Bindings: [`StreamidentifierAnalyticsprofileBinding`], [`StreamidentifierBinding`], [`StreamidentifierStreamsessionBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Streamidentifier {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at most 10.
     ///
     /// Default: `0.000000`.
     ///
     /// Since `11.0`.
     pub acceptancethreshold: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`StreamidentifierAppflowlog`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub appflowlog: Option<rt::Open<StreamidentifierAppflowlog>>,
-    /// `Double`, read-write.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub breachthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub interval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`StreamidentifierLog`]): `NONE`, `SYSLOG`.
     ///
     /// Since `14.1`.
     pub log: Option<rt::Open<StreamidentifierLog>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub loginterval: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub loglimit: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub maxtransactionthreshold: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `0`.
     ///
     /// Since `11.0`.
     pub mintransactionthreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub rule: Option<Vec<String>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Default: `1`.
     pub samplecount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub selectorname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`StreamidentifierSnmptrap`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub snmptrap: Option<rt::Open<StreamidentifierSnmptrap>>,
-    /// `String`, read-write.
-    ///
+    pub snmptrap: Option<rt::Open<EnabledDisabled>>,
     /// Default: `REQUESTS`.
     ///
     /// Possible values (see [`StreamidentifierSort`]): `REQUESTS`, `CONNECTIONS`, `RESPTIME`, `BANDWIDTH`, `RESPTIME_BREACHES`, `NONE`.
     pub sort: Option<rt::Open<StreamidentifierSort>>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`StreamidentifierTrackackonlypackets`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub trackackonlypackets: Option<rt::Open<StreamidentifierTrackackonlypackets>>,
-    /// `String`, read-write.
-    ///
+    pub trackackonlypackets: Option<rt::Open<EnabledDisabled>>,
     /// Default: `NONE`.
     ///
     /// Possible values (see [`StreamidentifierTracktransactions`]): `RESPTIME`, `NONE`.
@@ -305,18 +279,16 @@ pub struct Streamidentifier {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `streamidentifier`.`appflowlog` ([`Streamidentifier`]).
-///
-/// Also the values of `streamidentifier.snmptrap`, `streamidentifier.trackackonlypackets`.
+/// Values of `streamidentifier.appflowlog`, `streamidentifier.snmptrap`, `streamidentifier.trackackonlypackets`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum StreamidentifierAppflowlog {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for StreamidentifierAppflowlog {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -337,8 +309,6 @@ impl rt::WireEnum for StreamidentifierLog {
         (Self::Syslog, "SYSLOG"),
     ];
 }
-/// Values of `streamidentifier`.`snmptrap` ([`Streamidentifier`]): the same values as [`StreamidentifierAppflowlog`].
-pub type StreamidentifierSnmptrap = StreamidentifierAppflowlog;
 /// Values of `streamidentifier`.`sort` ([`Streamidentifier`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -368,8 +338,6 @@ impl rt::WireEnum for StreamidentifierSort {
         (Self::ResptimeBreaches, "RESPTIME_BREACHES"),
     ];
 }
-/// Values of `streamidentifier`.`trackackonlypackets` ([`Streamidentifier`]): the same values as [`StreamidentifierAppflowlog`].
-pub type StreamidentifierTrackackonlypackets = StreamidentifierAppflowlog;
 /// Values of `streamidentifier`.`tracktransactions` ([`Streamidentifier`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -427,6 +395,7 @@ impl rt::Model for Streamidentifier {
             15 => self.sort.as_field(),
             16 => self.trackackonlypackets.as_field(),
             17 => self.tracktransactions.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -450,14 +419,9 @@ impl rt::Model for Streamidentifier {
             15 => self.sort.as_field_mut(),
             16 => self.trackackonlypackets.as_field_mut(),
             17 => self.tracktransactions.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Streamidentifier {
@@ -490,6 +454,87 @@ impl rt::Resource for Streamidentifier {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Streamidentifier {
+    /// A `streamidentifier` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acceptancethreshold`](Self::acceptancethreshold).
+    pub fn acceptancethreshold(
+        mut self,
+        acceptancethreshold: impl Into<String>,
+    ) -> Self {
+        self.acceptancethreshold = Some(acceptancethreshold.into());
+        self
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`breachthreshold`](Self::breachthreshold).
+    pub fn breachthreshold(mut self, breachthreshold: impl Into<rt::Number>) -> Self {
+        self.breachthreshold = Some(breachthreshold.into());
+        self
+    }
+    /// Sets [`interval`](Self::interval).
+    pub fn interval(mut self, interval: impl Into<rt::Number>) -> Self {
+        self.interval = Some(interval.into());
+        self
+    }
+    /// Sets [`maxtransactionthreshold`](Self::maxtransactionthreshold).
+    pub fn maxtransactionthreshold(
+        mut self,
+        maxtransactionthreshold: impl Into<rt::Number>,
+    ) -> Self {
+        self.maxtransactionthreshold = Some(maxtransactionthreshold.into());
+        self
+    }
+    /// Sets [`mintransactionthreshold`](Self::mintransactionthreshold).
+    pub fn mintransactionthreshold(
+        mut self,
+        mintransactionthreshold: impl Into<rt::Number>,
+    ) -> Self {
+        self.mintransactionthreshold = Some(mintransactionthreshold.into());
+        self
+    }
+    /// Sets [`samplecount`](Self::samplecount).
+    pub fn samplecount(mut self, samplecount: impl Into<rt::Number>) -> Self {
+        self.samplecount = Some(samplecount.into());
+        self
+    }
+    /// Sets [`selectorname`](Self::selectorname).
+    pub fn selectorname(mut self, selectorname: impl Into<String>) -> Self {
+        self.selectorname = Some(selectorname.into());
+        self
+    }
+    /// Sets [`snmptrap`](Self::snmptrap).
+    pub fn snmptrap(mut self, snmptrap: EnabledDisabled) -> Self {
+        self.snmptrap = Some(rt::Open::Known(snmptrap));
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    pub fn sort(mut self, sort: StreamidentifierSort) -> Self {
+        self.sort = Some(rt::Open::Known(sort));
+        self
+    }
+    /// Sets [`trackackonlypackets`](Self::trackackonlypackets).
+    pub fn trackackonlypackets(mut self, trackackonlypackets: EnabledDisabled) -> Self {
+        self.trackackonlypackets = Some(rt::Open::Known(trackackonlypackets));
+        self
+    }
+    /// Sets [`tracktransactions`](Self::tracktransactions).
+    pub fn tracktransactions(
+        mut self,
+        tracktransactions: StreamidentifierTracktransactions,
+    ) -> Self {
+        self.tracktransactions = Some(rt::Open::Known(tracktransactions));
+        self
+    }
 }
 impl Streamidentifier {
     /// `POST /nitro/v1/config/streamidentifier`
@@ -555,14 +600,10 @@ impl Streamidentifier {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StreamidentifierAnalyticsprofileBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analyticsprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Since `14.1`.
+    pub analyticsprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -573,6 +614,7 @@ impl rt::Model for StreamidentifierAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -580,14 +622,9 @@ impl rt::Model for StreamidentifierAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StreamidentifierAnalyticsprofileBinding {
@@ -620,6 +657,20 @@ impl rt::Resource for StreamidentifierAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl StreamidentifierAnalyticsprofileBinding {
+    /// A `streamidentifier_analyticsprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`analyticsprofile`](Self::analyticsprofile).
+    pub fn analyticsprofile(mut self, analyticsprofile: impl Into<String>) -> Self {
+        self.analyticsprofile = Some(analyticsprofile.into());
+        self
+    }
 }
 impl StreamidentifierAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/streamidentifier_analyticsprofile_binding` (method inferred: the reference gives none)
@@ -656,12 +707,12 @@ impl StreamidentifierAnalyticsprofileBinding {
 /// - URL: `/nitro/v1/config/streamidentifier_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/stream/streamidentifier_binding/streamidentifier_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StreamidentifierBinding {
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `streamidentifier_streamsession_binding[]`, read-only.
+    /// Read-only: never sent.
     pub streamidentifier_streamsession_binding: Option<
         Vec<StreamidentifierStreamsessionBinding>,
     >,
@@ -678,6 +729,7 @@ impl rt::Model for StreamidentifierBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.streamidentifier_streamsession_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -685,14 +737,9 @@ impl rt::Model for StreamidentifierBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.streamidentifier_streamsession_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StreamidentifierBinding {
@@ -727,6 +774,15 @@ impl rt::Resource for StreamidentifierBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl StreamidentifierBinding {
+    /// A `streamidentifier_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl StreamidentifierBinding {
     /// `GET /nitro/v1/config/streamidentifier_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -741,17 +797,16 @@ impl StreamidentifierBinding {
 /// - URL: `/nitro/v1/config/streamidentifier_streamsession_binding`
 /// - Key: none
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/stream/streamidentifier_streamsession_binding/streamidentifier_streamsession_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StreamidentifierStreamsessionBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -762,6 +817,7 @@ impl rt::Model for StreamidentifierStreamsessionBinding {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -769,14 +825,9 @@ impl rt::Model for StreamidentifierStreamsessionBinding {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StreamidentifierStreamsessionBinding {
@@ -828,14 +879,12 @@ impl StreamidentifierStreamsessionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Streamselector {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String[]`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -851,6 +900,7 @@ impl rt::Model for Streamselector {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.rule.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -859,14 +909,9 @@ impl rt::Model for Streamselector {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.rule.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Streamselector {
@@ -899,6 +944,20 @@ impl rt::Resource for Streamselector {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Streamselector {
+    /// A `streamselector` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.rule = Some(rule.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl Streamselector {
     /// `POST /nitro/v1/config/streamselector`
@@ -948,8 +1007,6 @@ impl Streamselector {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Streamsession {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -961,20 +1018,16 @@ impl rt::Model for Streamsession {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Streamsession {

@@ -15,131 +15,125 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscribergxinterface {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
     /// Since `13.1`.
     pub cerrequesttimeout: Option<rt::Number>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     ///
     /// Range: at least 1.
     ///
     /// Since `12.1`.
     pub gxreportingavp1: Option<Vec<rt::Number>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `OctetString`.
     ///
-    /// Possible values (see [`SubscribergxinterfaceGxreportingavp1type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
+    /// Possible values (see [`Gxreportingavp1type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
     ///
     /// Since `12.1`.
-    pub gxreportingavp1type: Option<rt::Open<SubscribergxinterfaceGxreportingavp1type>>,
-    /// `Double`, read-only.
+    pub gxreportingavp1type: Option<rt::Open<Gxreportingavp1type>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub gxreportingavp1vendorid: Option<rt::Number>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     ///
     /// Range: at least 1.
     ///
     /// Since `12.1`.
     pub gxreportingavp2: Option<Vec<rt::Number>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `OctetString`.
     ///
-    /// Possible values (see [`SubscribergxinterfaceGxreportingavp2type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
+    /// Possible values (see [`Gxreportingavp1type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
     ///
     /// Since `12.1`.
-    pub gxreportingavp2type: Option<rt::Open<SubscribergxinterfaceGxreportingavp2type>>,
-    /// `Double`, read-only.
+    pub gxreportingavp2type: Option<rt::Open<Gxreportingavp1type>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub gxreportingavp2vendorid: Option<rt::Number>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     ///
     /// Range: at least 1.
     ///
     /// Since `12.1`.
     pub gxreportingavp3: Option<Vec<rt::Number>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `OctetString`.
     ///
-    /// Possible values (see [`SubscribergxinterfaceGxreportingavp3type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
+    /// Possible values (see [`Gxreportingavp1type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
     ///
     /// Since `12.1`.
-    pub gxreportingavp3type: Option<rt::Open<SubscribergxinterfaceGxreportingavp3type>>,
-    /// `Double`, read-only.
+    pub gxreportingavp3type: Option<rt::Open<Gxreportingavp1type>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub gxreportingavp3vendorid: Option<rt::Number>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     ///
     /// Range: at least 1.
     ///
     /// Since `12.1`.
     pub gxreportingavp4: Option<Vec<rt::Number>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `OctetString`.
     ///
-    /// Possible values (see [`SubscribergxinterfaceGxreportingavp4type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
+    /// Possible values (see [`Gxreportingavp1type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
     ///
     /// Since `12.1`.
-    pub gxreportingavp4type: Option<rt::Open<SubscribergxinterfaceGxreportingavp4type>>,
-    /// `Double`, read-only.
+    pub gxreportingavp4type: Option<rt::Open<Gxreportingavp1type>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub gxreportingavp4vendorid: Option<rt::Number>,
-    /// `Double[]`, read-only.
+    /// Read-only: never sent. Reference type `Double[]`.
     ///
     /// Range: at least 1.
     ///
     /// Since `12.1`.
     pub gxreportingavp5: Option<Vec<rt::Number>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `OctetString`.
     ///
-    /// Possible values (see [`SubscribergxinterfaceGxreportingavp5type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
+    /// Possible values (see [`Gxreportingavp1type`]): `OctetString`, `Integer32`, `Integer64`, `Unsigned32`, `Unsigned64`, `Float32`, `Float64`.
     ///
     /// Since `12.1`.
-    pub gxreportingavp5type: Option<rt::Open<SubscribergxinterfaceGxreportingavp5type>>,
-    /// `Double`, read-only.
+    pub gxreportingavp5type: Option<rt::Open<Gxreportingavp1type>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub gxreportingavp5vendorid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SubscribergxinterfaceHealthcheck`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub healthcheck: Option<rt::Open<SubscribergxinterfaceHealthcheck>>,
-    /// `Double`, read-write.
+    pub healthcheck: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 6 to 86400.
     ///
     /// Since `13.1`.
     pub healthcheckttl: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`SubscribergxinterfaceHoldonsubscriberabsence`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `11.0`.
-    pub holdonsubscriberabsence: Option<
-        rt::Open<SubscribergxinterfaceHoldonsubscriberabsence>,
-    >,
-    /// `String`, read-only.
+    pub holdonsubscriberabsence: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub identity: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
@@ -147,7 +141,7 @@ pub struct Subscribergxinterface {
     ///
     /// Since `11.0`.
     pub idlettl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
@@ -155,47 +149,39 @@ pub struct Subscribergxinterface {
     ///
     /// Since `11.0`.
     pub negativettl: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`SubscribergxinterfaceNegativettllimitedsuccess`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub negativettllimitedsuccess: Option<
-        rt::Open<SubscribergxinterfaceNegativettllimitedsuccess>,
-    >,
-    /// `Double`, read-write.
+    pub negativettllimitedsuccess: Option<rt::Open<YesNo>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `12.0-FR4`.
     pub nodeid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub pcrfrealm: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SubscribergxinterfacePurgesdbongxfailure`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `13.1`.
-    pub purgesdbongxfailure: Option<rt::Open<SubscribergxinterfacePurgesdbongxfailure>>,
-    /// `String`, read-only.
+    pub purgesdbongxfailure: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub realm: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `3`.
     ///
     /// Since `11.0`.
     pub requestretryattempts: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
@@ -203,7 +189,7 @@ pub struct Subscribergxinterface {
     ///
     /// Since `11.0`.
     pub requesttimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 86400.
     ///
@@ -211,19 +197,17 @@ pub struct Subscribergxinterface {
     ///
     /// Since `11.1`.
     pub revalidationtimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub service: Option<String>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: at least 1.
     ///
     /// Since `11.0`.
     pub servicepathavp: Option<Vec<rt::Number>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `SERVICEPATH`.
     ///
@@ -231,22 +215,20 @@ pub struct Subscribergxinterface {
     ///
     /// Since `11.0`.
     pub servicepathinfomode: Option<rt::Open<SubscribergxinterfaceServicepathinfomode>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub servicepathvendorid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub status: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SubscribergxinterfaceSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub svrstate: Option<rt::Open<SubscribergxinterfaceSvrstate>>,
-    /// `String`, read-write.
-    ///
+    pub svrstate: Option<rt::Open<Svrstate>>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
@@ -254,12 +236,10 @@ pub struct Subscribergxinterface {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `subscribergxinterface`.`gxreportingavp1type` ([`Subscribergxinterface`]).
-///
-/// Also the values of `subscribergxinterface.gxreportingavp2type`, `subscribergxinterface.gxreportingavp3type`, `subscribergxinterface.gxreportingavp4type`, `subscribergxinterface.gxreportingavp5type`.
+/// Values of `subscribergxinterface.gxreportingavp1type`, `subscribergxinterface.gxreportingavp2type`, `subscribergxinterface.gxreportingavp3type`, `subscribergxinterface.gxreportingavp4type`, `subscribergxinterface.gxreportingavp5type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SubscribergxinterfaceGxreportingavp1type {
+pub enum Gxreportingavp1type {
     /// `OctetString`
     OctetString,
     /// `Integer32`
@@ -275,7 +255,7 @@ pub enum SubscribergxinterfaceGxreportingavp1type {
     /// `Float64`
     Float64,
 }
-impl rt::WireEnum for SubscribergxinterfaceGxreportingavp1type {
+impl rt::WireEnum for Gxreportingavp1type {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::OctetString, "OctetString"),
         (Self::Integer32, "Integer32"),
@@ -286,37 +266,21 @@ impl rt::WireEnum for SubscribergxinterfaceGxreportingavp1type {
         (Self::Float64, "Float64"),
     ];
 }
-/// Values of `subscribergxinterface`.`gxreportingavp2type` ([`Subscribergxinterface`]): the same values as [`SubscribergxinterfaceGxreportingavp1type`].
-pub type SubscribergxinterfaceGxreportingavp2type = SubscribergxinterfaceGxreportingavp1type;
-/// Values of `subscribergxinterface`.`gxreportingavp3type` ([`Subscribergxinterface`]): the same values as [`SubscribergxinterfaceGxreportingavp1type`].
-pub type SubscribergxinterfaceGxreportingavp3type = SubscribergxinterfaceGxreportingavp1type;
-/// Values of `subscribergxinterface`.`gxreportingavp4type` ([`Subscribergxinterface`]): the same values as [`SubscribergxinterfaceGxreportingavp1type`].
-pub type SubscribergxinterfaceGxreportingavp4type = SubscribergxinterfaceGxreportingavp1type;
-/// Values of `subscribergxinterface`.`gxreportingavp5type` ([`Subscribergxinterface`]): the same values as [`SubscribergxinterfaceGxreportingavp1type`].
-pub type SubscribergxinterfaceGxreportingavp5type = SubscribergxinterfaceGxreportingavp1type;
-/// Values of `subscribergxinterface`.`healthcheck` ([`Subscribergxinterface`]).
-///
-/// Also the values of `subscribergxinterface.holdonsubscriberabsence`, `subscribergxinterface.negativettllimitedsuccess`, `subscribergxinterface.purgesdbongxfailure`.
+/// Values of `subscribergxinterface.healthcheck`, `subscribergxinterface.holdonsubscriberabsence`, `subscribergxinterface.negativettllimitedsuccess`, `subscribergxinterface.purgesdbongxfailure`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SubscribergxinterfaceHealthcheck {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for SubscribergxinterfaceHealthcheck {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `subscribergxinterface`.`holdonsubscriberabsence` ([`Subscribergxinterface`]): the same values as [`SubscribergxinterfaceHealthcheck`].
-pub type SubscribergxinterfaceHoldonsubscriberabsence = SubscribergxinterfaceHealthcheck;
-/// Values of `subscribergxinterface`.`negativettllimitedsuccess` ([`Subscribergxinterface`]): the same values as [`SubscribergxinterfaceHealthcheck`].
-pub type SubscribergxinterfaceNegativettllimitedsuccess = SubscribergxinterfaceHealthcheck;
-/// Values of `subscribergxinterface`.`purgesdbongxfailure` ([`Subscribergxinterface`]): the same values as [`SubscribergxinterfaceHealthcheck`].
-pub type SubscribergxinterfacePurgesdbongxfailure = SubscribergxinterfaceHealthcheck;
 /// Values of `subscribergxinterface`.`servicepathinfomode` ([`Subscribergxinterface`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -332,12 +296,10 @@ impl rt::WireEnum for SubscribergxinterfaceServicepathinfomode {
         (Self::Servicepath, "SERVICEPATH"),
     ];
 }
-/// Values of `subscribergxinterface`.`svrstate` ([`Subscribergxinterface`]).
-///
-/// Also the values of `subscriberradiusinterface.svrstate`.
+/// Values of `subscribergxinterface.svrstate`, `subscriberradiusinterface.svrstate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SubscribergxinterfaceSvrstate {
+pub enum Svrstate {
     /// `UP`
     Up,
     /// `DOWN`
@@ -359,7 +321,7 @@ pub enum SubscribergxinterfaceSvrstate {
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for SubscribergxinterfaceSvrstate {
+impl rt::WireEnum for Svrstate {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (Self::Down, "DOWN"),
@@ -453,6 +415,7 @@ impl rt::Model for Subscribergxinterface {
             34 => self.status.as_field(),
             35 => self.svrstate.as_field(),
             36 => self.vserver.as_field(),
+            37 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -495,14 +458,9 @@ impl rt::Model for Subscribergxinterface {
             34 => self.status.as_field_mut(),
             35 => self.svrstate.as_field_mut(),
             36 => self.vserver.as_field_mut(),
+            37 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscribergxinterface {
@@ -559,25 +517,23 @@ impl Subscribergxinterface {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscriberparam {
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`SubscriberparamBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `11.1`.
     pub builtin: Option<Vec<rt::Open<SubscriberparamBuiltin>>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `ccrTerminate`.
     ///
     /// Possible values (see [`SubscriberparamIdleaction`]): `ccrTerminate`, `delete`, `ccrUpdate`.
     ///
     /// Since `11.1`.
     pub idleaction: Option<rt::Open<SubscriberparamIdleaction>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 172800.
     ///
@@ -585,22 +541,18 @@ pub struct Subscriberparam {
     ///
     /// Since `11.1`.
     pub idlettl: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `None`.
     ///
     /// Possible values (see [`SubscriberparamInterfacetype`]): `None`, `RadiusOnly`, `RadiusAndGx`, `GxOnly`.
     ///
     /// Since `11.0`.
     pub interfacetype: Option<rt::Open<SubscriberparamInterfacetype>>,
-    /// `Double[]`, read-write.
+    /// Reference type `Double[]`.
     ///
     /// Range: 1 to 128.
     ///
     /// Since `11.1`.
     pub ipv6prefixlookuplist: Option<Vec<rt::Number>>,
-    /// `String`, read-write.
-    ///
     /// Default: `IP`.
     ///
     /// Possible values (see [`SubscriberparamKeytype`]): `IP`, `IPANDVLAN`.
@@ -707,6 +659,7 @@ impl rt::Model for Subscriberparam {
             4 => self.interfacetype.as_field(),
             5 => self.ipv6prefixlookuplist.as_field(),
             6 => self.keytype.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -719,14 +672,9 @@ impl rt::Model for Subscriberparam {
             4 => self.interfacetype.as_field_mut(),
             5 => self.ipv6prefixlookuplist.as_field_mut(),
             6 => self.keytype.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscriberparam {
@@ -783,47 +731,11 @@ impl Subscriberparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscriberprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub avpdisplaybuffer: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub servicepath: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `11.0`.
-    pub subscriberrules: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SubscriberprofileSubscriptionidtype`]): `E164`, `IMSI`, `SIP_URI`, `NAI`, `PRIVATE`.
-    ///
-    /// Since `11.0`.
-    pub subscriptionidtype: Option<rt::Open<SubscriberprofileSubscriptionidtype>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub subscriptionidvalue: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub ttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4096.
     ///
@@ -831,15 +743,41 @@ pub struct Subscriberprofile {
     ///
     /// Since `12.1`.
     pub vlan: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub avpdisplaybuffer: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub flags: Option<rt::Number>,
+    /// Since `11.0`.
+    pub servicepath: Option<String>,
+    /// Since `11.0`.
+    pub subscriberrules: Option<Vec<String>>,
+    /// Possible values (see [`Subscriptionidtype`]): `E164`, `IMSI`, `SIP_URI`, `NAI`, `PRIVATE`.
+    ///
+    /// Since `11.0`.
+    pub subscriptionidtype: Option<rt::Open<Subscriptionidtype>>,
+    /// Since `11.0`.
+    pub subscriptionidvalue: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub ttl: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `subscriberprofile`.`subscriptionidtype` ([`Subscriberprofile`]).
-///
-/// Also the values of `subscribersessions.subscriptionidtype`.
+/// Values of `subscriberprofile.subscriptionidtype`, `subscribersessions.subscriptionidtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SubscriberprofileSubscriptionidtype {
+pub enum Subscriptionidtype {
     /// `E164`
     E164,
     /// `IMSI`
@@ -851,7 +789,7 @@ pub enum SubscriberprofileSubscriptionidtype {
     /// `PRIVATE`
     Private,
 }
-impl rt::WireEnum for SubscriberprofileSubscriptionidtype {
+impl rt::WireEnum for Subscriptionidtype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::E164, "E164"),
         (Self::Imsi, "IMSI"),
@@ -886,6 +824,7 @@ impl rt::Model for Subscriberprofile {
             7 => self.subscriptionidvalue.as_field(),
             8 => self.ttl.as_field(),
             9 => self.vlan.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -901,14 +840,9 @@ impl rt::Model for Subscriberprofile {
             7 => self.subscriptionidvalue.as_field_mut(),
             8 => self.ttl.as_field_mut(),
             9 => self.vlan.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscriberprofile {
@@ -941,6 +875,48 @@ impl rt::Resource for Subscriberprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ip", "vlan"];
+}
+impl Subscriberprofile {
+    /// A `subscriberprofile` named by its key, every other field unset.
+    pub fn new(ip: impl Into<String>) -> Self {
+        Self {
+            ip: Some(ip.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`servicepath`](Self::servicepath).
+    pub fn servicepath(mut self, servicepath: impl Into<String>) -> Self {
+        self.servicepath = Some(servicepath.into());
+        self
+    }
+    /// Sets [`subscriberrules`](Self::subscriberrules).
+    pub fn subscriberrules(
+        mut self,
+        subscriberrules: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.subscriberrules = Some(
+            subscriberrules.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`subscriptionidtype`](Self::subscriptionidtype).
+    pub fn subscriptionidtype(mut self, subscriptionidtype: Subscriptionidtype) -> Self {
+        self.subscriptionidtype = Some(rt::Open::Known(subscriptionidtype));
+        self
+    }
+    /// Sets [`subscriptionidvalue`](Self::subscriptionidvalue).
+    pub fn subscriptionidvalue(
+        mut self,
+        subscriptionidvalue: impl Into<String>,
+    ) -> Self {
+        self.subscriptionidvalue = Some(subscriptionidvalue.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
 }
 impl Subscriberprofile {
     /// `POST /nitro/v1/config/subscriberprofile`
@@ -997,14 +973,10 @@ impl Subscriberprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscriberradiusinterface {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub listeningservice: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
     /// Possible values (see [`SubscriberradiusinterfaceRadiusinterimasstart`]): `ENABLED`, `DISABLED`.
@@ -1013,12 +985,12 @@ pub struct Subscriberradiusinterface {
     pub radiusinterimasstart: Option<
         rt::Open<SubscriberradiusinterfaceRadiusinterimasstart>,
     >,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SubscriberradiusinterfaceSvrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    /// Possible values (see [`Svrstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub svrstate: Option<rt::Open<SubscriberradiusinterfaceSvrstate>>,
+    pub svrstate: Option<rt::Open<Svrstate>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1037,8 +1009,6 @@ impl rt::WireEnum for SubscriberradiusinterfaceRadiusinterimasstart {
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `subscriberradiusinterface`.`svrstate` ([`Subscriberradiusinterface`]): the same values as [`SubscribergxinterfaceSvrstate`].
-pub type SubscriberradiusinterfaceSvrstate = SubscribergxinterfaceSvrstate;
 impl rt::Model for Subscriberradiusinterface {
     const FIELDS: &'static [&'static str] = &[
         "listeningservice",
@@ -1051,6 +1021,7 @@ impl rt::Model for Subscriberradiusinterface {
             0 => self.listeningservice.as_field(),
             1 => self.radiusinterimasstart.as_field(),
             2 => self.svrstate.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1059,14 +1030,9 @@ impl rt::Model for Subscriberradiusinterface {
             0 => self.listeningservice.as_field_mut(),
             1 => self.radiusinterimasstart.as_field_mut(),
             2 => self.svrstate.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscriberradiusinterface {
@@ -1123,65 +1089,63 @@ impl Subscriberradiusinterface {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Subscribersessions {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub avpdisplaybuffer: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub flags: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub idlettl: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub ip: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    ///
-    /// Since `12.0-FR4`.
-    pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub servicepath: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub subscriberrules: Option<Vec<String>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`SubscribersessionsSubscriptionidtype`]): `E164`, `IMSI`, `SIP_URI`, `NAI`, `PRIVATE`.
-    ///
-    /// Since `11.0`.
-    pub subscriptionidtype: Option<rt::Open<SubscribersessionsSubscriptionidtype>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub subscriptionidvalue: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub ttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 4096.
     ///
     /// Since `12.1`.
     pub vlan: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub avpdisplaybuffer: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub flags: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub idlettl: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31.
+    ///
+    /// Since `12.0-FR4`.
+    pub nodeid: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub servicepath: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub subscriberrules: Option<Vec<String>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Subscriptionidtype`]): `E164`, `IMSI`, `SIP_URI`, `NAI`, `PRIVATE`.
+    ///
+    /// Since `11.0`.
+    pub subscriptionidtype: Option<rt::Open<Subscriptionidtype>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub subscriptionidvalue: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub ttl: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `subscribersessions`.`subscriptionidtype` ([`Subscribersessions`]): the same values as [`SubscriberprofileSubscriptionidtype`].
-pub type SubscribersessionsSubscriptionidtype = SubscriberprofileSubscriptionidtype;
 impl rt::Model for Subscribersessions {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1212,6 +1176,7 @@ impl rt::Model for Subscribersessions {
             9 => self.subscriptionidvalue.as_field(),
             10 => self.ttl.as_field(),
             11 => self.vlan.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1229,14 +1194,9 @@ impl rt::Model for Subscribersessions {
             9 => self.subscriptionidvalue.as_field_mut(),
             10 => self.ttl.as_field_mut(),
             11 => self.vlan.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscribersessions {

@@ -14,161 +14,157 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub addimgmtcpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxtemp0: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxtemp1: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxtemp2: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxtemp3: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxvolt0: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxvolt1: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxvolt2: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxvolt3: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxvolt4: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxvolt5: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxvolt6: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub auxvolt7: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<SystemStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cpu0temp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpu1temp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpufan0speed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpufan1speed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpuusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk0avail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk0perusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk0size: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk0used: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk1avail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk1perusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk1size: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub disk1used: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fan0speed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fan2speed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fan3speed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fan4speed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fan5speed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fanspeed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub internaltemp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub mastercpuusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memsizemb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memuseinmb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub mgmtcpu0usagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub mgmtcpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numcpus: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pktcpuusagepcnt: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub powersupply1status: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub powersupply2status: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub powersupply3status: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub powersupply4status: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rescpuusage: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rescpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub slavecpuusage: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub starttime: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub starttimelocal: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub systemfanspeed: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub timesincestart: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagev12n: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagev12p: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagev33main: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagev33stby: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagev5n: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagev5p: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagev5sb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagevbat: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagevcc0: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagevcc1: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagevsen2: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub voltagevtt: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `system`.`clearstats` ([`SystemStats`]).
-///
-/// Also the values of `systembw.clearstats`, `systemcpu.clearstats`, `systemmemory.clearstats`, `systembackup.level`.
+/// Values of `system.clearstats`, `systembw.clearstats`, `systemcpu.clearstats`, `systemmemory.clearstats`, `systembackup.level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SystemStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for SystemStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -312,6 +308,7 @@ impl rt::Model for SystemStats {
             63 => self.voltagevcc1.as_field(),
             64 => self.voltagevsen2.as_field(),
             65 => self.voltagevtt.as_field(),
+            66 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -383,14 +380,9 @@ impl rt::Model for SystemStats {
             63 => self.voltagevcc1.as_field_mut(),
             64 => self.voltagevsen2.as_field_mut(),
             65 => self.voltagevtt.as_field_mut(),
+            66 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemStats {
@@ -438,115 +430,111 @@ impl SystemStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystembwStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystembwStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<SystembwStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub httpclterrstray: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpclterrstrayrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltpoolinactive: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltpooloutactive: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_0: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_0rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_1: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_1rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_2: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_2rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_3: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_3rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_4: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_4rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_5: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_5rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_6: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_6rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_7: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfp_7rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfphwm: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfphwmrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfplwm: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfplwmrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttfpmax: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_0: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_0rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_1: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_1rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_2: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_2rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_3: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_3rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_4: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_4rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_5: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_5rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_6: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_6rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_7: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlp_7rate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlphwm: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlphwmrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlplwm: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlplwmrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpcltttlpmax: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpsvr200okresp: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpsvr200okresprate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpsvr404notfound: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub httpsvr404notfoundrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systembw`.`clearstats` ([`SystembwStats`]): the same values as [`SystemStatsClearstats`].
-pub type SystembwStatsClearstats = SystemStatsClearstats;
 impl rt::Model for SystembwStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -655,6 +643,7 @@ impl rt::Model for SystembwStats {
             48 => self.httpsvr200okresprate.as_field(),
             49 => self.httpsvr404notfound.as_field(),
             50 => self.httpsvr404notfoundrate.as_field(),
+            51 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -711,14 +700,9 @@ impl rt::Model for SystembwStats {
             48 => self.httpsvr200okresprate.as_field_mut(),
             49 => self.httpsvr404notfound.as_field_mut(),
             50 => self.httpsvr404notfoundrate.as_field_mut(),
+            51 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystembwStats {
@@ -766,23 +750,19 @@ impl SystembwStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemcpuStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemcpuStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<SystemcpuStatsClearstats>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65534.
     ///
     /// Default: `65535`.
     pub id: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub percpuuse: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemcpu`.`clearstats` ([`SystemcpuStats`]): the same values as [`SystemStatsClearstats`].
-pub type SystemcpuStatsClearstats = SystemStatsClearstats;
 impl rt::Model for SystemcpuStats {
     const FIELDS: &'static [&'static str] = &["clearstats", "id", "percpuuse"];
     #[inline(always)]
@@ -791,6 +771,7 @@ impl rt::Model for SystemcpuStats {
             0 => self.clearstats.as_field(),
             1 => self.id.as_field(),
             2 => self.percpuuse.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -799,14 +780,9 @@ impl rt::Model for SystemcpuStats {
             0 => self.clearstats.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.percpuuse.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemcpuStats {
@@ -858,55 +834,51 @@ impl SystemcpuStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemmemoryStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub cacmemmaxmemlimit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub cacmemmaxmemlimitpcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub cacmemmaxsyslimitmb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemmemoryStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<SystemmemoryStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub memtotallocfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memtotallocmb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memtotallocpcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memtotavail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memtotfree: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memtotinmb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memtotuseinmb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub memusagepcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub shmemallocinmb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub shmemallocpcnt: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub shmemerrallocfailed: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub shmemtotinmb: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemmemory`.`clearstats` ([`SystemmemoryStats`]): the same values as [`SystemStatsClearstats`].
-pub type SystemmemoryStatsClearstats = SystemStatsClearstats;
 impl rt::Model for SystemmemoryStats {
     const FIELDS: &'static [&'static str] = &[
         "cacmemmaxmemlimit",
@@ -945,6 +917,7 @@ impl rt::Model for SystemmemoryStats {
             13 => self.shmemallocpcnt.as_field(),
             14 => self.shmemerrallocfailed.as_field(),
             15 => self.shmemtotinmb.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -966,14 +939,9 @@ impl rt::Model for SystemmemoryStats {
             13 => self.shmemallocpcnt.as_field_mut(),
             14 => self.shmemerrallocfailed.as_field_mut(),
             15 => self.shmemtotinmb.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemmemoryStats {
@@ -1022,8 +990,6 @@ impl SystemmemoryStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemadmuserinfo {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -1035,20 +1001,16 @@ impl rt::Model for Systemadmuserinfo {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.username.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.username.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemadmuserinfo {
@@ -1104,18 +1066,16 @@ impl rt::Model for Systemautorestorefeature {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("systemautorestorefeature has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("systemautorestorefeature has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Systemautorestorefeature {
@@ -1167,43 +1127,34 @@ impl Systemautorestorefeature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systembackup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    pub createdby: Option<String>,
-    /// `String`, read-only.
-    pub creationtime: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub filename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    pub createdby: Option<String>,
+    /// Read-only: never sent.
+    pub creationtime: Option<String>,
     /// Possible values (see [`SystembackupIncludekernel`]): `NO`, `YES`.
     ///
     /// Since `13.1`.
     pub includekernel: Option<rt::Open<SystembackupIncludekernel>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `basic`.
     ///
-    /// Possible values (see [`SystembackupLevel`]): `basic`, `full`.
-    pub level: Option<rt::Open<SystembackupLevel>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub level: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub size: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub skipbackup: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub uselocaltimezone: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1223,8 +1174,6 @@ impl rt::WireEnum for SystembackupIncludekernel {
         (Self::Yes, "YES"),
     ];
 }
-/// Values of `systembackup`.`level` ([`Systembackup`]): the same values as [`SystemStatsClearstats`].
-pub type SystembackupLevel = SystemStatsClearstats;
 impl rt::Model for Systembackup {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1255,6 +1204,7 @@ impl rt::Model for Systembackup {
             9 => self.skipbackup.as_field(),
             10 => self.uselocaltimezone.as_field(),
             11 => self.version.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1272,14 +1222,9 @@ impl rt::Model for Systembackup {
             9 => self.skipbackup.as_field_mut(),
             10 => self.uselocaltimezone.as_field_mut(),
             11 => self.version.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systembackup {
@@ -1312,6 +1257,15 @@ impl rt::Resource for Systembackup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["filename"];
+}
+impl Systembackup {
+    /// A `systembackup` named by its key, every other field unset.
+    pub fn new(filename: impl Into<String>) -> Self {
+        Self {
+            filename: Some(filename.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Systembackup {
     /// `POST /nitro/v1/config/systembackup`
@@ -1363,34 +1317,30 @@ impl Systembackup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcmdpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemcmdpolicyAction`]): `ALLOW`, `DENY`.
-    ///
-    /// Mandatory for add.
-    pub action: Option<rt::Open<SystemcmdpolicyAction>>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`SystemcmdpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<SystemcmdpolicyBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub cmdspec: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub policyname: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`SystemcmdpolicyAction`]): `ALLOW`, `DENY`.
+    ///
+    /// Mandatory for add.
+    pub action: Option<rt::Open<SystemcmdpolicyAction>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub cmdspec: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1409,12 +1359,10 @@ impl rt::WireEnum for SystemcmdpolicyAction {
         (Self::Deny, "DENY"),
     ];
 }
-/// Values of `systemcmdpolicy`.`builtin` ([`Systemcmdpolicy`]).
-///
-/// Also the values of `systemglobal_auditnslogpolicy_binding.builtin`, `systemglobal_auditsyslogpolicy_binding.builtin`, `systemglobal_authenticationldappolicy_binding.builtin`, `systemglobal_authenticationlocalpolicy_binding.builtin`, `systemglobal_authenticationpolicy_binding.builtin`, `systemglobal_authenticationradiuspolicy_binding.builtin`, `systemglobal_authenticationtacacspolicy_binding.builtin`.
+/// Values of `systemcmdpolicy.builtin`, `systemglobal_auditnslogpolicy_binding.builtin`, `systemglobal_auditsyslogpolicy_binding.builtin`, `systemglobal_authenticationldappolicy_binding.builtin`, `systemglobal_authenticationlocalpolicy_binding.builtin`, `systemglobal_authenticationpolicy_binding.builtin`, `systemglobal_authenticationradiuspolicy_binding.builtin`, `systemglobal_authenticationtacacspolicy_binding.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SystemcmdpolicyBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -1426,7 +1374,7 @@ pub enum SystemcmdpolicyBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for SystemcmdpolicyBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -1452,6 +1400,7 @@ impl rt::Model for Systemcmdpolicy {
             3 => self.cmdspec.as_field(),
             4 => self.feature.as_field(),
             5 => self.policyname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1463,14 +1412,9 @@ impl rt::Model for Systemcmdpolicy {
             3 => self.cmdspec.as_field_mut(),
             4 => self.feature.as_field_mut(),
             5 => self.policyname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcmdpolicy {
@@ -1503,6 +1447,25 @@ impl rt::Resource for Systemcmdpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["policyname"];
+}
+impl Systemcmdpolicy {
+    /// A `systemcmdpolicy` named by its key, every other field unset.
+    pub fn new(policyname: impl Into<String>) -> Self {
+        Self {
+            policyname: Some(policyname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: SystemcmdpolicyAction) -> Self {
+        self.action = Some(rt::Open::Known(action));
+        self
+    }
+    /// Sets [`cmdspec`](Self::cmdspec).
+    pub fn cmdspec(mut self, cmdspec: impl Into<String>) -> Self {
+        self.cmdspec = Some(cmdspec.into());
+        self
+    }
 }
 impl Systemcmdpolicy {
     /// `POST /nitro/v1/config/systemcmdpolicy`
@@ -1549,19 +1512,15 @@ impl Systemcmdpolicy {
 /// - URL: `/nitro/v1/config/systemcollectionparam`
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
+/// - Reference page: `configuration/system/systemcollectionparam/systemcollectionparam.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcollectionparam {
-    /// `String`, read-write.
     pub communityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub loglevel: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub datapath: Option<String>,
+    /// Length: at least 1.
+    pub loglevel: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1573,6 +1532,7 @@ impl rt::Model for Systemcollectionparam {
             0 => self.communityname.as_field(),
             1 => self.datapath.as_field(),
             2 => self.loglevel.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1581,14 +1541,9 @@ impl rt::Model for Systemcollectionparam {
             0 => self.communityname.as_field_mut(),
             1 => self.datapath.as_field_mut(),
             2 => self.loglevel.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcollectionparam {
@@ -1641,12 +1596,12 @@ impl Systemcollectionparam {
 /// - URL: `/nitro/v1/config/systemcore`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/system/systemcore/systemcore.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcore {
-    /// `String`, read-write.
     pub datasource: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1658,6 +1613,7 @@ impl rt::Model for Systemcore {
         match index {
             0 => self.datasource.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1665,14 +1621,9 @@ impl rt::Model for Systemcore {
         match index {
             0 => self.datasource.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcore {
@@ -1717,12 +1668,12 @@ impl Systemcore {
 /// - URL: `/nitro/v1/config/systemcountergroup`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/system/systemcountergroup/systemcountergroup.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcountergroup {
-    /// `String`, read-write.
     pub datasource: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1734,6 +1685,7 @@ impl rt::Model for Systemcountergroup {
         match index {
             0 => self.datasource.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1741,14 +1693,9 @@ impl rt::Model for Systemcountergroup {
         match index {
             0 => self.datasource.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcountergroup {
@@ -1793,14 +1740,13 @@ impl Systemcountergroup {
 /// - URL: `/nitro/v1/config/systemcounters`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/system/systemcounters/systemcounters.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcounters {
-    /// `String`, read-write.
     pub countergroup: Option<String>,
-    /// `String`, read-write.
     pub datasource: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1813,6 +1759,7 @@ impl rt::Model for Systemcounters {
             0 => self.countergroup.as_field(),
             1 => self.datasource.as_field(),
             2 => self.response.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1821,14 +1768,9 @@ impl rt::Model for Systemcounters {
             0 => self.countergroup.as_field_mut(),
             1 => self.datasource.as_field_mut(),
             2 => self.response.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcounters {
@@ -1877,8 +1819,6 @@ impl Systemcounters {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemcpuparam {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`SystemcpuparamPemode`]): `CPUBOUND`, `DEFAULT`.
     ///
     /// Since `14.1`.
@@ -1907,20 +1847,16 @@ impl rt::Model for Systemcpuparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.pemode.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.pemode.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcpuparam {
@@ -1977,12 +1913,12 @@ impl Systemcpuparam {
 /// - URL: `/nitro/v1/config/systemdatasource`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/system/systemdatasource/systemdatasource.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemdatasource {
-    /// `String`, read-write.
     pub datasource: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1994,6 +1930,7 @@ impl rt::Model for Systemdatasource {
         match index {
             0 => self.datasource.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2001,14 +1938,9 @@ impl rt::Model for Systemdatasource {
         match index {
             0 => self.datasource.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemdatasource {
@@ -2053,17 +1985,16 @@ impl Systemdatasource {
 /// - URL: `/nitro/v1/config/systementity`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/system/systementity/systementity.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systementity {
-    /// Wire name `type`. Type `String`, read-write.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    pub datasource: Option<String>,
-    /// `Integer`, read-write.
     pub core: Option<i64>,
-    /// `String`, read-only.
+    pub datasource: Option<String>,
+    /// Read-only: never sent.
     pub response: Option<String>,
+    /// Wire name `type`.
+    pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2076,6 +2007,7 @@ impl rt::Model for Systementity {
             1 => self.datasource.as_field(),
             2 => self.response.as_field(),
             3 => self.type_.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2085,14 +2017,9 @@ impl rt::Model for Systementity {
             1 => self.datasource.as_field_mut(),
             2 => self.response.as_field_mut(),
             3 => self.type_.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systementity {
@@ -2137,50 +2064,37 @@ impl Systementity {
 /// - URL: `/nitro/v1/config/systementitydata`
 /// - Key: none
 /// - Operations: `delete`, `get_all`
+/// - Reference page: `configuration/system/systementitydata/systementitydata.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systementitydata {
-    /// Wire name `type`. Type `String`, read-write.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
     pub alldeleted: Option<bool>,
-    /// `Boolean`, read-write.
     pub allinactive: Option<bool>,
-    /// `String`, read-write.
-    pub datasource: Option<String>,
-    /// `Integer`, read-write.
     pub core: Option<i64>,
-    /// `String`, read-write.
     pub counters: Option<String>,
-    /// `String`, read-write.
-    pub starttime: Option<String>,
-    /// `String`, read-write.
+    pub datasource: Option<String>,
     pub endtime: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Default: `1`.
     pub last: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystementitydataUnit`]): `HOURS`, `DAYS`, `MONTHS`.
-    pub unit: Option<rt::Open<SystementitydataUnit>>,
-    /// `String`, read-only.
-    pub response: Option<String>,
-    /// `Double`, read-only.
-    pub startupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lastupdate: Option<rt::Number>,
+    pub name: Option<String>,
+    /// Read-only: never sent.
+    pub response: Option<String>,
+    pub starttime: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub startupdate: Option<rt::Number>,
+    /// Wire name `type`.
+    pub type_: Option<String>,
+    /// Possible values (see [`HoursDaysMonths`]): `HOURS`, `DAYS`, `MONTHS`.
+    pub unit: Option<rt::Open<HoursDaysMonths>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systementitydata`.`unit` ([`Systementitydata`]).
-///
-/// Also the values of `systemeventhistory.unit`, `systemglobaldata.unit`.
+/// Values of `systementitydata.unit`, `systemeventhistory.unit`, `systemglobaldata.unit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SystementitydataUnit {
+pub enum HoursDaysMonths {
     /// `HOURS`
     Hours,
     /// `DAYS`
@@ -2188,7 +2102,7 @@ pub enum SystementitydataUnit {
     /// `MONTHS`
     Months,
 }
-impl rt::WireEnum for SystementitydataUnit {
+impl rt::WireEnum for HoursDaysMonths {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Hours, "HOURS"),
         (Self::Days, "DAYS"),
@@ -2229,6 +2143,7 @@ impl rt::Model for Systementitydata {
             11 => self.startupdate.as_field(),
             12 => self.type_.as_field(),
             13 => self.unit.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2248,14 +2163,9 @@ impl rt::Model for Systementitydata {
             11 => self.startupdate.as_field_mut(),
             12 => self.type_.as_field_mut(),
             13 => self.unit.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systementitydata {
@@ -2304,12 +2214,12 @@ impl Systementitydata {
 /// - URL: `/nitro/v1/config/systementitytype`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/system/systementitytype/systementitytype.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systementitytype {
-    /// `String`, read-write.
     pub datasource: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2321,6 +2231,7 @@ impl rt::Model for Systementitytype {
         match index {
             0 => self.datasource.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2328,14 +2239,9 @@ impl rt::Model for Systementitytype {
         match index {
             0 => self.datasource.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systementitytype {
@@ -2380,30 +2286,22 @@ impl Systementitytype {
 /// - URL: `/nitro/v1/config/systemeventhistory`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/system/systemeventhistory/systemeventhistory.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemeventhistory {
-    /// `String`, read-write.
-    pub starttime: Option<String>,
-    /// `String`, read-write.
+    pub datasource: Option<String>,
     pub endtime: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Default: `1`.
     pub last: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemeventhistoryUnit`]): `HOURS`, `DAYS`, `MONTHS`.
-    pub unit: Option<rt::Open<SystemeventhistoryUnit>>,
-    /// `String`, read-write.
-    pub datasource: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
+    pub starttime: Option<String>,
+    /// Possible values (see [`HoursDaysMonths`]): `HOURS`, `DAYS`, `MONTHS`.
+    pub unit: Option<rt::Open<HoursDaysMonths>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemeventhistory`.`unit` ([`Systemeventhistory`]): the same values as [`SystementitydataUnit`].
-pub type SystemeventhistoryUnit = SystementitydataUnit;
 impl rt::Model for Systemeventhistory {
     const FIELDS: &'static [&'static str] = &[
         "datasource",
@@ -2422,6 +2320,7 @@ impl rt::Model for Systemeventhistory {
             3 => self.response.as_field(),
             4 => self.starttime.as_field(),
             5 => self.unit.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2433,14 +2332,9 @@ impl rt::Model for Systemeventhistory {
             3 => self.response.as_field_mut(),
             4 => self.starttime.as_field_mut(),
             5 => self.unit.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemeventhistory {
@@ -2489,23 +2383,23 @@ impl Systemeventhistory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemextramgmtcpu {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemextramgmtcpuConfiguredstate`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub configuredstate: Option<rt::Open<SystemextramgmtcpuConfiguredstate>>,
-    /// `String`, read-only.
+    pub configuredstate: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemextramgmtcpuEffectivestate`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub effectivestate: Option<rt::Open<SystemextramgmtcpuEffectivestate>>,
-    /// `Double`, read-write.
+    pub effectivestate: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
@@ -2514,25 +2408,21 @@ pub struct Systemextramgmtcpu {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemextramgmtcpu`.`configuredstate` ([`Systemextramgmtcpu`]).
-///
-/// Also the values of `systemextramgmtcpu.effectivestate`, `systemparameter.basicauth`, `systemparameter.doppler`, `systemparameter.fipsusermode`, `systemparameter.forcepasswordchange`, `systemparameter.googleanalytics`, `systemparameter.localauth`, `systemparameter.natpcbrstontimeout`, `systemparameter.rbaonresponse`, `systemparameter.reauthonauthparamchange`, `systemparameter.removesensitivefiles`, `systemparameter.restrictedtimeout`, `systemuser.externalauth`, `systemuser.logging`.
+/// Values of `systemextramgmtcpu.configuredstate`, `systemextramgmtcpu.effectivestate`, `systemparameter.basicauth`, `systemparameter.doppler`, `systemparameter.fipsusermode`, `systemparameter.forcepasswordchange`, `systemparameter.googleanalytics`, `systemparameter.localauth`, `systemparameter.natpcbrstontimeout`, `systemparameter.rbaonresponse`, `systemparameter.reauthonauthparamchange`, `systemparameter.removesensitivefiles`, `systemparameter.restrictedtimeout`, `systemuser.externalauth`, `systemuser.logging`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SystemextramgmtcpuConfiguredstate {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for SystemextramgmtcpuConfiguredstate {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `systemextramgmtcpu`.`effectivestate` ([`Systemextramgmtcpu`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemextramgmtcpuEffectivestate = SystemextramgmtcpuConfiguredstate;
 impl rt::Model for Systemextramgmtcpu {
     const FIELDS: &'static [&'static str] = &[
         "configuredstate",
@@ -2545,6 +2435,7 @@ impl rt::Model for Systemextramgmtcpu {
             0 => self.configuredstate.as_field(),
             1 => self.effectivestate.as_field(),
             2 => self.nodeid.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2553,14 +2444,9 @@ impl rt::Model for Systemextramgmtcpu {
             0 => self.configuredstate.as_field_mut(),
             1 => self.effectivestate.as_field_mut(),
             2 => self.nodeid.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemextramgmtcpu {
@@ -2616,37 +2502,31 @@ impl Systemextramgmtcpu {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemfile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub fileaccesstime: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub filecontent: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `BASE64`.
-    pub fileencoding: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 127.
-    ///
-    /// Mandatory for add.
-    pub filelocation: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`SystemfileFilemode`]): `DIRECTORY`.
-    pub filemode: Option<Vec<rt::Open<SystemfileFilemode>>>,
-    /// `String`, read-only.
-    pub filemodifiedtime: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 63.
     ///
     /// Mandatory for add.
     pub filename: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub fileaccesstime: Option<String>,
+    /// Mandatory for add.
+    pub filecontent: Option<String>,
+    /// Default: `BASE64`.
+    pub fileencoding: Option<String>,
+    /// Length: at most 127.
+    ///
+    /// Mandatory for add.
+    pub filelocation: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`SystemfileFilemode`]): `DIRECTORY`.
+    pub filemode: Option<Vec<rt::Open<SystemfileFilemode>>>,
+    /// Read-only: never sent.
+    pub filemodifiedtime: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub filesize: Option<rt::Number>,
@@ -2687,6 +2567,7 @@ impl rt::Model for Systemfile {
             6 => self.filemodifiedtime.as_field(),
             7 => self.filename.as_field(),
             8 => self.filesize.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2701,14 +2582,9 @@ impl rt::Model for Systemfile {
             6 => self.filemodifiedtime.as_field_mut(),
             7 => self.filename.as_field_mut(),
             8 => self.filesize.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemfile {
@@ -2741,6 +2617,30 @@ impl rt::Resource for Systemfile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["filename"];
+}
+impl Systemfile {
+    /// A `systemfile` named by its key, every other field unset.
+    pub fn new(filename: impl Into<String>) -> Self {
+        Self {
+            filename: Some(filename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`filecontent`](Self::filecontent).
+    pub fn filecontent(mut self, filecontent: impl Into<String>) -> Self {
+        self.filecontent = Some(filecontent.into());
+        self
+    }
+    /// Sets [`fileencoding`](Self::fileencoding).
+    pub fn fileencoding(mut self, fileencoding: impl Into<String>) -> Self {
+        self.fileencoding = Some(fileencoding.into());
+        self
+    }
+    /// Sets [`filelocation`](Self::filelocation).
+    pub fn filelocation(mut self, filelocation: impl Into<String>) -> Self {
+        self.filelocation = Some(filelocation.into());
+        self
+    }
 }
 impl Systemfile {
     /// `POST /nitro/v1/config/systemfile`
@@ -2782,51 +2682,36 @@ impl Systemfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuditnslogpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<SystemglobalAuditnslogpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuditnslogpolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<SystemglobalAuditnslogpolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`SystemglobalAuditnslogpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `12.0`.
-    pub globalbindtype: Option<
-        rt::Open<SystemglobalAuditnslogpolicyBindingGlobalbindtype>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemglobal_auditnslogpolicy_binding`.`builtin` ([`SystemglobalAuditnslogpolicyBinding`]): the same values as [`SystemcmdpolicyBuiltin`].
-pub type SystemglobalAuditnslogpolicyBindingBuiltin = SystemcmdpolicyBuiltin;
-/// Values of `systemglobal_auditnslogpolicy_binding`.`feature` ([`SystemglobalAuditnslogpolicyBinding`]).
-///
-/// Also the values of `systemglobal_auditsyslogpolicy_binding.feature`, `systemglobal_authenticationldappolicy_binding.feature`, `systemglobal_authenticationlocalpolicy_binding.feature`, `systemglobal_authenticationpolicy_binding.feature`, `systemglobal_authenticationradiuspolicy_binding.feature`, `systemglobal_authenticationtacacspolicy_binding.feature`.
+/// Values of `systemglobal_auditnslogpolicy_binding.feature`, `systemglobal_auditsyslogpolicy_binding.feature`, `systemglobal_authenticationldappolicy_binding.feature`, `systemglobal_authenticationlocalpolicy_binding.feature`, `systemglobal_authenticationpolicy_binding.feature`, `systemglobal_authenticationradiuspolicy_binding.feature`, `systemglobal_authenticationtacacspolicy_binding.feature`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SystemglobalAuditnslogpolicyBindingFeature {
+pub enum Feature {
     /// `AAA`
     Aaa,
     /// `APIGateway`
@@ -2964,7 +2849,7 @@ pub enum SystemglobalAuditnslogpolicyBindingFeature {
     /// `push`
     Push,
 }
-impl rt::WireEnum for SystemglobalAuditnslogpolicyBindingFeature {
+impl rt::WireEnum for Feature {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Aaa, "AAA"),
         (Self::ApiGateway, "APIGateway"),
@@ -3036,12 +2921,10 @@ impl rt::WireEnum for SystemglobalAuditnslogpolicyBindingFeature {
         (Self::Push, "push"),
     ];
 }
-/// Values of `systemglobal_auditnslogpolicy_binding`.`globalbindtype` ([`SystemglobalAuditnslogpolicyBinding`]).
-///
-/// Also the values of `systemglobal_auditsyslogpolicy_binding.globalbindtype`, `systemglobal_authenticationldappolicy_binding.globalbindtype`, `systemglobal_authenticationlocalpolicy_binding.globalbindtype`, `systemglobal_authenticationpolicy_binding.globalbindtype`, `systemglobal_authenticationradiuspolicy_binding.globalbindtype`, `systemglobal_authenticationtacacspolicy_binding.globalbindtype`.
+/// Values of `systemglobal_auditnslogpolicy_binding.globalbindtype`, `systemglobal_auditsyslogpolicy_binding.globalbindtype`, `systemglobal_authenticationldappolicy_binding.globalbindtype`, `systemglobal_authenticationlocalpolicy_binding.globalbindtype`, `systemglobal_authenticationpolicy_binding.globalbindtype`, `systemglobal_authenticationradiuspolicy_binding.globalbindtype`, `systemglobal_authenticationtacacspolicy_binding.globalbindtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SystemglobalAuditnslogpolicyBindingGlobalbindtype {
+pub enum Globalbindtype {
     /// `SYSTEM_GLOBAL`
     SystemGlobal,
     /// `VPN_GLOBAL`
@@ -3057,7 +2940,7 @@ pub enum SystemglobalAuditnslogpolicyBindingGlobalbindtype {
     /// Since `14.1`.
     TmGlobal,
 }
-impl rt::WireEnum for SystemglobalAuditnslogpolicyBindingGlobalbindtype {
+impl rt::WireEnum for Globalbindtype {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::SystemGlobal, "SYSTEM_GLOBAL"),
         (Self::VpnGlobal, "VPN_GLOBAL"),
@@ -3088,6 +2971,7 @@ impl rt::Model for SystemglobalAuditnslogpolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3101,14 +2985,9 @@ impl rt::Model for SystemglobalAuditnslogpolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuditnslogpolicyBinding {
@@ -3143,6 +3022,31 @@ impl rt::Resource for SystemglobalAuditnslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl SystemglobalAuditnslogpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl SystemglobalAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_auditnslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
@@ -3174,49 +3078,32 @@ impl SystemglobalAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuditsyslogpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<SystemglobalAuditsyslogpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuditsyslogpolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<SystemglobalAuditsyslogpolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`SystemglobalAuditsyslogpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `12.0`.
-    pub globalbindtype: Option<
-        rt::Open<SystemglobalAuditsyslogpolicyBindingGlobalbindtype>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemglobal_auditsyslogpolicy_binding`.`builtin` ([`SystemglobalAuditsyslogpolicyBinding`]): the same values as [`SystemcmdpolicyBuiltin`].
-pub type SystemglobalAuditsyslogpolicyBindingBuiltin = SystemcmdpolicyBuiltin;
-/// Values of `systemglobal_auditsyslogpolicy_binding`.`feature` ([`SystemglobalAuditsyslogpolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingFeature`].
-pub type SystemglobalAuditsyslogpolicyBindingFeature = SystemglobalAuditnslogpolicyBindingFeature;
-/// Values of `systemglobal_auditsyslogpolicy_binding`.`globalbindtype` ([`SystemglobalAuditsyslogpolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingGlobalbindtype`].
-pub type SystemglobalAuditsyslogpolicyBindingGlobalbindtype = SystemglobalAuditnslogpolicyBindingGlobalbindtype;
 impl rt::Model for SystemglobalAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3239,6 +3126,7 @@ impl rt::Model for SystemglobalAuditsyslogpolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3252,14 +3140,9 @@ impl rt::Model for SystemglobalAuditsyslogpolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuditsyslogpolicyBinding {
@@ -3294,6 +3177,31 @@ impl rt::Resource for SystemglobalAuditsyslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl SystemglobalAuditsyslogpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl SystemglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_auditsyslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
@@ -3325,51 +3233,32 @@ impl SystemglobalAuditsyslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationldappolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationldappolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<
-        Vec<rt::Open<SystemglobalAuthenticationldappolicyBindingBuiltin>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationldappolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<SystemglobalAuthenticationldappolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`SystemglobalAuthenticationldappolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `12.0`.
-    pub globalbindtype: Option<
-        rt::Open<SystemglobalAuthenticationldappolicyBindingGlobalbindtype>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemglobal_authenticationldappolicy_binding`.`builtin` ([`SystemglobalAuthenticationldappolicyBinding`]): the same values as [`SystemcmdpolicyBuiltin`].
-pub type SystemglobalAuthenticationldappolicyBindingBuiltin = SystemcmdpolicyBuiltin;
-/// Values of `systemglobal_authenticationldappolicy_binding`.`feature` ([`SystemglobalAuthenticationldappolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingFeature`].
-pub type SystemglobalAuthenticationldappolicyBindingFeature = SystemglobalAuditnslogpolicyBindingFeature;
-/// Values of `systemglobal_authenticationldappolicy_binding`.`globalbindtype` ([`SystemglobalAuthenticationldappolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingGlobalbindtype`].
-pub type SystemglobalAuthenticationldappolicyBindingGlobalbindtype = SystemglobalAuditnslogpolicyBindingGlobalbindtype;
 impl rt::Model for SystemglobalAuthenticationldappolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3392,6 +3281,7 @@ impl rt::Model for SystemglobalAuthenticationldappolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3405,14 +3295,9 @@ impl rt::Model for SystemglobalAuthenticationldappolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationldappolicyBinding {
@@ -3447,6 +3332,31 @@ impl rt::Resource for SystemglobalAuthenticationldappolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl SystemglobalAuthenticationldappolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl SystemglobalAuthenticationldappolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationldappolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
@@ -3478,51 +3388,32 @@ impl SystemglobalAuthenticationldappolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationlocalpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationlocalpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<
-        Vec<rt::Open<SystemglobalAuthenticationlocalpolicyBindingBuiltin>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationlocalpolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<SystemglobalAuthenticationlocalpolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`SystemglobalAuthenticationlocalpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `12.0`.
-    pub globalbindtype: Option<
-        rt::Open<SystemglobalAuthenticationlocalpolicyBindingGlobalbindtype>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemglobal_authenticationlocalpolicy_binding`.`builtin` ([`SystemglobalAuthenticationlocalpolicyBinding`]): the same values as [`SystemcmdpolicyBuiltin`].
-pub type SystemglobalAuthenticationlocalpolicyBindingBuiltin = SystemcmdpolicyBuiltin;
-/// Values of `systemglobal_authenticationlocalpolicy_binding`.`feature` ([`SystemglobalAuthenticationlocalpolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingFeature`].
-pub type SystemglobalAuthenticationlocalpolicyBindingFeature = SystemglobalAuditnslogpolicyBindingFeature;
-/// Values of `systemglobal_authenticationlocalpolicy_binding`.`globalbindtype` ([`SystemglobalAuthenticationlocalpolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingGlobalbindtype`].
-pub type SystemglobalAuthenticationlocalpolicyBindingGlobalbindtype = SystemglobalAuditnslogpolicyBindingGlobalbindtype;
 impl rt::Model for SystemglobalAuthenticationlocalpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3545,6 +3436,7 @@ impl rt::Model for SystemglobalAuthenticationlocalpolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3558,14 +3450,9 @@ impl rt::Model for SystemglobalAuthenticationlocalpolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationlocalpolicyBinding {
@@ -3600,6 +3487,31 @@ impl rt::Resource for SystemglobalAuthenticationlocalpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl SystemglobalAuthenticationlocalpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl SystemglobalAuthenticationlocalpolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationlocalpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
@@ -3631,49 +3543,32 @@ impl SystemglobalAuthenticationlocalpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<SystemglobalAuthenticationpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationpolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<SystemglobalAuthenticationpolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`SystemglobalAuthenticationpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `12.0`.
-    pub globalbindtype: Option<
-        rt::Open<SystemglobalAuthenticationpolicyBindingGlobalbindtype>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemglobal_authenticationpolicy_binding`.`builtin` ([`SystemglobalAuthenticationpolicyBinding`]): the same values as [`SystemcmdpolicyBuiltin`].
-pub type SystemglobalAuthenticationpolicyBindingBuiltin = SystemcmdpolicyBuiltin;
-/// Values of `systemglobal_authenticationpolicy_binding`.`feature` ([`SystemglobalAuthenticationpolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingFeature`].
-pub type SystemglobalAuthenticationpolicyBindingFeature = SystemglobalAuditnslogpolicyBindingFeature;
-/// Values of `systemglobal_authenticationpolicy_binding`.`globalbindtype` ([`SystemglobalAuthenticationpolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingGlobalbindtype`].
-pub type SystemglobalAuthenticationpolicyBindingGlobalbindtype = SystemglobalAuditnslogpolicyBindingGlobalbindtype;
 impl rt::Model for SystemglobalAuthenticationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3696,6 +3591,7 @@ impl rt::Model for SystemglobalAuthenticationpolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3709,14 +3605,9 @@ impl rt::Model for SystemglobalAuthenticationpolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationpolicyBinding {
@@ -3751,6 +3642,31 @@ impl rt::Resource for SystemglobalAuthenticationpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl SystemglobalAuthenticationpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl SystemglobalAuthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
@@ -3782,51 +3698,32 @@ impl SystemglobalAuthenticationpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationradiuspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationradiuspolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<
-        Vec<rt::Open<SystemglobalAuthenticationradiuspolicyBindingBuiltin>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationradiuspolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<SystemglobalAuthenticationradiuspolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`SystemglobalAuthenticationradiuspolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `12.0`.
-    pub globalbindtype: Option<
-        rt::Open<SystemglobalAuthenticationradiuspolicyBindingGlobalbindtype>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemglobal_authenticationradiuspolicy_binding`.`builtin` ([`SystemglobalAuthenticationradiuspolicyBinding`]): the same values as [`SystemcmdpolicyBuiltin`].
-pub type SystemglobalAuthenticationradiuspolicyBindingBuiltin = SystemcmdpolicyBuiltin;
-/// Values of `systemglobal_authenticationradiuspolicy_binding`.`feature` ([`SystemglobalAuthenticationradiuspolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingFeature`].
-pub type SystemglobalAuthenticationradiuspolicyBindingFeature = SystemglobalAuditnslogpolicyBindingFeature;
-/// Values of `systemglobal_authenticationradiuspolicy_binding`.`globalbindtype` ([`SystemglobalAuthenticationradiuspolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingGlobalbindtype`].
-pub type SystemglobalAuthenticationradiuspolicyBindingGlobalbindtype = SystemglobalAuditnslogpolicyBindingGlobalbindtype;
 impl rt::Model for SystemglobalAuthenticationradiuspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3849,6 +3746,7 @@ impl rt::Model for SystemglobalAuthenticationradiuspolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3862,14 +3760,9 @@ impl rt::Model for SystemglobalAuthenticationradiuspolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationradiuspolicyBinding {
@@ -3904,6 +3797,31 @@ impl rt::Resource for SystemglobalAuthenticationradiuspolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl SystemglobalAuthenticationradiuspolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl SystemglobalAuthenticationradiuspolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationradiuspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
@@ -3935,51 +3853,32 @@ impl SystemglobalAuthenticationradiuspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalAuthenticationtacacspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationtacacspolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<
-        Vec<rt::Open<SystemglobalAuthenticationtacacspolicyBindingBuiltin>>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemglobalAuthenticationtacacspolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<SystemglobalAuthenticationtacacspolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
-    /// Possible values (see [`SystemglobalAuthenticationtacacspolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
+    /// Possible values (see [`Globalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `12.0`.
-    pub globalbindtype: Option<
-        rt::Open<SystemglobalAuthenticationtacacspolicyBindingGlobalbindtype>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub globalbindtype: Option<rt::Open<Globalbindtype>>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub nextfactor: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemglobal_authenticationtacacspolicy_binding`.`builtin` ([`SystemglobalAuthenticationtacacspolicyBinding`]): the same values as [`SystemcmdpolicyBuiltin`].
-pub type SystemglobalAuthenticationtacacspolicyBindingBuiltin = SystemcmdpolicyBuiltin;
-/// Values of `systemglobal_authenticationtacacspolicy_binding`.`feature` ([`SystemglobalAuthenticationtacacspolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingFeature`].
-pub type SystemglobalAuthenticationtacacspolicyBindingFeature = SystemglobalAuditnslogpolicyBindingFeature;
-/// Values of `systemglobal_authenticationtacacspolicy_binding`.`globalbindtype` ([`SystemglobalAuthenticationtacacspolicyBinding`]): the same values as [`SystemglobalAuditnslogpolicyBindingGlobalbindtype`].
-pub type SystemglobalAuthenticationtacacspolicyBindingGlobalbindtype = SystemglobalAuditnslogpolicyBindingGlobalbindtype;
 impl rt::Model for SystemglobalAuthenticationtacacspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4002,6 +3901,7 @@ impl rt::Model for SystemglobalAuthenticationtacacspolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4015,14 +3915,9 @@ impl rt::Model for SystemglobalAuthenticationtacacspolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationtacacspolicyBinding {
@@ -4057,6 +3952,31 @@ impl rt::Resource for SystemglobalAuthenticationtacacspolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl SystemglobalAuthenticationtacacspolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nextfactor`](Self::nextfactor).
+    pub fn nextfactor(mut self, nextfactor: impl Into<String>) -> Self {
+        self.nextfactor = Some(nextfactor.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl SystemglobalAuthenticationtacacspolicyBinding {
     /// `PUT /nitro/v1/config/systemglobal_authenticationtacacspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7])
@@ -4085,34 +4005,35 @@ impl SystemglobalAuthenticationtacacspolicyBinding {
 /// - URL: `/nitro/v1/config/systemglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/system/systemglobal_binding/systemglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemglobalBinding {
-    /// `systemglobal_authenticationradiuspolicy_binding[]`, read-only.
-    pub systemglobal_authenticationradiuspolicy_binding: Option<
-        Vec<SystemglobalAuthenticationradiuspolicyBinding>,
-    >,
-    /// `systemglobal_authenticationldappolicy_binding[]`, read-only.
-    pub systemglobal_authenticationldappolicy_binding: Option<
-        Vec<SystemglobalAuthenticationldappolicyBinding>,
-    >,
-    /// `systemglobal_authenticationlocalpolicy_binding[]`, read-only.
-    pub systemglobal_authenticationlocalpolicy_binding: Option<
-        Vec<SystemglobalAuthenticationlocalpolicyBinding>,
-    >,
-    /// `systemglobal_auditsyslogpolicy_binding[]`, read-only.
-    pub systemglobal_auditsyslogpolicy_binding: Option<
-        Vec<SystemglobalAuditsyslogpolicyBinding>,
-    >,
-    /// `systemglobal_auditnslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub systemglobal_auditnslogpolicy_binding: Option<
         Vec<SystemglobalAuditnslogpolicyBinding>,
     >,
-    /// `systemglobal_authenticationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub systemglobal_auditsyslogpolicy_binding: Option<
+        Vec<SystemglobalAuditsyslogpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub systemglobal_authenticationldappolicy_binding: Option<
+        Vec<SystemglobalAuthenticationldappolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub systemglobal_authenticationlocalpolicy_binding: Option<
+        Vec<SystemglobalAuthenticationlocalpolicyBinding>,
+    >,
+    /// Read-only: never sent.
     pub systemglobal_authenticationpolicy_binding: Option<
         Vec<SystemglobalAuthenticationpolicyBinding>,
     >,
-    /// `systemglobal_authenticationtacacspolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub systemglobal_authenticationradiuspolicy_binding: Option<
+        Vec<SystemglobalAuthenticationradiuspolicyBinding>,
+    >,
+    /// Read-only: never sent.
     pub systemglobal_authenticationtacacspolicy_binding: Option<
         Vec<SystemglobalAuthenticationtacacspolicyBinding>,
     >,
@@ -4139,6 +4060,7 @@ impl rt::Model for SystemglobalBinding {
             4 => self.systemglobal_authenticationpolicy_binding.as_field(),
             5 => self.systemglobal_authenticationradiuspolicy_binding.as_field(),
             6 => self.systemglobal_authenticationtacacspolicy_binding.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4151,14 +4073,9 @@ impl rt::Model for SystemglobalBinding {
             4 => self.systemglobal_authenticationpolicy_binding.as_field_mut(),
             5 => self.systemglobal_authenticationradiuspolicy_binding.as_field_mut(),
             6 => self.systemglobal_authenticationtacacspolicy_binding.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalBinding {
@@ -4203,40 +4120,29 @@ impl SystemglobalBinding {
 /// - URL: `/nitro/v1/config/systemglobaldata`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/system/systemglobaldata/systemglobaldata.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemglobaldata {
-    /// `String`, read-write.
-    pub counters: Option<String>,
-    /// `String`, read-write.
+    pub core: Option<i64>,
     pub countergroup: Option<String>,
-    /// `String`, read-write.
-    pub starttime: Option<String>,
-    /// `String`, read-write.
+    pub counters: Option<String>,
+    pub datasource: Option<String>,
     pub endtime: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Default: `1`.
     pub last: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemglobaldataUnit`]): `HOURS`, `DAYS`, `MONTHS`.
-    pub unit: Option<rt::Open<SystemglobaldataUnit>>,
-    /// `String`, read-write.
-    pub datasource: Option<String>,
-    /// `Integer`, read-write.
-    pub core: Option<i64>,
-    /// `String`, read-only.
-    pub response: Option<String>,
-    /// `Double`, read-only.
-    pub startupdate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub lastupdate: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub response: Option<String>,
+    pub starttime: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub startupdate: Option<rt::Number>,
+    /// Possible values (see [`HoursDaysMonths`]): `HOURS`, `DAYS`, `MONTHS`.
+    pub unit: Option<rt::Open<HoursDaysMonths>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemglobaldata`.`unit` ([`Systemglobaldata`]): the same values as [`SystementitydataUnit`].
-pub type SystemglobaldataUnit = SystementitydataUnit;
 impl rt::Model for Systemglobaldata {
     const FIELDS: &'static [&'static str] = &[
         "core",
@@ -4265,6 +4171,7 @@ impl rt::Model for Systemglobaldata {
             8 => self.starttime.as_field(),
             9 => self.startupdate.as_field(),
             10 => self.unit.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4281,14 +4188,9 @@ impl rt::Model for Systemglobaldata {
             8 => self.starttime.as_field_mut(),
             9 => self.startupdate.as_field_mut(),
             10 => self.unit.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemglobaldata {
@@ -4333,54 +4235,47 @@ impl Systemglobaldata {
 /// - URL: `/nitro/v1/config/systemgroup`
 /// - Key: `groupname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SystemgroupBinding`], [`SystemgroupNspartitionBinding`], [`SystemgroupSystemcmdpolicyBinding`], [`SystemgroupSystemuserBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemgroup {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`SystemgroupAllowedmanagementinterface`]): `CLI`, `API`.
-    ///
-    /// Since `13.1`.
-    pub allowedmanagementinterface: Option<
-        Vec<rt::Open<SystemgroupAllowedmanagementinterface>>,
-    >,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub daystoexpire: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`CliApi`]): `CLI`, `API`.
+    ///
+    /// Since `13.1`.
+    pub allowedmanagementinterface: Option<Vec<rt::Open<CliApi>>>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub daystoexpire: Option<rt::Number>,
     /// Length: at least 1.
     pub promptstring: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub timeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub warnpriorndays: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemgroup`.`allowedmanagementinterface` ([`Systemgroup`]).
-///
-/// Also the values of `systemuser.allowedmanagementinterface`.
+/// Values of `systemgroup.allowedmanagementinterface`, `systemuser.allowedmanagementinterface`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SystemgroupAllowedmanagementinterface {
+pub enum CliApi {
     /// `CLI`
     Cli,
     /// `API`
     Api,
 }
-impl rt::WireEnum for SystemgroupAllowedmanagementinterface {
+impl rt::WireEnum for CliApi {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Cli, "CLI"),
         (Self::Api, "API"),
@@ -4406,6 +4301,7 @@ impl rt::Model for Systemgroup {
             4 => self.promptstring.as_field(),
             5 => self.timeout.as_field(),
             6 => self.warnpriorndays.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4418,14 +4314,9 @@ impl rt::Model for Systemgroup {
             4 => self.promptstring.as_field_mut(),
             5 => self.timeout.as_field_mut(),
             6 => self.warnpriorndays.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemgroup {
@@ -4458,6 +4349,25 @@ impl rt::Resource for Systemgroup {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl Systemgroup {
+    /// A `systemgroup` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`promptstring`](Self::promptstring).
+    pub fn promptstring(mut self, promptstring: impl Into<String>) -> Self {
+        self.promptstring = Some(promptstring.into());
+        self
+    }
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, timeout: impl Into<rt::Number>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
 }
 impl Systemgroup {
     /// `POST /nitro/v1/config/systemgroup`
@@ -4508,23 +4418,22 @@ impl Systemgroup {
 /// - URL: `/nitro/v1/config/systemgroup_binding`
 /// - Key: `groupname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/system/systemgroup_binding/systemgroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemgroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub groupname: Option<String>,
-    /// `systemgroup_systemuser_binding[]`, read-only.
-    pub systemgroup_systemuser_binding: Option<Vec<SystemgroupSystemuserBinding>>,
-    /// `systemgroup_nspartition_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub systemgroup_nspartition_binding: Option<Vec<SystemgroupNspartitionBinding>>,
-    /// `systemgroup_systemcmdpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub systemgroup_systemcmdpolicy_binding: Option<
         Vec<SystemgroupSystemcmdpolicyBinding>,
     >,
+    /// Read-only: never sent.
+    pub systemgroup_systemuser_binding: Option<Vec<SystemgroupSystemuserBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4542,6 +4451,7 @@ impl rt::Model for SystemgroupBinding {
             1 => self.systemgroup_nspartition_binding.as_field(),
             2 => self.systemgroup_systemcmdpolicy_binding.as_field(),
             3 => self.systemgroup_systemuser_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4551,14 +4461,9 @@ impl rt::Model for SystemgroupBinding {
             1 => self.systemgroup_nspartition_binding.as_field_mut(),
             2 => self.systemgroup_systemcmdpolicy_binding.as_field_mut(),
             3 => self.systemgroup_systemuser_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemgroupBinding {
@@ -4593,6 +4498,15 @@ impl rt::Resource for SystemgroupBinding {
     const KEYS: &'static [&'static str] = &["groupname"];
 }
 impl SystemgroupBinding {
+    /// A `systemgroup_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SystemgroupBinding {
     /// `GET /nitro/v1/config/systemgroup_binding/{groupname}`
     pub fn get(groupname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(groupname)
@@ -4611,20 +4525,18 @@ impl SystemgroupBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemgroupNspartitionBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `12.0`.
@@ -4640,6 +4552,7 @@ impl rt::Model for SystemgroupNspartitionBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.partitionname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4648,14 +4561,9 @@ impl rt::Model for SystemgroupNspartitionBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.partitionname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemgroupNspartitionBinding {
@@ -4688,6 +4596,20 @@ impl rt::Resource for SystemgroupNspartitionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl SystemgroupNspartitionBinding {
+    /// A `systemgroup_nspartition_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`partitionname`](Self::partitionname).
+    pub fn partitionname(mut self, partitionname: impl Into<String>) -> Self {
+        self.partitionname = Some(partitionname.into());
+        self
+    }
 }
 impl SystemgroupNspartitionBinding {
     /// `PUT /nitro/v1/config/systemgroup_nspartition_binding`
@@ -4731,17 +4653,16 @@ impl SystemgroupNspartitionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemgroupSystemcmdpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4760,6 +4681,7 @@ impl rt::Model for SystemgroupSystemcmdpolicyBinding {
             1 => self.groupname.as_field(),
             2 => self.policyname.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4769,14 +4691,9 @@ impl rt::Model for SystemgroupSystemcmdpolicyBinding {
             1 => self.groupname.as_field_mut(),
             2 => self.policyname.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemgroupSystemcmdpolicyBinding {
@@ -4809,6 +4726,25 @@ impl rt::Resource for SystemgroupSystemcmdpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl SystemgroupSystemcmdpolicyBinding {
+    /// A `systemgroup_systemcmdpolicy_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl SystemgroupSystemcmdpolicyBinding {
     /// `PUT /nitro/v1/config/systemgroup_systemcmdpolicy_binding`
@@ -4852,15 +4788,14 @@ impl SystemgroupSystemcmdpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemgroupSystemuserBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub groupname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4873,6 +4808,7 @@ impl rt::Model for SystemgroupSystemuserBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4881,14 +4817,9 @@ impl rt::Model for SystemgroupSystemuserBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemgroupSystemuserBinding {
@@ -4921,6 +4852,20 @@ impl rt::Resource for SystemgroupSystemuserBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["groupname"];
+}
+impl SystemgroupSystemuserBinding {
+    /// A `systemgroup_systemuser_binding` named by its key, every other field unset.
+    pub fn new(groupname: impl Into<String>) -> Self {
+        Self {
+            groupname: Some(groupname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`username`](Self::username).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
 }
 impl SystemgroupSystemuserBinding {
     /// `PUT /nitro/v1/config/systemgroup_systemuser_binding`
@@ -4965,15 +4910,13 @@ impl SystemgroupSystemuserBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemhwerror {
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub diskcheck: Option<bool>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub hwerrorcount: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub response: Option<String>,
@@ -4988,6 +4931,7 @@ impl rt::Model for Systemhwerror {
             0 => self.diskcheck.as_field(),
             1 => self.hwerrorcount.as_field(),
             2 => self.response.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4996,14 +4940,9 @@ impl rt::Model for Systemhwerror {
             0 => self.diskcheck.as_field_mut(),
             1 => self.hwerrorcount.as_field_mut(),
             2 => self.response.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemhwerror {
@@ -5054,24 +4993,22 @@ impl Systemhwerror {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemkek {
-    /// `String`, read-write.
+    /// Possible values (see [`SystemkekLevel`]): `basic`, `extended`.
+    ///
+    /// Since `14.1`.
+    pub level: Option<rt::Open<SystemkekLevel>>,
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Length: 8 to 32.
     ///
     /// Since `11.0`.
     pub passphrase: Option<String>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Length: 8 to 32.
     ///
     /// Since `11.0`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`SystemkekLevel`]): `basic`, `extended`.
-    ///
-    /// Since `14.1`.
-    pub level: Option<rt::Open<SystemkekLevel>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5099,6 +5036,7 @@ impl rt::Model for Systemkek {
             0 => self.level.as_field(),
             1 => self.passphrase.as_field(),
             2 => self.password.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5107,14 +5045,9 @@ impl rt::Model for Systemkek {
             0 => self.level.as_field_mut(),
             1 => self.passphrase.as_field_mut(),
             2 => self.password.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemkek {
@@ -5177,15 +5110,15 @@ impl Systemkek {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemnsbtracing {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub configuredstate: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub effectivestate: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
@@ -5204,6 +5137,7 @@ impl rt::Model for Systemnsbtracing {
             0 => self.configuredstate.as_field(),
             1 => self.effectivestate.as_field(),
             2 => self.nodeid.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5212,14 +5146,9 @@ impl rt::Model for Systemnsbtracing {
             0 => self.configuredstate.as_field_mut(),
             1 => self.effectivestate.as_field_mut(),
             2 => self.nodeid.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemnsbtracing {
@@ -5275,7 +5204,7 @@ impl Systemnsbtracing {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemparameter {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
@@ -5283,145 +5212,113 @@ pub struct Systemparameter {
     ///
     /// Since `12.0-FR4`.
     pub allowdefaultpartition: Option<rt::Open<SystemparameterAllowdefaultpartition>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SystemparameterBasicauth`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub basicauth: Option<rt::Open<SystemparameterBasicauth>>,
-    /// `String`, read-write.
-    ///
+    pub basicauth: Option<rt::Open<EnabledDisabled>>,
     /// Default: `INFORMATIONAL`.
     ///
     /// Possible values (see [`SystemparameterCliloglevel`]): `EMERGENCY`, `ALERT`, `CRITICAL`, `ERROR`, `WARNING`, `NOTICE`, `INFORMATIONAL`, `DEBUG`.
     ///
     /// Since `11.1`.
     pub cliloglevel: Option<rt::Open<SystemparameterCliloglevel>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub daystoexpire: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `0`.
     ///
-    /// Possible values (see [`SystemparameterDoppler`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub doppler: Option<rt::Open<SystemparameterDoppler>>,
-    /// `String`, read-write.
-    ///
+    pub doppler: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemparameterFipsusermode`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub fipsusermode: Option<rt::Open<SystemparameterFipsusermode>>,
-    /// `String`, read-write.
-    ///
+    pub fipsusermode: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemparameterForcepasswordchange`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0`.
-    pub forcepasswordchange: Option<rt::Open<SystemparameterForcepasswordchange>>,
-    /// `String`, read-write.
-    ///
+    pub forcepasswordchange: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemparameterGoogleanalytics`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `11.0`.
-    pub googleanalytics: Option<rt::Open<SystemparameterGoogleanalytics>>,
-    /// `String`, read-write.
-    ///
+    pub googleanalytics: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SystemparameterLocalauth`]): `ENABLED`, `DISABLED`.
-    pub localauth: Option<rt::Open<SystemparameterLocalauth>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub localauth: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 20 to 40.
     pub maxclient: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxsessionperuser: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 127.
     ///
     /// Since `11.0`.
     pub minpasswordlen: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1000.
     ///
     /// Default: `2147483647`.
     pub natpcbforceflushlimit: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemparameterNatpcbrstontimeout`]): `ENABLED`, `DISABLED`.
-    pub natpcbrstontimeout: Option<rt::Open<SystemparameterNatpcbrstontimeout>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub natpcbrstontimeout: Option<rt::Open<EnabledDisabled>>,
     /// Possible values (see [`SystemparameterPasswordhistorycontrol`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
     pub passwordhistorycontrol: Option<rt::Open<SystemparameterPasswordhistorycontrol>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub promptstring: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pwdhistorycount: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SystemparameterRbaonresponse`]): `ENABLED`, `DISABLED`.
-    pub rbaonresponse: Option<rt::Open<SystemparameterRbaonresponse>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub rbaonresponse: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemparameterReauthonauthparamchange`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub reauthonauthparamchange: Option<
-        rt::Open<SystemparameterReauthonauthparamchange>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub reauthonauthparamchange: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemparameterRemovesensitivefiles`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.1`.
-    pub removesensitivefiles: Option<rt::Open<SystemparameterRemovesensitivefiles>>,
-    /// `String`, read-write.
-    ///
+    pub removesensitivefiles: Option<rt::Open<EnabledDisabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemparameterRestrictedtimeout`]): `ENABLED`, `DISABLED`.
-    pub restrictedtimeout: Option<rt::Open<SystemparameterRestrictedtimeout>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub restrictedtimeout: Option<rt::Open<EnabledDisabled>>,
     /// Default: `disabled`.
     ///
     /// Possible values (see [`SystemparameterStrongpassword`]): `enableall`, `enablelocal`, `disabled`.
     ///
     /// Since `11.0`.
     pub strongpassword: Option<rt::Open<SystemparameterStrongpassword>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub timeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 5 to 120.
     ///
@@ -5429,13 +5326,11 @@ pub struct Systemparameter {
     ///
     /// Since `11.1`.
     pub totalauthtimeout: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`SystemparameterWafprotection`]): `DEFAULT`, `DISABLED`, `GUI`.
     ///
     /// Since `14.1`.
     pub wafprotection: Option<Vec<rt::Open<SystemparameterWafprotection>>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub warnpriorndays: Option<rt::Number>,
@@ -5457,8 +5352,6 @@ impl rt::WireEnum for SystemparameterAllowdefaultpartition {
         (Self::No, "NO"),
     ];
 }
-/// Values of `systemparameter`.`basicauth` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterBasicauth = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemparameter`.`cliloglevel` ([`Systemparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5492,18 +5385,6 @@ impl rt::WireEnum for SystemparameterCliloglevel {
         (Self::Debug, "DEBUG"),
     ];
 }
-/// Values of `systemparameter`.`doppler` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterDoppler = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemparameter`.`fipsusermode` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterFipsusermode = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemparameter`.`forcepasswordchange` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterForcepasswordchange = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemparameter`.`googleanalytics` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterGoogleanalytics = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemparameter`.`localauth` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterLocalauth = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemparameter`.`natpcbrstontimeout` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterNatpcbrstontimeout = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemparameter`.`passwordhistorycontrol` ([`Systemparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5519,14 +5400,6 @@ impl rt::WireEnum for SystemparameterPasswordhistorycontrol {
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `systemparameter`.`rbaonresponse` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterRbaonresponse = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemparameter`.`reauthonauthparamchange` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterReauthonauthparamchange = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemparameter`.`removesensitivefiles` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterRemovesensitivefiles = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemparameter`.`restrictedtimeout` ([`Systemparameter`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemparameterRestrictedtimeout = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemparameter`.`strongpassword` ([`Systemparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5621,6 +5494,7 @@ impl rt::Model for Systemparameter {
             23 => self.totalauthtimeout.as_field(),
             24 => self.wafprotection.as_field(),
             25 => self.warnpriorndays.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5652,14 +5526,9 @@ impl rt::Model for Systemparameter {
             23 => self.totalauthtimeout.as_field_mut(),
             24 => self.wafprotection.as_field_mut(),
             25 => self.warnpriorndays.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemparameter {
@@ -5719,33 +5588,31 @@ impl Systemparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemrestorepoint {
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub backupfilename: Option<serde_json::Value>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub createdby: Option<serde_json::Value>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub creationtime: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 63.
     ///
     /// Since `13.1`.
     pub filename: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub backupfilename: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub createdby: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub creationtime: Option<serde_json::Value>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ipaddress: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub techsuprtname: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub version: Option<serde_json::Value>,
@@ -5772,6 +5639,7 @@ impl rt::Model for Systemrestorepoint {
             4 => self.ipaddress.as_field(),
             5 => self.techsuprtname.as_field(),
             6 => self.version.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5784,14 +5652,9 @@ impl rt::Model for Systemrestorepoint {
             4 => self.ipaddress.as_field_mut(),
             5 => self.techsuprtname.as_field_mut(),
             6 => self.version.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemrestorepoint {
@@ -5824,6 +5687,15 @@ impl rt::Resource for Systemrestorepoint {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["filename"];
+}
+impl Systemrestorepoint {
+    /// A `systemrestorepoint` named by its key, every other field unset.
+    pub fn new(filename: impl Into<String>) -> Self {
+        Self {
+            filename: Some(filename.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Systemrestorepoint {
     /// `GET /nitro/v1/config/systemrestorepoint?count=yes` (method inferred: the reference gives none)
@@ -5859,47 +5731,48 @@ impl Systemrestorepoint {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemsession {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    pub sid: Option<rt::Number>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub all: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub clientipaddress: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`SystemsessionClienttype`]): `CLI`, `API`, `GUI`.
     ///
     /// Since `11.0`.
     pub clienttype: Option<rt::Open<SystemsessionClienttype>>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub currentconn: Option<bool>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub expirytime: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub lastactivitytime: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub lastactivitytimelocal: Option<serde_json::Value>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub logintime: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub logintimelocal: Option<serde_json::Value>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numofconnections: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub partitionname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    pub sid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5956,6 +5829,7 @@ impl rt::Model for Systemsession {
             11 => self.partitionname.as_field(),
             12 => self.sid.as_field(),
             13 => self.username.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5975,14 +5849,9 @@ impl rt::Model for Systemsession {
             11 => self.partitionname.as_field_mut(),
             12 => self.sid.as_field_mut(),
             13 => self.username.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemsession {
@@ -6017,6 +5886,15 @@ impl rt::Resource for Systemsession {
     const KEYS: &'static [&'static str] = &["sid"];
 }
 impl Systemsession {
+    /// A `systemsession` named by its key, every other field unset.
+    pub fn new(sid: impl Into<rt::Number>) -> Self {
+        Self {
+            sid: Some(sid.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Systemsession {
     /// `GET /nitro/v1/config/systemsession?count=yes`
     pub fn count() -> rt::Request<u64> {
         rt::Request::count::<Self>()
@@ -6043,7 +5921,7 @@ impl Systemsession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemsignedexereport {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub message: Option<serde_json::Value>,
@@ -6056,20 +5934,16 @@ impl rt::Model for Systemsignedexereport {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.message.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.message.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemsignedexereport {
@@ -6122,20 +5996,14 @@ impl Systemsignedexereport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemsshkey {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 2047.
     ///
     /// Since `11.0`.
     pub src: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`SystemsshkeySshkeytype`]): `PRIVATE`, `PUBLIC`.
     ///
     /// Since `11.0`.
@@ -6166,6 +6034,7 @@ impl rt::Model for Systemsshkey {
             0 => self.name.as_field(),
             1 => self.src.as_field(),
             2 => self.sshkeytype.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6174,14 +6043,9 @@ impl rt::Model for Systemsshkey {
             0 => self.name.as_field_mut(),
             1 => self.src.as_field_mut(),
             2 => self.sshkeytype.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemsshkey {
@@ -6216,6 +6080,15 @@ impl rt::Resource for Systemsshkey {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl Systemsshkey {
+    /// A `systemsshkey` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl Systemsshkey {
     /// `DELETE /nitro/v1/config/systemsshkey/{name}`
     pub fn delete(name: &str) -> rt::Request<rt::Outcome> {
         rt::Request::delete_by_key::<Self>(Some(name))
@@ -6240,52 +6113,51 @@ impl Systemsshkey {
 /// - URL: `/nitro/v1/config/systemuser`
 /// - Key: `username`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`SystemuserBinding`], [`SystemuserNspartitionBinding`], [`SystemuserSystemcmdpolicyBinding`], [`SystemuserSystemgroupBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Systemuser {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
+    /// Length: at least 1.
     ///
-    /// Possible values (see [`SystemuserAllowedmanagementinterface`]): `CLI`, `API`.
+    /// Mandatory for add.
+    pub username: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`CliApi`]): `CLI`, `API`.
     ///
     /// Since `13.1`.
-    pub allowedmanagementinterface: Option<
-        Vec<rt::Open<SystemuserAllowedmanagementinterface>>,
-    >,
-    /// `unknown`, read-only.
+    pub allowedmanagementinterface: Option<Vec<rt::Open<CliApi>>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub allowedmanagementinterfacekind: Option<serde_json::Value>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub daystoexpirekind: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub encrypted: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`SystemuserExternalauth`]): `ENABLED`, `DISABLED`.
-    pub externalauth: Option<rt::Open<SystemuserExternalauth>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub externalauth: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`SystemuserHashmethod`]): `SHA1`, `SHA512`.
     ///
     /// Since `12.0`.
     pub hashmethod: Option<rt::Open<SystemuserHashmethod>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub lastpwdchangetimestamp: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`SystemuserLogging`]): `ENABLED`, `DISABLED`.
-    pub logging: Option<rt::Open<SystemuserLogging>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub logging: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 40.
     ///
@@ -6293,39 +6165,25 @@ pub struct Systemuser {
     ///
     /// Since `11.1`.
     pub maxsession: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub password: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SystemuserPromptinheritedfrom`]): `User`, `Group`, `Global`, `Climode`.
-    pub promptinheritedfrom: Option<rt::Open<SystemuserPromptinheritedfrom>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Promptinheritedfrom`]): `User`, `Group`, `Global`, `Climode`.
+    pub promptinheritedfrom: Option<rt::Open<Promptinheritedfrom>>,
     /// Length: at least 1.
     pub promptstring: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub timeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`SystemuserTimeoutkind`]): `User`, `Group`, `Global`, `Climode`.
-    pub timeoutkind: Option<rt::Open<SystemuserTimeoutkind>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub username: Option<String>,
+    /// Possible values (see [`Promptinheritedfrom`]): `User`, `Group`, `Global`, `Climode`.
+    pub timeoutkind: Option<rt::Open<Promptinheritedfrom>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `systemuser`.`allowedmanagementinterface` ([`Systemuser`]): the same values as [`SystemgroupAllowedmanagementinterface`].
-pub type SystemuserAllowedmanagementinterface = SystemgroupAllowedmanagementinterface;
-/// Values of `systemuser`.`externalauth` ([`Systemuser`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemuserExternalauth = SystemextramgmtcpuConfiguredstate;
 /// Values of `systemuser`.`hashmethod` ([`Systemuser`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6341,14 +6199,10 @@ impl rt::WireEnum for SystemuserHashmethod {
         (Self::Sha512, "SHA512"),
     ];
 }
-/// Values of `systemuser`.`logging` ([`Systemuser`]): the same values as [`SystemextramgmtcpuConfiguredstate`].
-pub type SystemuserLogging = SystemextramgmtcpuConfiguredstate;
-/// Values of `systemuser`.`promptinheritedfrom` ([`Systemuser`]).
-///
-/// Also the values of `systemuser.timeoutkind`.
+/// Values of `systemuser.promptinheritedfrom`, `systemuser.timeoutkind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SystemuserPromptinheritedfrom {
+pub enum Promptinheritedfrom {
     /// `User`
     User,
     /// `Group`
@@ -6358,7 +6212,7 @@ pub enum SystemuserPromptinheritedfrom {
     /// `Climode`
     Climode,
 }
-impl rt::WireEnum for SystemuserPromptinheritedfrom {
+impl rt::WireEnum for Promptinheritedfrom {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::User, "User"),
         (Self::Group, "Group"),
@@ -6366,8 +6220,6 @@ impl rt::WireEnum for SystemuserPromptinheritedfrom {
         (Self::Climode, "Climode"),
     ];
 }
-/// Values of `systemuser`.`timeoutkind` ([`Systemuser`]): the same values as [`SystemuserPromptinheritedfrom`].
-pub type SystemuserTimeoutkind = SystemuserPromptinheritedfrom;
 impl rt::Model for Systemuser {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6407,6 +6259,7 @@ impl rt::Model for Systemuser {
             13 => self.timeout.as_field(),
             14 => self.timeoutkind.as_field(),
             15 => self.username.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6428,14 +6281,9 @@ impl rt::Model for Systemuser {
             13 => self.timeout.as_field_mut(),
             14 => self.timeoutkind.as_field_mut(),
             15 => self.username.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemuser {
@@ -6468,6 +6316,45 @@ impl rt::Resource for Systemuser {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl Systemuser {
+    /// A `systemuser` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`externalauth`](Self::externalauth).
+    pub fn externalauth(mut self, externalauth: EnabledDisabled) -> Self {
+        self.externalauth = Some(rt::Open::Known(externalauth));
+        self
+    }
+    /// Sets [`logging`](Self::logging).
+    pub fn logging(mut self, logging: EnabledDisabled) -> Self {
+        self.logging = Some(rt::Open::Known(logging));
+        self
+    }
+    /// Sets [`maxsession`](Self::maxsession).
+    pub fn maxsession(mut self, maxsession: impl Into<rt::Number>) -> Self {
+        self.maxsession = Some(maxsession.into());
+        self
+    }
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// Sets [`promptstring`](Self::promptstring).
+    pub fn promptstring(mut self, promptstring: impl Into<String>) -> Self {
+        self.promptstring = Some(promptstring.into());
+        self
+    }
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, timeout: impl Into<rt::Number>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
 }
 impl Systemuser {
     /// `POST /nitro/v1/config/systemuser`
@@ -6518,23 +6405,22 @@ impl Systemuser {
 /// - URL: `/nitro/v1/config/systemuser_binding`
 /// - Key: `username`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/system/systemuser_binding/systemuser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemuserBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub username: Option<String>,
-    /// `systemuser_systemgroup_binding[]`, read-only.
-    pub systemuser_systemgroup_binding: Option<Vec<SystemuserSystemgroupBinding>>,
-    /// `systemuser_nspartition_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub systemuser_nspartition_binding: Option<Vec<SystemuserNspartitionBinding>>,
-    /// `systemuser_systemcmdpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub systemuser_systemcmdpolicy_binding: Option<
         Vec<SystemuserSystemcmdpolicyBinding>,
     >,
+    /// Read-only: never sent.
+    pub systemuser_systemgroup_binding: Option<Vec<SystemuserSystemgroupBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6552,6 +6438,7 @@ impl rt::Model for SystemuserBinding {
             1 => self.systemuser_systemcmdpolicy_binding.as_field(),
             2 => self.systemuser_systemgroup_binding.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6561,14 +6448,9 @@ impl rt::Model for SystemuserBinding {
             1 => self.systemuser_systemcmdpolicy_binding.as_field_mut(),
             2 => self.systemuser_systemgroup_binding.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemuserBinding {
@@ -6603,6 +6485,15 @@ impl rt::Resource for SystemuserBinding {
     const KEYS: &'static [&'static str] = &["username"];
 }
 impl SystemuserBinding {
+    /// A `systemuser_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+}
+impl SystemuserBinding {
     /// `GET /nitro/v1/config/systemuser_binding/{username}`
     pub fn get(username: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(username)
@@ -6621,22 +6512,20 @@ impl SystemuserBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemuserNspartitionBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub partitionname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub username: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Since `11.0`.
+    pub partitionname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6648,6 +6537,7 @@ impl rt::Model for SystemuserNspartitionBinding {
             0 => self.count.as_field(),
             1 => self.partitionname.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6656,14 +6546,9 @@ impl rt::Model for SystemuserNspartitionBinding {
             0 => self.count.as_field_mut(),
             1 => self.partitionname.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemuserNspartitionBinding {
@@ -6696,6 +6581,20 @@ impl rt::Resource for SystemuserNspartitionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl SystemuserNspartitionBinding {
+    /// A `systemuser_nspartition_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`partitionname`](Self::partitionname).
+    pub fn partitionname(mut self, partitionname: impl Into<String>) -> Self {
+        self.partitionname = Some(partitionname.into());
+        self
+    }
 }
 impl SystemuserNspartitionBinding {
     /// `PUT /nitro/v1/config/systemuser_nspartition_binding`
@@ -6739,18 +6638,17 @@ impl SystemuserNspartitionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemuserSystemcmdpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub policyname: Option<String>,
-    /// `Double`, read-write.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub username: Option<String>,
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6768,6 +6666,7 @@ impl rt::Model for SystemuserSystemcmdpolicyBinding {
             1 => self.policyname.as_field(),
             2 => self.priority.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6777,14 +6676,9 @@ impl rt::Model for SystemuserSystemcmdpolicyBinding {
             1 => self.policyname.as_field_mut(),
             2 => self.priority.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemuserSystemcmdpolicyBinding {
@@ -6817,6 +6711,25 @@ impl rt::Resource for SystemuserSystemcmdpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl SystemuserSystemcmdpolicyBinding {
+    /// A `systemuser_systemcmdpolicy_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl SystemuserSystemcmdpolicyBinding {
     /// `PUT /nitro/v1/config/systemuser_systemcmdpolicy_binding`
@@ -6857,23 +6770,20 @@ impl SystemuserSystemcmdpolicyBinding {
 /// - URL: `/nitro/v1/config/systemuser_systemgroup_binding`
 /// - Key: `username`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/system/systemuser_systemgroup_binding/systemuser_systemgroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemuserSystemgroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub groupname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub groupname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6885,6 +6795,7 @@ impl rt::Model for SystemuserSystemgroupBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6893,14 +6804,9 @@ impl rt::Model for SystemuserSystemgroupBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemuserSystemgroupBinding {
@@ -6933,6 +6839,15 @@ impl rt::Resource for SystemuserSystemgroupBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["username"];
+}
+impl SystemuserSystemgroupBinding {
+    /// A `systemuser_systemgroup_binding` named by its key, every other field unset.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: Some(username.into()),
+            ..Self::default()
+        }
+    }
 }
 impl SystemuserSystemgroupBinding {
     /// `GET /nitro/v1/config/systemuser_systemgroup_binding/{username}?count=yes`

@@ -15,49 +15,43 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsessionpolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `11.1`.
-    pub clearstats: Option<rt::Open<TmsessionpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `11.1`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tmsessionpolicy`.`clearstats` ([`TmsessionpolicyStats`]).
-///
-/// Also the values of `tmtrafficpolicy.clearstats`.
+/// Values of `tmsessionpolicy.clearstats`, `tmtrafficpolicy.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TmsessionpolicyStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for TmsessionpolicyStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -81,6 +75,7 @@ impl rt::Model for TmsessionpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -92,14 +87,9 @@ impl rt::Model for TmsessionpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyStats {
@@ -151,23 +141,17 @@ impl TmsessionpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmtrafficpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<TmtrafficpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tmtrafficpolicy`.`clearstats` ([`TmtrafficpolicyStats`]): the same values as [`TmsessionpolicyStatsClearstats`].
-pub type TmtrafficpolicyStatsClearstats = TmsessionpolicyStatsClearstats;
 impl rt::Model for TmtrafficpolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -182,6 +166,7 @@ impl rt::Model for TmtrafficpolicyStats {
             1 => self.name.as_field(),
             2 => self.pipolicyhits.as_field(),
             3 => self.pipolicyhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -191,14 +176,9 @@ impl rt::Model for TmtrafficpolicyStats {
             1 => self.name.as_field_mut(),
             2 => self.pipolicyhits.as_field_mut(),
             3 => self.pipolicyhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyStats {
@@ -250,50 +230,37 @@ impl TmtrafficpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmformssoaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub actionurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub namevaluepair: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub actionurl: Option<String>,
+    pub namevaluepair: Option<String>,
     /// Default: `DYNAMIC`.
     ///
     /// Possible values (see [`TmformssoactionNvtype`]): `STATIC`, `DYNAMIC`.
     pub nvtype: Option<rt::Open<TmformssoactionNvtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub passwdfield: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `8096`.
     pub responsesize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub ssosuccessrule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `GET`.
     ///
     /// Possible values (see [`TmformssoactionSubmitmethod`]): `GET`, `POST`.
     pub submitmethod: Option<rt::Open<TmformssoactionSubmitmethod>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -357,6 +324,7 @@ impl rt::Model for Tmformssoaction {
             7 => self.ssosuccessrule.as_field(),
             8 => self.submitmethod.as_field(),
             9 => self.userfield.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -372,14 +340,9 @@ impl rt::Model for Tmformssoaction {
             7 => self.ssosuccessrule.as_field_mut(),
             8 => self.submitmethod.as_field_mut(),
             9 => self.userfield.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmformssoaction {
@@ -412,6 +375,55 @@ impl rt::Resource for Tmformssoaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Tmformssoaction {
+    /// A `tmformssoaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`actionurl`](Self::actionurl).
+    pub fn actionurl(mut self, actionurl: impl Into<String>) -> Self {
+        self.actionurl = Some(actionurl.into());
+        self
+    }
+    /// Sets [`namevaluepair`](Self::namevaluepair).
+    pub fn namevaluepair(mut self, namevaluepair: impl Into<String>) -> Self {
+        self.namevaluepair = Some(namevaluepair.into());
+        self
+    }
+    /// Sets [`nvtype`](Self::nvtype).
+    pub fn nvtype(mut self, nvtype: TmformssoactionNvtype) -> Self {
+        self.nvtype = Some(rt::Open::Known(nvtype));
+        self
+    }
+    /// Sets [`passwdfield`](Self::passwdfield).
+    pub fn passwdfield(mut self, passwdfield: impl Into<String>) -> Self {
+        self.passwdfield = Some(passwdfield.into());
+        self
+    }
+    /// Sets [`responsesize`](Self::responsesize).
+    pub fn responsesize(mut self, responsesize: impl Into<rt::Number>) -> Self {
+        self.responsesize = Some(responsesize.into());
+        self
+    }
+    /// Sets [`ssosuccessrule`](Self::ssosuccessrule).
+    pub fn ssosuccessrule(mut self, ssosuccessrule: impl Into<String>) -> Self {
+        self.ssosuccessrule = Some(ssosuccessrule.into());
+        self
+    }
+    /// Sets [`submitmethod`](Self::submitmethod).
+    pub fn submitmethod(mut self, submitmethod: TmformssoactionSubmitmethod) -> Self {
+        self.submitmethod = Some(rt::Open::Known(submitmethod));
+        self
+    }
+    /// Sets [`userfield`](Self::userfield).
+    pub fn userfield(mut self, userfield: impl Into<String>) -> Self {
+        self.userfield = Some(userfield.into());
+        self
+    }
 }
 impl Tmformssoaction {
     /// `POST /nitro/v1/config/tmformssoaction`
@@ -465,17 +477,16 @@ impl Tmformssoaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub bindpolicytype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub bindpolicytype: Option<rt::Number>,
     /// Since `11.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -496,6 +507,7 @@ impl rt::Model for TmglobalAuditnslogpolicyBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -506,14 +518,9 @@ impl rt::Model for TmglobalAuditnslogpolicyBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalAuditnslogpolicyBinding {
@@ -548,6 +555,26 @@ impl rt::Resource for TmglobalAuditnslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl TmglobalAuditnslogpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl TmglobalAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/tmglobal_auditnslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
@@ -579,17 +606,16 @@ impl TmglobalAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub bindpolicytype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub bindpolicytype: Option<rt::Number>,
     /// Since `11.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -610,6 +636,7 @@ impl rt::Model for TmglobalAuditsyslogpolicyBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -620,14 +647,9 @@ impl rt::Model for TmglobalAuditsyslogpolicyBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalAuditsyslogpolicyBinding {
@@ -662,6 +684,26 @@ impl rt::Resource for TmglobalAuditsyslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl TmglobalAuditsyslogpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl TmglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/tmglobal_auditsyslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4])
@@ -690,19 +732,20 @@ impl TmglobalAuditsyslogpolicyBinding {
 /// - URL: `/nitro/v1/config/tmglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmglobal_binding/tmglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalBinding {
-    /// `tmglobal_auditnslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub tmglobal_auditnslogpolicy_binding: Option<Vec<TmglobalAuditnslogpolicyBinding>>,
-    /// `tmglobal_tmtrafficpolicy_binding[]`, read-only.
-    pub tmglobal_tmtrafficpolicy_binding: Option<Vec<TmglobalTmtrafficpolicyBinding>>,
-    /// `tmglobal_auditsyslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub tmglobal_auditsyslogpolicy_binding: Option<
         Vec<TmglobalAuditsyslogpolicyBinding>,
     >,
-    /// `tmglobal_tmsessionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub tmglobal_tmsessionpolicy_binding: Option<Vec<TmglobalTmsessionpolicyBinding>>,
+    /// Read-only: never sent.
+    pub tmglobal_tmtrafficpolicy_binding: Option<Vec<TmglobalTmtrafficpolicyBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -720,6 +763,7 @@ impl rt::Model for TmglobalBinding {
             1 => self.tmglobal_auditsyslogpolicy_binding.as_field(),
             2 => self.tmglobal_tmsessionpolicy_binding.as_field(),
             3 => self.tmglobal_tmtrafficpolicy_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -729,14 +773,9 @@ impl rt::Model for TmglobalBinding {
             1 => self.tmglobal_auditsyslogpolicy_binding.as_field_mut(),
             2 => self.tmglobal_tmsessionpolicy_binding.as_field_mut(),
             3 => self.tmglobal_tmtrafficpolicy_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalBinding {
@@ -784,37 +823,30 @@ impl TmglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalTmsessionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub bindpolicytype: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`TmglobalTmsessionpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<TmglobalTmsessionpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     /// Possible values (see [`TmglobalTmsessionpolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
     pub feature: Option<rt::Open<TmglobalTmsessionpolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tmglobal_tmsessionpolicy_binding`.`builtin` ([`TmglobalTmsessionpolicyBinding`]).
-///
-/// Also the values of `tmsessionaction.builtin`, `tmsessionpolicy.builtin`.
+/// Values of `tmglobal_tmsessionpolicy_binding.builtin`, `tmsessionaction.builtin`, `tmsessionpolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TmglobalTmsessionpolicyBindingBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -826,7 +858,7 @@ pub enum TmglobalTmsessionpolicyBindingBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for TmglobalTmsessionpolicyBindingBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -1067,6 +1099,7 @@ impl rt::Model for TmglobalTmsessionpolicyBinding {
             4 => self.gotopriorityexpression.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1079,14 +1112,9 @@ impl rt::Model for TmglobalTmsessionpolicyBinding {
             4 => self.gotopriorityexpression.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalTmsessionpolicyBinding {
@@ -1121,6 +1149,26 @@ impl rt::Resource for TmglobalTmsessionpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl TmglobalTmsessionpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl TmglobalTmsessionpolicyBinding {
     /// `PUT /nitro/v1/config/tmglobal_tmsessionpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6])
@@ -1152,27 +1200,24 @@ impl TmglobalTmsessionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmglobalTmtrafficpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub bindpolicytype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub bindpolicytype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`TmglobalTmtrafficpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<rt::Open<TmglobalTmtrafficpolicyBindingGlobalbindtype>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`TmglobalTmtrafficpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     pub type_: Option<rt::Open<TmglobalTmtrafficpolicyBindingType>>,
@@ -1248,6 +1293,7 @@ impl rt::Model for TmglobalTmtrafficpolicyBinding {
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1260,14 +1306,9 @@ impl rt::Model for TmglobalTmtrafficpolicyBinding {
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalTmtrafficpolicyBinding {
@@ -1302,6 +1343,26 @@ impl rt::Resource for TmglobalTmtrafficpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl TmglobalTmtrafficpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl TmglobalTmtrafficpolicyBinding {
     /// `PUT /nitro/v1/config/tmglobal_tmtrafficpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5])
@@ -1333,283 +1394,161 @@ impl TmglobalTmtrafficpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmsamlssoprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub assertionconsumerserviceurl: Option<String>,
-    /// `String`, read-write.
     pub attribute1: Option<String>,
-    /// `String`, read-write.
     pub attribute10: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute10expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute10format`]): `URI`, `Basic`.
-    pub attribute10format: Option<rt::Open<TmsamlssoprofileAttribute10format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute10format: Option<rt::Open<UriBasic>>,
     pub attribute10friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute11: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute11expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute11format`]): `URI`, `Basic`.
-    pub attribute11format: Option<rt::Open<TmsamlssoprofileAttribute11format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute11format: Option<rt::Open<UriBasic>>,
     pub attribute11friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute12: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute12expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute12format`]): `URI`, `Basic`.
-    pub attribute12format: Option<rt::Open<TmsamlssoprofileAttribute12format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute12format: Option<rt::Open<UriBasic>>,
     pub attribute12friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute13: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute13expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute13format`]): `URI`, `Basic`.
-    pub attribute13format: Option<rt::Open<TmsamlssoprofileAttribute13format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute13format: Option<rt::Open<UriBasic>>,
     pub attribute13friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute14: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute14expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute14format`]): `URI`, `Basic`.
-    pub attribute14format: Option<rt::Open<TmsamlssoprofileAttribute14format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute14format: Option<rt::Open<UriBasic>>,
     pub attribute14friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute15: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute15expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute15format`]): `URI`, `Basic`.
-    pub attribute15format: Option<rt::Open<TmsamlssoprofileAttribute15format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute15format: Option<rt::Open<UriBasic>>,
     pub attribute15friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute16: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute16expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute16format`]): `URI`, `Basic`.
-    pub attribute16format: Option<rt::Open<TmsamlssoprofileAttribute16format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute16format: Option<rt::Open<UriBasic>>,
     pub attribute16friendlyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute1expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute1format`]): `URI`, `Basic`.
-    pub attribute1format: Option<rt::Open<TmsamlssoprofileAttribute1format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute1format: Option<rt::Open<UriBasic>>,
     pub attribute1friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute2: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute2expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute2format`]): `URI`, `Basic`.
-    pub attribute2format: Option<rt::Open<TmsamlssoprofileAttribute2format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute2format: Option<rt::Open<UriBasic>>,
     pub attribute2friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute3: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute3expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute3format`]): `URI`, `Basic`.
-    pub attribute3format: Option<rt::Open<TmsamlssoprofileAttribute3format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute3format: Option<rt::Open<UriBasic>>,
     pub attribute3friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute4: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute4expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute4format`]): `URI`, `Basic`.
-    pub attribute4format: Option<rt::Open<TmsamlssoprofileAttribute4format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute4format: Option<rt::Open<UriBasic>>,
     pub attribute4friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute5: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute5expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute5format`]): `URI`, `Basic`.
-    pub attribute5format: Option<rt::Open<TmsamlssoprofileAttribute5format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute5format: Option<rt::Open<UriBasic>>,
     pub attribute5friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute6: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute6expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute6format`]): `URI`, `Basic`.
-    pub attribute6format: Option<rt::Open<TmsamlssoprofileAttribute6format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute6format: Option<rt::Open<UriBasic>>,
     pub attribute6friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute7: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute7expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute7format`]): `URI`, `Basic`.
-    pub attribute7format: Option<rt::Open<TmsamlssoprofileAttribute7format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute7format: Option<rt::Open<UriBasic>>,
     pub attribute7friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute8: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute8expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute8format`]): `URI`, `Basic`.
-    pub attribute8format: Option<rt::Open<TmsamlssoprofileAttribute8format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute8format: Option<rt::Open<UriBasic>>,
     pub attribute8friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute9: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute9expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsamlssoprofileAttribute9format`]): `URI`, `Basic`.
-    pub attribute9format: Option<rt::Open<TmsamlssoprofileAttribute9format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute9format: Option<rt::Open<UriBasic>>,
     pub attribute9friendlyname: Option<String>,
-    /// `String`, read-write.
     pub audience: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SHA256`.
     ///
     /// Possible values (see [`TmsamlssoprofileDigestmethod`]): `SHA1`, `SHA256`.
     pub digestmethod: Option<rt::Open<TmsamlssoprofileDigestmethod>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`TmsamlssoprofileEncryptassertion`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub encryptassertion: Option<rt::Open<TmsamlssoprofileEncryptassertion>>,
-    /// `String`, read-write.
-    ///
+    pub encryptassertion: Option<rt::Open<OnOff>>,
     /// Default: `AES256`.
     ///
     /// Possible values (see [`TmsamlssoprofileEncryptionalgorithm`]): `DES3`, `AES128`, `AES192`, `AES256`.
     ///
     /// Since `11.0`.
     pub encryptionalgorithm: Option<rt::Open<TmsamlssoprofileEncryptionalgorithm>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub nameidexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `transient`.
     ///
     /// Possible values (see [`TmsamlssoprofileNameidformat`]): `Unspecified`, `emailAddress`, `X509SubjectName`, `WindowsDomainQualifiedName`, `kerberos`, `entity`, `persistent`, `transient`.
     pub nameidformat: Option<rt::Open<TmsamlssoprofileNameidformat>>,
-    /// `String`, read-write.
     pub relaystaterule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlissuername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlsigningcertname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub samlspcertname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`TmsamlssoprofileSendpassword`]): `ON`, `OFF`.
-    pub sendpassword: Option<rt::Open<TmsamlssoprofileSendpassword>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sendpassword: Option<rt::Open<OnOff>>,
     /// Default: `ASSERTION`.
     ///
     /// Possible values (see [`TmsamlssoprofileSignassertion`]): `NONE`, `ASSERTION`, `RESPONSE`, `BOTH`.
     ///
     /// Since `12.0-FR4`.
     pub signassertion: Option<rt::Open<TmsamlssoprofileSignassertion>>,
-    /// `String`, read-write.
-    ///
     /// Default: `RSA-SHA256`.
     ///
     /// Possible values (see [`TmsamlssoprofileSignaturealg`]): `RSA-SHA1`, `RSA-SHA256`.
     pub signaturealg: Option<rt::Open<TmsamlssoprofileSignaturealg>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `5`.
     ///
@@ -1618,53 +1557,21 @@ pub struct Tmsamlssoprofile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tmsamlssoprofile`.`attribute10format` ([`Tmsamlssoprofile`]).
-///
-/// Also the values of `tmsamlssoprofile.attribute11format`, `tmsamlssoprofile.attribute12format`, `tmsamlssoprofile.attribute13format`, `tmsamlssoprofile.attribute14format`, `tmsamlssoprofile.attribute15format`, `tmsamlssoprofile.attribute16format`, `tmsamlssoprofile.attribute1format`, `tmsamlssoprofile.attribute2format`, `tmsamlssoprofile.attribute3format`, `tmsamlssoprofile.attribute4format`, `tmsamlssoprofile.attribute5format`, `tmsamlssoprofile.attribute6format`, `tmsamlssoprofile.attribute7format`, `tmsamlssoprofile.attribute8format`, `tmsamlssoprofile.attribute9format`.
+/// Values of `tmsamlssoprofile.attribute10format`, `tmsamlssoprofile.attribute11format`, `tmsamlssoprofile.attribute12format`, `tmsamlssoprofile.attribute13format`, `tmsamlssoprofile.attribute14format`, `tmsamlssoprofile.attribute15format`, `tmsamlssoprofile.attribute16format`, `tmsamlssoprofile.attribute1format`, `tmsamlssoprofile.attribute2format`, `tmsamlssoprofile.attribute3format`, `tmsamlssoprofile.attribute4format`, `tmsamlssoprofile.attribute5format`, `tmsamlssoprofile.attribute6format`, `tmsamlssoprofile.attribute7format`, `tmsamlssoprofile.attribute8format`, `tmsamlssoprofile.attribute9format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TmsamlssoprofileAttribute10format {
+pub enum UriBasic {
     /// `URI`
     Uri,
     /// `Basic`
     Basic,
 }
-impl rt::WireEnum for TmsamlssoprofileAttribute10format {
+impl rt::WireEnum for UriBasic {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Uri, "URI"),
         (Self::Basic, "Basic"),
     ];
 }
-/// Values of `tmsamlssoprofile`.`attribute11format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute11format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute12format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute12format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute13format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute13format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute14format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute14format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute15format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute15format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute16format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute16format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute1format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute1format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute2format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute2format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute3format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute3format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute4format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute4format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute5format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute5format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute6format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute6format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute7format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute7format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute8format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute8format = TmsamlssoprofileAttribute10format;
-/// Values of `tmsamlssoprofile`.`attribute9format` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileAttribute10format`].
-pub type TmsamlssoprofileAttribute9format = TmsamlssoprofileAttribute10format;
 /// Values of `tmsamlssoprofile`.`digestmethod` ([`Tmsamlssoprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1680,18 +1587,16 @@ impl rt::WireEnum for TmsamlssoprofileDigestmethod {
         (Self::Sha256, "SHA256"),
     ];
 }
-/// Values of `tmsamlssoprofile`.`encryptassertion` ([`Tmsamlssoprofile`]).
-///
-/// Also the values of `tmsamlssoprofile.sendpassword`, `tmsessionaction.persistentcookie`, `tmsessionaction.sso`, `tmsessionparameter.persistentcookie`, `tmsessionparameter.sso`, `tmtrafficaction.initiatelogout`, `tmtrafficaction.persistentcookie`, `tmtrafficaction.sso`.
+/// Values of `tmsamlssoprofile.encryptassertion`, `tmsamlssoprofile.sendpassword`, `tmsessionaction.persistentcookie`, `tmsessionaction.sso`, `tmsessionparameter.persistentcookie`, `tmsessionparameter.sso`, `tmtrafficaction.initiatelogout`, `tmtrafficaction.persistentcookie`, `tmtrafficaction.sso`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TmsamlssoprofileEncryptassertion {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for TmsamlssoprofileEncryptassertion {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
@@ -1751,8 +1656,6 @@ impl rt::WireEnum for TmsamlssoprofileNameidformat {
         (Self::Transient, "transient"),
     ];
 }
-/// Values of `tmsamlssoprofile`.`sendpassword` ([`Tmsamlssoprofile`]): the same values as [`TmsamlssoprofileEncryptassertion`].
-pub type TmsamlssoprofileSendpassword = TmsamlssoprofileEncryptassertion;
 /// Values of `tmsamlssoprofile`.`signassertion` ([`Tmsamlssoprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1957,6 +1860,7 @@ impl rt::Model for Tmsamlssoprofile {
             78 => self.signassertion.as_field(),
             79 => self.signaturealg.as_field(),
             80 => self.skewtime.as_field(),
+            81 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2043,14 +1947,9 @@ impl rt::Model for Tmsamlssoprofile {
             78 => self.signassertion.as_field_mut(),
             79 => self.signaturealg.as_field_mut(),
             80 => self.skewtime.as_field_mut(),
+            81 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmsamlssoprofile {
@@ -2083,6 +1982,470 @@ impl rt::Resource for Tmsamlssoprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Tmsamlssoprofile {
+    /// A `tmsamlssoprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`assertionconsumerserviceurl`](Self::assertionconsumerserviceurl).
+    pub fn assertionconsumerserviceurl(
+        mut self,
+        assertionconsumerserviceurl: impl Into<String>,
+    ) -> Self {
+        self.assertionconsumerserviceurl = Some(assertionconsumerserviceurl.into());
+        self
+    }
+    /// Sets [`attribute1`](Self::attribute1).
+    pub fn attribute1(mut self, attribute1: impl Into<String>) -> Self {
+        self.attribute1 = Some(attribute1.into());
+        self
+    }
+    /// Sets [`attribute10`](Self::attribute10).
+    pub fn attribute10(mut self, attribute10: impl Into<String>) -> Self {
+        self.attribute10 = Some(attribute10.into());
+        self
+    }
+    /// Sets [`attribute10expr`](Self::attribute10expr).
+    pub fn attribute10expr(mut self, attribute10expr: impl Into<String>) -> Self {
+        self.attribute10expr = Some(attribute10expr.into());
+        self
+    }
+    /// Sets [`attribute10format`](Self::attribute10format).
+    pub fn attribute10format(mut self, attribute10format: UriBasic) -> Self {
+        self.attribute10format = Some(rt::Open::Known(attribute10format));
+        self
+    }
+    /// Sets [`attribute10friendlyname`](Self::attribute10friendlyname).
+    pub fn attribute10friendlyname(
+        mut self,
+        attribute10friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute10friendlyname = Some(attribute10friendlyname.into());
+        self
+    }
+    /// Sets [`attribute11`](Self::attribute11).
+    pub fn attribute11(mut self, attribute11: impl Into<String>) -> Self {
+        self.attribute11 = Some(attribute11.into());
+        self
+    }
+    /// Sets [`attribute11expr`](Self::attribute11expr).
+    pub fn attribute11expr(mut self, attribute11expr: impl Into<String>) -> Self {
+        self.attribute11expr = Some(attribute11expr.into());
+        self
+    }
+    /// Sets [`attribute11format`](Self::attribute11format).
+    pub fn attribute11format(mut self, attribute11format: UriBasic) -> Self {
+        self.attribute11format = Some(rt::Open::Known(attribute11format));
+        self
+    }
+    /// Sets [`attribute11friendlyname`](Self::attribute11friendlyname).
+    pub fn attribute11friendlyname(
+        mut self,
+        attribute11friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute11friendlyname = Some(attribute11friendlyname.into());
+        self
+    }
+    /// Sets [`attribute12`](Self::attribute12).
+    pub fn attribute12(mut self, attribute12: impl Into<String>) -> Self {
+        self.attribute12 = Some(attribute12.into());
+        self
+    }
+    /// Sets [`attribute12expr`](Self::attribute12expr).
+    pub fn attribute12expr(mut self, attribute12expr: impl Into<String>) -> Self {
+        self.attribute12expr = Some(attribute12expr.into());
+        self
+    }
+    /// Sets [`attribute12format`](Self::attribute12format).
+    pub fn attribute12format(mut self, attribute12format: UriBasic) -> Self {
+        self.attribute12format = Some(rt::Open::Known(attribute12format));
+        self
+    }
+    /// Sets [`attribute12friendlyname`](Self::attribute12friendlyname).
+    pub fn attribute12friendlyname(
+        mut self,
+        attribute12friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute12friendlyname = Some(attribute12friendlyname.into());
+        self
+    }
+    /// Sets [`attribute13`](Self::attribute13).
+    pub fn attribute13(mut self, attribute13: impl Into<String>) -> Self {
+        self.attribute13 = Some(attribute13.into());
+        self
+    }
+    /// Sets [`attribute13expr`](Self::attribute13expr).
+    pub fn attribute13expr(mut self, attribute13expr: impl Into<String>) -> Self {
+        self.attribute13expr = Some(attribute13expr.into());
+        self
+    }
+    /// Sets [`attribute13format`](Self::attribute13format).
+    pub fn attribute13format(mut self, attribute13format: UriBasic) -> Self {
+        self.attribute13format = Some(rt::Open::Known(attribute13format));
+        self
+    }
+    /// Sets [`attribute13friendlyname`](Self::attribute13friendlyname).
+    pub fn attribute13friendlyname(
+        mut self,
+        attribute13friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute13friendlyname = Some(attribute13friendlyname.into());
+        self
+    }
+    /// Sets [`attribute14`](Self::attribute14).
+    pub fn attribute14(mut self, attribute14: impl Into<String>) -> Self {
+        self.attribute14 = Some(attribute14.into());
+        self
+    }
+    /// Sets [`attribute14expr`](Self::attribute14expr).
+    pub fn attribute14expr(mut self, attribute14expr: impl Into<String>) -> Self {
+        self.attribute14expr = Some(attribute14expr.into());
+        self
+    }
+    /// Sets [`attribute14format`](Self::attribute14format).
+    pub fn attribute14format(mut self, attribute14format: UriBasic) -> Self {
+        self.attribute14format = Some(rt::Open::Known(attribute14format));
+        self
+    }
+    /// Sets [`attribute14friendlyname`](Self::attribute14friendlyname).
+    pub fn attribute14friendlyname(
+        mut self,
+        attribute14friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute14friendlyname = Some(attribute14friendlyname.into());
+        self
+    }
+    /// Sets [`attribute15`](Self::attribute15).
+    pub fn attribute15(mut self, attribute15: impl Into<String>) -> Self {
+        self.attribute15 = Some(attribute15.into());
+        self
+    }
+    /// Sets [`attribute15expr`](Self::attribute15expr).
+    pub fn attribute15expr(mut self, attribute15expr: impl Into<String>) -> Self {
+        self.attribute15expr = Some(attribute15expr.into());
+        self
+    }
+    /// Sets [`attribute15format`](Self::attribute15format).
+    pub fn attribute15format(mut self, attribute15format: UriBasic) -> Self {
+        self.attribute15format = Some(rt::Open::Known(attribute15format));
+        self
+    }
+    /// Sets [`attribute15friendlyname`](Self::attribute15friendlyname).
+    pub fn attribute15friendlyname(
+        mut self,
+        attribute15friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute15friendlyname = Some(attribute15friendlyname.into());
+        self
+    }
+    /// Sets [`attribute16`](Self::attribute16).
+    pub fn attribute16(mut self, attribute16: impl Into<String>) -> Self {
+        self.attribute16 = Some(attribute16.into());
+        self
+    }
+    /// Sets [`attribute16expr`](Self::attribute16expr).
+    pub fn attribute16expr(mut self, attribute16expr: impl Into<String>) -> Self {
+        self.attribute16expr = Some(attribute16expr.into());
+        self
+    }
+    /// Sets [`attribute16format`](Self::attribute16format).
+    pub fn attribute16format(mut self, attribute16format: UriBasic) -> Self {
+        self.attribute16format = Some(rt::Open::Known(attribute16format));
+        self
+    }
+    /// Sets [`attribute16friendlyname`](Self::attribute16friendlyname).
+    pub fn attribute16friendlyname(
+        mut self,
+        attribute16friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute16friendlyname = Some(attribute16friendlyname.into());
+        self
+    }
+    /// Sets [`attribute1expr`](Self::attribute1expr).
+    pub fn attribute1expr(mut self, attribute1expr: impl Into<String>) -> Self {
+        self.attribute1expr = Some(attribute1expr.into());
+        self
+    }
+    /// Sets [`attribute1format`](Self::attribute1format).
+    pub fn attribute1format(mut self, attribute1format: UriBasic) -> Self {
+        self.attribute1format = Some(rt::Open::Known(attribute1format));
+        self
+    }
+    /// Sets [`attribute1friendlyname`](Self::attribute1friendlyname).
+    pub fn attribute1friendlyname(
+        mut self,
+        attribute1friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute1friendlyname = Some(attribute1friendlyname.into());
+        self
+    }
+    /// Sets [`attribute2`](Self::attribute2).
+    pub fn attribute2(mut self, attribute2: impl Into<String>) -> Self {
+        self.attribute2 = Some(attribute2.into());
+        self
+    }
+    /// Sets [`attribute2expr`](Self::attribute2expr).
+    pub fn attribute2expr(mut self, attribute2expr: impl Into<String>) -> Self {
+        self.attribute2expr = Some(attribute2expr.into());
+        self
+    }
+    /// Sets [`attribute2format`](Self::attribute2format).
+    pub fn attribute2format(mut self, attribute2format: UriBasic) -> Self {
+        self.attribute2format = Some(rt::Open::Known(attribute2format));
+        self
+    }
+    /// Sets [`attribute2friendlyname`](Self::attribute2friendlyname).
+    pub fn attribute2friendlyname(
+        mut self,
+        attribute2friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute2friendlyname = Some(attribute2friendlyname.into());
+        self
+    }
+    /// Sets [`attribute3`](Self::attribute3).
+    pub fn attribute3(mut self, attribute3: impl Into<String>) -> Self {
+        self.attribute3 = Some(attribute3.into());
+        self
+    }
+    /// Sets [`attribute3expr`](Self::attribute3expr).
+    pub fn attribute3expr(mut self, attribute3expr: impl Into<String>) -> Self {
+        self.attribute3expr = Some(attribute3expr.into());
+        self
+    }
+    /// Sets [`attribute3format`](Self::attribute3format).
+    pub fn attribute3format(mut self, attribute3format: UriBasic) -> Self {
+        self.attribute3format = Some(rt::Open::Known(attribute3format));
+        self
+    }
+    /// Sets [`attribute3friendlyname`](Self::attribute3friendlyname).
+    pub fn attribute3friendlyname(
+        mut self,
+        attribute3friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute3friendlyname = Some(attribute3friendlyname.into());
+        self
+    }
+    /// Sets [`attribute4`](Self::attribute4).
+    pub fn attribute4(mut self, attribute4: impl Into<String>) -> Self {
+        self.attribute4 = Some(attribute4.into());
+        self
+    }
+    /// Sets [`attribute4expr`](Self::attribute4expr).
+    pub fn attribute4expr(mut self, attribute4expr: impl Into<String>) -> Self {
+        self.attribute4expr = Some(attribute4expr.into());
+        self
+    }
+    /// Sets [`attribute4format`](Self::attribute4format).
+    pub fn attribute4format(mut self, attribute4format: UriBasic) -> Self {
+        self.attribute4format = Some(rt::Open::Known(attribute4format));
+        self
+    }
+    /// Sets [`attribute4friendlyname`](Self::attribute4friendlyname).
+    pub fn attribute4friendlyname(
+        mut self,
+        attribute4friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute4friendlyname = Some(attribute4friendlyname.into());
+        self
+    }
+    /// Sets [`attribute5`](Self::attribute5).
+    pub fn attribute5(mut self, attribute5: impl Into<String>) -> Self {
+        self.attribute5 = Some(attribute5.into());
+        self
+    }
+    /// Sets [`attribute5expr`](Self::attribute5expr).
+    pub fn attribute5expr(mut self, attribute5expr: impl Into<String>) -> Self {
+        self.attribute5expr = Some(attribute5expr.into());
+        self
+    }
+    /// Sets [`attribute5format`](Self::attribute5format).
+    pub fn attribute5format(mut self, attribute5format: UriBasic) -> Self {
+        self.attribute5format = Some(rt::Open::Known(attribute5format));
+        self
+    }
+    /// Sets [`attribute5friendlyname`](Self::attribute5friendlyname).
+    pub fn attribute5friendlyname(
+        mut self,
+        attribute5friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute5friendlyname = Some(attribute5friendlyname.into());
+        self
+    }
+    /// Sets [`attribute6`](Self::attribute6).
+    pub fn attribute6(mut self, attribute6: impl Into<String>) -> Self {
+        self.attribute6 = Some(attribute6.into());
+        self
+    }
+    /// Sets [`attribute6expr`](Self::attribute6expr).
+    pub fn attribute6expr(mut self, attribute6expr: impl Into<String>) -> Self {
+        self.attribute6expr = Some(attribute6expr.into());
+        self
+    }
+    /// Sets [`attribute6format`](Self::attribute6format).
+    pub fn attribute6format(mut self, attribute6format: UriBasic) -> Self {
+        self.attribute6format = Some(rt::Open::Known(attribute6format));
+        self
+    }
+    /// Sets [`attribute6friendlyname`](Self::attribute6friendlyname).
+    pub fn attribute6friendlyname(
+        mut self,
+        attribute6friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute6friendlyname = Some(attribute6friendlyname.into());
+        self
+    }
+    /// Sets [`attribute7`](Self::attribute7).
+    pub fn attribute7(mut self, attribute7: impl Into<String>) -> Self {
+        self.attribute7 = Some(attribute7.into());
+        self
+    }
+    /// Sets [`attribute7expr`](Self::attribute7expr).
+    pub fn attribute7expr(mut self, attribute7expr: impl Into<String>) -> Self {
+        self.attribute7expr = Some(attribute7expr.into());
+        self
+    }
+    /// Sets [`attribute7format`](Self::attribute7format).
+    pub fn attribute7format(mut self, attribute7format: UriBasic) -> Self {
+        self.attribute7format = Some(rt::Open::Known(attribute7format));
+        self
+    }
+    /// Sets [`attribute7friendlyname`](Self::attribute7friendlyname).
+    pub fn attribute7friendlyname(
+        mut self,
+        attribute7friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute7friendlyname = Some(attribute7friendlyname.into());
+        self
+    }
+    /// Sets [`attribute8`](Self::attribute8).
+    pub fn attribute8(mut self, attribute8: impl Into<String>) -> Self {
+        self.attribute8 = Some(attribute8.into());
+        self
+    }
+    /// Sets [`attribute8expr`](Self::attribute8expr).
+    pub fn attribute8expr(mut self, attribute8expr: impl Into<String>) -> Self {
+        self.attribute8expr = Some(attribute8expr.into());
+        self
+    }
+    /// Sets [`attribute8format`](Self::attribute8format).
+    pub fn attribute8format(mut self, attribute8format: UriBasic) -> Self {
+        self.attribute8format = Some(rt::Open::Known(attribute8format));
+        self
+    }
+    /// Sets [`attribute8friendlyname`](Self::attribute8friendlyname).
+    pub fn attribute8friendlyname(
+        mut self,
+        attribute8friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute8friendlyname = Some(attribute8friendlyname.into());
+        self
+    }
+    /// Sets [`attribute9`](Self::attribute9).
+    pub fn attribute9(mut self, attribute9: impl Into<String>) -> Self {
+        self.attribute9 = Some(attribute9.into());
+        self
+    }
+    /// Sets [`attribute9expr`](Self::attribute9expr).
+    pub fn attribute9expr(mut self, attribute9expr: impl Into<String>) -> Self {
+        self.attribute9expr = Some(attribute9expr.into());
+        self
+    }
+    /// Sets [`attribute9format`](Self::attribute9format).
+    pub fn attribute9format(mut self, attribute9format: UriBasic) -> Self {
+        self.attribute9format = Some(rt::Open::Known(attribute9format));
+        self
+    }
+    /// Sets [`attribute9friendlyname`](Self::attribute9friendlyname).
+    pub fn attribute9friendlyname(
+        mut self,
+        attribute9friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute9friendlyname = Some(attribute9friendlyname.into());
+        self
+    }
+    /// Sets [`audience`](Self::audience).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+    /// Sets [`digestmethod`](Self::digestmethod).
+    pub fn digestmethod(mut self, digestmethod: TmsamlssoprofileDigestmethod) -> Self {
+        self.digestmethod = Some(rt::Open::Known(digestmethod));
+        self
+    }
+    /// Sets [`encryptassertion`](Self::encryptassertion).
+    pub fn encryptassertion(mut self, encryptassertion: OnOff) -> Self {
+        self.encryptassertion = Some(rt::Open::Known(encryptassertion));
+        self
+    }
+    /// Sets [`encryptionalgorithm`](Self::encryptionalgorithm).
+    pub fn encryptionalgorithm(
+        mut self,
+        encryptionalgorithm: TmsamlssoprofileEncryptionalgorithm,
+    ) -> Self {
+        self.encryptionalgorithm = Some(rt::Open::Known(encryptionalgorithm));
+        self
+    }
+    /// Sets [`nameidexpr`](Self::nameidexpr).
+    pub fn nameidexpr(mut self, nameidexpr: impl Into<String>) -> Self {
+        self.nameidexpr = Some(nameidexpr.into());
+        self
+    }
+    /// Sets [`nameidformat`](Self::nameidformat).
+    pub fn nameidformat(mut self, nameidformat: TmsamlssoprofileNameidformat) -> Self {
+        self.nameidformat = Some(rt::Open::Known(nameidformat));
+        self
+    }
+    /// Sets [`relaystaterule`](Self::relaystaterule).
+    pub fn relaystaterule(mut self, relaystaterule: impl Into<String>) -> Self {
+        self.relaystaterule = Some(relaystaterule.into());
+        self
+    }
+    /// Sets [`samlissuername`](Self::samlissuername).
+    pub fn samlissuername(mut self, samlissuername: impl Into<String>) -> Self {
+        self.samlissuername = Some(samlissuername.into());
+        self
+    }
+    /// Sets [`samlsigningcertname`](Self::samlsigningcertname).
+    pub fn samlsigningcertname(
+        mut self,
+        samlsigningcertname: impl Into<String>,
+    ) -> Self {
+        self.samlsigningcertname = Some(samlsigningcertname.into());
+        self
+    }
+    /// Sets [`samlspcertname`](Self::samlspcertname).
+    pub fn samlspcertname(mut self, samlspcertname: impl Into<String>) -> Self {
+        self.samlspcertname = Some(samlspcertname.into());
+        self
+    }
+    /// Sets [`sendpassword`](Self::sendpassword).
+    pub fn sendpassword(mut self, sendpassword: OnOff) -> Self {
+        self.sendpassword = Some(rt::Open::Known(sendpassword));
+        self
+    }
+    /// Sets [`signassertion`](Self::signassertion).
+    pub fn signassertion(
+        mut self,
+        signassertion: TmsamlssoprofileSignassertion,
+    ) -> Self {
+        self.signassertion = Some(rt::Open::Known(signassertion));
+        self
+    }
+    /// Sets [`signaturealg`](Self::signaturealg).
+    pub fn signaturealg(mut self, signaturealg: TmsamlssoprofileSignaturealg) -> Self {
+        self.signaturealg = Some(rt::Open::Known(signaturealg));
+        self
+    }
+    /// Sets [`skewtime`](Self::skewtime).
+    pub fn skewtime(mut self, skewtime: impl Into<rt::Number>) -> Self {
+        self.skewtime = Some(skewtime.into());
+        self
+    }
 }
 impl Tmsamlssoprofile {
     /// `POST /nitro/v1/config/tmsamlssoprofile`
@@ -2174,121 +2537,92 @@ impl Tmsamlssoprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmsessionaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`TmsessionactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<TmsessionactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsessionactionDefaultauthorizationaction`]): `ALLOW`, `DENY`.
-    pub defaultauthorizationaction: Option<
-        rt::Open<TmsessionactionDefaultauthorizationaction>,
-    >,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    pub homepage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `YES`.
-    ///
-    /// Possible values (see [`TmsessionactionHttponlycookie`]): `YES`, `NO`.
-    pub httponlycookie: Option<rt::Open<TmsessionactionHttponlycookie>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    pub kcdaccount: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`TmsessionactionPersistentcookie`]): `ON`, `OFF`.
-    pub persistentcookie: Option<rt::Open<TmsessionactionPersistentcookie>>,
-    /// `Double`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    pub defaultauthorizationaction: Option<rt::Open<AllowDeny>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    pub homepage: Option<String>,
+    /// Default: `YES`.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub httponlycookie: Option<rt::Open<YesNo>>,
+    /// Length: 1 to 32.
+    pub kcdaccount: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub persistentcookie: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub persistentcookievalidity: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub sesstimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`TmsessionactionSso`]): `ON`, `OFF`.
-    pub sso: Option<rt::Open<TmsessionactionSso>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmsessionactionSsocredential`]): `PRIMARY`, `SECONDARY`.
-    pub ssocredential: Option<rt::Open<TmsessionactionSsocredential>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sso: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`PrimarySecondary`]): `PRIMARY`, `SECONDARY`.
+    pub ssocredential: Option<rt::Open<PrimarySecondary>>,
     /// Length: 1 to 32.
     pub ssodomain: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tmsessionaction`.`builtin` ([`Tmsessionaction`]): the same values as [`TmglobalTmsessionpolicyBindingBuiltin`].
-pub type TmsessionactionBuiltin = TmglobalTmsessionpolicyBindingBuiltin;
-/// Values of `tmsessionaction`.`defaultauthorizationaction` ([`Tmsessionaction`]).
-///
-/// Also the values of `tmsessionparameter.defaultauthorizationaction`.
+/// Values of `tmsessionaction.defaultauthorizationaction`, `tmsessionparameter.defaultauthorizationaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TmsessionactionDefaultauthorizationaction {
+pub enum AllowDeny {
     /// `ALLOW`
     Allow,
     /// `DENY`
     Deny,
 }
-impl rt::WireEnum for TmsessionactionDefaultauthorizationaction {
+impl rt::WireEnum for AllowDeny {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Allow, "ALLOW"),
         (Self::Deny, "DENY"),
     ];
 }
-/// Values of `tmsessionaction`.`httponlycookie` ([`Tmsessionaction`]).
-///
-/// Also the values of `tmsessionparameter.httponlycookie`.
+/// Values of `tmsessionaction.httponlycookie`, `tmsessionparameter.httponlycookie`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TmsessionactionHttponlycookie {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for TmsessionactionHttponlycookie {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `tmsessionaction`.`persistentcookie` ([`Tmsessionaction`]): the same values as [`TmsamlssoprofileEncryptassertion`].
-pub type TmsessionactionPersistentcookie = TmsamlssoprofileEncryptassertion;
-/// Values of `tmsessionaction`.`sso` ([`Tmsessionaction`]): the same values as [`TmsamlssoprofileEncryptassertion`].
-pub type TmsessionactionSso = TmsamlssoprofileEncryptassertion;
-/// Values of `tmsessionaction`.`ssocredential` ([`Tmsessionaction`]).
-///
-/// Also the values of `tmsessionparameter.ssocredential`.
+/// Values of `tmsessionaction.ssocredential`, `tmsessionparameter.ssocredential`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TmsessionactionSsocredential {
+pub enum PrimarySecondary {
     /// `PRIMARY`
     Primary,
     /// `SECONDARY`
     Secondary,
 }
-impl rt::WireEnum for TmsessionactionSsocredential {
+impl rt::WireEnum for PrimarySecondary {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Primary, "PRIMARY"),
         (Self::Secondary, "SECONDARY"),
@@ -2328,6 +2662,7 @@ impl rt::Model for Tmsessionaction {
             11 => self.sso.as_field(),
             12 => self.ssocredential.as_field(),
             13 => self.ssodomain.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2347,14 +2682,9 @@ impl rt::Model for Tmsessionaction {
             11 => self.sso.as_field_mut(),
             12 => self.ssocredential.as_field_mut(),
             13 => self.ssodomain.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmsessionaction {
@@ -2387,6 +2717,73 @@ impl rt::Resource for Tmsessionaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Tmsessionaction {
+    /// A `tmsessionaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`defaultauthorizationaction`](Self::defaultauthorizationaction).
+    pub fn defaultauthorizationaction(
+        mut self,
+        defaultauthorizationaction: AllowDeny,
+    ) -> Self {
+        self.defaultauthorizationaction = Some(
+            rt::Open::Known(defaultauthorizationaction),
+        );
+        self
+    }
+    /// Sets [`homepage`](Self::homepage).
+    pub fn homepage(mut self, homepage: impl Into<String>) -> Self {
+        self.homepage = Some(homepage.into());
+        self
+    }
+    /// Sets [`httponlycookie`](Self::httponlycookie).
+    pub fn httponlycookie(mut self, httponlycookie: YesNo) -> Self {
+        self.httponlycookie = Some(rt::Open::Known(httponlycookie));
+        self
+    }
+    /// Sets [`kcdaccount`](Self::kcdaccount).
+    pub fn kcdaccount(mut self, kcdaccount: impl Into<String>) -> Self {
+        self.kcdaccount = Some(kcdaccount.into());
+        self
+    }
+    /// Sets [`persistentcookie`](Self::persistentcookie).
+    pub fn persistentcookie(mut self, persistentcookie: OnOff) -> Self {
+        self.persistentcookie = Some(rt::Open::Known(persistentcookie));
+        self
+    }
+    /// Sets [`persistentcookievalidity`](Self::persistentcookievalidity).
+    pub fn persistentcookievalidity(
+        mut self,
+        persistentcookievalidity: impl Into<rt::Number>,
+    ) -> Self {
+        self.persistentcookievalidity = Some(persistentcookievalidity.into());
+        self
+    }
+    /// Sets [`sesstimeout`](Self::sesstimeout).
+    pub fn sesstimeout(mut self, sesstimeout: impl Into<rt::Number>) -> Self {
+        self.sesstimeout = Some(sesstimeout.into());
+        self
+    }
+    /// Sets [`sso`](Self::sso).
+    pub fn sso(mut self, sso: OnOff) -> Self {
+        self.sso = Some(rt::Open::Known(sso));
+        self
+    }
+    /// Sets [`ssocredential`](Self::ssocredential).
+    pub fn ssocredential(mut self, ssocredential: PrimarySecondary) -> Self {
+        self.ssocredential = Some(rt::Open::Known(ssocredential));
+        self
+    }
+    /// Sets [`ssodomain`](Self::ssodomain).
+    pub fn ssodomain(mut self, ssodomain: impl Into<String>) -> Self {
+        self.ssodomain = Some(ssodomain.into());
+        self
+    }
 }
 impl Tmsessionaction {
     /// `POST /nitro/v1/config/tmsessionaction`
@@ -2448,101 +2845,69 @@ impl Tmsessionaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmsessionparameter {
-    /// `String`, read-write.
-    ///
     /// Default: `ALLOW`.
     ///
-    /// Possible values (see [`TmsessionparameterDefaultauthorizationaction`]): `ALLOW`, `DENY`.
-    pub defaultauthorizationaction: Option<
-        rt::Open<TmsessionparameterDefaultauthorizationaction>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    pub defaultauthorizationaction: Option<rt::Open<AllowDeny>>,
     /// Default: `None`.
     pub homepage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `YES`.
     ///
-    /// Possible values (see [`TmsessionparameterHttponlycookie`]): `YES`, `NO`.
-    pub httponlycookie: Option<rt::Open<TmsessionparameterHttponlycookie>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    pub httponlycookie: Option<rt::Open<YesNo>>,
     /// Length: 1 to 32.
     pub kcdaccount: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`TmsessionparameterPersistentcookie`]): `ON`, `OFF`.
-    pub persistentcookie: Option<rt::Open<TmsessionparameterPersistentcookie>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub persistentcookie: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub persistentcookievalidity: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `30`.
     pub sesstimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`TmsessionparameterSso`]): `ON`, `OFF`.
-    pub sso: Option<rt::Open<TmsessionparameterSso>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sso: Option<rt::Open<OnOff>>,
     /// Default: `PRIMARY`.
     ///
-    /// Possible values (see [`TmsessionparameterSsocredential`]): `PRIMARY`, `SECONDARY`.
-    pub ssocredential: Option<rt::Open<TmsessionparameterSsocredential>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`PrimarySecondary`]): `PRIMARY`, `SECONDARY`.
+    pub ssocredential: Option<rt::Open<PrimarySecondary>>,
     /// Length: 1 to 32.
     pub ssodomain: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `Advanced Policy`.
     ///
-    /// Possible values (see [`TmsessionparameterTmsessionpolicybindtype`]): `Classic Policy`, `Advanced Policy`.
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
     ///
     /// Since `12.1`.
-    pub tmsessionpolicybindtype: Option<
-        rt::Open<TmsessionparameterTmsessionpolicybindtype>,
-    >,
-    /// `Double`, read-only.
+    pub tmsessionpolicybindtype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub tmsessionpolicycount: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tmsessionparameter`.`defaultauthorizationaction` ([`Tmsessionparameter`]): the same values as [`TmsessionactionDefaultauthorizationaction`].
-pub type TmsessionparameterDefaultauthorizationaction = TmsessionactionDefaultauthorizationaction;
-/// Values of `tmsessionparameter`.`httponlycookie` ([`Tmsessionparameter`]): the same values as [`TmsessionactionHttponlycookie`].
-pub type TmsessionparameterHttponlycookie = TmsessionactionHttponlycookie;
-/// Values of `tmsessionparameter`.`persistentcookie` ([`Tmsessionparameter`]): the same values as [`TmsamlssoprofileEncryptassertion`].
-pub type TmsessionparameterPersistentcookie = TmsamlssoprofileEncryptassertion;
-/// Values of `tmsessionparameter`.`sso` ([`Tmsessionparameter`]): the same values as [`TmsamlssoprofileEncryptassertion`].
-pub type TmsessionparameterSso = TmsamlssoprofileEncryptassertion;
-/// Values of `tmsessionparameter`.`ssocredential` ([`Tmsessionparameter`]): the same values as [`TmsessionactionSsocredential`].
-pub type TmsessionparameterSsocredential = TmsessionactionSsocredential;
-/// Values of `tmsessionparameter`.`tmsessionpolicybindtype` ([`Tmsessionparameter`]).
-///
-/// Also the values of `tmsessionpolicy.expressiontype`.
+/// Values of `tmsessionparameter.tmsessionpolicybindtype`, `tmsessionpolicy.expressiontype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TmsessionparameterTmsessionpolicybindtype {
+pub enum ClassicPolicyAdvancedPolicy {
     /// `Classic Policy`
     ClassicPolicy,
     /// `Advanced Policy`
     AdvancedPolicy,
 }
-impl rt::WireEnum for TmsessionparameterTmsessionpolicybindtype {
+impl rt::WireEnum for ClassicPolicyAdvancedPolicy {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ClassicPolicy, "Classic Policy"),
         (Self::AdvancedPolicy, "Advanced Policy"),
@@ -2580,6 +2945,7 @@ impl rt::Model for Tmsessionparameter {
             10 => self.ssodomain.as_field(),
             11 => self.tmsessionpolicybindtype.as_field(),
             12 => self.tmsessionpolicycount.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2598,14 +2964,9 @@ impl rt::Model for Tmsessionparameter {
             10 => self.ssodomain.as_field_mut(),
             11 => self.tmsessionpolicybindtype.as_field_mut(),
             12 => self.tmsessionpolicycount.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmsessionparameter {
@@ -2658,56 +3019,50 @@ impl Tmsessionparameter {
 /// - URL: `/nitro/v1/config/tmsessionpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`TmsessionpolicyStats`]
+/// - Bindings: [`TmsessionpolicyAaagroupBinding`], [`TmsessionpolicyAaauserBinding`], [`TmsessionpolicyAuthenticationvserverBinding`], [`TmsessionpolicyBinding`], [`TmsessionpolicyTmglobalBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmsessionpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`TmsessionpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<TmsessionpolicyBuiltin>>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TmsessionpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    ///
-    /// Since `11.1`.
-    pub expressiontype: Option<rt::Open<TmsessionpolicyExpressiontype>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    ///
+    /// Since `11.1`.
+    pub expressiontype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub hits: Option<rt::Number>,
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tmsessionpolicy`.`builtin` ([`Tmsessionpolicy`]): the same values as [`TmglobalTmsessionpolicyBindingBuiltin`].
-pub type TmsessionpolicyBuiltin = TmglobalTmsessionpolicyBindingBuiltin;
-/// Values of `tmsessionpolicy`.`expressiontype` ([`Tmsessionpolicy`]): the same values as [`TmsessionparameterTmsessionpolicybindtype`].
-pub type TmsessionpolicyExpressiontype = TmsessionparameterTmsessionpolicybindtype;
 impl rt::Model for Tmsessionpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2732,6 +3087,7 @@ impl rt::Model for Tmsessionpolicy {
             6 => self.hits.as_field(),
             7 => self.name.as_field(),
             8 => self.rule.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2746,14 +3102,9 @@ impl rt::Model for Tmsessionpolicy {
             6 => self.hits.as_field_mut(),
             7 => self.name.as_field_mut(),
             8 => self.rule.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmsessionpolicy {
@@ -2786,6 +3137,25 @@ impl rt::Resource for Tmsessionpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Tmsessionpolicy {
+    /// A `tmsessionpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Tmsessionpolicy {
     /// `POST /nitro/v1/config/tmsessionpolicy`
@@ -2836,31 +3206,28 @@ impl Tmsessionpolicy {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmsessionpolicy_aaagroup_binding/tmsessionpolicy_aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyAaagroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2880,6 +3247,7 @@ impl rt::Model for TmsessionpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2890,14 +3258,9 @@ impl rt::Model for TmsessionpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyAaagroupBinding {
@@ -2932,6 +3295,15 @@ impl rt::Resource for TmsessionpolicyAaagroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TmsessionpolicyAaagroupBinding {
+    /// A `tmsessionpolicy_aaagroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TmsessionpolicyAaagroupBinding {
     /// `GET /nitro/v1/config/tmsessionpolicy_aaagroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -2950,31 +3322,28 @@ impl TmsessionpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmsessionpolicy_aaauser_binding/tmsessionpolicy_aaauser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyAaauserBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2994,6 +3363,7 @@ impl rt::Model for TmsessionpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3004,14 +3374,9 @@ impl rt::Model for TmsessionpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyAaauserBinding {
@@ -3046,6 +3411,15 @@ impl rt::Resource for TmsessionpolicyAaauserBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TmsessionpolicyAaauserBinding {
+    /// A `tmsessionpolicy_aaauser_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TmsessionpolicyAaauserBinding {
     /// `GET /nitro/v1/config/tmsessionpolicy_aaauser_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3064,31 +3438,28 @@ impl TmsessionpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_authenticationvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmsessionpolicy_authenticationvserver_binding/tmsessionpolicy_authenticationvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyAuthenticationvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3108,6 +3479,7 @@ impl rt::Model for TmsessionpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3118,14 +3490,9 @@ impl rt::Model for TmsessionpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyAuthenticationvserverBinding {
@@ -3160,6 +3527,15 @@ impl rt::Resource for TmsessionpolicyAuthenticationvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TmsessionpolicyAuthenticationvserverBinding {
+    /// A `tmsessionpolicy_authenticationvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TmsessionpolicyAuthenticationvserverBinding {
     /// `GET /nitro/v1/config/tmsessionpolicy_authenticationvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3178,22 +3554,21 @@ impl TmsessionpolicyAuthenticationvserverBinding {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmsessionpolicy_binding/tmsessionpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `tmsessionpolicy_authenticationvserver_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub tmsessionpolicy_aaagroup_binding: Option<Vec<TmsessionpolicyAaagroupBinding>>,
+    /// Read-only: never sent.
+    pub tmsessionpolicy_aaauser_binding: Option<Vec<TmsessionpolicyAaauserBinding>>,
+    /// Read-only: never sent.
     pub tmsessionpolicy_authenticationvserver_binding: Option<
         Vec<TmsessionpolicyAuthenticationvserverBinding>,
     >,
-    /// `tmsessionpolicy_aaagroup_binding[]`, read-only.
-    pub tmsessionpolicy_aaagroup_binding: Option<Vec<TmsessionpolicyAaagroupBinding>>,
-    /// `tmsessionpolicy_aaauser_binding[]`, read-only.
-    pub tmsessionpolicy_aaauser_binding: Option<Vec<TmsessionpolicyAaauserBinding>>,
-    /// `tmsessionpolicy_tmglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub tmsessionpolicy_tmglobal_binding: Option<Vec<TmsessionpolicyTmglobalBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3214,6 +3589,7 @@ impl rt::Model for TmsessionpolicyBinding {
             2 => self.tmsessionpolicy_aaauser_binding.as_field(),
             3 => self.tmsessionpolicy_authenticationvserver_binding.as_field(),
             4 => self.tmsessionpolicy_tmglobal_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3224,14 +3600,9 @@ impl rt::Model for TmsessionpolicyBinding {
             2 => self.tmsessionpolicy_aaauser_binding.as_field_mut(),
             3 => self.tmsessionpolicy_authenticationvserver_binding.as_field_mut(),
             4 => self.tmsessionpolicy_tmglobal_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyBinding {
@@ -3266,6 +3637,15 @@ impl rt::Resource for TmsessionpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TmsessionpolicyBinding {
+    /// A `tmsessionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TmsessionpolicyBinding {
     /// `GET /nitro/v1/config/tmsessionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3280,31 +3660,28 @@ impl TmsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/tmsessionpolicy_tmglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmsessionpolicy_tmglobal_binding/tmsessionpolicy_tmglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmsessionpolicyTmglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3324,6 +3701,7 @@ impl rt::Model for TmsessionpolicyTmglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3334,14 +3712,9 @@ impl rt::Model for TmsessionpolicyTmglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyTmglobalBinding {
@@ -3376,6 +3749,15 @@ impl rt::Resource for TmsessionpolicyTmglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TmsessionpolicyTmglobalBinding {
+    /// A `tmsessionpolicy_tmglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TmsessionpolicyTmglobalBinding {
     /// `GET /nitro/v1/config/tmsessionpolicy_tmglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3397,54 +3779,37 @@ impl TmsessionpolicyTmglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmtrafficaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 715827.
-    pub apptimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmtrafficactionForcedtimeout`]): `START`, `STOP`, `RESET`.
-    pub forcedtimeout: Option<rt::Open<TmtrafficactionForcedtimeout>>,
-    /// `Double`, read-write.
-    pub forcedtimeoutval: Option<rt::Number>,
-    /// `String`, read-write.
-    pub formssoaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmtrafficactionInitiatelogout`]): `ON`, `OFF`.
-    pub initiatelogout: Option<rt::Open<TmtrafficactionInitiatelogout>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    ///
-    /// Default: `None`.
-    pub kcdaccount: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 715827.
+    pub apptimeout: Option<rt::Number>,
+    /// Possible values (see [`TmtrafficactionForcedtimeout`]): `START`, `STOP`, `RESET`.
+    pub forcedtimeout: Option<rt::Open<TmtrafficactionForcedtimeout>>,
+    /// Reference type `Double`.
+    pub forcedtimeoutval: Option<rt::Number>,
+    pub formssoaction: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub initiatelogout: Option<rt::Open<OnOff>>,
+    /// Length: 1 to 32.
+    ///
+    /// Default: `None`.
+    pub kcdaccount: Option<String>,
     /// Length: at most 256.
     pub passwdexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmtrafficactionPersistentcookie`]): `ON`, `OFF`.
-    pub persistentcookie: Option<rt::Open<TmtrafficactionPersistentcookie>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub persistentcookie: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub samlssoprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TmtrafficactionSso`]): `ON`, `OFF`.
-    pub sso: Option<rt::Open<TmtrafficactionSso>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sso: Option<rt::Open<OnOff>>,
     /// Length: at most 256.
     pub userexpression: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3468,12 +3833,6 @@ impl rt::WireEnum for TmtrafficactionForcedtimeout {
         (Self::Reset, "RESET"),
     ];
 }
-/// Values of `tmtrafficaction`.`initiatelogout` ([`Tmtrafficaction`]): the same values as [`TmsamlssoprofileEncryptassertion`].
-pub type TmtrafficactionInitiatelogout = TmsamlssoprofileEncryptassertion;
-/// Values of `tmtrafficaction`.`persistentcookie` ([`Tmtrafficaction`]): the same values as [`TmsamlssoprofileEncryptassertion`].
-pub type TmtrafficactionPersistentcookie = TmsamlssoprofileEncryptassertion;
-/// Values of `tmtrafficaction`.`sso` ([`Tmtrafficaction`]): the same values as [`TmsamlssoprofileEncryptassertion`].
-pub type TmtrafficactionSso = TmsamlssoprofileEncryptassertion;
 impl rt::Model for Tmtrafficaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3506,6 +3865,7 @@ impl rt::Model for Tmtrafficaction {
             10 => self.samlssoprofile.as_field(),
             11 => self.sso.as_field(),
             12 => self.userexpression.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3524,14 +3884,9 @@ impl rt::Model for Tmtrafficaction {
             10 => self.samlssoprofile.as_field_mut(),
             11 => self.sso.as_field_mut(),
             12 => self.userexpression.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmtrafficaction {
@@ -3564,6 +3919,70 @@ impl rt::Resource for Tmtrafficaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Tmtrafficaction {
+    /// A `tmtrafficaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`apptimeout`](Self::apptimeout).
+    pub fn apptimeout(mut self, apptimeout: impl Into<rt::Number>) -> Self {
+        self.apptimeout = Some(apptimeout.into());
+        self
+    }
+    /// Sets [`forcedtimeout`](Self::forcedtimeout).
+    pub fn forcedtimeout(mut self, forcedtimeout: TmtrafficactionForcedtimeout) -> Self {
+        self.forcedtimeout = Some(rt::Open::Known(forcedtimeout));
+        self
+    }
+    /// Sets [`forcedtimeoutval`](Self::forcedtimeoutval).
+    pub fn forcedtimeoutval(mut self, forcedtimeoutval: impl Into<rt::Number>) -> Self {
+        self.forcedtimeoutval = Some(forcedtimeoutval.into());
+        self
+    }
+    /// Sets [`formssoaction`](Self::formssoaction).
+    pub fn formssoaction(mut self, formssoaction: impl Into<String>) -> Self {
+        self.formssoaction = Some(formssoaction.into());
+        self
+    }
+    /// Sets [`initiatelogout`](Self::initiatelogout).
+    pub fn initiatelogout(mut self, initiatelogout: OnOff) -> Self {
+        self.initiatelogout = Some(rt::Open::Known(initiatelogout));
+        self
+    }
+    /// Sets [`kcdaccount`](Self::kcdaccount).
+    pub fn kcdaccount(mut self, kcdaccount: impl Into<String>) -> Self {
+        self.kcdaccount = Some(kcdaccount.into());
+        self
+    }
+    /// Sets [`passwdexpression`](Self::passwdexpression).
+    pub fn passwdexpression(mut self, passwdexpression: impl Into<String>) -> Self {
+        self.passwdexpression = Some(passwdexpression.into());
+        self
+    }
+    /// Sets [`persistentcookie`](Self::persistentcookie).
+    pub fn persistentcookie(mut self, persistentcookie: OnOff) -> Self {
+        self.persistentcookie = Some(rt::Open::Known(persistentcookie));
+        self
+    }
+    /// Sets [`samlssoprofile`](Self::samlssoprofile).
+    pub fn samlssoprofile(mut self, samlssoprofile: impl Into<String>) -> Self {
+        self.samlssoprofile = Some(samlssoprofile.into());
+        self
+    }
+    /// Sets [`sso`](Self::sso).
+    pub fn sso(mut self, sso: OnOff) -> Self {
+        self.sso = Some(rt::Open::Known(sso));
+        self
+    }
+    /// Sets [`userexpression`](Self::userexpression).
+    pub fn userexpression(mut self, userexpression: impl Into<String>) -> Self {
+        self.userexpression = Some(userexpression.into());
+        self
+    }
 }
 impl Tmtrafficaction {
     /// `POST /nitro/v1/config/tmtrafficaction`
@@ -3622,27 +4041,25 @@ impl Tmtrafficaction {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`TmtrafficpolicyStats`]
+/// - Bindings: [`TmtrafficpolicyBinding`], [`TmtrafficpolicyCsvserverBinding`], [`TmtrafficpolicyLbvserverBinding`], [`TmtrafficpolicyTmglobalBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tmtrafficpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3664,6 +4081,7 @@ impl rt::Model for Tmtrafficpolicy {
             2 => self.hits.as_field(),
             3 => self.name.as_field(),
             4 => self.rule.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3674,14 +4092,9 @@ impl rt::Model for Tmtrafficpolicy {
             2 => self.hits.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.rule.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmtrafficpolicy {
@@ -3714,6 +4127,25 @@ impl rt::Resource for Tmtrafficpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Tmtrafficpolicy {
+    /// A `tmtrafficpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Tmtrafficpolicy {
     /// `POST /nitro/v1/config/tmtrafficpolicy`
@@ -3764,19 +4196,18 @@ impl Tmtrafficpolicy {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmtrafficpolicy_binding/tmtrafficpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `tmtrafficpolicy_csvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub tmtrafficpolicy_csvserver_binding: Option<Vec<TmtrafficpolicyCsvserverBinding>>,
-    /// `tmtrafficpolicy_tmglobal_binding[]`, read-only.
-    pub tmtrafficpolicy_tmglobal_binding: Option<Vec<TmtrafficpolicyTmglobalBinding>>,
-    /// `tmtrafficpolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub tmtrafficpolicy_lbvserver_binding: Option<Vec<TmtrafficpolicyLbvserverBinding>>,
+    /// Read-only: never sent.
+    pub tmtrafficpolicy_tmglobal_binding: Option<Vec<TmtrafficpolicyTmglobalBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3794,6 +4225,7 @@ impl rt::Model for TmtrafficpolicyBinding {
             1 => self.tmtrafficpolicy_csvserver_binding.as_field(),
             2 => self.tmtrafficpolicy_lbvserver_binding.as_field(),
             3 => self.tmtrafficpolicy_tmglobal_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3803,14 +4235,9 @@ impl rt::Model for TmtrafficpolicyBinding {
             1 => self.tmtrafficpolicy_csvserver_binding.as_field_mut(),
             2 => self.tmtrafficpolicy_lbvserver_binding.as_field_mut(),
             3 => self.tmtrafficpolicy_tmglobal_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyBinding {
@@ -3845,6 +4272,15 @@ impl rt::Resource for TmtrafficpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TmtrafficpolicyBinding {
+    /// A `tmtrafficpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TmtrafficpolicyBinding {
     /// `GET /nitro/v1/config/tmtrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3859,31 +4295,28 @@ impl TmtrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmtrafficpolicy_csvserver_binding/tmtrafficpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3903,6 +4336,7 @@ impl rt::Model for TmtrafficpolicyCsvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3913,14 +4347,9 @@ impl rt::Model for TmtrafficpolicyCsvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyCsvserverBinding {
@@ -3955,6 +4384,15 @@ impl rt::Resource for TmtrafficpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TmtrafficpolicyCsvserverBinding {
+    /// A `tmtrafficpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TmtrafficpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/tmtrafficpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -3973,31 +4411,28 @@ impl TmtrafficpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmtrafficpolicy_lbvserver_binding/tmtrafficpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4017,6 +4452,7 @@ impl rt::Model for TmtrafficpolicyLbvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4027,14 +4463,9 @@ impl rt::Model for TmtrafficpolicyLbvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyLbvserverBinding {
@@ -4069,6 +4500,15 @@ impl rt::Resource for TmtrafficpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TmtrafficpolicyLbvserverBinding {
+    /// A `tmtrafficpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TmtrafficpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/tmtrafficpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4087,31 +4527,28 @@ impl TmtrafficpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/tmtrafficpolicy_tmglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/traffic-management/tmtrafficpolicy_tmglobal_binding/tmtrafficpolicy_tmglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TmtrafficpolicyTmglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4131,6 +4568,7 @@ impl rt::Model for TmtrafficpolicyTmglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4141,14 +4579,9 @@ impl rt::Model for TmtrafficpolicyTmglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyTmglobalBinding {
@@ -4181,6 +4614,15 @@ impl rt::Resource for TmtrafficpolicyTmglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl TmtrafficpolicyTmglobalBinding {
+    /// A `tmtrafficpolicy_tmglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl TmtrafficpolicyTmglobalBinding {
     /// `GET /nitro/v1/config/tmtrafficpolicy_tmglobal_binding/{name}?count=yes`

@@ -14,37 +14,31 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TransformpolicyStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<TransformpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy`.`clearstats` ([`TransformpolicyStats`]).
-///
-/// Also the values of `transformpolicylabel.clearstats`.
+/// Values of `transformpolicy.clearstats`, `transformpolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransformpolicyStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for TransformpolicyStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -68,6 +62,7 @@ impl rt::Model for TransformpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -79,14 +74,9 @@ impl rt::Model for TransformpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyStats {
@@ -138,23 +128,17 @@ impl TransformpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TransformpolicylabelStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<TransformpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicylabel`.`clearstats` ([`TransformpolicylabelStats`]): the same values as [`TransformpolicyStatsClearstats`].
-pub type TransformpolicylabelStatsClearstats = TransformpolicyStatsClearstats;
 impl rt::Model for TransformpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -169,6 +153,7 @@ impl rt::Model for TransformpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -178,14 +163,9 @@ impl rt::Model for TransformpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicylabelStats {
@@ -237,94 +217,73 @@ impl TransformpolicylabelStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Transformaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformactionContinuematching`]): `ON`, `OFF`.
-    pub continuematching: Option<rt::Open<TransformactionContinuematching>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub cookiedomainfrom: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub cookiedomaininto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub continuematching: Option<rt::Open<OnOff>>,
+    /// Length: at least 1.
+    pub cookiedomainfrom: Option<String>,
+    /// Length: at least 1.
+    pub cookiedomaininto: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub requrlfrom: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub requrlinto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub resurlfrom: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub resurlinto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`TransformactionState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<TransformactionState>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformaction`.`continuematching` ([`Transformaction`]).
-///
-/// Also the values of `transformprofile.onlytransformabsurlinbody`.
+/// Values of `transformaction.continuematching`, `transformprofile.onlytransformabsurlinbody`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransformactionContinuematching {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for TransformactionContinuematching {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `transformaction`.`state` ([`Transformaction`]).
-///
-/// Also the values of `transformprofile_transformaction_binding.state`.
+/// Values of `transformaction.state`, `transformprofile_transformaction_binding.state`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransformactionState {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for TransformactionState {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
@@ -362,6 +321,7 @@ impl rt::Model for Transformaction {
             10 => self.resurlfrom.as_field(),
             11 => self.resurlinto.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -380,14 +340,9 @@ impl rt::Model for Transformaction {
             10 => self.resurlfrom.as_field_mut(),
             11 => self.resurlinto.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Transformaction {
@@ -420,6 +375,30 @@ impl rt::Resource for Transformaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Transformaction {
+    /// A `transformaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
 }
 impl Transformaction {
     /// `POST /nitro/v1/config/transformaction`
@@ -470,10 +449,11 @@ impl Transformaction {
 /// - URL: `/nitro/v1/config/transformglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/transform/transformglobal_binding/transformglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformglobalBinding {
-    /// `transformglobal_transformpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformglobal_transformpolicy_binding: Option<
         Vec<TransformglobalTransformpolicyBinding>,
     >,
@@ -486,20 +466,16 @@ impl rt::Model for TransformglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.transformglobal_transformpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.transformglobal_transformpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformglobalBinding {
@@ -547,12 +523,12 @@ impl TransformglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformglobalTransformpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub flowtype: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub flowtype: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`TransformglobalTransformpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -561,27 +537,20 @@ pub struct TransformglobalTransformpolicyBinding {
     pub globalbindtype: Option<
         rt::Open<TransformglobalTransformpolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`TransformglobalTransformpolicyBindingLabeltype`]): `reqvserver`, `resvserver`, `policylabel`.
     pub labeltype: Option<rt::Open<TransformglobalTransformpolicyBindingLabeltype>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`TransformglobalTransformpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `HTTPQUIC_REQ_OVERRIDE`, `HTTPQUIC_REQ_DEFAULT`.
     pub type_: Option<rt::Open<TransformglobalTransformpolicyBindingType>>,
@@ -687,6 +656,7 @@ impl rt::Model for TransformglobalTransformpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -703,14 +673,9 @@ impl rt::Model for TransformglobalTransformpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformglobalTransformpolicyBinding {
@@ -745,6 +710,49 @@ impl rt::Resource for TransformglobalTransformpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl TransformglobalTransformpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(
+        mut self,
+        labeltype: TransformglobalTransformpolicyBindingLabeltype,
+    ) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: TransformglobalTransformpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl TransformglobalTransformpolicyBinding {
     /// `PUT /nitro/v1/config/transformglobal_transformpolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -775,45 +783,39 @@ impl TransformglobalTransformpolicyBinding {
 /// - URL: `/nitro/v1/config/transformpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`TransformpolicyStats`]
+/// - Bindings: [`TransformpolicyBinding`], [`TransformpolicyCsvserverBinding`], [`TransformpolicyLbvserverBinding`], [`TransformpolicyTransformglobalBinding`], [`TransformpolicyTransformpolicylabelBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Transformpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
+    pub logaction: Option<String>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -847,6 +849,7 @@ impl rt::Model for Transformpolicy {
             8 => self.newname.as_field(),
             9 => self.profilename.as_field(),
             10 => self.rule.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -863,14 +866,9 @@ impl rt::Model for Transformpolicy {
             8 => self.newname.as_field_mut(),
             9 => self.profilename.as_field_mut(),
             10 => self.rule.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Transformpolicy {
@@ -903,6 +901,35 @@ impl rt::Resource for Transformpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Transformpolicy {
+    /// A `transformpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Transformpolicy {
     /// `POST /nitro/v1/config/transformpolicy`
@@ -959,22 +986,21 @@ impl Transformpolicy {
 /// - URL: `/nitro/v1/config/transformpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_binding/transformpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `transformpolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub transformpolicy_csvserver_binding: Option<Vec<TransformpolicyCsvserverBinding>>,
+    /// Read-only: never sent.
     pub transformpolicy_lbvserver_binding: Option<Vec<TransformpolicyLbvserverBinding>>,
-    /// `transformpolicy_transformglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformpolicy_transformglobal_binding: Option<
         Vec<TransformpolicyTransformglobalBinding>,
     >,
-    /// `transformpolicy_csvserver_binding[]`, read-only.
-    pub transformpolicy_csvserver_binding: Option<Vec<TransformpolicyCsvserverBinding>>,
-    /// `transformpolicy_transformpolicylabel_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformpolicy_transformpolicylabel_binding: Option<
         Vec<TransformpolicyTransformpolicylabelBinding>,
     >,
@@ -997,6 +1023,7 @@ impl rt::Model for TransformpolicyBinding {
             2 => self.transformpolicy_lbvserver_binding.as_field(),
             3 => self.transformpolicy_transformglobal_binding.as_field(),
             4 => self.transformpolicy_transformpolicylabel_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1007,14 +1034,9 @@ impl rt::Model for TransformpolicyBinding {
             2 => self.transformpolicy_lbvserver_binding.as_field_mut(),
             3 => self.transformpolicy_transformglobal_binding.as_field_mut(),
             4 => self.transformpolicy_transformpolicylabel_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyBinding {
@@ -1049,6 +1071,15 @@ impl rt::Resource for TransformpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyBinding {
+    /// A `transformpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyBinding {
     /// `GET /nitro/v1/config/transformpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1063,60 +1094,55 @@ impl TransformpolicyBinding {
 /// - URL: `/nitro/v1/config/transformpolicy_csvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_csvserver_binding/transformpolicy_csvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyCsvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformpolicyCsvserverBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicyCsvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy_csvserver_binding`.`labeltype` ([`TransformpolicyCsvserverBinding`]).
-///
-/// Also the values of `transformpolicy_lbvserver_binding.labeltype`, `transformpolicy_transformglobal_binding.labeltype`, `transformpolicy_transformpolicylabel_binding.labeltype`, `transformpolicylabel.labeltype`, `transformpolicylabel_policybinding_binding.labeltype`, `transformpolicylabel_transformpolicy_binding.labeltype`.
+/// Values of `transformpolicy_csvserver_binding.labeltype`, `transformpolicy_lbvserver_binding.labeltype`, `transformpolicy_transformglobal_binding.labeltype`, `transformpolicy_transformpolicylabel_binding.labeltype`, `transformpolicylabel.labeltype`, `transformpolicylabel_policybinding_binding.labeltype`, `transformpolicylabel_transformpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransformpolicyCsvserverBindingLabeltype {
+pub enum ReqvserverPolicylabel {
     /// `reqvserver`
     Reqvserver,
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for TransformpolicyCsvserverBindingLabeltype {
+impl rt::WireEnum for ReqvserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Reqvserver, "reqvserver"),
         (Self::Policylabel, "policylabel"),
@@ -1144,6 +1170,7 @@ impl rt::Model for TransformpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1157,14 +1184,9 @@ impl rt::Model for TransformpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyCsvserverBinding {
@@ -1199,6 +1221,15 @@ impl rt::Resource for TransformpolicyCsvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyCsvserverBinding {
+    /// A `transformpolicy_csvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyCsvserverBinding {
     /// `GET /nitro/v1/config/transformpolicy_csvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1217,50 +1248,45 @@ impl TransformpolicyCsvserverBinding {
 /// - URL: `/nitro/v1/config/transformpolicy_lbvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_lbvserver_binding/transformpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformpolicyLbvserverBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy_lbvserver_binding`.`labeltype` ([`TransformpolicyLbvserverBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicyLbvserverBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1283,6 +1309,7 @@ impl rt::Model for TransformpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1296,14 +1323,9 @@ impl rt::Model for TransformpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyLbvserverBinding {
@@ -1338,6 +1360,15 @@ impl rt::Resource for TransformpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyLbvserverBinding {
+    /// A `transformpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/transformpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1356,50 +1387,45 @@ impl TransformpolicyLbvserverBinding {
 /// - URL: `/nitro/v1/config/transformpolicy_transformglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_transformglobal_binding/transformpolicy_transformglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyTransformglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformpolicyTransformglobalBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicyTransformglobalBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy_transformglobal_binding`.`labeltype` ([`TransformpolicyTransformglobalBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicyTransformglobalBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicyTransformglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1422,6 +1448,7 @@ impl rt::Model for TransformpolicyTransformglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1435,14 +1462,9 @@ impl rt::Model for TransformpolicyTransformglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyTransformglobalBinding {
@@ -1477,6 +1499,15 @@ impl rt::Resource for TransformpolicyTransformglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyTransformglobalBinding {
+    /// A `transformpolicy_transformglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyTransformglobalBinding {
     /// `GET /nitro/v1/config/transformpolicy_transformglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1495,50 +1526,45 @@ impl TransformpolicyTransformglobalBinding {
 /// - URL: `/nitro/v1/config/transformpolicy_transformpolicylabel_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicy_transformpolicylabel_binding/transformpolicy_transformpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicyTransformpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformpolicyTransformpolicylabelBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicyTransformpolicylabelBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicy_transformpolicylabel_binding`.`labeltype` ([`TransformpolicyTransformpolicylabelBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicyTransformpolicylabelBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicyTransformpolicylabelBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1561,6 +1587,7 @@ impl rt::Model for TransformpolicyTransformpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1574,14 +1601,9 @@ impl rt::Model for TransformpolicyTransformpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyTransformpolicylabelBinding {
@@ -1616,6 +1638,15 @@ impl rt::Resource for TransformpolicyTransformpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformpolicyTransformpolicylabelBinding {
+    /// A `transformpolicy_transformpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicyTransformpolicylabelBinding {
     /// `GET /nitro/v1/config/transformpolicy_transformpolicylabel_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1634,46 +1665,42 @@ impl TransformpolicyTransformpolicylabelBinding {
 /// - URL: `/nitro/v1/config/transformpolicylabel`
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
+/// - Statistics: [`TransformpolicylabelStats`]
+/// - Bindings: [`TransformpolicylabelBinding`], [`TransformpolicylabelPolicybindingBinding`], [`TransformpolicylabelTransformpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Transformpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`TransformpolicylabelLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<TransformpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`TransformpolicylabelPolicylabeltype`]): `http_req`, `httpquic_req`.
     ///
     /// Mandatory for add.
     pub policylabeltype: Option<rt::Open<TransformpolicylabelPolicylabeltype>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicylabel`.`labeltype` ([`Transformpolicylabel`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicylabelLabeltype = TransformpolicyCsvserverBindingLabeltype;
 /// Values of `transformpolicylabel`.`policylabeltype` ([`Transformpolicylabel`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1719,6 +1746,7 @@ impl rt::Model for Transformpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1735,14 +1763,9 @@ impl rt::Model for Transformpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Transformpolicylabel {
@@ -1775,6 +1798,23 @@ impl rt::Resource for Transformpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Transformpolicylabel {
+    /// A `transformpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(
+        mut self,
+        policylabeltype: TransformpolicylabelPolicylabeltype,
+    ) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
 }
 impl Transformpolicylabel {
     /// `POST /nitro/v1/config/transformpolicylabel`
@@ -1819,16 +1859,16 @@ impl Transformpolicylabel {
 /// - URL: `/nitro/v1/config/transformpolicylabel_binding`
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicylabel_binding/transformpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicylabelBinding {
-    /// `String`, read-write.
     pub labelname: Option<String>,
-    /// `transformpolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformpolicylabel_policybinding_binding: Option<
         Vec<TransformpolicylabelPolicybindingBinding>,
     >,
-    /// `transformpolicylabel_transformpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformpolicylabel_transformpolicy_binding: Option<
         Vec<TransformpolicylabelTransformpolicyBinding>,
     >,
@@ -1847,6 +1887,7 @@ impl rt::Model for TransformpolicylabelBinding {
             0 => self.labelname.as_field(),
             1 => self.transformpolicylabel_policybinding_binding.as_field(),
             2 => self.transformpolicylabel_transformpolicy_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1855,14 +1896,9 @@ impl rt::Model for TransformpolicylabelBinding {
             0 => self.labelname.as_field_mut(),
             1 => self.transformpolicylabel_policybinding_binding.as_field_mut(),
             2 => self.transformpolicylabel_transformpolicy_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicylabelBinding {
@@ -1897,6 +1933,15 @@ impl rt::Resource for TransformpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl TransformpolicylabelBinding {
+    /// A `transformpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicylabelBinding {
     /// `GET /nitro/v1/config/transformpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -1911,48 +1956,35 @@ impl TransformpolicylabelBinding {
 /// - URL: `/nitro/v1/config/transformpolicylabel_policybinding_binding`
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformpolicylabel_policybinding_binding/transformpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TransformpolicylabelPolicybindingBindingLabeltype`]): `reqvserver`, `policylabel`.
-    ///
-    /// Since `11.1`.
-    pub labeltype: Option<rt::Open<TransformpolicylabelPolicybindingBindingLabeltype>>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub invoke: Option<bool>,
+    /// Since `11.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    ///
+    /// Since `11.1`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
+    /// Since `11.1`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicylabel_policybinding_binding`.`labeltype` ([`TransformpolicylabelPolicybindingBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicylabelPolicybindingBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1975,6 +2007,7 @@ impl rt::Model for TransformpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1988,14 +2021,9 @@ impl rt::Model for TransformpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicylabelPolicybindingBinding {
@@ -2030,6 +2058,15 @@ impl rt::Resource for TransformpolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl TransformpolicylabelPolicybindingBinding {
+    /// A `transformpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/transformpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -2051,35 +2088,26 @@ impl TransformpolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformpolicylabelTransformpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub labelname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
-    /// Possible values (see [`TransformpolicylabelTransformpolicyBindingLabeltype`]): `reqvserver`, `policylabel`.
-    pub labeltype: Option<rt::Open<TransformpolicylabelTransformpolicyBindingLabeltype>>,
-    /// `String`, read-write.
-    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub gotopriorityexpression: Option<String>,
+    pub invoke: Option<bool>,
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`ReqvserverPolicylabel`]): `reqvserver`, `policylabel`.
+    pub labeltype: Option<rt::Open<ReqvserverPolicylabel>>,
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformpolicylabel_transformpolicy_binding`.`labeltype` ([`TransformpolicylabelTransformpolicyBinding`]): the same values as [`TransformpolicyCsvserverBindingLabeltype`].
-pub type TransformpolicylabelTransformpolicyBindingLabeltype = TransformpolicyCsvserverBindingLabeltype;
 impl rt::Model for TransformpolicylabelTransformpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2102,6 +2130,7 @@ impl rt::Model for TransformpolicylabelTransformpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2115,14 +2144,9 @@ impl rt::Model for TransformpolicylabelTransformpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicylabelTransformpolicyBinding {
@@ -2155,6 +2179,48 @@ impl rt::Resource for TransformpolicylabelTransformpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl TransformpolicylabelTransformpolicyBinding {
+    /// A `transformpolicylabel_transformpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: ReqvserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl TransformpolicylabelTransformpolicyBinding {
     /// `PUT /nitro/v1/config/transformpolicylabel_transformpolicy_binding`
@@ -2195,46 +2261,40 @@ impl TransformpolicylabelTransformpolicyBinding {
 /// - URL: `/nitro/v1/config/transformprofile`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`TransformprofileBinding`], [`TransformprofileTransformactionBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Transformprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-only.
-    pub additionalreqheaderslist: Option<String>,
-    /// `String`, read-only.
-    pub additionalrespheaderslist: Option<String>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`TransformprofileOnlytransformabsurlinbody`]): `ON`, `OFF`.
-    pub onlytransformabsurlinbody: Option<
-        rt::Open<TransformprofileOnlytransformabsurlinbody>,
-    >,
-    /// `String`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub additionalreqheaderslist: Option<String>,
+    /// Read-only: never sent.
+    pub additionalrespheaderslist: Option<String>,
+    pub comment: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub onlytransformabsurlinbody: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     pub regexforfindingurlincss: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub regexforfindingurlinjavascript: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub regexforfindingurlinxcomponent: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub regexforfindingurlinxml: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`TransformprofileType`]): `URL`.
     pub type_: Option<rt::Open<TransformprofileType>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformprofile`.`onlytransformabsurlinbody` ([`Transformprofile`]): the same values as [`TransformactionContinuematching`].
-pub type TransformprofileOnlytransformabsurlinbody = TransformactionContinuematching;
 /// Values of `transformprofile`.`type` ([`Transformprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2273,6 +2333,7 @@ impl rt::Model for Transformprofile {
             8 => self.regexforfindingurlinxcomponent.as_field(),
             9 => self.regexforfindingurlinxml.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2289,14 +2350,9 @@ impl rt::Model for Transformprofile {
             8 => self.regexforfindingurlinxcomponent.as_field_mut(),
             9 => self.regexforfindingurlinxml.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Transformprofile {
@@ -2329,6 +2385,20 @@ impl rt::Resource for Transformprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Transformprofile {
+    /// A `transformprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: TransformprofileType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Transformprofile {
     /// `POST /nitro/v1/config/transformprofile`
@@ -2379,14 +2449,13 @@ impl Transformprofile {
 /// - URL: `/nitro/v1/config/transformprofile_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/transform/transformprofile_binding/transformprofile_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformprofileBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `transformprofile_transformaction_binding[]`, read-only.
+    /// Read-only: never sent.
     pub transformprofile_transformaction_binding: Option<
         Vec<TransformprofileTransformactionBinding>,
     >,
@@ -2403,6 +2472,7 @@ impl rt::Model for TransformprofileBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.transformprofile_transformaction_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2410,14 +2480,9 @@ impl rt::Model for TransformprofileBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.transformprofile_transformaction_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformprofileBinding {
@@ -2452,6 +2517,15 @@ impl rt::Resource for TransformprofileBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TransformprofileBinding {
+    /// A `transformprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TransformprofileBinding {
     /// `GET /nitro/v1/config/transformprofile_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -2466,70 +2540,65 @@ impl TransformprofileBinding {
 /// - URL: `/nitro/v1/config/transformprofile_transformaction_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/transform/transformprofile_transformaction_binding/transformprofile_transformaction_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransformprofileTransformactionBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub actionname: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub resurlfrom: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub cookiedomainfrom: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub profilename: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TransformprofileTransformactionBindingState`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `11.1`.
-    pub state: Option<rt::Open<TransformprofileTransformactionBindingState>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub cookiedomaininto: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub actioncomment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub resurlinto: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub requrlinto: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub requrlfrom: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub actioncomment: Option<String>,
+    /// Since `11.1`.
+    pub actionname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub cookiedomainfrom: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub cookiedomaininto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub profilename: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub requrlfrom: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub requrlinto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub resurlfrom: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub resurlinto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `11.1`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `transformprofile_transformaction_binding`.`state` ([`TransformprofileTransformactionBinding`]): the same values as [`TransformactionState`].
-pub type TransformprofileTransformactionBindingState = TransformactionState;
 impl rt::Model for TransformprofileTransformactionBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2562,6 +2631,7 @@ impl rt::Model for TransformprofileTransformactionBinding {
             10 => self.resurlfrom.as_field(),
             11 => self.resurlinto.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2580,14 +2650,9 @@ impl rt::Model for TransformprofileTransformactionBinding {
             10 => self.resurlfrom.as_field_mut(),
             11 => self.resurlinto.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformprofileTransformactionBinding {
@@ -2620,6 +2685,15 @@ impl rt::Resource for TransformprofileTransformactionBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl TransformprofileTransformactionBinding {
+    /// A `transformprofile_transformaction_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl TransformprofileTransformactionBinding {
     /// `GET /nitro/v1/config/transformprofile_transformaction_binding/{name}?count=yes`

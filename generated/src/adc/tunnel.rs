@@ -15,31 +15,27 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunneltrafficpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`TunneltrafficpolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<TunneltrafficpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`TunneltrafficpolicyStatsClearstats`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<TunneltrafficpolicyStatsClearstats>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
@@ -79,6 +75,7 @@ impl rt::Model for TunneltrafficpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -90,14 +87,9 @@ impl rt::Model for TunneltrafficpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunneltrafficpolicyStats {
@@ -146,10 +138,11 @@ impl TunneltrafficpolicyStats {
 /// - URL: `/nitro/v1/config/tunnelglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/tunnel/tunnelglobal_binding/tunnelglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunnelglobalBinding {
-    /// `tunnelglobal_tunneltrafficpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub tunnelglobal_tunneltrafficpolicy_binding: Option<
         Vec<TunnelglobalTunneltrafficpolicyBinding>,
     >,
@@ -164,20 +157,16 @@ impl rt::Model for TunnelglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.tunnelglobal_tunneltrafficpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.tunnelglobal_tunneltrafficpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunnelglobalBinding {
@@ -225,20 +214,16 @@ impl TunnelglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunnelglobalTunneltrafficpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`TunnelglobalTunneltrafficpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<TunnelglobalTunneltrafficpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     /// Possible values (see [`TunnelglobalTunneltrafficpolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
     pub feature: Option<rt::Open<TunnelglobalTunneltrafficpolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`TunnelglobalTunneltrafficpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -247,31 +232,25 @@ pub struct TunnelglobalTunneltrafficpolicyBinding {
     pub globalbindtype: Option<
         rt::Open<TunnelglobalTunneltrafficpolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub policyname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`TunnelglobalTunneltrafficpolicyBindingPolicytype`]): `Classic Policy`, `Advanced Policy`.
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
     ///
     /// Since `12.0-FR4`.
-    pub policytype: Option<rt::Open<TunnelglobalTunneltrafficpolicyBindingPolicytype>>,
-    /// `Double`, read-write.
+    pub policytype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Reference type `Double`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`TunnelglobalTunneltrafficpolicyBindingState`]): `ENABLED`, `DISABLED`.
     pub state: Option<rt::Open<TunnelglobalTunneltrafficpolicyBindingState>>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`TunnelglobalTunneltrafficpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     ///
@@ -280,12 +259,10 @@ pub struct TunnelglobalTunneltrafficpolicyBinding {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tunnelglobal_tunneltrafficpolicy_binding`.`builtin` ([`TunnelglobalTunneltrafficpolicyBinding`]).
-///
-/// Also the values of `tunneltrafficpolicy.builtin`.
+/// Values of `tunnelglobal_tunneltrafficpolicy_binding.builtin`, `tunneltrafficpolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TunnelglobalTunneltrafficpolicyBindingBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -297,7 +274,7 @@ pub enum TunnelglobalTunneltrafficpolicyBindingBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for TunnelglobalTunneltrafficpolicyBindingBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -546,18 +523,16 @@ impl rt::WireEnum for TunnelglobalTunneltrafficpolicyBindingGlobalbindtype {
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `tunnelglobal_tunneltrafficpolicy_binding`.`policytype` ([`TunnelglobalTunneltrafficpolicyBinding`]).
-///
-/// Also the values of `tunneltrafficpolicy.expressiontype`.
+/// Values of `tunnelglobal_tunneltrafficpolicy_binding.policytype`, `tunneltrafficpolicy.expressiontype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TunnelglobalTunneltrafficpolicyBindingPolicytype {
+pub enum ClassicPolicyAdvancedPolicy {
     /// `Classic Policy`
     ClassicPolicy,
     /// `Advanced Policy`
     AdvancedPolicy,
 }
-impl rt::WireEnum for TunnelglobalTunneltrafficpolicyBindingPolicytype {
+impl rt::WireEnum for ClassicPolicyAdvancedPolicy {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ClassicPolicy, "Classic Policy"),
         (Self::AdvancedPolicy, "Advanced Policy"),
@@ -627,6 +602,7 @@ impl rt::Model for TunnelglobalTunneltrafficpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.state.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -643,14 +619,9 @@ impl rt::Model for TunnelglobalTunneltrafficpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunnelglobalTunneltrafficpolicyBinding {
@@ -685,6 +656,36 @@ impl rt::Resource for TunnelglobalTunneltrafficpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl TunnelglobalTunneltrafficpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: TunnelglobalTunneltrafficpolicyBindingState) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: TunnelglobalTunneltrafficpolicyBindingType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl TunnelglobalTunneltrafficpolicyBinding {
     /// `PUT /nitro/v1/config/tunnelglobal_tunneltrafficpolicy_binding`
     ///
     /// Mandatory: `policyname`.
@@ -715,82 +716,70 @@ impl TunnelglobalTunneltrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/tunneltrafficpolicy`
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`TunneltrafficpolicyStats`]
+/// - Bindings: [`TunneltrafficpolicyBinding`], [`TunneltrafficpolicyTunnelglobalBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Tunneltrafficpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`TunneltrafficpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<TunneltrafficpolicyBuiltin>>>,
-    /// `Double`, read-only.
-    pub clienttransactions: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clientttlb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`TunneltrafficpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    ///
-    /// Since `12.0-FR4`.
-    pub expressiontype: Option<rt::Open<TunneltrafficpolicyExpressiontype>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clienttransactions: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clientttlb: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    ///
+    /// Since `12.0-FR4`.
+    pub expressiontype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub logaction: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub rxbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub servertransactions: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub serverttlb: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub txbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `tunneltrafficpolicy`.`builtin` ([`Tunneltrafficpolicy`]): the same values as [`TunnelglobalTunneltrafficpolicyBindingBuiltin`].
-pub type TunneltrafficpolicyBuiltin = TunnelglobalTunneltrafficpolicyBindingBuiltin;
-/// Values of `tunneltrafficpolicy`.`expressiontype` ([`Tunneltrafficpolicy`]): the same values as [`TunnelglobalTunneltrafficpolicyBindingPolicytype`].
-pub type TunneltrafficpolicyExpressiontype = TunnelglobalTunneltrafficpolicyBindingPolicytype;
 impl rt::Model for Tunneltrafficpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -835,6 +824,7 @@ impl rt::Model for Tunneltrafficpolicy {
             16 => self.serverttlb.as_field(),
             17 => self.txbytes.as_field(),
             18 => self.undefhits.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -859,14 +849,9 @@ impl rt::Model for Tunneltrafficpolicy {
             16 => self.serverttlb.as_field_mut(),
             17 => self.txbytes.as_field_mut(),
             18 => self.undefhits.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tunneltrafficpolicy {
@@ -899,6 +884,35 @@ impl rt::Resource for Tunneltrafficpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Tunneltrafficpolicy {
+    /// A `tunneltrafficpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Tunneltrafficpolicy {
     /// `POST /nitro/v1/config/tunneltrafficpolicy`
@@ -955,14 +969,13 @@ impl Tunneltrafficpolicy {
 /// - URL: `/nitro/v1/config/tunneltrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/tunnel/tunneltrafficpolicy_binding/tunneltrafficpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunneltrafficpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `tunneltrafficpolicy_tunnelglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub tunneltrafficpolicy_tunnelglobal_binding: Option<
         Vec<TunneltrafficpolicyTunnelglobalBinding>,
     >,
@@ -979,6 +992,7 @@ impl rt::Model for TunneltrafficpolicyBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.tunneltrafficpolicy_tunnelglobal_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -986,14 +1000,9 @@ impl rt::Model for TunneltrafficpolicyBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.tunneltrafficpolicy_tunnelglobal_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunneltrafficpolicyBinding {
@@ -1028,6 +1037,15 @@ impl rt::Resource for TunneltrafficpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl TunneltrafficpolicyBinding {
+    /// A `tunneltrafficpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl TunneltrafficpolicyBinding {
     /// `GET /nitro/v1/config/tunneltrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1042,35 +1060,32 @@ impl TunneltrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/tunneltrafficpolicy_tunnelglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/tunnel/tunneltrafficpolicy_tunnelglobal_binding/tunneltrafficpolicy_tunnelglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TunneltrafficpolicyTunnelglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1092,6 +1107,7 @@ impl rt::Model for TunneltrafficpolicyTunnelglobalBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1103,14 +1119,9 @@ impl rt::Model for TunneltrafficpolicyTunnelglobalBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunneltrafficpolicyTunnelglobalBinding {
@@ -1143,6 +1154,15 @@ impl rt::Resource for TunneltrafficpolicyTunnelglobalBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl TunneltrafficpolicyTunnelglobalBinding {
+    /// A `tunneltrafficpolicy_tunnelglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl TunneltrafficpolicyTunnelglobalBinding {
     /// `GET /nitro/v1/config/tunneltrafficpolicy_tunnelglobal_binding/{name}?count=yes`

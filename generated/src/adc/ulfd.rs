@@ -15,19 +15,19 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ulfdserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub loggerip: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`UlfdserverState`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     ///
@@ -83,6 +83,7 @@ impl rt::Model for Ulfdserver {
             0 => self.count.as_field(),
             1 => self.loggerip.as_field(),
             2 => self.state.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -91,14 +92,9 @@ impl rt::Model for Ulfdserver {
             0 => self.count.as_field_mut(),
             1 => self.loggerip.as_field_mut(),
             2 => self.state.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ulfdserver {
@@ -131,6 +127,15 @@ impl rt::Resource for Ulfdserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["loggerip"];
+}
+impl Ulfdserver {
+    /// A `ulfdserver` named by its key, every other field unset.
+    pub fn new(loggerip: impl Into<String>) -> Self {
+        Self {
+            loggerip: Some(loggerip.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Ulfdserver {
     /// `POST /nitro/v1/config/ulfdserver`

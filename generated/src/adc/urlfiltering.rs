@@ -12,21 +12,20 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/urlfiltering/urlfilteringcategories/urlfilteringcategories.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Urlfilteringcategories {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub group: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub categories: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub group: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -37,6 +36,7 @@ impl rt::Model for Urlfilteringcategories {
         match index {
             0 => self.categories.as_field(),
             1 => self.group.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -44,14 +44,9 @@ impl rt::Model for Urlfilteringcategories {
         match index {
             0 => self.categories.as_field_mut(),
             1 => self.group.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Urlfilteringcategories {
@@ -97,10 +92,11 @@ impl Urlfilteringcategories {
 /// - Key: none
 /// - Operations: `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/urlfiltering/urlfilteringcategorygroups/urlfilteringcategorygroups.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Urlfilteringcategorygroups {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
@@ -115,20 +111,16 @@ impl rt::Model for Urlfilteringcategorygroups {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.categorygroups.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.categorygroups.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Urlfilteringcategorygroups {
@@ -174,85 +166,80 @@ impl Urlfilteringcategorygroups {
 /// - Key: none
 /// - Operations: `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/urlfiltering/urlfilteringparameter/urlfilteringparameter.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Urlfilteringparameter {
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 720.
-    ///
-    /// Since `12.0-FR4`.
-    pub hoursbetweendbupdates: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub timeofdaytoupdatedb: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 4.
-    ///
-    /// Since `12.0-FR4`.
-    pub localdatabasethreads: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub cloudhost: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub seeddbpath: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 1 to 128.
-    ///
-    /// Since `12.0-FR4`.
-    pub maxnumberofcloudthreads: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 1000 to 600000.
-    ///
-    /// Since `12.0-FR4`.
-    pub cloudkeepalivetimeout: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Range: 1000 to 600000.
-    ///
-    /// Since `12.0-FR4`.
-    pub cloudserverconnecttimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1000 to 600000.
     ///
     /// Since `12.0-FR4`.
     pub clouddblookuptimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Since `12.1`.
+    pub cloudhost: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 1000 to 600000.
+    ///
+    /// Since `12.0-FR4`.
+    pub cloudkeepalivetimeout: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 1000 to 600000.
+    ///
+    /// Since `12.0-FR4`.
+    pub cloudserverconnecttimeout: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 720.
+    ///
+    /// Since `12.0-FR4`.
+    pub hoursbetweendbupdates: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 4.
+    ///
+    /// Since `12.0-FR4`.
+    pub localdatabasethreads: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Range: 1 to 128.
+    ///
+    /// Since `12.0-FR4`.
+    pub maxnumberofcloudthreads: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub proxyhostip: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub proxyport: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0-FR4`.
-    pub proxyusername: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub proxypassword: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub proxyport: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Length: at least 1.
+    ///
+    /// Since `12.0-FR4`.
+    pub proxyusername: Option<String>,
+    /// Since `12.1`.
+    pub seeddbpath: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 5.
     ///
     /// Since `12.0-FR4`.
     pub seeddbsizelevel: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub timeofdaytoupdatedb: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -291,6 +278,7 @@ impl rt::Model for Urlfilteringparameter {
             11 => self.seeddbpath.as_field(),
             12 => self.seeddbsizelevel.as_field(),
             13 => self.timeofdaytoupdatedb.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -310,14 +298,9 @@ impl rt::Model for Urlfilteringparameter {
             11 => self.seeddbpath.as_field_mut(),
             12 => self.seeddbsizelevel.as_field_mut(),
             13 => self.timeofdaytoupdatedb.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Urlfilteringparameter {

@@ -15,131 +15,123 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UservserverStats {
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub actsvcs: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`UservserverStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0`.
-    pub clearstats: Option<rt::Open<UservserverStatsClearstats>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub establishedconn: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub inactsvcs: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub invalidrequestresponse: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub invalidrequestresponsedropped: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub actsvcs: Option<rt::Number>,
+    /// Possible values (see [`UservserverStatsClearstats`]): `basic`, `full`.
+    ///
+    /// Since `12.0`.
+    pub clearstats: Option<rt::Open<UservserverStatsClearstats>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub curclntconnections: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub establishedconn: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub hitsrate: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub inactsvcs: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub invalidrequestresponse: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub invalidrequestresponsedropped: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub pktsrecvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub pktssentrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub primaryport: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub protocolname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub responsesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub sortby: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SORT_DESCENDING`.
     ///
     /// Possible values (see [`UservserverStatsSortorder`]): `ascending`, `descending`.
     ///
     /// Since `12.0`.
     pub sortorder: Option<rt::Open<UservserverStatsSortorder>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totalpktsrecvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub totalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub tothits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub vslbhealth: Option<rt::Number>,
@@ -242,6 +234,7 @@ impl rt::Model for UservserverStats {
             27 => self.totalresponses.as_field(),
             28 => self.tothits.as_field(),
             29 => self.vslbhealth.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -277,14 +270,9 @@ impl rt::Model for UservserverStats {
             27 => self.totalresponses.as_field_mut(),
             28 => self.tothits.as_field_mut(),
             29 => self.vslbhealth.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UservserverStats {
@@ -337,30 +325,24 @@ impl UservserverStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Userprotocol {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub extension: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Since `12.0`.
+    pub comment: Option<String>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub extension: Option<String>,
     /// Possible values (see [`UserprotocolTransport`]): `TCP`, `SSL`.
     ///
     /// Mandatory for add.
@@ -401,6 +383,7 @@ impl rt::Model for Userprotocol {
             2 => self.extension.as_field(),
             3 => self.name.as_field(),
             4 => self.transport.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -411,14 +394,9 @@ impl rt::Model for Userprotocol {
             2 => self.extension.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.transport.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Userprotocol {
@@ -451,6 +429,30 @@ impl rt::Resource for Userprotocol {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Userprotocol {
+    /// A `userprotocol` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`extension`](Self::extension).
+    pub fn extension(mut self, extension: impl Into<String>) -> Self {
+        self.extension = Some(extension.into());
+        self
+    }
+    /// Sets [`transport`](Self::transport).
+    pub fn transport(mut self, transport: UserprotocolTransport) -> Self {
+        self.transport = Some(rt::Open::Known(transport));
+        self
+    }
 }
 impl Userprotocol {
     /// `POST /nitro/v1/config/userprotocol`
@@ -502,48 +504,43 @@ impl Userprotocol {
 /// - Key: `name`
 /// - Operations: `action:disable`, `action:enable`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
+/// - Statistics: [`UservserverStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Uservserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// Wire name `Params`. Type `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub params_mixed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`UservserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
-    ///
-    /// Since `12.0-FR4`.
-    pub curstate: Option<rt::Open<UservserverCurstate>>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub defaultlb: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `Params`.
+    ///
+    /// Since `12.0`.
+    pub params_mixed: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Since `12.0`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`UservserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
+    ///
+    /// Since `12.0-FR4`.
+    pub curstate: Option<rt::Open<UservserverCurstate>>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub defaultlb: Option<String>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
@@ -551,20 +548,14 @@ pub struct Uservserver {
     ///
     /// Since `12.1`.
     pub nodefaultbindings: Option<rt::Open<UservserverNodefaultbindings>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub params: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
     /// Possible values (see [`UservserverState`]): `ENABLED`, `DISABLED`.
@@ -573,25 +564,23 @@ pub struct Uservserver {
     ///
     /// Values of older releases that `14.1` lacks: `BUSY` (`12.0`), `DOWN` (`12.0`), `DOWN WHEN GOING OUT OF SERVICE` (`12.0`), `GOING OUT OF SERVICE` (`12.0`), `NS_EMPTY_STR` (`12.0`), `OUT OF SERVICE` (`12.0`), `UNKNOWN` (`12.0`), `UP` (`12.0`), `Unknown` (`12.0`) (removed).
     pub state: Option<rt::Open<UservserverState>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub statechangetimemsec: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub statechangetimesec: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub tickssincelaststatechange: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub userprotocol: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`UservserverValue`]): `Certkey not bound`, `SSL feature disabled`.
     ///
@@ -724,6 +713,7 @@ impl rt::Model for Uservserver {
             13 => self.tickssincelaststatechange.as_field(),
             14 => self.userprotocol.as_field(),
             15 => self.value.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -745,14 +735,9 @@ impl rt::Model for Uservserver {
             13 => self.tickssincelaststatechange.as_field_mut(),
             14 => self.userprotocol.as_field_mut(),
             15 => self.value.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Uservserver {
@@ -785,6 +770,50 @@ impl rt::Resource for Uservserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Uservserver {
+    /// A `uservserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`params_mixed`](Self::params_mixed).
+    pub fn params_mixed(mut self, params_mixed: impl Into<String>) -> Self {
+        self.params_mixed = Some(params_mixed.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`defaultlb`](Self::defaultlb).
+    pub fn defaultlb(mut self, defaultlb: impl Into<String>) -> Self {
+        self.defaultlb = Some(defaultlb.into());
+        self
+    }
+    /// Sets [`ipaddress`](Self::ipaddress).
+    pub fn ipaddress(mut self, ipaddress: impl Into<String>) -> Self {
+        self.ipaddress = Some(ipaddress.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: UservserverState) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`userprotocol`](Self::userprotocol).
+    pub fn userprotocol(mut self, userprotocol: impl Into<String>) -> Self {
+        self.userprotocol = Some(userprotocol.into());
+        self
+    }
 }
 impl Uservserver {
     /// `POST /nitro/v1/config/uservserver`

@@ -14,23 +14,21 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Callhome {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub anomalydetection: Option<serde_json::Value>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`CallhomeCallhomestatus`]): `ENABLED`, `DISABLED`, `SUCCESSFUL`, `FAILED`, `INVALID HOSTNAME`, `NO DNSSERVER`, `HOSTNAME RESOLUTION FAILED`.
     pub callhomestatus: Option<Vec<rt::Open<CallhomeCallhomestatus>>>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 78.
     pub emailaddress: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub flashfirstfail: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub flashlatestfailure: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 30.
     ///
@@ -38,69 +36,59 @@ pub struct Callhome {
     ///
     /// Since `12.0`.
     pub hbcustominterval: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hddfirstfail: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub hddlatestfailure: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ipaddress: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub memthrefirstanomaly: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub memthrelatestanomaly: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `Default`.
     ///
     /// Possible values (see [`CallhomeMode`]): `Default`, `CSP`, `Connector`.
     ///
     /// Since `12.0-FR4`.
     pub mode: Option<rt::Open<CallhomeMode>>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `12.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub powfirstfail: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub powlatestfailure: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `11.1`.
     pub proxyauthservice: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `NO`.
     ///
     /// Possible values (see [`CallhomeProxymode`]): `YES`, `NO`.
     pub proxymode: Option<rt::Open<CallhomeProxymode>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub restartlatestfail: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub rlfirsthighdrop: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub rllatesthighdrop: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sslcardfirstfailure: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub sslcardlatestfailure: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -228,6 +216,7 @@ impl rt::Model for Callhome {
             20 => self.rllatesthighdrop.as_field(),
             21 => self.sslcardfirstfailure.as_field(),
             22 => self.sslcardlatestfailure.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -256,14 +245,9 @@ impl rt::Model for Callhome {
             20 => self.rllatesthighdrop.as_field_mut(),
             21 => self.sslcardfirstfailure.as_field_mut(),
             22 => self.sslcardlatestfailure.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Callhome {
@@ -320,27 +304,25 @@ impl Callhome {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Filesystemencryption {
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub effectivestate: Option<serde_json::Value>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ntimes0flash: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ntimes0var: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub passphrase: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub supportedstate: Option<serde_json::Value>,
@@ -366,6 +348,7 @@ impl rt::Model for Filesystemencryption {
             3 => self.ntimes0var.as_field(),
             4 => self.passphrase.as_field(),
             5 => self.supportedstate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -377,14 +360,9 @@ impl rt::Model for Filesystemencryption {
             3 => self.ntimes0var.as_field_mut(),
             4 => self.passphrase.as_field_mut(),
             5 => self.supportedstate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filesystemencryption {
@@ -441,40 +419,28 @@ impl Filesystemencryption {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Install {
-    /// Wire name `Async`. Type `Boolean`, access not known.
+    /// Wire name `Async`. Access not documented.
     ///
     /// Since `14.1`.
     pub async_mixed: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub a: Option<bool>,
-    /// Wire name `async`. Type `Boolean`, read-write.
+    /// Wire name `async`.
     ///
     /// Since `14.1`.
     pub async_: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0`.
     pub enhancedupgrade: Option<bool>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub id: Option<serde_json::Value>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub l: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0`.
     pub resizeswapvar: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub url: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub y: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -504,6 +470,7 @@ impl rt::Model for Install {
             6 => self.resizeswapvar.as_field(),
             7 => self.url.as_field(),
             8 => self.y.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -518,14 +485,9 @@ impl rt::Model for Install {
             6 => self.resizeswapvar.as_field_mut(),
             7 => self.url.as_field_mut(),
             8 => self.y.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Install {
@@ -576,93 +538,83 @@ impl Install {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ping {
-    /// Wire name `I`. Type `String`, read-write.
+    /// Wire name `I`.
     ///
     /// Length: 1 to 15.
     ///
     /// Since `11.1`.
     pub i_upper: Option<String>,
-    /// Wire name `S`. Type `String`, read-write.
+    /// Wire name `S`.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub s_upper: Option<String>,
-    /// Wire name `T`. Type `Double`, read-write.
+    /// Wire name `T`. Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Since `11.1`.
     pub t_upper: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub c: Option<rt::Number>,
-    /// Wire name `hostName`. Type `String`, read-write.
+    /// Wire name `hostName`.
     ///
     /// Length: 1 to 256.
     ///
     /// Since `11.1`.
     pub host_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Since `11.1`.
     pub i: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub interface: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub interval: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub n: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `11.1`.
     pub p: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub packet_size: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub q: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub response: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65507.
     ///
     /// Since `11.1`.
     pub s: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub source_ip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 3600.
     ///
     /// Since `11.1`.
     pub t: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub timeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub traffic_domain: Option<rt::Number>,
@@ -711,6 +663,7 @@ impl rt::Model for Ping {
             15 => self.t.as_field(),
             16 => self.timeout.as_field(),
             17 => self.traffic_domain.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -734,14 +687,9 @@ impl rt::Model for Ping {
             15 => self.t.as_field_mut(),
             16 => self.timeout.as_field_mut(),
             17 => self.traffic_domain.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ping {
@@ -792,107 +740,95 @@ impl Ping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ping6 {
-    /// Wire name `I`. Type `String`, read-write.
+    /// Wire name `I`.
     ///
     /// Length: 1 to 15.
     ///
     /// Since `11.1`.
     pub i_upper: Option<String>,
-    /// Wire name `S`. Type `String`, read-write.
+    /// Wire name `S`.
     ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub s_upper: Option<String>,
-    /// Wire name `T`. Type `Double`, read-write.
+    /// Wire name `T`. Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Since `11.1`.
     pub t_upper: Option<rt::Number>,
-    /// Wire name `V`. Type `Double`, read-write.
+    /// Wire name `V`. Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Since `11.1`.
     pub v: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 132 to 131071.
     ///
     /// Since `11.1`.
     pub b: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.1`.
     pub c: Option<rt::Number>,
-    /// Wire name `hostName`. Type `String`, read-write.
+    /// Wire name `hostName`.
     ///
     /// Length: 1 to 256.
     ///
     /// Since `11.1`.
     pub host_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65535.
     ///
     /// Since `11.1`.
     pub i: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub interface: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub interval: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub m: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub n: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `11.1`.
     pub p: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub packet_size: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub q: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub response: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 65527.
     ///
     /// Since `11.1`.
     pub s: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub source_ip: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.1`.
     pub t: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub timeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub traffic_domain: Option<rt::Number>,
@@ -947,6 +883,7 @@ impl rt::Model for Ping6 {
             18 => self.t.as_field(),
             19 => self.timeout.as_field(),
             20 => self.traffic_domain.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -973,14 +910,9 @@ impl rt::Model for Ping6 {
             18 => self.t.as_field_mut(),
             19 => self.timeout.as_field_mut(),
             20 => self.traffic_domain.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ping6 {
@@ -1031,6 +963,7 @@ impl Ping6 {
 /// - URL: `/nitro/v1/config/raid`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/utility/raid/raid.md`
 /// - The reference page has no properties table
 #[derive(Clone, Default)]
 #[non_exhaustive]
@@ -1042,18 +975,16 @@ impl rt::Model for Raid {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("raid has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("raid has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Raid {
@@ -1098,53 +1029,36 @@ impl Raid {
 /// - URL: `/nitro/v1/config/techsupport`
 /// - Key: none
 /// - Operations: `get_all`
+/// - Reference page: `configuration/utility/techsupport/techsupport.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Techsupport {
-    /// `String`, read-write.
-    ///
-    /// Default: `NODE`.
-    ///
-    /// Possible values (see [`TechsupportScope`]): `NODE`, `CLUSTER`, `PARTITION`.
-    pub scope: Option<rt::Open<TechsupportScope>>,
-    /// `String`, read-write.
-    ///
+    /// Since `11.0`.
+    pub casenumber: Option<String>,
+    /// Since `11.0`.
+    pub description: Option<String>,
+    /// Since `11.0`.
+    pub file: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub partitionname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub upload: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub proxy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub casenumber: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub file: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub username: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub password: Option<String>,
-    /// `String`, read-only.
+    /// Since `11.0`.
+    pub proxy: Option<String>,
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-only.
+    /// Default: `NODE`.
+    ///
+    /// Possible values (see [`TechsupportScope`]): `NODE`, `CLUSTER`, `PARTITION`.
+    pub scope: Option<rt::Open<TechsupportScope>>,
+    /// Read-only: never sent.
     pub servername: Option<String>,
+    /// Since `11.0`.
+    pub upload: Option<bool>,
+    /// Since `11.1`.
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1197,6 +1111,7 @@ impl rt::Model for Techsupport {
             8 => self.servername.as_field(),
             9 => self.upload.as_field(),
             10 => self.username.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1213,14 +1128,9 @@ impl rt::Model for Techsupport {
             8 => self.servername.as_field_mut(),
             9 => self.upload.as_field_mut(),
             10 => self.username.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Techsupport {
@@ -1269,7 +1179,7 @@ impl Techsupport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Traceroute {
-    /// Wire name `M`. Type `Double`, read-write.
+    /// Wire name `M`. Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
@@ -1277,122 +1187,94 @@ pub struct Traceroute {
     ///
     /// Since `11.1`.
     pub m_upper: Option<rt::Number>,
-    /// Wire name `P`. Type `String`, read-write.
+    /// Wire name `P`.
     ///
     /// Length: 1 to 20.
     ///
     /// Since `11.1`.
     pub p_upper: Option<String>,
-    /// Wire name `S`. Type `Boolean`, read-write.
+    /// Wire name `S`.
     ///
     /// Since `11.1`.
     pub s_upper: Option<bool>,
-    /// Wire name `T`. Type `Double`, read-write.
+    /// Wire name `T`. Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Since `11.1`.
     pub t_upper: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub base_port: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `11.1`.
     pub host: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 255.
     ///
     /// Default: `64`.
     ///
     /// Since `11.1`.
     pub m: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub max_ttl: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub min_ttl: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub n: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Default: `33434`.
     ///
     /// Since `11.1`.
     pub p: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 44 to 32768.
     ///
     /// Default: `44`.
     ///
     /// Since `11.1`.
     pub packetlen: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub protocol: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Default: `3`.
     ///
     /// Since `11.1`.
     pub q: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub r: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub s: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub source_ip: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub summary: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 0 to 255.
     ///
     /// Since `11.1`.
     pub t: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub tos: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub traffic_domain: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub v: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 2 to 86399.
     ///
     /// Default: `5`.
@@ -1456,6 +1338,7 @@ impl rt::Model for Traceroute {
             21 => self.traffic_domain.as_field(),
             22 => self.v.as_field(),
             23 => self.w.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1485,14 +1368,9 @@ impl rt::Model for Traceroute {
             21 => self.traffic_domain.as_field_mut(),
             22 => self.v.as_field_mut(),
             23 => self.w.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Traceroute {
@@ -1547,78 +1425,58 @@ impl Traceroute {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Traceroute6 {
-    /// Wire name `I`. Type `Boolean`, read-write.
+    /// Wire name `I`.
     ///
     /// Since `11.1`.
     pub i: Option<bool>,
-    /// Wire name `T`. Type `Double`, read-write.
+    /// Wire name `T`. Reference type `Double`.
     ///
     /// Range: 1 to 4094.
     ///
     /// Since `11.1`.
     pub t: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `11.1`.
     pub host: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 255.
     ///
     /// Default: `64`.
     ///
     /// Since `11.1`.
     pub m: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub n: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Default: `33434`.
     ///
     /// Since `11.1`.
     pub p: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 44 to 32768.
     ///
     /// Default: `44`.
     ///
     /// Since `11.1`.
     pub packetlen: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Default: `3`.
     ///
     /// Since `11.1`.
     pub q: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub r: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.1`.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub s: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub v: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 2 to 86399.
     ///
     /// Default: `5`.
@@ -1660,6 +1518,7 @@ impl rt::Model for Traceroute6 {
             10 => self.s.as_field(),
             11 => self.v.as_field(),
             12 => self.w.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1678,14 +1537,9 @@ impl rt::Model for Traceroute6 {
             10 => self.s.as_field_mut(),
             11 => self.v.as_field_mut(),
             12 => self.w.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Traceroute6 {

@@ -15,131 +15,127 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationStatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `12.0`.
-    pub clearstats: Option<rt::Open<VideooptimizationStatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voctabvideo: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voctabvideobytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voctabvideobytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voctabvideorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voctabvideoses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voctabvideosesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voctpdvideo: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voctpdvideobytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voctpdvideobytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voctpdvideorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voeabvideo: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voeabvideobytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voeabvideobytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voeabvideorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voeabvideoses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voeabvideosesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voquicvideo: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voquicvideobytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voquicvideobytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voquicvideorate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub voquicvideoses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub voquicvideosesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub vovideoopherbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub vovideoopherrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub vovideooptother: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub vovideooptotherbytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimization`.`clearstats` ([`VideooptimizationStats`]).
-///
-/// Also the values of `videooptimizationdetectionpolicy.clearstats`, `videooptimizationdetectionpolicylabel.clearstats`, `videooptimizationpacingpolicy.clearstats`, `videooptimizationpacingpolicylabel.clearstats`, `videooptimizationpolicy.clearstats`, `videooptimizationpolicylabel.clearstats`.
+/// Values of `videooptimization.clearstats`, `videooptimizationdetectionpolicy.clearstats`, `videooptimizationdetectionpolicylabel.clearstats`, `videooptimizationpacingpolicy.clearstats`, `videooptimizationpacingpolicylabel.clearstats`, `videooptimizationpolicy.clearstats`, `videooptimizationpolicylabel.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VideooptimizationStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for VideooptimizationStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -205,6 +201,7 @@ impl rt::Model for VideooptimizationStats {
             24 => self.vovideoopherrate.as_field(),
             25 => self.vovideooptother.as_field(),
             26 => self.vovideooptotherbytes.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -237,14 +234,9 @@ impl rt::Model for VideooptimizationStats {
             24 => self.vovideoopherrate.as_field_mut(),
             25 => self.vovideooptother.as_field_mut(),
             26 => self.vovideooptotherbytes.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationStats {
@@ -293,39 +285,33 @@ impl VideooptimizationStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationdetectionpolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<VideooptimizationdetectionpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationdetectionpolicy`.`clearstats` ([`VideooptimizationdetectionpolicyStats`]): the same values as [`VideooptimizationStatsClearstats`].
-pub type VideooptimizationdetectionpolicyStatsClearstats = VideooptimizationStatsClearstats;
 impl rt::Model for VideooptimizationdetectionpolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -344,6 +330,7 @@ impl rt::Model for VideooptimizationdetectionpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -355,14 +342,9 @@ impl rt::Model for VideooptimizationdetectionpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicyStats {
@@ -415,33 +397,25 @@ impl VideooptimizationdetectionpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationdetectionpolicylabelStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<
-        rt::Open<VideooptimizationdetectionpolicylabelStatsClearstats>,
-    >,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationdetectionpolicylabel`.`clearstats` ([`VideooptimizationdetectionpolicylabelStats`]): the same values as [`VideooptimizationStatsClearstats`].
-pub type VideooptimizationdetectionpolicylabelStatsClearstats = VideooptimizationStatsClearstats;
 impl rt::Model for VideooptimizationdetectionpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -456,6 +430,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -465,14 +440,9 @@ impl rt::Model for VideooptimizationdetectionpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicylabelStats {
@@ -525,39 +495,33 @@ impl VideooptimizationdetectionpolicylabelStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationpacingpolicyStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<VideooptimizationpacingpolicyStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingpolicy`.`clearstats` ([`VideooptimizationpacingpolicyStats`]): the same values as [`VideooptimizationStatsClearstats`].
-pub type VideooptimizationpacingpolicyStatsClearstats = VideooptimizationStatsClearstats;
 impl rt::Model for VideooptimizationpacingpolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -576,6 +540,7 @@ impl rt::Model for VideooptimizationpacingpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -587,14 +552,9 @@ impl rt::Model for VideooptimizationpacingpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicyStats {
@@ -647,31 +607,25 @@ impl VideooptimizationpacingpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicylabelStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationpacingpolicylabelStatsClearstats`]): `basic`, `full`.
-    ///
-    /// Since `12.0-FR4`.
-    pub clearstats: Option<rt::Open<VideooptimizationpacingpolicylabelStatsClearstats>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    ///
+    /// Since `12.0-FR4`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingpolicylabel`.`clearstats` ([`VideooptimizationpacingpolicylabelStats`]): the same values as [`VideooptimizationStatsClearstats`].
-pub type VideooptimizationpacingpolicylabelStatsClearstats = VideooptimizationStatsClearstats;
 impl rt::Model for VideooptimizationpacingpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -686,6 +640,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -695,14 +650,9 @@ impl rt::Model for VideooptimizationpacingpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicylabelStats {
@@ -752,42 +702,37 @@ impl VideooptimizationpacingpolicylabelStats {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `statistics/videooptimization/videooptimizationpolicy/videooptimizationpolicy.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicyStats {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationpolicyStatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `12.0`.
-    pub clearstats: Option<rt::Open<VideooptimizationpolicyStatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub pipolicyhitsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub pipolicyundefhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub pipolicyundefhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpolicy`.`clearstats` ([`VideooptimizationpolicyStats`]): the same values as [`VideooptimizationStatsClearstats`].
-pub type VideooptimizationpolicyStatsClearstats = VideooptimizationStatsClearstats;
 impl rt::Model for VideooptimizationpolicyStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -806,6 +751,7 @@ impl rt::Model for VideooptimizationpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -817,14 +763,9 @@ impl rt::Model for VideooptimizationpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicyStats {
@@ -874,34 +815,29 @@ impl VideooptimizationpolicyStats {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `statistics/videooptimization/videooptimizationpolicylabel/videooptimizationpolicylabel.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicylabelStats {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationpolicylabelStatsClearstats`]): `basic`, `full`.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
     ///
     /// Since `12.0`.
-    pub clearstats: Option<rt::Open<VideooptimizationpolicylabelStatsClearstats>>,
-    /// `Double`, read-only.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub pipolicylabelhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub pipolicylabelhitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpolicylabel`.`clearstats` ([`VideooptimizationpolicylabelStats`]): the same values as [`VideooptimizationStatsClearstats`].
-pub type VideooptimizationpolicylabelStatsClearstats = VideooptimizationStatsClearstats;
 impl rt::Model for VideooptimizationpolicylabelStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -916,6 +852,7 @@ impl rt::Model for VideooptimizationpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -925,14 +862,9 @@ impl rt::Model for VideooptimizationpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicylabelStats {
@@ -982,68 +914,59 @@ impl VideooptimizationpolicylabelStats {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationaction/videooptimizationaction.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationaction {
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationactionType`]): `clear_text_pd`, `clear_text_abr`, `encrypted_abr`, `trigger_enc_abr`, `optimize_abr`.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
-    pub type_: Option<rt::Open<VideooptimizationactionType>>,
-    /// `Integer`, read-write.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `12.0`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Since `12.0`.
+    pub comment: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub hits: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `12.0`.
+    pub newname: Option<String>,
     /// Range: 1 to 2147483647.
     ///
     /// Default: `1000`.
     ///
     /// Since `12.0`.
     pub rate: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `12.0`.
-    pub newname: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub referencecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Wire name `type`.
+    ///
+    /// Possible values (see [`VideooptimizationactionType`]): `clear_text_pd`, `clear_text_abr`, `encrypted_abr`, `trigger_enc_abr`, `optimize_abr`.
+    ///
+    /// Since `12.0`.
+    pub type_: Option<rt::Open<VideooptimizationactionType>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub undefhits: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `12.0`.
-    pub builtin: Option<Vec<rt::Open<VideooptimizationactionBuiltin>>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationaction`.`builtin` ([`Videooptimizationaction`]).
-///
-/// Also the values of `videooptimizationdetectionaction.builtin`, `videooptimizationdetectionpolicy.builtin`, `videooptimizationpacingaction.builtin`, `videooptimizationpacingpolicy.builtin`, `videooptimizationpolicy.builtin`.
+/// Values of `videooptimizationaction.builtin`, `videooptimizationdetectionaction.builtin`, `videooptimizationdetectionpolicy.builtin`, `videooptimizationpacingaction.builtin`, `videooptimizationpacingpolicy.builtin`, `videooptimizationpolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VideooptimizationactionBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -1053,7 +976,7 @@ pub enum VideooptimizationactionBuiltin {
     /// `PARTITION_ALL`
     PartitionAll,
 }
-impl rt::WireEnum for VideooptimizationactionBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -1111,6 +1034,7 @@ impl rt::Model for Videooptimizationaction {
             7 => self.referencecount.as_field(),
             8 => self.type_.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1126,14 +1050,9 @@ impl rt::Model for Videooptimizationaction {
             7 => self.referencecount.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationaction {
@@ -1166,6 +1085,30 @@ impl rt::Resource for Videooptimizationaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Videooptimizationaction {
+    /// A `videooptimizationaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`rate`](Self::rate).
+    pub fn rate(mut self, rate: i64) -> Self {
+        self.rate = Some(rate);
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: VideooptimizationactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Videooptimizationaction {
     /// `POST /nitro/v1/config/videooptimizationaction`
@@ -1222,45 +1165,41 @@ impl Videooptimizationaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationdetectionaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationdetectionactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `12.0-FR4`.
-    pub builtin: Option<Vec<rt::Open<VideooptimizationdetectionactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `12.0-FR4`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub referencecount: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`VideooptimizationdetectionactionType`]): `clear_text_pd`, `clear_text_abr`, `encrypted_abr`, `trigger_enc_abr`, `trigger_body_detection`.
     ///
@@ -1268,15 +1207,13 @@ pub struct Videooptimizationdetectionaction {
     ///
     /// Since `12.0-FR4`.
     pub type_: Option<rt::Open<VideooptimizationdetectionactionType>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationdetectionaction`.`builtin` ([`Videooptimizationdetectionaction`]): the same values as [`VideooptimizationactionBuiltin`].
-pub type VideooptimizationdetectionactionBuiltin = VideooptimizationactionBuiltin;
 /// Values of `videooptimizationdetectionaction`.`type` ([`Videooptimizationdetectionaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1327,6 +1264,7 @@ impl rt::Model for Videooptimizationdetectionaction {
             7 => self.referencecount.as_field(),
             8 => self.type_.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1342,14 +1280,9 @@ impl rt::Model for Videooptimizationdetectionaction {
             7 => self.referencecount.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationdetectionaction {
@@ -1382,6 +1315,25 @@ impl rt::Resource for Videooptimizationdetectionaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Videooptimizationdetectionaction {
+    /// A `videooptimizationdetectionaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: VideooptimizationdetectionactionType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
 }
 impl Videooptimizationdetectionaction {
     /// `POST /nitro/v1/config/videooptimizationdetectionaction`
@@ -1439,72 +1391,60 @@ impl Videooptimizationdetectionaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`VideooptimizationdetectionpolicyStats`]
+/// - Bindings: [`VideooptimizationdetectionpolicyBinding`], [`VideooptimizationdetectionpolicyLbvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationdetectionpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationdetectionpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `12.0-FR4`.
-    pub builtin: Option<Vec<rt::Open<VideooptimizationdetectionpolicyBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `12.0-FR4`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub logaction: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationdetectionpolicy`.`builtin` ([`Videooptimizationdetectionpolicy`]): the same values as [`VideooptimizationactionBuiltin`].
-pub type VideooptimizationdetectionpolicyBuiltin = VideooptimizationactionBuiltin;
 impl rt::Model for Videooptimizationdetectionpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -1535,6 +1475,7 @@ impl rt::Model for Videooptimizationdetectionpolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1552,14 +1493,9 @@ impl rt::Model for Videooptimizationdetectionpolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationdetectionpolicy {
@@ -1592,6 +1528,40 @@ impl rt::Resource for Videooptimizationdetectionpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Videooptimizationdetectionpolicy {
+    /// A `videooptimizationdetectionpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Videooptimizationdetectionpolicy {
     /// `POST /nitro/v1/config/videooptimizationdetectionpolicy`
@@ -1649,20 +1619,19 @@ impl Videooptimizationdetectionpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationdetectionpolicy_binding/videooptimizationdetectionpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `videooptimizationdetectionpolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub videooptimizationdetectionpolicy_lbvserver_binding: Option<
         Vec<VideooptimizationdetectionpolicyLbvserverBinding>,
     >,
-    /// `videooptimizationdetectionpolicy_videooptimizationglobaldetection_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub videooptimizationdetectionpolicy_videooptimizationglobaldetection_binding: Option<
@@ -1686,6 +1655,7 @@ impl rt::Model for VideooptimizationdetectionpolicyBinding {
                 self.videooptimizationdetectionpolicy_videooptimizationglobaldetection_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1697,14 +1667,9 @@ impl rt::Model for VideooptimizationdetectionpolicyBinding {
                 self.videooptimizationdetectionpolicy_videooptimizationglobaldetection_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicyBinding {
@@ -1739,6 +1704,15 @@ impl rt::Resource for VideooptimizationdetectionpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VideooptimizationdetectionpolicyBinding {
+    /// A `videooptimizationdetectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationdetectionpolicyBinding {
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1754,60 +1728,53 @@ impl VideooptimizationdetectionpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationdetectionpolicy_lbvserver_binding/videooptimizationdetectionpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<VideooptimizationdetectionpolicyLbvserverBindingLabeltype>,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationdetectionpolicy_lbvserver_binding`.`labeltype` ([`VideooptimizationdetectionpolicyLbvserverBinding`]).
-///
-/// Also the values of `videooptimizationdetectionpolicylabel.labeltype`, `videooptimizationdetectionpolicylabel_policybinding_binding.labeltype`, `videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding.labeltype`, `videooptimizationglobal_videooptimizationpolicy_binding.labeltype`, `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding.labeltype`, `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding.labeltype`, `videooptimizationpacingpolicy_lbvserver_binding.labeltype`, `videooptimizationpacingpolicy_videooptimizationglobalpacing_binding.labeltype`, `videooptimizationpacingpolicylabel.labeltype`, `videooptimizationpacingpolicylabel_policybinding_binding.labeltype`, `videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding.labeltype`, `videooptimizationpolicy_lbvserver_binding.labeltype`, `videooptimizationpolicy_videooptimizationglobal_binding.labeltype`, `videooptimizationpolicylabel.labeltype`, `videooptimizationpolicylabel_policybinding_binding.labeltype`, `videooptimizationpolicylabel_videooptimizationpolicy_binding.labeltype`.
+/// Values of `videooptimizationdetectionpolicy_lbvserver_binding.labeltype`, `videooptimizationdetectionpolicylabel.labeltype`, `videooptimizationdetectionpolicylabel_policybinding_binding.labeltype`, `videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding.labeltype`, `videooptimizationglobal_videooptimizationpolicy_binding.labeltype`, `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding.labeltype`, `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding.labeltype`, `videooptimizationpacingpolicy_lbvserver_binding.labeltype`, `videooptimizationpacingpolicy_videooptimizationglobalpacing_binding.labeltype`, `videooptimizationpacingpolicylabel.labeltype`, `videooptimizationpacingpolicylabel_policybinding_binding.labeltype`, `videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding.labeltype`, `videooptimizationpolicy_lbvserver_binding.labeltype`, `videooptimizationpolicy_videooptimizationglobal_binding.labeltype`, `videooptimizationpolicylabel.labeltype`, `videooptimizationpolicylabel_policybinding_binding.labeltype`, `videooptimizationpolicylabel_videooptimizationpolicy_binding.labeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VideooptimizationdetectionpolicyLbvserverBindingLabeltype {
+pub enum VserverPolicylabel {
     /// `vserver`
     Vserver,
     /// `policylabel`
     Policylabel,
 }
-impl rt::WireEnum for VideooptimizationdetectionpolicyLbvserverBindingLabeltype {
+impl rt::WireEnum for VserverPolicylabel {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Vserver, "vserver"),
         (Self::Policylabel, "policylabel"),
@@ -1835,6 +1802,7 @@ impl rt::Model for VideooptimizationdetectionpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1848,14 +1816,9 @@ impl rt::Model for VideooptimizationdetectionpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicyLbvserverBinding {
@@ -1891,6 +1854,15 @@ impl rt::Resource for VideooptimizationdetectionpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VideooptimizationdetectionpolicyLbvserverBinding {
+    /// A `videooptimizationdetectionpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationdetectionpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1910,82 +1882,72 @@ impl VideooptimizationdetectionpolicyLbvserverBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`VideooptimizationdetectionpolicylabelStats`]
+/// - Bindings: [`VideooptimizationdetectionpolicylabelBinding`], [`VideooptimizationdetectionpolicylabelPolicybindingBinding`], [`VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationdetectionpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`VideooptimizationdetectionpolicylabelLabeltype`]): `vserver`, `policylabel`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<VideooptimizationdetectionpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NS_PLTMAP_RSP_REQ`.
     ///
-    /// Possible values (see [`VideooptimizationdetectionpolicylabelPolicylabeltype`]): `videoopt_req`, `videoopt_res`.
+    /// Possible values (see [`VideooptReqVideooptRes`]): `videoopt_req`, `videoopt_res`.
     ///
     /// Since `12.0-FR4`.
-    pub policylabeltype: Option<
-        rt::Open<VideooptimizationdetectionpolicylabelPolicylabeltype>,
-    >,
-    /// `Double`, read-only.
+    pub policylabeltype: Option<rt::Open<VideooptReqVideooptRes>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationdetectionpolicylabel`.`labeltype` ([`Videooptimizationdetectionpolicylabel`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationdetectionpolicylabelLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
-/// Values of `videooptimizationdetectionpolicylabel`.`policylabeltype` ([`Videooptimizationdetectionpolicylabel`]).
-///
-/// Also the values of `videooptimizationpacingpolicylabel.policylabeltype`, `videooptimizationpolicylabel.policylabeltype`.
+/// Values of `videooptimizationdetectionpolicylabel.policylabeltype`, `videooptimizationpacingpolicylabel.policylabeltype`, `videooptimizationpolicylabel.policylabeltype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VideooptimizationdetectionpolicylabelPolicylabeltype {
+pub enum VideooptReqVideooptRes {
     /// `videoopt_req`
     VideooptReq,
     /// `videoopt_res`
     VideooptRes,
 }
-impl rt::WireEnum for VideooptimizationdetectionpolicylabelPolicylabeltype {
+impl rt::WireEnum for VideooptReqVideooptRes {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::VideooptReq, "videoopt_req"),
         (Self::VideooptRes, "videoopt_res"),
@@ -2019,6 +1981,7 @@ impl rt::Model for Videooptimizationdetectionpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2035,14 +1998,9 @@ impl rt::Model for Videooptimizationdetectionpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationdetectionpolicylabel {
@@ -2075,6 +2033,25 @@ impl rt::Resource for Videooptimizationdetectionpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Videooptimizationdetectionpolicylabel {
+    /// A `videooptimizationdetectionpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(mut self, policylabeltype: VideooptReqVideooptRes) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
 }
 impl Videooptimizationdetectionpolicylabel {
     /// `POST /nitro/v1/config/videooptimizationdetectionpolicylabel`
@@ -2120,20 +2097,19 @@ impl Videooptimizationdetectionpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationdetectionpolicylabel_binding/videooptimizationdetectionpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `videooptimizationdetectionpolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub videooptimizationdetectionpolicylabel_policybinding_binding: Option<
         Vec<VideooptimizationdetectionpolicylabelPolicybindingBinding>,
     >,
-    /// `videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding: Option<
@@ -2160,6 +2136,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelBinding {
                 self.videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2174,14 +2151,9 @@ impl rt::Model for VideooptimizationdetectionpolicylabelBinding {
                 self.videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicylabelBinding {
@@ -2216,6 +2188,15 @@ impl rt::Resource for VideooptimizationdetectionpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl VideooptimizationdetectionpolicylabelBinding {
+    /// A `videooptimizationdetectionpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationdetectionpolicylabelBinding {
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -2231,50 +2212,35 @@ impl VideooptimizationdetectionpolicylabelBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationdetectionpolicylabel_policybinding_binding/videooptimizationdetectionpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationdetectionpolicylabelPolicybindingBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<VideooptimizationdetectionpolicylabelPolicybindingBindingLabeltype>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Since `12.0-FR4`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationdetectionpolicylabel_policybinding_binding`.`labeltype` ([`VideooptimizationdetectionpolicylabelPolicybindingBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationdetectionpolicylabelPolicybindingBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model for VideooptimizationdetectionpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -2297,6 +2263,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2310,14 +2277,9 @@ impl rt::Model for VideooptimizationdetectionpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicylabelPolicybindingBinding {
@@ -2353,6 +2315,15 @@ impl rt::Resource for VideooptimizationdetectionpolicylabelPolicybindingBinding 
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl VideooptimizationdetectionpolicylabelPolicybindingBinding {
+    /// A `videooptimizationdetectionpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationdetectionpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/videooptimizationdetectionpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -2375,41 +2346,25 @@ impl VideooptimizationdetectionpolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBindingLabeltype`]): `vserver`, `policylabel`.
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub invoke: Option<bool>,
+    /// Since `13.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
     ///
     /// Since `13.1`.
-    pub labeltype: Option<
-        rt::Open<
-            VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBindingLabeltype,
-        >,
-    >,
-    /// `String`, read-write.
-    ///
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
@@ -2418,8 +2373,6 @@ pub struct VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicy
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding`.`labeltype` ([`VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model
 for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
@@ -2441,6 +2394,7 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
             4 => self.labeltype.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2453,14 +2407,9 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
             4 => self.labeltype.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -2500,6 +2449,48 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
+    /// A `videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+}
+impl VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6])
@@ -2535,10 +2526,11 @@ impl VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBindin
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationglobal_binding/videooptimizationglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobalBinding {
-    /// `videooptimizationglobal_videooptimizationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub videooptimizationglobal_videooptimizationpolicy_binding: Option<
@@ -2555,6 +2547,7 @@ impl rt::Model for VideooptimizationglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.videooptimizationglobal_videooptimizationpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2564,14 +2557,9 @@ impl rt::Model for VideooptimizationglobalBinding {
                 self.videooptimizationglobal_videooptimizationpolicy_binding
                     .as_field_mut()
             }
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationglobalBinding {
@@ -2617,15 +2605,14 @@ impl VideooptimizationglobalBinding {
 /// - Key: none
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationglobal_videooptimizationpolicy_binding/videooptimizationglobal_videooptimizationpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobalVideooptimizationpolicyBinding {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`VideooptimizationglobalVideooptimizationpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`.
@@ -2634,46 +2621,32 @@ pub struct VideooptimizationglobalVideooptimizationpolicyBinding {
     pub globalbindtype: Option<
         rt::Open<VideooptimizationglobalVideooptimizationpolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationglobalVideooptimizationpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
-    ///
-    /// Since `12.0`.
-    pub type_: Option<
-        rt::Open<VideooptimizationglobalVideooptimizationpolicyBindingType>,
-    >,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationglobalVideooptimizationpolicyBindingLabeltype`]): `vserver`, `policylabel`.
+    /// Since `12.0`.
+    pub labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
     ///
     /// Since `12.0`.
-    pub labeltype: Option<
-        rt::Open<VideooptimizationglobalVideooptimizationpolicyBindingLabeltype>,
-    >,
-    /// `Double`, read-only.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub numpol: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Since `12.0`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `12.0`.
-    pub count: Option<rt::Number>,
+    pub priority: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Possible values (see [`Type`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
+    ///
+    /// Since `12.0`.
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2696,14 +2669,10 @@ for VideooptimizationglobalVideooptimizationpolicyBindingGlobalbindtype {
         (Self::RnatGlobal, "RNAT_GLOBAL"),
     ];
 }
-/// Values of `videooptimizationglobal_videooptimizationpolicy_binding`.`labeltype` ([`VideooptimizationglobalVideooptimizationpolicyBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationglobalVideooptimizationpolicyBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
-/// Values of `videooptimizationglobal_videooptimizationpolicy_binding`.`type` ([`VideooptimizationglobalVideooptimizationpolicyBinding`]).
-///
-/// Also the values of `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding.type`, `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding.type`.
+/// Values of `videooptimizationglobal_videooptimizationpolicy_binding.type`, `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding.type`, `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VideooptimizationglobalVideooptimizationpolicyBindingType {
+pub enum Type {
     /// `REQ_OVERRIDE`
     ReqOverride,
     /// `REQ_DEFAULT`
@@ -2713,7 +2682,7 @@ pub enum VideooptimizationglobalVideooptimizationpolicyBindingType {
     /// `RES_DEFAULT`
     ResDefault,
 }
-impl rt::WireEnum for VideooptimizationglobalVideooptimizationpolicyBindingType {
+impl rt::WireEnum for Type {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ReqOverride, "REQ_OVERRIDE"),
         (Self::ReqDefault, "REQ_DEFAULT"),
@@ -2747,6 +2716,7 @@ impl rt::Model for VideooptimizationglobalVideooptimizationpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2762,14 +2732,9 @@ impl rt::Model for VideooptimizationglobalVideooptimizationpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationglobalVideooptimizationpolicyBinding {
@@ -2805,6 +2770,46 @@ impl rt::Resource for VideooptimizationglobalVideooptimizationpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VideooptimizationglobalVideooptimizationpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl VideooptimizationglobalVideooptimizationpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationglobal_videooptimizationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[2, 3, 4, 5, 7, 8, 9])
@@ -2832,10 +2837,11 @@ impl VideooptimizationglobalVideooptimizationpolicyBinding {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationglobaldetection_binding/videooptimizationglobaldetection_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobaldetectionBinding {
-    /// `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding: Option<
@@ -2855,6 +2861,7 @@ impl rt::Model for VideooptimizationglobaldetectionBinding {
                 self.videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding
                     .as_field()
             }
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2864,14 +2871,9 @@ impl rt::Model for VideooptimizationglobaldetectionBinding {
                 self.videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding
                     .as_field_mut()
             }
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationglobaldetectionBinding {
@@ -2920,8 +2922,6 @@ impl VideooptimizationglobaldetectionBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingGlobalbindtype`]): `APPFW_GLOBAL`, `RNAT_GLOBAL`, `SYSTEM_GLOBAL`, `TM_GLOBAL`, `VPN_GLOBAL`.
     ///
     /// Since `14.1`.
@@ -2930,54 +2930,36 @@ pub struct VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindi
             VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingGlobalbindtype,
         >,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingLabeltype`]): `vserver`, `policylabel`.
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
     ///
     /// Since `13.1`.
-    pub labeltype: Option<
-        rt::Open<
-            VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingLabeltype,
-        >,
-    >,
-    /// `Double`, access not known.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
+    /// Possible values (see [`Type`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     ///
     /// Since `13.1`.
-    pub type_: Option<
-        rt::Open<
-            VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingType,
-        >,
-    >,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3006,10 +2988,6 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingGloba
         (Self::VpnGlobal, "VPN_GLOBAL"),
     ];
 }
-/// Values of `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding`.`labeltype` ([`VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
-/// Values of `videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding`.`type` ([`VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding`]): the same values as [`VideooptimizationglobalVideooptimizationpolicyBindingType`].
-pub type VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingType = VideooptimizationglobalVideooptimizationpolicyBindingType;
 impl rt::Model
 for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
@@ -3035,6 +3013,7 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3049,14 +3028,9 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -3096,6 +3070,59 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
+    /// Sets [`globalbindtype`](Self::globalbindtype).
+    pub fn globalbindtype(
+        mut self,
+        globalbindtype: VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBindingGlobalbindtype,
+    ) -> Self {
+        self.globalbindtype = Some(rt::Open::Known(globalbindtype));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`numpol`](Self::numpol).
+    pub fn numpol(mut self, numpol: impl Into<rt::Number>) -> Self {
+        self.numpol = Some(numpol.into());
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
@@ -3123,10 +3150,11 @@ impl VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
 /// - Key: none
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationglobalpacing_binding/videooptimizationglobalpacing_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobalpacingBinding {
-    /// `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub videooptimizationglobalpacing_videooptimizationpacingpolicy_binding: Option<
@@ -3146,6 +3174,7 @@ impl rt::Model for VideooptimizationglobalpacingBinding {
                 self.videooptimizationglobalpacing_videooptimizationpacingpolicy_binding
                     .as_field()
             }
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3155,14 +3184,9 @@ impl rt::Model for VideooptimizationglobalpacingBinding {
                 self.videooptimizationglobalpacing_videooptimizationpacingpolicy_binding
                     .as_field_mut()
             }
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationglobalpacingBinding {
@@ -3211,12 +3235,12 @@ impl VideooptimizationglobalpacingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `SYSTEM_GLOBAL`.
     ///
     /// Possible values (see [`VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
@@ -3227,52 +3251,36 @@ pub struct VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
             VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingGlobalbindtype,
         >,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingLabeltype`]): `vserver`, `policylabel`.
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<
-            VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingLabeltype,
-        >,
-    >,
-    /// `Double`, read-only.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
-    /// Possible values (see [`VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
+    /// Possible values (see [`Type`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     ///
     /// Since `12.0-FR4`.
-    pub type_: Option<
-        rt::Open<VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingType>,
-    >,
+    pub type_: Option<rt::Open<Type>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3305,10 +3313,6 @@ for VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingGlobalbindt
         (Self::TmGlobal, "TM_GLOBAL"),
     ];
 }
-/// Values of `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding`.`labeltype` ([`VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
-/// Values of `videooptimizationglobalpacing_videooptimizationpacingpolicy_binding`.`type` ([`VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding`]): the same values as [`VideooptimizationglobalVideooptimizationpolicyBindingType`].
-pub type VideooptimizationglobalpacingVideooptimizationpacingpolicyBindingType = VideooptimizationglobalVideooptimizationpolicyBindingType;
 impl rt::Model for VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3335,6 +3339,7 @@ impl rt::Model for VideooptimizationglobalpacingVideooptimizationpacingpolicyBin
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3350,14 +3355,9 @@ impl rt::Model for VideooptimizationglobalpacingVideooptimizationpacingpolicyBin
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -3395,6 +3395,46 @@ impl rt::Resource for VideooptimizationglobalpacingVideooptimizationpacingpolicy
     const KEYS: &'static [&'static str] = &[];
 }
 impl VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`labelname`](Self::labelname).
+    pub fn labelname(mut self, labelname: impl Into<String>) -> Self {
+        self.labelname = Some(labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: Type) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+}
+impl VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationglobalpacing_videooptimizationpacingpolicy_binding`
     ///
     /// Mandatory: `policyname`, `priority`.
@@ -3427,42 +3467,36 @@ impl VideooptimizationglobalpacingVideooptimizationpacingpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpacingaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationpacingactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `12.0-FR4`.
-    pub builtin: Option<Vec<rt::Open<VideooptimizationpacingactionBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `12.0-FR4`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 2147483647.
     ///
     /// Default: `1000`.
@@ -3471,19 +3505,17 @@ pub struct Videooptimizationpacingaction {
     ///
     /// Since `12.0-FR4`.
     pub rate: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub referencecount: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingaction`.`builtin` ([`Videooptimizationpacingaction`]): the same values as [`VideooptimizationactionBuiltin`].
-pub type VideooptimizationpacingactionBuiltin = VideooptimizationactionBuiltin;
 impl rt::Model for Videooptimizationpacingaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3510,6 +3542,7 @@ impl rt::Model for Videooptimizationpacingaction {
             7 => self.rate.as_field(),
             8 => self.referencecount.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3525,14 +3558,9 @@ impl rt::Model for Videooptimizationpacingaction {
             7 => self.rate.as_field_mut(),
             8 => self.referencecount.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpacingaction {
@@ -3565,6 +3593,25 @@ impl rt::Resource for Videooptimizationpacingaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Videooptimizationpacingaction {
+    /// A `videooptimizationpacingaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`rate`](Self::rate).
+    pub fn rate(mut self, rate: i64) -> Self {
+        self.rate = Some(rate);
+        self
+    }
 }
 impl Videooptimizationpacingaction {
     /// `POST /nitro/v1/config/videooptimizationpacingaction`
@@ -3622,72 +3669,60 @@ impl Videooptimizationpacingaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`VideooptimizationpacingpolicyStats`]
+/// - Bindings: [`VideooptimizationpacingpolicyBinding`], [`VideooptimizationpacingpolicyLbvserverBinding`], [`VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpacingpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0-FR4`.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationpacingpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `12.0-FR4`.
-    pub builtin: Option<Vec<rt::Open<VideooptimizationpacingpolicyBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0-FR4`.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    ///
+    /// Since `12.0-FR4`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub logaction: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingpolicy`.`builtin` ([`Videooptimizationpacingpolicy`]): the same values as [`VideooptimizationactionBuiltin`].
-pub type VideooptimizationpacingpolicyBuiltin = VideooptimizationactionBuiltin;
 impl rt::Model for Videooptimizationpacingpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -3718,6 +3753,7 @@ impl rt::Model for Videooptimizationpacingpolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3735,14 +3771,9 @@ impl rt::Model for Videooptimizationpacingpolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpacingpolicy {
@@ -3775,6 +3806,40 @@ impl rt::Resource for Videooptimizationpacingpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Videooptimizationpacingpolicy {
+    /// A `videooptimizationpacingpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Videooptimizationpacingpolicy {
     /// `POST /nitro/v1/config/videooptimizationpacingpolicy`
@@ -3832,24 +3897,23 @@ impl Videooptimizationpacingpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationpacingpolicy_binding/videooptimizationpacingpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `videooptimizationpacingpolicy_videooptimizationglobalpacing_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub videooptimizationpacingpolicy_videooptimizationglobalpacing_binding: Option<
-        Vec<VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding>,
-    >,
-    /// `videooptimizationpacingpolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub videooptimizationpacingpolicy_lbvserver_binding: Option<
         Vec<VideooptimizationpacingpolicyLbvserverBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub videooptimizationpacingpolicy_videooptimizationglobalpacing_binding: Option<
+        Vec<VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3869,6 +3933,7 @@ impl rt::Model for VideooptimizationpacingpolicyBinding {
                 self.videooptimizationpacingpolicy_videooptimizationglobalpacing_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3880,14 +3945,9 @@ impl rt::Model for VideooptimizationpacingpolicyBinding {
                 self.videooptimizationpacingpolicy_videooptimizationglobalpacing_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicyBinding {
@@ -3922,6 +3982,15 @@ impl rt::Resource for VideooptimizationpacingpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VideooptimizationpacingpolicyBinding {
+    /// A `videooptimizationpacingpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpacingpolicyBinding {
     /// `GET /nitro/v1/config/videooptimizationpacingpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -3937,50 +4006,43 @@ impl VideooptimizationpacingpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationpacingpolicy_lbvserver_binding/videooptimizationpacingpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationpacingpolicyLbvserverBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<VideooptimizationpacingpolicyLbvserverBindingLabeltype>,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingpolicy_lbvserver_binding`.`labeltype` ([`VideooptimizationpacingpolicyLbvserverBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpacingpolicyLbvserverBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model for VideooptimizationpacingpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4003,6 +4065,7 @@ impl rt::Model for VideooptimizationpacingpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4016,14 +4079,9 @@ impl rt::Model for VideooptimizationpacingpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicyLbvserverBinding {
@@ -4058,6 +4116,15 @@ impl rt::Resource for VideooptimizationpacingpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VideooptimizationpacingpolicyLbvserverBinding {
+    /// A `videooptimizationpacingpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpacingpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/videooptimizationpacingpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4077,52 +4144,43 @@ impl VideooptimizationpacingpolicyLbvserverBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationpacingpolicy_videooptimizationglobalpacing_binding/videooptimizationpacingpolicy_videooptimizationglobalpacing_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationpacingpolicyVideooptimizationglobalpacingBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<
-            VideooptimizationpacingpolicyVideooptimizationglobalpacingBindingLabeltype,
-        >,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0-FR4`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingpolicy_videooptimizationglobalpacing_binding`.`labeltype` ([`VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpacingpolicyVideooptimizationglobalpacingBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model for VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4145,6 +4203,7 @@ impl rt::Model for VideooptimizationpacingpolicyVideooptimizationglobalpacingBin
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4158,14 +4217,9 @@ impl rt::Model for VideooptimizationpacingpolicyVideooptimizationglobalpacingBin
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -4203,6 +4257,15 @@ impl rt::Resource for VideooptimizationpacingpolicyVideooptimizationglobalpacing
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
+    /// A `videooptimizationpacingpolicy_videooptimizationglobalpacing_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
     /// `GET /nitro/v1/config/videooptimizationpacingpolicy_videooptimizationglobalpacing_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -4222,72 +4285,62 @@ impl VideooptimizationpacingpolicyVideooptimizationglobalpacingBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Statistics: [`VideooptimizationpacingpolicylabelStats`]
+/// - Bindings: [`VideooptimizationpacingpolicylabelBinding`], [`VideooptimizationpacingpolicylabelPolicybindingBinding`], [`VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpacingpolicylabel {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`VideooptimizationpacingpolicylabelLabeltype`]): `vserver`, `policylabel`.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
-    pub labeltype: Option<rt::Open<VideooptimizationpacingpolicylabelLabeltype>>,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub comment: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Length: at least 1.
     ///
     /// Since `12.0-FR4`.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub numpol: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `NS_PLTMAP_RSP_REQ`.
     ///
-    /// Possible values (see [`VideooptimizationpacingpolicylabelPolicylabeltype`]): `videoopt_req`, `videoopt_res`.
+    /// Possible values (see [`VideooptReqVideooptRes`]): `videoopt_req`, `videoopt_res`.
     ///
     /// Since `12.0-FR4`.
-    pub policylabeltype: Option<
-        rt::Open<VideooptimizationpacingpolicylabelPolicylabeltype>,
-    >,
-    /// `Double`, read-only.
+    pub policylabeltype: Option<rt::Open<VideooptReqVideooptRes>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingpolicylabel`.`labeltype` ([`Videooptimizationpacingpolicylabel`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpacingpolicylabelLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
-/// Values of `videooptimizationpacingpolicylabel`.`policylabeltype` ([`Videooptimizationpacingpolicylabel`]): the same values as [`VideooptimizationdetectionpolicylabelPolicylabeltype`].
-pub type VideooptimizationpacingpolicylabelPolicylabeltype = VideooptimizationdetectionpolicylabelPolicylabeltype;
 impl rt::Model for Videooptimizationpacingpolicylabel {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4316,6 +4369,7 @@ impl rt::Model for Videooptimizationpacingpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4332,14 +4386,9 @@ impl rt::Model for Videooptimizationpacingpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpacingpolicylabel {
@@ -4372,6 +4421,25 @@ impl rt::Resource for Videooptimizationpacingpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Videooptimizationpacingpolicylabel {
+    /// A `videooptimizationpacingpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(mut self, policylabeltype: VideooptReqVideooptRes) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
 }
 impl Videooptimizationpacingpolicylabel {
     /// `POST /nitro/v1/config/videooptimizationpacingpolicylabel`
@@ -4417,24 +4485,23 @@ impl Videooptimizationpacingpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationpacingpolicylabel_binding/videooptimizationpacingpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding: Option<
-        Vec<VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding>,
-    >,
-    /// `videooptimizationpacingpolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub videooptimizationpacingpolicylabel_policybinding_binding: Option<
         Vec<VideooptimizationpacingpolicylabelPolicybindingBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding: Option<
+        Vec<VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4454,6 +4521,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelBinding {
                 self.videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4468,14 +4536,9 @@ impl rt::Model for VideooptimizationpacingpolicylabelBinding {
                 self.videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicylabelBinding {
@@ -4510,6 +4573,15 @@ impl rt::Resource for VideooptimizationpacingpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl VideooptimizationpacingpolicylabelBinding {
+    /// A `videooptimizationpacingpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpacingpolicylabelBinding {
     /// `GET /nitro/v1/config/videooptimizationpacingpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -4525,50 +4597,35 @@ impl VideooptimizationpacingpolicylabelBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0-FR4`
+/// - Reference page: `configuration/videooptimization/videooptimizationpacingpolicylabel_policybinding_binding/videooptimizationpacingpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationpacingpolicylabelPolicybindingBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0-FR4`.
-    pub labeltype: Option<
-        rt::Open<VideooptimizationpacingpolicylabelPolicybindingBindingLabeltype>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub invoke: Option<bool>,
+    /// Since `12.0-FR4`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0-FR4`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Since `12.0-FR4`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.0-FR4`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingpolicylabel_policybinding_binding`.`labeltype` ([`VideooptimizationpacingpolicylabelPolicybindingBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpacingpolicylabelPolicybindingBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model for VideooptimizationpacingpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4591,6 +4648,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4604,14 +4662,9 @@ impl rt::Model for VideooptimizationpacingpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicylabelPolicybindingBinding {
@@ -4647,6 +4700,15 @@ impl rt::Resource for VideooptimizationpacingpolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl VideooptimizationpacingpolicylabelPolicybindingBinding {
+    /// A `videooptimizationpacingpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpacingpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/videooptimizationpacingpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -4669,41 +4731,25 @@ impl VideooptimizationpacingpolicylabelPolicybindingBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBindingLabeltype`]): `vserver`, `policylabel`.
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub invoke: Option<bool>,
+    /// Since `13.1`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
     ///
     /// Since `13.1`.
-    pub labeltype: Option<
-        rt::Open<
-            VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBindingLabeltype,
-        >,
-    >,
-    /// `String`, read-write.
-    ///
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Mandatory for add.
     ///
@@ -4712,8 +4758,6 @@ pub struct VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBindin
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding`.`labeltype` ([`VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model
 for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
@@ -4735,6 +4779,7 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
             4 => self.labeltype.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4747,14 +4792,9 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
             4 => self.labeltype.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -4792,6 +4832,48 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
+    /// A `videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding` (method inferred: the reference gives none)
@@ -4832,13 +4914,13 @@ impl VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationparameter {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `12.0-FR4`.
     pub quicpacingrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
@@ -4859,6 +4941,7 @@ impl rt::Model for Videooptimizationparameter {
         match index {
             0 => self.quicpacingrate.as_field(),
             1 => self.randomsamplingpercentage.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4866,14 +4949,9 @@ impl rt::Model for Videooptimizationparameter {
         match index {
             0 => self.quicpacingrate.as_field_mut(),
             1 => self.randomsamplingpercentage.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationparameter {
@@ -4927,62 +5005,49 @@ impl Videooptimizationparameter {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationpolicy/videooptimizationpolicy.md`
+/// - Statistics: [`VideooptimizationpolicyStats`]
+/// - Bindings: [`VideooptimizationpolicyBinding`], [`VideooptimizationpolicyLbvserverBinding`], [`VideooptimizationpolicyVideooptimizationglobalBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpolicy {
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub action: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
     ///
     /// Since `12.0`.
-    pub undefaction: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
     /// Since `12.0`.
     pub comment: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
+    pub hits: Option<rt::Number>,
+    /// Since `12.0`.
     pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub newname: Option<String>,
-    /// `Double`, read-only.
-    ///
     /// Since `12.0`.
-    pub hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    pub rule: Option<String>,
+    /// Since `12.0`.
+    pub undefaction: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub undefhits: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    ///
-    /// Since `12.0`.
-    pub builtin: Option<Vec<rt::Open<VideooptimizationpolicyBuiltin>>>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpolicy`.`builtin` ([`Videooptimizationpolicy`]): the same values as [`VideooptimizationactionBuiltin`].
-pub type VideooptimizationpolicyBuiltin = VideooptimizationactionBuiltin;
 impl rt::Model for Videooptimizationpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5011,6 +5076,7 @@ impl rt::Model for Videooptimizationpolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5027,14 +5093,9 @@ impl rt::Model for Videooptimizationpolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpolicy {
@@ -5067,6 +5128,40 @@ impl rt::Resource for Videooptimizationpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Videooptimizationpolicy {
+    /// A `videooptimizationpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+    /// Sets [`undefaction`](Self::undefaction).
+    pub fn undefaction(mut self, undefaction: impl Into<String>) -> Self {
+        self.undefaction = Some(undefaction.into());
+        self
+    }
 }
 impl Videooptimizationpolicy {
     /// `POST /nitro/v1/config/videooptimizationpolicy`
@@ -5120,20 +5215,19 @@ impl Videooptimizationpolicy {
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationpolicy_binding/videooptimizationpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `videooptimizationpolicy_lbvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub videooptimizationpolicy_lbvserver_binding: Option<
         Vec<VideooptimizationpolicyLbvserverBinding>,
     >,
-    /// `videooptimizationpolicy_videooptimizationglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub videooptimizationpolicy_videooptimizationglobal_binding: Option<
@@ -5154,6 +5248,7 @@ impl rt::Model for VideooptimizationpolicyBinding {
             0 => self.name.as_field(),
             1 => self.videooptimizationpolicy_lbvserver_binding.as_field(),
             2 => self.videooptimizationpolicy_videooptimizationglobal_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5165,14 +5260,9 @@ impl rt::Model for VideooptimizationpolicyBinding {
                 self.videooptimizationpolicy_videooptimizationglobal_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicyBinding {
@@ -5207,6 +5297,15 @@ impl rt::Resource for VideooptimizationpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VideooptimizationpolicyBinding {
+    /// A `videooptimizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpolicyBinding {
     /// `GET /nitro/v1/config/videooptimizationpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -5222,48 +5321,43 @@ impl VideooptimizationpolicyBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationpolicy_lbvserver_binding/videooptimizationpolicy_lbvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicyLbvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationpolicyLbvserverBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0`.
-    pub labeltype: Option<rt::Open<VideooptimizationpolicyLbvserverBindingLabeltype>>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpolicy_lbvserver_binding`.`labeltype` ([`VideooptimizationpolicyLbvserverBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpolicyLbvserverBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model for VideooptimizationpolicyLbvserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5286,6 +5380,7 @@ impl rt::Model for VideooptimizationpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5299,14 +5394,9 @@ impl rt::Model for VideooptimizationpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicyLbvserverBinding {
@@ -5341,6 +5431,15 @@ impl rt::Resource for VideooptimizationpolicyLbvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VideooptimizationpolicyLbvserverBinding {
+    /// A `videooptimizationpolicy_lbvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpolicyLbvserverBinding {
     /// `GET /nitro/v1/config/videooptimizationpolicy_lbvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5360,50 +5459,43 @@ impl VideooptimizationpolicyLbvserverBinding {
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationpolicy_videooptimizationglobal_binding/videooptimizationpolicy_videooptimizationglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicyVideooptimizationglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0`.
-    pub labelname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationpolicyVideooptimizationglobalBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0`.
-    pub labeltype: Option<
-        rt::Open<VideooptimizationpolicyVideooptimizationglobalBindingLabeltype>,
-    >,
-    /// `Integer`, read-only.
-    ///
-    /// Since `12.0`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub activepolicy: Option<i64>,
+    /// Since `12.0`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpolicy_videooptimizationglobal_binding`.`labeltype` ([`VideooptimizationpolicyVideooptimizationglobalBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpolicyVideooptimizationglobalBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model for VideooptimizationpolicyVideooptimizationglobalBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5426,6 +5518,7 @@ impl rt::Model for VideooptimizationpolicyVideooptimizationglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5439,14 +5532,9 @@ impl rt::Model for VideooptimizationpolicyVideooptimizationglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicyVideooptimizationglobalBinding {
@@ -5482,6 +5570,15 @@ impl rt::Resource for VideooptimizationpolicyVideooptimizationglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VideooptimizationpolicyVideooptimizationglobalBinding {
+    /// A `videooptimizationpolicy_videooptimizationglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpolicyVideooptimizationglobalBinding {
     /// `GET /nitro/v1/config/videooptimizationpolicy_videooptimizationglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -5501,68 +5598,59 @@ impl VideooptimizationpolicyVideooptimizationglobalBinding {
 /// - Key: `labelname`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationpolicylabel/videooptimizationpolicylabel.md`
+/// - Statistics: [`VideooptimizationpolicylabelStats`]
+/// - Bindings: [`VideooptimizationpolicylabelBinding`], [`VideooptimizationpolicylabelPolicybindingBinding`], [`VideooptimizationpolicylabelVideooptimizationpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Videooptimizationpolicylabel {
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `NS_PLTMAP_RSP_REQ`.
-    ///
-    /// Possible values (see [`VideooptimizationpolicylabelPolicylabeltype`]): `videoopt_req`, `videoopt_res`.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
-    pub policylabeltype: Option<rt::Open<VideooptimizationpolicylabelPolicylabeltype>>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub comment: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `12.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0`.
+    pub invoke_labelname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
     /// Length: at least 1.
     ///
     /// Since `12.0`.
     pub newname: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub numpol: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Default: `NS_PLTMAP_RSP_REQ`.
+    ///
+    /// Possible values (see [`VideooptReqVideooptRes`]): `videoopt_req`, `videoopt_res`.
     ///
     /// Since `12.0`.
-    pub hits: Option<rt::Number>,
-    /// `Double`, read-only.
+    pub policylabeltype: Option<rt::Open<VideooptReqVideooptRes>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VideooptimizationpolicylabelLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0`.
-    pub labeltype: Option<rt::Open<VideooptimizationpolicylabelLabeltype>>,
-    /// `String`, read-only.
-    ///
-    /// Since `12.0`.
-    pub invoke_labelname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpolicylabel`.`labeltype` ([`Videooptimizationpolicylabel`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpolicylabelLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
-/// Values of `videooptimizationpolicylabel`.`policylabeltype` ([`Videooptimizationpolicylabel`]): the same values as [`VideooptimizationdetectionpolicylabelPolicylabeltype`].
-pub type VideooptimizationpolicylabelPolicylabeltype = VideooptimizationdetectionpolicylabelPolicylabeltype;
 impl rt::Model for Videooptimizationpolicylabel {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5591,6 +5679,7 @@ impl rt::Model for Videooptimizationpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5607,14 +5696,9 @@ impl rt::Model for Videooptimizationpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpolicylabel {
@@ -5647,6 +5731,25 @@ impl rt::Resource for Videooptimizationpolicylabel {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl Videooptimizationpolicylabel {
+    /// A `videooptimizationpolicylabel` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`policylabeltype`](Self::policylabeltype).
+    pub fn policylabeltype(mut self, policylabeltype: VideooptReqVideooptRes) -> Self {
+        self.policylabeltype = Some(rt::Open::Known(policylabeltype));
+        self
+    }
 }
 impl Videooptimizationpolicylabel {
     /// `POST /nitro/v1/config/videooptimizationpolicylabel`
@@ -5688,20 +5791,19 @@ impl Videooptimizationpolicylabel {
 /// - Key: `labelname`
 /// - Operations: `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationpolicylabel_binding/videooptimizationpolicylabel_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicylabelBinding {
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub labelname: Option<String>,
-    /// `videooptimizationpolicylabel_policybinding_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub videooptimizationpolicylabel_policybinding_binding: Option<
         Vec<VideooptimizationpolicylabelPolicybindingBinding>,
     >,
-    /// `videooptimizationpolicylabel_videooptimizationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub videooptimizationpolicylabel_videooptimizationpolicy_binding: Option<
@@ -5725,6 +5827,7 @@ impl rt::Model for VideooptimizationpolicylabelBinding {
                 self.videooptimizationpolicylabel_videooptimizationpolicy_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5736,14 +5839,9 @@ impl rt::Model for VideooptimizationpolicylabelBinding {
                 self.videooptimizationpolicylabel_videooptimizationpolicy_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicylabelBinding {
@@ -5778,6 +5876,15 @@ impl rt::Resource for VideooptimizationpolicylabelBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl VideooptimizationpolicylabelBinding {
+    /// A `videooptimizationpolicylabel_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpolicylabelBinding {
     /// `GET /nitro/v1/config/videooptimizationpolicylabel_binding/{labelname}`
     pub fn get(labelname: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(labelname)
@@ -5793,50 +5900,35 @@ impl VideooptimizationpolicylabelBinding {
 /// - Key: `labelname`
 /// - Operations: `count`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationpolicylabel_policybinding_binding/videooptimizationpolicylabel_policybinding_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicylabelPolicybindingBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationpolicylabelPolicybindingBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0`.
-    pub labeltype: Option<
-        rt::Open<VideooptimizationpolicylabelPolicybindingBindingLabeltype>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
+    /// Since `12.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0`.
+    pub invoke: Option<bool>,
+    /// Since `12.0`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Since `12.0`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpolicylabel_policybinding_binding`.`labeltype` ([`VideooptimizationpolicylabelPolicybindingBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpolicylabelPolicybindingBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model for VideooptimizationpolicylabelPolicybindingBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -5859,6 +5951,7 @@ impl rt::Model for VideooptimizationpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5872,14 +5965,9 @@ impl rt::Model for VideooptimizationpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicylabelPolicybindingBinding {
@@ -5915,6 +6003,15 @@ impl rt::Resource for VideooptimizationpolicylabelPolicybindingBinding {
     const KEYS: &'static [&'static str] = &["labelname"];
 }
 impl VideooptimizationpolicylabelPolicybindingBinding {
+    /// A `videooptimizationpolicylabel_policybinding_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VideooptimizationpolicylabelPolicybindingBinding {
     /// `GET /nitro/v1/config/videooptimizationpolicylabel_policybinding_binding/{labelname}?count=yes`
     pub fn count(labelname: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(labelname)
@@ -5934,50 +6031,35 @@ impl VideooptimizationpolicylabelPolicybindingBinding {
 /// - Key: `labelname`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.0`
+/// - Reference page: `configuration/videooptimization/videooptimizationpolicylabel_videooptimizationpolicy_binding/videooptimizationpolicylabel_videooptimizationpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VideooptimizationpolicylabelVideooptimizationpolicyBinding {
-    /// `Double`, read-write.
-    ///
-    /// Since `12.0`.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub policyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub invoke_labelname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0`.
-    pub invoke: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VideooptimizationpolicylabelVideooptimizationpolicyBindingLabeltype`]): `vserver`, `policylabel`.
-    ///
-    /// Since `12.0`.
-    pub labeltype: Option<
-        rt::Open<VideooptimizationpolicylabelVideooptimizationpolicyBindingLabeltype>,
-    >,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
+    /// Since `12.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0`.
+    pub invoke: Option<bool>,
+    /// Since `12.0`.
+    pub invoke_labelname: Option<String>,
+    /// Possible values (see [`VserverPolicylabel`]): `vserver`, `policylabel`.
+    ///
+    /// Since `12.0`.
+    pub labeltype: Option<rt::Open<VserverPolicylabel>>,
+    /// Since `12.0`.
+    pub policyname: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `videooptimizationpolicylabel_videooptimizationpolicy_binding`.`labeltype` ([`VideooptimizationpolicylabelVideooptimizationpolicyBinding`]): the same values as [`VideooptimizationdetectionpolicyLbvserverBindingLabeltype`].
-pub type VideooptimizationpolicylabelVideooptimizationpolicyBindingLabeltype = VideooptimizationdetectionpolicyLbvserverBindingLabeltype;
 impl rt::Model for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6000,6 +6082,7 @@ impl rt::Model for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6013,14 +6096,9 @@ impl rt::Model for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
@@ -6054,6 +6132,48 @@ impl rt::Resource for VideooptimizationpolicylabelVideooptimizationpolicyBinding
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["labelname"];
+}
+impl VideooptimizationpolicylabelVideooptimizationpolicyBinding {
+    /// A `videooptimizationpolicylabel_videooptimizationpolicy_binding` named by its key, every other field unset.
+    pub fn new(labelname: impl Into<String>) -> Self {
+        Self {
+            labelname: Some(labelname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`invoke`](Self::invoke).
+    pub fn invoke(mut self, invoke: bool) -> Self {
+        self.invoke = Some(invoke);
+        self
+    }
+    /// Sets [`invoke_labelname`](Self::invoke_labelname).
+    pub fn invoke_labelname(mut self, invoke_labelname: impl Into<String>) -> Self {
+        self.invoke_labelname = Some(invoke_labelname.into());
+        self
+    }
+    /// Sets [`labeltype`](Self::labeltype).
+    pub fn labeltype(mut self, labeltype: VserverPolicylabel) -> Self {
+        self.labeltype = Some(rt::Open::Known(labeltype));
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
 }
 impl VideooptimizationpolicylabelVideooptimizationpolicyBinding {
     /// `PUT /nitro/v1/config/videooptimizationpolicylabel_videooptimizationpolicy_binding`

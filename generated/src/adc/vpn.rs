@@ -14,453 +14,449 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnStats {
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cfghtmlserved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cfghtmlservedrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<VpnStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub cpsconnfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpsconnfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpsconnsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cpsconnsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub csconnsuccrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub csgconnectedusersrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub csgptktvalidatenotstarted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub csgptktvalidatenotstartedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub csgrtktvalidatenotstarted: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub csgrtktvalidatenotstartedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub csgtotalconnectedusers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cshttpprobehit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub cshttpprobehitrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub csnonhttpprobehit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub csnonhttpprobehitrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub csrequesthit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub csrequesthitrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnbackendconnectionfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnconnectorfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpndnsrequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnrequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnrequestsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnsaasrequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnsaasrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnsaasrequestsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnwebrequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnwebrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cvpnwebrequestsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub directaccessconnectorfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub directaccessrequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub directaccessrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub directaccessrequestsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsreqhit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub dnsreqhitrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub fsrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub icalicensefailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub icalicensefailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipdisabledmipdisabled: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipdisabledmipdisabledrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipdisabledmipused: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipdisabledmipusedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipfailedmipdisabled: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipfailedmipdisabledrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipfailedmipused: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipfailedmipusedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipspillovermipused: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub iipspillovermipusedrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub indexhtmlhit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub indexhtmlnoserved: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpbackendconnectionfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpconnectorfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpdnsrequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbprequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbprequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbprequestsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpsaasrequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpsaasrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpsaasrequestsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpwebrequestfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpwebrequestrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sbpwebrequestsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksclienterror: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksclienterrorrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksconnreqrcvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksconnreqrcvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksconnreqsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksconnreqsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksconnresprcvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksconnresprcvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksconnrespsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksconnrespsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksmethreqrcvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksmethreqrcvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksmethreqsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksmethreqsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksmethresprcvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksmethresprcvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksmethrespsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksmethrespsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksservererror: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub socksservererrorrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub staconnfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub staconnfailurerate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub staconnsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub staconnsuccessrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub stamonfail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub stamonfailrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub stamonrcvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub stamonrcvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub stamonsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub stamonsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub stamonsucc: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
     pub stamonsuccrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub starequestsent: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub starequestsentrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub staresponserecvd: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub staresponserecvdrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svpnhttpdcurserverconnectionsopen: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svpnhttpdtotalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svpnhttpdtotalrequestscachehits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svpnhttpdtotalresponses: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub svpnreqwaftotblock: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalcsconnsucc: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnbackendconnectionfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnconnectorfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpndnsrequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnrequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnrequestsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnsaasrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnsaasrequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnsaasrequestsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnwebrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnwebrequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalcvpnwebrequestsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totaldirectaccessconnectorfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totaldirectaccessrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totaldirectaccessrequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totaldirectaccessrequestsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalfsrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpbackendconnectionfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpconnectorfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpdnsrequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbprequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbprequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbprequestsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpsaasrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpsaasrequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpsaasrequestsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpwebrequest: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpwebrequestfailure: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalsbpwebrequestsuccess: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub vpnlicensefail: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub winsrequesthit: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub winsrequesthitrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpn`.`clearstats` ([`VpnStats`]).
-///
-/// Also the values of `vpnvserver.clearstats`.
+/// Values of `vpn.clearstats`, `vpnvserver.clearstats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnStatsClearstats {
+pub enum BasicFull {
     /// `basic`
     Basic,
     /// `full`
     Full,
 }
-impl rt::WireEnum for VpnStatsClearstats {
+impl rt::WireEnum for BasicFull {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Basic, "basic"),
         (Self::Full, "full"),
@@ -750,6 +746,7 @@ impl rt::Model for VpnStats {
             136 => self.vpnlicensefail.as_field(),
             137 => self.winsrequesthit.as_field(),
             138 => self.winsrequesthitrate.as_field(),
+            139 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -894,14 +891,9 @@ impl rt::Model for VpnStats {
             136 => self.vpnlicensefail.as_field_mut(),
             137 => self.winsrequesthit.as_field_mut(),
             138 => self.winsrequesthitrate.as_field_mut(),
+            139 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnStats {
@@ -950,19 +942,15 @@ impl VpnStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnurlpolicyStats {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clearstats: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Since `14.1`.
+    pub clearstats: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyhits: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pipolicyhitsrate: Option<rt::Number>,
@@ -983,6 +971,7 @@ impl rt::Model for VpnurlpolicyStats {
             1 => self.name.as_field(),
             2 => self.pipolicyhits.as_field(),
             3 => self.pipolicyhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -992,14 +981,9 @@ impl rt::Model for VpnurlpolicyStats {
             1 => self.name.as_field_mut(),
             2 => self.pipolicyhits.as_field_mut(),
             3 => self.pipolicyhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnurlpolicyStats {
@@ -1051,51 +1035,45 @@ impl VpnurlpolicyStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverStats {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverStatsClearstats`]): `basic`, `full`.
-    pub clearstats: Option<rt::Open<VpnvserverStatsClearstats>>,
-    /// `Double`, read-only.
+    /// Length: at least 1.
+    pub name: Option<String>,
+    /// Possible values (see [`BasicFull`]): `basic`, `full`.
+    pub clearstats: Option<rt::Open<BasicFull>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cursslvpnusers: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curtotalvpnusers: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub primaryipaddress: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub primaryport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub responsesrate: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalrequests: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub totalresponses: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver`.`clearstats` ([`VpnvserverStats`]): the same values as [`VpnStatsClearstats`].
-pub type VpnvserverStatsClearstats = VpnStatsClearstats;
 impl rt::Model for VpnvserverStats {
     const FIELDS: &'static [&'static str] = &[
         "clearstats",
@@ -1134,6 +1112,7 @@ impl rt::Model for VpnvserverStats {
             13 => self.totalresponsebytes.as_field(),
             14 => self.totalresponses.as_field(),
             15 => self.type_.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1155,14 +1134,9 @@ impl rt::Model for VpnvserverStats {
             13 => self.totalresponsebytes.as_field_mut(),
             14 => self.totalresponses.as_field_mut(),
             15 => self.type_.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverStats {
@@ -1215,36 +1189,30 @@ impl VpnvserverStats {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnalwaysonprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DENY`.
-    ///
-    /// Possible values (see [`VpnalwaysonprofileClientcontrol`]): `ALLOW`, `DENY`.
-    ///
-    /// Since `11.1`.
-    pub clientcontrol: Option<rt::Open<VpnalwaysonprofileClientcontrol>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `Remote`.
-    ///
-    /// Possible values (see [`VpnalwaysonprofileLocationbasedvpn`]): `Remote`, `Everywhere`.
-    ///
-    /// Since `11.1`.
-    pub locationbasedvpn: Option<rt::Open<VpnalwaysonprofileLocationbasedvpn>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Default: `DENY`.
+    ///
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    ///
+    /// Since `11.1`.
+    pub clientcontrol: Option<rt::Open<AllowDeny>>,
+    /// Default: `Remote`.
+    ///
+    /// Possible values (see [`VpnalwaysonprofileLocationbasedvpn`]): `Remote`, `Everywhere`.
+    ///
+    /// Since `11.1`.
+    pub locationbasedvpn: Option<rt::Open<VpnalwaysonprofileLocationbasedvpn>>,
     /// Default: `fullAccess`.
     ///
     /// Possible values (see [`VpnalwaysonprofileNetworkaccessonvpnfailure`]): `onlyToGateway`, `fullAccess`.
@@ -1256,18 +1224,16 @@ pub struct Vpnalwaysonprofile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnalwaysonprofile`.`clientcontrol` ([`Vpnalwaysonprofile`]).
-///
-/// Also the values of `vpnparameter.defaultauthorizationaction`, `vpnsessionaction.defaultauthorizationaction`.
+/// Values of `vpnalwaysonprofile.clientcontrol`, `vpnparameter.defaultauthorizationaction`, `vpnsessionaction.defaultauthorizationaction`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnalwaysonprofileClientcontrol {
+pub enum AllowDeny {
     /// `ALLOW`
     Allow,
     /// `DENY`
     Deny,
 }
-impl rt::WireEnum for VpnalwaysonprofileClientcontrol {
+impl rt::WireEnum for AllowDeny {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Allow, "ALLOW"),
         (Self::Deny, "DENY"),
@@ -1319,6 +1285,7 @@ impl rt::Model for Vpnalwaysonprofile {
             2 => self.locationbasedvpn.as_field(),
             3 => self.name.as_field(),
             4 => self.networkaccessonvpnfailure.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1329,14 +1296,9 @@ impl rt::Model for Vpnalwaysonprofile {
             2 => self.locationbasedvpn.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.networkaccessonvpnfailure.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnalwaysonprofile {
@@ -1369,6 +1331,38 @@ impl rt::Resource for Vpnalwaysonprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnalwaysonprofile {
+    /// A `vpnalwaysonprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`clientcontrol`](Self::clientcontrol).
+    pub fn clientcontrol(mut self, clientcontrol: AllowDeny) -> Self {
+        self.clientcontrol = Some(rt::Open::Known(clientcontrol));
+        self
+    }
+    /// Sets [`locationbasedvpn`](Self::locationbasedvpn).
+    pub fn locationbasedvpn(
+        mut self,
+        locationbasedvpn: VpnalwaysonprofileLocationbasedvpn,
+    ) -> Self {
+        self.locationbasedvpn = Some(rt::Open::Known(locationbasedvpn));
+        self
+    }
+    /// Sets [`networkaccessonvpnfailure`](Self::networkaccessonvpnfailure).
+    pub fn networkaccessonvpnfailure(
+        mut self,
+        networkaccessonvpnfailure: VpnalwaysonprofileNetworkaccessonvpnfailure,
+    ) -> Self {
+        self.networkaccessonvpnfailure = Some(
+            rt::Open::Known(networkaccessonvpnfailure),
+        );
+        self
+    }
 }
 impl Vpnalwaysonprofile {
     /// `POST /nitro/v1/config/vpnalwaysonprofile`
@@ -1419,52 +1413,47 @@ impl Vpnalwaysonprofile {
 /// - URL: `/nitro/v1/config/vpnclientlessaccesspolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
+/// - Bindings: [`VpnclientlessaccesspolicyBinding`], [`VpnclientlessaccesspolicyVpnglobalBinding`], [`VpnclientlessaccesspolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnclientlessaccesspolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VpnclientlessaccesspolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<VpnclientlessaccesspolicyBuiltin>>>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    pub hits: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
     /// Mandatory for add.
     pub profilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub rule: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub undefaction: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub undefhits: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnclientlessaccesspolicy`.`builtin` ([`Vpnclientlessaccesspolicy`]).
-///
-/// Also the values of `vpnclientlessaccessprofile.builtin`, `vpnglobal_vpnclientlessaccesspolicy_binding.builtin`, `vpnglobal_vpnsessionpolicy_binding.builtin`, `vpnsessionaction.builtin`, `vpnsessionpolicy.builtin`.
+/// Values of `vpnclientlessaccesspolicy.builtin`, `vpnclientlessaccessprofile.builtin`, `vpnglobal_vpnclientlessaccesspolicy_binding.builtin`, `vpnglobal_vpnsessionpolicy_binding.builtin`, `vpnsessionaction.builtin`, `vpnsessionpolicy.builtin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnclientlessaccesspolicyBuiltin {
+pub enum Builtin {
     /// `MODIFIABLE`
     Modifiable,
     /// `DELETABLE`
@@ -1476,7 +1465,7 @@ pub enum VpnclientlessaccesspolicyBuiltin {
     /// Since `11.0`.
     PartitionAll,
 }
-impl rt::WireEnum for VpnclientlessaccesspolicyBuiltin {
+impl rt::WireEnum for Builtin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Modifiable, "MODIFIABLE"),
         (Self::Deletable, "DELETABLE"),
@@ -1512,6 +1501,7 @@ impl rt::Model for Vpnclientlessaccesspolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1528,14 +1518,9 @@ impl rt::Model for Vpnclientlessaccesspolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnclientlessaccesspolicy {
@@ -1568,6 +1553,25 @@ impl rt::Resource for Vpnclientlessaccesspolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnclientlessaccesspolicy {
+    /// A `vpnclientlessaccesspolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`profilename`](Self::profilename).
+    pub fn profilename(mut self, profilename: impl Into<String>) -> Self {
+        self.profilename = Some(profilename.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Vpnclientlessaccesspolicy {
     /// `POST /nitro/v1/config/vpnclientlessaccesspolicy`
@@ -1614,20 +1618,19 @@ impl Vpnclientlessaccesspolicy {
 /// - URL: `/nitro/v1/config/vpnclientlessaccesspolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnclientlessaccesspolicy_binding/vpnclientlessaccesspolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnclientlessaccesspolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `vpnclientlessaccesspolicy_vpnvserver_binding[]`, read-only.
-    pub vpnclientlessaccesspolicy_vpnvserver_binding: Option<
-        Vec<VpnclientlessaccesspolicyVpnvserverBinding>,
-    >,
-    /// `vpnclientlessaccesspolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpnclientlessaccesspolicy_vpnglobal_binding: Option<
         Vec<VpnclientlessaccesspolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnclientlessaccesspolicy_vpnvserver_binding: Option<
+        Vec<VpnclientlessaccesspolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1644,6 +1647,7 @@ impl rt::Model for VpnclientlessaccesspolicyBinding {
             0 => self.name.as_field(),
             1 => self.vpnclientlessaccesspolicy_vpnglobal_binding.as_field(),
             2 => self.vpnclientlessaccesspolicy_vpnvserver_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1652,14 +1656,9 @@ impl rt::Model for VpnclientlessaccesspolicyBinding {
             0 => self.name.as_field_mut(),
             1 => self.vpnclientlessaccesspolicy_vpnglobal_binding.as_field_mut(),
             2 => self.vpnclientlessaccesspolicy_vpnvserver_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnclientlessaccesspolicyBinding {
@@ -1694,6 +1693,15 @@ impl rt::Resource for VpnclientlessaccesspolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnclientlessaccesspolicyBinding {
+    /// A `vpnclientlessaccesspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnclientlessaccesspolicyBinding {
     /// `GET /nitro/v1/config/vpnclientlessaccesspolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -1708,33 +1716,30 @@ impl VpnclientlessaccesspolicyBinding {
 /// - URL: `/nitro/v1/config/vpnclientlessaccesspolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnclientlessaccesspolicy_vpnglobal_binding/vpnclientlessaccesspolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnclientlessaccesspolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
     /// Since `11.1`.
     pub priority: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1754,6 +1759,7 @@ impl rt::Model for VpnclientlessaccesspolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1764,14 +1770,9 @@ impl rt::Model for VpnclientlessaccesspolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnclientlessaccesspolicyVpnglobalBinding {
@@ -1806,6 +1807,15 @@ impl rt::Resource for VpnclientlessaccesspolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnclientlessaccesspolicyVpnglobalBinding {
+    /// A `vpnclientlessaccesspolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnclientlessaccesspolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/vpnclientlessaccesspolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1824,33 +1834,30 @@ impl VpnclientlessaccesspolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/vpnclientlessaccesspolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnclientlessaccesspolicy_vpnvserver_binding/vpnclientlessaccesspolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnclientlessaccesspolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<i64>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Range: 1 to 2147483647.
     ///
     /// Since `11.1`.
     pub priority: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1870,6 +1877,7 @@ impl rt::Model for VpnclientlessaccesspolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1880,14 +1888,9 @@ impl rt::Model for VpnclientlessaccesspolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnclientlessaccesspolicyVpnvserverBinding {
@@ -1922,6 +1925,15 @@ impl rt::Resource for VpnclientlessaccesspolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnclientlessaccesspolicyVpnvserverBinding {
+    /// A `vpnclientlessaccesspolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnclientlessaccesspolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/vpnclientlessaccesspolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -1943,103 +1955,75 @@ impl VpnclientlessaccesspolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnclientlessaccessprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VpnclientlessaccessprofileBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<VpnclientlessaccessprofileBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub clientconsumedcookies: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Length: at least 1.
-    pub cssrewritepolicylabel: Option<String>,
-    /// `String`, read-only.
-    pub description: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Boolean`, read-only.
-    pub isdefault: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub javascriptrewritepolicylabel: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub profilename: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Length: at least 1.
+    pub clientconsumedcookies: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Length: at least 1.
+    pub cssrewritepolicylabel: Option<String>,
+    /// Read-only: never sent.
+    pub description: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent.
+    pub isdefault: Option<bool>,
+    /// Length: at least 1.
+    pub javascriptrewritepolicylabel: Option<String>,
     /// Length: at least 1.
     pub regexforfindingcustomurls: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub regexforfindingurlincss: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub regexforfindingurlinjavascript: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub regexforfindingurlinxcomponent: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub regexforfindingurlinxml: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub reqhdrrewritepolicylabel: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnclientlessaccessprofileRequirepersistentcookie`]): `ON`, `OFF`.
-    pub requirepersistentcookie: Option<
-        rt::Open<VpnclientlessaccessprofileRequirepersistentcookie>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub requirepersistentcookie: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub reshdrrewritepolicylabel: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub urlrewritepolicylabel: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub xcomponentrewritepolicylabel: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub xmlrewritepolicylabel: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnclientlessaccessprofile`.`builtin` ([`Vpnclientlessaccessprofile`]): the same values as [`VpnclientlessaccesspolicyBuiltin`].
-pub type VpnclientlessaccessprofileBuiltin = VpnclientlessaccesspolicyBuiltin;
-/// Values of `vpnclientlessaccessprofile`.`requirepersistentcookie` ([`Vpnclientlessaccessprofile`]).
-///
-/// Also the values of `vpnintranetapplication.spoofiip`, `vpnnexthopserver.secure`, `vpnparameter.clientchoices`, `vpnparameter.clientcleanupprompt`, `vpnparameter.clientsecuritylog`, `vpnparameter.icaproxy`, `vpnparameter.icasessiontimeout`, `vpnparameter.iconwithreceiver`, `vpnparameter.killconnections`, `vpnparameter.rfc1918`, `vpnparameter.spoofiip`, `vpnparameter.sso`, `vpnparameter.transparentinterception`, `vpnparameter.windowsautologon`, `vpnsamlssoprofile.encryptassertion`, `vpnsamlssoprofile.sendpassword`, `vpnsessionaction.clientchoices`, `vpnsessionaction.clientcleanupprompt`, `vpnsessionaction.clientsecuritylog`, `vpnsessionaction.icaproxy`, `vpnsessionaction.iconwithreceiver`, `vpnsessionaction.killconnections`, `vpnsessionaction.rfc1918`, `vpnsessionaction.spoofiip`, `vpnsessionaction.sso`, `vpnsessionaction.transparentinterception`, `vpnsessionaction.windowsautologon`, `vpntrafficaction.fta`, `vpntrafficaction.hdx`, `vpntrafficaction.sso`, `vpntrafficaction.wanscaler`, `vpnurl.clientlessaccess`, `vpnurlaction.clientlessaccess`, `vpnvserver.advancedepa`, `vpnvserver.authentication`, `vpnvserver.devicecert`, `vpnvserver.dtls`, `vpnvserver.icaonly`, `vpnvserver.icaproxysessionmigration`, `vpnvserver.l2conn`, `vpnvserver.loginonce`, `vpnvserver.logoutonsmartcardremoval`, `vpnvserver.map`, `vpnvserver_intranetip_binding.map`.
+/// Values of `vpnclientlessaccessprofile.requirepersistentcookie`, `vpnintranetapplication.spoofiip`, `vpnnexthopserver.secure`, `vpnparameter.clientchoices`, `vpnparameter.clientcleanupprompt`, `vpnparameter.clientsecuritylog`, `vpnparameter.icaproxy`, `vpnparameter.icasessiontimeout`, `vpnparameter.iconwithreceiver`, `vpnparameter.killconnections`, `vpnparameter.rfc1918`, `vpnparameter.spoofiip`, `vpnparameter.sso`, `vpnparameter.transparentinterception`, `vpnparameter.windowsautologon`, `vpnsamlssoprofile.encryptassertion`, `vpnsamlssoprofile.sendpassword`, `vpnsessionaction.clientchoices`, `vpnsessionaction.clientcleanupprompt`, `vpnsessionaction.clientsecuritylog`, `vpnsessionaction.icaproxy`, `vpnsessionaction.iconwithreceiver`, `vpnsessionaction.killconnections`, `vpnsessionaction.rfc1918`, `vpnsessionaction.spoofiip`, `vpnsessionaction.sso`, `vpnsessionaction.transparentinterception`, `vpnsessionaction.windowsautologon`, `vpntrafficaction.fta`, `vpntrafficaction.hdx`, `vpntrafficaction.sso`, `vpntrafficaction.wanscaler`, `vpnurl.clientlessaccess`, `vpnurlaction.clientlessaccess`, `vpnvserver.advancedepa`, `vpnvserver.authentication`, `vpnvserver.devicecert`, `vpnvserver.dtls`, `vpnvserver.icaonly`, `vpnvserver.icaproxysessionmigration`, `vpnvserver.l2conn`, `vpnvserver.loginonce`, `vpnvserver.logoutonsmartcardremoval`, `vpnvserver.map`, `vpnvserver_intranetip_binding.map`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnclientlessaccessprofileRequirepersistentcookie {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for VpnclientlessaccessprofileRequirepersistentcookie {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
@@ -2091,6 +2075,7 @@ impl rt::Model for Vpnclientlessaccessprofile {
             17 => self.urlrewritepolicylabel.as_field(),
             18 => self.xcomponentrewritepolicylabel.as_field(),
             19 => self.xmlrewritepolicylabel.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2116,14 +2101,9 @@ impl rt::Model for Vpnclientlessaccessprofile {
             17 => self.urlrewritepolicylabel.as_field_mut(),
             18 => self.xcomponentrewritepolicylabel.as_field_mut(),
             19 => self.xmlrewritepolicylabel.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnclientlessaccessprofile {
@@ -2156,6 +2136,15 @@ impl rt::Resource for Vpnclientlessaccessprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["profilename"];
+}
+impl Vpnclientlessaccessprofile {
+    /// A `vpnclientlessaccessprofile` named by its key, every other field unset.
+    pub fn new(profilename: impl Into<String>) -> Self {
+        Self {
+            profilename: Some(profilename.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Vpnclientlessaccessprofile {
     /// `POST /nitro/v1/config/vpnclientlessaccessprofile`
@@ -2212,22 +2201,18 @@ impl Vpnclientlessaccessprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnepaprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub data: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub filename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub data: Option<String>,
+    /// Length: at least 1.
+    pub filename: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2240,6 +2225,7 @@ impl rt::Model for Vpnepaprofile {
             1 => self.data.as_field(),
             2 => self.filename.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2249,14 +2235,9 @@ impl rt::Model for Vpnepaprofile {
             1 => self.data.as_field_mut(),
             2 => self.filename.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnepaprofile {
@@ -2289,6 +2270,25 @@ impl rt::Resource for Vpnepaprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnepaprofile {
+    /// A `vpnepaprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, data: impl Into<String>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+    /// Sets [`filename`](Self::filename).
+    pub fn filename(mut self, filename: impl Into<String>) -> Self {
+        self.filename = Some(filename.into());
+        self
+    }
 }
 impl Vpnepaprofile {
     /// `POST /nitro/v1/config/vpnepaprofile`
@@ -2331,18 +2331,18 @@ impl Vpnepaprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpneula {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2353,6 +2353,7 @@ impl rt::Model for Vpneula {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2360,14 +2361,9 @@ impl rt::Model for Vpneula {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpneula {
@@ -2400,6 +2396,15 @@ impl rt::Resource for Vpneula {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpneula {
+    /// A `vpneula` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
 }
 impl Vpneula {
     /// `POST /nitro/v1/config/vpneula`
@@ -2441,50 +2446,37 @@ impl Vpneula {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnformssoaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub actionurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub namevaluepair: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub actionurl: Option<String>,
+    pub namevaluepair: Option<String>,
     /// Default: `DYNAMIC`.
     ///
     /// Possible values (see [`VpnformssoactionNvtype`]): `STATIC`, `DYNAMIC`.
     pub nvtype: Option<rt::Open<VpnformssoactionNvtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub passwdfield: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `8096`.
     pub responsesize: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     pub ssosuccessrule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `GET`.
     ///
     /// Possible values (see [`VpnformssoactionSubmitmethod`]): `GET`, `POST`.
     pub submitmethod: Option<rt::Open<VpnformssoactionSubmitmethod>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
@@ -2548,6 +2540,7 @@ impl rt::Model for Vpnformssoaction {
             7 => self.ssosuccessrule.as_field(),
             8 => self.submitmethod.as_field(),
             9 => self.userfield.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2563,14 +2556,9 @@ impl rt::Model for Vpnformssoaction {
             7 => self.ssosuccessrule.as_field_mut(),
             8 => self.submitmethod.as_field_mut(),
             9 => self.userfield.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnformssoaction {
@@ -2603,6 +2591,55 @@ impl rt::Resource for Vpnformssoaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnformssoaction {
+    /// A `vpnformssoaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`actionurl`](Self::actionurl).
+    pub fn actionurl(mut self, actionurl: impl Into<String>) -> Self {
+        self.actionurl = Some(actionurl.into());
+        self
+    }
+    /// Sets [`namevaluepair`](Self::namevaluepair).
+    pub fn namevaluepair(mut self, namevaluepair: impl Into<String>) -> Self {
+        self.namevaluepair = Some(namevaluepair.into());
+        self
+    }
+    /// Sets [`nvtype`](Self::nvtype).
+    pub fn nvtype(mut self, nvtype: VpnformssoactionNvtype) -> Self {
+        self.nvtype = Some(rt::Open::Known(nvtype));
+        self
+    }
+    /// Sets [`passwdfield`](Self::passwdfield).
+    pub fn passwdfield(mut self, passwdfield: impl Into<String>) -> Self {
+        self.passwdfield = Some(passwdfield.into());
+        self
+    }
+    /// Sets [`responsesize`](Self::responsesize).
+    pub fn responsesize(mut self, responsesize: impl Into<rt::Number>) -> Self {
+        self.responsesize = Some(responsesize.into());
+        self
+    }
+    /// Sets [`ssosuccessrule`](Self::ssosuccessrule).
+    pub fn ssosuccessrule(mut self, ssosuccessrule: impl Into<String>) -> Self {
+        self.ssosuccessrule = Some(ssosuccessrule.into());
+        self
+    }
+    /// Sets [`submitmethod`](Self::submitmethod).
+    pub fn submitmethod(mut self, submitmethod: VpnformssoactionSubmitmethod) -> Self {
+        self.submitmethod = Some(rt::Open::Known(submitmethod));
+        self
+    }
+    /// Sets [`userfield`](Self::userfield).
+    pub fn userfield(mut self, userfield: impl Into<String>) -> Self {
+        self.userfield = Some(userfield.into());
+        self
+    }
 }
 impl Vpnformssoaction {
     /// `POST /nitro/v1/config/vpnformssoaction`
@@ -2656,12 +2693,11 @@ impl Vpnformssoaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAppcontrollerBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub appcontroller: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    pub appcontroller: Option<String>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2679,6 +2715,7 @@ impl rt::Model for VpnglobalAppcontrollerBinding {
             0 => self.count.as_field(),
             1 => self.appcontroller.as_field(),
             2 => self.gotopriorityexpression.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2687,14 +2724,9 @@ impl rt::Model for VpnglobalAppcontrollerBinding {
             0 => self.count.as_field_mut(),
             1 => self.appcontroller.as_field_mut(),
             2 => self.gotopriorityexpression.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAppcontrollerBinding {
@@ -2729,6 +2761,21 @@ impl rt::Resource for VpnglobalAppcontrollerBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAppcontrollerBinding {
+    /// Sets [`appcontroller`](Self::appcontroller).
+    pub fn appcontroller(mut self, appcontroller: impl Into<String>) -> Self {
+        self.appcontroller = Some(appcontroller.into());
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+}
+impl VpnglobalAppcontrollerBinding {
     /// `PUT /nitro/v1/config/vpnglobal_appcontroller_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2])
@@ -2761,24 +2808,16 @@ impl VpnglobalAppcontrollerBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAppfwpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -2800,6 +2839,7 @@ impl rt::Model for VpnglobalAppfwpolicyBinding {
             2 => self.policyname.as_field(),
             3 => self.priority.as_field(),
             4 => self.secondary.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2810,14 +2850,9 @@ impl rt::Model for VpnglobalAppfwpolicyBinding {
             2 => self.policyname.as_field_mut(),
             3 => self.priority.as_field_mut(),
             4 => self.secondary.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAppfwpolicyBinding {
@@ -2852,6 +2887,36 @@ impl rt::Resource for VpnglobalAppfwpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAppfwpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_appfwpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4])
@@ -2881,21 +2946,18 @@ impl VpnglobalAppfwpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2918,6 +2980,7 @@ impl rt::Model for VpnglobalAuditnslogpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2929,14 +2992,9 @@ impl rt::Model for VpnglobalAuditnslogpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuditnslogpolicyBinding {
@@ -2971,6 +3029,36 @@ impl rt::Resource for VpnglobalAuditnslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuditnslogpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_auditnslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3002,21 +3090,18 @@ impl VpnglobalAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3039,6 +3124,7 @@ impl rt::Model for VpnglobalAuditsyslogpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3050,14 +3136,9 @@ impl rt::Model for VpnglobalAuditsyslogpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuditsyslogpolicyBinding {
@@ -3092,6 +3173,36 @@ impl rt::Resource for VpnglobalAuditsyslogpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuditsyslogpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_auditsyslogpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3123,21 +3234,18 @@ impl VpnglobalAuditsyslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationcertpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3160,6 +3268,7 @@ impl rt::Model for VpnglobalAuthenticationcertpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3171,14 +3280,9 @@ impl rt::Model for VpnglobalAuthenticationcertpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationcertpolicyBinding {
@@ -3213,6 +3317,36 @@ impl rt::Resource for VpnglobalAuthenticationcertpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuthenticationcertpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuthenticationcertpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationcertpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3244,21 +3378,18 @@ impl VpnglobalAuthenticationcertpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationldappolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3281,6 +3412,7 @@ impl rt::Model for VpnglobalAuthenticationldappolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3292,14 +3424,9 @@ impl rt::Model for VpnglobalAuthenticationldappolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationldappolicyBinding {
@@ -3334,6 +3461,36 @@ impl rt::Resource for VpnglobalAuthenticationldappolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuthenticationldappolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuthenticationldappolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationldappolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3365,21 +3522,18 @@ impl VpnglobalAuthenticationldappolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationlocalpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3402,6 +3556,7 @@ impl rt::Model for VpnglobalAuthenticationlocalpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3413,14 +3568,9 @@ impl rt::Model for VpnglobalAuthenticationlocalpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationlocalpolicyBinding {
@@ -3455,6 +3605,36 @@ impl rt::Resource for VpnglobalAuthenticationlocalpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuthenticationlocalpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuthenticationlocalpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationlocalpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3486,30 +3666,24 @@ impl VpnglobalAuthenticationlocalpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationnegotiatepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `11.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -3533,6 +3707,7 @@ impl rt::Model for VpnglobalAuthenticationnegotiatepolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3544,14 +3719,9 @@ impl rt::Model for VpnglobalAuthenticationnegotiatepolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationnegotiatepolicyBinding {
@@ -3586,6 +3756,36 @@ impl rt::Resource for VpnglobalAuthenticationnegotiatepolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuthenticationnegotiatepolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuthenticationnegotiatepolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationnegotiatepolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3617,21 +3817,18 @@ impl VpnglobalAuthenticationnegotiatepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3654,6 +3851,7 @@ impl rt::Model for VpnglobalAuthenticationpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3665,14 +3863,9 @@ impl rt::Model for VpnglobalAuthenticationpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationpolicyBinding {
@@ -3707,6 +3900,36 @@ impl rt::Resource for VpnglobalAuthenticationpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuthenticationpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3738,21 +3961,18 @@ impl VpnglobalAuthenticationpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationradiuspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3775,6 +3995,7 @@ impl rt::Model for VpnglobalAuthenticationradiuspolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3786,14 +4007,9 @@ impl rt::Model for VpnglobalAuthenticationradiuspolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationradiuspolicyBinding {
@@ -3828,6 +4044,36 @@ impl rt::Resource for VpnglobalAuthenticationradiuspolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuthenticationradiuspolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuthenticationradiuspolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationradiuspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3859,21 +4105,18 @@ impl VpnglobalAuthenticationradiuspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationsamlpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3896,6 +4139,7 @@ impl rt::Model for VpnglobalAuthenticationsamlpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3907,14 +4151,9 @@ impl rt::Model for VpnglobalAuthenticationsamlpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationsamlpolicyBinding {
@@ -3949,6 +4188,36 @@ impl rt::Resource for VpnglobalAuthenticationsamlpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuthenticationsamlpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuthenticationsamlpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationsamlpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -3980,21 +4249,18 @@ impl VpnglobalAuthenticationsamlpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalAuthenticationtacacspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4017,6 +4283,7 @@ impl rt::Model for VpnglobalAuthenticationtacacspolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4028,14 +4295,9 @@ impl rt::Model for VpnglobalAuthenticationtacacspolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationtacacspolicyBinding {
@@ -4070,6 +4332,36 @@ impl rt::Resource for VpnglobalAuthenticationtacacspolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalAuthenticationtacacspolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalAuthenticationtacacspolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_authenticationtacacspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -4098,97 +4390,98 @@ impl VpnglobalAuthenticationtacacspolicyBinding {
 /// - URL: `/nitro/v1/config/vpnglobal_binding`
 /// - Key: none
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnglobal_binding/vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalBinding {
-    /// `vpnglobal_intranetip6_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnglobal_intranetip6_binding: Option<Vec<VpnglobalIntranetip6Binding>>,
-    /// `vpnglobal_auditnslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub vpnglobal_appcontroller_binding: Option<Vec<VpnglobalAppcontrollerBinding>>,
+    /// Read-only: never sent.
     pub vpnglobal_auditnslogpolicy_binding: Option<
         Vec<VpnglobalAuditnslogpolicyBinding>,
     >,
-    /// `vpnglobal_authenticationpolicy_binding[]`, read-only.
-    pub vpnglobal_authenticationpolicy_binding: Option<
-        Vec<VpnglobalAuthenticationpolicyBinding>,
-    >,
-    /// `vpnglobal_authenticationradiuspolicy_binding[]`, read-only.
-    pub vpnglobal_authenticationradiuspolicy_binding: Option<
-        Vec<VpnglobalAuthenticationradiuspolicyBinding>,
-    >,
-    /// `vpnglobal_vpnsessionpolicy_binding[]`, read-only.
-    pub vpnglobal_vpnsessionpolicy_binding: Option<
-        Vec<VpnglobalVpnsessionpolicyBinding>,
-    >,
-    /// `vpnglobal_domain_binding[]`, read-only.
-    pub vpnglobal_domain_binding: Option<Vec<VpnglobalDomainBinding>>,
-    /// `vpnglobal_vpneula_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnglobal_vpneula_binding: Option<Vec<VpnglobalVpneulaBinding>>,
-    /// `vpnglobal_vpnclientlessaccesspolicy_binding[]`, read-only.
-    pub vpnglobal_vpnclientlessaccesspolicy_binding: Option<
-        Vec<VpnglobalVpnclientlessaccesspolicyBinding>,
-    >,
-    /// `vpnglobal_intranetip_binding[]`, read-only.
-    pub vpnglobal_intranetip_binding: Option<Vec<VpnglobalIntranetipBinding>>,
-    /// `vpnglobal_vpnnexthopserver_binding[]`, read-only.
-    pub vpnglobal_vpnnexthopserver_binding: Option<
-        Vec<VpnglobalVpnnexthopserverBinding>,
-    >,
-    /// `vpnglobal_authenticationldappolicy_binding[]`, read-only.
-    pub vpnglobal_authenticationldappolicy_binding: Option<
-        Vec<VpnglobalAuthenticationldappolicyBinding>,
-    >,
-    /// `vpnglobal_sharefileserver_binding[]`, read-only.
-    pub vpnglobal_sharefileserver_binding: Option<Vec<VpnglobalSharefileserverBinding>>,
-    /// `vpnglobal_vpntrafficpolicy_binding[]`, read-only.
-    pub vpnglobal_vpntrafficpolicy_binding: Option<
-        Vec<VpnglobalVpntrafficpolicyBinding>,
-    >,
-    /// `vpnglobal_authenticationlocalpolicy_binding[]`, read-only.
-    pub vpnglobal_authenticationlocalpolicy_binding: Option<
-        Vec<VpnglobalAuthenticationlocalpolicyBinding>,
-    >,
-    /// `vpnglobal_vpnintranetapplication_binding[]`, read-only.
-    pub vpnglobal_vpnintranetapplication_binding: Option<
-        Vec<VpnglobalVpnintranetapplicationBinding>,
-    >,
-    /// `vpnglobal_appcontroller_binding[]`, read-only.
-    pub vpnglobal_appcontroller_binding: Option<Vec<VpnglobalAppcontrollerBinding>>,
-    /// `vpnglobal_authenticationnegotiatepolicy_binding[]`, read-only.
-    pub vpnglobal_authenticationnegotiatepolicy_binding: Option<
-        Vec<VpnglobalAuthenticationnegotiatepolicyBinding>,
-    >,
-    /// `vpnglobal_authenticationtacacspolicy_binding[]`, read-only.
-    pub vpnglobal_authenticationtacacspolicy_binding: Option<
-        Vec<VpnglobalAuthenticationtacacspolicyBinding>,
-    >,
-    /// `vpnglobal_vpnportaltheme_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnglobal_vpnportaltheme_binding: Option<Vec<VpnglobalVpnportalthemeBinding>>,
-    /// `vpnglobal_authenticationsamlpolicy_binding[]`, read-only.
-    pub vpnglobal_authenticationsamlpolicy_binding: Option<
-        Vec<VpnglobalAuthenticationsamlpolicyBinding>,
-    >,
-    /// `vpnglobal_staserver_binding[]`, read-only.
-    pub vpnglobal_staserver_binding: Option<Vec<VpnglobalStaserverBinding>>,
-    /// `vpnglobal_auditsyslogpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpnglobal_auditsyslogpolicy_binding: Option<
         Vec<VpnglobalAuditsyslogpolicyBinding>,
     >,
-    /// `vpnglobal_authenticationcertpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpnglobal_authenticationcertpolicy_binding: Option<
         Vec<VpnglobalAuthenticationcertpolicyBinding>,
     >,
-    /// `vpnglobal_vpnurl_binding[]`, read-only.
-    pub vpnglobal_vpnurl_binding: Option<Vec<VpnglobalVpnurlBinding>>,
-    /// `vpnglobal_sslcertkey_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub vpnglobal_authenticationldappolicy_binding: Option<
+        Vec<VpnglobalAuthenticationldappolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_authenticationlocalpolicy_binding: Option<
+        Vec<VpnglobalAuthenticationlocalpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_authenticationnegotiatepolicy_binding: Option<
+        Vec<VpnglobalAuthenticationnegotiatepolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_authenticationpolicy_binding: Option<
+        Vec<VpnglobalAuthenticationpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_authenticationradiuspolicy_binding: Option<
+        Vec<VpnglobalAuthenticationradiuspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_authenticationsamlpolicy_binding: Option<
+        Vec<VpnglobalAuthenticationsamlpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_authenticationtacacspolicy_binding: Option<
+        Vec<VpnglobalAuthenticationtacacspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_domain_binding: Option<Vec<VpnglobalDomainBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnglobal_intranetip6_binding: Option<Vec<VpnglobalIntranetip6Binding>>,
+    /// Read-only: never sent.
+    pub vpnglobal_intranetip_binding: Option<Vec<VpnglobalIntranetipBinding>>,
+    /// Read-only: never sent.
+    pub vpnglobal_sharefileserver_binding: Option<Vec<VpnglobalSharefileserverBinding>>,
+    /// Read-only: never sent.
     ///
     /// Since `12.0-FR4`.
     pub vpnglobal_sslcertkey_binding: Option<Vec<VpnglobalSslcertkeyBinding>>,
+    /// Read-only: never sent.
+    pub vpnglobal_staserver_binding: Option<Vec<VpnglobalStaserverBinding>>,
+    /// Read-only: never sent.
+    pub vpnglobal_vpnclientlessaccesspolicy_binding: Option<
+        Vec<VpnglobalVpnclientlessaccesspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnglobal_vpneula_binding: Option<Vec<VpnglobalVpneulaBinding>>,
+    /// Read-only: never sent.
+    pub vpnglobal_vpnintranetapplication_binding: Option<
+        Vec<VpnglobalVpnintranetapplicationBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_vpnnexthopserver_binding: Option<
+        Vec<VpnglobalVpnnexthopserverBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnglobal_vpnportaltheme_binding: Option<Vec<VpnglobalVpnportalthemeBinding>>,
+    /// Read-only: never sent.
+    pub vpnglobal_vpnsessionpolicy_binding: Option<
+        Vec<VpnglobalVpnsessionpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_vpntrafficpolicy_binding: Option<
+        Vec<VpnglobalVpntrafficpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnglobal_vpnurl_binding: Option<Vec<VpnglobalVpnurlBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4248,6 +4541,7 @@ impl rt::Model for VpnglobalBinding {
             22 => self.vpnglobal_vpnsessionpolicy_binding.as_field(),
             23 => self.vpnglobal_vpntrafficpolicy_binding.as_field(),
             24 => self.vpnglobal_vpnurl_binding.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4278,14 +4572,9 @@ impl rt::Model for VpnglobalBinding {
             22 => self.vpnglobal_vpnsessionpolicy_binding.as_field_mut(),
             23 => self.vpnglobal_vpntrafficpolicy_binding.as_field_mut(),
             24 => self.vpnglobal_vpnurl_binding.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalBinding {
@@ -4333,13 +4622,12 @@ impl VpnglobalBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalDomainBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub intranetdomain: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4356,6 +4644,7 @@ impl rt::Model for VpnglobalDomainBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.intranetdomain.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4364,14 +4653,9 @@ impl rt::Model for VpnglobalDomainBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.intranetdomain.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalDomainBinding {
@@ -4406,6 +4690,21 @@ impl rt::Resource for VpnglobalDomainBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalDomainBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetdomain`](Self::intranetdomain).
+    pub fn intranetdomain(mut self, intranetdomain: impl Into<String>) -> Self {
+        self.intranetdomain = Some(intranetdomain.into());
+        self
+    }
+}
+impl VpnglobalDomainBinding {
     /// `PUT /nitro/v1/config/vpnglobal_domain_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2])
@@ -4438,19 +4737,17 @@ impl VpnglobalDomainBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalIntranetip6Binding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub intranetip6: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub numaddr: Option<rt::Number>,
@@ -4471,6 +4768,7 @@ impl rt::Model for VpnglobalIntranetip6Binding {
             1 => self.gotopriorityexpression.as_field(),
             2 => self.intranetip6.as_field(),
             3 => self.numaddr.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4480,14 +4778,9 @@ impl rt::Model for VpnglobalIntranetip6Binding {
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.intranetip6.as_field_mut(),
             3 => self.numaddr.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalIntranetip6Binding {
@@ -4522,6 +4815,26 @@ impl rt::Resource for VpnglobalIntranetip6Binding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalIntranetip6Binding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetip6`](Self::intranetip6).
+    pub fn intranetip6(mut self, intranetip6: impl Into<String>) -> Self {
+        self.intranetip6 = Some(intranetip6.into());
+        self
+    }
+    /// Sets [`numaddr`](Self::numaddr).
+    pub fn numaddr(mut self, numaddr: impl Into<rt::Number>) -> Self {
+        self.numaddr = Some(numaddr.into());
+        self
+    }
+}
+impl VpnglobalIntranetip6Binding {
     /// `PUT /nitro/v1/config/vpnglobal_intranetip6_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
@@ -4553,15 +4866,13 @@ impl VpnglobalIntranetip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalIntranetipBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub intranetip: Option<String>,
-    /// `String`, read-write.
     pub netmask: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4580,6 +4891,7 @@ impl rt::Model for VpnglobalIntranetipBinding {
             1 => self.gotopriorityexpression.as_field(),
             2 => self.intranetip.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4589,14 +4901,9 @@ impl rt::Model for VpnglobalIntranetipBinding {
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.intranetip.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalIntranetipBinding {
@@ -4631,6 +4938,26 @@ impl rt::Resource for VpnglobalIntranetipBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalIntranetipBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetip`](Self::intranetip).
+    pub fn intranetip(mut self, intranetip: impl Into<String>) -> Self {
+        self.intranetip = Some(intranetip.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+}
+impl VpnglobalIntranetipBinding {
     /// `PUT /nitro/v1/config/vpnglobal_intranetip_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3])
@@ -4663,12 +4990,8 @@ impl VpnglobalIntranetipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalSecureprivateaccessurlBinding {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub secureprivateaccessurl: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -4684,6 +5007,7 @@ impl rt::Model for VpnglobalSecureprivateaccessurlBinding {
         match index {
             0 => self.gotopriorityexpression.as_field(),
             1 => self.secureprivateaccessurl.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4691,14 +5015,9 @@ impl rt::Model for VpnglobalSecureprivateaccessurlBinding {
         match index {
             0 => self.gotopriorityexpression.as_field_mut(),
             1 => self.secureprivateaccessurl.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalSecureprivateaccessurlBinding {
@@ -4733,6 +5052,24 @@ impl rt::Resource for VpnglobalSecureprivateaccessurlBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalSecureprivateaccessurlBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`secureprivateaccessurl`](Self::secureprivateaccessurl).
+    pub fn secureprivateaccessurl(
+        mut self,
+        secureprivateaccessurl: impl Into<String>,
+    ) -> Self {
+        self.secureprivateaccessurl = Some(secureprivateaccessurl.into());
+        self
+    }
+}
+impl VpnglobalSecureprivateaccessurlBinding {
     /// `PUT /nitro/v1/config/vpnglobal_secureprivateaccessurl_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1])
@@ -4762,13 +5099,12 @@ impl VpnglobalSecureprivateaccessurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalSharefileserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub sharefile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4785,6 +5121,7 @@ impl rt::Model for VpnglobalSharefileserverBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.sharefile.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4793,14 +5130,9 @@ impl rt::Model for VpnglobalSharefileserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.sharefile.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalSharefileserverBinding {
@@ -4835,6 +5167,21 @@ impl rt::Resource for VpnglobalSharefileserverBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalSharefileserverBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`sharefile`](Self::sharefile).
+    pub fn sharefile(mut self, sharefile: impl Into<String>) -> Self {
+        self.sharefile = Some(sharefile.into());
+        self
+    }
+}
+impl VpnglobalSharefileserverBinding {
     /// `PUT /nitro/v1/config/vpnglobal_sharefileserver_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2])
@@ -4867,60 +5214,46 @@ impl VpnglobalSharefileserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalSslcertkeyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub cacert: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub certkeyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnglobalSslcertkeyBindingCrlcheck`]): `Mandatory`, `Optional`.
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
     ///
     /// Since `12.0-FR4`.
-    pub crlcheck: Option<rt::Open<VpnglobalSslcertkeyBindingCrlcheck>>,
-    /// `String`, read-write.
-    ///
+    pub crlcheck: Option<rt::Open<MandatoryOptional>>,
     /// Since `12.0-FR4`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnglobalSslcertkeyBindingOcspcheck`]): `Mandatory`, `Optional`.
+    /// Possible values (see [`MandatoryOptional`]): `Mandatory`, `Optional`.
     ///
     /// Since `12.0-FR4`.
-    pub ocspcheck: Option<rt::Open<VpnglobalSslcertkeyBindingOcspcheck>>,
-    /// `String`, read-write.
-    ///
+    pub ocspcheck: Option<rt::Open<MandatoryOptional>>,
     /// Since `12.1`.
     pub userdataencryptionkey: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnglobal_sslcertkey_binding`.`crlcheck` ([`VpnglobalSslcertkeyBinding`]).
-///
-/// Also the values of `vpnglobal_sslcertkey_binding.ocspcheck`.
+/// Values of `vpnglobal_sslcertkey_binding.crlcheck`, `vpnglobal_sslcertkey_binding.ocspcheck`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnglobalSslcertkeyBindingCrlcheck {
+pub enum MandatoryOptional {
     /// `Mandatory`
     Mandatory,
     /// `Optional`
     Optional,
 }
-impl rt::WireEnum for VpnglobalSslcertkeyBindingCrlcheck {
+impl rt::WireEnum for MandatoryOptional {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Mandatory, "Mandatory"),
         (Self::Optional, "Optional"),
     ];
 }
-/// Values of `vpnglobal_sslcertkey_binding`.`ocspcheck` ([`VpnglobalSslcertkeyBinding`]): the same values as [`VpnglobalSslcertkeyBindingCrlcheck`].
-pub type VpnglobalSslcertkeyBindingOcspcheck = VpnglobalSslcertkeyBindingCrlcheck;
 impl rt::Model for VpnglobalSslcertkeyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -4942,6 +5275,7 @@ impl rt::Model for VpnglobalSslcertkeyBinding {
             4 => self.gotopriorityexpression.as_field(),
             5 => self.ocspcheck.as_field(),
             6 => self.userdataencryptionkey.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4954,14 +5288,9 @@ impl rt::Model for VpnglobalSslcertkeyBinding {
             4 => self.gotopriorityexpression.as_field_mut(),
             5 => self.ocspcheck.as_field_mut(),
             6 => self.userdataencryptionkey.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalSslcertkeyBinding {
@@ -4996,6 +5325,44 @@ impl rt::Resource for VpnglobalSslcertkeyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalSslcertkeyBinding {
+    /// Sets [`cacert`](Self::cacert).
+    pub fn cacert(mut self, cacert: impl Into<String>) -> Self {
+        self.cacert = Some(cacert.into());
+        self
+    }
+    /// Sets [`certkeyname`](Self::certkeyname).
+    pub fn certkeyname(mut self, certkeyname: impl Into<String>) -> Self {
+        self.certkeyname = Some(certkeyname.into());
+        self
+    }
+    /// Sets [`crlcheck`](Self::crlcheck).
+    pub fn crlcheck(mut self, crlcheck: MandatoryOptional) -> Self {
+        self.crlcheck = Some(rt::Open::Known(crlcheck));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`ocspcheck`](Self::ocspcheck).
+    pub fn ocspcheck(mut self, ocspcheck: MandatoryOptional) -> Self {
+        self.ocspcheck = Some(rt::Open::Known(ocspcheck));
+        self
+    }
+    /// Sets [`userdataencryptionkey`](Self::userdataencryptionkey).
+    pub fn userdataencryptionkey(
+        mut self,
+        userdataencryptionkey: impl Into<String>,
+    ) -> Self {
+        self.userdataencryptionkey = Some(userdataencryptionkey.into());
+        self
+    }
+}
+impl VpnglobalSslcertkeyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_sslcertkey_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5, 6])
@@ -5027,58 +5394,51 @@ impl VpnglobalSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalStaserverBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnglobalStaserverBindingStaaddresstype`]): `IPV4`, `IPV6`.
-    pub staaddresstype: Option<rt::Open<VpnglobalStaserverBindingStaaddresstype>>,
-    /// `String`, read-only.
+    /// Possible values (see [`Ipv4Ipv6`]): `IPV4`, `IPV6`.
+    pub staaddresstype: Option<rt::Open<Ipv4Ipv6>>,
+    /// Read-only: never sent.
     pub staauthid: Option<String>,
-    /// `String`, read-write.
     pub staserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`VpnglobalStaserverBindingStastate`]): `UP`, `DOWN`.
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
     ///
     /// Since `12.0`.
-    pub stastate: Option<rt::Open<VpnglobalStaserverBindingStastate>>,
+    pub stastate: Option<rt::Open<UpDown>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnglobal_staserver_binding`.`staaddresstype` ([`VpnglobalStaserverBinding`]).
-///
-/// Also the values of `vpnnexthopserver.resaddresstype`, `vpnparameter.wihomeaddresstype`, `vpnsessionaction.wihomeaddresstype`, `vpnvserver_staserver_binding.staaddresstype`.
+/// Values of `vpnglobal_staserver_binding.staaddresstype`, `vpnnexthopserver.resaddresstype`, `vpnparameter.wihomeaddresstype`, `vpnsessionaction.wihomeaddresstype`, `vpnvserver_staserver_binding.staaddresstype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnglobalStaserverBindingStaaddresstype {
+pub enum Ipv4Ipv6 {
     /// `IPV4`
     Ipv4,
     /// `IPV6`
     Ipv6,
 }
-impl rt::WireEnum for VpnglobalStaserverBindingStaaddresstype {
+impl rt::WireEnum for Ipv4Ipv6 {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Ipv4, "IPV4"),
         (Self::Ipv6, "IPV6"),
     ];
 }
-/// Values of `vpnglobal_staserver_binding`.`stastate` ([`VpnglobalStaserverBinding`]).
-///
-/// Also the values of `vpnstoreinfo.storeserverstatus`, `vpnstoreinfo.storestatus`, `vpnvserver_staserver_binding.stastate`.
+/// Values of `vpnglobal_staserver_binding.stastate`, `vpnstoreinfo.storeserverstatus`, `vpnstoreinfo.storestatus`, `vpnvserver_staserver_binding.stastate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnglobalStaserverBindingStastate {
+pub enum UpDown {
     /// `UP`
     Up,
     /// `DOWN`
     Down,
 }
-impl rt::WireEnum for VpnglobalStaserverBindingStastate {
+impl rt::WireEnum for UpDown {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Up, "UP"),
         (Self::Down, "DOWN"),
@@ -5102,6 +5462,7 @@ impl rt::Model for VpnglobalStaserverBinding {
             3 => self.staauthid.as_field(),
             4 => self.staserver.as_field(),
             5 => self.stastate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5113,14 +5474,9 @@ impl rt::Model for VpnglobalStaserverBinding {
             3 => self.staauthid.as_field_mut(),
             4 => self.staserver.as_field_mut(),
             5 => self.stastate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalStaserverBinding {
@@ -5155,6 +5511,26 @@ impl rt::Resource for VpnglobalStaserverBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalStaserverBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`staaddresstype`](Self::staaddresstype).
+    pub fn staaddresstype(mut self, staaddresstype: Ipv4Ipv6) -> Self {
+        self.staaddresstype = Some(rt::Open::Known(staaddresstype));
+        self
+    }
+    /// Sets [`staserver`](Self::staserver).
+    pub fn staserver(mut self, staserver: impl Into<String>) -> Self {
+        self.staserver = Some(staserver.into());
+        self
+    }
+}
+impl VpnglobalStaserverBinding {
     /// `PUT /nitro/v1/config/vpnglobal_staserver_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 4])
@@ -5186,55 +5562,42 @@ impl VpnglobalStaserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnclientlessaccesspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`VpnglobalVpnclientlessaccesspolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<VpnglobalVpnclientlessaccesspolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnglobalVpnclientlessaccesspolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<VpnglobalVpnclientlessaccesspolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Possible values (see [`VpnglobalVpnclientlessaccesspolicyBindingGlobalbindtype`]): `SYSTEM_GLOBAL`, `VPN_GLOBAL`, `RNAT_GLOBAL`, `APPFW_GLOBAL`, `TM_GLOBAL`.
     ///
     /// Since `11.0`.
     pub globalbindtype: Option<
         rt::Open<VpnglobalVpnclientlessaccesspolicyBindingGlobalbindtype>,
     >,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Wire name `type`.
     ///
     /// Possible values (see [`VpnglobalVpnclientlessaccesspolicyBindingType`]): `REQ_OVERRIDE`, `REQ_DEFAULT`, `RES_OVERRIDE`, `RES_DEFAULT`.
     pub type_: Option<rt::Open<VpnglobalVpnclientlessaccesspolicyBindingType>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnglobal_vpnclientlessaccesspolicy_binding`.`builtin` ([`VpnglobalVpnclientlessaccesspolicyBinding`]): the same values as [`VpnclientlessaccesspolicyBuiltin`].
-pub type VpnglobalVpnclientlessaccesspolicyBindingBuiltin = VpnclientlessaccesspolicyBuiltin;
-/// Values of `vpnglobal_vpnclientlessaccesspolicy_binding`.`feature` ([`VpnglobalVpnclientlessaccesspolicyBinding`]).
-///
-/// Also the values of `vpnglobal_vpnsessionpolicy_binding.feature`.
+/// Values of `vpnglobal_vpnclientlessaccesspolicy_binding.feature`, `vpnglobal_vpnsessionpolicy_binding.feature`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnglobalVpnclientlessaccesspolicyBindingFeature {
+pub enum Feature {
     /// `AAA`
     Aaa,
     /// `APIGateway`
@@ -5372,7 +5735,7 @@ pub enum VpnglobalVpnclientlessaccesspolicyBindingFeature {
     /// `push`
     Push,
 }
-impl rt::WireEnum for VpnglobalVpnclientlessaccesspolicyBindingFeature {
+impl rt::WireEnum for Feature {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Aaa, "AAA"),
         (Self::ApiGateway, "APIGateway"),
@@ -5519,6 +5882,7 @@ impl rt::Model for VpnglobalVpnclientlessaccesspolicyBinding {
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5534,14 +5898,9 @@ impl rt::Model for VpnglobalVpnclientlessaccesspolicyBinding {
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnclientlessaccesspolicyBinding {
@@ -5576,6 +5935,36 @@ impl rt::Resource for VpnglobalVpnclientlessaccesspolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpnclientlessaccesspolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalVpnclientlessaccesspolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnclientlessaccesspolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[4, 5, 6, 7, 8])
@@ -5608,16 +5997,14 @@ impl VpnglobalVpnclientlessaccesspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpneulaBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub eula: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -5635,6 +6022,7 @@ impl rt::Model for VpnglobalVpneulaBinding {
             0 => self.count.as_field(),
             1 => self.eula.as_field(),
             2 => self.gotopriorityexpression.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5643,14 +6031,9 @@ impl rt::Model for VpnglobalVpneulaBinding {
             0 => self.count.as_field_mut(),
             1 => self.eula.as_field_mut(),
             2 => self.gotopriorityexpression.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpneulaBinding {
@@ -5685,6 +6068,21 @@ impl rt::Resource for VpnglobalVpneulaBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpneulaBinding {
+    /// Sets [`eula`](Self::eula).
+    pub fn eula(mut self, eula: impl Into<String>) -> Self {
+        self.eula = Some(eula.into());
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+}
+impl VpnglobalVpneulaBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpneula_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2])
@@ -5716,13 +6114,12 @@ impl VpnglobalVpneulaBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnintranetapplicationBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub intranetapplication: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5739,6 +6136,7 @@ impl rt::Model for VpnglobalVpnintranetapplicationBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.intranetapplication.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5747,14 +6145,9 @@ impl rt::Model for VpnglobalVpnintranetapplicationBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.intranetapplication.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnintranetapplicationBinding {
@@ -5789,6 +6182,24 @@ impl rt::Resource for VpnglobalVpnintranetapplicationBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpnintranetapplicationBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`intranetapplication`](Self::intranetapplication).
+    pub fn intranetapplication(
+        mut self,
+        intranetapplication: impl Into<String>,
+    ) -> Self {
+        self.intranetapplication = Some(intranetapplication.into());
+        self
+    }
+}
+impl VpnglobalVpnintranetapplicationBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnintranetapplication_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2])
@@ -5820,13 +6231,12 @@ impl VpnglobalVpnintranetapplicationBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnnexthopserverBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub nexthopserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -5843,6 +6253,7 @@ impl rt::Model for VpnglobalVpnnexthopserverBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.nexthopserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5851,14 +6262,9 @@ impl rt::Model for VpnglobalVpnnexthopserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.nexthopserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnnexthopserverBinding {
@@ -5893,6 +6299,21 @@ impl rt::Resource for VpnglobalVpnnexthopserverBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpnnexthopserverBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`nexthopserver`](Self::nexthopserver).
+    pub fn nexthopserver(mut self, nexthopserver: impl Into<String>) -> Self {
+        self.nexthopserver = Some(nexthopserver.into());
+        self
+    }
+}
+impl VpnglobalVpnnexthopserverBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnnexthopserver_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2])
@@ -5925,16 +6346,14 @@ impl VpnglobalVpnnexthopserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnportalthemeBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `11.0`.
     pub portaltheme: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -5952,6 +6371,7 @@ impl rt::Model for VpnglobalVpnportalthemeBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.portaltheme.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5960,14 +6380,9 @@ impl rt::Model for VpnglobalVpnportalthemeBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.portaltheme.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnportalthemeBinding {
@@ -6002,6 +6417,21 @@ impl rt::Resource for VpnglobalVpnportalthemeBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpnportalthemeBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`portaltheme`](Self::portaltheme).
+    pub fn portaltheme(mut self, portaltheme: impl Into<String>) -> Self {
+        self.portaltheme = Some(portaltheme.into());
+        self
+    }
+}
+impl VpnglobalVpnportalthemeBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnportaltheme_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2])
@@ -6033,39 +6463,28 @@ impl VpnglobalVpnportalthemeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnsessionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`VpnglobalVpnsessionpolicyBindingBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<VpnglobalVpnsessionpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnglobalVpnsessionpolicyBindingFeature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Possible values (see [`Feature`]): `AAA`, `APIGateway`, `AdaptiveTCP`, `AppFlow`, `AppFw`, `AppQoE`, `ApplicationFirewall`, `BGP`, `BGPRouting`, `Bot`, `CF`, `CH`, `CI`, `CMP`, `CMPcntl`, `CQA`, `CR`, `CS`, `CacheRedirection`, `CallHome`, `CloudBridge`, `CompressionControl`, `ContentAccelerator`, `ContentFiltering`, `ContentInspection`, `ContentSwitching`, `FEO`, `ForwardProxy`, `GSLB`, `GlobalServerLoadBalancing`, `HDOSP`, `HttpDoSProtection`, `IC`, `IPv6PT`, `IPv6protocoltranslation`, `ISIS`, `ISISRouting`, `IntegratedCaching`, `LB`, `LoadBalancing`, `NSPush`, `NetScalerPush`, `OSPF`, `OSPFRouting`, `PQ`, `PriorityQueuing`, `RDPProxy`, `RESPONDER`, `REWRITE`, `RIP`, `RIPRouting`, `RISE`, `Rep`, `Reputation`, `SC`, `SP`, `SSL`, `SSLInterception`, `SSLOffload`, `SSLOffloading`, `SSLVPN`, `SYSTEM`, `SureConnect`, `SurgeProtection`, `VideoOptimization`, `WL`, `WebLogging`, `push`.
     ///
     /// Since `14.1`.
-    pub feature: Option<rt::Open<VpnglobalVpnsessionpolicyBindingFeature>>,
-    /// `String`, read-write.
-    ///
+    pub feature: Option<rt::Open<Feature>>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnglobal_vpnsessionpolicy_binding`.`builtin` ([`VpnglobalVpnsessionpolicyBinding`]): the same values as [`VpnclientlessaccesspolicyBuiltin`].
-pub type VpnglobalVpnsessionpolicyBindingBuiltin = VpnclientlessaccesspolicyBuiltin;
-/// Values of `vpnglobal_vpnsessionpolicy_binding`.`feature` ([`VpnglobalVpnsessionpolicyBinding`]): the same values as [`VpnglobalVpnclientlessaccesspolicyBindingFeature`].
-pub type VpnglobalVpnsessionpolicyBindingFeature = VpnglobalVpnclientlessaccesspolicyBindingFeature;
 impl rt::Model for VpnglobalVpnsessionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6088,6 +6507,7 @@ impl rt::Model for VpnglobalVpnsessionpolicyBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6101,14 +6521,9 @@ impl rt::Model for VpnglobalVpnsessionpolicyBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnsessionpolicyBinding {
@@ -6143,6 +6558,36 @@ impl rt::Resource for VpnglobalVpnsessionpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpnsessionpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalVpnsessionpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnsessionpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[3, 4, 5, 6, 7])
@@ -6174,21 +6619,18 @@ impl VpnglobalVpnsessionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpntrafficpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -6211,6 +6653,7 @@ impl rt::Model for VpnglobalVpntrafficpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6222,14 +6665,9 @@ impl rt::Model for VpnglobalVpntrafficpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpntrafficpolicyBinding {
@@ -6264,6 +6702,36 @@ impl rt::Resource for VpnglobalVpntrafficpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpntrafficpolicyBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalVpntrafficpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpntrafficpolicy_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2, 3, 4, 5])
@@ -6295,13 +6763,12 @@ impl VpnglobalVpntrafficpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnurlBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `12.0`.
     pub gotopriorityexpression: Option<String>,
-    /// `String`, read-write.
     pub urlname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -6318,6 +6785,7 @@ impl rt::Model for VpnglobalVpnurlBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.urlname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6326,14 +6794,9 @@ impl rt::Model for VpnglobalVpnurlBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.urlname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnurlBinding {
@@ -6368,6 +6831,21 @@ impl rt::Resource for VpnglobalVpnurlBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpnurlBinding {
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`urlname`](Self::urlname).
+    pub fn urlname(mut self, urlname: impl Into<String>) -> Self {
+        self.urlname = Some(urlname.into());
+        self
+    }
+}
+impl VpnglobalVpnurlBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnurl_binding`
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[1, 2])
@@ -6400,32 +6878,22 @@ impl VpnglobalVpnurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnglobalVpnurlpolicyBinding {
-    /// `String[]`, read-write.
-    ///
     /// Possible values (see [`VpnglobalVpnurlpolicyBindingBuiltin`]): `DELETABLE`, `IMMUTABLE`, `MODIFIABLE`, `PARTITION_ALL`.
     ///
     /// Since `14.1`.
     pub builtin: Option<Vec<rt::Open<VpnglobalVpnurlpolicyBindingBuiltin>>>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub policyname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -6470,6 +6938,7 @@ impl rt::Model for VpnglobalVpnurlpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6481,14 +6950,9 @@ impl rt::Model for VpnglobalVpnurlpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnurlpolicyBinding {
@@ -6523,6 +6987,44 @@ impl rt::Resource for VpnglobalVpnurlpolicyBinding {
     const KEYS: &'static [&'static str] = &[];
 }
 impl VpnglobalVpnurlpolicyBinding {
+    /// Sets [`builtin`](Self::builtin).
+    pub fn builtin(
+        mut self,
+        builtin: impl IntoIterator<Item = VpnglobalVpnurlpolicyBindingBuiltin>,
+    ) -> Self {
+        self.builtin = Some(builtin.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policyname`](Self::policyname).
+    pub fn policyname(mut self, policyname: impl Into<String>) -> Self {
+        self.policyname = Some(policyname.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
+}
+impl VpnglobalVpnurlpolicyBinding {
     /// `PUT /nitro/v1/config/vpnglobal_vpnurlpolicy_binding` (method inferred: the reference gives none)
     pub fn add(&self) -> rt::Request<rt::Outcome> {
         rt::Request::add_only(self, rt::Method::Put, &[0, 1, 2, 3, 4, 5])
@@ -6552,42 +7054,38 @@ impl VpnglobalVpnurlpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnicaconnection {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Since `11.0`.
     pub all: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub destip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub destport: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub domain: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `11.1`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub peid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub srcip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     pub srcport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`VpnicaconnectionTransproto`]): `TCP`, `UDP`.
     ///
     /// Since `12.0`.
     pub transproto: Option<rt::Open<VpnicaconnectionTransproto>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -6636,6 +7134,7 @@ impl rt::Model for Vpnicaconnection {
             8 => self.srcport.as_field(),
             9 => self.transproto.as_field(),
             10 => self.username.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6652,14 +7151,9 @@ impl rt::Model for Vpnicaconnection {
             8 => self.srcport.as_field_mut(),
             9 => self.transproto.as_field_mut(),
             10 => self.username.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnicaconnection {
@@ -6713,57 +7207,56 @@ impl Vpnicaconnection {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/ssl-vpn/vpnicadtlsconnection/vpnicadtlsconnection.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnicadtlsconnection {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
-    pub username: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 0 to 31.
-    ///
-    /// Since `11.1`.
-    pub nodeid: Option<rt::Number>,
-    /// `String`, read-only.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
-    pub domain: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.0`.
-    pub srcip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Range: 1 to 65535.
-    ///
-    /// Since `11.0`.
-    pub srcport: Option<i64>,
-    /// `String`, read-only.
+    pub channelnumber: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub destip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `11.0`.
     pub destport: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
-    pub channelnumber: Option<rt::Number>,
-    /// `Double`, read-only.
+    pub domain: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 0 to 31.
+    ///
+    /// Since `11.1`.
+    pub nodeid: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
     pub peid: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
-    pub count: Option<rt::Number>,
+    pub srcip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Range: 1 to 65535.
+    ///
+    /// Since `11.0`.
+    pub srcport: Option<i64>,
+    /// Length: at least 1.
+    ///
+    /// Since `11.0`.
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6793,6 +7286,7 @@ impl rt::Model for Vpnicadtlsconnection {
             7 => self.srcip.as_field(),
             8 => self.srcport.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6808,14 +7302,9 @@ impl rt::Model for Vpnicadtlsconnection {
             7 => self.srcip.as_field_mut(),
             8 => self.srcport.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnicadtlsconnection {
@@ -6867,58 +7356,37 @@ impl Vpnicadtlsconnection {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnintranetapplication {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String[]`, read-write.
-    ///
-    /// Length: at least 1.
-    pub clientapplication: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub destip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub destport: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnintranetapplicationInterception`]): `PROXY`, `TRANSPARENT`.
-    pub interception: Option<rt::Open<VpnintranetapplicationInterception>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Mandatory for add.
     pub intranetapplication: Option<String>,
-    /// `String`, read-only.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    pub clientapplication: Option<Vec<String>>,
+    /// Length: at least 1.
+    pub destip: Option<String>,
+    /// Length: at least 1.
+    pub destport: Option<String>,
+    /// Length: at least 1.
+    pub hostname: Option<String>,
+    /// Possible values (see [`VpnintranetapplicationInterception`]): `PROXY`, `TRANSPARENT`.
+    pub interception: Option<rt::Open<VpnintranetapplicationInterception>>,
+    /// Read-only: never sent.
+    pub ipaddress: Option<String>,
     /// Length: at least 1.
     pub iprange: Option<String>,
-    /// `String`, read-write.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`VpnintranetapplicationProtocol`]): `TCP`, `UDP`, `ANY`.
     pub protocol: Option<rt::Open<VpnintranetapplicationProtocol>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ON`.
     ///
-    /// Possible values (see [`VpnintranetapplicationSpoofiip`]): `ON`, `OFF`.
-    pub spoofiip: Option<rt::Open<VpnintranetapplicationSpoofiip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub spoofiip: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub srcip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     pub srcport: Option<i64>,
     /// Keys the reference does not document, kept as received.
@@ -6957,8 +7425,6 @@ impl rt::WireEnum for VpnintranetapplicationProtocol {
         (Self::Any, "ANY"),
     ];
 }
-/// Values of `vpnintranetapplication`.`spoofiip` ([`Vpnintranetapplication`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnintranetapplicationSpoofiip = VpnclientlessaccessprofileRequirepersistentcookie;
 impl rt::Model for Vpnintranetapplication {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -6993,6 +7459,7 @@ impl rt::Model for Vpnintranetapplication {
             11 => self.spoofiip.as_field(),
             12 => self.srcip.as_field(),
             13 => self.srcport.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7012,14 +7479,9 @@ impl rt::Model for Vpnintranetapplication {
             11 => self.spoofiip.as_field_mut(),
             12 => self.srcip.as_field_mut(),
             13 => self.srcport.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnintranetapplication {
@@ -7052,6 +7514,78 @@ impl rt::Resource for Vpnintranetapplication {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["intranetapplication"];
+}
+impl Vpnintranetapplication {
+    /// A `vpnintranetapplication` named by its key, every other field unset.
+    pub fn new(intranetapplication: impl Into<String>) -> Self {
+        Self {
+            intranetapplication: Some(intranetapplication.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`clientapplication`](Self::clientapplication).
+    pub fn clientapplication(
+        mut self,
+        clientapplication: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.clientapplication = Some(
+            clientapplication.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets [`destip`](Self::destip).
+    pub fn destip(mut self, destip: impl Into<String>) -> Self {
+        self.destip = Some(destip.into());
+        self
+    }
+    /// Sets [`destport`](Self::destport).
+    pub fn destport(mut self, destport: impl Into<String>) -> Self {
+        self.destport = Some(destport.into());
+        self
+    }
+    /// Sets [`hostname`](Self::hostname).
+    pub fn hostname(mut self, hostname: impl Into<String>) -> Self {
+        self.hostname = Some(hostname.into());
+        self
+    }
+    /// Sets [`interception`](Self::interception).
+    pub fn interception(
+        mut self,
+        interception: VpnintranetapplicationInterception,
+    ) -> Self {
+        self.interception = Some(rt::Open::Known(interception));
+        self
+    }
+    /// Sets [`iprange`](Self::iprange).
+    pub fn iprange(mut self, iprange: impl Into<String>) -> Self {
+        self.iprange = Some(iprange.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, protocol: VpnintranetapplicationProtocol) -> Self {
+        self.protocol = Some(rt::Open::Known(protocol));
+        self
+    }
+    /// Sets [`spoofiip`](Self::spoofiip).
+    pub fn spoofiip(mut self, spoofiip: OnOff) -> Self {
+        self.spoofiip = Some(rt::Open::Known(spoofiip));
+        self
+    }
+    /// Sets [`srcip`](Self::srcip).
+    pub fn srcip(mut self, srcip: impl Into<String>) -> Self {
+        self.srcip = Some(srcip.into());
+        self
+    }
+    /// Sets [`srcport`](Self::srcport).
+    pub fn srcport(mut self, srcport: i64) -> Self {
+        self.srcport = Some(srcport);
+        self
+    }
 }
 impl Vpnintranetapplication {
     /// `POST /nitro/v1/config/vpnintranetapplication`
@@ -7101,49 +7635,36 @@ impl Vpnintranetapplication {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnnexthopserver {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub nexthopfqdn: Option<String>,
-    /// `String`, read-write.
     pub nexthopip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     ///
     /// Mandatory for add.
     pub nexthopport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
-    /// Possible values (see [`VpnnexthopserverResaddresstype`]): `IPV4`, `IPV6`.
+    /// Possible values (see [`Ipv4Ipv6`]): `IPV4`, `IPV6`.
     ///
     /// Since `11.1`.
-    pub resaddresstype: Option<rt::Open<VpnnexthopserverResaddresstype>>,
-    /// `String`, read-write.
-    ///
+    pub resaddresstype: Option<rt::Open<Ipv4Ipv6>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnnexthopserverSecure`]): `ON`, `OFF`.
-    pub secure: Option<rt::Open<VpnnexthopserverSecure>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub secure: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnnexthopserver`.`resaddresstype` ([`Vpnnexthopserver`]): the same values as [`VpnglobalStaserverBindingStaaddresstype`].
-pub type VpnnexthopserverResaddresstype = VpnglobalStaserverBindingStaaddresstype;
-/// Values of `vpnnexthopserver`.`secure` ([`Vpnnexthopserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnnexthopserverSecure = VpnclientlessaccessprofileRequirepersistentcookie;
 impl rt::Model for Vpnnexthopserver {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -7164,6 +7685,7 @@ impl rt::Model for Vpnnexthopserver {
             4 => self.nexthopport.as_field(),
             5 => self.resaddresstype.as_field(),
             6 => self.secure.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7176,14 +7698,9 @@ impl rt::Model for Vpnnexthopserver {
             4 => self.nexthopport.as_field_mut(),
             5 => self.resaddresstype.as_field_mut(),
             6 => self.secure.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnnexthopserver {
@@ -7216,6 +7733,40 @@ impl rt::Resource for Vpnnexthopserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnnexthopserver {
+    /// A `vpnnexthopserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`nexthopfqdn`](Self::nexthopfqdn).
+    pub fn nexthopfqdn(mut self, nexthopfqdn: impl Into<String>) -> Self {
+        self.nexthopfqdn = Some(nexthopfqdn.into());
+        self
+    }
+    /// Sets [`nexthopip`](Self::nexthopip).
+    pub fn nexthopip(mut self, nexthopip: impl Into<String>) -> Self {
+        self.nexthopip = Some(nexthopip.into());
+        self
+    }
+    /// Sets [`nexthopport`](Self::nexthopport).
+    pub fn nexthopport(mut self, nexthopport: i64) -> Self {
+        self.nexthopport = Some(nexthopport);
+        self
+    }
+    /// Sets [`resaddresstype`](Self::resaddresstype).
+    pub fn resaddresstype(mut self, resaddresstype: Ipv4Ipv6) -> Self {
+        self.resaddresstype = Some(rt::Open::Known(resaddresstype));
+        self
+    }
+    /// Sets [`secure`](Self::secure).
+    pub fn secure(mut self, secure: OnOff) -> Self {
+        self.secure = Some(rt::Open::Known(secure));
+        self
+    }
 }
 impl Vpnnexthopserver {
     /// `POST /nitro/v1/config/vpnnexthopserver`
@@ -7257,499 +7808,329 @@ impl Vpnnexthopserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnparameter {
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterAccessrestrictedpageredirect`]): `CDN`, `NS`, `OFF`.
+    /// Possible values (see [`CdnNsOff`]): `CDN`, `NS`, `OFF`.
     ///
     /// Since `14.1`.
-    pub accessrestrictedpageredirect: Option<
-        rt::Open<VpnparameterAccessrestrictedpageredirect>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub accessrestrictedpageredirect: Option<rt::Open<CdnNsOff>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VpnparameterAdvancedclientlessvpnmode`]): `ENABLED`, `DISABLED`, `STRICT`.
+    /// Possible values (see [`EnabledDisabledStrict`]): `ENABLED`, `DISABLED`, `STRICT`.
     ///
     /// Since `12.1`.
-    pub advancedclientlessvpnmode: Option<
-        rt::Open<VpnparameterAdvancedclientlessvpnmode>,
-    >,
-    /// `String`, read-write.
-    ///
+    pub advancedclientlessvpnmode: Option<rt::Open<EnabledDisabledStrict>>,
     /// Length: 1 to 511.
     pub allowedlogingroups: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub allprotocolproxy: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `11.1`.
     pub alwaysonprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     ///
     /// Default: `100`.
     pub apptokentimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub authorizationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `12.0`.
     pub autoproxyurl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VpnparameterBackendcertvalidation`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub backendcertvalidation: Option<rt::Open<VpnparameterBackendcertvalidation>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterBackenddtls12`]): `DISABLED`, `ENABLED`.
+    pub backendcertvalidation: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub backenddtls12: Option<rt::Open<VpnparameterBackenddtls12>>,
-    /// `String`, read-write.
-    ///
+    pub backenddtls12: Option<rt::Open<DisabledEnabled>>,
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VpnparameterBackendserversni`]): `ENABLED`, `DISABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
     ///
     /// Since `12.0-FR4`.
-    pub backendserversni: Option<rt::Open<VpnparameterBackendserversni>>,
-    /// `String`, read-write.
+    pub backendserversni: Option<rt::Open<EnabledDisabled>>,
     pub citrixreceiverhome: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterClientchoices`]): `ON`, `OFF`.
-    pub clientchoices: Option<rt::Open<VpnparameterClientchoices>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub clientchoices: Option<rt::Open<OnOff>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`VpnparameterClientcleanupprompt`]): `ON`, `OFF`.
-    pub clientcleanupprompt: Option<rt::Open<VpnparameterClientcleanupprompt>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterClientconfiguration`]): `none`, `trace`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub clientcleanupprompt: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`NoneTrace`]): `none`, `trace`.
     ///
     /// Values of older releases that `14.1` lacks: `all` (`10.5`–`11.0`), `compression` (`10.5`–`11.0`), `general` (`10.5`–`11.0`), `tunnel` (`10.5`–`11.0`) (removed).
-    pub clientconfiguration: Option<Vec<rt::Open<VpnparameterClientconfiguration>>>,
-    /// `String`, read-write.
-    ///
+    pub clientconfiguration: Option<Vec<rt::Open<NoneTrace>>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterClientdebug`]): `debug`, `stats`, `events`, `OFF`.
-    pub clientdebug: Option<rt::Open<VpnparameterClientdebug>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`Clientdebug`]): `debug`, `stats`, `events`, `OFF`.
+    pub clientdebug: Option<rt::Open<Clientdebug>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 9999.
     pub clientidletimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub clientidletimeoutwarning: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OPAQUE`.
     ///
-    /// Possible values (see [`VpnparameterClientlessmodeurlencoding`]): `TRANSPARENT`, `OPAQUE`, `ENCRYPT`.
-    pub clientlessmodeurlencoding: Option<
-        rt::Open<VpnparameterClientlessmodeurlencoding>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`TransparentOpaqueEncrypt`]): `TRANSPARENT`, `OPAQUE`, `ENCRYPT`.
+    pub clientlessmodeurlencoding: Option<rt::Open<TransparentOpaqueEncrypt>>,
     /// Default: `DENY`.
     ///
-    /// Possible values (see [`VpnparameterClientlesspersistentcookie`]): `ALLOW`, `DENY`, `PROMPT`.
-    pub clientlesspersistentcookie: Option<
-        rt::Open<VpnparameterClientlesspersistentcookie>,
-    >,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`AllowDenyPrompt`]): `ALLOW`, `DENY`, `PROMPT`.
+    pub clientlesspersistentcookie: Option<rt::Open<AllowDenyPrompt>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterClientlessvpnmode`]): `ON`, `OFF`, `DISABLED`.
-    pub clientlessvpnmode: Option<rt::Open<VpnparameterClientlessvpnmode>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterClientoptions`]): `none`, `all`, `services`, `filetransfer`, `configuration`.
-    pub clientoptions: Option<Vec<rt::Open<VpnparameterClientoptions>>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOffDisabled`]): `ON`, `OFF`, `DISABLED`.
+    pub clientlessvpnmode: Option<rt::Open<OnOffDisabled>>,
+    /// Possible values (see [`Clientoptions`]): `none`, `all`, `services`, `filetransfer`, `configuration`.
+    pub clientoptions: Option<Vec<rt::Open<Clientoptions>>>,
     pub clientsecurity: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub clientsecuritygroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterClientsecuritylog`]): `ON`, `OFF`.
-    pub clientsecuritylog: Option<rt::Open<VpnparameterClientsecuritylog>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub clientsecuritylog: Option<rt::Open<OnOff>>,
     /// Length: 1 to 127.
     pub clientsecuritymessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 100.
     ///
     /// Since `11.0`.
     pub clientversions: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DENY`.
     ///
-    /// Possible values (see [`VpnparameterDefaultauthorizationaction`]): `ALLOW`, `DENY`.
-    pub defaultauthorizationaction: Option<
-        rt::Open<VpnparameterDefaultauthorizationaction>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterDeviceposture`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    pub defaultauthorizationaction: Option<rt::Open<AllowDeny>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub deviceposture: Option<rt::Open<VpnparameterDeviceposture>>,
-    /// `String`, read-write.
-    ///
+    pub deviceposture: Option<rt::Open<DisabledEnabled>>,
     /// Length: at least 1.
     pub dnsvservername: Option<String>,
-    /// `String`, read-write.
     pub emailhome: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`VpnparameterEncryptcsecexp`]): `ENABLED`, `DISABLED`.
-    pub encryptcsecexp: Option<rt::Open<VpnparameterEncryptcsecexp>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterEpaclienttype`]): `AGENT`, `PLUGIN`.
-    pub epaclienttype: Option<rt::Open<VpnparameterEpaclienttype>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterForcecleanup`]): `none`, `all`, `cookie`, `addressbar`, `plugin`, `filesystemapplication`, `application`, `applicationdata`, `clientcertificate`, `autocomplete`, `cache`.
-    pub forcecleanup: Option<Vec<rt::Open<VpnparameterForcecleanup>>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub encryptcsecexp: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`AgentPlugin`]): `AGENT`, `PLUGIN`.
+    pub epaclienttype: Option<rt::Open<AgentPlugin>>,
+    /// Possible values (see [`Forcecleanup`]): `none`, `all`, `cookie`, `addressbar`, `plugin`, `filesystemapplication`, `application`, `applicationdata`, `clientcertificate`, `autocomplete`, `cache`.
+    pub forcecleanup: Option<Vec<rt::Open<Forcecleanup>>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     pub forcedtimeout: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub forcedtimeoutwarning: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub fqdnspoofedip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ftpproxy: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub gopherproxy: Option<String>,
-    /// `String`, read-write.
     pub homepage: Option<String>,
-    /// `Integer[]`, read-write.
-    ///
     /// Range: at least 1.
     pub httpport: Option<Vec<i64>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub httpproxy: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`VpnparameterHttptrackconnproxy`]): `OFF`, `ON`.
     ///
     /// Since `14.1`.
     pub httptrackconnproxy: Option<rt::Open<VpnparameterHttptrackconnproxy>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterIcaproxy`]): `ON`, `OFF`.
-    pub icaproxy: Option<rt::Open<VpnparameterIcaproxy>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub icaproxy: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterIcasessiontimeout`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub icasessiontimeout: Option<rt::Open<VpnparameterIcasessiontimeout>>,
-    /// `String`, read-write.
-    ///
+    pub icasessiontimeout: Option<rt::Open<OnOff>>,
     /// Since `12.0`.
     pub icauseraccounting: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterIconwithreceiver`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub iconwithreceiver: Option<rt::Open<VpnparameterIconwithreceiver>>,
-    /// `String`, read-write.
-    ///
+    pub iconwithreceiver: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub iipdnssuffix: Option<String>,
-    /// `String`, read-write.
     pub kcdaccount: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterKillconnections`]): `ON`, `OFF`.
-    pub killconnections: Option<rt::Open<VpnparameterKillconnections>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub killconnections: Option<rt::Open<OnOff>>,
     /// Default: `Always`.
     ///
-    /// Possible values (see [`VpnparameterLinuxpluginupgrade`]): `Always`, `Essential`, `Never`.
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
     ///
     /// Since `11.0`.
-    pub linuxpluginupgrade: Option<rt::Open<VpnparameterLinuxpluginupgrade>>,
-    /// `String`, read-write.
-    ///
+    pub linuxpluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterLocallanaccess`]): `ON`, `OFF`, `FORCED`.
-    pub locallanaccess: Option<rt::Open<VpnparameterLocallanaccess>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOffForced`]): `ON`, `OFF`, `FORCED`.
+    pub locallanaccess: Option<rt::Open<OnOffForced>>,
     /// Length: at least 1.
     pub loginscript: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub logoutscript: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `Always`.
     ///
-    /// Possible values (see [`VpnparameterMacpluginupgrade`]): `Always`, `Essential`, `Never`.
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
     ///
     /// Since `11.0`.
-    pub macpluginupgrade: Option<rt::Open<VpnparameterMacpluginupgrade>>,
-    /// `Double`, read-write.
+    pub macpluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub maxiipperuser: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1440.
     ///
     /// Default: `10`.
     pub mdxtokentimeout: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     pub ntdomain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `12.0`.
     pub pcoipprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterProxy`]): `BROWSER`, `NS`, `OFF`.
-    pub proxy: Option<rt::Open<VpnparameterProxy>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`BrowserNsOff`]): `BROWSER`, `NS`, `OFF`.
+    pub proxy: Option<rt::Open<BrowserNsOff>>,
     /// Length: at least 1.
     pub proxyexception: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VpnparameterProxylocalbypass`]): `ENABLED`, `DISABLED`.
-    pub proxylocalbypass: Option<rt::Open<VpnparameterProxylocalbypass>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub proxylocalbypass: Option<rt::Open<EnabledDisabled>>,
     /// Length: 1 to 127.
     ///
     /// Since `11.0`.
     pub rdpclientprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterRfc1918`]): `ON`, `OFF`.
-    pub rfc1918: Option<rt::Open<VpnparameterRfc1918>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterSamesite`]): `None`, `LAX`, `STRICT`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub rfc1918: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`NoneLaxStrict`]): `None`, `LAX`, `STRICT`.
     ///
     /// Since `13.1`.
-    pub samesite: Option<rt::Open<VpnparameterSamesite>>,
-    /// `String`, read-write.
-    ///
+    pub samesite: Option<rt::Open<NoneLaxStrict>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`VpnparameterSecurebrowse`]): `ENABLED`, `DISABLED`.
-    pub securebrowse: Option<rt::Open<VpnparameterSecurebrowse>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterSecureprivateaccess`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub securebrowse: Option<rt::Open<EnabledDisabled>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub secureprivateaccess: Option<rt::Open<VpnparameterSecureprivateaccess>>,
-    /// `Double`, read-write.
+    pub secureprivateaccess: Option<rt::Open<DisabledEnabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 65535.
     ///
     /// Default: `30`.
     pub sesstimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `11.0`.
     pub smartgroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub socksproxy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterSplitdns`]): `LOCAL`, `REMOTE`, `BOTH`.
-    pub splitdns: Option<rt::Open<VpnparameterSplitdns>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`LocalRemoteBoth`]): `LOCAL`, `REMOTE`, `BOTH`.
+    pub splitdns: Option<rt::Open<LocalRemoteBoth>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterSplittunnel`]): `ON`, `OFF`, `REVERSE`.
-    pub splittunnel: Option<rt::Open<VpnparameterSplittunnel>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOffReverse`]): `ON`, `OFF`, `REVERSE`.
+    pub splittunnel: Option<rt::Open<OnOffReverse>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`VpnparameterSpoofiip`]): `ON`, `OFF`.
-    pub spoofiip: Option<rt::Open<VpnparameterSpoofiip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub spoofiip: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub sslproxy: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterSso`]): `ON`, `OFF`.
-    pub sso: Option<rt::Open<VpnparameterSso>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sso: Option<rt::Open<OnOff>>,
     /// Default: `PRIMARY`.
     ///
-    /// Possible values (see [`VpnparameterSsocredential`]): `PRIMARY`, `SECONDARY`.
-    pub ssocredential: Option<rt::Open<VpnparameterSsocredential>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`PrimarySecondary`]): `PRIMARY`, `SECONDARY`.
+    pub ssocredential: Option<rt::Open<PrimarySecondary>>,
     /// Length: 1 to 255.
     pub storefronturl: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterTransparentinterception`]): `ON`, `OFF`.
-    pub transparentinterception: Option<rt::Open<VpnparameterTransparentinterception>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub transparentinterception: Option<rt::Open<OnOff>>,
     /// Possible values (see [`VpnparameterUitheme`]): `DEFAULT`, `GREENBUBBLE`, `CUSTOM`.
     pub uitheme: Option<rt::Open<VpnparameterUitheme>>,
-    /// `String`, read-write.
-    ///
     /// Default: `NOSPILLOVER`.
     ///
-    /// Possible values (see [`VpnparameterUseiip`]): `NOSPILLOVER`, `SPILLOVER`, `OFF`.
-    pub useiip: Option<rt::Open<VpnparameterUseiip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`NospilloverSpilloverOff`]): `NOSPILLOVER`, `SPILLOVER`, `OFF`.
+    pub useiip: Option<rt::Open<NospilloverSpilloverOff>>,
     /// Default: `NS`.
     ///
-    /// Possible values (see [`VpnparameterUsemip`]): `NS`, `OFF`.
-    pub usemip: Option<rt::Open<VpnparameterUsemip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`NsOff`]): `NS`, `OFF`.
+    pub usemip: Option<rt::Open<NsOff>>,
     /// Since `11.0`.
     pub userdomains: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `Advanced Policy`.
     ///
-    /// Possible values (see [`VpnparameterVpnsessionpolicybindtype`]): `Classic Policy`, `Advanced Policy`.
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
     ///
     /// Since `12.0-FR4`.
-    pub vpnsessionpolicybindtype: Option<rt::Open<VpnparameterVpnsessionpolicybindtype>>,
-    /// `Double`, read-only.
+    pub vpnsessionpolicybindtype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0-FR4`.
     pub vpnsessionpolicycount: Option<rt::Number>,
-    /// `String`, read-write.
     pub wihome: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterWihomeaddresstype`]): `IPV4`, `IPV6`.
-    pub wihomeaddresstype: Option<rt::Open<VpnparameterWihomeaddresstype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`Ipv4Ipv6`]): `IPV4`, `IPV6`.
+    pub wihomeaddresstype: Option<rt::Open<Ipv4Ipv6>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnparameterWindowsautologon`]): `ON`, `OFF`.
-    pub windowsautologon: Option<rt::Open<VpnparameterWindowsautologon>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub windowsautologon: Option<rt::Open<OnOff>>,
     /// Default: `AGENT`.
     ///
-    /// Possible values (see [`VpnparameterWindowsclienttype`]): `AGENT`, `PLUGIN`.
-    pub windowsclienttype: Option<rt::Open<VpnparameterWindowsclienttype>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`AgentPlugin`]): `AGENT`, `PLUGIN`.
+    pub windowsclienttype: Option<rt::Open<AgentPlugin>>,
     /// Default: `Always`.
     ///
-    /// Possible values (see [`VpnparameterWindowspluginupgrade`]): `Always`, `Essential`, `Never`.
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
     ///
     /// Since `11.0`.
-    pub windowspluginupgrade: Option<rt::Open<VpnparameterWindowspluginupgrade>>,
-    /// `String`, read-write.
-    ///
+    pub windowspluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
     /// Length: at least 1.
     pub winsip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnparameterWiportalmode`]): `NORMAL`, `COMPACT`.
-    pub wiportalmode: Option<rt::Open<VpnparameterWiportalmode>>,
+    /// Possible values (see [`NormalCompact`]): `NORMAL`, `COMPACT`.
+    pub wiportalmode: Option<rt::Open<NormalCompact>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnparameter`.`accessrestrictedpageredirect` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnvserver.accessrestrictedpageredirect`.
+/// Values of `vpnparameter.accessrestrictedpageredirect`, `vpnvserver.accessrestrictedpageredirect`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterAccessrestrictedpageredirect {
+pub enum CdnNsOff {
     /// `CDN`
     Cdn,
     /// `NS`
@@ -7757,19 +8138,17 @@ pub enum VpnparameterAccessrestrictedpageredirect {
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for VpnparameterAccessrestrictedpageredirect {
+impl rt::WireEnum for CdnNsOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Cdn, "CDN"),
         (Self::Ns, "NS"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `vpnparameter`.`advancedclientlessvpnmode` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.advancedclientlessvpnmode`.
+/// Values of `vpnparameter.advancedclientlessvpnmode`, `vpnsessionaction.advancedclientlessvpnmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterAdvancedclientlessvpnmode {
+pub enum EnabledDisabledStrict {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
@@ -7779,76 +8158,62 @@ pub enum VpnparameterAdvancedclientlessvpnmode {
     /// Since `13.1`.
     Strict,
 }
-impl rt::WireEnum for VpnparameterAdvancedclientlessvpnmode {
+impl rt::WireEnum for EnabledDisabledStrict {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
         (Self::Strict, "STRICT"),
     ];
 }
-/// Values of `vpnparameter`.`backendcertvalidation` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnparameter.backendserversni`, `vpnparameter.encryptcsecexp`, `vpnparameter.proxylocalbypass`, `vpnparameter.securebrowse`, `vpnpcoipprofile.icvverification`, `vpnsessionaction.proxylocalbypass`, `vpnsessionaction.securebrowse`, `vpnvserver.appflowlog`, `vpnvserver.cginfrahomepageredirect`, `vpnvserver.disableprimaryondown`, `vpnvserver.doublehop`, `vpnvserver.downstateflush`, `vpnvserver.sopersistence`, `vpnvserver.state`, `vpnvserver.usemip`.
+/// Values of `vpnparameter.backendcertvalidation`, `vpnparameter.backendserversni`, `vpnparameter.encryptcsecexp`, `vpnparameter.proxylocalbypass`, `vpnparameter.securebrowse`, `vpnpcoipprofile.icvverification`, `vpnsessionaction.proxylocalbypass`, `vpnsessionaction.securebrowse`, `vpnvserver.appflowlog`, `vpnvserver.cginfrahomepageredirect`, `vpnvserver.disableprimaryondown`, `vpnvserver.doublehop`, `vpnvserver.downstateflush`, `vpnvserver.sopersistence`, `vpnvserver.state`, `vpnvserver.usemip`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterBackendcertvalidation {
+pub enum EnabledDisabled {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for VpnparameterBackendcertvalidation {
+impl rt::WireEnum for EnabledDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Enabled, "ENABLED"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `vpnparameter`.`backenddtls12` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnparameter.deviceposture`, `vpnparameter.secureprivateaccess`, `vpnvserver.deviceposture`, `vpnvserver.secureprivateaccess`.
+/// Values of `vpnparameter.backenddtls12`, `vpnparameter.deviceposture`, `vpnparameter.secureprivateaccess`, `vpnvserver.deviceposture`, `vpnvserver.secureprivateaccess`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterBackenddtls12 {
+pub enum DisabledEnabled {
     /// `DISABLED`
     Disabled,
     /// `ENABLED`
     Enabled,
 }
-impl rt::WireEnum for VpnparameterBackenddtls12 {
+impl rt::WireEnum for DisabledEnabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Disabled, "DISABLED"),
         (Self::Enabled, "ENABLED"),
     ];
 }
-/// Values of `vpnparameter`.`backendserversni` ([`Vpnparameter`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnparameterBackendserversni = VpnparameterBackendcertvalidation;
-/// Values of `vpnparameter`.`clientchoices` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterClientchoices = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`clientcleanupprompt` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterClientcleanupprompt = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`clientconfiguration` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.clientconfiguration`.
+/// Values of `vpnparameter.clientconfiguration`, `vpnsessionaction.clientconfiguration`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterClientconfiguration {
+pub enum NoneTrace {
     /// `none`
     None,
     /// `trace`
     Trace,
 }
-impl rt::WireEnum for VpnparameterClientconfiguration {
+impl rt::WireEnum for NoneTrace {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "none"),
         (Self::Trace, "trace"),
     ];
 }
-/// Values of `vpnparameter`.`clientdebug` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.clientdebug`.
+/// Values of `vpnparameter.clientdebug`, `vpnsessionaction.clientdebug`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterClientdebug {
+pub enum Clientdebug {
     /// `debug`
     Debug,
     /// `stats`
@@ -7858,7 +8223,7 @@ pub enum VpnparameterClientdebug {
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for VpnparameterClientdebug {
+impl rt::WireEnum for Clientdebug {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Debug, "debug"),
         (Self::Stats, "stats"),
@@ -7866,12 +8231,10 @@ impl rt::WireEnum for VpnparameterClientdebug {
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `vpnparameter`.`clientlessmodeurlencoding` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.clientlessmodeurlencoding`.
+/// Values of `vpnparameter.clientlessmodeurlencoding`, `vpnsessionaction.clientlessmodeurlencoding`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterClientlessmodeurlencoding {
+pub enum TransparentOpaqueEncrypt {
     /// `TRANSPARENT`
     Transparent,
     /// `OPAQUE`
@@ -7879,19 +8242,17 @@ pub enum VpnparameterClientlessmodeurlencoding {
     /// `ENCRYPT`
     Encrypt,
 }
-impl rt::WireEnum for VpnparameterClientlessmodeurlencoding {
+impl rt::WireEnum for TransparentOpaqueEncrypt {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Transparent, "TRANSPARENT"),
         (Self::Opaque, "OPAQUE"),
         (Self::Encrypt, "ENCRYPT"),
     ];
 }
-/// Values of `vpnparameter`.`clientlesspersistentcookie` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.clientlesspersistentcookie`.
+/// Values of `vpnparameter.clientlesspersistentcookie`, `vpnsessionaction.clientlesspersistentcookie`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterClientlesspersistentcookie {
+pub enum AllowDenyPrompt {
     /// `ALLOW`
     Allow,
     /// `DENY`
@@ -7899,19 +8260,17 @@ pub enum VpnparameterClientlesspersistentcookie {
     /// `PROMPT`
     Prompt,
 }
-impl rt::WireEnum for VpnparameterClientlesspersistentcookie {
+impl rt::WireEnum for AllowDenyPrompt {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Allow, "ALLOW"),
         (Self::Deny, "DENY"),
         (Self::Prompt, "PROMPT"),
     ];
 }
-/// Values of `vpnparameter`.`clientlessvpnmode` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.clientlessvpnmode`.
+/// Values of `vpnparameter.clientlessvpnmode`, `vpnsessionaction.clientlessvpnmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterClientlessvpnmode {
+pub enum OnOffDisabled {
     /// `ON`
     On,
     /// `OFF`
@@ -7919,19 +8278,17 @@ pub enum VpnparameterClientlessvpnmode {
     /// `DISABLED`
     Disabled,
 }
-impl rt::WireEnum for VpnparameterClientlessvpnmode {
+impl rt::WireEnum for OnOffDisabled {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
         (Self::Disabled, "DISABLED"),
     ];
 }
-/// Values of `vpnparameter`.`clientoptions` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.clientoptions`.
+/// Values of `vpnparameter.clientoptions`, `vpnsessionaction.clientoptions`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterClientoptions {
+pub enum Clientoptions {
     /// `none`
     None,
     /// `all`
@@ -7943,7 +8300,7 @@ pub enum VpnparameterClientoptions {
     /// `configuration`
     Configuration,
 }
-impl rt::WireEnum for VpnparameterClientoptions {
+impl rt::WireEnum for Clientoptions {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "none"),
         (Self::All, "all"),
@@ -7952,37 +8309,25 @@ impl rt::WireEnum for VpnparameterClientoptions {
         (Self::Configuration, "configuration"),
     ];
 }
-/// Values of `vpnparameter`.`clientsecuritylog` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterClientsecuritylog = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`defaultauthorizationaction` ([`Vpnparameter`]): the same values as [`VpnalwaysonprofileClientcontrol`].
-pub type VpnparameterDefaultauthorizationaction = VpnalwaysonprofileClientcontrol;
-/// Values of `vpnparameter`.`deviceposture` ([`Vpnparameter`]): the same values as [`VpnparameterBackenddtls12`].
-pub type VpnparameterDeviceposture = VpnparameterBackenddtls12;
-/// Values of `vpnparameter`.`encryptcsecexp` ([`Vpnparameter`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnparameterEncryptcsecexp = VpnparameterBackendcertvalidation;
-/// Values of `vpnparameter`.`epaclienttype` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnparameter.windowsclienttype`, `vpnsessionaction.epaclienttype`, `vpnsessionaction.windowsclienttype`.
+/// Values of `vpnparameter.epaclienttype`, `vpnparameter.windowsclienttype`, `vpnsessionaction.epaclienttype`, `vpnsessionaction.windowsclienttype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterEpaclienttype {
+pub enum AgentPlugin {
     /// `AGENT`
     Agent,
     /// `PLUGIN`
     Plugin,
 }
-impl rt::WireEnum for VpnparameterEpaclienttype {
+impl rt::WireEnum for AgentPlugin {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Agent, "AGENT"),
         (Self::Plugin, "PLUGIN"),
     ];
 }
-/// Values of `vpnparameter`.`forcecleanup` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.forcecleanup`.
+/// Values of `vpnparameter.forcecleanup`, `vpnsessionaction.forcecleanup`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterForcecleanup {
+pub enum Forcecleanup {
     /// `none`
     None,
     /// `all`
@@ -8006,7 +8351,7 @@ pub enum VpnparameterForcecleanup {
     /// `cache`
     Cache,
 }
-impl rt::WireEnum for VpnparameterForcecleanup {
+impl rt::WireEnum for Forcecleanup {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "none"),
         (Self::All, "all"),
@@ -8036,20 +8381,10 @@ impl rt::WireEnum for VpnparameterHttptrackconnproxy {
         (Self::On, "ON"),
     ];
 }
-/// Values of `vpnparameter`.`icaproxy` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterIcaproxy = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`icasessiontimeout` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterIcasessiontimeout = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`iconwithreceiver` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterIconwithreceiver = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`killconnections` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterKillconnections = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`linuxpluginupgrade` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnparameter.macpluginupgrade`, `vpnparameter.windowspluginupgrade`, `vpnsessionaction.linuxpluginupgrade`, `vpnsessionaction.macpluginupgrade`, `vpnsessionaction.windowspluginupgrade`, `vpnvserver.linuxepapluginupgrade`, `vpnvserver.macepapluginupgrade`, `vpnvserver.windowsepapluginupgrade`.
+/// Values of `vpnparameter.linuxpluginupgrade`, `vpnparameter.macpluginupgrade`, `vpnparameter.windowspluginupgrade`, `vpnsessionaction.linuxpluginupgrade`, `vpnsessionaction.macpluginupgrade`, `vpnsessionaction.windowspluginupgrade`, `vpnvserver.linuxepapluginupgrade`, `vpnvserver.macepapluginupgrade`, `vpnvserver.windowsepapluginupgrade`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterLinuxpluginupgrade {
+pub enum AlwaysEssentialNever {
     /// `Always`
     Always,
     /// `Essential`
@@ -8057,19 +8392,17 @@ pub enum VpnparameterLinuxpluginupgrade {
     /// `Never`
     Never,
 }
-impl rt::WireEnum for VpnparameterLinuxpluginupgrade {
+impl rt::WireEnum for AlwaysEssentialNever {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Always, "Always"),
         (Self::Essential, "Essential"),
         (Self::Never, "Never"),
     ];
 }
-/// Values of `vpnparameter`.`locallanaccess` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.locallanaccess`.
+/// Values of `vpnparameter.locallanaccess`, `vpnsessionaction.locallanaccess`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterLocallanaccess {
+pub enum OnOffForced {
     /// `ON`
     On,
     /// `OFF`
@@ -8079,21 +8412,17 @@ pub enum VpnparameterLocallanaccess {
     /// Since `14.1`.
     Forced,
 }
-impl rt::WireEnum for VpnparameterLocallanaccess {
+impl rt::WireEnum for OnOffForced {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
         (Self::Forced, "FORCED"),
     ];
 }
-/// Values of `vpnparameter`.`macpluginupgrade` ([`Vpnparameter`]): the same values as [`VpnparameterLinuxpluginupgrade`].
-pub type VpnparameterMacpluginupgrade = VpnparameterLinuxpluginupgrade;
-/// Values of `vpnparameter`.`proxy` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.proxy`.
+/// Values of `vpnparameter.proxy`, `vpnsessionaction.proxy`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterProxy {
+pub enum BrowserNsOff {
     /// `BROWSER`
     Browser,
     /// `NS`
@@ -8101,23 +8430,17 @@ pub enum VpnparameterProxy {
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for VpnparameterProxy {
+impl rt::WireEnum for BrowserNsOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Browser, "BROWSER"),
         (Self::Ns, "NS"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `vpnparameter`.`proxylocalbypass` ([`Vpnparameter`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnparameterProxylocalbypass = VpnparameterBackendcertvalidation;
-/// Values of `vpnparameter`.`rfc1918` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterRfc1918 = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`samesite` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnvserver.samesite`.
+/// Values of `vpnparameter.samesite`, `vpnvserver.samesite`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterSamesite {
+pub enum NoneLaxStrict {
     /// `None`
     None,
     /// `LAX`
@@ -8125,23 +8448,17 @@ pub enum VpnparameterSamesite {
     /// `STRICT`
     Strict,
 }
-impl rt::WireEnum for VpnparameterSamesite {
+impl rt::WireEnum for NoneLaxStrict {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::None, "None"),
         (Self::Lax, "LAX"),
         (Self::Strict, "STRICT"),
     ];
 }
-/// Values of `vpnparameter`.`securebrowse` ([`Vpnparameter`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnparameterSecurebrowse = VpnparameterBackendcertvalidation;
-/// Values of `vpnparameter`.`secureprivateaccess` ([`Vpnparameter`]): the same values as [`VpnparameterBackenddtls12`].
-pub type VpnparameterSecureprivateaccess = VpnparameterBackenddtls12;
-/// Values of `vpnparameter`.`splitdns` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.splitdns`.
+/// Values of `vpnparameter.splitdns`, `vpnsessionaction.splitdns`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterSplitdns {
+pub enum LocalRemoteBoth {
     /// `LOCAL`
     Local,
     /// `REMOTE`
@@ -8149,19 +8466,17 @@ pub enum VpnparameterSplitdns {
     /// `BOTH`
     Both,
 }
-impl rt::WireEnum for VpnparameterSplitdns {
+impl rt::WireEnum for LocalRemoteBoth {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Local, "LOCAL"),
         (Self::Remote, "REMOTE"),
         (Self::Both, "BOTH"),
     ];
 }
-/// Values of `vpnparameter`.`splittunnel` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.splittunnel`.
+/// Values of `vpnparameter.splittunnel`, `vpnsessionaction.splittunnel`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterSplittunnel {
+pub enum OnOffReverse {
     /// `ON`
     On,
     /// `OFF`
@@ -8169,36 +8484,28 @@ pub enum VpnparameterSplittunnel {
     /// `REVERSE`
     Reverse,
 }
-impl rt::WireEnum for VpnparameterSplittunnel {
+impl rt::WireEnum for OnOffReverse {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
         (Self::Reverse, "REVERSE"),
     ];
 }
-/// Values of `vpnparameter`.`spoofiip` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterSpoofiip = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`sso` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterSso = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`ssocredential` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.ssocredential`.
+/// Values of `vpnparameter.ssocredential`, `vpnsessionaction.ssocredential`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterSsocredential {
+pub enum PrimarySecondary {
     /// `PRIMARY`
     Primary,
     /// `SECONDARY`
     Secondary,
 }
-impl rt::WireEnum for VpnparameterSsocredential {
+impl rt::WireEnum for PrimarySecondary {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Primary, "PRIMARY"),
         (Self::Secondary, "SECONDARY"),
     ];
 }
-/// Values of `vpnparameter`.`transparentinterception` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterTransparentinterception = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnparameter`.`uitheme` ([`Vpnparameter`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8217,12 +8524,10 @@ impl rt::WireEnum for VpnparameterUitheme {
         (Self::Custom, "CUSTOM"),
     ];
 }
-/// Values of `vpnparameter`.`useiip` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.useiip`.
+/// Values of `vpnparameter.useiip`, `vpnsessionaction.useiip`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterUseiip {
+pub enum NospilloverSpilloverOff {
     /// `NOSPILLOVER`
     Nospillover,
     /// `SPILLOVER`
@@ -8230,67 +8535,53 @@ pub enum VpnparameterUseiip {
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for VpnparameterUseiip {
+impl rt::WireEnum for NospilloverSpilloverOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Nospillover, "NOSPILLOVER"),
         (Self::Spillover, "SPILLOVER"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `vpnparameter`.`usemip` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.usemip`.
+/// Values of `vpnparameter.usemip`, `vpnsessionaction.usemip`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterUsemip {
+pub enum NsOff {
     /// `NS`
     Ns,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for VpnparameterUsemip {
+impl rt::WireEnum for NsOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Ns, "NS"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `vpnparameter`.`vpnsessionpolicybindtype` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionpolicy.expressiontype`, `vpntrafficpolicy.expressiontype`.
+/// Values of `vpnparameter.vpnsessionpolicybindtype`, `vpnsessionpolicy.expressiontype`, `vpntrafficpolicy.expressiontype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterVpnsessionpolicybindtype {
+pub enum ClassicPolicyAdvancedPolicy {
     /// `Classic Policy`
     ClassicPolicy,
     /// `Advanced Policy`
     AdvancedPolicy,
 }
-impl rt::WireEnum for VpnparameterVpnsessionpolicybindtype {
+impl rt::WireEnum for ClassicPolicyAdvancedPolicy {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::ClassicPolicy, "Classic Policy"),
         (Self::AdvancedPolicy, "Advanced Policy"),
     ];
 }
-/// Values of `vpnparameter`.`wihomeaddresstype` ([`Vpnparameter`]): the same values as [`VpnglobalStaserverBindingStaaddresstype`].
-pub type VpnparameterWihomeaddresstype = VpnglobalStaserverBindingStaaddresstype;
-/// Values of `vpnparameter`.`windowsautologon` ([`Vpnparameter`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnparameterWindowsautologon = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnparameter`.`windowsclienttype` ([`Vpnparameter`]): the same values as [`VpnparameterEpaclienttype`].
-pub type VpnparameterWindowsclienttype = VpnparameterEpaclienttype;
-/// Values of `vpnparameter`.`windowspluginupgrade` ([`Vpnparameter`]): the same values as [`VpnparameterLinuxpluginupgrade`].
-pub type VpnparameterWindowspluginupgrade = VpnparameterLinuxpluginupgrade;
-/// Values of `vpnparameter`.`wiportalmode` ([`Vpnparameter`]).
-///
-/// Also the values of `vpnsessionaction.wiportalmode`.
+/// Values of `vpnparameter.wiportalmode`, `vpnsessionaction.wiportalmode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnparameterWiportalmode {
+pub enum NormalCompact {
     /// `NORMAL`
     Normal,
     /// `COMPACT`
     Compact,
 }
-impl rt::WireEnum for VpnparameterWiportalmode {
+impl rt::WireEnum for NormalCompact {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Normal, "NORMAL"),
         (Self::Compact, "COMPACT"),
@@ -8488,6 +8779,7 @@ impl rt::Model for Vpnparameter {
             90 => self.windowspluginupgrade.as_field(),
             91 => self.winsip.as_field(),
             92 => self.wiportalmode.as_field(),
+            93 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8586,14 +8878,9 @@ impl rt::Model for Vpnparameter {
             90 => self.windowspluginupgrade.as_field_mut(),
             91 => self.winsip.as_field_mut(),
             92 => self.wiportalmode.as_field_mut(),
+            93 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnparameter {
@@ -8659,46 +8946,44 @@ impl Vpnparameter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnpcoipconnection {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0`.
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0`.
     pub all: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub destip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0`.
     pub destport: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 31.
     ///
     /// Since `12.0`.
     pub nodeid: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.0`.
     pub peid: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `12.0`.
     pub srcip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Range: 1 to 65535.
     ///
     /// Since `12.0`.
     pub srcport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.0`.
@@ -8730,6 +9015,7 @@ impl rt::Model for Vpnpcoipconnection {
             6 => self.srcip.as_field(),
             7 => self.srcport.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8744,14 +9030,9 @@ impl rt::Model for Vpnpcoipconnection {
             6 => self.srcip.as_field_mut(),
             7 => self.srcport.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnpcoipconnection {
@@ -8808,33 +9089,29 @@ impl Vpnpcoipconnection {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnpcoipprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub conserverurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`VpnpcoipprofileIcvverification`]): `ENABLED`, `DISABLED`.
-    ///
-    /// Since `12.0`.
-    pub icvverification: Option<rt::Open<VpnpcoipprofileIcvverification>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub conserverurl: Option<String>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    ///
+    /// Since `12.0`.
+    pub icvverification: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: 30 to 240.
     ///
@@ -8845,8 +9122,6 @@ pub struct Vpnpcoipprofile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnpcoipprofile`.`icvverification` ([`Vpnpcoipprofile`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnpcoipprofileIcvverification = VpnparameterBackendcertvalidation;
 impl rt::Model for Vpnpcoipprofile {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -8863,6 +9138,7 @@ impl rt::Model for Vpnpcoipprofile {
             2 => self.icvverification.as_field(),
             3 => self.name.as_field(),
             4 => self.sessionidletimeout.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8873,14 +9149,9 @@ impl rt::Model for Vpnpcoipprofile {
             2 => self.icvverification.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.sessionidletimeout.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnpcoipprofile {
@@ -8913,6 +9184,33 @@ impl rt::Resource for Vpnpcoipprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnpcoipprofile {
+    /// A `vpnpcoipprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`conserverurl`](Self::conserverurl).
+    pub fn conserverurl(mut self, conserverurl: impl Into<String>) -> Self {
+        self.conserverurl = Some(conserverurl.into());
+        self
+    }
+    /// Sets [`icvverification`](Self::icvverification).
+    pub fn icvverification(mut self, icvverification: EnabledDisabled) -> Self {
+        self.icvverification = Some(rt::Open::Known(icvverification));
+        self
+    }
+    /// Sets [`sessionidletimeout`](Self::sessionidletimeout).
+    pub fn sessionidletimeout(
+        mut self,
+        sessionidletimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.sessionidletimeout = Some(sessionidletimeout.into());
+        self
+    }
 }
 impl Vpnpcoipprofile {
     /// `POST /nitro/v1/config/vpnpcoipprofile`
@@ -8967,26 +9265,22 @@ impl Vpnpcoipprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnpcoipvserverprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `12.0`.
-    pub logindomain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0`.
     pub name: Option<String>,
-    /// `Integer`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `12.0`.
+    pub count: Option<rt::Number>,
+    /// Mandatory for add.
+    ///
+    /// Since `12.0`.
+    pub logindomain: Option<String>,
     /// Range: 1 to 65535.
     ///
     /// Default: `4172`.
@@ -9010,6 +9304,7 @@ impl rt::Model for Vpnpcoipvserverprofile {
             1 => self.logindomain.as_field(),
             2 => self.name.as_field(),
             3 => self.udpport.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9019,14 +9314,9 @@ impl rt::Model for Vpnpcoipvserverprofile {
             1 => self.logindomain.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.udpport.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnpcoipvserverprofile {
@@ -9059,6 +9349,25 @@ impl rt::Resource for Vpnpcoipvserverprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnpcoipvserverprofile {
+    /// A `vpnpcoipvserverprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`logindomain`](Self::logindomain).
+    pub fn logindomain(mut self, logindomain: impl Into<String>) -> Self {
+        self.logindomain = Some(logindomain.into());
+        self
+    }
+    /// Sets [`udpport`](Self::udpport).
+    pub fn udpport(mut self, udpport: i64) -> Self {
+        self.udpport = Some(udpport);
+        self
+    }
 }
 impl Vpnpcoipvserverprofile {
     /// `POST /nitro/v1/config/vpnpcoipvserverprofile`
@@ -9113,12 +9422,18 @@ impl Vpnpcoipvserverprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnportaltheme {
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Possible values (see [`VpnportalthemeBasetheme`]): `Default`, `Greenbubble`, `X1`, `RfWebUI`, `WStheme`.
@@ -9127,18 +9442,10 @@ pub struct Vpnportaltheme {
     ///
     /// Since `11.0`.
     pub basetheme: Option<rt::Open<VpnportalthemeBasetheme>>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub feature: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `11.0`.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9179,6 +9486,7 @@ impl rt::Model for Vpnportaltheme {
             1 => self.basetheme.as_field(),
             2 => self.feature.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9188,14 +9496,9 @@ impl rt::Model for Vpnportaltheme {
             1 => self.basetheme.as_field_mut(),
             2 => self.feature.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnportaltheme {
@@ -9228,6 +9531,20 @@ impl rt::Resource for Vpnportaltheme {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnportaltheme {
+    /// A `vpnportaltheme` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`basetheme`](Self::basetheme).
+    pub fn basetheme(mut self, basetheme: VpnportalthemeBasetheme) -> Self {
+        self.basetheme = Some(rt::Open::Known(basetheme));
+        self
+    }
 }
 impl Vpnportaltheme {
     /// `POST /nitro/v1/config/vpnportaltheme`
@@ -9269,289 +9586,165 @@ impl Vpnportaltheme {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnsamlssoprofile {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub assertionconsumerserviceurl: Option<String>,
-    /// `String`, read-write.
     pub attribute1: Option<String>,
-    /// `String`, read-write.
     pub attribute10: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute10expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute10format`]): `URI`, `Basic`.
-    pub attribute10format: Option<rt::Open<VpnsamlssoprofileAttribute10format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute10format: Option<rt::Open<UriBasic>>,
     pub attribute10friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute11: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute11expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute11format`]): `URI`, `Basic`.
-    pub attribute11format: Option<rt::Open<VpnsamlssoprofileAttribute11format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute11format: Option<rt::Open<UriBasic>>,
     pub attribute11friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute12: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute12expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute12format`]): `URI`, `Basic`.
-    pub attribute12format: Option<rt::Open<VpnsamlssoprofileAttribute12format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute12format: Option<rt::Open<UriBasic>>,
     pub attribute12friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute13: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute13expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute13format`]): `URI`, `Basic`.
-    pub attribute13format: Option<rt::Open<VpnsamlssoprofileAttribute13format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute13format: Option<rt::Open<UriBasic>>,
     pub attribute13friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute14: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute14expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute14format`]): `URI`, `Basic`.
-    pub attribute14format: Option<rt::Open<VpnsamlssoprofileAttribute14format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute14format: Option<rt::Open<UriBasic>>,
     pub attribute14friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute15: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute15expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute15format`]): `URI`, `Basic`.
-    pub attribute15format: Option<rt::Open<VpnsamlssoprofileAttribute15format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute15format: Option<rt::Open<UriBasic>>,
     pub attribute15friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute16: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute16expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute16format`]): `URI`, `Basic`.
-    pub attribute16format: Option<rt::Open<VpnsamlssoprofileAttribute16format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute16format: Option<rt::Open<UriBasic>>,
     pub attribute16friendlyname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute1expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute1format`]): `URI`, `Basic`.
-    pub attribute1format: Option<rt::Open<VpnsamlssoprofileAttribute1format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute1format: Option<rt::Open<UriBasic>>,
     pub attribute1friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute2: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute2expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute2format`]): `URI`, `Basic`.
-    pub attribute2format: Option<rt::Open<VpnsamlssoprofileAttribute2format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute2format: Option<rt::Open<UriBasic>>,
     pub attribute2friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute3: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute3expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute3format`]): `URI`, `Basic`.
-    pub attribute3format: Option<rt::Open<VpnsamlssoprofileAttribute3format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute3format: Option<rt::Open<UriBasic>>,
     pub attribute3friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute4: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute4expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute4format`]): `URI`, `Basic`.
-    pub attribute4format: Option<rt::Open<VpnsamlssoprofileAttribute4format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute4format: Option<rt::Open<UriBasic>>,
     pub attribute4friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute5: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute5expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute5format`]): `URI`, `Basic`.
-    pub attribute5format: Option<rt::Open<VpnsamlssoprofileAttribute5format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute5format: Option<rt::Open<UriBasic>>,
     pub attribute5friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute6: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute6expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute6format`]): `URI`, `Basic`.
-    pub attribute6format: Option<rt::Open<VpnsamlssoprofileAttribute6format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute6format: Option<rt::Open<UriBasic>>,
     pub attribute6friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute7: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute7expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute7format`]): `URI`, `Basic`.
-    pub attribute7format: Option<rt::Open<VpnsamlssoprofileAttribute7format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute7format: Option<rt::Open<UriBasic>>,
     pub attribute7friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute8: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute8expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute8format`]): `URI`, `Basic`.
-    pub attribute8format: Option<rt::Open<VpnsamlssoprofileAttribute8format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute8format: Option<rt::Open<UriBasic>>,
     pub attribute8friendlyname: Option<String>,
-    /// `String`, read-write.
     pub attribute9: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub attribute9expr: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsamlssoprofileAttribute9format`]): `URI`, `Basic`.
-    pub attribute9format: Option<rt::Open<VpnsamlssoprofileAttribute9format>>,
-    /// `String`, read-write.
+    /// Possible values (see [`UriBasic`]): `URI`, `Basic`.
+    pub attribute9format: Option<rt::Open<UriBasic>>,
     pub attribute9friendlyname: Option<String>,
-    /// `String`, read-write.
     pub audience: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SHA256`.
     ///
     /// Possible values (see [`VpnsamlssoprofileDigestmethod`]): `SHA1`, `SHA256`.
     pub digestmethod: Option<rt::Open<VpnsamlssoprofileDigestmethod>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnsamlssoprofileEncryptassertion`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub encryptassertion: Option<rt::Open<VpnsamlssoprofileEncryptassertion>>,
-    /// `String`, read-write.
-    ///
+    pub encryptassertion: Option<rt::Open<OnOff>>,
     /// Default: `AES256`.
     ///
     /// Possible values (see [`VpnsamlssoprofileEncryptionalgorithm`]): `DES3`, `AES128`, `AES192`, `AES256`.
     ///
     /// Since `11.0`.
     pub encryptionalgorithm: Option<rt::Open<VpnsamlssoprofileEncryptionalgorithm>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub nameidexpr: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `transient`.
     ///
     /// Possible values (see [`VpnsamlssoprofileNameidformat`]): `Unspecified`, `emailAddress`, `X509SubjectName`, `WindowsDomainQualifiedName`, `kerberos`, `entity`, `persistent`, `transient`.
     pub nameidformat: Option<rt::Open<VpnsamlssoprofileNameidformat>>,
-    /// `String`, read-write.
     pub relaystaterule: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlissuername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlsigningcertname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub samlspcertname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnsamlssoprofileSendpassword`]): `ON`, `OFF`.
-    pub sendpassword: Option<rt::Open<VpnsamlssoprofileSendpassword>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sendpassword: Option<rt::Open<OnOff>>,
     /// Default: `ASSERTION`.
     ///
     /// Possible values (see [`VpnsamlssoprofileSignassertion`]): `NONE`, `ASSERTION`, `RESPONSE`, `BOTH`.
     ///
     /// Since `12.0-FR4`.
     pub signassertion: Option<rt::Open<VpnsamlssoprofileSignassertion>>,
-    /// `String`, read-write.
-    ///
     /// Default: `RSA-SHA256`.
     ///
     /// Possible values (see [`VpnsamlssoprofileSignaturealg`]): `RSA-SHA1`, `RSA-SHA256`.
     pub signaturealg: Option<rt::Open<VpnsamlssoprofileSignaturealg>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub signatureservice: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Default: `5`.
     ///
@@ -9560,53 +9753,21 @@ pub struct Vpnsamlssoprofile {
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnsamlssoprofile`.`attribute10format` ([`Vpnsamlssoprofile`]).
-///
-/// Also the values of `vpnsamlssoprofile.attribute11format`, `vpnsamlssoprofile.attribute12format`, `vpnsamlssoprofile.attribute13format`, `vpnsamlssoprofile.attribute14format`, `vpnsamlssoprofile.attribute15format`, `vpnsamlssoprofile.attribute16format`, `vpnsamlssoprofile.attribute1format`, `vpnsamlssoprofile.attribute2format`, `vpnsamlssoprofile.attribute3format`, `vpnsamlssoprofile.attribute4format`, `vpnsamlssoprofile.attribute5format`, `vpnsamlssoprofile.attribute6format`, `vpnsamlssoprofile.attribute7format`, `vpnsamlssoprofile.attribute8format`, `vpnsamlssoprofile.attribute9format`.
+/// Values of `vpnsamlssoprofile.attribute10format`, `vpnsamlssoprofile.attribute11format`, `vpnsamlssoprofile.attribute12format`, `vpnsamlssoprofile.attribute13format`, `vpnsamlssoprofile.attribute14format`, `vpnsamlssoprofile.attribute15format`, `vpnsamlssoprofile.attribute16format`, `vpnsamlssoprofile.attribute1format`, `vpnsamlssoprofile.attribute2format`, `vpnsamlssoprofile.attribute3format`, `vpnsamlssoprofile.attribute4format`, `vpnsamlssoprofile.attribute5format`, `vpnsamlssoprofile.attribute6format`, `vpnsamlssoprofile.attribute7format`, `vpnsamlssoprofile.attribute8format`, `vpnsamlssoprofile.attribute9format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnsamlssoprofileAttribute10format {
+pub enum UriBasic {
     /// `URI`
     Uri,
     /// `Basic`
     Basic,
 }
-impl rt::WireEnum for VpnsamlssoprofileAttribute10format {
+impl rt::WireEnum for UriBasic {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Uri, "URI"),
         (Self::Basic, "Basic"),
     ];
 }
-/// Values of `vpnsamlssoprofile`.`attribute11format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute11format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute12format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute12format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute13format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute13format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute14format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute14format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute15format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute15format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute16format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute16format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute1format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute1format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute2format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute2format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute3format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute3format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute4format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute4format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute5format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute5format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute6format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute6format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute7format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute7format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute8format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute8format = VpnsamlssoprofileAttribute10format;
-/// Values of `vpnsamlssoprofile`.`attribute9format` ([`Vpnsamlssoprofile`]): the same values as [`VpnsamlssoprofileAttribute10format`].
-pub type VpnsamlssoprofileAttribute9format = VpnsamlssoprofileAttribute10format;
 /// Values of `vpnsamlssoprofile`.`digestmethod` ([`Vpnsamlssoprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9622,8 +9783,6 @@ impl rt::WireEnum for VpnsamlssoprofileDigestmethod {
         (Self::Sha256, "SHA256"),
     ];
 }
-/// Values of `vpnsamlssoprofile`.`encryptassertion` ([`Vpnsamlssoprofile`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsamlssoprofileEncryptassertion = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnsamlssoprofile`.`encryptionalgorithm` ([`Vpnsamlssoprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9678,8 +9837,6 @@ impl rt::WireEnum for VpnsamlssoprofileNameidformat {
         (Self::Transient, "transient"),
     ];
 }
-/// Values of `vpnsamlssoprofile`.`sendpassword` ([`Vpnsamlssoprofile`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsamlssoprofileSendpassword = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnsamlssoprofile`.`signassertion` ([`Vpnsamlssoprofile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9886,6 +10043,7 @@ impl rt::Model for Vpnsamlssoprofile {
             79 => self.signaturealg.as_field(),
             80 => self.signatureservice.as_field(),
             81 => self.skewtime.as_field(),
+            82 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9973,14 +10131,9 @@ impl rt::Model for Vpnsamlssoprofile {
             79 => self.signaturealg.as_field_mut(),
             80 => self.signatureservice.as_field_mut(),
             81 => self.skewtime.as_field_mut(),
+            82 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnsamlssoprofile {
@@ -10013,6 +10166,475 @@ impl rt::Resource for Vpnsamlssoprofile {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnsamlssoprofile {
+    /// A `vpnsamlssoprofile` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`assertionconsumerserviceurl`](Self::assertionconsumerserviceurl).
+    pub fn assertionconsumerserviceurl(
+        mut self,
+        assertionconsumerserviceurl: impl Into<String>,
+    ) -> Self {
+        self.assertionconsumerserviceurl = Some(assertionconsumerserviceurl.into());
+        self
+    }
+    /// Sets [`attribute1`](Self::attribute1).
+    pub fn attribute1(mut self, attribute1: impl Into<String>) -> Self {
+        self.attribute1 = Some(attribute1.into());
+        self
+    }
+    /// Sets [`attribute10`](Self::attribute10).
+    pub fn attribute10(mut self, attribute10: impl Into<String>) -> Self {
+        self.attribute10 = Some(attribute10.into());
+        self
+    }
+    /// Sets [`attribute10expr`](Self::attribute10expr).
+    pub fn attribute10expr(mut self, attribute10expr: impl Into<String>) -> Self {
+        self.attribute10expr = Some(attribute10expr.into());
+        self
+    }
+    /// Sets [`attribute10format`](Self::attribute10format).
+    pub fn attribute10format(mut self, attribute10format: UriBasic) -> Self {
+        self.attribute10format = Some(rt::Open::Known(attribute10format));
+        self
+    }
+    /// Sets [`attribute10friendlyname`](Self::attribute10friendlyname).
+    pub fn attribute10friendlyname(
+        mut self,
+        attribute10friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute10friendlyname = Some(attribute10friendlyname.into());
+        self
+    }
+    /// Sets [`attribute11`](Self::attribute11).
+    pub fn attribute11(mut self, attribute11: impl Into<String>) -> Self {
+        self.attribute11 = Some(attribute11.into());
+        self
+    }
+    /// Sets [`attribute11expr`](Self::attribute11expr).
+    pub fn attribute11expr(mut self, attribute11expr: impl Into<String>) -> Self {
+        self.attribute11expr = Some(attribute11expr.into());
+        self
+    }
+    /// Sets [`attribute11format`](Self::attribute11format).
+    pub fn attribute11format(mut self, attribute11format: UriBasic) -> Self {
+        self.attribute11format = Some(rt::Open::Known(attribute11format));
+        self
+    }
+    /// Sets [`attribute11friendlyname`](Self::attribute11friendlyname).
+    pub fn attribute11friendlyname(
+        mut self,
+        attribute11friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute11friendlyname = Some(attribute11friendlyname.into());
+        self
+    }
+    /// Sets [`attribute12`](Self::attribute12).
+    pub fn attribute12(mut self, attribute12: impl Into<String>) -> Self {
+        self.attribute12 = Some(attribute12.into());
+        self
+    }
+    /// Sets [`attribute12expr`](Self::attribute12expr).
+    pub fn attribute12expr(mut self, attribute12expr: impl Into<String>) -> Self {
+        self.attribute12expr = Some(attribute12expr.into());
+        self
+    }
+    /// Sets [`attribute12format`](Self::attribute12format).
+    pub fn attribute12format(mut self, attribute12format: UriBasic) -> Self {
+        self.attribute12format = Some(rt::Open::Known(attribute12format));
+        self
+    }
+    /// Sets [`attribute12friendlyname`](Self::attribute12friendlyname).
+    pub fn attribute12friendlyname(
+        mut self,
+        attribute12friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute12friendlyname = Some(attribute12friendlyname.into());
+        self
+    }
+    /// Sets [`attribute13`](Self::attribute13).
+    pub fn attribute13(mut self, attribute13: impl Into<String>) -> Self {
+        self.attribute13 = Some(attribute13.into());
+        self
+    }
+    /// Sets [`attribute13expr`](Self::attribute13expr).
+    pub fn attribute13expr(mut self, attribute13expr: impl Into<String>) -> Self {
+        self.attribute13expr = Some(attribute13expr.into());
+        self
+    }
+    /// Sets [`attribute13format`](Self::attribute13format).
+    pub fn attribute13format(mut self, attribute13format: UriBasic) -> Self {
+        self.attribute13format = Some(rt::Open::Known(attribute13format));
+        self
+    }
+    /// Sets [`attribute13friendlyname`](Self::attribute13friendlyname).
+    pub fn attribute13friendlyname(
+        mut self,
+        attribute13friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute13friendlyname = Some(attribute13friendlyname.into());
+        self
+    }
+    /// Sets [`attribute14`](Self::attribute14).
+    pub fn attribute14(mut self, attribute14: impl Into<String>) -> Self {
+        self.attribute14 = Some(attribute14.into());
+        self
+    }
+    /// Sets [`attribute14expr`](Self::attribute14expr).
+    pub fn attribute14expr(mut self, attribute14expr: impl Into<String>) -> Self {
+        self.attribute14expr = Some(attribute14expr.into());
+        self
+    }
+    /// Sets [`attribute14format`](Self::attribute14format).
+    pub fn attribute14format(mut self, attribute14format: UriBasic) -> Self {
+        self.attribute14format = Some(rt::Open::Known(attribute14format));
+        self
+    }
+    /// Sets [`attribute14friendlyname`](Self::attribute14friendlyname).
+    pub fn attribute14friendlyname(
+        mut self,
+        attribute14friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute14friendlyname = Some(attribute14friendlyname.into());
+        self
+    }
+    /// Sets [`attribute15`](Self::attribute15).
+    pub fn attribute15(mut self, attribute15: impl Into<String>) -> Self {
+        self.attribute15 = Some(attribute15.into());
+        self
+    }
+    /// Sets [`attribute15expr`](Self::attribute15expr).
+    pub fn attribute15expr(mut self, attribute15expr: impl Into<String>) -> Self {
+        self.attribute15expr = Some(attribute15expr.into());
+        self
+    }
+    /// Sets [`attribute15format`](Self::attribute15format).
+    pub fn attribute15format(mut self, attribute15format: UriBasic) -> Self {
+        self.attribute15format = Some(rt::Open::Known(attribute15format));
+        self
+    }
+    /// Sets [`attribute15friendlyname`](Self::attribute15friendlyname).
+    pub fn attribute15friendlyname(
+        mut self,
+        attribute15friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute15friendlyname = Some(attribute15friendlyname.into());
+        self
+    }
+    /// Sets [`attribute16`](Self::attribute16).
+    pub fn attribute16(mut self, attribute16: impl Into<String>) -> Self {
+        self.attribute16 = Some(attribute16.into());
+        self
+    }
+    /// Sets [`attribute16expr`](Self::attribute16expr).
+    pub fn attribute16expr(mut self, attribute16expr: impl Into<String>) -> Self {
+        self.attribute16expr = Some(attribute16expr.into());
+        self
+    }
+    /// Sets [`attribute16format`](Self::attribute16format).
+    pub fn attribute16format(mut self, attribute16format: UriBasic) -> Self {
+        self.attribute16format = Some(rt::Open::Known(attribute16format));
+        self
+    }
+    /// Sets [`attribute16friendlyname`](Self::attribute16friendlyname).
+    pub fn attribute16friendlyname(
+        mut self,
+        attribute16friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute16friendlyname = Some(attribute16friendlyname.into());
+        self
+    }
+    /// Sets [`attribute1expr`](Self::attribute1expr).
+    pub fn attribute1expr(mut self, attribute1expr: impl Into<String>) -> Self {
+        self.attribute1expr = Some(attribute1expr.into());
+        self
+    }
+    /// Sets [`attribute1format`](Self::attribute1format).
+    pub fn attribute1format(mut self, attribute1format: UriBasic) -> Self {
+        self.attribute1format = Some(rt::Open::Known(attribute1format));
+        self
+    }
+    /// Sets [`attribute1friendlyname`](Self::attribute1friendlyname).
+    pub fn attribute1friendlyname(
+        mut self,
+        attribute1friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute1friendlyname = Some(attribute1friendlyname.into());
+        self
+    }
+    /// Sets [`attribute2`](Self::attribute2).
+    pub fn attribute2(mut self, attribute2: impl Into<String>) -> Self {
+        self.attribute2 = Some(attribute2.into());
+        self
+    }
+    /// Sets [`attribute2expr`](Self::attribute2expr).
+    pub fn attribute2expr(mut self, attribute2expr: impl Into<String>) -> Self {
+        self.attribute2expr = Some(attribute2expr.into());
+        self
+    }
+    /// Sets [`attribute2format`](Self::attribute2format).
+    pub fn attribute2format(mut self, attribute2format: UriBasic) -> Self {
+        self.attribute2format = Some(rt::Open::Known(attribute2format));
+        self
+    }
+    /// Sets [`attribute2friendlyname`](Self::attribute2friendlyname).
+    pub fn attribute2friendlyname(
+        mut self,
+        attribute2friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute2friendlyname = Some(attribute2friendlyname.into());
+        self
+    }
+    /// Sets [`attribute3`](Self::attribute3).
+    pub fn attribute3(mut self, attribute3: impl Into<String>) -> Self {
+        self.attribute3 = Some(attribute3.into());
+        self
+    }
+    /// Sets [`attribute3expr`](Self::attribute3expr).
+    pub fn attribute3expr(mut self, attribute3expr: impl Into<String>) -> Self {
+        self.attribute3expr = Some(attribute3expr.into());
+        self
+    }
+    /// Sets [`attribute3format`](Self::attribute3format).
+    pub fn attribute3format(mut self, attribute3format: UriBasic) -> Self {
+        self.attribute3format = Some(rt::Open::Known(attribute3format));
+        self
+    }
+    /// Sets [`attribute3friendlyname`](Self::attribute3friendlyname).
+    pub fn attribute3friendlyname(
+        mut self,
+        attribute3friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute3friendlyname = Some(attribute3friendlyname.into());
+        self
+    }
+    /// Sets [`attribute4`](Self::attribute4).
+    pub fn attribute4(mut self, attribute4: impl Into<String>) -> Self {
+        self.attribute4 = Some(attribute4.into());
+        self
+    }
+    /// Sets [`attribute4expr`](Self::attribute4expr).
+    pub fn attribute4expr(mut self, attribute4expr: impl Into<String>) -> Self {
+        self.attribute4expr = Some(attribute4expr.into());
+        self
+    }
+    /// Sets [`attribute4format`](Self::attribute4format).
+    pub fn attribute4format(mut self, attribute4format: UriBasic) -> Self {
+        self.attribute4format = Some(rt::Open::Known(attribute4format));
+        self
+    }
+    /// Sets [`attribute4friendlyname`](Self::attribute4friendlyname).
+    pub fn attribute4friendlyname(
+        mut self,
+        attribute4friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute4friendlyname = Some(attribute4friendlyname.into());
+        self
+    }
+    /// Sets [`attribute5`](Self::attribute5).
+    pub fn attribute5(mut self, attribute5: impl Into<String>) -> Self {
+        self.attribute5 = Some(attribute5.into());
+        self
+    }
+    /// Sets [`attribute5expr`](Self::attribute5expr).
+    pub fn attribute5expr(mut self, attribute5expr: impl Into<String>) -> Self {
+        self.attribute5expr = Some(attribute5expr.into());
+        self
+    }
+    /// Sets [`attribute5format`](Self::attribute5format).
+    pub fn attribute5format(mut self, attribute5format: UriBasic) -> Self {
+        self.attribute5format = Some(rt::Open::Known(attribute5format));
+        self
+    }
+    /// Sets [`attribute5friendlyname`](Self::attribute5friendlyname).
+    pub fn attribute5friendlyname(
+        mut self,
+        attribute5friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute5friendlyname = Some(attribute5friendlyname.into());
+        self
+    }
+    /// Sets [`attribute6`](Self::attribute6).
+    pub fn attribute6(mut self, attribute6: impl Into<String>) -> Self {
+        self.attribute6 = Some(attribute6.into());
+        self
+    }
+    /// Sets [`attribute6expr`](Self::attribute6expr).
+    pub fn attribute6expr(mut self, attribute6expr: impl Into<String>) -> Self {
+        self.attribute6expr = Some(attribute6expr.into());
+        self
+    }
+    /// Sets [`attribute6format`](Self::attribute6format).
+    pub fn attribute6format(mut self, attribute6format: UriBasic) -> Self {
+        self.attribute6format = Some(rt::Open::Known(attribute6format));
+        self
+    }
+    /// Sets [`attribute6friendlyname`](Self::attribute6friendlyname).
+    pub fn attribute6friendlyname(
+        mut self,
+        attribute6friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute6friendlyname = Some(attribute6friendlyname.into());
+        self
+    }
+    /// Sets [`attribute7`](Self::attribute7).
+    pub fn attribute7(mut self, attribute7: impl Into<String>) -> Self {
+        self.attribute7 = Some(attribute7.into());
+        self
+    }
+    /// Sets [`attribute7expr`](Self::attribute7expr).
+    pub fn attribute7expr(mut self, attribute7expr: impl Into<String>) -> Self {
+        self.attribute7expr = Some(attribute7expr.into());
+        self
+    }
+    /// Sets [`attribute7format`](Self::attribute7format).
+    pub fn attribute7format(mut self, attribute7format: UriBasic) -> Self {
+        self.attribute7format = Some(rt::Open::Known(attribute7format));
+        self
+    }
+    /// Sets [`attribute7friendlyname`](Self::attribute7friendlyname).
+    pub fn attribute7friendlyname(
+        mut self,
+        attribute7friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute7friendlyname = Some(attribute7friendlyname.into());
+        self
+    }
+    /// Sets [`attribute8`](Self::attribute8).
+    pub fn attribute8(mut self, attribute8: impl Into<String>) -> Self {
+        self.attribute8 = Some(attribute8.into());
+        self
+    }
+    /// Sets [`attribute8expr`](Self::attribute8expr).
+    pub fn attribute8expr(mut self, attribute8expr: impl Into<String>) -> Self {
+        self.attribute8expr = Some(attribute8expr.into());
+        self
+    }
+    /// Sets [`attribute8format`](Self::attribute8format).
+    pub fn attribute8format(mut self, attribute8format: UriBasic) -> Self {
+        self.attribute8format = Some(rt::Open::Known(attribute8format));
+        self
+    }
+    /// Sets [`attribute8friendlyname`](Self::attribute8friendlyname).
+    pub fn attribute8friendlyname(
+        mut self,
+        attribute8friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute8friendlyname = Some(attribute8friendlyname.into());
+        self
+    }
+    /// Sets [`attribute9`](Self::attribute9).
+    pub fn attribute9(mut self, attribute9: impl Into<String>) -> Self {
+        self.attribute9 = Some(attribute9.into());
+        self
+    }
+    /// Sets [`attribute9expr`](Self::attribute9expr).
+    pub fn attribute9expr(mut self, attribute9expr: impl Into<String>) -> Self {
+        self.attribute9expr = Some(attribute9expr.into());
+        self
+    }
+    /// Sets [`attribute9format`](Self::attribute9format).
+    pub fn attribute9format(mut self, attribute9format: UriBasic) -> Self {
+        self.attribute9format = Some(rt::Open::Known(attribute9format));
+        self
+    }
+    /// Sets [`attribute9friendlyname`](Self::attribute9friendlyname).
+    pub fn attribute9friendlyname(
+        mut self,
+        attribute9friendlyname: impl Into<String>,
+    ) -> Self {
+        self.attribute9friendlyname = Some(attribute9friendlyname.into());
+        self
+    }
+    /// Sets [`audience`](Self::audience).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+    /// Sets [`digestmethod`](Self::digestmethod).
+    pub fn digestmethod(mut self, digestmethod: VpnsamlssoprofileDigestmethod) -> Self {
+        self.digestmethod = Some(rt::Open::Known(digestmethod));
+        self
+    }
+    /// Sets [`encryptassertion`](Self::encryptassertion).
+    pub fn encryptassertion(mut self, encryptassertion: OnOff) -> Self {
+        self.encryptassertion = Some(rt::Open::Known(encryptassertion));
+        self
+    }
+    /// Sets [`encryptionalgorithm`](Self::encryptionalgorithm).
+    pub fn encryptionalgorithm(
+        mut self,
+        encryptionalgorithm: VpnsamlssoprofileEncryptionalgorithm,
+    ) -> Self {
+        self.encryptionalgorithm = Some(rt::Open::Known(encryptionalgorithm));
+        self
+    }
+    /// Sets [`nameidexpr`](Self::nameidexpr).
+    pub fn nameidexpr(mut self, nameidexpr: impl Into<String>) -> Self {
+        self.nameidexpr = Some(nameidexpr.into());
+        self
+    }
+    /// Sets [`nameidformat`](Self::nameidformat).
+    pub fn nameidformat(mut self, nameidformat: VpnsamlssoprofileNameidformat) -> Self {
+        self.nameidformat = Some(rt::Open::Known(nameidformat));
+        self
+    }
+    /// Sets [`relaystaterule`](Self::relaystaterule).
+    pub fn relaystaterule(mut self, relaystaterule: impl Into<String>) -> Self {
+        self.relaystaterule = Some(relaystaterule.into());
+        self
+    }
+    /// Sets [`samlissuername`](Self::samlissuername).
+    pub fn samlissuername(mut self, samlissuername: impl Into<String>) -> Self {
+        self.samlissuername = Some(samlissuername.into());
+        self
+    }
+    /// Sets [`samlsigningcertname`](Self::samlsigningcertname).
+    pub fn samlsigningcertname(
+        mut self,
+        samlsigningcertname: impl Into<String>,
+    ) -> Self {
+        self.samlsigningcertname = Some(samlsigningcertname.into());
+        self
+    }
+    /// Sets [`samlspcertname`](Self::samlspcertname).
+    pub fn samlspcertname(mut self, samlspcertname: impl Into<String>) -> Self {
+        self.samlspcertname = Some(samlspcertname.into());
+        self
+    }
+    /// Sets [`sendpassword`](Self::sendpassword).
+    pub fn sendpassword(mut self, sendpassword: OnOff) -> Self {
+        self.sendpassword = Some(rt::Open::Known(sendpassword));
+        self
+    }
+    /// Sets [`signassertion`](Self::signassertion).
+    pub fn signassertion(
+        mut self,
+        signassertion: VpnsamlssoprofileSignassertion,
+    ) -> Self {
+        self.signassertion = Some(rt::Open::Known(signassertion));
+        self
+    }
+    /// Sets [`signaturealg`](Self::signaturealg).
+    pub fn signaturealg(mut self, signaturealg: VpnsamlssoprofileSignaturealg) -> Self {
+        self.signaturealg = Some(rt::Open::Known(signaturealg));
+        self
+    }
+    /// Sets [`signatureservice`](Self::signatureservice).
+    pub fn signatureservice(mut self, signatureservice: impl Into<String>) -> Self {
+        self.signatureservice = Some(signatureservice.into());
+        self
+    }
+    /// Sets [`skewtime`](Self::skewtime).
+    pub fn skewtime(mut self, skewtime: impl Into<rt::Number>) -> Self {
+        self.skewtime = Some(skewtime.into());
+        self
+    }
 }
 impl Vpnsamlssoprofile {
     /// `POST /nitro/v1/config/vpnsamlssoprofile`
@@ -10104,395 +10726,204 @@ impl Vpnsamlssoprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnsessionaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DISABLED`.
-    ///
-    /// Possible values (see [`VpnsessionactionAdvancedclientlessvpnmode`]): `ENABLED`, `DISABLED`, `STRICT`.
-    ///
-    /// Since `12.1`.
-    pub advancedclientlessvpnmode: Option<
-        rt::Open<VpnsessionactionAdvancedclientlessvpnmode>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 511.
-    pub allowedlogingroups: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub allprotocolproxy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 31.
-    ///
-    /// Since `11.1`.
-    pub alwaysonprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub authorizationgroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0`.
-    pub autoproxyurl: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VpnsessionactionBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<VpnsessionactionBuiltin>>>,
-    /// `String`, read-write.
-    pub citrixreceiverhome: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientchoices`]): `ON`, `OFF`.
-    pub clientchoices: Option<rt::Open<VpnsessionactionClientchoices>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientcleanupprompt`]): `ON`, `OFF`.
-    pub clientcleanupprompt: Option<rt::Open<VpnsessionactionClientcleanupprompt>>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientconfiguration`]): `none`, `trace`.
-    ///
-    /// Values of older releases that `14.1` lacks: `all` (`10.5`–`11.0`), `compression` (`10.5`–`11.0`), `general` (`10.5`–`11.0`), `tunnel` (`10.5`–`11.0`) (removed).
-    pub clientconfiguration: Option<Vec<rt::Open<VpnsessionactionClientconfiguration>>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientdebug`]): `debug`, `stats`, `events`, `OFF`.
-    pub clientdebug: Option<rt::Open<VpnsessionactionClientdebug>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 9999.
-    pub clientidletimeout: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub clientidletimeoutwarning: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientlessmodeurlencoding`]): `TRANSPARENT`, `OPAQUE`, `ENCRYPT`.
-    pub clientlessmodeurlencoding: Option<
-        rt::Open<VpnsessionactionClientlessmodeurlencoding>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientlesspersistentcookie`]): `ALLOW`, `DENY`, `PROMPT`.
-    pub clientlesspersistentcookie: Option<
-        rt::Open<VpnsessionactionClientlesspersistentcookie>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientlessvpnmode`]): `ON`, `OFF`, `DISABLED`.
-    pub clientlessvpnmode: Option<rt::Open<VpnsessionactionClientlessvpnmode>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientoptions`]): `none`, `all`, `services`, `filetransfer`, `configuration`.
-    pub clientoptions: Option<rt::Open<VpnsessionactionClientoptions>>,
-    /// `String`, read-write.
-    pub clientsecurity: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub clientsecuritygroup: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionClientsecuritylog`]): `ON`, `OFF`.
-    pub clientsecuritylog: Option<rt::Open<VpnsessionactionClientsecuritylog>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    pub clientsecuritymessage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionDefaultauthorizationaction`]): `ALLOW`, `DENY`.
-    pub defaultauthorizationaction: Option<
-        rt::Open<VpnsessionactionDefaultauthorizationaction>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub dnsvservername: Option<String>,
-    /// `String`, read-write.
-    pub emailhome: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionEpaclienttype`]): `AGENT`, `PLUGIN`.
-    pub epaclienttype: Option<rt::Open<VpnsessionactionEpaclienttype>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `String[]`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionForcecleanup`]): `none`, `all`, `cookie`, `addressbar`, `plugin`, `filesystemapplication`, `application`, `applicationdata`, `clientcertificate`, `autocomplete`, `cache`.
-    pub forcecleanup: Option<Vec<rt::Open<VpnsessionactionForcecleanup>>>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 65535.
-    pub forcedtimeout: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 255.
-    pub forcedtimeoutwarning: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub fqdnspoofedip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub ftpproxy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub gopherproxy: Option<String>,
-    /// `String`, read-write.
-    pub homepage: Option<String>,
-    /// `Integer[]`, read-write.
-    ///
-    /// Range: at least 1.
-    pub httpport: Option<Vec<i64>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub httpproxy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionIcaproxy`]): `ON`, `OFF`.
-    pub icaproxy: Option<rt::Open<VpnsessionactionIcaproxy>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionIconwithreceiver`]): `ON`, `OFF`.
-    ///
-    /// Since `11.0`.
-    pub iconwithreceiver: Option<rt::Open<VpnsessionactionIconwithreceiver>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub iipdnssuffix: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    pub kcdaccount: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionKillconnections`]): `ON`, `OFF`.
-    pub killconnections: Option<rt::Open<VpnsessionactionKillconnections>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionLinuxpluginupgrade`]): `Always`, `Essential`, `Never`.
-    ///
-    /// Since `11.0`.
-    pub linuxpluginupgrade: Option<rt::Open<VpnsessionactionLinuxpluginupgrade>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionLocallanaccess`]): `ON`, `OFF`, `FORCED`.
-    pub locallanaccess: Option<rt::Open<VpnsessionactionLocallanaccess>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub loginscript: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub logoutscript: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionMacpluginupgrade`]): `Always`, `Essential`, `Never`.
-    ///
-    /// Since `11.0`.
-    pub macpluginupgrade: Option<rt::Open<VpnsessionactionMacpluginupgrade>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Default: `DISABLED`.
+    ///
+    /// Possible values (see [`EnabledDisabledStrict`]): `ENABLED`, `DISABLED`, `STRICT`.
+    ///
+    /// Since `12.1`.
+    pub advancedclientlessvpnmode: Option<rt::Open<EnabledDisabledStrict>>,
+    /// Length: 1 to 511.
+    pub allowedlogingroups: Option<String>,
+    /// Length: at least 1.
+    pub allprotocolproxy: Option<String>,
+    /// Length: 1 to 31.
+    ///
+    /// Since `11.1`.
+    pub alwaysonprofilename: Option<String>,
+    /// Length: at least 1.
+    pub authorizationgroup: Option<String>,
+    /// Since `12.0`.
+    pub autoproxyurl: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    pub citrixreceiverhome: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub clientchoices: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub clientcleanupprompt: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`NoneTrace`]): `none`, `trace`.
+    ///
+    /// Values of older releases that `14.1` lacks: `all` (`10.5`–`11.0`), `compression` (`10.5`–`11.0`), `general` (`10.5`–`11.0`), `tunnel` (`10.5`–`11.0`) (removed).
+    pub clientconfiguration: Option<Vec<rt::Open<NoneTrace>>>,
+    /// Possible values (see [`Clientdebug`]): `debug`, `stats`, `events`, `OFF`.
+    pub clientdebug: Option<rt::Open<Clientdebug>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 9999.
+    pub clientidletimeout: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub clientidletimeoutwarning: Option<rt::Number>,
+    /// Possible values (see [`TransparentOpaqueEncrypt`]): `TRANSPARENT`, `OPAQUE`, `ENCRYPT`.
+    pub clientlessmodeurlencoding: Option<rt::Open<TransparentOpaqueEncrypt>>,
+    /// Possible values (see [`AllowDenyPrompt`]): `ALLOW`, `DENY`, `PROMPT`.
+    pub clientlesspersistentcookie: Option<rt::Open<AllowDenyPrompt>>,
+    /// Possible values (see [`OnOffDisabled`]): `ON`, `OFF`, `DISABLED`.
+    pub clientlessvpnmode: Option<rt::Open<OnOffDisabled>>,
+    /// Possible values (see [`Clientoptions`]): `none`, `all`, `services`, `filetransfer`, `configuration`.
+    pub clientoptions: Option<rt::Open<Clientoptions>>,
+    pub clientsecurity: Option<String>,
+    /// Length: at least 1.
+    pub clientsecuritygroup: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub clientsecuritylog: Option<rt::Open<OnOff>>,
+    /// Length: 1 to 127.
+    pub clientsecuritymessage: Option<String>,
+    /// Possible values (see [`AllowDeny`]): `ALLOW`, `DENY`.
+    pub defaultauthorizationaction: Option<rt::Open<AllowDeny>>,
+    /// Length: at least 1.
+    pub dnsvservername: Option<String>,
+    pub emailhome: Option<String>,
+    /// Possible values (see [`AgentPlugin`]): `AGENT`, `PLUGIN`.
+    pub epaclienttype: Option<rt::Open<AgentPlugin>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Possible values (see [`Forcecleanup`]): `none`, `all`, `cookie`, `addressbar`, `plugin`, `filesystemapplication`, `application`, `applicationdata`, `clientcertificate`, `autocomplete`, `cache`.
+    pub forcecleanup: Option<Vec<rt::Open<Forcecleanup>>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 65535.
+    pub forcedtimeout: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 255.
+    pub forcedtimeoutwarning: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub fqdnspoofedip: Option<String>,
+    /// Length: at least 1.
+    pub ftpproxy: Option<String>,
+    /// Length: at least 1.
+    pub gopherproxy: Option<String>,
+    pub homepage: Option<String>,
+    /// Range: at least 1.
+    pub httpport: Option<Vec<i64>>,
+    /// Length: at least 1.
+    pub httpproxy: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub icaproxy: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `11.0`.
+    pub iconwithreceiver: Option<rt::Open<OnOff>>,
+    /// Length: at least 1.
+    pub iipdnssuffix: Option<String>,
+    /// Length: 1 to 32.
+    pub kcdaccount: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub killconnections: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
+    ///
+    /// Since `11.0`.
+    pub linuxpluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
+    /// Possible values (see [`OnOffForced`]): `ON`, `OFF`, `FORCED`.
+    pub locallanaccess: Option<rt::Open<OnOffForced>>,
+    /// Length: at least 1.
+    pub loginscript: Option<String>,
+    /// Length: at least 1.
+    pub logoutscript: Option<String>,
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
+    ///
+    /// Since `11.0`.
+    pub macpluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     pub ntdomain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Since `12.0`.
     pub pcoipprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionProxy`]): `BROWSER`, `NS`, `OFF`.
-    pub proxy: Option<rt::Open<VpnsessionactionProxy>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`BrowserNsOff`]): `BROWSER`, `NS`, `OFF`.
+    pub proxy: Option<rt::Open<BrowserNsOff>>,
     /// Length: at least 1.
     pub proxyexception: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionProxylocalbypass`]): `ENABLED`, `DISABLED`.
-    pub proxylocalbypass: Option<rt::Open<VpnsessionactionProxylocalbypass>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub proxylocalbypass: Option<rt::Open<EnabledDisabled>>,
     /// Length: 1 to 31.
     ///
     /// Since `11.0`.
     pub rdpclientprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionRfc1918`]): `ON`, `OFF`.
-    pub rfc1918: Option<rt::Open<VpnsessionactionRfc1918>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionSecurebrowse`]): `ENABLED`, `DISABLED`.
-    pub securebrowse: Option<rt::Open<VpnsessionactionSecurebrowse>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub rfc1918: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub securebrowse: Option<rt::Open<EnabledDisabled>>,
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub sesstimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`VpnsessionactionSfgatewayauthtype`]): `domain`, `RSA`, `domainAndRSA`, `SMS`, `smartCard`, `sfAuth`, `sfAuthAndRSA`.
     ///
     /// Since `11.1`.
     pub sfgatewayauthtype: Option<rt::Open<VpnsessionactionSfgatewayauthtype>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `11.0`.
     pub smartgroup: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub socksproxy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionSplitdns`]): `LOCAL`, `REMOTE`, `BOTH`.
-    pub splitdns: Option<rt::Open<VpnsessionactionSplitdns>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionSplittunnel`]): `ON`, `OFF`, `REVERSE`.
-    pub splittunnel: Option<rt::Open<VpnsessionactionSplittunnel>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionSpoofiip`]): `ON`, `OFF`.
-    pub spoofiip: Option<rt::Open<VpnsessionactionSpoofiip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`LocalRemoteBoth`]): `LOCAL`, `REMOTE`, `BOTH`.
+    pub splitdns: Option<rt::Open<LocalRemoteBoth>>,
+    /// Possible values (see [`OnOffReverse`]): `ON`, `OFF`, `REVERSE`.
+    pub splittunnel: Option<rt::Open<OnOffReverse>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub spoofiip: Option<rt::Open<OnOff>>,
     /// Length: at least 1.
     pub sslproxy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionSso`]): `ON`, `OFF`.
-    pub sso: Option<rt::Open<VpnsessionactionSso>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionSsocredential`]): `PRIMARY`, `SECONDARY`.
-    pub ssocredential: Option<rt::Open<VpnsessionactionSsocredential>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sso: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`PrimarySecondary`]): `PRIMARY`, `SECONDARY`.
+    pub ssocredential: Option<rt::Open<PrimarySecondary>>,
     /// Length: 1 to 255.
     pub storefronturl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionTransparentinterception`]): `ON`, `OFF`.
-    pub transparentinterception: Option<
-        rt::Open<VpnsessionactionTransparentinterception>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionUseiip`]): `NOSPILLOVER`, `SPILLOVER`, `OFF`.
-    pub useiip: Option<rt::Open<VpnsessionactionUseiip>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionUsemip`]): `NS`, `OFF`.
-    pub usemip: Option<rt::Open<VpnsessionactionUsemip>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub transparentinterception: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`NospilloverSpilloverOff`]): `NOSPILLOVER`, `SPILLOVER`, `OFF`.
+    pub useiip: Option<rt::Open<NospilloverSpilloverOff>>,
+    /// Possible values (see [`NsOff`]): `NS`, `OFF`.
+    pub usemip: Option<rt::Open<NsOff>>,
     pub useraccounting: Option<String>,
-    /// `String`, read-write.
     pub wihome: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionWihomeaddresstype`]): `IPV4`, `IPV6`.
-    pub wihomeaddresstype: Option<rt::Open<VpnsessionactionWihomeaddresstype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionWindowsautologon`]): `ON`, `OFF`.
-    pub windowsautologon: Option<rt::Open<VpnsessionactionWindowsautologon>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionWindowsclienttype`]): `AGENT`, `PLUGIN`.
-    pub windowsclienttype: Option<rt::Open<VpnsessionactionWindowsclienttype>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionWindowspluginupgrade`]): `Always`, `Essential`, `Never`.
+    /// Possible values (see [`Ipv4Ipv6`]): `IPV4`, `IPV6`.
+    pub wihomeaddresstype: Option<rt::Open<Ipv4Ipv6>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub windowsautologon: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`AgentPlugin`]): `AGENT`, `PLUGIN`.
+    pub windowsclienttype: Option<rt::Open<AgentPlugin>>,
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
     ///
     /// Since `11.0`.
-    pub windowspluginupgrade: Option<rt::Open<VpnsessionactionWindowspluginupgrade>>,
-    /// `String`, read-write.
+    pub windowspluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
     pub winsip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnsessionactionWiportalmode`]): `NORMAL`, `COMPACT`.
-    pub wiportalmode: Option<rt::Open<VpnsessionactionWiportalmode>>,
+    /// Possible values (see [`NormalCompact`]): `NORMAL`, `COMPACT`.
+    pub wiportalmode: Option<rt::Open<NormalCompact>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnsessionaction`.`advancedclientlessvpnmode` ([`Vpnsessionaction`]): the same values as [`VpnparameterAdvancedclientlessvpnmode`].
-pub type VpnsessionactionAdvancedclientlessvpnmode = VpnparameterAdvancedclientlessvpnmode;
-/// Values of `vpnsessionaction`.`builtin` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccesspolicyBuiltin`].
-pub type VpnsessionactionBuiltin = VpnclientlessaccesspolicyBuiltin;
-/// Values of `vpnsessionaction`.`clientchoices` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionClientchoices = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`clientcleanupprompt` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionClientcleanupprompt = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`clientconfiguration` ([`Vpnsessionaction`]): the same values as [`VpnparameterClientconfiguration`].
-pub type VpnsessionactionClientconfiguration = VpnparameterClientconfiguration;
-/// Values of `vpnsessionaction`.`clientdebug` ([`Vpnsessionaction`]): the same values as [`VpnparameterClientdebug`].
-pub type VpnsessionactionClientdebug = VpnparameterClientdebug;
-/// Values of `vpnsessionaction`.`clientlessmodeurlencoding` ([`Vpnsessionaction`]): the same values as [`VpnparameterClientlessmodeurlencoding`].
-pub type VpnsessionactionClientlessmodeurlencoding = VpnparameterClientlessmodeurlencoding;
-/// Values of `vpnsessionaction`.`clientlesspersistentcookie` ([`Vpnsessionaction`]): the same values as [`VpnparameterClientlesspersistentcookie`].
-pub type VpnsessionactionClientlesspersistentcookie = VpnparameterClientlesspersistentcookie;
-/// Values of `vpnsessionaction`.`clientlessvpnmode` ([`Vpnsessionaction`]): the same values as [`VpnparameterClientlessvpnmode`].
-pub type VpnsessionactionClientlessvpnmode = VpnparameterClientlessvpnmode;
-/// Values of `vpnsessionaction`.`clientoptions` ([`Vpnsessionaction`]): the same values as [`VpnparameterClientoptions`].
-pub type VpnsessionactionClientoptions = VpnparameterClientoptions;
-/// Values of `vpnsessionaction`.`clientsecuritylog` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionClientsecuritylog = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`defaultauthorizationaction` ([`Vpnsessionaction`]): the same values as [`VpnalwaysonprofileClientcontrol`].
-pub type VpnsessionactionDefaultauthorizationaction = VpnalwaysonprofileClientcontrol;
-/// Values of `vpnsessionaction`.`epaclienttype` ([`Vpnsessionaction`]): the same values as [`VpnparameterEpaclienttype`].
-pub type VpnsessionactionEpaclienttype = VpnparameterEpaclienttype;
-/// Values of `vpnsessionaction`.`forcecleanup` ([`Vpnsessionaction`]): the same values as [`VpnparameterForcecleanup`].
-pub type VpnsessionactionForcecleanup = VpnparameterForcecleanup;
-/// Values of `vpnsessionaction`.`icaproxy` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionIcaproxy = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`iconwithreceiver` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionIconwithreceiver = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`killconnections` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionKillconnections = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`linuxpluginupgrade` ([`Vpnsessionaction`]): the same values as [`VpnparameterLinuxpluginupgrade`].
-pub type VpnsessionactionLinuxpluginupgrade = VpnparameterLinuxpluginupgrade;
-/// Values of `vpnsessionaction`.`locallanaccess` ([`Vpnsessionaction`]): the same values as [`VpnparameterLocallanaccess`].
-pub type VpnsessionactionLocallanaccess = VpnparameterLocallanaccess;
-/// Values of `vpnsessionaction`.`macpluginupgrade` ([`Vpnsessionaction`]): the same values as [`VpnparameterLinuxpluginupgrade`].
-pub type VpnsessionactionMacpluginupgrade = VpnparameterLinuxpluginupgrade;
-/// Values of `vpnsessionaction`.`proxy` ([`Vpnsessionaction`]): the same values as [`VpnparameterProxy`].
-pub type VpnsessionactionProxy = VpnparameterProxy;
-/// Values of `vpnsessionaction`.`proxylocalbypass` ([`Vpnsessionaction`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnsessionactionProxylocalbypass = VpnparameterBackendcertvalidation;
-/// Values of `vpnsessionaction`.`rfc1918` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionRfc1918 = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`securebrowse` ([`Vpnsessionaction`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnsessionactionSecurebrowse = VpnparameterBackendcertvalidation;
 /// Values of `vpnsessionaction`.`sfgatewayauthtype` ([`Vpnsessionaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10527,32 +10958,6 @@ impl rt::WireEnum for VpnsessionactionSfgatewayauthtype {
         (Self::SfAuthAndRsa, "sfAuthAndRSA"),
     ];
 }
-/// Values of `vpnsessionaction`.`splitdns` ([`Vpnsessionaction`]): the same values as [`VpnparameterSplitdns`].
-pub type VpnsessionactionSplitdns = VpnparameterSplitdns;
-/// Values of `vpnsessionaction`.`splittunnel` ([`Vpnsessionaction`]): the same values as [`VpnparameterSplittunnel`].
-pub type VpnsessionactionSplittunnel = VpnparameterSplittunnel;
-/// Values of `vpnsessionaction`.`spoofiip` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionSpoofiip = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`sso` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionSso = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`ssocredential` ([`Vpnsessionaction`]): the same values as [`VpnparameterSsocredential`].
-pub type VpnsessionactionSsocredential = VpnparameterSsocredential;
-/// Values of `vpnsessionaction`.`transparentinterception` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionTransparentinterception = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`useiip` ([`Vpnsessionaction`]): the same values as [`VpnparameterUseiip`].
-pub type VpnsessionactionUseiip = VpnparameterUseiip;
-/// Values of `vpnsessionaction`.`usemip` ([`Vpnsessionaction`]): the same values as [`VpnparameterUsemip`].
-pub type VpnsessionactionUsemip = VpnparameterUsemip;
-/// Values of `vpnsessionaction`.`wihomeaddresstype` ([`Vpnsessionaction`]): the same values as [`VpnglobalStaserverBindingStaaddresstype`].
-pub type VpnsessionactionWihomeaddresstype = VpnglobalStaserverBindingStaaddresstype;
-/// Values of `vpnsessionaction`.`windowsautologon` ([`Vpnsessionaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnsessionactionWindowsautologon = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnsessionaction`.`windowsclienttype` ([`Vpnsessionaction`]): the same values as [`VpnparameterEpaclienttype`].
-pub type VpnsessionactionWindowsclienttype = VpnparameterEpaclienttype;
-/// Values of `vpnsessionaction`.`windowspluginupgrade` ([`Vpnsessionaction`]): the same values as [`VpnparameterLinuxpluginupgrade`].
-pub type VpnsessionactionWindowspluginupgrade = VpnparameterLinuxpluginupgrade;
-/// Values of `vpnsessionaction`.`wiportalmode` ([`Vpnsessionaction`]): the same values as [`VpnparameterWiportalmode`].
-pub type VpnsessionactionWiportalmode = VpnparameterWiportalmode;
 impl rt::Model for Vpnsessionaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10717,6 +11122,7 @@ impl rt::Model for Vpnsessionaction {
             76 => self.windowspluginupgrade.as_field(),
             77 => self.winsip.as_field(),
             78 => self.wiportalmode.as_field(),
+            79 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10801,14 +11207,9 @@ impl rt::Model for Vpnsessionaction {
             76 => self.windowspluginupgrade.as_field_mut(),
             77 => self.winsip.as_field_mut(),
             78 => self.wiportalmode.as_field_mut(),
+            79 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnsessionaction {
@@ -10841,6 +11242,435 @@ impl rt::Resource for Vpnsessionaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnsessionaction {
+    /// A `vpnsessionaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`advancedclientlessvpnmode`](Self::advancedclientlessvpnmode).
+    pub fn advancedclientlessvpnmode(
+        mut self,
+        advancedclientlessvpnmode: EnabledDisabledStrict,
+    ) -> Self {
+        self.advancedclientlessvpnmode = Some(
+            rt::Open::Known(advancedclientlessvpnmode),
+        );
+        self
+    }
+    /// Sets [`allowedlogingroups`](Self::allowedlogingroups).
+    pub fn allowedlogingroups(mut self, allowedlogingroups: impl Into<String>) -> Self {
+        self.allowedlogingroups = Some(allowedlogingroups.into());
+        self
+    }
+    /// Sets [`allprotocolproxy`](Self::allprotocolproxy).
+    pub fn allprotocolproxy(mut self, allprotocolproxy: impl Into<String>) -> Self {
+        self.allprotocolproxy = Some(allprotocolproxy.into());
+        self
+    }
+    /// Sets [`alwaysonprofilename`](Self::alwaysonprofilename).
+    pub fn alwaysonprofilename(
+        mut self,
+        alwaysonprofilename: impl Into<String>,
+    ) -> Self {
+        self.alwaysonprofilename = Some(alwaysonprofilename.into());
+        self
+    }
+    /// Sets [`authorizationgroup`](Self::authorizationgroup).
+    pub fn authorizationgroup(mut self, authorizationgroup: impl Into<String>) -> Self {
+        self.authorizationgroup = Some(authorizationgroup.into());
+        self
+    }
+    /// Sets [`autoproxyurl`](Self::autoproxyurl).
+    pub fn autoproxyurl(mut self, autoproxyurl: impl Into<String>) -> Self {
+        self.autoproxyurl = Some(autoproxyurl.into());
+        self
+    }
+    /// Sets [`citrixreceiverhome`](Self::citrixreceiverhome).
+    pub fn citrixreceiverhome(mut self, citrixreceiverhome: impl Into<String>) -> Self {
+        self.citrixreceiverhome = Some(citrixreceiverhome.into());
+        self
+    }
+    /// Sets [`clientchoices`](Self::clientchoices).
+    pub fn clientchoices(mut self, clientchoices: OnOff) -> Self {
+        self.clientchoices = Some(rt::Open::Known(clientchoices));
+        self
+    }
+    /// Sets [`clientcleanupprompt`](Self::clientcleanupprompt).
+    pub fn clientcleanupprompt(mut self, clientcleanupprompt: OnOff) -> Self {
+        self.clientcleanupprompt = Some(rt::Open::Known(clientcleanupprompt));
+        self
+    }
+    /// Sets [`clientconfiguration`](Self::clientconfiguration).
+    pub fn clientconfiguration(
+        mut self,
+        clientconfiguration: impl IntoIterator<Item = NoneTrace>,
+    ) -> Self {
+        self.clientconfiguration = Some(
+            clientconfiguration.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`clientdebug`](Self::clientdebug).
+    pub fn clientdebug(mut self, clientdebug: Clientdebug) -> Self {
+        self.clientdebug = Some(rt::Open::Known(clientdebug));
+        self
+    }
+    /// Sets [`clientidletimeout`](Self::clientidletimeout).
+    pub fn clientidletimeout(
+        mut self,
+        clientidletimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.clientidletimeout = Some(clientidletimeout.into());
+        self
+    }
+    /// Sets [`clientlessmodeurlencoding`](Self::clientlessmodeurlencoding).
+    pub fn clientlessmodeurlencoding(
+        mut self,
+        clientlessmodeurlencoding: TransparentOpaqueEncrypt,
+    ) -> Self {
+        self.clientlessmodeurlencoding = Some(
+            rt::Open::Known(clientlessmodeurlencoding),
+        );
+        self
+    }
+    /// Sets [`clientlesspersistentcookie`](Self::clientlesspersistentcookie).
+    pub fn clientlesspersistentcookie(
+        mut self,
+        clientlesspersistentcookie: AllowDenyPrompt,
+    ) -> Self {
+        self.clientlesspersistentcookie = Some(
+            rt::Open::Known(clientlesspersistentcookie),
+        );
+        self
+    }
+    /// Sets [`clientlessvpnmode`](Self::clientlessvpnmode).
+    pub fn clientlessvpnmode(mut self, clientlessvpnmode: OnOffDisabled) -> Self {
+        self.clientlessvpnmode = Some(rt::Open::Known(clientlessvpnmode));
+        self
+    }
+    /// Sets [`clientoptions`](Self::clientoptions).
+    pub fn clientoptions(mut self, clientoptions: Clientoptions) -> Self {
+        self.clientoptions = Some(rt::Open::Known(clientoptions));
+        self
+    }
+    /// Sets [`clientsecurity`](Self::clientsecurity).
+    pub fn clientsecurity(mut self, clientsecurity: impl Into<String>) -> Self {
+        self.clientsecurity = Some(clientsecurity.into());
+        self
+    }
+    /// Sets [`clientsecuritygroup`](Self::clientsecuritygroup).
+    pub fn clientsecuritygroup(
+        mut self,
+        clientsecuritygroup: impl Into<String>,
+    ) -> Self {
+        self.clientsecuritygroup = Some(clientsecuritygroup.into());
+        self
+    }
+    /// Sets [`clientsecuritylog`](Self::clientsecuritylog).
+    pub fn clientsecuritylog(mut self, clientsecuritylog: OnOff) -> Self {
+        self.clientsecuritylog = Some(rt::Open::Known(clientsecuritylog));
+        self
+    }
+    /// Sets [`clientsecuritymessage`](Self::clientsecuritymessage).
+    pub fn clientsecuritymessage(
+        mut self,
+        clientsecuritymessage: impl Into<String>,
+    ) -> Self {
+        self.clientsecuritymessage = Some(clientsecuritymessage.into());
+        self
+    }
+    /// Sets [`defaultauthorizationaction`](Self::defaultauthorizationaction).
+    pub fn defaultauthorizationaction(
+        mut self,
+        defaultauthorizationaction: AllowDeny,
+    ) -> Self {
+        self.defaultauthorizationaction = Some(
+            rt::Open::Known(defaultauthorizationaction),
+        );
+        self
+    }
+    /// Sets [`dnsvservername`](Self::dnsvservername).
+    pub fn dnsvservername(mut self, dnsvservername: impl Into<String>) -> Self {
+        self.dnsvservername = Some(dnsvservername.into());
+        self
+    }
+    /// Sets [`emailhome`](Self::emailhome).
+    pub fn emailhome(mut self, emailhome: impl Into<String>) -> Self {
+        self.emailhome = Some(emailhome.into());
+        self
+    }
+    /// Sets [`epaclienttype`](Self::epaclienttype).
+    pub fn epaclienttype(mut self, epaclienttype: AgentPlugin) -> Self {
+        self.epaclienttype = Some(rt::Open::Known(epaclienttype));
+        self
+    }
+    /// Sets [`forcecleanup`](Self::forcecleanup).
+    pub fn forcecleanup(
+        mut self,
+        forcecleanup: impl IntoIterator<Item = Forcecleanup>,
+    ) -> Self {
+        self.forcecleanup = Some(
+            forcecleanup.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`forcedtimeout`](Self::forcedtimeout).
+    pub fn forcedtimeout(mut self, forcedtimeout: impl Into<rt::Number>) -> Self {
+        self.forcedtimeout = Some(forcedtimeout.into());
+        self
+    }
+    /// Sets [`forcedtimeoutwarning`](Self::forcedtimeoutwarning).
+    pub fn forcedtimeoutwarning(
+        mut self,
+        forcedtimeoutwarning: impl Into<rt::Number>,
+    ) -> Self {
+        self.forcedtimeoutwarning = Some(forcedtimeoutwarning.into());
+        self
+    }
+    /// Sets [`ftpproxy`](Self::ftpproxy).
+    pub fn ftpproxy(mut self, ftpproxy: impl Into<String>) -> Self {
+        self.ftpproxy = Some(ftpproxy.into());
+        self
+    }
+    /// Sets [`gopherproxy`](Self::gopherproxy).
+    pub fn gopherproxy(mut self, gopherproxy: impl Into<String>) -> Self {
+        self.gopherproxy = Some(gopherproxy.into());
+        self
+    }
+    /// Sets [`homepage`](Self::homepage).
+    pub fn homepage(mut self, homepage: impl Into<String>) -> Self {
+        self.homepage = Some(homepage.into());
+        self
+    }
+    /// Sets [`httpport`](Self::httpport).
+    pub fn httpport(
+        mut self,
+        httpport: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.httpport = Some(httpport.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`httpproxy`](Self::httpproxy).
+    pub fn httpproxy(mut self, httpproxy: impl Into<String>) -> Self {
+        self.httpproxy = Some(httpproxy.into());
+        self
+    }
+    /// Sets [`icaproxy`](Self::icaproxy).
+    pub fn icaproxy(mut self, icaproxy: OnOff) -> Self {
+        self.icaproxy = Some(rt::Open::Known(icaproxy));
+        self
+    }
+    /// Sets [`iconwithreceiver`](Self::iconwithreceiver).
+    pub fn iconwithreceiver(mut self, iconwithreceiver: OnOff) -> Self {
+        self.iconwithreceiver = Some(rt::Open::Known(iconwithreceiver));
+        self
+    }
+    /// Sets [`iipdnssuffix`](Self::iipdnssuffix).
+    pub fn iipdnssuffix(mut self, iipdnssuffix: impl Into<String>) -> Self {
+        self.iipdnssuffix = Some(iipdnssuffix.into());
+        self
+    }
+    /// Sets [`kcdaccount`](Self::kcdaccount).
+    pub fn kcdaccount(mut self, kcdaccount: impl Into<String>) -> Self {
+        self.kcdaccount = Some(kcdaccount.into());
+        self
+    }
+    /// Sets [`killconnections`](Self::killconnections).
+    pub fn killconnections(mut self, killconnections: OnOff) -> Self {
+        self.killconnections = Some(rt::Open::Known(killconnections));
+        self
+    }
+    /// Sets [`linuxpluginupgrade`](Self::linuxpluginupgrade).
+    pub fn linuxpluginupgrade(
+        mut self,
+        linuxpluginupgrade: AlwaysEssentialNever,
+    ) -> Self {
+        self.linuxpluginupgrade = Some(rt::Open::Known(linuxpluginupgrade));
+        self
+    }
+    /// Sets [`locallanaccess`](Self::locallanaccess).
+    pub fn locallanaccess(mut self, locallanaccess: OnOffForced) -> Self {
+        self.locallanaccess = Some(rt::Open::Known(locallanaccess));
+        self
+    }
+    /// Sets [`loginscript`](Self::loginscript).
+    pub fn loginscript(mut self, loginscript: impl Into<String>) -> Self {
+        self.loginscript = Some(loginscript.into());
+        self
+    }
+    /// Sets [`logoutscript`](Self::logoutscript).
+    pub fn logoutscript(mut self, logoutscript: impl Into<String>) -> Self {
+        self.logoutscript = Some(logoutscript.into());
+        self
+    }
+    /// Sets [`macpluginupgrade`](Self::macpluginupgrade).
+    pub fn macpluginupgrade(mut self, macpluginupgrade: AlwaysEssentialNever) -> Self {
+        self.macpluginupgrade = Some(rt::Open::Known(macpluginupgrade));
+        self
+    }
+    /// Sets [`ntdomain`](Self::ntdomain).
+    pub fn ntdomain(mut self, ntdomain: impl Into<String>) -> Self {
+        self.ntdomain = Some(ntdomain.into());
+        self
+    }
+    /// Sets [`pcoipprofilename`](Self::pcoipprofilename).
+    pub fn pcoipprofilename(mut self, pcoipprofilename: impl Into<String>) -> Self {
+        self.pcoipprofilename = Some(pcoipprofilename.into());
+        self
+    }
+    /// Sets [`proxy`](Self::proxy).
+    pub fn proxy(mut self, proxy: BrowserNsOff) -> Self {
+        self.proxy = Some(rt::Open::Known(proxy));
+        self
+    }
+    /// Sets [`proxyexception`](Self::proxyexception).
+    pub fn proxyexception(mut self, proxyexception: impl Into<String>) -> Self {
+        self.proxyexception = Some(proxyexception.into());
+        self
+    }
+    /// Sets [`proxylocalbypass`](Self::proxylocalbypass).
+    pub fn proxylocalbypass(mut self, proxylocalbypass: EnabledDisabled) -> Self {
+        self.proxylocalbypass = Some(rt::Open::Known(proxylocalbypass));
+        self
+    }
+    /// Sets [`rdpclientprofilename`](Self::rdpclientprofilename).
+    pub fn rdpclientprofilename(
+        mut self,
+        rdpclientprofilename: impl Into<String>,
+    ) -> Self {
+        self.rdpclientprofilename = Some(rdpclientprofilename.into());
+        self
+    }
+    /// Sets [`rfc1918`](Self::rfc1918).
+    pub fn rfc1918(mut self, rfc1918: OnOff) -> Self {
+        self.rfc1918 = Some(rt::Open::Known(rfc1918));
+        self
+    }
+    /// Sets [`securebrowse`](Self::securebrowse).
+    pub fn securebrowse(mut self, securebrowse: EnabledDisabled) -> Self {
+        self.securebrowse = Some(rt::Open::Known(securebrowse));
+        self
+    }
+    /// Sets [`sesstimeout`](Self::sesstimeout).
+    pub fn sesstimeout(mut self, sesstimeout: impl Into<rt::Number>) -> Self {
+        self.sesstimeout = Some(sesstimeout.into());
+        self
+    }
+    /// Sets [`sfgatewayauthtype`](Self::sfgatewayauthtype).
+    pub fn sfgatewayauthtype(
+        mut self,
+        sfgatewayauthtype: VpnsessionactionSfgatewayauthtype,
+    ) -> Self {
+        self.sfgatewayauthtype = Some(rt::Open::Known(sfgatewayauthtype));
+        self
+    }
+    /// Sets [`smartgroup`](Self::smartgroup).
+    pub fn smartgroup(mut self, smartgroup: impl Into<String>) -> Self {
+        self.smartgroup = Some(smartgroup.into());
+        self
+    }
+    /// Sets [`socksproxy`](Self::socksproxy).
+    pub fn socksproxy(mut self, socksproxy: impl Into<String>) -> Self {
+        self.socksproxy = Some(socksproxy.into());
+        self
+    }
+    /// Sets [`splitdns`](Self::splitdns).
+    pub fn splitdns(mut self, splitdns: LocalRemoteBoth) -> Self {
+        self.splitdns = Some(rt::Open::Known(splitdns));
+        self
+    }
+    /// Sets [`splittunnel`](Self::splittunnel).
+    pub fn splittunnel(mut self, splittunnel: OnOffReverse) -> Self {
+        self.splittunnel = Some(rt::Open::Known(splittunnel));
+        self
+    }
+    /// Sets [`spoofiip`](Self::spoofiip).
+    pub fn spoofiip(mut self, spoofiip: OnOff) -> Self {
+        self.spoofiip = Some(rt::Open::Known(spoofiip));
+        self
+    }
+    /// Sets [`sslproxy`](Self::sslproxy).
+    pub fn sslproxy(mut self, sslproxy: impl Into<String>) -> Self {
+        self.sslproxy = Some(sslproxy.into());
+        self
+    }
+    /// Sets [`sso`](Self::sso).
+    pub fn sso(mut self, sso: OnOff) -> Self {
+        self.sso = Some(rt::Open::Known(sso));
+        self
+    }
+    /// Sets [`ssocredential`](Self::ssocredential).
+    pub fn ssocredential(mut self, ssocredential: PrimarySecondary) -> Self {
+        self.ssocredential = Some(rt::Open::Known(ssocredential));
+        self
+    }
+    /// Sets [`storefronturl`](Self::storefronturl).
+    pub fn storefronturl(mut self, storefronturl: impl Into<String>) -> Self {
+        self.storefronturl = Some(storefronturl.into());
+        self
+    }
+    /// Sets [`transparentinterception`](Self::transparentinterception).
+    pub fn transparentinterception(mut self, transparentinterception: OnOff) -> Self {
+        self.transparentinterception = Some(rt::Open::Known(transparentinterception));
+        self
+    }
+    /// Sets [`useiip`](Self::useiip).
+    pub fn useiip(mut self, useiip: NospilloverSpilloverOff) -> Self {
+        self.useiip = Some(rt::Open::Known(useiip));
+        self
+    }
+    /// Sets [`usemip`](Self::usemip).
+    pub fn usemip(mut self, usemip: NsOff) -> Self {
+        self.usemip = Some(rt::Open::Known(usemip));
+        self
+    }
+    /// Sets [`useraccounting`](Self::useraccounting).
+    pub fn useraccounting(mut self, useraccounting: impl Into<String>) -> Self {
+        self.useraccounting = Some(useraccounting.into());
+        self
+    }
+    /// Sets [`wihome`](Self::wihome).
+    pub fn wihome(mut self, wihome: impl Into<String>) -> Self {
+        self.wihome = Some(wihome.into());
+        self
+    }
+    /// Sets [`wihomeaddresstype`](Self::wihomeaddresstype).
+    pub fn wihomeaddresstype(mut self, wihomeaddresstype: Ipv4Ipv6) -> Self {
+        self.wihomeaddresstype = Some(rt::Open::Known(wihomeaddresstype));
+        self
+    }
+    /// Sets [`windowsautologon`](Self::windowsautologon).
+    pub fn windowsautologon(mut self, windowsautologon: OnOff) -> Self {
+        self.windowsautologon = Some(rt::Open::Known(windowsautologon));
+        self
+    }
+    /// Sets [`windowsclienttype`](Self::windowsclienttype).
+    pub fn windowsclienttype(mut self, windowsclienttype: AgentPlugin) -> Self {
+        self.windowsclienttype = Some(rt::Open::Known(windowsclienttype));
+        self
+    }
+    /// Sets [`windowspluginupgrade`](Self::windowspluginupgrade).
+    pub fn windowspluginupgrade(
+        mut self,
+        windowspluginupgrade: AlwaysEssentialNever,
+    ) -> Self {
+        self.windowspluginupgrade = Some(rt::Open::Known(windowspluginupgrade));
+        self
+    }
+    /// Sets [`winsip`](Self::winsip).
+    pub fn winsip(mut self, winsip: impl Into<String>) -> Self {
+        self.winsip = Some(winsip.into());
+        self
+    }
+    /// Sets [`wiportalmode`](Self::wiportalmode).
+    pub fn wiportalmode(mut self, wiportalmode: NormalCompact) -> Self {
+        self.wiportalmode = Some(rt::Open::Known(wiportalmode));
+        self
+    }
 }
 impl Vpnsessionaction {
     /// `POST /nitro/v1/config/vpnsessionaction`
@@ -10925,52 +11755,45 @@ impl Vpnsessionaction {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`VpnsessionpolicyAaagroupBinding`], [`VpnsessionpolicyAaauserBinding`], [`VpnsessionpolicyBinding`], [`VpnsessionpolicyVpnglobalBinding`], [`VpnsessionpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnsessionpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String[]`, read-only.
-    ///
-    /// Possible values (see [`VpnsessionpolicyBuiltin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
-    pub builtin: Option<Vec<rt::Open<VpnsessionpolicyBuiltin>>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VpnsessionpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    ///
-    /// Since `12.0`.
-    pub expressiontype: Option<rt::Open<VpnsessionpolicyExpressiontype>>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<serde_json::Value>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`Builtin`]): `MODIFIABLE`, `DELETABLE`, `IMMUTABLE`, `PARTITION_ALL`.
+    pub builtin: Option<Vec<rt::Open<Builtin>>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    ///
+    /// Since `12.0`.
+    pub expressiontype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub feature: Option<serde_json::Value>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub hits: Option<rt::Number>,
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnsessionpolicy`.`builtin` ([`Vpnsessionpolicy`]): the same values as [`VpnclientlessaccesspolicyBuiltin`].
-pub type VpnsessionpolicyBuiltin = VpnclientlessaccesspolicyBuiltin;
-/// Values of `vpnsessionpolicy`.`expressiontype` ([`Vpnsessionpolicy`]): the same values as [`VpnparameterVpnsessionpolicybindtype`].
-pub type VpnsessionpolicyExpressiontype = VpnparameterVpnsessionpolicybindtype;
 impl rt::Model for Vpnsessionpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -10993,6 +11816,7 @@ impl rt::Model for Vpnsessionpolicy {
             5 => self.hits.as_field(),
             6 => self.name.as_field(),
             7 => self.rule.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11006,14 +11830,9 @@ impl rt::Model for Vpnsessionpolicy {
             5 => self.hits.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.rule.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnsessionpolicy {
@@ -11046,6 +11865,25 @@ impl rt::Resource for Vpnsessionpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnsessionpolicy {
+    /// A `vpnsessionpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Vpnsessionpolicy {
     /// `POST /nitro/v1/config/vpnsessionpolicy`
@@ -11096,31 +11934,28 @@ impl Vpnsessionpolicy {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnsessionpolicy_aaagroup_binding/vpnsessionpolicy_aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyAaagroupBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11140,6 +11975,7 @@ impl rt::Model for VpnsessionpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11150,14 +11986,9 @@ impl rt::Model for VpnsessionpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyAaagroupBinding {
@@ -11192,6 +12023,15 @@ impl rt::Resource for VpnsessionpolicyAaagroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnsessionpolicyAaagroupBinding {
+    /// A `vpnsessionpolicy_aaagroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnsessionpolicyAaagroupBinding {
     /// `GET /nitro/v1/config/vpnsessionpolicy_aaagroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -11210,31 +12050,28 @@ impl VpnsessionpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnsessionpolicy_aaauser_binding/vpnsessionpolicy_aaauser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyAaauserBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11254,6 +12091,7 @@ impl rt::Model for VpnsessionpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11264,14 +12102,9 @@ impl rt::Model for VpnsessionpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyAaauserBinding {
@@ -11306,6 +12139,15 @@ impl rt::Resource for VpnsessionpolicyAaauserBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnsessionpolicyAaauserBinding {
+    /// A `vpnsessionpolicy_aaauser_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnsessionpolicyAaauserBinding {
     /// `GET /nitro/v1/config/vpnsessionpolicy_aaauser_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -11324,24 +12166,23 @@ impl VpnsessionpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnsessionpolicy_binding/vpnsessionpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `vpnsessionpolicy_vpnvserver_binding[]`, read-only.
-    pub vpnsessionpolicy_vpnvserver_binding: Option<
-        Vec<VpnsessionpolicyVpnvserverBinding>,
-    >,
-    /// `vpnsessionpolicy_aaagroup_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpnsessionpolicy_aaagroup_binding: Option<Vec<VpnsessionpolicyAaagroupBinding>>,
-    /// `vpnsessionpolicy_aaauser_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpnsessionpolicy_aaauser_binding: Option<Vec<VpnsessionpolicyAaauserBinding>>,
-    /// `vpnsessionpolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpnsessionpolicy_vpnglobal_binding: Option<
         Vec<VpnsessionpolicyVpnglobalBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnsessionpolicy_vpnvserver_binding: Option<
+        Vec<VpnsessionpolicyVpnvserverBinding>,
     >,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -11362,6 +12203,7 @@ impl rt::Model for VpnsessionpolicyBinding {
             2 => self.vpnsessionpolicy_aaauser_binding.as_field(),
             3 => self.vpnsessionpolicy_vpnglobal_binding.as_field(),
             4 => self.vpnsessionpolicy_vpnvserver_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11372,14 +12214,9 @@ impl rt::Model for VpnsessionpolicyBinding {
             2 => self.vpnsessionpolicy_aaauser_binding.as_field_mut(),
             3 => self.vpnsessionpolicy_vpnglobal_binding.as_field_mut(),
             4 => self.vpnsessionpolicy_vpnvserver_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyBinding {
@@ -11414,6 +12251,15 @@ impl rt::Resource for VpnsessionpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnsessionpolicyBinding {
+    /// A `vpnsessionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnsessionpolicyBinding {
     /// `GET /nitro/v1/config/vpnsessionpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -11428,31 +12274,28 @@ impl VpnsessionpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnsessionpolicy_vpnglobal_binding/vpnsessionpolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11472,6 +12315,7 @@ impl rt::Model for VpnsessionpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11482,14 +12326,9 @@ impl rt::Model for VpnsessionpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyVpnglobalBinding {
@@ -11524,6 +12363,15 @@ impl rt::Resource for VpnsessionpolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnsessionpolicyVpnglobalBinding {
+    /// A `vpnsessionpolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnsessionpolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/vpnsessionpolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -11542,31 +12390,28 @@ impl VpnsessionpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/vpnsessionpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnsessionpolicy_vpnvserver_binding/vpnsessionpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnsessionpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11586,6 +12431,7 @@ impl rt::Model for VpnsessionpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11596,14 +12442,9 @@ impl rt::Model for VpnsessionpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyVpnvserverBinding {
@@ -11638,6 +12479,15 @@ impl rt::Resource for VpnsessionpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnsessionpolicyVpnvserverBinding {
+    /// A `vpnsessionpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnsessionpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/vpnsessionpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -11657,21 +12507,20 @@ impl VpnsessionpolicyVpnvserverBinding {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.1`
+/// - Reference page: `configuration/ssl-vpn/vpnsfconfig/vpnsfconfig.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnsfconfig {
-    /// `String[]`, read-write.
-    ///
-    /// Since `11.1`.
-    pub vserver: Option<Vec<String>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub filename: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub filename: Option<String>,
+    /// Since `11.1`.
+    pub vserver: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11683,6 +12532,7 @@ impl rt::Model for Vpnsfconfig {
             0 => self.count.as_field(),
             1 => self.filename.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11691,14 +12541,9 @@ impl rt::Model for Vpnsfconfig {
             0 => self.count.as_field_mut(),
             1 => self.filename.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnsfconfig {
@@ -11748,71 +12593,62 @@ impl Vpnsfconfig {
 /// - Key: none
 /// - Operations: `count`, `get_all`
 /// - Since: `11.1`
+/// - Reference page: `configuration/ssl-vpn/vpnstoreinfo/vpnstoreinfo.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnstoreinfo {
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub url: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VpnstoreinfoStoreserverstatus`]): `UP`, `DOWN`.
-    ///
-    /// Since `11.1`.
-    pub storeserverstatus: Option<rt::Open<VpnstoreinfoStoreserverstatus>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VpnstoreinfoStoreserverissf`]): `YES`, `NO`.
-    ///
-    /// Since `11.1`.
-    pub storeserverissf: Option<rt::Open<VpnstoreinfoStoreserverissf>>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VpnstoreinfoStoreapisupport`]): `YES`, `NO`.
-    ///
-    /// Since `11.1`.
-    pub storeapisupport: Option<rt::Open<VpnstoreinfoStoreapisupport>>,
-    /// `String`, read-only.
-    ///
-    /// Since `11.1`.
-    pub storelist: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VpnstoreinfoStorestatus`]): `UP`, `DOWN`.
-    ///
-    /// Since `11.1`.
-    pub storestatus: Option<rt::Open<VpnstoreinfoStorestatus>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `11.1`.
+    pub storeapisupport: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.1`.
+    pub storelist: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
+    ///
+    /// Since `11.1`.
+    pub storeserverissf: Option<rt::Open<YesNo>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
+    ///
+    /// Since `11.1`.
+    pub storeserverstatus: Option<rt::Open<UpDown>>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
+    ///
+    /// Since `11.1`.
+    pub storestatus: Option<rt::Open<UpDown>>,
+    /// Since `11.1`.
+    pub url: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnstoreinfo`.`storeapisupport` ([`Vpnstoreinfo`]).
-///
-/// Also the values of `vpnstoreinfo.storeserverissf`, `vpnvserver.nodefaultbindings`.
+/// Values of `vpnstoreinfo.storeapisupport`, `vpnstoreinfo.storeserverissf`, `vpnvserver.nodefaultbindings`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnstoreinfoStoreapisupport {
+pub enum YesNo {
     /// `YES`
     Yes,
     /// `NO`
     No,
 }
-impl rt::WireEnum for VpnstoreinfoStoreapisupport {
+impl rt::WireEnum for YesNo {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Yes, "YES"),
         (Self::No, "NO"),
     ];
 }
-/// Values of `vpnstoreinfo`.`storeserverissf` ([`Vpnstoreinfo`]): the same values as [`VpnstoreinfoStoreapisupport`].
-pub type VpnstoreinfoStoreserverissf = VpnstoreinfoStoreapisupport;
-/// Values of `vpnstoreinfo`.`storeserverstatus` ([`Vpnstoreinfo`]): the same values as [`VpnglobalStaserverBindingStastate`].
-pub type VpnstoreinfoStoreserverstatus = VpnglobalStaserverBindingStastate;
-/// Values of `vpnstoreinfo`.`storestatus` ([`Vpnstoreinfo`]): the same values as [`VpnglobalStaserverBindingStastate`].
-pub type VpnstoreinfoStorestatus = VpnglobalStaserverBindingStastate;
 impl rt::Model for Vpnstoreinfo {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -11833,6 +12669,7 @@ impl rt::Model for Vpnstoreinfo {
             4 => self.storeserverstatus.as_field(),
             5 => self.storestatus.as_field(),
             6 => self.url.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11845,14 +12682,9 @@ impl rt::Model for Vpnstoreinfo {
             4 => self.storeserverstatus.as_field_mut(),
             5 => self.storestatus.as_field_mut(),
             6 => self.url.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnstoreinfo {
@@ -11904,71 +12736,46 @@ impl Vpnstoreinfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpntrafficaction {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Range: 1 to 715827.
-    pub apptimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    pub formssoaction: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpntrafficactionFta`]): `ON`, `OFF`.
-    pub fta: Option<rt::Open<VpntrafficactionFta>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpntrafficactionHdx`]): `ON`, `OFF`.
-    pub hdx: Option<rt::Open<VpntrafficactionHdx>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    ///
-    /// Default: `Default`.
-    pub kcdaccount: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: 1 to 715827.
+    pub apptimeout: Option<rt::Number>,
+    pub formssoaction: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub fta: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub hdx: Option<rt::Open<OnOff>>,
+    /// Length: 1 to 32.
+    ///
+    /// Default: `Default`.
+    pub kcdaccount: Option<String>,
     /// Length: at most 256.
     pub passwdexpression: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub proxy: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Possible values (see [`VpntrafficactionQual`]): `http`, `tcp`.
     ///
     /// Mandatory for add.
     pub qual: Option<rt::Open<VpntrafficactionQual>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub samlssoprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpntrafficactionSso`]): `ON`, `OFF`.
-    pub sso: Option<rt::Open<VpntrafficactionSso>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sso: Option<rt::Open<OnOff>>,
     /// Length: at most 256.
     pub userexpression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpntrafficactionWanscaler`]): `ON`, `OFF`.
-    pub wanscaler: Option<rt::Open<VpntrafficactionWanscaler>>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub wanscaler: Option<rt::Open<OnOff>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpntrafficaction`.`fta` ([`Vpntrafficaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpntrafficactionFta = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpntrafficaction`.`hdx` ([`Vpntrafficaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpntrafficactionHdx = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpntrafficaction`.`qual` ([`Vpntrafficaction`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11984,10 +12791,6 @@ impl rt::WireEnum for VpntrafficactionQual {
         (Self::Tcp, "tcp"),
     ];
 }
-/// Values of `vpntrafficaction`.`sso` ([`Vpntrafficaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpntrafficactionSso = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpntrafficaction`.`wanscaler` ([`Vpntrafficaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpntrafficactionWanscaler = VpnclientlessaccessprofileRequirepersistentcookie;
 impl rt::Model for Vpntrafficaction {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12022,6 +12825,7 @@ impl rt::Model for Vpntrafficaction {
             11 => self.sso.as_field(),
             12 => self.userexpression.as_field(),
             13 => self.wanscaler.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12041,14 +12845,9 @@ impl rt::Model for Vpntrafficaction {
             11 => self.sso.as_field_mut(),
             12 => self.userexpression.as_field_mut(),
             13 => self.wanscaler.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpntrafficaction {
@@ -12081,6 +12880,75 @@ impl rt::Resource for Vpntrafficaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpntrafficaction {
+    /// A `vpntrafficaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`apptimeout`](Self::apptimeout).
+    pub fn apptimeout(mut self, apptimeout: impl Into<rt::Number>) -> Self {
+        self.apptimeout = Some(apptimeout.into());
+        self
+    }
+    /// Sets [`formssoaction`](Self::formssoaction).
+    pub fn formssoaction(mut self, formssoaction: impl Into<String>) -> Self {
+        self.formssoaction = Some(formssoaction.into());
+        self
+    }
+    /// Sets [`fta`](Self::fta).
+    pub fn fta(mut self, fta: OnOff) -> Self {
+        self.fta = Some(rt::Open::Known(fta));
+        self
+    }
+    /// Sets [`hdx`](Self::hdx).
+    pub fn hdx(mut self, hdx: OnOff) -> Self {
+        self.hdx = Some(rt::Open::Known(hdx));
+        self
+    }
+    /// Sets [`kcdaccount`](Self::kcdaccount).
+    pub fn kcdaccount(mut self, kcdaccount: impl Into<String>) -> Self {
+        self.kcdaccount = Some(kcdaccount.into());
+        self
+    }
+    /// Sets [`passwdexpression`](Self::passwdexpression).
+    pub fn passwdexpression(mut self, passwdexpression: impl Into<String>) -> Self {
+        self.passwdexpression = Some(passwdexpression.into());
+        self
+    }
+    /// Sets [`proxy`](Self::proxy).
+    pub fn proxy(mut self, proxy: impl Into<String>) -> Self {
+        self.proxy = Some(proxy.into());
+        self
+    }
+    /// Sets [`qual`](Self::qual).
+    pub fn qual(mut self, qual: VpntrafficactionQual) -> Self {
+        self.qual = Some(rt::Open::Known(qual));
+        self
+    }
+    /// Sets [`samlssoprofile`](Self::samlssoprofile).
+    pub fn samlssoprofile(mut self, samlssoprofile: impl Into<String>) -> Self {
+        self.samlssoprofile = Some(samlssoprofile.into());
+        self
+    }
+    /// Sets [`sso`](Self::sso).
+    pub fn sso(mut self, sso: OnOff) -> Self {
+        self.sso = Some(rt::Open::Known(sso));
+        self
+    }
+    /// Sets [`userexpression`](Self::userexpression).
+    pub fn userexpression(mut self, userexpression: impl Into<String>) -> Self {
+        self.userexpression = Some(userexpression.into());
+        self
+    }
+    /// Sets [`wanscaler`](Self::wanscaler).
+    pub fn wanscaler(mut self, wanscaler: OnOff) -> Self {
+        self.wanscaler = Some(rt::Open::Known(wanscaler));
+        self
+    }
 }
 impl Vpntrafficaction {
     /// `POST /nitro/v1/config/vpntrafficaction`
@@ -12139,42 +13007,37 @@ impl Vpntrafficaction {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy`
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Bindings: [`VpntrafficpolicyAaagroupBinding`], [`VpntrafficpolicyAaauserBinding`], [`VpntrafficpolicyBinding`], [`VpntrafficpolicyVpnglobalBinding`], [`VpntrafficpolicyVpnvserverBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpntrafficpolicy {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub action: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VpntrafficpolicyExpressiontype`]): `Classic Policy`, `Advanced Policy`.
-    ///
-    /// Since `12.0`.
-    pub expressiontype: Option<rt::Open<VpntrafficpolicyExpressiontype>>,
-    /// `Double`, read-only.
-    ///
-    /// Since `12.0`.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`ClassicPolicyAdvancedPolicy`]): `Classic Policy`, `Advanced Policy`.
+    ///
+    /// Since `12.0`.
+    pub expressiontype: Option<rt::Open<ClassicPolicyAdvancedPolicy>>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `12.0`.
+    pub hits: Option<rt::Number>,
     /// Mandatory for add.
     pub rule: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpntrafficpolicy`.`expressiontype` ([`Vpntrafficpolicy`]): the same values as [`VpnparameterVpnsessionpolicybindtype`].
-pub type VpntrafficpolicyExpressiontype = VpnparameterVpnsessionpolicybindtype;
 impl rt::Model for Vpntrafficpolicy {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -12193,6 +13056,7 @@ impl rt::Model for Vpntrafficpolicy {
             3 => self.hits.as_field(),
             4 => self.name.as_field(),
             5 => self.rule.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12204,14 +13068,9 @@ impl rt::Model for Vpntrafficpolicy {
             3 => self.hits.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.rule.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpntrafficpolicy {
@@ -12244,6 +13103,25 @@ impl rt::Resource for Vpntrafficpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpntrafficpolicy {
+    /// A `vpntrafficpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Vpntrafficpolicy {
     /// `POST /nitro/v1/config/vpntrafficpolicy`
@@ -12294,31 +13172,28 @@ impl Vpntrafficpolicy {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_aaagroup_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpntrafficpolicy_aaagroup_binding/vpntrafficpolicy_aaagroup_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyAaagroupBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12338,6 +13213,7 @@ impl rt::Model for VpntrafficpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12348,14 +13224,9 @@ impl rt::Model for VpntrafficpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyAaagroupBinding {
@@ -12390,6 +13261,15 @@ impl rt::Resource for VpntrafficpolicyAaagroupBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpntrafficpolicyAaagroupBinding {
+    /// A `vpntrafficpolicy_aaagroup_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpntrafficpolicyAaagroupBinding {
     /// `GET /nitro/v1/config/vpntrafficpolicy_aaagroup_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -12408,31 +13288,28 @@ impl VpntrafficpolicyAaagroupBinding {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_aaauser_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpntrafficpolicy_aaauser_binding/vpntrafficpolicy_aaauser_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyAaauserBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12452,6 +13329,7 @@ impl rt::Model for VpntrafficpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12462,14 +13340,9 @@ impl rt::Model for VpntrafficpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyAaauserBinding {
@@ -12504,6 +13377,15 @@ impl rt::Resource for VpntrafficpolicyAaauserBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpntrafficpolicyAaauserBinding {
+    /// A `vpntrafficpolicy_aaauser_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpntrafficpolicyAaauserBinding {
     /// `GET /nitro/v1/config/vpntrafficpolicy_aaauser_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -12522,25 +13404,24 @@ impl VpntrafficpolicyAaauserBinding {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpntrafficpolicy_binding/vpntrafficpolicy_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `vpntrafficpolicy_aaauser_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub vpntrafficpolicy_aaagroup_binding: Option<Vec<VpntrafficpolicyAaagroupBinding>>,
+    /// Read-only: never sent.
     pub vpntrafficpolicy_aaauser_binding: Option<Vec<VpntrafficpolicyAaauserBinding>>,
-    /// `vpntrafficpolicy_vpnglobal_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpntrafficpolicy_vpnglobal_binding: Option<
         Vec<VpntrafficpolicyVpnglobalBinding>,
     >,
-    /// `vpntrafficpolicy_vpnvserver_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpntrafficpolicy_vpnvserver_binding: Option<
         Vec<VpntrafficpolicyVpnvserverBinding>,
     >,
-    /// `vpntrafficpolicy_aaagroup_binding[]`, read-only.
-    pub vpntrafficpolicy_aaagroup_binding: Option<Vec<VpntrafficpolicyAaagroupBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12560,6 +13441,7 @@ impl rt::Model for VpntrafficpolicyBinding {
             2 => self.vpntrafficpolicy_aaauser_binding.as_field(),
             3 => self.vpntrafficpolicy_vpnglobal_binding.as_field(),
             4 => self.vpntrafficpolicy_vpnvserver_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12570,14 +13452,9 @@ impl rt::Model for VpntrafficpolicyBinding {
             2 => self.vpntrafficpolicy_aaauser_binding.as_field_mut(),
             3 => self.vpntrafficpolicy_vpnglobal_binding.as_field_mut(),
             4 => self.vpntrafficpolicy_vpnvserver_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyBinding {
@@ -12612,6 +13489,15 @@ impl rt::Resource for VpntrafficpolicyBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpntrafficpolicyBinding {
+    /// A `vpntrafficpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpntrafficpolicyBinding {
     /// `GET /nitro/v1/config/vpntrafficpolicy_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -12626,31 +13512,28 @@ impl VpntrafficpolicyBinding {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_vpnglobal_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpntrafficpolicy_vpnglobal_binding/vpntrafficpolicy_vpnglobal_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyVpnglobalBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12670,6 +13553,7 @@ impl rt::Model for VpntrafficpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12680,14 +13564,9 @@ impl rt::Model for VpntrafficpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyVpnglobalBinding {
@@ -12722,6 +13601,15 @@ impl rt::Resource for VpntrafficpolicyVpnglobalBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpntrafficpolicyVpnglobalBinding {
+    /// A `vpntrafficpolicy_vpnglobal_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpntrafficpolicyVpnglobalBinding {
     /// `GET /nitro/v1/config/vpntrafficpolicy_vpnglobal_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -12740,31 +13628,28 @@ impl VpntrafficpolicyVpnglobalBinding {
 /// - URL: `/nitro/v1/config/vpntrafficpolicy_vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `count`, `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpntrafficpolicy_vpnvserver_binding/vpntrafficpolicy_vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpntrafficpolicyVpnvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub boundto: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub priority: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub activepolicy: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub activepolicy: Option<rt::Number>,
+    /// Since `11.1`.
+    pub boundto: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub priority: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12784,6 +13669,7 @@ impl rt::Model for VpntrafficpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12794,14 +13680,9 @@ impl rt::Model for VpntrafficpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyVpnvserverBinding {
@@ -12836,6 +13717,15 @@ impl rt::Resource for VpntrafficpolicyVpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpntrafficpolicyVpnvserverBinding {
+    /// A `vpntrafficpolicy_vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpntrafficpolicyVpnvserverBinding {
     /// `GET /nitro/v1/config/vpntrafficpolicy_vpnvserver_binding/{name}?count=yes`
     pub fn count(name: &str) -> rt::Request<u64> {
         rt::Request::count_by_key::<Self>(name)
@@ -12857,71 +13747,50 @@ impl VpntrafficpolicyVpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnurl {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub actualurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `12.1`.
-    pub appjson: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnurlApplicationtype`]): `CVPN`, `VPN`, `SaaS`.
-    ///
-    /// Since `11.0`.
-    pub applicationtype: Option<rt::Open<VpnurlApplicationtype>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`VpnurlClientlessaccess`]): `ON`, `OFF`.
-    pub clientlessaccess: Option<rt::Open<VpnurlClientlessaccess>>,
-    /// `String`, read-write.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub iconurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub linkname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub samlssoprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnurlSsotype`]): `unifiedgateway`, `selfauth`, `samlauth`.
-    ///
-    /// Since `11.0`.
-    pub ssotype: Option<rt::Open<VpnurlSsotype>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub urlname: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub actualurl: Option<String>,
+    /// Since `12.1`.
+    pub appjson: Option<String>,
+    /// Possible values (see [`CvpnVpnSaaS`]): `CVPN`, `VPN`, `SaaS`.
+    ///
+    /// Since `11.0`.
+    pub applicationtype: Option<rt::Open<CvpnVpnSaaS>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub clientlessaccess: Option<rt::Open<OnOff>>,
+    pub comment: Option<String>,
+    /// Since `11.0`.
+    pub iconurl: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub linkname: Option<String>,
+    /// Since `11.0`.
+    pub samlssoprofile: Option<String>,
+    /// Possible values (see [`UnifiedgatewaySelfauthSamlauth`]): `unifiedgateway`, `selfauth`, `samlauth`.
+    ///
+    /// Since `11.0`.
+    pub ssotype: Option<rt::Open<UnifiedgatewaySelfauthSamlauth>>,
     /// Since `11.0`.
     pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnurl`.`applicationtype` ([`Vpnurl`]).
-///
-/// Also the values of `vpnurlaction.applicationtype`.
+/// Values of `vpnurl.applicationtype`, `vpnurlaction.applicationtype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnurlApplicationtype {
+pub enum CvpnVpnSaaS {
     /// `CVPN`
     Cvpn,
     /// `VPN`
@@ -12929,21 +13798,17 @@ pub enum VpnurlApplicationtype {
     /// `SaaS`
     SaaS,
 }
-impl rt::WireEnum for VpnurlApplicationtype {
+impl rt::WireEnum for CvpnVpnSaaS {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Cvpn, "CVPN"),
         (Self::Vpn, "VPN"),
         (Self::SaaS, "SaaS"),
     ];
 }
-/// Values of `vpnurl`.`clientlessaccess` ([`Vpnurl`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnurlClientlessaccess = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnurl`.`ssotype` ([`Vpnurl`]).
-///
-/// Also the values of `vpnurlaction.ssotype`.
+/// Values of `vpnurl.ssotype`, `vpnurlaction.ssotype`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnurlSsotype {
+pub enum UnifiedgatewaySelfauthSamlauth {
     /// `unifiedgateway`
     Unifiedgateway,
     /// `selfauth`
@@ -12951,7 +13816,7 @@ pub enum VpnurlSsotype {
     /// `samlauth`
     Samlauth,
 }
-impl rt::WireEnum for VpnurlSsotype {
+impl rt::WireEnum for UnifiedgatewaySelfauthSamlauth {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Unifiedgateway, "unifiedgateway"),
         (Self::Selfauth, "selfauth"),
@@ -12988,6 +13853,7 @@ impl rt::Model for Vpnurl {
             9 => self.ssotype.as_field(),
             10 => self.urlname.as_field(),
             11 => self.vservername.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13005,14 +13871,9 @@ impl rt::Model for Vpnurl {
             9 => self.ssotype.as_field_mut(),
             10 => self.urlname.as_field_mut(),
             11 => self.vservername.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnurl {
@@ -13045,6 +13906,65 @@ impl rt::Resource for Vpnurl {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["urlname"];
+}
+impl Vpnurl {
+    /// A `vpnurl` named by its key, every other field unset.
+    pub fn new(urlname: impl Into<String>) -> Self {
+        Self {
+            urlname: Some(urlname.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`actualurl`](Self::actualurl).
+    pub fn actualurl(mut self, actualurl: impl Into<String>) -> Self {
+        self.actualurl = Some(actualurl.into());
+        self
+    }
+    /// Sets [`appjson`](Self::appjson).
+    pub fn appjson(mut self, appjson: impl Into<String>) -> Self {
+        self.appjson = Some(appjson.into());
+        self
+    }
+    /// Sets [`applicationtype`](Self::applicationtype).
+    pub fn applicationtype(mut self, applicationtype: CvpnVpnSaaS) -> Self {
+        self.applicationtype = Some(rt::Open::Known(applicationtype));
+        self
+    }
+    /// Sets [`clientlessaccess`](Self::clientlessaccess).
+    pub fn clientlessaccess(mut self, clientlessaccess: OnOff) -> Self {
+        self.clientlessaccess = Some(rt::Open::Known(clientlessaccess));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`iconurl`](Self::iconurl).
+    pub fn iconurl(mut self, iconurl: impl Into<String>) -> Self {
+        self.iconurl = Some(iconurl.into());
+        self
+    }
+    /// Sets [`linkname`](Self::linkname).
+    pub fn linkname(mut self, linkname: impl Into<String>) -> Self {
+        self.linkname = Some(linkname.into());
+        self
+    }
+    /// Sets [`samlssoprofile`](Self::samlssoprofile).
+    pub fn samlssoprofile(mut self, samlssoprofile: impl Into<String>) -> Self {
+        self.samlssoprofile = Some(samlssoprofile.into());
+        self
+    }
+    /// Sets [`ssotype`](Self::ssotype).
+    pub fn ssotype(mut self, ssotype: UnifiedgatewaySelfauthSamlauth) -> Self {
+        self.ssotype = Some(rt::Open::Known(ssotype));
+        self
+    }
+    /// Sets [`vservername`](Self::vservername).
+    pub fn vservername(mut self, vservername: impl Into<String>) -> Self {
+        self.vservername = Some(vservername.into());
+        self
+    }
 }
 impl Vpnurl {
     /// `POST /nitro/v1/config/vpnurl`
@@ -13107,81 +14027,53 @@ impl Vpnurl {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnurlaction {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub actualurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnurlactionApplicationtype`]): `CVPN`, `VPN`, `SaaS`.
-    ///
-    /// Since `13.1`.
-    pub applicationtype: Option<rt::Open<VpnurlactionApplicationtype>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`VpnurlactionClientlessaccess`]): `ON`, `OFF`.
-    ///
-    /// Since `13.1`.
-    pub clientlessaccess: Option<rt::Open<VpnurlactionClientlessaccess>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub iconurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub linkname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at least 1.
     ///
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
+    pub actualurl: Option<String>,
+    /// Possible values (see [`CvpnVpnSaaS`]): `CVPN`, `VPN`, `SaaS`.
+    ///
+    /// Since `13.1`.
+    pub applicationtype: Option<rt::Open<CvpnVpnSaaS>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `13.1`.
+    pub clientlessaccess: Option<rt::Open<OnOff>>,
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Since `13.1`.
+    pub iconurl: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
+    pub linkname: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `13.1`.
     pub newname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `13.1`.
     pub samlssoprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnurlactionSsotype`]): `unifiedgateway`, `selfauth`, `samlauth`.
+    /// Possible values (see [`UnifiedgatewaySelfauthSamlauth`]): `unifiedgateway`, `selfauth`, `samlauth`.
     ///
     /// Since `13.1`.
-    pub ssotype: Option<rt::Open<VpnurlactionSsotype>>,
-    /// `String`, read-write.
-    ///
+    pub ssotype: Option<rt::Open<UnifiedgatewaySelfauthSamlauth>>,
     /// Since `13.1`.
     pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnurlaction`.`applicationtype` ([`Vpnurlaction`]): the same values as [`VpnurlApplicationtype`].
-pub type VpnurlactionApplicationtype = VpnurlApplicationtype;
-/// Values of `vpnurlaction`.`clientlessaccess` ([`Vpnurlaction`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnurlactionClientlessaccess = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnurlaction`.`ssotype` ([`Vpnurlaction`]): the same values as [`VpnurlSsotype`].
-pub type VpnurlactionSsotype = VpnurlSsotype;
 impl rt::Model for Vpnurlaction {
     const FIELDS: &'static [&'static str] = &[
         "actualurl",
@@ -13210,6 +14102,7 @@ impl rt::Model for Vpnurlaction {
             8 => self.samlssoprofile.as_field(),
             9 => self.ssotype.as_field(),
             10 => self.vservername.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13226,14 +14119,9 @@ impl rt::Model for Vpnurlaction {
             8 => self.samlssoprofile.as_field_mut(),
             9 => self.ssotype.as_field_mut(),
             10 => self.vservername.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnurlaction {
@@ -13266,6 +14154,65 @@ impl rt::Resource for Vpnurlaction {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnurlaction {
+    /// A `vpnurlaction` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`actualurl`](Self::actualurl).
+    pub fn actualurl(mut self, actualurl: impl Into<String>) -> Self {
+        self.actualurl = Some(actualurl.into());
+        self
+    }
+    /// Sets [`applicationtype`](Self::applicationtype).
+    pub fn applicationtype(mut self, applicationtype: CvpnVpnSaaS) -> Self {
+        self.applicationtype = Some(rt::Open::Known(applicationtype));
+        self
+    }
+    /// Sets [`clientlessaccess`](Self::clientlessaccess).
+    pub fn clientlessaccess(mut self, clientlessaccess: OnOff) -> Self {
+        self.clientlessaccess = Some(rt::Open::Known(clientlessaccess));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`iconurl`](Self::iconurl).
+    pub fn iconurl(mut self, iconurl: impl Into<String>) -> Self {
+        self.iconurl = Some(iconurl.into());
+        self
+    }
+    /// Sets [`linkname`](Self::linkname).
+    pub fn linkname(mut self, linkname: impl Into<String>) -> Self {
+        self.linkname = Some(linkname.into());
+        self
+    }
+    /// Sets [`newname`](Self::newname).
+    pub fn newname(mut self, newname: impl Into<String>) -> Self {
+        self.newname = Some(newname.into());
+        self
+    }
+    /// Sets [`samlssoprofile`](Self::samlssoprofile).
+    pub fn samlssoprofile(mut self, samlssoprofile: impl Into<String>) -> Self {
+        self.samlssoprofile = Some(samlssoprofile.into());
+        self
+    }
+    /// Sets [`ssotype`](Self::ssotype).
+    pub fn ssotype(mut self, ssotype: UnifiedgatewaySelfauthSamlauth) -> Self {
+        self.ssotype = Some(rt::Open::Known(ssotype));
+        self
+    }
+    /// Sets [`vservername`](Self::vservername).
+    pub fn vservername(mut self, vservername: impl Into<String>) -> Self {
+        self.vservername = Some(vservername.into());
+        self
+    }
 }
 impl Vpnurlaction {
     /// `POST /nitro/v1/config/vpnurlaction` (method inferred: the reference gives none)
@@ -13327,50 +14274,39 @@ impl Vpnurlaction {
 /// - Key: `name`
 /// - Operations: `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
 /// - Since: `13.1`
+/// - Statistics: [`VpnurlpolicyStats`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnurlpolicy {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `13.1`.
-    pub action: Option<String>,
-    /// `unknown`, read-only.
-    ///
-    /// Since `14.1`.
-    pub builtin: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub logaction: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
-    ///
-    /// Since `13.1`.
-    pub newname: Option<String>,
-    /// `String`, read-write.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
+    pub action: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub builtin: Option<serde_json::Value>,
+    /// Since `13.1`.
+    pub comment: Option<String>,
+    /// Since `13.1`.
+    pub logaction: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `13.1`.
+    pub newname: Option<String>,
+    /// Mandatory for add.
+    ///
+    /// Since `13.1`.
     pub rule: Option<String>,
-    /// `unknown`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub undefhits: Option<serde_json::Value>,
@@ -13399,6 +14335,7 @@ impl rt::Model for Vpnurlpolicy {
             5 => self.newname.as_field(),
             6 => self.rule.as_field(),
             7 => self.undefhits.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13412,14 +14349,9 @@ impl rt::Model for Vpnurlpolicy {
             5 => self.newname.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.undefhits.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnurlpolicy {
@@ -13452,6 +14384,40 @@ impl rt::Resource for Vpnurlpolicy {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnurlpolicy {
+    /// A `vpnurlpolicy` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`logaction`](Self::logaction).
+    pub fn logaction(mut self, logaction: impl Into<String>) -> Self {
+        self.logaction = Some(logaction.into());
+        self
+    }
+    /// Sets [`newname`](Self::newname).
+    pub fn newname(mut self, newname: impl Into<String>) -> Self {
+        self.newname = Some(newname.into());
+        self
+    }
+    /// Sets [`rule`](Self::rule).
+    pub fn rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
 }
 impl Vpnurlpolicy {
     /// `POST /nitro/v1/config/vpnurlpolicy` (method inferred: the reference gives none)
@@ -13504,390 +14470,309 @@ impl Vpnurlpolicy {
 /// - URL: `/nitro/v1/config/vpnvserver`
 /// - Key: `name`
 /// - Operations: `action:check`, `action:disable`, `action:enable`, `action:rename`, `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Statistics: [`VpnvserverStats`]
+/// - Bindings: [`VpnvserverAaapreauthenticationpolicyBinding`], [`VpnvserverAnalyticsprofileBinding`], [`VpnvserverAppcontrollerBinding`], [`VpnvserverAppflowpolicyBinding`], [`VpnvserverAppfwpolicyBinding`], [`VpnvserverAuditnslogpolicyBinding`], [`VpnvserverAuditsyslogpolicyBinding`], [`VpnvserverAuthenticationcertpolicyBinding`], [`VpnvserverAuthenticationdfapolicyBinding`], [`VpnvserverAuthenticationldappolicyBinding`], [`VpnvserverAuthenticationlocalpolicyBinding`], [`VpnvserverAuthenticationloginschemapolicyBinding`], [`VpnvserverAuthenticationnegotiatepolicyBinding`], [`VpnvserverAuthenticationoauthidppolicyBinding`], [`VpnvserverAuthenticationpolicyBinding`], [`VpnvserverAuthenticationradiuspolicyBinding`], [`VpnvserverAuthenticationsamlidppolicyBinding`], [`VpnvserverAuthenticationsamlpolicyBinding`], [`VpnvserverAuthenticationtacacspolicyBinding`], [`VpnvserverAuthenticationwebauthpolicyBinding`], [`VpnvserverBinding`], [`VpnvserverCachepolicyBinding`], [`VpnvserverCspolicyBinding`], [`VpnvserverFeopolicyBinding`], [`VpnvserverIcapolicyBinding`], [`VpnvserverIntranetip6Binding`], [`VpnvserverIntranetipBinding`], [`VpnvserverResponderpolicyBinding`], [`VpnvserverRewritepolicyBinding`], [`VpnvserverSecureprivateaccessurlBinding`], [`VpnvserverSharefileserverBinding`], [`VpnvserverStaserverBinding`], [`VpnvserverVpnclientlessaccesspolicyBinding`], [`VpnvserverVpnepaprofileBinding`], [`VpnvserverVpneulaBinding`], [`VpnvserverVpnintranetapplicationBinding`], [`VpnvserverVpnnexthopserverBinding`], [`VpnvserverVpnportalthemeBinding`], [`VpnvserverVpnsessionpolicyBinding`], [`VpnvserverVpntrafficpolicyBinding`], [`VpnvserverVpnurlBinding`], [`VpnvserverVpnurlpolicyBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Vpnvserver {
-    /// `String`, read-only.
-    pub policy: Option<String>,
-    /// `Double`, read-only.
+    /// Length: at least 1.
     ///
-    /// Range: 0 to 2147483647.
-    pub priority: Option<rt::Number>,
-    /// `String`, read-only.
-    pub gotopriorityexpression: Option<String>,
-    /// `String`, read-only.
+    /// Mandatory for add.
+    pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`CdnNsOff`]): `CDN`, `NS`, `OFF`.
+    ///
+    /// Since `14.1`.
+    pub accessrestrictedpageredirect: Option<rt::Open<CdnNsOff>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub advancedepa: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.1`.
     pub analyticsprofile: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAccessrestrictedpageredirect`]): `CDN`, `NS`, `OFF`.
-    ///
-    /// Since `14.1`.
-    pub accessrestrictedpageredirect: Option<
-        rt::Open<VpnvserverAccessrestrictedpageredirect>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`VpnvserverAdvancedepa`]): `ON`, `OFF`.
-    pub advancedepa: Option<rt::Open<VpnvserverAdvancedepa>>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`VpnvserverAppflowlog`]): `ENABLED`, `DISABLED`.
-    pub appflowlog: Option<rt::Open<VpnvserverAppflowlog>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub appflowlog: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`VpnvserverAuthentication`]): `ON`, `OFF`.
-    pub authentication: Option<rt::Open<VpnvserverAuthentication>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub authentication: Option<rt::Open<OnOff>>,
     /// Since `11.1`.
     pub authnprofile: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub backupvserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`VpnvserverBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`.
     pub bindpoint: Option<rt::Open<VpnvserverBindpoint>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`VpnvserverCachetype`]): `TRANSPARENT`, `REVERSE`, `FORWARD`.
     pub cachetype: Option<rt::Open<VpnvserverCachetype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub cachevserver: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub certkeynames: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`VpnvserverCginfrahomepageredirect`]): `ENABLED`, `DISABLED`.
-    pub cginfrahomepageredirect: Option<rt::Open<VpnvserverCginfrahomepageredirect>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub cginfrahomepageredirect: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub clttimeout: Option<rt::Number>,
-    /// `String`, read-write.
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub csvserver: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curaaausers: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`VpnvserverCurstate`]): `UP`, `DOWN`, `UNKNOWN`, `BUSY`, `OUT OF SERVICE`, `GOING OUT OF SERVICE`, `DOWN WHEN GOING OUT OF SERVICE`, `NS_EMPTY_STR`, `Unknown`, `DISABLED`.
     pub curstate: Option<rt::Open<VpnvserverCurstate>>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub curtotalusers: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `5`.
     ///
     /// Possible values (see [`VpnvserverDeploymenttype`]): `NONE`, `ICA_WEBINTERFACE`, `ICA_STOREFRONT`, `MOBILITY`, `WIONNS`.
     pub deploymenttype: Option<rt::Open<VpnvserverDeploymenttype>>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnvserverDevicecert`]): `ON`, `OFF`.
-    pub devicecert: Option<rt::Open<VpnvserverDevicecert>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverDeviceposture`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub devicecert: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub deviceposture: Option<rt::Open<VpnvserverDeviceposture>>,
-    /// `String`, read-only.
+    pub deviceposture: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`VpnvserverDisableprimaryondown`]): `ENABLED`, `DISABLED`.
-    pub disableprimaryondown: Option<rt::Open<VpnvserverDisableprimaryondown>>,
-    /// `String`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub disableprimaryondown: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `DISABLED`.
     ///
-    /// Possible values (see [`VpnvserverDoublehop`]): `ENABLED`, `DISABLED`.
-    pub doublehop: Option<rt::Open<VpnvserverDoublehop>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub doublehop: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`VpnvserverDownstateflush`]): `ENABLED`, `DISABLED`.
-    pub downstateflush: Option<rt::Open<VpnvserverDownstateflush>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub downstateflush: Option<rt::Open<EnabledDisabled>>,
     /// Default: `ON`.
     ///
-    /// Possible values (see [`VpnvserverDtls`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub dtls: Option<rt::Open<VpnvserverDtls>>,
-    /// `Boolean`, read-only.
+    pub dtls: Option<rt::Open<OnOff>>,
+    /// Read-only: never sent.
     pub epaprofileoptional: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     pub failedlogintimeout: Option<rt::Number>,
-    /// `Boolean`, read-only.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub gotopriorityexpression: Option<String>,
+    /// Read-only: never sent.
+    pub groupextraction: Option<bool>,
     /// Length: 1 to 127.
     ///
     /// Default: `nshttp_default_strict_validation`.
     pub httpprofilename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnvserverIcaonly`]): `ON`, `OFF`.
-    pub icaonly: Option<rt::Open<VpnvserverIcaonly>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub icaonly: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnvserverIcaproxysessionmigration`]): `ON`, `OFF`.
-    pub icaproxysessionmigration: Option<rt::Open<VpnvserverIcaproxysessionmigration>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub icaproxysessionmigration: Option<rt::Open<OnOff>>,
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`VpnvserverIcmpvsrresponse`]): `PASSIVE`, `ACTIVE`.
-    pub icmpvsrresponse: Option<rt::Open<VpnvserverIcmpvsrresponse>>,
-    /// `String`, read-only.
+    /// Possible values (see [`PassiveActive`]): `PASSIVE`, `ACTIVE`.
+    pub icmpvsrresponse: Option<rt::Open<PassiveActive>>,
+    /// Read-only: never sent.
     pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Since `12.1`.
     pub ipset: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub ipv46: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverL2conn`]): `ON`, `OFF`.
-    pub l2conn: Option<rt::Open<VpnvserverL2conn>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverLinuxepapluginupgrade`]): `Always`, `Essential`, `Never`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub l2conn: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
     ///
     /// Since `11.0`.
-    pub linuxepapluginupgrade: Option<rt::Open<VpnvserverLinuxepapluginupgrade>>,
-    /// `String`, read-write.
-    ///
+    pub linuxepapluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
     /// Default: `none`.
     pub listenpolicy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 100.
     ///
     /// Default: `101`.
     pub listenpriority: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnvserverLoginonce`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub loginonce: Option<rt::Open<VpnvserverLoginonce>>,
-    /// `String`, read-write.
-    ///
+    pub loginonce: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`VpnvserverLogoutonsmartcardremoval`]): `ON`, `OFF`.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `12.0`.
-    pub logoutonsmartcardremoval: Option<rt::Open<VpnvserverLogoutonsmartcardremoval>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverMacepapluginupgrade`]): `Always`, `Essential`, `Never`.
+    pub logoutonsmartcardremoval: Option<rt::Open<OnOff>>,
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
     ///
     /// Since `11.0`.
-    pub macepapluginupgrade: Option<rt::Open<VpnvserverMacepapluginupgrade>>,
-    /// `String`, read-only.
+    pub macepapluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`VpnvserverMap`]): `ON`, `OFF`.
-    pub map: Option<rt::Open<VpnvserverMap>>,
-    /// `Double`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub map: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     pub maxaaausers: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 255.
     pub maxloginattempts: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub newname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ngname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `NO`.
     ///
-    /// Possible values (see [`VpnvserverNodefaultbindings`]): `YES`, `NO`.
+    /// Possible values (see [`YesNo`]): `YES`, `NO`.
     ///
     /// Since `12.1`.
-    pub nodefaultbindings: Option<rt::Open<VpnvserverNodefaultbindings>>,
-    /// `String`, read-write.
-    ///
+    pub nodefaultbindings: Option<rt::Open<YesNo>>,
     /// Length: 1 to 31.
     ///
     /// Since `12.0`.
     pub pcoipvserverprofilename: Option<String>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub policy: Option<String>,
     /// Range: 1 to 65535.
     pub port: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`VpnvserverPrecedence`]): `RULE`, `URL`.
     pub precedence: Option<rt::Open<VpnvserverPrecedence>>,
-    /// `String`, read-write.
+    /// Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Range: 0 to 2147483647.
+    pub priority: Option<rt::Number>,
     /// Since `14.1`.
     pub quicprofilename: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Default: `1`.
     pub range: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 31.
     ///
     /// Since `11.0`.
     pub rdpserverprofilename: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`VpnvserverRedirect`]): `CACHE`, `POLICY`, `ORIGIN`.
     pub redirect: Option<rt::Open<VpnvserverRedirect>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub redirecturl: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `PASSIVE`.
     ///
-    /// Possible values (see [`VpnvserverRhistate`]): `PASSIVE`, `ACTIVE`.
-    pub rhistate: Option<rt::Open<VpnvserverRhistate>>,
-    /// `String`, read-only.
+    /// Possible values (see [`PassiveActive`]): `PASSIVE`, `ACTIVE`.
+    pub rhistate: Option<rt::Open<PassiveActive>>,
+    /// Read-only: never sent.
     ///
     /// Length: at least 1.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverSamesite`]): `None`, `LAX`, `STRICT`.
+    /// Possible values (see [`NoneLaxStrict`]): `None`, `LAX`, `STRICT`.
     ///
     /// Since `13.1`.
-    pub samesite: Option<rt::Open<VpnvserverSamesite>>,
-    /// `Boolean`, read-only.
+    pub samesite: Option<rt::Open<NoneLaxStrict>>,
+    /// Read-only: never sent.
     pub secondary: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverSecureprivateaccess`]): `DISABLED`, `ENABLED`.
+    /// Possible values (see [`DisabledEnabled`]): `DISABLED`, `ENABLED`.
     ///
     /// Since `14.1`.
-    pub secureprivateaccess: Option<rt::Open<VpnvserverSecureprivateaccess>>,
-    /// `String`, read-only.
+    pub secureprivateaccess: Option<rt::Open<DisabledEnabled>>,
+    /// Read-only: never sent.
     pub servicename: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Default: `SSL`.
     ///
     /// Possible values (see [`VpnvserverServicetype`]): `SSL`, `DTLS`, `HTTP_QUIC`.
     ///
     /// Mandatory for add.
     pub servicetype: Option<rt::Open<VpnvserverServicetype>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`VpnvserverSomethod`]): `CONNECTION`, `DYNAMICCONNECTION`, `BANDWIDTH`, `HEALTH`, `NONE`.
     pub somethod: Option<rt::Open<VpnvserverSomethod>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`VpnvserverSopersistence`]): `ENABLED`, `DISABLED`.
-    pub sopersistence: Option<rt::Open<VpnvserverSopersistence>>,
-    /// `Double`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub sopersistence: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent. Reference type `Double`.
     pub sopersistencetimeout: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub sothreshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Default: `ENABLED`.
     ///
-    /// Possible values (see [`VpnvserverState`]): `ENABLED`, `DISABLED`.
-    pub state: Option<rt::Open<VpnvserverState>>,
-    /// `Integer`, read-only.
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub state: Option<rt::Open<EnabledDisabled>>,
+    /// Read-only: never sent.
     pub status: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     pub tcpprofilename: Option<String>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Wire name `type`. Read-only: never sent.
     ///
     /// Possible values (see [`VpnvserverType`]): `CONTENT`, `ADDRESS`.
     pub type_: Option<rt::Open<VpnvserverType>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`VpnvserverUsemip`]): `ENABLED`, `DISABLED`.
-    pub usemip: Option<rt::Open<VpnvserverUsemip>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`EnabledDisabled`]): `ENABLED`, `DISABLED`.
+    pub usemip: Option<rt::Open<EnabledDisabled>>,
     /// Since `11.0`.
     pub userdomains: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Possible values (see [`VpnvserverValue`]): `Certkey not bound`, `SSL feature disabled`.
     pub value: Option<rt::Open<VpnvserverValue>>,
-    /// `String`, read-write.
-    ///
     /// Since `11.1`.
     pub vserverfqdn: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub weight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverWindowsepapluginupgrade`]): `Always`, `Essential`, `Never`.
+    /// Possible values (see [`AlwaysEssentialNever`]): `Always`, `Essential`, `Never`.
     ///
     /// Since `11.0`.
-    pub windowsepapluginupgrade: Option<rt::Open<VpnvserverWindowsepapluginupgrade>>,
+    pub windowsepapluginupgrade: Option<rt::Open<AlwaysEssentialNever>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver`.`accessrestrictedpageredirect` ([`Vpnvserver`]): the same values as [`VpnparameterAccessrestrictedpageredirect`].
-pub type VpnvserverAccessrestrictedpageredirect = VpnparameterAccessrestrictedpageredirect;
-/// Values of `vpnvserver`.`advancedepa` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverAdvancedepa = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`appflowlog` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnvserverAppflowlog = VpnparameterBackendcertvalidation;
-/// Values of `vpnvserver`.`authentication` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverAuthentication = VpnclientlessaccessprofileRequirepersistentcookie;
 /// Values of `vpnvserver`.`bindpoint` ([`Vpnvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -13927,8 +14812,6 @@ impl rt::WireEnum for VpnvserverCachetype {
         (Self::Forward, "FORWARD"),
     ];
 }
-/// Values of `vpnvserver`.`cginfrahomepageredirect` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnvserverCginfrahomepageredirect = VpnparameterBackendcertvalidation;
 /// Values of `vpnvserver`.`curstate` ([`Vpnvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -13992,53 +14875,21 @@ impl rt::WireEnum for VpnvserverDeploymenttype {
         (Self::Wionns, "WIONNS"),
     ];
 }
-/// Values of `vpnvserver`.`devicecert` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverDevicecert = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`deviceposture` ([`Vpnvserver`]): the same values as [`VpnparameterBackenddtls12`].
-pub type VpnvserverDeviceposture = VpnparameterBackenddtls12;
-/// Values of `vpnvserver`.`disableprimaryondown` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnvserverDisableprimaryondown = VpnparameterBackendcertvalidation;
-/// Values of `vpnvserver`.`doublehop` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnvserverDoublehop = VpnparameterBackendcertvalidation;
-/// Values of `vpnvserver`.`downstateflush` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnvserverDownstateflush = VpnparameterBackendcertvalidation;
-/// Values of `vpnvserver`.`dtls` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverDtls = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`icaonly` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverIcaonly = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`icaproxysessionmigration` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverIcaproxysessionmigration = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`icmpvsrresponse` ([`Vpnvserver`]).
-///
-/// Also the values of `vpnvserver.rhistate`.
+/// Values of `vpnvserver.icmpvsrresponse`, `vpnvserver.rhistate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnvserverIcmpvsrresponse {
+pub enum PassiveActive {
     /// `PASSIVE`
     Passive,
     /// `ACTIVE`
     Active,
 }
-impl rt::WireEnum for VpnvserverIcmpvsrresponse {
+impl rt::WireEnum for PassiveActive {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Passive, "PASSIVE"),
         (Self::Active, "ACTIVE"),
     ];
 }
-/// Values of `vpnvserver`.`l2conn` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverL2conn = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`linuxepapluginupgrade` ([`Vpnvserver`]): the same values as [`VpnparameterLinuxpluginupgrade`].
-pub type VpnvserverLinuxepapluginupgrade = VpnparameterLinuxpluginupgrade;
-/// Values of `vpnvserver`.`loginonce` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverLoginonce = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`logoutonsmartcardremoval` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverLogoutonsmartcardremoval = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`macepapluginupgrade` ([`Vpnvserver`]): the same values as [`VpnparameterLinuxpluginupgrade`].
-pub type VpnvserverMacepapluginupgrade = VpnparameterLinuxpluginupgrade;
-/// Values of `vpnvserver`.`map` ([`Vpnvserver`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverMap = VpnclientlessaccessprofileRequirepersistentcookie;
-/// Values of `vpnvserver`.`nodefaultbindings` ([`Vpnvserver`]): the same values as [`VpnstoreinfoStoreapisupport`].
-pub type VpnvserverNodefaultbindings = VpnstoreinfoStoreapisupport;
 /// Values of `vpnvserver`.`precedence` ([`Vpnvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14072,12 +14923,6 @@ impl rt::WireEnum for VpnvserverRedirect {
         (Self::Origin, "ORIGIN"),
     ];
 }
-/// Values of `vpnvserver`.`rhistate` ([`Vpnvserver`]): the same values as [`VpnvserverIcmpvsrresponse`].
-pub type VpnvserverRhistate = VpnvserverIcmpvsrresponse;
-/// Values of `vpnvserver`.`samesite` ([`Vpnvserver`]): the same values as [`VpnparameterSamesite`].
-pub type VpnvserverSamesite = VpnparameterSamesite;
-/// Values of `vpnvserver`.`secureprivateaccess` ([`Vpnvserver`]): the same values as [`VpnparameterBackenddtls12`].
-pub type VpnvserverSecureprivateaccess = VpnparameterBackenddtls12;
 /// Values of `vpnvserver`.`servicetype` ([`Vpnvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14124,10 +14969,6 @@ impl rt::WireEnum for VpnvserverSomethod {
         (Self::None, "NONE"),
     ];
 }
-/// Values of `vpnvserver`.`sopersistence` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnvserverSopersistence = VpnparameterBackendcertvalidation;
-/// Values of `vpnvserver`.`state` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnvserverState = VpnparameterBackendcertvalidation;
 /// Values of `vpnvserver`.`type` ([`Vpnvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14143,8 +14984,6 @@ impl rt::WireEnum for VpnvserverType {
         (Self::Address, "ADDRESS"),
     ];
 }
-/// Values of `vpnvserver`.`usemip` ([`Vpnvserver`]): the same values as [`VpnparameterBackendcertvalidation`].
-pub type VpnvserverUsemip = VpnparameterBackendcertvalidation;
 /// Values of `vpnvserver`.`value` ([`Vpnvserver`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14160,8 +14999,6 @@ impl rt::WireEnum for VpnvserverValue {
         (Self::SslFeatureDisabled, "SSL feature disabled"),
     ];
 }
-/// Values of `vpnvserver`.`windowsepapluginupgrade` ([`Vpnvserver`]): the same values as [`VpnparameterLinuxpluginupgrade`].
-pub type VpnvserverWindowsepapluginupgrade = VpnparameterLinuxpluginupgrade;
 impl rt::Model for Vpnvserver {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -14338,6 +15175,7 @@ impl rt::Model for Vpnvserver {
             82 => self.vserverfqdn.as_field(),
             83 => self.weight.as_field(),
             84 => self.windowsepapluginupgrade.as_field(),
+            85 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14428,14 +15266,9 @@ impl rt::Model for Vpnvserver {
             82 => self.vserverfqdn.as_field_mut(),
             83 => self.weight.as_field_mut(),
             84 => self.windowsepapluginupgrade.as_field_mut(),
+            85 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnvserver {
@@ -14468,6 +15301,236 @@ impl rt::Resource for Vpnvserver {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Vpnvserver {
+    /// A `vpnvserver` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`advancedepa`](Self::advancedepa).
+    pub fn advancedepa(mut self, advancedepa: OnOff) -> Self {
+        self.advancedepa = Some(rt::Open::Known(advancedepa));
+        self
+    }
+    /// Sets [`appflowlog`](Self::appflowlog).
+    pub fn appflowlog(mut self, appflowlog: EnabledDisabled) -> Self {
+        self.appflowlog = Some(rt::Open::Known(appflowlog));
+        self
+    }
+    /// Sets [`authentication`](Self::authentication).
+    pub fn authentication(mut self, authentication: OnOff) -> Self {
+        self.authentication = Some(rt::Open::Known(authentication));
+        self
+    }
+    /// Sets [`authnprofile`](Self::authnprofile).
+    pub fn authnprofile(mut self, authnprofile: impl Into<String>) -> Self {
+        self.authnprofile = Some(authnprofile.into());
+        self
+    }
+    /// Sets [`certkeynames`](Self::certkeynames).
+    pub fn certkeynames(mut self, certkeynames: impl Into<String>) -> Self {
+        self.certkeynames = Some(certkeynames.into());
+        self
+    }
+    /// Sets [`cginfrahomepageredirect`](Self::cginfrahomepageredirect).
+    pub fn cginfrahomepageredirect(
+        mut self,
+        cginfrahomepageredirect: EnabledDisabled,
+    ) -> Self {
+        self.cginfrahomepageredirect = Some(rt::Open::Known(cginfrahomepageredirect));
+        self
+    }
+    /// Sets [`comment`](Self::comment).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+    /// Sets [`deploymenttype`](Self::deploymenttype).
+    pub fn deploymenttype(mut self, deploymenttype: VpnvserverDeploymenttype) -> Self {
+        self.deploymenttype = Some(rt::Open::Known(deploymenttype));
+        self
+    }
+    /// Sets [`devicecert`](Self::devicecert).
+    pub fn devicecert(mut self, devicecert: OnOff) -> Self {
+        self.devicecert = Some(rt::Open::Known(devicecert));
+        self
+    }
+    /// Sets [`doublehop`](Self::doublehop).
+    pub fn doublehop(mut self, doublehop: EnabledDisabled) -> Self {
+        self.doublehop = Some(rt::Open::Known(doublehop));
+        self
+    }
+    /// Sets [`downstateflush`](Self::downstateflush).
+    pub fn downstateflush(mut self, downstateflush: EnabledDisabled) -> Self {
+        self.downstateflush = Some(rt::Open::Known(downstateflush));
+        self
+    }
+    /// Sets [`dtls`](Self::dtls).
+    pub fn dtls(mut self, dtls: OnOff) -> Self {
+        self.dtls = Some(rt::Open::Known(dtls));
+        self
+    }
+    /// Sets [`failedlogintimeout`](Self::failedlogintimeout).
+    pub fn failedlogintimeout(
+        mut self,
+        failedlogintimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.failedlogintimeout = Some(failedlogintimeout.into());
+        self
+    }
+    /// Sets [`httpprofilename`](Self::httpprofilename).
+    pub fn httpprofilename(mut self, httpprofilename: impl Into<String>) -> Self {
+        self.httpprofilename = Some(httpprofilename.into());
+        self
+    }
+    /// Sets [`icaonly`](Self::icaonly).
+    pub fn icaonly(mut self, icaonly: OnOff) -> Self {
+        self.icaonly = Some(rt::Open::Known(icaonly));
+        self
+    }
+    /// Sets [`icaproxysessionmigration`](Self::icaproxysessionmigration).
+    pub fn icaproxysessionmigration(mut self, icaproxysessionmigration: OnOff) -> Self {
+        self.icaproxysessionmigration = Some(rt::Open::Known(icaproxysessionmigration));
+        self
+    }
+    /// Sets [`icmpvsrresponse`](Self::icmpvsrresponse).
+    pub fn icmpvsrresponse(mut self, icmpvsrresponse: PassiveActive) -> Self {
+        self.icmpvsrresponse = Some(rt::Open::Known(icmpvsrresponse));
+        self
+    }
+    /// Sets [`ipset`](Self::ipset).
+    pub fn ipset(mut self, ipset: impl Into<String>) -> Self {
+        self.ipset = Some(ipset.into());
+        self
+    }
+    /// Sets [`ipv46`](Self::ipv46).
+    pub fn ipv46(mut self, ipv46: impl Into<String>) -> Self {
+        self.ipv46 = Some(ipv46.into());
+        self
+    }
+    /// Sets [`l2conn`](Self::l2conn).
+    pub fn l2conn(mut self, l2conn: OnOff) -> Self {
+        self.l2conn = Some(rt::Open::Known(l2conn));
+        self
+    }
+    /// Sets [`linuxepapluginupgrade`](Self::linuxepapluginupgrade).
+    pub fn linuxepapluginupgrade(
+        mut self,
+        linuxepapluginupgrade: AlwaysEssentialNever,
+    ) -> Self {
+        self.linuxepapluginupgrade = Some(rt::Open::Known(linuxepapluginupgrade));
+        self
+    }
+    /// Sets [`listenpolicy`](Self::listenpolicy).
+    pub fn listenpolicy(mut self, listenpolicy: impl Into<String>) -> Self {
+        self.listenpolicy = Some(listenpolicy.into());
+        self
+    }
+    /// Sets [`listenpriority`](Self::listenpriority).
+    pub fn listenpriority(mut self, listenpriority: impl Into<rt::Number>) -> Self {
+        self.listenpriority = Some(listenpriority.into());
+        self
+    }
+    /// Sets [`loginonce`](Self::loginonce).
+    pub fn loginonce(mut self, loginonce: OnOff) -> Self {
+        self.loginonce = Some(rt::Open::Known(loginonce));
+        self
+    }
+    /// Sets [`logoutonsmartcardremoval`](Self::logoutonsmartcardremoval).
+    pub fn logoutonsmartcardremoval(mut self, logoutonsmartcardremoval: OnOff) -> Self {
+        self.logoutonsmartcardremoval = Some(rt::Open::Known(logoutonsmartcardremoval));
+        self
+    }
+    /// Sets [`macepapluginupgrade`](Self::macepapluginupgrade).
+    pub fn macepapluginupgrade(
+        mut self,
+        macepapluginupgrade: AlwaysEssentialNever,
+    ) -> Self {
+        self.macepapluginupgrade = Some(rt::Open::Known(macepapluginupgrade));
+        self
+    }
+    /// Sets [`maxaaausers`](Self::maxaaausers).
+    pub fn maxaaausers(mut self, maxaaausers: impl Into<rt::Number>) -> Self {
+        self.maxaaausers = Some(maxaaausers.into());
+        self
+    }
+    /// Sets [`maxloginattempts`](Self::maxloginattempts).
+    pub fn maxloginattempts(mut self, maxloginattempts: impl Into<rt::Number>) -> Self {
+        self.maxloginattempts = Some(maxloginattempts.into());
+        self
+    }
+    /// Sets [`netprofile`](Self::netprofile).
+    pub fn netprofile(mut self, netprofile: impl Into<String>) -> Self {
+        self.netprofile = Some(netprofile.into());
+        self
+    }
+    /// Sets [`pcoipvserverprofilename`](Self::pcoipvserverprofilename).
+    pub fn pcoipvserverprofilename(
+        mut self,
+        pcoipvserverprofilename: impl Into<String>,
+    ) -> Self {
+        self.pcoipvserverprofilename = Some(pcoipvserverprofilename.into());
+        self
+    }
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, port: i64) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`range`](Self::range).
+    pub fn range(mut self, range: impl Into<rt::Number>) -> Self {
+        self.range = Some(range.into());
+        self
+    }
+    /// Sets [`rdpserverprofilename`](Self::rdpserverprofilename).
+    pub fn rdpserverprofilename(
+        mut self,
+        rdpserverprofilename: impl Into<String>,
+    ) -> Self {
+        self.rdpserverprofilename = Some(rdpserverprofilename.into());
+        self
+    }
+    /// Sets [`rhistate`](Self::rhistate).
+    pub fn rhistate(mut self, rhistate: PassiveActive) -> Self {
+        self.rhistate = Some(rt::Open::Known(rhistate));
+        self
+    }
+    /// Sets [`servicetype`](Self::servicetype).
+    pub fn servicetype(mut self, servicetype: VpnvserverServicetype) -> Self {
+        self.servicetype = Some(rt::Open::Known(servicetype));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, state: EnabledDisabled) -> Self {
+        self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`tcpprofilename`](Self::tcpprofilename).
+    pub fn tcpprofilename(mut self, tcpprofilename: impl Into<String>) -> Self {
+        self.tcpprofilename = Some(tcpprofilename.into());
+        self
+    }
+    /// Sets [`userdomains`](Self::userdomains).
+    pub fn userdomains(mut self, userdomains: impl Into<String>) -> Self {
+        self.userdomains = Some(userdomains.into());
+        self
+    }
+    /// Sets [`vserverfqdn`](Self::vserverfqdn).
+    pub fn vserverfqdn(mut self, vserverfqdn: impl Into<String>) -> Self {
+        self.vserverfqdn = Some(vserverfqdn.into());
+        self
+    }
+    /// Sets [`windowsepapluginupgrade`](Self::windowsepapluginupgrade).
+    pub fn windowsepapluginupgrade(
+        mut self,
+        windowsepapluginupgrade: AlwaysEssentialNever,
+    ) -> Self {
+        self.windowsepapluginupgrade = Some(rt::Open::Known(windowsepapluginupgrade));
+        self
+    }
 }
 impl Vpnvserver {
     /// `POST /nitro/v1/config/vpnvserver`
@@ -14573,43 +15636,33 @@ impl Vpnvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAaapreauthenticationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<
-        rt::Open<VpnvserverAaapreauthenticationpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_aaapreauthenticationpolicy_binding`.`bindpoint` ([`VpnvserverAaapreauthenticationpolicyBinding`]).
-///
-/// Also the values of `vpnvserver_appflowpolicy_binding.bindpoint`, `vpnvserver_auditnslogpolicy_binding.bindpoint`, `vpnvserver_auditsyslogpolicy_binding.bindpoint`, `vpnvserver_authenticationcertpolicy_binding.bindpoint`, `vpnvserver_authenticationdfapolicy_binding.bindpoint`, `vpnvserver_authenticationldappolicy_binding.bindpoint`, `vpnvserver_authenticationlocalpolicy_binding.bindpoint`, `vpnvserver_authenticationloginschemapolicy_binding.bindpoint`, `vpnvserver_authenticationnegotiatepolicy_binding.bindpoint`, `vpnvserver_authenticationoauthidppolicy_binding.bindpoint`, `vpnvserver_authenticationpolicy_binding.bindpoint`, `vpnvserver_authenticationradiuspolicy_binding.bindpoint`, `vpnvserver_authenticationsamlidppolicy_binding.bindpoint`, `vpnvserver_authenticationsamlpolicy_binding.bindpoint`, `vpnvserver_authenticationtacacspolicy_binding.bindpoint`, `vpnvserver_authenticationwebauthpolicy_binding.bindpoint`, `vpnvserver_cachepolicy_binding.bindpoint`, `vpnvserver_cspolicy_binding.bindpoint`, `vpnvserver_feopolicy_binding.bindpoint`, `vpnvserver_icapolicy_binding.bindpoint`, `vpnvserver_responderpolicy_binding.bindpoint`, `vpnvserver_rewritepolicy_binding.bindpoint`, `vpnvserver_vpnclientlessaccesspolicy_binding.bindpoint`, `vpnvserver_vpnsessionpolicy_binding.bindpoint`, `vpnvserver_vpntrafficpolicy_binding.bindpoint`.
+/// Values of `vpnvserver_aaapreauthenticationpolicy_binding.bindpoint`, `vpnvserver_appflowpolicy_binding.bindpoint`, `vpnvserver_auditnslogpolicy_binding.bindpoint`, `vpnvserver_auditsyslogpolicy_binding.bindpoint`, `vpnvserver_authenticationcertpolicy_binding.bindpoint`, `vpnvserver_authenticationdfapolicy_binding.bindpoint`, `vpnvserver_authenticationldappolicy_binding.bindpoint`, `vpnvserver_authenticationlocalpolicy_binding.bindpoint`, `vpnvserver_authenticationloginschemapolicy_binding.bindpoint`, `vpnvserver_authenticationnegotiatepolicy_binding.bindpoint`, `vpnvserver_authenticationoauthidppolicy_binding.bindpoint`, `vpnvserver_authenticationpolicy_binding.bindpoint`, `vpnvserver_authenticationradiuspolicy_binding.bindpoint`, `vpnvserver_authenticationsamlidppolicy_binding.bindpoint`, `vpnvserver_authenticationsamlpolicy_binding.bindpoint`, `vpnvserver_authenticationtacacspolicy_binding.bindpoint`, `vpnvserver_authenticationwebauthpolicy_binding.bindpoint`, `vpnvserver_cachepolicy_binding.bindpoint`, `vpnvserver_cspolicy_binding.bindpoint`, `vpnvserver_feopolicy_binding.bindpoint`, `vpnvserver_icapolicy_binding.bindpoint`, `vpnvserver_responderpolicy_binding.bindpoint`, `vpnvserver_rewritepolicy_binding.bindpoint`, `vpnvserver_vpnclientlessaccesspolicy_binding.bindpoint`, `vpnvserver_vpnsessionpolicy_binding.bindpoint`, `vpnvserver_vpntrafficpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VpnvserverAaapreauthenticationpolicyBindingBindpoint {
+pub enum Bindpoint {
     /// `REQUEST`
     Request,
     /// `RESPONSE`
@@ -14627,7 +15680,7 @@ pub enum VpnvserverAaapreauthenticationpolicyBindingBindpoint {
     /// Since `13.1`.
     AaaResponse,
 }
-impl rt::WireEnum for VpnvserverAaapreauthenticationpolicyBindingBindpoint {
+impl rt::WireEnum for Bindpoint {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::Response, "RESPONSE"),
@@ -14661,6 +15714,7 @@ impl rt::Model for VpnvserverAaapreauthenticationpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14675,14 +15729,9 @@ impl rt::Model for VpnvserverAaapreauthenticationpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAaapreauthenticationpolicyBinding {
@@ -14715,6 +15764,48 @@ impl rt::Resource for VpnvserverAaapreauthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAaapreauthenticationpolicyBinding {
+    /// A `vpnvserver_aaapreauthenticationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAaapreauthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_aaapreauthenticationpolicy_binding`
@@ -14765,18 +15856,14 @@ impl VpnvserverAaapreauthenticationpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAnalyticsprofileBinding {
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub analyticsprofile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
+    /// Since `13.1`.
+    pub analyticsprofile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14787,6 +15874,7 @@ impl rt::Model for VpnvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14794,14 +15882,9 @@ impl rt::Model for VpnvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAnalyticsprofileBinding {
@@ -14834,6 +15917,20 @@ impl rt::Resource for VpnvserverAnalyticsprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAnalyticsprofileBinding {
+    /// A `vpnvserver_analyticsprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`analyticsprofile`](Self::analyticsprofile).
+    pub fn analyticsprofile(mut self, analyticsprofile: impl Into<String>) -> Self {
+        self.analyticsprofile = Some(analyticsprofile.into());
+        self
+    }
 }
 impl VpnvserverAnalyticsprofileBinding {
     /// `PUT /nitro/v1/config/vpnvserver_analyticsprofile_binding` (method inferred: the reference gives none)
@@ -14873,18 +15970,17 @@ impl VpnvserverAnalyticsprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAppcontrollerBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    pub appcontroller: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    pub appcontroller: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14902,6 +15998,7 @@ impl rt::Model for VpnvserverAppcontrollerBinding {
             1 => self.acttype.as_field(),
             2 => self.appcontroller.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14911,14 +16008,9 @@ impl rt::Model for VpnvserverAppcontrollerBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.appcontroller.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAppcontrollerBinding {
@@ -14951,6 +16043,20 @@ impl rt::Resource for VpnvserverAppcontrollerBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAppcontrollerBinding {
+    /// A `vpnvserver_appcontroller_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`appcontroller`](Self::appcontroller).
+    pub fn appcontroller(mut self, appcontroller: impl Into<String>) -> Self {
+        self.appcontroller = Some(appcontroller.into());
+        self
+    }
 }
 impl VpnvserverAppcontrollerBinding {
     /// `PUT /nitro/v1/config/vpnvserver_appcontroller_binding`
@@ -14994,35 +16100,27 @@ impl VpnvserverAppcontrollerBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAppflowpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverAppflowpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_appflowpolicy_binding`.`bindpoint` ([`VpnvserverAppflowpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAppflowpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAppflowpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15045,6 +16143,7 @@ impl rt::Model for VpnvserverAppflowpolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15058,14 +16157,9 @@ impl rt::Model for VpnvserverAppflowpolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAppflowpolicyBinding {
@@ -15098,6 +16192,48 @@ impl rt::Resource for VpnvserverAppflowpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAppflowpolicyBinding {
+    /// A `vpnvserver_appflowpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAppflowpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_appflowpolicy_binding`
@@ -15148,34 +16284,22 @@ impl VpnvserverAppflowpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAppfwpolicyBinding {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Possible values (see [`VpnvserverAppfwpolicyBindingBindpoint`]): `AAA_REQUEST`, `AAA_RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `REQUEST`, `RESPONSE`.
     ///
     /// Since `14.1`.
     pub bindpoint: Option<rt::Open<VpnvserverAppfwpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -15228,6 +16352,7 @@ impl rt::Model for VpnvserverAppfwpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.secondary.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15240,14 +16365,9 @@ impl rt::Model for VpnvserverAppfwpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.secondary.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAppfwpolicyBinding {
@@ -15280,6 +16400,51 @@ impl rt::Resource for VpnvserverAppfwpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAppfwpolicyBinding {
+    /// A `vpnvserver_appfwpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(
+        mut self,
+        bindpoint: VpnvserverAppfwpolicyBindingBindpoint,
+    ) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAppfwpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_appfwpolicy_binding` (method inferred: the reference gives none)
@@ -15319,37 +16484,29 @@ impl VpnvserverAppfwpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuditnslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuditnslogpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverAuditnslogpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_auditnslogpolicy_binding`.`bindpoint` ([`VpnvserverAuditnslogpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuditnslogpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuditnslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15374,6 +16531,7 @@ impl rt::Model for VpnvserverAuditnslogpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15388,14 +16546,9 @@ impl rt::Model for VpnvserverAuditnslogpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuditnslogpolicyBinding {
@@ -15428,6 +16581,48 @@ impl rt::Resource for VpnvserverAuditnslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuditnslogpolicyBinding {
+    /// A `vpnvserver_auditnslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuditnslogpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_auditnslogpolicy_binding`
@@ -15477,37 +16672,29 @@ impl VpnvserverAuditnslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuditsyslogpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuditsyslogpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverAuditsyslogpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_auditsyslogpolicy_binding`.`bindpoint` ([`VpnvserverAuditsyslogpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuditsyslogpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuditsyslogpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15532,6 +16719,7 @@ impl rt::Model for VpnvserverAuditsyslogpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15546,14 +16734,9 @@ impl rt::Model for VpnvserverAuditsyslogpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuditsyslogpolicyBinding {
@@ -15586,6 +16769,48 @@ impl rt::Resource for VpnvserverAuditsyslogpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuditsyslogpolicyBinding {
+    /// A `vpnvserver_auditsyslogpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuditsyslogpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_auditsyslogpolicy_binding`
@@ -15635,37 +16860,29 @@ impl VpnvserverAuditsyslogpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationcertpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationcertpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverAuthenticationcertpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationcertpolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationcertpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationcertpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationcertpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15690,6 +16907,7 @@ impl rt::Model for VpnvserverAuthenticationcertpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15704,14 +16922,9 @@ impl rt::Model for VpnvserverAuthenticationcertpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationcertpolicyBinding {
@@ -15744,6 +16957,48 @@ impl rt::Resource for VpnvserverAuthenticationcertpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationcertpolicyBinding {
+    /// A `vpnvserver_authenticationcertpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationcertpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationcertpolicy_binding`
@@ -15794,55 +17049,43 @@ impl VpnvserverAuthenticationcertpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationdfapolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationdfapolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<VpnvserverAuthenticationdfapolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub groupextraction: Option<bool>,
+    /// Since `11.0`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationdfapolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationdfapolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationdfapolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationdfapolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -15867,6 +17110,7 @@ impl rt::Model for VpnvserverAuthenticationdfapolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15881,14 +17125,9 @@ impl rt::Model for VpnvserverAuthenticationdfapolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationdfapolicyBinding {
@@ -15921,6 +17160,48 @@ impl rt::Resource for VpnvserverAuthenticationdfapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationdfapolicyBinding {
+    /// A `vpnvserver_authenticationdfapolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationdfapolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationdfapolicy_binding`
@@ -15970,37 +17251,29 @@ impl VpnvserverAuthenticationdfapolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationldappolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationldappolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverAuthenticationldappolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationldappolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationldappolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationldappolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationldappolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16025,6 +17298,7 @@ impl rt::Model for VpnvserverAuthenticationldappolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16039,14 +17313,9 @@ impl rt::Model for VpnvserverAuthenticationldappolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationldappolicyBinding {
@@ -16079,6 +17348,48 @@ impl rt::Resource for VpnvserverAuthenticationldappolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationldappolicyBinding {
+    /// A `vpnvserver_authenticationldappolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationldappolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationldappolicy_binding`
@@ -16128,37 +17439,29 @@ impl VpnvserverAuthenticationldappolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationlocalpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationlocalpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverAuthenticationlocalpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationlocalpolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationlocalpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationlocalpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationlocalpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16183,6 +17486,7 @@ impl rt::Model for VpnvserverAuthenticationlocalpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16197,14 +17501,9 @@ impl rt::Model for VpnvserverAuthenticationlocalpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationlocalpolicyBinding {
@@ -16237,6 +17536,48 @@ impl rt::Resource for VpnvserverAuthenticationlocalpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationlocalpolicyBinding {
+    /// A `vpnvserver_authenticationlocalpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationlocalpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationlocalpolicy_binding`
@@ -16287,53 +17628,39 @@ impl VpnvserverAuthenticationlocalpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationloginschemapolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationloginschemapolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<
-        rt::Open<VpnvserverAuthenticationloginschemapolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub groupextraction: Option<bool>,
+    /// Since `11.0`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationloginschemapolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationloginschemapolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationloginschemapolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationloginschemapolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16356,6 +17683,7 @@ impl rt::Model for VpnvserverAuthenticationloginschemapolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16369,14 +17697,9 @@ impl rt::Model for VpnvserverAuthenticationloginschemapolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationloginschemapolicyBinding {
@@ -16410,6 +17733,48 @@ impl rt::Resource for VpnvserverAuthenticationloginschemapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationloginschemapolicyBinding {
+    /// A `vpnvserver_authenticationloginschemapolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationloginschemapolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationloginschemapolicy_binding`
@@ -16459,57 +17824,43 @@ impl VpnvserverAuthenticationloginschemapolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationnegotiatepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.1`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationnegotiatepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `11.1`.
-    pub bindpoint: Option<
-        rt::Open<VpnvserverAuthenticationnegotiatepolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `11.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.1`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.1`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `11.1`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.1`.
+    pub groupextraction: Option<bool>,
+    /// Since `11.1`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `11.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationnegotiatepolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationnegotiatepolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationnegotiatepolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationnegotiatepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16534,6 +17885,7 @@ impl rt::Model for VpnvserverAuthenticationnegotiatepolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16548,14 +17900,9 @@ impl rt::Model for VpnvserverAuthenticationnegotiatepolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationnegotiatepolicyBinding {
@@ -16588,6 +17935,48 @@ impl rt::Resource for VpnvserverAuthenticationnegotiatepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationnegotiatepolicyBinding {
+    /// A `vpnvserver_authenticationnegotiatepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationnegotiatepolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationnegotiatepolicy_binding`
@@ -16638,53 +18027,39 @@ impl VpnvserverAuthenticationnegotiatepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationoauthidppolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationoauthidppolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `12.0-FR4`.
-    pub bindpoint: Option<
-        rt::Open<VpnvserverAuthenticationoauthidppolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `12.0-FR4`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.0-FR4`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `12.0-FR4`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `12.0-FR4`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `12.0-FR4`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `12.0-FR4`.
+    pub groupextraction: Option<bool>,
+    /// Since `12.0-FR4`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `12.0-FR4`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `12.0-FR4`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationoauthidppolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationoauthidppolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationoauthidppolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationoauthidppolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16707,6 +18082,7 @@ impl rt::Model for VpnvserverAuthenticationoauthidppolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16720,14 +18096,9 @@ impl rt::Model for VpnvserverAuthenticationoauthidppolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationoauthidppolicyBinding {
@@ -16760,6 +18131,48 @@ impl rt::Resource for VpnvserverAuthenticationoauthidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationoauthidppolicyBinding {
+    /// A `vpnvserver_authenticationoauthidppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationoauthidppolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationoauthidppolicy_binding`
@@ -16809,37 +18222,29 @@ impl VpnvserverAuthenticationoauthidppolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverAuthenticationpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationpolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -16864,6 +18269,7 @@ impl rt::Model for VpnvserverAuthenticationpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16878,14 +18284,9 @@ impl rt::Model for VpnvserverAuthenticationpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationpolicyBinding {
@@ -16918,6 +18319,48 @@ impl rt::Resource for VpnvserverAuthenticationpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationpolicyBinding {
+    /// A `vpnvserver_authenticationpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationpolicy_binding`
@@ -16967,39 +18410,29 @@ impl VpnvserverAuthenticationpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationradiuspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationradiuspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<
-        rt::Open<VpnvserverAuthenticationradiuspolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationradiuspolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationradiuspolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationradiuspolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationradiuspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17024,6 +18457,7 @@ impl rt::Model for VpnvserverAuthenticationradiuspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17038,14 +18472,9 @@ impl rt::Model for VpnvserverAuthenticationradiuspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationradiuspolicyBinding {
@@ -17078,6 +18507,48 @@ impl rt::Resource for VpnvserverAuthenticationradiuspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationradiuspolicyBinding {
+    /// A `vpnvserver_authenticationradiuspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationradiuspolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationradiuspolicy_binding`
@@ -17127,37 +18598,27 @@ impl VpnvserverAuthenticationradiuspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationsamlidppolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationsamlidppolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<
-        rt::Open<VpnvserverAuthenticationsamlidppolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationsamlidppolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationsamlidppolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationsamlidppolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationsamlidppolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17180,6 +18641,7 @@ impl rt::Model for VpnvserverAuthenticationsamlidppolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17193,14 +18655,9 @@ impl rt::Model for VpnvserverAuthenticationsamlidppolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationsamlidppolicyBinding {
@@ -17233,6 +18690,48 @@ impl rt::Resource for VpnvserverAuthenticationsamlidppolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationsamlidppolicyBinding {
+    /// A `vpnvserver_authenticationsamlidppolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationsamlidppolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationsamlidppolicy_binding`
@@ -17282,37 +18781,29 @@ impl VpnvserverAuthenticationsamlidppolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationsamlpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationsamlpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverAuthenticationsamlpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationsamlpolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationsamlpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationsamlpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationsamlpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17337,6 +18828,7 @@ impl rt::Model for VpnvserverAuthenticationsamlpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17351,14 +18843,9 @@ impl rt::Model for VpnvserverAuthenticationsamlpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationsamlpolicyBinding {
@@ -17391,6 +18878,48 @@ impl rt::Resource for VpnvserverAuthenticationsamlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationsamlpolicyBinding {
+    /// A `vpnvserver_authenticationsamlpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationsamlpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationsamlpolicy_binding`
@@ -17440,39 +18969,29 @@ impl VpnvserverAuthenticationsamlpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationtacacspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationtacacspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<
-        rt::Open<VpnvserverAuthenticationtacacspolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationtacacspolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationtacacspolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationtacacspolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationtacacspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17497,6 +19016,7 @@ impl rt::Model for VpnvserverAuthenticationtacacspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17511,14 +19031,9 @@ impl rt::Model for VpnvserverAuthenticationtacacspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationtacacspolicyBinding {
@@ -17551,6 +19066,48 @@ impl rt::Resource for VpnvserverAuthenticationtacacspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationtacacspolicyBinding {
+    /// A `vpnvserver_authenticationtacacspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationtacacspolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationtacacspolicy_binding`
@@ -17600,39 +19157,29 @@ impl VpnvserverAuthenticationtacacspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverAuthenticationwebauthpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverAuthenticationwebauthpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<
-        rt::Open<VpnvserverAuthenticationwebauthpolicyBindingBindpoint>,
-    >,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_authenticationwebauthpolicy_binding`.`bindpoint` ([`VpnvserverAuthenticationwebauthpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverAuthenticationwebauthpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverAuthenticationwebauthpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -17657,6 +19204,7 @@ impl rt::Model for VpnvserverAuthenticationwebauthpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17671,14 +19219,9 @@ impl rt::Model for VpnvserverAuthenticationwebauthpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationwebauthpolicyBinding {
@@ -17711,6 +19254,48 @@ impl rt::Resource for VpnvserverAuthenticationwebauthpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverAuthenticationwebauthpolicyBinding {
+    /// A `vpnvserver_authenticationwebauthpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverAuthenticationwebauthpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_authenticationwebauthpolicy_binding`
@@ -17757,151 +19342,150 @@ impl VpnvserverAuthenticationwebauthpolicyBinding {
 /// - URL: `/nitro/v1/config/vpnvserver_binding`
 /// - Key: `name`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/ssl-vpn/vpnvserver_binding/vpnvserver_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverBinding {
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     pub name: Option<String>,
-    /// `vpnvserver_intranetip6_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnvserver_intranetip6_binding: Option<Vec<VpnvserverIntranetip6Binding>>,
-    /// `vpnvserver_authenticationradiuspolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationradiuspolicy_binding: Option<
-        Vec<VpnvserverAuthenticationradiuspolicyBinding>,
-    >,
-    /// `vpnvserver_vpnsessionpolicy_binding[]`, read-only.
-    pub vpnvserver_vpnsessionpolicy_binding: Option<
-        Vec<VpnvserverVpnsessionpolicyBinding>,
-    >,
-    /// `vpnvserver_vpnnexthopserver_binding[]`, read-only.
-    pub vpnvserver_vpnnexthopserver_binding: Option<
-        Vec<VpnvserverVpnnexthopserverBinding>,
-    >,
-    /// `vpnvserver_authenticationldappolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationldappolicy_binding: Option<
-        Vec<VpnvserverAuthenticationldappolicyBinding>,
-    >,
-    /// `vpnvserver_authenticationsamlidppolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationsamlidppolicy_binding: Option<
-        Vec<VpnvserverAuthenticationsamlidppolicyBinding>,
-    >,
-    /// `vpnvserver_authenticationwebauthpolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationwebauthpolicy_binding: Option<
-        Vec<VpnvserverAuthenticationwebauthpolicyBinding>,
-    >,
-    /// `vpnvserver_sharefileserver_binding[]`, read-only.
-    pub vpnvserver_sharefileserver_binding: Option<
-        Vec<VpnvserverSharefileserverBinding>,
-    >,
-    /// `vpnvserver_authenticationlocalpolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationlocalpolicy_binding: Option<
-        Vec<VpnvserverAuthenticationlocalpolicyBinding>,
-    >,
-    /// `vpnvserver_vpnintranetapplication_binding[]`, read-only.
-    pub vpnvserver_vpnintranetapplication_binding: Option<
-        Vec<VpnvserverVpnintranetapplicationBinding>,
-    >,
-    /// `vpnvserver_appcontroller_binding[]`, read-only.
-    pub vpnvserver_appcontroller_binding: Option<Vec<VpnvserverAppcontrollerBinding>>,
-    /// `vpnvserver_rewritepolicy_binding[]`, read-only.
-    pub vpnvserver_rewritepolicy_binding: Option<Vec<VpnvserverRewritepolicyBinding>>,
-    /// `vpnvserver_vpnportaltheme_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnvserver_vpnportaltheme_binding: Option<Vec<VpnvserverVpnportalthemeBinding>>,
-    /// `vpnvserver_cspolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnvserver_cspolicy_binding: Option<Vec<VpnvserverCspolicyBinding>>,
-    /// `vpnvserver_auditsyslogpolicy_binding[]`, read-only.
-    pub vpnvserver_auditsyslogpolicy_binding: Option<
-        Vec<VpnvserverAuditsyslogpolicyBinding>,
-    >,
-    /// `vpnvserver_authenticationcertpolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationcertpolicy_binding: Option<
-        Vec<VpnvserverAuthenticationcertpolicyBinding>,
-    >,
-    /// `vpnvserver_vpnepaprofile_binding[]`, read-only.
-    pub vpnvserver_vpnepaprofile_binding: Option<Vec<VpnvserverVpnepaprofileBinding>>,
-    /// `vpnvserver_vpnurl_binding[]`, read-only.
-    pub vpnvserver_vpnurl_binding: Option<Vec<VpnvserverVpnurlBinding>>,
-    /// `vpnvserver_authenticationoauthidppolicy_binding[]`, read-only.
-    ///
-    /// Since `12.0-FR4`.
-    pub vpnvserver_authenticationoauthidppolicy_binding: Option<
-        Vec<VpnvserverAuthenticationoauthidppolicyBinding>,
-    >,
-    /// `vpnvserver_auditnslogpolicy_binding[]`, read-only.
-    pub vpnvserver_auditnslogpolicy_binding: Option<
-        Vec<VpnvserverAuditnslogpolicyBinding>,
-    >,
-    /// `vpnvserver_authenticationpolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationpolicy_binding: Option<
-        Vec<VpnvserverAuthenticationpolicyBinding>,
-    >,
-    /// `vpnvserver_vpneula_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnvserver_vpneula_binding: Option<Vec<VpnvserverVpneulaBinding>>,
-    /// `vpnvserver_icapolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnvserver_icapolicy_binding: Option<Vec<VpnvserverIcapolicyBinding>>,
-    /// `vpnvserver_vpnclientlessaccesspolicy_binding[]`, read-only.
-    pub vpnvserver_vpnclientlessaccesspolicy_binding: Option<
-        Vec<VpnvserverVpnclientlessaccesspolicyBinding>,
-    >,
-    /// `vpnvserver_intranetip_binding[]`, read-only.
-    pub vpnvserver_intranetip_binding: Option<Vec<VpnvserverIntranetipBinding>>,
-    /// `vpnvserver_appflowpolicy_binding[]`, read-only.
-    pub vpnvserver_appflowpolicy_binding: Option<Vec<VpnvserverAppflowpolicyBinding>>,
-    /// `vpnvserver_responderpolicy_binding[]`, read-only.
-    pub vpnvserver_responderpolicy_binding: Option<
-        Vec<VpnvserverResponderpolicyBinding>,
-    >,
-    /// `vpnvserver_vpntrafficpolicy_binding[]`, read-only.
-    pub vpnvserver_vpntrafficpolicy_binding: Option<
-        Vec<VpnvserverVpntrafficpolicyBinding>,
-    >,
-    /// `vpnvserver_authenticationnegotiatepolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationnegotiatepolicy_binding: Option<
-        Vec<VpnvserverAuthenticationnegotiatepolicyBinding>,
-    >,
-    /// `vpnvserver_feopolicy_binding[]`, read-only.
-    ///
-    /// Since `11.0`.
-    pub vpnvserver_feopolicy_binding: Option<Vec<VpnvserverFeopolicyBinding>>,
-    /// `vpnvserver_aaapreauthenticationpolicy_binding[]`, read-only.
+    /// Read-only: never sent.
     pub vpnvserver_aaapreauthenticationpolicy_binding: Option<
         Vec<VpnvserverAaapreauthenticationpolicyBinding>,
     >,
-    /// `vpnvserver_cachepolicy_binding[]`, read-only.
-    pub vpnvserver_cachepolicy_binding: Option<Vec<VpnvserverCachepolicyBinding>>,
-    /// `vpnvserver_authenticationtacacspolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationtacacspolicy_binding: Option<
-        Vec<VpnvserverAuthenticationtacacspolicyBinding>,
+    /// Read-only: never sent.
+    pub vpnvserver_appcontroller_binding: Option<Vec<VpnvserverAppcontrollerBinding>>,
+    /// Read-only: never sent.
+    pub vpnvserver_appflowpolicy_binding: Option<Vec<VpnvserverAppflowpolicyBinding>>,
+    /// Read-only: never sent.
+    pub vpnvserver_auditnslogpolicy_binding: Option<
+        Vec<VpnvserverAuditnslogpolicyBinding>,
     >,
-    /// `vpnvserver_authenticationsamlpolicy_binding[]`, read-only.
-    pub vpnvserver_authenticationsamlpolicy_binding: Option<
-        Vec<VpnvserverAuthenticationsamlpolicyBinding>,
+    /// Read-only: never sent.
+    pub vpnvserver_auditsyslogpolicy_binding: Option<
+        Vec<VpnvserverAuditsyslogpolicyBinding>,
     >,
-    /// `vpnvserver_authenticationdfapolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationcertpolicy_binding: Option<
+        Vec<VpnvserverAuthenticationcertpolicyBinding>,
+    >,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub vpnvserver_authenticationdfapolicy_binding: Option<
         Vec<VpnvserverAuthenticationdfapolicyBinding>,
     >,
-    /// `vpnvserver_staserver_binding[]`, read-only.
-    pub vpnvserver_staserver_binding: Option<Vec<VpnvserverStaserverBinding>>,
-    /// `vpnvserver_authenticationloginschemapolicy_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationldappolicy_binding: Option<
+        Vec<VpnvserverAuthenticationldappolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationlocalpolicy_binding: Option<
+        Vec<VpnvserverAuthenticationlocalpolicyBinding>,
+    >,
+    /// Read-only: never sent.
     ///
     /// Since `11.0`.
     pub vpnvserver_authenticationloginschemapolicy_binding: Option<
         Vec<VpnvserverAuthenticationloginschemapolicyBinding>,
     >,
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationnegotiatepolicy_binding: Option<
+        Vec<VpnvserverAuthenticationnegotiatepolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `12.0-FR4`.
+    pub vpnvserver_authenticationoauthidppolicy_binding: Option<
+        Vec<VpnvserverAuthenticationoauthidppolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationpolicy_binding: Option<
+        Vec<VpnvserverAuthenticationpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationradiuspolicy_binding: Option<
+        Vec<VpnvserverAuthenticationradiuspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationsamlidppolicy_binding: Option<
+        Vec<VpnvserverAuthenticationsamlidppolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationsamlpolicy_binding: Option<
+        Vec<VpnvserverAuthenticationsamlpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationtacacspolicy_binding: Option<
+        Vec<VpnvserverAuthenticationtacacspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_authenticationwebauthpolicy_binding: Option<
+        Vec<VpnvserverAuthenticationwebauthpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_cachepolicy_binding: Option<Vec<VpnvserverCachepolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnvserver_cspolicy_binding: Option<Vec<VpnvserverCspolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnvserver_feopolicy_binding: Option<Vec<VpnvserverFeopolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnvserver_icapolicy_binding: Option<Vec<VpnvserverIcapolicyBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnvserver_intranetip6_binding: Option<Vec<VpnvserverIntranetip6Binding>>,
+    /// Read-only: never sent.
+    pub vpnvserver_intranetip_binding: Option<Vec<VpnvserverIntranetipBinding>>,
+    /// Read-only: never sent.
+    pub vpnvserver_responderpolicy_binding: Option<
+        Vec<VpnvserverResponderpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_rewritepolicy_binding: Option<Vec<VpnvserverRewritepolicyBinding>>,
+    /// Read-only: never sent.
+    pub vpnvserver_sharefileserver_binding: Option<
+        Vec<VpnvserverSharefileserverBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_staserver_binding: Option<Vec<VpnvserverStaserverBinding>>,
+    /// Read-only: never sent.
+    pub vpnvserver_vpnclientlessaccesspolicy_binding: Option<
+        Vec<VpnvserverVpnclientlessaccesspolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_vpnepaprofile_binding: Option<Vec<VpnvserverVpnepaprofileBinding>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnvserver_vpneula_binding: Option<Vec<VpnvserverVpneulaBinding>>,
+    /// Read-only: never sent.
+    pub vpnvserver_vpnintranetapplication_binding: Option<
+        Vec<VpnvserverVpnintranetapplicationBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_vpnnexthopserver_binding: Option<
+        Vec<VpnvserverVpnnexthopserverBinding>,
+    >,
+    /// Read-only: never sent.
+    ///
+    /// Since `11.0`.
+    pub vpnvserver_vpnportaltheme_binding: Option<Vec<VpnvserverVpnportalthemeBinding>>,
+    /// Read-only: never sent.
+    pub vpnvserver_vpnsessionpolicy_binding: Option<
+        Vec<VpnvserverVpnsessionpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_vpntrafficpolicy_binding: Option<
+        Vec<VpnvserverVpntrafficpolicyBinding>,
+    >,
+    /// Read-only: never sent.
+    pub vpnvserver_vpnurl_binding: Option<Vec<VpnvserverVpnurlBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17987,6 +19571,7 @@ impl rt::Model for VpnvserverBinding {
             35 => self.vpnvserver_vpnsessionpolicy_binding.as_field(),
             36 => self.vpnvserver_vpntrafficpolicy_binding.as_field(),
             37 => self.vpnvserver_vpnurl_binding.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18030,14 +19615,9 @@ impl rt::Model for VpnvserverBinding {
             35 => self.vpnvserver_vpnsessionpolicy_binding.as_field_mut(),
             36 => self.vpnvserver_vpntrafficpolicy_binding.as_field_mut(),
             37 => self.vpnvserver_vpnurl_binding.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverBinding {
@@ -18072,6 +19652,15 @@ impl rt::Resource for VpnvserverBinding {
     const KEYS: &'static [&'static str] = &["name"];
 }
 impl VpnvserverBinding {
+    /// A `vpnvserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+impl VpnvserverBinding {
     /// `GET /nitro/v1/config/vpnvserver_binding/{name}`
     pub fn get(name: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(name)
@@ -18089,35 +19678,27 @@ impl VpnvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverCachepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverCachepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverCachepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_cachepolicy_binding`.`bindpoint` ([`VpnvserverCachepolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverCachepolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverCachepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18140,6 +19721,7 @@ impl rt::Model for VpnvserverCachepolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18153,14 +19735,9 @@ impl rt::Model for VpnvserverCachepolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverCachepolicyBinding {
@@ -18193,6 +19770,48 @@ impl rt::Resource for VpnvserverCachepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverCachepolicyBinding {
+    /// A `vpnvserver_cachepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverCachepolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_cachepolicy_binding`
@@ -18243,51 +19862,39 @@ impl VpnvserverCachepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverCspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverCspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<VpnvserverCspolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub groupextraction: Option<bool>,
+    /// Since `11.0`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_cspolicy_binding`.`bindpoint` ([`VpnvserverCspolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverCspolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverCspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18310,6 +19917,7 @@ impl rt::Model for VpnvserverCspolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18323,14 +19931,9 @@ impl rt::Model for VpnvserverCspolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverCspolicyBinding {
@@ -18363,6 +19966,48 @@ impl rt::Resource for VpnvserverCspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverCspolicyBinding {
+    /// A `vpnvserver_cspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverCspolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_cspolicy_binding`
@@ -18413,53 +20058,41 @@ impl VpnvserverCspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverFeopolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverFeopolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<VpnvserverFeopolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub groupextraction: Option<bool>,
     /// Length: at least 1.
     ///
     /// Since `11.0`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_feopolicy_binding`.`bindpoint` ([`VpnvserverFeopolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverFeopolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverFeopolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18482,6 +20115,7 @@ impl rt::Model for VpnvserverFeopolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18495,14 +20129,9 @@ impl rt::Model for VpnvserverFeopolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverFeopolicyBinding {
@@ -18535,6 +20164,48 @@ impl rt::Resource for VpnvserverFeopolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverFeopolicyBinding {
+    /// A `vpnvserver_feopolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverFeopolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_feopolicy_binding`
@@ -18585,51 +20256,39 @@ impl VpnvserverFeopolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverIcapolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverIcapolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `11.0`.
-    pub bindpoint: Option<rt::Open<VpnvserverIcapolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `11.0`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     ///
     /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    ///
+    /// Since `11.0`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Since `11.0`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `11.0`.
+    pub groupextraction: Option<bool>,
+    /// Since `11.0`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `11.0`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `11.0`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_icapolicy_binding`.`bindpoint` ([`VpnvserverIcapolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverIcapolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverIcapolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18652,6 +20311,7 @@ impl rt::Model for VpnvserverIcapolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18665,14 +20325,9 @@ impl rt::Model for VpnvserverIcapolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverIcapolicyBinding {
@@ -18705,6 +20360,48 @@ impl rt::Resource for VpnvserverIcapolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverIcapolicyBinding {
+    /// A `vpnvserver_icapolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverIcapolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_icapolicy_binding`
@@ -18755,27 +20452,25 @@ impl VpnvserverIcapolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverIntranetip6Binding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub intranetip6: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.0`.
+    pub intranetip6: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `11.0`.
     pub numaddr: Option<rt::Number>,
@@ -18798,6 +20493,7 @@ impl rt::Model for VpnvserverIntranetip6Binding {
             2 => self.intranetip6.as_field(),
             3 => self.name.as_field(),
             4 => self.numaddr.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18808,14 +20504,9 @@ impl rt::Model for VpnvserverIntranetip6Binding {
             2 => self.intranetip6.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.numaddr.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverIntranetip6Binding {
@@ -18848,6 +20539,25 @@ impl rt::Resource for VpnvserverIntranetip6Binding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverIntranetip6Binding {
+    /// A `vpnvserver_intranetip6_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`intranetip6`](Self::intranetip6).
+    pub fn intranetip6(mut self, intranetip6: impl Into<String>) -> Self {
+        self.intranetip6 = Some(intranetip6.into());
+        self
+    }
+    /// Sets [`numaddr`](Self::numaddr).
+    pub fn numaddr(mut self, numaddr: impl Into<rt::Number>) -> Self {
+        self.numaddr = Some(numaddr.into());
+        self
+    }
 }
 impl VpnvserverIntranetip6Binding {
     /// `PUT /nitro/v1/config/vpnvserver_intranetip6_binding`
@@ -18891,29 +20601,25 @@ impl VpnvserverIntranetip6Binding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverIntranetipBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    pub intranetip: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Possible values (see [`VpnvserverIntranetipBindingMap`]): `ON`, `OFF`.
-    pub map: Option<rt::Open<VpnvserverIntranetipBindingMap>>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    pub intranetip: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub map: Option<rt::Open<OnOff>>,
     pub netmask: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_intranetip_binding`.`map` ([`VpnvserverIntranetipBinding`]): the same values as [`VpnclientlessaccessprofileRequirepersistentcookie`].
-pub type VpnvserverIntranetipBindingMap = VpnclientlessaccessprofileRequirepersistentcookie;
 impl rt::Model for VpnvserverIntranetipBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -18932,6 +20638,7 @@ impl rt::Model for VpnvserverIntranetipBinding {
             3 => self.map.as_field(),
             4 => self.name.as_field(),
             5 => self.netmask.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18943,14 +20650,9 @@ impl rt::Model for VpnvserverIntranetipBinding {
             3 => self.map.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.netmask.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverIntranetipBinding {
@@ -18983,6 +20685,25 @@ impl rt::Resource for VpnvserverIntranetipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverIntranetipBinding {
+    /// A `vpnvserver_intranetip_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`intranetip`](Self::intranetip).
+    pub fn intranetip(mut self, intranetip: impl Into<String>) -> Self {
+        self.intranetip = Some(intranetip.into());
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
+        self
+    }
 }
 impl VpnvserverIntranetipBinding {
     /// `PUT /nitro/v1/config/vpnvserver_intranetip_binding`
@@ -19026,35 +20747,27 @@ impl VpnvserverIntranetipBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverResponderpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverResponderpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverResponderpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_responderpolicy_binding`.`bindpoint` ([`VpnvserverResponderpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverResponderpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverResponderpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -19077,6 +20790,7 @@ impl rt::Model for VpnvserverResponderpolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19090,14 +20804,9 @@ impl rt::Model for VpnvserverResponderpolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverResponderpolicyBinding {
@@ -19130,6 +20839,48 @@ impl rt::Resource for VpnvserverResponderpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverResponderpolicyBinding {
+    /// A `vpnvserver_responderpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverResponderpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_responderpolicy_binding`
@@ -19179,35 +20930,27 @@ impl VpnvserverResponderpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverRewritepolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverRewritepolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverRewritepolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_rewritepolicy_binding`.`bindpoint` ([`VpnvserverRewritepolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverRewritepolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverRewritepolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -19230,6 +20973,7 @@ impl rt::Model for VpnvserverRewritepolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19243,14 +20987,9 @@ impl rt::Model for VpnvserverRewritepolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverRewritepolicyBinding {
@@ -19283,6 +21022,48 @@ impl rt::Resource for VpnvserverRewritepolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverRewritepolicyBinding {
+    /// A `vpnvserver_rewritepolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverRewritepolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_rewritepolicy_binding`
@@ -19333,16 +21114,12 @@ impl VpnvserverRewritepolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverSecureprivateaccessurlBinding {
-    /// `Double`, access not known.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Access not documented. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub secureprivateaccessurl: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -19360,6 +21137,7 @@ impl rt::Model for VpnvserverSecureprivateaccessurlBinding {
             0 => self.acttype.as_field(),
             1 => self.name.as_field(),
             2 => self.secureprivateaccessurl.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19368,14 +21146,9 @@ impl rt::Model for VpnvserverSecureprivateaccessurlBinding {
             0 => self.acttype.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.secureprivateaccessurl.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverSecureprivateaccessurlBinding {
@@ -19408,6 +21181,28 @@ impl rt::Resource for VpnvserverSecureprivateaccessurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverSecureprivateaccessurlBinding {
+    /// A `vpnvserver_secureprivateaccessurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acttype`](Self::acttype).
+    pub fn acttype(mut self, acttype: impl Into<rt::Number>) -> Self {
+        self.acttype = Some(acttype.into());
+        self
+    }
+    /// Sets [`secureprivateaccessurl`](Self::secureprivateaccessurl).
+    pub fn secureprivateaccessurl(
+        mut self,
+        secureprivateaccessurl: impl Into<String>,
+    ) -> Self {
+        self.secureprivateaccessurl = Some(secureprivateaccessurl.into());
+        self
+    }
 }
 impl VpnvserverSecureprivateaccessurlBinding {
     /// `PUT /nitro/v1/config/vpnvserver_secureprivateaccessurl_binding` (method inferred: the reference gives none)
@@ -19447,17 +21242,16 @@ impl VpnvserverSecureprivateaccessurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverSharefileserverBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
     pub sharefile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -19471,6 +21265,7 @@ impl rt::Model for VpnvserverSharefileserverBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.sharefile.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19480,14 +21275,9 @@ impl rt::Model for VpnvserverSharefileserverBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.sharefile.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverSharefileserverBinding {
@@ -19520,6 +21310,20 @@ impl rt::Resource for VpnvserverSharefileserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverSharefileserverBinding {
+    /// A `vpnvserver_sharefileserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`sharefile`](Self::sharefile).
+    pub fn sharefile(mut self, sharefile: impl Into<String>) -> Self {
+        self.sharefile = Some(sharefile.into());
+        self
+    }
 }
 impl VpnvserverSharefileserverBinding {
     /// `PUT /nitro/v1/config/vpnvserver_sharefileserver_binding`
@@ -19563,37 +21367,30 @@ impl VpnvserverSharefileserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverStaserverBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
-    /// Possible values (see [`VpnvserverStaserverBindingStaaddresstype`]): `IPV4`, `IPV6`.
-    pub staaddresstype: Option<rt::Open<VpnvserverStaserverBindingStaaddresstype>>,
-    /// `String`, read-only.
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Ipv4Ipv6`]): `IPV4`, `IPV6`.
+    pub staaddresstype: Option<rt::Open<Ipv4Ipv6>>,
+    /// Read-only: never sent.
     pub staauthid: Option<String>,
-    /// `String`, read-write.
     pub staserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
-    /// Possible values (see [`VpnvserverStaserverBindingStastate`]): `UP`, `DOWN`.
+    /// Possible values (see [`UpDown`]): `UP`, `DOWN`.
     ///
     /// Since `12.0`.
-    pub stastate: Option<rt::Open<VpnvserverStaserverBindingStastate>>,
+    pub stastate: Option<rt::Open<UpDown>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_staserver_binding`.`staaddresstype` ([`VpnvserverStaserverBinding`]): the same values as [`VpnglobalStaserverBindingStaaddresstype`].
-pub type VpnvserverStaserverBindingStaaddresstype = VpnglobalStaserverBindingStaaddresstype;
-/// Values of `vpnvserver_staserver_binding`.`stastate` ([`VpnvserverStaserverBinding`]): the same values as [`VpnglobalStaserverBindingStastate`].
-pub type VpnvserverStaserverBindingStastate = VpnglobalStaserverBindingStastate;
 impl rt::Model for VpnvserverStaserverBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -19614,6 +21411,7 @@ impl rt::Model for VpnvserverStaserverBinding {
             4 => self.staauthid.as_field(),
             5 => self.staserver.as_field(),
             6 => self.stastate.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19626,14 +21424,9 @@ impl rt::Model for VpnvserverStaserverBinding {
             4 => self.staauthid.as_field_mut(),
             5 => self.staserver.as_field_mut(),
             6 => self.stastate.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverStaserverBinding {
@@ -19666,6 +21459,25 @@ impl rt::Resource for VpnvserverStaserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverStaserverBinding {
+    /// A `vpnvserver_staserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`staaddresstype`](Self::staaddresstype).
+    pub fn staaddresstype(mut self, staaddresstype: Ipv4Ipv6) -> Self {
+        self.staaddresstype = Some(rt::Open::Known(staaddresstype));
+        self
+    }
+    /// Sets [`staserver`](Self::staserver).
+    pub fn staserver(mut self, staserver: impl Into<String>) -> Self {
+        self.staserver = Some(staserver.into());
+        self
+    }
 }
 impl VpnvserverStaserverBinding {
     /// `PUT /nitro/v1/config/vpnvserver_staserver_binding`
@@ -19709,37 +21521,29 @@ impl VpnvserverStaserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnclientlessaccesspolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverVpnclientlessaccesspolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverVpnclientlessaccesspolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_vpnclientlessaccesspolicy_binding`.`bindpoint` ([`VpnvserverVpnclientlessaccesspolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverVpnclientlessaccesspolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverVpnclientlessaccesspolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -19764,6 +21568,7 @@ impl rt::Model for VpnvserverVpnclientlessaccesspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19778,14 +21583,9 @@ impl rt::Model for VpnvserverVpnclientlessaccesspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnclientlessaccesspolicyBinding {
@@ -19818,6 +21618,48 @@ impl rt::Resource for VpnvserverVpnclientlessaccesspolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpnclientlessaccesspolicyBinding {
+    /// A `vpnvserver_vpnclientlessaccesspolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverVpnclientlessaccesspolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnclientlessaccesspolicy_binding`
@@ -19867,20 +21709,18 @@ impl VpnvserverVpnclientlessaccesspolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnepaprofileBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    pub epaprofile: Option<String>,
-    /// `Boolean`, read-write.
-    pub epaprofileoptional: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    pub epaprofile: Option<String>,
+    pub epaprofileoptional: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19900,6 +21740,7 @@ impl rt::Model for VpnvserverVpnepaprofileBinding {
             2 => self.epaprofile.as_field(),
             3 => self.epaprofileoptional.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19910,14 +21751,9 @@ impl rt::Model for VpnvserverVpnepaprofileBinding {
             2 => self.epaprofile.as_field_mut(),
             3 => self.epaprofileoptional.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnepaprofileBinding {
@@ -19950,6 +21786,25 @@ impl rt::Resource for VpnvserverVpnepaprofileBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpnepaprofileBinding {
+    /// A `vpnvserver_vpnepaprofile_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`epaprofile`](Self::epaprofile).
+    pub fn epaprofile(mut self, epaprofile: impl Into<String>) -> Self {
+        self.epaprofile = Some(epaprofile.into());
+        self
+    }
+    /// Sets [`epaprofileoptional`](Self::epaprofileoptional).
+    pub fn epaprofileoptional(mut self, epaprofileoptional: bool) -> Self {
+        self.epaprofileoptional = Some(epaprofileoptional);
+        self
+    }
 }
 impl VpnvserverVpnepaprofileBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnepaprofile_binding`
@@ -19994,26 +21849,24 @@ impl VpnvserverVpnepaprofileBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpneulaBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `11.0`.
-    pub eula: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub acttype: Option<rt::Number>,
+    /// Since `11.0`.
+    pub eula: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20026,6 +21879,7 @@ impl rt::Model for VpnvserverVpneulaBinding {
             1 => self.acttype.as_field(),
             2 => self.eula.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20035,14 +21889,9 @@ impl rt::Model for VpnvserverVpneulaBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.eula.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpneulaBinding {
@@ -20075,6 +21924,20 @@ impl rt::Resource for VpnvserverVpneulaBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpneulaBinding {
+    /// A `vpnvserver_vpneula_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`eula`](Self::eula).
+    pub fn eula(mut self, eula: impl Into<String>) -> Self {
+        self.eula = Some(eula.into());
+        self
+    }
 }
 impl VpnvserverVpneulaBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpneula_binding`
@@ -20118,18 +21981,17 @@ impl VpnvserverVpneulaBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnintranetapplicationBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    pub intranetapplication: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    pub intranetapplication: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20147,6 +22009,7 @@ impl rt::Model for VpnvserverVpnintranetapplicationBinding {
             1 => self.acttype.as_field(),
             2 => self.intranetapplication.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20156,14 +22019,9 @@ impl rt::Model for VpnvserverVpnintranetapplicationBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.intranetapplication.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnintranetapplicationBinding {
@@ -20196,6 +22054,23 @@ impl rt::Resource for VpnvserverVpnintranetapplicationBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpnintranetapplicationBinding {
+    /// A `vpnvserver_vpnintranetapplication_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`intranetapplication`](Self::intranetapplication).
+    pub fn intranetapplication(
+        mut self,
+        intranetapplication: impl Into<String>,
+    ) -> Self {
+        self.intranetapplication = Some(intranetapplication.into());
+        self
+    }
 }
 impl VpnvserverVpnintranetapplicationBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnintranetapplication_binding`
@@ -20239,17 +22114,16 @@ impl VpnvserverVpnintranetapplicationBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnnexthopserverBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
     pub nexthopserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -20268,6 +22142,7 @@ impl rt::Model for VpnvserverVpnnexthopserverBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.nexthopserver.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20277,14 +22152,9 @@ impl rt::Model for VpnvserverVpnnexthopserverBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.nexthopserver.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnnexthopserverBinding {
@@ -20317,6 +22187,20 @@ impl rt::Resource for VpnvserverVpnnexthopserverBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpnnexthopserverBinding {
+    /// A `vpnvserver_vpnnexthopserver_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`nexthopserver`](Self::nexthopserver).
+    pub fn nexthopserver(mut self, nexthopserver: impl Into<String>) -> Self {
+        self.nexthopserver = Some(nexthopserver.into());
+        self
+    }
 }
 impl VpnvserverVpnnexthopserverBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnnexthopserver_binding`
@@ -20361,24 +22245,22 @@ impl VpnvserverVpnnexthopserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnportalthemeBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `11.0`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    ///
+    /// Since `11.0`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `11.0`.
+    pub acttype: Option<rt::Number>,
     /// Since `11.0`.
     pub portaltheme: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -20398,6 +22280,7 @@ impl rt::Model for VpnvserverVpnportalthemeBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.portaltheme.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20407,14 +22290,9 @@ impl rt::Model for VpnvserverVpnportalthemeBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.portaltheme.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnportalthemeBinding {
@@ -20447,6 +22325,20 @@ impl rt::Resource for VpnvserverVpnportalthemeBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpnportalthemeBinding {
+    /// A `vpnvserver_vpnportaltheme_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`portaltheme`](Self::portaltheme).
+    pub fn portaltheme(mut self, portaltheme: impl Into<String>) -> Self {
+        self.portaltheme = Some(portaltheme.into());
+        self
+    }
 }
 impl VpnvserverVpnportalthemeBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnportaltheme_binding`
@@ -20490,37 +22382,29 @@ impl VpnvserverVpnportalthemeBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnsessionpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverVpnsessionpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverVpnsessionpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_vpnsessionpolicy_binding`.`bindpoint` ([`VpnvserverVpnsessionpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverVpnsessionpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverVpnsessionpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -20545,6 +22429,7 @@ impl rt::Model for VpnvserverVpnsessionpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20559,14 +22444,9 @@ impl rt::Model for VpnvserverVpnsessionpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnsessionpolicyBinding {
@@ -20599,6 +22479,48 @@ impl rt::Resource for VpnvserverVpnsessionpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpnsessionpolicyBinding {
+    /// A `vpnvserver_vpnsessionpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverVpnsessionpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnsessionpolicy_binding`
@@ -20648,37 +22570,29 @@ impl VpnvserverVpnsessionpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpntrafficpolicyBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverVpntrafficpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    pub bindpoint: Option<rt::Open<VpnvserverVpntrafficpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    pub gotopriorityexpression: Option<String>,
+    pub groupextraction: Option<bool>,
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `vpnvserver_vpntrafficpolicy_binding`.`bindpoint` ([`VpnvserverVpntrafficpolicyBinding`]): the same values as [`VpnvserverAaapreauthenticationpolicyBindingBindpoint`].
-pub type VpnvserverVpntrafficpolicyBindingBindpoint = VpnvserverAaapreauthenticationpolicyBindingBindpoint;
 impl rt::Model for VpnvserverVpntrafficpolicyBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -20703,6 +22617,7 @@ impl rt::Model for VpnvserverVpntrafficpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20717,14 +22632,9 @@ impl rt::Model for VpnvserverVpntrafficpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpntrafficpolicyBinding {
@@ -20757,6 +22667,48 @@ impl rt::Resource for VpnvserverVpntrafficpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpntrafficpolicyBinding {
+    /// A `vpnvserver_vpntrafficpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverVpntrafficpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpntrafficpolicy_binding`
@@ -20806,17 +22758,16 @@ impl VpnvserverVpntrafficpolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnurlBinding {
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    ///
+    /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub acttype: Option<rt::Number>,
     pub urlname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -20830,6 +22781,7 @@ impl rt::Model for VpnvserverVpnurlBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.urlname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20839,14 +22791,9 @@ impl rt::Model for VpnvserverVpnurlBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.urlname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnurlBinding {
@@ -20879,6 +22826,20 @@ impl rt::Resource for VpnvserverVpnurlBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpnurlBinding {
+    /// A `vpnvserver_vpnurl_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`urlname`](Self::urlname).
+    pub fn urlname(mut self, urlname: impl Into<String>) -> Self {
+        self.urlname = Some(urlname.into());
+        self
+    }
 }
 impl VpnvserverVpnurlBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnurl_binding`
@@ -20923,44 +22884,32 @@ impl VpnvserverVpnurlBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnvserverVpnurlpolicyBinding {
-    /// `Double`, access not known.
-    ///
-    /// Since `14.1`.
-    pub acttype: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`VpnvserverVpnurlpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
-    ///
-    /// Since `13.1`.
-    pub bindpoint: Option<rt::Open<VpnvserverVpnurlpolicyBindingBindpoint>>,
-    /// `String`, read-write.
-    ///
-    /// Since `13.1`.
-    pub gotopriorityexpression: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `13.1`.
-    pub groupextraction: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     ///
     /// Since `13.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Access not documented. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub acttype: Option<rt::Number>,
+    /// Possible values (see [`VpnvserverVpnurlpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `AAA_REQUEST`, `AAA_RESPONSE`.
     ///
     /// Since `13.1`.
+    pub bindpoint: Option<rt::Open<VpnvserverVpnurlpolicyBindingBindpoint>>,
+    /// Since `13.1`.
+    pub gotopriorityexpression: Option<String>,
+    /// Since `13.1`.
+    pub groupextraction: Option<bool>,
+    /// Since `13.1`.
     pub policy: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: 0 to 2147483647.
     ///
     /// Since `13.1`.
     pub priority: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `13.1`.
     pub secondary: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -21015,6 +22964,7 @@ impl rt::Model for VpnvserverVpnurlpolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21028,14 +22978,9 @@ impl rt::Model for VpnvserverVpnurlpolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnurlpolicyBinding {
@@ -21068,6 +23013,56 @@ impl rt::Resource for VpnvserverVpnurlpolicyBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl VpnvserverVpnurlpolicyBinding {
+    /// A `vpnvserver_vpnurlpolicy_binding` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`acttype`](Self::acttype).
+    pub fn acttype(mut self, acttype: impl Into<rt::Number>) -> Self {
+        self.acttype = Some(acttype.into());
+        self
+    }
+    /// Sets [`bindpoint`](Self::bindpoint).
+    pub fn bindpoint(
+        mut self,
+        bindpoint: VpnvserverVpnurlpolicyBindingBindpoint,
+    ) -> Self {
+        self.bindpoint = Some(rt::Open::Known(bindpoint));
+        self
+    }
+    /// Sets [`gotopriorityexpression`](Self::gotopriorityexpression).
+    pub fn gotopriorityexpression(
+        mut self,
+        gotopriorityexpression: impl Into<String>,
+    ) -> Self {
+        self.gotopriorityexpression = Some(gotopriorityexpression.into());
+        self
+    }
+    /// Sets [`groupextraction`](Self::groupextraction).
+    pub fn groupextraction(mut self, groupextraction: bool) -> Self {
+        self.groupextraction = Some(groupextraction);
+        self
+    }
+    /// Sets [`policy`](Self::policy).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, priority: impl Into<rt::Number>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+    /// Sets [`secondary`](Self::secondary).
+    pub fn secondary(mut self, secondary: bool) -> Self {
+        self.secondary = Some(secondary);
+        self
+    }
 }
 impl VpnvserverVpnurlpolicyBinding {
     /// `PUT /nitro/v1/config/vpnvserver_vpnurlpolicy_binding` (method inferred: the reference gives none)

@@ -12,17 +12,14 @@ use crate::runtime::AsField as _;
 /// - Key: none
 /// - Operations: `action:Install`, `get_all`
 /// - Since: `11.0`
+/// - Reference page: `configuration/wf/wfpackage/wfpackage.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Wfpackage {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Since `11.0`.
     pub jre: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Since `11.0`.
@@ -37,6 +34,7 @@ impl rt::Model for Wfpackage {
         match index {
             0 => self.jre.as_field(),
             1 => self.wf.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -44,14 +42,9 @@ impl rt::Model for Wfpackage {
         match index {
             0 => self.jre.as_field_mut(),
             1 => self.wf.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Wfpackage {
@@ -101,66 +94,33 @@ impl Wfpackage {
 /// - Key: `sitename`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `update`
 /// - Since: `11.0`
+/// - Reference page: `configuration/wf/wfsite/wfsite.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Wfsite {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Mandatory for add.
     ///
     /// Since `11.0`.
     pub sitename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    ///
-    /// Mandatory for add.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `11.0`.
-    pub storefronturl: Option<String>,
-    /// `String`, read-write.
+    pub count: Option<rt::Number>,
+    /// Default: `ON`.
     ///
-    /// Length: 1 to 255.
-    ///
-    /// Mandatory for add.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
     ///
     /// Since `11.0`.
-    pub storename: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub displayroamingaccounts: Option<rt::Open<OnOff>>,
     /// Default: `FALLBACK`.
     ///
     /// Possible values (see [`WfsiteHtml5receiver`]): `ALWAYS`, `FALLBACK`, `OFF`.
     ///
     /// Since `11.0`.
     pub html5receiver: Option<rt::Open<WfsiteHtml5receiver>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ON`.
-    ///
-    /// Possible values (see [`WfsiteWorkspacecontrol`]): `ON`, `OFF`.
-    ///
-    /// Since `11.0`.
-    pub workspacecontrol: Option<rt::Open<WfsiteWorkspacecontrol>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `ON`.
-    ///
-    /// Possible values (see [`WfsiteDisplayroamingaccounts`]): `ON`, `OFF`.
-    ///
-    /// Since `11.0`.
-    pub displayroamingaccounts: Option<rt::Open<WfsiteDisplayroamingaccounts>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `DENY`.
-    ///
-    /// Possible values (see [`WfsiteXframeoptions`]): `ALLOW`, `DENY`.
-    ///
-    /// Since `11.0`.
-    pub xframeoptions: Option<rt::Open<WfsiteXframeoptions>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Default: `UP`.
     ///
@@ -168,25 +128,43 @@ pub struct Wfsite {
     ///
     /// Since `11.0`.
     pub state: Option<rt::Open<WfsiteState>>,
-    /// Wire name `__count`. Type `Double`, read-only.
+    /// Length: 1 to 255.
+    ///
+    /// Mandatory for add.
     ///
     /// Since `11.0`.
-    pub count: Option<rt::Number>,
+    pub storefronturl: Option<String>,
+    /// Length: 1 to 255.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `11.0`.
+    pub storename: Option<String>,
+    /// Default: `ON`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    ///
+    /// Since `11.0`.
+    pub workspacecontrol: Option<rt::Open<OnOff>>,
+    /// Default: `DENY`.
+    ///
+    /// Possible values (see [`WfsiteXframeoptions`]): `ALLOW`, `DENY`.
+    ///
+    /// Since `11.0`.
+    pub xframeoptions: Option<rt::Open<WfsiteXframeoptions>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `wfsite`.`displayroamingaccounts` ([`Wfsite`]).
-///
-/// Also the values of `wfsite.workspacecontrol`.
+/// Values of `wfsite.displayroamingaccounts`, `wfsite.workspacecontrol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum WfsiteDisplayroamingaccounts {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for WfsiteDisplayroamingaccounts {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
@@ -246,8 +224,6 @@ impl rt::WireEnum for WfsiteState {
         (Self::Down, "DOWN"),
     ];
 }
-/// Values of `wfsite`.`workspacecontrol` ([`Wfsite`]): the same values as [`WfsiteDisplayroamingaccounts`].
-pub type WfsiteWorkspacecontrol = WfsiteDisplayroamingaccounts;
 /// Values of `wfsite`.`xframeoptions` ([`Wfsite`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -287,6 +263,7 @@ impl rt::Model for Wfsite {
             6 => self.storename.as_field(),
             7 => self.workspacecontrol.as_field(),
             8 => self.xframeoptions.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -301,14 +278,9 @@ impl rt::Model for Wfsite {
             6 => self.storename.as_field_mut(),
             7 => self.workspacecontrol.as_field_mut(),
             8 => self.xframeoptions.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Wfsite {
@@ -341,6 +313,45 @@ impl rt::Resource for Wfsite {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitename"];
+}
+impl Wfsite {
+    /// A `wfsite` named by its key, every other field unset.
+    pub fn new(sitename: impl Into<String>) -> Self {
+        Self {
+            sitename: Some(sitename.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`displayroamingaccounts`](Self::displayroamingaccounts).
+    pub fn displayroamingaccounts(mut self, displayroamingaccounts: OnOff) -> Self {
+        self.displayroamingaccounts = Some(rt::Open::Known(displayroamingaccounts));
+        self
+    }
+    /// Sets [`html5receiver`](Self::html5receiver).
+    pub fn html5receiver(mut self, html5receiver: WfsiteHtml5receiver) -> Self {
+        self.html5receiver = Some(rt::Open::Known(html5receiver));
+        self
+    }
+    /// Sets [`storefronturl`](Self::storefronturl).
+    pub fn storefronturl(mut self, storefronturl: impl Into<String>) -> Self {
+        self.storefronturl = Some(storefronturl.into());
+        self
+    }
+    /// Sets [`storename`](Self::storename).
+    pub fn storename(mut self, storename: impl Into<String>) -> Self {
+        self.storename = Some(storename.into());
+        self
+    }
+    /// Sets [`workspacecontrol`](Self::workspacecontrol).
+    pub fn workspacecontrol(mut self, workspacecontrol: OnOff) -> Self {
+        self.workspacecontrol = Some(rt::Open::Known(workspacecontrol));
+        self
+    }
+    /// Sets [`xframeoptions`](Self::xframeoptions).
+    pub fn xframeoptions(mut self, xframeoptions: WfsiteXframeoptions) -> Self {
+        self.xframeoptions = Some(rt::Open::Known(xframeoptions));
+        self
+    }
 }
 impl Wfsite {
     /// `POST /nitro/v1/config/wfsite`

@@ -11,25 +11,20 @@ use crate::runtime::AsField as _;
 /// - URL: `/nitro/v1/config/wipackage`
 /// - Key: none
 /// - Operations: `action:Install`, `get_all`
+/// - Reference page: `configuration/webinterface/wipackage/wipackage.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Wipackage {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Default: `file://tmp/diablo-jdk-freebsd6.amd64.1.6.0.07.02.tbz`.
     pub jre: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`WipackageMaxsites`]): `3`, `25`, `50`, `100`, `200`, `500`.
+    pub maxsites: Option<rt::Open<WipackageMaxsites>>,
     /// Length: 1 to 255.
     ///
     /// Default: `http://citrix.com/downloads/nswi-1.7.tgz`.
     pub wi: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`WipackageMaxsites`]): `3`, `25`, `50`, `100`, `200`, `500`.
-    pub maxsites: Option<rt::Open<WipackageMaxsites>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -68,6 +63,7 @@ impl rt::Model for Wipackage {
             0 => self.jre.as_field(),
             1 => self.maxsites.as_field(),
             2 => self.wi.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -76,14 +72,9 @@ impl rt::Model for Wipackage {
             0 => self.jre.as_field_mut(),
             1 => self.maxsites.as_field_mut(),
             2 => self.wi.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Wipackage {
@@ -132,177 +123,115 @@ impl Wipackage {
 /// - URL: `/nitro/v1/config/wisite`
 /// - Key: `sitepath`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`, `unset`, `update`
+/// - Reference page: `configuration/webinterface/wisite/wisite.md`
+/// - Bindings: [`WisiteAccessmethodBinding`], [`WisiteBinding`], [`WisiteFarmnameBinding`], [`WisiteTranslationinternalipBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Wisite {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 250.
     ///
     /// Mandatory for add.
     pub sitepath: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub agurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub staurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub secondstaurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`WisiteSessionreliability`]): `ON`, `OFF`.
-    pub sessionreliability: Option<rt::Open<WisiteSessionreliability>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`WisiteUsetwotickets`]): `ON`, `OFF`.
-    pub usetwotickets: Option<rt::Open<WisiteUsetwotickets>>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`WisiteAuthenticationpoint`]): `WebInterface`, `AccessGateway`.
-    pub authenticationpoint: Option<rt::Open<WisiteAuthenticationpoint>>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Possible values (see [`WisiteAgauthenticationmethod`]): `Explicit`, `SmartCard`.
     pub agauthenticationmethod: Option<rt::Open<WisiteAgauthenticationmethod>>,
-    /// `String[]`, read-write.
-    ///
-    /// Default: `Explicit`.
-    ///
-    /// Possible values (see [`WisiteWiauthenticationmethods`]): `Explicit`, `Anonymous`.
-    pub wiauthenticationmethods: Option<Vec<rt::Open<WisiteWiauthenticationmethods>>>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 255.
+    pub agcallbackurl: Option<String>,
+    /// Length: 1 to 255.
+    pub agurl: Option<String>,
+    /// Length: 1 to 255.
+    pub appwelcomemessage: Option<String>,
+    /// Possible values (see [`WisiteAuthenticationpoint`]): `WebInterface`, `AccessGateway`.
+    pub authenticationpoint: Option<rt::Open<WisiteAuthenticationpoint>>,
+    /// Possible values (see [`Accessmethod`]): `Direct`, `Alternate`, `Translated`, `GatewayDirect`, `GatewayAlternate`, `GatewayTranslated`.
+    pub defaultaccessmethod: Option<rt::Open<Accessmethod>>,
     /// Default: `English`.
     ///
     /// Possible values (see [`WisiteDefaultcustomtextlocale`]): `German`, `English`, `Spanish`, `French`, `Japanese`, `Korean`, `Russian`, `Chinese_simplified`, `Chinese_traditional`.
     pub defaultcustomtextlocale: Option<rt::Open<WisiteDefaultcustomtextlocale>>,
-    /// `Double`, read-write.
+    /// Length: 1 to 255.
+    pub domainselection: Option<String>,
+    /// Length: 1 to 255.
+    pub footertext: Option<String>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub hidedomainfield: Option<rt::Open<OnOff>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub kioskmode: Option<rt::Open<OnOff>>,
+    /// Length: 1 to 255.
+    pub logindomains: Option<String>,
+    /// Length: 1 to 255.
+    pub loginsysmessage: Option<String>,
+    /// Length: 1 to 255.
+    ///
+    /// Default: `Welcome to Web Interface on NetScaler`.
+    pub logintitle: Option<String>,
+    /// Length: 1 to 255.
+    pub preloginbutton: Option<String>,
+    /// Length: 1 to 2048.
+    pub preloginmessage: Option<String>,
+    /// Length: 1 to 255.
+    pub prelogintitle: Option<String>,
+    /// Default: `Online`.
+    ///
+    /// Possible values (see [`WisitePublishedresourcetype`]): `Online`, `Offline`, `DualMode`.
+    pub publishedresourcetype: Option<rt::Open<WisitePublishedresourcetype>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub restrictdomains: Option<rt::Open<OnOff>>,
+    /// Length: 1 to 255.
+    pub secondstaurl: Option<String>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub sessionreliability: Option<rt::Open<OnOff>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub showrefresh: Option<rt::Open<OnOff>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub showsearch: Option<rt::Open<OnOff>>,
+    /// Default: `XenAppWeb`.
+    ///
+    /// Possible values (see [`WisiteSitetype`]): `XenAppWeb`, `XenAppServices`.
+    pub sitetype: Option<rt::Open<WisiteSitetype>>,
+    /// Length: 1 to 255.
+    pub staurl: Option<String>,
+    /// Default: `Applications`.
+    ///
+    /// Possible values (see [`WisiteUserinterfacebranding`]): `Desktops`, `Applications`.
+    pub userinterfacebranding: Option<rt::Open<WisiteUserinterfacebranding>>,
+    /// Default: `AUTO`.
+    ///
+    /// Possible values (see [`WisiteUserinterfacelayouts`]): `AUTO`, `NORMAL`, `COMPACT`.
+    pub userinterfacelayouts: Option<rt::Open<WisiteUserinterfacelayouts>>,
+    /// Default: `OFF`.
+    ///
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub usetwotickets: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
     ///
     /// Range: 1 to 1440.
     ///
     /// Default: `20`.
     pub websessiontimeout: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`WisiteDefaultaccessmethod`]): `Direct`, `Alternate`, `Translated`, `GatewayDirect`, `GatewayAlternate`, `GatewayTranslated`.
-    pub defaultaccessmethod: Option<rt::Open<WisiteDefaultaccessmethod>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    ///
-    /// Default: `Welcome to Web Interface on NetScaler`.
-    pub logintitle: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub appwelcomemessage: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     pub welcomemessage: Option<String>,
-    /// `String`, read-write.
+    /// Default: `Explicit`.
     ///
-    /// Length: 1 to 255.
-    pub footertext: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub loginsysmessage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub preloginbutton: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 2048.
-    pub preloginmessage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub prelogintitle: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub domainselection: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `XenAppWeb`.
-    ///
-    /// Possible values (see [`WisiteSitetype`]): `XenAppWeb`, `XenAppServices`.
-    pub sitetype: Option<rt::Open<WisiteSitetype>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `Applications`.
-    ///
-    /// Possible values (see [`WisiteUserinterfacebranding`]): `Desktops`, `Applications`.
-    pub userinterfacebranding: Option<rt::Open<WisiteUserinterfacebranding>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `Online`.
-    ///
-    /// Possible values (see [`WisitePublishedresourcetype`]): `Online`, `Offline`, `DualMode`.
-    pub publishedresourcetype: Option<rt::Open<WisitePublishedresourcetype>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`WisiteKioskmode`]): `ON`, `OFF`.
-    pub kioskmode: Option<rt::Open<WisiteKioskmode>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`WisiteShowsearch`]): `ON`, `OFF`.
-    pub showsearch: Option<rt::Open<WisiteShowsearch>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`WisiteShowrefresh`]): `ON`, `OFF`.
-    pub showrefresh: Option<rt::Open<WisiteShowrefresh>>,
-    /// `String`, read-write.
-    ///
+    /// Possible values (see [`WisiteWiauthenticationmethods`]): `Explicit`, `Anonymous`.
+    pub wiauthenticationmethods: Option<Vec<rt::Open<WisiteWiauthenticationmethods>>>,
     /// Default: `SIMPLE`.
     ///
     /// Possible values (see [`WisiteWiuserinterfacemodes`]): `SIMPLE`, `ADVANCED`.
     pub wiuserinterfacemodes: Option<rt::Open<WisiteWiuserinterfacemodes>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `AUTO`.
-    ///
-    /// Possible values (see [`WisiteUserinterfacelayouts`]): `AUTO`, `NORMAL`, `COMPACT`.
-    pub userinterfacelayouts: Option<rt::Open<WisiteUserinterfacelayouts>>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`WisiteRestrictdomains`]): `ON`, `OFF`.
-    pub restrictdomains: Option<rt::Open<WisiteRestrictdomains>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub logindomains: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `OFF`.
-    ///
-    /// Possible values (see [`WisiteHidedomainfield`]): `ON`, `OFF`.
-    pub hidedomainfield: Option<rt::Open<WisiteHidedomainfield>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub agcallbackurl: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -336,12 +265,10 @@ impl rt::WireEnum for WisiteAuthenticationpoint {
         (Self::AccessGateway, "AccessGateway"),
     ];
 }
-/// Values of `wisite`.`defaultaccessmethod` ([`Wisite`]).
-///
-/// Also the values of `wisite_accessmethod_binding.accessmethod`.
+/// Values of `wisite.defaultaccessmethod`, `wisite_accessmethod_binding.accessmethod`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum WisiteDefaultaccessmethod {
+pub enum Accessmethod {
     /// `Direct`
     Direct,
     /// `Alternate`
@@ -355,7 +282,7 @@ pub enum WisiteDefaultaccessmethod {
     /// `GatewayTranslated`
     GatewayTranslated,
 }
-impl rt::WireEnum for WisiteDefaultaccessmethod {
+impl rt::WireEnum for Accessmethod {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Direct, "Direct"),
         (Self::Alternate, "Alternate"),
@@ -401,25 +328,21 @@ impl rt::WireEnum for WisiteDefaultcustomtextlocale {
         (Self::ChineseTraditional, "Chinese_traditional"),
     ];
 }
-/// Values of `wisite`.`hidedomainfield` ([`Wisite`]).
-///
-/// Also the values of `wisite.kioskmode`, `wisite.restrictdomains`, `wisite.sessionreliability`, `wisite.showrefresh`, `wisite.showsearch`, `wisite.usetwotickets`, `wisite_farmname_binding.loadbalance`, `wisite_farmname_binding.recoveryfarm`.
+/// Values of `wisite.hidedomainfield`, `wisite.kioskmode`, `wisite.restrictdomains`, `wisite.sessionreliability`, `wisite.showrefresh`, `wisite.showsearch`, `wisite.usetwotickets`, `wisite_farmname_binding.loadbalance`, `wisite_farmname_binding.recoveryfarm`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum WisiteHidedomainfield {
+pub enum OnOff {
     /// `ON`
     On,
     /// `OFF`
     Off,
 }
-impl rt::WireEnum for WisiteHidedomainfield {
+impl rt::WireEnum for OnOff {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::On, "ON"),
         (Self::Off, "OFF"),
     ];
 }
-/// Values of `wisite`.`kioskmode` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
-pub type WisiteKioskmode = WisiteHidedomainfield;
 /// Values of `wisite`.`publishedresourcetype` ([`Wisite`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -438,14 +361,6 @@ impl rt::WireEnum for WisitePublishedresourcetype {
         (Self::DualMode, "DualMode"),
     ];
 }
-/// Values of `wisite`.`restrictdomains` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
-pub type WisiteRestrictdomains = WisiteHidedomainfield;
-/// Values of `wisite`.`sessionreliability` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
-pub type WisiteSessionreliability = WisiteHidedomainfield;
-/// Values of `wisite`.`showrefresh` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
-pub type WisiteShowrefresh = WisiteHidedomainfield;
-/// Values of `wisite`.`showsearch` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
-pub type WisiteShowsearch = WisiteHidedomainfield;
 /// Values of `wisite`.`sitetype` ([`Wisite`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -494,8 +409,6 @@ impl rt::WireEnum for WisiteUserinterfacelayouts {
         (Self::Compact, "COMPACT"),
     ];
 }
-/// Values of `wisite`.`usetwotickets` ([`Wisite`]): the same values as [`WisiteHidedomainfield`].
-pub type WisiteUsetwotickets = WisiteHidedomainfield;
 /// Values of `wisite`.`wiauthenticationmethods` ([`Wisite`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -600,6 +513,7 @@ impl rt::Model for Wisite {
             31 => self.welcomemessage.as_field(),
             32 => self.wiauthenticationmethods.as_field(),
             33 => self.wiuserinterfacemodes.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -639,14 +553,9 @@ impl rt::Model for Wisite {
             31 => self.welcomemessage.as_field_mut(),
             32 => self.wiauthenticationmethods.as_field_mut(),
             33 => self.wiuserinterfacemodes.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Wisite {
@@ -679,6 +588,204 @@ impl rt::Resource for Wisite {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitepath"];
+}
+impl Wisite {
+    /// A `wisite` named by its key, every other field unset.
+    pub fn new(sitepath: impl Into<String>) -> Self {
+        Self {
+            sitepath: Some(sitepath.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`agauthenticationmethod`](Self::agauthenticationmethod).
+    pub fn agauthenticationmethod(
+        mut self,
+        agauthenticationmethod: WisiteAgauthenticationmethod,
+    ) -> Self {
+        self.agauthenticationmethod = Some(rt::Open::Known(agauthenticationmethod));
+        self
+    }
+    /// Sets [`agcallbackurl`](Self::agcallbackurl).
+    pub fn agcallbackurl(mut self, agcallbackurl: impl Into<String>) -> Self {
+        self.agcallbackurl = Some(agcallbackurl.into());
+        self
+    }
+    /// Sets [`agurl`](Self::agurl).
+    pub fn agurl(mut self, agurl: impl Into<String>) -> Self {
+        self.agurl = Some(agurl.into());
+        self
+    }
+    /// Sets [`appwelcomemessage`](Self::appwelcomemessage).
+    pub fn appwelcomemessage(mut self, appwelcomemessage: impl Into<String>) -> Self {
+        self.appwelcomemessage = Some(appwelcomemessage.into());
+        self
+    }
+    /// Sets [`authenticationpoint`](Self::authenticationpoint).
+    pub fn authenticationpoint(
+        mut self,
+        authenticationpoint: WisiteAuthenticationpoint,
+    ) -> Self {
+        self.authenticationpoint = Some(rt::Open::Known(authenticationpoint));
+        self
+    }
+    /// Sets [`defaultaccessmethod`](Self::defaultaccessmethod).
+    pub fn defaultaccessmethod(mut self, defaultaccessmethod: Accessmethod) -> Self {
+        self.defaultaccessmethod = Some(rt::Open::Known(defaultaccessmethod));
+        self
+    }
+    /// Sets [`defaultcustomtextlocale`](Self::defaultcustomtextlocale).
+    pub fn defaultcustomtextlocale(
+        mut self,
+        defaultcustomtextlocale: WisiteDefaultcustomtextlocale,
+    ) -> Self {
+        self.defaultcustomtextlocale = Some(rt::Open::Known(defaultcustomtextlocale));
+        self
+    }
+    /// Sets [`domainselection`](Self::domainselection).
+    pub fn domainselection(mut self, domainselection: impl Into<String>) -> Self {
+        self.domainselection = Some(domainselection.into());
+        self
+    }
+    /// Sets [`footertext`](Self::footertext).
+    pub fn footertext(mut self, footertext: impl Into<String>) -> Self {
+        self.footertext = Some(footertext.into());
+        self
+    }
+    /// Sets [`hidedomainfield`](Self::hidedomainfield).
+    pub fn hidedomainfield(mut self, hidedomainfield: OnOff) -> Self {
+        self.hidedomainfield = Some(rt::Open::Known(hidedomainfield));
+        self
+    }
+    /// Sets [`kioskmode`](Self::kioskmode).
+    pub fn kioskmode(mut self, kioskmode: OnOff) -> Self {
+        self.kioskmode = Some(rt::Open::Known(kioskmode));
+        self
+    }
+    /// Sets [`logindomains`](Self::logindomains).
+    pub fn logindomains(mut self, logindomains: impl Into<String>) -> Self {
+        self.logindomains = Some(logindomains.into());
+        self
+    }
+    /// Sets [`loginsysmessage`](Self::loginsysmessage).
+    pub fn loginsysmessage(mut self, loginsysmessage: impl Into<String>) -> Self {
+        self.loginsysmessage = Some(loginsysmessage.into());
+        self
+    }
+    /// Sets [`logintitle`](Self::logintitle).
+    pub fn logintitle(mut self, logintitle: impl Into<String>) -> Self {
+        self.logintitle = Some(logintitle.into());
+        self
+    }
+    /// Sets [`preloginbutton`](Self::preloginbutton).
+    pub fn preloginbutton(mut self, preloginbutton: impl Into<String>) -> Self {
+        self.preloginbutton = Some(preloginbutton.into());
+        self
+    }
+    /// Sets [`preloginmessage`](Self::preloginmessage).
+    pub fn preloginmessage(mut self, preloginmessage: impl Into<String>) -> Self {
+        self.preloginmessage = Some(preloginmessage.into());
+        self
+    }
+    /// Sets [`prelogintitle`](Self::prelogintitle).
+    pub fn prelogintitle(mut self, prelogintitle: impl Into<String>) -> Self {
+        self.prelogintitle = Some(prelogintitle.into());
+        self
+    }
+    /// Sets [`publishedresourcetype`](Self::publishedresourcetype).
+    pub fn publishedresourcetype(
+        mut self,
+        publishedresourcetype: WisitePublishedresourcetype,
+    ) -> Self {
+        self.publishedresourcetype = Some(rt::Open::Known(publishedresourcetype));
+        self
+    }
+    /// Sets [`restrictdomains`](Self::restrictdomains).
+    pub fn restrictdomains(mut self, restrictdomains: OnOff) -> Self {
+        self.restrictdomains = Some(rt::Open::Known(restrictdomains));
+        self
+    }
+    /// Sets [`secondstaurl`](Self::secondstaurl).
+    pub fn secondstaurl(mut self, secondstaurl: impl Into<String>) -> Self {
+        self.secondstaurl = Some(secondstaurl.into());
+        self
+    }
+    /// Sets [`sessionreliability`](Self::sessionreliability).
+    pub fn sessionreliability(mut self, sessionreliability: OnOff) -> Self {
+        self.sessionreliability = Some(rt::Open::Known(sessionreliability));
+        self
+    }
+    /// Sets [`showrefresh`](Self::showrefresh).
+    pub fn showrefresh(mut self, showrefresh: OnOff) -> Self {
+        self.showrefresh = Some(rt::Open::Known(showrefresh));
+        self
+    }
+    /// Sets [`showsearch`](Self::showsearch).
+    pub fn showsearch(mut self, showsearch: OnOff) -> Self {
+        self.showsearch = Some(rt::Open::Known(showsearch));
+        self
+    }
+    /// Sets [`sitetype`](Self::sitetype).
+    pub fn sitetype(mut self, sitetype: WisiteSitetype) -> Self {
+        self.sitetype = Some(rt::Open::Known(sitetype));
+        self
+    }
+    /// Sets [`staurl`](Self::staurl).
+    pub fn staurl(mut self, staurl: impl Into<String>) -> Self {
+        self.staurl = Some(staurl.into());
+        self
+    }
+    /// Sets [`userinterfacebranding`](Self::userinterfacebranding).
+    pub fn userinterfacebranding(
+        mut self,
+        userinterfacebranding: WisiteUserinterfacebranding,
+    ) -> Self {
+        self.userinterfacebranding = Some(rt::Open::Known(userinterfacebranding));
+        self
+    }
+    /// Sets [`userinterfacelayouts`](Self::userinterfacelayouts).
+    pub fn userinterfacelayouts(
+        mut self,
+        userinterfacelayouts: WisiteUserinterfacelayouts,
+    ) -> Self {
+        self.userinterfacelayouts = Some(rt::Open::Known(userinterfacelayouts));
+        self
+    }
+    /// Sets [`usetwotickets`](Self::usetwotickets).
+    pub fn usetwotickets(mut self, usetwotickets: OnOff) -> Self {
+        self.usetwotickets = Some(rt::Open::Known(usetwotickets));
+        self
+    }
+    /// Sets [`websessiontimeout`](Self::websessiontimeout).
+    pub fn websessiontimeout(
+        mut self,
+        websessiontimeout: impl Into<rt::Number>,
+    ) -> Self {
+        self.websessiontimeout = Some(websessiontimeout.into());
+        self
+    }
+    /// Sets [`welcomemessage`](Self::welcomemessage).
+    pub fn welcomemessage(mut self, welcomemessage: impl Into<String>) -> Self {
+        self.welcomemessage = Some(welcomemessage.into());
+        self
+    }
+    /// Sets [`wiauthenticationmethods`](Self::wiauthenticationmethods).
+    pub fn wiauthenticationmethods(
+        mut self,
+        wiauthenticationmethods: impl IntoIterator<Item = WisiteWiauthenticationmethods>,
+    ) -> Self {
+        self.wiauthenticationmethods = Some(
+            wiauthenticationmethods.into_iter().map(rt::Open::Known).collect(),
+        );
+        self
+    }
+    /// Sets [`wiuserinterfacemodes`](Self::wiuserinterfacemodes).
+    pub fn wiuserinterfacemodes(
+        mut self,
+        wiuserinterfacemodes: WisiteWiuserinterfacemodes,
+    ) -> Self {
+        self.wiuserinterfacemodes = Some(rt::Open::Known(wiuserinterfacemodes));
+        self
+    }
 }
 impl Wisite {
     /// `POST /nitro/v1/config/wisite`
@@ -755,34 +862,25 @@ impl Wisite {
 /// - URL: `/nitro/v1/config/wisite_accessmethod_binding`
 /// - Key: `sitepath`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/webinterface/wisite_accessmethod_binding/wisite_accessmethod_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WisiteAccessmethodBinding {
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    pub clientipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Default: `0`.
-    pub clientnetmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`WisiteAccessmethodBindingAccessmethod`]): `Direct`, `Alternate`, `Translated`, `GatewayDirect`, `GatewayAlternate`, `GatewayTranslated`.
-    pub accessmethod: Option<rt::Open<WisiteAccessmethodBindingAccessmethod>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 250.
     ///
     /// Mandatory for add.
     pub sitepath: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    /// Possible values (see [`Accessmethod`]): `Direct`, `Alternate`, `Translated`, `GatewayDirect`, `GatewayAlternate`, `GatewayTranslated`.
+    pub accessmethod: Option<rt::Open<Accessmethod>>,
+    /// Default: `0`.
+    pub clientipaddress: Option<String>,
+    /// Default: `0`.
+    pub clientnetmask: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `wisite_accessmethod_binding`.`accessmethod` ([`WisiteAccessmethodBinding`]): the same values as [`WisiteDefaultaccessmethod`].
-pub type WisiteAccessmethodBindingAccessmethod = WisiteDefaultaccessmethod;
 impl rt::Model for WisiteAccessmethodBinding {
     const FIELDS: &'static [&'static str] = &[
         "__count",
@@ -799,6 +897,7 @@ impl rt::Model for WisiteAccessmethodBinding {
             2 => self.clientipaddress.as_field(),
             3 => self.clientnetmask.as_field(),
             4 => self.sitepath.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -809,14 +908,9 @@ impl rt::Model for WisiteAccessmethodBinding {
             2 => self.clientipaddress.as_field_mut(),
             3 => self.clientnetmask.as_field_mut(),
             4 => self.sitepath.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WisiteAccessmethodBinding {
@@ -849,6 +943,30 @@ impl rt::Resource for WisiteAccessmethodBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitepath"];
+}
+impl WisiteAccessmethodBinding {
+    /// A `wisite_accessmethod_binding` named by its key, every other field unset.
+    pub fn new(sitepath: impl Into<String>) -> Self {
+        Self {
+            sitepath: Some(sitepath.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`accessmethod`](Self::accessmethod).
+    pub fn accessmethod(mut self, accessmethod: Accessmethod) -> Self {
+        self.accessmethod = Some(rt::Open::Known(accessmethod));
+        self
+    }
+    /// Sets [`clientipaddress`](Self::clientipaddress).
+    pub fn clientipaddress(mut self, clientipaddress: impl Into<String>) -> Self {
+        self.clientipaddress = Some(clientipaddress.into());
+        self
+    }
+    /// Sets [`clientnetmask`](Self::clientnetmask).
+    pub fn clientnetmask(mut self, clientnetmask: impl Into<String>) -> Self {
+        self.clientnetmask = Some(clientnetmask.into());
+        self
+    }
 }
 impl WisiteAccessmethodBinding {
     /// `PUT /nitro/v1/config/wisite_accessmethod_binding`
@@ -889,21 +1007,20 @@ impl WisiteAccessmethodBinding {
 /// - URL: `/nitro/v1/config/wisite_binding`
 /// - Key: `sitepath`
 /// - Operations: `get`, `get_all`
+/// - Reference page: `configuration/webinterface/wisite_binding/wisite_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WisiteBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 250.
     pub sitepath: Option<String>,
-    /// `wisite_translationinternalip_binding[]`, read-only.
+    /// Read-only: never sent.
+    pub wisite_accessmethod_binding: Option<Vec<WisiteAccessmethodBinding>>,
+    /// Read-only: never sent.
+    pub wisite_farmname_binding: Option<Vec<WisiteFarmnameBinding>>,
+    /// Read-only: never sent.
     pub wisite_translationinternalip_binding: Option<
         Vec<WisiteTranslationinternalipBinding>,
     >,
-    /// `wisite_accessmethod_binding[]`, read-only.
-    pub wisite_accessmethod_binding: Option<Vec<WisiteAccessmethodBinding>>,
-    /// `wisite_farmname_binding[]`, read-only.
-    pub wisite_farmname_binding: Option<Vec<WisiteFarmnameBinding>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -921,6 +1038,7 @@ impl rt::Model for WisiteBinding {
             1 => self.wisite_accessmethod_binding.as_field(),
             2 => self.wisite_farmname_binding.as_field(),
             3 => self.wisite_translationinternalip_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -930,14 +1048,9 @@ impl rt::Model for WisiteBinding {
             1 => self.wisite_accessmethod_binding.as_field_mut(),
             2 => self.wisite_farmname_binding.as_field_mut(),
             3 => self.wisite_translationinternalip_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WisiteBinding {
@@ -972,6 +1085,15 @@ impl rt::Resource for WisiteBinding {
     const KEYS: &'static [&'static str] = &["sitepath"];
 }
 impl WisiteBinding {
+    /// A `wisite_binding` named by its key, every other field unset.
+    pub fn new(sitepath: impl Into<String>) -> Self {
+        Self {
+            sitepath: Some(sitepath.into()),
+            ..Self::default()
+        }
+    }
+}
+impl WisiteBinding {
     /// `GET /nitro/v1/config/wisite_binding/{sitepath}`
     pub fn get(sitepath: &str) -> rt::Request<Vec<Self>> {
         rt::Request::get(sitepath)
@@ -986,48 +1108,34 @@ impl WisiteBinding {
 /// - URL: `/nitro/v1/config/wisite_farmname_binding`
 /// - Key: `sitepath`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/webinterface/wisite_farmname_binding/wisite_farmname_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WisiteFarmnameBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 250.
     ///
     /// Mandatory for add.
     pub sitepath: Option<String>,
-    /// `String`, read-write.
-    pub groups: Option<String>,
-    /// `Double`, read-write.
-    pub xmlport: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`WisiteFarmnameBindingTransport`]): `HTTP`, `HTTPS`, `SSLRELAY`.
-    pub transport: Option<rt::Open<WisiteFarmnameBindingTransport>>,
-    /// `Double`, read-write.
-    pub sslrelayport: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     pub farmname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Possible values (see [`WisiteFarmnameBindingLoadbalance`]): `ON`, `OFF`.
-    pub loadbalance: Option<rt::Open<WisiteFarmnameBindingLoadbalance>>,
-    /// `String`, read-write.
-    ///
+    pub groups: Option<String>,
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub loadbalance: Option<rt::Open<OnOff>>,
     /// Default: `OFF`.
     ///
-    /// Possible values (see [`WisiteFarmnameBindingRecoveryfarm`]): `ON`, `OFF`.
-    pub recoveryfarm: Option<rt::Open<WisiteFarmnameBindingRecoveryfarm>>,
-    /// `String`, read-write.
+    /// Possible values (see [`OnOff`]): `ON`, `OFF`.
+    pub recoveryfarm: Option<rt::Open<OnOff>>,
+    /// Reference type `Double`.
+    pub sslrelayport: Option<rt::Number>,
+    /// Possible values (see [`WisiteFarmnameBindingTransport`]): `HTTP`, `HTTPS`, `SSLRELAY`.
+    pub transport: Option<rt::Open<WisiteFarmnameBindingTransport>>,
+    /// Reference type `Double`.
+    pub xmlport: Option<rt::Number>,
     pub xmlserveraddresses: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
-/// Values of `wisite_farmname_binding`.`loadbalance` ([`WisiteFarmnameBinding`]): the same values as [`WisiteHidedomainfield`].
-pub type WisiteFarmnameBindingLoadbalance = WisiteHidedomainfield;
-/// Values of `wisite_farmname_binding`.`recoveryfarm` ([`WisiteFarmnameBinding`]): the same values as [`WisiteHidedomainfield`].
-pub type WisiteFarmnameBindingRecoveryfarm = WisiteHidedomainfield;
 /// Values of `wisite_farmname_binding`.`transport` ([`WisiteFarmnameBinding`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1072,6 +1180,7 @@ impl rt::Model for WisiteFarmnameBinding {
             7 => self.transport.as_field(),
             8 => self.xmlport.as_field(),
             9 => self.xmlserveraddresses.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1087,14 +1196,9 @@ impl rt::Model for WisiteFarmnameBinding {
             7 => self.transport.as_field_mut(),
             8 => self.xmlport.as_field_mut(),
             9 => self.xmlserveraddresses.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WisiteFarmnameBinding {
@@ -1127,6 +1231,55 @@ impl rt::Resource for WisiteFarmnameBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitepath"];
+}
+impl WisiteFarmnameBinding {
+    /// A `wisite_farmname_binding` named by its key, every other field unset.
+    pub fn new(sitepath: impl Into<String>) -> Self {
+        Self {
+            sitepath: Some(sitepath.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`farmname`](Self::farmname).
+    pub fn farmname(mut self, farmname: impl Into<String>) -> Self {
+        self.farmname = Some(farmname.into());
+        self
+    }
+    /// Sets [`groups`](Self::groups).
+    pub fn groups(mut self, groups: impl Into<String>) -> Self {
+        self.groups = Some(groups.into());
+        self
+    }
+    /// Sets [`loadbalance`](Self::loadbalance).
+    pub fn loadbalance(mut self, loadbalance: OnOff) -> Self {
+        self.loadbalance = Some(rt::Open::Known(loadbalance));
+        self
+    }
+    /// Sets [`recoveryfarm`](Self::recoveryfarm).
+    pub fn recoveryfarm(mut self, recoveryfarm: OnOff) -> Self {
+        self.recoveryfarm = Some(rt::Open::Known(recoveryfarm));
+        self
+    }
+    /// Sets [`sslrelayport`](Self::sslrelayport).
+    pub fn sslrelayport(mut self, sslrelayport: impl Into<rt::Number>) -> Self {
+        self.sslrelayport = Some(sslrelayport.into());
+        self
+    }
+    /// Sets [`transport`](Self::transport).
+    pub fn transport(mut self, transport: WisiteFarmnameBindingTransport) -> Self {
+        self.transport = Some(rt::Open::Known(transport));
+        self
+    }
+    /// Sets [`xmlport`](Self::xmlport).
+    pub fn xmlport(mut self, xmlport: impl Into<rt::Number>) -> Self {
+        self.xmlport = Some(xmlport.into());
+        self
+    }
+    /// Sets [`xmlserveraddresses`](Self::xmlserveraddresses).
+    pub fn xmlserveraddresses(mut self, xmlserveraddresses: impl Into<String>) -> Self {
+        self.xmlserveraddresses = Some(xmlserveraddresses.into());
+        self
+    }
 }
 impl WisiteFarmnameBinding {
     /// `PUT /nitro/v1/config/wisite_farmname_binding`
@@ -1167,37 +1320,27 @@ impl WisiteFarmnameBinding {
 /// - URL: `/nitro/v1/config/wisite_translationinternalip_binding`
 /// - Key: `sitepath`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
+/// - Reference page: `configuration/webinterface/wisite_translationinternalip_binding/wisite_translationinternalip_binding.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WisiteTranslationinternalipBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 250.
     ///
     /// Mandatory for add.
     pub sitepath: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Default: `UserDevice`.
     ///
     /// Possible values (see [`WisiteTranslationinternalipBindingAccesstype`]): `UserDevice`, `Gateway`, `UserDeviceAndGateway`.
     pub accesstype: Option<rt::Open<WisiteTranslationinternalipBindingAccesstype>>,
-    /// `Integer`, read-write.
-    ///
+    pub translationexternalip: Option<String>,
     /// Range: 1 to 65535.
     pub translationexternalport: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Default: `0`.
     pub translationinternalip: Option<String>,
-    /// `String`, read-write.
-    pub translationexternalip: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: 1 to 65535.
     pub translationinternalport: Option<i64>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1239,6 +1382,7 @@ impl rt::Model for WisiteTranslationinternalipBinding {
             4 => self.translationexternalport.as_field(),
             5 => self.translationinternalip.as_field(),
             6 => self.translationinternalport.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1251,14 +1395,9 @@ impl rt::Model for WisiteTranslationinternalipBinding {
             4 => self.translationexternalport.as_field_mut(),
             5 => self.translationinternalip.as_field_mut(),
             6 => self.translationinternalport.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WisiteTranslationinternalipBinding {
@@ -1291,6 +1430,49 @@ impl rt::Resource for WisiteTranslationinternalipBinding {
     const KIND: rt::ResourceKind = rt::ResourceKind::Binding;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["sitepath"];
+}
+impl WisiteTranslationinternalipBinding {
+    /// A `wisite_translationinternalip_binding` named by its key, every other field unset.
+    pub fn new(sitepath: impl Into<String>) -> Self {
+        Self {
+            sitepath: Some(sitepath.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`accesstype`](Self::accesstype).
+    pub fn accesstype(
+        mut self,
+        accesstype: WisiteTranslationinternalipBindingAccesstype,
+    ) -> Self {
+        self.accesstype = Some(rt::Open::Known(accesstype));
+        self
+    }
+    /// Sets [`translationexternalip`](Self::translationexternalip).
+    pub fn translationexternalip(
+        mut self,
+        translationexternalip: impl Into<String>,
+    ) -> Self {
+        self.translationexternalip = Some(translationexternalip.into());
+        self
+    }
+    /// Sets [`translationexternalport`](Self::translationexternalport).
+    pub fn translationexternalport(mut self, translationexternalport: i64) -> Self {
+        self.translationexternalport = Some(translationexternalport);
+        self
+    }
+    /// Sets [`translationinternalip`](Self::translationinternalip).
+    pub fn translationinternalip(
+        mut self,
+        translationinternalip: impl Into<String>,
+    ) -> Self {
+        self.translationinternalip = Some(translationinternalip.into());
+        self
+    }
+    /// Sets [`translationinternalport`](Self::translationinternalport).
+    pub fn translationinternalport(mut self, translationinternalport: i64) -> Self {
+        self.translationinternalport = Some(translationinternalport);
+        self
+    }
 }
 impl WisiteTranslationinternalipBinding {
     /// `PUT /nitro/v1/config/wisite_translationinternalip_binding`

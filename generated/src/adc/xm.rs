@@ -12,43 +12,38 @@ use crate::runtime::AsField as _;
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.1`
+/// - Reference page: `configuration/xm/xmdeployment/xmdeployment.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Xmdeployment {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    ///
-    /// Mandatory for add.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
     /// Since `12.1`.
-    pub frompackage: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: 1 to 4095.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub config: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 255.
+    ///
+    /// Mandatory for add.
+    ///
+    /// Since `12.1`.
+    pub frompackage: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Length: 1 to 16383.
     ///
     /// Since `12.1`.
     pub meta: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -68,6 +63,7 @@ impl rt::Model for Xmdeployment {
             2 => self.frompackage.as_field(),
             3 => self.meta.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -78,14 +74,9 @@ impl rt::Model for Xmdeployment {
             2 => self.frompackage.as_field_mut(),
             3 => self.meta.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Xmdeployment {
@@ -118,6 +109,25 @@ impl rt::Resource for Xmdeployment {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Xmdeployment {
+    /// A `xmdeployment` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`config`](Self::config).
+    pub fn config(mut self, config: impl Into<String>) -> Self {
+        self.config = Some(config.into());
+        self
+    }
+    /// Sets [`frompackage`](Self::frompackage).
+    pub fn frompackage(mut self, frompackage: impl Into<String>) -> Self {
+        self.frompackage = Some(frompackage.into());
+        self
+    }
 }
 impl Xmdeployment {
     /// `POST /nitro/v1/config/xmdeployment`
@@ -157,41 +167,38 @@ impl Xmdeployment {
 /// - Key: `name`
 /// - Operations: `add`, `count`, `delete`, `get`, `get_all`
 /// - Since: `12.1`
+/// - Reference page: `configuration/xm/xmpackage/xmpackage.md`
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Xmpackage {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 255.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `12.1`.
+    pub count: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 255.
+    ///
+    /// Since `12.1`.
+    pub identifier: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Length: 1 to 16383.
+    ///
+    /// Since `12.1`.
+    pub meta: Option<String>,
     /// Length: 1 to 255.
     ///
     /// Mandatory for add.
     ///
     /// Since `12.1`.
     pub packagefile: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 255.
-    ///
-    /// Since `12.1`.
-    pub identifier: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Length: 1 to 16383.
-    ///
-    /// Since `12.1`.
-    pub meta: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-only.
-    ///
-    /// Since `12.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -211,6 +218,7 @@ impl rt::Model for Xmpackage {
             2 => self.meta.as_field(),
             3 => self.name.as_field(),
             4 => self.packagefile.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -221,14 +229,9 @@ impl rt::Model for Xmpackage {
             2 => self.meta.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.packagefile.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Xmpackage {
@@ -261,6 +264,20 @@ impl rt::Resource for Xmpackage {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["name"];
+}
+impl Xmpackage {
+    /// A `xmpackage` named by its key, every other field unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets [`packagefile`](Self::packagefile).
+    pub fn packagefile(mut self, packagefile: impl Into<String>) -> Self {
+        self.packagefile = Some(packagefile.into());
+        self
+    }
 }
 impl Xmpackage {
     /// `POST /nitro/v1/config/xmpackage`

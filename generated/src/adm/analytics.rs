@@ -14,326 +14,300 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaDpliteTransaction {
-    /// Wire name `httpReqRcvLB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_rcv_lb: Option<rt::Number>,
-    /// Wire name `srvrTcpPacketsRetransmited`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_tcp_packets_retransmited: Option<rt::Number>,
-    /// Wire name `cltTcpFlagsRx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clt_tcp_flags_rx: Option<rt::Number>,
-    /// Wire name `httpContentType`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_content_type: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ato_config: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub api_auth_result: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub api_auth_attempt: Option<rt::Number>,
-    /// Wire name `httpReqUserAgent`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_user_agent: Option<String>,
-    /// Wire name `sslServerCertSizeBE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_server_cert_size_be: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub session_track_method: Option<i64>,
-    /// Wire name `srvrFastRetxCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_fast_retx_count: Option<rt::Number>,
-    /// Wire name `httpReqCookie`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_cookie: Option<String>,
-    /// Wire name `transactionId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_id: Option<rt::Number>,
-    /// Wire name `recType`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rec_type: Option<String>,
-    /// Wire name `clntTcpRtoCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_tcp_rto_count: Option<rt::Number>,
-    /// Wire name `aaaUsername`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaa_username: Option<String>,
-    /// Wire name `httpRspStatus`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_rsp_status: Option<rt::Number>,
-    /// Wire name `httpResRcvFB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_res_rcv_fb: Option<rt::Number>,
-    /// Wire name `transCltTotRxOctCnt`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_clt_tot_rx_oct_cnt: Option<rt::Number>,
-    /// Wire name `httpReqReferer`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_referer: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_cluster_name: Option<String>,
-    /// Wire name `transCltTotTxOctCnt`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_clt_tot_tx_oct_cnt: Option<rt::Number>,
-    /// Wire name `sslErrFlag`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_err_flag: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_rsp_time: Option<i64>,
-    /// Wire name `sslFLagsBE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_f_lags_be: Option<rt::Number>,
-    /// Wire name `httpResRcvLB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_res_rcv_lb: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appresponsetime: Option<i64>,
-    /// Wire name `clntTcpZeroWindowCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_tcp_zero_window_count: Option<rt::Number>,
-    /// Wire name `httpReqUrl`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_url: Option<String>,
-    /// Wire name `httpReqRcvFB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_rcv_fb: Option<rt::Number>,
-    /// Wire name `tracingTraceId`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tracing_trace_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_svcname: Option<String>,
-    /// Wire name `srvrTcpJitter`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_tcp_jitter: Option<rt::Number>,
-    /// Wire name `httpReqHost`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_host: Option<String>,
-    /// Wire name `cltTcpFlagsTx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clt_tcp_flags_tx: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dest_namespace: Option<String>,
-    /// Wire name `clntTcpPacketsRetransmited`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_tcp_packets_retransmited: Option<rt::Number>,
-    /// Wire name `httpResForwFB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_res_forw_fb: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub login_result: Option<rt::Number>,
-    /// Wire name `httpReqMethod`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// Wire name `srvrTcpZeroWindowCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_tcp_zero_window_count: Option<rt::Number>,
-    /// Wire name `httpReqForwLB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_forw_lb: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_processing_time: Option<rt::Number>,
-    /// Wire name `svrTcpFlagsRx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svr_tcp_flags_rx: Option<rt::Number>,
-    /// Wire name `sslHandshakeErrorMsg`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_handshake_error_msg: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dest_cluster_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_namespace: Option<String>,
-    /// Wire name `backendSvrIpv4Address`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_svr_ipv4_address: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// Wire name `httpReqXForwardedFor`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_x_forwarded_for: Option<String>,
-    /// Wire name `clntTcpJitter`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_tcp_jitter: Option<rt::Number>,
-    /// Wire name `httpDomainName`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_labels: Option<String>,
-    /// Wire name `sslCipherValueFE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_value_fe: Option<rt::Number>,
-    /// Wire name `tracingReqParentSpanId`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tracing_req_parent_span_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dest_svcname: Option<String>,
-    /// Wire name `sslServerCertSizeFE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_server_cert_size_fe: Option<rt::Number>,
-    /// Wire name `VPNsessionID`. Type `String`, read-write.
+    /// Wire name `VPNsessionID`.
     ///
     /// Since `14.1`.
     pub vp_nsession_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dest_labels: Option<String>,
-    /// Wire name `recSubType`. Type `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rec_sub_type: Option<i64>,
-    /// Wire name `svrTcpFlagsTx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svr_tcp_flags_tx: Option<rt::Number>,
-    /// Wire name `httpReqForwFB`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_forw_fb: Option<rt::Number>,
-    /// Wire name `sslSigHashAlgBE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_sig_hash_alg_be: Option<rt::Number>,
-    /// Wire name `sslFLagsFE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_f_lags_fe: Option<rt::Number>,
-    /// Wire name `transSvrRTT`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_svr_rtt: Option<rt::Number>,
-    /// Wire name `transCltRTT`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_clt_rtt: Option<rt::Number>,
-    /// Wire name `transCltDstIpv4Address`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_clt_dst_ipv4_address: Option<rt::Number>,
-    /// Wire name `aaaUserEmailId`. Type `String`, read-write.
+    /// Wire name `aaaUserEmailId`.
     ///
     /// Since `14.1`.
     pub aaa_user_email_id: Option<String>,
-    /// Wire name `clntFastRetxCount`. Type `Double`, read-write.
+    /// Wire name `aaaUsername`.
     ///
     /// Since `14.1`.
-    pub clnt_fast_retx_count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub aaa_username: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub session_attribute: Option<String>,
-    /// Wire name `transCltIpv4Address`. Type `Double`, read-write.
+    pub api_auth_attempt: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub trans_clt_ipv4_address: Option<rt::Number>,
-    /// Wire name `appNameVserverLs`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_name_vserver_ls: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub login_attempt: Option<rt::Number>,
-    /// Wire name `sslCipherValueBE`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_value_be: Option<rt::Number>,
-    /// Wire name `srvrTcpRtoCount`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_tcp_rto_count: Option<rt::Number>,
-    /// Wire name `tracingReqSpanId`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tracing_req_span_id: Option<String>,
-    /// Wire name `appName`. Type `String`, read-write.
+    pub api_auth_result: Option<rt::Number>,
+    /// Wire name `appName`.
     ///
     /// Since `14.1`.
     pub app_name: Option<String>,
-    /// Wire name `httpTransEndTime`. Type `Double`, read-write.
+    /// Wire name `appNameVserverLs`.
+    ///
+    /// Since `14.1`.
+    pub app_name_vserver_ls: Option<String>,
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Since `14.1`.
+    pub appresponsetime: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ato_config: Option<rt::Number>,
+    /// Wire name `backendSvrIpv4Address`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub backend_svr_ipv4_address: Option<rt::Number>,
+    /// Wire name `clntFastRetxCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_fast_retx_count: Option<rt::Number>,
+    /// Wire name `clntTcpJitter`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_tcp_jitter: Option<rt::Number>,
+    /// Wire name `clntTcpPacketsRetransmited`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_tcp_packets_retransmited: Option<rt::Number>,
+    /// Wire name `clntTcpRtoCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_tcp_rto_count: Option<rt::Number>,
+    /// Wire name `clntTcpZeroWindowCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_tcp_zero_window_count: Option<rt::Number>,
+    /// Wire name `cltTcpFlagsRx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clt_tcp_flags_rx: Option<rt::Number>,
+    /// Wire name `cltTcpFlagsTx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clt_tcp_flags_tx: Option<rt::Number>,
+    /// Since `14.1`.
+    pub dest_cluster_name: Option<String>,
+    /// Since `14.1`.
+    pub dest_labels: Option<String>,
+    /// Since `14.1`.
+    pub dest_namespace: Option<String>,
+    /// Since `14.1`.
+    pub dest_svcname: Option<String>,
+    /// Wire name `httpContentType`.
+    ///
+    /// Since `14.1`.
+    pub http_content_type: Option<String>,
+    /// Wire name `httpDomainName`.
+    ///
+    /// Since `14.1`.
+    pub http_domain_name: Option<String>,
+    /// Wire name `httpReqCookie`.
+    ///
+    /// Since `14.1`.
+    pub http_req_cookie: Option<String>,
+    /// Wire name `httpReqForwFB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_req_forw_fb: Option<rt::Number>,
+    /// Wire name `httpReqForwLB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_req_forw_lb: Option<rt::Number>,
+    /// Wire name `httpReqHost`.
+    ///
+    /// Since `14.1`.
+    pub http_req_host: Option<String>,
+    /// Wire name `httpReqMethod`.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Wire name `httpReqRcvFB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_req_rcv_fb: Option<rt::Number>,
+    /// Wire name `httpReqRcvLB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_req_rcv_lb: Option<rt::Number>,
+    /// Wire name `httpReqReferer`.
+    ///
+    /// Since `14.1`.
+    pub http_req_referer: Option<String>,
+    /// Wire name `httpReqUrl`.
+    ///
+    /// Since `14.1`.
+    pub http_req_url: Option<String>,
+    /// Wire name `httpReqUserAgent`.
+    ///
+    /// Since `14.1`.
+    pub http_req_user_agent: Option<String>,
+    /// Wire name `httpReqXForwardedFor`.
+    ///
+    /// Since `14.1`.
+    pub http_req_x_forwarded_for: Option<String>,
+    /// Wire name `httpResForwFB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_res_forw_fb: Option<rt::Number>,
+    /// Wire name `httpResRcvFB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_res_rcv_fb: Option<rt::Number>,
+    /// Wire name `httpResRcvLB`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_res_rcv_lb: Option<rt::Number>,
+    /// Wire name `httpRspStatus`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub http_rsp_status: Option<rt::Number>,
+    /// Wire name `httpTransEndTime`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub http_trans_end_time: Option<rt::Number>,
-    /// Wire name `sslSigHashAlgFE`. Type `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub login_attempt: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub login_result: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ns_processing_time: Option<rt::Number>,
+    /// Wire name `recSubType`.
+    ///
+    /// Since `14.1`.
+    pub rec_sub_type: Option<i64>,
+    /// Wire name `recType`.
+    ///
+    /// Since `14.1`.
+    pub rec_type: Option<String>,
+    /// Since `14.1`.
+    pub server_rsp_time: Option<i64>,
+    /// Since `14.1`.
+    pub session_attribute: Option<String>,
+    /// Since `14.1`.
+    pub session_track_method: Option<i64>,
+    /// Since `14.1`.
+    pub source_cluster_name: Option<String>,
+    /// Since `14.1`.
+    pub source_labels: Option<String>,
+    /// Since `14.1`.
+    pub source_namespace: Option<String>,
+    /// Since `14.1`.
+    pub source_svcname: Option<String>,
+    /// Wire name `srvrFastRetxCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_fast_retx_count: Option<rt::Number>,
+    /// Wire name `srvrTcpJitter`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_tcp_jitter: Option<rt::Number>,
+    /// Wire name `srvrTcpPacketsRetransmited`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_tcp_packets_retransmited: Option<rt::Number>,
+    /// Wire name `srvrTcpRtoCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_tcp_rto_count: Option<rt::Number>,
+    /// Wire name `srvrTcpZeroWindowCount`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub srvr_tcp_zero_window_count: Option<rt::Number>,
+    /// Wire name `sslCipherValueBE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_value_be: Option<rt::Number>,
+    /// Wire name `sslCipherValueFE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_value_fe: Option<rt::Number>,
+    /// Wire name `sslErrFlag`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_err_flag: Option<rt::Number>,
+    /// Wire name `sslFLagsBE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_f_lags_be: Option<rt::Number>,
+    /// Wire name `sslFLagsFE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_f_lags_fe: Option<rt::Number>,
+    /// Wire name `sslHandshakeErrorMsg`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_handshake_error_msg: Option<rt::Number>,
+    /// Wire name `sslServerCertSizeBE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_server_cert_size_be: Option<rt::Number>,
+    /// Wire name `sslServerCertSizeFE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_server_cert_size_fe: Option<rt::Number>,
+    /// Wire name `sslSigHashAlgBE`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ssl_sig_hash_alg_be: Option<rt::Number>,
+    /// Wire name `sslSigHashAlgFE`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ssl_sig_hash_alg_fe: Option<rt::Number>,
+    /// Wire name `svrTcpFlagsRx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub svr_tcp_flags_rx: Option<rt::Number>,
+    /// Wire name `svrTcpFlagsTx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub svr_tcp_flags_tx: Option<rt::Number>,
+    /// Wire name `tracingReqParentSpanId`.
+    ///
+    /// Since `14.1`.
+    pub tracing_req_parent_span_id: Option<String>,
+    /// Wire name `tracingReqSpanId`.
+    ///
+    /// Since `14.1`.
+    pub tracing_req_span_id: Option<String>,
+    /// Wire name `tracingTraceId`.
+    ///
+    /// Since `14.1`.
+    pub tracing_trace_id: Option<String>,
+    /// Wire name `transCltDstIpv4Address`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_dst_ipv4_address: Option<rt::Number>,
+    /// Wire name `transCltIpv4Address`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_ipv4_address: Option<rt::Number>,
+    /// Wire name `transCltRTT`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_rtt: Option<rt::Number>,
+    /// Wire name `transCltTotRxOctCnt`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_tot_rx_oct_cnt: Option<rt::Number>,
+    /// Wire name `transCltTotTxOctCnt`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_clt_tot_tx_oct_cnt: Option<rt::Number>,
+    /// Wire name `transSvrRTT`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_svr_rtt: Option<rt::Number>,
+    /// Wire name `transactionId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_id: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_start_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -503,6 +477,7 @@ impl rt::Model for AaDpliteTransaction {
             77 => self.trans_svr_rtt.as_field(),
             78 => self.transaction_id.as_field(),
             79 => self.transaction_start_time.as_field(),
+            80 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -588,14 +563,9 @@ impl rt::Model for AaDpliteTransaction {
             77 => self.trans_svr_rtt.as_field_mut(),
             78 => self.transaction_id.as_field_mut(),
             79 => self.transaction_start_time.as_field_mut(),
+            80 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaDpliteTransaction {
@@ -637,66 +607,64 @@ impl rt::Resource for AaDpliteTransaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaFdiTransaction {
-    /// Wire name `appfwFDIFormSubmissionTime`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfw_fdi_form_submission_time: Option<rt::Number>,
-    /// Wire name `nsPartitionId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_partition_id: Option<rt::Number>,
-    /// Wire name `appfwFDIReqUrl`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfw_fdi_req_url: Option<String>,
-    /// Wire name `exportingProcessId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub exporting_process_id: Option<rt::Number>,
-    /// Wire name `appfwFDIResponseCode`. Type `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfw_fdi_response_code: Option<i64>,
-    /// Wire name `transactionId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_id: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub actualtemplatecode: Option<i64>,
-    /// Wire name `recType`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rec_type: Option<String>,
-    /// Wire name `appNameLs`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_name_ls: Option<String>,
-    /// Wire name `observationPointId`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub observation_point_id: Option<rt::Number>,
-    /// Wire name `appfwFDISessionId`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfw_fdi_session_id: Option<String>,
-    /// Wire name `WAFFormData`. Type `String`, read-write.
+    /// Wire name `WAFFormData`.
     ///
     /// Since `14.1`.
     pub waf_form_data: Option<String>,
-    /// Wire name `appfwFDIUserAgent`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub actualtemplatecode: Option<i64>,
+    /// Wire name `appNameLs`.
     ///
     /// Since `14.1`.
-    pub appfw_fdi_user_agent: Option<String>,
-    /// Wire name `sourceIPv4AddressRx`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_i_pv4_address_rx: Option<rt::Number>,
-    /// Wire name `appNameVserverLs`. Type `String`, read-write.
+    pub app_name_ls: Option<String>,
+    /// Wire name `appNameVserverLs`.
     ///
     /// Since `14.1`.
     pub app_name_vserver_ls: Option<String>,
+    /// Wire name `appfwFDIFormSubmissionTime`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_form_submission_time: Option<rt::Number>,
+    /// Wire name `appfwFDIReqUrl`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_req_url: Option<String>,
+    /// Wire name `appfwFDIResponseCode`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_response_code: Option<i64>,
+    /// Wire name `appfwFDISessionId`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_session_id: Option<String>,
+    /// Wire name `appfwFDIUserAgent`.
+    ///
+    /// Since `14.1`.
+    pub appfw_fdi_user_agent: Option<String>,
+    /// Wire name `exportingProcessId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub exporting_process_id: Option<rt::Number>,
+    /// Wire name `nsPartitionId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ns_partition_id: Option<rt::Number>,
+    /// Wire name `observationPointId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub observation_point_id: Option<rt::Number>,
+    /// Wire name `recType`.
+    ///
+    /// Since `14.1`.
+    pub rec_type: Option<String>,
+    /// Wire name `sourceIPv4AddressRx`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub source_i_pv4_address_rx: Option<rt::Number>,
+    /// Wire name `transactionId`. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_id: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -736,6 +704,7 @@ impl rt::Model for AaFdiTransaction {
             12 => self.rec_type.as_field(),
             13 => self.source_i_pv4_address_rx.as_field(),
             14 => self.transaction_id.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -756,14 +725,9 @@ impl rt::Model for AaFdiTransaction {
             12 => self.rec_type.as_field_mut(),
             13 => self.source_i_pv4_address_rx.as_field_mut(),
             14 => self.transaction_id.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaFdiTransaction {
@@ -806,36 +770,24 @@ impl rt::Resource for AaFdiTransaction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AccountTakeoverConfig {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub success_response_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub method: Option<String>,
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub success_response_code: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub url: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -857,6 +809,7 @@ impl rt::Model for AccountTakeoverConfig {
             3 => self.parent_name.as_field(),
             4 => self.success_response_code.as_field(),
             5 => self.url.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -868,14 +821,9 @@ impl rt::Model for AccountTakeoverConfig {
             3 => self.parent_name.as_field_mut(),
             4 => self.success_response_code.as_field_mut(),
             5 => self.url.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AccountTakeoverConfig {
@@ -951,148 +899,120 @@ impl AccountTakeoverConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActiveIcaSession {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
     /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub client_type: Option<String>,
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    pub device_type: Option<String>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Boolean`, read-write.
-    pub session_hop_diagram: Option<bool>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Since `14.1`.
+    pub hdx_desktop_username: Option<String>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hdx_desktop_username: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    pub session_hop_diagram: Option<bool>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1210,6 +1130,7 @@ impl rt::Model for ActiveIcaSession {
             51 => self.total_bytes.as_field(),
             52 => self.up_time.as_field(),
             53 => self.vdi_image_name.as_field(),
+            54 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1269,14 +1190,9 @@ impl rt::Model for ActiveIcaSession {
             51 => self.total_bytes.as_field_mut(),
             52 => self.up_time.as_field_mut(),
             53 => self.vdi_image_name.as_field_mut(),
+            54 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ActiveIcaSession {
@@ -1325,64 +1241,38 @@ impl ActiveIcaSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdmLearnProfile {
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub no_of_learned_rules: Option<i64>,
-    /// `waf_profile_devices[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub waf_profile_devices_info: Option<Vec<WafProfileDevices>>,
-    /// `waf_security_settings[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub waf_security_settings_info: Option<Vec<WafSecuritySettings>>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_deployed_rules: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub adm_learn_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mail_profile: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub learning_mode: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub sms_profile: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub mail_profile: Option<String>,
     /// Since `14.1`.
     pub no_of_adc: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub no_of_deployed_rules: Option<i64>,
+    /// Since `14.1`.
+    pub no_of_learned_rules: Option<i64>,
     /// Since `14.1`.
     pub no_of_waf: Option<i64>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
+    pub servicenow_profile: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Since `14.1`.
+    pub sms_profile: Option<String>,
+    /// Since `14.1`.
+    pub waf_profile_devices_info: Option<Vec<WafProfileDevices>>,
+    /// Since `14.1`.
+    pub waf_security_settings_info: Option<Vec<WafSecuritySettings>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1420,6 +1310,7 @@ impl rt::Model for AdmLearnProfile {
             11 => self.sms_profile.as_field(),
             12 => self.waf_profile_devices_info.as_field(),
             13 => self.waf_security_settings_info.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1439,14 +1330,9 @@ impl rt::Model for AdmLearnProfile {
             11 => self.sms_profile.as_field_mut(),
             12 => self.waf_profile_devices_info.as_field_mut(),
             13 => self.waf_security_settings_info.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdmLearnProfile {
@@ -1533,10 +1419,8 @@ impl AdmLearnProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdvancedAnalyticsConfig {
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
     pub ns_ip_address: Option<String>,
+    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1547,6 +1431,7 @@ impl rt::Model for AdvancedAnalyticsConfig {
         match index {
             0 => self.ns_ip_address.as_field(),
             1 => self.state.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1554,14 +1439,9 @@ impl rt::Model for AdvancedAnalyticsConfig {
         match index {
             0 => self.ns_ip_address.as_field_mut(),
             1 => self.state.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdvancedAnalyticsConfig {
@@ -1621,14 +1501,10 @@ impl AdvancedAnalyticsConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfConfigInfo {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub propvalue: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub propkey: Option<String>,
+    /// Length: at most 2000.
+    pub propvalue: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1639,6 +1515,7 @@ impl rt::Model for AfConfigInfo {
         match index {
             0 => self.propkey.as_field(),
             1 => self.propvalue.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1646,14 +1523,9 @@ impl rt::Model for AfConfigInfo {
         match index {
             0 => self.propkey.as_field_mut(),
             1 => self.propvalue.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfConfigInfo {
@@ -1721,7 +1593,6 @@ impl AfConfigInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfCpxSupport {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1732,20 +1603,16 @@ impl rt::Model for AfCpxSupport {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfCpxSupport {
@@ -1797,7 +1664,6 @@ impl AfCpxSupport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseCleanup {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1808,20 +1674,16 @@ impl rt::Model for AfDatabaseCleanup {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDatabaseCleanup {
@@ -1873,8 +1735,6 @@ impl AfDatabaseCleanup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseDuration {
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 2.
     pub days: Option<i64>,
     /// Keys the reference does not document, kept as received.
@@ -1886,20 +1746,16 @@ impl rt::Model for AfDatabaseDuration {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.days.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.days.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDatabaseDuration {
@@ -1951,7 +1807,6 @@ impl AfDatabaseDuration {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfDatabaseIndex {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1962,20 +1817,16 @@ impl rt::Model for AfDatabaseIndex {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDatabaseIndex {
@@ -2035,18 +1886,16 @@ impl rt::Model for AfGenericApi {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("af_generic_api has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("af_generic_api has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for AfGenericApi {
@@ -2088,60 +1937,45 @@ impl rt::Resource for AfGenericApi {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfGeoclient {
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_user: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
     pub application_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     pub city: Option<String>,
+    /// Length: 1 to 64.
+    pub client_ip_address: Option<String>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_user: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2187,6 +2021,7 @@ impl rt::Model for AfGeoclient {
             15 => self.total_bytes.as_field(),
             16 => self.total_requests.as_field(),
             17 => self.total_user.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2210,14 +2045,9 @@ impl rt::Model for AfGeoclient {
             15 => self.total_bytes.as_field_mut(),
             16 => self.total_requests.as_field_mut(),
             17 => self.total_user.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfGeoclient {
@@ -2265,66 +2095,51 @@ impl AfGeoclient {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfGeolocation {
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub total_user: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
     pub region: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_user: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2374,6 +2189,7 @@ impl rt::Model for AfGeolocation {
             17 => self.total_bytes.as_field(),
             18 => self.total_requests.as_field(),
             19 => self.total_user.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2399,14 +2215,9 @@ impl rt::Model for AfGeolocation {
             17 => self.total_bytes.as_field_mut(),
             18 => self.total_requests.as_field_mut(),
             19 => self.total_user.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfGeolocation {
@@ -2454,15 +2265,11 @@ impl AfGeolocation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfPersistantStatInfo {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub propkey: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 2000.
     pub propvalue: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub tenant_id: Option<String>,
@@ -2477,6 +2284,7 @@ impl rt::Model for AfPersistantStatInfo {
             0 => self.propkey.as_field(),
             1 => self.propvalue.as_field(),
             2 => self.tenant_id.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2485,14 +2293,9 @@ impl rt::Model for AfPersistantStatInfo {
             0 => self.propkey.as_field_mut(),
             1 => self.propvalue.as_field_mut(),
             2 => self.tenant_id.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfPersistantStatInfo {
@@ -2553,58 +2356,46 @@ impl AfPersistantStatInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfTopNLineGraph {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vserver_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
+    pub client_ip_address: Option<String>,
     /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub entity_type: Option<String>,
     /// Since `14.1`.
     pub limit: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub entity_type: Option<String>,
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Since `14.1`.
+    pub vserver_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2640,6 +2431,7 @@ impl rt::Model for AfTopNLineGraph {
             10 => self.total_bytes.as_field(),
             11 => self.total_requests.as_field(),
             12 => self.vserver_name.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2658,14 +2450,9 @@ impl rt::Model for AfTopNLineGraph {
             10 => self.total_bytes.as_field_mut(),
             11 => self.total_requests.as_field_mut(),
             12 => self.vserver_name.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfTopNLineGraph {
@@ -2713,7 +2500,6 @@ impl AfTopNLineGraph {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfUrlCollection {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2724,20 +2510,16 @@ impl rt::Model for AfUrlCollection {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfUrlCollection {
@@ -2789,22 +2571,15 @@ impl AfUrlCollection {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfVserverPolicy {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub vserver_type: Option<String>,
-    /// `String`, read-write.
-    pub servicetype: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub policy_rule: Option<String>,
+    pub servicetype: Option<String>,
+    /// Length: at most 255.
+    pub vserver_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2824,6 +2599,7 @@ impl rt::Model for AfVserverPolicy {
             2 => self.policy_rule.as_field(),
             3 => self.servicetype.as_field(),
             4 => self.vserver_type.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2834,14 +2610,9 @@ impl rt::Model for AfVserverPolicy {
             2 => self.policy_rule.as_field_mut(),
             3 => self.servicetype.as_field_mut(),
             4 => self.vserver_type.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVserverPolicy {
@@ -2890,11 +2661,9 @@ impl AfVserverPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AgentWebTrafficDistribution {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub traffic_dist_multiplier: Option<rt::Number>,
@@ -2908,6 +2677,7 @@ impl rt::Model for AgentWebTrafficDistribution {
         match index {
             0 => self.agent_id.as_field(),
             1 => self.traffic_dist_multiplier.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2915,14 +2685,9 @@ impl rt::Model for AgentWebTrafficDistribution {
         match index {
             0 => self.agent_id.as_field_mut(),
             1 => self.traffic_dist_multiplier.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentWebTrafficDistribution {
@@ -2971,14 +2736,10 @@ impl AgentWebTrafficDistribution {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnalyticsPolicyToProfile {
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub devices: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub act_id: Option<String>,
+    /// Since `14.1`.
+    pub devices: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2989,6 +2750,7 @@ impl rt::Model for AnalyticsPolicyToProfile {
         match index {
             0 => self.act_id.as_field(),
             1 => self.devices.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2996,14 +2758,9 @@ impl rt::Model for AnalyticsPolicyToProfile {
         match index {
             0 => self.act_id.as_field_mut(),
             1 => self.devices.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnalyticsPolicyToProfile {
@@ -3051,18 +2808,14 @@ impl AnalyticsPolicyToProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalyItem {
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
     pub counter: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub value: Option<rt::Number>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
     pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub value: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3084,6 +2837,7 @@ impl rt::Model for AnomalyItem {
             3 => self.parent_name.as_field(),
             4 => self.timestamp.as_field(),
             5 => self.value.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3095,14 +2849,9 @@ impl rt::Model for AnomalyItem {
             3 => self.parent_name.as_field_mut(),
             4 => self.timestamp.as_field_mut(),
             5 => self.value.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnomalyItem {
@@ -3151,37 +2900,31 @@ impl AnomalyItem {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiAuth {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_auth_failure: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_auth_success: Option<rt::Number>,
@@ -3208,6 +2951,7 @@ impl rt::Model for ApiAuth {
             4 => self.rpt_sample_time.as_field(),
             5 => self.total_auth_failure.as_field(),
             6 => self.total_auth_success.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3220,14 +2964,9 @@ impl rt::Model for ApiAuth {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.total_auth_failure.as_field_mut(),
             6 => self.total_auth_success.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiAuth {
@@ -3276,64 +3015,58 @@ impl ApiAuth {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpoint {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_endpoint: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_server_response_time: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_endpoint: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3369,6 +3102,7 @@ impl rt::Model for ApiEndpoint {
             10 => self.total_auth_failure.as_field(),
             11 => self.total_bytes.as_field(),
             12 => self.total_requests.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3387,14 +3121,9 @@ impl rt::Model for ApiEndpoint {
             10 => self.total_auth_failure.as_field_mut(),
             11 => self.total_bytes.as_field_mut(),
             12 => self.total_requests.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpoint {
@@ -3443,74 +3172,56 @@ impl ApiEndpoint {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointDiscovery {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub min_query_param: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_query_param: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
     /// Since `14.1`.
     pub api_spec_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub query_param: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_auth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub status_reason: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub is_auth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub max_query_param: Option<i64>,
+    /// Since `14.1`.
+    pub min_query_param: Option<i64>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub query_param: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub status_reason: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3548,6 +3259,7 @@ impl rt::Model for ApiEndpointDiscovery {
             11 => self.status_reason.as_field(),
             12 => self.total_bytes.as_field(),
             13 => self.total_requests.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3567,14 +3279,9 @@ impl rt::Model for ApiEndpointDiscovery {
             11 => self.status_reason.as_field_mut(),
             12 => self.total_bytes.as_field_mut(),
             13 => self.total_requests.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointDiscovery {
@@ -3623,44 +3330,38 @@ impl ApiEndpointDiscovery {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardBytes {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3686,6 +3387,7 @@ impl rt::Model for ApiEndpointPerfDashboardBytes {
             5 => self.rpt_sample_time.as_field(),
             6 => self.server_response_time.as_field(),
             7 => self.total_bytes.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3699,14 +3401,9 @@ impl rt::Model for ApiEndpointPerfDashboardBytes {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.server_response_time.as_field_mut(),
             7 => self.total_bytes.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointPerfDashboardBytes {
@@ -3755,44 +3452,38 @@ impl ApiEndpointPerfDashboardBytes {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardRequest {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3818,6 +3509,7 @@ impl rt::Model for ApiEndpointPerfDashboardRequest {
             5 => self.rpt_sample_time.as_field(),
             6 => self.server_response_time.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3831,14 +3523,9 @@ impl rt::Model for ApiEndpointPerfDashboardRequest {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.server_response_time.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointPerfDashboardRequest {
@@ -3887,44 +3574,38 @@ impl ApiEndpointPerfDashboardRequest {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointPerfDashboardResponse {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub api_instance: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3950,6 +3631,7 @@ impl rt::Model for ApiEndpointPerfDashboardResponse {
             5 => self.response_time.as_field(),
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_response_time.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3963,14 +3645,9 @@ impl rt::Model for ApiEndpointPerfDashboardResponse {
             5 => self.response_time.as_field_mut(),
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_response_time.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointPerfDashboardResponse {
@@ -4019,44 +3696,38 @@ impl ApiEndpointPerfDashboardResponse {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointRateLimitDashboard {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_ratelimited_requests: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_ratelimited_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4082,6 +3753,7 @@ impl rt::Model for ApiEndpointRateLimitDashboard {
             5 => self.total_bytes.as_field(),
             6 => self.total_ratelimited_requests.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4095,14 +3767,9 @@ impl rt::Model for ApiEndpointRateLimitDashboard {
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_ratelimited_requests.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointRateLimitDashboard {
@@ -4151,40 +3818,34 @@ impl ApiEndpointRateLimitDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiEndpointSecurityDashboard {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_success: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_success: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4208,6 +3869,7 @@ impl rt::Model for ApiEndpointSecurityDashboard {
             4 => self.rpt_sample_time.as_field(),
             5 => self.total_auth_failure.as_field(),
             6 => self.total_auth_success.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4220,14 +3882,9 @@ impl rt::Model for ApiEndpointSecurityDashboard {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.total_auth_failure.as_field_mut(),
             6 => self.total_auth_success.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointSecurityDashboard {
@@ -4276,80 +3933,64 @@ impl ApiEndpointSecurityDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiGeolocation {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub latitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub api_instance: Option<String>,
+    /// Since `14.1`.
+    pub city: Option<String>,
     /// Since `14.1`.
     pub country: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub country_code: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_country: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub city: Option<String>,
-    /// `Double`, read-write.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub longitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_response_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub region: Option<String>,
+    /// Since `14.1`.
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_country: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4393,6 +4034,7 @@ impl rt::Model for ApiGeolocation {
             14 => self.total_bytes.as_field(),
             15 => self.total_country.as_field(),
             16 => self.total_requests.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4415,14 +4057,9 @@ impl rt::Model for ApiGeolocation {
             14 => self.total_bytes.as_field_mut(),
             15 => self.total_country.as_field_mut(),
             16 => self.total_requests.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiGeolocation {
@@ -4471,48 +4108,38 @@ impl ApiGeolocation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiHttpRespStatus {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub status_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub status_reason: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4538,6 +4165,7 @@ impl rt::Model for ApiHttpRespStatus {
             5 => self.status_reason.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4551,14 +4179,9 @@ impl rt::Model for ApiHttpRespStatus {
             5 => self.status_reason.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiHttpRespStatus {
@@ -4607,58 +4230,54 @@ impl ApiHttpRespStatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstance {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_instance: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
+    pub max_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_server_response_time: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_instance: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4692,6 +4311,7 @@ impl rt::Model for ApiInstance {
             9 => self.total_auth_failure.as_field(),
             10 => self.total_bytes.as_field(),
             11 => self.total_requests.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4709,14 +4329,9 @@ impl rt::Model for ApiInstance {
             9 => self.total_auth_failure.as_field_mut(),
             10 => self.total_bytes.as_field_mut(),
             11 => self.total_requests.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstance {
@@ -4765,41 +4380,39 @@ impl ApiInstance {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceDashboard {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_instance: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_api_endpoint: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_endpoint: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_instance: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,
@@ -4830,6 +4443,7 @@ impl rt::Model for ApiInstanceDashboard {
             6 => self.total_api_instance.as_field(),
             7 => self.total_bytes.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4844,14 +4458,9 @@ impl rt::Model for ApiInstanceDashboard {
             6 => self.total_api_instance.as_field_mut(),
             7 => self.total_bytes.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstanceDashboard {
@@ -4900,44 +4509,38 @@ impl ApiInstanceDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceDiscovery {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_api_resource: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub no_of_api_resource: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4963,6 +4566,7 @@ impl rt::Model for ApiInstanceDiscovery {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4976,14 +4580,9 @@ impl rt::Model for ApiInstanceDiscovery {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstanceDiscovery {
@@ -5032,47 +4631,43 @@ impl ApiInstanceDiscovery {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstancePerfDashboard {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_endpoint: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_endpoint: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,
@@ -5105,6 +4700,7 @@ impl rt::Model for ApiInstancePerfDashboard {
             7 => self.total_auth_failure.as_field(),
             8 => self.total_bytes.as_field(),
             9 => self.total_requests.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5120,14 +4716,9 @@ impl rt::Model for ApiInstancePerfDashboard {
             7 => self.total_auth_failure.as_field_mut(),
             8 => self.total_bytes.as_field_mut(),
             9 => self.total_requests.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstancePerfDashboard {
@@ -5176,72 +4767,62 @@ impl ApiInstancePerfDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiInstanceSecurityDashboard {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub authentication_status_code: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_api_endpoint: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_failure: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ctnssource_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_auth_success: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub authentication_status_code: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ctnssource_ip_address: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_api_endpoint: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_failure: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_auth_success: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5279,6 +4860,7 @@ impl rt::Model for ApiInstanceSecurityDashboard {
             11 => self.total_auth_success.as_field(),
             12 => self.total_bytes.as_field(),
             13 => self.total_requests.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5298,14 +4880,9 @@ impl rt::Model for ApiInstanceSecurityDashboard {
             11 => self.total_auth_success.as_field_mut(),
             12 => self.total_bytes.as_field_mut(),
             13 => self.total_requests.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstanceSecurityDashboard {
@@ -5354,48 +4931,42 @@ impl ApiInstanceSecurityDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiMostAccessEndpoint {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5423,6 +4994,7 @@ impl rt::Model for ApiMostAccessEndpoint {
             6 => self.rpt_sample_time.as_field(),
             7 => self.total_bytes.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5437,14 +5009,9 @@ impl rt::Model for ApiMostAccessEndpoint {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.total_bytes.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiMostAccessEndpoint {
@@ -5493,44 +5060,38 @@ impl ApiMostAccessEndpoint {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiRateLimit {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_ratelimited_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_ratelimited_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5556,6 +5117,7 @@ impl rt::Model for ApiRateLimit {
             5 => self.total_bytes.as_field(),
             6 => self.total_ratelimited_requests.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5569,14 +5131,9 @@ impl rt::Model for ApiRateLimit {
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_ratelimited_requests.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiRateLimit {
@@ -5625,41 +5182,35 @@ impl ApiRateLimit {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiRateLimitDashboard {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_ratelimited_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_ratelimited_requests: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,
@@ -5688,6 +5239,7 @@ impl rt::Model for ApiRateLimitDashboard {
             5 => self.total_bytes.as_field(),
             6 => self.total_ratelimited_requests.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5701,14 +5253,9 @@ impl rt::Model for ApiRateLimitDashboard {
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_ratelimited_requests.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiRateLimitDashboard {
@@ -5757,46 +5304,38 @@ impl ApiRateLimitDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslCertificate {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5822,6 +5361,7 @@ impl rt::Model for ApiSslCertificate {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5835,14 +5375,9 @@ impl rt::Model for ApiSslCertificate {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslCertificate {
@@ -5891,46 +5426,38 @@ impl ApiSslCertificate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslCipher {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub api_instance: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5956,6 +5483,7 @@ impl rt::Model for ApiSslCipher {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5969,14 +5497,9 @@ impl rt::Model for ApiSslCipher {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslCipher {
@@ -6025,46 +5548,38 @@ impl ApiSslCipher {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslFailureBackend {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6090,6 +5605,7 @@ impl rt::Model for ApiSslFailureBackend {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6103,14 +5619,9 @@ impl rt::Model for ApiSslFailureBackend {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslFailureBackend {
@@ -6159,46 +5670,38 @@ impl ApiSslFailureBackend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslFailureFrontend {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub api_instance: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6224,6 +5727,7 @@ impl rt::Model for ApiSslFailureFrontend {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6237,14 +5741,9 @@ impl rt::Model for ApiSslFailureFrontend {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslFailureFrontend {
@@ -6293,46 +5792,38 @@ impl ApiSslFailureFrontend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslKeyStrength {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6358,6 +5849,7 @@ impl rt::Model for ApiSslKeyStrength {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6371,14 +5863,9 @@ impl rt::Model for ApiSslKeyStrength {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslKeyStrength {
@@ -6427,46 +5914,38 @@ impl ApiSslKeyStrength {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApiSslProtocol {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_endpoint: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub api_instance: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6492,6 +5971,7 @@ impl rt::Model for ApiSslProtocol {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6505,14 +5985,9 @@ impl rt::Model for ApiSslProtocol {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslProtocol {
@@ -6560,34 +6035,30 @@ impl ApiSslProtocol {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppAuthenticationSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auth_failures: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub auth_successes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ind_id: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6611,6 +6082,7 @@ impl rt::Model for AppAuthenticationSummary {
             4 => self.ip_address.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_requests.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6623,14 +6095,9 @@ impl rt::Model for AppAuthenticationSummary {
             4 => self.ip_address.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_requests.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppAuthenticationSummary {
@@ -6672,22 +6139,14 @@ impl rt::Resource for AppAuthenticationSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppConfigError {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub category: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub total_apps: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub category: Option<String>,
     /// Since `14.1`.
     pub rpt_sample_time: Option<String>,
+    /// Since `14.1`.
+    pub total_apps: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6705,6 +6164,7 @@ impl rt::Model for AppConfigError {
             1 => self.category.as_field(),
             2 => self.rpt_sample_time.as_field(),
             3 => self.total_apps.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6714,14 +6174,9 @@ impl rt::Model for AppConfigError {
             1 => self.category.as_field_mut(),
             2 => self.rpt_sample_time.as_field_mut(),
             3 => self.total_apps.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppConfigError {
@@ -6764,48 +6219,32 @@ impl rt::Resource for AppConfigError {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppDevicesInfo {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
     /// Since `14.1`.
-    pub session_track_method: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub session_attribute: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub session_attribute: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub session_track_method: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6831,6 +6270,7 @@ impl rt::Model for AppDevicesInfo {
             5 => self.parent_name.as_field(),
             6 => self.session_attribute.as_field(),
             7 => self.session_track_method.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6844,14 +6284,9 @@ impl rt::Model for AppDevicesInfo {
             5 => self.parent_name.as_field_mut(),
             6 => self.session_attribute.as_field_mut(),
             7 => self.session_track_method.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppDevicesInfo {
@@ -6911,26 +6346,16 @@ impl AppDevicesInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppHealth {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vservername: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub health_score: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<String>,
+    /// Since `14.1`.
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6950,6 +6375,7 @@ impl rt::Model for AppHealth {
             2 => self.ip_address.as_field(),
             3 => self.rpt_sample_time.as_field(),
             4 => self.vservername.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6960,14 +6386,9 @@ impl rt::Model for AppHealth {
             2 => self.ip_address.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
             4 => self.vservername.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppHealth {
@@ -7009,18 +6430,12 @@ impl rt::Resource for AppHealth {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppLatency {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub category: Option<String>,
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7036,6 +6451,7 @@ impl rt::Model for AppLatency {
             0 => self.application_name.as_field(),
             1 => self.category.as_field(),
             2 => self.rpt_sample_time.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7044,14 +6460,9 @@ impl rt::Model for AppLatency {
             0 => self.application_name.as_field_mut(),
             1 => self.category.as_field_mut(),
             2 => self.rpt_sample_time.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppLatency {
@@ -7093,16 +6504,10 @@ impl rt::Resource for AppLatency {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppServerError {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub category: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub category: Option<String>,
     /// Since `14.1`.
     pub rpt_sample_time: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7116,6 +6521,7 @@ impl rt::Model for AppServerError {
             0 => self.appname.as_field(),
             1 => self.category.as_field(),
             2 => self.rpt_sample_time.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7124,14 +6530,9 @@ impl rt::Model for AppServerError {
             0 => self.appname.as_field_mut(),
             1 => self.category.as_field_mut(),
             2 => self.rpt_sample_time.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppServerError {
@@ -7173,16 +6574,10 @@ impl rt::Resource for AppServerError {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSslConfigError {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub category: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub category: Option<String>,
     /// Since `14.1`.
     pub total_apps: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7196,6 +6591,7 @@ impl rt::Model for AppSslConfigError {
             0 => self.appname.as_field(),
             1 => self.category.as_field(),
             2 => self.total_apps.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7204,14 +6600,9 @@ impl rt::Model for AppSslConfigError {
             0 => self.appname.as_field_mut(),
             1 => self.category.as_field_mut(),
             2 => self.total_apps.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppSslConfigError {
@@ -7253,196 +6644,148 @@ impl rt::Resource for AppSslConfigError {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnit {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
     pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_certificate_name: Option<String>,
-    /// `Double`, read-write.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_frontend: Option<String>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_protocol_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_negotiated_cipher_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_key_strength_name: Option<String>,
-    /// `Double`, read-write.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
     ///
     /// Since `14.1`.
-    pub vserver_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub domain_name: Option<String>,
     /// Length: at most 256.
-    pub ssl_cipher_name: Option<String>,
-    /// Wire name `mismatchCiphers`. Type `String`, read-write.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Wire name `mismatchCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub mismatch_ciphers: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     pub netscaler_processing_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub percentage_usage: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_response_time: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ssl_certificate_name: Option<String>,
+    /// Length: at most 256.
     ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// Wire name `unsupportedCiphers`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub ssl_cipher_failure_backend: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_failure_frontend: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_negotiated_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_key_strength_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_protocol_name: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Wire name `unsupportedCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub unsupported_ciphers: Option<String>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
+    /// Length: at most 2000.
     ///
     /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_backend: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub uri_url: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percentage_usage: Option<rt::Number>,
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vserver_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7558,6 +6901,7 @@ impl rt::Model for AppUnit {
             50 => self.user_agent_name.as_field(),
             51 => self.vpn_user_name.as_field(),
             52 => self.vserver_count.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7616,14 +6960,9 @@ impl rt::Model for AppUnit {
             50 => self.user_agent_name.as_field_mut(),
             51 => self.vpn_user_name.as_field_mut(),
             52 => self.vserver_count.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppUnit {
@@ -7672,66 +7011,58 @@ impl AppUnit {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnitBackend {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vservername: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub application_response_time: Option<rt::Number>,
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub netscaler_processing_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ctnsappname_b: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub netscaler_processing_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7767,6 +7098,7 @@ impl rt::Model for AppUnitBackend {
             10 => self.total_bytes.as_field(),
             11 => self.total_requests.as_field(),
             12 => self.vservername.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7785,14 +7117,9 @@ impl rt::Model for AppUnitBackend {
             10 => self.total_bytes.as_field_mut(),
             11 => self.total_requests.as_field_mut(),
             12 => self.vservername.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppUnitBackend {
@@ -7840,18 +7167,14 @@ impl AppUnitBackend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppUnitMapping {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7869,6 +7192,7 @@ impl rt::Model for AppUnitMapping {
             1 => self.id.as_field(),
             2 => self.name.as_field(),
             3 => self.rpt_sample_time.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7878,14 +7202,9 @@ impl rt::Model for AppUnitMapping {
             1 => self.id.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppUnitMapping {
@@ -7934,42 +7253,28 @@ impl AppUnitMapping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppfirewallPolicy {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub schema_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
     /// Since `14.1`.
     pub network_function: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub application_name: Option<String>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub schema_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7997,6 +7302,7 @@ impl rt::Model for AppfirewallPolicy {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8011,14 +7317,9 @@ impl rt::Model for AppfirewallPolicy {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfirewallPolicy {
@@ -8067,270 +7368,222 @@ impl AppfirewallPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ApplicationName {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_certificate_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_frontend: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_media_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_protocol_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_negotiated_cipher_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub http_media_type_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_miss: Option<rt::Number>,
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub ic_no_store_reason: Option<String>,
-    /// Wire name `mismatchCiphers`. Type `String`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Wire name `mismatchCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub mismatch_ciphers: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vserver_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_key_strength_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub netscaler_processing_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub percentage_usage: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub percentage_usage: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_certificate_name: Option<String>,
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub ssl_cipher_failure_backend: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
     ///
     /// Since `14.1`.
-    pub ic_reval: Option<rt::Number>,
-    /// Wire name `unsupportedCiphers`. Type `String`, read-write.
+    pub ssl_cipher_failure_frontend: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_negotiated_cipher_name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_key_strength_name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_protocol_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Wire name `unsupportedCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub unsupported_ciphers: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vserver_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8446,6 +7699,7 @@ impl rt::Model for ApplicationName {
             50 => self.user_agent_name.as_field(),
             51 => self.vpn_user_name.as_field(),
             52 => self.vserver_count.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8504,14 +7758,9 @@ impl rt::Model for ApplicationName {
             50 => self.user_agent_name.as_field_mut(),
             51 => self.vpn_user_name.as_field_mut(),
             52 => self.vserver_count.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApplicationName {
@@ -8560,48 +7809,30 @@ impl ApplicationName {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppsecProfileConfig {
-    /// `account_takeover_config[]`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub ato_config: Option<Vec<AccountTakeoverConfig>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub enabled: Option<bool>,
-    /// `app_devices_info[]`, read-write.
-    ///
+    pub id: Option<String>,
     /// Since `14.1`.
     pub app_devices: Option<Vec<AppDevicesInfo>>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub ato_config: Option<Vec<AccountTakeoverConfig>>,
+    /// Since `14.1`.
+    pub config_mode: Option<i64>,
+    /// Since `14.1`.
+    pub enabled: Option<bool>,
+    /// Since `14.1`.
+    pub is_default: Option<bool>,
+    /// Since `14.1`.
+    pub model_settings: Option<Vec<ModelSettingsInfo>>,
+    /// Since `14.1`.
+    pub no_of_apps: Option<String>,
+    /// Since `14.1`.
+    pub no_of_models: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub profile_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub config_mode: Option<i64>,
-    /// `model_settings_info[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub model_settings: Option<Vec<ModelSettingsInfo>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_models: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_apps: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_default: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8631,6 +7862,7 @@ impl rt::Model for AppsecProfileConfig {
             7 => self.no_of_apps.as_field(),
             8 => self.no_of_models.as_field(),
             9 => self.profile_name.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8646,14 +7878,9 @@ impl rt::Model for AppsecProfileConfig {
             7 => self.no_of_apps.as_field_mut(),
             8 => self.no_of_models.as_field_mut(),
             9 => self.profile_name.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppsecProfileConfig {
@@ -8733,26 +7960,20 @@ impl AppsecProfileConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotLogExpression {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_log_expr_value: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bot_attack_offset: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bot_attack_offset_len: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub bot_log_expr_comment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub bot_log_expr_name: Option<String>,
+    /// Since `14.1`.
+    pub bot_log_expr_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8772,6 +7993,7 @@ impl rt::Model for BotLogExpression {
             2 => self.bot_log_expr_comment.as_field(),
             3 => self.bot_log_expr_name.as_field(),
             4 => self.bot_log_expr_value.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8782,14 +8004,9 @@ impl rt::Model for BotLogExpression {
             2 => self.bot_log_expr_comment.as_field_mut(),
             3 => self.bot_log_expr_name.as_field_mut(),
             4 => self.bot_log_expr_value.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotLogExpression {
@@ -8832,42 +8049,28 @@ impl rt::Resource for BotLogExpression {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotPolicy {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_function: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub application_name: Option<String>,
     /// Since `14.1`.
-    pub schema_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub network_function: Option<String>,
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
     pub rule: Option<String>,
+    /// Since `14.1`.
+    pub schema_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8895,6 +8098,7 @@ impl rt::Model for BotPolicy {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8909,14 +8113,9 @@ impl rt::Model for BotPolicy {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotPolicy {
@@ -8964,142 +8163,94 @@ impl BotPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotViolation {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_severity_desc: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub signature_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_developer: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub action_type: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_id: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_detection_mechanism: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_attacks: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_ip_address: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub region_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_signature_category: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_severity: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_log_message: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_true_client_ip: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_vserver: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_type_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_type: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub action_type_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_category_desc: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_category: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub session_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub attack_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub backend_appname: Option<String>,
+    /// Since `14.1`.
+    pub backend_vserver: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
+    pub bot_category: Option<rt::Number>,
+    /// Since `14.1`.
+    pub bot_category_desc: Option<String>,
+    /// Since `14.1`.
+    pub bot_detection_mechanism: Option<i64>,
+    /// Since `14.1`.
     pub bot_detection_mechanism_desc: Option<String>,
+    /// Since `14.1`.
+    pub bot_developer: Option<String>,
+    /// Since `14.1`.
+    pub bot_log_message: Option<String>,
+    /// Since `14.1`.
+    pub bot_severity: Option<i64>,
+    /// Since `14.1`.
+    pub bot_severity_desc: Option<String>,
+    /// Since `14.1`.
+    pub bot_signature_category: Option<String>,
+    /// Since `14.1`.
+    pub bot_true_client_ip: Option<i64>,
+    /// Since `14.1`.
+    pub bot_type: Option<i64>,
+    /// Since `14.1`.
+    pub bot_type_desc: Option<String>,
+    /// Since `14.1`.
+    pub city: Option<String>,
+    /// Since `14.1`.
+    pub country_code: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Since `14.1`.
+    pub http_req_url: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub longitude: Option<rt::Number>,
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
+    /// Since `14.1`.
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub session_id: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub signature_id: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub source_ip_address: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_id: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9177,6 +8328,7 @@ impl rt::Model for BotViolation {
             31 => self.source_ip_address.as_field(),
             32 => self.total_attacks.as_field(),
             33 => self.transaction_id.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9216,14 +8368,9 @@ impl rt::Model for BotViolation {
             31 => self.source_ip_address.as_field_mut(),
             32 => self.total_attacks.as_field_mut(),
             33 => self.transaction_id.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotViolation {
@@ -9265,42 +8412,26 @@ impl rt::Resource for BotViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BotViolationSummary {
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appname: Option<String>,
+    /// Since `14.1`.
+    pub backend_appname: Option<String>,
+    /// Since `14.1`.
+    pub backend_vserver: Option<String>,
+    /// Since `14.1`.
+    pub bot_human_ratio: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
+    /// Since `14.1`.
+    pub host_name: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
     /// Since `14.1`.
     pub total_bots: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_violations: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_human_ratio: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub host_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_vserver: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub backend_appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9328,6 +8459,7 @@ impl rt::Model for BotViolationSummary {
             6 => self.ip_address.as_field(),
             7 => self.total_bots.as_field(),
             8 => self.total_violations.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9342,14 +8474,9 @@ impl rt::Model for BotViolationSummary {
             6 => self.ip_address.as_field_mut(),
             7 => self.total_bots.as_field_mut(),
             8 => self.total_violations.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotViolationSummary {
@@ -9391,190 +8518,142 @@ impl rt::Resource for BotViolationSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Client {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
     ///
-    /// Length: at most 256.
-    pub ssl_certificate_name: Option<String>,
-    /// `Double`, read-write.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub app_unit_name: Option<String>,
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_client_side_max: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
-    pub ssl_protocol_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_negotiated_cipher_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub http_content_type_name: Option<String>,
     /// Length: at most 30.
     pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_frontend: Option<String>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// Wire name `mismatchCiphers`. Type `String`, read-write.
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub load_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Wire name `mismatchCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub mismatch_ciphers: Option<String>,
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_key_strength_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
-    /// Since `14.1`.
-    pub ssl_cipher_failure_backend: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub network_latency_client_side_max: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub percent_bw_saved: Option<rt::Number>,
-    /// Wire name `unsupportedCiphers`. Type `String`, read-write.
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub ssl_certificate_name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_failure_backend: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub ssl_cipher_failure_frontend: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_negotiated_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_key_strength_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_protocol_name: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Wire name `unsupportedCiphers`.
     ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub unsupported_ciphers: Option<String>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 2000.
     ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9684,6 +8763,7 @@ impl rt::Model for Client {
             47 => self.uri_url.as_field(),
             48 => self.user_agent_name.as_field(),
             49 => self.vpn_user_name.as_field(),
+            50 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9739,14 +8819,9 @@ impl rt::Model for Client {
             47 => self.uri_url.as_field_mut(),
             48 => self.user_agent_name.as_field_mut(),
             49 => self.vpn_user_name.as_field_mut(),
+            50 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Client {
@@ -9794,86 +8869,66 @@ impl Client {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientDetails {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub email_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub login_failures: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub confidence: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_agent: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub detection_reason: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub confidence: Option<i64>,
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_detection_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curr_clients: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub detection_reason: Option<String>,
+    /// Since `14.1`.
+    pub email_address: Option<String>,
+    /// Since `14.1`.
+    pub first_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ind_detection_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ind_id: Option<i64>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub last_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub login_failures: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub login_successes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsvr_rspbytes_rate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsvr_req_rate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub first_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub request_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Since `14.1`.
+    pub user_agent: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vsvr_req_rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vsvr_rspbytes_rate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9923,6 +8978,7 @@ impl rt::Model for ClientDetails {
             17 => self.user_agent.as_field(),
             18 => self.vsvr_req_rate.as_field(),
             19 => self.vsvr_rspbytes_rate.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9948,14 +9004,9 @@ impl rt::Model for ClientDetails {
             17 => self.user_agent.as_field_mut(),
             18 => self.vsvr_req_rate.as_field_mut(),
             19 => self.vsvr_rspbytes_rate.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClientDetails {
@@ -9997,70 +9048,56 @@ impl rt::Resource for ClientDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientSessionDetails {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub session_id: Option<String>,
-    /// `Double`, read-write.
-    ///
+    pub client_ip_address: Option<String>,
     /// Since `14.1`.
-    pub error_trans_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub confidence: Option<i64>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub empty_referrers_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub web_page_count: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub trans_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub urls_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub script_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    pub error_trans_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub image_count: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub confidence: Option<i64>,
-    /// `String`, read-write.
+    pub ind_detection_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ind_id: Option<i64>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub script_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub session_id: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub trans_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub urls_count: Option<rt::Number>,
     /// Since `14.1`.
     pub user_agent: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub web_page_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10102,6 +9139,7 @@ impl rt::Model for ClientSessionDetails {
             13 => self.urls_count.as_field(),
             14 => self.user_agent.as_field(),
             15 => self.web_page_count.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10123,14 +9161,9 @@ impl rt::Model for ClientSessionDetails {
             13 => self.urls_count.as_field_mut(),
             14 => self.user_agent.as_field_mut(),
             15 => self.web_page_count.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClientSessionDetails {
@@ -10172,46 +9205,30 @@ impl rt::Resource for ClientSessionDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientUrlDetails {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub user_agent: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub client_ip_address: Option<String>,
     /// Since `14.1`.
     pub confidence: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub decision_criteria: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub ind_id: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub decision_criteria: Option<String>,
-    /// `Double`, read-write.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub url: Option<String>,
+    /// Since `14.1`.
+    pub user_agent: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10241,6 +9258,7 @@ impl rt::Model for ClientUrlDetails {
             7 => self.rpt_sample_time.as_field(),
             8 => self.url.as_field(),
             9 => self.user_agent.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10256,14 +9274,9 @@ impl rt::Model for ClientUrlDetails {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.url.as_field_mut(),
             9 => self.user_agent.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClientUrlDetails {
@@ -10305,11 +9318,9 @@ impl rt::Resource for ClientUrlDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCache {
-    /// `Boolean`, read-write.
-    pub enable: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
+    pub enable: Option<bool>,
     pub reset: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -10322,6 +9333,7 @@ impl rt::Model for DbCache {
             0 => self.count.as_field(),
             1 => self.enable.as_field(),
             2 => self.reset.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10330,14 +9342,9 @@ impl rt::Model for DbCache {
             0 => self.count.as_field_mut(),
             1 => self.enable.as_field_mut(),
             2 => self.reset.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCache {
@@ -10397,138 +9404,104 @@ impl DbCache {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Device {
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percentage_usage: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
     pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub percentage_usage: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10614,6 +9587,7 @@ impl rt::Model for Device {
             35 => self.uri_url.as_field(),
             36 => self.user_agent_name.as_field(),
             37 => self.vpn_user_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10657,14 +9631,9 @@ impl rt::Model for Device {
             35 => self.uri_url.as_field_mut(),
             36 => self.user_agent_name.as_field_mut(),
             37 => self.vpn_user_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Device {
@@ -10713,42 +9682,26 @@ impl Device {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DiagnosticsDetails {
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub action: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub feature: Option<String>,
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub issue_type: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub msg: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ns_ip_address: Option<String>,
     /// Since `14.1`.
     pub vsrvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub issue_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10774,6 +9727,7 @@ impl rt::Model for DiagnosticsDetails {
             5 => self.msg.as_field(),
             6 => self.ns_ip_address.as_field(),
             7 => self.vsrvr_name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10787,14 +9741,9 @@ impl rt::Model for DiagnosticsDetails {
             5 => self.msg.as_field_mut(),
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.vsrvr_name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DiagnosticsDetails {
@@ -10843,44 +9792,40 @@ impl DiagnosticsDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DnsDetails {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mem_usage_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metric_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cpuusagepcnt: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub cpuusagepcnt: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub dns_tot_neg_nxdmn_entries: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub dns_tot_queries: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub mem_usage_bytes: Option<rt::Number>,
+    /// Since `14.1`.
+    pub metric_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub metric_value: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub dns_tot_neg_nxdmn_entries: Option<rt::Number>,
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10908,6 +9853,7 @@ impl rt::Model for DnsDetails {
             6 => self.metric_name.as_field(),
             7 => self.metric_value.as_field(),
             8 => self.rpt_sample_time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10922,14 +9868,9 @@ impl rt::Model for DnsDetails {
             6 => self.metric_name.as_field_mut(),
             7 => self.metric_value.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsDetails {
@@ -10977,170 +9918,138 @@ impl DnsDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Domain {
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_open_connections_mcb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_open_connections_breaches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub miss_count_breaches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub open_connections_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_response_time_mcb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_bandwidth_mcb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub num_of_bandwidth_breaches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub netscaler_processing_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percentage_usage: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_hits_breaches: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hits_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_response_time_breaches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub response_time_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth_breach: Option<rt::Number>,
+    /// Reference type `Double`.
     pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub hits_breach: Option<rt::Number>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
     /// Length: at most 256.
     pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub num_of_hits_mcb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub miss_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub miss_count_breaches: Option<rt::Number>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub netscaler_processing_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_bandwidth_breaches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_bandwidth_mcb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_hits_breaches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_hits_mcb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_open_connections_breaches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_open_connections_mcb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_response_time_breaches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub num_of_response_time_mcb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub open_connections_breach: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub percentage_usage: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub response_time_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11262,6 +10171,7 @@ impl rt::Model for Domain {
             53 => self.uri_url.as_field(),
             54 => self.user_agent_name.as_field(),
             55 => self.vpn_user_name.as_field(),
+            56 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11323,14 +10233,9 @@ impl rt::Model for Domain {
             53 => self.uri_url.as_field_mut(),
             54 => self.user_agent_name.as_field_mut(),
             55 => self.vpn_user_name.as_field_mut(),
+            56 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Domain {
@@ -11378,18 +10283,14 @@ impl Domain {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DomainMapping {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11407,6 +10308,7 @@ impl rt::Model for DomainMapping {
             1 => self.id.as_field(),
             2 => self.name.as_field(),
             3 => self.rpt_sample_time.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11416,14 +10318,9 @@ impl rt::Model for DomainMapping {
             1 => self.id.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DomainMapping {
@@ -11471,16 +10368,10 @@ impl DomainMapping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GatewayError {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub metric: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -11494,6 +10385,7 @@ impl rt::Model for GatewayError {
             0 => self.metric.as_field(),
             1 => self.rpt_sample_time.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11502,14 +10394,9 @@ impl rt::Model for GatewayError {
             0 => self.metric.as_field_mut(),
             1 => self.rpt_sample_time.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GatewayError {
@@ -11551,46 +10438,26 @@ impl rt::Resource for GatewayError {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GeoUserInfo {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_apps: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_sessions: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_countries: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_users: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub country_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
     pub rpt_sample_time: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub session_id: Option<String>,
+    /// Since `14.1`.
+    pub total_apps: Option<String>,
+    /// Since `14.1`.
+    pub total_bytes: Option<String>,
+    /// Since `14.1`.
+    pub total_countries: Option<String>,
+    /// Since `14.1`.
+    pub total_sessions: Option<String>,
+    /// Since `14.1`.
+    pub total_users: Option<String>,
+    /// Since `14.1`.
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11620,6 +10487,7 @@ impl rt::Model for GeoUserInfo {
             7 => self.total_sessions.as_field(),
             8 => self.total_users.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11635,14 +10503,9 @@ impl rt::Model for GeoUserInfo {
             7 => self.total_sessions.as_field_mut(),
             8 => self.total_users.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GeoUserInfo {
@@ -11684,64 +10547,51 @@ impl rt::Resource for GeoUserInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktop {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub desktop_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
     /// Length: at most 64.
     pub client_subnet: Option<String>,
-    /// `Double`, read-write.
-    pub active_session_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
     pub hdx_desktop_username: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub ica_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    pub username: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ica_user_name: Option<String>,
+    pub id: Option<String>,
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11801,6 +10651,7 @@ impl rt::Model for HdxDesktop {
             22 => self.session_duration.as_field(),
             23 => self.total_bytes.as_field(),
             24 => self.username.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11831,14 +10682,9 @@ impl rt::Model for HdxDesktop {
             22 => self.session_duration.as_field_mut(),
             23 => self.total_bytes.as_field_mut(),
             24 => self.username.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HdxDesktop {
@@ -11886,196 +10732,161 @@ impl HdxDesktop {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopSession {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_rejected: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Boolean`, read-write.
-    pub session_hop_diagram: Option<bool>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_stopped: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usb_status: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_breach_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hdx_desktop_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub acr_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
+    /// Length: at most 255.
+    pub client_hostname: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ha_failover_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_accepted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub client_hostname: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub client_type: Option<String>,
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_accepted: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_rejected: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_stopped: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_monitoring_supported: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ha_failover_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub hdx_desktop_username: Option<String>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub ica_rtt: Option<rt::Number>,
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_monitoring_supported: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_breach_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    pub session_hop_diagram: Option<bool>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usb_status: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12245,6 +11056,7 @@ impl rt::Model for HdxDesktopSession {
             77 => self.usb_status.as_field(),
             78 => self.user_type.as_field(),
             79 => self.vdi_image_name.as_field(),
+            80 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12330,14 +11142,9 @@ impl rt::Model for HdxDesktopSession {
             77 => self.usb_status.as_field_mut(),
             78 => self.user_type.as_field_mut(),
             79 => self.vdi_image_name.as_field_mut(),
+            80 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HdxDesktopSession {
@@ -12385,186 +11192,152 @@ impl HdxDesktopSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopSessionInactive {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_rejected: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_terminate_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_breach_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hdx_desktop_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usb_status: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub terminated_reason: Option<String>,
-    /// `Double`, read-write.
-    pub count_usb_stopped: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub acr_count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
+    /// Length: at most 255.
+    pub client_hostname: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub acr_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub client_type: Option<String>,
     /// Length: at most 1024.
     pub client_version: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_monitoring_supported: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
     pub count_usb_accepted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ha_failover_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub client_hostname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub count_usb_rejected: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_stopped: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ha_failover_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub hdx_desktop_username: Option<String>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_monitoring_supported: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_breach_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_terminate_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Length: at most 1024.
+    pub terminated_reason: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usb_status: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12726,6 +11499,7 @@ impl rt::Model for HdxDesktopSessionInactive {
             73 => self.usb_status.as_field(),
             74 => self.user_type.as_field(),
             75 => self.vdi_image_name.as_field(),
+            76 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12807,14 +11581,9 @@ impl rt::Model for HdxDesktopSessionInactive {
             73 => self.usb_status.as_field_mut(),
             74 => self.user_type.as_field_mut(),
             75 => self.vdi_image_name.as_field_mut(),
+            76 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HdxDesktopSessionInactive {
@@ -12862,56 +11631,46 @@ impl HdxDesktopSessionInactive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HdxDesktopTimeline {
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
     /// Length: at most 64.
     pub client_subnet: Option<String>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
     /// Length: 1 to 64.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub username: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
     pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12963,6 +11722,7 @@ impl rt::Model for HdxDesktopTimeline {
             18 => self.session_duration.as_field(),
             19 => self.total_bytes.as_field(),
             20 => self.username.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12989,14 +11749,9 @@ impl rt::Model for HdxDesktopTimeline {
             18 => self.session_duration.as_field_mut(),
             19 => self.total_bytes.as_field_mut(),
             20 => self.username.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HdxDesktopTimeline {
@@ -13044,24 +11799,16 @@ impl HdxDesktopTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpHeader {
-    /// `Boolean`, read-write.
-    pub http_resp_status: Option<bool>,
-    /// `Boolean`, read-write.
-    pub user_agent: Option<bool>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub ic_nostore_reason: Option<bool>,
-    /// `Boolean`, read-write.
-    pub http_req_method: Option<bool>,
-    /// `Boolean`, read-write.
     pub domain: Option<bool>,
-    /// `Boolean`, read-write.
-    pub operating_system: Option<bool>,
-    /// `Boolean`, read-write.
-    pub http_media_type: Option<bool>,
-    /// `Boolean`, read-write.
     pub http_content_type: Option<bool>,
+    pub http_media_type: Option<bool>,
+    pub http_req_method: Option<bool>,
+    pub http_resp_status: Option<bool>,
+    pub ic_nostore_reason: Option<bool>,
+    pub operating_system: Option<bool>,
+    pub user_agent: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13089,6 +11836,7 @@ impl rt::Model for HttpHeader {
             6 => self.ic_nostore_reason.as_field(),
             7 => self.operating_system.as_field(),
             8 => self.user_agent.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13103,14 +11851,9 @@ impl rt::Model for HttpHeader {
             6 => self.ic_nostore_reason.as_field_mut(),
             7 => self.operating_system.as_field_mut(),
             8 => self.user_agent.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpHeader {
@@ -13162,130 +11905,98 @@ impl HttpHeader {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpReqMethod {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 30.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    pub name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13367,6 +12078,7 @@ impl rt::Model for HttpReqMethod {
             33 => self.uri_url.as_field(),
             34 => self.user_agent_name.as_field(),
             35 => self.vpn_user_name.as_field(),
+            36 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13408,14 +12120,9 @@ impl rt::Model for HttpReqMethod {
             33 => self.uri_url.as_field_mut(),
             34 => self.user_agent_name.as_field_mut(),
             35 => self.vpn_user_name.as_field_mut(),
+            36 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpReqMethod {
@@ -13463,142 +12170,106 @@ impl HttpReqMethod {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HttpRespStatus {
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 30.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    pub name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
     /// Length: at most 256.
     pub status_reason: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13684,6 +12355,7 @@ impl rt::Model for HttpRespStatus {
             35 => self.uri_url.as_field(),
             36 => self.user_agent_name.as_field(),
             37 => self.vpn_user_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13727,14 +12399,9 @@ impl rt::Model for HttpRespStatus {
             35 => self.uri_url.as_field_mut(),
             36 => self.user_agent_name.as_field_mut(),
             37 => self.vpn_user_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpRespStatus {
@@ -13782,68 +12449,57 @@ impl HttpRespStatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaApp {
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_start_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_session_id: Option<String>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub app_start_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_enumeration_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_launches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
     pub app_terminate_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub ica_session_id: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub active_launches: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usage_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usage_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13899,6 +12555,7 @@ impl rt::Model for IcaApp {
             20 => self.up_time.as_field(),
             21 => self.usage_time.as_field(),
             22 => self.user_count.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13927,14 +12584,9 @@ impl rt::Model for IcaApp {
             20 => self.up_time.as_field_mut(),
             21 => self.usage_time.as_field_mut(),
             22 => self.user_count.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaApp {
@@ -13982,36 +12634,31 @@ impl IcaApp {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaAppActive {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub usage_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
     pub app_terminate_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub app_start_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub is_active: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub launch_duration: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub usage_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14047,6 +12694,7 @@ impl rt::Model for IcaAppActive {
             10 => self.rpt_sample_time.as_field(),
             11 => self.state.as_field(),
             12 => self.usage_time.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14065,14 +12713,9 @@ impl rt::Model for IcaAppActive {
             10 => self.rpt_sample_time.as_field_mut(),
             11 => self.state.as_field_mut(),
             12 => self.usage_time.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaAppActive {
@@ -14120,64 +12763,53 @@ impl IcaAppActive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaAppTimeline {
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub app_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_session_id: Option<String>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub app_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timeline_user_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usage_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_launches: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_terminate_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub app_terminate_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_session_id: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub timeline_user_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usage_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14229,6 +12861,7 @@ impl rt::Model for IcaAppTimeline {
             18 => self.up_time.as_field(),
             19 => self.usage_time.as_field(),
             20 => self.user_count.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14255,14 +12888,9 @@ impl rt::Model for IcaAppTimeline {
             18 => self.up_time.as_field_mut(),
             19 => self.usage_time.as_field_mut(),
             20 => self.user_count.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaAppTimeline {
@@ -14310,46 +12938,34 @@ impl IcaAppTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaChannel {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub channel_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub channel_count: Option<rt::Number>,
     /// Length: 1 to 128.
     pub description: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14381,6 +12997,7 @@ impl rt::Model for IcaChannel {
             8 => self.name.as_field(),
             9 => self.rpt_sample_time.as_field(),
             10 => self.total_bytes.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14397,14 +13014,9 @@ impl rt::Model for IcaChannel {
             8 => self.name.as_field_mut(),
             9 => self.rpt_sample_time.as_field_mut(),
             10 => self.total_bytes.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaChannel {
@@ -14452,42 +13064,32 @@ impl IcaChannel {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaClientUserAgent {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub user_agent_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_agent_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14517,6 +13119,7 @@ impl rt::Model for IcaClientUserAgent {
             7 => self.rpt_sample_time.as_field(),
             8 => self.total_bytes.as_field(),
             9 => self.user_agent_count.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14532,14 +13135,9 @@ impl rt::Model for IcaClientUserAgent {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.total_bytes.as_field_mut(),
             9 => self.user_agent_count.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaClientUserAgent {
@@ -14587,54 +13185,44 @@ impl IcaClientUserAgent {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDevice {
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_launches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub active_launches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14676,6 +13264,7 @@ impl rt::Model for IcaDevice {
             13 => self.total_bytes.as_field(),
             14 => self.type_.as_field(),
             15 => self.user_count.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14697,14 +13286,9 @@ impl rt::Model for IcaDevice {
             13 => self.total_bytes.as_field_mut(),
             14 => self.type_.as_field_mut(),
             15 => self.user_count.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDevice {
@@ -14752,56 +13336,46 @@ impl IcaDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceActive {
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_launches: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub active_launches: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub active_session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14845,6 +13419,7 @@ impl rt::Model for IcaDeviceActive {
             14 => self.total_bytes.as_field(),
             15 => self.type_.as_field(),
             16 => self.user_count.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14867,14 +13442,9 @@ impl rt::Model for IcaDeviceActive {
             14 => self.total_bytes.as_field_mut(),
             15 => self.type_.as_field_mut(),
             16 => self.user_count.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDeviceActive {
@@ -14922,50 +13492,33 @@ impl IcaDeviceActive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSessionHopDetail {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub license: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub instance_state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub version: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_session_id: Option<String>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: 1 to 64.
+    pub instance_state: Option<String>,
     pub is_gateway: Option<bool>,
+    /// Length: 1 to 64.
+    pub license: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Length: 1 to 256.
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14999,6 +13552,7 @@ impl rt::Model for IcaDeviceSessionHopDetail {
             9 => self.name.as_field(),
             10 => self.server_latency.as_field(),
             11 => self.version.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15016,14 +13570,9 @@ impl rt::Model for IcaDeviceSessionHopDetail {
             9 => self.name.as_field_mut(),
             10 => self.server_latency.as_field_mut(),
             11 => self.version.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDeviceSessionHopDetail {
@@ -15071,30 +13620,22 @@ impl IcaDeviceSessionHopDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSkipFlow {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub group_reason_id: Option<rt::Number>,
     /// Length: 1 to 64.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub skipflow_count: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub skipflow_reason_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub group_reason_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub skipflow_description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub skipflow_count: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub skipflow_description: Option<String>,
+    /// Reference type `Double`.
+    pub skipflow_reason_id: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15120,6 +13661,7 @@ impl rt::Model for IcaDeviceSkipFlow {
             5 => self.skipflow_count.as_field(),
             6 => self.skipflow_description.as_field(),
             7 => self.skipflow_reason_id.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15133,14 +13675,9 @@ impl rt::Model for IcaDeviceSkipFlow {
             5 => self.skipflow_count.as_field_mut(),
             6 => self.skipflow_description.as_field_mut(),
             7 => self.skipflow_reason_id.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDeviceSkipFlow {
@@ -15188,116 +13725,97 @@ impl IcaDeviceSkipFlow {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaDeviceSkipFlowDetails {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub skipflow_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub skipflow_reason_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub group_reason_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub skipflow_description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub group_reason_id: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub launch_duration: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub skipflow_count: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub skipflow_description: Option<String>,
+    /// Reference type `Double`.
+    pub skipflow_reason_id: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15389,6 +13907,7 @@ impl rt::Model for IcaDeviceSkipFlowDetails {
             38 => self.state.as_field(),
             39 => self.total_bytes.as_field(),
             40 => self.up_time.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15435,14 +13954,9 @@ impl rt::Model for IcaDeviceSkipFlowDetails {
             38 => self.state.as_field_mut(),
             39 => self.total_bytes.as_field_mut(),
             40 => self.up_time.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDeviceSkipFlowDetails {
@@ -15491,56 +14005,46 @@ impl IcaDeviceSkipFlowDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaEdt {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_count: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    pub bandwidth: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub edt_count: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15570,6 +14074,7 @@ impl rt::Model for IcaEdt {
             7 => self.name.as_field(),
             8 => self.rpt_sample_time.as_field(),
             9 => self.total_bytes.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15585,14 +14090,9 @@ impl rt::Model for IcaEdt {
             7 => self.name.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.total_bytes.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaEdt {
@@ -15640,23 +14140,21 @@ impl IcaEdt {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaL7LatencyUpdate {
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -15683,6 +14181,7 @@ impl rt::Model for IcaL7LatencyUpdate {
             5 => self.l7_threshold_max_client_breach.as_field(),
             6 => self.l7_threshold_max_server_breach.as_field(),
             7 => self.rpt_sample_time.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15696,14 +14195,9 @@ impl rt::Model for IcaL7LatencyUpdate {
             5 => self.l7_threshold_max_client_breach.as_field_mut(),
             6 => self.l7_threshold_max_server_breach.as_field_mut(),
             7 => self.rpt_sample_time.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaL7LatencyUpdate {
@@ -15751,24 +14245,20 @@ impl IcaL7LatencyUpdate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaLicense {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub threshold: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_license: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     pub license_in_use: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub threshold: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_license: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15792,6 +14282,7 @@ impl rt::Model for IcaLicense {
             4 => self.rpt_sample_time.as_field(),
             5 => self.threshold.as_field(),
             6 => self.total_license.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15804,14 +14295,9 @@ impl rt::Model for IcaLicense {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.threshold.as_field_mut(),
             6 => self.total_license.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaLicense {
@@ -15859,60 +14345,51 @@ impl IcaLicense {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaServerSessionHopDetail {
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
     pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15964,6 +14441,7 @@ impl rt::Model for IcaServerSessionHopDetail {
             18 => self.session_rtt.as_field(),
             19 => self.session_setup_time.as_field(),
             20 => self.state.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15990,14 +14468,9 @@ impl rt::Model for IcaServerSessionHopDetail {
             18 => self.session_rtt.as_field_mut(),
             19 => self.session_setup_time.as_field_mut(),
             20 => self.state.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaServerSessionHopDetail {
@@ -16045,198 +14518,163 @@ impl IcaServerSessionHopDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSession {
-    /// `Double`, read-write.
-    pub l7_threshold_breach_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usb_status: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_stopped: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time_local: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub session_hop_diagram: Option<bool>,
-    /// `Double`, read-write.
-    pub count_usb_rejected: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub acr_count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub application_enumeration_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_monitoring_supported: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_accepted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ha_failover_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
     /// Length: at most 255.
     pub client_hostname: Option<String>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub acr_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub client_type: Option<String>,
     /// Length: at most 1024.
     pub client_version: Option<String>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_accepted: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_rejected: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_stopped: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
     pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ha_failover_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_app_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_monitoring_supported: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_breach_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    pub session_hop_diagram: Option<bool>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usb_status: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16402,6 +14840,7 @@ impl rt::Model for IcaSession {
             75 => self.up_time.as_field(),
             76 => self.usb_status.as_field(),
             77 => self.user_type.as_field(),
+            78 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16485,14 +14924,9 @@ impl rt::Model for IcaSession {
             75 => self.up_time.as_field_mut(),
             76 => self.usb_status.as_field_mut(),
             77 => self.user_type.as_field_mut(),
+            78 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaSession {
@@ -16540,33 +14974,25 @@ impl IcaSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionHopDetail {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub dc_latency: Option<rt::Number>,
     /// Since `14.1`.
     pub edt_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub dc_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub hop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub hop_location: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub ica_device_name: Option<String>,
-    /// `Double`, read-write.
-    pub hop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hop_location: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -16595,6 +15021,7 @@ impl rt::Model for IcaSessionHopDetail {
             6 => self.ica_device_name.as_field(),
             7 => self.id.as_field(),
             8 => self.rpt_sample_time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16609,14 +15036,9 @@ impl rt::Model for IcaSessionHopDetail {
             6 => self.ica_device_name.as_field_mut(),
             7 => self.id.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaSessionHopDetail {
@@ -16664,196 +15086,160 @@ impl IcaSessionHopDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionInactive {
-    /// `Double`, read-write.
-    pub ha_failover_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_accepted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub acr_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
     /// Length: at most 255.
     pub client_hostname: Option<String>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_monitoring_supported: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `Double`, read-write.
-    pub acr_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_max_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub count_usb_stopped: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub terminated_reason: Option<String>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_server_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub usb_status: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_avg_client_breach: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_threshold_breach_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub client_type: Option<String>,
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_accepted: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_rejected: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub count_usb_stopped: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ha_failover_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
     /// Length: 1 to 128.
-    pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_terminate_time_local: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_monitoring_supported: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_avg_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_breach_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_client_breach: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_threshold_max_server_breach: Option<rt::Number>,
+    /// Reference type `Double`.
     pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
     /// Length: 1 to 128.
     pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub count_usb_rejected: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_terminate_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Length: at most 1024.
+    pub terminated_reason: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub usb_status: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17015,6 +15401,7 @@ impl rt::Model for IcaSessionInactive {
             73 => self.up_time.as_field(),
             74 => self.usb_status.as_field(),
             75 => self.user_type.as_field(),
+            76 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17096,14 +15483,9 @@ impl rt::Model for IcaSessionInactive {
             73 => self.up_time.as_field_mut(),
             74 => self.usb_status.as_field_mut(),
             75 => self.user_type.as_field_mut(),
+            76 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaSessionInactive {
@@ -17151,16 +15533,12 @@ impl IcaSessionInactive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaSessionTimeout {
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 2.
-    pub timeout_value: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 2.
     ///
     /// Since `14.1`.
     pub gateway_session_timeout: Option<i64>,
+    /// Range: at least 2.
+    pub timeout_value: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17174,6 +15552,7 @@ impl rt::Model for IcaSessionTimeout {
         match index {
             0 => self.gateway_session_timeout.as_field(),
             1 => self.timeout_value.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17181,14 +15560,9 @@ impl rt::Model for IcaSessionTimeout {
         match index {
             0 => self.gateway_session_timeout.as_field_mut(),
             1 => self.timeout_value.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaSessionTimeout {
@@ -17240,112 +15614,91 @@ impl IcaSessionTimeout {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUser {
-    /// `String`, read-write.
-    pub user_agent: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub active_app_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     pub city: Option<String>,
-    /// `Double`, read-write.
-    pub latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Length: at most 64.
+    pub client_subnet: Option<String>,
+    /// Reference type `Double`.
     pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_session_id: Option<String>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    pub client_subnet: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_app_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
     pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    pub user_agent: Option<String>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17441,6 +15794,7 @@ impl rt::Model for IcaUser {
             40 => self.total_bytes.as_field(),
             41 => self.user_agent.as_field(),
             42 => self.user_count.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17489,14 +15843,9 @@ impl rt::Model for IcaUser {
             40 => self.total_bytes.as_field_mut(),
             41 => self.user_agent.as_field_mut(),
             42 => self.user_count.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaUser {
@@ -17544,76 +15893,58 @@ impl IcaUser {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUserSessionHopDetail {
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    pub city: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
     /// Length: 1 to 128.
     pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
     pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
     pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17677,6 +16008,7 @@ impl rt::Model for IcaUserSessionHopDetail {
             24 => self.session_rtt.as_field(),
             25 => self.session_setup_time.as_field(),
             26 => self.state.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17709,14 +16041,9 @@ impl rt::Model for IcaUserSessionHopDetail {
             24 => self.session_rtt.as_field_mut(),
             25 => self.session_setup_time.as_field_mut(),
             26 => self.state.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaUserSessionHopDetail {
@@ -17764,92 +16091,80 @@ impl IcaUserSessionHopDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IcaUserTimeline {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_desktop_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_launch_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Length: at most 64.
+    pub client_subnet: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub edt_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_desktop_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_launch_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub app_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    pub client_subnet: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latency: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub non_edt_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
     pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17925,6 +16240,7 @@ impl rt::Model for IcaUserTimeline {
             30 => self.session_reconnect.as_field(),
             31 => self.total_bytes.as_field(),
             32 => self.user_count.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17963,14 +16279,9 @@ impl rt::Model for IcaUserTimeline {
             30 => self.session_reconnect.as_field_mut(),
             31 => self.total_bytes.as_field_mut(),
             32 => self.user_count.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaUserTimeline {
@@ -18018,112 +16329,89 @@ impl IcaUserTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InactiveIcaSession {
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_rx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
     pub clientside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
+    pub device_type: Option<String>,
     /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub edt_type: Option<String>,
     /// Since `14.1`.
     pub hdx_desktop_username: Option<String>,
-    /// `Double`, read-write.
-    pub session_type: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
     /// Length: 1 to 128.
     pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_type: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18209,6 +16497,7 @@ impl rt::Model for InactiveIcaSession {
             35 => self.total_bytes.as_field(),
             36 => self.up_time.as_field(),
             37 => self.vdi_image_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18252,14 +16541,9 @@ impl rt::Model for InactiveIcaSession {
             35 => self.total_bytes.as_field_mut(),
             36 => self.up_time.as_field_mut(),
             37 => self.vdi_image_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InactiveIcaSession {
@@ -18307,69 +16591,41 @@ impl InactiveIcaSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InsightThreshold {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `Double`, read-write.
-    pub exporter_id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    pub reference_key: Option<String>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Length: at most 256.
+    pub city: Option<String>,
+    /// Length: at most 256.
+    pub country: Option<String>,
+    pub ctnsappname: Option<String>,
+    pub duration: Option<String>,
+    /// Reference type `Double`.
+    pub exporter_id: Option<rt::Number>,
+    pub feature: Option<String>,
+    pub group_name: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    pub group_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub is_enabled: Option<String>,
+    pub mail_profile: Option<String>,
+    pub name: Option<String>,
     /// Since `14.1`.
     pub pagerduty_profile: Option<String>,
-    /// `String`, read-write.
-    pub is_enabled: Option<String>,
-    /// `String`, read-write.
-    pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub reference_key: Option<String>,
     /// Length: at most 256.
-    pub country: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `Boolean`, read-write.
-    pub stylebook_flag: Option<bool>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub region: Option<String>,
+    pub resource_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub servicenow_profile: Option<String>,
     /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    pub ctnsappname: Option<String>,
-    /// `Double`, read-only.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-only.
+    pub sms_profile: Option<String>,
+    pub stylebook_flag: Option<bool>,
+    /// Read-only: never sent.
     pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -18426,6 +16682,7 @@ impl rt::Model for InsightThreshold {
             20 => self.sms_profile.as_field(),
             21 => self.stylebook_flag.as_field(),
             22 => self.tenant_name.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18454,14 +16711,9 @@ impl rt::Model for InsightThreshold {
             20 => self.sms_profile.as_field_mut(),
             21 => self.stylebook_flag.as_field_mut(),
             22 => self.tenant_name.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InsightThreshold {
@@ -18552,16 +16804,11 @@ impl InsightThreshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LogDatarecord {
-    /// `Boolean`, read-write.
-    ///
+    pub hdx: Option<bool>,
+    pub security: Option<bool>,
     /// Since `14.1`.
     pub vpn: Option<bool>,
-    /// `Boolean`, read-write.
-    pub security: Option<bool>,
-    /// `Boolean`, read-write.
     pub web: Option<bool>,
-    /// `Boolean`, read-write.
-    pub hdx: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18574,6 +16821,7 @@ impl rt::Model for LogDatarecord {
             1 => self.security.as_field(),
             2 => self.vpn.as_field(),
             3 => self.web.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18583,14 +16831,9 @@ impl rt::Model for LogDatarecord {
             1 => self.security.as_field_mut(),
             2 => self.vpn.as_field_mut(),
             3 => self.web.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LogDatarecord {
@@ -18651,24 +16894,14 @@ impl LogDatarecord {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ModelSettingsInfo {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub model_id: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub model_id: Option<i64>,
     /// Since `14.1`.
     pub model_sensitivity: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
     /// Since `14.1`.
     pub parent_name: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -18690,6 +16923,7 @@ impl rt::Model for ModelSettingsInfo {
             2 => self.model_sensitivity.as_field(),
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18700,14 +16934,9 @@ impl rt::Model for ModelSettingsInfo {
             2 => self.model_sensitivity.as_field_mut(),
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ModelSettingsInfo {
@@ -18767,7 +16996,6 @@ impl ModelSettingsInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MultihopFeature {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -18778,20 +17006,16 @@ impl rt::Model for MultihopFeature {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MultihopFeature {
@@ -18851,82 +17075,50 @@ impl MultihopFeature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NativeViolation {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_category_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_recommend_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_name_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub appname: Option<String>,
     /// Since `14.1`.
     pub confidence: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svcname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
-    pub violation_ratio: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ind_category_desc: Option<String>,
     /// Since `14.1`.
     pub ind_detection_msg: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_weight_desc: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub ind_id: Option<rt::Number>,
     /// Since `14.1`.
-    pub violation_count: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub ind_name_desc: Option<String>,
     /// Since `14.1`.
-    pub appname: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub ind_recommend_desc: Option<String>,
     /// Since `14.1`.
     pub ind_value: Option<i64>,
-    /// `Integer`, read-write.
+    /// Since `14.1`.
+    pub ind_weight_desc: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub severity: Option<i64>,
+    /// Since `14.1`.
+    pub severity_desc: Option<String>,
+    /// Since `14.1`.
+    pub svcname: Option<String>,
+    /// Since `14.1`.
     pub total_violations: Option<i64>,
+    /// Since `14.1`.
+    pub violation_count: Option<i64>,
+    /// Since `14.1`.
+    pub violation_ratio: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18974,6 +17166,7 @@ impl rt::Model for NativeViolation {
             16 => self.total_violations.as_field(),
             17 => self.violation_count.as_field(),
             18 => self.violation_ratio.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18998,14 +17191,9 @@ impl rt::Model for NativeViolation {
             16 => self.total_violations.as_field_mut(),
             17 => self.violation_count.as_field_mut(),
             18 => self.violation_ratio.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NativeViolation {
@@ -19048,24 +17236,18 @@ impl rt::Resource for NativeViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAppConfigGroup {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19081,6 +17263,7 @@ impl rt::Model for NsAppConfigGroup {
             0 => self.ctnsappname.as_field(),
             1 => self.display_name.as_field(),
             2 => self.ns_ip_address.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19089,14 +17272,9 @@ impl rt::Model for NsAppConfigGroup {
             0 => self.ctnsappname.as_field_mut(),
             1 => self.display_name.as_field_mut(),
             2 => self.ns_ip_address.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsAppConfigGroup {
@@ -19145,38 +17323,26 @@ impl NsAppConfigGroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverAplusCommands {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rollback_command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub index: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
+    /// Since `14.1`.
+    pub command: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub index: Option<i64>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub rollback_command: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19202,6 +17368,7 @@ impl rt::Model for NssslvserverAplusCommands {
             5 => self.ns_ip_address.as_field(),
             6 => self.rollback_command.as_field(),
             7 => self.vsrvr_name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19215,14 +17382,9 @@ impl rt::Model for NssslvserverAplusCommands {
             5 => self.ns_ip_address.as_field_mut(),
             6 => self.rollback_command.as_field_mut(),
             7 => self.vsrvr_name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverAplusCommands {
@@ -19271,38 +17433,24 @@ impl NssslvserverAplusCommands {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRating {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub protocol_score: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ciphersuite_score: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub a_plus: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_rating: Option<String>,
-    /// `String`, read-only.
+    pub ciphersuite_score: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub protocol_score: Option<i64>,
+    /// Since `14.1`.
+    pub ssl_rating: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19328,6 +17476,7 @@ impl rt::Model for NssslvserverRating {
             5 => self.protocol_score.as_field(),
             6 => self.ssl_rating.as_field(),
             7 => self.vsrvr_name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19341,14 +17490,9 @@ impl rt::Model for NssslvserverRating {
             5 => self.protocol_score.as_field_mut(),
             6 => self.ssl_rating.as_field_mut(),
             7 => self.vsrvr_name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverRating {
@@ -19397,46 +17541,34 @@ impl NssslvserverRating {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRatingDetails {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub msg: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub issue_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub issue_ids: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub issue_type_id: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub issue_ids: Option<String>,
+    /// Since `14.1`.
+    pub issue_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub issue_type_id: Option<i64>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub msg: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19464,6 +17596,7 @@ impl rt::Model for NssslvserverRatingDetails {
             6 => self.msg.as_field(),
             7 => self.ns_ip_address.as_field(),
             8 => self.vsrvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19478,14 +17611,9 @@ impl rt::Model for NssslvserverRatingDetails {
             6 => self.msg.as_field_mut(),
             7 => self.ns_ip_address.as_field_mut(),
             8 => self.vsrvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverRatingDetails {
@@ -19534,42 +17662,28 @@ impl NssslvserverRatingDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRatingJobMapping {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latest_configjob_timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latest_configjob_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub job_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub app_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub job_success: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub job_success: Option<bool>,
+    /// Since `14.1`.
+    pub job_type: Option<String>,
+    /// Since `14.1`.
+    pub latest_configjob_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub latest_configjob_timestamp: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19597,6 +17711,7 @@ impl rt::Model for NssslvserverRatingJobMapping {
             6 => self.latest_configjob_timestamp.as_field(),
             7 => self.ns_ip_address.as_field(),
             8 => self.vsrvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19611,14 +17726,9 @@ impl rt::Model for NssslvserverRatingJobMapping {
             6 => self.latest_configjob_timestamp.as_field_mut(),
             7 => self.ns_ip_address.as_field_mut(),
             8 => self.vsrvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverRatingJobMapping {
@@ -19667,38 +17777,26 @@ impl NssslvserverRatingJobMapping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssslvserverRevertCommands {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsrvr_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub index: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rollback_command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub command: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub index: Option<i64>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub rollback_command: Option<String>,
+    /// Since `14.1`.
+    pub vsrvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19724,6 +17822,7 @@ impl rt::Model for NssslvserverRevertCommands {
             5 => self.ns_ip_address.as_field(),
             6 => self.rollback_command.as_field(),
             7 => self.vsrvr_name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19737,14 +17836,9 @@ impl rt::Model for NssslvserverRevertCommands {
             5 => self.ns_ip_address.as_field_mut(),
             6 => self.rollback_command.as_field_mut(),
             7 => self.vsrvr_name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverRevertCommands {
@@ -19792,140 +17886,106 @@ impl NssslvserverRevertCommands {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OperatingSystem {
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
     ///
-    /// Length: at most 30.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 2000.
     ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20011,6 +18071,7 @@ impl rt::Model for OperatingSystem {
             35 => self.uri_url.as_field(),
             36 => self.user_agent_name.as_field(),
             37 => self.vpn_user_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20054,14 +18115,9 @@ impl rt::Model for OperatingSystem {
             35 => self.uri_url.as_field_mut(),
             36 => self.user_agent_name.as_field_mut(),
             37 => self.vpn_user_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for OperatingSystem {
@@ -20110,42 +18166,28 @@ impl OperatingSystem {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PolicyApplication {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub schema_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_function: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Since `14.1`.
+    pub network_function: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub application_name: Option<String>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub schema_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20173,6 +18215,7 @@ impl rt::Model for PolicyApplication {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20187,14 +18230,9 @@ impl rt::Model for PolicyApplication {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PolicyApplication {
@@ -20242,42 +18280,34 @@ impl PolicyApplication {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PredictionBand {
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub total_violations: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub ctnsappname: Option<String>,
+    /// Since `14.1`.
+    pub ind_category_desc: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ind_id: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ind_name_desc: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub prediction_exp_value: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub prediction_max_value: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_name_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_category_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
+    pub total_violations: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20305,6 +18335,7 @@ impl rt::Model for PredictionBand {
             6 => self.prediction_max_value.as_field(),
             7 => self.rpt_sample_time.as_field(),
             8 => self.total_violations.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20319,14 +18350,9 @@ impl rt::Model for PredictionBand {
             6 => self.prediction_max_value.as_field_mut(),
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.total_violations.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PredictionBand {
@@ -20368,50 +18394,30 @@ impl rt::Resource for PredictionBand {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProfileSafetyConfig {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub stat_flag: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub security_type_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sig_rule_logstring: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sig_rule_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_sig_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub block_flag: Option<i64>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub log_flag: Option<i64>,
+    /// Since `14.1`.
+    pub none_flag: Option<i64>,
+    /// Since `14.1`.
+    pub profile_sig_name: Option<String>,
+    /// Since `14.1`.
+    pub security_type: Option<i64>,
+    /// Since `14.1`.
+    pub security_type_desc: Option<String>,
+    /// Since `14.1`.
+    pub sig_rule_category: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub sig_rule_id: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub log_flag: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    pub sig_rule_logstring: Option<String>,
     /// Since `14.1`.
-    pub security_type: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub none_flag: Option<i64>,
+    pub stat_flag: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20443,6 +18449,7 @@ impl rt::Model for ProfileSafetyConfig {
             8 => self.sig_rule_id.as_field(),
             9 => self.sig_rule_logstring.as_field(),
             10 => self.stat_flag.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20459,14 +18466,9 @@ impl rt::Model for ProfileSafetyConfig {
             8 => self.sig_rule_id.as_field_mut(),
             9 => self.sig_rule_logstring.as_field_mut(),
             10 => self.stat_flag.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProfileSafetyConfig {
@@ -20508,46 +18510,38 @@ impl rt::Resource for ProfileSafetyConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProfileSafetyData {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_safety_index: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sig_log_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_none_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_sig_enable_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_sig_disable_count: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub iprep_safety_index: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_sig_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub profile_block_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub profile_none_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub profile_not_block_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub profile_safety_index: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub profile_sig_disable_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub profile_sig_enable_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub profile_sig_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sig_log_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20577,6 +18571,7 @@ impl rt::Model for ProfileSafetyData {
             7 => self.profile_sig_enable_count.as_field(),
             8 => self.profile_sig_name.as_field(),
             9 => self.sig_log_count.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20592,14 +18587,9 @@ impl rt::Model for ProfileSafetyData {
             7 => self.profile_sig_enable_count.as_field_mut(),
             8 => self.profile_sig_name.as_field_mut(),
             9 => self.sig_log_count.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProfileSafetyData {
@@ -20642,38 +18632,24 @@ impl rt::Resource for ProfileSafetyData {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ProtectionInfo {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub config: Option<String>,
+    /// Since `14.1`.
+    pub enable_keys: Option<String>,
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
     /// Since `14.1`.
     pub protection_id: Option<i64>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub protection_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub protection_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub enable_keys: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub config: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20699,6 +18675,7 @@ impl rt::Model for ProtectionInfo {
             5 => self.protection_id.as_field(),
             6 => self.protection_name.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20712,14 +18689,9 @@ impl rt::Model for ProtectionInfo {
             5 => self.protection_id.as_field_mut(),
             6 => self.protection_name.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtectionInfo {
@@ -20787,142 +18759,115 @@ impl ProtectionInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RelatedDesktopSession {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_duration: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    pub vdi_image_name: Option<String>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub acr_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
+    pub city: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ica_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub session_hop_diagram: Option<bool>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
     /// Length: 1 to 128.
     pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
     pub clientside_cb: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub clientside_packet_retransmits: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub device_type: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
     /// Since `14.1`.
     pub hdx_desktop_username: Option<String>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ica_rtt: Option<rt::Number>,
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    pub session_hop_diagram: Option<bool>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub session_setup_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
+    pub vdi_image_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21048,6 +18993,7 @@ impl rt::Model for RelatedDesktopSession {
             55 => self.up_time.as_field(),
             56 => self.user_type.as_field(),
             57 => self.vdi_image_name.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21111,14 +19057,9 @@ impl rt::Model for RelatedDesktopSession {
             55 => self.up_time.as_field_mut(),
             56 => self.user_type.as_field_mut(),
             57 => self.vdi_image_name.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RelatedDesktopSession {
@@ -21166,166 +19107,135 @@ impl RelatedDesktopSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RelatedIcaSession {
-    /// `Double`, read-write.
-    pub euem: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub serverside_cb: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub launch_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_msi: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ip_block_name: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_0_win: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub ica_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub client_jitter: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub edt_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub is_multi_hop: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub acr_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub application_enumeration_duration: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `Double`, read-write.
-    pub session_reconnect: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_serverside_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub acr_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_active: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub client_version: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    pub server_side_ns_delay: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub duration_summary_bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub client_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
     pub client_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_packet_retransmits: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub server_latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_side_ns_delay: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub selected_time_total_byte: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_setup_time_local: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ica_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_rto: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub receiver_version: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub user_type: Option<String>,
-    /// `Double`, read-write.
-    pub clientside_0_win: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_jitter: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub serverside_packet_retransmits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub client_tx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub client_rx_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub l7_clientside_latency: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub pn_agent_version: Option<String>,
-    /// `Double`, read-write.
-    pub server_srtt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub host_delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub client_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub client_tx_bytes: Option<rt::Number>,
     /// Length: 1 to 128.
     pub client_type: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_enumeration_duration: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_rtt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 1024.
+    pub client_version: Option<String>,
+    /// Reference type `Double`.
+    pub clientside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clientside_rto: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Reference type `Double`.
+    pub duration_summary_bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub edt_type: Option<String>,
+    /// Reference type `Double`.
+    pub euem: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub host_delay: Option<rt::Number>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub ica_app_name: Option<String>,
-    /// `Double`, read-write.
-    pub sr_reconnect_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ica_device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub ica_user_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    pub ip_block_name: Option<String>,
+    /// Reference type `Double`.
+    pub is_active: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_msi: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub is_multi_hop: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_clientside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub l7_serverside_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub launch_duration: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub pn_agent_version: Option<String>,
+    /// Length: 1 to 128.
+    pub receiver_version: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub selected_time_total_byte: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub server_jitter: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_side_ns_delay: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_srtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_0_win: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_packet_retransmits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub serverside_rto: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_reconnect: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_rtt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time_local: Option<rt::Number>,
+    /// Reference type `Double`.
     pub session_type: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clientside_cb: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sr_reconnect_count: Option<rt::Number>,
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub user_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21461,6 +19371,7 @@ impl rt::Model for RelatedIcaSession {
             60 => self.total_bytes.as_field(),
             61 => self.up_time.as_field(),
             62 => self.user_type.as_field(),
+            63 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21529,14 +19440,9 @@ impl rt::Model for RelatedIcaSession {
             60 => self.total_bytes.as_field_mut(),
             61 => self.up_time.as_field_mut(),
             62 => self.user_type.as_field_mut(),
+            63 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RelatedIcaSession {
@@ -21585,42 +19491,28 @@ impl RelatedIcaSession {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ResponderPolicy {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub schema_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
     /// Since `14.1`.
     pub network_function: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub application_name: Option<String>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub schema_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21648,6 +19540,7 @@ impl rt::Model for ResponderPolicy {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21662,14 +19555,9 @@ impl rt::Model for ResponderPolicy {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderPolicy {
@@ -21718,42 +19606,28 @@ impl ResponderPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RewritePolicy {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
     /// Since `14.1`.
     pub network_function: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub pcp_hits: Option<i64>,
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pcp_hits: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub schema_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21781,6 +19655,7 @@ impl rt::Model for RewritePolicy {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21795,14 +19670,9 @@ impl rt::Model for RewritePolicy {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritePolicy {
@@ -21850,7 +19720,6 @@ impl RewritePolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityInsightFeature {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -21861,20 +19730,16 @@ impl rt::Model for SecurityInsightFeature {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SecurityInsightFeature {
@@ -21934,13 +19799,9 @@ impl SecurityInsightFeature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityViolationTypes {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 2000.
     pub description: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
     pub violation_category: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -21953,6 +19814,7 @@ impl rt::Model for SecurityViolationTypes {
             0 => self.description.as_field(),
             1 => self.id.as_field(),
             2 => self.violation_category.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21961,14 +19823,9 @@ impl rt::Model for SecurityViolationTypes {
             0 => self.description.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.violation_category.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SecurityViolationTypes {
@@ -22028,176 +19885,130 @@ impl SecurityViolationTypes {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Server {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_key_strength_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time_max: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_certificate_name: Option<String>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side_max: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
     pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub server_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
     /// Length: at most 30.
     pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
     /// Length: at most 256.
-    pub ssl_protocol_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ssl_cipher_negotiated_cipher_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub network_latency_server_side_max: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time_max: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub server_type: Option<String>,
+    /// Length: at most 256.
+    pub ssl_certificate_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_cipher_negotiated_cipher_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_key_strength_name: Option<String>,
+    /// Length: at most 256.
+    pub ssl_protocol_name: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub user_agent_name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub server_response_time: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22301,6 +20112,7 @@ impl rt::Model for Server {
             44 => self.uri_url.as_field(),
             45 => self.user_agent_name.as_field(),
             46 => self.vpn_user_name.as_field(),
+            47 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22353,14 +20165,9 @@ impl rt::Model for Server {
             44 => self.uri_url.as_field_mut(),
             45 => self.user_agent_name.as_field_mut(),
             46 => self.vpn_user_name.as_field_mut(),
+            47 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Server {
@@ -22409,96 +20216,76 @@ impl Server {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ServiceGraphGeo {
-    /// `String`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub application_response_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
+    pub bandwidth: Option<rt::Number>,
+    /// Since `14.1`.
+    pub city: Option<String>,
+    /// Since `14.1`.
+    pub country: Option<String>,
+    /// Since `14.1`.
+    pub country_code: Option<String>,
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_user: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub longitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub domain_name: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub longitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
     /// Since `14.1`.
     pub region: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Since `14.1`.
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub country: Option<String>,
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_user: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22548,6 +20335,7 @@ impl rt::Model for ServiceGraphGeo {
             17 => self.total_bytes.as_field(),
             18 => self.total_requests.as_field(),
             19 => self.total_user.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22573,14 +20361,9 @@ impl rt::Model for ServiceGraphGeo {
             17 => self.total_bytes.as_field_mut(),
             18 => self.total_requests.as_field_mut(),
             19 => self.total_user.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceGraphGeo {
@@ -22628,36 +20411,25 @@ impl ServiceGraphGeo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SessionHopDistribution {
-    /// `Double`, read-write.
-    pub latency: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub source: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub target: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    pub exporter_id: Option<String>,
+    /// Reference type `Double`.
+    pub hop_count: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub latency: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub source: Option<String>,
     /// Length: 1 to 128.
     pub source_type: Option<String>,
-    /// `Double`, read-write.
-    pub hop_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub exporter_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 128.
+    pub target: Option<String>,
     /// Length: 1 to 128.
     pub target_type: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22687,6 +20459,7 @@ impl rt::Model for SessionHopDistribution {
             7 => self.source_type.as_field(),
             8 => self.target.as_field(),
             9 => self.target_type.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22702,14 +20475,9 @@ impl rt::Model for SessionHopDistribution {
             7 => self.source_type.as_field_mut(),
             8 => self.target.as_field_mut(),
             9 => self.target_type.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SessionHopDistribution {
@@ -22757,122 +20525,75 @@ impl SessionHopDistribution {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAppSummary {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 128.
+    pub appfwlogexprcomment: Option<String>,
+    /// Length: at most 512.
+    pub appfwlogexprname: Option<String>,
+    /// Length: at most 7168.
+    pub appfwlogexprvalue: Option<String>,
     /// Length: at most 255.
-    pub violation_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub attack_category: Option<String>,
     /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub attack_time: Option<String>,
+    /// Reference type `Double`.
+    pub block_flags: Option<rt::Number>,
     /// Length: at most 255.
-    pub violation_value: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
+    /// Reference type `Double`.
+    pub counter_value: Option<rt::Number>,
+    /// Length: at most 255.
+    pub country_code: Option<String>,
+    /// Length: at most 50.
+    pub http_method: Option<String>,
+    /// Length: at most 2048.
+    pub http_req_url: Option<String>,
     /// Length: at most 255.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub severity: Option<String>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_action: Option<String>,
-    /// `Double`, read-write.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_location: Option<String>,
-    /// `Double`, read-write.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub not_blocked_flags: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub transactionid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub appfwlogexprcomment: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub signature_category: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub severity: Option<String>,
     /// Length: at most 255.
-    pub source_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub severity_type: Option<String>,
     /// Length: at most 255.
-    pub attack_time: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub country_code: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 50.
-    pub http_method: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub violation_threat_index: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    pub appfwlogexprname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub block_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub severity_type: Option<String>,
-    /// `Double`, read-write.
-    pub counter_value: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub signature_category: Option<String>,
     /// Length: at most 255.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub not_blocked_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub source_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transactionid: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transformed_flags: Option<rt::Number>,
     /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub violation_action: Option<String>,
+    pub violation_category: Option<String>,
     /// Length: at most 255.
-    pub attack_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 7168.
-    pub appfwlogexprvalue: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub violation_location: Option<String>,
+    /// Length: at most 255.
+    pub violation_name: Option<String>,
+    /// Length: at most 2048.
+    pub violation_threat_index: Option<String>,
     /// Length: at most 2048.
     pub violation_type: Option<String>,
-    /// `String`, read-write.
-    pub violation_category: Option<String>,
+    /// Length: at most 255.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22948,6 +20669,7 @@ impl rt::Model for SiAppSummary {
             30 => self.violation_threat_index.as_field(),
             31 => self.violation_type.as_field(),
             32 => self.violation_value.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22986,14 +20708,9 @@ impl rt::Model for SiAppSummary {
             30 => self.violation_threat_index.as_field_mut(),
             31 => self.violation_type.as_field_mut(),
             32 => self.violation_value.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiAppSummary {
@@ -23041,48 +20758,37 @@ impl SiAppSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAppUnit {
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `Double`, read-write.
-    pub counter_value: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
+    /// Reference type `Double`.
+    pub counter_value: Option<rt::Number>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub safety_index: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub country_code: Option<String>,
-    /// `Double`, read-write.
-    pub safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region_code: Option<String>,
-    /// `Double`, read-write.
-    pub violation_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub violation_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23126,6 +20832,7 @@ impl rt::Model for SiAppUnit {
             14 => self.threat_index.as_field(),
             15 => self.total_attacks.as_field(),
             16 => self.violation_count.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23148,14 +20855,9 @@ impl rt::Model for SiAppUnit {
             14 => self.threat_index.as_field_mut(),
             15 => self.total_attacks.as_field_mut(),
             16 => self.violation_count.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiAppUnit {
@@ -23203,30 +20905,22 @@ impl SiAppUnit {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiAttackCategory {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23250,6 +20944,7 @@ impl rt::Model for SiAttackCategory {
             4 => self.si_device_ip_address.as_field(),
             5 => self.threat_index.as_field(),
             6 => self.total_attacks.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23262,14 +20957,9 @@ impl rt::Model for SiAttackCategory {
             4 => self.si_device_ip_address.as_field_mut(),
             5 => self.threat_index.as_field_mut(),
             6 => self.total_attacks.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiAttackCategory {
@@ -23317,36 +21007,32 @@ impl SiAttackCategory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiDevice {
-    /// `Double`, read-write.
-    pub low_safety: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub medium_safety: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub medium_threat: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub high_safety: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub high_threat: Option<rt::Number>,
+    /// Reference type `Double`.
     pub index_summary: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub high_threat: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub low_safety: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub low_threat: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub medium_safety: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub medium_threat: Option<rt::Number>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub low_threat: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub high_safety: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub safety_index: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23382,6 +21068,7 @@ impl rt::Model for SiDevice {
             10 => self.safety_index.as_field(),
             11 => self.threat_index.as_field(),
             12 => self.total_attacks.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23400,14 +21087,9 @@ impl rt::Model for SiDevice {
             10 => self.safety_index.as_field_mut(),
             11 => self.threat_index.as_field_mut(),
             12 => self.total_attacks.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiDevice {
@@ -23455,108 +21137,66 @@ impl SiDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiGeoLocation {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     pub attack_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub violation_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    pub attack_time: Option<String>,
+    /// Reference type `Double`.
     pub block_flags: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub violation_threat_index: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 50.
-    pub http_method: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub signature_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_location: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_action: Option<String>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub severity: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_name: Option<String>,
-    /// `Double`, read-write.
-    pub not_blocked_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub city: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub country: Option<String>,
+    /// Length: at most 255.
+    pub country_code: Option<String>,
+    /// Length: at most 50.
+    pub http_method: Option<String>,
+    /// Length: at most 2048.
+    pub http_req_url: Option<String>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub not_blocked_flags: Option<rt::Number>,
+    /// Length: at most 255.
+    pub severity: Option<String>,
     /// Length: at most 255.
     pub severity_type: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub attack_time: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub country_code: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub signature_category: Option<String>,
     /// Length: at most 255.
     pub source_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub country: Option<String>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transformed_flags: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_action: Option<String>,
+    /// Length: at most 255.
+    pub violation_location: Option<String>,
+    /// Length: at most 255.
+    pub violation_name: Option<String>,
+    /// Length: at most 2048.
+    pub violation_threat_index: Option<String>,
+    /// Length: at most 2048.
+    pub violation_type: Option<String>,
+    /// Length: at most 255.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23624,6 +21264,7 @@ impl rt::Model for SiGeoLocation {
             26 => self.violation_threat_index.as_field(),
             27 => self.violation_type.as_field(),
             28 => self.violation_value.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23658,14 +21299,9 @@ impl rt::Model for SiGeoLocation {
             26 => self.violation_threat_index.as_field_mut(),
             27 => self.violation_type.as_field_mut(),
             28 => self.violation_value.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiGeoLocation {
@@ -23713,56 +21349,38 @@ impl SiGeoLocation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiIpReputation {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub source_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub iprep_severity: Option<String>,
-    /// `Double`, read-write.
-    pub iprep_attack_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub attack_category: Option<String>,
+    /// Reference type `Double`.
+    pub iprep_app_threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub iprep_attack_time: Option<rt::Number>,
     /// Length: at most 255.
     pub iprep_category: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub iprep_http_method: Option<String>,
+    /// Reference type `Double`.
+    pub iprep_reputation_score: Option<rt::Number>,
+    /// Length: at most 255.
+    pub iprep_severity: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub iprep_app_threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub iprep_reputation_score: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub source_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Length: at most 255.
     pub violation_action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub iprep_http_method: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub violation_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub attack_category: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23802,6 +21420,7 @@ impl rt::Model for SiIpReputation {
             12 => self.total_attacks.as_field(),
             13 => self.violation_action.as_field(),
             14 => self.violation_type.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23822,14 +21441,9 @@ impl rt::Model for SiIpReputation {
             12 => self.total_attacks.as_field_mut(),
             13 => self.violation_action.as_field_mut(),
             14 => self.violation_type.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiIpReputation {
@@ -23877,44 +21491,30 @@ impl SiIpReputation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiLogExpression {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub appfwlogexprcomment: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Since `14.1`.
     pub appfwattackoffset: Option<i64>,
-    /// `Double`, read-write.
-    pub transactionid: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appfwviolationtype: Option<i64>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 128.
+    pub appfwlogexprcomment: Option<String>,
     /// Length: at most 512.
     pub appfwlogexprname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 7168.
     pub appfwlogexprvalue: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appfwviolationtype: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub si_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub transactionid: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -23944,6 +21544,7 @@ impl rt::Model for SiLogExpression {
             7 => self.rpt_sample_time.as_field(),
             8 => self.si_device_ip_address.as_field(),
             9 => self.transactionid.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23959,14 +21560,9 @@ impl rt::Model for SiLogExpression {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.si_device_ip_address.as_field_mut(),
             9 => self.transactionid.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiLogExpression {
@@ -24014,32 +21610,24 @@ impl SiLogExpression {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetyAppFirewall {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub iprep_safety_index: Option<rt::Number>,
     /// Length: at most 255.
     pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub profile_check_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_safety_index: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub iprep_safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_check_safety_index: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24065,6 +21653,7 @@ impl rt::Model for SiSafetyAppFirewall {
             5 => self.profile_safety_index.as_field(),
             6 => self.si_app_unit_name.as_field(),
             7 => self.si_device_ip_address.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24078,14 +21667,9 @@ impl rt::Model for SiSafetyAppFirewall {
             5 => self.profile_safety_index.as_field_mut(),
             6 => self.si_app_unit_name.as_field_mut(),
             7 => self.si_device_ip_address.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetyAppFirewall {
@@ -24133,30 +21717,26 @@ impl SiSafetyAppFirewall {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetyOverview {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub not_configured_security_checks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub not_configured_signatures: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub not_configured_system_security_setting: Option<rt::Number>,
     /// Length: at most 255.
     pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub not_configured_signatures: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_security_checks: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_system_security_setting: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub not_configured_system_security_setting: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub not_configured_security_checks: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub total_security_checks: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_signatures: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_system_security_setting: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24184,6 +21764,7 @@ impl rt::Model for SiSafetyOverview {
             6 => self.total_security_checks.as_field(),
             7 => self.total_signatures.as_field(),
             8 => self.total_system_security_setting.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24198,14 +21779,9 @@ impl rt::Model for SiSafetyOverview {
             6 => self.total_security_checks.as_field_mut(),
             7 => self.total_signatures.as_field_mut(),
             8 => self.total_system_security_setting.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetyOverview {
@@ -24253,54 +21829,42 @@ impl SiSafetyOverview {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySecurityCheck {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub profile_none_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_block_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_check_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_safety_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     pub configuration: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub profile_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub profile_stat: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub profile_block: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_block_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_check_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_learn: Option<rt::Number>,
+    /// Reference type `Double`.
     pub profile_log: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub profile_none: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub profile_none_count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub profile_not_block_count: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub profile_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_stat: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub profile_learn: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_block: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_safety_profile_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24344,6 +21908,7 @@ impl rt::Model for SiSafetySecurityCheck {
             14 => self.si_app_unit_name.as_field(),
             15 => self.si_device_ip_address.as_field(),
             16 => self.si_safety_profile_name.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24366,14 +21931,9 @@ impl rt::Model for SiSafetySecurityCheck {
             14 => self.si_app_unit_name.as_field_mut(),
             15 => self.si_device_ip_address.as_field_mut(),
             16 => self.si_safety_profile_name.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetySecurityCheck {
@@ -24421,68 +21981,52 @@ impl SiSafetySecurityCheck {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySignature {
-    /// `Double`, read-write.
-    pub sig_learn: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub configuration: Option<String>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub profile_not_block_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub profile_sig_disable_count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub sig_none: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_block_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2550.
-    pub sig_rule_logstring: Option<String>,
-    /// `Double`, read-write.
-    pub sig_stat: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_log_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_not_block_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2550.
-    pub sig_sig_name: Option<String>,
-    /// `Double`, read-write.
-    pub sig_log: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub configuration: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub profile_safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub sig_block: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_rule_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_stat_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub profile_sig_disable_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sig_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub sig_block_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_learn: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_log: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_log_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_none: Option<rt::Number>,
     /// Length: at most 2550.
     pub sig_rule_category: Option<String>,
+    /// Reference type `Double`.
+    pub sig_rule_id: Option<rt::Number>,
+    /// Length: at most 2550.
+    pub sig_rule_logstring: Option<String>,
+    /// Reference type `Double`.
+    pub sig_safety_index: Option<rt::Number>,
+    /// Length: at most 2550.
+    pub sig_sig_name: Option<String>,
+    /// Reference type `Double`.
+    pub sig_stat: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sig_stat_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24536,6 +22080,7 @@ impl rt::Model for SiSafetySignature {
             19 => self.sig_sig_name.as_field(),
             20 => self.sig_stat.as_field(),
             21 => self.sig_stat_count.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24563,14 +22108,9 @@ impl rt::Model for SiSafetySignature {
             19 => self.sig_sig_name.as_field_mut(),
             20 => self.sig_stat.as_field_mut(),
             21 => self.sig_stat_count.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetySignature {
@@ -24618,44 +22158,30 @@ impl SiSafetySignature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSafetySystemSecurity {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub is_complaint: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     pub num_configs: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub profile_safety_index: Option<rt::Number>,
     /// Length: at most 500.
     pub recommended_action: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub profile_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub sub_group: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub system_safety_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub is_complaint: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24687,6 +22213,7 @@ impl rt::Model for SiSafetySystemSecurity {
             8 => self.si_device_ip_address.as_field(),
             9 => self.sub_group.as_field(),
             10 => self.system_safety_index.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24703,14 +22230,9 @@ impl rt::Model for SiSafetySystemSecurity {
             8 => self.si_device_ip_address.as_field_mut(),
             9 => self.sub_group.as_field_mut(),
             10 => self.system_safety_index.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetySystemSecurity {
@@ -24758,42 +22280,32 @@ impl SiSafetySystemSecurity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSecurityOverview {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub not_compliant_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub not_compliant_percentage: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub safety_index: Option<rt::Number>,
     /// Length: at most 255.
     pub severity_type: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub not_compliant_percentage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_compliant_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub not_compliant_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_compliant_count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24827,6 +22339,7 @@ impl rt::Model for SiSecurityOverview {
             9 => self.threat_index.as_field(),
             10 => self.total_attacks.as_field(),
             11 => self.total_compliant_count.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24844,14 +22357,9 @@ impl rt::Model for SiSecurityOverview {
             9 => self.threat_index.as_field_mut(),
             10 => self.total_attacks.as_field_mut(),
             11 => self.total_compliant_count.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSecurityOverview {
@@ -24899,56 +22407,40 @@ impl SiSecurityOverview {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSecurityViolation {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_name: Option<String>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub severity: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     pub attack_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub block_flags: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub violation_threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub id: Option<String>,
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub not_blocked_flags: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub severity: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transformed_flags: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_action: Option<String>,
+    /// Length: at most 255.
+    pub violation_name: Option<String>,
+    /// Reference type `Double`.
+    pub violation_threat_index: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -24990,6 +22482,7 @@ impl rt::Model for SiSecurityViolation {
             13 => self.violation_name.as_field(),
             14 => self.violation_threat_index.as_field(),
             15 => self.violation_value.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25011,14 +22504,9 @@ impl rt::Model for SiSecurityViolation {
             13 => self.violation_name.as_field_mut(),
             14 => self.violation_threat_index.as_field_mut(),
             15 => self.violation_value.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSecurityViolation {
@@ -25066,56 +22554,40 @@ impl SiSecurityViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiSigViolation {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub attack_category: Option<String>,
+    /// Reference type `Double`.
+    pub block_flags: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     pub not_blocked_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub severity: Option<rt::Number>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub attack_category: Option<String>,
-    /// `Double`, read-write.
-    pub violation_threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub block_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub severity: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub transformed_flags: Option<rt::Number>,
     /// Length: at most 255.
     pub violation_action: Option<String>,
+    /// Length: at most 255.
+    pub violation_name: Option<String>,
+    /// Reference type `Double`.
+    pub violation_threat_index: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25157,6 +22629,7 @@ impl rt::Model for SiSigViolation {
             13 => self.violation_name.as_field(),
             14 => self.violation_threat_index.as_field(),
             15 => self.violation_value.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25178,14 +22651,9 @@ impl rt::Model for SiSigViolation {
             13 => self.violation_name.as_field_mut(),
             14 => self.violation_threat_index.as_field_mut(),
             15 => self.violation_value.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSigViolation {
@@ -25233,28 +22701,22 @@ impl SiSigViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiTcpCounter {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub app_threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub violation_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Length: at most 255.
+    pub violation_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25278,6 +22740,7 @@ impl rt::Model for SiTcpCounter {
             4 => self.si_device_ip_address.as_field(),
             5 => self.total_attacks.as_field(),
             6 => self.violation_type.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25290,14 +22753,9 @@ impl rt::Model for SiTcpCounter {
             4 => self.si_device_ip_address.as_field_mut(),
             5 => self.total_attacks.as_field_mut(),
             6 => self.violation_type.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiTcpCounter {
@@ -25345,30 +22803,22 @@ impl SiTcpCounter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiViolationAction {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25392,6 +22842,7 @@ impl rt::Model for SiViolationAction {
             4 => self.si_device_ip_address.as_field(),
             5 => self.threat_index.as_field(),
             6 => self.total_attacks.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25404,14 +22855,9 @@ impl rt::Model for SiViolationAction {
             4 => self.si_device_ip_address.as_field_mut(),
             5 => self.threat_index.as_field_mut(),
             6 => self.total_attacks.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiViolationAction {
@@ -25459,30 +22905,22 @@ impl SiViolationAction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SiViolationSeverity {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Length: at most 255.
+    pub si_app_unit_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub si_device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub si_app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25506,6 +22944,7 @@ impl rt::Model for SiViolationSeverity {
             4 => self.si_device_ip_address.as_field(),
             5 => self.threat_index.as_field(),
             6 => self.total_attacks.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25518,14 +22957,9 @@ impl rt::Model for SiViolationSeverity {
             4 => self.si_device_ip_address.as_field_mut(),
             5 => self.threat_index.as_field_mut(),
             6 => self.total_attacks.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiViolationSeverity {
@@ -25574,18 +23008,12 @@ impl SiViolationSeverity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslAplusConfig {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub act_id: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub act_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
@@ -25601,6 +23029,7 @@ impl rt::Model for SslAplusConfig {
             0 => self.act_id.as_field(),
             1 => self.application_name.as_field(),
             2 => self.operation.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25609,14 +23038,9 @@ impl rt::Model for SslAplusConfig {
             0 => self.act_id.as_field_mut(),
             1 => self.application_name.as_field_mut(),
             2 => self.operation.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslAplusConfig {
@@ -25665,22 +23089,16 @@ impl SslAplusConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslAplusConfigBatch {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub operation: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub act_id: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub applications: Option<Vec<String>>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub operation: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25692,6 +23110,7 @@ impl rt::Model for SslAplusConfigBatch {
             0 => self.act_id.as_field(),
             1 => self.applications.as_field(),
             2 => self.operation.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25700,14 +23119,9 @@ impl rt::Model for SslAplusConfigBatch {
             0 => self.act_id.as_field_mut(),
             1 => self.applications.as_field_mut(),
             2 => self.operation.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslAplusConfigBatch {
@@ -25755,46 +23169,34 @@ impl SslAplusConfigBatch {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCertificate {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub application_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25822,6 +23224,7 @@ impl rt::Model for SslCertificate {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25836,14 +23239,9 @@ impl rt::Model for SslCertificate {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCertificate {
@@ -25891,40 +23289,30 @@ impl SslCertificate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCipher {
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
     /// Length: 1 to 64.
     pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -25950,6 +23338,7 @@ impl rt::Model for SslCipher {
             5 => self.rpt_sample_time.as_field(),
             6 => self.server_ip_address.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25963,14 +23352,9 @@ impl rt::Model for SslCipher {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.server_ip_address.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCipher {
@@ -26018,46 +23402,34 @@ impl SslCipher {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCipherNegotiated {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub cipher_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub cipher_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26085,6 +23457,7 @@ impl rt::Model for SslCipherNegotiated {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26099,14 +23472,9 @@ impl rt::Model for SslCipherNegotiated {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCipherNegotiated {
@@ -26154,40 +23522,30 @@ impl SslCipherNegotiated {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailure {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26213,6 +23571,7 @@ impl rt::Model for SslFailure {
             5 => self.rpt_sample_time.as_field(),
             6 => self.server_ip_address.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26226,14 +23585,9 @@ impl rt::Model for SslFailure {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.server_ip_address.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailure {
@@ -26281,46 +23635,34 @@ impl SslFailure {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackend {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26348,6 +23690,7 @@ impl rt::Model for SslFailureBackend {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26362,14 +23705,9 @@ impl rt::Model for SslFailureBackend {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureBackend {
@@ -26418,54 +23756,42 @@ impl SslFailureBackend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackendCipherMismatch {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26493,6 +23819,7 @@ impl rt::Model for SslFailureBackendCipherMismatch {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26507,14 +23834,9 @@ impl rt::Model for SslFailureBackendCipherMismatch {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureBackendCipherMismatch {
@@ -26563,54 +23885,42 @@ impl SslFailureBackendCipherMismatch {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureBackendCipherUnsupported {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26638,6 +23948,7 @@ impl rt::Model for SslFailureBackendCipherUnsupported {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26652,14 +23963,9 @@ impl rt::Model for SslFailureBackendCipherUnsupported {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureBackendCipherUnsupported {
@@ -26707,46 +24013,34 @@ impl SslFailureBackendCipherUnsupported {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontend {
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26774,6 +24068,7 @@ impl rt::Model for SslFailureFrontend {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26788,14 +24083,9 @@ impl rt::Model for SslFailureFrontend {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureFrontend {
@@ -26844,54 +24134,42 @@ impl SslFailureFrontend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontendCipherMismatch {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -26919,6 +24197,7 @@ impl rt::Model for SslFailureFrontendCipherMismatch {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26933,14 +24212,9 @@ impl rt::Model for SslFailureFrontendCipherMismatch {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureFrontendCipherMismatch {
@@ -26989,54 +24263,42 @@ impl SslFailureFrontendCipherMismatch {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslFailureFrontendCipherUnsupported {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27064,6 +24326,7 @@ impl rt::Model for SslFailureFrontendCipherUnsupported {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27078,14 +24341,9 @@ impl rt::Model for SslFailureFrontendCipherUnsupported {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureFrontendCipherUnsupported {
@@ -27133,46 +24391,34 @@ impl SslFailureFrontendCipherUnsupported {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslKeyStrength {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27200,6 +24446,7 @@ impl rt::Model for SslKeyStrength {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27214,14 +24461,9 @@ impl rt::Model for SslKeyStrength {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslKeyStrength {
@@ -27269,46 +24511,34 @@ impl SslKeyStrength {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslProtocol {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub application_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 256.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27336,6 +24566,7 @@ impl rt::Model for SslProtocol {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27350,14 +24581,9 @@ impl rt::Model for SslProtocol {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslProtocol {
@@ -27405,24 +24631,20 @@ impl SslProtocol {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslVpnLicense {
-    /// `Double`, read-write.
-    pub license_in_use: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_license: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub license_in_use: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub threshold: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_license: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27446,6 +24668,7 @@ impl rt::Model for SslVpnLicense {
             4 => self.rpt_sample_time.as_field(),
             5 => self.threshold.as_field(),
             6 => self.total_license.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27458,14 +24681,9 @@ impl rt::Model for SslVpnLicense {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.threshold.as_field_mut(),
             6 => self.total_license.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslVpnLicense {
@@ -27513,30 +24731,18 @@ impl SslVpnLicense {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemSafetyConfig {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub recommended_action_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub compliant: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub sub_group_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sys_group_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub ip_address: Option<String>,
     /// Since `14.1`.
     pub not_compliant: Option<i64>,
+    /// Since `14.1`.
+    pub recommended_action_desc: Option<String>,
+    /// Since `14.1`.
+    pub sub_group_desc: Option<String>,
+    /// Since `14.1`.
+    pub sys_group_desc: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27558,6 +24764,7 @@ impl rt::Model for SystemSafetyConfig {
             3 => self.recommended_action_desc.as_field(),
             4 => self.sub_group_desc.as_field(),
             5 => self.sys_group_desc.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27569,14 +24776,9 @@ impl rt::Model for SystemSafetyConfig {
             3 => self.recommended_action_desc.as_field_mut(),
             4 => self.sub_group_desc.as_field_mut(),
             5 => self.sys_group_desc.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemSafetyConfig {
@@ -27618,67 +24820,39 @@ impl rt::Resource for SystemSafetyConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Threshold {
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 256.
+    pub id: Option<String>,
     /// Length: at most 256.
     pub city: Option<String>,
-    /// `String`, read-write.
-    pub is_enabled: Option<String>,
-    /// `String`, read-write.
-    pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    pub stylebook_flag: Option<bool>,
-    /// `Double`, read-write.
-    pub exporter_id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub group_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub country: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ctnsappname: Option<String>,
+    pub duration: Option<String>,
+    /// Reference type `Double`.
+    pub exporter_id: Option<rt::Number>,
+    pub feature: Option<String>,
+    pub group_name: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub reference_key: Option<String>,
-    /// `String`, read-write.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub is_enabled: Option<String>,
+    pub mail_profile: Option<String>,
+    pub name: Option<String>,
     /// Since `14.1`.
     pub pagerduty_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub reference_key: Option<String>,
+    /// Length: at most 256.
+    pub region: Option<String>,
+    pub resource_type: Option<String>,
+    pub rule: Option<String>,
     /// Since `14.1`.
     pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String`, read-only.
+    pub sms_profile: Option<String>,
+    pub stylebook_flag: Option<bool>,
+    /// Read-only: never sent.
     pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -27733,6 +24907,7 @@ impl rt::Model for Threshold {
             19 => self.sms_profile.as_field(),
             20 => self.stylebook_flag.as_field(),
             21 => self.tenant_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27760,14 +24935,9 @@ impl rt::Model for Threshold {
             19 => self.sms_profile.as_field_mut(),
             20 => self.stylebook_flag.as_field_mut(),
             21 => self.tenant_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Threshold {
@@ -27857,16 +25027,13 @@ impl Threshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdBreachCount {
-    /// `String`, read-write.
-    pub category: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub threshold_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub threshold_name: Option<String>,
-    /// `String`, read-write.
+    pub category: Option<String>,
     pub entity: Option<String>,
+    /// Reference type `Double`.
+    pub threshold_count: Option<rt::Number>,
+    pub threshold_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -27886,6 +25053,7 @@ impl rt::Model for ThresholdBreachCount {
             2 => self.entity.as_field(),
             3 => self.threshold_count.as_field(),
             4 => self.threshold_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27896,14 +25064,9 @@ impl rt::Model for ThresholdBreachCount {
             2 => self.entity.as_field_mut(),
             3 => self.threshold_count.as_field_mut(),
             4 => self.threshold_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdBreachCount {
@@ -27951,19 +25114,16 @@ impl ThresholdBreachCount {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdBreachTimeline {
-    /// `Double`, read-write.
-    pub breach_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub breach_metric: Option<String>,
-    /// `String`, read-write.
-    pub breach_entity_type: Option<String>,
-    /// `Double`, read-write.
-    pub breach_value: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub breach_count: Option<rt::Number>,
     pub breach_entity: Option<String>,
-    /// `Double`, read-write.
+    pub breach_entity_type: Option<String>,
+    pub breach_metric: Option<String>,
+    /// Reference type `Double`.
+    pub breach_value: Option<rt::Number>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -27988,6 +25148,7 @@ impl rt::Model for ThresholdBreachTimeline {
             4 => self.breach_metric.as_field(),
             5 => self.breach_value.as_field(),
             6 => self.rpt_sample_time.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28000,14 +25161,9 @@ impl rt::Model for ThresholdBreachTimeline {
             4 => self.breach_metric.as_field_mut(),
             5 => self.breach_value.as_field_mut(),
             6 => self.rpt_sample_time.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdBreachTimeline {
@@ -28055,18 +25211,16 @@ impl ThresholdBreachTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdConfigTimeline {
-    /// `String`, read-write.
-    pub configure_metric: Option<String>,
-    /// `String`, read-write.
-    pub entity_type: Option<String>,
-    /// `Double`, read-write.
-    pub configure_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub enable_flag: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
+    pub configure_metric: Option<String>,
+    /// Reference type `Double`.
+    pub configure_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub enable_flag: Option<rt::Number>,
+    pub entity_type: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28088,6 +25242,7 @@ impl rt::Model for ThresholdConfigTimeline {
             3 => self.enable_flag.as_field(),
             4 => self.entity_type.as_field(),
             5 => self.rpt_sample_time.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28099,14 +25254,9 @@ impl rt::Model for ThresholdConfigTimeline {
             3 => self.enable_flag.as_field_mut(),
             4 => self.entity_type.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdConfigTimeline {
@@ -28154,16 +25304,11 @@ impl ThresholdConfigTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdExpression {
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `Integer`, read-write.
-    pub occurence: Option<i64>,
-    /// `String`, read-write.
-    pub threshold_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
+    pub occurence: Option<i64>,
+    pub rule: Option<String>,
+    pub threshold_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28176,6 +25321,7 @@ impl rt::Model for ThresholdExpression {
             1 => self.occurence.as_field(),
             2 => self.rule.as_field(),
             3 => self.threshold_id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28185,14 +25331,9 @@ impl rt::Model for ThresholdExpression {
             1 => self.occurence.as_field_mut(),
             2 => self.rule.as_field_mut(),
             3 => self.threshold_id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdExpression {
@@ -28268,9 +25409,7 @@ impl ThresholdExpression {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdGroupList {
-    /// `String`, read-write.
     pub feature: Option<String>,
-    /// `String`, read-write.
     pub group_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -28282,6 +25421,7 @@ impl rt::Model for ThresholdGroupList {
         match index {
             0 => self.feature.as_field(),
             1 => self.group_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28289,14 +25429,9 @@ impl rt::Model for ThresholdGroupList {
         match index {
             0 => self.feature.as_field_mut(),
             1 => self.group_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdGroupList {
@@ -28344,12 +25479,9 @@ impl ThresholdGroupList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdKeyList {
-    /// `String`, read-write.
     pub prop_key: Option<String>,
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
     pub prop_value: Option<String>,
+    pub resource_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28361,6 +25493,7 @@ impl rt::Model for ThresholdKeyList {
             0 => self.prop_key.as_field(),
             1 => self.prop_value.as_field(),
             2 => self.resource_type.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28369,14 +25502,9 @@ impl rt::Model for ThresholdKeyList {
             0 => self.prop_key.as_field_mut(),
             1 => self.prop_value.as_field_mut(),
             2 => self.resource_type.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdKeyList {
@@ -28424,11 +25552,8 @@ impl ThresholdKeyList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdMetricList {
-    /// `String`, read-write.
     pub prop_key: Option<String>,
-    /// `String`, read-write.
     pub prop_value: Option<String>,
-    /// `String`, read-write.
     pub resource_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -28441,6 +25566,7 @@ impl rt::Model for ThresholdMetricList {
             0 => self.prop_key.as_field(),
             1 => self.prop_value.as_field(),
             2 => self.resource_type.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28449,14 +25575,9 @@ impl rt::Model for ThresholdMetricList {
             0 => self.prop_key.as_field_mut(),
             1 => self.prop_value.as_field_mut(),
             2 => self.resource_type.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdMetricList {
@@ -28504,11 +25625,8 @@ impl ThresholdMetricList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThresholdResourceList {
-    /// `String`, read-write.
     pub group_name: Option<String>,
-    /// `String`, read-write.
     pub prop_key: Option<String>,
-    /// `String`, read-write.
     pub prop_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -28521,6 +25639,7 @@ impl rt::Model for ThresholdResourceList {
             0 => self.group_name.as_field(),
             1 => self.prop_key.as_field(),
             2 => self.prop_value.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28529,14 +25648,9 @@ impl rt::Model for ThresholdResourceList {
             0 => self.group_name.as_field_mut(),
             1 => self.prop_key.as_field_mut(),
             2 => self.prop_value.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdResourceList {
@@ -28585,14 +25699,10 @@ impl ThresholdResourceList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ToggleMonitorMode {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub enable_monitor_mode: Option<bool>,
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28603,6 +25713,7 @@ impl rt::Model for ToggleMonitorMode {
         match index {
             0 => self.enable_monitor_mode.as_field(),
             1 => self.profile_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28610,14 +25721,9 @@ impl rt::Model for ToggleMonitorMode {
         match index {
             0 => self.enable_monitor_mode.as_field_mut(),
             1 => self.profile_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ToggleMonitorMode {
@@ -28665,54 +25771,48 @@ impl ToggleMonitorMode {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransactionDetails {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rx_max_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tx_max_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub login_successes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count_unique_client_ip: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub country: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub login_failures: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
+    pub login_successes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rx_max_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub transaction_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub transaction_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub tx_max_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -28746,6 +25846,7 @@ impl rt::Model for TransactionDetails {
             9 => self.transaction_end_time.as_field(),
             10 => self.transaction_start_time.as_field(),
             11 => self.tx_max_bytes.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28763,14 +25864,9 @@ impl rt::Model for TransactionDetails {
             9 => self.transaction_end_time.as_field_mut(),
             10 => self.transaction_start_time.as_field_mut(),
             11 => self.tx_max_bytes.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransactionDetails {
@@ -28813,20 +25909,12 @@ impl rt::Resource for TransactionDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UberDashboardConfig {
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub gateway_high_dc_latency: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub gateway_high_host_delay: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub gateway_high_ica_rtt: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub gateway_high_wan_latency: Option<i64>,
     /// Keys the reference does not document, kept as received.
@@ -28846,6 +25934,7 @@ impl rt::Model for UberDashboardConfig {
             1 => self.gateway_high_host_delay.as_field(),
             2 => self.gateway_high_ica_rtt.as_field(),
             3 => self.gateway_high_wan_latency.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28855,14 +25944,9 @@ impl rt::Model for UberDashboardConfig {
             1 => self.gateway_high_host_delay.as_field_mut(),
             2 => self.gateway_high_ica_rtt.as_field_mut(),
             3 => self.gateway_high_wan_latency.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UberDashboardConfig {
@@ -28915,60 +25999,34 @@ impl UberDashboardConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UnifiedAppsecProfile {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_modified: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `app_devices_info[]`, read-write.
-    ///
     /// Since `14.1`.
     pub app_devices: Option<Vec<AppDevicesInfo>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_default: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_template: Option<String>,
-    /// `protection_info[]`, read-write.
-    ///
     /// Since `14.1`.
     pub app_protections: Option<Vec<ProtectionInfo>>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub appsec_verbose_log: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_verbose_log: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub enable_analytics: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub is_default: Option<bool>,
+    /// Since `14.1`.
+    pub last_modified: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
     /// Since `14.1`.
     pub no_of_protections: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub parent_template: Option<String>,
+    /// Length: at most 128.
     ///
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
     /// Since `14.1`.
     pub release: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -29006,6 +26064,7 @@ impl rt::Model for UnifiedAppsecProfile {
             10 => self.parent_template.as_field(),
             11 => self.profile_name.as_field(),
             12 => self.release.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29024,14 +26083,9 @@ impl rt::Model for UnifiedAppsecProfile {
             10 => self.parent_template.as_field_mut(),
             11 => self.profile_name.as_field_mut(),
             12 => self.release.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UnifiedAppsecProfile {
@@ -29115,152 +26169,116 @@ impl UnifiedAppsecProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Uri {
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    pub is_embedded_object: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub http_content_type_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub dom_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub dom_count: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Length: at most 256.
+    pub http_content_type_name: Option<String>,
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_embedded_object: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub load_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -29354,6 +26372,7 @@ impl rt::Model for Uri {
             39 => self.url.as_field(),
             40 => self.user_agent_name.as_field(),
             41 => self.vpn_user_name.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29401,14 +26420,9 @@ impl rt::Model for Uri {
             39 => self.url.as_field_mut(),
             40 => self.user_agent_name.as_field_mut(),
             41 => self.vpn_user_name.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Uri {
@@ -29456,96 +26470,74 @@ impl Uri {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UriDom {
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    pub response_send_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub request_processing_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub is_embedded_object: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub request_time_to_first_byte: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub x_scale: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `Double`, read-write.
-    pub embedded_object_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub complete_rendering_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `Double`, read-write.
-    pub start_rendering_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub complete_rendering_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 2000.
     ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
+    /// Reference type `Double`.
+    pub embedded_object_count: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_resp_status_name: Option<String>,
+    /// Length: at most 2000.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub is_embedded_object: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub load_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub request_processing_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub request_time_to_first_byte: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub response_send_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub start_rendering_time: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub url: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
+    /// Reference type `Double`.
+    pub x_scale: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -29605,6 +26597,7 @@ impl rt::Model for UriDom {
             22 => self.url.as_field(),
             23 => self.user_agent_name.as_field(),
             24 => self.x_scale.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29635,14 +26628,9 @@ impl rt::Model for UriDom {
             22 => self.url.as_field_mut(),
             23 => self.user_agent_name.as_field_mut(),
             24 => self.x_scale.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UriDom {
@@ -29690,140 +26678,106 @@ impl UriDom {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserAgent {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub client_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub http_media_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_reval: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_miss: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_bypass: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cache_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vpn_user_name: Option<String>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_utilization: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub uri_url: Option<String>,
-    /// `Double`, read-write.
-    pub percent_bw_saved: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub application_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_reval: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub ic_non_cache_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_cache_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_resp_status_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `Double`, read-write.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub ic_no_store_reason: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_ic_miss: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub application_name: Option<String>,
+    /// Reference type `Double`.
+    pub cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cache_miss: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub client_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub domain_name: Option<String>,
     /// Length: at most 256.
     pub http_content_type_name: Option<String>,
-    /// `Double`, read-write.
-    pub cache_bypass: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 30.
+    pub http_media_type_name: Option<String>,
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub http_resp_status_name: Option<String>,
+    /// Reference type `Double`.
+    pub ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_miss: Option<rt::Number>,
+    /// Length: at most 256.
+    pub ic_no_store_reason: Option<String>,
+    /// Reference type `Double`.
+    pub ic_non_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ic_utilization: Option<rt::Number>,
+    /// Length: at most 2000.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 30.
+    pub name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub percent_bw_saved: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_bypass: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_cache_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_hits: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_miss: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_ic_reval: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub uri_url: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -29909,6 +26863,7 @@ impl rt::Model for UserAgent {
             35 => self.total_requests.as_field(),
             36 => self.uri_url.as_field(),
             37 => self.vpn_user_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29952,14 +26907,9 @@ impl rt::Model for UserAgent {
             35 => self.total_requests.as_field_mut(),
             36 => self.uri_url.as_field_mut(),
             37 => self.vpn_user_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UserAgent {
@@ -30008,78 +26958,62 @@ impl UserAgent {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UseragentAttr {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub render_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub browser_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 255.
     ///
+    /// Since `14.1`.
+    pub app_unit_name: Option<String>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub browser_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub load_time: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub uri_url: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30117,6 +27051,7 @@ impl rt::Model for UseragentAttr {
             11 => self.total_bytes.as_field(),
             12 => self.total_requests.as_field(),
             13 => self.uri_url.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30136,14 +27071,9 @@ impl rt::Model for UseragentAttr {
             11 => self.total_bytes.as_field_mut(),
             12 => self.total_requests.as_field_mut(),
             13 => self.uri_url.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UseragentAttr {
@@ -30191,98 +27121,70 @@ impl UseragentAttr {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnActiveSessions {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_received: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub session_end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub state: Option<String>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub os_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    pub server_ip: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub city_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub vpn_user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub region_name: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 64.
     pub client_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub session_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub gateway_ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub gateway_fqdn: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub logout_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub session_setup_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub country_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub gateway_fqdn: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub gateway_ipaddress: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub logout_mode: Option<String>,
+    /// Length: at most 128.
+    pub os_type: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub region_name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: at most 64.
+    pub server_ip: Option<String>,
+    /// Reference type `Double`.
+    pub session_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_setup_time: Option<rt::Number>,
+    /// Length: at most 128.
+    pub session_type: Option<String>,
+    /// Length: 1 to 128.
+    pub state: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes_received: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes_sent: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub up_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub vpn_user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30338,6 +27240,7 @@ impl rt::Model for VpnActiveSessions {
             20 => self.total_bytes_sent.as_field(),
             21 => self.up_time.as_field(),
             22 => self.vpn_user_name.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30366,14 +27269,9 @@ impl rt::Model for VpnActiveSessions {
             20 => self.total_bytes_sent.as_field_mut(),
             21 => self.up_time.as_field_mut(),
             22 => self.vpn_user_name.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnActiveSessions {
@@ -30421,52 +27319,39 @@ impl VpnActiveSessions {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnAppInfo {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub app_count: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub app_name: Option<String>,
+    pub app_type: Option<String>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub active_session: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub gateway_ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub gateway_fqdn: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
-    pub username: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
     ///
+    /// Since `14.1`.
+    pub gateway_ipaddress: Option<String>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
     pub session_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub app_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
     /// Length: 1 to 128.
-    pub app_name: Option<String>,
-    /// `Double`, read-write.
-    pub app_count: Option<rt::Number>,
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30504,6 +27389,7 @@ impl rt::Model for VpnAppInfo {
             11 => self.session_count.as_field(),
             12 => self.total_bytes.as_field(),
             13 => self.username.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30523,14 +27409,9 @@ impl rt::Model for VpnAppInfo {
             11 => self.session_count.as_field_mut(),
             12 => self.total_bytes.as_field_mut(),
             13 => self.username.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnAppInfo {
@@ -30578,20 +27459,16 @@ impl VpnAppInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorCounts {
-    /// `Double`, read-write.
-    pub error_counts: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub flag: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub error_counts: Option<rt::Number>,
     /// Length: at most 256.
     pub error_type: Option<String>,
+    /// Reference type `Double`.
+    pub flag: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30611,6 +27488,7 @@ impl rt::Model for VpnErrorCounts {
             2 => self.error_type.as_field(),
             3 => self.flag.as_field(),
             4 => self.id.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30621,14 +27499,9 @@ impl rt::Model for VpnErrorCounts {
             2 => self.error_type.as_field_mut(),
             3 => self.flag.as_field_mut(),
             4 => self.id.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnErrorCounts {
@@ -30676,122 +27549,74 @@ impl VpnErrorCounts {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorDetails {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub epa_method_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub sso_method_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub region_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Length: at most 32.
+    pub ad_server_ip_address: Option<String>,
+    /// Length: at most 128.
+    pub auth_type: Option<String>,
+    /// Length: at most 128.
+    pub authentication_state: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub city_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub req_url: Option<String>,
-    /// `Double`, read-write.
-    pub error_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub error_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub sta_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub vpn_fqdn: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub current_factor_policy_label: Option<String>,
-    /// `Double`, read-write.
-    pub error_code: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 1024.
-    pub error_description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub vpn_server_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub cs_vserver_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub epa_expression: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub resource_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub username: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub server_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub flag: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub country_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 32.
-    pub ad_server_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
-    pub authentication_state: Option<String>,
-    /// `String`, read-write.
+    pub cs_vserver_name: Option<String>,
+    /// Length: at most 255.
+    pub current_factor_policy_label: Option<String>,
+    /// Length: at most 255.
+    pub epa_expression: Option<String>,
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub epa_method_type: Option<String>,
+    /// Reference type `Double`.
+    pub error_code: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub error_count: Option<rt::Number>,
+    /// Length: at most 1024.
+    pub error_description: Option<String>,
+    /// Reference type `Double`.
+    pub error_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub flag: Option<rt::Number>,
     /// Length: 1 to 64.
     pub ica_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub id: Option<String>,
     /// Length: at most 255.
     pub next_factor_policy_label: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 1024.
+    pub policy_name: Option<String>,
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub region_name: Option<String>,
+    /// Length: at most 255.
+    pub req_url: Option<String>,
     /// Length: at most 128.
-    pub auth_type: Option<String>,
+    pub resource_name: Option<String>,
+    /// Length: 1 to 64.
+    pub server_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub sso_method_type: Option<String>,
+    /// Length: at most 128.
+    pub sta_ip: Option<String>,
+    /// Length: at most 128.
+    pub username: Option<String>,
+    /// Length: at most 128.
+    pub vpn_fqdn: Option<String>,
+    /// Length: at most 128.
+    pub vpn_server_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30859,6 +27684,7 @@ impl rt::Model for VpnErrorDetails {
             26 => self.username.as_field(),
             27 => self.vpn_fqdn.as_field(),
             28 => self.vpn_server_name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30893,14 +27719,9 @@ impl rt::Model for VpnErrorDetails {
             26 => self.username.as_field_mut(),
             27 => self.vpn_fqdn.as_field_mut(),
             28 => self.vpn_server_name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnErrorDetails {
@@ -30948,16 +27769,14 @@ impl VpnErrorDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorDetailsTimeline {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub error_counts: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub error_counts: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -30975,6 +27794,7 @@ impl rt::Model for VpnErrorDetailsTimeline {
             1 => self.error_counts.as_field(),
             2 => self.id.as_field(),
             3 => self.rpt_sample_time.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30984,14 +27804,9 @@ impl rt::Model for VpnErrorDetailsTimeline {
             1 => self.error_counts.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnErrorDetailsTimeline {
@@ -31039,28 +27854,22 @@ impl VpnErrorDetailsTimeline {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnErrorReports {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub vpn_fqdn: Option<String>,
-    /// `Double`, read-write.
-    pub hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub entity: Option<rt::Number>,
     /// Length: at most 128.
     pub entity_type: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub exporter_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub entity: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub hits: Option<rt::Number>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     pub username: Option<String>,
+    /// Length: at most 128.
+    pub vpn_fqdn: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31086,6 +27895,7 @@ impl rt::Model for VpnErrorReports {
             5 => self.rpt_sample_time.as_field(),
             6 => self.username.as_field(),
             7 => self.vpn_fqdn.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31099,14 +27909,9 @@ impl rt::Model for VpnErrorReports {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.username.as_field_mut(),
             7 => self.vpn_fqdn.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnErrorReports {
@@ -31154,38 +27959,28 @@ impl VpnErrorReports {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnGatewayInfo {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_session: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub gateway_ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub gateway_fqdn: Option<String>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 128.
+    pub gateway_fqdn: Option<String>,
+    /// Length: 1 to 128.
+    pub gateway_ipaddress: Option<String>,
     /// Length: 1 to 128.
     pub gateway_name: Option<String>,
+    /// Length: 1 to 64.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31217,6 +28012,7 @@ impl rt::Model for VpnGatewayInfo {
             8 => self.rpt_sample_time.as_field(),
             9 => self.session_count.as_field(),
             10 => self.total_bytes.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31233,14 +28029,9 @@ impl rt::Model for VpnGatewayInfo {
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.session_count.as_field_mut(),
             10 => self.total_bytes.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnGatewayInfo {
@@ -31288,28 +28079,26 @@ impl VpnGatewayInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnInfo {
-    /// `Double`, read-write.
-    pub gateways: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_sessions: Option<rt::Number>,
+    /// Reference type `Double`.
     pub active_users: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub applications: Option<rt::Number>,
+    /// Reference type `Double`.
     pub bandwidth: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub gateways: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_sessions: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub applications: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31339,6 +28128,7 @@ impl rt::Model for VpnInfo {
             7 => self.rpt_sample_time.as_field(),
             8 => self.session_count.as_field(),
             9 => self.total_bytes.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31354,14 +28144,9 @@ impl rt::Model for VpnInfo {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.session_count.as_field_mut(),
             9 => self.total_bytes.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnInfo {
@@ -31409,66 +28194,48 @@ impl VpnInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnUser {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub client_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub http_req_method_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub operating_system_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub max_transaction_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 30.
-    ///
-    /// Since `14.1`.
-    pub user_agent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub http_req_method_name: Option<String>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub http_resp_status_name: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 255.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub max_transaction_time: Option<rt::Number>,
+    /// Length: at most 255.
+    pub name: Option<String>,
+    /// Length: at most 30.
     ///
+    /// Since `14.1`.
+    pub operating_system_name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub server_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 30.
+    ///
+    /// Since `14.1`.
+    pub user_agent_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31506,6 +28273,7 @@ impl rt::Model for VpnUser {
             11 => self.total_bytes.as_field(),
             12 => self.total_requests.as_field(),
             13 => self.user_agent_name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31525,14 +28293,9 @@ impl rt::Model for VpnUser {
             11 => self.total_bytes.as_field_mut(),
             12 => self.total_requests.as_field_mut(),
             13 => self.user_agent_name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnUser {
@@ -31580,32 +28343,28 @@ impl VpnUser {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpnUserInfo {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub active_session: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub bandwidth: Option<rt::Number>,
     /// Length: 1 to 64.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub session_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub bandwidth: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub active_session: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub session_used: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub logon_duration: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub session_used: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31635,6 +28394,7 @@ impl rt::Model for VpnUserInfo {
             7 => self.session_count.as_field(),
             8 => self.session_used.as_field(),
             9 => self.total_bytes.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31650,14 +28410,9 @@ impl rt::Model for VpnUserInfo {
             7 => self.session_count.as_field_mut(),
             8 => self.session_used.as_field_mut(),
             9 => self.total_bytes.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnUserInfo {
@@ -31705,74 +28460,50 @@ impl VpnUserInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafClientDetails {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub suspicious_http_component: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_req_headers: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_category_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_name_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_agent: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub session_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub anomalous_requests: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub client_ip: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub ind_weight_desc: Option<i64>,
-    /// `Double`, read-write.
+    pub http_req_headers: Option<String>,
+    /// Since `14.1`.
+    pub ind_category_desc: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub ind_id: Option<i64>,
+    /// Since `14.1`.
+    pub ind_name_desc: Option<String>,
+    /// Since `14.1`.
+    pub ind_weight_desc: Option<i64>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
     /// Since `14.1`.
     pub query_params: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub session_id: Option<String>,
+    /// Since `14.1`.
+    pub suspicious_http_component: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Since `14.1`.
+    pub url: Option<String>,
+    /// Since `14.1`.
+    pub user_agent: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31816,6 +28547,7 @@ impl rt::Model for WafClientDetails {
             14 => self.total_requests.as_field(),
             15 => self.url.as_field(),
             16 => self.user_agent.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31838,14 +28570,9 @@ impl rt::Model for WafClientDetails {
             14 => self.total_requests.as_field_mut(),
             15 => self.url.as_field_mut(),
             16 => self.user_agent.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafClientDetails {
@@ -31888,42 +28615,28 @@ impl rt::Resource for WafClientDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafProfileDevices {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 32.
-    ///
-    /// Since `14.1`.
-    pub waf_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
     /// Length: at most 32.
     ///
     /// Since `14.1`.
     pub parent_profname: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub si_device_ip_address: Option<String>,
+    /// Length: at most 32.
+    ///
+    /// Since `14.1`.
+    pub waf_profile_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -31947,6 +28660,7 @@ impl rt::Model for WafProfileDevices {
             4 => self.parent_profname.as_field(),
             5 => self.si_device_ip_address.as_field(),
             6 => self.waf_profile_name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31959,14 +28673,9 @@ impl rt::Model for WafProfileDevices {
             4 => self.parent_profname.as_field_mut(),
             5 => self.si_device_ip_address.as_field_mut(),
             6 => self.waf_profile_name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafProfileDevices {
@@ -32027,52 +28736,36 @@ impl WafProfileDevices {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafSecuritySettings {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub check_type: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub configured_grace_period: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub configured_threshold: Option<rt::Number>,
-    /// `Boolean`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub configured_time_window: Option<rt::Number>,
     /// Since `14.1`.
     pub enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_autodeploy: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub parent_name: Option<String>,
     /// Since `14.1`.
     pub violation_id: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub violation_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configured_time_window: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configured_grace_period: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub check_type: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -32104,6 +28797,7 @@ impl rt::Model for WafSecuritySettings {
             8 => self.parent_name.as_field(),
             9 => self.violation_id.as_field(),
             10 => self.violation_name.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32120,14 +28814,9 @@ impl rt::Model for WafSecuritySettings {
             8 => self.parent_name.as_field_mut(),
             9 => self.violation_id.as_field_mut(),
             10 => self.violation_name.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafSecuritySettings {
@@ -32187,182 +28876,116 @@ impl WafSecuritySettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafViolation {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub attack_category_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub attack_category: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country_code: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub iprep_score: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub city: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub iprep_category: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub session_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_location: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub app_threat_index: Option<i64>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub appname: Option<String>,
+    /// Since `14.1`.
+    pub attack_category: Option<i64>,
+    /// Since `14.1`.
+    pub attack_category_desc: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub attack_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_action_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_action: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub counter_value: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_type_desc: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transactionid: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_category_desc: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_ip_address: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub true_client_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transformed_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity_type_desc: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_location_desc: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub block_flags: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub city: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub longitude: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
+    pub counter_value: Option<rt::Number>,
+    /// Since `14.1`.
+    pub country_code: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
     pub http_method: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_ipv6_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub iprep_category_desc: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ip_address: Option<String>,
     /// Since `14.1`.
-    pub violation_value: Option<String>,
-    /// `Double`, read-write.
-    ///
+    pub iprep_category: Option<i64>,
     /// Since `14.1`.
-    pub not_blocked_flags: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
+    pub iprep_category_desc: Option<String>,
     /// Since `14.1`.
-    pub severity: Option<i64>,
-    /// `Double`, read-write.
+    pub iprep_score: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub latitude: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub violation_threat_index: Option<i64>,
-    /// `Integer`, read-write.
+    pub longitude: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub violation_type: Option<i64>,
-    /// `String`, read-write.
+    pub not_blocked_flags: Option<rt::Number>,
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
+    /// Since `14.1`.
+    pub region_code: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub session_id: Option<String>,
+    /// Since `14.1`.
+    pub severity: Option<i64>,
+    /// Since `14.1`.
+    pub severity_type: Option<i64>,
+    /// Since `14.1`.
+    pub severity_type_desc: Option<String>,
+    /// Since `14.1`.
+    pub signature_category: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub source_ip_address: Option<rt::Number>,
+    /// Since `14.1`.
+    pub source_ipv6_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub region_code: Option<String>,
-    /// `Integer`, read-write.
+    pub transactionid: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub transformed_flags: Option<rt::Number>,
+    /// Since `14.1`.
+    pub true_client_ip: Option<String>,
+    /// Since `14.1`.
+    pub violation_action: Option<i64>,
+    /// Since `14.1`.
+    pub violation_action_desc: Option<String>,
     /// Since `14.1`.
     pub violation_category: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub signature_category: Option<String>,
+    pub violation_category_desc: Option<String>,
+    /// Since `14.1`.
+    pub violation_location: Option<i64>,
+    /// Since `14.1`.
+    pub violation_location_desc: Option<String>,
+    /// Since `14.1`.
+    pub violation_name: Option<String>,
+    /// Since `14.1`.
+    pub violation_threat_index: Option<i64>,
+    /// Since `14.1`.
+    pub violation_type: Option<i64>,
+    /// Since `14.1`.
+    pub violation_type_desc: Option<String>,
+    /// Since `14.1`.
+    pub violation_value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -32460,6 +29083,7 @@ impl rt::Model for WafViolation {
             41 => self.violation_type.as_field(),
             42 => self.violation_type_desc.as_field(),
             43 => self.violation_value.as_field(),
+            44 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32509,14 +29133,9 @@ impl rt::Model for WafViolation {
             41 => self.violation_type.as_field_mut(),
             42 => self.violation_type_desc.as_field_mut(),
             43 => self.violation_value.as_field_mut(),
+            44 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafViolation {
@@ -32558,27 +29177,17 @@ impl rt::Resource for WafViolation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WafViolationSummary {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub threat_index: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub threshold_breach: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub safety_index: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub safety_index: Option<i64>,
+    /// Since `14.1`.
+    pub threat_index: Option<i64>,
+    /// Since `14.1`.
+    pub threshold_breach: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_violations: Option<rt::Number>,
@@ -32603,6 +29212,7 @@ impl rt::Model for WafViolationSummary {
             3 => self.threat_index.as_field(),
             4 => self.threshold_breach.as_field(),
             5 => self.total_violations.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32614,14 +29224,9 @@ impl rt::Model for WafViolationSummary {
             3 => self.threat_index.as_field_mut(),
             4 => self.threshold_breach.as_field_mut(),
             5 => self.total_violations.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafViolationSummary {
@@ -32663,22 +29268,21 @@ impl rt::Resource for WafViolationSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebDetailDataCollectionConfig {
-    /// `Double`, read-write.
-    pub server_response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub application_response_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub http_rsp_status_2xx_enabled: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `Double`, read-only.
-    pub max_second_level_number_of_record: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Reference type `Double`.
+    pub application_response_time: Option<rt::Number>,
+    pub http_rsp_status_2xx_enabled: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
     pub max_first_level_number_of_record: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub max_second_level_number_of_record: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub server_response_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -32704,6 +29308,7 @@ impl rt::Model for WebDetailDataCollectionConfig {
             5 => self.network_latency_client_side.as_field(),
             6 => self.network_latency_server_side.as_field(),
             7 => self.server_response_time.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32717,14 +29322,9 @@ impl rt::Model for WebDetailDataCollectionConfig {
             5 => self.network_latency_client_side.as_field_mut(),
             6 => self.network_latency_server_side.as_field_mut(),
             7 => self.server_response_time.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WebDetailDataCollectionConfig {
@@ -32784,7 +29384,6 @@ impl WebDetailDataCollectionConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebInsightFeature {
-    /// `Boolean`, read-write.
     pub enable: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -32795,20 +29394,16 @@ impl rt::Model for WebInsightFeature {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WebInsightFeature {
@@ -32861,109 +29456,87 @@ impl WebInsightFeature {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WebSummary {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub total_dist_count: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_error_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub app_unit_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub app_unit_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// Wire name `sslVersion_frontend`. Type `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_version_frontend: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherstrength_frontend: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servercertsize_frontend: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub load_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub render_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_server_side: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub ctnsappname_b: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub application_response_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub srvr_cert_hash_frontend: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_latency_client_side: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub server_response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub app_unit_name: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub application_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub application_response_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub cipherstrength_frontend: Option<i64>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub ctnsappname_b: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub load_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_client_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub network_latency_server_side: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub render_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub server_response_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub servercertsize_frontend: Option<i64>,
+    /// Since `14.1`.
+    pub srvr_cert_hash_frontend: Option<i64>,
+    /// Wire name `sslVersion_frontend`.
+    ///
+    /// Since `14.1`.
+    pub ssl_version_frontend: Option<i64>,
+    /// Since `14.1`.
+    pub ssl_error_type: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_dist_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,
@@ -33022,6 +29595,7 @@ impl rt::Model for WebSummary {
             20 => self.total_bytes.as_field(),
             21 => self.total_dist_count.as_field(),
             22 => self.total_requests.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -33050,14 +29624,9 @@ impl rt::Model for WebSummary {
             20 => self.total_bytes.as_field_mut(),
             21 => self.total_dist_count.as_field_mut(),
             22 => self.total_requests.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WebSummary {

@@ -15,88 +15,66 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AaIndDetailsL2 {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_ratio: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub confidence: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub window_end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_value: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_detection_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub ind_detection_msg: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub severity: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_id: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub window_start_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub confidence: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub ind_category_desc: Option<String>,
+    /// Length: at most 512.
     ///
+    /// Since `14.1`.
+    pub ind_detection_msg: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub ind_detection_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ind_id: Option<i64>,
+    /// Since `14.1`.
+    pub ind_name_desc: Option<String>,
+    /// Since `14.1`.
+    pub ind_value: Option<i64>,
+    /// Since `14.1`.
+    pub ind_weight_desc: Option<i64>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub severity: Option<i64>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub svcname: Option<String>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_weight_desc: Option<i64>,
-    /// `String`, read-write.
+    pub violation_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_category_desc: Option<String>,
-    /// `String`, read-write.
+    pub violation_ratio: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_name_desc: Option<String>,
+    pub window_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub window_start_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -142,6 +120,7 @@ impl rt::Model for AaIndDetailsL2 {
             15 => self.violation_ratio.as_field(),
             16 => self.window_end_time.as_field(),
             17 => self.window_start_time.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -165,14 +144,9 @@ impl rt::Model for AaIndDetailsL2 {
             15 => self.violation_ratio.as_field_mut(),
             16 => self.window_end_time.as_field_mut(),
             17 => self.window_start_time.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaIndDetailsL2 {
@@ -221,106 +195,86 @@ impl AaIndDetailsL2 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcApplicationSummary {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    ///
-    /// Since `14.1`.
-    pub issues_detected: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pkt_sent_cur: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 50.
-    ///
-    /// Since `14.1`.
-    pub curr_state: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clnt_connections: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 50.
-    ///
-    /// Since `14.1`.
-    pub ssl_rating: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pkt_recvd_cur: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vslbhealth: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tags: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vservername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub appcategory: Option<String>,
-    /// `Double`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub error_percentage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub application_class: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clnt_connections: Option<rt::Number>,
+    /// Length: at most 50.
+    ///
+    /// Since `14.1`.
+    pub curr_state: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub error_percentage: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub health_score: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Length: at most 2048.
+    ///
+    /// Since `14.1`.
+    pub issues_detected: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub pkt_recvd_cur: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub pkt_sent_cur: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub srvr_connections: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Length: at most 50.
     ///
+    /// Since `14.1`.
+    pub ssl_rating: Option<String>,
+    /// Since `14.1`.
+    pub tags: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub throughput: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vservername: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub vservertype: Option<String>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub application_class: Option<String>,
+    pub vslbhealth: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -372,6 +326,7 @@ impl rt::Model for AdcApplicationSummary {
             18 => self.vservername.as_field(),
             19 => self.vservertype.as_field(),
             20 => self.vslbhealth.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -398,14 +353,9 @@ impl rt::Model for AdcApplicationSummary {
             18 => self.vservername.as_field_mut(),
             19 => self.vservertype.as_field_mut(),
             20 => self.vslbhealth.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcApplicationSummary {
@@ -454,30 +404,18 @@ impl AdcApplicationSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcWafBotProfileConfig {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sb_version_info: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sb_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `adc_waf_bot_vserver_info[]`, read-write.
-    ///
     /// Since `14.1`.
     pub adc_vserver_profile_info: Option<
         Vec<crate::adm::instances::AdcWafBotVserverInfo>,
     >,
-    /// `Boolean`, read-write.
-    ///
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
     /// Since `14.1`.
     pub is_global: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub sb_type: Option<String>,
+    /// Since `14.1`.
+    pub sb_version_info: Option<String>,
     /// Since `14.1`.
     pub stylebook_params: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -501,6 +439,7 @@ impl rt::Model for AdcWafBotProfileConfig {
             3 => self.sb_type.as_field(),
             4 => self.sb_version_info.as_field(),
             5 => self.stylebook_params.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -512,14 +451,9 @@ impl rt::Model for AdcWafBotProfileConfig {
             3 => self.sb_type.as_field_mut(),
             4 => self.sb_version_info.as_field_mut(),
             5 => self.stylebook_params.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcWafBotProfileConfig {
@@ -584,92 +518,74 @@ impl AdcWafBotProfileConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalyDetails {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub serv_tot_hits: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hits_rate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_avg_ttfb: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub avg_ttfb: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_hits: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub server_ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub avg_ttfb: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub hits_rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub hits_total: Option<rt::Number>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_avg_ttfb: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub max_hits: Option<rt::Number>,
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub metric_key: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hits_total: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 100.
-    ///
-    /// Since `14.1`.
-    pub reason: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 100.
-    ///
-    /// Since `14.1`.
-    pub usecase: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub svcname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 30.
     ///
     /// Since `14.1`.
     pub metric_name: Option<String>,
+    /// Length: at most 100.
+    ///
+    /// Since `14.1`.
+    pub reason: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub serv_tot_hits: Option<rt::Number>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub server_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub state: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub svcname: Option<String>,
+    /// Length: at most 100.
+    ///
+    /// Since `14.1`.
+    pub usecase: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -713,6 +629,7 @@ impl rt::Model for AnomalyDetails {
             14 => self.state.as_field(),
             15 => self.svcname.as_field(),
             16 => self.usecase.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -735,14 +652,9 @@ impl rt::Model for AnomalyDetails {
             14 => self.state.as_field_mut(),
             15 => self.svcname.as_field_mut(),
             16 => self.usecase.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnomalyDetails {
@@ -791,42 +703,32 @@ impl AnomalyDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalyEvents {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub svcname: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub event_value: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub event_type: Option<String>,
+    /// Since `14.1`.
+    pub event_value: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub svcname: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -850,6 +752,7 @@ impl rt::Model for AnomalyEvents {
             4 => self.ip_address.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.svcname.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -862,14 +765,9 @@ impl rt::Model for AnomalyEvents {
             4 => self.ip_address.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.svcname.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnomalyEvents {
@@ -918,24 +816,22 @@ impl AnomalyEvents {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnomalySummary {
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub metric_key: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub metric_value: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -953,6 +849,7 @@ impl rt::Model for AnomalySummary {
             1 => self.metric_key.as_field(),
             2 => self.metric_value.as_field(),
             3 => self.rpt_sample_time.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -962,14 +859,9 @@ impl rt::Model for AnomalySummary {
             1 => self.metric_key.as_field_mut(),
             2 => self.metric_value.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnomalySummary {
@@ -1017,20 +909,15 @@ impl AnomalySummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppCategory {
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub id: Option<String>,
+    pub is_default: Option<bool>,
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_default: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1043,6 +930,7 @@ impl rt::Model for AppCategory {
             1 => self.is_default.as_field(),
             2 => self.name.as_field(),
             3 => self.tenant_id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1052,14 +940,9 @@ impl rt::Model for AppCategory {
             1 => self.is_default.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.tenant_id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppCategory {
@@ -1136,17 +1019,11 @@ impl AppCategory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppDevice {
-    /// `String`, read-write.
     pub device_id: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_mgmt_ip: Option<String>,
-    /// `String`, read-write.
+    pub id: Option<String>,
+    pub parent_id: Option<String>,
     pub parent_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1167,6 +1044,7 @@ impl rt::Model for AppDevice {
             2 => self.id.as_field(),
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1177,14 +1055,9 @@ impl rt::Model for AppDevice {
             2 => self.id.as_field_mut(),
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppDevice {
@@ -1227,14 +1100,10 @@ impl rt::Resource for AppDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppFilter {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Since `14.1`.
     pub applications: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1245,6 +1114,7 @@ impl rt::Model for AppFilter {
         match index {
             0 => self.applications.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1252,14 +1122,9 @@ impl rt::Model for AppFilter {
         match index {
             0 => self.applications.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppFilter {
@@ -1323,26 +1188,19 @@ impl AppFilter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppInfo {
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub server_ip: Option<String>,
-    /// `anomaly_item[]`, read-write.
-    pub anomaly_data: Option<Vec<crate::adm::analytics::AnomalyItem>>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `String`, read-write.
-    pub app_unit_name: Option<String>,
-    /// `Integer`, read-write.
     pub anomaly_count: Option<i64>,
-    /// `String`, read-write.
+    pub anomaly_data: Option<Vec<crate::adm::analytics::AnomalyItem>>,
+    pub app_unit_name: Option<String>,
+    pub duration: Option<String>,
     pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1370,6 +1228,7 @@ impl rt::Model for AppInfo {
             6 => self.report_start_time.as_field(),
             7 => self.rpt_sample_time.as_field(),
             8 => self.server_ip.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1384,14 +1243,9 @@ impl rt::Model for AppInfo {
             6 => self.report_start_time.as_field_mut(),
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.server_ip.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppInfo {
@@ -1444,82 +1298,62 @@ impl AppInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppServiceGraphNodeEdges {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appname: Option<String>,
+    /// Since `14.1`.
+    pub ctnsappname: Option<String>,
     /// Since `14.1`.
     pub destination: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub source_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub destination_type: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub tot_svr_ttfb_transactions: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tot_svr_busy_err: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svcname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tot_svr_ttfb: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub response_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub source: Option<String>,
     /// Since `14.1`.
-    pub vservername: Option<String>,
-    /// `Double`, read-write.
-    ///
+    pub source_type: Option<String>,
     /// Since `14.1`.
-    pub tot_requests: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub svcname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub tot_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub destination_type: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub tot_reqbytes: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub appname: Option<String>,
-    /// `Double`, read-write.
+    pub tot_requests: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub tot_respbytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub tot_svr_busy_err: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub tot_svr_ttfb: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub tot_svr_ttfb_transactions: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Since `14.1`.
+    pub type_: Option<String>,
+    /// Since `14.1`.
+    pub vservername: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1567,6 +1401,7 @@ impl rt::Model for AppServiceGraphNodeEdges {
             16 => self.tot_svr_ttfb_transactions.as_field(),
             17 => self.type_.as_field(),
             18 => self.vservername.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1591,14 +1426,9 @@ impl rt::Model for AppServiceGraphNodeEdges {
             16 => self.tot_svr_ttfb_transactions.as_field_mut(),
             17 => self.type_.as_field_mut(),
             18 => self.vservername.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppServiceGraphNodeEdges {
@@ -1647,104 +1477,82 @@ impl AppServiceGraphNodeEdges {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub state_code: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub application_class: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2048.
-    ///
-    /// Since `14.1`.
-    pub issues_detected: Option<String>,
-    /// `Double`, read-write.
-    pub clnt_connections: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub pkt_sent: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub appcategory: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub exporter_id: Option<String>,
-    /// `Double`, read-write.
-    pub throughput_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub clnt_connections_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    pub app_family: Option<String>,
     /// Length: at most 50.
     ///
     /// Since `14.1`.
     pub app_ssl_rating: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub appcategory: Option<String>,
+    /// Length: at most 255.
+    pub application_class: Option<String>,
     /// Length: at most 255.
     pub appname: Option<String>,
-    /// `Double`, read-write.
-    pub health_score: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub health_score_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub pkt_recvd: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub srvr_connections: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub vservername: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_prev: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub vslbhealth: Option<i64>,
-    /// `Double`, read-write.
-    pub total_requests_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub clnt_connections: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub clnt_connections_prev: Option<rt::Number>,
     /// Length: at most 50.
     ///
     /// Since `14.1`.
     pub curr_state: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub error_percentage: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub response_bytes: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub exporter_id: Option<String>,
+    /// Reference type `Double`.
+    pub health_score: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub health_score_prev: Option<rt::Number>,
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `Double`, read-write.
-    pub srvr_connections_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 2048.
+    ///
+    /// Since `14.1`.
+    pub issues_detected: Option<String>,
+    /// Reference type `Double`.
+    pub pkt_recvd: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub pkt_sent: Option<rt::Number>,
+    /// Reference type `Double`.
     pub request_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    pub app_family: Option<String>,
+    /// Reference type `Double`.
+    pub response_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub srvr_connections: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub srvr_connections_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub state_code: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub throughput_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests_prev: Option<rt::Number>,
+    /// Length: at most 255.
+    pub vservername: Option<String>,
+    pub vslbhealth: Option<i64>,
+    /// Since `14.1`.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1820,6 +1628,7 @@ impl rt::Model for AppSummary {
             30 => self.vservername.as_field(),
             31 => self.vslbhealth.as_field(),
             32 => self.vsvr_ip_address.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1858,14 +1667,9 @@ impl rt::Model for AppSummary {
             30 => self.vservername.as_field_mut(),
             31 => self.vslbhealth.as_field_mut(),
             32 => self.vsvr_ip_address.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppSummary {
@@ -1913,22 +1717,14 @@ impl AppSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppTemplateInfo {
-    /// `String`, read-write.
-    pub downloads: Option<String>,
-    /// `String[]`, read-write.
     pub comments: Option<Vec<String>>,
-    /// `String`, read-write.
     pub desc: Option<String>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub rating: Option<String>,
-    /// `String`, read-write.
     pub download_link: Option<String>,
-    /// `String`, read-write.
-    pub version: Option<String>,
-    /// `String`, read-write.
+    pub downloads: Option<String>,
+    pub name: Option<String>,
+    pub rating: Option<String>,
     pub updated_on: Option<String>,
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1954,6 +1750,7 @@ impl rt::Model for AppTemplateInfo {
             5 => self.rating.as_field(),
             6 => self.updated_on.as_field(),
             7 => self.version.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1967,14 +1764,9 @@ impl rt::Model for AppTemplateInfo {
             5 => self.rating.as_field_mut(),
             6 => self.updated_on.as_field_mut(),
             7 => self.version.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppTemplateInfo {
@@ -2023,108 +1815,84 @@ impl AppTemplateInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardAppSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub appcategory: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub health_score_str: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub error_percentage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub application_class: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub srvr_connections: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub response_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub apps_affected: Option<Vec<String>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub clnt_connections: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 50.
     ///
     /// Since `14.1`.
     pub curr_state: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub throughput: Option<rt::Number>,
-    /// `String[]`, read-write.
+    pub error_percentage: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub apps_affected: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
+    pub health_score: Option<rt::Number>,
+    /// Since `14.1`.
+    pub health_score_str: Option<String>,
+    /// Since `14.1`.
+    pub hostname: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub issues_detected: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub vsvr_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub health_score: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub pkt_recvd_cur: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub pkt_sent_cur: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub issues_detected: Option<String>,
-    /// `String`, read-write.
+    pub response_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub srvr_connections: Option<rt::Number>,
     /// Length: at most 50.
     ///
     /// Since `14.1`.
     pub ssl_rating: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vslbhealth: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pkt_recvd_cur: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub tags: Option<String>,
-    /// `String`, read-only.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub application_class: Option<String>,
+    pub throughput: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests: Option<rt::Number>,
+    /// Since `14.1`.
+    pub vslbhealth: Option<i64>,
+    /// Since `14.1`.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2180,6 +1948,7 @@ impl rt::Model for AppdashboardAppSummary {
             20 => self.total_requests.as_field(),
             21 => self.vslbhealth.as_field(),
             22 => self.vsvr_ip_address.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2208,14 +1977,9 @@ impl rt::Model for AppdashboardAppSummary {
             20 => self.total_requests.as_field_mut(),
             21 => self.vslbhealth.as_field_mut(),
             22 => self.vsvr_ip_address.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardAppSummary {
@@ -2263,12 +2027,10 @@ impl AppdashboardAppSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardAppcategorySummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub filter_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub filter_key: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2281,6 +2043,7 @@ impl rt::Model for AppdashboardAppcategorySummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2288,14 +2051,9 @@ impl rt::Model for AppdashboardAppcategorySummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardAppcategorySummary {
@@ -2337,14 +2095,12 @@ impl rt::Resource for AppdashboardAppcategorySummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardAppscoreSummary {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub filter_key: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub filter_count: Option<rt::Number>,
+    /// Since `14.1`.
+    pub filter_key: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2355,6 +2111,7 @@ impl rt::Model for AppdashboardAppscoreSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2362,14 +2119,9 @@ impl rt::Model for AppdashboardAppscoreSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardAppscoreSummary {
@@ -2411,12 +2163,10 @@ impl rt::Resource for AppdashboardAppscoreSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardApptypeSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub filter_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub filter_key: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -2429,6 +2179,7 @@ impl rt::Model for AppdashboardApptypeSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2436,14 +2187,9 @@ impl rt::Model for AppdashboardApptypeSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardApptypeSummary {
@@ -2485,15 +2231,15 @@ impl rt::Resource for AppdashboardApptypeSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardClientConnectionSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bin_start: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
@@ -2508,6 +2254,7 @@ impl rt::Model for AppdashboardClientConnectionSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2516,14 +2263,9 @@ impl rt::Model for AppdashboardClientConnectionSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardClientConnectionSummary {
@@ -2565,11 +2307,11 @@ impl rt::Resource for AppdashboardClientConnectionSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardIssueSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub filter_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub filter_key: Option<rt::Number>,
@@ -2583,6 +2325,7 @@ impl rt::Model for AppdashboardIssueSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2590,14 +2333,9 @@ impl rt::Model for AppdashboardIssueSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardIssueSummary {
@@ -2639,18 +2377,18 @@ impl rt::Resource for AppdashboardIssueSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardLbHealthSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2662,6 +2400,7 @@ impl rt::Model for AppdashboardLbHealthSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2670,14 +2409,9 @@ impl rt::Model for AppdashboardLbHealthSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardLbHealthSummary {
@@ -2719,18 +2453,18 @@ impl rt::Resource for AppdashboardLbHealthSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardPacketRcvSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub count: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2742,6 +2476,7 @@ impl rt::Model for AppdashboardPacketRcvSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2750,14 +2485,9 @@ impl rt::Model for AppdashboardPacketRcvSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardPacketRcvSummary {
@@ -2799,15 +2529,15 @@ impl rt::Resource for AppdashboardPacketRcvSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardPacketSentSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bin_start: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
@@ -2822,6 +2552,7 @@ impl rt::Model for AppdashboardPacketSentSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2830,14 +2561,9 @@ impl rt::Model for AppdashboardPacketSentSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardPacketSentSummary {
@@ -2879,15 +2605,15 @@ impl rt::Resource for AppdashboardPacketSentSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardResponsetimeSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bin_start: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
@@ -2902,6 +2628,7 @@ impl rt::Model for AppdashboardResponsetimeSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2910,14 +2637,9 @@ impl rt::Model for AppdashboardResponsetimeSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardResponsetimeSummary {
@@ -2959,15 +2681,15 @@ impl rt::Resource for AppdashboardResponsetimeSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardServerConnectionSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bin_start: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
@@ -2982,6 +2704,7 @@ impl rt::Model for AppdashboardServerConnectionSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2990,14 +2713,9 @@ impl rt::Model for AppdashboardServerConnectionSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardServerConnectionSummary {
@@ -3039,12 +2757,10 @@ impl rt::Resource for AppdashboardServerConnectionSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardSslratingSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub filter_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub filter_key: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3057,6 +2773,7 @@ impl rt::Model for AppdashboardSslratingSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3064,14 +2781,9 @@ impl rt::Model for AppdashboardSslratingSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardSslratingSummary {
@@ -3113,12 +2825,10 @@ impl rt::Resource for AppdashboardSslratingSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardStateSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub filter_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub filter_key: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -3131,6 +2841,7 @@ impl rt::Model for AppdashboardStateSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3138,14 +2849,9 @@ impl rt::Model for AppdashboardStateSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardStateSummary {
@@ -3187,15 +2893,15 @@ impl rt::Resource for AppdashboardStateSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardThroughputSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bin_start: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
@@ -3210,6 +2916,7 @@ impl rt::Model for AppdashboardThroughputSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3218,14 +2925,9 @@ impl rt::Model for AppdashboardThroughputSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardThroughputSummary {
@@ -3267,15 +2969,15 @@ impl rt::Resource for AppdashboardThroughputSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardTotalRequestSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bin_start: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
@@ -3290,6 +2992,7 @@ impl rt::Model for AppdashboardTotalRequestSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3298,14 +3001,9 @@ impl rt::Model for AppdashboardTotalRequestSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardTotalRequestSummary {
@@ -3347,15 +3045,15 @@ impl rt::Resource for AppdashboardTotalRequestSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppdashboardVolumeSummary {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bin_start: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bin_end: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bin_start: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub count: Option<rt::Number>,
@@ -3370,6 +3068,7 @@ impl rt::Model for AppdashboardVolumeSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3378,14 +3077,9 @@ impl rt::Model for AppdashboardVolumeSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardVolumeSummary {
@@ -3428,134 +3122,87 @@ impl rt::Resource for AppdashboardVolumeSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Application {
-    /// `String`, read-write.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 4096.
-    ///
-    /// Since `14.1`.
-    pub vsvr_ip_address_criteria: Option<String>,
-    /// `Double`, read-write.
-    pub throughput_avg: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub application_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 4096.
-    ///
-    /// Since `14.1`.
-    pub svr_ip_address_criteria: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     /// Length: 1 to 255.
     pub app_category: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub app_info_required: Option<bool>,
+    /// Since `14.1`.
+    pub app_name_references_array: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub app_type: Option<i64>,
+    /// Read-only: never sent.
+    pub application_class: Option<String>,
+    pub application_ids: Option<Vec<String>>,
+    pub application_managed: Option<bool>,
+    pub configpack_id: Option<String>,
+    /// Reference type `Double`.
     pub curclntconnections: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 4096.
-    ///
-    /// Since `14.1`.
-    pub vsvc_port_criteria: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tags: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
     /// Length: 1 to 255.
     pub family: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub force_delete: Option<bool>,
+    /// Since `14.1`.
+    pub is_migration: Option<bool>,
+    /// Length: 1 to 1024.
+    pub name: Option<String>,
+    pub no_of_auth: Option<String>,
+    pub no_of_cr: Option<String>,
+    pub no_of_cs: Option<String>,
+    pub no_of_gslb: Option<String>,
+    pub no_of_gslbsvc: Option<String>,
+    pub no_of_lb: Option<String>,
+    pub no_of_svc: Option<String>,
+    pub no_of_svcgrp: Option<String>,
+    pub no_of_svr: Option<String>,
+    pub no_of_vpn: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    pub stylebook_params: Option<String>,
     /// Length: at most 4096.
     ///
     /// Since `14.1`.
     pub svc_port_criteria: Option<String>,
-    /// `Integer`, read-write.
+    /// Length: at most 4096.
     ///
     /// Since `14.1`.
-    pub app_type: Option<i64>,
-    /// `Double`, read-write.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub svr_ip_address_criteria: Option<String>,
     /// Length: at most 4096.
     ///
     /// Since `14.1`.
     pub svr_name_criteria: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub tags: Option<String>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub tenant_name: Option<String>,
+    /// Reference type `Double`.
+    pub throughput_avg: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub user_name_enc: Option<String>,
+    /// Length: at most 4096.
+    ///
+    /// Since `14.1`.
+    pub vsvc_port_criteria: Option<String>,
+    /// Since `14.1`.
+    pub vsvr_app_components: Option<Vec<crate::adm::system::AppComponent>>,
+    /// Length: at most 4096.
+    ///
+    /// Since `14.1`.
+    pub vsvr_ip_address_criteria: Option<String>,
     /// Length: at most 4096.
     ///
     /// Since `14.1`.
     pub vsvr_name_criteria: Option<String>,
-    /// `String`, read-write.
-    pub no_of_svcgrp: Option<String>,
-    /// `app_component[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vsvr_app_components: Option<Vec<crate::adm::system::AppComponent>>,
-    /// `String`, read-write.
-    pub no_of_vpn: Option<String>,
-    /// `String`, read-write.
-    pub no_of_lb: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_info_required: Option<bool>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_name_references_array: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub no_of_svr: Option<String>,
-    /// `String`, read-write.
-    pub no_of_auth: Option<String>,
-    /// `String`, read-write.
-    pub no_of_gslbsvc: Option<String>,
-    /// `String`, read-write.
-    pub no_of_svc: Option<String>,
-    /// `String`, read-write.
-    pub no_of_gslb: Option<String>,
-    /// `Boolean`, read-write.
-    pub force_delete: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_migration: Option<bool>,
-    /// `String`, read-write.
-    pub stylebook_params: Option<String>,
-    /// `String`, read-write.
-    pub no_of_cr: Option<String>,
-    /// `String`, read-write.
-    pub no_of_cs: Option<String>,
-    /// `String[]`, read-write.
-    pub application_ids: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    pub application_class: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub user_name_enc: Option<String>,
-    /// `String`, read-only.
-    pub tenant_name: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3647,6 +3294,7 @@ impl rt::Model for Application {
             38 => self.vsvr_app_components.as_field(),
             39 => self.vsvr_ip_address_criteria.as_field(),
             40 => self.vsvr_name_criteria.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3693,14 +3341,9 @@ impl rt::Model for Application {
             38 => self.vsvr_app_components.as_field_mut(),
             39 => self.vsvr_ip_address_criteria.as_field_mut(),
             40 => self.vsvr_name_criteria.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Application {
@@ -3803,22 +3446,16 @@ impl Application {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppscoreFactor {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub contribute: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub factor_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub factor_id: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
+    /// Since `14.1`.
+    pub contribute: Option<bool>,
+    /// Since `14.1`.
+    pub factor_id: Option<i64>,
+    /// Since `14.1`.
+    pub factor_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3836,6 +3473,7 @@ impl rt::Model for AppscoreFactor {
             1 => self.factor_id.as_field(),
             2 => self.factor_name.as_field(),
             3 => self.id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3845,14 +3483,9 @@ impl rt::Model for AppscoreFactor {
             1 => self.factor_id.as_field_mut(),
             2 => self.factor_name.as_field_mut(),
             3 => self.id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppscoreFactor {
@@ -3912,44 +3545,44 @@ impl AppscoreFactor {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AppscoreThresholdConfig {
-    /// Wire name `highVServerCPU`. Type `Double`, read-write.
+    /// Read-only: never sent.
+    pub id: Option<String>,
+    /// Wire name `activeServicesSLA`. Reference type `Double`.
+    pub active_services_sla: Option<rt::Number>,
+    /// Wire name `highCPU`. Reference type `Double`.
+    pub high_cpu: Option<rt::Number>,
+    /// Wire name `highMemory`. Reference type `Double`.
+    pub high_memory: Option<rt::Number>,
+    /// Wire name `highNicCongestion`. Reference type `Double`.
+    pub high_nic_congestion: Option<rt::Number>,
+    /// Wire name `highNicDisCards`. Reference type `Double`.
+    pub high_nic_dis_cards: Option<rt::Number>,
+    /// Wire name `highSurgeQ`. Reference type `Double`.
+    pub high_surge_q: Option<rt::Number>,
+    /// Wire name `highThreatScore`. Reference type `Double`.
+    pub high_threat_score: Option<rt::Number>,
+    /// Wire name `highVServerCPU`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub high_v_server_cpu: Option<rt::Number>,
-    /// Wire name `lowNicCongestion`. Type `Double`, read-write.
-    pub low_nic_congestion: Option<rt::Number>,
-    /// Wire name `lowNicDisCards`. Type `Double`, read-write.
-    pub low_nic_dis_cards: Option<rt::Number>,
-    /// Wire name `highSurgeQ`. Type `Double`, read-write.
-    pub high_surge_q: Option<rt::Number>,
-    /// Wire name `lowCPU`. Type `Double`, read-write.
+    /// Wire name `lowCPU`. Reference type `Double`.
     pub low_cpu: Option<rt::Number>,
-    /// Wire name `responseTimeSLA`. Type `Double`, read-write.
-    pub response_time_sla: Option<rt::Number>,
-    /// Wire name `highNicCongestion`. Type `Double`, read-write.
-    pub high_nic_congestion: Option<rt::Number>,
-    /// Wire name `highNicDisCards`. Type `Double`, read-write.
-    pub high_nic_dis_cards: Option<rt::Number>,
-    /// Wire name `activeServicesSLA`. Type `Double`, read-write.
-    pub active_services_sla: Option<rt::Number>,
-    /// Wire name `highMemory`. Type `Double`, read-write.
-    pub high_memory: Option<rt::Number>,
-    /// Wire name `lowVServerCPU`. Type `Double`, read-write.
+    /// Wire name `lowMemory`. Reference type `Double`.
+    pub low_memory: Option<rt::Number>,
+    /// Wire name `lowNicCongestion`. Reference type `Double`.
+    pub low_nic_congestion: Option<rt::Number>,
+    /// Wire name `lowNicDisCards`. Reference type `Double`.
+    pub low_nic_dis_cards: Option<rt::Number>,
+    /// Wire name `lowSurgeQ`. Reference type `Double`.
+    pub low_surge_q: Option<rt::Number>,
+    /// Wire name `lowThreatScore`. Reference type `Double`.
+    pub low_threat_score: Option<rt::Number>,
+    /// Wire name `lowVServerCPU`. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub low_v_server_cpu: Option<rt::Number>,
-    /// Wire name `highCPU`. Type `Double`, read-write.
-    pub high_cpu: Option<rt::Number>,
-    /// Wire name `lowThreatScore`. Type `Double`, read-write.
-    pub low_threat_score: Option<rt::Number>,
-    /// Wire name `highThreatScore`. Type `Double`, read-write.
-    pub high_threat_score: Option<rt::Number>,
-    /// Wire name `lowSurgeQ`. Type `Double`, read-write.
-    pub low_surge_q: Option<rt::Number>,
-    /// Wire name `lowMemory`. Type `Double`, read-write.
-    pub low_memory: Option<rt::Number>,
-    /// `String`, read-only.
-    pub id: Option<String>,
+    /// Wire name `responseTimeSLA`. Reference type `Double`.
+    pub response_time_sla: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3993,6 +3626,7 @@ impl rt::Model for AppscoreThresholdConfig {
             14 => self.low_threat_score.as_field(),
             15 => self.low_v_server_cpu.as_field(),
             16 => self.response_time_sla.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4015,14 +3649,9 @@ impl rt::Model for AppscoreThresholdConfig {
             14 => self.low_threat_score.as_field_mut(),
             15 => self.low_v_server_cpu.as_field_mut(),
             16 => self.response_time_sla.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppscoreThresholdConfig {
@@ -4111,14 +3740,12 @@ impl AppscoreThresholdConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthorizedApplication {
-    /// `String`, read-write.
-    pub application_name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub authorized_scope_id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub application_id: Option<String>,
+    pub application_name: Option<String>,
+    /// Read-only: never sent.
+    pub authorized_scope_id: Option<String>,
+    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4136,6 +3763,7 @@ impl rt::Model for AuthorizedApplication {
             1 => self.application_name.as_field(),
             2 => self.authorized_scope_id.as_field(),
             3 => self.id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4145,14 +3773,9 @@ impl rt::Model for AuthorizedApplication {
             1 => self.application_name.as_field_mut(),
             2 => self.authorized_scope_id.as_field_mut(),
             3 => self.id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizedApplication {
@@ -4195,88 +3818,52 @@ impl rt::Resource for AuthorizedApplication {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GlobalServiceGraphConfigMapping {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gslb_adc_display_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub k8s_labels: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub k8s_pod_state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub k8s_service_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub k8s_pod_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub k8s_pod_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gslb_adc_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gslbvserver_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub csvserver_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
     /// Since `14.1`.
-    pub k8s_namespace: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub gslb_adc_display_name: Option<String>,
+    /// Since `14.1`.
+    pub gslb_adc_ip: Option<String>,
+    /// Since `14.1`.
+    pub gslbvserver_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub k8s_cluster_name: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub k8s_labels: Option<String>,
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub rec_type: Option<String>,
-    /// `String`, read-write.
+    pub k8s_namespace: Option<String>,
+    /// Since `14.1`.
+    pub k8s_pod_ip: Option<String>,
+    /// Since `14.1`.
+    pub k8s_pod_name: Option<String>,
+    /// Since `14.1`.
+    pub k8s_pod_state: Option<String>,
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub k8s_service_name: Option<String>,
     /// Since `14.1`.
     pub lbvserver_name: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub rec_type: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub servername: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4324,6 +3911,7 @@ impl rt::Model for GlobalServiceGraphConfigMapping {
             16 => self.rpt_sample_time.as_field(),
             17 => self.servername.as_field(),
             18 => self.svc_name.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4348,14 +3936,9 @@ impl rt::Model for GlobalServiceGraphConfigMapping {
             16 => self.rpt_sample_time.as_field_mut(),
             17 => self.servername.as_field_mut(),
             18 => self.svc_name.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GlobalServiceGraphConfigMapping {
@@ -4404,26 +3987,16 @@ impl GlobalServiceGraphConfigMapping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GlobalServiceGraphNodeEdges {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub destination: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub source_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub destination_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
+    /// Since `14.1`.
+    pub source: Option<String>,
+    /// Since `14.1`.
+    pub source_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4443,6 +4016,7 @@ impl rt::Model for GlobalServiceGraphNodeEdges {
             2 => self.id.as_field(),
             3 => self.source.as_field(),
             4 => self.source_type.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4453,14 +4027,9 @@ impl rt::Model for GlobalServiceGraphNodeEdges {
             2 => self.id.as_field_mut(),
             3 => self.source.as_field_mut(),
             4 => self.source_type.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GlobalServiceGraphNodeEdges {
@@ -4509,18 +4078,14 @@ impl GlobalServiceGraphNodeEdges {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct JobTrigger {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub job_schedule_name: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub job_status: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub next_scheduletime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub job_status: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4536,6 +4101,7 @@ impl rt::Model for JobTrigger {
             0 => self.job_schedule_name.as_field(),
             1 => self.job_status.as_field(),
             2 => self.next_scheduletime.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4544,14 +4110,9 @@ impl rt::Model for JobTrigger {
             0 => self.job_schedule_name.as_field_mut(),
             1 => self.job_status.as_field_mut(),
             2 => self.next_scheduletime.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for JobTrigger {
@@ -4600,37 +4161,31 @@ impl JobTrigger {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LeanData {
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub throughput: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub throughput: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_requests: Option<rt::Number>,
@@ -4657,6 +4212,7 @@ impl rt::Model for LeanData {
             4 => self.throughput.as_field(),
             5 => self.total_bytes.as_field(),
             6 => self.total_requests.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4669,14 +4225,9 @@ impl rt::Model for LeanData {
             4 => self.throughput.as_field_mut(),
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_requests.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LeanData {
@@ -4724,104 +4275,72 @@ impl LeanData {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecurityAppDashboardDetails {
-    /// `String`, read-write.
-    ///
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
     /// Length: at most 255.
-    pub country: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub exporter_id: Option<String>,
-    /// `Double`, read-write.
+    pub app_category: Option<String>,
+    /// Reference type `Double`.
+    pub app_safety_index: Option<rt::Number>,
+    /// Reference type `Double`.
     pub app_safety_index_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ns_city: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub app_threat_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub threat_index: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub app_threat_index_prev: Option<rt::Number>,
     /// Length: at most 255.
     pub appname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub source_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub app_safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `Double`, read-write.
-    pub app_threat_index_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub attack_category: Option<String>,
+    /// Reference type `Double`.
     pub block_flags: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub severity_type: Option<String>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ns_longitude: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub block_flags_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub safety_index: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ns_latitude: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub city: Option<String>,
+    /// Length: at most 255.
+    pub country: Option<String>,
     /// Length: at most 255.
     pub country_code: Option<String>,
-    /// `String`, read-write.
-    pub violation_category: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 255.
+    pub ctnsappname: Option<String>,
+    pub description: Option<String>,
+    /// Length: at most 255.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 255.
+    pub exporter_id: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub ns_city: Option<String>,
+    /// Reference type `Double`.
+    pub ns_latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ns_longitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub safety_index: Option<rt::Number>,
+    /// Length: at most 255.
+    pub severity_type: Option<String>,
+    /// Length: at most 255.
+    pub source_ip_address: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub source_ip_address_prev: Option<String>,
-    /// `String`, read-write.
-    pub attack_category: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
+    pub threat_index: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_attacks_prev: Option<rt::Number>,
+    pub violation_category: Option<String>,
     pub violation_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub vserver_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_attacks_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub app_category: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    pub city: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4901,6 +4420,7 @@ impl rt::Model for SecurityAppDashboardDetails {
             32 => self.violation_category.as_field(),
             33 => self.violation_type.as_field(),
             34 => self.vserver_name.as_field(),
+            35 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4941,14 +4461,9 @@ impl rt::Model for SecurityAppDashboardDetails {
             32 => self.violation_category.as_field_mut(),
             33 => self.violation_type.as_field_mut(),
             34 => self.vserver_name.as_field_mut(),
+            35 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SecurityAppDashboardDetails {
@@ -4996,52 +4511,44 @@ impl SecurityAppDashboardDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgDomainSummary {
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_reputation: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_ssl_intercepts: Option<rt::Number>,
-    /// `String`, read-write.
-    pub url_group_category: Option<String>,
-    /// `Double`, read-write.
-    pub port: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    pub protocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub operating_system: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_in: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_out: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub user_agent: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub domain_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub exporter_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_out_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_ssl_intercepts_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    pub operating_system: Option<String>,
+    /// Reference type `Double`.
+    pub port: Option<rt::Number>,
+    pub protocol: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_in: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_bytes_in_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_out: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_out_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_ssl_intercepts: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_ssl_intercepts_prev: Option<rt::Number>,
+    pub url_group_category: Option<String>,
+    /// Reference type `Double`.
+    pub url_reputation: Option<rt::Number>,
+    /// Length: at most 255.
+    pub user_agent: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5091,6 +4598,7 @@ impl rt::Model for SwgDomainSummary {
             17 => self.url_group_category.as_field(),
             18 => self.url_reputation.as_field(),
             19 => self.user_agent.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5116,14 +4624,9 @@ impl rt::Model for SwgDomainSummary {
             17 => self.url_group_category.as_field_mut(),
             18 => self.url_reputation.as_field_mut(),
             19 => self.user_agent.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgDomainSummary {
@@ -5171,38 +4674,30 @@ impl SwgDomainSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgSslDetails {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 2000.
     pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_not_intercepted: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub exporter_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssli_policy_action: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: at most 255.
     pub ssli_executed_action: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub ssli_policy_action: Option<rt::Number>,
     /// Length: at most 255.
     pub ssli_reason_for_action: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub total_not_attempted: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_not_attempted_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_not_intercepted: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_not_intercepted_prev: Option<rt::Number>,
     /// Length: at most 255.
     pub user_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_not_attempted_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_not_attempted: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_not_intercepted_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5236,6 +4731,7 @@ impl rt::Model for SwgSslDetails {
             9 => self.total_not_intercepted.as_field(),
             10 => self.total_not_intercepted_prev.as_field(),
             11 => self.user_name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5253,14 +4749,9 @@ impl rt::Model for SwgSslDetails {
             9 => self.total_not_intercepted.as_field_mut(),
             10 => self.total_not_intercepted_prev.as_field_mut(),
             11 => self.user_name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgSslDetails {
@@ -5308,162 +4799,130 @@ impl SwgSslDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgTransDetails {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clean_url_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_count_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    pub url_group_category: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_repu_level_3_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub block_count: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub block_count_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clean_url_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub clean_url_count_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub user_agent: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_reputation_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_requests_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub http_rsp_status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub urlcategory_prev: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub user_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub client_ip_address: Option<String>,
+    /// Length: at most 2000.
+    pub domain_name: Option<String>,
     /// Length: at most 2000.
     ///
     /// Since `14.1`.
     pub domain_name_prev: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssli_action: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_repu_level_4_count_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub http_req_method: Option<String>,
-    /// `Double`, read-write.
-    pub port: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_repu_level_3_count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_group_category_prev: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub operating_system: Option<String>,
-    /// `String`, read-write.
-    pub protocol: Option<String>,
-    /// `Double`, read-write.
-    pub url_category: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub exporter_id: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 255.
+    pub http_req_method: Option<String>,
+    /// Length: at most 255.
+    pub http_rsp_status: Option<String>,
+    /// Length: at most 255.
+    pub operating_system: Option<String>,
+    /// Reference type `Double`.
+    pub port: Option<rt::Number>,
+    pub protocol: Option<String>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub ssli_action: Option<String>,
+    /// Since `14.1`.
+    pub ssli_action_prev: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_in: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes_in_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub block_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_repu_level_4_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_bytes_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub total_bytes_out: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_in: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub vserver_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub urlcategory: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssli_action_prev: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_bytes_out_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub url_repu_level_2_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub total_bytes_prev: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_reputation: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_requests_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_ssl_intercepts: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub url_category: Option<rt::Number>,
+    pub url_group_category: Option<String>,
+    /// Since `14.1`.
+    pub url_group_category_prev: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub url_repu_level_2_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_ssl_intercepts: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub url_repu_level_2_count_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub url_repu_level_3_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub url_repu_level_3_count_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub url_repu_level_4_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub url_repu_level_4_count_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub url_reputation: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub url_reputation_prev: Option<rt::Number>,
+    /// Since `14.1`.
+    pub urlcategory: Option<String>,
+    /// Since `14.1`.
+    pub urlcategory_prev: Option<String>,
     /// Length: at most 255.
-    pub client_ip_address: Option<String>,
+    pub user_agent: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub user_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub user_count_prev: Option<rt::Number>,
+    /// Length: at most 255.
+    pub user_name: Option<String>,
+    /// Length: at most 255.
+    pub vserver_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5561,6 +5020,7 @@ impl rt::Model for SwgTransDetails {
             41 => self.user_count_prev.as_field(),
             42 => self.user_name.as_field(),
             43 => self.vserver_name.as_field(),
+            44 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5610,14 +5070,9 @@ impl rt::Model for SwgTransDetails {
             41 => self.user_count_prev.as_field_mut(),
             42 => self.user_name.as_field_mut(),
             43 => self.vserver_name.as_field_mut(),
+            44 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgTransDetails {
@@ -5665,114 +5120,108 @@ impl SwgTransDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgUserDetails {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_repu_2_volume: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clean_url_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_repu_level_1_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub block_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_repu_level_4_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_repu_level_3_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_out: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_in: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
+    pub count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub block_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub url_repu_level_0_count: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub block_count_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub clean_url_count: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub clean_url_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_domains: Option<rt::Number>,
-    /// Wire name `__count`. Type `Double`, read-write.
-    pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    pub domain_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_requests_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub user_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_out_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_repu_level_2_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_ssl_intercepts_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub clean_url_volume: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 2000.
+    pub domain_name: Option<String>,
+    /// Reference type `Double`.
+    pub exporter_id: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub risk_score: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub risk_score_prev: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub risky_url_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_in: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_in_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_out: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_out_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub total_domains: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub total_domains_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_repu_level_2_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub risk_score_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_repu_level_4_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests_prev: Option<rt::Number>,
+    /// Reference type `Double`.
     pub total_ssl_intercepts: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub risk_score: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_repu_level_3_count: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub total_ssl_intercepts_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub url_repu_2_volume: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub url_repu_3_volume: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub exporter_id: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub url_repu_4_volume: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub url_repu_level_0_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub url_repu_level_1_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub url_repu_level_2_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub url_repu_level_2_count_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub url_repu_level_3_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub url_repu_level_3_count_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub url_repu_level_4_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub url_repu_level_4_count_prev: Option<rt::Number>,
+    /// Length: at most 255.
+    pub user_name: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub user_name_prev: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub url_repu_4_volume: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_in_prev: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5856,6 +5305,7 @@ impl rt::Model for SwgUserDetails {
             34 => self.url_repu_level_4_count_prev.as_field(),
             35 => self.user_name.as_field(),
             36 => self.user_name_prev.as_field(),
+            37 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5898,14 +5348,9 @@ impl rt::Model for SwgUserDetails {
             34 => self.url_repu_level_4_count_prev.as_field_mut(),
             35 => self.user_name.as_field_mut(),
             36 => self.user_name_prev.as_field_mut(),
+            37 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgUserDetails {
@@ -5953,56 +5398,48 @@ impl SwgUserDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SwgUserSummary {
-    /// Wire name `__count`. Type `Double`, read-write.
+    /// Wire name `__count`. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub user_agent: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub exporter_id: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_out_prev: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub user_name: Option<String>,
-    /// `Double`, read-write.
-    pub total_ssl_intercepts_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_in_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_requests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub url_reputation: Option<rt::Number>,
-    /// `String`, read-write.
-    pub url_group_category: Option<String>,
-    /// `Double`, read-write.
-    pub total_ssl_intercepts: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub port: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_prev: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub user_count: Option<rt::Number>,
-    /// `String`, read-write.
-    pub protocol: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub operating_system: Option<String>,
-    /// `Double`, read-write.
-    pub total_bytes_in: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub total_bytes_out: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub port: Option<rt::Number>,
+    pub protocol: Option<String>,
+    /// Reference type `Double`.
     pub rpt_sample_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_in: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_in_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_out: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_out_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_bytes_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_requests_prev: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_ssl_intercepts: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub total_ssl_intercepts_prev: Option<rt::Number>,
+    pub url_group_category: Option<String>,
+    /// Reference type `Double`.
+    pub url_reputation: Option<rt::Number>,
+    /// Length: at most 255.
+    pub user_agent: Option<String>,
+    /// Reference type `Double`.
+    pub user_count: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub user_count_prev: Option<rt::Number>,
+    /// Length: at most 255.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6056,6 +5493,7 @@ impl rt::Model for SwgUserSummary {
             19 => self.user_count.as_field(),
             20 => self.user_count_prev.as_field(),
             21 => self.user_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6083,14 +5521,9 @@ impl rt::Model for SwgUserSummary {
             19 => self.user_count.as_field_mut(),
             20 => self.user_count_prev.as_field_mut(),
             21 => self.user_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgUserSummary {
@@ -6139,14 +5572,10 @@ impl SwgUserSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserFilterPreference {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub filter_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub username: Option<String>,
+    /// Since `14.1`.
+    pub filter_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6157,6 +5586,7 @@ impl rt::Model for UserFilterPreference {
         match index {
             0 => self.filter_name.as_field(),
             1 => self.username.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6164,14 +5594,9 @@ impl rt::Model for UserFilterPreference {
         match index {
             0 => self.filter_name.as_field_mut(),
             1 => self.username.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UserFilterPreference {

@@ -14,19 +14,12 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdvice {
-    /// `Boolean`, read-write.
-    pub is_xendesktop: Option<bool>,
-    /// `config_advice_result[]`, read-write.
-    pub config_advice_results: Option<Vec<ConfigAdviceResult>>,
-    /// `Boolean`, read-write.
-    pub is_pci: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
     pub command: Option<String>,
-    /// `String`, read-write.
+    pub config_advice_results: Option<Vec<ConfigAdviceResult>>,
+    pub id: Option<String>,
+    pub ip_address: Option<String>,
+    pub is_pci: Option<bool>,
+    pub is_xendesktop: Option<bool>,
     pub output_file: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -51,6 +44,7 @@ impl rt::Model for ConfigAdvice {
             4 => self.is_pci.as_field(),
             5 => self.is_xendesktop.as_field(),
             6 => self.output_file.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63,14 +57,9 @@ impl rt::Model for ConfigAdvice {
             4 => self.is_pci.as_field_mut(),
             5 => self.is_xendesktop.as_field_mut(),
             6 => self.output_file.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigAdvice {
@@ -118,24 +107,19 @@ impl ConfigAdvice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdviceFile {
-    /// `Boolean`, read-write.
-    pub is_main: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
+    pub is_main: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -157,6 +141,7 @@ impl rt::Model for ConfigAdviceFile {
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
             5 => self.is_main.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -168,14 +153,9 @@ impl rt::Model for ConfigAdviceFile {
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
             5 => self.is_main.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigAdviceFile {
@@ -243,24 +223,15 @@ impl ConfigAdviceFile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigAdviceResult {
-    /// `String`, read-write.
-    ///
+    pub advice: Option<String>,
+    pub category: Option<String>,
     /// Length: at most 256.
     pub corrective_command: Option<String>,
-    /// `String`, read-write.
-    pub advice: Option<String>,
-    /// `String`, read-write.
-    pub issue: Option<String>,
-    /// `String`, read-write.
-    pub category: Option<String>,
-    /// `Boolean`, read-write.
-    pub modification_status: Option<bool>,
-    /// `String`, read-write.
-    pub modification_status_message: Option<String>,
-    /// `String`, read-write.
-    pub severity: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
+    pub issue: Option<String>,
+    pub modification_status: Option<bool>,
+    pub modification_status_message: Option<String>,
+    pub severity: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -286,6 +257,7 @@ impl rt::Model for ConfigAdviceResult {
             5 => self.modification_status.as_field(),
             6 => self.modification_status_message.as_field(),
             7 => self.severity.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -299,14 +271,9 @@ impl rt::Model for ConfigAdviceResult {
             5 => self.modification_status.as_field_mut(),
             6 => self.modification_status_message.as_field_mut(),
             7 => self.severity.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigAdviceResult {
@@ -349,26 +316,23 @@ impl rt::Resource for ConfigAdviceResult {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConf {
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub diff_reportname: Option<String>,
+    /// Read-only: never sent.
+    pub diff_status: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub last_updated_time: Option<i64>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub templatediff_reportname: Option<String>,
-    /// `String`, read-only.
-    pub diff_status: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub templatediff_status: Option<String>,
-    /// `String`, read-only.
-    pub diff_reportname: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
-    /// `Integer`, read-only.
-    pub last_updated_time: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -396,6 +360,7 @@ impl rt::Model for NsConf {
             6 => self.ns_ip_address.as_field(),
             7 => self.templatediff_reportname.as_field(),
             8 => self.templatediff_status.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -410,14 +375,9 @@ impl rt::Model for NsConf {
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.templatediff_reportname.as_field_mut(),
             8 => self.templatediff_status.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConf {
@@ -473,18 +433,12 @@ impl NsConf {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfDownloadPolicy {
-    /// `String`, read-write.
+    pub act_id: Option<String>,
     pub interval_unit: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 30.
-    pub polling_interval: Option<i64>,
-    /// `String[]`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub act_id: Option<String>,
+    /// Range: at least 30.
+    pub polling_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -502,6 +456,7 @@ impl rt::Model for NsConfDownloadPolicy {
             1 => self.interval_unit.as_field(),
             2 => self.ns_ip_address.as_field(),
             3 => self.polling_interval.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -511,14 +466,9 @@ impl rt::Model for NsConfDownloadPolicy {
             1 => self.interval_unit.as_field_mut(),
             2 => self.ns_ip_address.as_field_mut(),
             3 => self.polling_interval.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfDownloadPolicy {
@@ -576,12 +526,10 @@ impl NsConfDownloadPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfRevisionHistory {
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub ns_conf_revisionfile: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    pub ns_conf_revisionfile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -592,6 +540,7 @@ impl rt::Model for NsConfRevisionHistory {
         match index {
             0 => self.ns_conf_revisionfile.as_field(),
             1 => self.ns_ip_address.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -599,14 +548,9 @@ impl rt::Model for NsConfRevisionHistory {
         match index {
             0 => self.ns_conf_revisionfile.as_field_mut(),
             1 => self.ns_ip_address.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfRevisionHistory {
@@ -654,12 +598,10 @@ impl NsConfRevisionHistory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfUpgradeHistory {
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub ns_conf_upgradefile: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    pub ns_conf_upgradefile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -670,6 +612,7 @@ impl rt::Model for NsConfUpgradeHistory {
         match index {
             0 => self.ns_conf_upgradefile.as_field(),
             1 => self.ns_ip_address.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -677,14 +620,9 @@ impl rt::Model for NsConfUpgradeHistory {
         match index {
             0 => self.ns_conf_upgradefile.as_field_mut(),
             1 => self.ns_ip_address.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfUpgradeHistory {
@@ -732,16 +670,11 @@ impl NsConfUpgradeHistory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigAuditSettings {
-    /// `Boolean`, read-write.
+    pub id: Option<String>,
     pub audit_on_trap_receive: Option<bool>,
-    /// `Integer`, read-write.
-    pub time_after_receive: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_template_diff_bidirectional: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
+    pub time_after_receive: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -759,6 +692,7 @@ impl rt::Model for NsConfigAuditSettings {
             1 => self.id.as_field(),
             2 => self.is_template_diff_bidirectional.as_field(),
             3 => self.time_after_receive.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -768,14 +702,9 @@ impl rt::Model for NsConfigAuditSettings {
             1 => self.id.as_field_mut(),
             2 => self.is_template_diff_bidirectional.as_field_mut(),
             3 => self.time_after_receive.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigAuditSettings {
@@ -835,36 +764,28 @@ impl NsConfigAuditSettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigDiff {
-    /// `String`, read-write.
     pub corrective_command: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub diff_data: Option<String>,
     pub diff_file: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub diff_response: Option<String>,
     /// Since `14.1`.
     pub ignoresysuserpassword: Option<bool>,
-    /// `String`, read-write.
-    pub target_file: Option<String>,
-    /// `String`, read-write.
-    pub source_file: Option<String>,
-    /// `String`, read-only.
-    pub diff_response: Option<String>,
-    /// `String`, read-only.
-    pub params_value: Option<String>,
-    /// `String`, read-only.
-    pub params_targetvalue: Option<String>,
-    /// `String`, read-only.
-    pub target_command: Option<String>,
-    /// `String`, read-only.
-    pub diff_data: Option<String>,
-    /// `String`, read-only.
-    pub source_command: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
     pub params_name: Option<String>,
+    /// Read-only: never sent.
+    pub params_targetvalue: Option<String>,
+    /// Read-only: never sent.
+    pub params_value: Option<String>,
+    /// Read-only: never sent.
+    pub source_command: Option<String>,
+    pub source_file: Option<String>,
+    /// Read-only: never sent.
+    pub target_command: Option<String>,
+    pub target_file: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -900,6 +821,7 @@ impl rt::Model for NsConfigDiff {
             10 => self.source_file.as_field(),
             11 => self.target_command.as_field(),
             12 => self.target_file.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -918,14 +840,9 @@ impl rt::Model for NsConfigDiff {
             10 => self.source_file.as_field_mut(),
             11 => self.target_command.as_field_mut(),
             12 => self.target_file.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigDiff {
@@ -985,82 +902,54 @@ impl NsConfigDiff {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigtemplate {
-    /// `ns_command[]`, read-write.
-    ///
+    pub id: Option<String>,
     /// Mandatory for add.
     pub commands: Option<Vec<crate::adm::instances::NsCommand>>,
-    /// `Boolean`, read-write.
-    pub to_be_exported: Option<bool>,
-    /// `String`, read-write.
-    pub template_file: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// Wire name `isDefaultSchedule`. Type `Boolean`, read-write.
-    pub is_default_schedule: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 255.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub description: Option<String>,
-    /// `config_variable[]`, read-write.
-    pub variables: Option<Vec<crate::adm::configuration_jobs::ConfigVariable>>,
-    /// `variable_values[]`, read-write.
-    pub variable_vals: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
-    /// Wire name `scheduleInfo`. Type `ns_configtemplate_scheduler`, read-write.
-    pub schedule_info: Option<Box<NsConfigtemplateScheduler>>,
-    /// `String`, read-write.
-    ///
+    pub device_groups: Option<Vec<String>>,
+    pub device_groups_db: Option<String>,
+    /// Mandatory for add.
+    pub devices: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub ignoresysuserpassword: Option<bool>,
+    /// Wire name `isDefaultSchedule`.
+    pub is_default_schedule: Option<bool>,
+    /// Read-only: never sent.
+    pub last_updated_time: Option<i64>,
+    /// Since `14.1`.
+    pub mail_export: Option<bool>,
+    /// Length: 1 to 255.
+    pub mail_profile: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub ignoresysuserpassword: Option<bool>,
-    /// `String`, read-write.
-    pub device_groups_db: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_export: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
+    pub ns_configtemplate_create_user: Option<String>,
+    pub preview_commands: Option<Vec<String>>,
+    /// Wire name `scheduleDetail`. Read-only: never sent.
+    pub schedule_detail: Option<String>,
+    /// Wire name `scheduleInfo`.
+    pub schedule_info: Option<Box<NsConfigtemplateScheduler>>,
     /// Since `14.1`.
     pub send_report_only_when_diff: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub mail_export: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub slack_export: Option<bool>,
     /// Length: 1 to 255.
     ///
     /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Mandatory for add.
-    pub devices: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub preview_commands: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub device_groups: Option<Vec<String>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub template_create_user: Option<String>,
-    /// `String`, read-only.
+    pub template_file: Option<String>,
+    /// Read-only: never sent.
     pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub ns_configtemplate_create_user: Option<String>,
-    /// `Integer`, read-only.
-    pub last_updated_time: Option<i64>,
-    /// Wire name `scheduleDetail`. Type `String`, read-only.
-    pub schedule_detail: Option<String>,
+    pub to_be_exported: Option<bool>,
+    pub variable_vals: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
+    pub variables: Option<Vec<crate::adm::configuration_jobs::ConfigVariable>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1120,6 +1009,7 @@ impl rt::Model for NsConfigtemplate {
             22 => self.to_be_exported.as_field(),
             23 => self.variable_vals.as_field(),
             24 => self.variables.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1150,14 +1040,9 @@ impl rt::Model for NsConfigtemplate {
             22 => self.to_be_exported.as_field_mut(),
             23 => self.variable_vals.as_field_mut(),
             24 => self.variables.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigtemplate {
@@ -1266,19 +1151,14 @@ impl NsConfigtemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigtemplateScheduler {
-    /// Wire name `recurrenceOptions`. Type `String`, read-write.
-    pub recurrence_options: Option<String>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// `String`, read-write.
+    pub id: Option<String>,
     pub daily_time: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Wire name `recurrenceOptions`.
+    pub recurrence_options: Option<String>,
     /// Length: at most 255.
     pub recurrence_type: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
     pub tz_offset: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1301,6 +1181,7 @@ impl rt::Model for NsConfigtemplateScheduler {
             3 => self.recurrence_type.as_field(),
             4 => self.schedule_times_epoch.as_field(),
             5 => self.tz_offset.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1312,14 +1193,9 @@ impl rt::Model for NsConfigtemplateScheduler {
             3 => self.recurrence_type.as_field_mut(),
             4 => self.schedule_times_epoch.as_field_mut(),
             5 => self.tz_offset.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigtemplateScheduler {
@@ -1396,70 +1272,46 @@ impl NsConfigtemplateScheduler {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsFilediff {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub diff_summary: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub previous_filelist_details: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub host_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub diff_exists: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub latest_filelist_details: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub file_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub filediff_na_count: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub filediff_count: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_modified: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub diff_status: Option<String>,
-    /// `Double`, read-only.
-    ///
     /// Since `14.1`.
-    pub previous_polled_timestamp: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
+    pub diff_summary: Option<String>,
     /// Since `14.1`.
-    pub latest_polled_timestamp: Option<rt::Number>,
-    /// `String`, read-only.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub file_name: Option<String>,
+    /// Since `14.1`.
+    pub filediff_count: Option<i64>,
+    /// Since `14.1`.
+    pub filediff_na_count: Option<i64>,
+    /// Since `14.1`.
+    pub host_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_modified: Option<rt::Number>,
+    /// Since `14.1`.
+    pub latest_filelist_details: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub latest_polled_timestamp: Option<rt::Number>,
+    /// Since `14.1`.
+    pub previous_filelist_details: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub previous_polled_timestamp: Option<rt::Number>,
+    /// Since `14.1`.
+    pub total_count: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1501,6 +1353,7 @@ impl rt::Model for NsFilediff {
             13 => self.previous_filelist_details.as_field(),
             14 => self.previous_polled_timestamp.as_field(),
             15 => self.total_count.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1522,14 +1375,9 @@ impl rt::Model for NsFilediff {
             13 => self.previous_filelist_details.as_field_mut(),
             14 => self.previous_polled_timestamp.as_field_mut(),
             15 => self.total_count.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsFilediff {
@@ -1578,12 +1426,8 @@ impl NsFilediff {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsFilediffSettings {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub slack_profile: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -1596,6 +1440,7 @@ impl rt::Model for NsFilediffSettings {
         match index {
             0 => self.mail_profile.as_field(),
             1 => self.slack_profile.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1603,14 +1448,9 @@ impl rt::Model for NsFilediffSettings {
         match index {
             0 => self.mail_profile.as_field_mut(),
             1 => self.slack_profile.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsFilediffSettings {

@@ -14,35 +14,20 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigCommand {
-    /// `String`, read-write.
-    pub nitro_payload: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub nitro_resource: Option<String>,
-    /// `Integer`, read-write.
-    pub index: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rollback_command: Option<String>,
-    /// `String`, read-write.
     pub command: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub index: Option<i64>,
     /// Length: 1 to 32.
     pub nitro_method: Option<String>,
-    /// `String`, read-write.
+    pub nitro_payload: Option<String>,
+    /// Length: 1 to 128.
+    pub nitro_resource: Option<String>,
+    pub parent_id: Option<String>,
     pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     pub protocol: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `Integer`, read-write.
+    /// Since `14.1`.
+    pub rollback_command: Option<String>,
     pub timeout: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -75,6 +60,7 @@ impl rt::Model for ConfigCommand {
             8 => self.protocol.as_field(),
             9 => self.rollback_command.as_field(),
             10 => self.timeout.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -91,14 +77,9 @@ impl rt::Model for ConfigCommand {
             8 => self.protocol.as_field_mut(),
             9 => self.rollback_command.as_field_mut(),
             10 => self.timeout.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigCommand {
@@ -163,120 +144,79 @@ impl ConfigCommand {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigJob {
-    /// `String[]`, read-write.
-    pub device_groups: Option<Vec<String>>,
-    /// Wire name `scheduleOptions`. Type `String`, read-write.
-    pub schedule_options: Option<String>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// `Boolean`, read-write.
-    pub credentials_required: Option<bool>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub execute_on_primary: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub mail_profiles: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 127.
-    pub execute_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    pub execute_batch: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub execute_on_secondary: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_download_operation: Option<bool>,
-    /// `Boolean`, read-write.
-    pub execute_sequentially: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_internal: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 16.
-    pub on_error: Option<String>,
-    /// `Integer`, read-write.
-    pub tz_offset: Option<i64>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub autoscale_groups: Option<Vec<String>>,
-    /// Wire name `scheduleType`. Type `String`, read-write.
-    pub schedule_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub auto_rollback: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub sms_profiles: Option<String>,
-    /// `configuration_template`, read-write.
-    pub template_info: Option<Box<ConfigurationTemplate>>,
-    /// `String[]`, read-write.
+    /// Since `14.1`.
+    pub autoscale_groups: Option<Vec<String>>,
+    pub credentials_required: Option<bool>,
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
+    pub device_groups: Option<Vec<String>>,
     pub devices: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 127.
-    pub execute_password: Option<String>,
-    /// `config_variable[]`, read-write.
-    pub variables: Option<Vec<ConfigVariable>>,
-    /// `Boolean`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub devices_completed_count: Option<i64>,
+    /// Read-only: never sent.
+    pub devices_count: Option<i64>,
     /// Since `14.1`.
     pub execute_again: Option<bool>,
-    /// `String`, read-only.
+    pub execute_batch: Option<bool>,
+    /// Since `14.1`.
+    pub execute_on_primary: Option<bool>,
+    /// Since `14.1`.
+    pub execute_on_secondary: Option<bool>,
+    /// Length: at most 127.
+    pub execute_password: Option<String>,
+    pub execute_sequentially: Option<bool>,
+    /// Length: at most 127.
+    pub execute_username: Option<String>,
+    /// Read-only: never sent.
+    pub executed_by: Option<String>,
+    /// Since `14.1`.
+    pub is_download_operation: Option<bool>,
+    /// Since `14.1`.
+    pub is_internal: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub job_username_enc: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub username: Option<String>,
-    /// Wire name `lastExecutionStatus`. Type `String`, read-only.
-    pub last_execution_status: Option<String>,
-    /// Wire name `lastExecutedTimeEpoch`. Type `String`, read-only.
+    /// Wire name `lastExecutedTimeEpoch`. Read-only: never sent.
     pub last_executed_time_epoch: Option<String>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    pub tasklog_id: Option<String>,
-    /// `String`, read-only.
-    pub executed_by: Option<String>,
-    /// `String[]`, read-only.
+    /// Wire name `lastExecutionStatus`. Read-only: never sent.
+    pub last_execution_status: Option<String>,
+    /// Length: at most 128.
+    pub mail_profiles: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: 1 to 16.
+    pub on_error: Option<String>,
+    /// Read-only: never sent.
     pub preview_commands: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub preview_rollback_commands: Option<Vec<String>>,
-    /// `Integer`, read-only.
-    pub devices_completed_count: Option<i64>,
-    /// `Integer`, read-only.
-    pub devices_count: Option<i64>,
+    /// Wire name `scheduleOptions`.
+    pub schedule_options: Option<String>,
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
+    /// Wire name `scheduleType`.
+    pub schedule_type: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Length: at most 128.
+    pub sms_profiles: Option<String>,
+    /// Length: at most 128.
+    pub status: Option<String>,
+    /// Read-only: never sent.
+    pub tasklog_id: Option<String>,
+    pub template_info: Option<Box<ConfigurationTemplate>>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    pub tz_offset: Option<i64>,
+    /// Read-only: never sent.
+    pub username: Option<String>,
+    pub variables: Option<Vec<ConfigVariable>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -367,6 +307,7 @@ impl rt::Model for ConfigJob {
             37 => self.tz_offset.as_field(),
             38 => self.username.as_field(),
             39 => self.variables.as_field(),
+            40 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -412,14 +353,9 @@ impl rt::Model for ConfigJob {
             37 => self.tz_offset.as_field_mut(),
             38 => self.username.as_field_mut(),
             39 => self.variables.as_field_mut(),
+            40 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigJob {
@@ -529,130 +465,87 @@ impl ConfigJob {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigJobDetails {
-    /// Wire name `scheduleType`. Type `String`, read-write.
-    pub schedule_type: Option<String>,
-    /// `Integer`, read-write.
-    pub tz_offset: Option<i64>,
-    /// `config_variable[]`, read-write.
-    pub variables: Option<Vec<ConfigVariable>>,
-    /// `String[]`, read-write.
-    pub devices: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub auto_rollback: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 16.
-    pub on_error: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub execute_on_secondary: Option<bool>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// Wire name `scheduleOptions`. Type `String`, read-write.
-    pub schedule_options: Option<String>,
-    /// `String[]`, read-write.
-    pub device_groups: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub mail_profiles: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Since `14.1`.
     pub autoscale_groups: Option<Vec<String>>,
-    /// `config_command[]`, read-write.
     pub commands: Option<Vec<ConfigCommand>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 127.
-    pub execute_password: Option<String>,
-    /// `configuration_template`, read-write.
-    pub template_info: Option<Box<ConfigurationTemplate>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub sms_profiles: Option<String>,
-    /// `Boolean`, read-write.
-    pub execute_sequentially: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_download_operation: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_internal: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 127.
-    pub execute_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub status: Option<String>,
-    /// `Boolean`, read-write.
-    pub execute_batch: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub execute_on_primary: Option<bool>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
+    pub commands_count: Option<i64>,
     pub credentials_required: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
+    pub device_groups: Option<Vec<String>>,
+    pub devices: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub devices_completed_count: Option<i64>,
+    /// Read-only: never sent.
+    pub devices_count: Option<i64>,
+    /// Read-only: never sent.
+    pub devices_info: Option<Vec<crate::adm::system::TaskDeviceLog>>,
     /// Since `14.1`.
     pub execute_again: Option<bool>,
-    /// `String`, read-write.
+    pub execute_batch: Option<bool>,
+    /// Since `14.1`.
+    pub execute_on_primary: Option<bool>,
+    /// Since `14.1`.
+    pub execute_on_secondary: Option<bool>,
+    /// Length: at most 127.
+    pub execute_password: Option<String>,
+    pub execute_sequentially: Option<bool>,
+    /// Length: at most 127.
+    pub execute_username: Option<String>,
+    /// Read-only: never sent.
+    pub executed_by: Option<String>,
     pub filename: Option<String>,
-    /// `task_device_log[]`, read-only.
-    pub devices_info: Option<Vec<crate::adm::system::TaskDeviceLog>>,
-    /// Wire name `lastExecutionStatus`. Type `String`, read-only.
-    pub last_execution_status: Option<String>,
-    /// `String`, read-only.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub is_download_operation: Option<bool>,
+    /// Since `14.1`.
+    pub is_internal: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub job_username_enc: Option<String>,
-    /// `Integer`, read-only.
-    pub variables_count: Option<i64>,
-    /// `String`, read-only.
-    pub tasklog_id: Option<String>,
-    /// `String`, read-only.
-    pub executed_by: Option<String>,
-    /// `Integer`, read-only.
-    pub commands_count: Option<i64>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// Wire name `lastExecutedTimeEpoch`. Type `String`, read-only.
+    /// Wire name `lastExecutedTimeEpoch`. Read-only: never sent.
     pub last_executed_time_epoch: Option<String>,
-    /// `String`, read-only.
-    pub username: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String[]`, read-only.
+    /// Wire name `lastExecutionStatus`. Read-only: never sent.
+    pub last_execution_status: Option<String>,
+    /// Length: at most 128.
+    pub mail_profiles: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: 1 to 16.
+    pub on_error: Option<String>,
+    /// Read-only: never sent.
     pub preview_commands: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub preview_rollback_commands: Option<Vec<String>>,
-    /// `Integer`, read-only.
-    pub devices_completed_count: Option<i64>,
-    /// `Integer`, read-only.
-    pub devices_count: Option<i64>,
+    /// Wire name `scheduleOptions`.
+    pub schedule_options: Option<String>,
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
+    /// Wire name `scheduleType`.
+    pub schedule_type: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Length: at most 128.
+    pub sms_profiles: Option<String>,
+    /// Length: at most 128.
+    pub status: Option<String>,
+    /// Read-only: never sent.
+    pub tasklog_id: Option<String>,
+    pub template_info: Option<Box<ConfigurationTemplate>>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    pub tz_offset: Option<i64>,
+    /// Read-only: never sent.
+    pub username: Option<String>,
+    pub variables: Option<Vec<ConfigVariable>>,
+    /// Read-only: never sent.
+    pub variables_count: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -753,6 +646,7 @@ impl rt::Model for ConfigJobDetails {
             42 => self.username.as_field(),
             43 => self.variables.as_field(),
             44 => self.variables_count.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -803,14 +697,9 @@ impl rt::Model for ConfigJobDetails {
             42 => self.username.as_field_mut(),
             43 => self.variables.as_field_mut(),
             44 => self.variables_count.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigJobDetails {
@@ -859,82 +748,52 @@ impl ConfigJobDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigTemplateTemp {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub commands: Option<Vec<ConfigCommand>>,
+    /// Since `14.1`.
+    pub commands_str: Option<String>,
     /// Length: 1 to 1024.
     ///
     /// Since `14.1`.
     pub description: Option<String>,
-    /// `config_command[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub commands: Option<Vec<ConfigCommand>>,
-    /// `config_variable[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub variables: Option<Vec<ConfigVariable>>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub end_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub commands_str: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `configuration_template`, read-write.
-    ///
-    /// Since `14.1`.
-    pub template_info: Option<Box<ConfigurationTemplate>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub duration: Option<String>,
-    /// `variable_values[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub variable_vals: Option<Vec<VariableValues>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
+    /// Since `14.1`.
+    pub duration: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub template_file: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub file_location_path: Option<String>,
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub file_location_path: Option<String>,
-    /// `String[]`, read-write.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub template_file: Option<String>,
+    /// Since `14.1`.
+    pub template_info: Option<Box<ConfigurationTemplate>>,
     /// Since `14.1`.
     pub templates: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub variable_vals: Option<Vec<VariableValues>>,
+    /// Since `14.1`.
+    pub variables: Option<Vec<ConfigVariable>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -976,6 +835,7 @@ impl rt::Model for ConfigTemplateTemp {
             13 => self.templates.as_field(),
             14 => self.variable_vals.as_field(),
             15 => self.variables.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -997,14 +857,9 @@ impl rt::Model for ConfigTemplateTemp {
             13 => self.templates.as_field_mut(),
             14 => self.variable_vals.as_field_mut(),
             15 => self.variables.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigTemplateTemp {
@@ -1118,40 +973,25 @@ impl ConfigTemplateTemp {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigVariable {
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    pub values_enum_db: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub default_value: Option<String>,
+    /// Length: 1 to 1024.
+    pub description: Option<String>,
+    /// Length: 1 to 1024.
+    pub display_name: Option<String>,
+    pub id: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
     pub parent_id: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    pub parent_name: Option<String>,
+    pub required: Option<bool>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    pub default_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub description: Option<String>,
-    /// `String[]`, read-write.
     pub values_enum: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    pub required: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub values_enum_db: Option<String>,
     /// Since `14.1`.
     pub valuex: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -1187,6 +1027,7 @@ impl rt::Model for ConfigVariable {
             9 => self.values_enum.as_field(),
             10 => self.values_enum_db.as_field(),
             11 => self.valuex.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1204,14 +1045,9 @@ impl rt::Model for ConfigVariable {
             9 => self.values_enum.as_field_mut(),
             10 => self.values_enum_db.as_field_mut(),
             11 => self.valuex.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigVariable {
@@ -1277,38 +1113,23 @@ impl ConfigVariable {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigurationTemplate {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub tenant_id: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub category: Option<String>,
-    /// `config_variable[]`, read-write.
-    pub variables: Option<Vec<ConfigVariable>>,
-    /// `config_command[]`, read-write.
     pub commands: Option<Vec<ConfigCommand>>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 1024.
     pub description: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub is_inbuilt: Option<bool>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `Boolean`, read-only.
-    pub is_inbuilt: Option<bool>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Length: 1 to 128.
+    pub tenant_id: Option<String>,
+    pub variables: Option<Vec<ConfigVariable>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1340,6 +1161,7 @@ impl rt::Model for ConfigurationTemplate {
             8 => self.parent_name.as_field(),
             9 => self.tenant_id.as_field(),
             10 => self.variables.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1356,14 +1178,9 @@ impl rt::Model for ConfigurationTemplate {
             8 => self.parent_name.as_field_mut(),
             9 => self.tenant_id.as_field_mut(),
             10 => self.variables.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigurationTemplate {
@@ -1438,22 +1255,16 @@ impl ConfigurationTemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceValuesMap {
-    /// `String`, read-write.
+    pub device: Option<String>,
     pub device_group: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub parent_id: Option<String>,
+    /// Read-only: never sent.
+    pub parent_name: Option<String>,
+    pub value: Option<String>,
     /// Since `14.1`.
     pub valuex: Option<String>,
-    /// `String`, read-write.
-    pub value: Option<String>,
-    /// `String`, read-write.
-    pub device: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub parent_id: Option<String>,
-    /// `String`, read-only.
-    pub parent_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1477,6 +1288,7 @@ impl rt::Model for DeviceValuesMap {
             4 => self.parent_name.as_field(),
             5 => self.value.as_field(),
             6 => self.valuex.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1489,14 +1301,9 @@ impl rt::Model for DeviceValuesMap {
             4 => self.parent_name.as_field_mut(),
             5 => self.value.as_field_mut(),
             6 => self.valuex.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceValuesMap {
@@ -1538,28 +1345,19 @@ impl rt::Resource for DeviceValuesMap {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct JobExecutionProfile {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    pub instance_type: Option<String>,
+    pub job_name: Option<String>,
+    /// Length: 1 to 16.
+    pub on_error: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     pub profile_name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub job_name: Option<String>,
-    /// `eventrule_configuration_template`, read-write.
     pub template_info: Option<Box<crate::adm::events::EventruleConfigurationTemplate>>,
-    /// `String`, read-write.
-    pub instance_type: Option<String>,
-    /// `eventrule_config_variable[]`, read-write.
-    pub variables: Option<Vec<crate::adm::events::EventruleConfigVariable>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 16.
-    pub on_error: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub tenant_id: Option<String>,
+    pub variables: Option<Vec<crate::adm::events::EventruleConfigVariable>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1585,6 +1383,7 @@ impl rt::Model for JobExecutionProfile {
             5 => self.template_info.as_field(),
             6 => self.tenant_id.as_field(),
             7 => self.variables.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1598,14 +1397,9 @@ impl rt::Model for JobExecutionProfile {
             5 => self.template_info.as_field_mut(),
             6 => self.tenant_id.as_field_mut(),
             7 => self.variables.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for JobExecutionProfile {
@@ -1684,78 +1478,55 @@ impl JobExecutionProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MaintenanceJob {
-    /// Wire name `type`. Type `String`, read-write.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub additional_info: Option<Vec<String>>,
+    pub attached_maintenance_job: Option<String>,
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
+    /// Since `14.1`.
+    pub device_groups: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub devices: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub devices_completed_count: Option<i64>,
+    /// Read-only: never sent.
+    pub devices_count: Option<i64>,
+    /// Since `14.1`.
+    pub failed_devices: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub failed_message: Option<Vec<String>>,
+    pub mail_profiles: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub maintenance_job_username: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub parent_id: Option<String>,
+    /// Wire name `scheduleTime`.
+    pub schedule_time: Option<String>,
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Read-only: never sent.
+    pub status: Option<String>,
+    pub task_name: Option<String>,
+    /// Length: 1 to 128.
+    pub tasklog_id: Option<String>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Wire name `type`.
     ///
     /// Length: at most 64.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub mail_profiles: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub tasklog_id: Option<String>,
-    /// `String`, read-write.
-    pub task_name: Option<String>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub failed_devices: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub failed_message: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub device_groups: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub attached_maintenance_job: Option<String>,
-    /// Wire name `scheduleTime`. Type `String`, read-write.
-    pub schedule_time: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub additional_info: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub devices: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    pub status: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub maintenance_job_username: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub username: Option<String>,
-    /// `Integer`, read-only.
-    pub devices_completed_count: Option<i64>,
-    /// `Integer`, read-only.
-    pub devices_count: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1813,6 +1584,7 @@ impl rt::Model for MaintenanceJob {
             21 => self.timestamp.as_field(),
             22 => self.type_.as_field(),
             23 => self.username.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1842,14 +1614,9 @@ impl rt::Model for MaintenanceJob {
             21 => self.timestamp.as_field_mut(),
             22 => self.type_.as_field_mut(),
             23 => self.username.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MaintenanceJob {
@@ -1935,40 +1702,25 @@ impl MaintenanceJob {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VariableValues {
-    /// Wire name `type`. Type `String`, read-write.
+    pub default_value: Option<String>,
+    /// Length: 1 to 1024.
+    pub description: Option<String>,
+    pub device_values: Option<Vec<DeviceValuesMap>>,
+    /// Length: 1 to 1024.
+    pub display_name: Option<String>,
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    pub default_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub value: Option<String>,
+    pub values_enum_db: Option<String>,
     /// Since `14.1`.
     pub valuex: Option<String>,
-    /// `device_values_map[]`, read-write.
-    pub device_values: Option<Vec<DeviceValuesMap>>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    pub values_enum_db: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
-    pub value: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2002,6 +1754,7 @@ impl rt::Model for VariableValues {
             9 => self.value.as_field(),
             10 => self.values_enum_db.as_field(),
             11 => self.valuex.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2019,14 +1772,9 @@ impl rt::Model for VariableValues {
             9 => self.value.as_field_mut(),
             10 => self.values_enum_db.as_field_mut(),
             11 => self.valuex.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VariableValues {

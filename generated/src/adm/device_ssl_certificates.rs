@@ -14,42 +14,30 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeAccessParameters {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub notes: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub optional: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub input_option: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub value: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub input_option: Option<i64>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub notes: Option<String>,
+    /// Since `14.1`.
+    pub optional: Option<bool>,
+    /// Wire name `type`.
     ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
+    /// Since `14.1`.
+    pub value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -73,6 +61,7 @@ impl rt::Model for AcmeAccessParameters {
             4 => self.optional.as_field(),
             5 => self.type_.as_field(),
             6 => self.value.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -85,14 +74,9 @@ impl rt::Model for AcmeAccessParameters {
             4 => self.optional.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.value.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeAccessParameters {
@@ -135,82 +119,54 @@ impl rt::Resource for AcmeAccessParameters {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeCaConfig {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub agent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub email_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub acme_ca_server_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_enabled: Option<bool>,
-    /// `acme_access_parameters[]`, read-write.
-    ///
     /// Since `14.1`.
     pub acme_server_config_map: Option<Vec<AcmeAccessParameters>>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub agent_id: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub agent_type: Option<String>,
+    /// Since `14.1`.
+    pub challenge_type: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub created_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub email_id: Option<String>,
+    /// Since `14.1`.
+    pub get_by_draft_status: Option<bool>,
+    /// Since `14.1`.
+    pub is_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub is_incomplete_deployment: Option<bool>,
+    /// Since `14.1`.
+    pub key_length: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 24.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub challenge_type: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub created_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub updated_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub key_length: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Since `14.1`.
     pub renew_interval: Option<i64>,
-    /// `String`, read-write.
+    /// Length: at most 24.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub status: Option<String>,
     /// Since `14.1`.
     pub supported_ca_list: Option<bool>,
-    /// `Boolean`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub is_incomplete_deployment: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub get_by_draft_status: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub agent_type: Option<String>,
+    pub updated_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -254,6 +210,7 @@ impl rt::Model for AcmeCaConfig {
             14 => self.status.as_field(),
             15 => self.supported_ca_list.as_field(),
             16 => self.updated_time.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -276,14 +233,9 @@ impl rt::Model for AcmeCaConfig {
             14 => self.status.as_field_mut(),
             15 => self.supported_ca_list.as_field_mut(),
             16 => self.updated_time.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeCaConfig {
@@ -374,62 +326,38 @@ impl AcmeCaConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeCertRenewalHistory {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub renewed_by_ca_config: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub zero_touch_certificate: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub action: Option<String>,
     /// Since `14.1`.
-    pub username: Option<String>,
-    /// `Double`, read-write.
+    pub cert_id: Option<String>,
+    /// Since `14.1`.
+    pub domain: Option<String>,
+    /// Since `14.1`.
+    pub duration: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub last_renewed_at: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub renew_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub renewal_status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub duration: Option<String>,
-    /// `property_map[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status_summary_map: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub log_message: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub renew_mode: Option<String>,
+    /// Since `14.1`.
+    pub renewal_status: Option<String>,
+    /// Since `14.1`.
+    pub renewed_by_ca_config: Option<String>,
+    /// Since `14.1`.
+    pub status_summary_map: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Since `14.1`.
+    pub username: Option<String>,
+    /// Since `14.1`.
+    pub zero_touch_certificate: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -467,6 +395,7 @@ impl rt::Model for AcmeCertRenewalHistory {
             11 => self.status_summary_map.as_field(),
             12 => self.username.as_field(),
             13 => self.zero_touch_certificate.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -486,14 +415,9 @@ impl rt::Model for AcmeCertRenewalHistory {
             11 => self.status_summary_map.as_field_mut(),
             12 => self.username.as_field_mut(),
             13 => self.zero_touch_certificate.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeCertRenewalHistory {
@@ -546,68 +470,42 @@ impl AcmeCertRenewalHistory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeCsrCertIssue {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub acme_ca_config_id: Option<String>,
+    /// Since `14.1`.
+    pub activity_id: Option<String>,
     /// Since `14.1`.
     pub dns_provider_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub domain: Option<String>,
     /// Length: at most 50000.
     ///
     /// Since `14.1`.
     pub file_data: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 16384.
-    ///
-    /// Since `14.1`.
-    pub key_data: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub key_csr_available_on_server: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub acme_ca_config_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub key_file: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub store_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_auto_renewal: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub activity_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub key_length: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
+    /// Since `14.1`.
+    pub is_auto_renewal: Option<bool>,
+    /// Since `14.1`.
+    pub key_csr_available_on_server: Option<bool>,
+    /// Length: at most 16384.
+    ///
+    /// Since `14.1`.
+    pub key_data: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub key_file: Option<String>,
+    /// Since `14.1`.
+    pub key_length: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub store_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -643,6 +541,7 @@ impl rt::Model for AcmeCsrCertIssue {
             10 => self.key_length.as_field(),
             11 => self.name.as_field(),
             12 => self.store_type.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -661,14 +560,9 @@ impl rt::Model for AcmeCsrCertIssue {
             10 => self.key_length.as_field_mut(),
             11 => self.name.as_field_mut(),
             12 => self.store_type.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeCsrCertIssue {
@@ -728,22 +622,14 @@ impl AcmeCsrCertIssue {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeDnsCertMap {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub issued_by_org: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
+    /// Since `14.1`.
+    pub issued_by_org: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -756,6 +642,7 @@ impl rt::Model for AcmeDnsCertMap {
             1 => self.id.as_field(),
             2 => self.issued_by_org.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -765,14 +652,9 @@ impl rt::Model for AcmeDnsCertMap {
             1 => self.id.as_field_mut(),
             2 => self.issued_by_org.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeDnsCertMap {
@@ -815,72 +697,42 @@ impl rt::Resource for AcmeDnsCertMap {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcmeDnsProviderConfig {
-    /// `acme_access_parameters[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dns_credentials_map: Option<Vec<AcmeAccessParameters>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub is_active: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 3.
-    ///
-    /// Since `14.1`.
-    pub dns_max_retries: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 20.
-    ///
-    /// Since `14.1`.
-    pub dns_sleep_time: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_default: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub acme_ca_config_id: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub acme_dns_name: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub certificate_count: Option<i64>,
+    /// Since `14.1`.
+    pub certificate_list: Option<Vec<AcmeDnsCertMap>>,
+    /// Since `14.1`.
+    pub dns_credentials_map: Option<Vec<AcmeAccessParameters>>,
+    /// Range: at least 3.
     ///
     /// Since `14.1`.
-    pub domain_pattern: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub dns_max_retries: Option<i64>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub dns_provider_name: Option<String>,
-    /// `acme_dns_cert_map[]`, read-write.
+    /// Range: at least 20.
     ///
     /// Since `14.1`.
-    pub certificate_list: Option<Vec<AcmeDnsCertMap>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub acme_ca_config_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub domain_info_required: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certificate_count: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
+    pub dns_sleep_time: Option<i64>,
     /// Since `14.1`.
     pub domain_count_required: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub domain_info_required: Option<bool>,
+    /// Since `14.1`.
+    pub domain_pattern: Option<String>,
+    /// Since `14.1`.
+    pub is_active: Option<bool>,
+    /// Since `14.1`.
+    pub is_default: Option<bool>,
     /// Since `14.1`.
     pub renew_mode: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -922,6 +774,7 @@ impl rt::Model for AcmeDnsProviderConfig {
             12 => self.is_active.as_field(),
             13 => self.is_default.as_field(),
             14 => self.renew_mode.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -942,14 +795,9 @@ impl rt::Model for AcmeDnsProviderConfig {
             12 => self.is_active.as_field_mut(),
             13 => self.is_default.as_field_mut(),
             14 => self.renew_mode.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeDnsProviderConfig {
@@ -1024,34 +872,24 @@ impl AcmeDnsProviderConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertPrecheckResult {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub error_message: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub activity_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
     /// Since `14.1`.
-    pub file_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub file_upload_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub error_message: Option<String>,
     /// Length: at most 50000.
     ///
     /// Since `14.1`.
     pub file_data: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub file_name: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub file_upload_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1073,6 +911,7 @@ impl rt::Model for CertPrecheckResult {
             3 => self.file_name.as_field(),
             4 => self.file_upload_time.as_field(),
             5 => self.id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1084,14 +923,9 @@ impl rt::Model for CertPrecheckResult {
             3 => self.file_name.as_field_mut(),
             4 => self.file_upload_time.as_field_mut(),
             5 => self.id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertPrecheckResult {
@@ -1140,258 +974,182 @@ impl CertPrecheckResult {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStore {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub acme_ca_config_id: Option<String>,
+    /// Since `14.1`.
+    pub acme_ca_config_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub activity_id: Option<String>,
+    /// Since `14.1`.
+    pub bound_entities_number: Option<i64>,
+    /// Since `14.1`.
+    pub cert_data: Option<Box<CertStoreData>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub cert_format: Option<String>,
+    /// Since `14.1`.
+    pub cert_id_array: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub cert_info_required: Option<bool>,
+    /// Since `14.1`.
+    pub cert_issuer_type: Option<String>,
+    /// Since `14.1`.
+    pub cert_keysize_type: Option<String>,
+    /// Since `14.1`.
+    pub cert_signature_algo_type: Option<String>,
+    /// Since `14.1`.
+    pub cert_signing_type: Option<String>,
+    /// Since `14.1`.
+    pub cert_type: Option<String>,
+    /// Since `14.1`.
+    pub cert_used_type: Option<String>,
+    /// Since `14.1`.
+    pub certchain_data: Option<Vec<CertStoreData>>,
+    /// Since `14.1`.
+    pub certchain_file_id: Option<String>,
+    /// Since `14.1`.
+    pub certificate_ids: Option<Vec<String>>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub created_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub managed_by: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub key_file: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub acme_ca_config_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certchain_file_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub password_sync_required: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub mode: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub zero_touch_certificate: Option<bool>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_renewed_at: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub domain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_issued_from_csr: Option<bool>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub updated_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 16384.
     ///
     /// Since `14.1`.
     pub csr_data: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub issued_by_org: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub renewal_status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub renew_mode: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub days_to_expiry: Option<i64>,
     /// Since `14.1`.
     pub dns_provider_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub bound_entities_number: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_signing_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_issuer_type: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_id_array: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub update_cert_chain: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_info_required: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub update_cert_on_devices: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_signature_algo_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_keysize_type: Option<String>,
-    /// `cert_store_data[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certchain_data: Option<Vec<CertStoreData>>,
-    /// `Double`, read-write.
+    pub domain: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub end_renew_time: Option<rt::Number>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub update_cert_and_key: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub acme_ca_config_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub start_renew_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_used_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub hash_code: Option<String>,
     /// Since `14.1`.
     pub is_acme_feature: Option<bool>,
-    /// `Boolean`, read-write.
+    /// Since `14.1`.
+    pub is_issued_from_csr: Option<bool>,
+    /// Since `14.1`.
+    pub issued_by_org: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub no_domain_check: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub update_password_only: Option<bool>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certificate_ids: Option<Vec<String>>,
-    /// `cert_store_data`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_data: Option<Box<CertStoreData>>,
-    /// `String`, read-write.
-    ///
+    pub issuer: Option<String>,
     /// Length: at most 16384.
     ///
     /// Since `14.1`.
     pub key_data: Option<String>,
-    /// `Integer`, read-only.
+    /// Length: 1 to 128.
     ///
     /// Since `14.1`.
-    pub store_code: Option<i64>,
-    /// `Integer`, read-only.
+    pub key_file: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub version: Option<i64>,
-    /// `String`, read-only.
+    pub last_renewed_at: Option<rt::Number>,
+    /// Since `14.1`.
+    pub managed_by: Option<String>,
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub mode: Option<i64>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub no_domain_check: Option<bool>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub password: Option<String>,
+    /// Since `14.1`.
+    pub password_sync_required: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub public_key_algorithm: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub serial_number: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub subject: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub issuer: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub valid_from: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub subjaltname: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub public_key_size: Option<i64>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub hash_code: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub renew_mode: Option<String>,
     /// Since `14.1`.
-    pub signature_algorithm: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub cert_format: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub valid_to: Option<String>,
-    /// `Integer`, read-only.
+    pub renewal_status: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub revision_number: Option<i64>,
-    /// `Integer`, read-only.
+    /// Since `14.1`.
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub days_to_expiry: Option<i64>,
-    /// `String`, read-only.
+    pub serial_number: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub signature_algorithm: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub start_renew_time: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub status: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub activity_id: Option<String>,
+    pub store_code: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub subjaltname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub subject: Option<String>,
+    /// Since `14.1`.
+    pub update_cert_and_key: Option<bool>,
+    /// Since `14.1`.
+    pub update_cert_chain: Option<bool>,
+    /// Since `14.1`.
+    pub update_cert_on_devices: Option<bool>,
+    /// Since `14.1`.
+    pub update_password_only: Option<bool>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub updated_time: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub valid_from: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub valid_to: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub version: Option<i64>,
+    /// Since `14.1`.
+    pub zero_touch_certificate: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1522,6 +1280,7 @@ impl rt::Model for CertStore {
             57 => self.valid_to.as_field(),
             58 => self.version.as_field(),
             59 => self.zero_touch_certificate.as_field(),
+            60 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1587,14 +1346,9 @@ impl rt::Model for CertStore {
             57 => self.valid_to.as_field_mut(),
             58 => self.version.as_field_mut(),
             59 => self.zero_touch_certificate.as_field_mut(),
+            60 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStore {
@@ -1700,38 +1454,30 @@ impl CertStore {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStoreData {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub certkeypair_name: Option<String>,
     /// Length: at most 50000.
     ///
     /// Since `14.1`.
     pub file_data: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub referenced_ic_cert_count: Option<i64>,
-    /// `String`, read-only.
+    pub file_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub fingerprint: Option<String>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub certkeypair_name: Option<String>,
-    /// `Boolean`, read-only.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub is_installed: Option<bool>,
+    /// Since `14.1`.
+    pub referenced_ic_cert_count: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1755,6 +1501,7 @@ impl rt::Model for CertStoreData {
             4 => self.id.as_field(),
             5 => self.is_installed.as_field(),
             6 => self.referenced_ic_cert_count.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1767,14 +1514,9 @@ impl rt::Model for CertStoreData {
             4 => self.id.as_field_mut(),
             5 => self.is_installed.as_field_mut(),
             6 => self.referenced_ic_cert_count.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStoreData {
@@ -1816,28 +1558,22 @@ impl rt::Resource for CertStoreData {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStoreList {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub cert_format: Option<String>,
     /// Length: at most 50000.
     ///
     /// Since `14.1`.
     pub file_data: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 128.
     ///
     /// Since `14.1`.
-    pub cert_format: Option<String>,
+    pub file_name: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub password: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1856,6 +1592,7 @@ impl rt::Model for CertStoreList {
             1 => self.file_data.as_field(),
             2 => self.file_name.as_field(),
             3 => self.password.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1865,14 +1602,9 @@ impl rt::Model for CertStoreList {
             1 => self.file_data.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.password.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStoreList {
@@ -1915,70 +1647,46 @@ impl rt::Resource for CertStoreList {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStoreMapping {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
     /// Since `14.1`.
-    pub entity_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub installed_cert_data_ids: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub cert_id: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub entity_id: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub entity_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub instance_host_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub entity_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
     /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub installed_cert_data_ids: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub instance_display_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
+    pub instance_host_name: Option<String>,
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub instance_ip: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_instances: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_entities: Option<bool>,
+    /// Since `14.1`.
+    pub is_instances: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2012,6 +1720,7 @@ impl rt::Model for CertStoreMapping {
             9 => self.instance_ip.as_field(),
             10 => self.is_entities.as_field(),
             11 => self.is_instances.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2029,14 +1738,9 @@ impl rt::Model for CertStoreMapping {
             9 => self.instance_ip.as_field_mut(),
             10 => self.is_entities.as_field_mut(),
             11 => self.is_instances.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStoreMapping {
@@ -2121,35 +1825,21 @@ impl CertStoreMapping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertStoreSummary {
-    /// `property_map[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_usage: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `property_map[]`, read-write.
-    ///
     /// Since `14.1`.
     pub cert_algorithm: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `property_map[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_expiry: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `property_map[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_sign: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `property_map[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_key: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `property_map[]`, read-write.
-    ///
     /// Since `14.1`.
     pub cert_bound_apps: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `property_map[]`, read-write.
-    ///
+    /// Since `14.1`.
+    pub cert_expiry: Option<Vec<crate::adm::system::PropertyMap>>,
     /// Since `14.1`.
     pub cert_issuer: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `Integer`, read-only.
+    /// Since `14.1`.
+    pub cert_key: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Since `14.1`.
+    pub cert_sign: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Since `14.1`.
+    pub cert_usage: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub total_certs: Option<i64>,
@@ -2178,6 +1868,7 @@ impl rt::Model for CertStoreSummary {
             5 => self.cert_sign.as_field(),
             6 => self.cert_usage.as_field(),
             7 => self.total_certs.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2191,14 +1882,9 @@ impl rt::Model for CertStoreSummary {
             5 => self.cert_sign.as_field_mut(),
             6 => self.cert_usage.as_field_mut(),
             7 => self.total_certs.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStoreSummary {
@@ -2247,80 +1933,50 @@ impl CertStoreSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertificateAuthorityManagement {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub policy_folder_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `14.1`.
-    pub refresh_token: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub renew_before_days: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_renew: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `14.1`.
-    pub passphrase: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub device_folder: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `14.1`.
-    pub api_endpoint: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Mandatory for add.
     ///
     /// Since `14.1`.
     pub access_token: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub agent_id: Option<String>,
+    /// Mandatory for add.
     ///
+    /// Since `14.1`.
+    pub api_endpoint: Option<String>,
     /// Mandatory for add.
     ///
     /// Since `14.1`.
     pub ca_provider: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Mandatory for add.
     ///
     /// Since `14.1`.
     pub client_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_folder: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub device_folder: Option<String>,
     /// Since `14.1`.
     pub is_deploy: Option<bool>,
+    /// Since `14.1`.
+    pub is_renew: Option<bool>,
+    /// Mandatory for add.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Mandatory for add.
+    ///
+    /// Since `14.1`.
+    pub passphrase: Option<String>,
+    /// Since `14.1`.
+    pub policy_folder: Option<String>,
+    /// Since `14.1`.
+    pub policy_folder_list: Option<String>,
+    /// Mandatory for add.
+    ///
+    /// Since `14.1`.
+    pub refresh_token: Option<String>,
+    /// Since `14.1`.
+    pub renew_before_days: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2361,6 +2017,7 @@ impl rt::Model for CertificateAuthorityManagement {
             12 => self.policy_folder_list.as_field(),
             13 => self.refresh_token.as_field(),
             14 => self.renew_before_days.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2381,14 +2038,9 @@ impl rt::Model for CertificateAuthorityManagement {
             12 => self.policy_folder_list.as_field_mut(),
             13 => self.refresh_token.as_field_mut(),
             14 => self.renew_before_days.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertificateAuthorityManagement {
@@ -2485,134 +2137,70 @@ impl CertificateAuthorityManagement {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertificatePolicy {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub org_unit: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_key_generation_locked: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csr_generation: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub key_value: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub subjaltname_ip_allowed: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tp_renewal: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub subjaltname_uri_allowed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub keypair_algorithm: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub subjaltname_dns_allowed: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_city_locked: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_csr_generation_locked: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub management_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tp_renewal_locked: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_org_locked: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub country: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_management_type_locked: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_org_unit_locked: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_country_locked: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub wildcards_allowed: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub subjaltname_upn_allowed: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_state_locked: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_key_value_locked: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_ca_locked: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub key_generation: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_keypair_algorithm_locked: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub org: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub subjaltname_email_allowed: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ca: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub city: Option<String>,
+    /// Since `14.1`.
+    pub country: Option<String>,
+    /// Since `14.1`.
+    pub csr_generation: Option<String>,
+    /// Since `14.1`.
+    pub is_ca_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_city_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_country_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_csr_generation_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_key_generation_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_key_value_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_keypair_algorithm_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_management_type_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_org_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_org_unit_locked: Option<bool>,
+    /// Since `14.1`.
+    pub is_state_locked: Option<bool>,
+    /// Since `14.1`.
+    pub key_generation: Option<String>,
+    /// Since `14.1`.
+    pub key_value: Option<String>,
+    /// Since `14.1`.
+    pub keypair_algorithm: Option<String>,
+    /// Since `14.1`.
+    pub management_type: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub org: Option<String>,
+    /// Since `14.1`.
+    pub org_unit: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub policy: Option<String>,
+    /// Since `14.1`.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub subjaltname_dns_allowed: Option<bool>,
+    /// Since `14.1`.
+    pub subjaltname_email_allowed: Option<bool>,
+    /// Since `14.1`.
+    pub subjaltname_ip_allowed: Option<bool>,
+    /// Since `14.1`.
+    pub subjaltname_upn_allowed: Option<bool>,
+    /// Since `14.1`.
+    pub subjaltname_uri_allowed: Option<bool>,
+    /// Since `14.1`.
+    pub tp_renewal: Option<bool>,
+    /// Since `14.1`.
+    pub tp_renewal_locked: Option<bool>,
+    /// Since `14.1`.
+    pub wildcards_allowed: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2686,6 +2274,7 @@ impl rt::Model for CertificatePolicy {
             29 => self.tp_renewal.as_field(),
             30 => self.tp_renewal_locked.as_field(),
             31 => self.wildcards_allowed.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2723,14 +2312,9 @@ impl rt::Model for CertificatePolicy {
             29 => self.tp_renewal.as_field_mut(),
             30 => self.tp_renewal_locked.as_field_mut(),
             31 => self.wildcards_allowed.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertificatePolicy {
@@ -2778,40 +2362,28 @@ impl CertificatePolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CertkeyChainLink {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `14.1`.
-    pub valid_from: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `14.1`.
-    pub linked_to: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certificate_file_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Since `14.1`.
-    pub valid_to: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub cert_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub certificate_file_name: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `14.1`.
     pub issuer: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `14.1`.
+    pub linked_to: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `14.1`.
+    pub valid_from: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `14.1`.
+    pub valid_to: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2833,6 +2405,7 @@ impl rt::Model for CertkeyChainLink {
             3 => self.linked_to.as_field(),
             4 => self.valid_from.as_field(),
             5 => self.valid_to.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2844,14 +2417,9 @@ impl rt::Model for CertkeyChainLink {
             3 => self.linked_to.as_field_mut(),
             4 => self.valid_from.as_field_mut(),
             5 => self.valid_to.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertkeyChainLink {
@@ -2893,24 +2461,20 @@ impl rt::Resource for CertkeyChainLink {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCert {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `String`, read-only.
-    pub tenant_name: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
+    /// Read-only: never sent.
+    pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2932,6 +2496,7 @@ impl rt::Model for NsSslCert {
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
             5 => self.tenant_name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2943,14 +2508,9 @@ impl rt::Model for NsSslCert {
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
             5 => self.tenant_name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCert {
@@ -3018,196 +2578,134 @@ impl NsSslCert {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCertkey {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certkey_status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub ssl_key: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub certificate_source: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub activity_id: Option<String>,
+    /// Since `14.1`.
+    pub app_name: Option<String>,
     /// Length: at most 64.
     pub cert_format: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub cert_ids: Option<Vec<String>>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub cert_store_id: Option<String>,
+    /// Since `14.1`.
+    pub certchain_data: Option<Vec<CertStoreData>>,
+    pub certchainbinding: Option<Vec<String>>,
+    /// Length: at most 50000.
+    pub certificate_data: Option<String>,
+    /// Since `14.1`.
+    pub certificate_dn: Option<String>,
+    /// Since `14.1`.
+    pub certificate_file_name: Option<String>,
+    /// Since `14.1`.
+    pub certificate_source: Option<String>,
+    /// Since `14.1`.
+    pub certkey_status: Option<String>,
+    /// Since `14.1`.
+    pub certkeychain: Option<Vec<CertkeyChainLink>>,
+    /// Since `14.1`.
+    pub certkeypair_arr: Option<Vec<String>>,
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     pub certkeypair_name: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub csr: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub managed_by: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub datacenter_id: Option<String>,
+    /// Read-only: never sent.
+    pub days_to_expiry: Option<i64>,
     /// Since `14.1`.
-    pub linkcertkeyname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 50000.
-    pub certificate_data: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub ssl_certificate: Option<String>,
-    /// `Boolean`, read-write.
-    pub no_domain_check: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certificate_dn: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 16384.
-    pub key_data: Option<String>,
-    /// Wire name `deleteCertKeyFilesOnRemoval`. Type `String`, read-write.
+    pub days_to_expiry_str: Option<String>,
+    /// Wire name `deleteCertKeyFilesOnRemoval`.
     ///
     /// Since `14.1`.
     pub delete_cert_key_files_on_removal: Option<String>,
-    /// `String[]`, read-write.
+    /// Read-only: never sent.
+    pub device_name: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
     ///
-    /// Length: 1 to 64.
-    ///
-    /// Mandatory for add.
-    pub ns_ip_address_arr: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub domain: Option<String>,
+    /// Since `14.1`.
+    pub entity_binding_arr: Option<Vec<NsSslcertkeyBinding>>,
+    /// Since `14.1`.
+    pub entity_name: Option<String>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub issuer: Option<String>,
     /// Since `14.1`.
     pub issuer_cn: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snicert: Option<bool>,
-    /// `String[]`, read-write.
-    pub certchainbinding: Option<Vec<String>>,
-    /// `cert_store_data[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certchain_data: Option<Vec<CertStoreData>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entity_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub password: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cert_ids: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 16384.
+    pub key_data: Option<String>,
     /// Since `14.1`.
     pub key_file_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub days_to_expiry_str: Option<String>,
-    /// `String[]`, read-write.
-    ///
+    pub linkcertkeyname: Option<String>,
     /// Since `14.1`.
-    pub certkeypair_arr: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub source_ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certificate_file_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_name: Option<String>,
-    /// `ns_sslcertkey_binding[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entity_binding_arr: Option<Vec<NsSslcertkeyBinding>>,
-    /// `certkey_chain_link[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certkeychain: Option<Vec<CertkeyChainLink>>,
-    /// `String`, read-write.
-    pub source_certificate: Option<String>,
-    /// `Integer`, read-only.
+    pub managed_by: Option<String>,
+    pub no_domain_check: Option<bool>,
+    /// Read-only: never sent.
     pub no_of_bound_entities: Option<i64>,
-    /// `String`, read-only.
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Mandatory for add.
+    pub ns_ip_address_arr: Option<Vec<String>>,
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Length: at most 128.
+    pub password: Option<String>,
+    /// Read-only: never sent.
+    pub poll_time: Option<i64>,
+    /// Read-only: never sent.
+    pub public_key_algorithm: Option<String>,
+    /// Read-only: never sent.
+    pub public_key_size: Option<i64>,
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
+    pub serial_number: Option<String>,
+    /// Read-only: never sent.
+    pub signature_algorithm: Option<String>,
+    /// Since `14.1`.
+    pub snicert: Option<bool>,
+    pub source_certificate: Option<String>,
+    pub source_ipaddress: Option<String>,
+    /// Length: 1 to 128.
+    pub ssl_certificate: Option<String>,
+    /// Length: 1 to 128.
+    pub ssl_key: Option<String>,
+    /// Read-only: never sent.
+    pub status: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub subjaltname: Option<String>,
-    /// `Integer`, read-only.
-    pub days_to_expiry: Option<i64>,
-    /// `String`, read-only.
-    pub valid_to: Option<String>,
-    /// `String`, read-only.
-    pub signature_algorithm: Option<String>,
-    /// `Integer`, read-only.
-    pub public_key_size: Option<i64>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub status: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
-    /// `String`, read-only.
-    pub public_key_algorithm: Option<String>,
-    /// `Integer`, read-only.
-    pub version: Option<i64>,
-    /// `String`, read-only.
-    pub device_name: Option<String>,
-    /// `String`, read-only.
-    pub valid_from: Option<String>,
-    /// `String`, read-only.
-    pub issuer: Option<String>,
-    /// `Integer`, read-only.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
-    pub serial_number: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub subject: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub cert_store_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub activity_id: Option<String>,
-    /// `String`, read-only.
-    pub csr: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub domain: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub datacenter_id: Option<String>,
+    /// Read-only: never sent.
+    pub valid_from: Option<String>,
+    /// Read-only: never sent.
+    pub valid_to: Option<String>,
+    /// Read-only: never sent.
+    pub version: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3334,6 +2832,7 @@ impl rt::Model for NsSslCertkey {
             55 => self.valid_from.as_field(),
             56 => self.valid_to.as_field(),
             57 => self.version.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3397,14 +2896,9 @@ impl rt::Model for NsSslCertkey {
             55 => self.valid_from.as_field_mut(),
             56 => self.valid_to.as_field_mut(),
             57 => self.version.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCertkey {
@@ -3563,22 +3057,14 @@ impl NsSslCertkey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCertkeyPolicy {
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 30.
-    pub polling_interval: Option<i64>,
-    /// `String`, read-write.
-    pub interval_unit: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    ///
+    pub act_id: Option<String>,
     /// Since `14.1`.
     pub cert_store_migration: Option<bool>,
-    /// `String`, read-write.
-    pub act_id: Option<String>,
+    pub interval_unit: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<Vec<String>>,
+    /// Range: at least 30.
+    pub polling_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3598,6 +3084,7 @@ impl rt::Model for NsSslCertkeyPolicy {
             2 => self.interval_unit.as_field(),
             3 => self.ns_ip_address.as_field(),
             4 => self.polling_interval.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3608,14 +3095,9 @@ impl rt::Model for NsSslCertkeyPolicy {
             2 => self.interval_unit.as_field_mut(),
             3 => self.ns_ip_address.as_field_mut(),
             4 => self.polling_interval.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCertkeyPolicy {
@@ -3673,11 +3155,8 @@ impl NsSslCertkeyPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCertlink {
-    /// `String`, read-write.
     pub certkey: Option<String>,
-    /// `String`, read-write.
     pub linkcertkeyname: Option<String>,
-    /// `String`, read-write.
     pub ns_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -3694,6 +3173,7 @@ impl rt::Model for NsSslCertlink {
             0 => self.certkey.as_field(),
             1 => self.linkcertkeyname.as_field(),
             2 => self.ns_ip_address.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3702,14 +3182,9 @@ impl rt::Model for NsSslCertlink {
             0 => self.certkey.as_field_mut(),
             1 => self.linkcertkeyname.as_field_mut(),
             2 => self.ns_ip_address.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCertlink {
@@ -3761,114 +3236,75 @@ impl NsSslCertlink {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslCsr {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Mandatory for add.
-    pub keyfile: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: 1 to 256.
+    pub file_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub is_deploy: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-write.
-    pub keyform: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub activity_id: Option<String>,
     /// Since `14.1`.
     pub app_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub subjaltname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub certificate_dn: Option<String>,
     /// Since `14.1`.
-    pub organizationunit: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy: Option<String>,
-    /// `String`, read-write.
-    pub passphrase: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub certificate_name: Option<String>,
+    pub city: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub commonname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub keystrength: Option<String>,
-    /// `String`, read-write.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 2 to 128.
-    ///
-    /// Mandatory for add.
-    pub statename: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub file_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_acme_feature: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub certificate_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 2 to 128.
     ///
     /// Mandatory for add.
     pub countryname: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub csr: Option<String>,
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
+    pub file_last_modified_epoch: Option<rt::Number>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
+    /// Since `14.1`.
+    pub is_acme_feature: Option<bool>,
+    /// Since `14.1`.
+    pub is_deploy: Option<bool>,
+    /// Since `14.1`.
+    pub issuer: Option<String>,
+    /// Since `14.1`.
     pub keyalgorithm: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
+    /// Mandatory for add.
+    pub keyfile: Option<String>,
+    pub keyform: Option<String>,
+    /// Since `14.1`.
+    pub keystrength: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub organizationname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub issuer: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub organizationunit: Option<String>,
+    pub passphrase: Option<String>,
     /// Since `14.1`.
-    pub certificate_dn: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `String`, read-only.
-    pub tenant_name: Option<String>,
-    /// `String`, read-only.
-    pub csr: Option<String>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub activity_id: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
+    pub policy: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub serial_number: Option<String>,
+    /// Length: 2 to 128.
+    ///
+    /// Mandatory for add.
+    pub statename: Option<String>,
+    /// Since `14.1`.
+    pub subjaltname: Option<String>,
+    /// Read-only: never sent.
+    pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3935,6 +3371,7 @@ impl rt::Model for NsSslCsr {
             25 => self.statename.as_field(),
             26 => self.subjaltname.as_field(),
             27 => self.tenant_name.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3968,14 +3405,9 @@ impl rt::Model for NsSslCsr {
             25 => self.statename.as_field_mut(),
             26 => self.subjaltname.as_field_mut(),
             27 => self.tenant_name.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCsr {
@@ -4104,42 +3536,30 @@ impl NsSslCsr {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslFiles {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub act_id: Option<String>,
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub file_last_modified: Option<String>,
     /// Length: at least 1.
     ///
     /// Since `14.1`.
     pub file_location_path: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub act_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_last_modified: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_size: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4165,6 +3585,7 @@ impl rt::Model for NsSslFiles {
             5 => self.file_size.as_field(),
             6 => self.id.as_field(),
             7 => self.ns_ip_address.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4178,14 +3599,9 @@ impl rt::Model for NsSslFiles {
             5 => self.file_size.as_field_mut(),
             6 => self.id.as_field_mut(),
             7 => self.ns_ip_address.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslFiles {
@@ -4253,44 +3669,30 @@ impl NsSslFiles {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslKey {
-    /// `Integer`, read-write.
-    pub keysize: Option<i64>,
-    /// `String`, read-write.
-    pub des_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ec_curve: Option<String>,
-    /// `String`, read-write.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    pub exponent: Option<String>,
-    /// `String`, read-write.
-    pub algo: Option<String>,
-    /// `String`, read-write.
-    pub keyform: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_acme_feature: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-only.
+    pub algo: Option<String>,
+    pub des_type: Option<String>,
+    /// Since `14.1`.
+    pub ec_curve: Option<String>,
+    pub exponent: Option<String>,
+    /// Read-only: never sent.
     pub file_last_modified: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `String`, read-only.
-    pub tenant_name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
+    /// Since `14.1`.
+    pub is_acme_feature: Option<bool>,
+    pub keyform: Option<String>,
+    pub keysize: Option<i64>,
+    pub password: Option<String>,
+    /// Read-only: never sent.
+    pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4329,6 +3731,7 @@ impl rt::Model for NsSslKey {
             11 => self.keysize.as_field(),
             12 => self.password.as_field(),
             13 => self.tenant_name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4348,14 +3751,9 @@ impl rt::Model for NsSslKey {
             11 => self.keysize.as_field_mut(),
             12 => self.password.as_field_mut(),
             13 => self.tenant_name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslKey {
@@ -4427,46 +3825,40 @@ impl NsSslKey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslcertkeyBinding {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub certkeypair_name: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub entity_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub entity_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub entity_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hostname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub entity_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub poll_time: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4494,6 +3886,7 @@ impl rt::Model for NsSslcertkeyBinding {
             6 => self.ns_ip_address.as_field(),
             7 => self.partition_name.as_field(),
             8 => self.poll_time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4508,14 +3901,9 @@ impl rt::Model for NsSslcertkeyBinding {
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.partition_name.as_field_mut(),
             8 => self.poll_time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslcertkeyBinding {
@@ -4557,79 +3945,45 @@ impl rt::Resource for NsSslcertkeyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SslCertThreshold {
-    /// `Boolean`, read-write.
-    pub hide_default_certs: Option<bool>,
-    /// `String`, read-write.
-    pub is_enabled: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub country: Option<String>,
-    /// `String`, read-write.
-    pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub approved_issuers_list: Option<Vec<String>>,
+    pub approved_key_strength_list: Option<Vec<String>>,
+    pub approved_signature_algo_list: Option<Vec<String>>,
+    pub approved_ssl_protocol_list: Option<Vec<String>>,
     /// Length: at most 256.
     pub city: Option<String>,
-    /// `String`, read-write.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `Boolean`, read-write.
-    pub stylebook_flag: Option<bool>,
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `Integer`, read-write.
-    pub days_to_expiry: Option<i64>,
-    /// `Double`, read-write.
-    pub exporter_id: Option<rt::Number>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    pub reference_key: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pagerduty_profile: Option<String>,
-    /// `String`, read-write.
+    pub country: Option<String>,
+    pub ctnsappname: Option<String>,
+    pub days_to_expiry: Option<i64>,
+    pub duration: Option<String>,
+    /// Reference type `Double`.
+    pub exporter_id: Option<rt::Number>,
+    pub feature: Option<String>,
     pub group_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub hide_default_certs: Option<bool>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
+    pub is_enabled: Option<String>,
+    pub mail_profile: Option<String>,
     pub name: Option<String>,
-    /// `String[]`, read-write.
-    pub approved_signature_algo_list: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub approved_issuers_list: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub approved_ssl_protocol_list: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub approved_key_strength_list: Option<Vec<String>>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub pagerduty_profile: Option<String>,
+    pub reference_key: Option<String>,
+    /// Length: at most 256.
+    pub region: Option<String>,
+    pub resource_type: Option<String>,
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub servicenow_profile: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    pub sms_profile: Option<String>,
+    pub stylebook_flag: Option<bool>,
+    /// Read-only: never sent.
     pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4696,6 +4050,7 @@ impl rt::Model for SslCertThreshold {
             25 => self.sms_profile.as_field(),
             26 => self.stylebook_flag.as_field(),
             27 => self.tenant_name.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4729,14 +4084,9 @@ impl rt::Model for SslCertThreshold {
             25 => self.sms_profile.as_field_mut(),
             26 => self.stylebook_flag.as_field_mut(),
             27 => self.tenant_name.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCertThreshold {
@@ -4809,122 +4159,74 @@ impl SslCertThreshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ZeroTouchCerts {
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub file_size: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub acme_ca_config_id: Option<String>,
     /// Since `14.1`.
-    pub dns_provider_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub days_to_expiry: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub renew_mode: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_auto_renewal_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub file_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub valid_to: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub renewal_status: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub activity_id: Option<String>,
     /// Since `14.1`.
     pub cert_format: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Since `14.1`.
     pub cert_id_array: Option<Vec<String>>,
-    /// `cert_store_list[]`, read-write.
-    ///
     /// Since `14.1`.
     pub cert_store_lists: Option<Vec<CertStoreList>>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 16384.
     ///
     /// Since `14.1`.
     pub csr_data: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub is_cert: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
+    pub days_to_expiry: Option<i64>,
     /// Since `14.1`.
-    pub is_issued_from_csr: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub subjaltname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub dns_provider_name: Option<String>,
     /// Length: at most 50000.
     ///
     /// Since `14.1`.
     pub file_data: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub valid_from: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_renewed_at: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub acme_ca_config_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub managed_by: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_active: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub file_size: Option<i64>,
+    /// Since `14.1`.
+    pub file_type: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_upload_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub activity_id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub hash_code: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub is_active: Option<bool>,
+    /// Since `14.1`.
+    pub is_auto_renewal_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub is_cert: Option<bool>,
+    /// Since `14.1`.
+    pub is_issued_from_csr: Option<bool>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_renewed_at: Option<rt::Number>,
+    /// Since `14.1`.
+    pub managed_by: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub password: Option<String>,
+    /// Since `14.1`.
+    pub renew_mode: Option<String>,
+    /// Since `14.1`.
+    pub renewal_status: Option<String>,
+    /// Since `14.1`.
+    pub subjaltname: Option<String>,
+    /// Since `14.1`.
+    pub valid_from: Option<String>,
+    /// Since `14.1`.
+    pub valid_to: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4989,6 +4291,7 @@ impl rt::Model for ZeroTouchCerts {
             24 => self.subjaltname.as_field(),
             25 => self.valid_from.as_field(),
             26 => self.valid_to.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5021,14 +4324,9 @@ impl rt::Model for ZeroTouchCerts {
             24 => self.subjaltname.as_field_mut(),
             25 => self.valid_from.as_field_mut(),
             26 => self.valid_to.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ZeroTouchCerts {

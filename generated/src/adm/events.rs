@@ -15,54 +15,52 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ActiveEvent {
-    /// `String`, read-write.
-    pub severity: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub cmd_auth_status: Option<String>,
-    /// `String`, read-only.
-    pub operation_type: Option<String>,
-    /// `String`, read-only.
-    pub source: Option<String>,
-    /// `String`, read-only.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    pub message: Option<String>,
-    /// `String`, read-only.
-    pub counter_threshold_value: Option<String>,
-    /// `String`, read-only.
-    pub entity: Option<String>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub category: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub cmd_auth_status: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
+    pub config_cmd: Option<String>,
+    /// Read-only: never sent.
     pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_name: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub failureobj: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
-    /// `String`, read-only.
-    pub entity_type: Option<String>,
-    /// `String[]`, read-only.
-    pub ids_list_arr: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub threshold_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
     pub current_value: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub entity: Option<String>,
+    /// Read-only: never sent.
+    pub entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub ids_list_arr: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    pub operation_type: Option<String>,
+    pub severity: Option<String>,
+    /// Read-only: never sent.
+    pub source: Option<String>,
+    /// Read-only: never sent.
+    pub threshold_value: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -120,6 +118,7 @@ impl rt::Model for ActiveEvent {
             21 => self.threshold_value.as_field(),
             22 => self.timestamp.as_field(),
             23 => self.user_name.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -149,14 +148,9 @@ impl rt::Model for ActiveEvent {
             21 => self.threshold_value.as_field_mut(),
             22 => self.timestamp.as_field_mut(),
             23 => self.user_name.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ActiveEvent {
@@ -221,24 +215,17 @@ impl ActiveEvent {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CommandExecutionProfile {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Mandatory for add.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
+    pub append_errors: Option<bool>,
     pub append_output: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     pub command_text: Option<String>,
-    /// `Boolean`, read-write.
-    pub append_errors: Option<bool>,
+    /// Length: 1 to 128.
+    ///
+    /// Mandatory for add.
+    pub profile_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -258,6 +245,7 @@ impl rt::Model for CommandExecutionProfile {
             2 => self.command_text.as_field(),
             3 => self.id.as_field(),
             4 => self.profile_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -268,14 +256,9 @@ impl rt::Model for CommandExecutionProfile {
             2 => self.command_text.as_field_mut(),
             3 => self.id.as_field_mut(),
             4 => self.profile_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CommandExecutionProfile {
@@ -353,32 +336,26 @@ impl CommandExecutionProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceEventSummary {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub instance_id: Option<String>,
-    /// `Integer`, read-only.
-    pub total_major_events: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_critical_events: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub instance_state: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub total_critical_events: Option<i64>,
+    /// Read-only: never sent.
     pub total_events: Option<i64>,
+    /// Read-only: never sent.
+    pub total_major_events: Option<i64>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -406,6 +383,7 @@ impl rt::Model for DeviceEventSummary {
             6 => self.total_events.as_field(),
             7 => self.total_major_events.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -420,14 +398,9 @@ impl rt::Model for DeviceEventSummary {
             6 => self.total_events.as_field_mut(),
             7 => self.total_major_events.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceEventSummary {
@@ -480,68 +453,64 @@ impl DeviceEventSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Event {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub category: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_auth_status: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
+    pub config_cmd: Option<String>,
+    /// Read-only: never sent.
+    pub counter_actual_value: Option<String>,
+    /// Read-only: never sent.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
+    pub current_value: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub entity: Option<String>,
+    /// Read-only: never sent.
+    pub entity_type: Option<String>,
+    pub event_history: Option<Vec<EventHistory>>,
+    /// Read-only: never sent.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
+    pub history: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub managed_device_id: Option<String>,
+    /// Read-only: never sent.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    pub operation_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Length: 1 to 32.
     pub severity: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `eventHistory[]`, read-write.
-    pub event_history: Option<Vec<EventHistory>>,
-    /// `String`, read-only.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    pub message: Option<String>,
-    /// `String`, read-only.
-    pub operation_type: Option<String>,
-    /// `String`, read-only.
-    pub history: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_name: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub source: Option<String>,
+    /// Read-only: never sent.
     pub source_event_id: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub source_system_ip: Option<String>,
-    /// `String`, read-only.
-    pub entity: Option<String>,
-    /// `String`, read-only.
-    pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    pub counter_threshold_value: Option<String>,
-    /// `String`, read-only.
-    pub source: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub cmd_auth_status: Option<String>,
-    /// `Double`, read-only.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-only.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    pub failureobj: Option<String>,
-    /// `String`, read-only.
-    pub category: Option<String>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub current_value: Option<String>,
-    /// `String`, read-only.
-    pub managed_device_id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub threshold_value: Option<String>,
-    /// `String`, read-only.
-    pub entity_type: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -609,6 +578,7 @@ impl rt::Model for Event {
             26 => self.threshold_value.as_field(),
             27 => self.timestamp.as_field(),
             28 => self.user_name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -643,14 +613,9 @@ impl rt::Model for Event {
             26 => self.threshold_value.as_field_mut(),
             27 => self.timestamp.as_field_mut(),
             28 => self.user_name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Event {
@@ -709,22 +674,19 @@ impl Event {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventHistory {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub message: Option<String>,
     pub parent_id: Option<String>,
-    /// `String`, read-write.
     pub parent_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub severity: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub source_system_ip: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub message: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -748,6 +710,7 @@ impl rt::Model for EventHistory {
             4 => self.severity.as_field(),
             5 => self.source_system_ip.as_field(),
             6 => self.timestamp.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -760,14 +723,9 @@ impl rt::Model for EventHistory {
             4 => self.severity.as_field_mut(),
             5 => self.source_system_ip.as_field_mut(),
             6 => self.timestamp.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventHistory {
@@ -809,17 +767,12 @@ impl rt::Resource for EventHistory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventCategory {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub action: Option<String>,
     /// Length: at most 256.
     pub category: Option<String>,
-    /// `String`, read-write.
-    pub action: Option<String>,
-    /// `String`, read-only.
+    /// Length: at most 256.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
     pub product_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -838,6 +791,7 @@ impl rt::Model for EventCategory {
             1 => self.category.as_field(),
             2 => self.display_name.as_field(),
             3 => self.product_type.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -847,14 +801,9 @@ impl rt::Model for EventCategory {
             1 => self.category.as_field_mut(),
             2 => self.display_name.as_field_mut(),
             3 => self.product_type.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventCategory {
@@ -902,18 +851,12 @@ impl EventCategory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventDeviceSummary {
-    /// `String`, read-write.
     pub category: Option<String>,
-    /// `Integer`, read-write.
-    pub total_count: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub severity: Option<String>,
+    pub total_count: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -931,6 +874,7 @@ impl rt::Model for EventDeviceSummary {
             1 => self.ip_address.as_field(),
             2 => self.severity.as_field(),
             3 => self.total_count.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -940,14 +884,9 @@ impl rt::Model for EventDeviceSummary {
             1 => self.ip_address.as_field_mut(),
             2 => self.severity.as_field_mut(),
             3 => self.total_count.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventDeviceSummary {
@@ -995,28 +934,17 @@ impl EventDeviceSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventFilter {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub enable_advanced_regex: Option<bool>,
-    /// `Integer`, read-write.
-    pub event_age_threshold: Option<i64>,
-    /// `Boolean`, read-write.
-    pub is_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
+    pub id: Option<String>,
+    pub actions: Option<Vec<FilterAction>>,
+    pub criteria: Option<Box<FilterCriteria>>,
     /// Since `14.1`.
     pub display_event: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `filter_criteria`, read-write.
-    pub criteria: Option<Box<FilterCriteria>>,
-    /// `filter_action[]`, read-write.
-    pub actions: Option<Vec<FilterAction>>,
+    /// Since `14.1`.
+    pub enable_advanced_regex: Option<bool>,
+    pub event_age_threshold: Option<i64>,
+    pub is_enabled: Option<bool>,
+    /// Length: at most 255.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1042,6 +970,7 @@ impl rt::Model for EventFilter {
             5 => self.id.as_field(),
             6 => self.is_enabled.as_field(),
             7 => self.name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1055,14 +984,9 @@ impl rt::Model for EventFilter {
             5 => self.id.as_field_mut(),
             6 => self.is_enabled.as_field_mut(),
             7 => self.name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventFilter {
@@ -1139,7 +1063,6 @@ impl EventFilter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventPersistantStatInfo {
-    /// `String`, read-write.
     pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1150,20 +1073,16 @@ impl rt::Model for EventPersistantStatInfo {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.id.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventPersistantStatInfo {
@@ -1223,9 +1142,7 @@ impl EventPersistantStatInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventPurgeSetting {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Integer`, read-write.
     pub purge_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1237,6 +1154,7 @@ impl rt::Model for EventPurgeSetting {
         match index {
             0 => self.id.as_field(),
             1 => self.purge_interval.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1244,14 +1162,9 @@ impl rt::Model for EventPurgeSetting {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.purge_interval.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventPurgeSetting {
@@ -1311,20 +1224,20 @@ impl EventPurgeSetting {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventSummary {
-    /// `String`, read-only.
-    pub category: Option<String>,
-    /// Wire name `Major`. Type `Integer`, read-only.
-    pub major: Option<i64>,
-    /// Wire name `Minor`. Type `Integer`, read-only.
-    pub minor: Option<i64>,
-    /// Wire name `Warning`. Type `Integer`, read-only.
-    pub warning: Option<i64>,
-    /// Wire name `Critical`. Type `Integer`, read-only.
-    pub critical: Option<i64>,
-    /// Wire name `Clear`. Type `Integer`, read-only.
+    /// Wire name `Clear`. Read-only: never sent.
     pub clear: Option<i64>,
-    /// Wire name `Information`. Type `Integer`, read-only.
+    /// Wire name `Critical`. Read-only: never sent.
+    pub critical: Option<i64>,
+    /// Wire name `Information`. Read-only: never sent.
     pub information: Option<i64>,
+    /// Wire name `Major`. Read-only: never sent.
+    pub major: Option<i64>,
+    /// Wire name `Minor`. Read-only: never sent.
+    pub minor: Option<i64>,
+    /// Wire name `Warning`. Read-only: never sent.
+    pub warning: Option<i64>,
+    /// Read-only: never sent.
+    pub category: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1348,6 +1261,7 @@ impl rt::Model for EventSummary {
             4 => self.minor.as_field(),
             5 => self.warning.as_field(),
             6 => self.category.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1360,14 +1274,9 @@ impl rt::Model for EventSummary {
             4 => self.minor.as_field_mut(),
             5 => self.warning.as_field_mut(),
             6 => self.category.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventSummary {
@@ -1415,32 +1324,19 @@ impl EventSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigCommand {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    pub protocol: Option<String>,
-    /// `String`, read-write.
     pub command: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub index: Option<i64>,
     /// Length: 1 to 32.
     pub nitro_method: Option<String>,
-    /// `Integer`, read-write.
-    pub timeout: Option<i64>,
-    /// `String`, read-write.
     pub nitro_payload: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub nitro_resource: Option<String>,
-    /// `String`, read-write.
+    pub parent_id: Option<String>,
     pub parent_name: Option<String>,
-    /// `Integer`, read-write.
-    pub index: Option<i64>,
+    /// Length: 1 to 32.
+    pub protocol: Option<String>,
+    pub timeout: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1470,6 +1366,7 @@ impl rt::Model for EventruleConfigCommand {
             7 => self.parent_name.as_field(),
             8 => self.protocol.as_field(),
             9 => self.timeout.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1485,14 +1382,9 @@ impl rt::Model for EventruleConfigCommand {
             7 => self.parent_name.as_field_mut(),
             8 => self.protocol.as_field_mut(),
             9 => self.timeout.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventruleConfigCommand {
@@ -1539,33 +1431,21 @@ impl EventruleConfigCommand {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigVariable {
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub default_value: Option<String>,
+    /// Length: 1 to 1024.
+    pub description: Option<String>,
     /// Length: 1 to 1024.
     pub display_name: Option<String>,
-    /// `String[]`, read-write.
-    pub values_enum: Option<Vec<String>>,
-    /// Wire name `type`. Type `String`, read-write.
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    pub default_value: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
+    pub values_enum: Option<Vec<String>>,
     pub values_enum_db: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1596,6 +1476,7 @@ impl rt::Model for EventruleConfigVariable {
             7 => self.type_.as_field(),
             8 => self.values_enum.as_field(),
             9 => self.values_enum_db.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1611,14 +1492,9 @@ impl rt::Model for EventruleConfigVariable {
             7 => self.type_.as_field_mut(),
             8 => self.values_enum.as_field_mut(),
             9 => self.values_enum_db.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventruleConfigVariable {
@@ -1659,40 +1535,25 @@ impl rt::Resource for EventruleConfigVariable {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleConfigurationTemplate {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub category: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub tenant_id: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub commands: Option<Vec<EventruleConfigCommand>>,
     /// Length: 1 to 1024.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub is_inbuilt: Option<bool>,
+    /// Read-only: never sent.
+    pub is_visible: Option<bool>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `eventrule_config_variable[]`, read-write.
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Length: 1 to 128.
+    pub tenant_id: Option<String>,
     pub variables: Option<Vec<EventruleConfigVariable>>,
-    /// `eventrule_config_command[]`, read-write.
-    pub commands: Option<Vec<EventruleConfigCommand>>,
-    /// `Boolean`, read-only.
-    pub is_visible: Option<bool>,
-    /// `Boolean`, read-only.
-    pub is_inbuilt: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1726,6 +1587,7 @@ impl rt::Model for EventruleConfigurationTemplate {
             9 => self.parent_name.as_field(),
             10 => self.tenant_id.as_field(),
             11 => self.variables.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1743,14 +1605,9 @@ impl rt::Model for EventruleConfigurationTemplate {
             9 => self.parent_name.as_field_mut(),
             10 => self.tenant_id.as_field_mut(),
             11 => self.variables.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventruleConfigurationTemplate {
@@ -1792,36 +1649,23 @@ impl rt::Resource for EventruleConfigurationTemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventruleVariableValues {
-    /// `String`, read-write.
     pub default_value: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: 1 to 1024.
+    pub description: Option<String>,
+    pub device_values: Option<Vec<crate::adm::configuration_jobs::DeviceValuesMap>>,
+    /// Length: 1 to 1024.
+    pub display_name: Option<String>,
+    pub id: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `device_values_map[]`, read-write.
-    pub device_values: Option<Vec<crate::adm::configuration_jobs::DeviceValuesMap>>,
-    /// `String`, read-write.
-    pub values_enum_db: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
     pub value: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
+    pub values_enum_db: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1853,6 +1697,7 @@ impl rt::Model for EventruleVariableValues {
             8 => self.type_.as_field(),
             9 => self.value.as_field(),
             10 => self.values_enum_db.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1869,14 +1714,9 @@ impl rt::Model for EventruleVariableValues {
             8 => self.type_.as_field_mut(),
             9 => self.value.as_field_mut(),
             10 => self.values_enum_db.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventruleVariableValues {
@@ -1923,30 +1763,20 @@ impl EventruleVariableValues {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterAction {
-    /// `Integer`, read-write.
+    pub attachment: Option<String>,
+    pub id: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    pub profile_name: Option<String>,
     pub repeat_email_notification_threshold: Option<i64>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: at most 255.
+    pub subject: Option<String>,
+    pub suppress_time: Option<i64>,
+    /// Wire name `type`.
     ///
     /// Length: at most 255.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub suppress_time: Option<i64>,
-    /// `String`, read-write.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
-    pub attachment: Option<String>,
-    /// `String`, read-write.
     pub user_message: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub subject: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1976,6 +1806,7 @@ impl rt::Model for FilterAction {
             7 => self.suppress_time.as_field(),
             8 => self.type_.as_field(),
             9 => self.user_message.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1991,14 +1822,9 @@ impl rt::Model for FilterAction {
             7 => self.suppress_time.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.user_message.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterAction {
@@ -2039,15 +1865,12 @@ impl rt::Resource for FilterAction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterActionProps {
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `String`, read-only.
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Read-only: never sent.
     pub value: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -2068,6 +1891,7 @@ impl rt::Model for FilterActionProps {
             2 => self.parent_id.as_field(),
             3 => self.parent_name.as_field(),
             4 => self.value.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2078,14 +1902,9 @@ impl rt::Model for FilterActionProps {
             2 => self.parent_id.as_field_mut(),
             3 => self.parent_name.as_field_mut(),
             4 => self.value.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterActionProps {
@@ -2126,40 +1945,23 @@ impl rt::Resource for FilterActionProps {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterCriteria {
-    /// `String`, read-write.
-    pub config_cmd: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 10000.
     pub category: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    pub failureobj: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub cmd_auth_status: Option<String>,
-    /// `String`, read-write.
-    pub severity: Option<String>,
-    /// `String`, read-write.
-    pub message: Option<String>,
-    /// `String`, read-write.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-write.
-    pub source: Option<String>,
-    /// `String[]`, read-write.
     pub category_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub source_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
+    pub cmd_auth_status: Option<String>,
+    pub cmd_exec_status: Option<String>,
+    pub config_cmd: Option<String>,
+    pub device_family: Option<String>,
+    pub failureobj: Option<String>,
     pub failureobj_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
+    pub id: Option<String>,
+    pub message: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    pub severity: Option<String>,
     pub severity_array: Option<Vec<String>>,
+    pub source: Option<String>,
+    pub source_array: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2201,6 +2003,7 @@ impl rt::Model for FilterCriteria {
             13 => self.severity_array.as_field(),
             14 => self.source.as_field(),
             15 => self.source_array.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2222,14 +2025,9 @@ impl rt::Model for FilterCriteria {
             13 => self.severity_array.as_field_mut(),
             14 => self.source.as_field_mut(),
             15 => self.source_array.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterCriteria {
@@ -2270,20 +2068,17 @@ impl rt::Resource for FilterCriteria {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterScheduleDetails {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// Wire name `startRecurrenceTimes`. Type `String`, read-write.
-    pub start_recurrence_times: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// Wire name `scheduleStartTimesEpoch`. Type `String`, read-write.
-    pub schedule_start_times_epoch: Option<String>,
-    /// Wire name `scheduleEndTimesEpoch`. Type `String`, read-write.
-    pub schedule_end_times_epoch: Option<String>,
-    /// Wire name `endRecurrenceTimes`. Type `String`, read-write.
+    /// Wire name `endRecurrenceTimes`.
     pub end_recurrence_times: Option<String>,
+    pub id: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `scheduleEndTimesEpoch`.
+    pub schedule_end_times_epoch: Option<String>,
+    /// Wire name `scheduleStartTimesEpoch`.
+    pub schedule_start_times_epoch: Option<String>,
+    /// Wire name `startRecurrenceTimes`.
+    pub start_recurrence_times: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2307,6 +2102,7 @@ impl rt::Model for FilterScheduleDetails {
             4 => self.schedule_end_times_epoch.as_field(),
             5 => self.schedule_start_times_epoch.as_field(),
             6 => self.start_recurrence_times.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2319,14 +2115,9 @@ impl rt::Model for FilterScheduleDetails {
             4 => self.schedule_end_times_epoch.as_field_mut(),
             5 => self.schedule_start_times_epoch.as_field_mut(),
             6 => self.start_recurrence_times.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterScheduleDetails {
@@ -2368,30 +2159,21 @@ impl rt::Resource for FilterScheduleDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FilterScheduler {
-    /// `Integer`, read-write.
-    pub tz_offset: Option<i64>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub recurrence_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub activity_log: Option<String>,
+    /// Read-only: never sent.
+    pub activity_status: Option<String>,
+    pub details: Option<Vec<FilterScheduleDetails>>,
     /// Length: at most 255.
     pub filter_job_name: Option<String>,
-    /// Wire name `recurrenceOptions`. Type `String`, read-write.
-    pub recurrence_options: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub filter_status: Option<String>,
-    /// `filter_schedule_details[]`, read-write.
-    pub details: Option<Vec<FilterScheduleDetails>>,
-    /// `String`, read-only.
-    pub activity_status: Option<String>,
-    /// `String`, read-only.
-    pub activity_log: Option<String>,
+    /// Wire name `recurrenceOptions`.
+    pub recurrence_options: Option<String>,
+    /// Length: at most 255.
+    pub recurrence_type: Option<String>,
+    pub tz_offset: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2419,6 +2201,7 @@ impl rt::Model for FilterScheduler {
             6 => self.recurrence_options.as_field(),
             7 => self.recurrence_type.as_field(),
             8 => self.tz_offset.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2433,14 +2216,9 @@ impl rt::Model for FilterScheduler {
             6 => self.recurrence_options.as_field_mut(),
             7 => self.recurrence_type.as_field_mut(),
             8 => self.tz_offset.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterScheduler {
@@ -2517,64 +2295,61 @@ impl FilterScheduler {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEvent {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub category: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_auth_status: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
+    pub config_cmd: Option<String>,
+    /// Read-only: never sent.
+    pub counter_actual_value: Option<String>,
+    /// Read-only: never sent.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
+    pub current_value: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
     /// Since `14.1`.
     pub display_event: Option<bool>,
-    /// `String`, read-only.
-    pub counter_threshold_value: Option<String>,
-    /// `String`, read-only.
-    pub message: Option<String>,
-    /// `String`, read-only.
-    pub source: Option<String>,
-    /// `String`, read-only.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    pub operation_type: Option<String>,
-    /// `String`, read-only.
-    pub severity: Option<String>,
-    /// `String`, read-only.
-    pub cmd_auth_status: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub failureobj: Option<String>,
-    /// `Double`, read-only.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-only.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_name: Option<String>,
-    /// `String`, read-only.
-    pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `String`, read-only.
-    pub category: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub entity: Option<String>,
-    /// `String`, read-only.
-    pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub managed_device_id: Option<String>,
-    /// `String`, read-only.
-    pub current_value: Option<String>,
-    /// `String`, read-only.
-    pub threshold_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub entity_type: Option<String>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ids_list_arr: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub managed_device_id: Option<String>,
+    /// Read-only: never sent.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    pub operation_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub severity: Option<String>,
+    /// Read-only: never sent.
+    pub source: Option<String>,
+    /// Read-only: never sent.
+    pub threshold_value: Option<String>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2638,6 +2413,7 @@ impl rt::Model for NsEvent {
             24 => self.threshold_value.as_field(),
             25 => self.timestamp.as_field(),
             26 => self.user_name.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2670,14 +2446,9 @@ impl rt::Model for NsEvent {
             24 => self.threshold_value.as_field_mut(),
             25 => self.timestamp.as_field_mut(),
             26 => self.user_name.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEvent {
@@ -2730,106 +2501,104 @@ impl NsEvent {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventArchive {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub failureobj: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_entity_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub category: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_family: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub entity: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub counter_threshold_value: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub message: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub source: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub operation_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cmd_auth_status: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub severity: Option<String>,
-    /// `Integer`, read-only.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
+    pub config_cmd: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub threshold_value: Option<String>,
-    /// `String`, read-only.
+    pub counter_actual_value: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub managed_device_id: Option<String>,
-    /// `String`, read-only.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub current_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub entity: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub entity_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub managed_device_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub operation_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub severity: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub source: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub threshold_value: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2889,6 +2658,7 @@ impl rt::Model for NsEventArchive {
             22 => self.threshold_value.as_field(),
             23 => self.timestamp.as_field(),
             24 => self.user_name.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2919,14 +2689,9 @@ impl rt::Model for NsEventArchive {
             22 => self.threshold_value.as_field_mut(),
             23 => self.timestamp.as_field_mut(),
             24 => self.user_name.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEventArchive {
@@ -2979,50 +2744,49 @@ impl NsEventArchive {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventMessage {
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-only.
-    pub operation_type: Option<String>,
-    /// `Integer`, read-only.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
-    pub severity: Option<String>,
-    /// `String`, read-only.
-    pub cmd_auth_status: Option<String>,
-    /// `String`, read-only.
-    pub history: Option<String>,
-    /// `String`, read-only.
-    pub counter_threshold_value: Option<String>,
-    /// `Integer`, read-only.
-    pub total_count: Option<i64>,
-    /// `String`, read-only.
-    pub cmd_exec_status: Option<String>,
-    /// `String`, read-only.
-    pub source: Option<String>,
-    /// `String`, read-only.
-    pub message: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub category: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `Integer`, read-only.
-    pub source_event_id: Option<i64>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub cmd_auth_status: Option<String>,
+    /// Read-only: never sent.
+    pub cmd_exec_status: Option<String>,
+    /// Read-only: never sent.
     pub config_cmd: Option<String>,
-    /// `String`, read-only.
-    pub entity: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub device_entity_type: Option<String>,
-    /// `String`, read-only.
-    pub failureobj: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub counter_actual_value: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub counter_threshold_value: Option<String>,
+    /// Read-only: never sent.
     pub device_entity_name: Option<String>,
+    /// Read-only: never sent.
+    pub device_entity_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub entity: Option<String>,
+    /// Read-only: never sent.
+    pub failureobj: Option<String>,
+    /// Read-only: never sent.
+    pub history: Option<String>,
+    /// Read-only: never sent.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    pub operation_type: Option<String>,
+    /// Read-only: never sent.
+    pub severity: Option<String>,
+    /// Read-only: never sent.
+    pub source: Option<String>,
+    /// Read-only: never sent.
+    pub source_event_id: Option<i64>,
+    /// Read-only: never sent.
+    pub timestamp: Option<i64>,
+    /// Read-only: never sent.
+    pub total_count: Option<i64>,
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3076,6 +2840,7 @@ impl rt::Model for NsEventMessage {
             19 => self.timestamp.as_field(),
             20 => self.total_count.as_field(),
             21 => self.user_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3103,14 +2868,9 @@ impl rt::Model for NsEventMessage {
             19 => self.timestamp.as_field_mut(),
             20 => self.total_count.as_field_mut(),
             21 => self.user_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEventMessage {
@@ -3162,26 +2922,22 @@ impl NsEventMessage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEventSummary {
-    /// `Boolean`, read-write.
-    pub is_agent: Option<bool>,
-    /// `Double`, read-write.
-    pub latitude: Option<rt::Number>,
-    /// `String`, read-write.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub cityname: Option<String>,
-    /// `Double`, read-write.
-    pub longitude: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub total_major_events: Option<i64>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `Integer`, read-only.
-    pub total_critical_events: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub instance_state: Option<String>,
+    pub is_agent: Option<bool>,
+    /// Reference type `Double`.
+    pub latitude: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub total_critical_events: Option<i64>,
+    /// Read-only: never sent.
+    pub total_major_events: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3209,6 +2965,7 @@ impl rt::Model for NsEventSummary {
             6 => self.tenant_id.as_field(),
             7 => self.total_critical_events.as_field(),
             8 => self.total_major_events.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3223,14 +2980,9 @@ impl rt::Model for NsEventSummary {
             6 => self.tenant_id.as_field_mut(),
             7 => self.total_critical_events.as_field_mut(),
             8 => self.total_major_events.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEventSummary {
@@ -3282,30 +3034,23 @@ impl NsEventSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PollActivityStatus {
-    /// `String`, read-write.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    pub total_instances: Option<i64>,
-    /// `String`, read-write.
-    pub message: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_level_progress: Option<i64>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    pub instance_level_progress: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub is_last: Option<bool>,
-    /// `String`, read-only.
+    pub message: Option<String>,
+    /// Read-only: never sent.
     pub module: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub status: Option<String>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    pub total_instances: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3335,6 +3080,7 @@ impl rt::Model for PollActivityStatus {
             7 => self.status.as_field(),
             8 => self.timestamp.as_field(),
             9 => self.total_instances.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3350,14 +3096,9 @@ impl rt::Model for PollActivityStatus {
             7 => self.status.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
             9 => self.total_instances.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PollActivityStatus {
@@ -3409,28 +3150,17 @@ impl PollActivityStatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogFilter {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    pub devices: Option<String>,
+    pub devices_array: Option<Vec<String>>,
+    pub facilities: Option<String>,
+    pub facilities_array: Option<Vec<String>>,
+    pub is_enabled: Option<bool>,
+    pub message: Option<String>,
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub facilities: Option<String>,
-    /// `String`, read-write.
-    pub message: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
     pub severity: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_enabled: Option<bool>,
-    /// `String`, read-write.
-    pub devices: Option<String>,
-    /// `String[]`, read-write.
-    pub devices_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
     pub severity_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub facilities_array: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3460,6 +3190,7 @@ impl rt::Model for SyslogFilter {
             7 => self.name.as_field(),
             8 => self.severity.as_field(),
             9 => self.severity_array.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3475,14 +3206,9 @@ impl rt::Model for SyslogFilter {
             7 => self.name.as_field_mut(),
             8 => self.severity.as_field_mut(),
             9 => self.severity_array.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogFilter {
@@ -3562,34 +3288,33 @@ impl SyslogFilter {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogGeneric {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub full_message: Option<String>,
-    /// `String`, read-only.
-    pub syslog_msg: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub device_family: Option<String>,
-    /// `Boolean`, read-only.
-    pub isparsed: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub device_type: Option<String>,
-    /// `Double`, read-only.
-    pub ttime: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub event_id: Option<rt::Number>,
-    /// `String`, read-only.
-    pub system_name: Option<String>,
-    /// `String`, read-only.
-    pub module: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub full_message: Option<String>,
+    /// Read-only: never sent.
     pub host_name: Option<String>,
-    /// `String`, read-only.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub isparsed: Option<bool>,
+    /// Read-only: never sent.
+    pub module: Option<String>,
+    /// Read-only: never sent.
     pub severity: Option<String>,
-    /// Wire name `type`. Type `String`, read-only.
-    pub type_: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub source: Option<String>,
+    /// Read-only: never sent.
+    pub syslog_msg: Option<String>,
+    /// Read-only: never sent.
+    pub system_name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ttime: Option<rt::Number>,
+    /// Wire name `type`. Read-only: never sent.
+    pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3627,6 +3352,7 @@ impl rt::Model for SyslogGeneric {
             11 => self.system_name.as_field(),
             12 => self.ttime.as_field(),
             13 => self.type_.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3646,14 +3372,9 @@ impl rt::Model for SyslogGeneric {
             11 => self.system_name.as_field_mut(),
             12 => self.ttime.as_field_mut(),
             13 => self.type_.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogGeneric {
@@ -3701,10 +3422,10 @@ impl SyslogGeneric {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SyslogSeverity {
-    /// `String`, read-only.
-    pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub code: Option<String>,
+    /// Read-only: never sent.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3715,6 +3436,7 @@ impl rt::Model for SyslogSeverity {
         match index {
             0 => self.code.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3722,14 +3444,9 @@ impl rt::Model for SyslogSeverity {
         match index {
             0 => self.code.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogSeverity {
@@ -3777,26 +3494,16 @@ impl SyslogSeverity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TrapSettings {
-    /// `String`, read-write.
-    pub user_defined_severity: Option<String>,
-    /// `String`, read-write.
-    pub default_severity: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    pub trap_category: Option<String>,
-    /// `String`, read-write.
-    pub trap_description: Option<String>,
-    /// `String`, read-write.
+    pub default_severity: Option<String>,
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub source: Option<String>,
-    /// `String`, read-write.
-    pub oid: Option<String>,
-    /// `Boolean`, read-write.
     pub is_suppress: Option<bool>,
-    /// `String[]`, read-write.
+    pub oid: Option<String>,
+    pub source: Option<String>,
     pub source_array: Option<Vec<String>>,
+    pub trap_category: Option<String>,
+    pub trap_description: Option<String>,
+    pub user_defined_severity: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3826,6 +3533,7 @@ impl rt::Model for TrapSettings {
             7 => self.trap_category.as_field(),
             8 => self.trap_description.as_field(),
             9 => self.user_defined_severity.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3841,14 +3549,9 @@ impl rt::Model for TrapSettings {
             7 => self.trap_category.as_field_mut(),
             8 => self.trap_description.as_field_mut(),
             9 => self.user_defined_severity.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TrapSettings {

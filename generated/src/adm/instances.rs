@@ -15,14 +15,10 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcDiskSpace {
-    /// `adc_disk_space_details[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub space_details: Option<Vec<AdcDiskSpaceDetails>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
+    /// Since `14.1`.
+    pub space_details: Option<Vec<AdcDiskSpaceDetails>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -33,6 +29,7 @@ impl rt::Model for AdcDiskSpace {
         match index {
             0 => self.id.as_field(),
             1 => self.space_details.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -40,14 +37,9 @@ impl rt::Model for AdcDiskSpace {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.space_details.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcDiskSpace {
@@ -104,54 +96,48 @@ impl AdcDiskSpace {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcDiskSpaceDetails {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub device: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub files: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub folders: Option<Vec<String>>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk0_perusage: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub disk0_free: Option<rt::Number>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub disk1_free: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk1_perusage: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk1_total: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk0_used: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk1_used: Option<rt::Number>,
-    /// `Double`, read-only.
+    pub disk0_perusage: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub disk0_total: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub disk0_used: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub disk1_free: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub disk1_perusage: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub disk1_total: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub disk1_used: Option<rt::Number>,
+    /// Since `14.1`.
+    pub files: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub folders: Option<Vec<String>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -185,6 +171,7 @@ impl rt::Model for AdcDiskSpaceDetails {
             9 => self.files.as_field(),
             10 => self.folders.as_field(),
             11 => self.id.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -202,14 +189,9 @@ impl rt::Model for AdcDiskSpaceDetails {
             9 => self.files.as_field_mut(),
             10 => self.folders.as_field_mut(),
             11 => self.id.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcDiskSpaceDetails {
@@ -258,48 +240,32 @@ impl AdcDiskSpaceDetails {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcParams {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    ///
     /// Since `14.1`.
-    pub httpquerywithurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
+    pub gateway_deployment: Option<bool>,
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub template_interval: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub geo_support: Option<bool>,
     /// Length: 1 to 10.
     ///
     /// Since `14.1`.
     pub httpcookie: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: 1 to 10.
     ///
     /// Since `14.1`.
-    pub geo_support: Option<bool>,
-    /// `Boolean`, read-write.
+    pub httpquerywithurl: Option<String>,
+    /// Length: 1 to 10.
     ///
     /// Since `14.1`.
-    pub gateway_deployment: Option<bool>,
+    pub httpxforwardedfor: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub template_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -325,6 +291,7 @@ impl rt::Model for AdcParams {
             5 => self.id.as_field(),
             6 => self.ns_ip_address.as_field(),
             7 => self.template_interval.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -338,14 +305,9 @@ impl rt::Model for AdcParams {
             5 => self.id.as_field_mut(),
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.template_interval.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcParams {
@@ -410,108 +372,64 @@ impl AdcParams {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcUpdateAppflowInfo {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub securityinsight: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metricslog: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub webinsight: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub videoanalytics: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 20.
-    ///
-    /// Since `14.1`.
-    pub transport: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
-    /// Since `14.1`.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transactionlog: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
     /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub agent_list: Option<String>,
     /// Since `14.1`.
-    pub priority: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
     /// Since `14.1`.
     pub clientsidemeasurements: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub collectors: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub collector_ip: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub collectors: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    /// Since `14.1`.
+    pub metricslog: Option<bool>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Since `14.1`.
+    pub priority: Option<String>,
+    /// Since `14.1`.
+    pub rule: Option<String>,
+    /// Since `14.1`.
+    pub securityinsight: Option<String>,
+    /// Since `14.1`.
+    pub transactionlog: Option<String>,
+    /// Length: 1 to 20.
+    ///
+    /// Since `14.1`.
+    pub transport: Option<String>,
+    /// Wire name `type`.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
+    /// Since `14.1`.
+    pub videoanalytics: Option<String>,
+    /// Length: 1 to 100.
+    ///
+    /// Since `14.1`.
+    pub vsvr_name: Option<String>,
+    /// Since `14.1`.
+    pub webinsight: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -567,6 +485,7 @@ impl rt::Model for AdcUpdateAppflowInfo {
             20 => self.videoanalytics.as_field(),
             21 => self.vsvr_name.as_field(),
             22 => self.webinsight.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -595,14 +514,9 @@ impl rt::Model for AdcUpdateAppflowInfo {
             20 => self.videoanalytics.as_field_mut(),
             21 => self.vsvr_name.as_field_mut(),
             22 => self.webinsight.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcUpdateAppflowInfo {
@@ -651,34 +565,22 @@ impl AdcUpdateAppflowInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcVserverAppflowConfig {
-    /// `adc_params[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub adc_params_info: Option<Vec<AdcParams>>,
-    /// `adc_vserver_appflow_info[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub adc_appflow_info: Option<Vec<AdcVserverAppflowInfo>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_internal: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub feature_flag_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub feature_flag_disabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub act_id: Option<String>,
+    /// Since `14.1`.
+    pub adc_appflow_info: Option<Vec<AdcVserverAppflowInfo>>,
+    /// Since `14.1`.
+    pub adc_params_info: Option<Vec<AdcParams>>,
+    /// Since `14.1`.
+    pub feature_flag_disabled: Option<bool>,
+    /// Since `14.1`.
+    pub feature_flag_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub is_internal: Option<bool>,
+    /// Since `14.1`.
+    pub tenant_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -702,6 +604,7 @@ impl rt::Model for AdcVserverAppflowConfig {
             4 => self.feature_flag_enabled.as_field(),
             5 => self.is_internal.as_field(),
             6 => self.tenant_id.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -714,14 +617,9 @@ impl rt::Model for AdcVserverAppflowConfig {
             4 => self.feature_flag_enabled.as_field_mut(),
             5 => self.is_internal.as_field_mut(),
             6 => self.tenant_id.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcVserverAppflowConfig {
@@ -786,60 +684,40 @@ impl AdcVserverAppflowConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcVserverAppflowInfo {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub netprofile: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub partition_name: Option<String>,
     /// Since `14.1`.
     pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    pub transport_mode: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 2 to 64.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub netprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub partition_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -873,6 +751,7 @@ impl rt::Model for AdcVserverAppflowInfo {
             9 => self.transaction_log_effective.as_field(),
             10 => self.transport_mode.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -890,14 +769,9 @@ impl rt::Model for AdcVserverAppflowInfo {
             9 => self.transaction_log_effective.as_field_mut(),
             10 => self.transport_mode.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcVserverAppflowInfo {
@@ -970,30 +844,22 @@ impl AdcVserverAppflowInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcWafBotVserverInfo {
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub instance_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub vserver_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub vserver_name: Option<String>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub vserver_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1011,6 +877,7 @@ impl rt::Model for AdcWafBotVserverInfo {
             1 => self.ns_ip_address.as_field(),
             2 => self.vserver_name.as_field(),
             3 => self.vserver_type.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1020,14 +887,9 @@ impl rt::Model for AdcWafBotVserverInfo {
             1 => self.ns_ip_address.as_field_mut(),
             2 => self.vserver_name.as_field_mut(),
             3 => self.vserver_type.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcWafBotVserverInfo {
@@ -1092,34 +954,20 @@ impl AdcWafBotVserverInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AnalyticsFeatureSummary {
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub bot_insights: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hdx_insights: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gateway_insights: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub security_insights: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub web_insights: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub waf_insights: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub client_side_measurement: Option<i64>,
+    /// Since `14.1`.
+    pub gateway_insights: Option<i64>,
+    /// Since `14.1`.
+    pub hdx_insights: Option<i64>,
+    /// Since `14.1`.
+    pub security_insights: Option<i64>,
+    /// Since `14.1`.
+    pub waf_insights: Option<i64>,
+    /// Since `14.1`.
+    pub web_insights: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1143,6 +991,7 @@ impl rt::Model for AnalyticsFeatureSummary {
             4 => self.security_insights.as_field(),
             5 => self.waf_insights.as_field(),
             6 => self.web_insights.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1155,14 +1004,9 @@ impl rt::Model for AnalyticsFeatureSummary {
             4 => self.security_insights.as_field_mut(),
             5 => self.waf_insights.as_field_mut(),
             6 => self.web_insights.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnalyticsFeatureSummary {
@@ -1211,60 +1055,44 @@ impl AnalyticsFeatureSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscaleActivityStatus {
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub activity: Option<String>,
+    /// Since `14.1`.
+    pub activity_id: Option<String>,
+    /// Since `14.1`.
+    pub asg_id: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub availability_zone: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub asg_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub task_id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub starttime: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub activity_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub az_activity_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub errorcode: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub severity: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub activity: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub message: Option<String>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub is_last: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub message: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub severity: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub starttime: Option<rt::Number>,
+    /// Since `14.1`.
+    pub status: Option<String>,
+    /// Since `14.1`.
+    pub task_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1300,6 +1128,7 @@ impl rt::Model for AutoscaleActivityStatus {
             10 => self.starttime.as_field(),
             11 => self.status.as_field(),
             12 => self.task_id.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1318,14 +1147,9 @@ impl rt::Model for AutoscaleActivityStatus {
             10 => self.starttime.as_field_mut(),
             11 => self.status.as_field_mut(),
             12 => self.task_id.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscaleActivityStatus {
@@ -1378,50 +1202,34 @@ impl AutoscaleActivityStatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscaleFaultyNode {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub cluster_node_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub availability_zone: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 40.
     ///
     /// Since `14.1`.
     pub asg_id: Option<String>,
-    /// `Double`, read-write.
+    /// Length: 1 to 128.
     ///
     /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub availability_zone: Option<String>,
+    /// Since `14.1`.
+    pub cluster_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub cluster_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub cluster_node_ip_address: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_delete_allowed: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub node_id: Option<String>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub cluster_id: Option<String>,
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1449,6 +1257,7 @@ impl rt::Model for AutoscaleFaultyNode {
             6 => self.is_delete_allowed.as_field(),
             7 => self.node_id.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1463,14 +1272,9 @@ impl rt::Model for AutoscaleFaultyNode {
             6 => self.is_delete_allowed.as_field_mut(),
             7 => self.node_id.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscaleFaultyNode {
@@ -1519,174 +1323,124 @@ impl AutoscaleFaultyNode {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Autoscalegroup {
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
     /// Since `14.1`.
-    pub memory_min: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub access_profile_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cpu_threshold_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    ///
-    /// Since `14.1`.
-    pub cloud_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub activity_id: Option<String>,
-    /// `Integer`, read-write.
+    /// Length: at most 128.
     ///
+    /// Since `14.1`.
+    pub agent_id: Option<String>,
+    /// Since `14.1`.
+    pub auto_retry_count: Option<i64>,
+    /// Range: at least 3.
+    ///
+    /// Since `14.1`.
+    pub auto_retry_interval: Option<i64>,
+    /// Length: at most 64.
+    ///
+    /// Since `14.1`.
+    pub cloud_type: Option<String>,
     /// Range: at least 1.
     ///
     /// Since `14.1`.
     pub cool_down_period: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub throughput_min: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub site_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub no_of_cold_nodes: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub min_node: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub watch_time: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub drain_connection_timeout: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub mode: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub memory_max: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `14.1`.
     pub cpu_max: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub auto_retry_count: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub ttl_timeout: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub enable_cold_node: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub throughput_threshold_enabled: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Range: at least 1.
     ///
     /// Since `14.1`.
     pub cpu_min: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
+    /// Since `14.1`.
+    pub cpu_threshold_enabled: Option<bool>,
     /// Range: at least 1.
     ///
     /// Since `14.1`.
-    pub throughput_max: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
+    pub drain_connection_timeout: Option<i64>,
     /// Since `14.1`.
-    pub mem_threshold_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
+    pub enable_cold_node: Option<bool>,
     /// Since `14.1`.
     pub is_autoupgrade_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub agent_id: Option<String>,
-    /// `autoscalegroup_profile_map[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub provision_profile_map: Option<Vec<AutoscalegroupProfileMap>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Since `14.1`.
     pub max_node: Option<i64>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub mem_threshold_enabled: Option<bool>,
+    /// Reference type `Double`.
     ///
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub memory_max: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub memory_min: Option<rt::Number>,
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub min_node: Option<i64>,
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub mode: Option<i64>,
     /// Length: 1 to 40.
     ///
     /// Mandatory for add.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 3.
+    /// Range: at least 1.
     ///
     /// Since `14.1`.
-    pub auto_retry_interval: Option<i64>,
-    /// `property_map[]`, read-write.
+    pub no_of_cold_nodes: Option<i64>,
+    /// Since `14.1`.
+    pub provision_profile_map: Option<Vec<AutoscalegroupProfileMap>>,
+    /// Length: at most 128.
     ///
+    /// Since `14.1`.
+    pub site_id: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<bool>,
     /// Since `14.1`.
     pub tags: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub throughput_max: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub throughput_min: Option<rt::Number>,
+    /// Since `14.1`.
+    pub throughput_threshold_enabled: Option<bool>,
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub ttl_timeout: Option<i64>,
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub watch_time: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1758,6 +1512,7 @@ impl rt::Model for Autoscalegroup {
             28 => self.throughput_threshold_enabled.as_field(),
             29 => self.ttl_timeout.as_field(),
             30 => self.watch_time.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1794,14 +1549,9 @@ impl rt::Model for Autoscalegroup {
             28 => self.throughput_threshold_enabled.as_field_mut(),
             29 => self.ttl_timeout.as_field_mut(),
             30 => self.watch_time.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Autoscalegroup {
@@ -1906,172 +1656,108 @@ impl Autoscalegroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalegroupConfig {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
     /// Since `14.1`.
-    pub probe_protocol: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub id: Option<String>,
     /// Since `14.1`.
     pub access_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1025.
-    ///
-    /// Since `14.1`.
-    pub backend_port: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 11025.
-    ///
-    /// Since `14.1`.
-    pub backend_probe_port: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub activity_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 16.
-    ///
-    /// Since `14.1`.
-    pub version: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_https_redirect: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub autoscalegroup_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub stylebook_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub frontend_ip: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_modified_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 40.
-    ///
-    /// Since `14.1`.
-    pub generated_domain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub domain_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub probe_port: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub redirect_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub frontend_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub app_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub autoscalegroup_id: Option<String>,
     /// Since `14.1`.
-    pub virtual_port: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    pub autoscalegroup_name: Option<String>,
     /// Range: at least 21025.
     ///
     /// Since `14.1`.
     pub backend_http_redirect_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Range: at least 1025.
     ///
     /// Since `14.1`.
-    pub service_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
+    pub backend_port: Option<i64>,
+    /// Range: at least 11025.
     ///
     /// Since `14.1`.
-    pub zone_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ipset_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_endpoint: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub backend_probe_port: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub configpack_id: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: 1 to 256.
     ///
     /// Since `14.1`.
-    pub is_migration: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub probe_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub stylebook_params: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub autoscalegroup_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub stylebook_namespace: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub domain_name: Option<String>,
     /// Since `14.1`.
     pub force_delete: Option<bool>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub frontend_ip: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub frontend_name: Option<String>,
+    /// Length: 1 to 40.
+    ///
+    /// Since `14.1`.
+    pub generated_domain_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub ipset_name: Option<String>,
+    /// Since `14.1`.
+    pub is_endpoint: Option<bool>,
+    /// Since `14.1`.
+    pub is_https_redirect: Option<bool>,
+    /// Since `14.1`.
+    pub is_migration: Option<bool>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_modified_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub probe_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub probe_port: Option<i64>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub probe_protocol: Option<String>,
+    /// Since `14.1`.
+    pub redirect_port: Option<i64>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub service_type: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub stylebook_name: Option<String>,
+    /// Since `14.1`.
+    pub stylebook_namespace: Option<String>,
+    /// Since `14.1`.
+    pub stylebook_params: Option<String>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub url: Option<String>,
+    /// Length: 1 to 16.
+    ///
+    /// Since `14.1`.
+    pub version: Option<String>,
+    /// Since `14.1`.
+    pub virtual_port: Option<i64>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub zone_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2147,6 +1833,7 @@ impl rt::Model for AutoscalegroupConfig {
             30 => self.version.as_field(),
             31 => self.virtual_port.as_field(),
             32 => self.zone_name.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2185,14 +1872,9 @@ impl rt::Model for AutoscalegroupConfig {
             30 => self.version.as_field_mut(),
             31 => self.virtual_port.as_field_mut(),
             32 => self.zone_name.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalegroupConfig {
@@ -2295,42 +1977,26 @@ impl AutoscalegroupConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalegroupFrontend {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub access_type: Option<i64>,
+    /// Since `14.1`.
+    pub autoscalegroup_id: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     ///
     /// Since `14.1`.
     pub frontend_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ipaddress_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub autoscalegroup_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub access_type: Option<i64>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ipaddress_id_list: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
     /// Since `14.1`.
     pub ip_address_list: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub ipaddress_id: Option<String>,
+    /// Since `14.1`.
+    pub ipaddress_id_list: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2356,6 +2022,7 @@ impl rt::Model for AutoscalegroupFrontend {
             5 => self.ip_address_list.as_field(),
             6 => self.ipaddress_id.as_field(),
             7 => self.ipaddress_id_list.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2369,14 +2036,9 @@ impl rt::Model for AutoscalegroupFrontend {
             5 => self.ip_address_list.as_field_mut(),
             6 => self.ipaddress_id.as_field_mut(),
             7 => self.ipaddress_id_list.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalegroupFrontend {
@@ -2447,124 +2109,78 @@ impl AutoscalegroupFrontend {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalegroupProfileMap {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 50.
-    ///
-    /// Since `14.1`.
-    pub retry_err_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub provision_request_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub provision_job_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub bandwidth_limit: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub activity_id: Option<String>,
     /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub error_message: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_availability_set: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
-    /// Since `14.1`.
-    pub node_count: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub autoscalegroup_name: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub availability_zone: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub az_version: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Since `14.1`.
     pub az_type: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub is_active_node_prov: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub activity_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub node_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub az_version: Option<String>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub azure_resource_group_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
     /// Since `14.1`.
-    pub provision_profile_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub bandwidth_limit: Option<i64>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub cluster_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub retry_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub error_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub autoscalegroup_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub delay: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub cluster_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub delay: Option<i64>,
+    /// Length: at most 255.
+    ///
+    /// Since `14.1`.
+    pub error_message: Option<String>,
+    /// Since `14.1`.
+    pub error_type: Option<i64>,
+    /// Since `14.1`.
+    pub is_active_node_prov: Option<bool>,
+    /// Since `14.1`.
+    pub is_availability_set: Option<bool>,
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub node_count: Option<i64>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub node_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub provision_job_id: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Since `14.1`.
+    pub provision_profile_id: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub provision_request_id: Option<String>,
+    /// Since `14.1`.
+    pub retry_count: Option<i64>,
+    /// Length: at most 50.
+    ///
+    /// Since `14.1`.
+    pub retry_err_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2622,6 +2238,7 @@ impl rt::Model for AutoscalegroupProfileMap {
             21 => self.provision_request_id.as_field(),
             22 => self.retry_count.as_field(),
             23 => self.retry_err_type.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2651,14 +2268,9 @@ impl rt::Model for AutoscalegroupProfileMap {
             21 => self.provision_request_id.as_field_mut(),
             22 => self.retry_count.as_field_mut(),
             23 => self.retry_err_type.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalegroupProfileMap {
@@ -2761,30 +2373,20 @@ impl AutoscalegroupProfileMap {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AutoscalegroupUpgrade {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub autoscalegroup_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub activity_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub adc_cloud_image_version: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub adc_cloud_image_id: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub adc_cloud_image_version: Option<String>,
+    /// Since `14.1`.
+    pub autoscalegroup_id: Option<String>,
     /// Since `14.1`.
     pub is_force_upgrade: Option<bool>,
     /// Keys the reference does not document, kept as received.
@@ -2806,6 +2408,7 @@ impl rt::Model for AutoscalegroupUpgrade {
             2 => self.adc_cloud_image_version.as_field(),
             3 => self.autoscalegroup_id.as_field(),
             4 => self.is_force_upgrade.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2816,14 +2419,9 @@ impl rt::Model for AutoscalegroupUpgrade {
             2 => self.adc_cloud_image_version.as_field_mut(),
             3 => self.autoscalegroup_id.as_field_mut(),
             4 => self.is_force_upgrade.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalegroupUpgrade {
@@ -2876,158 +2474,106 @@ impl AutoscalegroupUpgrade {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlxDeviceProfile {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub svm_ns_comm: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 128.
+    pub act_id: Option<String>,
+    /// Since `14.1`.
+    pub cb_profile_name: Option<String>,
+    /// Length: 1 to 127.
     ///
     /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `Boolean`, read-write.
+    pub host_password: Option<String>,
+    /// Length: 1 to 127.
     ///
     /// Since `14.1`.
-    pub use_global_setting_for_communication_with_ns: Option<bool>,
-    /// `String`, read-write.
+    pub host_username: Option<String>,
+    /// Since `14.1`.
+    pub http_port: Option<i64>,
+    /// Since `14.1`.
+    pub https_port: Option<i64>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub is_backup: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_default: Option<bool>,
+    /// Since `14.1`.
+    pub max_wait_time_reboot: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Mandatory for add.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub ssh_port: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_cert: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    ///
-    /// Since `14.1`.
-    pub snmpcommunity: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub https_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `14.1`.
-    pub username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snmpsecuritylevel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `14.1`.
-    pub host_password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_wait_time_reboot: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `14.1`.
-    pub host_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cb_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snmpversion: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ns_profile_name: Option<String>,
     /// Since `14.1`.
     pub passphrase: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     ///
     /// Since `14.1`.
     pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snmpprivprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snmpauthprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_private_key: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    ///
-    /// Since `14.1`.
-    pub snmpsecurityname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_port: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sync_operation: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 8 to 31.
     ///
     /// Since `14.1`.
     pub snmpauthpassword: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub snmpauthprotocol: Option<String>,
+    /// Length: at most 31.
     ///
+    /// Since `14.1`.
+    pub snmpcommunity: Option<String>,
     /// Length: 8 to 31.
     ///
     /// Since `14.1`.
     pub snmpprivpassword: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub snmpprivprotocol: Option<String>,
+    /// Since `14.1`.
+    pub snmpsecuritylevel: Option<String>,
+    /// Length: at most 31.
+    ///
+    /// Since `14.1`.
+    pub snmpsecurityname: Option<String>,
+    /// Since `14.1`.
+    pub snmpversion: Option<String>,
+    /// Since `14.1`.
+    pub ssh_port: Option<String>,
+    /// Since `14.1`.
+    pub ssl_cert: Option<String>,
+    /// Since `14.1`.
+    pub ssl_private_key: Option<String>,
+    /// Length: 1 to 10.
+    ///
+    /// Since `14.1`.
+    pub svm_ns_comm: Option<String>,
+    /// Since `14.1`.
+    pub sync_operation: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub tenant_id: Option<String>,
-    /// `Boolean`, read-only.
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 128.
     ///
     /// Since `14.1`.
-    pub is_default: Option<bool>,
-    /// `Boolean`, read-only.
+    pub type_: Option<String>,
+    /// Since `14.1`.
+    pub use_global_setting_for_communication_with_ns: Option<bool>,
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
     ///
     /// Since `14.1`.
-    pub is_backup: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub act_id: Option<String>,
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3100,6 +2646,7 @@ impl rt::Model for BlxDeviceProfile {
             28 => self.type_.as_field(),
             29 => self.use_global_setting_for_communication_with_ns.as_field(),
             30 => self.username.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3136,14 +2683,9 @@ impl rt::Model for BlxDeviceProfile {
             28 => self.type_.as_field_mut(),
             29 => self.use_global_setting_for_communication_with_ns.as_field_mut(),
             30 => self.username.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BlxDeviceProfile {
@@ -3248,86 +2790,52 @@ impl BlxDeviceProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BulkConfigureAnalytics {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bot_insights: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address_regex: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub auto_enable_analytics: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_side_measurement: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub waf_insights: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub security_insights: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gateway_insights: Option<bool>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hdx_insights: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub web_insights: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub act_id: Option<String>,
+    /// Since `14.1`.
+    pub analytics_op: Option<String>,
+    /// Since `14.1`.
+    pub auto_enable_analytics: Option<bool>,
+    /// Since `14.1`.
+    pub bot_insights: Option<bool>,
+    /// Since `14.1`.
+    pub client_side_measurement: Option<bool>,
     /// Since `14.1`.
     pub ctnsappname_regex: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub tenant_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub gateway_insights: Option<bool>,
+    /// Since `14.1`.
+    pub gw_enablement: Option<bool>,
+    /// Since `14.1`.
+    pub hdx_insights: Option<bool>,
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub ns_ip_address_arr: Option<Vec<String>>,
-    /// `Boolean`, read-write.
+    /// Since `14.1`.
+    pub ns_ip_address_regex: Option<String>,
+    /// Length: at most 128.
     ///
     /// Since `14.1`.
-    pub gw_enablement: Option<bool>,
-    /// `String`, read-write.
+    pub policy_name: Option<String>,
+    /// Since `14.1`.
+    pub security_insights: Option<bool>,
+    /// Since `14.1`.
+    pub tenant_id: Option<String>,
+    /// Wire name `type`.
     ///
     /// Since `14.1`.
-    pub analytics_op: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub type_: Option<String>,
     /// Since `14.1`.
-    pub act_id: Option<String>,
+    pub waf_insights: Option<bool>,
+    /// Since `14.1`.
+    pub web_insights: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3375,6 +2883,7 @@ impl rt::Model for BulkConfigureAnalytics {
             16 => self.type_.as_field(),
             17 => self.waf_insights.as_field(),
             18 => self.web_insights.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3399,14 +2908,9 @@ impl rt::Model for BulkConfigureAnalytics {
             16 => self.type_.as_field_mut(),
             17 => self.waf_insights.as_field_mut(),
             18 => self.web_insights.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BulkConfigureAnalytics {
@@ -3497,18 +3001,12 @@ impl BulkConfigureAnalytics {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CcLasPollInterval {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub console_las_refresh: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub console_ns_refresh: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
+    /// Since `14.1`.
+    pub console_las_refresh: Option<i64>,
+    /// Since `14.1`.
+    pub console_ns_refresh: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3524,6 +3022,7 @@ impl rt::Model for CcLasPollInterval {
             0 => self.console_las_refresh.as_field(),
             1 => self.console_ns_refresh.as_field(),
             2 => self.id.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3532,14 +3031,9 @@ impl rt::Model for CcLasPollInterval {
             0 => self.console_las_refresh.as_field_mut(),
             1 => self.console_ns_refresh.as_field_mut(),
             2 => self.id.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CcLasPollInterval {
@@ -3591,34 +3085,24 @@ impl CcLasPollInterval {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceGenericResrc {
-    /// `String[]`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Mandatory for add.
-    pub ipaddress: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    ///
-    /// Mandatory for add.
-    pub resource_type: Option<String>,
-    /// `Boolean`, read-write.
-    pub sync: Option<bool>,
-    /// `String`, read-write.
-    pub failure_action: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    pub payload: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     /// Length: at least 1.
     ///
     /// Mandatory for add.
     pub device_family_type: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    pub failure_action: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Mandatory for add.
+    pub ipaddress: Option<Vec<String>>,
+    /// Mandatory for add.
+    pub payload: Option<String>,
+    /// Length: at least 1.
+    ///
+    /// Mandatory for add.
+    pub resource_type: Option<String>,
+    pub sync: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3642,6 +3126,7 @@ impl rt::Model for DeviceGenericResrc {
             4 => self.payload.as_field(),
             5 => self.resource_type.as_field(),
             6 => self.sync.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3654,14 +3139,9 @@ impl rt::Model for DeviceGenericResrc {
             4 => self.payload.as_field_mut(),
             5 => self.resource_type.as_field_mut(),
             6 => self.sync.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceGenericResrc {
@@ -3715,64 +3195,37 @@ impl DeviceGenericResrc {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceGroup {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: at most 255.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub category: Option<String>,
+    /// Length: at most 255.
+    pub criteria_condn: Option<String>,
+    /// Length: at most 255.
+    pub criteria_type: Option<String>,
     /// Length: at most 255.
     pub criteria_value: Option<String>,
-    /// `Boolean`, read-write.
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
     pub disable_upgrade: Option<bool>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Mandatory for add.
     pub duration: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub category: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub lock_acquire_time: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub maintenance_window_start: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub upgrade_version: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub lock_acquiring_device: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
-    pub criteria_condn: Option<String>,
-    /// `Boolean`, read-write.
-    pub upgrade_lock: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub maintenance_window_start: Option<String>,
     /// Length: at most 255.
-    pub criteria_type: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
+    pub name: Option<String>,
     pub static_device_list: Option<String>,
-    /// `String[]`, read-write.
     pub static_device_list_arr: Option<Vec<String>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub tenant_id: Option<String>,
+    pub upgrade_lock: Option<bool>,
+    /// Length: at most 255.
+    pub upgrade_version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3816,6 +3269,7 @@ impl rt::Model for DeviceGroup {
             14 => self.tenant_id.as_field(),
             15 => self.upgrade_lock.as_field(),
             16 => self.upgrade_version.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3838,14 +3292,9 @@ impl rt::Model for DeviceGroup {
             14 => self.tenant_id.as_field_mut(),
             15 => self.upgrade_lock.as_field_mut(),
             16 => self.upgrade_version.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceGroup {
@@ -3937,26 +3386,19 @@ impl DeviceGroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceInfo {
-    /// `String`, read-write.
-    pub device_name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `anomaly_item[]`, read-write.
-    pub anomaly_data: Option<Vec<crate::adm::analytics::AnomalyItem>>,
-    /// `Integer`, read-write.
-    pub anomaly_count: Option<i64>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub server_ip: Option<String>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub anomaly_count: Option<i64>,
+    pub anomaly_data: Option<Vec<crate::adm::analytics::AnomalyItem>>,
+    pub device_name: Option<String>,
+    pub duration: Option<String>,
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rpt_sample_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3984,6 +3426,7 @@ impl rt::Model for DeviceInfo {
             6 => self.report_start_time.as_field(),
             7 => self.rpt_sample_time.as_field(),
             8 => self.server_ip.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3998,14 +3441,9 @@ impl rt::Model for DeviceInfo {
             6 => self.report_start_time.as_field_mut(),
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.server_ip.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceInfo {
@@ -4058,69 +3496,59 @@ impl DeviceInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceLicenseInfo {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub details: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub flexed_instance_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_las_license: Option<bool>,
-    /// `Double`, read-write.
-    pub last_updated_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_mode: Option<String>,
-    /// `String`, read-only.
-    pub license_pool: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub allocated: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub allocated_advanced_bw: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hours_to_expiry: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub allocated_standard_bw: Option<i64>,
-    /// `String`, read-only.
-    pub current_throughput: Option<String>,
-    /// `Integer`, read-only.
-    pub configured_on_vm: Option<i64>,
-    /// `Integer`, read-only.
-    pub allocated: Option<i64>,
-    /// `String`, read-only.
-    pub managed_device_id: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub allocated_instance: Option<i64>,
-    /// `String`, read-only.
-    pub license_state: Option<String>,
-    /// `String`, read-only.
-    pub name: Option<String>,
-    /// `Boolean`, read-only.
-    pub grace: Option<bool>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub allocated_on_vm: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub allocated_premium_bw: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub allocated_standard_bw: Option<i64>,
+    /// Read-only: never sent.
+    pub configured_on_vm: Option<i64>,
+    /// Read-only: never sent.
+    pub current_throughput: Option<String>,
+    /// Since `14.1`.
+    pub details: Option<String>,
+    /// Since `14.1`.
+    pub flexed_instance_type: Option<String>,
+    /// Read-only: never sent.
+    pub grace: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hours_to_expiry: Option<i64>,
+    /// Since `14.1`.
+    pub instance_mode: Option<String>,
+    /// Since `14.1`.
+    pub instance_state: Option<String>,
+    /// Read-only: never sent.
     pub ip_address: Option<String>,
-    /// Wire name `type`. Type `String`, read-only.
+    /// Since `14.1`.
+    pub is_las_license: Option<bool>,
+    /// Reference type `Double`.
+    pub last_updated_time: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub license_pool: Option<String>,
+    /// Read-only: never sent.
+    pub license_state: Option<String>,
+    /// Read-only: never sent.
+    pub managed_device_id: Option<String>,
+    /// Read-only: never sent.
+    pub name: Option<String>,
+    /// Wire name `type`. Read-only: never sent.
     pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -4175,6 +3603,7 @@ impl rt::Model for DeviceLicenseInfo {
             19 => self.managed_device_id.as_field(),
             20 => self.name.as_field(),
             21 => self.type_.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4202,14 +3631,9 @@ impl rt::Model for DeviceLicenseInfo {
             19 => self.managed_device_id.as_field_mut(),
             20 => self.name.as_field_mut(),
             21 => self.type_.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceLicenseInfo {
@@ -4258,112 +3682,72 @@ impl DeviceLicenseInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceProfile {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    pub svm_ns_comm: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub type_: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
-    pub use_global_setting_for_communication_with_ns: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    pub snmpprivpassword: Option<String>,
-    /// `String`, read-write.
-    pub snmpversion: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub max_wait_time_reboot: Option<String>,
-    /// `String`, read-write.
-    pub ssl_private_key: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub https_port: Option<i64>,
-    /// `String`, read-write.
-    pub ssh_port: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sync_operation: Option<bool>,
-    /// `String`, read-write.
+    pub act_id: Option<String>,
     pub cb_profile_name: Option<String>,
-    /// `String`, read-write.
-    pub passphrase: Option<String>,
-    /// `String`, read-write.
-    pub snmpsecuritylevel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub snmpcommunity: Option<String>,
-    /// `String`, read-write.
-    pub snmpauthprotocol: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub snmpsecurityname: Option<String>,
-    /// `String`, read-write.
-    pub ssl_cert: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    pub snmpauthpassword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `14.1`.
-    pub host_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub username: Option<String>,
-    /// `String`, read-write.
-    pub ns_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `14.1`.
     pub host_password: Option<String>,
-    /// `String`, read-write.
-    pub snmpprivprotocol: Option<String>,
-    /// `Boolean`, read-only.
-    pub is_default: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Length: 1 to 127.
+    ///
+    /// Since `14.1`.
+    pub host_username: Option<String>,
+    /// Since `14.1`.
+    pub http_port: Option<i64>,
+    /// Since `14.1`.
+    pub https_port: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub is_backup: Option<bool>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    ///
+    /// Read-only: never sent.
+    pub is_default: Option<bool>,
     /// Since `14.1`.
-    pub act_id: Option<String>,
+    pub max_wait_time_reboot: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    pub ns_profile_name: Option<String>,
+    pub passphrase: Option<String>,
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    pub password: Option<String>,
+    /// Length: 8 to 31.
+    pub snmpauthpassword: Option<String>,
+    pub snmpauthprotocol: Option<String>,
+    /// Length: at most 31.
+    pub snmpcommunity: Option<String>,
+    /// Length: 8 to 31.
+    pub snmpprivpassword: Option<String>,
+    pub snmpprivprotocol: Option<String>,
+    pub snmpsecuritylevel: Option<String>,
+    /// Length: at most 31.
+    pub snmpsecurityname: Option<String>,
+    pub snmpversion: Option<String>,
+    pub ssh_port: Option<String>,
+    pub ssl_cert: Option<String>,
+    pub ssl_private_key: Option<String>,
+    /// Length: 1 to 10.
+    pub svm_ns_comm: Option<String>,
+    /// Since `14.1`.
+    pub sync_operation: Option<bool>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 128.
+    pub type_: Option<String>,
+    pub use_global_setting_for_communication_with_ns: Option<bool>,
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4436,6 +3820,7 @@ impl rt::Model for DeviceProfile {
             28 => self.type_.as_field(),
             29 => self.use_global_setting_for_communication_with_ns.as_field(),
             30 => self.username.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4472,14 +3857,9 @@ impl rt::Model for DeviceProfile {
             28 => self.type_.as_field_mut(),
             29 => self.use_global_setting_for_communication_with_ns.as_field_mut(),
             30 => self.username.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceProfile {
@@ -4583,18 +3963,12 @@ impl DeviceProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceRegistration {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Mandatory for add.
     pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Mandatory for add.
@@ -4614,6 +3988,7 @@ impl rt::Model for DeviceRegistration {
             0 => self.agent_id.as_field(),
             1 => self.device_ip_address.as_field(),
             2 => self.device_type.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4622,14 +3997,9 @@ impl rt::Model for DeviceRegistration {
             0 => self.agent_id.as_field_mut(),
             1 => self.device_ip_address.as_field_mut(),
             2 => self.device_type.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceRegistration {
@@ -4683,38 +4053,36 @@ impl DeviceRegistration {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceSummary {
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub cityname: Option<String>,
-    /// `Integer`, read-only.
-    pub total_devices_outofservice: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_major_events: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_events: Option<i64>,
-    /// `Double`, read-only.
-    pub longitude: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub total_number_of_agents: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_devices_up: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_devices_down: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_agents_outofservice: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_critical_events: Option<i64>,
-    /// `Integer`, read-only.
-    pub total_number_of_devices: Option<i64>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `Integer`, read-only.
-    pub total_agents_down: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     pub latitude: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub longitude: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub total_agents_down: Option<i64>,
+    /// Read-only: never sent.
+    pub total_agents_outofservice: Option<i64>,
+    /// Read-only: never sent.
     pub total_agents_up: Option<i64>,
+    /// Read-only: never sent.
+    pub total_critical_events: Option<i64>,
+    /// Read-only: never sent.
+    pub total_devices_down: Option<i64>,
+    /// Read-only: never sent.
+    pub total_devices_outofservice: Option<i64>,
+    /// Read-only: never sent.
+    pub total_devices_up: Option<i64>,
+    /// Read-only: never sent.
+    pub total_events: Option<i64>,
+    /// Read-only: never sent.
+    pub total_major_events: Option<i64>,
+    /// Read-only: never sent.
+    pub total_number_of_agents: Option<i64>,
+    /// Read-only: never sent.
+    pub total_number_of_devices: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4754,6 +4122,7 @@ impl rt::Model for DeviceSummary {
             12 => self.total_major_events.as_field(),
             13 => self.total_number_of_agents.as_field(),
             14 => self.total_number_of_devices.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4774,14 +4143,9 @@ impl rt::Model for DeviceSummary {
             12 => self.total_major_events.as_field_mut(),
             13 => self.total_number_of_agents.as_field_mut(),
             14 => self.total_number_of_devices.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceSummary {
@@ -4829,46 +4193,39 @@ impl DeviceSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DevicewiseDetailSummary {
-    /// `Double`, read-write.
-    pub memory_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub agent_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_agent: Option<bool>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub cityname: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub agent_ip_address: Option<String>,
     /// Length: at most 255.
     pub agent_name: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-only.
-    pub ip_address: Option<String>,
-    /// `String`, read-only.
-    pub agent_ip_address: Option<String>,
-    /// `Double`, read-only.
-    pub vm_cpu_usage: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub total_events: Option<i64>,
-    /// `String`, read-only.
-    pub instances: Option<String>,
-    /// `String`, read-only.
+    /// Length: at most 255.
+    pub cityname: Option<String>,
+    /// Read-only: never sent.
     pub instance_state: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub instances: Option<String>,
+    /// Read-only: never sent.
+    pub ip_address: Option<String>,
+    pub is_agent: Option<bool>,
+    /// Reference type `Double`.
+    pub memory_usage: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub platform: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub tenant_id: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub total_events: Option<i64>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub vm_cpu_usage: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4908,6 +4265,7 @@ impl rt::Model for DevicewiseDetailSummary {
             12 => self.total_events.as_field(),
             13 => self.type_.as_field(),
             14 => self.vm_cpu_usage.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4928,14 +4286,9 @@ impl rt::Model for DevicewiseDetailSummary {
             12 => self.total_events.as_field_mut(),
             13 => self.type_.as_field_mut(),
             14 => self.vm_cpu_usage.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DevicewiseDetailSummary {
@@ -4984,26 +4337,18 @@ impl DevicewiseDetailSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbClusterGroup {
-    /// `Boolean`, read-write.
-    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub gslb_cluster_instances: Option<Vec<GslbClusterNodes>>,
     /// Since `14.1`.
     pub is_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Mandatory for add.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `gslb_cluster_nodes[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub gslb_cluster_instances: Option<Vec<GslbClusterNodes>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5021,6 +4366,7 @@ impl rt::Model for GslbClusterGroup {
             1 => self.id.as_field(),
             2 => self.is_enabled.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5030,14 +4376,9 @@ impl rt::Model for GslbClusterGroup {
             1 => self.id.as_field_mut(),
             2 => self.is_enabled.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbClusterGroup {
@@ -5116,28 +4457,18 @@ impl GslbClusterGroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GslbClusterNodes {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parent_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub master_node_index: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_display_name: Option<String>,
+    /// Since `14.1`.
+    pub master_node_index: Option<i64>,
+    /// Since `14.1`.
+    pub parent_id: Option<String>,
+    /// Since `14.1`.
+    pub parent_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5157,6 +4488,7 @@ impl rt::Model for GslbClusterNodes {
             2 => self.master_node_index.as_field(),
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5167,14 +4499,9 @@ impl rt::Model for GslbClusterNodes {
             2 => self.master_node_index.as_field_mut(),
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbClusterNodes {
@@ -5251,416 +4578,312 @@ impl GslbClusterNodes {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct HostDevice {
-    /// `String`, read-write.
-    pub node_id: Option<String>,
-    /// `String`, read-write.
-    pub trust_id: Option<String>,
-    /// `String`, read-write.
-    pub mastools_version: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_available: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub gateway: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ipv4_address: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_total: Option<i64>,
-    /// `String`, read-write.
-    pub gateway_ipv6: Option<String>,
-    /// `Integer`, read-write.
-    pub ent_bw_total: Option<i64>,
-    /// `Integer`, read-write.
-    pub instance_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_total: Option<i64>,
-    /// `Integer`, read-write.
-    pub plt_bw_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub config_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub internal_annotation: Option<String>,
-    /// `String`, read-write.
-    pub instance_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub mgmt_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub discovery_time: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub autoprovisioned: Option<bool>,
-    /// `Integer`, read-write.
-    pub std_bw_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub plt_bw_total: Option<i64>,
-    /// `Boolean`, read-write.
-    pub is_managed: Option<bool>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Boolean`, read-write.
-    pub gateway_deployment: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_autoscale_group: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_bw: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    pub isolation_policy: Option<String>,
-    /// `String`, read-write.
-    pub provision_request_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub servicepackage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_ha_configured: Option<bool>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `Double`, read-write.
-    pub last_updated_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub ent_bw_config: Option<i64>,
-    /// `String`, read-write.
-    pub partition_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub display_name: Option<String>,
-    /// `Integer`, read-write.
-    pub sslvpn_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub ent_bw_available: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_mode: Option<String>,
-    /// `String`, read-write.
-    pub device_finger_print: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    /// Read-only: never sent.
+    pub acu_free: Option<i64>,
+    /// Read-only: never sent.
+    pub acu_total: Option<i64>,
+    pub agent_id: Option<String>,
+    /// Read-only: never sent.
+    pub ami_id: Option<String>,
+    pub autoprovisioned: Option<bool>,
     /// Since `14.1`.
     pub autoscalegroup_id: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_available: Option<i64>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub bmcrevision: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub burnin_date: Option<String>,
+    /// Read-only: never sent.
+    pub cloud: Option<String>,
+    pub config_type: Option<i64>,
+    /// Read-only: never sent.
+    pub contactperson: Option<String>,
+    /// Read-only: never sent.
+    pub cpu_license_type: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cpu_usage: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub cpufrequncy: Option<i64>,
+    pub datacenter_id: Option<String>,
     /// Length: 1 to 512.
     pub description: Option<String>,
-    /// `String`, read-write.
-    pub datacenter_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    pub partition_name: Option<String>,
-    /// `Double`, read-write.
-    pub sysservices: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_edition: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub license_server: Option<String>,
-    /// `Integer`, read-write.
-    pub plt_bw_available: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub template_interval: Option<i64>,
-    /// `String`, read-write.
-    pub ipv6_address: Option<String>,
-    /// `Boolean`, read-write.
-    pub geo_support: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_classifier: Option<i64>,
-    /// `Integer`, read-write.
-    pub sslvpn_total: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub maintenance_status: Option<bool>,
-    /// `Integer`, read-write.
-    pub vcpu_config: Option<i64>,
-    /// `String`, read-write.
-    pub agent_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tr_task_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_password: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub device_family: Option<String>,
+    pub device_finger_print: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_host_ip: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_re_register: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub peer_host_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub prev_trust_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub device_uuid: Option<String>,
+    /// Reference type `Double`.
+    pub discovery_time: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_free: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_space: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_usage: Option<rt::Number>,
     /// Length: 1 to 128.
-    pub profile_username: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub manual_inventory: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub do_config: Option<bool>,
+    /// Read-only: never sent.
+    pub enabled: Option<bool>,
+    /// Read-only: never sent.
+    pub encoded_serialnumber: Option<String>,
+    pub ent_bw_available: Option<i64>,
+    pub ent_bw_config: Option<i64>,
+    pub ent_bw_total: Option<i64>,
+    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
     /// Length: at least 1.
     pub file_location_path: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
+    pub file_name: Option<String>,
+    /// Length: 1 to 64.
+    pub gateway: Option<String>,
+    pub gateway_deployment: Option<bool>,
+    pub gateway_ipv6: Option<String>,
+    /// Read-only: never sent.
+    pub geo_location: Option<String>,
+    pub geo_support: Option<bool>,
+    /// Read-only: never sent.
+    pub ha_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub ha_master_state: Option<String>,
+    /// Read-only: never sent.
+    pub ha_sync: Option<String>,
+    /// Read-only: never sent.
+    pub host_id: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub httpcookie: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub httpquerywithurl: Option<String>,
+    /// Length: 1 to 10.
+    ///
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    pub instance_available: Option<i64>,
+    /// Since `14.1`.
+    pub instance_classifier: Option<i64>,
+    pub instance_config: Option<i64>,
+    pub instance_mode: Option<String>,
+    /// Read-only: never sent.
+    pub instance_state: Option<String>,
+    pub instance_total: Option<i64>,
+    /// Read-only: never sent.
+    pub instance_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub instance_unique_id: Option<i64>,
+    /// Since `14.1`.
+    pub internal_annotation: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub ipv4_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    /// Since `14.1`.
+    pub is_autoscale_group: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_fips_pooled_license_type: Option<i64>,
+    pub is_ha_configured: Option<bool>,
+    pub is_managed: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_pooled_saas: Option<i64>,
+    /// Since `14.1`.
+    pub is_re_register: Option<bool>,
+    pub isolation_policy: Option<String>,
+    /// Since `14.1`.
+    pub las_cpx_bw: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub las_cpx_edition: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub last_updated_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub license_edition: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_grace_time: Option<i64>,
+    /// Since `14.1`.
+    pub license_mode: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub license_server: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_host_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_serialnumber: Option<String>,
+    /// Read-only: never sent.
+    pub location: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lpeid: Option<String>,
+    /// Since `14.1`.
+    pub maintenance_status: Option<bool>,
+    /// Since `14.1`.
+    pub manual_inventory: Option<bool>,
+    /// Read-only: never sent.
+    pub manufacturedate: Option<String>,
+    pub mastools_version: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_free: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_total: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_usage: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub mgmt_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub model_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub mpx_encryption_status: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub netmask: Option<String>,
+    pub node_id: Option<String>,
+    /// Read-only: never sent.
+    pub number_of_cpu: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub number_of_cpu_cores: Option<i64>,
+    pub partition_id: Option<String>,
+    /// Length: at most 512.
+    pub partition_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub peer_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub file_name: Option<String>,
-    /// `property_map[]`, read-write.
-    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `String`, read-only.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub lpeid: Option<String>,
-    /// `String`, read-only.
-    pub version: Option<String>,
-    /// `String`, read-only.
+    pub peer_host_device_ip: Option<String>,
+    pub plt_bw_available: Option<i64>,
+    pub plt_bw_config: Option<i64>,
+    pub plt_bw_total: Option<i64>,
+    /// Since `14.1`.
+    pub prev_trust_id: Option<String>,
+    /// Read-only: never sent.
     pub private_dns: Option<String>,
-    /// `String`, read-only.
-    pub contactperson: Option<String>,
-    /// `String`, read-only.
-    pub sysid: Option<String>,
-    /// `Integer`, read-only.
-    pub scu_free: Option<i64>,
-    /// `String`, read-only.
-    pub ha_sync: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub license_grace_time: Option<i64>,
-    /// `Integer`, read-only.
-    pub ssl_cores_total: Option<i64>,
-    /// `String`, read-only.
-    pub zone: Option<String>,
-    /// `String`, read-only.
-    pub model_id: Option<String>,
-    /// `String`, read-only.
-    pub ami_id: Option<String>,
-    /// `Boolean`, read-only.
-    pub enabled: Option<bool>,
-    /// `String`, read-only.
-    pub host_id: Option<String>,
-    /// `String`, read-only.
-    pub encoded_serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub uptime: Option<String>,
-    /// `String`, read-only.
-    pub uuid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_edition: Option<String>,
-    /// `Integer`, read-only.
-    pub total_crypto_devices: Option<i64>,
-    /// `Integer`, read-only.
-    pub acu_free: Option<i64>,
-    /// `String`, read-only.
-    pub ha_master_state: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_cloud: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub private_ip: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_name: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_password: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_username: Option<String>,
+    pub provision_request_id: Option<String>,
+    /// Read-only: never sent.
+    pub public_dns: Option<String>,
+    /// Read-only: never sent.
     pub public_ip: Option<String>,
-    /// `String`, read-only.
-    pub instance_type: Option<String>,
-    /// `Integer`, read-only.
-    pub cpufrequncy: Option<i64>,
-    /// `Double`, read-only.
-    pub tx: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_host_id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub reason: Option<String>,
-    /// `String`, read-only.
-    pub manufacturedate: Option<String>,
-    /// `String`, read-only.
-    pub serialnumber: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub httpquerywithurl: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_sdx: Option<i64>,
-    /// `Double`, read-only.
-    pub memory_free: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ha_ip_address: Option<String>,
-    /// `Double`, read-only.
-    pub cpu_usage: Option<rt::Number>,
-    /// `String`, read-only.
-    pub geo_location: Option<String>,
-    /// `Double`, read-only.
-    pub disk_space: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub disk_free: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub number_of_cpu_cores: Option<i64>,
-    /// `Double`, read-only.
-    pub memory_usage: Option<rt::Number>,
-    /// `String`, read-only.
-    pub location: Option<String>,
-    /// `String`, read-only.
-    pub security_group: Option<String>,
-    /// `Integer`, read-only.
-    pub acu_total: Option<i64>,
-    /// `String`, read-only.
-    pub systemname: Option<String>,
-    /// `Double`, read-only.
-    pub disk_usage: Option<rt::Number>,
-    /// `String`, read-only.
-    pub subnet_id: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub instance_unique_id: Option<i64>,
-    /// `String`, read-only.
-    pub cloud: Option<String>,
-    /// `String`, read-only.
-    pub bmcrevision: Option<String>,
-    /// `Boolean`, read-only.
-    pub do_config: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub httpcookie: Option<String>,
-    /// `String`, read-only.
-    pub instance_state: Option<String>,
-    /// `String`, read-only.
-    pub device_uuid: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_pooled_saas: Option<i64>,
-    /// `Integer`, read-only.
-    pub number_of_cpu: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_fips_pooled_license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub region: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub rx: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub scu_free: Option<i64>,
+    /// Read-only: never sent.
+    pub scu_total: Option<i64>,
+    /// Read-only: never sent.
+    pub security_group: Option<String>,
+    /// Read-only: never sent.
+    pub serialnumber: Option<String>,
+    pub servicepackage: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ssh_status: Option<String>,
-    /// `Double`, read-only.
-    pub memory_total: Option<rt::Number>,
-    /// `String`, read-only.
-    pub private_ip: Option<String>,
-    /// `String`, read-only.
-    pub public_dns: Option<String>,
-    /// `Integer`, read-only.
-    pub cpu_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub status: Option<String>,
-    /// `Integer`, read-only.
-    pub scu_total: Option<i64>,
-    /// `Double`, read-only.
-    pub rx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub vpc_id: Option<String>,
-    /// `String`, read-only.
-    pub upsince: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub burnin_date: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub mpx_encryption_status: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub ssl_cores_free: Option<i64>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    /// Read-only: never sent.
+    pub ssl_cores_total: Option<i64>,
+    pub sslvpn_config: Option<i64>,
+    pub sslvpn_total: Option<i64>,
+    /// Read-only: never sent.
+    pub status: Option<String>,
+    pub std_bw_available: Option<i64>,
+    pub std_bw_config: Option<i64>,
+    pub std_bw_total: Option<i64>,
+    /// Read-only: never sent.
+    pub subnet_id: Option<String>,
+    /// Read-only: never sent.
+    pub sysid: Option<String>,
+    /// Reference type `Double`.
+    pub sysservices: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub systemname: Option<String>,
+    /// Since `14.1`.
+    pub template_interval: Option<i64>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub total_crypto_devices: Option<i64>,
+    /// Since `14.1`.
+    pub tr_task_id: Option<String>,
+    pub trust_id: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tx: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
+    pub upsince: Option<String>,
+    /// Read-only: never sent.
+    pub uptime: Option<String>,
+    /// Read-only: never sent.
+    pub uuid: Option<String>,
+    pub vcpu_config: Option<i64>,
+    /// Read-only: never sent.
+    pub version: Option<String>,
+    /// Read-only: never sent.
+    pub vpc_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_cloud: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_sdx: Option<i64>,
+    /// Read-only: never sent.
+    pub zone: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5967,6 +5190,7 @@ impl rt::Model for HostDevice {
             145 => self.vpx_on_cloud.as_field(),
             146 => self.vpx_on_sdx.as_field(),
             147 => self.zone.as_field(),
+            148 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6120,14 +5344,9 @@ impl rt::Model for HostDevice {
             145 => self.vpx_on_cloud.as_field_mut(),
             146 => self.vpx_on_sdx.as_field_mut(),
             147 => self.zone.as_field_mut(),
+            148 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HostDevice {
@@ -6179,30 +5398,26 @@ impl HostDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Image {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub file_name: Option<String>,
-    /// `String`, read-write.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub file_last_modified_epoch: Option<rt::Number>,
     /// Length: at least 1.
     ///
     /// Since `14.1`.
     pub file_location_path: Option<String>,
-    /// `Integer`, read-only.
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub file_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_size: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_last_modified: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6222,6 +5437,7 @@ impl rt::Model for Image {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6232,14 +5448,9 @@ impl rt::Model for Image {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Image {
@@ -6282,544 +5493,362 @@ impl rt::Resource for Image {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceScore {
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub data_nic_discards_in: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_systemresource_errors: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_rl_pps: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_applications_total: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_nic_discards_out: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_rule_config: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub cluster_node_ip_list: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub current_instance_state: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_disk0_used: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_vservers_active: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub poll_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpresponse_rate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_contribution: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub data_aggregate_bw_events: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub scale: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub data_capacity_cpu: Option<String>,
     /// Since `14.1`.
-    pub ind_rule_system_resource: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_sslcert_expiry_due: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_flash_error: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_critical_events: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_disk1_used: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_capacity_cpu: Option<i64>,
-    /// `Double`, read-write.
+    pub data_capacity_mem: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub data_cpu_used_mgmt: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_clip: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub data_cpu_used_packet: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
     /// Since `14.1`.
-    pub hostname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_sslcert_notrecommended_keystrengh: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_rule_security: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_rule_capacity: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_pooled_license_events: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_configdrift_template: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_platform_pps_events: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub model: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub system_poll_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_rl_cpu: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_ssl_card_error: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_ssl_errors: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_rl_rate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub version: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_capacity_mem: Option<String>,
-    /// `Double`, read-write.
+    pub data_critical_events: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub data_disk0_free: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_rule_networking: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_sslcert_notrecommended_keystrengh: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_capacity_errors: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_platform_pps_events: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub uptime: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_aggregate_bw_events: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_rule_security: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_sslcert_expired: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_rl_ssl_tps: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssl_transaction_rate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_disk1_free: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_rule_capacity: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_rl_ssl_throughput: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rx_throughput: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_rl_rate: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_sslcert_notrecommended_issuer: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tcpclient_connection: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_capacity_mem: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_rl_cpu: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_capacity_cpu: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub score: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_pooled_license_events: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub data_disk0_total: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub num_rl_pps: Option<i64>,
-    /// `Integer`, read-write.
+    pub data_disk0_used: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub num_sslcert_notrecommended_issuer: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cluster_node_ip_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub instance_state: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_rule_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub site_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_rule_config: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vm_memory_total: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_disk_used: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_capacity_cpu: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_rule_system_resource: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_sslcert_expiry_due: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_harddiskdrive_error: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_vservers_total: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_ssl_cards: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_rule_networking: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_nic_discards: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_rl_ssl_throughput: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_configdrift_template: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_configdrift_default: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_power_error: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_pooled_license_events: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_total_errors: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_config_deviation_errors: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_memory_free: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub managed_device_id: Option<String>,
-    /// `Double`, read-write.
+    pub data_disk1_free: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub data_disk1_total: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_disk1_used: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_memory_free: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_memory_used: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_nic_discards_in: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_nic_discards_out: Option<rt::Number>,
+    /// Since `14.1`.
+    pub data_platform_pps_events: Option<String>,
+    /// Since `14.1`.
+    pub data_pooled_license_events: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_rl_cpu: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_rl_pps: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_rl_rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub data_rl_ssl_throughput: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub data_rl_ssl_tps: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub ind_sslcert_notrecommended_algorithm: Option<i64>,
-    /// `Double`, read-write.
-    ///
+    pub data_rule_capacity: Option<String>,
     /// Since `14.1`.
-    pub tx_throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub data_rule_config: Option<String>,
+    /// Since `14.1`.
+    pub data_rule_networking: Option<String>,
+    /// Since `14.1`.
+    pub data_rule_security: Option<String>,
+    /// Since `14.1`.
+    pub data_rule_system_resource: Option<String>,
+    /// Since `14.1`.
+    pub datacenter_id: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Length: 1 to 256.
     ///
     /// Since `14.1`.
-    pub data_rl_pps: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tcpserver_connection: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_rule_networking: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_memory_used: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_sslcert_expired: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_rl_ssl_tps: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ind_rule_security: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_memory_used: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_aggregate_bw_events: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub data_rule_system_resource: Option<String>,
-    /// `Double`, read-write.
+    pub hostname: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub httprequest_rate: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub ind_cpu_used: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub httpresponse_rate: Option<rt::Number>,
     /// Since `14.1`.
-    pub data_critical_events: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub id: Option<String>,
     /// Since `14.1`.
-    pub ind_platform_pps_events: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub ind_aggregate_bw_events: Option<i64>,
     /// Since `14.1`.
-    pub datacenter_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub ind_capacity_cpu: Option<i64>,
     /// Since `14.1`.
     pub ind_capacity_mem: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub ind_configdrift_default: Option<i64>,
+    /// Since `14.1`.
+    pub ind_configdrift_template: Option<i64>,
+    /// Since `14.1`.
+    pub ind_cpu_used: Option<i64>,
+    /// Since `14.1`.
+    pub ind_disk_used: Option<i64>,
+    /// Since `14.1`.
+    pub ind_flash_error: Option<i64>,
+    /// Since `14.1`.
+    pub ind_harddiskdrive_error: Option<i64>,
+    /// Since `14.1`.
+    pub ind_memory_used: Option<i64>,
+    /// Since `14.1`.
+    pub ind_nic_discards: Option<i64>,
+    /// Since `14.1`.
+    pub ind_platform_pps_events: Option<i64>,
+    /// Since `14.1`.
+    pub ind_pooled_license_events: Option<i64>,
+    /// Since `14.1`.
+    pub ind_power_error: Option<i64>,
     /// Since `14.1`.
     pub ind_rl_cpu: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub num_rl_rate: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    pub ind_rl_pps: Option<i64>,
     /// Since `14.1`.
-    pub num_applications_managed: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_sslcert_notrecommended_algorithm: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub num_rule_capacity: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    pub ind_rl_rate: Option<i64>,
     /// Since `14.1`.
     pub ind_rl_ssl_throughput: Option<i64>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub ind_rl_ssl_tps: Option<i64>,
+    /// Since `14.1`.
+    pub ind_rule_capacity: Option<i64>,
+    /// Since `14.1`.
+    pub ind_rule_config: Option<i64>,
+    /// Since `14.1`.
+    pub ind_rule_networking: Option<i64>,
+    /// Since `14.1`.
+    pub ind_rule_security: Option<i64>,
+    /// Since `14.1`.
+    pub ind_rule_system_resource: Option<i64>,
+    /// Since `14.1`.
+    pub ind_ssl_card_error: Option<i64>,
+    /// Since `14.1`.
+    pub ind_sslcert_expired: Option<i64>,
+    /// Since `14.1`.
+    pub ind_sslcert_expiry_due: Option<i64>,
+    /// Since `14.1`.
+    pub ind_sslcert_notrecommended_algorithm: Option<i64>,
+    /// Since `14.1`.
+    pub ind_sslcert_notrecommended_issuer: Option<i64>,
+    /// Since `14.1`.
+    pub ind_sslcert_notrecommended_keystrengh: Option<i64>,
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub th_rl_ssl_throughput_high: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub instance_state: Option<String>,
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub th_rl_pps_high: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub is_clip: Option<bool>,
+    /// Since `14.1`.
+    pub managed_device_id: Option<String>,
+    /// Since `14.1`.
+    pub max_contribution: Option<String>,
+    /// Since `14.1`.
+    pub model: Option<String>,
+    /// Since `14.1`.
+    pub num_aggregate_bw_events: Option<i64>,
+    /// Since `14.1`.
+    pub num_applications_managed: Option<i64>,
+    /// Since `14.1`.
+    pub num_applications_total: Option<i64>,
+    /// Since `14.1`.
+    pub num_capacity_cpu: Option<i64>,
+    /// Since `14.1`.
+    pub num_capacity_errors: Option<i64>,
+    /// Since `14.1`.
+    pub num_capacity_mem: Option<i64>,
+    /// Since `14.1`.
+    pub num_config_deviation_errors: Option<i64>,
+    /// Since `14.1`.
+    pub num_configdrift_template: Option<i64>,
+    /// Since `14.1`.
+    pub num_critical_events: Option<i64>,
+    /// Since `14.1`.
+    pub num_platform_pps_events: Option<i64>,
+    /// Since `14.1`.
+    pub num_pooled_license_events: Option<i64>,
+    /// Since `14.1`.
+    pub num_rl_cpu: Option<i64>,
+    /// Since `14.1`.
+    pub num_rl_pps: Option<i64>,
+    /// Since `14.1`.
+    pub num_rl_rate: Option<i64>,
+    /// Since `14.1`.
+    pub num_rl_ssl_throughput: Option<i64>,
+    /// Since `14.1`.
+    pub num_rl_ssl_tps: Option<i64>,
+    /// Since `14.1`.
+    pub num_rule_capacity: Option<i64>,
+    /// Since `14.1`.
+    pub num_rule_config: Option<i64>,
+    /// Since `14.1`.
+    pub num_rule_networking: Option<i64>,
+    /// Since `14.1`.
+    pub num_rule_security: Option<i64>,
+    /// Since `14.1`.
+    pub num_rule_system_resource: Option<i64>,
+    /// Since `14.1`.
+    pub num_ssl_cards: Option<i64>,
+    /// Since `14.1`.
+    pub num_ssl_errors: Option<i64>,
+    /// Since `14.1`.
+    pub num_sslcert_expired: Option<i64>,
+    /// Since `14.1`.
+    pub num_sslcert_expiry_due: Option<i64>,
+    /// Since `14.1`.
+    pub num_sslcert_notrecommended_algorithm: Option<i64>,
+    /// Since `14.1`.
+    pub num_sslcert_notrecommended_issuer: Option<i64>,
+    /// Since `14.1`.
+    pub num_sslcert_notrecommended_keystrengh: Option<i64>,
+    /// Since `14.1`.
+    pub num_systemresource_errors: Option<i64>,
+    /// Since `14.1`.
+    pub num_total_errors: Option<i64>,
+    /// Since `14.1`.
+    pub num_vservers_active: Option<i64>,
+    /// Since `14.1`.
+    pub num_vservers_total: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub th_memory_used_high: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub poll_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub th_nic_discards_high: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub rx_throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub scale: Option<String>,
+    /// Since `14.1`.
+    pub score: Option<i64>,
+    /// Since `14.1`.
+    pub site_name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub th_rl_rate_high: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub ssl_transaction_rate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub th_cpu_used_high: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub system_poll_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub th_disk_used_low: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub tcpclient_connection: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub th_memory_used_low: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub th_rl_ssl_tps_high: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub th_disk_used_high: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub th_rl_cpu_high: Option<rt::Number>,
-    /// `property_map[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub th_cpu_used_low: Option<rt::Number>,
-    /// `String`, read-only.
+    pub tcpserver_connection: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub tenant_id: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_cpu_used_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_cpu_used_low: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_disk_used_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_disk_used_low: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_memory_used_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_memory_used_low: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_nic_discards_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_rl_cpu_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_rl_pps_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_rl_rate_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_rl_ssl_throughput_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub th_rl_ssl_tps_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub tx_throughput: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Since `14.1`.
+    pub type_: Option<String>,
+    /// Since `14.1`.
+    pub uptime: Option<String>,
+    /// Since `14.1`.
+    pub version: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub vm_memory_total: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7093,6 +6122,7 @@ impl rt::Model for InstanceScore {
             129 => self.uptime.as_field(),
             130 => self.version.as_field(),
             131 => self.vm_memory_total.as_field(),
+            132 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7230,14 +6260,9 @@ impl rt::Model for InstanceScore {
             129 => self.uptime.as_field_mut(),
             130 => self.version.as_field_mut(),
             131 => self.vm_memory_total.as_field_mut(),
+            132 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceScore {
@@ -7286,32 +6311,18 @@ impl InstanceScore {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceScoreNotification {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pagerduty_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub pagerduty_profile: Option<String>,
+    /// Since `14.1`.
+    pub servicenow_profile: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
     /// Since `14.1`.
     pub sms_profile: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -7337,6 +6348,7 @@ impl rt::Model for InstanceScoreNotification {
             4 => self.servicenow_profile.as_field(),
             5 => self.slack_profile.as_field(),
             6 => self.sms_profile.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7349,14 +6361,9 @@ impl rt::Model for InstanceScoreNotification {
             4 => self.servicenow_profile.as_field_mut(),
             5 => self.slack_profile.as_field_mut(),
             6 => self.sms_profile.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceScoreNotification {
@@ -7417,26 +6424,16 @@ impl InstanceScoreNotification {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceScoreSettings {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub indicator_value: Option<String>,
-    /// `instance_score_threshold[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub thresholds: Option<Vec<InstanceScoreThreshold>>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub indicator: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub indicator_notifications_enabled: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub indicator_category: Option<String>,
+    /// Since `14.1`.
+    pub indicator_notifications_enabled: Option<String>,
+    /// Since `14.1`.
+    pub indicator_value: Option<String>,
+    /// Since `14.1`.
+    pub thresholds: Option<Vec<InstanceScoreThreshold>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7456,6 +6453,7 @@ impl rt::Model for InstanceScoreSettings {
             2 => self.indicator_notifications_enabled.as_field(),
             3 => self.indicator_value.as_field(),
             4 => self.thresholds.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7466,14 +6464,9 @@ impl rt::Model for InstanceScoreSettings {
             2 => self.indicator_notifications_enabled.as_field_mut(),
             3 => self.indicator_value.as_field_mut(),
             4 => self.thresholds.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceScoreSettings {
@@ -7526,38 +6519,30 @@ impl InstanceScoreSettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InstanceScoreThreshold {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub persistent_factor: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub platform: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub indicator_weight: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_type: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub indicator_low: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub indicator: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub indicator_high: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub indicator_low: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub indicator_weight: Option<rt::Number>,
+    /// Since `14.1`.
+    pub instance_type: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub persistent_factor: Option<rt::Number>,
+    /// Since `14.1`.
+    pub platform: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7583,6 +6568,7 @@ impl rt::Model for InstanceScoreThreshold {
             5 => self.instance_type.as_field(),
             6 => self.persistent_factor.as_field(),
             7 => self.platform.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7596,14 +6582,9 @@ impl rt::Model for InstanceScoreThreshold {
             5 => self.instance_type.as_field_mut(),
             6 => self.persistent_factor.as_field_mut(),
             7 => self.platform.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceScoreThreshold {
@@ -7651,25 +6632,20 @@ impl InstanceScoreThreshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Inventory {
-    /// `String[]`, read-write.
-    pub devices: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     /// Length: 1 to 64.
     pub agent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ipaddress: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub customer_name: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 64.
+    pub device_ipaddress: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    pub devices: Option<Vec<String>>,
+    /// Read-only: never sent.
     pub inventory_status: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7694,6 +6670,7 @@ impl rt::Model for Inventory {
             4 => self.device_type.as_field(),
             5 => self.devices.as_field(),
             6 => self.inventory_status.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7706,14 +6683,9 @@ impl rt::Model for Inventory {
             4 => self.device_type.as_field_mut(),
             5 => self.devices.as_field_mut(),
             6 => self.inventory_status.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Inventory {
@@ -7769,32 +6741,29 @@ impl Inventory {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InventoryStatus {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    /// Read-only: never sent.
+    pub activity: Option<String>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub is_last: Option<bool>,
+    /// Read-only: never sent.
     pub message: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub starttime: Option<i64>,
+    /// Read-only: never sent.
     pub status: Option<String>,
-    /// `String`, read-only.
-    pub activity: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub status_code: Option<i64>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
-    /// `Boolean`, read-only.
-    pub is_last: Option<bool>,
-    /// `Integer`, read-only.
-    pub starttime: Option<i64>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7824,6 +6793,7 @@ impl rt::Model for InventoryStatus {
             7 => self.status.as_field(),
             8 => self.status_code.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7839,14 +6809,9 @@ impl rt::Model for InventoryStatus {
             7 => self.status.as_field_mut(),
             8 => self.status_code.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InventoryStatus {
@@ -7899,90 +6864,56 @@ impl InventoryStatus {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicenseDevice {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub failure_reason: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub activation_status: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sdx_inst_allocated: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ent_bw_total: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mpx_inst_allocated: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub first_activation_ts: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lpeid: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub std_bw_total: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_las_licensed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub token_exp: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub adm_signed_token: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vpx_fips_inst_allocated: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub plt_bw_total: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub nsip: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vpx_inst_allocated: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub token_nbf: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hostname: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub activation_id: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub activation_status: Option<String>,
+    /// Since `14.1`.
+    pub adm_signed_token: Option<String>,
+    /// Since `14.1`.
+    pub ent_bw_total: Option<i64>,
+    /// Since `14.1`.
+    pub failure_reason: Option<String>,
+    /// Since `14.1`.
+    pub first_activation_ts: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub is_las_licensed: Option<bool>,
+    /// Since `14.1`.
+    pub lpeid: Option<String>,
+    /// Since `14.1`.
+    pub mpx_inst_allocated: Option<i64>,
+    /// Since `14.1`.
+    pub nsip: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub nstype: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub plt_bw_total: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub products: Option<String>,
+    /// Since `14.1`.
+    pub sdx_inst_allocated: Option<i64>,
+    /// Since `14.1`.
+    pub std_bw_total: Option<i64>,
+    /// Since `14.1`.
+    pub token_exp: Option<String>,
+    /// Since `14.1`.
+    pub token_nbf: Option<String>,
+    /// Since `14.1`.
+    pub vpx_fips_inst_allocated: Option<i64>,
+    /// Since `14.1`.
+    pub vpx_inst_allocated: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8035,6 +6966,7 @@ impl rt::Model for LasLicenseDevice {
             18 => self.token_nbf.as_field(),
             19 => self.vpx_fips_inst_allocated.as_field(),
             20 => self.vpx_inst_allocated.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8061,14 +6993,9 @@ impl rt::Model for LasLicenseDevice {
             18 => self.token_nbf.as_field_mut(),
             19 => self.vpx_fips_inst_allocated.as_field_mut(),
             20 => self.vpx_inst_allocated.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasLicenseDevice {
@@ -8121,30 +7048,20 @@ impl LasLicenseDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasSignedIdentity {
-    /// Wire name `orgID`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub customerid: Option<String>,
+    /// Since `14.1`.
+    pub ls_details_token: Option<String>,
+    /// Since `14.1`.
+    pub ls_pubkey_token: Option<String>,
+    /// Since `14.1`.
+    pub lsid: Option<String>,
+    /// Wire name `orgID`.
     ///
     /// Since `14.1`.
     pub org_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lsid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub customerid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ls_details_token: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ls_pubkey_token: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8167,6 +7084,7 @@ impl rt::Model for LasSignedIdentity {
             3 => self.ls_pubkey_token.as_field(),
             4 => self.lsid.as_field(),
             5 => self.org_id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8178,14 +7096,9 @@ impl rt::Model for LasSignedIdentity {
             3 => self.ls_pubkey_token.as_field_mut(),
             4 => self.lsid.as_field_mut(),
             5 => self.org_id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasSignedIdentity {
@@ -8238,376 +7151,272 @@ impl LasSignedIdentity {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDevice {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    pub partition_name: Option<String>,
-    /// `Double`, read-write.
-    pub sysservices: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_edition: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub license_server: Option<String>,
-    /// `Integer`, read-write.
-    pub plt_bw_available: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub template_interval: Option<i64>,
-    /// `String`, read-write.
-    pub ipv6_address: Option<String>,
-    /// `Boolean`, read-write.
-    pub geo_support: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_classifier: Option<i64>,
-    /// `Integer`, read-write.
-    pub sslvpn_total: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub maintenance_status: Option<bool>,
-    /// `Integer`, read-write.
-    pub vcpu_config: Option<i64>,
-    /// `String`, read-write.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     pub agent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Mandatory for add.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub display_name: Option<String>,
-    /// `Integer`, read-write.
-    pub sslvpn_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub ent_bw_available: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_mode: Option<String>,
-    /// `String`, read-write.
-    pub device_finger_print: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub ami_id: Option<String>,
+    pub autoprovisioned: Option<bool>,
     /// Since `14.1`.
     pub autoscalegroup_id: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_available: Option<i64>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub bmcrevision: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub burnin_date: Option<String>,
+    /// Read-only: never sent.
+    pub cloud: Option<String>,
+    pub config_type: Option<i64>,
+    /// Read-only: never sent.
+    pub contactperson: Option<String>,
+    /// Read-only: never sent.
+    pub cpu_license_type: Option<i64>,
+    /// Read-only: never sent.
+    pub cpufrequncy: Option<i64>,
+    pub datacenter_id: Option<String>,
     /// Length: 1 to 512.
     pub description: Option<String>,
-    /// `String`, read-write.
-    pub datacenter_id: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_config: Option<i64>,
-    /// `Boolean`, read-write.
-    pub autoprovisioned: Option<bool>,
-    /// `Integer`, read-write.
-    pub plt_bw_total: Option<i64>,
-    /// `Boolean`, read-write.
-    pub is_managed: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_autoscale_group: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    pub gateway_deployment: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_bw: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    pub isolation_policy: Option<String>,
-    /// `String`, read-write.
-    pub provision_request_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub servicepackage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_ha_configured: Option<bool>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `Double`, read-write.
-    pub last_updated_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub ent_bw_config: Option<i64>,
-    /// `String`, read-write.
-    pub partition_id: Option<String>,
-    /// `String`, read-write.
-    pub node_id: Option<String>,
-    /// `String`, read-write.
-    pub trust_id: Option<String>,
-    /// `String`, read-write.
-    pub mastools_version: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_available: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub gateway: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ipv4_address: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_total: Option<i64>,
-    /// `String`, read-write.
-    pub gateway_ipv6: Option<String>,
-    /// `Integer`, read-write.
-    pub ent_bw_total: Option<i64>,
-    /// `Integer`, read-write.
-    pub instance_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_total: Option<i64>,
-    /// `Integer`, read-write.
-    pub plt_bw_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub config_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub internal_annotation: Option<String>,
-    /// `String`, read-write.
-    pub instance_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub mgmt_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_up_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub discovery_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub peer_host_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub prev_trust_id: Option<String>,
-    /// `property_map[]`, read-write.
-    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub peer_device_ip: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_re_register: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub device_finger_print: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_host_ip: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub manual_inventory: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tr_task_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub device_uuid: Option<String>,
+    /// Reference type `Double`.
+    pub discovery_time: Option<rt::Number>,
     /// Length: 1 to 128.
-    pub profile_password: Option<String>,
-    /// `String`, read-only.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub do_config: Option<bool>,
+    /// Read-only: never sent.
+    pub encoded_serialnumber: Option<String>,
+    pub ent_bw_available: Option<i64>,
+    pub ent_bw_config: Option<i64>,
+    pub ent_bw_total: Option<i64>,
+    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Length: 1 to 128.
+    pub file_name: Option<String>,
+    /// Length: 1 to 64.
+    pub gateway: Option<String>,
+    pub gateway_deployment: Option<bool>,
+    pub gateway_ipv6: Option<String>,
+    /// Read-only: never sent.
+    pub geo_location: Option<String>,
+    pub geo_support: Option<bool>,
+    /// Read-only: never sent.
+    pub ha_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub ha_master_state: Option<String>,
+    /// Read-only: never sent.
+    pub ha_sync: Option<String>,
+    /// Read-only: never sent.
+    pub host_id: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub httpcookie: Option<String>,
-    /// `String`, read-only.
-    pub instance_state: Option<String>,
-    /// `String`, read-only.
-    pub device_uuid: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_pooled_saas: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub ssh_status: Option<String>,
-    /// `String`, read-only.
-    pub region: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_fips_pooled_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub public_dns: Option<String>,
-    /// `String`, read-only.
-    pub private_ip: Option<String>,
-    /// `Integer`, read-only.
-    pub cpu_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub status: Option<String>,
-    /// `String`, read-only.
-    pub vpc_id: Option<String>,
-    /// `String`, read-only.
-    pub upsince: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub burnin_date: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub mpx_encryption_status: Option<String>,
-    /// `String`, read-only.
-    pub geo_location: Option<String>,
-    /// `String`, read-only.
-    pub location: Option<String>,
-    /// `String`, read-only.
-    pub security_group: Option<String>,
-    /// `String`, read-only.
-    pub systemname: Option<String>,
-    /// `String`, read-only.
-    pub subnet_id: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub instance_unique_id: Option<i64>,
-    /// `String`, read-only.
-    pub cloud: Option<String>,
-    /// `String`, read-only.
-    pub bmcrevision: Option<String>,
-    /// `Boolean`, read-only.
-    pub do_config: Option<bool>,
-    /// `String`, read-only.
-    pub ha_master_state: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_cloud: Option<i64>,
-    /// `String`, read-only.
-    pub public_ip: Option<String>,
-    /// `String`, read-only.
-    pub instance_type: Option<String>,
-    /// `Integer`, read-only.
-    pub cpufrequncy: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_host_id: Option<String>,
-    /// `String`, read-only.
-    pub manufacturedate: Option<String>,
-    /// `String`, read-only.
-    pub reason: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub httpquerywithurl: Option<String>,
-    /// `String`, read-only.
-    pub serialnumber: Option<String>,
-    /// `Integer`, read-only.
+    /// Length: 1 to 10.
     ///
     /// Since `14.1`.
-    pub vpx_on_sdx: Option<i64>,
-    /// `String`, read-only.
-    pub ha_ip_address: Option<String>,
-    /// `String`, read-only.
+    pub httpxforwardedfor: Option<String>,
+    pub instance_available: Option<i64>,
+    /// Since `14.1`.
+    pub instance_classifier: Option<i64>,
+    pub instance_config: Option<i64>,
+    pub instance_mode: Option<String>,
+    /// Read-only: never sent.
+    pub instance_state: Option<String>,
+    pub instance_total: Option<i64>,
+    /// Read-only: never sent.
+    pub instance_type: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub lpeid: Option<String>,
-    /// `String`, read-only.
-    pub private_dns: Option<String>,
-    /// `String`, read-only.
-    pub version: Option<String>,
-    /// `String`, read-only.
-    pub contactperson: Option<String>,
-    /// `String`, read-only.
-    pub sysid: Option<String>,
-    /// `String`, read-only.
-    pub ha_sync: Option<String>,
-    /// `Integer`, read-only.
+    pub instance_unique_id: Option<i64>,
+    /// Since `14.1`.
+    pub internal_annotation: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Mandatory for add.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub ipv4_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    /// Since `14.1`.
+    pub is_autoscale_group: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub license_grace_time: Option<i64>,
-    /// `String`, read-only.
-    pub zone: Option<String>,
-    /// `String`, read-only.
-    pub model_id: Option<String>,
-    /// `String`, read-only.
-    pub ami_id: Option<String>,
-    /// `String`, read-only.
-    pub host_id: Option<String>,
-    /// `String`, read-only.
-    pub encoded_serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub uptime: Option<String>,
-    /// `String`, read-only.
+    pub is_fips_pooled_license_type: Option<i64>,
+    pub is_ha_configured: Option<bool>,
+    pub is_managed: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_pooled_saas: Option<i64>,
+    /// Since `14.1`.
+    pub is_re_register: Option<bool>,
+    pub isolation_policy: Option<String>,
+    /// Since `14.1`.
+    pub las_cpx_bw: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub las_cpx_edition: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub last_updated_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub license_edition: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_grace_time: Option<i64>,
+    /// Since `14.1`.
+    pub license_mode: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub license_server: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_host_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_serialnumber: Option<String>,
+    /// Read-only: never sent.
+    pub location: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lpeid: Option<String>,
+    /// Since `14.1`.
+    pub maintenance_status: Option<bool>,
+    /// Since `14.1`.
+    pub manual_inventory: Option<bool>,
+    /// Read-only: never sent.
+    pub manufacturedate: Option<String>,
+    pub mastools_version: Option<String>,
+    /// Length: 1 to 64.
+    pub mgmt_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub model_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub mpx_encryption_status: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub netmask: Option<String>,
+    pub node_id: Option<String>,
+    pub partition_id: Option<String>,
+    /// Length: at most 512.
+    pub partition_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub peer_device_ip: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub peer_host_device_ip: Option<String>,
+    pub plt_bw_available: Option<i64>,
+    pub plt_bw_config: Option<i64>,
+    pub plt_bw_total: Option<i64>,
+    /// Since `14.1`.
+    pub prev_trust_id: Option<String>,
+    /// Read-only: never sent.
+    pub private_dns: Option<String>,
+    /// Read-only: never sent.
+    pub private_ip: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_name: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_password: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_username: Option<String>,
+    pub provision_request_id: Option<String>,
+    /// Read-only: never sent.
+    pub public_dns: Option<String>,
+    /// Read-only: never sent.
+    pub public_ip: Option<String>,
+    /// Read-only: never sent.
+    pub reason: Option<String>,
+    /// Read-only: never sent.
+    pub region: Option<String>,
+    /// Read-only: never sent.
+    pub security_group: Option<String>,
+    /// Read-only: never sent.
+    pub serialnumber: Option<String>,
+    pub servicepackage: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub ssh_status: Option<String>,
+    pub sslvpn_config: Option<i64>,
+    pub sslvpn_total: Option<i64>,
+    /// Read-only: never sent.
+    pub status: Option<String>,
+    pub std_bw_available: Option<i64>,
+    pub std_bw_config: Option<i64>,
+    pub std_bw_total: Option<i64>,
+    /// Read-only: never sent.
+    pub subnet_id: Option<String>,
+    /// Read-only: never sent.
+    pub sysid: Option<String>,
+    /// Reference type `Double`.
+    pub sysservices: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub systemname: Option<String>,
+    /// Since `14.1`.
+    pub template_interval: Option<i64>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Since `14.1`.
+    pub tr_task_id: Option<String>,
+    pub trust_id: Option<String>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
+    pub upsince: Option<String>,
+    /// Read-only: never sent.
+    pub uptime: Option<String>,
+    pub vcpu_config: Option<i64>,
+    /// Read-only: never sent.
+    pub version: Option<String>,
+    /// Read-only: never sent.
+    pub vpc_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_cloud: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_sdx: Option<i64>,
+    /// Read-only: never sent.
+    pub zone: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -8874,6 +7683,7 @@ impl rt::Model for ManagedDevice {
             125 => self.vpx_on_cloud.as_field(),
             126 => self.vpx_on_sdx.as_field(),
             127 => self.zone.as_field(),
+            128 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9007,14 +7817,9 @@ impl rt::Model for ManagedDevice {
             125 => self.vpx_on_cloud.as_field_mut(),
             126 => self.vpx_on_sdx.as_field_mut(),
             127 => self.zone.as_field_mut(),
+            128 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ManagedDevice {
@@ -9228,20 +8033,20 @@ impl ManagedDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceSummary {
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub category_type: Option<String>,
-    /// `Double`, read-only.
-    pub value: Option<rt::Number>,
-    /// `String`, read-only.
-    pub subcategory_type: Option<String>,
-    /// `String`, read-only.
-    pub subcategory_name: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub category_name: Option<String>,
+    /// Read-only: never sent.
+    pub category_type: Option<String>,
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub subcategory_name: Option<String>,
+    /// Read-only: never sent.
+    pub subcategory_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub value: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -9265,6 +8070,7 @@ impl rt::Model for ManagedDeviceSummary {
             4 => self.subcategory_name.as_field(),
             5 => self.subcategory_type.as_field(),
             6 => self.value.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9277,14 +8083,9 @@ impl rt::Model for ManagedDeviceSummary {
             4 => self.subcategory_name.as_field_mut(),
             5 => self.subcategory_type.as_field_mut(),
             6 => self.value.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ManagedDeviceSummary {
@@ -9329,578 +8130,430 @@ impl ManagedDeviceSummary {
 /// - URL: `/nitro/v2/config/ns`
 /// - Key: `id`
 /// - Operations: `action:manage`, `action:reboot`, `action:unmanage`, `get`, `get_all`
+/// - Bindings: [`NsSslcipherBinding`], [`NsSslprofileCipherBinding`], [`NsSslvserverCipherBinding`]
 /// - Properties of older releases that `14.1` lacks: `EULA` (`12.1`), `ebs_optimized` (`12.1`), `formation_instance_id` (`12.1`), `instance_name` (`12.1`), `key_name` (`12.1`), `num_ports` (`12.1`), `number_of_cores` (`12.1`), `number_of_ssl_cores` (`12.1`), `port_range` (`12.1`), `root_device_type` (`12.1`), `ssl_virtual_functions` (`12.1`), `start_port` (`12.1`), `task_id` (`12.1`), `tenancy` (`12.1`), `termination_protection` (`12.1`), `virtual_functions` (`12.1`), `virtualization` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ns {
-    /// `String`, read-write.
-    pub pre_auth_key: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Wire name `LS_IP`.
+    pub ls_ip: Option<String>,
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    pub agent_id: Option<String>,
+    /// Read-only: never sent.
+    pub ami_id: Option<String>,
+    pub autoprovisioned: Option<bool>,
     /// Since `14.1`.
-    pub is_autoscale_group: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub license_server: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub autoscalegroup_id: Option<String>,
     /// Length: at least 1.
     pub backplane: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    pub gateway_deployment: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub bmcrevision: Option<String>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub bot_signature_version: Option<String>,
-    /// `Integer`, read-write.
-    pub http_port: Option<i64>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    pub lb_role: Option<String>,
-    /// `Integer`, read-write.
-    pub plt_bw_config: Option<i64>,
-    /// `Boolean`, read-write.
-    pub is_ha_configured: Option<bool>,
-    /// `Integer`, read-write.
-    pub vcpu_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_observationdomainid: Option<String>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub maintenance_status: Option<bool>,
-    /// `Boolean`, read-write.
-    pub iscco: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    ///
-    /// Since `14.1`.
-    pub waf_signature_version: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_edition: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub netprofile: Option<String>,
-    /// `Integer`, read-write.
+    pub burnin_date: Option<String>,
     pub burst_priority: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lastconfigsavetime: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ipv6_address: Option<String>,
-    /// `Double`, read-write.
-    pub max_burst_throughput: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub snmp_port: Option<i64>,
-    /// `Integer`, read-write.
-    pub ent_bw_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub license: Option<String>,
-    /// `String`, read-write.
-    pub isolation_policy: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub clip: Option<String>,
+    /// Read-only: never sent.
+    pub cloud: Option<String>,
+    /// Read-only: never sent.
+    pub clusterid: Option<i64>,
     /// Length: 1 to 1024.
     pub cmd_policy: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub internal_annotation: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub number_of_ssl_cores_up: Option<i64>,
-    /// `Integer`, read-write.
-    pub sslvpn_total: Option<i64>,
-    /// `Integer`, read-write.
     pub config_type: Option<i64>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub contactperson: Option<String>,
+    /// Read-only: never sent.
+    pub cpu_license_type: Option<i64>,
+    /// Read-only: never sent.
+    pub cpufrequncy: Option<i64>,
+    pub customid: Option<String>,
+    pub datacenter_id: Option<String>,
+    /// Length: 1 to 512.
+    pub description: Option<String>,
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
+    pub device_finger_print: Option<String>,
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub license_mode: Option<String>,
-    /// `Double`, read-write.
+    pub device_host_ip: Option<String>,
+    /// Read-only: never sent.
+    pub device_uuid: Option<String>,
+    /// Read-only: never sent.
+    pub diff_exists: Option<bool>,
+    /// Reference type `Double`.
+    pub discovery_time: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub last_nonzero_throughput_time: Option<rt::Number>,
-    /// `String`, read-write.
+    pub disk0_free: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub disk0_total: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub disk0_used: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub disk1_free: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub disk1_total: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub disk1_used: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub diskavail: Option<i64>,
+    /// Read-only: never sent.
+    pub diskperusage: Option<i64>,
+    /// Read-only: never sent.
+    pub disksize: Option<i64>,
+    /// Read-only: never sent.
+    pub diskused: Option<i64>,
     /// Length: 1 to 128.
     pub display_name: Option<String>,
-    /// `String`, read-write.
-    pub partition_id: Option<String>,
-    /// `Integer`, read-write.
-    pub num_pes: Option<i64>,
-    /// `Integer`, read-write.
-    pub instance_available: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    pub partition_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub mgmt_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub template_interval: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    pub ssh_port: Option<i64>,
-    /// `String`, read-write.
-    pub agent_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub do_config: Option<bool>,
     /// Length: 1 to 128.
     pub domain_name: Option<String>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
+    pub encoded_serialnumber: Option<String>,
     pub ent_bw_available: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub ent_bw_config: Option<i64>,
+    pub ent_bw_total: Option<i64>,
+    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Length: 1 to 128.
+    pub file_name: Option<String>,
     /// Length: 1 to 64.
-    pub ipv4_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub gateway: Option<String>,
+    pub gateway_deployment: Option<bool>,
+    pub gateway_ipv6: Option<String>,
+    /// Read-only: never sent.
+    pub geo_location: Option<String>,
+    pub geo_support: Option<bool>,
+    /// Read-only: never sent.
+    pub ha_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub ha_master_state: Option<String>,
+    /// Read-only: never sent.
+    pub ha_sync: Option<String>,
+    /// Read-only: never sent.
+    pub health: Option<String>,
+    /// Read-only: never sent.
+    pub host_id: Option<String>,
     /// Length: 1 to 64.
-    pub netmask: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    pub host_ip_address: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    pub http_port: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub http_req: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub httpcookie: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub httpquerywithurl: Option<String>,
+    pub https_port: Option<i64>,
     /// Length: 1 to 10.
     ///
     /// Since `14.1`.
     pub httpxforwardedfor: Option<String>,
-    /// `Double`, read-write.
-    pub last_updated_time: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_collection: Option<bool>,
-    /// `String`, read-write.
-    pub servicepackage: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub host_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub autoscalegroup_id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lastconfigchangedtime: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub instance_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub sslvpn_config: Option<i64>,
-    /// `String`, read-write.
-    pub datacenter_id: Option<String>,
-    /// `Integer`, read-write.
-    pub plt_bw_available: Option<i64>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_bw: Option<i64>,
-    /// `String`, read-write.
-    pub gateway_ipv6: Option<String>,
-    /// `Double`, read-write.
-    pub discovery_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub std_bw_total: Option<i64>,
-    /// `String`, read-write.
-    pub trust_id: Option<String>,
-    /// `String`, read-write.
-    pub instance_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 512.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub image_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub routable: Option<bool>,
-    /// `Double`, read-write.
+    pub instance_available: Option<i64>,
+    /// Since `14.1`.
+    pub instance_classifier: Option<i64>,
+    pub instance_config: Option<i64>,
+    /// Read-only: never sent.
+    pub instance_id: Option<String>,
+    pub instance_mode: Option<String>,
+    /// Read-only: never sent.
+    pub instance_state: Option<String>,
+    pub instance_total: Option<i64>,
+    /// Read-only: never sent.
+    pub instance_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub instance_unique_id: Option<i64>,
+    /// Since `14.1`.
+    pub internal_annotation: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub ipv4_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    /// Since `14.1`.
+    pub is_autoscale_group: Option<bool>,
+    pub is_clip: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_fips_pooled_license_type: Option<i64>,
+    pub is_ha_configured: Option<bool>,
+    pub is_managed: Option<bool>,
+    /// Since `14.1`.
+    pub is_ns_in_use: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_pooled_saas: Option<i64>,
+    /// Since `14.1`.
+    pub is_re_register: Option<bool>,
+    /// Read-only: never sent.
+    pub is_swg: Option<bool>,
+    pub iscco: Option<bool>,
+    pub isolation_policy: Option<String>,
+    /// Since `14.1`.
+    pub las_cpx_bw: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub las_cpx_edition: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_nonzero_throughput_time: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub last_up_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub ent_bw_total: Option<i64>,
-    /// Wire name `ns_observationdomainName`. Type `String`, read-write.
+    /// Reference type `Double`.
+    pub last_updated_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub lastconfigchangedtime: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub lastconfigsavetime: Option<rt::Number>,
+    pub lb_role: Option<String>,
+    /// Length: 1 to 64.
+    pub license: Option<String>,
+    /// Since `14.1`.
+    pub license_edition: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_grace_time: Option<i64>,
+    /// Since `14.1`.
+    pub license_mode: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub license_server: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_host_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_serialnumber: Option<String>,
+    /// Read-only: never sent.
+    pub location: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lpeid: Option<String>,
+    /// Since `14.1`.
+    pub maintenance_status: Option<bool>,
+    /// Since `14.1`.
+    pub manual_inventory: Option<bool>,
+    /// Read-only: never sent.
+    pub manufacturedate: Option<String>,
+    pub mastools_version: Option<String>,
+    /// Reference type `Double`.
+    pub max_burst_throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub metrics_collection: Option<bool>,
+    /// Length: 1 to 64.
+    pub mgmt_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub model_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub mpx_encryption_status: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub netmask: Option<String>,
+    /// Since `14.1`.
+    pub netprofile: Option<String>,
+    /// Since `14.1`.
+    pub netprofile_metrics_collector: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub nic_discards_in: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub nic_discards_out: Option<rt::Number>,
+    pub node_id: Option<String>,
+    /// Read-only: never sent.
+    pub node_state: Option<String>,
+    /// Read-only: never sent.
+    pub nodeid: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ns_cpu_usage: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ns_memory_usage: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ns_mgmt_cpu_usage: Option<rt::Number>,
+    /// Wire name `ns_observationdomainName`.
     ///
     /// Length: 1 to 512.
     ///
     /// Since `14.1`.
     pub ns_observationdomain_name: Option<String>,
-    /// `Double`, read-write.
-    pub sysservices: Option<rt::Number>,
-    /// `String`, read-write.
-    pub device_finger_print: Option<String>,
-    /// `String`, read-write.
-    pub mastools_version: Option<String>,
-    /// `String`, read-write.
-    pub customid: Option<String>,
-    /// `Boolean`, read-write.
-    pub geo_support: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_classifier: Option<i64>,
-    /// `Integer`, read-write.
-    pub instance_total: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `Integer`, read-write.
-    pub plt_bw_total: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub netprofile_metrics_collector: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub gateway: Option<String>,
-    /// `String`, read-write.
-    pub provision_request_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_clip: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_managed: Option<bool>,
-    /// `Integer`, read-write.
-    pub https_port: Option<i64>,
-    /// `Integer`, read-write.
-    pub std_bw_available: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
+    pub ns_observationdomainid: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ns_rx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ns_total_rx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ns_total_tx: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub ns_tx: Option<rt::Number>,
+    pub num_pes: Option<i64>,
+    /// Read-only: never sent.
+    pub number_of_cpu: Option<i64>,
     pub number_of_ssl_cards: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_ns_in_use: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `Boolean`, read-write.
-    pub autoprovisioned: Option<bool>,
-    /// `String`, read-write.
-    pub node_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub file_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_re_register: Option<bool>,
-    /// Wire name `LS_IP`. Type `String`, read-write.
-    pub ls_ip: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub manual_inventory: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub number_of_ssl_cores_up: Option<i64>,
+    pub partition_id: Option<String>,
+    /// Length: at most 512.
+    pub partition_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub peer_device_ip: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `property_map[]`, read-write.
-    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_password: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub peer_host_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub plt_bw_available: Option<i64>,
+    pub plt_bw_config: Option<i64>,
+    pub plt_bw_total: Option<i64>,
+    pub pre_auth_key: Option<String>,
     /// Since `14.1`.
     pub prev_trust_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tr_task_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub device_host_ip: Option<String>,
-    /// `Integer`, read-only.
-    pub cpufrequncy: Option<i64>,
-    /// `Integer`, read-only.
-    pub cpu_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub vm_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub httpquerywithurl: Option<String>,
-    /// `String`, read-only.
-    pub instance_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lpeid: Option<String>,
-    /// `Integer`, read-only.
-    pub number_of_cpu: Option<i64>,
-    /// `String`, read-only.
-    pub geo_location: Option<String>,
-    /// `String`, read-only.
-    pub model_id: Option<String>,
-    /// `String`, read-only.
-    pub public_dns: Option<String>,
-    /// `Double`, read-only.
-    pub ns_tx: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub diskperusage: Option<i64>,
-    /// `Double`, read-only.
-    pub ns_total_rx: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_cloud: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk0_free: Option<rt::Number>,
-    /// `String`, read-only.
-    pub device_uuid: Option<String>,
-    /// `String`, read-only.
-    pub sysid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub mpx_encryption_status: Option<String>,
-    /// `Double`, read-only.
-    pub http_req: Option<rt::Number>,
-    /// `String`, read-only.
-    pub manufacturedate: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk1_used: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub ns_cpu_usage: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub license_grace_time: Option<i64>,
-    /// `Integer`, read-only.
-    pub disksize: Option<i64>,
-    /// `String`, read-only.
-    pub upsince: Option<String>,
-    /// `Integer`, read-only.
-    pub diskused: Option<i64>,
-    /// `String`, read-only.
-    pub public_ip: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_sdx: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub burnin_date: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk0_total: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_fips_pooled_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub encoded_serialnumber: Option<String>,
-    /// `Double`, read-only.
-    pub ns_total_tx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub version: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_edition: Option<String>,
-    /// `String`, read-only.
-    pub ami_id: Option<String>,
-    /// `String`, read-only.
-    pub ha_sync: Option<String>,
-    /// `String`, read-only.
-    pub node_state: Option<String>,
-    /// `Double`, read-only.
-    pub ns_mgmt_cpu_usage: Option<rt::Number>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub nic_discards_in: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ha_ip_address: Option<String>,
-    /// `String`, read-only.
-    pub bmcrevision: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_pooled_saas: Option<i64>,
-    /// `String`, read-only.
-    pub uptime: Option<String>,
-    /// `Integer`, read-only.
-    pub nodeid: Option<i64>,
-    /// `Boolean`, read-only.
-    pub is_swg: Option<bool>,
-    /// `String`, read-only.
-    pub vm_description: Option<String>,
-    /// `String`, read-only.
-    pub host_id: Option<String>,
-    /// `String`, read-only.
-    pub security_group: Option<String>,
-    /// `String`, read-only.
-    pub serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub contactperson: Option<String>,
-    /// `String`, read-only.
-    pub private_ip: Option<String>,
-    /// `Integer`, read-only.
-    pub clusterid: Option<i64>,
-    /// `String`, read-only.
-    pub region: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk1_total: Option<rt::Number>,
-    /// `String`, read-only.
-    pub instance_type: Option<String>,
-    /// `String`, read-only.
-    pub subnet_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub httpcookie: Option<String>,
-    /// `String`, read-only.
-    pub vpc_id: Option<String>,
-    /// `String`, read-only.
-    pub location: Option<String>,
-    /// `String`, read-only.
-    pub reason: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk0_used: Option<rt::Number>,
-    /// `String`, read-only.
-    pub clip: Option<String>,
-    /// `Double`, read-only.
-    pub ns_memory_usage: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub private_dns: Option<String>,
-    /// `String`, read-only.
-    pub system_hardwareversion: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub nic_discards_out: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub instance_unique_id: Option<i64>,
-    /// `String`, read-only.
-    pub health: Option<String>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    pub cloud: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub disk1_free: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ha_master_state: Option<String>,
-    /// `Boolean`, read-only.
-    pub do_config: Option<bool>,
-    /// `Integer`, read-only.
-    pub diskavail: Option<i64>,
-    /// `String`, read-only.
-    pub uuid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_host_id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub private_ip: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_name: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_password: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_username: Option<String>,
+    pub provision_request_id: Option<String>,
+    /// Read-only: never sent.
+    pub public_dns: Option<String>,
+    /// Read-only: never sent.
+    pub public_ip: Option<String>,
+    /// Read-only: never sent.
+    pub reason: Option<String>,
+    /// Read-only: never sent.
+    pub region: Option<String>,
+    pub routable: Option<bool>,
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
+    pub security_group: Option<String>,
+    /// Read-only: never sent.
+    pub serialnumber: Option<String>,
+    pub servicepackage: Option<String>,
+    pub snmp_port: Option<i64>,
+    pub ssh_port: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ssh_status: Option<String>,
-    /// `Double`, read-only.
-    pub ns_rx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub systemname: Option<String>,
-    /// `String`, read-only.
+    pub sslvpn_config: Option<i64>,
+    pub sslvpn_total: Option<i64>,
+    /// Length: 1 to 32.
+    pub state: Option<String>,
+    /// Read-only: never sent.
     pub status: Option<String>,
-    /// `String`, read-only.
-    pub zone: Option<String>,
-    /// `String`, read-only.
+    pub std_bw_available: Option<i64>,
+    pub std_bw_config: Option<i64>,
+    pub std_bw_total: Option<i64>,
+    /// Read-only: never sent.
+    pub subnet_id: Option<String>,
+    /// Read-only: never sent.
+    pub sysid: Option<String>,
+    /// Reference type `Double`.
+    pub sysservices: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub system_hardwareversion: Option<String>,
+    /// Read-only: never sent.
+    pub systemname: Option<String>,
+    /// Since `14.1`.
+    pub template_interval: Option<i64>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub tr_task_id: Option<String>,
+    pub trust_id: Option<String>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
+    pub upsince: Option<String>,
+    /// Read-only: never sent.
+    pub uptime: Option<String>,
+    /// Read-only: never sent.
+    pub uuid: Option<String>,
+    pub vcpu_config: Option<i64>,
+    /// Read-only: never sent.
+    pub version: Option<String>,
+    /// Read-only: never sent.
+    pub vm_description: Option<String>,
+    /// Read-only: never sent.
+    pub vm_state: Option<String>,
+    /// Read-only: never sent.
+    pub vpc_id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub lm_serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub instance_id: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
-    /// `Boolean`, read-only.
-    pub diff_exists: Option<bool>,
+    pub vpx_on_cloud: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_sdx: Option<i64>,
+    /// Length: 1 to 256.
+    ///
+    /// Since `14.1`.
+    pub waf_signature_version: Option<String>,
+    /// Read-only: never sent.
+    pub zone: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10307,6 +8960,7 @@ impl rt::Model for Ns {
             195 => self.vpx_on_sdx.as_field(),
             196 => self.waf_signature_version.as_field(),
             197 => self.zone.as_field(),
+            198 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10510,14 +9164,9 @@ impl rt::Model for Ns {
             195 => self.vpx_on_sdx.as_field_mut(),
             196 => self.waf_signature_version.as_field_mut(),
             197 => self.zone.as_field_mut(),
+            198 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ns {
@@ -10617,24 +9266,18 @@ impl Ns {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAppflowParamConfig {
-    /// `Boolean`, read-write.
+    /// Length: 1 to 10.
+    pub httpxforwardedfor: Option<String>,
     pub is_clip: Option<bool>,
-    /// Wire name `observationDomainName`. Type `String`, read-write.
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Wire name `observationDomainID`. Reference type `Double`.
+    pub observation_domain_id: Option<rt::Number>,
+    /// Wire name `observationDomainName`.
     ///
     /// Length: 1 to 256.
     pub observation_domain_name: Option<String>,
-    /// `Integer`, read-write.
     pub template_interval: Option<i64>,
-    /// Wire name `observationDomainID`. Type `Double`, read-write.
-    pub observation_domain_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    pub httpxforwardedfor: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10656,6 +9299,7 @@ impl rt::Model for NsAppflowParamConfig {
             3 => self.observation_domain_id.as_field(),
             4 => self.observation_domain_name.as_field(),
             5 => self.template_interval.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10667,14 +9311,9 @@ impl rt::Model for NsAppflowParamConfig {
             3 => self.observation_domain_id.as_field_mut(),
             4 => self.observation_domain_name.as_field_mut(),
             5 => self.template_interval.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsAppflowParamConfig {
@@ -10727,134 +9366,87 @@ impl NsAppflowParamConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsApplication {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 4096.
-    ///
-    /// Since `14.1`.
-    pub vsvr_name_criteria: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub curclntconnections: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     /// Length: 1 to 255.
-    pub family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 4096.
-    ///
+    pub app_category: Option<String>,
     /// Since `14.1`.
-    pub vsvr_ip_address_criteria: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub app_info_required: Option<bool>,
+    /// Since `14.1`.
+    pub app_name_references_array: Option<Vec<String>>,
     /// Since `14.1`.
     pub app_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 4096.
-    ///
-    /// Since `14.1`.
-    pub svr_name_criteria: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub application_class: Option<String>,
+    pub application_ids: Option<Vec<String>>,
+    pub application_managed: Option<bool>,
     pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub curclntconnections: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Length: 1 to 255.
+    pub family: Option<String>,
+    pub force_delete: Option<bool>,
+    /// Since `14.1`.
+    pub is_migration: Option<bool>,
+    /// Length: 1 to 1024.
+    pub name: Option<String>,
+    pub no_of_auth: Option<String>,
+    pub no_of_cr: Option<String>,
+    pub no_of_cs: Option<String>,
+    pub no_of_gslb: Option<String>,
+    pub no_of_gslbsvc: Option<String>,
+    pub no_of_lb: Option<String>,
+    pub no_of_svc: Option<String>,
+    pub no_of_svcgrp: Option<String>,
+    pub no_of_svr: Option<String>,
+    pub no_of_vpn: Option<String>,
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    pub stylebook_params: Option<String>,
     /// Length: at most 4096.
     ///
     /// Since `14.1`.
     pub svc_port_criteria: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 4096.
     ///
     /// Since `14.1`.
     pub svr_ip_address_criteria: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 4096.
+    ///
+    /// Since `14.1`.
+    pub svr_name_criteria: Option<String>,
+    /// Since `14.1`.
+    pub tags: Option<String>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub tenant_name: Option<String>,
+    /// Reference type `Double`.
     pub throughput_avg: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub user_name: Option<String>,
+    /// Read-only: never sent.
     ///
-    /// Length: 1 to 255.
-    pub app_category: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub user_name_enc: Option<String>,
     /// Length: at most 4096.
     ///
     /// Since `14.1`.
     pub vsvc_port_criteria: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tags: Option<String>,
-    /// `Boolean`, read-write.
-    pub application_managed: Option<bool>,
-    /// `String`, read-write.
-    pub no_of_cs: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_info_required: Option<bool>,
-    /// `String[]`, read-write.
-    pub application_ids: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub stylebook_params: Option<String>,
-    /// `String`, read-write.
-    pub no_of_vpn: Option<String>,
-    /// `String`, read-write.
-    pub no_of_svc: Option<String>,
-    /// `String`, read-write.
-    pub no_of_svcgrp: Option<String>,
-    /// `String`, read-write.
-    pub no_of_gslb: Option<String>,
-    /// `Boolean`, read-write.
-    pub force_delete: Option<bool>,
-    /// `String`, read-write.
-    pub no_of_lb: Option<String>,
-    /// `String`, read-write.
-    pub no_of_cr: Option<String>,
-    /// `String`, read-write.
-    pub no_of_gslbsvc: Option<String>,
-    /// `String`, read-write.
-    pub no_of_auth: Option<String>,
-    /// `String`, read-write.
-    pub no_of_svr: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_name_references_array: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_migration: Option<bool>,
-    /// `app_component[]`, read-write.
-    ///
     /// Since `14.1`.
     pub vsvr_app_components: Option<Vec<crate::adm::system::AppComponent>>,
-    /// `String`, read-only.
-    pub application_class: Option<String>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
+    /// Length: at most 4096.
     ///
     /// Since `14.1`.
-    pub user_name_enc: Option<String>,
-    /// `String`, read-only.
-    pub user_name: Option<String>,
-    /// `String`, read-only.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub tenant_name: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    pub vsvr_ip_address_criteria: Option<String>,
+    /// Length: at most 4096.
+    ///
+    /// Since `14.1`.
+    pub vsvr_name_criteria: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -10946,6 +9538,7 @@ impl rt::Model for NsApplication {
             38 => self.vsvr_app_components.as_field(),
             39 => self.vsvr_ip_address_criteria.as_field(),
             40 => self.vsvr_name_criteria.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10992,14 +9585,9 @@ impl rt::Model for NsApplication {
             38 => self.vsvr_app_components.as_field_mut(),
             39 => self.vsvr_ip_address_criteria.as_field_mut(),
             40 => self.vsvr_name_criteria.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsApplication {
@@ -11101,8 +9689,6 @@ impl NsApplication {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCallhomePollPolicy {
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 30.
     pub polling_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
@@ -11114,20 +9700,16 @@ impl rt::Model for NsCallhomePollPolicy {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.polling_interval.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.polling_interval.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCallhomePollPolicy {
@@ -11180,86 +9762,62 @@ impl NsCallhomePollPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCluster {
-    /// `String`, read-write.
-    pub node_group: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub clusterid: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    pub add_nodegroup: Option<bool>,
+    pub backplane: Option<String>,
+    /// Read-only: never sent.
+    pub clcurstatus: Option<String>,
     /// Length: 1 to 64.
     pub clip: Option<String>,
-    /// Wire name `hostRouteEnabled`. Type `Boolean`, read-write.
+    pub clnodes: Option<String>,
+    /// Read-only: never sent.
+    pub clnumnodes: Option<i64>,
+    /// Range: at least 1.
+    pub clusterid: Option<i64>,
+    /// Read-only: never sent.
+    pub clviewleader: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cpu_usage: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub health: Option<String>,
+    /// Wire name `hostRouteEnabled`.
     ///
     /// Since `14.1`.
     pub host_route_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent. Reference type `Double`.
+    pub http_req: Option<rt::Number>,
+    pub inc_mode: Option<bool>,
+    /// Length: 1 to 64.
+    pub ipaddress: Option<String>,
+    pub iscco: Option<bool>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_usage: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub mgmt_cpu_usage: Option<rt::Number>,
+    pub node_group: Option<String>,
+    pub nodegroup_list: Option<Vec<String>>,
+    pub nodeid: Option<i64>,
+    /// Read-only: never sent.
+    pub operationalstate: Option<String>,
+    /// Length: 1 to 128.
+    pub password: Option<String>,
+    pub preemption: Option<bool>,
+    pub process_local: Option<bool>,
+    /// Length: at most 128.
+    pub profile_name: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rx: Option<rt::Number>,
+    /// Wire name `scheduleId`.
+    pub schedule_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub snip: Option<String>,
-    /// `String`, read-write.
-    pub backplane: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ipaddress: Option<String>,
-    /// `Boolean`, read-write.
-    pub preemption: Option<bool>,
-    /// `Integer`, read-write.
-    pub nodeid: Option<i64>,
-    /// Wire name `scheduleId`. Type `String`, read-write.
-    pub schedule_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub process_local: Option<bool>,
-    /// `Boolean`, read-write.
-    pub iscco: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub inc_mode: Option<bool>,
-    /// `String[]`, read-write.
-    pub nodegroup_list: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    pub add_nodegroup: Option<bool>,
-    /// `String`, read-write.
-    pub clnodes: Option<String>,
-    /// `Double`, read-only.
-    pub rx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub mgmt_cpu_usage: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub clnumnodes: Option<i64>,
-    /// `String`, read-only.
-    pub operationalstate: Option<String>,
-    /// `Double`, read-only.
+    /// Length: 1 to 32.
+    pub state: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     pub tx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub clcurstatus: Option<String>,
-    /// `Double`, read-only.
-    pub http_req: Option<rt::Number>,
-    /// `String`, read-only.
-    pub clviewleader: Option<String>,
-    /// `String`, read-only.
-    pub health: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
-    /// `Double`, read-only.
-    pub cpu_usage: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub memory_usage: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11332,6 +9890,7 @@ impl rt::Model for NsCluster {
             28 => self.snip.as_field(),
             29 => self.state.as_field(),
             30 => self.tx.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11368,14 +9927,9 @@ impl rt::Model for NsCluster {
             28 => self.snip.as_field_mut(),
             29 => self.state.as_field_mut(),
             30 => self.tx.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCluster {
@@ -11463,14 +10017,9 @@ impl NsCluster {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsClusterNodegroup {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub clip: Option<String>,
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub password: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -11485,6 +10034,7 @@ impl rt::Model for NsClusterNodegroup {
             0 => self.clip.as_field(),
             1 => self.name.as_field(),
             2 => self.password.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11493,14 +10043,9 @@ impl rt::Model for NsClusterNodegroup {
             0 => self.clip.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.password.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsClusterNodegroup {
@@ -11553,36 +10098,23 @@ impl NsClusterNodegroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsClusternode {
-    /// `String`, read-write.
-    pub node_group: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub clusterid: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     /// Length: 1 to 64.
     pub clip: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub spotted_config_supported: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub password: Option<String>,
-    /// `Integer`, read-write.
-    pub nodeid: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub clmasterstate: Option<String>,
     /// Length: 1 to 64.
     pub clnodeip: Option<String>,
-    /// `Boolean`, read-write.
+    /// Range: at least 1.
+    pub clusterid: Option<i64>,
     pub iscco: Option<bool>,
-    /// `String`, read-only.
-    pub clmasterstate: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    pub node_group: Option<String>,
+    pub nodeid: Option<i64>,
+    /// Length: 1 to 128.
+    pub password: Option<String>,
+    /// Since `14.1`.
+    pub spotted_config_supported: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11613,6 +10145,7 @@ impl rt::Model for NsClusternode {
             7 => self.nodeid.as_field(),
             8 => self.password.as_field(),
             9 => self.spotted_config_supported.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11628,14 +10161,9 @@ impl rt::Model for NsClusternode {
             7 => self.nodeid.as_field_mut(),
             8 => self.password.as_field_mut(),
             9 => self.spotted_config_supported.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsClusternode {
@@ -11688,16 +10216,12 @@ impl NsClusternode {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCommand {
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
     pub command: Option<String>,
-    /// `Integer`, read-only.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     pub index: Option<i64>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -11717,6 +10241,7 @@ impl rt::Model for NsCommand {
             2 => self.index.as_field(),
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11727,14 +10252,9 @@ impl rt::Model for NsCommand {
             2 => self.index.as_field_mut(),
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCommand {
@@ -11776,11 +10296,8 @@ impl rt::Resource for NsCommand {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsConfigReplicate {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub source_device: Option<String>,
-    /// `String[]`, read-write.
     pub target_device: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -11792,6 +10309,7 @@ impl rt::Model for NsConfigReplicate {
         match index {
             0 => self.source_device.as_field(),
             1 => self.target_device.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11799,14 +10317,9 @@ impl rt::Model for NsConfigReplicate {
         match index {
             0 => self.source_device.as_field_mut(),
             1 => self.target_device.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigReplicate {
@@ -11855,112 +10368,72 @@ impl NsConfigReplicate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsDeviceProfile {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    pub use_global_setting_for_communication_with_ns: Option<bool>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    pub svm_ns_comm: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    pub snmpversion: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub act_id: Option<String>,
     pub cb_profile_name: Option<String>,
-    /// `String`, read-write.
-    pub snmpauthprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub password: Option<String>,
-    /// `String`, read-write.
-    pub snmpprivprotocol: Option<String>,
-    /// `String`, read-write.
-    pub passphrase: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub snmpsecurityname: Option<String>,
-    /// `String`, read-write.
-    pub ssl_private_key: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_port: Option<i64>,
-    /// `String`, read-write.
-    pub ns_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    pub snmpprivpassword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    pub snmpauthpassword: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sync_operation: Option<bool>,
-    /// `String`, read-write.
-    pub ssh_port: Option<String>,
-    /// `String`, read-write.
-    pub ssl_cert: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub https_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub snmpcommunity: Option<String>,
-    /// `String`, read-write.
-    pub snmpsecuritylevel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Mandatory for add.
-    pub username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `14.1`.
-    pub host_username: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `14.1`.
     pub host_password: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 127.
     ///
     /// Since `14.1`.
-    pub max_wait_time_reboot: Option<String>,
-    /// `Boolean`, read-only.
+    pub host_username: Option<String>,
+    /// Since `14.1`.
+    pub http_port: Option<i64>,
+    /// Since `14.1`.
+    pub https_port: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub is_backup: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Read-only: never sent.
     pub is_default: Option<bool>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub act_id: Option<String>,
+    pub max_wait_time_reboot: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Mandatory for add.
+    pub name: Option<String>,
+    pub ns_profile_name: Option<String>,
+    pub passphrase: Option<String>,
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    pub password: Option<String>,
+    /// Length: 8 to 31.
+    pub snmpauthpassword: Option<String>,
+    pub snmpauthprotocol: Option<String>,
+    /// Length: at most 31.
+    pub snmpcommunity: Option<String>,
+    /// Length: 8 to 31.
+    pub snmpprivpassword: Option<String>,
+    pub snmpprivprotocol: Option<String>,
+    pub snmpsecuritylevel: Option<String>,
+    /// Length: at most 31.
+    pub snmpsecurityname: Option<String>,
+    pub snmpversion: Option<String>,
+    pub ssh_port: Option<String>,
+    pub ssl_cert: Option<String>,
+    pub ssl_private_key: Option<String>,
+    /// Length: 1 to 10.
+    pub svm_ns_comm: Option<String>,
+    /// Since `14.1`.
+    pub sync_operation: Option<bool>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 128.
+    pub type_: Option<String>,
+    pub use_global_setting_for_communication_with_ns: Option<bool>,
+    /// Length: 1 to 127.
+    ///
+    /// Mandatory for add.
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12033,6 +10506,7 @@ impl rt::Model for NsDeviceProfile {
             28 => self.type_.as_field(),
             29 => self.use_global_setting_for_communication_with_ns.as_field(),
             30 => self.username.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12069,14 +10543,9 @@ impl rt::Model for NsDeviceProfile {
             28 => self.type_.as_field_mut(),
             29 => self.use_global_setting_for_communication_with_ns.as_field_mut(),
             30 => self.username.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsDeviceProfile {
@@ -12180,16 +10649,11 @@ impl NsDeviceProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEmonPollPolicy {
-    /// `String[]`, read-write.
-    ///
+    pub act_id: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<Vec<String>>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 30.
     pub polling_interval: Option<i64>,
-    /// `String`, read-write.
-    pub act_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12205,6 +10669,7 @@ impl rt::Model for NsEmonPollPolicy {
             0 => self.act_id.as_field(),
             1 => self.ns_ip_address.as_field(),
             2 => self.polling_interval.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12213,14 +10678,9 @@ impl rt::Model for NsEmonPollPolicy {
             0 => self.act_id.as_field_mut(),
             1 => self.ns_ip_address.as_field_mut(),
             2 => self.polling_interval.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEmonPollPolicy {
@@ -12279,18 +10739,12 @@ impl NsEmonPollPolicy {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsEmonSettings {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub emon_on_trap_receive: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub time_after_receive: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
+    /// Since `14.1`.
+    pub emon_on_trap_receive: Option<bool>,
+    /// Since `14.1`.
+    pub time_after_receive: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12306,6 +10760,7 @@ impl rt::Model for NsEmonSettings {
             0 => self.emon_on_trap_receive.as_field(),
             1 => self.id.as_field(),
             2 => self.time_after_receive.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12314,14 +10769,9 @@ impl rt::Model for NsEmonSettings {
             0 => self.emon_on_trap_receive.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.time_after_receive.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEmonSettings {
@@ -12381,24 +10831,17 @@ impl NsEmonSettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsFilterpolicyTemplate {
-    /// `String`, read-write.
-    pub expression: Option<String>,
-    /// `String[]`, read-write.
-    pub device_groups: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub devices: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// Wire name `actionName`. Type `String`, read-write.
+    /// Wire name `actionName`.
     pub action_name: Option<String>,
-    /// `Integer`, read-write.
-    pub priority: Option<i64>,
-    /// `variable_values[]`, read-write.
-    pub variables: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
-    /// Wire name `actionType`. Type `String`, read-write.
+    /// Wire name `actionType`.
     pub action_type: Option<String>,
-    /// `String`, read-write.
+    pub device_groups: Option<Vec<String>>,
+    pub devices: Option<Vec<String>>,
+    pub expression: Option<String>,
     pub name: Option<String>,
+    pub priority: Option<i64>,
+    pub state: Option<String>,
+    pub variables: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12426,6 +10869,7 @@ impl rt::Model for NsFilterpolicyTemplate {
             6 => self.priority.as_field(),
             7 => self.state.as_field(),
             8 => self.variables.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12440,14 +10884,9 @@ impl rt::Model for NsFilterpolicyTemplate {
             6 => self.priority.as_field_mut(),
             7 => self.state.as_field_mut(),
             8 => self.variables.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsFilterpolicyTemplate {
@@ -12503,76 +10942,47 @@ impl NsFilterpolicyTemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsHapairTemplate {
-    /// `String`, read-write.
-    pub mail_profiles: Option<String>,
-    /// `Boolean`, read-write.
-    pub inc_enabled: Option<bool>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// `Integer`, read-write.
-    pub primary_nodeid: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub secondary_ip_address: Option<String>,
-    /// Wire name `configCoordinator`. Type `String`, read-write.
-    pub config_coordinator: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
-    ///
-    /// Since `14.1`.
-    pub secondary_rpcnodepassword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub primary_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub nssecondary_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub nsprimary_ip_address: Option<String>,
-    /// `Boolean`, read-write.
-    pub execute_sequentially: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     /// Length: 1 to 32.
     pub backplane: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub clip: Option<String>,
+    /// Range: at least 1.
+    pub clusterid: Option<i64>,
+    /// Wire name `configCoordinator`.
+    pub config_coordinator: Option<String>,
+    pub execute_sequentially: Option<bool>,
+    pub inc_enabled: Option<bool>,
+    pub mail_profiles: Option<String>,
+    /// Length: at most 128.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub nsprimary_ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub nssecondary_ip_address: Option<String>,
+    /// Length: 1 to 16.
+    pub on_error: Option<String>,
+    /// Length: 1 to 64.
+    pub primary_ip_address: Option<String>,
+    pub primary_nodeid: Option<i64>,
     /// Length: 1 to 127.
     ///
     /// Since `14.1`.
     pub primary_rpcnodepassword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
+    /// Wire name `scheduleId`.
+    pub schedule_id: Option<String>,
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
+    /// Length: 1 to 64.
+    pub secondary_ip_address: Option<String>,
+    pub secondary_nodeid: Option<i64>,
+    /// Length: 1 to 127.
     ///
     /// Since `14.1`.
+    pub secondary_rpcnodepassword: Option<String>,
+    /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub clip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 16.
-    pub on_error: Option<String>,
-    /// Wire name `scheduleId`. Type `String`, read-write.
-    pub schedule_id: Option<String>,
-    /// `Integer`, read-write.
-    pub secondary_nodeid: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub clusterid: Option<i64>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12625,6 +11035,7 @@ impl rt::Model for NsHapairTemplate {
             18 => self.secondary_nodeid.as_field(),
             19 => self.secondary_rpcnodepassword.as_field(),
             20 => self.slack_profile.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12651,14 +11062,9 @@ impl rt::Model for NsHapairTemplate {
             18 => self.secondary_nodeid.as_field_mut(),
             19 => self.secondary_rpcnodepassword.as_field_mut(),
             20 => self.slack_profile.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsHapairTemplate {
@@ -12706,22 +11112,18 @@ impl NsHapairTemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsImage {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Read-only: never sent.
     pub file_size: Option<i64>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12741,6 +11143,7 @@ impl rt::Model for NsImage {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12751,14 +11154,9 @@ impl rt::Model for NsImage {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsImage {
@@ -12826,16 +11224,11 @@ impl NsImage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsInterface {
-    /// `String`, read-write.
     pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    pub nodeid: Option<i64>,
-    /// `Boolean`, read-write.
     pub is_cluster_node: Option<bool>,
-    /// `String[]`, read-write.
-    pub vif_list: Option<Vec<String>>,
-    /// `String[]`, read-write.
+    pub nodeid: Option<i64>,
     pub pif_list: Option<Vec<String>>,
+    pub vif_list: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12855,6 +11248,7 @@ impl rt::Model for NsInterface {
             2 => self.nodeid.as_field(),
             3 => self.pif_list.as_field(),
             4 => self.vif_list.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12865,14 +11259,9 @@ impl rt::Model for NsInterface {
             2 => self.nodeid.as_field_mut(),
             3 => self.pif_list.as_field_mut(),
             4 => self.vif_list.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsInterface {
@@ -12924,32 +11313,30 @@ impl NsInterface {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsL7LatencyConfig {
-    /// Wire name `vserverName`. Type `String`, read-write.
-    ///
-    /// Length: at most 255.
-    pub vserver_name: Option<String>,
-    /// Wire name `l7LatencyThresholdFactor`. Type `Integer`, read-write.
-    pub l7_latency_threshold_factor: Option<i64>,
-    /// Wire name `l7LatencyThresholdNotifyIntetval`. Type `Integer`, read-write.
-    pub l7_latency_threshold_notify_intetval: Option<i64>,
-    /// Wire name `l7LatencyMonitoring`. Type `String`, read-write.
+    /// Wire name `l7LatencyMonitoring`.
     ///
     /// Length: at most 512.
     pub l7_latency_monitoring: Option<String>,
-    /// Wire name `l7LatencyNotifyCount`. Type `Integer`, read-write.
+    /// Wire name `l7LatencyNotifyCount`.
     pub l7_latency_notify_count: Option<i64>,
-    /// Wire name `vserverType`. Type `String`, read-write.
+    /// Wire name `l7LatencyThresholdFactor`.
+    pub l7_latency_threshold_factor: Option<i64>,
+    /// Wire name `l7LatencyThresholdNotifyIntetval`.
+    pub l7_latency_threshold_notify_intetval: Option<i64>,
+    /// Wire name `l7LatencyThresholdWaitInterval`.
+    pub l7_latency_threshold_wait_interval: Option<i64>,
+    /// Wire name `latencyName`. Read-only: never sent.
+    pub latency_name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Wire name `vserverName`.
+    ///
+    /// Length: at most 255.
+    pub vserver_name: Option<String>,
+    /// Wire name `vserverType`.
     ///
     /// Length: 2 to 64.
     pub vserver_type: Option<String>,
-    /// Wire name `l7LatencyThresholdWaitInterval`. Type `Integer`, read-write.
-    pub l7_latency_threshold_wait_interval: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// Wire name `latencyName`. Type `String`, read-only.
-    pub latency_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -12977,6 +11364,7 @@ impl rt::Model for NsL7LatencyConfig {
             6 => self.ns_ip_address.as_field(),
             7 => self.vserver_name.as_field(),
             8 => self.vserver_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12991,14 +11379,9 @@ impl rt::Model for NsL7LatencyConfig {
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.vserver_name.as_field_mut(),
             8 => self.vserver_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsL7LatencyConfig {
@@ -13050,21 +11433,13 @@ impl NsL7LatencyConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsMpxclusterTemplate {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub clip: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub clusterid: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     pub backplane: Option<String>,
-    /// `String`, read-write.
     pub cco: Option<String>,
-    /// `String[]`, read-write.
+    /// Length: 1 to 64.
+    pub clip: Option<String>,
+    /// Range: at least 1.
+    pub clusterid: Option<i64>,
     pub devices: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -13085,6 +11460,7 @@ impl rt::Model for NsMpxclusterTemplate {
             2 => self.clip.as_field(),
             3 => self.clusterid.as_field(),
             4 => self.devices.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13095,14 +11471,9 @@ impl rt::Model for NsMpxclusterTemplate {
             2 => self.clip.as_field_mut(),
             3 => self.clusterid.as_field_mut(),
             4 => self.devices.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsMpxclusterTemplate {
@@ -13151,25 +11522,19 @@ impl NsMpxclusterTemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNetprofile {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
@@ -13192,6 +11557,7 @@ impl rt::Model for NsNetprofile {
             2 => self.name.as_field(),
             3 => self.ns_ip_address.as_field(),
             4 => self.partition_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13202,14 +11568,9 @@ impl rt::Model for NsNetprofile {
             2 => self.name.as_field_mut(),
             3 => self.ns_ip_address.as_field_mut(),
             4 => self.partition_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNetprofile {
@@ -13257,42 +11618,35 @@ impl NsNetprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNetworkInterface {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub description: Option<String>,
     /// Length: 1 to 100.
     pub devicename: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub display_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub errifindiscards: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub nicerrifoutdiscards: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub description: Option<String>,
+    /// Read-only: never sent.
+    pub poll_time: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13324,6 +11678,7 @@ impl rt::Model for NsNetworkInterface {
             8 => self.partition_name.as_field(),
             9 => self.poll_time.as_field(),
             10 => self.state.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13340,14 +11695,9 @@ impl rt::Model for NsNetworkInterface {
             8 => self.partition_name.as_field_mut(),
             9 => self.poll_time.as_field_mut(),
             10 => self.state.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNetworkInterface {
@@ -13396,60 +11746,46 @@ impl NsNetworkInterface {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsAppflowcollector {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 20.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub transport: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Length: 1 to 20.
     ///
     /// Since `14.1`.
     pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub netprofile: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub port: Option<i64>,
+    /// Length: 1 to 10.
     ///
     /// Since `14.1`.
-    pub netprofile: Option<String>,
+    pub state: Option<String>,
+    /// Length: 1 to 20.
+    ///
+    /// Since `14.1`.
+    pub transport: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13481,6 +11817,7 @@ impl rt::Model for NsNsAppflowcollector {
             8 => self.port.as_field(),
             9 => self.state.as_field(),
             10 => self.transport.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13497,14 +11834,9 @@ impl rt::Model for NsNsAppflowcollector {
             8 => self.port.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.transport.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsAppflowcollector {
@@ -13552,68 +11884,41 @@ impl NsNsAppflowcollector {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsAppflowparam {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpdomain: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpuseragent: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpmethod: Option<String>,
-    /// Wire name `observationdomainName`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 1024.
-    pub observationdomain_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub events: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub aaausername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub auditlogs: Option<String>,
+    /// Since `14.1`.
+    pub events: Option<String>,
     /// Length: 1 to 10.
     ///
     /// Since `14.1`.
     pub httpcookie: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub metrics: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub httpdomain: Option<String>,
     /// Since `14.1`.
-    pub auditlogs: Option<String>,
-    /// `Integer`, read-write.
-    pub template_interval: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub observationdomainid: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub urlcategory: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub securityinsighttraffic: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub httpmethod: Option<String>,
     /// Length: 1 to 10.
     ///
     /// Since `14.1`.
     pub httpquerywithurl: Option<String>,
+    /// Since `14.1`.
+    pub httpuseragent: Option<String>,
+    /// Length: 1 to 10.
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub metrics: Option<String>,
+    /// Wire name `observationdomainName`.
+    ///
+    /// Length: 1 to 1024.
+    pub observationdomain_name: Option<String>,
+    /// Length: 1 to 256.
+    pub observationdomainid: Option<String>,
+    /// Since `14.1`.
+    pub securityinsighttraffic: Option<String>,
+    pub template_interval: Option<i64>,
+    /// Since `14.1`.
+    pub urlcategory: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13653,6 +11958,7 @@ impl rt::Model for NsNsAppflowparam {
             12 => self.securityinsighttraffic.as_field(),
             13 => self.template_interval.as_field(),
             14 => self.urlcategory.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13673,14 +11979,9 @@ impl rt::Model for NsNsAppflowparam {
             12 => self.securityinsighttraffic.as_field_mut(),
             13 => self.template_interval.as_field_mut(),
             14 => self.urlcategory.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsAppflowparam {
@@ -13728,58 +12029,43 @@ impl NsNsAppflowparam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsIp {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Mandatory for add.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Mandatory for add.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub mgmtaccess: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Mandatory for add.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Mandatory for add.
+    pub ipaddress: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub mgmtaccess: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Mandatory for add.
+    pub netmask: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Mandatory for add.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub partition_name: Option<String>,
+    pub save_config: Option<bool>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub state: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 64.
     ///
     /// Mandatory for add.
     pub type_: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub partition_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13809,6 +12095,7 @@ impl rt::Model for NsNsIp {
             7 => self.save_config.as_field(),
             8 => self.state.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13824,14 +12111,9 @@ impl rt::Model for NsNsIp {
             7 => self.save_config.as_field_mut(),
             8 => self.state.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsIp {
@@ -13884,36 +12166,25 @@ impl NsNsIp {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsIpv6 {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ipv6address: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    pub scope: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub ipv6address: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
+    pub scope: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub state: Option<String>,
+    /// Wire name `type`.
+    pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -13937,6 +12208,7 @@ impl rt::Model for NsNsIpv6 {
             4 => self.scope.as_field(),
             5 => self.state.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13949,14 +12221,9 @@ impl rt::Model for NsNsIpv6 {
             4 => self.scope.as_field_mut(),
             5 => self.state.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsIpv6 {
@@ -13998,54 +12265,30 @@ impl rt::Resource for NsNsIpv6 {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsMode {
-    /// `Boolean`, read-write.
-    pub pmtud: Option<bool>,
-    /// `Boolean`, read-write.
-    pub mediaclassification: Option<bool>,
-    /// `Boolean`, read-write.
-    pub rise_rhi: Option<bool>,
-    /// `Boolean`, read-write.
-    pub iradv: Option<bool>,
-    /// `Boolean`, read-write.
-    pub sradv6: Option<bool>,
-    /// `Boolean`, read-write.
-    pub l2: Option<bool>,
-    /// `Boolean`, read-write.
     pub bridgebpdus: Option<bool>,
-    /// `Boolean`, read-write.
-    pub sradv: Option<bool>,
-    /// `Boolean`, read-write.
-    pub usnip: Option<bool>,
-    /// `Boolean`, read-write.
-    pub usip: Option<bool>,
-    /// `Boolean`, read-write.
-    pub fr: Option<bool>,
-    /// `Boolean`, read-write.
     pub cka: Option<bool>,
-    /// `Boolean`, read-write.
-    pub tcpb: Option<bool>,
-    /// `Boolean`, read-write.
-    pub l3: Option<bool>,
-    /// `Boolean`, read-write.
     pub dradv: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub dradv6: Option<bool>,
+    pub edge: Option<bool>,
+    pub fr: Option<bool>,
+    pub iradv: Option<bool>,
+    pub l2: Option<bool>,
+    pub l3: Option<bool>,
+    pub mbf: Option<bool>,
+    pub mediaclassification: Option<bool>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `Boolean`, read-write.
-    pub mbf: Option<bool>,
-    /// `Boolean`, read-write.
-    pub dradv6: Option<bool>,
-    /// `Boolean`, read-write.
-    pub ulfd: Option<bool>,
-    /// `String[]`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address_arr: Option<Vec<String>>,
-    /// `Boolean`, read-write.
+    pub pmtud: Option<bool>,
     pub rise_apbr: Option<bool>,
-    /// `Boolean`, read-write.
-    pub edge: Option<bool>,
+    pub rise_rhi: Option<bool>,
+    pub sradv: Option<bool>,
+    pub sradv6: Option<bool>,
+    pub tcpb: Option<bool>,
+    pub ulfd: Option<bool>,
+    pub usip: Option<bool>,
+    pub usnip: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14099,6 +12342,7 @@ impl rt::Model for NsNsMode {
             19 => self.ulfd.as_field(),
             20 => self.usip.as_field(),
             21 => self.usnip.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14126,14 +12370,9 @@ impl rt::Model for NsNsMode {
             19 => self.ulfd.as_field_mut(),
             20 => self.usip.as_field_mut(),
             21 => self.usnip.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsMode {
@@ -14181,14 +12420,10 @@ impl NsNsMode {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsRollbackcmd {
-    /// `String`, read-write.
     pub command: Option<String>,
-    /// `String`, read-write.
-    pub rollback_command: Option<String>,
-    /// `String`, read-write.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
     pub response: Option<String>,
+    pub rollback_command: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14206,6 +12441,7 @@ impl rt::Model for NsNsRollbackcmd {
             1 => self.ns_ip_address.as_field(),
             2 => self.response.as_field(),
             3 => self.rollback_command.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14215,14 +12451,9 @@ impl rt::Model for NsNsRollbackcmd {
             1 => self.ns_ip_address.as_field_mut(),
             2 => self.response.as_field_mut(),
             3 => self.rollback_command.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsRollbackcmd {
@@ -14270,16 +12501,14 @@ impl NsNsRollbackcmd {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsRunningconfig {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub withdefaults: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
+    /// Read-only: never sent.
+    pub withdefaults: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14297,6 +12526,7 @@ impl rt::Model for NsNsRunningconfig {
             1 => self.partition_name.as_field(),
             2 => self.response.as_field(),
             3 => self.withdefaults.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14306,14 +12536,9 @@ impl rt::Model for NsNsRunningconfig {
             1 => self.partition_name.as_field_mut(),
             2 => self.response.as_field_mut(),
             3 => self.withdefaults.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsRunningconfig {
@@ -14361,11 +12586,9 @@ impl NsNsRunningconfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsSavedconfig {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub response: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -14377,6 +12600,7 @@ impl rt::Model for NsNsSavedconfig {
         match index {
             0 => self.ns_ip_address.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14384,14 +12608,9 @@ impl rt::Model for NsNsSavedconfig {
         match index {
             0 => self.ns_ip_address.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsSavedconfig {
@@ -14439,12 +12658,9 @@ impl NsNsSavedconfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsNsTimeout {
-    /// `Integer`, read-write.
-    pub timeout: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
+    pub timeout: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14455,6 +12671,7 @@ impl rt::Model for NsNsTimeout {
         match index {
             0 => self.ns_ip_address.as_field(),
             1 => self.timeout.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14462,14 +12679,9 @@ impl rt::Model for NsNsTimeout {
         match index {
             0 => self.ns_ip_address.as_field_mut(),
             1 => self.timeout.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsTimeout {
@@ -14521,18 +12733,15 @@ impl NsNsTimeout {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsPartition {
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_id: Option<String>,
-    /// `String`, read-only.
-    pub partitionmac: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    pub partitionmac: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14552,6 +12761,7 @@ impl rt::Model for NsPartition {
             2 => self.partition_id.as_field(),
             3 => self.partition_name.as_field(),
             4 => self.partitionmac.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14562,14 +12772,9 @@ impl rt::Model for NsPartition {
             2 => self.partition_id.as_field_mut(),
             3 => self.partition_name.as_field_mut(),
             4 => self.partitionmac.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsPartition {
@@ -14617,16 +12822,11 @@ impl NsPartition {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsPollData {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 100.
     pub counter_group: Option<String>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    pub id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14642,6 +12842,7 @@ impl rt::Model for NsPollData {
             0 => self.counter_group.as_field(),
             1 => self.device_ip_address.as_field(),
             2 => self.id.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14650,14 +12851,9 @@ impl rt::Model for NsPollData {
             0 => self.counter_group.as_field_mut(),
             1 => self.device_ip_address.as_field_mut(),
             2 => self.id.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsPollData {
@@ -14713,86 +12909,55 @@ impl NsPollData {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsPreUpgrade {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     /// Since `14.1`.
     pub build_image_error: Option<String>,
-    /// `String`, read-write.
-    pub user_custom_info_details: Option<String>,
-    /// `String`, read-write.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub config_error: Option<String>,
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub connectivity_error: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_check_details: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secondary_config_error: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 32.
-    ///
-    /// Since `14.1`.
-    pub ha_master_state: Option<String>,
-    /// `String`, read-write.
-    pub disk_space_error_details: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub connectivity_error_details: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub image_var_nsinstall: Option<String>,
-    /// `String`, read-write.
     pub disk_space_error: Option<String>,
-    /// `String`, read-write.
+    pub disk_space_error_details: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub config_error: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 64.
-    ///
-    /// Since `14.1`.
-    pub policy_check: Option<String>,
-    /// `String`, read-write.
-    pub user_custom_info: Option<String>,
-    /// `String`, read-write.
-    pub hardware_error_details: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
     /// Length: at most 64.
     ///
     /// Since `14.1`.
     pub ha_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub hardware_error: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 32.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
+    pub ha_master_state: Option<String>,
+    pub hardware_error: Option<String>,
+    pub hardware_error_details: Option<String>,
+    /// Since `14.1`.
+    pub image_var_nsinstall: Option<String>,
+    pub ip_address: Option<String>,
+    /// Length: at most 64.
     ///
+    /// Since `14.1`.
+    pub policy_check: Option<String>,
+    /// Since `14.1`.
+    pub policy_check_details: Option<String>,
     /// Since `14.1`.
     pub primary_config_error: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub secondary_config_error: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub uname: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
+    pub user_custom_info: Option<String>,
+    pub user_custom_info_details: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14846,6 +13011,7 @@ impl rt::Model for NsPreUpgrade {
             19 => self.uname.as_field(),
             20 => self.user_custom_info.as_field(),
             21 => self.user_custom_info_details.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14873,14 +13039,9 @@ impl rt::Model for NsPreUpgrade {
             19 => self.uname.as_field_mut(),
             20 => self.user_custom_info.as_field_mut(),
             21 => self.user_custom_info_details.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsPreUpgrade {
@@ -14936,16 +13097,14 @@ impl NsPreUpgrade {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSaveConfig {
-    /// `String[]`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub act_id: Option<String>,
     /// Length: 1 to 1024.
     ///
     /// Mandatory for add.
     pub ns_ip_address_arr: Option<Vec<String>>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub act_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -14956,6 +13115,7 @@ impl rt::Model for NsSaveConfig {
         match index {
             0 => self.act_id.as_field(),
             1 => self.ns_ip_address_arr.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14963,14 +13123,9 @@ impl rt::Model for NsSaveConfig {
         match index {
             0 => self.act_id.as_field_mut(),
             1 => self.ns_ip_address_arr.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSaveConfig {
@@ -15024,52 +13179,32 @@ impl NsSaveConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSnmpConfig {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
-    /// Mandatory for add.
-    pub snmpversion: Option<String>,
-    /// `String`, read-write.
-    pub snmpauthprotocol: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Length: at most 64.
-    pub ns_ip_address_arr: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub snmpprivprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub snmpcommunity: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub act_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Mandatory for add.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub trapdestination: Option<String>,
-    /// `String`, read-write.
-    pub snmpsecuritylevel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub snmpsecurityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    pub snmpprivpassword: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Length: at most 64.
+    pub ns_ip_address_arr: Option<Vec<String>>,
+    pub save_config: Option<bool>,
     /// Length: 8 to 31.
     pub snmpauthpassword: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub act_id: Option<String>,
+    pub snmpauthprotocol: Option<String>,
+    /// Length: at most 31.
+    pub snmpcommunity: Option<String>,
+    /// Length: 8 to 31.
+    pub snmpprivpassword: Option<String>,
+    pub snmpprivprotocol: Option<String>,
+    pub snmpsecuritylevel: Option<String>,
+    /// Length: at most 31.
+    pub snmpsecurityname: Option<String>,
+    /// Mandatory for add.
+    pub snmpversion: Option<String>,
+    pub state: Option<String>,
+    pub trapdestination: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15108,6 +13243,7 @@ impl rt::Model for NsSnmpConfig {
             11 => self.snmpversion.as_field(),
             12 => self.state.as_field(),
             13 => self.trapdestination.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15127,14 +13263,9 @@ impl rt::Model for NsSnmpConfig {
             11 => self.snmpversion.as_field_mut(),
             12 => self.state.as_field_mut(),
             13 => self.trapdestination.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSnmpConfig {
@@ -15201,44 +13332,32 @@ impl NsSnmpConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslcipherBinding {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherpriority: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ciphergroupname: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub ciphername: Option<String>,
+    /// Since `14.1`.
+    pub cipherpriority: Option<i64>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub hexcode: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hexcode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ciphername: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub display_name: Option<String>,
+    pub poll_time: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15266,6 +13385,7 @@ impl rt::Model for NsSslcipherBinding {
             6 => self.ns_ip_address.as_field(),
             7 => self.partition_name.as_field(),
             8 => self.poll_time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15280,14 +13400,9 @@ impl rt::Model for NsSslcipherBinding {
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.partition_name.as_field_mut(),
             8 => self.poll_time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslcipherBinding {
@@ -15336,76 +13451,48 @@ impl NsSslcipherBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslparameter {
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub defaultprofile: Option<bool>,
+    /// Since `14.1`.
+    pub denysslreneg: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub sendclosenotify: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
     /// Since `14.1`.
     pub dropreqwithnohostheader: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub encrypttriggerpktcount: Option<i64>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub insertionencoding: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushflag: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub denysslreneg: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub quantumsize: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushenctriggertimeout: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssltriggertimeout: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub strictcachecks: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub encrypttriggerpktcount: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snihttphostmatch: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub insertionencoding: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub defaultprofile: Option<bool>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub display_name: Option<String>,
+    pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub pushenctriggertimeout: Option<i64>,
+    /// Since `14.1`.
+    pub pushflag: Option<i64>,
+    /// Since `14.1`.
+    pub quantumsize: Option<i64>,
+    /// Since `14.1`.
+    pub sendclosenotify: Option<String>,
+    /// Since `14.1`.
+    pub snihttphostmatch: Option<String>,
+    /// Since `14.1`.
+    pub ssltriggertimeout: Option<i64>,
+    /// Since `14.1`.
+    pub strictcachecks: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15449,6 +13536,7 @@ impl rt::Model for NsSslparameter {
             14 => self.snihttphostmatch.as_field(),
             15 => self.ssltriggertimeout.as_field(),
             16 => self.strictcachecks.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15471,14 +13559,9 @@ impl rt::Model for NsSslparameter {
             14 => self.snihttphostmatch.as_field_mut(),
             15 => self.ssltriggertimeout.as_field_mut(),
             16 => self.strictcachecks.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslparameter {
@@ -15523,251 +13606,134 @@ impl NsSslparameter {
 /// - URL: `/nitro/v2/config/ns_sslprofile`
 /// - Key: none
 /// - Operations: `get`
+/// - Bindings: [`NsSslprofileCipherBinding`]
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslprofile {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushenctrigger: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhekeyexchangewithpsk: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dropreqwithnohostheader: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hsts: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssllogprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub zerorttearlydata: Option<String>,
-    /// `Boolean`, read-write.
-    pub tls10: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslimaxsessperserver: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslredirect: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslireneg: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientauthuseboundcachain: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tls13sessionticketsperauthcontext: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub encrypttriggerpktcount: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tls13: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub strictcachecks: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhcount: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub includesubdomains: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushenctriggertimeout: Option<i64>,
-    /// `Boolean`, read-write.
-    pub ssl3: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub maxage: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessreuse: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cleartextport: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketkeyrefresh: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssliocspcheck: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub strictsigdigestcheck: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherredirect: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sesstimeout: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ersacount: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snienable: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslinterception: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub allowextendedmastersecret: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticket: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushflag: Option<i64>,
-    /// `Boolean`, read-write.
-    pub ersa: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhfile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientcert: Option<String>,
-    /// `Boolean`, read-write.
-    pub dh: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketkeydata: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sendclosenotify: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub commonname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub preload: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientauth: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub prevsessionkeylifetime: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketlifetime: Option<i64>,
-    /// `Boolean`, read-write.
-    pub tls12: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub insertionencoding: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snihttphostmatch: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub redirectportrewrite: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub quantumsize: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub alpnprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub cipherredirect: Option<String>,
+    /// Since `14.1`.
+    pub cipherurl: Option<String>,
+    /// Since `14.1`.
+    pub cleartextport: Option<String>,
+    /// Since `14.1`.
+    pub clientauth: Option<String>,
+    /// Since `14.1`.
+    pub clientauthuseboundcachain: Option<String>,
+    /// Since `14.1`.
+    pub clientcert: Option<String>,
+    /// Since `14.1`.
+    pub commonname: Option<String>,
     /// Since `14.1`.
     pub denysslreneg: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub dh: Option<bool>,
     /// Since `14.1`.
-    pub serverauth: Option<String>,
-    /// `Boolean`, read-write.
-    pub ssl2: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub dhcount: Option<i64>,
     /// Since `14.1`.
-    pub ocspstapling: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub dhekeyexchangewithpsk: Option<String>,
     /// Since `14.1`.
-    pub skipclientcertpolicycheck: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssltriggertimeout: Option<i64>,
-    /// `Boolean`, read-write.
-    pub tls11: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionkeylifetime: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub dhfile: Option<String>,
     /// Since `14.1`.
     pub dhkeyexpsizelimit: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub dropreqwithnohostheader: Option<String>,
+    /// Since `14.1`.
+    pub encrypttriggerpktcount: Option<i64>,
+    pub ersa: Option<bool>,
+    /// Since `14.1`.
+    pub ersacount: Option<i64>,
+    /// Since `14.1`.
+    pub hsts: Option<bool>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub includesubdomains: Option<bool>,
+    /// Since `14.1`.
+    pub insertionencoding: Option<String>,
+    /// Since `14.1`.
+    pub maxage: Option<i64>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub ocspstapling: Option<String>,
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub preload: Option<String>,
+    /// Since `14.1`.
+    pub prevsessionkeylifetime: Option<i64>,
+    /// Since `14.1`.
+    pub pushenctrigger: Option<String>,
+    /// Since `14.1`.
+    pub pushenctriggertimeout: Option<i64>,
+    /// Since `14.1`.
+    pub pushflag: Option<i64>,
+    /// Since `14.1`.
+    pub quantumsize: Option<i64>,
+    /// Since `14.1`.
+    pub redirectportrewrite: Option<String>,
+    /// Since `14.1`.
+    pub sendclosenotify: Option<String>,
+    /// Since `14.1`.
+    pub serverauth: Option<String>,
+    /// Since `14.1`.
+    pub sessionkeylifetime: Option<i64>,
+    /// Since `14.1`.
+    pub sessionticket: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketkeydata: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketkeyrefresh: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketlifetime: Option<i64>,
+    /// Since `14.1`.
+    pub sessreuse: Option<String>,
+    /// Since `14.1`.
+    pub sesstimeout: Option<i64>,
+    /// Since `14.1`.
+    pub skipclientcertpolicycheck: Option<String>,
+    /// Since `14.1`.
+    pub snienable: Option<String>,
+    /// Since `14.1`.
+    pub snihttphostmatch: Option<String>,
+    pub ssl2: Option<bool>,
+    pub ssl3: Option<bool>,
+    /// Since `14.1`.
+    pub sslimaxsessperserver: Option<i64>,
+    /// Since `14.1`.
+    pub sslinterception: Option<String>,
+    /// Since `14.1`.
+    pub ssliocspcheck: Option<String>,
+    /// Since `14.1`.
+    pub sslireneg: Option<String>,
+    /// Since `14.1`.
+    pub ssllogprofile: Option<String>,
+    /// Since `14.1`.
+    pub sslredirect: Option<String>,
+    /// Since `14.1`.
+    pub ssltriggertimeout: Option<i64>,
+    /// Since `14.1`.
+    pub strictcachecks: Option<String>,
+    /// Since `14.1`.
+    pub strictsigdigestcheck: Option<bool>,
+    pub tls10: Option<bool>,
+    pub tls11: Option<bool>,
+    pub tls12: Option<bool>,
+    /// Since `14.1`.
+    pub tls13: Option<bool>,
+    /// Since `14.1`.
+    pub tls13sessionticketsperauthcontext: Option<i64>,
+    /// Since `14.1`.
+    pub zerorttearlydata: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -15909,6 +13875,7 @@ impl rt::Model for NsSslprofile {
             63 => self.tls13.as_field(),
             64 => self.tls13sessionticketsperauthcontext.as_field(),
             65 => self.zerorttearlydata.as_field(),
+            66 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15980,14 +13947,9 @@ impl rt::Model for NsSslprofile {
             63 => self.tls13.as_field_mut(),
             64 => self.tls13sessionticketsperauthcontext.as_field_mut(),
             65 => self.zerorttearlydata.as_field_mut(),
+            66 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslprofile {
@@ -16036,40 +13998,30 @@ impl NsSslprofile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslprofileCipherBinding {
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub ciphername: Option<String>,
+    /// Since `14.1`.
+    pub cipherpriority: Option<i64>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ciphername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub profilename: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherpriority: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub profilename: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16095,6 +14047,7 @@ impl rt::Model for NsSslprofileCipherBinding {
             5 => self.partition_name.as_field(),
             6 => self.poll_time.as_field(),
             7 => self.profilename.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16108,14 +14061,9 @@ impl rt::Model for NsSslprofileCipherBinding {
             5 => self.partition_name.as_field_mut(),
             6 => self.poll_time.as_field_mut(),
             7 => self.profilename.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslprofileCipherBinding {
@@ -16164,40 +14112,30 @@ impl NsSslprofileCipherBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslvserverCipherBinding {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub ciphername: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub cipherpriority: Option<i64>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherpriority: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslvserver: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub sslvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16223,6 +14161,7 @@ impl rt::Model for NsSslvserverCipherBinding {
             5 => self.partition_name.as_field(),
             6 => self.poll_time.as_field(),
             7 => self.sslvserver.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16236,14 +14175,9 @@ impl rt::Model for NsSslvserverCipherBinding {
             5 => self.partition_name.as_field_mut(),
             6 => self.poll_time.as_field_mut(),
             7 => self.sslvserver.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslvserverCipherBinding {
@@ -16291,20 +14225,20 @@ impl NsSslvserverCipherBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSummary {
-    /// `String`, read-only.
-    pub category_type: Option<String>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `Double`, read-only.
-    pub value: Option<rt::Number>,
-    /// `String`, read-only.
-    pub subcategory_name: Option<String>,
-    /// `String`, read-only.
-    pub subcategory_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub category_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub category_type: Option<String>,
+    /// Read-only: never sent.
     pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub subcategory_name: Option<String>,
+    /// Read-only: never sent.
+    pub subcategory_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub value: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16328,6 +14262,7 @@ impl rt::Model for NsSummary {
             4 => self.subcategory_name.as_field(),
             5 => self.subcategory_type.as_field(),
             6 => self.value.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16340,14 +14275,9 @@ impl rt::Model for NsSummary {
             4 => self.subcategory_name.as_field_mut(),
             5 => self.subcategory_type.as_field_mut(),
             6 => self.value.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSummary {
@@ -16395,38 +14325,24 @@ impl NsSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSyslogConfig {
-    /// `String`, read-write.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub facility: Option<String>,
-    /// `Boolean`, read-write.
-    pub critical: Option<bool>,
-    /// `Boolean`, read-write.
-    pub informational: Option<bool>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `Boolean`, read-write.
-    pub error: Option<bool>,
-    /// `Boolean`, read-write.
-    pub all: Option<bool>,
-    /// `String`, read-write.
-    pub destination_ip: Option<String>,
-    /// `Boolean`, read-write.
-    pub emergency: Option<bool>,
-    /// `Boolean`, read-write.
-    pub none: Option<bool>,
-    /// `Boolean`, read-write.
-    pub notice: Option<bool>,
-    /// `Boolean`, read-write.
-    pub alert: Option<bool>,
-    /// `Boolean`, read-write.
-    pub debug: Option<bool>,
-    /// `Boolean`, read-write.
-    pub warning: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub act_id: Option<String>,
+    pub alert: Option<bool>,
+    pub all: Option<bool>,
+    pub critical: Option<bool>,
+    pub debug: Option<bool>,
+    pub destination_ip: Option<String>,
+    pub emergency: Option<bool>,
+    pub error: Option<bool>,
+    pub facility: Option<String>,
+    pub informational: Option<bool>,
+    pub none: Option<bool>,
+    pub notice: Option<bool>,
+    pub state: Option<String>,
+    pub warning: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16466,6 +14382,7 @@ impl rt::Model for NsSyslogConfig {
             12 => self.ns_ip_address.as_field(),
             13 => self.state.as_field(),
             14 => self.warning.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16486,14 +14403,9 @@ impl rt::Model for NsSyslogConfig {
             12 => self.ns_ip_address.as_field_mut(),
             13 => self.state.as_field_mut(),
             14 => self.warning.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSyslogConfig {
@@ -16556,42 +14468,29 @@ impl NsSyslogConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSyslogTask {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 16.
-    pub on_error: Option<String>,
-    /// `variable_values[]`, read-write.
-    pub variables: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
-    /// Wire name `scheduleOptions`. Type `String`, read-write.
-    pub schedule_options: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub device_groups: Option<Vec<String>>,
+    pub devices: Option<Vec<String>>,
+    pub execute_sequentially: Option<bool>,
     /// Length: 1 to 64.
     ///
     /// Mandatory for add.
     pub ip_address: Option<String>,
-    /// `String[]`, read-write.
-    pub device_groups: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub devices: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    pub execute_sequentially: Option<bool>,
-    /// Wire name `scheduleTimes`. Type `String`, read-write.
-    pub schedule_times: Option<String>,
-    /// `Integer`, read-write.
-    pub tz_offset: Option<i64>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// Wire name `scheduleType`. Type `String`, read-write.
-    pub schedule_type: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 16.
+    pub on_error: Option<String>,
     /// Mandatory for add.
     pub port: Option<i64>,
+    /// Wire name `scheduleOptions`.
+    pub schedule_options: Option<String>,
+    /// Wire name `scheduleTimes`.
+    pub schedule_times: Option<String>,
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
+    /// Wire name `scheduleType`.
+    pub schedule_type: Option<String>,
+    pub tz_offset: Option<i64>,
+    pub variables: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16627,6 +14526,7 @@ impl rt::Model for NsSyslogTask {
             10 => self.schedule_type.as_field(),
             11 => self.tz_offset.as_field(),
             12 => self.variables.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16645,14 +14545,9 @@ impl rt::Model for NsSyslogTask {
             10 => self.schedule_type.as_field_mut(),
             11 => self.tz_offset.as_field_mut(),
             12 => self.variables.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSyslogTask {
@@ -16722,154 +14617,95 @@ impl NsSyslogTask {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsUpgrade {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mode: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub doc_file: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_pre_post_upgrade_script_same: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cleanup_unsupported_policy: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 10.
-    ///
-    /// Since `14.1`.
-    pub issu_migration_timeout: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// Wire name `scheduleId`. Type `String`, read-write.
-    pub schedule_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_issu_enabled: Option<bool>,
-    /// `String[]`, read-write.
-    pub ns_ip_address_arr: Option<Vec<String>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub second_failover_enabled: Option<bool>,
-    /// `String[]`, read-write.
-    pub device_groups: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub ha_node2_devices: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub adc_cloud_image_id: Option<String>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub default_configdiff_template: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub post_upgrade_script: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_pre_post_upgrade_pre_failover_script_same: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_post_upgrade_script_selected: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub adc_cloud_image_version: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub is_pre_upgrade_script_selected: Option<bool>,
-    /// `Boolean`, read-write.
-    pub do_cleanup: Option<bool>,
-    /// `String`, read-write.
-    pub mail_profiles: Option<String>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub cleanup_unsupported_policy: Option<bool>,
+    /// Since `14.1`.
+    pub default_configdiff_template: Option<Vec<String>>,
     /// Since `14.1`.
     pub delay_ha_failover: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_post_upgrade_pre_failover_script_selected: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
+    pub device_groups: Option<Vec<String>>,
     /// Since `14.1`.
     pub disable_build_image_upload_to_primary: Option<bool>,
-    /// `Boolean`, read-write.
     pub do_backup: Option<bool>,
-    /// `String`, read-write.
+    pub do_cleanup: Option<bool>,
+    /// Length: 1 to 128.
+    pub doc_file: Option<String>,
+    pub ha_node2_devices: Option<Vec<String>>,
+    pub ha_two_phase_upgrade: Option<bool>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Length: at most 128.
+    pub image_name: Option<String>,
+    /// Since `14.1`.
+    pub is_issu_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub is_post_upgrade_pre_failover_script_selected: Option<bool>,
+    /// Since `14.1`.
+    pub is_post_upgrade_script_selected: Option<bool>,
+    /// Since `14.1`.
+    pub is_pre_post_upgrade_pre_failover_script_same: Option<bool>,
+    /// Since `14.1`.
+    pub is_pre_post_upgrade_script_same: Option<bool>,
+    /// Since `14.1`.
+    pub is_pre_upgrade_script_selected: Option<bool>,
+    /// Since `14.1`.
+    pub is_remote_download: Option<bool>,
+    /// Since `14.1`.
+    pub is_skip_upload_image: Option<bool>,
+    /// Range: at least 10.
     ///
+    /// Since `14.1`.
+    pub issu_migration_timeout: Option<i64>,
+    pub mail_profiles: Option<String>,
+    /// Since `14.1`.
+    pub mode: Option<i64>,
+    /// Length: at most 128.
+    pub name: Option<String>,
+    pub ns_ip_address_arr: Option<Vec<String>>,
     /// Length: at most 128.
     ///
     /// Since `14.1`.
     pub post_upgrade_pre_failover_script: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 128.
-    pub image_name: Option<String>,
-    /// `Boolean`, read-write.
     ///
     /// Since `14.1`.
+    pub post_upgrade_script: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub pre_upgrade_script: Option<String>,
+    /// Since `14.1`.
     pub saveconfig_enabled: Option<bool>,
-    /// Wire name `scheduleTimesEpoch2`. Type `String`, read-write.
+    /// Wire name `scheduleId`.
+    pub schedule_id: Option<String>,
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
+    /// Wire name `scheduleTimesEpoch2`.
     pub schedule_times_epoch2: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub second_failover_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub tasklog_id: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: at most 64.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
-    /// `Boolean`, read-write.
-    pub ha_two_phase_upgrade: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub pre_upgrade_script: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_skip_upload_image: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_remote_download: Option<bool>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub tasklog_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -16957,6 +14793,7 @@ impl rt::Model for NsUpgrade {
             36 => self.slack_profile.as_field(),
             37 => self.tasklog_id.as_field(),
             38 => self.type_.as_field(),
+            39 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17001,14 +14838,9 @@ impl rt::Model for NsUpgrade {
             36 => self.slack_profile.as_field_mut(),
             37 => self.tasklog_id.as_field_mut(),
             38 => self.type_.as_field_mut(),
+            39 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsUpgrade {
@@ -17079,12 +14911,8 @@ impl NsUpgrade {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVersion {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 78.
     pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -17097,6 +14925,7 @@ impl rt::Model for NsVersion {
         match index {
             0 => self.ip_address.as_field(),
             1 => self.version.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17104,14 +14933,9 @@ impl rt::Model for NsVersion {
         match index {
             0 => self.ip_address.as_field_mut(),
             1 => self.version.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVersion {
@@ -17159,14 +14983,11 @@ impl NsVersion {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerCsBindings {
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub csvserver_lbvserver_binding: Option<Vec<String>>,
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String[]`, read-only.
-    pub csvserver_lbvserver_binding: Option<Vec<String>>,
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17182,6 +15003,7 @@ impl rt::Model for NsVisualizerCsBindings {
             0 => self.csvserver_lbvserver_binding.as_field(),
             1 => self.ip_address.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17190,14 +15012,9 @@ impl rt::Model for NsVisualizerCsBindings {
             0 => self.csvserver_lbvserver_binding.as_field_mut(),
             1 => self.ip_address.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerCsBindings {
@@ -17245,7 +15062,7 @@ impl NsVisualizerCsBindings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerCsvserver {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -17256,20 +15073,16 @@ impl rt::Model for NsVisualizerCsvserver {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerCsvserver {
@@ -17317,18 +15130,15 @@ impl NsVisualizerCsvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerGslbBindings {
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub gslbdomain_gslbservice_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub gslbdomain_gslbvserver_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub gslbdomain_lbmonitor_binding: Option<Vec<String>>,
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String[]`, read-only.
-    pub gslbdomain_gslbvserver_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub gslbdomain_lbmonitor_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub gslbdomain_gslbservice_binding: Option<Vec<String>>,
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17348,6 +15158,7 @@ impl rt::Model for NsVisualizerGslbBindings {
             2 => self.gslbdomain_lbmonitor_binding.as_field(),
             3 => self.ip_address.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17358,14 +15169,9 @@ impl rt::Model for NsVisualizerGslbBindings {
             2 => self.gslbdomain_lbmonitor_binding.as_field_mut(),
             3 => self.ip_address.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerGslbBindings {
@@ -17413,7 +15219,7 @@ impl NsVisualizerGslbBindings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerGslbdomain {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -17424,20 +15230,16 @@ impl rt::Model for NsVisualizerGslbdomain {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerGslbdomain {
@@ -17485,58 +15287,54 @@ impl NsVisualizerGslbdomain {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerLbBindings {
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub ipaddress: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String[]`, read-only.
-    pub lbvserver_auditsyslogpolicy_binding: Option<Vec<String>>,
-    /// Wire name `type`. Type `String`, read-only.
-    pub type_: Option<String>,
-    /// `String[]`, read-only.
-    pub lbvserver_filterpolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_cachepolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_tmtrafficpolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_feopolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_auditnslogpolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_authorizationpolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_transformpolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_servicegroup_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_service_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_responderpolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_cmppolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_spilloverpolicy_binding: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub policy_type: Option<String>,
-    /// `String[]`, read-only.
-    pub lbvserver_appfwpolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    pub ipaddress: Option<String>,
+    /// Read-only: never sent.
     pub lbvserver_appflowpolicy_binding: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub port: Option<String>,
-    /// `String[]`, read-only.
-    pub lbvserver_rewritepolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_csvserver_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub lbvserver_capolicy_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
+    pub lbvserver_appfwpolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
     pub lbvserver_appqoepolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_auditnslogpolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_auditsyslogpolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_authorizationpolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_cachepolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_capolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_cmppolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_csvserver_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_feopolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_filterpolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_responderpolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_rewritepolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_service_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_servicegroup_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_spilloverpolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_tmtrafficpolicy_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub lbvserver_transformpolicy_binding: Option<Vec<String>>,
+    pub name: Option<String>,
+    /// Read-only: never sent.
+    pub policy_type: Option<String>,
+    /// Read-only: never sent.
+    pub port: Option<String>,
+    /// Wire name `type`. Read-only: never sent.
+    pub type_: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17596,6 +15394,7 @@ impl rt::Model for NsVisualizerLbBindings {
             22 => self.policy_type.as_field(),
             23 => self.port.as_field(),
             24 => self.type_.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17626,14 +15425,9 @@ impl rt::Model for NsVisualizerLbBindings {
             22 => self.policy_type.as_field_mut(),
             23 => self.port.as_field_mut(),
             24 => self.type_.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerLbBindings {
@@ -17681,7 +15475,7 @@ impl NsVisualizerLbBindings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerLbvserver {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -17692,20 +15486,16 @@ impl rt::Model for NsVisualizerLbvserver {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerLbvserver {
@@ -17753,13 +15543,13 @@ impl NsVisualizerLbvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerNetwork {
-    /// `String[]`, read-only.
-    pub nsip6: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub interfaces: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub bridgegroup: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
+    pub interfaces: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub nsip6: Option<Vec<String>>,
+    /// Read-only: never sent.
     pub vlan: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -17778,6 +15568,7 @@ impl rt::Model for NsVisualizerNetwork {
             1 => self.interfaces.as_field(),
             2 => self.nsip6.as_field(),
             3 => self.vlan.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17787,14 +15578,9 @@ impl rt::Model for NsVisualizerNetwork {
             1 => self.interfaces.as_field_mut(),
             2 => self.nsip6.as_field_mut(),
             3 => self.vlan.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerNetwork {
@@ -17842,18 +15628,15 @@ impl NsVisualizerNetwork {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVisualizerNetworkBindings {
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String[]`, read-only.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     pub vlan_bridgegroup_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
-    pub vlan_nsip_binding: Option<Vec<String>>,
-    /// `String[]`, read-only.
+    /// Read-only: never sent.
     pub vlan_interface_binding: Option<Vec<String>>,
+    /// Read-only: never sent.
+    pub vlan_nsip_binding: Option<Vec<String>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17873,6 +15656,7 @@ impl rt::Model for NsVisualizerNetworkBindings {
             2 => self.vlan_bridgegroup_binding.as_field(),
             3 => self.vlan_interface_binding.as_field(),
             4 => self.vlan_nsip_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17883,14 +15667,9 @@ impl rt::Model for NsVisualizerNetworkBindings {
             2 => self.vlan_bridgegroup_binding.as_field_mut(),
             3 => self.vlan_interface_binding.as_field_mut(),
             4 => self.vlan_nsip_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerNetworkBindings {
@@ -17938,18 +15717,16 @@ impl NsVisualizerNetworkBindings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVmImage {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -17967,6 +15744,7 @@ impl rt::Model for NsVmImage {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17976,14 +15754,9 @@ impl rt::Model for NsVmImage {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVmImage {
@@ -18039,44 +15812,28 @@ impl NsVmImage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVserverAppflowConfig {
-    /// `String`, read-write.
-    pub icalog: Option<String>,
-    /// `String[]`, read-write.
+    pub agent_list: Option<Vec<String>>,
+    pub appflow_policy_rule: Option<String>,
+    pub appflowlog: Option<String>,
+    pub es4nslog: Option<String>,
+    pub export_list: Option<Vec<String>>,
     pub export_option: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub icalog: Option<String>,
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    pub appflowlog: Option<String>,
-    /// `String[]`, read-write.
-    pub export_list: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
     pub servicetype: Option<String>,
-    /// `String`, read-write.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub state: Option<String>,
     pub tenant_id: Option<String>,
-    /// `String[]`, read-write.
-    pub agent_list: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub appflow_policy_rule: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    pub transport_mode: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 2 to 64.
     pub type_: Option<String>,
-    /// `String`, read-only.
-    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18116,6 +15873,7 @@ impl rt::Model for NsVserverAppflowConfig {
             12 => self.tenant_id.as_field(),
             13 => self.transport_mode.as_field(),
             14 => self.type_.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18136,14 +15894,9 @@ impl rt::Model for NsVserverAppflowConfig {
             12 => self.tenant_id.as_field_mut(),
             13 => self.transport_mode.as_field_mut(),
             14 => self.type_.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVserverAppflowConfig {
@@ -18215,44 +15968,28 @@ impl NsVserverAppflowConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVserverInfo {
-    /// `String[]`, read-write.
+    pub agent_list: Option<Vec<String>>,
+    pub appflow_policy_rule: Option<String>,
+    pub appflowlog: Option<String>,
+    pub es4nslog: Option<String>,
     pub export_list: Option<Vec<String>>,
-    /// `String`, read-write.
-    ///
+    pub export_option: Option<Vec<String>>,
+    pub icalog: Option<String>,
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String[]`, read-write.
-    pub export_option: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    pub es4nslog: Option<String>,
-    /// `String[]`, read-write.
-    pub agent_list: Option<Vec<String>>,
-    /// `String`, read-write.
-    pub tenant_id: Option<String>,
-    /// `String`, read-write.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    pub servicetype: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     pub name: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub servicetype: Option<String>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    pub tenant_id: Option<String>,
+    pub transport_mode: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 2 to 64.
     pub type_: Option<String>,
-    /// `String`, read-only.
-    pub state: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -18292,6 +16029,7 @@ impl rt::Model for NsVserverInfo {
             12 => self.tenant_id.as_field(),
             13 => self.transport_mode.as_field(),
             14 => self.type_.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18312,14 +16050,9 @@ impl rt::Model for NsVserverInfo {
             12 => self.tenant_id.as_field_mut(),
             13 => self.transport_mode.as_field_mut(),
             14 => self.type_.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVserverInfo {
@@ -18372,450 +16105,340 @@ impl NsVserverInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Nssdx {
-    /// `Integer`, read-write.
-    pub instance_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub xen_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub internal_annotation: Option<String>,
-    /// `String`, read-write.
-    pub provision_request_id: Option<String>,
-    /// `String`, read-write.
-    pub servicepackage: Option<String>,
-    /// `String`, read-write.
-    pub mastools_version: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_family: Option<String>,
-    /// `Boolean`, read-write.
-    pub autoprovisioned: Option<bool>,
-    /// `String`, read-write.
-    pub gateway_ipv6: Option<String>,
-    /// `vpx_info[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vpx_information: Option<Vec<VpxInfo>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub license_server: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub mgmt_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub template_interval: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub maintenance_status: Option<bool>,
-    /// `Integer`, read-write.
-    pub plt_bw_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_mode: Option<String>,
-    /// `Boolean`, read-write.
-    pub geo_support: Option<bool>,
-    /// `String`, read-write.
-    pub isolation_policy: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_classifier: Option<i64>,
-    /// `String`, read-write.
-    pub partition_id: Option<String>,
-    /// `Integer`, read-write.
-    pub ent_bw_config: Option<i64>,
-    /// `String`, read-write.
-    pub trust_id: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_total: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_autoscale_group: Option<bool>,
-    /// `Integer`, read-write.
-    pub sslvpn_total: Option<i64>,
-    /// `Integer`, read-write.
-    pub instance_available: Option<i64>,
-    /// `Double`, read-write.
-    pub last_updated_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Mandatory for add.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_available: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    pub partition_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_managed: Option<bool>,
-    /// `Integer`, read-write.
-    pub sslvpn_config: Option<i64>,
-    /// `Boolean`, read-write.
-    pub gateway_deployment: Option<bool>,
-    /// `Integer`, read-write.
-    pub ent_bw_available: Option<i64>,
-    /// `Double`, read-write.
-    pub sysservices: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub is_ha_configured: Option<bool>,
-    /// `String`, read-write.
-    pub ipv6_address: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_total: Option<i64>,
-    /// `String`, read-write.
-    pub device_finger_print: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub gateway: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    /// Read-only: never sent.
+    pub acu_free: Option<i64>,
+    /// Read-only: never sent.
+    pub acu_total: Option<i64>,
     pub agent_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 512.
-    pub description: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    pub instance_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_edition: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub display_name: Option<String>,
-    /// `Integer`, read-write.
-    pub ent_bw_total: Option<i64>,
-    /// `Integer`, read-write.
-    pub std_bw_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lom_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub datacenter_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `Integer`, read-write.
-    pub vcpu_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ipv4_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_bw: Option<i64>,
-    /// `String`, read-write.
-    pub node_id: Option<String>,
-    /// `Integer`, read-write.
-    pub plt_bw_total: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub ami_id: Option<String>,
+    pub autoprovisioned: Option<bool>,
     /// Since `14.1`.
     pub autoscalegroup_id: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub available_number_of_instances: Option<i64>,
+    /// Read-only: never sent.
+    pub available_throughput: Option<String>,
+    /// Read-only: never sent.
+    pub bios_version: Option<String>,
+    /// Read-only: never sent.
+    pub bmcrevision: Option<String>,
+    /// Read-only: never sent.
+    pub build_number: Option<String>,
+    /// Read-only: never sent.
     ///
-    /// Length: 1 to 128.
-    pub profile_name: Option<String>,
-    /// `Double`, read-write.
-    pub discovery_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub plt_bw_available: Option<i64>,
-    /// `Integer`, read-write.
+    /// Since `14.1`.
+    pub burnin_date: Option<String>,
+    /// Read-only: never sent.
+    pub cloud: Option<String>,
     pub config_type: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_username: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub contactperson: Option<String>,
+    /// Read-only: never sent.
+    pub cpu_license_type: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cpu_usage: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub cpufrequncy: Option<i64>,
+    /// Read-only: never sent.
+    pub current_time: Option<i64>,
+    pub datacenter_id: Option<String>,
+    /// Length: 1 to 512.
+    pub description: Option<String>,
+    /// Length: 1 to 64.
+    pub device_family: Option<String>,
+    pub device_finger_print: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_host_ip: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub device_uuid: Option<String>,
+    /// Reference type `Double`.
+    pub discovery_time: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_free: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_space: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_usage: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub do_config: Option<bool>,
+    /// Read-only: never sent.
+    pub enabled: Option<bool>,
+    /// Read-only: never sent.
+    pub encoded_serialnumber: Option<String>,
+    pub ent_bw_available: Option<i64>,
+    pub ent_bw_config: Option<i64>,
+    pub ent_bw_total: Option<i64>,
+    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Length: 1 to 128.
+    pub file_name: Option<String>,
+    /// Length: 1 to 64.
+    pub gateway: Option<String>,
+    pub gateway_deployment: Option<bool>,
+    pub gateway_ipv6: Option<String>,
+    /// Read-only: never sent.
+    pub geo_location: Option<String>,
+    pub geo_support: Option<bool>,
+    /// Read-only: never sent.
+    pub ha_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub ha_master_state: Option<String>,
+    /// Read-only: never sent.
+    pub ha_sync: Option<String>,
+    /// Read-only: never sent.
+    pub host_id: Option<String>,
+    /// Read-only: never sent.
+    pub hostid: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub httpcookie: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub httpquerywithurl: Option<String>,
+    /// Length: 1 to 10.
+    ///
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    pub instance_available: Option<i64>,
+    /// Since `14.1`.
+    pub instance_classifier: Option<i64>,
+    pub instance_config: Option<i64>,
+    pub instance_mode: Option<String>,
+    /// Read-only: never sent.
+    pub instance_state: Option<String>,
+    pub instance_total: Option<i64>,
+    /// Read-only: never sent.
+    pub instance_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub instance_unique_id: Option<i64>,
+    /// Since `14.1`.
+    pub internal_annotation: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Mandatory for add.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub ipv4_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    /// Since `14.1`.
+    pub is_autoscale_group: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_fips_pooled_license_type: Option<i64>,
+    pub is_ha_configured: Option<bool>,
+    pub is_managed: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_pooled_saas: Option<i64>,
+    /// Since `14.1`.
+    pub is_re_register: Option<bool>,
+    pub isolation_policy: Option<String>,
+    /// Since `14.1`.
+    pub las_cpx_bw: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub las_cpx_edition: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub last_updated_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub license_edition: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_grace_time: Option<i64>,
+    /// Since `14.1`.
+    pub license_mode: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub license_server: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_host_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_serialnumber: Option<String>,
+    /// Read-only: never sent.
+    pub location: Option<String>,
+    /// Since `14.1`.
+    pub lom_ip_address: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lpeid: Option<String>,
+    /// Since `14.1`.
+    pub maintenance_status: Option<bool>,
+    /// Since `14.1`.
+    pub manual_inventory: Option<bool>,
+    /// Read-only: never sent.
+    pub manufacturedate: Option<String>,
+    pub mastools_version: Option<String>,
+    /// Read-only: never sent.
+    pub max_number_of_instances: Option<i64>,
+    /// Read-only: never sent.
+    pub max_throughput: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_free: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_total: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_usage: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub mgmt_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub model_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub mpx_encryption_status: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub netmask: Option<String>,
+    pub node_id: Option<String>,
+    /// Read-only: never sent.
+    pub number_of_cpu: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub number_of_cpu_cores: Option<i64>,
+    pub partition_id: Option<String>,
+    /// Length: at most 512.
+    pub partition_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub peer_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tr_task_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_re_register: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub file_name: Option<String>,
-    /// `property_map[]`, read-write.
-    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub manual_inventory: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub prev_trust_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub peer_host_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub platform: Option<String>,
+    pub plt_bw_available: Option<i64>,
+    pub plt_bw_config: Option<i64>,
+    pub plt_bw_total: Option<i64>,
+    /// Since `14.1`.
+    pub prev_trust_id: Option<String>,
+    /// Read-only: never sent.
+    pub private_dns: Option<String>,
+    /// Read-only: never sent.
+    pub private_ip: Option<String>,
+    /// Read-only: never sent.
+    pub product: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_name: Option<String>,
     /// Length: 1 to 128.
     pub profile_password: Option<String>,
-    /// `String`, read-only.
-    pub available_throughput: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_sdx: Option<i64>,
-    /// `Boolean`, read-only.
-    pub enabled: Option<bool>,
-    /// `String`, read-only.
-    pub manufacturedate: Option<String>,
-    /// `String`, read-only.
-    pub reason: Option<String>,
-    /// `Integer`, read-only.
-    pub current_time: Option<i64>,
-    /// `Double`, read-only.
-    pub disk_space: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ha_ip_address: Option<String>,
-    /// `String`, read-only.
-    pub upsince: Option<String>,
-    /// `String`, read-only.
-    pub uptime: Option<String>,
-    /// `Double`, read-only.
-    pub disk_free: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub disk_usage: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub memory_usage: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub mpx_encryption_status: Option<String>,
-    /// `String`, read-only.
-    pub private_ip: Option<String>,
-    /// `String`, read-only.
-    pub platform: Option<String>,
-    /// `String`, read-only.
-    pub public_ip: Option<String>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_cloud: Option<i64>,
-    /// `String`, read-only.
-    pub uuid: Option<String>,
-    /// `Integer`, read-only.
-    pub cpufrequncy: Option<i64>,
-    /// `String`, read-only.
-    pub instance_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_host_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub httpcookie: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub number_of_cpu_cores: Option<i64>,
-    /// `String`, read-only.
-    pub geo_location: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub instance_unique_id: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub license_grace_time: Option<i64>,
-    /// `Integer`, read-only.
-    pub available_number_of_instances: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_edition: Option<String>,
-    /// `String`, read-only.
-    pub serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub ha_sync: Option<String>,
-    /// `String`, read-only.
-    pub host_id: Option<String>,
-    /// `String`, read-only.
-    pub ha_master_state: Option<String>,
-    /// `String`, read-only.
-    pub contactperson: Option<String>,
-    /// `String`, read-only.
-    pub vpc_id: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 128.
+    pub profile_username: Option<String>,
+    pub provision_request_id: Option<String>,
+    /// Read-only: never sent.
     pub public_dns: Option<String>,
-    /// `Integer`, read-only.
-    pub scu_total: Option<i64>,
-    /// `String`, read-only.
-    pub ami_id: Option<String>,
-    /// `String`, read-only.
-    pub location: Option<String>,
-    /// `String`, read-only.
-    pub encoded_serialnumber: Option<String>,
-    /// `Integer`, read-only.
-    pub cpu_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub model_id: Option<String>,
-    /// `Integer`, read-only.
-    pub scu_free: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub burnin_date: Option<String>,
-    /// `Double`, read-only.
-    pub memory_free: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub total_crypto_devices: Option<i64>,
-    /// `String`, read-only.
-    pub bios_version: Option<String>,
-    /// `Integer`, read-only.
-    pub acu_free: Option<i64>,
-    /// `String`, read-only.
-    pub sysid: Option<String>,
-    /// `String`, read-only.
-    pub hostid: Option<String>,
-    /// `String`, read-only.
-    pub build_number: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lpeid: Option<String>,
-    /// `Integer`, read-only.
-    pub max_number_of_instances: Option<i64>,
-    /// `Integer`, read-only.
-    pub acu_total: Option<i64>,
-    /// `String`, read-only.
-    pub device_uuid: Option<String>,
-    /// `Double`, read-only.
-    pub cpu_usage: Option<rt::Number>,
-    /// `String`, read-only.
-    pub subnet_id: Option<String>,
-    /// `Integer`, read-only.
-    pub ssl_cores_total: Option<i64>,
-    /// `String`, read-only.
-    pub security_group: Option<String>,
-    /// `String`, read-only.
-    pub systemname: Option<String>,
-    /// `String`, read-only.
-    pub instance_type: Option<String>,
-    /// `String`, read-only.
-    pub private_dns: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_pooled_saas: Option<i64>,
-    /// `Integer`, read-only.
-    pub number_of_cpu: Option<i64>,
-    /// `Double`, read-only.
-    pub rx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub status: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_fips_pooled_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub cloud: Option<String>,
-    /// `Double`, read-only.
-    pub tx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub product: Option<String>,
-    /// `Boolean`, read-only.
-    pub do_config: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub bmcrevision: Option<String>,
-    /// `String`, read-only.
-    pub zone: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub public_ip: Option<String>,
+    /// Read-only: never sent.
+    pub reason: Option<String>,
+    /// Read-only: never sent.
     pub region: Option<String>,
-    /// `String`, read-only.
-    pub max_throughput: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub httpquerywithurl: Option<String>,
-    /// `Double`, read-only.
-    pub memory_total: Option<rt::Number>,
-    /// `String`, read-only.
-    pub version: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
+    pub rx: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub scu_free: Option<i64>,
+    /// Read-only: never sent.
+    pub scu_total: Option<i64>,
+    /// Read-only: never sent.
+    pub security_group: Option<String>,
+    /// Read-only: never sent.
+    pub serialnumber: Option<String>,
+    pub servicepackage: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ssh_status: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub ssl_cores_free: Option<i64>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    /// Read-only: never sent.
+    pub ssl_cores_total: Option<i64>,
+    pub sslvpn_config: Option<i64>,
+    pub sslvpn_total: Option<i64>,
+    /// Read-only: never sent.
+    pub status: Option<String>,
+    pub std_bw_available: Option<i64>,
+    pub std_bw_config: Option<i64>,
+    pub std_bw_total: Option<i64>,
+    /// Read-only: never sent.
+    pub subnet_id: Option<String>,
+    /// Read-only: never sent.
+    pub sysid: Option<String>,
+    /// Reference type `Double`.
+    pub sysservices: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub systemname: Option<String>,
+    /// Since `14.1`.
+    pub template_interval: Option<i64>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
+    pub total_crypto_devices: Option<i64>,
+    /// Since `14.1`.
+    pub tr_task_id: Option<String>,
+    pub trust_id: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tx: Option<rt::Number>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
+    pub upsince: Option<String>,
+    /// Read-only: never sent.
+    pub uptime: Option<String>,
+    /// Read-only: never sent.
+    pub uuid: Option<String>,
+    pub vcpu_config: Option<i64>,
+    /// Read-only: never sent.
+    pub version: Option<String>,
+    /// Read-only: never sent.
+    pub vpc_id: Option<String>,
+    /// Since `14.1`.
+    pub vpx_information: Option<Vec<VpxInfo>>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_cloud: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_sdx: Option<i64>,
+    /// Since `14.1`.
+    pub xen_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub zone: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19148,6 +16771,7 @@ impl rt::Model for Nssdx {
             158 => self.vpx_on_sdx.as_field(),
             159 => self.xen_ip_address.as_field(),
             160 => self.zone.as_field(),
+            161 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19314,14 +16938,9 @@ impl rt::Model for Nssdx {
             158 => self.vpx_on_sdx.as_field_mut(),
             159 => self.xen_ip_address.as_field_mut(),
             160 => self.zone.as_field_mut(),
+            161 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssdx {
@@ -19452,112 +17071,72 @@ impl Nssdx {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NssdxDeviceProfile {
-    /// `Boolean`, read-write.
-    pub use_global_setting_for_communication_with_ns: Option<bool>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    pub svm_ns_comm: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Mandatory for add.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub snmpversion: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    pub snmpauthpassword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub snmpcommunity: Option<String>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub https_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    pub snmpprivpassword: Option<String>,
-    /// `String`, read-write.
-    pub snmpsecuritylevel: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub act_id: Option<String>,
+    pub cb_profile_name: Option<String>,
     /// Length: 1 to 127.
     ///
     /// Since `14.1`.
     pub host_password: Option<String>,
-    /// `String`, read-write.
-    pub passphrase: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sync_operation: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    pub snmpsecurityname: Option<String>,
-    /// `String`, read-write.
-    pub ssh_port: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 127.
     ///
     /// Since `14.1`.
     pub host_username: Option<String>,
-    /// `String`, read-write.
-    pub ssl_private_key: Option<String>,
-    /// `String`, read-write.
-    pub snmpprivprotocol: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub http_port: Option<i64>,
+    /// Since `14.1`.
+    pub https_port: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
+    pub is_backup: Option<bool>,
+    /// Read-only: never sent.
+    pub is_default: Option<bool>,
+    /// Since `14.1`.
     pub max_wait_time_reboot: Option<String>,
-    /// `String`, read-write.
-    pub snmpauthprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 127.
+    /// Length: 1 to 128.
     ///
     /// Mandatory for add.
-    pub username: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub name: Option<String>,
+    pub ns_profile_name: Option<String>,
+    pub passphrase: Option<String>,
     /// Length: 1 to 127.
     ///
     /// Mandatory for add.
     pub password: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub http_port: Option<i64>,
-    /// `String`, read-write.
-    pub cb_profile_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: 8 to 31.
+    pub snmpauthpassword: Option<String>,
+    pub snmpauthprotocol: Option<String>,
+    /// Length: at most 31.
+    pub snmpcommunity: Option<String>,
+    /// Length: 8 to 31.
+    pub snmpprivpassword: Option<String>,
+    pub snmpprivprotocol: Option<String>,
+    pub snmpsecuritylevel: Option<String>,
+    /// Length: at most 31.
+    pub snmpsecurityname: Option<String>,
+    pub snmpversion: Option<String>,
+    pub ssh_port: Option<String>,
     pub ssl_cert: Option<String>,
-    /// `String`, read-write.
-    pub ns_profile_name: Option<String>,
-    /// `String`, read-only.
+    pub ssl_private_key: Option<String>,
+    /// Length: 1 to 10.
+    pub svm_ns_comm: Option<String>,
+    /// Since `14.1`.
+    pub sync_operation: Option<bool>,
+    /// Read-only: never sent.
     pub tenant_id: Option<String>,
-    /// `Boolean`, read-only.
-    pub is_default: Option<bool>,
-    /// `Boolean`, read-only.
+    /// Wire name `type`.
     ///
-    /// Since `14.1`.
-    pub is_backup: Option<bool>,
-    /// `String`, read-only.
+    /// Length: 1 to 128.
+    pub type_: Option<String>,
+    pub use_global_setting_for_communication_with_ns: Option<bool>,
+    /// Length: 1 to 127.
     ///
-    /// Since `14.1`.
-    pub act_id: Option<String>,
+    /// Mandatory for add.
+    pub username: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -19630,6 +17209,7 @@ impl rt::Model for NssdxDeviceProfile {
             28 => self.type_.as_field(),
             29 => self.use_global_setting_for_communication_with_ns.as_field(),
             30 => self.username.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19666,14 +17246,9 @@ impl rt::Model for NssdxDeviceProfile {
             28 => self.type_.as_field_mut(),
             29 => self.use_global_setting_for_communication_with_ns.as_field_mut(),
             30 => self.username.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssdxDeviceProfile {
@@ -19757,11 +17332,9 @@ impl NssdxDeviceProfile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ping {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ipaddress: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub ping_status: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -19773,6 +17346,7 @@ impl rt::Model for Ping {
         match index {
             0 => self.device_ipaddress.as_field(),
             1 => self.ping_status.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19780,14 +17354,9 @@ impl rt::Model for Ping {
         match index {
             0 => self.device_ipaddress.as_field_mut(),
             1 => self.ping_status.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ping {
@@ -19836,450 +17405,340 @@ impl Ping {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Sdx {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_name: Option<String>,
-    /// `Integer`, read-write.
-    pub config_type: Option<i64>,
-    /// `Double`, read-write.
-    pub discovery_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub plt_bw_available: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    /// Read-only: never sent.
+    pub acu_free: Option<i64>,
+    /// Read-only: never sent.
+    pub acu_total: Option<i64>,
+    pub agent_id: Option<String>,
+    /// Read-only: never sent.
+    pub ami_id: Option<String>,
+    pub autoprovisioned: Option<bool>,
     /// Since `14.1`.
     pub autoscalegroup_id: Option<String>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
+    pub available_number_of_instances: Option<i64>,
+    /// Read-only: never sent.
+    pub available_throughput: Option<String>,
+    /// Read-only: never sent.
+    pub bios_version: Option<String>,
+    /// Read-only: never sent.
+    pub bmcrevision: Option<String>,
+    /// Read-only: never sent.
+    pub build_number: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub las_cpx_bw: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ipv4_address: Option<String>,
-    /// `Integer`, read-write.
-    pub plt_bw_total: Option<i64>,
-    /// `String`, read-write.
-    pub node_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `Integer`, read-write.
-    pub vcpu_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lom_ip_address: Option<String>,
-    /// `String`, read-write.
+    pub burnin_date: Option<String>,
+    /// Read-only: never sent.
+    pub cloud: Option<String>,
+    pub config_type: Option<i64>,
+    /// Read-only: never sent.
+    pub contactperson: Option<String>,
+    /// Read-only: never sent.
+    pub cpu_license_type: Option<i64>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub cpu_usage: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub cpufrequncy: Option<i64>,
+    /// Read-only: never sent.
+    pub current_time: Option<i64>,
     pub datacenter_id: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_config: Option<i64>,
-    /// `String`, read-write.
-    pub instance_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_edition: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub display_name: Option<String>,
-    /// `Integer`, read-write.
-    pub ent_bw_total: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 512.
     pub description: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    pub device_finger_print: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub gateway: Option<String>,
-    /// `String`, read-write.
-    pub agent_id: Option<String>,
-    /// `Double`, read-write.
-    pub sysservices: Option<rt::Number>,
-    /// `String`, read-write.
-    pub ipv6_address: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_total: Option<i64>,
-    /// `Boolean`, read-write.
-    pub is_ha_configured: Option<bool>,
-    /// `Integer`, read-write.
-    pub ent_bw_available: Option<i64>,
-    /// `Boolean`, read-write.
-    pub gateway_deployment: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    pub partition_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_managed: Option<bool>,
-    /// `Integer`, read-write.
-    pub sslvpn_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub std_bw_available: Option<i64>,
-    /// `Integer`, read-write.
-    pub instance_available: Option<i64>,
-    /// `Double`, read-write.
-    pub last_updated_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Mandatory for add.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    pub sslvpn_total: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_autoscale_group: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_total: Option<i64>,
-    /// `Integer`, read-write.
-    pub ent_bw_config: Option<i64>,
-    /// `String`, read-write.
-    pub partition_id: Option<String>,
-    /// `String`, read-write.
-    pub trust_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_classifier: Option<i64>,
-    /// `Boolean`, read-write.
-    pub geo_support: Option<bool>,
-    /// `String`, read-write.
-    pub isolation_policy: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub maintenance_status: Option<bool>,
-    /// `Integer`, read-write.
-    pub plt_bw_config: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub template_interval: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub mgmt_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub license_server: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `vpx_info[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vpx_information: Option<Vec<VpxInfo>>,
-    /// `Boolean`, read-write.
-    pub autoprovisioned: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub gateway_ipv6: Option<String>,
-    /// `String`, read-write.
-    pub servicepackage: Option<String>,
-    /// `String`, read-write.
-    pub provision_request_id: Option<String>,
-    /// `String`, read-write.
-    pub mastools_version: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub internal_annotation: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub xen_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub file_name: Option<String>,
-    /// `property_map[]`, read-write.
-    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub peer_host_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_password: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub manual_inventory: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub prev_trust_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub device_finger_print: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_host_ip: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub device_uuid: Option<String>,
+    /// Reference type `Double`.
+    pub discovery_time: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_free: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_space: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub disk_usage: Option<rt::Number>,
     /// Length: 1 to 128.
-    pub profile_username: Option<String>,
-    /// `String`, read-write.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub do_config: Option<bool>,
+    /// Read-only: never sent.
+    pub enabled: Option<bool>,
+    /// Read-only: never sent.
+    pub encoded_serialnumber: Option<String>,
+    pub ent_bw_available: Option<i64>,
+    pub ent_bw_config: Option<i64>,
+    pub ent_bw_total: Option<i64>,
+    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Length: 1 to 128.
+    pub file_name: Option<String>,
+    /// Length: 1 to 64.
+    pub gateway: Option<String>,
+    pub gateway_deployment: Option<bool>,
+    pub gateway_ipv6: Option<String>,
+    /// Read-only: never sent.
+    pub geo_location: Option<String>,
+    pub geo_support: Option<bool>,
+    /// Read-only: never sent.
+    pub ha_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub ha_master_state: Option<String>,
+    /// Read-only: never sent.
+    pub ha_sync: Option<String>,
+    /// Read-only: never sent.
+    pub host_id: Option<String>,
+    /// Read-only: never sent.
+    pub hostid: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub httpcookie: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub httpquerywithurl: Option<String>,
+    /// Length: 1 to 10.
+    ///
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    pub instance_available: Option<i64>,
+    /// Since `14.1`.
+    pub instance_classifier: Option<i64>,
+    pub instance_config: Option<i64>,
+    pub instance_mode: Option<String>,
+    /// Read-only: never sent.
+    pub instance_state: Option<String>,
+    pub instance_total: Option<i64>,
+    /// Read-only: never sent.
+    pub instance_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub instance_unique_id: Option<i64>,
+    /// Since `14.1`.
+    pub internal_annotation: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Mandatory for add.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub ipv4_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    /// Since `14.1`.
+    pub is_autoscale_group: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_fips_pooled_license_type: Option<i64>,
+    pub is_ha_configured: Option<bool>,
+    pub is_managed: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_pooled_saas: Option<i64>,
+    /// Since `14.1`.
+    pub is_re_register: Option<bool>,
+    pub isolation_policy: Option<String>,
+    /// Since `14.1`.
+    pub las_cpx_bw: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub las_cpx_edition: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub last_updated_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub license_edition: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_grace_time: Option<i64>,
+    /// Since `14.1`.
+    pub license_mode: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub license_server: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_host_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_serialnumber: Option<String>,
+    /// Read-only: never sent.
+    pub location: Option<String>,
+    /// Since `14.1`.
+    pub lom_ip_address: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lpeid: Option<String>,
+    /// Since `14.1`.
+    pub maintenance_status: Option<bool>,
+    /// Since `14.1`.
+    pub manual_inventory: Option<bool>,
+    /// Read-only: never sent.
+    pub manufacturedate: Option<String>,
+    pub mastools_version: Option<String>,
+    /// Read-only: never sent.
+    pub max_number_of_instances: Option<i64>,
+    /// Read-only: never sent.
+    pub max_throughput: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_free: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_total: Option<rt::Number>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub memory_usage: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub mgmt_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub model_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub mpx_encryption_status: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub netmask: Option<String>,
+    pub node_id: Option<String>,
+    /// Read-only: never sent.
+    pub number_of_cpu: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub number_of_cpu_cores: Option<i64>,
+    pub partition_id: Option<String>,
+    /// Length: at most 512.
+    pub partition_name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub peer_device_ip: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub tr_task_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub peer_host_device_ip: Option<String>,
+    /// Read-only: never sent.
+    pub platform: Option<String>,
+    pub plt_bw_available: Option<i64>,
+    pub plt_bw_config: Option<i64>,
+    pub plt_bw_total: Option<i64>,
     /// Since `14.1`.
-    pub is_re_register: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `Double`, read-only.
-    pub memory_total: Option<rt::Number>,
-    /// `String`, read-only.
+    pub prev_trust_id: Option<String>,
+    /// Read-only: never sent.
+    pub private_dns: Option<String>,
+    /// Read-only: never sent.
+    pub private_ip: Option<String>,
+    /// Read-only: never sent.
+    pub product: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_name: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_password: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_username: Option<String>,
+    pub provision_request_id: Option<String>,
+    /// Read-only: never sent.
+    pub public_dns: Option<String>,
+    /// Read-only: never sent.
+    pub public_ip: Option<String>,
+    /// Read-only: never sent.
+    pub reason: Option<String>,
+    /// Read-only: never sent.
+    pub region: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub rx: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub scu_free: Option<i64>,
+    /// Read-only: never sent.
+    pub scu_total: Option<i64>,
+    /// Read-only: never sent.
+    pub security_group: Option<String>,
+    /// Read-only: never sent.
+    pub serialnumber: Option<String>,
+    pub servicepackage: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ssh_status: Option<String>,
-    /// `String`, read-only.
-    pub version: Option<String>,
-    /// `String`, read-only.
-    pub max_throughput: Option<String>,
-    /// `String`, read-only.
-    pub region: Option<String>,
-    /// `String`, read-only.
-    pub zone: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub httpquerywithurl: Option<String>,
-    /// `String`, read-only.
-    pub product: Option<String>,
-    /// `String`, read-only.
-    pub bmcrevision: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_serialnumber: Option<String>,
-    /// `Boolean`, read-only.
-    pub do_config: Option<bool>,
-    /// `Integer`, read-only.
-    pub number_of_cpu: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_fips_pooled_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub cloud: Option<String>,
-    /// `Double`, read-only.
-    pub tx: Option<rt::Number>,
-    /// `Double`, read-only.
-    pub rx: Option<rt::Number>,
-    /// `String`, read-only.
-    pub status: Option<String>,
-    /// `String`, read-only.
-    pub private_dns: Option<String>,
-    /// `String`, read-only.
-    pub instance_type: Option<String>,
-    /// `String`, read-only.
-    pub systemname: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_pooled_saas: Option<i64>,
-    /// `String`, read-only.
-    pub subnet_id: Option<String>,
-    /// `String`, read-only.
-    pub security_group: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub ssl_cores_free: Option<i64>,
+    /// Read-only: never sent.
     pub ssl_cores_total: Option<i64>,
-    /// `Double`, read-only.
-    pub cpu_usage: Option<rt::Number>,
-    /// `String`, read-only.
-    pub device_uuid: Option<String>,
-    /// `Integer`, read-only.
-    pub max_number_of_instances: Option<i64>,
-    /// `Integer`, read-only.
-    pub acu_total: Option<i64>,
-    /// `String`, read-only.
-    pub build_number: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lpeid: Option<String>,
-    /// `Integer`, read-only.
-    pub acu_free: Option<i64>,
-    /// `String`, read-only.
+    pub sslvpn_config: Option<i64>,
+    pub sslvpn_total: Option<i64>,
+    /// Read-only: never sent.
+    pub status: Option<String>,
+    pub std_bw_available: Option<i64>,
+    pub std_bw_config: Option<i64>,
+    pub std_bw_total: Option<i64>,
+    /// Read-only: never sent.
+    pub subnet_id: Option<String>,
+    /// Read-only: never sent.
     pub sysid: Option<String>,
-    /// `String`, read-only.
-    pub hostid: Option<String>,
-    /// `String`, read-only.
-    pub bios_version: Option<String>,
-    /// `Integer`, read-only.
+    /// Reference type `Double`.
+    pub sysservices: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub systemname: Option<String>,
+    /// Since `14.1`.
+    pub template_interval: Option<i64>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Read-only: never sent.
     pub total_crypto_devices: Option<i64>,
-    /// `Double`, read-only.
-    pub memory_free: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub burnin_date: Option<String>,
-    /// `Integer`, read-only.
-    pub scu_free: Option<i64>,
-    /// `String`, read-only.
-    pub location: Option<String>,
-    /// `String`, read-only.
-    pub encoded_serialnumber: Option<String>,
-    /// `Integer`, read-only.
-    pub cpu_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub model_id: Option<String>,
-    /// `String`, read-only.
-    pub ami_id: Option<String>,
-    /// `Integer`, read-only.
-    pub scu_total: Option<i64>,
-    /// `String`, read-only.
-    pub public_dns: Option<String>,
-    /// `String`, read-only.
-    pub vpc_id: Option<String>,
-    /// `String`, read-only.
-    pub ha_master_state: Option<String>,
-    /// `String`, read-only.
-    pub contactperson: Option<String>,
-    /// `String`, read-only.
-    pub serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub host_id: Option<String>,
-    /// `String`, read-only.
-    pub ha_sync: Option<String>,
-    /// `Integer`, read-only.
+    pub tr_task_id: Option<String>,
+    pub trust_id: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub tx: Option<rt::Number>,
+    /// Wire name `type`.
     ///
-    /// Since `14.1`.
-    pub license_grace_time: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub instance_unique_id: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_edition: Option<String>,
-    /// `Integer`, read-only.
-    pub available_number_of_instances: Option<i64>,
-    /// `String`, read-only.
-    pub geo_location: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_host_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub httpcookie: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub number_of_cpu_cores: Option<i64>,
-    /// `String`, read-only.
-    pub instance_state: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
+    pub upsince: Option<String>,
+    /// Read-only: never sent.
+    pub uptime: Option<String>,
+    /// Read-only: never sent.
     pub uuid: Option<String>,
-    /// `Integer`, read-only.
+    pub vcpu_config: Option<i64>,
+    /// Read-only: never sent.
+    pub version: Option<String>,
+    /// Read-only: never sent.
+    pub vpc_id: Option<String>,
+    /// Since `14.1`.
+    pub vpx_information: Option<Vec<VpxInfo>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vpx_on_cloud: Option<i64>,
-    /// `Integer`, read-only.
-    pub cpufrequncy: Option<i64>,
-    /// `String`, read-only.
-    pub platform: Option<String>,
-    /// `String`, read-only.
-    pub public_ip: Option<String>,
-    /// `String`, read-only.
-    pub private_ip: Option<String>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `Double`, read-only.
-    pub memory_usage: Option<rt::Number>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub mpx_encryption_status: Option<String>,
-    /// `Double`, read-only.
-    pub disk_usage: Option<rt::Number>,
-    /// `String`, read-only.
-    pub uptime: Option<String>,
-    /// `Double`, read-only.
-    pub disk_free: Option<rt::Number>,
-    /// `String`, read-only.
-    pub upsince: Option<String>,
-    /// `Integer`, read-only.
-    pub current_time: Option<i64>,
-    /// `Double`, read-only.
-    pub disk_space: Option<rt::Number>,
-    /// `String`, read-only.
-    pub ha_ip_address: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vpx_on_sdx: Option<i64>,
-    /// `Boolean`, read-only.
-    pub enabled: Option<bool>,
-    /// `String`, read-only.
-    pub manufacturedate: Option<String>,
-    /// `String`, read-only.
-    pub reason: Option<String>,
-    /// `String`, read-only.
-    pub available_throughput: Option<String>,
-    /// `Integer`, read-only.
-    pub ssl_cores_free: Option<i64>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    /// Since `14.1`.
+    pub xen_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub zone: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20612,6 +18071,7 @@ impl rt::Model for Sdx {
             158 => self.vpx_on_sdx.as_field(),
             159 => self.xen_ip_address.as_field(),
             160 => self.zone.as_field(),
+            161 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20778,14 +18238,9 @@ impl rt::Model for Sdx {
             158 => self.vpx_on_sdx.as_field_mut(),
             159 => self.xen_ip_address.as_field_mut(),
             160 => self.zone.as_field_mut(),
+            161 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sdx {
@@ -20917,18 +18372,16 @@ impl Sdx {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxImage {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub file_last_modified: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -20946,6 +18399,7 @@ impl rt::Model for SdxImage {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20955,14 +18409,9 @@ impl rt::Model for SdxImage {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxImage {
@@ -21030,58 +18479,38 @@ impl SdxImage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSnmpConfig {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snmpauthprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snmpsecuritylevel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    ///
-    /// Since `14.1`.
-    pub snmpsecurityname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    ///
-    /// Since `14.1`.
-    pub snmpprivpassword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 8 to 31.
-    ///
-    /// Since `14.1`.
-    pub snmpauthpassword: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Mandatory for add.
-    ///
-    /// Since `14.1`.
-    pub snmpversion: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 31.
-    ///
-    /// Since `14.1`.
-    pub snmpcommunity: Option<String>,
-    /// `String`, read-write.
-    pub trapdestination: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snmpprivprotocol: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Mandatory for add.
     pub sdx_ip_address: Option<String>,
+    /// Length: 8 to 31.
+    ///
+    /// Since `14.1`.
+    pub snmpauthpassword: Option<String>,
+    /// Since `14.1`.
+    pub snmpauthprotocol: Option<String>,
+    /// Length: at most 31.
+    ///
+    /// Since `14.1`.
+    pub snmpcommunity: Option<String>,
+    /// Length: 8 to 31.
+    ///
+    /// Since `14.1`.
+    pub snmpprivpassword: Option<String>,
+    /// Since `14.1`.
+    pub snmpprivprotocol: Option<String>,
+    /// Since `14.1`.
+    pub snmpsecuritylevel: Option<String>,
+    /// Length: at most 31.
+    ///
+    /// Since `14.1`.
+    pub snmpsecurityname: Option<String>,
+    /// Mandatory for add.
+    ///
+    /// Since `14.1`.
+    pub snmpversion: Option<String>,
+    pub state: Option<String>,
+    pub trapdestination: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21114,6 +18543,7 @@ impl rt::Model for SdxSnmpConfig {
             8 => self.snmpversion.as_field(),
             9 => self.state.as_field(),
             10 => self.trapdestination.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21130,14 +18560,9 @@ impl rt::Model for SdxSnmpConfig {
             8 => self.snmpversion.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.trapdestination.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxSnmpConfig {
@@ -21211,20 +18636,20 @@ impl SdxSnmpConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSummary {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub category_name: Option<String>,
-    /// `Double`, read-only.
-    pub value: Option<rt::Number>,
-    /// `String`, read-only.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub subcategory_name: Option<String>,
-    /// `String`, read-only.
-    pub device_family: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub category_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub subcategory_name: Option<String>,
+    /// Read-only: never sent.
     pub subcategory_type: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    pub value: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21248,6 +18673,7 @@ impl rt::Model for SdxSummary {
             4 => self.subcategory_name.as_field(),
             5 => self.subcategory_type.as_field(),
             6 => self.value.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21260,14 +18686,9 @@ impl rt::Model for SdxSummary {
             4 => self.subcategory_name.as_field_mut(),
             5 => self.subcategory_type.as_field_mut(),
             6 => self.value.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxSummary {
@@ -21315,15 +18736,11 @@ impl SdxSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSyslogConfig {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Mandatory for add.
     pub sdx_ip_address: Option<String>,
-    /// `String`, read-write.
     pub state: Option<String>,
-    /// `String`, read-write.
     pub trapdestination: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -21340,6 +18757,7 @@ impl rt::Model for SdxSyslogConfig {
             0 => self.sdx_ip_address.as_field(),
             1 => self.state.as_field(),
             2 => self.trapdestination.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21348,14 +18766,9 @@ impl rt::Model for SdxSyslogConfig {
             0 => self.sdx_ip_address.as_field_mut(),
             1 => self.state.as_field_mut(),
             2 => self.trapdestination.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxSyslogConfig {
@@ -21422,33 +18835,23 @@ impl SdxSyslogConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxSyslogTemplate {
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// `String[]`, read-write.
     pub device_groups: Option<Vec<String>>,
-    /// Wire name `scheduleOptions`. Type `String`, read-write.
-    pub schedule_options: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub devices: Option<Vec<String>>,
+    pub execute_sequentially: Option<bool>,
     /// Length: 1 to 64.
     pub ip_address: Option<String>,
-    /// `Boolean`, read-write.
-    pub execute_sequentially: Option<bool>,
-    /// Wire name `scheduleType`. Type `String`, read-write.
-    pub schedule_type: Option<String>,
-    /// Wire name `scheduleTimes`. Type `String`, read-write.
-    pub schedule_times: Option<String>,
-    /// `String[]`, read-write.
-    pub devices: Option<Vec<String>>,
-    /// `Integer`, read-write.
+    /// Length: 1 to 128.
+    pub name: Option<String>,
     pub port: Option<i64>,
-    /// `Integer`, read-write.
+    /// Wire name `scheduleOptions`.
+    pub schedule_options: Option<String>,
+    /// Wire name `scheduleTimes`.
+    pub schedule_times: Option<String>,
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
+    /// Wire name `scheduleType`.
+    pub schedule_type: Option<String>,
     pub tz_offset: Option<i64>,
-    /// `variable_values[]`, read-write.
     pub variables: Option<Vec<crate::adm::configuration_jobs::VariableValues>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -21483,6 +18886,7 @@ impl rt::Model for SdxSyslogTemplate {
             9 => self.schedule_type.as_field(),
             10 => self.tz_offset.as_field(),
             11 => self.variables.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21500,14 +18904,9 @@ impl rt::Model for SdxSyslogTemplate {
             9 => self.schedule_type.as_field_mut(),
             10 => self.tz_offset.as_field_mut(),
             11 => self.variables.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxSyslogTemplate {
@@ -21555,35 +18954,23 @@ impl SdxSyslogTemplate {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SdxUpgrade {
-    /// `String`, read-write.
-    pub mail_profiles: Option<String>,
-    /// Wire name `scheduleTimesEpoch`. Type `String`, read-write.
-    pub schedule_times_epoch: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_remote_download: Option<bool>,
-    /// `String[]`, read-write.
     pub device_groups: Option<Vec<String>>,
-    /// `Boolean`, read-write.
     pub do_cleanup: Option<bool>,
-    /// `String[]`, read-write.
-    pub sdx_ip_address_arr: Option<Vec<String>>,
-    /// Wire name `scheduleId`. Type `String`, read-write.
-    pub schedule_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     pub image_name: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub is_remote_download: Option<bool>,
+    pub mail_profiles: Option<String>,
+    /// Length: at most 128.
+    pub name: Option<String>,
+    /// Wire name `scheduleId`.
+    pub schedule_id: Option<String>,
+    /// Wire name `scheduleTimesEpoch`.
+    pub schedule_times_epoch: Option<String>,
+    pub sdx_ip_address_arr: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Read-only: never sent.
     pub task_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -21616,6 +19003,7 @@ impl rt::Model for SdxUpgrade {
             8 => self.sdx_ip_address_arr.as_field(),
             9 => self.slack_profile.as_field(),
             10 => self.task_id.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21632,14 +19020,9 @@ impl rt::Model for SdxUpgrade {
             8 => self.sdx_ip_address_arr.as_field_mut(),
             9 => self.slack_profile.as_field_mut(),
             10 => self.task_id.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxUpgrade {
@@ -21689,11 +19072,9 @@ impl SdxUpgrade {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Traceroute {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ipaddress: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub traceroute_status: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -21705,6 +19086,7 @@ impl rt::Model for Traceroute {
         match index {
             0 => self.device_ipaddress.as_field(),
             1 => self.traceroute_status.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21712,14 +19094,9 @@ impl rt::Model for Traceroute {
         match index {
             0 => self.device_ipaddress.as_field_mut(),
             1 => self.traceroute_status.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Traceroute {
@@ -21768,22 +19145,14 @@ impl Traceroute {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UpgradeAdvisorySettings {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub build: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub version: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String[]`, read-write.
-    ///
+    /// Since `14.1`.
+    pub build: Option<String>,
     /// Since `14.1`.
     pub builds: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -21796,6 +19165,7 @@ impl rt::Model for UpgradeAdvisorySettings {
             1 => self.builds.as_field(),
             2 => self.id.as_field(),
             3 => self.version.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21805,14 +19175,9 @@ impl rt::Model for UpgradeAdvisorySettings {
             1 => self.builds.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.version.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UpgradeAdvisorySettings {
@@ -21873,414 +19238,297 @@ impl UpgradeAdvisorySettings {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VmDevice {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_edition: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub template_interval: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub license_server: Option<String>,
-    /// `Integer`, read-write.
-    pub plt_bw_available: Option<i64>,
-    /// `Double`, read-write.
-    pub sysservices: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    pub partition_name: Option<String>,
-    /// `Integer`, read-write.
-    pub snmp_port: Option<i64>,
-    /// `String`, read-write.
-    pub lb_role: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub maintenance_status: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
     pub agent_id: Option<String>,
-    /// `Integer`, read-write.
-    pub vcpu_config: Option<i64>,
-    /// `Boolean`, read-write.
-    pub geo_support: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub ipv6_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub domain_name: Option<String>,
-    /// `Integer`, read-write.
-    pub sslvpn_total: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_classifier: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub netmask: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub display_name: Option<String>,
-    /// `Integer`, read-write.
-    pub ent_bw_available: Option<i64>,
-    /// `Integer`, read-write.
-    pub sslvpn_config: Option<i64>,
-    /// `Double`, read-write.
-    pub max_burst_throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 512.
-    pub description: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_available: Option<i64>,
-    /// `String`, read-write.
-    pub datacenter_id: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub https_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub license_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub host_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub ami_id: Option<String>,
+    pub autoprovisioned: Option<bool>,
     /// Since `14.1`.
     pub autoscalegroup_id: Option<String>,
-    /// `String`, read-write.
-    pub device_finger_print: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_managed: Option<bool>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
+    pub bmcrevision: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub is_autoscale_group: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    pub gateway_deployment: Option<bool>,
-    /// `Integer`, read-write.
-    pub std_bw_config: Option<i64>,
-    /// `Boolean`, read-write.
-    pub autoprovisioned: Option<bool>,
-    /// `Integer`, read-write.
-    pub plt_bw_total: Option<i64>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub type_: Option<String>,
-    /// `Integer`, read-write.
-    pub http_port: Option<i64>,
-    /// `Boolean`, read-write.
-    pub is_ha_configured: Option<bool>,
-    /// `String`, read-write.
-    pub partition_id: Option<String>,
-    /// `Integer`, read-write.
-    pub ent_bw_config: Option<i64>,
-    /// `Double`, read-write.
-    pub last_updated_time: Option<rt::Number>,
-    /// `String`, read-write.
-    pub isolation_policy: Option<String>,
-    /// `Integer`, read-write.
-    pub ssh_port: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub las_cpx_bw: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `Boolean`, read-write.
-    pub routable: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_name: Option<String>,
-    /// `String`, read-write.
-    pub servicepackage: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub burnin_date: Option<String>,
+    pub burst_priority: Option<i64>,
+    /// Read-only: never sent.
+    pub cloud: Option<String>,
+    pub config_type: Option<i64>,
+    /// Read-only: never sent.
+    pub contactperson: Option<String>,
+    /// Read-only: never sent.
+    pub cpu_license_type: Option<i64>,
+    /// Read-only: never sent.
+    pub cpufrequncy: Option<i64>,
+    pub datacenter_id: Option<String>,
+    /// Length: 1 to 512.
+    pub description: Option<String>,
     /// Length: 1 to 64.
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub provision_request_id: Option<String>,
-    /// `String`, read-write.
-    pub gateway_ipv6: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_total: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ipv4_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub gateway: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_config: Option<i64>,
-    /// `Integer`, read-write.
-    pub ent_bw_total: Option<i64>,
-    /// `String`, read-write.
-    pub trust_id: Option<String>,
-    /// `String`, read-write.
-    pub node_id: Option<String>,
-    /// `Integer`, read-write.
-    pub instance_available: Option<i64>,
-    /// `String`, read-write.
-    pub mastools_version: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub mgmt_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub instance_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub internal_annotation: Option<String>,
-    /// `Double`, read-write.
-    pub discovery_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub last_up_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub image_name: Option<String>,
-    /// `Integer`, read-write.
-    pub std_bw_total: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 10.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `Integer`, read-write.
-    pub burst_priority: Option<i64>,
-    /// `Integer`, read-write.
-    pub config_type: Option<i64>,
-    /// `Integer`, read-write.
-    pub plt_bw_config: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub peer_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub file_name: Option<String>,
-    /// `property_map[]`, read-write.
-    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub manual_inventory: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_re_register: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub peer_host_device_ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub prev_trust_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_username: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub profile_password: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tr_task_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub device_finger_print: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_host_ip: Option<String>,
-    /// `Integer`, read-only.
-    pub number_of_cpu: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_pooled_saas: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub is_fips_pooled_license_type: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub ssh_status: Option<String>,
-    /// `String`, read-only.
-    pub region: Option<String>,
-    /// `String`, read-only.
-    pub instance_state: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub device_uuid: Option<String>,
+    /// Reference type `Double`.
+    pub discovery_time: Option<rt::Number>,
+    /// Length: 1 to 128.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub do_config: Option<bool>,
+    /// Length: 1 to 128.
+    pub domain_name: Option<String>,
+    /// Read-only: never sent.
+    pub encoded_serialnumber: Option<String>,
+    pub ent_bw_available: Option<i64>,
+    pub ent_bw_config: Option<i64>,
+    pub ent_bw_total: Option<i64>,
+    pub entity_tag: Option<Vec<crate::adm::system::PropertyMap>>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Length: 1 to 128.
+    pub file_name: Option<String>,
+    /// Length: 1 to 64.
+    pub gateway: Option<String>,
+    pub gateway_deployment: Option<bool>,
+    pub gateway_ipv6: Option<String>,
+    /// Read-only: never sent.
+    pub geo_location: Option<String>,
+    pub geo_support: Option<bool>,
+    /// Read-only: never sent.
+    pub ha_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub ha_master_state: Option<String>,
+    /// Read-only: never sent.
+    pub ha_sync: Option<String>,
+    /// Read-only: never sent.
+    pub host_id: Option<String>,
+    /// Length: 1 to 64.
+    pub host_ip_address: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    pub http_port: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub httpcookie: Option<String>,
-    /// `String`, read-only.
-    pub device_uuid: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub mpx_encryption_status: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub burnin_date: Option<String>,
-    /// `Integer`, read-only.
-    pub cpu_license_type: Option<i64>,
-    /// `String`, read-only.
-    pub status: Option<String>,
-    /// `String`, read-only.
-    pub private_ip: Option<String>,
-    /// `String`, read-only.
-    pub public_dns: Option<String>,
-    /// `String`, read-only.
-    pub tenant_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub upsince: Option<String>,
-    /// `String`, read-only.
-    pub vpc_id: Option<String>,
-    /// `String`, read-only.
-    pub security_group: Option<String>,
-    /// `String`, read-only.
-    pub location: Option<String>,
-    /// `String`, read-only.
-    pub geo_location: Option<String>,
-    /// `String`, read-only.
-    pub bmcrevision: Option<String>,
-    /// `String`, read-only.
-    pub cloud: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub instance_unique_id: Option<i64>,
-    /// `String`, read-only.
-    pub subnet_id: Option<String>,
-    /// `Boolean`, read-only.
-    pub do_config: Option<bool>,
-    /// `String`, read-only.
-    pub systemname: Option<String>,
-    /// `String`, read-only.
-    pub instance_type: Option<String>,
-    /// `String`, read-only.
-    pub public_ip: Option<String>,
-    /// `Integer`, read-only.
-    pub cpufrequncy: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_cloud: Option<i64>,
-    /// `String`, read-only.
-    pub ha_master_state: Option<String>,
-    /// `String`, read-only.
-    pub ha_ip_address: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vpx_on_sdx: Option<i64>,
-    /// `String`, read-only.
-    pub manufacturedate: Option<String>,
-    /// `String`, read-only.
-    pub reason: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub lm_host_id: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub httpquerywithurl: Option<String>,
-    /// `String`, read-only.
-    pub serialnumber: Option<String>,
-    /// `Integer`, read-only.
+    pub https_port: Option<i64>,
+    /// Length: 1 to 10.
     ///
     /// Since `14.1`.
-    pub license_grace_time: Option<i64>,
-    /// `String`, read-only.
-    pub zone: Option<String>,
-    /// `Boolean`, read-only.
+    pub httpxforwardedfor: Option<String>,
+    /// Length: 1 to 128.
+    pub image_name: Option<String>,
+    pub instance_available: Option<i64>,
+    /// Since `14.1`.
+    pub instance_classifier: Option<i64>,
+    pub instance_config: Option<i64>,
+    pub instance_mode: Option<String>,
+    /// Read-only: never sent.
+    pub instance_state: Option<String>,
+    pub instance_total: Option<i64>,
+    /// Read-only: never sent.
+    pub instance_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub instance_unique_id: Option<i64>,
+    /// Since `14.1`.
+    pub internal_annotation: Option<String>,
+    /// Length: 1 to 64.
+    pub ip_address: Option<String>,
+    /// Length: 1 to 64.
+    pub ipv4_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    /// Since `14.1`.
+    pub is_autoscale_group: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_fips_pooled_license_type: Option<i64>,
+    pub is_ha_configured: Option<bool>,
+    pub is_managed: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub is_pooled_saas: Option<i64>,
+    /// Since `14.1`.
+    pub is_re_register: Option<bool>,
+    /// Read-only: never sent.
     pub is_swg: Option<bool>,
-    /// `String`, read-only.
-    pub contactperson: Option<String>,
-    /// `String`, read-only.
-    pub vm_state: Option<String>,
-    /// `String`, read-only.
-    pub private_dns: Option<String>,
-    /// `String`, read-only.
-    pub version: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub isolation_policy: Option<String>,
     /// Since `14.1`.
-    pub lpeid: Option<String>,
-    /// `String`, read-only.
-    pub vm_description: Option<String>,
-    /// `String`, read-only.
-    pub ha_sync: Option<String>,
-    /// `String`, read-only.
-    pub sysid: Option<String>,
-    /// `String`, read-only.
-    pub uptime: Option<String>,
-    /// `String`, read-only.
+    pub las_cpx_bw: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub las_cpx_edition: Option<String>,
-    /// `String`, read-only.
-    pub uuid: Option<String>,
-    /// `String`, read-only.
-    pub ami_id: Option<String>,
-    /// `String`, read-only.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub last_up_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub last_updated_time: Option<rt::Number>,
+    pub lb_role: Option<String>,
+    /// Since `14.1`.
+    pub license_edition: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_grace_time: Option<i64>,
+    /// Since `14.1`.
+    pub license_mode: Option<String>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub license_server: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_host_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lm_serialnumber: Option<String>,
+    /// Read-only: never sent.
+    pub location: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub lpeid: Option<String>,
+    /// Since `14.1`.
+    pub maintenance_status: Option<bool>,
+    /// Since `14.1`.
+    pub manual_inventory: Option<bool>,
+    /// Read-only: never sent.
+    pub manufacturedate: Option<String>,
+    pub mastools_version: Option<String>,
+    /// Reference type `Double`.
+    pub max_burst_throughput: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub mgmt_ip_address: Option<String>,
+    /// Read-only: never sent.
     pub model_id: Option<String>,
-    /// `String`, read-only.
-    pub encoded_serialnumber: Option<String>,
-    /// `String`, read-only.
-    pub host_id: Option<String>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub mpx_encryption_status: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub netmask: Option<String>,
+    pub node_id: Option<String>,
+    /// Read-only: never sent.
+    pub number_of_cpu: Option<i64>,
+    pub partition_id: Option<String>,
+    /// Length: at most 512.
+    pub partition_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub peer_device_ip: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub peer_host_device_ip: Option<String>,
+    pub plt_bw_available: Option<i64>,
+    pub plt_bw_config: Option<i64>,
+    pub plt_bw_total: Option<i64>,
+    /// Since `14.1`.
+    pub prev_trust_id: Option<String>,
+    /// Read-only: never sent.
+    pub private_dns: Option<String>,
+    /// Read-only: never sent.
+    pub private_ip: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_name: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_password: Option<String>,
+    /// Length: 1 to 128.
+    pub profile_username: Option<String>,
+    pub provision_request_id: Option<String>,
+    /// Read-only: never sent.
+    pub public_dns: Option<String>,
+    /// Read-only: never sent.
+    pub public_ip: Option<String>,
+    /// Read-only: never sent.
+    pub reason: Option<String>,
+    /// Read-only: never sent.
+    pub region: Option<String>,
+    pub routable: Option<bool>,
+    /// Read-only: never sent.
+    pub security_group: Option<String>,
+    /// Read-only: never sent.
+    pub serialnumber: Option<String>,
+    pub servicepackage: Option<String>,
+    pub snmp_port: Option<i64>,
+    pub ssh_port: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub ssh_status: Option<String>,
+    pub sslvpn_config: Option<i64>,
+    pub sslvpn_total: Option<i64>,
+    /// Read-only: never sent.
+    pub status: Option<String>,
+    pub std_bw_available: Option<i64>,
+    pub std_bw_config: Option<i64>,
+    pub std_bw_total: Option<i64>,
+    /// Read-only: never sent.
+    pub subnet_id: Option<String>,
+    /// Read-only: never sent.
+    pub sysid: Option<String>,
+    /// Reference type `Double`.
+    pub sysservices: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub systemname: Option<String>,
+    /// Since `14.1`.
+    pub template_interval: Option<i64>,
+    /// Read-only: never sent.
+    pub tenant_id: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub tr_task_id: Option<String>,
+    pub trust_id: Option<String>,
+    /// Wire name `type`.
+    ///
+    /// Length: 1 to 64.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
+    pub upsince: Option<String>,
+    /// Read-only: never sent.
+    pub uptime: Option<String>,
+    /// Read-only: never sent.
+    pub uuid: Option<String>,
+    pub vcpu_config: Option<i64>,
+    /// Read-only: never sent.
+    pub version: Option<String>,
+    /// Read-only: never sent.
+    pub vm_description: Option<String>,
+    /// Read-only: never sent.
+    pub vm_state: Option<String>,
+    /// Read-only: never sent.
+    pub vpc_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_cloud: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vpx_on_sdx: Option<i64>,
+    /// Read-only: never sent.
+    pub zone: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -22581,6 +19829,7 @@ impl rt::Model for VmDevice {
             142 => self.vpx_on_cloud.as_field(),
             143 => self.vpx_on_sdx.as_field(),
             144 => self.zone.as_field(),
+            145 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22731,14 +19980,9 @@ impl rt::Model for VmDevice {
             142 => self.vpx_on_cloud.as_field_mut(),
             143 => self.vpx_on_sdx.as_field_mut(),
             144 => self.zone.as_field_mut(),
+            145 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VmDevice {
@@ -22791,27 +20035,19 @@ impl VmDevice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VpxInfo {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub license_edition: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub throughput: Option<String>,
@@ -22834,6 +20070,7 @@ impl rt::Model for VpxInfo {
             2 => self.license_edition.as_field(),
             3 => self.name.as_field(),
             4 => self.throughput.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22844,14 +20081,9 @@ impl rt::Model for VpxInfo {
             2 => self.license_edition.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.throughput.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpxInfo {

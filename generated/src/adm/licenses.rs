@@ -14,34 +14,24 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcFeatureUsage {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslvpn: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub bot: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub icaproxy: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub waf: Option<bool>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<i64>,
-    /// `String`, read-only.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub sslvpn: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<i64>,
+    /// Since `14.1`.
+    pub waf: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -65,6 +55,7 @@ impl rt::Model for AdcFeatureUsage {
             4 => self.sslvpn.as_field(),
             5 => self.timestamp.as_field(),
             6 => self.waf.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -77,14 +68,9 @@ impl rt::Model for AdcFeatureUsage {
             4 => self.sslvpn.as_field_mut(),
             5 => self.timestamp.as_field_mut(),
             6 => self.waf.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcFeatureUsage {
@@ -126,34 +112,27 @@ impl rt::Resource for AdcFeatureUsage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceUsage {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bandwidth_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hostname: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_limit: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub base_limit: Option<i64>,
-    /// `Double`, read-write.
-    pub timeslot: Option<rt::Number>,
-    /// `Integer`, read-only.
-    pub license_usage: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    /// Read-only: never sent.
     pub ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub license_name: Option<String>,
+    /// Read-only: never sent.
+    pub license_usage: Option<i64>,
+    /// Reference type `Double`.
+    pub timeslot: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Since `14.1`.
+    pub total_limit: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -183,6 +162,7 @@ impl rt::Model for DeviceUsage {
             7 => self.timeslot.as_field(),
             8 => self.timestamp.as_field(),
             9 => self.total_limit.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -198,14 +178,9 @@ impl rt::Model for DeviceUsage {
             7 => self.timeslot.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
             9 => self.total_limit.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceUsage {
@@ -254,23 +229,21 @@ impl DeviceUsage {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceUsageSummary {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub average_bandwidth_usage: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub bandwidth_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub average_license_usage: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub bandwidth_usage: Option<rt::Number>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_usage: Option<i64>,
@@ -293,6 +266,7 @@ impl rt::Model for DeviceUsageSummary {
             2 => self.bandwidth_usage.as_field(),
             3 => self.id.as_field(),
             4 => self.license_usage.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -303,14 +277,9 @@ impl rt::Model for DeviceUsageSummary {
             2 => self.bandwidth_usage.as_field_mut(),
             3 => self.id.as_field_mut(),
             4 => self.license_usage.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceUsageSummary {
@@ -359,15 +328,15 @@ impl DeviceUsageSummary {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FlexBundle {
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub entitled_units: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub spec: Option<String>,
@@ -382,6 +351,7 @@ impl rt::Model for FlexBundle {
             0 => self.entitled_units.as_field(),
             1 => self.name.as_field(),
             2 => self.spec.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -390,14 +360,9 @@ impl rt::Model for FlexBundle {
             0 => self.entitled_units.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.spec.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FlexBundle {
@@ -445,82 +410,44 @@ impl FlexBundle {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LasLicenseInfo {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pem: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licenseproductname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licensemodel: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licensesadate: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licensetype: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub uniq_param: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licenseexpdate: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub vendorstring: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub token_exp: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub localizedlicenseproductname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub licensesavailable: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub licenseedition: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub token_nbf: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub licenseexpdate: Option<String>,
     /// Since `14.1`.
-    pub localizedlicenseedition: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub licensemodel: Option<String>,
     /// Since `14.1`.
     pub licenseoverdraft: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub localizedlicensetype: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub licenseproductname: Option<String>,
     /// Since `14.1`.
-    pub localizedlicensemodel: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    pub licensesadate: Option<String>,
+    /// Since `14.1`.
+    pub licensesavailable: Option<i64>,
     /// Since `14.1`.
     pub licensesinuse: Option<i64>,
+    /// Since `14.1`.
+    pub licensetype: Option<String>,
+    /// Since `14.1`.
+    pub localizedlicenseedition: Option<String>,
+    /// Since `14.1`.
+    pub localizedlicensemodel: Option<String>,
+    /// Since `14.1`.
+    pub localizedlicenseproductname: Option<String>,
+    /// Since `14.1`.
+    pub localizedlicensetype: Option<String>,
+    /// Since `14.1`.
+    pub pem: Option<String>,
+    /// Since `14.1`.
+    pub token_exp: Option<String>,
+    /// Since `14.1`.
+    pub token_nbf: Option<String>,
+    /// Since `14.1`.
+    pub uniq_param: Option<String>,
+    /// Since `14.1`.
+    pub vendorstring: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -568,6 +495,7 @@ impl rt::Model for LasLicenseInfo {
             16 => self.token_nbf.as_field(),
             17 => self.uniq_param.as_field(),
             18 => self.vendorstring.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -592,14 +520,9 @@ impl rt::Model for LasLicenseInfo {
             16 => self.token_nbf.as_field_mut(),
             17 => self.uniq_param.as_field_mut(),
             18 => self.vendorstring.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasLicenseInfo {
@@ -642,24 +565,18 @@ impl rt::Resource for LasLicenseInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseConfig {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// Wire name `policyName`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub max_limit: Option<i64>,
+    /// Wire name `policyName`.
     ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_limit: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -677,6 +594,7 @@ impl rt::Model for LicenseConfig {
             1 => self.ip_address.as_field(),
             2 => self.max_limit.as_field(),
             3 => self.policy_name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -686,14 +604,9 @@ impl rt::Model for LicenseConfig {
             1 => self.ip_address.as_field_mut(),
             2 => self.max_limit.as_field_mut(),
             3 => self.policy_name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseConfig {
@@ -745,20 +658,12 @@ impl LicenseConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseExpiryInfo {
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub expirycount: Option<i64>,
-    /// `Integer`, read-write.
-    pub expirydays: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub contract_expiry: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub expirycount: Option<i64>,
+    pub expirydays: Option<i64>,
+    pub feature: Option<String>,
+    pub id: Option<String>,
     /// Since `14.1`.
     pub licensetype: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -782,6 +687,7 @@ impl rt::Model for LicenseExpiryInfo {
             3 => self.feature.as_field(),
             4 => self.id.as_field(),
             5 => self.licensetype.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -793,14 +699,9 @@ impl rt::Model for LicenseExpiryInfo {
             3 => self.feature.as_field_mut(),
             4 => self.id.as_field_mut(),
             5 => self.licensetype.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseExpiryInfo {
@@ -848,22 +749,18 @@ impl LicenseExpiryInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseFile {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub file_location_path: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `Integer`, read-only.
-    pub file_size: Option<i64>,
-    /// `Double`, read-only.
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
+    /// Length: at least 1.
+    pub file_location_path: Option<String>,
+    /// Read-only: never sent.
+    pub file_size: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -883,6 +780,7 @@ impl rt::Model for LicenseFile {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -893,14 +791,9 @@ impl rt::Model for LicenseFile {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseFile {
@@ -968,34 +861,31 @@ impl LicenseFile {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseInfo {
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sync_operation: Option<bool>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub product: Option<String>,
-    /// `String`, read-only.
-    pub feature: Option<String>,
-    /// `String`, read-only.
-    pub license_type: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub act_id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub burst_license_available: Option<i64>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub feature: Option<String>,
+    pub id: Option<String>,
+    /// Read-only: never sent.
+    pub license_available: Option<i64>,
+    /// Read-only: never sent.
+    pub license_type: Option<String>,
+    /// Read-only: never sent.
+    pub license_used: Option<i64>,
+    /// Read-only: never sent.
+    pub product: Option<String>,
+    /// Since `14.1`.
+    pub sync_operation: Option<bool>,
+    /// Read-only: never sent.
+    pub user_info: Option<Vec<LicenseUserDetail>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vpx_license_used: Option<i64>,
-    /// `String`, read-only.
-    pub act_id: Option<String>,
-    /// `license_user_detail[]`, read-only.
-    pub user_info: Option<Vec<LicenseUserDetail>>,
-    /// `Integer`, read-only.
-    pub license_used: Option<i64>,
-    /// `Integer`, read-only.
-    pub license_available: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1027,6 +917,7 @@ impl rt::Model for LicenseInfo {
             8 => self.sync_operation.as_field(),
             9 => self.user_info.as_field(),
             10 => self.vpx_license_used.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1043,14 +934,9 @@ impl rt::Model for LicenseInfo {
             8 => self.sync_operation.as_field_mut(),
             9 => self.user_info.as_field_mut(),
             10 => self.vpx_license_used.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseInfo {
@@ -1102,20 +988,13 @@ impl LicenseInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseServerInfo {
-    /// `String`, read-write.
-    pub node_id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1000.
-    pub vendor_daemon_port: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    pub id: Option<String>,
     /// Range: at least 1000.
     pub license_port: Option<i64>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
+    pub node_id: Option<String>,
     pub proxy_port: Option<i64>,
+    /// Range: at least 1000.
+    pub vendor_daemon_port: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1135,6 +1014,7 @@ impl rt::Model for LicenseServerInfo {
             2 => self.node_id.as_field(),
             3 => self.proxy_port.as_field(),
             4 => self.vendor_daemon_port.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1145,14 +1025,9 @@ impl rt::Model for LicenseServerInfo {
             2 => self.node_id.as_field_mut(),
             3 => self.proxy_port.as_field_mut(),
             4 => self.vendor_daemon_port.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseServerInfo {
@@ -1204,75 +1079,43 @@ impl LicenseServerInfo {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseThreshold {
-    /// `String`, read-write.
-    pub resource_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
-    pub region: Option<String>,
-    /// `String`, read-write.
-    pub reference_key: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least -1.
-    pub pool_limit: Option<i64>,
-    /// `String`, read-write.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    /// Length: at most 256.
+    pub city: Option<String>,
+    /// Length: at most 256.
+    pub country: Option<String>,
+    pub ctnsappname: Option<String>,
+    pub duration: Option<String>,
+    /// Range: at least 1.
+    pub expiry_threshold: Option<i64>,
+    /// Reference type `Double`.
+    pub exporter_id: Option<rt::Number>,
+    pub feature: Option<String>,
+    pub group_name: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
-    /// `String`, read-write.
-    pub group_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub is_enabled: Option<String>,
+    pub mail_profile: Option<String>,
+    pub name: Option<String>,
     /// Since `14.1`.
     pub pagerduty_profile: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub expiry_threshold: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Range: at least -1.
+    pub pool_limit: Option<i64>,
+    pub reference_key: Option<String>,
+    /// Length: at most 256.
+    pub region: Option<String>,
+    pub resource_type: Option<String>,
+    pub rule: Option<String>,
     /// Since `14.1`.
     pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    pub rule: Option<String>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `Double`, read-write.
-    pub exporter_id: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub city: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub feature: Option<String>,
-    /// `String`, read-write.
-    pub duration: Option<String>,
-    /// `Boolean`, read-write.
-    pub stylebook_flag: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    pub ctnsappname: Option<String>,
-    /// `String`, read-write.
-    pub is_enabled: Option<String>,
-    /// `String`, read-write.
     pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub country: Option<String>,
-    /// `String`, read-only.
+    pub stylebook_flag: Option<bool>,
+    /// Read-only: never sent.
     pub tenant_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1331,6 +1174,7 @@ impl rt::Model for LicenseThreshold {
             21 => self.sms_profile.as_field(),
             22 => self.stylebook_flag.as_field(),
             23 => self.tenant_name.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1360,14 +1204,9 @@ impl rt::Model for LicenseThreshold {
             21 => self.sms_profile.as_field_mut(),
             22 => self.stylebook_flag.as_field_mut(),
             23 => self.tenant_name.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseThreshold {
@@ -1440,38 +1279,32 @@ impl LicenseThreshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageDay {
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub bandwidth_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timeslot: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_limit: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub license_usage: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub license_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub ip_address: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub license_usage: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timeslot: Option<rt::Number>,
+    /// Since `14.1`.
+    pub total_limit: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1497,6 +1330,7 @@ impl rt::Model for LicenseUsageDay {
             5 => self.license_usage.as_field(),
             6 => self.timeslot.as_field(),
             7 => self.total_limit.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1510,14 +1344,9 @@ impl rt::Model for LicenseUsageDay {
             5 => self.license_usage.as_field_mut(),
             6 => self.timeslot.as_field_mut(),
             7 => self.total_limit.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseUsageDay {
@@ -1566,30 +1395,24 @@ impl LicenseUsageDay {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageHour {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub total_limit: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timeslot: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub base_limit: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_name: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_usage: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timeslot: Option<rt::Number>,
+    /// Since `14.1`.
+    pub total_limit: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1611,6 +1434,7 @@ impl rt::Model for LicenseUsageHour {
             3 => self.license_usage.as_field(),
             4 => self.timeslot.as_field(),
             5 => self.total_limit.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1622,14 +1446,9 @@ impl rt::Model for LicenseUsageHour {
             3 => self.license_usage.as_field_mut(),
             4 => self.timeslot.as_field_mut(),
             5 => self.total_limit.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseUsageHour {
@@ -1678,26 +1497,24 @@ impl LicenseUsageHour {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUsageMonth {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timeslot: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub max_license_usage: Option<i64>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub max_burst_license_usage: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub max_burst_license_usage: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub max_license_usage: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timeslot: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1717,6 +1534,7 @@ impl rt::Model for LicenseUsageMonth {
             2 => self.max_burst_license_usage.as_field(),
             3 => self.max_license_usage.as_field(),
             4 => self.timeslot.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1727,14 +1545,9 @@ impl rt::Model for LicenseUsageMonth {
             2 => self.max_burst_license_usage.as_field_mut(),
             3 => self.max_license_usage.as_field_mut(),
             4 => self.timeslot.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseUsageMonth {
@@ -1781,21 +1594,18 @@ impl LicenseUsageMonth {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LicenseUserDetail {
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-only.
-    pub node: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub display: Option<String>,
-    /// `Integer`, read-only.
-    pub no_of_license: Option<i64>,
-    /// `String`, read-only.
+    pub id: Option<String>,
+    /// Read-only: never sent.
     pub name: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
+    pub no_of_license: Option<i64>,
+    /// Read-only: never sent.
+    pub node: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Read-only: never sent.
     pub time: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -1822,6 +1632,7 @@ impl rt::Model for LicenseUserDetail {
             5 => self.parent_id.as_field(),
             6 => self.parent_name.as_field(),
             7 => self.time.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1835,14 +1646,9 @@ impl rt::Model for LicenseUserDetail {
             5 => self.parent_id.as_field_mut(),
             6 => self.parent_name.as_field_mut(),
             7 => self.time.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseUserDetail {
@@ -1885,30 +1691,18 @@ impl rt::Resource for LicenseUserDetail {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PlatformLicenseExpiry {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub host_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub serialnumber: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub expirydays: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub host_id: Option<String>,
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub instance_state: Option<String>,
+    /// Since `14.1`.
+    pub ip_address: Option<String>,
+    /// Since `14.1`.
+    pub serialnumber: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1930,6 +1724,7 @@ impl rt::Model for PlatformLicenseExpiry {
             3 => self.instance_state.as_field(),
             4 => self.ip_address.as_field(),
             5 => self.serialnumber.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1941,14 +1736,9 @@ impl rt::Model for PlatformLicenseExpiry {
             3 => self.instance_state.as_field_mut(),
             4 => self.ip_address.as_field_mut(),
             5 => self.serialnumber.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PlatformLicenseExpiry {

@@ -15,26 +15,16 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasAppNetworkFunctionMap {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub created_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub updated_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub network_function_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub app_id: Option<String>,
+    /// Since `14.1`.
+    pub created_at: Option<String>,
+    /// Since `14.1`.
+    pub network_function_id: Option<String>,
+    /// Since `14.1`.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub updated_at: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -54,6 +44,7 @@ impl rt::Model for AdcaasAppNetworkFunctionMap {
             2 => self.network_function_id.as_field(),
             3 => self.state.as_field(),
             4 => self.updated_at.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64,14 +55,9 @@ impl rt::Model for AdcaasAppNetworkFunctionMap {
             2 => self.network_function_id.as_field_mut(),
             3 => self.state.as_field_mut(),
             4 => self.updated_at.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcaasAppNetworkFunctionMap {
@@ -120,54 +106,30 @@ impl AdcaasAppNetworkFunctionMap {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasApplication {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_environment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub model: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub created_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub updated_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub deployed_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub app_environment: Option<String>,
     /// Since `14.1`.
     pub certificate: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub properties: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub created_at: Option<String>,
     /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub deployed_at: Option<String>,
     /// Since `14.1`.
     pub environment_id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub job_id: Option<String>,
+    /// Since `14.1`.
+    pub model: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub properties: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<String>,
+    /// Since `14.1`.
+    pub updated_at: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -201,6 +163,7 @@ impl rt::Model for AdcaasApplication {
             9 => self.properties.as_field(),
             10 => self.status.as_field(),
             11 => self.updated_at.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -218,14 +181,9 @@ impl rt::Model for AdcaasApplication {
             9 => self.properties.as_field_mut(),
             10 => self.status.as_field_mut(),
             11 => self.updated_at.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcaasApplication {
@@ -278,54 +236,32 @@ impl AdcaasApplication {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AdcaasNetworkFunction {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub updated_at: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_default: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub summary_properties: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub created_at: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub app_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub created_at: Option<String>,
+    /// Since `14.1`.
+    pub deployed_at: Option<String>,
+    /// Since `14.1`.
+    pub is_default: Option<String>,
     /// Since `14.1`.
     pub job_id: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub properties: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<String>,
+    /// Since `14.1`.
+    pub summary_properties: Option<String>,
+    /// Wire name `type`.
     ///
     /// Since `14.1`.
     pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub properties: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub deployed_at: Option<String>,
+    pub updated_at: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -359,6 +295,7 @@ impl rt::Model for AdcaasNetworkFunction {
             9 => self.summary_properties.as_field(),
             10 => self.type_.as_field(),
             11 => self.updated_at.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -376,14 +313,9 @@ impl rt::Model for AdcaasNetworkFunction {
             9 => self.summary_properties.as_field_mut(),
             10 => self.type_.as_field_mut(),
             11 => self.updated_at.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcaasNetworkFunction {
@@ -436,38 +368,22 @@ impl AdcaasNetworkFunction {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct LbExportReport {
-    /// `String`, read-write.
+    pub enable_auth: Option<bool>,
+    pub enable_cr: Option<bool>,
+    pub enable_cs: Option<bool>,
+    pub enable_gslb: Option<bool>,
+    pub enable_lb: Option<bool>,
+    pub enable_sslvpn: Option<bool>,
+    pub export_now: Option<bool>,
+    pub file_name: Option<String>,
+    pub is_enabled: Option<bool>,
     pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub recurrence_options: Option<String>,
+    pub recurrence_times_epoch: Option<String>,
     /// Length: at most 255.
     pub recurrence_type: Option<String>,
-    /// `Boolean`, read-write.
-    pub enable_auth: Option<bool>,
-    /// `Boolean`, read-write.
-    pub enable_lb: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    pub enable_gslb: Option<bool>,
-    /// `Boolean`, read-write.
-    pub enable_sslvpn: Option<bool>,
-    /// `Boolean`, read-write.
-    pub export_now: Option<bool>,
-    /// `String`, read-write.
-    pub recurrence_options: Option<String>,
-    /// `String`, read-write.
-    pub file_name: Option<String>,
-    /// `String`, read-write.
-    pub recurrence_times_epoch: Option<String>,
-    /// `Boolean`, read-write.
-    pub enable_cr: Option<bool>,
-    /// `Boolean`, read-write.
-    pub enable_cs: Option<bool>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -505,6 +421,7 @@ impl rt::Model for LbExportReport {
             11 => self.recurrence_times_epoch.as_field(),
             12 => self.recurrence_type.as_field(),
             13 => self.slack_profile.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -524,14 +441,9 @@ impl rt::Model for LbExportReport {
             11 => self.recurrence_times_epoch.as_field_mut(),
             12 => self.recurrence_type.as_field_mut(),
             13 => self.slack_profile.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbExportReport {
@@ -598,18 +510,14 @@ impl LbExportReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkFunctionConfig {
-    /// `String`, read-write.
-    pub parent_name: Option<String>,
-    /// `String`, read-write.
     pub id: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
+    pub netfunc_params: Option<Box<NetworkFunctionParam>>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    /// Wire name `type`.
     ///
     /// Length: 1 to 1024.
     pub type_: Option<String>,
-    /// `network_function_param`, read-write.
-    pub netfunc_params: Option<Box<NetworkFunctionParam>>,
-    /// `String`, read-write.
-    pub parent_id: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -629,6 +537,7 @@ impl rt::Model for NetworkFunctionConfig {
             2 => self.parent_id.as_field(),
             3 => self.parent_name.as_field(),
             4 => self.type_.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -639,14 +548,9 @@ impl rt::Model for NetworkFunctionConfig {
             2 => self.parent_id.as_field_mut(),
             3 => self.parent_name.as_field_mut(),
             4 => self.type_.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetworkFunctionConfig {
@@ -688,18 +592,14 @@ impl rt::Resource for NetworkFunctionConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetworkFunctionParam {
-    /// `String`, read-write.
-    pub parameters: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub app_devices: Option<Vec<crate::adm::applications::AppDevice>>,
+    /// Read-only: never sent.
+    pub config_id: Option<String>,
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 1024.
     pub netfunc_id: Option<String>,
-    /// `String`, read-only.
-    pub config_id: Option<String>,
-    /// `app_device[]`, read-only.
-    pub app_devices: Option<Vec<crate::adm::applications::AppDevice>>,
+    pub parameters: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -719,6 +619,7 @@ impl rt::Model for NetworkFunctionParam {
             2 => self.id.as_field(),
             3 => self.netfunc_id.as_field(),
             4 => self.parameters.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -729,14 +630,9 @@ impl rt::Model for NetworkFunctionParam {
             2 => self.id.as_field_mut(),
             3 => self.netfunc_id.as_field_mut(),
             4 => self.parameters.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetworkFunctionParam {
@@ -779,190 +675,114 @@ impl rt::Resource for NetworkFunctionParam {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsAuthenticationvserver {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub agent_list: Option<String>,
     /// Since `14.1`.
     pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub app_security: Option<String>,
     /// Since `14.1`.
     pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
     /// Since `14.1`.
     pub appflowlog_effective: Option<String>,
-    /// `Integer`, read-write.
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
     /// Since `14.1`.
-    pub hits: Option<String>,
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1070,6 +890,7 @@ impl rt::Model for NsAuthenticationvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1124,14 +945,9 @@ impl rt::Model for NsAuthenticationvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsAuthenticationvserver {
@@ -1222,184 +1038,108 @@ impl NsAuthenticationvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCrvserver {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub agent_list: Option<String>,
     /// Since `14.1`.
     pub analytics_managed: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub app_security: Option<String>,
     /// Since `14.1`.
     pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    pub hits: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `Integer`, read-only.
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    pub hits: Option<String>,
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1507,6 +1247,7 @@ impl rt::Model for NsCrvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1561,14 +1302,9 @@ impl rt::Model for NsCrvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCrvserver {
@@ -1655,188 +1391,113 @@ impl NsCrvserver {
 /// - URL: `/nitro/v2/config/ns_csvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Bindings: [`NsCsvserverLbvserverBinding`], [`NsCsvserverPolicyBinding`]
 /// - Properties of older releases that `14.1` lacks: `curclntconnections` (`12.1`), `cursrvrconnections` (`12.1`), `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_port` (`12.1`), `vsvr_state_timestamp` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserver {
-    /// `Integer`, read-write.
+    /// Since `14.1`.
+    pub agent_list: Option<String>,
+    /// Since `14.1`.
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    pub hits: Option<String>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-only.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    pub hits: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub metrics_enabled: Option<bool>,
     /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub comment: Option<String>,
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1944,6 +1605,7 @@ impl rt::Model for NsCsvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1998,14 +1660,9 @@ impl rt::Model for NsCsvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCsvserver {
@@ -2096,28 +1753,22 @@ impl NsCsvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserverLbvserverBinding {
-    /// `String`, read-write.
     pub csvsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
     /// Length: 1 to 64.
     pub policyname: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub priority: Option<String>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
+    /// Read-only: never sent.
+    pub targetlbvserver: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2145,6 +1796,7 @@ impl rt::Model for NsCsvserverLbvserverBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.targetlbvserver.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2159,14 +1811,9 @@ impl rt::Model for NsCsvserverLbvserverBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.targetlbvserver.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCsvserverLbvserverBinding {
@@ -2215,43 +1862,33 @@ impl NsCsvserverLbvserverBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsCsvserverPolicyBinding {
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub priority: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_type: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 100.
+    ///
+    /// Since `14.1`.
+    pub policy_name: Option<String>,
+    /// Since `14.1`.
+    pub policy_type: Option<String>,
+    /// Since `14.1`.
+    pub priority: Option<i64>,
+    /// Wire name `type`.
+    ///
+    /// Since `14.1`.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vsvr_name: Option<String>,
@@ -2282,6 +1919,7 @@ impl rt::Model for NsCsvserverPolicyBinding {
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
             8 => self.vsvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2296,14 +1934,9 @@ impl rt::Model for NsCsvserverPolicyBinding {
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vsvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCsvserverPolicyBinding {
@@ -2352,68 +1985,48 @@ impl NsCsvserverPolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservice {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub svc_ip_address: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    pub graceful: Option<bool>,
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
+    pub lb_id: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    pub poll_time: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub publicip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Boolean`, read-write.
     pub save_config: Option<bool>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub site_name: Option<String>,
+    /// Length: 1 to 64.
+    pub svc_ip_address: Option<String>,
+    /// Length: 1 to 100.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
+    pub svc_port: Option<i64>,
+    /// Read-only: never sent.
+    pub svc_state: Option<String>,
+    /// Read-only: never sent.
+    pub svc_type: Option<String>,
     /// Since `14.1`.
     pub svr_id: Option<String>,
-    /// `String`, read-write.
-    pub lb_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub vsvr_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub graceful: Option<bool>,
-    /// `String`, read-only.
-    pub svc_state: Option<String>,
-    /// `String`, read-only.
-    pub svc_type: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub svr_name: Option<String>,
-    /// `Integer`, read-only.
-    pub poll_time: Option<i64>,
-    /// `Integer`, read-only.
-    pub svc_port: Option<i64>,
-    /// `String`, read-only.
-    pub site_name: Option<String>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
+    /// Length: 1 to 100.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2465,6 +2078,7 @@ impl rt::Model for NsGslbservice {
             18 => self.svr_id.as_field(),
             19 => self.svr_name.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2491,14 +2105,9 @@ impl rt::Model for NsGslbservice {
             18 => self.svr_id.as_field_mut(),
             19 => self.svr_name.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbservice {
@@ -2577,104 +2186,78 @@ impl NsGslbservice {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservicegroup {
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    pub comment: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub svc_grp_mem_ip_address: Option<String>,
-    /// `String`, read-write.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub graceful: Option<bool>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    ///
     /// Since `14.1`.
-    pub svc_grp_mem_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
+    pub id: Option<String>,
     /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub lb_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
+    pub partition_name: Option<String>,
     /// Since `14.1`.
     pub save_config: Option<bool>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub svc_grp_effective_state: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_mem_ip_address: Option<String>,
+    /// Range: at least 1.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_mem_port: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_mem_state: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_mem_type: Option<String>,
+    /// Length: 1 to 100.
+    ///
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svr_id: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub svr_name: Option<String>,
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub svr_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
+    pub svrstate: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lb_id: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_mem_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_effective_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_mem_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svrstate: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2726,6 +2309,7 @@ impl rt::Model for NsGslbservicegroup {
             18 => self.svr_name.as_field(),
             19 => self.svrstate.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2752,14 +2336,9 @@ impl rt::Model for NsGslbservicegroup {
             18 => self.svr_name.as_field_mut(),
             19 => self.svrstate.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbservicegroup {
@@ -2838,76 +2417,52 @@ impl NsGslbservicegroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbservicegroupmemberBinding {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub graceful: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hostname: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub ip: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svrstate: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servername: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub weight: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicegroupname: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub save_config: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub hostname: Option<String>,
+    pub port: Option<i64>,
+    /// Since `14.1`.
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub servername: Option<String>,
+    /// Since `14.1`.
+    pub servicegroupname: Option<String>,
+    /// Since `14.1`.
+    pub state: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svrstate: Option<String>,
+    /// Since `14.1`.
+    pub weight: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2951,6 +2506,7 @@ impl rt::Model for NsGslbservicegroupmemberBinding {
             14 => self.svc_grp_id.as_field(),
             15 => self.svrstate.as_field(),
             16 => self.weight.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2973,14 +2529,9 @@ impl rt::Model for NsGslbservicegroupmemberBinding {
             14 => self.svc_grp_id.as_field_mut(),
             15 => self.svrstate.as_field_mut(),
             16 => self.weight.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbservicegroupmemberBinding {
@@ -3059,188 +2610,114 @@ impl NsGslbservicegroupmemberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbvserver {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    pub svc_id: Option<String>,
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3348,6 +2825,7 @@ impl rt::Model for NsGslbvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3402,14 +2880,9 @@ impl rt::Model for NsGslbvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbvserver {
@@ -3500,19 +2973,15 @@ impl NsGslbvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsGslbvserverDomain {
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
     pub id: Option<String>,
-    /// `String`, read-write.
     pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vservername: Option<String>,
@@ -3537,6 +3006,7 @@ impl rt::Model for NsGslbvserverDomain {
             3 => self.ns_ip_address.as_field(),
             4 => self.partition_name.as_field(),
             5 => self.vservername.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3548,14 +3018,9 @@ impl rt::Model for NsGslbvserverDomain {
             3 => self.ns_ip_address.as_field_mut(),
             4 => self.partition_name.as_field_mut(),
             5 => self.vservername.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbvserverDomain {
@@ -3606,180 +3071,111 @@ impl NsGslbvserverDomain {
 /// - URL: `/nitro/v2/config/ns_lbvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Bindings: [`NsLbvserverPolicyBinding`], [`NsLbvserverServiceBinding`]
 /// - Properties of older releases that `14.1` lacks: `activeservices` (`12.1`), `curclntconnections` (`12.1`), `cursrvrconnections` (`12.1`), `lbmethod` (`12.1`), `managed` (`12.1`), `partition_name` (`12.1`), `persistencetype` (`12.1`), `poll_time` (`12.1`), `totalservices` (`12.1`), `vsvr_health` (`12.1`), `vsvr_port` (`12.1`), `vsvr_state` (`12.1`), `vsvr_state_timestamp` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserver {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub agent_list: Option<String>,
+    /// Since `14.1`.
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    pub csvip_id: Option<String>,
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `String`, read-write.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    pub svc_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    pub csvip_name: Option<String>,
-    /// `String`, read-write.
-    pub csvip_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `String`, read-write.
-    pub svc_grp_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-only.
-    pub state: Option<String>,
-    /// `String`, read-only.
-    ///
     /// Since `14.1`.
-    pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
+    pub state: Option<String>,
+    pub svc_grp_id: Option<String>,
+    pub svc_grp_name: Option<String>,
+    pub svc_id: Option<String>,
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub comment: Option<String>,
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3887,6 +3283,7 @@ impl rt::Model for NsLbvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3941,14 +3338,9 @@ impl rt::Model for NsLbvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsLbvserver {
@@ -4039,46 +3431,36 @@ impl NsLbvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserverPolicyBinding {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_type: Option<String>,
-    /// Wire name `type`. Type `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub priority: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
-    /// Since `14.1`.
-    pub policy_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 100.
     ///
     /// Since `14.1`.
-    pub display_name: Option<String>,
+    pub policy_name: Option<String>,
+    /// Since `14.1`.
+    pub policy_type: Option<String>,
+    /// Since `14.1`.
+    pub priority: Option<i64>,
+    /// Wire name `type`.
+    ///
+    /// Since `14.1`.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4106,6 +3488,7 @@ impl rt::Model for NsLbvserverPolicyBinding {
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
             8 => self.vsvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4120,14 +3503,9 @@ impl rt::Model for NsLbvserverPolicyBinding {
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vsvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsLbvserverPolicyBinding {
@@ -4176,22 +3554,17 @@ impl NsLbvserverPolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsLbvserverServiceBinding {
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Length: 1 to 100.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     pub vsvr_name: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4213,6 +3586,7 @@ impl rt::Model for NsLbvserverServiceBinding {
             3 => self.partition_name.as_field(),
             4 => self.svc_name.as_field(),
             5 => self.vsvr_name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4224,14 +3598,9 @@ impl rt::Model for NsLbvserverServiceBinding {
             3 => self.partition_name.as_field_mut(),
             4 => self.svc_name.as_field_mut(),
             5 => self.vsvr_name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsLbvserverServiceBinding {
@@ -4280,40 +3649,28 @@ impl NsLbvserverServiceBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServer {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub svr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub graceful: Option<bool>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub delay: Option<rt::Number>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub display_name: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub graceful: Option<bool>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
     pub state: Option<String>,
+    /// Length: 1 to 64.
+    pub svr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4345,6 +3702,7 @@ impl rt::Model for NsServer {
             8 => self.save_config.as_field(),
             9 => self.state.as_field(),
             10 => self.svr_ip_address.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4361,14 +3719,9 @@ impl rt::Model for NsServer {
             8 => self.save_config.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.svr_ip_address.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsServer {
@@ -4435,66 +3788,47 @@ impl NsServer {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsService {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub appflowlog: Option<String>,
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    pub graceful: Option<bool>,
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    pub lb_id: Option<String>,
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub svc_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    pub poll_time: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub publicip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog: Option<String>,
-    /// `Boolean`, read-write.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    pub lb_id: Option<String>,
-    /// `String`, read-write.
-    pub svr_id: Option<String>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
     pub save_config: Option<bool>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub svc_type: Option<String>,
-    /// `String`, read-only.
-    pub svc_state: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub site_name: Option<String>,
-    /// `Integer`, read-only.
+    /// Length: 1 to 64.
+    pub svc_ip_address: Option<String>,
+    /// Length: 1 to 100.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     pub svc_port: Option<i64>,
-    /// `Integer`, read-only.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    pub svc_state: Option<String>,
+    /// Read-only: never sent.
+    pub svc_type: Option<String>,
+    pub svr_id: Option<String>,
+    /// Read-only: never sent.
     pub svr_name: Option<String>,
+    /// Length: 1 to 100.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4546,6 +3880,7 @@ impl rt::Model for NsService {
             18 => self.svr_id.as_field(),
             19 => self.svr_name.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4572,14 +3907,9 @@ impl rt::Model for NsService {
             18 => self.svr_id.as_field_mut(),
             19 => self.svr_name.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsService {
@@ -4658,64 +3988,43 @@ impl NsService {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServicegroup {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub svc_grp_mem_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 1.
-    pub svc_grp_mem_port: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 256.
-    pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    pub lb_id: Option<String>,
-    /// `Boolean`, read-write.
+    /// Read-only: never sent.
+    pub comment: Option<String>,
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
     pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 256.
+    pub hostname: Option<String>,
+    pub id: Option<String>,
+    pub lb_id: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
+    pub svc_grp_effective_state: Option<String>,
+    /// Length: 1 to 64.
+    pub svc_grp_mem_ip_address: Option<String>,
+    /// Range: at least 1.
+    pub svc_grp_mem_port: Option<i64>,
+    /// Read-only: never sent.
+    pub svc_grp_mem_state: Option<String>,
+    /// Read-only: never sent.
+    pub svc_grp_mem_type: Option<String>,
     /// Length: 1 to 100.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub svc_grp_name: Option<String>,
+    pub svr_id: Option<String>,
     /// Length: 1 to 100.
     pub svr_name: Option<String>,
-    /// `String`, read-write.
-    pub svr_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub svc_grp_effective_state: Option<String>,
-    /// `String`, read-only.
-    pub svc_grp_mem_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub svc_grp_mem_state: Option<String>,
-    /// `String`, read-only.
-    pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub svrstate: Option<String>,
+    /// Length: 1 to 100.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4767,6 +4076,7 @@ impl rt::Model for NsServicegroup {
             18 => self.svr_name.as_field(),
             19 => self.svrstate.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4793,14 +4103,9 @@ impl rt::Model for NsServicegroup {
             18 => self.svr_name.as_field_mut(),
             19 => self.svrstate.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsServicegroup {
@@ -4879,40 +4184,28 @@ impl NsServicegroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServicegroupmemberBinding {
-    /// `String`, read-write.
+    /// Read-only: never sent.
+    pub comment: Option<String>,
+    /// Reference type `Double`.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    pub graceful: Option<bool>,
+    /// Read-only: never sent.
+    pub hostname: Option<String>,
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub port: Option<i64>,
-    /// `String`, read-write.
-    pub servicegroupname: Option<String>,
-    /// `String`, read-write.
-    pub svrstate: Option<String>,
-    /// `String`, read-write.
-    pub servername: Option<String>,
-    /// `String`, read-write.
     pub ip: Option<String>,
-    /// `String`, read-write.
-    pub state: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub ns_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    pub svc_grp_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub hostname: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
-    pub comment: Option<String>,
+    pub port: Option<i64>,
+    pub save_config: Option<bool>,
+    pub servername: Option<String>,
+    pub servicegroupname: Option<String>,
+    pub state: Option<String>,
+    pub svc_grp_id: Option<String>,
+    pub svrstate: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4954,6 +4247,7 @@ impl rt::Model for NsServicegroupmemberBinding {
             13 => self.state.as_field(),
             14 => self.svc_grp_id.as_field(),
             15 => self.svrstate.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4975,14 +4269,9 @@ impl rt::Model for NsServicegroupmemberBinding {
             13 => self.state.as_field_mut(),
             14 => self.svc_grp_id.as_field_mut(),
             15 => self.svrstate.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsServicegroupmemberBinding {
@@ -5061,102 +4350,78 @@ impl NsServicegroupmemberBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsServices {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub publicip: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
+    pub delay: Option<rt::Number>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
+    pub display_name: Option<String>,
     /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub svc_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub graceful: Option<bool>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub lb_id: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub poll_time: Option<i64>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub publicip: Option<String>,
+    /// Since `14.1`.
+    pub save_config: Option<bool>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub site_name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub svc_ip_address: Option<String>,
+    /// Length: 1 to 100.
+    ///
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_port: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_state: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svc_type: Option<String>,
+    /// Since `14.1`.
+    pub svr_id: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub svr_name: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub vsvr_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub graceful: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svr_id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub delay: Option<rt::Number>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub save_config: Option<bool>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svr_name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_port: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub site_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_state: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub svc_type: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5208,6 +4473,7 @@ impl rt::Model for NsServices {
             18 => self.svr_id.as_field(),
             19 => self.svr_name.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5234,14 +4500,9 @@ impl rt::Model for NsServices {
             18 => self.svr_id.as_field_mut(),
             19 => self.svr_name.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsServices {
@@ -5319,252 +4580,133 @@ impl NsServices {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsSslvserver {
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientauth: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub preload: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sendclosenotify: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub commonname: Option<String>,
-    /// `Boolean`, read-write.
-    pub dh: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientcert: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketkeydata: Option<String>,
-    /// `Boolean`, read-write.
-    pub ersa: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhfile: Option<String>,
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub denysslreneg: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub quantumsize: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub alpnprotocol: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub redirectportrewrite: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snihttphostmatch: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub insertionencoding: Option<String>,
-    /// `Boolean`, read-write.
-    pub tls12: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketlifetime: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub prevsessionkeylifetime: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ocspstapling: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub skipclientcertpolicycheck: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub serverauth: Option<String>,
-    /// `Boolean`, read-write.
-    pub ssl2: Option<bool>,
-    /// `Boolean`, read-write.
-    pub tls11: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionkeylifetime: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhkeyexpsizelimit: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssltriggertimeout: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslireneg: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslredirect: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub clientauthuseboundcachain: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslimaxsessperserver: Option<i64>,
-    /// `Boolean`, read-write.
-    pub tls10: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub hsts: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssllogprofile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dropreqwithnohostheader: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub zerorttearlydata: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushenctrigger: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhekeyexchangewithpsk: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessreuse: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub includesubdomains: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushenctriggertimeout: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub dhcount: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub maxage: Option<i64>,
-    /// `Boolean`, read-write.
-    pub ssl3: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub encrypttriggerpktcount: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tls13: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub strictcachecks: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub tls13sessionticketsperauthcontext: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sesstimeout: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherredirect: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub strictsigdigestcheck: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticketkeyrefresh: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cipherurl: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cleartextport: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ssliocspcheck: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pushflag: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sessionticket: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslinterception: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub snienable: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub ersacount: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub allowextendedmastersecret: Option<String>,
-    /// `Boolean`, read-write.
-    pub managed: Option<bool>,
-    /// `String`, read-only.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
-    pub sslprofile: Option<String>,
-    /// `Integer`, read-only.
-    pub poll_time: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub alpnprotocol: Option<String>,
+    /// Since `14.1`.
+    pub cipherredirect: Option<String>,
+    /// Since `14.1`.
+    pub cipherurl: Option<String>,
+    /// Since `14.1`.
+    pub cleartextport: Option<String>,
+    /// Since `14.1`.
+    pub clientauth: Option<String>,
+    /// Since `14.1`.
+    pub clientauthuseboundcachain: Option<String>,
+    /// Since `14.1`.
+    pub clientcert: Option<String>,
+    /// Since `14.1`.
+    pub commonname: Option<String>,
+    /// Since `14.1`.
+    pub denysslreneg: Option<String>,
+    pub dh: Option<bool>,
+    /// Since `14.1`.
+    pub dhcount: Option<i64>,
+    /// Since `14.1`.
+    pub dhekeyexchangewithpsk: Option<String>,
+    /// Since `14.1`.
+    pub dhfile: Option<String>,
+    /// Since `14.1`.
+    pub dhkeyexpsizelimit: Option<String>,
+    /// Read-only: never sent.
     pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub dropreqwithnohostheader: Option<String>,
+    /// Since `14.1`.
+    pub encrypttriggerpktcount: Option<i64>,
+    pub ersa: Option<bool>,
+    /// Since `14.1`.
+    pub ersacount: Option<i64>,
+    /// Since `14.1`.
+    pub hsts: Option<bool>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub includesubdomains: Option<bool>,
+    /// Since `14.1`.
+    pub insertionencoding: Option<String>,
+    pub managed: Option<bool>,
+    /// Since `14.1`.
+    pub maxage: Option<i64>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub ocspstapling: Option<String>,
+    /// Read-only: never sent.
+    pub partition_name: Option<String>,
+    /// Read-only: never sent.
+    pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub preload: Option<String>,
+    /// Since `14.1`.
+    pub prevsessionkeylifetime: Option<i64>,
+    /// Since `14.1`.
+    pub pushenctrigger: Option<String>,
+    /// Since `14.1`.
+    pub pushenctriggertimeout: Option<i64>,
+    /// Since `14.1`.
+    pub pushflag: Option<i64>,
+    /// Since `14.1`.
+    pub quantumsize: Option<i64>,
+    /// Since `14.1`.
+    pub redirectportrewrite: Option<String>,
+    /// Since `14.1`.
+    pub sendclosenotify: Option<String>,
+    /// Since `14.1`.
+    pub serverauth: Option<String>,
+    /// Since `14.1`.
+    pub sessionkeylifetime: Option<i64>,
+    /// Since `14.1`.
+    pub sessionticket: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketkeydata: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketkeyrefresh: Option<String>,
+    /// Since `14.1`.
+    pub sessionticketlifetime: Option<i64>,
+    /// Since `14.1`.
+    pub sessreuse: Option<String>,
+    /// Since `14.1`.
+    pub sesstimeout: Option<i64>,
+    /// Since `14.1`.
+    pub skipclientcertpolicycheck: Option<String>,
+    /// Since `14.1`.
+    pub snienable: Option<String>,
+    /// Since `14.1`.
+    pub snihttphostmatch: Option<String>,
+    pub ssl2: Option<bool>,
+    pub ssl3: Option<bool>,
+    /// Since `14.1`.
+    pub sslimaxsessperserver: Option<i64>,
+    /// Since `14.1`.
+    pub sslinterception: Option<String>,
+    /// Since `14.1`.
+    pub ssliocspcheck: Option<String>,
+    /// Since `14.1`.
+    pub sslireneg: Option<String>,
+    /// Since `14.1`.
+    pub ssllogprofile: Option<String>,
+    /// Read-only: never sent.
+    pub sslprofile: Option<String>,
+    /// Since `14.1`.
+    pub sslredirect: Option<String>,
+    /// Since `14.1`.
+    pub ssltriggertimeout: Option<i64>,
+    /// Since `14.1`.
+    pub strictcachecks: Option<String>,
+    /// Since `14.1`.
+    pub strictsigdigestcheck: Option<bool>,
+    pub tls10: Option<bool>,
+    pub tls11: Option<bool>,
+    pub tls12: Option<bool>,
+    /// Since `14.1`.
+    pub tls13: Option<bool>,
+    /// Since `14.1`.
+    pub tls13sessionticketsperauthcontext: Option<i64>,
+    /// Since `14.1`.
+    pub zerorttearlydata: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5710,6 +4852,7 @@ impl rt::Model for NsSslvserver {
             65 => self.tls13.as_field(),
             66 => self.tls13sessionticketsperauthcontext.as_field(),
             67 => self.zerorttearlydata.as_field(),
+            68 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5783,14 +4926,9 @@ impl rt::Model for NsSslvserver {
             65 => self.tls13.as_field_mut(),
             66 => self.tls13sessionticketsperauthcontext.as_field_mut(),
             67 => self.zerorttearlydata.as_field_mut(),
+            68 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslvserver {
@@ -5880,194 +5018,119 @@ impl NsSslvserver {
 /// - URL: `/nitro/v2/config/ns_vpnvserver`
 /// - Key: none
 /// - Operations: `action:disable`, `action:enable`, `action:poll`, `get`
+/// - Bindings: [`NsVpnvserverPolicyBinding`]
 /// - Properties of older releases that `14.1` lacks: `managed` (`12.1`), `partition_name` (`12.1`), `poll_time` (`12.1`), `vsvr_cur_users` (`12.1`), `vsvr_max_users` (`12.1`), `vsvr_port` (`12.1`), `vsvr_type` (`12.1`) (removed).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVpnvserver {
-    /// `String`, read-write.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub analytics_managed: Option<String>,
     /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appflowlog_effective: Option<String>,
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub instance_id: Option<String>,
-    /// `String`, read-write.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
     /// Length: 1 to 256.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub httpxforwardedfor: Option<String>,
+    /// Since `14.1`.
+    pub icalog: Option<String>,
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub instance_id: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub instance_license: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appflowlog_effective: Option<String>,
-    /// `Double`, read-write.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `Boolean`, read-write.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_throughput_req: Option<bool>,
-    /// `Boolean`, read-write.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub hits: Option<String>,
-    /// `Integer`, read-only.
+    pub is_bot_policy_bound: Option<bool>,
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    pub ns_ip_address: Option<String>,
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
     pub state: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub targetlbvserver: Option<String>,
-    /// `String`, read-only.
-    ///
+    /// Reference type `Double`.
+    pub throughput: Option<rt::Number>,
     /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub transaction_log_effective: Option<String>,
     /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    pub display_name: Option<String>,
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6175,6 +5238,7 @@ impl rt::Model for NsVpnvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6229,14 +5293,9 @@ impl rt::Model for NsVpnvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVpnvserver {
@@ -6327,46 +5386,36 @@ impl NsVpnvserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVpnvserverPolicyBinding {
-    /// Wire name `type`. Type `String`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub type_: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub policy_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub display_name: Option<String>,
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub priority: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub partition_name: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub policy_name: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub policy_type: Option<String>,
+    /// Since `14.1`.
+    pub priority: Option<i64>,
+    /// Wire name `type`.
     ///
     /// Since `14.1`.
-    pub partition_name: Option<String>,
-    /// `String`, read-only.
+    pub type_: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub vsvr_name: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6394,6 +5443,7 @@ impl rt::Model for NsVpnvserverPolicyBinding {
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
             8 => self.vsvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6408,14 +5458,9 @@ impl rt::Model for NsVpnvserverPolicyBinding {
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vsvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVpnvserverPolicyBinding {
@@ -6464,212 +5509,132 @@ impl NsVpnvserverPolicyBinding {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsVserver {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_protection_count: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub analytics_managed: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub instance_license: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub unified_appsec_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub appsec_profile_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub throughput: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub httpxforwardedfor: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub icalog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_option: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_managed: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub es4nslog: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub agent_list: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub analytics_managed: Option<String>,
+    /// Since `14.1`.
+    pub app_security: Option<String>,
+    /// Since `14.1`.
+    pub appflow_policy_rule: Option<String>,
     /// Since `14.1`.
     pub appflowlog: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub configpack_id: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_mode_toggle: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_option_list: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub metrics_enabled: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transaction_log_effective: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub export_list: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub ns_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub secure_vsvr_state: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    ///
-    /// Since `14.1`.
-    pub vsvr_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub transport_mode: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub appflowlog_effective: Option<String>,
-    /// `String`, read-write.
+    /// Since `14.1`.
+    pub appsec_profile_name: Option<String>,
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub cachetype: Option<String>,
+    /// Since `14.1`.
+    pub client_header: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub comment: Option<String>,
+    /// Since `14.1`.
+    pub configpack_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_id: Option<String>,
+    /// Since `14.1`.
+    pub csvip_name: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub device_type: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Since `14.1`.
+    pub es4nslog: Option<String>,
+    /// Since `14.1`.
+    pub export_list: Option<String>,
+    /// Since `14.1`.
+    pub export_option: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub hits: Option<String>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub hostname: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub client_header: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub httpxforwardedfor: Option<String>,
     /// Since `14.1`.
-    pub appflow_policy_rule: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub icalog: Option<String>,
+    /// Since `14.1`.
+    pub id: Option<String>,
     /// Since `14.1`.
     pub instance_id: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub csvip_name: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_bot_policy_bound: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub save_config: Option<bool>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_throughput_req: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub csvip_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub app_security: Option<String>,
-    /// `Boolean`, read-write.
-    ///
+    pub instance_license: Option<String>,
     /// Since `14.1`.
     pub is_appfw_policy_bound: Option<bool>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub svc_grp_id: Option<String>,
-    /// `String`, read-only.
-    ///
+    pub is_bot_policy_bound: Option<bool>,
     /// Since `14.1`.
-    pub device_type: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub targetlbvserver: Option<String>,
-    /// `Integer`, read-only.
+    pub is_throughput_req: Option<bool>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub license_type: Option<i64>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub metrics_enabled: Option<bool>,
+    /// Since `14.1`.
+    pub metrics_option_list: Option<String>,
+    /// Since `14.1`.
+    pub monitor_mode_toggle: Option<bool>,
+    /// Length: 1 to 100.
     ///
     /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-only.
+    pub name: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub ns_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub save_config: Option<bool>,
+    /// Since `14.1`.
+    pub secure_vsvr_state: Option<i64>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub state: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub svc_grp_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_id: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub cachetype: Option<String>,
-    /// `String`, read-only.
+    pub targetlbvserver: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-only.
+    pub throughput: Option<rt::Number>,
+    /// Since `14.1`.
+    pub transaction_log_effective: Option<String>,
+    /// Since `14.1`.
+    pub transport_mode: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_profile_name: Option<String>,
+    /// Since `14.1`.
+    pub unified_appsec_protection_count: Option<i64>,
+    /// Since `14.1`.
+    pub user_managed: Option<bool>,
+    /// Length: 1 to 64.
     ///
     /// Since `14.1`.
-    pub hits: Option<String>,
+    pub vsvr_ip_address: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6777,6 +5742,7 @@ impl rt::Model for NsVserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6831,14 +5797,9 @@ impl rt::Model for NsVserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVserver {
@@ -6929,26 +5890,18 @@ impl NsVserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsWafLearningGroup {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub display_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub ctnsappname: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
+    /// Since `14.1`.
+    pub display_name: Option<String>,
+    /// Length: 1 to 32.
+    ///
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
@@ -6970,6 +5923,7 @@ impl rt::Model for NsWafLearningGroup {
             1 => self.display_name.as_field(),
             2 => self.name.as_field(),
             3 => self.ns_ip_address.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6979,14 +5933,9 @@ impl rt::Model for NsWafLearningGroup {
             1 => self.display_name.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.ns_ip_address.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsWafLearningGroup {
@@ -7035,90 +5984,58 @@ impl NsWafLearningGroup {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsWafRelaxation {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub min_value: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub value_expr: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mode: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub max_value: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_id: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub comment: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub value_type: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub field_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 128.
-    ///
-    /// Since `14.1`.
-    pub resourceid: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_location: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub adm_learn_profile_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub comment: Option<String>,
     /// Length: at most 512.
     ///
     /// Since `14.1`.
     pub field_name: Option<String>,
-    /// `String`, read-write.
+    /// Length: at most 512.
     ///
+    /// Since `14.1`.
+    pub field_type: Option<String>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub http_req_url: Option<String>,
+    /// Since `14.1`.
+    pub max_value: Option<i64>,
+    /// Since `14.1`.
+    pub min_value: Option<i64>,
+    /// Since `14.1`.
+    pub mode: Option<i64>,
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub profile_name: Option<String>,
+    /// Length: at most 128.
+    ///
+    /// Since `14.1`.
+    pub resourceid: Option<String>,
+    /// Length: 1 to 64.
+    ///
+    /// Since `14.1`.
+    pub si_device_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<bool>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub value_expr: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub value_type: Option<String>,
+    /// Since `14.1`.
+    pub violation_id: Option<i64>,
+    /// Since `14.1`.
+    pub violation_location: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7160,6 +6077,7 @@ impl rt::Model for NsWafRelaxation {
             13 => self.value_type.as_field(),
             14 => self.violation_id.as_field(),
             15 => self.violation_location.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7181,14 +6099,9 @@ impl rt::Model for NsWafRelaxation {
             13 => self.value_type.as_field_mut(),
             14 => self.violation_id.as_field_mut(),
             15 => self.violation_location.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsWafRelaxation {
@@ -7236,7 +6149,6 @@ impl NsWafRelaxation {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UserManagedVserver {
-    /// `managed_vserver[]`, read-write.
     pub managed_vserver_list: Option<Vec<crate::adm::system::ManagedVserver>>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
@@ -7247,20 +6159,16 @@ impl rt::Model for UserManagedVserver {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.managed_vserver_list.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.managed_vserver_list.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UserManagedVserver {
@@ -7312,20 +6220,15 @@ impl UserManagedVserver {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct VisualizerConfFile {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     pub file_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub file_last_modified: Option<String>,
     /// Length: at least 1.
     pub file_location_path: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_main: Option<bool>,
-    /// `String`, read-only.
-    pub file_last_modified: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     pub file_size: Option<i64>,
+    pub is_main: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7345,6 +6248,7 @@ impl rt::Model for VisualizerConfFile {
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
             4 => self.is_main.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7355,14 +6259,9 @@ impl rt::Model for VisualizerConfFile {
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
             4 => self.is_main.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VisualizerConfFile {

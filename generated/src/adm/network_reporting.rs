@@ -15,160 +15,104 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AfWafRelaxationRules {
-    /// `Integer`, read-write.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
-    pub max_value: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 2000.
-    ///
-    /// Since `14.1`.
-    pub http_req_url: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 255.
-    ///
-    /// Since `14.1`.
-    pub ctnsappname: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_system: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub field_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 32.
-    ///
-    /// Since `14.1`.
-    pub profile_name: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub learning_mode: Option<i64>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub status: Option<bool>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub user_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sms_profile: Option<String>,
-    /// `Boolean`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_auto_deploy: Option<bool>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub is_deployed: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub regex: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub resourceid: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub mode: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub min_value: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub value_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub value_expr: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_location: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub count_value: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 512.
-    ///
-    /// Since `14.1`.
-    pub si_device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub id: Option<String>,
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub adm_learn_profile_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub grace_period: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub violation_id: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rpt_sample_time: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 512.
-    ///
-    /// Since `14.1`.
-    pub field_name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub no_of_violations: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub grace_period_expiry: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 255.
     ///
     /// Since `14.1`.
     pub comment: Option<String>,
-    /// `String`, read-only.
+    /// Since `14.1`.
+    pub count_value: Option<i64>,
+    /// Length: at most 255.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
+    pub ctnsappname: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub field_name: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub field_type: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub grace_period: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub grace_period_expiry: Option<rt::Number>,
+    /// Length: at most 2000.
+    ///
+    /// Since `14.1`.
+    pub http_req_url: Option<String>,
+    /// Since `14.1`.
+    pub is_auto_deploy: Option<bool>,
+    /// Since `14.1`.
+    pub is_deployed: Option<i64>,
+    /// Since `14.1`.
+    pub is_system: Option<bool>,
+    /// Since `14.1`.
+    pub learning_mode: Option<i64>,
+    /// Since `14.1`.
+    pub mail_profile: Option<String>,
+    /// Since `14.1`.
+    pub max_value: Option<i64>,
+    /// Since `14.1`.
+    pub min_value: Option<i64>,
+    /// Since `14.1`.
+    pub mode: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub no_of_violations: Option<rt::Number>,
+    /// Length: at most 32.
+    ///
+    /// Since `14.1`.
+    pub profile_name: Option<String>,
+    /// Since `14.1`.
+    pub regex: Option<i64>,
+    /// Length: 1 to 128.
+    ///
+    /// Since `14.1`.
+    pub resourceid: Option<String>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rpt_sample_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub servicenow_profile: Option<String>,
+    /// Length: 1 to 512.
+    ///
+    /// Since `14.1`.
+    pub si_device_ip_address: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    /// Since `14.1`.
+    pub sms_profile: Option<String>,
+    /// Since `14.1`.
+    pub status: Option<bool>,
+    /// Since `14.1`.
+    pub user_name: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub value_expr: Option<String>,
+    /// Length: at most 512.
+    ///
+    /// Since `14.1`.
+    pub value_type: Option<String>,
+    /// Since `14.1`.
+    pub violation_id: Option<i64>,
+    /// Since `14.1`.
+    pub violation_location: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -244,6 +188,7 @@ impl rt::Model for AfWafRelaxationRules {
             30 => self.value_type.as_field(),
             31 => self.violation_id.as_field(),
             32 => self.violation_location.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -282,14 +227,9 @@ impl rt::Model for AfWafRelaxationRules {
             30 => self.value_type.as_field_mut(),
             31 => self.violation_id.as_field_mut(),
             32 => self.violation_location.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWafRelaxationRules {
@@ -388,126 +328,118 @@ impl AfWafRelaxationRules {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAaaReport {
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacuricasessionsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthonlyhttpsuccessrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacuricasessions: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthnonhttpfailrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthsuccessrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacuricaconnrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthnonhttpsuccessrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacuricaconn: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthfailrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaaauthfail: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub aaaauthfailrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub aaasessionsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub aaaauthnonhttpfail: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthnonhttpfailrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaaauthnonhttpsuccess: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthnonhttpsuccessrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthonlyhttpfail: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthonlyhttpfailrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthonlyhttpsuccess: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaaauthonlyhttpsuccessrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaaauthsuccess: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub aaacuricaonlyconnrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub aaaauthsuccessrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub aaacursessionsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
+    pub aaacuricaconn: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaatotsessions: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub aaacuricaconnrate: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub aaacuricaonlyconn: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
+    /// Since `14.1`.
+    pub aaacuricaonlyconnrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaacuricasessions: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaacuricasessionsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaacursessions: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaacursessionsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaasessionsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub aaatotsessions: Option<rt::Number>,
+    /// Since `14.1`.
+    pub agg_level: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthonlyhttpfailrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthnonhttpfail: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaacursessions: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthonlyhttpfail: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub aaaauthonlyhttpsuccess: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -575,6 +507,7 @@ impl rt::Model for PerfAaaReport {
             26 => self.report_level.as_field(),
             27 => self.report_start_time.as_field(),
             28 => self.timestamp.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -609,14 +542,9 @@ impl rt::Model for PerfAaaReport {
             26 => self.report_level.as_field_mut(),
             27 => self.report_start_time.as_field_mut(),
             28 => self.timestamp.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfAaaReport {
@@ -665,17 +593,13 @@ impl PerfAaaReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAggConfig {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 4096.
     ///
     /// Since `14.1`.
     pub report_name: Option<String>,
-    /// `String[]`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level_array: Option<Vec<String>>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub agg_levels: Option<String>,
@@ -694,6 +618,7 @@ impl rt::Model for PerfAggConfig {
             0 => self.agg_level_array.as_field(),
             1 => self.agg_levels.as_field(),
             2 => self.report_name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -702,14 +627,9 @@ impl rt::Model for PerfAggConfig {
             0 => self.agg_level_array.as_field_mut(),
             1 => self.agg_levels.as_field_mut(),
             2 => self.report_name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfAggConfig {
@@ -785,46 +705,38 @@ impl PerfAggConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfAuthenticationReport {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub agg_level: Option<i64>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsesrate: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -862,6 +774,7 @@ impl rt::Model for PerfAuthenticationReport {
             11 => self.totalrequestbytes.as_field(),
             12 => self.totalresponsebytes.as_field(),
             13 => self.vsvr_name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -881,14 +794,9 @@ impl rt::Model for PerfAuthenticationReport {
             11 => self.totalrequestbytes.as_field_mut(),
             12 => self.totalresponsebytes.as_field_mut(),
             13 => self.vsvr_name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfAuthenticationReport {
@@ -936,44 +844,36 @@ impl PerfAuthenticationReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCacheRedirectionReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub totalresponsebytes: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
-    pub responsesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub totalrequestbytes: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub totalpktsrecvd: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub totalpktsrecvd: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub totalpktssent: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub totalrequestbytes: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub totalresponsebytes: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1013,6 +913,7 @@ impl rt::Model for PerfCacheRedirectionReport {
             12 => self.totalrequestbytes.as_field(),
             13 => self.totalresponsebytes.as_field(),
             14 => self.vsvr_name.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1033,14 +934,9 @@ impl rt::Model for PerfCacheRedirectionReport {
             12 => self.totalrequestbytes.as_field_mut(),
             13 => self.totalresponsebytes.as_field_mut(),
             14 => self.vsvr_name.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCacheRedirectionReport {
@@ -1089,66 +985,58 @@ impl PerfCacheRedirectionReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCapacityUtilizationReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub allnic_err_rl_pkt_drops: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub allnic_err_rl_rate_pkt_drops: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rl_tot_ssl_rl_data_limited: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rl_tot_ssl_rl_enforced: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub allnic_err_rl_cpu_pkt_drops: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    pub allnic_err_rl_pkt_drops: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub allnic_err_rl_pps_pkt_drops: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub rl_tot_ssl_rl_sess_limited: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub allnic_err_rl_rate_pkt_drops: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    ///
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rl_tot_ssl_rl_data_limited: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rl_tot_ssl_rl_enforced: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rl_tot_ssl_rl_sess_limited: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1186,6 +1074,7 @@ impl rt::Model for PerfCapacityUtilizationReport {
             11 => self.rl_tot_ssl_rl_enforced.as_field(),
             12 => self.rl_tot_ssl_rl_sess_limited.as_field(),
             13 => self.timestamp.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1205,14 +1094,9 @@ impl rt::Model for PerfCapacityUtilizationReport {
             11 => self.rl_tot_ssl_rl_enforced.as_field_mut(),
             12 => self.rl_tot_ssl_rl_sess_limited.as_field_mut(),
             13 => self.timestamp.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCapacityUtilizationReport {
@@ -1260,32 +1144,24 @@ impl PerfCapacityUtilizationReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpBytesRxtxReport {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub comprxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub comptxbytesrate: Option<rt::Number>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub comptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1313,6 +1189,7 @@ impl rt::Model for PerfCmpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1327,14 +1204,9 @@ impl rt::Model for PerfCmpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpBytesRxtxReport {
@@ -1382,32 +1254,24 @@ impl PerfCmpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpDecmpBytesRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub decomptcprxbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub decomptcptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1435,6 +1299,7 @@ impl rt::Model for PerfCmpDecmpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1449,14 +1314,9 @@ impl rt::Model for PerfCmpDecmpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpDecmpBytesRxtxReport {
@@ -1504,32 +1364,24 @@ impl PerfCmpDecmpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpDecmpRatiosavingReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub decomptcpbandwidthsaving: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub decomptcpratio: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub decomptcpbandwidthsaving: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub decomptcpratio: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1557,6 +1409,7 @@ impl rt::Model for PerfCmpDecmpRatiosavingReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1571,14 +1424,9 @@ impl rt::Model for PerfCmpDecmpRatiosavingReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpDecmpRatiosavingReport {
@@ -1626,32 +1474,24 @@ impl PerfCmpDecmpRatiosavingReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpTcpBytesRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub comptcptxbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub comptcprxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub comptcptxbytesrate: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub comptcprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1679,6 +1519,7 @@ impl rt::Model for PerfCmpTcpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1693,14 +1534,9 @@ impl rt::Model for PerfCmpTcpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpTcpBytesRxtxReport {
@@ -1748,32 +1584,24 @@ impl PerfCmpTcpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCmpTcpRatiosavingReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub comptcpratio: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub comptcpbandwidthsaving: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub comptcpratio: Option<rt::Number>,
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub comptcpbandwidthsaving: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1801,6 +1629,7 @@ impl rt::Model for PerfCmpTcpRatiosavingReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1815,14 +1644,9 @@ impl rt::Model for PerfCmpTcpRatiosavingReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpTcpRatiosavingReport {
@@ -1870,60 +1694,52 @@ impl PerfCmpTcpRatiosavingReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfContentSwitchingReport {
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub totspillovers: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
+    pub curclntconnections: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub establishedconn: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub hitsrate: Option<rt::Number>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalpktsrecvd: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub totalpktssent: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub totalrequestbytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
+    /// Reference type `Double`.
+    pub totspillovers: Option<rt::Number>,
+    /// Wire name `vsvrName`.
     pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
-    pub curclntconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -1971,6 +1787,7 @@ impl rt::Model for PerfContentSwitchingReport {
             16 => self.totalresponsebytes.as_field(),
             17 => self.totspillovers.as_field(),
             18 => self.vsvr_name.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1995,14 +1812,9 @@ impl rt::Model for PerfContentSwitchingReport {
             16 => self.totalresponsebytes.as_field_mut(),
             17 => self.totspillovers.as_field_mut(),
             18 => self.vsvr_name.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfContentSwitchingReport {
@@ -2050,52 +1862,35 @@ impl PerfContentSwitchingReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfCustomDashboard {
-    /// `String`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub agg_level: Option<String>,
+    /// Read-only: never sent.
+    pub coordinates: Option<String>,
+    pub coordinates_array: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
+    pub entities: Option<String>,
+    pub entities_array: Option<Vec<String>>,
     pub entity_type: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Read-only: never sent.
+    pub instances: Option<String>,
+    pub instances_array: Option<Vec<String>>,
     /// Length: 1 to 128.
     pub name: Option<String>,
-    /// `String`, read-write.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    pub description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub reporting_category: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Range: at least 1.
     ///
     /// Since `14.1`.
     pub no_of_columns: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<String>,
-    /// `String[]`, read-write.
-    pub instances_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub coordinates_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub entities_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    pub report_names_array: Option<Vec<String>>,
-    /// `String`, read-only.
-    pub instances: Option<String>,
-    /// `String`, read-only.
-    pub entities: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     pub report_names: Option<String>,
-    /// `String`, read-only.
-    pub coordinates: Option<String>,
+    pub report_names_array: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub reporting_category: Option<String>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2139,6 +1934,7 @@ impl rt::Model for PerfCustomDashboard {
             14 => self.report_names_array.as_field(),
             15 => self.reporting_category.as_field(),
             16 => self.timestamp.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2161,14 +1957,9 @@ impl rt::Model for PerfCustomDashboard {
             14 => self.report_names_array.as_field_mut(),
             15 => self.reporting_category.as_field_mut(),
             16 => self.timestamp.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCustomDashboard {
@@ -2255,22 +2046,14 @@ impl PerfCustomDashboard {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfDeviceCounters {
-    /// `String`, read-write.
-    ///
-    /// Length: at least 1.
-    pub counter_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 100.
     pub counter_group: Option<String>,
-    /// `String`, read-write.
+    /// Length: at least 1.
+    pub counter_name: Option<String>,
     pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub is_tabular: Option<bool>,
     /// Length: 1 to 100.
     pub min_ver_supported: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_tabular: Option<bool>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2290,6 +2073,7 @@ impl rt::Model for PerfDeviceCounters {
             2 => self.device_family.as_field(),
             3 => self.is_tabular.as_field(),
             4 => self.min_ver_supported.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2300,14 +2084,9 @@ impl rt::Model for PerfDeviceCounters {
             2 => self.device_family.as_field_mut(),
             3 => self.is_tabular.as_field_mut(),
             4 => self.min_ver_supported.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfDeviceCounters {
@@ -2355,48 +2134,40 @@ impl PerfDeviceCounters {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfGlobalServerLoadBalancingReport {
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hitsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub hitsrate: Option<rt::Number>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
+    pub totalresponsebytes: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2436,6 +2207,7 @@ impl rt::Model for PerfGlobalServerLoadBalancingReport {
             12 => self.totalrequestbytes.as_field(),
             13 => self.totalresponsebytes.as_field(),
             14 => self.vsvr_name.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2456,14 +2228,9 @@ impl rt::Model for PerfGlobalServerLoadBalancingReport {
             12 => self.totalrequestbytes.as_field_mut(),
             13 => self.totalresponsebytes.as_field_mut(),
             14 => self.vsvr_name.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfGlobalServerLoadBalancingReport {
@@ -2511,32 +2278,24 @@ impl PerfGlobalServerLoadBalancingReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpBytesRxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub httprxrequestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub httprxresponsebytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub httprxrequestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub httprxresponsebytesrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2564,6 +2323,7 @@ impl rt::Model for PerfHttpBytesRxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2578,14 +2338,9 @@ impl rt::Model for PerfHttpBytesRxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfHttpBytesRxReport {
@@ -2633,32 +2388,24 @@ impl PerfHttpBytesRxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpGetsPostsReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub httpgetsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub httpgetsrate: Option<rt::Number>,
+    /// Reference type `Double`.
     pub httppostsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2686,6 +2433,7 @@ impl rt::Model for PerfHttpGetsPostsReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2700,14 +2448,9 @@ impl rt::Model for PerfHttpGetsPostsReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfHttpGetsPostsReport {
@@ -2755,36 +2498,28 @@ impl PerfHttpGetsPostsReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfHttpReqTcpConnReport {
-    /// `Double`, read-write.
-    pub tcpcurclientconnestablished: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub tcpcurserverconnestablished: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub httptotrequests: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub httptotresponses: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub httptotrequests: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub httptotresponses: Option<rt::Number>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub tcpcurclientconnestablished: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub tcpcurserverconnestablished: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2816,6 +2551,7 @@ impl rt::Model for PerfHttpReqTcpConnReport {
             8 => self.tcpcurclientconnestablished.as_field(),
             9 => self.tcpcurserverconnestablished.as_field(),
             10 => self.timestamp.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2832,14 +2568,9 @@ impl rt::Model for PerfHttpReqTcpConnReport {
             8 => self.tcpcurclientconnestablished.as_field_mut(),
             9 => self.tcpcurserverconnestablished.as_field_mut(),
             10 => self.timestamp.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfHttpReqTcpConnReport {
@@ -2887,32 +2618,24 @@ impl PerfHttpReqTcpConnReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpBytesRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub icmprxbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub icmptxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub icmprxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub icmptxbytesrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -2940,6 +2663,7 @@ impl rt::Model for PerfIcmpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2954,14 +2678,9 @@ impl rt::Model for PerfIcmpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIcmpBytesRxtxReport {
@@ -3009,32 +2728,24 @@ impl PerfIcmpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpPktRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub icmptxpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
     pub icmprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub icmptxpktsrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3062,6 +2773,7 @@ impl rt::Model for PerfIcmpPktRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3076,14 +2788,9 @@ impl rt::Model for PerfIcmpPktRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIcmpPktRxtxReport {
@@ -3131,32 +2838,24 @@ impl PerfIcmpPktRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpv6BytesRxtxReport {
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub icmpv6txbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub icmpv6rxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub icmpv6rxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub icmpv6txbytesrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3184,6 +2883,7 @@ impl rt::Model for PerfIcmpv6BytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3198,14 +2898,9 @@ impl rt::Model for PerfIcmpv6BytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIcmpv6BytesRxtxReport {
@@ -3253,32 +2948,24 @@ impl PerfIcmpv6BytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIcmpv6PktRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub icmpv6rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub icmpv6txpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub icmpv6rxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub icmpv6txpktsrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3306,6 +2993,7 @@ impl rt::Model for PerfIcmpv6PktRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3320,14 +3008,9 @@ impl rt::Model for PerfIcmpv6PktRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIcmpv6PktRxtxReport {
@@ -3375,32 +3058,24 @@ impl PerfIcmpv6PktRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpBytesRxtxReport {
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub iprxbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub iptxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub iprxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub iptxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3428,6 +3103,7 @@ impl rt::Model for PerfIpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3442,14 +3118,9 @@ impl rt::Model for PerfIpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIpBytesRxtxReport {
@@ -3497,32 +3168,24 @@ impl PerfIpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpPktRxtxReport {
-    /// `Double`, read-write.
-    pub iptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub iprxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub iprxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub iptxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3550,6 +3213,7 @@ impl rt::Model for PerfIpPktRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3564,14 +3228,9 @@ impl rt::Model for PerfIpPktRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIpPktRxtxReport {
@@ -3619,32 +3278,24 @@ impl PerfIpPktRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpv6BytesRxtxReport {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub ipv6txbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub ipv6rxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ipv6txbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3672,6 +3323,7 @@ impl rt::Model for PerfIpv6BytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3686,14 +3338,9 @@ impl rt::Model for PerfIpv6BytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIpv6BytesRxtxReport {
@@ -3741,32 +3388,24 @@ impl PerfIpv6BytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfIpv6PktRxtxReport {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub ipv6txpktsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub ipv6rxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub ipv6txpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3794,6 +3433,7 @@ impl rt::Model for PerfIpv6PktRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3808,14 +3448,9 @@ impl rt::Model for PerfIpv6PktRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIpv6PktRxtxReport {
@@ -3864,62 +3499,52 @@ impl PerfIpv6PktRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbServiceReport {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub avgsvrttfb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
+    pub curclntconnections: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cursrvrconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
     ///
     /// Since `14.1`.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
+    pub id: Option<String>,
     /// Since `14.1`.
-    pub curclntconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    pub name: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -3955,6 +3580,7 @@ impl rt::Model for PerfLbServiceReport {
             10 => self.requestbytesrate.as_field(),
             11 => self.responsebytesrate.as_field(),
             12 => self.timestamp.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3973,14 +3599,9 @@ impl rt::Model for PerfLbServiceReport {
             10 => self.requestbytesrate.as_field_mut(),
             11 => self.responsebytesrate.as_field_mut(),
             12 => self.timestamp.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfLbServiceReport {
@@ -4029,62 +3650,52 @@ impl PerfLbServiceReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbServicegroupReport {
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub avgsvrttfb: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curclntconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub cursrvrconnections: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub avgsvrttfb: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub name: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4120,6 +3731,7 @@ impl rt::Model for PerfLbServicegroupReport {
             10 => self.requestbytesrate.as_field(),
             11 => self.responsebytesrate.as_field(),
             12 => self.timestamp.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4138,14 +3750,9 @@ impl rt::Model for PerfLbServicegroupReport {
             10 => self.requestbytesrate.as_field_mut(),
             11 => self.responsebytesrate.as_field_mut(),
             12 => self.timestamp.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfLbServicegroupReport {
@@ -4193,38 +3800,30 @@ impl PerfLbServicegroupReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbSslTrafficReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslctxencbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslctxsessionnewrate: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
-    pub sslctxsessionhitsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslctxdecbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslctxdecbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslctxencbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslctxsessionhitsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslctxsessionnewrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4258,6 +3857,7 @@ impl rt::Model for PerfLbSslTrafficReport {
             9 => self.sslctxsessionnewrate.as_field(),
             10 => self.timestamp.as_field(),
             11 => self.vsvr_name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4275,14 +3875,9 @@ impl rt::Model for PerfLbSslTrafficReport {
             9 => self.sslctxsessionnewrate.as_field_mut(),
             10 => self.timestamp.as_field_mut(),
             11 => self.vsvr_name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfLbSslTrafficReport {
@@ -4330,66 +3925,57 @@ impl PerfLbSslTrafficReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfLbVserverReport {
-    /// `Double`, read-write.
-    pub vsvrsurgecount: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub totalpktssent: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    pub apps_count: Option<i64>,
+    /// Reference type `Double`.
+    pub curclntconnections: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub cursrvrconnections: Option<rt::Number>,
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Reference type `Double`.
+    pub hitsrate: Option<rt::Number>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub pktsrecvdrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub svcsurgecount: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub pktssentrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub surgecount: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub svcsurgecount: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub throughput_avg: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalpktsrecvd: Option<rt::Number>,
-    /// `String`, read-write.
+    /// Reference type `Double`.
     ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub cursrvrconnections: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub totalpktssent: Option<rt::Number>,
+    /// Reference type `Double`.
     pub totalrequestbytes: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsebytesrate: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub hitsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub surgecount: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub curclntconnections: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub apps_count: Option<i64>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub throughput_avg: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
+    /// Reference type `Double`.
+    pub vsvrsurgecount: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4447,6 +4033,7 @@ impl rt::Model for PerfLbVserverReport {
             21 => self.totalresponsebytes.as_field(),
             22 => self.vsvr_name.as_field(),
             23 => self.vsvrsurgecount.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4476,14 +4063,9 @@ impl rt::Model for PerfLbVserverReport {
             21 => self.totalresponsebytes.as_field_mut(),
             22 => self.vsvr_name.as_field_mut(),
             23 => self.vsvrsurgecount.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfLbVserverReport {
@@ -4531,38 +4113,29 @@ impl PerfLbVserverReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfNetworkInterfaceReport {
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub txbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub rxpktsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `String`, read-write.
-    pub interfacename: Option<String>,
-    /// `Double`, read-write.
-    pub rxbytesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub txpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub interfacename: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub txbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub txpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4596,6 +4169,7 @@ impl rt::Model for PerfNetworkInterfaceReport {
             9 => self.timestamp.as_field(),
             10 => self.txbytesrate.as_field(),
             11 => self.txpktsrate.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4613,14 +4187,9 @@ impl rt::Model for PerfNetworkInterfaceReport {
             9 => self.timestamp.as_field_mut(),
             10 => self.txbytesrate.as_field_mut(),
             11 => self.txpktsrate.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfNetworkInterfaceReport {
@@ -4668,32 +4237,24 @@ impl PerfNetworkInterfaceReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfNsThroughputReport {
-    /// `Double`, read-write.
-    pub txmbitsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub rxmbitsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub rxmbitsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub txmbitsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4721,6 +4282,7 @@ impl rt::Model for PerfNsThroughputReport {
             6 => self.rxmbitsrate.as_field(),
             7 => self.timestamp.as_field(),
             8 => self.txmbitsrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4735,14 +4297,9 @@ impl rt::Model for PerfNsThroughputReport {
             6 => self.rxmbitsrate.as_field_mut(),
             7 => self.timestamp.as_field_mut(),
             8 => self.txmbitsrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfNsThroughputReport {
@@ -4790,14 +4347,10 @@ impl PerfNsThroughputReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfPollConfig {
-    /// `Integer`, read-write.
-    ///
-    /// Range: at least 5.
-    pub polling_interval: Option<i64>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub id: Option<String>,
+    /// Range: at least 5.
+    pub polling_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4808,6 +4361,7 @@ impl rt::Model for PerfPollConfig {
         match index {
             0 => self.id.as_field(),
             1 => self.polling_interval.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4815,14 +4369,9 @@ impl rt::Model for PerfPollConfig {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.polling_interval.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfPollConfig {
@@ -4878,10 +4427,8 @@ impl PerfPollConfig {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfPurgeSetting {
-    /// `Integer`, read-write.
-    pub purge_interval: Option<i64>,
-    /// `String`, read-write.
     pub id: Option<String>,
+    pub purge_interval: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -4892,6 +4439,7 @@ impl rt::Model for PerfPurgeSetting {
         match index {
             0 => self.id.as_field(),
             1 => self.purge_interval.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4899,14 +4447,9 @@ impl rt::Model for PerfPurgeSetting {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.purge_interval.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfPurgeSetting {
@@ -4966,16 +4509,11 @@ impl PerfPurgeSetting {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReportCounters {
-    /// `String`, read-write.
-    ///
+    pub counter_name: Option<String>,
     /// Length: 1 to 100.
     ///
     /// Since `14.1`.
     pub db_table_name: Option<String>,
-    /// `String`, read-write.
-    pub counter_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 100.
     pub report_name: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -4993,6 +4531,7 @@ impl rt::Model for PerfReportCounters {
             0 => self.counter_name.as_field(),
             1 => self.db_table_name.as_field(),
             2 => self.report_name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5001,14 +4540,9 @@ impl rt::Model for PerfReportCounters {
             0 => self.counter_name.as_field_mut(),
             1 => self.db_table_name.as_field_mut(),
             2 => self.report_name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfReportCounters {
@@ -5056,12 +4590,9 @@ impl PerfReportCounters {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReportInstances {
-    /// `String`, read-write.
-    ///
+    pub instance_name: Option<String>,
     /// Length: 1 to 100.
     pub report_name: Option<String>,
-    /// `String`, read-write.
-    pub instance_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5072,6 +4603,7 @@ impl rt::Model for PerfReportInstances {
         match index {
             0 => self.instance_name.as_field(),
             1 => self.report_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5079,14 +4611,9 @@ impl rt::Model for PerfReportInstances {
         match index {
             0 => self.instance_name.as_field_mut(),
             1 => self.report_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfReportInstances {
@@ -5134,30 +4661,17 @@ impl PerfReportInstances {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfReports {
-    /// `String`, read-write.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 200.
-    pub report_description: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 100.
     pub counter_groups: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entity_type: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub db_table_name: Option<String>,
-    /// `String`, read-write.
-    ///
+    pub device_family: Option<String>,
     /// Length: 1 to 100.
     pub enable_on_devices: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub entity_type: Option<String>,
+    /// Length: 1 to 200.
+    pub report_description: Option<String>,
     /// Length: 1 to 100.
     pub report_name: Option<String>,
     /// Keys the reference does not document, kept as received.
@@ -5183,6 +4697,7 @@ impl rt::Model for PerfReports {
             4 => self.entity_type.as_field(),
             5 => self.report_description.as_field(),
             6 => self.report_name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5195,14 +4710,9 @@ impl rt::Model for PerfReports {
             4 => self.entity_type.as_field_mut(),
             5 => self.report_description.as_field_mut(),
             6 => self.report_name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfReports {
@@ -5250,38 +4760,28 @@ impl PerfReports {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfResUtilReport {
-    /// `Double`, read-write.
-    pub mgmtcpuusagepcnt: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub active_nodes: Option<i64>,
-    /// `Double`, read-write.
-    pub pktcpuusagepcnt: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub memusagepcnt: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub memusagepcnt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub mgmtcpuusagepcnt: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub pktcpuusagepcnt: Option<rt::Number>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5313,6 +4813,7 @@ impl rt::Model for PerfResUtilReport {
             8 => self.report_level.as_field(),
             9 => self.report_start_time.as_field(),
             10 => self.timestamp.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5329,14 +4830,9 @@ impl rt::Model for PerfResUtilReport {
             8 => self.report_level.as_field_mut(),
             9 => self.report_start_time.as_field_mut(),
             10 => self.timestamp.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfResUtilReport {
@@ -5385,46 +4881,38 @@ impl PerfResUtilReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSdxResUtilReport {
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub memory_usage: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub cpu_usage: Option<rt::Number>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
     ///
     /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
-    pub cpu_usage: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub memory_usage: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5452,6 +4940,7 @@ impl rt::Model for PerfSdxResUtilReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5466,14 +4955,9 @@ impl rt::Model for PerfSdxResUtilReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSdxResUtilReport {
@@ -5522,46 +5006,38 @@ impl PerfSdxResUtilReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSdxThroughputReport {
-    /// `Double`, read-write.
-    ///
     /// Since `14.1`.
-    pub tx: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    pub agg_level: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub rx: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub rx: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub tx: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5589,6 +5065,7 @@ impl rt::Model for PerfSdxThroughputReport {
             6 => self.rx.as_field(),
             7 => self.timestamp.as_field(),
             8 => self.tx.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5603,14 +5080,9 @@ impl rt::Model for PerfSdxThroughputReport {
             6 => self.rx.as_field_mut(),
             7 => self.timestamp.as_field_mut(),
             8 => self.tx.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSdxThroughputReport {
@@ -5658,54 +5130,46 @@ impl PerfSdxThroughputReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslBackendCiphersReport {
-    /// `Double`, read-write.
-    pub sslbenullciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe56bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe128bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbkendcipheraes256rate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbe168bit3desciphersrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub sslbe40bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe64bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe56bitrc2ciphersrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbe40bitrc2ciphersrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslbe56bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe128bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbkendcipheraes128rate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbe40bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe128bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe128bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe168bit3desciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe40bitdesciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe40bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe40bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe56bitdesciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe56bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe56bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbe64bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbenullciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbkendcipheraes128rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbkendcipheraes256rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5755,6 +5219,7 @@ impl rt::Model for PerfSslBackendCiphersReport {
             17 => self.sslbkendcipheraes128rate.as_field(),
             18 => self.sslbkendcipheraes256rate.as_field(),
             19 => self.timestamp.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5780,14 +5245,9 @@ impl rt::Model for PerfSslBackendCiphersReport {
             17 => self.sslbkendcipheraes128rate.as_field_mut(),
             18 => self.sslbkendcipheraes256rate.as_field_mut(),
             19 => self.timestamp.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslBackendCiphersReport {
@@ -5835,40 +5295,32 @@ impl PerfSslBackendCiphersReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslBeRsaDhkeyReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslbersa1024keyexchangesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbedh2048keyexchangesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbersa2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbedh1024keyexchangesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub sslbedh512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbersa512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh512keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa512keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -5904,6 +5356,7 @@ impl rt::Model for PerfSslBeRsaDhkeyReport {
             10 => self.sslbersa2048keyexchangesrate.as_field(),
             11 => self.sslbersa512keyexchangesrate.as_field(),
             12 => self.timestamp.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5922,14 +5375,9 @@ impl rt::Model for PerfSslBeRsaDhkeyReport {
             10 => self.sslbersa2048keyexchangesrate.as_field_mut(),
             11 => self.sslbersa512keyexchangesrate.as_field_mut(),
             12 => self.timestamp.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslBeRsaDhkeyReport {
@@ -5977,34 +5425,26 @@ impl PerfSslBeRsaDhkeyReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslClientAuthReport {
-    /// `Double`, read-write.
-    pub sslsslv2clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslsslv3clientauthenticationsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub ssltlsv1clientauthenticationsrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslsslv2clientauthenticationsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslsslv3clientauthenticationsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssltlsv1clientauthenticationsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6034,6 +5474,7 @@ impl rt::Model for PerfSslClientAuthReport {
             7 => self.sslsslv3clientauthenticationsrate.as_field(),
             8 => self.ssltlsv1clientauthenticationsrate.as_field(),
             9 => self.timestamp.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6049,14 +5490,9 @@ impl rt::Model for PerfSslClientAuthReport {
             7 => self.sslsslv3clientauthenticationsrate.as_field_mut(),
             8 => self.ssltlsv1clientauthenticationsrate.as_field_mut(),
             9 => self.timestamp.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslClientAuthReport {
@@ -6104,52 +5540,44 @@ impl PerfSslClientAuthReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslCpuKeyexchangeReport {
-    /// `Double`, read-write.
-    pub sslecdhe224keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslecdhe256keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbersa1024keyexchangesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslecdhe521keyexchangesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub ssldh2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbedh1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssldh1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslbersa2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa1024keyexchangesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub sslecdhe384keyexchangesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslbedh2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbedh2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslbersa2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslecdhe224keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslecdhe256keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslecdhe384keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslecdhe521keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6197,6 +5625,7 @@ impl rt::Model for PerfSslCpuKeyexchangeReport {
             16 => self.sslrsa1024keyexchangesrate.as_field(),
             17 => self.sslrsa2048keyexchangesrate.as_field(),
             18 => self.timestamp.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6221,14 +5650,9 @@ impl rt::Model for PerfSslCpuKeyexchangeReport {
             16 => self.sslrsa1024keyexchangesrate.as_field_mut(),
             17 => self.sslrsa2048keyexchangesrate.as_field_mut(),
             18 => self.timestamp.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslCpuKeyexchangeReport {
@@ -6277,62 +5701,54 @@ impl PerfSslCpuKeyexchangeReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslCryptoUtilizationReport {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub agg_level: Option<i64>,
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymecdsacryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymecdhcryptoutilizationstat: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslsymcryptoutilizationstat: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymrsacryptoutilizationstat: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub sslasymdhcryptoutilizationstat: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     ///
     /// Since `14.1`.
     pub id: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymcryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymdhcryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymecdhcryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymecdsacryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslasymrsacryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub sslsymcryptoutilizationstat: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6368,6 +5784,7 @@ impl rt::Model for PerfSslCryptoUtilizationReport {
             10 => self.sslasymrsacryptoutilizationstat.as_field(),
             11 => self.sslsymcryptoutilizationstat.as_field(),
             12 => self.timestamp.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6386,14 +5803,9 @@ impl rt::Model for PerfSslCryptoUtilizationReport {
             10 => self.sslasymrsacryptoutilizationstat.as_field_mut(),
             11 => self.sslsymcryptoutilizationstat.as_field_mut(),
             12 => self.timestamp.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslCryptoUtilizationReport {
@@ -6441,54 +5853,46 @@ impl PerfSslCryptoUtilizationReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslFrontendCiphersReport {
-    /// `Double`, read-write.
-    pub ssl40bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslcipheraes128rate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl40bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl56bitdesciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslnullciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl56bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl64bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl128bitrc4ciphersrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub sslcipheraes256rate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub ssl40bitrc4ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl56bitrc4ciphersrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ssl128bitrc2ciphersrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssl168bit3desciphersrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl128bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl128bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl168bit3desciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl40bitdesciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl40bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl40bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl56bitdesciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl56bitrc2ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl56bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssl64bitrc4ciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslcipheraes128rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslcipheraes256rate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslnullciphersrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6538,6 +5942,7 @@ impl rt::Model for PerfSslFrontendCiphersReport {
             17 => self.sslcipheraes256rate.as_field(),
             18 => self.sslnullciphersrate.as_field(),
             19 => self.timestamp.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6563,14 +5968,9 @@ impl rt::Model for PerfSslFrontendCiphersReport {
             17 => self.sslcipheraes256rate.as_field_mut(),
             18 => self.sslnullciphersrate.as_field_mut(),
             19 => self.timestamp.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslFrontendCiphersReport {
@@ -6618,42 +6018,34 @@ impl PerfSslFrontendCiphersReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslRsaDhkeyReport {
-    /// `Double`, read-write.
-    pub ssldh1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa1024keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub ssldh512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa512keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa4096keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub sslrsa2048keyexchangesrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
     /// Since `14.1`.
     pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    pub ssldh2048keyexchangesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssldh512keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa1024keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa2048keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa4096keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslrsa512keyexchangesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6691,6 +6083,7 @@ impl rt::Model for PerfSslRsaDhkeyReport {
             11 => self.sslrsa4096keyexchangesrate.as_field(),
             12 => self.sslrsa512keyexchangesrate.as_field(),
             13 => self.timestamp.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6710,14 +6103,9 @@ impl rt::Model for PerfSslRsaDhkeyReport {
             11 => self.sslrsa4096keyexchangesrate.as_field_mut(),
             12 => self.sslrsa512keyexchangesrate.as_field_mut(),
             13 => self.timestamp.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslRsaDhkeyReport {
@@ -6765,32 +6153,24 @@ impl PerfSslRsaDhkeyReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslTransactionsHitsReport {
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub sslsessionhitsrate: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub ssltransactionsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub sslsessionhitsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub ssltransactionsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6818,6 +6198,7 @@ impl rt::Model for PerfSslTransactionsHitsReport {
             6 => self.sslsessionhitsrate.as_field(),
             7 => self.ssltransactionsrate.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6832,14 +6213,9 @@ impl rt::Model for PerfSslTransactionsHitsReport {
             6 => self.sslsessionhitsrate.as_field_mut(),
             7 => self.ssltransactionsrate.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslTransactionsHitsReport {
@@ -6887,54 +6263,46 @@ impl PerfSslTransactionsHitsReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfSslVpnReport {
-    /// `Double`, read-write.
-    pub requestsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Double`, read-write.
-    ///
-    /// Since `14.1`.
-    pub totalrequestbytes: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub responsebytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
+    pub agg_level: Option<i64>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub cursslvpnusers: Option<rt::Number>,
-    /// Wire name `vsvrName`. Type `String`, read-write.
-    pub vsvr_name: Option<String>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub curtotalvpnusers: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
+    pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub requestsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsebytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub responsesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub totalrequestbytes: Option<rt::Number>,
+    /// Reference type `Double`.
     ///
     /// Since `14.1`.
     pub totalresponsebytes: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub requestbytesrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub agg_level: Option<i64>,
-    /// `Double`, read-write.
-    pub responsesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
+    /// Wire name `vsvrName`.
+    pub vsvr_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -6976,6 +6344,7 @@ impl rt::Model for PerfSslVpnReport {
             13 => self.totalrequestbytes.as_field(),
             14 => self.totalresponsebytes.as_field(),
             15 => self.vsvr_name.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6997,14 +6366,9 @@ impl rt::Model for PerfSslVpnReport {
             13 => self.totalrequestbytes.as_field_mut(),
             14 => self.totalresponsebytes.as_field_mut(),
             15 => self.vsvr_name.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslVpnReport {
@@ -7052,32 +6416,24 @@ impl PerfSslVpnReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfTcpServerConnReport {
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub tcpcurserverconnestablished: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub tcpactiveserverconn: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub tcpactiveserverconn: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub tcpcurserverconnestablished: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7105,6 +6461,7 @@ impl rt::Model for PerfTcpServerConnReport {
             6 => self.tcpactiveserverconn.as_field(),
             7 => self.tcpcurserverconnestablished.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7119,14 +6476,9 @@ impl rt::Model for PerfTcpServerConnReport {
             6 => self.tcpactiveserverconn.as_field_mut(),
             7 => self.tcpcurserverconnestablished.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfTcpServerConnReport {
@@ -7174,32 +6526,22 @@ impl PerfTcpServerConnReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfTcpSurgelenSpareconnReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Integer`, read-write.
-    pub tcpsurgequeuelen: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Integer`, read-write.
-    pub tcpspareconn: Option<i64>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
     pub report_start_time: Option<rt::Number>,
+    pub tcpspareconn: Option<i64>,
+    pub tcpsurgequeuelen: Option<i64>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7227,6 +6569,7 @@ impl rt::Model for PerfTcpSurgelenSpareconnReport {
             6 => self.tcpspareconn.as_field(),
             7 => self.tcpsurgequeuelen.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7241,14 +6584,9 @@ impl rt::Model for PerfTcpSurgelenSpareconnReport {
             6 => self.tcpspareconn.as_field_mut(),
             7 => self.tcpsurgequeuelen.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfTcpSurgelenSpareconnReport {
@@ -7297,70 +6635,43 @@ impl PerfTcpSurgelenSpareconnReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfThreshold {
-    /// `String`, read-write.
-    pub device_family: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entity_type: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    pub mail_profile: Option<String>,
-    /// `String`, read-write.
-    pub sms_profile: Option<String>,
-    /// `String`, read-write.
-    pub message: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub slack_profile: Option<String>,
-    /// `Double`, read-write.
-    pub clear_value: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 100.
-    pub report_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub pagerduty_profile: Option<String>,
-    /// `String`, read-write.
-    pub threshold_type: Option<String>,
-    /// `Boolean`, read-write.
-    pub is_enabled: Option<bool>,
-    /// `String`, read-write.
-    pub severity: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `String`, read-write.
     pub clear_message: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Reference type `Double`.
+    pub clear_value: Option<rt::Number>,
     /// Length: 1 to 100.
     pub counter_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub servicenow_profile: Option<String>,
-    /// `Double`, read-write.
-    pub threshold_value: Option<rt::Number>,
-    /// `String[]`, read-write.
-    pub devices_array: Option<Vec<String>>,
-    /// `String[]`, read-write.
-    ///
-    /// Since `14.1`.
-    pub entities_array: Option<Vec<String>>,
-    /// `String`, read-only.
+    pub device_family: Option<String>,
+    /// Read-only: never sent.
     pub devices: Option<String>,
-    /// `String`, read-only.
+    pub devices_array: Option<Vec<String>>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub entities: Option<String>,
+    /// Since `14.1`.
+    pub entities_array: Option<Vec<String>>,
+    /// Since `14.1`.
+    pub entity_type: Option<String>,
+    pub is_enabled: Option<bool>,
+    pub mail_profile: Option<String>,
+    pub message: Option<String>,
+    /// Length: 1 to 128.
+    pub name: Option<String>,
+    /// Since `14.1`.
+    pub pagerduty_profile: Option<String>,
+    /// Length: 1 to 100.
+    pub report_name: Option<String>,
+    /// Since `14.1`.
+    pub servicenow_profile: Option<String>,
+    pub severity: Option<String>,
+    /// Since `14.1`.
+    pub slack_profile: Option<String>,
+    pub sms_profile: Option<String>,
+    pub threshold_type: Option<String>,
+    /// Reference type `Double`.
+    pub threshold_value: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7414,6 +6725,7 @@ impl rt::Model for PerfThreshold {
             19 => self.sms_profile.as_field(),
             20 => self.threshold_type.as_field(),
             21 => self.threshold_value.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7441,14 +6753,9 @@ impl rt::Model for PerfThreshold {
             19 => self.sms_profile.as_field_mut(),
             20 => self.threshold_type.as_field_mut(),
             21 => self.threshold_value.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfThreshold {
@@ -7538,32 +6845,24 @@ impl PerfThreshold {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfUdpBytesRxtxReport {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 64.
-    pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub udprxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `String`, read-write.
-    ///
+    /// Length: 1 to 64.
+    pub device_ip_address: Option<String>,
     /// Length: at most 256.
     pub id: Option<String>,
-    /// `Double`, read-write.
-    pub udptxbytesrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub udprxbytesrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub udptxbytesrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7591,6 +6890,7 @@ impl rt::Model for PerfUdpBytesRxtxReport {
             6 => self.timestamp.as_field(),
             7 => self.udprxbytesrate.as_field(),
             8 => self.udptxbytesrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7605,14 +6905,9 @@ impl rt::Model for PerfUdpBytesRxtxReport {
             6 => self.timestamp.as_field_mut(),
             7 => self.udprxbytesrate.as_field_mut(),
             8 => self.udptxbytesrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfUdpBytesRxtxReport {
@@ -7660,32 +6955,24 @@ impl PerfUdpBytesRxtxReport {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PerfUdpPacketsRxtxReport {
-    /// `Double`, read-write.
-    pub udprxpktsrate: Option<rt::Number>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub agg_level: Option<i64>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub report_level: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Length: at most 256.
-    pub id: Option<String>,
-    /// `Double`, read-write.
-    pub timestamp: Option<rt::Number>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     pub device_ip_address: Option<String>,
-    /// `Double`, read-write.
-    pub udptxpktsrate: Option<rt::Number>,
-    /// `Double`, read-write.
-    pub report_start_time: Option<rt::Number>,
-    /// `Double`, read-write.
+    /// Length: at most 256.
+    pub id: Option<String>,
+    /// Reference type `Double`.
     pub report_end_time: Option<rt::Number>,
+    /// Since `14.1`.
+    pub report_level: Option<i64>,
+    /// Reference type `Double`.
+    pub report_start_time: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub timestamp: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub udprxpktsrate: Option<rt::Number>,
+    /// Reference type `Double`.
+    pub udptxpktsrate: Option<rt::Number>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -7713,6 +7000,7 @@ impl rt::Model for PerfUdpPacketsRxtxReport {
             6 => self.timestamp.as_field(),
             7 => self.udprxpktsrate.as_field(),
             8 => self.udptxpktsrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7727,14 +7015,9 @@ impl rt::Model for PerfUdpPacketsRxtxReport {
             6 => self.timestamp.as_field_mut(),
             7 => self.udprxpktsrate.as_field_mut(),
             8 => self.udptxpktsrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfUdpPacketsRxtxReport {

@@ -13,38 +13,26 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Jobs {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    ///
-    /// Since `14.1`.
-    pub version: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 128.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub config_id: Option<String>,
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub job_id: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Length: 1 to 32.
     ///
     /// Since `14.1`.
     pub namespace: Option<String>,
-    /// `String`, read-write.
+    /// Length: 1 to 128.
     ///
     /// Since `14.1`.
-    pub job_id: Option<String>,
-    /// `String`, read-write.
+    pub status: Option<String>,
+    /// Length: 1 to 32.
     ///
     /// Since `14.1`.
-    pub name: Option<String>,
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -66,6 +54,7 @@ impl rt::Model for Jobs {
             3 => self.namespace.as_field(),
             4 => self.status.as_field(),
             5 => self.version.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -77,14 +66,9 @@ impl rt::Model for Jobs {
             3 => self.namespace.as_field_mut(),
             4 => self.status.as_field_mut(),
             5 => self.version.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Jobs {
@@ -127,56 +111,36 @@ impl rt::Resource for Jobs {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Stylebooks {
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    ///
-    /// Since `14.1`.
-    pub namespace: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `Object`, read-write.
-    ///
-    /// Since `14.1`.
-    pub target_devices_json: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
-    /// Length: 1 to 32.
-    ///
-    /// Since `14.1`.
-    pub version: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub config_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub job_id: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub id: Option<String>,
-    /// `Object`, read-write.
-    ///
-    /// Since `14.1`.
-    pub parameters: Option<serde_json::Value>,
-    /// `Object`, read-write.
-    ///
-    /// Since `14.1`.
-    pub targets: Option<serde_json::Value>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
     pub created_datetime: Option<String>,
-    /// `Object`, read-only.
+    /// Since `14.1`.
+    pub id: Option<String>,
+    /// Since `14.1`.
+    pub job_id: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
+    /// Length: 1 to 32.
+    ///
+    /// Since `14.1`.
+    pub namespace: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub outputs: Option<serde_json::Value>,
+    /// Since `14.1`.
+    pub parameters: Option<serde_json::Value>,
+    /// Since `14.1`.
+    pub target_devices_json: Option<serde_json::Value>,
+    /// Since `14.1`.
+    pub targets: Option<serde_json::Value>,
+    /// Length: 1 to 32.
+    ///
+    /// Since `14.1`.
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -208,6 +172,7 @@ impl rt::Model for Stylebooks {
             8 => self.target_devices_json.as_field(),
             9 => self.targets.as_field(),
             10 => self.version.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -224,14 +189,9 @@ impl rt::Model for Stylebooks {
             8 => self.target_devices_json.as_field_mut(),
             9 => self.targets.as_field_mut(),
             10 => self.version.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Stylebooks {

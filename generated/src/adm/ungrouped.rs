@@ -6,7 +6,7 @@
 #![allow(clippy::enum_variant_names)]
 use crate::runtime as rt;
 use crate::runtime::AsField as _;
-/// NITRO config resource `db_cert` of ADM group (empty string).
+/// NITRO config resource `db_cert` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_cert`
 /// - Key: none
@@ -15,78 +15,70 @@ use crate::runtime::AsField as _;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCert {
-    /// `String`, read-write.
+    /// Read-only: never sent.
     ///
+    /// Since `14.1`.
+    pub days_to_expiry: Option<i64>,
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub db_root_cert: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub db_server_cert: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub db_server_key: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 512.
     ///
     /// Since `14.1`.
     pub fingerprint: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub subjaltname: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub signature_algorithm: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub public_key_size: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub version: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub status: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub valid_from: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub days_to_expiry: Option<i64>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub serial_number: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub valid_to: Option<String>,
-    /// `String`, read-only.
-    ///
-    /// Since `14.1`.
-    pub public_key_algorithm: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub issuer: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub public_key_algorithm: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub public_key_size: Option<i64>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub serial_number: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub signature_algorithm: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub status: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub subjaltname: Option<String>,
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub subject: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub valid_from: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub valid_to: Option<String>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub version: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -129,6 +121,7 @@ impl rt::Model for DbCert {
             13 => self.valid_from.as_field(),
             14 => self.valid_to.as_field(),
             15 => self.version.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -150,14 +143,9 @@ impl rt::Model for DbCert {
             13 => self.valid_from.as_field_mut(),
             14 => self.valid_to.as_field_mut(),
             15 => self.version.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCert {
@@ -197,7 +185,7 @@ impl DbCert {
         rt::Request::get_all()
     }
 }
-/// NITRO config resource `db_cipher_suite` of ADM group (empty string).
+/// NITRO config resource `db_cipher_suite` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_cipher_suite`
 /// - Key: `cipher_suite_name`
@@ -206,8 +194,6 @@ impl DbCert {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCipherSuite {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 128.
     ///
     /// Since `14.1`.
@@ -221,20 +207,16 @@ impl rt::Model for DbCipherSuite {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_suite_name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cipher_suite_name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCipherSuite {
@@ -278,7 +260,7 @@ impl DbCipherSuite {
         rt::Request::get_all()
     }
 }
-/// NITRO config resource `db_cipher_suites` of ADM group (empty string).
+/// NITRO config resource `db_cipher_suites` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_cipher_suites`
 /// - Key: none
@@ -287,8 +269,6 @@ impl DbCipherSuite {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbCipherSuites {
-    /// `db_cipher_suite[]`, read-write.
-    ///
     /// Since `14.1`.
     pub cipher_suites: Option<Vec<DbCipherSuite>>,
     /// Keys the reference does not document, kept as received.
@@ -300,20 +280,16 @@ impl rt::Model for DbCipherSuites {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_suites.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cipher_suites.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCipherSuites {
@@ -357,7 +333,7 @@ impl DbCipherSuites {
         rt::Request::update_only(self, &[0])
     }
 }
-/// NITRO config resource `db_root_cert` of ADM group (empty string).
+/// NITRO config resource `db_root_cert` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_root_cert`
 /// - Key: `file_name`
@@ -366,24 +342,22 @@ impl DbCipherSuites {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbRootCert {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_last_modified_epoch: Option<rt::Number>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_size: Option<i64>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub file_last_modified_epoch: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub file_size: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -401,6 +375,7 @@ impl rt::Model for DbRootCert {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -410,14 +385,9 @@ impl rt::Model for DbRootCert {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbRootCert {
@@ -477,7 +447,7 @@ impl DbRootCert {
         rt::Request::action_only(self, "upload", &[2])
     }
 }
-/// NITRO config resource `db_server_cert` of ADM group (empty string).
+/// NITRO config resource `db_server_cert` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_server_cert`
 /// - Key: `file_name`
@@ -486,24 +456,22 @@ impl DbRootCert {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbServerCert {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `Integer`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_size: Option<i64>,
-    /// `Double`, read-only.
-    ///
-    /// Since `14.1`.
-    pub file_last_modified_epoch: Option<rt::Number>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_last_modified: Option<String>,
+    /// Read-only: never sent. Reference type `Double`.
+    ///
+    /// Since `14.1`.
+    pub file_last_modified_epoch: Option<rt::Number>,
+    /// Read-only: never sent.
+    ///
+    /// Since `14.1`.
+    pub file_size: Option<i64>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -521,6 +489,7 @@ impl rt::Model for DbServerCert {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -530,14 +499,9 @@ impl rt::Model for DbServerCert {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbServerCert {
@@ -597,7 +561,7 @@ impl DbServerCert {
         rt::Request::action_only(self, "upload", &[2])
     }
 }
-/// NITRO config resource `db_server_key` of ADM group (empty string).
+/// NITRO config resource `db_server_key` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/db_server_key`
 /// - Key: `file_name`
@@ -606,21 +570,19 @@ impl DbServerCert {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DbServerKey {
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 256.
     ///
     /// Since `14.1`.
     pub file_name: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_last_modified: Option<String>,
-    /// `Double`, read-only.
+    /// Read-only: never sent. Reference type `Double`.
     ///
     /// Since `14.1`.
     pub file_last_modified_epoch: Option<rt::Number>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub file_size: Option<i64>,
@@ -641,6 +603,7 @@ impl rt::Model for DbServerKey {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -650,14 +613,9 @@ impl rt::Model for DbServerKey {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbServerKey {
@@ -717,7 +675,7 @@ impl DbServerKey {
         rt::Request::action_only(self, "upload", &[2])
     }
 }
-/// NITRO config resource `ns_health_monitor` of ADM group (empty string).
+/// NITRO config resource `ns_health_monitor` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/ns_health_monitor`
 /// - Key: none
@@ -726,72 +684,44 @@ impl DbServerKey {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NsHealthMonitor {
-    /// `String`, read-write.
-    ///
+    /// Since `14.1`.
+    pub lastresponse: Option<String>,
+    /// Since `14.1`.
+    pub monitor_name: Option<String>,
     /// Since `14.1`.
     pub monitor_state: Option<String>,
-    /// `Integer`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monstatparam2: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitortotalfailedprobes: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub monitorcurrentfailedprobes: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
-    pub monstatparam1: Option<i64>,
-    /// `String`, read-write.
-    ///
+    pub monitortotalfailedprobes: Option<String>,
     /// Since `14.1`.
     pub monitortotalprobes: Option<String>,
-    /// `Integer`, read-write.
-    ///
     /// Since `14.1`.
     pub monstatcode: Option<i64>,
-    /// `Integer`, read-write.
-    ///
+    /// Since `14.1`.
+    pub monstatparam1: Option<i64>,
+    /// Since `14.1`.
+    pub monstatparam2: Option<i64>,
     /// Since `14.1`.
     pub monstatparam3: Option<i64>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_grp_name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Length: 1 to 64.
     ///
     /// Since `14.1`.
     pub ns_ip_address: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub svc_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub monitor_name: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub lastresponse: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub responsetime: Option<String>,
-    /// `String`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub partition_name: Option<String>,
-    /// `Integer`, read-only.
+    /// Read-only: never sent.
     ///
     /// Since `14.1`.
     pub poll_time: Option<i64>,
+    /// Since `14.1`.
+    pub responsetime: Option<String>,
+    /// Since `14.1`.
+    pub svc_grp_name: Option<String>,
+    /// Since `14.1`.
+    pub svc_name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -833,6 +763,7 @@ impl rt::Model for NsHealthMonitor {
             13 => self.responsetime.as_field(),
             14 => self.svc_grp_name.as_field(),
             15 => self.svc_name.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -854,14 +785,9 @@ impl rt::Model for NsHealthMonitor {
             13 => self.responsetime.as_field_mut(),
             14 => self.svc_grp_name.as_field_mut(),
             15 => self.svc_name.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsHealthMonitor {
@@ -901,7 +827,7 @@ impl NsHealthMonitor {
         rt::Request::get_all()
     }
 }
-/// NITRO config resource `quick_links` of ADM group (empty string).
+/// NITRO config resource `quick_links` of ADM group `ungrouped`.
 ///
 /// - URL: `/nitro/v2/config/quick_links`
 /// - Key: none
@@ -910,18 +836,12 @@ impl NsHealthMonitor {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuickLinks {
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub description: Option<String>,
-    /// `String`, read-write.
-    ///
-    /// Since `14.1`.
-    pub name: Option<String>,
-    /// `String`, read-write.
-    ///
     /// Since `14.1`.
     pub link: Option<String>,
+    /// Since `14.1`.
+    pub name: Option<String>,
     /// Keys the reference does not document, kept as received.
     pub unknown_fields: rt::UnknownFields,
 }
@@ -933,6 +853,7 @@ impl rt::Model for QuickLinks {
             0 => self.description.as_field(),
             1 => self.link.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -941,14 +862,9 @@ impl rt::Model for QuickLinks {
             0 => self.description.as_field_mut(),
             1 => self.link.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for QuickLinks {

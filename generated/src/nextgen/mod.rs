@@ -157,6 +157,7 @@ impl rt::Model for Application {
             23 => self.tls_settings.as_field(),
             24 => self.unavailable_redirect_url.as_field(),
             25 => self.virtual_ip.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -188,14 +189,9 @@ impl rt::Model for Application {
             23 => self.tls_settings.as_field_mut(),
             24 => self.unavailable_redirect_url.as_field_mut(),
             25 => self.virtual_ip.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Application {
@@ -248,20 +244,16 @@ impl rt::Model for ApplicationEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.application.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApplicationEnvelope {
@@ -304,20 +296,16 @@ impl rt::Model for ApplicationHealth {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.application.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.application.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApplicationHealth {
@@ -362,20 +350,16 @@ impl rt::Model for ApplicationList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.applications.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.applications.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApplicationList {
@@ -424,6 +408,7 @@ impl rt::Model for AuditLogDef {
             0 => self.log_level.as_field(),
             1 => self.message.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -432,14 +417,9 @@ impl rt::Model for AuditLogDef {
             0 => self.log_level.as_field_mut(),
             1 => self.message.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditLogDef {
@@ -512,6 +492,7 @@ impl rt::Model for Backend {
             5 => self.servers.as_field(),
             6 => self.servers_port.as_field(),
             7 => self.servers_protocol.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -525,14 +506,9 @@ impl rt::Model for Backend {
             5 => self.servers.as_field_mut(),
             6 => self.servers_port.as_field_mut(),
             7 => self.servers_protocol.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Backend {
@@ -587,20 +563,16 @@ impl rt::Model for BackendEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backend.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.backend.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BackendEnvelope {
@@ -645,20 +617,16 @@ impl rt::Model for BackendList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.backends.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.backends.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BackendList {
@@ -734,6 +702,7 @@ impl rt::Model for Certificate {
             2 => self.passphrase.as_field(),
             3 => self.private_key.as_field(),
             4 => self.public_cert.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -744,14 +713,9 @@ impl rt::Model for Certificate {
             2 => self.passphrase.as_field_mut(),
             3 => self.private_key.as_field_mut(),
             4 => self.public_cert.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Certificate {
@@ -794,20 +758,16 @@ impl rt::Model for CertificateEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certificate.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.certificate.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertificateEnvelope {
@@ -852,20 +812,16 @@ impl rt::Model for CertificateList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.certificates.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.certificates.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertificateList {
@@ -911,6 +867,7 @@ impl rt::Model for ConfigSet {
         match index {
             0 => self.config.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -918,14 +875,9 @@ impl rt::Model for ConfigSet {
         match index {
             0 => self.config.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigSet {
@@ -984,20 +936,16 @@ impl rt::Model for ConfigSetConfigEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.config.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigSetConfigEnvelope {
@@ -1050,20 +998,16 @@ impl rt::Model for ConfigSetEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config_set.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.config_set.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigSetEnvelope {
@@ -1108,20 +1052,16 @@ impl rt::Model for ConfigSetList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.config_sets.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.config_sets.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigSetList {
@@ -1171,6 +1111,7 @@ impl rt::Model for ConfigStatus {
         match index {
             0 => self.details.as_field(),
             1 => self.state.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1178,14 +1119,9 @@ impl rt::Model for ConfigStatus {
         match index {
             0 => self.details.as_field_mut(),
             1 => self.state.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigStatus {
@@ -1255,6 +1191,7 @@ impl rt::Model for Error {
             0 => self.details.as_field(),
             1 => self.errorcode.as_field(),
             2 => self.errormessage.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1263,14 +1200,9 @@ impl rt::Model for Error {
             0 => self.details.as_field_mut(),
             1 => self.errorcode.as_field_mut(),
             2 => self.errormessage.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Error {
@@ -1316,6 +1248,7 @@ impl rt::Model for ErrorDetail {
         match index {
             0 => self.instance.as_field(),
             1 => self.message.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1323,14 +1256,9 @@ impl rt::Model for ErrorDetail {
         match index {
             0 => self.instance.as_field_mut(),
             1 => self.message.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ErrorDetail {
@@ -1394,6 +1322,7 @@ impl rt::Model for FilterValueSet {
             0 => self.name.as_field(),
             1 => self.type_.as_field(),
             2 => self.values.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1402,14 +1331,9 @@ impl rt::Model for FilterValueSet {
             0 => self.name.as_field_mut(),
             1 => self.type_.as_field_mut(),
             2 => self.values.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterValueSet {
@@ -1466,20 +1390,16 @@ impl rt::Model for FilterValueSetEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.value_set.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.value_set.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterValueSetEnvelope {
@@ -1524,20 +1444,16 @@ impl rt::Model for FilterValueSetList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.value_sets.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.value_sets.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterValueSetList {
@@ -1625,18 +1541,16 @@ impl rt::Model for FreeForm {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!()
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!()
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for FreeForm {
@@ -1701,6 +1615,7 @@ impl rt::Model for Frontend {
             3 => self.name.as_field(),
             4 => self.operational_state.as_field(),
             5 => self.virtual_ip.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1712,14 +1627,9 @@ impl rt::Model for Frontend {
             3 => self.name.as_field_mut(),
             4 => self.operational_state.as_field_mut(),
             5 => self.virtual_ip.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Frontend {
@@ -1764,20 +1674,16 @@ impl rt::Model for FrontendEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.frontend.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.frontend.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FrontendEnvelope {
@@ -1822,20 +1728,16 @@ impl rt::Model for FrontendList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.frontends.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.frontends.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FrontendList {
@@ -1882,20 +1784,16 @@ impl rt::Model for Group {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Group {
@@ -1940,20 +1838,16 @@ impl rt::Model for GroupList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.groups.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.groups.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GroupList {
@@ -1996,20 +1890,16 @@ impl rt::Model for GroupRoleEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.role.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.role.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GroupRoleEnvelope {
@@ -2052,20 +1942,16 @@ impl rt::Model for GroupRoleList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.roles.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.roles.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GroupRoleList {
@@ -2130,6 +2016,7 @@ impl rt::Model for HealthApplication {
             3 => self.name.as_field(),
             4 => self.operational_state.as_field(),
             5 => self.virtual_ip.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2141,14 +2028,9 @@ impl rt::Model for HealthApplication {
             3 => self.name.as_field_mut(),
             4 => self.operational_state.as_field_mut(),
             5 => self.virtual_ip.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HealthApplication {
@@ -2205,6 +2087,7 @@ impl rt::Model for HealthBackend {
             1 => self.name.as_field(),
             2 => self.operational_state.as_field(),
             3 => self.servers.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2214,14 +2097,9 @@ impl rt::Model for HealthBackend {
             1 => self.name.as_field_mut(),
             2 => self.operational_state.as_field_mut(),
             3 => self.servers.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HealthBackend {
@@ -2286,6 +2164,7 @@ impl rt::Model for HealthCheck {
             3 => self.probe_healthy_response.as_field(),
             4 => self.probe_request_str.as_field(),
             5 => self.type_.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2297,14 +2176,9 @@ impl rt::Model for HealthCheck {
             3 => self.probe_healthy_response.as_field_mut(),
             4 => self.probe_request_str.as_field_mut(),
             5 => self.type_.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HealthCheck {
@@ -2369,20 +2243,16 @@ impl rt::Model for HealthCheckProbeHealthyResponse {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.status_codes.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.status_codes.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HealthCheckProbeHealthyResponse {
@@ -2458,6 +2328,7 @@ impl rt::Model for HealthFrontend {
             2 => self.name.as_field(),
             3 => self.operational_state.as_field(),
             4 => self.virtual_ip.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2468,14 +2339,9 @@ impl rt::Model for HealthFrontend {
             2 => self.name.as_field_mut(),
             3 => self.operational_state.as_field_mut(),
             4 => self.virtual_ip.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HealthFrontend {
@@ -2532,6 +2398,7 @@ impl rt::Model for HealthListener {
             1 => self.name.as_field(),
             2 => self.operational_state.as_field(),
             3 => self.port.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2541,14 +2408,9 @@ impl rt::Model for HealthListener {
             1 => self.name.as_field_mut(),
             2 => self.operational_state.as_field_mut(),
             3 => self.port.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HealthListener {
@@ -2605,6 +2467,7 @@ impl rt::Model for HealthServer {
             1 => self.ip.as_field(),
             2 => self.operational_state.as_field(),
             3 => self.port.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2614,14 +2477,9 @@ impl rt::Model for HealthServer {
             1 => self.ip.as_field_mut(),
             2 => self.operational_state.as_field_mut(),
             3 => self.port.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HealthServer {
@@ -2674,6 +2532,7 @@ impl rt::Model for HttpCallout {
             0 => self.callout_request.as_field(),
             1 => self.callout_response.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2682,14 +2541,9 @@ impl rt::Model for HttpCallout {
             0 => self.callout_request.as_field_mut(),
             1 => self.callout_response.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpCallout {
@@ -2732,20 +2586,16 @@ impl rt::Model for HttpCalloutEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.http_callout.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.http_callout.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpCalloutEnvelope {
@@ -2791,6 +2641,7 @@ impl rt::Model for HttpCalloutHeader {
         match index {
             0 => self.name.as_field(),
             1 => self.value_expression.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2798,14 +2649,9 @@ impl rt::Model for HttpCalloutHeader {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.value_expression.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpCalloutHeader {
@@ -2850,20 +2696,16 @@ impl rt::Model for HttpCalloutList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.http_callouts.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.http_callouts.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpCalloutList {
@@ -2932,6 +2774,7 @@ impl rt::Model for HttpCalloutRequest {
             4 => self.path_expression.as_field(),
             5 => self.port.as_field(),
             6 => self.scheme.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2944,14 +2787,9 @@ impl rt::Model for HttpCalloutRequest {
             4 => self.path_expression.as_field_mut(),
             5 => self.port.as_field_mut(),
             6 => self.scheme.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpCalloutRequest {
@@ -3004,6 +2842,7 @@ impl rt::Model for HttpCalloutResponse {
             0 => self.cache_duration.as_field(),
             1 => self.return_value_datatype.as_field(),
             2 => self.return_value_expression.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3012,14 +2851,9 @@ impl rt::Model for HttpCalloutResponse {
             0 => self.cache_duration.as_field_mut(),
             1 => self.return_value_datatype.as_field_mut(),
             2 => self.return_value_expression.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpCalloutResponse {
@@ -3080,6 +2914,7 @@ impl rt::Model for HttpResponder {
             2 => self.filter_format.as_field(),
             3 => self.name.as_field(),
             4 => self.response.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3090,14 +2925,9 @@ impl rt::Model for HttpResponder {
             2 => self.filter_format.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.response.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpResponder {
@@ -3143,6 +2973,7 @@ impl rt::Model for HttpResponderResponse {
         match index {
             0 => self.raw_response.as_field(),
             1 => self.responder_html_page_ref.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3150,14 +2981,9 @@ impl rt::Model for HttpResponderResponse {
         match index {
             0 => self.raw_response.as_field_mut(),
             1 => self.responder_html_page_ref.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpResponderResponse {
@@ -3265,6 +3091,7 @@ impl rt::Model for Listener {
             9 => self.port.as_field(),
             10 => self.protocol.as_field(),
             11 => self.tls_settings.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3282,14 +3109,9 @@ impl rt::Model for Listener {
             9 => self.port.as_field_mut(),
             10 => self.protocol.as_field_mut(),
             11 => self.tls_settings.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Listener {
@@ -3334,20 +3156,16 @@ impl rt::Model for ListenerEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.listener.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.listener.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ListenerEnvelope {
@@ -3392,20 +3210,16 @@ impl rt::Model for ListenerList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.listeners.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.listeners.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ListenerList {
@@ -3458,6 +3272,7 @@ impl rt::Model for LoadBalancing {
             0 => self.algorithm.as_field(),
             1 => self.stickiness_timeout.as_field(),
             2 => self.stickiness_type.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3466,14 +3281,9 @@ impl rt::Model for LoadBalancing {
             0 => self.algorithm.as_field_mut(),
             1 => self.stickiness_timeout.as_field_mut(),
             2 => self.stickiness_type.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LoadBalancing {
@@ -3557,6 +3367,7 @@ impl rt::Model for LoginCredentials {
             0 => self.password.as_field(),
             1 => self.timeout.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3565,14 +3376,9 @@ impl rt::Model for LoginCredentials {
             0 => self.password.as_field_mut(),
             1 => self.timeout.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LoginCredentials {
@@ -3615,20 +3421,16 @@ impl rt::Model for LoginRequest {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.login.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.login.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LoginRequest {
@@ -3669,18 +3471,16 @@ impl rt::Model for NitroObject {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!()
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!()
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for NitroObject {
@@ -3743,6 +3543,7 @@ impl rt::Model for Permission {
         match index {
             0 => self.method.as_field(),
             1 => self.resources.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3750,14 +3551,9 @@ impl rt::Model for Permission {
         match index {
             0 => self.method.as_field_mut(),
             1 => self.resources.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Permission {
@@ -3865,6 +3661,7 @@ impl rt::Model for RequestTransform {
             3 => self.filter_format.as_field(),
             4 => self.name.as_field(),
             5 => self.url_path.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3876,14 +3673,9 @@ impl rt::Model for RequestTransform {
             3 => self.filter_format.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.url_path.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RequestTransform {
@@ -3929,6 +3721,7 @@ impl rt::Model for ResponderHtmlPage {
         match index {
             0 => self.content.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3936,14 +3729,9 @@ impl rt::Model for ResponderHtmlPage {
         match index {
             0 => self.content.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderHtmlPage {
@@ -3986,20 +3774,16 @@ impl rt::Model for ResponderHtmlPageEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.responder_html_page.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.responder_html_page.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderHtmlPageEnvelope {
@@ -4044,20 +3828,16 @@ impl rt::Model for ResponderHtmlPageList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.responder_html_pages.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.responder_html_pages.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderHtmlPageList {
@@ -4150,6 +3930,7 @@ impl rt::Model for Role {
         match index {
             0 => self.name.as_field(),
             1 => self.permissions.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4157,14 +3938,9 @@ impl rt::Model for Role {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.permissions.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Role {
@@ -4207,20 +3983,16 @@ impl rt::Model for RoleEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.role.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.role.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RoleEnvelope {
@@ -4265,20 +4037,16 @@ impl rt::Model for RoleList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.roles.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.roles.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RoleList {
@@ -4347,6 +4115,7 @@ impl rt::Model for Route {
             4 => self.frontend_ref.as_field(),
             5 => self.listener_ref.as_field(),
             6 => self.name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4359,14 +4128,9 @@ impl rt::Model for Route {
             4 => self.frontend_ref.as_field_mut(),
             5 => self.listener_ref.as_field_mut(),
             6 => self.name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Route {
@@ -4409,20 +4173,16 @@ impl rt::Model for RouteEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.route.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.route.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RouteEnvelope {
@@ -4467,20 +4227,16 @@ impl rt::Model for RouteList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.routes.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.routes.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RouteList {
@@ -4568,20 +4324,16 @@ impl rt::Model for ServerEnvelope {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.server.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.server.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerEnvelope {
@@ -4634,20 +4386,16 @@ impl rt::Model for ServerList {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.servers.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.servers.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerList {
@@ -4722,6 +4470,7 @@ impl rt::Model for ServerObject {
             3 => self.operational_state.as_field(),
             4 => self.port.as_field(),
             5 => self.weight.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4733,14 +4482,9 @@ impl rt::Model for ServerObject {
             3 => self.operational_state.as_field_mut(),
             4 => self.port.as_field_mut(),
             5 => self.weight.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerObject {
@@ -4783,18 +4527,16 @@ impl rt::Model for Statistics {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!()
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!()
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Statistics {
@@ -4888,6 +4630,7 @@ impl rt::Model for TlsSettings {
             2 => self.session_timeout.as_field(),
             3 => self.tls_cipher_suites.as_field(),
             4 => self.tls_protocols.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4898,14 +4641,9 @@ impl rt::Model for TlsSettings {
             2 => self.session_timeout.as_field_mut(),
             3 => self.tls_cipher_suites.as_field_mut(),
             4 => self.tls_protocols.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TlsSettings {

@@ -2,8 +2,10 @@
 //! rest of the crate it is not written by the backend: edit it here.
 //! (`cargo xtask openapi` copies it into standalone crates.)
 //!
-//! Dependencies the runtime needs in `generated/Cargo.toml` (keep these
-//! lines when rewriting the manifest):
+//! Dependencies the runtime needs, for readers: the manifests
+//! (`generated/Cargo.toml`, standalone crates) are written from the
+//! backend's one list (`crate_files::RUNTIME_DEPENDENCIES`), and a test of
+//! the backend checks these lines agree with it:
 //!
 //! ```toml
 //! [dependencies]

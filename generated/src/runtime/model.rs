@@ -66,10 +66,29 @@ pub trait Model: Default + 'static {
     /// `<redacted>`.
     const SECRETS: &'static [u16] = &[];
 
+    /// The field at `index` of [`Model::FIELDS`]; index `FIELDS.len()` is
+    /// the unknown fields ([`FieldRef::Unknown`]).
     fn field(&self, index: usize) -> FieldRef<'_>;
+    /// Like [`Model::field`], mutable.
     fn field_mut(&mut self, index: usize) -> FieldMut<'_>;
-    fn unknown_fields(&self) -> &UnknownFields;
-    fn unknown_fields_mut(&mut self) -> &mut UnknownFields;
+
+    /// Keys the description does not name, kept as received. Provided
+    /// through `field(FIELDS.len())`, so a generated model spends no
+    /// function on it (5,000 one-line functions cost ~90 MB of the
+    /// all-features check); a hand-written model may override it.
+    fn unknown_fields(&self) -> &UnknownFields {
+        match self.field(Self::FIELDS.len()) {
+            FieldRef::Unknown(unknown) => unknown,
+            _ => unreachable!("Model::field(FIELDS.len()) is the unknown fields"),
+        }
+    }
+    /// Like [`Model::unknown_fields`], mutable.
+    fn unknown_fields_mut(&mut self) -> &mut UnknownFields {
+        match self.field_mut(Self::FIELDS.len()) {
+            FieldMut::Unknown(unknown) => unknown,
+            _ => unreachable!("Model::field_mut(FIELDS.len()) is the unknown fields"),
+        }
+    }
 }
 
 /// Object-safe view of a [`Model`], so the codec is compiled once rather
@@ -149,6 +168,9 @@ pub enum FieldRef<'a> {
     Model(&'a dyn ModelSlot),
     /// `Option<Vec<M>>`: nested objects (binding aggregates, ADM object lists).
     ModelList(&'a dyn ModelListSlot),
+    /// The model's unknown fields (index `FIELDS.len()`): never a
+    /// documented field, never visited by the codec's field loops.
+    Unknown(&'a UnknownFields),
 }
 
 /// A mutable reference to one field, by wire shape.
@@ -165,6 +187,8 @@ pub enum FieldMut<'a> {
     Json(&'a mut Option<serde_json::Value>),
     Model(&'a mut dyn ModelSlot),
     ModelList(&'a mut dyn ModelListSlot),
+    /// The model's unknown fields (index `FIELDS.len()`).
+    Unknown(&'a mut UnknownFields),
 }
 
 /// An `Option<Open<E>>` field, without naming `E`.
@@ -551,6 +575,7 @@ pub fn field_is_set(field: FieldRef<'_>) -> bool {
         FieldRef::EnumList(slot) => slot.is_set(),
         FieldRef::Model(slot) => slot.get().is_some(),
         FieldRef::ModelList(slot) => slot.len().is_some(),
+        FieldRef::Unknown(unknown) => !unknown.is_empty(),
     }
 }
 
@@ -686,6 +711,7 @@ impl fmt::Debug for FieldDebug<'_> {
                 let len = slot.len().unwrap_or(0);
                 f.debug_list().entries((0..len).map(|index| DebugDyn(slot.item(index)))).finish()
             }
+            FieldRef::Unknown(unknown) => unknown.fmt(f),
         }
     }
 }
@@ -893,6 +919,9 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
             }
             FieldMut::Model(slot) => deserializer.deserialize_any(NestedVisitor(slot)),
             FieldMut::ModelList(slot) => deserializer.deserialize_any(NestedListVisitor(slot)),
+            // Not a documented field (the codec never seeds it): the value
+            // is kept as received, in the unknown fields.
+            FieldMut::Unknown(_) => Value::deserialize(deserializer).map(Some),
         }
     }
 }

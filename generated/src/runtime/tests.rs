@@ -24,16 +24,18 @@ macro_rules! model {
             fn field(&self, index: usize) -> FieldRef<'_> {
                 let mut position = 0usize;
                 $(if index == position { return self.$field.as_field(); } position += 1;)*
+                // `FIELDS.len()`: the unknown fields, as generated models
+                // give them (`Model::unknown_fields` is provided).
+                if index == position { return FieldRef::Unknown(&self.unknown_fields); }
                 unreachable!()
             }
             #[allow(unused_assignments)]
             fn field_mut(&mut self, index: usize) -> FieldMut<'_> {
                 let mut position = 0usize;
                 $(if index == position { return self.$field.as_field_mut(); } position += 1;)*
+                if index == position { return FieldMut::Unknown(&mut self.unknown_fields); }
                 unreachable!()
             }
-            fn unknown_fields(&self) -> &UnknownFields { &self.unknown_fields }
-            fn unknown_fields_mut(&mut self) -> &mut UnknownFields { &mut self.unknown_fields }
         }
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

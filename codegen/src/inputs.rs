@@ -1,4 +1,4 @@
-//! Inputs of the backend: the IR snapshots under `specs/`, one `Api` per
+//! Inputs of the pipeline: the IR snapshots under `specs/`, one `Api` per
 //! product from its target release (`specs/targets.json`, else the newest).
 
 use crate::diagnostics::Diagnostic;

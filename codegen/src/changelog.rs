@@ -7,13 +7,42 @@
 //! The file is a function of the committed snapshots only, so regenerating
 //! twice gives the same bytes: nothing is ever appended to what is on disk.
 
-use crate::diff::{compare_series, ChangeKind, ChangeReport, Class, Item};
+use crate::diff::{compare_series, ChangeKind, ChangeReport, Class};
+use crate::ir::Item;
 use crate::ir::{release_key, Api, Product};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Where the changelog goes, relative to `generated/`.
 pub const PATH: &str = "CHANGELOG.md";
+
+/// Changes of the crate's own API (not of the APIs it is generated from),
+/// newest first: written here with the generator change that makes them,
+/// so the changelog stays a function of the generator and `specs/`.
+const CRATE_CHANGES: &str = "\
+## netscaler 0.2.0 (crate API: breaking)
+
+- ADC models are built in one expression: `new` takes the key properties \
+(of a composite key, those `add` marks mandatory), \
+and each property the model's `add` sends has a chained setter named after \
+its field (`Lbvserver::new(\"web-vs\").ipv46(\"10.0.0.100\").port(80)`), or \
+`with_<field>` where that name is one of the type's functions or a standard \
+trait's method (`with_index`, `with_sub`).
+- A list of values several properties of a group share is one enum named \
+after its values (`OnOff`, `EnabledDisabled`, `YesNo`) or after the \
+property they share (`Servicetype`); the per-property `pub type` aliases \
+(`LbvserverAuthentication = LbparameterRetainservicestate`) are gone.
+- Struct fields are ordered key properties first, then by wire name.
+- The feature and module `unknown` (resources only the derived facts list) \
+is now `ungrouped`.
+- Field docs no longer repeat the type; they say what it does not (wire \
+name, read-only, unconfirmed, range, default, values, since). Model docs \
+link their statistics and bindings.
+- Runtime: `Model::unknown_fields` and `unknown_fields_mut` are provided \
+methods reached through `field(FIELDS.len())`, which returns the new \
+`FieldRef::Unknown` / `FieldMut::Unknown`; a `match` on `FieldRef` or \
+`FieldMut` needs an arm for it.
+";
 
 /// Names listed in full up to this many per list; a longer list is cut
 /// (the `cargo xtask diff` report has them all).
@@ -30,7 +59,8 @@ pub fn changelog(series: &BTreeMap<Product, Vec<Api>>, releases: &BTreeMap<Produ
          the repository). A breaking change in the API means a breaking change in the crate: \
          a minor version bump while the crate is at `0.x`.\n\n",
     );
-    text.push_str("Releases read:\n\n");
+    text.push_str(CRATE_CHANGES);
+    text.push_str("\n## API releases\n\nReleases read:\n\n");
     for (product, list) in releases {
         let _ = writeln!(text, "- {}: {}", title(*product), list.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "));
     }
